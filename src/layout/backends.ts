@@ -1,0 +1,137 @@
+// Decoders and encoders generated from a Layout, cached per (layout, number of present fields).
+// Decoding is compiled by binary-parser; encoding goes through restructure with our own types for
+// what restructure lacks or gets lossy (u64 as bigint, raw bytes kept verbatim, latin1 text).
+import { Parser } from 'binary-parser';
+import * as r from 'restructure';
+import type { Fields, Layout } from './schema.js';
+
+const latin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1');
+
+function parserFor(l: Layout, k: number): Parser {
+  let p = new Parser().endianness('little');
+  for (let i = 0; i < k; i++) {
+    const f = l.fields[i];
+    switch (f.kind) {
+      case 'u8': p = p.uint8(f.name); break;
+      case 'u16': p = p.uint16le(f.name); break;
+      case 'u32': p = p.uint32le(f.name); break;
+      case 'u64': p = p.uint64le(f.name); break;
+      case 'bytes':
+        p = p.buffer(f.name, { length: f.size, formatter: (b) => new Uint8Array(b as Uint8Array) });
+        break;
+      case 'ascii':
+        p = p.buffer(f.name, { length: f.size, formatter: (b) => latin1(b as Uint8Array) });
+        break;
+      case 'struct':
+        p = p.nest(f.name, { type: decoderFor(f.struct!, f.struct!.fields.length).parser });
+        break;
+    }
+  }
+  return p;
+}
+
+/** u64 as bigint, little-endian. */
+const U64: r.Type = {
+  size: () => 8,
+  decode: (s) => {
+    const v = s.view.getBigUint64(s.pos, true);
+    s.pos += 8;
+    return v;
+  },
+  encode: (s, v) => {
+    s.view.setBigUint64(s.pos, BigInt((v as bigint | number | undefined) ?? 0n), true);
+    s.pos += 8;
+  },
+};
+
+/** Exactly `n` bytes written as given: reserved bytes are never zeroed behind the caller's back. */
+function rawBytes(n: number, name: string): r.Type {
+  return {
+    size: () => n,
+    decode: (s) => s.readBuffer(n),
+    encode: (s, v) => {
+      const b = (v as Uint8Array | undefined) ?? new Uint8Array(n);
+      if (b.length !== n) throw new RangeError(`field ${name}: ${b.length} bytes given, the layout has ${n}`);
+      s.writeBuffer(b);
+    },
+  };
+}
+
+/** Fixed-width latin1 text, NUL-padded when shorter; longer is a caller error. */
+function latin1Text(n: number, name: string): r.Type {
+  return {
+    size: () => n,
+    decode: (s) => latin1(s.readBuffer(n)),
+    encode: (s, v) => {
+      const str = (v as string | undefined) ?? '';
+      if (str.length > n) throw new RangeError(`field ${name}: "${str}" is longer than ${n} bytes`);
+      const out = new Uint8Array(n);
+      for (let i = 0; i < str.length; i++) out[i] = str.charCodeAt(i) & 0xff;
+      s.writeBuffer(out);
+    },
+  };
+}
+
+function structFor(l: Layout, k: number): r.Struct {
+  const spec: Record<string, r.Type> = {};
+  for (let i = 0; i < k; i++) {
+    const f = l.fields[i];
+    switch (f.kind) {
+      case 'u8': spec[f.name] = r.uint8; break;
+      case 'u16': spec[f.name] = r.uint16le; break;
+      case 'u32': spec[f.name] = r.uint32le; break;
+      case 'u64': spec[f.name] = U64; break;
+      case 'bytes': spec[f.name] = rawBytes(f.size, f.name); break;
+      case 'ascii': spec[f.name] = latin1Text(f.size, f.name); break;
+      case 'struct': spec[f.name] = encoderFor(f.struct!, f.struct!.fields.length).struct; break;
+    }
+  }
+  return new r.Struct(spec);
+}
+
+export interface Decoder {
+  parser: Parser;
+  decode(buf: Uint8Array): Fields;
+}
+export interface Encoder {
+  struct: r.Struct;
+  size: number;
+  encode(values: Fields): Uint8Array;
+}
+
+const decoders = new WeakMap<Layout, Decoder[]>();
+const encoders = new WeakMap<Layout, Encoder[]>();
+
+export function decoderFor(l: Layout, k: number): Decoder {
+  let byK = decoders.get(l);
+  if (!byK) decoders.set(l, (byK = []));
+  let d = byK[k];
+  if (!d) {
+    const parser = parserFor(l, k);
+    d = byK[k] = {
+      parser,
+      decode: (buf) => parser.parse(buf as Buffer) as Fields,
+    };
+  }
+  return d;
+}
+
+export function encoderFor(l: Layout, k: number): Encoder {
+  let byK = encoders.get(l);
+  if (!byK) encoders.set(l, (byK = []));
+  let e = byK[k];
+  if (!e) {
+    const struct = structFor(l, k);
+    const size = l.offsets[k];
+    e = byK[k] = {
+      struct,
+      size,
+      encode: (values) => {
+        const out = new Uint8Array(size);
+        struct.encode(new r.EncodeStream(out), values);
+        return out;
+      },
+    };
+  }
+  return e;
+}

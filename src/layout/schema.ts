@@ -1,0 +1,124 @@
+// The declaration layer: every table and subtable layout is written once with these helpers.
+// Decoders (binary-parser), encoders (restructure), dump labels, field paths and byte offsets
+// are all generated from the same Layout objects.
+
+export type Kind = 'u8' | 'u16' | 'u32' | 'u64' | 'bytes' | 'ascii' | 'struct';
+
+/** A decoded field value: numbers up to 32 bits, bigint for u64, latin1 strings, raw bytes, nested structs. */
+export type Value = number | bigint | string | Uint8Array | Fields;
+export interface Fields {
+  [name: string]: Value;
+}
+
+/** What a presence predicate or a revision-dependent label may look at. */
+export interface Gate {
+  /** bytes available to the container (declared table or subtable length) */
+  length: number;
+  /** revision of the enclosing table (header byte 8; RSDP byte 15) */
+  revision: number;
+}
+
+export interface Bit {
+  name: string;
+  label: string;
+  bit: number;
+  /** width in bits, default 1 */
+  width?: number;
+  /** shown only when the enclosing table's revision is at least this (ACPICA gates MADT GICC bits this way) */
+  minRevision?: number;
+}
+
+/**
+ * Fields that are computed at encode time, in one place (layout/codec.ts):
+ * - length: total size of the container;
+ * - checksum: byte that makes the first `span` bytes (default: whole container) sum to zero;
+ * - count: number of body items; offset: where the body starts; size: byte size of the body.
+ */
+export type Derive = 'length' | 'checksum' | 'count' | 'offset' | 'size';
+
+export interface FieldOptions {
+  bits?: Bit[];
+  enum?: Record<number, string>;
+  derive?: Derive;
+  /** with derive: 'checksum', the number of leading bytes covered (RSDP: 20) */
+  span?: number;
+  /** presence predicate beyond "fits in the container" (e.g. GTDT rev >= 3) */
+  when?: (gate: Gate) => boolean;
+  /** label that depends on the table revision (SPCR byte 76: Reserved before rev 3) */
+  labelFor?: (gate: Gate) => string;
+  /** how dump shows the value: hex (default), dec, or ascii for u64 ids */
+  show?: 'hex' | 'ascii64';
+}
+
+export interface Field extends FieldOptions {
+  name: string;
+  label: string;
+  kind: Kind;
+  size: number;
+  struct?: Layout;
+}
+
+export interface Layout {
+  name: string;
+  fields: Field[];
+  /** offsets[i] = byte offset of fields[i]; offsets[fields.length] = full size */
+  offsets: number[];
+  size: number;
+}
+
+function field(kind: Kind, size: number, name: string, label: string, opts: FieldOptions = {}): Field {
+  return { ...opts, name, label, kind, size };
+}
+
+export const u8 = (name: string, label: string, opts?: FieldOptions) => field('u8', 1, name, label, opts);
+export const u16 = (name: string, label: string, opts?: FieldOptions) => field('u16', 2, name, label, opts);
+export const u32 = (name: string, label: string, opts?: FieldOptions) => field('u32', 4, name, label, opts);
+export const u64 = (name: string, label: string, opts?: FieldOptions) => field('u64', 8, name, label, opts);
+/** Raw bytes kept as they are (reserved areas, opaque blobs). */
+export const bytes = (name: string, label: string, size: number, opts?: FieldOptions) =>
+  field('bytes', size, name, label, opts);
+/** Fixed-width text (signatures, OEM ids), decoded as latin1 so every byte survives. */
+export const ascii = (name: string, label: string, size: number, opts?: FieldOptions) =>
+  field('ascii', size, name, label, opts);
+export const struct = (name: string, label: string, layout: Layout, opts?: FieldOptions): Field => ({
+  ...field('struct', layout.size, name, label, opts),
+  struct: layout,
+});
+
+export function layout(name: string, fields: Field[]): Layout {
+  const offsets: number[] = [];
+  let at = 0;
+  const seen = new Set<string>();
+  for (const f of fields) {
+    if (seen.has(f.name)) throw new Error(`layout ${name}: duplicate field ${f.name}`);
+    seen.add(f.name);
+    offsets.push(at);
+    at += f.size;
+  }
+  offsets.push(at);
+  return { name, fields, offsets, size: at };
+}
+
+/** Extend a layout (e.g. the ACPI header followed by a table's own fields). */
+export function extend(name: string, base: Layout, fields: Field[]): Layout {
+  return layout(name, [...base.fields, ...fields]);
+}
+
+/**
+ * How many leading fields of `l` are present in a container of `gate.length` bytes:
+ * a field is present when it fits and its `when` predicate holds; the first absent field
+ * ends the prefix (layouts only ever grow at the end, as ACPI revisions do).
+ */
+export function presentCount(l: Layout, gate: Gate): number {
+  let k = 0;
+  for (const f of l.fields) {
+    if (l.offsets[k + 1] > gate.length) break;
+    if (f.when && !f.when(gate)) break;
+    k++;
+  }
+  return k;
+}
+
+export function labelOf(f: Field, gate: Gate): string {
+  return f.labelFor ? f.labelFor(gate) : f.label;
+}

@@ -1,0 +1,60 @@
+// Pieces shared by many tables: the 36-byte ACPI header (ACPI 6.5 §5.2.6) and the
+// Generic Address Structure (§5.2.3.2).
+import { layout, ascii, u8, u32, u64, struct, type Bit, type Field } from '../layout/schema.js';
+
+export const acpiHeader = layout('header', [
+  ascii('signature', 'Signature', 4),
+  u32('length', 'Table Length', { derive: 'length' }),
+  u8('revision', 'Revision'),
+  u8('checksum', 'Checksum', { derive: 'checksum' }),
+  ascii('oem_id', 'Oem ID', 6),
+  ascii('oem_table_id', 'Oem Table ID', 8),
+  u32('oem_revision', 'Oem Revision'),
+  ascii('asl_compiler_id', 'Asl Compiler ID', 4),
+  u32('asl_compiler_revision', 'Asl Compiler Revision'),
+]);
+
+/** The header as the first field of a table layout; dump prints its fields without a heading. */
+export const headerField = (): Field => struct('header', '', acpiHeader);
+
+export const SPACE_IDS: Record<number, string> = {
+  0x00: 'SystemMemory',
+  0x01: 'SystemIO',
+  0x02: 'PCI_Config',
+  0x03: 'EmbeddedControl',
+  0x04: 'SMBus',
+  0x05: 'SystemCMOS',
+  0x06: 'PciBarTarget',
+  0x07: 'IPMI',
+  0x08: 'GeneralPurposeIo',
+  0x09: 'GenericSerialBus',
+  0x0a: 'PCC',
+  0x0b: 'PlatformRtMechanism',
+  0x7f: 'FunctionalFixedHW',
+};
+
+export const ACCESS_WIDTHS: Record<number, string> = {
+  0: 'Undefined/Legacy',
+  1: 'Byte Access:8',
+  2: 'Word Access:16',
+  3: 'DWord Access:32',
+  4: 'QWord Access:64',
+};
+
+export const gas = layout('gas', [
+  u8('space_id', 'Space ID', { enum: SPACE_IDS }),
+  u8('bit_width', 'Bit Width'),
+  u8('bit_offset', 'Bit Offset'),
+  u8('access_width', 'Encoded Access Width', { enum: ACCESS_WIDTHS }),
+  u64('address', 'Address'),
+]);
+
+export const gasField = (name: string, label: string, opts?: Parameters<typeof struct>[3]): Field =>
+  struct(name, label, gas, opts);
+
+/** Arch-timer interrupt flags (GTDT timers). */
+export const TIMER_FLAG_BITS: Bit[] = [
+  { name: 'trigger_mode', label: 'Trigger Mode', bit: 0 },
+  { name: 'polarity', label: 'Polarity', bit: 1 },
+  { name: 'always_on', label: 'Always On', bit: 2 },
+];

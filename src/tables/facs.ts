@@ -1,0 +1,27 @@
+// FACS, ACPI 6.5 §5.2.10: no checksum, no standard header; version 0-3, 64 bytes.
+import { layout, ascii, u8, u32, u64, bytes } from '../layout/schema.js';
+import type { ContainerDef } from '../layout/codec.js';
+
+export const facs: ContainerDef = {
+  name: 'FACS',
+  label: 'Firmware ACPI Control Structure',
+  minLength: 64,
+  layout: layout('facs', [
+    ascii('signature', 'Signature', 4),
+    u32('length', 'Length', { derive: 'length' }),
+    u32('hardware_signature', 'Hardware Signature'),
+    u32('firmware_waking_vector', '32 Firmware Waking Vector'),
+    u32('global_lock', 'Global Lock'),
+    u32('flags', 'Flags', {
+      bits: [
+        { name: 's4_bios', label: 'S4BIOS Support Present', bit: 0 },
+        { name: 'wake_64bit', label: '64-bit Wake Supported (V2)', bit: 1 },
+      ],
+    }),
+    u64('x_firmware_waking_vector', '64 Firmware Waking Vector'),
+    u8('version', 'Version'),
+    bytes('reserved', 'Reserved', 3),
+    u32('ospm_flags', 'OspmFlags'),
+    bytes('reserved2', 'Reserved', 24),
+  ]),
+};

@@ -1,0 +1,174 @@
+// Tables by signature, and the two entry points decodeTable / encodeTable. The signature always
+// comes from the bytes. Unknown signatures decode as a header plus opaque body.
+import { layout } from '../layout/schema.js';
+import { type ContainerDef, type Node, type DecodeCtx, decodeNode, encodeNode, derivedLeaves, checksumOf, readUint } from '../layout/codec.js';
+import { type Finding, hex } from '../model/diagnostics.js';
+import { headerField } from './common.js';
+import { fadt } from './fadt.js';
+import { madt } from './madt.js';
+import { gtdt } from './gtdt.js';
+import { spcr } from './spcr.js';
+import { stao } from './stao.js';
+import { rsdp, RSDP_SIGNATURE, RSDP_V1_SIZE, RSDP_V2_SIZE } from './rsdp.js';
+import { rsdt, xsdt } from './rsdt.js';
+import { facs } from './facs.js';
+
+export interface AcpiTable extends Node {
+  /** "FACP", "APIC", …; the RSDP is "RSDP" */
+  signature: string;
+}
+
+export const ACPI_HEADER_SIZE = 36;
+
+const generic: ContainerDef = {
+  name: 'table',
+  label: 'ACPI table',
+  minLength: ACPI_HEADER_SIZE,
+  layout: layout('generic', [headerField()]),
+};
+
+const defs = new Map<string, ContainerDef>([
+  ['FACP', fadt],
+  ['APIC', madt],
+  ['GTDT', gtdt],
+  ['SPCR', spcr],
+  ['STAO', stao],
+  ['RSDT', rsdt],
+  ['XSDT', xsdt],
+  ['FACS', facs],
+  ['RSDP', rsdp],
+]);
+
+export function defFor(signature: string): ContainerDef {
+  return defs.get(signature) ?? generic;
+}
+
+/** Long description for a signature, as dump prints it next to the signature. */
+export function describeSignature(signature: string): string | undefined {
+  const d = defs.get(signature);
+  if (d) return d.label;
+  return KNOWN_NAMES[signature];
+}
+
+const KNOWN_NAMES: Record<string, string> = {
+  DSDT: 'Differentiated System Description Table',
+  SSDT: 'Secondary System Description Table',
+  IORT: 'IO Remapping Table',
+  MCFG: 'Memory Mapped Configuration Table',
+  PPTT: 'Processor Properties Topology Table',
+  DBG2: 'Debug Port Table type 2',
+  BGRT: 'Boot Graphics Resource Table',
+  SRAT: 'System Resource Affinity Table',
+  SLIT: 'System Locality Distance Information Table',
+  HMAT: 'Heterogeneous Memory Attributes Table',
+  PCCT: 'Platform Communications Channel Table',
+  SDEI: 'Software Delegated Exception Interface Table',
+  HEST: 'Hardware Error Source Table',
+  BERT: 'Boot Error Record Table',
+  EINJ: 'Error Injection Table',
+  ERST: 'Error Record Serialization Table',
+  APMT: 'Arm Performance Monitoring Unit Table',
+  AEST: 'Arm Error Source Table',
+  TPM2: 'Trusted Platform Module 2 Table',
+};
+
+/** A signature is four printable, non-space ASCII characters. */
+export function isValidSignature(b: Uint8Array): boolean {
+  if (b.length < 4) return false;
+  for (let i = 0; i < 4; i++) if (b[i] < 0x21 || b[i] > 0x7e) return false;
+  return true;
+}
+
+export const latin1 = (b: Uint8Array, from = 0, to = b.length): string =>
+  Buffer.from(b.buffer, b.byteOffset + from, to - from).toString('latin1');
+
+export function isRsdp(b: Uint8Array): boolean {
+  return b.length >= 8 && latin1(b, 0, 8) === RSDP_SIGNATURE;
+}
+
+export interface DecodeResult {
+  /** undefined when the bytes cannot be a table at all (too short, bad signature, truncated) */
+  table?: AcpiTable;
+  findings: Finding[];
+}
+
+/** Signature and declared length, checked against the bytes; the basis for every decode. */
+function frame(b: Uint8Array, findings: Finding[]): { signature: string; length: number; revision: number } | undefined {
+  const err = (code: string, table: string, offset: number, message: string) =>
+    findings.push({ code, severity: 'error', table, path: table, offset, message });
+  if (isRsdp(b)) {
+    if (b.length < RSDP_V1_SIZE) {
+      err('DECODE_TRUNCATED', 'RSDP', 0, `${b.length} bytes; an RSDP needs at least ${RSDP_V1_SIZE}`);
+      return undefined;
+    }
+    const revision = b[15];
+    let length = RSDP_V1_SIZE;
+    if (revision >= 2) {
+      if (b.length < RSDP_V2_SIZE) {
+        err('DECODE_TRUNCATED', 'RSDP', 0, `revision ${revision} RSDP is ${b.length} bytes; it needs ${RSDP_V2_SIZE}`);
+        return undefined;
+      }
+      length = readUint(b, 20, 4);
+      if (length < RSDP_V2_SIZE) {
+        err('DECODE_LENGTH', 'RSDP', 20, `declared length ${length} is below the ${RSDP_V2_SIZE} bytes of a revision ${revision} RSDP`);
+        return undefined;
+      }
+    }
+    return { signature: 'RSDP', length, revision };
+  }
+  if (b.length < 8) {
+    err('DECODE_TRUNCATED', '', 0, `${b.length} bytes: not an ACPI table (the header alone is ${ACPI_HEADER_SIZE} bytes)`);
+    return undefined;
+  }
+  if (!isValidSignature(b)) {
+    const shown = Array.from(b.subarray(0, 4), (x) => x.toString(16).padStart(2, '0')).join(' ');
+    err('DECODE_SIGNATURE', '', 0, `signature bytes ${shown} are not printable ASCII: not an ACPI table`);
+    return undefined;
+  }
+  const signature = latin1(b, 0, 4);
+  const length = readUint(b, 4, 4);
+  const min = defFor(signature) === facs ? 64 : ACPI_HEADER_SIZE;
+  if (length < min) {
+    err('DECODE_LENGTH', signature, 4, `declared length ${length} is below the ${min}-byte minimum`);
+    return undefined;
+  }
+  if (b.length < length) {
+    err('DECODE_TRUNCATED', signature, 4, `declared length ${length} (${hex(length)}) but only ${b.length} bytes are present`);
+    return undefined;
+  }
+  if (b.length > length) {
+    err('DECODE_TRAILING_DATA', signature, length, `declared length ${length} (${hex(length)}) but the data has ${b.length} bytes (${b.length - length} after the table)`);
+  }
+  const revision = signature === 'FACS' ? b[32] : b[8];
+  return { signature, length, revision };
+}
+
+/** Decode one table (or the RSDP). Never throws on bad bytes: problems come back as findings. */
+export function decodeTable(bytes: Uint8Array): DecodeResult {
+  const findings: Finding[] = [];
+  const f = frame(bytes, findings);
+  if (!f) return { findings };
+  const def = defFor(f.signature);
+  const buf = bytes.subarray(0, f.length);
+  const ctx: DecodeCtx = { buf, revision: f.revision, table: f.signature, findings };
+  const node = decodeNode(def, ctx, 0, f.length, f.signature);
+  const table: AcpiTable = { signature: f.signature, ...node };
+  for (const leaf of derivedLeaves(def.layout)) {
+    if (leaf.derive !== 'checksum' || leaf.offset >= f.length) continue;
+    const want = checksumOf(buf, leaf.span ?? f.length, leaf.offset);
+    if (buf[leaf.offset] !== want) (table.faults ??= {})[leaf.path] = (buf[leaf.offset] - want) & 0xff;
+  }
+  return { table, findings };
+}
+
+/** Encode a table; length, counts, offsets and checksums are derived (a recorded checksum fault is kept). */
+export function encodeTable(table: AcpiTable): Uint8Array {
+  return encodeNode(defFor(table.signature), table);
+}
+
+/** The table with its checksums made right (what `check --fix` and the build's last pass do). */
+export function withoutFaults<T extends AcpiTable>(table: T): T {
+  if (!table.faults) return table;
+  const { faults: _dropped, ...rest } = table;
+  return rest as T;
+}
