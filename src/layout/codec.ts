@@ -30,6 +30,8 @@ export interface ContainerDef {
   /** a container shorter than this is malformed (GICC: 76) */
   minLength?: number;
   body?: BodyDef;
+  /** how dump labels the bytes after the body (default "Trailing bytes") */
+  tailLabel?: string;
 }
 
 export interface SubtableFamily {

@@ -75,7 +75,7 @@ export const gtdtFamily: SubtableFamily = {
     [0, gtBlock],
     [1, watchdog],
   ]),
-  unknown: { name: 'subtable', label: 'Unknown Platform Timer', layout: layout('gtdt_unknown', [typeField(), lengthField()]) },
+  unknown: { name: 'subtable', label: 'Unknown Platform Timer', tailLabel: 'Subtable data (not decoded)', layout: layout('gtdt_unknown', [typeField(), lengthField()]) },
 };
 
 export const GTDT_V1_SIZE = 80;

@@ -159,6 +159,7 @@ export const madtFamily: SubtableFamily = {
   unknown: {
     name: 'subtable',
     label: 'Unknown Subtable',
+    tailLabel: 'Subtable data (not decoded)',
     layout: layout('madt_unknown', [typeField(), lengthField()]),
   },
 };

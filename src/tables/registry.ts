@@ -23,6 +23,7 @@ export const ACPI_HEADER_SIZE = 36;
 const generic: ContainerDef = {
   name: 'table',
   label: 'ACPI table',
+  tailLabel: 'Table data (not decoded)',
   minLength: ACPI_HEADER_SIZE,
   layout: layout('generic', [headerField()]),
 };
@@ -89,6 +90,8 @@ export function isRsdp(b: Uint8Array): boolean {
 export interface DecodeResult {
   /** undefined when the bytes cannot be a table at all (too short, bad signature, truncated) */
   table?: AcpiTable;
+  /** the declared length: the table is bytes[0, length) */
+  length?: number;
   findings: Finding[];
 }
 
@@ -158,7 +161,7 @@ export function decodeTable(bytes: Uint8Array): DecodeResult {
     const want = checksumOf(buf, leaf.span ?? f.length, leaf.offset);
     if (buf[leaf.offset] !== want) (table.faults ??= {})[leaf.path] = (buf[leaf.offset] - want) & 0xff;
   }
-  return { table, findings };
+  return { table, length: f.length, findings };
 }
 
 /** Encode a table; length, counts, offsets and checksums are derived (a recorded checksum fault is kept). */

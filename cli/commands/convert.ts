@@ -1,0 +1,46 @@
+// dom0-acpi convert INPUT --to text|binaries|image -o OUT: any input to any output form.
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { allEntries, tableFileNames } from '../../src/model/tableset.js';
+import { formatAcpidumpSet } from '../../src/io/acpidump.js';
+import { writeImage } from '../../src/io/image.js';
+import { writeFileAtomic, writeFolderAtomic } from '../../src/io/output.js';
+import { hex } from '../../src/model/diagnostics.js';
+import type { Io } from '../io.js';
+import type { Exit } from '../run.js';
+import { addInputOptions, loadSet, parseAddress, type InputOpts } from '../input.js';
+
+interface ConvertOpts extends InputOpts {
+  to: 'text' | 'binaries' | 'image';
+  output: string;
+  outBase?: string;
+  force?: boolean;
+}
+
+export function registerConvert(program: Command, io: Io, _exit: Exit): void {
+  addInputOptions(
+    program
+      .command('convert')
+      .description('write the input as acpidump text, a folder of binary tables, or a memory image')
+      .argument('<input>', 'any input form')
+      .addOption(new Option('--to <form>', 'output form').choices(['text', 'binaries', 'image']).makeOptionMandatory())
+      .requiredOption('-o, --output <path>', 'output file (text, image; - for stdout with text) or folder (binaries)')
+      .option('--out-base <addr>', 'physical address of the first byte of an output image (default: lowest table address, page-aligned)')
+      .option('--force', 'replace an existing output'),
+  ).action((input: string, o: ConvertOpts) => {
+    const set = loadSet(input, o, io);
+    if (o.to === 'text') {
+      const text = formatAcpidumpSet(set);
+      if (o.output === '-') io.out(text);
+      else writeFileAtomic(o.output, text, { force: o.force });
+    } else if (o.to === 'binaries') {
+      const names = tableFileNames(set);
+      writeFolderAtomic(o.output, new Map(allEntries(set).map((e) => [names.get(e)!, e.bytes] as const)), { force: o.force });
+    } else {
+      const { image, base } = writeImage(set, o.outBase === undefined ? undefined : parseAddress(o.outBase, '--out-base'));
+      writeFileAtomic(o.output, image, { force: o.force });
+      io.out(`image: ${image.length} bytes at ${hex(base, 16)}; RSDP at ${hex(set.rsdp!.address!, 16)} (read it back with --image-base ${hex(base)})\n`);
+    }
+    if (o.output !== '-') io.out(`${allEntries(set).length} table(s) written to ${o.output}\n`);
+  });
+}

@@ -1,0 +1,33 @@
+// dom0-acpi extract INPUT -o DIR: acpidump text to binary tables, named as acpixtract -a names them.
+import type { Command } from 'commander';
+import { tableFileNames } from '../../src/model/tableset.js';
+import { writeFolderAtomic } from '../../src/io/output.js';
+import type { Io } from '../io.js';
+import type { Exit } from '../run.js';
+import { addInputOptions, loadSet, selectTables, collect, type InputOpts } from '../input.js';
+
+interface ExtractOpts extends InputOpts {
+  output: string;
+  table?: string[];
+  force?: boolean;
+}
+
+export function registerExtract(program: Command, io: Io, _exit: Exit): void {
+  addInputOptions(
+    program
+      .command('extract')
+      .description('write every table of the input as a binary file (acpixtract -a names: facp.dat, ssdt1.dat, rsdp.dat)')
+      .argument('<input>', 'acpidump text (or any other input)')
+      .requiredOption('-o, --output <dir>', 'output folder (created; must be empty unless --force)')
+      .option('-t, --table <sig>', 'only this table (repeatable)', collect)
+      .option('--force', 'replace a non-empty output folder'),
+  ).action((input: string, o: ExtractOpts) => {
+    const set = loadSet(input, o, io);
+    const entries = selectTables(set, o.table);
+    const names = tableFileNames(set);
+    const files = new Map(entries.map((e) => [names.get(e)!, e.bytes] as const));
+    writeFolderAtomic(o.output, files, { force: o.force });
+    for (const e of entries) io.out(`  ${e.table.signature.padEnd(4)} - ${String(e.bytes.length).padStart(7)} bytes - ${names.get(e)}\n`);
+    io.out(`${entries.length} table(s) written to ${o.output}\n`);
+  });
+}

@@ -1,0 +1,59 @@
+// Shared by every command: the input options, address parsing, and loading a table set with its
+// problems printed as one line each (errors make the command exit 2).
+import type { Command } from 'commander';
+import { readTables, type ReadOptions } from '../src/io/read.js';
+import { formatFinding } from '../src/model/diagnostics.js';
+import type { TableEntry, TableSet } from '../src/model/tableset.js';
+import { allEntries } from '../src/model/tableset.js';
+import { CliError, type Io } from './io.js';
+
+export function parseAddress(s: string, what: string): bigint {
+  const t = s.trim().replace(/_/g, '');
+  if (/^0x[0-9a-f]+$/i.test(t) || /^[0-9]+$/.test(t)) {
+    const v = BigInt(t);
+    if (v < 1n << 64n) return v;
+  }
+  throw new CliError(`${what}: "${s}" is not an address (decimal or 0x-prefixed hex, below 2^64)`);
+}
+
+export function addInputOptions(cmd: Command): Command {
+  return cmd
+    .option('--image-base <addr>', 'the input is a raw memory image whose first byte is at this physical address')
+    .option('--rsdp <addr>', 'physical address of the RSDP inside the image (default: scan every 8-byte boundary)');
+}
+
+export interface InputOpts {
+  imageBase?: string;
+  rsdp?: string;
+}
+
+export function readOptions(o: InputOpts): ReadOptions {
+  return {
+    imageBase: o.imageBase === undefined ? undefined : parseAddress(o.imageBase, '--image-base'),
+    rsdp: o.rsdp === undefined ? undefined : parseAddress(o.rsdp, '--rsdp'),
+  };
+}
+
+/** Read the input; warnings go to stderr, any error ends the command with exit 2. */
+export function loadSet(path: string, o: InputOpts, io: Io): TableSet {
+  const { set, findings } = readTables(path, readOptions(o));
+  const errors = findings.filter((f) => f.severity === 'error');
+  for (const f of findings) if (f.severity === 'warning') io.err(`warning: ${formatFinding(f)}\n`);
+  if (errors.length) throw new CliError(errors.map(formatFinding).join('\n'));
+  const unknown = findings.find((f) => f.code === 'INPUT_UNKNOWN');
+  if (unknown && !allEntries(set).length) throw new CliError(formatFinding(unknown));
+  return set;
+}
+
+/** The entries selected by --table (signatures, case-insensitive; RSDP selects the RSDP). */
+export function selectTables(set: TableSet, sigs: string[] | undefined): TableEntry[] {
+  const all = allEntries(set);
+  if (!sigs?.length) return all;
+  const want = new Set(sigs.map((s) => s.toUpperCase()));
+  const picked = all.filter((e) => want.has(e.table.signature.toUpperCase()));
+  const missing = [...want].filter((s) => !all.some((e) => e.table.signature.toUpperCase() === s));
+  if (missing.length) throw new CliError(`${set.origin}: no ${missing.join(', ')} table in the input`);
+  return picked;
+}
+
+export const collect = (v: string, prev: string[] = []) => [...prev, v];

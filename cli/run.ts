@@ -1,0 +1,63 @@
+// The CLI as a function: run(argv, io) returns the exit code. Commands never call process.exit();
+// bin.ts only sets process.exitCode. Exit codes: 0 ok, 1 "different"/"findings" (diff, check), 2 trouble.
+import { Command, CommanderError } from 'commander';
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CliError, type Io, processIo } from './io.js';
+import { registerDump } from './commands/dump.js';
+import { registerExtract } from './commands/extract.js';
+import { registerConvert } from './commands/convert.js';
+import { AcpiInputError, formatFinding } from '../src/model/diagnostics.js';
+import { OutputExistsError } from '../src/io/output.js';
+
+function packageVersion(): string {
+  let d = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++, d = dirname(d)) {
+    const p = join(d, 'package.json');
+    if (existsSync(p)) return (JSON.parse(readFileSync(p, 'utf8')) as { version: string }).version;
+  }
+  return '0.0.0';
+}
+
+/** Exit code holder the commands write to. */
+export interface Exit {
+  code: number;
+}
+
+export function makeProgram(io: Io, exit: Exit): Command {
+  const program = new Command('dom0-acpi')
+    .description('Arm64 ACPI tables for Xen dom0: read, dump, convert, build, diff and check firmware table sets')
+    .version(packageVersion())
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError('(run dom0-acpi help <command> for its options)');
+  registerDump(program, io, exit);
+  registerExtract(program, io, exit);
+  registerConvert(program, io, exit);
+  return program;
+}
+
+export async function run(argv: string[], io: Io = processIo()): Promise<number> {
+  const exit: Exit = { code: 0 };
+  try {
+    await makeProgram(io, exit).parseAsync(argv, { from: 'user' });
+    return exit.code;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof CliError) {
+      if (e.message) io.err(e.message.endsWith('\n') ? e.message : e.message + '\n');
+      return e.exitCode;
+    }
+    if (e instanceof AcpiInputError) {
+      io.err(e.findings.filter((f) => f.severity === 'error').map(formatFinding).join('\n') + '\n');
+      return 2;
+    }
+    if (e instanceof OutputExistsError) {
+      io.err(`dom0-acpi: ${e.message}\n`);
+      return 2;
+    }
+    io.err(`dom0-acpi: ${(e as Error).message ?? String(e)}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,125 @@
+// dump's text form, in the spirit of `iasl -d`: "[offset decimal width]   Label : value", flags
+// decoded bit by bit below their field, GAS and subtables as indented groups.
+import type { Value } from '../layout/schema.js';
+import { type Entry, type FieldEntry, describeNode } from '../layout/describe.js';
+import { defFor, describeSignature } from '../tables/registry.js';
+import type { TableEntry } from '../model/tableset.js';
+import { checksumOf } from '../layout/codec.js';
+import { hex } from '../model/diagnostics.js';
+
+const LABEL_WIDTH = 29;
+
+function prefix(offset: number, width: number): string {
+  const h = offset.toString(16).toUpperCase().padStart(3, '0');
+  const d = offset.toString().padStart(4, '0');
+  return `[${h}h ${d} ${width.toString().padStart(3)}]`;
+}
+
+const pad = (label: string) => (label.length >= LABEL_WIDTH ? ` ${label}` : label.padStart(LABEL_WIDTH));
+const line = (offset: number, width: number, label: string, value: string) => `${prefix(offset, width)}${pad(label)} : ${value}`;
+const bitLine = (label: string, value: string) => `${' '.repeat(15)}${pad(label)} : ${value}`;
+
+export function hexBytes(b: Uint8Array, sep = ''): string {
+  return Array.from(b, (x) => x.toString(16).toUpperCase().padStart(2, '0')).join(sep);
+}
+
+export function quote(s: string): string {
+  return '"' + Array.from(s, (c) => {
+    const n = c.charCodeAt(0);
+    return n >= 0x20 && n < 0x7f && c !== '"' && c !== '\\' ? c : `\\x${n.toString(16).padStart(2, '0')}`;
+  }).join('') + '"';
+}
+
+function ascii64(v: bigint): string {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(v);
+  return quote(b.toString('latin1').replace(/\0+$/, ''));
+}
+
+export function formatScalar(f: FieldEntry): string {
+  const v = f.value;
+  const field = f.field;
+  if (field.kind === 'ascii') return quote(v as string);
+  if (field.kind === 'bytes') return hexBytes(v as Uint8Array);
+  const n = v as number | bigint;
+  let s = n.toString(16).toUpperCase().padStart(field.size * 2, '0');
+  if (field.enum) {
+    const name = field.enum[Number(n)];
+    s += name ? ` [${name}]` : ' [Unknown]';
+  }
+  if (field.show === 'ascii64' && n !== 0n) s += ` ${ascii64(n as bigint)}`;
+  return s;
+}
+
+function renderField(f: FieldEntry, out: string[], faultNote: (f: FieldEntry) => string): void {
+  const bits = f.field.bits;
+  const label = bits ? `${f.label} (decoded below)` : f.label;
+  out.push(line(f.offset, f.width, label, formatScalar(f) + faultNote(f)));
+  if (!bits) return;
+  const v = BigInt(f.value as number | bigint);
+  let known = 0n;
+  for (const b of bits) {
+    const width = BigInt(b.width ?? 1);
+    const mask = ((1n << width) - 1n) << BigInt(b.bit);
+    known |= mask;
+    if (b.minRevision !== undefined && f.revision < b.minRevision) continue;
+    out.push(bitLine(b.label, ((v & mask) >> BigInt(b.bit)).toString(16).toUpperCase()));
+  }
+  const unknown = v & ~known;
+  if (unknown) out.push(bitLine('Undefined bits', hex(unknown)));
+}
+
+function renderRaw(offset: number, label: string, b: Uint8Array, out: string[]): void {
+  if (b.length <= 8) {
+    out.push(line(offset, b.length, label, hexBytes(b)));
+    return;
+  }
+  out.push(line(offset, b.length, label, `${b.length} bytes`));
+  for (let at = 0; at < b.length; at += 16) {
+    out.push(`    ${(offset + at).toString(16).toUpperCase().padStart(4, '0')}: ${hexBytes(b.subarray(at, at + 16), ' ')}`);
+  }
+}
+
+function render(entries: Entry[], out: string[], faultNote: (f: FieldEntry) => string): void {
+  for (const e of entries) {
+    switch (e.kind) {
+      case 'field':
+        renderField(e, out, faultNote);
+        break;
+      case 'group':
+        if (e.role !== 'struct') out.push('');
+        if (e.label && e.role === 'struct') out.push(line(e.offset, e.width, e.label, '[Generic Address Structure]'));
+        render(e.children, out, faultNote);
+        if (e.role === 'struct') out.push(''); // after a GAS, and after the table header
+        break;
+      case 'raw':
+        renderRaw(e.offset, e.label, e.value, out);
+        break;
+      case 'string':
+        out.push(line(e.offset, e.width, e.label, quote(e.value) + (e.terminated ? '' : ' (no NUL terminator)')));
+        break;
+    }
+  }
+}
+
+/** The whole dump of one table, with a heading comment naming where it came from. */
+export function dumpTableText(e: TableEntry): string {
+  const t = e.table;
+  const def = defFor(t.signature);
+  const revision = t.signature === 'RSDP' ? Number(t.fields.revision) : e.bytes[8] ?? 0;
+  const entries = describeNode(def, t, 0, t.signature, revision);
+  const desc = describeSignature(t.signature);
+  const out = [
+    `/* ${t.signature}${desc ? ` (${desc})` : ''} @ ${e.address === undefined ? 'unknown address' : hex(e.address, 16)}, ${e.bytes.length} bytes, from ${e.source} */`,
+    '',
+  ];
+  const faultNote = (f: FieldEntry) => {
+    if (f.field.derive !== 'checksum') return '';
+    const rel = f.path.slice(t.signature.length + 1);
+    if (!t.faults?.[rel]) return '';
+    const want = checksumOf(e.bytes, f.field.span ?? e.bytes.length, f.offset);
+    return `     /* Incorrect checksum, should be ${want.toString(16).toUpperCase().padStart(2, '0')} */`;
+  };
+  render(entries, out, faultNote);
+  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+}

@@ -1,0 +1,145 @@
+// Raw physical-memory images: find the RSDP (every 8-byte boundary: edk2 places it 8-byte aligned;
+// the 16-byte rule is only the legacy BIOS area's), then read every table through the pointers.
+// Every access is bounds-checked against the image; nothing is read twice, so loops end.
+import { type Finding, hex } from '../model/diagnostics.js';
+import type { ReadResult, TableEntry, TableSet } from '../model/tableset.js';
+import { readUint } from '../layout/codec.js';
+import { RSDP_SIGNATURE, RSDP_V1_SIZE, RSDP_V2_SIZE } from '../tables/rsdp.js';
+import { entryFrom } from './entry.js';
+import { latin1 } from '../tables/registry.js';
+
+const SIG = Buffer.from(RSDP_SIGNATURE, 'latin1');
+
+/** Offsets (8-byte aligned) of RSDP candidates whose checksums hold. */
+export function scanForRsdp(img: Uint8Array): number[] {
+  const hits: number[] = [];
+  const buf = Buffer.from(img.buffer, img.byteOffset, img.length);
+  for (let at = buf.indexOf(SIG); at >= 0; at = buf.indexOf(SIG, at + 1)) {
+    if (at % 8 !== 0 || at + RSDP_V1_SIZE > img.length) continue;
+    if (sum(img, at, RSDP_V1_SIZE) !== 0) continue;
+    const rev = img[at + 15];
+    if (rev >= 2) {
+      if (at + RSDP_V2_SIZE > img.length) continue;
+      const len = readUint(img, at + 20, 4);
+      if (len < RSDP_V2_SIZE || at + len > img.length || sum(img, at, len) !== 0) continue;
+    }
+    hits.push(at);
+  }
+  return hits;
+}
+
+function sum(b: Uint8Array, from: number, n: number): number {
+  let s = 0;
+  for (let i = from; i < from + n; i++) s += b[i];
+  return s & 0xff;
+}
+
+export function readImage(img: Uint8Array, file: string, base: bigint, rsdpAddr?: bigint): ReadResult {
+  const findings: Finding[] = [];
+  const entries: TableEntry[] = [];
+  const set: TableSet = { origin: file, kind: 'image', tables: [] };
+  const end = base + BigInt(img.length);
+  const err = (code: string, table: string, path: string, message: string, offset?: number) =>
+    findings.push({ code, severity: 'error', table, path, message, file, offset });
+
+  let rsdpOff: number;
+  if (rsdpAddr !== undefined) {
+    if (rsdpAddr < base || rsdpAddr + 20n > end) {
+      err('IMAGE_RSDP_OUTSIDE', 'RSDP', 'RSDP', `--rsdp ${hex(rsdpAddr)} is outside the image ${hex(base)}..${hex(end)}`);
+      return { set, findings };
+    }
+    rsdpOff = Number(rsdpAddr - base);
+    if (latin1(img, rsdpOff, rsdpOff + 8) !== RSDP_SIGNATURE) {
+      err('IMAGE_RSDP_SIGNATURE', 'RSDP', 'RSDP', `no "RSD PTR " signature at --rsdp ${hex(rsdpAddr)}`, rsdpOff);
+      return { set, findings };
+    }
+  } else {
+    const hits = scanForRsdp(img);
+    if (!hits.length) {
+      err('IMAGE_NO_RSDP', '', '', `no RSDP with valid checksums on any 8-byte boundary of the image (${img.length} bytes); give --rsdp`);
+      return { set, findings };
+    }
+    rsdpOff = hits[0];
+  }
+
+  /** The table at a physical address, sliced by its declared length, or a finding. */
+  const tableAt = (addr: bigint, via: string, table: string): Uint8Array | undefined => {
+    if (addr < base || addr + 8n > end) {
+      err('IMAGE_POINTER_OUTSIDE', table, via, `${via} = ${hex(addr)} is outside the image ${hex(base)}..${hex(end)}`);
+      return undefined;
+    }
+    const off = Number(addr - base);
+    const len = latin1(img, off, off + 8) === RSDP_SIGNATURE
+      ? (img[off + 15] >= 2 && off + 24 <= img.length ? readUint(img, off + 20, 4) : RSDP_V1_SIZE)
+      : readUint(img, off + 4, 4);
+    if (len < 8 || addr + BigInt(len) > end) {
+      err('IMAGE_TABLE_OUTSIDE', table, via, `the table at ${hex(addr)} (reached through ${via}) declares length ${len}, which runs past the image end ${hex(end)}`, off);
+      return undefined;
+    }
+    return img.subarray(off, off + len);
+  };
+
+  const seen = new Set<bigint>();
+  const load = (addr: bigint, via: string, table: string): TableEntry | undefined => {
+    if (addr === 0n || seen.has(addr)) return undefined;
+    seen.add(addr);
+    const bytes = tableAt(addr, via, table);
+    if (!bytes) return undefined;
+    const e = entryFrom(bytes, `${file}@${hex(addr)}`, addr, findings);
+    if (e) entries.push(e);
+    return e;
+  };
+
+  const rsdp = load(base + BigInt(rsdpOff), 'RSDP', 'RSDP');
+  if (!rsdp) return { set, findings };
+  const rf = rsdp.table.fields;
+  const useX = Number(rf.revision) >= 2 && 'xsdt_address' in rf && rf.xsdt_address !== 0n;
+  const root = useX
+    ? load(rf.xsdt_address as bigint, 'RSDP.xsdt_address', 'XSDT')
+    : load(BigInt(rf.rsdt_address as number), 'RSDP.rsdt_address', 'RSDT');
+  for (const [i, it] of (root?.table.items ?? []).entries()) {
+    const t = load(BigInt(it.fields.address as number | bigint), `${root!.table.signature}.entry[${i}].address`, root!.table.signature);
+    if (t?.table.signature === 'FACP') {
+      const f = t.table.fields;
+      const dsdt = ('x_dsdt' in f && f.x_dsdt !== 0n ? f.x_dsdt : BigInt(f.dsdt as number)) as bigint;
+      load(dsdt, 'FACP.dsdt', 'DSDT');
+      const facs = ('x_facs' in f && f.x_facs !== 0n ? f.x_facs : BigInt((f.facs as number | undefined) ?? 0)) as bigint;
+      load(facs, 'FACP.facs', 'FACS');
+    }
+  }
+  set.rsdp = entries.find((e) => e.table.signature === 'RSDP');
+  set.tables = entries.filter((e) => e.table.signature !== 'RSDP');
+  return { set, findings };
+}
+
+/** Largest image we are willing to write: a set whose tables are spread further apart is refused. */
+export const MAX_IMAGE_SPAN = 256n << 20n;
+
+/**
+ * A memory image holding every table at its address. `base` defaults to the lowest table address
+ * rounded down to 4 KiB. Every table (and the RSDP) must have an address.
+ */
+export function writeImage(set: TableSet, base?: bigint): { image: Uint8Array; base: bigint } {
+  const all = set.rsdp ? [set.rsdp, ...set.tables] : set.tables;
+  const missing = all.filter((e) => e.address === undefined).map((e) => e.table.signature);
+  if (missing.length) {
+    throw new Error(`no address for ${missing.join(', ')}: an image needs every table's address (acpidump text or an image as input)`);
+  }
+  if (!set.rsdp) throw new Error('no RSDP in the input: nothing in an image would point at the tables');
+  const lo = all.reduce((m, e) => (e.address! < m ? e.address! : m), all[0].address!);
+  const hi = all.reduce((m, e) => (e.address! + BigInt(e.bytes.length) > m ? e.address! + BigInt(e.bytes.length) : m), 0n);
+  const b = base ?? lo & ~0xfffn;
+  if (b > lo) throw new Error(`--image-base ${hex(b)} is above the lowest table address ${hex(lo)}`);
+  if (hi - b > MAX_IMAGE_SPAN) throw new Error(`the tables span ${hex(hi - b)} bytes from ${hex(b)}, more than the ${hex(MAX_IMAGE_SPAN)} an image may hold`);
+  const sorted = [...all].sort((x, y) => (x.address! < y.address! ? -1 : 1));
+  for (let i = 1; i < sorted.length; i++) {
+    const prev = sorted[i - 1];
+    if (prev.address! + BigInt(prev.bytes.length) > sorted[i].address!) {
+      throw new Error(`${prev.table.signature} at ${hex(prev.address!)} (${prev.bytes.length} bytes) overlaps ${sorted[i].table.signature} at ${hex(sorted[i].address!)}`);
+    }
+  }
+  const size = Number((hi - b + 0xfffn) & ~0xfffn);
+  const image = new Uint8Array(size);
+  for (const e of all) image.set(e.bytes, Number(e.address! - b));
+  return { image, base: b };
+}

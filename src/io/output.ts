@@ -1,0 +1,57 @@
+// Atomic output: everything is written into a temporary sibling and renamed into place, so an
+// interrupted run leaves either the old state or the complete new one, never a half-written file.
+import { mkdtempSync, writeFileSync, renameSync, rmSync, existsSync, readdirSync, statSync, mkdirSync } from 'node:fs';
+import { dirname, basename, join, resolve, sep } from 'node:path';
+
+export class OutputExistsError extends Error {
+  constructor(readonly path: string) {
+    super(`${path} exists and is not empty (use --force to replace it)`);
+    this.name = 'OutputExistsError';
+  }
+}
+
+/** Write a folder of files (relative names, '/'-separated) atomically. */
+export function writeFolderAtomic(dir: string, files: Map<string, Uint8Array | string>, opts: { force?: boolean } = {}): void {
+  const target = resolve(dir);
+  if (existsSync(target)) {
+    if (!statSync(target).isDirectory()) throw new OutputExistsError(dir);
+    if (readdirSync(target).length && !opts.force) throw new OutputExistsError(dir);
+  }
+  const parent = dirname(target);
+  mkdirSync(parent, { recursive: true });
+  const tmp = mkdtempSync(join(parent, `.${basename(target)}.tmp-`));
+  try {
+    for (const [name, data] of files) {
+      const p = resolve(tmp, name);
+      if (!p.startsWith(tmp + sep)) throw new Error(`refusing to write outside the output folder: ${name}`);
+      mkdirSync(dirname(p), { recursive: true });
+      writeFileSync(p, data);
+    }
+    if (existsSync(target)) {
+      const old = `${tmp}.old`;
+      renameSync(target, old);
+      renameSync(tmp, target);
+      rmSync(old, { recursive: true, force: true });
+    } else {
+      renameSync(tmp, target);
+    }
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Write one file atomically (temporary file in the same folder, then rename). */
+export function writeFileAtomic(path: string, data: Uint8Array | string, opts: { force?: boolean } = {}): void {
+  const target = resolve(path);
+  if (existsSync(target) && !opts.force) throw new OutputExistsError(path);
+  mkdirSync(dirname(target), { recursive: true });
+  const tmp = `${dirname(target)}/.${basename(target)}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, target);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}

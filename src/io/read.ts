@@ -1,0 +1,97 @@
+// readTables: every input form into one TableSet, auto-detected. The signature always comes from
+// the bytes, never from a file name. Problems are findings (with file, table and offset); only a
+// path that cannot be read at all throws.
+import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { join, relative, basename, extname } from 'node:path';
+import { isRsdp } from '../tables/registry.js';
+import { entryFrom } from './entry.js';
+import type { Finding } from '../model/diagnostics.js';
+import type { TableEntry, TableSet, ReadResult, InputKind } from '../model/tableset.js';
+import { looksLikeAcpidump, parseAcpidump } from './acpidump.js';
+import { readImage } from './image.js';
+
+export interface ReadOptions {
+  /** physical address of byte 0 of a memory image; makes a file input an image */
+  imageBase?: bigint;
+  /** RSDP address inside the image (skips the scan) */
+  rsdp?: bigint;
+  /** name to use for a buffer input in messages */
+  name?: string;
+}
+
+function makeSet(origin: string, kind: InputKind, entries: TableEntry[]): TableSet {
+  const rsdps = entries.filter((e) => e.table.signature === 'RSDP');
+  return { origin, kind, rsdp: rsdps[0], tables: entries.filter((e) => e.table.signature !== 'RSDP') };
+}
+
+export function readAcpidumpText(data: Uint8Array, file: string): ReadResult {
+  const { blocks, findings } = parseAcpidump(data, file);
+  const entries: TableEntry[] = [];
+  for (const b of blocks) {
+    const e = entryFrom(b.bytes, `${file}:${b.line}`, b.address, findings);
+    if (e) entries.push(e);
+  }
+  if (!blocks.length) {
+    findings.push({ code: 'INPUT_NO_TABLES', severity: 'error', table: '', path: '', message: 'no "SIG @ address" blocks with hex lines found', file });
+  }
+  return { set: makeSet(file, 'acpidump', entries), findings };
+}
+
+const TABLE_EXT = new Set(['', '.dat', '.aml', '.bin']);
+
+/** Natural order, so ssdt2 comes before ssdt10. */
+const natural = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
+
+function readBinaryFolder(dir: string): ReadResult {
+  const findings: Finding[] = [];
+  const entries: TableEntry[] = [];
+  const visit = (d: string, depth: number) => {
+    for (const name of readdirSync(d).sort(natural)) {
+      if (name.startsWith('.')) continue;
+      const p = join(d, name);
+      const st = statSync(p);
+      if (st.isDirectory()) {
+        // sysfs: dynamic/ holds tables loaded at run time; data/ holds non-table blobs (BERT regions…)
+        if (depth === 0 && name === 'dynamic') visit(p, 1);
+        continue;
+      }
+      if (!st.isFile() || !TABLE_EXT.has(extname(name).toLowerCase())) continue;
+      const e = entryFrom(readFileSync(p), relative(process.cwd(), p) || p, undefined, findings);
+      if (e) entries.push(e);
+    }
+  };
+  visit(dir, 0);
+  if (!entries.length && !findings.length) {
+    findings.push({ code: 'INPUT_NO_TABLES', severity: 'error', table: '', path: '', message: 'no table files (.dat, .aml, .bin or sysfs names) in this folder', file: dir });
+  }
+  return { set: makeSet(dir, 'binaries', entries), findings };
+}
+
+/** Read any supported input: folder, acpidump text, single table, memory image, build output. */
+export function readTables(input: string | Uint8Array, opts: ReadOptions = {}): ReadResult {
+  if (typeof input !== 'string') return readBlob(input, opts.name ?? '<buffer>', opts);
+  if (!existsSync(input)) throw new Error(`${input}: no such file or folder`);
+  const st = statSync(input);
+  if (st.isDirectory()) {
+    return readBinaryFolder(input);
+  }
+  return readBlob(readFileSync(input), input, opts);
+}
+
+function readBlob(data: Uint8Array, file: string, opts: ReadOptions): ReadResult {
+  if (opts.imageBase !== undefined || opts.rsdp !== undefined) return readImage(data, file, opts.imageBase ?? 0n, opts.rsdp);
+  if (looksLikeAcpidump(data)) return readAcpidumpText(data, file);
+  const findings: Finding[] = [];
+  if (data.length === 0) {
+    findings.push({ code: 'INPUT_EMPTY', severity: 'error', table: '', path: '', message: 'empty file', file });
+    return { set: makeSet(file, 'table', []), findings };
+  }
+  const e = entryFrom(data, file, undefined, findings);
+  if (!e && !isRsdp(data)) {
+    findings.push({
+      code: 'INPUT_UNKNOWN', severity: 'info', table: '', path: '',
+      message: `${basename(file)} is not an ACPI table or acpidump text; for a memory image give --image-base`, file,
+    });
+  }
+  return { set: makeSet(file, 'table', e ? [e] : []), findings };
+}

@@ -1,0 +1,111 @@
+// A table set: the tables of one machine (or one build output), with their physical addresses
+// when the input had them, and the pointers between them resolved.
+import type { AcpiTable } from '../tables/registry.js';
+import { type Finding, hex } from './diagnostics.js';
+
+export type InputKind = 'binaries' | 'acpidump' | 'table' | 'image' | 'build';
+
+export interface TableEntry {
+  table: AcpiTable;
+  /** the bytes as read; encodeTable(table) gives them back */
+  bytes: Uint8Array;
+  /** physical address, when the input says (acpidump text, memory image, build output) */
+  address?: bigint;
+  /** where it came from: a file, or file:line for acpidump text */
+  source: string;
+}
+
+export interface TableSet {
+  /** the input path (or "<buffer>") */
+  origin: string;
+  kind: InputKind;
+  rsdp?: TableEntry;
+  /** every table except the RSDP, in input order */
+  tables: TableEntry[];
+}
+
+export function findTable(set: TableSet, signature: string, instance = 0): TableEntry | undefined {
+  if (signature === 'RSDP') return instance === 0 ? set.rsdp : undefined;
+  let i = 0;
+  for (const e of set.tables) if (e.table.signature === signature && i++ === instance) return e;
+  return undefined;
+}
+
+export function allEntries(set: TableSet): TableEntry[] {
+  return set.rsdp ? [set.rsdp, ...set.tables] : set.tables;
+}
+
+/** A file-name-safe, lower-case form of a signature (it comes from untrusted bytes). */
+export function safeName(signature: string): string {
+  return signature.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+}
+
+/**
+ * acpixtract -a names, in set order: the signature in lower case, numbered from 1 only when the
+ * signature occurs more than once (apic1.dat, apic2.dat, ssdt.dat); the RSDP is rsdp.dat.
+ */
+export function tableFileNames(set: TableSet): Map<TableEntry, string> {
+  const names = new Map<TableEntry, string>();
+  if (set.rsdp) names.set(set.rsdp, 'rsdp.dat');
+  const total = new Map<string, number>();
+  for (const e of set.tables) total.set(e.table.signature, (total.get(e.table.signature) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  for (const e of set.tables) {
+    const sig = e.table.signature;
+    const n = (seen.get(sig) ?? 0) + 1;
+    seen.set(sig, n);
+    names.set(e, `${safeName(sig)}${total.get(sig)! > 1 ? n : ''}.dat`);
+  }
+  return names;
+}
+
+export interface Link {
+  /** field path of the pointer: XSDT.entry[2].address, FACP.x_dsdt, RSDP.xsdt_address */
+  from: string;
+  address: bigint;
+  /** the table found at that address, if any */
+  to?: TableEntry;
+}
+
+const num = (v: unknown): bigint => (typeof v === 'bigint' ? v : BigInt((v as number | undefined) ?? 0));
+
+/** Every pointer in the set (RSDP → RSDT/XSDT, root entries, FADT → DSDT/FACS) and where it lands. */
+export function resolveLinks(set: TableSet): Link[] {
+  const byAddr = new Map<bigint, TableEntry>();
+  for (const e of set.tables) if (e.address !== undefined) byAddr.set(e.address, e);
+  const links: Link[] = [];
+  const add = (from: string, address: bigint) => {
+    if (address !== 0n) links.push({ from, address, to: byAddr.get(address) });
+  };
+  const r = set.rsdp?.table.fields;
+  if (r) {
+    add('RSDP.rsdt_address', num(r.rsdt_address));
+    if ('xsdt_address' in r) add('RSDP.xsdt_address', num(r.xsdt_address));
+  }
+  for (const e of set.tables) {
+    const t = e.table;
+    if (t.signature === 'XSDT' || t.signature === 'RSDT') {
+      (t.items ?? []).forEach((it, i) => add(`${t.signature}.entry[${i}].address`, num(it.fields.address)));
+    } else if (t.signature === 'FACP') {
+      const f = t.fields;
+      const xdsdt = 'x_dsdt' in f ? num(f.x_dsdt) : 0n;
+      add(xdsdt ? 'FACP.x_dsdt' : 'FACP.dsdt', xdsdt || num(f.dsdt));
+      const xfacs = 'x_facs' in f ? num(f.x_facs) : 0n;
+      add(xfacs ? 'FACP.x_facs' : 'FACP.facs', xfacs || num(f.facs));
+    }
+  }
+  return links;
+}
+
+/** The root table the RSDP selects (XSDT when revision ≥ 2 and the address is set, else RSDT). */
+export function rootTable(set: TableSet): TableEntry | undefined {
+  const links = resolveLinks(set);
+  return (links.find((l) => l.from === 'RSDP.xsdt_address') ?? links.find((l) => l.from === 'RSDP.rsdt_address'))?.to
+    ?? findTable(set, 'XSDT') ?? findTable(set, 'RSDT');
+}
+
+export function describeAddress(a: bigint | undefined): string {
+  return a === undefined ? 'no address' : hex(a, 16);
+}
+
+export type ReadResult = { set: TableSet; findings: Finding[] };
