@@ -102,7 +102,7 @@ export const gtdt: ContainerDef = {
     u32('platform_timer_count', 'Platform Timer Count', { derive: 'count' }),
     u32('platform_timer_offset', 'Platform Timer Offset', { derive: 'offset' }),
     u32('virtual_el2_timer_gsiv', 'Virtual EL2 Timer GSIV', rev3),
-    u32('virtual_el2_timer_flags', 'Virtual EL2 Flags', { ...rev3, bits: TIMER_FLAG_BITS }),
+    u32('virtual_el2_timer_flags', 'Virtual EL2 Timer Flags', { ...rev3, bits: TIMER_FLAG_BITS }),
   ]),
   body: { kind: 'subtables', family: gtdtFamily },
 };

@@ -1,0 +1,74 @@
+// Test helpers: where the shared corpus is (tests skip without it, but fail under CI=true), the
+// external referees (iasl, acpixtract, dtc), and a captured CLI run.
+import { existsSync, readdirSync, readFileSync, mkdtempSync } from 'node:fs';
+import { join, resolve, dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { run } from '../cli/run.js';
+import { parseAcpidump } from '../src/io/acpidump.js';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const CORPUS = resolve(ROOT, '../shared/corpus');
+export const SAMPLES = resolve(ROOT, 'samples');
+const CI = process.env.CI === 'true';
+
+export const HAVE_CORPUS = existsSync(CORPUS);
+if (!HAVE_CORPUS) {
+  if (CI) throw new Error(`CI=true but the corpus is missing at ${CORPUS}`);
+  console.warn(`corpus not found at ${CORPUS}: corpus tests are skipped`);
+}
+
+function has(tool: string, arg = '-v'): boolean {
+  const ok = spawnSync(tool, [arg], { stdio: 'ignore' }).error === undefined;
+  if (!ok && CI) throw new Error(`CI=true but ${tool} is not installed (.ci/run installs it)`);
+  return ok;
+}
+export const HAVE_IASL = has('iasl');
+export const HAVE_ACPIXTRACT = has('acpixtract');
+export const HAVE_DTC = has('dtc', '--version');
+
+export function tmp(prefix = 'dom0-acpi-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface Blob {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** Every table blob of the corpus: each .dat file and each block of each acpidump.txt. */
+export function corpusBlobs(): Blob[] {
+  if (!HAVE_CORPUS) return [];
+  const out: Blob[] = [];
+  const walk = (d: string) => {
+    for (const n of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(d, n.name);
+      if (n.isDirectory()) walk(p);
+      else if (n.name.endsWith('.dat') && !n.name.startsWith('efi-')) out.push({ name: p.slice(CORPUS.length + 1), bytes: readFileSync(p) });
+      else if (n.name === 'acpidump.txt') {
+        for (const b of parseAcpidump(readFileSync(p), p).blocks) out.push({ name: `${p.slice(CORPUS.length + 1)}:${b.line}:${b.name}`, bytes: b.bytes });
+      }
+    }
+  };
+  walk(CORPUS);
+  return out;
+}
+
+/** Sample sets shipped in samples/ (each a folder with acpidump.txt). */
+export function sampleDirs(): string[] {
+  return readdirSync(SAMPLES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join(SAMPLES, d.name)).sort();
+}
+
+export function sampleBlobs(): Blob[] {
+  return sampleDirs().flatMap((d) =>
+    parseAcpidump(readFileSync(join(d, 'acpidump.txt')), d).blocks.map((b) => ({ name: `${d.slice(SAMPLES.length + 1)}:${b.name}`, bytes: b.bytes })),
+  );
+}
+
+export async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await run(argv, { out: (s) => void (out += s), err: (s) => void (err += s), tty: false });
+  return { code, out, err };
+}
