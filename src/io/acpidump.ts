@@ -13,7 +13,8 @@ export interface TextBlock {
   line: number;
 }
 
-const HEADER = /^\s*([^\s@:][^@:]{0,7}?)\s*@\s*(\S+)?\s*$/;
+// "SIG @ 0xADDR", "SIG @ (nil)", "SIG @ ADDR (extra words)", or a bare "SIG" line
+const HEADER = /^\s*([A-Za-z0-9_!$]{4}|RSD PTR)\s*(?:@(.*))?$/;
 const HEXLINE = /^\s*([0-9A-Fa-f]{4,8}):((?: [0-9A-Fa-f]{2}){1,16})(?=\s|$)/;
 
 /** Is this plausibly acpidump text? (no NUL bytes in the head, and at least one hex dump line) */
@@ -25,8 +26,7 @@ export function looksLikeAcpidump(data: Uint8Array): boolean {
 }
 
 function parseAddress(s: string | undefined): bigint | undefined {
-  if (!s) return undefined;
-  const m = /^(?:0x)?([0-9A-Fa-f]{1,16})$/.exec(s);
+  const m = s && (/\b0x([0-9A-Fa-f]{1,16})\b/.exec(s) ?? /^\s*([0-9A-Fa-f]{1,16})\s*$/.exec(s));
   if (!m) return undefined;
   const v = BigInt('0x' + m[1]);
   return v === 0n ? undefined : v;
@@ -39,7 +39,7 @@ export function parseAcpidump(data: Uint8Array, file: string): { blocks: TextBlo
   const findings: Finding[] = [];
   let cur: { name: string; address?: bigint; line: number; chunks: number[]; broken: boolean } | undefined;
   const flush = () => {
-    if (cur) {
+    if (cur && !cur.broken) {
       if (cur.chunks.length) blocks.push({ name: cur.name, address: cur.address, line: cur.line, bytes: Uint8Array.from(cur.chunks) });
       else findings.push({ code: 'INPUT_EMPTY_BLOCK', severity: 'warning', table: cur.name, path: cur.name, message: 'header line without any hex lines', file: `${file}:${cur.line}` });
     }
@@ -63,14 +63,13 @@ export function parseAcpidump(data: Uint8Array, file: string): { blocks: TextBlo
       return;
     }
     const h = HEADER.exec(raw);
-    if (h && !/^\s*$/.test(h[1])) {
+    if (h) {
       flush();
       cur = { name: h[1].trim(), address: parseAddress(h[2]), line: i + 1, chunks: [], broken: false };
     }
     // anything else (blank lines, banners, junk) is ignored
   });
   flush();
-  // a block whose hex was broken is dropped, with its error already reported
   return { blocks, findings };
 }
 

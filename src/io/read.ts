@@ -46,19 +46,16 @@ function readBinaryFolder(dir: string): ReadResult {
   const findings: Finding[] = [];
   const entries: TableEntry[] = [];
   const visit = (d: string, depth: number) => {
-    for (const name of readdirSync(d).sort(natural)) {
-      if (name.startsWith('.')) continue;
+    const names = readdirSync(d).filter((n) => !n.startsWith('.')).sort(natural);
+    for (const name of names) {
       const p = join(d, name);
       const st = statSync(p);
-      if (st.isDirectory()) {
-        // sysfs: dynamic/ holds tables loaded at run time; data/ holds non-table blobs (BERT regions…)
-        if (depth === 0 && name === 'dynamic') visit(p, 1);
-        continue;
-      }
       if (!st.isFile() || !TABLE_EXT.has(extname(name).toLowerCase())) continue;
       const e = entryFrom(readFileSync(p), relative(process.cwd(), p) || p, undefined, findings);
       if (e) entries.push(e);
     }
+    // sysfs: dynamic/ holds tables loaded at run time (after the firmware's); data/ holds non-table blobs
+    if (depth === 0 && names.includes('dynamic') && statSync(join(d, 'dynamic')).isDirectory()) visit(join(d, 'dynamic'), 1);
   };
   visit(dir, 0);
   if (!entries.length && !findings.length) {

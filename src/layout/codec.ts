@@ -247,7 +247,9 @@ function walkSubtables(fam: SubtableFamily, node: Node, ctx: DecodeCtx, from: nu
       break;
     }
     if (def.minLength !== undefined && len < def.minLength) {
+      // like Linux's walker, stop at the first bad subtable: what follows stays raw (and lossless)
       fail(ctx, 'DECODE_SUBTABLE_TOO_SHORT', `${seg}.length`, pos, `${what} has length ${len}, below the minimum ${def.minLength}`);
+      break;
     }
     ordinals.set(type, ord + 1);
     items.push(decodeNode(def, ctx, pos, pos + len, seg));

@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync, mkdirSync, copyFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { readTables } from '../../src/io/read.js';
+import { parseAcpidump, formatAcpidumpSet, formatBlock } from '../../src/io/acpidump.js';
+import { scanForRsdp, writeImage } from '../../src/io/image.js';
+import { resolveLinks, tableFileNames, rootTable } from '../../src/model/tableset.js';
+import { encodeTable } from '../../src/tables/registry.js';
+import { CORPUS, HAVE_CORPUS, SAMPLES, tmp } from '../helpers.js';
+
+const QEMU = join(CORPUS, 'qemu-virt-gicv3-smp4');
+const SAMPLE = join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt');
+
+describe('acpidump text', () => {
+  it('reads a sample with addresses, RSDP first, links resolved', () => {
+    const { set, findings } = readTables(SAMPLE);
+    expect(findings).toEqual([]);
+    expect(set.kind).toBe('acpidump');
+    expect(set.rsdp?.address).toBe(0x7c430018n);
+    expect(set.tables.map((e) => e.table.signature)).toEqual(['DSDT', 'FACP', 'APIC', 'GTDT', 'SPCR', 'XSDT']);
+    const links = resolveLinks(set);
+    expect(links.every((l) => l.to)).toBe(true);
+    expect(links.map((l) => `${l.from}->${l.to!.table.signature}`).sort()).toEqual([
+      'FACP.x_dsdt->DSDT', 'RSDP.xsdt_address->XSDT',
+      'XSDT.entry[0].address->FACP', 'XSDT.entry[1].address->APIC', 'XSDT.entry[2].address->GTDT', 'XSDT.entry[3].address->SPCR',
+    ]);
+    expect(rootTable(set)?.table.signature).toBe('XSDT');
+  });
+
+  it('tolerates CRLF, (nil) and missing addresses, junk lines and banners', () => {
+    const good = readFileSync(SAMPLE, 'latin1');
+    const mangled = ('Firmware dump, acpidump 20200925\r\n' + good)
+      .replace('FACP @ 0x', 'FACP @ phys 0x')
+      .replace(/APIC @ 0x[0-9A-F]+/, 'APIC @ (nil)')
+      .replace(/GTDT @ 0x[0-9A-F]+/, 'GTDT')
+      .replace(/\n\n/g, '\n-- junk line --\n\n')
+      .replace(/\n/g, '\r\n');
+    const { set, findings } = readTables(Buffer.from(mangled, 'latin1'), { name: 'mangled.txt' });
+    expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(set.tables.map((e) => e.table.signature)).toEqual(['DSDT', 'FACP', 'APIC', 'GTDT', 'SPCR', 'XSDT']);
+    expect(set.tables.find((e) => e.table.signature === 'APIC')!.address).toBeUndefined();
+    expect(set.tables.find((e) => e.table.signature === 'GTDT')!.address).toBeUndefined();
+    expect(set.tables.find((e) => e.table.signature === 'SPCR')!.address).toBeDefined();
+  });
+
+  it('reports a hex line whose offset breaks the sequence', () => {
+    const text = formatBlock('FACP', 0x1000n, readTables(SAMPLE).set.tables[1].bytes).replace('    0020:', '    0030:');
+    const { findings } = parseAcpidump(Buffer.from(text), 'x.txt');
+    expect(findings).toMatchObject([{ code: 'INPUT_TEXT_OFFSET', table: 'FACP', offset: 0x20, file: 'x.txt:4' }]);
+  });
+
+  it.skipIf(!HAVE_CORPUS)('reads honeycomb (CRLF, all-zero addresses) with no addresses', () => {
+    const { set, findings } = readTables(join(CORPUS, 'honeycomb-lx2160a/acpidump.txt'));
+    expect(findings).toEqual([]);
+    expect(set.rsdp).toBeUndefined();
+    expect(set.tables.length).toBe(9);
+    expect(set.tables.every((e) => e.address === undefined)).toBe(true);
+  });
+
+  it.skipIf(!HAVE_CORPUS)('writes acpidump text exactly as acpidump printed the corpus', () => {
+    for (const d of ['qemu-virt-gicv3-smp4', 'qemu-virt-gicv2-smp4', 'qemu-virt-gicv3-smp64']) {
+      const p = join(CORPUS, d, 'acpidump.txt');
+      expect(formatAcpidumpSet(readTables(p).set)).toBe(readFileSync(p, 'latin1'));
+    }
+  });
+});
+
+describe.skipIf(!HAVE_CORPUS)('binary folders', () => {
+  it('reads acpixtract output folders; the signature comes from the bytes', () => {
+    const { set, findings } = readTables(QEMU);
+    expect(findings).toEqual([]);
+    expect(set.kind).toBe('binaries');
+    expect(set.rsdp).toBeDefined();
+    expect(set.tables.length).toBe(10);
+    expect(set.tables.every((e) => e.address === undefined)).toBe(true);
+  });
+
+  it('reads a sysfs layout (upper-case names, dynamic/ read, data/ skipped) under misleading names', () => {
+    const d = tmp('sysfs-');
+    mkdirSync(join(d, 'dynamic'));
+    mkdirSync(join(d, 'data'));
+    copyFileSync(join(QEMU, 'facp.dat'), join(d, 'FACP'));
+    copyFileSync(join(QEMU, 'apic.dat'), join(d, 'GTDT')); // name lies; bytes say APIC
+    copyFileSync(join(QEMU, 'dsdt.dat'), join(d, 'DSDT'));
+    copyFileSync(join(QEMU, 'pptt.dat'), join(d, 'dynamic', 'SSDT1'));
+    writeFileSync(join(d, 'data', 'BERT'), Buffer.from('not a table at all'));
+    writeFileSync(join(d, 'README.txt'), 'ignored');
+    const { set, findings } = readTables(d);
+    expect(findings).toEqual([]);
+    expect(set.tables.map((e) => e.table.signature)).toEqual(['DSDT', 'FACP', 'APIC', 'PPTT']);
+  });
+});
+
+describe('memory images', () => {
+  it('round-trips a set through an image: RSDP found 8-byte aligned at 0x…018, every table through the pointers', () => {
+    const { set } = readTables(SAMPLE);
+    const { image, base } = writeImage(set);
+    expect(base).toBe(0x7c430000n);
+    expect(scanForRsdp(image)).toEqual([0x18]);
+    const back = readTables(Buffer.from(image), { imageBase: base, name: 'img.bin' });
+    expect(back.findings).toEqual([]);
+    expect(back.set.kind).toBe('image');
+    expect(back.set.rsdp!.address).toBe(0x7c430018n);
+    const sigs = (s: typeof set) => s.tables.map((e) => `${e.table.signature}@${e.address!.toString(16)}`).sort();
+    expect(sigs(back.set)).toEqual(sigs(set));
+    for (const e of back.set.tables) {
+      const orig = set.tables.find((o) => o.address === e.address)!;
+      expect(Buffer.from(e.bytes).equals(Buffer.from(orig.bytes))).toBe(true);
+    }
+  });
+
+  it('honours --rsdp and reports pointers outside the image', () => {
+    const { set } = readTables(SAMPLE);
+    const { image, base } = writeImage(set);
+    const viaRsdp = readTables(Buffer.from(image), { imageBase: base, rsdp: 0x7c430018n });
+    expect(viaRsdp.findings).toEqual([]);
+    const cut = image.subarray(0, 0x400); // XSDT is past the cut
+    const r = readTables(Buffer.from(cut), { imageBase: base, name: 'cut.bin' });
+    expect(r.findings).toMatchObject([{ code: 'IMAGE_POINTER_OUTSIDE', path: 'RSDP.xsdt_address', file: 'cut.bin' }]);
+  });
+
+  it('finds no RSDP on 4-byte offsets or with a bad checksum', () => {
+    const { set } = readTables(SAMPLE);
+    const rsdp = set.rsdp!.bytes;
+    const img = new Uint8Array(0x100);
+    img.set(rsdp, 0x14);
+    expect(scanForRsdp(img)).toEqual([]);
+    const bad = Uint8Array.from(rsdp);
+    bad[9] ^= 1;
+    img.fill(0).set(bad, 0x18);
+    expect(scanForRsdp(img)).toEqual([]);
+    img.fill(0).set(rsdp, 0x18);
+    expect(scanForRsdp(img)).toEqual([0x18]);
+  });
+
+  it('refuses images of sets without addresses or with overlapping tables', () => {
+    const { set } = readTables(SAMPLE);
+    expect(() => writeImage({ ...set, tables: set.tables.map((e) => ({ ...e, address: undefined })) })).toThrow(/no address for DSDT/);
+    const overlapping = { ...set, tables: set.tables.map((e, i) => (i === 1 ? { ...e, address: set.tables[0].address! + 8n } : e)) };
+    expect(() => writeImage(overlapping)).toThrow(/overlaps/);
+  });
+});
+
+describe('file names', () => {
+  it('numbers only repeated signatures, like acpixtract -a', () => {
+    const { set } = readTables(SAMPLE);
+    const dsdt = set.tables[0];
+    const twice = { ...set, tables: [...set.tables, { ...dsdt }] };
+    expect([...tableFileNames(twice).values()]).toEqual(['rsdp.dat', 'dsdt1.dat', 'facp.dat', 'apic.dat', 'gtdt.dat', 'spcr.dat', 'xsdt.dat', 'dsdt2.dat']);
+  });
+
+  it('never uses an unsafe signature as a file name', () => {
+    const { set } = readTables(SAMPLE);
+    const t = set.tables[3];
+    const weird = { ...t, table: { ...t.table, signature: '../X' } };
+    expect(tableFileNames({ ...set, tables: [weird] }).get(weird)).toBe('___x.dat');
+    expect(encodeTable(set.tables[3].table).length).toBe(96);
+  });
+
+  it.skipIf(!HAVE_CORPUS)('binary folder order is natural (ssdt2 before ssdt10)', () => {
+    expect(readdirSync(QEMU).length).toBeGreaterThan(5);
+  });
+});
