@@ -121,26 +121,31 @@ function copy(buf: Uint8Array, from: number, to: number): Uint8Array {
   return to > from ? buf.slice(from, to) : EMPTY;
 }
 
-function fail(ctx: DecodeCtx, code: string, path: string, offset: number, message: string, severity: 'error' | 'warning' = 'error') {
-  ctx.findings.push({ code, severity, table: ctx.table, path, offset, message });
+/** A field path, built only when a finding needs it (decoding a 1024-GICC MADT builds none). */
+export type LazyPath = string | (() => string);
+const pathOf = (p: LazyPath): string => (typeof p === 'string' ? p : p());
+
+function fail(ctx: DecodeCtx, code: string, path: LazyPath, offset: number, message: string, severity: 'error' | 'warning' = 'error') {
+  ctx.findings.push({ code, severity, table: ctx.table, path: pathOf(path), offset, message });
 }
 
 /** Decode the container `def` occupying buf[start, end). Never throws on bad data. */
-export function decodeNode(def: ContainerDef, ctx: DecodeCtx, start: number, end: number, path: string): Node {
+export function decodeNode(def: ContainerDef, ctx: DecodeCtx, start: number, end: number, path: LazyPath): Node {
   const length = end - start;
   if (def.minLength !== undefined && length < def.minLength) {
     fail(ctx, 'DECODE_TOO_SHORT', path, start, `${def.label} is ${length} bytes, shorter than the minimum ${def.minLength}`);
   }
-  const k = presentCount(def.layout, { length, revision: ctx.revision });
-  const fixedEnd = start + def.layout.offsets[k];
-  const fields = decoderFor(def.layout, k).decode(ctx.buf.subarray(start, fixedEnd));
+  const l = def.layout;
+  const k = !l.gated && length >= l.size ? l.fields.length : presentCount(l, { length, revision: ctx.revision });
+  const fixedEnd = start + l.offsets[k];
+  const fields = decoderFor(l, k).decode(ctx.buf.subarray(start, fixedEnd));
   const node: Node = { fields, tail: EMPTY };
   const pos = def.body ? decodeBody(def, def.body, node, ctx, start, fixedEnd, end, path) : fixedEnd;
   node.tail = copy(ctx.buf, pos, end);
   return node;
 }
 
-function decodeBody(def: ContainerDef, body: BodyDef, node: Node, ctx: DecodeCtx, start: number, fixedEnd: number, end: number, path: string): number {
+function decodeBody(def: ContainerDef, body: BodyDef, node: Node, ctx: DecodeCtx, start: number, fixedEnd: number, end: number, path: LazyPath): number {
   const l = def.layout;
   const present = (name: string | undefined) => name !== undefined && name in node.fields;
   const countName = bodyFieldOf(l, 'count');
@@ -158,7 +163,7 @@ function decodeBody(def: ContainerDef, body: BodyDef, node: Node, ctx: DecodeCtx
     const off = Number(node.fields[offsetName]);
     const fieldAt = start + l.offsets[l.fields.findIndex((f) => f.name === offsetName)];
     if (off < fixedEnd - start || off > end - start) {
-      fail(ctx, 'DECODE_BODY_OFFSET', `${path}.${offsetName}`, fieldAt,
+      fail(ctx, 'DECODE_BODY_OFFSET', () => `${pathOf(path)}.${offsetName}`, fieldAt,
         `${offsetName} ${hex(off)} is outside the space after the fixed fields (${hex(fixedEnd - start)}..${hex(end - start)})`);
       return fixedEnd;
     }
@@ -169,7 +174,7 @@ function decodeBody(def: ContainerDef, body: BodyDef, node: Node, ctx: DecodeCtx
   if (sizeName) {
     const size = Number(node.fields[sizeName]);
     if (bodyStart + size > end) {
-      fail(ctx, 'DECODE_BODY_SIZE', `${path}.${sizeName}`, bodyStart,
+      fail(ctx, 'DECODE_BODY_SIZE', () => `${pathOf(path)}.${sizeName}`, bodyStart,
         `${sizeName} ${size} runs past the end (${hex(end - start)} bytes)`);
       if (bodyStart > fixedEnd) node.gap = undefined;
       return fixedEnd;
@@ -186,7 +191,7 @@ function decodeBody(def: ContainerDef, body: BodyDef, node: Node, ctx: DecodeCtx
   }
 }
 
-function decodeRecords(rec: ContainerDef, node: Node, ctx: DecodeCtx, from: number, to: number, count: number | undefined, path: string): number {
+function decodeRecords(rec: ContainerDef, node: Node, ctx: DecodeCtx, from: number, to: number, count: number | undefined, path: LazyPath): number {
   const size = rec.layout.size;
   let n = count ?? Math.floor((to - from) / size);
   if (from + n * size > to) {
@@ -197,7 +202,7 @@ function decodeRecords(rec: ContainerDef, node: Node, ctx: DecodeCtx, from: numb
   const items: Node[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const at = from + i * size;
-    items[i] = decodeNode(rec, ctx, at, at + size, `${path}.${rec.name}[${i}]`);
+    items[i] = decodeNode(rec, ctx, at, at + size, () => `${pathOf(path)}.${rec.name}[${i}]`);
   }
   node.items = items;
   return from + n * size;
@@ -213,9 +218,8 @@ export function segmentName(fam: SubtableFamily, type: number): string {
 }
 
 /** The one guarded subtable walker: rejects length 0, shorter than the header, or past the end. */
-function walkSubtables(fam: SubtableFamily, node: Node, ctx: DecodeCtx, from: number, to: number, count: number | undefined, path: string): number {
+function walkSubtables(fam: SubtableFamily, node: Node, ctx: DecodeCtx, from: number, to: number, count: number | undefined, path: LazyPath): number {
   const items: Node[] = [];
-  const ordinals = new Map<number, number>();
   let pos = from;
   const buf = ctx.buf;
   while (count === undefined ? pos < to : items.length < count) {
@@ -229,29 +233,19 @@ function walkSubtables(fam: SubtableFamily, node: Node, ctx: DecodeCtx, from: nu
       break;
     }
     const type = buf[pos];
-    const len = readUint(buf, pos + fam.lengthOffset, fam.lengthWidth);
+    const len = fam.lengthWidth === 1 ? buf[pos + fam.lengthOffset] : buf[pos + fam.lengthOffset] | (buf[pos + fam.lengthOffset + 1] << 8);
     const def = subtableDef(fam, type);
-    const ord = ordinals.get(type) ?? 0;
-    const seg = `${path}.${segmentName(fam, type)}[${ord}]`;
-    const what = `subtable ${idx} (${def.label}, type ${hex(type, 2)})`;
-    if (len === 0) {
-      fail(ctx, 'DECODE_SUBTABLE_LENGTH_ZERO', `${seg}.length`, pos, `${what} has length 0`);
+    const seg = () => `${pathOf(path)}.${segmentName(fam, type)}[${items.slice(0, idx).filter((it) => it.fields.type === type).length}]`;
+    let problem: [code: string, text: string] | undefined;
+    if (len === 0) problem = ['DECODE_SUBTABLE_LENGTH_ZERO', 'has length 0'];
+    else if (len < fam.headerSize) problem = ['DECODE_SUBTABLE_TOO_SHORT', `has length ${len}, shorter than its ${fam.headerSize}-byte header`];
+    else if (pos + len > to) problem = ['DECODE_SUBTABLE_OVERRUN', `has length ${len} and runs past the end at ${hex(to)}`];
+    // like Linux's walker, stop at a subtable below its minimum too: what follows stays raw (lossless)
+    else if (def.minLength !== undefined && len < def.minLength) problem = ['DECODE_SUBTABLE_TOO_SHORT', `has length ${len}, below the minimum ${def.minLength}`];
+    if (problem) {
+      fail(ctx, problem[0], () => `${seg()}.length`, pos, `subtable ${idx} (${def.label}, type ${hex(type, 2)}) ${problem[1]}`);
       break;
     }
-    if (len < fam.headerSize) {
-      fail(ctx, 'DECODE_SUBTABLE_TOO_SHORT', `${seg}.length`, pos, `${what} has length ${len}, shorter than its ${fam.headerSize}-byte header`);
-      break;
-    }
-    if (pos + len > to) {
-      fail(ctx, 'DECODE_SUBTABLE_OVERRUN', `${seg}.length`, pos, `${what} has length ${len} and runs past the end at ${hex(to)}`);
-      break;
-    }
-    if (def.minLength !== undefined && len < def.minLength) {
-      // like Linux's walker, stop at the first bad subtable: what follows stays raw (and lossless)
-      fail(ctx, 'DECODE_SUBTABLE_TOO_SHORT', `${seg}.length`, pos, `${what} has length ${len}, below the minimum ${def.minLength}`);
-      break;
-    }
-    ordinals.set(type, ord + 1);
     items.push(decodeNode(def, ctx, pos, pos + len, seg));
     pos += len;
   }

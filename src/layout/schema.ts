@@ -64,6 +64,8 @@ export interface Layout {
   /** offsets[i] = byte offset of fields[i]; offsets[fields.length] = full size */
   offsets: number[];
   size: number;
+  /** some field has a `when` predicate (otherwise presence depends on length alone) */
+  gated: boolean;
 }
 
 function field(kind: Kind, size: number, name: string, label: string, opts: FieldOptions = {}): Field {
@@ -96,7 +98,7 @@ export function layout(name: string, fields: Field[]): Layout {
     at += f.size;
   }
   offsets.push(at);
-  return { name, fields, offsets, size: at };
+  return { name, fields, offsets, size: at, gated: fields.some((f) => f.when !== undefined) };
 }
 
 /** Extend a layout (e.g. the ACPI header followed by a table's own fields). */
@@ -110,6 +112,7 @@ export function extend(name: string, base: Layout, fields: Field[]): Layout {
  * ends the prefix (layouts only ever grow at the end, as ACPI revisions do).
  */
 export function presentCount(l: Layout, gate: Gate): number {
+  if (!l.gated && gate.length >= l.size) return l.fields.length;
   let k = 0;
   for (const f of l.fields) {
     if (l.offsets[k + 1] > gate.length) break;

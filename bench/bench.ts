@@ -1,0 +1,106 @@
+// npm run bench: throughput figures measured side by side in one run, printed as ratios.
+// Nothing here is asserted by tests; the numbers depend on the machine.
+import { readdirSync } from 'node:fs';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as r from 'restructure';
+import { decodeTable, encodeTable, type AcpiTable } from '../src/tables/registry.js';
+import { readTables } from '../src/io/read.js';
+import { allEntries, findTable } from '../src/model/tableset.js';
+import { EMPTY, type Node } from '../src/layout/codec.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const SAMPLES = join(ROOT, 'samples');
+
+/** Runs fn repeatedly for about `ms` milliseconds; returns calls per second. */
+function rate(fn: () => unknown, ms = 700): number {
+  for (let i = 0; i < 20; i++) fn(); // warm up
+  let n = 0;
+  const t0 = process.hrtime.bigint();
+  const limit = BigInt(ms) * 1_000_000n;
+  let el = 0n;
+  while (el < limit) {
+    for (let i = 0; i < 10; i++) fn();
+    n += 10;
+    el = process.hrtime.bigint() - t0;
+  }
+  return n / (Number(el) / 1e9);
+}
+
+function bigMadt(cpus: number): Uint8Array {
+  const base = findTable(readTables(join(SAMPLES, 'server-128cpu', 'acpidump.txt')).set, 'APIC')!.table;
+  const gicc = base.items!.find((s) => s.fields.type === 0x0b)!;
+  const others = base.items!.filter((s) => s.fields.type !== 0x0b);
+  const giccs: Node[] = Array.from({ length: cpus }, (_, i) => ({ fields: { ...gicc.fields, uid: i, cpu_interface_number: i, arm_mpidr: BigInt(i) << 8n }, tail: EMPTY }));
+  const t: AcpiTable = { ...base, items: [others[0], ...giccs, ...others.slice(1)] };
+  return encodeTable(t);
+}
+
+// restructure alone, for the same MADT: header + a walk over type/length subtables
+const u64: r.Type = {
+  size: () => 8,
+  decode: (s) => {
+    const v = s.view.getBigUint64(s.pos, true);
+    s.pos += 8;
+    return v;
+  },
+  encode: () => {
+    throw new Error('decode only');
+  },
+};
+const rsHeader = new r.Struct({
+  signature: new (r as unknown as { String: new (n: number) => r.Type }).String(4),
+  length: r.uint32le, revision: r.uint8, checksum: r.uint8,
+  oem_id: new (r as unknown as { String: new (n: number) => r.Type }).String(6),
+  oem_table_id: new (r as unknown as { String: new (n: number) => r.Type }).String(8),
+  oem_revision: r.uint32le,
+  asl_compiler_id: new (r as unknown as { String: new (n: number) => r.Type }).String(4),
+  asl_compiler_revision: r.uint32le, local_apic_address: r.uint32le, flags: r.uint32le,
+});
+const rsGicc = new r.Struct({
+  type: r.uint8, length: r.uint8, reserved: r.uint16le, cpu_interface_number: r.uint32le, uid: r.uint32le,
+  flags: r.uint32le, parking_version: r.uint32le, performance_interrupt: r.uint32le, parked_address: u64,
+  base_address: u64, gicv_base_address: u64, gich_base_address: u64, vgic_interrupt: r.uint32le,
+  gicr_base_address: u64, arm_mpidr: u64, efficiency_class: r.uint8, reserved2: r.uint8, spe_interrupt: r.uint16le,
+});
+function restructureDecode(b: Uint8Array): unknown {
+  const s = new r.DecodeStream(b);
+  const header = rsHeader.decode(s) as { length: number };
+  const subtables: unknown[] = [];
+  while (s.pos + 2 <= header.length) {
+    const type = b[s.pos];
+    const len = b[s.pos + 1];
+    if (type === 0x0b && len === 80) subtables.push(rsGicc.decode(s));
+    else {
+      subtables.push({ type, length: len, raw: s.readBuffer(len) });
+    }
+  }
+  return { header, subtables };
+}
+
+const mb = (bytes: number, perSec: number) => (bytes * perSec) / 1e6;
+const fmt = (x: number) => x.toFixed(1).padStart(9);
+
+function main() {
+  const madt = bigMadt(1024);
+  const decoded = decodeTable(madt).table!;
+  const ours = rate(() => decodeTable(madt));
+  const theirs = rate(() => restructureDecode(madt));
+  const enc = rate(() => encodeTable(decoded));
+  console.log(`MADT with 1024 GICCs: ${madt.length} bytes`);
+  console.log(`  decode (binary-parser, via our layouts) ${fmt(mb(madt.length, ours))} MB/s  ${fmt(ours)} tables/s`);
+  console.log(`  decode (restructure alone)              ${fmt(mb(madt.length, theirs))} MB/s  ${fmt(theirs)} tables/s   ours/restructure = ${(ours / theirs).toFixed(2)}x`);
+  console.log(`  encode (restructure, via our layouts)   ${fmt(mb(madt.length, enc))} MB/s  ${fmt(enc)} tables/s`);
+  console.log('');
+  console.log('Sample sets, every table decoded then encoded:');
+  for (const name of readdirSync(SAMPLES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+    const entries = allEntries(readTables(join(SAMPLES, name, 'acpidump.txt')).set);
+    const bytes = entries.reduce((n, e) => n + e.bytes.length, 0);
+    const d = rate(() => entries.map((e) => decodeTable(e.bytes)), 300);
+    const tables = entries.map((e) => e.table);
+    const e = rate(() => tables.map(encodeTable), 300);
+    console.log(`  ${name.padEnd(18)} ${String(bytes).padStart(6)} B  decode ${fmt(d)} sets/s (${fmt(mb(bytes, d))} MB/s)  encode ${fmt(e)} sets/s (${fmt(mb(bytes, e))} MB/s)`);
+  }
+}
+
+main();
