@@ -5,5 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // the JSON report gives .ci/run its "N passed, M failed" line
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results.json' },
   },
 });

@@ -59,6 +59,12 @@ function readBinaryFolder(dir: string): ReadResult {
   };
   visit(dir, 0);
   if (!entries.length && !findings.length) {
+    // a folder with no binary tables but one acpidump text file (a sample, a bug report) reads as that text
+    const texts = readdirSync(dir).filter((n) => statSync(join(dir, n)).isFile() && !TABLE_EXT.has(extname(n).toLowerCase()))
+      .filter((n) => looksLikeAcpidump(readFileSync(join(dir, n)).subarray(0, 8192)));
+    if (texts.length === 1) return readAcpidumpText(readFileSync(join(dir, texts[0])), join(dir, texts[0]));
+  }
+  if (!entries.length && !findings.length) {
     findings.push({ code: 'INPUT_NO_TABLES', severity: 'error', table: '', path: '', message: 'no table files (.dat, .aml, .bin or sysfs names) in this folder', file: dir });
   }
   return { set: makeSet(dir, 'binaries', entries), findings };

@@ -102,9 +102,10 @@ function writeUint(buf: Uint8Array, at: number, width: number, value: number): v
 }
 
 export function checksumOf(buf: Uint8Array, end: number, skip: number): number {
-  let sum = 0;
   const n = Math.min(end, buf.length);
-  for (let i = 0; i < n; i++) if (i !== skip) sum += buf[i];
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += buf[i];
+  if (skip >= 0 && skip < n) sum -= buf[skip];
   return (256 - (sum & 0xff)) & 0xff;
 }
 
@@ -200,9 +201,11 @@ function decodeRecords(rec: ContainerDef, node: Node, ctx: DecodeCtx, from: numb
     n = Math.floor((to - from) / size);
   }
   const items: Node[] = new Array(n);
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  const current = () => `${pathOf(path)}.${rec.name}[${i}]`; // read while item i decodes
+  for (; i < n; i++) {
     const at = from + i * size;
-    items[i] = decodeNode(rec, ctx, at, at + size, () => `${pathOf(path)}.${rec.name}[${i}]`);
+    items[i] = decodeNode(rec, ctx, at, at + size, current);
   }
   node.items = items;
   return from + n * size;
@@ -222,6 +225,9 @@ function walkSubtables(fam: SubtableFamily, node: Node, ctx: DecodeCtx, from: nu
   const items: Node[] = [];
   let pos = from;
   const buf = ctx.buf;
+  let type = 0;
+  // the path of the subtable being decoded, built only if a finding needs it
+  const current = () => `${pathOf(path)}.${segmentName(fam, type)}[${items.filter((it) => it.fields.type === type).length}]`;
   while (count === undefined ? pos < to : items.length < count) {
     const idx = items.length;
     if (to - pos < fam.headerSize) {
@@ -232,21 +238,21 @@ function walkSubtables(fam: SubtableFamily, node: Node, ctx: DecodeCtx, from: nu
       }
       break;
     }
-    const type = buf[pos];
+    type = buf[pos];
     const len = fam.lengthWidth === 1 ? buf[pos + fam.lengthOffset] : buf[pos + fam.lengthOffset] | (buf[pos + fam.lengthOffset + 1] << 8);
     const def = subtableDef(fam, type);
-    const seg = () => `${pathOf(path)}.${segmentName(fam, type)}[${items.slice(0, idx).filter((it) => it.fields.type === type).length}]`;
-    let problem: [code: string, text: string] | undefined;
-    if (len === 0) problem = ['DECODE_SUBTABLE_LENGTH_ZERO', 'has length 0'];
-    else if (len < fam.headerSize) problem = ['DECODE_SUBTABLE_TOO_SHORT', `has length ${len}, shorter than its ${fam.headerSize}-byte header`];
-    else if (pos + len > to) problem = ['DECODE_SUBTABLE_OVERRUN', `has length ${len} and runs past the end at ${hex(to)}`];
+    let problem: string | undefined;
+    let code = 'DECODE_SUBTABLE_TOO_SHORT';
+    if (len === 0) [code, problem] = ['DECODE_SUBTABLE_LENGTH_ZERO', 'has length 0'];
+    else if (len < fam.headerSize) problem = `has length ${len}, shorter than its ${fam.headerSize}-byte header`;
+    else if (pos + len > to) [code, problem] = ['DECODE_SUBTABLE_OVERRUN', `has length ${len} and runs past the end at ${hex(to)}`];
     // like Linux's walker, stop at a subtable below its minimum too: what follows stays raw (lossless)
-    else if (def.minLength !== undefined && len < def.minLength) problem = ['DECODE_SUBTABLE_TOO_SHORT', `has length ${len}, below the minimum ${def.minLength}`];
+    else if (def.minLength !== undefined && len < def.minLength) problem = `has length ${len}, below the minimum ${def.minLength}`;
     if (problem) {
-      fail(ctx, problem[0], () => `${seg()}.length`, pos, `subtable ${idx} (${def.label}, type ${hex(type, 2)}) ${problem[1]}`);
+      fail(ctx, code, () => `${current()}.length`, pos, `subtable ${idx} (${def.label}, type ${hex(type, 2)}) ${problem}`);
       break;
     }
-    items.push(decodeNode(def, ctx, pos, pos + len, seg));
+    items.push(decodeNode(def, ctx, pos, pos + len, current));
     pos += len;
   }
   node.items = items;

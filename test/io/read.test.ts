@@ -161,3 +161,12 @@ describe('file names', () => {
     expect(readdirSync(QEMU).length).toBeGreaterThan(5);
   });
 });
+
+describe('a folder holding only acpidump text', () => {
+  it('reads the text (sample folders, bug-report folders)', () => {
+    const { set, findings } = readTables(join(SAMPLES, 'qemu-virt-gicv3'));
+    expect(findings).toEqual([]);
+    expect(set.kind).toBe('acpidump');
+    expect(set.tables.length).toBe(6);
+  });
+});

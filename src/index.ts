@@ -1,0 +1,15 @@
+// Public library API.
+export { decodeTable, encodeTable, withoutFaults, defFor, describeSignature, type AcpiTable, type DecodeResult } from './tables/registry.js';
+export { readTables, type ReadOptions } from './io/read.js';
+export { formatAcpidumpSet, formatBlock, parseAcpidump } from './io/acpidump.js';
+export { writeImage, scanForRsdp } from './io/image.js';
+export {
+  findTable, allEntries, resolveLinks, rootTable, tableFileNames,
+  type TableSet, type TableEntry, type Link, type InputKind,
+} from './model/tableset.js';
+export { type Finding, type Severity, formatFinding, AcpiInputError } from './model/diagnostics.js';
+export type { Node, ContainerDef } from './layout/codec.js';
+export type { Fields, Value, Layout, Field } from './layout/schema.js';
+export { describeNode, leaves, type Entry } from './layout/describe.js';
+export { dumpTableText } from './dump/text.js';
+export { tableJson, setJson } from './dump/json.js';
