@@ -8,6 +8,7 @@ import { decodeTable, encodeTable, type AcpiTable } from '../src/tables/registry
 import { readTables } from '../src/io/read.js';
 import { allEntries, findTable } from '../src/model/tableset.js';
 import { EMPTY, type Node } from '../src/layout/codec.js';
+import { U64 as u64 } from '../src/layout/backends.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SAMPLES = join(ROOT, 'samples');
@@ -37,17 +38,6 @@ function bigMadt(cpus: number): Uint8Array {
 }
 
 // restructure alone, for the same MADT: header + a walk over type/length subtables
-const u64: r.Type = {
-  size: () => 8,
-  decode: (s) => {
-    const v = s.view.getBigUint64(s.pos, true);
-    s.pos += 8;
-    return v;
-  },
-  encode: () => {
-    throw new Error('decode only');
-  },
-};
 const rsHeader = new r.Struct({
   signature: new (r as unknown as { String: new (n: number) => r.Type }).String(4),
   length: r.uint32le, revision: r.uint8, checksum: r.uint8,

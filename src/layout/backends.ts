@@ -52,7 +52,7 @@ function parserFor(l: Layout, k: number): Parser {
 }
 
 /** u64 as bigint, little-endian. */
-const U64: r.Type = {
+export const U64: r.Type = {
   size: () => 8,
   decode: (s) => {
     const v = s.view.getBigUint64(s.pos, true);
