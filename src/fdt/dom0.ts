@@ -1,0 +1,47 @@
+// The minimal device tree a Xen dom0 boots ACPI with (CONSUMER-RULES §5): only /chosen and
+// /hypervisor (with /hypervisor/uefi) at depth 1, so Linux picks ACPI; property order as Xen's.
+import { type FdtNode, u32, u64, str, strList } from './writer.js';
+
+export interface Dom0DtParams {
+  bootargs?: string;
+  initrd?: { start: bigint; end: bigint };
+  xenVersion: string;
+  systemTable: bigint;
+  mmapStart: bigint;
+  mmapSize: number;
+  descSize: number;
+  descVersion: number;
+}
+
+export function dom0Tree(p: Dom0DtParams): FdtNode {
+  const chosen: FdtNode = { name: 'chosen', props: [], children: [] };
+  if (p.bootargs !== undefined) chosen.props.push({ name: 'bootargs', value: str(p.bootargs) });
+  if (p.initrd) {
+    chosen.props.push({ name: 'linux,initrd-start', value: u64(p.initrd.start) });
+    chosen.props.push({ name: 'linux,initrd-end', value: u64(p.initrd.end) });
+  }
+  const uefi: FdtNode = {
+    name: 'uefi',
+    props: [
+      { name: 'xen,uefi-system-table', value: u64(p.systemTable) },
+      { name: 'xen,uefi-mmap-start', value: u64(p.mmapStart) },
+      { name: 'xen,uefi-mmap-size', value: u32(p.mmapSize) },
+      { name: 'xen,uefi-mmap-desc-size', value: u32(p.descSize) },
+      { name: 'xen,uefi-mmap-desc-ver', value: u32(p.descVersion) },
+    ],
+    children: [],
+  };
+  const hypervisor: FdtNode = {
+    name: 'hypervisor',
+    props: [{ name: 'compatible', value: strList([`xen,xen-${p.xenVersion}`, 'xen,xen']) }],
+    children: [uefi],
+  };
+  return {
+    name: '',
+    props: [
+      { name: '#address-cells', value: u32(2) },
+      { name: '#size-cells', value: u32(1) },
+    ],
+    children: [chosen, hypervisor],
+  };
+}

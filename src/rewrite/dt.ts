@@ -1,0 +1,36 @@
+// dt: the minimal FDT (v17) pointing dom0 at the EFI system table and memory map.
+import { dom0Tree } from '../fdt/dom0.js';
+import { EFI_MEMORY_DESC_SIZE, EFI_MEMORY_DESC_VERSION } from '../efi/tables.js';
+import { hex } from '../model/diagnostics.js';
+import { type Pass, BuildError } from './types.js';
+import { EFI_SYSTAB_ID, EFI_MMAP_ID } from './layout.js';
+
+export const dtPass: Pass = (set, opts) => {
+  const systab = set.addresses?.get(EFI_SYSTAB_ID);
+  const mmap = set.addresses?.get(EFI_MMAP_ID);
+  if (systab === undefined || mmap === undefined || !set.efi) throw new BuildError('the dt pass needs the efi pass');
+  const tree = dom0Tree({
+    bootargs: opts.bootargs,
+    initrd: opts.initrd && { start: opts.initrd.start, end: opts.initrd.start + opts.initrd.size },
+    xenVersion: opts.xenVersion,
+    systemTable: systab,
+    mmapStart: mmap,
+    mmapSize: set.efi.mmapBytes.length,
+    descSize: EFI_MEMORY_DESC_SIZE,
+    descVersion: EFI_MEMORY_DESC_VERSION,
+  });
+  const changes = [
+    ...(opts.bootargs !== undefined ? [{ path: 'DT./chosen.bootargs', kind: 'added' as const, new: opts.bootargs }] : []),
+    ...(opts.initrd ? [
+      { path: 'DT./chosen.linux,initrd-start', kind: 'added' as const, new: hex(opts.initrd.start) },
+      { path: 'DT./chosen.linux,initrd-end', kind: 'added' as const, new: hex(opts.initrd.start + opts.initrd.size) },
+    ] : []),
+    { path: 'DT./hypervisor.compatible', kind: 'added' as const, new: [`xen,xen-${opts.xenVersion}`, 'xen,xen'] },
+    { path: 'DT./hypervisor/uefi.xen,uefi-system-table', kind: 'added' as const, new: hex(systab) },
+    { path: 'DT./hypervisor/uefi.xen,uefi-mmap-start', kind: 'added' as const, new: hex(mmap) },
+    { path: 'DT./hypervisor/uefi.xen,uefi-mmap-size', kind: 'added' as const, new: set.efi.mmapBytes.length },
+    { path: 'DT./hypervisor/uefi.xen,uefi-mmap-desc-size', kind: 'added' as const, new: EFI_MEMORY_DESC_SIZE },
+    { path: 'DT./hypervisor/uefi.xen,uefi-mmap-desc-ver', kind: 'added' as const, new: EFI_MEMORY_DESC_VERSION },
+  ];
+  return { set: { ...set, dt: tree }, changes };
+};

@@ -1,0 +1,29 @@
+// efi: the EFI system table (one configuration entry: ACPI 2.0 GUID → the new RSDP) and the memory
+// map: one Conventional/WB entry per --mem bank, one ACPIReclaim/WB entry per host ACPI region, one
+// ACPIReclaim/WB entry for the new region — in that order, as Xen builds them.
+import { buildSystemTable, buildMemoryMap, EFI_CONVENTIONAL_MEMORY, EFI_ACPI_RECLAIM_MEMORY, EFI_MEMORY_WB, EFI_PAGE_SIZE, systemTableCrc, type MemoryRange } from '../efi/tables.js';
+import { hex } from '../model/diagnostics.js';
+import { type Pass, BuildError } from './types.js';
+import { EFI_SYSTAB_ID } from './layout.js';
+
+export const efiPass: Pass = (set, opts) => {
+  const at = set.addresses?.get(EFI_SYSTAB_ID);
+  const rsdp = set.addresses?.get('RSDP');
+  if (at === undefined || rsdp === undefined || !set.region) throw new BuildError('the efi pass needs the layout (and the rsdp pass)');
+  const pages = (size: bigint) => size / EFI_PAGE_SIZE;
+  const entries: MemoryRange[] = [
+    ...opts.mem.map((m) => ({ type: EFI_CONVENTIONAL_MEMORY, physicalStart: m.base, pages: pages(m.size), attribute: EFI_MEMORY_WB })),
+    ...(set.acpiRegions ?? []).map((r) => ({ type: EFI_ACPI_RECLAIM_MEMORY, physicalStart: r.base, pages: pages(r.size), attribute: EFI_MEMORY_WB })),
+    { type: EFI_ACPI_RECLAIM_MEMORY, physicalStart: set.region.base, pages: pages(set.region.size), attribute: EFI_MEMORY_WB },
+  ];
+  const systab = buildSystemTable(at, rsdp);
+  const mmapBytes = buildMemoryMap(entries);
+  const changes = [
+    { path: 'EFI.system_table', kind: 'added' as const, new: { address: hex(at), size: systab.length, crc32: hex(systemTableCrc(systab)), rsdp: hex(rsdp) } },
+    ...entries.map((e, i) => ({
+      path: `EFI.memory_map[${i}]`, kind: 'added' as const,
+      new: { type: e.type === EFI_CONVENTIONAL_MEMORY ? 'Conventional' : 'ACPIReclaim', start: hex(e.physicalStart), pages: Number(e.pages), attribute: hex(e.attribute) },
+    })),
+  ];
+  return { set: { ...set, efi: { systab, mmap: entries, mmapBytes } }, changes };
+};

@@ -1,0 +1,34 @@
+// fadt: PSCI | HVC boot flags (both profiles); design also sets HypervisorId = "XenVMM", growing a
+// shorter FADT to 276 bytes / revision 6.0 so the field exists (CONSUMER-RULES X2, F9).
+import type { Fields } from '../layout/schema.js';
+import { fadtLayout, ARM_PSCI_COMPLIANT, ARM_PSCI_USE_HVC } from '../tables/fadt.js';
+import { EMPTY } from '../layout/codec.js';
+import { type Pass, BuildError, tableById, withTable } from './types.js';
+import { zeroFields, headerOf } from './fields.js';
+
+/** "XenVMM\0\0" as the little-endian u64 the field holds: bytes 58 65 6E 56 4D 4D 00 00. */
+export const XEN_HYPERVISOR_ID = 0x00004d4d566e6558n;
+
+export const fadtPass: Pass = (set, opts) => {
+  const host = tableById(set, 'FACP');
+  if (!host) throw new BuildError('no FADT (FACP) in the input');
+  const old = host.table;
+  if (!('arm_boot_flags' in old.fields)) {
+    throw new BuildError(`the FADT is ${headerOf(old.fields).length} bytes: too short to carry ARM boot flags (ACPI 5.1 FADTs are 268)`);
+  }
+  let fields: Fields = { ...old.fields, arm_boot_flags: Number(old.fields.arm_boot_flags) | ARM_PSCI_COMPLIANT | ARM_PSCI_USE_HVC };
+  let tail = old.tail;
+  if (opts.profile === 'design') {
+    const present = fadtLayout.fields.findIndex((f) => !(f.name in fields));
+    if (present >= 0) {
+      fields = { ...fields, ...zeroFields(fadtLayout, present) };
+      tail = EMPTY; // a partial field at the end of a short FADT is replaced by the grown fields
+    }
+    const header = headerOf(fields);
+    if (Number(header.revision) < 6) fields = { ...fields, header: { ...header, revision: 6 }, minor_revision: 0 };
+    fields = { ...fields, hypervisor_id: XEN_HYPERVISOR_ID };
+  }
+  const table = { ...old, fields, tail };
+  const next = withTable(set, { ...host, table, origin: 'new' });
+  return { set: next, changes: [] };
+};

@@ -1,0 +1,101 @@
+// The layout stage: the only place addresses are decided. New (and relocated) tables go into the
+// region at --base, each 8-byte aligned, in the order FADT, MADT, GTDT, STAO, XSDT, RSDP, relocated
+// tables, EFI system table blob, EFI memory map; the total is rounded up to 4 KiB. Reused tables
+// stay at their host addresses. Then every reference is resolved and the ranges are checked.
+import { encodeTable, type AcpiTable } from '../tables/registry.js';
+import { hex } from '../model/diagnostics.js';
+import { type BuildOptions, type Dom0Set, type Dom0Table, type Range, BuildError } from './types.js';
+import { EFI_SYSTAB_SIZE, EFI_CONFIG_ENTRY_SIZE, EFI_MEMORY_DESC_SIZE, FIRMWARE_VENDOR, EFI_PAGE_SIZE } from '../efi/tables.js';
+
+export const REGION_ORDER = ['FACP', 'APIC', 'GTDT', 'STAO', 'XSDT', 'RSDP'];
+export const EFI_SYSTAB_ID = 'EFI_SYSTAB';
+export const EFI_MMAP_ID = 'EFI_MMAP';
+export const EFI_SYSTAB_BLOB = EFI_SYSTAB_SIZE + (FIRMWARE_VENDOR.length + 1) * 2 + EFI_CONFIG_ENTRY_SIZE;
+
+const align = (v: bigint, a: bigint) => (v + a - 1n) & ~(a - 1n);
+const end = (r: Range) => r.base + r.size;
+const overlaps = (a: Range, b: Range) => a.base < end(b) && b.base < end(a);
+const show = (r: Range) => `${hex(r.base)}-${hex(end(r))}`;
+
+/** Page-aligned spans covering the reused host tables, merged when they touch. */
+export function hostAcpiRegions(tables: Dom0Table[]): Range[] {
+  const spans = tables
+    .filter((t) => t.origin === 'reused' && t.hostAddress !== undefined)
+    .map((t) => {
+      const lo = t.hostAddress! & ~(EFI_PAGE_SIZE - 1n);
+      return { base: lo, size: align(t.hostAddress! + BigInt(encodeTable(t.table).length), EFI_PAGE_SIZE) - lo };
+    })
+    .sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
+  const out: Range[] = [];
+  for (const s of spans) {
+    const last = out[out.length - 1];
+    if (last && s.base <= end(last)) last.size = (end(s) > end(last) ? end(s) : end(last)) - last.base;
+    else out.push({ ...s });
+  }
+  return out;
+}
+
+export function mmapEntryCount(opts: BuildOptions, acpiRegions: Range[]): number {
+  return opts.mem.length + acpiRegions.length + 1;
+}
+
+function resolve(t: Dom0Table, addr: Map<string, bigint>): AcpiTable {
+  if (!t.refs?.length) return t.table;
+  const fields = { ...t.table.fields };
+  const items = t.table.items ? [...t.table.items] : undefined;
+  for (const r of t.refs) {
+    const a = addr.get(r.to);
+    if (a === undefined) throw new BuildError(`${t.id} points at ${r.to}, which has no address`);
+    if (typeof r.at === 'number') items![r.at] = { ...items![r.at], fields: { address: a } };
+    else fields[r.at] = typeof fields[r.at] === 'bigint' ? a : a < 1n << 32n ? Number(a) : 0;
+  }
+  return { ...t.table, fields, items };
+}
+
+export function layoutRegion(set: Dom0Set, opts: BuildOptions, withEfi: boolean): Dom0Set {
+  const placed: { id: string; size: bigint }[] = [];
+  for (const id of REGION_ORDER) {
+    const t = set.tables.find((x) => x.id === id && x.origin !== 'reused');
+    if (t) placed.push({ id, size: BigInt(encodeTable(t.table).length) });
+  }
+  for (const t of set.tables) {
+    if (t.origin === 'relocated' && !REGION_ORDER.includes(t.id)) placed.push({ id: t.id, size: BigInt(encodeTable(t.table).length) });
+  }
+  const acpiRegions = opts.acpiRegions ?? hostAcpiRegions(set.tables);
+  if (withEfi) {
+    placed.push({ id: EFI_SYSTAB_ID, size: BigInt(EFI_SYSTAB_BLOB) });
+    placed.push({ id: EFI_MMAP_ID, size: BigInt(mmapEntryCount(opts, acpiRegions) * EFI_MEMORY_DESC_SIZE) });
+  }
+  const addresses = new Map<string, bigint>();
+  let at = opts.base;
+  for (const p of placed) {
+    at = align(at, 8n);
+    addresses.set(p.id, at);
+    at += p.size;
+  }
+  const region: Range = { base: opts.base, size: align(at - opts.base, EFI_PAGE_SIZE) };
+  for (const t of set.tables) if (t.origin === 'reused' && t.hostAddress !== undefined) addresses.set(t.id, t.hostAddress);
+
+  // ranges that cannot work together
+  for (const t of set.tables) {
+    if (t.origin !== 'reused' || t.hostAddress === undefined) continue;
+    const r = { base: t.hostAddress, size: BigInt(encodeTable(t.table).length) };
+    if (overlaps(region, r)) throw new BuildError(`the new region ${show(region)} (--base) overlaps the host ${t.id} at ${show(r)}`);
+    if (!acpiRegions.some((a) => r.base >= a.base && end(r) <= end(a))) {
+      throw new BuildError(`the host ${t.id} at ${show(r)} is not inside any --acpi-region (${acpiRegions.map(show).join(', ') || 'none'}); dom0 could not map it`);
+    }
+  }
+  for (const m of opts.mem) {
+    if (overlaps(region, m)) throw new BuildError(`the new region ${show(region)} (--base) overlaps the --mem bank ${show(m)}`);
+    for (const a of acpiRegions) if (overlaps(m, a)) throw new BuildError(`the --mem bank ${show(m)} overlaps the host ACPI region ${show(a)}`);
+  }
+  for (const a of acpiRegions) if (overlaps(region, a)) throw new BuildError(`the new region ${show(region)} (--base) overlaps the host ACPI region ${show(a)}`);
+
+  const tables = set.tables.map((t) => ({ ...t, table: resolve(t, addresses) }));
+  return { ...set, tables, addresses, region, acpiRegions };
+}
+
+/** Apply resolved addresses to a table snapshot (used to show pass changes with real addresses). */
+export function resolveSnapshot(t: Dom0Table, addresses: Map<string, bigint>): AcpiTable {
+  return resolve(t, addresses);
+}

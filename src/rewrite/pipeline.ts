@@ -1,0 +1,164 @@
+// The build pipeline: host TableSet → dom0 set, image, device tree and change logs.
+// Table passes run first; the layout stage assigns addresses; then efi, dt and checksums. Each
+// pass's change log is the structural diff of the tables it changed (with addresses resolved, and
+// derived fields as the encoder writes them), plus what it added outside tables (EFI, DT).
+import { decodeTable, encodeTable, type AcpiTable } from '../tables/registry.js';
+import type { TableSet } from '../model/tableset.js';
+import { diffTable, type Change } from '../diff/table.js';
+import { writeFdt } from '../fdt/writer.js';
+import { type BuildOptions, type Dom0Set, type Dom0Table, type Pass, type Profile, BuildError, tableById } from './types.js';
+import { fadtPass } from './fadt.js';
+import { gtdtPass } from './gtdt.js';
+import { madtPass } from './madt.js';
+import { staoPass } from './stao.js';
+import { xsdtPass } from './xsdt.js';
+import { rsdpPass } from './rsdp.js';
+import { efiPass } from './efi.js';
+import { dtPass } from './dt.js';
+import { checksumsPass } from './checksums.js';
+import { layoutRegion, resolveSnapshot, EFI_SYSTAB_ID, EFI_MMAP_ID } from './layout.js';
+
+export const PASSES: Record<string, Pass> = {
+  fadt: fadtPass,
+  gtdt: gtdtPass,
+  madt: madtPass,
+  stao: staoPass,
+  xsdt: xsdtPass,
+  rsdp: rsdpPass,
+  efi: efiPass,
+  dt: dtPass,
+  checksums: checksumsPass,
+};
+const TABLE_PASSES = ['fadt', 'gtdt', 'madt', 'stao', 'xsdt', 'rsdp'];
+
+export const PROFILES: Record<Profile, string[]> = {
+  design: ['fadt', 'gtdt', 'madt', 'stao', 'xsdt', 'rsdp', 'efi', 'dt', 'checksums'],
+  xen: ['fadt', 'madt', 'stao', 'xsdt', 'rsdp', 'efi', 'dt', 'checksums'],
+};
+
+export function selectPasses(opts: Pick<BuildOptions, 'profile' | 'skip' | 'only'>): string[] {
+  for (const p of [...opts.skip, ...(opts.only ?? [])]) {
+    if (!(p in PASSES)) throw new BuildError(`unknown pass "${p}" (passes: ${Object.keys(PASSES).join(', ')})`);
+  }
+  const chosen = PROFILES[opts.profile].filter((p) => !opts.skip.includes(p) && (!opts.only || opts.only.includes(p)));
+  if (chosen.includes('dt') && !chosen.includes('efi')) throw new BuildError('the dt pass needs the efi pass (the device tree points at the EFI tables)');
+  return chosen;
+}
+
+/** The host set as dom0 would see it untouched: every table reused at its host address. */
+export function initialSet(host: TableSet): Dom0Set {
+  const seen = new Map<string, number>();
+  const tables: Dom0Table[] = [];
+  const add = (t: AcpiTable, address: bigint | undefined) => {
+    const n = seen.get(t.signature) ?? 0;
+    seen.set(t.signature, n + 1);
+    tables.push({ id: n ? `${t.signature}#${n}` : t.signature, table: t, origin: 'reused', hostAddress: address });
+  };
+  if (host.rsdp) add(host.rsdp.table, host.rsdp.address);
+  for (const e of host.tables) add(e.table, e.address);
+  return { host, tables, warnings: [] };
+}
+
+/** --relocate all: every host table moves into the new region; the FADT's DSDT/FACS pointers follow. */
+function relocateAll(set: Dom0Set): Dom0Set {
+  const tables = set.tables
+    .filter((t) => t.table.signature !== 'RSDT') // its 32-bit pointers would all be stale
+    .map((t) => (t.origin === 'reused' ? { ...t, origin: 'relocated' as const } : t));
+  const fadt = tables.find((t) => t.id === 'FACP');
+  if (fadt) {
+    const f = fadt.table.fields;
+    const refs = [...(fadt.refs ?? [])];
+    for (const [sig, x, y] of [['DSDT', 'x_dsdt', 'dsdt'], ['FACS', 'x_facs', 'facs']] as const) {
+      if (!tables.some((t) => t.id === sig)) continue;
+      if (x in f) refs.push({ at: x, to: sig });
+      if (Number(f[y] ?? 0) !== 0 || !(x in f)) refs.push({ at: y, to: sig });
+    }
+    tables[tables.indexOf(fadt)] = { ...fadt, refs };
+  }
+  return { ...set, tables };
+}
+
+function needAddresses(host: TableSet): void {
+  const missing = [...(host.rsdp ? [host.rsdp] : []), ...host.tables].filter((e) => e.address === undefined).map((e) => e.table.signature);
+  if (!host.rsdp) missing.unshift('RSDP');
+  if (missing.length) {
+    throw new BuildError(
+      `the input has no host address for ${[...new Set(missing)].join(', ')} (folders of binary tables carry none): ` +
+        'reused tables stay at their host addresses, so give acpidump text or a memory image, or --relocate all to place every table in the new region',
+    );
+  }
+}
+
+export interface PassLog {
+  pass: string;
+  changes: Change[];
+}
+
+export interface BuildResult {
+  set: Dom0Set;
+  passes: string[];
+  log: PassLog[];
+  /** the bytes of the new region, to load at opts.base */
+  image: Uint8Array;
+  dtb?: Uint8Array;
+}
+
+const normalized = (t: AcpiTable | undefined): AcpiTable | undefined => (t ? decodeTable(encodeTable(t)).table : undefined);
+
+/** Changes of the tables a step touched, with addresses resolved and derived fields as encoded. */
+function tableChanges(before: Dom0Set, after: Dom0Set, addresses: Map<string, bigint>): Change[] {
+  const out: Change[] = [];
+  for (const t of after.tables) {
+    const b = before.tables.find((x) => x.id === t.id);
+    if (b && b.table === t.table && b.refs === t.refs) continue;
+    out.push(...diffTable(normalized(b && resolveSnapshot(b, addresses)), normalized(resolveSnapshot(t, addresses)), t.id));
+  }
+  for (const b of before.tables) if (!after.tables.some((t) => t.id === b.id)) out.push({ path: b.id, kind: 'removed' });
+  return out;
+}
+
+export function runPasses(host: TableSet, opts: BuildOptions): BuildResult {
+  if (opts.relocate === 'none') needAddresses(host);
+  const passes = selectPasses(opts);
+  let set = initialSet(host);
+  const steps: { pass: string; before: Dom0Set; after: Dom0Set; extra: Change[] }[] = [];
+  if (opts.relocate === 'all') {
+    const before = set;
+    set = relocateAll(set);
+    steps.push({ pass: 'relocate', before, after: set, extra: [] });
+  }
+  for (const name of passes.filter((p) => TABLE_PASSES.includes(p))) {
+    const before = set;
+    const r = PASSES[name](set, opts);
+    set = r.set;
+    steps.push({ pass: name, before, after: set, extra: r.changes });
+  }
+  set = layoutRegion(set, opts, passes.includes('efi'));
+  for (const name of passes.filter((p) => !TABLE_PASSES.includes(p))) {
+    const before = set;
+    const r = PASSES[name](set, opts);
+    set = r.set;
+    steps.push({ pass: name, before, after: set, extra: r.changes });
+  }
+  const addresses = set.addresses!;
+  const log = steps.map((s) => ({ pass: s.pass, changes: [...tableChanges(s.before, s.after, addresses), ...s.extra] }));
+  return { set, passes, log, image: regionImage(set), dtb: set.dt && writeFdt(set.dt) };
+}
+
+/** The new region's bytes: every placed table and EFI blob at its offset, zeros between. */
+export function regionImage(set: Dom0Set): Uint8Array {
+  const region = set.region!;
+  const img = new Uint8Array(Number(region.size));
+  const put = (id: string, bytes: Uint8Array) => {
+    const a = set.addresses!.get(id)!;
+    img.set(bytes, Number(a - region.base));
+  };
+  for (const t of set.tables) if (t.origin !== 'reused') put(t.id, encodeTable(t.table));
+  if (set.efi) {
+    put(EFI_SYSTAB_ID, set.efi.systab);
+    put(EFI_MMAP_ID, set.efi.mmapBytes);
+  }
+  return img;
+}
+
+export { tableById };

@@ -1,0 +1,30 @@
+// stao: a new STAO (LINARO-0002 v0.3, revision 1) telling dom0 to ignore the SPCR UART. The header
+// OEM fields are copied from the host MADT, as Xen does; the design profile adds --stao-path names.
+import { EMPTY } from '../layout/codec.js';
+import type { AcpiTable } from '../tables/registry.js';
+import { type Pass, BuildError, tableById, withTable, warn } from './types.js';
+import { headerOf } from './fields.js';
+
+export const staoPass: Pass = (set, opts) => {
+  const madt = tableById(set, 'APIC');
+  if (!madt) throw new BuildError('no MADT (APIC) in the input');
+  const h = headerOf(madt.table.fields);
+  const names = opts.profile === 'design' ? opts.staoPaths : [];
+  for (const n of names) {
+    if (!/^\\[A-Z0-9_]{1,4}(\.[A-Z0-9_]{1,4})*$/.test(n)) throw new BuildError(`--stao-path "${n}" is not a full ACPI path like \\_SB.COM0`);
+  }
+  const table: AcpiTable = {
+    signature: 'STAO',
+    fields: {
+      header: { ...h, signature: 'STAO', length: 0, revision: 1, checksum: 0 },
+      ignore_uart: 1,
+    },
+    strings: names,
+    tail: EMPTY,
+  };
+  let next = withTable(set, { id: 'STAO', table, origin: 'new' });
+  if (!tableById(set, 'SPCR')) {
+    next = warn(next, 'BUILD_STAO_NO_SPCR', 'STAO', 'STAO.ignore_uart', 'STAO asks dom0 to ignore the SPCR UART but the input has no SPCR: Linux warns "STAO table present, but SPCR is missing" and hides nothing (CONSUMER-RULES X5)');
+  }
+  return { set: next, changes: [] };
+};

@@ -1,0 +1,116 @@
+// The dom0 build model. Passes are pure functions Dom0Set → { set, changes }. A pass never
+// computes an address: pointer fields it creates are recorded as references to table ids, and the
+// layout stage (layout.ts) assigns addresses and resolves them.
+import type { AcpiTable } from '../tables/registry.js';
+import type { TableSet } from '../model/tableset.js';
+import type { Change } from '../diff/table.js';
+import type { Finding } from '../model/diagnostics.js';
+import type { FdtNode } from '../fdt/writer.js';
+
+export type Profile = 'design' | 'xen';
+
+export interface Range {
+  base: bigint;
+  size: bigint;
+}
+
+export interface BuildOptions {
+  profile: Profile;
+  /** dom0 vCPUs; default: the enabled host GICCs */
+  vcpus?: number;
+  /** guest-physical address of the new region */
+  base: bigint;
+  /** dom0 RAM banks (EFI map Conventional entries) */
+  mem: Range[];
+  /** host ACPI regions (EFI map ACPIReclaim entries); default: page spans of the reused tables */
+  acpiRegions?: Range[];
+  bootargs?: string;
+  initrd?: { start: bigint; size: bigint };
+  /** extra ACPI namespace paths for the STAO name list (design profile) */
+  staoPaths: string[];
+  xenVersion: string;
+  /** copy the host ITS entries into the xen-profile MADT (Xen built with HAS_ITS) */
+  its: boolean;
+  /** place every table, reused ones too, in the new region with fresh addresses */
+  relocate: 'none' | 'all';
+  skip: string[];
+  only?: string[];
+}
+
+export const DEFAULTS = {
+  base: 0x38000000n,
+  mem: [{ base: 0x40000000n, size: 0x20000000n }] as Range[],
+  xenVersion: '4.20',
+};
+
+/** Where a table comes from: made by a pass, reused in place at its host address, or moved. */
+export type Origin = 'new' | 'reused' | 'relocated';
+
+/** A pointer field to fill with the address of another table once the layout is known. */
+export interface Ref {
+  /** item index for XSDT entries, or a field name (RSDP xsdt_address, FADT x_dsdt/dsdt) */
+  at: number | string;
+  to: string;
+}
+
+export interface Dom0Table {
+  /** "FACP", "APIC", "STAO", "XSDT", "RSDP", or a host table's signature (+ "#n" for repeats) */
+  id: string;
+  table: AcpiTable;
+  origin: Origin;
+  /** the host address: where a reused table stays, or what a new table replaces */
+  hostAddress?: bigint;
+  refs?: Ref[];
+}
+
+export interface EfiMemoryDescriptor {
+  type: number;
+  physicalStart: bigint;
+  pages: bigint;
+  attribute: bigint;
+}
+
+export interface Dom0Set {
+  host: TableSet;
+  /** every table dom0 sees, the RSDP included */
+  tables: Dom0Table[];
+  /** addresses once laid out, by table id (and "EFI_SYSTAB", "EFI_MMAP") */
+  addresses?: Map<string, bigint>;
+  region?: Range;
+  /** host ACPI regions the EFI map describes (given or derived by the layout) */
+  acpiRegions?: Range[];
+  efi?: { systab: Uint8Array; mmap: EfiMemoryDescriptor[]; mmapBytes: Uint8Array };
+  dt?: FdtNode;
+  warnings: Finding[];
+}
+
+export interface PassResult {
+  set: Dom0Set;
+  changes: Change[];
+}
+
+export type Pass = (set: Dom0Set, opts: BuildOptions) => PassResult;
+
+export class BuildError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BuildError';
+  }
+}
+
+export function tableById(set: Dom0Set, id: string): Dom0Table | undefined {
+  return set.tables.find((t) => t.id === id);
+}
+
+/** Replace (or add) the table with `t.id`, keeping the order. */
+export function withTable(set: Dom0Set, t: Dom0Table): Dom0Set {
+  const i = set.tables.findIndex((x) => x.id === t.id);
+  const tables = [...set.tables];
+  if (i >= 0) tables[i] = t;
+  else tables.push(t);
+  return { ...set, tables };
+}
+
+export function warn(set: Dom0Set, code: string, table: string, path: string, message: string): Dom0Set {
+  return { ...set, warnings: [...set.warnings, { code, severity: 'warning', table, path, message }] };
+}

@@ -1,0 +1,52 @@
+// xsdt: a copy of the host XSDT whose entries point at the tables dom0 gets: each entry becomes a
+// reference to the table found at that host address, so the FACP/APIC/GTDT entries (first match)
+// now name the new tables and the rest keep their host tables; the STAO is appended. Without a
+// host XSDT (--relocate all on an input without one) the XSDT lists every table in input order.
+import { EMPTY, type Node } from '../layout/codec.js';
+import type { AcpiTable } from '../tables/registry.js';
+import { hex } from '../model/diagnostics.js';
+import { type Pass, type Ref, type Dom0Table, BuildError, tableById, withTable, warn } from './types.js';
+import { headerOf } from './fields.js';
+
+/** Tables that are reached some other way than through the XSDT. */
+const NOT_IN_XSDT = new Set(['RSDP', 'RSDT', 'XSDT', 'DSDT', 'FACS']);
+
+export const xsdtPass: Pass = (set) => {
+  const host = tableById(set, 'XSDT');
+  let next = set;
+  const refs: Ref[] = [];
+  let items: Node[];
+  let base: AcpiTable;
+  if (host) {
+    base = host.table;
+    const byAddress = new Map<bigint, Dom0Table>();
+    for (const t of set.tables) if (t.hostAddress !== undefined && !byAddress.has(t.hostAddress)) byAddress.set(t.hostAddress, t);
+    items = (base.items ?? []).map((it, i) => {
+      const addr = BigInt(it.fields.address as bigint);
+      const target = byAddress.get(addr);
+      if (target) refs.push({ at: i, to: target.id });
+      else if (addr !== 0n) next = warn(next, 'BUILD_XSDT_DANGLING', 'XSDT', `XSDT.entry[${i}].address`, `XSDT entry ${i} points at ${hex(addr)}, where the input has no table; it is kept as it is`);
+      return { fields: { address: addr }, tail: EMPTY };
+    });
+  } else {
+    const fadt = tableById(set, 'FACP');
+    if (!fadt) throw new BuildError('no XSDT and no FADT in the input: nothing to build the XSDT header from');
+    base = {
+      signature: 'XSDT',
+      fields: { header: { ...headerOf(fadt.table.fields), signature: 'XSDT', revision: 1, length: 0, checksum: 0 } },
+      tail: EMPTY,
+    };
+    const listed = set.tables.filter((t) => !NOT_IN_XSDT.has(t.table.signature) && t.id !== 'STAO');
+    items = listed.map((t, i) => {
+      refs.push({ at: i, to: t.id });
+      return { fields: { address: 0n }, tail: EMPTY };
+    });
+  }
+  if (tableById(set, 'STAO') && !refs.some((r) => r.to === 'STAO')) {
+    refs.push({ at: items.length, to: 'STAO' });
+    items = [...items, { fields: { address: 0n }, tail: EMPTY }];
+  }
+  const table: AcpiTable = { ...base, items };
+  next = withTable(next, { id: 'XSDT', table, origin: 'new', hostAddress: host?.hostAddress, refs });
+  return { set: next, changes: [] };
+};
