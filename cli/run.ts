@@ -8,6 +8,7 @@ import { CliError, type Io, processIo } from './io.js';
 import { registerDump } from './commands/dump.js';
 import { registerExtract } from './commands/extract.js';
 import { registerConvert } from './commands/convert.js';
+import { registerBuild } from './commands/build.js';
 import { AcpiInputError, formatFinding } from '../src/model/diagnostics.js';
 import { OutputExistsError } from '../src/io/output.js';
 
@@ -35,6 +36,7 @@ export function makeProgram(io: Io, exit: Exit): Command {
   registerDump(program, io, exit);
   registerExtract(program, io, exit);
   registerConvert(program, io, exit);
+  registerBuild(program, io, exit);
   return program;
 }
 

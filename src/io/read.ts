@@ -9,6 +9,7 @@ import type { Finding } from '../model/diagnostics.js';
 import type { TableEntry, TableSet, ReadResult, InputKind } from '../model/tableset.js';
 import { looksLikeAcpidump, parseAcpidump } from './acpidump.js';
 import { readImage } from './image.js';
+import { readBuildOutput, MANIFEST } from './build-output.js';
 
 export interface ReadOptions {
   /** physical address of byte 0 of a memory image; makes a file input an image */
@@ -76,6 +77,7 @@ export function readTables(input: string | Uint8Array, opts: ReadOptions = {}): 
   if (!existsSync(input)) throw new Error(`${input}: no such file or folder`);
   const st = statSync(input);
   if (st.isDirectory()) {
+    if (existsSync(join(input, MANIFEST))) return readBuildOutput(input);
     return readBinaryFolder(input);
   }
   return readBlob(readFileSync(input), input, opts);

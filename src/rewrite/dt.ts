@@ -2,7 +2,7 @@
 import { dom0Tree } from '../fdt/dom0.js';
 import { EFI_MEMORY_DESC_SIZE, EFI_MEMORY_DESC_VERSION } from '../efi/tables.js';
 import { hex } from '../model/diagnostics.js';
-import { type Pass, BuildError } from './types.js';
+import { type Pass, type Dom0Set, BuildError, tableById, warn } from './types.js';
 import { EFI_SYSTAB_ID, EFI_MMAP_ID } from './layout.js';
 
 export const dtPass: Pass = (set, opts) => {
@@ -32,5 +32,10 @@ export const dtPass: Pass = (set, opts) => {
     { path: 'DT./hypervisor/uefi.xen,uefi-mmap-desc-size', kind: 'added' as const, new: EFI_MEMORY_DESC_SIZE },
     { path: 'DT./hypervisor/uefi.xen,uefi-mmap-desc-ver', kind: 'added' as const, new: EFI_MEMORY_DESC_VERSION },
   ];
-  return { set: { ...set, dt: tree }, changes };
+  let next: Dom0Set = { ...set, dt: tree };
+  if (tableById(set, 'STAO') && !/(^|\s)console=hvc0(\s|$)/.test(opts.bootargs ?? '')) {
+    next = warn(next, 'BUILD_NO_HVC_CONSOLE', 'STAO', 'DT./chosen.bootargs',
+      'the STAO hides the SPCR UART from dom0 but the bootargs have no console=hvc0: dom0 keeps only the SPCR earlycon (Xen adds hvc only for domUs); add --bootargs "console=hvc0 ..."');
+  }
+  return { set: next, changes };
 };

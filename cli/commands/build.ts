@@ -1,0 +1,126 @@
+// dom0-acpi build INPUT -o DIR: the dom0 table set, EFI tables and device tree (SPEC §4).
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { buildDom0 } from '../../src/rewrite/build.js';
+import { writeBuildOutput } from '../../src/io/build-output.js';
+import { type BuildOptions, type Range, DEFAULTS, BuildError } from '../../src/rewrite/types.js';
+import { PASSES } from '../../src/rewrite/pipeline.js';
+import { hex, formatFinding } from '../../src/model/diagnostics.js';
+import { CliError, type Io } from '../io.js';
+import type { Exit } from '../run.js';
+import { addInputOptions, loadSet, parseAddress, collect, type InputOpts } from '../input.js';
+
+interface BuildCliOpts extends InputOpts {
+  output: string;
+  vcpus?: string;
+  profile: 'design' | 'xen';
+  base?: string;
+  mem?: string[];
+  acpiRegion?: string[];
+  bootargs?: string;
+  initrd?: string;
+  staoPath?: string[];
+  xenVersion: string;
+  its?: boolean;
+  relocate: 'none' | 'all';
+  skip?: string[];
+  only?: string[];
+  force?: boolean;
+  json?: boolean;
+}
+
+/** BASE:SIZE; page-aligned when it feeds the EFI memory map. */
+export function parseRange(s: string, what: string, pageAligned: boolean): Range {
+  const m = /^([^:]+):([^:]+)$/.exec(s);
+  if (!m) throw new CliError(`${what}: "${s}" is not BASE:SIZE`);
+  const r = { base: parseAddress(m[1], what), size: parseAddress(m[2], what) };
+  if (r.size === 0n) throw new CliError(`${what}: "${s}" has size 0`);
+  if (pageAligned && (r.base % 4096n || r.size % 4096n)) throw new CliError(`${what}: "${s}" must be 4 KiB aligned in base and size (EFI memory map pages)`);
+  return r;
+}
+
+export function buildOptions(o: BuildCliOpts): BuildOptions {
+  let vcpus: number | undefined;
+  if (o.vcpus !== undefined) {
+    if (!/^\d+$/.test(o.vcpus)) throw new CliError(`--vcpus: "${o.vcpus}" is not a number`);
+    vcpus = Number(o.vcpus);
+  }
+  const initrd = o.initrd === undefined ? undefined : parseRange(o.initrd, '--initrd', false);
+  if (o.xenVersion !== undefined && !/^[0-9A-Za-z._+-]+$/.test(o.xenVersion)) throw new CliError(`--xen-version: "${o.xenVersion}" is not a version string`);
+  const base = o.base === undefined ? DEFAULTS.base : parseAddress(o.base, '--base');
+  if (base % 4096n) throw new CliError(`--base ${hex(base)} must be 4 KiB aligned`);
+  return {
+    profile: o.profile,
+    vcpus,
+    base,
+    mem: o.mem?.length ? o.mem.map((m) => parseRange(m, '--mem', true)) : DEFAULTS.mem,
+    acpiRegions: o.acpiRegion?.length ? o.acpiRegion.map((m) => parseRange(m, '--acpi-region', true)) : undefined,
+    bootargs: o.bootargs,
+    initrd: initrd && { start: initrd.base, size: initrd.size },
+    staoPaths: o.staoPath ?? [],
+    xenVersion: o.xenVersion,
+    its: Boolean(o.its),
+    relocate: o.relocate,
+    skip: o.skip ?? [],
+    only: o.only,
+  };
+}
+
+export function registerBuild(program: Command, io: Io, _exit: Exit): void {
+  addInputOptions(
+    program
+      .command('build')
+      .description('build the dom0 ACPI table set, EFI system table and memory map, and minimal device tree')
+      .argument('<input>', 'host firmware tables (acpidump text or a memory image; binaries with --relocate all)')
+      .requiredOption('-o, --output <dir>', 'output folder (must be empty unless --force)')
+      .option('--vcpus <n>', 'dom0 vCPUs (default: the enabled host GICCs)')
+      .addOption(new Option('--profile <name>', 'design: what this tool recommends; xen: what Xen 4.17-4.21 itself builds').choices(['design', 'xen']).default('design'))
+      .option('--base <addr>', 'guest-physical address of the new region', '0x38000000')
+      .option('--mem <base:size>', 'a dom0 RAM bank for the EFI memory map (repeatable)', collect)
+      .option('--acpi-region <base:size>', 'a host ACPI region for the EFI memory map (repeatable; default: page spans of the reused tables)', collect)
+      .option('--bootargs <str>', '/chosen/bootargs')
+      .option('--initrd <start:size>', '/chosen/linux,initrd-start and -end (end exclusive)')
+      .option('--stao-path <path>', 'an ACPI namespace path for the STAO name list (repeatable; design profile)', collect)
+      .option('--xen-version <ver>', 'version in the /hypervisor compatible string', DEFAULTS.xenVersion)
+      .option('--its', 'copy the host ITS entries into the xen-profile MADT (Xen built with HAS_ITS)')
+      .addOption(new Option('--relocate <mode>', 'all: place every table, reused ones too, in the new region').choices(['none', 'all']).default('none'))
+      .option('--skip <pass>', `leave a pass out (repeatable): ${Object.keys(PASSES).join(', ')}`, collect)
+      .option('--only <pass>', 'run only these passes (repeatable)', collect)
+      .option('--force', 'replace a non-empty output folder')
+      .option('--json', 'print the manifest as JSON instead of the summary'),
+  ).action((input: string, o: BuildCliOpts) => {
+    const opts = buildOptions(o);
+    const host = loadSet(input, o, io);
+    let out;
+    try {
+      out = buildDom0(host, opts);
+    } catch (e) {
+      if (e instanceof BuildError) throw new CliError(`${input}: ${e.message}`);
+      throw e;
+    }
+    writeBuildOutput(o.output, out, { force: o.force });
+    for (const w of out.warnings) io.err(`warning: ${formatFinding(w)}\n`);
+    if (o.json) {
+      io.out(JSON.stringify(out.manifest, null, 2) + '\n');
+      return;
+    }
+    io.out(summary(input, o.output, opts, out));
+  });
+}
+
+function summary(input: string, dir: string, opts: BuildOptions, out: ReturnType<typeof buildDom0>): string {
+  const m = out.manifest as { tables: { signature: string; address: string | null; length: number; origin: string }[]; options: { vcpus: number }; efi: { system_table: { address: string }; memory_map: { address: string; entries: unknown[] } } | null; dt: { size: number } | null };
+  const by = (o: string) => m.tables.filter((t) => t.origin === o).map((t) => `${t.signature}@${t.address}`);
+  const lines = [
+    `dom0 ACPI set (${opts.profile} profile) from ${input} → ${dir}/`,
+    `  region    ${hex(out.region.base)}-${hex(out.region.base + out.region.size)} (${out.region.size / 4096n} page(s)) in acpi.img`,
+    `  new       ${by('new').join(' ')}`,
+  ];
+  if (by('relocated').length) lines.push(`  relocated ${by('relocated').join(' ')}`);
+  if (by('reused').length) lines.push(`  reused    ${by('reused').join(' ')}`);
+  lines.push(`  vCPUs     ${m.options.vcpus}`);
+  if (m.efi) lines.push(`  EFI       system table @ ${m.efi.system_table.address}, memory map @ ${m.efi.memory_map.address} (${m.efi.memory_map.entries.length} entries)`);
+  if (m.dt) lines.push(`  DT        dom0.dtb (${m.dt.size} bytes)`);
+  if (out.warnings.length) lines.push(`  ${out.warnings.length} warning(s), above`);
+  return lines.join('\n') + '\n';
+}

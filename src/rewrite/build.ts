@@ -1,0 +1,105 @@
+// buildDom0(hostSet, options) → { tables, image, dtb, manifest }: the pipeline plus the manifest that
+// describes the result (no timestamps or paths: identical inputs give identical output).
+import { encodeTable, decodeTable } from '../tables/registry.js';
+import type { TableSet, TableEntry } from '../model/tableset.js';
+import { tableFileNames } from '../model/tableset.js';
+import { hex, type Finding } from '../model/diagnostics.js';
+import type { Json } from '../dump/json.js';
+import { EFI_MEMORY_DESC_SIZE, EFI_MEMORY_DESC_VERSION, systemTableCrc, EFI_CONVENTIONAL_MEMORY } from '../efi/tables.js';
+import { type BuildOptions, type Dom0Table, type Range } from './types.js';
+import { runPasses, type PassLog } from './pipeline.js';
+import { EFI_SYSTAB_ID, EFI_MMAP_ID } from './layout.js';
+import { gicInfo } from './madt.js';
+
+export const MANIFEST_FORMAT = 'dom0-acpi build manifest v1';
+
+export interface Dom0Output {
+  /** every table dom0 sees (RSDP first), with its final address */
+  tables: TableSet;
+  origins: Map<TableEntry, Dom0Table['origin']>;
+  image: Uint8Array;
+  dtb?: Uint8Array;
+  manifest: Record<string, Json>;
+  log: PassLog[];
+  warnings: Finding[];
+  region: Range;
+}
+
+const range = (r: Range) => ({ base: hex(r.base), size: hex(r.size) });
+
+export function buildDom0(host: TableSet, opts: BuildOptions): Dom0Output {
+  const r = runPasses(host, opts);
+  const set = r.set;
+  const addr = set.addresses!;
+  // RSDP first, then the new region in address order, then the reused host tables in host order
+  const rank = (t: Dom0Table) => (t.id === 'RSDP' ? -1 : t.origin === 'reused' ? 1 : 0);
+  const ordered = [...set.tables].sort((a, b) => rank(a) - rank(b) || (rank(a) === 0 ? Number(addr.get(a.id)! - addr.get(b.id)!) : 0));
+  const entries = ordered.map((t) => ({ table: t.table, bytes: encodeTable(t.table), address: addr.get(t.id), source: t.origin === 'reused' ? 'host' : 'built' }));
+  const tables: TableSet = {
+    origin: 'dom0',
+    kind: 'build',
+    rsdp: entries.find((e) => e.table.signature === 'RSDP'),
+    tables: entries.filter((e) => e.table.signature !== 'RSDP'),
+  };
+  const origins = new Map(entries.map((e, i) => [e, ordered[i].origin] as const));
+  const names = tableFileNames(tables);
+  const madt = set.tables.find((t) => t.id === 'APIC');
+  const gic = madt ? gicInfo(madt.table.items ?? []) : undefined;
+  const efi = set.efi;
+  const manifest: Record<string, Json> = {
+    format: MANIFEST_FORMAT,
+    profile: opts.profile,
+    passes: r.passes,
+    options: {
+      vcpus: gic?.enabled.length ?? null,
+      base: hex(opts.base),
+      mem: opts.mem.map(range),
+      acpi_regions: (set.acpiRegions ?? []).map(range),
+      acpi_regions_given: opts.acpiRegions !== undefined,
+      bootargs: opts.bootargs ?? null,
+      initrd: opts.initrd ? { start: hex(opts.initrd.start), size: hex(opts.initrd.size) } : null,
+      stao_paths: opts.staoPaths,
+      xen_version: opts.xenVersion,
+      its: opts.its,
+      relocate: opts.relocate,
+    },
+    region: { ...range(set.region!), file: 'acpi.img' },
+    tables: entries.map((e) => ({
+      signature: e.table.signature,
+      file: `tables/${names.get(e)}`,
+      address: e.address === undefined ? null : hex(e.address),
+      length: e.bytes.length,
+      checksum: e.bytes[e.table.signature === 'RSDP' ? 8 : 9],
+      checksum_ok: !decodeTable(e.bytes).table?.faults,
+      origin: origins.get(e)!,
+    })),
+    efi: efi
+      ? {
+          system_table: { address: hex(addr.get(EFI_SYSTAB_ID)!), size: efi.systab.length, crc32: hex(systemTableCrc(efi.systab)), acpi20_rsdp: hex(addr.get('RSDP')!) },
+          memory_map: {
+            address: hex(addr.get(EFI_MMAP_ID)!),
+            size: efi.mmapBytes.length,
+            descriptor_size: EFI_MEMORY_DESC_SIZE,
+            descriptor_version: EFI_MEMORY_DESC_VERSION,
+            entries: efi.mmap.map((m) => ({
+              type: m.type === EFI_CONVENTIONAL_MEMORY ? 'Conventional' : 'ACPIReclaim',
+              start: hex(m.physicalStart),
+              pages: Number(m.pages),
+              attribute: hex(m.attribute),
+            })),
+          },
+        }
+      : null,
+    dt: r.dtb
+      ? {
+          file: 'dom0.dtb',
+          size: r.dtb.length,
+          properties: Object.fromEntries(r.log.find((l) => l.pass === 'dt')!.changes.map((c) => [c.path.slice(3), c.new ?? null])),
+        }
+      : null,
+    changes: r.log.map((l) => ({ pass: l.pass, changes: l.changes as unknown as Json })),
+    warnings: set.warnings.map((w) => ({ code: w.code, table: w.table, path: w.path, message: w.message })),
+  };
+  return { tables, origins, image: r.image, dtb: r.dtb, manifest, log: r.log, warnings: set.warnings, region: set.region! };
+}
+
