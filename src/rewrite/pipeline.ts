@@ -6,7 +6,7 @@ import { decodeTable, encodeTable, type AcpiTable } from '../tables/registry.js'
 import type { TableSet } from '../model/tableset.js';
 import { diffTable, type Change } from '../diff/table.js';
 import { writeFdt } from '../fdt/writer.js';
-import { type BuildOptions, type Dom0Set, type Dom0Table, type Pass, type Profile, BuildError, tableById } from './types.js';
+import { type BuildOptions, type Dom0Set, type Dom0Table, type Pass, type Profile, BuildError, tableById, warn } from './types.js';
 import { fadtPass } from './fadt.js';
 import { gtdtPass } from './gtdt.js';
 import { madtPass } from './madt.js';
@@ -65,17 +65,26 @@ function relocateAll(set: Dom0Set): Dom0Set {
     .filter((t) => t.table.signature !== 'RSDT') // its 32-bit pointers would all be stale
     .map((t) => (t.origin === 'reused' ? { ...t, origin: 'relocated' as const } : t));
   const fadt = tables.find((t) => t.id === 'FACP');
+  let next: Dom0Set = { ...set, tables };
   if (fadt) {
-    const f = fadt.table.fields;
+    const fields = { ...fadt.table.fields };
     const refs = [...(fadt.refs ?? [])];
     for (const [sig, x, y] of [['DSDT', 'x_dsdt', 'dsdt'], ['FACS', 'x_facs', 'facs']] as const) {
-      if (!tables.some((t) => t.id === sig)) continue;
-      if (x in f) refs.push({ at: x, to: sig });
-      if (Number(f[y] ?? 0) !== 0 || !(x in f)) refs.push({ at: y, to: sig });
+      if (!tables.some((t) => t.id === sig)) {
+        // the input lacks it: a host address would point at nothing once the tables move
+        if (BigInt((fields[x] as bigint | undefined) ?? 0n) !== 0n || Number(fields[y] ?? 0) !== 0) {
+          if (x in fields) fields[x] = 0n;
+          fields[y] = 0;
+          next = warn(next, 'BUILD_NO_' + sig, 'FACP', `FACP.${x}`, `the FADT points at a ${sig} the input does not have; with --relocate all the pointer is set to 0`);
+        }
+        continue;
+      }
+      if (x in fields) refs.push({ at: x, to: sig });
+      if (Number(fields[y] ?? 0) !== 0 || !(x in fields)) refs.push({ at: y, to: sig });
     }
-    tables[tables.indexOf(fadt)] = { ...fadt, refs };
+    next.tables[tables.indexOf(fadt)] = { ...fadt, table: { ...fadt.table, fields }, refs };
   }
-  return { ...set, tables };
+  return next;
 }
 
 function needAddresses(host: TableSet): void {

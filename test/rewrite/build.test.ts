@@ -1,0 +1,302 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { readTables } from '../../src/io/read.js';
+import { findTable, type TableSet } from '../../src/model/tableset.js';
+import { buildDom0 } from '../../src/rewrite/build.js';
+import { DEFAULTS, type BuildOptions } from '../../src/rewrite/types.js';
+import { decodeTable } from '../../src/tables/registry.js';
+import { cli, CORPUS, HAVE_CORPUS, HAVE_DTC, ROOT, SAMPLES, tmp } from '../helpers.js';
+import { checkOutput } from './referees.js';
+
+const sample = (name: string) => join(SAMPLES, name, 'acpidump.txt');
+const opts = (o: Partial<BuildOptions> = {}): BuildOptions => ({
+  profile: 'design', base: DEFAULTS.base, mem: DEFAULTS.mem, staoPaths: [], xenVersion: '4.20', its: false, relocate: 'none', skip: [], ...o,
+});
+const host = (p: string): TableSet => readTables(p).set;
+const built = (out: ReturnType<typeof buildDom0>, sig: string) => findTable(out.tables, sig)!;
+
+async function build(input: string, ...args: string[]): Promise<string> {
+  const dir = join(tmp('build-'), 'out');
+  const r = await cli('build', input, '-o', dir, ...args);
+  if (r.code !== 0) throw new Error(`build ${input} ${args.join(' ')} exited ${r.code}: ${r.err}`);
+  return dir;
+}
+
+const SETS: [string, string[]][] = [
+  ...readdirSync(SAMPLES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => [sample(d.name), []] as [string, string[]]),
+  ...(HAVE_CORPUS
+    ? ([
+        [join(CORPUS, 'qemu-virt-gicv3-smp4/acpidump.txt'), []],
+        [join(CORPUS, 'qemu-virt-gicv2-smp4/acpidump.txt'), []],
+        [join(CORPUS, 'qemu-virt-gicv3-smp64/acpidump.txt'), []],
+        [join(CORPUS, 'xen-4.17-gicv2-dom0v2/host/acpidump.txt'), []],
+        [join(CORPUS, 'honeycomb-lx2160a/acpidump.txt'), ['--relocate', 'all']],
+        [join(CORPUS, 'qemu-sbsa-ref'), ['--relocate', 'all']],
+        [join(CORPUS, 'morello-fvp'), ['--relocate', 'all']],
+      ] as [string, string[]][])
+    : []),
+];
+
+describe('every build output passes the referees', () => {
+  const cases = SETS.flatMap(([input, extra]) => (['design', 'xen'] as const).map((p) => [`${input.replace(ROOT + '/', '').replace(CORPUS + '/', 'corpus/')} ${p}`, input, [...extra, '--profile', p, '--bootargs', 'console=hvc0']] as const));
+  it.each(cases)('%s', async (_name, input, args) => {
+    const dir = await build(input, ...args);
+    const r = checkOutput(dir);
+    expect(r.iasl).toEqual({});
+    expect(r.acpixtract).toEqual([]);
+    expect(r.efi).toEqual([]);
+    expect(r.coverage).toEqual([]);
+    if (HAVE_DTC) {
+      expect(r.dtcStderr).toBe('');
+      expect(r.dtNodes).toEqual(['/', '/chosen', '/hypervisor', '/hypervisor/uefi']);
+    }
+  });
+});
+
+describe.skipIf(!HAVE_CORPUS)('xen profile against real Xen 4.17 output', () => {
+  const X = join(CORPUS, 'xen-4.17-gicv2-dom0v2');
+  it('acpi.img equals Xen\'s page except the two RSDP checksum bytes; dom0.dtb is the same tree (and the same bytes)', async () => {
+    const dir = await build(join(X, 'host/acpidump.txt'), '--profile', 'xen', '--vcpus', '2', '--base', '0xBC2F1000',
+      '--mem', '0x60000000:0x20000000', '--acpi-region', '0xBC430000:0x10000',
+      '--bootargs', 'console=hvc0 earlycon=xen loglevel=8 rdinit=/init', '--initrd', '0x68200000:0xF1018', '--xen-version', '4.17');
+    const ours = readFileSync(join(dir, 'acpi.img'));
+    const xen = readFileSync(join(X, 'xen/acpi-page.bin'));
+    expect(ours.length).toBe(xen.length);
+    const differ = [...ours].map((b, i) => (b !== xen[i] ? i : -1)).filter((i) => i >= 0);
+    const rsdpAt = xen.indexOf(Buffer.from('RSD PTR '));
+    expect(differ).toEqual([rsdpAt + 8, rsdpAt + 32]);
+    // ours: both RSDP checksums hold; Xen's: only the 36-byte one
+    const sum = (b: Buffer) => b.reduce((a, x) => a + x, 0) & 0xff;
+    expect(sum(ours.subarray(rsdpAt, rsdpAt + 20))).toBe(0);
+    expect(sum(ours.subarray(rsdpAt, rsdpAt + 36))).toBe(0);
+    expect(readFileSync(join(dir, 'dom0.dtb')).equals(readFileSync(join(X, 'xen/dom0.dtb')))).toBe(true);
+    if (HAVE_DTC) {
+      const dts = (p: string) => spawnSync('dtc', ['-I', 'dtb', '-O', 'dts', p], { encoding: 'utf8' }).stdout;
+      expect(dts(join(dir, 'dom0.dtb'))).toBe(dts(join(X, 'xen/dom0.dtb')));
+    }
+    // every table dom0 saw is what Xen gave it, but the RSDP (checksums)
+    for (const f of readdirSync(join(X, 'xen')).filter((f) => f.endsWith('.dat') && !f.startsWith('efi-') && f !== 'rsdp.dat')) {
+      expect(readFileSync(join(dir, 'tables', f)).equals(readFileSync(join(X, 'xen', f))), f).toBe(true);
+    }
+  });
+});
+
+describe('exact bytes of each pass', () => {
+  it('xen: the GICC for vCPU 17 (made from host GICC[0], virtual MPIDR Aff1=1 Aff0=1)', () => {
+    const out = buildDom0(host(sample('server-128cpu')), opts({ profile: 'xen', vcpus: 24 }));
+    const madt = built(out, 'APIC');
+    const off = 44 + 24 + 17 * 80;
+    expect(Buffer.from(madt.bytes.subarray(off, off + 80)).toString('hex')).toBe(
+      '0b50' + '0000' + '11000000' + '11000000' + '01000000' + '00000000' + '00000000' + '0000000000000000' +
+      '0000000000000000' + '0000000000000000' + '0000000000000000' + '00000000' + '0000000000000000' +
+      '0101000000000000' + '00' + '00' + '1500',
+    );
+  });
+
+  it('xen: GICR regions cover the vCPUs (128 KiB each), ITS only with --its', () => {
+    const h = host(sample('server-128cpu'));
+    const types = (o: ReturnType<typeof buildDom0>) => built(o, 'APIC').table.items!.map((s) => Number(s.fields.type));
+    const few = buildDom0(h, opts({ profile: 'xen', vcpus: 4 }));
+    expect(types(few).filter((t) => t === 0x0e).length).toBe(1); // 0x1000000 / 0x20000 = 128 redistributors in region 0
+    const many = buildDom0(h, opts({ profile: 'xen', vcpus: 128 }));
+    expect(types(many).filter((t) => t === 0x0e).length).toBe(1);
+    expect(types(many).filter((t) => t === 0x0f).length).toBe(0);
+    const its = buildDom0(h, opts({ profile: 'xen', vcpus: 4, its: true }));
+    expect(types(its).filter((t) => t === 0x0f).length).toBe(4);
+    const gicr = built(many, 'APIC').table.items!.find((s) => s.fields.type === 0x0e)!;
+    expect(gicr.fields).toMatchObject({ flags: 0, reserved: 0, base_address: 0x100100140000n, length_region: 0x1000000 });
+  });
+
+  it('design: FADT bytes 129-131 (PSCI|HVC, minor) and 268-275 ("XenVMM")', () => {
+    const out = buildDom0(host(sample('qemu-virt-gicv3')), opts());
+    const b = built(out, 'FACP').bytes;
+    expect(Array.from(b.subarray(129, 132))).toEqual([0x03, 0x00, 0x00]);
+    expect(Array.from(b.subarray(268, 276))).toEqual([0x58, 0x65, 0x6e, 0x56, 0x4d, 0x4d, 0x00, 0x00]);
+    const xen = buildDom0(host(sample('qemu-virt-gicv3')), opts({ profile: 'xen' }));
+    expect(Array.from(built(xen, 'FACP').bytes.subarray(268, 276))).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('design: the STAO bytes, with names from --stao-path', () => {
+    const out = buildDom0(host(sample('qemu-virt-gicv3')), opts({ staoPaths: ['\\_SB.COM0'] }));
+    const b = Buffer.from(built(out, 'STAO').bytes);
+    expect(b.length).toBe(47);
+    expect(b.subarray(0, 8).toString('latin1')).toBe('STAO/\0\0\0');
+    expect(b[8]).toBe(1);
+    expect(b.subarray(10, 36).toString('latin1')).toBe('DOM0ACVIRTGIC3\x01\0\0\0D0AC\x21\x11\x26\x20');
+    expect(Array.from(b.subarray(36))).toEqual([1, ...Buffer.from('\\_SB.COM0\0', 'latin1')]);
+    expect(b.reduce((a, x) => a + x, 0) & 0xff).toBe(0);
+    const xen = buildDom0(host(sample('qemu-virt-gicv3')), opts({ profile: 'xen', staoPaths: ['\\_SB.COM0'] }));
+    expect(built(xen, 'STAO').bytes.length).toBe(37);
+  });
+
+  it('design: GTDT EL2 timer masked (bytes 72-79), the virtual EL2 timer too on rev 3; xen: GTDT reused', () => {
+    const out = buildDom0(host(sample('server-128cpu')), opts());
+    const g = built(out, 'GTDT');
+    expect(Array.from(g.bytes.subarray(72, 80))).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(Array.from(g.bytes.subarray(96, 104))).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(out.warnings.map((w) => w.code)).toContain('BUILD_EL2_TIMER_MASKED');
+    const xen = buildDom0(host(sample('server-128cpu')), opts({ profile: 'xen' }));
+    expect(xen.origins.get(built(xen, 'GTDT'))).toBe('reused');
+  });
+
+  it('design: the MADT keeps the first N enabled GICCs unchanged, GICD/GICR/ITS kept', () => {
+    const h = host(sample('server-128cpu'));
+    const out = buildDom0(h, opts({ vcpus: 3 }));
+    const items = built(out, 'APIC').table.items!;
+    const hostItems = findTable(h, 'APIC')!.table.items!;
+    expect(items.filter((s) => s.fields.type === 0x0b)).toEqual(hostItems.filter((s) => s.fields.type === 0x0b).slice(0, 3));
+    expect(items.map((s) => Number(s.fields.type))).toEqual([0x0c, 0x0b, 0x0b, 0x0b, 0x0e, 0x0e, 0x0f, 0x0f, 0x0f, 0x0f]);
+  });
+
+  it('ACPI 5.1 host: design grows the FADT to 276 bytes rev 6 with 80-byte GICCs; xen keeps 268 bytes and 76-byte GICCs', () => {
+    const h = host(sample('acpi51-gicv3'));
+    const d = buildDom0(h, opts());
+    const fd = built(d, 'FACP');
+    expect(fd.bytes.length).toBe(276);
+    expect(fd.bytes[8]).toBe(6);
+    expect(fd.bytes[131]).toBe(0);
+    expect(built(d, 'APIC').table.items!.filter((s) => s.fields.type === 0x0b).every((s) => s.fields.length === 80)).toBe(true);
+    const x = buildDom0(h, opts({ profile: 'xen' }));
+    const fx = built(x, 'FACP');
+    expect(fx.bytes.length).toBe(268);
+    expect([fx.bytes[8], fx.bytes[131]]).toEqual([5, 1]);
+    expect(built(x, 'APIC').table.items!.filter((s) => s.fields.type === 0x0b).every((s) => s.fields.length === 76)).toBe(true);
+  });
+
+  it('xsdt: FACP and APIC (and GTDT in design) replaced in place, STAO appended; rsdp: both checksums', () => {
+    const h = host(sample('qemu-virt-gicv3'));
+    for (const [profile, replaced] of [['design', ['FACP', 'APIC', 'GTDT']], ['xen', ['FACP', 'APIC']]] as const) {
+      const out = buildDom0(h, opts({ profile }));
+      const x = built(out, 'XSDT');
+      const addrs = x.table.items!.map((i) => i.fields.address as bigint);
+      const sigAt = (a: bigint) => [...(out.tables.rsdp ? [out.tables.rsdp] : []), ...out.tables.tables].find((e) => e.address === a)?.table.signature;
+      expect(addrs.map(sigAt)).toEqual(['FACP', 'APIC', 'GTDT', 'SPCR', 'STAO']);
+      for (const s of replaced) expect(built(out, s).address! >= DEFAULTS.base).toBe(true);
+      expect(built(out, 'SPCR').address).toBe(findTable(h, 'SPCR')!.address);
+      const r = built(out, 'RSDP').bytes;
+      expect(r.subarray(0, 20).reduce((a, v) => a + v, 0) & 0xff).toBe(0);
+      expect(r.reduce((a, v) => a + v, 0) & 0xff).toBe(0);
+      expect(Buffer.from(r).readBigUInt64LE(24)).toBe(x.address);
+    }
+  });
+
+  it('EFI memory map: RAM banks, then host ACPI regions, then the new region, all WB', () => {
+    const out = buildDom0(host(sample('qemu-virt-gicv3')), opts({ mem: [{ base: 0x40000000n, size: 0x10000000n }, { base: 0x80000000n, size: 0x1000000n }] }));
+    const m = out.manifest.efi as { memory_map: { entries: { type: string; start: string; pages: number; attribute: string }[] } };
+    expect(m.memory_map.entries).toEqual([
+      { type: 'Conventional', start: '0x40000000', pages: 0x10000, attribute: '0x8' },
+      { type: 'Conventional', start: '0x80000000', pages: 0x1000, attribute: '0x8' },
+      { type: 'ACPIReclaim', start: '0x7C430000', pages: 1, attribute: '0x8' },
+      { type: 'ACPIReclaim', start: '0x38000000', pages: 1, attribute: '0x8' },
+    ]);
+  });
+});
+
+describe('refusals: what cannot work is refused with a clear message', () => {
+  const S = sample('qemu-virt-gicv3');
+  const refused = async (input: string, args: string[], msg: RegExp) => {
+    const dir = join(tmp('refuse-'), 'out');
+    const r = await cli('build', input, '-o', dir, ...args);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(msg);
+    expect(r.err).not.toMatch(/\n\s+at /);
+    expect(existsSync(dir)).toBe(false);
+  };
+  it('vCPUs: 0, above the host for design, above 128 for xen, above 8 on GICv2', async () => {
+    await refused(S, ['--vcpus', '0'], /--vcpus 0: dom0 needs at least one vCPU/);
+    await refused(S, ['--vcpus', '5'], /--vcpus 5 is above 4 \(the host has 4 enabled GICC entries/);
+    await refused(S, ['--vcpus', '129', '--profile', 'xen'], /--vcpus 129 is above 128/);
+    await refused(sample('gicv2-8cpu'), ['--vcpus', '9', '--profile', 'xen'], /--vcpus 9 is above 8 \(GICv2 has 8 CPU interfaces\)/);
+    expect((await cli('build', S, '-o', join(tmp(), 'o'), '--vcpus', '16', '--profile', 'xen')).code).toBe(0); // more than the host: Xen allows it
+  });
+  it('regions that overlap', async () => {
+    await refused(S, ['--base', '0x7C430000'], /the new region 0x7C430000-0x7C431000 \(--base\) overlaps the host (DSDT|SPCR)/);
+    await refused(S, ['--base', '0x40000000'], /overlaps the --mem bank 0x40000000-0x60000000/);
+    await refused(S, ['--mem', '0x7C000000:0x1000000'], /the --mem bank 0x7C000000-0x7D000000 overlaps the host ACPI region 0x7C430000-0x7C431000/);
+    await refused(S, ['--acpi-region', '0x10000000:0x1000'], /the host DSDT at .* is not inside any --acpi-region/);
+    await refused(S, ['--mem', '0x40000800:0x1000'], /--mem: "0x40000800:0x1000" must be 4 KiB aligned/);
+  });
+  it('inputs that lack what a dom0 needs', async () => {
+    await refused(join(CORPUS, 'qemu-sbsa-ref'), [], /no host address for RSDP.*--relocate all/);
+    const d = tmp('nofadt-');
+    spawnSync('cp', [join(ROOT, 'samples/qemu-virt-gicv3/acpidump.txt'), join(d, 'x.txt')]);
+    const text = readFileSync(join(d, 'x.txt'), 'latin1').replace(/FACP @[^]*?\n\n/, '');
+    const p = join(d, 'nofacp.txt');
+    await import('node:fs').then((fs) => fs.writeFileSync(p, text));
+    await refused(p, ['--relocate', 'all'], /no FADT \(FACP\) in the input/);
+    await refused(S, ['--skip', 'bogus'], /unknown pass "bogus"/);
+    await refused(S, ['--skip', 'efi'], /the dt pass needs the efi pass/);
+  });
+  it('no GICD, and GICv2 CPU-interface bases that differ (library)', () => {
+    const h = host(sample('gicv2-8cpu'));
+    const madt = findTable(h, 'APIC')!;
+    const noGicd = { ...h, tables: h.tables.map((e) => (e === madt ? { ...e, table: { ...e.table, items: e.table.items!.filter((s) => s.fields.type !== 0x0c) } } : e)) };
+    expect(() => buildDom0(noGicd, opts())).toThrow(/no GICD/);
+    const items = madt.table.items!.map((s, i) => (i === 3 ? { ...s, fields: { ...s.fields, base_address: 0x09990000n } } : s));
+    const differ = { ...h, tables: h.tables.map((e) => (e === madt ? { ...e, table: { ...e.table, items } } : e)) };
+    expect(() => buildDom0(differ, opts())).toThrow(/GICv2 GICCs carry different CPU-interface base addresses \(0x8010000, 0x9990000\)/);
+  });
+});
+
+describe('outputs', () => {
+  const files = (dir: string): Record<string, string> => {
+    const out: Record<string, string> = {};
+    const walk = (d: string, rel: string) => {
+      for (const f of readdirSync(d)) {
+        const p = join(d, f);
+        if (statSync(p).isDirectory()) walk(p, `${rel}${f}/`);
+        else out[rel + f] = readFileSync(p).toString('hex');
+      }
+    };
+    walk(dir, '');
+    return out;
+  };
+
+  it('are byte-identical for identical inputs, and the input is never modified', async () => {
+    const before = readFileSync(sample('server-128cpu'));
+    const a = await build(sample('server-128cpu'), '--bootargs', 'console=hvc0', '--stao-path', '\\_SB.COM0');
+    const b = await build(sample('server-128cpu'), '--bootargs', 'console=hvc0', '--stao-path', '\\_SB.COM0');
+    expect(files(a)).toEqual(files(b));
+    expect(Object.keys(files(a)).sort()).toEqual(['acpi.img', 'acpidump.txt', 'dom0.dtb', 'manifest.json',
+      'tables/apic.dat', 'tables/dsdt.dat', 'tables/facp.dat', 'tables/gtdt.dat', 'tables/rsdp.dat', 'tables/spcr.dat', 'tables/stao.dat', 'tables/xsdt.dat']);
+    expect(readFileSync(sample('server-128cpu')).equals(before)).toBe(true);
+  });
+
+  it('the output folder reads back as an input with its addresses', async () => {
+    const dir = await build(sample('qemu-virt-gicv3'));
+    const { set, findings } = readTables(dir);
+    expect(findings).toEqual([]);
+    expect(set.kind).toBe('build');
+    expect(set.rsdp!.address).toBe(0x38000398n);
+    expect(findTable(set, 'DSDT')!.address).toBe(0x7c430100n);
+    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    expect(m.changes.map((c: { pass: string }) => c.pass)).toEqual(['fadt', 'gtdt', 'madt', 'stao', 'xsdt', 'rsdp', 'efi', 'dt', 'checksums']);
+    expect(m.changes[0].changes).toContainEqual({ path: 'FACP.arm_boot_flags.psci_use_hvc', kind: 'changed', old: 0, new: 1 });
+    expect(m.changes[0].changes).toContainEqual({ path: 'FACP.hypervisor_id', kind: 'changed', old: '0x0', new: '0x4D4D566E6558' });
+    expect(decodeTable(readFileSync(join(dir, 'tables/facp.dat'))).table!.faults).toBeUndefined();
+  });
+
+  it('refuses a non-empty output folder without --force', async () => {
+    const dir = await build(sample('qemu-virt-gicv3'));
+    const r = await cli('build', sample('qemu-virt-gicv3'), '-o', dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/exists and is not empty \(use --force/);
+    expect((await cli('build', sample('qemu-virt-gicv3'), '-o', dir, '--force')).code).toBe(0);
+  });
+
+  it.skipIf(!existsSync(join(ROOT, 'dist/cli/bin.js')))('killing a build mid-run leaves no output folder, or a complete one', async () => {
+    for (const delay of [5, 30, 60, 90, 120, 160, 220, 300]) {
+      const parent = tmp('kill-');
+      const dir = join(parent, 'out');
+      const child = spawn(process.execPath, [join(ROOT, 'dist/cli/bin.js'), 'build', sample('server-128cpu'), '-o', dir], { stdio: 'ignore' });
+      const closed = new Promise((r) => child.on('close', r));
+      await new Promise((r) => setTimeout(r, delay));
+      child.kill('SIGKILL');
+      await closed;
+      if (existsSync(dir)) expect(readdirSync(dir).sort()).toEqual(['acpi.img', 'acpidump.txt', 'dom0.dtb', 'manifest.json', 'tables']);
+      expect(readdirSync(parent).filter((f) => !f.startsWith('.'))).toEqual(existsSync(dir) ? ['out'] : []);
+    }
+  });
+});
