@@ -1,6 +1,8 @@
 // npm run bench: throughput figures measured side by side in one run, printed as ratios.
 // Nothing here is asserted by tests; the numbers depend on the machine.
-import { readdirSync } from 'node:fs';
+import { readdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as r from 'restructure';
@@ -71,6 +73,18 @@ function restructureDecode(b: Uint8Array): unknown {
 const mb = (bytes: number, perSec: number) => (bytes * perSec) / 1e6;
 const fmt = (x: number) => x.toFixed(1).padStart(9);
 
+/** Median wall time of a command over `n` runs, in milliseconds. */
+function wall(args: string[], n = 7): number {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, args, { stdio: 'ignore' });
+    if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(n / 2)];
+}
+
 function main() {
   const madt = bigMadt(1024);
   const decoded = decodeTable(madt).table!;
@@ -91,6 +105,18 @@ function main() {
     const e = rate(() => tables.map(encodeTable), 300);
     console.log(`  ${name.padEnd(18)} ${String(bytes).padStart(6)} B  decode ${fmt(d)} sets/s (${fmt(mb(bytes, d))} MB/s)  encode ${fmt(e)} sets/s (${fmt(mb(bytes, e))} MB/s)`);
   }
+  console.log('');
+  const out = mkdtempSync(join(tmpdir(), 'dom0-acpi-bench-'));
+  const bin = join(ROOT, 'dist/dom0-acpi.mjs');
+  const server = join(SAMPLES, 'server-128cpu', 'acpidump.txt');
+  const empty = wall(['-e', '0']);
+  const build = wall([bin, 'build', server, '-o', join(out, 'o'), '--force', '--bootargs', 'console=hvc0']);
+  const help = wall([bin, '--version']);
+  rmSync(out, { recursive: true, force: true });
+  console.log('CLI wall time (median of 7), server-128cpu sample:');
+  console.log(`  node -e 0                 ${fmt(empty)} ms   1.00x`);
+  console.log(`  dom0-acpi --version       ${fmt(help)} ms   ${(help / empty).toFixed(2)}x  (loading the tool)`);
+  console.log(`  dom0-acpi build           ${fmt(build)} ms   ${(build / empty).toFixed(2)}x  (tool's own work: ${fmt(build - empty)} ms, of which loading ${fmt(help - empty)} ms)`);
 }
 
 main();

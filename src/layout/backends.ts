@@ -114,6 +114,25 @@ export interface Decoder {
   parser: Parser;
   decode(buf: Uint8Array): Fields;
 }
+export interface ArrayDecoder {
+  /** decode buf as back-to-back records of the layout's first k fields (buf.length a multiple of their size) */
+  decode(buf: Uint8Array): Fields[];
+}
+
+const arrayDecoders = new WeakMap<Layout, ArrayDecoder[]>();
+
+/** One binary-parser call for a run of same-layout records (1024 GICCs decode in one call). */
+export function arrayDecoderFor(l: Layout, k: number): ArrayDecoder {
+  let byK = arrayDecoders.get(l);
+  if (!byK) arrayDecoders.set(l, (byK = []));
+  let d = byK[k];
+  if (!d) {
+    const parser = leanParser().endianness('little').useContextVars(false).array('items', { type: parserFor(l, k), readUntil: 'eof' });
+    d = byK[k] = { decode: (buf) => (parser.parse(buf as Buffer) as { items: Fields[] }).items };
+  }
+  return d;
+}
+
 export interface Encoder {
   struct: r.Struct;
   size: number;

@@ -2,7 +2,7 @@
 // fixed Layout followed by an optional body (fixed-size records, type/length subtables, or
 // NUL-terminated names) and whatever bytes remain up to its length. Everything is kept, so
 // encode(decode(x)) === x; lengths, counts, offsets and checksums are derived here and only here.
-import { decoderFor, encoderFor } from './backends.js';
+import { decoderFor, encoderFor, arrayDecoderFor } from './backends.js';
 import { type Fields, type Field, type Layout, type Derive, presentCount } from './schema.js';
 import { type Finding, hex } from '../model/diagnostics.js';
 
@@ -251,6 +251,22 @@ function walkSubtables(fam: SubtableFamily, node: Node, ctx: DecodeCtx, from: nu
     if (problem) {
       fail(ctx, code, () => `${current()}.length`, pos, `subtable ${idx} (${def.label}, type ${hex(type, 2)}) ${problem}`);
       break;
+    }
+    // a run of same-type, same-length subtables that are exactly their fixed fields (no body, no
+    // extra bytes) decodes in one call; each was checked like the first
+    const l = def.layout;
+    const k = !l.gated && len >= l.size ? l.fields.length : presentCount(l, { length: len, revision: ctx.revision });
+    if (!def.body && l.offsets[k] === len) {
+      let run = 1;
+      for (let at = pos + len; (count === undefined || items.length + run < count) && at + len <= to && buf[at] === type; at += len, run++) {
+        const l2 = fam.lengthWidth === 1 ? buf[at + fam.lengthOffset] : buf[at + fam.lengthOffset] | (buf[at + fam.lengthOffset + 1] << 8);
+        if (l2 !== len) break;
+      }
+      if (run > 1) {
+        for (const fields of arrayDecoderFor(l, k).decode(buf.subarray(pos, pos + run * len))) items.push({ fields, tail: EMPTY });
+        pos += run * len;
+        continue;
+      }
     }
     items.push(decodeNode(def, ctx, pos, pos + len, current));
     pos += len;
