@@ -13,3 +13,8 @@ export type { Fields, Value, Layout, Field } from './layout/schema.js';
 export { describeNode, leaves, type Entry } from './layout/describe.js';
 export { dumpTableText } from './dump/text.js';
 export { tableJson, setJson } from './dump/json.js';
+export { buildDom0, type Dom0Output } from './rewrite/build.js';
+export { runPasses, selectPasses, PASSES, PROFILES, type PassLog } from './rewrite/pipeline.js';
+export { type BuildOptions, type Profile, type Range, BuildError, DEFAULTS } from './rewrite/types.js';
+export { writeFdt, FdtWriter, type FdtNode } from './fdt/writer.js';
+export { diffTable, diffNode, type Change } from './diff/table.js';
