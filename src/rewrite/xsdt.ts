@@ -8,6 +8,9 @@ import { hex } from '../model/diagnostics.js';
 import { type Pass, type Ref, type Dom0Table, BuildError, tableById, withTable, warn } from './types.js';
 import { headerOf } from './fields.js';
 
+/** Signatures dom0 must see once (the first entry wins, as Xen's in-place replacement does). */
+const ONCE = new Set(['FACP', 'APIC', 'GTDT', 'STAO']);
+
 /** Tables that are reached some other way than through the XSDT. */
 const NOT_IN_XSDT = new Set(['RSDP', 'RSDT', 'XSDT', 'DSDT', 'FACS']);
 
@@ -21,12 +24,21 @@ export const xsdtPass: Pass = (set) => {
     base = host.table;
     const byAddress = new Map<bigint, Dom0Table>();
     for (const t of set.tables) if (t.hostAddress !== undefined && !byAddress.has(t.hostAddress)) byAddress.set(t.hostAddress, t);
-    items = (base.items ?? []).map((it, i) => {
+    items = [];
+    const seen = new Set<string>();
+    (base.items ?? []).forEach((it, i) => {
       const addr = BigInt(it.fields.address as bigint);
       const target = byAddress.get(addr);
-      if (target) refs.push({ at: i, to: target.id });
+      const sig = target?.table.signature;
+      if (sig && ONCE.has(sig) && seen.has(sig)) {
+        // CONSUMER-RULES X3: Linux reads the first FACP for its checks and the last for acpi_gbl_FADT
+        next = warn(next, 'BUILD_XSDT_REPEAT', 'XSDT', `XSDT.entry[${i}].address`, `XSDT entry ${i} is a second ${sig} (${target!.id} at ${hex(addr)}); dom0 must see one, so it is dropped`);
+        return;
+      }
+      if (sig) seen.add(sig);
+      if (target) refs.push({ at: items.length, to: target.id });
       else if (addr !== 0n) next = warn(next, 'BUILD_XSDT_DANGLING', 'XSDT', `XSDT.entry[${i}].address`, `XSDT entry ${i} points at ${hex(addr)}, where the input has no table; it is kept as it is`);
-      return { fields: { address: addr }, tail: EMPTY };
+      items.push({ fields: { address: addr }, tail: EMPTY });
     });
   } else {
     const fadt = tableById(set, 'FACP');

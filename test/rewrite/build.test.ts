@@ -300,3 +300,32 @@ describe('outputs', () => {
     }
   });
 });
+
+describe('cross-table invariants the passes enforce', () => {
+  it('X3: a second FACP or APIC entry in the host XSDT is dropped, with a warning', () => {
+    const h = host(sample('qemu-virt-gicv3'));
+    const fadt = findTable(h, 'FACP')!;
+    const xsdt = findTable(h, 'XSDT')!;
+    const second = { ...fadt, address: 0x7c430f00n }; // a second FADT in the gap after the tables
+    const items = [...xsdt.table.items!, { fields: { address: 0x7c430f00n }, tail: xsdt.table.tail }];
+    const twice: TableSet = { ...h, tables: [...h.tables.map((e) => (e === xsdt ? { ...e, table: { ...e.table, items } } : e)), second] };
+    const out = buildDom0(twice, opts());
+    const x = built(out, 'XSDT');
+    const sigs = x.table.items!.map((i) => [...out.tables.tables].find((e) => e.address === i.fields.address)?.table.signature);
+    expect(sigs).toEqual(['FACP', 'APIC', 'GTDT', 'SPCR', 'STAO']);
+    expect(out.warnings.map((w) => w.code)).toContain('BUILD_XSDT_REPEAT');
+  });
+
+  it('X1/X2: the GICC length always matches the output FADT revision, whatever the host had', () => {
+    const h = host(sample('acpi51-gicv3'));
+    for (const profile of ['design', 'xen'] as const) {
+      for (const skip of [[], ['fadt']]) {
+        const out = buildDom0(h, opts({ profile, skip, vcpus: 2 }));
+        const rev = built(out, 'FACP').bytes[8];
+        const lens = new Set(built(out, 'APIC').table.items!.filter((s) => s.fields.type === 0x0b).map((s) => s.fields.length));
+        expect([...lens]).toEqual([rev >= 6 ? 80 : 76]);
+        expect(built(out, 'FACP').bytes.length).toBe(rev >= 6 ? 276 : 268);
+      }
+    }
+  });
+});
