@@ -70,6 +70,12 @@ export const madtPass: Pass = (set, opts) => {
   if (opts.profile === 'design') {
     checkVcpus(n, gic.enabled.length, `the host has ${gic.enabled.length} enabled GICC entries; the design profile keeps host CPUs`);
     const keep = new Set(gic.enabled.slice(0, n));
+    const moved = gic.enabled.slice(0, n).findIndex((g, i) => BigInt(g.fields.arm_mpidr as bigint) !== vcpuMpidr(i));
+    if (moved >= 0) {
+      next = warn(next, 'BUILD_MPIDR_NOT_VIRTUAL', 'APIC', `APIC.gicc[${moved}].arm_mpidr`,
+        `the kept host GICC ${moved} has MPIDR ${hex(gic.enabled[moved].fields.arm_mpidr as bigint)}, but Xen gives vCPU ${moved} MPIDR ${hex(vcpuMpidr(moved))}: ` +
+        'under Xen, dom0 would not bring up its secondary CPUs (CONSUMER-RULES X8); --profile xen builds the virtual MPIDRs');
+    }
     out = items.flatMap((s) => {
       const t = Number(s.fields.type);
       if (t === MADT_GICC) return keep.has(s) ? [s.fields.length === giccLength ? s : normalizeGicc(s, giccLength)] : [];

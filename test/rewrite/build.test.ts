@@ -329,3 +329,13 @@ describe('cross-table invariants the passes enforce', () => {
     }
   });
 });
+
+describe('warnings for what works but costs something', () => {
+  it('design keeps host MPIDRs: warned when they are not the vCPU MPIDRs Xen gives dom0', () => {
+    const server = buildDom0(host(sample('server-128cpu')), opts({ vcpus: 4 }));
+    expect(server.warnings.find((w) => w.code === 'BUILD_MPIDR_NOT_VIRTUAL')).toMatchObject({ path: 'APIC.gicc[1].arm_mpidr' });
+    const qemu = buildDom0(host(sample('qemu-virt-gicv3')), opts());
+    expect(qemu.warnings.map((w) => w.code)).not.toContain('BUILD_MPIDR_NOT_VIRTUAL');
+    expect(qemu.warnings.map((w) => w.code)).toEqual(['BUILD_EL2_TIMER_MASKED', 'BUILD_NO_HVC_CONSOLE']);
+  });
+});
