@@ -16,6 +16,17 @@ export interface Change {
   new?: Json;
   /** a length, count, offset or checksum: follows from other changes */
   derived?: boolean;
+  /** a table address or a pointer to one (RSDP → XSDT, XSDT entries, FADT → DSDT/FACS) */
+  pointer?: boolean;
+}
+
+/** Names the table at a physical address (signature, "#n" for a repeat), for keying root-table entries. */
+export type Resolver = (address: bigint) => string | undefined;
+
+export interface DiffContext {
+  /** resolvers for the old and the new side; without them root-table entries pair by index */
+  a?: Resolver;
+  b?: Resolver;
 }
 
 function same(a: Value | undefined, b: Value | undefined): boolean {
@@ -39,7 +50,7 @@ function diffFields(l: Layout, a: Fields, b: Fields, path: string, out: Change[]
 }
 
 function scalarChanges(f: Field, a: Value, b: Value, p: string): Change[] {
-  const derived = f.derive !== undefined ? { derived: true } : {};
+  const derived = f.derive !== undefined ? { derived: true } : f.pointer ? { pointer: true } : {};
   if (!f.bits) return [{ path: p, kind: 'changed', old: jsonValue(a), new: jsonValue(b), ...derived }];
   const x = BigInt(a as number | bigint);
   const y = BigInt(b as number | bigint);
@@ -57,10 +68,15 @@ function scalarChanges(f: Field, a: Value, b: Value, p: string): Change[] {
 }
 
 /** Keys that pair items across two versions of a body. */
-function keyed(def: ContainerDef, items: Node[]): Map<string, { node: Node; def: ContainerDef }> {
+function keyed(def: ContainerDef, items: Node[], resolve?: Resolver): Map<string, { node: Node; def: ContainerDef }> {
   const out = new Map<string, { node: Node; def: ContainerDef }>();
   const body = def.body!;
   const ordinals = new Map<string, number>();
+  const next = (seg: string) => {
+    const n = ordinals.get(seg) ?? 0;
+    ordinals.set(seg, n + 1);
+    return n;
+  };
   for (const it of items) {
     let d: ContainerDef;
     let key: string;
@@ -68,19 +84,17 @@ function keyed(def: ContainerDef, items: Node[]): Map<string, { node: Node; def:
       const type = Number(it.fields.type);
       d = subtableDef(body.family, type);
       const seg = segmentName(body.family, type);
-      if (type === MADT_GICC && 'arm_mpidr' in it.fields) key = `${seg}[mpidr=0x${(it.fields.arm_mpidr as bigint).toString(16)}]`;
-      else {
-        const n = ordinals.get(seg) ?? 0;
-        ordinals.set(seg, n + 1);
-        key = `${seg}[${n}]`;
-      }
+      key = type === MADT_GICC && 'arm_mpidr' in it.fields ? `${seg}[mpidr=0x${(it.fields.arm_mpidr as bigint).toString(16)}]` : `${seg}[${next(seg)}]`;
     } else {
       d = (body as { record: ContainerDef }).record;
-      const n = ordinals.get(d.name) ?? 0;
-      ordinals.set(d.name, n + 1);
-      key = `${d.name}[${n}]`;
+      const addr = it.fields.address;
+      if (resolve && d.layout.fields[0]?.pointer && addr !== undefined) {
+        // root-table entries pair by the table they point to (XSDT.entry[FACP]), not by position
+        const a = BigInt(addr as number | bigint);
+        key = `${d.name}[${resolve(a) ?? `@0x${a.toString(16)}`}]`;
+      } else key = `${d.name}[${next(d.name)}]`;
     }
-    // two GICCs with one MPIDR (a firmware bug check reports) keep both: the second gets an ordinal
+    // two entries with one key (a duplicate MPIDR, two pointers to one table) keep both
     while (out.has(key)) key += "'";
     out.set(key, { node: it, def: d });
   }
@@ -93,17 +107,17 @@ function diffBytes(a: Uint8Array | undefined, b: Uint8Array | undefined, p: stri
   if (!same(x, y)) out.push({ path: p, kind: x.length && !y.length ? 'removed' : !x.length ? 'added' : 'changed', old: x.length ? jsonValue(x) : undefined, new: y.length ? jsonValue(y) : undefined });
 }
 
-export function diffNode(def: ContainerDef, a: Node, b: Node, path: string, out: Change[] = []): Change[] {
+export function diffNode(def: ContainerDef, a: Node, b: Node, path: string, out: Change[] = [], ctx: DiffContext = {}): Change[] {
   diffFields(def.layout, a.fields, b.fields, path, out);
   diffBytes(a.gap, b.gap, `${path}.gap`, out);
   const body = def.body;
   if (body?.kind === 'records' || body?.kind === 'subtables') {
-    const ka = keyed(def, a.items ?? []);
-    const kb = keyed(def, b.items ?? []);
+    const ka = keyed(def, a.items ?? [], ctx.a);
+    const kb = keyed(def, b.items ?? [], ctx.b);
     for (const [k, x] of ka) {
       const y = kb.get(k);
       if (!y) out.push({ path: `${path}.${k}`, kind: 'removed', old: jsonValue(x.node.fields) });
-      else diffNode(x.def, x.node, y.node, `${path}.${k}`, out);
+      else diffNode(x.def, x.node, y.node, `${path}.${k}`, out, ctx);
     }
     for (const [k, y] of kb) if (!ka.has(k)) out.push({ path: `${path}.${k}`, kind: 'added', new: jsonValue(y.node.fields) });
   } else if (body?.kind === 'strings') {
@@ -122,11 +136,11 @@ export function diffNode(def: ContainerDef, a: Node, b: Node, path: string, out:
 }
 
 /** Changes from table a to table b (same signature); a missing side is a whole-table add/remove. */
-export function diffTable(a: AcpiTable | undefined, b: AcpiTable | undefined, path?: string): Change[] {
+export function diffTable(a: AcpiTable | undefined, b: AcpiTable | undefined, path?: string, ctx: DiffContext = {}): Change[] {
   if (!a && !b) return [];
   const sig = (a ?? b)!.signature;
   const p = path ?? sig;
   if (!a) return [{ path: p, kind: 'added' }];
   if (!b) return [{ path: p, kind: 'removed' }];
-  return diffNode(defFor(sig), a, b, p);
+  return diffNode(defFor(sig), a, b, p, [], ctx);
 }

@@ -48,6 +48,8 @@ export interface FieldOptions {
   labelFor?: (gate: Gate) => string;
   /** how dump shows the value: hex (default), dec, or ascii for u64 ids */
   show?: 'hex' | 'ascii64';
+  /** the physical address of another table (diff --ignore addresses hides changes to it) */
+  pointer?: boolean;
 }
 
 export interface Field extends FieldOptions {

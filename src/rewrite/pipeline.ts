@@ -4,7 +4,8 @@
 // derived fields as the encoder writes them), plus what it added outside tables (EFI, DT).
 import { decodeTable, encodeTable, type AcpiTable } from '../tables/registry.js';
 import type { TableSet } from '../model/tableset.js';
-import { diffTable, type Change } from '../diff/table.js';
+import { diffTable, type Change, type Resolver } from '../diff/table.js';
+import { tableKeys, resolverFor, addressChange } from '../diff/set.js';
 import { writeFdt } from '../fdt/writer.js';
 import { type BuildOptions, type Dom0Set, type Dom0Table, type Pass, type Profile, BuildError, tableById, warn } from './types.js';
 import { fadtPass } from './fadt.js';
@@ -114,15 +115,20 @@ export interface BuildResult {
 
 const normalized = (t: AcpiTable | undefined): AcpiTable | undefined => (t ? decodeTable(encodeTable(t)).table : undefined);
 
-/** Changes of the tables a step touched, with addresses resolved and derived fields as encoded. */
-function tableChanges(before: Dom0Set, after: Dom0Set, addresses: Map<string, bigint>): Change[] {
+/** Changes of the tables a step touched, with addresses resolved and derived fields as encoded, in
+ * the vocabulary of `diff` (the same keys and resolvers), so a diff of input and output lists them. */
+function tableChanges(before: Dom0Set, after: Dom0Set, addresses: Map<string, bigint>, resolvers: { host: Resolver; dom0: Resolver }, keyOf: (id: string) => string): Change[] {
   const out: Change[] = [];
   for (const t of after.tables) {
     const b = before.tables.find((x) => x.id === t.id);
-    if (b && b.table === t.table && b.refs === t.refs) continue;
-    out.push(...diffTable(normalized(b && resolveSnapshot(b, addresses)), normalized(resolveSnapshot(t, addresses)), t.id));
+    if (b && b.table === t.table && b.refs === t.refs && b.origin === t.origin) continue;
+    const key = keyOf(t.id);
+    if (b && t.origin !== 'reused') out.push(...addressChange(key, b.hostAddress, addresses.get(t.id)));
+    // a table still as the host had it points at host addresses; a built one at dom0's
+    const ctx = { a: b?.origin === 'reused' ? resolvers.host : resolvers.dom0, b: t.origin === 'reused' ? resolvers.host : resolvers.dom0 };
+    out.push(...diffTable(normalized(b && resolveSnapshot(b, addresses)), normalized(resolveSnapshot(t, addresses)), key, ctx));
   }
-  for (const b of before.tables) if (!after.tables.some((t) => t.id === b.id)) out.push({ path: b.id, kind: 'removed' });
+  for (const b of before.tables) if (!after.tables.some((t) => t.id === b.id)) out.push({ path: keyOf(b.id), kind: 'removed' });
   return out;
 }
 
@@ -150,7 +156,17 @@ export function runPasses(host: TableSet, opts: BuildOptions): BuildResult {
     steps.push({ pass: name, before, after: set, extra: r.changes });
   }
   const addresses = set.addresses!;
-  const log = steps.map((s) => ({ pass: s.pass, changes: [...tableChanges(s.before, s.after, addresses), ...s.extra] }));
+  // keys and address resolvers as `diff` makes them: host side from the input, dom0 side from the output
+  const hostSide = initialSet(host).tables.map((t) => ({ id: t.id, table: t.table, address: t.hostAddress }));
+  const dom0Side = set.tables.map((t) => ({ id: t.id, table: t.table, address: addresses.get(t.id) }));
+  const hostKeys = tableKeys(hostSide);
+  const dom0Keys = tableKeys(dom0Side);
+  const keyById = new Map<string, string>();
+  for (const [e, k] of hostKeys) keyById.set(e.id, k);
+  for (const [e, k] of dom0Keys) keyById.set(e.id, k);
+  const resolvers = { host: resolverFor(hostSide, hostKeys), dom0: resolverFor(dom0Side, dom0Keys) };
+  const keyOf = (id: string) => keyById.get(id) ?? id;
+  const log = steps.map((s) => ({ pass: s.pass, changes: [...tableChanges(s.before, s.after, addresses, resolvers, keyOf), ...s.extra] }));
   return { set, passes, log, image: regionImage(set), dtb: set.dt && writeFdt(set.dt) };
 }
 

@@ -59,8 +59,8 @@ export const FADT_V6_SIZE = 276;
 
 export const fadtLayout = layout('fadt', [
   headerField(),
-  u32('facs', 'FACS Address'),
-  u32('dsdt', 'DSDT Address'),
+  u32('facs', 'FACS Address', { pointer: true }),
+  u32('dsdt', 'DSDT Address', { pointer: true }),
   u8('model', 'Model'),
   u8('preferred_profile', 'PM Profile', { enum: PM_PROFILES }),
   u16('sci_interrupt', 'SCI Interrupt'),
@@ -101,8 +101,8 @@ export const fadtLayout = layout('fadt', [
   u8('reset_value', 'Value to cause reset'),
   u16('arm_boot_flags', 'ARM Flags', { bits: ARM_BOOT_FLAGS }),
   u8('minor_revision', 'FADT Minor Revision'),
-  u64('x_facs', 'FACS Address'),
-  u64('x_dsdt', 'DSDT Address'),
+  u64('x_facs', 'FACS Address', { pointer: true }),
+  u64('x_dsdt', 'DSDT Address', { pointer: true }),
   gasField('x_pm1a_event_block', 'PM1A Event Block'),
   gasField('x_pm1b_event_block', 'PM1B Event Block'),
   gasField('x_pm1a_control_block', 'PM1A Control Block'),

@@ -1,0 +1,75 @@
+// Structural diff of two table sets. Tables pair by signature (SSDTs by OEM table id, then order);
+// inside them diffTable pairs MADT GICCs by MPIDR and root-table entries by the table they point
+// to. A table that moved shows as a change of its "@address" (a pointer change).
+import type { AcpiTable } from '../tables/registry.js';
+import type { TableSet, TableEntry } from '../model/tableset.js';
+import { allEntries } from '../model/tableset.js';
+import { hex } from '../model/diagnostics.js';
+import { diffTable, type Change, type Resolver } from './table.js';
+
+/** Pairing key of a table: its signature, or SSDT[oem table id] for SSDTs. */
+export function tableKey(t: AcpiTable): string {
+  if (t.signature !== 'SSDT') return t.signature;
+  const id = String((t.fields.header as { oem_table_id?: string } | undefined)?.oem_table_id ?? '').replace(/[\0 ]+$/, '');
+  return `SSDT[${id}]`;
+}
+
+/** Keys for a list of tables, in order; a repeated key gets "#2", "#3"… */
+export function tableKeys<T extends { table: AcpiTable }>(list: T[]): Map<T, string> {
+  const out = new Map<T, string>();
+  const seen = new Map<string, number>();
+  for (const e of list) {
+    const k = tableKey(e.table);
+    const n = (seen.get(k) ?? 0) + 1;
+    seen.set(k, n);
+    out.set(e, n > 1 ? `${k}#${n}` : k);
+  }
+  return out;
+}
+
+export function resolverFor<T extends { table: AcpiTable; address?: bigint }>(list: T[], keys = tableKeys(list)): Resolver {
+  const byAddr = new Map<bigint, string>();
+  for (const e of list) if (e.address !== undefined && !byAddr.has(e.address)) byAddr.set(e.address, keys.get(e)!);
+  return (a) => byAddr.get(a);
+}
+
+export interface DiffOptions {
+  /** hide derived fields (lengths, counts, offsets, checksums) and/or table addresses and pointers */
+  ignore?: ('derived' | 'addresses')[];
+  /** only these tables (signatures or keys) */
+  tables?: string[];
+}
+
+export function addressChange(key: string, a: bigint | undefined, b: bigint | undefined): Change[] {
+  return a !== undefined && b !== undefined && a !== b ? [{ path: `${key}.@address`, kind: 'changed', old: hex(a), new: hex(b), pointer: true }] : [];
+}
+
+export function diffTables(a: TableSet, b: TableSet, opts: DiffOptions = {}): Change[] {
+  const ea = allEntries(a);
+  const eb = allEntries(b);
+  const ka = tableKeys(ea);
+  const kb = tableKeys(eb);
+  const ctx = { a: resolverFor(ea, ka), b: resolverFor(eb, kb) };
+  const byKey = new Map<string, TableEntry>();
+  for (const e of eb) byKey.set(kb.get(e)!, e);
+  const want = opts.tables?.map((t) => t.toUpperCase());
+  const selected = (key: string) => !want || want.some((w) => key.toUpperCase() === w || key.toUpperCase().startsWith(`${w}[`) || key.toUpperCase().startsWith(`${w}#`));
+  const out: Change[] = [];
+  for (const x of ea) {
+    const key = ka.get(x)!;
+    if (!selected(key)) continue;
+    const y = byKey.get(key);
+    if (!y) {
+      out.push({ path: key, kind: 'removed' });
+      continue;
+    }
+    out.push(...addressChange(key, x.address, y.address));
+    out.push(...diffTable(x.table, y.table, key, ctx));
+  }
+  const keysA = new Set(ka.values());
+  for (const y of eb) {
+    const key = kb.get(y)!;
+    if (selected(key) && !keysA.has(key)) out.push({ path: key, kind: 'added' });
+  }
+  return out.filter((c) => !(opts.ignore?.includes('derived') && c.derived) && !(opts.ignore?.includes('addresses') && c.pointer));
+}
