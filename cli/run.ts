@@ -9,6 +9,8 @@ import { registerDump } from './commands/dump.js';
 import { registerExtract } from './commands/extract.js';
 import { registerConvert } from './commands/convert.js';
 import { registerBuild } from './commands/build.js';
+import { registerCheck } from './commands/check.js';
+import { registerDiff } from './commands/diff.js';
 import { AcpiInputError, formatFinding } from '../src/model/diagnostics.js';
 import { OutputExistsError } from '../src/io/output.js';
 
@@ -37,6 +39,8 @@ export function makeProgram(io: Io, exit: Exit): Command {
   registerExtract(program, io, exit);
   registerConvert(program, io, exit);
   registerBuild(program, io, exit);
+  registerDiff(program, io, exit);
+  registerCheck(program, io, exit);
   return program;
 }
 

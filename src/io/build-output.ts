@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dom0Output } from '../rewrite/build.js';
-import { tableFileNames, allEntries, type ReadResult, type TableEntry } from '../model/tableset.js';
+import { tableFileNames, allEntries, type ReadResult, type TableEntry, type TableSet } from '../model/tableset.js';
 import type { Finding } from '../model/diagnostics.js';
 import { formatAcpidumpSet } from './acpidump.js';
 import { writeFolderAtomic } from './output.js';
@@ -27,6 +27,10 @@ export function writeBuildOutput(dir: string, out: Dom0Output, opts: { force?: b
   writeFolderAtomic(dir, buildOutputFiles(out), opts);
 }
 
+interface ManifestRegion {
+  base?: string;
+}
+
 interface ManifestTable {
   signature: string;
   file: string;
@@ -40,7 +44,7 @@ export function readBuildOutput(dir: string): ReadResult {
     findings.push({ code: 'INPUT_MANIFEST', severity: 'error', table: '', path: '', message, file });
     return { set: { origin: dir, kind: 'build', tables: [] }, findings };
   };
-  let manifest: { tables?: ManifestTable[] };
+  let manifest: { tables?: ManifestTable[]; region?: ManifestRegion };
   try {
     manifest = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
@@ -56,8 +60,16 @@ export function readBuildOutput(dir: string): ReadResult {
     const e = entryFrom(readFileSync(p), p, address, findings);
     if (e) entries.push(e);
   }
+  const boot: NonNullable<TableSet['boot']> = {};
+  const dtb = join(dir, 'dom0.dtb');
+  if (existsSync(dtb)) Object.assign(boot, { dtb: new Uint8Array(readFileSync(dtb)), dtbFile: dtb });
+  const img = join(dir, 'acpi.img');
+  const base = manifest.region?.base;
+  if (existsSync(img) && typeof base === 'string' && /^0x[0-9a-f]+$/i.test(base)) {
+    Object.assign(boot, { image: { base: BigInt(base), bytes: new Uint8Array(readFileSync(img)) }, imageFile: img });
+  }
   return {
-    set: { origin: dir, kind: 'build', rsdp: entries.find((e) => e.table.signature === 'RSDP'), tables: entries.filter((e) => e.table.signature !== 'RSDP') },
+    set: { origin: dir, kind: 'build', rsdp: entries.find((e) => e.table.signature === 'RSDP'), tables: entries.filter((e) => e.table.signature !== 'RSDP'), boot },
     findings,
   };
 }

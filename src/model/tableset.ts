@@ -22,6 +22,8 @@ export interface TableSet {
   rsdp?: TableEntry;
   /** every table except the RSDP, in input order */
   tables: TableEntry[];
+  /** what a build output folder holds besides tables (check --dom0 follows the DT → EFI → RSDP chain) */
+  boot?: { dtb?: Uint8Array; image?: { base: bigint; bytes: Uint8Array }; dtbFile?: string; imageFile?: string };
 }
 
 export function findTable(set: TableSet, signature: string, instance = 0): TableEntry | undefined {

@@ -1,0 +1,65 @@
+// dom0-acpi check INPUT...: checksums, structure and (--dom0) the Xen dom0 consumer rules, for CI.
+// Exit 0: nothing at or above --fail-on; 1: findings at or above it (malformed tables are findings
+// here); 2: trouble (an input that cannot be read at all, bad options, refused output).
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { existsSync } from 'node:fs';
+import { readTables } from '../../src/io/read.js';
+import { checkTables } from '../../src/check/index.js';
+import { renderText, renderJson, renderJunit, renderGithub, atLeast, type InputReport } from '../../src/check/render.js';
+import { tableKeys } from '../../src/diff/set.js';
+import { allEntries } from '../../src/model/tableset.js';
+import type { Severity } from '../../src/model/diagnostics.js';
+import { fixChecksums, writeFixed } from '../../src/io/fix.js';
+import { CliError, type Io } from '../io.js';
+import type { Exit } from '../run.js';
+import { addInputOptions, readOptions, type InputOpts } from '../input.js';
+
+interface CheckOpts extends InputOpts {
+  dom0?: boolean;
+  json?: boolean;
+  format: 'text' | 'json' | 'junit' | 'github';
+  failOn: Severity;
+  fix?: boolean;
+  output?: string;
+  force?: boolean;
+}
+
+export function registerCheck(program: Command, io: Io, exit: Exit): void {
+  addInputOptions(
+    program
+      .command('check')
+      .description('check checksums, lengths, structure and (--dom0) what a Xen dom0 Linux enforces; for CI')
+      .argument('<inputs...>', 'table sets in any input form (a build output folder adds its DT and EFI tables)')
+      .option('--dom0', 'add the dom0 consumer rules (CONSUMER-RULES X1-X12) and, on a build output, the DT → EFI → RSDP chain')
+      .addOption(new Option('--format <fmt>', 'output format').choices(['text', 'json', 'junit', 'github']).default('text'))
+      .option('--json', 'same as --format json')
+      .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(['error', 'warning', 'info']).default('error'))
+      .option('--fix', 'write the input with corrected checksums to -o (never in place)')
+      .option('-o, --output <path>', 'where --fix writes (same form as the input)')
+      .option('--force', 'replace an existing --fix output'),
+  ).action((inputs: string[], o: CheckOpts) => {
+    if (o.fix && (!o.output || inputs.length !== 1)) throw new CliError('--fix needs exactly one input and -o OUT');
+    if (!o.fix && o.output) throw new CliError('-o is only for --fix');
+    const rOpts = readOptions(o);
+    const reports: InputReport[] = inputs.map((input) => {
+      if (!existsSync(input)) throw new CliError(`${input}: no such file or folder`);
+      const { set, findings } = readTables(input, rOpts);
+      const keys = [...tableKeys(allEntries(set)).values()];
+      return { input, tables: keys, findings: [...findings, ...checkTables(set, { dom0: o.dom0 })] };
+    });
+    const format = o.json ? 'json' : o.format;
+    const colour = io.tty && !process.env.NO_COLOR;
+    if (format === 'json') io.out(JSON.stringify(renderJson(reports, o.failOn), null, 2) + '\n');
+    else if (format === 'junit') io.out(renderJunit(reports, o.failOn));
+    else if (format === 'github') io.out(renderGithub(reports));
+    else io.out(renderText(reports, o.failOn, colour));
+    if (o.fix) {
+      const { set } = readTables(inputs[0], rOpts);
+      const { fixed, set: good } = fixChecksums(set);
+      writeFixed(inputs[0], good, o.output!, { force: o.force, imageBase: rOpts.imageBase });
+      io.err(`--fix: ${fixed.length} checksum(s) corrected (${fixed.map((e) => e.table.signature).join(', ') || 'none needed'}); written to ${o.output}\n`);
+    }
+    exit.code = reports.some((r) => r.findings.some((f) => atLeast(f, o.failOn))) ? 1 : 0;
+  });
+}

@@ -1,0 +1,36 @@
+// dom0-acpi diff A B: field-level differences between two table sets. Exit 0 same, 1 different,
+// 2 trouble (like diff(1)).
+import type { Command } from 'commander';
+import { diffTables } from '../../src/diff/set.js';
+import { renderDiffText, renderDiffJson } from '../../src/diff/render.js';
+import { CliError, type Io } from '../io.js';
+import type { Exit } from '../run.js';
+import { addInputOptions, loadSet, collect, type InputOpts } from '../input.js';
+
+interface DiffOpts extends InputOpts {
+  json?: boolean;
+  table?: string[];
+  ignore?: string;
+}
+
+export function registerDiff(program: Command, io: Io, exit: Exit): void {
+  addInputOptions(
+    program
+      .command('diff')
+      .description('field-level diff of two table sets (GICCs by MPIDR, XSDT entries by the table they point to)')
+      .argument('<a>', 'the old table set (any input form)')
+      .argument('<b>', 'the new table set (any input form)')
+      .option('--json', 'JSON output')
+      .option('-t, --table <sig>', 'only this table (repeatable)', collect)
+      .option('--ignore <what>', 'hide derived fields and/or table addresses and pointers: derived, addresses, or derived,addresses'),
+  ).action((a: string, b: string, o: DiffOpts) => {
+    const ignore = (o.ignore ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    for (const i of ignore) if (i !== 'derived' && i !== 'addresses') throw new CliError(`--ignore: "${i}" is not derived or addresses`);
+    const sa = loadSet(a, o, io);
+    const sb = loadSet(b, o, io);
+    const changes = diffTables(sa, sb, { ignore: ignore as ('derived' | 'addresses')[], tables: o.table });
+    if (o.json) io.out(JSON.stringify(renderDiffJson(a, b, changes), null, 2) + '\n');
+    else io.out(renderDiffText(a, b, changes, io.tty && !process.env.NO_COLOR));
+    exit.code = changes.length ? 1 : 0;
+  });
+}

@@ -1,0 +1,86 @@
+// For a build output: the chain dom0 follows from x0 — DT /hypervisor/uefi → EFI system table →
+// ACPI 2.0 configuration entry → RSDP — and the EFI memory map that must cover every table.
+import { readFdt, findNode, propNumber, FdtReadError } from '../fdt/reader.js';
+import { systemTableCrc, ACPI_20_TABLE_GUID, EFI_ACPI_RECLAIM_MEMORY, EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_DESC_SIZE, EFI_MEMORY_DESC_VERSION, EFI_SYSTAB_SIZE, EFI_CONFIG_ENTRY_SIZE } from '../efi/tables.js';
+import { hex } from '../model/diagnostics.js';
+import { resolveLinks, type TableEntry } from '../model/tableset.js';
+import type { CheckContext } from './context.js';
+
+const UEFI_PROPS = ['xen,uefi-system-table', 'xen,uefi-mmap-start', 'xen,uefi-mmap-size', 'xen,uefi-mmap-desc-size', 'xen,uefi-mmap-desc-ver'];
+
+export function checkBoot(c: CheckContext): void {
+  const boot = c.set.boot;
+  if (!boot?.dtb) return;
+  const dtFile = boot.dtbFile;
+  let root;
+  try {
+    root = readFdt(boot.dtb);
+  } catch (e) {
+    c.reportFile('DOM0_DT_INVALID', dtFile, 'DT', (e as Error).message, e instanceof FdtReadError ? e.offset : undefined);
+    return;
+  }
+  for (const n of root.children) {
+    if (n.name !== 'chosen' && n.name !== 'hypervisor') c.reportFile('DOM0_DT_NODE', dtFile, `DT./${n.name}`, `depth-1 node "${n.name}": Linux then boots with the device tree and ignores ACPI`);
+  }
+  const hyp = findNode(root, '/hypervisor');
+  const compat = hyp?.props.find((p) => p.name === 'compatible');
+  const strings = compat ? Buffer.from(compat.value).toString('latin1').split('\0').filter(Boolean) : [];
+  if (!hyp || !strings[0]?.startsWith('xen,xen-') || strings[0].length <= 'xen,xen-'.length || !strings.includes('xen,xen')) {
+    c.reportFile('DOM0_DT_COMPATIBLE', dtFile, 'DT./hypervisor.compatible', `compatible is ${JSON.stringify(strings)}: dom0 needs "xen,xen-<version>" first and "xen,xen"`);
+  }
+  const uefi = findNode(root, '/hypervisor/uefi');
+  const prop = (name: string) => uefi?.props.find((p) => p.name === name);
+  const bad = UEFI_PROPS.filter((n) => ![4, 8].includes(prop(n)?.value.length ?? 0));
+  if (bad.length) {
+    c.reportFile('DOM0_DT_UEFI', dtFile, `DT./hypervisor/uefi.${bad[0]}`, `${uefi ? `missing or not 4/8 bytes: ${bad.join(', ')}` : 'no /hypervisor/uefi node'}: Linux finds no EFI, so no ACPI`);
+    return;
+  }
+  const img = boot.image;
+  if (!img) return;
+  const imgFile = boot.imageFile;
+  const inImage = (a: bigint, n: number) => a >= img.base && a + BigInt(n) <= img.base + BigInt(img.bytes.length);
+  const at = (a: bigint) => Buffer.from(img.bytes.buffer, img.bytes.byteOffset + Number(a - img.base));
+  const systab = propNumber(prop(UEFI_PROPS[0])!.value);
+  if (!inImage(systab, EFI_SYSTAB_SIZE) || at(systab).toString('latin1', 0, 8) !== 'IBI SYST') {
+    c.reportFile('DOM0_EFI_SYSTAB', imgFile, 'EFI.system_table', `no EFI system table ("IBI SYST") at ${hex(systab)} in the image`, inImage(systab, 8) ? Number(systab - img.base) : undefined);
+  } else {
+    const st = at(systab);
+    const hsize = st.readUInt32LE(12);
+    if (!inImage(systab, hsize) || systemTableCrc(st) !== st.readUInt32LE(16)) c.reportFile('DOM0_EFI_CRC', imgFile, 'EFI.system_table.crc32', `CRC-32 ${hex(st.readUInt32LE(16))} does not verify over ${hsize} bytes`, Number(systab - img.base) + 16);
+    const n = Number(st.readBigUInt64LE(104));
+    const cfg = st.readBigUInt64LE(112);
+    const rsdp = c.set.rsdp?.address;
+    let found = false;
+    for (let i = 0; i < n && inImage(cfg + BigInt(i * EFI_CONFIG_ENTRY_SIZE), EFI_CONFIG_ENTRY_SIZE) && i < 64; i++) {
+      const e = at(cfg + BigInt(i * EFI_CONFIG_ENTRY_SIZE));
+      if (e.subarray(0, 16).equals(Buffer.from(ACPI_20_TABLE_GUID)) && e.readBigUInt64LE(16) === rsdp) found = true;
+    }
+    if (!found) c.reportFile('DOM0_EFI_CONFIG', imgFile, 'EFI.configuration_table', `no ACPI 2.0 configuration entry points at the RSDP${rsdp === undefined ? '' : ` (${hex(rsdp)})`}`, Number(systab - img.base) + 112);
+  }
+  const start = propNumber(prop(UEFI_PROPS[1])!.value);
+  const size = Number(propNumber(prop(UEFI_PROPS[2])!.value));
+  const dsize = Number(propNumber(prop(UEFI_PROPS[3])!.value));
+  const dver = Number(propNumber(prop(UEFI_PROPS[4])!.value));
+  if (dsize !== EFI_MEMORY_DESC_SIZE || dver !== EFI_MEMORY_DESC_VERSION || size % EFI_MEMORY_DESC_SIZE || !inImage(start, size)) {
+    c.reportFile('DOM0_MMAP', dtFile, 'DT./hypervisor/uefi.xen,uefi-mmap-start', `memory map ${hex(start)} + ${size} bytes, descriptor size ${dsize}, version ${dver}: expected 40-byte version 1 descriptors inside the image`);
+    return;
+  }
+  const map = at(start);
+  const ranges = Array.from({ length: size / EFI_MEMORY_DESC_SIZE }, (_, i) => {
+    const o = i * EFI_MEMORY_DESC_SIZE;
+    const lo = map.readBigUInt64LE(o + 8);
+    return { type: map.readUInt32LE(o), lo, hi: lo + map.readBigUInt64LE(o + 24) * 4096n };
+  });
+  const reached = new Set<TableEntry>(c.set.rsdp ? [c.set.rsdp] : []);
+  for (const l of resolveLinks(c.set)) if (l.to && !l.from.startsWith('RSDP.rsdt')) reached.add(l.to);
+  for (const e of reached) {
+    if (e.address === undefined) continue;
+    const lo = e.address;
+    const hi = lo + BigInt(e.bytes.length);
+    const holders = ranges.filter((r) => r.type === EFI_ACPI_RECLAIM_MEMORY && lo >= r.lo && hi <= r.hi);
+    const inRam = ranges.some((r) => r.type === EFI_CONVENTIONAL_MEMORY && lo < r.hi && r.lo < hi);
+    if (holders.length !== 1 || inRam) {
+      c.report('DOM0_MMAP_COVERAGE', e, `${e.table.signature}`, `${e.table.signature} at ${hex(lo)}-${hex(hi)} is ${inRam ? 'in Conventional RAM' : holders.length ? 'in several ACPIReclaim descriptors' : 'in no ACPIReclaim descriptor'}: Linux's acpi_os_ioremap() refuses it`, 0);
+    }
+  }
+}

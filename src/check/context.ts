@@ -1,0 +1,54 @@
+// What every check function gets: the set, a finding builder that fills severity from the catalog,
+// and field offsets looked up through the same describer dump uses (so paths and offsets agree).
+import type { TableEntry, TableSet } from '../model/tableset.js';
+import type { Finding } from '../model/diagnostics.js';
+import { describeNode, type Entry } from '../layout/describe.js';
+import { defFor } from '../tables/registry.js';
+import { severityOf } from './catalog.js';
+
+export class CheckContext {
+  readonly findings: Finding[] = [];
+  private readonly described = new Map<TableEntry, Map<string, number>>();
+
+  constructor(readonly set: TableSet) {}
+
+  /** Absolute offset of a field path (as dump names it) inside a table, if it exists. */
+  offsetOf(e: TableEntry, path: string): number | undefined {
+    let m = this.described.get(e);
+    if (!m) {
+      const t = e.table;
+      const revision = t.signature === 'RSDP' ? Number(t.fields.revision) : e.bytes[8] ?? 0;
+      const all: Entry[] = describeNode(defFor(t.signature), t, 0, t.signature, revision);
+      m = new Map();
+      const walk = (es: Entry[]) => {
+        for (const x of es) {
+          m!.set(x.path, x.offset);
+          if (x.kind === 'group') walk(x.children);
+        }
+      };
+      walk(all);
+      this.described.set(e, m);
+    }
+    return m.get(path);
+  }
+
+  report(code: string, e: TableEntry | undefined, path: string, message: string, offset?: number): void {
+    this.findings.push({
+      code,
+      severity: severityOf(code),
+      table: e?.table.signature ?? '',
+      path,
+      offset: offset ?? (e ? this.offsetOf(e, path) : undefined),
+      message,
+      file: e?.source,
+    });
+  }
+
+  /** A finding about a file that is not a table (dom0.dtb, acpi.img): offset is inside that file. */
+  reportFile(code: string, file: string | undefined, path: string, message: string, offset?: number): void {
+    this.findings.push({ code, severity: severityOf(code), table: '', path, offset, message, file });
+  }
+}
+
+export const num = (v: unknown): number => Number(v ?? 0);
+export const big = (v: unknown): bigint => (typeof v === 'bigint' ? v : BigInt((v as number | undefined) ?? 0));

@@ -1,0 +1,100 @@
+// check output formats: text (coloured when asked), JSON, JUnit XML (one testsuite per input, one
+// testcase per table), GitHub workflow commands. Pure: strings in, strings out.
+import { type Finding, type Severity, formatFinding } from '../model/diagnostics.js';
+import type { Json } from '../dump/json.js';
+
+export interface InputReport {
+  input: string;
+  /** table names, as testcases: "FACP", "SSDT#2", "RSDP" */
+  tables: string[];
+  findings: Finding[];
+}
+
+const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+export const atLeast = (f: Finding, level: Severity) => RANK[f.severity] >= RANK[level];
+
+export function counts(fs: Finding[]): Record<Severity, number> {
+  return { error: fs.filter((f) => f.severity === 'error').length, warning: fs.filter((f) => f.severity === 'warning').length, info: fs.filter((f) => f.severity === 'info').length };
+}
+
+export function summaryLine(r: InputReport, failOn: Severity): string {
+  const c = counts(r.findings);
+  const failed = r.findings.some((f) => atLeast(f, failOn));
+  return `${r.input}: ${r.tables.length} table(s), ${c.error} error(s), ${c.warning} warning(s), ${c.info} info — ${failed ? 'FAIL' : 'ok'}`;
+}
+
+const COLOURS: Record<Severity, string> = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m' };
+
+export function renderText(reports: InputReport[], failOn: Severity, colour: boolean): string {
+  const out: string[] = [];
+  for (const r of reports) {
+    for (const f of r.findings) {
+      const sev = colour ? `${COLOURS[f.severity]}${f.severity}\x1b[0m` : f.severity;
+      out.push(`${sev} ${f.code}: ${formatFinding({ ...f, file: f.file ?? r.input })}${f.path ? ` [${f.path}]` : ''}`);
+    }
+    out.push(summaryLine(r, failOn));
+  }
+  return out.join('\n') + '\n';
+}
+
+export function renderJson(reports: InputReport[], failOn: Severity): Record<string, Json> {
+  return {
+    fail_on: failOn,
+    inputs: reports.map((r) => ({
+      input: r.input,
+      tables: r.tables,
+      counts: counts(r.findings),
+      failed: r.findings.some((f) => atLeast(f, failOn)),
+      findings: r.findings.map((f) => ({ code: f.code, severity: f.severity, table: f.table, path: f.path, offset: f.offset ?? null, message: f.message, file: f.file ?? null })),
+    })),
+  };
+}
+
+const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, '');
+
+/** The testcase a finding belongs to: its table, or "(input)" for findings about the input itself. */
+function caseOf(r: InputReport, f: Finding): string {
+  return f.table && r.tables.includes(f.table) ? f.table : f.table || '(input)';
+}
+
+export function renderJunit(reports: InputReport[], failOn: Severity): string {
+  const suites = reports.map((r) => {
+    const names = [...r.tables];
+    for (const f of r.findings) if (!names.includes(caseOf(r, f))) names.push(caseOf(r, f));
+    const cases = names.map((name) => {
+      const fs = r.findings.filter((f) => caseOf(r, f) === name);
+      const failing = fs.filter((f) => atLeast(f, failOn));
+      const others = fs.filter((f) => !atLeast(f, failOn));
+      const body = [
+        ...failing.map((f) => `      <failure type="${xml(f.code)}" message="${xml(f.message)}">${xml(formatFinding({ ...f, file: f.file ?? r.input }))}${f.path ? xml(` [${f.path}]`) : ''}</failure>`),
+        ...(others.length ? [`      <system-out>${xml(others.map((f) => `${f.severity} ${f.code}: ${formatFinding({ ...f, file: f.file ?? r.input })}`).join('\n'))}</system-out>`] : []),
+      ];
+      const open = `    <testcase classname="${xml(r.input)}" name="${xml(name)}"`;
+      return body.length ? `${open}>\n${body.join('\n')}\n    </testcase>` : `${open}/>`;
+    });
+    const failures = names.filter((n) => r.findings.some((f) => caseOf(r, f) === n && atLeast(f, failOn))).length;
+    return `  <testsuite name="${xml(r.input)}" tests="${names.length}" failures="${failures}" errors="0" skipped="0">\n${cases.join('\n')}\n  </testsuite>`;
+  });
+  const tests = reports.reduce((n, r) => n + new Set([...r.tables, ...r.findings.map((f) => caseOf(r, f))]).size, 0);
+  const failures = reports.reduce((n, r) => n + new Set(r.findings.filter((f) => atLeast(f, failOn)).map((f) => caseOf(r, f))).size, 0);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="dom0-acpi check" tests="${tests}" failures="${failures}" errors="0">\n${suites.join('\n')}\n</testsuites>\n`;
+}
+
+// GitHub workflow commands: data escapes % CR LF; properties also : and ,
+const ghData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const ghProp = (s: string) => ghData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+const GH_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
+
+export function renderGithub(reports: InputReport[]): string {
+  const out: string[] = [];
+  for (const r of reports) {
+    for (const f of r.findings) {
+      const src = f.file ?? r.input;
+      const m = /^(.*):(\d+)$/.exec(src);
+      const props = [`file=${ghProp(m ? m[1] : src)}`, ...(m ? [`line=${m[2]}`] : []), `title=${ghProp(`${f.code}${f.table ? ` ${f.table}` : ''}`)}`];
+      const where = [f.table, f.offset !== undefined ? `offset 0x${f.offset.toString(16).toUpperCase()}` : '', f.path ? `[${f.path}]` : ''].filter(Boolean).join(' ');
+      out.push(`::${GH_LEVEL[f.severity]} ${props.join(',')}::${ghData(`${where ? `${where}: ` : ''}${f.message}`)}`);
+    }
+  }
+  return out.length ? out.join('\n') + '\n' : '';
+}

@@ -1,0 +1,35 @@
+// diff output: text grouped by table (coloured when asked), or JSON.
+import type { Change } from './table.js';
+import type { Json } from '../dump/json.js';
+
+const show = (v: Json | undefined): string => (v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+const SIGN = { added: '+', removed: '-', changed: '~' } as const;
+const COLOUR = { added: '\x1b[32m', removed: '\x1b[31m', changed: '\x1b[33m' } as const;
+
+export function renderDiffText(a: string, b: string, changes: Change[], colour: boolean): string {
+  if (!changes.length) return `${a} and ${b}: no differences\n`;
+  const out = [`--- ${a}`, `+++ ${b}`];
+  let table = '';
+  for (const c of changes) {
+    const [t, ...rest] = c.path.split('.');
+    const field = rest.join('.');
+    if (!field) {
+      out.push(`${colour ? COLOUR[c.kind] : ''}${SIGN[c.kind]} ${t}${c.kind === 'added' ? ' (table added)' : c.kind === 'removed' ? ' (table removed)' : ''}${colour ? '\x1b[0m' : ''}`);
+      table = '';
+      continue;
+    }
+    if (t !== table) {
+      out.push(t);
+      table = t;
+    }
+    const detail = c.kind === 'changed' ? `${show(c.old)} → ${show(c.new)}` : c.kind === 'added' ? show(c.new) : show(c.old);
+    const tags = [c.derived ? 'derived' : '', c.pointer ? 'address' : ''].filter(Boolean);
+    out.push(`${colour ? COLOUR[c.kind] : ''}  ${SIGN[c.kind]} ${field}${detail ? `: ${detail}` : ''}${tags.length ? ` (${tags.join(', ')})` : ''}${colour ? '\x1b[0m' : ''}`);
+  }
+  out.push(`${changes.length} change(s)`);
+  return out.join('\n') + '\n';
+}
+
+export function renderDiffJson(a: string, b: string, changes: Change[]): Record<string, Json> {
+  return { a, b, same: changes.length === 0, changes: changes as unknown as Json };
+}

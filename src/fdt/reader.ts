@@ -1,0 +1,91 @@
+// Reading a flattened device tree back (to check a build's dom0.dtb): header checks as
+// fdt_check_header() does them, then the structure block into FdtNodes. Bounded by the blob size.
+import type { FdtNode } from './writer.js';
+
+export class FdtReadError extends Error {
+  constructor(message: string, readonly offset: number) {
+    super(message);
+    this.name = 'FdtReadError';
+  }
+}
+
+const MAGIC = 0xd00dfeed;
+
+export function readFdt(blob: Uint8Array): FdtNode {
+  const b = Buffer.from(blob.buffer, blob.byteOffset, blob.length);
+  if (b.length < 40) throw new FdtReadError(`${b.length} bytes: shorter than the 40-byte FDT header`, 0);
+  if (b.readUInt32BE(0) !== MAGIC) throw new FdtReadError(`magic 0x${b.readUInt32BE(0).toString(16)} is not 0xd00dfeed`, 0);
+  const total = b.readUInt32BE(4);
+  const offStruct = b.readUInt32BE(8);
+  const offStrings = b.readUInt32BE(12);
+  const version = b.readUInt32BE(20);
+  const last = b.readUInt32BE(24);
+  const sizeStrings = b.readUInt32BE(32);
+  const sizeStruct = b.readUInt32BE(36);
+  if (total > b.length) throw new FdtReadError(`totalsize ${total} is larger than the blob (${b.length})`, 4);
+  if (version < 17 || last > 17) throw new FdtReadError(`version ${version} / last compatible ${last}: expected 17 / 16`, 20);
+  if (offStruct + sizeStruct > total || offStrings + sizeStrings > total) throw new FdtReadError('structure or strings block outside totalsize', 8);
+  let at = offStruct;
+  const end = offStruct + sizeStruct;
+  const word = () => {
+    if (at + 4 > end) throw new FdtReadError('structure block ends inside a token', at);
+    const v = b.readUInt32BE(at);
+    at += 4;
+    return v;
+  };
+  const cstr = (from: number, limit: number): string => {
+    const z = b.indexOf(0, from);
+    if (z < 0 || z >= limit) throw new FdtReadError('unterminated string', from);
+    return b.toString('latin1', from, z);
+  };
+  const align = () => (at = (at + 3) & ~3);
+  const stack: FdtNode[] = [];
+  let root: FdtNode | undefined;
+  for (;;) {
+    const tokAt = at;
+    const tok = word();
+    if (tok === 1) {
+      const name = cstr(at, end);
+      at += name.length + 1;
+      align();
+      const node: FdtNode = { name, props: [], children: [] };
+      if (stack.length) stack[stack.length - 1].children.push(node);
+      else if (root) throw new FdtReadError('a second root node', tokAt);
+      else root = node;
+      stack.push(node);
+    } else if (tok === 2) {
+      if (!stack.pop()) throw new FdtReadError('END_NODE without a node', tokAt);
+    } else if (tok === 3) {
+      const len = word();
+      const nameoff = word();
+      if (!stack.length) throw new FdtReadError('property outside a node', tokAt);
+      if (nameoff >= sizeStrings) throw new FdtReadError(`property name offset ${nameoff} outside the strings block`, tokAt + 8);
+      if (at + len > end) throw new FdtReadError(`property of ${len} bytes runs past the structure block`, tokAt + 4);
+      const name = cstr(offStrings + nameoff, offStrings + sizeStrings);
+      stack[stack.length - 1].props.push({ name, value: new Uint8Array(b.subarray(at, at + len)) });
+      at += len;
+      align();
+    } else if (tok === 4) {
+      // NOP
+    } else if (tok === 9) {
+      break;
+    } else {
+      throw new FdtReadError(`unknown token ${tok}`, tokAt);
+    }
+  }
+  if (stack.length) throw new FdtReadError(`${stack.length} node(s) not closed`, at);
+  if (!root) throw new FdtReadError('no root node', offStruct);
+  return root;
+}
+
+export function findNode(root: FdtNode, path: string): FdtNode | undefined {
+  let n: FdtNode | undefined = root;
+  for (const seg of path.split('/').filter(Boolean)) n = n?.children.find((c) => c.name === seg);
+  return n;
+}
+
+/** A 4- or 8-byte big-endian property as Linux reads it (fdtparams.c: 4 → be32, else be64). */
+export function propNumber(v: Uint8Array): bigint {
+  const b = Buffer.from(v.buffer, v.byteOffset, v.length);
+  return v.length === 4 ? BigInt(b.readUInt32BE(0)) : v.length >= 8 ? b.readBigUInt64BE(0) : -1n;
+}
