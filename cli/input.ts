@@ -40,8 +40,6 @@ export function loadSet(path: string, o: InputOpts, io: Io): TableSet {
   const errors = findings.filter((f) => f.severity === 'error');
   for (const f of findings) if (f.severity === 'warning') io.err(`warning: ${formatFinding(f)}\n`);
   if (errors.length) throw new CliError(errors.map(formatFinding).join('\n'));
-  const unknown = findings.find((f) => f.code === 'INPUT_UNKNOWN');
-  if (unknown && !allEntries(set).length) throw new CliError(formatFinding(unknown));
   return set;
 }
 

@@ -17,7 +17,6 @@ export const CODES: Record<string, CodeInfo> = {
   INPUT_EMPTY: { severity: 'error', summary: 'an empty file', source: 'SPEC §9' },
   INPUT_TEXT_OFFSET: { severity: 'error', summary: 'an acpidump hex line out of sequence', source: 'acpidump format' },
   INPUT_EMPTY_BLOCK: { severity: 'warning', summary: 'an acpidump header line without hex lines', source: 'acpidump format' },
-  INPUT_UNKNOWN: { severity: 'info', summary: 'a file that is neither a table nor acpidump text (a memory image needs --image-base)', source: 'SPEC §2' },
   INPUT_MANIFEST: { severity: 'error', summary: 'a build output folder whose manifest.json is unreadable or lists missing files', source: 'dom0-acpi build output' },
   IMAGE_NO_RSDP: { severity: 'error', summary: 'no RSDP with valid checksums on any 8-byte boundary of a memory image', source: 'ACPI 6.5 §5.2.5.1; SPEC §2' },
   IMAGE_RSDP_OUTSIDE: { severity: 'error', summary: '--rsdp lies outside the memory image', source: 'SPEC §2' },

@@ -74,12 +74,17 @@ function checkMadtDom0(c: CheckContext, e: TableEntry): void {
   if (hit) c.report('DOM0_MPIDR_INVALID', e, `APIC.gicc[${hit[1]}].arm_mpidr`, `${hit[2]} GICC(s) with MPIDR bits outside Aff3..Aff0 (GICC ${hit[1]}: ${hex(mpidr(hit[0]))}); Linux skips them`);
   hit = firstOf(giccs, (g) => !enabled(g));
   if (hit) c.report('DOM0_GICC_DISABLED', e, `APIC.gicc[${hit[1]}].flags`, `${hit[2]} GICC(s) without the Enabled flag (GICC ${hit[1]}); dom0 does not start those vCPUs`);
-  const on = giccs.filter(enabled);
-  if (!on.some((g) => mpidr(g) === 0n)) c.report('DOM0_NO_BOOT_CPU', e, 'APIC.gicc', 'no enabled GICC has MPIDR 0, vCPU 0\'s: "missing boot CPU MPIDR, not enabling secondaries"', 44);
-  hit = firstOf(on, (g, i) => mpidr(g) !== vcpuMpidr(i));
+  // Xen gives dom0 one vCPU per enabled GICC, vCPU k with MPIDR vaffinity(k). Linux skips invalid
+  // MPIDRs before anything else, so the rules below look at the valid ones only.
+  const all = giccs.filter(enabled);
+  const on = all.filter((g) => (mpidr(g) & ~MPIDR_HWID_MASK) === 0n);
+  const boot = on.some((g) => mpidr(g) === 0n);
+  if (!boot) c.report('DOM0_NO_BOOT_CPU', e, 'APIC.gicc', 'no enabled GICC has MPIDR 0, vCPU 0\'s: "missing boot CPU MPIDR, not enabling secondaries"', 44);
+  const vcpus = new Set(all.map((_g, k) => vcpuMpidr(k)));
+  hit = boot ? firstOf(on, (g) => !vcpus.has(mpidr(g))) : undefined;
   if (hit) {
     const i = giccs.indexOf(hit[0]);
-    c.report('DOM0_MPIDR_NOT_VCPU', e, `APIC.gicc[${i}].arm_mpidr`, `${hit[2]} enabled GICC(s) do not carry their vCPU's MPIDR (GICC ${i}: ${hex(mpidr(hit[0]))}, Xen's vCPU ${hit[1]} is ${hex(vcpuMpidr(hit[1]))}); PSCI CPU_ON for it reaches no vCPU`);
+    c.report('DOM0_MPIDR_NOT_VCPU', e, `APIC.gicc[${i}].arm_mpidr`, `${hit[2]} enabled GICC(s) carry an MPIDR none of the ${all.length} vCPUs has under Xen (GICC ${i}: ${hex(mpidr(hit[0]))}; vCPU k is (k & 0xF) | (k >> 4) << 8): PSCI CPU_ON for it reaches no vCPU`);
   }
   const version = num(gicd?.fields.version);
   const v3 = version >= 3 || (version !== 2 && (gicrs.length > 0 || giccs.some((g) => big(g.fields.gicr_base_address) !== 0n)));

@@ -3,7 +3,6 @@
 // path that cannot be read at all throws.
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative, basename, extname } from 'node:path';
-import { isRsdp } from '../tables/registry.js';
 import { entryFrom } from './entry.js';
 import type { Finding } from '../model/diagnostics.js';
 import type { TableEntry, TableSet, ReadResult, InputKind } from '../model/tableset.js';
@@ -92,11 +91,6 @@ function readBlob(data: Uint8Array, file: string, opts: ReadOptions): ReadResult
     return { set: makeSet(file, 'table', []), findings };
   }
   const e = entryFrom(data, file, undefined, findings);
-  if (!e && !isRsdp(data)) {
-    findings.push({
-      code: 'INPUT_UNKNOWN', severity: 'info', table: '', path: '',
-      message: `${basename(file)} is not an ACPI table or acpidump text; for a memory image give --image-base`, file,
-    });
-  }
+  for (const f of findings) if (f.code === 'DECODE_SIGNATURE') f.message += ' (for a memory image give --image-base)';
   return { set: makeSet(file, 'table', e ? [e] : []), findings };
 }

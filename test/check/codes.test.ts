@@ -1,0 +1,223 @@
+// Each finding code: a valid set with exactly that fault injected gives exactly that code, at the
+// right path and offset; the clean sets give none. A code without a case here fails the last test.
+import { describe, expect, it, beforeAll } from 'vitest';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { readTables } from '../../src/io/read.js';
+import { decodeTable, encodeTable, withoutFaults, type AcpiTable } from '../../src/tables/registry.js';
+import { checksumOf } from '../../src/layout/codec.js';
+import { checkTables, CODES } from '../../src/check/index.js';
+import { readFdt } from '../../src/fdt/reader.js';
+import { systemTableCrc } from '../../src/efi/tables.js';
+import { writeFdt, u32 } from '../../src/fdt/writer.js';
+import type { TableSet, TableEntry } from '../../src/model/tableset.js';
+import type { Finding } from '../../src/model/diagnostics.js';
+import { cli, SAMPLES, tmp } from '../helpers.js';
+
+const SAMPLE = join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt');
+const covered = new Set<string>();
+
+interface Case {
+  code: string;
+  path?: string;
+  offset?: number;
+  /** findings: the decode/read ones plus check's */
+  run: () => Finding[] | Promise<Finding[]>;
+}
+
+/** Re-encode the table after editing its decoded form (checksums fixed unless faults kept). */
+function edit(set: TableSet, sig: string, f: (t: AcpiTable) => AcpiTable, keepFaults = false): TableSet {
+  const one = (e: TableEntry): TableEntry => {
+    if (e.table.signature !== sig) return e;
+    const t = f(e.table);
+    const table = keepFaults ? t : withoutFaults(t);
+    return { ...e, table: decodeTable(encodeTable(table)).table!, bytes: encodeTable(table) };
+  };
+  return { ...set, rsdp: set.rsdp && one(set.rsdp), tables: set.tables.map(one) };
+}
+/** Edit raw bytes, then decode them as a reader would; returns the set and the decode findings. */
+function editBytes(set: TableSet, sig: string, f: (b: Buffer) => Buffer, fix = true): { set: TableSet; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const one = (e: TableEntry): TableEntry => {
+    if (e.table.signature !== sig) return e;
+    const b = f(Buffer.from(e.bytes));
+    if (fix && sig !== 'RSDP') b[9] = checksumOf(b, b.length, 9);
+    const r = decodeTable(b);
+    findings.push(...r.findings);
+    return { ...e, table: r.table ?? e.table, bytes: new Uint8Array(b) };
+  };
+  return { set: { ...set, rsdp: set.rsdp && one(set.rsdp), tables: set.tables.map(one) }, findings };
+}
+const fields = (t: AcpiTable, patch: Record<string, unknown>): AcpiTable => ({ ...t, fields: { ...t.fields, ...patch } as AcpiTable['fields'] });
+const items = (t: AcpiTable, f: (items: NonNullable<AcpiTable['items']>) => AcpiTable['items']): AcpiTable => ({ ...t, items: f(t.items ?? []) });
+const gicc = (t: AcpiTable, i: number, patch: Record<string, unknown>) =>
+  items(t, (its) => {
+    const giccs = its.filter((s) => s.fields.type === 0x0b);
+    return its.map((s) => (s === giccs[i] ? { ...s, fields: { ...s.fields, ...patch } as typeof s.fields } : s));
+  });
+/** Drop a table and its XSDT entry. */
+function drop(set: TableSet, sig: string): TableSet {
+  const gone = set.tables.find((e) => e.table.signature === sig)!;
+  const s = { ...set, tables: set.tables.filter((e) => e !== gone) };
+  return edit(s, 'XSDT', (t) => items(t, (its) => its.filter((i) => i.fields.address !== gone.address)));
+}
+const check = (set: TableSet, dom0 = false, extra: Finding[] = []) => [...extra, ...checkTables(set, { dom0 })];
+
+const host: TableSet = readTables(SAMPLE).set;
+let xen: TableSet; // xen-profile build output of the sample: clean under --dom0
+let xen51: TableSet; // of the ACPI 5.1 sample
+let xenV2: TableSet; // of the GICv2 sample
+
+beforeAll(async () => {
+  const out = async (sample: string) => {
+    const dir = join(tmp('codes-'), 'out');
+    const r = await cli('build', join(SAMPLES, sample, 'acpidump.txt'), '--profile', 'xen', '--bootargs', 'console=hvc0', '-o', dir);
+    expect(r.code).toBe(0);
+    return readTables(dir).set;
+  };
+  xen = await out('qemu-virt-gicv3');
+  xen51 = await out('acpi51-gicv3');
+  xenV2 = await out('gicv2-8cpu');
+});
+
+describe('clean sets have no findings', () => {
+  it('the host sample (structure) and the xen-profile builds (--dom0)', () => {
+    expect(check(host)).toEqual([]);
+    for (const s of [xen, xen51, xenV2]) expect(check(s, true)).toEqual([]);
+  });
+});
+
+const cases: Case[] = [
+  // structure
+  { code: 'CHECKSUM', path: 'APIC.header.checksum', offset: 9, run: () => check(edit(host, 'APIC', (t) => ({ ...t, faults: { 'header.checksum': 1 } }), true)) },
+  { code: 'RSDP_CHECKSUM', path: 'RSDP.checksum', offset: 8, run: () => { const r = editBytes(host, 'RSDP', (b) => ((b[8] += 1), (b[33] -= 1), b), false); return check(r.set, false, r.findings); } },
+  { code: 'RSDP_EXT_CHECKSUM', path: 'RSDP.extended_checksum', offset: 32, run: () => { const r = editBytes(host, 'RSDP', (b) => ((b[33] += 1), b), false); return check(r.set, false, r.findings); } },
+  { code: 'RSDP_LENGTH', path: 'RSDP.length', offset: 20, run: () => check(edit(host, 'RSDP', (t) => ({ ...t, tail: Uint8Array.of(0, 0, 0, 0) }))) },
+  { code: 'RSDP_REVISION', path: 'RSDP.revision', offset: 15, run: () => check(edit(host, 'RSDP', (t) => ({ ...t, fields: { signature: 'RSD PTR ', checksum: 0, oem_id: 'DOM0AC', revision: 1, rsdt_address: 0 } }))) },
+  { code: 'RSDP_XSDT_UNRESOLVED', path: 'RSDP.xsdt_address', offset: 24, run: () => check(edit(host, 'RSDP', (t) => fields(t, { xsdt_address: 0x1000n }))) },
+  { code: 'XSDT_ENTRY_UNRESOLVED', path: 'XSDT.entry[1].address', offset: 44, run: () => check(edit(host, 'XSDT', (t) => items(t, (its) => its.map((it, i) => (i === 1 ? { ...it, fields: { address: 0x1000n } } : it))))) },
+  { code: 'XSDT_ENTRY_NULL', path: 'XSDT.entry[3].address', offset: 60, run: () => check(edit(host, 'XSDT', (t) => items(t, (its) => its.map((it, i) => (i === 3 ? { ...it, fields: { address: 0n } } : it))))) },
+  { code: 'FADT_DSDT_UNRESOLVED', path: 'FACP.x_dsdt', offset: 140, run: () => check(edit(host, 'FACP', (t) => fields(t, { x_dsdt: 0x1000n }))) },
+  { code: 'FADT_DSDT_MISMATCH', path: 'FACP.dsdt', offset: 40, run: () => check(edit(host, 'FACP', (t) => fields(t, { dsdt: 0x1000 }))) },
+  { code: 'DUPLICATE_TABLE', path: 'XSDT.entry[4].address', offset: 68, run: () => check(edit(host, 'XSDT', (t) => items(t, (its) => [...its, its[0]]))) },
+  { code: 'FADT_REVISION_LENGTH', path: 'FACP.header.length', offset: 4, run: () => { const r = editBytes(host, 'FACP', (b) => { const x = Buffer.from(b.subarray(0, 268)); x.writeUInt32LE(268, 4); return x; }); return check(r.set, false, r.findings); } },
+  { code: 'GICC_LENGTH_FADT_REVISION', path: 'APIC.gicc[0].length', offset: 69, run: () => check(edit(host, 'APIC', (t) => gicc(t, 0, { trbe_interrupt: 0 }))) },
+  { code: 'GTDT_REVISION_LENGTH', path: 'GTDT.header.length', offset: 4, run: () => check(edit(host, 'GTDT', (t) => fields(t, { header: { ...(t.fields.header as object), revision: 3 } }))) },
+  { code: 'MADT_DUPLICATE_MPIDR', path: 'APIC.gicc[2].arm_mpidr', offset: 44 + 24 + 2 * 80 + 68, run: () => check(edit(host, 'APIC', (t) => gicc(t, 2, { arm_mpidr: 1n }))) },
+  { code: 'MADT_DUPLICATE_UID', path: 'APIC.gicc[3].uid', offset: 44 + 24 + 3 * 80 + 8, run: () => check(edit(host, 'APIC', (t) => gicc(t, 3, { uid: 0 }))) },
+  { code: 'MADT_GICD_COUNT', path: 'APIC.gicd', offset: 44, run: () => check(edit(host, 'APIC', (t) => items(t, (its) => its.filter((s) => s.fields.type !== 0x0c)))) },
+
+  // dom0
+  { code: 'DOM0_NO_TABLE', path: 'APIC', run: () => check(drop(xen, 'APIC'), true) },
+  { code: 'DOM0_NO_ADDRESSES', path: '', run: () => check({ ...xen, boot: undefined, rsdp: { ...xen.rsdp!, address: undefined }, tables: xen.tables.map((e) => ({ ...e, address: undefined })) }, true) },
+  { code: 'DOM0_RSDP_REVISION', path: 'RSDP.revision', offset: 15, run: () => check(edit(xen, 'RSDP', (t) => fields(t, { xsdt_address: 0n })), true) },
+  { code: 'DOM0_XSDT_TOO_MANY', path: 'XSDT.header.length', offset: 4, run: () => check(edit(xen, 'XSDT', (t) => items(t, (its) => [...its, ...Array(124).fill(its[3])])), true) },
+  { code: 'DOM0_FADT_REVISION', path: 'FACP.header.revision', offset: 8, run: () => check(edit(xen51, 'FACP', (t) => fields(t, { minor_revision: 0 })), true) },
+  { code: 'DOM0_HW_REDUCED', path: 'FACP.flags', offset: 112, run: () => check(edit(xen, 'FACP', (t) => fields(t, { flags: 0 })), true) },
+  { code: 'DOM0_PSCI', path: 'FACP.arm_boot_flags', offset: 129, run: () => check(edit(xen, 'FACP', (t) => fields(t, { arm_boot_flags: 0 })), true) },
+  { code: 'DOM0_PSCI_HVC', path: 'FACP.arm_boot_flags', offset: 129, run: () => check(edit(xen, 'FACP', (t) => fields(t, { arm_boot_flags: 1 })), true) },
+  { code: 'DOM0_GICC_LENGTH', path: 'APIC.gicc[0].length', offset: 69, run: () => check(edit(xen, 'APIC', (t) => gicc(t, 0, { trbe_interrupt: 0 })), true) },
+  { code: 'DOM0_STAO_NO_SPCR', path: 'STAO.ignore_uart', offset: 36, run: () => check(drop(xen, 'SPCR'), true) },
+  { code: 'DOM0_STAO_UART_NOT_FOUND', path: 'SPCR.serial_port.address', offset: 44, run: () => check(edit(xen, 'SPCR', (t) => fields(t, { serial_port: { ...(t.fields.serial_port as object), address: 0x9100000n } })), true) },
+  { code: 'DOM0_GTDT_VIRT_PPI', path: 'GTDT.virtual_timer_interrupt', offset: 64, run: () => check(edit(xen, 'GTDT', (t) => fields(t, { virtual_timer_interrupt: 40 })), true) },
+  { code: 'DOM0_GTDT_EL2_ZERO', path: 'GTDT.non_secure_el2_interrupt', offset: 72, run: () => check(edit(xen, 'GTDT', (t) => fields(t, { non_secure_el2_interrupt: 0 })), true) },
+  { code: 'DOM0_MPIDR_INVALID', path: 'APIC.gicc[1].arm_mpidr', offset: 44 + 24 + 80 + 68, run: () => check(edit(xen, 'APIC', (t) => gicc(t, 1, { arm_mpidr: 0x80000001n })), true) },
+  { code: 'DOM0_MPIDR_NOT_VCPU', path: 'APIC.gicc[1].arm_mpidr', offset: 44 + 24 + 80 + 68, run: () => check(edit(xen, 'APIC', (t) => gicc(t, 1, { arm_mpidr: 0x100n })), true) },
+  { code: 'DOM0_NO_BOOT_CPU', path: 'APIC.gicc', offset: 44, run: () => check(edit(xen, 'APIC', (t) => gicc(t, 0, { arm_mpidr: 0x4n })), true) },
+  { code: 'DOM0_GICC_DISABLED', path: 'APIC.gicc[3].flags', offset: 44 + 24 + 3 * 80 + 12, run: () => check(edit(xen, 'APIC', (t) => gicc(t, 3, { flags: 0 })), true) },
+  { code: 'DOM0_GICR_MIXED', path: 'APIC.gicc[0].gicr_base_address', offset: 44 + 24 + 60, run: () => check(edit(xen, 'APIC', (t) => gicc(t, 0, { gicr_base_address: 0x80a0000n })), true) },
+  { code: 'DOM0_GICR_MISSING', path: 'APIC.gicc[0].gicr_base_address', offset: 44 + 24 + 60, run: () => check(edit(xen, 'APIC', (t) => items(t, (its) => its.filter((s) => s.fields.type !== 0x0e))), true) },
+  { code: 'DOM0_GICV2_BASES', path: 'APIC.gicc[2].base_address', offset: 44 + 24 + 2 * 80 + 32, run: () => check(edit(xenV2, 'APIC', (t) => gicc(t, 2, { base_address: 0x9990000n })), true) },
+  { code: 'DOM0_DT_INVALID', path: 'DT', offset: 0, run: () => check({ ...xen, boot: { ...xen.boot, dtb: Uint8Array.of(1, 2, 3, 4, ...new Uint8Array(60)) } }, true) },
+  { code: 'DOM0_DT_NODE', path: 'DT./memory@40000000', run: () => { const t = readFdt(xen.boot!.dtb!); t.children.push({ name: 'memory@40000000', props: [], children: [] }); return check({ ...xen, boot: { ...xen.boot, dtb: writeFdt(t) } }, true); } },
+  { code: 'DOM0_DT_COMPATIBLE', path: 'DT./hypervisor.compatible', run: () => { const t = readFdt(xen.boot!.dtb!); t.children[1].props[0].value = Uint8Array.from(Buffer.from('xen,xen\0')); return check({ ...xen, boot: { ...xen.boot, dtb: writeFdt(t) } }, true); } },
+  { code: 'DOM0_DT_UEFI', path: 'DT./hypervisor/uefi.xen,uefi-mmap-desc-ver', run: () => { const t = readFdt(xen.boot!.dtb!); t.children[1].children[0].props.pop(); return check({ ...xen, boot: { ...xen.boot, dtb: writeFdt(t) } }, true); } },
+  { code: 'DOM0_MMAP', path: 'DT./hypervisor/uefi.xen,uefi-mmap-start', run: () => { const t = readFdt(xen.boot!.dtb!); t.children[1].children[0].props[3].value = u32(48); return check({ ...xen, boot: { ...xen.boot, dtb: writeFdt(t) } }, true); } },
+  ...((): Case[] => {
+    // the EFI cases edit acpi.img at the system table / memory map the manifest names
+    const img = (f: (b: Buffer, systab: number, mmap: number) => void) => () => {
+      const b = Buffer.from(xen.boot!.image!.bytes);
+      const t = readFdt(xen.boot!.dtb!).children[1].children[0].props;
+      const base = xen.boot!.image!.base;
+      f(b, Number(Buffer.from(t[0].value).readBigUInt64BE() - base), Number(Buffer.from(t[1].value).readBigUInt64BE() - base));
+      return check({ ...xen, boot: { ...xen.boot, image: { base, bytes: new Uint8Array(b) } } }, true);
+    };
+    return [
+      { code: 'DOM0_EFI_SYSTAB', path: 'EFI.system_table', run: img((b, s) => b.write('IBI SYSX', s, 'latin1')) },
+      { code: 'DOM0_EFI_CRC', path: 'EFI.system_table.crc32', run: img((b, s) => (b[s + 32] ^= 1)) },
+      { code: 'DOM0_EFI_CONFIG', path: 'EFI.configuration_table', run: img((b, s) => { b[s + 128] ^= 1; b.writeUInt32LE(systemTableCrc(b.subarray(s)), s + 16); }) },
+      { code: 'DOM0_MMAP_COVERAGE', run: img((b, _s, m) => b.writeUInt32LE(7, m + 2 * 40)) },
+    ];
+  })(),
+
+  // reading and decoding
+  ...((): Case[] => {
+    const dir = tmp('decode-codes-');
+    const text = readFileSync(SAMPLE, 'latin1');
+    const file = (name: string, data: string | Uint8Array) => {
+      const p = join(dir, name);
+      writeFileSync(p, data);
+      return p;
+    };
+    const read = (p: string, o = {}) => () => readTables(p, o).findings;
+    const table = (sig: string) => Buffer.from(host.tables.find((e) => e.table.signature === sig)!.bytes);
+    const server = readTables(join(SAMPLES, 'server-128cpu', 'acpidump.txt')).set.tables.find((e) => e.table.signature === 'GTDT')!.bytes;
+    const patch = (b: Uint8Array, f: (x: Buffer) => void, fix = true) => {
+      const x = Buffer.from(b);
+      f(x);
+      if (fix) x[9] = checksumOf(x, x.length, 9);
+      return x;
+    };
+    mkdirSync(join(dir, 'empty-folder'));
+    const spcr4 = encodeTable({ ...host.tables.find((e) => e.table.signature === 'SPCR')!.table, fields: { ...host.tables.find((e) => e.table.signature === 'SPCR')!.table.fields, header: { ...(host.tables.find((e) => e.table.signature === 'SPCR')!.table.fields.header as object), revision: 4 }, precise_baudrate: 0, namespace_string_length: 0, namespace_string_offset: 0 }, strings: ['\\_SB.COM0'] } as AcpiTable);
+    return [
+      { code: 'INPUT_NO_TABLES', path: '', run: read(file('junk.txt', '    0000: 41 42\nno headers here\n')) },
+      { code: 'INPUT_EMPTY', path: '', run: read(file('empty.dat', '')) },
+      { code: 'INPUT_EMPTY_BLOCK', path: 'FACP', run: () => readTables(Buffer.from(text.replace(/(FACP @ [^\n]*\n)/, 'FACP @ 0x0000000000001000\n\n$1')), { name: 'x.txt' }).findings },
+      { code: 'INPUT_TEXT_OFFSET', path: 'FACP', offset: 0x20, run: read(file('offset.txt', text.replace(/(\nFACP @[^\n]*\n(?:[^\n]*\n){2})    0020:/, '$1    0040:'))) },
+      { code: 'INPUT_MANIFEST', path: '', run: () => { const d = join(dir, 'badbuild'); mkdirSync(d); writeFileSync(join(d, 'manifest.json'), '{ not json'); return readTables(d).findings; } },
+      { code: 'IMAGE_NO_RSDP', path: '', run: read(file('zero.img', new Uint8Array(4096)), { imageBase: 0n }) },
+      { code: 'IMAGE_RSDP_OUTSIDE', path: 'RSDP', run: read(file('zero2.img', new Uint8Array(4096)), { imageBase: 0n, rsdp: 0x10000n }) },
+      { code: 'IMAGE_RSDP_SIGNATURE', path: 'RSDP', offset: 0x18, run: read(file('zero3.img', new Uint8Array(4096)), { imageBase: 0n, rsdp: 0x18n }) },
+      { code: 'IMAGE_POINTER_OUTSIDE', path: 'RSDP.xsdt_address', run: () => { const img = new Uint8Array(0x100); img.set(host.rsdp!.bytes, 0x18); return readTables(Buffer.from(img), { imageBase: 0x7c430000n }).findings; } },
+      { code: 'IMAGE_TABLE_OUTSIDE', path: 'RSDP.xsdt_address', run: () => { const img = new Uint8Array(0x600); img.set(host.rsdp!.bytes, 0x18); img.set(patch(table('XSDT'), (x) => x.writeUInt32LE(0x1000, 4), false), 0x550); return readTables(Buffer.from(img), { imageBase: 0x7c430000n }).findings; } },
+      { code: 'DECODE_TRUNCATED', path: 'APIC', offset: 4, run: read(file('trunc.dat', table('APIC').subarray(0, 100))) },
+      { code: 'DECODE_TRAILING_DATA', path: 'FACP', offset: 268, run: read(file('trail.dat', patch(table('FACP'), (x) => x.writeUInt32LE(268, 4)))) },
+      { code: 'DECODE_LENGTH', path: 'FACP', offset: 4, run: read(file('len.dat', patch(table('FACP'), (x) => x.writeUInt32LE(20, 4)))) },
+      { code: 'DECODE_SIGNATURE', path: '', offset: 0, run: read(file('sig.dat', patch(table('SPCR'), (x) => (x[2] = 1), false))) },
+      { code: 'DECODE_TOO_SHORT', path: 'FACP', offset: 0, run: read(file('short.dat', patch(table('FACP').subarray(0, 100), (x) => x.writeUInt32LE(100, 4)))) },
+      { code: 'DECODE_SUBTABLE_LENGTH_ZERO', path: 'APIC.gicc[0].length', offset: 68, run: read(file('zero.dat', patch(table('APIC'), (x) => (x[69] = 0)))) },
+      { code: 'DECODE_SUBTABLE_TOO_SHORT', path: 'APIC.gicc[0].length', offset: 68, run: read(file('gicc40.dat', patch(table('APIC'), (x) => (x[69] = 40)))) },
+      { code: 'DECODE_SUBTABLE_OVERRUN', path: 'APIC.its[0].length', offset: 404, run: read(file('over.dat', patch(table('APIC'), (x) => (x[405] = 40)))) },
+      { code: 'DECODE_COUNT_OVERRUN', path: 'GTDT', offset: 232, run: read(file('count.dat', patch(server, (x) => x.writeUInt32LE(3, 88)))) },
+      { code: 'DECODE_BODY_OFFSET', path: 'GTDT.platform_timer_offset', offset: 92, run: read(file('off.dat', patch(server, (x) => x.writeUInt32LE(0x400, 92)))) },
+      { code: 'DECODE_BODY_SIZE', path: 'SPCR.namespace_string_length', offset: 88, run: read(file('size.dat', patch(spcr4, (x) => x.writeUInt16LE(200, 84)))) },
+      { code: 'DECODE_TRAILING_BYTES', path: 'APIC', offset: 424, run: read(file('tb.dat', patch(Buffer.concat([table('APIC'), Buffer.of(0x0b)]), (x) => x.writeUInt32LE(425, 4)))) },
+    ];
+  })(),
+];
+
+describe('each code, from exactly its fault', () => {
+  it.each(cases.map((c) => [c.code, c] as const))('%s', async (code, c) => {
+    const found = await c.run();
+    covered.add(code);
+    expect(found.length).toBeGreaterThan(0);
+    expect([...new Set(found.map((f) => f.code))]).toEqual([code]);
+    expect(found[0].severity).toBe(CODES[code].severity);
+    if (c.path !== undefined) expect(found[0].path).toBe(c.path);
+    if (c.offset !== undefined) expect(found[0].offset).toBe(c.offset);
+  });
+
+  it('every catalogued code has a case above, and every case a catalogued code', () => {
+    expect(cases.map((c) => c.code).sort()).toEqual(Object.keys(CODES).sort());
+  });
+});
+
+describe('docs/checks.md documents every code', () => {
+  it('one line per code, with its severity', () => {
+    const doc = readFileSync(join(SAMPLES, '../docs/checks.md'), 'utf8');
+    for (const [code, info] of Object.entries(CODES)) expect(doc).toMatch(new RegExp(`\\| \`${code}\` \\| ${info.severity} \\|`));
+    const documented = [...doc.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
+    expect(documented.sort()).toEqual(Object.keys(CODES).sort());
+  });
+});
