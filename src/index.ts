@@ -18,3 +18,6 @@ export { runPasses, selectPasses, PASSES, PROFILES, type PassLog } from './rewri
 export { type BuildOptions, type Profile, type Range, BuildError, DEFAULTS } from './rewrite/types.js';
 export { writeFdt, FdtWriter, type FdtNode } from './fdt/writer.js';
 export { diffTable, diffNode, type Change } from './diff/table.js';
+export { checkTables, CODES, type CheckOptions } from './check/index.js';
+export { diffTables, tableKeys, type DiffOptions } from './diff/set.js';
+export { readFdt, findNode } from './fdt/reader.js';
