@@ -1,6 +1,6 @@
 // npm run bench: throughput figures measured side by side in one run, printed as ratios.
 // Nothing here is asserted by tests; the numbers depend on the machine.
-import { readdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { readdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { join, resolve, dirname } from 'node:path';
@@ -10,6 +10,7 @@ import { decodeTable, encodeTable, type AcpiTable } from '../src/tables/registry
 import { readTables } from '../src/io/read.js';
 import { allEntries, findTable } from '../src/model/tableset.js';
 import { EMPTY, type Node } from '../src/layout/codec.js';
+import { checkTables } from '../src/check/index.js';
 import { U64 as u64 } from '../src/layout/backends.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -104,6 +105,30 @@ function main() {
     const tables = entries.map((e) => e.table);
     const e = rate(() => tables.map(encodeTable), 300);
     console.log(`  ${name.padEnd(18)} ${String(bytes).padStart(6)} B  decode ${fmt(d)} sets/s (${fmt(mb(bytes, d))} MB/s)  encode ${fmt(e)} sets/s (${fmt(mb(bytes, e))} MB/s)`);
+  }
+  console.log('');
+  // check: every sample set, many times, in one process — beside one iasl -d process per table
+  const sets = readdirSync(SAMPLES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => readTables(join(SAMPLES, d.name, 'acpidump.txt')).set);
+  const tablesPerRound = sets.reduce((n, s) => n + allEntries(s).length, 0);
+  const rounds = 50;
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < rounds; i++) for (const s of sets) checkTables(s, { dom0: true });
+  const checkMs = Number(process.hrtime.bigint() - t0) / 1e6 / (rounds * tablesPerRound);
+  const iasl = spawnSync('iasl', ['-v'], { stdio: 'ignore' }).error === undefined;
+  console.log(`check --dom0 in one process: ${fmt(checkMs * 1000)} µs per table (${rounds} rounds of ${tablesPerRound} tables)`);
+  if (iasl) {
+    const w = mkdtempSync(join(tmpdir(), 'dom0-acpi-iasl-'));
+    const blobs = sets.flatMap((s) => allEntries(s).filter((e) => e.table.signature !== 'RSDP').map((e) => e.bytes));
+    const t1 = process.hrtime.bigint();
+    blobs.forEach((b, i) => {
+      writeFileSync(join(w, `t${i}.dat`), b);
+      spawnSync('iasl', ['-d', `t${i}.dat`], { cwd: w, stdio: 'ignore' });
+    });
+    const iaslMs = Number(process.hrtime.bigint() - t1) / 1e6 / blobs.length;
+    rmSync(w, { recursive: true, force: true });
+    console.log(`iasl -d, one process per table: ${fmt(iaslMs * 1000)} µs per table   check is ${(iaslMs / checkMs).toFixed(0)}x faster`);
+  } else {
+    console.log('iasl not installed: no side-by-side figure');
   }
   console.log('');
   const out = mkdtempSync(join(tmpdir(), 'dom0-acpi-bench-'));
