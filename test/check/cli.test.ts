@@ -42,7 +42,7 @@ describe('check on the samples and the corpus', () => {
       expect([b.name, ours]).toEqual([b.name, iaslSays]);
       expect(ours).toBe(i % 2 === 0 && checksumOf(x, x.length, -1) !== 0);
     });
-    expect(bad).toBeGreaterThan(40);
+    expect(bad).toBeGreaterThan(HAVE_CORPUS ? 40 : 10);
   });
 });
 

@@ -219,7 +219,9 @@ describe('refusals: what cannot work is refused with a clear message', () => {
     await refused(S, ['--mem', '0x40000800:0x1000'], /--mem: "0x40000800:0x1000" must be 4 KiB aligned/);
   });
   it('inputs that lack what a dom0 needs', async () => {
-    await refused(join(CORPUS, 'qemu-sbsa-ref'), [], /no host address for RSDP.*--relocate all/);
+    const bins = join(tmp('bins-'), 'b');
+    expect((await cli('convert', S, '--to', 'binaries', '-o', bins)).code).toBe(0);
+    await refused(bins, [], /no host address for RSDP, DSDT, FACP, APIC, GTDT, SPCR, XSDT .*--relocate all/);
     const d = tmp('nofadt-');
     spawnSync('cp', [join(ROOT, 'samples/qemu-virt-gicv3/acpidump.txt'), join(d, 'x.txt')]);
     const text = readFileSync(join(d, 'x.txt'), 'latin1').replace(/FACP @[^]*?\n\n/, '');
