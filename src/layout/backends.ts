@@ -118,60 +118,43 @@ export interface ArrayDecoder {
   /** decode buf as back-to-back records of the layout's first k fields (buf.length a multiple of their size) */
   decode(buf: Uint8Array): Fields[];
 }
-
-const arrayDecoders = new WeakMap<Layout, ArrayDecoder[]>();
-
-/** One binary-parser call for a run of same-layout records (1024 GICCs decode in one call). */
-export function arrayDecoderFor(l: Layout, k: number): ArrayDecoder {
-  let byK = arrayDecoders.get(l);
-  if (!byK) arrayDecoders.set(l, (byK = []));
-  let d = byK[k];
-  if (!d) {
-    const parser = leanParser().endianness('little').useContextVars(false).array('items', { type: parserFor(l, k), readUntil: 'eof' });
-    d = byK[k] = { decode: (buf) => (parser.parse(buf as Buffer) as { items: Fields[] }).items };
-  }
-  return d;
-}
-
 export interface Encoder {
   struct: r.Struct;
   size: number;
   encode(values: Fields): Uint8Array;
 }
 
-const decoders = new WeakMap<Layout, Decoder[]>();
-const encoders = new WeakMap<Layout, Encoder[]>();
-
-export function decoderFor(l: Layout, k: number): Decoder {
-  let byK = decoders.get(l);
-  if (!byK) decoders.set(l, (byK = []));
-  let d = byK[k];
-  if (!d) {
-    const parser = parserFor(l, k);
-    d = byK[k] = {
-      parser,
-      decode: (buf) => parser.parse(buf as Buffer) as Fields,
-    };
-  }
-  return d;
+/** A builder memoised per (layout, number of present fields): each backend is generated once. */
+function perLayout<T>(make: (l: Layout, k: number) => T): (l: Layout, k: number) => T {
+  const cache = new WeakMap<Layout, T[]>();
+  return (l, k) => {
+    let byK = cache.get(l);
+    if (!byK) cache.set(l, (byK = []));
+    return (byK[k] ??= make(l, k));
+  };
 }
 
-export function encoderFor(l: Layout, k: number): Encoder {
-  let byK = encoders.get(l);
-  if (!byK) encoders.set(l, (byK = []));
-  let e = byK[k];
-  if (!e) {
-    const struct = structFor(l, k);
-    const size = l.offsets[k];
-    e = byK[k] = {
-      struct,
-      size,
-      encode: (values) => {
-        const out = new Uint8Array(size);
-        struct.encode(new r.EncodeStream(out), values);
-        return out;
-      },
-    };
-  }
-  return e;
-}
+export const decoderFor = perLayout<Decoder>((l, k) => {
+  const parser = parserFor(l, k);
+  return { parser, decode: (buf) => parser.parse(buf as Buffer) as Fields };
+});
+
+/** One binary-parser call for a run of same-layout records (1024 GICCs decode in one call). */
+export const arrayDecoderFor = perLayout<ArrayDecoder>((l, k) => {
+  const parser = leanParser().endianness('little').useContextVars(false).array('items', { type: parserFor(l, k), readUntil: 'eof' });
+  return { decode: (buf) => (parser.parse(buf as Buffer) as { items: Fields[] }).items };
+});
+
+export const encoderFor = perLayout<Encoder>((l, k) => {
+  const struct = structFor(l, k);
+  const size = l.offsets[k];
+  return {
+    struct,
+    size,
+    encode: (values) => {
+      const out = new Uint8Array(size);
+      struct.encode(new r.EncodeStream(out), values);
+      return out;
+    },
+  };
+});
