@@ -11,7 +11,6 @@ import { registerConvert } from './commands/convert.js';
 import { registerBuild } from './commands/build.js';
 import { registerCheck } from './commands/check.js';
 import { registerDiff } from './commands/diff.js';
-import { AcpiInputError, formatFinding } from '../src/model/diagnostics.js';
 import { OutputExistsError } from '../src/io/output.js';
 
 function packageVersion(): string {
@@ -54,10 +53,6 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     if (e instanceof CliError) {
       if (e.message) io.err(e.message.endsWith('\n') ? e.message : e.message + '\n');
       return e.exitCode;
-    }
-    if (e instanceof AcpiInputError) {
-      io.err(e.findings.filter((f) => f.severity === 'error').map(formatFinding).join('\n') + '\n');
-      return 2;
     }
     if (e instanceof OutputExistsError) {
       io.err(`dom0-acpi: ${e.message}\n`);

@@ -7,7 +7,7 @@ export {
   findTable, allEntries, resolveLinks, rootTable, tableFileNames,
   type TableSet, type TableEntry, type Link, type InputKind,
 } from './model/tableset.js';
-export { type Finding, type Severity, formatFinding, AcpiInputError } from './model/diagnostics.js';
+export { type Finding, type Severity, formatFinding } from './model/diagnostics.js';
 export type { Node, ContainerDef } from './layout/codec.js';
 export type { Fields, Value, Layout, Field } from './layout/schema.js';
 export { describeNode, leaves, type Entry } from './layout/describe.js';

@@ -42,12 +42,15 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
     if (o.fix && (!o.output || inputs.length !== 1)) throw new CliError('--fix needs exactly one input and -o OUT');
     if (!o.fix && o.output) throw new CliError('-o is only for --fix');
     const rOpts = readOptions(o);
-    const reports: InputReport[] = inputs.map((input) => {
+    const sets = inputs.map((input) => {
       if (!existsSync(input)) throw new CliError(`${input}: no such file or folder`);
-      const { set, findings } = readTables(input, rOpts);
-      const keys = [...tableKeys(allEntries(set)).values()];
-      return { input, tables: keys, findings: [...findings, ...checkTables(set, { dom0: o.dom0 })] };
+      return readTables(input, rOpts);
     });
+    const reports: InputReport[] = sets.map(({ set, findings }, i) => ({
+      input: inputs[i],
+      tables: [...tableKeys(allEntries(set)).values()],
+      findings: [...findings, ...checkTables(set, { dom0: o.dom0 })],
+    }));
     const format = o.json ? 'json' : o.format;
     const colour = io.tty && !process.env.NO_COLOR;
     if (format === 'json') io.out(JSON.stringify(renderJson(reports, o.failOn), null, 2) + '\n');
@@ -55,8 +58,7 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
     else if (format === 'github') io.out(renderGithub(reports));
     else io.out(renderText(reports, o.failOn, colour));
     if (o.fix) {
-      const { set } = readTables(inputs[0], rOpts);
-      const { fixed, set: good } = fixChecksums(set);
+      const { fixed, set: good } = fixChecksums(sets[0].set);
       writeFixed(inputs[0], good, o.output!, { force: o.force, imageBase: rOpts.imageBase });
       io.err(`--fix: ${fixed.length} checksum(s) corrected (${fixed.map((e) => e.table.signature).join(', ') || 'none needed'}); written to ${o.output}\n`);
     }

@@ -103,11 +103,6 @@ export function layout(name: string, fields: Field[]): Layout {
   return { name, fields, offsets, size: at, gated: fields.some((f) => f.when !== undefined) };
 }
 
-/** Extend a layout (e.g. the ACPI header followed by a table's own fields). */
-export function extend(name: string, base: Layout, fields: Field[]): Layout {
-  return layout(name, [...base.fields, ...fields]);
-}
-
 /**
  * How many leading fields of `l` are present in a container of `gate.length` bytes:
  * a field is present when it fits and its `when` predicate holds; the first absent field

@@ -30,13 +30,3 @@ export function formatFinding(f: Finding): string {
   parts.push(msg);
   return parts.join(': ');
 }
-
-export const hasErrors = (fs: readonly Finding[]): boolean => fs.some((f) => f.severity === 'error');
-
-/** Thrown by library entry points that cannot return a partial result; carries the findings. */
-export class AcpiInputError extends Error {
-  constructor(readonly findings: Finding[]) {
-    super(findings.filter((f) => f.severity === 'error').map(formatFinding).join('\n') || 'invalid input');
-    this.name = 'AcpiInputError';
-  }
-}

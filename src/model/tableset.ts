@@ -1,7 +1,7 @@
 // A table set: the tables of one machine (or one build output), with their physical addresses
 // when the input had them, and the pointers between them resolved.
 import type { AcpiTable } from '../tables/registry.js';
-import { type Finding, hex } from './diagnostics.js';
+import type { Finding } from './diagnostics.js';
 
 export type InputKind = 'binaries' | 'acpidump' | 'table' | 'image' | 'build';
 
@@ -104,10 +104,6 @@ export function rootTable(set: TableSet): TableEntry | undefined {
   const links = resolveLinks(set);
   return (links.find((l) => l.from === 'RSDP.xsdt_address') ?? links.find((l) => l.from === 'RSDP.rsdt_address'))?.to
     ?? findTable(set, 'XSDT') ?? findTable(set, 'RSDT');
-}
-
-export function describeAddress(a: bigint | undefined): string {
-  return a === undefined ? 'no address' : hex(a, 16);
 }
 
 export type ReadResult = { set: TableSet; findings: Finding[] };

@@ -13,6 +13,14 @@ export const EFI_MMAP_ID = 'EFI_MMAP';
 export const EFI_SYSTAB_BLOB = EFI_SYSTAB_SIZE + (FIRMWARE_VENDOR.length + 1) * 2 + EFI_CONFIG_ENTRY_SIZE;
 
 const align = (v: bigint, a: bigint) => (v + a - 1n) & ~(a - 1n);
+
+/** Encoded size of a table (pointer values never change it), computed once per table object. */
+const sizes = new WeakMap<AcpiTable, bigint>();
+function sizeOf(t: AcpiTable): bigint {
+  let n = sizes.get(t);
+  if (n === undefined) sizes.set(t, (n = BigInt(encodeTable(t).length)));
+  return n;
+}
 const end = (r: Range) => r.base + r.size;
 const overlaps = (a: Range, b: Range) => a.base < end(b) && b.base < end(a);
 const show = (r: Range) => `${hex(r.base)}-${hex(end(r))}`;
@@ -23,7 +31,7 @@ export function hostAcpiRegions(tables: Dom0Table[]): Range[] {
     .filter((t) => t.origin === 'reused' && t.hostAddress !== undefined)
     .map((t) => {
       const lo = t.hostAddress! & ~(EFI_PAGE_SIZE - 1n);
-      return { base: lo, size: align(t.hostAddress! + BigInt(encodeTable(t.table).length), EFI_PAGE_SIZE) - lo };
+      return { base: lo, size: align(t.hostAddress! + sizeOf(t.table), EFI_PAGE_SIZE) - lo };
     })
     .sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
   const out: Range[] = [];
@@ -56,10 +64,10 @@ export function layoutRegion(set: Dom0Set, opts: BuildOptions, withEfi: boolean)
   const placed: { id: string; size: bigint }[] = [];
   for (const id of REGION_ORDER) {
     const t = set.tables.find((x) => x.id === id && x.origin !== 'reused');
-    if (t) placed.push({ id, size: BigInt(encodeTable(t.table).length) });
+    if (t) placed.push({ id, size: sizeOf(t.table) });
   }
   for (const t of set.tables) {
-    if (t.origin === 'relocated' && !REGION_ORDER.includes(t.id)) placed.push({ id: t.id, size: BigInt(encodeTable(t.table).length) });
+    if (t.origin === 'relocated' && !REGION_ORDER.includes(t.id)) placed.push({ id: t.id, size: sizeOf(t.table) });
   }
   const acpiRegions = opts.acpiRegions ?? hostAcpiRegions(set.tables);
   if (withEfi) {
@@ -79,7 +87,7 @@ export function layoutRegion(set: Dom0Set, opts: BuildOptions, withEfi: boolean)
   // ranges that cannot work together
   for (const t of set.tables) {
     if (t.origin !== 'reused' || t.hostAddress === undefined) continue;
-    const r = { base: t.hostAddress, size: BigInt(encodeTable(t.table).length) };
+    const r = { base: t.hostAddress, size: sizeOf(t.table) };
     if (overlaps(region, r)) throw new BuildError(`the new region ${show(region)} (--base) overlaps the host ${t.id} at ${show(r)}`);
     if (!acpiRegions.some((a) => r.base >= a.base && end(r) <= end(a))) {
       throw new BuildError(`the host ${t.id} at ${show(r)} is not inside any --acpi-region (${acpiRegions.map(show).join(', ') || 'none'}); dom0 could not map it`);

@@ -7,7 +7,7 @@ import type { TableSet } from '../model/tableset.js';
 import { diffTable, type Change, type Resolver } from '../diff/table.js';
 import { tableKeys, resolverFor, addressChange } from '../diff/set.js';
 import { writeFdt } from '../fdt/writer.js';
-import { type BuildOptions, type Dom0Set, type Dom0Table, type Pass, type Profile, BuildError, tableById, warn } from './types.js';
+import { type BuildOptions, type Dom0Set, type Dom0Table, type Pass, type Profile, BuildError, warn } from './types.js';
 import { fadtPass } from './fadt.js';
 import { gtdtPass } from './gtdt.js';
 import { madtPass } from './madt.js';
@@ -186,4 +186,3 @@ export function regionImage(set: Dom0Set): Uint8Array {
   return img;
 }
 
-export { tableById };

@@ -6,6 +6,7 @@ import type { TableSet } from '../model/tableset.js';
 import type { Change } from '../diff/table.js';
 import type { Finding } from '../model/diagnostics.js';
 import type { FdtNode } from '../fdt/writer.js';
+import type { MemoryRange } from '../efi/tables.js';
 
 export type Profile = 'design' | 'xen';
 
@@ -63,13 +64,6 @@ export interface Dom0Table {
   refs?: Ref[];
 }
 
-export interface EfiMemoryDescriptor {
-  type: number;
-  physicalStart: bigint;
-  pages: bigint;
-  attribute: bigint;
-}
-
 export interface Dom0Set {
   host: TableSet;
   /** every table dom0 sees, the RSDP included */
@@ -79,7 +73,7 @@ export interface Dom0Set {
   region?: Range;
   /** host ACPI regions the EFI map describes (given or derived by the layout) */
   acpiRegions?: Range[];
-  efi?: { systab: Uint8Array; mmap: EfiMemoryDescriptor[]; mmapBytes: Uint8Array };
+  efi?: { systab: Uint8Array; mmap: MemoryRange[]; mmapBytes: Uint8Array };
   dt?: FdtNode;
   warnings: Finding[];
 }
