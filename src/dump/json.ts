@@ -50,7 +50,7 @@ export function tableJson(e: TableEntry): Record<string, Json> {
     address: e.address === undefined ? null : '0x' + e.address.toString(16).toUpperCase(),
     length: e.bytes.length,
     source: e.source,
-    checksum_faults: t.faults ? (jsonValue(t.faults as unknown as Value) as Json) : null,
+    faults: t.faults ? (jsonValue(t.faults as unknown as Value) as Json) : null,
     values: nodeJson(def, t),
     fields: [...leaves(describeNode(def, t, 0, t.signature, revision))].map((l) => ({
       path: l.path,

@@ -1,6 +1,7 @@
 // dump --summary: one line per table with the facts a dom0 bring-up looks at first.
 import type { Fields } from '../layout/schema.js';
 import type { TableEntry, TableSet } from '../model/tableset.js';
+import { hasChecksumFault } from '../tables/registry.js';
 import { resolveLinks } from '../model/tableset.js';
 import { hex } from '../model/diagnostics.js';
 import { MADT_GICC, MADT_GICD, MADT_GICR, MADT_ITS, MADT_MSI_FRAME, GICC_ENABLED } from '../tables/madt.js';
@@ -72,7 +73,7 @@ export function summaryLines(set: TableSet, entries: TableEntry[]): string[] {
     const h = (t.fields.header as Fields | undefined) ?? t.fields;
     const addr = e.address === undefined ? '-'.padEnd(18) : hex(e.address, 16);
     const oem = typeof h.oem_id === 'string' ? `"${h.oem_id}"` : '';
-    const ck = t.faults ? 'CHECKSUM BAD' : 'checksum ok';
+    const ck = hasChecksumFault(t) ? 'CHECKSUM BAD' : 'checksum ok';
     return `${t.signature.padEnd(4)}  ${addr}  ${String(e.bytes.length).padStart(6)} B  ${oem.padEnd(8)}  ${ck}  ${facts(e, set)}`.trimEnd();
   });
   return [`${set.origin}: ${set.kind}, ${entries.length} table(s)`, ...lines];

@@ -2,7 +2,7 @@
 // in the input's own form to a new location, atomically. The input itself is never touched.
 import { readFileSync } from 'node:fs';
 import { relative, resolve, basename } from 'node:path';
-import { encodeTable, withoutFaults } from '../tables/registry.js';
+import { encodeTable, withoutFaults, hasChecksumFault } from '../tables/registry.js';
 import { allEntries, tableFileNames, type TableEntry, type TableSet } from '../model/tableset.js';
 import { formatAcpidumpSet } from './acpidump.js';
 import { writeFileAtomic, writeFolderAtomic } from './output.js';
@@ -16,7 +16,7 @@ export interface FixResult {
 export function fixChecksums(set: TableSet): FixResult {
   const fixed: TableEntry[] = [];
   const fix = (e: TableEntry): TableEntry => {
-    if (!e.table.faults) return e;
+    if (!hasChecksumFault(e.table)) return e;
     const table = withoutFaults(e.table);
     const out = { ...e, table, bytes: encodeTable(table) };
     fixed.push(out);

@@ -18,7 +18,11 @@ export interface Node {
   unterminated?: string;
   /** bytes after the body, inside the declared length */
   tail: Uint8Array;
-  /** checksum bytes that were wrong in the input, as (read - correct) mod 256, by field path */
+  /**
+   * What the input declared that does not follow from its content, by field path: a wrong checksum
+   * as (read - correct) mod 256; a count or size that disagrees with the body as the value read.
+   * encode re-applies them, so even a malformed table re-encodes to its input.
+   */
   faults?: Record<string, number>;
 }
 
@@ -143,7 +147,27 @@ export function decodeNode(def: ContainerDef, ctx: DecodeCtx, start: number, end
   const node: Node = { fields, tail: EMPTY };
   const pos = def.body ? decodeBody(def, def.body, node, ctx, start, fixedEnd, end, path) : fixedEnd;
   node.tail = copy(ctx.buf, pos, end);
+  if (def.body) recordBodyFaults(def, def.body, node);
   return node;
+}
+
+/** A declared count or size the body does not bear out (an error was reported) is kept as read. */
+function recordBodyFaults(def: ContainerDef, body: BodyDef, node: Node): void {
+  for (const leaf of derivedLeaves(def.layout)) {
+    if ((leaf.derive !== 'count' && leaf.derive !== 'size') || !(leaf.path in node.fields)) continue;
+    const read = Number(node.fields[leaf.path]);
+    const derived = leaf.derive === 'count' ? bodyCount(body, node) : bodyBytes(def, node);
+    if (read !== derived) (node.faults ??= {})[leaf.path] = read;
+  }
+}
+
+function bodyCount(body: BodyDef, node: Node): number {
+  return body.kind === 'strings' ? (node.strings?.length ?? 0) : (node.items?.length ?? 0);
+}
+
+function bodyBytes(def: ContainerDef, node: Node): number {
+  const k = presentPrefix(def.layout, node.fields, def.label);
+  return nodeSize(def, node) - def.layout.offsets[k] - (node.gap?.length ?? 0) - node.tail.length;
 }
 
 function decodeBody(def: ContainerDef, body: BodyDef, node: Node, ctx: DecodeCtx, start: number, fixedEnd: number, end: number, path: LazyPath): number {
@@ -342,10 +366,11 @@ export function encodeNode(def: ContainerDef, node: Node): Uint8Array {
   const leaves = derivedLeaves(def.layout);
   for (const leaf of leaves) {
     if (leaf.top >= k) continue;
+    const declared = leaf.derive === 'count' || leaf.derive === 'size' ? node.faults?.[leaf.path] : undefined;
     switch (leaf.derive) {
       case 'length': writeUint(out, leaf.offset, leaf.width, out.length); break;
-      case 'count': writeUint(out, leaf.offset, leaf.width, body.count); break;
-      case 'size': writeUint(out, leaf.offset, leaf.width, bodyBytes); break;
+      case 'count': writeUint(out, leaf.offset, leaf.width, declared ?? body.count); break;
+      case 'size': writeUint(out, leaf.offset, leaf.width, declared ?? bodyBytes); break;
       case 'offset': if (bodyBytes > 0) writeUint(out, leaf.offset, leaf.width, fixed.length + gap.length); break;
       case 'checksum': break;
     }

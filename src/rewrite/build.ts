@@ -1,6 +1,6 @@
 // buildDom0(hostSet, options) → { tables, image, dtb, manifest }: the pipeline plus the manifest that
 // describes the result (no timestamps or paths: identical inputs give identical output).
-import { encodeTable } from '../tables/registry.js';
+import { encodeTable, hasChecksumFault } from '../tables/registry.js';
 import type { TableSet, TableEntry } from '../model/tableset.js';
 import { tableFileNames } from '../model/tableset.js';
 import { hex, type Finding } from '../model/diagnostics.js';
@@ -70,7 +70,7 @@ export function buildDom0(host: TableSet, opts: BuildOptions): Dom0Output {
       address: e.address === undefined ? null : hex(e.address),
       length: e.bytes.length,
       checksum: e.bytes[e.table.signature === 'RSDP' ? 8 : 9],
-      checksum_ok: !e.table.faults,
+      checksum_ok: !hasChecksumFault(e.table),
       origin: origins.get(e)!,
     })),
     efi: efi

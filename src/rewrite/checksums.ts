@@ -1,12 +1,12 @@
 // checksums: every table the build emits sums to zero (a checksum that was wrong in a host table we
 // copied is dropped here; encode derives the right one). Reused tables stay as the host has them.
-import { withoutFaults } from '../tables/registry.js';
+import { withoutFaults, hasChecksumFault } from '../tables/registry.js';
 import { type Pass, warn } from './types.js';
 
 export const checksumsPass: Pass = (set) => {
   let next = { ...set, tables: set.tables.map((t) => (t.origin === 'reused' ? t : { ...t, table: withoutFaults(t.table) })) };
   for (const t of set.tables) {
-    if (t.origin === 'reused' && t.table.faults) {
+    if (t.origin === 'reused' && hasChecksumFault(t.table)) {
       next = warn(next, 'BUILD_REUSED_CHECKSUM', t.table.signature, `${t.table.signature}.header.checksum`, `the host ${t.id} is reused in place with a wrong checksum (Linux only warns: "Incorrect checksum in table")`);
     }
   }

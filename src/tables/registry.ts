@@ -116,6 +116,13 @@ function frame(b: Uint8Array, findings: Finding[]): { signature: string; length:
         err('DECODE_LENGTH', 'RSDP', 20, `declared length ${length} is below the ${RSDP_V2_SIZE} bytes of a revision ${revision} RSDP`);
         return undefined;
       }
+      if (b.length < length) {
+        err('DECODE_TRUNCATED', 'RSDP', 20, `declared length ${length} (${hex(length)}) but only ${b.length} bytes are present`);
+        return undefined;
+      }
+    }
+    if (b.length > length) {
+      err('DECODE_TRAILING_DATA', 'RSDP', length, `revision ${revision} RSDP is ${length} bytes but the data has ${b.length} (${b.length - length} after it)`);
     }
     return { signature: 'RSDP', length, revision };
   }
@@ -169,9 +176,22 @@ export function encodeTable(table: AcpiTable): Uint8Array {
   return encodeNode(defFor(table.signature), table);
 }
 
-/** The table with its checksums made right (what `check --fix` and the build's last pass do). */
+/** Checksum leaves of a table's layout, by path. */
+function checksumPaths(signature: string): Set<string> {
+  return new Set(derivedLeaves(defFor(signature).layout).filter((l) => l.derive === 'checksum').map((l) => l.path));
+}
+
+export function hasChecksumFault(table: AcpiTable): boolean {
+  const paths = checksumPaths(table.signature);
+  return Object.keys(table.faults ?? {}).some((p) => paths.has(p));
+}
+
+/** The table with its checksums made right (what `check --fix` and the build's last pass do); other
+ * recorded faults (a count that disagrees with the data) are structural and stay. */
 export function withoutFaults<T extends AcpiTable>(table: T): T {
-  if (!table.faults) return table;
-  const { faults: _dropped, ...rest } = table;
-  return rest as T;
+  if (!hasChecksumFault(table)) return table;
+  const paths = checksumPaths(table.signature);
+  const rest = Object.fromEntries(Object.entries(table.faults!).filter(([p]) => !paths.has(p)));
+  const { faults: _dropped, ...others } = table;
+  return (Object.keys(rest).length ? { ...others, faults: rest } : others) as T;
 }
