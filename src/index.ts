@@ -14,7 +14,7 @@ export { describeNode, leaves, type Entry } from './layout/describe.js';
 export { dumpTableText } from './dump/text.js';
 export { tableJson, setJson } from './dump/json.js';
 export { buildDom0, type Dom0Output } from './rewrite/build.js';
-export { runPasses, selectPasses, PASSES, PROFILES, type PassLog } from './rewrite/pipeline.js';
+export { runPasses, runPipeline, defaultOptions, selectPasses, PASSES, PROFILES, type PassLog, type BuildResult } from './rewrite/pipeline.js';
 export { type BuildOptions, type Profile, type Range, BuildError, DEFAULTS } from './rewrite/types.js';
 export { writeFdt, FdtWriter, type FdtNode } from './fdt/writer.js';
 export { diffTable, diffNode, type Change } from './diff/table.js';

@@ -7,7 +7,7 @@ import { hex, type Finding } from '../model/diagnostics.js';
 import type { Json } from '../dump/json.js';
 import { EFI_MEMORY_DESC_SIZE, EFI_MEMORY_DESC_VERSION, systemTableCrc, EFI_CONVENTIONAL_MEMORY } from '../efi/tables.js';
 import { type BuildOptions, type Dom0Table, type Range } from './types.js';
-import { runPasses, type PassLog } from './pipeline.js';
+import { runPipeline, type PassLog } from './pipeline.js';
 import { EFI_SYSTAB_ID, EFI_MMAP_ID } from './layout.js';
 import { gicInfo } from './madt.js';
 
@@ -28,7 +28,7 @@ export interface Dom0Output {
 const range = (r: Range) => ({ base: hex(r.base), size: hex(r.size) });
 
 export function buildDom0(host: TableSet, opts: BuildOptions): Dom0Output {
-  const r = runPasses(host, opts);
+  const r = runPipeline(host, opts);
   const set = r.set;
   const addr = set.addresses!;
   // RSDP first, then the new region in address order, then the reused host tables in host order

@@ -7,7 +7,7 @@ import type { TableSet } from '../model/tableset.js';
 import { diffTable, type Change, type Resolver } from '../diff/table.js';
 import { tableKeys, resolverFor, addressChange } from '../diff/set.js';
 import { writeFdt } from '../fdt/writer.js';
-import { type BuildOptions, type Dom0Set, type Dom0Table, type Pass, type Profile, BuildError, warn } from './types.js';
+import { type BuildOptions, type Dom0Set, type Dom0Table, type Pass, type Profile, BuildError, DEFAULTS, warn } from './types.js';
 import { fadtPass } from './fadt.js';
 import { gtdtPass } from './gtdt.js';
 import { madtPass } from './madt.js';
@@ -132,7 +132,7 @@ function tableChanges(before: Dom0Set, after: Dom0Set, addresses: Map<string, bi
   return out;
 }
 
-export function runPasses(host: TableSet, opts: BuildOptions): BuildResult {
+export function runPipeline(host: TableSet, opts: BuildOptions): BuildResult {
   if (opts.relocate === 'none') needAddresses(host);
   const passes = selectPasses(opts);
   let set = initialSet(host);
@@ -186,3 +186,11 @@ export function regionImage(set: Dom0Set): Uint8Array {
   return img;
 }
 
+/** SPEC §8: run the named passes (in pipeline order) over a host set, with default options otherwise. */
+export function runPasses(host: TableSet, passes: string[], opts: Partial<BuildOptions> = {}): BuildResult {
+  return runPipeline(host, { ...defaultOptions(), ...opts, only: passes });
+}
+
+export function defaultOptions(): BuildOptions {
+  return { profile: 'design', base: DEFAULTS.base, mem: DEFAULTS.mem, staoPaths: [], xenVersion: DEFAULTS.xenVersion, its: false, relocate: 'none', skip: [] };
+}

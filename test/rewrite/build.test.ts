@@ -341,3 +341,14 @@ describe('warnings for what works but costs something', () => {
     expect(qemu.warnings.map((w) => w.code)).toEqual(['BUILD_EL2_TIMER_MASKED', 'BUILD_NO_HVC_CONSOLE']);
   });
 });
+
+describe('library API', () => {
+  it('runPasses(set, passes) runs just those passes; the change log names them', async () => {
+    const { runPasses } = await import('../../src/rewrite/pipeline.js');
+    const r = runPasses(host(sample('qemu-virt-gicv3')), ['fadt', 'stao', 'xsdt', 'rsdp']);
+    expect(r.passes).toEqual(['fadt', 'stao', 'xsdt', 'rsdp']);
+    expect(r.log.map((l) => l.pass)).toEqual(['fadt', 'stao', 'xsdt', 'rsdp']);
+    expect(r.set.tables.filter((t) => t.origin === 'new').map((t) => t.id).sort()).toEqual(['FACP', 'RSDP', 'STAO', 'XSDT']);
+    expect(r.dtb).toBeUndefined();
+  });
+});
