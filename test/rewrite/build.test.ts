@@ -45,6 +45,7 @@ describe('every build output passes the referees', () => {
     const dir = await build(input, ...args);
     const r = checkOutput(dir);
     expect(r.iasl).toEqual({});
+    expect(r.iaslFields).toEqual([]);
     expect(r.acpixtract).toEqual([]);
     expect(r.efi).toEqual([]);
     expect(r.coverage).toEqual([]);

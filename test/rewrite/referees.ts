@@ -8,6 +8,7 @@ import { readTables } from '../../src/io/read.js';
 import { resolveLinks, allEntries } from '../../src/model/tableset.js';
 import { systemTableCrc, ACPI_20_TABLE_GUID, EFI_ACPI_RECLAIM_MEMORY } from '../../src/efi/tables.js';
 import { HAVE_IASL, HAVE_DTC, HAVE_ACPIXTRACT, tmp } from '../helpers.js';
+import { compareAll } from '../tables/iasl-compare.js';
 
 const iaslSeen = new Map<string, string[]>();
 
@@ -29,6 +30,8 @@ export function iaslProblems(bytes: Uint8Array): string[] {
 
 export interface OutputReport {
   iasl: Record<string, string[]>;
+  /** fields where dump and iasl -d disagree (value or label), for the FADT, MADT, GTDT, STAO built */
+  iaslFields: string[];
   dtcStderr: string;
   dtNodes: string[];
   acpixtract: string[];
@@ -44,11 +47,15 @@ interface Manifest {
 
 export function checkOutput(dir: string): OutputReport {
   const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
-  const report: OutputReport = { iasl: {}, dtcStderr: '', dtNodes: [], acpixtract: [], efi: [], coverage: [] };
+  const report: OutputReport = { iasl: {}, iaslFields: [], dtcStderr: '', dtNodes: [], acpixtract: [], efi: [], coverage: [] };
   for (const f of readdirSync(join(dir, 'tables'))) {
     if (f === 'rsdp.dat') continue; // iasl 20200925 cannot disassemble a bare RSDP; its checksums are checked below
     const p = iaslProblems(readFileSync(join(dir, 'tables', f)));
     if (p.length) report.iasl[f] = p;
+  }
+  if (HAVE_IASL) {
+    const built = readdirSync(join(dir, 'tables')).map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(join(dir, 'tables', f))) }));
+    for (const r of compareAll(built)) report.iaslFields.push(...r.mismatches, ...r.unprinted, ...r.labels);
   }
   if (HAVE_DTC) {
     const r = spawnSync('dtc', ['-I', 'dtb', '-O', 'dts', join(dir, 'dom0.dtb')], { encoding: 'utf8' });

@@ -1,0 +1,81 @@
+// Compares our dump --json fields with what `iasl -d` prints, by offset and width: values and labels.
+import { writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { decodeTable } from '../../src/tables/registry.js';
+import { tableJson, type Json } from '../../src/dump/json.js';
+import { tmp, type Blob } from '../helpers.js';
+
+export const SIGS = new Set(['FACP', 'APIC', 'GTDT', 'SPCR', 'STAO']);
+
+/**
+ * Fields old iasl versions do not print where we decode them (path patterns). iasl 20200925:
+ * - SPCR byte 63 (Language) is printed with the offset of byte 76;
+ * - the GICR byte 2 (Flags, ACPI 6.6) is printed as part of a 16-bit Reserved field.
+ */
+const IASL_QUIRKS = [/^SPCR\.language$/, /^APIC\.gicr\[\d+\]\.(flags|reserved)$/];
+
+interface IaslLine {
+  offset: number;
+  width: number;
+  label: string;
+  value: string;
+}
+
+function parseDsl(text: string): IaslLine[] {
+  const out: IaslLine[] = [];
+  for (const l of text.split('\n')) {
+    const m = /^\[([0-9A-F]+)h (\d+)\s+(\d+)\]\s*(.*?) : (.*)$/.exec(l);
+    if (m) out.push({ offset: parseInt(m[2], 10), width: parseInt(m[3], 10), label: m[4].trim(), value: m[5].trim() });
+  }
+  return out;
+}
+
+/** Our JSON value and iasl's printed value, compared as numbers, quoted strings or byte strings. */
+function agrees(ours: Json, iasl: string): boolean {
+  if (typeof ours === 'string' && !ours.startsWith('0x') && iasl.startsWith('"')) {
+    return iasl.slice(1, iasl.indexOf('"', 1)) === ours;
+  }
+  const hexTok = /^[0-9A-Fa-f]+/.exec(iasl)?.[0];
+  if (hexTok === undefined) return false;
+  if (typeof ours === 'number') return BigInt('0x' + hexTok) === BigInt(ours);
+  if (typeof ours === 'string' && ours.startsWith('0x')) return BigInt('0x' + hexTok) === BigInt(ours);
+  if (typeof ours === 'string') return hexTok.toUpperCase() === ours.toUpperCase();
+  return false;
+}
+
+const norm = (l: string) => l.replace(/\(decoded below\)/, '').toLowerCase().replace(/[^a-z0-9]/g, '');
+/** Labels we chose to word differently from iasl 20200925 (ours first). */
+const LABEL_ALIASES: [string, string][] = [];
+function sameLabel(ours: string, iasl: string): boolean {
+  const [a, b] = [norm(ours), norm(iasl)];
+  return a === b || LABEL_ALIASES.some(([x, y]) => norm(x) === a && norm(y) === b);
+}
+
+export function compareAll(blobs: Blob[]) {
+  const dir = tmp('iasl-');
+  const picked = blobs.map((b, i) => ({ ...b, file: `t${String(i).padStart(4, '0')}` }))
+    .filter((b) => SIGS.has(Buffer.from(b.bytes.subarray(0, 4)).toString('latin1')));
+  for (const b of picked) writeFileSync(join(dir, `${b.file}.dat`), b.bytes);
+  execFileSync('iasl', ['-d', ...picked.map((b) => `${b.file}.dat`)], { cwd: dir, stdio: 'pipe' });
+  return picked.map((b) => {
+    const dsl = readFileSync(join(dir, `${b.file}.dsl`), 'utf8');
+    const iasl = parseDsl(dsl);
+    const json = tableJson({ table: decodeTable(b.bytes).table!, bytes: b.bytes, source: b.name });
+    const fields = json.fields as { path: string; offset: number; width: number; label: string; value: Json }[];
+    const mismatches: string[] = [];
+    const labels: string[] = [];
+    const unprinted: string[] = [];
+    for (const f of fields) {
+      const lines = iasl.filter((l) => l.offset === f.offset && l.width === f.width);
+      if (!lines.length) {
+        if (!IASL_QUIRKS.some((q) => q.test(f.path)) && !f.path.endsWith('.tail')) unprinted.push(f.path);
+        continue;
+      }
+      if (!lines.some((l) => agrees(f.value, l.value))) mismatches.push(`${f.path}: ours ${JSON.stringify(f.value)}, iasl ${lines.map((l) => l.value).join(' | ')}`);
+      if (!lines.some((l) => sameLabel(f.label, l.label))) labels.push(`${f.path}: ours "${f.label}", iasl "${lines.map((l) => l.label).join(' | ')}"`);
+    }
+    return { name: b.name, compared: fields.length, mismatches, unprinted, labels, dsl };
+  });
+}
+
