@@ -6,6 +6,12 @@ import { formatAcpidumpSet } from '../../src/io/acpidump.js';
 import { writeImage } from '../../src/io/image.js';
 import { writeFileAtomic, writeFolderAtomic } from '../../src/io/output.js';
 import { hex } from '../../src/model/diagnostics.js';
+import { runPasses } from '../../src/rewrite/pipeline.js';
+import { BuildError } from '../../src/rewrite/types.js';
+import { CliError } from '../io.js';
+
+/** where an image of a set without addresses starts unless --out-base says otherwise */
+const RELOCATE_BASE = 0x80000000n;
 import type { Io } from '../io.js';
 import type { Exit } from '../run.js';
 import { addInputOptions, loadSet, parseAddress, type InputOpts } from '../input.js';
@@ -37,9 +43,30 @@ export function registerConvert(program: Command, io: Io, _exit: Exit): void {
       const names = tableFileNames(set);
       writeFolderAtomic(o.output, new Map(allEntries(set).map((e) => [names.get(e)!, e.bytes] as const)), { force: o.force });
     } else {
-      const { image, base } = writeImage(set, o.outBase === undefined ? undefined : parseAddress(o.outBase, '--out-base'));
+      const outBase = o.outBase === undefined ? undefined : parseAddress(o.outBase, '--out-base');
+      const placed = allEntries(set).every((e) => e.address !== undefined) && set.rsdp !== undefined;
+      let image: Uint8Array;
+      let base: bigint;
+      let rsdp: bigint;
+      if (placed) {
+        ({ image, base } = writeImage(set, outBase));
+        rsdp = set.rsdp!.address!;
+      } else {
+        // no addresses: lay every table out from --out-base, with an XSDT and RSDP pointing at them
+        base = outBase ?? RELOCATE_BASE;
+        let r;
+        try {
+          r = runPasses(set, ['xsdt', 'rsdp'], { relocate: 'all', base, mem: [] });
+        } catch (e) {
+          if (e instanceof BuildError) throw new CliError(`${input}: ${e.message}`);
+          throw e;
+        }
+        image = r.image;
+        rsdp = r.set.addresses!.get('RSDP')!;
+        io.err(`note: the input has no table addresses; every table was placed from ${hex(base)} with a new XSDT and RSDP\n`);
+      }
       writeFileAtomic(o.output, image, { force: o.force });
-      io.out(`image: ${image.length} bytes at ${hex(base, 16)}; RSDP at ${hex(set.rsdp!.address!, 16)} (read it back with --image-base ${hex(base)})\n`);
+      io.out(`image: ${image.length} bytes at ${hex(base, 16)}; RSDP at ${hex(rsdp, 16)} (read it back with --image-base ${hex(base)})\n`);
     }
     if (o.output !== '-') io.out(`${allEntries(set).length} table(s) written to ${o.output}\n`);
   });

@@ -20,7 +20,10 @@ export const xsdtPass: Pass = (set) => {
   const refs: Ref[] = [];
   let items: Node[];
   let base: AcpiTable;
-  if (host) {
+  // entries can only be followed when the input knows addresses; without them (binary folders,
+  // --relocate all) the XSDT keeps its header and lists every table, as when there is none
+  const addressed = set.tables.some((t) => t.hostAddress !== undefined && t.id !== 'RSDP' && t.id !== 'XSDT');
+  if (host && addressed) {
     base = host.table;
     const byAddress = new Map<bigint, Dom0Table>();
     for (const t of set.tables) if (t.hostAddress !== undefined && !byAddress.has(t.hostAddress)) byAddress.set(t.hostAddress, t);
@@ -42,12 +45,10 @@ export const xsdtPass: Pass = (set) => {
     });
   } else {
     const fadt = tableById(set, 'FACP');
-    if (!fadt) throw new BuildError('no XSDT and no FADT in the input: nothing to build the XSDT header from');
-    base = {
-      signature: 'XSDT',
-      fields: { header: { ...headerOf(fadt.table.fields), signature: 'XSDT', revision: 1, length: 0, checksum: 0 } },
-      tail: EMPTY,
-    };
+    if (!host && !fadt) throw new BuildError('no XSDT and no FADT in the input: nothing to build the XSDT header from');
+    base = host
+      ? { ...host.table, tail: EMPTY }
+      : { signature: 'XSDT', fields: { header: { ...headerOf(fadt!.table.fields), signature: 'XSDT', revision: 1, length: 0, checksum: 0 } }, tail: EMPTY };
     const listed = set.tables.filter((t) => !NOT_IN_XSDT.has(t.table.signature) && t.id !== 'STAO');
     items = listed.map((t, i) => {
       refs.push({ at: i, to: t.id });

@@ -177,12 +177,20 @@ describe('convert', () => {
     expect(sorted(back.out)).toEqual(sorted(readFileSync(SAMPLE, 'latin1')));
   });
 
-  it('refuses an image for a set without addresses', async () => {
+  it('an input without addresses becomes an image with every table placed, a new XSDT and RSDP', async () => {
     const d = tmp('convert-');
     expect((await cli('convert', SAMPLE, '--to', 'binaries', '-o', join(d, 'bin'))).code).toBe(0);
-    const r = await cli('convert', join(d, 'bin'), '--to', 'image', '-o', join(d, 'x.img'));
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(/no address for/);
-    expect(existsSync(join(d, 'x.img'))).toBe(false);
+    const r = await cli('convert', join(d, 'bin'), '--to', 'image', '-o', join(d, 'x.img'), '--out-base', '0x50000000');
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/no table addresses; every table was placed from 0x50000000/);
+    expect(r.out).toMatch(/at 0x0000000050000000; RSDP at 0x00000000500/);
+    const back = readTables(join(d, 'x.img'), { imageBase: 0x50000000n });
+    expect(back.findings).toEqual([]);
+    const sigs = back.set.tables.map((e) => e.table.signature).sort();
+    expect(sigs).toEqual(['APIC', 'DSDT', 'FACP', 'GTDT', 'SPCR', 'XSDT']);
+    for (const e of back.set.tables.filter((x) => x.table.signature !== 'XSDT' && x.table.signature !== 'FACP')) {
+      const orig = readTables(SAMPLE).set.tables.find((x) => x.table.signature === e.table.signature)!;
+      expect(Buffer.from(e.bytes).equals(Buffer.from(orig.bytes))).toBe(true);
+    }
   });
 });

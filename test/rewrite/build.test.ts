@@ -35,6 +35,7 @@ const SETS: [string, string[]][] = [
         [join(CORPUS, 'honeycomb-lx2160a/acpidump.txt'), ['--relocate', 'all']],
         [join(CORPUS, 'qemu-sbsa-ref'), ['--relocate', 'all']],
         [join(CORPUS, 'morello-fvp'), ['--relocate', 'all']],
+        [join(CORPUS, 'qemu-virt-gicv3-smp4'), ['--relocate', 'all']], // binaries with an XSDT and an RSDP, no addresses
       ] as [string, string[]][])
     : []),
 ];
