@@ -25,8 +25,12 @@ interface IaslLine {
 function parseDsl(text: string): IaslLine[] {
   const out: IaslLine[] = [];
   for (const l of text.split('\n')) {
-    const m = /^\[([0-9A-F]+)h (\d+)\s+(\d+)\]\s*(.*?) : (.*)$/.exec(l);
-    if (m) out.push({ offset: parseInt(m[2], 10), width: parseInt(m[3], 10), label: m[4].trim(), value: m[5].trim() });
+    // iasl 20200925 prints "[024h 0036   4]"; newer ones "[024h 0036 004h]"
+    const m = /^\[([0-9A-F]+)h (\d+)\s+([0-9A-F]+h|\d+)\]\s*(.*?) : (.*)$/.exec(l);
+    if (m) {
+      const width = m[3].endsWith('h') ? parseInt(m[3], 16) : parseInt(m[3], 10);
+      out.push({ offset: parseInt(m[2], 10), width, label: m[4].trim(), value: m[5].trim() });
+    }
   }
   return out;
 }
@@ -46,7 +50,11 @@ function agrees(ours: Json, iasl: string): boolean {
 
 const norm = (l: string) => l.replace(/\(decoded below\)/, '').toLowerCase().replace(/[^a-z0-9]/g, '');
 /** Labels we chose to word differently from iasl 20200925 (ours first). */
-const LABEL_ALIASES: [string, string][] = [];
+const LABEL_ALIASES: [string, string][] = [
+  ['Uart Clock Freq', 'Reserved'], // SPCR rev 3+ byte 76, before iasl knew it
+  ['Language', 'Reserved'], // SPCR byte 63 in iasl versions that print it in place
+  ['Flags', 'Reserved'], // GICR byte 2 (ACPI 6.6) in older iasl
+];
 function sameLabel(ours: string, iasl: string): boolean {
   const [a, b] = [norm(ours), norm(iasl)];
   return a === b || LABEL_ALIASES.some(([x, y]) => norm(x) === a && norm(y) === b);
