@@ -87,7 +87,8 @@ function render(entries: Entry[], out: string[], faultNote: (f: FieldEntry) => s
         renderField(e, out, faultNote);
         break;
       case 'group':
-        if (e.role !== 'struct') out.push('');
+        // a blank line before each subtable and multi-field record, not between one-field entries (XSDT)
+        if (e.role !== 'struct' && e.children.length > 1) out.push('');
         if (e.label && e.role === 'struct') out.push(line(e.offset, e.width, e.label, '[Generic Address Structure]'));
         render(e.children, out, faultNote);
         if (e.role === 'struct') out.push(''); // after a GAS, and after the table header

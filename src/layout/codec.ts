@@ -36,6 +36,8 @@ export interface ContainerDef {
   body?: BodyDef;
   /** how dump labels the bytes after the body (default "Trailing bytes") */
   tailLabel?: string;
+  /** as a record: number the labels of its fields like iasl ("ACPI Table Address   3") */
+  indexLabels?: boolean;
 }
 
 export interface SubtableFamily {

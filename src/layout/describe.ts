@@ -75,7 +75,9 @@ export function describeNode(def: ContainerDef, node: Node, base: number, path: 
       ordinals.set(seg, ord + 1);
       const p = `${path}.${seg}[${ord}]`;
       const size = nodeSize(d, it);
-      out.push({ kind: 'group', role: body.kind === 'records' ? 'record' : 'subtable', path: p, offset: at, width: size, label: d.label, children: describeNode(d, it, at, p, revision) });
+      let children = describeNode(d, it, at, p, revision);
+      if (d.indexLabels) children = children.map((c) => ({ ...c, label: `${c.label} ${String(ord).padStart(3)}` }));
+      out.push({ kind: 'group', role: body.kind === 'records' ? 'record' : 'subtable', path: p, offset: at, width: size, label: d.label, children });
       at += size;
     }
   } else if (body?.kind === 'strings') {

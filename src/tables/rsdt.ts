@@ -14,6 +14,7 @@ const rootTable = (sig: string, label: string, width: 4 | 8): ContainerDef => ({
     record: {
       name: 'entry',
       label: 'ACPI Table Address',
+      indexLabels: true,
       layout: layout(`${sig.toLowerCase()}_entry`, [(width === 4 ? u32 : u64)('address', 'ACPI Table Address', { pointer: true })]),
     },
   },

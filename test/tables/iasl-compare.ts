@@ -6,7 +6,7 @@ import { decodeTable } from '../../src/tables/registry.js';
 import { tableJson, type Json } from '../../src/dump/json.js';
 import { tmp, type Blob } from '../helpers.js';
 
-export const SIGS = new Set(['FACP', 'APIC', 'GTDT', 'SPCR', 'STAO']);
+export const SIGS = new Set(['FACP', 'APIC', 'GTDT', 'SPCR', 'STAO', 'XSDT']);
 
 /**
  * Fields old iasl versions do not print where we decode them (path patterns). iasl 20200925:
