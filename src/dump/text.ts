@@ -1,6 +1,5 @@
 // dump's text form, in the spirit of `iasl -d`: "[offset decimal width]   Label : value", flags
 // decoded bit by bit below their field, GAS and subtables as indented groups.
-import type { Value } from '../layout/schema.js';
 import { type Entry, type FieldEntry, describeNode } from '../layout/describe.js';
 import { defFor, describeSignature } from '../tables/registry.js';
 import type { TableEntry } from '../model/tableset.js';

@@ -2,7 +2,7 @@
 // the bytes, never from a file name. Problems are findings (with file, table and offset); only a
 // path that cannot be read at all throws.
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
-import { join, relative, basename, extname } from 'node:path';
+import { join, relative, extname } from 'node:path';
 import { entryFrom } from './entry.js';
 import type { Finding } from '../model/diagnostics.js';
 import type { TableEntry, TableSet, ReadResult, InputKind } from '../model/tableset.js';
