@@ -170,3 +170,32 @@ describe('a folder holding only acpidump text', () => {
     expect(set.tables.length).toBe(6);
   });
 });
+
+describe('memory image through a revision-0 RSDP and an RSDT', () => {
+  it('follows the 32-bit RSDT entries and the FADT to the DSDT', () => {
+    const { set } = readTables(SAMPLE);
+    const base = 0x7c430000n;
+    const img = new Uint8Array(0x1000);
+    for (const e of set.tables.filter((x) => x.table.signature !== 'XSDT')) img.set(e.bytes, Number(e.address! - base));
+    // an RSDT at 0x7C430F00 listing FACP, APIC, GTDT, SPCR with 32-bit addresses
+    const entries = ['FACP', 'APIC', 'GTDT', 'SPCR'].map((s) => Number(set.tables.find((e) => e.table.signature === s)!.address!));
+    const rsdt = Buffer.alloc(36 + 4 * entries.length);
+    Buffer.from(set.tables.find((e) => e.table.signature === 'XSDT')!.bytes.subarray(0, 36)).copy(rsdt);
+    rsdt.write('RSDT', 0, 'latin1');
+    rsdt.writeUInt32LE(rsdt.length, 4);
+    entries.forEach((a, i) => rsdt.writeUInt32LE(a, 36 + 4 * i));
+    rsdt[9] = 0;
+    rsdt[9] = (256 - (rsdt.reduce((x, y) => x + y, 0) & 0xff)) & 0xff;
+    img.set(rsdt, 0xf00);
+    const rsdp = Buffer.alloc(20);
+    rsdp.write('RSD PTR ', 0, 'latin1');
+    rsdp.write('DOM0AC', 9, 'latin1');
+    rsdp.writeUInt32LE(0x7c430f00, 16);
+    rsdp[8] = (256 - (rsdp.reduce((x, y) => x + y, 0) & 0xff)) & 0xff;
+    img.set(rsdp, 0x18);
+    const r = readTables(Buffer.from(img), { imageBase: base });
+    expect(r.findings).toEqual([]);
+    expect(r.set.rsdp!.table.fields.revision).toBe(0);
+    expect(r.set.tables.map((e) => e.table.signature).sort()).toEqual(['APIC', 'DSDT', 'FACP', 'GTDT', 'RSDT', 'SPCR']);
+  });
+});

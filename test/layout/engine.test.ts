@@ -201,3 +201,29 @@ describe('samples', () => {
     }
   });
 });
+
+describe('older and checksum-less layouts', () => {
+  it('GTDT revision 1 (80 bytes): no platform-timer fields, round trip', () => {
+    const b = Buffer.from(table('GTDT').bytes.subarray(0, 80));
+    b.writeUInt32LE(80, 4);
+    b[8] = 1;
+    b[9] = checksumOf(b, 80, 9);
+    const t = dec(b);
+    expect(t.fields).not.toHaveProperty('platform_timer_count');
+    expect(t.fields.non_secure_el2_interrupt).toBe(26);
+    expect(Buffer.from(encodeTable(t)).equals(b)).toBe(true);
+  });
+
+  it('FACS: 64 bytes, no checksum, length derived', () => {
+    const b = Buffer.alloc(64);
+    b.write('FACS', 0, 'latin1');
+    b.writeUInt32LE(64, 4);
+    b.writeUInt32LE(0x12345678, 8);
+    b[32] = 2;
+    const t = dec(b);
+    expect(t.signature).toBe('FACS');
+    expect(t.fields).toMatchObject({ hardware_signature: 0x12345678, version: 2 });
+    expect(t.faults).toBeUndefined();
+    expect(Buffer.from(encodeTable(t)).equals(b)).toBe(true);
+  });
+});
