@@ -71,6 +71,13 @@ export function checkBoot(c: CheckContext): void {
     const lo = map.readBigUInt64LE(o + 8);
     return { type: map.readUInt32LE(o), lo, hi: lo + map.readBigUInt64LE(o + 24) * 4096n };
   });
+  const sorted = [...ranges].sort((a, b) => (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i].lo < sorted[i - 1].hi) {
+      c.reportFile('DOM0_MMAP', imgFile, 'EFI.memory_map', `descriptors overlap: ${hex(sorted[i - 1].lo)}-${hex(sorted[i - 1].hi)} and ${hex(sorted[i].lo)}-${hex(sorted[i].hi)}`, Number(start - img.base));
+      break;
+    }
+  }
   const reached = new Set<TableEntry>(c.set.rsdp ? [c.set.rsdp] : []);
   for (const l of resolveLinks(c.set)) if (l.to && !l.from.startsWith('RSDP.rsdt')) reached.add(l.to);
   for (const e of reached) {

@@ -88,6 +88,9 @@ function checkMadtDom0(c: CheckContext, e: TableEntry): void {
   }
   const version = num(gicd?.fields.version);
   const v3 = version >= 3 || (version !== 2 && (gicrs.length > 0 || giccs.some((g) => big(g.fields.gicr_base_address) !== 0n)));
+  if (gicd && (version > 4 || (version === 2 && gicrs.length > 0) || (version >= 3 && !gicrs.length && !giccs.some((g) => big(g.fields.gicr_base_address) !== 0n) && giccs.some((g) => big(g.fields.base_address) !== 0n)))) {
+    c.report('DOM0_GICD_VERSION', e, 'APIC.gicd[0].version', `GICD version ${version} does not match the MADT (${gicrs.length} GICR subtable(s)); the GIC driver would probe the wrong version or none`);
+  }
   if (v3) {
     hit = firstOf(giccs, (g) => big(g.fields.gicr_base_address) !== 0n);
     if (gicrs.length && hit) c.report('DOM0_GICR_MIXED', e, `APIC.gicc[${hit[1]}].gicr_base_address`, `GICR subtables and ${hit[2]} GICC GICR base address(es) (GICC ${hit[1]}: ${hex(big(hit[0].fields.gicr_base_address))}); they must be mutually exclusive`);

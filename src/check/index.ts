@@ -3,7 +3,7 @@
 import type { TableSet } from '../model/tableset.js';
 import type { Finding } from '../model/diagnostics.js';
 import { CheckContext } from './context.js';
-import { checkChecksums, checkLinks, checkDuplicates, checkRevisions, checkMadt } from './structure.js';
+import { checkChecksums, checkLinks, checkDuplicates, checkRevisions, checkMadt, checkOverlaps } from './structure.js';
 import { checkDom0Tables } from './dom0.js';
 import { checkBoot } from './boot.js';
 
@@ -15,6 +15,7 @@ export function checkTables(set: TableSet, opts: CheckOptions = {}): Finding[] {
   const c = new CheckContext(set);
   checkChecksums(c);
   checkLinks(c);
+  checkOverlaps(c);
   checkDuplicates(c);
   checkRevisions(c);
   checkMadt(c, opts.dom0);

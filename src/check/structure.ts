@@ -43,7 +43,10 @@ export function checkLinks(c: CheckContext): void {
   if (!set.tables.some((e) => e.address !== undefined)) return;
   const find = (sig: string) => set.tables.find((e) => e.table.signature === sig);
   for (const l of resolveLinks(set)) {
-    if (l.to) continue;
+    if (l.to) {
+      checkTarget(c, l.from, l.to);
+      continue;
+    }
     if (l.from.startsWith('RSDP.')) {
       const xsdtLink = l.from === 'RSDP.xsdt_address' || !('xsdt_address' in set.rsdp!.table.fields) || set.rsdp!.table.fields.xsdt_address === 0n;
       if (xsdtLink) c.report('RSDP_XSDT_UNRESOLVED', set.rsdp, l.from, `${l.from} = ${hex(l.address)}, where the input has no table`);
@@ -63,6 +66,36 @@ export function checkLinks(c: CheckContext): void {
     const x = big(fadt.table.fields.x_dsdt);
     const d = big(fadt.table.fields.dsdt);
     if (x !== 0n && d !== 0n && x !== d) c.report('FADT_DSDT_MISMATCH', fadt, 'FACP.dsdt', `Dsdt ${hex(d)} and XDsdt ${hex(x)} differ; ACPICA warns "32/64X DSDT address mismatch" and uses XDsdt`);
+  }
+}
+
+/** What a pointer may land on: the RSDP's on a root table, the FADT's on a DSDT/FACS, root entries on neither. */
+function checkTarget(c: CheckContext, from: string, to: TableEntry): void {
+  const sig = to.table.signature;
+  const src = c.set.tables.find((e) => e.table.signature === from.slice(0, 4)) ?? c.set.rsdp;
+  let want: string | undefined;
+  let code = '';
+  if (from === 'RSDP.xsdt_address') [want, code] = ['XSDT', 'RSDP_XSDT_UNRESOLVED'];
+  else if (from === 'RSDP.rsdt_address') [want, code] = ['RSDT', 'RSDP_XSDT_UNRESOLVED'];
+  else if (/^FACP\.(x_)?dsdt$/.test(from)) [want, code] = ['DSDT', 'FADT_DSDT_UNRESOLVED'];
+  else if (/^FACP\.(x_)?facs$/.test(from)) [want, code] = ['FACS', 'FADT_DSDT_UNRESOLVED'];
+  if (want && sig !== want) {
+    c.report(code, from.startsWith('RSDP') ? c.set.rsdp : src, from, `${from} points at a ${sig}, not a ${want}`);
+  } else if (/^[XR]SDT\./.test(from) && ['DSDT', 'FACS', 'RSDT', 'XSDT', 'RSDP'].includes(sig)) {
+    c.report('XSDT_ENTRY_UNRESOLVED', src, from, `${from} points at the ${sig}, which is reached another way and must not be listed`);
+  }
+}
+
+/** Tables whose byte ranges overlap in memory (when addresses are known). */
+export function checkOverlaps(c: CheckContext): void {
+  const placed = [...(c.set.rsdp ? [c.set.rsdp] : []), ...c.set.tables].filter((e) => e.address !== undefined);
+  placed.sort((a, b) => (a.address! < b.address! ? -1 : a.address! > b.address! ? 1 : 0));
+  for (let i = 1; i < placed.length; i++) {
+    const p = placed[i - 1];
+    const q = placed[i];
+    if (p.address! + BigInt(p.bytes.length) > q.address!) {
+      c.report('TABLE_OVERLAP', q, q.table.signature, `${q.table.signature} at ${hex(q.address!)} overlaps ${p.table.signature} at ${hex(p.address!)}-${hex(p.address! + BigInt(p.bytes.length))}`, 0);
+    }
   }
 }
 

@@ -1,0 +1,28 @@
+// docs/checks.md, generated from the catalogue (npm run docs; a test keeps the file in step).
+import { CODES } from './catalog.js';
+
+const GROUPS: [string, (code: string) => boolean][] = [
+  ['Reading and decoding', (c) => /^(INPUT|IMAGE|DECODE)_/.test(c)],
+  ['Structure (always)', (c) => !/^(INPUT|IMAGE|DECODE|DOM0)_/.test(c)],
+  ['Xen dom0 consumer rules (--dom0)', (c) => c.startsWith('DOM0_')],
+];
+
+export function checksMarkdown(): string {
+  let out = `# check findings
+
+Every code \`dom0-acpi check\` reports, with its severity and the rule's source. Codes are stable: CI
+configurations may match on them. \`--fail-on\` (default \`error\`) decides which severities make the
+exit code 1. Paths use the same vocabulary as \`dump --json\` (\`APIC.gicc[3].flags\`); offsets are
+byte offsets inside the table (or inside dom0.dtb / acpi.img for the boot-chain codes).
+
+In \`check\`, malformed tables are findings (exit 1), not trouble: exit 2 is kept for inputs that
+cannot be read at all (a missing path), bad options and refused output.
+
+This file is generated from \`src/check/catalog.ts\` by \`npm run docs\`.
+`;
+  for (const [title, f] of GROUPS) {
+    out += `\n## ${title}\n\n| code | severity | what it means | source |\n|---|---|---|---|\n`;
+    for (const [c, i] of Object.entries(CODES)) if (f(c)) out += `| \`${c}\` | ${i.severity} | ${i.summary.replace(/\|/g, '\\|')} | ${i.source} |\n`;
+  }
+  return out;
+}
