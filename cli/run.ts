@@ -33,7 +33,11 @@ export function makeProgram(io: Io, exit: Exit): Command {
     .version(packageVersion())
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
-    .showHelpAfterError('(run dom0-acpi help <command> for its options)');
+    .showHelpAfterError('(run dom0-acpi help <command> for its options)')
+    .addHelpText('after', `
+Exit codes: 0 success (diff: same; check: nothing at or above --fail-on), 1 diff: different /
+check: findings, 2 trouble (malformed input outside check, unreadable input, bad options,
+refused output). Finding codes: docs/checks.md.`);
   registerDump(program, io, exit);
   registerExtract(program, io, exit);
   registerConvert(program, io, exit);

@@ -76,7 +76,7 @@ export function registerBuild(program: Command, io: Io, _exit: Exit): void {
       .option('--vcpus <n>', 'dom0 vCPUs (default: the enabled host GICCs)')
       .addOption(new Option('--profile <name>', 'design: what this tool recommends; xen: what Xen 4.17-4.21 itself builds').choices(['design', 'xen']).default('design'))
       .option('--base <addr>', 'guest-physical address of the new region', '0x38000000')
-      .option('--mem <base:size>', 'a dom0 RAM bank for the EFI memory map (repeatable)', collect)
+      .option('--mem <base:size>', 'a dom0 RAM bank for the EFI memory map (repeatable; default: 0x40000000:0x20000000)', collect)
       .option('--acpi-region <base:size>', 'a host ACPI region for the EFI memory map (repeatable; default: page spans of the reused tables)', collect)
       .option('--bootargs <str>', '/chosen/bootargs')
       .option('--initrd <start:size>', '/chosen/linux,initrd-start and -end (end exclusive)')
