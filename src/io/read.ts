@@ -83,8 +83,10 @@ export function readTables(input: string | Uint8Array, opts: ReadOptions = {}): 
 }
 
 function readBlob(data: Uint8Array, file: string, opts: ReadOptions): ReadResult {
-  if (opts.imageBase !== undefined || opts.rsdp !== undefined) return readImage(data, file, opts.imageBase ?? 0n, opts.rsdp);
+  // acpidump text is unmistakable (no NUL bytes, hex-dump lines), so --image-base only makes
+  // binary files images: `diff mem.img acpidump.txt --image-base …` compares the two
   if (looksLikeAcpidump(data)) return readAcpidumpText(data, file);
+  if (opts.imageBase !== undefined || opts.rsdp !== undefined) return readImage(data, file, opts.imageBase ?? 0n, opts.rsdp);
   const findings: Finding[] = [];
   if (data.length === 0) {
     findings.push({ code: 'INPUT_EMPTY', severity: 'error', table: '', path: '', message: 'empty file', file });

@@ -199,3 +199,14 @@ describe('memory image through a revision-0 RSDP and an RSDT', () => {
     expect(r.set.tables.map((e) => e.table.signature).sort()).toEqual(['APIC', 'DSDT', 'FACP', 'GTDT', 'RSDT', 'SPCR']);
   });
 });
+
+describe('--image-base with mixed inputs', () => {
+  it('applies to binary files only: an image and the acpidump text it came from diff as the same', async () => {
+    const { cli, tmp: mk } = await import('../helpers.js');
+    const img = join(mk('mixed-'), 'm.img');
+    expect((await cli('convert', SAMPLE, '--to', 'image', '-o', img)).code).toBe(0);
+    const r = await cli('diff', img, SAMPLE, '--image-base', '0x7c430000');
+    expect(r.out).toMatch(/no differences/);
+    expect(r.code).toBe(0);
+  });
+});
