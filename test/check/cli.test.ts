@@ -257,3 +257,23 @@ function parseXml(text: string): XmlNode {
   if (stack.length !== 1) throw new Error('unclosed elements');
   return stack[0].children[0];
 }
+
+describe('check --fix on a memory image', () => {
+  it('patches the tables in a copy of the image; the copy reads back clean', async () => {
+    const d = tmp('fiximg-');
+    const img = join(d, 'm.img');
+    expect((await cli('convert', SAMPLE, '--to', 'image', '-o', img)).code).toBe(0);
+    const b = readFileSync(img);
+    const gtdt = readTables(SAMPLE).set.tables.find((e) => e.table.signature === 'GTDT')!;
+    b[Number(gtdt.address! - 0x7c430000n) + 9] ^= 0x10;
+    writeFileSync(img, b);
+    const before = readFileSync(img).toString('hex');
+    expect((await cli('check', img, '--image-base', '0x7c430000')).code).toBe(1);
+    const out = join(d, 'fixed.img');
+    const r = await cli('check', img, '--image-base', '0x7c430000', '--fix', '-o', out);
+    expect(r.err).toMatch(/1 checksum\(s\) corrected \(GTDT\)/);
+    expect(readFileSync(img).toString('hex')).toBe(before);
+    expect((await cli('check', out, '--image-base', '0x7c430000')).code).toBe(0);
+    expect(readFileSync(out).length).toBe(b.length);
+  });
+});
