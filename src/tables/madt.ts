@@ -39,11 +39,9 @@ export const MADT_GICR = 0x0e;
 export const MADT_ITS = 0x0f;
 
 export const GICC_ENABLED = 0x1;
-export const GICC_ONLINE_CAPABLE = 0x8;
-/** GICC lengths: ACPI 5.1, 6.0-6.3, 6.5 */
+/** GICC lengths: ACPI 5.1, 6.0-6.3 (6.5 adds TRBE: 82) */
 export const GICC_LEN_V5 = 76;
 export const GICC_LEN_V6 = 80;
-export const GICC_LEN_V65 = 82;
 
 const typeField = () => u8('type', 'Subtable Type', { enum: MADT_TYPES });
 const lengthField = () => u8('length', 'Length', { derive: 'length' });
