@@ -2,6 +2,7 @@
 import type { Fields } from '../layout/schema.js';
 import type { TableEntry, TableSet } from '../model/tableset.js';
 import { hasChecksumFault } from '../tables/registry.js';
+import { u64Text } from './text.js';
 import { resolveLinks } from '../model/tableset.js';
 import { hex } from '../model/diagnostics.js';
 import { MADT_GICC, MADT_GICD, MADT_GICR, MADT_ITS, MADT_MSI_FRAME, GICC_ENABLED } from '../tables/madt.js';
@@ -30,9 +31,7 @@ function facts(e: TableEntry, set: TableSet): string {
         parts.push(a & 1 ? (a & 2 ? 'PSCI/HVC' : 'PSCI/SMC') : 'no PSCI');
       }
       if ('hypervisor_id' in f && f.hypervisor_id !== 0n) {
-        const b = Buffer.alloc(8);
-        b.writeBigUInt64LE(f.hypervisor_id as bigint);
-        parts.push(`hypervisor "${b.toString('latin1').replace(/\0+$/, '')}"`);
+        parts.push(`hypervisor "${u64Text(f.hypervisor_id as bigint)}"`);
       }
       return parts.join(', ');
     }

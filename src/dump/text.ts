@@ -29,10 +29,11 @@ export function quote(s: string): string {
   }).join('') + '"';
 }
 
-function ascii64(v: bigint): string {
+/** A u64 id field (FADT HypervisorId) as the text its bytes spell, trailing NULs dropped. */
+export function u64Text(v: bigint): string {
   const b = Buffer.alloc(8);
   b.writeBigUInt64LE(v);
-  return quote(b.toString('latin1').replace(/\0+$/, ''));
+  return b.toString('latin1').replace(/\0+$/, '');
 }
 
 export function formatScalar(f: FieldEntry): string {
@@ -46,7 +47,7 @@ export function formatScalar(f: FieldEntry): string {
     const name = field.enum[Number(n)];
     s += name ? ` [${name}]` : ' [Unknown]';
   }
-  if (field.show === 'ascii64' && n !== 0n) s += ` ${ascii64(n as bigint)}`;
+  if (field.show === 'ascii64' && n !== 0n) s += ` ${quote(u64Text(n as bigint))}`;
   return s;
 }
 

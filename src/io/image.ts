@@ -3,7 +3,7 @@
 // Every access is bounds-checked against the image; nothing is read twice, so loops end.
 import { type Finding, hex } from '../model/diagnostics.js';
 import type { ReadResult, TableEntry, TableSet } from '../model/tableset.js';
-import { readUint } from '../layout/codec.js';
+import { readUint, checksumOf } from '../layout/codec.js';
 import { RSDP_SIGNATURE, RSDP_V1_SIZE, RSDP_V2_SIZE } from '../tables/rsdp.js';
 import { entryFrom } from './entry.js';
 import { latin1 } from '../tables/registry.js';
@@ -16,22 +16,16 @@ export function scanForRsdp(img: Uint8Array): number[] {
   const buf = Buffer.from(img.buffer, img.byteOffset, img.length);
   for (let at = buf.indexOf(SIG); at >= 0; at = buf.indexOf(SIG, at + 1)) {
     if (at % 8 !== 0 || at + RSDP_V1_SIZE > img.length) continue;
-    if (sum(img, at, RSDP_V1_SIZE) !== 0) continue;
+    if (checksumOf(img.subarray(at), RSDP_V1_SIZE, -1) !== 0) continue;
     const rev = img[at + 15];
     if (rev >= 2) {
       if (at + RSDP_V2_SIZE > img.length) continue;
       const len = readUint(img, at + 20, 4);
-      if (len < RSDP_V2_SIZE || at + len > img.length || sum(img, at, len) !== 0) continue;
+      if (len < RSDP_V2_SIZE || at + len > img.length || checksumOf(img.subarray(at), len, -1) !== 0) continue;
     }
     hits.push(at);
   }
   return hits;
-}
-
-function sum(b: Uint8Array, from: number, n: number): number {
-  let s = 0;
-  for (let i = from; i < from + n; i++) s += b[i];
-  return s & 0xff;
 }
 
 export function readImage(img: Uint8Array, file: string, base: bigint, rsdpAddr?: bigint): ReadResult {

@@ -252,6 +252,7 @@ function walkSubtables(fam: SubtableFamily, node: Node, ctx: DecodeCtx, from: nu
   let pos = from;
   const buf = ctx.buf;
   let type = 0;
+  const lengthAt = (at: number) => readUint(buf, at + fam.lengthOffset, fam.lengthWidth);
   // the path of the subtable being decoded, built only if a finding needs it
   const current = () => `${pathOf(path)}.${segmentName(fam, type)}[${items.filter((it) => it.fields.type === type).length}]`;
   while (count === undefined ? pos < to : items.length < count) {
@@ -265,7 +266,7 @@ function walkSubtables(fam: SubtableFamily, node: Node, ctx: DecodeCtx, from: nu
       break;
     }
     type = buf[pos];
-    const len = fam.lengthWidth === 1 ? buf[pos + fam.lengthOffset] : buf[pos + fam.lengthOffset] | (buf[pos + fam.lengthOffset + 1] << 8);
+    const len = lengthAt(pos);
     const def = subtableDef(fam, type);
     let problem: string | undefined;
     let code = 'DECODE_SUBTABLE_TOO_SHORT';
@@ -284,10 +285,7 @@ function walkSubtables(fam: SubtableFamily, node: Node, ctx: DecodeCtx, from: nu
     const k = !l.gated && len >= l.size ? l.fields.length : presentCount(l, { length: len, revision: ctx.revision });
     if (!def.body && l.offsets[k] === len) {
       let run = 1;
-      for (let at = pos + len; (count === undefined || items.length + run < count) && at + len <= to && buf[at] === type; at += len, run++) {
-        const l2 = fam.lengthWidth === 1 ? buf[at + fam.lengthOffset] : buf[at + fam.lengthOffset] | (buf[at + fam.lengthOffset + 1] << 8);
-        if (l2 !== len) break;
-      }
+      for (let at = pos + len; (count === undefined || items.length + run < count) && at + len <= to && buf[at] === type && lengthAt(at) === len; at += len) run++;
       if (run > 1) {
         for (const fields of arrayDecoderFor(l, k).decode(buf.subarray(pos, pos + run * len))) items.push({ fields, tail: EMPTY });
         pos += run * len;
