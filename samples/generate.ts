@@ -12,7 +12,7 @@ import { MADT_GICC, MADT_GICD, MADT_GICR, MADT_ITS, MADT_MSI_FRAME, GICC_ENABLED
 import { FADT_HW_REDUCED, ARM_PSCI_COMPLIANT } from '../src/tables/fadt.js';
 import * as aml from './aml.js';
 
-interface HostSpec {
+export interface HostSpec {
   name: string;
   oem: string;
   oemTable: string;

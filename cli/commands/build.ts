@@ -13,6 +13,7 @@ import { addInputOptions, loadSet, parseAddress, collect, type InputOpts } from 
 interface BuildCliOpts extends InputOpts {
   output: string;
   vcpus?: string;
+  hostMpidrs?: boolean;
   profile: 'design' | 'xen';
   base?: string;
   mem?: string[];
@@ -52,6 +53,7 @@ export function buildOptions(o: BuildCliOpts): BuildOptions {
   return {
     profile: o.profile,
     vcpus,
+    hostMpidrs: Boolean(o.hostMpidrs),
     base,
     mem: o.mem?.length ? o.mem.map((m) => parseRange(m, '--mem', true)) : DEFAULTS.mem,
     acpiRegions: o.acpiRegion?.length ? o.acpiRegion.map((m) => parseRange(m, '--acpi-region', true)) : undefined,
@@ -73,7 +75,8 @@ export function registerBuild(program: Command, io: Io, _exit: Exit): void {
       .description('build the dom0 ACPI table set, EFI system table and memory map, and minimal device tree')
       .argument('<input>', 'host firmware tables (acpidump text or a memory image; binaries with --relocate all)')
       .requiredOption('-o, --output <dir>', 'output folder (must be empty unless --force)')
-      .option('--vcpus <n>', 'dom0 vCPUs (default: the enabled host GICCs)')
+      .option('--vcpus <n>', 'dom0 vCPUs (default: the enabled host GICCs, at most 128; 8 on GICv2)')
+      .option('--host-mpidrs', 'design profile: keep the host MPIDRs in the GICCs (for a hypervisor that gives dom0 the host MPIDRs; not Xen)')
       .addOption(new Option('--profile <name>', 'design: what this tool recommends; xen: what Xen 4.17-4.21 itself builds').choices(['design', 'xen']).default('design'))
       .option('--base <addr>', 'guest-physical address of the new region', '0x38000000')
       .option('--mem <base:size>', 'a dom0 RAM bank for the EFI memory map (repeatable; default: 0x40000000:0x20000000)', collect)
@@ -99,7 +102,7 @@ export function registerBuild(program: Command, io: Io, _exit: Exit): void {
       throw e;
     }
     writeBuildOutput(o.output, out, { force: o.force });
-    for (const w of out.warnings) io.err(`warning: ${formatFinding(w)}\n`);
+    for (const w of out.warnings) io.err(`${w.severity === 'info' ? 'note' : 'warning'}: ${formatFinding(w)}\n`);
     if (o.json) {
       io.out(JSON.stringify(out.manifest, null, 2) + '\n');
       return;
@@ -121,6 +124,8 @@ function summary(input: string, dir: string, opts: BuildOptions, out: ReturnType
   lines.push(`  vCPUs     ${m.options.vcpus}`);
   if (m.efi) lines.push(`  EFI       system table @ ${m.efi.system_table.address}, memory map @ ${m.efi.memory_map.address} (${m.efi.memory_map.entries.length} entries)`);
   if (m.dt) lines.push(`  DT        dom0.dtb (${m.dt.size} bytes)`);
-  if (out.warnings.length) lines.push(`  ${out.warnings.length} warning(s), above`);
+  const warned = out.warnings.filter((w) => w.severity !== 'info').length;
+  const noted = out.warnings.length - warned;
+  if (out.warnings.length) lines.push(`  ${[warned ? `${warned} warning(s)` : '', noted ? `${noted} note(s)` : ''].filter(Boolean).join(', ')}, above`);
   return lines.join('\n') + '\n';
 }

@@ -9,6 +9,8 @@ export interface CodeInfo {
   source: string;
   /** reported only with --dom0 */
   dom0?: boolean;
+  /** what `build` does about it: on a host set (not a dom0 set) the finding is then info */
+  buildFixes?: string;
 }
 
 export const CODES: Record<string, CodeInfo> = {
@@ -63,18 +65,18 @@ export const CODES: Record<string, CodeInfo> = {
   DOM0_XSDT_TOO_MANY: { severity: 'error', summary: 'more than 128 tables: Linux\'s early root table list holds 128', source: 'Linux drivers/acpi/tables.c ACPI_MAX_TABLES; CONSUMER-RULES §6.2', dom0: true },
   DOM0_FADT_REVISION: { severity: 'error', summary: 'FADT older than 5.1 (Linux: ACPI disabled, or "assuming 5.1" with boot flags)', source: 'Linux arch/arm64/kernel/acpi.c acpi_fadt_sanity_check(); CONSUMER-RULES F1', dom0: true },
   DOM0_HW_REDUCED: { severity: 'error', summary: 'FADT HW_REDUCED flag clear: Linux disables ACPI', source: 'Linux acpi_fadt_sanity_check(); CONSUMER-RULES F2', dom0: true },
-  DOM0_PSCI: { severity: 'error', summary: 'FADT without PSCI_COMPLIANT: no secondary CPUs', source: 'Linux psci_acpi_init(); CONSUMER-RULES F3', dom0: true },
-  DOM0_PSCI_HVC: { severity: 'warning', summary: 'FADT PSCI conduit is SMC; Xen gives dom0 PSCI_USE_HVC', source: 'Xen acpi_create_fadt(); CONSUMER-RULES F3', dom0: true },
-  DOM0_GICC_LENGTH: { severity: 'error', summary: 'GICC length is not 76 (FADT rev < 6) or 80 (rev ≥ 6); with --dom0 this replaces GICC_LENGTH_FADT_REVISION', source: 'Xen/Linux 4.2-4.20 BAD_MADT_GICC_ENTRY; CONSUMER-RULES X1', dom0: true },
-  DOM0_STAO_NO_SPCR: { severity: 'error', summary: 'STAO ignores the UART but there is no SPCR: nothing is hidden', source: 'Linux drivers/acpi/scan.c acpi_scan_init(); CONSUMER-RULES X5', dom0: true },
+  DOM0_PSCI: { severity: 'error', summary: 'FADT without PSCI_COMPLIANT: no secondary CPUs', source: 'Linux psci_acpi_init(); CONSUMER-RULES F3', dom0: true, buildFixes: 'the fadt pass sets PSCI_COMPLIANT | PSCI_USE_HVC' },
+  DOM0_PSCI_HVC: { severity: 'warning', summary: 'FADT PSCI conduit is SMC; Xen gives dom0 PSCI_USE_HVC', source: 'Xen acpi_create_fadt(); CONSUMER-RULES F3', dom0: true, buildFixes: 'the fadt pass sets PSCI_USE_HVC' },
+  DOM0_GICC_LENGTH: { severity: 'error', summary: 'GICC length is not 76 (FADT rev < 6) or 80 (rev ≥ 6); with --dom0 this replaces GICC_LENGTH_FADT_REVISION', source: 'Xen/Linux 4.2-4.20 BAD_MADT_GICC_ENTRY; CONSUMER-RULES X1', dom0: true, buildFixes: 'the madt pass sizes every GICC from the output FADT revision' },
+  DOM0_STAO_NO_SPCR: { severity: 'warning', summary: 'STAO ignores the UART but there is no SPCR: Linux warns and hides nothing (Xen sets the flag whatever the host has)', source: 'Linux drivers/acpi/scan.c acpi_scan_init(); CONSUMER-RULES X5', dom0: true },
   DOM0_STAO_UART_NOT_FOUND: { severity: 'warning', summary: 'no memory resource in the DSDT/SSDTs starts at the SPCR UART address, so no device is hidden', source: 'Linux acpi_device_should_be_hidden(); CONSUMER-RULES X5', dom0: true },
   DOM0_GTDT_VIRT_PPI: { severity: 'error', summary: 'GTDT virtual EL1 timer GSIV is not a PPI (16-31): dom0 has no timer', source: 'Linux arch_timer_select_ppi(); CONSUMER-RULES G2, X7', dom0: true },
   DOM0_GTDT_EL2_ZERO: { severity: 'warning', summary: 'GTDT EL2 timer GSIV 0: "[Firmware Bug]: Illegal GSI0" on Linux ≥ 5.18, IPI0 broken on 5.10-5.17 without the fix', source: 'CONSUMER-RULES G4, X7', dom0: true },
-  DOM0_MPIDR_INVALID: { severity: 'error', summary: 'a GICC MPIDR with bits outside Aff3..Aff0 (Linux: "skipping CPU entry with invalid MPIDR")', source: 'Linux acpi_map_gic_cpu_interface(); CONSUMER-RULES §2.3, X8', dom0: true },
-  DOM0_MPIDR_NOT_VCPU: { severity: 'error', summary: 'GICC i\'s MPIDR is not vCPU i\'s under Xen ((i & 0xF) | (i >> 4) << 8): its CPU never comes up', source: 'Xen vcpuid_to_vaffinity(); CONSUMER-RULES §2.3, X8', dom0: true },
-  DOM0_NO_BOOT_CPU: { severity: 'error', summary: 'no GICC with vCPU 0\'s MPIDR 0 ("missing boot CPU MPIDR, not enabling secondaries")', source: 'Linux smp.c; CONSUMER-RULES X8', dom0: true },
-  DOM0_GICC_DISABLED: { severity: 'warning', summary: 'a GICC without the Enabled flag: dom0 skips that vCPU', source: 'CONSUMER-RULES §2.3, X8', dom0: true },
-  DOM0_GICR_MIXED: { severity: 'error', summary: 'GICR subtables and GICC GICR base addresses both present', source: 'ACPI 6.5 §5.2.12.14; CONSUMER-RULES §2.4, X9', dom0: true },
+  DOM0_MPIDR_INVALID: { severity: 'error', summary: 'a GICC MPIDR with bits outside Aff3..Aff0 (Linux: "skipping CPU entry with invalid MPIDR")', source: 'Linux acpi_map_gic_cpu_interface(); CONSUMER-RULES §2.3, X8', dom0: true, buildFixes: 'the madt pass gives every GICC its vCPU\'s MPIDR' },
+  DOM0_MPIDR_NOT_VCPU: { severity: 'error', summary: 'GICC i\'s MPIDR is not vCPU i\'s under Xen ((i & 0xF) | (i >> 4) << 8): its CPU never comes up', source: 'Xen vcpuid_to_vaffinity(); CONSUMER-RULES §2.3, X8', dom0: true, buildFixes: 'the madt pass gives every GICC its vCPU\'s MPIDR' },
+  DOM0_NO_BOOT_CPU: { severity: 'error', summary: 'no GICC with vCPU 0\'s MPIDR 0 ("missing boot CPU MPIDR, not enabling secondaries")', source: 'Linux smp.c; CONSUMER-RULES X8', dom0: true, buildFixes: 'the madt pass gives every GICC its vCPU\'s MPIDR' },
+  DOM0_GICC_DISABLED: { severity: 'warning', summary: 'a GICC without the Enabled flag: dom0 skips that vCPU', source: 'CONSUMER-RULES §2.3, X8', dom0: true, buildFixes: 'the madt pass keeps enabled GICCs only' },
+  DOM0_GICR_MIXED: { severity: 'error', summary: 'GICR subtables and GICC GICR base addresses both present', source: 'ACPI 6.5 §5.2.12.14; CONSUMER-RULES §2.4, X9', dom0: true, buildFixes: 'the madt pass clears the GICC GICR bases when GICR subtables exist' },
   DOM0_GICR_MISSING: { severity: 'error', summary: 'GICv3 without GICR subtables and an enabled GICC with GICR base 0: GICv3 not probed', source: 'Linux gic_acpi_match_gicc(); CONSUMER-RULES X9', dom0: true },
   DOM0_GICV2_BASES: { severity: 'error', summary: 'GICv2 GICCs with different CPU-interface base addresses', source: 'Linux irq-gic.c gic_acpi_parse_madt_cpu(); CONSUMER-RULES X9', dom0: true },
   DOM0_GICD_VERSION: { severity: 'error', summary: 'GICD version out of range or contradicting the MADT (v2 with GICR subtables, v3 with only GICv2-style GICCs)', source: 'Linux irq-gic-v3.c / irq-gic.c ACPI probing; CONSUMER-RULES §2.4', dom0: true },

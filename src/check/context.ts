@@ -4,13 +4,18 @@ import type { TableEntry, TableSet } from '../model/tableset.js';
 import type { Finding } from '../model/diagnostics.js';
 import { describeNode, type Entry } from '../layout/describe.js';
 import { defFor } from '../tables/registry.js';
-import { severityOf } from './catalog.js';
+import { severityOf, CODES } from './catalog.js';
 
 export class CheckContext {
   readonly findings: Finding[] = [];
   private readonly described = new Map<TableEntry, Map<string, number>>();
 
-  constructor(readonly set: TableSet) {}
+  /** a host set (not a build output, no STAO): dom0 findings the build fixes are info */
+  readonly hostSet: boolean;
+
+  constructor(readonly set: TableSet) {
+    this.hostSet = isHostSet(set);
+  }
 
   /** Absolute offset of a field path (as dump names it) inside a table, if it exists. */
   offsetOf(e: TableEntry, path: string): number | undefined {
@@ -33,13 +38,14 @@ export class CheckContext {
   }
 
   report(code: string, e: TableEntry | undefined, path: string, message: string, offset?: number): void {
+    const fixes = this.hostSet ? CODES[code]?.buildFixes : undefined;
     this.findings.push({
       code,
-      severity: severityOf(code),
+      severity: fixes ? 'info' : severityOf(code),
       table: e?.table.signature ?? '',
       path,
       offset: offset ?? (e ? this.offsetOf(e, path) : undefined),
-      message,
+      message: fixes ? `${message} — the build fixes this: ${fixes}` : message,
       file: e?.source,
     });
   }
@@ -48,6 +54,12 @@ export class CheckContext {
   reportFile(code: string, file: string | undefined, path: string, message: string, offset?: number): void {
     this.findings.push({ code, severity: severityOf(code), table: '', path, offset, message, file });
   }
+}
+
+/** A dom0 set is a build output or a set with an STAO (only a hypervisor makes one); any other
+ * set is a host's, which `build` rewrites before dom0 sees it. */
+export function isHostSet(set: TableSet): boolean {
+  return set.kind !== 'build' && !set.tables.some((e) => e.table.signature === 'STAO');
 }
 
 export const num = (v: unknown): number => Number(v ?? 0);

@@ -18,11 +18,22 @@ byte offsets inside the table (or inside dom0.dtb / acpi.img for the boot-chain 
 In \`check\`, malformed tables are findings (exit 1), not trouble: exit 2 is kept for inputs that
 cannot be read at all (a missing path), bad options and refused output.
 
+**Host set or dom0 set.** With \`--dom0\`, a build output folder and any set with an STAO (only a
+hypervisor makes one) are checked as what dom0 sees. Any other set is a host's, which \`build\`
+rewrites before dom0 sees it: a finding the build fixes (the codes with an entry under "on a host
+set") is then reported as \`info\` with "the build fixes this", and the rest as usual — they are
+what dom0 inherits unchanged (GTDT, SPCR, DSDT, IORT, …).
+
 This file is generated from \`src/check/catalog.ts\` by \`npm run docs\`.
 `;
   for (const [title, f] of GROUPS) {
-    out += `\n## ${title}\n\n| code | severity | what it means | source |\n|---|---|---|---|\n`;
-    for (const [c, i] of Object.entries(CODES)) if (f(c)) out += `| \`${c}\` | ${i.severity} | ${i.summary.replace(/\|/g, '\\|')} | ${i.source} |\n`;
+    const dom0 = title.includes('--dom0');
+    out += `\n## ${title}\n\n| code | severity | what it means | source |${dom0 ? ' on a host set |' : ''}\n|---|---|---|---|${dom0 ? '---|' : ''}\n`;
+    for (const [c, i] of Object.entries(CODES)) {
+      if (!f(c)) continue;
+      out += `| \`${c}\` | ${i.severity} | ${i.summary.replace(/\|/g, '\\|')} | ${i.source} |`;
+      out += dom0 ? ` ${i.buildFixes ? `info: ${i.buildFixes.replace(/\|/g, '\\|')}` : ''} |\n` : '\n';
+    }
   }
   return out;
 }

@@ -6,7 +6,7 @@ import { hex } from '../model/diagnostics.js';
 import type { TableEntry } from '../model/tableset.js';
 import { MADT_GICC, MADT_GICD, MADT_GICR, GICC_ENABLED } from '../tables/madt.js';
 import { FADT_HW_REDUCED, ARM_PSCI_COMPLIANT, ARM_PSCI_USE_HVC } from '../tables/fadt.js';
-import { vcpuMpidr } from '../rewrite/madt.js';
+import { vcpuMpidr } from '../model/gic.js';
 import { type CheckContext, num, big } from './context.js';
 
 const MPIDR_HWID_MASK = 0xff00ffffffn;

@@ -7,9 +7,9 @@ import { hex, type Finding } from '../model/diagnostics.js';
 import type { Json } from '../dump/json.js';
 import { EFI_MEMORY_DESC_SIZE, EFI_MEMORY_DESC_VERSION, systemTableCrc, EFI_CONVENTIONAL_MEMORY } from '../efi/tables.js';
 import { type BuildOptions, type Dom0Table, type Range } from './types.js';
-import { runPipeline, type PassLog } from './pipeline.js';
+import { runPipeline, defaultOptions, type PassLog } from './pipeline.js';
 import { EFI_SYSTAB_ID, EFI_MMAP_ID } from './layout.js';
-import { gicInfo } from './madt.js';
+import { gicInfo } from '../model/gic.js';
 
 export const MANIFEST_FORMAT = 'dom0-acpi build manifest v1';
 
@@ -27,7 +27,9 @@ export interface Dom0Output {
 
 const range = (r: Range) => ({ base: hex(r.base), size: hex(r.size) });
 
-export function buildDom0(host: TableSet, opts: BuildOptions): Dom0Output {
+/** Options not given take their documented defaults (defaultOptions()). */
+export function buildDom0(host: TableSet, options: Partial<BuildOptions> = {}): Dom0Output {
+  const opts: BuildOptions = { ...defaultOptions(), ...options };
   const r = runPipeline(host, opts);
   const set = r.set;
   const addr = set.addresses!;
@@ -52,6 +54,8 @@ export function buildDom0(host: TableSet, opts: BuildOptions): Dom0Output {
     passes: r.passes,
     options: {
       vcpus: gic?.enabled.length ?? null,
+      vcpus_given: opts.vcpus !== undefined,
+      host_mpidrs: opts.hostMpidrs === true,
       base: hex(opts.base),
       mem: opts.mem.map(range),
       acpi_regions: (set.acpiRegions ?? []).map(range),
@@ -98,7 +102,7 @@ export function buildDom0(host: TableSet, opts: BuildOptions): Dom0Output {
         }
       : null,
     changes: r.log.map((l) => ({ pass: l.pass, changes: l.changes as unknown as Json })),
-    warnings: set.warnings.map((w) => ({ code: w.code, table: w.table, path: w.path, message: w.message })),
+    warnings: set.warnings.map((w) => ({ code: w.code, severity: w.severity, table: w.table, path: w.path, message: w.message })),
   };
   return { tables, origins, image: r.image, dtb: r.dtb, manifest, log: r.log, warnings: set.warnings, region: set.region! };
 }

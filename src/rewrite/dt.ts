@@ -33,7 +33,7 @@ export const dtPass: Pass = (set, opts) => {
     { path: 'DT./hypervisor/uefi.xen,uefi-mmap-desc-ver', kind: 'added' as const, new: EFI_MEMORY_DESC_VERSION },
   ];
   let next: Dom0Set = { ...set, dt: tree };
-  if (tableById(set, 'STAO') && !/(^|\s)console=hvc0(\s|$)/.test(opts.bootargs ?? '')) {
+  if (Number(tableById(set, 'STAO')?.table.fields.ignore_uart ?? 0) !== 0 && !/(^|\s)console=hvc0(\s|$)/.test(opts.bootargs ?? '')) {
     next = warn(next, 'BUILD_NO_HVC_CONSOLE', 'STAO', 'DT./chosen.bootargs',
       'the STAO hides the SPCR UART from dom0 but the bootargs have no console=hvc0: dom0 keeps only the SPCR earlycon (Xen adds hvc only for domUs); add --bootargs "console=hvc0 ..."');
   }

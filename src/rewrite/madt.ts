@@ -1,41 +1,18 @@
 // madt: the GIC description dom0 gets.
-// design: keep the first N enabled host GICCs unchanged; keep GICD, GICR, ITS and MSI frames.
+// design: the first N enabled host GICCs, each given the MPIDR of the vCPU Xen runs it on
+//         (--host-mpidrs keeps the host's), with what dom0 cannot use cleared; GICD, GICR, ITS and
+//         MSI frames kept.
 // xen: rebuild as Xen's gicv{2,3}_make_hwdom_madt(): host GICD, N GICCs made from host GICC[0] with
 //      virtual MPIDRs, then the host redistributor regions that cover N vCPUs, then (--its) the ITSes.
-// Both: every GICC is 76 bytes if the output FADT revision is < 6, else 80 (CONSUMER-RULES X1).
+// Both: every GICC is 76 bytes if the output FADT revision is < 6, else 80 (CONSUMER-RULES X1);
+//       N defaults to the enabled host GICCs, capped at Xen's dom0 vCPU limit.
 import type { Fields } from '../layout/schema.js';
 import { EMPTY, type Node } from '../layout/codec.js';
 import { gicc as giccDef, MADT_GICC, MADT_GICD, MADT_GICR, MADT_ITS, MADT_MSI_FRAME, GICC_ENABLED, GICC_LEN_V5, GICC_LEN_V6 } from '../tables/madt.js';
 import { hex } from '../model/diagnostics.js';
-import { type Pass, BuildError, tableById, withTable, warn } from './types.js';
+import { gicInfo, vcpuLimit, vcpuMpidr, GICR_SIZE, type GicInfo } from '../model/gic.js';
+import { type Pass, type BuildOptions, type Dom0Set, BuildError, tableById, withTable, warn, note } from './types.js';
 import { outputFadtRevision, zeroFields } from './fields.js';
-
-/** Xen's MAX_VIRT_CPUS on arm64, and GICv2's CPU-interface limit. */
-export const MAX_VCPUS = 128;
-export const MAX_VCPUS_GICV2 = 8;
-/** One GICv3 redistributor: RD_base + SGI_base frames (Xen's GICV3_GICR_SIZE). */
-export const GICR_SIZE = 0x20000n;
-
-/** vCPU i's MPIDR as Xen gives it (vcpuid_to_vaffinity): Aff0 = i & 0xF, Aff1 = i >> 4. */
-export const vcpuMpidr = (i: number): bigint => BigInt((i & 0xf) | ((i >> 4) << 8));
-
-export interface GicInfo {
-  version: 2 | 3;
-  gicd: Node;
-  giccs: Node[];
-  enabled: Node[];
-}
-
-export function gicInfo(items: Node[]): GicInfo {
-  const of = (t: number) => items.filter((s) => s.fields.type === t);
-  const gicds = of(MADT_GICD);
-  if (!gicds.length) throw new BuildError('the MADT has no GICD (Generic Interrupt Distributor) entry');
-  const giccs = of(MADT_GICC);
-  const v = Number(gicds[0].fields.version);
-  const hasGicr = of(MADT_GICR).length > 0 || giccs.some((g) => BigInt((g.fields.gicr_base_address as bigint | undefined) ?? 0n) !== 0n);
-  const version = v >= 3 ? 3 : v === 2 ? 2 : hasGicr ? 3 : 2;
-  return { version, gicd: gicds[0], giccs, enabled: giccs.filter((g) => Number(g.fields.flags) & GICC_ENABLED) };
-}
 
 /** A GICC with exactly the fields of a `length`-byte entry (76 or 80): fields added as 0, extra ones dropped. */
 export function normalizeGicc(g: Node, length: number): Node {
@@ -46,9 +23,31 @@ export function normalizeGicc(g: Node, length: number): Node {
   return { fields: { ...fields, length }, tail: EMPTY };
 }
 
-function checkVcpus(n: number, limit: number, why: string): void {
-  if (!Number.isInteger(n) || n < 1) throw new BuildError(`--vcpus ${n}: dom0 needs at least one vCPU`);
-  if (n > limit) throw new BuildError(`--vcpus ${n} is above ${limit} (${why})`);
+/** The fields of a kept host GICC that dom0 cannot use under Xen: the GICv2 virtualization
+ * interfaces and their maintenance interrupt (Xen owns them), the parking protocol (dom0 brings its
+ * CPUs up with PSCI over HVC). */
+const HYPERVISOR_ONLY: Fields = { parking_version: 0, parked_address: 0n, gicv_base_address: 0n, gich_base_address: 0n, vgic_interrupt: 0 };
+
+/** How many vCPUs: --vcpus, checked against the limits; else the enabled host GICCs, capped like
+ * Xen caps dom0_max_vcpus (with a note when the cap applies). */
+function vcpuCount(set: Dom0Set, opts: Pick<BuildOptions, 'vcpus' | 'profile'>, gic: GicInfo): { n: number; set: Dom0Set } {
+  const { limit, why } = vcpuLimit(gic.version);
+  const host = gic.enabled.length;
+  if (opts.vcpus !== undefined) {
+    const n = opts.vcpus;
+    if (!Number.isInteger(n) || n < 1) throw new BuildError(`--vcpus ${n}: dom0 needs at least one vCPU`);
+    if (n > limit) throw new BuildError(`--vcpus ${n} is above ${limit} (${why})`);
+    if (opts.profile === 'design' && n > host) {
+      throw new BuildError(`--vcpus ${n} is above ${host} (the host has ${host} enabled GICC entries; the design profile keeps host CPUs, --profile xen makes vCPUs without them)`);
+    }
+    return { n, set };
+  }
+  if (host === 0) throw new BuildError('the MADT has no enabled GICC entry: give --vcpus N (with --profile xen) or fix the host MADT');
+  if (host <= limit) return { n: host, set };
+  return {
+    n: limit,
+    set: note(set, 'BUILD_VCPUS_CAPPED', 'APIC', 'APIC.gicc', `the host has ${host} enabled GICC entries; dom0 gets ${limit} vCPUs (${why}), as Xen caps dom0_max_vcpus; --vcpus N chooses fewer`),
+  };
 }
 
 export const madtPass: Pass = (set, opts) => {
@@ -57,33 +56,46 @@ export const madtPass: Pass = (set, opts) => {
   const old = host.table;
   const items = old.items ?? [];
   const gic = gicInfo(items);
+  if (!gic.gicd) throw new BuildError('the MADT has no GICD (Generic Interrupt Distributor) entry');
   if (gic.version === 2) {
     const bases = new Set(gic.enabled.map((g) => BigInt(g.fields.base_address as bigint)));
     if (bases.size > 1) {
       throw new BuildError(`GICv2 GICCs carry different CPU-interface base addresses (${[...bases].map((b) => hex(b)).join(', ')}); Linux requires one banked base`);
     }
   }
+  if (opts.hostMpidrs && opts.profile !== 'design') throw new BuildError('--host-mpidrs is for the design profile: Xen always gives dom0 virtual MPIDRs');
   const giccLength = outputFadtRevision(set) >= 6 ? GICC_LEN_V6 : GICC_LEN_V5;
-  const n = opts.vcpus ?? gic.enabled.length;
-  let next = set;
+  let { n, set: next } = vcpuCount(set, opts, gic);
+  const sized = (g: Node) => (g.fields.length === giccLength && !g.tail.length ? g : normalizeGicc(g, giccLength));
   let out: Node[];
   if (opts.profile === 'design') {
-    checkVcpus(n, gic.enabled.length, `the host has ${gic.enabled.length} enabled GICC entries; the design profile keeps host CPUs`);
-    const keep = new Set(gic.enabled.slice(0, n));
-    const moved = gic.enabled.slice(0, n).findIndex((g, i) => BigInt(g.fields.arm_mpidr as bigint) !== vcpuMpidr(i));
-    if (moved >= 0) {
-      next = warn(next, 'BUILD_MPIDR_NOT_VIRTUAL', 'APIC', `APIC.gicc[${moved}].arm_mpidr`,
-        `the kept host GICC ${moved} has MPIDR ${hex(gic.enabled[moved].fields.arm_mpidr as bigint)}, but Xen gives vCPU ${moved} MPIDR ${hex(vcpuMpidr(moved))}: ` +
-        'under Xen, dom0 would not bring up its secondary CPUs (CONSUMER-RULES X8); --profile xen builds the virtual MPIDRs');
+    const kept = gic.enabled.slice(0, n);
+    const hostMpidrs = opts.hostMpidrs === true;
+    if (hostMpidrs) {
+      const moved = kept.findIndex((g, i) => BigInt(g.fields.arm_mpidr as bigint) !== vcpuMpidr(i));
+      if (moved >= 0) {
+        next = warn(next, 'BUILD_MPIDR_NOT_VIRTUAL', 'APIC', `APIC.gicc[${moved}].arm_mpidr`,
+          `--host-mpidrs: the kept host GICC ${moved} has MPIDR ${hex(kept[moved].fields.arm_mpidr as bigint)}, but Xen gives vCPU ${moved} MPIDR ${hex(vcpuMpidr(moved))}: ` +
+          'under Xen, dom0 would not bring up its secondary CPUs (CONSUMER-RULES X8); leave --host-mpidrs out for a hypervisor that numbers vCPUs as Xen does');
+      }
     }
+    // GICR subtables and per-CPU GICR bases are mutually exclusive (X9): with subtables, the bases go
+    const perCpuGicr = gic.gicrs.length === 0;
+    const vcpuOf = new Map(kept.map((g, i) => [g, i]));
     out = items.flatMap((s) => {
       const t = Number(s.fields.type);
-      if (t === MADT_GICC) return keep.has(s) ? [s.fields.length === giccLength ? s : normalizeGicc(s, giccLength)] : [];
+      if (t === MADT_GICC) {
+        const i = vcpuOf.get(s);
+        if (i === undefined) return [];
+        const g = sized(s);
+        const fields: Fields = { ...g.fields, ...HYPERVISOR_ONLY };
+        if (!hostMpidrs) fields.arm_mpidr = vcpuMpidr(i);
+        if (!perCpuGicr) fields.gicr_base_address = 0n;
+        return [{ ...g, fields }];
+      }
       return [MADT_GICD, MADT_GICR, MADT_ITS, MADT_MSI_FRAME].includes(t) ? [s] : [];
     });
   } else {
-    const limit = gic.version === 2 ? MAX_VCPUS_GICV2 : MAX_VCPUS;
-    checkVcpus(n, limit, gic.version === 2 ? 'GICv2 has 8 CPU interfaces' : "Xen's MAX_VIRT_CPUS on arm64");
     if (!gic.giccs.length) throw new BuildError('the MADT has no GICC entry to make the dom0 GICCs from');
     const template = normalizeGicc(gic.giccs[0], giccLength);
     const giccs: Node[] = Array.from({ length: n }, (_, i) => ({
@@ -97,7 +109,7 @@ export const madtPass: Pass = (set, opts) => {
     }));
     out = [gic.gicd, ...giccs];
     if (gic.version === 3) {
-      const regions = redistributorRegions(items, gic);
+      const regions = redistributorRegions(gic);
       let covered = 0n;
       for (const r of regions) {
         out.push({ fields: { type: MADT_GICR, length: 16, flags: 0, reserved: 0, base_address: r.base, length_region: Number(r.size) }, tail: EMPTY });
@@ -116,8 +128,7 @@ export const madtPass: Pass = (set, opts) => {
 };
 
 /** The host's redistributor regions: GICR entries, or one 128 KiB region per enabled GICC's GICR base. */
-function redistributorRegions(items: Node[], gic: GicInfo): { base: bigint; size: bigint }[] {
-  const gicrs = items.filter((s) => s.fields.type === MADT_GICR);
-  if (gicrs.length) return gicrs.map((g) => ({ base: g.fields.base_address as bigint, size: BigInt(g.fields.length_region as number) }));
+function redistributorRegions(gic: GicInfo): { base: bigint; size: bigint }[] {
+  if (gic.gicrs.length) return gic.gicrs.map((g) => ({ base: g.fields.base_address as bigint, size: BigInt(g.fields.length_region as number) }));
   return gic.enabled.map((g) => ({ base: g.fields.gicr_base_address as bigint, size: GICR_SIZE }));
 }

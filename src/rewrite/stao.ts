@@ -2,7 +2,7 @@
 // OEM fields are copied from the host MADT, as Xen does; the design profile adds --stao-path names.
 import { EMPTY } from '../layout/codec.js';
 import type { AcpiTable } from '../tables/registry.js';
-import { type Pass, BuildError, tableById, withTable, warn } from './types.js';
+import { type Pass, BuildError, tableById, withTable, warn, note } from './types.js';
 import { headerOf } from './fields.js';
 
 export const staoPass: Pass = (set, opts) => {
@@ -13,18 +13,23 @@ export const staoPass: Pass = (set, opts) => {
   for (const n of names) {
     if (!/^\\[A-Z0-9_]{1,4}(\.[A-Z0-9_]{1,4})*$/.test(n)) throw new BuildError(`--stao-path "${n}" is not a full ACPI path like \\_SB.COM0`);
   }
+  // without an SPCR there is no UART to hide: the design STAO says so; Xen sets the flag regardless
+  const noSpcr = !tableById(set, 'SPCR');
+  const ignoreUart = noSpcr && opts.profile === 'design' ? 0 : 1;
   const table: AcpiTable = {
     signature: 'STAO',
     fields: {
       header: { ...h, signature: 'STAO', length: 0, revision: 1, checksum: 0 },
-      ignore_uart: 1,
+      ignore_uart: ignoreUart,
     },
     strings: names,
     tail: EMPTY,
   };
   let next = withTable(set, { id: 'STAO', table, origin: 'new' });
-  if (!tableById(set, 'SPCR')) {
+  if (noSpcr && ignoreUart) {
     next = warn(next, 'BUILD_STAO_NO_SPCR', 'STAO', 'STAO.ignore_uart', 'STAO asks dom0 to ignore the SPCR UART but the input has no SPCR: Linux warns "STAO table present, but SPCR is missing" and hides nothing (CONSUMER-RULES X5)');
+  } else if (noSpcr) {
+    next = note(next, 'BUILD_STAO_NO_SPCR', 'STAO', 'STAO.ignore_uart', 'the input has no SPCR, so there is no UART for dom0 to ignore: STAO UART = 0 (Xen sets 1, and Linux then warns "STAO table present, but SPCR is missing")');
   }
   return { set: next, changes: [] };
 };

@@ -17,8 +17,10 @@ export interface Range {
 
 export interface BuildOptions {
   profile: Profile;
-  /** dom0 vCPUs; default: the enabled host GICCs */
+  /** dom0 vCPUs; default: the enabled host GICCs, capped at Xen's limit (128; 8 on GICv2) */
   vcpus?: number;
+  /** design profile: keep the host MPIDRs in the kept GICCs instead of Xen's vCPU MPIDRs */
+  hostMpidrs?: boolean;
   /** guest-physical address of the new region */
   base: bigint;
   /** dom0 RAM banks (EFI map Conventional entries) */
@@ -107,4 +109,9 @@ export function withTable(set: Dom0Set, t: Dom0Table): Dom0Set {
 
 export function warn(set: Dom0Set, code: string, table: string, path: string, message: string): Dom0Set {
   return { ...set, warnings: [...set.warnings, { code, severity: 'warning', table, path, message }] };
+}
+
+/** Something the build chose for the user that they should know about (printed as a note). */
+export function note(set: Dom0Set, code: string, table: string, path: string, message: string): Dom0Set {
+  return { ...set, warnings: [...set.warnings, { code, severity: 'info', table, path, message }] };
 }

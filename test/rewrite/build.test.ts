@@ -143,13 +143,34 @@ describe('exact bytes of each pass', () => {
     expect(xen.origins.get(built(xen, 'GTDT'))).toBe('reused');
   });
 
-  it('design: the MADT keeps the first N enabled GICCs unchanged, GICD/GICR/ITS kept', () => {
+  it('design: the first N enabled GICCs with vCPU MPIDRs, what dom0 cannot use cleared; GICD/GICR/ITS kept', () => {
     const h = host(sample('server-128cpu'));
-    const out = buildDom0(h, opts({ vcpus: 3 }));
+    const out = buildDom0(h, opts({ vcpus: 20 }));
     const items = built(out, 'APIC').table.items!;
-    const hostItems = findTable(h, 'APIC')!.table.items!;
-    expect(items.filter((s) => s.fields.type === 0x0b)).toEqual(hostItems.filter((s) => s.fields.type === 0x0b).slice(0, 3));
-    expect(items.map((s) => Number(s.fields.type))).toEqual([0x0c, 0x0b, 0x0b, 0x0b, 0x0e, 0x0e, 0x0f, 0x0f, 0x0f, 0x0f]);
+    const hostGiccs = findTable(h, 'APIC')!.table.items!.filter((s) => s.fields.type === 0x0b);
+    const giccs = items.filter((s) => s.fields.type === 0x0b);
+    expect(giccs).toEqual(hostGiccs.slice(0, 20).map((g, i) => ({
+      ...g,
+      fields: { ...g.fields, arm_mpidr: BigInt((i & 0xf) | ((i >> 4) << 8)), parking_version: 0, parked_address: 0n, gicv_base_address: 0n, gich_base_address: 0n, vgic_interrupt: 0, gicr_base_address: 0n },
+    })));
+    // kept as the host had them: UID (PPTT/SRAT/DSDT processors still match), flags, PMU, SPE, efficiency class
+    expect(giccs.map((g) => [g.fields.uid, g.fields.flags, g.fields.performance_interrupt, g.fields.spe_interrupt])).toEqual(hostGiccs.slice(0, 20).map((g) => [g.fields.uid, g.fields.flags, 23, 21]));
+    expect(items.map((s) => Number(s.fields.type))).toEqual([0x0c, ...Array(20).fill(0x0b), 0x0e, 0x0e, 0x0f, 0x0f, 0x0f, 0x0f]);
+    // exact bytes of GICC 17: MPIDR Aff1 = 1, Aff0 = 1 at offset 68
+    const b = built(out, 'APIC').bytes;
+    const g17 = 44 + 24 + 17 * 80;
+    expect(Buffer.from(b.subarray(g17 + 68, g17 + 76)).readBigUInt64LE()).toBe(0x101n);
+    expect(Array.from(b.subarray(g17 + 16, g17 + 20))).toEqual([0, 0, 0, 0]); // parking version
+    expect(Array.from(b.subarray(g17 + 24, g17 + 32))).toEqual(Array(8).fill(0)); // parked address
+    expect(out.warnings.map((w) => w.code)).not.toContain('BUILD_MPIDR_NOT_VIRTUAL');
+  });
+
+  it('design on GICv2: GICV/GICH bases and the VGIC maintenance interrupt cleared, the CPU-interface base kept', () => {
+    const out = buildDom0(host(sample('gicv2-8cpu')), opts());
+    const giccs = built(out, 'APIC').table.items!.filter((s) => s.fields.type === 0x0b);
+    expect(giccs).toHaveLength(8);
+    for (const g of giccs) expect(g.fields).toMatchObject({ base_address: 0x08010000n, gicv_base_address: 0n, gich_base_address: 0n, vgic_interrupt: 0 });
+    expect(built(out, 'APIC').table.items!.filter((s) => s.fields.type === 0x0d)).toHaveLength(1); // the MSI frame
   });
 
   it('ACPI 5.1 host: design grows the FADT to 276 bytes rev 6 with 80-byte GICCs; xen keeps 268 bytes and 76-byte GICCs', () => {
@@ -209,6 +230,8 @@ describe('refusals: what cannot work is refused with a clear message', () => {
   it('vCPUs: 0, above the host for design, above 128 for xen, above 8 on GICv2', async () => {
     await refused(S, ['--vcpus', '0'], /--vcpus 0: dom0 needs at least one vCPU/);
     await refused(S, ['--vcpus', '5'], /--vcpus 5 is above 4 \(the host has 4 enabled GICC entries/);
+    await refused(sample('server-128cpu'), ['--vcpus', '129'], /--vcpus 129 is above 128 \(Xen's MAX_VIRT_CPUS on arm64\)/);
+    await refused(sample('gicv2-8cpu'), ['--vcpus', '9'], /--vcpus 9 is above 8 \(GICv2 has 8 CPU interfaces\)/);
     await refused(S, ['--vcpus', '129', '--profile', 'xen'], /--vcpus 129 is above 128/);
     await refused(sample('gicv2-8cpu'), ['--vcpus', '9', '--profile', 'xen'], /--vcpus 9 is above 8 \(GICv2 has 8 CPU interfaces\)/);
     expect((await cli('build', S, '-o', join(tmp(), 'o'), '--vcpus', '16', '--profile', 'xen')).code).toBe(0); // more than the host: Xen allows it
@@ -335,12 +358,14 @@ describe('cross-table invariants the passes enforce', () => {
 });
 
 describe('warnings for what works but costs something', () => {
-  it('design keeps host MPIDRs: warned when they are not the vCPU MPIDRs Xen gives dom0', () => {
-    const server = buildDom0(host(sample('server-128cpu')), opts({ vcpus: 4 }));
+  it('--host-mpidrs keeps host MPIDRs: warned when they are not the vCPU MPIDRs Xen gives dom0', () => {
+    const server = buildDom0(host(sample('server-128cpu')), opts({ vcpus: 4, hostMpidrs: true }));
     expect(server.warnings.find((w) => w.code === 'BUILD_MPIDR_NOT_VIRTUAL')).toMatchObject({ path: 'APIC.gicc[1].arm_mpidr' });
-    const qemu = buildDom0(host(sample('qemu-virt-gicv3')), opts());
+    expect(built(server, 'APIC').table.items!.filter((s) => s.fields.type === 0x0b).map((g) => g.fields.arm_mpidr)).toEqual([0n, 0x100n, 0x200n, 0x300n]);
+    const qemu = buildDom0(host(sample('qemu-virt-gicv3')), opts({ hostMpidrs: true }));
     expect(qemu.warnings.map((w) => w.code)).not.toContain('BUILD_MPIDR_NOT_VIRTUAL');
     expect(qemu.warnings.map((w) => w.code)).toEqual(['BUILD_EL2_TIMER_MASKED', 'BUILD_NO_HVC_CONSOLE']);
+    expect(() => buildDom0(host(sample('qemu-virt-gicv3')), opts({ hostMpidrs: true, profile: 'xen' }))).toThrow(/--host-mpidrs is for the design profile/);
   });
 });
 

@@ -1,0 +1,158 @@
+// The default build on real-server shapes: vCPU MPIDRs Xen gives dom0, Xen's vCPU cap, and
+// `check --dom0` speaking about the dom0 set (host findings the build fixes are info).
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { writeFileSync, readdirSync } from 'node:fs';
+import { generate, HOSTS, type HostSpec } from '../../samples/generate.js';
+import { readTables } from '../../src/io/read.js';
+import { findTable, type TableSet } from '../../src/model/tableset.js';
+import { buildDom0 } from '../../src/rewrite/build.js';
+import { checkTables } from '../../src/check/index.js';
+import { vcpuMpidr } from '../../src/model/gic.js';
+import { cli, CORPUS, HAVE_CORPUS, SAMPLES, tmp } from '../helpers.js';
+
+const spec = (name: string) => HOSTS.find((h) => h.name === name)!;
+
+/** A host set generated like the samples, written as acpidump text (so it has addresses). */
+function hostFile(h: HostSpec): string {
+  const p = join(tmp('host-'), `${h.name}.txt`);
+  writeFileSync(p, generate(h));
+  return p;
+}
+
+// QEMU virt with 512 CPUs: Aff0 = cpu % 16, Aff1 = cpu / 16 (as QEMU numbers them), one GICR region for all
+const QEMU512: HostSpec = {
+  ...spec('qemu-virt-gicv3'),
+  name: 'qemu-virt-512cpu', oemTable: 'VIRT512C', cpus: 512,
+  mpidr: (i) => BigInt((i & 0xf) | ((i >> 4) << 8)),
+  gicr: [{ base: 0x080a0000n, length: 512 * 0x20000 }],
+};
+// A 32-CPU server numbering cores in Aff1 and clusters in Aff2 (Aff0 = 0 everywhere, as Ampere and Neoverse parts do)
+const AFF12: HostSpec = {
+  ...spec('server-128cpu'),
+  name: 'server-32cpu-aff12', oemTable: 'SRV32AFF', cpus: 32,
+  mpidr: (i) => (BigInt(i & 7) << 8n) | (BigInt(i >> 3) << 16n),
+};
+
+const giccsOf = (set: TableSet) => findTable(set, 'APIC')!.table.items!.filter((s) => s.fields.type === 0x0b);
+const errors = (set: TableSet) => checkTables(set, { dom0: true }).filter((f) => f.severity === 'error');
+
+describe('design: GICCs carry the MPIDRs of the vCPUs Xen runs them on', () => {
+  it('a 32-CPU host numbering cores in Aff1/Aff2: every GICC i has vCPU i\'s MPIDR, UIDs stay the host\'s', async () => {
+    const input = hostFile(AFF12);
+    const out = join(tmp('aff12-'), 'o');
+    const b = await cli('build', input, '-o', out);
+    expect(b.code).toBe(0);
+    expect(b.err).not.toMatch(/BUILD_MPIDR|MPIDR/);
+    const dom0 = readTables(out).set;
+    const giccs = giccsOf(dom0);
+    expect(giccs.map((g) => g.fields.arm_mpidr)).toEqual(Array.from({ length: 32 }, (_, i) => vcpuMpidr(i)));
+    expect(giccs.map((g) => g.fields.uid)).toEqual(giccsOf(readTables(input).set).map((g) => g.fields.uid));
+    const c = await cli('check', '--dom0', out);
+    expect(c.out).not.toMatch(/^error /m);
+    expect(c.code).toBe(0);
+    // the host set itself: the MPIDR findings are what the build fixes, so info
+    const onHost = checkTables(readTables(input).set, { dom0: true });
+    const moved = onHost.find((f) => f.code === 'DOM0_MPIDR_NOT_VCPU')!;
+    expect(moved).toMatchObject({ severity: 'info', path: 'APIC.gicc[2].arm_mpidr' }); // 0x100 is vCPU 16's MPIDR: 0x200 is the first no vCPU has
+    expect(moved.message).toMatch(/the build fixes this: the madt pass gives every GICC its vCPU's MPIDR$/);
+    expect(onHost.filter((f) => f.severity !== 'info')).toEqual([]);
+  });
+
+  it('--host-mpidrs keeps the host MPIDRs: warned at build, an error in check --dom0 of the output', async () => {
+    const out = join(tmp('aff12-'), 'o');
+    const b = await cli('build', hostFile(AFF12), '-o', out, '--host-mpidrs');
+    expect(b.code).toBe(0);
+    expect(b.err).toMatch(/^warning: APIC: --host-mpidrs: the kept host GICC 1 has MPIDR 0x100, but Xen gives vCPU 1 MPIDR 0x1/m);
+    const c = await cli('check', '--dom0', out);
+    expect(c.code).toBe(1);
+    expect(c.out).toMatch(/^error DOM0_MPIDR_NOT_VCPU: /m);
+  });
+});
+
+describe("vCPU count like Xen's: the enabled host GICCs, capped at 128 (8 on GICv2)", () => {
+  const h512 = () => readTables(hostFile(QEMU512)).set;
+
+  it('a 512-CPU host without --vcpus: 128 vCPUs in both profiles, with a note', () => {
+    const host = h512();
+    for (const profile of ['design', 'xen'] as const) {
+      const out = buildDom0(host, { profile });
+      expect(giccsOf(out.tables)).toHaveLength(128);
+      expect(giccsOf(out.tables).map((g) => g.fields.arm_mpidr)).toEqual(Array.from({ length: 128 }, (_, i) => vcpuMpidr(i)));
+      const capped = out.warnings.find((w) => w.code === 'BUILD_VCPUS_CAPPED')!;
+      expect(capped).toMatchObject({ severity: 'info', path: 'APIC.gicc' });
+      expect(capped.message).toMatch(/the host has 512 enabled GICC entries; dom0 gets 128 vCPUs \(Xen's MAX_VIRT_CPUS on arm64\)/);
+      expect(out.manifest.options).toMatchObject({ vcpus: 128, vcpus_given: false });
+      expect(errors(out.tables)).toEqual([]);
+    }
+  });
+
+  it('an explicit --vcpus above the limit is refused in both profiles with the reason; below it is taken', async () => {
+    const input = hostFile(QEMU512);
+    for (const profile of ['design', 'xen']) {
+      const r = await cli('build', input, '-o', join(tmp(), 'o'), '--vcpus', '512', '--profile', profile);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/--vcpus 512 is above 128 \(Xen's MAX_VIRT_CPUS on arm64\)/);
+    }
+    const host = h512();
+    const out = buildDom0(host, { vcpus: 100 });
+    expect(giccsOf(out.tables)).toHaveLength(100);
+    expect(out.warnings.map((w) => w.code)).not.toContain('BUILD_VCPUS_CAPPED');
+  });
+
+  it('the CLI prints the cap as a note and the summary counts it', async () => {
+    const r = await cli('build', hostFile(QEMU512), '-o', join(tmp(), 'o'));
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/^note: APIC: the host has 512 enabled GICC entries; dom0 gets 128 vCPUs/m);
+    expect(r.out).toMatch(/^ {2}vCPUs {5}128$/m);
+    expect(r.out).toMatch(/1 note\(s\), above/);
+  });
+
+  it('GICv2: at most 8 vCPUs, refused above in both profiles', async () => {
+    for (const profile of ['design', 'xen']) {
+      const r = await cli('build', join(SAMPLES, 'gicv2-8cpu', 'acpidump.txt'), '-o', join(tmp(), 'o'), '--vcpus', '9', '--profile', profile);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/--vcpus 9 is above 8 \(GICv2 has 8 CPU interfaces\)/);
+    }
+  });
+
+  it('library options are partial, with the documented defaults', () => {
+    const out = buildDom0(readTables(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt')).set, { profile: 'xen' });
+    expect(out.manifest).toMatchObject({ profile: 'xen', options: { base: '0x38000000', vcpus: 4 } });
+  });
+});
+
+describe('the default build passes check --dom0 on every sample, corpus set and the 512-CPU host', () => {
+  const corpus: [string, string[]][] = HAVE_CORPUS
+    ? [
+        ...readdirSync(CORPUS, { withFileTypes: true })
+          .filter((d) => d.isDirectory() && d.name.startsWith('qemu-virt'))
+          .map((d) => [join(CORPUS, d.name, 'acpidump.txt'), []] as [string, string[]]),
+        [join(CORPUS, 'xen-4.17-gicv2-dom0v2/host/acpidump.txt'), []],
+        [join(CORPUS, 'honeycomb-lx2160a/acpidump.txt'), ['--relocate', 'all']],
+        [join(CORPUS, 'qemu-sbsa-ref'), ['--relocate', 'all']],
+        [join(CORPUS, 'morello-fvp'), ['--relocate', 'all']],
+      ]
+    : [];
+  const inputs = (): [string, string[]][] => [
+    ...readdirSync(SAMPLES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => [join(SAMPLES, d.name, 'acpidump.txt'), []] as [string, string[]]),
+    ...corpus,
+    [hostFile(QEMU512), []],
+    [hostFile(AFF12), []],
+  ];
+  // the costs README documents for each profile, as check --dom0 names them
+  const COSTS = { design: ['DOM0_GTDT_EL2_ZERO'], xen: [] as string[], xenNoSpcr: ['DOM0_STAO_NO_SPCR'] };
+  it.each(['design', 'xen'] as const)('%s profile: no error; the warnings are exactly the documented costs', async (profile) => {
+    for (const [input, extra] of inputs()) {
+      const out = join(tmp('defaults-'), 'o');
+      const b = await cli('build', input, '-o', out, '--profile', profile, ...extra);
+      expect(b.code, `${input}: ${b.err}`).toBe(0);
+      const c = await cli('check', '--dom0', '--json', out);
+      const findings = JSON.parse(c.out).inputs[0].findings as { code: string; severity: string }[];
+      expect(findings.filter((f) => f.severity === 'error'), input).toEqual([]);
+      const noSpcr = !findTable(readTables(input).set, 'SPCR');
+      const costs = profile === 'xen' && noSpcr ? COSTS.xenNoSpcr : COSTS[profile];
+      expect([...new Set(findings.filter((f) => f.severity === 'warning').map((f) => f.code))], input).toEqual(costs);
+    }
+  }, 60_000);
+});
