@@ -2,8 +2,8 @@
 // and field offsets looked up through the same describer dump uses (so paths and offsets agree).
 import type { TableEntry, TableSet } from '../model/tableset.js';
 import type { Finding } from '../model/diagnostics.js';
-import { describeNode, type Entry } from '../layout/describe.js';
-import { defFor } from '../tables/registry.js';
+import type { Entry } from '../layout/describe.js';
+import { describeTable } from '../tables/registry.js';
 import { severityOf, CODES } from './catalog.js';
 
 export class CheckContext {
@@ -21,9 +21,7 @@ export class CheckContext {
   offsetOf(e: TableEntry, path: string): number | undefined {
     let m = this.described.get(e);
     if (!m) {
-      const t = e.table;
-      const revision = t.signature === 'RSDP' ? Number(t.fields.revision) : e.bytes[8] ?? 0;
-      const all: Entry[] = describeNode(defFor(t.signature), t, 0, t.signature, revision);
+      const all: Entry[] = describeTable(e.table);
       m = new Map();
       const walk = (es: Entry[]) => {
         for (const x of es) {

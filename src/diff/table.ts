@@ -2,10 +2,10 @@
 // MADT GICCs are matched by MPIDR (a trim shows as removed CPUs, not shifted fields), other
 // subtables by type and ordinal, records by index; flag fields are compared bit by bit.
 import type { Field, Fields, Layout, Value } from '../layout/schema.js';
-import { type ContainerDef, type Node, subtableDef, segmentName } from '../layout/codec.js';
+import { type ContainerDef, type Node, type PartDef, partValue, itemDef, itemSegment, derivationOf } from '../layout/codec.js';
+import { padName } from '../layout/describe.js';
 import { defFor, type AcpiTable } from '../tables/registry.js';
 import { jsonValue, type Json } from '../dump/json.js';
-import { MADT_GICC } from '../tables/madt.js';
 
 export type ChangeKind = 'changed' | 'added' | 'removed';
 
@@ -34,7 +34,7 @@ function same(a: Value | undefined, b: Value | undefined): boolean {
   return a === b;
 }
 
-function diffFields(l: Layout, a: Fields, b: Fields, path: string, out: Change[]): void {
+function diffFields(l: Layout, a: Fields, b: Fields, path: string, out: Change[], def?: ContainerDef): void {
   for (const f of l.fields) {
     const p = `${path}.${f.name}`;
     const inA = f.name in a;
@@ -45,12 +45,12 @@ function diffFields(l: Layout, a: Fields, b: Fields, path: string, out: Change[]
       continue;
     }
     if (f.kind === 'struct') diffFields(f.struct!, a[f.name] as Fields, b[f.name] as Fields, p, out);
-    else if (!same(a[f.name], b[f.name])) out.push(...scalarChanges(f, a[f.name], b[f.name], p));
+    else if (!same(a[f.name], b[f.name])) out.push(...scalarChanges(f, a[f.name], b[f.name], p, derivationOf(def, f) !== undefined));
   }
 }
 
-function scalarChanges(f: Field, a: Value, b: Value, p: string): Change[] {
-  const derived = f.derive !== undefined ? { derived: true } : f.pointer ? { pointer: true } : {};
+function scalarChanges(f: Field, a: Value, b: Value, p: string, isDerived: boolean): Change[] {
+  const derived = isDerived ? { derived: true } : f.pointer ? { pointer: true } : {};
   if (!f.bits) return [{ path: p, kind: 'changed', old: jsonValue(a), new: jsonValue(b), ...derived }];
   const x = BigInt(a as number | bigint);
   const y = BigInt(b as number | bigint);
@@ -67,10 +67,21 @@ function scalarChanges(f: Field, a: Value, b: Value, p: string): Change[] {
   return out;
 }
 
-/** Keys that pair items across two versions of a body. */
-function keyed(def: ContainerDef, items: Node[], resolve?: Resolver): Map<string, { node: Node; def: ContainerDef }> {
+/** The pairing key an item declares (GICC: mpidr=0x100), if it has every field the key names. */
+function declaredKey(d: ContainerDef, it: Node): string | undefined {
+  if (!d.key) return undefined;
+  const parts: string[] = [];
+  for (const [label, name] of Object.entries(d.key)) {
+    const v = it.fields[name];
+    if (v === undefined) return undefined;
+    parts.push(`${label}=${typeof v === 'number' || typeof v === 'bigint' ? `0x${v.toString(16)}` : String(jsonValue(v))}`);
+  }
+  return parts.join(',');
+}
+
+/** Keys that pair the items of a list part across two versions. */
+function keyed(part: PartDef, items: Node[], resolve?: Resolver): Map<string, { node: Node; def: ContainerDef }> {
   const out = new Map<string, { node: Node; def: ContainerDef }>();
-  const body = def.body!;
   const ordinals = new Map<string, number>();
   const next = (seg: string) => {
     const n = ordinals.get(seg) ?? 0;
@@ -78,22 +89,17 @@ function keyed(def: ContainerDef, items: Node[], resolve?: Resolver): Map<string
     return n;
   };
   for (const it of items) {
-    let d: ContainerDef;
+    const d = itemDef(part, it);
+    const seg = itemSegment(part, it);
+    const own = declaredKey(d, it);
     let key: string;
-    if (body.kind === 'subtables') {
-      const type = Number(it.fields.type);
-      d = subtableDef(body.family, type);
-      const seg = segmentName(body.family, type);
-      key = type === MADT_GICC && 'arm_mpidr' in it.fields ? `${seg}[mpidr=0x${(it.fields.arm_mpidr as bigint).toString(16)}]` : `${seg}[${next(seg)}]`;
-    } else {
-      d = (body as { record: ContainerDef }).record;
-      const addr = it.fields.address;
-      if (resolve && d.layout.fields[0]?.pointer && addr !== undefined) {
-        // root-table entries pair by the table they point to (XSDT.entry[FACP]), not by position
-        const a = BigInt(addr as number | bigint);
-        key = `${d.name}[${resolve(a) ?? `@0x${a.toString(16)}`}]`;
-      } else key = `${d.name}[${next(d.name)}]`;
-    }
+    const addr = it.fields.address;
+    if (own !== undefined) key = `${seg}[${own}]`;
+    else if (part.kind === 'records' && resolve && d.layout.fields[0]?.pointer && addr !== undefined) {
+      // root-table entries pair by the table they point to (XSDT.entry[FACP]), not by position
+      const a = BigInt(addr as number | bigint);
+      key = `${seg}[${resolve(a) ?? `@0x${a.toString(16)}`}]`;
+    } else key = `${seg}[${next(seg)}]`;
     // two entries with one key (a duplicate MPIDR, two pointers to one table) keep both
     while (out.has(key)) key += "'";
     out.set(key, { node: it, def: d });
@@ -107,29 +113,52 @@ function diffBytes(a: Uint8Array | undefined, b: Uint8Array | undefined, p: stri
   if (!same(x, y)) out.push({ path: p, kind: x.length && !y.length ? 'removed' : !x.length ? 'added' : 'changed', old: x.length ? jsonValue(x) : undefined, new: y.length ? jsonValue(y) : undefined });
 }
 
+function diffList<T>(xs: T[], ys: T[], path: (i: number) => string, eq: (x: T, y: T) => boolean, json: (x: T) => Json, out: Change[]): void {
+  for (let i = 0; i < Math.max(xs.length, ys.length); i++) {
+    if (i >= ys.length) out.push({ path: path(i), kind: 'removed', old: json(xs[i]) });
+    else if (i >= xs.length) out.push({ path: path(i), kind: 'added', new: json(ys[i]) });
+    else if (!eq(xs[i], ys[i])) out.push({ path: path(i), kind: 'changed', old: json(xs[i]), new: json(ys[i]) });
+  }
+}
+
 export function diffNode(def: ContainerDef, a: Node, b: Node, path: string, out: Change[] = [], ctx: DiffContext = {}): Change[] {
-  diffFields(def.layout, a.fields, b.fields, path, out);
-  diffBytes(a.gap, b.gap, `${path}.gap`, out);
-  const body = def.body;
-  if (body?.kind === 'records' || body?.kind === 'subtables') {
-    const ka = keyed(def, a.items ?? [], ctx.a);
-    const kb = keyed(def, b.items ?? [], ctx.b);
-    for (const [k, x] of ka) {
-      const y = kb.get(k);
-      if (!y) out.push({ path: `${path}.${k}`, kind: 'removed', old: jsonValue(x.node.fields) });
-      else diffNode(x.def, x.node, y.node, `${path}.${k}`, out, ctx);
+  diffFields(def.layout, a.fields, b.fields, path, out, def);
+  for (const part of def.parts ?? []) {
+    diffBytes(a.pads?.[part.key], b.pads?.[part.key], `${path}.${padName(def, part)}`, out);
+    const va = partValue(a, part);
+    const vb = partValue(b, part);
+    switch (part.kind) {
+      case 'records':
+      case 'subtables': {
+        const ka = keyed(part, (va as Node[] | undefined) ?? [], ctx.a);
+        const kb = keyed(part, (vb as Node[] | undefined) ?? [], ctx.b);
+        for (const [k, x] of ka) {
+          const y = kb.get(k);
+          if (!y) out.push({ path: `${path}.${k}`, kind: 'removed', old: jsonValue(x.node.fields) });
+          else diffNode(x.def, x.node, y.node, `${path}.${k}`, out, ctx);
+        }
+        for (const [k, y] of kb) if (!ka.has(k)) out.push({ path: `${path}.${k}`, kind: 'added', new: jsonValue(y.node.fields) });
+        break;
+      }
+      case 'strings':
+        diffList(a.strings ?? [], b.strings ?? [], (i) => `${path}.${part.key}[${i}]`, (x, y) => x === y, (x) => x, out);
+        if ((a.unterminated ?? '') !== (b.unterminated ?? '')) out.push({ path: `${path}.${part.key}_unterminated`, kind: 'changed', old: a.unterminated ?? null, new: b.unterminated ?? null });
+        break;
+      case 'string':
+        if (va !== vb) out.push({ path: `${path}.${part.key}`, kind: va === undefined ? 'added' : vb === undefined ? 'removed' : 'changed', old: (va as string | undefined) ?? undefined, new: (vb as string | undefined) ?? undefined });
+        break;
+      case 'raw':
+        diffBytes(va as Uint8Array | undefined, vb as Uint8Array | undefined, `${path}.${part.key}`, out);
+        break;
+      case 'matrix': {
+        const ma = (va as number[][] | undefined) ?? [];
+        const mb = (vb as number[][] | undefined) ?? [];
+        for (let r = 0; r < Math.max(ma.length, mb.length); r++) {
+          diffList(ma[r] ?? [], mb[r] ?? [], (c) => `${path}.${part.key}[${r}][${c}]`, (x, y) => x === y, (x) => x, out);
+        }
+        break;
+      }
     }
-    for (const [k, y] of kb) if (!ka.has(k)) out.push({ path: `${path}.${k}`, kind: 'added', new: jsonValue(y.node.fields) });
-  } else if (body?.kind === 'strings') {
-    const sa = a.strings ?? [];
-    const sb = b.strings ?? [];
-    for (let i = 0; i < Math.max(sa.length, sb.length); i++) {
-      const p = `${path}.${body.name}[${i}]`;
-      if (i >= sb.length) out.push({ path: p, kind: 'removed', old: sa[i] });
-      else if (i >= sa.length) out.push({ path: p, kind: 'added', new: sb[i] });
-      else if (sa[i] !== sb[i]) out.push({ path: p, kind: 'changed', old: sa[i], new: sb[i] });
-    }
-    if ((a.unterminated ?? '') !== (b.unterminated ?? '')) out.push({ path: `${path}.${body.name}_unterminated`, kind: 'changed', old: a.unterminated ?? null, new: b.unterminated ?? null });
   }
   diffBytes(a.tail, b.tail, `${path}.tail`, out);
   return out;

@@ -2,9 +2,9 @@
 // width, label, value). u64 values are hex strings ("0x…"), raw bytes upper-case hex.
 import type { Value } from '../layout/schema.js';
 import type { ContainerDef, Node } from '../layout/codec.js';
-import { subtableDef, segmentName } from '../layout/codec.js';
-import { describeNode, leaves } from '../layout/describe.js';
-import { defFor, describeSignature } from '../tables/registry.js';
+import { partsOf, itemDef, itemSegment } from '../layout/codec.js';
+import { leaves, padName } from '../layout/describe.js';
+import { defFor, describeSignature, describeTable } from '../tables/registry.js';
 import type { TableEntry, TableSet } from '../model/tableset.js';
 import { hexBytes } from './text.js';
 
@@ -23,18 +23,30 @@ export function jsonValue(v: Value): Json {
 
 function nodeJson(def: ContainerDef, node: Node): Record<string, Json> {
   const o = jsonValue(node.fields) as Record<string, Json>;
-  if (node.gap?.length) o.gap = hexBytes(node.gap);
-  const body = def.body;
-  if (body?.kind === 'records') o[`${body.record.name}s`] = (node.items ?? []).map((it) => nodeJson(body.record, it));
-  if (body?.kind === 'subtables') {
-    o.subtables = (node.items ?? []).map((it) => {
-      const type = Number(it.fields.type);
-      return { kind: segmentName(body.family, type), ...nodeJson(subtableDef(body.family, type), it) };
-    });
-  }
-  if (body?.kind === 'strings') {
-    o[body.name] = node.strings ?? [];
-    if (node.unterminated) o[`${body.name}_unterminated`] = node.unterminated;
+  for (const p of partsOf(def, node)) {
+    const part = p.part;
+    if (p.pad) o[padName(def, part)] = hexBytes(p.pad);
+    switch (part.kind) {
+      case 'records':
+        o[`${part.record.name}s`] = (p.value as Node[]).map((it) => nodeJson(part.record, it));
+        break;
+      case 'subtables':
+        o[part.key === 'items' ? 'subtables' : part.key] = (p.value as Node[]).map((it) => ({ kind: itemSegment(part, it), ...nodeJson(itemDef(part, it), it) }));
+        break;
+      case 'strings':
+        o[part.key] = node.strings ?? [];
+        if (node.unterminated) o[`${part.key}_unterminated`] = node.unterminated;
+        break;
+      case 'string':
+        o[part.key] = p.value as string;
+        break;
+      case 'raw':
+        o[part.key] = hexBytes(p.value as Uint8Array);
+        break;
+      case 'matrix':
+        o[part.key] = p.value as number[][];
+        break;
+    }
   }
   if (node.tail.length) o.tail = hexBytes(node.tail);
   return o;
@@ -43,7 +55,6 @@ function nodeJson(def: ContainerDef, node: Node): Record<string, Json> {
 export function tableJson(e: TableEntry): Record<string, Json> {
   const t = e.table;
   const def = defFor(t.signature);
-  const revision = t.signature === 'RSDP' ? Number(t.fields.revision) : e.bytes[8] ?? 0;
   return {
     signature: t.signature,
     description: describeSignature(t.signature) ?? null,
@@ -52,12 +63,12 @@ export function tableJson(e: TableEntry): Record<string, Json> {
     source: e.source,
     faults: t.faults ? (jsonValue(t.faults as unknown as Value) as Json) : null,
     values: nodeJson(def, t),
-    fields: [...leaves(describeNode(def, t, 0, t.signature, revision))].map((l) => ({
+    fields: [...leaves(describeTable(t))].map((l) => ({
       path: l.path,
       offset: l.offset,
       width: l.width,
       label: l.label,
-      value: jsonValue(l.value),
+      value: l.kind === 'row' ? l.cells : jsonValue(l.value),
     })),
   };
 }

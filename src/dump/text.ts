@@ -1,7 +1,7 @@
 // dump's text form, in the spirit of `iasl -d`: "[offset decimal width]   Label : value", flags
 // decoded bit by bit below their field, GAS and subtables as indented groups.
-import { type Entry, type FieldEntry, describeNode } from '../layout/describe.js';
-import { defFor, describeSignature } from '../tables/registry.js';
+import type { Entry, FieldEntry } from '../layout/describe.js';
+import { describeSignature, describeTable } from '../tables/registry.js';
 import type { TableEntry } from '../model/tableset.js';
 import { checksumOf } from '../layout/codec.js';
 import { hex } from '../model/diagnostics.js';
@@ -89,7 +89,7 @@ function render(entries: Entry[], out: string[], faultNote: (f: FieldEntry) => s
       case 'group':
         // a blank line before each subtable and multi-field record, not between one-field entries (XSDT)
         if (e.role !== 'struct' && e.children.length > 1) out.push('');
-        if (e.label && e.role === 'struct') out.push(line(e.offset, e.width, e.label, '[Generic Address Structure]'));
+        if (e.label && e.role === 'struct') out.push(line(e.offset, e.width, e.label, e.title ? `[${e.title}]` : ''));
         render(e.children, out, faultNote);
         if (e.role === 'struct') out.push(''); // after a GAS, and after the table header
         break;
@@ -99,6 +99,9 @@ function render(entries: Entry[], out: string[], faultNote: (f: FieldEntry) => s
       case 'string':
         out.push(line(e.offset, e.width, e.label, quote(e.value) + (e.terminated ? '' : ' (no NUL terminator)')));
         break;
+      case 'row':
+        out.push(line(e.offset, e.width, e.label, e.cells.map((c) => c.toString(16).toUpperCase().padStart(e.cellWidth * 2, '0')).join(' ')));
+        break;
     }
   }
 }
@@ -106,9 +109,7 @@ function render(entries: Entry[], out: string[], faultNote: (f: FieldEntry) => s
 /** The whole dump of one table, with a heading comment naming where it came from. */
 export function dumpTableText(e: TableEntry): string {
   const t = e.table;
-  const def = defFor(t.signature);
-  const revision = t.signature === 'RSDP' ? Number(t.fields.revision) : e.bytes[8] ?? 0;
-  const entries = describeNode(def, t, 0, t.signature, revision);
+  const entries = describeTable(t);
   const desc = describeSignature(t.signature);
   const out = [
     `/* ${t.signature}${desc ? ` (${desc})` : ''} @ ${e.address === undefined ? 'unknown address' : hex(e.address, 16)}, ${e.bytes.length} bytes, from ${e.source} */`,

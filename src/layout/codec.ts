@@ -1,30 +1,39 @@
 // The one engine that turns bytes into Nodes and back. A container (table, subtable, record) is a
-// fixed Layout followed by an optional body (fixed-size records, type/length subtables, or
-// NUL-terminated names) and whatever bytes remain up to its length. Everything is kept, so
-// encode(decode(x)) === x; lengths, counts, offsets and checksums are derived here and only here.
+// fixed Layout followed by its parts — fixed-size records, type/length subtables, NUL-terminated
+// names, one name, raw bytes, a matrix — each placed by an offset field or following the previous
+// one, each sized by a count or size field or running to the next part — and whatever bytes remain
+// up to its length. Everything is kept, so encode(decode(x)) === x; lengths, counts, offsets,
+// checksums and references between items are derived here and only here.
 import { decoderFor, encoderFor, arrayDecoderFor } from './backends.js';
-import { type Fields, type Field, type Layout, type Derive, presentCount } from './schema.js';
+import { type Fields, type Field, type Layout, type Derive, type Gate, presentCount } from './schema.js';
 import { type Finding, hex } from '../model/diagnostics.js';
 
 export interface Node {
   fields: Fields;
-  /** bytes between the fixed part and a body placed by an offset field (GTDT, GT Block) */
-  gap?: Uint8Array;
-  /** records or subtables, in order */
+  /** the container's main list part (key "items"): records or subtables, in order */
   items?: Node[];
-  /** NUL-terminated names (STAO name list, SPCR namespace string) */
+  /** the container's names part (kind "strings": STAO name list, SPCR namespace string) */
   strings?: string[];
   /** a last name that has no NUL terminator */
   unterminated?: string;
-  /** bytes after the body, inside the declared length */
+  /** every other part, by key (IORT node ID mappings, DBG2 register arrays, SLIT matrix, …) */
+  parts?: Record<string, PartValue>;
+  /** bytes before a part (after the fixed fields or the previous part), by part key */
+  pads?: Record<string, Uint8Array>;
+  /** bytes after the last part, inside the declared length */
   tail: Uint8Array;
   /**
    * What the input declared that does not follow from its content, by field path: a wrong checksum
-   * as (read - correct) mod 256; a count or size that disagrees with the body as the value read.
+   * as (read - correct) mod 256; a count or size that disagrees with the parts as the value read.
    * encode re-applies them, so even a malformed table re-encodes to its input.
    */
   faults?: Record<string, number>;
+  /** an item of a reference-target part: its key for ref fields — the byte offset, from the table
+   * start, it was decoded at (an item a pass creates takes any key no other item has) */
+  at?: number;
 }
+
+export type PartValue = Node[] | string[] | string | Uint8Array | number[][];
 
 export interface ContainerDef {
   /** path segment: "gicc", "timer", "entry" */
@@ -33,16 +42,55 @@ export interface ContainerDef {
   layout: Layout;
   /** a container shorter than this is malformed (GICC: 76) */
   minLength?: number;
-  body?: BodyDef;
-  /** how dump labels the bytes after the body (default "Trailing bytes") */
+  parts?: PartDef[];
+  /** how dump labels the bytes after the parts (default "Trailing bytes") */
   tailLabel?: string;
   /** as a record: number the labels of its fields like iasl ("ACPI Table Address   3") */
   indexLabels?: boolean;
+  /** the field (path) holding this container's revision: tables default to header.revision; an
+   * IORT node names its own byte, and its fields and parts are gated by it */
+  revision?: string;
+  /** size of a subtable whose family has no length field (HEST error sources), from its bytes */
+  sizeAt?: (buf: Uint8Array, at: number) => number;
+  /** how diff pairs this item across two versions, by fields: { mpidr: 'arm_mpidr' } pairs GICCs
+   * as gicc[mpidr=0x100]; without it items pair by type and ordinal */
+  key?: Record<string, string>;
 }
 
+interface PartBase {
+  /** where the value lives: "items" (the main list), "strings" (the names part), or parts[key] */
+  key: string;
+  label: string;
+  /** top-level field holding the part's byte offset from the container start */
+  offset?: string;
+  /** top-level field holding its number of items (rows for a matrix), or a function of the fields
+   * (not derived then: HMAT's entries = initiators × targets) */
+  count?: string | ((f: Fields) => number);
+  /** top-level field holding its size in bytes */
+  size?: string;
+  /** the part exists only when this holds (a revision-gated part) */
+  when?: (g: Gate) => boolean;
+  /** items are targets of `ref` fields: they remember where they were decoded (Node.at) */
+  target?: boolean;
+}
+
+export type PartDef = PartBase &
+  (
+    | { kind: 'records'; record: ContainerDef }
+    | { kind: 'subtables'; family: SubtableFamily }
+    | { kind: 'strings' }
+    | { kind: 'string' }
+    | { kind: 'raw' }
+    | { kind: 'matrix'; width: 1 | 2 | 4; cols: string | ((f: Fields) => number) }
+  );
+
 export interface SubtableFamily {
-  lengthOffset: number;
-  lengthWidth: 1 | 2;
+  /** where the type is and how wide (0: untyped, every item is types.get(0)) */
+  typeOffset?: number;
+  typeWidth?: 0 | 1 | 2;
+  /** where the length is; without it each type's def says its size (sizeAt or its layout) */
+  lengthOffset?: number;
+  lengthWidth?: 1 | 2 | 4;
   /** bytes every subtable of the family has at least (type + length [+ reserved]) */
   headerSize: number;
   types: ReadonlyMap<number, ContainerDef>;
@@ -50,12 +98,51 @@ export interface SubtableFamily {
   unknown: ContainerDef;
 }
 
-export type BodyDef =
-  | { kind: 'records'; record: ContainerDef }
-  | { kind: 'subtables'; family: SubtableFamily }
-  | { kind: 'strings'; name: string; label: string };
-
 export const EMPTY = new Uint8Array(0);
+
+// ---------------------------------------------------------------- parts: where values live, which fields they drive
+
+export function partValue(node: Node, part: PartDef): PartValue | undefined {
+  if (part.key === 'items') return node.items;
+  if (part.kind === 'strings') return node.strings;
+  return node.parts?.[part.key];
+}
+
+function setPart(node: Node, part: PartDef, v: PartValue): void {
+  if (part.key === 'items') node.items = v as Node[];
+  else if (part.kind === 'strings') node.strings = v as string[];
+  else (node.parts ??= {})[part.key] = v;
+}
+
+export interface Link {
+  part: PartDef;
+  role: 'count' | 'offset' | 'size';
+}
+
+const linkCache = new WeakMap<ContainerDef, Map<string, Link>>();
+
+/** The top-level fields a container's parts name (count, offset, size), each with its part; a
+ * field two parts share (DBG2's register count) belongs to the first. */
+export function linksOf(def: ContainerDef): Map<string, Link> {
+  let m = linkCache.get(def);
+  if (m) return m;
+  m = new Map();
+  for (const part of def.parts ?? []) {
+    for (const role of ['count', 'offset', 'size'] as const) {
+      const f = part[role];
+      if (typeof f !== 'string') continue;
+      if (!def.layout.fields.some((x) => x.name === f)) throw new Error(`${def.name}: part ${part.key} names ${role} field ${f}, which the layout lacks`);
+      if (!m.has(f)) m.set(f, { part, role });
+    }
+  }
+  linkCache.set(def, m);
+  return m;
+}
+
+/** How a field of a container is derived: its own `derive`, or as a part's count/offset/size. */
+export function derivationOf(def: ContainerDef | undefined, f: Field): Derive | undefined {
+  return f.derive ?? (def ? linksOf(def).get(f.name)?.role : undefined);
+}
 
 // ---------------------------------------------------------------- derived fields
 
@@ -71,7 +158,7 @@ interface Leaf {
 
 const leafCache = new WeakMap<Layout, Leaf[]>();
 
-/** Every derived scalar in a layout, nested structs included, with its absolute offset. */
+/** Every length and checksum scalar in a layout, nested structs included, with its absolute offset. */
 export function derivedLeaves(l: Layout): Leaf[] {
   let leaves = leafCache.get(l);
   if (leaves) return leaves;
@@ -89,8 +176,36 @@ export function derivedLeaves(l: Layout): Leaf[] {
   return leaves;
 }
 
-function bodyFieldOf(l: Layout, d: Derive): string | undefined {
-  return l.fields.find((f) => f.derive === d)?.name;
+/** Absolute offset and width of a field path ("header.revision") in a layout. */
+export function fieldAt(l: Layout, path: string): { offset: number; width: number } | undefined {
+  let lay = l;
+  let base = 0;
+  const names = path.split('.');
+  for (let j = 0; j < names.length; j++) {
+    const i = lay.fields.findIndex((f) => f.name === names[j]);
+    if (i < 0) return undefined;
+    const f = lay.fields[i];
+    if (j === names.length - 1) return { offset: base + lay.offsets[i], width: f.size };
+    if (f.kind !== 'struct') return undefined;
+    base += lay.offsets[i];
+    lay = f.struct!;
+  }
+  return undefined;
+}
+
+/** Where a container's revision byte is: its declared field, else the ACPI header's. */
+export function revisionAt(def: ContainerDef): number | undefined {
+  if (def.revision) return fieldAt(def.layout, def.revision)?.offset;
+  return def.layout.fields[0]?.name === 'header' ? 8 : undefined;
+}
+
+/** The revision a decoded container declares (as revisionAt finds it), or undefined. */
+export function revisionOf(def: ContainerDef, fields: Fields): number | undefined {
+  const path = def.revision ?? (def.layout.fields[0]?.name === 'header' ? 'header.revision' : undefined);
+  if (!path) return undefined;
+  let v: unknown = fields;
+  for (const n of path.split('.')) v = (v as Fields | undefined)?.[n];
+  return v === undefined ? undefined : Number(v);
 }
 
 export function readUint(buf: Uint8Array, at: number, width: number): number {
@@ -115,10 +230,22 @@ export function checksumOf(buf: Uint8Array, end: number, skip: number): number {
   return (256 - (sum & 0xff)) & 0xff;
 }
 
+const num = (v: unknown): number => (v === undefined ? 0 : Number(v));
+
+function countOf(part: PartDef, fields: Fields): number | undefined {
+  if (part.count === undefined) return undefined;
+  return typeof part.count === 'function' ? part.count(fields) : num(fields[part.count]);
+}
+
+function colsOf(part: PartDef & { kind: 'matrix' }, fields: Fields): number {
+  return typeof part.cols === 'function' ? part.cols(fields) : num(fields[part.cols]);
+}
+
 // ---------------------------------------------------------------- decode
 
 export interface DecodeCtx {
   buf: Uint8Array;
+  /** revision of the nearest container that declares one, else the table's */
   revision: number;
   table: string;
   findings: Finding[];
@@ -136,6 +263,24 @@ function fail(ctx: DecodeCtx, code: string, path: LazyPath, offset: number, mess
   ctx.findings.push({ code, severity, table: ctx.table, path: pathOf(path), offset, message });
 }
 
+const errorsIn = (ctx: DecodeCtx) => ctx.findings.reduce((n, f) => n + (f.severity === 'error' ? 1 : 0), 0);
+
+/** A gate for `def` at `start`: its own revision when it declares one, earlier fields readable. */
+function gateFor(def: ContainerDef, ctx: DecodeCtx, start: number, length: number): Gate {
+  const l = def.layout;
+  const read = (name: string) => {
+    const i = l.fields.findIndex((f) => f.name === name);
+    if (i < 0 || l.offsets[i + 1] > length || l.fields[i].size > 6) return 0;
+    return readUint(ctx.buf, start + l.offsets[i], l.fields[i].size);
+  };
+  let revision = ctx.revision;
+  if (def.revision) {
+    const at = revisionAt(def);
+    if (at !== undefined && at < length) revision = ctx.buf[start + at];
+  }
+  return { length, revision, read };
+}
+
 /** Decode the container `def` occupying buf[start, end). Never throws on bad data. */
 export function decodeNode(def: ContainerDef, ctx: DecodeCtx, start: number, end: number, path: LazyPath): Node {
   const length = end - start;
@@ -143,82 +288,137 @@ export function decodeNode(def: ContainerDef, ctx: DecodeCtx, start: number, end
     fail(ctx, 'DECODE_TOO_SHORT', path, start, `${def.label} is ${length} bytes, shorter than the minimum ${def.minLength}`);
   }
   const l = def.layout;
-  const k = !l.gated && length >= l.size ? l.fields.length : presentCount(l, { length, revision: ctx.revision });
+  let inner = ctx;
+  let k: number;
+  if (!l.gated && !def.revision && length >= l.size) k = l.fields.length;
+  else {
+    const gate = gateFor(def, ctx, start, length);
+    if (gate.revision !== ctx.revision) inner = { ...ctx, revision: gate.revision };
+    k = presentCount(l, gate);
+  }
   const fixedEnd = start + l.offsets[k];
   const fields = decoderFor(l, k).decode(ctx.buf.subarray(start, fixedEnd));
   const node: Node = { fields, tail: EMPTY };
-  const pos = def.body ? decodeBody(def, def.body, node, ctx, start, fixedEnd, end, path) : fixedEnd;
+  const pos = def.parts ? decodeParts(def, node, inner, start, fixedEnd, end, path) : fixedEnd;
   node.tail = copy(ctx.buf, pos, end);
-  if (def.body) recordBodyFaults(def, def.body, node);
+  if (def.parts) recordPartFaults(def, node);
   return node;
 }
 
-/** A declared count or size the body does not bear out (an error was reported) is kept as read. */
-function recordBodyFaults(def: ContainerDef, body: BodyDef, node: Node): void {
-  for (const leaf of derivedLeaves(def.layout)) {
-    if ((leaf.derive !== 'count' && leaf.derive !== 'size') || !(leaf.path in node.fields)) continue;
-    const read = Number(node.fields[leaf.path]);
-    const derived = leaf.derive === 'count' ? bodyCount(body, node) : bodyBytes(def, node);
-    if (read !== derived) (node.faults ??= {})[leaf.path] = read;
+/** A declared count or size the parts do not bear out (an error was reported) is kept as read. */
+function recordPartFaults(def: ContainerDef, node: Node): void {
+  for (const [name, link] of linksOf(def)) {
+    if (link.role === 'offset' || !(name in node.fields)) continue;
+    const v = partValue(node, link.part);
+    const read = num(node.fields[name]);
+    const derived = v === undefined ? 0 : link.role === 'count' ? partCount(link.part, v) : partBytes(link.part, v, node);
+    if (read !== derived) (node.faults ??= {})[name] = read;
   }
 }
 
-function bodyCount(body: BodyDef, node: Node): number {
-  return body.kind === 'strings' ? (node.strings?.length ?? 0) : (node.items?.length ?? 0);
+/** Does the part exist in this container (its gate holds, its count/size/offset fields are there
+ * and its count or size is not 0)? */
+function partPresent(part: PartDef, fields: Fields, gate: Gate): boolean {
+  if (part.when && !part.when(gate)) return false;
+  for (const f of [part.count, part.size, part.offset]) if (typeof f === 'string' && !(f in fields)) return false;
+  const count = countOf(part, fields);
+  if (count === 0) return false;
+  if (part.size !== undefined && num(fields[part.size]) === 0) return false;
+  if (part.kind === 'matrix' && colsOf(part, fields) === 0) return false;
+  return true;
 }
 
-function bodyBytes(def: ContainerDef, node: Node): number {
-  const k = presentPrefix(def.layout, node.fields, def.label);
-  return nodeSize(def, node) - def.layout.offsets[k] - (node.gap?.length ?? 0) - node.tail.length;
-}
-
-function decodeBody(def: ContainerDef, body: BodyDef, node: Node, ctx: DecodeCtx, start: number, fixedEnd: number, end: number, path: LazyPath): number {
-  const l = def.layout;
-  const present = (name: string | undefined) => name !== undefined && name in node.fields;
-  const countName = bodyFieldOf(l, 'count');
-  const sizeName = bodyFieldOf(l, 'size');
-  const offsetName = bodyFieldOf(l, 'offset');
-  // A body announced by a count or size field exists only if that field is there and non-zero;
-  // its offset field, when there is one, must then point past the fixed fields.
-  for (const n of [countName, sizeName]) {
-    if (n !== undefined && (!present(n) || Number(node.fields[n]) === 0)) return fixedEnd;
-  }
-  if (offsetName !== undefined && !present(offsetName)) return fixedEnd;
-  const count = countName ? Number(node.fields[countName]) : undefined;
-  let bodyStart = fixedEnd;
-  if (offsetName) {
-    const off = Number(node.fields[offsetName]);
-    const fieldAt = start + l.offsets[l.fields.findIndex((f) => f.name === offsetName)];
-    if (off < fixedEnd - start || off > end - start) {
-      fail(ctx, 'DECODE_BODY_OFFSET', () => `${pathOf(path)}.${offsetName}`, fieldAt,
-        `${offsetName} ${hex(off)} is outside the space after the fixed fields (${hex(fixedEnd - start)}..${hex(end - start)})`);
-      return fixedEnd;
+function decodeParts(def: ContainerDef, node: Node, ctx: DecodeCtx, start: number, fixedEnd: number, end: number, path: LazyPath): number {
+  const parts = def.parts!;
+  const fields = node.fields;
+  const gate: Gate = { length: end - start, revision: ctx.revision, read: (n) => num(fields[n]) };
+  const present = parts.map((p) => partPresent(p, fields, gate));
+  const startOf = (i: number) => start + num(fields[parts[i].offset!]);
+  let pos = fixedEnd;
+  for (let i = 0; i < parts.length; i++) {
+    if (!present[i]) continue;
+    const part = parts[i];
+    let from = pos;
+    if (part.offset !== undefined) {
+      from = startOf(i);
+      if (from < pos || from > end) {
+        const fieldAtOff = start + offsetOfField(def.layout, part.offset);
+        fail(ctx, 'DECODE_BODY_OFFSET', () => `${pathOf(path)}.${part.offset}`, fieldAtOff,
+          `${part.offset} ${hex(from - start)} is outside the space after the ${pos === fixedEnd ? 'fixed fields' : 'previous part'} (${hex(pos - start)}..${hex(end - start)})`);
+        return pos;
+      }
     }
-    bodyStart = start + off;
-    if (bodyStart > fixedEnd) node.gap = copy(ctx.buf, fixedEnd, bodyStart);
-  }
-  let bodyEnd = end;
-  if (sizeName) {
-    const size = Number(node.fields[sizeName]);
-    if (bodyStart + size > end) {
-      fail(ctx, 'DECODE_BODY_SIZE', () => `${pathOf(path)}.${sizeName}`, bodyStart,
-        `${sizeName} ${size} runs past the end (${hex(end - start)} bytes)`);
-      if (bodyStart > fixedEnd) node.gap = undefined;
-      return fixedEnd;
+    // a part sized by nothing runs to the next part placed by an offset, or to the end
+    let to = end;
+    if (part.size !== undefined) {
+      to = from + num(fields[part.size]);
+      if (to > end) {
+        fail(ctx, 'DECODE_BODY_SIZE', () => `${pathOf(path)}.${part.size}`, from, `${part.size} ${to - from} runs past the end (${hex(end - start)} bytes)`);
+        return pos;
+      }
+    } else {
+      for (let j = i + 1; j < parts.length; j++) {
+        if (present[j] && parts[j].offset !== undefined && startOf(j) >= from && startOf(j) <= end) {
+          to = Math.min(to, startOf(j));
+          break;
+        }
+      }
     }
-    bodyEnd = bodyStart + size;
+    const errors = errorsIn(ctx);
+    const after = decodePart(part, node, ctx, from, to, countOf(part, fields), path, start);
+    if (partValue(node, part) === undefined) return pos; // nothing decoded: the rest stays raw
+    if (from > pos) (node.pads ??= {})[part.key] = copy(ctx.buf, pos, from);
+    pos = after;
+    if (errorsIn(ctx) > errors) return pos; // what follows a broken part stays raw
   }
-  switch (body.kind) {
+  return pos;
+}
+
+function offsetOfField(l: Layout, name: string): number {
+  return l.offsets[l.fields.findIndex((f) => f.name === name)];
+}
+
+function decodePart(part: PartDef, node: Node, ctx: DecodeCtx, from: number, to: number, count: number | undefined, path: LazyPath, start: number): number {
+  switch (part.kind) {
     case 'records':
-      return decodeRecords(body.record, node, ctx, bodyStart, bodyEnd, count, path);
+      return decodeRecords(part, node, ctx, from, to, count, path);
     case 'subtables':
-      return walkSubtables(body.family, node, ctx, bodyStart, bodyEnd, count, path);
+      return walkSubtables(part, node, ctx, from, to, count, path);
     case 'strings':
-      return decodeStrings(node, ctx, bodyStart, bodyEnd);
+      return decodeStrings(node, ctx, from, to);
+    case 'string': {
+      const nul = ctx.buf.subarray(from, to).indexOf(0);
+      if (nul < 0) {
+        fail(ctx, 'DECODE_BODY_SIZE', () => `${pathOf(path)}.${part.key}`, from, `${part.label} has no NUL terminator before ${hex(to - start)}`);
+        return from;
+      }
+      setPart(node, part, Buffer.from(ctx.buf.buffer, ctx.buf.byteOffset + from, nul).toString('latin1'));
+      return from + nul + 1;
+    }
+    case 'raw':
+      setPart(node, part, copy(ctx.buf, from, to));
+      return to;
+    case 'matrix': {
+      const rows = count ?? 0;
+      const cols = colsOf(part, node.fields);
+      if (from + rows * cols * part.width > to) {
+        fail(ctx, 'DECODE_COUNT_OVERRUN', path, from, `a ${rows} × ${cols} ${part.label} of ${part.width}-byte cells needs ${hex(rows * cols * part.width)} bytes but only ${hex(to - from)} remain`);
+        return from;
+      }
+      const m: number[][] = [];
+      for (let r = 0; r < rows; r++) {
+        const row: number[] = new Array(cols);
+        for (let c = 0; c < cols; c++) row[c] = readUint(ctx.buf, from + (r * cols + c) * part.width, part.width);
+        m.push(row);
+      }
+      setPart(node, part, m);
+      return from + rows * cols * part.width;
+    }
   }
 }
 
-function decodeRecords(rec: ContainerDef, node: Node, ctx: DecodeCtx, from: number, to: number, count: number | undefined, path: LazyPath): number {
+function decodeRecords(part: PartDef & { kind: 'records' }, node: Node, ctx: DecodeCtx, from: number, to: number, count: number | undefined, path: LazyPath): number {
+  const rec = part.record;
   const size = rec.layout.size;
   let n = count ?? Math.floor((to - from) / size);
   if (from + n * size > to) {
@@ -232,8 +432,9 @@ function decodeRecords(rec: ContainerDef, node: Node, ctx: DecodeCtx, from: numb
   for (; i < n; i++) {
     const at = from + i * size;
     items[i] = decodeNode(rec, ctx, at, at + size, current);
+    if (part.target) items[i].at = at;
   }
-  node.items = items;
+  setPart(node, part, items);
   return from + n * size;
 }
 
@@ -246,15 +447,24 @@ export function segmentName(fam: SubtableFamily, type: number): string {
   return fam.types.has(type) ? fam.types.get(type)!.name : `type_${hex(type, 2)}`;
 }
 
+/** The type of a subtable from its fields (untyped families: 0). */
+export function typeOf(fam: SubtableFamily, n: Node): number {
+  return fam.typeWidth === 0 ? 0 : Number(n.fields.type);
+}
+
 /** The one guarded subtable walker: rejects length 0, shorter than the header, or past the end. */
-function walkSubtables(fam: SubtableFamily, node: Node, ctx: DecodeCtx, from: number, to: number, count: number | undefined, path: LazyPath): number {
+function walkSubtables(part: PartDef & { kind: 'subtables' }, node: Node, ctx: DecodeCtx, from: number, to: number, count: number | undefined, path: LazyPath): number {
+  const fam = part.family;
   const items: Node[] = [];
   let pos = from;
   const buf = ctx.buf;
   let type = 0;
-  const lengthAt = (at: number) => readUint(buf, at + fam.lengthOffset, fam.lengthWidth);
+  const typeWidth = fam.typeWidth ?? 1;
+  const typeAt = (at: number) => (typeWidth === 0 ? 0 : readUint(buf, at + (fam.typeOffset ?? 0), typeWidth));
+  const lengthAt = (at: number, def: ContainerDef) =>
+    fam.lengthWidth !== undefined ? readUint(buf, at + fam.lengthOffset!, fam.lengthWidth) : def.sizeAt ? def.sizeAt(buf, at) : def === fam.unknown ? 0 : def.layout.size;
   // the path of the subtable being decoded, built only if a finding needs it
-  const current = () => `${pathOf(path)}.${segmentName(fam, type)}[${items.filter((it) => it.fields.type === type).length}]`;
+  const current = () => `${pathOf(path)}.${segmentName(fam, type)}[${items.filter((it) => typeOf(fam, it) === type).length}]`;
   while (count === undefined ? pos < to : items.length < count) {
     const idx = items.length;
     if (to - pos < fam.headerSize) {
@@ -265,12 +475,12 @@ function walkSubtables(fam: SubtableFamily, node: Node, ctx: DecodeCtx, from: nu
       }
       break;
     }
-    type = buf[pos];
-    const len = lengthAt(pos);
+    type = typeAt(pos);
     const def = subtableDef(fam, type);
+    const len = lengthAt(pos, def);
     let problem: string | undefined;
     let code = 'DECODE_SUBTABLE_TOO_SHORT';
-    if (len === 0) [code, problem] = ['DECODE_SUBTABLE_LENGTH_ZERO', 'has length 0'];
+    if (len === 0) [code, problem] = ['DECODE_SUBTABLE_LENGTH_ZERO', fam.lengthWidth === undefined ? 'has a type whose size is unknown' : 'has length 0'];
     else if (len < fam.headerSize) problem = `has length ${len}, shorter than its ${fam.headerSize}-byte header`;
     else if (pos + len > to) [code, problem] = ['DECODE_SUBTABLE_OVERRUN', `has length ${len} and runs past the end at ${hex(to)}`];
     // like Linux's walker, stop at a subtable below its minimum too: what follows stays raw (lossless)
@@ -279,23 +489,27 @@ function walkSubtables(fam: SubtableFamily, node: Node, ctx: DecodeCtx, from: nu
       fail(ctx, code, () => `${current()}.length`, pos, `subtable ${idx} (${def.label}, type ${hex(type, 2)}) ${problem}`);
       break;
     }
-    // a run of same-type, same-length subtables that are exactly their fixed fields (no body, no
+    // a run of same-type, same-length subtables that are exactly their fixed fields (no parts, no
     // extra bytes) decodes in one call; each was checked like the first
     const l = def.layout;
-    const k = !l.gated && len >= l.size ? l.fields.length : presentCount(l, { length: len, revision: ctx.revision });
-    if (!def.body && l.offsets[k] === len) {
-      let run = 1;
-      for (let at = pos + len; (count === undefined || items.length + run < count) && at + len <= to && buf[at] === type && lengthAt(at) === len; at += len) run++;
-      if (run > 1) {
-        for (const fields of arrayDecoderFor(l, k).decode(buf.subarray(pos, pos + run * len))) items.push({ fields, tail: EMPTY });
-        pos += run * len;
-        continue;
+    if (!def.parts && !def.revision && !part.target && fam.lengthWidth !== undefined) {
+      const k = !l.gated && len >= l.size ? l.fields.length : presentCount(l, { length: len, revision: ctx.revision });
+      if (l.offsets[k] === len) {
+        let run = 1;
+        for (let at = pos + len; (count === undefined || items.length + run < count) && at + len <= to && typeAt(at) === type && lengthAt(at, def) === len; at += len) run++;
+        if (run > 1) {
+          for (const fields of arrayDecoderFor(l, k).decode(buf.subarray(pos, pos + run * len))) items.push({ fields, tail: EMPTY });
+          pos += run * len;
+          continue;
+        }
       }
     }
-    items.push(decodeNode(def, ctx, pos, pos + len, current));
+    const item = decodeNode(def, ctx, pos, pos + len, current);
+    if (part.target) item.at = pos;
+    items.push(item);
     pos += len;
   }
-  node.items = items;
+  setPart(node, part, items);
   return pos;
 }
 
@@ -338,43 +552,117 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-function encodeBody(body: BodyDef, node: Node): { parts: Uint8Array[]; count: number } {
-  switch (body.kind) {
-    case 'records':
-      return { parts: (node.items ?? []).map((n) => encodeNode(body.record, n)), count: node.items?.length ?? 0 };
-    case 'subtables':
-      return {
-        parts: (node.items ?? []).map((n) => encodeNode(subtableDef(body.family, Number(n.fields.type)), n)),
-        count: node.items?.length ?? 0,
-      };
+/** Item count of a part value (names for strings, rows for a matrix, 1 for one name). */
+function partCount(part: PartDef, v: PartValue): number {
+  if (part.kind === 'string') return 1;
+  if (v instanceof Uint8Array) return v.length;
+  return (v as unknown[]).length;
+}
+
+function stringsText(node: Node): string {
+  return (node.strings ?? []).map((s) => s + '\0').join('') + (node.unterminated ?? '');
+}
+
+/** Byte size of a part as encoded. */
+function partBytes(part: PartDef, v: PartValue, node?: Node): number {
+  switch (part.kind) {
+    case 'records': return (v as Node[]).length * part.record.layout.size;
+    case 'subtables': return (v as Node[]).reduce((n, it) => n + nodeSize(subtableDef(part.family, typeOf(part.family, it)), it), 0);
+    case 'strings': return node ? stringsText(node).length : (v as string[]).reduce((n, s) => n + s.length + 1, 0);
+    case 'string': return (v as string).length + 1;
+    case 'raw': return (v as Uint8Array).length;
+    case 'matrix': return (v as number[][]).reduce((n, r) => n + r.length * part.width, 0);
+  }
+}
+
+/** Encode context: item keys (Node.at) mapped to where those items land, for ref fields. */
+interface EncodeCtx {
+  refs?: Map<string, Map<number, number>>;
+}
+
+function encodePart(part: PartDef, v: PartValue, node: Node, ectx: EncodeCtx): Uint8Array[] {
+  switch (part.kind) {
+    case 'records': return (v as Node[]).map((n) => encodeNode(part.record, n, ectx));
+    case 'subtables': return (v as Node[]).map((n) => encodeNode(subtableDef(part.family, typeOf(part.family, n)), n, ectx));
     case 'strings': {
-      const names = node.strings ?? [];
-      const text = names.map((s) => s + '\0').join('') + (node.unterminated ?? '');
-      return { parts: text.length ? [latin1Bytes(text)] : [], count: names.length };
+      const text = stringsText(node);
+      return text.length ? [latin1Bytes(text)] : [];
+    }
+    case 'string': return [latin1Bytes((v as string) + '\0')];
+    case 'raw': return [v as Uint8Array];
+    case 'matrix': {
+      const m = v as number[][];
+      const out = new Uint8Array(partBytes(part, m));
+      let at = 0;
+      for (const row of m) for (const c of row) {
+        writeUint(out, at, part.width, c);
+        at += part.width;
+      }
+      return [out];
     }
   }
 }
 
-/** Encode a container: fixed fields (restructure), gap, body, tail; then patch every derived field. */
-export function encodeNode(def: ContainerDef, node: Node): Uint8Array {
-  const k = presentPrefix(def.layout, node.fields, def.label);
-  const fixed = encoderFor(def.layout, k).encode(node.fields);
-  const gap = node.gap ?? EMPTY;
-  const body = def.body ? encodeBody(def.body, node) : { parts: [], count: 0 };
-  const out = concat([fixed, gap, ...body.parts, node.tail]);
-  const bodyBytes = body.parts.reduce((n, p) => n + p.length, 0);
-  const leaves = derivedLeaves(def.layout);
-  for (const leaf of leaves) {
-    if (leaf.top >= k) continue;
-    const declared = leaf.derive === 'count' || leaf.derive === 'size' ? node.faults?.[leaf.path] : undefined;
-    switch (leaf.derive) {
-      case 'length': writeUint(out, leaf.offset, leaf.width, out.length); break;
-      case 'count': writeUint(out, leaf.offset, leaf.width, declared ?? body.count); break;
-      case 'size': writeUint(out, leaf.offset, leaf.width, declared ?? bodyBytes); break;
-      case 'offset': if (bodyBytes > 0) writeUint(out, leaf.offset, leaf.width, fixed.length + gap.length); break;
-      case 'checksum': break;
-    }
+/** The part values present on a node, in declaration order (strings count when the node has any). */
+function presentParts(def: ContainerDef, node: Node): { part: PartDef; value: PartValue }[] {
+  const out: { part: PartDef; value: PartValue }[] = [];
+  for (const part of def.parts ?? []) {
+    const v = part.kind === 'strings' ? (node.strings || node.unterminated ? (node.strings ?? []) : undefined) : partValue(node, part);
+    if (v !== undefined) out.push({ part, value: v });
   }
+  return out;
+}
+
+/** Fields with every ref field mapped to where its target item lands. */
+function mapRefs(l: Layout, fields: Fields, ectx: EncodeCtx): Fields {
+  if (!ectx.refs || !l.fields.some((f) => f.ref)) return fields;
+  const out = { ...fields };
+  for (const f of l.fields) {
+    if (!f.ref || !(f.name in fields)) continue;
+    const to = ectx.refs.get(f.ref)?.get(num(fields[f.name]));
+    if (to !== undefined) out[f.name] = to;
+  }
+  return out;
+}
+
+/** Encode a container: fixed fields (restructure), each part after its pad, tail; then patch every
+ * derived field. */
+export function encodeNode(def: ContainerDef, node: Node, ectx: EncodeCtx = {}): Uint8Array {
+  const l = def.layout;
+  const k = presentPrefix(l, node.fields, def.label);
+  const fixed = encoderFor(l, k).encode(mapRefs(l, node.fields, ectx));
+  const chunks: Uint8Array[] = [fixed];
+  const placed = new Map<PartDef, { at: number; bytes: number; value: PartValue }>();
+  let at = fixed.length;
+  for (const { part, value } of presentParts(def, node)) {
+    const pad = node.pads?.[part.key];
+    if (pad?.length) {
+      chunks.push(pad);
+      at += pad.length;
+    }
+    const bytes = encodePart(part, value, node, ectx);
+    const n = bytes.reduce((s, b) => s + b.length, 0);
+    chunks.push(...bytes);
+    placed.set(part, { at, bytes: n, value });
+    at += n;
+  }
+  chunks.push(node.tail);
+  const out = concat(chunks);
+  const top = (name: string) => l.fields.findIndex((f) => f.name === name);
+  for (const [name, link] of linksOf(def)) {
+    const i = top(name);
+    if (i >= k) continue;
+    const p = placed.get(link.part);
+    const width = l.fields[i].size;
+    const off = l.offsets[i];
+    const declared = node.faults?.[name];
+    if (link.role === 'offset') {
+      if (p && p.bytes > 0) writeUint(out, off, width, p.at);
+    } else if (declared !== undefined) writeUint(out, off, width, declared);
+    else writeUint(out, off, width, p ? (link.role === 'count' ? partCount(link.part, p.value) : p.bytes) : 0);
+  }
+  const leaves = derivedLeaves(l);
+  for (const leaf of leaves) if (leaf.top < k && leaf.derive === 'length') writeUint(out, leaf.offset, leaf.width, out.length);
   // checksums last, in declaration order (RSDP: the 20-byte one before the extended one)
   for (const leaf of leaves) {
     if (leaf.top >= k || leaf.derive !== 'checksum') continue;
@@ -384,13 +672,70 @@ export function encodeNode(def: ContainerDef, node: Node): Uint8Array {
   return out;
 }
 
+/** Encode a table: where items of reference-target parts land is worked out first, so every ref
+ * field points at its item wherever the item moved. */
+export function encodeRoot(def: ContainerDef, node: Node): Uint8Array {
+  const targets = (def.parts ?? []).filter((p) => p.target);
+  if (!targets.length) return encodeNode(def, node);
+  const refs = new Map<string, Map<number, number>>();
+  const k = presentPrefix(def.layout, node.fields, def.label);
+  let at = def.layout.offsets[k];
+  for (const { part, value } of presentParts(def, node)) {
+    at += node.pads?.[part.key]?.length ?? 0;
+    if (part.target && Array.isArray(value)) {
+      const m = new Map<number, number>();
+      let p = at;
+      for (const it of value as Node[]) {
+        if (it.at !== undefined && !m.has(it.at)) m.set(it.at, p);
+        p += part.kind === 'records' ? part.record.layout.size : nodeSize(subtableDef((part as PartDef & { kind: 'subtables' }).family, typeOf((part as PartDef & { kind: 'subtables' }).family, it)), it);
+      }
+      refs.set(part.key, m);
+    }
+    at += partBytes(part, value, node);
+  }
+  return encodeNode(def, node, { refs });
+}
+
 /** Byte size of a node as encodeNode would produce it, without encoding. */
 export function nodeSize(def: ContainerDef, node: Node): number {
   const k = presentPrefix(def.layout, node.fields, def.label);
-  let n = def.layout.offsets[k] + (node.gap?.length ?? 0) + node.tail.length;
-  const body = def.body;
-  if (body?.kind === 'records') n += (node.items?.length ?? 0) * body.record.layout.size;
-  else if (body?.kind === 'subtables') for (const it of node.items ?? []) n += nodeSize(subtableDef(body.family, Number(it.fields.type)), it);
-  else if (body?.kind === 'strings') n += (node.strings ?? []).reduce((a, s) => a + s.length + 1, 0) + (node.unterminated?.length ?? 0);
+  let n = def.layout.offsets[k] + node.tail.length;
+  for (const { part, value } of presentParts(def, node)) n += (node.pads?.[part.key]?.length ?? 0) + partBytes(part, value, node);
   return n;
+}
+
+/** Every part of a node in order with its pad and where it starts (relative to the node), for the
+ * generic readers (describe, JSON, diff): one place knows how parts are laid out. */
+export function partsOf(def: ContainerDef, node: Node): { part: PartDef; value: PartValue; pad?: Uint8Array; at: number; size: number }[] {
+  const k = presentPrefix(def.layout, node.fields, def.label);
+  let at = def.layout.offsets[k];
+  const out: { part: PartDef; value: PartValue; pad?: Uint8Array; at: number; size: number }[] = [];
+  for (const { part, value } of presentParts(def, node)) {
+    const pad = node.pads?.[part.key];
+    at += pad?.length ?? 0;
+    const size = partBytes(part, value, node);
+    out.push({ part, value, pad: pad?.length ? pad : undefined, at, size });
+    at += size;
+  }
+  return out;
+}
+
+/** Size in bytes of one item of a list part. */
+export function itemSize(part: PartDef, it: Node): number {
+  if (part.kind === 'records') return part.record.layout.size;
+  if (part.kind === 'subtables') return nodeSize(subtableDef(part.family, typeOf(part.family, it)), it);
+  return 0;
+}
+
+/** The definition of one item of a list part. */
+export function itemDef(part: PartDef, it: Node): ContainerDef {
+  if (part.kind === 'records') return part.record;
+  if (part.kind === 'subtables') return subtableDef(part.family, typeOf(part.family, it));
+  throw new Error(`part ${part.key} is not a list`);
+}
+
+/** Path segment of one item of a list part (its def's name, or type_0xNN for an unknown type). */
+export function itemSegment(part: PartDef, it: Node): string {
+  if (part.kind === 'subtables') return segmentName(part.family, typeOf(part.family, it));
+  return itemDef(part, it).name;
 }

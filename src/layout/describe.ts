@@ -2,7 +2,7 @@
 // offset, width and label. dump (text and JSON), check and diff all read tables through it, so
 // they share one path vocabulary: FACP.arm_boot_flags, APIC.gicc[3].flags, GTDT.gt_block[0].timer[1].
 import { type Field, type Value, labelOf } from './schema.js';
-import { type ContainerDef, type Node, presentPrefix, nodeSize, subtableDef, segmentName } from './codec.js';
+import { type ContainerDef, type Node, type PartDef, presentPrefix, nodeSize, partsOf, itemDef, itemSegment, itemSize, revisionOf, derivationOf } from './codec.js';
 
 interface Base {
   path: string;
@@ -16,25 +16,35 @@ export interface FieldEntry extends Base {
   value: Value;
   /** revision of the enclosing table (bits and labels depend on it) */
   revision: number;
+  /** length, checksum, or a part's count/offset/size: follows from the rest */
+  derived: boolean;
 }
 export interface GroupEntry extends Base {
   kind: 'group';
   role: 'struct' | 'subtable' | 'record';
   children: Entry[];
+  /** a struct's title (dump prints it as the value of the struct's line) */
+  title?: string;
 }
 export interface RawEntry extends Base {
   kind: 'raw';
-  role: 'gap' | 'tail';
+  role: 'gap' | 'tail' | 'data';
   value: Uint8Array;
+}
+/** A matrix row (SLIT distances, HMAT entries): cells of cellWidth bytes. */
+export interface RowEntry extends Base {
+  kind: 'row';
+  cells: number[];
+  cellWidth: number;
 }
 export interface StringEntry extends Base {
   kind: 'string';
   value: string;
   terminated: boolean;
 }
-export type Entry = FieldEntry | GroupEntry | RawEntry | StringEntry;
+export type Entry = FieldEntry | GroupEntry | RawEntry | StringEntry | RowEntry;
 
-function describeFields(fields: Field[], offsets: number[], k: number, values: Record<string, Value>, base: number, path: string, revision: number, length: number): Entry[] {
+function describeFields(fields: Field[], offsets: number[], k: number, values: Record<string, Value>, base: number, path: string, revision: number, length: number, def?: ContainerDef): Entry[] {
   const out: Entry[] = [];
   for (let i = 0; i < k; i++) {
     const f = fields[i];
@@ -44,11 +54,11 @@ function describeFields(fields: Field[], offsets: number[], k: number, values: R
     if (f.kind === 'struct') {
       const s = f.struct!;
       out.push({
-        kind: 'group', role: 'struct', path: p, offset, width: f.size, label,
+        kind: 'group', role: 'struct', path: p, offset, width: f.size, label, title: f.title,
         children: describeFields(s.fields, s.offsets, s.fields.length, values[f.name] as Record<string, Value>, offset, p, revision, s.size),
       });
     } else {
-      out.push({ kind: 'field', path: p, offset, width: f.size, label, field: f, value: values[f.name], revision });
+      out.push({ kind: 'field', path: p, offset, width: f.size, label, field: f, value: values[f.name], revision, derived: derivationOf(def, f) !== undefined });
     }
   }
   return out;
@@ -59,37 +69,58 @@ export function describeNode(def: ContainerDef, node: Node, base: number, path: 
   const l = def.layout;
   const k = presentPrefix(l, node.fields, def.label);
   const length = nodeSize(def, node);
-  const out = describeFields(l.fields, l.offsets, k, node.fields, base, path, revision, length);
+  if (def.revision) revision = revisionOf(def, node.fields) ?? revision;
+  const out = describeFields(l.fields, l.offsets, k, node.fields, base, path, revision, length, def);
   let at = base + l.offsets[k];
-  if (node.gap?.length) {
-    out.push({ kind: 'raw', role: 'gap', path: `${path}.gap`, offset: at, width: node.gap.length, label: 'Reserved (before the list)', value: node.gap });
-    at += node.gap.length;
-  }
-  const body = def.body;
-  if (body?.kind === 'records' || body?.kind === 'subtables') {
-    const ordinals = new Map<string, number>();
-    for (const it of node.items ?? []) {
-      const d = body.kind === 'records' ? body.record : subtableDef(body.family, Number(it.fields.type));
-      const seg = body.kind === 'records' ? body.record.name : segmentName(body.family, Number(it.fields.type));
-      const ord = ordinals.get(seg) ?? 0;
-      ordinals.set(seg, ord + 1);
-      const p = `${path}.${seg}[${ord}]`;
-      const size = nodeSize(d, it);
-      let children = describeNode(d, it, at, p, revision);
-      if (d.indexLabels) children = children.map((c) => ({ ...c, label: `${c.label} ${String(ord).padStart(3)}` }));
-      out.push({ kind: 'group', role: body.kind === 'records' ? 'record' : 'subtable', path: p, offset: at, width: size, label: d.label, children });
-      at += size;
+  for (const p of partsOf(def, node)) {
+    const part = p.part;
+    if (p.pad) out.push({ kind: 'raw', role: 'gap', path: `${path}.${padName(def, part)}`, offset: base + p.at - p.pad.length, width: p.pad.length, label: 'Reserved (before the list)', value: p.pad });
+    at = base + p.at;
+    switch (part.kind) {
+      case 'records':
+      case 'subtables': {
+        const ordinals = new Map<string, number>();
+        for (const it of p.value as Node[]) {
+          const d = itemDef(part, it);
+          const seg = itemSegment(part, it);
+          const ord = ordinals.get(seg) ?? 0;
+          ordinals.set(seg, ord + 1);
+          const ip = `${path}.${seg}[${ord}]`;
+          const size = itemSize(part, it);
+          let children = describeNode(d, it, at, ip, revision);
+          if (d.indexLabels) children = children.map((c) => ({ ...c, label: `${c.label} ${String(ord).padStart(3)}` }));
+          out.push({ kind: 'group', role: part.kind === 'records' ? 'record' : 'subtable', path: ip, offset: at, width: size, label: d.label, children });
+          at += size;
+        }
+        break;
+      }
+      case 'strings':
+        (node.strings ?? []).forEach((s, i) => {
+          out.push({ kind: 'string', path: `${path}.${part.key}[${i}]`, offset: at, width: s.length + 1, label: part.label, value: s, terminated: true });
+          at += s.length + 1;
+        });
+        if (node.unterminated) {
+          const i = node.strings?.length ?? 0;
+          out.push({ kind: 'string', path: `${path}.${part.key}[${i}]`, offset: at, width: node.unterminated.length, label: part.label, value: node.unterminated, terminated: false });
+        }
+        break;
+      case 'string':
+        out.push({ kind: 'string', path: `${path}.${part.key}`, offset: at, width: p.size, label: part.label, value: p.value as string, terminated: true });
+        break;
+      case 'raw':
+        out.push({ kind: 'raw', role: 'data', path: `${path}.${part.key}`, offset: at, width: p.size, label: part.label, value: p.value as Uint8Array });
+        break;
+      case 'matrix': {
+        const m = p.value as number[][];
+        m.forEach((row, r) => {
+          const w = row.length * part.width;
+          out.push({ kind: 'row', path: `${path}.${part.key}[${r}]`, offset: at, width: w, label: `${part.label} ${String(r).padStart(3)}`, cells: row, cellWidth: part.width });
+          at += w;
+        });
+        break;
+      }
     }
-  } else if (body?.kind === 'strings') {
-    (node.strings ?? []).forEach((s, i) => {
-      out.push({ kind: 'string', path: `${path}.${body.name}[${i}]`, offset: at, width: s.length + 1, label: body.label, value: s, terminated: true });
-      at += s.length + 1;
-    });
-    if (node.unterminated) {
-      const i = node.strings?.length ?? 0;
-      out.push({ kind: 'string', path: `${path}.${body.name}[${i}]`, offset: at, width: node.unterminated.length, label: body.label, value: node.unterminated, terminated: false });
-      at += node.unterminated.length;
-    }
+    at = base + p.at + p.size;
   }
   if (node.tail.length) {
     out.push({ kind: 'raw', role: 'tail', path: `${path}.tail`, offset: at, width: node.tail.length, label: def.tailLabel ?? 'Trailing bytes', value: node.tail });
@@ -97,8 +128,13 @@ export function describeNode(def: ContainerDef, node: Node, base: number, path: 
   return out;
 }
 
+/** Path name of the bytes before a part: "gap" before the only part (GTDT), "<key>_gap" otherwise. */
+export function padName(def: ContainerDef, part: PartDef): string {
+  return (def.parts?.length ?? 0) > 1 ? `${part.key}_gap` : 'gap';
+}
+
 /** Leaf fields only, depth first (what JSON output and comparisons want). */
-export function* leaves(entries: Entry[]): Generator<FieldEntry | RawEntry | StringEntry> {
+export function* leaves(entries: Entry[]): Generator<FieldEntry | RawEntry | StringEntry | RowEntry> {
   for (const e of entries) {
     if (e.kind === 'group') yield* leaves(e.children);
     else yield e;

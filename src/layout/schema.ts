@@ -14,8 +14,11 @@ export interface Fields {
 export interface Gate {
   /** bytes available to the container (declared table or subtable length) */
   length: number;
-  /** revision of the enclosing table (header byte 8; RSDP byte 15) */
+  /** revision of the nearest container that declares one (its own byte, e.g. an IORT node's),
+   * else of the table (header byte 8; RSDP byte 15; FACS byte 32) */
   revision: number;
+  /** the value of an earlier top-level field of the same container (0 when it is absent) */
+  read?: (name: string) => number;
 }
 
 export interface Bit {
@@ -31,8 +34,9 @@ export interface Bit {
 /**
  * Fields that are computed at encode time, in one place (layout/codec.ts):
  * - length: total size of the container;
- * - checksum: byte that makes the first `span` bytes (default: whole container) sum to zero;
- * - count: number of body items; offset: where the body starts; size: byte size of the body.
+ * - checksum: byte that makes the first `span` bytes (default: whole container) sum to zero.
+ * Counts, offsets and sizes of a container's parts are derived too: the part names its fields
+ * (PartDef.count/offset/size), and the container definition marks them.
  */
 export type Derive = 'length' | 'checksum' | 'count' | 'offset' | 'size';
 
@@ -50,6 +54,11 @@ export interface FieldOptions {
   show?: 'hex' | 'ascii64';
   /** the physical address of another table (diff --ignore addresses hides changes to it) */
   pointer?: boolean;
+  /** a struct's title, shown by dump in place of a value ("Generic Address Structure") */
+  title?: string;
+  /** the byte offset, from the table start, of an item of the table's part with this key (IORT
+   * output references, PPTT parents): re-derived at encode from where that item lands */
+  ref?: string;
 }
 
 export interface Field extends FieldOptions {

@@ -50,7 +50,7 @@ export const gas = layout('gas', [
 ]);
 
 export const gasField = (name: string, label: string, opts?: Parameters<typeof struct>[3]): Field =>
-  struct(name, label, gas, opts);
+  struct(name, label, gas, { title: 'Generic Address Structure', ...opts });
 
 /** Arch-timer interrupt flags (GTDT timers). */
 export const TIMER_FLAG_BITS: Bit[] = [

@@ -5,6 +5,7 @@ import type { ContainerDef } from '../layout/codec.js';
 export const facs: ContainerDef = {
   name: 'FACS',
   label: 'Firmware ACPI Control Structure',
+  revision: 'version',
   minLength: 64,
   layout: layout('facs', [
     ascii('signature', 'Signature', 4),

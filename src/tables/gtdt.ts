@@ -44,10 +44,10 @@ export const gtBlock: ContainerDef = {
     lengthField(),
     u8('reserved', 'Reserved'),
     u64('block_address', 'Block Address'),
-    u32('timer_count', 'Timer Count', { derive: 'count' }),
-    u32('timer_offset', 'Timer Offset', { derive: 'offset' }),
+    u32('timer_count', 'Timer Count'),
+    u32('timer_offset', 'Timer Offset'),
   ]),
-  body: { kind: 'records', record: gtTimer },
+  parts: [{ key: 'items', label: 'Timers', kind: 'records', record: gtTimer, count: 'timer_count', offset: 'timer_offset' }],
 };
 
 export const watchdog: ContainerDef = {
@@ -99,10 +99,10 @@ export const gtdt: ContainerDef = {
     u32('non_secure_el2_interrupt', 'Non-Secure EL2 Interrupt'),
     u32('non_secure_el2_flags', 'NEL2 Flags', { bits: TIMER_FLAG_BITS }),
     u64('counter_read_block_address', 'Counter Read Block Address'),
-    u32('platform_timer_count', 'Platform Timer Count', { derive: 'count' }),
-    u32('platform_timer_offset', 'Platform Timer Offset', { derive: 'offset' }),
+    u32('platform_timer_count', 'Platform Timer Count'),
+    u32('platform_timer_offset', 'Platform Timer Offset'),
     u32('virtual_el2_timer_gsiv', 'Virtual EL2 Timer GSIV', rev3),
     u32('virtual_el2_timer_flags', 'Virtual EL2 Timer Flags', { ...rev3, bits: TIMER_FLAG_BITS }),
   ]),
-  body: { kind: 'subtables', family: gtdtFamily },
+  parts: [{ key: 'items', label: 'Platform Timers', kind: 'subtables', family: gtdtFamily, count: 'platform_timer_count', offset: 'platform_timer_offset' }],
 };

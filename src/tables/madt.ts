@@ -57,6 +57,7 @@ const GICC_FLAGS: Bit[] = [
 export const gicc: ContainerDef = {
   name: 'gicc',
   label: 'Generic Interrupt Controller',
+  key: { mpidr: 'arm_mpidr' },
   minLength: GICC_LEN_V5,
   layout: layout('gicc', [
     typeField(),
@@ -171,5 +172,5 @@ export const madt: ContainerDef = {
     u32('local_apic_address', 'Local Apic Address'),
     u32('flags', 'Flags', { bits: [{ name: 'pcat_compat', label: 'PC-AT Compatibility', bit: 0 }] }),
   ]),
-  body: { kind: 'subtables', family: madtFamily },
+  parts: [{ key: 'items', label: 'Subtables', kind: 'subtables', family: madtFamily }],
 };

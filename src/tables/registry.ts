@@ -1,9 +1,10 @@
 // Tables by signature, and the two entry points decodeTable / encodeTable. The signature always
 // comes from the bytes. Unknown signatures decode as a header plus opaque body.
 import { layout } from '../layout/schema.js';
-import { type ContainerDef, type Node, type DecodeCtx, decodeNode, encodeNode, derivedLeaves, checksumOf, readUint } from '../layout/codec.js';
+import { type ContainerDef, type Node, type DecodeCtx, decodeNode, encodeRoot, derivedLeaves, checksumOf, readUint, revisionAt, revisionOf } from '../layout/codec.js';
 import { type Finding, hex } from '../model/diagnostics.js';
 import { headerField } from './common.js';
+import { describeNode, type Entry } from '../layout/describe.js';
 import { fadt } from './fadt.js';
 import { madt } from './madt.js';
 import { gtdt } from './gtdt.js';
@@ -149,7 +150,8 @@ function frame(b: Uint8Array, findings: Finding[]): { signature: string; length:
   if (b.length > length) {
     err('DECODE_TRAILING_DATA', signature, length, `declared length ${length} (${hex(length)}) but the data has ${b.length} bytes (${b.length - length} after the table)`);
   }
-  const revision = signature === 'FACS' ? b[32] : b[8];
+  const at = revisionAt(defFor(signature));
+  const revision = at !== undefined && at < length ? b[at] : 0;
   return { signature, length, revision };
 }
 
@@ -173,7 +175,19 @@ export function decodeTable(bytes: Uint8Array): DecodeResult {
 
 /** Encode a table; length, counts, offsets and checksums are derived (a recorded checksum fault is kept). */
 export function encodeTable(table: AcpiTable): Uint8Array {
-  return encodeNode(defFor(table.signature), table);
+  return encodeRoot(defFor(table.signature), table);
+}
+
+/** Every field of a table with its path, offset, width and label (what dump, check and the
+ * comparator read). */
+export function describeTable(table: AcpiTable): Entry[] {
+  return describeNode(defFor(table.signature), table, 0, table.signature, tableRevision(table));
+}
+
+/** The revision a table declares, where its definition says it lives (header byte 8, RSDP byte
+ * 15, FACS byte 32). */
+export function tableRevision(table: AcpiTable): number {
+  return revisionOf(defFor(table.signature), table.fields) ?? 0;
 }
 
 /** Checksum leaves of a table's layout, by path. */

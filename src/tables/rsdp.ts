@@ -12,6 +12,7 @@ const ext = { when: (g: { revision: number }) => g.revision >= 2 };
 export const rsdp: ContainerDef = {
   name: 'RSDP',
   label: 'Root System Description Pointer',
+  revision: 'revision',
   minLength: RSDP_V1_SIZE,
   layout: layout('rsdp', [
     ascii('signature', 'Signature', 8),

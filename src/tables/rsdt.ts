@@ -9,7 +9,9 @@ const rootTable = (sig: string, label: string, width: 4 | 8): ContainerDef => ({
   label,
   minLength: 36,
   layout: layout(sig.toLowerCase(), [headerField()]),
-  body: {
+  parts: [{
+    key: 'items',
+    label: 'Entries',
     kind: 'records',
     record: {
       name: 'entry',
@@ -17,7 +19,7 @@ const rootTable = (sig: string, label: string, width: 4 | 8): ContainerDef => ({
       indexLabels: true,
       layout: layout(`${sig.toLowerCase()}_entry`, [(width === 4 ? u32 : u64)('address', 'ACPI Table Address', { pointer: true })]),
     },
-  },
+  }],
 });
 
 export const rsdt = rootTable('RSDT', 'Root System Description Table', 4);

@@ -65,8 +65,8 @@ export const spcr: ContainerDef = {
     u8('pci_segment', 'PCI Segment'),
     u32('uart_clk_freq', 'Uart Clock Freq', { labelFor: (g) => (g.revision >= 3 ? 'Uart Clock Freq' : 'Reserved') }),
     u32('precise_baudrate', 'Precise Baud Rate', rev4),
-    u16('namespace_string_length', 'NameSpace String Length', { ...rev4, derive: 'size' }),
-    u16('namespace_string_offset', 'NameSpace String Offset', { ...rev4, derive: 'offset' }),
+    u16('namespace_string_length', 'NameSpace String Length', rev4),
+    u16('namespace_string_offset', 'NameSpace String Offset', rev4),
   ]),
-  body: { kind: 'strings', name: 'namespace_string', label: 'NameSpace String' },
+  parts: [{ key: 'namespace_string', label: 'NameSpace String', kind: 'strings', size: 'namespace_string_length', offset: 'namespace_string_offset' }],
 };

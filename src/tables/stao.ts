@@ -11,5 +11,5 @@ export const stao: ContainerDef = {
   label: 'Status Override Table',
   minLength: STAO_SIZE,
   layout: layout('stao', [headerField(), u8('ignore_uart', 'Ignore UART')]),
-  body: { kind: 'strings', name: 'names', label: 'Namepath' },
+  parts: [{ key: 'names', label: 'Namepath', kind: 'strings' }],
 };

@@ -80,10 +80,10 @@ describe('derived fields are computed at encode time, in one place', () => {
 
   it('gaps before a body placed by an offset are kept', () => {
     const t = dec(table('GTDT', join(SAMPLES, 'server-128cpu', 'acpidump.txt')).bytes);
-    const withGap = encodeTable({ ...t, gap: Uint8Array.of(0xaa, 0xbb, 0xcc, 0xdd) });
+    const withGap = encodeTable({ ...t, pads: { items: Uint8Array.of(0xaa, 0xbb, 0xcc, 0xdd) } });
     const back = dec(withGap);
     expect(back.fields.platform_timer_offset).toBe(108);
-    expect(Array.from(back.gap!)).toEqual([0xaa, 0xbb, 0xcc, 0xdd]);
+    expect(Array.from(back.pads!.items)).toEqual([0xaa, 0xbb, 0xcc, 0xdd]);
     expect(Buffer.from(encodeTable(back)).equals(Buffer.from(withGap))).toBe(true);
   });
 });
@@ -94,11 +94,11 @@ describe('GTDT: the virtual EL2 timer exists by revision, as ACPICA decides', ()
     expect(t.fields.virtual_el2_timer_gsiv).toBe(28);
     const { virtual_el2_timer_gsiv: _a, virtual_el2_timer_flags: _b, ...f2 } = t.fields;
     f2.header = { ...(t.fields.header as object), revision: 2 };
-    const b = encodeTable({ ...t, fields: f2, gap: Uint8Array.of(28, 0, 0, 0, 4, 0, 0, 0) });
+    const b = encodeTable({ ...t, fields: f2, pads: { items: Uint8Array.of(28, 0, 0, 0, 4, 0, 0, 0) } });
     const back = dec(b);
     expect(back.fields).not.toHaveProperty('virtual_el2_timer_gsiv');
     expect(back.fields.platform_timer_offset).toBe(104);
-    expect(back.gap!.length).toBe(8);
+    expect(back.pads!.items.length).toBe(8);
   });
 });
 
