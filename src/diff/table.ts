@@ -70,6 +70,7 @@ function scalarChanges(f: Field, a: Value, b: Value, p: string, isDerived: boole
 /** The pairing key an item declares (GICC: mpidr=0x100), if it has every field the key names. */
 function declaredKey(d: ContainerDef, it: Node): string | undefined {
   if (!d.key) return undefined;
+  if (typeof d.key === 'function') return d.key(it);
   const parts: string[] = [];
   for (const [label, name] of Object.entries(d.key)) {
     const v = it.fields[name];

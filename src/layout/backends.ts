@@ -37,6 +37,7 @@ function parserFor(l: Layout, k: number): Parser {
       case 'u16': p = p.uint16le(f.name); break;
       case 'u32': p = p.uint32le(f.name); break;
       case 'u64': p = p.uint64le(f.name); break;
+      case 'u24': p = p.buffer(f.name, { length: 3, formatter: (b) => (b as Uint8Array)[0] | ((b as Uint8Array)[1] << 8) | ((b as Uint8Array)[2] << 16) }); break;
       case 'bytes':
         p = p.buffer(f.name, { length: f.size, formatter: (b) => new Uint8Array(b as Uint8Array) });
         break;
@@ -102,6 +103,7 @@ function structFor(l: Layout, k: number): r.Struct {
       case 'u16': spec[f.name] = r.uint16le; break;
       case 'u32': spec[f.name] = r.uint32le; break;
       case 'u64': spec[f.name] = U64; break;
+      case 'u24': spec[f.name] = r.uint24le; break;
       case 'bytes': spec[f.name] = rawBytes(f.size, f.name); break;
       case 'ascii': spec[f.name] = latin1Text(f.size, f.name); break;
       case 'struct': spec[f.name] = encoderFor(f.struct!, f.struct!.fields.length).struct; break;

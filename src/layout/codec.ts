@@ -27,7 +27,7 @@ export interface Node {
    * as (read - correct) mod 256; a count or size that disagrees with the parts as the value read.
    * encode re-applies them, so even a malformed table re-encodes to its input.
    */
-  faults?: Record<string, number>;
+  faults?: Record<string, number | bigint>;
   /** an item of a reference-target part: its key for ref fields — the byte offset, from the table
    * start, it was decoded at (an item a pass creates takes any key no other item has) */
   at?: number;
@@ -53,8 +53,20 @@ export interface ContainerDef {
   /** size of a subtable whose family has no length field (HEST error sources), from its bytes */
   sizeAt?: (buf: Uint8Array, at: number) => number;
   /** how diff pairs this item across two versions, by fields: { mpidr: 'arm_mpidr' } pairs GICCs
-   * as gicc[mpidr=0x100]; without it items pair by type and ordinal */
-  key?: Record<string, string>;
+   * as gicc[mpidr=0x100]; or a function giving the key text (undefined: pair by ordinal); without
+   * it items pair by type and ordinal */
+  key?: Record<string, string> | ((n: Node) => string | undefined);
+  /** layouts a later revision of this item has (its own revision field): the last whose
+   * minRevision the item's revision reaches replaces this one */
+  variants?: { minRevision: number; def: ContainerDef }[];
+}
+
+/** The definition that applies to an item of revision `revision` (see ContainerDef.variants). */
+export function variantFor(def: ContainerDef, revision: number | undefined): ContainerDef {
+  if (!def.variants || revision === undefined) return def;
+  let out = def;
+  for (const v of def.variants) if (revision >= v.minRevision) out = v.def;
+  return out;
 }
 
 interface PartBase {
@@ -72,6 +84,8 @@ interface PartBase {
   when?: (g: Gate) => boolean;
   /** items are targets of `ref` fields: they remember where they were decoded (Node.at) */
   target?: boolean;
+  /** how dump labels the bytes before the part (default "Reserved (before the list)") */
+  padLabel?: string;
 }
 
 export type PartDef = PartBase &
@@ -81,7 +95,7 @@ export type PartDef = PartBase &
     | { kind: 'strings' }
     | { kind: 'string' }
     | { kind: 'raw' }
-    | { kind: 'matrix'; width: 1 | 2 | 4; cols: string | ((f: Fields) => number) }
+    | { kind: 'matrix'; width: 1 | 2 | 4; cols: string | ((f: Fields) => number); perCell?: boolean }
   );
 
 export interface SubtableFamily {
@@ -214,11 +228,11 @@ export function readUint(buf: Uint8Array, at: number, width: number): number {
   return v;
 }
 
-function writeUint(buf: Uint8Array, at: number, width: number, value: number): void {
-  let v = value;
+function writeUint(buf: Uint8Array, at: number, width: number, value: number | bigint): void {
+  let v = BigInt(value);
   for (let i = 0; i < width; i++) {
-    buf[at + i] = v & 0xff;
-    v = Math.floor(v / 256);
+    buf[at + i] = Number(v & 0xffn);
+    v >>= 8n;
   }
 }
 
@@ -310,9 +324,9 @@ function recordPartFaults(def: ContainerDef, node: Node): void {
   for (const [name, link] of linksOf(def)) {
     if (link.role === 'offset' || !(name in node.fields)) continue;
     const v = partValue(node, link.part);
-    const read = num(node.fields[name]);
+    const read = node.fields[name] as number | bigint;
     const derived = v === undefined ? 0 : link.role === 'count' ? partCount(link.part, v) : partBytes(link.part, v, node);
-    if (read !== derived) (node.faults ??= {})[name] = read;
+    if (BigInt(read) !== BigInt(derived)) (node.faults ??= {})[name] = read;
   }
 }
 
@@ -438,9 +452,10 @@ function decodeRecords(part: PartDef & { kind: 'records' }, node: Node, ctx: Dec
   return from + n * size;
 }
 
-/** Path segment of a subtable: its family name and its ordinal among subtables of the same type. */
-export function subtableDef(fam: SubtableFamily, type: number): ContainerDef {
-  return fam.types.get(type) ?? fam.unknown;
+/** The definition of a subtable type (the variant its revision selects, when its fields say). */
+export function subtableDef(fam: SubtableFamily, type: number, fields?: Fields): ContainerDef {
+  const def = fam.types.get(type) ?? fam.unknown;
+  return def.variants && fields ? variantFor(def, revisionOf(def, fields)) : def;
 }
 
 export function segmentName(fam: SubtableFamily, type: number): string {
@@ -450,6 +465,11 @@ export function segmentName(fam: SubtableFamily, type: number): string {
 /** The type of a subtable from its fields (untyped families: 0). */
 export function typeOf(fam: SubtableFamily, n: Node): number {
   return fam.typeWidth === 0 ? 0 : Number(n.fields.type);
+}
+
+/** The definition of a decoded or built subtable. */
+export function defOfItem(fam: SubtableFamily, n: Node): ContainerDef {
+  return subtableDef(fam, typeOf(fam, n), n.fields);
 }
 
 /** The one guarded subtable walker: rejects length 0, shorter than the header, or past the end. */
@@ -476,7 +496,11 @@ function walkSubtables(part: PartDef & { kind: 'subtables' }, node: Node, ctx: D
       break;
     }
     type = typeAt(pos);
-    const def = subtableDef(fam, type);
+    let def = subtableDef(fam, type);
+    if (def.variants) {
+      const at = revisionAt(def);
+      if (at !== undefined && pos + at < to) def = variantFor(def, buf[pos + at]);
+    }
     const len = lengthAt(pos, def);
     let problem: string | undefined;
     let code = 'DECODE_SUBTABLE_TOO_SHORT';
@@ -567,7 +591,7 @@ function stringsText(node: Node): string {
 function partBytes(part: PartDef, v: PartValue, node?: Node): number {
   switch (part.kind) {
     case 'records': return (v as Node[]).length * part.record.layout.size;
-    case 'subtables': return (v as Node[]).reduce((n, it) => n + nodeSize(subtableDef(part.family, typeOf(part.family, it)), it), 0);
+    case 'subtables': return (v as Node[]).reduce((n, it) => n + nodeSize(defOfItem(part.family, it), it), 0);
     case 'strings': return node ? stringsText(node).length : (v as string[]).reduce((n, s) => n + s.length + 1, 0);
     case 'string': return (v as string).length + 1;
     case 'raw': return (v as Uint8Array).length;
@@ -583,7 +607,7 @@ interface EncodeCtx {
 function encodePart(part: PartDef, v: PartValue, node: Node, ectx: EncodeCtx): Uint8Array[] {
   switch (part.kind) {
     case 'records': return (v as Node[]).map((n) => encodeNode(part.record, n, ectx));
-    case 'subtables': return (v as Node[]).map((n) => encodeNode(subtableDef(part.family, typeOf(part.family, n)), n, ectx));
+    case 'subtables': return (v as Node[]).map((n) => encodeNode(defOfItem(part.family, n), n, ectx));
     case 'strings': {
       const text = stringsText(node);
       return text.length ? [latin1Bytes(text)] : [];
@@ -666,7 +690,7 @@ export function encodeNode(def: ContainerDef, node: Node, ectx: EncodeCtx = {}):
   // checksums last, in declaration order (RSDP: the 20-byte one before the extended one)
   for (const leaf of leaves) {
     if (leaf.top >= k || leaf.derive !== 'checksum') continue;
-    const fault = node.faults?.[leaf.path] ?? 0;
+    const fault = Number(node.faults?.[leaf.path] ?? 0);
     out[leaf.offset] = (checksumOf(out, leaf.span ?? out.length, leaf.offset) + fault) & 0xff;
   }
   return out;
@@ -687,7 +711,7 @@ export function encodeRoot(def: ContainerDef, node: Node): Uint8Array {
       let p = at;
       for (const it of value as Node[]) {
         if (it.at !== undefined && !m.has(it.at)) m.set(it.at, p);
-        p += part.kind === 'records' ? part.record.layout.size : nodeSize(subtableDef((part as PartDef & { kind: 'subtables' }).family, typeOf((part as PartDef & { kind: 'subtables' }).family, it)), it);
+        p += itemSize(part, it);
       }
       refs.set(part.key, m);
     }
@@ -723,14 +747,14 @@ export function partsOf(def: ContainerDef, node: Node): { part: PartDef; value: 
 /** Size in bytes of one item of a list part. */
 export function itemSize(part: PartDef, it: Node): number {
   if (part.kind === 'records') return part.record.layout.size;
-  if (part.kind === 'subtables') return nodeSize(subtableDef(part.family, typeOf(part.family, it)), it);
+  if (part.kind === 'subtables') return nodeSize(defOfItem(part.family, it), it);
   return 0;
 }
 
 /** The definition of one item of a list part. */
 export function itemDef(part: PartDef, it: Node): ContainerDef {
   if (part.kind === 'records') return part.record;
-  if (part.kind === 'subtables') return subtableDef(part.family, typeOf(part.family, it));
+  if (part.kind === 'subtables') return defOfItem(part.family, it);
   throw new Error(`part ${part.key} is not a list`);
 }
 

@@ -74,7 +74,7 @@ export function describeNode(def: ContainerDef, node: Node, base: number, path: 
   let at = base + l.offsets[k];
   for (const p of partsOf(def, node)) {
     const part = p.part;
-    if (p.pad) out.push({ kind: 'raw', role: 'gap', path: `${path}.${padName(def, part)}`, offset: base + p.at - p.pad.length, width: p.pad.length, label: 'Reserved (before the list)', value: p.pad });
+    if (p.pad) out.push({ kind: 'raw', role: 'gap', path: `${path}.${padName(def, part)}`, offset: base + p.at - p.pad.length, width: p.pad.length, label: part.padLabel ?? 'Reserved (before the list)', value: p.pad });
     at = base + p.at;
     switch (part.kind) {
       case 'records':
@@ -113,6 +113,14 @@ export function describeNode(def: ContainerDef, node: Node, base: number, path: 
       case 'matrix': {
         const m = p.value as number[][];
         m.forEach((row, r) => {
+          if (part.perCell) {
+            // one line per cell, as iasl prints HMAT entries
+            row.forEach((c, j) => {
+              out.push({ kind: 'row', path: `${path}.${part.key}[${r}][${j}]`, offset: at, width: part.width, label: part.label, cells: [c], cellWidth: part.width });
+              at += part.width;
+            });
+            return;
+          }
           const w = row.length * part.width;
           out.push({ kind: 'row', path: `${path}.${part.key}[${r}]`, offset: at, width: w, label: `${part.label} ${String(r).padStart(3)}`, cells: row, cellWidth: part.width });
           at += w;

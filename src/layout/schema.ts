@@ -2,7 +2,7 @@
 // Decoders (binary-parser), encoders (restructure), dump labels, field paths and byte offsets
 // are all generated from the same Layout objects.
 
-export type Kind = 'u8' | 'u16' | 'u32' | 'u64' | 'bytes' | 'ascii' | 'struct';
+export type Kind = 'u8' | 'u16' | 'u24' | 'u32' | 'u64' | 'bytes' | 'ascii' | 'struct';
 
 /** A decoded field value: numbers up to 32 bits, bigint for u64, latin1 strings, raw bytes, nested structs. */
 export type Value = number | bigint | string | Uint8Array | Fields;
@@ -85,6 +85,7 @@ function field(kind: Kind, size: number, name: string, label: string, opts: Fiel
 
 export const u8 = (name: string, label: string, opts?: FieldOptions) => field('u8', 1, name, label, opts);
 export const u16 = (name: string, label: string, opts?: FieldOptions) => field('u16', 2, name, label, opts);
+export const u24 = (name: string, label: string, opts?: FieldOptions) => field('u24', 3, name, label, opts);
 export const u32 = (name: string, label: string, opts?: FieldOptions) => field('u32', 4, name, label, opts);
 export const u64 = (name: string, label: string, opts?: FieldOptions) => field('u64', 8, name, label, opts);
 /** Raw bytes kept as they are (reserved areas, opaque blobs). */

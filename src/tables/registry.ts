@@ -13,6 +13,14 @@ import { stao } from './stao.js';
 import { rsdp, RSDP_SIGNATURE, RSDP_V1_SIZE, RSDP_V2_SIZE } from './rsdp.js';
 import { rsdt, xsdt } from './rsdt.js';
 import { facs } from './facs.js';
+import { mcfg } from './mcfg.js';
+import { srat } from './srat.js';
+import { slit } from './slit.js';
+import { pptt } from './pptt.js';
+import { iort } from './iort.js';
+import { dbg2 } from './dbg2.js';
+import { hmat } from './hmat.js';
+import { hest } from './hest.js';
 
 export interface AcpiTable extends Node {
   /** "FACP", "APIC", …; the RSDP is "RSDP" */
@@ -39,6 +47,14 @@ const defs = new Map<string, ContainerDef>([
   ['XSDT', xsdt],
   ['FACS', facs],
   ['RSDP', rsdp],
+  ['MCFG', mcfg],
+  ['SRAT', srat],
+  ['SLIT', slit],
+  ['PPTT', pptt],
+  ['IORT', iort],
+  ['DBG2', dbg2],
+  ['HMAT', hmat],
+  ['HEST', hest],
 ]);
 
 export function defFor(signature: string): ContainerDef {

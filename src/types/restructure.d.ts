@@ -30,5 +30,6 @@ declare module 'restructure' {
   }
   export const uint8: Type;
   export const uint16le: Type;
+  export const uint24le: Type;
   export const uint32le: Type;
 }

@@ -1,0 +1,62 @@
+// DBG2, Microsoft "Debug Port Table 2": device information structures at InfoOffset, each with a
+// register count shared by its two arrays — Generic Address Structures at BaseAddressOffset and
+// their sizes at AddressSizeOffset — its namespace string and optional OEM data, all by offset.
+import { layout, u8, u16, u32 } from '../layout/schema.js';
+import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
+import { headerField, gasField } from './common.js';
+
+const register: ContainerDef = {
+  name: 'register',
+  label: 'Base Address Register',
+  layout: layout('dbg2_register', [gasField('address', 'Base Address Register')]),
+};
+const addressSize: ContainerDef = {
+  name: 'size',
+  label: 'Address Size',
+  layout: layout('dbg2_address_size', [u32('size', 'Address Size')]),
+};
+
+export const dbg2Device: ContainerDef = {
+  name: 'device',
+  label: 'Debug Device Information',
+  minLength: 22,
+  revision: 'revision',
+  key: (n) => (n.parts?.namepath !== undefined ? `name=${String(n.parts.namepath)}` : undefined),
+  layout: layout('dbg2_device', [
+    u8('revision', 'Revision'),
+    u16('length', 'Length', { derive: 'length' }),
+    u8('register_count', 'Register Count'),
+    u16('namepath_length', 'Namepath Length'),
+    u16('namepath_offset', 'Namepath Offset'),
+    u16('oem_data_length', 'OEM Data Length'),
+    u16('oem_data_offset', 'OEM Data Offset'),
+    u16('port_type', 'Port Type'),
+    u16('port_subtype', 'Port Subtype'),
+    u16('reserved', 'Reserved'),
+    u16('base_address_offset', 'Base Address Offset'),
+    u16('address_size_offset', 'Address Size Offset'),
+  ]),
+  parts: [
+    { key: 'registers', label: 'Base Address Registers', kind: 'records', record: register, count: 'register_count', offset: 'base_address_offset' },
+    { key: 'sizes', label: 'Address Sizes', kind: 'records', record: addressSize, count: 'register_count', offset: 'address_size_offset' },
+    { key: 'namepath', label: 'Namepath', kind: 'string', size: 'namepath_length', offset: 'namepath_offset' },
+    { key: 'oem_data', label: 'OEM Data', kind: 'raw', size: 'oem_data_length', offset: 'oem_data_offset' },
+  ],
+};
+
+const dbg2Family: SubtableFamily = {
+  typeWidth: 0,
+  lengthOffset: 1,
+  lengthWidth: 2,
+  headerSize: 3,
+  types: new Map([[0, dbg2Device]]),
+  unknown: dbg2Device,
+};
+
+export const dbg2: ContainerDef = {
+  name: 'DBG2',
+  label: 'Debug Port Table type 2',
+  minLength: 44,
+  layout: layout('dbg2', [headerField(), u32('info_offset', 'Info Offset'), u32('info_count', 'Info Count')]),
+  parts: [{ key: 'items', label: 'Devices', kind: 'subtables', family: dbg2Family, count: 'info_count', offset: 'info_offset' }],
+};
