@@ -36,6 +36,8 @@ export const CODES: Record<string, CodeInfo> = {
   DECODE_COUNT_OVERRUN: { severity: 'error', summary: 'a count promising more entries than fit (GTDT timers, GT Block frames)', source: 'Linux drivers/acpi/arm64/gtdt.c; CONSUMER-RULES G1, G7' },
   DECODE_BODY_OFFSET: { severity: 'error', summary: 'an offset pointing outside the space after the fixed fields (GTDT platform timers, GT Block frames, SPCR namespace string)', source: 'Linux gtdt.c; CONSUMER-RULES X6' },
   DECODE_BODY_SIZE: { severity: 'error', summary: 'a size running past the end (SPCR namespace string)', source: 'SPCR 1.10' },
+  DECODE_OFFSET_INSIDE: { severity: 'warning', summary: 'an offset pointing back inside the fixed fields (a revision 3 GTDT whose PlatformTimerOffset predates its virtual EL2 fields): the list is read right after them, as ACPICA does', source: 'ACPICA AcpiDmDumpGtdt' },
+  DECODE_REVISION_LAYOUT: { severity: 'warning', summary: 'a table read with an older revision\'s layout than it declares (a revision 3 GTDT whose platform timers start at 0x60)', source: 'ACPI 6.3 / 6.4 §5.2.24; ACPICA AcpiDmDumpGtdt' },
   DECODE_TRAILING_BYTES: { severity: 'warning', summary: 'bytes after the last subtable, too few for a subtable', source: 'Linux acpi_parse_entries_array() stops when < 3 bytes remain' },
 
   // structure (always)

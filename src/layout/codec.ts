@@ -86,6 +86,9 @@ interface PartBase {
   target?: boolean;
   /** how dump labels the bytes before the part (default "Reserved (before the list)") */
   padLabel?: string;
+  /** an offset pointing back inside the revision-gated fixed fields (those with `when`) places the
+   * part right after them instead, as ACPICA reads it (a warning; the offset is kept as read) */
+  offsetInsideFixed?: 'after';
 }
 
 export type PartDef = PartBase &
@@ -292,7 +295,8 @@ function gateFor(def: ContainerDef, ctx: DecodeCtx, start: number, length: numbe
     const at = revisionAt(def);
     if (at !== undefined && at < length) revision = ctx.buf[start + at];
   }
-  return { length, revision, read };
+  const peek = (at: number, width: 1 | 2 | 4) => (at >= 0 && at + width <= length ? readUint(ctx.buf, start + at, width) : 0);
+  return { length, revision, read, peek };
 }
 
 /** Decode the container `def` occupying buf[start, end). Never throws on bad data. */
@@ -309,6 +313,9 @@ export function decodeNode(def: ContainerDef, ctx: DecodeCtx, start: number, end
     const gate = gateFor(def, ctx, start, length);
     if (gate.revision !== ctx.revision) inner = { ...ctx, revision: gate.revision };
     k = presentCount(l, gate);
+    const next = l.fields[k];
+    const why = next?.fallback && l.offsets[k + 1] <= length ? next.fallback(gate) : undefined;
+    if (why) fail(ctx, 'DECODE_REVISION_LAYOUT', () => `${pathOf(path)}.${next.name}`, start + l.offsets[k], why, 'warning');
   }
   const fixedEnd = start + l.offsets[k];
   const fields = decoderFor(l, k).decode(ctx.buf.subarray(start, fixedEnd));
@@ -355,6 +362,12 @@ function decodeParts(def: ContainerDef, node: Node, ctx: DecodeCtx, start: numbe
     let from = pos;
     if (part.offset !== undefined) {
       from = startOf(i);
+      if (part.offsetInsideFixed === 'after' && pos === fixedEnd && from < fixedEnd && from - start >= firstGated(def.layout)) {
+        fail(ctx, 'DECODE_OFFSET_INSIDE', () => `${pathOf(path)}.${part.offset}`, start + offsetOfField(def.layout, part.offset!),
+          `${part.offset} ${hex(from - start)} points inside the fixed fields (they end at ${hex(fixedEnd - start)}); the ${part.label.toLowerCase()} are read right after them, as ACPICA does`, 'warning');
+        (node.faults ??= {})[part.offset] = node.fields[part.offset] as number;
+        from = fixedEnd;
+      }
       if (from < pos || from > end) {
         const fieldAtOff = start + offsetOfField(def.layout, part.offset);
         fail(ctx, 'DECODE_BODY_OFFSET', () => `${pathOf(path)}.${part.offset}`, fieldAtOff,
@@ -386,6 +399,12 @@ function decodeParts(def: ContainerDef, node: Node, ctx: DecodeCtx, start: numbe
     if (errorsIn(ctx) > errors) return pos; // what follows a broken part stays raw
   }
   return pos;
+}
+
+/** Offset of the first field whose presence depends on more than the length (`when`). */
+function firstGated(l: Layout): number {
+  const i = l.fields.findIndex((f) => f.when);
+  return i < 0 ? l.size : l.offsets[i];
 }
 
 function offsetOfField(l: Layout, name: string): number {
@@ -680,9 +699,10 @@ export function encodeNode(def: ContainerDef, node: Node, ectx: EncodeCtx = {}):
     const width = l.fields[i].size;
     const off = l.offsets[i];
     const declared = node.faults?.[name];
-    if (link.role === 'offset') {
+    if (declared !== undefined) writeUint(out, off, width, declared);
+    else if (link.role === 'offset') {
       if (p && p.bytes > 0) writeUint(out, off, width, p.at);
-    } else if (declared !== undefined) writeUint(out, off, width, declared);
+    }
     else writeUint(out, off, width, p ? (link.role === 'count' ? partCount(link.part, p.value) : p.bytes) : 0);
   }
   const leaves = derivedLeaves(l);

@@ -19,6 +19,8 @@ export interface Gate {
   revision: number;
   /** the value of an earlier top-level field of the same container (0 when it is absent) */
   read?: (name: string) => number;
+  /** an unsigned little-endian value at `at` bytes from the container start (0 past its end) */
+  peek?: (at: number, width: 1 | 2 | 4) => number;
 }
 
 export interface Bit {
@@ -48,6 +50,9 @@ export interface FieldOptions {
   span?: number;
   /** presence predicate beyond "fits in the container" (e.g. GTDT rev >= 3) */
   when?: (gate: Gate) => boolean;
+  /** when `when` fails although the field fits: why the container was read with an older
+   * revision's layout, reported as a DECODE_REVISION_LAYOUT warning (undefined: no fallback) */
+  fallback?: (gate: Gate) => string | undefined;
   /** label that depends on the table revision (SPCR byte 76: Reserved before rev 3) */
   labelFor?: (gate: Gate) => string;
   /** how dump shows the value: hex (default), dec, or ascii for u64 ids */

@@ -1,13 +1,29 @@
 // GTDT, ACPI 6.5 §5.2.25: rev 1 (80 bytes), rev 2 (96), rev 3 (104: virtual EL2 timer, present by
 // revision as ACPICA decides). Platform timers (GT Block with its frames, SBSA watchdog) are read
 // at PlatformTimerOffset; bytes between the fixed fields and that offset are kept.
-import { layout, u8, u16, u32, u64, bytes, type Bit } from '../layout/schema.js';
+import { layout, u8, u16, u32, u64, bytes, type Bit, type Gate } from '../layout/schema.js';
+import { hex } from '../model/diagnostics.js';
 import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
 import { headerField, TIMER_FLAG_BITS } from './common.js';
 
 export const GTDT_TYPES: Record<number, string> = { 0: 'Generic Timer Block', 1: 'Generic Watchdog Timer' };
 
-const rev3 = { when: (g: { revision: number }) => g.revision >= 3 };
+/** Platform timers placed where the virtual EL2 timer would be (ACPI 6.3 firmware, iasl's own
+ * template): the GTDT is read with the revision 2 layout. */
+function timersAt96(g: Gate): boolean {
+  const at = g.read?.('platform_timer_offset') ?? 0;
+  if ((g.read?.('platform_timer_count') ?? 0) === 0 || at >= GTDT_V3_SIZE || !g.peek) return false;
+  // a platform timer really starts there (not the virtual EL2 GSIV of a GTDT with a stale offset)
+  const type = g.peek(at, 1);
+  const len = g.peek(at + 1, 2);
+  return (type === 0 || type === 1) && len >= 20 && at + len <= g.length;
+}
+const rev3 = {
+  when: (g: Gate) => g.revision >= 3 && !timersAt96(g),
+  fallback: (g: Gate) => (g.revision >= 3 && timersAt96(g)
+    ? `revision ${g.revision} GTDT with platform timers at ${hex(g.read!('platform_timer_offset'))}: no virtual EL2 timer fields, read with the revision 2 layout`
+    : undefined),
+};
 
 const GT_FRAME_FLAG_BITS: Bit[] = TIMER_FLAG_BITS.slice(0, 2);
 
@@ -104,5 +120,5 @@ export const gtdt: ContainerDef = {
     u32('virtual_el2_timer_gsiv', 'Virtual EL2 Timer GSIV', rev3),
     u32('virtual_el2_timer_flags', 'Virtual EL2 Timer Flags', { ...rev3, bits: TIMER_FLAG_BITS }),
   ]),
-  parts: [{ key: 'items', label: 'Platform Timers', kind: 'subtables', family: gtdtFamily, count: 'platform_timer_count', offset: 'platform_timer_offset' }],
+  parts: [{ key: 'items', label: 'Platform Timers', kind: 'subtables', family: gtdtFamily, count: 'platform_timer_count', offset: 'platform_timer_offset', offsetInsideFixed: 'after' }],
 };

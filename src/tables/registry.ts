@@ -57,6 +57,11 @@ const defs = new Map<string, ContainerDef>([
   ['HEST', hest],
 ]);
 
+/** Every signature decoded field by field (the RSDP as "RSDP"). */
+export function decodedSignatures(): string[] {
+  return [...defs.keys()];
+}
+
 export function defFor(signature: string): ContainerDef {
   return defs.get(signature) ?? generic;
 }

@@ -208,6 +208,10 @@ const cases: Case[] = [
       { code: 'DECODE_SUBTABLE_OVERRUN', path: 'APIC.its[0].length', offset: 404, run: read(file('over.dat', patch(table('APIC'), (x) => (x[405] = 40)))) },
       { code: 'DECODE_COUNT_OVERRUN', path: 'GTDT', offset: 232, run: read(file('count.dat', patch(server, (x) => x.writeUInt32LE(3, 88)))) },
       { code: 'DECODE_BODY_OFFSET', path: 'GTDT.platform_timer_offset', offset: 92, run: read(file('off.dat', patch(server, (x) => x.writeUInt32LE(0x400, 92)))) },
+      // a revision 3 GTDT whose offset still says 0x60 although its virtual EL2 fields are there (iasl's template)
+      { code: 'DECODE_OFFSET_INSIDE', path: 'GTDT.platform_timer_offset', offset: 92, run: read(file('inside.dat', patch(server, (x) => x.writeUInt32LE(0x60, 92)))) },
+      // an ACPI 6.3 revision 3 GTDT: no virtual EL2 fields, platform timers at 0x60
+      { code: 'DECODE_REVISION_LAYOUT', path: 'GTDT.virtual_el2_timer_gsiv', offset: 96, run: read(file('gtdt63.dat', patch(Buffer.concat([server.subarray(0, 96), server.subarray(104)]), (x) => { x.writeUInt32LE(x.length, 4); x.writeUInt32LE(0x60, 92); }))) },
       { code: 'DECODE_BODY_SIZE', path: 'SPCR.namespace_string_length', offset: 88, run: read(file('size.dat', patch(spcr4, (x) => x.writeUInt16LE(200, 84)))) },
       { code: 'DECODE_TRAILING_BYTES', path: 'APIC', offset: 424, run: read(file('tb.dat', patch(Buffer.concat([table('APIC'), Buffer.of(0x0b)]), (x) => x.writeUInt32LE(425, 4)))) },
     ];

@@ -92,8 +92,8 @@ describe('malformed input: one clear line naming file, table and offset, exit 2'
       /gtcount\.dat: GTDT: offset 0xE8: 3 subtables declared, only 2 fit before the end at 0xE8/],
     ['platform timer offset outside the table', () => writeTable(d, 'gtoff.dat', setU32(sampleTable('GTDT', SERVER), 92, 0x400)),
       /gtoff\.dat: GTDT: offset 0x5C: platform_timer_offset 0x400 is outside the space after the fixed fields \(0x68\.\.0xE8\)/],
-    ['platform timer offset inside the fixed fields', () => writeTable(d, 'gtin.dat', setU32(sampleTable('GTDT', SERVER), 92, 0x60)),
-      /gtin\.dat: GTDT: offset 0x5C: platform_timer_offset 0x60 is outside/],
+    ['platform timer offset inside the fixed fields', () => writeTable(d, 'gtin.dat', setU32(sampleTable('GTDT', SERVER), 92, 0x40)),
+      /gtin\.dat: GTDT: offset 0x5C: platform_timer_offset 0x40 is outside/],
     ['GT Block frame count past its length', () => writeTable(d, 'gtframes.dat', setU32(sampleTable('GTDT', SERVER), 104 + 12, 5)),
       /gtframes\.dat: GTDT: offset 0x7C: 5 Generic Timer Block Timer entries of 40 bytes need 0xC8 bytes but only 0x50 remain/],
     ['GICC shorter than 76 bytes', () => {

@@ -102,6 +102,37 @@ describe('GTDT: the virtual EL2 timer exists by revision, as ACPICA decides', ()
   });
 });
 
+describe('GTDT revision 3 in its two shapes', () => {
+  const server = () => table('GTDT', join(SAMPLES, 'server-128cpu', 'acpidump.txt')).bytes;
+  const fix = (x: Buffer) => {
+    x[9] = checksumOf(x, x.length, 9);
+    return x;
+  };
+  it('ACPI 6.3 firmware (no virtual EL2 fields, timers at 0x60): the revision 2 layout, with a warning, and exact bytes', () => {
+    const s = server();
+    const b = Buffer.concat([s.subarray(0, 96), s.subarray(104)]);
+    b.writeUInt32LE(b.length, 4);
+    b.writeUInt32LE(0x60, 92);
+    fix(b);
+    const r = decodeTable(b);
+    expect(r.findings.map((f) => [f.code, f.severity])).toEqual([['DECODE_REVISION_LAYOUT', 'warning']]);
+    expect(r.table!.fields).not.toHaveProperty('virtual_el2_timer_gsiv');
+    expect(r.table!.items!.map((i) => i.fields.type)).toEqual([0, 1]);
+    expect(Buffer.from(encodeTable(r.table!)).equals(b)).toBe(true);
+  });
+
+  it('a stale offset 0x60 under virtual EL2 fields (iasl\'s template): timers read after them, as ACPICA does, and the offset kept', () => {
+    const b = fix(Buffer.from(server()));
+    b.writeUInt32LE(0x60, 92);
+    fix(b);
+    const r = decodeTable(b);
+    expect(r.findings.map((f) => [f.code, f.severity])).toEqual([['DECODE_OFFSET_INSIDE', 'warning']]);
+    expect(r.table!.fields.virtual_el2_timer_gsiv).toBe(28);
+    expect(r.table!.items!.map((i) => i.fields.type)).toEqual([0, 1]);
+    expect(Buffer.from(encodeTable(r.table!)).equals(b)).toBe(true);
+  });
+});
+
 describe('MADT: GICC by its own length; unknown subtables kept raw', () => {
   it('decodes 76-, 80- and 82-byte GICCs and keeps longer ones\' extra bytes', () => {
     const t = dec(table('APIC').bytes);

@@ -1,18 +1,24 @@
-// The referee: for every FADT, MADT, GTDT, SPCR and STAO in the corpus and the samples, each field
-// our dump --json gives must agree with what `iasl -d` prints at the same offset and width, and
-// every field we decode must be printed by iasl (apart from the listed quirks of Debian's iasl).
+// The referee: for every table we decode field by field, in the corpus, the samples and the
+// `iasl -T ALL` templates (compiled with iasl here), each field our dump --json gives must agree
+// with what `iasl -d` prints at the same offset and width, and every field we decode must be
+// printed by iasl (apart from the listed quirks of Debian's iasl); every decoded signature is
+// compared somewhere, and every template round-trips byte for byte.
 import { describe, expect, it } from 'vitest';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { corpusBlobs, sampleBlobs, HAVE_IASL, tmp } from '../helpers.js';
-import { compareAll } from './iasl-compare.js';
+import { compareAll, templateBlobs, SIGS } from './iasl-compare.js';
+import { decodeTable, encodeTable } from '../../src/tables/registry.js';
 
 describe.skipIf(!HAVE_IASL)('dump agrees with iasl -d', () => {
-  for (const [what, blobs] of [['corpus', corpusBlobs()], ['samples', sampleBlobs()]] as const) {
+  const templates = HAVE_IASL ? templateBlobs() : [];
+  const compared = new Set<string>();
+  for (const [what, blobs] of [['corpus', corpusBlobs()], ['samples', sampleBlobs()], ['templates', templates]] as const) {
     if (!blobs.length) continue;
     const results = compareAll(blobs);
-    it(`${what}: compares every table of interest`, () => expect(results.length).toBeGreaterThan(what === 'corpus' ? 25 : 12));
+    for (const r of results) compared.add(r.signature);
+    it(`${what}: compares every table of interest`, () => expect(results.length).toBeGreaterThan(what === 'corpus' ? 40 : 12));
     it.each(results.map((r) => [r.name, r] as const))(`${what} %s`, (_n, r) => {
       expect(r.mismatches).toEqual([]);
       expect(r.unprinted).toEqual([]);
@@ -20,6 +26,16 @@ describe.skipIf(!HAVE_IASL)('dump agrees with iasl -d', () => {
       expect(r.compared).toBeGreaterThan(9);
     });
   }
+
+  it('every decoded signature is compared with iasl on the corpus or a template', () => {
+    expect([...SIGS].filter((s) => !compared.has(s))).toEqual([]);
+  });
+
+  it.each(templates.map((t) => [t.name, t] as const))('%s decodes without an error and round-trips byte for byte', (_n, t) => {
+    const r = decodeTable(t.bytes);
+    expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(Buffer.from(encodeTable(r.table!)).equals(Buffer.from(t.bytes))).toBe(true);
+  });
 });
 
 describe.skipIf(!HAVE_IASL)('iasl -d on the samples', () => {
