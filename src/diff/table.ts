@@ -4,7 +4,7 @@
 import type { Field, Fields, Layout, Value } from '../layout/schema.js';
 import { type ContainerDef, type Node, type PartDef, partValue, itemDef, itemSegment, derivationOf } from '../layout/codec.js';
 import { padName } from '../layout/describe.js';
-import { defFor, type AcpiTable } from '../tables/registry.js';
+import { defOf, type AcpiTable } from '../tables/registry.js';
 import { jsonValue, type Json } from '../dump/json.js';
 
 export type ChangeKind = 'changed' | 'added' | 'removed';
@@ -95,7 +95,8 @@ function keyed(part: PartDef, items: Node[], resolve?: Resolver): Map<string, { 
     const own = declaredKey(d, it);
     let key: string;
     const addr = it.fields.address;
-    if (own !== undefined) key = `${seg}[${own}]`;
+    if (part.pairBy === 'index') key = `${seg}[${items.indexOf(it)}]`;
+    else if (own !== undefined) key = `${seg}[${own}]`;
     else if (part.kind === 'records' && resolve && d.layout.fields[0]?.pointer && addr !== undefined) {
       // root-table entries pair by the table they point to (XSDT.entry[FACP]), not by position
       const a = BigInt(addr as number | bigint);
@@ -172,5 +173,7 @@ export function diffTable(a: AcpiTable | undefined, b: AcpiTable | undefined, pa
   const p = path ?? sig;
   if (!a) return [{ path: p, kind: 'added' }];
   if (!b) return [{ path: p, kind: 'removed' }];
-  return diffNode(defFor(sig), a, b, p, [], ctx);
+  const da = defOf(a);
+  if (da !== defOf(b)) return [{ path: p, kind: 'changed', old: jsonValue(a.fields), new: jsonValue(b.fields) }];
+  return diffNode(da, a, b, p, [], ctx);
 }

@@ -4,7 +4,7 @@ import type { Value } from '../layout/schema.js';
 import type { ContainerDef, Node } from '../layout/codec.js';
 import { partsOf, itemDef, itemSegment } from '../layout/codec.js';
 import { leaves, padName } from '../layout/describe.js';
-import { defFor, describeSignature, describeTable } from '../tables/registry.js';
+import { defOf, describeSignature, describeTable } from '../tables/registry.js';
 import type { TableEntry, TableSet } from '../model/tableset.js';
 import { hexBytes } from './text.js';
 
@@ -54,7 +54,7 @@ function nodeJson(def: ContainerDef, node: Node): Record<string, Json> {
 
 export function tableJson(e: TableEntry): Record<string, Json> {
   const t = e.table;
-  const def = defFor(t.signature);
+  const def = defOf(t);
   return {
     signature: t.signature,
     description: describeSignature(t.signature) ?? null,

@@ -22,6 +22,15 @@ export function hexBytes(b: Uint8Array, sep = ''): string {
   return Array.from(b, (x) => x.toString(16).toUpperCase().padStart(2, '0')).join(sep);
 }
 
+/** A GUID as text: the first three groups little-endian, as UEFI and iasl print them. */
+export function guidText(b: Uint8Array): string {
+  const h = (from: number, to: number, rev: boolean) => {
+    const s = Array.from(b.subarray(from, to), (x) => x.toString(16).padStart(2, '0'));
+    return (rev ? s.reverse() : s).join('');
+  };
+  return `${h(0, 4, true)}-${h(4, 6, true)}-${h(6, 8, true)}-${h(8, 10, false)}-${h(10, 16, false)}`;
+}
+
 export function quote(s: string): string {
   return '"' + Array.from(s, (c) => {
     const n = c.charCodeAt(0);
@@ -40,7 +49,7 @@ export function formatScalar(f: FieldEntry): string {
   const v = f.value;
   const field = f.field;
   if (field.kind === 'ascii') return quote(v as string);
-  if (field.kind === 'bytes') return hexBytes(v as Uint8Array);
+  if (field.kind === 'bytes') return field.show === 'guid' && (v as Uint8Array).length === 16 ? guidText(v as Uint8Array) : hexBytes(v as Uint8Array);
   const n = v as number | bigint;
   let s = n.toString(16).toUpperCase().padStart(field.size * 2, '0');
   if (field.enum) {

@@ -37,7 +37,10 @@ function parserFor(l: Layout, k: number): Parser {
       case 'u16': p = p.uint16le(f.name); break;
       case 'u32': p = p.uint32le(f.name); break;
       case 'u64': p = p.uint64le(f.name); break;
-      case 'u24': p = p.buffer(f.name, { length: 3, formatter: (b) => (b as Uint8Array)[0] | ((b as Uint8Array)[1] << 8) | ((b as Uint8Array)[2] << 16) }); break;
+      case 'u24':
+      case 'u48':
+        p = p.buffer(f.name, { length: f.size, formatter: (b) => Buffer.from(b as Uint8Array).readUIntLE(0, f.size) });
+        break;
       case 'bytes':
         p = p.buffer(f.name, { length: f.size, formatter: (b) => new Uint8Array(b as Uint8Array) });
         break;
@@ -63,6 +66,20 @@ export const U64: r.Type = {
   encode: (s, v) => {
     s.view.setBigUint64(s.pos, BigInt((v as bigint | number | undefined) ?? 0n), true);
     s.pos += 8;
+  },
+};
+
+/** u48 as a number (below 2^53), little-endian. */
+const U48: r.Type = {
+  size: () => 6,
+  decode: (s) => {
+    const v = Buffer.from(s.buffer).readUIntLE(s.pos, 6);
+    s.pos += 6;
+    return v;
+  },
+  encode: (s, v) => {
+    Buffer.from(s.buffer.buffer, s.buffer.byteOffset, s.buffer.length).writeUIntLE(Number(v ?? 0), s.pos, 6);
+    s.pos += 6;
   },
 };
 
@@ -104,6 +121,7 @@ function structFor(l: Layout, k: number): r.Struct {
       case 'u32': spec[f.name] = r.uint32le; break;
       case 'u64': spec[f.name] = U64; break;
       case 'u24': spec[f.name] = r.uint24le; break;
+      case 'u48': spec[f.name] = U48; break;
       case 'bytes': spec[f.name] = rawBytes(f.size, f.name); break;
       case 'ascii': spec[f.name] = latin1Text(f.size, f.name); break;
       case 'struct': spec[f.name] = encoderFor(f.struct!, f.struct!.fields.length).struct; break;

@@ -84,6 +84,8 @@ interface PartBase {
   when?: (g: Gate) => boolean;
   /** items are targets of `ref` fields: they remember where they were decoded (Node.at) */
   target?: boolean;
+  /** diff pairs the items by their position in the list (PCC subspace IDs are indexes) */
+  pairBy?: 'index';
   /** how dump labels the bytes before the part (default "Reserved (before the list)") */
   padLabel?: string;
   /** an offset pointing back inside the revision-gated fixed fields (those with `when`) places the
@@ -393,7 +395,8 @@ function decodeParts(def: ContainerDef, node: Node, ctx: DecodeCtx, start: numbe
     }
     const errors = errorsIn(ctx);
     const after = decodePart(part, node, ctx, from, to, countOf(part, fields), path, start);
-    if (partValue(node, part) === undefined) return pos; // nothing decoded: the rest stays raw
+    if (after === undefined) return pos; // nothing decoded: the rest stays raw
+    if (partValue(node, part) === undefined) continue; // an empty raw part: nothing there
     if (from > pos) (node.pads ??= {})[part.key] = copy(ctx.buf, pos, from);
     pos = after;
     if (errorsIn(ctx) > errors) return pos; // what follows a broken part stays raw
@@ -411,7 +414,8 @@ function offsetOfField(l: Layout, name: string): number {
   return l.offsets[l.fields.findIndex((f) => f.name === name)];
 }
 
-function decodePart(part: PartDef, node: Node, ctx: DecodeCtx, from: number, to: number, count: number | undefined, path: LazyPath, start: number): number {
+/** Decode one part in [from, to); returns where it ended, or undefined when it could not be read. */
+function decodePart(part: PartDef, node: Node, ctx: DecodeCtx, from: number, to: number, count: number | undefined, path: LazyPath, start: number): number | undefined {
   switch (part.kind) {
     case 'records':
       return decodeRecords(part, node, ctx, from, to, count, path);
@@ -423,20 +427,20 @@ function decodePart(part: PartDef, node: Node, ctx: DecodeCtx, from: number, to:
       const nul = ctx.buf.subarray(from, to).indexOf(0);
       if (nul < 0) {
         fail(ctx, 'DECODE_BODY_SIZE', () => `${pathOf(path)}.${part.key}`, from, `${part.label} has no NUL terminator before ${hex(to - start)}`);
-        return from;
+        return undefined;
       }
       setPart(node, part, Buffer.from(ctx.buf.buffer, ctx.buf.byteOffset + from, nul).toString('latin1'));
       return from + nul + 1;
     }
     case 'raw':
-      setPart(node, part, copy(ctx.buf, from, to));
+      if (to > from) setPart(node, part, copy(ctx.buf, from, to));
       return to;
     case 'matrix': {
       const rows = count ?? 0;
       const cols = colsOf(part, node.fields);
       if (from + rows * cols * part.width > to) {
         fail(ctx, 'DECODE_COUNT_OVERRUN', path, from, `a ${rows} × ${cols} ${part.label} of ${part.width}-byte cells needs ${hex(rows * cols * part.width)} bytes but only ${hex(to - from)} remain`);
-        return from;
+        return undefined;
       }
       const m: number[][] = [];
       for (let r = 0; r < rows; r++) {

@@ -2,7 +2,7 @@
 // Decoders (binary-parser), encoders (restructure), dump labels, field paths and byte offsets
 // are all generated from the same Layout objects.
 
-export type Kind = 'u8' | 'u16' | 'u24' | 'u32' | 'u64' | 'bytes' | 'ascii' | 'struct';
+export type Kind = 'u8' | 'u16' | 'u24' | 'u32' | 'u48' | 'u64' | 'bytes' | 'ascii' | 'struct';
 
 /** A decoded field value: numbers up to 32 bits, bigint for u64, latin1 strings, raw bytes, nested structs. */
 export type Value = number | bigint | string | Uint8Array | Fields;
@@ -55,8 +55,8 @@ export interface FieldOptions {
   fallback?: (gate: Gate) => string | undefined;
   /** label that depends on the table revision (SPCR byte 76: Reserved before rev 3) */
   labelFor?: (gate: Gate) => string;
-  /** how dump shows the value: hex (default), dec, or ascii for u64 ids */
-  show?: 'hex' | 'ascii64';
+  /** how dump shows the value: hex (default), ascii for u64 ids, a GUID for 16 bytes */
+  show?: 'hex' | 'ascii64' | 'guid';
   /** the physical address of another table (diff --ignore addresses hides changes to it) */
   pointer?: boolean;
   /** a struct's title, shown by dump in place of a value ("Generic Address Structure") */
@@ -92,6 +92,7 @@ export const u8 = (name: string, label: string, opts?: FieldOptions) => field('u
 export const u16 = (name: string, label: string, opts?: FieldOptions) => field('u16', 2, name, label, opts);
 export const u24 = (name: string, label: string, opts?: FieldOptions) => field('u24', 3, name, label, opts);
 export const u32 = (name: string, label: string, opts?: FieldOptions) => field('u32', 4, name, label, opts);
+export const u48 = (name: string, label: string, opts?: FieldOptions) => field('u48', 6, name, label, opts);
 export const u64 = (name: string, label: string, opts?: FieldOptions) => field('u64', 8, name, label, opts);
 /** Raw bytes kept as they are (reserved areas, opaque blobs). */
 export const bytes = (name: string, label: string, size: number, opts?: FieldOptions) =>

@@ -1,7 +1,7 @@
 // Tables by signature, and the two entry points decodeTable / encodeTable. The signature always
 // comes from the bytes. Unknown signatures decode as a header plus opaque body.
 import { layout } from '../layout/schema.js';
-import { type ContainerDef, type Node, type DecodeCtx, decodeNode, encodeRoot, derivedLeaves, checksumOf, readUint, revisionAt, revisionOf } from '../layout/codec.js';
+import { type ContainerDef, type Node, type DecodeCtx, decodeNode, encodeRoot, derivedLeaves, checksumOf, readUint, revisionAt, revisionOf, variantFor } from '../layout/codec.js';
 import { type Finding, hex } from '../model/diagnostics.js';
 import { headerField } from './common.js';
 import { describeNode, type Entry } from '../layout/describe.js';
@@ -21,6 +21,11 @@ import { iort } from './iort.js';
 import { dbg2 } from './dbg2.js';
 import { hmat } from './hmat.js';
 import { hest } from './hest.js';
+import { bert, einj, erst } from './errors.js';
+import { sdei, bgrt, spmi, wdat, pdtt, fpdt, tpm2 } from './misc.js';
+import { pcct } from './pcct.js';
+import { csrt } from './csrt.js';
+import { nfit } from './nfit.js';
 
 export interface AcpiTable extends Node {
   /** "FACP", "APIC", …; the RSDP is "RSDP" */
@@ -55,6 +60,19 @@ const defs = new Map<string, ContainerDef>([
   ['DBG2', dbg2],
   ['HMAT', hmat],
   ['HEST', hest],
+  ['BERT', bert],
+  ['EINJ', einj],
+  ['ERST', erst],
+  ['PCCT', pcct],
+  ['SDEI', sdei],
+  ['BGRT', bgrt],
+  ['FPDT', fpdt],
+  ['TPM2', tpm2],
+  ['CSRT', csrt],
+  ['NFIT', nfit],
+  ['PDTT', pdtt],
+  ['SPMI', spmi],
+  ['WDAT', wdat],
 ]);
 
 /** Every signature decoded field by field (the RSDP as "RSDP"). */
@@ -181,7 +199,7 @@ export function decodeTable(bytes: Uint8Array): DecodeResult {
   const findings: Finding[] = [];
   const f = frame(bytes, findings);
   if (!f) return { findings };
-  const def = defFor(f.signature);
+  const def = variantFor(defFor(f.signature), f.revision);
   const buf = bytes.subarray(0, f.length);
   const ctx: DecodeCtx = { buf, revision: f.revision, table: f.signature, findings };
   const node = decodeNode(def, ctx, 0, f.length, f.signature);
@@ -196,13 +214,20 @@ export function decodeTable(bytes: Uint8Array): DecodeResult {
 
 /** Encode a table; length, counts, offsets and checksums are derived (a recorded checksum fault is kept). */
 export function encodeTable(table: AcpiTable): Uint8Array {
-  return encodeRoot(defFor(table.signature), table);
+  return encodeRoot(defOf(table), table);
+}
+
+/** The definition a decoded table follows: its signature's, or the variant its revision selects
+ * (TPM2 revision 3 and 4 lay out their fields differently). */
+export function defOf(table: AcpiTable): ContainerDef {
+  const def = defFor(table.signature);
+  return def.variants ? variantFor(def, revisionOf(def, table.fields)) : def;
 }
 
 /** Every field of a table with its path, offset, width and label (what dump, check and the
  * comparator read). */
 export function describeTable(table: AcpiTable): Entry[] {
-  return describeNode(defFor(table.signature), table, 0, table.signature, tableRevision(table));
+  return describeNode(defOf(table), table, 0, table.signature, tableRevision(table));
 }
 
 /** The revision a table declares, where its definition says it lives (header byte 8, RSDP byte
@@ -215,6 +240,7 @@ export function tableRevision(table: AcpiTable): number {
 function checksumPaths(signature: string): Set<string> {
   return new Set(derivedLeaves(defFor(signature).layout).filter((l) => l.derive === 'checksum').map((l) => l.path));
 }
+
 
 export function hasChecksumFault(table: AcpiTable): boolean {
   const paths = checksumPaths(table.signature);
