@@ -26,6 +26,7 @@ import { sdei, bgrt, spmi, wdat, pdtt, fpdt, tpm2 } from './misc.js';
 import { pcct } from './pcct.js';
 import { csrt } from './csrt.js';
 import { nfit } from './nfit.js';
+import { apmt, viot, aest } from './arm.js';
 
 export interface AcpiTable extends Node {
   /** "FACP", "APIC", …; the RSDP is "RSDP" */
@@ -73,6 +74,9 @@ const defs = new Map<string, ContainerDef>([
   ['PDTT', pdtt],
   ['SPMI', spmi],
   ['WDAT', wdat],
+  ['APMT', apmt],
+  ['VIOT', viot],
+  ['AEST', aest],
 ]);
 
 /** Every signature decoded field by field (the RSDP as "RSDP"). */

@@ -13,7 +13,10 @@ import { readFdt } from '../../src/fdt/reader.js';
 import { writeFdt } from '../../src/fdt/writer.js';
 import { dom0Tree } from '../../src/fdt/dom0.js';
 import type { TableSet } from '../../src/model/tableset.js';
-import { corpusBlobs, sampleBlobs } from '../helpers.js';
+import { corpusBlobs, sampleBlobs, HAVE_IASL } from '../helpers.js';
+import { templateBlobs } from '../tables/iasl-compare.js';
+import { specBlobs } from '../tables/spec-blobs.js';
+import { decodedSignatures } from '../../src/tables/registry.js';
 
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -61,7 +64,12 @@ function mutate(b: Uint8Array, r: () => number): Uint8Array {
 }
 
 describe('mutated tables', () => {
-  const seeds = [...corpusBlobs(), ...sampleBlobs()].filter((b) => b.bytes.length < 20000);
+  // the corpus, the samples, iasl's templates (every table iasl knows) and the spec-built tables
+  const seeds = [...corpusBlobs(), ...sampleBlobs(), ...(HAVE_IASL ? templateBlobs() : []), ...specBlobs()].filter((b) => b.bytes.length < 20000);
+  it('seeds every decoded table', () => {
+    const sigs = new Set(seeds.map((s) => (s.bytes[0] === 0x52 && Buffer.from(s.bytes.subarray(0, 8)).toString('latin1') === 'RSD PTR ' ? 'RSDP' : Buffer.from(s.bytes.subarray(0, 4)).toString('latin1'))));
+    expect(decodedSignatures().filter((s) => !sigs.has(s))).toEqual([]);
+  });
   it(`decode never throws; what decodes re-encodes exactly; dump and check run (${seeds.length} tables × 60 mutations)`, () => {
     const r = rng(20261121);
     let decoded = 0;

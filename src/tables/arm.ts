@@ -1,0 +1,226 @@
+// Arm tables iasl 20200925 does not know, from their specifications: APMT (Arm DEN0117, PMU
+// nodes), VIOT (ACPI 6.5 §5.2.32, virtual I/O translation: PCI ranges and MMIO endpoints behind
+// virtio-iommu devices, output nodes as references) and AEST (Arm DEN0085 1.0: error nodes with
+// their node-specific data, interface and interrupts, each part at its own offset; a revision 2
+// table's interface beyond its header is kept raw).
+import { layout, u8, u16, u24, u32, u64, bytes, type Field } from '../layout/schema.js';
+import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
+import { headerField } from './common.js';
+
+// ---------------------------------------------------------------- APMT
+
+export const APMT_TYPES: Record<number, string> = { 0: 'Memory Controller', 1: 'SMMU', 2: 'PCIe Root Complex', 3: 'ACPI Device', 4: 'CPU Cache' };
+
+const apmtNode: ContainerDef = {
+  name: 'node',
+  label: 'PMU Node',
+  minLength: 56,
+  key: { id: 'id' },
+  layout: layout('apmt_node', [
+    u16('length', 'Length', { derive: 'length' }),
+    u8('flags', 'Flags', {
+      bits: [
+        { name: 'dual_page', label: 'Dual Page Extension', bit: 0 },
+        { name: 'affinity', label: 'Processor Affinity Type', bit: 1 },
+        { name: 'atomic', label: '64-bit Atomic', bit: 2 },
+      ],
+    }),
+    u8('type', 'Node Type', { enum: APMT_TYPES }),
+    u32('id', 'Unique Identifier'),
+    u64('instance_primary', 'Primary Node Instance'),
+    u32('instance_secondary', 'Secondary Node Instance'),
+    u64('base_address0', 'Page 0 Base Address'),
+    u64('base_address1', 'Page 1 Base Address'),
+    u32('overflow_gsiv', 'Overflow Interrupt'),
+    u32('reserved', 'Reserved'),
+    u32('overflow_flags', 'Overflow Interrupt Flags', {
+      bits: [
+        { name: 'edge', label: 'Interrupt Mode', bit: 0 },
+        { name: 'msi', label: 'Interrupt Type', bit: 1 },
+      ],
+    }),
+    u32('processor_affinity', 'Processor Affinity'),
+    u32('implementation_id', 'Implementation ID'),
+  ]),
+};
+const apmtFamily: SubtableFamily = { typeWidth: 0, lengthOffset: 0, lengthWidth: 2, headerSize: 4, types: new Map([[0, apmtNode]]), unknown: apmtNode };
+
+export const apmt: ContainerDef = {
+  name: 'APMT',
+  label: 'Arm Performance Monitoring Unit Table',
+  minLength: 36,
+  layout: layout('apmt', [headerField()]),
+  parts: [{ key: 'items', label: 'PMU Nodes', kind: 'subtables', family: apmtFamily }],
+};
+
+// ---------------------------------------------------------------- VIOT
+
+export const VIOT_TYPES: Record<number, string> = { 1: 'PCI Range', 2: 'MMIO Endpoint', 3: 'virtio-iommu PCI', 4: 'virtio-iommu MMIO' };
+const viotHead = (): Field[] => [u8('type', 'Node Type', { enum: VIOT_TYPES }), u8('reserved', 'Reserved'), u16('length', 'Length', { derive: 'length' })];
+const viotNode = (name: string, label: string, fields: Field[], key?: Record<string, string>): ContainerDef => {
+  const l = layout(`viot_${name}`, [...viotHead(), ...fields]);
+  return { name, label, minLength: l.size, layout: l, key };
+};
+
+const viotFamily: SubtableFamily = {
+  lengthOffset: 2,
+  lengthWidth: 2,
+  headerSize: 4,
+  types: new Map([
+    [1, viotNode('pci_range', 'PCI Range', [
+      u32('endpoint_start', 'Endpoint Start'),
+      u16('segment_start', 'PCI Segment Start'),
+      u16('segment_end', 'PCI Segment End'),
+      u16('bdf_start', 'PCI BDF Start'),
+      u16('bdf_end', 'PCI BDF End'),
+      u16('output_node', 'Output Node', { ref: 'items' }),
+      bytes('reserved2', 'Reserved', 6),
+    ], { endpoint: 'endpoint_start' })],
+    [2, viotNode('mmio', 'MMIO Endpoint', [
+      u32('endpoint', 'Endpoint ID'),
+      u64('base_address', 'Base Address'),
+      u16('output_node', 'Output Node', { ref: 'items' }),
+      bytes('reserved2', 'Reserved', 6),
+    ], { endpoint: 'endpoint' })],
+    [3, viotNode('virtio_iommu_pci', 'virtio-iommu PCI', [u16('segment', 'PCI Segment'), u16('bdf', 'PCI BDF'), bytes('reserved2', 'Reserved', 8)], { bdf: 'bdf' })],
+    [4, viotNode('virtio_iommu_mmio', 'virtio-iommu MMIO', [bytes('reserved2', 'Reserved', 4), u64('base_address', 'Base Address')], { base: 'base_address' })],
+  ]),
+  unknown: { name: 'node', label: 'Unknown Node', tailLabel: 'Node data (not decoded)', layout: layout('viot_unknown', viotHead()) },
+};
+
+export const viot: ContainerDef = {
+  name: 'VIOT',
+  label: 'Virtual I/O Translation Table',
+  minLength: 48,
+  layout: layout('viot', [headerField(), u16('node_count', 'Node Count'), u16('node_offset', 'Node Offset'), bytes('reserved', 'Reserved', 8)]),
+  parts: [{ key: 'items', label: 'Nodes', kind: 'subtables', family: viotFamily, count: 'node_count', offset: 'node_offset', target: true }],
+};
+
+// ---------------------------------------------------------------- AEST
+
+export const AEST_TYPES: Record<number, string> = { 0: 'Processor', 1: 'Memory', 2: 'SMMU', 3: 'Vendor Defined', 4: 'GIC', 5: 'PCIe', 6: 'Proxy' };
+const AEST_RESOURCE_TYPES: Record<number, string> = { 0: 'Cache', 1: 'TLB', 2: 'Generic' };
+
+/** The processor node's specific data: 16 bytes, then its resource substructure (cache and TLB:
+ * 8 bytes, generic: 4). */
+const RESOURCE_SIZE: Record<number, number> = { 0: 8, 1: 8, 2: 4 };
+const processorData: ContainerDef = {
+  name: 'processor',
+  label: 'Processor Error Node Data',
+  minLength: 16,
+  sizeAt: (buf, at) => 16 + (RESOURCE_SIZE[buf[at + 4]] ?? 0),
+  layout: layout('aest_processor', [
+    u32('processor_id', 'Processor ID'),
+    u8('resource_type', 'Resource Type', { enum: AEST_RESOURCE_TYPES }),
+    u8('reserved', 'Reserved'),
+    u8('flags', 'Flags', {
+      bits: [
+        { name: 'global', label: 'Global', bit: 0 },
+        { name: 'shared', label: 'Shared', bit: 1 },
+      ],
+    }),
+    u8('revision', 'Revision'),
+    u64('processor_affinity', 'Processor Affinity Level Indicator'),
+    u32('resource', 'Resource Reference', {
+      when: (g) => (g.read?.('resource_type') ?? 3) <= 2,
+      labelFor: (g) => ['Cache Reference', 'TLB Level', 'Resource'][g.read?.('resource_type') ?? 2] ?? 'Resource',
+    }),
+    u32('resource_reserved', 'Reserved', { when: (g) => (g.read?.('resource_type') ?? 3) <= 1 }),
+  ]),
+};
+const one = (name: string, label: string, fields: Field[]): ContainerDef => {
+  const l = layout(`aest_${name}`, fields);
+  return { name, label, minLength: l.size, layout: l };
+};
+const specific: Record<number, ContainerDef> = {
+  0: processorData,
+  1: one('memory', 'Memory Error Node Data', [u32('proximity_domain', 'SRAT Proximity Domain')]),
+  2: one('smmu', 'SMMU Error Node Data', [u32('iort_node_reference', 'IORT Node Reference'), u32('subcomponent_reference', 'SubComponent Reference')]),
+  3: one('vendor', 'Vendor Error Node Data', [u32('hid', 'Hardware ID'), u32('uid', 'Unique ID'), bytes('data', 'Vendor Specific Data', 16)]),
+  4: one('gic', 'GIC Error Node Data', [u32('interface_type', 'Interface Type'), u32('instance_id', 'Instance ID')]),
+  5: one('pcie', 'PCIe Error Node Data', [u32('iort_node_reference', 'IORT Node Reference')]),
+  6: one('proxy', 'Proxy Error Node Data', [u64('node_address', 'Node Address')]),
+};
+
+const nodeInterface: ContainerDef = {
+  name: 'interface',
+  label: 'Node Interface',
+  layout: layout('aest_interface', [
+    u8('type', 'Interface Type', { enum: { 0: 'System Register', 1: 'Memory Mapped', 2: 'Single Record Memory Mapped' } }),
+    u24('reserved', 'Reserved'),
+    u32('flags', 'Flags', {
+      bits: [
+        { name: 'private', label: 'Shared/Private', bit: 0 },
+        { name: 'clear_mis', label: 'Clear MISCx', bit: 1 },
+        { name: 'error_node_device_valid', label: 'Error Node Device Valid', bit: 2 },
+        { name: 'affinity_type', label: 'Affinity Type', bit: 3 },
+        { name: 'error_group_base_valid', label: 'Error Group Register Base Valid', bit: 4 },
+        { name: 'fault_inject_base_valid', label: 'Fault Injection Register Base Valid', bit: 5 },
+        { name: 'interrupt_config_base_valid', label: 'Interrupt Config Register Base Valid', bit: 6 },
+      ],
+    }),
+    u64('address', 'Base Address'),
+    u32('error_record_index', 'Error Record Index'),
+    u32('error_record_count', 'Error Record Count'),
+    u64('error_record_implemented', 'Error Record Implemented'),
+    u64('error_status_reporting', 'Error Status Reporting'),
+    u64('addressing_mode', 'Addressing Mode'),
+  ]),
+};
+
+const nodeInterrupt: ContainerDef = {
+  name: 'interrupt',
+  label: 'Node Interrupt',
+  layout: layout('aest_interrupt', [
+    u8('type', 'Interrupt Type', { enum: { 0: 'Fault Handling', 1: 'Error Recovery' } }),
+    u16('reserved', 'Reserved'),
+    u8('flags', 'Flags', { bits: [{ name: 'level', label: 'Mode', bit: 0 }] }),
+    u32('gsiv', 'GSIV'),
+    u8('iort_id', 'IORT ID', { labelFor: (g) => (g.revision >= 2 ? 'Reserved' : 'IORT ID') }),
+    u24('reserved1', 'Reserved'),
+  ]),
+};
+
+const specificFamily = (type: number): SubtableFamily => ({ typeWidth: 0, headerSize: 4, types: new Map([[0, specific[type]]]), unknown: specific[type] });
+
+const aestHead = (): Field[] => [
+  u8('type', 'Node Type', { enum: AEST_TYPES }),
+  u16('length', 'Length', { derive: 'length' }),
+  u8('reserved', 'Reserved'),
+  u32('specific_offset', 'Node Specific Data Offset'),
+  u32('interface_offset', 'Node Interface Offset'),
+  u32('interrupt_offset', 'Node Interrupt Array Offset'),
+  u32('interrupt_count', 'Node Interrupt Count'),
+  u64('timestamp_rate', 'Timestamp Rate'),
+  u64('reserved1', 'Reserved'),
+  u64('error_injection_rate', 'Error Injection Countdown Rate'),
+];
+
+const aestNode = (type: number): ContainerDef => ({
+  name: specific[type].name,
+  label: `${AEST_TYPES[type]} Error Node`,
+  minLength: 44,
+  layout: layout(`aest_${specific[type].name}_node`, aestHead()),
+  parts: [
+    { key: 'data', label: 'Node Specific Data', kind: 'subtables', family: specificFamily(type), count: () => 1, offset: 'specific_offset' },
+    { key: 'interface', label: 'Node Interface', kind: 'records', record: nodeInterface, count: () => 1, offset: 'interface_offset', when: (g) => g.revision < 2 },
+    { key: 'interface_raw', label: 'Node Interface (revision 2, not decoded)', kind: 'raw', offset: 'interface_offset', when: (g) => g.revision >= 2 },
+    { key: 'interrupts', label: 'Node Interrupts', kind: 'records', record: nodeInterrupt, count: 'interrupt_count', offset: 'interrupt_offset' },
+  ],
+});
+
+const aestFamily: SubtableFamily = {
+  lengthOffset: 1,
+  lengthWidth: 2,
+  headerSize: 44,
+  types: new Map(Object.keys(specific).map((t) => [Number(t), aestNode(Number(t))])),
+  unknown: { name: 'node', label: 'Unknown Error Node', tailLabel: 'Node data (not decoded)', layout: layout('aest_unknown', [u8('type', 'Node Type', { enum: AEST_TYPES }), u16('length', 'Length', { derive: 'length' })]) },
+};
+
+export const aest: ContainerDef = {
+  name: 'AEST',
+  label: 'Arm Error Source Table',
+  minLength: 36,
+  layout: layout('aest', [headerField()]),
+  parts: [{ key: 'items', label: 'Error Nodes', kind: 'subtables', family: aestFamily }],
+};
