@@ -22,7 +22,7 @@ export function renderDiffText(a: string, b: string, changes: Change[], colour: 
       out.push(t);
       table = t;
     }
-    const detail = c.kind === 'changed' ? `${show(c.old)} → ${show(c.new)}` : c.kind === 'added' ? show(c.new) : show(c.old);
+    const detail = c.kind === 'changed' ? `${c.text?.old ?? show(c.old)} → ${c.text?.new ?? show(c.new)}` : c.kind === 'added' ? show(c.new) : show(c.old);
     const tags = [c.derived ? 'derived' : '', c.pointer ? 'address' : ''].filter(Boolean);
     out.push(`${colour ? COLOUR[c.kind] : ''}  ${SIGN[c.kind]} ${field}${detail ? `: ${detail}` : ''}${tags.length ? ` (${tags.join(', ')})` : ''}${colour ? '\x1b[0m' : ''}`);
   }

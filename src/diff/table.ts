@@ -6,6 +6,7 @@ import { type ContainerDef, type Node, type PartDef, partValue, itemDef, itemSeg
 import { padName } from '../layout/describe.js';
 import { defOf, type AcpiTable } from '../tables/registry.js';
 import { jsonValue, type Json } from '../dump/json.js';
+import { u64Text } from '../dump/text.js';
 
 export type ChangeKind = 'changed' | 'added' | 'removed';
 
@@ -18,6 +19,8 @@ export interface Change {
   derived?: boolean;
   /** a table address or a pointer to one (RSDP → XSDT, XSDT entries, FADT → DSDT/FACS) */
   pointer?: boolean;
+  /** old and new as dump shows them (hex numbers, ids as text, references by the item they name) */
+  text?: { old?: string; new?: string };
 }
 
 /** Names the table at a physical address (signature, "#n" for a repeat), for keying root-table entries. */
@@ -27,6 +30,9 @@ export interface DiffContext {
   /** resolvers for the old and the new side; without them root-table entries pair by index */
   a?: Resolver;
   b?: Resolver;
+  /** per side: where each reference-target item of the table was, and its diff key (IORT nodes) */
+  refsA?: Map<string, Map<number, string>>;
+  refsB?: Map<string, Map<number, string>>;
 }
 
 function same(a: Value | undefined, b: Value | undefined): boolean {
@@ -34,7 +40,14 @@ function same(a: Value | undefined, b: Value | undefined): boolean {
   return a === b;
 }
 
-function diffFields(l: Layout, a: Fields, b: Fields, path: string, out: Change[], def?: ContainerDef): void {
+/** A scalar as dump shows it: hex, an id as its text. */
+function shown(f: Field, v: Value): string {
+  if (typeof v !== 'number' && typeof v !== 'bigint') return String(jsonValue(v));
+  if (f.show === 'ascii64' && v !== 0n) return JSON.stringify(u64Text(BigInt(v)));
+  return '0x' + v.toString(16).toUpperCase();
+}
+
+function diffFields(l: Layout, a: Fields, b: Fields, path: string, out: Change[], def?: ContainerDef, ctx: DiffContext = {}): void {
   for (const f of l.fields) {
     const p = `${path}.${f.name}`;
     const inA = f.name in a;
@@ -44,14 +57,23 @@ function diffFields(l: Layout, a: Fields, b: Fields, path: string, out: Change[]
       out.push(inA ? { path: p, kind: 'removed', old: jsonValue(a[f.name]) } : { path: p, kind: 'added', new: jsonValue(b[f.name]) });
       continue;
     }
-    if (f.kind === 'struct') diffFields(f.struct!, a[f.name] as Fields, b[f.name] as Fields, p, out);
-    else if (!same(a[f.name], b[f.name])) out.push(...scalarChanges(f, a[f.name], b[f.name], p, derivationOf(def, f) !== undefined));
+    if (f.kind === 'struct') diffFields(f.struct!, a[f.name] as Fields, b[f.name] as Fields, p, out, undefined, ctx);
+    else if (f.ref) {
+      // a reference compares by the item it names, not by where that item happens to be
+      const ta = ctx.refsA?.get(f.ref)?.get(Number(a[f.name]));
+      const tb = ctx.refsB?.get(f.ref)?.get(Number(b[f.name]));
+      const ka = ta ?? shown(f, a[f.name]);
+      const kb = tb ?? shown(f, b[f.name]);
+      if (ka !== kb || (ta === undefined && tb === undefined && !same(a[f.name], b[f.name]))) {
+        out.push({ path: p, kind: 'changed', old: jsonValue(a[f.name]), new: jsonValue(b[f.name]), text: { old: ka, new: kb } });
+      }
+    } else if (!same(a[f.name], b[f.name])) out.push(...scalarChanges(f, a[f.name], b[f.name], p, derivationOf(def, f) !== undefined));
   }
 }
 
 function scalarChanges(f: Field, a: Value, b: Value, p: string, isDerived: boolean): Change[] {
   const derived = isDerived ? { derived: true } : f.pointer ? { pointer: true } : {};
-  if (!f.bits) return [{ path: p, kind: 'changed', old: jsonValue(a), new: jsonValue(b), ...derived }];
+  if (!f.bits) return [{ path: p, kind: 'changed', old: jsonValue(a), new: jsonValue(b), ...derived, text: { old: shown(f, a), new: shown(f, b) } }];
   const x = BigInt(a as number | bigint);
   const y = BigInt(b as number | bigint);
   const out: Change[] = [];
@@ -63,7 +85,7 @@ function scalarChanges(f: Field, a: Value, b: Value, p: string, isDerived: boole
       out.push({ path: `${p}.${bit.name}`, kind: 'changed', old: Number((x & mask) >> BigInt(bit.bit)), new: Number((y & mask) >> BigInt(bit.bit)) });
     }
   }
-  if ((x & ~known) !== (y & ~known)) out.push({ path: p, kind: 'changed', old: jsonValue(a), new: jsonValue(b) });
+  if ((x & ~known) !== (y & ~known)) out.push({ path: p, kind: 'changed', old: jsonValue(a), new: jsonValue(b), text: { old: shown(f, a), new: shown(f, b) } });
   return out;
 }
 
@@ -124,7 +146,7 @@ function diffList<T>(xs: T[], ys: T[], path: (i: number) => string, eq: (x: T, y
 }
 
 export function diffNode(def: ContainerDef, a: Node, b: Node, path: string, out: Change[] = [], ctx: DiffContext = {}): Change[] {
-  diffFields(def.layout, a.fields, b.fields, path, out, def);
+  diffFields(def.layout, a.fields, b.fields, path, out, def, ctx);
   for (const part of def.parts ?? []) {
     diffBytes(a.pads?.[part.key], b.pads?.[part.key], `${path}.${padName(def, part)}`, out);
     const va = partValue(a, part);
@@ -175,5 +197,18 @@ export function diffTable(a: AcpiTable | undefined, b: AcpiTable | undefined, pa
   if (!b) return [{ path: p, kind: 'removed' }];
   const da = defOf(a);
   if (da !== defOf(b)) return [{ path: p, kind: 'changed', old: jsonValue(a.fields), new: jsonValue(b.fields) }];
-  return diffNode(da, a, b, p, [], ctx);
+  return diffNode(da, a, b, p, [], { ...ctx, refsA: targetKeys(da, a, p, ctx.a), refsB: targetKeys(da, b, p, ctx.b) });
+}
+
+/** For each reference-target part of a table: item offset (Node.at) → the item's diff path. */
+function targetKeys(def: ContainerDef, t: Node, path: string, resolve?: Resolver): Map<string, Map<number, string>> | undefined {
+  const parts = (def.parts ?? []).filter((p) => p.target);
+  if (!parts.length) return undefined;
+  const out = new Map<string, Map<number, string>>();
+  for (const part of parts) {
+    const m = new Map<number, string>();
+    for (const [k, x] of keyed(part, (partValue(t, part) as Node[] | undefined) ?? [], resolve)) if (x.node.at !== undefined) m.set(x.node.at, `${path}.${k}`);
+    out.set(part.key, m);
+  }
+  return out;
 }

@@ -217,7 +217,7 @@ describe('diff', () => {
     await cli('build', SAMPLE, '-o', out);
     const t = await cli('diff', SAMPLE, out, '--table', 'FACP', '--ignore', 'derived,addresses');
     expect(t.code).toBe(1);
-    expect(t.out).toBe(`--- ${SAMPLE}\n+++ ${out}\nFACP\n  ~ arm_boot_flags.psci_use_hvc: 0 → 1\n  ~ hypervisor_id: 0x0 → 0x4D4D566E6558\n2 change(s)\n`);
+    expect(t.out).toBe(`--- ${SAMPLE}\n+++ ${out}\nFACP\n  ~ arm_boot_flags.psci_use_hvc: 0 → 1\n  ~ hypervisor_id: 0x0 → "XenVMM"\n2 change(s)\n`);
     expect((await cli('diff', SAMPLE, out, '--table', 'SPCR')).code).toBe(0);
     expect((await cli('diff', SAMPLE, '/no/such')).code).toBe(2);
     expect((await cli('diff', SAMPLE, out, '--ignore', 'colour')).code).toBe(2);

@@ -301,7 +301,7 @@ describe('outputs', () => {
     const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     expect(m.changes.map((c: { pass: string }) => c.pass)).toEqual(['fadt', 'gtdt', 'madt', 'stao', 'xsdt', 'rsdp', 'efi', 'dt', 'checksums']);
     expect(m.changes[0].changes).toContainEqual({ path: 'FACP.arm_boot_flags.psci_use_hvc', kind: 'changed', old: 0, new: 1 });
-    expect(m.changes[0].changes).toContainEqual({ path: 'FACP.hypervisor_id', kind: 'changed', old: '0x0', new: '0x4D4D566E6558' });
+    expect(m.changes[0].changes).toContainEqual({ path: 'FACP.hypervisor_id', kind: 'changed', old: '0x0', new: '0x4D4D566E6558', text: { old: '0x0', new: '"XenVMM"' } });
     expect(decodeTable(readFileSync(join(dir, 'tables/facp.dat'))).table!.faults).toBeUndefined();
   });
 
