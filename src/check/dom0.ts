@@ -1,10 +1,10 @@
 // The consumer rules of a Xen dom0 Linux (CONSUMER-RULES §8 X1-X12 and the FADT/GTDT/MADT rules
 // they rest on), checked with --dom0.
 import type { Fields } from '../layout/schema.js';
-import type { Node } from '../layout/codec.js';
+import { type Node, fieldsOf } from '../layout/codec.js';
 import { hex } from '../model/diagnostics.js';
 import type { TableEntry } from '../model/tableset.js';
-import { MADT_GICC, MADT_GICD, MADT_GICR, GICC_ENABLED } from '../tables/madt.js';
+import { MADT_GICC, MADT_GICD, MADT_GICR, GICC_ENABLED, gicc as giccDef } from '../tables/madt.js';
 import { FADT_HW_REDUCED, ARM_PSCI_COMPLIANT, ARM_PSCI_USE_HVC } from '../tables/fadt.js';
 import { vcpuMpidr } from '../model/gic.js';
 import { type CheckContext, num, big } from './context.js';
@@ -68,8 +68,8 @@ function checkMadtDom0(c: CheckContext, e: TableEntry): void {
   const giccs = items.filter((s) => s.fields.type === MADT_GICC);
   const gicd = items.find((s) => s.fields.type === MADT_GICD);
   const gicrs = items.filter((s) => s.fields.type === MADT_GICR);
-  const enabled = (g: Node) => (num(g.fields.flags) & GICC_ENABLED) !== 0;
-  const mpidr = (g: Node) => big(g.fields.arm_mpidr);
+  const enabled = (g: Node) => (fieldsOf(giccDef, g).flags & GICC_ENABLED) !== 0;
+  const mpidr = (g: Node) => big(fieldsOf(giccDef, g).arm_mpidr);
   let hit = firstOf(giccs, (g) => (mpidr(g) & ~MPIDR_HWID_MASK) !== 0n);
   if (hit) c.report('DOM0_MPIDR_INVALID', e, `APIC.gicc[${hit[1]}].arm_mpidr`, `${hit[2]} GICC(s) with MPIDR bits outside Aff3..Aff0 (GICC ${hit[1]}: ${hex(mpidr(hit[0]))}); Linux skips them`);
   hit = firstOf(giccs, (g) => !enabled(g));

@@ -5,7 +5,7 @@
 // up to its length. Everything is kept, so encode(decode(x)) === x; lengths, counts, offsets,
 // checksums and references between items are derived here and only here.
 import { decoderFor, encoderFor, arrayDecoderFor } from './backends.js';
-import { type Fields, type Field, type Layout, type Derive, type Gate, presentCount } from './schema.js';
+import { type Fields, type FieldsOf, type Field, type Layout, type Derive, type Gate, presentCount } from './schema.js';
 import { type Finding, hex } from '../model/diagnostics.js';
 
 export interface Node {
@@ -35,11 +35,11 @@ export interface Node {
 
 export type PartValue = Node[] | string[] | string | Uint8Array | number[][];
 
-export interface ContainerDef {
+export interface ContainerDef<L extends Layout = Layout> {
   /** path segment: "gicc", "timer", "entry" */
   name: string;
   label: string;
-  layout: Layout;
+  layout: L;
   /** a container shorter than this is malformed (GICC: 76) */
   minLength?: number;
   parts?: PartDef[];
@@ -786,4 +786,45 @@ export function itemDef(part: PartDef, it: Node): ContainerDef {
 export function itemSegment(part: PartDef, it: Node): string {
   if (part.kind === 'subtables') return segmentName(part.family, typeOf(part.family, it));
   return itemDef(part, it).name;
+}
+
+// ---------------------------------------------------------------- typed access and construction
+
+/** A node's fields, typed from its definition: `fieldsOf(gicc, n).arm_mpidr` is a bigint, and a
+ * renamed field is a compile error wherever it is read this way. */
+export function fieldsOf<L extends Layout>(_def: { layout: L }, n: Node): FieldsOf<L> {
+  return n.fields as FieldsOf<L>;
+}
+
+/** Zero values for fields [from, to) of a layout (nested structs filled in full). */
+export function zeroFields(l: Layout, from = 0, to = l.fields.length): Fields {
+  const out: Fields = {};
+  for (const f of l.fields.slice(from, to)) {
+    switch (f.kind) {
+      case 'u64': out[f.name] = 0n; break;
+      case 'bytes': out[f.name] = new Uint8Array(f.size); break;
+      case 'ascii': out[f.name] = '\0'.repeat(f.size); break;
+      case 'struct': out[f.name] = zeroFields(f.struct!); break;
+      default: out[f.name] = 0;
+    }
+  }
+  return out;
+}
+
+/** A node of `def` from the fields given: every field up to the last one named (layouts grow at
+ * their end, as ACPI revisions do), zero where not given, nested structs completed; lengths,
+ * counts, offsets and checksums are derived when it is encoded, so no caller writes them. */
+export function make<L extends Layout>(def: { layout: L }, fields: Partial<FieldsOf<L>>, rest: Omit<Partial<Node>, 'fields'> = {}): Node {
+  const l = def.layout;
+  const given = fields as Fields;
+  let last = -1;
+  l.fields.forEach((f, i) => {
+    if (f.name in given) last = i;
+  });
+  const out = zeroFields(l, 0, last + 1);
+  for (const f of l.fields.slice(0, last + 1)) {
+    if (!(f.name in given)) continue;
+    out[f.name] = f.kind === 'struct' ? { ...zeroFields(f.struct!), ...(given[f.name] as Fields) } : given[f.name];
+  }
+  return { tail: EMPTY, ...rest, fields: out };
 }

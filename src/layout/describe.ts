@@ -44,7 +44,7 @@ export interface StringEntry extends Base {
 }
 export type Entry = FieldEntry | GroupEntry | RawEntry | StringEntry | RowEntry;
 
-function describeFields(fields: Field[], offsets: number[], k: number, values: Record<string, Value>, base: number, path: string, revision: number, length: number, def?: ContainerDef): Entry[] {
+function describeFields(fields: readonly Field[], offsets: number[], k: number, values: Record<string, Value>, base: number, path: string, revision: number, length: number, def?: ContainerDef): Entry[] {
   const out: Entry[] = [];
   for (let i = 0; i < k; i++) {
     const f = fields[i];

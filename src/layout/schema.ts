@@ -66,17 +66,19 @@ export interface FieldOptions {
   ref?: string;
 }
 
-export interface Field extends FieldOptions {
-  name: string;
+/** A field of a layout. N and K keep the name and kind as literal types, so a layout declared with
+ * them gives typed field access (FieldsOf) and renaming a field is a compile error where it is read. */
+export interface Field<N extends string = string, K extends Kind = Kind> extends FieldOptions {
+  name: N;
   label: string;
-  kind: Kind;
+  kind: K;
   size: number;
   struct?: Layout;
 }
 
-export interface Layout {
+export interface Layout<F extends readonly Field[] = readonly Field[]> {
   name: string;
-  fields: Field[];
+  fields: F;
   /** offsets[i] = byte offset of fields[i]; offsets[fields.length] = full size */
   offsets: number[];
   size: number;
@@ -84,28 +86,43 @@ export interface Layout {
   gated: boolean;
 }
 
-function field(kind: Kind, size: number, name: string, label: string, opts: FieldOptions = {}): Field {
+/** The value type a field of kind K decodes to. */
+type ValueFor<F> = F extends { kind: 'u64' } ? bigint
+  : F extends { kind: 'bytes' } ? Uint8Array
+  : F extends { kind: 'ascii' } ? string
+  : F extends { kind: 'struct'; struct: infer L } ? (L extends Layout ? FieldsOf<L> : Fields)
+  : number;
+
+/** The decoded fields of a layout, typed from its declaration (a layout built from an untyped field
+ * list gives the untyped bag). */
+export type FieldsOf<L> = L extends Layout<infer F>
+  ? string extends F[number]['name']
+    ? Fields
+    : { [X in F[number] as X['name']]: ValueFor<X> }
+  : Fields;
+
+function field<N extends string, K extends Kind>(kind: K, size: number, name: N, label: string, opts: FieldOptions = {}): Field<N, K> {
   return { ...opts, name, label, kind, size };
 }
 
-export const u8 = (name: string, label: string, opts?: FieldOptions) => field('u8', 1, name, label, opts);
-export const u16 = (name: string, label: string, opts?: FieldOptions) => field('u16', 2, name, label, opts);
-export const u24 = (name: string, label: string, opts?: FieldOptions) => field('u24', 3, name, label, opts);
-export const u32 = (name: string, label: string, opts?: FieldOptions) => field('u32', 4, name, label, opts);
-export const u48 = (name: string, label: string, opts?: FieldOptions) => field('u48', 6, name, label, opts);
-export const u64 = (name: string, label: string, opts?: FieldOptions) => field('u64', 8, name, label, opts);
+export const u8 = <N extends string>(name: N, label: string, opts?: FieldOptions) => field('u8', 1, name, label, opts);
+export const u16 = <N extends string>(name: N, label: string, opts?: FieldOptions) => field('u16', 2, name, label, opts);
+export const u24 = <N extends string>(name: N, label: string, opts?: FieldOptions) => field('u24', 3, name, label, opts);
+export const u32 = <N extends string>(name: N, label: string, opts?: FieldOptions) => field('u32', 4, name, label, opts);
+export const u48 = <N extends string>(name: N, label: string, opts?: FieldOptions) => field('u48', 6, name, label, opts);
+export const u64 = <N extends string>(name: N, label: string, opts?: FieldOptions) => field('u64', 8, name, label, opts);
 /** Raw bytes kept as they are (reserved areas, opaque blobs). */
-export const bytes = (name: string, label: string, size: number, opts?: FieldOptions) =>
+export const bytes = <N extends string>(name: N, label: string, size: number, opts?: FieldOptions) =>
   field('bytes', size, name, label, opts);
 /** Fixed-width text (signatures, OEM ids), decoded as latin1 so every byte survives. */
-export const ascii = (name: string, label: string, size: number, opts?: FieldOptions) =>
+export const ascii = <N extends string>(name: N, label: string, size: number, opts?: FieldOptions) =>
   field('ascii', size, name, label, opts);
-export const struct = (name: string, label: string, layout: Layout, opts?: FieldOptions): Field => ({
+export const struct = <N extends string, L extends Layout>(name: N, label: string, layout: L, opts?: FieldOptions): Field<N, 'struct'> & { struct: L } => ({
   ...field('struct', layout.size, name, label, opts),
   struct: layout,
 });
 
-export function layout(name: string, fields: Field[]): Layout {
+export function layout<const F extends readonly Field[]>(name: string, fields: F): Layout<F> {
   const offsets: number[] = [];
   let at = 0;
   const seen = new Set<string>();

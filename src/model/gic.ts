@@ -1,7 +1,7 @@
 // The GIC and vCPU facts that rewrite, check and summary share: the GIC version a MADT describes,
 // and what Xen gives dom0 (vCPU MPIDRs, vCPU limits, redistributor size). One home for each rule.
-import type { Node } from '../layout/codec.js';
-import { MADT_GICC, MADT_GICD, MADT_GICR, GICC_ENABLED } from '../tables/madt.js';
+import { type Node, fieldsOf } from '../layout/codec.js';
+import { MADT_GICC, MADT_GICD, MADT_GICR, GICC_ENABLED, gicc as giccDef, gicd as gicdDef } from '../tables/madt.js';
 
 /** Xen's MAX_VIRT_CPUS on arm64, and GICv2's CPU-interface limit (Xen's vGICv2 max_vcpus). */
 export const MAX_VCPUS = 128;
@@ -28,8 +28,6 @@ export interface GicInfo {
   gicrs: Node[];
 }
 
-const bigOf = (v: unknown): bigint => (typeof v === 'bigint' ? v : BigInt(Number(v ?? 0)));
-
 /** What the MADT's subtables describe: the GICD's version when it says 2 or ≥ 3; when it says 0
  * (ACPI 5.1 firmware), GICv3 if there are redistributors (GICR subtables or GICC GICR bases). */
 export function gicInfo(items: Node[]): GicInfo {
@@ -37,8 +35,8 @@ export function gicInfo(items: Node[]): GicInfo {
   const gicd = of(MADT_GICD)[0];
   const giccs = of(MADT_GICC);
   const gicrs = of(MADT_GICR);
-  const v = Number(gicd?.fields.version ?? 0);
-  const hasGicr = gicrs.length > 0 || giccs.some((g) => bigOf(g.fields.gicr_base_address) !== 0n);
+  const v = gicd ? fieldsOf(gicdDef, gicd).version : 0;
+  const hasGicr = gicrs.length > 0 || giccs.some((g) => fieldsOf(giccDef, g).gicr_base_address !== 0n);
   const version = v >= 3 ? 3 : v === 2 ? 2 : hasGicr ? 3 : 2;
-  return { version, gicd, giccs, gicrs, enabled: giccs.filter((g) => Number(g.fields.flags) & GICC_ENABLED) };
+  return { version, gicd, giccs, gicrs, enabled: giccs.filter((g) => fieldsOf(giccDef, g).flags & GICC_ENABLED) };
 }

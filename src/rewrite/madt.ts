@@ -7,8 +7,8 @@
 // Both: every GICC is 76 bytes if the output FADT revision is < 6, else 80 (CONSUMER-RULES X1);
 //       N defaults to the enabled host GICCs, capped at Xen's dom0 vCPU limit.
 import type { Fields } from '../layout/schema.js';
-import { EMPTY, type Node } from '../layout/codec.js';
-import { gicc as giccDef, MADT_GICC, MADT_GICD, MADT_GICR, MADT_ITS, MADT_MSI_FRAME, GICC_ENABLED, GICC_LEN_V5, GICC_LEN_V6 } from '../tables/madt.js';
+import { EMPTY, type Node, fieldsOf, make } from '../layout/codec.js';
+import { gicc as giccDef, gicr as gicrDef, MADT_GICC, MADT_GICD, MADT_GICR, MADT_ITS, MADT_MSI_FRAME, GICC_ENABLED, GICC_LEN_V5, GICC_LEN_V6 } from '../tables/madt.js';
 import { hex } from '../model/diagnostics.js';
 import { gicInfo, vcpuLimit, vcpuMpidr, GICR_SIZE, type GicInfo } from '../model/gic.js';
 import { type Pass, type BuildOptions, type Dom0Set, BuildError, tableById, withTable, warn, note } from './types.js';
@@ -58,7 +58,7 @@ export const madtPass: Pass = (set, opts) => {
   const gic = gicInfo(items);
   if (!gic.gicd) throw new BuildError('the MADT has no GICD (Generic Interrupt Distributor) entry');
   if (gic.version === 2) {
-    const bases = new Set(gic.enabled.map((g) => BigInt(g.fields.base_address as bigint)));
+    const bases = new Set(gic.enabled.map((g) => fieldsOf(giccDef, g).base_address));
     if (bases.size > 1) {
       throw new BuildError(`GICv2 GICCs carry different CPU-interface base addresses (${[...bases].map((b) => hex(b)).join(', ')}); Linux requires one banked base`);
     }
@@ -72,10 +72,10 @@ export const madtPass: Pass = (set, opts) => {
     const kept = gic.enabled.slice(0, n);
     const hostMpidrs = opts.hostMpidrs === true;
     if (hostMpidrs) {
-      const moved = kept.findIndex((g, i) => BigInt(g.fields.arm_mpidr as bigint) !== vcpuMpidr(i));
+      const moved = kept.findIndex((g, i) => fieldsOf(giccDef, g).arm_mpidr !== vcpuMpidr(i));
       if (moved >= 0) {
         next = warn(next, 'BUILD_MPIDR_NOT_VIRTUAL', 'APIC', `APIC.gicc[${moved}].arm_mpidr`,
-          `--host-mpidrs: the kept host GICC ${moved} has MPIDR ${hex(kept[moved].fields.arm_mpidr as bigint)}, but Xen gives vCPU ${moved} MPIDR ${hex(vcpuMpidr(moved))}: ` +
+          `--host-mpidrs: the kept host GICC ${moved} has MPIDR ${hex(fieldsOf(giccDef, kept[moved]).arm_mpidr)}, but Xen gives vCPU ${moved} MPIDR ${hex(vcpuMpidr(moved))}: ` +
           'under Xen, dom0 would not bring up its secondary CPUs (CONSUMER-RULES X8); leave --host-mpidrs out for a hypervisor that numbers vCPUs as Xen does');
       }
     }
@@ -112,7 +112,7 @@ export const madtPass: Pass = (set, opts) => {
       const regions = redistributorRegions(gic);
       let covered = 0n;
       for (const r of regions) {
-        out.push({ fields: { type: MADT_GICR, length: 16, flags: 0, reserved: 0, base_address: r.base, length_region: Number(r.size) }, tail: EMPTY });
+        out.push(make(gicrDef, { type: MADT_GICR, base_address: r.base, length_region: Number(r.size) }));
         covered += r.size / GICR_SIZE;
         if (covered >= BigInt(n)) break;
       }
@@ -129,6 +129,6 @@ export const madtPass: Pass = (set, opts) => {
 
 /** The host's redistributor regions: GICR entries, or one 128 KiB region per enabled GICC's GICR base. */
 function redistributorRegions(gic: GicInfo): { base: bigint; size: bigint }[] {
-  if (gic.gicrs.length) return gic.gicrs.map((g) => ({ base: g.fields.base_address as bigint, size: BigInt(g.fields.length_region as number) }));
-  return gic.enabled.map((g) => ({ base: g.fields.gicr_base_address as bigint, size: GICR_SIZE }));
+  if (gic.gicrs.length) return gic.gicrs.map((g) => ({ base: fieldsOf(gicrDef, g).base_address, size: BigInt(fieldsOf(gicrDef, g).length_region) }));
+  return gic.enabled.map((g) => ({ base: fieldsOf(giccDef, g).gicr_base_address, size: GICR_SIZE }));
 }

@@ -11,7 +11,7 @@ import { headerField } from './common.js';
 
 export const APMT_TYPES: Record<number, string> = { 0: 'Memory Controller', 1: 'SMMU', 2: 'PCIe Root Complex', 3: 'ACPI Device', 4: 'CPU Cache' };
 
-const apmtNode: ContainerDef = {
+const apmtNode = {
   name: 'node',
   label: 'PMU Node',
   minLength: 56,
@@ -42,16 +42,16 @@ const apmtNode: ContainerDef = {
     u32('processor_affinity', 'Processor Affinity'),
     u32('implementation_id', 'Implementation ID'),
   ]),
-};
-const apmtFamily: SubtableFamily = { typeWidth: 0, lengthOffset: 0, lengthWidth: 2, headerSize: 4, types: new Map([[0, apmtNode]]), unknown: apmtNode };
+} satisfies ContainerDef;
+const apmtFamily: SubtableFamily = { typeWidth: 0, lengthOffset: 0, lengthWidth: 2, headerSize: 4, types: new Map<number, ContainerDef>([[0, apmtNode]]), unknown: apmtNode };
 
-export const apmt: ContainerDef = {
+export const apmt = {
   name: 'APMT',
   label: 'Arm Performance Monitoring Unit Table',
   minLength: 36,
   layout: layout('apmt', [headerField()]),
   parts: [{ key: 'items', label: 'PMU Nodes', kind: 'subtables', family: apmtFamily }],
-};
+} satisfies ContainerDef;
 
 // ---------------------------------------------------------------- VIOT
 
@@ -66,7 +66,7 @@ const viotFamily: SubtableFamily = {
   lengthOffset: 2,
   lengthWidth: 2,
   headerSize: 4,
-  types: new Map([
+  types: new Map<number, ContainerDef>([
     [1, viotNode('pci_range', 'PCI Range', [
       u32('endpoint_start', 'Endpoint Start'),
       u16('segment_start', 'PCI Segment Start'),
@@ -88,13 +88,13 @@ const viotFamily: SubtableFamily = {
   unknown: { name: 'node', label: 'Unknown Node', tailLabel: 'Node data (not decoded)', layout: layout('viot_unknown', viotHead()) },
 };
 
-export const viot: ContainerDef = {
+export const viot = {
   name: 'VIOT',
   label: 'Virtual I/O Translation Table',
   minLength: 48,
   layout: layout('viot', [headerField(), u16('node_count', 'Node Count'), u16('node_offset', 'Node Offset'), bytes('reserved', 'Reserved', 8)]),
   parts: [{ key: 'items', label: 'Nodes', kind: 'subtables', family: viotFamily, count: 'node_count', offset: 'node_offset', target: true }],
-};
+} satisfies ContainerDef;
 
 // ---------------------------------------------------------------- AEST
 
@@ -104,7 +104,7 @@ const AEST_RESOURCE_TYPES: Record<number, string> = { 0: 'Cache', 1: 'TLB', 2: '
 /** The processor node's specific data: 16 bytes, then its resource substructure (cache and TLB:
  * 8 bytes, generic: 4). */
 const RESOURCE_SIZE: Record<number, number> = { 0: 8, 1: 8, 2: 4 };
-const processorData: ContainerDef = {
+const processorData = {
   name: 'processor',
   label: 'Processor Error Node Data',
   minLength: 16,
@@ -127,7 +127,7 @@ const processorData: ContainerDef = {
     }),
     u32('resource_reserved', 'Reserved', { when: (g) => (g.read?.('resource_type') ?? 3) <= 1 }),
   ]),
-};
+} satisfies ContainerDef;
 const one = (name: string, label: string, fields: Field[]): ContainerDef => {
   const l = layout(`aest_${name}`, fields);
   return { name, label, minLength: l.size, layout: l };
@@ -142,7 +142,7 @@ const specific: Record<number, ContainerDef> = {
   6: one('proxy', 'Proxy Error Node Data', [u64('node_address', 'Node Address')]),
 };
 
-const nodeInterface: ContainerDef = {
+const nodeInterface = {
   name: 'interface',
   label: 'Node Interface',
   layout: layout('aest_interface', [
@@ -166,9 +166,9 @@ const nodeInterface: ContainerDef = {
     u64('error_status_reporting', 'Error Status Reporting'),
     u64('addressing_mode', 'Addressing Mode'),
   ]),
-};
+} satisfies ContainerDef;
 
-const nodeInterrupt: ContainerDef = {
+const nodeInterrupt = {
   name: 'interrupt',
   label: 'Node Interrupt',
   layout: layout('aest_interrupt', [
@@ -179,9 +179,9 @@ const nodeInterrupt: ContainerDef = {
     u8('iort_id', 'IORT ID', { labelFor: (g) => (g.revision >= 2 ? 'Reserved' : 'IORT ID') }),
     u24('reserved1', 'Reserved'),
   ]),
-};
+} satisfies ContainerDef;
 
-const specificFamily = (type: number): SubtableFamily => ({ typeWidth: 0, headerSize: 4, types: new Map([[0, specific[type]]]), unknown: specific[type] });
+const specificFamily = (type: number): SubtableFamily => ({ typeWidth: 0, headerSize: 4, types: new Map<number, ContainerDef>([[0, specific[type]]]), unknown: specific[type] });
 
 const aestHead = (): Field[] => [
   u8('type', 'Node Type', { enum: AEST_TYPES }),
@@ -213,14 +213,14 @@ const aestFamily: SubtableFamily = {
   lengthOffset: 1,
   lengthWidth: 2,
   headerSize: 44,
-  types: new Map(Object.keys(specific).map((t) => [Number(t), aestNode(Number(t))])),
+  types: new Map<number, ContainerDef>(Object.keys(specific).map((t) => [Number(t), aestNode(Number(t))])),
   unknown: { name: 'node', label: 'Unknown Error Node', tailLabel: 'Node data (not decoded)', layout: layout('aest_unknown', [u8('type', 'Node Type', { enum: AEST_TYPES }), u16('length', 'Length', { derive: 'length' })]) },
 };
 
-export const aest: ContainerDef = {
+export const aest = {
   name: 'AEST',
   label: 'Arm Error Source Table',
   minLength: 36,
   layout: layout('aest', [headerField()]),
   parts: [{ key: 'items', label: 'Error Nodes', kind: 'subtables', family: aestFamily }],
-};
+} satisfies ContainerDef;

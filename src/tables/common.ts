@@ -1,6 +1,6 @@
 // Pieces shared by many tables: the 36-byte ACPI header (ACPI 6.5 §5.2.6) and the
 // Generic Address Structure (§5.2.3.2).
-import { layout, ascii, u8, u32, u64, struct, type Bit, type Field } from '../layout/schema.js';
+import { layout, ascii, u8, u32, u64, struct, type Bit, type FieldOptions } from '../layout/schema.js';
 
 export const acpiHeader = layout('header', [
   ascii('signature', 'Signature', 4),
@@ -15,7 +15,7 @@ export const acpiHeader = layout('header', [
 ]);
 
 /** The header as the first field of a table layout; dump prints its fields without a heading. */
-export const headerField = (): Field => struct('header', '', acpiHeader);
+export const headerField = () => struct('header', '', acpiHeader);
 
 export const SPACE_IDS: Record<number, string> = {
   0x00: 'SystemMemory',
@@ -49,7 +49,7 @@ export const gas = layout('gas', [
   u64('address', 'Address'),
 ]);
 
-export const gasField = (name: string, label: string, opts?: Parameters<typeof struct>[3]): Field =>
+export const gasField = <N extends string>(name: N, label: string, opts?: FieldOptions) =>
   struct(name, label, gas, { title: 'Generic Address Structure', ...opts });
 
 /** Arch-timer interrupt flags (GTDT timers). */

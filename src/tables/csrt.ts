@@ -5,7 +5,7 @@ import { layout, u8, u16, u32 } from '../layout/schema.js';
 import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
 import { headerField } from './common.js';
 
-const sharedInfo: ContainerDef = {
+const sharedInfo = {
   name: 'shared_info',
   label: 'Shared Info',
   layout: layout('csrt_shared_info', [
@@ -22,9 +22,9 @@ const sharedInfo: ContainerDef = {
     u16('handshake_signal_count', 'Num Handshake Signals'),
     u32('max_block_size', 'Max Block Size'),
   ]),
-};
+} satisfies ContainerDef;
 
-const descriptor: ContainerDef = {
+const descriptor = {
   name: 'descriptor',
   label: 'Resource Descriptor',
   minLength: 12,
@@ -36,10 +36,10 @@ const descriptor: ContainerDef = {
     u32('uid', 'UID'),
   ]),
   parts: [{ key: 'info', label: 'ResourceInfo', kind: 'raw' }],
-};
-const descriptors: SubtableFamily = { typeWidth: 0, lengthOffset: 0, lengthWidth: 4, headerSize: 12, types: new Map([[0, descriptor]]), unknown: descriptor };
+} satisfies ContainerDef;
+const descriptors: SubtableFamily = { typeWidth: 0, lengthOffset: 0, lengthWidth: 4, headerSize: 12, types: new Map<number, ContainerDef>([[0, descriptor]]), unknown: descriptor };
 
-const group: ContainerDef = {
+const group = {
   name: 'group',
   label: 'Resource Group',
   minLength: 28,
@@ -58,13 +58,13 @@ const group: ContainerDef = {
     { key: 'shared_info', label: 'Shared Info', kind: 'records', record: sharedInfo, size: 'shared_info_length' },
     { key: 'descriptors', label: 'Resource Descriptors', kind: 'subtables', family: descriptors },
   ],
-};
-const groups: SubtableFamily = { typeWidth: 0, lengthOffset: 0, lengthWidth: 4, headerSize: 28, types: new Map([[0, group]]), unknown: group };
+} satisfies ContainerDef;
+const groups: SubtableFamily = { typeWidth: 0, lengthOffset: 0, lengthWidth: 4, headerSize: 28, types: new Map<number, ContainerDef>([[0, group]]), unknown: group };
 
-export const csrt: ContainerDef = {
+export const csrt = {
   name: 'CSRT',
   label: 'Core System Resource Table',
   minLength: 36,
   layout: layout('csrt', [headerField()]),
   parts: [{ key: 'items', label: 'Resource Groups', kind: 'subtables', family: groups }],
-};
+} satisfies ContainerDef;

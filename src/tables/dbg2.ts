@@ -5,18 +5,18 @@ import { layout, u8, u16, u32 } from '../layout/schema.js';
 import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
 import { headerField, gasField } from './common.js';
 
-const register: ContainerDef = {
+const register = {
   name: 'register',
   label: 'Base Address Register',
   layout: layout('dbg2_register', [gasField('address', 'Base Address Register')]),
-};
-const addressSize: ContainerDef = {
+} satisfies ContainerDef;
+const addressSize = {
   name: 'size',
   label: 'Address Size',
   layout: layout('dbg2_address_size', [u32('size', 'Address Size')]),
-};
+} satisfies ContainerDef;
 
-export const dbg2Device: ContainerDef = {
+export const dbg2Device = {
   name: 'device',
   label: 'Debug Device Information',
   minLength: 22,
@@ -42,21 +42,21 @@ export const dbg2Device: ContainerDef = {
     { key: 'namepath', label: 'Namepath', kind: 'string', size: 'namepath_length', offset: 'namepath_offset' },
     { key: 'oem_data', label: 'OEM Data', kind: 'raw', size: 'oem_data_length', offset: 'oem_data_offset' },
   ],
-};
+} satisfies ContainerDef;
 
 const dbg2Family: SubtableFamily = {
   typeWidth: 0,
   lengthOffset: 1,
   lengthWidth: 2,
   headerSize: 3,
-  types: new Map([[0, dbg2Device]]),
+  types: new Map<number, ContainerDef>([[0, dbg2Device]]),
   unknown: dbg2Device,
 };
 
-export const dbg2: ContainerDef = {
+export const dbg2 = {
   name: 'DBG2',
   label: 'Debug Port Table type 2',
   minLength: 44,
   layout: layout('dbg2', [headerField(), u32('info_offset', 'Info Offset'), u32('info_count', 'Info Count')]),
   parts: [{ key: 'items', label: 'Devices', kind: 'subtables', family: dbg2Family, count: 'info_count', offset: 'info_offset' }],
-};
+} satisfies ContainerDef;

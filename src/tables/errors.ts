@@ -5,12 +5,12 @@ import { layout, u8, u24, u32, u64, type Field } from '../layout/schema.js';
 import type { ContainerDef } from '../layout/codec.js';
 import { headerField, gasField } from './common.js';
 
-export const bert: ContainerDef = {
+export const bert = {
   name: 'BERT',
   label: 'Boot Error Record Table',
   minLength: 48,
   layout: layout('bert', [headerField(), u32('region_length', 'Boot Error Region Length'), u64('region_address', 'Boot Error Region Address')]),
-};
+} satisfies ContainerDef;
 
 export const EINJ_ACTIONS: Record<number, string> = {
   0: 'Begin Operation', 1: 'Get Trigger Table', 2: 'Set Error Type', 3: 'Get Error Type', 4: 'End Operation',

@@ -2,7 +2,7 @@
 import { layout, ascii, u8, u32, u64, bytes } from '../layout/schema.js';
 import type { ContainerDef } from '../layout/codec.js';
 
-export const facs: ContainerDef = {
+export const facs = {
   name: 'FACS',
   label: 'Firmware ACPI Control Structure',
   revision: 'version',
@@ -25,4 +25,4 @@ export const facs: ContainerDef = {
     u32('ospm_flags', 'OspmFlags', { bits: [{ name: 'wake_64bit_required', label: '64-bit Wake Env Required (V2)', bit: 0 }] }),
   ]),
   tailLabel: 'Reserved',
-};
+} satisfies ContainerDef;

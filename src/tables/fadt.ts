@@ -116,9 +116,9 @@ export const fadtLayout = layout('fadt', [
   u64('hypervisor_id', 'Hypervisor ID', { show: 'ascii64' }),
 ]);
 
-export const fadt: ContainerDef = {
+export const fadt = {
   name: 'FACP',
   label: 'Fixed ACPI Description Table (FADT)',
   layout: fadtLayout,
   minLength: FADT_V1_SIZE,
-};
+} satisfies ContainerDef;

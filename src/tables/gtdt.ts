@@ -27,7 +27,7 @@ const rev3 = {
 
 const GT_FRAME_FLAG_BITS: Bit[] = TIMER_FLAG_BITS.slice(0, 2);
 
-export const gtTimer: ContainerDef = {
+export const gtTimer = {
   name: 'timer',
   label: 'Generic Timer Block Timer',
   layout: layout('gt_timer', [
@@ -46,12 +46,12 @@ export const gtTimer: ContainerDef = {
       ],
     }),
   ]),
-};
+} satisfies ContainerDef;
 
 const typeField = () => u8('type', 'Subtable Type', { enum: GTDT_TYPES });
 const lengthField = () => u16('length', 'Length', { derive: 'length' });
 
-export const gtBlock: ContainerDef = {
+export const gtBlock = {
   name: 'gt_block',
   label: 'Generic Timer Block',
   minLength: 20,
@@ -64,9 +64,9 @@ export const gtBlock: ContainerDef = {
     u32('timer_offset', 'Timer Offset'),
   ]),
   parts: [{ key: 'items', label: 'Timers', kind: 'records', record: gtTimer, count: 'timer_count', offset: 'timer_offset' }],
-};
+} satisfies ContainerDef;
 
-export const watchdog: ContainerDef = {
+export const watchdog = {
   name: 'watchdog',
   label: 'Generic Watchdog Timer',
   minLength: 28,
@@ -81,13 +81,13 @@ export const watchdog: ContainerDef = {
       bits: [...TIMER_FLAG_BITS.slice(0, 2), { name: 'secure', label: 'Security', bit: 2 }],
     }),
   ]),
-};
+} satisfies ContainerDef;
 
 export const gtdtFamily: SubtableFamily = {
   lengthOffset: 1,
   lengthWidth: 2,
   headerSize: 3,
-  types: new Map([
+  types: new Map<number, ContainerDef>([
     [0, gtBlock],
     [1, watchdog],
   ]),
@@ -98,7 +98,7 @@ export const GTDT_V1_SIZE = 80;
 export const GTDT_V2_SIZE = 96;
 export const GTDT_V3_SIZE = 104;
 
-export const gtdt: ContainerDef = {
+export const gtdt = {
   name: 'GTDT',
   label: 'Generic Timer Description Table',
   minLength: GTDT_V1_SIZE,
@@ -121,4 +121,4 @@ export const gtdt: ContainerDef = {
     u32('virtual_el2_timer_flags', 'Virtual EL2 Timer Flags', { ...rev3, bits: TIMER_FLAG_BITS }),
   ]),
   parts: [{ key: 'items', label: 'Platform Timers', kind: 'subtables', family: gtdtFamily, count: 'platform_timer_count', offset: 'platform_timer_offset', offsetInsideFixed: 'after' }],
-};
+} satisfies ContainerDef;

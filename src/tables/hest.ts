@@ -44,7 +44,7 @@ const MC_FLAGS: Bit[] = [
   { name: 'ghes_assist', label: 'GHES Assist', bit: 2 },
 ];
 
-const bank: ContainerDef = {
+const bank = {
   name: 'bank',
   label: 'Error Bank',
   layout: layout('hest_bank', [
@@ -58,7 +58,7 @@ const bank: ContainerDef = {
     u32('address_register', 'Address Register'),
     u32('misc_register', 'Misc Register'),
   ]),
-};
+} satisfies ContainerDef;
 const BANK_SIZE = 28;
 
 /** An error source whose size is its fixed fields, plus its banks when it has a bank count. */
@@ -156,7 +156,7 @@ const ghesV2 = source('ghes_v2', 'Generic Hardware Error Source V2', [
 export const hestFamily: SubtableFamily = {
   typeWidth: 2,
   headerSize: 4,
-  types: new Map([
+  types: new Map<number, ContainerDef>([
     [0, machineCheck],
     [1, correctedMc('corrected_machine_check', 'IA-32 Corrected Machine Check')],
     [2, nmi],
@@ -170,10 +170,10 @@ export const hestFamily: SubtableFamily = {
   unknown: { name: 'source', label: 'Unknown Error Source', layout: layout('hest_unknown', head()) },
 };
 
-export const hest: ContainerDef = {
+export const hest = {
   name: 'HEST',
   label: 'Hardware Error Source Table',
   minLength: 40,
   layout: layout('hest', [headerField(), u32('error_source_count', 'Error Source Count')]),
   parts: [{ key: 'items', label: 'Error Sources', kind: 'subtables', family: hestFamily, count: 'error_source_count' }],
-};
+} satisfies ContainerDef;

@@ -18,7 +18,7 @@ const head = () => [
 ];
 const u32Record = (name: string, label: string): ContainerDef => ({ name, label, layout: layout(`hmat_${name}`, [u32('domain', label)]) });
 
-const attributes: ContainerDef = {
+const attributes = {
   name: 'proximity',
   label: 'Memory Proximity Domain Attributes',
   minLength: 40,
@@ -33,9 +33,9 @@ const attributes: ContainerDef = {
     u64('reserved3', 'Reserved3'),
     u64('reserved4', 'Reserved4'),
   ]),
-};
+} satisfies ContainerDef;
 
-const locality: ContainerDef = {
+const locality = {
   name: 'locality',
   label: 'System Locality Latency and Bandwidth Information',
   minLength: 32,
@@ -54,9 +54,9 @@ const locality: ContainerDef = {
     { key: 'targets', label: 'Target Proximity Domain List', kind: 'records', record: u32Record('target', 'Target Proximity Domain List'), count: 'target_count' },
     { key: 'entry', label: 'Entry', kind: 'matrix', width: 2, count: (f) => Number(f.initiator_count ?? 0), cols: 'target_count', perCell: true },
   ],
-};
+} satisfies ContainerDef;
 
-const cache: ContainerDef = {
+const cache = {
   name: 'cache',
   label: 'Memory Side Cache Information',
   minLength: 32,
@@ -78,14 +78,14 @@ const cache: ContainerDef = {
     u16('smbios_handle_count', 'SMBIOS Handle #'),
   ]),
   parts: [{ key: 'handles', label: 'SMBIOS Handles', kind: 'records', record: { name: 'handle', label: 'SMBIOS Handle', layout: layout('hmat_handle', [u16('handle', 'SMBIOS Handle')]) }, count: 'smbios_handle_count' }],
-};
+} satisfies ContainerDef;
 
 export const hmatFamily: SubtableFamily = {
   typeWidth: 2,
   lengthOffset: 4,
   lengthWidth: 4,
   headerSize: 8,
-  types: new Map([
+  types: new Map<number, ContainerDef>([
     [0, attributes],
     [1, locality],
     [2, cache],
@@ -93,10 +93,10 @@ export const hmatFamily: SubtableFamily = {
   unknown: { name: 'structure', label: 'Unknown Structure', tailLabel: 'Structure data (not decoded)', layout: layout('hmat_unknown', head()) },
 };
 
-export const hmat: ContainerDef = {
+export const hmat = {
   name: 'HMAT',
   label: 'Heterogeneous Memory Attributes Table',
   minLength: 40,
   layout: layout('hmat', [headerField(), u32('reserved', 'Reserved')]),
   parts: [{ key: 'items', label: 'Structures', kind: 'subtables', family: hmatFamily }],
-};
+} satisfies ContainerDef;

@@ -27,7 +27,7 @@ export const IORT_RMR = 6;
 
 const SINGLE: Bit[] = [{ name: 'single_mapping', label: 'Single Mapping', bit: 0 }];
 
-export const idMapping: ContainerDef = {
+export const idMapping = {
   name: 'mapping',
   label: 'ID Mapping',
   key: { input: 'input_base' },
@@ -38,7 +38,7 @@ export const idMapping: ContainerDef = {
     u32('output_reference', 'Output Reference', { ref: 'items' }),
     u32('flags', 'Flags', { bits: SINGLE }),
   ]),
-};
+} satisfies ContainerDef;
 
 const memoryAccess = layout('iort_memory_access', [
   u32('cache_coherency', 'Cache Coherency'),
@@ -108,14 +108,14 @@ const rcFields = (): Field[] => [
   u32('pci_segment', 'PCI Segment Number'),
   u8('memory_address_limit', 'Memory Size Limit'),
 ];
-const rootComplex: ContainerDef = {
+const rootComplex = {
   ...node('root_complex', 'Root Complex', 36, [...rcFields(), u24('reserved', 'Reserved')]),
   // node revision 4 (IORT E.d) names the first two reserved bytes: the PASID width the RC supports
   variants: [{ minRevision: 4, def: node('root_complex', 'Root Complex', 36, [...rcFields(), u16('pasid_capabilities', 'PASID Capabilities'), u8('reserved', 'Reserved')]) }],
-};
+} satisfies ContainerDef;
 
 const smmuInterrupt = (flagLabel: string): Bit[] => [{ name: 'edge', label: flagLabel, bit: 0 }];
-const smmuGlobal: ContainerDef = {
+const smmuGlobal = {
   name: 'global_interrupts',
   label: 'SMMU Global Interrupts',
   layout: layout('iort_smmu_global', [
@@ -124,7 +124,7 @@ const smmuGlobal: ContainerDef = {
     u32('nsg_cfg_irpt', 'NSgCfgIrpt'),
     u32('nsg_cfg_irpt_flags', 'NSgCfgIrpt Flags', { bits: smmuInterrupt('Edge Triggered') }),
   ]),
-};
+} satisfies ContainerDef;
 const smmu = node('smmu', 'SMMUv1/v2', 76, [
   u64('base_address', 'Base Address'),
   u64('span', 'Span'),
@@ -175,12 +175,12 @@ const pmcg = node('pmcg', 'PMCG', 40, [
   u64('page1_base_address', 'Page 1 Base Address'),
 ]);
 
-const rmrRange: ContainerDef = {
+const rmrRange = {
   name: 'range',
   label: 'Memory Range',
   key: { base: 'base_address' },
   layout: layout('iort_rmr_range', [u64('base_address', 'Base Address'), u64('length', 'Length'), u32('reserved', 'Reserved')]),
-};
+} satisfies ContainerDef;
 const rmr = node('rmr', 'RMR', 28, [
   u32('flags', 'Flags', {
     bits: [
@@ -200,7 +200,7 @@ export const iortFamily: SubtableFamily = {
   lengthOffset: 1,
   lengthWidth: 2,
   headerSize: 16,
-  types: new Map([
+  types: new Map<number, ContainerDef>([
     [IORT_ITS_GROUP, itsGroup],
     [IORT_NAMED_COMPONENT, namedComponent],
     [IORT_ROOT_COMPLEX, rootComplex],
@@ -217,10 +217,10 @@ export const iortFamily: SubtableFamily = {
   },
 };
 
-export const iort: ContainerDef = {
+export const iort = {
   name: 'IORT',
   label: 'IO Remapping Table',
   minLength: 48,
   layout: layout('iort', [headerField(), u32('node_count', 'Node Count'), u32('node_offset', 'Node Offset'), u32('reserved', 'Reserved')]),
   parts: [{ key: 'items', label: 'Nodes', kind: 'subtables', family: iortFamily, count: 'node_count', offset: 'node_offset', target: true, padLabel: 'Optional Padding' }],
-};
+} satisfies ContainerDef;

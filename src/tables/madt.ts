@@ -54,7 +54,7 @@ const GICC_FLAGS: Bit[] = [
   { name: 'gicr_non_coherent', label: 'GICR Non-Coherent', bit: 4, minRevision: 7 },
 ];
 
-export const gicc: ContainerDef = {
+export const gicc = {
   name: 'gicc',
   label: 'Generic Interrupt Controller',
   key: { mpidr: 'arm_mpidr' },
@@ -80,11 +80,11 @@ export const gicc: ContainerDef = {
     u16('spe_interrupt', 'SPE Overflow Interrupt'),
     u16('trbe_interrupt', 'TRBE Interrupt'),
   ]),
-};
+} satisfies ContainerDef;
 
 export const GICD_VERSIONS: Record<number, string> = { 0: 'probe', 1: 'GICv1', 2: 'GICv2', 3: 'GICv3', 4: 'GICv4' };
 
-export const gicd: ContainerDef = {
+export const gicd = {
   name: 'gicd',
   label: 'Generic Interrupt Distributor',
   minLength: 24,
@@ -98,9 +98,9 @@ export const gicd: ContainerDef = {
     u8('version', 'Version', { enum: GICD_VERSIONS }),
     bytes('reserved2', 'Reserved', 3),
   ]),
-};
+} satisfies ContainerDef;
 
-export const msiFrame: ContainerDef = {
+export const msiFrame = {
   name: 'msi_frame',
   label: 'Generic MSI Frame',
   minLength: 24,
@@ -114,9 +114,9 @@ export const msiFrame: ContainerDef = {
     u16('spi_count', 'SPI Count'),
     u16('spi_base', 'SPI Base'),
   ]),
-};
+} satisfies ContainerDef;
 
-export const gicr: ContainerDef = {
+export const gicr = {
   name: 'gicr',
   label: 'Generic Interrupt Redistributor',
   minLength: 16,
@@ -128,9 +128,9 @@ export const gicr: ContainerDef = {
     u64('base_address', 'Base Address'),
     u32('length_region', 'Length'),
   ]),
-};
+} satisfies ContainerDef;
 
-export const its: ContainerDef = {
+export const its = {
   name: 'its',
   label: 'Generic Interrupt Translator',
   minLength: 20,
@@ -142,13 +142,13 @@ export const its: ContainerDef = {
     u64('base_address', 'Base Address'),
     u32('reserved2', 'Reserved'),
   ]),
-};
+} satisfies ContainerDef;
 
 export const madtFamily: SubtableFamily = {
   lengthOffset: 1,
   lengthWidth: 1,
   headerSize: 2,
-  types: new Map([
+  types: new Map<number, ContainerDef>([
     [MADT_GICC, gicc],
     [MADT_GICD, gicd],
     [MADT_MSI_FRAME, msiFrame],
@@ -163,7 +163,7 @@ export const madtFamily: SubtableFamily = {
   },
 };
 
-export const madt: ContainerDef = {
+export const madt = {
   name: 'APIC',
   label: 'Multiple APIC Description Table (MADT)',
   minLength: 44,
@@ -173,4 +173,4 @@ export const madt: ContainerDef = {
     u32('flags', 'Flags', { bits: [{ name: 'pcat_compat', label: 'PC-AT Compatibility', bit: 0 }] }),
   ]),
   parts: [{ key: 'items', label: 'Subtables', kind: 'subtables', family: madtFamily }],
-};
+} satisfies ContainerDef;

@@ -4,7 +4,7 @@ import { layout, u8, u16, u32, u64 } from '../layout/schema.js';
 import type { ContainerDef } from '../layout/codec.js';
 import { headerField } from './common.js';
 
-export const mcfgAllocation: ContainerDef = {
+export const mcfgAllocation = {
   name: 'allocation',
   label: 'Configuration Space Allocation',
   key: { segment: 'segment', bus: 'start_bus' },
@@ -15,12 +15,12 @@ export const mcfgAllocation: ContainerDef = {
     u8('end_bus', 'End Bus Number'),
     u32('reserved', 'Reserved'),
   ]),
-};
+} satisfies ContainerDef;
 
-export const mcfg: ContainerDef = {
+export const mcfg = {
   name: 'MCFG',
   label: 'Memory Mapped Configuration Table',
   minLength: 44,
   layout: layout('mcfg', [headerField(), u64('reserved', 'Reserved')]),
   parts: [{ key: 'items', label: 'Allocations', kind: 'records', record: mcfgAllocation }],
-};
+} satisfies ContainerDef;

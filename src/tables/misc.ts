@@ -5,14 +5,14 @@ import { layout, u8, u16, u24, u32, u64, bytes } from '../layout/schema.js';
 import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
 import { headerField, gasField } from './common.js';
 
-export const sdei: ContainerDef = {
+export const sdei = {
   name: 'SDEI',
   label: 'Software Delegated Exception Interface Table',
   minLength: 36,
   layout: layout('sdei', [headerField()]),
-};
+} satisfies ContainerDef;
 
-export const bgrt: ContainerDef = {
+export const bgrt = {
   name: 'BGRT',
   label: 'Boot Graphics Resource Table',
   minLength: 56,
@@ -30,9 +30,9 @@ export const bgrt: ContainerDef = {
     u32('image_offset_x', 'Image OffsetX'),
     u32('image_offset_y', 'Image OffsetY'),
   ]),
-};
+} satisfies ContainerDef;
 
-export const spmi: ContainerDef = {
+export const spmi = {
   name: 'SPMI',
   label: 'Server Platform Management Interface Table',
   minLength: 65,
@@ -53,9 +53,9 @@ export const spmi: ContainerDef = {
     u8('pci_function', 'PCI Function'),
     u8('reserved2', 'Reserved'),
   ]),
-};
+} satisfies ContainerDef;
 
-const wdatEntry: ContainerDef = {
+const wdatEntry = {
   name: 'entry',
   label: 'Watchdog Instruction Entry',
   layout: layout('wdat_entry', [
@@ -66,9 +66,9 @@ const wdatEntry: ContainerDef = {
     u32('value', 'Value'),
     u32('mask', 'Register Mask'),
   ]),
-};
+} satisfies ContainerDef;
 
-export const wdat: ContainerDef = {
+export const wdat = {
   name: 'WDAT',
   label: 'Watchdog Action Table',
   minLength: 68,
@@ -93,9 +93,9 @@ export const wdat: ContainerDef = {
     u32('entry_count', 'Watchdog Entry Count'),
   ]),
   parts: [{ key: 'items', label: 'Entries', kind: 'records', record: wdatEntry, count: 'entry_count' }],
-};
+} satisfies ContainerDef;
 
-const trigger: ContainerDef = {
+const trigger = {
   name: 'trigger',
   label: 'Trigger',
   key: { subchannel: 'subchannel_id' },
@@ -109,15 +109,15 @@ const trigger: ContainerDef = {
       ],
     }),
   ]),
-};
+} satisfies ContainerDef;
 
-export const pdtt: ContainerDef = {
+export const pdtt = {
   name: 'PDTT',
   label: 'Platform Debug Trigger Table',
   minLength: 44,
   layout: layout('pdtt', [headerField(), u8('trigger_count', 'Trigger Count'), u24('reserved', 'Reserved'), u32('array_offset', 'Array Offset')]),
   parts: [{ key: 'items', label: 'Triggers', kind: 'records', record: trigger, count: 'trigger_count', offset: 'array_offset' }],
-};
+} satisfies ContainerDef;
 
 const FPDT_TYPES: Record<number, string> = { 0: 'Firmware Basic Boot Performance Record', 1: 'S3 Performance Table Record' };
 const fpdtHead = () => [
@@ -136,20 +136,20 @@ const fpdtFamily: SubtableFamily = {
   lengthOffset: 2,
   lengthWidth: 1,
   headerSize: 4,
-  types: new Map([
+  types: new Map<number, ContainerDef>([
     [0, fpdtRecord('boot', 'Firmware Basic Boot Performance Record', 'FPDT Boot Record Address')],
     [1, fpdtRecord('s3', 'S3 Performance Table Record', 'S3PT Record Address')],
   ]),
   unknown: { name: 'record', label: 'Unknown Record', tailLabel: 'Record data (not decoded)', layout: layout('fpdt_unknown', fpdtHead()) },
 };
 
-export const fpdt: ContainerDef = {
+export const fpdt = {
   name: 'FPDT',
   label: 'Firmware Performance Data Table',
   minLength: 36,
   layout: layout('fpdt', [headerField()]),
   parts: [{ key: 'items', label: 'Records', kind: 'subtables', family: fpdtFamily }],
-};
+} satisfies ContainerDef;
 
 export const TPM2_START_METHODS: Record<number, string> = {
   0: 'Illegal Start Method value', 1: 'Reserved', 2: 'ACPI Start Method', 3: 'Reserved', 4: 'Reserved', 5: 'Reserved',
@@ -160,7 +160,7 @@ const TPM2_ARM_SMC = 11;
 
 /** TPM2 revision 4 (TCG ACPI 1.2+): the start-method parameters, the optional log area, and for
  * the Arm SMC start method its parameters after them (where ACPICA reads them). */
-const tpm2v4: ContainerDef = {
+const tpm2v4 = {
   name: 'TPM2',
   label: 'Trusted Platform Module hardware interface Table',
   minLength: 52,
@@ -179,10 +179,10 @@ const tpm2v4: ContainerDef = {
     u16('reserved2', 'Reserved'),
     u32('function_id', 'Function ID'),
   ]),
-};
+} satisfies ContainerDef;
 
 /** TPM2 revision 3 (TCG 1.2 era): no platform class, a 4-byte trailer for the ACPI start method. */
-export const tpm2: ContainerDef = {
+export const tpm2 = {
   name: 'TPM2',
   label: 'Trusted Platform Module hardware interface Table',
   minLength: 52,
@@ -194,4 +194,4 @@ export const tpm2: ContainerDef = {
     u32('reserved2', 'Reserved', { when: (g) => g.read?.('start_method') === 2 }),
   ]),
   variants: [{ minRevision: 4, def: tpm2v4 }],
-};
+} satisfies ContainerDef;

@@ -136,7 +136,7 @@ export const nfitFamily: SubtableFamily = {
   lengthOffset: 2,
   lengthWidth: 2,
   headerSize: 4,
-  types: new Map([
+  types: new Map<number, ContainerDef>([
     [0, spa],
     [1, memoryMap],
     [2, interleave],
@@ -149,10 +149,10 @@ export const nfitFamily: SubtableFamily = {
   unknown: { name: 'structure', label: 'Unknown Structure', tailLabel: 'Structure data (not decoded)', layout: layout('nfit_unknown', head()) },
 };
 
-export const nfit: ContainerDef = {
+export const nfit = {
   name: 'NFIT',
   label: 'NVDIMM Firmware Interface Table',
   minLength: 40,
   layout: layout('nfit', [headerField(), u32('reserved', 'Reserved')]),
   parts: [{ key: 'items', label: 'Structures', kind: 'subtables', family: nfitFamily }],
-};
+} satisfies ContainerDef;

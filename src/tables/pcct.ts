@@ -71,7 +71,7 @@ export const pcctFamily: SubtableFamily = {
   lengthOffset: 1,
   lengthWidth: 1,
   headerSize: 2,
-  types: new Map([
+  types: new Map<number, ContainerDef>([
     [0, generic],
     [1, reduced('reduced', 'HW-Reduced Comm Subspace', false)],
     [2, reduced('reduced2', 'HW-Reduced Comm Subspace Type2', true)],
@@ -81,10 +81,10 @@ export const pcctFamily: SubtableFamily = {
   unknown: { name: 'subspace', label: 'Unknown Subspace', tailLabel: 'Subspace data (not decoded)', layout: layout('pcct_unknown', head()) },
 };
 
-export const pcct: ContainerDef = {
+export const pcct = {
   name: 'PCCT',
   label: 'Platform Communications Channel Table',
   minLength: 48,
   layout: layout('pcct', [headerField(), u32('flags', 'Flags', { bits: [{ name: 'platform', label: 'Platform', bit: 0 }] }), u64('reserved', 'Reserved')]),
   parts: [{ key: 'items', label: 'Subspaces', kind: 'subtables', family: pcctFamily, pairBy: 'index' }],
-};
+} satisfies ContainerDef;

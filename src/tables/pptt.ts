@@ -27,13 +27,13 @@ const PROCESSOR_FLAGS: Bit[] = [
   { name: 'identical', label: 'Identical Implementation', bit: 4 },
 ];
 
-const privateResource: ContainerDef = {
+const privateResource = {
   name: 'private_resource',
   label: 'Private Resource',
   layout: layout('pptt_private_resource', [u32('reference', 'Private Resource', { ref: 'items' })]),
-};
+} satisfies ContainerDef;
 
-export const ppttProcessor: ContainerDef = {
+export const ppttProcessor = {
   name: 'processor',
   label: 'Processor Hierarchy Node',
   minLength: 20,
@@ -47,11 +47,11 @@ export const ppttProcessor: ContainerDef = {
     u32('private_resource_count', 'Private Resource Number'),
   ]),
   parts: [{ key: 'resources', label: 'Private Resources', kind: 'records', record: privateResource, count: 'private_resource_count' }],
-};
+} satisfies ContainerDef;
 
 const rev3 = { when: (g: { revision: number }) => g.revision >= 3 };
 
-export const ppttCache: ContainerDef = {
+export const ppttCache = {
   name: 'cache',
   label: 'Cache Type',
   minLength: 24,
@@ -84,9 +84,9 @@ export const ppttCache: ContainerDef = {
     u16('line_size', 'Line Size'),
     u32('cache_id', 'Cache ID', rev3),
   ]),
-};
+} satisfies ContainerDef;
 
-export const ppttId: ContainerDef = {
+export const ppttId = {
   name: 'id',
   label: 'ID',
   minLength: 30,
@@ -100,13 +100,13 @@ export const ppttId: ContainerDef = {
     u16('minor_revision', 'Minor revision'),
     u16('spin_revision', 'Spin revision'),
   ]),
-};
+} satisfies ContainerDef;
 
 export const ppttFamily: SubtableFamily = {
   lengthOffset: 1,
   lengthWidth: 1,
   headerSize: 2,
-  types: new Map([
+  types: new Map<number, ContainerDef>([
     [PPTT_PROCESSOR, ppttProcessor],
     [PPTT_CACHE, ppttCache],
     [PPTT_ID, ppttId],
@@ -114,10 +114,10 @@ export const ppttFamily: SubtableFamily = {
   unknown: { name: 'subtable', label: 'Unknown Subtable', tailLabel: 'Subtable data (not decoded)', layout: layout('pptt_unknown', [typeField(), lengthField()]) },
 };
 
-export const pptt: ContainerDef = {
+export const pptt = {
   name: 'PPTT',
   label: 'Processor Properties Topology Table',
   minLength: 36,
   layout: layout('pptt', [headerField()]),
   parts: [{ key: 'items', label: 'Nodes', kind: 'subtables', family: ppttFamily, target: true }],
-};
+} satisfies ContainerDef;

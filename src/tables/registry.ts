@@ -35,13 +35,13 @@ export interface AcpiTable extends Node {
 
 export const ACPI_HEADER_SIZE = 36;
 
-const generic: ContainerDef = {
+const generic = {
   name: 'table',
   label: 'ACPI table',
   tailLabel: 'Table data (not decoded)',
   minLength: ACPI_HEADER_SIZE,
   layout: layout('generic', [headerField()]),
-};
+} satisfies ContainerDef;
 
 const defs = new Map<string, ContainerDef>([
   ['FACP', fadt],

@@ -9,7 +9,7 @@ export const RSDP_V2_SIZE = 36;
 
 const ext = { when: (g: { revision: number }) => g.revision >= 2 };
 
-export const rsdp: ContainerDef = {
+export const rsdp = {
   name: 'RSDP',
   label: 'Root System Description Pointer',
   revision: 'revision',
@@ -25,4 +25,4 @@ export const rsdp: ContainerDef = {
     u8('extended_checksum', 'Extended Checksum', { ...ext, derive: 'checksum' }),
     bytes('reserved', 'Reserved', 3, ext),
   ]),
-};
+} satisfies ContainerDef;

@@ -4,10 +4,10 @@ import { layout, u64 } from '../layout/schema.js';
 import type { ContainerDef } from '../layout/codec.js';
 import { headerField } from './common.js';
 
-export const slit: ContainerDef = {
+export const slit = {
   name: 'SLIT',
   label: 'System Locality Information Table',
   minLength: 44,
   layout: layout('slit', [headerField(), u64('locality_count', 'Localities')]),
   parts: [{ key: 'distance', label: 'Locality', kind: 'matrix', width: 1, count: 'locality_count', cols: 'locality_count' }],
-};
+} satisfies ContainerDef;

@@ -30,7 +30,7 @@ export const SPCR_INTERFACE_TYPES: Record<number, string> = {
 
 const rev4 = { when: (g: { revision: number }) => g.revision >= 4 };
 
-export const spcr: ContainerDef = {
+export const spcr = {
   name: 'SPCR',
   label: 'Serial Port Console Redirection Table',
   minLength: 80,
@@ -69,4 +69,4 @@ export const spcr: ContainerDef = {
     u16('namespace_string_offset', 'NameSpace String Offset', rev4),
   ]),
   parts: [{ key: 'namespace_string', label: 'NameSpace String', kind: 'strings', size: 'namespace_string_length', offset: 'namespace_string_offset' }],
-};
+} satisfies ContainerDef;

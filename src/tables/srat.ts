@@ -23,7 +23,7 @@ const typeField = () => u8('type', 'Subtable Type', { enum: SRAT_TYPES });
 const lengthField = () => u8('length', 'Length', { derive: 'length' });
 const ENABLED: Bit[] = [{ name: 'enabled', label: 'Enabled', bit: 0 }];
 
-const cpuApic: ContainerDef = {
+const cpuApic = {
   name: 'apic',
   label: 'Processor Local APIC/SAPIC Affinity',
   minLength: 16,
@@ -37,9 +37,9 @@ const cpuApic: ContainerDef = {
     u24('proximity_domain_hi', 'Proximity Domain High(24)'),
     u32('clock_domain', 'Clock Domain'),
   ]),
-};
+} satisfies ContainerDef;
 
-const memory: ContainerDef = {
+export const sratMemory = {
   name: 'memory',
   label: 'Memory Affinity',
   minLength: 40,
@@ -60,9 +60,9 @@ const memory: ContainerDef = {
     }),
     u64('reserved3', 'Reserved3'),
   ]),
-};
+} satisfies ContainerDef;
 
-const x2apic: ContainerDef = {
+const x2apic = {
   name: 'x2apic',
   label: 'Processor Local x2APIC Affinity',
   minLength: 24,
@@ -76,9 +76,9 @@ const x2apic: ContainerDef = {
     u32('clock_domain', 'Clock Domain'),
     u32('reserved2', 'Reserved2'),
   ]),
-};
+} satisfies ContainerDef;
 
-export const sratGicc: ContainerDef = {
+export const sratGicc = {
   name: 'gicc',
   label: 'GICC Affinity',
   minLength: 18,
@@ -90,9 +90,9 @@ export const sratGicc: ContainerDef = {
     u32('flags', 'Flags', { bits: ENABLED }),
     u32('clock_domain', 'Clock Domain'),
   ]),
-};
+} satisfies ContainerDef;
 
-const its: ContainerDef = {
+const its = {
   name: 'its',
   label: 'GIC ITS Affinity',
   minLength: 12,
@@ -103,9 +103,9 @@ const its: ContainerDef = {
     u16('reserved', 'Reserved'),
     u32('its_id', 'ITS ID'),
   ]),
-};
+} satisfies ContainerDef;
 
-const genericInitiator: ContainerDef = {
+const genericInitiator = {
   name: 'generic_initiator',
   label: 'Generic Initiator Affinity',
   minLength: 32,
@@ -119,15 +119,15 @@ const genericInitiator: ContainerDef = {
     u32('flags', 'Flags', { bits: ENABLED }),
     u32('reserved2', 'Reserved2'),
   ]),
-};
+} satisfies ContainerDef;
 
 export const sratFamily: SubtableFamily = {
   lengthOffset: 1,
   lengthWidth: 1,
   headerSize: 2,
-  types: new Map([
+  types: new Map<number, ContainerDef>([
     [0, cpuApic],
-    [SRAT_MEMORY, memory],
+    [SRAT_MEMORY, sratMemory],
     [2, x2apic],
     [SRAT_GICC, sratGicc],
     [SRAT_ITS, its],
@@ -136,10 +136,10 @@ export const sratFamily: SubtableFamily = {
   unknown: { name: 'subtable', label: 'Unknown Subtable', tailLabel: 'Subtable data (not decoded)', layout: layout('srat_unknown', [typeField(), lengthField()]) },
 };
 
-export const srat: ContainerDef = {
+export const srat = {
   name: 'SRAT',
   label: 'System Resource Affinity Table',
   minLength: 48,
   layout: layout('srat', [headerField(), u32('table_revision', 'Table Revision'), u64('reserved', 'Reserved')]),
   parts: [{ key: 'items', label: 'Subtables', kind: 'subtables', family: sratFamily }],
-};
+} satisfies ContainerDef;

@@ -6,10 +6,10 @@ import { headerField } from './common.js';
 
 export const STAO_SIZE = 37;
 
-export const stao: ContainerDef = {
+export const stao = {
   name: 'STAO',
   label: 'Status Override Table',
   minLength: STAO_SIZE,
   layout: layout('stao', [headerField(), u8('ignore_uart', 'Ignore UART')]),
   parts: [{ key: 'names', label: 'Namepath', kind: 'strings' }],
-};
+} satisfies ContainerDef;
