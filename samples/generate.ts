@@ -11,6 +11,7 @@ import { formatBlock } from '../src/io/acpidump.js';
 import { MADT_GICC, MADT_GICD, MADT_GICR, MADT_ITS, MADT_MSI_FRAME, GICC_ENABLED } from '../src/tables/madt.js';
 import { FADT_HW_REDUCED, ARM_PSCI_COMPLIANT } from '../src/tables/fadt.js';
 import * as aml from './aml.js';
+import { serverTables, type ServerSpec } from './server.js';
 
 export interface HostSpec {
   name: string;
@@ -32,6 +33,8 @@ export interface HostSpec {
   speInterrupt?: number;
   gtdt: { revision: 2 | 3; platformTimers: boolean };
   uart: { type: number; base: number; gsiv: number };
+  /** the rest of a server's tables (IORT, PPTT, SRAT, SLIT, MCFG, DBG2, HEST, PCCT) */
+  server?: Omit<ServerSpec, 'its' | 'uart'>;
 }
 
 const header = (h: HostSpec, signature: string, revision: number): Fields => ({
@@ -164,17 +167,20 @@ const align8 = (a: bigint) => (a + 7n) & ~7n;
 /** The set as acpidump text, with addresses laid out from h.base (RSDP 8-byte aligned at +0x18). */
 export function generate(h: HostSpec): string {
   const rsdpAt = h.base + 0x18n;
-  const order = ['DSDT', 'FACP', 'APIC', 'GTDT', 'SPCR', 'XSDT'] as const;
+  const extra = h.server ? serverTables({ ...h.server, its: h.its, uart: h.uart }, header(h, '', 0)) : [];
+  const listed = ['FACP', 'APIC', 'GTDT', 'SPCR', ...extra.map((t) => t.signature)];
+  const order = ['DSDT', ...listed, 'XSDT'];
   const built = new Map<string, AcpiTable>([
     ['DSDT', dsdt(h)],
     ['APIC', madt(h)],
     ['GTDT', gtdt(h)],
     ['SPCR', spcr(h)],
+    ...extra.map((t) => [t.signature, t] as const),
   ]);
   // sizes first (FACP and XSDT sizes do not depend on addresses), then addresses
   const sizeOf = (sig: string) => {
     if (sig === 'FACP') return h.fadt.length;
-    if (sig === 'XSDT') return 36 + 8 * 4;
+    if (sig === 'XSDT') return 36 + 8 * listed.length;
     return encodeTable(built.get(sig)!).length;
   };
   const addr = new Map<string, bigint>();
@@ -185,7 +191,7 @@ export function generate(h: HostSpec): string {
   }
   built.set('FACP', fadt(h, addr.get('DSDT')!));
   built.set('XSDT', table('XSDT', { header: header(h, 'XSDT', 1) }, {
-    items: ['FACP', 'APIC', 'GTDT', 'SPCR'].map((s) => ({ fields: { address: addr.get(s)! }, tail: EMPTY })),
+    items: listed.map((s) => ({ fields: { address: addr.get(s)! }, tail: EMPTY })),
   }));
   let text = formatBlock('RSD PTR', rsdpAt, encodeTable(rsdp(h, addr.get('XSDT')!)));
   for (const sig of order) {
@@ -227,6 +233,14 @@ export const HOSTS: HostSpec[] = [
     speInterrupt: 21,
     gtdt: { revision: 3, platformTimers: true },
     uart: { type: 0x0f, base: 0x12600000, gsiv: 98 },
+    server: {
+      sockets: 2,
+      coresPerSocket: 64,
+      memory: [
+        [[0x80000000n, 0x7c000000n], [0x880000000n, 0x1f80000000n]],
+        [[0x80000000000n, 0x2000000000n]],
+      ],
+    },
   },
   {
     name: 'acpi51-gicv3',

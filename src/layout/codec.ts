@@ -811,16 +811,20 @@ export function zeroFields(l: Layout, from = 0, to = l.fields.length): Fields {
   return out;
 }
 
-/** A node of `def` from the fields given: every field up to the last one named (layouts grow at
- * their end, as ACPI revisions do), zero where not given, nested structs completed; lengths,
- * counts, offsets and checksums are derived when it is encoded, so no caller writes them. */
-export function make<L extends Layout>(def: { layout: L }, fields: Partial<FieldsOf<L>>, rest: Omit<Partial<Node>, 'fields'> = {}): Node {
+/** A node of `def` from the fields given, in the smallest layout that holds them: every field up
+ * to the last one named or to the definition's minimum length (a record: all of it), and the
+ * derived ones right after; zero where not given, nested structs completed. Lengths, counts,
+ * offsets and checksums are derived when it is encoded, so no caller writes them. */
+export function make<L extends Layout>(def: { layout: L; parts?: PartDef[]; minLength?: number }, fields: Partial<FieldsOf<L>>, rest: Omit<Partial<Node>, 'fields'> = {}): Node {
   const l = def.layout;
   const given = fields as Fields;
+  const minimum = def.minLength ?? l.size;
   let last = -1;
   l.fields.forEach((f, i) => {
-    if (f.name in given) last = i;
+    if (f.name in given || (l.offsets[i + 1] <= minimum && !f.when)) last = Math.max(last, i);
   });
+  const links = def.parts ? linksOf(def as unknown as ContainerDef) : undefined;
+  while (last + 1 < l.fields.length && (l.fields[last + 1].derive || links?.has(l.fields[last + 1].name))) last++;
   const out = zeroFields(l, 0, last + 1);
   for (const f of l.fields.slice(0, last + 1)) {
     if (!(f.name in given)) continue;

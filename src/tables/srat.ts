@@ -92,7 +92,7 @@ export const sratGicc = {
   ]),
 } satisfies ContainerDef;
 
-const its = {
+export const sratIts = {
   name: 'its',
   label: 'GIC ITS Affinity',
   minLength: 12,
@@ -130,7 +130,7 @@ export const sratFamily: SubtableFamily = {
     [SRAT_MEMORY, sratMemory],
     [2, x2apic],
     [SRAT_GICC, sratGicc],
-    [SRAT_ITS, its],
+    [SRAT_ITS, sratIts],
     [5, genericInitiator],
   ]),
   unknown: { name: 'subtable', label: 'Unknown Subtable', tailLabel: 'Subtable data (not decoded)', layout: layout('srat_unknown', [typeField(), lengthField()]) },

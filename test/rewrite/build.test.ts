@@ -287,7 +287,7 @@ describe('outputs', () => {
     const b = await build(sample('server-128cpu'), '--bootargs', 'console=hvc0', '--stao-path', '\\_SB.COM0');
     expect(files(a)).toEqual(files(b));
     expect(Object.keys(files(a)).sort()).toEqual(['acpi.img', 'acpidump.txt', 'dom0.dtb', 'manifest.json',
-      'tables/apic.dat', 'tables/dsdt.dat', 'tables/facp.dat', 'tables/gtdt.dat', 'tables/rsdp.dat', 'tables/spcr.dat', 'tables/stao.dat', 'tables/xsdt.dat']);
+      ...['apic', 'dbg2', 'dsdt', 'facp', 'gtdt', 'hest', 'iort', 'mcfg', 'pcct', 'pptt', 'rsdp', 'slit', 'spcr', 'srat', 'stao', 'xsdt'].map((t) => `tables/${t}.dat`)]);
     expect(readFileSync(sample('server-128cpu')).equals(before)).toBe(true);
   });
 

@@ -8,7 +8,7 @@ import { readTables } from '../../src/io/read.js';
 import { resolveLinks, allEntries } from '../../src/model/tableset.js';
 import { systemTableCrc, ACPI_20_TABLE_GUID, EFI_ACPI_RECLAIM_MEMORY } from '../../src/efi/tables.js';
 import { HAVE_IASL, HAVE_DTC, HAVE_ACPIXTRACT, tmp } from '../helpers.js';
-import { compareAll } from '../tables/iasl-compare.js';
+import { compareAll, iaslComplaints } from '../tables/iasl-compare.js';
 
 const iaslSeen = new Map<string, string[]>();
 
@@ -22,7 +22,7 @@ export function iaslProblems(bytes: Uint8Array): string[] {
   writeFileSync(join(dir, 't.dat'), bytes);
   const r = spawnSync('iasl', ['-d', 't.dat'], { cwd: dir, encoding: 'utf8' });
   const text = `${r.stdout}\n${r.stderr}\n${readFileSync(join(dir, 't.dsl'), 'utf8')}`;
-  const problems = text.split('\n').filter((l) => /incorrect checksum|invalid .*length|length mismatch|error|warning/i.test(l));
+  const problems = iaslComplaints(text, /incorrect checksum|invalid .*length|length mismatch|\berror\b|\bwarning\b/i);
   if (r.status !== 0) problems.push(`iasl exit ${r.status}`);
   iaslSeen.set(key, problems);
   return problems;

@@ -8,7 +8,7 @@ import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { corpusBlobs, sampleBlobs, HAVE_IASL, tmp } from '../helpers.js';
-import { compareAll, templateBlobs, SIGS } from './iasl-compare.js';
+import { compareAll, templateBlobs, SIGS, iaslComplaints } from './iasl-compare.js';
 import { decodeTable, encodeTable } from '../../src/tables/registry.js';
 
 describe.skipIf(!HAVE_IASL)('dump agrees with iasl -d', () => {
@@ -45,12 +45,13 @@ describe.skipIf(!HAVE_IASL)('iasl -d on the samples', () => {
   // one process per table: iasl shares one namespace across the files of a run, so two DSDTs in
   // one run clash. The RSDP is not an ACPI table to iasl 20200925; its checksums are tested in io/.
   const blobs = sampleBlobs().filter((b) => !b.name.endsWith(':RSD PTR'));
-  const problems = /incorrect checksum|invalid|error|warning|length mismatch|too (long|short)/i;
+  // iasl's own complaints (not field labels such as "Error Source Count")
+  const problems = /incorrect checksum|invalid|length mismatch|too (long|short)|\berror\b|\bwarning\b/i;
   it.each(blobs.map((b) => [b.name, b] as const))('%s disassembles with no checksum, length or parse problem', (_n, b) => {
     const dir = tmp('iasl-sample-');
     writeFileSync(join(dir, 't.dat'), b.bytes);
     const out = execFileSync('iasl', ['-d', 't.dat'], { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
-    expect(out.split('\n').filter((l) => problems.test(l))).toEqual([]);
-    expect(readFileSync(join(dir, 't.dsl'), 'utf8')).not.toMatch(problems);
+    expect(iaslComplaints(out, problems)).toEqual([]);
+    expect(iaslComplaints(readFileSync(join(dir, 't.dsl'), 'utf8'), problems)).toEqual([]);
   });
 });
