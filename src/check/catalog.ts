@@ -1,19 +1,13 @@
 // Every finding code `check` can report: severity, what it means, where the rule comes from.
 // docs/checks.md is checked against this list by a test, and each code has a test that injects
 // exactly its fault.
-import type { Severity } from '../model/diagnostics.js';
+import type { CodeInfo } from '../model/rules.js';
+import { decodedSignatures, defFor } from '../tables/registry.js';
 
-export interface CodeInfo {
-  severity: Severity;
-  summary: string;
-  source: string;
-  /** reported only with --dom0 */
-  dom0?: boolean;
-  /** what `build` does about it: on a host set (not a dom0 set) the finding is then info */
-  buildFixes?: string;
-}
+export type { CodeInfo };
 
-export const CODES: Record<string, CodeInfo> = {
+/** Codes of the generic checks and of reading and decoding; each table's rules add theirs below. */
+const GENERIC: Record<string, CodeInfo> = {
   // reading and decoding (also what every command reports; check lists them like any other finding)
   INPUT_NO_TABLES: { severity: 'error', summary: 'the input holds no tables', source: 'SPEC §2' },
   INPUT_EMPTY: { severity: 'error', summary: 'an empty file', source: 'SPEC §9' },
@@ -42,46 +36,15 @@ export const CODES: Record<string, CodeInfo> = {
 
   // structure (always)
   CHECKSUM: { severity: 'error', summary: 'the table bytes do not sum to zero', source: 'ACPI 6.5 §5.2.6; ACPICA AcpiUtVerifyChecksum (Linux only warns)' },
-  RSDP_CHECKSUM: { severity: 'error', summary: 'RSDP bytes 0-19 do not sum to zero', source: 'ACPI 6.5 §5.2.5.3; ACPICA AcpiTbValidateRsdp' },
-  RSDP_EXT_CHECKSUM: { severity: 'error', summary: 'RSDP bytes 0-35 do not sum to zero', source: 'ACPI 6.5 §5.2.5.3; ACPICA AcpiTbValidateRsdp' },
-  RSDP_LENGTH: { severity: 'error', summary: 'a revision 2 RSDP whose Length is not 36', source: 'ACPI 6.5 §5.2.5.3; CONSUMER-RULES X11' },
-  RSDP_REVISION: { severity: 'warning', summary: 'an RSDP revision other than 0 or 2', source: 'ACPI 6.5 §5.2.5.3' },
   RSDP_XSDT_UNRESOLVED: { severity: 'error', summary: 'the RSDP points at an XSDT (or RSDT) address where the input has no table, or at another kind of table', source: 'ACPICA AcpiTbParseRootTable; CONSUMER-RULES X4' },
   XSDT_ENTRY_UNRESOLVED: { severity: 'error', summary: 'an XSDT/RSDT entry points where the input has no table, or at a DSDT, FACS or root table', source: 'ACPICA AcpiTbInstallStandardTable; CONSUMER-RULES X4' },
-  XSDT_ENTRY_NULL: { severity: 'warning', summary: 'a NULL XSDT/RSDT entry (ACPICA skips it)', source: 'ACPICA AcpiTbParseRootTable' },
   FADT_DSDT_UNRESOLVED: { severity: 'error', summary: 'the FADT points at a DSDT (or FACS) address where the input has no table, or at another kind of table', source: 'ACPICA AcpiTbParseFadt; CONSUMER-RULES X4' },
-  FADT_DSDT_MISMATCH: { severity: 'warning', summary: 'FADT Dsdt and XDsdt both set and different (ACPICA uses XDsdt)', source: 'ACPICA AcpiTbSelectAddress; CONSUMER-RULES F8' },
   TABLE_OVERLAP: { severity: 'error', summary: 'two tables whose bytes overlap in memory', source: 'ACPI 6.5 §5.2; CONSUMER-RULES X4' },
   DUPLICATE_TABLE: { severity: 'error', summary: 'more than one FACP, APIC, GTDT or STAO (in the XSDT when addresses are known)', source: 'CONSUMER-RULES §6.3, X3' },
-  FADT_REVISION_LENGTH: { severity: 'error', summary: 'FADT revision and length disagree (5 ⇒ 268 bytes, ≥ 6 ⇒ 276)', source: 'ACPICA tbfadt.c; CONSUMER-RULES F5, F6, X2' },
-  GICC_LENGTH_FADT_REVISION: { severity: 'warning', summary: 'GICC length is not 76 (FADT rev < 6) or 80 (rev ≥ 6): Xen and Linux 4.2-4.20 reject it', source: 'Linux/Xen BAD_MADT_GICC_ENTRY; CONSUMER-RULES §2.2, X1' },
-  GTDT_REVISION_LENGTH: { severity: 'error', summary: 'GTDT shorter than its revision implies (rev 2 ⇒ 96, rev ≥ 3 ⇒ 104)', source: 'ACPICA AcpiDmDumpGtdt; CONSUMER-RULES G5, X6' },
-  MADT_DUPLICATE_MPIDR: { severity: 'error', summary: 'two GICCs with one MPIDR (Linux skips the second: "duplicate CPU MPIDR")', source: 'Linux arch/arm64/kernel/smp.c acpi_map_gic_cpu_interface(); CONSUMER-RULES §2.3' },
-  MADT_DUPLICATE_UID: { severity: 'error', summary: 'two GICCs with one processor UID', source: 'Linux drivers/acpi/processor_core.c; CONSUMER-RULES X8' },
-  MADT_GICD_COUNT: { severity: 'error', summary: 'not exactly one GICD', source: 'Linux irq-gic-v3.c acpi_validate_gic_table(); CONSUMER-RULES §2.4, X9' },
 
   // what a Xen dom0 Linux enforces (--dom0)
   DOM0_NO_TABLE: { severity: 'error', summary: 'an RSDP, XSDT, FACP or APIC is missing', source: 'CONSUMER-RULES §0', dom0: true },
   DOM0_NO_ADDRESSES: { severity: 'error', summary: 'the input has no table addresses, so the links dom0 follows cannot be checked', source: 'CONSUMER-RULES X4', dom0: true },
-  DOM0_RSDP_REVISION: { severity: 'error', summary: 'RSDP revision is not 2 or XsdtAddress is 0: Linux would use the RSDT', source: 'ACPICA AcpiTbParseRootTable; CONSUMER-RULES §6.1, X11', dom0: true },
-  DOM0_XSDT_TOO_MANY: { severity: 'error', summary: 'more than 128 tables: Linux\'s early root table list holds 128', source: 'Linux drivers/acpi/tables.c ACPI_MAX_TABLES; CONSUMER-RULES §6.2', dom0: true },
-  DOM0_FADT_REVISION: { severity: 'error', summary: 'FADT older than 5.1 (Linux: ACPI disabled, or "assuming 5.1" with boot flags)', source: 'Linux arch/arm64/kernel/acpi.c acpi_fadt_sanity_check(); CONSUMER-RULES F1', dom0: true },
-  DOM0_HW_REDUCED: { severity: 'error', summary: 'FADT HW_REDUCED flag clear: Linux disables ACPI', source: 'Linux acpi_fadt_sanity_check(); CONSUMER-RULES F2', dom0: true },
-  DOM0_PSCI: { severity: 'error', summary: 'FADT without PSCI_COMPLIANT: no secondary CPUs', source: 'Linux psci_acpi_init(); CONSUMER-RULES F3', dom0: true, buildFixes: 'the fadt pass sets PSCI_COMPLIANT | PSCI_USE_HVC' },
-  DOM0_PSCI_HVC: { severity: 'warning', summary: 'FADT PSCI conduit is SMC; Xen gives dom0 PSCI_USE_HVC', source: 'Xen acpi_create_fadt(); CONSUMER-RULES F3', dom0: true, buildFixes: 'the fadt pass sets PSCI_USE_HVC' },
-  DOM0_GICC_LENGTH: { severity: 'error', summary: 'GICC length is not 76 (FADT rev < 6) or 80 (rev ≥ 6); with --dom0 this replaces GICC_LENGTH_FADT_REVISION', source: 'Xen/Linux 4.2-4.20 BAD_MADT_GICC_ENTRY; CONSUMER-RULES X1', dom0: true, buildFixes: 'the madt pass sizes every GICC from the output FADT revision' },
-  DOM0_STAO_NO_SPCR: { severity: 'warning', summary: 'STAO ignores the UART but there is no SPCR: Linux warns and hides nothing (Xen sets the flag whatever the host has)', source: 'Linux drivers/acpi/scan.c acpi_scan_init(); CONSUMER-RULES X5', dom0: true },
-  DOM0_STAO_UART_NOT_FOUND: { severity: 'warning', summary: 'no memory resource in the DSDT/SSDTs starts at the SPCR UART address, so no device is hidden', source: 'Linux acpi_device_should_be_hidden(); CONSUMER-RULES X5', dom0: true },
-  DOM0_GTDT_VIRT_PPI: { severity: 'error', summary: 'GTDT virtual EL1 timer GSIV is not a PPI (16-31): dom0 has no timer', source: 'Linux arch_timer_select_ppi(); CONSUMER-RULES G2, X7', dom0: true },
-  DOM0_GTDT_EL2_ZERO: { severity: 'warning', summary: 'GTDT EL2 timer GSIV 0: "[Firmware Bug]: Illegal GSI0" on Linux ≥ 5.18, IPI0 broken on 5.10-5.17 without the fix', source: 'CONSUMER-RULES G4, X7', dom0: true },
-  DOM0_MPIDR_INVALID: { severity: 'error', summary: 'a GICC MPIDR with bits outside Aff3..Aff0 (Linux: "skipping CPU entry with invalid MPIDR")', source: 'Linux acpi_map_gic_cpu_interface(); CONSUMER-RULES §2.3, X8', dom0: true, buildFixes: 'the madt pass gives every GICC its vCPU\'s MPIDR' },
-  DOM0_MPIDR_NOT_VCPU: { severity: 'error', summary: 'GICC i\'s MPIDR is not vCPU i\'s under Xen ((i & 0xF) | (i >> 4) << 8): its CPU never comes up', source: 'Xen vcpuid_to_vaffinity(); CONSUMER-RULES §2.3, X8', dom0: true, buildFixes: 'the madt pass gives every GICC its vCPU\'s MPIDR' },
-  DOM0_NO_BOOT_CPU: { severity: 'error', summary: 'no GICC with vCPU 0\'s MPIDR 0 ("missing boot CPU MPIDR, not enabling secondaries")', source: 'Linux smp.c; CONSUMER-RULES X8', dom0: true, buildFixes: 'the madt pass gives every GICC its vCPU\'s MPIDR' },
-  DOM0_GICC_DISABLED: { severity: 'warning', summary: 'a GICC without the Enabled flag: dom0 skips that vCPU', source: 'CONSUMER-RULES §2.3, X8', dom0: true, buildFixes: 'the madt pass keeps enabled GICCs only' },
-  DOM0_GICR_MIXED: { severity: 'error', summary: 'GICR subtables and GICC GICR base addresses both present', source: 'ACPI 6.5 §5.2.12.14; CONSUMER-RULES §2.4, X9', dom0: true, buildFixes: 'the madt pass clears the GICC GICR bases when GICR subtables exist' },
-  DOM0_GICR_MISSING: { severity: 'error', summary: 'GICv3 without GICR subtables and an enabled GICC with GICR base 0: GICv3 not probed', source: 'Linux gic_acpi_match_gicc(); CONSUMER-RULES X9', dom0: true },
-  DOM0_GICV2_BASES: { severity: 'error', summary: 'GICv2 GICCs with different CPU-interface base addresses', source: 'Linux irq-gic.c gic_acpi_parse_madt_cpu(); CONSUMER-RULES X9', dom0: true },
-  DOM0_GICD_VERSION: { severity: 'error', summary: 'GICD version out of range or contradicting the MADT (v2 with GICR subtables, v3 with only GICv2-style GICCs)', source: 'Linux irq-gic-v3.c / irq-gic.c ACPI probing; CONSUMER-RULES §2.4', dom0: true },
   DOM0_DT_INVALID: { severity: 'error', summary: 'dom0.dtb is not a valid FDT (Linux: "Invalid device tree blob")', source: 'Linux fixmap_remap_fdt(); CONSUMER-RULES §5.1', dom0: true },
   DOM0_DT_NODE: { severity: 'error', summary: 'a depth-1 DT node other than chosen and hypervisor: Linux boots with DT, not ACPI', source: 'Linux dt_scan_depth1_nodes(); CONSUMER-RULES X10', dom0: true },
   DOM0_DT_COMPATIBLE: { severity: 'error', summary: '/hypervisor compatible does not start with "xen,xen-<ver>" and contain "xen,xen"', source: 'Linux xen_early_init(); CONSUMER-RULES §5.1, X10', dom0: true },
@@ -92,6 +55,17 @@ export const CODES: Record<string, CodeInfo> = {
   DOM0_MMAP: { severity: 'error', summary: 'EFI memory map descriptor size/version/total size wrong or outside the image', source: 'Linux efi_init(), __efi_memmap_init(); CONSUMER-RULES §7.2', dom0: true },
   DOM0_MMAP_COVERAGE: { severity: 'error', summary: 'a table dom0 reaches is not inside exactly one ACPIReclaim descriptor, or lies in Conventional RAM', source: 'Linux arm64 acpi_os_ioremap(); CONSUMER-RULES §7.3, X4', dom0: true },
 };
+
+/** Every code: the generic ones, then each decoded table's, in registry order. */
+export const CODES: Record<string, CodeInfo> = { ...GENERIC };
+for (const sig of decodedSignatures()) {
+  for (const rule of defFor(sig).rules ?? []) {
+    for (const [code, info] of Object.entries(rule.codes)) {
+      if (CODES[code] && CODES[code] !== info) throw new Error(`finding code ${code} is declared twice`);
+      CODES[code] = info;
+    }
+  }
+}
 
 export type Code = keyof typeof CODES;
 

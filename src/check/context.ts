@@ -1,19 +1,20 @@
-// What every check function gets: the set, a finding builder that fills severity from the catalog,
-// and field offsets looked up through the same describer dump uses (so paths and offsets agree).
+// What every check gets: the set, a finding builder that fills severity from the catalog (and
+// turns what the build fixes into info on a host set), and field offsets looked up through the
+// same describer dump uses (so paths and offsets agree). It is the RuleContext table rules see.
 import type { TableEntry, TableSet } from '../model/tableset.js';
 import type { Finding } from '../model/diagnostics.js';
+import type { RuleContext } from '../model/rules.js';
 import type { Entry } from '../layout/describe.js';
-import { describeTable } from '../tables/registry.js';
+import { describeTable, defOf } from '../tables/registry.js';
 import { severityOf, CODES } from './catalog.js';
 
 export class CheckContext {
   readonly findings: Finding[] = [];
   private readonly described = new Map<TableEntry, Map<string, number>>();
-
-  /** a host set (not a build output, no STAO): dom0 findings the build fixes are info */
+  /** a host set (not a build output, no table only a hypervisor makes): dom0 findings the build fixes are info */
   readonly hostSet: boolean;
 
-  constructor(readonly set: TableSet) {
+  constructor(readonly set: TableSet, readonly dom0 = false) {
     this.hostSet = isHostSet(set);
   }
 
@@ -52,12 +53,34 @@ export class CheckContext {
   reportFile(code: string, file: string | undefined, path: string, message: string, offset?: number): void {
     this.findings.push({ code, severity: severityOf(code), table: '', path, offset, message, file });
   }
+
+  find(signature: string): TableEntry | undefined {
+    return this.all(signature)[0];
+  }
+
+  all(signature: string): TableEntry[] {
+    return [...(this.set.rsdp ? [this.set.rsdp] : []), ...this.set.tables].filter((e) => e.table.signature === signature);
+  }
+
+  /** The view of this context a table rule gets, about one table. */
+  forTable(entry: TableEntry): RuleContext {
+    return {
+      set: this.set,
+      entry,
+      dom0: this.dom0,
+      hostSet: this.hostSet,
+      report: (code, path, message, offset, other) => this.report(code, other ?? entry, path, message, offset),
+      offsetOf: (path, other) => this.offsetOf(other ?? entry, path),
+      find: (sig) => this.find(sig),
+      all: (sig) => this.all(sig),
+    };
+  }
 }
 
-/** A dom0 set is a build output or a set with an STAO (only a hypervisor makes one); any other
- * set is a host's, which `build` rewrites before dom0 sees it. */
+/** A dom0 set is a build output or holds a table only a hypervisor makes (an STAO); any other set
+ * is a host's, which `build` rewrites before dom0 sees it. */
 export function isHostSet(set: TableSet): boolean {
-  return set.kind !== 'build' && !set.tables.some((e) => e.table.signature === 'STAO');
+  return set.kind !== 'build' && !set.tables.some((e) => defOf(e.table).hypervisorMade);
 }
 
 export const num = (v: unknown): number => Number(v ?? 0);

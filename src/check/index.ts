@@ -1,10 +1,11 @@
-// checkTables(set, { dom0 }) → findings: the structural checks always, the Xen dom0 consumer rules
-// and (for a build output) the DT → EFI → RSDP chain with --dom0. Pure: no I/O.
+// checkTables(set, { dom0 }) → findings: the generic structural checks, every table's declared
+// rules, and with --dom0 the rules a Xen dom0 Linux enforces and (for a build output) the DT → EFI
+// → RSDP chain. Pure: no I/O.
 import type { TableSet } from '../model/tableset.js';
 import type { Finding } from '../model/diagnostics.js';
+import { defOf, decodedSignatures, defFor } from '../tables/registry.js';
 import { CheckContext } from './context.js';
-import { checkChecksums, checkLinks, checkDuplicates, checkRevisions, checkMadt, checkOverlaps } from './structure.js';
-import { checkDom0Tables } from './dom0.js';
+import { checkChecksums, checkLinks, checkDuplicates, checkOverlaps, checkRequired } from './structure.js';
 import { checkBoot } from './boot.js';
 
 export interface CheckOptions {
@@ -12,15 +13,16 @@ export interface CheckOptions {
 }
 
 export function checkTables(set: TableSet, opts: CheckOptions = {}): Finding[] {
-  const c = new CheckContext(set);
+  const c = new CheckContext(set, opts.dom0 === true);
   checkChecksums(c);
   checkLinks(c);
   checkOverlaps(c);
   checkDuplicates(c);
-  checkRevisions(c);
-  checkMadt(c, opts.dom0);
+  for (const e of [...(set.rsdp ? [set.rsdp] : []), ...set.tables]) {
+    for (const rule of defOf(e.table).rules ?? []) if (!rule.dom0 || opts.dom0) rule.run(c.forTable(e));
+  }
   if (opts.dom0) {
-    checkDom0Tables(c);
+    checkRequired(c, decodedSignatures().filter((s) => defFor(s).dom0Required));
     checkBoot(c);
   }
   return c.findings;

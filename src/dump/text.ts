@@ -38,12 +38,8 @@ export function quote(s: string): string {
   }).join('') + '"';
 }
 
-/** A u64 id field (FADT HypervisorId) as the text its bytes spell, trailing NULs dropped. */
-export function u64Text(v: bigint): string {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64LE(v);
-  return b.toString('latin1').replace(/\0+$/, '');
-}
+export { u64Text } from '../tables/common.js';
+import { u64Text } from '../tables/common.js';
 
 export function formatScalar(f: FieldEntry): string {
   const v = f.value;

@@ -7,6 +7,8 @@
 import { decoderFor, encoderFor, arrayDecoderFor } from './backends.js';
 import { type Fields, type FieldsOf, type Field, type Layout, type Derive, type Gate, presentCount } from './schema.js';
 import { type Finding, hex } from '../model/diagnostics.js';
+import type { TableRule, PointerDef } from '../model/rules.js';
+import type { TableEntry, TableSet } from '../model/tableset.js';
 
 export interface Node {
   fields: Fields;
@@ -59,6 +61,20 @@ export interface ContainerDef<L extends Layout = Layout> {
   /** layouts a later revision of this item has (its own revision field): the last whose
    * minRevision the item's revision reaches replaces this one */
   variants?: { minRevision: number; def: ContainerDef }[];
+  /** a table's checks, each with the finding codes it reports (check runs them generically) */
+  rules?: TableRule[];
+  /** a table's pointers to other tables (links, relocation, image reading follow them) */
+  pointers?: PointerDef[];
+  /** a table dom0 must see at most once (CONSUMER-RULES X3) */
+  once?: boolean;
+  /** only a hypervisor makes this table (STAO): a set holding it is a dom0 set, not a host's */
+  hypervisorMade?: boolean;
+  /** dom0 cannot boot without this table (RSDP, XSDT, FADT, MADT: DOM0_NO_TABLE) */
+  dom0Required?: boolean;
+  /** how diff pairs whole tables of this signature (SSDTs by OEM table id), from the table */
+  tableKey?: (t: Node) => string;
+  /** the facts `dump --summary` shows for a table of this signature */
+  summary?: (e: TableEntry, set: TableSet) => string;
 }
 
 /** The definition that applies to an item of revision `revision` (see ContainerDef.variants). */

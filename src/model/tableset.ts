@@ -1,6 +1,7 @@
 // A table set: the tables of one machine (or one build output), with their physical addresses
 // when the input had them, and the pointers between them resolved.
-import type { AcpiTable } from '../tables/registry.js';
+import { defOf, type AcpiTable } from '../tables/registry.js';
+import type { PointerDef } from './rules.js';
 import type { Finding } from './diagnostics.js';
 
 export type InputKind = 'binaries' | 'acpidump' | 'table' | 'image' | 'build';
@@ -67,33 +68,34 @@ export interface Link {
   address: bigint;
   /** the table found at that address, if any */
   to?: TableEntry;
+  /** the table holding the pointer, and the declaration of the pointer */
+  source: TableEntry;
+  pointer: PointerDef;
 }
 
 const num = (v: unknown): bigint => (typeof v === 'bigint' ? v : BigInt((v as number | undefined) ?? 0));
 
-/** Every pointer in the set (RSDP → RSDT/XSDT, root entries, FADT → DSDT/FACS) and where it lands. */
+/** Every pointer the tables declare (RSDP → RSDT/XSDT, root entries, FADT → DSDT/FACS) and where
+ * it lands; a 64-bit pointer that is 0 falls back to its 32-bit twin. */
 export function resolveLinks(set: TableSet): Link[] {
   const byAddr = new Map<bigint, TableEntry>();
   for (const e of set.tables) if (e.address !== undefined) byAddr.set(e.address, e);
   const links: Link[] = [];
-  const add = (from: string, address: bigint) => {
-    if (address !== 0n) links.push({ from, address, to: byAddr.get(address) });
-  };
-  const r = set.rsdp?.table.fields;
-  if (r) {
-    add('RSDP.rsdt_address', num(r.rsdt_address));
-    if ('xsdt_address' in r) add('RSDP.xsdt_address', num(r.xsdt_address));
-  }
-  for (const e of set.tables) {
-    const t = e.table;
-    if (t.signature === 'XSDT' || t.signature === 'RSDT') {
-      (t.items ?? []).forEach((it, i) => add(`${t.signature}.entry[${i}].address`, num(it.fields.address)));
-    } else if (t.signature === 'FACP') {
+  for (const source of allEntries(set)) {
+    const t = source.table;
+    for (const pointer of defOf(t).pointers ?? []) {
+      const add = (from: string, address: bigint) => {
+        if (address !== 0n) links.push({ from, address, to: byAddr.get(address), source, pointer });
+      };
+      if (pointer.part) {
+        const items = (pointer.part === 'items' ? t.items : (t.parts?.[pointer.part] as { fields: Record<string, unknown> }[] | undefined)) ?? [];
+        items.forEach((it, i) => add(`${t.signature}.entry[${i}].${pointer.field}`, num(it.fields[pointer.field])));
+        continue;
+      }
       const f = t.fields;
-      const xdsdt = 'x_dsdt' in f ? num(f.x_dsdt) : 0n;
-      add(xdsdt ? 'FACP.x_dsdt' : 'FACP.dsdt', xdsdt || num(f.dsdt));
-      const xfacs = 'x_facs' in f ? num(f.x_facs) : 0n;
-      add(xfacs ? 'FACP.x_facs' : 'FACP.facs', xfacs || num(f.facs));
+      const wide = pointer.field in f ? num(f[pointer.field]) : 0n;
+      if (wide || !pointer.narrow) add(`${t.signature}.${pointer.field}`, wide);
+      else add(`${t.signature}.${pointer.narrow}`, num(f[pointer.narrow]));
     }
   }
   return links;

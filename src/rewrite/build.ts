@@ -9,7 +9,7 @@ import { EFI_MEMORY_DESC_SIZE, EFI_MEMORY_DESC_VERSION, systemTableCrc, EFI_CONV
 import { type BuildOptions, type Dom0Table, type Range } from './types.js';
 import { runPipeline, defaultOptions, type PassLog } from './pipeline.js';
 import { EFI_SYSTAB_ID, EFI_MMAP_ID } from './layout.js';
-import { gicInfo } from '../model/gic.js';
+import { gicInfo } from '../tables/madt.js';
 
 export const MANIFEST_FORMAT = 'dom0-acpi build manifest v1';
 

@@ -8,9 +8,9 @@
 //       N defaults to the enabled host GICCs, capped at Xen's dom0 vCPU limit.
 import type { Fields } from '../layout/schema.js';
 import { EMPTY, type Node, fieldsOf, make } from '../layout/codec.js';
-import { gicc as giccDef, gicr as gicrDef, MADT_GICC, MADT_GICD, MADT_GICR, MADT_ITS, MADT_MSI_FRAME, GICC_ENABLED, GICC_LEN_V5, GICC_LEN_V6 } from '../tables/madt.js';
+import { gicc as giccDef, gicr as gicrDef, gicInfo, type GicInfo, MADT_GICC, MADT_GICD, MADT_GICR, MADT_ITS, MADT_MSI_FRAME, GICC_ENABLED, GICC_LEN_V5, GICC_LEN_V6 } from '../tables/madt.js';
 import { hex } from '../model/diagnostics.js';
-import { gicInfo, vcpuLimit, vcpuMpidr, GICR_SIZE, type GicInfo } from '../model/gic.js';
+import { vcpuLimit, vcpuMpidr, GICR_SIZE } from '../model/gic.js';
 import { type Pass, type BuildOptions, type Dom0Set, BuildError, tableById, withTable, warn, note } from './types.js';
 import { outputFadtRevision, zeroFields } from './fields.js';
 

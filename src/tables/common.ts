@@ -58,3 +58,10 @@ export const TIMER_FLAG_BITS: Bit[] = [
   { name: 'polarity', label: 'Polarity', bit: 1 },
   { name: 'always_on', label: 'Always On', bit: 2 },
 ];
+
+/** A u64 id field (FADT HypervisorId) as the text its bytes spell, trailing NULs dropped. */
+export function u64Text(v: bigint): string {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(v);
+  return b.toString('latin1').replace(/\0+$/, '');
+}

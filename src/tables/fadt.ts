@@ -1,7 +1,10 @@
 // FADT ("FACP"), ACPI 6.5 §5.2.9. Every length from 116 (ACPI 1.0) to 276 (ACPI 6.x): the layout is
 // chosen by length (a field exists when it fits), the revision is only reported on.
-import { layout, u8, u16, u32, u64, type Bit } from '../layout/schema.js';
-import type { ContainerDef } from '../layout/codec.js';
+import { layout, u8, u16, u32, u64, type Bit, type Fields } from '../layout/schema.js';
+import { type ContainerDef, fieldsOf } from '../layout/codec.js';
+import type { TableRule } from '../model/rules.js';
+import { hex } from '../model/diagnostics.js';
+import { u64Text } from './common.js';
 import { headerField, gasField } from './common.js';
 
 export const PM_PROFILES: Record<number, string> = {
@@ -116,9 +119,70 @@ export const fadtLayout = layout('fadt', [
   u64('hypervisor_id', 'Hypervisor ID', { show: 'ascii64' }),
 ]);
 
+const big = (v: unknown): bigint => BigInt((v as number | bigint | undefined) ?? 0);
+
+const rules: TableRule[] = [
+  {
+    codes: {
+      FADT_REVISION_LENGTH: { severity: 'error', summary: 'FADT revision and length disagree (5 ⇒ 268 bytes, ≥ 6 ⇒ 276)', source: 'ACPICA tbfadt.c; CONSUMER-RULES F5, F6, X2' },
+      FADT_DSDT_MISMATCH: { severity: 'warning', summary: 'FADT Dsdt and XDsdt both set and different (ACPICA uses XDsdt)', source: 'ACPICA AcpiTbSelectAddress; CONSUMER-RULES F8' },
+    },
+    run(c) {
+      const f = c.entry.table.fields;
+      const rev = Number((f.header as Fields).revision);
+      const len = c.entry.bytes.length;
+      const want = rev >= 6 ? FADT_V6_SIZE : rev === 5 ? FADT_V5_SIZE : undefined;
+      if (want !== undefined && len !== want) c.report('FADT_REVISION_LENGTH', 'FACP.header.length', `revision ${rev} FADT is ${len} bytes; revision ${rev >= 6 ? '6+' : 5} means ${want} (ACPICA reads min(length, 276) and zero-fills the rest)`);
+      if ('x_dsdt' in f && c.set.tables.some((e) => e.address !== undefined)) {
+        const x = big(f.x_dsdt);
+        const d = big(f.dsdt);
+        if (x !== 0n && d !== 0n && x !== d) c.report('FADT_DSDT_MISMATCH', 'FACP.dsdt', `Dsdt ${hex(d)} and XDsdt ${hex(x)} differ; ACPICA warns "32/64X DSDT address mismatch" and uses XDsdt`);
+      }
+    },
+  },
+  {
+    dom0: true,
+    codes: {
+      DOM0_FADT_REVISION: { severity: 'error', summary: 'FADT older than 5.1 (Linux: ACPI disabled, or "assuming 5.1" with boot flags)', source: 'Linux arch/arm64/kernel/acpi.c acpi_fadt_sanity_check(); CONSUMER-RULES F1', dom0: true },
+      DOM0_HW_REDUCED: { severity: 'error', summary: 'FADT HW_REDUCED flag clear: Linux disables ACPI', source: 'Linux acpi_fadt_sanity_check(); CONSUMER-RULES F2', dom0: true },
+      DOM0_PSCI: { severity: 'error', summary: 'FADT without PSCI_COMPLIANT: no secondary CPUs', source: 'Linux psci_acpi_init(); CONSUMER-RULES F3', dom0: true, buildFixes: 'the fadt pass sets PSCI_COMPLIANT | PSCI_USE_HVC' },
+      DOM0_PSCI_HVC: { severity: 'warning', summary: 'FADT PSCI conduit is SMC; Xen gives dom0 PSCI_USE_HVC', source: 'Xen acpi_create_fadt(); CONSUMER-RULES F3', dom0: true, buildFixes: 'the fadt pass sets PSCI_USE_HVC' },
+    },
+    run(c) {
+      const f = c.entry.table.fields;
+      const rev = Number((f.header as Fields).revision);
+      const minor = 'minor_revision' in f ? Number(f.minor_revision) : 0;
+      const arm = Number(f.arm_boot_flags ?? 0);
+      if (rev < 5 || (rev === 5 && minor < 1)) c.report('DOM0_FADT_REVISION', 'FACP.header.revision', `FADT ${rev}.${minor} is older than 5.1: Linux ${arm ? 'assumes 5.1 with an error' : 'disables ACPI'}`);
+      if (!(Number(f.flags ?? 0) & FADT_HW_REDUCED)) c.report('DOM0_HW_REDUCED', 'FACP.flags', 'HW_REDUCED (bit 20) is clear: "FADT not ACPI hardware reduced compliant", ACPI disabled');
+      if (!(arm & ARM_PSCI_COMPLIANT)) c.report('DOM0_PSCI', 'FACP.arm_boot_flags', 'PSCI_COMPLIANT is clear: Linux falls back to the parking protocol, which Xen zeroes: no secondary CPUs');
+      else if (!(arm & ARM_PSCI_USE_HVC)) c.report('DOM0_PSCI_HVC', 'FACP.arm_boot_flags', 'PSCI conduit is SMC; Xen gives dom0 PSCI_USE_HVC (0x3)');
+    },
+  },
+];
+
 export const fadt = {
   name: 'FACP',
   label: 'Fixed ACPI Description Table (FADT)',
   layout: fadtLayout,
   minLength: FADT_V1_SIZE,
+  once: true,
+  dom0Required: true,
+  // each pointer once, its 64-bit field first (ACPICA's acpi_fadt_info)
+  pointers: [
+    { field: 'x_dsdt', narrow: 'dsdt', to: ['DSDT'], code: 'FADT_DSDT_UNRESOLVED' },
+    { field: 'x_facs', narrow: 'facs', to: ['FACS'], code: 'FADT_DSDT_UNRESOLVED' },
+  ],
+  rules,
+  summary: (e) => {
+    const f = fieldsOf({ layout: fadtLayout }, e.table);
+    const parts = [`rev ${f.header.revision}${'minor_revision' in f ? `.${f.minor_revision}` : ''}`];
+    parts.push(Number(f.flags ?? 0) & FADT_HW_REDUCED ? 'HW-reduced' : 'not HW-reduced');
+    if ('arm_boot_flags' in f) {
+      const a = Number(f.arm_boot_flags);
+      parts.push(a & 1 ? (a & 2 ? 'PSCI/HVC' : 'PSCI/SMC') : 'no PSCI');
+    }
+    if ('hypervisor_id' in f && f.hypervisor_id !== 0n) parts.push(`hypervisor "${u64Text(f.hypervisor_id)}"`);
+    return parts.join(', ');
+  },
 } satisfies ContainerDef;

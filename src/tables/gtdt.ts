@@ -1,7 +1,8 @@
 // GTDT, ACPI 6.5 §5.2.25: rev 1 (80 bytes), rev 2 (96), rev 3 (104: virtual EL2 timer, present by
 // revision as ACPICA decides). Platform timers (GT Block with its frames, SBSA watchdog) are read
 // at PlatformTimerOffset; bytes between the fixed fields and that offset are kept.
-import { layout, u8, u16, u32, u64, bytes, type Bit, type Gate } from '../layout/schema.js';
+import { layout, u8, u16, u32, u64, bytes, type Bit, type Gate, type Fields } from '../layout/schema.js';
+import type { TableRule } from '../model/rules.js';
 import { hex } from '../model/diagnostics.js';
 import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
 import { headerField, TIMER_FLAG_BITS } from './common.js';
@@ -98,7 +99,40 @@ export const GTDT_V1_SIZE = 80;
 export const GTDT_V2_SIZE = 96;
 export const GTDT_V3_SIZE = 104;
 
+const rules: TableRule[] = [
+  {
+    codes: { GTDT_REVISION_LENGTH: { severity: 'error', summary: 'GTDT shorter than its revision implies (rev 2 ⇒ 96, rev ≥ 3 ⇒ 104)', source: 'ACPICA AcpiDmDumpGtdt; CONSUMER-RULES G5, X6' } },
+    run(c) {
+      const rev = Number((c.entry.table.fields.header as Fields).revision);
+      const len = c.entry.bytes.length;
+      const want = rev >= 3 ? GTDT_V3_SIZE : rev === 2 ? GTDT_V2_SIZE : undefined;
+      if (want !== undefined && len < want) c.report('GTDT_REVISION_LENGTH', 'GTDT.header.length', `revision ${rev} GTDT is ${len} bytes; revision ${rev >= 3 ? '3' : '2'} needs at least ${want}`);
+    },
+  },
+  {
+    dom0: true,
+    codes: {
+      DOM0_GTDT_VIRT_PPI: { severity: 'error', summary: 'GTDT virtual EL1 timer GSIV is not a PPI (16-31): dom0 has no timer', source: 'Linux arch_timer_select_ppi(); CONSUMER-RULES G2, X7', dom0: true },
+      DOM0_GTDT_EL2_ZERO: { severity: 'warning', summary: 'GTDT EL2 timer GSIV 0: "[Firmware Bug]: Illegal GSI0" on Linux ≥ 5.18, IPI0 broken on 5.10-5.17 without the fix', source: 'CONSUMER-RULES G4, X7', dom0: true },
+    },
+    run(c) {
+      const f = c.entry.table.fields;
+      const v = Number(f.virtual_timer_interrupt ?? 0);
+      if (v < 16 || v > 31) c.report('DOM0_GTDT_VIRT_PPI', 'GTDT.virtual_timer_interrupt', `virtual EL1 timer GSIV ${v} is not a PPI (16-31): dom0's arch timer cannot get its interrupt`);
+      if ('non_secure_el2_interrupt' in f && Number(f.non_secure_el2_interrupt) === 0) {
+        c.report('DOM0_GTDT_EL2_ZERO', 'GTDT.non_secure_el2_interrupt', 'EL2 timer GSIV 0: Linux >= 5.18 logs "[Firmware Bug]: Illegal GSI0 translation request"; 5.10-5.17 without the stable fix reconfigure IPI0');
+      }
+    },
+  },
+];
+
 export const gtdt = {
+  once: true,
+  rules,
+  summary: (e) => {
+    const f = e.table.fields;
+    return `rev ${(f.header as Fields).revision}, virt EL1 GSIV ${Number(f.virtual_timer_interrupt ?? 0)}, EL2 GSIV ${Number(f.non_secure_el2_interrupt ?? 0)}, ${e.table.items?.length ?? 0} platform timer(s)`;
+  },
   name: 'GTDT',
   label: 'Generic Timer Description Table',
   minLength: GTDT_V1_SIZE,

@@ -1,7 +1,10 @@
 // MADT ("APIC"), ACPI 6.5 §5.2.12: GICC (76/80/82 bytes: ACPI 5.1 / 6.0-6.3 / 6.5; longer ones keep
 // their extra bytes raw), GICD, GIC MSI frame, GICR, GIC ITS. Any other subtable type is kept raw.
 import { layout, u8, u16, u32, u64, bytes, type Bit } from '../layout/schema.js';
-import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
+import { type ContainerDef, type SubtableFamily, type Node, fieldsOf } from '../layout/codec.js';
+import type { RuleContext, TableRule } from '../model/rules.js';
+import { hex } from '../model/diagnostics.js';
+import { vcpuMpidr } from '../model/gic.js';
 import { headerField } from './common.js';
 
 export const MADT_TYPES: Record<number, string> = {
@@ -163,14 +166,179 @@ export const madtFamily: SubtableFamily = {
   },
 };
 
+export interface GicInfo {
+  version: 2 | 3;
+  gicd?: Node;
+  giccs: Node[];
+  enabled: Node[];
+  /** GICR subtables (GICv3 redistributor regions) */
+  gicrs: Node[];
+}
+
+/** What the MADT's subtables describe: the GICD's version when it says 2 or ≥ 3; when it says 0
+ * (ACPI 5.1 firmware), GICv3 if there are redistributors (GICR subtables or GICC GICR bases). */
+export function gicInfo(items: Node[]): GicInfo {
+  const of = (t: number) => items.filter((s) => s.fields.type === t);
+  const gicdNode = of(MADT_GICD)[0];
+  const giccs = of(MADT_GICC);
+  const gicrs = of(MADT_GICR);
+  const v = gicdNode ? Number(fieldsOf(gicd, gicdNode).version) : 0;
+  const hasGicr = gicrs.length > 0 || giccs.some((g) => BigInt(fieldsOf(gicc, g).gicr_base_address ?? 0n) !== 0n);
+  const version = v >= 3 ? 3 : v === 2 ? 2 : hasGicr ? 3 : 2;
+  return { version, gicd: gicdNode, giccs, gicrs, enabled: giccs.filter((g) => Number(fieldsOf(gicc, g).flags) & GICC_ENABLED) };
+}
+
+const MPIDR_HWID_MASK = 0xff00ffffffn;
+const mpidrOf = (g: Node): bigint => BigInt(fieldsOf(gicc, g).arm_mpidr ?? 0n);
+const enabledGicc = (g: Node) => (Number(fieldsOf(gicc, g).flags) & GICC_ENABLED) !== 0;
+
+/** The first of xs that is bad, its index and how many are. */
+function firstOf<T>(xs: T[], bad: (x: T) => boolean): [T, number, number] | undefined {
+  const hits = xs.map((x, i) => [x, i] as const).filter(([x]) => bad(x));
+  return hits.length ? [hits[0][0], hits[0][1], hits.length] : undefined;
+}
+
+const giccs = (c: RuleContext) => (c.entry.table.items ?? []).filter((s) => s.fields.type === MADT_GICC);
+
+const structureRules: TableRule[] = [
+  {
+    codes: { MADT_GICD_COUNT: { severity: 'error', summary: 'not exactly one GICD', source: 'Linux irq-gic-v3.c acpi_validate_gic_table(); CONSUMER-RULES §2.4, X9' } },
+    run(c) {
+      const gicds = (c.entry.table.items ?? []).filter((s) => s.fields.type === MADT_GICD);
+      if (gicds.length !== 1) c.report('MADT_GICD_COUNT', 'APIC.gicd', `${gicds.length} GICD entries; exactly one is needed`, gicds.length ? c.offsetOf('APIC.gicd[1]') : 44);
+    },
+  },
+  {
+    codes: {
+      MADT_DUPLICATE_MPIDR: { severity: 'error', summary: 'two GICCs with one MPIDR (Linux skips the second: "duplicate CPU MPIDR")', source: 'Linux arch/arm64/kernel/smp.c acpi_map_gic_cpu_interface(); CONSUMER-RULES §2.3' },
+      MADT_DUPLICATE_UID: { severity: 'error', summary: 'two GICCs with one processor UID', source: 'Linux drivers/acpi/processor_core.c; CONSUMER-RULES X8' },
+    },
+    run(c) {
+      const mpidrs = new Map<bigint, number>();
+      const uids = new Map<number, number>();
+      giccs(c).forEach((g, i) => {
+        const p = `APIC.gicc[${i}]`;
+        if ('arm_mpidr' in g.fields) {
+          const m = mpidrOf(g);
+          if (mpidrs.has(m)) c.report('MADT_DUPLICATE_MPIDR', `${p}.arm_mpidr`, `GICC ${i} repeats MPIDR ${hex(m)} of GICC ${mpidrs.get(m)}`);
+          else mpidrs.set(m, i);
+        }
+        const u = Number(fieldsOf(gicc, g).uid);
+        if (uids.has(u)) c.report('MADT_DUPLICATE_UID', `${p}.uid`, `GICC ${i} repeats processor UID ${u} of GICC ${uids.get(u)}`);
+        else uids.set(u, i);
+      });
+    },
+  },
+  {
+    codes: {
+      GICC_LENGTH_FADT_REVISION: { severity: 'warning', summary: 'GICC length is not 76 (FADT rev < 6) or 80 (rev ≥ 6): Xen and Linux 4.2-4.20 reject it', source: 'Linux/Xen BAD_MADT_GICC_ENTRY; CONSUMER-RULES §2.2, X1' },
+      DOM0_GICC_LENGTH: { severity: 'error', summary: 'GICC length is not 76 (FADT rev < 6) or 80 (rev ≥ 6); with --dom0 this replaces GICC_LENGTH_FADT_REVISION', source: 'Xen/Linux 4.2-4.20 BAD_MADT_GICC_ENTRY; CONSUMER-RULES X1', dom0: true, buildFixes: 'the madt pass sizes every GICC from the output FADT revision' },
+    },
+    run(c) {
+      const fadt = c.find('FACP');
+      const rev = fadt ? Number((fadt.table.fields.header as { revision?: number } | undefined)?.revision ?? 0) : undefined;
+      if (rev === undefined) return;
+      const want = rev >= 6 ? GICC_LEN_V6 : GICC_LEN_V5;
+      const bad = firstOf(giccs(c), (g) => Number(g.fields.length) !== want);
+      if (!bad) return;
+      const [g, i, n] = bad;
+      c.report(c.dom0 ? 'DOM0_GICC_LENGTH' : 'GICC_LENGTH_FADT_REVISION', `APIC.gicc[${i}].length`, `${n} GICC(s) are not ${want} bytes (GICC ${i}: ${Number(g.fields.length)}); with FADT revision ${rev}, Xen and Linux 4.2-4.20 accept only ${want}`);
+    },
+  },
+];
+
+const dom0Rules: TableRule[] = [
+  {
+    dom0: true,
+    codes: {
+      DOM0_MPIDR_INVALID: { severity: 'error', summary: 'a GICC MPIDR with bits outside Aff3..Aff0 (Linux: "skipping CPU entry with invalid MPIDR")', source: 'Linux acpi_map_gic_cpu_interface(); CONSUMER-RULES §2.3, X8', dom0: true, buildFixes: "the madt pass gives every GICC its vCPU's MPIDR" },
+      DOM0_GICC_DISABLED: { severity: 'warning', summary: 'a GICC without the Enabled flag: dom0 skips that vCPU', source: 'CONSUMER-RULES §2.3, X8', dom0: true, buildFixes: 'the madt pass keeps enabled GICCs only' },
+      DOM0_NO_BOOT_CPU: { severity: 'error', summary: 'no GICC with vCPU 0\'s MPIDR 0 ("missing boot CPU MPIDR, not enabling secondaries")', source: 'Linux smp.c; CONSUMER-RULES X8', dom0: true, buildFixes: "the madt pass gives every GICC its vCPU's MPIDR" },
+      DOM0_MPIDR_NOT_VCPU: { severity: 'error', summary: 'GICC i\'s MPIDR is not vCPU i\'s under Xen ((i & 0xF) | (i >> 4) << 8): its CPU never comes up', source: 'Xen vcpuid_to_vaffinity(); CONSUMER-RULES §2.3, X8', dom0: true, buildFixes: "the madt pass gives every GICC its vCPU's MPIDR" },
+    },
+    run(c) {
+      const all = giccs(c);
+      let hit = firstOf(all, (g) => (mpidrOf(g) & ~MPIDR_HWID_MASK) !== 0n);
+      if (hit) c.report('DOM0_MPIDR_INVALID', `APIC.gicc[${hit[1]}].arm_mpidr`, `${hit[2]} GICC(s) with MPIDR bits outside Aff3..Aff0 (GICC ${hit[1]}: ${hex(mpidrOf(hit[0]))}); Linux skips them`);
+      hit = firstOf(all, (g) => !enabledGicc(g));
+      if (hit) c.report('DOM0_GICC_DISABLED', `APIC.gicc[${hit[1]}].flags`, `${hit[2]} GICC(s) without the Enabled flag (GICC ${hit[1]}); dom0 does not start those vCPUs`);
+      // Xen gives dom0 one vCPU per enabled GICC, vCPU k with MPIDR vaffinity(k). Linux skips invalid
+      // MPIDRs before anything else, so the rules below look at the valid ones only.
+      const enabled = all.filter(enabledGicc);
+      const on = enabled.filter((g) => (mpidrOf(g) & ~MPIDR_HWID_MASK) === 0n);
+      const boot = on.some((g) => mpidrOf(g) === 0n);
+      if (!boot) c.report('DOM0_NO_BOOT_CPU', 'APIC.gicc', 'no enabled GICC has MPIDR 0, vCPU 0\'s: "missing boot CPU MPIDR, not enabling secondaries"', 44);
+      const vcpus = new Set(enabled.map((_g, k) => vcpuMpidr(k)));
+      hit = boot ? firstOf(on, (g) => !vcpus.has(mpidrOf(g))) : undefined;
+      if (hit) {
+        const i = all.indexOf(hit[0]);
+        c.report('DOM0_MPIDR_NOT_VCPU', `APIC.gicc[${i}].arm_mpidr`, `${hit[2]} enabled GICC(s) carry an MPIDR none of the ${enabled.length} vCPUs has under Xen (GICC ${i}: ${hex(mpidrOf(hit[0]))}; vCPU k is (k & 0xF) | (k >> 4) << 8): PSCI CPU_ON for it reaches no vCPU`);
+      }
+    },
+  },
+  {
+    dom0: true,
+    codes: {
+      DOM0_GICD_VERSION: { severity: 'error', summary: 'GICD version out of range or contradicting the MADT (v2 with GICR subtables, v3 with only GICv2-style GICCs)', source: 'Linux irq-gic-v3.c / irq-gic.c ACPI probing; CONSUMER-RULES §2.4', dom0: true },
+      DOM0_GICR_MIXED: { severity: 'error', summary: 'GICR subtables and GICC GICR base addresses both present', source: 'ACPI 6.5 §5.2.12.14; CONSUMER-RULES §2.4, X9', dom0: true, buildFixes: 'the madt pass clears the GICC GICR bases when GICR subtables exist' },
+      DOM0_GICR_MISSING: { severity: 'error', summary: 'GICv3 without GICR subtables and an enabled GICC with GICR base 0: GICv3 not probed', source: 'Linux gic_acpi_match_gicc(); CONSUMER-RULES X9', dom0: true },
+      DOM0_GICV2_BASES: { severity: 'error', summary: 'GICv2 GICCs with different CPU-interface base addresses', source: 'Linux irq-gic.c gic_acpi_parse_madt_cpu(); CONSUMER-RULES X9', dom0: true },
+    },
+    run(c) {
+      const items = c.entry.table.items ?? [];
+      const all = giccs(c);
+      const info = gicInfo(items);
+      const version = info.gicd ? Number(fieldsOf(gicd, info.gicd).version) : 0;
+      const gicrBase = (g: Node) => BigInt(fieldsOf(gicc, g).gicr_base_address ?? 0n);
+      const base = (g: Node) => BigInt(fieldsOf(gicc, g).base_address ?? 0n);
+      const v3 = version >= 3 || (version !== 2 && (info.gicrs.length > 0 || all.some((g) => gicrBase(g) !== 0n)));
+      if (info.gicd && (version > 4 || (version === 2 && info.gicrs.length > 0) || (version >= 3 && !info.gicrs.length && !all.some((g) => gicrBase(g) !== 0n) && all.some((g) => base(g) !== 0n)))) {
+        c.report('DOM0_GICD_VERSION', 'APIC.gicd[0].version', `GICD version ${version} does not match the MADT (${info.gicrs.length} GICR subtable(s)); the GIC driver would probe the wrong version or none`);
+      }
+      if (v3) {
+        const hit = firstOf(all, (g) => gicrBase(g) !== 0n);
+        if (info.gicrs.length && hit) c.report('DOM0_GICR_MIXED', `APIC.gicc[${hit[1]}].gicr_base_address`, `GICR subtables and ${hit[2]} GICC GICR base address(es) (GICC ${hit[1]}: ${hex(gicrBase(hit[0]))}); they must be mutually exclusive`);
+        const missing = firstOf(all, (g) => enabledGicc(g) && gicrBase(g) === 0n);
+        if (!info.gicrs.length && missing) c.report('DOM0_GICR_MISSING', `APIC.gicc[${missing[1]}].gicr_base_address`, `no GICR subtable and ${missing[2]} enabled GICC(s) with GICR base 0: the GICv3 driver is not probed`);
+      } else {
+        const on = all.filter(enabledGicc).filter((g) => (mpidrOf(g) & ~MPIDR_HWID_MASK) === 0n);
+        const bases = [...new Set(on.map(base))];
+        if (bases.length > 1) {
+          const i = all.findIndex((g) => base(g) !== bases[0]);
+          c.report('DOM0_GICV2_BASES', `APIC.gicc[${i}].base_address`, `GICv2 GICCs carry ${bases.length} CPU-interface bases (${bases.map((b) => hex(b)).join(', ')}); Linux requires one`);
+        }
+      }
+    },
+  },
+];
+
+const NAMES: [number, string][] = [[MADT_GICR, 'GICR'], [MADT_ITS, 'ITS'], [MADT_MSI_FRAME, 'MSI frame']];
+
 export const madt = {
   name: 'APIC',
   label: 'Multiple APIC Description Table (MADT)',
   minLength: 44,
+  once: true,
+  dom0Required: true,
   layout: layout('madt', [
     headerField(),
     u32('local_apic_address', 'Local Apic Address'),
     u32('flags', 'Flags', { bits: [{ name: 'pcat_compat', label: 'PC-AT Compatibility', bit: 0 }] }),
   ]),
   parts: [{ key: 'items', label: 'Subtables', kind: 'subtables', family: madtFamily }],
+  rules: [...structureRules, ...dom0Rules],
+  summary: (e) => {
+    const items = e.table.items ?? [];
+    const info = gicInfo(items);
+    const lens = [...new Set(info.giccs.map((g) => g.fields.length))].join('/');
+    const parts = [`${info.giccs.length} GICC (${info.enabled.length} enabled${lens ? `, ${lens} bytes` : ''})`];
+    if (info.gicd) parts.push(`GICD v${fieldsOf(gicd, info.gicd).version}`);
+    for (const [type, name] of NAMES) {
+      const n = items.filter((s) => s.fields.type === type).length;
+      if (n) parts.push(`${n} ${name}`);
+    }
+    const other = items.filter((s) => ![MADT_GICC, MADT_GICD, ...NAMES.map(([t]) => t)].includes(Number(s.fields.type))).length;
+    if (other) parts.push(`${other} other`);
+    return parts.join(', ');
+  },
 } satisfies ContainerDef;

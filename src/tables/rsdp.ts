@@ -1,7 +1,9 @@
 // RSDP, ACPI 6.5 §5.2.5.3: revision 0 is the 20-byte ACPI 1.0 structure; revision 2 adds Length,
 // XsdtAddress and the extended checksum (36 bytes). The 20-byte checksum is derived first.
 import { layout, ascii, u8, u32, u64, bytes } from '../layout/schema.js';
-import type { ContainerDef } from '../layout/codec.js';
+import { type ContainerDef, checksumOf } from '../layout/codec.js';
+import type { TableRule } from '../model/rules.js';
+import { hex } from '../model/diagnostics.js';
 
 export const RSDP_SIGNATURE = 'RSD PTR ';
 export const RSDP_V1_SIZE = 20;
@@ -9,10 +11,55 @@ export const RSDP_V2_SIZE = 36;
 
 const ext = { when: (g: { revision: number }) => g.revision >= 2 };
 
+const rules: TableRule[] = [
+  {
+    codes: {
+      RSDP_CHECKSUM: { severity: 'error', summary: 'RSDP bytes 0-19 do not sum to zero', source: 'ACPI 6.5 §5.2.5.3; ACPICA AcpiTbValidateRsdp' },
+      RSDP_EXT_CHECKSUM: { severity: 'error', summary: 'RSDP bytes 0-35 do not sum to zero', source: 'ACPI 6.5 §5.2.5.3; ACPICA AcpiTbValidateRsdp' },
+      RSDP_LENGTH: { severity: 'error', summary: 'a revision 2 RSDP whose Length is not 36', source: 'ACPI 6.5 §5.2.5.3; CONSUMER-RULES X11' },
+      RSDP_REVISION: { severity: 'warning', summary: 'an RSDP revision other than 0 or 2', source: 'ACPI 6.5 §5.2.5.3' },
+    },
+    run(c) {
+      const b = c.entry.bytes;
+      const f = c.entry.table.fields;
+      if (checksumOf(b, RSDP_V1_SIZE, -1) !== 0) {
+        c.report('RSDP_CHECKSUM', 'RSDP.checksum', `bytes 0-19 sum to ${hex((256 - checksumOf(b, RSDP_V1_SIZE, -1)) & 0xff)}; checksum ${hex(b[8], 2)} should be ${hex(checksumOf(b, RSDP_V1_SIZE, 8), 2)}`);
+      }
+      const rev = Number(f.revision);
+      if (rev >= 2) {
+        if (checksumOf(b, b.length, -1) !== 0) {
+          c.report('RSDP_EXT_CHECKSUM', 'RSDP.extended_checksum', `bytes 0-${b.length - 1} do not sum to 0; extended checksum ${hex(b[32], 2)} should be ${hex(checksumOf(b, b.length, 32), 2)}`);
+        }
+        if (Number(f.length) !== RSDP_V2_SIZE) c.report('RSDP_LENGTH', 'RSDP.length', `Length is ${Number(f.length)}; a revision ${rev} RSDP is 36 bytes`);
+      }
+      if (rev !== 0 && rev !== 2) c.report('RSDP_REVISION', 'RSDP.revision', `revision ${rev}: ACPI defines 0 (1.0) and 2 (2.0 and later)`);
+    },
+  },
+  {
+    dom0: true,
+    codes: { DOM0_RSDP_REVISION: { severity: 'error', summary: 'RSDP revision is not 2 or XsdtAddress is 0: Linux would use the RSDT', source: 'ACPICA AcpiTbParseRootTable; CONSUMER-RULES §6.1, X11', dom0: true } },
+    run(c) {
+      const f = c.entry.table.fields;
+      const x = BigInt((f.xsdt_address as bigint | undefined) ?? 0n);
+      if (Number(f.revision) < 2 || x === 0n) c.report('DOM0_RSDP_REVISION', 'RSDP.revision', `revision ${Number(f.revision)}, XsdtAddress ${hex(x)}: Linux takes the XSDT only from a revision 2 RSDP with an XSDT address`);
+    },
+  },
+];
+
 export const rsdp = {
   name: 'RSDP',
   label: 'Root System Description Pointer',
   revision: 'revision',
+  dom0Required: true,
+  pointers: [
+    { field: 'xsdt_address', to: ['XSDT'], code: 'RSDP_XSDT_UNRESOLVED' },
+    { field: 'rsdt_address', to: ['RSDT'], code: 'RSDP_XSDT_UNRESOLVED', onlyWithout: 'xsdt_address' },
+  ],
+  rules,
+  summary: (e) => {
+    const f = e.table.fields;
+    return `rev ${f.revision}, RSDT ${hex(Number(f.rsdt_address ?? 0))}${'xsdt_address' in f ? `, XSDT ${hex(f.xsdt_address as bigint)}` : ''}`;
+  },
   minLength: RSDP_V1_SIZE,
   layout: layout('rsdp', [
     ascii('signature', 'Signature', 8),

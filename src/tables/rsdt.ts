@@ -2,13 +2,51 @@
 // Bytes that do not make a whole entry are kept as trailing bytes.
 import { layout, u32, u64 } from '../layout/schema.js';
 import type { ContainerDef } from '../layout/codec.js';
+import type { TableRule } from '../model/rules.js';
+import { resolveLinks } from '../model/tableset.js';
+import { hex } from '../model/diagnostics.js';
 import { headerField } from './common.js';
+
+/** Linux's early root table list (ACPI_MAX_TABLES). */
+const MAX_TABLES = 128;
+
+const NULL_ENTRY = { XSDT_ENTRY_NULL: { severity: 'warning', summary: 'a NULL XSDT/RSDT entry (ACPICA skips it)', source: 'ACPICA AcpiTbParseRootTable' } } as const;
+const TOO_MANY = { DOM0_XSDT_TOO_MANY: { severity: 'error', summary: 'more than 128 tables: Linux\'s early root table list holds 128', source: 'Linux drivers/acpi/tables.c ACPI_MAX_TABLES; CONSUMER-RULES §6.2', dom0: true } } as const;
+
+const rules = (sig: string): TableRule[] => [
+  {
+    codes: NULL_ENTRY,
+    run(c) {
+      if (!c.set.tables.some((e) => e.address !== undefined)) return;
+      (c.entry.table.items ?? []).forEach((it, i) => {
+        if (BigInt((it.fields.address as number | bigint | undefined) ?? 0) === 0n) c.report('XSDT_ENTRY_NULL', `${sig}.entry[${i}].address`, `entry ${i} is NULL; ACPICA skips it`);
+      });
+    },
+  },
+  {
+    dom0: true,
+    codes: TOO_MANY,
+    run(c) {
+      const n = c.entry.table.items?.length ?? 0;
+      if (n + 2 > MAX_TABLES) c.report('DOM0_XSDT_TOO_MANY', `${sig}.header.length`, `${n} ${sig} entries plus DSDT and FACS exceed the ${MAX_TABLES} tables Linux can list early`);
+    },
+  },
+];
 
 const rootTable = (sig: string, label: string, width: 4 | 8): ContainerDef => ({
   name: sig,
   label,
   minLength: 36,
   layout: layout(sig.toLowerCase(), [headerField()]),
+  dom0Required: sig === 'XSDT',
+  // an entry may point at any table but those reached another way
+  pointers: [{ part: 'items', field: 'address', notTo: ['DSDT', 'FACS', 'RSDT', 'XSDT', 'RSDP'], code: 'XSDT_ENTRY_UNRESOLVED' }],
+  rules: rules(sig).filter((r) => !r.dom0 || sig === 'XSDT'),
+  summary: (e, set) => {
+    const links = resolveLinks(set).filter((l) => l.from.startsWith(`${sig}.`));
+    const names = links.map((l) => l.to?.table.signature ?? `?${hex(l.address)}`);
+    return `${e.table.items?.length ?? 0} entries${names.length && e.address !== undefined ? `: ${names.join(' ')}` : ''}`;
+  },
   parts: [{
     key: 'items',
     label: 'Entries',

@@ -1,6 +1,7 @@
 // SPCR, Microsoft "Serial Port Console Redirection Table" 1.10: rev 1-2 (80 bytes), rev 3 (byte 76
 // becomes the UART clock), rev 4 (precise baud rate and an ACPI namespace string at an offset).
-import { layout, u8, u16, u32, bytes } from '../layout/schema.js';
+import { layout, u8, u16, u32, bytes, type Fields } from '../layout/schema.js';
+import { hex } from '../model/diagnostics.js';
 import type { ContainerDef } from '../layout/codec.js';
 import { headerField, gasField } from './common.js';
 
@@ -34,6 +35,12 @@ export const spcr = {
   name: 'SPCR',
   label: 'Serial Port Console Redirection Table',
   minLength: 80,
+  summary: (e) => {
+    const f = e.table.fields;
+    const port = f.serial_port as Fields | undefined;
+    const it = Number(f.interface_type ?? 0);
+    return `rev ${(f.header as Fields).revision}, ${SPCR_INTERFACE_TYPES[it] ?? `type ${hex(it)}`} @ ${port ? hex(port.address as bigint) : '?'}, GSIV ${Number(f.interrupt ?? 0)}`;
+  },
   layout: layout('spcr', [
     headerField(),
     u8('interface_type', 'Interface Type', { enum: SPCR_INTERFACE_TYPES }),

@@ -1,0 +1,57 @@
+// What a table declaration may carry besides its bytes, for the generic readers: the rules `check`
+// runs on it (each with its finding codes), the pointers it holds to other tables, and whether it
+// may appear only once. Types only; the tables declare them, check and the readers walk them.
+import type { Severity } from './diagnostics.js';
+import type { TableEntry, TableSet } from './tableset.js';
+
+export interface CodeInfo {
+  severity: Severity;
+  summary: string;
+  source: string;
+  /** reported only with --dom0 */
+  dom0?: boolean;
+  /** what `build` does about it: on a host set (not a dom0 set) the finding is then info */
+  buildFixes?: string;
+}
+
+export interface RuleContext {
+  set: TableSet;
+  /** the table whose declaration holds the rule */
+  entry: TableEntry;
+  /** --dom0 was given */
+  dom0: boolean;
+  /** a host set, which `build` rewrites (not a build output or a set with an STAO) */
+  hostSet: boolean;
+  /** a finding about `entry` (or another table) at a field path; the offset is looked up from the path when not given */
+  report(code: string, path: string, message: string, offset?: number, entry?: TableEntry): void;
+  /** the absolute offset of a field path in `entry` (or another table) */
+  offsetOf(path: string, entry?: TableEntry): number | undefined;
+  find(signature: string): TableEntry | undefined;
+  all(signature: string): TableEntry[];
+}
+
+/** One check a table declares: the codes it may report and the function that looks. */
+export interface TableRule {
+  codes: Record<string, CodeInfo>;
+  /** runs only with --dom0 */
+  dom0?: boolean;
+  run(c: RuleContext): void;
+}
+
+/** A pointer a table holds to another table (ACPICA's acpi_fadt_info does this for the FADT). */
+export interface PointerDef {
+  /** the field holding the address (a 64-bit one when a 32-bit twin exists) */
+  field: string;
+  /** the 32-bit twin, used when the 64-bit field is absent or 0 */
+  narrow?: string;
+  /** the records of this part each hold the pointer in `field` (XSDT/RSDT entries) */
+  part?: string;
+  /** the signatures it may land on (any table but `notTo` when absent) */
+  to?: string[];
+  notTo?: string[];
+  /** the finding when it lands nowhere or on the wrong table */
+  code: string;
+  /** reported only when this other pointer field of the same table is absent or 0 (the RSDP's RSDT
+   * pointer matters only without an XSDT) */
+  onlyWithout?: string;
+}
