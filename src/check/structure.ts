@@ -5,7 +5,7 @@
 import { checksumOf } from '../layout/codec.js';
 import { hex } from '../model/diagnostics.js';
 import { resolveLinks, findTable } from '../model/tableset.js';
-import { defOf } from '../tables/registry.js';
+import { defOf, defFor } from '../tables/registry.js';
 import type { CheckContext } from './context.js';
 
 /** Every table whose header carries a checksum sums to zero (the RSDP's two are its own rules). */
@@ -80,7 +80,8 @@ export function checkDuplicates(c: CheckContext): void {
 export function checkRequired(c: CheckContext, required: string[]): void {
   for (const sig of required) {
     if (findTable(c.set, sig)) continue;
-    c.report('DOM0_NO_TABLE', undefined, sig, sig === 'RSDP' ? 'no RSDP: dom0 finds the tables only through the EFI configuration table → RSDP' : `no ${sig} in the input`);
+    const why = defFor(sig).dom0Required;
+    c.report('DOM0_NO_TABLE', undefined, sig, `no ${sig}${typeof why === 'string' ? `: ${why}` : ' in the input'}`);
   }
   if (![c.set.rsdp, ...c.set.tables].some((e) => e?.address !== undefined)) {
     c.report('DOM0_NO_ADDRESSES', undefined, '', 'the input has no table addresses (binary tables carry none): give acpidump text, a memory image or a build output');

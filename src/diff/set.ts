@@ -1,7 +1,7 @@
 // Structural diff of two table sets. Tables pair by signature (SSDTs by OEM table id, then order);
 // inside them diffTable pairs MADT GICCs by MPIDR and root-table entries by the table they point
 // to. A table that moved shows as a change of its "@address" (a pointer change).
-import type { AcpiTable } from '../tables/registry.js';
+import { defOf, type AcpiTable } from '../tables/registry.js';
 import type { TableSet, TableEntry } from '../model/tableset.js';
 import { allEntries } from '../model/tableset.js';
 import { hex } from '../model/diagnostics.js';
@@ -9,9 +9,7 @@ import { diffTable, type Change, type Resolver } from './table.js';
 
 /** Pairing key of a table: its signature, or SSDT[oem table id] for SSDTs. */
 export function tableKey(t: AcpiTable): string {
-  if (t.signature !== 'SSDT') return t.signature;
-  const id = String((t.fields.header as { oem_table_id?: string } | undefined)?.oem_table_id ?? '').replace(/[\0 ]+$/, '');
-  return `SSDT[${id}]`;
+  return defOf(t).tableKey?.(t) ?? t.signature;
 }
 
 /** Keys for a list of tables, in order; a repeated key gets "#2", "#3"… */

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dom0Output } from '../rewrite/build.js';
-import { tableFileNames, allEntries, type ReadResult, type TableEntry, type TableSet } from '../model/tableset.js';
+import { tableFileNames, allEntries, setOf, type ReadResult, type TableEntry, type TableSet } from '../model/tableset.js';
 import type { Finding } from '../model/diagnostics.js';
 import { formatAcpidumpSet } from './acpidump.js';
 import { writeFolderAtomic } from './output.js';
@@ -69,7 +69,7 @@ export function readBuildOutput(dir: string): ReadResult {
     Object.assign(boot, { image: { base: BigInt(base), bytes: new Uint8Array(readFileSync(img)) }, imageFile: img });
   }
   return {
-    set: { origin: dir, kind: 'build', rsdp: entries.find((e) => e.table.signature === 'RSDP'), tables: entries.filter((e) => e.table.signature !== 'RSDP'), boot },
+    set: setOf(dir, 'build', entries, boot),
     findings,
   };
 }

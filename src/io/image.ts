@@ -2,7 +2,7 @@
 // the 16-byte rule is only the legacy BIOS area's), then read every table through the pointers.
 // Every access is bounds-checked against the image; nothing is read twice, so loops end.
 import { type Finding, hex } from '../model/diagnostics.js';
-import type { ReadResult, TableEntry, TableSet } from '../model/tableset.js';
+import { type ReadResult, type TableEntry, type TableSet, pointersOf, setOf } from '../model/tableset.js';
 import { readUint, checksumOf } from '../layout/codec.js';
 import { RSDP_SIGNATURE, RSDP_V1_SIZE, RSDP_V2_SIZE } from '../tables/rsdp.js';
 import { entryFrom } from './entry.js';
@@ -84,26 +84,20 @@ export function readImage(img: Uint8Array, file: string, base: bigint, rsdpAddr?
     return e;
   };
 
-  const rsdp = load(base + BigInt(rsdpOff), 'RSDP', 'RSDP');
-  if (!rsdp) return { set, findings };
-  const rf = rsdp.table.fields;
-  const useX = Number(rf.revision) >= 2 && 'xsdt_address' in rf && rf.xsdt_address !== 0n;
-  const root = useX
-    ? load(rf.xsdt_address as bigint, 'RSDP.xsdt_address', 'XSDT')
-    : load(BigInt(rf.rsdt_address as number), 'RSDP.rsdt_address', 'RSDT');
-  for (const [i, it] of (root?.table.items ?? []).entries()) {
-    const t = load(BigInt(it.fields.address as number | bigint), `${root!.table.signature}.entry[${i}].address`, root!.table.signature);
-    if (t?.table.signature === 'FACP') {
-      const f = t.table.fields;
-      const dsdt = ('x_dsdt' in f && f.x_dsdt !== 0n ? f.x_dsdt : BigInt(f.dsdt as number)) as bigint;
-      load(dsdt, 'FACP.dsdt', 'DSDT');
-      const facs = ('x_facs' in f && f.x_facs !== 0n ? f.x_facs : BigInt((f.facs as number | undefined) ?? 0)) as bigint;
-      load(facs, 'FACP.facs', 'FACS');
+  // every pointer a table declares leads to the next ones (RSDP → XSDT → entries, FADT → DSDT/FACS);
+  // a pointer shadowed by another (the RSDT when there is an XSDT) is not followed
+  // (depth first, so each table's own targets follow it: FACP, DSDT, FACS, then the next entry)
+  const follow = (e: TableEntry | undefined): void => {
+    if (!e) return;
+    for (const p of pointersOf(e.table)) {
+      const other = p.pointer.onlyWithout;
+      if (other && BigInt((e.table.fields[other] as bigint | number | undefined) ?? 0) !== 0n) continue;
+      follow(load(p.address, p.from, e.table.signature));
     }
-  }
-  set.rsdp = entries.find((e) => e.table.signature === 'RSDP');
-  set.tables = entries.filter((e) => e.table.signature !== 'RSDP');
-  return { set, findings };
+  };
+  follow(load(base + BigInt(rsdpOff), 'RSDP', 'RSDP'));
+  const read = setOf(file, 'image', entries);
+  return { set: read, findings };
 }
 
 /** Largest image we are willing to write: a set whose tables are spread further apart is refused. */

@@ -5,7 +5,7 @@ import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative, extname } from 'node:path';
 import { entryFrom } from './entry.js';
 import type { Finding } from '../model/diagnostics.js';
-import type { TableEntry, TableSet, ReadResult, InputKind } from '../model/tableset.js';
+import { type TableEntry, type TableSet, type ReadResult, type InputKind, setOf } from '../model/tableset.js';
 import { looksLikeAcpidump, parseAcpidump } from './acpidump.js';
 import { readImage } from './image.js';
 import { readBuildOutput, MANIFEST } from './build-output.js';
@@ -19,10 +19,7 @@ export interface ReadOptions {
   name?: string;
 }
 
-function makeSet(origin: string, kind: InputKind, entries: TableEntry[]): TableSet {
-  const rsdps = entries.filter((e) => e.table.signature === 'RSDP');
-  return { origin, kind, rsdp: rsdps[0], tables: entries.filter((e) => e.table.signature !== 'RSDP') };
-}
+const makeSet = (origin: string, kind: InputKind, entries: TableEntry[]): TableSet => setOf(origin, kind, entries);
 
 export function readAcpidumpText(data: Uint8Array, file: string): ReadResult {
   const { blocks, findings } = parseAcpidump(data, file);

@@ -69,8 +69,12 @@ export interface ContainerDef<L extends Layout = Layout> {
   once?: boolean;
   /** only a hypervisor makes this table (STAO): a set holding it is a dom0 set, not a host's */
   hypervisorMade?: boolean;
-  /** dom0 cannot boot without this table (RSDP, XSDT, FADT, MADT: DOM0_NO_TABLE) */
-  dom0Required?: boolean;
+  /** dom0 cannot boot without this table (RSDP, XSDT, FADT, MADT: DOM0_NO_TABLE); a string says why */
+  dom0Required?: boolean | string;
+  /** the root pointer (RSDP): found by signature in memory, kept apart from the tables of a set */
+  rootPointer?: boolean;
+  /** what relocation does with it: "drop" a table whose narrow pointers cannot follow the move (RSDT) */
+  relocation?: 'drop';
   /** how diff pairs whole tables of this signature (SSDTs by OEM table id), from the table */
   tableKey?: (t: Node) => string;
   /** the facts `dump --summary` shows for a table of this signature */

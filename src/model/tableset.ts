@@ -28,7 +28,7 @@ export interface TableSet {
 }
 
 export function findTable(set: TableSet, signature: string, instance = 0): TableEntry | undefined {
-  if (signature === 'RSDP') return instance === 0 ? set.rsdp : undefined;
+  if (set.rsdp?.table.signature === signature) return instance === 0 ? set.rsdp : undefined;
   let i = 0;
   for (const e of set.tables) if (e.table.signature === signature && i++ === instance) return e;
   return undefined;
@@ -80,25 +80,34 @@ const num = (v: unknown): bigint => (typeof v === 'bigint' ? v : BigInt((v as nu
 export function resolveLinks(set: TableSet): Link[] {
   const byAddr = new Map<bigint, TableEntry>();
   for (const e of set.tables) if (e.address !== undefined) byAddr.set(e.address, e);
-  const links: Link[] = [];
-  for (const source of allEntries(set)) {
-    const t = source.table;
-    for (const pointer of defOf(t).pointers ?? []) {
-      const add = (from: string, address: bigint) => {
-        if (address !== 0n) links.push({ from, address, to: byAddr.get(address), source, pointer });
-      };
-      if (pointer.part) {
-        const items = (pointer.part === 'items' ? t.items : (t.parts?.[pointer.part] as { fields: Record<string, unknown> }[] | undefined)) ?? [];
-        items.forEach((it, i) => add(`${t.signature}.entry[${i}].${pointer.field}`, num(it.fields[pointer.field])));
-        continue;
-      }
-      const f = t.fields;
-      const wide = pointer.field in f ? num(f[pointer.field]) : 0n;
-      if (wide || !pointer.narrow) add(`${t.signature}.${pointer.field}`, wide);
-      else add(`${t.signature}.${pointer.narrow}`, num(f[pointer.narrow]));
+  return allEntries(set).flatMap((source) => pointersOf(source.table).map((p) => ({ ...p, to: byAddr.get(p.address), source })));
+}
+
+/** The non-zero pointers a table declares, with their field paths (a table of any length: a field
+ * it is too short to have is no pointer). */
+export function pointersOf(t: AcpiTable): { from: string; address: bigint; pointer: PointerDef }[] {
+  const out: { from: string; address: bigint; pointer: PointerDef }[] = [];
+  for (const pointer of defOf(t).pointers ?? []) {
+    const add = (from: string, address: bigint) => {
+      if (address !== 0n) out.push({ from, address, pointer });
+    };
+    if (pointer.part) {
+      const items = (pointer.part === 'items' ? t.items : (t.parts?.[pointer.part] as { fields: Record<string, unknown> }[] | undefined)) ?? [];
+      items.forEach((it, i) => add(`${t.signature}.entry[${i}].${pointer.field}`, num(it.fields[pointer.field])));
+      continue;
     }
+    const f = t.fields;
+    const wide = num(f[pointer.field]);
+    if (wide || !pointer.narrow) add(`${t.signature}.${pointer.field}`, wide);
+    else add(`${t.signature}.${pointer.narrow}`, num(f[pointer.narrow]));
   }
-  return links;
+  return out;
+}
+
+/** A set from entries in input order: the root pointer (RSDP) apart, every table in `tables`. */
+export function setOf(origin: string, kind: InputKind, entries: TableEntry[], boot?: TableSet['boot']): TableSet {
+  const isRoot = (e: TableEntry) => defOf(e.table).rootPointer === true;
+  return { origin, kind, rsdp: entries.find(isRoot), tables: entries.filter((e) => !isRoot(e)), ...(boot ? { boot } : {}) };
 }
 
 /** The root table the RSDP selects (XSDT when revision ≥ 2 and the address is set, else RSDT). */

@@ -1,8 +1,8 @@
 // buildDom0(hostSet, options) → { tables, image, dtb, manifest }: the pipeline plus the manifest that
 // describes the result (no timestamps or paths: identical inputs give identical output).
-import { encodeTable, hasChecksumFault } from '../tables/registry.js';
+import { encodeTable, hasChecksumFault, checksumAt } from '../tables/registry.js';
 import type { TableSet, TableEntry } from '../model/tableset.js';
-import { tableFileNames } from '../model/tableset.js';
+import { tableFileNames, setOf } from '../model/tableset.js';
 import { hex, type Finding } from '../model/diagnostics.js';
 import type { Json } from '../dump/json.js';
 import { EFI_MEMORY_DESC_SIZE, EFI_MEMORY_DESC_VERSION, systemTableCrc, EFI_CONVENTIONAL_MEMORY } from '../efi/tables.js';
@@ -37,12 +37,7 @@ export function buildDom0(host: TableSet, options: Partial<BuildOptions> = {}): 
   const rank = (t: Dom0Table) => (t.id === 'RSDP' ? -1 : t.origin === 'reused' ? 1 : 0);
   const ordered = [...set.tables].sort((a, b) => rank(a) - rank(b) || (rank(a) === 0 ? Number(addr.get(a.id)! - addr.get(b.id)!) : 0));
   const entries = ordered.map((t) => ({ table: t.table, bytes: encodeTable(t.table), address: addr.get(t.id), source: t.origin === 'reused' ? 'host' : 'built' }));
-  const tables: TableSet = {
-    origin: 'dom0',
-    kind: 'build',
-    rsdp: entries.find((e) => e.table.signature === 'RSDP'),
-    tables: entries.filter((e) => e.table.signature !== 'RSDP'),
-  };
+  const tables: TableSet = setOf('dom0', 'build', entries);
   const origins = new Map(entries.map((e, i) => [e, ordered[i].origin] as const));
   const names = tableFileNames(tables);
   const madt = set.tables.find((t) => t.id === 'APIC');
@@ -73,7 +68,7 @@ export function buildDom0(host: TableSet, options: Partial<BuildOptions> = {}): 
       file: `tables/${names.get(e)}`,
       address: e.address === undefined ? null : hex(e.address),
       length: e.bytes.length,
-      checksum: e.bytes[e.table.signature === 'RSDP' ? 8 : 9],
+      checksum: e.bytes[checksumAt(e.table)],
       checksum_ok: !hasChecksumFault(e.table),
       origin: origins.get(e)!,
     })),

@@ -2,7 +2,7 @@
 // Table passes run first; the layout stage assigns addresses; then efi, dt and checksums. Each
 // pass's change log is the structural diff of the tables it changed (with addresses resolved, and
 // derived fields as the encoder writes them), plus what it added outside tables (EFI, DT).
-import { decodeTable, encodeTable, type AcpiTable } from '../tables/registry.js';
+import { decodeTable, encodeTable, defOf, type AcpiTable } from '../tables/registry.js';
 import type { TableSet } from '../model/tableset.js';
 import { diffTable, type Change, type Resolver } from '../diff/table.js';
 import { tableKeys, resolverFor, addressChange } from '../diff/set.js';
@@ -63,20 +63,24 @@ export function initialSet(host: TableSet): Dom0Set {
 /** --relocate all: every host table moves into the new region; the FADT's DSDT/FACS pointers follow. */
 function relocateAll(set: Dom0Set): Dom0Set {
   const tables = set.tables
-    .filter((t) => t.table.signature !== 'RSDT') // its 32-bit pointers would all be stale
+    .filter((t) => defOf(t.table).relocation !== 'drop') // the RSDT: its 32-bit pointers would all be stale
     .map((t) => (t.origin === 'reused' ? { ...t, origin: 'relocated' as const } : t));
-  const fadt = tables.find((t) => t.id === 'FACP');
   let next: Dom0Set = { ...set, tables };
-  if (fadt) {
+  // every table's declared pointers to tables outside the XSDT (the FADT's DSDT and FACS pairs)
+  // follow the move as references
+  for (const fadt of tables.filter((t) => defOf(t.table).pointers?.some((p) => p.narrow && p.to?.length === 1))) {
     const fields = { ...fadt.table.fields };
     const refs = [...(fadt.refs ?? [])];
-    for (const [sig, x, y] of [['DSDT', 'x_dsdt', 'dsdt'], ['FACS', 'x_facs', 'facs']] as const) {
+    const owner = fadt.table.signature;
+    for (const { to, field: x, narrow } of defOf(fadt.table).pointers!.filter((p) => p.narrow && p.to?.length === 1)) {
+      const sig = to![0];
+      const y = narrow!;
       if (!tables.some((t) => t.id === sig)) {
         // the input lacks it: a host address would point at nothing once the tables move
         if (BigInt((fields[x] as bigint | undefined) ?? 0n) !== 0n || Number(fields[y] ?? 0) !== 0) {
           if (x in fields) fields[x] = 0n;
           fields[y] = 0;
-          next = warn(next, 'BUILD_NO_' + sig, 'FACP', `FACP.${x}`, `the FADT points at a ${sig} the input does not have; with --relocate all the pointer is set to 0`);
+          next = warn(next, 'BUILD_NO_' + sig, owner, `${owner}.${x}`, `the ${owner} points at a ${sig} the input does not have; with --relocate all the pointer is set to 0`);
         }
         continue;
       }

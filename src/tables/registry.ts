@@ -27,6 +27,7 @@ import { pcct } from './pcct.js';
 import { csrt } from './csrt.js';
 import { nfit } from './nfit.js';
 import { apmt, viot, aest } from './arm.js';
+import { dsdt, ssdt } from './aml.js';
 
 export interface AcpiTable extends Node {
   /** "FACP", "APIC", …; the RSDP is "RSDP" */
@@ -77,6 +78,8 @@ const defs = new Map<string, ContainerDef>([
   ['APMT', apmt],
   ['VIOT', viot],
   ['AEST', aest],
+  ['DSDT', dsdt],
+  ['SSDT', ssdt],
 ]);
 
 /** Every signature decoded field by field (the RSDP as "RSDP"). */
@@ -96,8 +99,6 @@ export function describeSignature(signature: string): string | undefined {
 }
 
 const KNOWN_NAMES: Record<string, string> = {
-  DSDT: 'Differentiated System Description Table',
-  SSDT: 'Secondary System Description Table',
   IORT: 'IO Remapping Table',
   MCFG: 'Memory Mapped Configuration Table',
   PPTT: 'Processor Properties Topology Table',
@@ -245,6 +246,11 @@ function checksumPaths(signature: string): Set<string> {
   return new Set(derivedLeaves(defFor(signature).layout).filter((l) => l.derive === 'checksum').map((l) => l.path));
 }
 
+
+/** Offset of a table's (first) checksum byte: the header's, or the RSDP's 20-byte one. */
+export function checksumAt(table: AcpiTable): number {
+  return derivedLeaves(defFor(table.signature).layout).find((l) => l.derive === 'checksum')?.offset ?? 9;
+}
 
 export function hasChecksumFault(table: AcpiTable): boolean {
   const paths = checksumPaths(table.signature);

@@ -50,7 +50,8 @@ export const rsdp = {
   name: 'RSDP',
   label: 'Root System Description Pointer',
   revision: 'revision',
-  dom0Required: true,
+  dom0Required: 'dom0 finds the tables only through the EFI configuration table → RSDP',
+  rootPointer: true,
   pointers: [
     { field: 'xsdt_address', to: ['XSDT'], code: 'RSDP_XSDT_UNRESOLVED' },
     { field: 'rsdt_address', to: ['RSDT'], code: 'RSDP_XSDT_UNRESOLVED', onlyWithout: 'xsdt_address' },

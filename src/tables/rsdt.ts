@@ -39,6 +39,7 @@ const rootTable = (sig: string, label: string, width: 4 | 8): ContainerDef => ({
   minLength: 36,
   layout: layout(sig.toLowerCase(), [headerField()]),
   dom0Required: sig === 'XSDT',
+  relocation: sig === 'RSDT' ? 'drop' : undefined,
   // an entry may point at any table but those reached another way
   pointers: [{ part: 'items', field: 'address', notTo: ['DSDT', 'FACS', 'RSDT', 'XSDT', 'RSDP'], code: 'XSDT_ENTRY_UNRESOLVED' }],
   rules: rules(sig).filter((r) => !r.dom0 || sig === 'XSDT'),

@@ -10,10 +10,12 @@ import { tmp, type Blob } from '../helpers.js';
 /** Tables iasl 20200925 does not know: decoded from their specifications and tested by exact bytes
  * (test/tables/spec-tables.test.ts). */
 export const IASL_UNKNOWN = new Set(['APMT', 'VIOT', 'AEST']);
+/** Tables iasl disassembles to ASL, not to fields: only their header is ours to decode. */
+export const IASL_AML = new Set(['DSDT', 'SSDT']);
 
 /** Every signature we decode field by field that iasl 20200925 can referee; the RSDP is not an
  * ACPI table to it (its checksums are tested in io/). */
-export const SIGS = new Set(decodedSignatures().filter((s) => s !== 'RSDP' && !IASL_UNKNOWN.has(s)));
+export const SIGS = new Set(decodedSignatures().filter((s) => s !== 'RSDP' && !IASL_UNKNOWN.has(s) && !IASL_AML.has(s)));
 
 /** `iasl -T ALL` templates, compiled with iasl: one table of every kind iasl knows, as iasl lays it out. */
 export function templateBlobs(): Blob[] {
@@ -22,7 +24,7 @@ export function templateBlobs(): Blob[] {
   const out: Blob[] = [];
   for (const f of readdirSync(dir).filter((n) => n.endsWith('.asl')).sort()) {
     const sig = f.slice(0, -4).toUpperCase();
-    if (!SIGS.has(sig)) continue;
+    if (!SIGS.has(sig) && !IASL_AML.has(sig)) continue;
     execFileSync('iasl', [f], { cwd: dir, stdio: 'pipe' });
     out.push({ name: `template ${sig}`, bytes: readFileSync(join(dir, `${f.slice(0, -4)}.aml`)) });
   }

@@ -1,0 +1,20 @@
+// DSDT and SSDT, ACPI 6.5 §5.2.11: the header decoded, the AML definition block kept raw. SSDTs
+// pair in diff by their OEM table ID (a firmware may reorder them).
+import { layout } from '../layout/schema.js';
+import type { ContainerDef } from '../layout/codec.js';
+import { headerField } from './common.js';
+
+const amlTable = (sig: string, label: string, tableKey?: ContainerDef['tableKey']) => ({
+  name: sig,
+  label,
+  minLength: 36,
+  tailLabel: 'AML definition block (not decoded)',
+  layout: layout(sig.toLowerCase(), [headerField()]),
+  tableKey,
+}) satisfies ContainerDef;
+
+export const dsdt = amlTable('DSDT', 'Differentiated System Description Table');
+export const ssdt = amlTable('SSDT', 'Secondary System Description Table', (t) => {
+  const id = String((t.fields.header as { oem_table_id?: string } | undefined)?.oem_table_id ?? '').replace(/[\0 ]+$/, '');
+  return `SSDT[${id}]`;
+});
