@@ -59,7 +59,8 @@ const GENERIC: Record<string, CodeInfo> = {
 /** Every code: the generic ones, then each decoded table's, in registry order. */
 export const CODES: Record<string, CodeInfo> = { ...GENERIC };
 for (const sig of decodedSignatures()) {
-  for (const rule of defFor(sig).rules ?? []) {
+  const def = defFor(sig);
+  for (const rule of [...(def.rules ?? []), ...(def.variants ?? []).flatMap((v) => v.def.rules ?? [])]) {
     for (const [code, info] of Object.entries(rule.codes)) {
       if (CODES[code] && CODES[code] !== info) throw new Error(`finding code ${code} is declared twice`);
       CODES[code] = info;

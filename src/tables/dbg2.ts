@@ -3,7 +3,20 @@
 // their sizes at AddressSizeOffset — its namespace string and optional OEM data, all by offset.
 import { layout, u8, u16, u32 } from '../layout/schema.js';
 import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
+import type { TableRule } from '../model/rules.js';
+import { hex } from '../model/diagnostics.js';
 import { headerField, gasField } from './common.js';
+
+const rules: TableRule[] = [
+  {
+    codes: { DBG2_NAMEPATH: { severity: 'warning', summary: 'a debug device without a namespace string ("." when it has none)', source: 'Microsoft DBG2 specification, Table 3' } },
+    run(c) {
+      (c.entry.table.items ?? []).forEach((n, i) => {
+        if (typeof n.parts?.namepath !== 'string' || !n.parts.namepath.length) c.report('DBG2_NAMEPATH', `DBG2.device[${i}].namepath_length`, `device ${i} has no namespace string`);
+      });
+    },
+  },
+];
 
 const register = {
   name: 'register',
@@ -59,4 +72,6 @@ export const dbg2 = {
   minLength: 44,
   layout: layout('dbg2', [headerField(), u32('info_offset', 'Info Offset'), u32('info_count', 'Info Count')]),
   parts: [{ key: 'items', label: 'Devices', kind: 'subtables', family: dbg2Family, count: 'info_count', offset: 'info_offset' }],
+  rules,
+  summary: (e) => (e.table.items ?? []).map((n) => `port ${hex(Number(n.fields.port_type))}/${hex(Number(n.fields.port_subtype))}${typeof n.parts?.namepath === 'string' ? ` ${n.parts.namepath}` : ''}`).join(', '),
 } satisfies ContainerDef;

@@ -3,8 +3,10 @@
 // structures), IA-32 deferred machine check. No length field: each type's size follows from the
 // type (and its bank count).
 import { layout, u8, u16, u24, u32, u64, bytes, struct, type Bit, type Field } from '../layout/schema.js';
-import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
+import { type ContainerDef, type SubtableFamily, segmentName } from '../layout/codec.js';
+import type { TableRule } from '../model/rules.js';
 import { headerField, gasField } from './common.js';
+import { itemPaths } from './topology-rules.js';
 
 export const HEST_TYPES: Record<number, string> = {
   0: 'IA-32 Machine Check Exception',
@@ -170,7 +172,32 @@ export const hestFamily: SubtableFamily = {
   unknown: { name: 'source', label: 'Unknown Error Source', layout: layout('hest_unknown', head()) },
 };
 
+const rules: TableRule[] = [
+  {
+    codes: { HEST_SOURCE_ID: { severity: 'error', summary: 'two error sources with one source ID', source: 'ACPI 6.5 §18.3.2; Linux ghes/hest (sources are looked up by ID)' } },
+    run(c) {
+      const seen = new Map<number, string>();
+      const paths = itemPaths(c.entry, (n) => segmentName(hestFamily, Number(n.fields.type)));
+      for (const n of c.entry.table.items ?? []) {
+        if (n.fields.source_id === undefined) continue;
+        const id = Number(n.fields.source_id);
+        if (seen.has(id)) c.report('HEST_SOURCE_ID', `${paths.get(n)}.source_id`, `source ID ${id} is ${seen.get(id)}'s too`);
+        else seen.set(id, paths.get(n)!);
+      }
+    },
+  },
+];
+
 export const hest = {
+  rules,
+  summary: (e) => {
+    const counts = new Map<string, number>();
+    for (const n of e.table.items ?? []) {
+      const k = HEST_TYPES[Number(n.fields.type)] ?? `type ${n.fields.type}`;
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    return [...counts].map(([k, v]) => `${v} ${k}`).join(', ') || 'no error sources';
+  },
   name: 'HEST',
   label: 'Hardware Error Source Table',
   minLength: 40,

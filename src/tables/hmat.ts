@@ -2,8 +2,10 @@
 // bandwidth information (initiator and target domain lists and the entries matrix between them),
 // memory side cache information (with SMBIOS handles). Structures: type u16, length u32.
 import { layout, u16, u32, u64, u8 } from '../layout/schema.js';
-import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
+import { type ContainerDef, type SubtableFamily, type Node, segmentName } from '../layout/codec.js';
+import type { TableRule } from '../model/rules.js';
 import { headerField } from './common.js';
+import { sratDomains, itemPaths } from './topology-rules.js';
 
 export const HMAT_TYPES: Record<number, string> = {
   0: 'Memory Proximity Domain Attributes',
@@ -93,7 +95,33 @@ export const hmatFamily: SubtableFamily = {
   unknown: { name: 'structure', label: 'Unknown Structure', tailLabel: 'Structure data (not decoded)', layout: layout('hmat_unknown', head()) },
 };
 
+const rules: TableRule[] = [
+  {
+    codes: { HMAT_DOMAIN: { severity: 'warning', summary: 'a proximity domain the SRAT does not declare', source: 'ACPI 6.5 §5.2.28; Linux drivers/acpi/numa/hmat.c' } },
+    run(c) {
+      const domains = sratDomains(c);
+      if (!domains) return;
+      const paths = itemPaths(c.entry, (n) => segmentName(hmatFamily, Number(n.fields.type)));
+      for (const n of c.entry.table.items ?? []) {
+        const p = paths.get(n)!;
+        const named: [string, number][] = [];
+        if (n.fields.memory_pd !== undefined) named.push([`${p}.memory_pd`, Number(n.fields.memory_pd)]);
+        if (n.fields.type === 0 && Number(n.fields.flags) & 1) named.push([`${p}.initiator_pd`, Number(n.fields.initiator_pd)]);
+        ((n.parts?.initiators as Node[] | undefined) ?? []).forEach((x, i) => named.push([`${p}.initiator[${i}].domain`, Number(x.fields.domain)]));
+        ((n.parts?.targets as Node[] | undefined) ?? []).forEach((x, i) => named.push([`${p}.target[${i}].domain`, Number(x.fields.domain)]));
+        const bad = named.find(([, d]) => !domains.has(d));
+        if (bad) c.report('HMAT_DOMAIN', bad[0], `proximity domain ${bad[1]} is not in the SRAT (its domains: ${[...domains].sort((a, b) => a - b).join(', ')})`);
+      }
+    },
+  },
+];
+
 export const hmat = {
+  rules,
+  summary: (e) => {
+    const n = (t: number) => (e.table.items ?? []).filter((x) => x.fields.type === t).length;
+    return `${n(0)} proximity domain attribute(s), ${n(1)} latency/bandwidth matri(ces), ${n(2)} memory-side cache(s)`;
+  },
   name: 'HMAT',
   label: 'Heterogeneous Memory Attributes Table',
   minLength: 40,

@@ -5,8 +5,11 @@
 // at MappingOffset. Output references and PMCG node references point at nodes by their offset
 // from the table start: references, re-derived at encode.
 import { layout, u8, u16, u24, u32, u64, struct, type Bit, type Field } from '../layout/schema.js';
-import type { ContainerDef, Node, PartDef, SubtableFamily } from '../layout/codec.js';
+import { type ContainerDef, type Node, type PartDef, type SubtableFamily, segmentName } from '../layout/codec.js';
+import type { RuleContext, TableRule } from '../model/rules.js';
+import { hex } from '../model/diagnostics.js';
 import { headerField } from './common.js';
+import { itemPaths } from './topology-rules.js';
 
 export const IORT_TYPES: Record<number, string> = {
   0: 'ITS Group',
@@ -217,7 +220,112 @@ export const iortFamily: SubtableFamily = {
   },
 };
 
+const MADT_ITS = 0x0f;
+const MADT_MSI_FRAME = 0x0d;
+const nodePaths = (c: RuleContext) => itemPaths(c.entry, (n) => segmentName(iortFamily, Number(n.fields.type)));
+const mappingsOf = (n: Node) => (n.parts?.mappings as Node[] | undefined) ?? [];
+const itsIds = (n: Node) => ((n.parts?.identifiers as Node[] | undefined) ?? []).map((x) => Number(x.fields.value));
+/** What an ITS group's identifiers name in the MADT: GIC ITS translation IDs, or on GICv2 the
+ * GICv2m MSI frame IDs (Linux registers both as IORT MSI domains). Undefined without a MADT. */
+const madtIts = (c: RuleContext) => {
+  const madt = c.find('APIC');
+  if (!madt) return undefined;
+  const items = madt.table.items ?? [];
+  return new Set([
+    ...items.filter((s) => s.fields.type === MADT_ITS).map((s) => Number(s.fields.translation_id)),
+    ...items.filter((s) => s.fields.type === MADT_MSI_FRAME).map((s) => Number(s.fields.msi_frame_id)),
+  ]);
+};
+
+const rules: TableRule[] = [
+  {
+    codes: {
+      IORT_REFERENCE: { severity: 'error', summary: 'an output or node reference that does not land on a node', source: 'Arm DEN 0049 §3.2.1; Linux iort_node_map_id()' },
+      IORT_ID_OVERLAP: { severity: 'error', summary: 'two ID mappings of one node whose input ranges overlap', source: 'Arm DEN 0049 §3.4; Linux iort_id_map()' },
+      IORT_SMMU_BASE: { severity: 'error', summary: 'two SMMU nodes with one base address', source: 'Arm DEN 0049 §3.1.1.4-5' },
+    },
+    run(c) {
+      const items = c.entry.table.items ?? [];
+      const starts = new Set(items.map((n) => n.at).filter((a) => a !== undefined));
+      const paths = nodePaths(c);
+      const smmuBases = new Map<bigint, string>();
+      for (const n of items) {
+        const p = paths.get(n)!;
+        if (n.fields.type === IORT_PMCG && Number(n.fields.node_reference) !== 0 && !starts.has(Number(n.fields.node_reference))) {
+          c.report('IORT_REFERENCE', `${p}.node_reference`, `node reference ${hex(Number(n.fields.node_reference))} is no node start`);
+        }
+        const maps = mappingsOf(n);
+        maps.forEach((m, j) => {
+          if (!starts.has(Number(m.fields.output_reference))) c.report('IORT_REFERENCE', `${p}.mapping[${j}].output_reference`, `output reference ${hex(Number(m.fields.output_reference))} is no node start`);
+        });
+        const ranges = maps.map((m, j) => ({ j, single: (Number(m.fields.flags) & 1) !== 0, lo: Number(m.fields.input_base), hi: Number(m.fields.input_base) + Number(m.fields.id_count) }));
+        for (const a of ranges) {
+          const b = ranges.find((x) => x.j < a.j && !x.single && !a.single && x.lo <= a.hi && a.lo <= x.hi);
+          if (b) c.report('IORT_ID_OVERLAP', `${p}.mapping[${a.j}].input_base`, `input IDs ${hex(a.lo)}-${hex(a.hi)} overlap mapping ${b.j}'s ${hex(b.lo)}-${hex(b.hi)}`);
+        }
+        if (n.fields.type === IORT_SMMU || n.fields.type === IORT_SMMU_V3) {
+          const base = BigInt(n.fields.base_address as bigint);
+          if (smmuBases.has(base)) c.report('IORT_SMMU_BASE', `${p}.base_address`, `SMMU base ${hex(base)} is ${smmuBases.get(base)}'s too`);
+          else smmuBases.set(base, p);
+        }
+      }
+    },
+  },
+  {
+    codes: {
+      IORT_ITS_UNKNOWN: { severity: 'error', summary: 'an ITS group naming an identifier the MADT has no GIC ITS (or GICv2m MSI frame) entry for', source: 'Arm DEN 0049 §3.1.1.1; Linux iort_find_its_base(), gicv2m_acpi_init()' },
+      DOM0_IORT_ITS: { severity: 'warning', summary: 'IORT ITS groups name ITSes (or GICv2m frames) dom0\'s MADT lacks: dom0\'s PCI devices get no MSIs (the xen profile copies ITS entries only with --its)', source: 'Linux iort_find_its_base(); Xen gicv3_its_make_hwdom_madt()', dom0: true },
+    },
+    run(c) {
+      const have = madtIts(c);
+      if (!have) return;
+      const paths = nodePaths(c);
+      for (const n of c.entry.table.items ?? []) {
+        if (n.fields.type !== IORT_ITS_GROUP) continue;
+        const ids = itsIds(n);
+        const missing = ids.findIndex((id) => !have.has(id));
+        if (missing < 0) continue;
+        const path = `${paths.get(n)}.identifier[${missing}].value`;
+        if (c.dom0 && !c.hostSet) c.report('DOM0_IORT_ITS', path, `ITS identifier ${ids[missing]} has no GIC ITS or MSI frame entry in dom0's MADT: MSIs of the PCI devices behind it do not work (Linux falls back to INTx); the xen profile copies GIC ITS entries only with --its (Xen built with HAS_ITS), and no GICv2m frame`);
+        else c.report('IORT_ITS_UNKNOWN', path, `ITS identifier ${ids[missing]} has no GIC ITS entry in the MADT`);
+      }
+    },
+  },
+  {
+    dom0: true,
+    codes: { DOM0_IORT_SMMU: { severity: 'info', summary: 'SMMU nodes dom0 would probe although the hypervisor owns the SMMUs', source: 'Linux arm-smmu-v3 ACPI probing; Xen keeps the SMMUs', dom0: true } },
+    run(c) {
+      const smmus = (c.entry.table.items ?? []).filter((n) => n.fields.type === IORT_SMMU || n.fields.type === IORT_SMMU_V3);
+      if (!smmus.length) return;
+      const paths = nodePaths(c);
+      c.report('DOM0_IORT_SMMU', paths.get(smmus[0])!, `${smmus.length} SMMU node(s) (first at ${hex(BigInt(smmus[0].fields.base_address as bigint))}): dom0's SMMU driver probes them although Xen owns the SMMUs; Xen 4.17 hides none of this from dom0's IORT`);
+    },
+  },
+];
+
+/** One line of IORT topology: node counts by type, and each root complex's path to its ITS. */
+function iortSummary(t: Node): string {
+  const items = t.items ?? [];
+  const byAt = new Map(items.filter((n) => n.at !== undefined).map((n) => [n.at!, n]));
+  const counts = new Map<string, number>();
+  for (const n of items) counts.set(IORT_TYPES[Number(n.fields.type)] ?? `type ${n.fields.type}`, (counts.get(IORT_TYPES[Number(n.fields.type)] ?? `type ${n.fields.type}`) ?? 0) + 1);
+  const name = (n: Node) => `${n.fields.type === IORT_ROOT_COMPLEX ? `RC${Number(n.fields.pci_segment)}` : n.fields.type === IORT_ITS_GROUP ? `ITS${itsIds(n).join('/')}` : IORT_TYPES[Number(n.fields.type)] ?? '?'}`;
+  const chains = items.filter((n) => n.fields.type === IORT_ROOT_COMPLEX).map((rc) => {
+    const path = [name(rc)];
+    const seen = new Set<Node>([rc]);
+    for (let n: Node | undefined = byAt.get(Number(mappingsOf(rc)[0]?.fields.output_reference)); n && !seen.has(n); n = byAt.get(Number(mappingsOf(n)[0]?.fields.output_reference))) {
+      seen.add(n);
+      path.push(name(n));
+      if (n.fields.type === IORT_ITS_GROUP) break;
+    }
+    return path.join(' → ');
+  });
+  return [[...counts].map(([k, v]) => `${v} ${k}`).join(', '), ...chains].filter(Boolean).join('; ');
+}
+
 export const iort = {
+  rules,
+  summary: (e) => iortSummary(e.table),
   name: 'IORT',
   label: 'IO Remapping Table',
   minLength: 48,

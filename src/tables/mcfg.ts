@@ -1,8 +1,37 @@
 // MCFG, PCI Firmware Specification 3.3 §4.1.2: 8 reserved bytes, then one 16-byte allocation per
 // ECAM window (base, segment, start and end bus).
 import { layout, u8, u16, u32, u64 } from '../layout/schema.js';
-import type { ContainerDef } from '../layout/codec.js';
+import type { ContainerDef, Node } from '../layout/codec.js';
+import type { TableRule } from '../model/rules.js';
+import { hex } from '../model/diagnostics.js';
 import { headerField } from './common.js';
+
+/** The ECAM window an allocation describes: 1 MiB per bus from StartBus to EndBus. */
+export function ecamWindow(n: Node): [bigint, bigint] {
+  const base = BigInt(n.fields.base_address as bigint);
+  return [base + (BigInt(Number(n.fields.start_bus)) << 20n), base + ((BigInt(Number(n.fields.end_bus)) + 1n) << 20n)];
+}
+
+const rules: TableRule[] = [
+  {
+    codes: {
+      MCFG_BUS_RANGE: { severity: 'error', summary: 'an allocation whose start bus is above its end bus', source: 'PCI Firmware 3.3 §4.1.2' },
+      MCFG_OVERLAP: { severity: 'error', summary: 'two ECAM windows overlap', source: 'PCI Firmware 3.3 §4.1.2; Linux pci_mmcfg_check_reserved()' },
+    },
+    run(c) {
+      const items = c.entry.table.items ?? [];
+      items.forEach((n, i) => {
+        if (Number(n.fields.start_bus) > Number(n.fields.end_bus)) c.report('MCFG_BUS_RANGE', `MCFG.allocation[${i}].end_bus`, `bus range ${Number(n.fields.start_bus)}-${Number(n.fields.end_bus)} is empty`);
+      });
+      for (let i = 0; i < items.length; i++) {
+        for (let j = 0; j < i; j++) {
+          const [a, b] = [ecamWindow(items[i]), ecamWindow(items[j])];
+          if (a[0] < b[1] && b[0] < a[1]) c.report('MCFG_OVERLAP', `MCFG.allocation[${i}].base_address`, `ECAM window ${hex(a[0])}-${hex(a[1])} overlaps allocation ${j}'s ${hex(b[0])}-${hex(b[1])}`);
+        }
+      }
+    },
+  },
+];
 
 export const mcfgAllocation = {
   name: 'allocation',
@@ -22,5 +51,7 @@ export const mcfg = {
   label: 'Memory Mapped Configuration Table',
   minLength: 44,
   layout: layout('mcfg', [headerField(), u64('reserved', 'Reserved')]),
+  rules,
+  summary: (e) => (e.table.items ?? []).map((n) => `segment ${Number(n.fields.segment)} buses ${Number(n.fields.start_bus)}-${Number(n.fields.end_bus)} @ ${hex(BigInt(n.fields.base_address as bigint))}`).join('; '),
   parts: [{ key: 'items', label: 'Allocations', kind: 'records', record: mcfgAllocation }],
 } satisfies ContainerDef;

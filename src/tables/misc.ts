@@ -3,6 +3,7 @@
 // (performance record pointers) and TPM2 (revision 3 and 4 layouts, start-method parameters).
 import { layout, u8, u16, u24, u32, u64, bytes } from '../layout/schema.js';
 import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
+import type { TableRule } from '../model/rules.js';
 import { headerField, gasField } from './common.js';
 
 export const sdei = {
@@ -181,6 +182,18 @@ const tpm2v4 = {
   ]),
 } satisfies ContainerDef;
 
+const tpm2Rules: TableRule[] = [
+  {
+    codes: { TPM2_LENGTH: { severity: 'warning', summary: 'a revision 4 TPM2 that is not 52, 64 or 76 bytes (without or with the start-method parameters and the log area)', source: 'TCG ACPI Specification 1.3, Table 7' } },
+    run(c) {
+      const len = c.entry.bytes.length;
+      if (Number((c.entry.table.fields.header as { revision?: number }).revision) >= 4 && ![52, 64, 76].includes(len)) {
+        c.report('TPM2_LENGTH', 'TPM2.header.length', `${len} bytes; a revision 4 TPM2 is 52, 64 or 76`);
+      }
+    },
+  },
+];
+
 /** TPM2 revision 3 (TCG 1.2 era): no platform class, a 4-byte trailer for the ACPI start method. */
 export const tpm2 = {
   name: 'TPM2',
@@ -193,5 +206,5 @@ export const tpm2 = {
     u32('start_method', 'Start Method'),
     u32('reserved2', 'Reserved', { when: (g) => g.read?.('start_method') === 2 }),
   ]),
-  variants: [{ minRevision: 4, def: tpm2v4 }],
+  variants: [{ minRevision: 4, def: { ...tpm2v4, rules: tpm2Rules } }],
 } satisfies ContainerDef;

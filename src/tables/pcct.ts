@@ -4,6 +4,8 @@
 // is the subspace ID other tables name.
 import { layout, u8, u16, u32, u48, u64, type Field } from '../layout/schema.js';
 import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
+import type { TableRule } from '../model/rules.js';
+import { hex } from '../model/diagnostics.js';
 import { headerField, gasField } from './common.js';
 
 export const PCCT_TYPES: Record<number, string> = {
@@ -81,7 +83,21 @@ export const pcctFamily: SubtableFamily = {
   unknown: { name: 'subspace', label: 'Unknown Subspace', tailLabel: 'Subspace data (not decoded)', layout: layout('pcct_unknown', head()) },
 };
 
+const rules: TableRule[] = [
+  {
+    codes: { PCCT_SUBSPACE_LENGTH: { severity: 'error', summary: 'a subspace whose length is not its type\'s (62, 62, 90, 164, 164 for types 0-4)', source: 'ACPI 6.5 §14.1; Linux pcc_parse_subspace_irq()/acpi_pcc_probe()' } },
+    run(c) {
+      (c.entry.table.items ?? []).forEach((n, i) => {
+        const def = pcctFamily.types.get(Number(n.fields.type));
+        if (def && Number(n.fields.length) !== def.layout.size) c.report('PCCT_SUBSPACE_LENGTH', `PCCT.${def.name}[${(c.entry.table.items ?? []).slice(0, i).filter((x) => x.fields.type === n.fields.type).length}].length`, `subspace ${i} (type ${Number(n.fields.type)}) is ${Number(n.fields.length)} bytes; its type is ${def.layout.size}`);
+      });
+    },
+  },
+];
+
 export const pcct = {
+  rules,
+  summary: (e) => (e.table.items ?? []).map((n, i) => `#${i} type ${Number(n.fields.type)}${n.fields.base_address !== undefined ? ` @ ${hex(BigInt(n.fields.base_address as bigint))}` : ''}`).join(', ') || 'no subspaces',
   name: 'PCCT',
   label: 'Platform Communications Channel Table',
   minLength: 48,

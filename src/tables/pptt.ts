@@ -3,8 +3,11 @@
 // next-level caches are offsets of other nodes from the table start: references, re-derived at
 // encode so nodes may be inserted or removed.
 import { layout, u8, u16, u32, u64, type Bit } from '../layout/schema.js';
-import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
+import { type ContainerDef, type SubtableFamily, type Node, segmentName } from '../layout/codec.js';
+import type { TableRule } from '../model/rules.js';
+import { hex } from '../model/diagnostics.js';
 import { headerField } from './common.js';
+import { enabledUids, itemPaths } from './topology-rules.js';
 
 export const PPTT_TYPES: Record<number, string> = { 0: 'Processor Hierarchy Node', 1: 'Cache Type', 2: 'ID' };
 export const PPTT_PROCESSOR = 0;
@@ -114,7 +117,87 @@ export const ppttFamily: SubtableFamily = {
   unknown: { name: 'subtable', label: 'Unknown Subtable', tailLabel: 'Subtable data (not decoded)', layout: layout('pptt_unknown', [typeField(), lengthField()]) },
 };
 
+/** The leaf processor nodes: flagged so from revision 2 (ACPI 6.3); before it, those no node
+ * names as its parent (as Linux's acpi_pptt_leaf_node() decides). */
+export function ppttLeaves(t: Node): Node[] {
+  const proc = (t.items ?? []).filter((n) => n.fields.type === PPTT_PROCESSOR);
+  if (Number((t.fields.header as { revision?: number } | undefined)?.revision ?? 0) >= 2) return proc.filter((n) => Number(n.fields.flags) & PPTT_LEAF);
+  const parents = new Set(proc.map((n) => Number(n.fields.parent)));
+  return proc.filter((n) => n.at === undefined || !parents.has(n.at));
+}
+
+const rules: TableRule[] = [
+  {
+    codes: {
+      PPTT_PARENT: { severity: 'error', summary: 'a processor node whose parent is not a processor node', source: 'ACPI 6.5 §5.2.30.1; Linux drivers/acpi/pptt.c' },
+      PPTT_CYCLE: { severity: 'error', summary: 'following parents from a processor node comes back to it', source: 'ACPI 6.5 §5.2.30.1 (a tree)' },
+      PPTT_RESOURCE: { severity: 'error', summary: 'a private resource that is not a cache or ID structure', source: 'ACPI 6.5 §5.2.30.1; Linux acpi_find_cache_level()' },
+    },
+    run(c) {
+      const items = c.entry.table.items ?? [];
+      const at = new Map(items.filter((n) => n.at !== undefined).map((n) => [n.at!, n]));
+      const paths = itemPaths(c.entry, (n) => segmentName(ppttFamily, Number(n.fields.type)));
+      for (const n of items) {
+        if (n.fields.type !== PPTT_PROCESSOR) continue;
+        const p = paths.get(n)!;
+        const parent = Number(n.fields.parent);
+        if (parent !== 0 && at.get(parent)?.fields.type !== PPTT_PROCESSOR) {
+          c.report('PPTT_PARENT', `${p}.parent`, `parent ${hex(parent)} is ${at.has(parent) ? `a ${PPTT_TYPES[Number(at.get(parent)!.fields.type)] ?? 'non-processor'} structure` : 'no node start'}, not a processor node`);
+        }
+        const seen = new Set<Node>([n]);
+        for (let q = at.get(parent); q && q.fields.type === PPTT_PROCESSOR; q = at.get(Number(q.fields.parent))) {
+          if (seen.has(q)) {
+            c.report('PPTT_CYCLE', `${p}.parent`, `following parents from ${p} comes back to ${paths.get(q)}`);
+            break;
+          }
+          seen.add(q);
+        }
+        ((n.parts?.resources as Node[] | undefined) ?? []).forEach((r, i) => {
+          const to = at.get(Number(r.fields.reference));
+          if (to?.fields.type !== PPTT_CACHE && to?.fields.type !== PPTT_ID) {
+            c.report('PPTT_RESOURCE', `${p}.private_resource[${i}].reference`, `private resource ${hex(Number(r.fields.reference))} is ${to ? 'a processor node' : 'no node start'}, not a cache or ID structure`);
+          }
+        });
+      }
+    },
+  },
+  {
+    codes: { PPTT_GICC_LEAF: { severity: 'warning', summary: 'an enabled GICC whose processor UID has no leaf processor node in the PPTT, or several', source: 'ACPI 6.5 §5.2.30.1; Linux acpi_find_processor_node()' } },
+    run(c) {
+      const uids = enabledUids(c);
+      if (!uids) return;
+      const leaves = new Map<number, number>();
+      for (const n of ppttLeaves(c.entry.table)) leaves.set(Number(n.fields.acpi_processor_id), (leaves.get(Number(n.fields.acpi_processor_id)) ?? 0) + 1);
+      const bad = [...uids].filter((u) => leaves.get(u) !== 1);
+      if (bad.length) c.report('PPTT_GICC_LEAF', 'PPTT', `${bad.length} enabled GICC UID(s) without exactly one leaf processor node (UID ${bad[0]}: ${leaves.get(bad[0]) ?? 0}); Linux then falls back to a flat topology for those CPUs`, 36);
+    },
+  },
+  {
+    dom0: true,
+    codes: { DOM0_PPTT_UID: { severity: 'info', summary: 'PPTT leaf processor nodes for UIDs dom0\'s MADT has no enabled GICC for: Linux finds no CPU for them and ignores them', source: 'Linux drivers/acpi/pptt.c (looked up by CPU UID)', dom0: true } },
+    run(c) {
+      const uids = enabledUids(c);
+      if (!uids || c.hostSet) return;
+      const extra = ppttLeaves(c.entry.table).filter((n) => !uids.has(Number(n.fields.acpi_processor_id)));
+      if (extra.length) c.report('DOM0_PPTT_UID', 'PPTT', `${extra.length} leaf processor node(s) for UIDs dom0 has no vCPU for (UID ${Number(extra[0].fields.acpi_processor_id)}): Linux ignores them (topology is read for present CPUs only)`, 36);
+    },
+  },
+];
+
 export const pptt = {
+  rules,
+  summary: (e) => {
+    const items = e.table.items ?? [];
+    const proc = items.filter((n) => n.fields.type === PPTT_PROCESSOR);
+    const pkgs = proc.filter((n) => Number(n.fields.flags) & PPTT_PHYSICAL_PACKAGE).length;
+    const threads = proc.filter((n) => Number(n.fields.flags) & PPTT_THREAD);
+    const leaves = ppttLeaves(e.table).length;
+    const threadParents = new Set(threads.map((n) => Number(n.fields.parent)));
+    const cores = leaves - threads.length + threadParents.size;
+    const clusters = Math.max(0, proc.length - pkgs - leaves - threadParents.size);
+    const caches = items.filter((n) => n.fields.type === PPTT_CACHE).length;
+    return `${pkgs} package(s), ${clusters} cluster(s), ${cores} core(s)${threads.length ? `, ${threads.length} thread(s)` : ''}, ${caches} cache(s)`;
+  },
   name: 'PPTT',
   label: 'Processor Properties Topology Table',
   minLength: 36,

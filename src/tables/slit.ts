@@ -2,12 +2,42 @@
 // distances, one byte each (10 on the diagonal, 255 for unreachable).
 import { layout, u64 } from '../layout/schema.js';
 import type { ContainerDef } from '../layout/codec.js';
+import type { TableRule } from '../model/rules.js';
 import { headerField } from './common.js';
+import { sratDomains } from './topology-rules.js';
+
+/** Linux's LOCAL_DISTANCE: a node's distance to itself. */
+const LOCAL = 10;
+
+const rules: TableRule[] = [
+  {
+    codes: {
+      SLIT_DISTANCE: { severity: 'error', summary: 'a distance to itself other than 10, or to another locality of 10 or less ("SLIT table looks invalid. Not used.")', source: 'ACPI 6.5 §5.2.17; Linux drivers/acpi/numa/srat.c slit_valid()' },
+      SLIT_LOCALITIES: { severity: 'warning', summary: 'the number of localities differs from the proximity domains the SRAT declares', source: 'ACPI 6.5 §5.2.17' },
+    },
+    run(c) {
+      const m = (c.entry.table.parts?.distance as number[][] | undefined) ?? [];
+      outer: for (let i = 0; i < m.length; i++) {
+        for (let j = 0; j < m[i].length; j++) {
+          const d = m[i][j];
+          if ((i === j && d !== LOCAL) || (i !== j && d <= LOCAL)) {
+            c.report('SLIT_DISTANCE', `SLIT.distance[${i}]`, `distance[${i}][${j}] is ${d}: ${i === j ? 'a locality is 10 from itself' : 'other localities are more than 10 away'}; Linux ignores the SLIT`);
+            break outer;
+          }
+        }
+      }
+      const domains = sratDomains(c);
+      if (domains && domains.size !== m.length) c.report('SLIT_LOCALITIES', 'SLIT.locality_count', `${m.length} localities, the SRAT declares ${domains.size} proximity domain(s)`);
+    },
+  },
+];
 
 export const slit = {
   name: 'SLIT',
   label: 'System Locality Information Table',
   minLength: 44,
+  rules,
+  summary: (e) => `${(e.table.parts?.distance as number[][] | undefined)?.length ?? 0} localities`,
   layout: layout('slit', [headerField(), u64('locality_count', 'Localities')]),
   parts: [{ key: 'distance', label: 'Locality', kind: 'matrix', width: 1, count: 'locality_count', cols: 'locality_count' }],
 } satisfies ContainerDef;

@@ -1,8 +1,11 @@
 // SRAT, ACPI 6.5 §5.2.16: processor (local APIC/SAPIC, x2APIC, GICC), memory, GIC ITS and generic
 // initiator affinity structures, each type + 1-byte length. Unknown types are kept raw.
 import { layout, u8, u16, u24, u32, u64, bytes, type Bit } from '../layout/schema.js';
-import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
+import { type ContainerDef, type SubtableFamily, type Node, segmentName } from '../layout/codec.js';
+import type { TableRule } from '../model/rules.js';
+import { hex } from '../model/diagnostics.js';
 import { headerField } from './common.js';
+import { enabledUids, itemPaths, rangesOverlap, showRange } from './topology-rules.js';
 
 export const SRAT_TYPES: Record<number, string> = {
   0: 'Processor Local APIC/SAPIC Affinity',
@@ -136,7 +139,67 @@ export const sratFamily: SubtableFamily = {
   unknown: { name: 'subtable', label: 'Unknown Subtable', tailLabel: 'Subtable data (not decoded)', layout: layout('srat_unknown', [typeField(), lengthField()]) },
 };
 
+const ENABLED_BIT = 1;
+const enabled = (n: Node) => (Number(n.fields.flags ?? 0) & ENABLED_BIT) !== 0;
+const range = (n: Node): [bigint, bigint] => [BigInt(n.fields.base_address as bigint), BigInt(n.fields.base_address as bigint) + BigInt(n.fields.address_length as bigint)];
+
+const rules: TableRule[] = [
+  {
+    codes: {
+      SRAT_GICC_UID: { severity: 'warning', summary: 'a GICC affinity entry for a processor UID the MADT has no GICC for', source: 'ACPI 6.5 §5.2.16.4; Linux acpi_numa_gicc_affinity_init()' },
+      SRAT_MEMORY_OVERLAP: { severity: 'error', summary: 'two enabled memory affinity ranges overlap', source: 'ACPI 6.5 §5.2.16.2; Linux numa_add_memblk() "overlaps with"' },
+    },
+    run(c) {
+      const items = c.entry.table.items ?? [];
+      const paths = itemPaths(c.entry, (n) => segmentName(sratFamily, Number(n.fields.type)));
+      const madt = c.find('APIC');
+      const uids = madt ? new Set((madt.table.items ?? []).filter((s) => s.fields.type === 0x0b).map((g) => Number(g.fields.uid))) : undefined;
+      const unknown = uids ? items.filter((n) => n.fields.type === SRAT_GICC && enabled(n) && !uids.has(Number(n.fields.acpi_processor_uid))) : [];
+      // a dom0 set's MADT is trimmed to the vCPUs: DOM0_SRAT_UID speaks about that (with --dom0)
+      if (unknown.length && c.hostSet) c.report('SRAT_GICC_UID', `${paths.get(unknown[0])}.acpi_processor_uid`, `${unknown.length} GICC affinity entr(ies) for UIDs the MADT lacks (UID ${Number(unknown[0].fields.acpi_processor_uid)})`);
+      const mem = items.filter((n) => n.fields.type === SRAT_MEMORY && enabled(n) && n.fields.address_length !== undefined);
+      for (let i = 0; i < mem.length; i++) {
+        for (let j = 0; j < i; j++) {
+          if (rangesOverlap(range(mem[i]), range(mem[j]))) {
+            c.report('SRAT_MEMORY_OVERLAP', `${paths.get(mem[i])}.base_address`, `memory range ${showRange(range(mem[i]))} overlaps ${showRange(range(mem[j]))} (${paths.get(mem[j])})`);
+          }
+        }
+      }
+    },
+  },
+  {
+    dom0: true,
+    codes: { DOM0_SRAT_UID: { severity: 'info', summary: 'SRAT GICC affinity entries for UIDs dom0\'s MADT has no enabled GICC for: Linux records a node for a CPU that never comes up (harmless)', source: 'Linux acpi_numa_gicc_affinity_init()', dom0: true } },
+    run(c) {
+      const uids = enabledUids(c);
+      if (!uids || c.hostSet) return;
+      const paths = itemPaths(c.entry, (n) => segmentName(sratFamily, Number(n.fields.type)));
+      const extra = (c.entry.table.items ?? []).filter((n) => n.fields.type === SRAT_GICC && enabled(n) && !uids.has(Number(n.fields.acpi_processor_uid)));
+      if (extra.length) c.report('DOM0_SRAT_UID', `${paths.get(extra[0])}.acpi_processor_uid`, `${extra.length} GICC affinity entr(ies) for UIDs dom0 has no vCPU for (UID ${Number(extra[0].fields.acpi_processor_uid)}): Linux maps a node for CPUs that never come up`);
+    },
+  },
+];
+
+/** Memory ranges by proximity domain, from a decoded SRAT (the build derives dom0 RAM from them). */
+export function sratMemoryRanges(t: Node): { domain: number; base: bigint; size: bigint; enabled: boolean }[] {
+  return (t.items ?? []).filter((n) => n.fields.type === SRAT_MEMORY && n.fields.address_length !== undefined)
+    .map((n) => ({ domain: Number(n.fields.proximity_domain), base: BigInt(n.fields.base_address as bigint), size: BigInt(n.fields.address_length as bigint), enabled: enabled(n) }));
+}
+
 export const srat = {
+  rules,
+  summary: (e) => {
+    const items = e.table.items ?? [];
+    const domains = new Map<number, { cpus: number; mem: bigint }>();
+    const d = (n: number) => domains.get(n) ?? (domains.set(n, { cpus: 0, mem: 0n }), domains.get(n)!);
+    for (const n of items) {
+      if (!enabled(n)) continue;
+      if (n.fields.type === SRAT_GICC || n.fields.type === 2) d(Number(n.fields.proximity_domain)).cpus++;
+      if (n.fields.type === SRAT_MEMORY && n.fields.address_length !== undefined) d(Number(n.fields.proximity_domain)).mem += BigInt(n.fields.address_length as bigint);
+    }
+    const parts = [...domains].sort((a, b) => a[0] - b[0]).map(([k, v]) => `node ${k}: ${v.cpus} CPU(s), ${hex(v.mem)} bytes`);
+    return parts.join('; ');
+  },
   name: 'SRAT',
   label: 'System Resource Affinity Table',
   minLength: 48,

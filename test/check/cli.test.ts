@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync, readdirSync, mkdirSync, copyFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, readdirSync, mkdirSync, copyFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { readTables } from '../../src/io/read.js';
@@ -11,16 +11,25 @@ import { cli, corpusBlobs, sampleBlobs, CORPUS, HAVE_CORPUS, HAVE_IASL, SAMPLES,
 const SAMPLE = join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt');
 
 describe('check on the samples and the corpus', () => {
-  it('no errors on any sample or corpus input', async () => {
+  it('every sample and corpus input is clean, but for the findings listed here with their reason', async () => {
     const inputs = [...readdirSync(SAMPLES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join(SAMPLES, d.name, 'acpidump.txt'))];
     if (HAVE_CORPUS) {
-      for (const d of ['qemu-virt-gicv3-smp4', 'qemu-virt-gicv2-smp4', 'qemu-virt-gicv3-smp64', 'honeycomb-lx2160a']) inputs.push(join(CORPUS, d, 'acpidump.txt'));
-      inputs.push(join(CORPUS, 'qemu-sbsa-ref'), join(CORPUS, 'morello-fvp'), join(CORPUS, 'xen-4.17-gicv2-dom0v2/host/acpidump.txt'));
+      for (const d of readdirSync(CORPUS, { withFileTypes: true }).filter((x) => x.isDirectory())) {
+        const text = join(CORPUS, d.name, 'acpidump.txt');
+        inputs.push(existsSync(text) ? text : existsSync(join(CORPUS, d.name, 'host')) ? join(CORPUS, d.name, 'host', 'acpidump.txt') : join(CORPUS, d.name));
+      }
     }
-    const r = await cli('check', ...inputs);
+    // QEMU 7.2 writes IORT ID counts one too large (QEMU 8.0 fixed it): the root complex's two
+    // mappings both claim input ID 0x100, and Linux takes the first
+    const KNOWN: Record<string, string[]> = { 'qemu-virt-gicv3-ras-smmuv3-smp4': ['IORT_ID_OVERLAP IORT.root_complex[0].mapping[1].input_base'] };
+    const r = await cli('check', '--json', ...inputs);
     expect(r.err).toBe('');
-    expect(r.code).toBe(0);
-    expect(r.out.trim().split('\n')).toHaveLength(inputs.length);
+    const reports = JSON.parse(r.out).inputs as { input: string; findings: { code: string; path: string }[] }[];
+    expect(reports).toHaveLength(inputs.length);
+    for (const rep of reports) {
+      const name = Object.keys(KNOWN).find((k) => rep.input.includes(k));
+      expect(rep.findings.map((f) => `${f.code} ${f.path}`), rep.input).toEqual(name ? KNOWN[name] : []);
+    }
   });
 
   it.skipIf(!HAVE_IASL)('finds every bad checksum iasl complains about, and only those', () => {

@@ -5,7 +5,11 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readTables } from '../../src/io/read.js';
 import { decodeTable, encodeTable, withoutFaults, type AcpiTable } from '../../src/tables/registry.js';
-import { checksumOf } from '../../src/layout/codec.js';
+import { checksumOf, make, EMPTY, variantFor, type Node } from '../../src/layout/codec.js';
+import { hmat as hmatDef, hmatFamily } from '../../src/tables/hmat.js';
+import { tpm2 as tpm2Base } from '../../src/tables/misc.js';
+
+const tpm2Def = variantFor(tpm2Base, 4);
 import { checkTables, CODES } from '../../src/check/index.js';
 import { checksMarkdown } from '../../src/check/docs.js';
 import { readFdt } from '../../src/fdt/reader.js';
@@ -68,6 +72,9 @@ const host: TableSet = readTables(SAMPLE).set;
 let xen: TableSet; // xen-profile build output of the sample: clean under --dom0
 let xen51: TableSet; // of the ACPI 5.1 sample
 let xenV2: TableSet; // of the GICv2 sample
+const server: TableSet = readTables(join(SAMPLES, 'server-128cpu', 'acpidump.txt')).set; // every table a server ships
+let serverXen: TableSet; // its xen-profile build with --its: under --dom0 only DOM0_IORT_SMMU (an SMMU is there)
+let serverXen64: TableSet; // 64 vCPUs, without --its
 
 beforeAll(async () => {
   const out = async (sample: string) => {
@@ -79,12 +86,44 @@ beforeAll(async () => {
   xen = await out('qemu-virt-gicv3');
   xen51 = await out('acpi51-gicv3');
   xenV2 = await out('gicv2-8cpu');
+  const dir = join(tmp('codes-'), 'server');
+  expect((await cli('build', join(SAMPLES, 'server-128cpu', 'acpidump.txt'), '--profile', 'xen', '--its', '--bootargs', 'console=hvc0', '-o', dir)).code).toBe(0);
+  serverXen = readTables(dir).set;
+  const dir64 = join(tmp('codes-'), 'server64');
+  expect((await cli('build', join(SAMPLES, 'server-128cpu', 'acpidump.txt'), '--profile', 'xen', '--vcpus', '64', '--bootargs', 'console=hvc0', '-o', dir64)).code).toBe(0);
+  serverXen64 = readTables(dir64).set;
+});
+
+/** The set without table addresses: a table that grew does not then overlap its neighbour. */
+const unplaced = (s: TableSet): TableSet => ({ ...s, rsdp: s.rsdp && { ...s.rsdp, address: undefined }, tables: s.tables.map((e) => ({ ...e, address: undefined })) });
+/** A table added to a set (no address: check reads tables wherever they are). */
+function add(set: TableSet, t: AcpiTable): TableSet {
+  const bytes = encodeTable(t);
+  return { ...set, tables: [...set.tables, { table: decodeTable(bytes).table!, bytes, source: `added ${t.signature}` }] };
+}
+/** The n-th item of a table's main list that `pick` selects, changed. */
+function item(t: AcpiTable, pick: (n: Node) => boolean, n: number, change: (x: Node) => Node): AcpiTable {
+  let k = 0;
+  return { ...t, items: t.items!.map((x) => (pick(x) && k++ === n ? change(x) : x)) };
+}
+const setFields = (x: Node, patch: Record<string, unknown>): Node => ({ ...x, fields: { ...x.fields, ...patch } as Node['fields'] });
+/** The IORT without SMMU and PMCG nodes, root complexes mapped straight to the first ITS group. */
+const noSmmu = (s: TableSet) => edit(s, 'IORT', (t) => {
+  const its = t.items!.find((x) => x.fields.type === 0)!;
+  return {
+    ...t,
+    items: t.items!.filter((x) => x.fields.type !== 4 && x.fields.type !== 5).map((x) => (x.fields.type === 2
+      ? { ...x, parts: { ...x.parts, mappings: (x.parts!.mappings as Node[]).map((m) => setFields(m, { output_reference: its.at })) } }
+      : x)),
+  };
 });
 
 describe('clean sets have no findings', () => {
-  it('the host sample (structure) and the xen-profile builds (--dom0)', () => {
+  it('the host samples (structure) and the xen-profile builds (--dom0)', () => {
     expect(check(host)).toEqual([]);
+    expect(check(server)).toEqual([]);
     for (const s of [xen, xen51, xenV2]) expect(check(s, true)).toEqual([]);
+    expect(check(serverXen, true).map((f) => f.code)).toEqual(['DOM0_IORT_SMMU']);
   });
 });
 
@@ -214,6 +253,42 @@ const cases: Case[] = [
       { code: 'DECODE_REVISION_LAYOUT', path: 'GTDT.virtual_el2_timer_gsiv', offset: 96, run: read(file('gtdt63.dat', patch(Buffer.concat([server.subarray(0, 96), server.subarray(104)]), (x) => { x.writeUInt32LE(x.length, 4); x.writeUInt32LE(0x60, 92); }))) },
       { code: 'DECODE_BODY_SIZE', path: 'SPCR.namespace_string_length', offset: 88, run: read(file('size.dat', patch(spcr4, (x) => x.writeUInt16LE(200, 84)))) },
       { code: 'DECODE_TRAILING_BYTES', path: 'APIC', offset: 424, run: read(file('tb.dat', patch(Buffer.concat([table('APIC'), Buffer.of(0x0b)]), (x) => x.writeUInt32LE(425, 4)))) },
+    ];
+  })(),
+  // the server tables' own rules (structure) and their dom0 rules
+  ...(() => {
+    const PROC = (x: Node) => x.fields.type === 0;
+    const CACHE = (x: Node) => x.fields.type === 1;
+    const pptt = () => server.tables.find((e) => e.table.signature === 'PPTT')!.table;
+    const atOf = (pick: (x: Node) => boolean, n = 0) => pptt().items!.filter(pick)[n].at!;
+    const hmat = make(hmatDef, { header: { signature: 'HMAT', revision: 2, oem_id: 'DOM0AC', oem_table_id: 'HMAT', oem_revision: 1, asl_compiler_id: 'D0AC', asl_compiler_revision: 1 } as never, reserved: 0 }, {
+      items: [make(hmatFamily.types.get(0)!, { type: 0, flags: 1, initiator_pd: 0, memory_pd: 7, reserved4: 0n })],
+    });
+    const tpm2 = { ...make(tpm2Def, { header: { signature: 'TPM2', revision: 4, oem_id: 'DOM0AC', oem_table_id: 'TPM2', oem_revision: 1, asl_compiler_id: 'D0AC', asl_compiler_revision: 1 } as never, start_method: 7, method_parameters: new Uint8Array(12) }), tail: Uint8Array.of(0, 0, 0, 0) };
+    return [
+      { code: 'PPTT_PARENT', path: 'PPTT.processor[1].parent', run: () => check(edit(server, 'PPTT', (t) => item(t, PROC, 1, (x) => setFields(x, { parent: atOf(CACHE) })))) },
+      { code: 'PPTT_CYCLE', path: 'PPTT.processor[0].parent', run: () => check(edit(server, 'PPTT', (t) => item(t, PROC, 0, (x) => setFields(x, { parent: atOf(PROC, 1) })))) },
+      { code: 'PPTT_RESOURCE', path: 'PPTT.processor[1].private_resource[0].reference', run: () => check(edit(server, 'PPTT', (t) => item(t, PROC, 1, (x) => ({ ...x, parts: { resources: [{ fields: { reference: atOf(PROC, 0) }, tail: EMPTY }] } })))) },
+      { code: 'PPTT_GICC_LEAF', path: 'PPTT', offset: 36, run: () => check(edit(server, 'PPTT', (t) => item(t, PROC, 1, (x) => setFields(x, { flags: 0b10 })))) },
+      { code: 'DOM0_PPTT_UID', path: 'PPTT', offset: 36, run: () => check(noSmmu(drop(serverXen64, 'SRAT')), true).filter((f) => f.code !== 'DOM0_IORT_ITS') },
+      { code: 'SRAT_GICC_UID', path: 'SRAT.gicc[0].acpi_processor_uid', run: () => check(edit(server, 'SRAT', (t) => item(t, (x) => x.fields.type === 3, 0, (x) => setFields(x, { acpi_processor_uid: 999 })))) },
+      { code: 'SRAT_MEMORY_OVERLAP', path: 'SRAT.memory[1].base_address', run: () => check(edit(server, 'SRAT', (t) => item(t, (x) => x.fields.type === 1, 1, (x) => setFields(x, { base_address: 0x80001000n })))) },
+      { code: 'DOM0_SRAT_UID', path: 'SRAT.gicc[64].acpi_processor_uid', run: () => check(noSmmu(drop(serverXen64, 'PPTT')), true).filter((f) => f.code !== 'DOM0_IORT_ITS') },
+      { code: 'SLIT_DISTANCE', path: 'SLIT.distance[0]', run: () => check(edit(server, 'SLIT', (t) => ({ ...t, parts: { distance: [[10, 5], [5, 10]] } }))) },
+      { code: 'SLIT_LOCALITIES', path: 'SLIT.locality_count', offset: 36, run: () => check(unplaced(edit(server, 'SLIT', (t) => ({ ...t, parts: { distance: [[10, 20, 20], [20, 10, 20], [20, 20, 10]] } })))) },
+      { code: 'HMAT_DOMAIN', path: 'HMAT.proximity[0].memory_pd', run: () => check(add(server, { signature: 'HMAT', ...hmat })) },
+      { code: 'MCFG_BUS_RANGE', path: 'MCFG.allocation[0].end_bus', run: () => check(edit(server, 'MCFG', (t) => item(t, () => true, 0, (x) => setFields(x, { start_bus: 10, end_bus: 5 })))) },
+      { code: 'MCFG_OVERLAP', path: 'MCFG.allocation[1].base_address', run: () => check(edit(server, 'MCFG', (t) => item(t, () => true, 1, (x) => setFields(x, { base_address: 0x3fff00000000n })))) },
+      { code: 'IORT_REFERENCE', path: 'IORT.root_complex[0].mapping[0].output_reference', run: () => check(edit(server, 'IORT', (t) => item(t, (x) => x.fields.type === 2, 0, (x) => ({ ...x, parts: { mappings: (x.parts!.mappings as Node[]).map((m) => setFields(m, { output_reference: 0x1234 })) } })))) },
+      { code: 'IORT_ID_OVERLAP', path: 'IORT.root_complex[0].mapping[1].input_base', run: () => check(unplaced(edit(server, 'IORT', (t) => item(t, (x) => x.fields.type === 2, 0, (x) => ({ ...x, parts: { mappings: [...(x.parts!.mappings as Node[]), setFields((x.parts!.mappings as Node[])[0], { input_base: 0x10 })] } }))))) },
+      { code: 'IORT_SMMU_BASE', path: 'IORT.smmu_v3[1].base_address', run: () => check(edit(server, 'IORT', (t) => item(t, (x) => x.fields.type === 4, 1, (x) => setFields(x, { base_address: 0x100040000000n })))) },
+      { code: 'IORT_ITS_UNKNOWN', path: 'IORT.its_group[0].identifier[0].value', run: () => check(edit(server, 'IORT', (t) => item(t, (x) => x.fields.type === 0, 0, (x) => ({ ...x, parts: { identifiers: [{ fields: { value: 99 }, tail: EMPTY }, ...(x.parts!.identifiers as Node[]).slice(1)] } })))) },
+      { code: 'DOM0_IORT_ITS', path: 'IORT.its_group[0].identifier[0].value', run: () => check(noSmmu(drop(drop(serverXen64, 'PPTT'), 'SRAT')), true) },
+      { code: 'DOM0_IORT_SMMU', path: 'IORT.smmu_v3[0]', run: () => check(serverXen, true) },
+      { code: 'HEST_SOURCE_ID', path: 'HEST.ghes_v2[1].source_id', run: () => check(unplaced(edit(server, 'HEST', (t) => ({ ...t, items: [...t.items!, t.items![0]] })))) },
+      { code: 'PCCT_SUBSPACE_LENGTH', path: 'PCCT.reduced2[1].length', run: () => check(unplaced(edit(server, 'PCCT', (t) => item(t, () => true, 1, (x) => ({ ...x, tail: Uint8Array.of(0, 0) }))))) },
+      { code: 'DBG2_NAMEPATH', path: 'DBG2.device[0].namepath_length', run: () => check(edit(server, 'DBG2', (t) => item(t, () => true, 0, (x) => ({ ...x, parts: { registers: x.parts!.registers, sizes: x.parts!.sizes } })))) },
+      { code: 'TPM2_LENGTH', path: 'TPM2.header.length', offset: 4, run: () => check(add(server, { signature: 'TPM2', ...tpm2 })) },
     ];
   })(),
 ];
