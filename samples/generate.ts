@@ -3,13 +3,20 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Fields } from '../src/layout/schema.js';
-import type { Node } from '../src/layout/codec.js';
-import { EMPTY } from '../src/layout/codec.js';
+import type { FieldsOf, Layout } from '../src/layout/schema.js';
+import { EMPTY, make, type Node } from '../src/layout/codec.js';
 import { encodeTable, type AcpiTable } from '../src/tables/registry.js';
 import { formatBlock } from '../src/io/acpidump.js';
-import { MADT_GICC, MADT_GICD, MADT_GICR, MADT_ITS, MADT_MSI_FRAME, GICC_ENABLED } from '../src/tables/madt.js';
-import { FADT_HW_REDUCED, ARM_PSCI_COMPLIANT } from '../src/tables/fadt.js';
+import {
+  MADT_GICC, MADT_GICD, MADT_GICR, MADT_ITS, MADT_MSI_FRAME, GICC_ENABLED,
+  madt as madtDef, gicc as giccDef, gicd as gicdDef, gicr as gicrDef, its as itsDef, msiFrame as msiFrameDef,
+} from '../src/tables/madt.js';
+import { FADT_HW_REDUCED, ARM_PSCI_COMPLIANT, fadt as fadtDef, fadtLayout } from '../src/tables/fadt.js';
+import { gtdt as gtdtDef, gtBlock, gtTimer, watchdog } from '../src/tables/gtdt.js';
+import { spcr as spcrDef } from '../src/tables/spcr.js';
+import { rsdp as rsdpDef } from '../src/tables/rsdp.js';
+import { xsdt as xsdtDef } from '../src/tables/rsdt.js';
+import { dsdt as dsdtDef } from '../src/tables/aml.js';
 import * as aml from './aml.js';
 import { serverTables, type ServerSpec } from './server.js';
 
@@ -37,11 +44,10 @@ export interface HostSpec {
   server?: Omit<ServerSpec, 'its' | 'uart'>;
 }
 
-const header = (h: HostSpec, signature: string, revision: number): Fields => ({
+/** The ACPI header fields a generated table names (length and checksum are derived at encode). */
+const header = (h: HostSpec, signature: string, revision: number) => ({
   signature,
-  length: 0,
   revision,
-  checksum: 0,
   oem_id: h.oem.padEnd(6),
   oem_table_id: h.oemTable.padEnd(8),
   oem_revision: 1,
@@ -49,98 +55,69 @@ const header = (h: HostSpec, signature: string, revision: number): Fields => ({
   asl_compiler_revision: 0x20261121,
 });
 
-const table = (signature: string, fields: Fields, rest: Partial<Node> = {}): AcpiTable => ({ signature, fields, tail: EMPTY, ...rest });
-const gas = (address = 0n, space = 0, width = 0, access = 0): Fields => ({ space_id: space, bit_width: width, bit_offset: 0, access_width: access, address });
+/** A table of `def` from the fields given (make() fills zero and derived fields). */
+const table = <L extends Layout>(signature: string, def: { layout: L; minLength?: number }, fields: Partial<FieldsOf<L>>, rest: Partial<Node> = {}): AcpiTable => ({ signature, ...make(def, fields, rest) });
+const gas = (address = 0n, space = 0, width = 0, access = 0) => ({ space_id: space, bit_width: width, bit_offset: 0, access_width: access, address });
 
 function fadt(h: HostSpec, dsdt: bigint): AcpiTable {
-  const f: Fields = {
-    header: header(h, 'FACP', h.fadt.revision),
-    facs: 0, dsdt: 0, model: 0, preferred_profile: 4, sci_interrupt: 0, smi_command: 0,
-    acpi_enable: 0, acpi_disable: 0, s4_bios_request: 0, pstate_control: 0,
-    pm1a_event_block: 0, pm1b_event_block: 0, pm1a_control_block: 0, pm1b_control_block: 0,
-    pm2_control_block: 0, pm_timer_block: 0, gpe0_block: 0, gpe1_block: 0,
-    pm1_event_length: 0, pm1_control_length: 0, pm2_control_length: 0, pm_timer_length: 0,
-    gpe0_block_length: 0, gpe1_block_length: 0, gpe1_base: 0, cst_control: 0,
-    c2_latency: 0, c3_latency: 0, flush_size: 0, flush_stride: 0, duty_offset: 0, duty_width: 0,
-    day_alarm: 0, month_alarm: 0, century: 0, boot_flags: 0, reserved: 0,
+  return table('FACP', fadtDef, {
+    header: header(h, 'FACP', h.fadt.revision) as FieldsOf<typeof fadtLayout>['header'],
+    preferred_profile: 4,
     flags: FADT_HW_REDUCED,
-    reset_register: gas(),
-    reset_value: 0,
     arm_boot_flags: ARM_PSCI_COMPLIANT,
     minor_revision: h.fadt.minor,
-    x_facs: 0n,
     x_dsdt: dsdt,
-  };
-  for (const g of ['x_pm1a_event_block', 'x_pm1b_event_block', 'x_pm1a_control_block', 'x_pm1b_control_block',
-    'x_pm2_control_block', 'x_pm_timer_block', 'x_gpe0_block', 'x_gpe1_block', 'sleep_control', 'sleep_status']) f[g] = gas();
-  if (h.fadt.length === 276) f.hypervisor_id = 0n;
-  return table('FACP', f);
+    sleep_status: gas(),
+    ...(h.fadt.length === 276 ? { hypervisor_id: 0n } : {}),
+  });
 }
 
 function madt(h: HostSpec): AcpiTable {
   const items: Node[] = [];
-  const sub = (fields: Fields): Node => ({ fields, tail: EMPTY });
-  items.push(sub({ type: MADT_GICD, length: 24, reserved: 0, gic_id: 0, base_address: h.gicd, global_irq_base: 0, version: h.gic, reserved2: new Uint8Array(3) }));
+  items.push(make(gicdDef, { type: MADT_GICD, gic_id: 0, base_address: h.gicd, global_irq_base: 0, version: h.gic }));
   for (let i = 0; i < h.cpus; i++) {
-    const f: Fields = {
-      type: MADT_GICC, length: h.giccLength, reserved: 0, cpu_interface_number: i, uid: i, flags: GICC_ENABLED,
-      parking_version: 0, performance_interrupt: 23, parked_address: 0n,
+    items.push(make(giccDef, {
+      type: MADT_GICC, cpu_interface_number: i, uid: i, flags: GICC_ENABLED, performance_interrupt: 23,
       base_address: h.gicc?.base ?? 0n, gicv_base_address: h.gicc?.gicv ?? 0n, gich_base_address: h.gicc?.gich ?? 0n,
-      vgic_interrupt: h.gicc?.vgic ?? 25, gicr_base_address: 0n, arm_mpidr: h.mpidr(i),
-    };
-    if (h.giccLength >= 80) Object.assign(f, { efficiency_class: 0, reserved2: 0, spe_interrupt: h.speInterrupt ?? 0 });
-    items.push(sub(f));
+      vgic_interrupt: h.gicc?.vgic ?? 25, arm_mpidr: h.mpidr(i),
+      ...(h.giccLength >= 80 ? { efficiency_class: 0, spe_interrupt: h.speInterrupt ?? 0 } : {}),
+    }));
   }
-  if (h.msiFrame !== undefined) {
-    items.push(sub({ type: MADT_MSI_FRAME, length: 24, reserved: 0, msi_frame_id: 0, base_address: h.msiFrame, flags: 0, spi_count: 64, spi_base: 80 }));
-  }
-  for (const r of h.gicr) items.push(sub({ type: MADT_GICR, length: 16, flags: 0, reserved: 0, base_address: r.base, length_region: r.length }));
-  h.its.forEach((base, i) => items.push(sub({ type: MADT_ITS, length: 20, reserved: 0, translation_id: i, base_address: base, reserved2: 0 })));
-  return table('APIC', { header: header(h, 'APIC', h.madtRevision), local_apic_address: 0, flags: 0 }, { items });
+  if (h.msiFrame !== undefined) items.push(make(msiFrameDef, { type: MADT_MSI_FRAME, msi_frame_id: 0, base_address: h.msiFrame, flags: 0, spi_count: 64, spi_base: 80 }));
+  for (const r of h.gicr) items.push(make(gicrDef, { type: MADT_GICR, base_address: r.base, length_region: r.length }));
+  h.its.forEach((base, i) => items.push(make(itsDef, { type: MADT_ITS, translation_id: i, base_address: base })));
+  return table('APIC', madtDef, { header: header(h, 'APIC', h.madtRevision) as never, local_apic_address: 0, flags: 0 }, { items });
 }
 
 function gtdt(h: HostSpec): AcpiTable {
-  const f: Fields = {
-    header: header(h, 'GTDT', h.gtdt.revision),
-    counter_block_address: 0xffffffffffffffffn, reserved: 0,
+  const timers = (n: number, base: bigint, irq: number): Node =>
+    make(gtTimer, { frame_number: n, base_address: base, el0_base_address: 0xffffffffffffffffn, timer_interrupt: irq, common_flags: 0x2 });
+  const items: Node[] = h.gtdt.platformTimers
+    ? [
+        make(gtBlock, { type: 0, block_address: 0x2a810000n }, { items: [timers(0, 0x2a820000n, 108), timers(1, 0x2a830000n, 109)] }),
+        make(watchdog, { type: 1, refresh_frame_address: 0x2a450000n, control_frame_address: 0x2a440000n, timer_interrupt: 93, timer_flags: 0 }),
+      ]
+    : [];
+  return table('GTDT', gtdtDef, {
+    header: header(h, 'GTDT', h.gtdt.revision) as never,
+    counter_block_address: 0xffffffffffffffffn,
     secure_el1_interrupt: 29, secure_el1_flags: 0x4,
     non_secure_el1_interrupt: 30, non_secure_el1_flags: 0x4,
     virtual_timer_interrupt: 27, virtual_timer_flags: 0x4,
     non_secure_el2_interrupt: 26, non_secure_el2_flags: 0x4,
     counter_read_block_address: 0xffffffffffffffffn,
-    platform_timer_count: 0, platform_timer_offset: 0,
-  };
-  if (h.gtdt.revision >= 3) Object.assign(f, { virtual_el2_timer_gsiv: 28, virtual_el2_timer_flags: 0x4 });
-  const items: Node[] = [];
-  if (h.gtdt.platformTimers) {
-    const frame = (n: number, base: bigint, irq: number): Node => ({
-      fields: {
-        frame_number: n, reserved: new Uint8Array(3), base_address: base, el0_base_address: 0xffffffffffffffffn,
-        timer_interrupt: irq, timer_flags: 0, virtual_timer_interrupt: 0, virtual_timer_flags: 0, common_flags: 0x2,
-      },
-      tail: EMPTY,
-    });
-    items.push({
-      fields: { type: 0, length: 0, reserved: 0, block_address: 0x2a810000n, timer_count: 2, timer_offset: 20 },
-      items: [frame(0, 0x2a820000n, 108), frame(1, 0x2a830000n, 109)],
-      tail: EMPTY,
-    });
-    items.push({
-      fields: { type: 1, length: 28, reserved: 0, refresh_frame_address: 0x2a450000n, control_frame_address: 0x2a440000n, timer_interrupt: 93, timer_flags: 0 },
-      tail: EMPTY,
-    });
-  }
-  return table('GTDT', f, { items });
+    ...(h.gtdt.revision >= 3 ? { virtual_el2_timer_gsiv: 28, virtual_el2_timer_flags: 0x4 } : {}),
+  }, { items });
 }
 
 function spcr(h: HostSpec): AcpiTable {
-  return table('SPCR', {
-    header: header(h, 'SPCR', 2),
-    interface_type: h.uart.type, reserved: new Uint8Array(3),
+  return table('SPCR', spcrDef, {
+    header: header(h, 'SPCR', 2) as never,
+    interface_type: h.uart.type,
     serial_port: gas(BigInt(h.uart.base), 0, 32, 3),
-    interrupt_type: 0x08, pc_interrupt: 0, interrupt: h.uart.gsiv,
-    baud_rate: 7, parity: 0, stop_bits: 1, flow_control: 0, terminal_type: 3, language: 0,
-    pci_device_id: 0xffff, pci_vendor_id: 0xffff, pci_bus: 0, pci_device: 0, pci_function: 0, pci_flags: 0, pci_segment: 0,
+    interrupt_type: 0x08, interrupt: h.uart.gsiv,
+    baud_rate: 7, stop_bits: 1, terminal_type: 3,
+    pci_device_id: 0xffff, pci_vendor_id: 0xffff,
     uart_clk_freq: 0,
   });
 }
@@ -152,14 +129,11 @@ function dsdt(h: HostSpec): AcpiTable {
   }
   const uart = aml.device('COM0', [...aml.hid('ARMH0011'), ...aml.uid(0), ...aml.name('_CRS', aml.uartResources(h.uart.base, 0x1000, h.uart.gsiv))]);
   const body = aml.scope('\\_SB', [...cpus, ...uart]);
-  return table('DSDT', { header: header(h, 'DSDT', 2) }, { tail: Uint8Array.from(body) });
+  return table('DSDT', dsdtDef, { header: header(h, 'DSDT', 2) as never }, { tail: Uint8Array.from(body) });
 }
 
 function rsdp(h: HostSpec, xsdt: bigint): AcpiTable {
-  return table('RSDP', {
-    signature: 'RSD PTR ', checksum: 0, oem_id: h.oem.padEnd(6), revision: 2, rsdt_address: 0,
-    length: 36, xsdt_address: xsdt, extended_checksum: 0, reserved: new Uint8Array(3),
-  });
+  return table('RSDP', rsdpDef, { signature: 'RSD PTR ', oem_id: h.oem.padEnd(6), revision: 2, xsdt_address: xsdt, reserved: new Uint8Array(3) });
 }
 
 const align8 = (a: bigint) => (a + 7n) & ~7n;
@@ -190,7 +164,7 @@ export function generate(h: HostSpec): string {
     at = align8(at + BigInt(sizeOf(sig)));
   }
   built.set('FACP', fadt(h, addr.get('DSDT')!));
-  built.set('XSDT', table('XSDT', { header: header(h, 'XSDT', 1) }, {
+  built.set('XSDT', table('XSDT', xsdtDef, { header: header(h, 'XSDT', 1) as never }, {
     items: listed.map((s) => ({ fields: { address: addr.get(s)! }, tail: EMPTY })),
   }));
   let text = formatBlock('RSD PTR', rsdpAt, encodeTable(rsdp(h, addr.get('XSDT')!)));

@@ -1,6 +1,7 @@
 // rsdp: a copy of the host RSDP pointing at the new XSDT. Both checksums are derived at encode,
 // the 20-byte one first (Xen 4.17 instead corrects the 36-byte sum through byte 8; not reproduced).
-import { EMPTY } from '../layout/codec.js';
+import { make } from '../layout/codec.js';
+import { rsdp } from '../tables/rsdp.js';
 import type { AcpiTable } from '../tables/registry.js';
 import { type Pass, BuildError, tableById, withTable } from './types.js';
 import { headerOf } from './fields.js';
@@ -14,14 +15,7 @@ export const rsdpPass: Pass = (set) => {
   } else {
     const xsdt = tableById(set, 'XSDT');
     if (!xsdt) throw new BuildError('no RSDP and no XSDT to build one for');
-    table = {
-      signature: 'RSDP',
-      fields: {
-        signature: 'RSD PTR ', checksum: 0, oem_id: headerOf(xsdt.table.fields).oem_id, revision: 2,
-        rsdt_address: 0, length: 36, xsdt_address: 0n, extended_checksum: 0, reserved: new Uint8Array(3),
-      },
-      tail: EMPTY,
-    };
+    table = { signature: 'RSDP', ...make(rsdp, { signature: 'RSD PTR ', oem_id: headerOf(xsdt.table.fields).oem_id as string, revision: 2, reserved: new Uint8Array(3) }) };
   }
   const next = withTable(set, { id: 'RSDP', table, origin: 'new', hostAddress: host?.hostAddress, refs: [{ at: 'xsdt_address', to: 'XSDT' }] });
   return { set: next, changes: [] };

@@ -1,6 +1,7 @@
 // stao: a new STAO (LINARO-0002 v0.3, revision 1) telling dom0 to ignore the SPCR UART. The header
 // OEM fields are copied from the host MADT, as Xen does; the design profile adds --stao-path names.
-import { EMPTY } from '../layout/codec.js';
+import { make } from '../layout/codec.js';
+import { stao } from '../tables/stao.js';
 import type { AcpiTable } from '../tables/registry.js';
 import { type Pass, BuildError, tableById, withTable, warn, note } from './types.js';
 import { headerOf } from './fields.js';
@@ -16,15 +17,7 @@ export const staoPass: Pass = (set, opts) => {
   // without an SPCR there is no UART to hide: the design STAO says so; Xen sets the flag regardless
   const noSpcr = !tableById(set, 'SPCR');
   const ignoreUart = noSpcr && opts.profile === 'design' ? 0 : 1;
-  const table: AcpiTable = {
-    signature: 'STAO',
-    fields: {
-      header: { ...h, signature: 'STAO', length: 0, revision: 1, checksum: 0 },
-      ignore_uart: ignoreUart,
-    },
-    strings: names,
-    tail: EMPTY,
-  };
+  const table: AcpiTable = { signature: 'STAO', ...make(stao, { header: { ...h, signature: 'STAO', revision: 1 } as never, ignore_uart: ignoreUart }, { strings: names }) };
   let next = withTable(set, { id: 'STAO', table, origin: 'new' });
   if (noSpcr && ignoreUart) {
     next = warn(next, 'BUILD_STAO_NO_SPCR', 'STAO', 'STAO.ignore_uart', 'STAO asks dom0 to ignore the SPCR UART but the input has no SPCR: Linux warns "STAO table present, but SPCR is missing" and hides nothing (CONSUMER-RULES X5)');

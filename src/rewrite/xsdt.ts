@@ -2,9 +2,10 @@
 // reference to the table found at that host address, so the FACP/APIC/GTDT entries (first match)
 // now name the new tables and the rest keep their host tables; the STAO is appended. Without a
 // host XSDT (--relocate all on an input without one) the XSDT lists every table in input order.
-import { EMPTY, type Node } from '../layout/codec.js';
+import { make, EMPTY, type Node } from '../layout/codec.js';
 import type { AcpiTable } from '../tables/registry.js';
 import { hex } from '../model/diagnostics.js';
+import { xsdt } from '../tables/rsdt.js';
 import { type Pass, type Ref, type Dom0Table, BuildError, tableById, withTable, warn } from './types.js';
 import { headerOf } from './fields.js';
 
@@ -48,7 +49,7 @@ export const xsdtPass: Pass = (set) => {
     if (!host && !fadt) throw new BuildError('no XSDT and no FADT in the input: nothing to build the XSDT header from');
     base = host
       ? { ...host.table, tail: EMPTY }
-      : { signature: 'XSDT', fields: { header: { ...headerOf(fadt!.table.fields), signature: 'XSDT', revision: 1, length: 0, checksum: 0 } }, tail: EMPTY };
+      : { signature: 'XSDT', ...make(xsdt, { header: { ...headerOf(fadt!.table.fields), signature: 'XSDT', revision: 1 } as never }) };
     const listed = set.tables.filter((t) => !NOT_IN_XSDT.has(t.table.signature) && t.id !== 'STAO');
     items = listed.map((t, i) => {
       refs.push({ at: i, to: t.id });
