@@ -1,6 +1,6 @@
 // npm run bench: throughput figures measured side by side in one run, printed as ratios.
 // Nothing here is asserted by tests; the numbers depend on the machine.
-import { readdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { join, resolve, dirname } from 'node:path';
@@ -97,14 +97,19 @@ function main() {
   console.log(`  decode (restructure alone)              ${fmt(mb(madt.length, theirs))} MB/s  ${fmt(theirs)} tables/s   ours/restructure = ${(ours / theirs).toFixed(2)}x`);
   console.log(`  encode (restructure, via our layouts)   ${fmt(mb(madt.length, enc))} MB/s  ${fmt(enc)} tables/s`);
   console.log('');
-  console.log('Sample sets, every table decoded then encoded:');
-  for (const name of readdirSync(SAMPLES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
-    const entries = allEntries(readTables(join(SAMPLES, name, 'acpidump.txt')).set);
+  console.log('Whole table sets, every table decoded then encoded (the samples, and a NUMA/HMAT QEMU set from the corpus):');
+  const numa = join(ROOT, '../shared/corpus/qemu-virt-gicv3-numa3-hmat-smp6/acpidump.txt');
+  const setFiles = [
+    ...readdirSync(SAMPLES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => [d.name, join(SAMPLES, d.name, 'acpidump.txt')] as const).sort(),
+    ...(existsSync(numa) ? [['corpus numa3-hmat', numa] as const] : []),
+  ];
+  for (const [name, file] of setFiles) {
+    const entries = allEntries(readTables(file).set);
     const bytes = entries.reduce((n, e) => n + e.bytes.length, 0);
     const d = rate(() => entries.map((e) => decodeTable(e.bytes)), 300);
     const tables = entries.map((e) => e.table);
     const e = rate(() => tables.map(encodeTable), 300);
-    console.log(`  ${name.padEnd(18)} ${String(bytes).padStart(6)} B  decode ${fmt(d)} sets/s (${fmt(mb(bytes, d))} MB/s)  encode ${fmt(e)} sets/s (${fmt(mb(bytes, e))} MB/s)`);
+    console.log(`  ${name.padEnd(18)} ${String(entries.length).padStart(3)} tables ${String(bytes).padStart(6)} B  decode ${fmt(d)} sets/s (${fmt(mb(bytes, d))} MB/s)  encode ${fmt(e)} sets/s (${fmt(mb(bytes, e))} MB/s)`);
   }
   console.log('');
   // check: every sample set, many times, in one process — beside one iasl -d process per table
