@@ -8,8 +8,11 @@ export {
   type TableSet, type TableEntry, type Link, type InputKind,
 } from './model/tableset.js';
 export { type Finding, type Severity, formatFinding } from './model/diagnostics.js';
-export type { Node, ContainerDef } from './layout/codec.js';
-export type { Fields, Value, Layout, Field } from './layout/schema.js';
+export { fieldsOf, make, type Node, type ContainerDef, type PartDef, type SubtableFamily } from './layout/codec.js';
+export type { Fields, FieldsOf, Value, Layout, Field } from './layout/schema.js';
+export type { TableRule, RuleContext, PointerDef, CodeInfo } from './model/rules.js';
+export { madt, gicc, gicd, gicInfo } from './tables/madt.js';
+export { fadt } from './tables/fadt.js';
 export { describeNode, leaves, type Entry } from './layout/describe.js';
 export { dumpTableText } from './dump/text.js';
 export { tableJson, setJson } from './dump/json.js';
