@@ -96,7 +96,7 @@ export function readImage(img: Uint8Array, file: string, base: bigint, rsdpAddr?
     }
   };
   follow(load(base + BigInt(rsdpOff), 'RSDP', 'RSDP'));
-  const read = setOf(file, 'image', entries);
+  const read = { ...setOf(file, 'image', entries), span: { base, size: BigInt(img.length) } };
   return { set: read, findings };
 }
 

@@ -7,7 +7,7 @@
 import { decoderFor, encoderFor, arrayDecoderFor } from './backends.js';
 import { type Fields, type FieldsOf, type Field, type Layout, type Derive, type Gate, presentCount } from './schema.js';
 import { type Finding, hex } from '../model/diagnostics.js';
-import type { TableRule, PointerDef } from '../model/rules.js';
+import type { TableRule, PointerDef, HostRange, RamRange } from '../model/rules.js';
 import type { TableEntry, TableSet } from '../model/tableset.js';
 
 export interface Node {
@@ -73,6 +73,10 @@ export interface ContainerDef<L extends Layout = Layout> {
   dom0Required?: boolean | string;
   /** the root pointer (RSDP): found by signature in memory, kept apart from the tables of a set */
   rootPointer?: boolean;
+  /** the address ranges a table describes (GIC frames, UARTs, ECAM, SMMUs, PCC, error regions) */
+  regions?: (t: Node) => HostRange[];
+  /** the RAM a table describes (SRAT memory affinity) */
+  ram?: (t: Node) => RamRange[];
   /** what relocation does with it: "drop" a table whose narrow pointers cannot follow the move (RSDT) */
   relocation?: 'drop';
   /** how diff pairs whole tables of this signature (SSDTs by OEM table id), from the table */

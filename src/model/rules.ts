@@ -38,6 +38,22 @@ export interface TableRule {
   run(c: RuleContext): void;
 }
 
+/** An address range a table describes (MMIO, firmware-owned memory): nothing dom0 is given may
+ * overlap it. */
+export interface HostRange {
+  base: bigint;
+  size: bigint;
+  /** what it is, by field path: "APIC.gicd[0] (GICD)", "SPCR.serial_port (UART)" */
+  what: string;
+}
+
+/** RAM a table describes (SRAT memory affinity). */
+export interface RamRange {
+  base: bigint;
+  size: bigint;
+  what: string;
+}
+
 /** A pointer a table holds to another table (ACPICA's acpi_fadt_info does this for the FADT). */
 export interface PointerDef {
   /** the field holding the address (a 64-bit one when a 32-bit twin exists) */

@@ -6,13 +6,13 @@ import { hex } from '../model/diagnostics.js';
 import { type Pass, BuildError } from './types.js';
 import { EFI_SYSTAB_ID } from './layout.js';
 
-export const efiPass: Pass = (set, opts) => {
+export const efiPass: Pass = (set) => {
   const at = set.addresses?.get(EFI_SYSTAB_ID);
   const rsdp = set.addresses?.get('RSDP');
-  if (at === undefined || rsdp === undefined || !set.region) throw new BuildError('the efi pass needs the layout (and the rsdp pass)');
+  if (at === undefined || rsdp === undefined || !set.region || !set.memory) throw new BuildError('the efi pass needs the layout (and the rsdp pass)');
   const pages = (size: bigint) => size / EFI_PAGE_SIZE;
   const entries: MemoryRange[] = [
-    ...opts.mem.map((m) => ({ type: EFI_CONVENTIONAL_MEMORY, physicalStart: m.base, pages: pages(m.size), attribute: EFI_MEMORY_WB })),
+    ...set.memory.mem.map((m) => ({ type: EFI_CONVENTIONAL_MEMORY, physicalStart: m.base, pages: pages(m.size), attribute: EFI_MEMORY_WB })),
     ...(set.acpiRegions ?? []).map((r) => ({ type: EFI_ACPI_RECLAIM_MEMORY, physicalStart: r.base, pages: pages(r.size), attribute: EFI_MEMORY_WB })),
     { type: EFI_ACPI_RECLAIM_MEMORY, physicalStart: set.region.base, pages: pages(set.region.size), attribute: EFI_MEMORY_WB },
   ];

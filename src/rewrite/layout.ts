@@ -6,6 +6,7 @@ import { encodeTable, type AcpiTable } from '../tables/registry.js';
 import { hex } from '../model/diagnostics.js';
 import { type BuildOptions, type Dom0Set, type Dom0Table, type Range, BuildError } from './types.js';
 import { EFI_SYSTAB_SIZE, EFI_CONFIG_ENTRY_SIZE, EFI_MEMORY_DESC_SIZE, FIRMWARE_VENDOR, EFI_PAGE_SIZE } from '../efi/tables.js';
+import { placeMemory, hostRanges, hostTableRanges } from './memory.js';
 
 export const REGION_ORDER = ['FACP', 'APIC', 'GTDT', 'STAO', 'XSDT', 'RSDP'];
 export const EFI_SYSTAB_ID = 'EFI_SYSTAB';
@@ -43,9 +44,11 @@ export function hostAcpiRegions(tables: Dom0Table[]): Range[] {
   return out;
 }
 
-export function mmapEntryCount(opts: BuildOptions, acpiRegions: Range[]): number {
-  return opts.mem.length + acpiRegions.length + 1;
+export function mmapEntryCount(banks: number, acpiRegions: Range[]): number {
+  return banks + acpiRegions.length + 1;
 }
+
+const LIMIT = 1n << 64n;
 
 function resolve(t: Dom0Table, addr: Map<string, bigint>): AcpiTable {
   if (!t.refs?.length) return t.table;
@@ -60,7 +63,8 @@ function resolve(t: Dom0Table, addr: Map<string, bigint>): AcpiTable {
   return { ...t.table, fields, items };
 }
 
-export function layoutRegion(set: Dom0Set, opts: BuildOptions, withEfi: boolean): Dom0Set {
+/** What goes into the region, in order, with sizes (the memory map's depends on the RAM banks). */
+function plan(set: Dom0Set, withEfi: boolean, banks: number, acpiRegions: Range[]): { id: string; size: bigint }[] {
   const placed: { id: string; size: bigint }[] = [];
   for (const id of REGION_ORDER) {
     const t = set.tables.find((x) => x.id === id && x.origin !== 'reused');
@@ -69,38 +73,62 @@ export function layoutRegion(set: Dom0Set, opts: BuildOptions, withEfi: boolean)
   for (const t of set.tables) {
     if (t.origin === 'relocated' && !REGION_ORDER.includes(t.id)) placed.push({ id: t.id, size: sizeOf(t.table) });
   }
-  const acpiRegions = opts.acpiRegions ?? hostAcpiRegions(set.tables);
   if (withEfi) {
     placed.push({ id: EFI_SYSTAB_ID, size: BigInt(EFI_SYSTAB_BLOB) });
-    placed.push({ id: EFI_MMAP_ID, size: BigInt(mmapEntryCount(opts, acpiRegions) * EFI_MEMORY_DESC_SIZE) });
+    placed.push({ id: EFI_MMAP_ID, size: BigInt(mmapEntryCount(banks, acpiRegions) * EFI_MEMORY_DESC_SIZE) });
   }
-  const addresses = new Map<string, bigint>();
-  let at = opts.base;
+  return placed;
+}
+
+/** Offsets of the planned items from a page-aligned base (8-byte aligned), and the page-rounded size. */
+function pack(placed: { id: string; size: bigint }[]): { offsets: Map<string, bigint>; size: bigint } {
+  const offsets = new Map<string, bigint>();
+  let at = 0n;
   for (const p of placed) {
     at = align(at, 8n);
-    addresses.set(p.id, at);
+    offsets.set(p.id, at);
     at += p.size;
   }
-  const region: Range = { base: opts.base, size: align(at - opts.base, EFI_PAGE_SIZE) };
+  return { offsets, size: align(at, EFI_PAGE_SIZE) };
+}
+
+export function layoutRegion(set: Dom0Set, opts: BuildOptions, withEfi: boolean): Dom0Set {
+  const acpiRegions = opts.acpiRegions ?? hostAcpiRegions(set.tables);
+  const memory = placeMemory(set.host, opts, acpiRegions, (banks) => pack(plan(set, withEfi, banks, acpiRegions)).size);
+  const { offsets, size } = pack(plan(set, withEfi, memory.mem.length, acpiRegions));
+  const region: Range = { base: memory.base, size };
+  // how to name the two in a refusal: given, derived from the host, or today's defaults
+  const whence = (derived: boolean) => (!derived ? '' : memory.source === 'defaults' ? ' (a default: the input describes no memory; give --mem and --base)' : ` (derived from the ${memory.source})`);
+  const R = `the new region ${show(region)} (--base)${whence(memory.derived.base)}`;
+  const M = (m: Range) => `the --mem bank ${show(m)}${whence(memory.derived.mem)}`;
+  if (end(region) > LIMIT) throw new BuildError(`the new region ${show(region)} (--base) runs past the 64-bit address space`);
+  for (const m of memory.mem) if (end(m) > LIMIT) throw new BuildError(`the --mem bank ${show(m)} runs past the 64-bit address space`);
+  const addresses = new Map<string, bigint>();
+  for (const [id, off] of offsets) addresses.set(id, region.base + off);
   for (const t of set.tables) if (t.origin === 'reused' && t.hostAddress !== undefined) addresses.set(t.id, t.hostAddress);
 
   // ranges that cannot work together
   for (const t of set.tables) {
     if (t.origin !== 'reused' || t.hostAddress === undefined) continue;
     const r = { base: t.hostAddress, size: sizeOf(t.table) };
-    if (overlaps(region, r)) throw new BuildError(`the new region ${show(region)} (--base) overlaps the host ${t.id} at ${show(r)}`);
+    if (overlaps(region, r)) throw new BuildError(`${R} overlaps the host ${t.id} at ${show(r)}`);
     if (!acpiRegions.some((a) => r.base >= a.base && end(r) <= end(a))) {
       throw new BuildError(`the host ${t.id} at ${show(r)} is not inside any --acpi-region (${acpiRegions.map(show).join(', ') || 'none'}); dom0 could not map it`);
     }
   }
-  for (const m of opts.mem) {
-    if (overlaps(region, m)) throw new BuildError(`the new region ${show(region)} (--base) overlaps the --mem bank ${show(m)}`);
-    for (const a of acpiRegions) if (overlaps(m, a)) throw new BuildError(`the --mem bank ${show(m)} overlaps the host ACPI region ${show(a)}`);
+  for (const m of memory.mem) {
+    if (overlaps(region, m)) throw new BuildError(`${R} overlaps ${M(m)}`);
+    for (const a of acpiRegions) if (overlaps(m, a)) throw new BuildError(`${M(m)} overlaps the host ACPI region ${show(a)}`);
   }
-  for (const a of acpiRegions) if (overlaps(region, a)) throw new BuildError(`the new region ${show(region)} (--base) overlaps the host ACPI region ${show(a)}`);
+  for (const a of acpiRegions) if (overlaps(region, a)) throw new BuildError(`${R} overlaps the host ACPI region ${show(a)}`);
+  // nothing dom0 is given may overlap what the host tables describe (GIC, UARTs, ECAM, SMMUs, PCC, …)
+  for (const h of [...hostRanges(set.host), ...(set.tables.some((t) => t.origin === 'reused') ? hostTableRanges(set.host) : [])]) {
+    if (overlaps(region, h)) throw new BuildError(`${R} overlaps ${h.what} at ${show(h)}`);
+    for (const m of memory.mem) if (overlaps(m, h)) throw new BuildError(`${M(m)} overlaps ${h.what} at ${show(h)}`);
+  }
 
   const tables = set.tables.map((t) => ({ ...t, table: resolve(t, addresses) }));
-  return { ...set, tables, addresses, region, acpiRegions };
+  return { ...set, tables, addresses, region, acpiRegions, memory };
 }
 
 /** Apply resolved addresses to a table snapshot (used to show pass changes with real addresses). */

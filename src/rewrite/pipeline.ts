@@ -112,7 +112,7 @@ export interface BuildResult {
   set: Dom0Set;
   passes: string[];
   log: PassLog[];
-  /** the bytes of the new region, to load at opts.base */
+  /** the bytes of the new region, to load at its base (set.region) */
   image: Uint8Array;
   dtb?: Uint8Array;
 }
@@ -196,5 +196,5 @@ export function runPasses(host: TableSet, passes: string[], opts: Partial<BuildO
 }
 
 export function defaultOptions(): BuildOptions {
-  return { profile: 'design', base: DEFAULTS.base, mem: DEFAULTS.mem, staoPaths: [], xenVersion: DEFAULTS.xenVersion, its: false, relocate: 'none', skip: [] };
+  return { profile: 'design', staoPaths: [], xenVersion: DEFAULTS.xenVersion, its: false, relocate: 'none', skip: [] };
 }

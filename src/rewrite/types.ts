@@ -7,6 +7,7 @@ import type { Change } from '../diff/table.js';
 import type { Finding } from '../model/diagnostics.js';
 import type { FdtNode } from '../fdt/writer.js';
 import type { MemoryRange } from '../efi/tables.js';
+import type { Placement } from './memory.js';
 
 export type Profile = 'design' | 'xen';
 
@@ -21,10 +22,10 @@ export interface BuildOptions {
   vcpus?: number;
   /** design profile: keep the host MPIDRs in the kept GICCs instead of Xen's vCPU MPIDRs */
   hostMpidrs?: boolean;
-  /** guest-physical address of the new region */
-  base: bigint;
-  /** dom0 RAM banks (EFI map Conventional entries) */
-  mem: Range[];
+  /** guest-physical address of the new region; default: derived from the host's memory (rewrite/memory.ts) */
+  base?: bigint;
+  /** dom0 RAM banks (EFI map Conventional entries); default: derived from the host's memory */
+  mem?: Range[];
   /** host ACPI regions (EFI map ACPIReclaim entries); default: page spans of the reused tables */
   acpiRegions?: Range[];
   bootargs?: string;
@@ -76,6 +77,8 @@ export interface Dom0Set {
   /** host ACPI regions the EFI map describes (given or derived by the layout) */
   acpiRegions?: Range[];
   efi?: { systab: Uint8Array; mmap: MemoryRange[]; mmapBytes: Uint8Array };
+  /** where the region and dom0's RAM went, and whether that was given or derived (layout stage) */
+  memory?: Placement;
   dt?: FdtNode;
   warnings: Finding[];
 }

@@ -2,10 +2,10 @@
 // register count shared by its two arrays — Generic Address Structures at BaseAddressOffset and
 // their sizes at AddressSizeOffset — its namespace string and optional OEM data, all by offset.
 import { layout, u8, u16, u32 } from '../layout/schema.js';
-import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
+import type { ContainerDef, SubtableFamily, Node } from '../layout/codec.js';
 import type { TableRule } from '../model/rules.js';
 import { hex } from '../model/diagnostics.js';
-import { headerField, gasField } from './common.js';
+import { headerField, gasField, gasRange } from './common.js';
 
 const rules: TableRule[] = [
   {
@@ -73,5 +73,9 @@ export const dbg2 = {
   layout: layout('dbg2', [headerField(), u32('info_offset', 'Info Offset'), u32('info_count', 'Info Count')]),
   parts: [{ key: 'items', label: 'Devices', kind: 'subtables', family: dbg2Family, count: 'info_count', offset: 'info_offset' }],
   rules,
+  regions: (t) => (t.items ?? []).flatMap((d, i) => {
+    const sizes = (d.parts?.sizes as Node[] | undefined) ?? [];
+    return ((d.parts?.registers as Node[] | undefined) ?? []).flatMap((r, j) => gasRange(r.fields.address, `DBG2.device[${i}].register[${j}] (debug port)`, BigInt(Number(sizes[j]?.fields.size ?? 0x1000)) || 0x1000n));
+  }),
   summary: (e) => (e.table.items ?? []).map((n) => `port ${hex(Number(n.fields.port_type))}/${hex(Number(n.fields.port_subtype))}${typeof n.parts?.namepath === 'string' ? ` ${n.parts.namepath}` : ''}`).join(', '),
 } satisfies ContainerDef;

@@ -2,14 +2,15 @@
 // and ERST (error record serialization) — EINJ and ERST are lists of 32-byte instruction entries
 // that each act on a register described by a Generic Address Structure.
 import { layout, u8, u24, u32, u64, type Field } from '../layout/schema.js';
-import type { ContainerDef } from '../layout/codec.js';
-import { headerField, gasField } from './common.js';
+import type { ContainerDef, Node } from '../layout/codec.js';
+import { headerField, gasField, gasRange, rangeAt } from './common.js';
 
 export const bert = {
   name: 'BERT',
   label: 'Boot Error Record Table',
   minLength: 48,
   layout: layout('bert', [headerField(), u32('region_length', 'Boot Error Region Length'), u64('region_address', 'Boot Error Region Address')]),
+  regions: (t) => rangeAt(t.fields.region_address, BigInt(Number(t.fields.region_length ?? 0)), 'BERT boot error region'),
 } satisfies ContainerDef;
 
 export const EINJ_ACTIONS: Record<number, string> = {
@@ -54,6 +55,7 @@ const entriesTable = (sig: string, label: string, fields: Field[], entry: Contai
   minLength: 36 + fields.reduce((n, f) => n + f.size, 0),
   layout: layout(sig.toLowerCase(), [headerField(), ...fields]),
   parts: [{ key: 'items', label: 'Entries', kind: 'records', record: entry, count: 'entry_count' }],
+  regions: (t: Node) => (t.items ?? []).flatMap((e, i) => gasRange(e.fields.register, `${sig}.entry[${i}].register`)),
 });
 
 export const einj = entriesTable('EINJ', 'Error Injection Table', [

@@ -5,7 +5,7 @@ import { layout, u8, u16, u32, u64, bytes, type Bit, type Gate, type Fields } fr
 import type { TableRule } from '../model/rules.js';
 import { hex } from '../model/diagnostics.js';
 import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
-import { headerField, TIMER_FLAG_BITS } from './common.js';
+import { headerField, TIMER_FLAG_BITS, rangeAt } from './common.js';
 
 export const GTDT_TYPES: Record<number, string> = { 0: 'Generic Timer Block', 1: 'Generic Watchdog Timer' };
 
@@ -129,6 +129,19 @@ const rules: TableRule[] = [
 export const gtdt = {
   once: true,
   rules,
+  regions: (t) => [
+    ...rangeAt(t.fields.counter_block_address, 0x1000n, 'GTDT.counter_block_address (CNTControlBase)'),
+    ...rangeAt(t.fields.counter_read_block_address, 0x1000n, 'GTDT.counter_read_block_address (CNTReadBase)'),
+    ...(t.items ?? []).flatMap((b, i) => [
+      ...rangeAt(b.fields.block_address, 0x1000n, `GTDT platform timer ${i} (CNTCTLBase)`),
+      ...rangeAt(b.fields.refresh_frame_address, 0x1000n, `GTDT platform timer ${i} (watchdog refresh frame)`),
+      ...rangeAt(b.fields.control_frame_address, 0x1000n, `GTDT platform timer ${i} (watchdog control frame)`),
+      ...(b.items ?? []).flatMap((f, j) => [
+        ...rangeAt(f.fields.base_address, 0x1000n, `GTDT platform timer ${i} frame ${j} (CNTBaseN)`),
+        ...rangeAt(f.fields.el0_base_address, 0x1000n, `GTDT platform timer ${i} frame ${j} (CNTEL0BaseN)`),
+      ]),
+    ]),
+  ],
   summary: (e) => {
     const f = e.table.fields;
     return `rev ${(f.header as Fields).revision}, virt EL1 GSIV ${Number(f.virtual_timer_interrupt ?? 0)}, EL2 GSIV ${Number(f.non_secure_el2_interrupt ?? 0)}, ${e.table.items?.length ?? 0} platform timer(s)`;

@@ -5,7 +5,7 @@
 import { layout, u8, u16, u24, u32, u64, bytes, struct, type Bit, type Field } from '../layout/schema.js';
 import { type ContainerDef, type SubtableFamily, segmentName } from '../layout/codec.js';
 import type { TableRule } from '../model/rules.js';
-import { headerField, gasField } from './common.js';
+import { headerField, gasField, gasRange } from './common.js';
 import { itemPaths } from './topology-rules.js';
 
 export const HEST_TYPES: Record<number, string> = {
@@ -190,6 +190,10 @@ const rules: TableRule[] = [
 
 export const hest = {
   rules,
+  regions: (t) => (t.items ?? []).flatMap((n, i) => [
+    ...gasRange(n.fields.error_status_address, `HEST source ${i} error status address`),
+    ...gasRange(n.fields.read_ack_register, `HEST source ${i} read ack register`),
+  ]),
   summary: (e) => {
     const counts = new Map<string, number>();
     for (const n of e.table.items ?? []) {

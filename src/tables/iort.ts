@@ -6,9 +6,9 @@
 // from the table start: references, re-derived at encode.
 import { layout, u8, u16, u24, u32, u64, struct, type Bit, type Field } from '../layout/schema.js';
 import { type ContainerDef, type Node, type PartDef, type SubtableFamily, segmentName } from '../layout/codec.js';
-import type { RuleContext, TableRule } from '../model/rules.js';
+import type { RuleContext, TableRule, HostRange } from '../model/rules.js';
 import { hex } from '../model/diagnostics.js';
-import { headerField } from './common.js';
+import { headerField, rangeAt } from './common.js';
 import { itemPaths } from './topology-rules.js';
 
 export const IORT_TYPES: Record<number, string> = {
@@ -325,6 +325,22 @@ function iortSummary(t: Node): string {
 
 export const iort = {
   rules,
+  regions: (t) => {
+    const out: HostRange[] = [];
+    const seg = new Map<number, number>();
+    for (const n of t.items ?? []) {
+      const type = Number(n.fields.type);
+      const i = seg.get(type) ?? 0;
+      seg.set(type, i + 1);
+      if (type === IORT_SMMU_V3) out.push(...rangeAt(n.fields.base_address, 0x20000n, `IORT.smmu_v3[${i}] (SMMUv3)`));
+      else if (type === IORT_SMMU) out.push(...rangeAt(n.fields.base_address, BigInt((n.fields.span as bigint | undefined) ?? 0x10000n), `IORT.smmu[${i}] (SMMU)`));
+      else if (type === IORT_PMCG) {
+        out.push(...rangeAt(n.fields.page0_base_address, 0x1000n, `IORT.pmcg[${i}].page0_base_address (PMCG)`));
+        out.push(...rangeAt(n.fields.page1_base_address, 0x1000n, `IORT.pmcg[${i}].page1_base_address (PMCG)`));
+      }
+    }
+    return out;
+  },
   summary: (e) => iortSummary(e.table),
   name: 'IORT',
   label: 'IO Remapping Table',

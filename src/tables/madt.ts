@@ -2,10 +2,10 @@
 // their extra bytes raw), GICD, GIC MSI frame, GICR, GIC ITS. Any other subtable type is kept raw.
 import { layout, u8, u16, u32, u64, bytes, type Bit } from '../layout/schema.js';
 import { type ContainerDef, type SubtableFamily, type Node, fieldsOf } from '../layout/codec.js';
-import type { RuleContext, TableRule } from '../model/rules.js';
+import type { RuleContext, TableRule, HostRange } from '../model/rules.js';
 import { hex } from '../model/diagnostics.js';
 import { vcpuMpidr } from '../model/gic.js';
-import { headerField } from './common.js';
+import { headerField, rangeAt } from './common.js';
 
 export const MADT_TYPES: Record<number, string> = {
   0x00: 'Processor Local APIC',
@@ -312,6 +312,13 @@ const dom0Rules: TableRule[] = [
   },
 ];
 
+/** MMIO sizes of the GIC frames: distributor, v2 CPU interface (GICC/GICV/GICH), one
+ * redistributor (RD + SGI frames), an ITS (control + translation frames). */
+const GICD_SIZE = 0x10000n;
+const GICC_SIZE = 0x2000n;
+const GICR_FRAMES = 0x20000n;
+const ITS_SIZE = 0x20000n;
+
 const NAMES: [number, string][] = [[MADT_GICR, 'GICR'], [MADT_ITS, 'ITS'], [MADT_MSI_FRAME, 'MSI frame']];
 
 export const madt = {
@@ -327,6 +334,28 @@ export const madt = {
   ]),
   parts: [{ key: 'items', label: 'Subtables', kind: 'subtables', family: madtFamily }],
   rules: [...structureRules, ...dom0Rules],
+  regions: (t) => {
+    const info = gicInfo(t.items ?? []);
+    const out: HostRange[] = [];
+    const seg = new Map<number, number>();
+    for (const s of t.items ?? []) {
+      const type = Number(s.fields.type);
+      const i = seg.get(type) ?? 0;
+      seg.set(type, i + 1);
+      const f = s.fields;
+      if (type === MADT_GICD) out.push(...rangeAt(f.base_address, GICD_SIZE, `APIC.gicd[${i}] (GICD)`));
+      else if (type === MADT_GICR) out.push(...rangeAt(f.base_address, BigInt(Number(f.length_region)), `APIC.gicr[${i}] (GICR region)`));
+      else if (type === MADT_ITS) out.push(...rangeAt(f.base_address, ITS_SIZE, `APIC.its[${i}] (GIC ITS)`));
+      else if (type === MADT_MSI_FRAME) out.push(...rangeAt(f.base_address, 0x1000n, `APIC.msi_frame[${i}] (GICv2m frame)`));
+      else if (type === MADT_GICC) {
+        out.push(...rangeAt(f.base_address, GICC_SIZE, `APIC.gicc[${i}].base_address (GIC CPU interface)`));
+        out.push(...rangeAt(f.gicv_base_address, GICC_SIZE, `APIC.gicc[${i}].gicv_base_address (GICV)`));
+        out.push(...rangeAt(f.gich_base_address, GICC_SIZE, `APIC.gicc[${i}].gich_base_address (GICH)`));
+        if (!info.gicrs.length) out.push(...rangeAt(f.gicr_base_address, GICR_FRAMES, `APIC.gicc[${i}].gicr_base_address (GICR)`));
+      }
+    }
+    return out;
+  },
   summary: (e) => {
     const items = e.table.items ?? [];
     const info = gicInfo(items);

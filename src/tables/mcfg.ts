@@ -52,6 +52,10 @@ export const mcfg = {
   minLength: 44,
   layout: layout('mcfg', [headerField(), u64('reserved', 'Reserved')]),
   rules,
+  regions: (t) => (t.items ?? []).map((n, i) => {
+    const [lo, hi] = ecamWindow(n);
+    return { base: lo, size: hi > lo ? hi - lo : 0n, what: `MCFG.allocation[${i}] (ECAM, segment ${Number(n.fields.segment)})` };
+  }),
   summary: (e) => (e.table.items ?? []).map((n) => `segment ${Number(n.fields.segment)} buses ${Number(n.fields.start_bus)}-${Number(n.fields.end_bus)} @ ${hex(BigInt(n.fields.base_address as bigint))}`).join('; '),
   parts: [{ key: 'items', label: 'Allocations', kind: 'records', record: mcfgAllocation }],
 } satisfies ContainerDef;

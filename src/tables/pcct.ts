@@ -6,7 +6,7 @@ import { layout, u8, u16, u32, u48, u64, type Field } from '../layout/schema.js'
 import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
 import type { TableRule } from '../model/rules.js';
 import { hex } from '../model/diagnostics.js';
-import { headerField, gasField } from './common.js';
+import { headerField, gasField, rangeAt } from './common.js';
 
 export const PCCT_TYPES: Record<number, string> = {
   0: 'Generic Communications Subspace',
@@ -97,6 +97,7 @@ const rules: TableRule[] = [
 
 export const pcct = {
   rules,
+  regions: (t) => (t.items ?? []).flatMap((n, i) => rangeAt(n.fields.base_address, BigInt((n.fields.address_length as bigint | number | undefined) ?? 0), `PCCT subspace ${i} (PCC shared memory)`)),
   summary: (e) => (e.table.items ?? []).map((n, i) => `#${i} type ${Number(n.fields.type)}${n.fields.base_address !== undefined ? ` @ ${hex(BigInt(n.fields.base_address as bigint))}` : ''}`).join(', ') || 'no subspaces',
   name: 'PCCT',
   label: 'Platform Communications Channel Table',

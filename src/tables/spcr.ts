@@ -3,7 +3,7 @@
 import { layout, u8, u16, u32, bytes, type Fields } from '../layout/schema.js';
 import { hex } from '../model/diagnostics.js';
 import type { ContainerDef } from '../layout/codec.js';
-import { headerField, gasField } from './common.js';
+import { headerField, gasField, gasRange } from './common.js';
 
 export const SPCR_INTERFACE_TYPES: Record<number, string> = {
   0x00: '16550 compatible',
@@ -35,6 +35,7 @@ export const spcr = {
   name: 'SPCR',
   label: 'Serial Port Console Redirection Table',
   minLength: 80,
+  regions: (t) => gasRange(t.fields.serial_port, 'SPCR.serial_port (console UART)', 0x1000n),
   summary: (e) => {
     const f = e.table.fields;
     const port = f.serial_port as Fields | undefined;

@@ -188,6 +188,7 @@ export function sratMemoryRanges(t: Node): { domain: number; base: bigint; size:
 
 export const srat = {
   rules,
+  ram: (t) => sratMemoryRanges(t).filter((r) => r.enabled && r.size > 0n).map((r, i) => ({ base: r.base, size: r.size, what: `SRAT memory range ${i} (node ${r.domain})` })),
   summary: (e) => {
     const items = e.table.items ?? [];
     const domains = new Map<number, { cpus: number; mem: bigint }>();

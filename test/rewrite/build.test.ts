@@ -7,6 +7,7 @@ import { findTable, type TableSet } from '../../src/model/tableset.js';
 import { buildDom0 } from '../../src/rewrite/build.js';
 import { DEFAULTS, type BuildOptions } from '../../src/rewrite/types.js';
 import { decodeTable } from '../../src/tables/registry.js';
+import { SBSA_MEMORY, MORELLO_MEMORY } from './memory-args.js';
 import { cli, CORPUS, HAVE_CORPUS, HAVE_DTC, ROOT, SAMPLES, tmp } from '../helpers.js';
 import { checkOutput } from './referees.js';
 
@@ -33,8 +34,8 @@ const SETS: [string, string[]][] = [
         [join(CORPUS, 'qemu-virt-gicv3-smp64/acpidump.txt'), []],
         [join(CORPUS, 'xen-4.17-gicv2-dom0v2/host/acpidump.txt'), []],
         [join(CORPUS, 'honeycomb-lx2160a/acpidump.txt'), ['--relocate', 'all']],
-        [join(CORPUS, 'qemu-sbsa-ref'), ['--relocate', 'all']],
-        [join(CORPUS, 'morello-fvp'), ['--relocate', 'all']],
+        [join(CORPUS, 'qemu-sbsa-ref'), ['--relocate', 'all', ...SBSA_MEMORY]],
+        [join(CORPUS, 'morello-fvp'), ['--relocate', 'all', ...MORELLO_MEMORY]],
         [join(CORPUS, 'qemu-virt-gicv3-smp4'), ['--relocate', 'all']], // binaries with an XSDT and an RSDP, no addresses
       ] as [string, string[]][])
     : []),

@@ -9,6 +9,12 @@ import { findTable, type TableSet } from '../../src/model/tableset.js';
 import { buildDom0 } from '../../src/rewrite/build.js';
 import { checkTables } from '../../src/check/index.js';
 import { vcpuMpidr } from '../../src/model/gic.js';
+import { hostRanges, hostTableRanges } from '../../src/rewrite/memory.js';
+import { hex } from '../../src/model/diagnostics.js';
+import { decodeTable, encodeTable, type AcpiTable } from '../../src/tables/registry.js';
+import { make } from '../../src/layout/codec.js';
+import { bert as bertDef } from '../../src/tables/errors.js';
+import { SBSA_MEMORY, MORELLO_MEMORY } from './memory-args.js';
 import { cli, CORPUS, HAVE_CORPUS, SAMPLES, tmp } from '../helpers.js';
 
 const spec = (name: string) => HOSTS.find((h) => h.name === name)!;
@@ -131,8 +137,8 @@ describe('the default build passes check --dom0 on every sample, corpus set and 
           .map((d) => [join(CORPUS, d.name, 'acpidump.txt'), []] as [string, string[]]),
         [join(CORPUS, 'xen-4.17-gicv2-dom0v2/host/acpidump.txt'), []],
         [join(CORPUS, 'honeycomb-lx2160a/acpidump.txt'), ['--relocate', 'all']],
-        [join(CORPUS, 'qemu-sbsa-ref'), ['--relocate', 'all']],
-        [join(CORPUS, 'morello-fvp'), ['--relocate', 'all']],
+        [join(CORPUS, 'qemu-sbsa-ref'), ['--relocate', 'all', ...SBSA_MEMORY]],
+        [join(CORPUS, 'morello-fvp'), ['--relocate', 'all', ...MORELLO_MEMORY]],
       ]
     : [];
   const inputs = (): [string, string[]][] => [
@@ -170,4 +176,94 @@ describe('the default build passes check --dom0 on every sample, corpus set and 
       expect([...new Set(findings.filter((f) => f.severity === 'warning').map((f) => f.code))], input).toEqual(costs(profile, host));
     }
   }, 60_000);
+});
+
+describe('memory layout from the host, not from QEMU', () => {
+  const server = () => readTables(join(SAMPLES, 'server-128cpu', 'acpidump.txt')).set;
+  const end = (r: { base: bigint; size: bigint }) => r.base + r.size;
+  const within = (r: { base: bigint; size: bigint }, outer: { base: bigint; size: bigint }[]) => outer.some((o) => r.base >= o.base && end(r) <= end(o));
+  const overlap = (a: { base: bigint; size: bigint }, b: { base: bigint; size: bigint }) => a.base < end(b) && b.base < end(a);
+
+  it('SRAT present: RAM banks and the region come from its ranges, clear of every range the tables describe', async () => {
+    const host = server();
+    const out = buildDom0(host, {});
+    const m = out.manifest as { memory: { source: string; derived: boolean; base_derived: boolean; mem_derived: boolean }; options: { mem: { base: string; size: string }[] } };
+    expect(m.memory).toMatchObject({ source: 'SRAT', derived: true, base_derived: true, mem_derived: true });
+    const ram = [{ base: 0x80000000n, size: 0x7c000000n }, { base: 0x880000000n, size: 0x1f80000000n }, { base: 0x80000000000n, size: 0x2000000000n }];
+    const banks = m.options.mem.map((b) => ({ base: BigInt(b.base), size: BigInt(b.size) }));
+    expect(within(out.region, ram)).toBe(true);
+    for (const b of banks) {
+      expect(within(b, ram)).toBe(true);
+      expect(overlap(b, out.region)).toBe(false);
+    }
+    const described = [...hostRanges(host), ...hostTableRanges(host)];
+    expect(described.length).toBeGreaterThan(20);
+    for (const d of described) {
+      expect(overlap(out.region, d), d.what).toBe(false);
+      for (const b of banks) expect(overlap(b, d), `${d.what} in a bank`).toBe(false);
+    }
+    // Xen-like: the region sits at the top of the first free RAM below the firmware tables
+    expect(out.region.base).toBe(0xfa000000n - out.region.size);
+    const r = await cli('build', join(SAMPLES, 'server-128cpu', 'acpidump.txt'), '-o', join(tmp(), 'o'));
+    expect(r.out).toMatch(/^ {2}RAM {7}0x80000000\+0x79FFD000 .*\(region and RAM banks derived from the SRAT, clear of everything the host tables describe\)$/m);
+  });
+
+  it('no memory described: today\'s defaults, and the summary says so', async () => {
+    const out = buildDom0(readTables(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt')).set, {});
+    expect(out.region.base).toBe(0x38000000n);
+    expect(out.manifest.memory).toMatchObject({ source: 'defaults', derived: true });
+    const r = await cli('build', join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt'), '-o', join(tmp(), 'o'));
+    expect(r.out).toMatch(/^ {2}RAM {7}0x40000000\+0x20000000 \(defaults: the input describes no memory; give --mem and --base for this host\)$/m);
+  });
+
+  it('a memory image: the RAM it captures, less the tables in it', async () => {
+    const d = tmp('image-');
+    const img = join(d, 'mem.img');
+    expect((await cli('convert', join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt'), '--to', 'image', '--out-base', '0x7c000000', '-o', img)).code).toBe(0);
+    const host = readTables(img, { imageBase: 0x7c000000n }).set;
+    const out = buildDom0(host, {});
+    expect(out.manifest.memory).toMatchObject({ source: 'image', derived: true });
+    expect(out.region.base + out.region.size).toBe(0x7c430000n); // right below the firmware's tables
+    expect((out.manifest.options as { mem: unknown[] }).mem).toEqual([{ base: '0x7C000000', size: hex(out.region.base - 0x7c000000n) }]);
+  });
+
+  describe('refused, with one line naming both ranges, whatever the source', () => {
+    const refuse = (set: TableSet, opts: Parameters<typeof buildDom0>[1], msg: RegExp) => expect(() => buildDom0(set, opts)).toThrow(msg);
+    const withTable = (set: TableSet, t: AcpiTable): TableSet => {
+      const bytes = encodeTable(t);
+      return { ...set, tables: [...set.tables, { table: decodeTable(bytes).table!, bytes, address: 0xfa100000n, source: 'test' }] };
+    };
+    it('GIC frames (GICD, GICR, ITS, GICC/GICV/GICH)', () => {
+      const q = readTables(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt')).set;
+      refuse(q, { base: 0x08000000n }, /^the new region 0x8000000-0x8001000 \(--base\) overlaps APIC\.gicd\[0\] \(GICD\) at 0x8000000-0x8010000$/);
+      refuse(q, { mem: [{ base: 0x080a0000n, size: 0x10000n }], base: 0x38000000n }, /the --mem bank 0x80A0000-0x80B0000 overlaps APIC\.gicr\[0\] \(GICR region\)/);
+      refuse(q, { mem: [{ base: 0x08080000n, size: 0x1000n }], base: 0x38000000n }, /overlaps APIC\.its\[0\] \(GIC ITS\)/);
+      const v2 = readTables(join(SAMPLES, 'gicv2-8cpu', 'acpidump.txt')).set;
+      refuse(v2, { base: 0x08030000n }, /overlaps APIC\.gicc\[0\]\.gich_base_address \(GICH\)/);
+    });
+    it('the SPCR UART and DBG2 debug port', () => {
+      const q = readTables(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt')).set;
+      refuse(q, { mem: [{ base: 0x09000000n, size: 0x1000n }], base: 0x38000000n }, /overlaps SPCR\.serial_port \(console UART\) at 0x9000000-0x9001000/);
+      refuse(server(), { base: 0x12600000n }, /overlaps (SPCR\.serial_port \(console UART\)|DBG2\.device\[0\]\.register\[0\] \(debug port\)) at 0x12600000-0x12601000/);
+    });
+    it('ECAM windows, SMMUs and PMCGs, PCC subspaces, error-record regions', () => {
+      refuse(server(), { base: 0x3fff00000000n }, /overlaps MCFG\.allocation\[0\] \(ECAM, segment 0\) at 0x3FFF00000000-0x3FFF10000000/);
+      refuse(server(), { base: 0x100040000000n }, /overlaps IORT\.smmu_v3\[0\] \(SMMUv3\) at 0x100040000000-0x100040020000/);
+      refuse(server(), { base: 0x100040020000n }, /overlaps IORT\.pmcg\[0\]\.page0_base_address \(PMCG\)/);
+      refuse(server(), { base: 0xfa800000n }, /overlaps PCCT subspace 0 \(PCC shared memory\) at 0xFA800000-0xFA801000/);
+      refuse(server(), { base: 0xfa7f0000n }, /overlaps HEST source 0 error status address at 0xFA7F0000-0xFA7F0008/);
+      const bert: AcpiTable = { signature: 'BERT', ...make(bertDef, { header: { signature: 'BERT', revision: 1, oem_id: 'DOM0AC', oem_table_id: 'BERT', oem_revision: 1, asl_compiler_id: 'D0AC', asl_compiler_revision: 1 } as never, region_length: 0x10000, region_address: 0x30000000n }) };
+      refuse(withTable(server(), bert), { base: 0x30008000n }, /overlaps BERT boot error region at 0x30000000-0x30010000/);
+    });
+    it('host tables and host ACPI regions, and the 64-bit limit', () => {
+      refuse(server(), { base: 0xfa000000n }, /^the new region 0xFA000000-0xFA003000 \(--base\) overlaps the host (DSDT|ACPI region)/);
+      refuse(server(), { base: 0xfffffffffffff000n }, /runs past the 64-bit address space/);
+    });
+    it('the CLI: exit 2 and the one line', async () => {
+      const r = await cli('build', join(SAMPLES, 'server-128cpu', 'acpidump.txt'), '-o', join(tmp(), 'o'), '--base', '0x100040000000');
+      expect(r.code).toBe(2);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(/the new region 0x100040000000-0x100040003000 \(--base\) overlaps IORT\.smmu_v3\[0\] \(SMMUv3\) at 0x100040000000-0x100040020000/);
+    });
+  });
 });
