@@ -62,7 +62,9 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
       io.err(`dom0-acpi: ${e.message}\n`);
       return 2;
     }
-    io.err(`dom0-acpi: ${(e as Error).message ?? String(e)}\n`);
+    // a TypeError and its kind are our bugs, not the input's: say so (the fuzzer looks for it)
+    const bug = e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError || e instanceof SyntaxError;
+    io.err(`dom0-acpi: ${bug ? `internal error (${(e as Error).name}): ` : ''}${(e as Error).message ?? String(e)}\n`);
     return 2;
   }
 }

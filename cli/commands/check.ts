@@ -57,7 +57,9 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
     else if (format === 'junit') io.out(renderJunit(reports, o.failOn));
     else if (format === 'github') io.out(renderGithub(reports));
     else io.out(renderText(reports, o.failOn, colour));
-    if (o.fix) {
+    if (o.fix && !allEntries(sets[0].set).length) {
+      io.err(`--fix: ${inputs[0]} holds no table to fix; nothing written\n`);
+    } else if (o.fix) {
       const { fixed, set: good } = fixChecksums(sets[0].set);
       writeFixed(inputs[0], good, o.output!, { force: o.force, imageBase: rOpts.imageBase });
       io.err(`--fix: ${fixed.length} checksum(s) corrected (${fixed.map((e) => e.table.signature).join(', ') || 'none needed'}); written to ${o.output}\n`);

@@ -20,19 +20,19 @@ export function checkBoot(c: CheckContext): void {
     return;
   }
   for (const n of root.children) {
-    if (n.name !== 'chosen' && n.name !== 'hypervisor') c.reportFile('DOM0_DT_NODE', dtFile, `DT./${n.name}`, `depth-1 node "${n.name}": Linux then boots with the device tree and ignores ACPI`);
+    if (n.name !== 'chosen' && n.name !== 'hypervisor') c.reportFile('DOM0_DT_NODE', dtFile, `DT./${n.name}`, `depth-1 node "${n.name}": Linux then boots with the device tree and ignores ACPI`, n.offset);
   }
   const hyp = findNode(root, '/hypervisor');
   const compat = hyp?.props.find((p) => p.name === 'compatible');
   const strings = compat ? Buffer.from(compat.value).toString('latin1').split('\0').filter(Boolean) : [];
   if (!hyp || !strings[0]?.startsWith('xen,xen-') || strings[0].length <= 'xen,xen-'.length || !strings.includes('xen,xen')) {
-    c.reportFile('DOM0_DT_COMPATIBLE', dtFile, 'DT./hypervisor.compatible', `compatible is ${JSON.stringify(strings)}: dom0 needs "xen,xen-<version>" first and "xen,xen"`);
+    c.reportFile('DOM0_DT_COMPATIBLE', dtFile, 'DT./hypervisor.compatible', `compatible is ${JSON.stringify(strings)}: dom0 needs "xen,xen-<version>" first and "xen,xen"`, compat?.offset ?? hyp?.offset ?? root.offset);
   }
   const uefi = findNode(root, '/hypervisor/uefi');
   const prop = (name: string) => uefi?.props.find((p) => p.name === name);
   const bad = UEFI_PROPS.filter((n) => ![4, 8].includes(prop(n)?.value.length ?? 0));
   if (bad.length) {
-    c.reportFile('DOM0_DT_UEFI', dtFile, `DT./hypervisor/uefi.${bad[0]}`, `${uefi ? `missing or not 4/8 bytes: ${bad.join(', ')}` : 'no /hypervisor/uefi node'}: Linux finds no EFI, so no ACPI`);
+    c.reportFile('DOM0_DT_UEFI', dtFile, `DT./hypervisor/uefi.${bad[0]}`, `${uefi ? `missing or not 4/8 bytes: ${bad.join(', ')}` : 'no /hypervisor/uefi node'}: Linux finds no EFI, so no ACPI`, prop(bad[0])?.offset ?? uefi?.offset ?? hyp?.offset ?? root.offset);
     return;
   }
   const img = boot.image;
@@ -62,7 +62,7 @@ export function checkBoot(c: CheckContext): void {
   const dsize = Number(propNumber(prop(UEFI_PROPS[3])!.value));
   const dver = Number(propNumber(prop(UEFI_PROPS[4])!.value));
   if (dsize !== EFI_MEMORY_DESC_SIZE || dver !== EFI_MEMORY_DESC_VERSION || size % EFI_MEMORY_DESC_SIZE || !inImage(start, size)) {
-    c.reportFile('DOM0_MMAP', dtFile, 'DT./hypervisor/uefi.xen,uefi-mmap-start', `memory map ${hex(start)} + ${size} bytes, descriptor size ${dsize}, version ${dver}: expected 40-byte version 1 descriptors inside the image`);
+    c.reportFile('DOM0_MMAP', dtFile, 'DT./hypervisor/uefi.xen,uefi-mmap-start', `memory map ${hex(start)} + ${size} bytes, descriptor size ${dsize}, version ${dver}: expected 40-byte version 1 descriptors inside the image`, prop(UEFI_PROPS[1])?.offset);
     return;
   }
   const map = at(start);

@@ -9,13 +9,13 @@ export type { CodeInfo };
 /** Codes of the generic checks and of reading and decoding; each table's rules add theirs below. */
 const GENERIC: Record<string, CodeInfo> = {
   // reading and decoding (also what every command reports; check lists them like any other finding)
-  INPUT_NO_TABLES: { severity: 'error', summary: 'the input holds no tables', source: 'SPEC §2' },
-  INPUT_EMPTY: { severity: 'error', summary: 'an empty file', source: 'SPEC §9' },
+  INPUT_NO_TABLES: { severity: 'error', summary: 'the input holds no tables', source: 'SPEC §2', whole: true },
+  INPUT_EMPTY: { severity: 'error', summary: 'an empty file', source: 'SPEC §9', whole: true },
   INPUT_TEXT_OFFSET: { severity: 'error', summary: 'an acpidump hex line out of sequence', source: 'acpidump format' },
-  INPUT_EMPTY_BLOCK: { severity: 'warning', summary: 'an acpidump header line without hex lines', source: 'acpidump format' },
-  INPUT_MANIFEST: { severity: 'error', summary: 'a build output folder whose manifest.json is unreadable or lists missing files', source: 'dom0-acpi build output' },
-  IMAGE_NO_RSDP: { severity: 'error', summary: 'no RSDP with valid checksums on any 8-byte boundary of a memory image', source: 'ACPI 6.5 §5.2.5.1; SPEC §2' },
-  IMAGE_RSDP_OUTSIDE: { severity: 'error', summary: '--rsdp lies outside the memory image', source: 'SPEC §2' },
+  INPUT_EMPTY_BLOCK: { severity: 'warning', summary: 'an acpidump header line without hex lines', source: 'acpidump format', whole: true },
+  INPUT_MANIFEST: { severity: 'error', summary: 'a build output folder whose manifest.json is unreadable or lists missing files', source: 'dom0-acpi build output', whole: true },
+  IMAGE_NO_RSDP: { severity: 'error', summary: 'no RSDP with valid checksums on any 8-byte boundary of a memory image', source: 'ACPI 6.5 §5.2.5.1; SPEC §2', whole: true },
+  IMAGE_RSDP_OUTSIDE: { severity: 'error', summary: '--rsdp lies outside the memory image', source: 'SPEC §2', whole: true },
   IMAGE_RSDP_SIGNATURE: { severity: 'error', summary: 'no "RSD PTR " signature at --rsdp', source: 'ACPI 6.5 §5.2.5.3' },
   IMAGE_POINTER_OUTSIDE: { severity: 'error', summary: 'a pointer leads outside the memory image', source: 'SPEC §2' },
   IMAGE_TABLE_OUTSIDE: { severity: 'error', summary: 'a table in the image runs past its end', source: 'SPEC §2' },
@@ -43,8 +43,8 @@ const GENERIC: Record<string, CodeInfo> = {
   DUPLICATE_TABLE: { severity: 'error', summary: 'more than one FACP, APIC, GTDT or STAO (in the XSDT when addresses are known)', source: 'CONSUMER-RULES §6.3, X3' },
 
   // what a Xen dom0 Linux enforces (--dom0)
-  DOM0_NO_TABLE: { severity: 'error', summary: 'an RSDP, XSDT, FACP or APIC is missing', source: 'CONSUMER-RULES §0', dom0: true },
-  DOM0_NO_ADDRESSES: { severity: 'error', summary: 'the input has no table addresses, so the links dom0 follows cannot be checked', source: 'CONSUMER-RULES X4', dom0: true },
+  DOM0_NO_TABLE: { severity: 'error', summary: 'an RSDP, XSDT, FACP or APIC is missing', source: 'CONSUMER-RULES §0', dom0: true, whole: true },
+  DOM0_NO_ADDRESSES: { severity: 'error', summary: 'the input has no table addresses, so the links dom0 follows cannot be checked', source: 'CONSUMER-RULES X4', dom0: true, whole: true },
   DOM0_DT_INVALID: { severity: 'error', summary: 'dom0.dtb is not a valid FDT (Linux: "Invalid device tree blob")', source: 'Linux fixmap_remap_fdt(); CONSUMER-RULES §5.1', dom0: true },
   DOM0_DT_NODE: { severity: 'error', summary: 'a depth-1 DT node other than chosen and hypervisor: Linux boots with DT, not ACPI', source: 'Linux dt_scan_depth1_nodes(); CONSUMER-RULES X10', dom0: true },
   DOM0_DT_COMPATIBLE: { severity: 'error', summary: '/hypervisor compatible does not start with "xen,xen-<ver>" and contain "xen,xen"', source: 'Linux xen_early_init(); CONSUMER-RULES §5.1, X10', dom0: true },

@@ -13,7 +13,10 @@ export function checksMarkdown(): string {
 Every code \`dom0-acpi check\` reports, with its severity and the rule's source. Codes are stable: CI
 configurations may match on them. \`--fail-on\` (default \`error\`) decides which severities make the
 exit code 1. Paths use the same vocabulary as \`dump --json\` (\`APIC.gicc[3].flags\`); offsets are
-byte offsets inside the table (or inside dom0.dtb / acpi.img for the boot-chain codes).
+byte offsets inside the table (or inside the memory image, dom0.dtb or acpi.img for the image and
+boot-chain codes). The codes marked *(no offset)* are about the input as a whole — a table the set
+lacks, an empty input, an option — and carry no offset; every other finding does (a test holds
+every code to this).
 
 In \`check\`, malformed tables are findings (exit 1), not trouble: exit 2 is kept for inputs that
 cannot be read at all (a missing path), bad options and refused output.
@@ -31,7 +34,7 @@ This file is generated from \`src/check/catalog.ts\` by \`npm run docs\`.
     out += `\n## ${title}\n\n| code | severity | what it means | source |${dom0 ? ' on a host set |' : ''}\n|---|---|---|---|${dom0 ? '---|' : ''}\n`;
     for (const [c, i] of Object.entries(CODES)) {
       if (!f(c)) continue;
-      out += `| \`${c}\` | ${i.severity} | ${i.summary.replace(/\|/g, '\\|')} | ${i.source} |`;
+      out += `| \`${c}\` | ${i.severity} | ${i.summary.replace(/\|/g, '\\|')}${i.whole ? ' *(no offset)*' : ''} | ${i.source} |`;
       out += dom0 ? ` ${i.buildFixes ? `info: ${i.buildFixes.replace(/\|/g, '\\|')}` : ''} |\n` : '\n';
     }
   }

@@ -48,7 +48,7 @@ export function readFdt(blob: Uint8Array): FdtNode {
       const name = cstr(at, end);
       at += name.length + 1;
       align();
-      const node: FdtNode = { name, props: [], children: [] };
+      const node: FdtNode = { name, props: [], children: [], offset: tokAt };
       if (stack.length) stack[stack.length - 1].children.push(node);
       else if (root) throw new FdtReadError('a second root node', tokAt);
       else root = node;
@@ -62,7 +62,7 @@ export function readFdt(blob: Uint8Array): FdtNode {
       if (nameoff >= sizeStrings) throw new FdtReadError(`property name offset ${nameoff} outside the strings block`, tokAt + 8);
       if (at + len > end) throw new FdtReadError(`property of ${len} bytes runs past the structure block`, tokAt + 4);
       const name = cstr(offStrings + nameoff, offStrings + sizeStrings);
-      stack[stack.length - 1].props.push({ name, value: new Uint8Array(b.subarray(at, at + len)) });
+      stack[stack.length - 1].props.push({ name, value: new Uint8Array(b.subarray(at, at + len)), offset: tokAt });
       at += len;
       align();
     } else if (tok === 4) {

@@ -16,12 +16,16 @@ const RSVMAP_OFFSET = Math.ceil(HEADER_SIZE / 16) * 16;
 export interface FdtProp {
   name: string;
   value: Uint8Array;
+  /** where the reader found its FDT_PROP token in the blob (the writer ignores it) */
+  offset?: number;
 }
 
 export interface FdtNode {
   name: string;
   props: FdtProp[];
   children: FdtNode[];
+  /** where the reader found its FDT_BEGIN_NODE token in the blob (the writer ignores it) */
+  offset?: number;
 }
 
 type State = 'reservemap' | 'struct' | 'done';

@@ -6,7 +6,22 @@ import { type ReadResult, type TableEntry, type TableSet, pointersOf, setOf } fr
 import { readUint, checksumOf } from '../layout/codec.js';
 import { RSDP_SIGNATURE, RSDP_V1_SIZE, RSDP_V2_SIZE } from '../tables/rsdp.js';
 import { entryFrom } from './entry.js';
-import { latin1 } from '../tables/registry.js';
+import { latin1, describeTable, type AcpiTable } from '../tables/registry.js';
+
+/** The offset of a field path (`XSDT.entry[3].address`) in a decoded table. */
+function fieldOffset(t: AcpiTable, path: string): number | undefined {
+  const walk = (es: ReturnType<typeof describeTable>): number | undefined => {
+    for (const x of es) {
+      if (x.path === path) return x.offset;
+      if (x.kind === 'group') {
+        const at = walk(x.children);
+        if (at !== undefined) return at;
+      }
+    }
+    return undefined;
+  };
+  return walk(describeTable(t));
+}
 
 const SIG = Buffer.from(RSDP_SIGNATURE, 'latin1');
 
@@ -57,9 +72,10 @@ export function readImage(img: Uint8Array, file: string, base: bigint, rsdpAddr?
   }
 
   /** The table at a physical address, sliced by its declared length, or a finding. */
-  const tableAt = (addr: bigint, via: string, table: string): Uint8Array | undefined => {
+  // `pointerAt` gives the image offset of the pointer field itself (looked up only on failure)
+  const tableAt = (addr: bigint, via: string, table: string, pointerAt: () => number | undefined): Uint8Array | undefined => {
     if (addr < base || addr + 8n > end) {
-      err('IMAGE_POINTER_OUTSIDE', table, via, `${via} = ${hex(addr)} is outside the image ${hex(base)}..${hex(end)}`);
+      err('IMAGE_POINTER_OUTSIDE', table, via, `${via} = ${hex(addr)} is outside the image ${hex(base)}..${hex(end)}`, pointerAt());
       return undefined;
     }
     const off = Number(addr - base);
@@ -74,10 +90,10 @@ export function readImage(img: Uint8Array, file: string, base: bigint, rsdpAddr?
   };
 
   const seen = new Set<bigint>();
-  const load = (addr: bigint, via: string, table: string): TableEntry | undefined => {
+  const load = (addr: bigint, via: string, table: string, pointerAt: () => number | undefined): TableEntry | undefined => {
     if (addr === 0n || seen.has(addr)) return undefined;
     seen.add(addr);
-    const bytes = tableAt(addr, via, table);
+    const bytes = tableAt(addr, via, table, pointerAt);
     if (!bytes) return undefined;
     const e = entryFrom(bytes, `${file}@${hex(addr)}`, addr, findings);
     if (e) entries.push(e);
@@ -92,10 +108,14 @@ export function readImage(img: Uint8Array, file: string, base: bigint, rsdpAddr?
     for (const p of pointersOf(e.table)) {
       const other = p.pointer.onlyWithout;
       if (other && BigInt((e.table.fields[other] as bigint | number | undefined) ?? 0) !== 0n) continue;
-      follow(load(p.address, p.from, e.table.signature));
+      const pointerAt = () => {
+        const at = fieldOffset(e.table, p.from);
+        return at === undefined ? undefined : Number(e.address! - base) + at;
+      };
+      follow(load(p.address, p.from, e.table.signature, pointerAt));
     }
   };
-  follow(load(base + BigInt(rsdpOff), 'RSDP', 'RSDP'));
+  follow(load(base + BigInt(rsdpOff), 'RSDP', 'RSDP', () => rsdpOff));
   const read = { ...setOf(file, 'image', entries), span: { base, size: BigInt(img.length) } };
   return { set: read, findings };
 }

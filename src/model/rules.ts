@@ -12,6 +12,8 @@ export interface CodeInfo {
   dom0?: boolean;
   /** what `build` does about it: on a host set (not a dom0 set) the finding is then info */
   buildFixes?: string;
+  /** about the input as a whole (a missing table, an option): the finding has no byte offset */
+  whole?: true;
 }
 
 export interface RuleContext {

@@ -6,7 +6,7 @@ import { tableFileNames, setOf } from '../model/tableset.js';
 import { hex, type Finding } from '../model/diagnostics.js';
 import type { Json } from '../dump/json.js';
 import { EFI_MEMORY_DESC_SIZE, EFI_MEMORY_DESC_VERSION, systemTableCrc, EFI_CONVENTIONAL_MEMORY } from '../efi/tables.js';
-import { type BuildOptions, type Dom0Table, type Range } from './types.js';
+import { type BuildOptions, type Dom0Table, type Range, BuildError } from './types.js';
 import { runPipeline, defaultOptions, type PassLog } from './pipeline.js';
 import { EFI_SYSTAB_ID, EFI_MMAP_ID } from './layout.js';
 import { gicInfo } from '../tables/madt.js';
@@ -29,7 +29,16 @@ const range = (r: Range) => ({ base: hex(r.base), size: hex(r.size) });
 
 /** Options not given take their documented defaults (defaultOptions()). */
 export function buildDom0(host: TableSet, options: Partial<BuildOptions> = {}): Dom0Output {
-  const opts: BuildOptions = { ...defaultOptions(), ...options };
+  try {
+    return build(host, { ...defaultOptions(), ...options });
+  } catch (e) {
+    // the library's contract: what cannot be built is a BuildError, whatever the input held
+    if (e instanceof BuildError) throw e;
+    throw new BuildError(`cannot build from this input: ${(e as Error).message}`);
+  }
+}
+
+function build(host: TableSet, opts: BuildOptions): Dom0Output {
   const r = runPipeline(host, opts);
   const set = r.set;
   const addr = set.addresses!;

@@ -6,6 +6,9 @@ export const gtdtPass: Pass = (set) => {
   const host = tableById(set, 'GTDT');
   if (!host) return { set: warn(set, 'BUILD_NO_GTDT', 'GTDT', 'GTDT', 'no GTDT in the input: the gtdt pass had nothing to mask'), changes: [] };
   const old = host.table;
+  if (!('non_secure_el2_flags' in old.fields)) {
+    return { set: warn(set, 'BUILD_GTDT_SHORT', 'GTDT', 'GTDT.header.length', `the GTDT is ${(old.fields.header as { length?: number }).length} bytes, too short to hold the EL2 timer: nothing to mask`), changes: [] };
+  }
   const fields = { ...old.fields, non_secure_el2_interrupt: 0, non_secure_el2_flags: 0 };
   if ('virtual_el2_timer_gsiv' in fields) Object.assign(fields, { virtual_el2_timer_gsiv: 0, virtual_el2_timer_flags: 0 });
   const table = { ...old, fields };

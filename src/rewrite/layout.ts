@@ -58,7 +58,9 @@ function resolve(t: Dom0Table, addr: Map<string, bigint>): AcpiTable {
     const a = addr.get(r.to);
     if (a === undefined) throw new BuildError(`${t.id} points at ${r.to}, which has no address`);
     if (typeof r.at === 'number') items![r.at] = { ...items![r.at], fields: { address: a } };
-    else fields[r.at] = typeof fields[r.at] === 'bigint' ? a : a < 1n << 32n ? Number(a) : 0;
+    else if (typeof fields[r.at] === 'bigint' || a < 1n << 32n) fields[r.at] = typeof fields[r.at] === 'bigint' ? a : Number(a);
+    else if (t.refs.some((o) => o !== r && o.to === r.to && typeof o.at === 'string' && typeof fields[o.at] === 'bigint')) fields[r.at] = 0; // its 64-bit twin holds it
+    else throw new BuildError(`${t.id}.${r.at} is a 32-bit pointer and cannot hold ${hex(a)}, where the ${r.to} was placed: give a --base below 4 GiB`);
   }
   return { ...t.table, fields, items };
 }
@@ -101,8 +103,8 @@ export function layoutRegion(set: Dom0Set, opts: BuildOptions, withEfi: boolean)
   const whence = (derived: boolean) => (!derived ? '' : memory.source === 'defaults' ? ' (a default: the input describes no memory; give --mem and --base)' : ` (derived from the ${memory.source})`);
   const R = `the new region ${show(region)} (--base)${whence(memory.derived.base)}`;
   const M = (m: Range) => `the --mem bank ${show(m)}${whence(memory.derived.mem)}`;
-  if (end(region) > LIMIT) throw new BuildError(`the new region ${show(region)} (--base) runs past the 64-bit address space`);
-  for (const m of memory.mem) if (end(m) > LIMIT) throw new BuildError(`the --mem bank ${show(m)} runs past the 64-bit address space`);
+  if (end(region) >= LIMIT) throw new BuildError(`the new region ${show(region)} (--base) runs past the 64-bit address space`);
+  for (const m of memory.mem) if (end(m) >= LIMIT) throw new BuildError(`the --mem bank ${show(m)} runs past the 64-bit address space`);
   const addresses = new Map<string, bigint>();
   for (const [id, off] of offsets) addresses.set(id, region.base + off);
   for (const t of set.tables) if (t.origin === 'reused' && t.hostAddress !== undefined) addresses.set(t.id, t.hostAddress);

@@ -302,6 +302,11 @@ describe('each code, from exactly its fault', () => {
     expect(found[0].severity).toBe(CODES[code].severity);
     if (c.path !== undefined) expect(found[0].path).toBe(c.path);
     if (c.offset !== undefined) expect(found[0].offset).toBe(c.offset);
+    // every finding about bytes says where they are; only the catalogue's `whole` codes have none
+    for (const f of found) {
+      if (CODES[code].whole) expect(f.offset, `${code} is about the input as a whole`).toBeUndefined();
+      else expect(f.offset, `${code} at ${f.path} has no offset`).toBeTypeOf('number');
+    }
   });
 
   it('every catalogued code has a case above, and every case a catalogued code', () => {

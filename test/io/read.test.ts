@@ -116,7 +116,20 @@ describe('memory images', () => {
     expect(viaRsdp.findings).toEqual([]);
     const cut = image.subarray(0, 0x400); // XSDT is past the cut
     const r = readTables(Buffer.from(cut), { imageBase: base, name: 'cut.bin' });
-    expect(r.findings).toMatchObject([{ code: 'IMAGE_POINTER_OUTSIDE', path: 'RSDP.xsdt_address', file: 'cut.bin' }]);
+    // the offset is the pointer field's own, in the image: RSDP at 0x18, xsdt_address at +24
+    expect(r.findings).toMatchObject([{ code: 'IMAGE_POINTER_OUTSIDE', path: 'RSDP.xsdt_address', file: 'cut.bin', offset: 0x30 }]);
+  });
+
+  it('gives the image offset of an XSDT entry that points outside', () => {
+    const { set } = readTables(SAMPLE);
+    const { image, base } = writeImage(set);
+    const x = set.tables.find((e) => e.table.signature === 'XSDT')!;
+    const img = Buffer.from(image);
+    const at = Number(x.address! - base) + 36 + 8 * 2; // entry[2]
+    img.writeBigUInt64LE(0xfff0000000n, at);
+    const r = readTables(img, { imageBase: base, name: 'bad.img' });
+    const f = r.findings.find((f) => f.code === 'IMAGE_POINTER_OUTSIDE');
+    expect(f).toMatchObject({ path: 'XSDT.entry[2].address', offset: at, file: 'bad.img' });
   });
 
   it('finds no RSDP on 4-byte offsets or with a bad checksum', () => {

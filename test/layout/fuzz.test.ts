@@ -15,7 +15,7 @@ import { dom0Tree } from '../../src/fdt/dom0.js';
 import type { TableSet } from '../../src/model/tableset.js';
 import { corpusBlobs, sampleBlobs, HAVE_IASL } from '../helpers.js';
 import { templateBlobs } from '../tables/iasl-compare.js';
-import { specBlobs } from '../tables/spec-blobs.js';
+import { specBlobs } from '../../samples/spec-tables.js';
 import { decodedSignatures } from '../../src/tables/registry.js';
 
 function rng(seed: number) {

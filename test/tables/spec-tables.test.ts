@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeTable, encodeTable } from '../../src/tables/registry.js';
 import { tableJson } from '../../src/dump/json.js';
 import { dumpTableText } from '../../src/dump/text.js';
-import { table, VIOT_BODY, APMT_BODY, AEST_BODY } from './spec-blobs.js';
+import { table, VIOT_BODY, APMT_BODY, AEST_BODY } from '../../samples/spec-tables.js';
 
 const fields = (b: Buffer) => {
   const r = decodeTable(b);

@@ -1,7 +1,11 @@
 // Tables iasl 20200925 does not know (APMT, VIOT, AEST), written out from their specifications:
 // the exact-bytes tests and the fuzz seeds share them.
-import { checksumOf } from '../../src/layout/codec.js';
-import type { Blob } from '../helpers.js';
+import { checksumOf } from '../src/layout/codec.js';
+/** A named table blob. */
+export interface Blob {
+  name: string;
+  bytes: Uint8Array;
+}
 
 /** A table from its body bytes: ACPI header (signature, revision) + body, length and checksum set. */
 export function table(sig: string, revision: number, body: number[]): Buffer {

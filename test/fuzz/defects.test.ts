@@ -1,0 +1,112 @@
+// The four defects a 100,000-case campaign found, each from its reproducer: what the contract says
+// happens instead.
+import { describe, expect, it } from 'vitest';
+import { writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { readTables } from '../../src/io/read.js';
+import { buildDom0 } from '../../src/rewrite/build.js';
+import { BuildError } from '../../src/rewrite/types.js';
+import { decodeTable } from '../../src/tables/registry.js';
+import { checksumOf } from '../../src/layout/codec.js';
+import { cli, SAMPLES, tmp } from '../helpers.js';
+
+/** 256 bytes at 0x1000: RSDP → XSDT (0x1040) → a FACP (0x1080) of `fadtLength` bytes. */
+function fadtImage(fadtLength: number): Buffer {
+  const img = Buffer.alloc(256);
+  img.write('RSD PTR ', 0, 'latin1');
+  img.write('DOM0AC', 9, 'latin1');
+  img[15] = 2;
+  img.writeUInt32LE(36, 20);
+  img.writeBigUInt64LE(0x1040n, 24);
+  img[8] = checksumOf(img, 20, 8);
+  img[32] = checksumOf(img, 36, 32);
+  const table = (at: number, sig: string, len: number) => {
+    img.write(sig, at, 'latin1');
+    img.writeUInt32LE(len, at + 4);
+    img[at + 8] = 1;
+    img.write('DOM0AC', at + 10, 'latin1');
+  };
+  table(0x40, 'XSDT', 44);
+  img.writeBigUInt64LE(0x1080n, 0x40 + 36);
+  img[0x49] = checksumOf(img.subarray(0x40, 0x40 + 44), 44, 9);
+  table(0x80, 'FACP', fadtLength);
+  img[0x89] = checksumOf(img.subarray(0x80, 0x80 + fadtLength), fadtLength, 9);
+  return img;
+}
+
+describe('defect 1: a FADT too short for its DSDT pointer, reached through an image', () => {
+  it.each([36, 40, 43])('%i bytes: read (no throw), a finding; dump exits 2 with one line, check 1', async (len) => {
+    const img = fadtImage(len);
+    const r = readTables(img, { imageBase: 0x1000n, name: 'fadt.img' });
+    expect(r.set.tables.map((e) => e.table.signature)).toEqual(['XSDT', 'FACP']);
+    expect(r.findings.map((f) => f.code)).toEqual(['DECODE_TOO_SHORT']);
+    const p = join(tmp('defect1-'), 'fadt.img');
+    writeFileSync(p, img);
+    const d = await cli('dump', p, '--image-base', '0x1000');
+    expect(d.code).toBe(2);
+    expect(d.err).toMatch(/FACP: offset 0x0: Fixed ACPI Description Table \(FADT\) is \d+ bytes, shorter than the minimum 116\n$/);
+    expect(d.err).not.toMatch(/TypeError|BigInt/);
+    expect((await cli('check', p, '--image-base', '0x1000')).code).toBe(1);
+  });
+});
+
+describe('defect 2: check --fix on a file that decodes to no table', () => {
+  it('prints the finding, writes nothing, says so, exit 1', async () => {
+    const d = tmp('defect2-');
+    const p = join(d, 'xyz.dat');
+    writeFileSync(p, 'XYZ!');
+    const r = await cli('check', p, '--fix', '-o', join(d, 'fixed.dat'));
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/error DECODE_TRUNCATED/);
+    expect(r.err).toBe(`--fix: ${p} holds no table to fix; nothing written\n`);
+    expect(existsSync(join(d, 'fixed.dat'))).toBe(false);
+    expect(readFileSync(p, 'latin1')).toBe('XYZ!');
+  });
+});
+
+describe('defect 3: buildDom0 throws only BuildError', () => {
+  it.each([36, 60])('a GTDT cut to %i bytes: the design build warns that there is no EL2 timer to mask', (len) => {
+    const set = readTables(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt')).set;
+    const tables = set.tables.map((e) => {
+      if (e.table.signature !== 'GTDT') return e;
+      const b = Buffer.from(e.bytes.subarray(0, len));
+      b.writeUInt32LE(len, 4);
+      b[9] = checksumOf(b, len, 9);
+      return { ...e, bytes: new Uint8Array(b), table: decodeTable(b).table! };
+    });
+    const out = buildDom0({ ...set, tables }, {});
+    expect(out.warnings.map((w) => w.code)).toContain('BUILD_GTDT_SHORT');
+  });
+
+  it('anything else the engine refuses comes out as a BuildError', () => {
+    const set = readTables(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt')).set;
+    // a caller-built table whose field holds what no encoder can write
+    const broken = { ...set, tables: set.tables.map((e) => (e.table.signature === 'FACP' ? { ...e, table: { ...e.table, fields: { ...e.table.fields, hypervisor_id: 'not a number' as never } } } : e)) };
+    expect(() => buildDom0(broken, {})).toThrow(BuildError);
+  });
+});
+
+describe('defect 4: every address stays inside 64 bits, and inside its field', () => {
+  it('--base 0xfffffffffffff000: refused, with or without --relocate all', async () => {
+    for (const extra of [[], ['--relocate', 'all']]) {
+      const r = await cli('build', join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt'), '-o', join(tmp(), 'o'), '--base', '0xfffffffffffff000', ...extra);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/runs past the 64-bit address space/);
+      expect(r.err).not.toMatch(/out of range|RangeError/);
+    }
+  });
+
+  it('a 32-bit pointer without a 64-bit twin is not truncated: refused', () => {
+    // a 116-byte (ACPI 1.0) FADT has only the 32-bit DSDT pointer; relocated above 4 GiB it cannot follow
+    const set = readTables(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt')).set;
+    const tables = set.tables.map((e) => {
+      if (e.table.signature !== 'FACP') return e;
+      const b = Buffer.from(e.bytes.subarray(0, 116));
+      b.writeUInt32LE(116, 4);
+      b.writeUInt32LE(Number(set.tables.find((x) => x.table.signature === 'DSDT')!.address), 40);
+      b[9] = checksumOf(b, 116, 9);
+      return { ...e, bytes: new Uint8Array(b), table: decodeTable(b).table! };
+    });
+    expect(() => buildDom0({ ...set, tables }, { relocate: 'all', base: 0x100000000n, only: ['xsdt', 'rsdp'] })).toThrow(/FACP\.dsdt is a 32-bit pointer and cannot hold 0x1[0-9A-F]{8}, where the DSDT was placed: give a --base below 4 GiB/);
+  });
+});
