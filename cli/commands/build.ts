@@ -102,7 +102,7 @@ export function registerBuild(program: Command, io: Io, _exit: Exit): void {
       throw e;
     }
     writeBuildOutput(o.output, out, { force: o.force });
-    for (const w of out.warnings) io.err(`${w.severity === 'info' ? 'note' : 'warning'}: ${formatFinding(w)}\n`);
+    for (const w of out.warnings) io.err(`${w.severity === 'info' ? 'note' : 'warning'}: ${formatFinding(w)} [${w.code}]\n`);
     if (o.json) {
       io.out(JSON.stringify(out.manifest, null, 2) + '\n');
       return;

@@ -11,7 +11,7 @@ import { EMPTY, type Node, fieldsOf, make } from '../layout/codec.js';
 import { gicc as giccDef, gicr as gicrDef, gicInfo, type GicInfo, MADT_GICC, MADT_GICD, MADT_GICR, MADT_ITS, MADT_MSI_FRAME, GICC_ENABLED, GICC_LEN_V5, GICC_LEN_V6 } from '../tables/madt.js';
 import { hex } from '../model/diagnostics.js';
 import { vcpuLimit, vcpuMpidr, GICR_SIZE } from '../model/gic.js';
-import { type Pass, type BuildOptions, type Dom0Set, BuildError, tableById, withTable, warn, note } from './types.js';
+import { type Pass, type BuildOptions, type Dom0Set, BuildError, tableById, withTable, warn } from './types.js';
 import { outputFadtRevision, zeroFields } from './fields.js';
 
 /** A GICC with exactly the fields of a `length`-byte entry (76 or 80): fields added as 0, extra ones dropped. */
@@ -46,7 +46,7 @@ function vcpuCount(set: Dom0Set, opts: Pick<BuildOptions, 'vcpus' | 'profile'>, 
   if (host <= limit) return { n: host, set };
   return {
     n: limit,
-    set: note(set, 'BUILD_VCPUS_CAPPED', 'APIC', 'APIC.gicc', `the host has ${host} enabled GICC entries; dom0 gets ${limit} vCPUs (${why}), as Xen caps dom0_max_vcpus; --vcpus N chooses fewer`),
+    set: warn(set, 'BUILD_VCPUS_CAPPED', 'APIC', 'APIC.gicc', `the host has ${host} enabled GICC entries; dom0 gets ${limit} vCPUs (${why}), as Xen caps dom0_max_vcpus; --vcpus N chooses fewer`),
   };
 }
 

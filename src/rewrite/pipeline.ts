@@ -80,7 +80,7 @@ function relocateAll(set: Dom0Set): Dom0Set {
         if (BigInt((fields[x] as bigint | undefined) ?? 0n) !== 0n || Number(fields[y] ?? 0) !== 0) {
           if (x in fields) fields[x] = 0n;
           fields[y] = 0;
-          next = warn(next, 'BUILD_NO_' + sig, owner, `${owner}.${x}`, `the ${owner} points at a ${sig} the input does not have; with --relocate all the pointer is set to 0`);
+          next = warn(next, 'BUILD_POINTER_MISSING', owner, `${owner}.${x}`, `the ${owner} points at a ${sig} the input does not have; with --relocate all the pointer is set to 0`);
         }
         continue;
       }

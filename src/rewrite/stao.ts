@@ -3,7 +3,7 @@
 import { make } from '../layout/codec.js';
 import { stao } from '../tables/stao.js';
 import type { AcpiTable } from '../tables/registry.js';
-import { type Pass, BuildError, tableById, withTable, warn, note } from './types.js';
+import { type Pass, BuildError, tableById, withTable, warn } from './types.js';
 import { headerOf } from './fields.js';
 
 export const staoPass: Pass = (set, opts) => {
@@ -22,7 +22,7 @@ export const staoPass: Pass = (set, opts) => {
   if (noSpcr && ignoreUart) {
     next = warn(next, 'BUILD_STAO_NO_SPCR', 'STAO', 'STAO.ignore_uart', 'STAO asks dom0 to ignore the SPCR UART but the input has no SPCR: Linux warns "STAO table present, but SPCR is missing" and hides nothing (CONSUMER-RULES X5)');
   } else if (noSpcr) {
-    next = note(next, 'BUILD_STAO_NO_SPCR', 'STAO', 'STAO.ignore_uart', 'the input has no SPCR, so there is no UART for dom0 to ignore: STAO UART = 0 (Xen sets 1, and Linux then warns "STAO table present, but SPCR is missing")');
+    next = warn(next, 'BUILD_STAO_UART_ZERO', 'STAO', 'STAO.ignore_uart', 'the input has no SPCR, so there is no UART for dom0 to ignore: STAO UART = 0 (Xen sets 1, and Linux then warns "STAO table present, but SPCR is missing")');
   }
   return { set: next, changes: [] };
 };

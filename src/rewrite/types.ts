@@ -1,6 +1,7 @@
 // The dom0 build model. Passes are pure functions Dom0Set → { set, changes }. A pass never
 // computes an address: pointer fields it creates are recorded as references to table ids, and the
 // layout stage (layout.ts) assigns addresses and resolves them.
+import { BUILD_CODES, type BuildCode } from './codes.js';
 import type { AcpiTable } from '../tables/registry.js';
 import type { TableSet } from '../model/tableset.js';
 import type { Change } from '../diff/table.js';
@@ -110,11 +111,7 @@ export function withTable(set: Dom0Set, t: Dom0Table): Dom0Set {
   return { ...set, tables };
 }
 
-export function warn(set: Dom0Set, code: string, table: string, path: string, message: string): Dom0Set {
-  return { ...set, warnings: [...set.warnings, { code, severity: 'warning', table, path, message }] };
-}
-
-/** Something the build chose for the user that they should know about (printed as a note). */
-export function note(set: Dom0Set, code: string, table: string, path: string, message: string): Dom0Set {
-  return { ...set, warnings: [...set.warnings, { code, severity: 'info', table, path, message }] };
+/** A warning or a note (the catalogue decides which) about the input or a choice the build made. */
+export function warn(set: Dom0Set, code: BuildCode, table: string, path: string, message: string): Dom0Set {
+  return { ...set, warnings: [...set.warnings, { code, severity: BUILD_CODES[code].severity, table, path, message }] };
 }
