@@ -28,8 +28,9 @@ export const HAVE_IASL = has('iasl');
 export const HAVE_ACPIXTRACT = has('acpixtract');
 export const HAVE_DTC = has('dtc', '--version');
 
+/** A fresh folder inside the run's temporary root (test/setup/tmp-root.ts removes it at the end). */
 export function tmp(prefix = 'dom0-acpi-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return mkdtempSync(join(process.env.DOM0_ACPI_TEST_TMP ?? tmpdir(), prefix));
 }
 
 export interface Blob {
