@@ -34,6 +34,18 @@ function edit(set: TableSet, sig: string, f: (t: AcpiTable) => AcpiTable): Table
   };
 }
 
+/** The set with `sig`'s bytes replaced as they are (a wrong checksum stays wrong). */
+function rewrite(set: TableSet, sig: string, f: (b: Buffer) => Buffer): TableSet {
+  return {
+    ...set,
+    tables: set.tables.map((e) => {
+      if (e.table.signature !== sig) return e;
+      const b = f(Buffer.from(e.bytes));
+      return { ...e, bytes: new Uint8Array(b), table: decodeTable(b).table! };
+    }),
+  };
+}
+
 /** The set without `sig`, and without the XSDT entry that pointed at it. */
 function drop(set: TableSet, sig: string): TableSet {
   const gone = entry(set, sig);
@@ -59,16 +71,13 @@ const cases: Case[] = [
   {
     code: 'BUILD_GTDT_SHORT',
     path: 'GTDT.header.length',
-    set: () => ({
-      ...qemu,
-      tables: qemu.tables.map((e) => {
-        if (e.table.signature !== 'GTDT') return e;
-        const b = Buffer.from(e.bytes.subarray(0, 60));
+    set: () =>
+      rewrite(qemu, 'GTDT', (whole) => {
+        const b = Buffer.from(whole.subarray(0, 60));
         b.writeUInt32LE(60, 4);
         b[9] = checksumOf(b, 60, 9);
-        return { ...e, bytes: new Uint8Array(b), table: decodeTable(b).table! };
+        return b;
       }),
-    }),
     opts: { bootargs: 'console=hvc0' },
   },
   { code: 'BUILD_NO_GTDT', path: 'GTDT', set: () => drop(qemu, 'GTDT'), opts: { bootargs: 'console=hvc0' } },
@@ -102,15 +111,11 @@ const cases: Case[] = [
   {
     code: 'BUILD_REUSED_CHECKSUM',
     path: 'DSDT.header.checksum',
-    set: () => ({
-      ...qemu,
-      tables: qemu.tables.map((e) => {
-        if (e.table.signature !== 'DSDT') return e;
-        const b = Uint8Array.from(e.bytes);
+    set: () =>
+      rewrite(qemu, 'DSDT', (b) => {
         b[9] ^= 0x5a;
-        return { ...e, bytes: b, table: decodeTable(b).table! };
+        return b;
       }),
-    }),
     opts: { ...QUIET, relocate: 'none' },
   },
 ];
