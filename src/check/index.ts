@@ -5,7 +5,7 @@ import type { TableSet } from '../model/tableset.js';
 import type { Finding } from '../model/diagnostics.js';
 import { defOf, decodedSignatures, defFor } from '../tables/registry.js';
 import { CheckContext } from './context.js';
-import { checkChecksums, checkLinks, checkDuplicates, checkOverlaps, checkRequired } from './structure.js';
+import { checkChecksums, checkLinks, checkDuplicates, checkOverlaps, checkRequired, checkFields } from './structure.js';
 import { checkBoot } from './boot.js';
 
 export interface CheckOptions {
@@ -18,8 +18,9 @@ export function checkTables(set: TableSet, opts: CheckOptions = {}): Finding[] {
   checkLinks(c);
   checkOverlaps(c);
   checkDuplicates(c);
+  checkFields(c);
   for (const e of [...(set.rsdp ? [set.rsdp] : []), ...set.tables]) {
-    for (const rule of defOf(e.table).rules ?? []) if (!rule.dom0 || opts.dom0) rule.run(c.forTable(e));
+    for (const rule of defOf(e.table).rules ?? []) if (!rule.dom0 || opts.dom0) rule.run?.(c.forTable(e));
   }
   if (opts.dom0) {
     checkRequired(c, decodedSignatures().filter((s) => defFor(s).dom0Required));

@@ -18,6 +18,8 @@ export interface FieldEntry extends Base {
   revision: number;
   /** length, checksum, or a part's count/offset/size: follows from the rest */
   derived: boolean;
+  /** the fields of the record it belongs to (a field rule reads its neighbours) */
+  node: Record<string, Value>;
 }
 export interface GroupEntry extends Base {
   kind: 'group';
@@ -58,7 +60,7 @@ function describeFields(fields: readonly Field[], offsets: number[], k: number, 
         children: describeFields(s.fields, s.offsets, s.fields.length, values[f.name] as Record<string, Value>, offset, p, revision, s.size),
       });
     } else {
-      out.push({ kind: 'field', path: p, offset, width: f.size, label, field: f, value: values[f.name], revision, derived: derivationOf(def, f) !== undefined });
+      out.push({ kind: 'field', path: p, offset, width: f.size, label, field: f, value: values[f.name], revision, derived: derivationOf(def, f) !== undefined, node: values });
     }
   }
   return out;

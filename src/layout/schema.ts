@@ -64,6 +64,14 @@ export interface FieldOptions {
   /** the byte offset, from the table start, of an item of the table's part with this key (IORT
    * output references, PPTT parents): re-derived at encode from where that item lands */
   ref?: string;
+  /** a rule on this field's value: `check` reports `code` (catalogued by the table's rules) at the
+   * field's path and offset with the message `test` returns; `node` is the enclosing record's fields */
+  valid?: FieldRule;
+}
+
+export interface FieldRule {
+  code: string;
+  test(value: Value, node: Fields): string | undefined;
 }
 
 /** A field of a layout. N and K keep the name and kind as literal types, so a layout declared with

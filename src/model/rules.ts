@@ -32,12 +32,13 @@ export interface RuleContext {
   all(signature: string): TableEntry[];
 }
 
-/** One check a table declares: the codes it may report and the function that looks. */
+/** One check a table declares: the codes it may report and the function that looks (none when
+ * the codes are its fields' `valid` rules, which check runs generically). */
 export interface TableRule {
   codes: Record<string, CodeInfo>;
   /** runs only with --dom0 */
   dom0?: boolean;
-  run(c: RuleContext): void;
+  run?(c: RuleContext): void;
 }
 
 /** An address range a table describes (MMIO, firmware-owned memory): nothing dom0 is given may

@@ -15,14 +15,12 @@ export function ecamWindow(n: Node): [bigint, bigint] {
 const rules: TableRule[] = [
   {
     codes: {
+      // reported by the `valid` rule of allocation.end_bus
       MCFG_BUS_RANGE: { severity: 'error', summary: 'an allocation whose start bus is above its end bus', source: 'PCI Firmware 3.3 §4.1.2' },
       MCFG_OVERLAP: { severity: 'error', summary: 'two ECAM windows overlap', source: 'PCI Firmware 3.3 §4.1.2; Linux pci_mmcfg_check_reserved()' },
     },
     run(c) {
       const items = c.entry.table.items ?? [];
-      items.forEach((n, i) => {
-        if (Number(n.fields.start_bus) > Number(n.fields.end_bus)) c.report('MCFG_BUS_RANGE', `MCFG.allocation[${i}].end_bus`, `bus range ${Number(n.fields.start_bus)}-${Number(n.fields.end_bus)} is empty`);
-      });
       for (let i = 0; i < items.length; i++) {
         for (let j = 0; j < i; j++) {
           const [a, b] = [ecamWindow(items[i]), ecamWindow(items[j])];
@@ -41,7 +39,9 @@ export const mcfgAllocation = {
     u64('base_address', 'Base Address'),
     u16('segment', 'Segment Group Number'),
     u8('start_bus', 'Start Bus Number'),
-    u8('end_bus', 'End Bus Number'),
+    u8('end_bus', 'End Bus Number', {
+      valid: { code: 'MCFG_BUS_RANGE', test: (end, n) => (Number(n.start_bus) > Number(end) ? `bus range ${Number(n.start_bus)}-${Number(end)} is empty` : undefined) },
+    }),
     u32('reserved', 'Reserved'),
   ]),
 } satisfies ContainerDef;
