@@ -2,7 +2,7 @@
 // problems printed as one line each (errors make the command exit 2).
 import type { Command } from 'commander';
 import { readTables, type ReadOptions } from '../src/io/read.js';
-import { formatFinding } from '../src/model/diagnostics.js';
+import { formatFinding } from '../src/layout/diagnostics.js';
 import type { TableEntry, TableSet } from '../src/model/tableset.js';
 import { allEntries } from '../src/model/tableset.js';
 import { CliError, type Io } from './io.js';

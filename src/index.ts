@@ -7,7 +7,7 @@ export {
   findTable, allEntries, resolveLinks, rootTable, tableFileNames,
   type TableSet, type TableEntry, type Link, type InputKind,
 } from './model/tableset.js';
-export { type Finding, type Severity, formatFinding } from './model/diagnostics.js';
+export { type Finding, type Severity, formatFinding } from './layout/diagnostics.js';
 export { fieldsOf, make, type Node, type ContainerDef, type PartDef, type SubtableFamily } from './layout/codec.js';
 export type { Fields, FieldsOf, Value, Layout, Field } from './layout/schema.js';
 export type { TableRule, RuleContext, PointerDef, CodeInfo } from './model/rules.js';

@@ -5,7 +5,7 @@ import { buildDom0 } from '../../src/rewrite/build.js';
 import { writeBuildOutput } from '../../src/io/build-output.js';
 import { type BuildOptions, type Range, DEFAULTS, BuildError } from '../../src/rewrite/types.js';
 import { PASSES } from '../../src/rewrite/pipeline.js';
-import { hex, formatFinding } from '../../src/model/diagnostics.js';
+import { hex, formatFinding } from '../../src/layout/diagnostics.js';
 import { CliError, type Io } from '../io.js';
 import type { Exit } from '../run.js';
 import { addInputOptions, loadSet, parseAddress, collect, type InputOpts } from '../input.js';

@@ -9,7 +9,7 @@ import { checkTables } from '../../src/check/index.js';
 import { renderText, renderJson, renderJunit, renderGithub, atLeast, type InputReport } from '../../src/check/render.js';
 import { tableKeys } from '../../src/diff/set.js';
 import { allEntries } from '../../src/model/tableset.js';
-import type { Severity } from '../../src/model/diagnostics.js';
+import type { Severity } from '../../src/layout/diagnostics.js';
 import { fixChecksums, writeFixed } from '../../src/io/fix.js';
 import { CliError, type Io } from '../io.js';
 import type { Exit } from '../run.js';

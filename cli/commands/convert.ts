@@ -5,7 +5,7 @@ import { allEntries, tableFileNames } from '../../src/model/tableset.js';
 import { formatAcpidumpSet } from '../../src/io/acpidump.js';
 import { writeImage } from '../../src/io/image.js';
 import { writeFileAtomic, writeFolderAtomic } from '../../src/io/output.js';
-import { hex } from '../../src/model/diagnostics.js';
+import { hex } from '../../src/layout/diagnostics.js';
 import { runPasses } from '../../src/rewrite/pipeline.js';
 import { BuildError } from '../../src/rewrite/types.js';
 import { CliError } from '../io.js';

@@ -2,7 +2,7 @@
 // ACPI 2.0 configuration entry → RSDP — and the EFI memory map that must cover every table.
 import { readFdt, findNode, propNumber, FdtReadError } from '../fdt/reader.js';
 import { systemTableCrc, ACPI_20_TABLE_GUID, EFI_ACPI_RECLAIM_MEMORY, EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_DESC_SIZE, EFI_MEMORY_DESC_VERSION, EFI_SYSTAB_SIZE, EFI_CONFIG_ENTRY_SIZE } from '../efi/tables.js';
-import { hex } from '../model/diagnostics.js';
+import { hex } from '../layout/diagnostics.js';
 import { resolveLinks, type TableEntry } from '../model/tableset.js';
 import type { CheckContext } from './context.js';
 

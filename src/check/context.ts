@@ -2,7 +2,7 @@
 // turns what the build fixes into info on a host set), and field offsets looked up through the
 // same describer dump uses (so paths and offsets agree). It is the RuleContext table rules see.
 import type { TableEntry, TableSet } from '../model/tableset.js';
-import type { Finding } from '../model/diagnostics.js';
+import type { Finding } from '../layout/diagnostics.js';
 import type { RuleContext } from '../model/rules.js';
 import type { Entry } from '../layout/describe.js';
 import { describeTable, defOf } from '../tables/registry.js';

@@ -2,7 +2,7 @@
 // rules, and with --dom0 the rules a Xen dom0 Linux enforces and (for a build output) the DT → EFI
 // → RSDP chain. Pure: no I/O.
 import type { TableSet } from '../model/tableset.js';
-import type { Finding } from '../model/diagnostics.js';
+import type { Finding } from '../layout/diagnostics.js';
 import { defOf, decodedSignatures, defFor } from '../tables/registry.js';
 import { CheckContext } from './context.js';
 import { checkChecksums, checkLinks, checkDuplicates, checkOverlaps, checkRequired, checkFields } from './structure.js';

@@ -1,7 +1,7 @@
 // check output formats: text (coloured when asked), JSON, JUnit XML (one testsuite per input, one
 // testcase per table), GitHub workflow commands. Pure: strings in, strings out.
-import { type Finding, type Severity, formatFinding } from '../model/diagnostics.js';
-import type { Json } from '../dump/json.js';
+import { type Finding, type Severity, formatFinding } from '../layout/diagnostics.js';
+import type { Json } from '../layout/values.js';
 
 export interface InputReport {
   input: string;

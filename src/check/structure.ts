@@ -3,7 +3,7 @@
 // that appear twice. Each table's own rules (revision ⇔ length, GICD count, …) live with its
 // declaration and run from checkTables.
 import { checksumOf } from '../layout/codec.js';
-import { hex } from '../model/diagnostics.js';
+import { hex } from '../layout/diagnostics.js';
 import { resolveLinks, findTable } from '../model/tableset.js';
 import { defOf, defFor, describeTable } from '../tables/registry.js';
 import type { ContainerDef } from '../layout/codec.js';

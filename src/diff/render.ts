@@ -1,6 +1,6 @@
 // diff output: text grouped by table (coloured when asked), or JSON.
 import type { Change } from './table.js';
-import type { Json } from '../dump/json.js';
+import type { Json } from '../layout/values.js';
 
 const show = (v: Json | undefined): string => (v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
 const SIGN = { added: '+', removed: '-', changed: '~' } as const;

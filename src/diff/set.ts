@@ -4,7 +4,7 @@
 import { defOf, type AcpiTable } from '../tables/registry.js';
 import type { TableSet, TableEntry } from '../model/tableset.js';
 import { allEntries } from '../model/tableset.js';
-import { hex } from '../model/diagnostics.js';
+import { hex } from '../layout/diagnostics.js';
 import { diffTable, type Change, type Resolver } from './table.js';
 
 /** Pairing key of a table: its signature, or SSDT[oem table id] for SSDTs. */

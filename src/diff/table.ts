@@ -5,8 +5,8 @@ import type { Field, Fields, Layout, Value } from '../layout/schema.js';
 import { type ContainerDef, type Node, type PartDef, partValue, itemDef, itemSegment, derivationOf } from '../layout/codec.js';
 import { padName } from '../layout/describe.js';
 import { defOf, type AcpiTable } from '../tables/registry.js';
-import { jsonValue, type Json } from '../dump/json.js';
-import { u64Text } from '../dump/text.js';
+import { jsonValue, type Json } from '../layout/values.js';
+import { u64Text } from '../tables/common.js';
 
 export type ChangeKind = 'changed' | 'added' | 'removed';
 

@@ -6,20 +6,10 @@ import { partsOf, itemDef, itemSegment } from '../layout/codec.js';
 import { leaves, padName } from '../layout/describe.js';
 import { defOf, describeSignature, describeTable } from '../tables/registry.js';
 import type { TableEntry, TableSet } from '../model/tableset.js';
-import { hexBytes } from './text.js';
+import { hexBytes, jsonValue, type Json } from '../layout/values.js';
 
-export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type { Json };
 
-export function jsonValue(v: Value): Json {
-  if (typeof v === 'bigint') return '0x' + v.toString(16).toUpperCase();
-  if (v instanceof Uint8Array) return hexBytes(v);
-  if (typeof v === 'object') {
-    const o: Record<string, Json> = {};
-    for (const [k, x] of Object.entries(v)) o[k] = jsonValue(x);
-    return o;
-  }
-  return v;
-}
 
 function nodeJson(def: ContainerDef, node: Node): Record<string, Json> {
   const o = jsonValue(node.fields) as Record<string, Json>;

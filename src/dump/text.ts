@@ -4,7 +4,7 @@ import type { Entry, FieldEntry } from '../layout/describe.js';
 import { describeSignature, describeTable } from '../tables/registry.js';
 import type { TableEntry } from '../model/tableset.js';
 import { checksumOf } from '../layout/codec.js';
-import { hex } from '../model/diagnostics.js';
+import { hex } from '../layout/diagnostics.js';
 
 const LABEL_WIDTH = 29;
 
@@ -18,9 +18,6 @@ const pad = (label: string) => (label.length >= LABEL_WIDTH ? ` ${label}` : labe
 const line = (offset: number, width: number, label: string, value: string) => `${prefix(offset, width)}${pad(label)} : ${value}`;
 const bitLine = (label: string, value: string) => `${' '.repeat(15)}${pad(label)} : ${value}`;
 
-export function hexBytes(b: Uint8Array, sep = ''): string {
-  return Array.from(b, (x) => x.toString(16).toUpperCase().padStart(2, '0')).join(sep);
-}
 
 /** A GUID as text: the first three groups little-endian, as UEFI and iasl print them. */
 export function guidText(b: Uint8Array): string {
@@ -40,6 +37,7 @@ export function quote(s: string): string {
 
 export { u64Text } from '../tables/common.js';
 import { u64Text } from '../tables/common.js';
+import { hexBytes } from '../layout/values.js';
 
 export function formatScalar(f: FieldEntry): string {
   const v = f.value;

@@ -1,8 +1,8 @@
 // acpidump text: "SIG @ 0xADDR" blocks of "    0000: XX XX … ascii" lines. The reader is tolerant of
 // what real dumps contain (CRLF, "(nil)" or missing addresses, junk between blocks); the writer
 // produces exactly what acpidump prints, so acpixtract reads it back.
-import type { Finding } from '../model/diagnostics.js';
-import { hex } from '../model/diagnostics.js';
+import type { Finding } from '../layout/diagnostics.js';
+import { hex } from '../layout/diagnostics.js';
 
 export interface TextBlock {
   /** the name on the header line ("FACP", "RSD PTR") */

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dom0Output } from '../rewrite/build.js';
 import { tableFileNames, allEntries, setOf, type ReadResult, type TableEntry, type TableSet } from '../model/tableset.js';
-import type { Finding } from '../model/diagnostics.js';
+import type { Finding } from '../layout/diagnostics.js';
 import { formatAcpidumpSet } from './acpidump.js';
 import { writeFolderAtomic } from './output.js';
 import { entryFrom } from './entry.js';

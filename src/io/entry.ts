@@ -1,6 +1,6 @@
 // One decoded blob as a TableEntry, with the source attached to every finding.
 import { decodeTable } from '../tables/registry.js';
-import type { Finding } from '../model/diagnostics.js';
+import type { Finding } from '../layout/diagnostics.js';
 import type { TableEntry } from '../model/tableset.js';
 
 /** Decode one blob into an entry; findings get the source attached. */

@@ -1,12 +1,11 @@
 // Raw physical-memory images: find the RSDP (every 8-byte boundary: edk2 places it 8-byte aligned;
 // the 16-byte rule is only the legacy BIOS area's), then read every table through the pointers.
 // Every access is bounds-checked against the image; nothing is read twice, so loops end.
-import { type Finding, hex } from '../model/diagnostics.js';
+import { type Finding, hex } from '../layout/diagnostics.js';
 import { type ReadResult, type TableEntry, type TableSet, pointersOf, setOf } from '../model/tableset.js';
-import { readUint, checksumOf } from '../layout/codec.js';
-import { RSDP_SIGNATURE, RSDP_V1_SIZE, RSDP_V2_SIZE } from '../tables/rsdp.js';
+import { readUint } from '../layout/codec.js';
 import { entryFrom } from './entry.js';
-import { latin1, describeTable, type AcpiTable } from '../tables/registry.js';
+import { latin1, describeTable, rootPointer, type AcpiTable } from '../tables/registry.js';
 
 /** The offset of a field path (`XSDT.entry[3].address`) in a decoded table. */
 function fieldOffset(t: AcpiTable, path: string): number | undefined {
@@ -23,24 +22,9 @@ function fieldOffset(t: AcpiTable, path: string): number | undefined {
   return walk(describeTable(t));
 }
 
-const SIG = Buffer.from(RSDP_SIGNATURE, 'latin1');
-
-/** Offsets (8-byte aligned) of RSDP candidates whose checksums hold. */
+/** Offsets of root pointer (RSDP) candidates whose checksums hold, as the declaration finds them. */
 export function scanForRsdp(img: Uint8Array): number[] {
-  const hits: number[] = [];
-  const buf = Buffer.from(img.buffer, img.byteOffset, img.length);
-  for (let at = buf.indexOf(SIG); at >= 0; at = buf.indexOf(SIG, at + 1)) {
-    if (at % 8 !== 0 || at + RSDP_V1_SIZE > img.length) continue;
-    if (checksumOf(img.subarray(at), RSDP_V1_SIZE, -1) !== 0) continue;
-    const rev = img[at + 15];
-    if (rev >= 2) {
-      if (at + RSDP_V2_SIZE > img.length) continue;
-      const len = readUint(img, at + 20, 4);
-      if (len < RSDP_V2_SIZE || at + len > img.length || checksumOf(img.subarray(at), len, -1) !== 0) continue;
-    }
-    hits.push(at);
-  }
-  return hits;
+  return rootPointer().find(img);
 }
 
 export function readImage(img: Uint8Array, file: string, base: bigint, rsdpAddr?: bigint): ReadResult {
@@ -58,7 +42,7 @@ export function readImage(img: Uint8Array, file: string, base: bigint, rsdpAddr?
       return { set, findings };
     }
     rsdpOff = Number(rsdpAddr - base);
-    if (latin1(img, rsdpOff, rsdpOff + 8) !== RSDP_SIGNATURE) {
+    if (latin1(img, rsdpOff, rsdpOff + 8) !== rootPointer().signature) {
       err('IMAGE_RSDP_SIGNATURE', 'RSDP', 'RSDP', `no "RSD PTR " signature at --rsdp ${hex(rsdpAddr)}`, rsdpOff);
       return { set, findings };
     }
@@ -79,9 +63,8 @@ export function readImage(img: Uint8Array, file: string, base: bigint, rsdpAddr?
       return undefined;
     }
     const off = Number(addr - base);
-    const len = latin1(img, off, off + 8) === RSDP_SIGNATURE
-      ? (img[off + 15] >= 2 && off + 24 <= img.length ? readUint(img, off + 20, 4) : RSDP_V1_SIZE)
-      : readUint(img, off + 4, 4);
+    const root = rootPointer();
+    const len = latin1(img, off, off + 8) === root.signature ? root.lengthAt(img, off) : readUint(img, off + 4, 4);
     if (len < 8 || addr + BigInt(len) > end) {
       err('IMAGE_TABLE_OUTSIDE', table, via, `the table at ${hex(addr)} (reached through ${via}) declares length ${len}, which runs past the image end ${hex(end)}`, off);
       return undefined;

@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative, extname } from 'node:path';
 import { entryFrom } from './entry.js';
-import type { Finding } from '../model/diagnostics.js';
+import type { Finding } from '../layout/diagnostics.js';
 import { type TableEntry, type TableSet, type ReadResult, type InputKind, setOf } from '../model/tableset.js';
 import { looksLikeAcpidump, parseAcpidump } from './acpidump.js';
 import { readImage } from './image.js';

@@ -6,9 +6,7 @@
 // checksums and references between items are derived here and only here.
 import { decoderFor, encoderFor, arrayDecoderFor } from './backends.js';
 import { type Fields, type FieldsOf, type Field, type Layout, type Derive, type Gate, presentCount } from './schema.js';
-import { type Finding, hex } from '../model/diagnostics.js';
-import type { TableRule, PointerDef, HostRange, RamRange } from '../model/rules.js';
-import type { TableEntry, TableSet } from '../model/tableset.js';
+import { type Finding, hex } from './diagnostics.js';
 
 export interface Node {
   fields: Fields;
@@ -61,35 +59,14 @@ export interface ContainerDef<L extends Layout = Layout> {
   /** layouts a later revision of this item has (its own revision field): the last whose
    * minRevision the item's revision reaches replaces this one */
   variants?: { minRevision: number; def: ContainerDef }[];
-  /** a table's checks, each with the finding codes it reports (check runs them generically) */
-  rules?: TableRule[];
-  /** a table's pointers to other tables (links, relocation, image reading follow them) */
-  pointers?: PointerDef[];
-  /** a table dom0 must see at most once (CONSUMER-RULES X3) */
-  once?: boolean;
-  /** only a hypervisor makes this table (STAO): a set holding it is a dom0 set, not a host's */
-  hypervisorMade?: boolean;
-  /** dom0 cannot boot without this table (RSDP, XSDT, FADT, MADT: DOM0_NO_TABLE); a string says why */
-  dom0Required?: boolean | string;
-  /** the root pointer (RSDP): found by signature in memory, kept apart from the tables of a set */
-  rootPointer?: boolean;
-  /** the address ranges a table describes (GIC frames, UARTs, ECAM, SMMUs, PCC, error regions) */
-  regions?: (t: Node) => HostRange[];
-  /** the RAM a table describes (SRAT memory affinity) */
-  ram?: (t: Node) => RamRange[];
-  /** what relocation does with it: "drop" a table whose narrow pointers cannot follow the move (RSDT) */
-  relocation?: 'drop';
-  /** how diff pairs whole tables of this signature (SSDTs by OEM table id), from the table */
-  tableKey?: (t: Node) => string;
-  /** the facts `dump --summary` shows for a table of this signature */
-  summary?: (e: TableEntry, set: TableSet) => string;
 }
 
 /** The definition that applies to an item of revision `revision` (see ContainerDef.variants). */
-export function variantFor(def: ContainerDef, revision: number | undefined): ContainerDef {
+export function variantFor<D extends ContainerDef>(def: D, revision: number | undefined): D {
   if (!def.variants || revision === undefined) return def;
   let out = def;
-  for (const v of def.variants) if (revision >= v.minRevision) out = v.def;
+  // a declaration's variants are declarations of its own kind (a table's are tables)
+  for (const v of def.variants) if (revision >= v.minRevision) out = v.def as D;
   return out;
 }
 

@@ -1,8 +1,9 @@
 // What a table declaration may carry besides its bytes, for the generic readers: the rules `check`
 // runs on it (each with its finding codes), the pointers it holds to other tables, and whether it
 // may appear only once. Types only; the tables declare them, check and the readers walk them.
-import type { Severity } from './diagnostics.js';
-import type { TableEntry, TableSet } from './tableset.js';
+import type { Severity } from '../layout/diagnostics.js';
+import type { TableEntry, TableSet, Link } from './tableset.js';
+import type { ContainerDef, Node } from '../layout/codec.js';
 
 export interface CodeInfo {
   severity: Severity;
@@ -73,4 +74,42 @@ export interface PointerDef {
   /** reported only when this other pointer field of the same table is absent or 0 (the RSDP's RSDT
    * pointer matters only without an XSDT) */
   onlyWithout?: string;
+}
+
+/** A table's declaration: the engine's container (bytes, parts, revisions, keys) and the facts
+ * about the table in a set that check, the readers, the build and dump --summary read generically. */
+export interface TableDef extends ContainerDef {
+  /** a later revision's declaration is a table's declaration too */
+  variants?: { minRevision: number; def: TableDef }[];
+  /** a table's checks, each with the finding codes it reports (check runs them generically) */
+  rules?: TableRule[];
+  /** a table's pointers to other tables (links, relocation, image reading follow them) */
+  pointers?: PointerDef[];
+  /** a table dom0 must see at most once (CONSUMER-RULES X3) */
+  once?: boolean;
+  /** only a hypervisor makes this table (STAO): a set holding it is a dom0 set, not a host's */
+  hypervisorMade?: boolean;
+  /** dom0 cannot boot without this table (RSDP, XSDT, FADT, MADT: DOM0_NO_TABLE); a string says why */
+  dom0Required?: boolean | string;
+  /** the root pointer (RSDP): found in memory by its own rules, kept apart from the tables of a set */
+  rootPointer?: RootPointer;
+  /** the address ranges a table describes (GIC frames, UARTs, ECAM, SMMUs, PCC, error regions) */
+  regions?: (t: Node) => HostRange[];
+  /** the RAM a table describes (SRAT memory affinity) */
+  ram?: (t: Node) => RamRange[];
+  /** what relocation does with it: "drop" a table whose narrow pointers cannot follow the move (RSDT) */
+  relocation?: 'drop';
+  /** how diff pairs whole tables of this signature (SSDTs by OEM table id), from the table */
+  tableKey?: (t: Node) => string;
+  /** the facts `dump --summary` shows for a table of this signature */
+  summary?: (e: TableEntry, set: TableSet, links: Link[]) => string;
+}
+
+/** How the root pointer is found in a memory image and how long it is where it is. */
+export interface RootPointer {
+  signature: string;
+  /** offsets where a valid one starts (aligned, checksums holding), in image order */
+  find(img: Uint8Array): number[];
+  /** its length at `at` (the bytes there carry its signature), as far as the image holds it */
+  lengthAt(img: Uint8Array, at: number): number;
 }

@@ -2,7 +2,7 @@
 // when the input had them, and the pointers between them resolved.
 import { defOf, type AcpiTable } from '../tables/registry.js';
 import type { PointerDef } from './rules.js';
-import type { Finding } from './diagnostics.js';
+import type { Finding } from '../layout/diagnostics.js';
 
 export type InputKind = 'binaries' | 'acpidump' | 'table' | 'image' | 'build';
 
@@ -108,7 +108,7 @@ export function pointersOf(t: AcpiTable): { from: string; address: bigint; point
 
 /** A set from entries in input order: the root pointer (RSDP) apart, every table in `tables`. */
 export function setOf(origin: string, kind: InputKind, entries: TableEntry[], boot?: TableSet['boot']): TableSet {
-  const isRoot = (e: TableEntry) => defOf(e.table).rootPointer === true;
+  const isRoot = (e: TableEntry) => defOf(e.table).rootPointer !== undefined;
   return { origin, kind, rsdp: entries.find(isRoot), tables: entries.filter((e) => !isRoot(e)), ...(boot ? { boot } : {}) };
 }
 

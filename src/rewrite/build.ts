@@ -3,8 +3,8 @@
 import { encodeTable, hasChecksumFault, checksumAt } from '../tables/registry.js';
 import type { TableSet, TableEntry } from '../model/tableset.js';
 import { tableFileNames, setOf } from '../model/tableset.js';
-import { hex, type Finding } from '../model/diagnostics.js';
-import type { Json } from '../dump/json.js';
+import { hex, type Finding } from '../layout/diagnostics.js';
+import type { Json } from '../layout/values.js';
 import { EFI_MEMORY_DESC_SIZE, EFI_MEMORY_DESC_VERSION, systemTableCrc, EFI_CONVENTIONAL_MEMORY } from '../efi/tables.js';
 import { type BuildOptions, type Dom0Table, type Range, BuildError } from './types.js';
 import { runPipeline, defaultOptions, type PassLog } from './pipeline.js';

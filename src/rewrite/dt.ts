@@ -1,7 +1,7 @@
 // dt: the minimal FDT (v17) pointing dom0 at the EFI system table and memory map.
 import { dom0Tree } from '../fdt/dom0.js';
 import { EFI_MEMORY_DESC_SIZE, EFI_MEMORY_DESC_VERSION } from '../efi/tables.js';
-import { hex } from '../model/diagnostics.js';
+import { hex } from '../layout/diagnostics.js';
 import { type Pass, type Dom0Set, BuildError, tableById, warn } from './types.js';
 import { EFI_SYSTAB_ID, EFI_MMAP_ID } from './layout.js';
 

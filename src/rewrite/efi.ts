@@ -2,7 +2,7 @@
 // map: one Conventional/WB entry per --mem bank, one ACPIReclaim/WB entry per host ACPI region, one
 // ACPIReclaim/WB entry for the new region — in that order, as Xen builds them.
 import { buildSystemTable, buildMemoryMap, EFI_CONVENTIONAL_MEMORY, EFI_ACPI_RECLAIM_MEMORY, EFI_MEMORY_WB, EFI_PAGE_SIZE, systemTableCrc, type MemoryRange } from '../efi/tables.js';
-import { hex } from '../model/diagnostics.js';
+import { hex } from '../layout/diagnostics.js';
 import { type Pass, BuildError } from './types.js';
 import { EFI_SYSTAB_ID } from './layout.js';
 

@@ -3,7 +3,7 @@
 // tables, EFI system table blob, EFI memory map; the total is rounded up to 4 KiB. Reused tables
 // stay at their host addresses. Then every reference is resolved and the ranges are checked.
 import { encodeTable, type AcpiTable } from '../tables/registry.js';
-import { hex } from '../model/diagnostics.js';
+import { hex } from '../layout/diagnostics.js';
 import { type BuildOptions, type Dom0Set, type Dom0Table, type Range, BuildError } from './types.js';
 import { EFI_SYSTAB_SIZE, EFI_CONFIG_ENTRY_SIZE, EFI_MEMORY_DESC_SIZE, FIRMWARE_VENDOR, EFI_PAGE_SIZE } from '../efi/tables.js';
 import { placeMemory, hostRanges, hostTableRanges } from './memory.js';

@@ -9,7 +9,7 @@
 import type { Fields } from '../layout/schema.js';
 import { EMPTY, type Node, fieldsOf, make } from '../layout/codec.js';
 import { gicc as giccDef, gicr as gicrDef, gicInfo, type GicInfo, MADT_GICC, MADT_GICD, MADT_GICR, MADT_ITS, MADT_MSI_FRAME, GICC_ENABLED, GICC_LEN_V5, GICC_LEN_V6 } from '../tables/madt.js';
-import { hex } from '../model/diagnostics.js';
+import { hex } from '../layout/diagnostics.js';
 import { vcpuLimit, vcpuMpidr, GICR_SIZE } from '../model/gic.js';
 import { type Pass, type BuildOptions, type Dom0Set, BuildError, tableById, withTable, warn } from './types.js';
 import { outputFadtRevision, zeroFields } from './fields.js';
@@ -65,7 +65,9 @@ export const madtPass: Pass = (set, opts) => {
   }
   if (opts.hostMpidrs && opts.profile !== 'design') throw new BuildError('--host-mpidrs is for the design profile: Xen always gives dom0 virtual MPIDRs');
   const giccLength = outputFadtRevision(set) >= 6 ? GICC_LEN_V6 : GICC_LEN_V5;
-  let { n, set: next } = vcpuCount(set, opts, gic);
+  const counted = vcpuCount(set, opts, gic);
+  const n = counted.n;
+  let next = counted.set;
   const sized = (g: Node) => (g.fields.length === giccLength && !g.tail.length ? g : normalizeGicc(g, giccLength));
   let out: Node[];
   if (opts.profile === 'design') {

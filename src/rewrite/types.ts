@@ -5,7 +5,7 @@ import { BUILD_CODES, type BuildCode } from './codes.js';
 import type { AcpiTable } from '../tables/registry.js';
 import type { TableSet } from '../model/tableset.js';
 import type { Change } from '../diff/table.js';
-import type { Finding } from '../model/diagnostics.js';
+import type { Finding } from '../layout/diagnostics.js';
 import type { FdtNode } from '../fdt/writer.js';
 import type { MemoryRange } from '../efi/tables.js';
 import type { Placement } from './memory.js';

@@ -4,7 +4,7 @@
 // host XSDT (--relocate all on an input without one) the XSDT lists every table in input order.
 import { make, EMPTY, type Node } from '../layout/codec.js';
 import type { AcpiTable } from '../tables/registry.js';
-import { hex } from '../model/diagnostics.js';
+import { hex } from '../layout/diagnostics.js';
 import { xsdt } from '../tables/rsdt.js';
 import { type Pass, type Ref, type Dom0Table, BuildError, tableById, withTable, warn } from './types.js';
 import { headerOf } from './fields.js';

@@ -3,6 +3,7 @@
 // virtio-iommu devices, output nodes as references) and AEST (Arm DEN0085 1.0: error nodes with
 // their node-specific data, interface and interrupts, each part at its own offset; a revision 2
 // table's interface beyond its header is kept raw).
+import type { TableDef } from '../model/rules.js';
 import { layout, u8, u16, u24, u32, u64, bytes, type Field } from '../layout/schema.js';
 import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
 import { headerField } from './common.js';
@@ -42,7 +43,7 @@ const apmtNode = {
     u32('processor_affinity', 'Processor Affinity'),
     u32('implementation_id', 'Implementation ID'),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 const apmtFamily: SubtableFamily = { typeWidth: 0, lengthOffset: 0, lengthWidth: 2, headerSize: 4, types: new Map<number, ContainerDef>([[0, apmtNode]]), unknown: apmtNode };
 
 export const apmt = {
@@ -51,7 +52,7 @@ export const apmt = {
   minLength: 36,
   layout: layout('apmt', [headerField()]),
   parts: [{ key: 'items', label: 'PMU Nodes', kind: 'subtables', family: apmtFamily }],
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 // ---------------------------------------------------------------- VIOT
 
@@ -94,7 +95,7 @@ export const viot = {
   minLength: 48,
   layout: layout('viot', [headerField(), u16('node_count', 'Node Count'), u16('node_offset', 'Node Offset'), bytes('reserved', 'Reserved', 8)]),
   parts: [{ key: 'items', label: 'Nodes', kind: 'subtables', family: viotFamily, count: 'node_count', offset: 'node_offset', target: true }],
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 // ---------------------------------------------------------------- AEST
 
@@ -127,7 +128,7 @@ const processorData = {
     }),
     u32('resource_reserved', 'Reserved', { when: (g) => (g.read?.('resource_type') ?? 3) <= 1 }),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 const one = (name: string, label: string, fields: Field[]): ContainerDef => {
   const l = layout(`aest_${name}`, fields);
   return { name, label, minLength: l.size, layout: l };
@@ -166,7 +167,7 @@ const nodeInterface = {
     u64('error_status_reporting', 'Error Status Reporting'),
     u64('addressing_mode', 'Addressing Mode'),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 const nodeInterrupt = {
   name: 'interrupt',
@@ -179,7 +180,7 @@ const nodeInterrupt = {
     u8('iort_id', 'IORT ID', { labelFor: (g) => (g.revision >= 2 ? 'Reserved' : 'IORT ID') }),
     u24('reserved1', 'Reserved'),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 const specificFamily = (type: number): SubtableFamily => ({ typeWidth: 0, headerSize: 4, types: new Map<number, ContainerDef>([[0, specific[type]]]), unknown: specific[type] });
 
@@ -223,4 +224,4 @@ export const aest = {
   minLength: 36,
   layout: layout('aest', [headerField()]),
   parts: [{ key: 'items', label: 'Error Nodes', kind: 'subtables', family: aestFamily }],
-} satisfies ContainerDef;
+} satisfies TableDef;

@@ -1,6 +1,7 @@
 // CSRT, Microsoft "Core System Resource Table": resource groups (length u32 first), each with its
 // shared information block (DMA controller info, sized by SharedInfoLength) and resource
 // descriptors (length, type, subtype, UID, then resource-specific bytes).
+import type { TableDef } from '../model/rules.js';
 import { layout, u8, u16, u32 } from '../layout/schema.js';
 import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
 import { headerField } from './common.js';
@@ -22,7 +23,7 @@ const sharedInfo = {
     u16('handshake_signal_count', 'Num Handshake Signals'),
     u32('max_block_size', 'Max Block Size'),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 const descriptor = {
   name: 'descriptor',
@@ -36,7 +37,7 @@ const descriptor = {
     u32('uid', 'UID'),
   ]),
   parts: [{ key: 'info', label: 'ResourceInfo', kind: 'raw' }],
-} satisfies ContainerDef;
+} satisfies TableDef;
 const descriptors: SubtableFamily = { typeWidth: 0, lengthOffset: 0, lengthWidth: 4, headerSize: 12, types: new Map<number, ContainerDef>([[0, descriptor]]), unknown: descriptor };
 
 const group = {
@@ -58,7 +59,7 @@ const group = {
     { key: 'shared_info', label: 'Shared Info', kind: 'records', record: sharedInfo, size: 'shared_info_length' },
     { key: 'descriptors', label: 'Resource Descriptors', kind: 'subtables', family: descriptors },
   ],
-} satisfies ContainerDef;
+} satisfies TableDef;
 const groups: SubtableFamily = { typeWidth: 0, lengthOffset: 0, lengthWidth: 4, headerSize: 28, types: new Map<number, ContainerDef>([[0, group]]), unknown: group };
 
 export const csrt = {
@@ -67,4 +68,4 @@ export const csrt = {
   minLength: 36,
   layout: layout('csrt', [headerField()]),
   parts: [{ key: 'items', label: 'Resource Groups', kind: 'subtables', family: groups }],
-} satisfies ContainerDef;
+} satisfies TableDef;

@@ -3,8 +3,8 @@
 // their sizes at AddressSizeOffset — its namespace string and optional OEM data, all by offset.
 import { layout, u8, u16, u32 } from '../layout/schema.js';
 import type { ContainerDef, SubtableFamily, Node } from '../layout/codec.js';
-import type { TableRule } from '../model/rules.js';
-import { hex } from '../model/diagnostics.js';
+import type { TableRule, TableDef } from '../model/rules.js';
+import { hex } from '../layout/diagnostics.js';
 import { headerField, gasField, gasRange } from './common.js';
 
 const rules: TableRule[] = [
@@ -22,12 +22,12 @@ const register = {
   name: 'register',
   label: 'Base Address Register',
   layout: layout('dbg2_register', [gasField('address', 'Base Address Register')]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 const addressSize = {
   name: 'size',
   label: 'Address Size',
   layout: layout('dbg2_address_size', [u32('size', 'Address Size')]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 export const dbg2Device = {
   name: 'device',
@@ -55,7 +55,7 @@ export const dbg2Device = {
     { key: 'namepath', label: 'Namepath', kind: 'string', size: 'namepath_length', offset: 'namepath_offset' },
     { key: 'oem_data', label: 'OEM Data', kind: 'raw', size: 'oem_data_length', offset: 'oem_data_offset' },
   ],
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 const dbg2Family: SubtableFamily = {
   typeWidth: 0,
@@ -78,4 +78,4 @@ export const dbg2 = {
     return ((d.parts?.registers as Node[] | undefined) ?? []).flatMap((r, j) => gasRange(r.fields.address, `DBG2.device[${i}].register[${j}] (debug port)`, BigInt(Number(sizes[j]?.fields.size ?? 0x1000)) || 0x1000n));
   }),
   summary: (e) => (e.table.items ?? []).map((n) => `port ${hex(Number(n.fields.port_type))}/${hex(Number(n.fields.port_subtype))}${typeof n.parts?.namepath === 'string' ? ` ${n.parts.namepath}` : ''}`).join(', '),
-} satisfies ContainerDef;
+} satisfies TableDef;

@@ -1,6 +1,7 @@
 // The error tables beside HEST, ACPI 6.5 §18: BERT (the boot error region), EINJ (error injection)
 // and ERST (error record serialization) — EINJ and ERST are lists of 32-byte instruction entries
 // that each act on a register described by a Generic Address Structure.
+import type { TableDef } from '../model/rules.js';
 import { layout, u8, u24, u32, u64, type Field } from '../layout/schema.js';
 import type { ContainerDef, Node } from '../layout/codec.js';
 import { headerField, gasField, gasRange, rangeAt } from './common.js';
@@ -11,7 +12,7 @@ export const bert = {
   minLength: 48,
   layout: layout('bert', [headerField(), u32('region_length', 'Boot Error Region Length'), u64('region_address', 'Boot Error Region Address')]),
   regions: (t) => rangeAt(t.fields.region_address, BigInt(Number(t.fields.region_length ?? 0)), 'BERT boot error region'),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 export const EINJ_ACTIONS: Record<number, string> = {
   0: 'Begin Operation', 1: 'Get Trigger Table', 2: 'Set Error Type', 3: 'Get Error Type', 4: 'End Operation',
@@ -49,7 +50,7 @@ const instruction = (name: string, actions: Record<number, string>, instructions
   ]),
 });
 
-const entriesTable = (sig: string, label: string, fields: Field[], entry: ContainerDef): ContainerDef => ({
+const entriesTable = (sig: string, label: string, fields: Field[], entry: ContainerDef): TableDef => ({
   name: sig,
   label,
   minLength: 36 + fields.reduce((n, f) => n + f.size, 0),

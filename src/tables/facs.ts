@@ -1,6 +1,6 @@
 // FACS, ACPI 6.5 §5.2.10: no checksum, no standard header; version 0-3, 64 bytes.
+import type { TableDef } from '../model/rules.js';
 import { layout, ascii, u8, u32, u64, bytes } from '../layout/schema.js';
-import type { ContainerDef } from '../layout/codec.js';
 
 export const facs = {
   name: 'FACS',
@@ -25,4 +25,4 @@ export const facs = {
     u32('ospm_flags', 'OspmFlags', { bits: [{ name: 'wake_64bit_required', label: '64-bit Wake Env Required (V2)', bit: 0 }] }),
   ]),
   tailLabel: 'Reserved',
-} satisfies ContainerDef;
+} satisfies TableDef;

@@ -1,9 +1,9 @@
 // FADT ("FACP"), ACPI 6.5 §5.2.9. Every length from 116 (ACPI 1.0) to 276 (ACPI 6.x): the layout is
 // chosen by length (a field exists when it fits), the revision is only reported on.
 import { layout, u8, u16, u32, u64, type Bit, type Fields } from '../layout/schema.js';
-import { type ContainerDef, fieldsOf } from '../layout/codec.js';
-import type { TableRule } from '../model/rules.js';
-import { hex } from '../model/diagnostics.js';
+import { fieldsOf } from '../layout/codec.js';
+import type { TableRule, TableDef } from '../model/rules.js';
+import { hex } from '../layout/diagnostics.js';
 import { u64Text } from './common.js';
 import { headerField, gasField } from './common.js';
 
@@ -185,4 +185,4 @@ export const fadt = {
     if ('hypervisor_id' in f && f.hypervisor_id !== 0n) parts.push(`hypervisor "${u64Text(f.hypervisor_id)}"`);
     return parts.join(', ');
   },
-} satisfies ContainerDef;
+} satisfies TableDef;

@@ -2,8 +2,8 @@
 // revision as ACPICA decides). Platform timers (GT Block with its frames, SBSA watchdog) are read
 // at PlatformTimerOffset; bytes between the fixed fields and that offset are kept.
 import { layout, u8, u16, u32, u64, bytes, type Bit, type Gate, type Fields } from '../layout/schema.js';
-import type { TableRule } from '../model/rules.js';
-import { hex } from '../model/diagnostics.js';
+import type { TableRule, TableDef } from '../model/rules.js';
+import { hex } from '../layout/diagnostics.js';
 import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
 import { headerField, TIMER_FLAG_BITS, rangeAt } from './common.js';
 
@@ -47,7 +47,7 @@ export const gtTimer = {
       ],
     }),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 const typeField = () => u8('type', 'Subtable Type', { enum: GTDT_TYPES });
 const lengthField = () => u16('length', 'Length', { derive: 'length' });
@@ -65,7 +65,7 @@ export const gtBlock = {
     u32('timer_offset', 'Timer Offset'),
   ]),
   parts: [{ key: 'items', label: 'Timers', kind: 'records', record: gtTimer, count: 'timer_count', offset: 'timer_offset' }],
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 export const watchdog = {
   name: 'watchdog',
@@ -82,7 +82,7 @@ export const watchdog = {
       bits: [...TIMER_FLAG_BITS.slice(0, 2), { name: 'secure', label: 'Security', bit: 2 }],
     }),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 export const gtdtFamily: SubtableFamily = {
   lengthOffset: 1,
@@ -168,4 +168,4 @@ export const gtdt = {
     u32('virtual_el2_timer_flags', 'Virtual EL2 Timer Flags', { ...rev3, bits: TIMER_FLAG_BITS }),
   ]),
   parts: [{ key: 'items', label: 'Platform Timers', kind: 'subtables', family: gtdtFamily, count: 'platform_timer_count', offset: 'platform_timer_offset', offsetInsideFixed: 'after' }],
-} satisfies ContainerDef;
+} satisfies TableDef;

@@ -4,7 +4,7 @@
 // type (and its bank count).
 import { layout, u8, u16, u24, u32, u64, bytes, struct, type Bit, type Field } from '../layout/schema.js';
 import { type ContainerDef, type SubtableFamily, segmentName } from '../layout/codec.js';
-import type { TableRule } from '../model/rules.js';
+import type { TableRule, TableDef } from '../model/rules.js';
 import { headerField, gasField, gasRange } from './common.js';
 import { itemPaths } from './topology-rules.js';
 
@@ -60,7 +60,7 @@ const bank = {
     u32('address_register', 'Address Register'),
     u32('misc_register', 'Misc Register'),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 const BANK_SIZE = 28;
 
 /** An error source whose size is its fixed fields, plus its banks when it has a bank count. */
@@ -207,4 +207,4 @@ export const hest = {
   minLength: 40,
   layout: layout('hest', [headerField(), u32('error_source_count', 'Error Source Count')]),
   parts: [{ key: 'items', label: 'Error Sources', kind: 'subtables', family: hestFamily, count: 'error_source_count' }],
-} satisfies ContainerDef;
+} satisfies TableDef;

@@ -3,7 +3,7 @@
 // memory side cache information (with SMBIOS handles). Structures: type u16, length u32.
 import { layout, u16, u32, u64, u8 } from '../layout/schema.js';
 import { type ContainerDef, type SubtableFamily, type Node, segmentName } from '../layout/codec.js';
-import type { TableRule } from '../model/rules.js';
+import type { TableRule, TableDef } from '../model/rules.js';
 import { headerField } from './common.js';
 import { sratDomains, itemPaths } from './topology-rules.js';
 
@@ -35,7 +35,7 @@ const attributes = {
     u64('reserved3', 'Reserved3'),
     u64('reserved4', 'Reserved4'),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 const locality = {
   name: 'locality',
@@ -56,7 +56,7 @@ const locality = {
     { key: 'targets', label: 'Target Proximity Domain List', kind: 'records', record: u32Record('target', 'Target Proximity Domain List'), count: 'target_count' },
     { key: 'entry', label: 'Entry', kind: 'matrix', width: 2, count: (f) => Number(f.initiator_count ?? 0), cols: 'target_count', perCell: true },
   ],
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 const cache = {
   name: 'cache',
@@ -80,7 +80,7 @@ const cache = {
     u16('smbios_handle_count', 'SMBIOS Handle #'),
   ]),
   parts: [{ key: 'handles', label: 'SMBIOS Handles', kind: 'records', record: { name: 'handle', label: 'SMBIOS Handle', layout: layout('hmat_handle', [u16('handle', 'SMBIOS Handle')]) }, count: 'smbios_handle_count' }],
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 export const hmatFamily: SubtableFamily = {
   typeWidth: 2,
@@ -127,4 +127,4 @@ export const hmat = {
   minLength: 40,
   layout: layout('hmat', [headerField(), u32('reserved', 'Reserved')]),
   parts: [{ key: 'items', label: 'Structures', kind: 'subtables', family: hmatFamily }],
-} satisfies ContainerDef;
+} satisfies TableDef;

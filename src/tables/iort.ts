@@ -6,8 +6,8 @@
 // from the table start: references, re-derived at encode.
 import { layout, u8, u16, u24, u32, u64, struct, type Bit, type Field } from '../layout/schema.js';
 import { type ContainerDef, type Node, type PartDef, type SubtableFamily, segmentName } from '../layout/codec.js';
-import type { RuleContext, TableRule, HostRange } from '../model/rules.js';
-import { hex } from '../model/diagnostics.js';
+import type { RuleContext, TableRule, HostRange, TableDef } from '../model/rules.js';
+import { hex } from '../layout/diagnostics.js';
 import { headerField, rangeAt } from './common.js';
 import { itemPaths } from './topology-rules.js';
 
@@ -41,7 +41,7 @@ export const idMapping = {
     u32('output_reference', 'Output Reference', { ref: 'items' }),
     u32('flags', 'Flags', { bits: SINGLE }),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 const memoryAccess = layout('iort_memory_access', [
   u32('cache_coherency', 'Cache Coherency'),
@@ -115,7 +115,7 @@ const rootComplex = {
   ...node('root_complex', 'Root Complex', 36, [...rcFields(), u24('reserved', 'Reserved')]),
   // node revision 4 (IORT E.d) names the first two reserved bytes: the PASID width the RC supports
   variants: [{ minRevision: 4, def: node('root_complex', 'Root Complex', 36, [...rcFields(), u16('pasid_capabilities', 'PASID Capabilities'), u8('reserved', 'Reserved')]) }],
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 const smmuInterrupt = (flagLabel: string): Bit[] => [{ name: 'edge', label: flagLabel, bit: 0 }];
 const smmuGlobal = {
@@ -127,7 +127,7 @@ const smmuGlobal = {
     u32('nsg_cfg_irpt', 'NSgCfgIrpt'),
     u32('nsg_cfg_irpt_flags', 'NSgCfgIrpt Flags', { bits: smmuInterrupt('Edge Triggered') }),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 const smmu = node('smmu', 'SMMUv1/v2', 76, [
   u64('base_address', 'Base Address'),
   u64('span', 'Span'),
@@ -183,7 +183,7 @@ const rmrRange = {
   label: 'Memory Range',
   key: { base: 'base_address' },
   layout: layout('iort_rmr_range', [u64('base_address', 'Base Address'), u64('length', 'Length'), u32('reserved', 'Reserved')]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 const rmr = node('rmr', 'RMR', 28, [
   u32('flags', 'Flags', {
     bits: [
@@ -347,4 +347,4 @@ export const iort = {
   minLength: 48,
   layout: layout('iort', [headerField(), u32('node_count', 'Node Count'), u32('node_offset', 'Node Offset'), u32('reserved', 'Reserved')]),
   parts: [{ key: 'items', label: 'Nodes', kind: 'subtables', family: iortFamily, count: 'node_count', offset: 'node_offset', target: true, padLabel: 'Optional Padding' }],
-} satisfies ContainerDef;
+} satisfies TableDef;

@@ -2,8 +2,8 @@
 // their extra bytes raw), GICD, GIC MSI frame, GICR, GIC ITS. Any other subtable type is kept raw.
 import { layout, u8, u16, u32, u64, bytes, type Bit } from '../layout/schema.js';
 import { type ContainerDef, type SubtableFamily, type Node, fieldsOf } from '../layout/codec.js';
-import type { RuleContext, TableRule, HostRange } from '../model/rules.js';
-import { hex } from '../model/diagnostics.js';
+import type { RuleContext, TableRule, HostRange, TableDef } from '../model/rules.js';
+import { hex } from '../layout/diagnostics.js';
 import { vcpuMpidr } from '../model/gic.js';
 import { headerField, rangeAt } from './common.js';
 
@@ -83,7 +83,7 @@ export const gicc = {
     u16('spe_interrupt', 'SPE Overflow Interrupt'),
     u16('trbe_interrupt', 'TRBE Interrupt'),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 export const GICD_VERSIONS: Record<number, string> = { 0: 'probe', 1: 'GICv1', 2: 'GICv2', 3: 'GICv3', 4: 'GICv4' };
 
@@ -101,7 +101,7 @@ export const gicd = {
     u8('version', 'Version', { enum: GICD_VERSIONS }),
     bytes('reserved2', 'Reserved', 3),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 export const msiFrame = {
   name: 'msi_frame',
@@ -117,7 +117,7 @@ export const msiFrame = {
     u16('spi_count', 'SPI Count'),
     u16('spi_base', 'SPI Base'),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 export const gicr = {
   name: 'gicr',
@@ -131,7 +131,7 @@ export const gicr = {
     u64('base_address', 'Base Address'),
     u32('length_region', 'Length'),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 export const its = {
   name: 'its',
@@ -145,7 +145,7 @@ export const its = {
     u64('base_address', 'Base Address'),
     u32('reserved2', 'Reserved'),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 export const madtFamily: SubtableFamily = {
   lengthOffset: 1,
@@ -370,4 +370,4 @@ export const madt = {
     if (other) parts.push(`${other} other`);
     return parts.join(', ');
   },
-} satisfies ContainerDef;
+} satisfies TableDef;

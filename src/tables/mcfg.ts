@@ -1,9 +1,9 @@
 // MCFG, PCI Firmware Specification 3.3 §4.1.2: 8 reserved bytes, then one 16-byte allocation per
 // ECAM window (base, segment, start and end bus).
 import { layout, u8, u16, u32, u64 } from '../layout/schema.js';
-import type { ContainerDef, Node } from '../layout/codec.js';
-import type { TableRule } from '../model/rules.js';
-import { hex } from '../model/diagnostics.js';
+import type { Node } from '../layout/codec.js';
+import type { TableRule, TableDef } from '../model/rules.js';
+import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
 
 /** The ECAM window an allocation describes: 1 MiB per bus from StartBus to EndBus. */
@@ -44,7 +44,7 @@ export const mcfgAllocation = {
     }),
     u32('reserved', 'Reserved'),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 export const mcfg = {
   name: 'MCFG',
@@ -58,4 +58,4 @@ export const mcfg = {
   }),
   summary: (e) => (e.table.items ?? []).map((n) => `segment ${Number(n.fields.segment)} buses ${Number(n.fields.start_bus)}-${Number(n.fields.end_bus)} @ ${hex(BigInt(n.fields.base_address as bigint))}`).join('; '),
   parts: [{ key: 'items', label: 'Allocations', kind: 'records', record: mcfgAllocation }],
-} satisfies ContainerDef;
+} satisfies TableDef;

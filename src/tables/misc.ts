@@ -3,7 +3,7 @@
 // (performance record pointers) and TPM2 (revision 3 and 4 layouts, start-method parameters).
 import { layout, u8, u16, u24, u32, u64, bytes } from '../layout/schema.js';
 import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
-import type { TableRule } from '../model/rules.js';
+import type { TableRule, TableDef } from '../model/rules.js';
 import { headerField, gasField } from './common.js';
 
 export const sdei = {
@@ -11,7 +11,7 @@ export const sdei = {
   label: 'Software Delegated Exception Interface Table',
   minLength: 36,
   layout: layout('sdei', [headerField()]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 export const bgrt = {
   name: 'BGRT',
@@ -31,7 +31,7 @@ export const bgrt = {
     u32('image_offset_x', 'Image OffsetX'),
     u32('image_offset_y', 'Image OffsetY'),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 export const spmi = {
   name: 'SPMI',
@@ -54,7 +54,7 @@ export const spmi = {
     u8('pci_function', 'PCI Function'),
     u8('reserved2', 'Reserved'),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 const wdatEntry = {
   name: 'entry',
@@ -67,7 +67,7 @@ const wdatEntry = {
     u32('value', 'Value'),
     u32('mask', 'Register Mask'),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 export const wdat = {
   name: 'WDAT',
@@ -94,7 +94,7 @@ export const wdat = {
     u32('entry_count', 'Watchdog Entry Count'),
   ]),
   parts: [{ key: 'items', label: 'Entries', kind: 'records', record: wdatEntry, count: 'entry_count' }],
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 const trigger = {
   name: 'trigger',
@@ -110,7 +110,7 @@ const trigger = {
       ],
     }),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 export const pdtt = {
   name: 'PDTT',
@@ -118,7 +118,7 @@ export const pdtt = {
   minLength: 44,
   layout: layout('pdtt', [headerField(), u8('trigger_count', 'Trigger Count'), u24('reserved', 'Reserved'), u32('array_offset', 'Array Offset')]),
   parts: [{ key: 'items', label: 'Triggers', kind: 'records', record: trigger, count: 'trigger_count', offset: 'array_offset' }],
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 const FPDT_TYPES: Record<number, string> = { 0: 'Firmware Basic Boot Performance Record', 1: 'S3 Performance Table Record' };
 const fpdtHead = () => [
@@ -150,7 +150,7 @@ export const fpdt = {
   minLength: 36,
   layout: layout('fpdt', [headerField()]),
   parts: [{ key: 'items', label: 'Records', kind: 'subtables', family: fpdtFamily }],
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 export const TPM2_START_METHODS: Record<number, string> = {
   0: 'Illegal Start Method value', 1: 'Reserved', 2: 'ACPI Start Method', 3: 'Reserved', 4: 'Reserved', 5: 'Reserved',
@@ -180,7 +180,7 @@ const tpm2v4 = {
     u16('reserved2', 'Reserved'),
     u32('function_id', 'Function ID'),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 const tpm2Rules: TableRule[] = [
   {
@@ -207,4 +207,4 @@ export const tpm2 = {
     u32('reserved2', 'Reserved', { when: (g) => g.read?.('start_method') === 2 }),
   ]),
   variants: [{ minRevision: 4, def: { ...tpm2v4, rules: tpm2Rules } }],
-} satisfies ContainerDef;
+} satisfies TableDef;

@@ -2,6 +2,7 @@
 // memory device to address range maps, interleave (with line offsets), SMBIOS management info,
 // control regions, block data windows, flush hint addresses, platform capabilities. Structures:
 // type u16, length u16.
+import type { TableDef } from '../model/rules.js';
 import { layout, u8, u16, u24, u32, u48, u64, bytes, type Field } from '../layout/schema.js';
 import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
 import { headerField } from './common.js';
@@ -155,4 +156,4 @@ export const nfit = {
   minLength: 40,
   layout: layout('nfit', [headerField(), u32('reserved', 'Reserved')]),
   parts: [{ key: 'items', label: 'Structures', kind: 'subtables', family: nfitFamily }],
-} satisfies ContainerDef;
+} satisfies TableDef;

@@ -4,8 +4,8 @@
 // is the subspace ID other tables name.
 import { layout, u8, u16, u32, u48, u64, type Field } from '../layout/schema.js';
 import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
-import type { TableRule } from '../model/rules.js';
-import { hex } from '../model/diagnostics.js';
+import type { TableRule, TableDef } from '../model/rules.js';
+import { hex } from '../layout/diagnostics.js';
 import { headerField, gasField, rangeAt } from './common.js';
 
 export const PCCT_TYPES: Record<number, string> = {
@@ -104,4 +104,4 @@ export const pcct = {
   minLength: 48,
   layout: layout('pcct', [headerField(), u32('flags', 'Flags', { bits: [{ name: 'platform', label: 'Platform', bit: 0 }] }), u64('reserved', 'Reserved')]),
   parts: [{ key: 'items', label: 'Subspaces', kind: 'subtables', family: pcctFamily, pairBy: 'index' }],
-} satisfies ContainerDef;
+} satisfies TableDef;

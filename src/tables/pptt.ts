@@ -4,8 +4,8 @@
 // encode so nodes may be inserted or removed.
 import { layout, u8, u16, u32, u64, type Bit } from '../layout/schema.js';
 import { type ContainerDef, type SubtableFamily, type Node, segmentName } from '../layout/codec.js';
-import type { TableRule } from '../model/rules.js';
-import { hex } from '../model/diagnostics.js';
+import type { TableRule, TableDef } from '../model/rules.js';
+import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
 import { enabledUids, itemPaths } from './topology-rules.js';
 
@@ -34,7 +34,7 @@ const privateResource = {
   name: 'private_resource',
   label: 'Private Resource',
   layout: layout('pptt_private_resource', [u32('reference', 'Private Resource', { ref: 'items' })]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 export const ppttProcessor = {
   name: 'processor',
@@ -50,7 +50,7 @@ export const ppttProcessor = {
     u32('private_resource_count', 'Private Resource Number'),
   ]),
   parts: [{ key: 'resources', label: 'Private Resources', kind: 'records', record: privateResource, count: 'private_resource_count' }],
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 const rev3 = { when: (g: { revision: number }) => g.revision >= 3 };
 
@@ -87,7 +87,7 @@ export const ppttCache = {
     u16('line_size', 'Line Size'),
     u32('cache_id', 'Cache ID', rev3),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 export const ppttId = {
   name: 'id',
@@ -103,7 +103,7 @@ export const ppttId = {
     u16('minor_revision', 'Minor revision'),
     u16('spin_revision', 'Spin revision'),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 export const ppttFamily: SubtableFamily = {
   lengthOffset: 1,
@@ -203,4 +203,4 @@ export const pptt = {
   minLength: 36,
   layout: layout('pptt', [headerField()]),
   parts: [{ key: 'items', label: 'Nodes', kind: 'subtables', family: ppttFamily, target: true }],
-} satisfies ContainerDef;
+} satisfies TableDef;

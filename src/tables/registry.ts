@@ -1,8 +1,9 @@
 // Tables by signature, and the two entry points decodeTable / encodeTable. The signature always
 // comes from the bytes. Unknown signatures decode as a header plus opaque body.
+import type { TableDef, RootPointer } from '../model/rules.js';
 import { layout } from '../layout/schema.js';
-import { type ContainerDef, type Node, type DecodeCtx, decodeNode, encodeRoot, derivedLeaves, checksumOf, readUint, revisionAt, revisionOf, variantFor } from '../layout/codec.js';
-import { type Finding, hex } from '../model/diagnostics.js';
+import { type Node, type DecodeCtx, decodeNode, encodeRoot, derivedLeaves, checksumOf, readUint, revisionAt, revisionOf, variantFor } from '../layout/codec.js';
+import { type Finding, hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
 import { describeNode, type Entry } from '../layout/describe.js';
 import { fadt } from './fadt.js';
@@ -42,9 +43,9 @@ const generic = {
   tailLabel: 'Table data (not decoded)',
   minLength: ACPI_HEADER_SIZE,
   layout: layout('generic', [headerField()]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
-const defs = new Map<string, ContainerDef>([
+const defs = new Map<string, TableDef>([
   ['FACP', fadt],
   ['APIC', madt],
   ['GTDT', gtdt],
@@ -82,12 +83,18 @@ const defs = new Map<string, ContainerDef>([
   ['SSDT', ssdt],
 ]);
 
+/** How the root pointer is found in memory (the one declaration that has `rootPointer`). */
+export function rootPointer(): RootPointer {
+  for (const d of defs.values()) if (d.rootPointer) return d.rootPointer;
+  throw new Error('no declaration has rootPointer');
+}
+
 /** Every signature decoded field by field (the RSDP as "RSDP"). */
 export function decodedSignatures(): string[] {
   return [...defs.keys()];
 }
 
-export function defFor(signature: string): ContainerDef {
+export function defFor(signature: string): TableDef {
   return defs.get(signature) ?? generic;
 }
 
@@ -224,7 +231,7 @@ export function encodeTable(table: AcpiTable): Uint8Array {
 
 /** The definition a decoded table follows: its signature's, or the variant its revision selects
  * (TPM2 revision 3 and 4 lay out their fields differently). */
-export function defOf(table: AcpiTable): ContainerDef {
+export function defOf(table: AcpiTable): TableDef {
   const def = defFor(table.signature);
   return def.variants ? variantFor(def, revisionOf(def, table.fields)) : def;
 }

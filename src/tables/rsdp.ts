@@ -1,13 +1,38 @@
 // RSDP, ACPI 6.5 §5.2.5.3: revision 0 is the 20-byte ACPI 1.0 structure; revision 2 adds Length,
 // XsdtAddress and the extended checksum (36 bytes). The 20-byte checksum is derived first.
 import { layout, ascii, u8, u32, u64, bytes } from '../layout/schema.js';
-import { type ContainerDef, checksumOf } from '../layout/codec.js';
-import type { TableRule } from '../model/rules.js';
-import { hex } from '../model/diagnostics.js';
+import { checksumOf } from '../layout/codec.js';
+import type { TableRule, TableDef, RootPointer } from '../model/rules.js';
+import { hex } from '../layout/diagnostics.js';
 
 export const RSDP_SIGNATURE = 'RSD PTR ';
 export const RSDP_V1_SIZE = 20;
 export const RSDP_V2_SIZE = 36;
+
+const SIG = Buffer.from(RSDP_SIGNATURE, 'latin1');
+const readU32 = (b: Uint8Array, at: number) => (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
+
+/** In memory: on any 8-byte boundary (edk2 aligns it to 8; the 16-byte rule is only the legacy BIOS
+ * area's), with the 20-byte checksum and, from revision 2, the declared length and extended one. */
+const rootPointer: RootPointer = {
+  signature: RSDP_SIGNATURE,
+  find(img) {
+    const hits: number[] = [];
+    const buf = Buffer.from(img.buffer, img.byteOffset, img.length);
+    for (let at = buf.indexOf(SIG); at >= 0; at = buf.indexOf(SIG, at + 1)) {
+      if (at % 8 !== 0 || at + RSDP_V1_SIZE > img.length) continue;
+      if (checksumOf(img.subarray(at), RSDP_V1_SIZE, -1) !== 0) continue;
+      if (img[at + 15] >= 2) {
+        if (at + RSDP_V2_SIZE > img.length) continue;
+        const len = readU32(img, at + 20);
+        if (len < RSDP_V2_SIZE || at + len > img.length || checksumOf(img.subarray(at), len, -1) !== 0) continue;
+      }
+      hits.push(at);
+    }
+    return hits;
+  },
+  lengthAt: (img, at) => (img[at + 15] >= 2 && at + 24 <= img.length ? readU32(img, at + 20) : RSDP_V1_SIZE),
+};
 
 const ext = { when: (g: { revision: number }) => g.revision >= 2 };
 
@@ -51,7 +76,7 @@ export const rsdp = {
   label: 'Root System Description Pointer',
   revision: 'revision',
   dom0Required: 'dom0 finds the tables only through the EFI configuration table → RSDP',
-  rootPointer: true,
+  rootPointer,
   pointers: [
     { field: 'xsdt_address', to: ['XSDT'], code: 'RSDP_XSDT_UNRESOLVED' },
     { field: 'rsdt_address', to: ['RSDT'], code: 'RSDP_XSDT_UNRESOLVED', onlyWithout: 'xsdt_address' },
@@ -73,4 +98,4 @@ export const rsdp = {
     u8('extended_checksum', 'Extended Checksum', { ...ext, derive: 'checksum' }),
     bytes('reserved', 'Reserved', 3, ext),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;

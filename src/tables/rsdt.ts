@@ -1,10 +1,9 @@
 // RSDT and XSDT, ACPI 6.5 §5.2.7 / §5.2.8: the header followed by 32- or 64-bit table addresses.
 // Bytes that do not make a whole entry are kept as trailing bytes.
 import { layout, u32, u64 } from '../layout/schema.js';
-import type { ContainerDef } from '../layout/codec.js';
+import type { TableDef } from '../model/rules.js';
 import type { TableRule } from '../model/rules.js';
-import { resolveLinks } from '../model/tableset.js';
-import { hex } from '../model/diagnostics.js';
+import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
 
 /** Linux's early root table list (ACPI_MAX_TABLES). */
@@ -33,7 +32,7 @@ const rules = (sig: string): TableRule[] => [
   },
 ];
 
-const rootTable = (sig: string, label: string, width: 4 | 8): ContainerDef => ({
+const rootTable = (sig: string, label: string, width: 4 | 8): TableDef => ({
   name: sig,
   label,
   minLength: 36,
@@ -43,8 +42,8 @@ const rootTable = (sig: string, label: string, width: 4 | 8): ContainerDef => ({
   // an entry may point at any table but those reached another way
   pointers: [{ part: 'items', field: 'address', notTo: ['DSDT', 'FACS', 'RSDT', 'XSDT', 'RSDP'], code: 'XSDT_ENTRY_UNRESOLVED' }],
   rules: rules(sig).filter((r) => !r.dom0 || sig === 'XSDT'),
-  summary: (e, set) => {
-    const links = resolveLinks(set).filter((l) => l.from.startsWith(`${sig}.`));
+  summary: (e, _set, all) => {
+    const links = all.filter((l) => l.from.startsWith(`${sig}.`));
     const names = links.map((l) => l.to?.table.signature ?? `?${hex(l.address)}`);
     return `${e.table.items?.length ?? 0} entries${names.length && e.address !== undefined ? `: ${names.join(' ')}` : ''}`;
   },

@@ -1,8 +1,8 @@
 // SPCR, Microsoft "Serial Port Console Redirection Table" 1.10: rev 1-2 (80 bytes), rev 3 (byte 76
 // becomes the UART clock), rev 4 (precise baud rate and an ACPI namespace string at an offset).
+import type { TableDef } from '../model/rules.js';
 import { layout, u8, u16, u32, bytes, type Fields } from '../layout/schema.js';
-import { hex } from '../model/diagnostics.js';
-import type { ContainerDef } from '../layout/codec.js';
+import { hex } from '../layout/diagnostics.js';
 import { headerField, gasField, gasRange } from './common.js';
 
 export const SPCR_INTERFACE_TYPES: Record<number, string> = {
@@ -77,4 +77,4 @@ export const spcr = {
     u16('namespace_string_offset', 'NameSpace String Offset', rev4),
   ]),
   parts: [{ key: 'namespace_string', label: 'NameSpace String', kind: 'strings', size: 'namespace_string_length', offset: 'namespace_string_offset' }],
-} satisfies ContainerDef;
+} satisfies TableDef;

@@ -2,8 +2,8 @@
 // initiator affinity structures, each type + 1-byte length. Unknown types are kept raw.
 import { layout, u8, u16, u24, u32, u64, bytes, type Bit } from '../layout/schema.js';
 import { type ContainerDef, type SubtableFamily, type Node, segmentName } from '../layout/codec.js';
-import type { TableRule } from '../model/rules.js';
-import { hex } from '../model/diagnostics.js';
+import type { TableRule, TableDef } from '../model/rules.js';
+import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
 import { enabledUids, itemPaths, rangesOverlap, showRange } from './topology-rules.js';
 
@@ -40,7 +40,7 @@ const cpuApic = {
     u24('proximity_domain_hi', 'Proximity Domain High(24)'),
     u32('clock_domain', 'Clock Domain'),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 export const sratMemory = {
   name: 'memory',
@@ -63,7 +63,7 @@ export const sratMemory = {
     }),
     u64('reserved3', 'Reserved3'),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 const x2apic = {
   name: 'x2apic',
@@ -79,7 +79,7 @@ const x2apic = {
     u32('clock_domain', 'Clock Domain'),
     u32('reserved2', 'Reserved2'),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 export const sratGicc = {
   name: 'gicc',
@@ -93,7 +93,7 @@ export const sratGicc = {
     u32('flags', 'Flags', { bits: ENABLED }),
     u32('clock_domain', 'Clock Domain'),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 export const sratIts = {
   name: 'its',
@@ -106,7 +106,7 @@ export const sratIts = {
     u16('reserved', 'Reserved'),
     u32('its_id', 'ITS ID'),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 const genericInitiator = {
   name: 'generic_initiator',
@@ -122,7 +122,7 @@ const genericInitiator = {
     u32('flags', 'Flags', { bits: ENABLED }),
     u32('reserved2', 'Reserved2'),
   ]),
-} satisfies ContainerDef;
+} satisfies TableDef;
 
 export const sratFamily: SubtableFamily = {
   lengthOffset: 1,
@@ -206,4 +206,4 @@ export const srat = {
   minLength: 48,
   layout: layout('srat', [headerField(), u32('table_revision', 'Table Revision'), u64('reserved', 'Reserved')]),
   parts: [{ key: 'items', label: 'Subtables', kind: 'subtables', family: sratFamily }],
-} satisfies ContainerDef;
+} satisfies TableDef;

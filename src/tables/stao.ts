@@ -1,9 +1,8 @@
 // STAO, "ACPI Specification for Status Override Table" (LINARO-0002 v0.3), revision 1:
 // a UART byte followed by NUL-terminated ACPI paths up to the table length.
 import { layout, u8, type Fields } from '../layout/schema.js';
-import type { ContainerDef } from '../layout/codec.js';
-import type { TableRule } from '../model/rules.js';
-import { hex } from '../model/diagnostics.js';
+import type { TableRule, TableDef } from '../model/rules.js';
+import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
 
 /** Resource descriptors whose start address may equal the SPCR UART base (Memory32Fixed, DWord/QWord Memory). */
@@ -54,4 +53,4 @@ export const stao = {
   summary: (e) => `ignore UART ${Number(e.table.fields.ignore_uart ?? 0)}, ${e.table.strings?.length ?? 0} name(s)`,
   layout: layout('stao', [headerField(), u8('ignore_uart', 'Ignore UART')]),
   parts: [{ key: 'names', label: 'Namepath', kind: 'strings' }],
-} satisfies ContainerDef;
+} satisfies TableDef;

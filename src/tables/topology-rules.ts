@@ -4,7 +4,7 @@
 import type { Node } from '../layout/codec.js';
 import type { RuleContext, TableRule } from '../model/rules.js';
 import type { TableEntry } from '../model/tableset.js';
-import { hex } from '../model/diagnostics.js';
+import { hex } from '../layout/diagnostics.js';
 import { gicInfo } from './madt.js';
 
 /** UIDs of the MADT's enabled GICCs (undefined without a MADT). */

@@ -10,7 +10,7 @@ import type { Layout } from '../../src/layout/schema.js';
 import { hmat as hmatDef, hmatFamily } from '../../src/tables/hmat.js';
 import { tpm2 as tpm2Base } from '../../src/tables/misc.js';
 
-const tpm2Def = variantFor(tpm2Base, 4);
+const tpm2Def: ContainerDef = variantFor(tpm2Base, 4);
 import { checkTables, CODES } from '../../src/check/index.js';
 import { checksMarkdown } from '../../src/check/docs.js';
 import { buildCodesMarkdown } from '../../src/rewrite/docs.js';
@@ -18,7 +18,7 @@ import { readFdt } from '../../src/fdt/reader.js';
 import { systemTableCrc } from '../../src/efi/tables.js';
 import { writeFdt, u32 } from '../../src/fdt/writer.js';
 import type { TableSet, TableEntry } from '../../src/model/tableset.js';
-import type { Finding } from '../../src/model/diagnostics.js';
+import type { Finding } from '../../src/layout/diagnostics.js';
 import { cli, SAMPLES, tmp } from '../helpers.js';
 
 const SAMPLE = join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt');

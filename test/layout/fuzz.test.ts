@@ -13,7 +13,9 @@ import { readFdt } from '../../src/fdt/reader.js';
 import { writeFdt } from '../../src/fdt/writer.js';
 import { dom0Tree } from '../../src/fdt/dom0.js';
 import type { TableSet } from '../../src/model/tableset.js';
-import { corpusBlobs, sampleBlobs, HAVE_IASL } from '../helpers.js';
+import { corpusBlobs, sampleBlobs, HAVE_IASL, SAMPLES } from '../helpers.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { templateBlobs } from '../tables/iasl-compare.js';
 import { specBlobs } from '../../samples/spec-tables.js';
 import { decodedSignatures } from '../../src/tables/registry.js';
@@ -99,7 +101,7 @@ describe('mutated tables', () => {
 
   it('mutated acpidump text and memory images read without throwing', () => {
     const r = rng(7);
-    const text = Buffer.from(sampleBlobs().length ? require('node:fs').readFileSync(require('node:path').join(__dirname, '../../samples/qemu-virt-gicv3/acpidump.txt')) : []);
+    const text = Buffer.from(sampleBlobs().length ? readFileSync(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt')) : []);
     const { set } = readTables(text, { name: 'sample.txt' });
     for (let i = 0; i < 300; i++) {
       const t = mutate(text, r);

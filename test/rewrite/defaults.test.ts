@@ -10,7 +10,7 @@ import { buildDom0 } from '../../src/rewrite/build.js';
 import { checkTables } from '../../src/check/index.js';
 import { vcpuMpidr } from '../../src/model/gic.js';
 import { hostRanges, hostTableRanges } from '../../src/rewrite/memory.js';
-import { hex } from '../../src/model/diagnostics.js';
+import { hex } from '../../src/layout/diagnostics.js';
 import { decodeTable, encodeTable, type AcpiTable } from '../../src/tables/registry.js';
 import { make } from '../../src/layout/codec.js';
 import { bert as bertDef } from '../../src/tables/errors.js';

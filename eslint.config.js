@@ -1,0 +1,33 @@
+// Lint: typescript-eslint's recommended rules, and the layers the code keeps (docs/design.md,
+// "Layers"). A layer may import those below it, never those above; generic code never imports a
+// particular table's file (it reads declarations through the registry). Cycles are caught by
+// test/layers.test.ts (no import-graph plugin without native binaries).
+import tseslint from 'typescript-eslint';
+
+const ABOVE_ENGINE = ['model', 'tables', 'check', 'rewrite', 'diff', 'dump', 'io', 'efi', 'fdt'];
+const up = (dirs) => dirs.map((d) => `../${d}/*`);
+const PARTICULAR_TABLES = { group: ['../tables/*', '!../tables/registry.js', '!../tables/common.js'], message: 'generic code reads tables through the registry (defOf, defFor), not by importing a table\'s file' };
+const layer = (files, forbidden, message, extra = []) => ({
+  files,
+  rules: {
+    'no-restricted-imports': ['error', { patterns: [...(forbidden.length ? [{ group: up(forbidden), message }] : []), ...extra] }],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'out/'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  layer(['src/layout/**'], ABOVE_ENGINE, 'the engine (src/layout) knows no table, set or command'),
+  layer(['src/model/**'], ['check', 'rewrite', 'diff', 'dump', 'io'], 'the model is below the commands\' code'),
+  layer(['src/check/**'], ['rewrite', 'diff', 'dump', 'io'], 'check does not depend on the build or the other commands', [PARTICULAR_TABLES]),
+  layer(['src/diff/**'], ['dump', 'check', 'rewrite', 'io'], 'diff does not depend on dump or the other commands', [PARTICULAR_TABLES]),
+  layer(['src/dump/**'], ['diff', 'check', 'rewrite', 'io'], 'dump does not depend on the other commands', [PARTICULAR_TABLES]),
+  layer(['src/io/**'], ['check', 'diff', 'dump'], 'reading and writing do not depend on the commands', [PARTICULAR_TABLES]),
+  layer(['src/efi/**', 'src/fdt/**'], ['check', 'rewrite', 'diff', 'dump', 'io'], 'EFI and FDT structures are below the commands', [PARTICULAR_TABLES]),
+);

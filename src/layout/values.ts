@@ -1,0 +1,22 @@
+// How decoded values are written out, shared by every output (dump, diff, check, the manifest):
+// JSON with u64 as "0x…" strings and raw bytes as upper-case hex.
+import type { Value } from './schema.js';
+
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+/** Bytes as upper-case hex, with an optional separator. */
+export function hexBytes(b: Uint8Array, sep = ''): string {
+  return Array.from(b, (x) => x.toString(16).toUpperCase().padStart(2, '0')).join(sep);
+}
+
+/** A decoded value as JSON: u64 as "0x…", bytes as hex, structs as objects. */
+export function jsonValue(v: Value): Json {
+  if (typeof v === 'bigint') return '0x' + v.toString(16).toUpperCase();
+  if (v instanceof Uint8Array) return hexBytes(v);
+  if (typeof v === 'object') {
+    const o: Record<string, Json> = {};
+    for (const [k, x] of Object.entries(v)) o[k] = jsonValue(x);
+    return o;
+  }
+  return v;
+}
