@@ -41,7 +41,7 @@ export function buildDom0(host: TableSet, options: Partial<BuildOptions> = {}): 
 function build(host: TableSet, opts: BuildOptions): Dom0Output {
   const r = runPipeline(host, opts);
   const set = r.set;
-  const addr = set.addresses!;
+  const addr = set.addresses;
   // RSDP first, then the new region in address order, then the reused host tables in host order
   const rank = (t: Dom0Table) => (t.id === 'RSDP' ? -1 : t.origin === 'reused' ? 1 : 0);
   const ordered = [...set.tables].sort((a, b) => rank(a) - rank(b) || (rank(a) === 0 ? Number(addr.get(a.id)! - addr.get(b.id)!) : 0));
@@ -60,8 +60,8 @@ function build(host: TableSet, opts: BuildOptions): Dom0Output {
       vcpus: gic?.enabled.length ?? null,
       vcpus_given: opts.vcpus !== undefined,
       host_mpidrs: opts.hostMpidrs === true,
-      base: hex(set.region!.base),
-      mem: set.memory!.mem.map(range),
+      base: hex(set.region.base),
+      mem: set.memory.mem.map(range),
       acpi_regions: (set.acpiRegions ?? []).map(range),
       acpi_regions_given: opts.acpiRegions !== undefined,
       bootargs: opts.bootargs ?? null,
@@ -71,13 +71,13 @@ function build(host: TableSet, opts: BuildOptions): Dom0Output {
       its: opts.its,
       relocate: opts.relocate,
     },
-    region: { ...range(set.region!), file: 'acpi.img' },
+    region: { ...range(set.region), file: 'acpi.img' },
     memory: {
-      source: set.memory!.source,
-      derived: set.memory!.derived.base || set.memory!.derived.mem,
-      base_derived: set.memory!.derived.base,
-      mem_derived: set.memory!.derived.mem,
-      host_ram: set.memory!.ram.map(range),
+      source: set.memory.source,
+      derived: set.memory.derived.base || set.memory.derived.mem,
+      base_derived: set.memory.derived.base,
+      mem_derived: set.memory.derived.mem,
+      host_ram: set.memory.ram.map(range),
     },
     tables: entries.map((e) => ({
       signature: e.table.signature,
@@ -115,6 +115,6 @@ function build(host: TableSet, opts: BuildOptions): Dom0Output {
     changes: r.log.map((l) => ({ pass: l.pass, changes: l.changes as unknown as Json })),
     warnings: set.warnings.map((w) => ({ code: w.code, severity: w.severity, table: w.table, path: w.path, message: w.message })),
   };
-  return { tables, origins, image: r.image, dtb: r.dtb, manifest, log: r.log, warnings: set.warnings, region: set.region! };
+  return { tables, origins, image: r.image, dtb: r.dtb, manifest, log: r.log, warnings: set.warnings, region: set.region };
 }
 

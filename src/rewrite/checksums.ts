@@ -1,9 +1,9 @@
 // checksums: every table the build emits sums to zero (a checksum that was wrong in a host table we
 // copied is dropped here; encode derives the right one). Reused tables stay as the host has them.
 import { withoutFaults, hasChecksumFault } from '../tables/registry.js';
-import { type Pass, warn } from './types.js';
+import { type PlacedPass, type PassDef, warn } from './types.js';
 
-export const checksumsPass: Pass = (set) => {
+const run: PlacedPass = (set) => {
   let next = { ...set, tables: set.tables.map((t) => (t.origin === 'reused' ? t : { ...t, table: withoutFaults(t.table) })) };
   for (const t of set.tables) {
     if (t.origin === 'reused' && hasChecksumFault(t.table)) {
@@ -11,4 +11,12 @@ export const checksumsPass: Pass = (set) => {
     }
   }
   return { set: next, changes: [] };
+};
+
+export const checksumsPass: PassDef = {
+  name: 'checksums',
+  stage: 'placed',
+  summary: "every emitted table's checksums derived; a reused host table's wrong checksum warned about",
+  after: ['fadt', 'gtdt', 'madt', 'stao', 'xsdt', 'rsdp', 'efi', 'dt'],
+  run,
 };

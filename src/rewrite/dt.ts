@@ -2,12 +2,12 @@
 import { dom0Tree } from '../fdt/dom0.js';
 import { EFI_MEMORY_DESC_SIZE, EFI_MEMORY_DESC_VERSION } from '../efi/tables.js';
 import { hex } from '../layout/diagnostics.js';
-import { type Pass, type Dom0Set, BuildError, tableById, warn } from './types.js';
+import { type PlacedPass, type PassDef, type PlacedSet, BuildError, tableById, warn } from './types.js';
 import { EFI_SYSTAB_ID, EFI_MMAP_ID } from './layout.js';
 
-export const dtPass: Pass = (set, opts) => {
-  const systab = set.addresses?.get(EFI_SYSTAB_ID);
-  const mmap = set.addresses?.get(EFI_MMAP_ID);
+const run: PlacedPass = (set, opts) => {
+  const systab = set.addresses.get(EFI_SYSTAB_ID);
+  const mmap = set.addresses.get(EFI_MMAP_ID);
   if (systab === undefined || mmap === undefined || !set.efi) throw new BuildError('the dt pass needs the efi pass');
   const tree = dom0Tree({
     bootargs: opts.bootargs,
@@ -32,10 +32,18 @@ export const dtPass: Pass = (set, opts) => {
     { path: 'DT./hypervisor/uefi.xen,uefi-mmap-desc-size', kind: 'added' as const, new: EFI_MEMORY_DESC_SIZE },
     { path: 'DT./hypervisor/uefi.xen,uefi-mmap-desc-ver', kind: 'added' as const, new: EFI_MEMORY_DESC_VERSION },
   ];
-  let next: Dom0Set = { ...set, dt: tree };
+  let next: PlacedSet = { ...set, dt: tree };
   if (Number(tableById(set, 'STAO')?.table.fields.ignore_uart ?? 0) !== 0 && !/(^|\s)console=hvc0(\s|$)/.test(opts.bootargs ?? '')) {
     next = warn(next, 'BUILD_NO_HVC_CONSOLE', 'STAO', 'DT./chosen.bootargs',
       'the STAO hides the SPCR UART from dom0 but the bootargs have no console=hvc0: dom0 keeps only the SPCR earlycon (Xen adds hvc only for domUs); add --bootargs "console=hvc0 ..."');
   }
   return { set: next, changes };
+};
+
+export const dtPass: PassDef = {
+  name: 'dt',
+  stage: 'placed',
+  summary: 'dom0.dtb: /chosen and /hypervisor with the xen,uefi-* properties',
+  needs: ['efi'],
+  run,
 };

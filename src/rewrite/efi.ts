@@ -3,17 +3,17 @@
 // ACPIReclaim/WB entry for the new region — in that order, as Xen builds them.
 import { buildSystemTable, buildMemoryMap, EFI_CONVENTIONAL_MEMORY, EFI_ACPI_RECLAIM_MEMORY, EFI_MEMORY_WB, EFI_PAGE_SIZE, systemTableCrc, type MemoryRange } from '../efi/tables.js';
 import { hex } from '../layout/diagnostics.js';
-import { type Pass, BuildError } from './types.js';
+import { type PlacedPass, type PassDef, BuildError } from './types.js';
 import { EFI_SYSTAB_ID } from './layout.js';
 
-export const efiPass: Pass = (set) => {
-  const at = set.addresses?.get(EFI_SYSTAB_ID);
-  const rsdp = set.addresses?.get('RSDP');
-  if (at === undefined || rsdp === undefined || !set.region || !set.memory) throw new BuildError('the efi pass needs the layout (and the rsdp pass)');
+const run: PlacedPass = (set) => {
+  const at = set.addresses.get(EFI_SYSTAB_ID);
+  const rsdp = set.addresses.get('RSDP');
+  if (at === undefined || rsdp === undefined) throw new BuildError('the efi pass needs an RSDP to point at (the rsdp pass, or one in the input)');
   const pages = (size: bigint) => size / EFI_PAGE_SIZE;
   const entries: MemoryRange[] = [
     ...set.memory.mem.map((m) => ({ type: EFI_CONVENTIONAL_MEMORY, physicalStart: m.base, pages: pages(m.size), attribute: EFI_MEMORY_WB })),
-    ...(set.acpiRegions ?? []).map((r) => ({ type: EFI_ACPI_RECLAIM_MEMORY, physicalStart: r.base, pages: pages(r.size), attribute: EFI_MEMORY_WB })),
+    ...set.acpiRegions.map((r) => ({ type: EFI_ACPI_RECLAIM_MEMORY, physicalStart: r.base, pages: pages(r.size), attribute: EFI_MEMORY_WB })),
     { type: EFI_ACPI_RECLAIM_MEMORY, physicalStart: set.region.base, pages: pages(set.region.size), attribute: EFI_MEMORY_WB },
   ];
   const systab = buildSystemTable(at, rsdp);
@@ -26,4 +26,11 @@ export const efiPass: Pass = (set) => {
     })),
   ];
   return { set: { ...set, efi: { systab, mmap: entries, mmapBytes } }, changes };
+};
+
+export const efiPass: PassDef = {
+  name: 'efi',
+  stage: 'placed',
+  summary: 'the EFI system table (ACPI 2.0 entry → RSDP) and memory map',
+  run,
 };

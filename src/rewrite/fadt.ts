@@ -3,13 +3,13 @@
 import type { Fields } from '../layout/schema.js';
 import { fadtLayout, ARM_PSCI_COMPLIANT, ARM_PSCI_USE_HVC } from '../tables/fadt.js';
 import { EMPTY } from '../layout/codec.js';
-import { type Pass, BuildError, tableById, withTable } from './types.js';
+import { type Pass, type PassDef, BuildError, tableById, withTable } from './types.js';
 import { zeroFields, headerOf } from './fields.js';
 
 /** "XenVMM\0\0" as the little-endian u64 the field holds: bytes 58 65 6E 56 4D 4D 00 00. */
 export const XEN_HYPERVISOR_ID = 0x00004d4d566e6558n;
 
-export const fadtPass: Pass = (set, opts) => {
+const run: Pass = (set, opts) => {
   const host = tableById(set, 'FACP');
   if (!host) throw new BuildError('no FADT (FACP) in the input');
   const old = host.table;
@@ -31,4 +31,11 @@ export const fadtPass: Pass = (set, opts) => {
   const table = { ...old, fields, tail };
   const next = withTable(set, { ...host, table, origin: 'new' });
   return { set: next, changes: [] };
+};
+
+export const fadtPass: PassDef = {
+  name: 'fadt',
+  stage: 'tables',
+  summary: 'PSCI | HVC boot flags; design: HypervisorId "XenVMM" (the FADT grows to revision 6 when shorter)',
+  run,
 };

@@ -1,8 +1,8 @@
 // gtdt (design only): mask the EL2 timers dom0 cannot use: non-secure EL2 GSIV/flags = 0 and, on
 // revision 3, the virtual EL2 timer too. Costs a FW_BUG line on Linux >= 5.18 (CONSUMER-RULES G4, X7).
-import { type Pass, tableById, withTable, warn } from './types.js';
+import { type Pass, type PassDef, tableById, withTable, warn } from './types.js';
 
-export const gtdtPass: Pass = (set) => {
+const run: Pass = (set) => {
   const host = tableById(set, 'GTDT');
   if (!host) return { set: warn(set, 'BUILD_NO_GTDT', 'GTDT', 'GTDT', 'no GTDT in the input: the gtdt pass had nothing to mask'), changes: [] };
   const old = host.table;
@@ -17,4 +17,11 @@ export const gtdtPass: Pass = (set) => {
     `EL2 timer GSIV ${old.fields.non_secure_el2_interrupt} masked to 0: Linux >= 5.18 logs "[Firmware Bug]: Illegal GSI0 translation request" (harmless), ` +
     'and 5.10-5.17 kernels without the stable fix reconfigure IPI0; --skip gtdt (or --profile xen) keeps the host GTDT as Xen does');
   return { set: next, changes: [] };
+};
+
+export const gtdtPass: PassDef = {
+  name: 'gtdt',
+  stage: 'tables',
+  summary: 'design: the EL2 timers dom0 cannot use masked',
+  run,
 };

@@ -4,7 +4,7 @@
 // stay at their host addresses. Then every reference is resolved and the ranges are checked.
 import { encodeTable, type AcpiTable } from '../tables/registry.js';
 import { hex } from '../layout/diagnostics.js';
-import { type BuildOptions, type Dom0Set, type Dom0Table, type Range, BuildError } from './types.js';
+import { type BuildOptions, type Dom0Set, type Dom0Table, type PlacedSet, type Range, BuildError } from './types.js';
 import { EFI_SYSTAB_SIZE, EFI_CONFIG_ENTRY_SIZE, EFI_MEMORY_DESC_SIZE, FIRMWARE_VENDOR, EFI_PAGE_SIZE } from '../efi/tables.js';
 import { placeMemory, hostRanges, hostTableRanges } from './memory.js';
 
@@ -94,7 +94,7 @@ function pack(placed: { id: string; size: bigint }[]): { offsets: Map<string, bi
   return { offsets, size: align(at, EFI_PAGE_SIZE) };
 }
 
-export function layoutRegion(set: Dom0Set, opts: BuildOptions, withEfi: boolean): Dom0Set {
+export function layoutRegion(set: Dom0Set, opts: BuildOptions, withEfi: boolean): PlacedSet {
   const acpiRegions = opts.acpiRegions ?? hostAcpiRegions(set.tables);
   const memory = placeMemory(set.host, opts, acpiRegions, (banks) => pack(plan(set, withEfi, banks, acpiRegions)).size);
   const { offsets, size } = pack(plan(set, withEfi, memory.mem.length, acpiRegions));

@@ -11,7 +11,7 @@ import { EMPTY, type Node, fieldsOf, make } from '../layout/codec.js';
 import { gicc as giccDef, gicr as gicrDef, gicInfo, type GicInfo, MADT_GICC, MADT_GICD, MADT_GICR, MADT_ITS, MADT_MSI_FRAME, GICC_ENABLED, GICC_LEN_V5, GICC_LEN_V6 } from '../tables/madt.js';
 import { hex } from '../layout/diagnostics.js';
 import { vcpuLimit, vcpuMpidr, GICR_SIZE } from '../model/gic.js';
-import { type Pass, type BuildOptions, type Dom0Set, BuildError, tableById, withTable, warn } from './types.js';
+import { type Pass, type PassDef, type BuildOptions, type Dom0Set, BuildError, tableById, withTable, warn } from './types.js';
 import { outputFadtRevision, zeroFields } from './fields.js';
 
 /** A GICC with exactly the fields of a `length`-byte entry (76 or 80): fields added as 0, extra ones dropped. */
@@ -50,7 +50,7 @@ function vcpuCount(set: Dom0Set, opts: Pick<BuildOptions, 'vcpus' | 'profile'>, 
   };
 }
 
-export const madtPass: Pass = (set, opts) => {
+const run: Pass = (set, opts) => {
   const host = tableById(set, 'APIC');
   if (!host) throw new BuildError('no MADT (APIC) in the input');
   const old = host.table;
@@ -134,3 +134,11 @@ function redistributorRegions(gic: GicInfo): { base: bigint; size: bigint }[] {
   if (gic.gicrs.length) return gic.gicrs.map((g) => ({ base: fieldsOf(gicrDef, g).base_address, size: BigInt(fieldsOf(gicrDef, g).length_region) }));
   return gic.enabled.map((g) => ({ base: fieldsOf(giccDef, g).gicr_base_address, size: GICR_SIZE }));
 }
+
+export const madtPass: PassDef = {
+  name: 'madt',
+  stage: 'tables',
+  summary: "GICCs for dom0's vCPUs (vCPU MPIDRs), GICR/ITS as the profile says; the GICC length follows the output FADT",
+  after: ['fadt'],
+  run,
+};

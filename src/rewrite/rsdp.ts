@@ -3,10 +3,10 @@
 import { make } from '../layout/codec.js';
 import { rsdp } from '../tables/rsdp.js';
 import type { AcpiTable } from '../tables/registry.js';
-import { type Pass, BuildError, tableById, withTable } from './types.js';
+import { type Pass, type PassDef, BuildError, tableById, withTable } from './types.js';
 import { headerOf } from './fields.js';
 
-export const rsdpPass: Pass = (set) => {
+const run: Pass = (set) => {
   const host = tableById(set, 'RSDP');
   let table: AcpiTable;
   if (host) {
@@ -19,4 +19,12 @@ export const rsdpPass: Pass = (set) => {
   }
   const next = withTable(set, { id: 'RSDP', table, origin: 'new', hostAddress: host?.hostAddress, refs: [{ at: 'xsdt_address', to: 'XSDT' }] });
   return { set: next, changes: [] };
+};
+
+export const rsdpPass: PassDef = {
+  name: 'rsdp',
+  stage: 'tables',
+  summary: 'a revision 2 RSDP pointing at the new XSDT',
+  after: ['xsdt'],
+  run,
 };

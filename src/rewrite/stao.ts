@@ -3,10 +3,10 @@
 import { make } from '../layout/codec.js';
 import { stao } from '../tables/stao.js';
 import type { AcpiTable } from '../tables/registry.js';
-import { type Pass, BuildError, tableById, withTable, warn } from './types.js';
+import { type Pass, type PassDef, BuildError, tableById, withTable, warn } from './types.js';
 import { headerOf } from './fields.js';
 
-export const staoPass: Pass = (set, opts) => {
+const run: Pass = (set, opts) => {
   const madt = tableById(set, 'APIC');
   if (!madt) throw new BuildError('no MADT (APIC) in the input');
   const h = headerOf(madt.table.fields);
@@ -25,4 +25,11 @@ export const staoPass: Pass = (set, opts) => {
     next = warn(next, 'BUILD_STAO_UART_ZERO', 'STAO', 'STAO.ignore_uart', 'the input has no SPCR, so there is no UART for dom0 to ignore: STAO UART = 0 (Xen sets 1, and Linux then warns "STAO table present, but SPCR is missing")');
   }
   return { set: next, changes: [] };
+};
+
+export const staoPass: PassDef = {
+  name: 'stao',
+  stage: 'tables',
+  summary: 'an STAO hiding the SPCR UART (and --stao-path devices)',
+  run,
 };

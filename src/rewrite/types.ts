@@ -84,12 +84,32 @@ export interface Dom0Set {
   warnings: Finding[];
 }
 
-export interface PassResult {
-  set: Dom0Set;
+/** A set after the layout stage: every table and EFI blob has its address in the region. */
+export interface PlacedSet extends Dom0Set {
+  addresses: Map<string, bigint>;
+  region: Range;
+  acpiRegions: Range[];
+  memory: Placement;
+}
+
+export interface PassResult<S extends Dom0Set = Dom0Set> {
+  set: S;
   changes: Change[];
 }
 
 export type Pass = (set: Dom0Set, opts: BuildOptions) => PassResult;
+export type PlacedPass = (set: PlacedSet, opts: BuildOptions) => PassResult<PlacedSet>;
+
+/** A build step, declared: its stage (`tables` before the layout gives addresses, `placed` after),
+ * the passes it must follow when they run (`after`), and those it cannot run without (`needs`).
+ * The pipeline orders and validates every profile from these. */
+export type PassDef = {
+  name: string;
+  /** one line for --help and docs */
+  summary: string;
+  after?: string[];
+  needs?: string[];
+} & ({ stage: 'tables'; run: Pass } | { stage: 'placed'; run: PlacedPass });
 
 export class BuildError extends Error {
   constructor(message: string) {
@@ -103,7 +123,7 @@ export function tableById(set: Dom0Set, id: string): Dom0Table | undefined {
 }
 
 /** Replace (or add) the table with `t.id`, keeping the order. */
-export function withTable(set: Dom0Set, t: Dom0Table): Dom0Set {
+export function withTable<S extends Dom0Set>(set: S, t: Dom0Table): S {
   const i = set.tables.findIndex((x) => x.id === t.id);
   const tables = [...set.tables];
   if (i >= 0) tables[i] = t;
@@ -112,6 +132,6 @@ export function withTable(set: Dom0Set, t: Dom0Table): Dom0Set {
 }
 
 /** A warning or a note (the catalogue decides which) about the input or a choice the build made. */
-export function warn(set: Dom0Set, code: BuildCode, table: string, path: string, message: string): Dom0Set {
+export function warn<S extends Dom0Set>(set: S, code: BuildCode, table: string, path: string, message: string): S {
   return { ...set, warnings: [...set.warnings, { code, severity: BUILD_CODES[code].severity, table, path, message }] };
 }

@@ -6,7 +6,7 @@ import { make, EMPTY, type Node } from '../layout/codec.js';
 import type { AcpiTable } from '../tables/registry.js';
 import { hex } from '../layout/diagnostics.js';
 import { xsdt } from '../tables/rsdt.js';
-import { type Pass, type Ref, type Dom0Table, BuildError, tableById, withTable, warn } from './types.js';
+import { type Pass, type PassDef, type Ref, type Dom0Table, BuildError, tableById, withTable, warn } from './types.js';
 import { headerOf } from './fields.js';
 
 /** Signatures dom0 must see once (the first entry wins, as Xen's in-place replacement does). */
@@ -15,7 +15,7 @@ const ONCE = new Set(['FACP', 'APIC', 'GTDT', 'STAO']);
 /** Tables that are reached some other way than through the XSDT. */
 const NOT_IN_XSDT = new Set(['RSDP', 'RSDT', 'XSDT', 'DSDT', 'FACS']);
 
-export const xsdtPass: Pass = (set) => {
+const run: Pass = (set) => {
   const host = tableById(set, 'XSDT');
   let next = set;
   const refs: Ref[] = [];
@@ -63,4 +63,12 @@ export const xsdtPass: Pass = (set) => {
   const table: AcpiTable = { ...base, items };
   next = withTable(next, { id: 'XSDT', table, origin: 'new', hostAddress: host?.hostAddress, refs });
   return { set: next, changes: [] };
+};
+
+export const xsdtPass: PassDef = {
+  name: 'xsdt',
+  stage: 'tables',
+  summary: "the XSDT listing the new tables in place of the host's, and the STAO",
+  after: ['fadt', 'gtdt', 'madt', 'stao'],
+  run,
 };

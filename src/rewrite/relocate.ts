@@ -1,0 +1,44 @@
+// relocate (--relocate all): every host table moves into the new region instead of staying at its
+// host address; the pointers tables declare to tables outside the XSDT (the FADT's DSDT and FACS)
+// follow the move as references. Runs first, before the profile's passes.
+import { defOf } from '../tables/registry.js';
+import { type Pass, type PassDef, type Dom0Set, warn } from './types.js';
+
+/** --relocate all: every host table moves into the new region; the FADT's DSDT/FACS pointers follow. */
+const run: Pass = (set) => {
+  const tables = set.tables
+    .filter((t) => defOf(t.table).relocation !== 'drop') // the RSDT: its 32-bit pointers would all be stale
+    .map((t) => (t.origin === 'reused' ? { ...t, origin: 'relocated' as const } : t));
+  let next: Dom0Set = { ...set, tables };
+  // every table's declared pointers to tables outside the XSDT (the FADT's DSDT and FACS pairs)
+  // follow the move as references
+  for (const fadt of tables.filter((t) => defOf(t.table).pointers?.some((p) => p.narrow && p.to?.length === 1))) {
+    const fields = { ...fadt.table.fields };
+    const refs = [...(fadt.refs ?? [])];
+    const owner = fadt.table.signature;
+    for (const { to, field: x, narrow } of defOf(fadt.table).pointers!.filter((p) => p.narrow && p.to?.length === 1)) {
+      const sig = to![0];
+      const y = narrow!;
+      if (!tables.some((t) => t.id === sig)) {
+        // the input lacks it: a host address would point at nothing once the tables move
+        if (BigInt((fields[x] as bigint | undefined) ?? 0n) !== 0n || Number(fields[y] ?? 0) !== 0) {
+          if (x in fields) fields[x] = 0n;
+          fields[y] = 0;
+          next = warn(next, 'BUILD_POINTER_MISSING', owner, `${owner}.${x}`, `the ${owner} points at a ${sig} the input does not have; with --relocate all the pointer is set to 0`);
+        }
+        continue;
+      }
+      if (x in fields) refs.push({ at: x, to: sig });
+      if (Number(fields[y] ?? 0) !== 0 || !(x in fields)) refs.push({ at: y, to: sig });
+    }
+    next.tables[tables.indexOf(fadt)] = { ...fadt, table: { ...fadt.table, fields }, refs };
+  }
+  return { set: next, changes: [] };
+};
+
+export const relocatePass = {
+  name: 'relocate',
+  stage: 'tables' as const,
+  summary: '--relocate all: every host table moves into the new region; the FADT\'s DSDT/FACS pointers follow',
+  run,
+} satisfies PassDef;

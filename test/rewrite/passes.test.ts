@@ -1,0 +1,43 @@
+// The pass graph: a profile's order comes from the passes' declarations (stage, after, needs), not
+// from the order a profile lists them; a missing `needs` or a cycle is refused with a clear message.
+import { describe, expect, it } from 'vitest';
+import { orderPasses, PASSES, PROFILES, selectPasses } from '../../src/rewrite/pipeline.js';
+import { BuildError, type PassDef } from '../../src/rewrite/types.js';
+
+const DESIGN = ['fadt', 'gtdt', 'madt', 'stao', 'xsdt', 'rsdp', 'efi', 'dt', 'checksums'];
+const noop = (name: string, o: Partial<PassDef> = {}): PassDef => ({ name, stage: 'tables', summary: name, run: (set) => ({ set, changes: [] }), ...o } as PassDef);
+
+describe('the pass graph', () => {
+  it('orders each profile from the declarations, whatever order the profile lists them in', () => {
+    expect(selectPasses({ profile: 'design', skip: [] })).toEqual(DESIGN);
+    expect(orderPasses([...DESIGN].reverse())).toEqual(DESIGN);
+    expect(orderPasses(['checksums', 'dt', 'efi', 'rsdp', 'madt', 'xsdt', 'fadt', 'stao'])).toEqual(PROFILES.xen);
+  });
+
+  it('every tables pass runs before every placed pass', () => {
+    const order = selectPasses({ profile: 'design', skip: [] });
+    const lastTables = Math.max(...order.map((n, i) => (PASSES[n].stage === 'tables' ? i : -1)));
+    const firstPlaced = order.findIndex((n) => PASSES[n].stage === 'placed');
+    expect(lastTables).toBeLessThan(firstPlaced);
+  });
+
+  it('a pass left out that another needs is refused (dt needs efi)', () => {
+    expect(() => selectPasses({ profile: 'design', skip: ['efi'] })).toThrow(new BuildError('the dt pass needs the efi pass'));
+    expect(() => selectPasses({ profile: 'xen', skip: [], only: ['dt'] })).toThrow(/the dt pass needs the efi pass/);
+  });
+
+  it('a new pass is one declaration: it lands where its after/needs put it', () => {
+    const extra = noop('iort', { after: ['madt'] });
+    const order = orderPasses(['iort', ...DESIGN], { ...PASSES, iort: extra });
+    expect(order.indexOf('iort')).toBeGreaterThan(order.indexOf('madt'));
+    expect(order.indexOf('iort')).toBeLessThan(order.indexOf('efi'));
+  });
+
+  it('unknown passes, missing needs and cycles are refused', () => {
+    expect(() => orderPasses(['nope'])).toThrow(/unknown pass "nope"/);
+    expect(() => orderPasses(['a'], { a: noop('a', { needs: ['b'] }), b: noop('b') })).toThrow('the a pass needs the b pass');
+    expect(() => orderPasses(['a', 'b'], { a: noop('a', { after: ['b'] }), b: noop('b', { after: ['a'] }) })).toThrow(/cycle: a → b → a/);
+    // a tables pass may not follow a placed one
+    expect(() => orderPasses(['p', 't'], { p: noop('p', { stage: 'placed' } as Partial<PassDef>), t: noop('t', { after: ['p'] }) })).toThrow(/cycle/);
+  });
+});
