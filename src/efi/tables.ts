@@ -9,7 +9,7 @@ export const EFI_SYSTEM_TABLE_SIGNATURE = 'IBI SYST';
 export const EFI_REVISION = (2 << 16) | 50;
 export const EFI_SYSTAB_SIZE = 120;
 export const EFI_CONFIG_ENTRY_SIZE = 24;
-/** "Xen" in UCS-2 with its NUL */
+/** The firmware vendor; the system table points at it written as UCS-2 with a NUL (ucs2()) */
 export const FIRMWARE_VENDOR = 'Xen';
 export const EFI_MEMORY_DESC_SIZE = 40;
 export const EFI_MEMORY_DESC_VERSION = 1;

@@ -7,7 +7,7 @@ export interface Finding {
   /** stable code, e.g. DECODE_SUBTABLE_LENGTH_ZERO */
   code: string;
   severity: Severity;
-  /** table signature ("APIC", "RSD PTR") or "" for input-level findings */
+  /** table signature ("APIC"; the root pointer is "RSDP") or "" for input-level findings */
   table: string;
   /** field path in the shared vocabulary (APIC.gicc[3].length) */
   path: string;
