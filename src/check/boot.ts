@@ -1,12 +1,12 @@
 // For a build output: the chain dom0 follows from x0 — DT /hypervisor/uefi → EFI system table →
 // ACPI 2.0 configuration entry → RSDP — and the EFI memory map that must cover every table.
 import { readFdt, findNode, propNumber, FdtReadError } from '../fdt/reader.js';
+import { UEFI_PROPS } from '../fdt/dom0.js';
 import { systemTableCrc, ACPI_20_TABLE_GUID, EFI_ACPI_RECLAIM_MEMORY, EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_DESC_SIZE, EFI_MEMORY_DESC_VERSION, EFI_SYSTAB_SIZE, EFI_CONFIG_ENTRY_SIZE } from '../efi/tables.js';
 import { hex } from '../layout/diagnostics.js';
 import { resolveLinks, type TableEntry } from '../model/tableset.js';
 import type { CheckContext } from './context.js';
 
-const UEFI_PROPS = ['xen,uefi-system-table', 'xen,uefi-mmap-start', 'xen,uefi-mmap-size', 'xen,uefi-mmap-desc-size', 'xen,uefi-mmap-desc-ver'];
 
 export function checkBoot(c: CheckContext): void {
   const boot = c.set.boot;
@@ -62,7 +62,7 @@ export function checkBoot(c: CheckContext): void {
   const dsize = Number(propNumber(prop(UEFI_PROPS[3])!.value));
   const dver = Number(propNumber(prop(UEFI_PROPS[4])!.value));
   if (dsize !== EFI_MEMORY_DESC_SIZE || dver !== EFI_MEMORY_DESC_VERSION || size % EFI_MEMORY_DESC_SIZE || !inImage(start, size)) {
-    c.reportFile('DOM0_MMAP', dtFile, 'DT./hypervisor/uefi.xen,uefi-mmap-start', `memory map ${hex(start)} + ${size} bytes, descriptor size ${dsize}, version ${dver}: expected 40-byte version 1 descriptors inside the image`, prop(UEFI_PROPS[1])?.offset);
+    c.reportFile('DOM0_MMAP', dtFile, `DT./hypervisor/uefi.${UEFI_PROPS[1]}`, `memory map ${hex(start)} + ${size} bytes, descriptor size ${dsize}, version ${dver}: expected 40-byte version 1 descriptors inside the image`, prop(UEFI_PROPS[1])?.offset);
     return;
   }
   const map = at(start);

@@ -2,6 +2,9 @@
 // /hypervisor (with /hypervisor/uefi) at depth 1, so Linux picks ACPI; property order as Xen's.
 import { type FdtNode, u32, u64, str, strList } from './writer.js';
 
+/** The properties of /hypervisor/uefi, in the order Xen writes them (Linux fdtparams.c reads them). */
+export const UEFI_PROPS = ['xen,uefi-system-table', 'xen,uefi-mmap-start', 'xen,uefi-mmap-size', 'xen,uefi-mmap-desc-size', 'xen,uefi-mmap-desc-ver'] as const;
+
 export interface Dom0DtParams {
   bootargs?: string;
   initrd?: { start: bigint; end: bigint };
@@ -22,13 +25,7 @@ export function dom0Tree(p: Dom0DtParams): FdtNode {
   }
   const uefi: FdtNode = {
     name: 'uefi',
-    props: [
-      { name: 'xen,uefi-system-table', value: u64(p.systemTable) },
-      { name: 'xen,uefi-mmap-start', value: u64(p.mmapStart) },
-      { name: 'xen,uefi-mmap-size', value: u32(p.mmapSize) },
-      { name: 'xen,uefi-mmap-desc-size', value: u32(p.descSize) },
-      { name: 'xen,uefi-mmap-desc-ver', value: u32(p.descVersion) },
-    ],
+    props: [u64(p.systemTable), u64(p.mmapStart), u32(p.mmapSize), u32(p.descSize), u32(p.descVersion)].map((value, i) => ({ name: UEFI_PROPS[i], value })),
     children: [],
   };
   const hypervisor: FdtNode = {

@@ -10,6 +10,7 @@ import { type BuildOptions, type Dom0Table, type Range, BuildError } from './typ
 import { runPipeline, defaultOptions, type PassLog } from './pipeline.js';
 import { EFI_SYSTAB_ID, EFI_MMAP_ID } from './layout.js';
 import { gicInfo } from '../tables/madt.js';
+import { dtProperties } from './dt.js';
 
 export const MANIFEST_FORMAT = 'dom0-acpi build manifest v1';
 
@@ -105,11 +106,11 @@ function build(host: TableSet, opts: BuildOptions): Dom0Output {
           },
         }
       : null,
-    dt: r.dtb
+    dt: r.dtb && set.dt
       ? {
           file: 'dom0.dtb',
           size: r.dtb.length,
-          properties: Object.fromEntries(r.log.find((l) => l.pass === 'dt')!.changes.map((c) => [c.path.slice(3), c.new ?? null])),
+          properties: Object.fromEntries(dtProperties(set.dt).map((p) => [p.path, p.value])),
         }
       : null,
     changes: r.log.map((l) => ({ pass: l.pass, changes: l.changes as unknown as Json })),

@@ -1,9 +1,36 @@
 // dt: the minimal FDT (v17) pointing dom0 at the EFI system table and memory map.
 import { dom0Tree } from '../fdt/dom0.js';
+import type { FdtNode } from '../fdt/writer.js';
+import type { Change } from '../diff/table.js';
+import { hexBytes, type Json } from '../layout/values.js';
 import { EFI_MEMORY_DESC_SIZE, EFI_MEMORY_DESC_VERSION } from '../efi/tables.js';
 import { hex } from '../layout/diagnostics.js';
 import { type PlacedPass, type PassDef, type PlacedSet, BuildError, tableById, warn } from './types.js';
 import { EFI_SYSTAB_ID, EFI_MMAP_ID } from './layout.js';
+
+/** Every property of the tree as `diff` and the manifest show it ("/chosen.bootargs"): strings as
+ * text (a list for several), 8-byte cells as hex addresses, 4-byte cells as numbers. */
+export function dtProperties(root: FdtNode): { path: string; value: Json }[] {
+  const out: { path: string; value: Json }[] = [];
+  const show = (v: Uint8Array): Json => {
+    const text = Buffer.from(v).toString('latin1');
+    if (v.length && v[v.length - 1] === 0 && /^[\x20-\x7e]+(\0[\x20-\x7e]+)*\0$/.test(text)) {
+      const list = text.slice(0, -1).split('\0');
+      return list.length === 1 ? list[0] : list;
+    }
+    const b = Buffer.from(v);
+    return v.length === 8 ? hex(b.readBigUInt64BE(0)) : v.length === 4 ? b.readUInt32BE(0) : hexBytes(v);
+  };
+  const visit = (n: FdtNode, path: string) => {
+    for (const p of n.props) out.push({ path: `${path || '/'}.${p.name}`, value: show(p.value) });
+    for (const c of n.children) visit(c, `${path}/${c.name}`);
+  };
+  visit(root, '');
+  return out;
+}
+
+/** What the tree adds, property by property, in `diff`'s vocabulary. */
+const treeChanges = (root: FdtNode): Change[] => dtProperties(root).map((p) => ({ path: `DT.${p.path}`, kind: 'added', new: p.value }));
 
 const run: PlacedPass = (set, opts) => {
   const systab = set.addresses.get(EFI_SYSTAB_ID);
@@ -19,19 +46,7 @@ const run: PlacedPass = (set, opts) => {
     descSize: EFI_MEMORY_DESC_SIZE,
     descVersion: EFI_MEMORY_DESC_VERSION,
   });
-  const changes = [
-    ...(opts.bootargs !== undefined ? [{ path: 'DT./chosen.bootargs', kind: 'added' as const, new: opts.bootargs }] : []),
-    ...(opts.initrd ? [
-      { path: 'DT./chosen.linux,initrd-start', kind: 'added' as const, new: hex(opts.initrd.start) },
-      { path: 'DT./chosen.linux,initrd-end', kind: 'added' as const, new: hex(opts.initrd.start + opts.initrd.size) },
-    ] : []),
-    { path: 'DT./hypervisor.compatible', kind: 'added' as const, new: [`xen,xen-${opts.xenVersion}`, 'xen,xen'] },
-    { path: 'DT./hypervisor/uefi.xen,uefi-system-table', kind: 'added' as const, new: hex(systab) },
-    { path: 'DT./hypervisor/uefi.xen,uefi-mmap-start', kind: 'added' as const, new: hex(mmap) },
-    { path: 'DT./hypervisor/uefi.xen,uefi-mmap-size', kind: 'added' as const, new: set.efi.mmapBytes.length },
-    { path: 'DT./hypervisor/uefi.xen,uefi-mmap-desc-size', kind: 'added' as const, new: EFI_MEMORY_DESC_SIZE },
-    { path: 'DT./hypervisor/uefi.xen,uefi-mmap-desc-ver', kind: 'added' as const, new: EFI_MEMORY_DESC_VERSION },
-  ];
+  const changes = treeChanges(tree);
   let next: PlacedSet = { ...set, dt: tree };
   if (Number(tableById(set, 'STAO')?.table.fields.ignore_uart ?? 0) !== 0 && !/(^|\s)console=hvc0(\s|$)/.test(opts.bootargs ?? '')) {
     next = warn(next, 'BUILD_NO_HVC_CONSOLE', 'STAO', 'DT./chosen.bootargs',

@@ -291,7 +291,7 @@ const dom0Rules: TableRule[] = [
       const version = info.gicd ? Number(fieldsOf(gicd, info.gicd).version) : 0;
       const gicrBase = (g: Node) => BigInt(fieldsOf(gicc, g).gicr_base_address ?? 0n);
       const base = (g: Node) => BigInt(fieldsOf(gicc, g).base_address ?? 0n);
-      const v3 = version >= 3 || (version !== 2 && (info.gicrs.length > 0 || all.some((g) => gicrBase(g) !== 0n)));
+      const v3 = info.version === 3; // gicInfo infers it, for every user of the MADT
       if (info.gicd && (version > 4 || (version === 2 && info.gicrs.length > 0) || (version >= 3 && !info.gicrs.length && !all.some((g) => gicrBase(g) !== 0n) && all.some((g) => base(g) !== 0n)))) {
         c.report('DOM0_GICD_VERSION', 'APIC.gicd[0].version', `GICD version ${version} does not match the MADT (${info.gicrs.length} GICR subtable(s)); the GIC driver would probe the wrong version or none`);
       }

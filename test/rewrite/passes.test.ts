@@ -41,3 +41,23 @@ describe('the pass graph', () => {
     expect(() => orderPasses(['p', 't'], { p: noop('p', { stage: 'placed' } as Partial<PassDef>), t: noop('t', { after: ['p'] }) })).toThrow(/cycle/);
   });
 });
+
+describe('the dt pass logs what the tree holds', () => {
+  it('every property of dom0.dtb, read back from the blob, is in the log and the manifest', async () => {
+    const { readTables } = await import('../../src/io/read.js');
+    const { buildDom0 } = await import('../../src/rewrite/build.js');
+    const { readFdt } = await import('../../src/fdt/reader.js');
+    const { dtProperties } = await import('../../src/rewrite/dt.js');
+    const { SAMPLES } = await import('../helpers.js');
+    const { join } = await import('node:path');
+    const out = buildDom0(readTables(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt')).set, { bootargs: 'console=hvc0', initrd: { start: 0x48000000n, size: 0x100000n } });
+    const props = dtProperties(readFdt(out.dtb!));
+    expect(props.map((p) => p.path)).toEqual([
+      '/.#address-cells', '/.#size-cells', '/chosen.bootargs', '/chosen.linux,initrd-start', '/chosen.linux,initrd-end', '/hypervisor.compatible',
+      '/hypervisor/uefi.xen,uefi-system-table', '/hypervisor/uefi.xen,uefi-mmap-start', '/hypervisor/uefi.xen,uefi-mmap-size', '/hypervisor/uefi.xen,uefi-mmap-desc-size', '/hypervisor/uefi.xen,uefi-mmap-desc-ver',
+    ]);
+    expect(props.find((p) => p.path === '/chosen.linux,initrd-end')!.value).toBe('0x48100000');
+    expect(out.log.find((l) => l.pass === 'dt')!.changes).toEqual(props.map((p) => ({ path: `DT.${p.path}`, kind: 'added', new: p.value })));
+    expect((out.manifest.dt as { properties: Record<string, unknown> }).properties).toEqual(Object.fromEntries(props.map((p) => [p.path, p.value])));
+  });
+});
