@@ -1,4 +1,6 @@
-// What commands print through, so tests can capture it; and the error type that carries an exit code.
+// What commands print through, so tests can capture it; where a command's exit code goes; and the
+// one mapping of the library's refusals to the CLI's (exit 2, the input named).
+import { BuildError } from '../src/rewrite/types.js';
 export interface Io {
   out(s: string): void;
   err(s: string): void;
@@ -18,5 +20,20 @@ export class CliError extends Error {
   constructor(message: string, readonly exitCode = 2) {
     super(message);
     this.name = 'CliError';
+  }
+}
+
+/** Where a command that decides its exit code (check, diff) puts it; run() returns it. */
+export interface Exit {
+  code: number;
+}
+
+/** Runs a library call on `input`: a BuildError becomes the CLI's refusal naming the input. */
+export function refusing<T>(input: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof BuildError) throw new CliError(`${input}: ${e.message}`);
+    throw e;
   }
 }

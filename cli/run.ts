@@ -4,7 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CliError, type Io, processIo } from './io.js';
+import { CliError, type Io, type Exit, processIo } from './io.js';
 import { registerDump } from './commands/dump.js';
 import { registerExtract } from './commands/extract.js';
 import { registerConvert } from './commands/convert.js';
@@ -22,11 +22,6 @@ function packageVersion(): string {
   return '0.0.0';
 }
 
-/** Exit code holder the commands write to. */
-export interface Exit {
-  code: number;
-}
-
 export function makeProgram(io: Io, exit: Exit): Command {
   const program = new Command('dom0-acpi')
     .description('Arm64 ACPI tables for Xen dom0: read, dump, convert, build, diff and check firmware table sets')
@@ -38,10 +33,10 @@ export function makeProgram(io: Io, exit: Exit): Command {
 Exit codes: 0 success (diff: same; check: nothing at or above --fail-on), 1 diff: different /
 check: findings, 2 trouble (malformed input outside check, unreadable input, bad options,
 refused output). Finding codes: docs/checks.md.`);
-  registerDump(program, io, exit);
-  registerExtract(program, io, exit);
-  registerConvert(program, io, exit);
-  registerBuild(program, io, exit);
+  registerDump(program, io);
+  registerExtract(program, io);
+  registerConvert(program, io);
+  registerBuild(program, io);
   registerDiff(program, io, exit);
   registerCheck(program, io, exit);
   return program;

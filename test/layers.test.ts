@@ -1,4 +1,4 @@
-// The layers the code keeps: no import cycle among the modules of src/ (value imports: a type-only
+// The layers the code keeps: no import cycle among the modules of src/ and cli/ (value imports: a type-only
 // import is gone at run time), and the lint rules (eslint.config.js) refuse an import that goes up a
 // layer or names a particular table from generic code.
 import { describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ function files(dir: string): string[] {
 /** Each module's value imports of other modules in src/. */
 function importGraph(): Map<string, string[]> {
   const g = new Map<string, string[]>();
-  for (const f of files(SRC)) {
+  for (const f of [...files(SRC), ...files(join(ROOT, 'cli'))]) {
     const text = readFileSync(f, 'utf8');
     const deps: string[] = [];
     for (const m of text.matchAll(/^(?:import|export)\s+(type\s+)?[^'";]*?from\s+'(\.[^']+)'/gms)) {
@@ -56,10 +56,14 @@ function findCycle(g: Map<string, string[]>): string[] {
 }
 
 describe('layers', () => {
-  it('no import cycle among the modules of src/', () => {
+  it('no import cycle among the modules of src/ and cli/', () => {
     const g = importGraph();
     expect(g.size).toBeGreaterThan(50);
     expect(findCycle(g)).toEqual([]);
+  });
+
+  it('no command module imports the CLI runner (run.ts imports them): no type cycle either', () => {
+    for (const f of files(join(ROOT, 'cli', 'commands'))) expect(readFileSync(f, 'utf8'), f).not.toMatch(/from '\.\.\/run\.js'/);
   });
 
   it('finds a cycle when there is one (the finder can fail)', () => {

@@ -3,11 +3,10 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { buildDom0 } from '../../src/rewrite/build.js';
 import { writeBuildOutput } from '../../src/io/build-output.js';
-import { type BuildOptions, type Range, DEFAULTS, BuildError } from '../../src/rewrite/types.js';
+import { type BuildOptions, type Range, DEFAULTS } from '../../src/rewrite/types.js';
 import { PASSES } from '../../src/rewrite/pipeline.js';
 import { hex, formatFinding } from '../../src/layout/diagnostics.js';
-import { CliError, type Io } from '../io.js';
-import type { Exit } from '../run.js';
+import { CliError, refusing, type Io } from '../io.js';
 import { addInputOptions, loadSet, parseAddress, collect, type InputOpts } from '../input.js';
 
 interface BuildCliOpts extends InputOpts {
@@ -68,7 +67,7 @@ export function buildOptions(o: BuildCliOpts): BuildOptions {
   };
 }
 
-export function registerBuild(program: Command, io: Io, _exit: Exit): void {
+export function registerBuild(program: Command, io: Io): void {
   addInputOptions(
     program
       .command('build')
@@ -94,13 +93,7 @@ export function registerBuild(program: Command, io: Io, _exit: Exit): void {
   ).action((input: string, o: BuildCliOpts) => {
     const opts = buildOptions(o);
     const host = loadSet(input, o, io);
-    let out;
-    try {
-      out = buildDom0(host, opts);
-    } catch (e) {
-      if (e instanceof BuildError) throw new CliError(`${input}: ${e.message}`);
-      throw e;
-    }
+    const out = refusing(input, () => buildDom0(host, opts));
     writeBuildOutput(o.output, out, { force: o.force });
     for (const w of out.warnings) io.err(`${w.severity === 'info' ? 'note' : 'warning'}: ${formatFinding(w)} [${w.code}]\n`);
     if (o.json) {

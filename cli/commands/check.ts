@@ -11,8 +11,7 @@ import { tableKeys } from '../../src/diff/set.js';
 import { allEntries } from '../../src/model/tableset.js';
 import type { Severity } from '../../src/layout/diagnostics.js';
 import { fixChecksums, writeFixed } from '../../src/io/fix.js';
-import { CliError, type Io } from '../io.js';
-import type { Exit } from '../run.js';
+import { CliError, type Io, type Exit } from '../io.js';
 import { addInputOptions, readOptions, type InputOpts } from '../input.js';
 
 interface CheckOpts extends InputOpts {

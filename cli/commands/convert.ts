@@ -7,13 +7,10 @@ import { writeImage } from '../../src/io/image.js';
 import { writeFileAtomic, writeFolderAtomic } from '../../src/io/output.js';
 import { hex } from '../../src/layout/diagnostics.js';
 import { runPasses } from '../../src/rewrite/pipeline.js';
-import { BuildError } from '../../src/rewrite/types.js';
-import { CliError } from '../io.js';
+import { refusing, type Io } from '../io.js';
 
 /** where an image of a set without addresses starts unless --out-base says otherwise */
 const RELOCATE_BASE = 0x80000000n;
-import type { Io } from '../io.js';
-import type { Exit } from '../run.js';
 import { addInputOptions, loadSet, parseAddress, type InputOpts } from '../input.js';
 
 interface ConvertOpts extends InputOpts {
@@ -23,7 +20,7 @@ interface ConvertOpts extends InputOpts {
   force?: boolean;
 }
 
-export function registerConvert(program: Command, io: Io, _exit: Exit): void {
+export function registerConvert(program: Command, io: Io): void {
   addInputOptions(
     program
       .command('convert')
@@ -54,13 +51,7 @@ export function registerConvert(program: Command, io: Io, _exit: Exit): void {
       } else {
         // no addresses: lay every table out from --out-base, with an XSDT and RSDP pointing at them
         base = outBase ?? RELOCATE_BASE;
-        let r;
-        try {
-          r = runPasses(set, ['xsdt', 'rsdp'], { relocate: 'all', base, mem: [] });
-        } catch (e) {
-          if (e instanceof BuildError) throw new CliError(`${input}: ${e.message}`);
-          throw e;
-        }
+        const r = refusing(input, () => runPasses(set, ['xsdt', 'rsdp'], { relocate: 'all', base, mem: [] }));
         image = r.image;
         rsdp = r.set.addresses!.get('RSDP')!;
         io.err(`note: the input has no table addresses; every table was placed from ${hex(base)} with a new XSDT and RSDP\n`);

@@ -3,8 +3,7 @@
 import type { Command } from 'commander';
 import { diffTables } from '../../src/diff/set.js';
 import { renderDiffText, renderDiffJson } from '../../src/diff/render.js';
-import { CliError, type Io } from '../io.js';
-import type { Exit } from '../run.js';
+import { CliError, type Io, type Exit } from '../io.js';
 import { addInputOptions, loadSet, collect, type InputOpts } from '../input.js';
 
 interface DiffOpts extends InputOpts {

@@ -4,7 +4,6 @@ import { dumpTableText } from '../../src/dump/text.js';
 import { setJson } from '../../src/dump/json.js';
 import { summaryLines } from '../../src/dump/summary.js';
 import type { Io } from '../io.js';
-import type { Exit } from '../run.js';
 import { addInputOptions, loadSet, selectTables, collect, type InputOpts } from '../input.js';
 
 interface DumpOpts extends InputOpts {
@@ -13,7 +12,7 @@ interface DumpOpts extends InputOpts {
   summary?: boolean;
 }
 
-export function registerDump(program: Command, io: Io, _exit: Exit): void {
+export function registerDump(program: Command, io: Io): void {
   addInputOptions(
     program
       .command('dump')

@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { tableFileNames } from '../../src/model/tableset.js';
 import { writeFolderAtomic } from '../../src/io/output.js';
 import type { Io } from '../io.js';
-import type { Exit } from '../run.js';
 import { addInputOptions, loadSet, selectTables, collect, type InputOpts } from '../input.js';
 
 interface ExtractOpts extends InputOpts {
@@ -12,7 +11,7 @@ interface ExtractOpts extends InputOpts {
   force?: boolean;
 }
 
-export function registerExtract(program: Command, io: Io, _exit: Exit): void {
+export function registerExtract(program: Command, io: Io): void {
   addInputOptions(
     program
       .command('extract')
