@@ -17,7 +17,7 @@ export interface CodeInfo {
   whole?: true;
 }
 
-export interface RuleContext {
+export interface RuleContext<C extends string = string> {
   set: TableSet;
   /** the table whose declaration holds the rule */
   entry: TableEntry;
@@ -26,7 +26,7 @@ export interface RuleContext {
   /** a host set, which `build` rewrites (not a build output or a set with an STAO) */
   hostSet: boolean;
   /** a finding about `entry` (or another table) at a field path; the offset is looked up from the path when not given */
-  report(code: string, path: string, message: string, offset?: number, entry?: TableEntry): void;
+  report(code: C, path: string, message: string, offset?: number, entry?: TableEntry): void;
   /** the absolute offset of a field path in `entry` (or another table) */
   offsetOf(path: string, entry?: TableEntry): number | undefined;
   find(signature: string): TableEntry | undefined;
@@ -35,11 +35,16 @@ export interface RuleContext {
 
 /** One check a table declares: the codes it may report and the function that looks (none when
  * the codes are its fields' `valid` rules, which check runs generically). */
-export interface TableRule {
-  codes: Record<string, CodeInfo>;
+export interface TableRule<C extends string = string> {
+  codes: Record<C, CodeInfo>;
   /** runs only with --dom0 */
   dom0?: boolean;
-  run?(c: RuleContext): void;
+  run?(c: RuleContext<C>): void;
+}
+
+/** A rule whose `run` may report only the codes it declares: a typo in a code is a compile error. */
+export function rule<C extends string>(r: TableRule<C>): TableRule {
+  return r as TableRule;
 }
 
 /** An address range a table describes (MMIO, firmware-owned memory): nothing dom0 is given may

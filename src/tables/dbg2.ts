@@ -3,19 +3,19 @@
 // their sizes at AddressSizeOffset — its namespace string and optional OEM data, all by offset.
 import { layout, u8, u16, u32 } from '../layout/schema.js';
 import type { ContainerDef, SubtableFamily, Node } from '../layout/codec.js';
-import type { TableRule, TableDef } from '../model/rules.js';
+import { type TableRule, type TableDef, rule } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField, gasField, gasRange } from './common.js';
 
 const rules: TableRule[] = [
-  {
+  rule({
     codes: { DBG2_NAMEPATH: { severity: 'warning', summary: 'a debug device without a namespace string ("." when it has none)', source: 'Microsoft DBG2 specification, Table 3' } },
     run(c) {
       (c.entry.table.items ?? []).forEach((n, i) => {
         if (typeof n.parts?.namepath !== 'string' || !n.parts.namepath.length) c.report('DBG2_NAMEPATH', `DBG2.device[${i}].namepath_length`, `device ${i} has no namespace string`);
       });
     },
-  },
+  }),
 ];
 
 const register = {

@@ -2,7 +2,7 @@
 // chosen by length (a field exists when it fits), the revision is only reported on.
 import { layout, u8, u16, u32, u64, type Bit, type Fields } from '../layout/schema.js';
 import { fieldsOf } from '../layout/codec.js';
-import type { TableRule, TableDef } from '../model/rules.js';
+import { type TableRule, type TableDef, rule } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { u64Text } from './common.js';
 import { headerField, gasField } from './common.js';
@@ -122,7 +122,7 @@ export const fadtLayout = layout('fadt', [
 const big = (v: unknown): bigint => BigInt((v as number | bigint | undefined) ?? 0);
 
 const rules: TableRule[] = [
-  {
+  rule({
     codes: {
       FADT_REVISION_LENGTH: { severity: 'error', summary: 'FADT revision and length disagree (5 ⇒ 268 bytes, ≥ 6 ⇒ 276)', source: 'ACPICA tbfadt.c; CONSUMER-RULES F5, F6, X2' },
       FADT_DSDT_MISMATCH: { severity: 'warning', summary: 'FADT Dsdt and XDsdt both set and different (ACPICA uses XDsdt)', source: 'ACPICA AcpiTbSelectAddress; CONSUMER-RULES F8' },
@@ -139,8 +139,8 @@ const rules: TableRule[] = [
         if (x !== 0n && d !== 0n && x !== d) c.report('FADT_DSDT_MISMATCH', 'FACP.dsdt', `Dsdt ${hex(d)} and XDsdt ${hex(x)} differ; ACPICA warns "32/64X DSDT address mismatch" and uses XDsdt`);
       }
     },
-  },
-  {
+  }),
+  rule({
     dom0: true,
     codes: {
       DOM0_FADT_REVISION: { severity: 'error', summary: 'FADT older than 5.1 (Linux: ACPI disabled, or "assuming 5.1" with boot flags)', source: 'Linux arch/arm64/kernel/acpi.c acpi_fadt_sanity_check(); CONSUMER-RULES F1', dom0: true },
@@ -158,7 +158,7 @@ const rules: TableRule[] = [
       if (!(arm & ARM_PSCI_COMPLIANT)) c.report('DOM0_PSCI', 'FACP.arm_boot_flags', 'PSCI_COMPLIANT is clear: Linux falls back to the parking protocol, which Xen zeroes: no secondary CPUs');
       else if (!(arm & ARM_PSCI_USE_HVC)) c.report('DOM0_PSCI_HVC', 'FACP.arm_boot_flags', 'PSCI conduit is SMC; Xen gives dom0 PSCI_USE_HVC (0x3)');
     },
-  },
+  }),
 ];
 
 export const fadt = {

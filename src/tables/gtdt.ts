@@ -2,7 +2,7 @@
 // revision as ACPICA decides). Platform timers (GT Block with its frames, SBSA watchdog) are read
 // at PlatformTimerOffset; bytes between the fixed fields and that offset are kept.
 import { layout, u8, u16, u32, u64, bytes, type Bit, type Gate, type Fields } from '../layout/schema.js';
-import type { TableRule, TableDef } from '../model/rules.js';
+import { type TableRule, type TableDef, rule } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
 import { headerField, TIMER_FLAG_BITS, rangeAt } from './common.js';
@@ -100,7 +100,7 @@ export const GTDT_V2_SIZE = 96;
 export const GTDT_V3_SIZE = 104;
 
 const rules: TableRule[] = [
-  {
+  rule({
     codes: { GTDT_REVISION_LENGTH: { severity: 'error', summary: 'GTDT shorter than its revision implies (rev 2 ⇒ 96, rev ≥ 3 ⇒ 104)', source: 'ACPICA AcpiDmDumpGtdt; CONSUMER-RULES G5, X6' } },
     run(c) {
       const rev = Number((c.entry.table.fields.header as Fields).revision);
@@ -108,8 +108,8 @@ const rules: TableRule[] = [
       const want = rev >= 3 ? GTDT_V3_SIZE : rev === 2 ? GTDT_V2_SIZE : undefined;
       if (want !== undefined && len < want) c.report('GTDT_REVISION_LENGTH', 'GTDT.header.length', `revision ${rev} GTDT is ${len} bytes; revision ${rev >= 3 ? '3' : '2'} needs at least ${want}`);
     },
-  },
-  {
+  }),
+  rule({
     dom0: true,
     codes: {
       DOM0_GTDT_VIRT_PPI: { severity: 'error', summary: 'GTDT virtual EL1 timer GSIV is not a PPI (16-31): dom0 has no timer', source: 'Linux arch_timer_select_ppi(); CONSUMER-RULES G2, X7', dom0: true },
@@ -123,7 +123,7 @@ const rules: TableRule[] = [
         c.report('DOM0_GTDT_EL2_ZERO', 'GTDT.non_secure_el2_interrupt', 'EL2 timer GSIV 0: Linux >= 5.18 logs "[Firmware Bug]: Illegal GSI0 translation request"; 5.10-5.17 without the stable fix reconfigure IPI0');
       }
     },
-  },
+  }),
 ];
 
 export const gtdt = {

@@ -4,7 +4,7 @@
 // type (and its bank count).
 import { layout, u8, u16, u24, u32, u64, bytes, struct, type Bit, type Field } from '../layout/schema.js';
 import { type ContainerDef, type SubtableFamily, segmentName } from '../layout/codec.js';
-import type { TableRule, TableDef } from '../model/rules.js';
+import { type TableRule, type TableDef, rule } from '../model/rules.js';
 import { headerField, gasField, gasRange } from './common.js';
 import { itemPaths } from './topology-rules.js';
 
@@ -173,7 +173,7 @@ export const hestFamily: SubtableFamily = {
 };
 
 const rules: TableRule[] = [
-  {
+  rule({
     codes: { HEST_SOURCE_ID: { severity: 'error', summary: 'two error sources with one source ID', source: 'ACPI 6.5 §18.3.2; Linux ghes/hest (sources are looked up by ID)' } },
     run(c) {
       const seen = new Map<number, string>();
@@ -185,7 +185,7 @@ const rules: TableRule[] = [
         else seen.set(id, paths.get(n)!);
       }
     },
-  },
+  }),
 ];
 
 export const hest = {

@@ -3,7 +3,7 @@
 // memory side cache information (with SMBIOS handles). Structures: type u16, length u32.
 import { layout, u16, u32, u64, u8 } from '../layout/schema.js';
 import { type ContainerDef, type SubtableFamily, type Node, segmentName } from '../layout/codec.js';
-import type { TableRule, TableDef } from '../model/rules.js';
+import { type TableRule, type TableDef, rule } from '../model/rules.js';
 import { headerField } from './common.js';
 import { sratDomains, itemPaths } from './topology-rules.js';
 
@@ -96,7 +96,7 @@ export const hmatFamily: SubtableFamily = {
 };
 
 const rules: TableRule[] = [
-  {
+  rule({
     codes: { HMAT_DOMAIN: { severity: 'warning', summary: 'a proximity domain the SRAT does not declare', source: 'ACPI 6.5 §5.2.28; Linux drivers/acpi/numa/hmat.c' } },
     run(c) {
       const domains = sratDomains(c);
@@ -113,7 +113,7 @@ const rules: TableRule[] = [
         if (bad) c.report('HMAT_DOMAIN', bad[0], `proximity domain ${bad[1]} is not in the SRAT (its domains: ${[...domains].sort((a, b) => a - b).join(', ')})`);
       }
     },
-  },
+  }),
 ];
 
 export const hmat = {

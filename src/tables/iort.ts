@@ -6,7 +6,7 @@
 // from the table start: references, re-derived at encode.
 import { layout, u8, u16, u24, u32, u64, struct, type Bit, type Field } from '../layout/schema.js';
 import { type ContainerDef, type Node, type PartDef, type SubtableFamily, segmentName } from '../layout/codec.js';
-import type { RuleContext, TableRule, HostRange, TableDef } from '../model/rules.js';
+import { type RuleContext, type TableRule, type HostRange, type TableDef, rule } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField, rangeAt } from './common.js';
 import { itemPaths } from './topology-rules.js';
@@ -238,7 +238,7 @@ const madtIts = (c: RuleContext) => {
 };
 
 const rules: TableRule[] = [
-  {
+  rule({
     codes: {
       IORT_REFERENCE: { severity: 'error', summary: 'an output or node reference that does not land on a node', source: 'Arm DEN 0049 §3.2.1; Linux iort_node_map_id()' },
       IORT_ID_OVERLAP: { severity: 'error', summary: 'two ID mappings of one node whose input ranges overlap', source: 'Arm DEN 0049 §3.4; Linux iort_id_map()' },
@@ -270,8 +270,8 @@ const rules: TableRule[] = [
         }
       }
     },
-  },
-  {
+  }),
+  rule({
     codes: {
       IORT_ITS_UNKNOWN: { severity: 'error', summary: 'an ITS group naming an identifier the MADT has no GIC ITS (or GICv2m MSI frame) entry for', source: 'Arm DEN 0049 §3.1.1.1; Linux iort_find_its_base(), gicv2m_acpi_init()' },
       DOM0_IORT_ITS: { severity: 'warning', summary: 'IORT ITS groups name ITSes (or GICv2m frames) dom0\'s MADT lacks: dom0\'s PCI devices get no MSIs (the xen profile copies ITS entries only with --its)', source: 'Linux iort_find_its_base(); Xen gicv3_its_make_hwdom_madt()', dom0: true },
@@ -290,8 +290,8 @@ const rules: TableRule[] = [
         else c.report('IORT_ITS_UNKNOWN', path, `ITS identifier ${ids[missing]} has no GIC ITS entry in the MADT`);
       }
     },
-  },
-  {
+  }),
+  rule({
     dom0: true,
     codes: { DOM0_IORT_SMMU: { severity: 'info', summary: 'SMMU nodes dom0 would probe although the hypervisor owns the SMMUs', source: 'Linux arm-smmu-v3 ACPI probing; Xen keeps the SMMUs', dom0: true } },
     run(c) {
@@ -300,7 +300,7 @@ const rules: TableRule[] = [
       const paths = nodePaths(c);
       c.report('DOM0_IORT_SMMU', paths.get(smmus[0])!, `${smmus.length} SMMU node(s) (first at ${hex(BigInt(smmus[0].fields.base_address as bigint))}): dom0's SMMU driver probes them although Xen owns the SMMUs; Xen 4.17 hides none of this from dom0's IORT`);
     },
-  },
+  }),
 ];
 
 /** One line of IORT topology: node counts by type, and each root complex's path to its ITS. */

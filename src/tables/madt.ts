@@ -2,7 +2,7 @@
 // their extra bytes raw), GICD, GIC MSI frame, GICR, GIC ITS. Any other subtable type is kept raw.
 import { layout, u8, u16, u32, u64, bytes, type Bit } from '../layout/schema.js';
 import { type ContainerDef, type SubtableFamily, type Node, fieldsOf } from '../layout/codec.js';
-import type { RuleContext, TableRule, HostRange, TableDef } from '../model/rules.js';
+import { type RuleContext, type TableRule, type HostRange, type TableDef, rule } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { vcpuMpidr } from '../model/gic.js';
 import { headerField, rangeAt } from './common.js';
@@ -201,14 +201,14 @@ function firstOf<T>(xs: T[], bad: (x: T) => boolean): [T, number, number] | unde
 const giccs = (c: RuleContext) => (c.entry.table.items ?? []).filter((s) => s.fields.type === MADT_GICC);
 
 const structureRules: TableRule[] = [
-  {
+  rule({
     codes: { MADT_GICD_COUNT: { severity: 'error', summary: 'not exactly one GICD', source: 'Linux irq-gic-v3.c acpi_validate_gic_table(); CONSUMER-RULES §2.4, X9' } },
     run(c) {
       const gicds = (c.entry.table.items ?? []).filter((s) => s.fields.type === MADT_GICD);
       if (gicds.length !== 1) c.report('MADT_GICD_COUNT', 'APIC.gicd', `${gicds.length} GICD entries; exactly one is needed`, gicds.length ? c.offsetOf('APIC.gicd[1]') : 44);
     },
-  },
-  {
+  }),
+  rule({
     codes: {
       MADT_DUPLICATE_MPIDR: { severity: 'error', summary: 'two GICCs with one MPIDR (Linux skips the second: "duplicate CPU MPIDR")', source: 'Linux arch/arm64/kernel/smp.c acpi_map_gic_cpu_interface(); CONSUMER-RULES §2.3' },
       MADT_DUPLICATE_UID: { severity: 'error', summary: 'two GICCs with one processor UID', source: 'Linux drivers/acpi/processor_core.c; CONSUMER-RULES X8' },
@@ -228,8 +228,8 @@ const structureRules: TableRule[] = [
         else uids.set(u, i);
       });
     },
-  },
-  {
+  }),
+  rule({
     codes: {
       GICC_LENGTH_FADT_REVISION: { severity: 'warning', summary: 'GICC length is not 76 (FADT rev < 6) or 80 (rev ≥ 6): Xen and Linux 4.2-4.20 reject it', source: 'Linux/Xen BAD_MADT_GICC_ENTRY; CONSUMER-RULES §2.2, X1' },
       DOM0_GICC_LENGTH: { severity: 'error', summary: 'GICC length is not 76 (FADT rev < 6) or 80 (rev ≥ 6); with --dom0 this replaces GICC_LENGTH_FADT_REVISION', source: 'Xen/Linux 4.2-4.20 BAD_MADT_GICC_ENTRY; CONSUMER-RULES X1', dom0: true, buildFixes: 'the madt pass sizes every GICC from the output FADT revision' },
@@ -244,11 +244,11 @@ const structureRules: TableRule[] = [
       const [g, i, n] = bad;
       c.report(c.dom0 ? 'DOM0_GICC_LENGTH' : 'GICC_LENGTH_FADT_REVISION', `APIC.gicc[${i}].length`, `${n} GICC(s) are not ${want} bytes (GICC ${i}: ${Number(g.fields.length)}); with FADT revision ${rev}, Xen and Linux 4.2-4.20 accept only ${want}`);
     },
-  },
+  }),
 ];
 
 const dom0Rules: TableRule[] = [
-  {
+  rule({
     dom0: true,
     codes: {
       DOM0_MPIDR_INVALID: { severity: 'error', summary: 'a GICC MPIDR with bits outside Aff3..Aff0 (Linux: "skipping CPU entry with invalid MPIDR")', source: 'Linux acpi_map_gic_cpu_interface(); CONSUMER-RULES §2.3, X8', dom0: true, buildFixes: "the madt pass gives every GICC its vCPU's MPIDR" },
@@ -275,8 +275,8 @@ const dom0Rules: TableRule[] = [
         c.report('DOM0_MPIDR_NOT_VCPU', `APIC.gicc[${i}].arm_mpidr`, `${hit[2]} enabled GICC(s) carry an MPIDR none of the ${enabled.length} vCPUs has under Xen (GICC ${i}: ${hex(mpidrOf(hit[0]))}; vCPU k is (k & 0xF) | (k >> 4) << 8): PSCI CPU_ON for it reaches no vCPU`);
       }
     },
-  },
-  {
+  }),
+  rule({
     dom0: true,
     codes: {
       DOM0_GICD_VERSION: { severity: 'error', summary: 'GICD version out of range or contradicting the MADT (v2 with GICR subtables, v3 with only GICv2-style GICCs)', source: 'Linux irq-gic-v3.c / irq-gic.c ACPI probing; CONSUMER-RULES §2.4', dom0: true },
@@ -309,7 +309,7 @@ const dom0Rules: TableRule[] = [
         }
       }
     },
-  },
+  }),
 ];
 
 /** MMIO sizes of the GIC frames: distributor, v2 CPU interface (GICC/GICV/GICH), one

@@ -2,7 +2,7 @@
 // ECAM window (base, segment, start and end bus).
 import { layout, u8, u16, u32, u64 } from '../layout/schema.js';
 import type { Node } from '../layout/codec.js';
-import type { TableRule, TableDef } from '../model/rules.js';
+import { type TableRule, type TableDef, rule } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
 
@@ -13,7 +13,7 @@ export function ecamWindow(n: Node): [bigint, bigint] {
 }
 
 const rules: TableRule[] = [
-  {
+  rule({
     codes: {
       // reported by the `valid` rule of allocation.end_bus
       MCFG_BUS_RANGE: { severity: 'error', summary: 'an allocation whose start bus is above its end bus', source: 'PCI Firmware 3.3 §4.1.2' },
@@ -28,7 +28,7 @@ const rules: TableRule[] = [
         }
       }
     },
-  },
+  }),
 ];
 
 export const mcfgAllocation = {

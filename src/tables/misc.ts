@@ -3,7 +3,7 @@
 // (performance record pointers) and TPM2 (revision 3 and 4 layouts, start-method parameters).
 import { layout, u8, u16, u24, u32, u64, bytes } from '../layout/schema.js';
 import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
-import type { TableRule, TableDef } from '../model/rules.js';
+import { type TableRule, type TableDef, rule } from '../model/rules.js';
 import { headerField, gasField } from './common.js';
 
 export const sdei = {
@@ -183,7 +183,7 @@ const tpm2v4 = {
 } satisfies TableDef;
 
 const tpm2Rules: TableRule[] = [
-  {
+  rule({
     codes: { TPM2_LENGTH: { severity: 'warning', summary: 'a revision 4 TPM2 that is not 52, 64 or 76 bytes (without or with the start-method parameters and the log area)', source: 'TCG ACPI Specification 1.3, Table 7' } },
     run(c) {
       const len = c.entry.bytes.length;
@@ -191,7 +191,7 @@ const tpm2Rules: TableRule[] = [
         c.report('TPM2_LENGTH', 'TPM2.header.length', `${len} bytes; a revision 4 TPM2 is 52, 64 or 76`);
       }
     },
-  },
+  }),
 ];
 
 /** TPM2 revision 3 (TCG 1.2 era): no platform class, a 4-byte trailer for the ACPI start method. */

@@ -4,7 +4,7 @@
 // is the subspace ID other tables name.
 import { layout, u8, u16, u32, u48, u64, type Field } from '../layout/schema.js';
 import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
-import type { TableRule, TableDef } from '../model/rules.js';
+import { type TableRule, type TableDef, rule } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField, gasField, rangeAt } from './common.js';
 
@@ -84,7 +84,7 @@ export const pcctFamily: SubtableFamily = {
 };
 
 const rules: TableRule[] = [
-  {
+  rule({
     codes: { PCCT_SUBSPACE_LENGTH: { severity: 'error', summary: 'a subspace whose length is not its type\'s (62, 62, 90, 164, 164 for types 0-4)', source: 'ACPI 6.5 §14.1; Linux pcc_parse_subspace_irq()/acpi_pcc_probe()' } },
     run(c) {
       (c.entry.table.items ?? []).forEach((n, i) => {
@@ -92,7 +92,7 @@ const rules: TableRule[] = [
         if (def && Number(n.fields.length) !== def.layout.size) c.report('PCCT_SUBSPACE_LENGTH', `PCCT.${def.name}[${(c.entry.table.items ?? []).slice(0, i).filter((x) => x.fields.type === n.fields.type).length}].length`, `subspace ${i} (type ${Number(n.fields.type)}) is ${Number(n.fields.length)} bytes; its type is ${def.layout.size}`);
       });
     },
-  },
+  }),
 ];
 
 export const pcct = {

@@ -4,7 +4,7 @@
 // encode so nodes may be inserted or removed.
 import { layout, u8, u16, u32, u64, type Bit } from '../layout/schema.js';
 import { type ContainerDef, type SubtableFamily, type Node, segmentName } from '../layout/codec.js';
-import type { TableRule, TableDef } from '../model/rules.js';
+import { type TableRule, type TableDef, rule } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
 import { enabledUids, itemPaths } from './topology-rules.js';
@@ -127,7 +127,7 @@ export function ppttLeaves(t: Node): Node[] {
 }
 
 const rules: TableRule[] = [
-  {
+  rule({
     codes: {
       PPTT_PARENT: { severity: 'error', summary: 'a processor node whose parent is not a processor node', source: 'ACPI 6.5 §5.2.30.1; Linux drivers/acpi/pptt.c' },
       PPTT_CYCLE: { severity: 'error', summary: 'following parents from a processor node comes back to it', source: 'ACPI 6.5 §5.2.30.1 (a tree)' },
@@ -160,8 +160,8 @@ const rules: TableRule[] = [
         });
       }
     },
-  },
-  {
+  }),
+  rule({
     codes: { PPTT_GICC_LEAF: { severity: 'warning', summary: 'an enabled GICC whose processor UID has no leaf processor node in the PPTT, or several', source: 'ACPI 6.5 §5.2.30.1; Linux acpi_find_processor_node()' } },
     run(c) {
       const uids = enabledUids(c);
@@ -171,8 +171,8 @@ const rules: TableRule[] = [
       const bad = [...uids].filter((u) => leaves.get(u) !== 1);
       if (bad.length) c.report('PPTT_GICC_LEAF', 'PPTT', `${bad.length} enabled GICC UID(s) without exactly one leaf processor node (UID ${bad[0]}: ${leaves.get(bad[0]) ?? 0}); Linux then falls back to a flat topology for those CPUs`, 36);
     },
-  },
-  {
+  }),
+  rule({
     dom0: true,
     codes: { DOM0_PPTT_UID: { severity: 'info', summary: 'PPTT leaf processor nodes for UIDs dom0\'s MADT has no enabled GICC for: Linux finds no CPU for them and ignores them', source: 'Linux drivers/acpi/pptt.c (looked up by CPU UID)', dom0: true } },
     run(c) {
@@ -181,7 +181,7 @@ const rules: TableRule[] = [
       const extra = ppttLeaves(c.entry.table).filter((n) => !uids.has(Number(n.fields.acpi_processor_id)));
       if (extra.length) c.report('DOM0_PPTT_UID', 'PPTT', `${extra.length} leaf processor node(s) for UIDs dom0 has no vCPU for (UID ${Number(extra[0].fields.acpi_processor_id)}): Linux ignores them (topology is read for present CPUs only)`, 36);
     },
-  },
+  }),
 ];
 
 export const pptt = {

@@ -2,7 +2,7 @@
 // XsdtAddress and the extended checksum (36 bytes). The 20-byte checksum is derived first.
 import { layout, ascii, u8, u32, u64, bytes } from '../layout/schema.js';
 import { checksumOf } from '../layout/codec.js';
-import type { TableRule, TableDef, RootPointer } from '../model/rules.js';
+import { type TableRule, type TableDef, type RootPointer, rule } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 
 export const RSDP_SIGNATURE = 'RSD PTR ';
@@ -37,7 +37,7 @@ const rootPointer: RootPointer = {
 const ext = { when: (g: { revision: number }) => g.revision >= 2 };
 
 const rules: TableRule[] = [
-  {
+  rule({
     codes: {
       RSDP_CHECKSUM: { severity: 'error', summary: 'RSDP bytes 0-19 do not sum to zero', source: 'ACPI 6.5 §5.2.5.3; ACPICA AcpiTbValidateRsdp' },
       RSDP_EXT_CHECKSUM: { severity: 'error', summary: 'RSDP bytes 0-35 do not sum to zero', source: 'ACPI 6.5 §5.2.5.3; ACPICA AcpiTbValidateRsdp' },
@@ -59,8 +59,8 @@ const rules: TableRule[] = [
       }
       if (rev !== 0 && rev !== 2) c.report('RSDP_REVISION', 'RSDP.revision', `revision ${rev}: ACPI defines 0 (1.0) and 2 (2.0 and later)`);
     },
-  },
-  {
+  }),
+  rule({
     dom0: true,
     codes: { DOM0_RSDP_REVISION: { severity: 'error', summary: 'RSDP revision is not 2 or XsdtAddress is 0: Linux would use the RSDT', source: 'ACPICA AcpiTbParseRootTable; CONSUMER-RULES §6.1, X11', dom0: true } },
     run(c) {
@@ -68,7 +68,7 @@ const rules: TableRule[] = [
       const x = BigInt((f.xsdt_address as bigint | undefined) ?? 0n);
       if (Number(f.revision) < 2 || x === 0n) c.report('DOM0_RSDP_REVISION', 'RSDP.revision', `revision ${Number(f.revision)}, XsdtAddress ${hex(x)}: Linux takes the XSDT only from a revision 2 RSDP with an XSDT address`);
     },
-  },
+  }),
 ];
 
 export const rsdp = {

@@ -1,7 +1,7 @@
 // RSDT and XSDT, ACPI 6.5 §5.2.7 / §5.2.8: the header followed by 32- or 64-bit table addresses.
 // Bytes that do not make a whole entry are kept as trailing bytes.
 import { layout, u32, u64 } from '../layout/schema.js';
-import type { TableDef } from '../model/rules.js';
+import { type TableDef, rule } from '../model/rules.js';
 import type { TableRule } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
@@ -13,7 +13,7 @@ const NULL_ENTRY = { XSDT_ENTRY_NULL: { severity: 'warning', summary: 'a NULL XS
 const TOO_MANY = { DOM0_XSDT_TOO_MANY: { severity: 'error', summary: 'more than 128 tables: Linux\'s early root table list holds 128', source: 'Linux drivers/acpi/tables.c ACPI_MAX_TABLES; CONSUMER-RULES §6.2', dom0: true } } as const;
 
 const rules = (sig: string): TableRule[] => [
-  {
+  rule({
     codes: NULL_ENTRY,
     run(c) {
       if (!c.set.tables.some((e) => e.address !== undefined)) return;
@@ -21,15 +21,15 @@ const rules = (sig: string): TableRule[] => [
         if (BigInt((it.fields.address as number | bigint | undefined) ?? 0) === 0n) c.report('XSDT_ENTRY_NULL', `${sig}.entry[${i}].address`, `entry ${i} is NULL; ACPICA skips it`);
       });
     },
-  },
-  {
+  }),
+  rule({
     dom0: true,
     codes: TOO_MANY,
     run(c) {
       const n = c.entry.table.items?.length ?? 0;
       if (n + 2 > MAX_TABLES) c.report('DOM0_XSDT_TOO_MANY', `${sig}.header.length`, `${n} ${sig} entries plus DSDT and FACS exceed the ${MAX_TABLES} tables Linux can list early`);
     },
-  },
+  }),
 ];
 
 const rootTable = (sig: string, label: string, width: 4 | 8): TableDef => ({

@@ -1,7 +1,7 @@
 // SLIT, ACPI 6.5 §5.2.17: the number of localities (u64), then the N × N matrix of relative
 // distances, one byte each (10 on the diagonal, 255 for unreachable).
 import { layout, u64 } from '../layout/schema.js';
-import type { TableRule, TableDef } from '../model/rules.js';
+import { type TableRule, type TableDef, rule } from '../model/rules.js';
 import { headerField } from './common.js';
 import { sratDomains } from './topology-rules.js';
 
@@ -9,7 +9,7 @@ import { sratDomains } from './topology-rules.js';
 const LOCAL = 10;
 
 const rules: TableRule[] = [
-  {
+  rule({
     codes: {
       SLIT_DISTANCE: { severity: 'error', summary: 'a distance to itself other than 10, or to another locality of 10 or less ("SLIT table looks invalid. Not used.")', source: 'ACPI 6.5 §5.2.17; Linux drivers/acpi/numa/srat.c slit_valid()' },
       SLIT_LOCALITIES: { severity: 'warning', summary: 'the number of localities differs from the proximity domains the SRAT declares', source: 'ACPI 6.5 §5.2.17' },
@@ -28,7 +28,7 @@ const rules: TableRule[] = [
       const domains = sratDomains(c);
       if (domains && domains.size !== m.length) c.report('SLIT_LOCALITIES', 'SLIT.locality_count', `${m.length} localities, the SRAT declares ${domains.size} proximity domain(s)`);
     },
-  },
+  }),
 ];
 
 export const slit = {

@@ -2,7 +2,7 @@
 // initiator affinity structures, each type + 1-byte length. Unknown types are kept raw.
 import { layout, u8, u16, u24, u32, u64, bytes, type Bit } from '../layout/schema.js';
 import { type ContainerDef, type SubtableFamily, type Node, segmentName } from '../layout/codec.js';
-import type { TableRule, TableDef } from '../model/rules.js';
+import { type TableRule, type TableDef, rule } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
 import { enabledUids, itemPaths, rangesOverlap, showRange } from './topology-rules.js';
@@ -144,7 +144,7 @@ const enabled = (n: Node) => (Number(n.fields.flags ?? 0) & ENABLED_BIT) !== 0;
 const range = (n: Node): [bigint, bigint] => [BigInt(n.fields.base_address as bigint), BigInt(n.fields.base_address as bigint) + BigInt(n.fields.address_length as bigint)];
 
 const rules: TableRule[] = [
-  {
+  rule({
     codes: {
       SRAT_GICC_UID: { severity: 'warning', summary: 'a GICC affinity entry for a processor UID the MADT has no GICC for', source: 'ACPI 6.5 §5.2.16.4; Linux acpi_numa_gicc_affinity_init()' },
       SRAT_MEMORY_OVERLAP: { severity: 'error', summary: 'two enabled memory affinity ranges overlap', source: 'ACPI 6.5 §5.2.16.2; Linux numa_add_memblk() "overlaps with"' },
@@ -166,8 +166,8 @@ const rules: TableRule[] = [
         }
       }
     },
-  },
-  {
+  }),
+  rule({
     dom0: true,
     codes: { DOM0_SRAT_UID: { severity: 'info', summary: 'SRAT GICC affinity entries for UIDs dom0\'s MADT has no enabled GICC for: Linux records a node for a CPU that never comes up (harmless)', source: 'Linux acpi_numa_gicc_affinity_init()', dom0: true } },
     run(c) {
@@ -177,7 +177,7 @@ const rules: TableRule[] = [
       const extra = (c.entry.table.items ?? []).filter((n) => n.fields.type === SRAT_GICC && enabled(n) && !uids.has(Number(n.fields.acpi_processor_uid)));
       if (extra.length) c.report('DOM0_SRAT_UID', `${paths.get(extra[0])}.acpi_processor_uid`, `${extra.length} GICC affinity entr(ies) for UIDs dom0 has no vCPU for (UID ${Number(extra[0].fields.acpi_processor_uid)}): Linux maps a node for CPUs that never come up`);
     },
-  },
+  }),
 ];
 
 /** Memory ranges by proximity domain, from a decoded SRAT (the build derives dom0 RAM from them). */

@@ -1,7 +1,7 @@
 // STAO, "ACPI Specification for Status Override Table" (LINARO-0002 v0.3), revision 1:
 // a UART byte followed by NUL-terminated ACPI paths up to the table length.
 import { layout, u8, type Fields } from '../layout/schema.js';
-import type { TableRule, TableDef } from '../model/rules.js';
+import { type TableRule, type TableDef, rule } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
 
@@ -18,7 +18,7 @@ function memoryBases(aml: Uint8Array): Set<bigint> {
 }
 
 const rules: TableRule[] = [
-  {
+  rule({
     dom0: true,
     codes: {
       DOM0_STAO_NO_SPCR: { severity: 'warning', summary: 'STAO ignores the UART but there is no SPCR: Linux warns and hides nothing (Xen sets the flag whatever the host has)', source: 'Linux drivers/acpi/scan.c acpi_scan_init(); CONSUMER-RULES X5', dom0: true },
@@ -38,7 +38,7 @@ const rules: TableRule[] = [
         c.report('DOM0_STAO_UART_NOT_FOUND', 'SPCR.serial_port.address', `no memory resource in the DSDT/SSDTs starts at the SPCR UART address ${hex(addr)}: the STAO hides no device`, undefined, spcr);
       }
     },
-  },
+  }),
 ];
 
 export const STAO_SIZE = 37;
