@@ -123,10 +123,13 @@ export function tableById(set: Dom0Set, id: string): Dom0Table | undefined {
 }
 
 /** Replace (or add) the table with `t.id`, keeping the order. */
+/** The set with `t` in place of the table of the same id. A table a pass makes anew replaces the
+ * host's: it inherits the host address it replaces (what the XSDT's host entry pointed at), so the
+ * xsdt pass lists it there whether or not the pass carried the field over. */
 export function withTable<S extends Dom0Set>(set: S, t: Dom0Table): S {
   const i = set.tables.findIndex((x) => x.id === t.id);
   const tables = [...set.tables];
-  if (i >= 0) tables[i] = t;
+  if (i >= 0) tables[i] = t.hostAddress === undefined && tables[i].hostAddress !== undefined ? { ...t, hostAddress: tables[i].hostAddress } : t;
   else tables.push(t);
   return { ...set, tables };
 }

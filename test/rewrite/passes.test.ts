@@ -61,3 +61,34 @@ describe('the dt pass logs what the tree holds', () => {
     expect((out.manifest.dt as { properties: Record<string, unknown> }).properties).toEqual(Object.fromEntries(props.map((p) => [p.path, p.value])));
   });
 });
+
+describe('the XSDT follows a table a pass makes anew', () => {
+  it('a pass that builds the MADT fresh (no host address carried) is still listed where the host MADT was', async () => {
+    const { readTables } = await import('../../src/io/read.js');
+    const { runPipeline, defaultOptions } = await import('../../src/rewrite/pipeline.js');
+    const { withTable, tableById } = await import('../../src/rewrite/types.js');
+    const { SAMPLES } = await import('../helpers.js');
+    const { join } = await import('node:path');
+    const host = readTables(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt')).set;
+    const fresh: PassDef = {
+      name: 'madt', stage: 'tables', summary: 'a MADT made from nothing but the host one\'s content',
+      after: ['fadt'],
+      run: (set) => {
+        const old = tableById(set, 'APIC')!;
+        return { set: withTable(set, { id: 'APIC', table: { ...old.table }, origin: 'new' }), changes: [] };
+      },
+    };
+    const saved = PASSES.madt;
+    PASSES.madt = fresh;
+    try {
+      const r = runPipeline(host, { ...defaultOptions(), only: ['madt', 'xsdt', 'rsdp'] });
+      const xsdt = tableById(r.set, 'XSDT')!;
+      const apicAt = r.set.addresses.get('APIC')!;
+      const listed = xsdt.refs!.filter((x) => x.to === 'APIC');
+      expect(listed.length).toBe(1);
+      expect(apicAt).toBeGreaterThanOrEqual(r.set.region.base); // a new table: in the new region
+    } finally {
+      PASSES.madt = saved;
+    }
+  });
+});
