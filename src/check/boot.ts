@@ -2,7 +2,7 @@
 // ACPI 2.0 configuration entry → RSDP — and the EFI memory map that must cover every table.
 import { readFdt, findNode, propNumber, FdtReadError } from '../fdt/reader.js';
 import { UEFI_PROPS } from '../fdt/dom0.js';
-import { systemTableCrc, ACPI_20_TABLE_GUID, EFI_ACPI_RECLAIM_MEMORY, EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_DESC_SIZE, EFI_MEMORY_DESC_VERSION, EFI_SYSTAB_SIZE, EFI_CONFIG_ENTRY_SIZE } from '../efi/tables.js';
+import { systemTableCrc, ACPI_20_TABLE_GUID, EFI_ACPI_RECLAIM_MEMORY, EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_DESC_SIZE, EFI_MEMORY_DESC_VERSION, EFI_SYSTAB_SIZE, EFI_CONFIG_ENTRY_SIZE, EFI_PAGE_SIZE, EFI_SYSTEM_TABLE_SIGNATURE, systemTable, configEntry, memoryDescriptor, readEfi, efiOffset } from '../efi/tables.js';
 import { hex } from '../layout/diagnostics.js';
 import { resolveLinks, type TableEntry } from '../model/tableset.js';
 import type { CheckContext } from './context.js';
@@ -39,23 +39,25 @@ export function checkBoot(c: CheckContext): void {
   if (!img) return;
   const imgFile = boot.imageFile;
   const inImage = (a: bigint, n: number) => a >= img.base && a + BigInt(n) <= img.base + BigInt(img.bytes.length);
-  const at = (a: bigint) => Buffer.from(img.bytes.buffer, img.bytes.byteOffset + Number(a - img.base));
+  const off = (a: bigint) => Number(a - img.base);
   const systab = propNumber(prop(UEFI_PROPS[0])!.value);
-  if (!inImage(systab, EFI_SYSTAB_SIZE) || at(systab).toString('latin1', 0, 8) !== 'IBI SYST') {
-    c.reportFile('DOM0_EFI_SYSTAB', imgFile, 'EFI.system_table', `no EFI system table ("IBI SYST") at ${hex(systab)} in the image`, inImage(systab, 8) ? Number(systab - img.base) : undefined);
+  const st = inImage(systab, EFI_SYSTAB_SIZE) ? readEfi(systemTable, img.bytes, off(systab)) : undefined;
+  if (!st || st.signature !== EFI_SYSTEM_TABLE_SIGNATURE) {
+    c.reportFile('DOM0_EFI_SYSTAB', imgFile, 'EFI.system_table', `no EFI system table ("${EFI_SYSTEM_TABLE_SIGNATURE}") at ${hex(systab)} in the image`, inImage(systab, 8) ? off(systab) : undefined);
   } else {
-    const st = at(systab);
-    const hsize = st.readUInt32LE(12);
-    if (!inImage(systab, hsize) || systemTableCrc(st) !== st.readUInt32LE(16)) c.reportFile('DOM0_EFI_CRC', imgFile, 'EFI.system_table.crc32', `CRC-32 ${hex(st.readUInt32LE(16))} does not verify over ${hsize} bytes`, Number(systab - img.base) + 16);
-    const n = Number(st.readBigUInt64LE(104));
-    const cfg = st.readBigUInt64LE(112);
+    const blob = img.bytes.subarray(off(systab));
+    if (!inImage(systab, st.header_size) || systemTableCrc(blob) !== st.crc32) {
+      c.reportFile('DOM0_EFI_CRC', imgFile, 'EFI.system_table.crc32', `CRC-32 ${hex(st.crc32)} does not verify over ${st.header_size} bytes`, off(systab) + efiOffset(systemTable, 'crc32'));
+    }
+    const n = st.number_of_table_entries;
+    const cfg = st.configuration_table;
     const rsdp = c.set.rsdp?.address;
     let found = false;
-    for (let i = 0; i < n && inImage(cfg + BigInt(i * EFI_CONFIG_ENTRY_SIZE), EFI_CONFIG_ENTRY_SIZE) && i < 64; i++) {
-      const e = at(cfg + BigInt(i * EFI_CONFIG_ENTRY_SIZE));
-      if (e.subarray(0, 16).equals(Buffer.from(ACPI_20_TABLE_GUID)) && e.readBigUInt64LE(16) === rsdp) found = true;
+    for (let i = 0n; i < n && i < 64n && inImage(cfg + i * BigInt(EFI_CONFIG_ENTRY_SIZE), EFI_CONFIG_ENTRY_SIZE); i++) {
+      const e = readEfi(configEntry, img.bytes, off(cfg + i * BigInt(EFI_CONFIG_ENTRY_SIZE)));
+      if (Buffer.from(e.vendor_guid).equals(Buffer.from(ACPI_20_TABLE_GUID)) && e.vendor_table === rsdp) found = true;
     }
-    if (!found) c.reportFile('DOM0_EFI_CONFIG', imgFile, 'EFI.configuration_table', `no ACPI 2.0 configuration entry points at the RSDP${rsdp === undefined ? '' : ` (${hex(rsdp)})`}`, Number(systab - img.base) + 112);
+    if (!found) c.reportFile('DOM0_EFI_CONFIG', imgFile, 'EFI.configuration_table', `no ACPI 2.0 configuration entry points at the RSDP${rsdp === undefined ? '' : ` (${hex(rsdp)})`}`, off(systab) + efiOffset(systemTable, 'configuration_table'));
   }
   const start = propNumber(prop(UEFI_PROPS[1])!.value);
   const size = Number(propNumber(prop(UEFI_PROPS[2])!.value));
@@ -65,16 +67,14 @@ export function checkBoot(c: CheckContext): void {
     c.reportFile('DOM0_MMAP', dtFile, `DT./hypervisor/uefi.${UEFI_PROPS[1]}`, `memory map ${hex(start)} + ${size} bytes, descriptor size ${dsize}, version ${dver}: expected 40-byte version 1 descriptors inside the image`, prop(UEFI_PROPS[1])?.offset);
     return;
   }
-  const map = at(start);
   const ranges = Array.from({ length: size / EFI_MEMORY_DESC_SIZE }, (_, i) => {
-    const o = i * EFI_MEMORY_DESC_SIZE;
-    const lo = map.readBigUInt64LE(o + 8);
-    return { type: map.readUInt32LE(o), lo, hi: lo + map.readBigUInt64LE(o + 24) * 4096n };
+    const d = readEfi(memoryDescriptor, img.bytes, off(start) + i * EFI_MEMORY_DESC_SIZE);
+    return { type: d.type, lo: d.physical_start, hi: d.physical_start + d.number_of_pages * EFI_PAGE_SIZE };
   });
   const sorted = [...ranges].sort((a, b) => (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i].lo < sorted[i - 1].hi) {
-      c.reportFile('DOM0_MMAP', imgFile, 'EFI.memory_map', `descriptors overlap: ${hex(sorted[i - 1].lo)}-${hex(sorted[i - 1].hi)} and ${hex(sorted[i].lo)}-${hex(sorted[i].hi)}`, Number(start - img.base));
+      c.reportFile('DOM0_MMAP', imgFile, 'EFI.memory_map', `descriptors overlap: ${hex(sorted[i - 1].lo)}-${hex(sorted[i - 1].hi)} and ${hex(sorted[i].lo)}-${hex(sorted[i].hi)}`, off(start));
       break;
     }
   }

@@ -1,8 +1,8 @@
 // EFI system table, configuration table and memory descriptors as dom0 receives them from Xen
 // (UEFI 2.x; CONSUMER-RULES §7). Declared with the same layout engine as the ACPI tables.
 import { crc32 } from 'crc';
-import { layout, ascii, bytes, u32, u64 } from '../layout/schema.js';
-import { type ContainerDef, EMPTY, encodeNode } from '../layout/codec.js';
+import { layout, ascii, bytes, u32, u64, type Layout, type FieldsOf } from '../layout/schema.js';
+import { type ContainerDef, EMPTY, encodeNode, decodeNode, fieldsOf, fieldAt } from '../layout/codec.js';
 
 export const EFI_SYSTEM_TABLE_SIGNATURE = 'IBI SYST';
 /** 2.50, as Xen reports it */
@@ -22,7 +22,7 @@ export const EFI_PAGE_SIZE = 4096n;
 /** 8868e871-e4f1-11d3-bc22-0080c73c8881, in memory order */
 export const ACPI_20_TABLE_GUID = Uint8Array.of(0x71, 0xe8, 0x68, 0x88, 0xf1, 0xe4, 0xd3, 0x11, 0xbc, 0x22, 0x00, 0x80, 0xc7, 0x3c, 0x88, 0x81);
 
-export const systemTable: ContainerDef = {
+export const systemTable = {
   name: 'EFI_SYSTAB',
   label: 'EFI System Table',
   layout: layout('efi_systab', [
@@ -45,15 +45,15 @@ export const systemTable: ContainerDef = {
     u64('number_of_table_entries', 'Number of Table Entries'),
     u64('configuration_table', 'Configuration Table'),
   ]),
-};
+} satisfies ContainerDef;
 
-export const configEntry: ContainerDef = {
+export const configEntry = {
   name: 'EFI_CONFIG',
   label: 'EFI Configuration Table entry',
   layout: layout('efi_config', [bytes('vendor_guid', 'Vendor GUID', 16), u64('vendor_table', 'Vendor Table')]),
-};
+} satisfies ContainerDef;
 
-export const memoryDescriptor: ContainerDef = {
+export const memoryDescriptor = {
   name: 'EFI_MEMORY_DESCRIPTOR',
   label: 'EFI Memory Descriptor',
   layout: layout('efi_memory_descriptor', [
@@ -64,7 +64,15 @@ export const memoryDescriptor: ContainerDef = {
     u64('number_of_pages', 'Number of Pages'),
     u64('attribute', 'Attribute'),
   ]),
-};
+} satisfies ContainerDef;
+
+/** A declared EFI structure read at `at` of `buf` (the caller checked that it fits). */
+export function readEfi<L extends Layout>(def: ContainerDef & { layout: L }, buf: Uint8Array, at: number): FieldsOf<L> {
+  return fieldsOf(def, decodeNode(def, { buf, revision: 0, table: def.name, findings: [] }, at, at + def.layout.size, def.name));
+}
+
+/** The offset of a field inside a declared EFI structure. */
+export const efiOffset = (def: ContainerDef, field: string): number => fieldAt(def.layout, field)!.offset;
 
 const ucs2 = (s: string) => new Uint8Array(Buffer.from(s + '\0', 'utf16le'));
 
