@@ -5,11 +5,13 @@ import { execFileSync } from 'node:child_process';
 import { readTables } from '../../src/io/read.js';
 import { findTable } from '../../src/model/tableset.js';
 import { checksumOf } from '../../src/layout/codec.js';
-import { cli, CORPUS, HAVE_CORPUS, HAVE_ACPIXTRACT, SAMPLES, tmp } from '../helpers.js';
+import { cli, CORPUS, HAVE_CORPUS, HAVE_ACPIXTRACT, SAMPLES, tmp, offsetIn } from '../helpers.js';
 
 const SAMPLE = join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt');
 const SERVER = join(SAMPLES, 'server-128cpu', 'acpidump.txt');
 const sampleTable = (sig: string, path = SAMPLE) => Uint8Array.from(findTable(readTables(path).set, sig)!.bytes);
+/** Where a field of a sample table is (the bytes the malformed cases poke). */
+const sampleAt = (sig: string, field: string, path = SAMPLE) => offsetIn(findTable(readTables(path).set, sig)!.table, `${sig}.${field}`);
 
 /** Write bytes as a file with a valid checksum (so only the intended fault is present). */
 function writeTable(dir: string, name: string, b: Uint8Array, fixChecksum = true): string {
@@ -41,6 +43,7 @@ describe('dump', () => {
     expect(t.signature).toBe('APIC');
     expect(t.address).toBe('0x7C4302F8');
     expect(t.values.subtables[1]).toMatchObject({ kind: 'gicc', arm_mpidr: '0x0', length: 80 });
+    // the offset written out by hand on purpose: this checks the engine's layout (header 44, GICD 24, GICC 80, MPIDR at 68)
     expect(t.fields).toContainEqual({ path: 'APIC.gicc[3].arm_mpidr', offset: 44 + 24 + 3 * 80 + 68, width: 8, label: 'ARM MPIDR', value: '0x3' });
   });
 
@@ -78,7 +81,7 @@ describe('malformed input: one clear line naming file, table and offset, exit 2'
       /long\.dat: FACP: offset 0x4: declared length 300 .* but only 276 bytes/],
     ['length smaller than the data', () => writeTable(d, 'short.dat', setU32(sampleTable('FACP'), 4, 268)),
       /short\.dat: FACP: offset 0x10C: declared length 268 \(0x10C\) but the data has 276 bytes \(8 after the table\)/],
-    ['MADT subtable length 0', () => writeTable(d, 'zero.dat', setU8(sampleTable('APIC'), 44 + 24 + 80 + 1, 0)),
+    ['MADT subtable length 0', () => writeTable(d, 'zero.dat', setU8(sampleTable('APIC'), sampleAt('APIC', 'gicc[1].length'), 0)),
       /zero\.dat: APIC: offset 0x94: subtable 2 \(Generic Interrupt Controller, type 0x0B\) has length 0/],
     ['MADT subtable past the end', () => {
       const b = sampleTable('APIC');
@@ -98,7 +101,7 @@ describe('malformed input: one clear line naming file, table and offset, exit 2'
       /gtframes\.dat: GTDT: offset 0x7C: 5 Generic Timer Block Timer entries of 40 bytes need 0xC8 bytes but only 0x50 remain/],
     ['GICC shorter than 76 bytes', () => {
       const b = sampleTable('APIC');
-      return writeTable(d, 'gicc40.dat', setU8(b, 44 + 24 + 1, 40));
+      return writeTable(d, 'gicc40.dat', setU8(b, sampleAt('APIC', 'gicc[0].length'), 40));
     }, /gicc40\.dat: APIC: offset 0x44: subtable 1 \(Generic Interrupt Controller, type 0x0B\) has length 40, below the minimum 76/],
     ['non-printable signature', () => writeTable(d, 'sig.dat', setU8(sampleTable('SPCR'), 2, 0x01), false),
       /sig\.dat: offset 0x0: signature bytes 53 50 01 52 are not printable ASCII: not an ACPI table/],

@@ -8,7 +8,7 @@ import { buildDom0 } from '../../src/rewrite/build.js';
 import { DEFAULTS, type BuildOptions } from '../../src/rewrite/types.js';
 import { decodeTable } from '../../src/tables/registry.js';
 import { SBSA_MEMORY, MORELLO_MEMORY } from './memory-args.js';
-import { cli, CORPUS, HAVE_CORPUS, HAVE_DTC, ROOT, SAMPLES, tmp } from '../helpers.js';
+import { cli, CORPUS, HAVE_CORPUS, HAVE_DTC, ROOT, SAMPLES, tmp, offsetIn } from '../helpers.js';
 import { checkOutput } from './referees.js';
 
 const sample = (name: string) => join(SAMPLES, name, 'acpidump.txt');
@@ -90,7 +90,7 @@ describe('exact bytes of each pass', () => {
   it('xen: the GICC for vCPU 17 (made from host GICC[0], virtual MPIDR Aff1=1 Aff0=1)', () => {
     const out = buildDom0(host(sample('server-128cpu')), opts({ profile: 'xen', vcpus: 24 }));
     const madt = built(out, 'APIC');
-    const off = 44 + 24 + 17 * 80;
+    const off = offsetIn(madt.table, 'APIC.gicc[17]');
     expect(Buffer.from(madt.bytes.subarray(off, off + 80)).toString('hex')).toBe(
       '0b50' + '0000' + '11000000' + '11000000' + '01000000' + '00000000' + '00000000' + '0000000000000000' +
       '0000000000000000' + '0000000000000000' + '0000000000000000' + '00000000' + '0000000000000000' +
@@ -158,11 +158,11 @@ describe('exact bytes of each pass', () => {
     expect(giccs.map((g) => [g.fields.uid, g.fields.flags, g.fields.performance_interrupt, g.fields.spe_interrupt])).toEqual(hostGiccs.slice(0, 20).map((g) => [g.fields.uid, g.fields.flags, 23, 21]));
     expect(items.map((s) => Number(s.fields.type))).toEqual([0x0c, ...Array(20).fill(0x0b), 0x0e, 0x0e, 0x0f, 0x0f, 0x0f, 0x0f]);
     // exact bytes of GICC 17: MPIDR Aff1 = 1, Aff0 = 1 at offset 68
-    const b = built(out, 'APIC').bytes;
-    const g17 = 44 + 24 + 17 * 80;
-    expect(Buffer.from(b.subarray(g17 + 68, g17 + 76)).readBigUInt64LE()).toBe(0x101n);
-    expect(Array.from(b.subarray(g17 + 16, g17 + 20))).toEqual([0, 0, 0, 0]); // parking version
-    expect(Array.from(b.subarray(g17 + 24, g17 + 32))).toEqual(Array(8).fill(0)); // parked address
+    const { bytes: b, table: m } = built(out, 'APIC');
+    const at = (f: string) => offsetIn(m, `APIC.gicc[17].${f}`);
+    expect(Buffer.from(b.subarray(at('arm_mpidr'), at('arm_mpidr') + 8)).readBigUInt64LE()).toBe(0x101n);
+    expect(Array.from(b.subarray(at('parking_version'), at('parking_version') + 4))).toEqual([0, 0, 0, 0]);
+    expect(Array.from(b.subarray(at('parked_address'), at('parked_address') + 8))).toEqual(Array(8).fill(0));
     expect(out.warnings.map((w) => w.code)).not.toContain('BUILD_MPIDR_NOT_VIRTUAL');
   });
 
