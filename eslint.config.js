@@ -6,7 +6,10 @@ import tseslint from 'typescript-eslint';
 
 const ABOVE_ENGINE = ['model', 'tables', 'check', 'rewrite', 'diff', 'dump', 'io', 'efi', 'fdt'];
 const up = (dirs) => dirs.map((d) => `../${d}/*`);
-const PARTICULAR_TABLES = { group: ['../tables/*', '!../tables/registry.js', '!../tables/common.js'], message: 'generic code reads tables through the registry (defOf, defFor), not by importing a table\'s file' };
+const PARTICULAR_TABLES = {
+  group: ['../tables/*', '!../tables/registry.js', '!../tables/common.js'],
+  message: "generic code reads tables through the registry (defOf, defFor), not by importing a table's file",
+};
 const layer = (files, forbidden, message, extra = []) => ({
   files,
   rules: {
@@ -24,7 +27,7 @@ export default tseslint.config(
     },
   },
   layer(['src/layout/**'], ABOVE_ENGINE, 'the engine (src/layout) knows no table, set or command'),
-  layer(['src/model/**'], ['check', 'rewrite', 'diff', 'dump', 'io'], 'the model is below the commands\' code'),
+  layer(['src/model/**'], ['check', 'rewrite', 'diff', 'dump', 'io'], "the model is below the commands' code"),
   layer(['src/check/**'], ['rewrite', 'diff', 'dump', 'io'], 'check does not depend on the build or the other commands', [PARTICULAR_TABLES]),
   layer(['src/diff/**'], ['dump', 'check', 'rewrite', 'io'], 'diff does not depend on dump or the other commands', [PARTICULAR_TABLES]),
   layer(['src/dump/**'], ['diff', 'check', 'rewrite', 'io'], 'dump does not depend on the other commands', [PARTICULAR_TABLES]),

@@ -35,7 +35,10 @@ function bigMadt(cpus: number): Uint8Array {
   const base = findTable(readTables(join(SAMPLES, 'server-128cpu', 'acpidump.txt')).set, 'APIC')!.table;
   const gicc = base.items!.find((s) => s.fields.type === 0x0b)!;
   const others = base.items!.filter((s) => s.fields.type !== 0x0b);
-  const giccs: Node[] = Array.from({ length: cpus }, (_, i) => ({ fields: { ...gicc.fields, uid: i, cpu_interface_number: i, arm_mpidr: BigInt(i) << 8n }, tail: EMPTY }));
+  const giccs: Node[] = Array.from({ length: cpus }, (_, i) => ({
+    fields: { ...gicc.fields, uid: i, cpu_interface_number: i, arm_mpidr: BigInt(i) << 8n },
+    tail: EMPTY,
+  }));
   const t: AcpiTable = { ...base, items: [others[0], ...giccs, ...others.slice(1)] };
   return encodeTable(t);
 }
@@ -43,18 +46,36 @@ function bigMadt(cpus: number): Uint8Array {
 // restructure alone, for the same MADT: header + a walk over type/length subtables
 const rsHeader = new r.Struct({
   signature: new (r as unknown as { String: new (n: number) => r.Type }).String(4),
-  length: r.uint32le, revision: r.uint8, checksum: r.uint8,
+  length: r.uint32le,
+  revision: r.uint8,
+  checksum: r.uint8,
   oem_id: new (r as unknown as { String: new (n: number) => r.Type }).String(6),
   oem_table_id: new (r as unknown as { String: new (n: number) => r.Type }).String(8),
   oem_revision: r.uint32le,
   asl_compiler_id: new (r as unknown as { String: new (n: number) => r.Type }).String(4),
-  asl_compiler_revision: r.uint32le, local_apic_address: r.uint32le, flags: r.uint32le,
+  asl_compiler_revision: r.uint32le,
+  local_apic_address: r.uint32le,
+  flags: r.uint32le,
 });
 const rsGicc = new r.Struct({
-  type: r.uint8, length: r.uint8, reserved: r.uint16le, cpu_interface_number: r.uint32le, uid: r.uint32le,
-  flags: r.uint32le, parking_version: r.uint32le, performance_interrupt: r.uint32le, parked_address: u64,
-  base_address: u64, gicv_base_address: u64, gich_base_address: u64, vgic_interrupt: r.uint32le,
-  gicr_base_address: u64, arm_mpidr: u64, efficiency_class: r.uint8, reserved2: r.uint8, spe_interrupt: r.uint16le,
+  type: r.uint8,
+  length: r.uint8,
+  reserved: r.uint16le,
+  cpu_interface_number: r.uint32le,
+  uid: r.uint32le,
+  flags: r.uint32le,
+  parking_version: r.uint32le,
+  performance_interrupt: r.uint32le,
+  parked_address: u64,
+  base_address: u64,
+  gicv_base_address: u64,
+  gich_base_address: u64,
+  vgic_interrupt: r.uint32le,
+  gicr_base_address: u64,
+  arm_mpidr: u64,
+  efficiency_class: r.uint8,
+  reserved2: r.uint8,
+  spe_interrupt: r.uint16le,
 });
 function restructureDecode(b: Uint8Array): unknown {
   const s = new r.DecodeStream(b);
@@ -94,13 +115,18 @@ function main() {
   const enc = rate(() => encodeTable(decoded));
   console.log(`MADT with 1024 GICCs: ${madt.length} bytes`);
   console.log(`  decode (binary-parser, via our layouts) ${fmt(mb(madt.length, ours))} MB/s  ${fmt(ours)} tables/s`);
-  console.log(`  decode (restructure alone)              ${fmt(mb(madt.length, theirs))} MB/s  ${fmt(theirs)} tables/s   ours/restructure = ${(ours / theirs).toFixed(2)}x`);
+  console.log(
+    `  decode (restructure alone)              ${fmt(mb(madt.length, theirs))} MB/s  ${fmt(theirs)} tables/s   ours/restructure = ${(ours / theirs).toFixed(2)}x`,
+  );
   console.log(`  encode (restructure, via our layouts)   ${fmt(mb(madt.length, enc))} MB/s  ${fmt(enc)} tables/s`);
   console.log('');
   console.log('Whole table sets, every table decoded then encoded (the samples, and a NUMA/HMAT QEMU set from the corpus):');
   const numa = join(ROOT, '../shared/corpus/qemu-virt-gicv3-numa3-hmat-smp6/acpidump.txt');
   const setFiles = [
-    ...readdirSync(SAMPLES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => [d.name, join(SAMPLES, d.name, 'acpidump.txt')] as const).sort(),
+    ...readdirSync(SAMPLES, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => [d.name, join(SAMPLES, d.name, 'acpidump.txt')] as const)
+      .sort(),
     ...(existsSync(numa) ? [['corpus numa3-hmat', numa] as const] : []),
   ];
   for (const [name, file] of setFiles) {
@@ -109,11 +135,15 @@ function main() {
     const d = rate(() => entries.map((e) => decodeTable(e.bytes)), 300);
     const tables = entries.map((e) => e.table);
     const e = rate(() => tables.map(encodeTable), 300);
-    console.log(`  ${name.padEnd(18)} ${String(entries.length).padStart(3)} tables ${String(bytes).padStart(6)} B  decode ${fmt(d)} sets/s (${fmt(mb(bytes, d))} MB/s)  encode ${fmt(e)} sets/s (${fmt(mb(bytes, e))} MB/s)`);
+    console.log(
+      `  ${name.padEnd(18)} ${String(entries.length).padStart(3)} tables ${String(bytes).padStart(6)} B  decode ${fmt(d)} sets/s (${fmt(mb(bytes, d))} MB/s)  encode ${fmt(e)} sets/s (${fmt(mb(bytes, e))} MB/s)`,
+    );
   }
   console.log('');
   // check: every sample set, many times, in one process — beside one iasl -d process per table
-  const sets = readdirSync(SAMPLES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => readTables(join(SAMPLES, d.name, 'acpidump.txt')).set);
+  const sets = readdirSync(SAMPLES, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => readTables(join(SAMPLES, d.name, 'acpidump.txt')).set);
   const tablesPerRound = sets.reduce((n, s) => n + allEntries(s).length, 0);
   const rounds = 50;
   const t0 = process.hrtime.bigint();
@@ -123,7 +153,11 @@ function main() {
   console.log(`check --dom0 in one process: ${fmt(checkMs * 1000)} µs per table (${rounds} rounds of ${tablesPerRound} tables)`);
   if (iasl) {
     const w = mkdtempSync(join(tmpdir(), 'dom0-acpi-iasl-'));
-    const blobs = sets.flatMap((s) => allEntries(s).filter((e) => e.table.signature !== 'RSDP').map((e) => e.bytes));
+    const blobs = sets.flatMap((s) =>
+      allEntries(s)
+        .filter((e) => e.table.signature !== 'RSDP')
+        .map((e) => e.bytes),
+    );
     const t1 = process.hrtime.bigint();
     blobs.forEach((b, i) => {
       writeFileSync(join(w, `t${i}.dat`), b);
@@ -146,7 +180,9 @@ function main() {
   console.log('CLI wall time (median of 7), server-128cpu sample:');
   console.log(`  node -e 0                 ${fmt(empty)} ms   1.00x`);
   console.log(`  dom0-acpi --version       ${fmt(help)} ms   ${(help / empty).toFixed(2)}x  (loading the tool)`);
-  console.log(`  dom0-acpi build           ${fmt(build)} ms   ${(build / empty).toFixed(2)}x  (tool's own work: ${fmt(build - empty)} ms, of which loading ${fmt(help - empty)} ms)`);
+  console.log(
+    `  dom0-acpi build           ${fmt(build)} ms   ${(build / empty).toFixed(2)}x  (tool's own work: ${fmt(build - empty)} ms, of which loading ${fmt(help - empty)} ms)`,
+  );
 }
 
 main();

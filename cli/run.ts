@@ -29,10 +29,13 @@ export function makeProgram(io: Io, exit: Exit): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError('(run dom0-acpi help <command> for its options)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Exit codes: 0 success (diff: same; check: nothing at or above --fail-on), 1 diff: different /
 check: findings, 2 trouble (malformed input outside check, unreadable input, bad options,
-refused output). Finding codes: docs/checks.md.`);
+refused output). Finding codes: docs/checks.md.`,
+    );
   registerDump(program, io);
   registerExtract(program, io);
   registerConvert(program, io);

@@ -43,7 +43,8 @@ const CORPUS = resolve(ROOT, '../shared/corpus');
 export function seedSets(): { name: string; text: Uint8Array }[] {
   const out: { name: string; text: Uint8Array }[] = [];
   const add = (name: string, p: string) => existsSync(p) && out.push({ name, text: readFileSync(p) });
-  for (const d of readdirSync(join(ROOT, 'samples'), { withFileTypes: true })) if (d.isDirectory()) add(`samples/${d.name}`, join(ROOT, 'samples', d.name, 'acpidump.txt'));
+  for (const d of readdirSync(join(ROOT, 'samples'), { withFileTypes: true }))
+    if (d.isDirectory()) add(`samples/${d.name}`, join(ROOT, 'samples', d.name, 'acpidump.txt'));
   if (existsSync(CORPUS)) {
     for (const d of readdirSync(CORPUS, { withFileTypes: true })) {
       if (!d.isDirectory()) continue;
@@ -78,10 +79,7 @@ export function seedTables(sets = seedSets()): Blob[] {
 const EDGE = [0, 1, 2, 3, 4, 0x7f, 0x80, 0xff, 0x100, 0xffff, 0x10000, 0x7fffffff, 0xffffffff];
 
 /** One structure-aware edit of a table's bytes. */
-export type Edit =
-  | { kind: 'set'; at: number; width: 1 | 2 | 4 | 8; value: bigint }
-  | { kind: 'cut'; at: number }
-  | { kind: 'grow'; by: number; fill: number };
+export type Edit = { kind: 'set'; at: number; width: 1 | 2 | 4 | 8; value: bigint } | { kind: 'cut'; at: number } | { kind: 'grow'; by: number; fill: number };
 
 const edit: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({
@@ -125,8 +123,20 @@ export const optionsCase: fc.Arbitrary<Partial<BuildOptions>> = fc.record(
   {
     profile: fc.constantFrom('design' as const, 'xen' as const),
     vcpus: fc.oneof(fc.constant(undefined), fc.integer({ min: -1, max: 600 })),
-    base: fc.oneof(fc.constant(undefined), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map((v) => v & ~0xfffn)),
-    mem: fc.oneof(fc.constant(undefined), fc.array(fc.record({ base: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map((v) => v & ~0xfffn), size: fc.bigInt({ min: 1n, max: 1n << 40n }).map((v) => (v + 0xfffn) & ~0xfffn) }), { minLength: 1, maxLength: 3 })),
+    base: fc.oneof(
+      fc.constant(undefined),
+      fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map((v) => v & ~0xfffn),
+    ),
+    mem: fc.oneof(
+      fc.constant(undefined),
+      fc.array(
+        fc.record({
+          base: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map((v) => v & ~0xfffn),
+          size: fc.bigInt({ min: 1n, max: 1n << 40n }).map((v) => (v + 0xfffn) & ~0xfffn),
+        }),
+        { minLength: 1, maxLength: 3 },
+      ),
+    ),
     relocate: fc.constantFrom('none' as const, 'all' as const),
     its: fc.boolean(),
     hostMpidrs: fc.boolean(),
@@ -141,7 +151,10 @@ export type Outcome = 'ok' | 'finding' | 'refused' | 'violation';
 
 /** A contract violation: what happened and on what input. */
 export class Violation extends Error {
-  constructor(message: string, readonly input: unknown) {
+  constructor(
+    message: string,
+    readonly input: unknown,
+  ) {
     super(message);
     this.name = 'Violation';
   }
@@ -200,7 +213,9 @@ export function checkBuild(set: TableSet, opts: Partial<BuildOptions>): Outcome 
     return 'ok';
   } catch (e) {
     if (e instanceof BuildError) return 'refused';
-    throw new Violation(`buildDom0 threw ${(e as Error).name}: ${(e as Error).message}`, { opts: String(JSON.stringify(opts, (_k, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v))) });
+    throw new Violation(`buildDom0 threw ${(e as Error).name}: ${(e as Error).message}`, {
+      opts: String(JSON.stringify(opts, (_k, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v))),
+    });
   }
 }
 
@@ -229,7 +244,8 @@ export async function checkCli(dir: string, input: Buffer, argv: (file: string, 
   const ms = Date.now() - t0;
   rmSync(out, { recursive: true, force: true });
   if (![0, 1, 2].includes(code)) throw new Violation(`exit ${code}`, argv(p, out).join(' '));
-  if (/internal error|\n\s+at |TypeError|RangeError|ReferenceError/.test(err)) throw new Violation(`the CLI printed an internal error: ${err.split('\n')[0]}`, input.toString('hex'));
+  if (/internal error|\n\s+at |TypeError|RangeError|ReferenceError/.test(err))
+    throw new Violation(`the CLI printed an internal error: ${err.split('\n')[0]}`, input.toString('hex'));
   if (!readFileSync(p).equals(input)) throw new Violation('the CLI modified its input', argv(p, out).join(' '));
   if (ms > TIMEOUT_MS) throw new Violation(`the CLI took ${ms} ms`, argv(p, out).join(' '));
   return code === 2 ? 'refused' : code === 1 ? 'finding' : 'ok';
@@ -287,7 +303,13 @@ export function properties(dir: string, t: Tally) {
       prop: fc.property(fc.nat({ max: Math.max(0, sets.length - 1) }), fc.nat(), table, (si, which, c) => {
         const b = mutate(seeds[c.seed].bytes, c.edits, c.fixLength, c.fixChecksum);
         const { textInput, image } = mutatedSet(sets[si].text, which, b);
-        note(t, 'sets', checkSetReads(textInput, image), b.length, () => `${seeds[c.seed].name} in ${sets[si].name} for ${tableName(sets[si].text, which)} ← ${hex(b)}`);
+        note(
+          t,
+          'sets',
+          checkSetReads(textInput, image),
+          b.length,
+          () => `${seeds[c.seed].name} in ${sets[si].name} for ${tableName(sets[si].text, which)} ← ${hex(b)}`,
+        );
       }),
     },
     {
@@ -303,7 +325,14 @@ export function properties(dir: string, t: Tally) {
             set = { ...set, tables: set.tables.map((e, k) => (k === i ? { ...e, table: r.table!, bytes: b.subarray(0, r.length) } : e)) };
           }
         }
-        note(t, 'build', checkBuild(set, opts), mutateIt ? c.edits.length + 1 : 0, () => `${sets[si].name}${mutateIt ? ` with ${seeds[c.seed].name} for ${tableName(sets[si].text, which)} ← ${hex(mutate(seeds[c.seed].bytes, c.edits, c.fixLength, c.fixChecksum))}` : ''} options ${JSON.stringify(opts, (_k, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v))}`);
+        note(
+          t,
+          'build',
+          checkBuild(set, opts),
+          mutateIt ? c.edits.length + 1 : 0,
+          () =>
+            `${sets[si].name}${mutateIt ? ` with ${seeds[c.seed].name} for ${tableName(sets[si].text, which)} ← ${hex(mutate(seeds[c.seed].bytes, c.edits, c.fixLength, c.fixChecksum))}` : ''} options ${JSON.stringify(opts, (_k, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v))}`,
+        );
       }),
     },
     {
@@ -312,23 +341,41 @@ export function properties(dir: string, t: Tally) {
       prop: fc.property(fc.nat({ max: Math.max(0, sets.length - 1) }), fc.nat(), table, (si, which, c) => {
         const b = mutate(seeds[c.seed].bytes, c.edits, c.fixLength, c.fixChecksum);
         const { textInput } = mutatedSet(sets[si].text, which, b);
-        note(t, 'fix', checkFix(dir, textInput), b.length, () => `${seeds[c.seed].name} in ${sets[si].name} for ${tableName(sets[si].text, which)} ← ${hex(b)}`);
+        note(
+          t,
+          'fix',
+          checkFix(dir, textInput),
+          b.length,
+          () => `${seeds[c.seed].name} in ${sets[si].name} for ${tableName(sets[si].text, which)} ← ${hex(b)}`,
+        );
       }),
     },
     {
       name: 'the CLI: every command on a mutated table or a set holding one, exit 0/1/2, no internal error, input unchanged',
       share: 0.05,
-      prop: fc.asyncProperty(table, fc.option(fc.tuple(fc.nat({ max: Math.max(0, sets.length - 1) }), fc.nat()), { freq: 2 }), fc.constantFrom('dump', 'dump-json', 'check', 'check-fix', 'diff', 'build', 'build-xen', 'convert', 'extract'), async (c, inSet, cmd) => {
-        const b = mutate(seeds[c.seed].bytes, c.edits, c.fixLength, c.fixChecksum);
-        const input = inSet ? mutatedSet(sets[inSet[0]].text, inSet[1], b).textInput : b;
-        const argv = (f: string, out: string): string[] => ({
-          dump: ['dump', f], 'dump-json': ['dump', f, '--json'], check: ['check', '--dom0', f], 'check-fix': ['check', f, '--fix', '-o', out],
-          diff: ['diff', f, f], build: ['build', f, '-o', out, '--relocate', 'all'], 'build-xen': ['build', f, '-o', out, '--relocate', 'all', '--profile', 'xen'],
-          convert: ['convert', f, '--to', 'text', '-o', out], extract: ['extract', f, '-o', out],
-        })[cmd]!;
-        const where = `${seeds[c.seed].name}${inSet ? ` in ${sets[inSet[0]].name} for ${tableName(sets[inSet[0]].text, inSet[1])}` : ''} ← `;
-        note(t, `cli ${cmd}`, await checkCli(dir, input, argv), b.length, () => `${where}${hex(b)}`);
-      }),
+      prop: fc.asyncProperty(
+        table,
+        fc.option(fc.tuple(fc.nat({ max: Math.max(0, sets.length - 1) }), fc.nat()), { freq: 2 }),
+        fc.constantFrom('dump', 'dump-json', 'check', 'check-fix', 'diff', 'build', 'build-xen', 'convert', 'extract'),
+        async (c, inSet, cmd) => {
+          const b = mutate(seeds[c.seed].bytes, c.edits, c.fixLength, c.fixChecksum);
+          const input = inSet ? mutatedSet(sets[inSet[0]].text, inSet[1], b).textInput : b;
+          const argv = (f: string, out: string): string[] =>
+            ({
+              dump: ['dump', f],
+              'dump-json': ['dump', f, '--json'],
+              check: ['check', '--dom0', f],
+              'check-fix': ['check', f, '--fix', '-o', out],
+              diff: ['diff', f, f],
+              build: ['build', f, '-o', out, '--relocate', 'all'],
+              'build-xen': ['build', f, '-o', out, '--relocate', 'all', '--profile', 'xen'],
+              convert: ['convert', f, '--to', 'text', '-o', out],
+              extract: ['extract', f, '-o', out],
+            })[cmd]!;
+          const where = `${seeds[c.seed].name}${inSet ? ` in ${sets[inSet[0]].name} for ${tableName(sets[inSet[0]].text, inSet[1])}` : ''} ← `;
+          note(t, `cli ${cmd}`, await checkCli(dir, input, argv), b.length, () => `${where}${hex(b)}`);
+        },
+      ),
     },
   ];
 }

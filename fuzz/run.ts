@@ -51,7 +51,11 @@ async function main(): Promise<number> {
     for (const [outcome, v] of Object.entries(byOutcome)) say(`- ${prop} → ${outcome}: ${String(v).split(' ').slice(1).join(' ')}`);
   }
   rmSync(dir, { recursive: true, force: true });
-  if (report) writeFileSync(report, `# Fuzz report\n\nMade by \`npm run fuzz -- --cases ${cases} --seed ${seed} --report ${report}\` on the 2-core development machine.\n\n\`\`\`\n${lines.join('\n')}\n\`\`\`\n`);
+  if (report)
+    writeFileSync(
+      report,
+      `# Fuzz report\n\nMade by \`npm run fuzz -- --cases ${cases} --seed ${seed} --report ${report}\` on the 2-core development machine.\n\n\`\`\`\n${lines.join('\n')}\n\`\`\`\n`,
+    );
   return violations ? 1 : 0;
 }
 

@@ -8,8 +8,18 @@ import { EMPTY, make, type Node } from '../src/layout/codec.js';
 import { encodeTable, type AcpiTable } from '../src/tables/registry.js';
 import { formatBlock } from '../src/io/acpidump.js';
 import {
-  MADT_GICC, MADT_GICD, MADT_GICR, MADT_ITS, MADT_MSI_FRAME, GICC_ENABLED,
-  madt as madtDef, gicc as giccDef, gicd as gicdDef, gicr as gicrDef, its as itsDef, msiFrame as msiFrameDef,
+  MADT_GICC,
+  MADT_GICD,
+  MADT_GICR,
+  MADT_ITS,
+  MADT_MSI_FRAME,
+  GICC_ENABLED,
+  madt as madtDef,
+  gicc as giccDef,
+  gicd as gicdDef,
+  gicr as gicrDef,
+  its as itsDef,
+  msiFrame as msiFrameDef,
 } from '../src/tables/madt.js';
 import { FADT_HW_REDUCED, ARM_PSCI_COMPLIANT, fadt as fadtDef, fadtLayout } from '../src/tables/fadt.js';
 import { gtdt as gtdtDef, gtBlock, gtTimer, watchdog } from '../src/tables/gtdt.js';
@@ -56,7 +66,12 @@ const header = (h: HostSpec, signature: string, revision: number) => ({
 });
 
 /** A table of `def` from the fields given (make() fills zero and derived fields). */
-const table = <L extends Layout>(signature: string, def: { layout: L; minLength?: number }, fields: Partial<FieldsOf<L>>, rest: Partial<Node> = {}): AcpiTable => ({ signature, ...make(def, fields, rest) });
+const table = <L extends Layout>(
+  signature: string,
+  def: { layout: L; minLength?: number },
+  fields: Partial<FieldsOf<L>>,
+  rest: Partial<Node> = {},
+): AcpiTable => ({ signature, ...make(def, fields, rest) });
 const gas = (address = 0n, space = 0, width = 0, access = 0) => ({ space_id: space, bit_width: width, bit_offset: 0, access_width: access, address });
 
 function fadt(h: HostSpec, dsdt: bigint): AcpiTable {
@@ -76,14 +91,24 @@ function madt(h: HostSpec): AcpiTable {
   const items: Node[] = [];
   items.push(make(gicdDef, { type: MADT_GICD, gic_id: 0, base_address: h.gicd, global_irq_base: 0, version: h.gic }));
   for (let i = 0; i < h.cpus; i++) {
-    items.push(make(giccDef, {
-      type: MADT_GICC, cpu_interface_number: i, uid: i, flags: GICC_ENABLED, performance_interrupt: 23,
-      base_address: h.gicc?.base ?? 0n, gicv_base_address: h.gicc?.gicv ?? 0n, gich_base_address: h.gicc?.gich ?? 0n,
-      vgic_interrupt: h.gicc?.vgic ?? 25, arm_mpidr: h.mpidr(i),
-      ...(h.giccLength >= 80 ? { efficiency_class: 0, spe_interrupt: h.speInterrupt ?? 0 } : {}),
-    }));
+    items.push(
+      make(giccDef, {
+        type: MADT_GICC,
+        cpu_interface_number: i,
+        uid: i,
+        flags: GICC_ENABLED,
+        performance_interrupt: 23,
+        base_address: h.gicc?.base ?? 0n,
+        gicv_base_address: h.gicc?.gicv ?? 0n,
+        gich_base_address: h.gicc?.gich ?? 0n,
+        vgic_interrupt: h.gicc?.vgic ?? 25,
+        arm_mpidr: h.mpidr(i),
+        ...(h.giccLength >= 80 ? { efficiency_class: 0, spe_interrupt: h.speInterrupt ?? 0 } : {}),
+      }),
+    );
   }
-  if (h.msiFrame !== undefined) items.push(make(msiFrameDef, { type: MADT_MSI_FRAME, msi_frame_id: 0, base_address: h.msiFrame, flags: 0, spi_count: 64, spi_base: 80 }));
+  if (h.msiFrame !== undefined)
+    items.push(make(msiFrameDef, { type: MADT_MSI_FRAME, msi_frame_id: 0, base_address: h.msiFrame, flags: 0, spi_count: 64, spi_base: 80 }));
   for (const r of h.gicr) items.push(make(gicrDef, { type: MADT_GICR, base_address: r.base, length_region: r.length }));
   h.its.forEach((base, i) => items.push(make(itsDef, { type: MADT_ITS, translation_id: i, base_address: base })));
   return table('APIC', madtDef, { header: header(h, 'APIC', h.madtRevision) as never, local_apic_address: 0, flags: 0 }, { items });
@@ -98,16 +123,25 @@ function gtdt(h: HostSpec): AcpiTable {
         make(watchdog, { type: 1, refresh_frame_address: 0x2a450000n, control_frame_address: 0x2a440000n, timer_interrupt: 93, timer_flags: 0 }),
       ]
     : [];
-  return table('GTDT', gtdtDef, {
-    header: header(h, 'GTDT', h.gtdt.revision) as never,
-    counter_block_address: 0xffffffffffffffffn,
-    secure_el1_interrupt: 29, secure_el1_flags: 0x4,
-    non_secure_el1_interrupt: 30, non_secure_el1_flags: 0x4,
-    virtual_timer_interrupt: 27, virtual_timer_flags: 0x4,
-    non_secure_el2_interrupt: 26, non_secure_el2_flags: 0x4,
-    counter_read_block_address: 0xffffffffffffffffn,
-    ...(h.gtdt.revision >= 3 ? { virtual_el2_timer_gsiv: 28, virtual_el2_timer_flags: 0x4 } : {}),
-  }, { items });
+  return table(
+    'GTDT',
+    gtdtDef,
+    {
+      header: header(h, 'GTDT', h.gtdt.revision) as never,
+      counter_block_address: 0xffffffffffffffffn,
+      secure_el1_interrupt: 29,
+      secure_el1_flags: 0x4,
+      non_secure_el1_interrupt: 30,
+      non_secure_el1_flags: 0x4,
+      virtual_timer_interrupt: 27,
+      virtual_timer_flags: 0x4,
+      non_secure_el2_interrupt: 26,
+      non_secure_el2_flags: 0x4,
+      counter_read_block_address: 0xffffffffffffffffn,
+      ...(h.gtdt.revision >= 3 ? { virtual_el2_timer_gsiv: 28, virtual_el2_timer_flags: 0x4 } : {}),
+    },
+    { items },
+  );
 }
 
 function spcr(h: HostSpec): AcpiTable {
@@ -115,9 +149,13 @@ function spcr(h: HostSpec): AcpiTable {
     header: header(h, 'SPCR', 2) as never,
     interface_type: h.uart.type,
     serial_port: gas(BigInt(h.uart.base), 0, 32, 3),
-    interrupt_type: 0x08, interrupt: h.uart.gsiv,
-    baud_rate: 7, stop_bits: 1, terminal_type: 3,
-    pci_device_id: 0xffff, pci_vendor_id: 0xffff,
+    interrupt_type: 0x08,
+    interrupt: h.uart.gsiv,
+    baud_rate: 7,
+    stop_bits: 1,
+    terminal_type: 3,
+    pci_device_id: 0xffff,
+    pci_vendor_id: 0xffff,
     uart_clk_freq: 0,
   });
 }
@@ -164,9 +202,17 @@ export function generate(h: HostSpec): string {
     at = align8(at + BigInt(sizeOf(sig)));
   }
   built.set('FACP', fadt(h, addr.get('DSDT')!));
-  built.set('XSDT', table('XSDT', xsdtDef, { header: header(h, 'XSDT', 1) as never }, {
-    items: listed.map((s) => ({ fields: { address: addr.get(s)! }, tail: EMPTY })),
-  }));
+  built.set(
+    'XSDT',
+    table(
+      'XSDT',
+      xsdtDef,
+      { header: header(h, 'XSDT', 1) as never },
+      {
+        items: listed.map((s) => ({ fields: { address: addr.get(s)! }, tail: EMPTY })),
+      },
+    ),
+  );
   let text = formatBlock('RSD PTR', rsdpAt, encodeTable(rsdp(h, addr.get('XSDT')!)));
   for (const sig of order) {
     const bytes = encodeTable(built.get(sig)!);
@@ -179,30 +225,56 @@ export function generate(h: HostSpec): string {
 export const HOSTS: HostSpec[] = [
   {
     name: 'qemu-virt-gicv3',
-    oem: 'DOM0AC', oemTable: 'VIRTGIC3', base: 0x7c430000n,
-    cpus: 4, gic: 3, mpidr: (i) => BigInt(i),
-    fadt: { revision: 6, minor: 0, length: 276 }, giccLength: 80, madtRevision: 4,
-    gicd: 0x08000000n, gicr: [{ base: 0x080a0000n, length: 0xf60000 }], its: [0x08080000n],
+    oem: 'DOM0AC',
+    oemTable: 'VIRTGIC3',
+    base: 0x7c430000n,
+    cpus: 4,
+    gic: 3,
+    mpidr: (i) => BigInt(i),
+    fadt: { revision: 6, minor: 0, length: 276 },
+    giccLength: 80,
+    madtRevision: 4,
+    gicd: 0x08000000n,
+    gicr: [{ base: 0x080a0000n, length: 0xf60000 }],
+    its: [0x08080000n],
     gtdt: { revision: 2, platformTimers: false },
     uart: { type: 0x03, base: 0x09000000, gsiv: 33 },
   },
   {
     name: 'gicv2-8cpu',
-    oem: 'DOM0AC', oemTable: 'GICV2SMP', base: 0xbc430000n,
-    cpus: 8, gic: 2, mpidr: (i) => BigInt(i),
-    fadt: { revision: 6, minor: 0, length: 276 }, giccLength: 80, madtRevision: 3,
-    gicd: 0x08000000n, gicc: { base: 0x08010000n, gicv: 0x08040000n, gich: 0x08030000n, vgic: 25 },
-    gicr: [], its: [], msiFrame: 0x08020000n,
+    oem: 'DOM0AC',
+    oemTable: 'GICV2SMP',
+    base: 0xbc430000n,
+    cpus: 8,
+    gic: 2,
+    mpidr: (i) => BigInt(i),
+    fadt: { revision: 6, minor: 0, length: 276 },
+    giccLength: 80,
+    madtRevision: 3,
+    gicd: 0x08000000n,
+    gicc: { base: 0x08010000n, gicv: 0x08040000n, gich: 0x08030000n, vgic: 25 },
+    gicr: [],
+    its: [],
+    msiFrame: 0x08020000n,
     gtdt: { revision: 2, platformTimers: false },
     uart: { type: 0x03, base: 0x09000000, gsiv: 33 },
   },
   {
     name: 'server-128cpu',
-    oem: 'DOM0AC', oemTable: 'SRV128C ', base: 0xfa000000n,
-    cpus: 128, gic: 3, mpidr: (i) => BigInt(i) << 8n,
-    fadt: { revision: 6, minor: 3, length: 276 }, giccLength: 80, madtRevision: 5,
+    oem: 'DOM0AC',
+    oemTable: 'SRV128C ',
+    base: 0xfa000000n,
+    cpus: 128,
+    gic: 3,
+    mpidr: (i) => BigInt(i) << 8n,
+    fadt: { revision: 6, minor: 3, length: 276 },
+    giccLength: 80,
+    madtRevision: 5,
     gicd: 0x100100000000n,
-    gicr: [{ base: 0x100100140000n, length: 0x1000000 }, { base: 0x100101140000n, length: 0x1000000 }],
+    gicr: [
+      { base: 0x100100140000n, length: 0x1000000 },
+      { base: 0x100101140000n, length: 0x1000000 },
+    ],
     its: [0x100100040000n, 0x100100060000n, 0x100100080000n, 0x1001000a0000n],
     speInterrupt: 21,
     gtdt: { revision: 3, platformTimers: true },
@@ -211,17 +283,28 @@ export const HOSTS: HostSpec[] = [
       sockets: 2,
       coresPerSocket: 64,
       memory: [
-        [[0x80000000n, 0x7c000000n], [0x880000000n, 0x1f80000000n]],
+        [
+          [0x80000000n, 0x7c000000n],
+          [0x880000000n, 0x1f80000000n],
+        ],
         [[0x80000000000n, 0x2000000000n]],
       ],
     },
   },
   {
     name: 'acpi51-gicv3',
-    oem: 'DOM0AC', oemTable: 'ACPI51G3', base: 0xff7f0000n,
-    cpus: 4, gic: 3, mpidr: (i) => BigInt(i & 1) | (BigInt(i >> 1) << 8n),
-    fadt: { revision: 5, minor: 1, length: 268 }, giccLength: 76, madtRevision: 3,
-    gicd: 0x2c010000n, gicr: [{ base: 0x2c100000n, length: 0x80000 }], its: [],
+    oem: 'DOM0AC',
+    oemTable: 'ACPI51G3',
+    base: 0xff7f0000n,
+    cpus: 4,
+    gic: 3,
+    mpidr: (i) => BigInt(i & 1) | (BigInt(i >> 1) << 8n),
+    fadt: { revision: 5, minor: 1, length: 268 },
+    giccLength: 76,
+    madtRevision: 3,
+    gicd: 0x2c010000n,
+    gicr: [{ base: 0x2c100000n, length: 0x80000 }],
+    its: [],
     gtdt: { revision: 2, platformTimers: false },
     uart: { type: 0x03, base: 0x1c090000, gsiv: 37 },
   },
@@ -243,4 +326,3 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../samples');
   for (const p of writeSamples(root)) console.log(`wrote ${p}/acpidump.txt`);
 }
-

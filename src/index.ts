@@ -3,10 +3,7 @@ export { decodeTable, encodeTable, withoutFaults, defFor, describeSignature, typ
 export { readTables, type ReadOptions } from './io/read.js';
 export { formatAcpidumpSet, formatBlock, parseAcpidump } from './io/acpidump.js';
 export { writeImage, scanForRsdp } from './io/image.js';
-export {
-  findTable, allEntries, resolveLinks, rootTable, tableFileNames,
-  type TableSet, type TableEntry, type Link, type InputKind,
-} from './model/tableset.js';
+export { findTable, allEntries, resolveLinks, rootTable, tableFileNames, type TableSet, type TableEntry, type Link, type InputKind } from './model/tableset.js';
 export { type Finding, type Severity, formatFinding } from './layout/diagnostics.js';
 export { fieldsOf, make, type Node, type ContainerDef, type PartDef, type SubtableFamily } from './layout/codec.js';
 export type { Fields, FieldsOf, Value, Layout, Field } from './layout/schema.js';

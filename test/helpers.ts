@@ -60,7 +60,10 @@ export function corpusBlobs(): Blob[] {
 
 /** Sample sets shipped in samples/ (each a folder with acpidump.txt). */
 export function sampleDirs(): string[] {
-  return readdirSync(SAMPLES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join(SAMPLES, d.name)).sort();
+  return readdirSync(SAMPLES, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => join(SAMPLES, d.name))
+    .sort();
 }
 
 export function sampleBlobs(): Blob[] {

@@ -67,12 +67,19 @@ describe('layers', () => {
   });
 
   it('finds a cycle when there is one (the finder can fail)', () => {
-    const g = new Map([['a', ['b']], ['b', ['c']], ['c', ['a']]].map(([k, v]) => [join(ROOT, k as string), (v as string[]).map((x) => join(ROOT, x))]));
+    const g = new Map(
+      [
+        ['a', ['b']],
+        ['b', ['c']],
+        ['c', ['a']],
+      ].map(([k, v]) => [join(ROOT, k as string), (v as string[]).map((x) => join(ROOT, x))]),
+    );
     expect(findCycle(g)).toEqual(['a', 'b', 'c', 'a']);
   });
 
   const eslint = new ESLint({ cwd: ROOT });
-  const lint = async (file: string, code: string) => (await eslint.lintText(code, { filePath: join(ROOT, file) }))[0].messages.map((m) => `${m.ruleId}: ${m.message}`);
+  const lint = async (file: string, code: string) =>
+    (await eslint.lintText(code, { filePath: join(ROOT, file) }))[0].messages.map((m) => `${m.ruleId}: ${m.message}`);
 
   it.each([
     ['src/layout/probe.ts', "import { checkTables } from '../check/index.js';\nexport const x = checkTables;\n", /the engine/],

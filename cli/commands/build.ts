@@ -76,9 +76,18 @@ export function registerBuild(program: Command, io: Io): void {
       .requiredOption('-o, --output <dir>', 'output folder (must be empty unless --force)')
       .option('--vcpus <n>', 'dom0 vCPUs (default: the enabled host GICCs, at most 128; 8 on GICv2)')
       .option('--host-mpidrs', 'design profile: keep the host MPIDRs in the GICCs (for a hypervisor that gives dom0 the host MPIDRs; not Xen)')
-      .addOption(new Option('--profile <name>', 'design: what this tool recommends; xen: what Xen 4.17-4.21 itself builds').choices(['design', 'xen']).default('design'))
-      .option('--base <addr>', 'guest-physical address of the new region (default: the top of the lowest free RAM the host describes; 0x38000000 when it describes none)')
-      .option('--mem <base:size>', 'a dom0 RAM bank for the EFI memory map (repeatable; default: the host RAM the SRAT or image describes, less what its tables use; 0x40000000:0x20000000 when none)', collect)
+      .addOption(
+        new Option('--profile <name>', 'design: what this tool recommends; xen: what Xen 4.17-4.21 itself builds').choices(['design', 'xen']).default('design'),
+      )
+      .option(
+        '--base <addr>',
+        'guest-physical address of the new region (default: the top of the lowest free RAM the host describes; 0x38000000 when it describes none)',
+      )
+      .option(
+        '--mem <base:size>',
+        'a dom0 RAM bank for the EFI memory map (repeatable; default: the host RAM the SRAT or image describes, less what its tables use; 0x40000000:0x20000000 when none)',
+        collect,
+      )
       .option('--acpi-region <base:size>', 'a host ACPI region for the EFI memory map (repeatable; default: page spans of the reused tables)', collect)
       .option('--bootargs <str>', '/chosen/bootargs')
       .option('--initrd <start:size>', '/chosen/linux,initrd-start and -end (end exclusive)')
@@ -105,7 +114,12 @@ export function registerBuild(program: Command, io: Io): void {
 }
 
 function summary(input: string, dir: string, opts: BuildOptions, out: ReturnType<typeof buildDom0>): string {
-  const m = out.manifest as { tables: { signature: string; address: string | null; length: number; origin: string }[]; options: { vcpus: number }; efi: { system_table: { address: string }; memory_map: { address: string; entries: unknown[] } } | null; dt: { size: number } | null };
+  const m = out.manifest as {
+    tables: { signature: string; address: string | null; length: number; origin: string }[];
+    options: { vcpus: number };
+    efi: { system_table: { address: string }; memory_map: { address: string; entries: unknown[] } } | null;
+    dt: { size: number } | null;
+  };
   const by = (o: string) => m.tables.filter((t) => t.origin === o).map((t) => `${t.signature}@${t.address}`);
   const lines = [
     `dom0 ACPI set (${opts.profile} profile) from ${input} → ${dir}/`,
@@ -117,14 +131,23 @@ function summary(input: string, dir: string, opts: BuildOptions, out: ReturnType
   lines.push(`  vCPUs     ${m.options.vcpus}`);
   const mem = out.manifest.memory as { source: string; base_derived: boolean; mem_derived: boolean };
   const banks = (out.manifest.options as { mem: { base: string; size: string }[] }).mem;
-  const shown = banks.slice(0, 4).map((b) => `${b.base}+${b.size}`).join(' ') + (banks.length > 4 ? ` … (${banks.length} banks)` : '');
+  const shown =
+    banks
+      .slice(0, 4)
+      .map((b) => `${b.base}+${b.size}`)
+      .join(' ') + (banks.length > 4 ? ` … (${banks.length} banks)` : '');
   if (mem.source === 'defaults' && (mem.base_derived || mem.mem_derived)) {
     lines.push(`  RAM       ${shown} (defaults: the input describes no memory; give --mem and --base for this host)`);
   } else {
     const how = [mem.base_derived ? 'region' : '', mem.mem_derived ? 'RAM banks' : ''].filter(Boolean).join(' and ');
-    lines.push(`  RAM       ${shown}${how ? ` (${how} derived from the ${mem.source === 'image' ? 'memory image' : mem.source}, clear of everything the host tables describe)` : ''}`);
+    lines.push(
+      `  RAM       ${shown}${how ? ` (${how} derived from the ${mem.source === 'image' ? 'memory image' : mem.source}, clear of everything the host tables describe)` : ''}`,
+    );
   }
-  if (m.efi) lines.push(`  EFI       system table @ ${m.efi.system_table.address}, memory map @ ${m.efi.memory_map.address} (${m.efi.memory_map.entries.length} entries)`);
+  if (m.efi)
+    lines.push(
+      `  EFI       system table @ ${m.efi.system_table.address}, memory map @ ${m.efi.memory_map.address} (${m.efi.memory_map.entries.length} entries)`,
+    );
   if (m.dt) lines.push(`  DT        dom0.dtb (${m.dt.size} bytes)`);
   const warned = out.warnings.filter((w) => w.severity !== 'info').length;
   const noted = out.warnings.length - warned;

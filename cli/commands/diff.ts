@@ -23,7 +23,10 @@ export function registerDiff(program: Command, io: Io, exit: Exit): void {
       .option('-t, --table <sig>', 'only this table (repeatable)', collect)
       .option('--ignore <what>', 'hide derived fields and/or table addresses and pointers: derived, addresses, or derived,addresses'),
   ).action((a: string, b: string, o: DiffOpts) => {
-    const ignore = (o.ignore ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const ignore = (o.ignore ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     for (const i of ignore) if (i !== 'derived' && i !== 'addresses') throw new CliError(`--ignore: "${i}" is not derived or addresses`);
     const sa = loadSet(a, o, io);
     const sb = loadSet(b, o, io);

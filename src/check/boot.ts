@@ -2,11 +2,26 @@
 // ACPI 2.0 configuration entry → RSDP — and the EFI memory map that must cover every table.
 import { readFdt, findNode, propNumber, FdtReadError } from '../fdt/reader.js';
 import { UEFI_PROPS } from '../fdt/dom0.js';
-import { systemTableCrc, ACPI_20_TABLE_GUID, EFI_ACPI_RECLAIM_MEMORY, EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_DESC_SIZE, EFI_MEMORY_DESC_VERSION, EFI_SYSTAB_SIZE, EFI_CONFIG_ENTRY_SIZE, EFI_PAGE_SIZE, EFI_SYSTEM_TABLE_SIGNATURE, systemTable, configEntry, memoryDescriptor, readEfi, efiOffset } from '../efi/tables.js';
+import {
+  systemTableCrc,
+  ACPI_20_TABLE_GUID,
+  EFI_ACPI_RECLAIM_MEMORY,
+  EFI_CONVENTIONAL_MEMORY,
+  EFI_MEMORY_DESC_SIZE,
+  EFI_MEMORY_DESC_VERSION,
+  EFI_SYSTAB_SIZE,
+  EFI_CONFIG_ENTRY_SIZE,
+  EFI_PAGE_SIZE,
+  EFI_SYSTEM_TABLE_SIGNATURE,
+  systemTable,
+  configEntry,
+  memoryDescriptor,
+  readEfi,
+  efiOffset,
+} from '../efi/tables.js';
 import { hex } from '../layout/diagnostics.js';
 import { resolveLinks, type TableEntry } from '../model/tableset.js';
 import type { CheckContext } from './context.js';
-
 
 export function checkBoot(c: CheckContext): void {
   const boot = c.set.boot;
@@ -20,19 +35,32 @@ export function checkBoot(c: CheckContext): void {
     return;
   }
   for (const n of root.children) {
-    if (n.name !== 'chosen' && n.name !== 'hypervisor') c.reportFile('DOM0_DT_NODE', dtFile, `DT./${n.name}`, `depth-1 node "${n.name}": Linux then boots with the device tree and ignores ACPI`, n.offset);
+    if (n.name !== 'chosen' && n.name !== 'hypervisor')
+      c.reportFile('DOM0_DT_NODE', dtFile, `DT./${n.name}`, `depth-1 node "${n.name}": Linux then boots with the device tree and ignores ACPI`, n.offset);
   }
   const hyp = findNode(root, '/hypervisor');
   const compat = hyp?.props.find((p) => p.name === 'compatible');
   const strings = compat ? Buffer.from(compat.value).toString('latin1').split('\0').filter(Boolean) : [];
   if (!hyp || !strings[0]?.startsWith('xen,xen-') || strings[0].length <= 'xen,xen-'.length || !strings.includes('xen,xen')) {
-    c.reportFile('DOM0_DT_COMPATIBLE', dtFile, 'DT./hypervisor.compatible', `compatible is ${JSON.stringify(strings)}: dom0 needs "xen,xen-<version>" first and "xen,xen"`, compat?.offset ?? hyp?.offset ?? root.offset);
+    c.reportFile(
+      'DOM0_DT_COMPATIBLE',
+      dtFile,
+      'DT./hypervisor.compatible',
+      `compatible is ${JSON.stringify(strings)}: dom0 needs "xen,xen-<version>" first and "xen,xen"`,
+      compat?.offset ?? hyp?.offset ?? root.offset,
+    );
   }
   const uefi = findNode(root, '/hypervisor/uefi');
   const prop = (name: string) => uefi?.props.find((p) => p.name === name);
   const bad = UEFI_PROPS.filter((n) => ![4, 8].includes(prop(n)?.value.length ?? 0));
   if (bad.length) {
-    c.reportFile('DOM0_DT_UEFI', dtFile, `DT./hypervisor/uefi.${bad[0]}`, `${uefi ? `missing or not 4/8 bytes: ${bad.join(', ')}` : 'no /hypervisor/uefi node'}: Linux finds no EFI, so no ACPI`, prop(bad[0])?.offset ?? uefi?.offset ?? hyp?.offset ?? root.offset);
+    c.reportFile(
+      'DOM0_DT_UEFI',
+      dtFile,
+      `DT./hypervisor/uefi.${bad[0]}`,
+      `${uefi ? `missing or not 4/8 bytes: ${bad.join(', ')}` : 'no /hypervisor/uefi node'}: Linux finds no EFI, so no ACPI`,
+      prop(bad[0])?.offset ?? uefi?.offset ?? hyp?.offset ?? root.offset,
+    );
     return;
   }
   const img = boot.image;
@@ -43,11 +71,23 @@ export function checkBoot(c: CheckContext): void {
   const systab = propNumber(prop(UEFI_PROPS[0])!.value);
   const st = inImage(systab, EFI_SYSTAB_SIZE) ? readEfi(systemTable, img.bytes, off(systab)) : undefined;
   if (!st || st.signature !== EFI_SYSTEM_TABLE_SIGNATURE) {
-    c.reportFile('DOM0_EFI_SYSTAB', imgFile, 'EFI.system_table', `no EFI system table ("${EFI_SYSTEM_TABLE_SIGNATURE}") at ${hex(systab)} in the image`, inImage(systab, 8) ? off(systab) : undefined);
+    c.reportFile(
+      'DOM0_EFI_SYSTAB',
+      imgFile,
+      'EFI.system_table',
+      `no EFI system table ("${EFI_SYSTEM_TABLE_SIGNATURE}") at ${hex(systab)} in the image`,
+      inImage(systab, 8) ? off(systab) : undefined,
+    );
   } else {
     const blob = img.bytes.subarray(off(systab));
     if (!inImage(systab, st.header_size) || systemTableCrc(blob) !== st.crc32) {
-      c.reportFile('DOM0_EFI_CRC', imgFile, 'EFI.system_table.crc32', `CRC-32 ${hex(st.crc32)} does not verify over ${st.header_size} bytes`, off(systab) + efiOffset(systemTable, 'crc32'));
+      c.reportFile(
+        'DOM0_EFI_CRC',
+        imgFile,
+        'EFI.system_table.crc32',
+        `CRC-32 ${hex(st.crc32)} does not verify over ${st.header_size} bytes`,
+        off(systab) + efiOffset(systemTable, 'crc32'),
+      );
     }
     const n = st.number_of_table_entries;
     const cfg = st.configuration_table;
@@ -57,14 +97,27 @@ export function checkBoot(c: CheckContext): void {
       const e = readEfi(configEntry, img.bytes, off(cfg + i * BigInt(EFI_CONFIG_ENTRY_SIZE)));
       if (Buffer.from(e.vendor_guid).equals(Buffer.from(ACPI_20_TABLE_GUID)) && e.vendor_table === rsdp) found = true;
     }
-    if (!found) c.reportFile('DOM0_EFI_CONFIG', imgFile, 'EFI.configuration_table', `no ACPI 2.0 configuration entry points at the RSDP${rsdp === undefined ? '' : ` (${hex(rsdp)})`}`, off(systab) + efiOffset(systemTable, 'configuration_table'));
+    if (!found)
+      c.reportFile(
+        'DOM0_EFI_CONFIG',
+        imgFile,
+        'EFI.configuration_table',
+        `no ACPI 2.0 configuration entry points at the RSDP${rsdp === undefined ? '' : ` (${hex(rsdp)})`}`,
+        off(systab) + efiOffset(systemTable, 'configuration_table'),
+      );
   }
   const start = propNumber(prop(UEFI_PROPS[1])!.value);
   const size = Number(propNumber(prop(UEFI_PROPS[2])!.value));
   const dsize = Number(propNumber(prop(UEFI_PROPS[3])!.value));
   const dver = Number(propNumber(prop(UEFI_PROPS[4])!.value));
   if (dsize !== EFI_MEMORY_DESC_SIZE || dver !== EFI_MEMORY_DESC_VERSION || size % EFI_MEMORY_DESC_SIZE || !inImage(start, size)) {
-    c.reportFile('DOM0_MMAP', dtFile, `DT./hypervisor/uefi.${UEFI_PROPS[1]}`, `memory map ${hex(start)} + ${size} bytes, descriptor size ${dsize}, version ${dver}: expected 40-byte version 1 descriptors inside the image`, prop(UEFI_PROPS[1])?.offset);
+    c.reportFile(
+      'DOM0_MMAP',
+      dtFile,
+      `DT./hypervisor/uefi.${UEFI_PROPS[1]}`,
+      `memory map ${hex(start)} + ${size} bytes, descriptor size ${dsize}, version ${dver}: expected 40-byte version 1 descriptors inside the image`,
+      prop(UEFI_PROPS[1])?.offset,
+    );
     return;
   }
   const ranges = Array.from({ length: size / EFI_MEMORY_DESC_SIZE }, (_, i) => {
@@ -74,7 +127,13 @@ export function checkBoot(c: CheckContext): void {
   const sorted = [...ranges].sort((a, b) => (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i].lo < sorted[i - 1].hi) {
-      c.reportFile('DOM0_MMAP', imgFile, 'EFI.memory_map', `descriptors overlap: ${hex(sorted[i - 1].lo)}-${hex(sorted[i - 1].hi)} and ${hex(sorted[i].lo)}-${hex(sorted[i].hi)}`, off(start));
+      c.reportFile(
+        'DOM0_MMAP',
+        imgFile,
+        'EFI.memory_map',
+        `descriptors overlap: ${hex(sorted[i - 1].lo)}-${hex(sorted[i - 1].hi)} and ${hex(sorted[i].lo)}-${hex(sorted[i].hi)}`,
+        off(start),
+      );
       break;
     }
   }
@@ -87,7 +146,13 @@ export function checkBoot(c: CheckContext): void {
     const holders = ranges.filter((r) => r.type === EFI_ACPI_RECLAIM_MEMORY && lo >= r.lo && hi <= r.hi);
     const inRam = ranges.some((r) => r.type === EFI_CONVENTIONAL_MEMORY && lo < r.hi && r.lo < hi);
     if (holders.length !== 1 || inRam) {
-      c.report('DOM0_MMAP_COVERAGE', e, `${e.table.signature}`, `${e.table.signature} at ${hex(lo)}-${hex(hi)} is ${inRam ? 'in Conventional RAM' : holders.length ? 'in several ACPIReclaim descriptors' : 'in no ACPIReclaim descriptor'}: Linux's acpi_os_ioremap() refuses it`, 0);
+      c.report(
+        'DOM0_MMAP_COVERAGE',
+        e,
+        `${e.table.signature}`,
+        `${e.table.signature} at ${hex(lo)}-${hex(hi)} is ${inRam ? 'in Conventional RAM' : holders.length ? 'in several ACPIReclaim descriptors' : 'in no ACPIReclaim descriptor'}: Linux's acpi_os_ioremap() refuses it`,
+        0,
+      );
     }
   }
 }

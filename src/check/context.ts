@@ -14,7 +14,10 @@ export class CheckContext {
   /** a host set (not a build output, no table only a hypervisor makes): dom0 findings the build fixes are info */
   readonly hostSet: boolean;
 
-  constructor(readonly set: TableSet, readonly dom0 = false) {
+  constructor(
+    readonly set: TableSet,
+    readonly dom0 = false,
+  ) {
     this.hostSet = isHostSet(set);
   }
 

@@ -23,7 +23,10 @@ export function checkTables(set: TableSet, opts: CheckOptions = {}): Finding[] {
     for (const rule of defOf(e.table).rules ?? []) if (!rule.dom0 || opts.dom0) rule.run?.(c.forTable(e));
   }
   if (opts.dom0) {
-    checkRequired(c, decodedSignatures().filter((s) => defFor(s).dom0Required));
+    checkRequired(
+      c,
+      decodedSignatures().filter((s) => defFor(s).dom0Required),
+    );
     checkBoot(c);
   }
   return c.findings;

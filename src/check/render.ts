@@ -14,7 +14,11 @@ const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 export const atLeast = (f: Finding, level: Severity) => RANK[f.severity] >= RANK[level];
 
 export function counts(fs: Finding[]): Record<Severity, number> {
-  return { error: fs.filter((f) => f.severity === 'error').length, warning: fs.filter((f) => f.severity === 'warning').length, info: fs.filter((f) => f.severity === 'info').length };
+  return {
+    error: fs.filter((f) => f.severity === 'error').length,
+    warning: fs.filter((f) => f.severity === 'warning').length,
+    info: fs.filter((f) => f.severity === 'info').length,
+  };
 }
 
 export function summaryLine(r: InputReport, failOn: Severity): string {
@@ -45,12 +49,26 @@ export function renderJson(reports: InputReport[], failOn: Severity): Record<str
       tables: r.tables,
       counts: counts(r.findings),
       failed: r.findings.some((f) => atLeast(f, failOn)),
-      findings: r.findings.map((f) => ({ code: f.code, severity: f.severity, table: f.table, path: f.path, offset: f.offset ?? null, message: f.message, file: f.file ?? null })),
+      findings: r.findings.map((f) => ({
+        code: f.code,
+        severity: f.severity,
+        table: f.table,
+        path: f.path,
+        offset: f.offset ?? null,
+        message: f.message,
+        file: f.file ?? null,
+      })),
     })),
   };
 }
 
-const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, '');
+const xml = (s: string) =>
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, '');
 
 /** The testcase a finding belongs to: its table, or "(input)" for findings about the input itself. */
 function caseOf(r: InputReport, f: Finding): string {
@@ -66,8 +84,15 @@ export function renderJunit(reports: InputReport[], failOn: Severity): string {
       const failing = fs.filter((f) => atLeast(f, failOn));
       const others = fs.filter((f) => !atLeast(f, failOn));
       const body = [
-        ...failing.map((f) => `      <failure type="${xml(f.code)}" message="${xml(f.message)}">${xml(formatFinding({ ...f, file: f.file ?? r.input }))}${f.path ? xml(` [${f.path}]`) : ''}</failure>`),
-        ...(others.length ? [`      <system-out>${xml(others.map((f) => `${f.severity} ${f.code}: ${formatFinding({ ...f, file: f.file ?? r.input })}`).join('\n'))}</system-out>`] : []),
+        ...failing.map(
+          (f) =>
+            `      <failure type="${xml(f.code)}" message="${xml(f.message)}">${xml(formatFinding({ ...f, file: f.file ?? r.input }))}${f.path ? xml(` [${f.path}]`) : ''}</failure>`,
+        ),
+        ...(others.length
+          ? [
+              `      <system-out>${xml(others.map((f) => `${f.severity} ${f.code}: ${formatFinding({ ...f, file: f.file ?? r.input })}`).join('\n'))}</system-out>`,
+            ]
+          : []),
       ];
       const open = `    <testcase classname="${xml(r.input)}" name="${xml(name)}"`;
       return body.length ? `${open}>\n${body.join('\n')}\n    </testcase>` : `${open}/>`;
@@ -92,7 +117,9 @@ export function renderGithub(reports: InputReport[]): string {
       const src = f.file ?? r.input;
       const m = /^(.*):(\d+)$/.exec(src);
       const props = [`file=${ghProp(m ? m[1] : src)}`, ...(m ? [`line=${m[2]}`] : []), `title=${ghProp(`${f.code}${f.table ? ` ${f.table}` : ''}`)}`];
-      const where = [f.table, f.offset !== undefined ? `offset 0x${f.offset.toString(16).toUpperCase()}` : '', f.path ? `[${f.path}]` : ''].filter(Boolean).join(' ');
+      const where = [f.table, f.offset !== undefined ? `offset 0x${f.offset.toString(16).toUpperCase()}` : '', f.path ? `[${f.path}]` : '']
+        .filter(Boolean)
+        .join(' ');
       out.push(`::${GH_LEVEL[f.severity]} ${props.join(',')}::${ghData(`${where ? `${where}: ` : ''}${f.message}`)}`);
     }
   }

@@ -19,7 +19,9 @@ function hasFieldRules(def: ContainerDef): boolean {
   if (v !== undefined) return v;
   validated.set(def, false); // a family that nests itself ends here
   const inLayout = (l: Layout): boolean => l.fields.some((f) => f.valid !== undefined || (f.struct !== undefined && inLayout(f.struct)));
-  const nested = (def.parts ?? []).flatMap((p) => (p.kind === 'records' ? [p.record] : p.kind === 'subtables' ? [...p.family.types.values(), p.family.unknown] : []));
+  const nested = (def.parts ?? []).flatMap((p) =>
+    p.kind === 'records' ? [p.record] : p.kind === 'subtables' ? [...p.family.types.values(), p.family.unknown] : [],
+  );
   v = inLayout(def.layout) || [...nested, ...(def.variants ?? []).map((x) => x.def)].some(hasFieldRules);
   validated.set(def, v);
   return v;
@@ -80,7 +82,13 @@ export function checkOverlaps(c: CheckContext): void {
     const p = placed[i - 1];
     const q = placed[i];
     if (p.address! + BigInt(p.bytes.length) > q.address!) {
-      c.report('TABLE_OVERLAP', q, q.table.signature, `${q.table.signature} at ${hex(q.address!)} overlaps ${p.table.signature} at ${hex(p.address!)}-${hex(p.address! + BigInt(p.bytes.length))}`, 0);
+      c.report(
+        'TABLE_OVERLAP',
+        q,
+        q.table.signature,
+        `${q.table.signature} at ${hex(q.address!)} overlaps ${p.table.signature} at ${hex(p.address!)}-${hex(p.address! + BigInt(p.bytes.length))}`,
+        0,
+      );
     }
   }
 }
@@ -96,7 +104,13 @@ export function checkDuplicates(c: CheckContext): void {
     for (const l of links) {
       const sig = l.to!.table.signature;
       if (!once(sig)) continue;
-      if (seen.has(sig)) c.report('DUPLICATE_TABLE', l.source, l.from, `a second ${sig} in the ${l.source.table.signature} (first at ${seen.get(sig)}); Linux uses the first for some checks and the last for others`);
+      if (seen.has(sig))
+        c.report(
+          'DUPLICATE_TABLE',
+          l.source,
+          l.from,
+          `a second ${sig} in the ${l.source.table.signature} (first at ${seen.get(sig)}); Linux uses the first for some checks and the last for others`,
+        );
       else seen.set(sig, l.from);
     }
     return;
@@ -106,7 +120,14 @@ export function checkDuplicates(c: CheckContext): void {
     const sig = e.table.signature;
     if (!once(sig)) continue;
     counts.set(sig, (counts.get(sig) ?? 0) + 1);
-    if (counts.get(sig)! > 1) c.report('DUPLICATE_TABLE', e, `${sig}.header.signature`, `${set.tables.filter((x) => x.table.signature === sig).length} ${sig} tables in the input; dom0 must see one`, 0);
+    if (counts.get(sig)! > 1)
+      c.report(
+        'DUPLICATE_TABLE',
+        e,
+        `${sig}.header.signature`,
+        `${set.tables.filter((x) => x.table.signature === sig).length} ${sig} tables in the input; dom0 must see one`,
+        0,
+      );
   }
 }
 
@@ -118,6 +139,11 @@ export function checkRequired(c: CheckContext, required: string[]): void {
     c.report('DOM0_NO_TABLE', undefined, sig, `no ${sig}${typeof why === 'string' ? `: ${why}` : ' in the input'}`);
   }
   if (![c.set.rsdp, ...c.set.tables].some((e) => e?.address !== undefined)) {
-    c.report('DOM0_NO_ADDRESSES', undefined, '', 'the input has no table addresses (binary tables carry none): give acpidump text, a memory image or a build output');
+    c.report(
+      'DOM0_NO_ADDRESSES',
+      undefined,
+      '',
+      'the input has no table addresses (binary tables carry none): give acpidump text, a memory image or a build output',
+    );
   }
 }

@@ -14,7 +14,9 @@ export function renderDiffText(a: string, b: string, changes: Change[], colour: 
     const [t, ...rest] = c.path.split('.');
     const field = rest.join('.');
     if (!field) {
-      out.push(`${colour ? COLOUR[c.kind] : ''}${SIGN[c.kind]} ${t}${c.kind === 'added' ? ' (table added)' : c.kind === 'removed' ? ' (table removed)' : ''}${colour ? '\x1b[0m' : ''}`);
+      out.push(
+        `${colour ? COLOUR[c.kind] : ''}${SIGN[c.kind]} ${t}${c.kind === 'added' ? ' (table added)' : c.kind === 'removed' ? ' (table removed)' : ''}${colour ? '\x1b[0m' : ''}`,
+      );
       table = '';
       continue;
     }
@@ -24,7 +26,9 @@ export function renderDiffText(a: string, b: string, changes: Change[], colour: 
     }
     const detail = c.kind === 'changed' ? `${c.text?.old ?? show(c.old)} → ${c.text?.new ?? show(c.new)}` : c.kind === 'added' ? show(c.new) : show(c.old);
     const tags = [c.derived ? 'derived' : '', c.pointer ? 'address' : ''].filter(Boolean);
-    out.push(`${colour ? COLOUR[c.kind] : ''}  ${SIGN[c.kind]} ${field}${detail ? `: ${detail}` : ''}${tags.length ? ` (${tags.join(', ')})` : ''}${colour ? '\x1b[0m' : ''}`);
+    out.push(
+      `${colour ? COLOUR[c.kind] : ''}  ${SIGN[c.kind]} ${field}${detail ? `: ${detail}` : ''}${tags.length ? ` (${tags.join(', ')})` : ''}${colour ? '\x1b[0m' : ''}`,
+    );
   }
   out.push(`${changes.length} change(s)`);
   return out.join('\n') + '\n';

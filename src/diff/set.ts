@@ -51,7 +51,8 @@ export function diffTables(a: TableSet, b: TableSet, opts: DiffOptions = {}): Ch
   const byKey = new Map<string, TableEntry>();
   for (const e of eb) byKey.set(kb.get(e)!, e);
   const want = opts.tables?.map((t) => t.toUpperCase());
-  const selected = (key: string) => !want || want.some((w) => key.toUpperCase() === w || key.toUpperCase().startsWith(`${w}[`) || key.toUpperCase().startsWith(`${w}#`));
+  const selected = (key: string) =>
+    !want || want.some((w) => key.toUpperCase() === w || key.toUpperCase().startsWith(`${w}[`) || key.toUpperCase().startsWith(`${w}#`));
   const out: Change[] = [];
   for (const x of ea) {
     const key = ka.get(x)!;

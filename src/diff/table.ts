@@ -134,7 +134,13 @@ function keyed(part: PartDef, items: Node[], resolve?: Resolver): Map<string, { 
 function diffBytes(a: Uint8Array | undefined, b: Uint8Array | undefined, p: string, out: Change[]): void {
   const x = a ?? new Uint8Array(0);
   const y = b ?? new Uint8Array(0);
-  if (!same(x, y)) out.push({ path: p, kind: x.length && !y.length ? 'removed' : !x.length ? 'added' : 'changed', old: x.length ? jsonValue(x) : undefined, new: y.length ? jsonValue(y) : undefined });
+  if (!same(x, y))
+    out.push({
+      path: p,
+      kind: x.length && !y.length ? 'removed' : !x.length ? 'added' : 'changed',
+      old: x.length ? jsonValue(x) : undefined,
+      new: y.length ? jsonValue(y) : undefined,
+    });
 }
 
 function diffList<T>(xs: T[], ys: T[], path: (i: number) => string, eq: (x: T, y: T) => boolean, json: (x: T) => Json, out: Change[]): void {
@@ -165,11 +171,25 @@ export function diffNode(def: ContainerDef, a: Node, b: Node, path: string, out:
         break;
       }
       case 'strings':
-        diffList(a.strings ?? [], b.strings ?? [], (i) => `${path}.${part.key}[${i}]`, (x, y) => x === y, (x) => x, out);
-        if ((a.unterminated ?? '') !== (b.unterminated ?? '')) out.push({ path: `${path}.${part.key}_unterminated`, kind: 'changed', old: a.unterminated ?? null, new: b.unterminated ?? null });
+        diffList(
+          a.strings ?? [],
+          b.strings ?? [],
+          (i) => `${path}.${part.key}[${i}]`,
+          (x, y) => x === y,
+          (x) => x,
+          out,
+        );
+        if ((a.unterminated ?? '') !== (b.unterminated ?? ''))
+          out.push({ path: `${path}.${part.key}_unterminated`, kind: 'changed', old: a.unterminated ?? null, new: b.unterminated ?? null });
         break;
       case 'string':
-        if (va !== vb) out.push({ path: `${path}.${part.key}`, kind: va === undefined ? 'added' : vb === undefined ? 'removed' : 'changed', old: (va as string | undefined) ?? undefined, new: (vb as string | undefined) ?? undefined });
+        if (va !== vb)
+          out.push({
+            path: `${path}.${part.key}`,
+            kind: va === undefined ? 'added' : vb === undefined ? 'removed' : 'changed',
+            old: (va as string | undefined) ?? undefined,
+            new: (vb as string | undefined) ?? undefined,
+          });
         break;
       case 'raw':
         diffBytes(va as Uint8Array | undefined, vb as Uint8Array | undefined, `${path}.${part.key}`, out);
@@ -178,7 +198,14 @@ export function diffNode(def: ContainerDef, a: Node, b: Node, path: string, out:
         const ma = (va as number[][] | undefined) ?? [];
         const mb = (vb as number[][] | undefined) ?? [];
         for (let r = 0; r < Math.max(ma.length, mb.length); r++) {
-          diffList(ma[r] ?? [], mb[r] ?? [], (c) => `${path}.${part.key}[${r}][${c}]`, (x, y) => x === y, (x) => x, out);
+          diffList(
+            ma[r] ?? [],
+            mb[r] ?? [],
+            (c) => `${path}.${part.key}[${r}][${c}]`,
+            (x, y) => x === y,
+            (x) => x,
+            out,
+          );
         }
         break;
       }

@@ -10,7 +10,6 @@ import { hexBytes, jsonValue, type Json } from '../layout/values.js';
 
 export type { Json };
 
-
 function nodeJson(def: ContainerDef, node: Node): Record<string, Json> {
   const o = jsonValue(node.fields) as Record<string, Json>;
   for (const p of partsOf(def, node)) {
@@ -21,7 +20,10 @@ function nodeJson(def: ContainerDef, node: Node): Record<string, Json> {
         o[`${part.record.name}s`] = (p.value as Node[]).map((it) => nodeJson(part.record, it));
         break;
       case 'subtables':
-        o[part.key === 'items' ? 'subtables' : part.key] = (p.value as Node[]).map((it) => ({ kind: itemSegment(part, it), ...nodeJson(itemDef(part, it), it) }));
+        o[part.key === 'items' ? 'subtables' : part.key] = (p.value as Node[]).map((it) => ({
+          kind: itemSegment(part, it),
+          ...nodeJson(itemDef(part, it), it),
+        }));
         break;
       case 'strings':
         o[part.key] = node.strings ?? [];

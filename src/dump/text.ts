@@ -18,7 +18,6 @@ const pad = (label: string) => (label.length >= LABEL_WIDTH ? ` ${label}` : labe
 const line = (offset: number, width: number, label: string, value: string) => `${prefix(offset, width)}${pad(label)} : ${value}`;
 const bitLine = (label: string, value: string) => `${' '.repeat(15)}${pad(label)} : ${value}`;
 
-
 /** A GUID as text: the first three groups little-endian, as UEFI and iasl print them. */
 export function guidText(b: Uint8Array): string {
   const h = (from: number, to: number, rev: boolean) => {
@@ -29,10 +28,14 @@ export function guidText(b: Uint8Array): string {
 }
 
 export function quote(s: string): string {
-  return '"' + Array.from(s, (c) => {
-    const n = c.charCodeAt(0);
-    return n >= 0x20 && n < 0x7f && c !== '"' && c !== '\\' ? c : `\\x${n.toString(16).padStart(2, '0')}`;
-  }).join('') + '"';
+  return (
+    '"' +
+    Array.from(s, (c) => {
+      const n = c.charCodeAt(0);
+      return n >= 0x20 && n < 0x7f && c !== '"' && c !== '\\' ? c : `\\x${n.toString(16).padStart(2, '0')}`;
+    }).join('') +
+    '"'
+  );
 }
 
 export { u64Text } from '../tables/common.js';
@@ -45,7 +48,10 @@ export function formatScalar(f: FieldEntry): string {
   if (field.kind === 'ascii') return quote(v as string);
   if (field.kind === 'bytes') return field.show === 'guid' && (v as Uint8Array).length === 16 ? guidText(v as Uint8Array) : hexBytes(v as Uint8Array);
   const n = v as number | bigint;
-  let s = n.toString(16).toUpperCase().padStart(field.size * 2, '0');
+  let s = n
+    .toString(16)
+    .toUpperCase()
+    .padStart(field.size * 2, '0');
   if (field.enum) {
     const name = field.enum[Number(n)];
     s += name ? ` [${name}]` : ' [Unknown]';
@@ -103,7 +109,21 @@ function render(entries: Entry[], out: string[], faultNote: (f: FieldEntry) => s
         out.push(line(e.offset, e.width, e.label, quote(e.value) + (e.terminated ? '' : ' (no NUL terminator)')));
         break;
       case 'row':
-        out.push(line(e.offset, e.width, e.label, e.cells.map((c) => c.toString(16).toUpperCase().padStart(e.cellWidth * 2, '0')).join(' ')));
+        out.push(
+          line(
+            e.offset,
+            e.width,
+            e.label,
+            e.cells
+              .map((c) =>
+                c
+                  .toString(16)
+                  .toUpperCase()
+                  .padStart(e.cellWidth * 2, '0'),
+              )
+              .join(' '),
+          ),
+        );
         break;
     }
   }
@@ -126,5 +146,10 @@ export function dumpTableText(e: TableEntry): string {
     return `     /* Incorrect checksum, should be ${want.toString(16).toUpperCase().padStart(2, '0')} */`;
   };
   render(entries, out, faultNote);
-  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  return (
+    out
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd() + '\n'
+  );
 }

@@ -88,10 +88,24 @@ export function buildSystemTable(at: bigint, rsdp: bigint): Uint8Array {
   const size = EFI_SYSTAB_SIZE + vendor.length + EFI_CONFIG_ENTRY_SIZE;
   const systab = encodeNode(systemTable, {
     fields: {
-      signature: EFI_SYSTEM_TABLE_SIGNATURE, revision: EFI_REVISION, header_size: size, crc32: 0, reserved: 0,
-      firmware_vendor: vendorAt, firmware_revision: 1, reserved2: 0,
-      con_in_handle: 0n, con_in: 0n, con_out_handle: 0n, con_out: 0n, stderr_handle: 0n, stderr: 0n,
-      runtime_services: 0n, boot_services: 0n, number_of_table_entries: 1n, configuration_table: configAt,
+      signature: EFI_SYSTEM_TABLE_SIGNATURE,
+      revision: EFI_REVISION,
+      header_size: size,
+      crc32: 0,
+      reserved: 0,
+      firmware_vendor: vendorAt,
+      firmware_revision: 1,
+      reserved2: 0,
+      con_in_handle: 0n,
+      con_in: 0n,
+      con_out_handle: 0n,
+      con_out: 0n,
+      stderr_handle: 0n,
+      stderr: 0n,
+      runtime_services: 0n,
+      boot_services: 0n,
+      number_of_table_entries: 1n,
+      configuration_table: configAt,
     },
     tail: EMPTY,
   });
@@ -114,10 +128,13 @@ export interface MemoryRange {
 export function buildMemoryMap(entries: MemoryRange[]): Uint8Array {
   const out = new Uint8Array(entries.length * EFI_MEMORY_DESC_SIZE);
   entries.forEach((e, i) => {
-    out.set(encodeNode(memoryDescriptor, {
-      fields: { type: e.type, pad: 0, physical_start: e.physicalStart, virtual_start: 0n, number_of_pages: e.pages, attribute: e.attribute },
-      tail: EMPTY,
-    }), i * EFI_MEMORY_DESC_SIZE);
+    out.set(
+      encodeNode(memoryDescriptor, {
+        fields: { type: e.type, pad: 0, physical_start: e.physicalStart, virtual_start: 0n, number_of_pages: e.pages, attribute: e.attribute },
+        tail: EMPTY,
+      }),
+      i * EFI_MEMORY_DESC_SIZE,
+    );
   });
   return out;
 }

@@ -3,7 +3,10 @@
 import type { FdtNode } from './writer.js';
 
 export class FdtReadError extends Error {
-  constructor(message: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
     super(message);
     this.name = 'FdtReadError';
   }

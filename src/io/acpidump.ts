@@ -41,7 +41,15 @@ export function parseAcpidump(data: Uint8Array, file: string): { blocks: TextBlo
   const flush = () => {
     if (cur && !cur.broken) {
       if (cur.chunks.length) blocks.push({ name: cur.name, address: cur.address, line: cur.line, bytes: Uint8Array.from(cur.chunks) });
-      else findings.push({ code: 'INPUT_EMPTY_BLOCK', severity: 'warning', table: cur.name, path: cur.name, message: 'header line without any hex lines', file: `${file}:${cur.line}` });
+      else
+        findings.push({
+          code: 'INPUT_EMPTY_BLOCK',
+          severity: 'warning',
+          table: cur.name,
+          path: cur.name,
+          message: 'header line without any hex lines',
+          file: `${file}:${cur.line}`,
+        });
     }
     cur = undefined;
   };
@@ -53,8 +61,13 @@ export function parseAcpidump(data: Uint8Array, file: string): { blocks: TextBlo
       const off = parseInt(hx[1], 16);
       if (off !== cur.chunks.length) {
         findings.push({
-          code: 'INPUT_TEXT_OFFSET', severity: 'error', table: cur.name, path: cur.name, offset: cur.chunks.length,
-          message: `hex line offset ${hex(off)} where ${hex(cur.chunks.length)} was expected`, file: `${file}:${i + 1}`,
+          code: 'INPUT_TEXT_OFFSET',
+          severity: 'error',
+          table: cur.name,
+          path: cur.name,
+          offset: cur.chunks.length,
+          message: `hex line offset ${hex(off)} where ${hex(cur.chunks.length)} was expected`,
+          file: `${file}:${i + 1}`,
         });
         cur.broken = true;
         return;
@@ -87,7 +100,10 @@ export function formatBlock(name: string, address: bigint | undefined, bytes: Ui
 }
 
 /** A whole set as acpidump text: RSDP first, then the tables in set order. */
-export function formatAcpidumpSet(set: { rsdp?: { address?: bigint; bytes: Uint8Array }; tables: { table: { signature: string }; address?: bigint; bytes: Uint8Array }[] }): string {
+export function formatAcpidumpSet(set: {
+  rsdp?: { address?: bigint; bytes: Uint8Array };
+  tables: { table: { signature: string }; address?: bigint; bytes: Uint8Array }[];
+}): string {
   let out = '';
   if (set.rsdp) out += formatBlock('RSD PTR', set.rsdp.address, set.rsdp.bytes);
   for (const e of set.tables) out += formatBlock(e.table.signature, e.address, e.bytes);

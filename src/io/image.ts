@@ -66,7 +66,13 @@ export function readImage(img: Uint8Array, file: string, base: bigint, rsdpAddr?
     const root = rootPointer();
     const len = latin1(img, off, off + 8) === root.signature ? root.lengthAt(img, off) : readUint(img, off + 4, 4);
     if (len < 8 || addr + BigInt(len) > end) {
-      err('IMAGE_TABLE_OUTSIDE', table, via, `the table at ${hex(addr)} (reached through ${via}) declares length ${len}, which runs past the image end ${hex(end)}`, off);
+      err(
+        'IMAGE_TABLE_OUTSIDE',
+        table,
+        via,
+        `the table at ${hex(addr)} (reached through ${via}) declares length ${len}, which runs past the image end ${hex(end)}`,
+        off,
+      );
       return undefined;
     }
     return img.subarray(off, off + len);
@@ -126,7 +132,9 @@ export function writeImage(set: TableSet, base?: bigint): { image: Uint8Array; b
   for (let i = 1; i < sorted.length; i++) {
     const prev = sorted[i - 1];
     if (prev.address! + BigInt(prev.bytes.length) > sorted[i].address!) {
-      throw new Error(`${prev.table.signature} at ${hex(prev.address!)} (${prev.bytes.length} bytes) overlaps ${sorted[i].table.signature} at ${hex(sorted[i].address!)}`);
+      throw new Error(
+        `${prev.table.signature} at ${hex(prev.address!)} (${prev.bytes.length} bytes) overlaps ${sorted[i].table.signature} at ${hex(sorted[i].address!)}`,
+      );
     }
   }
   const size = Number((hi - b + 0xfffn) & ~0xfffn);

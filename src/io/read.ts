@@ -43,7 +43,9 @@ function readBinaryFolder(dir: string): ReadResult {
   const findings: Finding[] = [];
   const entries: TableEntry[] = [];
   const visit = (d: string, depth: number) => {
-    const names = readdirSync(d).filter((n) => !n.startsWith('.')).sort(natural);
+    const names = readdirSync(d)
+      .filter((n) => !n.startsWith('.'))
+      .sort(natural);
     for (const name of names) {
       const p = join(d, name);
       const st = statSync(p);
@@ -57,12 +59,20 @@ function readBinaryFolder(dir: string): ReadResult {
   visit(dir, 0);
   if (!entries.length && !findings.length) {
     // a folder with no binary tables but one acpidump text file (a sample, a bug report) reads as that text
-    const texts = readdirSync(dir).filter((n) => statSync(join(dir, n)).isFile() && !TABLE_EXT.has(extname(n).toLowerCase()))
+    const texts = readdirSync(dir)
+      .filter((n) => statSync(join(dir, n)).isFile() && !TABLE_EXT.has(extname(n).toLowerCase()))
       .filter((n) => looksLikeAcpidump(readFileSync(join(dir, n)).subarray(0, 8192)));
     if (texts.length === 1) return readAcpidumpText(readFileSync(join(dir, texts[0])), join(dir, texts[0]));
   }
   if (!entries.length && !findings.length) {
-    findings.push({ code: 'INPUT_NO_TABLES', severity: 'error', table: '', path: '', message: 'no table files (.dat, .aml, .bin or sysfs names) in this folder', file: dir });
+    findings.push({
+      code: 'INPUT_NO_TABLES',
+      severity: 'error',
+      table: '',
+      path: '',
+      message: 'no table files (.dat, .aml, .bin or sysfs names) in this folder',
+      file: dir,
+    });
   }
   return { set: makeSet(dir, 'binaries', entries), findings };
 }

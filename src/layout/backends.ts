@@ -33,10 +33,18 @@ function parserFor(l: Layout, k: number): Parser {
   for (let i = 0; i < k; i++) {
     const f = l.fields[i];
     switch (f.kind) {
-      case 'u8': p = p.uint8(f.name); break;
-      case 'u16': p = p.uint16le(f.name); break;
-      case 'u32': p = p.uint32le(f.name); break;
-      case 'u64': p = p.uint64le(f.name); break;
+      case 'u8':
+        p = p.uint8(f.name);
+        break;
+      case 'u16':
+        p = p.uint16le(f.name);
+        break;
+      case 'u32':
+        p = p.uint32le(f.name);
+        break;
+      case 'u64':
+        p = p.uint64le(f.name);
+        break;
       case 'u24':
       case 'u48':
         p = p.buffer(f.name, { length: f.size, formatter: (b) => Buffer.from(b as Uint8Array).readUIntLE(0, f.size) });
@@ -116,15 +124,33 @@ function structFor(l: Layout, k: number): r.Struct {
   for (let i = 0; i < k; i++) {
     const f = l.fields[i];
     switch (f.kind) {
-      case 'u8': spec[f.name] = r.uint8; break;
-      case 'u16': spec[f.name] = r.uint16le; break;
-      case 'u32': spec[f.name] = r.uint32le; break;
-      case 'u64': spec[f.name] = U64; break;
-      case 'u24': spec[f.name] = r.uint24le; break;
-      case 'u48': spec[f.name] = U48; break;
-      case 'bytes': spec[f.name] = rawBytes(f.size, f.name); break;
-      case 'ascii': spec[f.name] = latin1Text(f.size, f.name); break;
-      case 'struct': spec[f.name] = encoderFor(f.struct!, f.struct!.fields.length).struct; break;
+      case 'u8':
+        spec[f.name] = r.uint8;
+        break;
+      case 'u16':
+        spec[f.name] = r.uint16le;
+        break;
+      case 'u32':
+        spec[f.name] = r.uint32le;
+        break;
+      case 'u64':
+        spec[f.name] = U64;
+        break;
+      case 'u24':
+        spec[f.name] = r.uint24le;
+        break;
+      case 'u48':
+        spec[f.name] = U48;
+        break;
+      case 'bytes':
+        spec[f.name] = rawBytes(f.size, f.name);
+        break;
+      case 'ascii':
+        spec[f.name] = latin1Text(f.size, f.name);
+        break;
+      case 'struct':
+        spec[f.name] = encoderFor(f.struct!, f.struct!.fields.length).struct;
+        break;
     }
   }
   return new r.Struct(spec);
@@ -161,7 +187,10 @@ export const decoderFor = perLayout<Decoder>((l, k) => {
 
 /** One binary-parser call for a run of same-layout records (1024 GICCs decode in one call). */
 export const arrayDecoderFor = perLayout<ArrayDecoder>((l, k) => {
-  const parser = leanParser().endianness('little').useContextVars(false).array('items', { type: parserFor(l, k), readUntil: 'eof' });
+  const parser = leanParser()
+    .endianness('little')
+    .useContextVars(false)
+    .array('items', { type: parserFor(l, k), readUntil: 'eof' });
   return { decode: (buf) => (parser.parse(buf as Buffer) as { items: Fields[] }).items };
 });
 

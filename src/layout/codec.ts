@@ -366,15 +366,26 @@ function decodeParts(def: ContainerDef, node: Node, ctx: DecodeCtx, start: numbe
     if (part.offset !== undefined) {
       from = startOf(i);
       if (part.offsetInsideFixed === 'after' && pos === fixedEnd && from < fixedEnd && from - start >= firstGated(def.layout)) {
-        fail(ctx, 'DECODE_OFFSET_INSIDE', () => `${pathOf(path)}.${part.offset}`, start + offsetOfField(def.layout, part.offset!),
-          `${part.offset} ${hex(from - start)} points inside the fixed fields (they end at ${hex(fixedEnd - start)}); the ${part.label.toLowerCase()} are read right after them, as ACPICA does`, 'warning');
+        fail(
+          ctx,
+          'DECODE_OFFSET_INSIDE',
+          () => `${pathOf(path)}.${part.offset}`,
+          start + offsetOfField(def.layout, part.offset!),
+          `${part.offset} ${hex(from - start)} points inside the fixed fields (they end at ${hex(fixedEnd - start)}); the ${part.label.toLowerCase()} are read right after them, as ACPICA does`,
+          'warning',
+        );
         (node.faults ??= {})[part.offset] = node.fields[part.offset] as number;
         from = fixedEnd;
       }
       if (from < pos || from > end) {
         const fieldAtOff = start + offsetOfField(def.layout, part.offset);
-        fail(ctx, 'DECODE_BODY_OFFSET', () => `${pathOf(path)}.${part.offset}`, fieldAtOff,
-          `${part.offset} ${hex(from - start)} is outside the space after the ${pos === fixedEnd ? 'fixed fields' : 'previous part'} (${hex(pos - start)}..${hex(end - start)})`);
+        fail(
+          ctx,
+          'DECODE_BODY_OFFSET',
+          () => `${pathOf(path)}.${part.offset}`,
+          fieldAtOff,
+          `${part.offset} ${hex(from - start)} is outside the space after the ${pos === fixedEnd ? 'fixed fields' : 'previous part'} (${hex(pos - start)}..${hex(end - start)})`,
+        );
         return pos;
       }
     }
@@ -416,7 +427,16 @@ function offsetOfField(l: Layout, name: string): number {
 }
 
 /** Decode one part in [from, to); returns where it ended, or undefined when it could not be read. */
-function decodePart(part: PartDef, node: Node, ctx: DecodeCtx, from: number, to: number, count: number | undefined, path: LazyPath, start: number): number | undefined {
+function decodePart(
+  part: PartDef,
+  node: Node,
+  ctx: DecodeCtx,
+  from: number,
+  to: number,
+  count: number | undefined,
+  path: LazyPath,
+  start: number,
+): number | undefined {
   switch (part.kind) {
     case 'records':
       return decodeRecords(part, node, ctx, from, to, count, path);
@@ -440,7 +460,13 @@ function decodePart(part: PartDef, node: Node, ctx: DecodeCtx, from: number, to:
       const rows = count ?? 0;
       const cols = colsOf(part, node.fields);
       if (from + rows * cols * part.width > to) {
-        fail(ctx, 'DECODE_COUNT_OVERRUN', path, from, `a ${rows} × ${cols} ${part.label} of ${part.width}-byte cells needs ${hex(rows * cols * part.width)} bytes but only ${hex(to - from)} remain`);
+        fail(
+          ctx,
+          'DECODE_COUNT_OVERRUN',
+          path,
+          from,
+          `a ${rows} × ${cols} ${part.label} of ${part.width}-byte cells needs ${hex(rows * cols * part.width)} bytes but only ${hex(to - from)} remain`,
+        );
         return undefined;
       }
       const m: number[][] = [];
@@ -455,13 +481,20 @@ function decodePart(part: PartDef, node: Node, ctx: DecodeCtx, from: number, to:
   }
 }
 
-function decodeRecords(part: PartDef & { kind: 'records' }, node: Node, ctx: DecodeCtx, from: number, to: number, count: number | undefined, path: LazyPath): number {
+function decodeRecords(
+  part: PartDef & { kind: 'records' },
+  node: Node,
+  ctx: DecodeCtx,
+  from: number,
+  to: number,
+  count: number | undefined,
+  path: LazyPath,
+): number {
   const rec = part.record;
   const size = rec.layout.size;
   let n = count ?? Math.floor((to - from) / size);
   if (from + n * size > to) {
-    fail(ctx, 'DECODE_COUNT_OVERRUN', path, from,
-      `${n} ${rec.label} entries of ${size} bytes need ${hex(n * size)} bytes but only ${hex(to - from)} remain`);
+    fail(ctx, 'DECODE_COUNT_OVERRUN', path, from, `${n} ${rec.label} entries of ${size} bytes need ${hex(n * size)} bytes but only ${hex(to - from)} remain`);
     n = Math.floor((to - from) / size);
   }
   const items: Node[] = new Array(n);
@@ -497,7 +530,15 @@ export function defOfItem(fam: SubtableFamily, n: Node): ContainerDef {
 }
 
 /** The one guarded subtable walker: rejects length 0, shorter than the header, or past the end. */
-function walkSubtables(part: PartDef & { kind: 'subtables' }, node: Node, ctx: DecodeCtx, from: number, to: number, count: number | undefined, path: LazyPath): number {
+function walkSubtables(
+  part: PartDef & { kind: 'subtables' },
+  node: Node,
+  ctx: DecodeCtx,
+  from: number,
+  to: number,
+  count: number | undefined,
+  path: LazyPath,
+): number {
   const fam = part.family;
   const items: Node[] = [];
   let pos = from;
@@ -506,7 +547,13 @@ function walkSubtables(part: PartDef & { kind: 'subtables' }, node: Node, ctx: D
   const typeWidth = fam.typeWidth ?? 1;
   const typeAt = (at: number) => (typeWidth === 0 ? 0 : readUint(buf, at + (fam.typeOffset ?? 0), typeWidth));
   const lengthAt = (at: number, def: ContainerDef) =>
-    fam.lengthWidth !== undefined ? readUint(buf, at + fam.lengthOffset!, fam.lengthWidth) : def.sizeAt ? def.sizeAt(buf, at) : def === fam.unknown ? 0 : def.layout.size;
+    fam.lengthWidth !== undefined
+      ? readUint(buf, at + fam.lengthOffset!, fam.lengthWidth)
+      : def.sizeAt
+        ? def.sizeAt(buf, at)
+        : def === fam.unknown
+          ? 0
+          : def.layout.size;
   // the path of the subtable being decoded, built only if a finding needs it
   const current = () => `${pathOf(path)}.${segmentName(fam, type)}[${items.filter((it) => typeOf(fam, it) === type).length}]`;
   while (count === undefined ? pos < to : items.length < count) {
@@ -544,7 +591,12 @@ function walkSubtables(part: PartDef & { kind: 'subtables' }, node: Node, ctx: D
       const k = !l.gated && len >= l.size ? l.fields.length : presentCount(l, { length: len, revision: ctx.revision });
       if (l.offsets[k] === len) {
         let run = 1;
-        for (let at = pos + len; (count === undefined || items.length + run < count) && at + len <= to && typeAt(at) === type && lengthAt(at, def) === len; at += len) run++;
+        for (
+          let at = pos + len;
+          (count === undefined || items.length + run < count) && at + len <= to && typeAt(at) === type && lengthAt(at, def) === len;
+          at += len
+        )
+          run++;
         if (run > 1) {
           for (const fields of arrayDecoderFor(l, k).decode(buf.subarray(pos, pos + run * len))) items.push({ fields, tail: EMPTY });
           pos += run * len;
@@ -614,12 +666,18 @@ function stringsText(node: Node): string {
 /** Byte size of a part as encoded. */
 function partBytes(part: PartDef, v: PartValue, node?: Node): number {
   switch (part.kind) {
-    case 'records': return (v as Node[]).length * part.record.layout.size;
-    case 'subtables': return (v as Node[]).reduce((n, it) => n + nodeSize(defOfItem(part.family, it), it), 0);
-    case 'strings': return node ? stringsText(node).length : (v as string[]).reduce((n, s) => n + s.length + 1, 0);
-    case 'string': return (v as string).length + 1;
-    case 'raw': return (v as Uint8Array).length;
-    case 'matrix': return (v as number[][]).reduce((n, r) => n + r.length * part.width, 0);
+    case 'records':
+      return (v as Node[]).length * part.record.layout.size;
+    case 'subtables':
+      return (v as Node[]).reduce((n, it) => n + nodeSize(defOfItem(part.family, it), it), 0);
+    case 'strings':
+      return node ? stringsText(node).length : (v as string[]).reduce((n, s) => n + s.length + 1, 0);
+    case 'string':
+      return (v as string).length + 1;
+    case 'raw':
+      return (v as Uint8Array).length;
+    case 'matrix':
+      return (v as number[][]).reduce((n, r) => n + r.length * part.width, 0);
   }
 }
 
@@ -630,22 +688,27 @@ interface EncodeCtx {
 
 function encodePart(part: PartDef, v: PartValue, node: Node, ectx: EncodeCtx): Uint8Array[] {
   switch (part.kind) {
-    case 'records': return (v as Node[]).map((n) => encodeNode(part.record, n, ectx));
-    case 'subtables': return (v as Node[]).map((n) => encodeNode(defOfItem(part.family, n), n, ectx));
+    case 'records':
+      return (v as Node[]).map((n) => encodeNode(part.record, n, ectx));
+    case 'subtables':
+      return (v as Node[]).map((n) => encodeNode(defOfItem(part.family, n), n, ectx));
     case 'strings': {
       const text = stringsText(node);
       return text.length ? [latin1Bytes(text)] : [];
     }
-    case 'string': return [latin1Bytes((v as string) + '\0')];
-    case 'raw': return [v as Uint8Array];
+    case 'string':
+      return [latin1Bytes((v as string) + '\0')];
+    case 'raw':
+      return [v as Uint8Array];
     case 'matrix': {
       const m = v as number[][];
       const out = new Uint8Array(partBytes(part, m));
       let at = 0;
-      for (const row of m) for (const c of row) {
-        writeUint(out, at, part.width, c);
-        at += part.width;
-      }
+      for (const row of m)
+        for (const c of row) {
+          writeUint(out, at, part.width, c);
+          at += part.width;
+        }
       return [out];
     }
   }
@@ -707,8 +770,7 @@ export function encodeNode(def: ContainerDef, node: Node, ectx: EncodeCtx = {}):
     if (declared !== undefined) writeUint(out, off, width, declared);
     else if (link.role === 'offset') {
       if (p && p.bytes > 0) writeUint(out, off, width, p.at);
-    }
-    else writeUint(out, off, width, p ? (link.role === 'count' ? partCount(link.part, p.value) : p.bytes) : 0);
+    } else writeUint(out, off, width, p ? (link.role === 'count' ? partCount(link.part, p.value) : p.bytes) : 0);
   }
   const leaves = derivedLeaves(l);
   for (const leaf of leaves) if (leaf.top < k && leaf.derive === 'length') writeUint(out, leaf.offset, leaf.width, out.length);
@@ -802,11 +864,20 @@ export function zeroFields(l: Layout, from = 0, to = l.fields.length): Fields {
   const out: Fields = {};
   for (const f of l.fields.slice(from, to)) {
     switch (f.kind) {
-      case 'u64': out[f.name] = 0n; break;
-      case 'bytes': out[f.name] = new Uint8Array(f.size); break;
-      case 'ascii': out[f.name] = '\0'.repeat(f.size); break;
-      case 'struct': out[f.name] = zeroFields(f.struct!); break;
-      default: out[f.name] = 0;
+      case 'u64':
+        out[f.name] = 0n;
+        break;
+      case 'bytes':
+        out[f.name] = new Uint8Array(f.size);
+        break;
+      case 'ascii':
+        out[f.name] = '\0'.repeat(f.size);
+        break;
+      case 'struct':
+        out[f.name] = zeroFields(f.struct!);
+        break;
+      default:
+        out[f.name] = 0;
     }
   }
   return out;
@@ -816,7 +887,11 @@ export function zeroFields(l: Layout, from = 0, to = l.fields.length): Fields {
  * to the last one named or to the definition's minimum length (a record: all of it), and the
  * derived ones right after; zero where not given, nested structs completed. Lengths, counts,
  * offsets and checksums are derived when it is encoded, so no caller writes them. */
-export function make<L extends Layout>(def: { layout: L; parts?: PartDef[]; minLength?: number }, fields: Partial<FieldsOf<L>>, rest: Omit<Partial<Node>, 'fields'> = {}): Node {
+export function make<L extends Layout>(
+  def: { layout: L; parts?: PartDef[]; minLength?: number },
+  fields: Partial<FieldsOf<L>>,
+  rest: Omit<Partial<Node>, 'fields'> = {},
+): Node {
   const l = def.layout;
   const given = fields as Fields;
   const minimum = def.minLength ?? l.size;

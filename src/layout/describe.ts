@@ -2,7 +2,19 @@
 // offset, width and label. dump (text and JSON), check and diff all read tables through it, so
 // they share one path vocabulary: FACP.arm_boot_flags, APIC.gicc[3].flags, GTDT.gt_block[0].timer[1].
 import { type Field, type Value, labelOf } from './schema.js';
-import { type ContainerDef, type Node, type PartDef, presentPrefix, nodeSize, partsOf, itemDef, itemSegment, itemSize, revisionOf, derivationOf } from './codec.js';
+import {
+  type ContainerDef,
+  type Node,
+  type PartDef,
+  presentPrefix,
+  nodeSize,
+  partsOf,
+  itemDef,
+  itemSegment,
+  itemSize,
+  revisionOf,
+  derivationOf,
+} from './codec.js';
 
 interface Base {
   path: string;
@@ -46,7 +58,17 @@ export interface StringEntry extends Base {
 }
 export type Entry = FieldEntry | GroupEntry | RawEntry | StringEntry | RowEntry;
 
-function describeFields(fields: readonly Field[], offsets: number[], k: number, values: Record<string, Value>, base: number, path: string, revision: number, length: number, def?: ContainerDef): Entry[] {
+function describeFields(
+  fields: readonly Field[],
+  offsets: number[],
+  k: number,
+  values: Record<string, Value>,
+  base: number,
+  path: string,
+  revision: number,
+  length: number,
+  def?: ContainerDef,
+): Entry[] {
   const out: Entry[] = [];
   for (let i = 0; i < k; i++) {
     const f = fields[i];
@@ -56,11 +78,28 @@ function describeFields(fields: readonly Field[], offsets: number[], k: number, 
     if (f.kind === 'struct') {
       const s = f.struct!;
       out.push({
-        kind: 'group', role: 'struct', path: p, offset, width: f.size, label, title: f.title,
+        kind: 'group',
+        role: 'struct',
+        path: p,
+        offset,
+        width: f.size,
+        label,
+        title: f.title,
         children: describeFields(s.fields, s.offsets, s.fields.length, values[f.name] as Record<string, Value>, offset, p, revision, s.size),
       });
     } else {
-      out.push({ kind: 'field', path: p, offset, width: f.size, label, field: f, value: values[f.name], revision, derived: derivationOf(def, f) !== undefined, node: values });
+      out.push({
+        kind: 'field',
+        path: p,
+        offset,
+        width: f.size,
+        label,
+        field: f,
+        value: values[f.name],
+        revision,
+        derived: derivationOf(def, f) !== undefined,
+        node: values,
+      });
     }
   }
   return out;
@@ -76,7 +115,16 @@ export function describeNode(def: ContainerDef, node: Node, base: number, path: 
   let at = base + l.offsets[k];
   for (const p of partsOf(def, node)) {
     const part = p.part;
-    if (p.pad) out.push({ kind: 'raw', role: 'gap', path: `${path}.${padName(def, part)}`, offset: base + p.at - p.pad.length, width: p.pad.length, label: part.padLabel ?? 'Reserved (before the list)', value: p.pad });
+    if (p.pad)
+      out.push({
+        kind: 'raw',
+        role: 'gap',
+        path: `${path}.${padName(def, part)}`,
+        offset: base + p.at - p.pad.length,
+        width: p.pad.length,
+        label: part.padLabel ?? 'Reserved (before the list)',
+        value: p.pad,
+      });
     at = base + p.at;
     switch (part.kind) {
       case 'records':
@@ -103,7 +151,15 @@ export function describeNode(def: ContainerDef, node: Node, base: number, path: 
         });
         if (node.unterminated) {
           const i = node.strings?.length ?? 0;
-          out.push({ kind: 'string', path: `${path}.${part.key}[${i}]`, offset: at, width: node.unterminated.length, label: part.label, value: node.unterminated, terminated: false });
+          out.push({
+            kind: 'string',
+            path: `${path}.${part.key}[${i}]`,
+            offset: at,
+            width: node.unterminated.length,
+            label: part.label,
+            value: node.unterminated,
+            terminated: false,
+          });
         }
         break;
       case 'string':
@@ -118,13 +174,29 @@ export function describeNode(def: ContainerDef, node: Node, base: number, path: 
           if (part.perCell) {
             // one line per cell, as iasl prints HMAT entries
             row.forEach((c, j) => {
-              out.push({ kind: 'row', path: `${path}.${part.key}[${r}][${j}]`, offset: at, width: part.width, label: part.label, cells: [c], cellWidth: part.width });
+              out.push({
+                kind: 'row',
+                path: `${path}.${part.key}[${r}][${j}]`,
+                offset: at,
+                width: part.width,
+                label: part.label,
+                cells: [c],
+                cellWidth: part.width,
+              });
               at += part.width;
             });
             return;
           }
           const w = row.length * part.width;
-          out.push({ kind: 'row', path: `${path}.${part.key}[${r}]`, offset: at, width: w, label: `${part.label} ${String(r).padStart(3)}`, cells: row, cellWidth: part.width });
+          out.push({
+            kind: 'row',
+            path: `${path}.${part.key}[${r}]`,
+            offset: at,
+            width: w,
+            label: `${part.label} ${String(r).padStart(3)}`,
+            cells: row,
+            cellWidth: part.width,
+          });
           at += w;
         });
         break;
@@ -133,7 +205,15 @@ export function describeNode(def: ContainerDef, node: Node, base: number, path: 
     at = base + p.at + p.size;
   }
   if (node.tail.length) {
-    out.push({ kind: 'raw', role: 'tail', path: `${path}.tail`, offset: at, width: node.tail.length, label: def.tailLabel ?? 'Trailing bytes', value: node.tail });
+    out.push({
+      kind: 'raw',
+      role: 'tail',
+      path: `${path}.tail`,
+      offset: at,
+      width: node.tail.length,
+      label: def.tailLabel ?? 'Trailing bytes',
+      value: node.tail,
+    });
   }
   return out;
 }

@@ -95,19 +95,21 @@ export interface Layout<F extends readonly Field[] = readonly Field[]> {
 }
 
 /** The value type a field of kind K decodes to. */
-type ValueFor<F> = F extends { kind: 'u64' } ? bigint
-  : F extends { kind: 'bytes' } ? Uint8Array
-  : F extends { kind: 'ascii' } ? string
-  : F extends { kind: 'struct'; struct: infer L } ? (L extends Layout ? FieldsOf<L> : Fields)
-  : number;
+type ValueFor<F> = F extends { kind: 'u64' }
+  ? bigint
+  : F extends { kind: 'bytes' }
+    ? Uint8Array
+    : F extends { kind: 'ascii' }
+      ? string
+      : F extends { kind: 'struct'; struct: infer L }
+        ? L extends Layout
+          ? FieldsOf<L>
+          : Fields
+        : number;
 
 /** The decoded fields of a layout, typed from its declaration (a layout built from an untyped field
  * list gives the untyped bag). */
-export type FieldsOf<L> = L extends Layout<infer F>
-  ? string extends F[number]['name']
-    ? Fields
-    : { [X in F[number] as X['name']]: ValueFor<X> }
-  : Fields;
+export type FieldsOf<L> = L extends Layout<infer F> ? (string extends F[number]['name'] ? Fields : { [X in F[number] as X['name']]: ValueFor<X> }) : Fields;
 
 function field<N extends string, K extends Kind>(kind: K, size: number, name: N, label: string, opts: FieldOptions = {}): Field<N, K> {
   return { ...opts, name, label, kind, size };
@@ -120,11 +122,9 @@ export const u32 = <N extends string>(name: N, label: string, opts?: FieldOption
 export const u48 = <N extends string>(name: N, label: string, opts?: FieldOptions) => field('u48', 6, name, label, opts);
 export const u64 = <N extends string>(name: N, label: string, opts?: FieldOptions) => field('u64', 8, name, label, opts);
 /** Raw bytes kept as they are (reserved areas, opaque blobs). */
-export const bytes = <N extends string>(name: N, label: string, size: number, opts?: FieldOptions) =>
-  field('bytes', size, name, label, opts);
+export const bytes = <N extends string>(name: N, label: string, size: number, opts?: FieldOptions) => field('bytes', size, name, label, opts);
 /** Fixed-width text (signatures, OEM ids), decoded as latin1 so every byte survives. */
-export const ascii = <N extends string>(name: N, label: string, size: number, opts?: FieldOptions) =>
-  field('ascii', size, name, label, opts);
+export const ascii = <N extends string>(name: N, label: string, size: number, opts?: FieldOptions) => field('ascii', size, name, label, opts);
 export const struct = <N extends string, L extends Layout>(name: N, label: string, layout: L, opts?: FieldOptions): Field<N, 'struct'> & { struct: L } => ({
   ...field('struct', layout.size, name, label, opts),
   struct: layout,

@@ -12,7 +12,5 @@ export const vcpuMpidr = (i: number): bigint => BigInt((i & 0xf) | ((i >> 4) << 
 
 /** The most vCPUs Xen gives dom0 on this GIC, and why. */
 export function vcpuLimit(version: 2 | 3): { limit: number; why: string } {
-  return version === 2
-    ? { limit: MAX_VCPUS_GICV2, why: 'GICv2 has 8 CPU interfaces' }
-    : { limit: MAX_VCPUS, why: "Xen's MAX_VIRT_CPUS on arm64" };
+  return version === 2 ? { limit: MAX_VCPUS_GICV2, why: 'GICv2 has 8 CPU interfaces' } : { limit: MAX_VCPUS, why: "Xen's MAX_VIRT_CPUS on arm64" };
 }

@@ -115,8 +115,11 @@ export function setOf(origin: string, kind: InputKind, entries: TableEntry[], bo
 /** The root table the RSDP selects (XSDT when revision ≥ 2 and the address is set, else RSDT). */
 export function rootTable(set: TableSet): TableEntry | undefined {
   const links = resolveLinks(set);
-  return (links.find((l) => l.from === 'RSDP.xsdt_address') ?? links.find((l) => l.from === 'RSDP.rsdt_address'))?.to
-    ?? findTable(set, 'XSDT') ?? findTable(set, 'RSDT');
+  return (
+    (links.find((l) => l.from === 'RSDP.xsdt_address') ?? links.find((l) => l.from === 'RSDP.rsdt_address'))?.to ??
+    findTable(set, 'XSDT') ??
+    findTable(set, 'RSDT')
+  );
 }
 
 export type ReadResult = { set: TableSet; findings: Finding[] };

@@ -46,7 +46,12 @@ function build(host: TableSet, opts: BuildOptions): Dom0Output {
   // RSDP first, then the new region in address order, then the reused host tables in host order
   const rank = (t: Dom0Table) => (t.id === 'RSDP' ? -1 : t.origin === 'reused' ? 1 : 0);
   const ordered = [...set.tables].sort((a, b) => rank(a) - rank(b) || (rank(a) === 0 ? Number(addr.get(a.id)! - addr.get(b.id)!) : 0));
-  const entries = ordered.map((t) => ({ table: t.table, bytes: encodeTable(t.table), address: addr.get(t.id), source: t.origin === 'reused' ? 'host' : 'built' }));
+  const entries = ordered.map((t) => ({
+    table: t.table,
+    bytes: encodeTable(t.table),
+    address: addr.get(t.id),
+    source: t.origin === 'reused' ? 'host' : 'built',
+  }));
   const tables: TableSet = setOf('dom0', 'build', entries);
   const origins = new Map(entries.map((e, i) => [e, ordered[i].origin] as const));
   const names = tableFileNames(tables);
@@ -91,7 +96,12 @@ function build(host: TableSet, opts: BuildOptions): Dom0Output {
     })),
     efi: efi
       ? {
-          system_table: { address: hex(addr.get(EFI_SYSTAB_ID)!), size: efi.systab.length, crc32: hex(systemTableCrc(efi.systab)), acpi20_rsdp: hex(addr.get('RSDP')!) },
+          system_table: {
+            address: hex(addr.get(EFI_SYSTAB_ID)!),
+            size: efi.systab.length,
+            crc32: hex(systemTableCrc(efi.systab)),
+            acpi20_rsdp: hex(addr.get('RSDP')!),
+          },
           memory_map: {
             address: hex(addr.get(EFI_MMAP_ID)!),
             size: efi.mmapBytes.length,
@@ -106,16 +116,16 @@ function build(host: TableSet, opts: BuildOptions): Dom0Output {
           },
         }
       : null,
-    dt: r.dtb && set.dt
-      ? {
-          file: 'dom0.dtb',
-          size: r.dtb.length,
-          properties: Object.fromEntries(dtProperties(set.dt).map((p) => [p.path, p.value])),
-        }
-      : null,
+    dt:
+      r.dtb && set.dt
+        ? {
+            file: 'dom0.dtb',
+            size: r.dtb.length,
+            properties: Object.fromEntries(dtProperties(set.dt).map((p) => [p.path, p.value])),
+          }
+        : null,
     changes: r.log.map((l) => ({ pass: l.pass, changes: l.changes as unknown as Json })),
     warnings: set.warnings.map((w) => ({ code: w.code, severity: w.severity, table: w.table, path: w.path, message: w.message })),
   };
   return { tables, origins, image: r.image, dtb: r.dtb, manifest, log: r.log, warnings: set.warnings, region: set.region };
 }
-

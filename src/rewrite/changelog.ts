@@ -25,7 +25,13 @@ const normalized = (t: AcpiTable | undefined): AcpiTable | undefined => (t ? dec
 
 /** Changes of the tables a step touched, with addresses resolved and derived fields as encoded, in
  * the vocabulary of `diff` (the same keys and resolvers), so a diff of input and output lists them. */
-function tableChanges(before: Dom0Set, after: Dom0Set, addresses: Map<string, bigint>, resolvers: { host: Resolver; dom0: Resolver }, keyOf: (id: string) => string): Change[] {
+function tableChanges(
+  before: Dom0Set,
+  after: Dom0Set,
+  addresses: Map<string, bigint>,
+  resolvers: { host: Resolver; dom0: Resolver },
+  keyOf: (id: string) => string,
+): Change[] {
   const out: Change[] = [];
   for (const t of after.tables) {
     const b = before.tables.find((x) => x.id === t.id);

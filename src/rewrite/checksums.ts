@@ -7,7 +7,13 @@ const run: PlacedPass = (set) => {
   let next = { ...set, tables: set.tables.map((t) => (t.origin === 'reused' ? t : { ...t, table: withoutFaults(t.table) })) };
   for (const t of set.tables) {
     if (t.origin === 'reused' && hasChecksumFault(t.table)) {
-      next = warn(next, 'BUILD_REUSED_CHECKSUM', t.table.signature, `${t.table.signature}.header.checksum`, `the host ${t.id} is reused in place with a wrong checksum (Linux only warns: "Incorrect checksum in table")`);
+      next = warn(
+        next,
+        'BUILD_REUSED_CHECKSUM',
+        t.table.signature,
+        `${t.table.signature}.header.checksum`,
+        `the host ${t.id} is reused in place with a wrong checksum (Linux only warns: "Incorrect checksum in table")`,
+      );
     }
   }
   return { set: next, changes: [] };

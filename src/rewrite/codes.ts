@@ -7,7 +7,8 @@ import type { CodeInfo } from '../model/rules.js';
 export const BUILD_CODES = {
   BUILD_EL2_TIMER_MASKED: {
     severity: 'warning',
-    summary: 'the design GTDT masks the EL2 timers dom0 cannot use (GSIV and flags 0): Linux ≥ 5.18 logs a harmless FW_BUG line, 5.10–5.17 without the stable fix reconfigure IPI0; Xen keeps the host GTDT',
+    summary:
+      'the design GTDT masks the EL2 timers dom0 cannot use (GSIV and flags 0): Linux ≥ 5.18 logs a harmless FW_BUG line, 5.10–5.17 without the stable fix reconfigure IPI0; Xen keeps the host GTDT',
     source: 'CONSUMER-RULES G4, X7',
   },
   BUILD_GTDT_SHORT: { severity: 'warning', summary: 'the GTDT is too short to hold the EL2 timer fields: nothing to mask', source: 'ACPI 6.5 §5.2.25' },
@@ -19,10 +20,14 @@ export const BUILD_CODES = {
   },
   BUILD_MPIDR_NOT_VIRTUAL: {
     severity: 'warning',
-    summary: '--host-mpidrs kept a host MPIDR that is not the vCPU\'s: under Xen, PSCI CPU_ON for it fails and that CPU stays down',
+    summary: "--host-mpidrs kept a host MPIDR that is not the vCPU's: under Xen, PSCI CPU_ON for it fails and that CPU stays down",
     source: 'Xen vcpuid_to_vaffinity(); CONSUMER-RULES X8',
   },
-  BUILD_GICR_SHORT: { severity: 'warning', summary: 'the host redistributor regions hold fewer redistributors than dom0 has vCPUs', source: 'Linux drivers/irqchip/irq-gic-v3.c gic_populate_rdist()' },
+  BUILD_GICR_SHORT: {
+    severity: 'warning',
+    summary: 'the host redistributor regions hold fewer redistributors than dom0 has vCPUs',
+    source: 'Linux drivers/irqchip/irq-gic-v3.c gic_populate_rdist()',
+  },
   BUILD_STAO_NO_SPCR: {
     severity: 'warning',
     summary: 'the STAO asks dom0 to ignore the SPCR UART (xen profile, as Xen does) but the input has no SPCR: Linux warns and hides nothing',
@@ -33,15 +38,31 @@ export const BUILD_CODES = {
     summary: 'the input has no SPCR, so the design STAO says UART = 0 (there is no UART for dom0 to ignore)',
     source: 'CONSUMER-RULES X5',
   },
-  BUILD_NO_HVC_CONSOLE: { severity: 'warning', summary: 'the STAO hides the UART from dom0 and the boot arguments name no console=hvc0: dom0 prints nothing', source: 'Linux xen_early_init() adds hvc only for domUs; CONSUMER-RULES §4.2' },
+  BUILD_NO_HVC_CONSOLE: {
+    severity: 'warning',
+    summary: 'the STAO hides the UART from dom0 and the boot arguments name no console=hvc0: dom0 prints nothing',
+    source: 'Linux xen_early_init() adds hvc only for domUs; CONSUMER-RULES §4.2',
+  },
   BUILD_POINTER_MISSING: {
     severity: 'warning',
     summary: 'with --relocate all, a pointer (FADT → DSDT or FACS) at a table the input does not have is set to 0 instead of pointing at nothing',
     source: 'ACPI 6.5 §5.2.9',
   },
-  BUILD_XSDT_DANGLING: { severity: 'warning', summary: 'an XSDT entry points where the input has no table; it is kept as it is', source: 'ACPICA AcpiTbParseRootTable' },
-  BUILD_XSDT_REPEAT: { severity: 'warning', summary: 'the XSDT lists a second table of a signature dom0 must see once; the repeat is dropped', source: 'ACPICA AcpiGetTable() takes the first; CONSUMER-RULES §6.3, X3' },
-  BUILD_REUSED_CHECKSUM: { severity: 'warning', summary: 'a host table reused in place (--relocate none) has a wrong checksum: Linux only warns', source: 'Linux drivers/acpi/acpica/tbprint.c "Incorrect checksum"' },
+  BUILD_XSDT_DANGLING: {
+    severity: 'warning',
+    summary: 'an XSDT entry points where the input has no table; it is kept as it is',
+    source: 'ACPICA AcpiTbParseRootTable',
+  },
+  BUILD_XSDT_REPEAT: {
+    severity: 'warning',
+    summary: 'the XSDT lists a second table of a signature dom0 must see once; the repeat is dropped',
+    source: 'ACPICA AcpiGetTable() takes the first; CONSUMER-RULES §6.3, X3',
+  },
+  BUILD_REUSED_CHECKSUM: {
+    severity: 'warning',
+    summary: 'a host table reused in place (--relocate none) has a wrong checksum: Linux only warns',
+    source: 'Linux drivers/acpi/acpica/tbprint.c "Incorrect checksum"',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type BuildCode = keyof typeof BUILD_CODES;

@@ -12,6 +12,7 @@ changes the exit code. They name the table and field path of the output they are
 | code | severity | what it means | source |
 |---|---|---|---|
 `;
-  for (const [c, i] of Object.entries(BUILD_CODES)) out += `| \`${c}\` | ${i.severity === 'info' ? 'note' : i.severity} | ${i.summary.replace(/\|/g, '\\|')} | ${i.source} |\n`;
+  for (const [c, i] of Object.entries(BUILD_CODES))
+    out += `| \`${c}\` | ${i.severity === 'info' ? 'note' : i.severity} | ${i.summary.replace(/\|/g, '\\|')} | ${i.source} |\n`;
   return out;
 }

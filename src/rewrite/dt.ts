@@ -49,8 +49,13 @@ const run: PlacedPass = (set, opts) => {
   const changes = treeChanges(tree);
   let next: PlacedSet = { ...set, dt: tree };
   if (Number(tableById(set, 'STAO')?.table.fields.ignore_uart ?? 0) !== 0 && !/(^|\s)console=hvc0(\s|$)/.test(opts.bootargs ?? '')) {
-    next = warn(next, 'BUILD_NO_HVC_CONSOLE', 'STAO', 'DT./chosen.bootargs',
-      'the STAO hides the SPCR UART from dom0 but the bootargs have no console=hvc0: dom0 keeps only the SPCR earlycon (Xen adds hvc only for domUs); add --bootargs "console=hvc0 ..."');
+    next = warn(
+      next,
+      'BUILD_NO_HVC_CONSOLE',
+      'STAO',
+      'DT./chosen.bootargs',
+      'the STAO hides the SPCR UART from dom0 but the bootargs have no console=hvc0: dom0 keeps only the SPCR earlycon (Xen adds hvc only for domUs); add --bootargs "console=hvc0 ..."',
+    );
   }
   return { set: next, changes };
 };

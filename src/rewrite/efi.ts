@@ -1,7 +1,16 @@
 // efi: the EFI system table (one configuration entry: ACPI 2.0 GUID → the new RSDP) and the memory
 // map: one Conventional/WB entry per --mem bank, one ACPIReclaim/WB entry per host ACPI region, one
 // ACPIReclaim/WB entry for the new region — in that order, as Xen builds them.
-import { buildSystemTable, buildMemoryMap, EFI_CONVENTIONAL_MEMORY, EFI_ACPI_RECLAIM_MEMORY, EFI_MEMORY_WB, EFI_PAGE_SIZE, systemTableCrc, type MemoryRange } from '../efi/tables.js';
+import {
+  buildSystemTable,
+  buildMemoryMap,
+  EFI_CONVENTIONAL_MEMORY,
+  EFI_ACPI_RECLAIM_MEMORY,
+  EFI_MEMORY_WB,
+  EFI_PAGE_SIZE,
+  systemTableCrc,
+  type MemoryRange,
+} from '../efi/tables.js';
 import { hex } from '../layout/diagnostics.js';
 import { type PlacedPass, type PassDef, BuildError } from './types.js';
 import { EFI_SYSTAB_ID } from './layout.js';
@@ -21,8 +30,14 @@ const run: PlacedPass = (set) => {
   const changes = [
     { path: 'EFI.system_table', kind: 'added' as const, new: { address: hex(at), size: systab.length, crc32: hex(systemTableCrc(systab)), rsdp: hex(rsdp) } },
     ...entries.map((e, i) => ({
-      path: `EFI.memory_map[${i}]`, kind: 'added' as const,
-      new: { type: e.type === EFI_CONVENTIONAL_MEMORY ? 'Conventional' : 'ACPIReclaim', start: hex(e.physicalStart), pages: Number(e.pages), attribute: hex(e.attribute) },
+      path: `EFI.memory_map[${i}]`,
+      kind: 'added' as const,
+      new: {
+        type: e.type === EFI_CONVENTIONAL_MEMORY ? 'Conventional' : 'ACPIReclaim',
+        start: hex(e.physicalStart),
+        pages: Number(e.pages),
+        attribute: hex(e.attribute),
+      },
     })),
   ];
   return { set: { ...set, efi: { systab, mmap: entries, mmapBytes } }, changes };

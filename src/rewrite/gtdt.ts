@@ -7,15 +7,29 @@ const run: Pass = (set) => {
   if (!host) return { set: warn(set, 'BUILD_NO_GTDT', 'GTDT', 'GTDT', 'no GTDT in the input: the gtdt pass had nothing to mask'), changes: [] };
   const old = host.table;
   if (!('non_secure_el2_flags' in old.fields)) {
-    return { set: warn(set, 'BUILD_GTDT_SHORT', 'GTDT', 'GTDT.header.length', `the GTDT is ${(old.fields.header as { length?: number }).length} bytes, too short to hold the EL2 timer: nothing to mask`), changes: [] };
+    return {
+      set: warn(
+        set,
+        'BUILD_GTDT_SHORT',
+        'GTDT',
+        'GTDT.header.length',
+        `the GTDT is ${(old.fields.header as { length?: number }).length} bytes, too short to hold the EL2 timer: nothing to mask`,
+      ),
+      changes: [],
+    };
   }
   const fields = { ...old.fields, non_secure_el2_interrupt: 0, non_secure_el2_flags: 0 };
   if ('virtual_el2_timer_gsiv' in fields) Object.assign(fields, { virtual_el2_timer_gsiv: 0, virtual_el2_timer_flags: 0 });
   const table = { ...old, fields };
   let next = withTable(set, { ...host, table, origin: 'new' });
-  next = warn(next, 'BUILD_EL2_TIMER_MASKED', 'GTDT', 'GTDT.non_secure_el2_interrupt',
+  next = warn(
+    next,
+    'BUILD_EL2_TIMER_MASKED',
+    'GTDT',
+    'GTDT.non_secure_el2_interrupt',
     `EL2 timer GSIV ${old.fields.non_secure_el2_interrupt} masked to 0: Linux >= 5.18 logs "[Firmware Bug]: Illegal GSI0 translation request" (harmless), ` +
-    'and 5.10-5.17 kernels without the stable fix reconfigure IPI0; --skip gtdt (or --profile xen) keeps the host GTDT as Xen does');
+      'and 5.10-5.17 kernels without the stable fix reconfigure IPI0; --skip gtdt (or --profile xen) keeps the host GTDT as Xen does',
+  );
   return { set: next, changes: [] };
 };
 

@@ -59,7 +59,8 @@ function resolve(t: Dom0Table, addr: Map<string, bigint>): AcpiTable {
     if (a === undefined) throw new BuildError(`${t.id} points at ${r.to}, which has no address`);
     if (typeof r.at === 'number') items![r.at] = { ...items![r.at], fields: { address: a } };
     else if (typeof fields[r.at] === 'bigint' || a < 1n << 32n) fields[r.at] = typeof fields[r.at] === 'bigint' ? a : Number(a);
-    else if (t.refs.some((o) => o !== r && o.to === r.to && typeof o.at === 'string' && typeof fields[o.at] === 'bigint')) fields[r.at] = 0; // its 64-bit twin holds it
+    else if (t.refs.some((o) => o !== r && o.to === r.to && typeof o.at === 'string' && typeof fields[o.at] === 'bigint'))
+      fields[r.at] = 0; // its 64-bit twin holds it
     else throw new BuildError(`${t.id}.${r.at} is a 32-bit pointer and cannot hold ${hex(a)}, where the ${r.to} was placed: give a --base below 4 GiB`);
   }
   return { ...t.table, fields, items };
@@ -100,7 +101,12 @@ export function layoutRegion(set: Dom0Set, opts: BuildOptions, withEfi: boolean)
   const { offsets, size } = pack(plan(set, withEfi, memory.mem.length, acpiRegions));
   const region: Range = { base: memory.base, size };
   // how to name the two in a refusal: given, derived from the host, or today's defaults
-  const whence = (derived: boolean) => (!derived ? '' : memory.source === 'defaults' ? ' (a default: the input describes no memory; give --mem and --base)' : ` (derived from the ${memory.source})`);
+  const whence = (derived: boolean) =>
+    !derived
+      ? ''
+      : memory.source === 'defaults'
+        ? ' (a default: the input describes no memory; give --mem and --base)'
+        : ` (derived from the ${memory.source})`;
   const R = `the new region ${show(region)} (--base)${whence(memory.derived.base)}`;
   const M = (m: Range) => `the --mem bank ${show(m)}${whence(memory.derived.mem)}`;
   if (end(region) >= LIMIT) throw new BuildError(`the new region ${show(region)} (--base) runs past the 64-bit address space`);
@@ -115,7 +121,9 @@ export function layoutRegion(set: Dom0Set, opts: BuildOptions, withEfi: boolean)
     const r = { base: t.hostAddress, size: sizeOf(t.table) };
     if (overlaps(region, r)) throw new BuildError(`${R} overlaps the host ${t.id} at ${show(r)}`);
     if (!acpiRegions.some((a) => r.base >= a.base && end(r) <= end(a))) {
-      throw new BuildError(`the host ${t.id} at ${show(r)} is not inside any --acpi-region (${acpiRegions.map(show).join(', ') || 'none'}); dom0 could not map it`);
+      throw new BuildError(
+        `the host ${t.id} at ${show(r)} is not inside any --acpi-region (${acpiRegions.map(show).join(', ') || 'none'}); dom0 could not map it`,
+      );
     }
   }
   for (const m of memory.mem) {

@@ -8,7 +8,20 @@
 //       N defaults to the enabled host GICCs, capped at Xen's dom0 vCPU limit.
 import type { Fields } from '../layout/schema.js';
 import { EMPTY, type Node, fieldsOf, make } from '../layout/codec.js';
-import { gicc as giccDef, gicr as gicrDef, gicInfo, type GicInfo, MADT_GICC, MADT_GICD, MADT_GICR, MADT_ITS, MADT_MSI_FRAME, GICC_ENABLED, GICC_LEN_V5, GICC_LEN_V6 } from '../tables/madt.js';
+import {
+  gicc as giccDef,
+  gicr as gicrDef,
+  gicInfo,
+  type GicInfo,
+  MADT_GICC,
+  MADT_GICD,
+  MADT_GICR,
+  MADT_ITS,
+  MADT_MSI_FRAME,
+  GICC_ENABLED,
+  GICC_LEN_V5,
+  GICC_LEN_V6,
+} from '../tables/madt.js';
 import { hex } from '../layout/diagnostics.js';
 import { vcpuLimit, vcpuMpidr, GICR_SIZE } from '../model/gic.js';
 import { type Pass, type PassDef, type BuildOptions, type Dom0Set, BuildError, tableById, withTable, warn } from './types.js';
@@ -38,7 +51,9 @@ function vcpuCount(set: Dom0Set, opts: Pick<BuildOptions, 'vcpus' | 'profile'>, 
     if (!Number.isInteger(n) || n < 1) throw new BuildError(`--vcpus ${n}: dom0 needs at least one vCPU`);
     if (n > limit) throw new BuildError(`--vcpus ${n} is above ${limit} (${why})`);
     if (opts.profile === 'design' && n > host) {
-      throw new BuildError(`--vcpus ${n} is above ${host} (the host has ${host} enabled GICC entries; the design profile keeps host CPUs, --profile xen makes vCPUs without them)`);
+      throw new BuildError(
+        `--vcpus ${n} is above ${host} (the host has ${host} enabled GICC entries; the design profile keeps host CPUs, --profile xen makes vCPUs without them)`,
+      );
     }
     return { n, set };
   }
@@ -46,7 +61,13 @@ function vcpuCount(set: Dom0Set, opts: Pick<BuildOptions, 'vcpus' | 'profile'>, 
   if (host <= limit) return { n: host, set };
   return {
     n: limit,
-    set: warn(set, 'BUILD_VCPUS_CAPPED', 'APIC', 'APIC.gicc', `the host has ${host} enabled GICC entries; dom0 gets ${limit} vCPUs (${why}), as Xen caps dom0_max_vcpus; --vcpus N chooses fewer`),
+    set: warn(
+      set,
+      'BUILD_VCPUS_CAPPED',
+      'APIC',
+      'APIC.gicc',
+      `the host has ${host} enabled GICC entries; dom0 gets ${limit} vCPUs (${why}), as Xen caps dom0_max_vcpus; --vcpus N chooses fewer`,
+    ),
   };
 }
 
@@ -60,7 +81,9 @@ const run: Pass = (set, opts) => {
   if (gic.version === 2) {
     const bases = new Set(gic.enabled.map((g) => fieldsOf(giccDef, g).base_address));
     if (bases.size > 1) {
-      throw new BuildError(`GICv2 GICCs carry different CPU-interface base addresses (${[...bases].map((b) => hex(b)).join(', ')}); Linux requires one banked base`);
+      throw new BuildError(
+        `GICv2 GICCs carry different CPU-interface base addresses (${[...bases].map((b) => hex(b)).join(', ')}); Linux requires one banked base`,
+      );
     }
   }
   if (opts.hostMpidrs && opts.profile !== 'design') throw new BuildError('--host-mpidrs is for the design profile: Xen always gives dom0 virtual MPIDRs');
@@ -76,9 +99,14 @@ const run: Pass = (set, opts) => {
     if (hostMpidrs) {
       const moved = kept.findIndex((g, i) => fieldsOf(giccDef, g).arm_mpidr !== vcpuMpidr(i));
       if (moved >= 0) {
-        next = warn(next, 'BUILD_MPIDR_NOT_VIRTUAL', 'APIC', `APIC.gicc[${moved}].arm_mpidr`,
+        next = warn(
+          next,
+          'BUILD_MPIDR_NOT_VIRTUAL',
+          'APIC',
+          `APIC.gicc[${moved}].arm_mpidr`,
           `--host-mpidrs: the kept host GICC ${moved} has MPIDR ${hex(fieldsOf(giccDef, kept[moved]).arm_mpidr)}, but Xen gives vCPU ${moved} MPIDR ${hex(vcpuMpidr(moved))}: ` +
-          'under Xen, dom0 would not bring up its secondary CPUs (CONSUMER-RULES X8); leave --host-mpidrs out for a hypervisor that numbers vCPUs as Xen does');
+            'under Xen, dom0 would not bring up its secondary CPUs (CONSUMER-RULES X8); leave --host-mpidrs out for a hypervisor that numbers vCPUs as Xen does',
+        );
       }
     }
     // GICR subtables and per-CPU GICR bases are mutually exclusive (X9): with subtables, the bases go
@@ -103,9 +131,16 @@ const run: Pass = (set, opts) => {
     const giccs: Node[] = Array.from({ length: n }, (_, i) => ({
       fields: {
         ...template.fields,
-        cpu_interface_number: i, uid: i, flags: GICC_ENABLED, arm_mpidr: vcpuMpidr(i),
-        parking_version: 0, performance_interrupt: 0, gicv_base_address: 0n, gich_base_address: 0n,
-        gicr_base_address: 0n, vgic_interrupt: 0,
+        cpu_interface_number: i,
+        uid: i,
+        flags: GICC_ENABLED,
+        arm_mpidr: vcpuMpidr(i),
+        parking_version: 0,
+        performance_interrupt: 0,
+        gicv_base_address: 0n,
+        gich_base_address: 0n,
+        gicr_base_address: 0n,
+        vgic_interrupt: 0,
       },
       tail: EMPTY,
     }));

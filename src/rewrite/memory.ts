@@ -31,13 +31,17 @@ const alignDown = (v: bigint) => v & ~(EFI_PAGE_SIZE - 1n);
 
 /** Every address range the host tables describe (their declarations say which). */
 export function hostRanges(host: TableSet): HostRange[] {
-  return allEntries(host).flatMap((e) => defOf(e.table).regions?.(e.table) ?? []).filter((r) => r.size > 0n);
+  return allEntries(host)
+    .flatMap((e) => defOf(e.table).regions?.(e.table) ?? [])
+    .filter((r) => r.size > 0n);
 }
 
 /** The host tables themselves, where the input says they are (the ones the build replaces too:
  * they stay the firmware's). */
 export function hostTableRanges(host: TableSet): HostRange[] {
-  return allEntries(host).filter((e) => e.address !== undefined).map((e) => ({ base: e.address!, size: BigInt(e.bytes.length), what: `the host ${e.table.signature}` }));
+  return allEntries(host)
+    .filter((e) => e.address !== undefined)
+    .map((e) => ({ base: e.address!, size: BigInt(e.bytes.length), what: `the host ${e.table.signature}` }));
 }
 
 /** The RAM the host describes: the SRAT's ranges, else a memory image's span. */

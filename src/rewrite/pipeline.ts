@@ -43,11 +43,12 @@ export function orderPasses(chosen: string[], passes: Record<string, PassDef> = 
     if (!passes[n]) throw new BuildError(`unknown pass "${n}" (passes: ${Object.keys(passes).join(', ')})`);
     for (const need of passes[n].needs ?? []) if (!chosen.includes(need)) throw new BuildError(`the ${n} pass needs the ${need} pass`);
   }
-  const before = (n: string) => [
-    ...(passes[n].after ?? []),
-    ...(passes[n].needs ?? []),
-    ...(passes[n].stage === 'placed' ? chosen.filter((x) => passes[x].stage === 'tables') : []),
-  ].filter((x) => chosen.includes(x));
+  const before = (n: string) =>
+    [
+      ...(passes[n].after ?? []),
+      ...(passes[n].needs ?? []),
+      ...(passes[n].stage === 'placed' ? chosen.filter((x) => passes[x].stage === 'tables') : []),
+    ].filter((x) => chosen.includes(x));
   const out: string[] = [];
   const open: string[] = [];
   const visit = (n: string) => {

@@ -24,7 +24,13 @@ const run: Pass = (set) => {
         if (BigInt((fields[x] as bigint | undefined) ?? 0n) !== 0n || Number(fields[y] ?? 0) !== 0) {
           if (x in fields) fields[x] = 0n;
           fields[y] = 0;
-          next = warn(next, 'BUILD_POINTER_MISSING', owner, `${owner}.${x}`, `the ${owner} points at a ${sig} the input does not have; with --relocate all the pointer is set to 0`);
+          next = warn(
+            next,
+            'BUILD_POINTER_MISSING',
+            owner,
+            `${owner}.${x}`,
+            `the ${owner} points at a ${sig} the input does not have; with --relocate all the pointer is set to 0`,
+          );
         }
         continue;
       }
@@ -39,6 +45,6 @@ const run: Pass = (set) => {
 export const relocatePass = {
   name: 'relocate',
   stage: 'tables' as const,
-  summary: '--relocate all: every host table moves into the new region; the FADT\'s DSDT/FACS pointers follow',
+  summary: "--relocate all: every host table moves into the new region; the FADT's DSDT/FACS pointers follow",
   run,
 } satisfies PassDef;

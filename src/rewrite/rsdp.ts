@@ -15,7 +15,10 @@ const run: Pass = (set) => {
   } else {
     const xsdt = tableById(set, 'XSDT');
     if (!xsdt) throw new BuildError('no RSDP and no XSDT to build one for');
-    table = { signature: 'RSDP', ...make(rsdp, { signature: 'RSD PTR ', oem_id: headerOf(xsdt.table.fields).oem_id as string, revision: 2, reserved: new Uint8Array(3) }) };
+    table = {
+      signature: 'RSDP',
+      ...make(rsdp, { signature: 'RSD PTR ', oem_id: headerOf(xsdt.table.fields).oem_id as string, revision: 2, reserved: new Uint8Array(3) }),
+    };
   }
   const next = withTable(set, { id: 'RSDP', table, origin: 'new', hostAddress: host?.hostAddress, refs: [{ at: 'xsdt_address', to: 'XSDT' }] });
   return { set: next, changes: [] };

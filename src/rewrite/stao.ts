@@ -17,12 +17,27 @@ const run: Pass = (set, opts) => {
   // without an SPCR there is no UART to hide: the design STAO says so; Xen sets the flag regardless
   const noSpcr = !tableById(set, 'SPCR');
   const ignoreUart = noSpcr && opts.profile === 'design' ? 0 : 1;
-  const table: AcpiTable = { signature: 'STAO', ...make(stao, { header: { ...h, signature: 'STAO', revision: 1 } as never, ignore_uart: ignoreUart }, { strings: names }) };
+  const table: AcpiTable = {
+    signature: 'STAO',
+    ...make(stao, { header: { ...h, signature: 'STAO', revision: 1 } as never, ignore_uart: ignoreUart }, { strings: names }),
+  };
   let next = withTable(set, { id: 'STAO', table, origin: 'new' });
   if (noSpcr && ignoreUart) {
-    next = warn(next, 'BUILD_STAO_NO_SPCR', 'STAO', 'STAO.ignore_uart', 'STAO asks dom0 to ignore the SPCR UART but the input has no SPCR: Linux warns "STAO table present, but SPCR is missing" and hides nothing (CONSUMER-RULES X5)');
+    next = warn(
+      next,
+      'BUILD_STAO_NO_SPCR',
+      'STAO',
+      'STAO.ignore_uart',
+      'STAO asks dom0 to ignore the SPCR UART but the input has no SPCR: Linux warns "STAO table present, but SPCR is missing" and hides nothing (CONSUMER-RULES X5)',
+    );
   } else if (noSpcr) {
-    next = warn(next, 'BUILD_STAO_UART_ZERO', 'STAO', 'STAO.ignore_uart', 'the input has no SPCR, so there is no UART for dom0 to ignore: STAO UART = 0 (Xen sets 1, and Linux then warns "STAO table present, but SPCR is missing")');
+    next = warn(
+      next,
+      'BUILD_STAO_UART_ZERO',
+      'STAO',
+      'STAO.ignore_uart',
+      'the input has no SPCR, so there is no UART for dom0 to ignore: STAO UART = 0 (Xen sets 1, and Linux then warns "STAO table present, but SPCR is missing")',
+    );
   }
   return { set: next, changes: [] };
 };

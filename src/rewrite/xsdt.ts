@@ -36,12 +36,25 @@ const run: Pass = (set) => {
       const sig = target?.table.signature;
       if (sig && ONCE.has(sig) && seen.has(sig)) {
         // CONSUMER-RULES X3: Linux reads the first FACP for its checks and the last for acpi_gbl_FADT
-        next = warn(next, 'BUILD_XSDT_REPEAT', 'XSDT', `XSDT.entry[${i}].address`, `XSDT entry ${i} is a second ${sig} (${target!.id} at ${hex(addr)}); dom0 must see one, so it is dropped`);
+        next = warn(
+          next,
+          'BUILD_XSDT_REPEAT',
+          'XSDT',
+          `XSDT.entry[${i}].address`,
+          `XSDT entry ${i} is a second ${sig} (${target!.id} at ${hex(addr)}); dom0 must see one, so it is dropped`,
+        );
         return;
       }
       if (sig) seen.add(sig);
       if (target) refs.push({ at: items.length, to: target.id });
-      else if (addr !== 0n) next = warn(next, 'BUILD_XSDT_DANGLING', 'XSDT', `XSDT.entry[${i}].address`, `XSDT entry ${i} points at ${hex(addr)}, where the input has no table; it is kept as it is`);
+      else if (addr !== 0n)
+        next = warn(
+          next,
+          'BUILD_XSDT_DANGLING',
+          'XSDT',
+          `XSDT.entry[${i}].address`,
+          `XSDT entry ${i} points at ${hex(addr)}, where the input has no table; it is kept as it is`,
+        );
       items.push({ fields: { address: addr }, tail: EMPTY });
     });
   } else {

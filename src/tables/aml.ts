@@ -4,14 +4,15 @@ import type { TableDef } from '../model/rules.js';
 import { layout } from '../layout/schema.js';
 import { headerField } from './common.js';
 
-const amlTable = (sig: string, label: string, tableKey?: TableDef['tableKey']) => ({
-  name: sig,
-  label,
-  minLength: 36,
-  tailLabel: 'AML definition block (not decoded)',
-  layout: layout(sig.toLowerCase(), [headerField()]),
-  tableKey,
-}) satisfies TableDef;
+const amlTable = (sig: string, label: string, tableKey?: TableDef['tableKey']) =>
+  ({
+    name: sig,
+    label,
+    minLength: 36,
+    tailLabel: 'AML definition block (not decoded)',
+    layout: layout(sig.toLowerCase(), [headerField()]),
+    tableKey,
+  }) satisfies TableDef;
 
 export const dsdt = amlTable('DSDT', 'Differentiated System Description Table');
 export const ssdt = amlTable('SSDT', 'Secondary System Description Table', (t) => {

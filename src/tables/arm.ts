@@ -44,7 +44,14 @@ const apmtNode = {
     u32('implementation_id', 'Implementation ID'),
   ]),
 } satisfies TableDef;
-const apmtFamily: SubtableFamily = { typeWidth: 0, lengthOffset: 0, lengthWidth: 2, headerSize: 4, types: new Map<number, ContainerDef>([[0, apmtNode]]), unknown: apmtNode };
+const apmtFamily: SubtableFamily = {
+  typeWidth: 0,
+  lengthOffset: 0,
+  lengthWidth: 2,
+  headerSize: 4,
+  types: new Map<number, ContainerDef>([[0, apmtNode]]),
+  unknown: apmtNode,
+};
 
 export const apmt = {
   name: 'APMT',
@@ -68,22 +75,43 @@ const viotFamily: SubtableFamily = {
   lengthWidth: 2,
   headerSize: 4,
   types: new Map<number, ContainerDef>([
-    [1, viotNode('pci_range', 'PCI Range', [
-      u32('endpoint_start', 'Endpoint Start'),
-      u16('segment_start', 'PCI Segment Start'),
-      u16('segment_end', 'PCI Segment End'),
-      u16('bdf_start', 'PCI BDF Start'),
-      u16('bdf_end', 'PCI BDF End'),
-      u16('output_node', 'Output Node', { ref: 'items' }),
-      bytes('reserved2', 'Reserved', 6),
-    ], { endpoint: 'endpoint_start' })],
-    [2, viotNode('mmio', 'MMIO Endpoint', [
-      u32('endpoint', 'Endpoint ID'),
-      u64('base_address', 'Base Address'),
-      u16('output_node', 'Output Node', { ref: 'items' }),
-      bytes('reserved2', 'Reserved', 6),
-    ], { endpoint: 'endpoint' })],
-    [3, viotNode('virtio_iommu_pci', 'virtio-iommu PCI', [u16('segment', 'PCI Segment'), u16('bdf', 'PCI BDF'), bytes('reserved2', 'Reserved', 8)], { bdf: 'bdf' })],
+    [
+      1,
+      viotNode(
+        'pci_range',
+        'PCI Range',
+        [
+          u32('endpoint_start', 'Endpoint Start'),
+          u16('segment_start', 'PCI Segment Start'),
+          u16('segment_end', 'PCI Segment End'),
+          u16('bdf_start', 'PCI BDF Start'),
+          u16('bdf_end', 'PCI BDF End'),
+          u16('output_node', 'Output Node', { ref: 'items' }),
+          bytes('reserved2', 'Reserved', 6),
+        ],
+        { endpoint: 'endpoint_start' },
+      ),
+    ],
+    [
+      2,
+      viotNode(
+        'mmio',
+        'MMIO Endpoint',
+        [
+          u32('endpoint', 'Endpoint ID'),
+          u64('base_address', 'Base Address'),
+          u16('output_node', 'Output Node', { ref: 'items' }),
+          bytes('reserved2', 'Reserved', 6),
+        ],
+        { endpoint: 'endpoint' },
+      ),
+    ],
+    [
+      3,
+      viotNode('virtio_iommu_pci', 'virtio-iommu PCI', [u16('segment', 'PCI Segment'), u16('bdf', 'PCI BDF'), bytes('reserved2', 'Reserved', 8)], {
+        bdf: 'bdf',
+      }),
+    ],
     [4, viotNode('virtio_iommu_mmio', 'virtio-iommu MMIO', [bytes('reserved2', 'Reserved', 4), u64('base_address', 'Base Address')], { base: 'base_address' })],
   ]),
   unknown: { name: 'node', label: 'Unknown Node', tailLabel: 'Node data (not decoded)', layout: layout('viot_unknown', viotHead()) },
@@ -182,7 +210,12 @@ const nodeInterrupt = {
   ]),
 } satisfies TableDef;
 
-const specificFamily = (type: number): SubtableFamily => ({ typeWidth: 0, headerSize: 4, types: new Map<number, ContainerDef>([[0, specific[type]]]), unknown: specific[type] });
+const specificFamily = (type: number): SubtableFamily => ({
+  typeWidth: 0,
+  headerSize: 4,
+  types: new Map<number, ContainerDef>([[0, specific[type]]]),
+  unknown: specific[type],
+});
 
 const aestHead = (): Field[] => [
   u8('type', 'Node Type', { enum: AEST_TYPES }),
@@ -204,7 +237,15 @@ const aestNode = (type: number): ContainerDef => ({
   layout: layout(`aest_${specific[type].name}_node`, aestHead()),
   parts: [
     { key: 'data', label: 'Node Specific Data', kind: 'subtables', family: specificFamily(type), count: () => 1, offset: 'specific_offset' },
-    { key: 'interface', label: 'Node Interface', kind: 'records', record: nodeInterface, count: () => 1, offset: 'interface_offset', when: (g) => g.revision < 2 },
+    {
+      key: 'interface',
+      label: 'Node Interface',
+      kind: 'records',
+      record: nodeInterface,
+      count: () => 1,
+      offset: 'interface_offset',
+      when: (g) => g.revision < 2,
+    },
     { key: 'interface_raw', label: 'Node Interface (revision 2, not decoded)', kind: 'raw', offset: 'interface_offset', when: (g) => g.revision >= 2 },
     { key: 'interrupts', label: 'Node Interrupts', kind: 'records', record: nodeInterrupt, count: 'interrupt_count', offset: 'interrupt_offset' },
   ],
@@ -215,7 +256,12 @@ const aestFamily: SubtableFamily = {
   lengthWidth: 2,
   headerSize: 44,
   types: new Map<number, ContainerDef>(Object.keys(specific).map((t) => [Number(t), aestNode(Number(t))])),
-  unknown: { name: 'node', label: 'Unknown Error Node', tailLabel: 'Node data (not decoded)', layout: layout('aest_unknown', [u8('type', 'Node Type', { enum: AEST_TYPES }), u16('length', 'Length', { derive: 'length' })]) },
+  unknown: {
+    name: 'node',
+    label: 'Unknown Error Node',
+    tailLabel: 'Node data (not decoded)',
+    layout: layout('aest_unknown', [u8('type', 'Node Type', { enum: AEST_TYPES }), u16('length', 'Length', { derive: 'length' })]),
+  },
 };
 
 export const aest = {

@@ -30,15 +30,17 @@ const descriptor = {
   label: 'Resource Descriptor',
   minLength: 12,
   key: { type: 'type', subtype: 'subtype', uid: 'uid' },
-  layout: layout('csrt_descriptor', [
-    u32('length', 'Length', { derive: 'length' }),
-    u16('type', 'Type'),
-    u16('subtype', 'Subtype'),
-    u32('uid', 'UID'),
-  ]),
+  layout: layout('csrt_descriptor', [u32('length', 'Length', { derive: 'length' }), u16('type', 'Type'), u16('subtype', 'Subtype'), u32('uid', 'UID')]),
   parts: [{ key: 'info', label: 'ResourceInfo', kind: 'raw' }],
 } satisfies TableDef;
-const descriptors: SubtableFamily = { typeWidth: 0, lengthOffset: 0, lengthWidth: 4, headerSize: 12, types: new Map<number, ContainerDef>([[0, descriptor]]), unknown: descriptor };
+const descriptors: SubtableFamily = {
+  typeWidth: 0,
+  lengthOffset: 0,
+  lengthWidth: 4,
+  headerSize: 12,
+  types: new Map<number, ContainerDef>([[0, descriptor]]),
+  unknown: descriptor,
+};
 
 const group = {
   name: 'group',
@@ -60,7 +62,14 @@ const group = {
     { key: 'descriptors', label: 'Resource Descriptors', kind: 'subtables', family: descriptors },
   ],
 } satisfies TableDef;
-const groups: SubtableFamily = { typeWidth: 0, lengthOffset: 0, lengthWidth: 4, headerSize: 28, types: new Map<number, ContainerDef>([[0, group]]), unknown: group };
+const groups: SubtableFamily = {
+  typeWidth: 0,
+  lengthOffset: 0,
+  lengthWidth: 4,
+  headerSize: 28,
+  types: new Map<number, ContainerDef>([[0, group]]),
+  unknown: group,
+};
 
 export const csrt = {
   name: 'CSRT',

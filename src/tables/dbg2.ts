@@ -9,10 +9,17 @@ import { headerField, gasField, gasRange } from './common.js';
 
 const rules: TableRule[] = [
   rule({
-    codes: { DBG2_NAMEPATH: { severity: 'warning', summary: 'a debug device without a namespace string ("." when it has none)', source: 'Microsoft DBG2 specification, Table 3' } },
+    codes: {
+      DBG2_NAMEPATH: {
+        severity: 'warning',
+        summary: 'a debug device without a namespace string ("." when it has none)',
+        source: 'Microsoft DBG2 specification, Table 3',
+      },
+    },
     run(c) {
       (c.entry.table.items ?? []).forEach((n, i) => {
-        if (typeof n.parts?.namepath !== 'string' || !n.parts.namepath.length) c.report('DBG2_NAMEPATH', `DBG2.device[${i}].namepath_length`, `device ${i} has no namespace string`);
+        if (typeof n.parts?.namepath !== 'string' || !n.parts.namepath.length)
+          c.report('DBG2_NAMEPATH', `DBG2.device[${i}].namepath_length`, `device ${i} has no namespace string`);
       });
     },
   }),
@@ -73,9 +80,18 @@ export const dbg2 = {
   layout: layout('dbg2', [headerField(), u32('info_offset', 'Info Offset'), u32('info_count', 'Info Count')]),
   parts: [{ key: 'items', label: 'Devices', kind: 'subtables', family: dbg2Family, count: 'info_count', offset: 'info_offset' }],
   rules,
-  regions: (t) => (t.items ?? []).flatMap((d, i) => {
-    const sizes = (d.parts?.sizes as Node[] | undefined) ?? [];
-    return ((d.parts?.registers as Node[] | undefined) ?? []).flatMap((r, j) => gasRange(r.fields.address, `DBG2.device[${i}].register[${j}] (debug port)`, BigInt(Number(sizes[j]?.fields.size ?? 0x1000)) || 0x1000n));
-  }),
-  summary: (e) => (e.table.items ?? []).map((n) => `port ${hex(Number(n.fields.port_type))}/${hex(Number(n.fields.port_subtype))}${typeof n.parts?.namepath === 'string' ? ` ${n.parts.namepath}` : ''}`).join(', '),
+  regions: (t) =>
+    (t.items ?? []).flatMap((d, i) => {
+      const sizes = (d.parts?.sizes as Node[] | undefined) ?? [];
+      return ((d.parts?.registers as Node[] | undefined) ?? []).flatMap((r, j) =>
+        gasRange(r.fields.address, `DBG2.device[${i}].register[${j}] (debug port)`, BigInt(Number(sizes[j]?.fields.size ?? 0x1000)) || 0x1000n),
+      );
+    }),
+  summary: (e) =>
+    (e.table.items ?? [])
+      .map(
+        (n) =>
+          `port ${hex(Number(n.fields.port_type))}/${hex(Number(n.fields.port_subtype))}${typeof n.parts?.namepath === 'string' ? ` ${n.parts.namepath}` : ''}`,
+      )
+      .join(', '),
 } satisfies TableDef;

@@ -15,25 +15,65 @@ export const bert = {
 } satisfies TableDef;
 
 export const EINJ_ACTIONS: Record<number, string> = {
-  0: 'Begin Operation', 1: 'Get Trigger Table', 2: 'Set Error Type', 3: 'Get Error Type', 4: 'End Operation',
-  5: 'Execute Operation', 6: 'Check Busy Status', 7: 'Get Command Status', 8: 'Set Error Type With Address',
-  9: 'Get Execute Timings', 0xff: 'Trigger Error',
+  0: 'Begin Operation',
+  1: 'Get Trigger Table',
+  2: 'Set Error Type',
+  3: 'Get Error Type',
+  4: 'End Operation',
+  5: 'Execute Operation',
+  6: 'Check Busy Status',
+  7: 'Get Command Status',
+  8: 'Set Error Type With Address',
+  9: 'Get Execute Timings',
+  0xff: 'Trigger Error',
 };
 export const EINJ_INSTRUCTIONS: Record<number, string> = {
-  0: 'Read Register', 1: 'Read Register Value', 2: 'Write Register', 3: 'Write Register Value', 4: 'Noop', 5: 'Flush Cacheline',
+  0: 'Read Register',
+  1: 'Read Register Value',
+  2: 'Write Register',
+  3: 'Write Register Value',
+  4: 'Noop',
+  5: 'Flush Cacheline',
 };
 export const ERST_ACTIONS: Record<number, string> = {
-  0: 'Begin Write Operation', 1: 'Begin Read Operation', 2: 'Begin Clear Operation', 3: 'End Operation',
-  4: 'Set Record Offset', 5: 'Execute Operation', 6: 'Check Busy Status', 7: 'Get Command Status',
-  8: 'Get Record Identifier', 9: 'Set Record Identifier', 10: 'Get Record Count', 11: 'Begin Dummy Write',
-  12: 'Unused/Unknown Action', 13: 'Get Error Address Range', 14: 'Get Error Address Length',
-  15: 'Get Error Attributes', 16: 'Execute Timings',
+  0: 'Begin Write Operation',
+  1: 'Begin Read Operation',
+  2: 'Begin Clear Operation',
+  3: 'End Operation',
+  4: 'Set Record Offset',
+  5: 'Execute Operation',
+  6: 'Check Busy Status',
+  7: 'Get Command Status',
+  8: 'Get Record Identifier',
+  9: 'Set Record Identifier',
+  10: 'Get Record Count',
+  11: 'Begin Dummy Write',
+  12: 'Unused/Unknown Action',
+  13: 'Get Error Address Range',
+  14: 'Get Error Address Length',
+  15: 'Get Error Attributes',
+  16: 'Execute Timings',
 };
 export const ERST_INSTRUCTIONS: Record<number, string> = {
-  0: 'Read Register', 1: 'Read Register Value', 2: 'Write Register', 3: 'Write Register Value', 4: 'Noop',
-  5: 'Load Var1', 6: 'Load Var2', 7: 'Store Var1', 8: 'Add', 9: 'Subtract', 10: 'Add Value', 11: 'Subtract Value',
-  12: 'Stall', 13: 'Stall While True', 14: 'Skip Next If True', 15: 'GoTo', 16: 'Set Source Address',
-  17: 'Set Destination Address', 18: 'Move Data',
+  0: 'Read Register',
+  1: 'Read Register Value',
+  2: 'Write Register',
+  3: 'Write Register Value',
+  4: 'Noop',
+  5: 'Load Var1',
+  6: 'Load Var2',
+  7: 'Store Var1',
+  8: 'Add',
+  9: 'Subtract',
+  10: 'Add Value',
+  11: 'Subtract Value',
+  12: 'Stall',
+  13: 'Stall While True',
+  14: 'Skip Next If True',
+  15: 'GoTo',
+  16: 'Set Source Address',
+  17: 'Set Destination Address',
+  18: 'Move Data',
 };
 
 const instruction = (name: string, actions: Record<number, string>, instructions: Record<number, string>): ContainerDef => ({
@@ -59,15 +99,16 @@ const entriesTable = (sig: string, label: string, fields: Field[], entry: Contai
   regions: (t: Node) => (t.items ?? []).flatMap((e, i) => gasRange(e.fields.register, `${sig}.entry[${i}].register`)),
 });
 
-export const einj = entriesTable('EINJ', 'Error Injection Table', [
-  u32('header_length', 'Injection Header Length'),
-  u8('flags', 'Flags'),
-  u24('reserved', 'Reserved'),
-  u32('entry_count', 'Injection Entry Count'),
-], instruction('einj_entry', EINJ_ACTIONS, EINJ_INSTRUCTIONS));
+export const einj = entriesTable(
+  'EINJ',
+  'Error Injection Table',
+  [u32('header_length', 'Injection Header Length'), u8('flags', 'Flags'), u24('reserved', 'Reserved'), u32('entry_count', 'Injection Entry Count')],
+  instruction('einj_entry', EINJ_ACTIONS, EINJ_INSTRUCTIONS),
+);
 
-export const erst = entriesTable('ERST', 'Error Record Serialization Table', [
-  u32('header_length', 'Serialization Header Length'),
-  u32('reserved', 'Reserved'),
-  u32('entry_count', 'Instruction Entry Count'),
-], instruction('erst_entry', ERST_ACTIONS, ERST_INSTRUCTIONS));
+export const erst = entriesTable(
+  'ERST',
+  'Error Record Serialization Table',
+  [u32('header_length', 'Serialization Header Length'), u32('reserved', 'Reserved'), u32('entry_count', 'Instruction Entry Count')],
+  instruction('erst_entry', ERST_ACTIONS, ERST_INSTRUCTIONS),
+);

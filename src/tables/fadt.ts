@@ -8,8 +8,15 @@ import { u64Text } from './common.js';
 import { headerField, gasField } from './common.js';
 
 export const PM_PROFILES: Record<number, string> = {
-  0: 'Unspecified', 1: 'Desktop', 2: 'Mobile', 3: 'Workstation', 4: 'Enterprise Server',
-  5: 'SOHO Server', 6: 'Appliance PC', 7: 'Performance Server', 8: 'Tablet',
+  0: 'Unspecified',
+  1: 'Desktop',
+  2: 'Mobile',
+  3: 'Workstation',
+  4: 'Enterprise Server',
+  5: 'SOHO Server',
+  6: 'Appliance PC',
+  7: 'Performance Server',
+  8: 'Tablet',
 };
 
 const BOOT_FLAGS: Bit[] = [
@@ -124,38 +131,81 @@ const big = (v: unknown): bigint => BigInt((v as number | bigint | undefined) ??
 const rules: TableRule[] = [
   rule({
     codes: {
-      FADT_REVISION_LENGTH: { severity: 'error', summary: 'FADT revision and length disagree (5 ⇒ 268 bytes, ≥ 6 ⇒ 276)', source: 'ACPICA tbfadt.c; CONSUMER-RULES F5, F6, X2' },
-      FADT_DSDT_MISMATCH: { severity: 'warning', summary: 'FADT Dsdt and XDsdt both set and different (ACPICA uses XDsdt)', source: 'ACPICA AcpiTbSelectAddress; CONSUMER-RULES F8' },
+      FADT_REVISION_LENGTH: {
+        severity: 'error',
+        summary: 'FADT revision and length disagree (5 ⇒ 268 bytes, ≥ 6 ⇒ 276)',
+        source: 'ACPICA tbfadt.c; CONSUMER-RULES F5, F6, X2',
+      },
+      FADT_DSDT_MISMATCH: {
+        severity: 'warning',
+        summary: 'FADT Dsdt and XDsdt both set and different (ACPICA uses XDsdt)',
+        source: 'ACPICA AcpiTbSelectAddress; CONSUMER-RULES F8',
+      },
     },
     run(c) {
       const f = c.entry.table.fields;
       const rev = Number((f.header as Fields).revision);
       const len = c.entry.bytes.length;
       const want = rev >= 6 ? FADT_V6_SIZE : rev === 5 ? FADT_V5_SIZE : undefined;
-      if (want !== undefined && len !== want) c.report('FADT_REVISION_LENGTH', 'FACP.header.length', `revision ${rev} FADT is ${len} bytes; revision ${rev >= 6 ? '6+' : 5} means ${want} (ACPICA reads min(length, 276) and zero-fills the rest)`);
+      if (want !== undefined && len !== want)
+        c.report(
+          'FADT_REVISION_LENGTH',
+          'FACP.header.length',
+          `revision ${rev} FADT is ${len} bytes; revision ${rev >= 6 ? '6+' : 5} means ${want} (ACPICA reads min(length, 276) and zero-fills the rest)`,
+        );
       if ('x_dsdt' in f && c.set.tables.some((e) => e.address !== undefined)) {
         const x = big(f.x_dsdt);
         const d = big(f.dsdt);
-        if (x !== 0n && d !== 0n && x !== d) c.report('FADT_DSDT_MISMATCH', 'FACP.dsdt', `Dsdt ${hex(d)} and XDsdt ${hex(x)} differ; ACPICA warns "32/64X DSDT address mismatch" and uses XDsdt`);
+        if (x !== 0n && d !== 0n && x !== d)
+          c.report('FADT_DSDT_MISMATCH', 'FACP.dsdt', `Dsdt ${hex(d)} and XDsdt ${hex(x)} differ; ACPICA warns "32/64X DSDT address mismatch" and uses XDsdt`);
       }
     },
   }),
   rule({
     dom0: true,
     codes: {
-      DOM0_FADT_REVISION: { severity: 'error', summary: 'FADT older than 5.1 (Linux: ACPI disabled, or "assuming 5.1" with boot flags)', source: 'Linux arch/arm64/kernel/acpi.c acpi_fadt_sanity_check(); CONSUMER-RULES F1', dom0: true },
-      DOM0_HW_REDUCED: { severity: 'error', summary: 'FADT HW_REDUCED flag clear: Linux disables ACPI', source: 'Linux acpi_fadt_sanity_check(); CONSUMER-RULES F2', dom0: true },
-      DOM0_PSCI: { severity: 'error', summary: 'FADT without PSCI_COMPLIANT: no secondary CPUs', source: 'Linux psci_acpi_init(); CONSUMER-RULES F3', dom0: true, buildFixes: 'the fadt pass sets PSCI_COMPLIANT | PSCI_USE_HVC' },
-      DOM0_PSCI_HVC: { severity: 'warning', summary: 'FADT PSCI conduit is SMC; Xen gives dom0 PSCI_USE_HVC', source: 'Xen acpi_create_fadt(); CONSUMER-RULES F3', dom0: true, buildFixes: 'the fadt pass sets PSCI_USE_HVC' },
+      DOM0_FADT_REVISION: {
+        severity: 'error',
+        summary: 'FADT older than 5.1 (Linux: ACPI disabled, or "assuming 5.1" with boot flags)',
+        source: 'Linux arch/arm64/kernel/acpi.c acpi_fadt_sanity_check(); CONSUMER-RULES F1',
+        dom0: true,
+      },
+      DOM0_HW_REDUCED: {
+        severity: 'error',
+        summary: 'FADT HW_REDUCED flag clear: Linux disables ACPI',
+        source: 'Linux acpi_fadt_sanity_check(); CONSUMER-RULES F2',
+        dom0: true,
+      },
+      DOM0_PSCI: {
+        severity: 'error',
+        summary: 'FADT without PSCI_COMPLIANT: no secondary CPUs',
+        source: 'Linux psci_acpi_init(); CONSUMER-RULES F3',
+        dom0: true,
+        buildFixes: 'the fadt pass sets PSCI_COMPLIANT | PSCI_USE_HVC',
+      },
+      DOM0_PSCI_HVC: {
+        severity: 'warning',
+        summary: 'FADT PSCI conduit is SMC; Xen gives dom0 PSCI_USE_HVC',
+        source: 'Xen acpi_create_fadt(); CONSUMER-RULES F3',
+        dom0: true,
+        buildFixes: 'the fadt pass sets PSCI_USE_HVC',
+      },
     },
     run(c) {
       const f = c.entry.table.fields;
       const rev = Number((f.header as Fields).revision);
       const minor = 'minor_revision' in f ? Number(f.minor_revision) : 0;
       const arm = Number(f.arm_boot_flags ?? 0);
-      if (rev < 5 || (rev === 5 && minor < 1)) c.report('DOM0_FADT_REVISION', 'FACP.header.revision', `FADT ${rev}.${minor} is older than 5.1: Linux ${arm ? 'assumes 5.1 with an error' : 'disables ACPI'}`);
-      if (!(Number(f.flags ?? 0) & FADT_HW_REDUCED)) c.report('DOM0_HW_REDUCED', 'FACP.flags', 'HW_REDUCED (bit 20) is clear: "FADT not ACPI hardware reduced compliant", ACPI disabled');
-      if (!(arm & ARM_PSCI_COMPLIANT)) c.report('DOM0_PSCI', 'FACP.arm_boot_flags', 'PSCI_COMPLIANT is clear: Linux falls back to the parking protocol, which Xen zeroes: no secondary CPUs');
+      if (rev < 5 || (rev === 5 && minor < 1))
+        c.report(
+          'DOM0_FADT_REVISION',
+          'FACP.header.revision',
+          `FADT ${rev}.${minor} is older than 5.1: Linux ${arm ? 'assumes 5.1 with an error' : 'disables ACPI'}`,
+        );
+      if (!(Number(f.flags ?? 0) & FADT_HW_REDUCED))
+        c.report('DOM0_HW_REDUCED', 'FACP.flags', 'HW_REDUCED (bit 20) is clear: "FADT not ACPI hardware reduced compliant", ACPI disabled');
+      if (!(arm & ARM_PSCI_COMPLIANT))
+        c.report('DOM0_PSCI', 'FACP.arm_boot_flags', 'PSCI_COMPLIANT is clear: Linux falls back to the parking protocol, which Xen zeroes: no secondary CPUs');
       else if (!(arm & ARM_PSCI_USE_HVC)) c.report('DOM0_PSCI_HVC', 'FACP.arm_boot_flags', 'PSCI conduit is SMC; Xen gives dom0 PSCI_USE_HVC (0x3)');
     },
   }),

@@ -21,9 +21,10 @@ function timersAt96(g: Gate): boolean {
 }
 const rev3 = {
   when: (g: Gate) => g.revision >= 3 && !timersAt96(g),
-  fallback: (g: Gate) => (g.revision >= 3 && timersAt96(g)
-    ? `revision ${g.revision} GTDT with platform timers at ${hex(g.read!('platform_timer_offset'))}: no virtual EL2 timer fields, read with the revision 2 layout`
-    : undefined),
+  fallback: (g: Gate) =>
+    g.revision >= 3 && timersAt96(g)
+      ? `revision ${g.revision} GTDT with platform timers at ${hex(g.read!('platform_timer_offset'))}: no virtual EL2 timer fields, read with the revision 2 layout`
+      : undefined,
 };
 
 const GT_FRAME_FLAG_BITS: Bit[] = TIMER_FLAG_BITS.slice(0, 2);
@@ -92,7 +93,12 @@ export const gtdtFamily: SubtableFamily = {
     [0, gtBlock],
     [1, watchdog],
   ]),
-  unknown: { name: 'subtable', label: 'Unknown Platform Timer', tailLabel: 'Subtable data (not decoded)', layout: layout('gtdt_unknown', [typeField(), lengthField()]) },
+  unknown: {
+    name: 'subtable',
+    label: 'Unknown Platform Timer',
+    tailLabel: 'Subtable data (not decoded)',
+    layout: layout('gtdt_unknown', [typeField(), lengthField()]),
+  },
 };
 
 export const GTDT_V1_SIZE = 80;
@@ -101,26 +107,52 @@ export const GTDT_V3_SIZE = 104;
 
 const rules: TableRule[] = [
   rule({
-    codes: { GTDT_REVISION_LENGTH: { severity: 'error', summary: 'GTDT shorter than its revision implies (rev 2 ⇒ 96, rev ≥ 3 ⇒ 104)', source: 'ACPICA AcpiDmDumpGtdt; CONSUMER-RULES G5, X6' } },
+    codes: {
+      GTDT_REVISION_LENGTH: {
+        severity: 'error',
+        summary: 'GTDT shorter than its revision implies (rev 2 ⇒ 96, rev ≥ 3 ⇒ 104)',
+        source: 'ACPICA AcpiDmDumpGtdt; CONSUMER-RULES G5, X6',
+      },
+    },
     run(c) {
       const rev = Number((c.entry.table.fields.header as Fields).revision);
       const len = c.entry.bytes.length;
       const want = rev >= 3 ? GTDT_V3_SIZE : rev === 2 ? GTDT_V2_SIZE : undefined;
-      if (want !== undefined && len < want) c.report('GTDT_REVISION_LENGTH', 'GTDT.header.length', `revision ${rev} GTDT is ${len} bytes; revision ${rev >= 3 ? '3' : '2'} needs at least ${want}`);
+      if (want !== undefined && len < want)
+        c.report('GTDT_REVISION_LENGTH', 'GTDT.header.length', `revision ${rev} GTDT is ${len} bytes; revision ${rev >= 3 ? '3' : '2'} needs at least ${want}`);
     },
   }),
   rule({
     dom0: true,
     codes: {
-      DOM0_GTDT_VIRT_PPI: { severity: 'error', summary: 'GTDT virtual EL1 timer GSIV is not a PPI (16-31): dom0 has no timer', source: 'Linux arch_timer_select_ppi(); CONSUMER-RULES G2, X7', dom0: true },
-      DOM0_GTDT_EL2_ZERO: { severity: 'warning', summary: 'GTDT EL2 timer GSIV 0: "[Firmware Bug]: Illegal GSI0" on Linux ≥ 5.18, IPI0 broken on 5.10-5.17 without the fix', source: 'CONSUMER-RULES G4, X7', dom0: true },
+      DOM0_GTDT_VIRT_PPI: {
+        severity: 'error',
+        summary: 'GTDT virtual EL1 timer GSIV is not a PPI (16-31): dom0 has no timer',
+        source: 'Linux arch_timer_select_ppi(); CONSUMER-RULES G2, X7',
+        dom0: true,
+      },
+      DOM0_GTDT_EL2_ZERO: {
+        severity: 'warning',
+        summary: 'GTDT EL2 timer GSIV 0: "[Firmware Bug]: Illegal GSI0" on Linux ≥ 5.18, IPI0 broken on 5.10-5.17 without the fix',
+        source: 'CONSUMER-RULES G4, X7',
+        dom0: true,
+      },
     },
     run(c) {
       const f = c.entry.table.fields;
       const v = Number(f.virtual_timer_interrupt ?? 0);
-      if (v < 16 || v > 31) c.report('DOM0_GTDT_VIRT_PPI', 'GTDT.virtual_timer_interrupt', `virtual EL1 timer GSIV ${v} is not a PPI (16-31): dom0's arch timer cannot get its interrupt`);
+      if (v < 16 || v > 31)
+        c.report(
+          'DOM0_GTDT_VIRT_PPI',
+          'GTDT.virtual_timer_interrupt',
+          `virtual EL1 timer GSIV ${v} is not a PPI (16-31): dom0's arch timer cannot get its interrupt`,
+        );
       if ('non_secure_el2_interrupt' in f && Number(f.non_secure_el2_interrupt) === 0) {
-        c.report('DOM0_GTDT_EL2_ZERO', 'GTDT.non_secure_el2_interrupt', 'EL2 timer GSIV 0: Linux >= 5.18 logs "[Firmware Bug]: Illegal GSI0 translation request"; 5.10-5.17 without the stable fix reconfigure IPI0');
+        c.report(
+          'DOM0_GTDT_EL2_ZERO',
+          'GTDT.non_secure_el2_interrupt',
+          'EL2 timer GSIV 0: Linux >= 5.18 logs "[Firmware Bug]: Illegal GSI0 translation request"; 5.10-5.17 without the stable fix reconfigure IPI0',
+        );
       }
     },
   }),
@@ -167,5 +199,15 @@ export const gtdt = {
     u32('virtual_el2_timer_gsiv', 'Virtual EL2 Timer GSIV', rev3),
     u32('virtual_el2_timer_flags', 'Virtual EL2 Timer Flags', { ...rev3, bits: TIMER_FLAG_BITS }),
   ]),
-  parts: [{ key: 'items', label: 'Platform Timers', kind: 'subtables', family: gtdtFamily, count: 'platform_timer_count', offset: 'platform_timer_offset', offsetInsideFixed: 'after' }],
+  parts: [
+    {
+      key: 'items',
+      label: 'Platform Timers',
+      kind: 'subtables',
+      family: gtdtFamily,
+      count: 'platform_timer_count',
+      offset: 'platform_timer_offset',
+      offsetInsideFixed: 'after',
+    },
+  ],
 } satisfies TableDef;

@@ -23,8 +23,18 @@ export const HEST_GHES = 9;
 export const HEST_GHES_V2 = 10;
 
 export const HEST_NOTIFY_TYPES: Record<number, string> = {
-  0: 'Polled', 1: 'External Interrupt', 2: 'Local Interrupt', 3: 'SCI', 4: 'NMI', 5: 'CMCI', 6: 'MCE',
-  7: 'GPIO', 8: 'SEA', 9: 'SEI', 10: 'GSIV', 11: 'Software Delegated Exception',
+  0: 'Polled',
+  1: 'External Interrupt',
+  2: 'Local Interrupt',
+  3: 'SCI',
+  4: 'NMI',
+  5: 'CMCI',
+  6: 'MCE',
+  7: 'GPIO',
+  8: 'SEA',
+  9: 'SEI',
+  10: 'GSIV',
+  11: 'Software Delegated Exception',
 };
 
 const notify = layout('hest_notify', [
@@ -78,32 +88,39 @@ function source(name: string, label: string, fields: Field[], withBanks = false)
   };
 }
 
-const common = (): Field[] => [
-  u32('records_to_preallocate', 'Records To Preallocate'),
-  u32('max_sections_per_record', 'Max Sections Per Record'),
-];
+const common = (): Field[] => [u32('records_to_preallocate', 'Records To Preallocate'), u32('max_sections_per_record', 'Max Sections Per Record')];
 
-const machineCheck = source('machine_check', 'IA-32 Machine Check Exception', [
-  u16('reserved1', 'Reserved1'),
-  u8('flags', 'Flags', { bits: MC_FLAGS }),
-  u8('enabled', 'Enabled'),
-  ...common(),
-  u64('global_capability_data', 'Global Capability Data'),
-  u64('global_control_data', 'Global Control Data'),
-  u8('bank_count', 'Num Hardware Banks'),
-  bytes('reserved2', 'Reserved2', 7),
-], true);
-
-const correctedMc = (name: string, label: string) =>
-  source(name, label, [
+const machineCheck = source(
+  'machine_check',
+  'IA-32 Machine Check Exception',
+  [
     u16('reserved1', 'Reserved1'),
     u8('flags', 'Flags', { bits: MC_FLAGS }),
     u8('enabled', 'Enabled'),
     ...common(),
-    notifyField(),
+    u64('global_capability_data', 'Global Capability Data'),
+    u64('global_control_data', 'Global Control Data'),
     u8('bank_count', 'Num Hardware Banks'),
-    u24('reserved2', 'Reserved2'),
-  ], true);
+    bytes('reserved2', 'Reserved2', 7),
+  ],
+  true,
+);
+
+const correctedMc = (name: string, label: string) =>
+  source(
+    name,
+    label,
+    [
+      u16('reserved1', 'Reserved1'),
+      u8('flags', 'Flags', { bits: MC_FLAGS }),
+      u8('enabled', 'Enabled'),
+      ...common(),
+      notifyField(),
+      u8('bank_count', 'Num Hardware Banks'),
+      u24('reserved2', 'Reserved2'),
+    ],
+    true,
+  );
 
 const nmi = source('nmi', 'IA-32 Non-Maskable Interrupt', [u32('reserved', 'Reserved'), ...common(), u32('max_raw_data_length', 'Max Raw Data Length')]);
 
@@ -174,7 +191,13 @@ export const hestFamily: SubtableFamily = {
 
 const rules: TableRule[] = [
   rule({
-    codes: { HEST_SOURCE_ID: { severity: 'error', summary: 'two error sources with one source ID', source: 'ACPI 6.5 §18.3.2; Linux ghes/hest (sources are looked up by ID)' } },
+    codes: {
+      HEST_SOURCE_ID: {
+        severity: 'error',
+        summary: 'two error sources with one source ID',
+        source: 'ACPI 6.5 §18.3.2; Linux ghes/hest (sources are looked up by ID)',
+      },
+    },
     run(c) {
       const seen = new Map<number, string>();
       const paths = itemPaths(c.entry, (n) => segmentName(hestFamily, Number(n.fields.type)));
@@ -190,10 +213,11 @@ const rules: TableRule[] = [
 
 export const hest = {
   rules,
-  regions: (t) => (t.items ?? []).flatMap((n, i) => [
-    ...gasRange(n.fields.error_status_address, `HEST source ${i} error status address`),
-    ...gasRange(n.fields.read_ack_register, `HEST source ${i} read ack register`),
-  ]),
+  regions: (t) =>
+    (t.items ?? []).flatMap((n, i) => [
+      ...gasRange(n.fields.error_status_address, `HEST source ${i} error status address`),
+      ...gasRange(n.fields.read_ack_register, `HEST source ${i} read ack register`),
+    ]),
   summary: (e) => {
     const counts = new Map<string, number>();
     for (const n of e.table.items ?? []) {

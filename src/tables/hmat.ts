@@ -13,11 +13,7 @@ export const HMAT_TYPES: Record<number, string> = {
   2: 'Memory Side Cache Information',
 };
 
-const head = () => [
-  u16('type', 'Structure Type', { enum: HMAT_TYPES }),
-  u16('reserved', 'Reserved'),
-  u32('length', 'Length', { derive: 'length' as const }),
-];
+const head = () => [u16('type', 'Structure Type', { enum: HMAT_TYPES }), u16('reserved', 'Reserved'), u32('length', 'Length', { derive: 'length' as const })];
 const u32Record = (name: string, label: string): ContainerDef => ({ name, label, layout: layout(`hmat_${name}`, [u32('domain', label)]) });
 
 const attributes = {
@@ -52,8 +48,20 @@ const locality = {
     u64('entry_base_unit', 'Entry Base Unit'),
   ]),
   parts: [
-    { key: 'initiators', label: 'Initiator Proximity Domain List', kind: 'records', record: u32Record('initiator', 'Initiator Proximity Domain List'), count: 'initiator_count' },
-    { key: 'targets', label: 'Target Proximity Domain List', kind: 'records', record: u32Record('target', 'Target Proximity Domain List'), count: 'target_count' },
+    {
+      key: 'initiators',
+      label: 'Initiator Proximity Domain List',
+      kind: 'records',
+      record: u32Record('initiator', 'Initiator Proximity Domain List'),
+      count: 'initiator_count',
+    },
+    {
+      key: 'targets',
+      label: 'Target Proximity Domain List',
+      kind: 'records',
+      record: u32Record('target', 'Target Proximity Domain List'),
+      count: 'target_count',
+    },
     { key: 'entry', label: 'Entry', kind: 'matrix', width: 2, count: (f) => Number(f.initiator_count ?? 0), cols: 'target_count', perCell: true },
   ],
 } satisfies TableDef;
@@ -79,7 +87,15 @@ const cache = {
     u16('reserved2', 'Reserved2'),
     u16('smbios_handle_count', 'SMBIOS Handle #'),
   ]),
-  parts: [{ key: 'handles', label: 'SMBIOS Handles', kind: 'records', record: { name: 'handle', label: 'SMBIOS Handle', layout: layout('hmat_handle', [u16('handle', 'SMBIOS Handle')]) }, count: 'smbios_handle_count' }],
+  parts: [
+    {
+      key: 'handles',
+      label: 'SMBIOS Handles',
+      kind: 'records',
+      record: { name: 'handle', label: 'SMBIOS Handle', layout: layout('hmat_handle', [u16('handle', 'SMBIOS Handle')]) },
+      count: 'smbios_handle_count',
+    },
+  ],
 } satisfies TableDef;
 
 export const hmatFamily: SubtableFamily = {
@@ -97,7 +113,9 @@ export const hmatFamily: SubtableFamily = {
 
 const rules: TableRule[] = [
   rule({
-    codes: { HMAT_DOMAIN: { severity: 'warning', summary: 'a proximity domain the SRAT does not declare', source: 'ACPI 6.5 §5.2.28; Linux drivers/acpi/numa/hmat.c' } },
+    codes: {
+      HMAT_DOMAIN: { severity: 'warning', summary: 'a proximity domain the SRAT does not declare', source: 'ACPI 6.5 §5.2.28; Linux drivers/acpi/numa/hmat.c' },
+    },
     run(c) {
       const domains = sratDomains(c);
       if (!domains) return;
@@ -110,7 +128,8 @@ const rules: TableRule[] = [
         ((n.parts?.initiators as Node[] | undefined) ?? []).forEach((x, i) => named.push([`${p}.initiator[${i}].domain`, Number(x.fields.domain)]));
         ((n.parts?.targets as Node[] | undefined) ?? []).forEach((x, i) => named.push([`${p}.target[${i}].domain`, Number(x.fields.domain)]));
         const bad = named.find(([, d]) => !domains.has(d));
-        if (bad) c.report('HMAT_DOMAIN', bad[0], `proximity domain ${bad[1]} is not in the SRAT (its domains: ${[...domains].sort((a, b) => a - b).join(', ')})`);
+        if (bad)
+          c.report('HMAT_DOMAIN', bad[0], `proximity domain ${bad[1]} is not in the SRAT (its domains: ${[...domains].sort((a, b) => a - b).join(', ')})`);
       }
     },
   }),

@@ -79,7 +79,8 @@ const u32Record = (name: string, label: string): ContainerDef => ({ name, label,
 const u64Record = (name: string, label: string): ContainerDef => ({ name, label, layout: layout(`iort_${name}`, [u64('value', label)]) });
 
 /** Nodes pair in diff by their identifier (node revision 3 and later), else by type and ordinal. */
-const nodeKey = (n: Node): string | undefined => (Number(n.fields.revision) >= 3 && n.fields.identifier !== undefined ? `id=0x${Number(n.fields.identifier).toString(16)}` : undefined);
+const nodeKey = (n: Node): string | undefined =>
+  Number(n.fields.revision) >= 3 && n.fields.identifier !== undefined ? `id=0x${Number(n.fields.identifier).toString(16)}` : undefined;
 
 const node = (name: string, label: string, minLength: number, fields: Field[], parts: PartDef[] = [mappings]): ContainerDef => ({
   name,
@@ -91,19 +92,24 @@ const node = (name: string, label: string, minLength: number, fields: Field[], p
   parts,
 });
 
-const itsGroup = node('its_group', 'ITS Group', 20, [u32('its_count', 'ItsCount')], [
-  { key: 'identifiers', label: 'ITS Identifiers', kind: 'records', record: u32Record('identifier', 'Identifiers'), count: 'its_count' },
-  mappings,
-]);
+const itsGroup = node(
+  'its_group',
+  'ITS Group',
+  20,
+  [u32('its_count', 'ItsCount')],
+  [{ key: 'identifiers', label: 'ITS Identifiers', kind: 'records', record: u32Record('identifier', 'Identifiers'), count: 'its_count' }, mappings],
+);
 
-const namedComponent = node('named_component', 'Named Component', 30, [
-  u32('node_flags', 'Node Flags'),
-  memoryProperties(),
-  u8('memory_address_limit', 'Memory Size Limit'),
-], [
-  { key: 'device_name', label: 'Device Name', kind: 'string' },
-  { ...mappings, padLabel: 'Padding' },
-]);
+const namedComponent = node(
+  'named_component',
+  'Named Component',
+  30,
+  [u32('node_flags', 'Node Flags'), memoryProperties(), u8('memory_address_limit', 'Memory Size Limit')],
+  [
+    { key: 'device_name', label: 'Device Name', kind: 'string' },
+    { ...mappings, padLabel: 'Padding' },
+  ],
+);
 
 const rcFields = (): Field[] => [
   memoryProperties(),
@@ -114,7 +120,12 @@ const rcFields = (): Field[] => [
 const rootComplex = {
   ...node('root_complex', 'Root Complex', 36, [...rcFields(), u24('reserved', 'Reserved')]),
   // node revision 4 (IORT E.d) names the first two reserved bytes: the PASID width the RC supports
-  variants: [{ minRevision: 4, def: node('root_complex', 'Root Complex', 36, [...rcFields(), u16('pasid_capabilities', 'PASID Capabilities'), u8('reserved', 'Reserved')]) }],
+  variants: [
+    {
+      minRevision: 4,
+      def: node('root_complex', 'Root Complex', 36, [...rcFields(), u16('pasid_capabilities', 'PASID Capabilities'), u8('reserved', 'Reserved')]),
+    },
+  ],
 } satisfies TableDef;
 
 const smmuInterrupt = (flagLabel: string): Bit[] => [{ name: 'edge', label: flagLabel, bit: 0 }];
@@ -128,27 +139,47 @@ const smmuGlobal = {
     u32('nsg_cfg_irpt_flags', 'NSgCfgIrpt Flags', { bits: smmuInterrupt('Edge Triggered') }),
   ]),
 } satisfies TableDef;
-const smmu = node('smmu', 'SMMUv1/v2', 76, [
-  u64('base_address', 'Base Address'),
-  u64('span', 'Span'),
-  u32('model', 'Model'),
-  u32('flags', 'Flags', {
-    bits: [
-      { name: 'dvm', label: 'DVM Supported', bit: 0 },
-      { name: 'coherent_walk', label: 'Coherent Walk', bit: 1 },
-    ],
-  }),
-  u32('global_interrupt_offset', 'Global Interrupt Offset'),
-  u32('context_interrupt_count', 'Context Interrupt Count'),
-  u32('context_interrupt_offset', 'Context Interrupt Offset'),
-  u32('pmu_interrupt_count', 'PMU Interrupt Count'),
-  u32('pmu_interrupt_offset', 'PMU Interrupt Offset'),
-], [
-  { key: 'global_interrupts', label: 'Global Interrupts', kind: 'records', record: smmuGlobal, count: () => 1, offset: 'global_interrupt_offset' },
-  { key: 'context_interrupts', label: 'Context Interrupts', kind: 'records', record: u64Record('context_interrupt', 'Context Interrupt'), count: 'context_interrupt_count', offset: 'context_interrupt_offset' },
-  { key: 'pmu_interrupts', label: 'PMU Interrupts', kind: 'records', record: u64Record('pmu_interrupt', 'PMU Interrupt'), count: 'pmu_interrupt_count', offset: 'pmu_interrupt_offset' },
-  mappings,
-]);
+const smmu = node(
+  'smmu',
+  'SMMUv1/v2',
+  76,
+  [
+    u64('base_address', 'Base Address'),
+    u64('span', 'Span'),
+    u32('model', 'Model'),
+    u32('flags', 'Flags', {
+      bits: [
+        { name: 'dvm', label: 'DVM Supported', bit: 0 },
+        { name: 'coherent_walk', label: 'Coherent Walk', bit: 1 },
+      ],
+    }),
+    u32('global_interrupt_offset', 'Global Interrupt Offset'),
+    u32('context_interrupt_count', 'Context Interrupt Count'),
+    u32('context_interrupt_offset', 'Context Interrupt Offset'),
+    u32('pmu_interrupt_count', 'PMU Interrupt Count'),
+    u32('pmu_interrupt_offset', 'PMU Interrupt Offset'),
+  ],
+  [
+    { key: 'global_interrupts', label: 'Global Interrupts', kind: 'records', record: smmuGlobal, count: () => 1, offset: 'global_interrupt_offset' },
+    {
+      key: 'context_interrupts',
+      label: 'Context Interrupts',
+      kind: 'records',
+      record: u64Record('context_interrupt', 'Context Interrupt'),
+      count: 'context_interrupt_count',
+      offset: 'context_interrupt_offset',
+    },
+    {
+      key: 'pmu_interrupts',
+      label: 'PMU Interrupts',
+      kind: 'records',
+      record: u64Record('pmu_interrupt', 'PMU Interrupt'),
+      count: 'pmu_interrupt_count',
+      offset: 'pmu_interrupt_offset',
+    },
+    mappings,
+  ],
+);
 
 const smmuV3 = node('smmu_v3', 'SMMUv3', 68, [
   u64('base_address', 'Base Address'),
@@ -184,20 +215,23 @@ const rmrRange = {
   key: { base: 'base_address' },
   layout: layout('iort_rmr_range', [u64('base_address', 'Base Address'), u64('length', 'Length'), u32('reserved', 'Reserved')]),
 } satisfies TableDef;
-const rmr = node('rmr', 'RMR', 28, [
-  u32('flags', 'Flags', {
-    bits: [
-      { name: 'remap_permitted', label: 'Remapping Permitted', bit: 0 },
-      { name: 'access_privileged', label: 'Access Privileged', bit: 1 },
-      { name: 'access_attributes', label: 'Access Attributes', bit: 2, width: 8 },
-    ],
-  }),
-  u32('range_count', 'Number of RMR Descriptors'),
-  u32('range_offset', 'RMR Descriptor Offset'),
-], [
-  mappings,
-  { key: 'ranges', label: 'Memory Ranges', kind: 'records', record: rmrRange, count: 'range_count', offset: 'range_offset' },
-]);
+const rmr = node(
+  'rmr',
+  'RMR',
+  28,
+  [
+    u32('flags', 'Flags', {
+      bits: [
+        { name: 'remap_permitted', label: 'Remapping Permitted', bit: 0 },
+        { name: 'access_privileged', label: 'Access Privileged', bit: 1 },
+        { name: 'access_attributes', label: 'Access Attributes', bit: 2, width: 8 },
+      ],
+    }),
+    u32('range_count', 'Number of RMR Descriptors'),
+    u32('range_offset', 'RMR Descriptor Offset'),
+  ],
+  [mappings, { key: 'ranges', label: 'Memory Ranges', kind: 'records', record: rmrRange, count: 'range_count', offset: 'range_offset' }],
+);
 
 export const iortFamily: SubtableFamily = {
   lengthOffset: 1,
@@ -240,8 +274,16 @@ const madtIts = (c: RuleContext) => {
 const rules: TableRule[] = [
   rule({
     codes: {
-      IORT_REFERENCE: { severity: 'error', summary: 'an output or node reference that does not land on a node', source: 'Arm DEN 0049 §3.2.1; Linux iort_node_map_id()' },
-      IORT_ID_OVERLAP: { severity: 'error', summary: 'two ID mappings of one node whose input ranges overlap', source: 'Arm DEN 0049 §3.4; Linux iort_id_map()' },
+      IORT_REFERENCE: {
+        severity: 'error',
+        summary: 'an output or node reference that does not land on a node',
+        source: 'Arm DEN 0049 §3.2.1; Linux iort_node_map_id()',
+      },
+      IORT_ID_OVERLAP: {
+        severity: 'error',
+        summary: 'two ID mappings of one node whose input ranges overlap',
+        source: 'Arm DEN 0049 §3.4; Linux iort_id_map()',
+      },
       IORT_SMMU_BASE: { severity: 'error', summary: 'two SMMU nodes with one base address', source: 'Arm DEN 0049 §3.1.1.4-5' },
     },
     run(c) {
@@ -256,12 +298,23 @@ const rules: TableRule[] = [
         }
         const maps = mappingsOf(n);
         maps.forEach((m, j) => {
-          if (!starts.has(Number(m.fields.output_reference))) c.report('IORT_REFERENCE', `${p}.mapping[${j}].output_reference`, `output reference ${hex(Number(m.fields.output_reference))} is no node start`);
+          if (!starts.has(Number(m.fields.output_reference)))
+            c.report('IORT_REFERENCE', `${p}.mapping[${j}].output_reference`, `output reference ${hex(Number(m.fields.output_reference))} is no node start`);
         });
-        const ranges = maps.map((m, j) => ({ j, single: (Number(m.fields.flags) & 1) !== 0, lo: Number(m.fields.input_base), hi: Number(m.fields.input_base) + Number(m.fields.id_count) }));
+        const ranges = maps.map((m, j) => ({
+          j,
+          single: (Number(m.fields.flags) & 1) !== 0,
+          lo: Number(m.fields.input_base),
+          hi: Number(m.fields.input_base) + Number(m.fields.id_count),
+        }));
         for (const a of ranges) {
           const b = ranges.find((x) => x.j < a.j && !x.single && !a.single && x.lo <= a.hi && a.lo <= x.hi);
-          if (b) c.report('IORT_ID_OVERLAP', `${p}.mapping[${a.j}].input_base`, `input IDs ${hex(a.lo)}-${hex(a.hi)} overlap mapping ${b.j}'s ${hex(b.lo)}-${hex(b.hi)}`);
+          if (b)
+            c.report(
+              'IORT_ID_OVERLAP',
+              `${p}.mapping[${a.j}].input_base`,
+              `input IDs ${hex(a.lo)}-${hex(a.hi)} overlap mapping ${b.j}'s ${hex(b.lo)}-${hex(b.hi)}`,
+            );
         }
         if (n.fields.type === IORT_SMMU || n.fields.type === IORT_SMMU_V3) {
           const base = BigInt(n.fields.base_address as bigint);
@@ -273,8 +326,18 @@ const rules: TableRule[] = [
   }),
   rule({
     codes: {
-      IORT_ITS_UNKNOWN: { severity: 'error', summary: 'an ITS group naming an identifier the MADT has no GIC ITS (or GICv2m MSI frame) entry for', source: 'Arm DEN 0049 §3.1.1.1; Linux iort_find_its_base(), gicv2m_acpi_init()' },
-      DOM0_IORT_ITS: { severity: 'warning', summary: 'IORT ITS groups name ITSes (or GICv2m frames) dom0\'s MADT lacks: dom0\'s PCI devices get no MSIs (the xen profile copies ITS entries only with --its)', source: 'Linux iort_find_its_base(); Xen gicv3_its_make_hwdom_madt()', dom0: true },
+      IORT_ITS_UNKNOWN: {
+        severity: 'error',
+        summary: 'an ITS group naming an identifier the MADT has no GIC ITS (or GICv2m MSI frame) entry for',
+        source: 'Arm DEN 0049 §3.1.1.1; Linux iort_find_its_base(), gicv2m_acpi_init()',
+      },
+      DOM0_IORT_ITS: {
+        severity: 'warning',
+        summary:
+          "IORT ITS groups name ITSes (or GICv2m frames) dom0's MADT lacks: dom0's PCI devices get no MSIs (the xen profile copies ITS entries only with --its)",
+        source: 'Linux iort_find_its_base(); Xen gicv3_its_make_hwdom_madt()',
+        dom0: true,
+      },
     },
     run(c) {
       const have = madtIts(c);
@@ -286,19 +349,35 @@ const rules: TableRule[] = [
         const missing = ids.findIndex((id) => !have.has(id));
         if (missing < 0) continue;
         const path = `${paths.get(n)}.identifier[${missing}].value`;
-        if (c.dom0 && !c.hostSet) c.report('DOM0_IORT_ITS', path, `ITS identifier ${ids[missing]} has no GIC ITS or MSI frame entry in dom0's MADT: MSIs of the PCI devices behind it do not work (Linux falls back to INTx); the xen profile copies GIC ITS entries only with --its (Xen built with HAS_ITS), and no GICv2m frame`);
+        if (c.dom0 && !c.hostSet)
+          c.report(
+            'DOM0_IORT_ITS',
+            path,
+            `ITS identifier ${ids[missing]} has no GIC ITS or MSI frame entry in dom0's MADT: MSIs of the PCI devices behind it do not work (Linux falls back to INTx); the xen profile copies GIC ITS entries only with --its (Xen built with HAS_ITS), and no GICv2m frame`,
+          );
         else c.report('IORT_ITS_UNKNOWN', path, `ITS identifier ${ids[missing]} has no GIC ITS entry in the MADT`);
       }
     },
   }),
   rule({
     dom0: true,
-    codes: { DOM0_IORT_SMMU: { severity: 'info', summary: 'SMMU nodes dom0 would probe although the hypervisor owns the SMMUs', source: 'Linux arm-smmu-v3 ACPI probing; Xen keeps the SMMUs', dom0: true } },
+    codes: {
+      DOM0_IORT_SMMU: {
+        severity: 'info',
+        summary: 'SMMU nodes dom0 would probe although the hypervisor owns the SMMUs',
+        source: 'Linux arm-smmu-v3 ACPI probing; Xen keeps the SMMUs',
+        dom0: true,
+      },
+    },
     run(c) {
       const smmus = (c.entry.table.items ?? []).filter((n) => n.fields.type === IORT_SMMU || n.fields.type === IORT_SMMU_V3);
       if (!smmus.length) return;
       const paths = nodePaths(c);
-      c.report('DOM0_IORT_SMMU', paths.get(smmus[0])!, `${smmus.length} SMMU node(s) (first at ${hex(BigInt(smmus[0].fields.base_address as bigint))}): dom0's SMMU driver probes them although Xen owns the SMMUs; Xen 4.17 hides none of this from dom0's IORT`);
+      c.report(
+        'DOM0_IORT_SMMU',
+        paths.get(smmus[0])!,
+        `${smmus.length} SMMU node(s) (first at ${hex(BigInt(smmus[0].fields.base_address as bigint))}): dom0's SMMU driver probes them although Xen owns the SMMUs; Xen 4.17 hides none of this from dom0's IORT`,
+      );
     },
   }),
 ];
@@ -308,18 +387,29 @@ function iortSummary(t: Node): string {
   const items = t.items ?? [];
   const byAt = new Map(items.filter((n) => n.at !== undefined).map((n) => [n.at!, n]));
   const counts = new Map<string, number>();
-  for (const n of items) counts.set(IORT_TYPES[Number(n.fields.type)] ?? `type ${n.fields.type}`, (counts.get(IORT_TYPES[Number(n.fields.type)] ?? `type ${n.fields.type}`) ?? 0) + 1);
-  const name = (n: Node) => `${n.fields.type === IORT_ROOT_COMPLEX ? `RC${Number(n.fields.pci_segment)}` : n.fields.type === IORT_ITS_GROUP ? `ITS${itsIds(n).join('/')}` : IORT_TYPES[Number(n.fields.type)] ?? '?'}`;
-  const chains = items.filter((n) => n.fields.type === IORT_ROOT_COMPLEX).map((rc) => {
-    const path = [name(rc)];
-    const seen = new Set<Node>([rc]);
-    for (let n: Node | undefined = byAt.get(Number(mappingsOf(rc)[0]?.fields.output_reference)); n && !seen.has(n); n = byAt.get(Number(mappingsOf(n)[0]?.fields.output_reference))) {
-      seen.add(n);
-      path.push(name(n));
-      if (n.fields.type === IORT_ITS_GROUP) break;
-    }
-    return path.join(' → ');
-  });
+  for (const n of items)
+    counts.set(
+      IORT_TYPES[Number(n.fields.type)] ?? `type ${n.fields.type}`,
+      (counts.get(IORT_TYPES[Number(n.fields.type)] ?? `type ${n.fields.type}`) ?? 0) + 1,
+    );
+  const name = (n: Node) =>
+    `${n.fields.type === IORT_ROOT_COMPLEX ? `RC${Number(n.fields.pci_segment)}` : n.fields.type === IORT_ITS_GROUP ? `ITS${itsIds(n).join('/')}` : (IORT_TYPES[Number(n.fields.type)] ?? '?')}`;
+  const chains = items
+    .filter((n) => n.fields.type === IORT_ROOT_COMPLEX)
+    .map((rc) => {
+      const path = [name(rc)];
+      const seen = new Set<Node>([rc]);
+      for (
+        let n: Node | undefined = byAt.get(Number(mappingsOf(rc)[0]?.fields.output_reference));
+        n && !seen.has(n);
+        n = byAt.get(Number(mappingsOf(n)[0]?.fields.output_reference))
+      ) {
+        seen.add(n);
+        path.push(name(n));
+        if (n.fields.type === IORT_ITS_GROUP) break;
+      }
+      return path.join(' → ');
+    });
   return [[...counts].map(([k, v]) => `${v} ${k}`).join(', '), ...chains].filter(Boolean).join('; ');
 }
 
@@ -333,7 +423,8 @@ export const iort = {
       const i = seg.get(type) ?? 0;
       seg.set(type, i + 1);
       if (type === IORT_SMMU_V3) out.push(...rangeAt(n.fields.base_address, 0x20000n, `IORT.smmu_v3[${i}] (SMMUv3)`));
-      else if (type === IORT_SMMU) out.push(...rangeAt(n.fields.base_address, BigInt((n.fields.span as bigint | undefined) ?? 0x10000n), `IORT.smmu[${i}] (SMMU)`));
+      else if (type === IORT_SMMU)
+        out.push(...rangeAt(n.fields.base_address, BigInt((n.fields.span as bigint | undefined) ?? 0x10000n), `IORT.smmu[${i}] (SMMU)`));
       else if (type === IORT_PMCG) {
         out.push(...rangeAt(n.fields.page0_base_address, 0x1000n, `IORT.pmcg[${i}].page0_base_address (PMCG)`));
         out.push(...rangeAt(n.fields.page1_base_address, 0x1000n, `IORT.pmcg[${i}].page1_base_address (PMCG)`));
@@ -346,5 +437,16 @@ export const iort = {
   label: 'IO Remapping Table',
   minLength: 48,
   layout: layout('iort', [headerField(), u32('node_count', 'Node Count'), u32('node_offset', 'Node Offset'), u32('reserved', 'Reserved')]),
-  parts: [{ key: 'items', label: 'Nodes', kind: 'subtables', family: iortFamily, count: 'node_count', offset: 'node_offset', target: true, padLabel: 'Optional Padding' }],
+  parts: [
+    {
+      key: 'items',
+      label: 'Nodes',
+      kind: 'subtables',
+      family: iortFamily,
+      count: 'node_count',
+      offset: 'node_offset',
+      target: true,
+      padLabel: 'Optional Padding',
+    },
+  ],
 } satisfies TableDef;

@@ -202,15 +202,22 @@ const giccs = (c: RuleContext) => (c.entry.table.items ?? []).filter((s) => s.fi
 
 const structureRules: TableRule[] = [
   rule({
-    codes: { MADT_GICD_COUNT: { severity: 'error', summary: 'not exactly one GICD', source: 'Linux irq-gic-v3.c acpi_validate_gic_table(); CONSUMER-RULES §2.4, X9' } },
+    codes: {
+      MADT_GICD_COUNT: { severity: 'error', summary: 'not exactly one GICD', source: 'Linux irq-gic-v3.c acpi_validate_gic_table(); CONSUMER-RULES §2.4, X9' },
+    },
     run(c) {
       const gicds = (c.entry.table.items ?? []).filter((s) => s.fields.type === MADT_GICD);
-      if (gicds.length !== 1) c.report('MADT_GICD_COUNT', 'APIC.gicd', `${gicds.length} GICD entries; exactly one is needed`, gicds.length ? c.offsetOf('APIC.gicd[1]') : 44);
+      if (gicds.length !== 1)
+        c.report('MADT_GICD_COUNT', 'APIC.gicd', `${gicds.length} GICD entries; exactly one is needed`, gicds.length ? c.offsetOf('APIC.gicd[1]') : 44);
     },
   }),
   rule({
     codes: {
-      MADT_DUPLICATE_MPIDR: { severity: 'error', summary: 'two GICCs with one MPIDR (Linux skips the second: "duplicate CPU MPIDR")', source: 'Linux arch/arm64/kernel/smp.c acpi_map_gic_cpu_interface(); CONSUMER-RULES §2.3' },
+      MADT_DUPLICATE_MPIDR: {
+        severity: 'error',
+        summary: 'two GICCs with one MPIDR (Linux skips the second: "duplicate CPU MPIDR")',
+        source: 'Linux arch/arm64/kernel/smp.c acpi_map_gic_cpu_interface(); CONSUMER-RULES §2.3',
+      },
       MADT_DUPLICATE_UID: { severity: 'error', summary: 'two GICCs with one processor UID', source: 'Linux drivers/acpi/processor_core.c; CONSUMER-RULES X8' },
     },
     run(c) {
@@ -231,8 +238,18 @@ const structureRules: TableRule[] = [
   }),
   rule({
     codes: {
-      GICC_LENGTH_FADT_REVISION: { severity: 'warning', summary: 'GICC length is not 76 (FADT rev < 6) or 80 (rev ≥ 6): Xen and Linux 4.2-4.20 reject it', source: 'Linux/Xen BAD_MADT_GICC_ENTRY; CONSUMER-RULES §2.2, X1' },
-      DOM0_GICC_LENGTH: { severity: 'error', summary: 'GICC length is not 76 (FADT rev < 6) or 80 (rev ≥ 6); with --dom0 this replaces GICC_LENGTH_FADT_REVISION', source: 'Xen/Linux 4.2-4.20 BAD_MADT_GICC_ENTRY; CONSUMER-RULES X1', dom0: true, buildFixes: 'the madt pass sizes every GICC from the output FADT revision' },
+      GICC_LENGTH_FADT_REVISION: {
+        severity: 'warning',
+        summary: 'GICC length is not 76 (FADT rev < 6) or 80 (rev ≥ 6): Xen and Linux 4.2-4.20 reject it',
+        source: 'Linux/Xen BAD_MADT_GICC_ENTRY; CONSUMER-RULES §2.2, X1',
+      },
+      DOM0_GICC_LENGTH: {
+        severity: 'error',
+        summary: 'GICC length is not 76 (FADT rev < 6) or 80 (rev ≥ 6); with --dom0 this replaces GICC_LENGTH_FADT_REVISION',
+        source: 'Xen/Linux 4.2-4.20 BAD_MADT_GICC_ENTRY; CONSUMER-RULES X1',
+        dom0: true,
+        buildFixes: 'the madt pass sizes every GICC from the output FADT revision',
+      },
     },
     run(c) {
       const fadt = c.find('FACP');
@@ -242,7 +259,11 @@ const structureRules: TableRule[] = [
       const bad = firstOf(giccs(c), (g) => Number(g.fields.length) !== want);
       if (!bad) return;
       const [g, i, n] = bad;
-      c.report(c.dom0 ? 'DOM0_GICC_LENGTH' : 'GICC_LENGTH_FADT_REVISION', `APIC.gicc[${i}].length`, `${n} GICC(s) are not ${want} bytes (GICC ${i}: ${Number(g.fields.length)}); with FADT revision ${rev}, Xen and Linux 4.2-4.20 accept only ${want}`);
+      c.report(
+        c.dom0 ? 'DOM0_GICC_LENGTH' : 'GICC_LENGTH_FADT_REVISION',
+        `APIC.gicc[${i}].length`,
+        `${n} GICC(s) are not ${want} bytes (GICC ${i}: ${Number(g.fields.length)}); with FADT revision ${rev}, Xen and Linux 4.2-4.20 accept only ${want}`,
+      );
     },
   }),
 ];
@@ -251,17 +272,51 @@ const dom0Rules: TableRule[] = [
   rule({
     dom0: true,
     codes: {
-      DOM0_MPIDR_INVALID: { severity: 'error', summary: 'a GICC MPIDR with bits outside Aff3..Aff0 (Linux: "skipping CPU entry with invalid MPIDR")', source: 'Linux acpi_map_gic_cpu_interface(); CONSUMER-RULES §2.3, X8', dom0: true, buildFixes: "the madt pass gives every GICC its vCPU's MPIDR" },
-      DOM0_GICC_DISABLED: { severity: 'warning', summary: 'a GICC without the Enabled flag: dom0 skips that vCPU', source: 'CONSUMER-RULES §2.3, X8', dom0: true, buildFixes: 'the madt pass keeps enabled GICCs only' },
-      DOM0_NO_BOOT_CPU: { severity: 'error', summary: 'no GICC with vCPU 0\'s MPIDR 0 ("missing boot CPU MPIDR, not enabling secondaries")', source: 'Linux smp.c; CONSUMER-RULES X8', dom0: true, buildFixes: "the madt pass gives every GICC its vCPU's MPIDR" },
-      DOM0_MPIDR_NOT_VCPU: { severity: 'error', summary: 'GICC i\'s MPIDR is not vCPU i\'s under Xen ((i & 0xF) | (i >> 4) << 8): its CPU never comes up', source: 'Xen vcpuid_to_vaffinity(); CONSUMER-RULES §2.3, X8', dom0: true, buildFixes: "the madt pass gives every GICC its vCPU's MPIDR" },
+      DOM0_MPIDR_INVALID: {
+        severity: 'error',
+        summary: 'a GICC MPIDR with bits outside Aff3..Aff0 (Linux: "skipping CPU entry with invalid MPIDR")',
+        source: 'Linux acpi_map_gic_cpu_interface(); CONSUMER-RULES §2.3, X8',
+        dom0: true,
+        buildFixes: "the madt pass gives every GICC its vCPU's MPIDR",
+      },
+      DOM0_GICC_DISABLED: {
+        severity: 'warning',
+        summary: 'a GICC without the Enabled flag: dom0 skips that vCPU',
+        source: 'CONSUMER-RULES §2.3, X8',
+        dom0: true,
+        buildFixes: 'the madt pass keeps enabled GICCs only',
+      },
+      DOM0_NO_BOOT_CPU: {
+        severity: 'error',
+        summary: 'no GICC with vCPU 0\'s MPIDR 0 ("missing boot CPU MPIDR, not enabling secondaries")',
+        source: 'Linux smp.c; CONSUMER-RULES X8',
+        dom0: true,
+        buildFixes: "the madt pass gives every GICC its vCPU's MPIDR",
+      },
+      DOM0_MPIDR_NOT_VCPU: {
+        severity: 'error',
+        summary: "GICC i's MPIDR is not vCPU i's under Xen ((i & 0xF) | (i >> 4) << 8): its CPU never comes up",
+        source: 'Xen vcpuid_to_vaffinity(); CONSUMER-RULES §2.3, X8',
+        dom0: true,
+        buildFixes: "the madt pass gives every GICC its vCPU's MPIDR",
+      },
     },
     run(c) {
       const all = giccs(c);
       let hit = firstOf(all, (g) => (mpidrOf(g) & ~MPIDR_HWID_MASK) !== 0n);
-      if (hit) c.report('DOM0_MPIDR_INVALID', `APIC.gicc[${hit[1]}].arm_mpidr`, `${hit[2]} GICC(s) with MPIDR bits outside Aff3..Aff0 (GICC ${hit[1]}: ${hex(mpidrOf(hit[0]))}); Linux skips them`);
+      if (hit)
+        c.report(
+          'DOM0_MPIDR_INVALID',
+          `APIC.gicc[${hit[1]}].arm_mpidr`,
+          `${hit[2]} GICC(s) with MPIDR bits outside Aff3..Aff0 (GICC ${hit[1]}: ${hex(mpidrOf(hit[0]))}); Linux skips them`,
+        );
       hit = firstOf(all, (g) => !enabledGicc(g));
-      if (hit) c.report('DOM0_GICC_DISABLED', `APIC.gicc[${hit[1]}].flags`, `${hit[2]} GICC(s) without the Enabled flag (GICC ${hit[1]}); dom0 does not start those vCPUs`);
+      if (hit)
+        c.report(
+          'DOM0_GICC_DISABLED',
+          `APIC.gicc[${hit[1]}].flags`,
+          `${hit[2]} GICC(s) without the Enabled flag (GICC ${hit[1]}); dom0 does not start those vCPUs`,
+        );
       // Xen gives dom0 one vCPU per enabled GICC, vCPU k with MPIDR vaffinity(k). Linux skips invalid
       // MPIDRs before anything else, so the rules below look at the valid ones only.
       const enabled = all.filter(enabledGicc);
@@ -272,17 +327,42 @@ const dom0Rules: TableRule[] = [
       hit = boot ? firstOf(on, (g) => !vcpus.has(mpidrOf(g))) : undefined;
       if (hit) {
         const i = all.indexOf(hit[0]);
-        c.report('DOM0_MPIDR_NOT_VCPU', `APIC.gicc[${i}].arm_mpidr`, `${hit[2]} enabled GICC(s) carry an MPIDR none of the ${enabled.length} vCPUs has under Xen (GICC ${i}: ${hex(mpidrOf(hit[0]))}; vCPU k is (k & 0xF) | (k >> 4) << 8): PSCI CPU_ON for it reaches no vCPU`);
+        c.report(
+          'DOM0_MPIDR_NOT_VCPU',
+          `APIC.gicc[${i}].arm_mpidr`,
+          `${hit[2]} enabled GICC(s) carry an MPIDR none of the ${enabled.length} vCPUs has under Xen (GICC ${i}: ${hex(mpidrOf(hit[0]))}; vCPU k is (k & 0xF) | (k >> 4) << 8): PSCI CPU_ON for it reaches no vCPU`,
+        );
       }
     },
   }),
   rule({
     dom0: true,
     codes: {
-      DOM0_GICD_VERSION: { severity: 'error', summary: 'GICD version out of range or contradicting the MADT (v2 with GICR subtables, v3 with only GICv2-style GICCs)', source: 'Linux irq-gic-v3.c / irq-gic.c ACPI probing; CONSUMER-RULES §2.4', dom0: true },
-      DOM0_GICR_MIXED: { severity: 'error', summary: 'GICR subtables and GICC GICR base addresses both present', source: 'ACPI 6.5 §5.2.12.14; CONSUMER-RULES §2.4, X9', dom0: true, buildFixes: 'the madt pass clears the GICC GICR bases when GICR subtables exist' },
-      DOM0_GICR_MISSING: { severity: 'error', summary: 'GICv3 without GICR subtables and an enabled GICC with GICR base 0: GICv3 not probed', source: 'Linux gic_acpi_match_gicc(); CONSUMER-RULES X9', dom0: true },
-      DOM0_GICV2_BASES: { severity: 'error', summary: 'GICv2 GICCs with different CPU-interface base addresses', source: 'Linux irq-gic.c gic_acpi_parse_madt_cpu(); CONSUMER-RULES X9', dom0: true },
+      DOM0_GICD_VERSION: {
+        severity: 'error',
+        summary: 'GICD version out of range or contradicting the MADT (v2 with GICR subtables, v3 with only GICv2-style GICCs)',
+        source: 'Linux irq-gic-v3.c / irq-gic.c ACPI probing; CONSUMER-RULES §2.4',
+        dom0: true,
+      },
+      DOM0_GICR_MIXED: {
+        severity: 'error',
+        summary: 'GICR subtables and GICC GICR base addresses both present',
+        source: 'ACPI 6.5 §5.2.12.14; CONSUMER-RULES §2.4, X9',
+        dom0: true,
+        buildFixes: 'the madt pass clears the GICC GICR bases when GICR subtables exist',
+      },
+      DOM0_GICR_MISSING: {
+        severity: 'error',
+        summary: 'GICv3 without GICR subtables and an enabled GICC with GICR base 0: GICv3 not probed',
+        source: 'Linux gic_acpi_match_gicc(); CONSUMER-RULES X9',
+        dom0: true,
+      },
+      DOM0_GICV2_BASES: {
+        severity: 'error',
+        summary: 'GICv2 GICCs with different CPU-interface base addresses',
+        source: 'Linux irq-gic.c gic_acpi_parse_madt_cpu(); CONSUMER-RULES X9',
+        dom0: true,
+      },
     },
     run(c) {
       const items = c.entry.table.items ?? [];
@@ -292,20 +372,43 @@ const dom0Rules: TableRule[] = [
       const gicrBase = (g: Node) => BigInt(fieldsOf(gicc, g).gicr_base_address ?? 0n);
       const base = (g: Node) => BigInt(fieldsOf(gicc, g).base_address ?? 0n);
       const v3 = info.version === 3; // gicInfo infers it, for every user of the MADT
-      if (info.gicd && (version > 4 || (version === 2 && info.gicrs.length > 0) || (version >= 3 && !info.gicrs.length && !all.some((g) => gicrBase(g) !== 0n) && all.some((g) => base(g) !== 0n)))) {
-        c.report('DOM0_GICD_VERSION', 'APIC.gicd[0].version', `GICD version ${version} does not match the MADT (${info.gicrs.length} GICR subtable(s)); the GIC driver would probe the wrong version or none`);
+      if (
+        info.gicd &&
+        (version > 4 ||
+          (version === 2 && info.gicrs.length > 0) ||
+          (version >= 3 && !info.gicrs.length && !all.some((g) => gicrBase(g) !== 0n) && all.some((g) => base(g) !== 0n)))
+      ) {
+        c.report(
+          'DOM0_GICD_VERSION',
+          'APIC.gicd[0].version',
+          `GICD version ${version} does not match the MADT (${info.gicrs.length} GICR subtable(s)); the GIC driver would probe the wrong version or none`,
+        );
       }
       if (v3) {
         const hit = firstOf(all, (g) => gicrBase(g) !== 0n);
-        if (info.gicrs.length && hit) c.report('DOM0_GICR_MIXED', `APIC.gicc[${hit[1]}].gicr_base_address`, `GICR subtables and ${hit[2]} GICC GICR base address(es) (GICC ${hit[1]}: ${hex(gicrBase(hit[0]))}); they must be mutually exclusive`);
+        if (info.gicrs.length && hit)
+          c.report(
+            'DOM0_GICR_MIXED',
+            `APIC.gicc[${hit[1]}].gicr_base_address`,
+            `GICR subtables and ${hit[2]} GICC GICR base address(es) (GICC ${hit[1]}: ${hex(gicrBase(hit[0]))}); they must be mutually exclusive`,
+          );
         const missing = firstOf(all, (g) => enabledGicc(g) && gicrBase(g) === 0n);
-        if (!info.gicrs.length && missing) c.report('DOM0_GICR_MISSING', `APIC.gicc[${missing[1]}].gicr_base_address`, `no GICR subtable and ${missing[2]} enabled GICC(s) with GICR base 0: the GICv3 driver is not probed`);
+        if (!info.gicrs.length && missing)
+          c.report(
+            'DOM0_GICR_MISSING',
+            `APIC.gicc[${missing[1]}].gicr_base_address`,
+            `no GICR subtable and ${missing[2]} enabled GICC(s) with GICR base 0: the GICv3 driver is not probed`,
+          );
       } else {
         const on = all.filter(enabledGicc).filter((g) => (mpidrOf(g) & ~MPIDR_HWID_MASK) === 0n);
         const bases = [...new Set(on.map(base))];
         if (bases.length > 1) {
           const i = all.findIndex((g) => base(g) !== bases[0]);
-          c.report('DOM0_GICV2_BASES', `APIC.gicc[${i}].base_address`, `GICv2 GICCs carry ${bases.length} CPU-interface bases (${bases.map((b) => hex(b)).join(', ')}); Linux requires one`);
+          c.report(
+            'DOM0_GICV2_BASES',
+            `APIC.gicc[${i}].base_address`,
+            `GICv2 GICCs carry ${bases.length} CPU-interface bases (${bases.map((b) => hex(b)).join(', ')}); Linux requires one`,
+          );
         }
       }
     },
@@ -319,7 +422,11 @@ const GICC_SIZE = 0x2000n;
 const GICR_FRAMES = 0x20000n;
 const ITS_SIZE = 0x20000n;
 
-const NAMES: [number, string][] = [[MADT_GICR, 'GICR'], [MADT_ITS, 'ITS'], [MADT_MSI_FRAME, 'MSI frame']];
+const NAMES: [number, string][] = [
+  [MADT_GICR, 'GICR'],
+  [MADT_ITS, 'ITS'],
+  [MADT_MSI_FRAME, 'MSI frame'],
+];
 
 export const madt = {
   name: 'APIC',

@@ -24,7 +24,12 @@ const rules: TableRule[] = [
       for (let i = 0; i < items.length; i++) {
         for (let j = 0; j < i; j++) {
           const [a, b] = [ecamWindow(items[i]), ecamWindow(items[j])];
-          if (a[0] < b[1] && b[0] < a[1]) c.report('MCFG_OVERLAP', `MCFG.allocation[${i}].base_address`, `ECAM window ${hex(a[0])}-${hex(a[1])} overlaps allocation ${j}'s ${hex(b[0])}-${hex(b[1])}`);
+          if (a[0] < b[1] && b[0] < a[1])
+            c.report(
+              'MCFG_OVERLAP',
+              `MCFG.allocation[${i}].base_address`,
+              `ECAM window ${hex(a[0])}-${hex(a[1])} overlaps allocation ${j}'s ${hex(b[0])}-${hex(b[1])}`,
+            );
         }
       }
     },
@@ -40,7 +45,10 @@ export const mcfgAllocation = {
     u16('segment', 'Segment Group Number'),
     u8('start_bus', 'Start Bus Number'),
     u8('end_bus', 'End Bus Number', {
-      valid: { code: 'MCFG_BUS_RANGE', test: (end, n) => (Number(n.start_bus) > Number(end) ? `bus range ${Number(n.start_bus)}-${Number(end)} is empty` : undefined) },
+      valid: {
+        code: 'MCFG_BUS_RANGE',
+        test: (end, n) => (Number(n.start_bus) > Number(end) ? `bus range ${Number(n.start_bus)}-${Number(end)} is empty` : undefined),
+      },
     }),
     u32('reserved', 'Reserved'),
   ]),
@@ -52,10 +60,17 @@ export const mcfg = {
   minLength: 44,
   layout: layout('mcfg', [headerField(), u64('reserved', 'Reserved')]),
   rules,
-  regions: (t) => (t.items ?? []).map((n, i) => {
-    const [lo, hi] = ecamWindow(n);
-    return { base: lo, size: hi > lo ? hi - lo : 0n, what: `MCFG.allocation[${i}] (ECAM, segment ${Number(n.fields.segment)})` };
-  }),
-  summary: (e) => (e.table.items ?? []).map((n) => `segment ${Number(n.fields.segment)} buses ${Number(n.fields.start_bus)}-${Number(n.fields.end_bus)} @ ${hex(BigInt(n.fields.base_address as bigint))}`).join('; '),
+  regions: (t) =>
+    (t.items ?? []).map((n, i) => {
+      const [lo, hi] = ecamWindow(n);
+      return { base: lo, size: hi > lo ? hi - lo : 0n, what: `MCFG.allocation[${i}] (ECAM, segment ${Number(n.fields.segment)})` };
+    }),
+  summary: (e) =>
+    (e.table.items ?? [])
+      .map(
+        (n) =>
+          `segment ${Number(n.fields.segment)} buses ${Number(n.fields.start_bus)}-${Number(n.fields.end_bus)} @ ${hex(BigInt(n.fields.base_address as bigint))}`,
+      )
+      .join('; '),
   parts: [{ key: 'items', label: 'Allocations', kind: 'records', record: mcfgAllocation }],
 } satisfies TableDef;

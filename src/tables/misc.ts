@@ -121,11 +121,7 @@ export const pdtt = {
 } satisfies TableDef;
 
 const FPDT_TYPES: Record<number, string> = { 0: 'Firmware Basic Boot Performance Record', 1: 'S3 Performance Table Record' };
-const fpdtHead = () => [
-  u16('type', 'Subtable Type', { enum: FPDT_TYPES }),
-  u8('length', 'Length', { derive: 'length' as const }),
-  u8('revision', 'Revision'),
-];
+const fpdtHead = () => [u16('type', 'Subtable Type', { enum: FPDT_TYPES }), u8('length', 'Length', { derive: 'length' as const }), u8('revision', 'Revision')];
 const fpdtRecord = (name: string, label: string, addressLabel: string): ContainerDef => ({
   name,
   label,
@@ -153,9 +149,18 @@ export const fpdt = {
 } satisfies TableDef;
 
 export const TPM2_START_METHODS: Record<number, string> = {
-  0: 'Illegal Start Method value', 1: 'Reserved', 2: 'ACPI Start Method', 3: 'Reserved', 4: 'Reserved', 5: 'Reserved',
-  6: 'Memory Mapped I/O', 7: 'Command Response Buffer', 8: 'Command Response Buffer with ACPI Start Method',
-  9: 'Reserved', 10: 'Reserved', 11: 'Command Response Buffer with ARM SMC',
+  0: 'Illegal Start Method value',
+  1: 'Reserved',
+  2: 'ACPI Start Method',
+  3: 'Reserved',
+  4: 'Reserved',
+  5: 'Reserved',
+  6: 'Memory Mapped I/O',
+  7: 'Command Response Buffer',
+  8: 'Command Response Buffer with ACPI Start Method',
+  9: 'Reserved',
+  10: 'Reserved',
+  11: 'Command Response Buffer with ARM SMC',
 };
 const TPM2_ARM_SMC = 11;
 
@@ -184,7 +189,13 @@ const tpm2v4 = {
 
 const tpm2Rules: TableRule[] = [
   rule({
-    codes: { TPM2_LENGTH: { severity: 'warning', summary: 'a revision 4 TPM2 that is not 52, 64 or 76 bytes (without or with the start-method parameters and the log area)', source: 'TCG ACPI Specification 1.3, Table 7' } },
+    codes: {
+      TPM2_LENGTH: {
+        severity: 'warning',
+        summary: 'a revision 4 TPM2 that is not 52, 64 or 76 bytes (without or with the start-method parameters and the log area)',
+        source: 'TCG ACPI Specification 1.3, Table 7',
+      },
+    },
     run(c) {
       const len = c.entry.bytes.length;
       if (Number((c.entry.table.fields.header as { revision?: number }).revision) >= 4 && ![52, 64, 76].includes(len)) {

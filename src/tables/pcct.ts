@@ -39,7 +39,11 @@ const subspace = (name: string, label: string, fields: Field[]): ContainerDef =>
   return { name, label, minLength: l.size, layout: l };
 };
 
-const generic = subspace('generic', 'Generic Communications Subspace', [u48('reserved', 'Reserved'), ...channel(8), u16('min_turnaround', 'Minimum Turnaround Time')]);
+const generic = subspace('generic', 'Generic Communications Subspace', [
+  u48('reserved', 'Reserved'),
+  ...channel(8),
+  u16('min_turnaround', 'Minimum Turnaround Time'),
+]);
 const reduced = (name: string, label: string, ack: boolean) =>
   subspace(name, label, [
     u32('platform_interrupt', 'Platform Interrupt'),
@@ -85,11 +89,22 @@ export const pcctFamily: SubtableFamily = {
 
 const rules: TableRule[] = [
   rule({
-    codes: { PCCT_SUBSPACE_LENGTH: { severity: 'error', summary: 'a subspace whose length is not its type\'s (62, 62, 90, 164, 164 for types 0-4)', source: 'ACPI 6.5 §14.1; Linux pcc_parse_subspace_irq()/acpi_pcc_probe()' } },
+    codes: {
+      PCCT_SUBSPACE_LENGTH: {
+        severity: 'error',
+        summary: "a subspace whose length is not its type's (62, 62, 90, 164, 164 for types 0-4)",
+        source: 'ACPI 6.5 §14.1; Linux pcc_parse_subspace_irq()/acpi_pcc_probe()',
+      },
+    },
     run(c) {
       (c.entry.table.items ?? []).forEach((n, i) => {
         const def = pcctFamily.types.get(Number(n.fields.type));
-        if (def && Number(n.fields.length) !== def.layout.size) c.report('PCCT_SUBSPACE_LENGTH', `PCCT.${def.name}[${(c.entry.table.items ?? []).slice(0, i).filter((x) => x.fields.type === n.fields.type).length}].length`, `subspace ${i} (type ${Number(n.fields.type)}) is ${Number(n.fields.length)} bytes; its type is ${def.layout.size}`);
+        if (def && Number(n.fields.length) !== def.layout.size)
+          c.report(
+            'PCCT_SUBSPACE_LENGTH',
+            `PCCT.${def.name}[${(c.entry.table.items ?? []).slice(0, i).filter((x) => x.fields.type === n.fields.type).length}].length`,
+            `subspace ${i} (type ${Number(n.fields.type)}) is ${Number(n.fields.length)} bytes; its type is ${def.layout.size}`,
+          );
       });
     },
   }),
@@ -97,8 +112,14 @@ const rules: TableRule[] = [
 
 export const pcct = {
   rules,
-  regions: (t) => (t.items ?? []).flatMap((n, i) => rangeAt(n.fields.base_address, BigInt((n.fields.address_length as bigint | number | undefined) ?? 0), `PCCT subspace ${i} (PCC shared memory)`)),
-  summary: (e) => (e.table.items ?? []).map((n, i) => `#${i} type ${Number(n.fields.type)}${n.fields.base_address !== undefined ? ` @ ${hex(BigInt(n.fields.base_address as bigint))}` : ''}`).join(', ') || 'no subspaces',
+  regions: (t) =>
+    (t.items ?? []).flatMap((n, i) =>
+      rangeAt(n.fields.base_address, BigInt((n.fields.address_length as bigint | number | undefined) ?? 0), `PCCT subspace ${i} (PCC shared memory)`),
+    ),
+  summary: (e) =>
+    (e.table.items ?? [])
+      .map((n, i) => `#${i} type ${Number(n.fields.type)}${n.fields.base_address !== undefined ? ` @ ${hex(BigInt(n.fields.base_address as bigint))}` : ''}`)
+      .join(', ') || 'no subspaces',
   name: 'PCCT',
   label: 'Platform Communications Channel Table',
   minLength: 48,

@@ -42,7 +42,8 @@ export const ppttProcessor = {
   minLength: 20,
   key: { id: 'acpi_processor_id' },
   layout: layout('pptt_processor', [
-    typeField(), lengthField(),
+    typeField(),
+    lengthField(),
     u16('reserved', 'Reserved'),
     u32('flags', 'Flags', { bits: PROCESSOR_FLAGS }),
     u32('parent', 'Parent', { ref: 'items' }),
@@ -59,7 +60,8 @@ export const ppttCache = {
   label: 'Cache Type',
   minLength: 24,
   layout: layout('pptt_cache', [
-    typeField(), lengthField(),
+    typeField(),
+    lengthField(),
     u16('reserved', 'Reserved'),
     u32('flags', 'Flags', {
       bits: [
@@ -94,7 +96,8 @@ export const ppttId = {
   label: 'ID',
   minLength: 30,
   layout: layout('pptt_id', [
-    typeField(), lengthField(),
+    typeField(),
+    lengthField(),
     u16('reserved', 'Reserved'),
     u32('vendor_id', 'Vendor ID'),
     u64('level1_id', 'Level1 ID'),
@@ -114,7 +117,12 @@ export const ppttFamily: SubtableFamily = {
     [PPTT_CACHE, ppttCache],
     [PPTT_ID, ppttId],
   ]),
-  unknown: { name: 'subtable', label: 'Unknown Subtable', tailLabel: 'Subtable data (not decoded)', layout: layout('pptt_unknown', [typeField(), lengthField()]) },
+  unknown: {
+    name: 'subtable',
+    label: 'Unknown Subtable',
+    tailLabel: 'Subtable data (not decoded)',
+    layout: layout('pptt_unknown', [typeField(), lengthField()]),
+  },
 };
 
 /** The leaf processor nodes: flagged so from revision 2 (ACPI 6.3); before it, those no node
@@ -129,9 +137,17 @@ export function ppttLeaves(t: Node): Node[] {
 const rules: TableRule[] = [
   rule({
     codes: {
-      PPTT_PARENT: { severity: 'error', summary: 'a processor node whose parent is not a processor node', source: 'ACPI 6.5 §5.2.30.1; Linux drivers/acpi/pptt.c' },
+      PPTT_PARENT: {
+        severity: 'error',
+        summary: 'a processor node whose parent is not a processor node',
+        source: 'ACPI 6.5 §5.2.30.1; Linux drivers/acpi/pptt.c',
+      },
       PPTT_CYCLE: { severity: 'error', summary: 'following parents from a processor node comes back to it', source: 'ACPI 6.5 §5.2.30.1 (a tree)' },
-      PPTT_RESOURCE: { severity: 'error', summary: 'a private resource that is not a cache or ID structure', source: 'ACPI 6.5 §5.2.30.1; Linux acpi_find_cache_level()' },
+      PPTT_RESOURCE: {
+        severity: 'error',
+        summary: 'a private resource that is not a cache or ID structure',
+        source: 'ACPI 6.5 §5.2.30.1; Linux acpi_find_cache_level()',
+      },
     },
     run(c) {
       const items = c.entry.table.items ?? [];
@@ -142,7 +158,11 @@ const rules: TableRule[] = [
         const p = paths.get(n)!;
         const parent = Number(n.fields.parent);
         if (parent !== 0 && at.get(parent)?.fields.type !== PPTT_PROCESSOR) {
-          c.report('PPTT_PARENT', `${p}.parent`, `parent ${hex(parent)} is ${at.has(parent) ? `a ${PPTT_TYPES[Number(at.get(parent)!.fields.type)] ?? 'non-processor'} structure` : 'no node start'}, not a processor node`);
+          c.report(
+            'PPTT_PARENT',
+            `${p}.parent`,
+            `parent ${hex(parent)} is ${at.has(parent) ? `a ${PPTT_TYPES[Number(at.get(parent)!.fields.type)] ?? 'non-processor'} structure` : 'no node start'}, not a processor node`,
+          );
         }
         const seen = new Set<Node>([n]);
         for (let q = at.get(parent); q && q.fields.type === PPTT_PROCESSOR; q = at.get(Number(q.fields.parent))) {
@@ -155,31 +175,60 @@ const rules: TableRule[] = [
         ((n.parts?.resources as Node[] | undefined) ?? []).forEach((r, i) => {
           const to = at.get(Number(r.fields.reference));
           if (to?.fields.type !== PPTT_CACHE && to?.fields.type !== PPTT_ID) {
-            c.report('PPTT_RESOURCE', `${p}.private_resource[${i}].reference`, `private resource ${hex(Number(r.fields.reference))} is ${to ? 'a processor node' : 'no node start'}, not a cache or ID structure`);
+            c.report(
+              'PPTT_RESOURCE',
+              `${p}.private_resource[${i}].reference`,
+              `private resource ${hex(Number(r.fields.reference))} is ${to ? 'a processor node' : 'no node start'}, not a cache or ID structure`,
+            );
           }
         });
       }
     },
   }),
   rule({
-    codes: { PPTT_GICC_LEAF: { severity: 'warning', summary: 'an enabled GICC whose processor UID has no leaf processor node in the PPTT, or several', source: 'ACPI 6.5 §5.2.30.1; Linux acpi_find_processor_node()' } },
+    codes: {
+      PPTT_GICC_LEAF: {
+        severity: 'warning',
+        summary: 'an enabled GICC whose processor UID has no leaf processor node in the PPTT, or several',
+        source: 'ACPI 6.5 §5.2.30.1; Linux acpi_find_processor_node()',
+      },
+    },
     run(c) {
       const uids = enabledUids(c);
       if (!uids) return;
       const leaves = new Map<number, number>();
       for (const n of ppttLeaves(c.entry.table)) leaves.set(Number(n.fields.acpi_processor_id), (leaves.get(Number(n.fields.acpi_processor_id)) ?? 0) + 1);
       const bad = [...uids].filter((u) => leaves.get(u) !== 1);
-      if (bad.length) c.report('PPTT_GICC_LEAF', 'PPTT', `${bad.length} enabled GICC UID(s) without exactly one leaf processor node (UID ${bad[0]}: ${leaves.get(bad[0]) ?? 0}); Linux then falls back to a flat topology for those CPUs`, 36);
+      if (bad.length)
+        c.report(
+          'PPTT_GICC_LEAF',
+          'PPTT',
+          `${bad.length} enabled GICC UID(s) without exactly one leaf processor node (UID ${bad[0]}: ${leaves.get(bad[0]) ?? 0}); Linux then falls back to a flat topology for those CPUs`,
+          36,
+        );
     },
   }),
   rule({
     dom0: true,
-    codes: { DOM0_PPTT_UID: { severity: 'info', summary: 'PPTT leaf processor nodes for UIDs dom0\'s MADT has no enabled GICC for: Linux finds no CPU for them and ignores them', source: 'Linux drivers/acpi/pptt.c (looked up by CPU UID)', dom0: true } },
+    codes: {
+      DOM0_PPTT_UID: {
+        severity: 'info',
+        summary: "PPTT leaf processor nodes for UIDs dom0's MADT has no enabled GICC for: Linux finds no CPU for them and ignores them",
+        source: 'Linux drivers/acpi/pptt.c (looked up by CPU UID)',
+        dom0: true,
+      },
+    },
     run(c) {
       const uids = enabledUids(c);
       if (!uids || c.hostSet) return;
       const extra = ppttLeaves(c.entry.table).filter((n) => !uids.has(Number(n.fields.acpi_processor_id)));
-      if (extra.length) c.report('DOM0_PPTT_UID', 'PPTT', `${extra.length} leaf processor node(s) for UIDs dom0 has no vCPU for (UID ${Number(extra[0].fields.acpi_processor_id)}): Linux ignores them (topology is read for present CPUs only)`, 36);
+      if (extra.length)
+        c.report(
+          'DOM0_PPTT_UID',
+          'PPTT',
+          `${extra.length} leaf processor node(s) for UIDs dom0 has no vCPU for (UID ${Number(extra[0].fields.acpi_processor_id)}): Linux ignores them (topology is read for present CPUs only)`,
+          36,
+        );
     },
   }),
 ];

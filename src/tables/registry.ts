@@ -132,8 +132,7 @@ export function isValidSignature(b: Uint8Array): boolean {
   return true;
 }
 
-export const latin1 = (b: Uint8Array, from = 0, to = b.length): string =>
-  Buffer.from(b.buffer, b.byteOffset + from, to - from).toString('latin1');
+export const latin1 = (b: Uint8Array, from = 0, to = b.length): string => Buffer.from(b.buffer, b.byteOffset + from, to - from).toString('latin1');
 
 export function isRsdp(b: Uint8Array): boolean {
   return b.length >= 8 && latin1(b, 0, 8) === RSDP_SIGNATURE;
@@ -149,8 +148,7 @@ export interface DecodeResult {
 
 /** Signature and declared length, checked against the bytes; the basis for every decode. */
 function frame(b: Uint8Array, findings: Finding[]): { signature: string; length: number; revision: number } | undefined {
-  const err = (code: string, table: string, offset: number, message: string) =>
-    findings.push({ code, severity: 'error', table, path: table, offset, message });
+  const err = (code: string, table: string, offset: number, message: string) => findings.push({ code, severity: 'error', table, path: table, offset, message });
   if (isRsdp(b)) {
     if (b.length < RSDP_V1_SIZE) {
       err('DECODE_TRUNCATED', 'RSDP', 0, `${b.length} bytes; an RSDP needs at least ${RSDP_V1_SIZE}`);
@@ -199,7 +197,12 @@ function frame(b: Uint8Array, findings: Finding[]): { signature: string; length:
     return undefined;
   }
   if (b.length > length) {
-    err('DECODE_TRAILING_DATA', signature, length, `declared length ${length} (${hex(length)}) but the data has ${b.length} bytes (${b.length - length} after the table)`);
+    err(
+      'DECODE_TRAILING_DATA',
+      signature,
+      length,
+      `declared length ${length} (${hex(length)}) but the data has ${b.length} bytes (${b.length - length} after the table)`,
+    );
   }
   const at = revisionAt(defFor(signature));
   const revision = at !== undefined && at < length ? b[at] : 0;
@@ -250,9 +253,12 @@ export function tableRevision(table: AcpiTable): number {
 
 /** Checksum leaves of a table's layout, by path. */
 function checksumPaths(signature: string): Set<string> {
-  return new Set(derivedLeaves(defFor(signature).layout).filter((l) => l.derive === 'checksum').map((l) => l.path));
+  return new Set(
+    derivedLeaves(defFor(signature).layout)
+      .filter((l) => l.derive === 'checksum')
+      .map((l) => l.path),
+  );
 }
-
 
 /** Offset of a table's (first) checksum byte: the header's, or the RSDP's 20-byte one. */
 export function checksumAt(table: AcpiTable): number {

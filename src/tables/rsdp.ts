@@ -48,12 +48,20 @@ const rules: TableRule[] = [
       const b = c.entry.bytes;
       const f = c.entry.table.fields;
       if (checksumOf(b, RSDP_V1_SIZE, -1) !== 0) {
-        c.report('RSDP_CHECKSUM', 'RSDP.checksum', `bytes 0-19 sum to ${hex((256 - checksumOf(b, RSDP_V1_SIZE, -1)) & 0xff)}; checksum ${hex(b[8], 2)} should be ${hex(checksumOf(b, RSDP_V1_SIZE, 8), 2)}`);
+        c.report(
+          'RSDP_CHECKSUM',
+          'RSDP.checksum',
+          `bytes 0-19 sum to ${hex((256 - checksumOf(b, RSDP_V1_SIZE, -1)) & 0xff)}; checksum ${hex(b[8], 2)} should be ${hex(checksumOf(b, RSDP_V1_SIZE, 8), 2)}`,
+        );
       }
       const rev = Number(f.revision);
       if (rev >= 2) {
         if (checksumOf(b, b.length, -1) !== 0) {
-          c.report('RSDP_EXT_CHECKSUM', 'RSDP.extended_checksum', `bytes 0-${b.length - 1} do not sum to 0; extended checksum ${hex(b[32], 2)} should be ${hex(checksumOf(b, b.length, 32), 2)}`);
+          c.report(
+            'RSDP_EXT_CHECKSUM',
+            'RSDP.extended_checksum',
+            `bytes 0-${b.length - 1} do not sum to 0; extended checksum ${hex(b[32], 2)} should be ${hex(checksumOf(b, b.length, 32), 2)}`,
+          );
         }
         if (Number(f.length) !== RSDP_V2_SIZE) c.report('RSDP_LENGTH', 'RSDP.length', `Length is ${Number(f.length)}; a revision ${rev} RSDP is 36 bytes`);
       }
@@ -62,11 +70,23 @@ const rules: TableRule[] = [
   }),
   rule({
     dom0: true,
-    codes: { DOM0_RSDP_REVISION: { severity: 'error', summary: 'RSDP revision is not 2 or XsdtAddress is 0: Linux would use the RSDT', source: 'ACPICA AcpiTbParseRootTable; CONSUMER-RULES §6.1, X11', dom0: true } },
+    codes: {
+      DOM0_RSDP_REVISION: {
+        severity: 'error',
+        summary: 'RSDP revision is not 2 or XsdtAddress is 0: Linux would use the RSDT',
+        source: 'ACPICA AcpiTbParseRootTable; CONSUMER-RULES §6.1, X11',
+        dom0: true,
+      },
+    },
     run(c) {
       const f = c.entry.table.fields;
       const x = BigInt((f.xsdt_address as bigint | undefined) ?? 0n);
-      if (Number(f.revision) < 2 || x === 0n) c.report('DOM0_RSDP_REVISION', 'RSDP.revision', `revision ${Number(f.revision)}, XsdtAddress ${hex(x)}: Linux takes the XSDT only from a revision 2 RSDP with an XSDT address`);
+      if (Number(f.revision) < 2 || x === 0n)
+        c.report(
+          'DOM0_RSDP_REVISION',
+          'RSDP.revision',
+          `revision ${Number(f.revision)}, XsdtAddress ${hex(x)}: Linux takes the XSDT only from a revision 2 RSDP with an XSDT address`,
+        );
     },
   }),
 ];

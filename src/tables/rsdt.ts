@@ -9,8 +9,17 @@ import { headerField } from './common.js';
 /** Linux's early root table list (ACPI_MAX_TABLES). */
 const MAX_TABLES = 128;
 
-const NULL_ENTRY = { XSDT_ENTRY_NULL: { severity: 'warning', summary: 'a NULL XSDT/RSDT entry (ACPICA skips it)', source: 'ACPICA AcpiTbParseRootTable' } } as const;
-const TOO_MANY = { DOM0_XSDT_TOO_MANY: { severity: 'error', summary: 'more than 128 tables: Linux\'s early root table list holds 128', source: 'Linux drivers/acpi/tables.c ACPI_MAX_TABLES; CONSUMER-RULES §6.2', dom0: true } } as const;
+const NULL_ENTRY = {
+  XSDT_ENTRY_NULL: { severity: 'warning', summary: 'a NULL XSDT/RSDT entry (ACPICA skips it)', source: 'ACPICA AcpiTbParseRootTable' },
+} as const;
+const TOO_MANY = {
+  DOM0_XSDT_TOO_MANY: {
+    severity: 'error',
+    summary: "more than 128 tables: Linux's early root table list holds 128",
+    source: 'Linux drivers/acpi/tables.c ACPI_MAX_TABLES; CONSUMER-RULES §6.2',
+    dom0: true,
+  },
+} as const;
 
 const rules = (sig: string): TableRule[] => [
   rule({
@@ -18,7 +27,8 @@ const rules = (sig: string): TableRule[] => [
     run(c) {
       if (!c.set.tables.some((e) => e.address !== undefined)) return;
       (c.entry.table.items ?? []).forEach((it, i) => {
-        if (BigInt((it.fields.address as number | bigint | undefined) ?? 0) === 0n) c.report('XSDT_ENTRY_NULL', `${sig}.entry[${i}].address`, `entry ${i} is NULL; ACPICA skips it`);
+        if (BigInt((it.fields.address as number | bigint | undefined) ?? 0) === 0n)
+          c.report('XSDT_ENTRY_NULL', `${sig}.entry[${i}].address`, `entry ${i} is NULL; ACPICA skips it`);
       });
     },
   }),
@@ -27,7 +37,8 @@ const rules = (sig: string): TableRule[] => [
     codes: TOO_MANY,
     run(c) {
       const n = c.entry.table.items?.length ?? 0;
-      if (n + 2 > MAX_TABLES) c.report('DOM0_XSDT_TOO_MANY', `${sig}.header.length`, `${n} ${sig} entries plus DSDT and FACS exceed the ${MAX_TABLES} tables Linux can list early`);
+      if (n + 2 > MAX_TABLES)
+        c.report('DOM0_XSDT_TOO_MANY', `${sig}.header.length`, `${n} ${sig} entries plus DSDT and FACS exceed the ${MAX_TABLES} tables Linux can list early`);
     },
   }),
 ];
@@ -47,17 +58,19 @@ const rootTable = (sig: string, label: string, width: 4 | 8): TableDef => ({
     const names = links.map((l) => l.to?.table.signature ?? `?${hex(l.address)}`);
     return `${e.table.items?.length ?? 0} entries${names.length && e.address !== undefined ? `: ${names.join(' ')}` : ''}`;
   },
-  parts: [{
-    key: 'items',
-    label: 'Entries',
-    kind: 'records',
-    record: {
-      name: 'entry',
-      label: 'ACPI Table Address',
-      indexLabels: true,
-      layout: layout(`${sig.toLowerCase()}_entry`, [(width === 4 ? u32 : u64)('address', 'ACPI Table Address', { pointer: true })]),
+  parts: [
+    {
+      key: 'items',
+      label: 'Entries',
+      kind: 'records',
+      record: {
+        name: 'entry',
+        label: 'ACPI Table Address',
+        indexLabels: true,
+        layout: layout(`${sig.toLowerCase()}_entry`, [(width === 4 ? u32 : u64)('address', 'ACPI Table Address', { pointer: true })]),
+      },
     },
-  }],
+  ],
 });
 
 export const rsdt = rootTable('RSDT', 'Root System Description Table', 4);

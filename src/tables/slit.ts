@@ -11,8 +11,16 @@ const LOCAL = 10;
 const rules: TableRule[] = [
   rule({
     codes: {
-      SLIT_DISTANCE: { severity: 'error', summary: 'a distance to itself other than 10, or to another locality of 10 or less ("SLIT table looks invalid. Not used.")', source: 'ACPI 6.5 §5.2.17; Linux drivers/acpi/numa/srat.c slit_valid()' },
-      SLIT_LOCALITIES: { severity: 'warning', summary: 'the number of localities differs from the proximity domains the SRAT declares', source: 'ACPI 6.5 §5.2.17' },
+      SLIT_DISTANCE: {
+        severity: 'error',
+        summary: 'a distance to itself other than 10, or to another locality of 10 or less ("SLIT table looks invalid. Not used.")',
+        source: 'ACPI 6.5 §5.2.17; Linux drivers/acpi/numa/srat.c slit_valid()',
+      },
+      SLIT_LOCALITIES: {
+        severity: 'warning',
+        summary: 'the number of localities differs from the proximity domains the SRAT declares',
+        source: 'ACPI 6.5 §5.2.17',
+      },
     },
     run(c) {
       const m = (c.entry.table.parts?.distance as number[][] | undefined) ?? [];
@@ -20,13 +28,18 @@ const rules: TableRule[] = [
         for (let j = 0; j < m[i].length; j++) {
           const d = m[i][j];
           if ((i === j && d !== LOCAL) || (i !== j && d <= LOCAL)) {
-            c.report('SLIT_DISTANCE', `SLIT.distance[${i}]`, `distance[${i}][${j}] is ${d}: ${i === j ? 'a locality is 10 from itself' : 'other localities are more than 10 away'}; Linux ignores the SLIT`);
+            c.report(
+              'SLIT_DISTANCE',
+              `SLIT.distance[${i}]`,
+              `distance[${i}][${j}] is ${d}: ${i === j ? 'a locality is 10 from itself' : 'other localities are more than 10 away'}; Linux ignores the SLIT`,
+            );
             break outer;
           }
         }
       }
       const domains = sratDomains(c);
-      if (domains && domains.size !== m.length) c.report('SLIT_LOCALITIES', 'SLIT.locality_count', `${m.length} localities, the SRAT declares ${domains.size} proximity domain(s)`);
+      if (domains && domains.size !== m.length)
+        c.report('SLIT_LOCALITIES', 'SLIT.locality_count', `${m.length} localities, the SRAT declares ${domains.size} proximity domain(s)`);
     },
   }),
 ];

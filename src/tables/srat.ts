@@ -32,7 +32,8 @@ const cpuApic = {
   minLength: 16,
   key: { apic: 'apic_id', eid: 'local_sapic_eid' },
   layout: layout('srat_apic', [
-    typeField(), lengthField(),
+    typeField(),
+    lengthField(),
     u8('proximity_domain_lo', 'Proximity Domain Low(8)'),
     u8('apic_id', 'Apic ID'),
     u32('flags', 'Flags', { bits: ENABLED }),
@@ -48,7 +49,8 @@ export const sratMemory = {
   minLength: 40,
   key: { base: 'base_address' },
   layout: layout('srat_memory', [
-    typeField(), lengthField(),
+    typeField(),
+    lengthField(),
     u32('proximity_domain', 'Proximity Domain'),
     u16('reserved', 'Reserved1'),
     u64('base_address', 'Base Address'),
@@ -71,7 +73,8 @@ const x2apic = {
   minLength: 24,
   key: { x2apic: 'apic_id' },
   layout: layout('srat_x2apic', [
-    typeField(), lengthField(),
+    typeField(),
+    lengthField(),
     u16('reserved', 'Reserved1'),
     u32('proximity_domain', 'Proximity Domain'),
     u32('apic_id', 'Apic ID'),
@@ -87,7 +90,8 @@ export const sratGicc = {
   minLength: 18,
   key: { uid: 'acpi_processor_uid' },
   layout: layout('srat_gicc', [
-    typeField(), lengthField(),
+    typeField(),
+    lengthField(),
     u32('proximity_domain', 'Proximity Domain'),
     u32('acpi_processor_uid', 'Acpi Processor UID'),
     u32('flags', 'Flags', { bits: ENABLED }),
@@ -100,12 +104,7 @@ export const sratIts = {
   label: 'GIC ITS Affinity',
   minLength: 12,
   key: { its: 'its_id' },
-  layout: layout('srat_its', [
-    typeField(), lengthField(),
-    u32('proximity_domain', 'Proximity Domain'),
-    u16('reserved', 'Reserved'),
-    u32('its_id', 'ITS ID'),
-  ]),
+  layout: layout('srat_its', [typeField(), lengthField(), u32('proximity_domain', 'Proximity Domain'), u16('reserved', 'Reserved'), u32('its_id', 'ITS ID')]),
 } satisfies TableDef;
 
 const genericInitiator = {
@@ -114,7 +113,8 @@ const genericInitiator = {
   minLength: 32,
   key: { domain: 'proximity_domain' },
   layout: layout('srat_generic_initiator', [
-    typeField(), lengthField(),
+    typeField(),
+    lengthField(),
     u8('reserved', 'Reserved1'),
     u8('device_handle_type', 'Device Handle Type'),
     u32('proximity_domain', 'Proximity Domain'),
@@ -136,18 +136,34 @@ export const sratFamily: SubtableFamily = {
     [SRAT_ITS, sratIts],
     [5, genericInitiator],
   ]),
-  unknown: { name: 'subtable', label: 'Unknown Subtable', tailLabel: 'Subtable data (not decoded)', layout: layout('srat_unknown', [typeField(), lengthField()]) },
+  unknown: {
+    name: 'subtable',
+    label: 'Unknown Subtable',
+    tailLabel: 'Subtable data (not decoded)',
+    layout: layout('srat_unknown', [typeField(), lengthField()]),
+  },
 };
 
 const ENABLED_BIT = 1;
 const enabled = (n: Node) => (Number(n.fields.flags ?? 0) & ENABLED_BIT) !== 0;
-const range = (n: Node): [bigint, bigint] => [BigInt(n.fields.base_address as bigint), BigInt(n.fields.base_address as bigint) + BigInt(n.fields.address_length as bigint)];
+const range = (n: Node): [bigint, bigint] => [
+  BigInt(n.fields.base_address as bigint),
+  BigInt(n.fields.base_address as bigint) + BigInt(n.fields.address_length as bigint),
+];
 
 const rules: TableRule[] = [
   rule({
     codes: {
-      SRAT_GICC_UID: { severity: 'warning', summary: 'a GICC affinity entry for a processor UID the MADT has no GICC for', source: 'ACPI 6.5 §5.2.16.4; Linux acpi_numa_gicc_affinity_init()' },
-      SRAT_MEMORY_OVERLAP: { severity: 'error', summary: 'two enabled memory affinity ranges overlap', source: 'ACPI 6.5 §5.2.16.2; Linux numa_add_memblk() "overlaps with"' },
+      SRAT_GICC_UID: {
+        severity: 'warning',
+        summary: 'a GICC affinity entry for a processor UID the MADT has no GICC for',
+        source: 'ACPI 6.5 §5.2.16.4; Linux acpi_numa_gicc_affinity_init()',
+      },
+      SRAT_MEMORY_OVERLAP: {
+        severity: 'error',
+        summary: 'two enabled memory affinity ranges overlap',
+        source: 'ACPI 6.5 §5.2.16.2; Linux numa_add_memblk() "overlaps with"',
+      },
     },
     run(c) {
       const items = c.entry.table.items ?? [];
@@ -156,12 +172,21 @@ const rules: TableRule[] = [
       const uids = madt ? new Set((madt.table.items ?? []).filter((s) => s.fields.type === 0x0b).map((g) => Number(g.fields.uid))) : undefined;
       const unknown = uids ? items.filter((n) => n.fields.type === SRAT_GICC && enabled(n) && !uids.has(Number(n.fields.acpi_processor_uid))) : [];
       // a dom0 set's MADT is trimmed to the vCPUs: DOM0_SRAT_UID speaks about that (with --dom0)
-      if (unknown.length && c.hostSet) c.report('SRAT_GICC_UID', `${paths.get(unknown[0])}.acpi_processor_uid`, `${unknown.length} GICC affinity entr(ies) for UIDs the MADT lacks (UID ${Number(unknown[0].fields.acpi_processor_uid)})`);
+      if (unknown.length && c.hostSet)
+        c.report(
+          'SRAT_GICC_UID',
+          `${paths.get(unknown[0])}.acpi_processor_uid`,
+          `${unknown.length} GICC affinity entr(ies) for UIDs the MADT lacks (UID ${Number(unknown[0].fields.acpi_processor_uid)})`,
+        );
       const mem = items.filter((n) => n.fields.type === SRAT_MEMORY && enabled(n) && n.fields.address_length !== undefined);
       for (let i = 0; i < mem.length; i++) {
         for (let j = 0; j < i; j++) {
           if (rangesOverlap(range(mem[i]), range(mem[j]))) {
-            c.report('SRAT_MEMORY_OVERLAP', `${paths.get(mem[i])}.base_address`, `memory range ${showRange(range(mem[i]))} overlaps ${showRange(range(mem[j]))} (${paths.get(mem[j])})`);
+            c.report(
+              'SRAT_MEMORY_OVERLAP',
+              `${paths.get(mem[i])}.base_address`,
+              `memory range ${showRange(range(mem[i]))} overlaps ${showRange(range(mem[j]))} (${paths.get(mem[j])})`,
+            );
           }
         }
       }
@@ -169,26 +194,47 @@ const rules: TableRule[] = [
   }),
   rule({
     dom0: true,
-    codes: { DOM0_SRAT_UID: { severity: 'info', summary: 'SRAT GICC affinity entries for UIDs dom0\'s MADT has no enabled GICC for: Linux records a node for a CPU that never comes up (harmless)', source: 'Linux acpi_numa_gicc_affinity_init()', dom0: true } },
+    codes: {
+      DOM0_SRAT_UID: {
+        severity: 'info',
+        summary: "SRAT GICC affinity entries for UIDs dom0's MADT has no enabled GICC for: Linux records a node for a CPU that never comes up (harmless)",
+        source: 'Linux acpi_numa_gicc_affinity_init()',
+        dom0: true,
+      },
+    },
     run(c) {
       const uids = enabledUids(c);
       if (!uids || c.hostSet) return;
       const paths = itemPaths(c.entry, (n) => segmentName(sratFamily, Number(n.fields.type)));
       const extra = (c.entry.table.items ?? []).filter((n) => n.fields.type === SRAT_GICC && enabled(n) && !uids.has(Number(n.fields.acpi_processor_uid)));
-      if (extra.length) c.report('DOM0_SRAT_UID', `${paths.get(extra[0])}.acpi_processor_uid`, `${extra.length} GICC affinity entr(ies) for UIDs dom0 has no vCPU for (UID ${Number(extra[0].fields.acpi_processor_uid)}): Linux maps a node for CPUs that never come up`);
+      if (extra.length)
+        c.report(
+          'DOM0_SRAT_UID',
+          `${paths.get(extra[0])}.acpi_processor_uid`,
+          `${extra.length} GICC affinity entr(ies) for UIDs dom0 has no vCPU for (UID ${Number(extra[0].fields.acpi_processor_uid)}): Linux maps a node for CPUs that never come up`,
+        );
     },
   }),
 ];
 
 /** Memory ranges by proximity domain, from a decoded SRAT (the build derives dom0 RAM from them). */
 export function sratMemoryRanges(t: Node): { domain: number; base: bigint; size: bigint; enabled: boolean }[] {
-  return (t.items ?? []).filter((n) => n.fields.type === SRAT_MEMORY && n.fields.address_length !== undefined)
-    .map((n) => ({ domain: Number(n.fields.proximity_domain), base: BigInt(n.fields.base_address as bigint), size: BigInt(n.fields.address_length as bigint), enabled: enabled(n) }));
+  return (t.items ?? [])
+    .filter((n) => n.fields.type === SRAT_MEMORY && n.fields.address_length !== undefined)
+    .map((n) => ({
+      domain: Number(n.fields.proximity_domain),
+      base: BigInt(n.fields.base_address as bigint),
+      size: BigInt(n.fields.address_length as bigint),
+      enabled: enabled(n),
+    }));
 }
 
 export const srat = {
   rules,
-  ram: (t) => sratMemoryRanges(t).filter((r) => r.enabled && r.size > 0n).map((r, i) => ({ base: r.base, size: r.size, what: `SRAT memory range ${i} (node ${r.domain})` })),
+  ram: (t) =>
+    sratMemoryRanges(t)
+      .filter((r) => r.enabled && r.size > 0n)
+      .map((r, i) => ({ base: r.base, size: r.size, what: `SRAT memory range ${i} (node ${r.domain})` })),
   summary: (e) => {
     const items = e.table.items ?? [];
     const domains = new Map<number, { cpus: number; mem: bigint }>();
@@ -196,7 +242,8 @@ export const srat = {
     for (const n of items) {
       if (!enabled(n)) continue;
       if (n.fields.type === SRAT_GICC || n.fields.type === 2) d(Number(n.fields.proximity_domain)).cpus++;
-      if (n.fields.type === SRAT_MEMORY && n.fields.address_length !== undefined) d(Number(n.fields.proximity_domain)).mem += BigInt(n.fields.address_length as bigint);
+      if (n.fields.type === SRAT_MEMORY && n.fields.address_length !== undefined)
+        d(Number(n.fields.proximity_domain)).mem += BigInt(n.fields.address_length as bigint);
     }
     const parts = [...domains].sort((a, b) => a[0] - b[0]).map(([k, v]) => `node ${k}: ${v.cpus} CPU(s), ${hex(v.mem)} bytes`);
     return parts.join('; ');

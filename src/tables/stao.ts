@@ -21,21 +21,41 @@ const rules: TableRule[] = [
   rule({
     dom0: true,
     codes: {
-      DOM0_STAO_NO_SPCR: { severity: 'warning', summary: 'STAO ignores the UART but there is no SPCR: Linux warns and hides nothing (Xen sets the flag whatever the host has)', source: 'Linux drivers/acpi/scan.c acpi_scan_init(); CONSUMER-RULES X5', dom0: true },
-      DOM0_STAO_UART_NOT_FOUND: { severity: 'warning', summary: 'no memory resource in the DSDT/SSDTs starts at the SPCR UART address, so no device is hidden', source: 'Linux acpi_device_should_be_hidden(); CONSUMER-RULES X5', dom0: true },
+      DOM0_STAO_NO_SPCR: {
+        severity: 'warning',
+        summary: 'STAO ignores the UART but there is no SPCR: Linux warns and hides nothing (Xen sets the flag whatever the host has)',
+        source: 'Linux drivers/acpi/scan.c acpi_scan_init(); CONSUMER-RULES X5',
+        dom0: true,
+      },
+      DOM0_STAO_UART_NOT_FOUND: {
+        severity: 'warning',
+        summary: 'no memory resource in the DSDT/SSDTs starts at the SPCR UART address, so no device is hidden',
+        source: 'Linux acpi_device_should_be_hidden(); CONSUMER-RULES X5',
+        dom0: true,
+      },
     },
     run(c) {
       if (Number(c.entry.table.fields.ignore_uart ?? 0) === 0) return;
       const spcr = c.find('SPCR');
       if (!spcr) {
-        c.report('DOM0_STAO_NO_SPCR', 'STAO.ignore_uart', 'STAO asks dom0 to ignore the SPCR UART but there is no SPCR: Linux warns "STAO table present, but SPCR is missing" and hides nothing');
+        c.report(
+          'DOM0_STAO_NO_SPCR',
+          'STAO.ignore_uart',
+          'STAO asks dom0 to ignore the SPCR UART but there is no SPCR: Linux warns "STAO table present, but SPCR is missing" and hides nothing',
+        );
         return;
       }
       const aml = [...c.all('DSDT'), ...c.all('SSDT')];
       if (!aml.length) return;
       const addr = BigInt(((spcr.table.fields.serial_port as Fields | undefined)?.address as bigint | undefined) ?? 0n);
       if (!aml.some((e) => memoryBases(e.bytes).has(addr))) {
-        c.report('DOM0_STAO_UART_NOT_FOUND', 'SPCR.serial_port.address', `no memory resource in the DSDT/SSDTs starts at the SPCR UART address ${hex(addr)}: the STAO hides no device`, undefined, spcr);
+        c.report(
+          'DOM0_STAO_UART_NOT_FOUND',
+          'SPCR.serial_port.address',
+          `no memory resource in the DSDT/SSDTs starts at the SPCR UART address ${hex(addr)}: the STAO hides no device`,
+          undefined,
+          spcr,
+        );
       }
     },
   }),

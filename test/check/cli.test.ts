@@ -12,7 +12,11 @@ const SAMPLE = join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt');
 
 describe('check on the samples and the corpus', () => {
   it('every sample and corpus input is clean, but for the findings listed here with their reason', async () => {
-    const inputs = [...readdirSync(SAMPLES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join(SAMPLES, d.name, 'acpidump.txt'))];
+    const inputs = [
+      ...readdirSync(SAMPLES, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => join(SAMPLES, d.name, 'acpidump.txt')),
+    ];
     if (HAVE_CORPUS) {
       for (const d of readdirSync(CORPUS, { withFileTypes: true }).filter((x) => x.isDirectory())) {
         const text = join(CORPUS, d.name, 'acpidump.txt');
@@ -28,13 +32,18 @@ describe('check on the samples and the corpus', () => {
     expect(reports).toHaveLength(inputs.length);
     for (const rep of reports) {
       const name = Object.keys(KNOWN).find((k) => rep.input.includes(k));
-      expect(rep.findings.map((f) => `${f.code} ${f.path}`), rep.input).toEqual(name ? KNOWN[name] : []);
+      expect(
+        rep.findings.map((f) => `${f.code} ${f.path}`),
+        rep.input,
+      ).toEqual(name ? KNOWN[name] : []);
     }
   });
 
   it.skipIf(!HAVE_IASL)('finds every bad checksum iasl complains about, and only those', () => {
     const dir = tmp('cksum-');
-    const blobs = [...corpusBlobs(), ...sampleBlobs()].filter((b) => b.bytes.length >= 36 && Buffer.from(b.bytes.subarray(0, 8)).toString('latin1') !== 'RSD PTR ');
+    const blobs = [...corpusBlobs(), ...sampleBlobs()].filter(
+      (b) => b.bytes.length >= 36 && Buffer.from(b.bytes.subarray(0, 8)).toString('latin1') !== 'RSD PTR ',
+    );
     let bad = 0;
     blobs.forEach((b, i) => {
       const x = Buffer.from(b.bytes);
@@ -56,7 +65,7 @@ describe('check on the samples and the corpus', () => {
 });
 
 describe('check --fix', () => {
-  it('writes corrected checksums in the input\'s form; the output passes check (and iasl); the input is unchanged', async () => {
+  it("writes corrected checksums in the input's form; the output passes check (and iasl); the input is unchanged", async () => {
     const d = tmp('fix-');
     // a binary folder with two broken tables and a broken RSDP
     const bin = join(d, 'bin');
@@ -96,7 +105,13 @@ describe('check --fix', () => {
   it('acpidump text in, acpidump text out; refuses an existing output and in-place use', async () => {
     const d = tmp('fixtxt-');
     const txt = join(d, 'in.txt');
-    writeFileSync(txt, readFileSync(SAMPLE, 'latin1').replace(/(FACP @[^\n]*\n    0000: 46 41 43 50 14 01 00 00 06 )([0-9A-F]{2})/, (_m, a, b) => `${a}${((parseInt(b, 16) + 1) & 0xff).toString(16).toUpperCase().padStart(2, '0')}`));
+    writeFileSync(
+      txt,
+      readFileSync(SAMPLE, 'latin1').replace(
+        /(FACP @[^\n]*\n    0000: 46 41 43 50 14 01 00 00 06 )([0-9A-F]{2})/,
+        (_m, a, b) => `${a}${((parseInt(b, 16) + 1) & 0xff).toString(16).toUpperCase().padStart(2, '0')}`,
+      ),
+    );
     expect((await cli('check', txt)).code).toBe(1);
     const out = join(d, 'out.txt');
     expect((await cli('check', txt, '--fix', '-o', out)).code).toBe(1);
@@ -131,7 +146,9 @@ describe('check output formats and exit codes', () => {
     const j = JSON.parse(r.out);
     expect(j.inputs).toHaveLength(2);
     expect(j.inputs[0].failed).toBe(true);
-    expect(j.inputs[0].findings).toEqual([expect.objectContaining({ code: 'CHECKSUM', severity: 'error', table: 'GTDT', path: 'GTDT.header.checksum', offset: 9 })]);
+    expect(j.inputs[0].findings).toEqual([
+      expect.objectContaining({ code: 'CHECKSUM', severity: 'error', table: 'GTDT', path: 'GTDT.header.checksum', offset: 9 }),
+    ]);
     expect(j.inputs[1]).toMatchObject({ failed: false, findings: [] });
   });
 
@@ -162,7 +179,9 @@ describe('check output formats and exit codes', () => {
     const lines = r.out.trim().split('\n');
     expect(lines.length).toBe(2);
     for (const l of lines) expect(l).toMatch(/^::(error|warning|notice) file=[^,:]+(,line=\d+)?,title=[^:,]+::[^\r\n]+$/);
-    expect(lines[0]).toMatch(/^::error file=.*broken\.txt,line=\d+,title=CHECKSUM GTDT::GTDT offset 0x9 \[GTDT\.header\.checksum\]: checksum 0xFF should be 0x[0-9A-F]{2}$/);
+    expect(lines[0]).toMatch(
+      /^::error file=.*broken\.txt,line=\d+,title=CHECKSUM GTDT::GTDT offset 0x9 \[GTDT\.header\.checksum\]: checksum 0xFF should be 0x[0-9A-F]{2}$/,
+    );
     expect(lines[1]).toMatch(/^::notice .*title=DOM0_PSCI_HVC FACP::.*the build fixes this/);
   });
 
@@ -180,8 +199,14 @@ describe('check output formats and exit codes', () => {
 });
 
 describe('diff', () => {
-  it('a sample against its own build output lists exactly the passes\' change logs', async () => {
-    for (const [sample, args] of [['qemu-virt-gicv3', []], ['server-128cpu', ['--vcpus', '3']], ['server-128cpu', ['--profile', 'xen', '--vcpus', '20']], ['acpi51-gicv3', []], ['gicv2-8cpu', ['--profile', 'xen', '--vcpus', '2']]] as const) {
+  it("a sample against its own build output lists exactly the passes' change logs", async () => {
+    for (const [sample, args] of [
+      ['qemu-virt-gicv3', []],
+      ['server-128cpu', ['--vcpus', '3']],
+      ['server-128cpu', ['--profile', 'xen', '--vcpus', '20']],
+      ['acpi51-gicv3', []],
+      ['gicv2-8cpu', ['--profile', 'xen', '--vcpus', '2']],
+    ] as const) {
       const out = join(tmp('diffbuild-'), 'out');
       expect((await cli('build', join(SAMPLES, sample, 'acpidump.txt'), '-o', out, ...args)).code).toBe(0);
       const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
@@ -197,7 +222,10 @@ describe('diff', () => {
   it('a trim shows as removed CPUs by MPIDR, not shifted fields', () => {
     const out = join(tmp('trim-'), 'o');
     return cli('build', join(SAMPLES, 'server-128cpu', 'acpidump.txt'), '-o', out, '--vcpus', '2', '--host-mpidrs').then(() => {
-      const changes = diffTables(readTables(join(SAMPLES, 'server-128cpu', 'acpidump.txt')).set, readTables(out).set, { tables: ['APIC'], ignore: ['derived', 'addresses'] });
+      const changes = diffTables(readTables(join(SAMPLES, 'server-128cpu', 'acpidump.txt')).set, readTables(out).set, {
+        tables: ['APIC'],
+        ignore: ['derived', 'addresses'],
+      });
       // the VGIC maintenance interrupt is Xen's, so the kept GICCs lose it
       expect(changes.map((c) => `${c.kind} ${c.path}`)).toEqual([
         'changed APIC.gicc[mpidr=0x0].vgic_interrupt',
@@ -210,7 +238,10 @@ describe('diff', () => {
   it('vCPU MPIDRs show as the host CPU removed and the vCPU added (GICCs pair by MPIDR)', () => {
     const out = join(tmp('trim-'), 'o');
     return cli('build', join(SAMPLES, 'server-128cpu', 'acpidump.txt'), '-o', out, '--vcpus', '2').then(() => {
-      const changes = diffTables(readTables(join(SAMPLES, 'server-128cpu', 'acpidump.txt')).set, readTables(out).set, { tables: ['APIC'], ignore: ['derived', 'addresses'] });
+      const changes = diffTables(readTables(join(SAMPLES, 'server-128cpu', 'acpidump.txt')).set, readTables(out).set, {
+        tables: ['APIC'],
+        ignore: ['derived', 'addresses'],
+      });
       expect(changes.map((c) => `${c.kind} ${c.path}`)).toEqual([
         'changed APIC.gicc[mpidr=0x0].vgic_interrupt',
         ...Array.from({ length: 127 }, (_, i) => `removed APIC.gicc[mpidr=0x${((i + 1) << 8).toString(16)}]`),

@@ -89,15 +89,23 @@ beforeAll(async () => {
   xen51 = await out('acpi51-gicv3');
   xenV2 = await out('gicv2-8cpu');
   const dir = join(tmp('codes-'), 'server');
-  expect((await cli('build', join(SAMPLES, 'server-128cpu', 'acpidump.txt'), '--profile', 'xen', '--its', '--bootargs', 'console=hvc0', '-o', dir)).code).toBe(0);
+  expect((await cli('build', join(SAMPLES, 'server-128cpu', 'acpidump.txt'), '--profile', 'xen', '--its', '--bootargs', 'console=hvc0', '-o', dir)).code).toBe(
+    0,
+  );
   serverXen = readTables(dir).set;
   const dir64 = join(tmp('codes-'), 'server64');
-  expect((await cli('build', join(SAMPLES, 'server-128cpu', 'acpidump.txt'), '--profile', 'xen', '--vcpus', '64', '--bootargs', 'console=hvc0', '-o', dir64)).code).toBe(0);
+  expect(
+    (await cli('build', join(SAMPLES, 'server-128cpu', 'acpidump.txt'), '--profile', 'xen', '--vcpus', '64', '--bootargs', 'console=hvc0', '-o', dir64)).code,
+  ).toBe(0);
   serverXen64 = readTables(dir64).set;
 });
 
 /** The set without table addresses: a table that grew does not then overlap its neighbour. */
-const unplaced = (s: TableSet): TableSet => ({ ...s, rsdp: s.rsdp && { ...s.rsdp, address: undefined }, tables: s.tables.map((e) => ({ ...e, address: undefined })) });
+const unplaced = (s: TableSet): TableSet => ({
+  ...s,
+  rsdp: s.rsdp && { ...s.rsdp, address: undefined },
+  tables: s.tables.map((e) => ({ ...e, address: undefined })),
+});
 /** A table added to a set (no address: check reads tables wherever they are). */
 function add(set: TableSet, t: AcpiTable): TableSet {
   const bytes = encodeTable(t);
@@ -110,15 +118,20 @@ function item(t: AcpiTable, pick: (n: Node) => boolean, n: number, change: (x: N
 }
 const setFields = (x: Node, patch: Record<string, unknown>): Node => ({ ...x, fields: { ...x.fields, ...patch } as Node['fields'] });
 /** The IORT without SMMU and PMCG nodes, root complexes mapped straight to the first ITS group. */
-const noSmmu = (s: TableSet) => edit(s, 'IORT', (t) => {
-  const its = t.items!.find((x) => x.fields.type === 0)!;
-  return {
-    ...t,
-    items: t.items!.filter((x) => x.fields.type !== 4 && x.fields.type !== 5).map((x) => (x.fields.type === 2
-      ? { ...x, parts: { ...x.parts, mappings: (x.parts!.mappings as Node[]).map((m) => setFields(m, { output_reference: its.at })) } }
-      : x)),
-  };
-});
+const noSmmu = (s: TableSet) =>
+  edit(s, 'IORT', (t) => {
+    const its = t.items!.find((x) => x.fields.type === 0)!;
+    return {
+      ...t,
+      items: t
+        .items!.filter((x) => x.fields.type !== 4 && x.fields.type !== 5)
+        .map((x) =>
+          x.fields.type === 2
+            ? { ...x, parts: { ...x.parts, mappings: (x.parts!.mappings as Node[]).map((m) => setFields(m, { output_reference: its.at })) } }
+            : x,
+        ),
+    };
+  });
 
 describe('clean sets have no findings', () => {
   it('the host samples (structure) and the xen-profile builds (--dom0)', () => {
@@ -131,65 +144,355 @@ describe('clean sets have no findings', () => {
 
 const cases: Case[] = [
   // structure
-  { code: 'CHECKSUM', path: 'APIC.header.checksum', offset: 9, run: () => check(edit(host, 'APIC', (t) => ({ ...t, faults: { 'header.checksum': 1 } }), true)) },
-  { code: 'RSDP_CHECKSUM', path: 'RSDP.checksum', offset: 8, run: () => { const r = editBytes(host, 'RSDP', (b) => ((b[8] += 1), (b[33] -= 1), b), false); return check(r.set, false, r.findings); } },
-  { code: 'RSDP_EXT_CHECKSUM', path: 'RSDP.extended_checksum', offset: 32, run: () => { const r = editBytes(host, 'RSDP', (b) => ((b[33] += 1), b), false); return check(r.set, false, r.findings); } },
+  {
+    code: 'CHECKSUM',
+    path: 'APIC.header.checksum',
+    offset: 9,
+    run: () => check(edit(host, 'APIC', (t) => ({ ...t, faults: { 'header.checksum': 1 } }), true)),
+  },
+  {
+    code: 'RSDP_CHECKSUM',
+    path: 'RSDP.checksum',
+    offset: 8,
+    run: () => {
+      const r = editBytes(host, 'RSDP', (b) => ((b[8] += 1), (b[33] -= 1), b), false);
+      return check(r.set, false, r.findings);
+    },
+  },
+  {
+    code: 'RSDP_EXT_CHECKSUM',
+    path: 'RSDP.extended_checksum',
+    offset: 32,
+    run: () => {
+      const r = editBytes(host, 'RSDP', (b) => ((b[33] += 1), b), false);
+      return check(r.set, false, r.findings);
+    },
+  },
   { code: 'RSDP_LENGTH', path: 'RSDP.length', offset: 20, run: () => check(edit(host, 'RSDP', (t) => ({ ...t, tail: Uint8Array.of(0, 0, 0, 0) }))) },
-  { code: 'RSDP_REVISION', path: 'RSDP.revision', offset: 15, run: () => check(edit(host, 'RSDP', (t) => ({ ...t, fields: { signature: 'RSD PTR ', checksum: 0, oem_id: 'DOM0AC', revision: 1, rsdt_address: 0 } }))) },
+  {
+    code: 'RSDP_REVISION',
+    path: 'RSDP.revision',
+    offset: 15,
+    run: () => check(edit(host, 'RSDP', (t) => ({ ...t, fields: { signature: 'RSD PTR ', checksum: 0, oem_id: 'DOM0AC', revision: 1, rsdt_address: 0 } }))),
+  },
   { code: 'RSDP_XSDT_UNRESOLVED', path: 'RSDP.xsdt_address', offset: 24, run: () => check(edit(host, 'RSDP', (t) => fields(t, { xsdt_address: 0x1000n }))) },
-  { code: 'XSDT_ENTRY_UNRESOLVED', path: 'XSDT.entry[1].address', offset: 44, run: () => check(edit(host, 'XSDT', (t) => items(t, (its) => its.map((it, i) => (i === 1 ? { ...it, fields: { address: 0x1000n } } : it))))) },
-  { code: 'XSDT_ENTRY_NULL', path: 'XSDT.entry[3].address', offset: 60, run: () => check(edit(host, 'XSDT', (t) => items(t, (its) => its.map((it, i) => (i === 3 ? { ...it, fields: { address: 0n } } : it))))) },
+  {
+    code: 'XSDT_ENTRY_UNRESOLVED',
+    path: 'XSDT.entry[1].address',
+    offset: 44,
+    run: () => check(edit(host, 'XSDT', (t) => items(t, (its) => its.map((it, i) => (i === 1 ? { ...it, fields: { address: 0x1000n } } : it))))),
+  },
+  {
+    code: 'XSDT_ENTRY_NULL',
+    path: 'XSDT.entry[3].address',
+    offset: 60,
+    run: () => check(edit(host, 'XSDT', (t) => items(t, (its) => its.map((it, i) => (i === 3 ? { ...it, fields: { address: 0n } } : it))))),
+  },
   { code: 'FADT_DSDT_UNRESOLVED', path: 'FACP.x_dsdt', offset: 140, run: () => check(edit(host, 'FACP', (t) => fields(t, { x_dsdt: 0x1000n }))) },
   { code: 'FADT_DSDT_MISMATCH', path: 'FACP.dsdt', offset: 40, run: () => check(edit(host, 'FACP', (t) => fields(t, { dsdt: 0x1000 }))) },
   { code: 'DUPLICATE_TABLE', path: 'XSDT.entry[4].address', offset: 68, run: () => check(edit(host, 'XSDT', (t) => items(t, (its) => [...its, its[0]]))) },
-  { code: 'FADT_REVISION_LENGTH', path: 'FACP.header.length', offset: 4, run: () => { const r = editBytes(host, 'FACP', (b) => { const x = Buffer.from(b.subarray(0, 268)); x.writeUInt32LE(268, 4); return x; }); return check(r.set, false, r.findings); } },
-  { code: 'GICC_LENGTH_FADT_REVISION', path: 'APIC.gicc[0].length', offset: 69, run: () => check(edit(host, 'APIC', (t) => items(gicc(t, 0, { trbe_interrupt: 0 }), (its) => its.filter((s) => s.fields.arm_mpidr !== 3n)))) },
-  { code: 'GTDT_REVISION_LENGTH', path: 'GTDT.header.length', offset: 4, run: () => check(edit(host, 'GTDT', (t) => fields(t, { header: { ...(t.fields.header as object), revision: 3 } }))) },
-  { code: 'MADT_DUPLICATE_MPIDR', path: 'APIC.gicc[2].arm_mpidr', offset: 44 + 24 + 2 * 80 + 68, run: () => check(edit(host, 'APIC', (t) => gicc(t, 2, { arm_mpidr: 1n }))) },
+  {
+    code: 'FADT_REVISION_LENGTH',
+    path: 'FACP.header.length',
+    offset: 4,
+    run: () => {
+      const r = editBytes(host, 'FACP', (b) => {
+        const x = Buffer.from(b.subarray(0, 268));
+        x.writeUInt32LE(268, 4);
+        return x;
+      });
+      return check(r.set, false, r.findings);
+    },
+  },
+  {
+    code: 'GICC_LENGTH_FADT_REVISION',
+    path: 'APIC.gicc[0].length',
+    offset: 69,
+    run: () => check(edit(host, 'APIC', (t) => items(gicc(t, 0, { trbe_interrupt: 0 }), (its) => its.filter((s) => s.fields.arm_mpidr !== 3n)))),
+  },
+  {
+    code: 'GTDT_REVISION_LENGTH',
+    path: 'GTDT.header.length',
+    offset: 4,
+    run: () => check(edit(host, 'GTDT', (t) => fields(t, { header: { ...(t.fields.header as object), revision: 3 } }))),
+  },
+  {
+    code: 'MADT_DUPLICATE_MPIDR',
+    path: 'APIC.gicc[2].arm_mpidr',
+    offset: 44 + 24 + 2 * 80 + 68,
+    run: () => check(edit(host, 'APIC', (t) => gicc(t, 2, { arm_mpidr: 1n }))),
+  },
   { code: 'MADT_DUPLICATE_UID', path: 'APIC.gicc[3].uid', offset: 44 + 24 + 3 * 80 + 8, run: () => check(edit(host, 'APIC', (t) => gicc(t, 3, { uid: 0 }))) },
-  { code: 'MADT_GICD_COUNT', path: 'APIC.gicd', offset: 44, run: () => check(edit(host, 'APIC', (t) => items(t, (its) => its.filter((s) => s.fields.type !== 0x0c)))) },
+  {
+    code: 'MADT_GICD_COUNT',
+    path: 'APIC.gicd',
+    offset: 44,
+    run: () => check(edit(host, 'APIC', (t) => items(t, (its) => its.filter((s) => s.fields.type !== 0x0c)))),
+  },
 
   { code: 'TABLE_OVERLAP', path: 'DSDT', offset: 0, run: () => check({ ...host, rsdp: { ...host.rsdp!, address: 0x7c4300f0n } }) },
   // a pointer that lands on the wrong kind of table
-  { code: 'RSDP_XSDT_UNRESOLVED', path: 'RSDP.xsdt_address', offset: 24, run: () => check(edit(host, 'RSDP', (t) => fields(t, { xsdt_address: host.tables.find((e) => e.table.signature === 'FACP')!.address! }))) },
-  { code: 'FADT_DSDT_UNRESOLVED', path: 'FACP.x_dsdt', offset: 140, run: () => check(edit(host, 'FACP', (t) => fields(t, { x_dsdt: host.tables.find((e) => e.table.signature === 'SPCR')!.address! }))) },
-  { code: 'XSDT_ENTRY_UNRESOLVED', path: 'XSDT.entry[3].address', offset: 60, run: () => check(edit(host, 'XSDT', (t) => items(t, (its) => its.map((it, i) => (i === 3 ? { ...it, fields: { address: host.tables.find((e) => e.table.signature === 'DSDT')!.address! } } : it))))) },
+  {
+    code: 'RSDP_XSDT_UNRESOLVED',
+    path: 'RSDP.xsdt_address',
+    offset: 24,
+    run: () => check(edit(host, 'RSDP', (t) => fields(t, { xsdt_address: host.tables.find((e) => e.table.signature === 'FACP')!.address! }))),
+  },
+  {
+    code: 'FADT_DSDT_UNRESOLVED',
+    path: 'FACP.x_dsdt',
+    offset: 140,
+    run: () => check(edit(host, 'FACP', (t) => fields(t, { x_dsdt: host.tables.find((e) => e.table.signature === 'SPCR')!.address! }))),
+  },
+  {
+    code: 'XSDT_ENTRY_UNRESOLVED',
+    path: 'XSDT.entry[3].address',
+    offset: 60,
+    run: () =>
+      check(
+        edit(host, 'XSDT', (t) =>
+          items(t, (its) =>
+            its.map((it, i) => (i === 3 ? { ...it, fields: { address: host.tables.find((e) => e.table.signature === 'DSDT')!.address! } } : it)),
+          ),
+        ),
+      ),
+  },
 
   // dom0
-  { code: 'DOM0_GICD_VERSION', path: 'APIC.gicd[0].version', offset: 64, run: () => check(edit(xen, 'APIC', (t) => items(t, (its) => its.map((s) => (s.fields.type === 0x0c ? { ...s, fields: { ...s.fields, version: 2 } } : s)))), true) },
+  {
+    code: 'DOM0_GICD_VERSION',
+    path: 'APIC.gicd[0].version',
+    offset: 64,
+    run: () =>
+      check(
+        edit(xen, 'APIC', (t) => items(t, (its) => its.map((s) => (s.fields.type === 0x0c ? { ...s, fields: { ...s.fields, version: 2 } } : s)))),
+        true,
+      ),
+  },
   { code: 'DOM0_NO_TABLE', path: 'APIC', run: () => check(drop(xen, 'APIC'), true) },
-  { code: 'DOM0_NO_ADDRESSES', path: '', run: () => check({ ...xen, boot: undefined, rsdp: { ...xen.rsdp!, address: undefined }, tables: xen.tables.map((e) => ({ ...e, address: undefined })) }, true) },
-  { code: 'DOM0_RSDP_REVISION', path: 'RSDP.revision', offset: 15, run: () => check(edit(xen, 'RSDP', (t) => fields(t, { xsdt_address: 0n })), true) },
+  {
+    code: 'DOM0_NO_ADDRESSES',
+    path: '',
+    run: () =>
+      check({ ...xen, boot: undefined, rsdp: { ...xen.rsdp!, address: undefined }, tables: xen.tables.map((e) => ({ ...e, address: undefined })) }, true),
+  },
+  {
+    code: 'DOM0_RSDP_REVISION',
+    path: 'RSDP.revision',
+    offset: 15,
+    run: () =>
+      check(
+        edit(xen, 'RSDP', (t) => fields(t, { xsdt_address: 0n })),
+        true,
+      ),
+  },
   {
     // the grown XSDT moved to a free address with the RSDP following it; tables only (no DT/EFI)
-    code: 'DOM0_XSDT_TOO_MANY', path: 'XSDT.header.length', offset: 4,
+    code: 'DOM0_XSDT_TOO_MANY',
+    path: 'XSDT.header.length',
+    offset: 4,
     run: () => {
       const grown = edit(xen, 'XSDT', (t) => items(t, (its) => [...its, ...Array(124).fill(its[3])]));
       const moved = { ...grown, boot: undefined, tables: grown.tables.map((e) => (e.table.signature === 'XSDT' ? { ...e, address: 0x39000000n } : e)) };
-      return check(edit(moved, 'RSDP', (t) => fields(t, { xsdt_address: 0x39000000n })), true);
+      return check(
+        edit(moved, 'RSDP', (t) => fields(t, { xsdt_address: 0x39000000n })),
+        true,
+      );
     },
   },
-  { code: 'DOM0_FADT_REVISION', path: 'FACP.header.revision', offset: 8, run: () => check(edit(xen51, 'FACP', (t) => fields(t, { minor_revision: 0 })), true) },
-  { code: 'DOM0_HW_REDUCED', path: 'FACP.flags', offset: 112, run: () => check(edit(xen, 'FACP', (t) => fields(t, { flags: 0 })), true) },
-  { code: 'DOM0_PSCI', path: 'FACP.arm_boot_flags', offset: 129, run: () => check(edit(xen, 'FACP', (t) => fields(t, { arm_boot_flags: 0 })), true) },
-  { code: 'DOM0_PSCI_HVC', path: 'FACP.arm_boot_flags', offset: 129, run: () => check(edit(xen, 'FACP', (t) => fields(t, { arm_boot_flags: 1 })), true) },
-  { code: 'DOM0_GICC_LENGTH', path: 'APIC.gicc[0].length', offset: 69, run: () => check(edit(xen, 'APIC', (t) => gicc(t, 0, { trbe_interrupt: 0 })), true) },
+  {
+    code: 'DOM0_FADT_REVISION',
+    path: 'FACP.header.revision',
+    offset: 8,
+    run: () =>
+      check(
+        edit(xen51, 'FACP', (t) => fields(t, { minor_revision: 0 })),
+        true,
+      ),
+  },
+  {
+    code: 'DOM0_HW_REDUCED',
+    path: 'FACP.flags',
+    offset: 112,
+    run: () =>
+      check(
+        edit(xen, 'FACP', (t) => fields(t, { flags: 0 })),
+        true,
+      ),
+  },
+  {
+    code: 'DOM0_PSCI',
+    path: 'FACP.arm_boot_flags',
+    offset: 129,
+    run: () =>
+      check(
+        edit(xen, 'FACP', (t) => fields(t, { arm_boot_flags: 0 })),
+        true,
+      ),
+  },
+  {
+    code: 'DOM0_PSCI_HVC',
+    path: 'FACP.arm_boot_flags',
+    offset: 129,
+    run: () =>
+      check(
+        edit(xen, 'FACP', (t) => fields(t, { arm_boot_flags: 1 })),
+        true,
+      ),
+  },
+  {
+    code: 'DOM0_GICC_LENGTH',
+    path: 'APIC.gicc[0].length',
+    offset: 69,
+    run: () =>
+      check(
+        edit(xen, 'APIC', (t) => gicc(t, 0, { trbe_interrupt: 0 })),
+        true,
+      ),
+  },
   { code: 'DOM0_STAO_NO_SPCR', path: 'STAO.ignore_uart', offset: 36, run: () => check(drop(xen, 'SPCR'), true) },
-  { code: 'DOM0_STAO_UART_NOT_FOUND', path: 'SPCR.serial_port.address', offset: 44, run: () => check(edit(xen, 'SPCR', (t) => fields(t, { serial_port: { ...(t.fields.serial_port as object), address: 0x9100000n } })), true) },
-  { code: 'DOM0_GTDT_VIRT_PPI', path: 'GTDT.virtual_timer_interrupt', offset: 64, run: () => check(edit(xen, 'GTDT', (t) => fields(t, { virtual_timer_interrupt: 40 })), true) },
-  { code: 'DOM0_GTDT_EL2_ZERO', path: 'GTDT.non_secure_el2_interrupt', offset: 72, run: () => check(edit(xen, 'GTDT', (t) => fields(t, { non_secure_el2_interrupt: 0 })), true) },
-  { code: 'DOM0_MPIDR_INVALID', path: 'APIC.gicc[1].arm_mpidr', offset: 44 + 24 + 80 + 68, run: () => check(edit(xen, 'APIC', (t) => gicc(t, 1, { arm_mpidr: 0x80000001n })), true) },
-  { code: 'DOM0_MPIDR_NOT_VCPU', path: 'APIC.gicc[1].arm_mpidr', offset: 44 + 24 + 80 + 68, run: () => check(edit(xen, 'APIC', (t) => gicc(t, 1, { arm_mpidr: 0x100n })), true) },
-  { code: 'DOM0_NO_BOOT_CPU', path: 'APIC.gicc', offset: 44, run: () => check(edit(xen, 'APIC', (t) => gicc(t, 0, { arm_mpidr: 0x4n })), true) },
-  { code: 'DOM0_GICC_DISABLED', path: 'APIC.gicc[3].flags', offset: 44 + 24 + 3 * 80 + 12, run: () => check(edit(xen, 'APIC', (t) => gicc(t, 3, { flags: 0 })), true) },
-  { code: 'DOM0_GICR_MIXED', path: 'APIC.gicc[0].gicr_base_address', offset: 44 + 24 + 60, run: () => check(edit(xen, 'APIC', (t) => gicc(t, 0, { gicr_base_address: 0x80a0000n })), true) },
-  { code: 'DOM0_GICR_MISSING', path: 'APIC.gicc[0].gicr_base_address', offset: 44 + 24 + 60, run: () => check(edit(xen, 'APIC', (t) => items(t, (its) => its.filter((s) => s.fields.type !== 0x0e))), true) },
-  { code: 'DOM0_GICV2_BASES', path: 'APIC.gicc[2].base_address', offset: 44 + 24 + 2 * 80 + 32, run: () => check(edit(xenV2, 'APIC', (t) => gicc(t, 2, { base_address: 0x9990000n })), true) },
-  { code: 'DOM0_DT_INVALID', path: 'DT', offset: 0, run: () => check({ ...xen, boot: { ...xen.boot, dtb: Uint8Array.of(1, 2, 3, 4, ...new Uint8Array(60)) } }, true) },
-  { code: 'DOM0_DT_NODE', path: 'DT./memory@40000000', run: () => { const t = readFdt(xen.boot!.dtb!); t.children.push({ name: 'memory@40000000', props: [], children: [] }); return check({ ...xen, boot: { ...xen.boot, dtb: writeFdt(t) } }, true); } },
-  { code: 'DOM0_DT_COMPATIBLE', path: 'DT./hypervisor.compatible', run: () => { const t = readFdt(xen.boot!.dtb!); t.children[1].props[0].value = Uint8Array.from(Buffer.from('xen,xen\0')); return check({ ...xen, boot: { ...xen.boot, dtb: writeFdt(t) } }, true); } },
-  { code: 'DOM0_DT_UEFI', path: 'DT./hypervisor/uefi.xen,uefi-mmap-desc-ver', run: () => { const t = readFdt(xen.boot!.dtb!); t.children[1].children[0].props.pop(); return check({ ...xen, boot: { ...xen.boot, dtb: writeFdt(t) } }, true); } },
-  { code: 'DOM0_MMAP', path: 'DT./hypervisor/uefi.xen,uefi-mmap-start', run: () => { const t = readFdt(xen.boot!.dtb!); t.children[1].children[0].props[3].value = u32(48); return check({ ...xen, boot: { ...xen.boot, dtb: writeFdt(t) } }, true); } },
+  {
+    code: 'DOM0_STAO_UART_NOT_FOUND',
+    path: 'SPCR.serial_port.address',
+    offset: 44,
+    run: () =>
+      check(
+        edit(xen, 'SPCR', (t) => fields(t, { serial_port: { ...(t.fields.serial_port as object), address: 0x9100000n } })),
+        true,
+      ),
+  },
+  {
+    code: 'DOM0_GTDT_VIRT_PPI',
+    path: 'GTDT.virtual_timer_interrupt',
+    offset: 64,
+    run: () =>
+      check(
+        edit(xen, 'GTDT', (t) => fields(t, { virtual_timer_interrupt: 40 })),
+        true,
+      ),
+  },
+  {
+    code: 'DOM0_GTDT_EL2_ZERO',
+    path: 'GTDT.non_secure_el2_interrupt',
+    offset: 72,
+    run: () =>
+      check(
+        edit(xen, 'GTDT', (t) => fields(t, { non_secure_el2_interrupt: 0 })),
+        true,
+      ),
+  },
+  {
+    code: 'DOM0_MPIDR_INVALID',
+    path: 'APIC.gicc[1].arm_mpidr',
+    offset: 44 + 24 + 80 + 68,
+    run: () =>
+      check(
+        edit(xen, 'APIC', (t) => gicc(t, 1, { arm_mpidr: 0x80000001n })),
+        true,
+      ),
+  },
+  {
+    code: 'DOM0_MPIDR_NOT_VCPU',
+    path: 'APIC.gicc[1].arm_mpidr',
+    offset: 44 + 24 + 80 + 68,
+    run: () =>
+      check(
+        edit(xen, 'APIC', (t) => gicc(t, 1, { arm_mpidr: 0x100n })),
+        true,
+      ),
+  },
+  {
+    code: 'DOM0_NO_BOOT_CPU',
+    path: 'APIC.gicc',
+    offset: 44,
+    run: () =>
+      check(
+        edit(xen, 'APIC', (t) => gicc(t, 0, { arm_mpidr: 0x4n })),
+        true,
+      ),
+  },
+  {
+    code: 'DOM0_GICC_DISABLED',
+    path: 'APIC.gicc[3].flags',
+    offset: 44 + 24 + 3 * 80 + 12,
+    run: () =>
+      check(
+        edit(xen, 'APIC', (t) => gicc(t, 3, { flags: 0 })),
+        true,
+      ),
+  },
+  {
+    code: 'DOM0_GICR_MIXED',
+    path: 'APIC.gicc[0].gicr_base_address',
+    offset: 44 + 24 + 60,
+    run: () =>
+      check(
+        edit(xen, 'APIC', (t) => gicc(t, 0, { gicr_base_address: 0x80a0000n })),
+        true,
+      ),
+  },
+  {
+    code: 'DOM0_GICR_MISSING',
+    path: 'APIC.gicc[0].gicr_base_address',
+    offset: 44 + 24 + 60,
+    run: () =>
+      check(
+        edit(xen, 'APIC', (t) => items(t, (its) => its.filter((s) => s.fields.type !== 0x0e))),
+        true,
+      ),
+  },
+  {
+    code: 'DOM0_GICV2_BASES',
+    path: 'APIC.gicc[2].base_address',
+    offset: 44 + 24 + 2 * 80 + 32,
+    run: () =>
+      check(
+        edit(xenV2, 'APIC', (t) => gicc(t, 2, { base_address: 0x9990000n })),
+        true,
+      ),
+  },
+  {
+    code: 'DOM0_DT_INVALID',
+    path: 'DT',
+    offset: 0,
+    run: () => check({ ...xen, boot: { ...xen.boot, dtb: Uint8Array.of(1, 2, 3, 4, ...new Uint8Array(60)) } }, true),
+  },
+  {
+    code: 'DOM0_DT_NODE',
+    path: 'DT./memory@40000000',
+    run: () => {
+      const t = readFdt(xen.boot!.dtb!);
+      t.children.push({ name: 'memory@40000000', props: [], children: [] });
+      return check({ ...xen, boot: { ...xen.boot, dtb: writeFdt(t) } }, true);
+    },
+  },
+  {
+    code: 'DOM0_DT_COMPATIBLE',
+    path: 'DT./hypervisor.compatible',
+    run: () => {
+      const t = readFdt(xen.boot!.dtb!);
+      t.children[1].props[0].value = Uint8Array.from(Buffer.from('xen,xen\0'));
+      return check({ ...xen, boot: { ...xen.boot, dtb: writeFdt(t) } }, true);
+    },
+  },
+  {
+    code: 'DOM0_DT_UEFI',
+    path: 'DT./hypervisor/uefi.xen,uefi-mmap-desc-ver',
+    run: () => {
+      const t = readFdt(xen.boot!.dtb!);
+      t.children[1].children[0].props.pop();
+      return check({ ...xen, boot: { ...xen.boot, dtb: writeFdt(t) } }, true);
+    },
+  },
+  {
+    code: 'DOM0_MMAP',
+    path: 'DT./hypervisor/uefi.xen,uefi-mmap-start',
+    run: () => {
+      const t = readFdt(xen.boot!.dtb!);
+      t.children[1].children[0].props[3].value = u32(48);
+      return check({ ...xen, boot: { ...xen.boot, dtb: writeFdt(t) } }, true);
+    },
+  },
   ...((): Case[] => {
     // the EFI cases edit acpi.img at the system table / memory map the manifest names
     const img = (f: (b: Buffer, systab: number, mmap: number) => void) => () => {
@@ -202,9 +505,23 @@ const cases: Case[] = [
     return [
       { code: 'DOM0_EFI_SYSTAB', path: 'EFI.system_table', run: img((b, s) => b.write('IBI SYSX', s, 'latin1')) },
       { code: 'DOM0_EFI_CRC', path: 'EFI.system_table.crc32', run: img((b, s) => (b[s + 32] ^= 1)) },
-      { code: 'DOM0_EFI_CONFIG', path: 'EFI.configuration_table', run: img((b, s) => { b[s + 128] ^= 1; b.writeUInt32LE(systemTableCrc(b.subarray(s)), s + 16); }) },
+      {
+        code: 'DOM0_EFI_CONFIG',
+        path: 'EFI.configuration_table',
+        run: img((b, s) => {
+          b[s + 128] ^= 1;
+          b.writeUInt32LE(systemTableCrc(b.subarray(s)), s + 16);
+        }),
+      },
       { code: 'DOM0_MMAP_COVERAGE', run: img((b, _s, m) => b.writeUInt32LE(7, m + 2 * 40)) },
-      { code: 'DOM0_MMAP', path: 'EFI.memory_map', run: img((b, _s, m) => { b.writeBigUInt64LE(0x5ffff000n, m + 40 + 8); b.writeBigUInt64LE((0x7c431000n - 0x5ffff000n) / 4096n, m + 40 + 24); }) },
+      {
+        code: 'DOM0_MMAP',
+        path: 'EFI.memory_map',
+        run: img((b, _s, m) => {
+          b.writeBigUInt64LE(0x5ffff000n, m + 40 + 8);
+          b.writeBigUInt64LE((0x7c431000n - 0x5ffff000n) / 4096n, m + 40 + 24);
+        }),
+      },
     ];
   })(),
 
@@ -217,7 +534,10 @@ const cases: Case[] = [
       writeFileSync(p, data);
       return p;
     };
-    const read = (p: string, o = {}) => () => readTables(p, o).findings;
+    const read =
+      (p: string, o = {}) =>
+      () =>
+        readTables(p, o).findings;
     const table = (sig: string) => Buffer.from(host.tables.find((e) => e.table.signature === sig)!.bytes);
     const server = readTables(join(SAMPLES, 'server-128cpu', 'acpidump.txt')).set.tables.find((e) => e.table.signature === 'GTDT')!.bytes;
     const patch = (b: Uint8Array, f: (x: Buffer) => void, fix = true) => {
@@ -227,34 +547,215 @@ const cases: Case[] = [
       return x;
     };
     mkdirSync(join(dir, 'empty-folder'));
-    const spcr4 = encodeTable({ ...host.tables.find((e) => e.table.signature === 'SPCR')!.table, fields: { ...host.tables.find((e) => e.table.signature === 'SPCR')!.table.fields, header: { ...(host.tables.find((e) => e.table.signature === 'SPCR')!.table.fields.header as object), revision: 4 }, precise_baudrate: 0, namespace_string_length: 0, namespace_string_offset: 0 }, strings: ['\\_SB.COM0'] } as AcpiTable);
+    const spcr4 = encodeTable({
+      ...host.tables.find((e) => e.table.signature === 'SPCR')!.table,
+      fields: {
+        ...host.tables.find((e) => e.table.signature === 'SPCR')!.table.fields,
+        header: { ...(host.tables.find((e) => e.table.signature === 'SPCR')!.table.fields.header as object), revision: 4 },
+        precise_baudrate: 0,
+        namespace_string_length: 0,
+        namespace_string_offset: 0,
+      },
+      strings: ['\\_SB.COM0'],
+    } as AcpiTable);
     return [
       { code: 'INPUT_NO_TABLES', path: '', run: read(file('junk.txt', '    0000: 41 42\nno headers here\n')) },
       { code: 'INPUT_EMPTY', path: '', run: read(file('empty.dat', '')) },
-      { code: 'INPUT_EMPTY_BLOCK', path: 'FACP', run: () => readTables(Buffer.from(text.replace(/(FACP @ [^\n]*\n)/, 'FACP @ 0x0000000000001000\n\n$1')), { name: 'x.txt' }).findings },
-      { code: 'INPUT_TEXT_OFFSET', path: 'FACP', offset: 0x20, run: read(file('offset.txt', text.replace(/(\nFACP @[^\n]*\n(?:[^\n]*\n){2})    0020:/, '$1    0040:'))) },
-      { code: 'INPUT_MANIFEST', path: '', run: () => { const d = join(dir, 'badbuild'); mkdirSync(d); writeFileSync(join(d, 'manifest.json'), '{ not json'); return readTables(d).findings; } },
+      {
+        code: 'INPUT_EMPTY_BLOCK',
+        path: 'FACP',
+        run: () => readTables(Buffer.from(text.replace(/(FACP @ [^\n]*\n)/, 'FACP @ 0x0000000000001000\n\n$1')), { name: 'x.txt' }).findings,
+      },
+      {
+        code: 'INPUT_TEXT_OFFSET',
+        path: 'FACP',
+        offset: 0x20,
+        run: read(file('offset.txt', text.replace(/(\nFACP @[^\n]*\n(?:[^\n]*\n){2})    0020:/, '$1    0040:'))),
+      },
+      {
+        code: 'INPUT_MANIFEST',
+        path: '',
+        run: () => {
+          const d = join(dir, 'badbuild');
+          mkdirSync(d);
+          writeFileSync(join(d, 'manifest.json'), '{ not json');
+          return readTables(d).findings;
+        },
+      },
       { code: 'IMAGE_NO_RSDP', path: '', run: read(file('zero.img', new Uint8Array(4096)), { imageBase: 0n }) },
       { code: 'IMAGE_RSDP_OUTSIDE', path: 'RSDP', run: read(file('zero2.img', new Uint8Array(4096)), { imageBase: 0n, rsdp: 0x10000n }) },
       { code: 'IMAGE_RSDP_SIGNATURE', path: 'RSDP', offset: 0x18, run: read(file('zero3.img', new Uint8Array(4096)), { imageBase: 0n, rsdp: 0x18n }) },
-      { code: 'IMAGE_POINTER_OUTSIDE', path: 'RSDP.xsdt_address', run: () => { const img = new Uint8Array(0x100); img.set(host.rsdp!.bytes, 0x18); return readTables(Buffer.from(img), { imageBase: 0x7c430000n }).findings; } },
-      { code: 'IMAGE_TABLE_OUTSIDE', path: 'RSDP.xsdt_address', run: () => { const img = new Uint8Array(0x600); img.set(host.rsdp!.bytes, 0x18); img.set(patch(table('XSDT'), (x) => x.writeUInt32LE(0x1000, 4), false), 0x550); return readTables(Buffer.from(img), { imageBase: 0x7c430000n }).findings; } },
+      {
+        code: 'IMAGE_POINTER_OUTSIDE',
+        path: 'RSDP.xsdt_address',
+        run: () => {
+          const img = new Uint8Array(0x100);
+          img.set(host.rsdp!.bytes, 0x18);
+          return readTables(Buffer.from(img), { imageBase: 0x7c430000n }).findings;
+        },
+      },
+      {
+        code: 'IMAGE_TABLE_OUTSIDE',
+        path: 'RSDP.xsdt_address',
+        run: () => {
+          const img = new Uint8Array(0x600);
+          img.set(host.rsdp!.bytes, 0x18);
+          img.set(
+            patch(table('XSDT'), (x) => x.writeUInt32LE(0x1000, 4), false),
+            0x550,
+          );
+          return readTables(Buffer.from(img), { imageBase: 0x7c430000n }).findings;
+        },
+      },
       { code: 'DECODE_TRUNCATED', path: 'APIC', offset: 4, run: read(file('trunc.dat', table('APIC').subarray(0, 100))) },
-      { code: 'DECODE_TRAILING_DATA', path: 'FACP', offset: 268, run: read(file('trail.dat', patch(table('FACP'), (x) => x.writeUInt32LE(268, 4)))) },
-      { code: 'DECODE_LENGTH', path: 'FACP', offset: 4, run: read(file('len.dat', patch(table('FACP'), (x) => x.writeUInt32LE(20, 4)))) },
-      { code: 'DECODE_SIGNATURE', path: '', offset: 0, run: read(file('sig.dat', patch(table('SPCR'), (x) => (x[2] = 1), false))) },
-      { code: 'DECODE_TOO_SHORT', path: 'FACP', offset: 0, run: read(file('short.dat', patch(table('FACP').subarray(0, 100), (x) => x.writeUInt32LE(100, 4)))) },
-      { code: 'DECODE_SUBTABLE_LENGTH_ZERO', path: 'APIC.gicc[0].length', offset: 68, run: read(file('zero.dat', patch(table('APIC'), (x) => (x[69] = 0)))) },
-      { code: 'DECODE_SUBTABLE_TOO_SHORT', path: 'APIC.gicc[0].length', offset: 68, run: read(file('gicc40.dat', patch(table('APIC'), (x) => (x[69] = 40)))) },
-      { code: 'DECODE_SUBTABLE_OVERRUN', path: 'APIC.its[0].length', offset: 404, run: read(file('over.dat', patch(table('APIC'), (x) => (x[405] = 40)))) },
-      { code: 'DECODE_COUNT_OVERRUN', path: 'GTDT', offset: 232, run: read(file('count.dat', patch(server, (x) => x.writeUInt32LE(3, 88)))) },
-      { code: 'DECODE_BODY_OFFSET', path: 'GTDT.platform_timer_offset', offset: 92, run: read(file('off.dat', patch(server, (x) => x.writeUInt32LE(0x400, 92)))) },
+      {
+        code: 'DECODE_TRAILING_DATA',
+        path: 'FACP',
+        offset: 268,
+        run: read(
+          file(
+            'trail.dat',
+            patch(table('FACP'), (x) => x.writeUInt32LE(268, 4)),
+          ),
+        ),
+      },
+      {
+        code: 'DECODE_LENGTH',
+        path: 'FACP',
+        offset: 4,
+        run: read(
+          file(
+            'len.dat',
+            patch(table('FACP'), (x) => x.writeUInt32LE(20, 4)),
+          ),
+        ),
+      },
+      {
+        code: 'DECODE_SIGNATURE',
+        path: '',
+        offset: 0,
+        run: read(
+          file(
+            'sig.dat',
+            patch(table('SPCR'), (x) => (x[2] = 1), false),
+          ),
+        ),
+      },
+      {
+        code: 'DECODE_TOO_SHORT',
+        path: 'FACP',
+        offset: 0,
+        run: read(
+          file(
+            'short.dat',
+            patch(table('FACP').subarray(0, 100), (x) => x.writeUInt32LE(100, 4)),
+          ),
+        ),
+      },
+      {
+        code: 'DECODE_SUBTABLE_LENGTH_ZERO',
+        path: 'APIC.gicc[0].length',
+        offset: 68,
+        run: read(
+          file(
+            'zero.dat',
+            patch(table('APIC'), (x) => (x[69] = 0)),
+          ),
+        ),
+      },
+      {
+        code: 'DECODE_SUBTABLE_TOO_SHORT',
+        path: 'APIC.gicc[0].length',
+        offset: 68,
+        run: read(
+          file(
+            'gicc40.dat',
+            patch(table('APIC'), (x) => (x[69] = 40)),
+          ),
+        ),
+      },
+      {
+        code: 'DECODE_SUBTABLE_OVERRUN',
+        path: 'APIC.its[0].length',
+        offset: 404,
+        run: read(
+          file(
+            'over.dat',
+            patch(table('APIC'), (x) => (x[405] = 40)),
+          ),
+        ),
+      },
+      {
+        code: 'DECODE_COUNT_OVERRUN',
+        path: 'GTDT',
+        offset: 232,
+        run: read(
+          file(
+            'count.dat',
+            patch(server, (x) => x.writeUInt32LE(3, 88)),
+          ),
+        ),
+      },
+      {
+        code: 'DECODE_BODY_OFFSET',
+        path: 'GTDT.platform_timer_offset',
+        offset: 92,
+        run: read(
+          file(
+            'off.dat',
+            patch(server, (x) => x.writeUInt32LE(0x400, 92)),
+          ),
+        ),
+      },
       // a revision 3 GTDT whose offset still says 0x60 although its virtual EL2 fields are there (iasl's template)
-      { code: 'DECODE_OFFSET_INSIDE', path: 'GTDT.platform_timer_offset', offset: 92, run: read(file('inside.dat', patch(server, (x) => x.writeUInt32LE(0x60, 92)))) },
+      {
+        code: 'DECODE_OFFSET_INSIDE',
+        path: 'GTDT.platform_timer_offset',
+        offset: 92,
+        run: read(
+          file(
+            'inside.dat',
+            patch(server, (x) => x.writeUInt32LE(0x60, 92)),
+          ),
+        ),
+      },
       // an ACPI 6.3 revision 3 GTDT: no virtual EL2 fields, platform timers at 0x60
-      { code: 'DECODE_REVISION_LAYOUT', path: 'GTDT.virtual_el2_timer_gsiv', offset: 96, run: read(file('gtdt63.dat', patch(Buffer.concat([server.subarray(0, 96), server.subarray(104)]), (x) => { x.writeUInt32LE(x.length, 4); x.writeUInt32LE(0x60, 92); }))) },
-      { code: 'DECODE_BODY_SIZE', path: 'SPCR.namespace_string_length', offset: 88, run: read(file('size.dat', patch(spcr4, (x) => x.writeUInt16LE(200, 84)))) },
-      { code: 'DECODE_TRAILING_BYTES', path: 'APIC', offset: 424, run: read(file('tb.dat', patch(Buffer.concat([table('APIC'), Buffer.of(0x0b)]), (x) => x.writeUInt32LE(425, 4)))) },
+      {
+        code: 'DECODE_REVISION_LAYOUT',
+        path: 'GTDT.virtual_el2_timer_gsiv',
+        offset: 96,
+        run: read(
+          file(
+            'gtdt63.dat',
+            patch(Buffer.concat([server.subarray(0, 96), server.subarray(104)]), (x) => {
+              x.writeUInt32LE(x.length, 4);
+              x.writeUInt32LE(0x60, 92);
+            }),
+          ),
+        ),
+      },
+      {
+        code: 'DECODE_BODY_SIZE',
+        path: 'SPCR.namespace_string_length',
+        offset: 88,
+        run: read(
+          file(
+            'size.dat',
+            patch(spcr4, (x) => x.writeUInt16LE(200, 84)),
+          ),
+        ),
+      },
+      {
+        code: 'DECODE_TRAILING_BYTES',
+        path: 'APIC',
+        offset: 424,
+        run: read(
+          file(
+            'tb.dat',
+            patch(Buffer.concat([table('APIC'), Buffer.of(0x0b)]), (x) => x.writeUInt32LE(425, 4)),
+          ),
+        ),
+      },
     ];
   })(),
   // the server tables' own rules (structure) and their dom0 rules
@@ -263,33 +764,269 @@ const cases: Case[] = [
     const CACHE = (x: Node) => x.fields.type === 1;
     const pptt = () => server.tables.find((e) => e.table.signature === 'PPTT')!.table;
     const atOf = (pick: (x: Node) => boolean, n = 0) => pptt().items!.filter(pick)[n].at!;
-    const hmat = make(hmatDef, { header: { signature: 'HMAT', revision: 2, oem_id: 'DOM0AC', oem_table_id: 'HMAT', oem_revision: 1, asl_compiler_id: 'D0AC', asl_compiler_revision: 1 } as never, reserved: 0 }, {
-      items: [make(hmatFamily.types.get(0)!, { type: 0, flags: 1, initiator_pd: 0, memory_pd: 7, reserved4: 0n })],
-    });
-    const tpm2 = { ...make(tpm2Def, { header: { signature: 'TPM2', revision: 4, oem_id: 'DOM0AC', oem_table_id: 'TPM2', oem_revision: 1, asl_compiler_id: 'D0AC', asl_compiler_revision: 1 } as never, start_method: 7, method_parameters: new Uint8Array(12) }), tail: Uint8Array.of(0, 0, 0, 0) };
+    const hmat = make(
+      hmatDef,
+      {
+        header: {
+          signature: 'HMAT',
+          revision: 2,
+          oem_id: 'DOM0AC',
+          oem_table_id: 'HMAT',
+          oem_revision: 1,
+          asl_compiler_id: 'D0AC',
+          asl_compiler_revision: 1,
+        } as never,
+        reserved: 0,
+      },
+      {
+        items: [make(hmatFamily.types.get(0)!, { type: 0, flags: 1, initiator_pd: 0, memory_pd: 7, reserved4: 0n })],
+      },
+    );
+    const tpm2 = {
+      ...make(tpm2Def, {
+        header: {
+          signature: 'TPM2',
+          revision: 4,
+          oem_id: 'DOM0AC',
+          oem_table_id: 'TPM2',
+          oem_revision: 1,
+          asl_compiler_id: 'D0AC',
+          asl_compiler_revision: 1,
+        } as never,
+        start_method: 7,
+        method_parameters: new Uint8Array(12),
+      }),
+      tail: Uint8Array.of(0, 0, 0, 0),
+    };
     return [
-      { code: 'PPTT_PARENT', path: 'PPTT.processor[1].parent', run: () => check(edit(server, 'PPTT', (t) => item(t, PROC, 1, (x) => setFields(x, { parent: atOf(CACHE) })))) },
-      { code: 'PPTT_CYCLE', path: 'PPTT.processor[0].parent', run: () => check(edit(server, 'PPTT', (t) => item(t, PROC, 0, (x) => setFields(x, { parent: atOf(PROC, 1) })))) },
-      { code: 'PPTT_RESOURCE', path: 'PPTT.processor[1].private_resource[0].reference', run: () => check(edit(server, 'PPTT', (t) => item(t, PROC, 1, (x) => ({ ...x, parts: { resources: [{ fields: { reference: atOf(PROC, 0) }, tail: EMPTY }] } })))) },
-      { code: 'PPTT_GICC_LEAF', path: 'PPTT', offset: 36, run: () => check(edit(server, 'PPTT', (t) => item(t, PROC, 1, (x) => setFields(x, { flags: 0b10 })))) },
+      {
+        code: 'PPTT_PARENT',
+        path: 'PPTT.processor[1].parent',
+        run: () => check(edit(server, 'PPTT', (t) => item(t, PROC, 1, (x) => setFields(x, { parent: atOf(CACHE) })))),
+      },
+      {
+        code: 'PPTT_CYCLE',
+        path: 'PPTT.processor[0].parent',
+        run: () => check(edit(server, 'PPTT', (t) => item(t, PROC, 0, (x) => setFields(x, { parent: atOf(PROC, 1) })))),
+      },
+      {
+        code: 'PPTT_RESOURCE',
+        path: 'PPTT.processor[1].private_resource[0].reference',
+        run: () =>
+          check(
+            edit(server, 'PPTT', (t) => item(t, PROC, 1, (x) => ({ ...x, parts: { resources: [{ fields: { reference: atOf(PROC, 0) }, tail: EMPTY }] } }))),
+          ),
+      },
+      {
+        code: 'PPTT_GICC_LEAF',
+        path: 'PPTT',
+        offset: 36,
+        run: () => check(edit(server, 'PPTT', (t) => item(t, PROC, 1, (x) => setFields(x, { flags: 0b10 })))),
+      },
       { code: 'DOM0_PPTT_UID', path: 'PPTT', offset: 36, run: () => check(noSmmu(drop(serverXen64, 'SRAT')), true).filter((f) => f.code !== 'DOM0_IORT_ITS') },
-      { code: 'SRAT_GICC_UID', path: 'SRAT.gicc[0].acpi_processor_uid', run: () => check(edit(server, 'SRAT', (t) => item(t, (x) => x.fields.type === 3, 0, (x) => setFields(x, { acpi_processor_uid: 999 })))) },
-      { code: 'SRAT_MEMORY_OVERLAP', path: 'SRAT.memory[1].base_address', run: () => check(edit(server, 'SRAT', (t) => item(t, (x) => x.fields.type === 1, 1, (x) => setFields(x, { base_address: 0x80001000n })))) },
-      { code: 'DOM0_SRAT_UID', path: 'SRAT.gicc[64].acpi_processor_uid', run: () => check(noSmmu(drop(serverXen64, 'PPTT')), true).filter((f) => f.code !== 'DOM0_IORT_ITS') },
-      { code: 'SLIT_DISTANCE', path: 'SLIT.distance[0]', run: () => check(edit(server, 'SLIT', (t) => ({ ...t, parts: { distance: [[10, 5], [5, 10]] } }))) },
-      { code: 'SLIT_LOCALITIES', path: 'SLIT.locality_count', offset: 36, run: () => check(unplaced(edit(server, 'SLIT', (t) => ({ ...t, parts: { distance: [[10, 20, 20], [20, 10, 20], [20, 20, 10]] } })))) },
+      {
+        code: 'SRAT_GICC_UID',
+        path: 'SRAT.gicc[0].acpi_processor_uid',
+        run: () =>
+          check(
+            edit(server, 'SRAT', (t) =>
+              item(
+                t,
+                (x) => x.fields.type === 3,
+                0,
+                (x) => setFields(x, { acpi_processor_uid: 999 }),
+              ),
+            ),
+          ),
+      },
+      {
+        code: 'SRAT_MEMORY_OVERLAP',
+        path: 'SRAT.memory[1].base_address',
+        run: () =>
+          check(
+            edit(server, 'SRAT', (t) =>
+              item(
+                t,
+                (x) => x.fields.type === 1,
+                1,
+                (x) => setFields(x, { base_address: 0x80001000n }),
+              ),
+            ),
+          ),
+      },
+      {
+        code: 'DOM0_SRAT_UID',
+        path: 'SRAT.gicc[64].acpi_processor_uid',
+        run: () => check(noSmmu(drop(serverXen64, 'PPTT')), true).filter((f) => f.code !== 'DOM0_IORT_ITS'),
+      },
+      {
+        code: 'SLIT_DISTANCE',
+        path: 'SLIT.distance[0]',
+        run: () =>
+          check(
+            edit(server, 'SLIT', (t) => ({
+              ...t,
+              parts: {
+                distance: [
+                  [10, 5],
+                  [5, 10],
+                ],
+              },
+            })),
+          ),
+      },
+      {
+        code: 'SLIT_LOCALITIES',
+        path: 'SLIT.locality_count',
+        offset: 36,
+        run: () =>
+          check(
+            unplaced(
+              edit(server, 'SLIT', (t) => ({
+                ...t,
+                parts: {
+                  distance: [
+                    [10, 20, 20],
+                    [20, 10, 20],
+                    [20, 20, 10],
+                  ],
+                },
+              })),
+            ),
+          ),
+      },
       { code: 'HMAT_DOMAIN', path: 'HMAT.proximity[0].memory_pd', run: () => check(add(server, { signature: 'HMAT', ...hmat })) },
-      { code: 'MCFG_BUS_RANGE', path: 'MCFG.allocation[0].end_bus', run: () => check(edit(server, 'MCFG', (t) => item(t, () => true, 0, (x) => setFields(x, { start_bus: 10, end_bus: 5 })))) },
-      { code: 'MCFG_OVERLAP', path: 'MCFG.allocation[1].base_address', run: () => check(edit(server, 'MCFG', (t) => item(t, () => true, 1, (x) => setFields(x, { base_address: 0x3fff00000000n })))) },
-      { code: 'IORT_REFERENCE', path: 'IORT.root_complex[0].mapping[0].output_reference', run: () => check(edit(server, 'IORT', (t) => item(t, (x) => x.fields.type === 2, 0, (x) => ({ ...x, parts: { mappings: (x.parts!.mappings as Node[]).map((m) => setFields(m, { output_reference: 0x1234 })) } })))) },
-      { code: 'IORT_ID_OVERLAP', path: 'IORT.root_complex[0].mapping[1].input_base', run: () => check(unplaced(edit(server, 'IORT', (t) => item(t, (x) => x.fields.type === 2, 0, (x) => ({ ...x, parts: { mappings: [...(x.parts!.mappings as Node[]), setFields((x.parts!.mappings as Node[])[0], { input_base: 0x10 })] } }))))) },
-      { code: 'IORT_SMMU_BASE', path: 'IORT.smmu_v3[1].base_address', run: () => check(edit(server, 'IORT', (t) => item(t, (x) => x.fields.type === 4, 1, (x) => setFields(x, { base_address: 0x100040000000n })))) },
-      { code: 'IORT_ITS_UNKNOWN', path: 'IORT.its_group[0].identifier[0].value', run: () => check(edit(server, 'IORT', (t) => item(t, (x) => x.fields.type === 0, 0, (x) => ({ ...x, parts: { identifiers: [{ fields: { value: 99 }, tail: EMPTY }, ...(x.parts!.identifiers as Node[]).slice(1)] } })))) },
+      {
+        code: 'MCFG_BUS_RANGE',
+        path: 'MCFG.allocation[0].end_bus',
+        run: () =>
+          check(
+            edit(server, 'MCFG', (t) =>
+              item(
+                t,
+                () => true,
+                0,
+                (x) => setFields(x, { start_bus: 10, end_bus: 5 }),
+              ),
+            ),
+          ),
+      },
+      {
+        code: 'MCFG_OVERLAP',
+        path: 'MCFG.allocation[1].base_address',
+        run: () =>
+          check(
+            edit(server, 'MCFG', (t) =>
+              item(
+                t,
+                () => true,
+                1,
+                (x) => setFields(x, { base_address: 0x3fff00000000n }),
+              ),
+            ),
+          ),
+      },
+      {
+        code: 'IORT_REFERENCE',
+        path: 'IORT.root_complex[0].mapping[0].output_reference',
+        run: () =>
+          check(
+            edit(server, 'IORT', (t) =>
+              item(
+                t,
+                (x) => x.fields.type === 2,
+                0,
+                (x) => ({ ...x, parts: { mappings: (x.parts!.mappings as Node[]).map((m) => setFields(m, { output_reference: 0x1234 })) } }),
+              ),
+            ),
+          ),
+      },
+      {
+        code: 'IORT_ID_OVERLAP',
+        path: 'IORT.root_complex[0].mapping[1].input_base',
+        run: () =>
+          check(
+            unplaced(
+              edit(server, 'IORT', (t) =>
+                item(
+                  t,
+                  (x) => x.fields.type === 2,
+                  0,
+                  (x) => ({ ...x, parts: { mappings: [...(x.parts!.mappings as Node[]), setFields((x.parts!.mappings as Node[])[0], { input_base: 0x10 })] } }),
+                ),
+              ),
+            ),
+          ),
+      },
+      {
+        code: 'IORT_SMMU_BASE',
+        path: 'IORT.smmu_v3[1].base_address',
+        run: () =>
+          check(
+            edit(server, 'IORT', (t) =>
+              item(
+                t,
+                (x) => x.fields.type === 4,
+                1,
+                (x) => setFields(x, { base_address: 0x100040000000n }),
+              ),
+            ),
+          ),
+      },
+      {
+        code: 'IORT_ITS_UNKNOWN',
+        path: 'IORT.its_group[0].identifier[0].value',
+        run: () =>
+          check(
+            edit(server, 'IORT', (t) =>
+              item(
+                t,
+                (x) => x.fields.type === 0,
+                0,
+                (x) => ({ ...x, parts: { identifiers: [{ fields: { value: 99 }, tail: EMPTY }, ...(x.parts!.identifiers as Node[]).slice(1)] } }),
+              ),
+            ),
+          ),
+      },
       { code: 'DOM0_IORT_ITS', path: 'IORT.its_group[0].identifier[0].value', run: () => check(noSmmu(drop(drop(serverXen64, 'PPTT'), 'SRAT')), true) },
       { code: 'DOM0_IORT_SMMU', path: 'IORT.smmu_v3[0]', run: () => check(serverXen, true) },
-      { code: 'HEST_SOURCE_ID', path: 'HEST.ghes_v2[1].source_id', run: () => check(unplaced(edit(server, 'HEST', (t) => ({ ...t, items: [...t.items!, t.items![0]] })))) },
-      { code: 'PCCT_SUBSPACE_LENGTH', path: 'PCCT.reduced2[1].length', run: () => check(unplaced(edit(server, 'PCCT', (t) => item(t, () => true, 1, (x) => ({ ...x, tail: Uint8Array.of(0, 0) }))))) },
-      { code: 'DBG2_NAMEPATH', path: 'DBG2.device[0].namepath_length', run: () => check(edit(server, 'DBG2', (t) => item(t, () => true, 0, (x) => ({ ...x, parts: { registers: x.parts!.registers, sizes: x.parts!.sizes } })))) },
+      {
+        code: 'HEST_SOURCE_ID',
+        path: 'HEST.ghes_v2[1].source_id',
+        run: () => check(unplaced(edit(server, 'HEST', (t) => ({ ...t, items: [...t.items!, t.items![0]] })))),
+      },
+      {
+        code: 'PCCT_SUBSPACE_LENGTH',
+        path: 'PCCT.reduced2[1].length',
+        run: () =>
+          check(
+            unplaced(
+              edit(server, 'PCCT', (t) =>
+                item(
+                  t,
+                  () => true,
+                  1,
+                  (x) => ({ ...x, tail: Uint8Array.of(0, 0) }),
+                ),
+              ),
+            ),
+          ),
+      },
+      {
+        code: 'DBG2_NAMEPATH',
+        path: 'DBG2.device[0].namepath_length',
+        run: () =>
+          check(
+            edit(server, 'DBG2', (t) =>
+              item(
+                t,
+                () => true,
+                0,
+                (x) => ({ ...x, parts: { registers: x.parts!.registers, sizes: x.parts!.sizes } }),
+              ),
+            ),
+          ),
+      },
       { code: 'TPM2_LENGTH', path: 'TPM2.header.length', offset: 4, run: () => check(add(server, { signature: 'TPM2', ...tpm2 })) },
     ];
   })(),
@@ -314,10 +1051,11 @@ describe('each code, from exactly its fault', () => {
   it('every field rule (FieldOptions.valid) of every declaration names a catalogued code', () => {
     const codes = new Set<string>();
     const seen = new Set<object>();
-    const visitLayout = (l: Layout): void => l.fields.forEach((f) => {
-      if (f.valid) codes.add(f.valid.code);
-      if (f.struct) visitLayout(f.struct);
-    });
+    const visitLayout = (l: Layout): void =>
+      l.fields.forEach((f) => {
+        if (f.valid) codes.add(f.valid.code);
+        if (f.struct) visitLayout(f.struct);
+      });
     const visit = (d: ContainerDef): void => {
       if (seen.has(d)) return;
       seen.add(d);

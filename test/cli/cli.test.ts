@@ -75,54 +75,110 @@ describe('dump', () => {
 describe('malformed input: one clear line naming file, table and offset, exit 2', () => {
   const d = tmp('malformed-');
   const cases: [string, () => string, RegExp][] = [
-    ['truncated table', () => writeTable(d, 'trunc.dat', sampleTable('APIC').subarray(0, 100), false),
-      /trunc\.dat: APIC: offset 0x4: declared length 424 \(0x1A8\) but only 100 bytes are present/],
-    ['length larger than the data', () => writeTable(d, 'long.dat', setU32(sampleTable('FACP'), 4, 300)),
-      /long\.dat: FACP: offset 0x4: declared length 300 .* but only 276 bytes/],
-    ['length smaller than the data', () => writeTable(d, 'short.dat', setU32(sampleTable('FACP'), 4, 268)),
-      /short\.dat: FACP: offset 0x10C: declared length 268 \(0x10C\) but the data has 276 bytes \(8 after the table\)/],
-    ['MADT subtable length 0', () => writeTable(d, 'zero.dat', setU8(sampleTable('APIC'), sampleAt('APIC', 'gicc[1].length'), 0)),
-      /zero\.dat: APIC: offset 0x94: subtable 2 \(Generic Interrupt Controller, type 0x0B\) has length 0/],
-    ['MADT subtable past the end', () => {
-      const b = sampleTable('APIC');
-      return writeTable(d, 'past.dat', setU8(b, b.length - 20 + 1, 40));
-    }, /past\.dat: APIC: offset 0x194: subtable 6 \(Generic Interrupt Translator, type 0x0F\) has length 40 and runs past the end at 0x1A8/],
-    ['GTDT platform timer length 0', () => writeTable(d, 'gt0.dat', setU16(sampleTable('GTDT', SERVER), 104 + 1, 0)),
-      /gt0\.dat: GTDT: offset 0x68: subtable 0 \(Generic Timer Block, type 0x00\) has length 0/],
-    ['GTDT platform timer past the end', () => writeTable(d, 'gtpast.dat', setU16(sampleTable('GTDT', SERVER), 104 + 100 + 1, 60)),
-      /gtpast\.dat: GTDT: offset 0xCC: subtable 1 \(Generic Watchdog Timer, type 0x01\) has length 60 and runs past the end at 0xE8/],
-    ['GTDT count past the subtables', () => writeTable(d, 'gtcount.dat', setU32(sampleTable('GTDT', SERVER), 88, 3)),
-      /gtcount\.dat: GTDT: offset 0xE8: 3 subtables declared, only 2 fit before the end at 0xE8/],
-    ['platform timer offset outside the table', () => writeTable(d, 'gtoff.dat', setU32(sampleTable('GTDT', SERVER), 92, 0x400)),
-      /gtoff\.dat: GTDT: offset 0x5C: platform_timer_offset 0x400 is outside the space after the fixed fields \(0x68\.\.0xE8\)/],
-    ['platform timer offset inside the fixed fields', () => writeTable(d, 'gtin.dat', setU32(sampleTable('GTDT', SERVER), 92, 0x40)),
-      /gtin\.dat: GTDT: offset 0x5C: platform_timer_offset 0x40 is outside/],
-    ['GT Block frame count past its length', () => writeTable(d, 'gtframes.dat', setU32(sampleTable('GTDT', SERVER), 104 + 12, 5)),
-      /gtframes\.dat: GTDT: offset 0x7C: 5 Generic Timer Block Timer entries of 40 bytes need 0xC8 bytes but only 0x50 remain/],
-    ['GICC shorter than 76 bytes', () => {
-      const b = sampleTable('APIC');
-      return writeTable(d, 'gicc40.dat', setU8(b, sampleAt('APIC', 'gicc[0].length'), 40));
-    }, /gicc40\.dat: APIC: offset 0x44: subtable 1 \(Generic Interrupt Controller, type 0x0B\) has length 40, below the minimum 76/],
-    ['non-printable signature', () => writeTable(d, 'sig.dat', setU8(sampleTable('SPCR'), 2, 0x01), false),
-      /sig\.dat: offset 0x0: signature bytes 53 50 01 52 are not printable ASCII: not an ACPI table/],
-    ['binary that is not a table', () => {
-      const p = join(d, 'random.bin');
-      writeFileSync(p, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
-      return p;
-    }, /random\.bin: offset 0x0: signature bytes 7f 45 4c 46 are not printable ASCII: not an ACPI table/],
+    [
+      'truncated table',
+      () => writeTable(d, 'trunc.dat', sampleTable('APIC').subarray(0, 100), false),
+      /trunc\.dat: APIC: offset 0x4: declared length 424 \(0x1A8\) but only 100 bytes are present/,
+    ],
+    [
+      'length larger than the data',
+      () => writeTable(d, 'long.dat', setU32(sampleTable('FACP'), 4, 300)),
+      /long\.dat: FACP: offset 0x4: declared length 300 .* but only 276 bytes/,
+    ],
+    [
+      'length smaller than the data',
+      () => writeTable(d, 'short.dat', setU32(sampleTable('FACP'), 4, 268)),
+      /short\.dat: FACP: offset 0x10C: declared length 268 \(0x10C\) but the data has 276 bytes \(8 after the table\)/,
+    ],
+    [
+      'MADT subtable length 0',
+      () => writeTable(d, 'zero.dat', setU8(sampleTable('APIC'), sampleAt('APIC', 'gicc[1].length'), 0)),
+      /zero\.dat: APIC: offset 0x94: subtable 2 \(Generic Interrupt Controller, type 0x0B\) has length 0/,
+    ],
+    [
+      'MADT subtable past the end',
+      () => {
+        const b = sampleTable('APIC');
+        return writeTable(d, 'past.dat', setU8(b, b.length - 20 + 1, 40));
+      },
+      /past\.dat: APIC: offset 0x194: subtable 6 \(Generic Interrupt Translator, type 0x0F\) has length 40 and runs past the end at 0x1A8/,
+    ],
+    [
+      'GTDT platform timer length 0',
+      () => writeTable(d, 'gt0.dat', setU16(sampleTable('GTDT', SERVER), 104 + 1, 0)),
+      /gt0\.dat: GTDT: offset 0x68: subtable 0 \(Generic Timer Block, type 0x00\) has length 0/,
+    ],
+    [
+      'GTDT platform timer past the end',
+      () => writeTable(d, 'gtpast.dat', setU16(sampleTable('GTDT', SERVER), 104 + 100 + 1, 60)),
+      /gtpast\.dat: GTDT: offset 0xCC: subtable 1 \(Generic Watchdog Timer, type 0x01\) has length 60 and runs past the end at 0xE8/,
+    ],
+    [
+      'GTDT count past the subtables',
+      () => writeTable(d, 'gtcount.dat', setU32(sampleTable('GTDT', SERVER), 88, 3)),
+      /gtcount\.dat: GTDT: offset 0xE8: 3 subtables declared, only 2 fit before the end at 0xE8/,
+    ],
+    [
+      'platform timer offset outside the table',
+      () => writeTable(d, 'gtoff.dat', setU32(sampleTable('GTDT', SERVER), 92, 0x400)),
+      /gtoff\.dat: GTDT: offset 0x5C: platform_timer_offset 0x400 is outside the space after the fixed fields \(0x68\.\.0xE8\)/,
+    ],
+    [
+      'platform timer offset inside the fixed fields',
+      () => writeTable(d, 'gtin.dat', setU32(sampleTable('GTDT', SERVER), 92, 0x40)),
+      /gtin\.dat: GTDT: offset 0x5C: platform_timer_offset 0x40 is outside/,
+    ],
+    [
+      'GT Block frame count past its length',
+      () => writeTable(d, 'gtframes.dat', setU32(sampleTable('GTDT', SERVER), 104 + 12, 5)),
+      /gtframes\.dat: GTDT: offset 0x7C: 5 Generic Timer Block Timer entries of 40 bytes need 0xC8 bytes but only 0x50 remain/,
+    ],
+    [
+      'GICC shorter than 76 bytes',
+      () => {
+        const b = sampleTable('APIC');
+        return writeTable(d, 'gicc40.dat', setU8(b, sampleAt('APIC', 'gicc[0].length'), 40));
+      },
+      /gicc40\.dat: APIC: offset 0x44: subtable 1 \(Generic Interrupt Controller, type 0x0B\) has length 40, below the minimum 76/,
+    ],
+    [
+      'non-printable signature',
+      () => writeTable(d, 'sig.dat', setU8(sampleTable('SPCR'), 2, 0x01), false),
+      /sig\.dat: offset 0x0: signature bytes 53 50 01 52 are not printable ASCII: not an ACPI table/,
+    ],
+    [
+      'binary that is not a table',
+      () => {
+        const p = join(d, 'random.bin');
+        writeFileSync(p, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
+        return p;
+      },
+      /random\.bin: offset 0x0: signature bytes 7f 45 4c 46 are not printable ASCII: not an ACPI table/,
+    ],
     ['empty file', () => writeTable(d, 'empty.dat', new Uint8Array(0), false), /empty\.dat: empty file/],
-    ['empty folder', () => {
-      const p = join(d, 'nothing');
-      mkdirSync(p);
-      return p;
-    }, /nothing: no table files \(\.dat, \.aml, \.bin or sysfs names\) in this folder/],
-    ['acpidump text with a hex line out of sequence', () => {
-      const p = join(d, 'broken.txt');
-      writeFileSync(p, readFileSync(SAMPLE, 'latin1').replace(/(\nFACP @[^\n]*\n(?:[^\n]*\n){2})    0020:/, '$1    0040:'));
-      return p;
-    }, /broken\.txt:\d+: FACP: offset 0x20: hex line offset 0x40 where 0x20 was expected/],
-    ['memory image with no RSDP', () => writeTable(d, 'zeros.img', new Uint8Array(4096), false),
-      /zeros\.img: no RSDP with valid checksums on any 8-byte boundary/],
+    [
+      'empty folder',
+      () => {
+        const p = join(d, 'nothing');
+        mkdirSync(p);
+        return p;
+      },
+      /nothing: no table files \(\.dat, \.aml, \.bin or sysfs names\) in this folder/,
+    ],
+    [
+      'acpidump text with a hex line out of sequence',
+      () => {
+        const p = join(d, 'broken.txt');
+        writeFileSync(p, readFileSync(SAMPLE, 'latin1').replace(/(\nFACP @[^\n]*\n(?:[^\n]*\n){2})    0020:/, '$1    0040:'));
+        return p;
+      },
+      /broken\.txt:\d+: FACP: offset 0x20: hex line offset 0x40 where 0x20 was expected/,
+    ],
+    [
+      'memory image with no RSDP',
+      () => writeTable(d, 'zeros.img', new Uint8Array(4096), false),
+      /zeros\.img: no RSDP with valid checksums on any 8-byte boundary/,
+    ],
   ];
   it.each(cases)('%s', async (_what, make, message) => {
     const p = make();

@@ -30,12 +30,37 @@ const withItem = (t: AcpiTable, pick: (n: Node) => boolean, change: (n: Node) =>
 describe('diff of two server sets', () => {
   it('one IORT ID mapping, one PPTT cache size, one SRAT memory range, one PCC subspace base: exactly those four fields', () => {
     const a = server();
-    let b = edit(a, 'IORT', (t) => withItem(t, (n) => n.fields.type === 2 && n.fields.identifier === 0x201, (n) => ({
-      ...n, parts: { ...n.parts, mappings: (n.parts!.mappings as Node[]).map((m) => ({ ...m, fields: { ...m.fields, id_count: 0x7fff } })) },
-    })));
-    b = edit(b, 'PPTT', (t) => withItem(t, (n) => n.fields.type === 1 && n.fields.size === 0x2000000, (n) => ({ ...n, fields: { ...n.fields, size: 0x4000000 } })));
-    b = edit(b, 'SRAT', (t) => withItem(t, (n) => n.fields.type === 1 && n.fields.base_address === 0x880000000n, (n) => ({ ...n, fields: { ...n.fields, address_length: 0x3f80000000n } })));
-    b = edit(b, 'PCCT', (t) => withItem(t, (n) => n.fields.platform_interrupt === 0x52, (n) => ({ ...n, fields: { ...n.fields, base_address: 0xfa900000n } })));
+    let b = edit(a, 'IORT', (t) =>
+      withItem(
+        t,
+        (n) => n.fields.type === 2 && n.fields.identifier === 0x201,
+        (n) => ({
+          ...n,
+          parts: { ...n.parts, mappings: (n.parts!.mappings as Node[]).map((m) => ({ ...m, fields: { ...m.fields, id_count: 0x7fff } })) },
+        }),
+      ),
+    );
+    b = edit(b, 'PPTT', (t) =>
+      withItem(
+        t,
+        (n) => n.fields.type === 1 && n.fields.size === 0x2000000,
+        (n) => ({ ...n, fields: { ...n.fields, size: 0x4000000 } }),
+      ),
+    );
+    b = edit(b, 'SRAT', (t) =>
+      withItem(
+        t,
+        (n) => n.fields.type === 1 && n.fields.base_address === 0x880000000n,
+        (n) => ({ ...n, fields: { ...n.fields, address_length: 0x3f80000000n } }),
+      ),
+    );
+    b = edit(b, 'PCCT', (t) =>
+      withItem(
+        t,
+        (n) => n.fields.platform_interrupt === 0x52,
+        (n) => ({ ...n, fields: { ...n.fields, base_address: 0xfa900000n } }),
+      ),
+    );
     const changes = diffTables(a, b, { ignore: ['derived'] });
     expect(changes.map((c) => [c.path, c.text?.old, c.text?.new])).toEqual([
       ['IORT.root_complex[id=0x201].mapping[input=0x0].id_count', '0xFFFF', '0x7FFF'],
@@ -47,7 +72,28 @@ describe('diff of two server sets', () => {
 
   it('inserting an IORT node moves every node after it, and changes no output reference', () => {
     const a = server();
-    const b = edit(a, 'IORT', (t) => ({ ...t, items: [t.items![0], { fields: { type: 1, length: 0, revision: 0, identifier: 0, mapping_count: 0, mapping_offset: 0, node_flags: 0, memory_properties: { cache_coherency: 0, hints: 0, reserved: 0, memory_flags: 0 }, memory_address_limit: 0 }, parts: { device_name: '\\_SB.DEV0' }, tail: new Uint8Array(0) }, ...t.items!.slice(1)] }));
+    const b = edit(a, 'IORT', (t) => ({
+      ...t,
+      items: [
+        t.items![0],
+        {
+          fields: {
+            type: 1,
+            length: 0,
+            revision: 0,
+            identifier: 0,
+            mapping_count: 0,
+            mapping_offset: 0,
+            node_flags: 0,
+            memory_properties: { cache_coherency: 0, hints: 0, reserved: 0, memory_flags: 0 },
+            memory_address_limit: 0,
+          },
+          parts: { device_name: '\\_SB.DEV0' },
+          tail: new Uint8Array(0),
+        },
+        ...t.items!.slice(1),
+      ],
+    }));
     const changes = diffTables(a, b, { ignore: ['derived'] });
     expect(changes.map((c) => `${c.kind} ${c.path}`)).toEqual(['added IORT.named_component[0]']);
     const rc = b.tables.find((e) => e.table.signature === 'IORT')!.table.items!.find((n) => n.fields.identifier === 0x200)!;
@@ -57,7 +103,18 @@ describe('diff of two server sets', () => {
 
   it('SLIT cells by row and column', () => {
     const a = server();
-    const b = edit(a, 'SLIT', (t) => ({ ...t, parts: { distance: [[10, 22], [22, 10]] } }));
-    expect(diffTables(a, b, { ignore: ['derived'] }).map((c) => `${c.path}: ${c.old} → ${c.new}`)).toEqual(['SLIT.distance[0][1]: 20 → 22', 'SLIT.distance[1][0]: 20 → 22']);
+    const b = edit(a, 'SLIT', (t) => ({
+      ...t,
+      parts: {
+        distance: [
+          [10, 22],
+          [22, 10],
+        ],
+      },
+    }));
+    expect(diffTables(a, b, { ignore: ['derived'] }).map((c) => `${c.path}: ${c.old} → ${c.new}`)).toEqual([
+      'SLIT.distance[0][1]: 20 → 22',
+      'SLIT.distance[1][0]: 20 → 22',
+    ]);
   });
 });

@@ -8,7 +8,11 @@ const str = (s: string) => Uint8Array.from(Buffer.from(`${s}\0`, 'latin1'));
 
 describe('FdtWriter misuse', () => {
   it.each([
-    ['a property after a child node', (w: FdtWriter) => w.beginNode('').beginNode('a').endNode().property('late', u32(1)), /property "late" after a child node of "\/"/],
+    [
+      'a property after a child node',
+      (w: FdtWriter) => w.beginNode('').beginNode('a').endNode().property('late', u32(1)),
+      /property "late" after a child node of "\/"/,
+    ],
     ['a property outside any node', (w: FdtWriter) => w.finishReservemap().property('x', u32(1)), /outside any node/],
     ['a named root', (w: FdtWriter) => w.beginNode('root'), /root node must be named ""/],
     ['a child name with a slash', (w: FdtWriter) => w.beginNode('').beginNode('a/b'), /invalid node name/],
@@ -18,7 +22,14 @@ describe('FdtWriter misuse', () => {
     ['finish with a node open', (w: FdtWriter) => w.beginNode('').beginNode('a').endNode().finish(), /1 node\(s\) still open/],
     ['finish without a root', (w: FdtWriter) => w.finishReservemap().finish(), /without a root node/],
     ['a reservation after the structure began', (w: FdtWriter) => w.beginNode('').addReservation(0n, 0x1000n), /not allowed in the struct state/],
-    ['use after finish', (w: FdtWriter) => { w.beginNode('').endNode().finish(); w.beginNode(''); }, /not allowed in the done state/],
+    [
+      'use after finish',
+      (w: FdtWriter) => {
+        w.beginNode('').endNode().finish();
+        w.beginNode('');
+      },
+      /not allowed in the done state/,
+    ],
   ])('refuses %s', (_what, misuse, message) => {
     const w = new FdtWriter();
     expect(() => misuse(w)).toThrow(FdtError);
@@ -32,7 +43,9 @@ describe('what the writer writes, the reader reads', () => {
       .addReservation(0x80000000n, 0x1000n)
       .beginNode('')
       .property('compatible', str('xen,xen-4.17'))
-      .beginNode('chosen').property('bootargs', str('console=hvc0')).endNode()
+      .beginNode('chosen')
+      .property('bootargs', str('console=hvc0'))
+      .endNode()
       .endNode()
       .finish();
     const root = readFdt(blob);

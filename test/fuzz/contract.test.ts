@@ -13,7 +13,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('the untrusted-input contract (seeded fast-check run)', () => {
   const tally = newTally();
   const props = properties(dir, tally);
-  it.each(props.map((p) => [p.name, p] as const))('%s', async (_n, p) => {
-    await fc.assert(p.prop as fc.IAsyncProperty<unknown[]>, { numRuns: Math.max(20, Math.round(600 * p.share)), seed: 20261130 });
-  }, 60_000);
+  it.each(props.map((p) => [p.name, p] as const))(
+    '%s',
+    async (_n, p) => {
+      await fc.assert(p.prop as fc.IAsyncProperty<unknown[]>, { numRuns: Math.max(20, Math.round(600 * p.share)), seed: 20261130 });
+    },
+    60_000,
+  );
 });

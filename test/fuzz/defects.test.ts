@@ -81,7 +81,12 @@ describe('defect 3: buildDom0 throws only BuildError', () => {
   it('anything else the engine refuses comes out as a BuildError', () => {
     const set = readTables(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt')).set;
     // a caller-built table whose field holds what no encoder can write
-    const broken = { ...set, tables: set.tables.map((e) => (e.table.signature === 'FACP' ? { ...e, table: { ...e.table, fields: { ...e.table.fields, hypervisor_id: 'not a number' as never } } } : e)) };
+    const broken = {
+      ...set,
+      tables: set.tables.map((e) =>
+        e.table.signature === 'FACP' ? { ...e, table: { ...e.table, fields: { ...e.table.fields, hypervisor_id: 'not a number' as never } } } : e,
+      ),
+    };
     expect(() => buildDom0(broken, {})).toThrow(BuildError);
   });
 });
@@ -107,6 +112,8 @@ describe('defect 4: every address stays inside 64 bits, and inside its field', (
       b[9] = checksumOf(b, 116, 9);
       return { ...e, bytes: new Uint8Array(b), table: decodeTable(b).table! };
     });
-    expect(() => buildDom0({ ...set, tables }, { relocate: 'all', base: 0x100000000n, only: ['xsdt', 'rsdp'] })).toThrow(/FACP\.dsdt is a 32-bit pointer and cannot hold 0x1[0-9A-F]{8}, where the DSDT was placed: give a --base below 4 GiB/);
+    expect(() => buildDom0({ ...set, tables }, { relocate: 'all', base: 0x100000000n, only: ['xsdt', 'rsdp'] })).toThrow(
+      /FACP\.dsdt is a 32-bit pointer and cannot hold 0x1[0-9A-F]{8}, where the DSDT was placed: give a --base below 4 GiB/,
+    );
   });
 });

@@ -20,8 +20,12 @@ describe('acpidump text', () => {
     const links = resolveLinks(set);
     expect(links.every((l) => l.to)).toBe(true);
     expect(links.map((l) => `${l.from}->${l.to!.table.signature}`).sort()).toEqual([
-      'FACP.x_dsdt->DSDT', 'RSDP.xsdt_address->XSDT',
-      'XSDT.entry[0].address->FACP', 'XSDT.entry[1].address->APIC', 'XSDT.entry[2].address->GTDT', 'XSDT.entry[3].address->SPCR',
+      'FACP.x_dsdt->DSDT',
+      'RSDP.xsdt_address->XSDT',
+      'XSDT.entry[0].address->FACP',
+      'XSDT.entry[1].address->APIC',
+      'XSDT.entry[2].address->GTDT',
+      'XSDT.entry[3].address->SPCR',
     ]);
     expect(rootTable(set)?.table.signature).toBe('XSDT');
   });

@@ -8,33 +8,57 @@ import { describeNode, leaves } from '../../src/layout/describe.js';
 import { diffNode } from '../../src/diff/table.js';
 import { headerField } from '../../src/tables/common.js';
 
-const allocation = (extra: boolean) => ({
-  name: 'allocation',
-  label: 'Configuration Space Allocation',
-  layout: layout('alloc', [
+const allocation = (extra: boolean) =>
+  ({
+    name: 'allocation',
+    label: 'Configuration Space Allocation',
+    layout: layout('alloc', [
+      u64('base_address', 'Base Address'),
+      u16('segment', 'Segment Group Number'),
+      u8('start_bus', 'Start Bus Number'),
+      u8('end_bus', 'End Bus Number'),
+      ...(extra ? [u32('numa_node', 'NUMA Node')] : []),
+      u32('reserved', 'Reserved'),
+    ]),
+  }) satisfies ContainerDef;
+
+const table = (record: ContainerDef) =>
+  ({
+    name: 'MCFG',
+    label: 'test',
+    layout: layout('mcfg', [headerField(), u64('reserved', 'Reserved')]),
+    parts: [{ key: 'items', label: 'Allocations', kind: 'records', record }],
+  }) satisfies ContainerDef;
+
+// the declaration with the new field, typed: numa_node is a number wherever it is read
+const withNuma = {
+  ...allocation(false),
+  layout: layout('alloc2', [
     u64('base_address', 'Base Address'),
     u16('segment', 'Segment Group Number'),
     u8('start_bus', 'Start Bus Number'),
     u8('end_bus', 'End Bus Number'),
-    ...(extra ? [u32('numa_node', 'NUMA Node')] : []),
+    u32('numa_node', 'NUMA Node'),
     u32('reserved', 'Reserved'),
   ]),
-}) satisfies ContainerDef;
-
-const table = (record: ContainerDef) => ({
-  name: 'MCFG',
-  label: 'test',
-  layout: layout('mcfg', [headerField(), u64('reserved', 'Reserved')]),
-  parts: [{ key: 'items', label: 'Allocations', kind: 'records', record }],
-}) satisfies ContainerDef;
-
-// the declaration with the new field, typed: numa_node is a number wherever it is read
-const withNuma = { ...allocation(false), layout: layout('alloc2', [u64('base_address', 'Base Address'), u16('segment', 'Segment Group Number'), u8('start_bus', 'Start Bus Number'), u8('end_bus', 'End Bus Number'), u32('numa_node', 'NUMA Node'), u32('reserved', 'Reserved')]) } satisfies ContainerDef;
+} satisfies ContainerDef;
 
 describe('a field added to a declaration reaches every generic reader', () => {
   const def = table(allocation(true));
-  const header = { signature: 'MCFG', revision: 1, oem_id: 'DOM0AC', oem_table_id: 'DECLARE', oem_revision: 1, asl_compiler_id: 'D0AC', asl_compiler_revision: 1 };
-  const node = make(def, { header: header as never, reserved: 0n }, { items: [make(allocation(true), { base_address: 0x4000000000n, segment: 0, start_bus: 0, end_bus: 255, numa_node: 3 })] });
+  const header = {
+    signature: 'MCFG',
+    revision: 1,
+    oem_id: 'DOM0AC',
+    oem_table_id: 'DECLARE',
+    oem_revision: 1,
+    asl_compiler_id: 'D0AC',
+    asl_compiler_revision: 1,
+  };
+  const node = make(
+    def,
+    { header: header as never, reserved: 0n },
+    { items: [make(allocation(true), { base_address: 0x4000000000n, segment: 0, start_bus: 0, end_bus: 255, numa_node: 3 })] },
+  );
   const bytes = encodeRoot(def, node);
 
   it('encode and decode: the record is 20 bytes, the field at offset 12', () => {

@@ -121,7 +121,7 @@ describe('GTDT revision 3 in its two shapes', () => {
     expect(Buffer.from(encodeTable(r.table!)).equals(b)).toBe(true);
   });
 
-  it('a stale offset 0x60 under virtual EL2 fields (iasl\'s template): timers read after them, as ACPICA does, and the offset kept', () => {
+  it("a stale offset 0x60 under virtual EL2 fields (iasl's template): timers read after them, as ACPICA does, and the offset kept", () => {
     const b = fix(Buffer.from(server()));
     b.writeUInt32LE(0x60, 92);
     fix(b);
@@ -134,7 +134,7 @@ describe('GTDT revision 3 in its two shapes', () => {
 });
 
 describe('MADT: GICC by its own length; unknown subtables kept raw', () => {
-  it('decodes 76-, 80- and 82-byte GICCs and keeps longer ones\' extra bytes', () => {
+  it("decodes 76-, 80- and 82-byte GICCs and keeps longer ones' extra bytes", () => {
     const t = dec(table('APIC').bytes);
     const gicc = t.items!.find((s) => s.fields.type === 0x0b)!;
     const { efficiency_class: _e, reserved2: _r, spe_interrupt: _s, ...v5 } = gicc.fields;
@@ -160,7 +160,11 @@ describe('MADT: GICC by its own length; unknown subtables kept raw', () => {
 
 describe('STAO and SPCR names', () => {
   it('STAO: names NUL-terminated, an unterminated last name kept', () => {
-    const base = { signature: 'STAO', fields: { header: { ...(table('FACP').table.fields.header as object), signature: 'STAO', revision: 1 }, ignore_uart: 1 }, tail: EMPTY };
+    const base = {
+      signature: 'STAO',
+      fields: { header: { ...(table('FACP').table.fields.header as object), signature: 'STAO', revision: 1 }, ignore_uart: 1 },
+      tail: EMPTY,
+    };
     const b = encodeTable({ ...base, strings: ['\\_SB.COM0', '\\_SB.PCI0.DEV3'] });
     expect(b.length).toBe(37 + 10 + 15);
     const t = dec(b);
@@ -174,7 +178,11 @@ describe('STAO and SPCR names', () => {
   it('SPCR rev 4: precise baud rate and the namespace string at its offset', () => {
     const t = dec(table('SPCR').bytes);
     const h = { ...(t.fields.header as object), revision: 4 };
-    const b = encodeTable({ ...t, fields: { ...t.fields, header: h, precise_baudrate: 1500000, namespace_string_length: 0, namespace_string_offset: 0 }, strings: ['\\_SB.COM0'] });
+    const b = encodeTable({
+      ...t,
+      fields: { ...t.fields, header: h, precise_baudrate: 1500000, namespace_string_length: 0, namespace_string_offset: 0 },
+      strings: ['\\_SB.COM0'],
+    });
     const back = dec(b);
     expect(back.fields).toMatchObject({ precise_baudrate: 1500000, namespace_string_length: 10, namespace_string_offset: 88 });
     expect(back.strings).toEqual(['\\_SB.COM0']);
@@ -216,7 +224,10 @@ describe('checksum faults', () => {
 
 describe('samples', () => {
   it('are exactly what samples/generate.ts produces', () => {
-    const dirs = readdirSync(SAMPLES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    const dirs = readdirSync(SAMPLES, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
     expect(dirs).toEqual(HOSTS.map((h) => h.name).sort());
     for (const h of HOSTS) expect(readFileSync(join(SAMPLES, h.name, 'acpidump.txt'), 'latin1')).toBe(generate(h));
   });

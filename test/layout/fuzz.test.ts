@@ -69,7 +69,13 @@ describe('mutated tables', () => {
   // the corpus, the samples, iasl's templates (every table iasl knows) and the spec-built tables
   const seeds = [...corpusBlobs(), ...sampleBlobs(), ...(HAVE_IASL ? templateBlobs() : []), ...specBlobs()].filter((b) => b.bytes.length < 20000);
   it('seeds every decoded table', () => {
-    const sigs = new Set(seeds.map((s) => (s.bytes[0] === 0x52 && Buffer.from(s.bytes.subarray(0, 8)).toString('latin1') === 'RSD PTR ' ? 'RSDP' : Buffer.from(s.bytes.subarray(0, 4)).toString('latin1'))));
+    const sigs = new Set(
+      seeds.map((s) =>
+        s.bytes[0] === 0x52 && Buffer.from(s.bytes.subarray(0, 8)).toString('latin1') === 'RSD PTR '
+          ? 'RSDP'
+          : Buffer.from(s.bytes.subarray(0, 4)).toString('latin1'),
+      ),
+    );
     expect(decodedSignatures().filter((s) => !sigs.has(s))).toEqual([]);
   });
   it(`decode never throws; what decodes re-encodes exactly; dump and check run (${seeds.length} tables × 60 mutations)`, () => {
@@ -119,7 +125,9 @@ describe('mutated tables', () => {
 
   it('mutated device trees either read or fail with an FdtReadError, never anything else', () => {
     const r = rng(11);
-    const dtb = writeFdt(dom0Tree({ bootargs: 'console=hvc0', xenVersion: '4.20', systemTable: 0x38000400n, mmapStart: 0x38000500n, mmapSize: 120, descSize: 40, descVersion: 1 }));
+    const dtb = writeFdt(
+      dom0Tree({ bootargs: 'console=hvc0', xenVersion: '4.20', systemTable: 0x38000400n, mmapStart: 0x38000500n, mmapSize: 120, descSize: 40, descVersion: 1 }),
+    );
     for (let i = 0; i < 500; i++) {
       const m = mutate(dtb, r);
       try {

@@ -13,7 +13,15 @@ import { checkOutput } from './referees.js';
 
 const sample = (name: string) => join(SAMPLES, name, 'acpidump.txt');
 const opts = (o: Partial<BuildOptions> = {}): BuildOptions => ({
-  profile: 'design', base: DEFAULTS.base, mem: DEFAULTS.mem, staoPaths: [], xenVersion: '4.20', its: false, relocate: 'none', skip: [], ...o,
+  profile: 'design',
+  base: DEFAULTS.base,
+  mem: DEFAULTS.mem,
+  staoPaths: [],
+  xenVersion: '4.20',
+  its: false,
+  relocate: 'none',
+  skip: [],
+  ...o,
 });
 const host = (p: string): TableSet => readTables(p).set;
 const built = (out: ReturnType<typeof buildDom0>, sig: string) => findTable(out.tables, sig)!;
@@ -26,7 +34,9 @@ async function build(input: string, ...args: string[]): Promise<string> {
 }
 
 const SETS: [string, string[]][] = [
-  ...readdirSync(SAMPLES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => [sample(d.name), []] as [string, string[]]),
+  ...readdirSync(SAMPLES, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => [sample(d.name), []] as [string, string[]]),
   ...(HAVE_CORPUS
     ? ([
         [join(CORPUS, 'qemu-virt-gicv3-smp4/acpidump.txt'), []],
@@ -42,7 +52,12 @@ const SETS: [string, string[]][] = [
 ];
 
 describe('every build output passes the referees', () => {
-  const cases = SETS.flatMap(([input, extra]) => (['design', 'xen'] as const).map((p) => [`${input.replace(ROOT + '/', '').replace(CORPUS + '/', 'corpus/')} ${p}`, input, [...extra, '--profile', p, '--bootargs', 'console=hvc0']] as const));
+  const cases = SETS.flatMap(([input, extra]) =>
+    (['design', 'xen'] as const).map(
+      (p) =>
+        [`${input.replace(ROOT + '/', '').replace(CORPUS + '/', 'corpus/')} ${p}`, input, [...extra, '--profile', p, '--bootargs', 'console=hvc0']] as const,
+    ),
+  );
   it.each(cases)('%s', async (_name, input, args) => {
     const dir = await build(input, ...args);
     const r = checkOutput(dir);
@@ -60,10 +75,26 @@ describe('every build output passes the referees', () => {
 
 describe.skipIf(!HAVE_CORPUS)('xen profile against real Xen 4.17 output', () => {
   const X = join(CORPUS, 'xen-4.17-gicv2-dom0v2');
-  it('acpi.img equals Xen\'s page except the two RSDP checksum bytes; dom0.dtb is the same tree (and the same bytes)', async () => {
-    const dir = await build(join(X, 'host/acpidump.txt'), '--profile', 'xen', '--vcpus', '2', '--base', '0xBC2F1000',
-      '--mem', '0x60000000:0x20000000', '--acpi-region', '0xBC430000:0x10000',
-      '--bootargs', 'console=hvc0 earlycon=xen loglevel=8 rdinit=/init', '--initrd', '0x68200000:0xF1018', '--xen-version', '4.17');
+  it("acpi.img equals Xen's page except the two RSDP checksum bytes; dom0.dtb is the same tree (and the same bytes)", async () => {
+    const dir = await build(
+      join(X, 'host/acpidump.txt'),
+      '--profile',
+      'xen',
+      '--vcpus',
+      '2',
+      '--base',
+      '0xBC2F1000',
+      '--mem',
+      '0x60000000:0x20000000',
+      '--acpi-region',
+      '0xBC430000:0x10000',
+      '--bootargs',
+      'console=hvc0 earlycon=xen loglevel=8 rdinit=/init',
+      '--initrd',
+      '0x68200000:0xF1018',
+      '--xen-version',
+      '4.17',
+    );
     const ours = readFileSync(join(dir, 'acpi.img'));
     const xen = readFileSync(join(X, 'xen/acpi-page.bin'));
     expect(ours.length).toBe(xen.length);
@@ -92,9 +123,23 @@ describe('exact bytes of each pass', () => {
     const madt = built(out, 'APIC');
     const off = offsetIn(madt.table, 'APIC.gicc[17]');
     expect(Buffer.from(madt.bytes.subarray(off, off + 80)).toString('hex')).toBe(
-      '0b50' + '0000' + '11000000' + '11000000' + '01000000' + '00000000' + '00000000' + '0000000000000000' +
-      '0000000000000000' + '0000000000000000' + '0000000000000000' + '00000000' + '0000000000000000' +
-      '0101000000000000' + '00' + '00' + '1500',
+      '0b50' +
+        '0000' +
+        '11000000' +
+        '11000000' +
+        '01000000' +
+        '00000000' +
+        '00000000' +
+        '0000000000000000' +
+        '0000000000000000' +
+        '0000000000000000' +
+        '0000000000000000' +
+        '00000000' +
+        '0000000000000000' +
+        '0101000000000000' +
+        '00' +
+        '00' +
+        '1500',
     );
   });
 
@@ -150,12 +195,25 @@ describe('exact bytes of each pass', () => {
     const items = built(out, 'APIC').table.items!;
     const hostGiccs = findTable(h, 'APIC')!.table.items!.filter((s) => s.fields.type === 0x0b);
     const giccs = items.filter((s) => s.fields.type === 0x0b);
-    expect(giccs).toEqual(hostGiccs.slice(0, 20).map((g, i) => ({
-      ...g,
-      fields: { ...g.fields, arm_mpidr: BigInt((i & 0xf) | ((i >> 4) << 8)), parking_version: 0, parked_address: 0n, gicv_base_address: 0n, gich_base_address: 0n, vgic_interrupt: 0, gicr_base_address: 0n },
-    })));
+    expect(giccs).toEqual(
+      hostGiccs.slice(0, 20).map((g, i) => ({
+        ...g,
+        fields: {
+          ...g.fields,
+          arm_mpidr: BigInt((i & 0xf) | ((i >> 4) << 8)),
+          parking_version: 0,
+          parked_address: 0n,
+          gicv_base_address: 0n,
+          gich_base_address: 0n,
+          vgic_interrupt: 0,
+          gicr_base_address: 0n,
+        },
+      })),
+    );
     // kept as the host had them: UID (PPTT/SRAT/DSDT processors still match), flags, PMU, SPE, efficiency class
-    expect(giccs.map((g) => [g.fields.uid, g.fields.flags, g.fields.performance_interrupt, g.fields.spe_interrupt])).toEqual(hostGiccs.slice(0, 20).map((g) => [g.fields.uid, g.fields.flags, 23, 21]));
+    expect(giccs.map((g) => [g.fields.uid, g.fields.flags, g.fields.performance_interrupt, g.fields.spe_interrupt])).toEqual(
+      hostGiccs.slice(0, 20).map((g) => [g.fields.uid, g.fields.flags, 23, 21]),
+    );
     expect(items.map((s) => Number(s.fields.type))).toEqual([0x0c, ...Array(20).fill(0x0b), 0x0e, 0x0e, 0x0f, 0x0f, 0x0f, 0x0f]);
     // exact bytes of GICC 17: MPIDR Aff1 = 1, Aff0 = 1 at offset 68
     const { bytes: b, table: m } = built(out, 'APIC');
@@ -181,17 +239,28 @@ describe('exact bytes of each pass', () => {
     expect(fd.bytes.length).toBe(276);
     expect(fd.bytes[8]).toBe(6);
     expect(fd.bytes[131]).toBe(0);
-    expect(built(d, 'APIC').table.items!.filter((s) => s.fields.type === 0x0b).every((s) => s.fields.length === 80)).toBe(true);
+    expect(
+      built(d, 'APIC')
+        .table.items!.filter((s) => s.fields.type === 0x0b)
+        .every((s) => s.fields.length === 80),
+    ).toBe(true);
     const x = buildDom0(h, opts({ profile: 'xen' }));
     const fx = built(x, 'FACP');
     expect(fx.bytes.length).toBe(268);
     expect([fx.bytes[8], fx.bytes[131]]).toEqual([5, 1]);
-    expect(built(x, 'APIC').table.items!.filter((s) => s.fields.type === 0x0b).every((s) => s.fields.length === 76)).toBe(true);
+    expect(
+      built(x, 'APIC')
+        .table.items!.filter((s) => s.fields.type === 0x0b)
+        .every((s) => s.fields.length === 76),
+    ).toBe(true);
   });
 
   it('xsdt: FACP and APIC (and GTDT in design) replaced in place, STAO appended; rsdp: both checksums', () => {
     const h = host(sample('qemu-virt-gicv3'));
-    for (const [profile, replaced] of [['design', ['FACP', 'APIC', 'GTDT']], ['xen', ['FACP', 'APIC']]] as const) {
+    for (const [profile, replaced] of [
+      ['design', ['FACP', 'APIC', 'GTDT']],
+      ['xen', ['FACP', 'APIC']],
+    ] as const) {
       const out = buildDom0(h, opts({ profile }));
       const x = built(out, 'XSDT');
       const addrs = x.table.items!.map((i) => i.fields.address as bigint);
@@ -207,7 +276,15 @@ describe('exact bytes of each pass', () => {
   });
 
   it('EFI memory map: RAM banks, then host ACPI regions, then the new region, all WB', () => {
-    const out = buildDom0(host(sample('qemu-virt-gicv3')), opts({ mem: [{ base: 0x40000000n, size: 0x10000000n }, { base: 0x80000000n, size: 0x1000000n }] }));
+    const out = buildDom0(
+      host(sample('qemu-virt-gicv3')),
+      opts({
+        mem: [
+          { base: 0x40000000n, size: 0x10000000n },
+          { base: 0x80000000n, size: 0x1000000n },
+        ],
+      }),
+    );
     const m = out.manifest.efi as { memory_map: { entries: { type: string; start: string; pages: number; attribute: string }[] } };
     expect(m.memory_map.entries).toEqual([
       { type: 'Conventional', start: '0x40000000', pages: 0x10000, attribute: '0x8' },
@@ -260,7 +337,10 @@ describe('refusals: what cannot work is refused with a clear message', () => {
   it('no GICD, and GICv2 CPU-interface bases that differ (library)', () => {
     const h = host(sample('gicv2-8cpu'));
     const madt = findTable(h, 'APIC')!;
-    const noGicd = { ...h, tables: h.tables.map((e) => (e === madt ? { ...e, table: { ...e.table, items: e.table.items!.filter((s) => s.fields.type !== 0x0c) } } : e)) };
+    const noGicd = {
+      ...h,
+      tables: h.tables.map((e) => (e === madt ? { ...e, table: { ...e.table, items: e.table.items!.filter((s) => s.fields.type !== 0x0c) } } : e)),
+    };
     expect(() => buildDom0(noGicd, opts())).toThrow(/no GICD/);
     const items = madt.table.items!.map((s, i) => (i === 3 ? { ...s, fields: { ...s.fields, base_address: 0x09990000n } } : s));
     const differ = { ...h, tables: h.tables.map((e) => (e === madt ? { ...e, table: { ...e.table, items } } : e)) };
@@ -287,8 +367,15 @@ describe('outputs', () => {
     const a = await build(sample('server-128cpu'), '--bootargs', 'console=hvc0', '--stao-path', '\\_SB.COM0');
     const b = await build(sample('server-128cpu'), '--bootargs', 'console=hvc0', '--stao-path', '\\_SB.COM0');
     expect(files(a)).toEqual(files(b));
-    expect(Object.keys(files(a)).sort()).toEqual(['acpi.img', 'acpidump.txt', 'dom0.dtb', 'manifest.json',
-      ...['apic', 'dbg2', 'dsdt', 'facp', 'gtdt', 'hest', 'iort', 'mcfg', 'pcct', 'pptt', 'rsdp', 'slit', 'spcr', 'srat', 'stao', 'xsdt'].map((t) => `tables/${t}.dat`)]);
+    expect(Object.keys(files(a)).sort()).toEqual([
+      'acpi.img',
+      'acpidump.txt',
+      'dom0.dtb',
+      'manifest.json',
+      ...['apic', 'dbg2', 'dsdt', 'facp', 'gtdt', 'hest', 'iort', 'mcfg', 'pcct', 'pptt', 'rsdp', 'slit', 'spcr', 'srat', 'stao', 'xsdt'].map(
+        (t) => `tables/${t}.dat`,
+      ),
+    ]);
     expect(readFileSync(sample('server-128cpu')).equals(before)).toBe(true);
   });
 
@@ -302,7 +389,13 @@ describe('outputs', () => {
     const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     expect(m.changes.map((c: { pass: string }) => c.pass)).toEqual(['fadt', 'gtdt', 'madt', 'stao', 'xsdt', 'rsdp', 'efi', 'dt', 'checksums']);
     expect(m.changes[0].changes).toContainEqual({ path: 'FACP.arm_boot_flags.psci_use_hvc', kind: 'changed', old: 0, new: 1 });
-    expect(m.changes[0].changes).toContainEqual({ path: 'FACP.hypervisor_id', kind: 'changed', old: '0x0', new: '0x4D4D566E6558', text: { old: '0x0', new: '"XenVMM"' } });
+    expect(m.changes[0].changes).toContainEqual({
+      path: 'FACP.hypervisor_id',
+      kind: 'changed',
+      old: '0x0',
+      new: '0x4D4D566E6558',
+      text: { old: '0x0', new: '"XenVMM"' },
+    });
     expect(decodeTable(readFileSync(join(dir, 'tables/facp.dat'))).table!.faults).toBeUndefined();
   });
 
@@ -350,7 +443,11 @@ describe('cross-table invariants the passes enforce', () => {
       for (const skip of [[], ['fadt']]) {
         const out = buildDom0(h, opts({ profile, skip, vcpus: 2 }));
         const rev = built(out, 'FACP').bytes[8];
-        const lens = new Set(built(out, 'APIC').table.items!.filter((s) => s.fields.type === 0x0b).map((s) => s.fields.length));
+        const lens = new Set(
+          built(out, 'APIC')
+            .table.items!.filter((s) => s.fields.type === 0x0b)
+            .map((s) => s.fields.length),
+        );
         expect([...lens]).toEqual([rev >= 6 ? 80 : 76]);
         expect(built(out, 'FACP').bytes.length).toBe(rev >= 6 ? 276 : 268);
       }
@@ -362,7 +459,11 @@ describe('warnings for what works but costs something', () => {
   it('--host-mpidrs keeps host MPIDRs: warned when they are not the vCPU MPIDRs Xen gives dom0', () => {
     const server = buildDom0(host(sample('server-128cpu')), opts({ vcpus: 4, hostMpidrs: true }));
     expect(server.warnings.find((w) => w.code === 'BUILD_MPIDR_NOT_VIRTUAL')).toMatchObject({ path: 'APIC.gicc[1].arm_mpidr' });
-    expect(built(server, 'APIC').table.items!.filter((s) => s.fields.type === 0x0b).map((g) => g.fields.arm_mpidr)).toEqual([0n, 0x100n, 0x200n, 0x300n]);
+    expect(
+      built(server, 'APIC')
+        .table.items!.filter((s) => s.fields.type === 0x0b)
+        .map((g) => g.fields.arm_mpidr),
+    ).toEqual([0n, 0x100n, 0x200n, 0x300n]);
     const qemu = buildDom0(host(sample('qemu-virt-gicv3')), opts({ hostMpidrs: true }));
     expect(qemu.warnings.map((w) => w.code)).not.toContain('BUILD_MPIDR_NOT_VIRTUAL');
     expect(qemu.warnings.map((w) => w.code)).toEqual(['BUILD_EL2_TIMER_MASKED', 'BUILD_NO_HVC_CONSOLE']);
@@ -376,7 +477,12 @@ describe('library API', () => {
     const r = runPasses(host(sample('qemu-virt-gicv3')), ['fadt', 'stao', 'xsdt', 'rsdp']);
     expect(r.passes).toEqual(['fadt', 'stao', 'xsdt', 'rsdp']);
     expect(r.log.map((l) => l.pass)).toEqual(['fadt', 'stao', 'xsdt', 'rsdp']);
-    expect(r.set.tables.filter((t) => t.origin === 'new').map((t) => t.id).sort()).toEqual(['FACP', 'RSDP', 'STAO', 'XSDT']);
+    expect(
+      r.set.tables
+        .filter((t) => t.origin === 'new')
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual(['FACP', 'RSDP', 'STAO', 'XSDT']);
     expect(r.dtb).toBeUndefined();
   });
 });

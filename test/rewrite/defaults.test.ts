@@ -29,14 +29,18 @@ function hostFile(h: HostSpec): string {
 // QEMU virt with 512 CPUs: Aff0 = cpu % 16, Aff1 = cpu / 16 (as QEMU numbers them), one GICR region for all
 const QEMU512: HostSpec = {
   ...spec('qemu-virt-gicv3'),
-  name: 'qemu-virt-512cpu', oemTable: 'VIRT512C', cpus: 512,
+  name: 'qemu-virt-512cpu',
+  oemTable: 'VIRT512C',
+  cpus: 512,
   mpidr: (i) => BigInt((i & 0xf) | ((i >> 4) << 8)),
   gicr: [{ base: 0x080a0000n, length: 512 * 0x20000 }],
 };
 // A 32-CPU server numbering cores in Aff1 and clusters in Aff2 (Aff0 = 0 everywhere, as Ampere and Neoverse parts do)
 const AFF12: HostSpec = {
   ...spec('server-128cpu'),
-  name: 'server-32cpu-aff12', oemTable: 'SRV32AFF', cpus: 32,
+  name: 'server-32cpu-aff12',
+  oemTable: 'SRV32AFF',
+  cpus: 32,
   server: { ...spec('server-128cpu').server!, coresPerSocket: 16 },
   mpidr: (i) => (BigInt(i & 7) << 8n) | (BigInt(i >> 3) << 16n),
 };
@@ -45,7 +49,7 @@ const giccsOf = (set: TableSet) => findTable(set, 'APIC')!.table.items!.filter((
 const errors = (set: TableSet) => checkTables(set, { dom0: true }).filter((f) => f.severity === 'error');
 
 describe('design: GICCs carry the MPIDRs of the vCPUs Xen runs them on', () => {
-  it('a 32-CPU host numbering cores in Aff1/Aff2: every GICC i has vCPU i\'s MPIDR, UIDs stay the host\'s', async () => {
+  it("a 32-CPU host numbering cores in Aff1/Aff2: every GICC i has vCPU i's MPIDR, UIDs stay the host's", async () => {
     const input = hostFile(AFF12);
     const out = join(tmp('aff12-'), 'o');
     const b = await cli('build', input, '-o', out);
@@ -142,7 +146,9 @@ describe('the default build passes check --dom0 on every sample, corpus set and 
       ]
     : [];
   const inputs = (): [string, string[]][] => [
-    ...readdirSync(SAMPLES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => [join(SAMPLES, d.name, 'acpidump.txt'), []] as [string, string[]]),
+    ...readdirSync(SAMPLES, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => [join(SAMPLES, d.name, 'acpidump.txt'), []] as [string, string[]]),
     ...corpus,
     [hostFile(QEMU512), []],
     [hostFile(AFF12), []],
@@ -154,28 +160,43 @@ describe('the default build passes check --dom0 on every sample, corpus set and 
     const out = [];
     if (!findTable(host, 'SPCR')) out.push('DOM0_STAO_NO_SPCR');
     // the xen MADT holds no ITS (without --its) and no GICv2m MSI frame, which IORT ITS groups name
-    const its = findTable(host, 'IORT')?.table.items?.some((n) => n.fields.type === 0) && findTable(host, 'APIC')!.table.items!.some((s) => s.fields.type === 0x0f || s.fields.type === 0x0d);
+    const its =
+      findTable(host, 'IORT')?.table.items?.some((n) => n.fields.type === 0) &&
+      findTable(host, 'APIC')!.table.items!.some((s) => s.fields.type === 0x0f || s.fields.type === 0x0d);
     if (its) out.push('DOM0_IORT_ITS');
     return out;
   };
   // errors the host tables themselves have reach dom0 unchanged (the build does not rewrite those
   // tables); none may come from the build. The one host error in the corpus: QEMU 7.2's IORT ID
   // counts are one too large, so a root complex's two mappings share input ID 0x100 (QEMU 8.0 fixed it).
-  const hostErrors = (host: TableSet) => checkTables(host).filter((f) => f.severity === 'error').map((f) => `${f.code} ${f.path}`);
-  it.each(['design', 'xen'] as const)('%s profile: no error; the warnings are exactly the documented costs', async (profile) => {
-    for (const [input, extra] of inputs()) {
-      const host = readTables(input).set;
-      const out = join(tmp('defaults-'), 'o');
-      const b = await cli('build', input, '-o', out, '--profile', profile, ...extra);
-      expect(b.code, `${input}: ${b.err}`).toBe(0);
-      const c = await cli('check', '--dom0', '--json', out);
-      const findings = JSON.parse(c.out).inputs[0].findings as { code: string; severity: string; path: string }[];
-      const inherited = new Set(hostErrors(host));
-      expect(findings.filter((f) => f.severity === 'error' && !inherited.has(`${f.code} ${f.path}`)), input).toEqual([]);
-      expect([...inherited].every((e) => e.startsWith('IORT_ID_OVERLAP ')), input).toBe(true);
-      expect([...new Set(findings.filter((f) => f.severity === 'warning').map((f) => f.code))], input).toEqual(costs(profile, host));
-    }
-  }, 60_000);
+  const hostErrors = (host: TableSet) =>
+    checkTables(host)
+      .filter((f) => f.severity === 'error')
+      .map((f) => `${f.code} ${f.path}`);
+  it.each(['design', 'xen'] as const)(
+    '%s profile: no error; the warnings are exactly the documented costs',
+    async (profile) => {
+      for (const [input, extra] of inputs()) {
+        const host = readTables(input).set;
+        const out = join(tmp('defaults-'), 'o');
+        const b = await cli('build', input, '-o', out, '--profile', profile, ...extra);
+        expect(b.code, `${input}: ${b.err}`).toBe(0);
+        const c = await cli('check', '--dom0', '--json', out);
+        const findings = JSON.parse(c.out).inputs[0].findings as { code: string; severity: string; path: string }[];
+        const inherited = new Set(hostErrors(host));
+        expect(
+          findings.filter((f) => f.severity === 'error' && !inherited.has(`${f.code} ${f.path}`)),
+          input,
+        ).toEqual([]);
+        expect(
+          [...inherited].every((e) => e.startsWith('IORT_ID_OVERLAP ')),
+          input,
+        ).toBe(true);
+        expect([...new Set(findings.filter((f) => f.severity === 'warning').map((f) => f.code))], input).toEqual(costs(profile, host));
+      }
+    },
+    60_000,
+  );
 });
 
 describe('memory layout from the host, not from QEMU', () => {
@@ -187,9 +208,16 @@ describe('memory layout from the host, not from QEMU', () => {
   it('SRAT present: RAM banks and the region come from its ranges, clear of every range the tables describe', async () => {
     const host = server();
     const out = buildDom0(host, {});
-    const m = out.manifest as { memory: { source: string; derived: boolean; base_derived: boolean; mem_derived: boolean }; options: { mem: { base: string; size: string }[] } };
+    const m = out.manifest as {
+      memory: { source: string; derived: boolean; base_derived: boolean; mem_derived: boolean };
+      options: { mem: { base: string; size: string }[] };
+    };
     expect(m.memory).toMatchObject({ source: 'SRAT', derived: true, base_derived: true, mem_derived: true });
-    const ram = [{ base: 0x80000000n, size: 0x7c000000n }, { base: 0x880000000n, size: 0x1f80000000n }, { base: 0x80000000000n, size: 0x2000000000n }];
+    const ram = [
+      { base: 0x80000000n, size: 0x7c000000n },
+      { base: 0x880000000n, size: 0x1f80000000n },
+      { base: 0x80000000000n, size: 0x2000000000n },
+    ];
     const banks = m.options.mem.map((b) => ({ base: BigInt(b.base), size: BigInt(b.size) }));
     expect(within(out.region, ram)).toBe(true);
     for (const b of banks) {
@@ -205,10 +233,12 @@ describe('memory layout from the host, not from QEMU', () => {
     // Xen-like: the region sits at the top of the first free RAM below the firmware tables
     expect(out.region.base).toBe(0xfa000000n - out.region.size);
     const r = await cli('build', join(SAMPLES, 'server-128cpu', 'acpidump.txt'), '-o', join(tmp(), 'o'));
-    expect(r.out).toMatch(/^ {2}RAM {7}0x80000000\+0x79FFD000 .*\(region and RAM banks derived from the SRAT, clear of everything the host tables describe\)$/m);
+    expect(r.out).toMatch(
+      /^ {2}RAM {7}0x80000000\+0x79FFD000 .*\(region and RAM banks derived from the SRAT, clear of everything the host tables describe\)$/m,
+    );
   });
 
-  it('no memory described: today\'s defaults, and the summary says so', async () => {
+  it("no memory described: today's defaults, and the summary says so", async () => {
     const out = buildDom0(readTables(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt')).set, {});
     expect(out.region.base).toBe(0x38000000n);
     expect(out.manifest.memory).toMatchObject({ source: 'defaults', derived: true });
@@ -236,7 +266,11 @@ describe('memory layout from the host, not from QEMU', () => {
     it('GIC frames (GICD, GICR, ITS, GICC/GICV/GICH)', () => {
       const q = readTables(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt')).set;
       refuse(q, { base: 0x08000000n }, /^the new region 0x8000000-0x8001000 \(--base\) overlaps APIC\.gicd\[0\] \(GICD\) at 0x8000000-0x8010000$/);
-      refuse(q, { mem: [{ base: 0x080a0000n, size: 0x10000n }], base: 0x38000000n }, /the --mem bank 0x80A0000-0x80B0000 overlaps APIC\.gicr\[0\] \(GICR region\)/);
+      refuse(
+        q,
+        { mem: [{ base: 0x080a0000n, size: 0x10000n }], base: 0x38000000n },
+        /the --mem bank 0x80A0000-0x80B0000 overlaps APIC\.gicr\[0\] \(GICR region\)/,
+      );
       refuse(q, { mem: [{ base: 0x08080000n, size: 0x1000n }], base: 0x38000000n }, /overlaps APIC\.its\[0\] \(GIC ITS\)/);
       const v2 = readTables(join(SAMPLES, 'gicv2-8cpu', 'acpidump.txt')).set;
       refuse(v2, { base: 0x08030000n }, /overlaps APIC\.gicc\[0\]\.gich_base_address \(GICH\)/);
@@ -244,7 +278,11 @@ describe('memory layout from the host, not from QEMU', () => {
     it('the SPCR UART and DBG2 debug port', () => {
       const q = readTables(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt')).set;
       refuse(q, { mem: [{ base: 0x09000000n, size: 0x1000n }], base: 0x38000000n }, /overlaps SPCR\.serial_port \(console UART\) at 0x9000000-0x9001000/);
-      refuse(server(), { base: 0x12600000n }, /overlaps (SPCR\.serial_port \(console UART\)|DBG2\.device\[0\]\.register\[0\] \(debug port\)) at 0x12600000-0x12601000/);
+      refuse(
+        server(),
+        { base: 0x12600000n },
+        /overlaps (SPCR\.serial_port \(console UART\)|DBG2\.device\[0\]\.register\[0\] \(debug port\)) at 0x12600000-0x12601000/,
+      );
     });
     it('ECAM windows, SMMUs and PMCGs, PCC subspaces, error-record regions', () => {
       refuse(server(), { base: 0x3fff00000000n }, /overlaps MCFG\.allocation\[0\] \(ECAM, segment 0\) at 0x3FFF00000000-0x3FFF10000000/);
@@ -252,7 +290,22 @@ describe('memory layout from the host, not from QEMU', () => {
       refuse(server(), { base: 0x100040020000n }, /overlaps IORT\.pmcg\[0\]\.page0_base_address \(PMCG\)/);
       refuse(server(), { base: 0xfa800000n }, /overlaps PCCT subspace 0 \(PCC shared memory\) at 0xFA800000-0xFA801000/);
       refuse(server(), { base: 0xfa7f0000n }, /overlaps HEST source 0 error status address at 0xFA7F0000-0xFA7F0008/);
-      const bert: AcpiTable = { signature: 'BERT', ...make(bertDef, { header: { signature: 'BERT', revision: 1, oem_id: 'DOM0AC', oem_table_id: 'BERT', oem_revision: 1, asl_compiler_id: 'D0AC', asl_compiler_revision: 1 } as never, region_length: 0x10000, region_address: 0x30000000n }) };
+      const bert: AcpiTable = {
+        signature: 'BERT',
+        ...make(bertDef, {
+          header: {
+            signature: 'BERT',
+            revision: 1,
+            oem_id: 'DOM0AC',
+            oem_table_id: 'BERT',
+            oem_revision: 1,
+            asl_compiler_id: 'D0AC',
+            asl_compiler_revision: 1,
+          } as never,
+          region_length: 0x10000,
+          region_address: 0x30000000n,
+        }),
+      };
       refuse(withTable(server(), bert), { base: 0x30008000n }, /overlaps BERT boot error region at 0x30000000-0x30010000/);
     });
     it('host tables and host ACPI regions, and the 64-bit limit', () => {

@@ -5,7 +5,8 @@ import { orderPasses, PASSES, PROFILES, selectPasses } from '../../src/rewrite/p
 import { BuildError, type PassDef } from '../../src/rewrite/types.js';
 
 const DESIGN = ['fadt', 'gtdt', 'madt', 'stao', 'xsdt', 'rsdp', 'efi', 'dt', 'checksums'];
-const noop = (name: string, o: Partial<PassDef> = {}): PassDef => ({ name, stage: 'tables', summary: name, run: (set) => ({ set, changes: [] }), ...o } as PassDef);
+const noop = (name: string, o: Partial<PassDef> = {}): PassDef =>
+  ({ name, stage: 'tables', summary: name, run: (set) => ({ set, changes: [] }), ...o }) as PassDef;
 
 describe('the pass graph', () => {
   it('orders each profile from the declarations, whatever order the profile lists them in', () => {
@@ -50,11 +51,23 @@ describe('the dt pass logs what the tree holds', () => {
     const { dtProperties } = await import('../../src/rewrite/dt.js');
     const { SAMPLES } = await import('../helpers.js');
     const { join } = await import('node:path');
-    const out = buildDom0(readTables(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt')).set, { bootargs: 'console=hvc0', initrd: { start: 0x48000000n, size: 0x100000n } });
+    const out = buildDom0(readTables(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt')).set, {
+      bootargs: 'console=hvc0',
+      initrd: { start: 0x48000000n, size: 0x100000n },
+    });
     const props = dtProperties(readFdt(out.dtb!));
     expect(props.map((p) => p.path)).toEqual([
-      '/.#address-cells', '/.#size-cells', '/chosen.bootargs', '/chosen.linux,initrd-start', '/chosen.linux,initrd-end', '/hypervisor.compatible',
-      '/hypervisor/uefi.xen,uefi-system-table', '/hypervisor/uefi.xen,uefi-mmap-start', '/hypervisor/uefi.xen,uefi-mmap-size', '/hypervisor/uefi.xen,uefi-mmap-desc-size', '/hypervisor/uefi.xen,uefi-mmap-desc-ver',
+      '/.#address-cells',
+      '/.#size-cells',
+      '/chosen.bootargs',
+      '/chosen.linux,initrd-start',
+      '/chosen.linux,initrd-end',
+      '/hypervisor.compatible',
+      '/hypervisor/uefi.xen,uefi-system-table',
+      '/hypervisor/uefi.xen,uefi-mmap-start',
+      '/hypervisor/uefi.xen,uefi-mmap-size',
+      '/hypervisor/uefi.xen,uefi-mmap-desc-size',
+      '/hypervisor/uefi.xen,uefi-mmap-desc-ver',
     ]);
     expect(props.find((p) => p.path === '/chosen.linux,initrd-end')!.value).toBe('0x48100000');
     expect(out.log.find((l) => l.pass === 'dt')!.changes).toEqual(props.map((p) => ({ path: `DT.${p.path}`, kind: 'added', new: p.value })));
@@ -71,7 +84,9 @@ describe('the XSDT follows a table a pass makes anew', () => {
     const { join } = await import('node:path');
     const host = readTables(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt')).set;
     const fresh: PassDef = {
-      name: 'madt', stage: 'tables', summary: 'a MADT made from nothing but the host one\'s content',
+      name: 'madt',
+      stage: 'tables',
+      summary: "a MADT made from nothing but the host one's content",
       after: ['fadt'],
       run: (set) => {
         const old = tableById(set, 'APIC')!;

@@ -77,7 +77,8 @@ export function checkOutput(dir: string): OutputReport {
     const ours = readdirSync(join(dir, 'tables')).sort();
     const theirs = readdirSync(x).sort();
     if (ours.join() !== theirs.join()) report.acpixtract.push(`files: ours ${ours.join(' ')}, acpixtract ${theirs.join(' ')}`);
-    for (const f of ours) if (theirs.includes(f) && !readFileSync(join(x, f)).equals(readFileSync(join(dir, 'tables', f)))) report.acpixtract.push(`${f} differs`);
+    for (const f of ours)
+      if (theirs.includes(f) && !readFileSync(join(x, f)).equals(readFileSync(join(dir, 'tables', f)))) report.acpixtract.push(`${f} differs`);
   }
   // EFI system table → config table → RSDP; memory map coverage of every table dom0 reaches
   const img = readFileSync(join(dir, 'acpi.img'));
@@ -94,7 +95,8 @@ export function checkOutput(dir: string): OutputReport {
   const mm = img.subarray(at(BigInt(m.efi.memory_map.address)), at(BigInt(m.efi.memory_map.address)) + m.efi.memory_map.size);
   const reclaim: [bigint, bigint][] = [];
   for (let o = 0; o < mm.length; o += 40) {
-    if (mm.readUInt32LE(o) === EFI_ACPI_RECLAIM_MEMORY) reclaim.push([mm.readBigUInt64LE(o + 8), mm.readBigUInt64LE(o + 8) + mm.readBigUInt64LE(o + 24) * 4096n]);
+    if (mm.readUInt32LE(o) === EFI_ACPI_RECLAIM_MEMORY)
+      reclaim.push([mm.readBigUInt64LE(o + 8), mm.readBigUInt64LE(o + 8) + mm.readBigUInt64LE(o + 24) * 4096n]);
   }
   const { set } = readTables(dir);
   const inside = (a: bigint, n: number) => reclaim.some(([lo, hi]) => a >= lo && a + BigInt(n) <= hi);
@@ -103,6 +105,7 @@ export function checkOutput(dir: string): OutputReport {
     if (!l.to) report.coverage.push(`${l.from} = ${l.address.toString(16)} lands on no table`);
     else if (!inside(l.address, l.to.bytes.length)) report.coverage.push(`${l.from} → ${l.to.table.signature} is not inside one ACPIReclaim descriptor`);
   }
-  for (const e of allEntries(set)) if (e.address !== undefined && !inside(e.address, e.bytes.length)) report.coverage.push(`${e.table.signature} outside ACPIReclaim`);
+  for (const e of allEntries(set))
+    if (e.address !== undefined && !inside(e.address, e.bytes.length)) report.coverage.push(`${e.table.signature} outside ACPIReclaim`);
   return report;
 }

@@ -85,7 +85,8 @@ const cases: Case[] = [
     code: 'BUILD_VCPUS_CAPPED',
     path: 'APIC.gicc',
     // a GICv2 host with 12 CPUs: dom0 gets 8
-    set: () => readTables(Buffer.from(generate({ ...HOSTS.find((h) => h.name === 'gicv2-8cpu')!, name: 'gicv2-12cpu', cpus: 12 })), { name: 'gicv2-12cpu.txt' }).set,
+    set: () =>
+      readTables(Buffer.from(generate({ ...HOSTS.find((h) => h.name === 'gicv2-8cpu')!, name: 'gicv2-12cpu', cpus: 12 })), { name: 'gicv2-12cpu.txt' }).set,
     opts: QUIET,
   },
   { code: 'BUILD_MPIDR_NOT_VIRTUAL', path: 'APIC.gicc[1].arm_mpidr', set: () => host('server-128cpu'), opts: { ...QUIET, vcpus: 4, hostMpidrs: true } },
@@ -93,13 +94,22 @@ const cases: Case[] = [
     code: 'BUILD_GICR_SHORT',
     path: 'APIC.gicr',
     // one redistributor's worth of GICR region for 4 vCPUs (the xen profile makes the GICR list anew)
-    set: () => edit(qemu, 'APIC', (t) => ({ ...t, items: t.items!.map((s) => (s.fields.type === 0x0e ? { ...s, fields: { ...s.fields, length_region: 0x20000 } } : s)) })),
+    set: () =>
+      edit(qemu, 'APIC', (t) => ({
+        ...t,
+        items: t.items!.map((s) => (s.fields.type === 0x0e ? { ...s, fields: { ...s.fields, length_region: 0x20000 } } : s)),
+      })),
     opts: { ...QUIET, profile: 'xen' },
   },
   { code: 'BUILD_STAO_NO_SPCR', path: 'STAO.ignore_uart', set: () => drop(qemu, 'SPCR'), opts: { ...QUIET, profile: 'xen' } },
   { code: 'BUILD_STAO_UART_ZERO', path: 'STAO.ignore_uart', set: () => drop(qemu, 'SPCR'), opts: QUIET },
   { code: 'BUILD_NO_HVC_CONSOLE', path: 'DT./chosen.bootargs', set: () => qemu, opts: { skip: ['gtdt'] } },
-  { code: 'BUILD_POINTER_MISSING', path: 'FACP.x_dsdt', set: () => ({ ...qemu, tables: qemu.tables.filter((e) => e.table.signature !== 'DSDT') }), opts: { ...QUIET, relocate: 'all' } },
+  {
+    code: 'BUILD_POINTER_MISSING',
+    path: 'FACP.x_dsdt',
+    set: () => ({ ...qemu, tables: qemu.tables.filter((e) => e.table.signature !== 'DSDT') }),
+    opts: { ...QUIET, relocate: 'all' },
+  },
   { code: 'BUILD_XSDT_DANGLING', set: () => listed(qemu, 0x7c4f0000n), opts: QUIET },
   {
     code: 'BUILD_XSDT_REPEAT',

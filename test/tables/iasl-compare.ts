@@ -22,7 +22,9 @@ export function templateBlobs(): Blob[] {
   const dir = tmp('iasl-templates-');
   execFileSync('iasl', ['-T', 'ALL'], { cwd: dir, stdio: 'pipe' });
   const out: Blob[] = [];
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.asl')).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith('.asl'))
+    .sort()) {
     const sig = f.slice(0, -4).toUpperCase();
     if (!SIGS.has(sig) && !IASL_AML.has(sig)) continue;
     execFileSync('iasl', [f], { cwd: dir, stdio: 'pipe' });
@@ -98,7 +100,11 @@ function agrees(ours: Json, iasl: string): boolean {
   return false;
 }
 
-const norm = (l: string) => l.replace(/\(decoded below\)/i, '').toLowerCase().replace(/[^a-z0-9]/g, '');
+const norm = (l: string) =>
+  l
+    .replace(/\(decoded below\)/i, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
 /** A field iasl 20200925 predates and prints as part of a wider "Reserved" number (the IORT root
  * complex's PASID capabilities inside its 3 reserved bytes): accepted when the bytes agree. */
 function insideReserved(iasl: IaslLine[], f: { offset: number; width: number; value: Json }): boolean {
@@ -118,7 +124,8 @@ function sameLabel(ours: string, iasl: string): boolean {
 
 export function compareAll(blobs: Blob[]) {
   const dir = tmp('iasl-');
-  const picked = blobs.map((b, i) => ({ ...b, file: `t${String(i).padStart(4, '0')}` }))
+  const picked = blobs
+    .map((b, i) => ({ ...b, file: `t${String(i).padStart(4, '0')}` }))
     .filter((b) => SIGS.has(Buffer.from(b.bytes.subarray(0, 4)).toString('latin1')));
   for (const b of picked) writeFileSync(join(dir, `${b.file}.dat`), b.bytes);
   execFileSync('iasl', ['-d', ...picked.map((b) => `${b.file}.dat`)], { cwd: dir, stdio: 'pipe' });
@@ -137,13 +144,13 @@ export function compareAll(blobs: Blob[]) {
         if (!f.path.endsWith('.tail') && !insideReserved(iasl, f)) unprinted.push(f.path);
         continue;
       }
-      if (!lines.some((l) => agrees(f.value, l.value))) mismatches.push(`${f.path}: ours ${JSON.stringify(f.value)}, iasl ${lines.map((l) => l.value).join(' | ')}`);
+      if (!lines.some((l) => agrees(f.value, l.value)))
+        mismatches.push(`${f.path}: ours ${JSON.stringify(f.value)}, iasl ${lines.map((l) => l.value).join(' | ')}`);
       if (!lines.some((l) => sameLabel(f.label, l.label))) labels.push(`${f.path}: ours "${f.label}", iasl "${lines.map((l) => l.label).join(' | ')}"`);
     }
     return { name: b.name, signature: json.signature as string, compared: fields.length, mismatches, unprinted, labels, dsl };
   });
 }
-
 
 /** iasl's own complaints in its output and DSL: not field or flag lines, whose labels may say
  * "Error" (HEST's "Error Source Count"). */

@@ -14,7 +14,11 @@ import { decodeTable, encodeTable } from '../../src/tables/registry.js';
 describe.skipIf(!HAVE_IASL)('dump agrees with iasl -d', () => {
   const templates = HAVE_IASL ? templateBlobs() : [];
   const compared = new Set<string>();
-  for (const [what, blobs] of [['corpus', corpusBlobs()], ['samples', sampleBlobs()], ['templates', templates]] as const) {
+  for (const [what, blobs] of [
+    ['corpus', corpusBlobs()],
+    ['samples', sampleBlobs()],
+    ['templates', templates],
+  ] as const) {
     if (!blobs.length) continue;
     const results = compareAll(blobs);
     for (const r of results) compared.add(r.signature);
