@@ -7,9 +7,10 @@ import { type BuildOptions, type Range, DEFAULTS } from '../../src/rewrite/types
 import { PASSES } from '../../src/rewrite/pipeline.js';
 import { hex, formatFinding } from '../../src/layout/diagnostics.js';
 import { CliError, refusing, type Io } from '../io.js';
+import { addFormatOption, formatOf, type FormatOpts } from '../format.js';
 import { addInputOptions, loadSet, parseAddress, collect, type InputOpts } from '../input.js';
 
-interface BuildCliOpts extends InputOpts {
+interface BuildCliOpts extends InputOpts, FormatOpts<'text' | 'json'> {
   output: string;
   vcpus?: string;
   hostMpidrs?: boolean;
@@ -26,7 +27,6 @@ interface BuildCliOpts extends InputOpts {
   skip?: string[];
   only?: string[];
   force?: boolean;
-  json?: boolean;
 }
 
 /** BASE:SIZE; page-aligned when it feeds the EFI memory map. */
@@ -69,43 +69,47 @@ export function buildOptions(o: BuildCliOpts): BuildOptions {
 
 export function registerBuild(program: Command, io: Io): void {
   addInputOptions(
-    program
-      .command('build')
-      .description('build the dom0 ACPI table set, EFI system table and memory map, and minimal device tree')
-      .argument('<input>', 'host firmware tables (acpidump text or a memory image; binaries with --relocate all)')
-      .requiredOption('-o, --output <dir>', 'output folder (must be empty unless --force)')
-      .option('--vcpus <n>', 'dom0 vCPUs (default: the enabled host GICCs, at most 128; 8 on GICv2)')
-      .option('--host-mpidrs', 'design profile: keep the host MPIDRs in the GICCs (for a hypervisor that gives dom0 the host MPIDRs; not Xen)')
-      .addOption(
-        new Option('--profile <name>', 'design: what this tool recommends; xen: what Xen 4.17-4.21 itself builds').choices(['design', 'xen']).default('design'),
-      )
-      .option(
-        '--base <addr>',
-        'guest-physical address of the new region (default: the top of the lowest free RAM the host describes; 0x38000000 when it describes none)',
-      )
-      .option(
-        '--mem <base:size>',
-        'a dom0 RAM bank for the EFI memory map (repeatable; default: the host RAM the SRAT or image describes, less what its tables use; 0x40000000:0x20000000 when none)',
-        collect,
-      )
-      .option('--acpi-region <base:size>', 'a host ACPI region for the EFI memory map (repeatable; default: page spans of the reused tables)', collect)
-      .option('--bootargs <str>', '/chosen/bootargs')
-      .option('--initrd <start:size>', '/chosen/linux,initrd-start and -end (end exclusive)')
-      .option('--stao-path <path>', 'an ACPI namespace path for the STAO name list (repeatable; design profile)', collect)
-      .option('--xen-version <ver>', 'version in the /hypervisor compatible string', DEFAULTS.xenVersion)
-      .option('--its', 'copy the host ITS entries into the xen-profile MADT (Xen built with HAS_ITS)')
-      .addOption(new Option('--relocate <mode>', 'all: place every table, reused ones too, in the new region').choices(['none', 'all']).default('none'))
-      .option('--skip <pass>', `leave a pass out (repeatable): ${Object.keys(PASSES).join(', ')}`, collect)
-      .option('--only <pass>', 'run only these passes (repeatable)', collect)
-      .option('--force', 'replace a non-empty output folder')
-      .option('--json', 'print the manifest as JSON instead of the summary'),
+    addFormatOption(
+      program
+        .command('build')
+        .description('build the dom0 ACPI table set, EFI system table and memory map, and minimal device tree')
+        .argument('<input>', 'host firmware tables (acpidump text or a memory image; binaries with --relocate all)')
+        .requiredOption('-o, --output <dir>', 'output folder (must be empty unless --force)')
+        .option('--vcpus <n>', 'dom0 vCPUs (default: the enabled host GICCs, at most 128; 8 on GICv2)')
+        .option('--host-mpidrs', 'design profile: keep the host MPIDRs in the GICCs (for a hypervisor that gives dom0 the host MPIDRs; not Xen)')
+        .addOption(
+          new Option('--profile <name>', 'design: what this tool recommends; xen: what Xen 4.17-4.21 itself builds')
+            .choices(['design', 'xen'])
+            .default('design'),
+        )
+        .option(
+          '--base <addr>',
+          'guest-physical address of the new region (default: the top of the lowest free RAM the host describes; 0x38000000 when it describes none)',
+        )
+        .option(
+          '--mem <base:size>',
+          'a dom0 RAM bank for the EFI memory map (repeatable; default: the host RAM the SRAT or image describes, less what its tables use; 0x40000000:0x20000000 when none)',
+          collect,
+        )
+        .option('--acpi-region <base:size>', 'a host ACPI region for the EFI memory map (repeatable; default: page spans of the reused tables)', collect)
+        .option('--bootargs <str>', '/chosen/bootargs')
+        .option('--initrd <start:size>', '/chosen/linux,initrd-start and -end (end exclusive)')
+        .option('--stao-path <path>', 'an ACPI namespace path for the STAO name list (repeatable; design profile)', collect)
+        .option('--xen-version <ver>', 'version in the /hypervisor compatible string', DEFAULTS.xenVersion)
+        .option('--its', 'copy the host ITS entries into the xen-profile MADT (Xen built with HAS_ITS)')
+        .addOption(new Option('--relocate <mode>', 'all: place every table, reused ones too, in the new region').choices(['none', 'all']).default('none'))
+        .option('--skip <pass>', `leave a pass out (repeatable): ${Object.keys(PASSES).join(', ')}`, collect)
+        .option('--only <pass>', 'run only these passes (repeatable)', collect)
+        .option('--force', 'replace a non-empty output folder'),
+      ['text', 'json'],
+    ),
   ).action((input: string, o: BuildCliOpts) => {
     const opts = buildOptions(o);
     const host = loadSet(input, o, io);
     const out = refusing(input, () => buildDom0(host, opts));
     writeBuildOutput(o.output, out, { force: o.force });
     for (const w of out.warnings) io.err(`${w.severity === 'info' ? 'note' : 'warning'}: ${formatFinding(w)} [${w.code}]\n`);
-    if (o.json) {
+    if (formatOf(o) === 'json') {
       io.out(JSON.stringify(out.manifest, null, 2) + '\n');
       return;
     }

@@ -12,12 +12,11 @@ import { allEntries } from '../../src/model/tableset.js';
 import type { Severity } from '../../src/layout/diagnostics.js';
 import { fixChecksums, writeFixed } from '../../src/io/fix.js';
 import { CliError, type Io, type Exit } from '../io.js';
+import { addFormatOption, formatOf, colourFor, type FormatOpts } from '../format.js';
 import { addInputOptions, readOptions, type InputOpts } from '../input.js';
 
-interface CheckOpts extends InputOpts {
+interface CheckOpts extends InputOpts, FormatOpts<'text' | 'json' | 'junit' | 'github'> {
   dom0?: boolean;
-  json?: boolean;
-  format: 'text' | 'json' | 'junit' | 'github';
   failOn: Severity;
   fix?: boolean;
   output?: string;
@@ -26,17 +25,18 @@ interface CheckOpts extends InputOpts {
 
 export function registerCheck(program: Command, io: Io, exit: Exit): void {
   addInputOptions(
-    program
-      .command('check')
-      .description('check checksums, lengths, structure and (--dom0) what a Xen dom0 Linux enforces; for CI')
-      .argument('<inputs...>', 'table sets in any input form (a build output folder adds its DT and EFI tables)')
-      .option('--dom0', 'add the dom0 consumer rules (CONSUMER-RULES X1-X12) and, on a build output, the DT → EFI → RSDP chain')
-      .addOption(new Option('--format <fmt>', 'output format').choices(['text', 'json', 'junit', 'github']).default('text'))
-      .option('--json', 'same as --format json')
-      .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(['error', 'warning', 'info']).default('error'))
-      .option('--fix', 'write the input with corrected checksums to -o (never in place)')
-      .option('-o, --output <path>', 'where --fix writes (same form as the input)')
-      .option('--force', 'replace an existing --fix output'),
+    addFormatOption(
+      program
+        .command('check')
+        .description('check checksums, lengths, structure and (--dom0) what a Xen dom0 Linux enforces; for CI')
+        .argument('<inputs...>', 'table sets in any input form (a build output folder adds its DT and EFI tables)')
+        .option('--dom0', 'add the dom0 consumer rules (CONSUMER-RULES X1-X12) and, on a build output, the DT → EFI → RSDP chain')
+        .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(['error', 'warning', 'info']).default('error'))
+        .option('--fix', 'write the input with corrected checksums to -o (never in place)')
+        .option('-o, --output <path>', 'where --fix writes (same form as the input)')
+        .option('--force', 'replace an existing --fix output'),
+      ['text', 'json', 'junit', 'github'],
+    ),
   ).action((inputs: string[], o: CheckOpts) => {
     if (o.fix && (!o.output || inputs.length !== 1)) throw new CliError('--fix needs exactly one input and -o OUT');
     if (!o.fix && o.output) throw new CliError('-o is only for --fix');
@@ -50,8 +50,8 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
       tables: [...tableKeys(allEntries(set)).values()],
       findings: [...findings, ...checkTables(set, { dom0: o.dom0 })],
     }));
-    const format = o.json ? 'json' : o.format;
-    const colour = io.tty && !process.env.NO_COLOR;
+    const format = formatOf(o);
+    const colour = colourFor(io);
     if (format === 'json') io.out(JSON.stringify(renderJson(reports, o.failOn), null, 2) + '\n');
     else if (format === 'junit') io.out(renderJunit(reports, o.failOn));
     else if (format === 'github') io.out(renderGithub(reports));

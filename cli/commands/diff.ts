@@ -4,24 +4,26 @@ import type { Command } from 'commander';
 import { diffTables } from '../../src/diff/set.js';
 import { renderDiffText, renderDiffJson } from '../../src/diff/render.js';
 import { CliError, type Io, type Exit } from '../io.js';
+import { addFormatOption, formatOf, colourFor, type FormatOpts } from '../format.js';
 import { addInputOptions, loadSet, collect, type InputOpts } from '../input.js';
 
-interface DiffOpts extends InputOpts {
-  json?: boolean;
+interface DiffOpts extends InputOpts, FormatOpts<'text' | 'json'> {
   table?: string[];
   ignore?: string;
 }
 
 export function registerDiff(program: Command, io: Io, exit: Exit): void {
   addInputOptions(
-    program
-      .command('diff')
-      .description('field-level diff of two table sets (GICCs by MPIDR, XSDT entries by the table they point to)')
-      .argument('<a>', 'the old table set (any input form)')
-      .argument('<b>', 'the new table set (any input form)')
-      .option('--json', 'JSON output')
-      .option('-t, --table <sig>', 'only this table (repeatable)', collect)
-      .option('--ignore <what>', 'hide derived fields and/or table addresses and pointers: derived, addresses, or derived,addresses'),
+    addFormatOption(
+      program
+        .command('diff')
+        .description('field-level diff of two table sets (GICCs by MPIDR, XSDT entries by the table they point to)')
+        .argument('<a>', 'the old table set (any input form)')
+        .argument('<b>', 'the new table set (any input form)')
+        .option('-t, --table <sig>', 'only this table (repeatable)', collect)
+        .option('--ignore <what>', 'hide derived fields and/or table addresses and pointers: derived, addresses, or derived,addresses'),
+      ['text', 'json'],
+    ),
   ).action((a: string, b: string, o: DiffOpts) => {
     const ignore = (o.ignore ?? '')
       .split(',')
@@ -31,8 +33,8 @@ export function registerDiff(program: Command, io: Io, exit: Exit): void {
     const sa = loadSet(a, o, io);
     const sb = loadSet(b, o, io);
     const changes = diffTables(sa, sb, { ignore: ignore as ('derived' | 'addresses')[], tables: o.table });
-    if (o.json) io.out(JSON.stringify(renderDiffJson(a, b, changes), null, 2) + '\n');
-    else io.out(renderDiffText(a, b, changes, io.tty && !process.env.NO_COLOR));
+    if (formatOf(o) === 'json') io.out(JSON.stringify(renderDiffJson(a, b, changes), null, 2) + '\n');
+    else io.out(renderDiffText(a, b, changes, colourFor(io)));
     exit.code = changes.length ? 1 : 0;
   });
 }

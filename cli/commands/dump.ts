@@ -4,28 +4,32 @@ import { dumpTableText } from '../../src/dump/text.js';
 import { setJson } from '../../src/dump/json.js';
 import { summaryLines } from '../../src/dump/summary.js';
 import type { Io } from '../io.js';
+import { addFormatOption, formatOf, type FormatOpts } from '../format.js';
 import { addInputOptions, loadSet, selectTables, collect, type InputOpts } from '../input.js';
 
-interface DumpOpts extends InputOpts {
+interface DumpOpts extends InputOpts, FormatOpts<'text' | 'json' | 'summary'> {
   table?: string[];
-  json?: boolean;
   summary?: boolean;
 }
 
 export function registerDump(program: Command, io: Io): void {
   addInputOptions(
-    program
-      .command('dump')
-      .description('print every decoded field of a table set ([offset width] Label : value), as JSON, or as a summary')
-      .argument('<input>', 'folder of binary tables, acpidump text, a single table, or a memory image')
-      .option('-t, --table <sig>', 'only this table (repeatable; RSDP for the RSDP)', collect)
-      .option('--json', 'JSON: nested values and the flat field list; u64 as hex strings')
-      .option('--summary', 'one line per table'),
+    addFormatOption(
+      program
+        .command('dump')
+        .description(
+          'print every decoded field of a table set ([offset width] Label : value), as JSON (nested values and the flat field list; u64 as hex strings), or one line per table',
+        )
+        .argument('<input>', 'folder of binary tables, acpidump text, a single table, or a memory image')
+        .option('-t, --table <sig>', 'only this table (repeatable; RSDP for the RSDP)', collect),
+      ['text', 'json', 'summary'],
+    ).option('--summary', 'same as --format summary'),
   ).action((input: string, o: DumpOpts) => {
     const set = loadSet(input, o, io);
     const entries = selectTables(set, o.table);
-    if (o.json) io.out(JSON.stringify(setJson(set, entries), null, 2) + '\n');
-    else if (o.summary) io.out(summaryLines(set, entries).join('\n') + '\n');
+    const format = o.summary && !o.json ? 'summary' : formatOf(o);
+    if (format === 'json') io.out(JSON.stringify(setJson(set, entries), null, 2) + '\n');
+    else if (format === 'summary') io.out(summaryLines(set, entries).join('\n') + '\n');
     else io.out(entries.map(dumpTableText).join('\n'));
   });
 }
