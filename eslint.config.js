@@ -4,7 +4,7 @@
 // test/layers.test.ts (no import-graph plugin without native binaries).
 import tseslint from 'typescript-eslint';
 
-const ABOVE_ENGINE = ['model', 'tables', 'check', 'rewrite', 'diff', 'dump', 'io', 'efi', 'fdt'];
+const ABOVE_ENGINE = ['model', 'tables', 'check', 'rewrite', 'diff', 'render', 'io', 'efi', 'fdt'];
 const up = (dirs) => dirs.map((d) => `../${d}/*`);
 const PARTICULAR_TABLES = {
   group: ['../tables/*', '!../tables/registry.js', '!../tables/common.js'],
@@ -27,10 +27,10 @@ export default tseslint.config(
     },
   },
   layer(['src/layout/**'], ABOVE_ENGINE, 'the engine (src/layout) knows no table, set or command'),
-  layer(['src/model/**'], ['check', 'rewrite', 'diff', 'dump', 'io'], "the model is below the commands' code"),
-  layer(['src/check/**'], ['rewrite', 'diff', 'dump', 'io'], 'check does not depend on the build or the other commands', [PARTICULAR_TABLES]),
-  layer(['src/diff/**'], ['dump', 'check', 'rewrite', 'io'], 'diff does not depend on dump or the other commands', [PARTICULAR_TABLES]),
-  layer(['src/dump/**'], ['diff', 'check', 'rewrite', 'io'], 'dump does not depend on the other commands', [PARTICULAR_TABLES]),
-  layer(['src/io/**'], ['check', 'diff', 'dump'], 'reading and writing do not depend on the commands', [PARTICULAR_TABLES]),
-  layer(['src/efi/**', 'src/fdt/**'], ['check', 'rewrite', 'diff', 'dump', 'io'], 'EFI and FDT structures are below the commands', [PARTICULAR_TABLES]),
+  layer(['src/model/**'], ['check', 'rewrite', 'diff', 'render', 'io'], "the model is below the commands' code"),
+  layer(['src/check/**'], ['rewrite', 'diff', 'render', 'io'], 'check does not depend on the build, diff or the renderers', [PARTICULAR_TABLES]),
+  layer(['src/diff/**'], ['render', 'check', 'rewrite', 'io'], 'diff does not depend on the renderers or the other commands', [PARTICULAR_TABLES]),
+  layer(['src/render/**'], ['check', 'rewrite', 'io'], 'the renderers turn results into text; they compute nothing of the commands', [PARTICULAR_TABLES]),
+  layer(['src/io/**'], ['check', 'diff', 'render'], 'reading and writing do not depend on the commands', [PARTICULAR_TABLES]),
+  layer(['src/efi/**', 'src/fdt/**'], ['check', 'rewrite', 'diff', 'render', 'io'], 'EFI and FDT structures are below the commands', [PARTICULAR_TABLES]),
 );

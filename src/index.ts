@@ -11,8 +11,8 @@ export type { TableRule, RuleContext, PointerDef, CodeInfo } from './model/rules
 export { madt, gicc, gicd, gicInfo } from './tables/madt.js';
 export { fadt } from './tables/fadt.js';
 export { describeNode, leaves, type Entry } from './layout/describe.js';
-export { dumpTableText } from './dump/text.js';
-export { tableJson, setJson } from './dump/json.js';
+export { dumpTableText } from './render/text.js';
+export { tableJson, setJson } from './render/json.js';
 export { buildDom0, type Dom0Output } from './rewrite/build.js';
 export { BUILD_CODES, type BuildCode } from './rewrite/codes.js';
 export { runPasses, runPipeline, defaultOptions, selectPasses, orderPasses, PASSES, PROFILES, type PassLog, type BuildResult } from './rewrite/pipeline.js';

@@ -6,7 +6,7 @@ import { Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { readTables } from '../../src/io/read.js';
 import { checkTables } from '../../src/check/index.js';
-import { renderText, renderJson, renderJunit, renderGithub, atLeast, type InputReport } from '../../src/check/render.js';
+import { renderText, renderJson, renderJunit, renderGithub, atLeast, type InputReport } from '../../src/render/findings.js';
 import { tableKeys } from '../../src/diff/set.js';
 import { allEntries } from '../../src/model/tableset.js';
 import type { Severity } from '../../src/layout/diagnostics.js';

@@ -2,7 +2,7 @@
 // 2 trouble (like diff(1)).
 import type { Command } from 'commander';
 import { diffTables } from '../../src/diff/set.js';
-import { renderDiffText, renderDiffJson } from '../../src/diff/render.js';
+import { renderDiffText, renderDiffJson } from '../../src/render/diff.js';
 import { CliError, type Io, type Exit } from '../io.js';
 import { addFormatOption, formatOf, colourFor, type FormatOpts } from '../format.js';
 import { addInputOptions, loadSet, collect, type InputOpts } from '../input.js';

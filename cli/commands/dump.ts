@@ -1,8 +1,8 @@
 // dom0-acpi dump INPUT: every decoded field, iasl -d style, or as JSON, or one line per table.
 import type { Command } from 'commander';
-import { dumpTableText } from '../../src/dump/text.js';
-import { setJson } from '../../src/dump/json.js';
-import { summaryLines } from '../../src/dump/summary.js';
+import { dumpTableText } from '../../src/render/text.js';
+import { setJson } from '../../src/render/json.js';
+import { summaryLines } from '../../src/render/summary.js';
 import type { Io } from '../io.js';
 import { addFormatOption, formatOf, type FormatOpts } from '../format.js';
 import { addInputOptions, loadSet, selectTables, collect, type InputOpts } from '../input.js';

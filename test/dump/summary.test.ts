@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { readTables } from '../../src/io/read.js';
 import { allEntries } from '../../src/model/tableset.js';
-import { summaryLines } from '../../src/dump/summary.js';
+import { summaryLines } from '../../src/render/summary.js';
 import { SAMPLES } from '../helpers.js';
 
 describe('summaryLines', () => {

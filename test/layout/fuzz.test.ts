@@ -3,8 +3,8 @@
 // reproduces.
 import { describe, expect, it } from 'vitest';
 import { decodeTable, encodeTable } from '../../src/tables/registry.js';
-import { dumpTableText } from '../../src/dump/text.js';
-import { tableJson } from '../../src/dump/json.js';
+import { dumpTableText } from '../../src/render/text.js';
+import { tableJson } from '../../src/render/json.js';
 import { checkTables } from '../../src/check/index.js';
 import { diffTables } from '../../src/diff/set.js';
 import { readTables } from '../../src/io/read.js';

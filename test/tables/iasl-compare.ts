@@ -3,8 +3,8 @@ import { writeFileSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { decodeTable, decodedSignatures } from '../../src/tables/registry.js';
-import { tableJson, type Json } from '../../src/dump/json.js';
-import { guidText } from '../../src/dump/text.js';
+import { tableJson, type Json } from '../../src/render/json.js';
+import { guidText } from '../../src/render/text.js';
 import { tmp, type Blob } from '../helpers.js';
 
 /** Tables iasl 20200925 does not know: decoded from their specifications and tested by exact bytes

@@ -2,8 +2,8 @@
 // table written out from its specification, decoded, dumped and re-encoded.
 import { describe, expect, it } from 'vitest';
 import { decodeTable, encodeTable } from '../../src/tables/registry.js';
-import { tableJson } from '../../src/dump/json.js';
-import { dumpTableText } from '../../src/dump/text.js';
+import { tableJson } from '../../src/render/json.js';
+import { dumpTableText } from '../../src/render/text.js';
 import { table, VIOT_BODY, APMT_BODY, AEST_BODY } from '../../samples/spec-tables.js';
 
 const fields = (b: Buffer) => {

@@ -2,6 +2,7 @@
 // testcase per table), GitHub workflow commands. Pure: strings in, strings out.
 import { type Finding, type Severity, formatFinding } from '../layout/diagnostics.js';
 import type { Json } from '../layout/values.js';
+import { paint, type Colour } from './colour.js';
 
 export interface InputReport {
   input: string;
@@ -27,13 +28,13 @@ export function summaryLine(r: InputReport, failOn: Severity): string {
   return `${r.input}: ${r.tables.length} table(s), ${c.error} error(s), ${c.warning} warning(s), ${c.info} info — ${failed ? 'FAIL' : 'ok'}`;
 }
 
-const COLOURS: Record<Severity, string> = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m' };
+const COLOURS: Record<Severity, Colour> = { error: 'red', warning: 'yellow', info: 'cyan' };
 
 export function renderText(reports: InputReport[], failOn: Severity, colour: boolean): string {
   const out: string[] = [];
   for (const r of reports) {
     for (const f of r.findings) {
-      const sev = colour ? `${COLOURS[f.severity]}${f.severity}\x1b[0m` : f.severity;
+      const sev = paint(colour, COLOURS[f.severity], f.severity);
       out.push(`${sev} ${f.code}: ${formatFinding({ ...f, file: f.file ?? r.input })}${f.path ? ` [${f.path}]` : ''}`);
     }
     out.push(summaryLine(r, failOn));
