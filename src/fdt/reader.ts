@@ -1,6 +1,7 @@
 // Reading a flattened device tree back (to check a build's dom0.dtb): header checks as
 // fdt_check_header() does them, then the structure block into FdtNodes. Bounded by the blob size.
 import type { FdtNode } from './writer.js';
+import { FDT_MAGIC, FDT_HEADER_SIZE, FDT_BEGIN_NODE, FDT_END_NODE, FDT_PROP, FDT_NOP, FDT_END, readHeader, headerOffset } from './format.js';
 
 export class FdtReadError extends Error {
   constructor(
@@ -12,22 +13,22 @@ export class FdtReadError extends Error {
   }
 }
 
-const MAGIC = 0xd00dfeed;
-
 export function readFdt(blob: Uint8Array): FdtNode {
   const b = Buffer.from(blob.buffer, blob.byteOffset, blob.length);
-  if (b.length < 40) throw new FdtReadError(`${b.length} bytes: shorter than the 40-byte FDT header`, 0);
-  if (b.readUInt32BE(0) !== MAGIC) throw new FdtReadError(`magic 0x${b.readUInt32BE(0).toString(16)} is not 0xd00dfeed`, 0);
-  const total = b.readUInt32BE(4);
-  const offStruct = b.readUInt32BE(8);
-  const offStrings = b.readUInt32BE(12);
-  const version = b.readUInt32BE(20);
-  const last = b.readUInt32BE(24);
-  const sizeStrings = b.readUInt32BE(32);
-  const sizeStruct = b.readUInt32BE(36);
-  if (total > b.length) throw new FdtReadError(`totalsize ${total} is larger than the blob (${b.length})`, 4);
-  if (version < 17 || last > 17) throw new FdtReadError(`version ${version} / last compatible ${last}: expected 17 / 16`, 20);
-  if (offStruct + sizeStruct > total || offStrings + sizeStrings > total) throw new FdtReadError('structure or strings block outside totalsize', 8);
+  if (b.length < FDT_HEADER_SIZE) throw new FdtReadError(`${b.length} bytes: shorter than the ${FDT_HEADER_SIZE}-byte FDT header`, 0);
+  const h = readHeader(b);
+  if (h.magic !== FDT_MAGIC) throw new FdtReadError(`magic 0x${h.magic.toString(16)} is not 0x${FDT_MAGIC.toString(16)}`, headerOffset('magic'));
+  const total = h.totalsize;
+  const offStruct = h.off_dt_struct;
+  const offStrings = h.off_dt_strings;
+  const sizeStrings = h.size_dt_strings;
+  const sizeStruct = h.size_dt_struct;
+  if (total > b.length) throw new FdtReadError(`totalsize ${total} is larger than the blob (${b.length})`, headerOffset('totalsize'));
+  if (h.version < 17 || h.last_comp_version > 17) {
+    throw new FdtReadError(`version ${h.version} / last compatible ${h.last_comp_version}: expected 17 / 16`, headerOffset('version'));
+  }
+  if (offStruct + sizeStruct > total || offStrings + sizeStrings > total)
+    throw new FdtReadError('structure or strings block outside totalsize', headerOffset('off_dt_struct'));
   let at = offStruct;
   const end = offStruct + sizeStruct;
   const word = () => {
@@ -47,7 +48,7 @@ export function readFdt(blob: Uint8Array): FdtNode {
   for (;;) {
     const tokAt = at;
     const tok = word();
-    if (tok === 1) {
+    if (tok === FDT_BEGIN_NODE) {
       const name = cstr(at, end);
       at += name.length + 1;
       align();
@@ -56,9 +57,9 @@ export function readFdt(blob: Uint8Array): FdtNode {
       else if (root) throw new FdtReadError('a second root node', tokAt);
       else root = node;
       stack.push(node);
-    } else if (tok === 2) {
+    } else if (tok === FDT_END_NODE) {
       if (!stack.pop()) throw new FdtReadError('END_NODE without a node', tokAt);
-    } else if (tok === 3) {
+    } else if (tok === FDT_PROP) {
       const len = word();
       const nameoff = word();
       if (!stack.length) throw new FdtReadError('property outside a node', tokAt);
@@ -68,9 +69,9 @@ export function readFdt(blob: Uint8Array): FdtNode {
       stack[stack.length - 1].props.push({ name, value: new Uint8Array(b.subarray(at, at + len)), offset: tokAt });
       at += len;
       align();
-    } else if (tok === 4) {
+    } else if (tok === FDT_NOP) {
       // NOP
-    } else if (tok === 9) {
+    } else if (tok === FDT_END) {
       break;
     } else {
       throw new FdtReadError(`unknown token ${tok}`, tokAt);

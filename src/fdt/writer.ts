@@ -4,14 +4,10 @@
 // Layout as libfdt lays it out: 40-byte header (version 17, last compatible 16), the reserve map at
 // offset 48 (16-byte aligned), the structure block, then the strings block.
 
-const FDT_MAGIC = 0xd00dfeed;
-const FDT_BEGIN_NODE = 1;
-const FDT_END_NODE = 2;
-const FDT_PROP = 3;
-const FDT_END = 9;
-const HEADER_SIZE = 40;
+import { FDT_MAGIC, FDT_BEGIN_NODE, FDT_END_NODE, FDT_PROP, FDT_END, FDT_HEADER_SIZE, writeHeader } from './format.js';
+
 /** libfdt places the reserve map after the header, aligned to its 16-byte entries */
-const RSVMAP_OFFSET = Math.ceil(HEADER_SIZE / 16) * 16;
+const RSVMAP_OFFSET = Math.ceil(FDT_HEADER_SIZE / 16) * 16;
 
 export interface FdtProp {
   name: string;
@@ -130,8 +126,18 @@ export class FdtWriter {
     const offStrings = offStruct + this.struct.length;
     const total = offStrings + strings.length;
     const out = Buffer.alloc(total);
-    const header = [FDT_MAGIC, total, offStruct, offStrings, RSVMAP_OFFSET, 17, 16, 0, strings.length, this.struct.length];
-    header.forEach((v, i) => out.writeUInt32BE(v, i * 4));
+    writeHeader(out, {
+      magic: FDT_MAGIC,
+      totalsize: total,
+      off_dt_struct: offStruct,
+      off_dt_strings: offStrings,
+      off_mem_rsvmap: RSVMAP_OFFSET,
+      version: 17,
+      last_comp_version: 16,
+      boot_cpuid_phys: 0,
+      size_dt_strings: strings.length,
+      size_dt_struct: this.struct.length,
+    });
     this.rsv.forEach(([a, s], i) => {
       out.writeBigUInt64BE(a, RSVMAP_OFFSET + i * 16);
       out.writeBigUInt64BE(s, RSVMAP_OFFSET + i * 16 + 8);
