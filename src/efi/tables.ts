@@ -1,6 +1,5 @@
 // EFI system table, configuration table and memory descriptors as dom0 receives them from Xen
 // (UEFI 2.x; CONSUMER-RULES §7). Declared with the same layout engine as the ACPI tables.
-import { crc32 } from 'crc';
 import { layout, ascii, bytes, u32, u64, type Layout, type FieldsOf } from '../layout/schema.js';
 import { type ContainerDef, EMPTY, encodeNode, decodeNode, fieldsOf, fieldAt } from '../layout/codec.js';
 
@@ -28,8 +27,8 @@ export const systemTable = {
   layout: layout('efi_systab', [
     ascii('signature', 'Signature', 8),
     u32('revision', 'Revision'),
-    u32('header_size', 'Header Size'),
-    u32('crc32', 'CRC32'),
+    u32('header_size', 'Header Size', { derive: 'length' }),
+    u32('crc32', 'CRC32', { derive: 'crc32' }),
     u32('reserved', 'Reserved'),
     u64('firmware_vendor', 'Firmware Vendor'),
     u32('firmware_revision', 'Firmware Revision'),
@@ -85,12 +84,14 @@ export function buildSystemTable(at: bigint, rsdp: bigint): Uint8Array {
   const vendor = ucs2(FIRMWARE_VENDOR);
   const vendorAt = at + BigInt(EFI_SYSTAB_SIZE);
   const configAt = vendorAt + BigInt(vendor.length);
-  const size = EFI_SYSTAB_SIZE + vendor.length + EFI_CONFIG_ENTRY_SIZE;
-  const systab = encodeNode(systemTable, {
+  const config = encodeNode(configEntry, { fields: { vendor_guid: ACPI_20_TABLE_GUID, vendor_table: rsdp }, tail: EMPTY });
+  // the vendor string and the entry follow the table inside HeaderSize: the engine derives HeaderSize
+  // (the length) and the CRC-32 over all of it
+  return encodeNode(systemTable, {
     fields: {
       signature: EFI_SYSTEM_TABLE_SIGNATURE,
       revision: EFI_REVISION,
-      header_size: size,
+      header_size: 0,
       crc32: 0,
       reserved: 0,
       firmware_vendor: vendorAt,
@@ -107,15 +108,8 @@ export function buildSystemTable(at: bigint, rsdp: bigint): Uint8Array {
       number_of_table_entries: 1n,
       configuration_table: configAt,
     },
-    tail: EMPTY,
+    tail: Uint8Array.from([...vendor, ...config]),
   });
-  const config = encodeNode(configEntry, { fields: { vendor_guid: ACPI_20_TABLE_GUID, vendor_table: rsdp }, tail: EMPTY });
-  const out = new Uint8Array(size);
-  out.set(systab, 0);
-  out.set(vendor, EFI_SYSTAB_SIZE);
-  out.set(config, EFI_SYSTAB_SIZE + vendor.length);
-  Buffer.from(out.buffer, out.byteOffset).writeUInt32LE(crc32(Buffer.from(out.buffer, out.byteOffset, out.length)), 16);
-  return out;
 }
 
 export interface MemoryRange {
@@ -141,7 +135,10 @@ export function buildMemoryMap(entries: MemoryRange[]): Uint8Array {
 
 /** CRC-32 of a system table blob with its CRC field taken as zero (to verify one). */
 export function systemTableCrc(blob: Uint8Array): number {
-  const copy = Uint8Array.from(blob.subarray(0, Buffer.from(blob.buffer, blob.byteOffset).readUInt32LE(12)));
-  copy.fill(0, 16, 20);
-  return crc32(Buffer.from(copy));
+  // the CRC the engine derives for these HeaderSize bytes (the declared one is not kept: no fault)
+  if (blob.length < EFI_SYSTAB_SIZE) return -1;
+  const size = Math.min(blob.length, Buffer.from(blob.buffer, blob.byteOffset, blob.length).readUInt32LE(efiOffset(systemTable, 'header_size')));
+  if (size < efiOffset(systemTable, 'crc32') + 4) return -1; // a HeaderSize that does not even cover the CRC: nothing verifies
+  const node = decodeNode(systemTable, { buf: blob.subarray(0, size), revision: 0, table: systemTable.name, findings: [] }, 0, size, systemTable.name);
+  return Buffer.from(encodeNode(systemTable, node)).readUInt32LE(efiOffset(systemTable, 'crc32'));
 }

@@ -4,6 +4,7 @@
 // one, each sized by a count or size field or running to the next part — and whatever bytes remain
 // up to its length. Everything is kept, so encode(decode(x)) === x; lengths, counts, offsets,
 // checksums and references between items are derived here and only here.
+import { crc32 } from 'crc';
 import { decoderFor, encoderFor, arrayDecoderFor } from './backends.js';
 import { type Fields, type FieldsOf, type Field, type Layout, type Derive, type Gate, presentCount } from './schema.js';
 import { type Finding, hex } from './diagnostics.js';
@@ -779,6 +780,18 @@ export function encodeNode(def: ContainerDef, node: Node, ectx: EncodeCtx = {}):
     if (leaf.top >= k || leaf.derive !== 'checksum') continue;
     const fault = Number(node.faults?.[leaf.path] ?? 0);
     out[leaf.offset] = (checksumOf(out, leaf.span ?? out.length, leaf.offset) + fault) & 0xff;
+  }
+  // CRC-32s after everything they cover (a recorded fault is the value the input declared)
+  for (const leaf of leaves) {
+    if (leaf.top >= k || leaf.derive !== 'crc32') continue;
+    const declared = node.faults?.[leaf.path];
+    writeUint(out, leaf.offset, leaf.width, 0);
+    writeUint(
+      out,
+      leaf.offset,
+      leaf.width,
+      declared !== undefined ? Number(declared) : crc32(Buffer.from(out.buffer, out.byteOffset, leaf.span ?? out.length)),
+    );
   }
   return out;
 }

@@ -40,7 +40,9 @@ export interface Bit {
  * Counts, offsets and sizes of a container's parts are derived too: the part names its fields
  * (PartDef.count/offset/size), and the container definition marks them.
  */
-export type Derive = 'length' | 'checksum' | 'count' | 'offset' | 'size';
+/** length and checksum as ACPI derives them; crc32: the CRC-32 of the container (or its first
+ * `span` bytes) with the field itself zero, as the UEFI table header's CRC32 is. */
+export type Derive = 'length' | 'checksum' | 'crc32' | 'count' | 'offset' | 'size';
 
 export interface FieldOptions {
   bits?: Bit[];

@@ -16,6 +16,7 @@ import {
   EFI_ACPI_RECLAIM_MEMORY,
   EFI_MEMORY_WB,
 } from '../../src/efi/tables.js';
+import { decodeNode, encodeNode } from '../../src/layout/codec.js';
 
 describe('EFI system table', () => {
   const at = 0x380003c0n;
@@ -43,6 +44,21 @@ describe('EFI system table', () => {
     const bad = Uint8Array.from(blob);
     bad[130] ^= 1;
     expect(systemTableCrc(bad)).not.toBe(st.crc32);
+  });
+});
+
+describe('the engine derives HeaderSize and the CRC-32', () => {
+  it('re-encoding a decoded table gives the same bytes; a recorded fault keeps the declared CRC', () => {
+    const blob = buildSystemTable(0x1000n, 0x2000n);
+    const node = decodeNode(systemTable, { buf: blob, revision: 0, table: 'EFI', findings: [] }, 0, blob.length, 'EFI');
+    expect(Buffer.from(encodeNode(systemTable, node)).equals(Buffer.from(blob))).toBe(true);
+    // a changed vendor string changes the derived CRC; HeaderSize follows the length
+    const longer = encodeNode(systemTable, { ...node, tail: Uint8Array.from([...node.tail, 0, 0, 0, 0]) });
+    const st = readEfi(systemTable, longer, 0);
+    expect(st.header_size).toBe(blob.length + 4);
+    expect(st.crc32).toBe(systemTableCrc(longer));
+    const kept = encodeNode(systemTable, { ...node, faults: { crc32: 0x12345678 } });
+    expect(readEfi(systemTable, kept, 0).crc32).toBe(0x12345678);
   });
 });
 
