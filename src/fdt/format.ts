@@ -1,23 +1,29 @@
 // The flattened device tree format (devicetree specification v0.4 §5), declared once for the writer
-// and the reader: the header's big-endian u32 fields in order, and the structure block's tokens.
+// and the reader: the header (an engine layout of big-endian u32s) and the structure block's tokens.
+import { layout, u32be, type FieldsOf } from '../layout/schema.js';
+import { type ContainerDef, EMPTY, encodeNode, decodeNode, fieldsOf, fieldAt } from '../layout/codec.js';
 
 export const FDT_MAGIC = 0xd00dfeed;
 
-/** The header fields, each a big-endian u32 at 4 × its index. */
-export const FDT_HEADER_FIELDS = [
-  'magic',
-  'totalsize',
-  'off_dt_struct',
-  'off_dt_strings',
-  'off_mem_rsvmap',
-  'version',
-  'last_comp_version',
-  'boot_cpuid_phys',
-  'size_dt_strings',
-  'size_dt_struct',
-] as const;
-export type FdtHeader = Record<(typeof FDT_HEADER_FIELDS)[number], number>;
-export const FDT_HEADER_SIZE = FDT_HEADER_FIELDS.length * 4;
+/** The header: ten big-endian u32s, declared with the same engine as the ACPI tables. */
+export const fdtHeader = {
+  name: 'FDT',
+  label: 'Flattened device tree header',
+  layout: layout('fdt_header', [
+    u32be('magic', 'Magic'),
+    u32be('totalsize', 'Total Size'),
+    u32be('off_dt_struct', 'Structure Block Offset'),
+    u32be('off_dt_strings', 'Strings Block Offset'),
+    u32be('off_mem_rsvmap', 'Reserve Map Offset'),
+    u32be('version', 'Version'),
+    u32be('last_comp_version', 'Last Compatible Version'),
+    u32be('boot_cpuid_phys', 'Boot CPU ID'),
+    u32be('size_dt_strings', 'Strings Block Size'),
+    u32be('size_dt_struct', 'Structure Block Size'),
+  ]),
+} satisfies ContainerDef;
+export type FdtHeader = FieldsOf<typeof fdtHeader.layout>;
+export const FDT_HEADER_SIZE = fdtHeader.layout.size;
 
 export const FDT_BEGIN_NODE = 1;
 export const FDT_END_NODE = 2;
@@ -26,13 +32,13 @@ export const FDT_NOP = 4;
 export const FDT_END = 9;
 
 /** The byte offset of a header field. */
-export const headerOffset = (f: (typeof FDT_HEADER_FIELDS)[number]): number => FDT_HEADER_FIELDS.indexOf(f) * 4;
+export const headerOffset = (f: keyof FdtHeader): number => fieldAt(fdtHeader.layout, f)!.offset;
 
 export function writeHeader(out: Buffer, h: FdtHeader): void {
-  FDT_HEADER_FIELDS.forEach((f, i) => out.writeUInt32BE(h[f] >>> 0, i * 4));
+  out.set(encodeNode(fdtHeader, { fields: h, tail: EMPTY }), 0);
 }
 
 /** The header of a blob at least FDT_HEADER_SIZE bytes long. */
-export function readHeader(b: Buffer): FdtHeader {
-  return Object.fromEntries(FDT_HEADER_FIELDS.map((f, i) => [f, b.readUInt32BE(i * 4)])) as FdtHeader;
+export function readHeader(b: Uint8Array): FdtHeader {
+  return fieldsOf(fdtHeader, decodeNode(fdtHeader, { buf: b, revision: 0, table: 'FDT', findings: [] }, 0, FDT_HEADER_SIZE, 'FDT'));
 }

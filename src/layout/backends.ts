@@ -42,6 +42,9 @@ function parserFor(l: Layout, k: number): Parser {
       case 'u32':
         p = p.uint32le(f.name);
         break;
+      case 'u32be':
+        p = p.uint32be(f.name);
+        break;
       case 'u64':
         p = p.uint64le(f.name);
         break;
@@ -132,6 +135,9 @@ function structFor(l: Layout, k: number): r.Struct {
         break;
       case 'u32':
         spec[f.name] = r.uint32le;
+        break;
+      case 'u32be':
+        spec[f.name] = r.uint32be;
         break;
       case 'u64':
         spec[f.name] = U64;

@@ -2,7 +2,7 @@
 // Decoders (binary-parser), encoders (restructure), dump labels, field paths and byte offsets
 // are all generated from the same Layout objects.
 
-export type Kind = 'u8' | 'u16' | 'u24' | 'u32' | 'u48' | 'u64' | 'bytes' | 'ascii' | 'struct';
+export type Kind = 'u8' | 'u16' | 'u24' | 'u32' | 'u48' | 'u64' | 'u32be' | 'bytes' | 'ascii' | 'struct';
 
 /** A decoded field value: numbers up to 32 bits, bigint for u64, latin1 strings, raw bytes, nested structs. */
 export type Value = number | bigint | string | Uint8Array | Fields;
@@ -123,6 +123,9 @@ export const u24 = <N extends string>(name: N, label: string, opts?: FieldOption
 export const u32 = <N extends string>(name: N, label: string, opts?: FieldOptions) => field('u32', 4, name, label, opts);
 export const u48 = <N extends string>(name: N, label: string, opts?: FieldOptions) => field('u48', 6, name, label, opts);
 export const u64 = <N extends string>(name: N, label: string, opts?: FieldOptions) => field('u64', 8, name, label, opts);
+/** A big-endian u32 (device tree structures). Not derivable: lengths, counts and checksums the
+ * engine derives are little-endian, as ACPI and UEFI write them. */
+export const u32be = <N extends string>(name: N, label: string, opts?: Omit<FieldOptions, 'derive'>) => field('u32be', 4, name, label, opts);
 /** Raw bytes kept as they are (reserved areas, opaque blobs). */
 export const bytes = <N extends string>(name: N, label: string, size: number, opts?: FieldOptions) => field('bytes', size, name, label, opts);
 /** Fixed-width text (signatures, OEM ids), decoded as latin1 so every byte survives. */

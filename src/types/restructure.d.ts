@@ -32,4 +32,5 @@ declare module 'restructure' {
   export const uint16le: Type;
   export const uint24le: Type;
   export const uint32le: Type;
+  export const uint32be: Type;
 }

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { FdtWriter, FdtError, u32 } from '../../src/fdt/writer.js';
 import { readFdt, findNode, FdtReadError } from '../../src/fdt/reader.js';
+import { readHeader, fdtHeader, headerOffset, FDT_MAGIC } from '../../src/fdt/format.js';
 
 const str = (s: string) => Uint8Array.from(Buffer.from(`${s}\0`, 'latin1'));
 
@@ -57,6 +58,15 @@ describe('what the writer writes, the reader reads', () => {
     expect(b.readUInt32BE(chosen.props[0].offset!)).toBe(3); // FDT_PROP
     expect(b.readBigUInt64BE(b.readUInt32BE(16))).toBe(0x80000000n); // off_mem_rsvmap (the header rounded up to 16 bytes)
     expect(b.readUInt32BE(16)).toBe(48);
+  });
+
+  it("the header is the engine's big-endian layout, written and read through the same declaration", () => {
+    const blob = new FdtWriter().beginNode('').endNode().finish();
+    expect(Array.from(blob.subarray(0, 4))).toEqual([0xd0, 0x0d, 0xfe, 0xed]);
+    const h = readHeader(blob);
+    expect(h).toMatchObject({ magic: FDT_MAGIC, totalsize: blob.length, version: 17, last_comp_version: 16, off_mem_rsvmap: 48 });
+    expect(fdtHeader.layout.size).toBe(40);
+    expect(headerOffset('version')).toBe(20);
   });
 
   it('a truncated blob is a read error with an offset, not a throw of another kind', () => {
