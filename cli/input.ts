@@ -1,7 +1,9 @@
 // Shared by every command: the input options, address parsing, and loading a table set with its
 // problems printed as one line each (errors make the command exit 2).
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { readTables, type ReadOptions } from '../src/io/read.js';
+import type { ReadResult } from '../src/model/tableset.js';
 import { formatFinding } from '../src/layout/diagnostics.js';
 import type { TableEntry, TableSet } from '../src/model/tableset.js';
 import { allEntries } from '../src/model/tableset.js';
@@ -34,9 +36,22 @@ export function readOptions(o: InputOpts): ReadOptions {
   };
 }
 
+/** The name standard input goes by in messages. */
+export const STDIN = '<stdin>';
+
+/** Read an input: a path, or "-" for standard input (acpidump text, a table or an image, by content). */
+export function readInput(path: string, o: InputOpts, io: Io): ReadResult {
+  if (path === '-') {
+    if (!io.stdin) throw new CliError('-: no standard input to read');
+    return readTables(Buffer.from(io.stdin()), { ...readOptions(o), name: STDIN });
+  }
+  if (!existsSync(path)) throw new CliError(`${path}: no such file or folder`);
+  return readTables(path, readOptions(o));
+}
+
 /** Read the input; warnings go to stderr, any error ends the command with exit 2. */
 export function loadSet(path: string, o: InputOpts, io: Io): TableSet {
-  const { set, findings } = readTables(path, readOptions(o));
+  const { set, findings } = readInput(path, o, io);
   const errors = findings.filter((f) => f.severity === 'error');
   for (const f of findings) if (f.severity === 'warning') io.err(`warning: ${formatFinding(f)}\n`);
   if (errors.length) throw new CliError(errors.map(formatFinding).join('\n'));

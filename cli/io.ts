@@ -1,11 +1,14 @@
 // What commands print through, so tests can capture it; where a command's exit code goes; and the
 // one mapping of the library's refusals to the CLI's (exit 2, the input named).
+import { readFileSync } from 'node:fs';
 import { BuildError } from '../src/rewrite/types.js';
 export interface Io {
   out(s: string): void;
   err(s: string): void;
   /** stdout is a terminal (colour allowed unless NO_COLOR) */
   tty: boolean;
+  /** all of standard input (an input given as "-") */
+  stdin?: () => Uint8Array;
 }
 
 export function processIo(): Io {
@@ -13,6 +16,7 @@ export function processIo(): Io {
     out: (s) => void process.stdout.write(s),
     err: (s) => void process.stderr.write(s),
     tty: Boolean(process.stdout.isTTY),
+    stdin: () => readFileSync(0),
   };
 }
 

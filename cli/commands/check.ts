@@ -3,8 +3,6 @@
 // here); 2: trouble (an input that cannot be read at all, bad options, refused output).
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { existsSync } from 'node:fs';
-import { readTables } from '../../src/io/read.js';
 import { checkTables } from '../../src/check/index.js';
 import { renderText, renderJson, renderJunit, renderGithub, atLeast, type InputReport } from '../../src/render/findings.js';
 import { tableKeys } from '../../src/diff/set.js';
@@ -13,7 +11,7 @@ import type { Severity } from '../../src/layout/diagnostics.js';
 import { fixChecksums, writeFixed } from '../../src/io/fix.js';
 import { CliError, type Io, type Exit } from '../io.js';
 import { addFormatOption, formatOf, colourFor, type FormatOpts } from '../format.js';
-import { addInputOptions, readOptions, type InputOpts } from '../input.js';
+import { addInputOptions, readOptions, readInput, type InputOpts } from '../input.js';
 
 interface CheckOpts extends InputOpts, FormatOpts<'text' | 'json' | 'junit' | 'github'> {
   dom0?: boolean;
@@ -40,11 +38,9 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
   ).action((inputs: string[], o: CheckOpts) => {
     if (o.fix && (!o.output || inputs.length !== 1)) throw new CliError('--fix needs exactly one input and -o OUT');
     if (!o.fix && o.output) throw new CliError('-o is only for --fix');
-    const rOpts = readOptions(o);
-    const sets = inputs.map((input) => {
-      if (!existsSync(input)) throw new CliError(`${input}: no such file or folder`);
-      return readTables(input, rOpts);
-    });
+    if (inputs.filter((i) => i === '-').length > 1) throw new CliError('standard input (-) can be only one of the inputs');
+    if (o.fix && inputs[0] === '-') throw new CliError('--fix writes the input in its own form: give a file or folder, not standard input');
+    const sets = inputs.map((input) => readInput(input, o, io));
     const reports: InputReport[] = sets.map(({ set, findings }, i) => ({
       input: inputs[i],
       tables: [...tableKeys(allEntries(set)).values()],
@@ -60,7 +56,7 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
       io.err(`--fix: ${inputs[0]} holds no table to fix; nothing written\n`);
     } else if (o.fix) {
       const { fixed, set: good } = fixChecksums(sets[0].set);
-      writeFixed(inputs[0], good, o.output!, { force: o.force, imageBase: rOpts.imageBase });
+      writeFixed(inputs[0], good, o.output!, { force: o.force, imageBase: readOptions(o).imageBase });
       io.err(`--fix: ${fixed.length} checksum(s) corrected (${fixed.map((e) => e.table.signature).join(', ') || 'none needed'}); written to ${o.output}\n`);
     }
     exit.code = reports.some((r) => r.findings.some((f) => atLeast(f, o.failOn))) ? 1 : 0;

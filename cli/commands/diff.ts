@@ -30,6 +30,7 @@ export function registerDiff(program: Command, io: Io, exit: Exit): void {
       .map((s) => s.trim())
       .filter(Boolean);
     for (const i of ignore) if (i !== 'derived' && i !== 'addresses') throw new CliError(`--ignore: "${i}" is not derived or addresses`);
+    if (a === '-' && b === '-') throw new CliError('standard input (-) can be only one of the two inputs');
     const sa = loadSet(a, o, io);
     const sb = loadSet(b, o, io);
     const changes = diffTables(sa, sb, { ignore: ignore as ('derived' | 'addresses')[], tables: o.table });

@@ -1,0 +1,71 @@
+// The CLI in a pipeline: "-" reads standard input, and a reader that quits early ends the command
+// quietly (no EPIPE stack trace, exit 0).
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { run } from '../../cli/run.js';
+import { readTables } from '../../src/io/read.js';
+import { findTable } from '../../src/model/tableset.js';
+import { ROOT, SAMPLES, tmp } from '../helpers.js';
+
+const TEXT = join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt');
+async function withStdin(stdin: Uint8Array, ...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await run(argv, { out: (s) => void (out += s), err: (s) => void (err += s), tty: false, stdin: () => stdin });
+  return { code, out, err };
+}
+
+describe('"-" is standard input', () => {
+  const text = readFileSync(TEXT);
+
+  it('dump - reads acpidump text from stdin, named <stdin>', async () => {
+    const r = await withStdin(text, 'dump', '-', '--summary');
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n')[0]).toBe('<stdin>: acpidump, 7 table(s)');
+  });
+
+  it('a binary table on stdin is read by its content', async () => {
+    const facp = findTable(readTables(TEXT).set, 'FACP')!.bytes;
+    const r = await withStdin(facp, 'dump', '-', '--format', 'json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).tables.map((t: { signature: string }) => t.signature)).toEqual(['FACP']);
+  });
+
+  it('check and diff take "-" beside a file; the input is named as typed', async () => {
+    const c = await withStdin(text, 'check', '-');
+    expect(c.code).toBe(0);
+    expect(c.out).toMatch(/^-: 7 table\(s\), 0 error\(s\)/m);
+    const d = await withStdin(text, 'diff', '-', TEXT);
+    expect(d.code).toBe(0);
+  });
+
+  it('"-" twice, or --fix of standard input, is refused with exit 2', async () => {
+    expect((await withStdin(text, 'diff', '-', '-')).err).toMatch(/standard input \(-\) can be only one/);
+    expect((await withStdin(text, 'check', '-', '-')).code).toBe(2);
+    const fix = await withStdin(text, 'check', '-', '--fix', '-o', '/tmp/never');
+    expect(fix.code).toBe(2);
+    expect(fix.err).toMatch(/--fix writes the input in its own form/);
+  });
+});
+
+const BIN = join(ROOT, 'dist', 'dom0-acpi.mjs');
+describe('a closed pipe', () => {
+  it.skipIf(!existsSync(BIN))('dump | head: exit 0 and nothing on stderr (needs the bundle: npm run build)', () => {
+    const errFile = join(tmp('epipe-'), 'err.txt');
+    for (const args of [
+      'dump samples/server-128cpu/acpidump.txt',
+      'dump samples/server-128cpu/acpidump.txt --json',
+      'convert samples/server-128cpu/acpidump.txt --to text -o -',
+    ]) {
+      const r = spawnSync('bash', ['-c', `node ${BIN} ${args} 2>${errFile} | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"; cat ${errFile}`], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      const [status, ...err] = r.stdout.split('\n');
+      expect(status, args).toBe('0');
+      expect(err.join('\n').trim(), args).toBe('');
+    }
+  });
+});
