@@ -1,12 +1,23 @@
 // Atomic output: everything is written into a temporary sibling and renamed into place, so an
 // interrupted run leaves either the old state or the complete new one, never a half-written file.
-import { mkdtempSync, writeFileSync, renameSync, rmSync, existsSync, readdirSync, statSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, renameSync, rmSync, existsSync, readdirSync, statSync, mkdirSync, chmodSync } from 'node:fs';
 import { dirname, basename, join, resolve, sep } from 'node:path';
 
 export class OutputExistsError extends Error {
   constructor(readonly path: string) {
     super(`${path} exists and is not empty (use --force to replace it)`);
     this.name = 'OutputExistsError';
+  }
+}
+
+/** The process umask, read without changing it for longer than the call. */
+function currentUmask(): number {
+  try {
+    const m = process.umask(0);
+    process.umask(m);
+    return m;
+  } catch {
+    return 0o022; // worker threads cannot read it: the common default
   }
 }
 
@@ -19,8 +30,12 @@ export function writeFolderAtomic(dir: string, files: Map<string, Uint8Array | s
   }
   const parent = dirname(target);
   mkdirSync(parent, { recursive: true });
+  // mkdtemp makes the folder 0700; the result gets the mode an existing folder had, or what mkdir
+  // would give under the umask
+  const mode = existsSync(target) ? statSync(target).mode & 0o7777 : 0o777 & ~currentUmask();
   const tmp = mkdtempSync(join(parent, `.${basename(target)}.tmp-`));
   try {
+    chmodSync(tmp, mode);
     for (const [name, data] of files) {
       const p = resolve(tmp, name);
       if (!p.startsWith(tmp + sep)) throw new Error(`refusing to write outside the output folder: ${name}`);
