@@ -1,7 +1,10 @@
 // Shared by every command: the input options, address parsing, and loading a table set with its
 // problems printed as one line each (errors make the command exit 2).
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { MANIFEST } from '../src/io/build-output.js';
+import { hex } from '../src/layout/diagnostics.js';
 import { readTables, type ReadOptions } from '../src/io/read.js';
 import type { ReadResult } from '../src/model/tableset.js';
 import { formatFinding } from '../src/layout/diagnostics.js';
@@ -46,7 +49,29 @@ export function readInput(path: string, o: InputOpts, io: Io): ReadResult {
     return readTables(Buffer.from(io.stdin()), { ...readOptions(o), name: STDIN });
   }
   if (!existsSync(path)) throw new CliError(`${path}: no such file or folder`);
-  return readTables(path, readOptions(o));
+  const opts = readOptions(o);
+  const base = opts.imageBase === undefined && opts.rsdp === undefined ? buildImageBase(path) : undefined;
+  if (base !== undefined) {
+    // the region image holds only the tables the build made; the reused ones stay at host addresses
+    const dir = dirname(path);
+    io.err(
+      `note: ${path} is a build's region image (at ${hex(base)}, holding only the new tables): reading the whole build output ${dir}; give --image-base ${hex(base)} to read the image alone\n`,
+    );
+    return readTables(dir, opts);
+  }
+  return readTables(path, opts);
+}
+
+/** The base of a build output's region image (acpi.img), from the manifest.json beside it. */
+function buildImageBase(path: string): bigint | undefined {
+  const manifest = join(dirname(path), MANIFEST);
+  if (!statSync(path).isFile() || !existsSync(manifest)) return undefined;
+  try {
+    const region = (JSON.parse(readFileSync(manifest, 'utf8')) as { region?: { base?: string; file?: string } }).region;
+    return region?.file === basename(path) && typeof region.base === 'string' && /^0x[0-9a-f]+$/i.test(region.base) ? BigInt(region.base) : undefined;
+  } catch {
+    return undefined; // an unreadable manifest: read the file as it is
+  }
 }
 
 /** Read the input; warnings go to stderr, any error ends the command with exit 2. */

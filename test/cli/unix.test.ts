@@ -69,3 +69,19 @@ describe('a closed pipe', () => {
     }
   });
 });
+
+describe("a build's acpi.img given as the input", () => {
+  it('reads the whole build output beside it, with a note naming --image-base for the image alone', async () => {
+    const out = join(tmp('img-'), 'out');
+    const { cli } = await import('../helpers.js');
+    expect((await cli('build', TEXT, '-o', out)).code).toBe(0);
+    const r = await cli('dump', join(out, 'acpi.img'), '--summary');
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n')[0]).toBe(`${out}: build, 8 table(s)`);
+    expect(r.err).toMatch(/^note: .*acpi\.img is a build's region image \(at 0x38000000, holding only the new tables\).*--image-base 0x38000000/m);
+    // with --image-base, the image alone (its pointers to reused host tables lead outside it)
+    const alone = await cli('dump', join(out, 'acpi.img'), '--image-base', '0x38000000');
+    expect(alone.code).toBe(2);
+    expect(alone.err).toMatch(/IMAGE_POINTER_OUTSIDE|is outside the image/);
+  });
+});
