@@ -48,7 +48,11 @@ export function readInput(path: string, o: InputOpts, io: Io): ReadResult {
     if (!io.stdin) throw new CliError('-: no standard input to read');
     return readTables(Buffer.from(io.stdin()), { ...readOptions(o), name: STDIN });
   }
-  if (!existsSync(path)) throw new CliError(`${path}: no such file or folder`);
+  try {
+    statSync(path);
+  } catch (e) {
+    throw new CliError(`${path}: ${fsProblem(e)}`);
+  }
   const opts = readOptions(o);
   const base = opts.imageBase === undefined && opts.rsdp === undefined ? buildImageBase(path) : undefined;
   if (base !== undefined) {
@@ -59,7 +63,30 @@ export function readInput(path: string, o: InputOpts, io: Io): ReadResult {
     );
     return readTables(dir, opts);
   }
-  return readTables(path, opts);
+  try {
+    return readTables(path, opts);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code) throw new CliError(`${path}: ${fsProblem(e)}`);
+    throw e;
+  }
+}
+
+/** What a failed file-system call means, in words (not Node's "ENOENT: … open '…'"). */
+export function fsProblem(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err.code) {
+    case 'ENOENT':
+      return 'no such file or folder';
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied${err.path ? ` (${err.path})` : ''}`;
+    case 'EISDIR':
+      return 'is a folder where a file was expected';
+    case 'ENOTDIR':
+      return 'a part of the path is not a folder';
+    default:
+      return err.message;
+  }
 }
 
 /** The base of a build output's region image (acpi.img), from the manifest.json beside it. */

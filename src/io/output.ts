@@ -10,6 +10,14 @@ export class OutputExistsError extends Error {
   }
 }
 
+export class OutputIsFolderError extends OutputExistsError {
+  constructor(path: string) {
+    super(path);
+    this.message = `${path} is a folder: give a file name for this output`;
+    this.name = 'OutputIsFolderError';
+  }
+}
+
 /** The process umask, read without changing it for longer than the call. */
 function currentUmask(): number {
   try {
@@ -59,6 +67,7 @@ export function writeFolderAtomic(dir: string, files: Map<string, Uint8Array | s
 /** Write one file atomically (temporary file in the same folder, then rename). */
 export function writeFileAtomic(path: string, data: Uint8Array | string, opts: { force?: boolean } = {}): void {
   const target = resolve(path);
+  if (existsSync(target) && statSync(target).isDirectory()) throw new OutputIsFolderError(path);
   if (existsSync(target) && !opts.force) throw new OutputExistsError(path);
   mkdirSync(dirname(target), { recursive: true });
   const tmp = `${dirname(target)}/.${basename(target)}.tmp-${process.pid}-${Date.now()}`;

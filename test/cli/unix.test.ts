@@ -85,3 +85,27 @@ describe("a build's acpi.img given as the input", () => {
     expect(alone.err).toMatch(/IMAGE_POINTER_OUTSIDE|is outside the image/);
   });
 });
+
+describe('file-system problems in words', () => {
+  it('a missing input, and a file output that names a folder (even with --force)', async () => {
+    const { cli } = await import('../helpers.js');
+    const d = tmp('fs-');
+    const missing = await cli('dump', join(d, 'nope', 'x.txt'));
+    expect(missing.code).toBe(2);
+    expect(missing.err).toBe(`${join(d, 'nope', 'x.txt')}: no such file or folder\n`);
+    const toFolder = await cli('convert', TEXT, '--to', 'text', '-o', d, '--force');
+    expect(toFolder.code).toBe(2);
+    expect(toFolder.err).toBe(`dom0-acpi: ${d} is a folder: give a file name for this output\n`);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('an unreadable input says permission denied, not "no such file" (skipped as root)', async () => {
+    const { cli } = await import('../helpers.js');
+    const { writeFileSync, chmodSync } = await import('node:fs');
+    const f = join(tmp('fs-'), 'secret.txt');
+    writeFileSync(f, readFileSync(TEXT));
+    chmodSync(f, 0);
+    const r = await cli('dump', f);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/permission denied/);
+  });
+});
