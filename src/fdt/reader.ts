@@ -93,3 +93,16 @@ export function propNumber(v: Uint8Array): bigint {
   const b = Buffer.from(v.buffer, v.byteOffset, v.length);
   return v.length === 4 ? BigInt(b.readUInt32BE(0)) : v.length >= 8 ? b.readBigUInt64BE(0) : -1n;
 }
+
+/** The memory reservations of a blob readFdt accepted (the map ends at a 0/0 entry or the block). */
+export function readReservations(blob: Uint8Array): [bigint, bigint][] {
+  const b = Buffer.from(blob.buffer, blob.byteOffset, blob.length);
+  const h = readHeader(b);
+  const out: [bigint, bigint][] = [];
+  for (let at = h.off_mem_rsvmap; at + 16 <= Math.min(b.length, h.off_dt_struct); at += 16) {
+    const [a, s] = [b.readBigUInt64BE(at), b.readBigUInt64BE(at + 8)];
+    if (a === 0n && s === 0n) break;
+    out.push([a, s]);
+  }
+  return out;
+}

@@ -1,0 +1,48 @@
+// A device tree as DTS source, the way `dtc -I dtb -O dts` (1.6) prints it: properties guessed as
+// strings, cells or bytes by the same rule, a blank line before each child node, tabs for indent.
+import type { FdtNode } from '../fdt/writer.js';
+
+const printable = (c: number) => c >= 0x20 && c < 0x7f;
+const ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r', 0x22: '\\"', 0x5c: '\\\\' };
+
+/** dtc's guess: NUL-terminated text with no more NULs than other bytes is a string (list); a
+ * multiple of 4 bytes is cells; anything else is bytes. */
+function value(v: Uint8Array): string {
+  if (!v.length) return '';
+  const stringish = [...v].every((c) => c === 0 || printable(c) || ESCAPES[c] !== undefined);
+  const nuls = v.filter((c) => c === 0).length;
+  if (v[v.length - 1] === 0 && stringish && nuls <= v.length - nuls) {
+    let s = '';
+    for (let i = 0; i < v.length - 1; i++)
+      s += v[i] === 0 ? '\\0' : (ESCAPES[v[i]] ?? (printable(v[i]) ? String.fromCharCode(v[i]) : `\\x${v[i].toString(16).padStart(2, '0')}`));
+    return ` = "${s}"`;
+  }
+  const b = Buffer.from(v);
+  if (v.length % 4 === 0)
+    return ` = <${Array.from(
+      { length: v.length / 4 },
+      (_, i) =>
+        `0x${b
+          .readUInt32BE(i * 4)
+          .toString(16)
+          .padStart(2, '0')}`,
+    ).join(' ')}>`;
+  return ` = [${Array.from(v, (c) => c.toString(16).padStart(2, '0')).join(' ')}]`;
+}
+
+export function renderDts(root: FdtNode, reservations: [bigint, bigint][] = []): string {
+  let out = '/dts-v1/;\n\n';
+  for (const [a, s] of reservations) out += `/memreserve/\t0x${a.toString(16).padStart(16, '0')} 0x${s.toString(16).padStart(16, '0')};\n`;
+  const node = (n: FdtNode, depth: number) => {
+    const ind = '\t'.repeat(depth);
+    out += `${ind}${depth === 0 ? '/' : n.name} {\n`;
+    for (const p of n.props) out += `${ind}\t${p.name}${value(p.value)};\n`;
+    for (const c of n.children) {
+      out += '\n';
+      node(c, depth + 1);
+    }
+    out += `${ind}};\n`;
+  };
+  node(root, 0);
+  return out;
+}
