@@ -7,6 +7,13 @@ const show = (v: Json | undefined): string => (v === undefined ? '' : typeof v =
 const SIGN = { added: '+', removed: '-', changed: '~' } as const;
 const COLOUR: Record<Change['kind'], Colour> = { added: 'green', removed: 'red', changed: 'yellow' };
 
+const isRecord = (v: Json | undefined): v is { [k: string]: Json } => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** An object's leaves as dotted keys (a struct's fields under its name). */
+function flatten(o: { [k: string]: Json }, prefix = ''): [string, Json][] {
+  return Object.entries(o).flatMap(([k, v]) => (isRecord(v) ? flatten(v, `${prefix}${k}.`) : [[`${prefix}${k}`, v] as [string, Json]]));
+}
+
 export function renderDiffText(a: string, b: string, changes: Change[], colour: boolean): string {
   if (!changes.length) return `${a} and ${b}: no differences\n`;
   const out = [`--- ${a}`, `+++ ${b}`];
@@ -23,8 +30,15 @@ export function renderDiffText(a: string, b: string, changes: Change[], colour: 
       out.push(t);
       table = t;
     }
-    const detail = c.kind === 'changed' ? `${c.text?.old ?? show(c.old)} → ${c.text?.new ?? show(c.new)}` : c.kind === 'added' ? show(c.new) : show(c.old);
     const tags = [c.derived ? 'derived' : '', c.pointer ? 'address' : ''].filter(Boolean);
+    const whole = c.kind === 'added' ? c.new : c.kind === 'removed' ? c.old : undefined;
+    if (isRecord(whole)) {
+      // an added or removed item: its fields one per line, as dump would list them
+      out.push(paint(colour, COLOUR[c.kind], `  ${SIGN[c.kind]} ${field}:${tags.length ? ` (${tags.join(', ')})` : ''}`));
+      for (const [k, v] of flatten(whole)) out.push(paint(colour, COLOUR[c.kind], `      ${k}: ${show(v)}`));
+      continue;
+    }
+    const detail = c.kind === 'changed' ? `${c.text?.old ?? show(c.old)} → ${c.text?.new ?? show(c.new)}` : c.kind === 'added' ? show(c.new) : show(c.old);
     out.push(paint(colour, COLOUR[c.kind], `  ${SIGN[c.kind]} ${field}${detail ? `: ${detail}` : ''}${tags.length ? ` (${tags.join(', ')})` : ''}`));
   }
   out.push(`${changes.length} change(s)`);
