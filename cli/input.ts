@@ -1,11 +1,8 @@
 // Shared by every command: the input options, address parsing, and loading a table set with its
 // problems printed as one line each (errors make the command exit 2).
 import type { Command } from 'commander';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { MANIFEST } from '../src/io/build-output.js';
 import { hex } from '../src/layout/diagnostics.js';
-import { readTables, type ReadOptions } from '../src/io/read.js';
+import { readTables, buildImageOf, type ReadOptions } from '../src/io/read.js';
 import type { ReadResult } from '../src/model/tableset.js';
 import { formatFinding } from '../src/layout/diagnostics.js';
 import type { TableEntry, TableSet } from '../src/model/tableset.js';
@@ -48,16 +45,11 @@ export function readInput(path: string, o: InputOpts, io: Io): ReadResult {
     if (!io.stdin) throw new CliError('-: no standard input to read');
     return readTables(Buffer.from(io.stdin()), { ...readOptions(o), name: STDIN });
   }
-  try {
-    statSync(path);
-  } catch (e) {
-    throw new CliError(`${path}: ${fsProblem(e)}`);
-  }
   const opts = readOptions(o);
-  const base = opts.imageBase === undefined && opts.rsdp === undefined ? buildImageBase(path) : undefined;
-  if (base !== undefined) {
+  const image = opts.imageBase === undefined && opts.rsdp === undefined ? buildImageOf(path) : undefined;
+  if (image) {
     // the region image holds only the tables the build made; the reused ones stay at host addresses
-    const dir = dirname(path);
+    const { dir, base } = image;
     io.err(
       `note: ${path} is a build's region image (at ${hex(base)}, holding only the new tables): reading the whole build output ${dir}; give --image-base ${hex(base)} to read the image alone\n`,
     );
@@ -86,18 +78,6 @@ export function fsProblem(e: unknown): string {
       return 'a part of the path is not a folder';
     default:
       return err.message;
-  }
-}
-
-/** The base of a build output's region image (acpi.img), from the manifest.json beside it. */
-function buildImageBase(path: string): bigint | undefined {
-  const manifest = join(dirname(path), MANIFEST);
-  if (!statSync(path).isFile() || !existsSync(manifest)) return undefined;
-  try {
-    const region = (JSON.parse(readFileSync(manifest, 'utf8')) as { region?: { base?: string; file?: string } }).region;
-    return region?.file === basename(path) && typeof region.base === 'string' && /^0x[0-9a-f]+$/i.test(region.base) ? BigInt(region.base) : undefined;
-  } catch {
-    return undefined; // an unreadable manifest: read the file as it is
   }
 }
 

@@ -26,7 +26,7 @@ import { buildDom0 } from '../src/rewrite/build.js';
 import { BuildError, type BuildOptions } from '../src/rewrite/types.js';
 import { fixChecksums, writeFixed } from '../src/io/fix.js';
 import { checksumOf } from '../src/layout/codec.js';
-import { allEntries, type TableSet } from '../src/model/tableset.js';
+import { allEntries, type TableSet, type TableEntry } from '../src/model/tableset.js';
 import { specBlobs, type Blob } from '../samples/spec-tables.js';
 import { run } from '../cli/run.js';
 
@@ -276,10 +276,9 @@ function note(t: Tally, prop: string, outcome: Outcome, size: number, show: () =
 const hex = (b: Uint8Array) => (b.length ? Buffer.from(b).toString('hex') : '(empty)');
 
 /** Which table of a seed set `which` replaces, as "table N (SIG)". */
-function tableName(text: Uint8Array, which: number): string {
-  const all = allEntries(readTables(Buffer.from(text), { name: 'seed.txt' }).set);
-  const i = which % all.length;
-  return `table ${i} (${all[i]?.table.signature ?? '?'})`;
+function tableName(entries: TableEntry[], which: number): string {
+  const i = which % entries.length;
+  return `table ${i} (${entries[i]?.table.signature ?? '?'})`;
 }
 
 /** The properties, each with its share of the cases. */
@@ -308,7 +307,7 @@ export function properties(dir: string, t: Tally) {
           'sets',
           checkSetReads(textInput, image),
           b.length,
-          () => `${seeds[c.seed].name} in ${sets[si].name} for ${tableName(sets[si].text, which)} ← ${hex(b)}`,
+          () => `${seeds[c.seed].name} in ${sets[si].name} for ${tableName(allEntries(parsed[si]), which)} ← ${hex(b)}`,
         );
       }),
     },
@@ -331,7 +330,7 @@ export function properties(dir: string, t: Tally) {
           checkBuild(set, opts),
           mutateIt ? c.edits.length + 1 : 0,
           () =>
-            `${sets[si].name}${mutateIt ? ` with ${seeds[c.seed].name} for ${tableName(sets[si].text, which)} ← ${hex(mutate(seeds[c.seed].bytes, c.edits, c.fixLength, c.fixChecksum))}` : ''} options ${JSON.stringify(opts, (_k, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v))}`,
+            `${sets[si].name}${mutateIt ? ` with ${seeds[c.seed].name} for ${tableName(parsed[si].tables, which)} ← ${hex(mutate(seeds[c.seed].bytes, c.edits, c.fixLength, c.fixChecksum))}` : ''} options ${JSON.stringify(opts, (_k, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v))}`,
         );
       }),
     },
@@ -346,7 +345,7 @@ export function properties(dir: string, t: Tally) {
           'fix',
           checkFix(dir, textInput),
           b.length,
-          () => `${seeds[c.seed].name} in ${sets[si].name} for ${tableName(sets[si].text, which)} ← ${hex(b)}`,
+          () => `${seeds[c.seed].name} in ${sets[si].name} for ${tableName(allEntries(parsed[si]), which)} ← ${hex(b)}`,
         );
       }),
     },
@@ -372,7 +371,7 @@ export function properties(dir: string, t: Tally) {
               convert: ['convert', f, '--to', 'text', '-o', out],
               extract: ['extract', f, '-o', out],
             })[cmd]!;
-          const where = `${seeds[c.seed].name}${inSet ? ` in ${sets[inSet[0]].name} for ${tableName(sets[inSet[0]].text, inSet[1])}` : ''} ← `;
+          const where = `${seeds[c.seed].name}${inSet ? ` in ${sets[inSet[0]].name} for ${tableName(allEntries(parsed[inSet[0]]), inSet[1])}` : ''} ← `;
           note(t, `cli ${cmd}`, await checkCli(dir, input, argv), b.length, () => `${where}${hex(b)}`);
         },
       ),

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { run } from '../cli/run.js';
 import { parseAcpidump } from '../src/io/acpidump.js';
 import { describeTable, type AcpiTable } from '../src/tables/registry.js';
-import type { Entry } from '../src/layout/describe.js';
+import { entryAt } from '../src/layout/describe.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CORPUS = resolve(ROOT, '../shared/corpus');
@@ -82,17 +82,7 @@ export async function cli(...argv: string[]): Promise<{ code: number; out: strin
 /** The byte offset of a field path ("APIC.gicc[17]", "APIC.gicc[1].length") in a decoded table, as
  * the engine lays it out: tests that slice or poke bytes name fields instead of adding offsets. */
 export function offsetIn(table: AcpiTable, path: string): number {
-  const walk = (es: Entry[]): number | undefined => {
-    for (const e of es) {
-      if (e.path === path) return e.offset;
-      if (e.kind === 'group') {
-        const at = walk(e.children);
-        if (at !== undefined) return at;
-      }
-    }
-    return undefined;
-  };
-  const at = walk(describeTable(table));
+  const at = entryAt(describeTable(table), path)?.offset;
   if (at === undefined) throw new Error(`no field ${path} in ${table.signature}`);
   return at;
 }

@@ -5,10 +5,9 @@ import { setJson } from '../../src/render/json.js';
 import { summaryLines } from '../../src/render/summary.js';
 import { CliError, type Io } from '../io.js';
 import { readFdt, readReservations, FdtReadError } from '../../src/fdt/reader.js';
-import { FDT_MAGIC } from '../../src/fdt/format.js';
+import { readFdtFile } from '../../src/io/read.js';
 import { renderDts } from '../../src/render/dts.js';
 import { hex } from '../../src/layout/diagnostics.js';
-import { openSync, readSync, closeSync, statSync, readFileSync } from 'node:fs';
 import { addFormatOption, formatOf, type FormatOpts } from '../format.js';
 import { addInputOptions, loadSet, selectTables, collect, type InputOpts } from '../input.js';
 
@@ -31,7 +30,7 @@ export function registerDump(program: Command, io: Io): void {
     ).option('--summary', 'same as --format summary'),
   ).action((input: string, o: DumpOpts) => {
     // a flattened device tree (dom0.dtb) is printed as DTS source, as dtc -I dtb -O dts does
-    const fdt = fdtBytes(input);
+    const fdt = input === '-' ? undefined : readFdtFile(input); // standard input is read once, as tables
     if (fdt) {
       try {
         io.out(renderDts(readFdt(fdt), readReservations(fdt)));
@@ -48,19 +47,4 @@ export function registerDump(program: Command, io: Io): void {
     else if (format === 'summary') io.out(summaryLines(set, entries).join('\n') + '\n');
     else io.out(entries.map(dumpTableText).join('\n'));
   });
-}
-
-/** The input's bytes when it is a flattened device tree (by its magic), else undefined. */
-function fdtBytes(input: string): Uint8Array | undefined {
-  if (input === '-') return undefined; // standard input is read once, as tables
-  try {
-    if (!statSync(input).isFile()) return undefined;
-    const head = Buffer.alloc(4);
-    const fd = openSync(input, 'r');
-    const n = readSync(fd, head, 0, 4, 0);
-    closeSync(fd);
-    return n === 4 && head.readUInt32BE(0) === FDT_MAGIC ? readFileSync(input) : undefined;
-  } catch {
-    return undefined; // loadSet reports what is wrong with the path
-  }
 }

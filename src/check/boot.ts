@@ -1,6 +1,6 @@
 // For a build output: the chain dom0 follows from x0 — DT /hypervisor/uefi → EFI system table →
 // ACPI 2.0 configuration entry → RSDP — and the EFI memory map that must cover every table.
-import { readFdt, findNode, propNumber, FdtReadError } from '../fdt/reader.js';
+import { readFdt, findNode, propNumber, propStrings, FdtReadError } from '../fdt/reader.js';
 import { UEFI_PROPS } from '../fdt/dom0.js';
 import {
   systemTableCrc,
@@ -16,10 +16,10 @@ import {
   systemTable,
   configEntry,
   memoryDescriptor,
-  readEfi,
   efiOffset,
 } from '../efi/tables.js';
 import { hex } from '../layout/diagnostics.js';
+import { readAt } from '../layout/codec.js';
 import { resolveLinks, type TableEntry } from '../model/tableset.js';
 import type { CheckContext } from './context.js';
 
@@ -40,7 +40,7 @@ export function checkBoot(c: CheckContext): void {
   }
   const hyp = findNode(root, '/hypervisor');
   const compat = hyp?.props.find((p) => p.name === 'compatible');
-  const strings = compat ? Buffer.from(compat.value).toString('latin1').split('\0').filter(Boolean) : [];
+  const strings = (compat && propStrings(compat.value)) || [];
   if (!hyp || !strings[0]?.startsWith('xen,xen-') || strings[0].length <= 'xen,xen-'.length || !strings.includes('xen,xen')) {
     c.reportFile(
       'DOM0_DT_COMPATIBLE',
@@ -69,7 +69,7 @@ export function checkBoot(c: CheckContext): void {
   const inImage = (a: bigint, n: number) => a >= img.base && a + BigInt(n) <= img.base + BigInt(img.bytes.length);
   const off = (a: bigint) => Number(a - img.base);
   const systab = propNumber(prop(UEFI_PROPS[0])!.value);
-  const st = inImage(systab, EFI_SYSTAB_SIZE) ? readEfi(systemTable, img.bytes, off(systab)) : undefined;
+  const st = inImage(systab, EFI_SYSTAB_SIZE) ? readAt(systemTable, img.bytes, off(systab)) : undefined;
   if (!st || st.signature !== EFI_SYSTEM_TABLE_SIGNATURE) {
     c.reportFile(
       'DOM0_EFI_SYSTAB',
@@ -94,7 +94,7 @@ export function checkBoot(c: CheckContext): void {
     const rsdp = c.set.rsdp?.address;
     let found = false;
     for (let i = 0n; i < n && i < 64n && inImage(cfg + i * BigInt(EFI_CONFIG_ENTRY_SIZE), EFI_CONFIG_ENTRY_SIZE); i++) {
-      const e = readEfi(configEntry, img.bytes, off(cfg + i * BigInt(EFI_CONFIG_ENTRY_SIZE)));
+      const e = readAt(configEntry, img.bytes, off(cfg + i * BigInt(EFI_CONFIG_ENTRY_SIZE)));
       if (Buffer.from(e.vendor_guid).equals(Buffer.from(ACPI_20_TABLE_GUID)) && e.vendor_table === rsdp) found = true;
     }
     if (!found)
@@ -121,7 +121,7 @@ export function checkBoot(c: CheckContext): void {
     return;
   }
   const ranges = Array.from({ length: size / EFI_MEMORY_DESC_SIZE }, (_, i) => {
-    const d = readEfi(memoryDescriptor, img.bytes, off(start) + i * EFI_MEMORY_DESC_SIZE);
+    const d = readAt(memoryDescriptor, img.bytes, off(start) + i * EFI_MEMORY_DESC_SIZE);
     return { type: d.type, lo: d.physical_start, hi: d.physical_start + d.number_of_pages * EFI_PAGE_SIZE };
   });
   const sorted = [...ranges].sort((a, b) => (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));

@@ -4,7 +4,7 @@
 import type { TableEntry, TableSet } from '../model/tableset.js';
 import type { Finding } from '../layout/diagnostics.js';
 import type { RuleContext } from '../model/rules.js';
-import type { Entry } from '../layout/describe.js';
+import { everyEntry } from '../layout/describe.js';
 import { describeTable, defOf } from '../tables/registry.js';
 import { severityOf, CODES } from './catalog.js';
 
@@ -25,15 +25,7 @@ export class CheckContext {
   offsetOf(e: TableEntry, path: string): number | undefined {
     let m = this.described.get(e);
     if (!m) {
-      const all: Entry[] = describeTable(e.table);
-      m = new Map();
-      const walk = (es: Entry[]) => {
-        for (const x of es) {
-          m!.set(x.path, x.offset);
-          if (x.kind === 'group') walk(x.children);
-        }
-      };
-      walk(all);
+      m = new Map([...everyEntry(describeTable(e.table))].map((x) => [x.path, x.offset]));
       this.described.set(e, m);
     }
     return m.get(path);

@@ -2,45 +2,23 @@
 // the pointers tables declare (where they land), byte ranges that overlap, tables declared "once"
 // that appear twice. Each table's own rules (revision ⇔ length, GICD count, …) live with its
 // declaration and run from checkTables.
-import { checksumOf } from '../layout/codec.js';
+import { checksumOf, declaredFields } from '../layout/codec.js';
 import { hex } from '../layout/diagnostics.js';
 import { resolveLinks, findTable } from '../model/tableset.js';
 import { defOf, defFor, describeTable } from '../tables/registry.js';
-import type { ContainerDef } from '../layout/codec.js';
-import type { Layout } from '../layout/schema.js';
-import type { Entry } from '../layout/describe.js';
+import { leaves } from '../layout/describe.js';
 import type { CheckContext } from './context.js';
-
-/** Whether a declaration (or one nested in it: structs, records, subtables, revision variants)
- * has a field with a `valid` rule: only those tables are walked by checkFields. */
-const validated = new WeakMap<object, boolean>();
-function hasFieldRules(def: ContainerDef): boolean {
-  let v = validated.get(def);
-  if (v !== undefined) return v;
-  validated.set(def, false); // a family that nests itself ends here
-  const inLayout = (l: Layout): boolean => l.fields.some((f) => f.valid !== undefined || (f.struct !== undefined && inLayout(f.struct)));
-  const nested = (def.parts ?? []).flatMap((p) =>
-    p.kind === 'records' ? [p.record] : p.kind === 'subtables' ? [...p.family.types.values(), p.family.unknown] : [],
-  );
-  v = inLayout(def.layout) || [...nested, ...(def.variants ?? []).map((x) => x.def)].some(hasFieldRules);
-  validated.set(def, v);
-  return v;
-}
 
 /** Every field rule a declaration carries (FieldOptions.valid), on every table that has one. */
 export function checkFields(c: CheckContext): void {
   for (const e of c.set.tables) {
-    if (!hasFieldRules(defOf(e.table))) continue;
-    const walk = (es: Entry[]) => {
-      for (const x of es) {
-        if (x.kind === 'group') walk(x.children);
-        else if (x.kind === 'field' && x.field.valid) {
-          const problem = x.field.valid.test(x.value, x.node);
-          if (problem !== undefined) c.report(x.field.valid.code, e, x.path, problem, x.offset);
-        }
-      }
-    };
-    walk(describeTable(e.table));
+    // only tables whose declaration has a field rule are described (declaredFields is cached)
+    if (!declaredFields(defOf(e.table)).some((f) => f.valid)) continue;
+    for (const x of leaves(describeTable(e.table))) {
+      if (x.kind !== 'field' || !x.field.valid) continue;
+      const problem = x.field.valid.test(x.value, x.node);
+      if (problem !== undefined) c.report(x.field.valid.code, e, x.path, problem, x.offset);
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 // EFI system table, configuration table and memory descriptors as dom0 receives them from Xen
 // (UEFI 2.x; CONSUMER-RULES §7). Declared with the same layout engine as the ACPI tables.
-import { layout, ascii, bytes, u32, u64, type Layout, type FieldsOf } from '../layout/schema.js';
-import { type ContainerDef, EMPTY, encodeNode, decodeNode, fieldsOf, fieldAt } from '../layout/codec.js';
+import { layout, ascii, bytes, u32, u64 } from '../layout/schema.js';
+import { type ContainerDef, EMPTY, encodeNode, decodeNode, fieldAt } from '../layout/codec.js';
 
 export const EFI_SYSTEM_TABLE_SIGNATURE = 'IBI SYST';
 /** 2.50, as Xen reports it */
@@ -64,11 +64,6 @@ export const memoryDescriptor = {
     u64('attribute', 'Attribute'),
   ]),
 } satisfies ContainerDef;
-
-/** A declared EFI structure read at `at` of `buf` (the caller checked that it fits). */
-export function readEfi<L extends Layout>(def: ContainerDef & { layout: L }, buf: Uint8Array, at: number): FieldsOf<L> {
-  return fieldsOf(def, decodeNode(def, { buf, revision: 0, table: def.name, findings: [] }, at, at + def.layout.size, def.name));
-}
 
 /** The offset of a field inside a declared EFI structure. */
 export const efiOffset = (def: ContainerDef, field: string): number => fieldAt(def.layout, field)!.offset;

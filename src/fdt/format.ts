@@ -1,7 +1,7 @@
 // The flattened device tree format (devicetree specification v0.4 §5), declared once for the writer
 // and the reader: the header (an engine layout of big-endian u32s) and the structure block's tokens.
 import { layout, u32be, type FieldsOf } from '../layout/schema.js';
-import { type ContainerDef, EMPTY, encodeNode, decodeNode, fieldsOf, fieldAt } from '../layout/codec.js';
+import { type ContainerDef, EMPTY, encodeNode, readAt, fieldAt } from '../layout/codec.js';
 
 export const FDT_MAGIC = 0xd00dfeed;
 
@@ -40,5 +40,5 @@ export function writeHeader(out: Buffer, h: FdtHeader): void {
 
 /** The header of a blob at least FDT_HEADER_SIZE bytes long. */
 export function readHeader(b: Uint8Array): FdtHeader {
-  return fieldsOf(fdtHeader, decodeNode(fdtHeader, { buf: b, revision: 0, table: 'FDT', findings: [] }, 0, FDT_HEADER_SIZE, 'FDT'));
+  return readAt(fdtHeader, b);
 }

@@ -88,6 +88,19 @@ export function findNode(root: FdtNode, path: string): FdtNode | undefined {
   return n;
 }
 
+const CONTROL = new Set([7, 8, 9, 10, 11, 12, 13]);
+
+/** A property's strings when it is text by dtc's rule (NUL-terminated; printable bytes, NULs and the
+ * C escapes only; no more NULs than other bytes), else undefined: "a\0b\0" → ["a", "b"]. */
+export function propStrings(v: Uint8Array): string[] | undefined {
+  if (!v.length || v[v.length - 1] !== 0) return undefined;
+  const nuls = v.filter((c) => c === 0).length;
+  if (nuls > v.length - nuls || !v.every((c) => c === 0 || (c >= 0x20 && c < 0x7f) || CONTROL.has(c))) return undefined;
+  return Buffer.from(v.subarray(0, v.length - 1))
+    .toString('latin1')
+    .split('\0');
+}
+
 /** A 4- or 8-byte big-endian property as Linux reads it (fdtparams.c: 4 → be32, else be64). */
 export function propNumber(v: Uint8Array): bigint {
   const b = Buffer.from(v.buffer, v.byteOffset, v.length);

@@ -5,22 +5,8 @@ import { type Finding, hex } from '../layout/diagnostics.js';
 import { type ReadResult, type TableEntry, type TableSet, pointersOf, setOf } from '../model/tableset.js';
 import { readUint } from '../layout/codec.js';
 import { entryFrom } from './entry.js';
-import { latin1, describeTable, rootPointer, type AcpiTable } from '../tables/registry.js';
-
-/** The offset of a field path (`XSDT.entry[3].address`) in a decoded table. */
-function fieldOffset(t: AcpiTable, path: string): number | undefined {
-  const walk = (es: ReturnType<typeof describeTable>): number | undefined => {
-    for (const x of es) {
-      if (x.path === path) return x.offset;
-      if (x.kind === 'group') {
-        const at = walk(x.children);
-        if (at !== undefined) return at;
-      }
-    }
-    return undefined;
-  };
-  return walk(describeTable(t));
-}
+import { latin1, describeTable, rootPointer } from '../tables/registry.js';
+import { entryAt } from '../layout/describe.js';
 
 /** Offsets of root pointer (RSDP) candidates whose checksums hold, as the declaration finds them. */
 export function scanForRsdp(img: Uint8Array): number[] {
@@ -98,7 +84,7 @@ export function readImage(img: Uint8Array, file: string, base: bigint, rsdpAddr?
       const other = p.pointer.onlyWithout;
       if (other && BigInt((e.table.fields[other] as bigint | number | undefined) ?? 0) !== 0n) continue;
       const pointerAt = () => {
-        const at = fieldOffset(e.table, p.from);
+        const at = entryAt(describeTable(e.table), p.from)?.offset;
         return at === undefined ? undefined : Number(e.address! - base) + at;
       };
       follow(load(p.address, p.from, e.table.signature, pointerAt));

@@ -4,17 +4,12 @@ import { mkdtempSync, writeFileSync, renameSync, rmSync, existsSync, readdirSync
 import { dirname, basename, join, resolve, sep } from 'node:path';
 
 export class OutputExistsError extends Error {
-  constructor(readonly path: string) {
-    super(`${path} exists and is not empty (use --force to replace it)`);
+  constructor(
+    readonly path: string,
+    why = `${path} exists and is not empty (use --force to replace it)`,
+  ) {
+    super(why);
     this.name = 'OutputExistsError';
-  }
-}
-
-export class OutputIsFolderError extends OutputExistsError {
-  constructor(path: string) {
-    super(path);
-    this.message = `${path} is a folder: give a file name for this output`;
-    this.name = 'OutputIsFolderError';
   }
 }
 
@@ -67,7 +62,7 @@ export function writeFolderAtomic(dir: string, files: Map<string, Uint8Array | s
 /** Write one file atomically (temporary file in the same folder, then rename). */
 export function writeFileAtomic(path: string, data: Uint8Array | string, opts: { force?: boolean } = {}): void {
   const target = resolve(path);
-  if (existsSync(target) && statSync(target).isDirectory()) throw new OutputIsFolderError(path);
+  if (existsSync(target) && statSync(target).isDirectory()) throw new OutputExistsError(path, `${path} is a folder: give a file name for this output`);
   if (existsSync(target) && !opts.force) throw new OutputExistsError(path);
   mkdirSync(dirname(target), { recursive: true });
   const tmp = `${dirname(target)}/.${basename(target)}.tmp-${process.pid}-${Date.now()}`;

@@ -1,8 +1,9 @@
 // readTables: every input form into one TableSet, auto-detected. The signature always comes from
 // the bytes, never from a file name. Problems are findings (with file, table and offset); only a
 // path that cannot be read at all throws.
-import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
-import { join, relative, extname } from 'node:path';
+import { readFileSync, readdirSync, statSync, existsSync, openSync, readSync, closeSync } from 'node:fs';
+import { join, relative, extname, dirname, basename } from 'node:path';
+import { FDT_MAGIC } from '../fdt/format.js';
 import { entryFrom } from './entry.js';
 import type { Finding } from '../layout/diagnostics.js';
 import { type TableEntry, type TableSet, type ReadResult, type InputKind, setOf } from '../model/tableset.js';
@@ -77,11 +78,39 @@ function readBinaryFolder(dir: string): ReadResult {
   return { set: makeSet(dir, 'binaries', entries), findings };
 }
 
+/** The region image of a build output (acpi.img, named by the manifest.json beside it): the
+ * folder and the image's base, else undefined. */
+export function buildImageOf(path: string): { dir: string; base: bigint } | undefined {
+  const dir = dirname(path);
+  const manifest = join(dir, MANIFEST);
+  try {
+    if (!statSync(path).isFile() || !existsSync(manifest)) return undefined;
+    const region = (JSON.parse(readFileSync(manifest, 'utf8')) as { region?: { base?: string; file?: string } }).region;
+    if (region?.file !== basename(path) || typeof region.base !== 'string' || !/^0x[0-9a-f]+$/i.test(region.base)) return undefined;
+    return { dir, base: BigInt(region.base) };
+  } catch {
+    return undefined; // an unreadable path or manifest: read the file as it is
+  }
+}
+
+/** A file's bytes when it is a flattened device tree (by its magic), else undefined. */
+export function readFdtFile(path: string): Uint8Array | undefined {
+  try {
+    if (!statSync(path).isFile()) return undefined;
+    const head = Buffer.alloc(4);
+    const fd = openSync(path, 'r');
+    const n = readSync(fd, head, 0, 4, 0);
+    closeSync(fd);
+    return n === 4 && head.readUInt32BE(0) === FDT_MAGIC ? readFileSync(path) : undefined;
+  } catch {
+    return undefined; // the table reader reports what is wrong with the path
+  }
+}
+
 /** Read any supported input: folder, acpidump text, single table, memory image, build output. */
 export function readTables(input: string | Uint8Array, opts: ReadOptions = {}): ReadResult {
   if (typeof input !== 'string') return readBlob(input, opts.name ?? '<buffer>', opts);
-  if (!existsSync(input)) throw new Error(`${input}: no such file or folder`);
-  const st = statSync(input);
+  const st = statSync(input); // a path that cannot be read throws Node's error, with its code (ENOENT, EACCES, …)
   if (st.isDirectory()) {
     if (existsSync(join(input, MANIFEST))) return readBuildOutput(input);
     return readBinaryFolder(input);

@@ -921,3 +921,35 @@ export function make<L extends Layout>(
   }
   return { tail: EMPTY, ...rest, fields: out };
 }
+
+/** A container on its own (an EFI or FDT structure, no table around it) read at `at` of `buf`,
+ * typed from its declaration; the caller has checked that it fits. */
+export function readAt<L extends Layout>(def: ContainerDef & { layout: L }, buf: Uint8Array, at = 0): FieldsOf<L> {
+  return fieldsOf(def, decodeNode(def, { buf, revision: 0, table: def.name, findings: [] }, at, at + def.layout.size, def.name));
+}
+
+const fieldsCache = new WeakMap<ContainerDef, Field[]>();
+
+/** Every field a declaration declares: its own (struct members included) and those of every
+ * container nested in it — records, subtable types, revision variants — once each. */
+export function declaredFields(def: ContainerDef): Field[] {
+  let out = fieldsCache.get(def);
+  if (out) return out;
+  const seen = new Set<ContainerDef>();
+  const fields: Field[] = [];
+  const inLayout = (l: Layout) => l.fields.forEach((f) => (f.struct ? inLayout(f.struct) : fields.push(f)));
+  const visit = (d: ContainerDef) => {
+    if (seen.has(d)) return;
+    seen.add(d);
+    inLayout(d.layout);
+    for (const p of d.parts ?? []) {
+      if (p.kind === 'records') visit(p.record);
+      if (p.kind === 'subtables') [...p.family.types.values(), p.family.unknown].forEach(visit);
+    }
+    (d.variants ?? []).forEach((v) => visit(v.def));
+  };
+  visit(def);
+  out = fields;
+  fieldsCache.set(def, out);
+  return out;
+}

@@ -223,6 +223,20 @@ export function padName(def: ContainerDef, part: PartDef): string {
   return (def.parts?.length ?? 0) > 1 ? `${part.key}_gap` : 'gap';
 }
 
+/** Every entry, groups included, depth first. */
+export function* everyEntry(entries: Entry[]): Generator<Entry> {
+  for (const e of entries) {
+    yield e;
+    if (e.kind === 'group') yield* everyEntry(e.children);
+  }
+}
+
+/** The entry at a path: a field ("XSDT.entry[2].address") or a group ("APIC.gicc[3]"). */
+export function entryAt(entries: Entry[], path: string): Entry | undefined {
+  for (const e of everyEntry(entries)) if (e.path === path) return e;
+  return undefined;
+}
+
 /** Leaf fields only, depth first (what JSON output and comparisons want). */
 export function* leaves(entries: Entry[]): Generator<FieldEntry | RawEntry | StringEntry | RowEntry> {
   for (const e of entries) {

@@ -1,21 +1,18 @@
 // A device tree as DTS source, the way `dtc -I dtb -O dts` (1.6) prints it: properties guessed as
 // strings, cells or bytes by the same rule, a blank line before each child node, tabs for indent.
 import type { FdtNode } from '../fdt/writer.js';
+import { propStrings } from '../fdt/reader.js';
 
-const printable = (c: number) => c >= 0x20 && c < 0x7f;
 const ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r', 0x22: '\\"', 0x5c: '\\\\' };
 
 /** dtc's guess: NUL-terminated text with no more NULs than other bytes is a string (list); a
  * multiple of 4 bytes is cells; anything else is bytes. */
 function value(v: Uint8Array): string {
   if (!v.length) return '';
-  const stringish = [...v].every((c) => c === 0 || printable(c) || ESCAPES[c] !== undefined);
-  const nuls = v.filter((c) => c === 0).length;
-  if (v[v.length - 1] === 0 && stringish && nuls <= v.length - nuls) {
-    let s = '';
-    for (let i = 0; i < v.length - 1; i++)
-      s += v[i] === 0 ? '\\0' : (ESCAPES[v[i]] ?? (printable(v[i]) ? String.fromCharCode(v[i]) : `\\x${v[i].toString(16).padStart(2, '0')}`));
-    return ` = "${s}"`;
+  const strings = propStrings(v);
+  if (strings) {
+    const esc = (t: string) => Array.from(t, (ch) => ESCAPES[ch.charCodeAt(0)] ?? ch).join('');
+    return ` = "${strings.map(esc).join('\\0')}"`;
   }
   const b = Buffer.from(v);
   if (v.length % 4 === 0)

@@ -1,6 +1,7 @@
 // dt: the minimal FDT (v17) pointing dom0 at the EFI system table and memory map.
 import { dom0Tree } from '../fdt/dom0.js';
 import type { FdtNode } from '../fdt/writer.js';
+import { propStrings } from '../fdt/reader.js';
 import type { Change } from '../diff/table.js';
 import { hexBytes, type Json } from '../layout/values.js';
 import { EFI_MEMORY_DESC_SIZE, EFI_MEMORY_DESC_VERSION } from '../efi/tables.js';
@@ -13,11 +14,8 @@ import { EFI_SYSTAB_ID, EFI_MMAP_ID } from './layout.js';
 export function dtProperties(root: FdtNode): { path: string; value: Json }[] {
   const out: { path: string; value: Json }[] = [];
   const show = (v: Uint8Array): Json => {
-    const text = Buffer.from(v).toString('latin1');
-    if (v.length && v[v.length - 1] === 0 && /^[\x20-\x7e]+(\0[\x20-\x7e]+)*\0$/.test(text)) {
-      const list = text.slice(0, -1).split('\0');
-      return list.length === 1 ? list[0] : list;
-    }
+    const strings = propStrings(v);
+    if (strings) return strings.length === 1 ? strings[0] : strings;
     const b = Buffer.from(v);
     return v.length === 8 ? hex(b.readBigUInt64BE(0)) : v.length === 4 ? b.readUInt32BE(0) : hexBytes(v);
   };

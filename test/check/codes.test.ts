@@ -5,8 +5,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readTables } from '../../src/io/read.js';
 import { decodeTable, encodeTable, withoutFaults, decodedSignatures, defFor, type AcpiTable } from '../../src/tables/registry.js';
-import { checksumOf, make, EMPTY, variantFor, type Node, type ContainerDef } from '../../src/layout/codec.js';
-import type { Layout } from '../../src/layout/schema.js';
+import { checksumOf, make, EMPTY, variantFor, declaredFields, type Node, type ContainerDef } from '../../src/layout/codec.js';
 import { hmat as hmatDef, hmatFamily } from '../../src/tables/hmat.js';
 import { tpm2 as tpm2Base } from '../../src/tables/misc.js';
 
@@ -1049,24 +1048,7 @@ describe('each code, from exactly its fault', () => {
   });
 
   it('every field rule (FieldOptions.valid) of every declaration names a catalogued code', () => {
-    const codes = new Set<string>();
-    const seen = new Set<object>();
-    const visitLayout = (l: Layout): void =>
-      l.fields.forEach((f) => {
-        if (f.valid) codes.add(f.valid.code);
-        if (f.struct) visitLayout(f.struct);
-      });
-    const visit = (d: ContainerDef): void => {
-      if (seen.has(d)) return;
-      seen.add(d);
-      visitLayout(d.layout);
-      for (const p of d.parts ?? []) {
-        if (p.kind === 'records') visit(p.record);
-        if (p.kind === 'subtables') [...p.family.types.values(), p.family.unknown].forEach(visit);
-      }
-      (d.variants ?? []).forEach((v) => visit(v.def));
-    };
-    decodedSignatures().forEach((sig) => visit(defFor(sig)));
+    const codes = new Set(decodedSignatures().flatMap((sig) => declaredFields(defFor(sig)).flatMap((f) => (f.valid ? [f.valid.code] : []))));
     expect([...codes]).toContain('MCFG_BUS_RANGE');
     for (const c of codes) expect(Object.keys(CODES)).toContain(c);
   });

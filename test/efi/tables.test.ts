@@ -4,7 +4,6 @@ import {
   buildSystemTable,
   buildMemoryMap,
   systemTableCrc,
-  readEfi,
   efiOffset,
   systemTable,
   configEntry,
@@ -16,12 +15,12 @@ import {
   EFI_ACPI_RECLAIM_MEMORY,
   EFI_MEMORY_WB,
 } from '../../src/efi/tables.js';
-import { decodeNode, encodeNode } from '../../src/layout/codec.js';
+import { decodeNode, encodeNode, readAt } from '../../src/layout/codec.js';
 
 describe('EFI system table', () => {
   const at = 0x380003c0n;
   const blob = buildSystemTable(at, 0x38000398n);
-  const st = readEfi(systemTable, blob, 0);
+  const st = readAt(systemTable, blob, 0);
 
   it('is the 120-byte table, "Xen" in UCS-2 and one configuration entry; HeaderSize covers them all', () => {
     expect(st.signature).toBe('IBI SYST');
@@ -33,7 +32,7 @@ describe('EFI system table', () => {
   });
 
   it('its configuration entry points the ACPI 2.0 GUID at the RSDP', () => {
-    const e = readEfi(configEntry, blob, Number(st.configuration_table - at));
+    const e = readAt(configEntry, blob, Number(st.configuration_table - at));
     expect(Buffer.from(e.vendor_guid).equals(Buffer.from(ACPI_20_TABLE_GUID))).toBe(true);
     expect(e.vendor_table).toBe(0x38000398n);
   });
@@ -54,11 +53,11 @@ describe('the engine derives HeaderSize and the CRC-32', () => {
     expect(Buffer.from(encodeNode(systemTable, node)).equals(Buffer.from(blob))).toBe(true);
     // a changed vendor string changes the derived CRC; HeaderSize follows the length
     const longer = encodeNode(systemTable, { ...node, tail: Uint8Array.from([...node.tail, 0, 0, 0, 0]) });
-    const st = readEfi(systemTable, longer, 0);
+    const st = readAt(systemTable, longer, 0);
     expect(st.header_size).toBe(blob.length + 4);
     expect(st.crc32).toBe(systemTableCrc(longer));
     const kept = encodeNode(systemTable, { ...node, faults: { crc32: 0x12345678 } });
-    expect(readEfi(systemTable, kept, 0).crc32).toBe(0x12345678);
+    expect(readAt(systemTable, kept, 0).crc32).toBe(0x12345678);
   });
 });
 
@@ -70,7 +69,7 @@ describe('EFI memory map', () => {
     ];
     const map = buildMemoryMap(ranges);
     expect(map.length).toBe(2 * EFI_MEMORY_DESC_SIZE);
-    const back = ranges.map((_, i) => readEfi(memoryDescriptor, map, i * EFI_MEMORY_DESC_SIZE));
+    const back = ranges.map((_, i) => readAt(memoryDescriptor, map, i * EFI_MEMORY_DESC_SIZE));
     expect(back.map((d) => [d.type, d.physical_start, d.number_of_pages, d.attribute])).toEqual(
       ranges.map((r) => [r.type, r.physicalStart, r.pages, r.attribute]),
     );
