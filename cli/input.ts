@@ -7,7 +7,7 @@ import type { ReadResult } from '../src/model/tableset.js';
 import { formatFinding } from '../src/layout/diagnostics.js';
 import type { TableEntry, TableSet } from '../src/model/tableset.js';
 import { allEntries } from '../src/model/tableset.js';
-import { CliError, type Io } from './io.js';
+import { CliError, type Io, report } from './io.js';
 
 export function parseAddress(s: string, what: string): bigint {
   const t = s.trim().replace(/_/g, '');
@@ -50,8 +50,10 @@ export function readInput(path: string, o: InputOpts, io: Io): ReadResult {
   if (image) {
     // the region image holds only the tables the build made; the reused ones stay at host addresses
     const { dir, base } = image;
-    io.err(
-      `note: ${path} is a build's region image (at ${hex(base)}, holding only the new tables): reading the whole build output ${dir}; give --image-base ${hex(base)} to read the image alone\n`,
+    report(
+      io,
+      'note',
+      `${path} is a build's region image (at ${hex(base)}, holding only the new tables): reading the whole build output ${dir}; give --image-base ${hex(base)} to read the image alone`,
     );
     return readTables(dir, opts);
   }
@@ -85,7 +87,7 @@ export function fsProblem(e: unknown): string {
 export function loadSet(path: string, o: InputOpts, io: Io): TableSet {
   const { set, findings } = readInput(path, o, io);
   const errors = findings.filter((f) => f.severity === 'error');
-  for (const f of findings) if (f.severity === 'warning') io.err(`warning: ${formatFinding(f)}\n`);
+  for (const f of findings) if (f.severity === 'warning') report(io, 'warning', formatFinding(f));
   if (errors.length) throw new CliError(errors.map(formatFinding).join('\n'));
   return set;
 }

@@ -30,6 +30,17 @@ export class CliError extends Error {
   }
 }
 
+/** What a message on stderr is. */
+export type Level = 'error' | 'warning' | 'note';
+
+/** The one shape of every message on stderr: "dom0-acpi: LEVEL: text", each line of a
+ * several-line message prefixed alike (so `grep 'dom0-acpi: error'` finds every one). */
+export function report(io: Io, level: Level, message: string): void {
+  for (const line of message.replace(/\n+$/, '').split('\n')) io.err(`${PROG}: ${level}: ${line}\n`);
+}
+
+export const PROG = 'dom0-acpi';
+
 /** Where a command that decides its exit code (check, diff) puts it; run() returns it. */
 export interface Exit {
   code: number;

@@ -4,7 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CliError, type Io, type Exit, processIo } from './io.js';
+import { CliError, type Io, type Exit, processIo, report, PROG } from './io.js';
 import { registerDump } from './commands/dump.js';
 import { registerExtract } from './commands/extract.js';
 import { registerConvert } from './commands/convert.js';
@@ -27,7 +27,12 @@ export function makeProgram(io: Io, exit: Exit): Command {
     .description('Arm64 ACPI tables for Xen dom0: read, dump, convert, build, diff and check firmware table sets')
     .version(packageVersion())
     .exitOverride()
-    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .configureOutput({
+      writeOut: io.out,
+      writeErr: io.err,
+      // commander's own messages already begin "error: "
+      outputError: (s, write) => write(s.startsWith('error: ') ? `${PROG}: ${s}` : s),
+    })
     .showHelpAfterError('(run dom0-acpi help <command> for its options)')
     .addHelpText(
       'after',
@@ -53,16 +58,16 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof CliError) {
-      if (e.message) io.err(e.message.endsWith('\n') ? e.message : e.message + '\n');
+      if (e.message) report(io, 'error', e.message);
       return e.exitCode;
     }
     if (e instanceof OutputExistsError) {
-      io.err(`dom0-acpi: ${e.message}\n`);
+      report(io, 'error', e.message);
       return 2;
     }
     // a TypeError and its kind are our bugs, not the input's: say so (the fuzzer looks for it)
     const bug = e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError || e instanceof SyntaxError;
-    io.err(`dom0-acpi: ${bug ? `internal error (${(e as Error).name}): ` : ''}${(e as Error).message ?? String(e)}\n`);
+    report(io, 'error', `${bug ? `internal error (${(e as Error).name}): ` : ''}${(e as Error).message ?? String(e)}`);
     return 2;
   }
 }

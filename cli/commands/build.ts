@@ -6,7 +6,7 @@ import { writeBuildOutput } from '../../src/io/build-output.js';
 import { type BuildOptions, type Range, DEFAULTS } from '../../src/rewrite/types.js';
 import { PASSES } from '../../src/rewrite/pipeline.js';
 import { hex, formatFinding } from '../../src/layout/diagnostics.js';
-import { CliError, refusing, type Io } from '../io.js';
+import { CliError, refusing, type Io, report } from '../io.js';
 import { addFormatOption, formatOf, type FormatOpts } from '../format.js';
 import { addInputOptions, loadSet, parseAddress, collect, type InputOpts } from '../input.js';
 
@@ -108,7 +108,7 @@ export function registerBuild(program: Command, io: Io): void {
     const host = loadSet(input, o, io);
     const out = refusing(input, () => buildDom0(host, opts));
     writeBuildOutput(o.output, out, { force: o.force });
-    for (const w of out.warnings) io.err(`${w.severity === 'info' ? 'note' : 'warning'}: ${formatFinding(w)} [${w.code}]\n`);
+    for (const w of out.warnings) report(io, w.severity === 'info' ? 'note' : 'warning', `${formatFinding(w)} [${w.code}]`);
     if (formatOf(o) === 'json') {
       io.out(JSON.stringify(out.manifest, null, 2) + '\n');
       return;

@@ -9,7 +9,7 @@ import { tableKeys } from '../../src/diff/set.js';
 import { allEntries } from '../../src/model/tableset.js';
 import type { Severity } from '../../src/layout/diagnostics.js';
 import { fixChecksums, writeFixed } from '../../src/io/fix.js';
-import { CliError, type Io, type Exit } from '../io.js';
+import { CliError, type Io, type Exit, report } from '../io.js';
 import { addFormatOption, formatOf, colourFor, type FormatOpts } from '../format.js';
 import { addInputOptions, readOptions, readInput, type InputOpts } from '../input.js';
 
@@ -53,11 +53,15 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
     else if (format === 'github') io.out(renderGithub(reports));
     else io.out(renderText(reports, o.failOn, colour));
     if (o.fix && !allEntries(sets[0].set).length) {
-      io.err(`--fix: ${inputs[0]} holds no table to fix; nothing written\n`);
+      report(io, 'note', `--fix: ${inputs[0]} holds no table to fix; nothing written`);
     } else if (o.fix) {
       const { fixed, set: good } = fixChecksums(sets[0].set);
       writeFixed(inputs[0], good, o.output!, { force: o.force, imageBase: readOptions(o).imageBase });
-      io.err(`--fix: ${fixed.length} checksum(s) corrected (${fixed.map((e) => e.table.signature).join(', ') || 'none needed'}); written to ${o.output}\n`);
+      report(
+        io,
+        'note',
+        `--fix: ${fixed.length} checksum(s) corrected (${fixed.map((e) => e.table.signature).join(', ') || 'none needed'}); written to ${o.output}`,
+      );
     }
     exit.code = reports.some((r) => r.findings.some((f) => atLeast(f, o.failOn))) ? 1 : 0;
   });

@@ -7,7 +7,7 @@ import { writeImage } from '../../src/io/image.js';
 import { writeFileAtomic, writeFolderAtomic } from '../../src/io/output.js';
 import { hex } from '../../src/layout/diagnostics.js';
 import { runPasses } from '../../src/rewrite/pipeline.js';
-import { refusing, type Io } from '../io.js';
+import { refusing, type Io, report } from '../io.js';
 
 /** where an image of a set without addresses starts unless --out-base says otherwise */
 const RELOCATE_BASE = 0x80000000n;
@@ -54,7 +54,7 @@ export function registerConvert(program: Command, io: Io): void {
         const r = refusing(input, () => runPasses(set, ['xsdt', 'rsdp'], { relocate: 'all', base, mem: [] }));
         image = r.image;
         rsdp = r.set.addresses!.get('RSDP')!;
-        io.err(`note: the input has no table addresses; every table was placed from ${hex(base)} with a new XSDT and RSDP\n`);
+        report(io, 'note', `the input has no table addresses; every table was placed from ${hex(base)} with a new XSDT and RSDP`);
       }
       writeFileAtomic(o.output, image, { force: o.force });
       io.out(`image: ${image.length} bytes at ${hex(base, 16)}; RSDP at ${hex(rsdp, 16)} (read it back with --image-base ${hex(base)})\n`);

@@ -5,6 +5,7 @@ import { defOf, type AcpiTable } from '../tables/registry.js';
 import type { TableSet, TableEntry } from '../model/tableset.js';
 import { allEntries } from '../model/tableset.js';
 import { hex } from '../layout/diagnostics.js';
+import type { Json } from '../layout/values.js';
 import { diffTable, type Change, type Resolver } from './table.js';
 
 /** Pairing key of a table: its signature, or SSDT[oem table id] for SSDTs. */
@@ -25,10 +26,22 @@ export function tableKeys<T extends { table: AcpiTable }>(list: T[]): Map<T, str
   return out;
 }
 
-export function resolverFor<T extends { table: AcpiTable; address?: bigint }>(list: T[], keys = tableKeys(list)): Resolver {
+/** Names tables by address; undefined for a set that carries no addresses (binary tables). */
+export function resolverFor<T extends { table: AcpiTable; address?: bigint }>(list: T[], keys = tableKeys(list)): Resolver | undefined {
   const byAddr = new Map<bigint, string>();
   for (const e of list) if (e.address !== undefined && !byAddr.has(e.address)) byAddr.set(e.address, keys.get(e)!);
-  return (a) => byAddr.get(a);
+  return byAddr.size ? (a) => byAddr.get(a) : undefined;
+}
+
+/** Drops what --ignore hides; an added or removed item loses its address fields under "addresses". */
+function shown(c: Change, ignore: DiffOptions['ignore'] = []): Change | undefined {
+  const hideAddresses = ignore.includes('addresses');
+  if ((ignore.includes('derived') && c.derived) || (hideAddresses && c.pointer)) return undefined;
+  const { pointerFields, ...rest } = c;
+  if (!hideAddresses || !pointerFields) return rest;
+  const strip = (v: Json | undefined) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).filter(([k]) => !pointerFields.includes(k))) : v;
+  return { ...rest, ...(rest.old !== undefined ? { old: strip(rest.old) } : {}), ...(rest.new !== undefined ? { new: strip(rest.new) } : {}) };
 }
 
 export interface DiffOptions {
@@ -47,7 +60,10 @@ export function diffTables(a: TableSet, b: TableSet, opts: DiffOptions = {}): Ch
   const eb = allEntries(b);
   const ka = tableKeys(ea);
   const kb = tableKeys(eb);
-  const ctx = { a: resolverFor(ea, ka), b: resolverFor(eb, kb) };
+  // root-table entries pair by the table they point to when both sides name tables by address;
+  // when one side has no addresses (binary tables) both pair by position
+  const [ra, rb] = [resolverFor(ea, ka), resolverFor(eb, kb)];
+  const ctx = ra && rb ? { a: ra, b: rb } : {};
   const byKey = new Map<string, TableEntry>();
   for (const e of eb) byKey.set(kb.get(e)!, e);
   const want = opts.tables?.map((t) => t.toUpperCase());
@@ -70,5 +86,5 @@ export function diffTables(a: TableSet, b: TableSet, opts: DiffOptions = {}): Ch
     const key = kb.get(y)!;
     if (selected(key) && !keysA.has(key)) out.push({ path: key, kind: 'added' });
   }
-  return out.filter((c) => !(opts.ignore?.includes('derived') && c.derived) && !(opts.ignore?.includes('addresses') && c.pointer));
+  return out.flatMap((c) => shown(c, opts.ignore) ?? []);
 }

@@ -19,6 +19,8 @@ export interface Change {
   derived?: boolean;
   /** a table address or a pointer to one (RSDP → XSDT, XSDT entries, FADT → DSDT/FACS) */
   pointer?: boolean;
+  /** an added or removed item: the names of its fields that hold addresses (for --ignore addresses) */
+  pointerFields?: string[];
   /** old and new as dump shows them (hex numbers, ids as text, references by the item they name) */
   text?: { old?: string; new?: string };
 }
@@ -162,12 +164,16 @@ export function diffNode(def: ContainerDef, a: Node, b: Node, path: string, out:
       case 'subtables': {
         const ka = keyed(part, (va as Node[] | undefined) ?? [], ctx.a);
         const kb = keyed(part, (vb as Node[] | undefined) ?? [], ctx.b);
+        const pointers = (d: ContainerDef) => {
+          const names = d.layout.fields.filter((f) => f.pointer).map((f) => f.name);
+          return names.length ? { pointerFields: names } : {};
+        };
         for (const [k, x] of ka) {
           const y = kb.get(k);
-          if (!y) out.push({ path: `${path}.${k}`, kind: 'removed', old: jsonValue(x.node.fields) });
+          if (!y) out.push({ path: `${path}.${k}`, kind: 'removed', old: jsonValue(x.node.fields), ...pointers(x.def) });
           else diffNode(x.def, x.node, y.node, `${path}.${k}`, out, ctx);
         }
-        for (const [k, y] of kb) if (!ka.has(k)) out.push({ path: `${path}.${k}`, kind: 'added', new: jsonValue(y.node.fields) });
+        for (const [k, y] of kb) if (!ka.has(k)) out.push({ path: `${path}.${k}`, kind: 'added', new: jsonValue(y.node.fields), ...pointers(y.def) });
         break;
       }
       case 'strings':

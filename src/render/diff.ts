@@ -34,8 +34,9 @@ export function renderDiffText(a: string, b: string, changes: Change[], colour: 
     const whole = c.kind === 'added' ? c.new : c.kind === 'removed' ? c.old : undefined;
     if (isRecord(whole)) {
       // an added or removed item: its fields one per line, as dump would list them
-      out.push(paint(colour, COLOUR[c.kind], `  ${SIGN[c.kind]} ${field}:${tags.length ? ` (${tags.join(', ')})` : ''}`));
-      for (const [k, v] of flatten(whole)) out.push(paint(colour, COLOUR[c.kind], `      ${k}: ${show(v)}`));
+      const fields = flatten(whole);
+      out.push(paint(colour, COLOUR[c.kind], `  ${SIGN[c.kind]} ${field}${fields.length ? ':' : ''}${tags.length ? ` (${tags.join(', ')})` : ''}`));
+      for (const [k, v] of fields) out.push(paint(colour, COLOUR[c.kind], `      ${k}: ${show(v)}`));
       continue;
     }
     const detail = c.kind === 'changed' ? `${c.text?.old ?? show(c.old)} → ${c.text?.new ?? show(c.new)}` : c.kind === 'added' ? show(c.new) : show(c.old);

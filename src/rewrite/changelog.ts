@@ -57,7 +57,8 @@ export function changeLogs(start: Dom0Set, steps: Step[], placed: PlacedSet): Pa
   const keyById = new Map<string, string>();
   for (const [e, k] of hostKeys) keyById.set(e.id, k);
   for (const [e, k] of dom0Keys) keyById.set(e.id, k);
-  const resolvers = { host: resolverFor(hostSide, hostKeys), dom0: resolverFor(dom0Side, dom0Keys) };
+  const none = () => undefined; // a host without addresses: its entries show by raw address
+  const resolvers = { host: resolverFor(hostSide, hostKeys) ?? none, dom0: resolverFor(dom0Side, dom0Keys) ?? none };
   const keyOf = (id: string) => keyById.get(id) ?? id;
   return steps.map((s) => ({ pass: s.pass, changes: [...tableChanges(s.before, s.after, addresses, resolvers, keyOf), ...s.extra] }));
 }

@@ -1,7 +1,7 @@
 // The CLI in a pipeline: "-" reads standard input, and a reader that quits early ends the command
 // quietly (no EPIPE stack trace, exit 0).
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { run } from '../../cli/run.js';
@@ -78,7 +78,7 @@ describe("a build's acpi.img given as the input", () => {
     const r = await cli('dump', join(out, 'acpi.img'), '--summary');
     expect(r.code).toBe(0);
     expect(r.out.split('\n')[0]).toBe(`${out}: build, 8 table(s)`);
-    expect(r.err).toMatch(/^note: .*acpi\.img is a build's region image \(at 0x38000000, holding only the new tables\).*--image-base 0x38000000/m);
+    expect(r.err).toMatch(/^dom0-acpi: note: .*acpi\.img is a build's region image \(at 0x38000000, holding only the new tables\).*--image-base 0x38000000/m);
     // with --image-base, the image alone (its pointers to reused host tables lead outside it)
     const alone = await cli('dump', join(out, 'acpi.img'), '--image-base', '0x38000000');
     expect(alone.code).toBe(2);
@@ -92,10 +92,10 @@ describe('file-system problems in words', () => {
     const d = tmp('fs-');
     const missing = await cli('dump', join(d, 'nope', 'x.txt'));
     expect(missing.code).toBe(2);
-    expect(missing.err).toBe(`${join(d, 'nope', 'x.txt')}: no such file or folder\n`);
+    expect(missing.err).toBe(`dom0-acpi: error: ${join(d, 'nope', 'x.txt')}: no such file or folder\n`);
     const toFolder = await cli('convert', TEXT, '--to', 'text', '-o', d, '--force');
     expect(toFolder.code).toBe(2);
-    expect(toFolder.err).toBe(`dom0-acpi: ${d} is a folder: give a file name for this output\n`);
+    expect(toFolder.err).toBe(`dom0-acpi: error: ${d} is a folder: give a file name for this output\n`);
   });
 
   it.skipIf(process.getuid?.() === 0)('an unreadable input says permission denied, not "no such file" (skipped as root)', async () => {
@@ -107,5 +107,44 @@ describe('file-system problems in words', () => {
     const r = await cli('dump', f);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/permission denied/);
+  });
+});
+
+describe('one prefix for every message on stderr', () => {
+  it('errors, warnings, notes and commander’s own errors all read "dom0-acpi: LEVEL: …"', async () => {
+    const { cli } = await import('../helpers.js');
+    const d = tmp('prefix-');
+    const bad = join(d, 'bad.dat');
+    writeFileSync(bad, Buffer.from('APIC\x08\x00\x00\x00'));
+    const cases = [
+      await cli('dump', join(d, 'none')),
+      await cli('dump', bad),
+      await cli('dump', '--no-such-option', TEXT),
+      await cli('build', TEXT, '--vcpus', 'x', '-o', join(d, 'o')),
+      await cli('build', TEXT, '-o', join(d, 'ok')),
+      await cli('nonsense'),
+    ];
+    const lines = cases.flatMap((r) => r.err.split('\n').filter((l) => l && !l.startsWith('(run dom0-acpi help')));
+    expect(lines.length).toBeGreaterThan(6);
+    for (const l of lines) expect(l).toMatch(/^dom0-acpi: (error|warning|note): /);
+  });
+});
+
+describe('diff --ignore addresses on inputs without addresses', () => {
+  it('a binary folder against its own acpidump text is the same; against a build shows only the real changes', async () => {
+    const { cli } = await import('../helpers.js');
+    const d = tmp('noaddr-');
+    expect((await cli('extract', TEXT, '-o', join(d, 'bins'))).code).toBe(0);
+    expect((await cli('build', TEXT, '-o', join(d, 'out'))).code).toBe(0);
+    const same = await cli('diff', join(d, 'bins'), TEXT);
+    expect(same.code).toBe(0);
+    const r = await cli('diff', join(d, 'bins'), join(d, 'out'), '--ignore', 'derived,addresses');
+    expect(r.code).toBe(1);
+    expect(r.out).not.toMatch(/@0x|address/);
+    expect(r.out).toMatch(/^XSDT\n {2}\+ entry\[4\]\n\+ STAO \(table added\)\n10 change\(s\)\n$/m);
+    const json = JSON.parse((await cli('diff', join(d, 'bins'), join(d, 'out'), '--ignore', 'derived,addresses', '--format', 'json')).out) as {
+      changes: { path: string; new?: unknown }[];
+    };
+    expect(json.changes.find((c) => c.path === 'XSDT.entry[4]')?.new).toEqual({});
   });
 });

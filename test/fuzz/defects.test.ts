@@ -58,7 +58,7 @@ describe('defect 2: check --fix on a file that decodes to no table', () => {
     const r = await cli('check', p, '--fix', '-o', join(d, 'fixed.dat'));
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/error DECODE_TRUNCATED/);
-    expect(r.err).toBe(`--fix: ${p} holds no table to fix; nothing written\n`);
+    expect(r.err).toBe(`dom0-acpi: note: --fix: ${p} holds no table to fix; nothing written\n`);
     expect(existsSync(join(d, 'fixed.dat'))).toBe(false);
     expect(readFileSync(p, 'latin1')).toBe('XYZ!');
   });

@@ -74,7 +74,7 @@ describe('design: GICCs carry the MPIDRs of the vCPUs Xen runs them on', () => {
     const out = join(tmp('aff12-'), 'o');
     const b = await cli('build', hostFile(AFF12), '-o', out, '--host-mpidrs');
     expect(b.code).toBe(0);
-    expect(b.err).toMatch(/^warning: APIC: --host-mpidrs: the kept host GICC 1 has MPIDR 0x100, but Xen gives vCPU 1 MPIDR 0x1/m);
+    expect(b.err).toMatch(/^dom0-acpi: warning: APIC: --host-mpidrs: the kept host GICC 1 has MPIDR 0x100, but Xen gives vCPU 1 MPIDR 0x1/m);
     const c = await cli('check', '--dom0', out);
     expect(c.code).toBe(1);
     expect(c.out).toMatch(/^error DOM0_MPIDR_NOT_VCPU: /m);
@@ -114,7 +114,7 @@ describe("vCPU count like Xen's: the enabled host GICCs, capped at 128 (8 on GIC
   it('the CLI prints the cap as a note and the summary counts it', async () => {
     const r = await cli('build', hostFile(QEMU512), '-o', join(tmp(), 'o'));
     expect(r.code).toBe(0);
-    expect(r.err).toMatch(/^note: APIC: the host has 512 enabled GICC entries; dom0 gets 128 vCPUs/m);
+    expect(r.err).toMatch(/^dom0-acpi: note: APIC: the host has 512 enabled GICC entries; dom0 gets 128 vCPUs/m);
     expect(r.out).toMatch(/^ {2}vCPUs {5}128$/m);
     expect(r.out).toMatch(/1 note\(s\), above/);
   });

@@ -156,8 +156,8 @@ describe('the CLI prints them as warning: and note: lines', () => {
     writeFileSync(input, formatAcpidumpSet(drop(qemu, 'SPCR')));
     const r = await cli('build', input, '-o', join(d, 'out'));
     expect(r.code).toBe(0);
-    expect(r.err).toMatch(/^warning: GTDT: EL2 timer GSIV 26 masked to 0: .* \[BUILD_EL2_TIMER_MASKED\]$/m);
-    expect(r.err).toMatch(/^note: STAO: .* \[BUILD_STAO_UART_ZERO\]$/m);
+    expect(r.err).toMatch(/^dom0-acpi: warning: GTDT: EL2 timer GSIV 26 masked to 0: .* \[BUILD_EL2_TIMER_MASKED\]$/m);
+    expect(r.err).toMatch(/^dom0-acpi: note: STAO: .* \[BUILD_STAO_UART_ZERO\]$/m);
     const manifest = JSON.parse(readFileSync(join(d, 'out', 'manifest.json'), 'utf8'));
     expect(manifest.warnings.map((w: { code: string }) => w.code).sort()).toEqual(['BUILD_EL2_TIMER_MASKED', 'BUILD_STAO_UART_ZERO']);
   });
