@@ -34,7 +34,7 @@ export function resolverFor<T extends { table: AcpiTable; address?: bigint }>(li
 }
 
 /** Drops what --ignore hides; an added or removed item loses its address fields under "addresses". */
-function shown(c: Change, ignore: DiffOptions['ignore'] = []): Change | undefined {
+export function presented(c: Change, ignore: DiffOptions['ignore'] = []): Change | undefined {
   const hideAddresses = ignore.includes('addresses');
   if ((ignore.includes('derived') && c.derived) || (hideAddresses && c.pointer)) return undefined;
   const { pointerFields, ...rest } = c;
@@ -86,5 +86,5 @@ export function diffTables(a: TableSet, b: TableSet, opts: DiffOptions = {}): Ch
     const key = kb.get(y)!;
     if (selected(key) && !keysA.has(key)) out.push({ path: key, kind: 'added' });
   }
-  return out.flatMap((c) => shown(c, opts.ignore) ?? []);
+  return out.flatMap((c) => presented(c, opts.ignore) ?? []);
 }

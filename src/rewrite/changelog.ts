@@ -4,7 +4,7 @@
 // outside the tables (EFI, DT).
 import { decodeTable, encodeTable, type AcpiTable } from '../tables/registry.js';
 import { diffTable, type Change, type Resolver } from '../diff/table.js';
-import { tableKeys, resolverFor, addressChange } from '../diff/set.js';
+import { tableKeys, resolverFor, addressChange, presented } from '../diff/set.js';
 import type { Dom0Set, PlacedSet } from './types.js';
 import { resolveSnapshot } from './layout.js';
 
@@ -40,7 +40,7 @@ function tableChanges(
     if (b && t.origin !== 'reused') out.push(...addressChange(key, b.hostAddress, addresses.get(t.id)));
     // a table still as the host had it points at host addresses; a built one at dom0's
     const ctx = { a: b?.origin === 'reused' ? resolvers.host : resolvers.dom0, b: t.origin === 'reused' ? resolvers.host : resolvers.dom0 };
-    out.push(...diffTable(normalized(b && resolveSnapshot(b, addresses)), normalized(resolveSnapshot(t, addresses)), key, ctx));
+    out.push(...diffTable(normalized(b && resolveSnapshot(b, addresses)), normalized(resolveSnapshot(t, addresses)), key, ctx).map((c) => presented(c)!));
   }
   for (const b of before.tables) if (!after.tables.some((t) => t.id === b.id)) out.push({ path: keyOf(b.id), kind: 'removed' });
   return out;
