@@ -87,7 +87,7 @@ export function fsProblem(e: unknown): string {
 export function loadSet(path: string, o: InputOpts, io: Io): TableSet {
   const { set, findings } = readInput(path, o, io);
   const errors = findings.filter((f) => f.severity === 'error');
-  for (const f of findings) if (f.severity === 'warning') report(io, 'warning', formatFinding(f));
+  for (const f of findings) if (f.severity !== 'error') report(io, f.severity === 'warning' ? 'warning' : 'note', formatFinding(f));
   if (errors.length) throw new CliError(errors.map(formatFinding).join('\n'));
   return set;
 }

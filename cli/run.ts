@@ -11,7 +11,7 @@ import { registerConvert } from './commands/convert.js';
 import { registerBuild } from './commands/build.js';
 import { registerCheck } from './commands/check.js';
 import { registerDiff } from './commands/diff.js';
-import { OutputExistsError } from '../src/io/output.js';
+import { OutputError } from '../src/io/output.js';
 
 function packageVersion(): string {
   let d = dirname(fileURLToPath(import.meta.url));
@@ -61,7 +61,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
       if (e.message) report(io, 'error', e.message);
       return e.exitCode;
     }
-    if (e instanceof OutputExistsError) {
+    if (e instanceof OutputError) {
       report(io, 'error', e.message);
       return 2;
     }

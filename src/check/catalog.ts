@@ -11,6 +11,18 @@ const GENERIC: Record<string, CodeInfo> = {
   // reading and decoding (also what every command reports; check lists them like any other finding)
   INPUT_NO_TABLES: { severity: 'error', summary: 'the input holds no tables', source: 'SPEC §2', whole: true },
   INPUT_EMPTY: { severity: 'error', summary: 'an empty file', source: 'SPEC §9', whole: true },
+  INPUT_NOT_TABLE: {
+    severity: 'warning',
+    summary: 'files in a folder input that are neither ACPI tables nor acpidump text, skipped (one finding lists them)',
+    source: 'SPEC §2',
+    whole: true,
+  },
+  INPUT_SOURCE: {
+    severity: 'info',
+    summary: 'a folder holding both acpidump text and binary tables: which one was read (text, which has addresses, when there is one)',
+    source: 'SPEC §2',
+    whole: true,
+  },
   INPUT_TEXT_OFFSET: { severity: 'error', summary: 'an acpidump hex line out of sequence', source: 'acpidump format' },
   INPUT_EMPTY_BLOCK: { severity: 'warning', summary: 'an acpidump header line without hex lines', source: 'acpidump format', whole: true },
   INPUT_MANIFEST: {
@@ -32,7 +44,7 @@ const GENERIC: Record<string, CodeInfo> = {
   DECODE_TRUNCATED: { severity: 'error', summary: 'fewer bytes than the declared length', source: 'ACPI 6.5 §5.2.6' },
   DECODE_TRAILING_DATA: { severity: 'error', summary: 'more bytes than the declared length', source: 'ACPI 6.5 §5.2.6' },
   DECODE_LENGTH: { severity: 'error', summary: 'a declared length below the header size', source: 'ACPI 6.5 §5.2.6' },
-  DECODE_SIGNATURE: { severity: 'error', summary: 'a signature that is not printable ASCII', source: 'ACPICA AcpiUtValidNameseg' },
+  DECODE_SIGNATURE: { severity: 'error', summary: 'a signature that is not 4 printable ASCII characters without spaces', source: 'ACPICA AcpiUtValidNameseg' },
   DECODE_TOO_SHORT: {
     severity: 'error',
     summary: 'a table shorter than its minimum (FADT 116, MADT 44, GTDT 80, SPCR 80, STAO 37)',

@@ -3,14 +3,30 @@
 import { mkdtempSync, writeFileSync, renameSync, rmSync, existsSync, readdirSync, statSync, mkdirSync, chmodSync } from 'node:fs';
 import { dirname, basename, join, resolve, sep } from 'node:path';
 
-export class OutputExistsError extends Error {
+/** An output that cannot or may not be written; the message names the path as the user gave it. */
+export class OutputError extends Error {
   constructor(
     readonly path: string,
-    why = `${path} exists and is not empty (use --force to replace it)`,
+    why: string,
   ) {
     super(why);
-    this.name = 'OutputExistsError';
+    this.name = 'OutputError';
   }
+}
+
+/** A file-system failure while writing, in words, naming the output (never an internal temp file). */
+function failed(path: string, e: unknown): Error {
+  const code = (e as NodeJS.ErrnoException).code;
+  const words: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+    ENOTDIR: 'a part of the path is not a folder',
+    EEXIST: 'a part of the path is not a folder', // mkdir -p over a file
+  };
+  return code && words[code] ? new OutputError(path, `${path}: cannot write: ${words[code]}`) : (e as Error);
 }
 
 /** The process umask, read without changing it for longer than the call. */
@@ -28,9 +44,17 @@ function currentUmask(): number {
 export function writeFolderAtomic(dir: string, files: Map<string, Uint8Array | string>, opts: { force?: boolean } = {}): void {
   const target = resolve(dir);
   if (existsSync(target)) {
-    if (!statSync(target).isDirectory()) throw new OutputExistsError(dir);
-    if (readdirSync(target).length && !opts.force) throw new OutputExistsError(dir);
+    if (!statSync(target).isDirectory()) throw new OutputError(dir, `${dir} is a file: give a folder for this output`);
+    if (readdirSync(target).length && !opts.force) throw new OutputError(dir, `${dir} exists and is not empty (use --force to replace it)`);
   }
+  try {
+    writeFolder(target, files);
+  } catch (e) {
+    throw failed(dir, e);
+  }
+}
+
+function writeFolder(target: string, files: Map<string, Uint8Array | string>): void {
   const parent = dirname(target);
   mkdirSync(parent, { recursive: true });
   // mkdtemp makes the folder 0700; the result gets the mode an existing folder had, or what mkdir
@@ -62,15 +86,19 @@ export function writeFolderAtomic(dir: string, files: Map<string, Uint8Array | s
 /** Write one file atomically (temporary file in the same folder, then rename). */
 export function writeFileAtomic(path: string, data: Uint8Array | string, opts: { force?: boolean } = {}): void {
   const target = resolve(path);
-  if (existsSync(target) && statSync(target).isDirectory()) throw new OutputExistsError(path, `${path} is a folder: give a file name for this output`);
-  if (existsSync(target) && !opts.force) throw new OutputExistsError(path);
-  mkdirSync(dirname(target), { recursive: true });
+  if (existsSync(target) && statSync(target).isDirectory()) throw new OutputError(path, `${path} is a folder: give a file name for this output`);
+  if (existsSync(target) && !opts.force) throw new OutputError(path, `${path} exists (use --force to replace it)`);
   const tmp = `${dirname(target)}/.${basename(target)}.tmp-${process.pid}-${Date.now()}`;
   try {
+    mkdirSync(dirname(target), { recursive: true });
     writeFileSync(tmp, data);
     renameSync(tmp, target);
   } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // nothing was made (the folder could not be)
+    }
+    throw failed(path, e);
   }
 }

@@ -2,12 +2,13 @@
 // the bytes, never from a file name. Problems are findings (with file, table and offset); only a
 // path that cannot be read at all throws.
 import { readFileSync, readdirSync, statSync, existsSync, openSync, readSync, closeSync } from 'node:fs';
-import { join, relative, extname, dirname, basename } from 'node:path';
+import { join, dirname, basename } from 'node:path';
 import { FDT_MAGIC } from '../fdt/format.js';
 import { entryFrom } from './entry.js';
 import type { Finding } from '../layout/diagnostics.js';
 import { type TableEntry, type TableSet, type ReadResult, type InputKind, setOf } from '../model/tableset.js';
 import { looksLikeAcpidump, parseAcpidump } from './acpidump.js';
+import { isRsdp, isValidSignature, latin1 } from '../tables/registry.js';
 import { readImage } from './image.js';
 import { readBuildOutput, MANIFEST } from './build-output.js';
 
@@ -35,14 +36,39 @@ export function readAcpidumpText(data: Uint8Array, file: string): ReadResult {
   return { set: makeSet(file, 'acpidump', entries), findings };
 }
 
-const TABLE_EXT = new Set(['', '.dat', '.aml', '.bin']);
-
 /** Natural order, so ssdt2 comes before ssdt10. */
 const natural = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
 
-function readBinaryFolder(dir: string): ReadResult {
+/** The first bytes of a file (enough to tell what it is without reading a large stray file whole). */
+function head(path: string, n = 8192): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const b = Buffer.alloc(n);
+    return b.subarray(0, readSync(fd, b, 0, n, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** What a file in a folder is, by its bytes (never by its name): an ACPI table when it starts with
+ * the RSDP signature, or with a signature whose declared length is the file's size, or with an
+ * upper-case signature (A-Z, 0-9, _: a table whose length may lie, which decoding then reports);
+ * acpidump text; or something else (passwd, a README, a firmware blob). */
+function sniff(bytes: Uint8Array, size: number): 'table' | 'text' | 'other' {
+  if (looksLikeAcpidump(bytes)) return 'text'; // before the RSDP test: acpidump text can begin "RSD PTR @ …"
+  if (isRsdp(bytes)) return 'table';
+  if (bytes.length >= 8 && isValidSignature(bytes)) {
+    const declared = Buffer.from(bytes.buffer, bytes.byteOffset, 8).readUInt32LE(4);
+    if (declared === size || /^[A-Z0-9_]{4}$/.test(latin1(bytes, 0, 4))) return 'table';
+  }
+  return 'other';
+}
+
+function readFolder(dir: string): ReadResult {
   const findings: Finding[] = [];
-  const entries: TableEntry[] = [];
+  const tables: string[] = [];
+  const texts: string[] = [];
+  const others: string[] = [];
   const visit = (d: string, depth: number) => {
     const names = readdirSync(d)
       .filter((n) => !n.startsWith('.'))
@@ -50,31 +76,40 @@ function readBinaryFolder(dir: string): ReadResult {
     for (const name of names) {
       const p = join(d, name);
       const st = statSync(p);
-      if (!st.isFile() || !TABLE_EXT.has(extname(name).toLowerCase())) continue;
-      const e = entryFrom(readFileSync(p), relative(process.cwd(), p) || p, undefined, findings);
-      if (e) entries.push(e);
+      if (!st.isFile()) continue;
+      ({ table: tables, text: texts, other: others })[sniff(head(p), st.size)].push(p);
     }
     // sysfs: dynamic/ holds tables loaded at run time (after the firmware's); data/ holds non-table blobs
     if (depth === 0 && names.includes('dynamic') && statSync(join(d, 'dynamic')).isDirectory()) visit(join(d, 'dynamic'), 1);
   };
   visit(dir, 0);
-  if (!entries.length && !findings.length) {
-    // a folder with no binary tables but one acpidump text file (a sample, a bug report) reads as that text
-    const texts = readdirSync(dir)
-      .filter((n) => statSync(join(dir, n)).isFile() && !TABLE_EXT.has(extname(n).toLowerCase()))
-      .filter((n) => looksLikeAcpidump(readFileSync(join(dir, n)).subarray(0, 8192)));
-    if (texts.length === 1) return readAcpidumpText(readFileSync(join(dir, texts[0])), join(dir, texts[0]));
+  const note = (code: string, severity: Finding['severity'], message: string) => findings.push({ code, severity, table: '', path: '', message, file: dir });
+  const list = (ps: string[]) => ps.map((p) => basename(p)).join(', ');
+  if (others.length) note('INPUT_NOT_TABLE', 'warning', `skipped ${others.length} file(s) that are neither ACPI tables nor acpidump text: ${list(others)}`);
+  // acpidump text carries the tables' addresses, which binary tables lack: one text file wins
+  if (texts.length === 1) {
+    if (tables.length)
+      note(
+        'INPUT_SOURCE',
+        'info',
+        `read ${basename(texts[0])} (acpidump text, with table addresses); ${tables.length} binary table file(s) beside it not read`,
+      );
+    const r = readAcpidumpText(readFileSync(texts[0]), texts[0]);
+    return { set: r.set, findings: [...findings, ...r.findings] };
   }
-  if (!entries.length && !findings.length) {
-    findings.push({
-      code: 'INPUT_NO_TABLES',
-      severity: 'error',
-      table: '',
-      path: '',
-      message: 'no table files (.dat, .aml, .bin or sysfs names) in this folder',
-      file: dir,
-    });
+  if (texts.length > 1) {
+    if (!tables.length) {
+      note('INPUT_NO_TABLES', 'error', `${texts.length} acpidump text files (${list(texts)}) and no binary tables: name the one to read`);
+      return { set: makeSet(dir, 'binaries', []), findings };
+    }
+    note('INPUT_SOURCE', 'info', `read the ${tables.length} binary table file(s); the acpidump text files beside them (${list(texts)}) not read`);
   }
+  const entries: TableEntry[] = [];
+  for (const p of tables) {
+    const e = entryFrom(readFileSync(p), p, undefined, findings);
+    if (e) entries.push(e);
+  }
+  if (!tables.length) note('INPUT_NO_TABLES', 'error', 'no ACPI tables and no acpidump text in this folder');
   return { set: makeSet(dir, 'binaries', entries), findings };
 }
 
@@ -113,7 +148,7 @@ export function readTables(input: string | Uint8Array, opts: ReadOptions = {}): 
   const st = statSync(input); // a path that cannot be read throws Node's error, with its code (ENOENT, EACCES, …)
   if (st.isDirectory()) {
     if (existsSync(join(input, MANIFEST))) return readBuildOutput(input);
-    return readBinaryFolder(input);
+    return readFolder(input);
   }
   return readBlob(readFileSync(input), input, opts);
 }
@@ -129,6 +164,8 @@ function readBlob(data: Uint8Array, file: string, opts: ReadOptions): ReadResult
     return { set: makeSet(file, 'table', []), findings };
   }
   const e = entryFrom(data, file, undefined, findings);
-  for (const f of findings) if (f.code === 'DECODE_SIGNATURE') f.message += ' (for a memory image give --image-base)';
+  // what the file may be instead: binary bytes may be a memory image; text is not acpidump text
+  const hint = data.subarray(0, 4096).includes(0) ? 'for a memory image give --image-base' : 'a text file, but not acpidump text';
+  for (const f of findings) if (f.code === 'DECODE_SIGNATURE') f.message += ` (${hint})`;
   return { set: makeSet(file, 'table', e ? [e] : []), findings };
 }

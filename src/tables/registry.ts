@@ -181,8 +181,16 @@ function frame(b: Uint8Array, findings: Finding[]): { signature: string; length:
     return undefined;
   }
   if (!isValidSignature(b)) {
-    const shown = Array.from(b.subarray(0, 4), (x) => x.toString(16).padStart(2, '0')).join(' ');
-    err('DECODE_SIGNATURE', '', 0, `signature bytes ${shown} are not printable ASCII: not an ACPI table`);
+    const bytes = Array.from(b.subarray(0, 4), (x) => x.toString(16).padStart(2, '0')).join(' ');
+    const text = Array.from(b.subarray(0, 4), (x) => (x >= 0x20 && x < 0x7f ? String.fromCharCode(x) : '.')).join('');
+    // say what is wrong with these bytes: a space ("IBI ", "# do") is printable but not allowed
+    const why = Array.from(b.subarray(0, 4)).some((x) => x < 0x20 || x > 0x7e) ? 'not printable ASCII' : 'printable but hold a space';
+    err(
+      'DECODE_SIGNATURE',
+      '',
+      0,
+      `signature bytes ${bytes} ("${text}") are ${why}; a table signature is 4 printable characters without spaces: not an ACPI table`,
+    );
     return undefined;
   }
   const signature = latin1(b, 0, 4);

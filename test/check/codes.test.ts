@@ -561,6 +561,28 @@ const cases: Case[] = [
       { code: 'INPUT_NO_TABLES', path: '', run: read(file('junk.txt', '    0000: 41 42\nno headers here\n')) },
       { code: 'INPUT_EMPTY', path: '', run: read(file('empty.dat', '')) },
       {
+        code: 'INPUT_NOT_TABLE',
+        path: '',
+        run: () => {
+          const d = join(dir, 'stray');
+          mkdirSync(d);
+          writeFileSync(join(d, 'facp.dat'), table('FACP'));
+          writeFileSync(join(d, 'passwd'), 'root:x:0:0::/root:/bin/sh\n');
+          return readTables(d).findings;
+        },
+      },
+      {
+        code: 'INPUT_SOURCE',
+        path: '',
+        run: () => {
+          const d = join(dir, 'both');
+          mkdirSync(d);
+          writeFileSync(join(d, 'facp.dat'), table('FACP'));
+          writeFileSync(join(d, 'acpidump.txt'), text);
+          return readTables(d).findings;
+        },
+      },
+      {
         code: 'INPUT_EMPTY_BLOCK',
         path: 'FACP',
         run: () => readTables(Buffer.from(text.replace(/(FACP @ [^\n]*\n)/, 'FACP @ 0x0000000000001000\n\n$1')), { name: 'x.txt' }).findings,

@@ -144,7 +144,7 @@ describe('malformed input: one clear line naming file, table and offset, exit 2'
     [
       'non-printable signature',
       () => writeTable(d, 'sig.dat', setU8(sampleTable('SPCR'), 2, 0x01), false),
-      /sig\.dat: offset 0x0: signature bytes 53 50 01 52 are not printable ASCII: not an ACPI table/,
+      /sig\.dat: offset 0x0: signature bytes 53 50 01 52 \("SP\.R"\) are not printable ASCII; .*: not an ACPI table/,
     ],
     [
       'binary that is not a table',
@@ -153,7 +153,16 @@ describe('malformed input: one clear line naming file, table and offset, exit 2'
         writeFileSync(p, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
         return p;
       },
-      /random\.bin: offset 0x0: signature bytes 7f 45 4c 46 are not printable ASCII: not an ACPI table/,
+      /random\.bin: offset 0x0: signature bytes 7f 45 4c 46 \("\.ELF"\) are not printable ASCII; .*: not an ACPI table/,
+    ],
+    [
+      'a text file given as a table (a printable signature with a space)',
+      () => {
+        const p = join(d, 'script.sh');
+        writeFileSync(p, '# do not run\necho hi\n');
+        return p;
+      },
+      /script\.sh: offset 0x0: signature bytes 23 20 64 6f \("# do"\) are printable but hold a space; a table signature is 4 printable characters without spaces: not an ACPI table/,
     ],
     ['empty file', () => writeTable(d, 'empty.dat', new Uint8Array(0), false), /empty\.dat: empty file/],
     [
@@ -163,7 +172,7 @@ describe('malformed input: one clear line naming file, table and offset, exit 2'
         mkdirSync(p);
         return p;
       },
-      /nothing: no table files \(\.dat, \.aml, \.bin or sysfs names\) in this folder/,
+      /nothing: no ACPI tables and no acpidump text in this folder/,
     ],
     [
       'acpidump text with a hex line out of sequence',

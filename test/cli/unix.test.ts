@@ -148,3 +148,37 @@ describe('diff --ignore addresses on inputs without addresses', () => {
     expect(json.changes.find((c) => c.path === 'XSDT.entry[4]')?.new).toEqual({});
   });
 });
+
+describe('output paths in words', () => {
+  it('a folder output naming a file, an existing (even empty) file, an unwritable place', async () => {
+    const { cli } = await import('../helpers.js');
+    const d = tmp('outpaths-');
+    const file = join(d, 'empty.txt');
+    writeFileSync(file, '');
+    for (const force of [[], ['--force']]) {
+      const r = await cli('extract', TEXT, '-o', file, ...force);
+      expect(r.code).toBe(2);
+      expect(r.err).toBe(`dom0-acpi: error: ${file} is a file: give a folder for this output\n`);
+    }
+    const exists = await cli('convert', TEXT, '--to', 'text', '-o', file);
+    expect(exists.err).toBe(`dom0-acpi: error: ${file} exists (use --force to replace it)\n`);
+    expect((await cli('convert', TEXT, '--to', 'text', '-o', file, '--force')).code).toBe(0);
+    // a path under a file: the message names the output, not an internal temporary file
+    const under = await cli('extract', TEXT, '-o', join(file, 'sub'));
+    expect(under.code).toBe(2);
+    expect(under.err).toBe(`dom0-acpi: error: ${join(file, 'sub')}: cannot write: a part of the path is not a folder\n`);
+    const underFile = await cli('convert', TEXT, '--to', 'text', '-o', join(file, 'x.txt'));
+    expect(underFile.err).toBe(`dom0-acpi: error: ${join(file, 'x.txt')}: cannot write: a part of the path is not a folder\n`);
+  });
+
+  it('paths are shown as typed, not rewritten relative to the current folder', async () => {
+    const { cli } = await import('../helpers.js');
+    const d = tmp('typed-');
+    expect((await cli('extract', TEXT, '-o', join(d, 'bins'))).code).toBe(0);
+    writeFileSync(join(d, 'bins', 'apic.dat'), Buffer.from('APIC\x08\x00\x00\x00'));
+    const typed = `${d}/./bins/`;
+    const r = await cli('dump', typed, '--summary');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${d}/bins/apic.dat: APIC: offset 0x4: declared length 8`);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, copyFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readTables } from '../../src/io/read.js';
 import { parseAcpidump, formatAcpidumpSet, formatBlock } from '../../src/io/acpidump.js';
@@ -70,7 +70,9 @@ describe('acpidump text', () => {
 
 describe.skipIf(!HAVE_CORPUS)('binary folders', () => {
   it('reads acpixtract output folders; the signature comes from the bytes', () => {
-    const { set, findings } = readTables(QEMU);
+    const d = tmp('xtract-');
+    for (const n of readdirSync(QEMU).filter((n) => n.endsWith('.dat'))) copyFileSync(join(QEMU, n), join(d, n));
+    const { set, findings } = readTables(d);
     expect(findings).toEqual([]);
     expect(set.kind).toBe('binaries');
     expect(set.rsdp).toBeDefined();
@@ -89,8 +91,76 @@ describe.skipIf(!HAVE_CORPUS)('binary folders', () => {
     writeFileSync(join(d, 'data', 'BERT'), Buffer.from('not a table at all'));
     writeFileSync(join(d, 'README.txt'), 'ignored');
     const { set, findings } = readTables(d);
-    expect(findings).toEqual([]);
+    expect(findings).toEqual([
+      {
+        code: 'INPUT_NOT_TABLE',
+        severity: 'warning',
+        table: '',
+        path: '',
+        file: d,
+        message: 'skipped 1 file(s) that are neither ACPI tables nor acpidump text: README.txt',
+      },
+    ]);
     expect(set.tables.map((e) => e.table.signature)).toEqual(['DSDT', 'FACP', 'APIC', 'PPTT']);
+  });
+});
+
+describe('folders judged by content', () => {
+  it('reads tables whatever their names, warns once about what is not a table, and goes on', () => {
+    const d = tmp('content-');
+    const sample = readTables(SAMPLE).set;
+    for (const e of sample.tables) writeFileSync(join(d, e.table.signature === 'APIC' ? 'madt.bin' : e.table.signature.toLowerCase()), e.bytes);
+    writeFileSync(join(d, 'passwd'), 'root:x:0:0:root:/root:/bin/bash\n');
+    writeFileSync(join(d, 'firmware.bin'), Buffer.from([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0, 4, 0, 0, 0]));
+    writeFileSync(join(d, 'notes.md'), '# do not read\n');
+    const { set, findings } = readTables(d);
+    expect(set.tables.map((e) => e.table.signature).sort()).toEqual(sample.tables.map((e) => e.table.signature).sort());
+    expect(findings).toEqual([
+      expect.objectContaining({
+        code: 'INPUT_NOT_TABLE',
+        severity: 'warning',
+        message: expect.stringMatching(/3 file\(s\) .*: firmware\.bin, notes\.md, passwd$/),
+      }),
+    ]);
+  });
+
+  it('an upper-case signature whose length lies is still a table (its fault is reported)', () => {
+    const d = tmp('content-');
+    const facp = Buffer.from(readTables(SAMPLE).set.tables.find((e) => e.table.signature === 'FACP')!.bytes);
+    writeFileSync(join(d, 'facp.dat'), facp.subarray(0, 100));
+    const { findings } = readTables(d);
+    expect(findings.map((f) => f.code)).toEqual(['DECODE_TRUNCATED']);
+  });
+
+  it('a folder with binary tables and one acpidump text reads the text (it has addresses) and says so', () => {
+    const d = tmp('both-');
+    const sample = readTables(SAMPLE).set;
+    for (const e of sample.tables) writeFileSync(join(d, `${e.table.signature.toLowerCase()}.bin`), e.bytes);
+    copyFileSync(SAMPLE, join(d, 'acpidump.txt'));
+    const { set, findings } = readTables(d);
+    expect(set.kind).toBe('acpidump');
+    expect(set.tables.every((e) => e.address !== undefined)).toBe(true);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        code: 'INPUT_SOURCE',
+        severity: 'info',
+        message: expect.stringMatching(/^read acpidump\.txt .* 6 binary table file\(s\) beside it not read$/),
+      }),
+    ]);
+    // two texts: the binaries are read, and the texts named
+    copyFileSync(SAMPLE, join(d, 'before.txt'));
+    const two = readTables(d);
+    expect(two.set.kind).toBe('binaries');
+    expect(two.findings).toEqual([
+      expect.objectContaining({ code: 'INPUT_SOURCE', message: expect.stringMatching(/\(acpidump\.txt, before\.txt\) not read$/) }),
+    ]);
+    // two texts and nothing else: name one
+    const t = tmp('texts-');
+    copyFileSync(SAMPLE, join(t, 'a.txt'));
+    copyFileSync(SAMPLE, join(t, 'b.txt'));
+    expect(readTables(t).findings).toEqual([
+      expect.objectContaining({ code: 'INPUT_NO_TABLES', message: expect.stringMatching(/\(a\.txt, b\.txt\) and no binary tables: name the one to read/) }),
+    ]);
   });
 });
 
