@@ -83,12 +83,17 @@ export function fsProblem(e: unknown): string {
   }
 }
 
-/** Read the input; warnings go to stderr, any error ends the command with exit 2. */
-export function loadSet(path: string, o: InputOpts, io: Io): TableSet {
+/** Read the input; warnings and notes go to stderr, errors come back (each one line). */
+export function loadSetAndErrors(path: string, o: InputOpts, io: Io): { set: TableSet; errors: string[] } {
   const { set, findings } = readInput(path, o, io);
-  const errors = findings.filter((f) => f.severity === 'error');
   for (const f of findings) if (f.severity !== 'error') report(io, f.severity === 'warning' ? 'warning' : 'note', formatFinding(f));
-  if (errors.length) throw new CliError(errors.map(formatFinding).join('\n'));
+  return { set, errors: findings.filter((f) => f.severity === 'error').map(formatFinding) };
+}
+
+/** Read the input; any error ends the command with exit 2. */
+export function loadSet(path: string, o: InputOpts, io: Io): TableSet {
+  const { set, errors } = loadSetAndErrors(path, o, io);
+  if (errors.length) throw new CliError(errors.join('\n'));
   return set;
 }
 

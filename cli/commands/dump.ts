@@ -9,11 +9,12 @@ import { readFdtFile } from '../../src/io/read.js';
 import { renderDts } from '../../src/render/dts.js';
 import { hex } from '../../src/layout/diagnostics.js';
 import { addFormatOption, formatOf, type FormatOpts } from '../format.js';
-import { addInputOptions, loadSet, selectTables, collect, type InputOpts } from '../input.js';
+import { addInputOptions, loadSetAndErrors, selectTables, collect, type InputOpts } from '../input.js';
 
 interface DumpOpts extends InputOpts, FormatOpts<'text' | 'json' | 'summary'> {
   table?: string[];
   summary?: boolean;
+  partial?: boolean;
 }
 
 export function registerDump(program: Command, io: Io): void {
@@ -27,7 +28,10 @@ export function registerDump(program: Command, io: Io): void {
         .argument('<input>', 'folder of binary tables, acpidump text, a single table, or a memory image')
         .option('-t, --table <sig>', 'only this table (repeatable; RSDP for the RSDP)', collect),
       ['text', 'json', 'summary'],
-    ).option('--summary', 'same as --format summary'),
+    )
+      .option('--summary', 'same as --format summary')
+      .option('--partial', 'on malformed input, print what decodes (each table up to its fault) before the error lines; exit 2 still (default on a terminal)')
+      .option('--no-partial', 'on malformed input, print only the error lines'),
   ).action((input: string, o: DumpOpts) => {
     // a flattened device tree (dom0.dtb) is printed as DTS source, as dtc -I dtb -O dts does
     const fdt = input === '-' ? undefined : readFdtFile(input); // standard input is read once, as tables
@@ -40,11 +44,17 @@ export function registerDump(program: Command, io: Io): void {
       }
       return;
     }
-    const set = loadSet(input, o, io);
-    const entries = selectTables(set, o.table);
+    const { set, errors } = loadSetAndErrors(input, o, io);
+    // like iasl -d, a fault need not hide what comes before it: on a terminal, or with --partial
+    if (errors.length && !(o.partial ?? io.tty)) throw new CliError(errors.join('\n'));
+    let entries = set.tables.length || set.rsdp ? selectTables(set, errors.length ? undefined : o.table) : [];
+    if (errors.length && o.table?.length) entries = entries.filter((e) => o.table!.some((t) => t.toUpperCase() === e.table.signature.toUpperCase()));
     const format = o.summary && !o.json ? 'summary' : formatOf(o);
-    if (format === 'json') io.out(JSON.stringify(setJson(set, entries), null, 2) + '\n');
+    if (!entries.length) {
+      // nothing decoded (or nothing selected decoded): only the errors
+    } else if (format === 'json') io.out(JSON.stringify(setJson(set, entries), null, 2) + '\n');
     else if (format === 'summary') io.out(summaryLines(set, entries).join('\n') + '\n');
     else io.out(entries.map(dumpTableText).join('\n'));
+    if (errors.length) throw new CliError(errors.join('\n'));
   });
 }

@@ -182,3 +182,35 @@ describe('output paths in words', () => {
     expect(r.err).toContain(`${d}/bins/apic.dat: APIC: offset 0x4: declared length 8`);
   });
 });
+
+describe('dump --partial: what decodes before a fault', () => {
+  it('prints each table up to its fault, then the one error line, exit 2; not without --partial off a terminal', async () => {
+    const { cli } = await import('../helpers.js');
+    const { offsetIn } = await import('../helpers.js');
+    const { set } = readTables(TEXT);
+    const apic = findTable(set, 'APIC')!;
+    const bytes = Buffer.from(apic.bytes);
+    bytes[offsetIn(apic.table, 'APIC.gicc[1].length')] = 0;
+    const f = join(tmp('partial-'), 'apic.dat');
+    writeFileSync(f, bytes);
+    const plain = await cli('dump', f);
+    expect(plain.code).toBe(2);
+    expect(plain.out).toBe('');
+    expect(plain.err.trim().split('\n')).toHaveLength(1);
+    const partial = await cli('dump', f, '--partial');
+    expect(partial.code).toBe(2);
+    expect(partial.err).toBe(plain.err);
+    expect(partial.out).toContain('[088h 0136   8]                    ARM MPIDR : 0000000000000000');
+    expect(partial.out).toMatch(/\[094h 0148 276\] +Trailing bytes : 276 bytes/);
+    const json = await cli('dump', f, '--partial', '--format', 'json');
+    expect(JSON.parse(json.out).tables[0].signature).toBe('APIC');
+    // a terminal gets it by default; --no-partial turns it off
+    const tty = async (...a: string[]) => {
+      let out = '';
+      const code = await run(a, { out: (s) => void (out += s), err: () => undefined, tty: true });
+      return { code, out };
+    };
+    expect((await tty('dump', f)).out).toContain('ARM MPIDR');
+    expect((await tty('dump', f, '--no-partial')).out).toBe('');
+  });
+});
