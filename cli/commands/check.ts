@@ -28,7 +28,7 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
         .command('check')
         .description('check checksums, lengths, structure and (--dom0) what a Xen dom0 Linux enforces; for CI')
         .argument('<inputs...>', 'table sets in any input form (a build output folder adds its DT and EFI tables)')
-        .option('--dom0', 'add the dom0 consumer rules (CONSUMER-RULES X1-X12) and, on a build output, the DT → EFI → RSDP chain')
+        .option('--dom0', 'add the dom0 consumer rules (docs/consumers.md X1-X12) and, on a build output, the DT → EFI → RSDP chain')
         .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(['error', 'warning', 'info']).default('error'))
         .option('--fix', 'write the input with corrected checksums to -o (never in place)')
         .option('-o, --output <path>', 'where --fix writes (same form as the input)')

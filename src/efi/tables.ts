@@ -1,5 +1,5 @@
 // EFI system table, configuration table and memory descriptors as dom0 receives them from Xen
-// (UEFI 2.x; CONSUMER-RULES §7). Declared with the same layout engine as the ACPI tables.
+// (UEFI 2.x; docs/consumers.md §7). Declared with the same layout engine as the ACPI tables.
 import { layout, ascii, bytes, u32, u64 } from '../layout/schema.js';
 import { type ContainerDef, EMPTY, encodeNode, decodeNode, fieldAt } from '../layout/codec.js';
 

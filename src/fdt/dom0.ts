@@ -1,4 +1,4 @@
-// The minimal device tree a Xen dom0 boots ACPI with (CONSUMER-RULES §5): only /chosen and
+// The minimal device tree a Xen dom0 boots ACPI with (docs/consumers.md §5): only /chosen and
 // /hypervisor (with /hypervisor/uefi) at depth 1, so Linux picks ACPI; property order as Xen's.
 import { type FdtNode, u32, u64, str, strList } from './writer.js';
 

@@ -90,7 +90,7 @@ export interface TableDef extends ContainerDef {
   rules?: TableRule[];
   /** a table's pointers to other tables (links, relocation, image reading follow them) */
   pointers?: PointerDef[];
-  /** a table dom0 must see at most once (CONSUMER-RULES X3) */
+  /** a table dom0 must see at most once (docs/consumers.md X3) */
   once?: boolean;
   /** only a hypervisor makes this table (STAO): a set holding it is a dom0 set, not a host's */
   hypervisorMade?: boolean;

@@ -9,10 +9,10 @@ export const BUILD_CODES = {
     severity: 'warning',
     summary:
       'the design GTDT masks the EL2 timers dom0 cannot use (GSIV and flags 0): Linux ≥ 5.18 logs a harmless FW_BUG line, 5.10–5.17 without the stable fix reconfigure IPI0; Xen keeps the host GTDT',
-    source: 'CONSUMER-RULES G4, X7',
+    source: 'docs/consumers.md G4, X7',
   },
   BUILD_GTDT_SHORT: { severity: 'warning', summary: 'the GTDT is too short to hold the EL2 timer fields: nothing to mask', source: 'ACPI 6.5 §5.2.25' },
-  BUILD_NO_GTDT: { severity: 'warning', summary: 'the input has no GTDT: the gtdt pass had nothing to mask', source: 'CONSUMER-RULES §3' },
+  BUILD_NO_GTDT: { severity: 'warning', summary: 'the input has no GTDT: the gtdt pass had nothing to mask', source: 'docs/consumers.md §3' },
   BUILD_VCPUS_CAPPED: {
     severity: 'info',
     summary: 'the host has more enabled CPUs than Xen gives dom0 (128, or 8 on GICv2): the MADT keeps that many',
@@ -21,7 +21,7 @@ export const BUILD_CODES = {
   BUILD_MPIDR_NOT_VIRTUAL: {
     severity: 'warning',
     summary: "--host-mpidrs kept a host MPIDR that is not the vCPU's: under Xen, PSCI CPU_ON for it fails and that CPU stays down",
-    source: 'Xen vcpuid_to_vaffinity(); CONSUMER-RULES X8',
+    source: 'Xen vcpuid_to_vaffinity(); docs/consumers.md X8',
   },
   BUILD_GICR_SHORT: {
     severity: 'warning',
@@ -31,17 +31,17 @@ export const BUILD_CODES = {
   BUILD_STAO_NO_SPCR: {
     severity: 'warning',
     summary: 'the STAO asks dom0 to ignore the SPCR UART (xen profile, as Xen does) but the input has no SPCR: Linux warns and hides nothing',
-    source: 'Linux drivers/acpi/scan.c; CONSUMER-RULES §4.2, X5',
+    source: 'Linux drivers/acpi/scan.c; docs/consumers.md §4.2, X5',
   },
   BUILD_STAO_UART_ZERO: {
     severity: 'info',
     summary: 'the input has no SPCR, so the design STAO says UART = 0 (there is no UART for dom0 to ignore)',
-    source: 'CONSUMER-RULES X5',
+    source: 'docs/consumers.md X5',
   },
   BUILD_NO_HVC_CONSOLE: {
     severity: 'warning',
     summary: 'the STAO hides the UART from dom0 and the boot arguments name no console=hvc0: dom0 prints nothing',
-    source: 'Linux xen_early_init() adds hvc only for domUs; CONSUMER-RULES §4.2',
+    source: 'Linux xen_early_init() adds hvc only for domUs; docs/consumers.md §4.2',
   },
   BUILD_POINTER_MISSING: {
     severity: 'warning',
@@ -56,7 +56,7 @@ export const BUILD_CODES = {
   BUILD_XSDT_REPEAT: {
     severity: 'warning',
     summary: 'the XSDT lists a second table of a signature dom0 must see once; the repeat is dropped',
-    source: 'ACPICA AcpiGetTable() takes the first; CONSUMER-RULES §6.3, X3',
+    source: 'ACPICA AcpiGetTable() takes the first; docs/consumers.md §6.3, X3',
   },
   BUILD_REUSED_CHECKSUM: {
     severity: 'warning',

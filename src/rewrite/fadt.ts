@@ -1,5 +1,5 @@
 // fadt: PSCI | HVC boot flags (both profiles); design also sets HypervisorId = "XenVMM", growing a
-// shorter FADT to 276 bytes / revision 6.0 so the field exists (CONSUMER-RULES X2, F9).
+// shorter FADT to 276 bytes / revision 6.0 so the field exists (docs/consumers.md X2, F9).
 import type { Fields } from '../layout/schema.js';
 import { fadtLayout, ARM_PSCI_COMPLIANT, ARM_PSCI_USE_HVC } from '../tables/fadt.js';
 import { EMPTY } from '../layout/codec.js';

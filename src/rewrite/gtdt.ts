@@ -1,5 +1,5 @@
 // gtdt (design only): mask the EL2 timers dom0 cannot use: non-secure EL2 GSIV/flags = 0 and, on
-// revision 3, the virtual EL2 timer too. Costs a FW_BUG line on Linux >= 5.18 (CONSUMER-RULES G4, X7).
+// revision 3, the virtual EL2 timer too. Costs a FW_BUG line on Linux >= 5.18 (docs/consumers.md G4, X7).
 import { type Pass, type PassDef, tableById, withTable, warn } from './types.js';
 
 const run: Pass = (set) => {

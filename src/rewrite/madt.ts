@@ -4,7 +4,7 @@
 //         MSI frames kept.
 // xen: rebuild as Xen's gicv{2,3}_make_hwdom_madt(): host GICD, N GICCs made from host GICC[0] with
 //      virtual MPIDRs, then the host redistributor regions that cover N vCPUs, then (--its) the ITSes.
-// Both: every GICC is 76 bytes if the output FADT revision is < 6, else 80 (CONSUMER-RULES X1);
+// Both: every GICC is 76 bytes if the output FADT revision is < 6, else 80 (docs/consumers.md X1);
 //       N defaults to the enabled host GICCs, capped at Xen's dom0 vCPU limit.
 import type { Fields } from '../layout/schema.js';
 import { EMPTY, type Node, fieldsOf, make } from '../layout/codec.js';
@@ -105,7 +105,7 @@ const run: Pass = (set, opts) => {
           'APIC',
           `APIC.gicc[${moved}].arm_mpidr`,
           `--host-mpidrs: the kept host GICC ${moved} has MPIDR ${hex(fieldsOf(giccDef, kept[moved]).arm_mpidr)}, but Xen gives vCPU ${moved} MPIDR ${hex(vcpuMpidr(moved))}: ` +
-            'under Xen, dom0 would not bring up its secondary CPUs (CONSUMER-RULES X8); leave --host-mpidrs out for a hypervisor that numbers vCPUs as Xen does',
+            'under Xen, dom0 would not bring up its secondary CPUs (docs/consumers.md X8); leave --host-mpidrs out for a hypervisor that numbers vCPUs as Xen does',
         );
       }
     }

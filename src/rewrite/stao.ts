@@ -28,7 +28,7 @@ const run: Pass = (set, opts) => {
       'BUILD_STAO_NO_SPCR',
       'STAO',
       'STAO.ignore_uart',
-      'STAO asks dom0 to ignore the SPCR UART but the input has no SPCR: Linux warns "STAO table present, but SPCR is missing" and hides nothing (CONSUMER-RULES X5)',
+      'STAO asks dom0 to ignore the SPCR UART but the input has no SPCR: Linux warns "STAO table present, but SPCR is missing" and hides nothing (docs/consumers.md X5)',
     );
   } else if (noSpcr) {
     next = warn(

@@ -35,7 +35,7 @@ const run: Pass = (set) => {
       const target = byAddress.get(addr);
       const sig = target?.table.signature;
       if (sig && ONCE.has(sig) && seen.has(sig)) {
-        // CONSUMER-RULES X3: Linux reads the first FACP for its checks and the last for acpi_gbl_FADT
+        // docs/consumers.md X3: Linux reads the first FACP for its checks and the last for acpi_gbl_FADT
         next = warn(
           next,
           'BUILD_XSDT_REPEAT',

@@ -134,12 +134,12 @@ const rules: TableRule[] = [
       FADT_REVISION_LENGTH: {
         severity: 'error',
         summary: 'FADT revision and length disagree (5 ⇒ 268 bytes, ≥ 6 ⇒ 276)',
-        source: 'ACPICA tbfadt.c; CONSUMER-RULES F5, F6, X2',
+        source: 'ACPICA tbfadt.c; docs/consumers.md F5, F6, X2',
       },
       FADT_DSDT_MISMATCH: {
         severity: 'warning',
         summary: 'FADT Dsdt and XDsdt both set and different (ACPICA uses XDsdt)',
-        source: 'ACPICA AcpiTbSelectAddress; CONSUMER-RULES F8',
+        source: 'ACPICA AcpiTbSelectAddress; docs/consumers.md F8',
       },
     },
     run(c) {
@@ -167,26 +167,26 @@ const rules: TableRule[] = [
       DOM0_FADT_REVISION: {
         severity: 'error',
         summary: 'FADT older than 5.1 (Linux: ACPI disabled, or "assuming 5.1" with boot flags)',
-        source: 'Linux arch/arm64/kernel/acpi.c acpi_fadt_sanity_check(); CONSUMER-RULES F1',
+        source: 'Linux arch/arm64/kernel/acpi.c acpi_fadt_sanity_check(); docs/consumers.md F1',
         dom0: true,
       },
       DOM0_HW_REDUCED: {
         severity: 'error',
         summary: 'FADT HW_REDUCED flag clear: Linux disables ACPI',
-        source: 'Linux acpi_fadt_sanity_check(); CONSUMER-RULES F2',
+        source: 'Linux acpi_fadt_sanity_check(); docs/consumers.md F2',
         dom0: true,
       },
       DOM0_PSCI: {
         severity: 'error',
         summary: 'FADT without PSCI_COMPLIANT: no secondary CPUs',
-        source: 'Linux psci_acpi_init(); CONSUMER-RULES F3',
+        source: 'Linux psci_acpi_init(); docs/consumers.md F3',
         dom0: true,
         buildFixes: 'the fadt pass sets PSCI_COMPLIANT | PSCI_USE_HVC',
       },
       DOM0_PSCI_HVC: {
         severity: 'warning',
         summary: 'FADT PSCI conduit is SMC; Xen gives dom0 PSCI_USE_HVC',
-        source: 'Xen acpi_create_fadt(); CONSUMER-RULES F3',
+        source: 'Xen acpi_create_fadt(); docs/consumers.md F3',
         dom0: true,
         buildFixes: 'the fadt pass sets PSCI_USE_HVC',
       },

@@ -111,7 +111,7 @@ const rules: TableRule[] = [
       GTDT_REVISION_LENGTH: {
         severity: 'error',
         summary: 'GTDT shorter than its revision implies (rev 2 ⇒ 96, rev ≥ 3 ⇒ 104)',
-        source: 'ACPICA AcpiDmDumpGtdt; CONSUMER-RULES G5, X6',
+        source: 'ACPICA AcpiDmDumpGtdt; docs/consumers.md G5, X6',
       },
     },
     run(c) {
@@ -128,13 +128,13 @@ const rules: TableRule[] = [
       DOM0_GTDT_VIRT_PPI: {
         severity: 'error',
         summary: 'GTDT virtual EL1 timer GSIV is not a PPI (16-31): dom0 has no timer',
-        source: 'Linux arch_timer_select_ppi(); CONSUMER-RULES G2, X7',
+        source: 'Linux arch_timer_select_ppi(); docs/consumers.md G2, X7',
         dom0: true,
       },
       DOM0_GTDT_EL2_ZERO: {
         severity: 'warning',
         summary: 'GTDT EL2 timer GSIV 0: "[Firmware Bug]: Illegal GSI0" on Linux ≥ 5.18, IPI0 broken on 5.10-5.17 without the fix',
-        source: 'CONSUMER-RULES G4, X7',
+        source: 'docs/consumers.md G4, X7',
         dom0: true,
       },
     },

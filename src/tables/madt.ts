@@ -203,7 +203,7 @@ const giccs = (c: RuleContext) => (c.entry.table.items ?? []).filter((s) => s.fi
 const structureRules: TableRule[] = [
   rule({
     codes: {
-      MADT_GICD_COUNT: { severity: 'error', summary: 'not exactly one GICD', source: 'Linux irq-gic-v3.c acpi_validate_gic_table(); CONSUMER-RULES §2.4, X9' },
+      MADT_GICD_COUNT: { severity: 'error', summary: 'not exactly one GICD', source: 'Linux irq-gic-v3.c acpi_validate_gic_table(); docs/consumers.md §2.4, X9' },
     },
     run(c) {
       const gicds = (c.entry.table.items ?? []).filter((s) => s.fields.type === MADT_GICD);
@@ -216,9 +216,9 @@ const structureRules: TableRule[] = [
       MADT_DUPLICATE_MPIDR: {
         severity: 'error',
         summary: 'two GICCs with one MPIDR (Linux skips the second: "duplicate CPU MPIDR")',
-        source: 'Linux arch/arm64/kernel/smp.c acpi_map_gic_cpu_interface(); CONSUMER-RULES §2.3',
+        source: 'Linux arch/arm64/kernel/smp.c acpi_map_gic_cpu_interface(); docs/consumers.md §2.3',
       },
-      MADT_DUPLICATE_UID: { severity: 'error', summary: 'two GICCs with one processor UID', source: 'Linux drivers/acpi/processor_core.c; CONSUMER-RULES X8' },
+      MADT_DUPLICATE_UID: { severity: 'error', summary: 'two GICCs with one processor UID', source: 'Linux drivers/acpi/processor_core.c; docs/consumers.md X8' },
     },
     run(c) {
       const mpidrs = new Map<bigint, number>();
@@ -241,12 +241,12 @@ const structureRules: TableRule[] = [
       GICC_LENGTH_FADT_REVISION: {
         severity: 'warning',
         summary: 'GICC length is not 76 (FADT rev < 6) or 80 (rev ≥ 6): Xen and Linux 4.2-4.20 reject it',
-        source: 'Linux/Xen BAD_MADT_GICC_ENTRY; CONSUMER-RULES §2.2, X1',
+        source: 'Linux/Xen BAD_MADT_GICC_ENTRY; docs/consumers.md §2.2, X1',
       },
       DOM0_GICC_LENGTH: {
         severity: 'error',
         summary: 'GICC length is not 76 (FADT rev < 6) or 80 (rev ≥ 6); with --dom0 this replaces GICC_LENGTH_FADT_REVISION',
-        source: 'Xen/Linux 4.2-4.20 BAD_MADT_GICC_ENTRY; CONSUMER-RULES X1',
+        source: 'Xen/Linux 4.2-4.20 BAD_MADT_GICC_ENTRY; docs/consumers.md X1',
         dom0: true,
         buildFixes: 'the madt pass sizes every GICC from the output FADT revision',
       },
@@ -275,28 +275,28 @@ const dom0Rules: TableRule[] = [
       DOM0_MPIDR_INVALID: {
         severity: 'error',
         summary: 'a GICC MPIDR with bits outside Aff3..Aff0 (Linux: "skipping CPU entry with invalid MPIDR")',
-        source: 'Linux acpi_map_gic_cpu_interface(); CONSUMER-RULES §2.3, X8',
+        source: 'Linux acpi_map_gic_cpu_interface(); docs/consumers.md §2.3, X8',
         dom0: true,
         buildFixes: "the madt pass gives every GICC its vCPU's MPIDR",
       },
       DOM0_GICC_DISABLED: {
         severity: 'warning',
         summary: 'a GICC without the Enabled flag: dom0 skips that vCPU',
-        source: 'CONSUMER-RULES §2.3, X8',
+        source: 'docs/consumers.md §2.3, X8',
         dom0: true,
         buildFixes: 'the madt pass keeps enabled GICCs only',
       },
       DOM0_NO_BOOT_CPU: {
         severity: 'error',
         summary: 'no GICC with vCPU 0\'s MPIDR 0 ("missing boot CPU MPIDR, not enabling secondaries")',
-        source: 'Linux smp.c; CONSUMER-RULES X8',
+        source: 'Linux smp.c; docs/consumers.md X8',
         dom0: true,
         buildFixes: "the madt pass gives every GICC its vCPU's MPIDR",
       },
       DOM0_MPIDR_NOT_VCPU: {
         severity: 'error',
         summary: "GICC i's MPIDR is not vCPU i's under Xen ((i & 0xF) | (i >> 4) << 8): its CPU never comes up",
-        source: 'Xen vcpuid_to_vaffinity(); CONSUMER-RULES §2.3, X8',
+        source: 'Xen vcpuid_to_vaffinity(); docs/consumers.md §2.3, X8',
         dom0: true,
         buildFixes: "the madt pass gives every GICC its vCPU's MPIDR",
       },
@@ -341,26 +341,26 @@ const dom0Rules: TableRule[] = [
       DOM0_GICD_VERSION: {
         severity: 'error',
         summary: 'GICD version out of range or contradicting the MADT (v2 with GICR subtables, v3 with only GICv2-style GICCs)',
-        source: 'Linux irq-gic-v3.c / irq-gic.c ACPI probing; CONSUMER-RULES §2.4',
+        source: 'Linux irq-gic-v3.c / irq-gic.c ACPI probing; docs/consumers.md §2.4',
         dom0: true,
       },
       DOM0_GICR_MIXED: {
         severity: 'error',
         summary: 'GICR subtables and GICC GICR base addresses both present',
-        source: 'ACPI 6.5 §5.2.12.14; CONSUMER-RULES §2.4, X9',
+        source: 'ACPI 6.5 §5.2.12.14; docs/consumers.md §2.4, X9',
         dom0: true,
         buildFixes: 'the madt pass clears the GICC GICR bases when GICR subtables exist',
       },
       DOM0_GICR_MISSING: {
         severity: 'error',
         summary: 'GICv3 without GICR subtables and an enabled GICC with GICR base 0: GICv3 not probed',
-        source: 'Linux gic_acpi_match_gicc(); CONSUMER-RULES X9',
+        source: 'Linux gic_acpi_match_gicc(); docs/consumers.md X9',
         dom0: true,
       },
       DOM0_GICV2_BASES: {
         severity: 'error',
         summary: 'GICv2 GICCs with different CPU-interface base addresses',
-        source: 'Linux irq-gic.c gic_acpi_parse_madt_cpu(); CONSUMER-RULES X9',
+        source: 'Linux irq-gic.c gic_acpi_parse_madt_cpu(); docs/consumers.md X9',
         dom0: true,
       },
     },

@@ -41,7 +41,7 @@ const rules: TableRule[] = [
     codes: {
       RSDP_CHECKSUM: { severity: 'error', summary: 'RSDP bytes 0-19 do not sum to zero', source: 'ACPI 6.5 §5.2.5.3; ACPICA AcpiTbValidateRsdp' },
       RSDP_EXT_CHECKSUM: { severity: 'error', summary: 'RSDP bytes 0-35 do not sum to zero', source: 'ACPI 6.5 §5.2.5.3; ACPICA AcpiTbValidateRsdp' },
-      RSDP_LENGTH: { severity: 'error', summary: 'a revision 2 RSDP whose Length is not 36', source: 'ACPI 6.5 §5.2.5.3; CONSUMER-RULES X11' },
+      RSDP_LENGTH: { severity: 'error', summary: 'a revision 2 RSDP whose Length is not 36', source: 'ACPI 6.5 §5.2.5.3; docs/consumers.md X11' },
       RSDP_REVISION: { severity: 'warning', summary: 'an RSDP revision other than 0 or 2', source: 'ACPI 6.5 §5.2.5.3' },
     },
     run(c) {
@@ -74,7 +74,7 @@ const rules: TableRule[] = [
       DOM0_RSDP_REVISION: {
         severity: 'error',
         summary: 'RSDP revision is not 2 or XsdtAddress is 0: Linux would use the RSDT',
-        source: 'ACPICA AcpiTbParseRootTable; CONSUMER-RULES §6.1, X11',
+        source: 'ACPICA AcpiTbParseRootTable; docs/consumers.md §6.1, X11',
         dom0: true,
       },
     },

@@ -16,7 +16,7 @@ const TOO_MANY = {
   DOM0_XSDT_TOO_MANY: {
     severity: 'error',
     summary: "more than 128 tables: Linux's early root table list holds 128",
-    source: 'Linux drivers/acpi/tables.c ACPI_MAX_TABLES; CONSUMER-RULES §6.2',
+    source: 'Linux drivers/acpi/tables.c ACPI_MAX_TABLES; docs/consumers.md §6.2',
     dom0: true,
   },
 } as const;

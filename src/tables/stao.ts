@@ -24,13 +24,13 @@ const rules: TableRule[] = [
       DOM0_STAO_NO_SPCR: {
         severity: 'warning',
         summary: 'STAO ignores the UART but there is no SPCR: Linux warns and hides nothing (Xen sets the flag whatever the host has)',
-        source: 'Linux drivers/acpi/scan.c acpi_scan_init(); CONSUMER-RULES X5',
+        source: 'Linux drivers/acpi/scan.c acpi_scan_init(); docs/consumers.md X5',
         dom0: true,
       },
       DOM0_STAO_UART_NOT_FOUND: {
         severity: 'warning',
         summary: 'no memory resource in the DSDT/SSDTs starts at the SPCR UART address, so no device is hidden',
-        source: 'Linux acpi_device_should_be_hidden(); CONSUMER-RULES X5',
+        source: 'Linux acpi_device_should_be_hidden(); docs/consumers.md X5',
         dom0: true,
       },
     },
