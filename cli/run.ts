@@ -11,6 +11,7 @@ import { registerConvert } from './commands/convert.js';
 import { registerBuild } from './commands/build.js';
 import { registerCheck } from './commands/check.js';
 import { registerDiff } from './commands/diff.js';
+import { registerCompletion } from './commands/completion.js';
 import { OutputError } from '../src/io/output.js';
 
 function packageVersion(): string {
@@ -47,6 +48,7 @@ refused output). Finding codes: docs/checks.md.`,
   registerBuild(program, io);
   registerDiff(program, io, exit);
   registerCheck(program, io, exit);
+  registerCompletion(program, io);
   return program;
 }
 

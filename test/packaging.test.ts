@@ -35,9 +35,25 @@ describe.skipIf(!BUILT)('the packed tarball', () => {
   const files = BUILT ? pack().files.map((f) => f.path) : [];
 
   it('ships what a user needs and nothing of the development tree', () => {
-    for (const f of ['README.md', 'LICENSE', 'CHANGELOG.md', 'package.json', pkg.bin['dom0-acpi'], pkg.main, 'dist/src/index.d.ts', 'docs/checks.md', 'docs/consumers.md', 'samples/qemu-virt-gicv3/acpidump.txt'])
+    for (const f of [
+      'README.md',
+      'LICENSE',
+      'CHANGELOG.md',
+      'package.json',
+      pkg.bin['dom0-acpi'],
+      pkg.main,
+      'dist/src/index.d.ts',
+      'docs/checks.md',
+      'docs/consumers.md',
+      'samples/qemu-virt-gicv3/acpidump.txt',
+    ])
       expect(files, f).toContain(f);
-    const bad = files.filter((f) => /^(test|bench|fuzz|scripts|src|cli|\.ci)\//.test(f) || /^dist\/(test|bench|fuzz|samples|cli)\//.test(f) || /\.map$|\.tsbuildinfo$|^samples\/[^/]+\.ts$/.test(f));
+    const bad = files.filter(
+      (f) =>
+        /^(test|bench|fuzz|scripts|src|cli|\.ci)\//.test(f) ||
+        /^dist\/(test|bench|fuzz|samples|cli)\//.test(f) ||
+        /\.map$|\.tsbuildinfo$|^samples\/[^/]+\.ts$/.test(f),
+    );
     expect(bad).toEqual([]);
   });
 
@@ -52,7 +68,8 @@ describe.skipIf(!BUILT)('the packed tarball', () => {
         if (!files.some((f) => f === p || f.startsWith(p + '/'))) missing.push(`${md} → ${target}`);
       }
       // bare mentions of a Markdown file (docs/x.md, SPEC.md) must name a packed file too
-      for (const m of text.matchAll(/(?<![\w/.-])((?:docs\/)?[\w-]+\.md)\b/g)) if (!files.includes(m[1]) && !files.includes(`docs/${m[1]}`)) missing.push(`${md} mentions ${m[1]}`);
+      for (const m of text.matchAll(/(?<![\w/.-])((?:docs\/)?[\w-]+\.md)\b/g))
+        if (!files.includes(m[1]) && !files.includes(`docs/${m[1]}`)) missing.push(`${md} mentions ${m[1]}`);
     }
     expect(missing).toEqual([]);
   });
@@ -83,7 +100,8 @@ describe.skipIf(!BUILT)('the packed tarball', () => {
     const { filename } = pack(dir);
     execFileSync('tar', ['-xzf', join(dir, filename), '-C', dir]);
     const root = join(dir, 'package');
-    const run = (...a: string[]) => execFileSync(process.execPath, [join(root, pkg.bin['dom0-acpi']), ...a], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = (...a: string[]) =>
+      execFileSync(process.execPath, [join(root, pkg.bin['dom0-acpi']), ...a], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     expect(run('--version').trim()).toMatch(/^\d+\.\d+\.\d+$/);
     run('build', 'samples/qemu-virt-gicv3/acpidump.txt', '-o', 'out', '--bootargs', 'console=hvc0');
     expect(readdirSync(join(root, 'out')).sort()).toContain('dom0.dtb');
@@ -92,7 +110,11 @@ describe.skipIf(!BUILT)('the packed tarball', () => {
     symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
     const out = execFileSync(
       process.execPath,
-      ['--input-type=module', '-e', `import { readTables, buildDom0 } from '${join(root, pkg.main)}'; const { set } = readTables('samples/qemu-virt-gicv3/acpidump.txt'); console.log(buildDom0(set, { profile: 'xen' }).tables.tables.length);`],
+      [
+        '--input-type=module',
+        '-e',
+        `import { readTables, buildDom0 } from '${join(root, pkg.main)}'; const { set } = readTables('samples/qemu-virt-gicv3/acpidump.txt'); console.log(buildDom0(set, { profile: 'xen' }).tables.tables.length);`,
+      ],
       { cwd: root, encoding: 'utf8' },
     );
     expect(Number(out.trim())).toBeGreaterThan(4);
