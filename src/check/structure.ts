@@ -4,7 +4,7 @@
 // declaration and run from checkTables.
 import { checksumOf, declaredFields } from '../layout/codec.js';
 import { hex } from '../layout/diagnostics.js';
-import { resolveLinks, findTable } from '../model/tableset.js';
+import { resolveLinks, findTable, missingAddresses } from '../model/tableset.js';
 import { defOf, defFor, describeTable } from '../tables/registry.js';
 import { leaves } from '../layout/describe.js';
 import type { CheckContext } from './context.js';
@@ -117,11 +117,7 @@ export function checkRequired(c: CheckContext, required: string[]): void {
     c.report('DOM0_NO_TABLE', undefined, sig, `no ${sig}${typeof why === 'string' ? `: ${why}` : ' in the input'}`);
   }
   if (![c.set.rsdp, ...c.set.tables].some((e) => e?.address !== undefined)) {
-    c.report(
-      'DOM0_NO_ADDRESSES',
-      undefined,
-      '',
-      'the input has no table addresses (binary tables carry none): give acpidump text, a memory image or a build output',
-    );
+    const { why, give } = missingAddresses(c.set.kind);
+    c.report('DOM0_NO_ADDRESSES', undefined, '', `the input has no table addresses (${why}): give ${give}, or a build output`);
   }
 }

@@ -6,6 +6,21 @@ import type { Finding } from '../layout/diagnostics.js';
 
 export type InputKind = 'binaries' | 'acpidump' | 'table' | 'image' | 'build';
 
+/** Why an input of this kind lacks table addresses, and where they come from instead: the words
+ * of every "no addresses" message (acpidump text may have them at 0; binary tables never do). */
+export function missingAddresses(kind: InputKind): { why: string; give: string } {
+  switch (kind) {
+    case 'acpidump':
+      return { why: 'its acpidump text gives them as 0 or not at all', give: 'acpidump text with the addresses (as acpidump prints them) or a memory image' };
+    case 'binaries':
+      return { why: 'folders of binary tables carry none', give: 'acpidump text or a memory image' };
+    case 'table':
+      return { why: 'a single table file carries none', give: 'acpidump text or a memory image' };
+    default:
+      return { why: 'the input does not give them', give: 'acpidump text or a memory image' };
+  }
+}
+
 export interface TableEntry {
   table: AcpiTable;
   /** the bytes as read; encodeTable(table) gives them back */

@@ -1,7 +1,7 @@
 // The build pipeline: host TableSet → dom0 set, image, device tree and change logs. Each pass
 // declares its stage and what it follows (types.ts PassDef); the pipeline orders a profile from
 // those, runs the `tables` passes, lays the region out (addresses), then runs the `placed` ones.
-import type { TableSet } from '../model/tableset.js';
+import { missingAddresses, type TableSet } from '../model/tableset.js';
 import { writeFdt } from '../fdt/writer.js';
 import { type BuildOptions, type Dom0Set, type Dom0Table, type PassDef, type PlacedSet, type Profile, BuildError, DEFAULTS } from './types.js';
 import type { AcpiTable } from '../tables/registry.js';
@@ -88,9 +88,10 @@ function needAddresses(host: TableSet): void {
   const missing = [...(host.rsdp ? [host.rsdp] : []), ...host.tables].filter((e) => e.address === undefined).map((e) => e.table.signature);
   if (!host.rsdp) missing.unshift('RSDP');
   if (missing.length) {
+    const { why, give } = missingAddresses(host.kind);
     throw new BuildError(
-      `the input has no host address for ${[...new Set(missing)].join(', ')} (folders of binary tables carry none): ` +
-        'reused tables stay at their host addresses, so give acpidump text or a memory image, or --relocate all to place every table in the new region',
+      `the input has no host address for ${[...new Set(missing)].join(', ')} (${why}): ` +
+        `reused tables stay at their host addresses, so give ${give}, or --relocate all to place every table in the new region`,
     );
   }
 }

@@ -203,7 +203,11 @@ const giccs = (c: RuleContext) => (c.entry.table.items ?? []).filter((s) => s.fi
 const structureRules: TableRule[] = [
   rule({
     codes: {
-      MADT_GICD_COUNT: { severity: 'error', summary: 'not exactly one GICD', source: 'Linux irq-gic-v3.c acpi_validate_gic_table(); docs/consumers.md §2.4, X9' },
+      MADT_GICD_COUNT: {
+        severity: 'error',
+        summary: 'not exactly one GICD',
+        source: 'Linux irq-gic-v3.c acpi_validate_gic_table(); docs/consumers.md §2.4, X9',
+      },
     },
     run(c) {
       const gicds = (c.entry.table.items ?? []).filter((s) => s.fields.type === MADT_GICD);
@@ -218,7 +222,11 @@ const structureRules: TableRule[] = [
         summary: 'two GICCs with one MPIDR (Linux skips the second: "duplicate CPU MPIDR")',
         source: 'Linux arch/arm64/kernel/smp.c acpi_map_gic_cpu_interface(); docs/consumers.md §2.3',
       },
-      MADT_DUPLICATE_UID: { severity: 'error', summary: 'two GICCs with one processor UID', source: 'Linux drivers/acpi/processor_core.c; docs/consumers.md X8' },
+      MADT_DUPLICATE_UID: {
+        severity: 'error',
+        summary: 'two GICCs with one processor UID',
+        source: 'Linux drivers/acpi/processor_core.c; docs/consumers.md X8',
+      },
     },
     run(c) {
       const mpidrs = new Map<bigint, number>();

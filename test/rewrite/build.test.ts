@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { readTables } from '../../src/io/read.js';
@@ -325,6 +325,14 @@ describe('refusals: what cannot work is refused with a clear message', () => {
     const bins = join(tmp('bins-'), 'b');
     expect((await cli('convert', S, '--to', 'binaries', '-o', bins)).code).toBe(0);
     await refused(bins, [], /no host address for RSDP, APIC, DSDT, FACP, GTDT, SPCR, XSDT \(folders of binary tables carry none\).*--relocate all/);
+    // acpidump text whose headers give no address: the message says so, and does not ask for acpidump text
+    const zero = join(tmp('zero-'), 'zero.txt');
+    writeFileSync(zero, readFileSync(S, 'latin1').replace(/@ 0x[0-9A-Fa-f]+/g, '@ 0x0000000000000000'));
+    await refused(
+      zero,
+      [],
+      /\(its acpidump text gives them as 0 or not at all\): .*give acpidump text with the addresses \(as acpidump prints them\) or a memory image, or --relocate all/,
+    );
     const d = tmp('nofadt-');
     spawnSync('cp', [join(ROOT, 'samples/qemu-virt-gicv3/acpidump.txt'), join(d, 'x.txt')]);
     const text = readFileSync(join(d, 'x.txt'), 'latin1').replace(/FACP @[^]*?\n\n/, '');
