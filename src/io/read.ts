@@ -167,5 +167,11 @@ function readBlob(data: Uint8Array, file: string, opts: ReadOptions): ReadResult
   // what the file may be instead: binary bytes may be a memory image; text is not acpidump text
   const hint = data.subarray(0, 4096).includes(0) ? 'for a memory image give --image-base' : 'a text file, but not acpidump text';
   for (const f of findings) if (f.code === 'DECODE_SIGNATURE') f.message += ` (${hint})`;
+  // a table followed by more tables (or an RSDP) is a memory image read as one table
+  const after = e ? data.subarray(e.bytes.length) : undefined;
+  if (after && after.length >= 8 && (isRsdp(after) || /^[A-Z0-9_]{4}$/.test(latin1(after, 0, 4))))
+    for (const f of findings)
+      if (f.code === 'DECODE_TRAILING_DATA')
+        f.message += ` (the bytes after it start "${latin1(after, 0, 4)}", like another table: for a memory image give --image-base)`;
   return { set: makeSet(file, 'table', e ? [e] : []), findings };
 }

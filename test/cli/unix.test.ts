@@ -214,3 +214,16 @@ describe('dump --partial: what decodes before a fault', () => {
     expect((await tty('dump', f, '--no-partial')).out).toBe('');
   });
 });
+
+describe('an image read without --image-base', () => {
+  it('tables one after another: the trailing-data error hints --image-base', async () => {
+    const { cli } = await import('../helpers.js');
+    const { set } = readTables(TEXT);
+    const f = join(tmp('concat-'), 'mem.img');
+    writeFileSync(f, Buffer.concat(set.tables.slice(0, 3).map((e) => Buffer.from(e.bytes))));
+    const r = await cli('dump', f, '--summary');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/more bytes|after the table/);
+    expect(r.err).toMatch(/the bytes after it start "[A-Z]{4}", like another table: for a memory image give --image-base\)\n$/);
+  });
+});
