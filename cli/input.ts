@@ -21,7 +21,7 @@ export function parseAddress(s: string, what: string): bigint {
 export function addInputOptions(cmd: Command): Command {
   return cmd
     .option('--image-base <addr>', 'the input is a raw memory image whose first byte is at this physical address')
-    .option('--rsdp <addr>', 'physical address of the RSDP inside the image (default: scan every 8-byte boundary)');
+    .option('--rsdp <addr>', 'physical address of the RSDP in the image or core (default: scan every 8-byte boundary, in bounded chunks)');
 }
 
 export interface InputOpts {

@@ -73,7 +73,7 @@ export function registerBuild(program: Command, io: Io): void {
       program
         .command('build')
         .description('build the dom0 ACPI table set, EFI system table and memory map, and minimal device tree')
-        .argument('<input>', 'host firmware tables (acpidump text or a memory image; binaries with --relocate all)')
+        .argument('<input>', 'host firmware tables (acpidump text, a memory image or an ELF core; binaries with --relocate all)')
         .requiredOption('-o, --output <dir>', 'output folder (must be empty unless --force)')
         .option('--vcpus <n>', 'dom0 vCPUs (default: the enabled host GICCs, at most 128; 8 on GICv2)')
         .option('--host-mpidrs', 'design profile: keep the host MPIDRs in the GICCs (for a hypervisor that gives dom0 the host MPIDRs; not Xen)')

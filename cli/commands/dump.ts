@@ -25,7 +25,7 @@ export function registerDump(program: Command, io: Io): void {
         .description(
           'print every decoded field of a table set ([offset width] Label : value), as JSON (nested values and the flat field list; u64 as hex strings), or one line per table',
         )
-        .argument('<input>', 'folder of binary tables, acpidump text, a single table, or a memory image')
+        .argument('<input>', 'folder of binary tables, acpidump text, a single table, a memory image (--image-base) or an ELF core (dump-guest-memory, vmcore)')
         .option('-t, --table <sig>', 'only this table (repeatable; RSDP for the RSDP)', collect),
       ['text', 'json', 'summary'],
     )

@@ -9,18 +9,18 @@ export type { CodeInfo };
 /** Codes of the generic checks and of reading and decoding; each table's rules add theirs below. */
 const GENERIC: Record<string, CodeInfo> = {
   // reading and decoding (also what every command reports; check lists them like any other finding)
-  INPUT_NO_TABLES: { severity: 'error', summary: 'the input holds no tables', source: 'SPEC §2', whole: true },
-  INPUT_EMPTY: { severity: 'error', summary: 'an empty file', source: 'SPEC §9', whole: true },
+  INPUT_NO_TABLES: { severity: 'error', summary: 'the input holds no tables', source: 'dom0-acpi inputs (README)', whole: true },
+  INPUT_EMPTY: { severity: 'error', summary: 'an empty file', source: 'dom0-acpi inputs (README)', whole: true },
   INPUT_NOT_TABLE: {
     severity: 'warning',
     summary: 'files in a folder input that are neither ACPI tables nor acpidump text, skipped (one finding lists them)',
-    source: 'SPEC §2',
+    source: 'dom0-acpi inputs (README)',
     whole: true,
   },
   INPUT_SOURCE: {
     severity: 'info',
     summary: 'a folder holding both acpidump text and binary tables: which one was read (text, which has addresses, when there is one)',
-    source: 'SPEC §2',
+    source: 'dom0-acpi inputs (README)',
     whole: true,
   },
   INPUT_TEXT_OFFSET: { severity: 'error', summary: 'an acpidump hex line out of sequence', source: 'acpidump format' },
@@ -34,13 +34,24 @@ const GENERIC: Record<string, CodeInfo> = {
   IMAGE_NO_RSDP: {
     severity: 'error',
     summary: 'no RSDP with valid checksums on any 8-byte boundary of a memory image',
-    source: 'ACPI 6.5 §5.2.5.1; SPEC §2',
+    source: 'ACPI 6.5 §5.2.5.1; dom0-acpi inputs (README)',
     whole: true,
   },
-  IMAGE_RSDP_OUTSIDE: { severity: 'error', summary: '--rsdp lies outside the memory image', source: 'SPEC §2', whole: true },
+  IMAGE_FORMAT: {
+    severity: 'error',
+    summary: 'a memory capture that cannot be read: a malformed or truncated ELF core, an ELF that is not a little-endian core, a kdump-compressed dump',
+    source: 'ELF (System V ABI); makedumpfile',
+  },
+  INPUT_TOO_LARGE: {
+    severity: 'error',
+    summary: 'a file over 64 MiB that is neither acpidump text nor an ELF core, read without --image-base',
+    source: 'dom0-acpi inputs (README)',
+    whole: true,
+  },
+  IMAGE_RSDP_OUTSIDE: { severity: 'error', summary: '--rsdp lies outside the memory image', source: 'dom0-acpi inputs (README)', whole: true },
   IMAGE_RSDP_SIGNATURE: { severity: 'error', summary: 'no "RSD PTR " signature at --rsdp', source: 'ACPI 6.5 §5.2.5.3' },
-  IMAGE_POINTER_OUTSIDE: { severity: 'error', summary: 'a pointer leads outside the memory image', source: 'SPEC §2' },
-  IMAGE_TABLE_OUTSIDE: { severity: 'error', summary: 'a table in the image runs past its end', source: 'SPEC §2' },
+  IMAGE_POINTER_OUTSIDE: { severity: 'error', summary: 'a pointer leads outside the memory image', source: 'dom0-acpi inputs (README)' },
+  IMAGE_TABLE_OUTSIDE: { severity: 'error', summary: 'a table in the image runs past its end', source: 'dom0-acpi inputs (README)' },
   DECODE_TRUNCATED: { severity: 'error', summary: 'fewer bytes than the declared length', source: 'ACPI 6.5 §5.2.6' },
   DECODE_TRAILING_DATA: { severity: 'error', summary: 'more bytes than the declared length', source: 'ACPI 6.5 §5.2.6' },
   DECODE_LENGTH: { severity: 'error', summary: 'a declared length below the header size', source: 'ACPI 6.5 §5.2.6' },

@@ -7,61 +7,84 @@ import { readUint } from '../layout/codec.js';
 import { entryFrom } from './entry.js';
 import { latin1, describeTable, rootPointer } from '../tables/registry.js';
 import { entryAt } from '../layout/describe.js';
+import type { Memory } from './memory.js';
 
 /** Offsets of root pointer (RSDP) candidates whose checksums hold, as the declaration finds them. */
 export function scanForRsdp(img: Uint8Array): number[] {
   return rootPointer().find(img);
 }
 
-export function readImage(img: Uint8Array, file: string, base: bigint, rsdpAddr?: bigint): ReadResult {
+/** The scan's chunk: large enough that the per-chunk cost vanishes, small enough for a bounded RSS. */
+const SCAN_CHUNK = 8 << 20;
+/** Overlap between chunks: a revision 2 RSDP (36 bytes) that starts in one chunk is whole in it. */
+const SCAN_OVERLAP = 64;
+
+/** The first RSDP with valid checksums, scanning every segment of a capture in order (8-byte
+ * boundaries, as the declaration says), or undefined. Reads the capture in bounded chunks. */
+export function scanMemoryForRsdp(mem: Memory): bigint | undefined {
+  for (const c of mem.chunks(SCAN_CHUNK, SCAN_OVERLAP)) {
+    const hit = rootPointer()
+      .find(c.bytes)
+      .find((at) => at < c.own);
+    if (hit !== undefined) return c.addr + BigInt(hit);
+  }
+  return undefined;
+}
+
+/** Read the tables of a memory capture (a raw image or an ELF core): the RSDP (given, or found by
+ * the scan), then every table through the pointers, each read at its address. */
+export function readImage(mem: Memory, file: string, rsdpAddr?: bigint): ReadResult {
   const findings: Finding[] = [];
   const entries: TableEntry[] = [];
-  const set: TableSet = { origin: file, kind: 'image', tables: [] };
-  const end = base + BigInt(img.length);
+  const memory = mem.segments.map((s) => ({ base: s.start, size: s.size }));
+  const set: TableSet = { origin: file, kind: 'image', tables: [], memory };
   const err = (code: string, table: string, path: string, message: string, offset?: number) =>
     findings.push({ code, severity: 'error', table, path, message, file, offset });
+  const root = rootPointer();
 
-  let rsdpOff: number;
+  let rsdp: bigint;
   if (rsdpAddr !== undefined) {
-    if (rsdpAddr < base || rsdpAddr + 20n > end) {
-      err('IMAGE_RSDP_OUTSIDE', 'RSDP', 'RSDP', `--rsdp ${hex(rsdpAddr)} is outside the image ${hex(base)}..${hex(end)}`);
+    const head = mem.read(rsdpAddr, 20);
+    if (!head) {
+      err('IMAGE_RSDP_OUTSIDE', 'RSDP', 'RSDP', `--rsdp ${hex(rsdpAddr)} is outside ${mem.where}`);
       return { set, findings };
     }
-    rsdpOff = Number(rsdpAddr - base);
-    if (latin1(img, rsdpOff, rsdpOff + 8) !== rootPointer().signature) {
-      err('IMAGE_RSDP_SIGNATURE', 'RSDP', 'RSDP', `no "RSD PTR " signature at --rsdp ${hex(rsdpAddr)}`, rsdpOff);
+    if (latin1(head, 0, 8) !== root.signature) {
+      err('IMAGE_RSDP_SIGNATURE', 'RSDP', 'RSDP', `no "RSD PTR " signature at --rsdp ${hex(rsdpAddr)}`, offsetOf(mem, rsdpAddr));
       return { set, findings };
     }
+    rsdp = rsdpAddr;
   } else {
-    const hits = scanForRsdp(img);
-    if (!hits.length) {
-      err('IMAGE_NO_RSDP', '', '', `no RSDP with valid checksums on any 8-byte boundary of the image (${img.length} bytes); give --rsdp`);
+    const hit = scanMemoryForRsdp(mem);
+    if (hit === undefined) {
+      const size = mem.segments.reduce((n, s) => n + s.size, 0n);
+      err('IMAGE_NO_RSDP', '', '', `no RSDP with valid checksums on any 8-byte boundary of ${mem.where} (${size} bytes); give --rsdp`);
       return { set, findings };
     }
-    rsdpOff = hits[0];
+    rsdp = hit;
   }
 
-  /** The table at a physical address, sliced by its declared length, or a finding. */
+  /** The table at a physical address, read by its declared length, or a finding. */
   // `pointerAt` gives the image offset of the pointer field itself (looked up only on failure)
   const tableAt = (addr: bigint, via: string, table: string, pointerAt: () => number | undefined): Uint8Array | undefined => {
-    if (addr < base || addr + 8n > end) {
-      err('IMAGE_POINTER_OUTSIDE', table, via, `${via} = ${hex(addr)} is outside the image ${hex(base)}..${hex(end)}`, pointerAt());
+    const head = mem.read(addr, 24);
+    if (!head) {
+      err('IMAGE_POINTER_OUTSIDE', table, via, `${via} = ${hex(addr)} is outside ${mem.where}`, pointerAt());
       return undefined;
     }
-    const off = Number(addr - base);
-    const root = rootPointer();
-    const len = latin1(img, off, off + 8) === root.signature ? root.lengthAt(img, off) : readUint(img, off + 4, 4);
-    if (len < 8 || addr + BigInt(len) > end) {
+    const len = latin1(head, 0, 8) === root.signature ? root.lengthAt(head, 0) : readUint(head, 4, 4);
+    const bytes = len >= 8 ? mem.read(addr, len) : undefined;
+    if (!bytes) {
       err(
         'IMAGE_TABLE_OUTSIDE',
         table,
         via,
-        `the table at ${hex(addr)} (reached through ${via}) declares length ${len}, which runs past the image end ${hex(end)}`,
-        off,
+        `the table at ${hex(addr)} (reached through ${via}) declares length ${len}, which runs past the end of ${mem.where}`,
+        offsetOf(mem, addr),
       );
       return undefined;
     }
-    return img.subarray(off, off + len);
+    return bytes;
   };
 
   const seen = new Set<bigint>();
@@ -85,14 +108,19 @@ export function readImage(img: Uint8Array, file: string, base: bigint, rsdpAddr?
       if (other && BigInt((e.table.fields[other] as bigint | number | undefined) ?? 0) !== 0n) continue;
       const pointerAt = () => {
         const at = entryAt(describeTable(e.table), p.from)?.offset;
-        return at === undefined ? undefined : Number(e.address! - base) + at;
+        return at === undefined ? undefined : offsetOf(mem, e.address! + BigInt(at));
       };
       follow(load(p.address, p.from, e.table.signature, pointerAt));
     }
   };
-  follow(load(base + BigInt(rsdpOff), 'RSDP', 'RSDP', () => rsdpOff));
-  const read = { ...setOf(file, 'image', entries), span: { base, size: BigInt(img.length) } };
-  return { set: read, findings };
+  follow(load(rsdp, 'RSDP', 'RSDP', () => offsetOf(mem, rsdp)));
+  return { set: { ...setOf(file, 'image', entries), memory }, findings };
+}
+
+/** Where a physical address is in the capture's file (finding offsets name bytes of the input). */
+function offsetOf(mem: Memory, addr: bigint): number | undefined {
+  const s = mem.segments.find((x) => addr >= x.start && addr < x.start + x.size);
+  return s ? s.fileOffset + Number(addr - s.start) : undefined;
 }
 
 /** Largest image we are willing to write: a set whose tables are spread further apart is refused. */

@@ -10,6 +10,8 @@ import { type TableEntry, type TableSet, type ReadResult, type InputKind, setOf 
 import { looksLikeAcpidump, parseAcpidump } from './acpidump.js';
 import { isRsdp, isValidSignature, latin1 } from '../tables/registry.js';
 import { readImage } from './image.js';
+import { bufferSource, fileSource, rawImage, type Source } from './memory.js';
+import { isElf, elfCore, ElfError } from './elf.js';
 import { readBuildOutput, MANIFEST } from './build-output.js';
 
 export interface ReadOptions {
@@ -142,22 +144,69 @@ export function readFdtFile(path: string): Uint8Array | undefined {
   }
 }
 
-/** Read any supported input: folder, acpidump text, single table, memory image, build output. */
+/** Read any supported input: folder, acpidump text, single table, memory image, ELF core, build output. */
 export function readTables(input: string | Uint8Array, opts: ReadOptions = {}): ReadResult {
-  if (typeof input !== 'string') return readBlob(input, opts.name ?? '<buffer>', opts);
+  if (typeof input !== 'string') return readSource(bufferSource(input), opts.name ?? '<buffer>', opts);
   const st = statSync(input); // a path that cannot be read throws Node's error, with its code (ENOENT, EACCES, …)
   if (st.isDirectory()) {
     if (existsSync(join(input, MANIFEST))) return readBuildOutput(input);
     return readFolder(input);
   }
-  return readBlob(readFileSync(input), input, opts);
+  const source = fileSource(input);
+  try {
+    return readSource(source, input, opts);
+  } finally {
+    source.close();
+  }
 }
 
-function readBlob(data: Uint8Array, file: string, opts: ReadOptions): ReadResult {
+/** A file larger than this that is neither text, a core nor given --image-base is not a table. */
+export const MAX_TABLE_FILE = 64 << 20;
+
+/** The signature of a kdump-compressed dump (makedumpfile, dump-guest-memory -z/-l/-s). */
+const KDUMP_SIGNATURE = 'KDUMP   ';
+
+/** A file or buffer, by content: acpidump text, an ELF core, a memory image (--image-base/--rsdp),
+ * else one table. Captures are read through positioned reads, never whole. */
+function readSource(source: Source, file: string, opts: ReadOptions): ReadResult {
+  const head = new Uint8Array(Math.min(8192, source.size));
+  source.read(head, 0);
+  const whole = () => {
+    const b = new Uint8Array(source.size);
+    source.read(b, 0);
+    return b;
+  };
+  const problem = (code: string, message: string, offset?: number): ReadResult => ({
+    set: makeSet(file, 'image', []),
+    findings: [{ code, severity: 'error', table: '', path: '', message, file, offset }],
+  });
   // acpidump text is unmistakable (no NUL bytes, hex-dump lines), so --image-base only makes
   // binary files images: `diff mem.img acpidump.txt --image-base …` compares the two
-  if (looksLikeAcpidump(data)) return readAcpidumpText(data, file);
-  if (opts.imageBase !== undefined || opts.rsdp !== undefined) return readImage(data, file, opts.imageBase ?? 0n, opts.rsdp);
+  if (looksLikeAcpidump(head)) return readAcpidumpText(whole(), file);
+  if (isElf(head)) {
+    let core;
+    try {
+      core = elfCore(source);
+    } catch (e) {
+      if (e instanceof ElfError) return problem('IMAGE_FORMAT', `an ELF file that is not a readable memory capture: ${e.message}`, e.offset);
+      throw e;
+    }
+    return readImage(core, file, opts.rsdp);
+  }
+  if (head.length >= 8 && latin1(head, 0, 8) === KDUMP_SIGNATURE)
+    return problem(
+      'IMAGE_FORMAT',
+      'a kdump-compressed dump (makedumpfile, dump-guest-memory -z/-l/-s) is not read: make an ELF core (dump-guest-memory without a compression option, virsh dump --memory-only --format=elf, makedumpfile -E)',
+      0,
+    );
+  if (opts.imageBase !== undefined || opts.rsdp !== undefined) return readImage(rawImage(source, opts.imageBase ?? 0n), file, opts.rsdp);
+  if (source.size > MAX_TABLE_FILE)
+    return problem('INPUT_TOO_LARGE', `${source.size} bytes is no ACPI table: for a memory image give --image-base (an ELF core needs none)`);
+  return readBlob(whole(), file);
+}
+
+/** One table (or the RSDP) in a file of its own. */
+function readBlob(data: Uint8Array, file: string): ReadResult {
   const findings: Finding[] = [];
   if (data.length === 0) {
     findings.push({ code: 'INPUT_EMPTY', severity: 'error', table: '', path: '', message: 'empty file', file });

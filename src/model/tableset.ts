@@ -38,8 +38,8 @@ export interface TableSet {
   rsdp?: TableEntry;
   /** every table except the RSDP, in input order */
   tables: TableEntry[];
-  /** the physical range a memory image covers (RAM the capture shows) */
-  span?: { base: bigint; size: bigint };
+  /** the physical ranges a memory capture covers (the RAM it shows: an image's span, a core's segments) */
+  memory?: { base: bigint; size: bigint }[];
   /** what a build output folder holds besides tables (check --dom0 follows the DT → EFI → RSDP chain) */
   boot?: { dtb?: Uint8Array; image?: { base: bigint; bytes: Uint8Array }; dtbFile?: string; imageFile?: string };
 }

@@ -48,7 +48,7 @@ export function hostTableRanges(host: TableSet): HostRange[] {
 export function hostRam(host: TableSet): { source: MemorySource; ram: RamRange[] } {
   const ram = allEntries(host).flatMap((e) => defOf(e.table).ram?.(e.table) ?? []);
   if (ram.length) return { source: 'SRAT', ram };
-  if (host.span) return { source: 'image', ram: [{ ...host.span, what: 'the memory image' }] };
+  if (host.memory?.length) return { source: 'image', ram: host.memory.map((r) => ({ ...r, what: 'the memory image' })) };
   return { source: 'defaults', ram: [] };
 }
 

@@ -1,7 +1,7 @@
 // Each finding code: a valid set with exactly that fault injected gives exactly that code, at the
 // right path and offset; the clean sets give none. A code without a case here fails the last test.
 import { describe, expect, it, beforeAll } from 'vitest';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { readTables } from '../../src/io/read.js';
 import { decodeTable, encodeTable, withoutFaults, decodedSignatures, defFor, type AcpiTable } from '../../src/tables/registry.js';
@@ -604,6 +604,22 @@ const cases: Case[] = [
         },
       },
       { code: 'IMAGE_NO_RSDP', path: '', run: read(file('zero.img', new Uint8Array(4096)), { imageBase: 0n }) },
+      {
+        code: 'IMAGE_FORMAT',
+        path: '',
+        offset: 0,
+        run: read(file('vmcore.kdump', Buffer.concat([Buffer.from('KDUMP   '), Buffer.alloc(4096)]))),
+      },
+      {
+        code: 'INPUT_TOO_LARGE',
+        path: '',
+        run: () => {
+          const p = join(dir, 'big.img');
+          writeFileSync(p, '');
+          truncateSync(p, 65 << 20); // sparse: no disk used
+          return readTables(p).findings;
+        },
+      },
       { code: 'IMAGE_RSDP_OUTSIDE', path: 'RSDP', run: read(file('zero2.img', new Uint8Array(4096)), { imageBase: 0n, rsdp: 0x10000n }) },
       { code: 'IMAGE_RSDP_SIGNATURE', path: 'RSDP', offset: 0x18, run: read(file('zero3.img', new Uint8Array(4096)), { imageBase: 0n, rsdp: 0x18n }) },
       {

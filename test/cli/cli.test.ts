@@ -150,10 +150,19 @@ describe('malformed input: one clear line naming file, table and offset, exit 2'
       'binary that is not a table',
       () => {
         const p = join(d, 'random.bin');
-        writeFileSync(p, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
+        writeFileSync(p, Buffer.from([0x4d, 0x5a, 0x90, 0x00, 3, 0, 0, 0, 4, 0, 0, 0, 0xff, 0xff, 0, 0]));
         return p;
       },
-      /random\.bin: offset 0x0: signature bytes 7f 45 4c 46 \("\.ELF"\) are not printable ASCII; .*: not an ACPI table/,
+      /random\.bin: offset 0x0: signature bytes 4d 5a 90 00 \("MZ\.\."\) are not printable ASCII; .*: not an ACPI table/,
+    ],
+    [
+      'an ELF file that is not a core',
+      () => {
+        const p = join(d, 'a.out');
+        writeFileSync(p, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0xb7, 0, 1, 0, 0, 0, ...new Array(40).fill(0)]));
+        return p;
+      },
+      /a\.out: offset 0x10: an ELF file that is not a readable memory capture: an ELF file of type 2, not a core \(4\): not a memory capture/,
     ],
     [
       'a text file given as a table (a printable signature with a space)',
