@@ -72,7 +72,9 @@ export function parseAcpidump(data: Uint8Array, file: string): { blocks: TextBlo
         cur.broken = true;
         return;
       }
-      for (const b of hx[2].trim().split(' ')) cur.chunks.push(parseInt(b, 16));
+      // " XX XX …": a byte every 3 characters, read through a table (no split, no parseInt)
+      const pairs = hx[2];
+      for (let k = 1; k < pairs.length; k += 3) cur.chunks.push((NIBBLE[pairs.charCodeAt(k)] << 4) | NIBBLE[pairs.charCodeAt(k + 1)]);
       return;
     }
     const h = HEADER.exec(raw);
@@ -86,17 +88,27 @@ export function parseAcpidump(data: Uint8Array, file: string): { blocks: TextBlo
   return { blocks, findings };
 }
 
-const printable = (b: number) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.');
+/** Hex digit values by character code (the regex has checked they are hex digits). */
+const NIBBLE = new Uint8Array(128);
+for (let i = 0; i < 16; i++) NIBBLE['0123456789abcdef'.charCodeAt(i)] = NIBBLE['0123456789ABCDEF'.charCodeAt(i)] = i;
+/** Each byte as acpidump prints it: " XX" in the hex column, itself or "." in the text column. */
+const HEX_CELL = Array.from({ length: 256 }, (_, b) => ' ' + b.toString(16).toUpperCase().padStart(2, '0'));
+const TEXT_CELL = Array.from({ length: 256 }, (_, b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.'));
 
 /** One block exactly as acpidump prints it (address in 16 upper-case hex digits, blank line after). */
 export function formatBlock(name: string, address: bigint | undefined, bytes: Uint8Array): string {
-  const out: string[] = [`${name} @ 0x${(address ?? 0n).toString(16).toUpperCase().padStart(16, '0')}`];
+  let out = `${name} @ 0x${(address ?? 0n).toString(16).toUpperCase().padStart(16, '0')}\n`;
   for (let at = 0; at < bytes.length; at += 16) {
-    const row = bytes.subarray(at, at + 16);
-    const hx = Array.from(row, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
-    out.push(`    ${at.toString(16).toUpperCase().padStart(4, '0')}: ${hx.padEnd(47)}  ${Array.from(row, printable).join('')}`);
+    const end = Math.min(at + 16, bytes.length);
+    let hx = '';
+    let tx = '';
+    for (let i = at; i < end; i++) {
+      hx += HEX_CELL[bytes[i]];
+      tx += TEXT_CELL[bytes[i]];
+    }
+    out += `    ${at.toString(16).toUpperCase().padStart(4, '0')}:${hx.padEnd(48)}  ${tx}\n`;
   }
-  return out.join('\n') + '\n\n';
+  return out + '\n';
 }
 
 /** A whole set as acpidump text: RSDP first, then the tables in set order. */

@@ -1,6 +1,7 @@
 // buildDom0(hostSet, options) → { tables, image, dtb, manifest }: the pipeline plus the manifest that
 // describes the result (no timestamps or paths: identical inputs give identical output).
-import { encodeTable, hasChecksumFault, checksumAt } from '../tables/registry.js';
+import { hasChecksumFault, checksumAt } from '../tables/registry.js';
+import { encoded } from './encoded.js';
 import type { TableSet, TableEntry } from '../model/tableset.js';
 import { tableFileNames, setOf } from '../model/tableset.js';
 import { hex, type Finding } from '../layout/diagnostics.js';
@@ -48,7 +49,7 @@ function build(host: TableSet, opts: BuildOptions): Dom0Output {
   const ordered = [...set.tables].sort((a, b) => rank(a) - rank(b) || (rank(a) === 0 ? Number(addr.get(a.id)! - addr.get(b.id)!) : 0));
   const entries = ordered.map((t) => ({
     table: t.table,
-    bytes: encodeTable(t.table),
+    bytes: encoded(t.table),
     address: addr.get(t.id),
     source: t.origin === 'reused' ? 'host' : 'built',
   }));

@@ -2,7 +2,8 @@
 // resolved, derived fields as the encoder writes them) in `diff`'s vocabulary — the same keys and
 // resolvers, so a diff of input and output lists the same changes — plus what the step added
 // outside the tables (EFI, DT).
-import { decodeTable, encodeTable, type AcpiTable } from '../tables/registry.js';
+import type { AcpiTable } from '../tables/registry.js';
+import { reread } from './encoded.js';
 import { diffTable, type Change, type Resolver } from '../diff/table.js';
 import { tableKeys, resolverFor, addressChange, presented } from '../diff/set.js';
 import type { Dom0Set, PlacedSet } from './types.js';
@@ -21,7 +22,7 @@ export interface Step {
   extra: Change[];
 }
 
-const normalized = (t: AcpiTable | undefined): AcpiTable | undefined => (t ? decodeTable(encodeTable(t)).table : undefined);
+const normalized = (t: AcpiTable | undefined): AcpiTable | undefined => (t ? reread(t) : undefined);
 
 /** Changes of the tables a step touched, with addresses resolved and derived fields as encoded, in
  * the vocabulary of `diff` (the same keys and resolvers), so a diff of input and output lists them. */

@@ -2,7 +2,8 @@
 // region at --base, each 8-byte aligned, in the order FADT, MADT, GTDT, STAO, XSDT, RSDP, relocated
 // tables, EFI system table blob, EFI memory map; the total is rounded up to 4 KiB. Reused tables
 // stay at their host addresses. Then every reference is resolved and the ranges are checked.
-import { encodeTable, type AcpiTable } from '../tables/registry.js';
+import type { AcpiTable } from '../tables/registry.js';
+import { encoded } from './encoded.js';
 import { hex } from '../layout/diagnostics.js';
 import { type BuildOptions, type Dom0Set, type Dom0Table, type PlacedSet, type Range, BuildError } from './types.js';
 import { EFI_SYSTAB_SIZE, EFI_CONFIG_ENTRY_SIZE, EFI_MEMORY_DESC_SIZE, FIRMWARE_VENDOR, EFI_PAGE_SIZE } from '../efi/tables.js';
@@ -15,13 +16,8 @@ export const EFI_SYSTAB_BLOB = EFI_SYSTAB_SIZE + (FIRMWARE_VENDOR.length + 1) * 
 
 const align = (v: bigint, a: bigint) => (v + a - 1n) & ~(a - 1n);
 
-/** Encoded size of a table (pointer values never change it), computed once per table object. */
-const sizes = new WeakMap<AcpiTable, bigint>();
-function sizeOf(t: AcpiTable): bigint {
-  let n = sizes.get(t);
-  if (n === undefined) sizes.set(t, (n = BigInt(encodeTable(t).length)));
-  return n;
-}
+/** Encoded size of a table (pointer values never change it). */
+const sizeOf = (t: AcpiTable): bigint => BigInt(encoded(t).length);
 const end = (r: Range) => r.base + r.size;
 const overlaps = (a: Range, b: Range) => a.base < end(b) && b.base < end(a);
 const show = (r: Range) => `${hex(r.base)}-${hex(end(r))}`;

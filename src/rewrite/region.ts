@@ -1,5 +1,5 @@
 // The new region as bytes to load at its base: every placed table and EFI blob at its address.
-import { encodeTable } from '../tables/registry.js';
+import { encoded } from './encoded.js';
 import type { PlacedSet } from './types.js';
 import { EFI_SYSTAB_ID, EFI_MMAP_ID } from './layout.js';
 
@@ -11,7 +11,7 @@ export function regionImage(set: PlacedSet): Uint8Array {
     const a = set.addresses.get(id)!;
     img.set(bytes, Number(a - region.base));
   };
-  for (const t of set.tables) if (t.origin !== 'reused') put(t.id, encodeTable(t.table));
+  for (const t of set.tables) if (t.origin !== 'reused') put(t.id, encoded(t.table));
   if (set.efi) {
     put(EFI_SYSTAB_ID, set.efi.systab);
     put(EFI_MMAP_ID, set.efi.mmapBytes);
