@@ -4,7 +4,8 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { checkTables } from '../../src/check/index.js';
-import { renderText, renderJson, renderJunit, renderGithub, atLeast, type InputReport } from '../../src/render/findings.js';
+import { renderText, renderJson, renderJunit, renderGithub, inputJson, atLeast, type InputReport } from '../../src/render/findings.js';
+import { expandInputs } from '../../src/io/read.js';
 import { tableKeys } from '../../src/diff/set.js';
 import { allEntries } from '../../src/model/tableset.js';
 import type { Severity } from '../../src/layout/diagnostics.js';
@@ -13,7 +14,7 @@ import { CliError, type Io, type Exit, report } from '../io.js';
 import { addFormatOption, formatOf, colourFor, type FormatOpts } from '../format.js';
 import { addInputOptions, readOptions, readInput, type InputOpts } from '../input.js';
 
-interface CheckOpts extends InputOpts, FormatOpts<'text' | 'json' | 'junit' | 'github'> {
+interface CheckOpts extends InputOpts, FormatOpts<'text' | 'json' | 'jsonl' | 'junit' | 'github'> {
   dom0?: boolean;
   failOn: Severity;
   fix?: boolean;
@@ -27,42 +28,80 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
       program
         .command('check')
         .description('check checksums, lengths, structure and (--dom0) what a Xen dom0 Linux enforces; for CI')
-        .argument('<inputs...>', 'table sets in any input form (a build output folder adds its DT and EFI tables)')
+        .argument(
+          '<inputs...>',
+          'table sets in any input form (a build output folder adds its DT and EFI tables), or folders of them (a fleet of acpidump files)',
+        )
         .option('--dom0', 'add the dom0 consumer rules (docs/consumers.md X1-X12) and, on a build output, the DT → EFI → RSDP chain')
         .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(['error', 'warning', 'info']).default('error'))
         .option('--fix', 'write the input with corrected checksums to -o (never in place)')
         .option('-o, --output <path>', 'where --fix writes (same form as the input)')
         .option('--force', 'replace an existing --fix output'),
-      ['text', 'json', 'junit', 'github'],
+      ['text', 'json', 'jsonl', 'junit', 'github'],
     ),
-  ).action((inputs: string[], o: CheckOpts) => {
-    if (o.fix && (!o.output || inputs.length !== 1)) throw new CliError('--fix needs exactly one input and -o OUT');
+  ).action((given: string[], o: CheckOpts) => {
+    if (o.fix && (!o.output || given.length !== 1)) throw new CliError('--fix needs exactly one input and -o OUT');
     if (!o.fix && o.output) throw new CliError('-o is only for --fix');
-    if (inputs.filter((i) => i === '-').length > 1) throw new CliError('standard input (-) can be only one of the inputs');
-    if (o.fix && inputs[0] === '-') throw new CliError('--fix writes the input in its own form: give a file or folder, not standard input');
-    const sets = inputs.map((input) => readInput(input, o, io));
-    const reports: InputReport[] = sets.map(({ set, findings }, i) => ({
-      input: inputs[i],
-      tables: [...tableKeys(allEntries(set)).values()],
-      findings: [...findings, ...checkTables(set, { dom0: o.dom0 })],
-    }));
+    if (given.filter((i) => i === '-').length > 1) throw new CliError('standard input (-) can be only one of the inputs');
+    if (o.fix && given[0] === '-') throw new CliError('--fix writes the input in its own form: give a file or folder, not standard input');
+    if (o.fix) return fix(given[0], o, io, exit);
+    // a folder of inputs (a fleet's acpidump files) stands for each of them
+    const { inputs, skipped } = expandInputs(given);
+    if (skipped.length)
+      report(io, 'warning', `skipped ${skipped.length} file(s) in folders of inputs that are neither tables nor acpidump text: ${listed(skipped)}`);
     const format = formatOf(o);
     const colour = colourFor(io);
-    if (format === 'json') io.out(JSON.stringify(renderJson(reports, o.failOn), null, 2) + '\n');
-    else if (format === 'junit') io.out(renderJunit(reports, o.failOn));
-    else if (format === 'github') io.out(renderGithub(reports));
-    else io.out(renderText(reports, o.failOn, colour));
-    if (o.fix && !allEntries(sets[0].set).length) {
-      report(io, 'note', `--fix: ${inputs[0]} holds no table to fix; nothing written`);
-    } else if (o.fix) {
-      const { fixed, set: good } = fixChecksums(sets[0].set);
-      writeFixed(inputs[0], good, o.output!, { force: o.force, imageBase: readOptions(o).imageBase });
-      report(
-        io,
-        'note',
-        `--fix: ${fixed.length} checksum(s) corrected (${fixed.map((e) => e.table.signature).join(', ') || 'none needed'}); written to ${o.output}`,
-      );
+    // text, jsonl and github stream: each input is read, checked, printed and dropped in turn;
+    // json and junit are one document, printed at the end
+    const whole: InputReport[] = [];
+    let worst = 0;
+    for (const input of inputs) {
+      let r: InputReport;
+      try {
+        const { set, findings } = readInput(input, o, io);
+        r = { input, tables: [...tableKeys(allEntries(set)).values()], findings: [...findings, ...checkTables(set, { dom0: o.dom0 })] };
+      } catch (e) {
+        // an input that cannot be read at all: said on stderr, the others still checked, exit 2
+        if (!(e instanceof CliError)) throw e;
+        report(io, 'error', e.message);
+        worst = 2;
+        continue;
+      }
+      if (r.findings.some((f) => atLeast(f, o.failOn))) worst = Math.max(worst, 1);
+      if (format === 'text') io.out(renderText([r], o.failOn, colour));
+      else if (format === 'jsonl') io.out(JSON.stringify(inputJson(r, o.failOn)) + '\n');
+      else if (format === 'github') io.out(renderGithub([r]));
+      else whole.push(r);
     }
-    exit.code = reports.some((r) => r.findings.some((f) => atLeast(f, o.failOn))) ? 1 : 0;
+    if (format === 'json') io.out(JSON.stringify(renderJson(whole, o.failOn), null, 2) + '\n');
+    else if (format === 'junit') io.out(renderJunit(whole, o.failOn));
+    exit.code = worst;
   });
+}
+
+const listed = (ps: string[]) => (ps.length <= 5 ? ps.join(', ') : `${ps.slice(0, 5).join(', ')} and ${ps.length - 5} more`);
+
+/** check --fix: one input, checked and printed as text (or the format asked), then written with
+ * its checksums corrected. */
+function fix(input: string, o: CheckOpts, io: Io, exit: Exit): void {
+  const { set, findings } = readInput(input, o, io);
+  const r: InputReport = { input, tables: [...tableKeys(allEntries(set)).values()], findings: [...findings, ...checkTables(set, { dom0: o.dom0 })] };
+  const format = formatOf(o);
+  if (format === 'json') io.out(JSON.stringify(renderJson([r], o.failOn), null, 2) + '\n');
+  else if (format === 'jsonl') io.out(JSON.stringify(inputJson(r, o.failOn)) + '\n');
+  else if (format === 'junit') io.out(renderJunit([r], o.failOn));
+  else if (format === 'github') io.out(renderGithub([r]));
+  else io.out(renderText([r], o.failOn, colourFor(io)));
+  if (!allEntries(set).length) {
+    report(io, 'note', `--fix: ${input} holds no table to fix; nothing written`);
+  } else {
+    const { fixed, set: good } = fixChecksums(set);
+    writeFixed(input, good, o.output!, { force: o.force, imageBase: readOptions(o).imageBase });
+    report(
+      io,
+      'note',
+      `--fix: ${fixed.length} checksum(s) corrected (${fixed.map((e) => e.table.signature).join(', ') || 'none needed'}); written to ${o.output}`,
+    );
+  }
+  exit.code = r.findings.some((f) => atLeast(f, o.failOn)) ? 1 : 0;
 }

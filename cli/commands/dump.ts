@@ -3,15 +3,15 @@ import type { Command } from 'commander';
 import { dumpTableText } from '../../src/render/text.js';
 import { setJson } from '../../src/render/json.js';
 import { summaryLines } from '../../src/render/summary.js';
-import { CliError, type Io } from '../io.js';
+import { CliError, type Io, report } from '../io.js';
 import { readFdt, readReservations, FdtReadError } from '../../src/fdt/reader.js';
-import { readFdtFile } from '../../src/io/read.js';
+import { readFdtFile, expandInputs } from '../../src/io/read.js';
 import { renderDts } from '../../src/render/dts.js';
 import { hex } from '../../src/layout/diagnostics.js';
 import { addFormatOption, formatOf, type FormatOpts } from '../format.js';
 import { addInputOptions, loadSetAndErrors, selectTables, collect, type InputOpts } from '../input.js';
 
-interface DumpOpts extends InputOpts, FormatOpts<'text' | 'json' | 'summary'> {
+interface DumpOpts extends InputOpts, FormatOpts<'text' | 'json' | 'jsonl' | 'summary'> {
   table?: string[];
   summary?: boolean;
   partial?: boolean;
@@ -25,36 +25,61 @@ export function registerDump(program: Command, io: Io): void {
         .description(
           'print every decoded field of a table set ([offset width] Label : value), as JSON (nested values and the flat field list; u64 as hex strings), or one line per table',
         )
-        .argument('<input>', 'folder of binary tables, acpidump text, a single table, a memory image (--image-base) or an ELF core (dump-guest-memory, vmcore)')
+        .argument(
+          '<inputs...>',
+          'folder of binary tables, acpidump text, a single table, a memory image (--image-base) or an ELF core (dump-guest-memory, vmcore); several (or folders of them) with --summary or --format jsonl',
+        )
         .option('-t, --table <sig>', 'only this table (repeatable; RSDP for the RSDP)', collect),
-      ['text', 'json', 'summary'],
+      ['text', 'json', 'jsonl', 'summary'],
     )
       .option('--summary', 'same as --format summary')
       .option('--partial', 'on malformed input, print what decodes (each table up to its fault) before the error lines; exit 2 still (default on a terminal)')
       .option('--no-partial', 'on malformed input, print only the error lines'),
-  ).action((input: string, o: DumpOpts) => {
-    // a flattened device tree (dom0.dtb) is printed as DTS source, as dtc -I dtb -O dts does
-    const fdt = input === '-' ? undefined : readFdtFile(input); // standard input is read once, as tables
-    if (fdt) {
-      try {
-        io.out(renderDts(readFdt(fdt), readReservations(fdt)));
-      } catch (e) {
-        if (e instanceof FdtReadError) throw new CliError(`${input}: offset ${hex(e.offset)}: ${e.message}`);
-        throw e;
-      }
-      return;
-    }
-    const { set, errors } = loadSetAndErrors(input, o, io);
-    // like iasl -d, a fault need not hide what comes before it: on a terminal, or with --partial
-    if (errors.length && !(o.partial ?? io.tty)) throw new CliError(errors.join('\n'));
-    let entries = set.tables.length || set.rsdp ? selectTables(set, errors.length ? undefined : o.table) : [];
-    if (errors.length && o.table?.length) entries = entries.filter((e) => o.table!.some((t) => t.toUpperCase() === e.table.signature.toUpperCase()));
+  ).action((given: string[], o: DumpOpts) => {
     const format = o.summary && !o.json ? 'summary' : formatOf(o);
-    if (!entries.length) {
-      // nothing decoded (or nothing selected decoded): only the errors
-    } else if (format === 'json') io.out(JSON.stringify(setJson(set, entries), null, 2) + '\n');
-    else if (format === 'summary') io.out(summaryLines(set, entries).join('\n') + '\n');
-    else io.out(entries.map(dumpTableText).join('\n'));
-    if (errors.length) throw new CliError(errors.join('\n'));
+    if (given.filter((i) => i === '-').length > 1) throw new CliError('standard input (-) can be only one of the inputs');
+    const { inputs, skipped } = expandInputs(given);
+    if (inputs.length === 1 && given.length === 1) return dumpOne(inputs[0], o, format, io);
+    // many inputs (a fleet): one summary block or one JSON line each, streamed; exit 2 if any failed
+    if (format !== 'summary' && format !== 'jsonl') throw new CliError(`${inputs.length} inputs: give --summary or --format jsonl to dump several`);
+    if (skipped.length) report(io, 'warning', `skipped ${skipped.length} file(s) in folders of inputs that are neither tables nor acpidump text`);
+    let failed = false;
+    for (const input of inputs) {
+      try {
+        dumpOne(input, o, format, io);
+      } catch (e) {
+        if (!(e instanceof CliError)) throw e;
+        report(io, 'error', e.message);
+        failed = true;
+      }
+    }
+    if (failed) throw new CliError('', 2);
   });
+}
+
+/** Dump one input in `format`; a fault is a CliError (after what decodes, with --partial). */
+function dumpOne(input: string, o: DumpOpts, format: 'text' | 'json' | 'jsonl' | 'summary', io: Io): void {
+  // a flattened device tree (dom0.dtb) is printed as DTS source, as dtc -I dtb -O dts does
+  const fdt = input === '-' ? undefined : readFdtFile(input); // standard input is read once, as tables
+  if (fdt) {
+    try {
+      io.out(renderDts(readFdt(fdt), readReservations(fdt)));
+    } catch (e) {
+      if (e instanceof FdtReadError) throw new CliError(`${input}: offset ${hex(e.offset)}: ${e.message}`);
+      throw e;
+    }
+    return;
+  }
+  const { set, errors } = loadSetAndErrors(input, o, io);
+  // like iasl -d, a fault need not hide what comes before it: on a terminal, or with --partial
+  if (errors.length && !(o.partial ?? io.tty)) throw new CliError(errors.join('\n'));
+  let entries = set.tables.length || set.rsdp ? selectTables(set, errors.length ? undefined : o.table) : [];
+  if (errors.length && o.table?.length) entries = entries.filter((e) => o.table!.some((t) => t.toUpperCase() === e.table.signature.toUpperCase()));
+  if (!entries.length) {
+    // nothing decoded (or nothing selected decoded): only the errors
+  } else if (format === 'json') io.out(JSON.stringify(setJson(set, entries), null, 2) + '\n');
+  else if (format === 'jsonl') io.out(JSON.stringify(setJson(set, entries)) + '\n');
+  else if (format === 'summary') io.out(summaryLines(set, entries).join('\n') + '\n');
+  else io.out(entries.map(dumpTableText).join('\n'));
+  if (errors.length) throw new CliError(errors.join('\n'));
 }

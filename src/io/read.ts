@@ -115,6 +115,47 @@ function readFolder(dir: string): ReadResult {
   return { set: makeSet(dir, 'binaries', entries), findings };
 }
 
+/** The table sets behind command-line inputs, for the commands that take many (check, dump
+ * --summary): a folder that holds no binary tables but several acpidump texts, or subfolders,
+ * is a folder of inputs and stands for each of them (recursively); any other path stands for
+ * itself. `skipped` lists the files in folders of inputs that are not inputs. */
+export function expandInputs(paths: string[]): { inputs: string[]; skipped: string[] } {
+  const inputs: string[] = [];
+  const skipped: string[] = [];
+  const visit = (p: string, depth: number) => {
+    let st;
+    try {
+      st = p === '-' ? undefined : statSync(p);
+    } catch {
+      st = undefined; // reading it reports what is wrong
+    }
+    if (!st?.isDirectory() || existsSync(join(p, MANIFEST)) || depth > 8) return void inputs.push(p);
+    const texts: string[] = [];
+    const dirs: string[] = [];
+    const others: string[] = [];
+    let tables = 0;
+    for (const name of readdirSync(p)
+      .filter((n) => !n.startsWith('.'))
+      .sort(natural)) {
+      const q = join(p, name);
+      const s = statSync(q, { throwIfNoEntry: false });
+      if (s?.isDirectory()) dirs.push(q);
+      else if (s?.isFile()) {
+        const kind = sniff(head(q), s.size);
+        if (kind === 'table') tables++;
+        else (kind === 'text' ? texts : others).push(q);
+      }
+    }
+    // binary tables, or one acpidump text alone: this folder is one table set
+    if (tables || (texts.length <= 1 && !dirs.length)) return void inputs.push(p);
+    for (const t of texts) inputs.push(t);
+    skipped.push(...others);
+    for (const d of dirs) visit(d, depth + 1);
+  };
+  for (const p of paths) visit(p, 0);
+  return { inputs, skipped };
+}
+
 /** The region image of a build output (acpi.img, named by the manifest.json beside it): the
  * folder and the image's base, else undefined. */
 export function buildImageOf(path: string): { dir: string; base: bigint } | undefined {

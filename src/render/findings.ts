@@ -42,25 +42,27 @@ export function renderText(reports: InputReport[], failOn: Severity, colour: boo
   return out.join('\n') + '\n';
 }
 
-export function renderJson(reports: InputReport[], failOn: Severity): Record<string, Json> {
+/** One input's report as JSON: an element of --format json's "inputs", a line of --format jsonl. */
+export function inputJson(r: InputReport, failOn: Severity): Record<string, Json> {
   return {
-    fail_on: failOn,
-    inputs: reports.map((r) => ({
-      input: r.input,
-      tables: r.tables,
-      counts: counts(r.findings),
-      failed: r.findings.some((f) => atLeast(f, failOn)),
-      findings: r.findings.map((f) => ({
-        code: f.code,
-        severity: f.severity,
-        table: f.table,
-        path: f.path,
-        offset: f.offset ?? null,
-        message: f.message,
-        file: f.file ?? null,
-      })),
+    input: r.input,
+    tables: r.tables,
+    counts: counts(r.findings),
+    failed: r.findings.some((f) => atLeast(f, failOn)),
+    findings: r.findings.map((f) => ({
+      code: f.code,
+      severity: f.severity,
+      table: f.table,
+      path: f.path,
+      offset: f.offset ?? null,
+      message: f.message,
+      file: f.file ?? null,
     })),
   };
+}
+
+export function renderJson(reports: InputReport[], failOn: Severity): Record<string, Json> {
+  return { fail_on: failOn, inputs: reports.map((r) => inputJson(r, failOn)) };
 }
 
 const xml = (s: string) =>

@@ -14,12 +14,6 @@ export function newBuild(): void {
   decoded = new WeakMap();
 }
 
-/** A host table's bytes as read: what encoding it gives (decode then encode is byte-exact), so a
- * reused table is not encoded again. */
-export function readAs(t: AcpiTable, b: Uint8Array): void {
-  if (!bytes.has(t)) bytes.set(t, b);
-}
-
 /** The table's bytes (lengths, counts and checksums derived), encoded once per build. */
 export function encoded(t: AcpiTable): Uint8Array {
   let b = bytes.get(t);

@@ -2,7 +2,7 @@
 // declares its stage and what it follows (types.ts PassDef); the pipeline orders a profile from
 // those, runs the `tables` passes, lays the region out (addresses), then runs the `placed` ones.
 import { missingAddresses, type TableSet } from '../model/tableset.js';
-import { newBuild, readAs } from './encoded.js';
+import { newBuild } from './encoded.js';
 import { writeFdt } from '../fdt/writer.js';
 import { type BuildOptions, type Dom0Set, type Dom0Table, type PassDef, type PlacedSet, type Profile, BuildError, DEFAULTS } from './types.js';
 import type { AcpiTable } from '../tables/registry.js';
@@ -75,14 +75,13 @@ export function selectPasses(opts: Pick<BuildOptions, 'profile' | 'skip' | 'only
 export function initialSet(host: TableSet): Dom0Set {
   const seen = new Map<string, number>();
   const tables: Dom0Table[] = [];
-  const add = (t: AcpiTable, address: bigint | undefined, bytes: Uint8Array) => {
-    readAs(t, bytes);
+  const add = (t: AcpiTable, address: bigint | undefined) => {
     const n = seen.get(t.signature) ?? 0;
     seen.set(t.signature, n + 1);
     tables.push({ id: n ? `${t.signature}#${n}` : t.signature, table: t, origin: 'reused', hostAddress: address });
   };
-  if (host.rsdp) add(host.rsdp.table, host.rsdp.address, host.rsdp.bytes);
-  for (const e of host.tables) add(e.table, e.address, e.bytes);
+  if (host.rsdp) add(host.rsdp.table, host.rsdp.address);
+  for (const e of host.tables) add(e.table, e.address);
   return { host, tables, warnings: [] };
 }
 

@@ -37,7 +37,7 @@ describe('completion bash', () => {
     expect(bashComplete(f, ['build', '--sk'])).toEqual(['--skip']);
     expect(bashComplete(f, ['build', '--skip', ''])).toEqual(expect.arrayContaining(['fadt', 'gtdt', 'madt', 'stao', 'checksums']));
     expect(bashComplete(f, ['build', '--profile', ''])).toEqual(['design', 'xen']);
-    expect(bashComplete(f, ['check', '--format', ''])).toEqual(['text', 'json', 'junit', 'github']);
+    expect(bashComplete(f, ['check', '--format', ''])).toEqual(['text', 'json', 'jsonl', 'junit', 'github']);
     expect(bashComplete(f, ['dump', '-t', 'IO'])).toEqual(['IORT']);
     expect(bashComplete(f, ['dump', '--p'])).toEqual(['--partial']);
     expect(bashComplete(f, ['diff', '--ignore', 'derived,'])).toEqual(['derived,addresses']);
