@@ -32,15 +32,52 @@ function parseAddress(s: string | undefined): bigint | undefined {
   return v === 0n ? undefined : v;
 }
 
+// Bytes of the text, classified once: hex digit values (16 = not a hex digit), and the characters
+// a JS regex's \s matches inside a line of latin1 text (tab, VT, FF, space, NBSP).
+const HEXVAL = new Uint8Array(256).fill(16);
+for (let i = 0; i < 16; i++) HEXVAL['0123456789abcdef'.charCodeAt(i)] = HEXVAL['0123456789ABCDEF'.charCodeAt(i)] = i;
+const SPACE = new Uint8Array(256);
+for (const c of [0x09, 0x0b, 0x0c, 0x20, 0xa0]) SPACE[c] = 1;
+
+/** Where hexLine found the last hex line's offset and first " XX" group (set when it returns > 0). */
+let lineOffset = 0;
+let lineAt = 0;
+
+/** The number of " XX" groups of the hex line at b[from, to) as HEXLINE would match it (0: not a
+ * hex line); its offset and first group in lineOffset/lineAt. Byte-wise: a line costs no string. */
+function hexLine(b: Uint8Array, from: number, to: number): number {
+  let i = from;
+  while (i < to && SPACE[b[i]]) i++;
+  let n = 0;
+  while (i + n < to && HEXVAL[b[i + n]] < 16 && n < 9) n++;
+  if (n < 4 || n > 8 || i + n >= to || b[i + n] !== 0x3a) return 0;
+  let offset = 0;
+  for (let k = 0; k < n; k++) offset = offset * 16 + HEXVAL[b[i + k]];
+  const at = i + n + 1;
+  let count = 0;
+  let p = at;
+  while (count < 16 && p + 2 < to && b[p] === 0x20 && HEXVAL[b[p + 1]] < 16 && HEXVAL[b[p + 2]] < 16) {
+    count++;
+    p += 3;
+  }
+  // the last group must be followed by white space or the end of the line (else give it back)
+  if (count && p < to && !SPACE[b[p]]) count--;
+  lineOffset = offset;
+  lineAt = at;
+  return count;
+}
+
 export function parseAcpidump(data: Uint8Array, file: string): { blocks: TextBlock[]; findings: Finding[] } {
-  const text = Buffer.from(data).toString('latin1');
-  const lines = text.split(/\r?\n|\r/);
+  const b = data;
   const blocks: TextBlock[] = [];
   const findings: Finding[] = [];
-  let cur: { name: string; address?: bigint; line: number; chunks: number[]; broken: boolean } | undefined;
+  // every block's bytes go into one scratch buffer (a hex line holds at most 16 bytes in 54 characters)
+  const scratch = new Uint8Array(Math.ceil(b.length / 3) + 16);
+  let used = 0;
+  let cur: { name: string; address?: bigint; line: number; start: number; broken: boolean } | undefined;
   const flush = () => {
     if (cur && !cur.broken) {
-      if (cur.chunks.length) blocks.push({ name: cur.name, address: cur.address, line: cur.line, bytes: Uint8Array.from(cur.chunks) });
+      if (used > cur.start) blocks.push({ name: cur.name, address: cur.address, line: cur.line, bytes: scratch.slice(cur.start, used) });
       else
         findings.push({
           code: 'INPUT_EMPTY_BLOCK',
@@ -51,46 +88,59 @@ export function parseAcpidump(data: Uint8Array, file: string): { blocks: TextBlo
           file: `${file}:${cur.line}`,
         });
     }
+    if (cur) used = cur.broken ? cur.start : used;
     cur = undefined;
   };
-  lines.forEach((raw, i) => {
-    const hx = HEXLINE.exec(raw);
-    if (hx) {
-      if (!cur) return; // hex outside any block: junk
-      if (cur.broken) return;
-      const off = parseInt(hx[1], 16);
-      if (off !== cur.chunks.length) {
-        findings.push({
-          code: 'INPUT_TEXT_OFFSET',
-          severity: 'error',
-          table: cur.name,
-          path: cur.name,
-          offset: cur.chunks.length,
-          message: `hex line offset ${hex(off)} where ${hex(cur.chunks.length)} was expected`,
-          file: `${file}:${i + 1}`,
-        });
-        cur.broken = true;
-        return;
+  let line = 0;
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
+  const anyCR = buf.indexOf(0x0d) >= 0;
+  for (let from = 0; from <= b.length;) {
+    // a line ends at LF, CR LF or a lone CR (without any CR, the native search finds the LFs)
+    let to: number;
+    if (anyCR) {
+      to = from;
+      while (to < b.length && b[to] !== 0x0a && b[to] !== 0x0d) to++;
+    } else {
+      to = buf.indexOf(0x0a, from);
+      if (to < 0) to = b.length;
+    }
+    const next = to < b.length && b[to] === 0x0d && b[to + 1] === 0x0a ? to + 2 : to + 1;
+    line++;
+    const count = hexLine(b, from, to);
+    if (count) {
+      if (cur && !cur.broken) {
+        const have = used - cur.start;
+        if (lineOffset !== have) {
+          findings.push({
+            code: 'INPUT_TEXT_OFFSET',
+            severity: 'error',
+            table: cur.name,
+            path: cur.name,
+            offset: have,
+            message: `hex line offset ${hex(lineOffset)} where ${hex(have)} was expected`,
+            file: `${file}:${line}`,
+          });
+          cur.broken = true;
+        } else for (let k = 0, p = lineAt; k < count; k++, p += 3) scratch[used++] = (HEXVAL[b[p + 1]] << 4) | HEXVAL[b[p + 2]];
       }
-      // " XX XX …": a byte every 3 characters, read through a table (no split, no parseInt)
-      const pairs = hx[2];
-      for (let k = 1; k < pairs.length; k += 3) cur.chunks.push((NIBBLE[pairs.charCodeAt(k)] << 4) | NIBBLE[pairs.charCodeAt(k + 1)]);
-      return;
+      // hex outside any block is junk
+    } else {
+      const h = HEADER.exec(latin1Of(b, from, to));
+      if (h) {
+        flush();
+        cur = { name: h[1].trim(), address: parseAddress(h[2]), line, start: used, broken: false };
+      }
+      // anything else (blank lines, banners, junk) is ignored
     }
-    const h = HEADER.exec(raw);
-    if (h) {
-      flush();
-      cur = { name: h[1].trim(), address: parseAddress(h[2]), line: i + 1, chunks: [], broken: false };
-    }
-    // anything else (blank lines, banners, junk) is ignored
-  });
+    if (to >= b.length) break;
+    from = next;
+  }
   flush();
   return { blocks, findings };
 }
 
-/** Hex digit values by character code (the regex has checked they are hex digits). */
-const NIBBLE = new Uint8Array(128);
-for (let i = 0; i < 16; i++) NIBBLE['0123456789abcdef'.charCodeAt(i)] = NIBBLE['0123456789ABCDEF'.charCodeAt(i)] = i;
+const latin1Of = (b: Uint8Array, from: number, to: number) => Buffer.from(b.buffer, b.byteOffset + from, to - from).toString('latin1');
+
 /** Each byte as acpidump prints it: " XX" in the hex column, itself or "." in the text column. */
 const HEX_CELL = Array.from({ length: 256 }, (_, b) => ' ' + b.toString(16).toUpperCase().padStart(2, '0'));
 const TEXT_CELL = Array.from({ length: 256 }, (_, b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.'));

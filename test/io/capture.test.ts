@@ -300,3 +300,21 @@ describe.skipIf(!HAVE_QEMU)('a real QEMU dump-guest-memory capture', () => {
     expect(check.code, check.out).toBe(0);
   });
 });
+
+describe('the RSDP search', () => {
+  it('finds the signature only on 8-byte boundaries, the same on aligned and unaligned buffers', async () => {
+    const { scanForRsdp } = await import('../../src/io/image.js');
+    const { image, set, base } = sampleWindow();
+    const at = Number(set.rsdp!.address! - base);
+    const big = new Uint8Array(0x10000);
+    big.set(image, 0x8000); // the real one, on a boundary
+    big.set(Buffer.from('RSD PTR '), 0x100 + 4); // a stray signature off the boundary
+    expect(scanForRsdp(big)).toEqual([0x8000 + at]);
+    // the same bytes at byteOffset 8 (aligned) and 4 (not): the offsets found are the same
+    for (const shift of [8, 4]) {
+      const host = new Uint8Array(big.length + 16);
+      host.set(big, shift);
+      expect(scanForRsdp(host.subarray(shift, shift + big.length))).toEqual([0x8000 + at]);
+    }
+  });
+});
