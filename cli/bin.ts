@@ -1,10 +1,5 @@
 #!/usr/bin/env node
-import { run } from './run.js';
+// The unbundled entry (dist/cli/bin.js); the installed command is the launcher (launch.ts).
+import { main } from './main.js';
 
-// a reader that quits early (`dump … | head`) closes the pipe: end quietly, as Unix tools do
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(0);
-  throw e;
-});
-
-process.exitCode = await run(process.argv.slice(2));
+await main(process.argv.slice(2));

@@ -1,9 +1,7 @@
 // The CLI as a function: run(argv, io) returns the exit code. Commands never call process.exit();
 // bin.ts only sets process.exitCode. Exit codes: 0 ok, 1 "different"/"findings" (diff, check), 2 trouble.
 import { Command, CommanderError } from 'commander';
-import { readFileSync, existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { VERSION } from './version.js';
 import { CliError, type Io, type Exit, processIo, report, PROG } from './io.js';
 import { registerDump } from './commands/dump.js';
 import { registerExtract } from './commands/extract.js';
@@ -14,19 +12,10 @@ import { registerDiff } from './commands/diff.js';
 import { registerCompletion } from './commands/completion.js';
 import { OutputError } from '../src/io/output.js';
 
-function packageVersion(): string {
-  let d = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++, d = dirname(d)) {
-    const p = join(d, 'package.json');
-    if (existsSync(p)) return (JSON.parse(readFileSync(p, 'utf8')) as { version: string }).version;
-  }
-  return '0.0.0';
-}
-
 export function makeProgram(io: Io, exit: Exit): Command {
   const program = new Command('dom0-acpi')
     .description('Arm64 ACPI tables for Xen dom0: read, dump, convert, build, diff and check firmware table sets')
-    .version(packageVersion())
+    .version(VERSION)
     .exitOverride()
     .configureOutput({
       writeOut: io.out,

@@ -1,0 +1,30 @@
+// npm run build's second step (after tsc): the CLI as one CommonJS bundle (dist/dom0-acpi.cjs,
+// package.json's version built in) and the launcher that loads it through a V8 code cache
+// (dist/dom0-acpi.mjs, the installed command).
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning' };
+
+// commander loads node:child_process at start-up for executable subcommands, which dom0-acpi does
+// not have; loading it costs a few ms of every run, so the bundle gets a stub that refuses use
+const noChildProcess = {
+  name: 'no-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, () => ({ path: 'child_process', namespace: 'stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+      contents: "module.exports = new Proxy({}, { get() { throw new Error('dom0-acpi runs no child processes'); } });",
+      loader: 'js',
+    }));
+  },
+};
+await build({
+  ...common,
+  entryPoints: ['dist/cli/main.js'],
+  outfile: 'dist/dom0-acpi.cjs',
+  format: 'cjs',
+  define: { __DOM0_ACPI_VERSION__: JSON.stringify(version) },
+  plugins: [noChildProcess],
+});
+await build({ ...common, entryPoints: ['dist/cli/launch.js'], outfile: 'dist/dom0-acpi.mjs', format: 'esm' });
