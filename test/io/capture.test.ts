@@ -318,3 +318,41 @@ describe('the RSDP search', () => {
     }
   });
 });
+
+describe('read-ahead (captures of a GiB and more)', () => {
+  it('a worker thread reads the chunks ahead: the same bytes, in order, zero tails included; stopping early ends it', async () => {
+    const { fileSource } = await import('../../src/io/memory.js');
+    const f = join(tmp('ahead-'), 'data.bin');
+    const bytes = new Uint8Array(100_000).map((_, i) => (i * 7 + (i >> 8)) & 0xff);
+    writeFileSync(f, bytes);
+    const source = fileSource(f);
+    try {
+      const mem = memoryOf(
+        source,
+        [
+          { start: 0x1000n, size: 60_000n, fileOffset: 0, fileSize: 60_000 },
+          { start: 0x100000n, size: 50_000n, fileOffset: 60_000, fileSize: 40_000 }, // 10,000 zero bytes after its file part
+        ],
+        'test',
+      );
+      // each chunk's buffer is reused (or handed back to the thread) after the next step: read it in the loop
+      const read = (from: number) => {
+        const out: [bigint, number, string][] = [];
+        for (const c of mem.chunks(4096, 64, from)) out.push([c.addr, c.own, Buffer.from(c.bytes).toString('hex')]);
+        return out;
+      };
+      const direct = read(Infinity);
+      const ahead = read(0);
+      expect(direct[0][2]).toBe(Buffer.from(bytes.subarray(0, 4096 + 64)).toString('hex'));
+      expect(direct.at(-1)![2]).toMatch(/^(00)+$/);
+      expect(ahead.length).toBe(Math.ceil(60_000 / 4096) + Math.ceil(50_000 / 4096));
+      expect(ahead).toEqual(direct);
+      // stopping after two chunks: the generator's finally ends the thread
+      let n = 0;
+      for (const c of mem.chunks(4096, 64, 0)) if (++n === 2 && c) break;
+      expect(n).toBe(2);
+    } finally {
+      source.close();
+    }
+  });
+});
