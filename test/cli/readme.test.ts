@@ -2,7 +2,7 @@
 // lines compared (a line "…" stands for any lines, a "…" inside a line for any text); each plain
 // shell block runs line by line with exit 0; the CI recipe's dom0-acpi steps run; the library
 // example runs as TypeScript against src/; every `npm …` line names a script package.json has.
-// All run in a scratch folder laid out as the examples expect (samples/, firmware/, ../shared/corpus).
+// All run in a scratch folder laid out as the examples expect (samples/, firmware/, fleet/, ../shared/corpus).
 import { describe, expect, it } from 'vitest';
 import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -80,6 +80,9 @@ function workspace(): string {
   mkdirSync(join(work, 'firmware'), { recursive: true });
   symlinkSync(SAMPLES, join(work, 'samples'));
   copyFileSync(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt'), join(work, 'firmware', 'acpidump.txt'));
+  mkdirSync(join(work, 'fleet'));
+  for (const [i, host] of ['qemu-virt-gicv3', 'gicv2-8cpu', 'server-128cpu'].entries())
+    copyFileSync(join(SAMPLES, host, 'acpidump.txt'), join(work, 'fleet', `host000${i + 1}.txt`));
   if (HAVE_CORPUS) {
     mkdirSync(join(root, 'shared'));
     symlinkSync(CORPUS, join(root, 'shared', 'corpus'));
