@@ -18,6 +18,7 @@ import { decodeTable, encodeTable, decodedSignatures } from '../src/tables/regis
 import { readTables } from '../src/io/read.js';
 import { parseAcpidump, formatAcpidumpSet } from '../src/io/acpidump.js';
 import { writeImage } from '../src/io/image.js';
+import { writeElfCore } from '../src/io/elf.js';
 import { checkTables } from '../src/check/index.js';
 import { diffTables } from '../src/diff/set.js';
 import { dumpTableText } from '../src/render/text.js';
@@ -202,7 +203,16 @@ export function mutatedSet(text: Uint8Array, which: number, b: Buffer): { textIn
 export function checkSetReads(textInput: Buffer, image?: { bytes: Uint8Array; base: bigint }): Outcome {
   const t = readTables(textInput, { name: 'fuzz.txt' });
   readAll(t.set);
-  if (image) readAll(readTables(Buffer.from(image.bytes), { imageBase: image.base, name: 'fuzz.img' }).set);
+  if (image) {
+    readAll(readTables(Buffer.from(image.bytes), { imageBase: image.base, name: 'fuzz.img' }).set);
+    // the same memory as an ELF core, split in two segments
+    const half = Math.floor(image.bytes.length / 16) * 8;
+    const core = writeElfCore([
+      { paddr: image.base, bytes: image.bytes.subarray(0, half) },
+      { paddr: image.base + BigInt(half), bytes: image.bytes.subarray(half) },
+    ]);
+    readAll(readTables(core, { name: 'fuzz.elf' }).set);
+  }
   return t.findings.some((f) => f.severity === 'error') ? 'finding' : 'ok';
 }
 
@@ -297,8 +307,8 @@ export function properties(dir: string, t: Tally) {
       }),
     },
     {
-      name: 'sets: a mutated table in acpidump text and in a memory image, read every way',
-      share: 0.2,
+      name: 'sets: a mutated table in acpidump text, in a memory image and in an ELF core, read every way',
+      share: 0.15,
       prop: fc.property(fc.nat({ max: Math.max(0, sets.length - 1) }), fc.nat(), table, (si, which, c) => {
         const b = mutate(seeds[c.seed].bytes, c.edits, c.fixLength, c.fixChecksum);
         const { textInput, image } = mutatedSet(sets[si].text, which, b);
@@ -331,6 +341,37 @@ export function properties(dir: string, t: Tally) {
           mutateIt ? c.edits.length + 1 : 0,
           () =>
             `${sets[si].name}${mutateIt ? ` with ${seeds[c.seed].name} for ${tableName(parsed[si].tables, which)} ← ${hex(mutate(seeds[c.seed].bytes, c.edits, c.fixLength, c.fixChecksum))}` : ''} options ${JSON.stringify(opts, (_k, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v))}`,
+        );
+      }),
+    },
+    {
+      name: 'captures: an ELF core whose header and program headers are mutated reads to findings, never throws',
+      share: 0.05,
+      prop: fc.property(fc.nat({ max: Math.max(0, parsed.length - 1) }), fc.array(edit, { minLength: 1, maxLength: 4 }), (si, edits) => {
+        let core: Buffer | undefined;
+        try {
+          const w = writeImage(parsed[si]);
+          core = Buffer.from(writeElfCore([{ paddr: w.base, bytes: w.image, zeroTail: 0x1000 }]));
+        } catch {
+          return; // an address-less set makes no image
+        }
+        // edits land in the headers (64 + 56 bytes), the cut and grow anywhere
+        const head = mutate(
+          core.subarray(0, 120),
+          edits.filter((e) => e.kind === 'set'),
+          false,
+          false,
+        );
+        const tail = edits.some((e) => e.kind === 'cut')
+          ? core.subarray(120, 120 + ((edits.find((e) => e.kind === 'cut') as { at: number }).at % (core.length - 119)))
+          : core.subarray(120);
+        const b = Buffer.concat([head, tail]);
+        note(
+          t,
+          'captures',
+          readTables(b, { name: 'fuzz.elf' }).findings.some((f) => f.severity === 'error') ? 'finding' : 'ok',
+          b.length,
+          () => `${parsed[si].origin} core ← ${hex(b.subarray(0, 120))}`,
         );
       }),
     },

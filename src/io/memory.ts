@@ -62,7 +62,8 @@ export interface Memory {
   readonly where: string;
   /** The bytes at [addr, addr + len) when one segment holds them all. */
   read(addr: bigint, len: number): Uint8Array | undefined;
-  /** Every segment in chunks of at most `size` bytes, each followed by `overlap` bytes of the next
+  /** The bytes every segment holds in the file (its zero tail cannot hold a signature, and a
+   * malformed core may declare exabytes of it), in chunks of at most `size` bytes, each followed by `overlap` bytes of the next
    * (a signature across a boundary is seen once, in the chunk where it starts); `own` is the chunk's
    * length without the overlap. Each chunk is 8-byte aligned in physical address when its segment is.
    * The buffer is reused: copy what you keep. */
@@ -90,16 +91,13 @@ export function memoryOf(source: Source, segments: Segment[], where: string): Me
       return out;
     },
     *chunks(size, overlap, readAheadFrom = READ_AHEAD_FROM) {
-      // every chunk to read, in order: [segment, offset in it, length]
-      const plan: [Segment, number, number][] = [];
-      for (const seg of sorted) for (let at = 0; at < Number(seg.size); at += size) plan.push([seg, at, Math.min(size + overlap, Number(seg.size) - at)]);
-      const total = plan.reduce((n, [, , len]) => n + len, 0);
+      const total = sorted.reduce((n, seg) => n + seg.fileSize, 0);
       if (source.fd !== undefined && total >= readAheadFrom) {
-        yield* readAhead(source.fd, plan, size, overlap);
+        yield* readAhead(source.fd, sorted, size, overlap);
         return;
       }
       const buf = new Uint8Array(size + overlap);
-      for (const [seg, at, n] of plan) {
+      for (const [seg, at, n] of planOf(sorted, size, overlap)) {
         const view = buf.subarray(0, n);
         fill(seg, at, view);
         yield { addr: seg.start + BigInt(at), bytes: view, own: Math.min(size, n) };
@@ -107,6 +105,11 @@ export function memoryOf(source: Source, segments: Segment[], where: string): Me
     },
     close: () => source.close(),
   };
+}
+
+/** The chunks to read, in order: [segment, offset in it, length], over each segment's file part. */
+function* planOf(segments: readonly Segment[], size: number, overlap: number): Generator<[Segment, number, number]> {
+  for (const seg of segments) for (let at = 0; at < seg.fileSize; at += size) yield [seg, at, Math.min(size + overlap, seg.fileSize - at)];
 }
 
 /** Captures this large are read ahead by a worker thread while the caller searches the last chunk
@@ -123,7 +126,12 @@ const { readSync } = require('node:fs');
 const control = new Int32Array(w.control);
 const free = [new ArrayBuffer(w.stride), new ArrayBuffer(w.stride), new ArrayBuffer(w.stride)];
 let returned = 0;
-for (let i = 0; i < w.plan.length && Atomics.load(control, 2) === 0; i++) {
+function* plan() {
+  for (const [fileOffset, fileSize] of w.segments)
+    for (let at = 0; at < fileSize; at += w.size) yield [fileOffset + at, Math.min(w.stride, fileSize - at)];
+}
+for (const [offset, len] of plan()) {
+  if (Atomics.load(control, 2) !== 0) break;
   while (!free.length) {
     const seen = Atomics.load(control, 1);
     if (seen > returned) {
@@ -133,11 +141,10 @@ for (let i = 0; i < w.plan.length && Atomics.load(control, 2) === 0; i++) {
   }
   if (!free.length) break;
   const buf = free.pop();
-  const [fileOffset, fileLen, len] = w.plan[i];
   const view = new Uint8Array(buf, 0, len);
   let done = 0;
-  while (done < fileLen) {
-    const n = readSync(w.fd, view, done, fileLen - done, fileOffset + done);
+  while (done < len) {
+    const n = readSync(w.fd, view, done, len - done, offset + done);
     if (n === 0) break;
     done += n;
   }
@@ -147,23 +154,31 @@ for (let i = 0; i < w.plan.length && Atomics.load(control, 2) === 0; i++) {
   Atomics.notify(control, 0);
 }`;
 
-/** The chunks of `plan`, read by a worker thread ahead of the caller. */
-function* readAhead(fd: number, plan: [Segment, number, number][], size: number, overlap: number): Generator<{ addr: bigint; bytes: Uint8Array; own: number }> {
+/** The chunks of every segment's file part, read by a worker thread ahead of the caller. */
+function* readAhead(fd: number, segments: readonly Segment[], size: number, overlap: number): Generator<{ addr: bigint; bytes: Uint8Array; own: number }> {
   const control = new Int32Array(new SharedArrayBuffer(3 * 4));
   const out = new MessageChannel();
   const back = new MessageChannel();
-  const reads = plan.map(([seg, at, len]) => [seg.fileOffset + at, Math.max(0, Math.min(len, seg.fileSize - at)), len]);
   const worker = new Worker(READER, {
     eval: true,
-    workerData: { fd, plan: reads, control: control.buffer, stride: size + overlap, out: out.port1, back: back.port2 },
+    workerData: {
+      fd,
+      segments: segments.map((s) => [s.fileOffset, s.fileSize]),
+      size,
+      stride: size + overlap,
+      control: control.buffer,
+      out: out.port1,
+      back: back.port2,
+    },
     transferList: [out.port1, back.port2],
   });
   worker.unref();
   try {
-    for (let i = 0; i < plan.length; i++) {
+    let i = 0;
+    for (const [seg, at] of planOf(segments, size, overlap)) {
       for (let sent; (sent = Atomics.load(control, 0)) <= i;) Atomics.wait(control, 0, sent);
+      i++;
       const { buf, len } = receiveMessageOnPort(out.port2)!.message as { buf: ArrayBuffer; len: number };
-      const [seg, at] = plan[i];
       yield { addr: seg.start + BigInt(at), bytes: new Uint8Array(buf, 0, len), own: Math.min(size, len) };
       back.port1.postMessage(buf, [buf]);
       Atomics.add(control, 1, 1);
