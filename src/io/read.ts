@@ -5,7 +5,7 @@ import { readFileSync, readdirSync, statSync, existsSync, openSync, readSync, cl
 import { join, dirname, basename } from 'node:path';
 import { FDT_MAGIC } from '../fdt/format.js';
 import { entryFrom } from './entry.js';
-import type { Finding } from '../layout/diagnostics.js';
+import { type Finding, hex } from '../layout/diagnostics.js';
 import { type TableEntry, type TableSet, type ReadResult, type InputKind, setOf } from '../model/tableset.js';
 import { looksLikeAcpidump, parseAcpidump } from './acpidump.js';
 import { isRsdp, isValidSignature, latin1 } from '../tables/registry.js';
@@ -240,7 +240,12 @@ function readSource(source: Source, file: string, opts: ReadOptions): ReadResult
       'a kdump-compressed dump (makedumpfile, dump-guest-memory -z/-l/-s) is not read: make an ELF core (dump-guest-memory without a compression option, virsh dump --memory-only --format=elf, makedumpfile -E)',
       0,
     );
-  if (opts.imageBase !== undefined || opts.rsdp !== undefined) return readImage(rawImage(source, opts.imageBase ?? 0n), file, opts.rsdp);
+  if (opts.imageBase !== undefined || opts.rsdp !== undefined) {
+    const base = opts.imageBase ?? 0n;
+    if (base + BigInt(source.size) > 1n << 64n)
+      return problem('IMAGE_FORMAT', `the image's ${source.size} bytes at --image-base ${hex(base)} run past the 64-bit address space`);
+    return readImage(rawImage(source, base), file, opts.rsdp);
+  }
   if (source.size > MAX_TABLE_FILE)
     return problem('INPUT_TOO_LARGE', `${source.size} bytes is no ACPI table: for a memory image give --image-base (an ELF core needs none)`);
   return readBlob(whole(), file);

@@ -233,6 +233,16 @@ describe('raw images of any size', () => {
     expect(reads).toBeGreaterThan(700); // chunk by chunk, never whole
   });
 
+  it('an image that would run past the 64-bit address space is refused', () => {
+    const { image } = sampleWindow();
+    const f = join(tmp('sparse-'), 'top.img');
+    writeFileSync(f, image);
+    expect(readTables(f, { imageBase: 0xfffffffffffff800n }).findings).toEqual([
+      expect.objectContaining({ code: 'IMAGE_FORMAT', message: "the image's 4096 bytes at --image-base 0xFFFFFFFFFFFFF800 run past the 64-bit address space" }),
+    ]);
+    expect(readTables(f, { imageBase: 0xfffffffffffff000n }).findings.map((x) => x.code)).not.toContain('IMAGE_FORMAT'); // ends exactly at 2^64
+  });
+
   it('a large file without --image-base is refused in one line, not read whole', () => {
     const f = sparse(3 * 2 ** 30, 0, new Uint8Array(8));
     const { findings } = readTables(f);
