@@ -15,7 +15,7 @@ export function scanForRsdp(img: Uint8Array): number[] {
 }
 
 /** The scan's chunk: large enough that the per-chunk cost vanishes, small enough for a bounded RSS. */
-const SCAN_CHUNK = 8 << 20;
+const SCAN_CHUNK = 4 << 20;
 /** Overlap between chunks: a revision 2 RSDP (36 bytes) that starts in one chunk is whole in it. */
 const SCAN_OVERLAP = 64;
 

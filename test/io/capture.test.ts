@@ -188,7 +188,7 @@ describe('raw images of any size', () => {
     return f;
   }
 
-  it('an RSDP that straddles two scan chunks (8 MiB) is found; the tables after it are read', () => {
+  it('an RSDP that straddles two scan chunks (at 8 MiB, a chunk boundary) is found; the tables after it are read', () => {
     const { image, base, set } = sampleWindow();
     const rsdpOff = Number(set.rsdp!.address! - base);
     // put the window so that the RSDP starts 16 bytes before the 8 MiB boundary
