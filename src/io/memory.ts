@@ -93,7 +93,7 @@ export function memoryOf(source: Source, segments: Segment[], where: string): Me
     *chunks(size, overlap, readAheadFrom = READ_AHEAD_FROM) {
       const total = sorted.reduce((n, seg) => n + seg.fileSize, 0);
       if (source.fd !== undefined && total >= readAheadFrom) {
-        yield* readAhead(source.fd, sorted, size, overlap);
+        yield* readAhead(source.fd, sorted, size, overlap, fill);
         return;
       }
       const buf = new Uint8Array(size + overlap);
@@ -119,48 +119,69 @@ const READ_AHEAD_FROM = 2 ** 30;
 // The read-ahead thread: reads the planned chunks into buffers of its own and hands each over to
 // the caller (transferred, not copied: a search of a plain ArrayBuffer runs twice as fast as of a
 // shared one), which hands it back when done; three buffers circulate. control[0] counts chunks
-// sent, control[1] buffers returned, control[2] asks the thread to stop.
+// sent, control[1] buffers returned, control[2] asks the thread to stop, control[3] is the thread's
+// state: 0 not started, 1 running, 2 failed (the caller then reads the rest itself).
 const READER = `
 const { workerData: w, receiveMessageOnPort } = require('node:worker_threads');
 const { readSync } = require('node:fs');
 const control = new Int32Array(w.control);
-const free = [new ArrayBuffer(w.stride), new ArrayBuffer(w.stride), new ArrayBuffer(w.stride)];
-let returned = 0;
-function* plan() {
-  for (const [fileOffset, fileSize] of w.segments)
-    for (let at = 0; at < fileSize; at += w.size) yield [fileOffset + at, Math.min(w.stride, fileSize - at)];
-}
-for (const [offset, len] of plan()) {
-  if (Atomics.load(control, 2) !== 0) break;
-  while (!free.length) {
-    const seen = Atomics.load(control, 1);
-    if (seen > returned) {
-      for (let m; (m = receiveMessageOnPort(w.back)); returned++) free.push(m.message);
-    } else if (Atomics.load(control, 2) === 0) Atomics.wait(control, 1, seen);
-    else break;
+Atomics.store(control, 3, 1);
+try {
+  const free = [new ArrayBuffer(w.stride), new ArrayBuffer(w.stride), new ArrayBuffer(w.stride)];
+  let returned = 0;
+  const plan = function* () {
+    for (const [fileOffset, fileSize] of w.segments)
+      for (let at = 0; at < fileSize; at += w.size) yield [fileOffset + at, Math.min(w.stride, fileSize - at)];
+  };
+  for (const [offset, len] of plan()) {
+    if (Atomics.load(control, 2) !== 0) break;
+    while (!free.length) {
+      const seen = Atomics.load(control, 1);
+      if (seen > returned) {
+        for (let m; (m = receiveMessageOnPort(w.back)); returned++) free.push(m.message);
+      } else if (Atomics.load(control, 2) === 0) Atomics.wait(control, 1, seen);
+      else break;
+    }
+    if (!free.length) break;
+    const buf = free.pop();
+    const view = new Uint8Array(buf, 0, len);
+    let done = 0;
+    while (done < len) {
+      const n = readSync(w.fd, view, done, len - done, offset + done);
+      if (n === 0) break;
+      done += n;
+    }
+    view.fill(0, done);
+    w.out.postMessage({ buf, len }, [buf]);
+    Atomics.add(control, 0, 1);
+    Atomics.notify(control, 0);
   }
-  if (!free.length) break;
-  const buf = free.pop();
-  const view = new Uint8Array(buf, 0, len);
-  let done = 0;
-  while (done < len) {
-    const n = readSync(w.fd, view, done, len - done, offset + done);
-    if (n === 0) break;
-    done += n;
-  }
-  view.fill(0, done);
-  w.out.postMessage({ buf, len }, [buf]);
-  Atomics.add(control, 0, 1);
+} catch {
+  Atomics.store(control, 3, 2);
   Atomics.notify(control, 0);
 }`;
 
-/** The chunks of every segment's file part, read by a worker thread ahead of the caller. */
-function* readAhead(fd: number, segments: readonly Segment[], size: number, overlap: number): Generator<{ addr: bigint; bytes: Uint8Array; own: number }> {
-  const control = new Int32Array(new SharedArrayBuffer(3 * 4));
+/** How long the caller waits for the thread to start before reading without it. */
+const START_TIMEOUT_MS = 5000;
+
+/** The chunks of every segment's file part, read by a worker thread ahead of the caller. Should
+ * the thread not start or fail (an unusual embedding, a read error), the caller reads the rest
+ * itself through `direct`: the same bytes either way, and no wait without end. */
+function* readAhead(
+  fd: number,
+  segments: readonly Segment[],
+  size: number,
+  overlap: number,
+  direct: (seg: Segment, at: number, into: Uint8Array) => void,
+): Generator<{ addr: bigint; bytes: Uint8Array; own: number }> {
+  const control = new Int32Array(new SharedArrayBuffer(4 * 4));
   const out = new MessageChannel();
   const back = new MessageChannel();
   const worker = new Worker(READER, {
     eval: true,
+    execArgv: [], // the thread's code is CommonJS whatever flags this process runs with (--input-type=module)
+    stdout: true,
+    stderr: true,
     workerData: {
       fd,
       segments: segments.map((s) => [s.fileOffset, s.fileSize]),
@@ -173,10 +194,27 @@ function* readAhead(fd: number, segments: readonly Segment[], size: number, over
     transferList: [out.port1, back.port2],
   });
   worker.unref();
+  let alone: Uint8Array | undefined; // the caller's own buffer, once the thread is out of the picture
   try {
     let i = 0;
-    for (const [seg, at] of planOf(segments, size, overlap)) {
-      for (let sent; (sent = Atomics.load(control, 0)) <= i;) Atomics.wait(control, 0, sent);
+    for (const [seg, at, n] of planOf(segments, size, overlap)) {
+      if (!alone) {
+        const started = Date.now();
+        for (let sent; (sent = Atomics.load(control, 0)) <= i;) {
+          const state = Atomics.load(control, 3);
+          if (state === 2 || (state === 0 && Date.now() - started > START_TIMEOUT_MS)) {
+            alone = new Uint8Array(size + overlap);
+            break;
+          }
+          Atomics.wait(control, 0, sent, 200);
+        }
+      }
+      if (alone) {
+        const view = alone.subarray(0, n);
+        direct(seg, at, view);
+        yield { addr: seg.start + BigInt(at), bytes: view, own: Math.min(size, n) };
+        continue;
+      }
       i++;
       const { buf, len } = receiveMessageOnPort(out.port2)!.message as { buf: ArrayBuffer; len: number };
       yield { addr: seg.start + BigInt(at), bytes: new Uint8Array(buf, 0, len), own: Math.min(size, len) };

@@ -242,6 +242,7 @@ function readSource(source: Source, file: string, opts: ReadOptions): ReadResult
     );
   if (opts.imageBase !== undefined || opts.rsdp !== undefined) {
     const base = opts.imageBase ?? 0n;
+    if (base < 0n) return problem('IMAGE_FORMAT', `--image-base ${base} is below 0`);
     if (base + BigInt(source.size) > 1n << 64n)
       return problem('IMAGE_FORMAT', `the image's ${source.size} bytes at --image-base ${hex(base)} run past the 64-bit address space`);
     return readImage(rawImage(source, base), file, opts.rsdp);

@@ -13,7 +13,7 @@ import { writeElfCore, elf32Header, elf32Phdr } from '../../src/io/elf.js';
 import { bufferSource, memoryOf, rawImage, type Source } from '../../src/io/memory.js';
 import { encodeNode, make } from '../../src/layout/codec.js';
 import { allEntries, type TableSet } from '../../src/model/tableset.js';
-import { cli, SAMPLES, tmp } from '../helpers.js';
+import { cli, ROOT, SAMPLES, tmp } from '../helpers.js';
 
 const SAMPLE = join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt');
 
@@ -199,13 +199,20 @@ describe('raw images of any size', () => {
     expect(tablesOf(r.set)).toEqual(tablesOf(set));
   });
 
-  it('a 5 GiB sparse image with the tables above 4 GiB: read through positioned reads (--rsdp)', () => {
-    const { image, base, set } = sampleWindow();
-    const at = 0x140000000; // 5 GiB
-    const f = sparse(at + 0x1000, at, image);
-    const given = readTables(f, { imageBase: base - BigInt(at), rsdp: set.rsdp!.address });
+  it('a 5 GiB sparse image with the tables above 4 GiB: read through positioned reads (--rsdp)', async () => {
+    const { runPasses } = await import('../../src/rewrite/pipeline.js');
+    const { set } = readTables(SAMPLE);
+    // the sample's tables laid out afresh at 5 GiB (a new XSDT and RSDP), as convert does
+    const bare = { ...set, rsdp: set.rsdp && { ...set.rsdp, address: undefined }, tables: set.tables.map((e) => ({ ...e, address: undefined })) };
+    const at = 0x140000000;
+    const placed = runPasses(bare, ['xsdt', 'rsdp'], { relocate: 'all', base: BigInt(at), mem: [] });
+    const f = sparse(at + placed.image.length, at, placed.image);
+    const given = readTables(f, { imageBase: 0n, rsdp: placed.set.addresses.get('RSDP') });
     expect(given.findings).toEqual([]);
-    expect(tablesOf(given.set)).toEqual(tablesOf(set));
+    expect(given.set.tables.map((e) => e.table.signature).sort()).toEqual(
+      [...set.tables.map((e) => e.table.signature), 'XSDT'].filter((x, i, a) => a.indexOf(x) === i).sort(),
+    );
+    expect(allEntries(given.set).every((e) => e.address! >= BigInt(at))).toBe(true);
     rmSync(f);
   });
 
@@ -233,14 +240,17 @@ describe('raw images of any size', () => {
     expect(reads).toBeGreaterThan(700); // chunk by chunk, never whole
   });
 
-  it('an image that would run past the 64-bit address space is refused', () => {
+  it('an image that would run past the 64-bit address space, or start below 0 (the library takes any bigint), is refused', () => {
     const { image } = sampleWindow();
     const f = join(tmp('sparse-'), 'top.img');
     writeFileSync(f, image);
     expect(readTables(f, { imageBase: 0xfffffffffffff800n }).findings).toEqual([
       expect.objectContaining({ code: 'IMAGE_FORMAT', message: "the image's 4096 bytes at --image-base 0xFFFFFFFFFFFFF800 run past the 64-bit address space" }),
     ]);
-    expect(readTables(f, { imageBase: 0xfffffffffffff000n }).findings.map((x) => x.code)).not.toContain('IMAGE_FORMAT'); // ends exactly at 2^64
+    expect(readTables(f, { imageBase: 0xfffffffffffff000n }).findings.map((x) => x.code)).not.toContain('IMAGE_FORMAT');
+    expect(readTables(f, { imageBase: -4096n }).findings).toEqual([
+      expect.objectContaining({ code: 'IMAGE_FORMAT', message: '--image-base -4096 is below 0' }),
+    ]); // ends exactly at 2^64
   });
 
   it('a large file without --image-base is refused in one line, not read whole', () => {
@@ -377,5 +387,24 @@ describe('read-ahead (captures of a GiB and more)', () => {
     } finally {
       source.close();
     }
+  });
+});
+
+describe.skipIf(!existsSync(join(ROOT, 'dist', 'src', 'io', 'memory.js')))('read-ahead in a process run with --input-type=module', () => {
+  it('the thread runs as CommonJS whatever flags its process has (before: it died, and the scan waited forever)', () => {
+    const f = join(tmp('ahead-'), 'data.bin');
+    writeFileSync(
+      f,
+      new Uint8Array(50_000).map((_, i) => (i * 13) & 0xff),
+    );
+    const script = `
+      import { fileSource, memoryOf } from ${JSON.stringify(join(ROOT, 'dist', 'src', 'io', 'memory.js'))};
+      const source = fileSource(${JSON.stringify(f)});
+      const mem = memoryOf(source, [{ start: 0n, size: 50000n, fileOffset: 0, fileSize: 50000 }], 't');
+      const read = (from) => { const out = []; for (const c of mem.chunks(4096, 64, from)) out.push(Buffer.from(c.bytes).toString('hex')); return out.join(','); };
+      console.log(read(0) === read(Infinity) ? 'same' : 'different');`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('same');
   });
 });
