@@ -39,13 +39,18 @@ for (let i = 0; i < 16; i++) HEXVAL['0123456789abcdef'.charCodeAt(i)] = HEXVAL['
 const SPACE = new Uint8Array(256);
 for (const c of [0x09, 0x0b, 0x0c, 0x20, 0xa0]) SPACE[c] = 1;
 
-/** Where hexLine found the last hex line's offset and first " XX" group (set when it returns > 0). */
+/** Two hex digits (their character codes, first << 8 | second) → the byte they spell, or -1. */
+const PAIR = new Int16Array(1 << 16).fill(-1);
+for (let hi = 0; hi < 256; hi++)
+  if (HEXVAL[hi] < 16) for (let lo = 0; lo < 256; lo++) if (HEXVAL[lo] < 16) PAIR[(hi << 8) | lo] = (HEXVAL[hi] << 4) | HEXVAL[lo];
+
+/** Where hexLine found the last hex line's offset (set when it returns > 0). */
 let lineOffset = 0;
-let lineAt = 0;
 
 /** The number of " XX" groups of the hex line at b[from, to) as HEXLINE would match it (0: not a
- * hex line); its offset and first group in lineOffset/lineAt. Byte-wise: a line costs no string. */
-function hexLine(b: Uint8Array, from: number, to: number): number {
+ * hex line), their bytes written to out[at…] as it goes (the caller keeps them or not), its offset
+ * in lineOffset. Byte-wise: a line costs no string. */
+function hexLine(b: Uint8Array, from: number, to: number, out: Uint8Array, at: number): number {
   let i = from;
   while (i < to && SPACE[b[i]]) i++;
   let n = 0;
@@ -53,17 +58,12 @@ function hexLine(b: Uint8Array, from: number, to: number): number {
   if (n < 4 || n > 8 || i + n >= to || b[i + n] !== 0x3a) return 0;
   let offset = 0;
   for (let k = 0; k < n; k++) offset = offset * 16 + HEXVAL[b[i + k]];
-  const at = i + n + 1;
   let count = 0;
-  let p = at;
-  while (count < 16 && p + 2 < to && b[p] === 0x20 && HEXVAL[b[p + 1]] < 16 && HEXVAL[b[p + 2]] < 16) {
-    count++;
-    p += 3;
-  }
+  let p = i + n + 1;
+  for (let v; count < 16 && p + 2 < to && b[p] === 0x20 && (v = PAIR[(b[p + 1] << 8) | b[p + 2]]) >= 0; p += 3) out[at + count++] = v;
   // the last group must be followed by white space or the end of the line (else give it back)
   if (count && p < to && !SPACE[b[p]]) count--;
   lineOffset = offset;
-  lineAt = at;
   return count;
 }
 
@@ -106,7 +106,7 @@ export function parseAcpidump(data: Uint8Array, file: string): { blocks: TextBlo
     }
     const next = to < b.length && b[to] === 0x0d && b[to + 1] === 0x0a ? to + 2 : to + 1;
     line++;
-    const count = hexLine(b, from, to);
+    const count = hexLine(b, from, to, scratch, used);
     if (count) {
       if (cur && !cur.broken) {
         const have = used - cur.start;
@@ -121,7 +121,7 @@ export function parseAcpidump(data: Uint8Array, file: string): { blocks: TextBlo
             file: `${file}:${line}`,
           });
           cur.broken = true;
-        } else for (let k = 0, p = lineAt; k < count; k++, p += 3) scratch[used++] = (HEXVAL[b[p + 1]] << 4) | HEXVAL[b[p + 2]];
+        } else used += count; // hexLine wrote them
       }
       // hex outside any block is junk
     } else {
