@@ -96,7 +96,13 @@ export function memoryOf(source: Source, segments: Segment[], where: string): Me
         yield* readAhead(source.fd, sorted, size, overlap, fill);
         return;
       }
-      const buf = new Uint8Array(size + overlap);
+      // no larger than the largest file part: a 4 KiB image gets a 4 KiB buffer, not 4 MiB
+      const buf = new Uint8Array(
+        Math.min(
+          size + overlap,
+          sorted.reduce((m, seg) => Math.max(m, seg.fileSize), 0),
+        ),
+      );
       for (const [seg, at, n] of planOf(sorted, size, overlap)) {
         const view = buf.subarray(0, n);
         fill(seg, at, view);
