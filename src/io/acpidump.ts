@@ -15,14 +15,39 @@ export interface TextBlock {
 
 // "SIG @ 0xADDR", "SIG @ (nil)", "SIG @ ADDR (extra words)", or a bare "SIG" line
 const HEADER = /^\s*([A-Za-z0-9_!$]{4}|RSD PTR)\s*(?:@(.*))?$/;
-const HEXLINE = /^\s*([0-9A-Fa-f]{4,8}):((?: [0-9A-Fa-f]{2}){1,16})(?=\s|$)/;
 
-/** Is this plausibly acpidump text? (no NUL bytes in the head, and at least one hex dump line) */
+/** Lines of b: end(from) is where the line starting at `from` ends (at LF, CR LF or a lone CR;
+ * without any CR in b, the native search finds the LFs), and `next` then where the next starts. */
+function lineEnds(b: Uint8Array): { end(from: number): number; next: number } {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
+  const anyCR = buf.indexOf(0x0d) >= 0;
+  const ends = {
+    next: 0,
+    end(from: number): number {
+      let to: number;
+      if (anyCR) {
+        to = from;
+        while (to < b.length && b[to] !== 0x0a && b[to] !== 0x0d) to++;
+      } else {
+        to = buf.indexOf(0x0a, from);
+        if (to < 0) to = b.length;
+      }
+      ends.next = to < b.length && b[to] === 0x0d && b[to + 1] === 0x0a ? to + 2 : to + 1;
+      return to;
+    },
+  };
+  return ends;
+}
+
+/** Is this plausibly acpidump text? (no NUL bytes in the head, and at least one hex dump line, as
+ * the reader reads them) */
 export function looksLikeAcpidump(data: Uint8Array): boolean {
   const head = data.subarray(0, 8192);
   if (head.includes(0)) return false;
-  const text = Buffer.from(head).toString('latin1');
-  return text.split(/\r?\n/).some((l) => HEXLINE.test(l));
+  const ends = lineEnds(head);
+  const scratch = new Uint8Array(16);
+  for (let from = 0; from < head.length; from = ends.next) if (hexLine(head, from, ends.end(from), scratch, 0)) return true;
+  return false;
 }
 
 function parseAddress(s: string | undefined): bigint | undefined {
@@ -47,7 +72,7 @@ for (let hi = 0; hi < 256; hi++)
 /** Where hexLine found the last hex line's offset (set when it returns > 0). */
 let lineOffset = 0;
 
-/** The number of " XX" groups of the hex line at b[from, to) as HEXLINE would match it (0: not a
+/** The number of " XX" groups of the hex line at b[from, to) as the regex /^\s*([0-9A-Fa-f]{4,8}):((?: [0-9A-Fa-f]{2}){1,16})(?=\s|$)/ matches it (0: not a
  * hex line), their bytes written to out[at…] as it goes (the caller keeps them or not), its offset
  * in lineOffset. Byte-wise: a line costs no string. */
 function hexLine(b: Uint8Array, from: number, to: number, out: Uint8Array, at: number): number {
@@ -92,19 +117,10 @@ export function parseAcpidump(data: Uint8Array, file: string): { blocks: TextBlo
     cur = undefined;
   };
   let line = 0;
-  const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
-  const anyCR = buf.indexOf(0x0d) >= 0;
+  const ends = lineEnds(b);
   for (let from = 0; from <= b.length;) {
-    // a line ends at LF, CR LF or a lone CR (without any CR, the native search finds the LFs)
-    let to: number;
-    if (anyCR) {
-      to = from;
-      while (to < b.length && b[to] !== 0x0a && b[to] !== 0x0d) to++;
-    } else {
-      to = buf.indexOf(0x0a, from);
-      if (to < 0) to = b.length;
-    }
-    const next = to < b.length && b[to] === 0x0d && b[to + 1] === 0x0a ? to + 2 : to + 1;
+    const to = ends.end(from);
+    const next = ends.next;
     line++;
     const count = hexLine(b, from, to, scratch, used);
     if (count) {
