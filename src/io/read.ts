@@ -66,25 +66,31 @@ function sniff(bytes: Uint8Array, size: number): 'table' | 'text' | 'other' {
   return 'other';
 }
 
+/** A folder's entries (hidden ones left out), in natural order: files by what their bytes are, and subfolders. */
+function folderEntries(dir: string): { table: string[]; text: string[]; other: string[]; dirs: string[] } {
+  const out = { table: [] as string[], text: [] as string[], other: [] as string[], dirs: [] as string[] };
+  for (const name of readdirSync(dir)
+    .filter((n) => !n.startsWith('.'))
+    .sort(natural)) {
+    const p = join(dir, name);
+    const st = statSync(p, { throwIfNoEntry: false });
+    if (st?.isDirectory()) out.dirs.push(p);
+    else if (st?.isFile()) out[sniff(head(p), st.size)].push(p);
+  }
+  return out;
+}
+
 function readFolder(dir: string): ReadResult {
   const findings: Finding[] = [];
-  const tables: string[] = [];
-  const texts: string[] = [];
-  const others: string[] = [];
-  const visit = (d: string, depth: number) => {
-    const names = readdirSync(d)
-      .filter((n) => !n.startsWith('.'))
-      .sort(natural);
-    for (const name of names) {
-      const p = join(d, name);
-      const st = statSync(p);
-      if (!st.isFile()) continue;
-      ({ table: tables, text: texts, other: others })[sniff(head(p), st.size)].push(p);
-    }
-    // sysfs: dynamic/ holds tables loaded at run time (after the firmware's); data/ holds non-table blobs
-    if (depth === 0 && names.includes('dynamic') && statSync(join(d, 'dynamic')).isDirectory()) visit(join(d, 'dynamic'), 1);
-  };
-  visit(dir, 0);
+  const { table: tables, text: texts, other: others, dirs } = folderEntries(dir);
+  // sysfs: dynamic/ holds tables loaded at run time (after the firmware's); data/ holds non-table blobs
+  const dynamic = join(dir, 'dynamic');
+  if (dirs.includes(dynamic)) {
+    const d = folderEntries(dynamic);
+    tables.push(...d.table);
+    texts.push(...d.text);
+    others.push(...d.other);
+  }
   const note = (code: string, severity: Finding['severity'], message: string) => findings.push({ code, severity, table: '', path: '', message, file: dir });
   const list = (ps: string[]) => ps.map((p) => basename(p)).join(', ');
   if (others.length) note('INPUT_NOT_TABLE', 'warning', `skipped ${others.length} file(s) that are neither ACPI tables nor acpidump text: ${list(others)}`);
@@ -130,24 +136,9 @@ export function expandInputs(paths: string[]): { inputs: string[]; skipped: stri
       st = undefined; // reading it reports what is wrong
     }
     if (!st?.isDirectory() || existsSync(join(p, MANIFEST)) || depth > 8) return void inputs.push(p);
-    const texts: string[] = [];
-    const dirs: string[] = [];
-    const others: string[] = [];
-    let tables = 0;
-    for (const name of readdirSync(p)
-      .filter((n) => !n.startsWith('.'))
-      .sort(natural)) {
-      const q = join(p, name);
-      const s = statSync(q, { throwIfNoEntry: false });
-      if (s?.isDirectory()) dirs.push(q);
-      else if (s?.isFile()) {
-        const kind = sniff(head(q), s.size);
-        if (kind === 'table') tables++;
-        else (kind === 'text' ? texts : others).push(q);
-      }
-    }
+    const { table: tables, text: texts, other: others, dirs } = folderEntries(p);
     // binary tables, or one acpidump text alone: this folder is one table set
-    if (tables || (texts.length <= 1 && !dirs.length)) return void inputs.push(p);
+    if (tables.length || (texts.length <= 1 && !dirs.length)) return void inputs.push(p);
     for (const t of texts) inputs.push(t);
     skipped.push(...others);
     for (const d of dirs) visit(d, depth + 1);
