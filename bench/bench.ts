@@ -23,7 +23,7 @@ import * as r from 'restructure';
 import { decodeTable, encodeTable, type AcpiTable } from '../src/tables/registry.js';
 import { readTables } from '../src/io/read.js';
 import { parseAcpidump } from '../src/io/acpidump.js';
-import { generate, HOSTS, type HostSpec } from '../samples/generate.js';
+import { generate, QEMU_512 } from '../samples/generate.js';
 import { allEntries, findTable } from '../src/model/tableset.js';
 import { EMPTY, type Node } from '../src/layout/codec.js';
 import { checkTables } from '../src/check/index.js';
@@ -32,16 +32,6 @@ import { U64 as u64 } from '../src/layout/backends.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-// QEMU virt with 512 CPUs (Aff0 = cpu % 16, Aff1 = cpu / 16, as QEMU numbers them), one GICR region
-const qemu = HOSTS.find((h) => h.name === 'qemu-virt-gicv3')!;
-const SERVER512: HostSpec = {
-  ...qemu,
-  name: 'qemu-virt-512cpu',
-  oemTable: 'VIRT512C',
-  cpus: 512,
-  mpidr: (i) => BigInt((i & 0xf) | ((i >> 4) << 8)),
-  gicr: [{ base: 0x080a0000n, length: 512 * 0x20000 }],
-};
 const SAMPLES = join(ROOT, 'samples');
 
 /** Runs fn repeatedly for about `ms` milliseconds; returns calls per second. */
@@ -220,7 +210,7 @@ function captures(dir: string): void {
 
 /** acpidump text parsing beside a plain line split of the same text. */
 function textParsing(): void {
-  const host = generate(SERVER512);
+  const host = generate(QEMU_512);
   const text = Buffer.from(host, 'latin1');
   const parse = rate(() => parseAcpidump(text, 'x'), 500);
   const split = rate(() => text.toString('latin1').split('\n'), 500);
@@ -319,7 +309,7 @@ function checking(): void {
 function startup(dir: string, bin: string): void {
   const server = join(SAMPLES, 'server-128cpu', 'acpidump.txt');
   const host512 = join(dir, 'qemu-virt-512cpu.txt');
-  writeFileSync(host512, generate(SERVER512));
+  writeFileSync(host512, generate(QEMU_512));
   wall([bin, 'build', server, '-o', join(dir, 'o'), '--force'], 1); // writes each command's code cache
   wall([bin, '--version'], 1);
   const empty = wall(['-e', '0'], 11);

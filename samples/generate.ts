@@ -310,6 +310,17 @@ export const HOSTS: HostSpec[] = [
   },
 ];
 
+/** QEMU virt with 512 CPUs (Aff0 = cpu % 16, Aff1 = cpu / 16, as QEMU numbers them), one GICR
+ * region for all: the many-CPU host the tests and the bench build (not a checked-in sample). */
+export const QEMU_512: HostSpec = {
+  ...HOSTS[0],
+  name: 'qemu-virt-512cpu',
+  oemTable: 'VIRT512C',
+  cpus: 512,
+  mpidr: (i) => BigInt((i & 0xf) | ((i >> 4) << 8)),
+  gicr: [{ base: 0x080a0000n, length: 512 * 0x20000 }],
+};
+
 export const DEFAULT_SAMPLE = 'qemu-virt-gicv3';
 
 export function writeSamples(dir: string): string[] {

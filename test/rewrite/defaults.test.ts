@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { writeFileSync, readdirSync } from 'node:fs';
-import { generate, HOSTS, type HostSpec } from '../../samples/generate.js';
+import { generate, HOSTS, QEMU_512, type HostSpec } from '../../samples/generate.js';
 import { readTables } from '../../src/io/read.js';
 import { findTable, type TableSet } from '../../src/model/tableset.js';
 import { buildDom0 } from '../../src/rewrite/build.js';
@@ -26,15 +26,6 @@ function hostFile(h: HostSpec): string {
   return p;
 }
 
-// QEMU virt with 512 CPUs: Aff0 = cpu % 16, Aff1 = cpu / 16 (as QEMU numbers them), one GICR region for all
-const QEMU512: HostSpec = {
-  ...spec('qemu-virt-gicv3'),
-  name: 'qemu-virt-512cpu',
-  oemTable: 'VIRT512C',
-  cpus: 512,
-  mpidr: (i) => BigInt((i & 0xf) | ((i >> 4) << 8)),
-  gicr: [{ base: 0x080a0000n, length: 512 * 0x20000 }],
-};
 // A 32-CPU server numbering cores in Aff1 and clusters in Aff2 (Aff0 = 0 everywhere, as Ampere and Neoverse parts do)
 const AFF12: HostSpec = {
   ...spec('server-128cpu'),
@@ -82,7 +73,7 @@ describe('design: GICCs carry the MPIDRs of the vCPUs Xen runs them on', () => {
 });
 
 describe("vCPU count like Xen's: the enabled host GICCs, capped at 128 (8 on GICv2)", () => {
-  const h512 = () => readTables(hostFile(QEMU512)).set;
+  const h512 = () => readTables(hostFile(QEMU_512)).set;
 
   it('a 512-CPU host without --vcpus: 128 vCPUs in both profiles, with a note', () => {
     const host = h512();
@@ -99,7 +90,7 @@ describe("vCPU count like Xen's: the enabled host GICCs, capped at 128 (8 on GIC
   });
 
   it('an explicit --vcpus above the limit is refused in both profiles with the reason; below it is taken', async () => {
-    const input = hostFile(QEMU512);
+    const input = hostFile(QEMU_512);
     for (const profile of ['design', 'xen']) {
       const r = await cli('build', input, '-o', join(tmp(), 'o'), '--vcpus', '512', '--profile', profile);
       expect(r.code).toBe(2);
@@ -112,7 +103,7 @@ describe("vCPU count like Xen's: the enabled host GICCs, capped at 128 (8 on GIC
   });
 
   it('the CLI prints the cap as a note and the summary counts it', async () => {
-    const r = await cli('build', hostFile(QEMU512), '-o', join(tmp(), 'o'));
+    const r = await cli('build', hostFile(QEMU_512), '-o', join(tmp(), 'o'));
     expect(r.code).toBe(0);
     expect(r.err).toMatch(/^dom0-acpi: note: APIC: the host has 512 enabled GICC entries; dom0 gets 128 vCPUs/m);
     expect(r.out).toMatch(/^ {2}vCPUs {5}128$/m);
@@ -150,7 +141,7 @@ describe('the default build passes check --dom0 on every sample, corpus set and 
       .filter((d) => d.isDirectory())
       .map((d) => [join(SAMPLES, d.name, 'acpidump.txt'), []] as [string, string[]]),
     ...corpus,
-    [hostFile(QEMU512), []],
+    [hostFile(QEMU_512), []],
     [hostFile(AFF12), []],
   ];
   // the costs README documents for each profile, as check --dom0 names them: design masks the EL2
