@@ -7,7 +7,7 @@ import { checkTables } from '../../src/check/index.js';
 import { renderText, renderJson, renderJunit, renderGithub, inputJson, atLeast, type InputReport } from '../../src/render/findings.js';
 import { expandInputs } from '../../src/io/read.js';
 import { tableKeys } from '../../src/diff/set.js';
-import { allEntries } from '../../src/model/tableset.js';
+import { allEntries, type TableSet } from '../../src/model/tableset.js';
 import type { Severity } from '../../src/layout/diagnostics.js';
 import { fixChecksums, writeFixed } from '../../src/io/fix.js';
 import { CliError, type Io, type Exit, report } from '../io.js';
@@ -44,9 +44,8 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
     if (!o.fix && o.output) throw new CliError('-o is only for --fix');
     if (given.filter((i) => i === '-').length > 1) throw new CliError('standard input (-) can be only one of the inputs');
     if (o.fix && given[0] === '-') throw new CliError('--fix writes the input in its own form: give a file or folder, not standard input');
-    if (o.fix) return fix(given[0], o, io, exit);
-    // a folder of inputs (a fleet's acpidump files) stands for each of them
-    const { inputs, skipped } = expandInputs(given);
+    // a folder of inputs (a fleet's acpidump files) stands for each of them; --fix reads its one input as it is
+    const { inputs, skipped } = o.fix ? { inputs: given, skipped: [] } : expandInputs(given);
     if (skipped.length)
       report(io, 'warning', `skipped ${skipped.length} file(s) in folders of inputs that are neither tables nor acpidump text: ${listed(skipped)}`);
     const format = formatOf(o);
@@ -56,10 +55,9 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
     const whole: InputReport[] = [];
     let worst = 0;
     for (const input of inputs) {
-      let r: InputReport;
+      let read: ReturnType<typeof readInput>;
       try {
-        const { set, findings } = readInput(input, o, io);
-        r = { input, tables: [...tableKeys(allEntries(set)).values()], findings: [...findings, ...checkTables(set, { dom0: o.dom0 })] };
+        read = readInput(input, o, io);
       } catch (e) {
         // an input that cannot be read at all: said on stderr, the others still checked, exit 2
         if (!(e instanceof CliError)) throw e;
@@ -67,11 +65,14 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
         worst = 2;
         continue;
       }
+      const { set, findings } = read;
+      const r: InputReport = { input, tables: [...tableKeys(allEntries(set)).values()], findings: [...findings, ...checkTables(set, { dom0: o.dom0 })] };
       if (r.findings.some((f) => atLeast(f, o.failOn))) worst = Math.max(worst, 1);
       if (format === 'text') io.out(renderText([r], o.failOn, colour));
       else if (format === 'jsonl') io.out(JSON.stringify(inputJson(r, o.failOn)) + '\n');
       else if (format === 'github') io.out(renderGithub([r]));
       else whole.push(r);
+      if (o.fix) fix(input, set, o, io); // its notes go to stderr, the report to stdout
     }
     if (format === 'json') io.out(JSON.stringify(renderJson(whole, o.failOn), null, 2) + '\n');
     else if (format === 'junit') io.out(renderJunit(whole, o.failOn));
@@ -81,27 +82,17 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
 
 const listed = (ps: string[]) => (ps.length <= 5 ? ps.join(', ') : `${ps.slice(0, 5).join(', ')} and ${ps.length - 5} more`);
 
-/** check --fix: one input, checked and printed as text (or the format asked), then written with
- * its checksums corrected. */
-function fix(input: string, o: CheckOpts, io: Io, exit: Exit): void {
-  const { set, findings } = readInput(input, o, io);
-  const r: InputReport = { input, tables: [...tableKeys(allEntries(set)).values()], findings: [...findings, ...checkTables(set, { dom0: o.dom0 })] };
-  const format = formatOf(o);
-  if (format === 'json') io.out(JSON.stringify(renderJson([r], o.failOn), null, 2) + '\n');
-  else if (format === 'jsonl') io.out(JSON.stringify(inputJson(r, o.failOn)) + '\n');
-  else if (format === 'junit') io.out(renderJunit([r], o.failOn));
-  else if (format === 'github') io.out(renderGithub([r]));
-  else io.out(renderText([r], o.failOn, colourFor(io)));
+/** check --fix: the input written with its checksums corrected, in its own form, to -o. */
+function fix(input: string, set: TableSet, o: CheckOpts, io: Io): void {
   if (!allEntries(set).length) {
     report(io, 'note', `--fix: ${input} holds no table to fix; nothing written`);
-  } else {
-    const { fixed, set: good } = fixChecksums(set);
-    writeFixed(input, good, o.output!, { force: o.force, imageBase: readOptions(o).imageBase });
-    report(
-      io,
-      'note',
-      `--fix: ${fixed.length} checksum(s) corrected (${fixed.map((e) => e.table.signature).join(', ') || 'none needed'}); written to ${o.output}`,
-    );
+    return;
   }
-  exit.code = r.findings.some((f) => atLeast(f, o.failOn)) ? 1 : 0;
+  const { fixed, set: good } = fixChecksums(set);
+  writeFixed(input, good, o.output!, { force: o.force, imageBase: readOptions(o).imageBase });
+  report(
+    io,
+    'note',
+    `--fix: ${fixed.length} checksum(s) corrected (${fixed.map((e) => e.table.signature).join(', ') || 'none needed'}); written to ${o.output}`,
+  );
 }
