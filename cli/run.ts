@@ -31,7 +31,7 @@ Exit codes: 0 success (diff: same; check: nothing at or above --fail-on), 1 diff
 check: findings, 2 trouble (malformed input outside check, unreadable input, bad options,
 refused output). Finding codes: docs/checks.md.`,
     );
-  registerDump(program, io);
+  registerDump(program, io, exit);
   registerExtract(program, io);
   registerConvert(program, io);
   registerBuild(program, io);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { dumpTableText } from '../../src/render/text.js';
 import { setJson } from '../../src/render/json.js';
 import { summaryLines } from '../../src/render/summary.js';
-import { CliError, type Io, report } from '../io.js';
+import { CliError, type Io, type Exit, report } from '../io.js';
 import { readFdt, readReservations, FdtReadError } from '../../src/fdt/reader.js';
 import { readFdtFile, expandInputs } from '../../src/io/read.js';
 import { renderDts } from '../../src/render/dts.js';
@@ -17,7 +17,7 @@ interface DumpOpts extends InputOpts, FormatOpts<'text' | 'json' | 'jsonl' | 'su
   partial?: boolean;
 }
 
-export function registerDump(program: Command, io: Io): void {
+export function registerDump(program: Command, io: Io, exit: Exit): void {
   addInputOptions(
     addFormatOption(
       program
@@ -43,17 +43,15 @@ export function registerDump(program: Command, io: Io): void {
     // many inputs (a fleet): one summary block or one JSON line each, streamed; exit 2 if any failed
     if (format !== 'summary' && format !== 'jsonl') throw new CliError(`${inputs.length} inputs: give --summary or --format jsonl to dump several`);
     if (skipped.length) report(io, 'warning', `skipped ${skipped.length} file(s) in folders of inputs that are neither tables nor acpidump text`);
-    let failed = false;
     for (const input of inputs) {
       try {
         dumpOne(input, o, format, io);
       } catch (e) {
         if (!(e instanceof CliError)) throw e;
         report(io, 'error', e.message);
-        failed = true;
+        exit.code = 2;
       }
     }
-    if (failed) throw new CliError('', 2);
   });
 }
 
