@@ -1,5 +1,5 @@
 // The CLI as a function: run(argv, io) returns the exit code. Commands never call process.exit();
-// bin.ts only sets process.exitCode. Exit codes: 0 ok, 1 "different"/"findings" (diff, check), 2 trouble.
+// main.ts only sets process.exitCode. Exit codes: 0 ok, 1 "different"/"findings" (diff, check), 2 trouble.
 import { Command, CommanderError } from 'commander';
 import { VERSION } from './version.js';
 import { CliError, type Io, type Exit, processIo, report, PROG } from './io.js';
