@@ -14,8 +14,9 @@ export function scanForRsdp(img: Uint8Array): number[] {
   return rootPointer().find(img);
 }
 
-/** The scan's chunk: large enough that the per-chunk cost vanishes, small enough for a bounded RSS. */
-const SCAN_CHUNK = 4 << 20;
+/** The scan's chunk: large enough that the per-chunk cost vanishes, small enough to stay in a core's L2 cache
+ * between the read that fills it and the search (512 KiB: 1 and 4 MiB searched slower). */
+const SCAN_CHUNK = 512 << 10;
 /** Overlap between chunks: a revision 2 RSDP (36 bytes) that starts in one chunk is whole in it. */
 const SCAN_OVERLAP = 64;
 

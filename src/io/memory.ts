@@ -3,16 +3,14 @@
 // tables are read at their addresses with positioned reads, and the RSDP scan walks the capture in
 // fixed-size chunks, so a capture of any size is read in bounded memory.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { Worker, MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { hex } from '../layout/diagnostics.js';
+import { searchBuffer } from '../layout/wordsearch.js';
 
 /** Where a capture's bytes come from: positioned reads of a file, or a buffer. */
 export interface Source {
   /** Fill `into` from byte `offset` of the source; returns how many bytes were there. */
   read(into: Uint8Array, offset: number): number;
   readonly size: number;
-  /** the file descriptor of a file source (a read-ahead thread reads through it) */
-  readonly fd?: number;
   close(): void;
 }
 
@@ -33,7 +31,6 @@ export function fileSource(path: string): Source {
   const size = fstatSync(fd).size;
   return {
     size,
-    fd,
     read(into, offset) {
       let done = 0;
       while (done < into.length && offset + done < size) {
@@ -66,8 +63,8 @@ export interface Memory {
    * malformed core may declare exabytes of it), in chunks of at most `size` bytes, each followed by `overlap` bytes of the next
    * (a signature across a boundary is seen once, in the chunk where it starts); `own` is the chunk's
    * length without the overlap. Each chunk is 8-byte aligned in physical address when its segment is.
-   * The buffer is reused: copy what you keep. */
-  chunks(size: number, overlap: number, readAheadFrom?: number): Iterable<{ addr: bigint; bytes: Uint8Array; own: number }>;
+   * The buffer is reused (and is one that findWord searches at full speed): copy what you keep. */
+  chunks(size: number, overlap: number): Iterable<{ addr: bigint; bytes: Uint8Array; own: number }>;
   close(): void;
 }
 
@@ -90,23 +87,22 @@ export function memoryOf(source: Source, segments: Segment[], where: string): Me
       fill(s, Number(addr - s.start), out);
       return out;
     },
-    *chunks(size, overlap, readAheadFrom = READ_AHEAD_FROM) {
-      const total = sorted.reduce((n, seg) => n + seg.fileSize, 0);
-      if (source.fd !== undefined && total >= readAheadFrom) {
-        yield* readAhead(source.fd, sorted, size, overlap, fill);
-        return;
-      }
-      // no larger than the largest file part: a 4 KiB image gets a 4 KiB buffer, not 4 MiB
-      const buf = new Uint8Array(
+    *chunks(size, overlap) {
+      // no larger than the largest file part: a 4 KiB image gets a 4 KiB buffer, not the whole chunk
+      const buf = searchBuffer(
         Math.min(
           size + overlap,
           sorted.reduce((m, seg) => Math.max(m, seg.fileSize), 0),
         ),
       );
-      for (const [seg, at, n] of planOf(sorted, size, overlap)) {
-        const view = buf.subarray(0, n);
-        fill(seg, at, view);
-        yield { addr: seg.start + BigInt(at), bytes: view, own: Math.min(size, n) };
+      try {
+        for (const [seg, at, n] of planOf(sorted, size, overlap)) {
+          const view = buf.bytes.subarray(0, n);
+          fill(seg, at, view);
+          yield { addr: seg.start + BigInt(at), bytes: view, own: Math.min(size, n) };
+        }
+      } finally {
+        buf.release();
       }
     },
     close: () => source.close(),
@@ -116,126 +112,6 @@ export function memoryOf(source: Source, segments: Segment[], where: string): Me
 /** The chunks to read, in order: [segment, offset in it, length], over each segment's file part. */
 function* planOf(segments: readonly Segment[], size: number, overlap: number): Generator<[Segment, number, number]> {
   for (const seg of segments) for (let at = 0; at < seg.fileSize; at += size) yield [seg, at, Math.min(size + overlap, seg.fileSize - at)];
-}
-
-/** Captures this large are read ahead by a worker thread while the caller searches the last chunk
- * (below it, the thread's start-up, some 30 ms, costs more than the overlap saves). */
-const READ_AHEAD_FROM = 2 ** 30;
-
-// The read-ahead thread: reads the planned chunks into buffers of its own and hands each over to
-// the caller (transferred, not copied: a search of a plain ArrayBuffer runs twice as fast as of a
-// shared one), which hands it back when done; three buffers circulate. control[0] counts chunks
-// sent, control[1] buffers returned, control[2] asks the thread to stop, control[3] is the thread's
-// state: 0 not started, 1 running, 2 failed (the caller then reads the rest itself).
-const READER = `
-const { workerData: w, receiveMessageOnPort } = require('node:worker_threads');
-const { readSync } = require('node:fs');
-const control = new Int32Array(w.control);
-Atomics.store(control, 3, 1);
-try {
-  const free = [new ArrayBuffer(w.stride), new ArrayBuffer(w.stride), new ArrayBuffer(w.stride)];
-  let returned = 0;
-  const plan = function* () {
-    for (const [fileOffset, fileSize] of w.segments)
-      for (let at = 0; at < fileSize; at += w.size) yield [fileOffset + at, Math.min(w.stride, fileSize - at)];
-  };
-  for (const [offset, len] of plan()) {
-    if (Atomics.load(control, 2) !== 0) break;
-    while (!free.length) {
-      const seen = Atomics.load(control, 1);
-      if (seen > returned) {
-        for (let m; (m = receiveMessageOnPort(w.back)); returned++) free.push(m.message);
-      } else if (Atomics.load(control, 2) === 0) Atomics.wait(control, 1, seen);
-      else break;
-    }
-    if (!free.length) break;
-    const buf = free.pop();
-    const view = new Uint8Array(buf, 0, len);
-    let done = 0;
-    while (done < len) {
-      const n = readSync(w.fd, view, done, len - done, offset + done);
-      if (n === 0) break;
-      done += n;
-    }
-    view.fill(0, done);
-    w.out.postMessage({ buf, len }, [buf]);
-    Atomics.add(control, 0, 1);
-    Atomics.notify(control, 0);
-  }
-} catch {
-  Atomics.store(control, 3, 2);
-  Atomics.notify(control, 0);
-}`;
-
-/** How long the caller waits for the thread to start before reading without it. */
-const START_TIMEOUT_MS = 5000;
-
-/** The chunks of every segment's file part, read by a worker thread ahead of the caller. Should
- * the thread not start or fail (an unusual embedding, a read error), the caller reads the rest
- * itself through `direct`: the same bytes either way, and no wait without end. */
-function* readAhead(
-  fd: number,
-  segments: readonly Segment[],
-  size: number,
-  overlap: number,
-  direct: (seg: Segment, at: number, into: Uint8Array) => void,
-): Generator<{ addr: bigint; bytes: Uint8Array; own: number }> {
-  const control = new Int32Array(new SharedArrayBuffer(4 * 4));
-  const out = new MessageChannel();
-  const back = new MessageChannel();
-  const worker = new Worker(READER, {
-    eval: true,
-    execArgv: [], // the thread's code is CommonJS whatever flags this process runs with (--input-type=module)
-    stdout: true,
-    stderr: true,
-    workerData: {
-      fd,
-      segments: segments.map((s) => [s.fileOffset, s.fileSize]),
-      size,
-      stride: size + overlap,
-      control: control.buffer,
-      out: out.port1,
-      back: back.port2,
-    },
-    transferList: [out.port1, back.port2],
-  });
-  worker.unref();
-  let alone: Uint8Array | undefined; // the caller's own buffer, once the thread is out of the picture
-  try {
-    let i = 0;
-    for (const [seg, at, n] of planOf(segments, size, overlap)) {
-      if (!alone) {
-        const started = Date.now();
-        for (let sent; (sent = Atomics.load(control, 0)) <= i;) {
-          const state = Atomics.load(control, 3);
-          if (state === 2 || (state === 0 && Date.now() - started > START_TIMEOUT_MS)) {
-            alone = new Uint8Array(size + overlap);
-            break;
-          }
-          Atomics.wait(control, 0, sent, 200);
-        }
-      }
-      if (alone) {
-        const view = alone.subarray(0, n);
-        direct(seg, at, view);
-        yield { addr: seg.start + BigInt(at), bytes: view, own: Math.min(size, n) };
-        continue;
-      }
-      i++;
-      const { buf, len } = receiveMessageOnPort(out.port2)!.message as { buf: ArrayBuffer; len: number };
-      yield { addr: seg.start + BigInt(at), bytes: new Uint8Array(buf, 0, len), own: Math.min(size, len) };
-      back.port1.postMessage(buf, [buf]);
-      Atomics.add(control, 1, 1);
-      Atomics.notify(control, 1);
-    }
-  } finally {
-    // stopped early (the RSDP found) or done: the thread ends at its next look at control[2]
-    Atomics.store(control, 2, 1);
-    Atomics.notify(control, 1);
-    out.port2.close();
-    back.port1.close();
-    void worker.terminate();
-  }
 }
 
 /** A raw image: the whole source at `base`. */

@@ -4,27 +4,17 @@ import { layout, ascii, u8, u32, u64, bytes } from '../layout/schema.js';
 import { checksumOf } from '../layout/codec.js';
 import { type TableRule, type TableDef, type RootPointer, rule } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
+import { findWord } from '../layout/wordsearch.js';
 
 export const RSDP_SIGNATURE = 'RSD PTR ';
 export const RSDP_V1_SIZE = 20;
 export const RSDP_V2_SIZE = 36;
 
 const SIG = Buffer.from(RSDP_SIGNATURE, 'latin1');
-/** The signature's 8 bytes read as a float64: a normal number (not NaN, not zero), so a float64
- * element equals it exactly when its bits are the signature's. */
-const SIG_F64 = new Float64Array(Uint8Array.from(SIG).buffer)[0];
 
-/** Offsets of the signature on 8-byte boundaries of `img`. On an 8-byte-aligned buffer, the search
- * is Float64Array.prototype.indexOf over aligned elements (several GiB/s, where a byte-wise search
- * of random data manages one); otherwise a byte-wise search filtered to the boundaries. */
+/** Offsets of the signature on 8-byte boundaries of `img` (a SIMD search on the scan's buffers). */
 function* signatureAt8(img: Uint8Array): Generator<number> {
-  if (img.byteOffset % 8 === 0) {
-    const words = new Float64Array(img.buffer, img.byteOffset, Math.floor(img.length / 8));
-    for (let i = words.indexOf(SIG_F64); i >= 0; i = words.indexOf(SIG_F64, i + 1)) yield i * 8;
-    return;
-  }
-  const buf = Buffer.from(img.buffer, img.byteOffset, img.length);
-  for (let at = buf.indexOf(SIG); at >= 0; at = buf.indexOf(SIG, at + 1)) if (at % 8 === 0) yield at;
+  for (let at = findWord(img, SIG); at >= 0; at = findWord(img, SIG, at + 8)) yield at;
 }
 const readU32 = (b: Uint8Array, at: number) => (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
 
