@@ -14,16 +14,13 @@ export function scanForRsdp(img: Uint8Array): number[] {
   return rootPointer().find(img);
 }
 
-/** The scan's chunk: large enough that the per-chunk cost vanishes, small enough to stay in a core's L2 cache
- * between the read that fills it and the search (512 KiB: 1 and 4 MiB searched slower). */
-const SCAN_CHUNK = 512 << 10;
 /** Overlap between chunks: a revision 2 RSDP (36 bytes) that starts in one chunk is whole in it. */
 const SCAN_OVERLAP = 64;
 
 /** The first RSDP with valid checksums, scanning every segment of a capture in order (8-byte
  * boundaries, as the declaration says), or undefined. Reads the capture in bounded chunks. */
 export function scanMemoryForRsdp(mem: Memory): bigint | undefined {
-  for (const c of mem.chunks(SCAN_CHUNK, SCAN_OVERLAP)) {
+  for (const c of mem.chunks(SCAN_OVERLAP)) {
     const hit = rootPointer()
       .find(c.bytes)
       .find((at) => at < c.own);

@@ -8,7 +8,7 @@
 /** The loop, assembled below: f(start, end, word) → the first offset p = start + 8k with
  * p + 8 ≤ end whose 8 bytes equal `word` (little-endian), or -1. Offsets are in the memory
  * imported as e.m. */
-function kernel(): Uint8Array<ArrayBuffer> {
+function kernel(shared: boolean): Uint8Array<ArrayBuffer> {
   const uleb = (n: number): number[] => {
     const out: number[] = [];
     do {
@@ -99,7 +99,8 @@ function kernel(): Uint8Array<ArrayBuffer> {
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, [1, 0x60, 3, 0x7f, 0x7f, 0x7e, 1, 0x7f]), // type: (i32, i32, i64) → i32
-    ...section(2, [1, ...name('e'), ...name('m'), 0x02, 0x00, 0x01]), // import memory e.m, at least one page
+    // import memory e.m: at least one page; shared ones declare the largest maximum there is
+    ...section(2, [1, ...name('e'), ...name('m'), 0x02, ...(shared ? [0x03, 0x01, ...uleb(65536)] : [0x00, 0x01])]),
     ...section(3, [1, 0]),
     ...section(7, [1, ...name('f'), 0x00, 0]), // export function 0 as f
     ...section(10, [1, ...uleb(body.length), ...body]),
@@ -108,49 +109,57 @@ function kernel(): Uint8Array<ArrayBuffer> {
 
 type Kernel = (start: number, end: number, word: bigint) => number;
 
-let compiled: WebAssembly.Module | null | undefined; // null: this engine has no WebAssembly SIMD
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
+/** The compiled loop for plain and for shared memory; null where this engine has no WebAssembly SIMD. */
+const compiled = new Map<boolean, WebAssembly.Module | null>();
+function kernelModule(shared: boolean): WebAssembly.Module | null {
+  let m = compiled.get(shared);
+  if (m === undefined) {
     try {
-      const bytes = kernel();
-      compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+      const bytes = kernel(shared);
+      m = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
     } catch {
-      compiled = null;
+      m = null;
     }
+    compiled.set(shared, m);
   }
-  return compiled;
+  return m;
 }
 
 /** The loop bound to each WebAssembly memory that searchBuffer made. */
 const kernels = new WeakMap<ArrayBufferLike, Kernel>();
 const PAGE = 65536;
-/** One buffer kept between uses (a fleet of captures read one after another reuses it, rather than
- * reserving a fresh WebAssembly memory each time). */
+/** One plain buffer kept between uses (a fleet of captures read one after another reuses it, rather
+ * than reserving a fresh WebAssembly memory each time). */
 let idle: Uint8Array | undefined;
 
-/** A zeroed-or-reused buffer of `size` bytes that findWord searches at full speed; hand it back
- * through `release` when done with it (it may then serve the next caller). */
-export function searchBuffer(size: number): { bytes: Uint8Array; release(): void } {
-  let bytes: Uint8Array;
-  if (idle && idle.buffer.byteLength >= size) {
-    bytes = new Uint8Array(idle.buffer, 0, size);
+/**
+ * A buffer of `size` bytes that findWord searches at full speed (WebAssembly memory; plain memory
+ * where this engine has no WebAssembly SIMD). Hand a plain one back through `release` when done: it
+ * may then serve the next caller. A shared one (a SharedArrayBuffer another thread fills; undefined
+ * where WebAssembly SIMD or shared memory is missing) is never reused: a thread may still be
+ * writing into it.
+ */
+export function searchBuffer(size: number): { bytes: Uint8Array; release(): void };
+export function searchBuffer(size: number, shared: true): { bytes: Uint8Array; release(): void } | undefined;
+export function searchBuffer(size: number, shared = false): { bytes: Uint8Array; release(): void } | undefined {
+  if (!shared && idle && idle.buffer.byteLength >= size) {
+    const bytes = new Uint8Array(idle.buffer, 0, size);
     idle = undefined;
-  } else {
-    const m = kernelModule();
-    if (m) {
-      const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(size / PAGE)) });
-      const { f } = new WebAssembly.Instance(m, { e: { m: memory } }).exports as { f: Kernel };
-      kernels.set(memory.buffer, f);
-      bytes = new Uint8Array(memory.buffer, 0, size);
-    } else bytes = new Uint8Array(size);
+    return { bytes, release: () => keep(bytes) };
   }
-  return {
-    bytes,
-    release() {
-      if (!idle || idle.buffer.byteLength < bytes.buffer.byteLength) idle = bytes;
-    },
-  };
+  const m = kernelModule(shared);
+  if (!m) return shared ? undefined : { bytes: new Uint8Array(size), release() {} };
+  const pages = Math.max(1, Math.ceil(size / PAGE));
+  const memory = new WebAssembly.Memory(shared ? { initial: pages, maximum: pages, shared } : { initial: pages });
+  const { f } = new WebAssembly.Instance(m, { e: { m: memory } }).exports as { f: Kernel };
+  kernels.set(memory.buffer, f);
+  const bytes = new Uint8Array(memory.buffer, 0, size);
+  return { bytes, release: () => shared || keep(bytes) };
 }
+
+const keep = (bytes: Uint8Array) => {
+  if (!idle || idle.buffer.byteLength < bytes.buffer.byteLength) idle = bytes;
+};
 
 /** The first offset i ≥ from that is a multiple of 8 (counted from the start of `hay`) where the
  * 8 bytes of `word` sit, or -1. */
@@ -181,4 +190,4 @@ const readU64 = (b: Uint8Array): bigint => {
 };
 
 /** Whether searchBuffer hands out WebAssembly memory here (false under node --jitless, say). */
-export const fastWordSearch = (): boolean => kernelModule() !== null;
+export const fastWordSearch = (): boolean => kernelModule(false) !== null;

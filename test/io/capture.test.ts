@@ -10,10 +10,10 @@ import { createConnection } from 'node:net';
 import { readTables } from '../../src/io/read.js';
 import { writeImage, readImage } from '../../src/io/image.js';
 import { writeElfCore, elf32Header, elf32Phdr } from '../../src/io/elf.js';
-import { bufferSource, memoryOf, rawImage, type Source } from '../../src/io/memory.js';
+import { bufferSource, fileSource, memoryOf, rawImage, type Segment, type Source } from '../../src/io/memory.js';
 import { encodeNode, make } from '../../src/layout/codec.js';
 import { allEntries, type TableSet } from '../../src/model/tableset.js';
-import { cli, SAMPLES, tmp } from '../helpers.js';
+import { cli, ROOT, SAMPLES, tmp } from '../helpers.js';
 
 const SAMPLE = join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt');
 
@@ -352,43 +352,85 @@ describe('the RSDP search', () => {
 });
 
 describe('chunks of a capture', () => {
-  it('each segment’s file part only, in order, with the overlap; the buffer goes back to the pool when the walk ends, early or not', async () => {
-    const { fileSource } = await import('../../src/io/memory.js');
+  /** 100,000 patterned bytes in a file, mapped as two segments (the second with 10,000 zero bytes
+   * past its file part). */
+  function twoSegments(): { f: string; bytes: Uint8Array; segments: Segment[] } {
     const f = join(tmp('chunks-'), 'data.bin');
     const bytes = new Uint8Array(100_000).map((_, i) => (i * 7 + (i >> 8)) & 0xff);
     writeFileSync(f, bytes);
-    const source = fileSource(f);
-    try {
-      const mem = memoryOf(
-        source,
-        [
-          { start: 0x1000n, size: 60_000n, fileOffset: 0, fileSize: 60_000 },
-          { start: 0x100000n, size: 50_000n, fileOffset: 60_000, fileSize: 40_000 }, // 10,000 zero bytes after its file part
-        ],
-        'test',
-      );
-      // the buffer is reused after the next step: read it in the loop
-      const read = () => {
-        const out: [bigint, number, string][] = [];
-        for (const c of mem.chunks(4096, 64)) out.push([c.addr, c.own, Buffer.from(c.bytes).toString('hex')]);
-        return out;
-      };
-      const chunks = read();
-      const hex = (from: number, to: number) => Buffer.from(bytes.subarray(from, to)).toString('hex');
-      expect(chunks.length).toBe(Math.ceil(60_000 / 4096) + Math.ceil(40_000 / 4096));
-      expect(chunks[0]).toEqual([0x1000n, 4096, hex(0, 4096 + 64)]);
-      expect(chunks[1]).toEqual([0x2000n, 4096, hex(4096, 2 * 4096 + 64)]);
-      // a segment's last chunk stops at its file part (no overlap into the next segment)
-      expect(chunks[14]).toEqual([0x1000n + 14n * 4096n, 60_000 - 14 * 4096, hex(14 * 4096, 60_000)]);
-      // the zero tail past a segment's file part holds no signature: not read (a malformed core may declare exabytes)
-      expect(chunks.at(-1)).toEqual([0x100000n + 9n * 4096n, 40_000 - 9 * 4096, hex(60_000 + 9 * 4096, 100_000)]);
-      // stopping after two chunks gives the buffer back: the next walk reads the same
-      let n = 0;
-      for (const c of mem.chunks(4096, 64)) if (++n === 2 && c) break;
-      expect(n).toBe(2);
-      expect(read()).toEqual(chunks);
-    } finally {
+    return {
+      f,
+      bytes,
+      segments: [
+        { start: 0x1000n, size: 60_000n, fileOffset: 0, fileSize: 60_000 },
+        { start: 0x100000n, size: 50_000n, fileOffset: 60_000, fileSize: 40_000 },
+      ],
+    };
+  }
+
+  it.each([false, true])(
+    'each segment’s file part only, in order, with the overlap; a walk stopped early leaves nothing behind (read ahead by a thread: %s)',
+    (readAhead) => {
+      const { f, bytes, segments } = twoSegments();
+      const file = fileSource(f);
+      let ownReads = 0; // reads by this thread (none when the thread reads ahead)
+      const source: Source = { ...file, read: (into, offset) => (ownReads++, file.read(into, offset)) };
+      try {
+        const mem = memoryOf(source, segments, 'test');
+        // the buffer is reused after the next step: read it in the loop
+        const read = () => {
+          const out: [bigint, number, string][] = [];
+          for (const c of mem.chunks(64, { size: 4096, readAhead })) out.push([c.addr, c.own, Buffer.from(c.bytes).toString('hex')]);
+          return out;
+        };
+        const chunks = read();
+        const hex = (from: number, to: number) => Buffer.from(bytes.subarray(from, to)).toString('hex');
+        expect(chunks.length).toBe(Math.ceil(60_000 / 4096) + Math.ceil(40_000 / 4096));
+        expect(chunks[0]).toEqual([0x1000n, 4096, hex(0, 4096 + 64)]);
+        expect(chunks[1]).toEqual([0x2000n, 4096, hex(4096, 2 * 4096 + 64)]);
+        // a segment's last chunk stops at its file part (no overlap into the next segment)
+        expect(chunks[14]).toEqual([0x1000n + 14n * 4096n, 60_000 - 14 * 4096, hex(14 * 4096, 60_000)]);
+        // the zero tail past a segment's file part holds no signature: not read (a malformed core may declare exabytes)
+        expect(chunks.at(-1)).toEqual([0x100000n + 9n * 4096n, 40_000 - 9 * 4096, hex(60_000 + 9 * 4096, 100_000)]);
+        // stopping after two chunks gives the buffer back (or stops the thread): the next walk reads the same
+        let n = 0;
+        for (const c of mem.chunks(64, { size: 4096, readAhead })) if (++n === 2 && c) break;
+        expect(n).toBe(2);
+        expect(read()).toEqual(chunks);
+        if (readAhead) expect(ownReads).toBe(0);
+        else expect(ownReads).toBe(2 * chunks.length + 2); // two whole walks and the two chunks of the early stop
+      } finally {
+        source.close();
+      }
+    },
+  );
+
+  it.skipIf(!existsSync(join(ROOT, 'dist', 'src', 'io', 'memory.js')))(
+    'the read-ahead thread works whatever the process runs as (an ES module given with -e), and is left out under --jitless',
+    () => {
+      const { f, bytes, segments } = twoSegments();
+      const script = `
+      import { fileSource, memoryOf } from ${JSON.stringify(join(ROOT, 'dist', 'src', 'io', 'memory.js'))};
+      const file = fileSource(${JSON.stringify(f)});
+      let ownReads = 0;
+      const source = { ...file, read: (into, offset) => (ownReads++, file.read(into, offset)) };
+      const segments = ${JSON.stringify(segments, (_, v) => (typeof v === 'bigint' ? Number(v) : v))}.map((s) => ({ ...s, start: BigInt(s.start), size: BigInt(s.size) }));
+      let text = '';
+      for (const c of memoryOf(source, segments, 'test').chunks(64, { size: 4096, readAhead: true })) text += Buffer.from(c.bytes.subarray(0, c.own)).toString('hex');
       source.close();
-    }
-  });
+      console.log(JSON.stringify({ text, ownReads }));`;
+      const whole = Buffer.from(bytes).toString('hex');
+      for (const [flags, threaded] of [
+        [[], true],
+        [['--jitless'], false],
+      ] as const) {
+        const r = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+        expect(r.stderr.replace(/^Warning: disabling flag --expose_wasm.*\n/m, '')).toBe(''); // node's own notice under --jitless
+        expect(r.status).toBe(0);
+        const { text, ownReads } = JSON.parse(r.stdout) as { text: string; ownReads: number };
+        expect(text).toBe(whole);
+        expect(ownReads === 0).toBe(threaded);
+      }
+    },
+  );
 });

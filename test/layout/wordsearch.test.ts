@@ -18,6 +18,8 @@ function reference(hay: Uint8Array, word: Uint8Array, from: number): number {
 function holders(bytes: Uint8Array): [string, Uint8Array][] {
   const inWasm = searchBuffer(bytes.length + 16).bytes;
   inWasm.set(bytes, 8);
+  const shared = searchBuffer(bytes.length + 16, true)!.bytes; // a read-ahead thread's ring
+  shared.set(bytes, 16);
   const shifted = (by: number) => {
     const host = new Uint8Array(bytes.length + 16);
     host.set(bytes, by);
@@ -25,6 +27,7 @@ function holders(bytes: Uint8Array): [string, Uint8Array][] {
   };
   return [
     ['WebAssembly memory, at offset 8', inWasm.subarray(8, 8 + bytes.length)],
+    ['shared WebAssembly memory, at offset 16', shared.subarray(16, 16 + bytes.length)],
     ['plain, aligned', Uint8Array.from(bytes)],
     ['plain, at byte offset 8', shifted(8)],
     ['plain, at byte offset 4 (not aligned)', shifted(4)],
@@ -81,6 +84,14 @@ describe('findWord', () => {
     const c = searchBuffer(200_000); // the kept one is taken and too small anyway
     expect(c.bytes.buffer).not.toBe(a.bytes.buffer);
     expect(c.bytes.length).toBe(200_000);
+  });
+
+  it('a shared buffer (another thread may still write into it) is never handed to the next caller', () => {
+    const s = searchBuffer(1000, true)!;
+    expect(s.bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
+    s.release();
+    expect(searchBuffer(1000).bytes.buffer).not.toBe(s.bytes.buffer);
+    expect(searchBuffer(1000, true)!.bytes.buffer).not.toBe(s.bytes.buffer);
   });
 });
 
