@@ -340,7 +340,7 @@ const dir = mkdtempSync(join(tmpdir(), 'dom0-acpi-bench-'));
 try {
   for (const [name, run] of Object.entries(SECTIONS))
     if (!wanted.length || wanted.includes(name)) {
-      run(dir, join(ROOT, 'dist/dom0-acpi.mjs'));
+      run(dir, join(ROOT, 'dist/dom0-acpi.cjs'));
       console.log('');
     }
 } finally {

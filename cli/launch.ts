@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The installed command: loads the CLI bundle (dom0-acpi.cjs beside this file) through a V8 code
+// The installed command: loads the CLI bundle (bundle.cjs beside this file) through a V8 code
 // cache, so a run after the first does not compile the bundle again. The cache is keyed by the
 // bundle's size and modification time and the Node version (V8 itself checks only the source's
 // length), lives in $DOM0_ACPI_CACHE, else $XDG_CACHE_HOME/dom0-acpi or ~/.cache/dom0-acpi, and is
@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import vm from 'node:vm';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const bundle = join(here, 'dom0-acpi.cjs');
+const bundle = join(here, 'bundle.cjs');
 const setting = process.env.DOM0_ACPI_CACHE;
 const dir = setting === 'off' ? undefined : setting || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'dom0-acpi');
 const st = statSync(bundle);
@@ -34,9 +34,13 @@ const script = new vm.Script(`(function (exports, require, module, __filename, _
 });
 const mod: { exports: { main?: (argv: string[]) => Promise<void> } } = { exports: {} };
 (script.runInThisContext() as (...a: unknown[]) => void)(mod.exports, createRequire(bundle), mod, bundle, here);
-await mod.exports.main!(process.argv.slice(2));
+// no top-level await: this file is bundled as CommonJS (Node starts a CommonJS entry some 4 ms
+// sooner than an ES module one)
+void mod.exports.main!(process.argv.slice(2)).then(saveCache);
 
-if (cacheFile && dir && (!cachedData || script.cachedDataRejected)) {
+/** Keep the code the command compiled, for the next run. */
+function saveCache(): void {
+  if (!cacheFile || !dir || (cachedData && !script.cachedDataRejected)) return;
   try {
     mkdirSync(dir, { recursive: true });
     const tmp = `${cacheFile}.${process.pid}.tmp`;

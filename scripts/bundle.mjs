@@ -1,6 +1,6 @@
-// npm run build's second step (after tsc): the CLI as one CommonJS bundle (dist/dom0-acpi.cjs,
+// npm run build's second step (after tsc): the CLI as one CommonJS bundle (dist/bundle.cjs,
 // package.json's version built in) and the launcher that loads it through a V8 code cache
-// (dist/dom0-acpi.mjs, the installed command).
+// (dist/dom0-acpi.cjs, the installed command; CommonJS too, which Node starts sooner than an ES module).
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 
@@ -22,9 +22,17 @@ const noChildProcess = {
 await build({
   ...common,
   entryPoints: ['dist/cli/main.js'],
-  outfile: 'dist/dom0-acpi.cjs',
+  outfile: 'dist/bundle.cjs',
   format: 'cjs',
   define: { __DOM0_ACPI_VERSION__: JSON.stringify(version) },
   plugins: [noChildProcess],
 });
-await build({ ...common, entryPoints: ['dist/cli/launch.js'], outfile: 'dist/dom0-acpi.mjs', format: 'esm' });
+await build({
+  ...common,
+  entryPoints: ['dist/cli/launch.js'],
+  outfile: 'dist/dom0-acpi.cjs',
+  format: 'cjs',
+  // the launcher finds the bundle beside itself through import.meta.url, which CommonJS lacks
+  define: { 'import.meta.url': 'launcherUrl' },
+  banner: { js: 'const launcherUrl = require("node:url").pathToFileURL(__filename).href;' },
+});

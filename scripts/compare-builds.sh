@@ -10,7 +10,9 @@ work=$(mktemp -d)
 trap 'git -C "$root" worktree remove --force "$work/old" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 git -C "$root" worktree add --detach "$work/old" "$rev" >/dev/null 2>&1
 ln -s "$root/node_modules" "$work/old/node_modules"
-(cd "$work/old" && npx tsc -p tsconfig.build.json >/dev/null && npx esbuild dist/cli/bin.js --bundle --platform=node --format=esm --target=node20 --outfile=dist/dom0-acpi.mjs --log-level=warning --banner:js="import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);")
+(cd "$work/old" && npx tsc -p tsconfig.build.json >/dev/null && node scripts/bundle.mjs >/dev/null)
+# the installed command: dist/dom0-acpi.mjs up to the CommonJS launcher, dist/dom0-acpi.cjs since
+oldbin="$work/old/dist/dom0-acpi.cjs"; [ -f "$work/old/dist/dom0-acpi.mjs" ] && oldbin="$work/old/dist/dom0-acpi.mjs"
 (cd "$root" && npm run build --silent >/dev/null)
 inputs=()
 for d in "$root"/samples/*/; do [ -f "$d/acpidump.txt" ] && inputs+=("$d/acpidump.txt"); done
@@ -22,7 +24,7 @@ for input in "${inputs[@]}"; do
   case "$name" in qemu-sbsa-ref) extra=(--mem 0x10000000000:0x40000000 --base 0x10040000000) ;; morello-fvp) extra=(--mem 0x80000000:0x40000000 --base 0xC0000000) ;; esac
   for profile in design xen; do
     for side in old new; do
-      bin="$root/dist/dom0-acpi.mjs"; [ "$side" = old ] && bin="$work/old/dist/dom0-acpi.mjs"
+      bin="$root/dist/dom0-acpi.cjs"; [ "$side" = old ] && bin="$oldbin"
       node "$bin" build "$input" -o "$work/$side-$name-$profile" --profile "$profile" --bootargs console=hvc0 "${extra[@]}" >/dev/null 2>&1 || echo "refused" > "$work/$side-$name-$profile.refused"
     done
     if [ -e "$work/old-$name-$profile.refused" ] || [ -e "$work/new-$name-$profile.refused" ]; then

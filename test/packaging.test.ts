@@ -10,7 +10,7 @@ import { join, dirname, normalize } from 'node:path';
 import { ROOT, tmp } from './helpers.js';
 import { cli } from './helpers.js';
 
-const BUILT = existsSync(join(ROOT, 'dist', 'dom0-acpi.mjs')) && existsSync(join(ROOT, 'dist', 'src', 'index.js'));
+const BUILT = existsSync(join(ROOT, 'dist', 'dom0-acpi.cjs')) && existsSync(join(ROOT, 'dist', 'src', 'index.js'));
 if (!BUILT && process.env.CI === 'true') throw new Error('CI=true but dist/ is not built (npm ci runs the build)');
 if (!BUILT) console.warn('packaging tests skipped: dist/ is not built (npm run build)');
 

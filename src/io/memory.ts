@@ -4,7 +4,7 @@
 // fixed-size chunks, so a capture of any size is read in bounded memory.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { hex } from '../layout/diagnostics.js';
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
 import { searchBuffer } from '../layout/wordsearch.js';
 
 /** Where a capture's bytes come from: positioned reads of a file, or a buffer. */
@@ -207,6 +207,8 @@ function readAhead(
   if (!ring) return undefined;
   return (function* () {
     const control = new Int32Array(new SharedArrayBuffer(4 * 4));
+    // loaded here, not at start-up: node:worker_threads costs some 2 ms of every run that reads no capture
+    const { Worker } = createRequire(process.execPath)('node:worker_threads') as typeof import('node:worker_threads');
     const worker = new Worker(READER, {
       eval: true,
       execArgv: [], // the thread's code is CommonJS whatever flags this process runs with (--input-type=module)

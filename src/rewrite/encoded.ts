@@ -14,6 +14,13 @@ export function newBuild(): void {
   decoded = new WeakMap();
 }
 
+/** A table read from `bytes` (a host entry: encodeTable gives its bytes back, faults and all) needs
+ * no encoding, and reads back as itself. */
+export function known(t: AcpiTable, b: Uint8Array): void {
+  bytes.set(t, b);
+  decoded.set(t, t);
+}
+
 /** The table's bytes (lengths, counts and checksums derived), encoded once per build. */
 export function encoded(t: AcpiTable): Uint8Array {
   let b = bytes.get(t);

@@ -1,8 +1,8 @@
 // The build pipeline: host TableSet → dom0 set, image, device tree and change logs. Each pass
 // declares its stage and what it follows (types.ts PassDef); the pipeline orders a profile from
 // those, runs the `tables` passes, lays the region out (addresses), then runs the `placed` ones.
-import { missingAddresses, type TableSet } from '../model/tableset.js';
-import { newBuild } from './encoded.js';
+import { allEntries, missingAddresses, type TableSet } from '../model/tableset.js';
+import { known, newBuild } from './encoded.js';
 import { writeFdt } from '../fdt/writer.js';
 import { type BuildOptions, type Dom0Set, type Dom0Table, type PassDef, type PlacedSet, type Profile, BuildError, DEFAULTS } from './types.js';
 import type { AcpiTable } from '../tables/registry.js';
@@ -108,6 +108,7 @@ export interface BuildResult {
 
 export function runPipeline(host: TableSet, opts: BuildOptions): BuildResult {
   newBuild(); // each table is encoded once per build, and afresh in the next
+  for (const e of allEntries(host)) known(e.table, e.bytes); // the host's are encoded already
   if (opts.relocate === 'none') needAddresses(host);
   const passes = selectPasses(opts);
   const start = initialSet(host);

@@ -1,4 +1,4 @@
-// The installed command (dist/dom0-acpi.mjs) loads the bundle through a V8 code cache: made after
+// The installed command (dist/dom0-acpi.cjs) loads the bundle through a V8 code cache: made after
 // the first run of a command, used by the next, one per command, old bundles' caches pruned; off
 // with DOM0_ACPI_CACHE=off; an unwritable cache folder changes nothing but speed.
 import { describe, expect, it } from 'vitest';
@@ -7,8 +7,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 
 import { join } from 'node:path';
 import { ROOT, SAMPLES, tmp } from '../helpers.js';
 
-const BIN = join(ROOT, 'dist', 'dom0-acpi.mjs');
-const BUILT = existsSync(BIN) && existsSync(join(ROOT, 'dist', 'dom0-acpi.cjs'));
+const BIN = join(ROOT, 'dist', 'dom0-acpi.cjs');
+const BUILT = existsSync(BIN) && existsSync(join(ROOT, 'dist', 'bundle.cjs'));
 if (!BUILT && process.env.CI === 'true') throw new Error('CI=true but dist/ is not built');
 const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 
