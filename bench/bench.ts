@@ -113,28 +113,28 @@ function restructureDecode(b: Uint8Array): unknown {
 const mb = (bytes: number, perSec: number) => (bytes * perSec) / 1e6;
 const fmt = (x: number) => x.toFixed(1).padStart(9);
 
-/** Median wall time of a command over `n` runs, in milliseconds. */
-function wall(args: string[], n = 7, ok = [0]): number {
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, args, { stdio: 'ignore' });
-    if (!ok.includes(r.status ?? -1)) throw new Error(`${args.join(' ')} exited ${r.status}`);
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(n / 2)];
+/** Milliseconds of one call. */
+function timed(fn: () => unknown): number {
+  const t0 = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
-/** Median of a few runs of fn, in milliseconds. */
-function medianMs(fn: () => unknown, n = 3): number {
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = process.hrtime.bigint();
-    fn();
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(n / 2)];
+/** The median time of each of `fns`, run in turns (one of each per round, `rounds` rounds): a burst
+ * of load on a shared machine then slows every side of a ratio alike, not one of them. */
+function sideBySide(fns: (() => unknown)[], rounds: number): number[] {
+  const times = fns.map(() => [] as number[]);
+  for (let i = 0; i < rounds; i++) fns.forEach((fn, j) => times[j].push(timed(fn)));
+  return times.map((t) => t.sort((a, b) => a - b)[Math.floor(rounds / 2)]);
 }
+
+/** One run of a node command, its exit status checked. */
+const spawned =
+  (args: string[], ok = [0]) =>
+  (): void => {
+    const r = spawnSync(process.execPath, args, { stdio: 'ignore' });
+    if (!ok.includes(r.status ?? -1)) throw new Error(`${args.join(' ')} exited ${r.status}`);
+  };
 
 /** The machine's limit for reading a file: fs.read into one buffer, nothing else. */
 function rawRead(path: string): void {
@@ -151,10 +151,11 @@ function captures(dir: string): void {
   // the sample's tables laid out afresh from `base` (a new XSDT and RSDP), as convert does
   const bare = { ...set, rsdp: set.rsdp && { ...set.rsdp, address: undefined }, tables: set.tables.map((e) => ({ ...e, address: undefined })) };
   const tablesAt = (base: bigint) => runPasses(bare, ['xsdt', 'rsdp'], { relocate: 'all', base, mem: [] }).image;
-  const cases: { name: string; size: number; make: (p: string) => void }[] = [
+  const cases: { name: string; size: number; rounds: number; make: (p: string) => void }[] = [
     {
       name: 'sparse 8 GiB image',
       size: 8 * 2 ** 30,
+      rounds: 5,
       make: (p) => {
         writeFileSync(p, '');
         truncateSync(p, 8 * 2 ** 30);
@@ -163,6 +164,7 @@ function captures(dir: string): void {
     {
       name: 'dense 512 MiB image (random bytes)',
       size: 512 * 2 ** 20,
+      rounds: 21,
       make: (p) => {
         const fd = openSync(p, 'w');
         const chunk = Buffer.alloc(8 << 20);
@@ -184,12 +186,17 @@ function captures(dir: string): void {
     closeSync(fd);
     const imageBase = 0n;
     rawRead(p); // the first read of a sparse file's holes is the kernel's slow path: leave it out
-    const raw = medianMs(() => rawRead(p));
-    const scan = medianMs(() => {
-      const r = readTables(p, { imageBase });
-      if (r.findings.length || r.set.tables.length !== set.tables.length)
-        throw new Error(`scan of ${c.name} failed: ${r.findings.map((f) => f.message).join('; ')}`);
-    });
+    const [raw, scan] = sideBySide(
+      [
+        () => rawRead(p),
+        () => {
+          const r = readTables(p, { imageBase });
+          if (r.findings.length || r.set.tables.length !== set.tables.length)
+            throw new Error(`scan of ${c.name} failed: ${r.findings.map((f) => f.message).join('; ')}`);
+        },
+      ],
+      c.rounds,
+    );
     const child = spawnSync(
       process.execPath,
       [
@@ -232,7 +239,7 @@ function fleet(dir: string, bin: string): void {
     writeFileSync(join(d, `host${String(i).padStart(4, '0')}.txt`), src);
     tables += allEntries(readTables(src).set).length;
   }
-  const ms = wall([bin, 'check', d, '--format', 'jsonl'], 3, [0, 1]);
+  const [ms] = sideBySide([spawned([bin, 'check', d, '--format', 'jsonl'], [0, 1])], 3);
   console.log(
     `check of 1,000 acpidump files (${tables} tables) in one process: ${fmt(ms)} ms = ${fmt(1000 / (ms / 1000))} sets/s, ${fmt(tables / (ms / 1000))} tables/s  (100,000 servers: ${(100_000 / (1000 / (ms / 1000)) / 60).toFixed(1)} min)`,
   );
@@ -310,13 +317,15 @@ function startup(dir: string, bin: string): void {
   const server = join(SAMPLES, 'server-128cpu', 'acpidump.txt');
   const host512 = join(dir, 'qemu-virt-512cpu.txt');
   writeFileSync(host512, generate(QEMU_512));
-  wall([bin, 'build', server, '-o', join(dir, 'o'), '--force'], 1); // writes each command's code cache
-  wall([bin, '--version'], 1);
-  const empty = wall(['-e', '0'], 11);
-  const help = wall([bin, '--version'], 11);
-  const build = wall([bin, 'build', server, '-o', join(dir, 'o'), '--force', '--bootargs', 'console=hvc0'], 11);
-  const build512 = wall([bin, 'build', host512, '-o', join(dir, 'o512'), '--force', '--bootargs', 'console=hvc0'], 11);
-  console.log('CLI wall time (median of 11):');
+  const runs = [
+    spawned(['-e', '0']),
+    spawned([bin, '--version']),
+    spawned([bin, 'build', server, '-o', join(dir, 'o'), '--force', '--bootargs', 'console=hvc0']),
+    spawned([bin, 'build', host512, '-o', join(dir, 'o512'), '--force', '--bootargs', 'console=hvc0']),
+  ];
+  for (const run of runs) run(); // writes each command's code cache
+  const [empty, help, build, build512] = sideBySide(runs, 21);
+  console.log('CLI wall time (median of 21 runs, taken in turns):');
   console.log(`  node -e 0                          ${fmt(empty)} ms   1.00x`);
   console.log(`  dom0-acpi --version                ${fmt(help)} ms   ${(help / empty).toFixed(2)}x  (loading the tool)`);
   console.log(`  dom0-acpi build, 128-CPU sample    ${fmt(build)} ms   ${(build / empty).toFixed(2)}x`);
