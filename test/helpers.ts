@@ -1,5 +1,5 @@
-// Test helpers: where the shared corpus is (tests skip without it, but fail under CI=true), the
-// external referees (iasl, acpixtract, dtc), and a captured CLI run.
+// Test helpers: where the shared corpus and the build are (tests skip without them, but fail under
+// CI=true), the external referees (iasl, acpixtract, dtc), and a captured CLI run.
 import { existsSync, readdirSync, readFileSync, mkdtempSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,16 @@ function has(tool: string, arg = '-v'): boolean {
   if (!ok && CI) throw new Error(`CI=true but ${tool} is not installed (.ci/run installs it)`);
   return ok;
 }
+/** The built command and library (npm ci builds them; `npm test` does not): tests that run them
+ * skip without, but fail under CI=true. */
+export const BIN = join(ROOT, 'dist', 'dom0-acpi.cjs');
+export const DIST_SRC = join(ROOT, 'dist', 'src');
+export const BUILT = [BIN, join(ROOT, 'dist', 'bundle.cjs'), join(DIST_SRC, 'index.js')].every((f) => existsSync(f));
+if (!BUILT) {
+  if (CI) throw new Error('CI=true but dist/ is not built (npm ci runs the build)');
+  console.warn('tests of the built command and library are skipped: dist/ is not built (npm run build)');
+}
+
 export const HAVE_IASL = has('iasl');
 export const HAVE_ACPIXTRACT = has('acpixtract');
 export const HAVE_DTC = has('dtc', '--version');

@@ -5,14 +5,10 @@
 // CLI and the library running from the unpacked tarball alone.
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, symlinkSync, readdirSync } from 'node:fs';
+import { readFileSync, symlinkSync, readdirSync } from 'node:fs';
 import { join, dirname, normalize } from 'node:path';
-import { ROOT, tmp } from './helpers.js';
+import { BUILT, ROOT, tmp } from './helpers.js';
 import { cli } from './helpers.js';
-
-const BUILT = existsSync(join(ROOT, 'dist', 'dom0-acpi.cjs')) && existsSync(join(ROOT, 'dist', 'src', 'index.js'));
-if (!BUILT && process.env.CI === 'true') throw new Error('CI=true but dist/ is not built (npm ci runs the build)');
-if (!BUILT) console.warn('packaging tests skipped: dist/ is not built (npm run build)');
 
 interface Pack {
   filename: string;

@@ -136,7 +136,7 @@ export interface ChunkPlan {
 }
 
 // Chunk sizes and the ring, as measured on the 8 GiB sparse and 512 MiB dense images of `npm run
-// bench` (AMD EPYC, 2 MiB of L2 per core; docs/perf.md):
+// bench` (AMD EPYC, 1 MiB of L2 per core; docs/perf.md):
 /** Read and searched by one thread: a chunk that stays in the core's L2 cache between the read that
  * fills it and the search (1 and 4 MiB searched slower). */
 const DIRECT_CHUNK = 512 << 10;

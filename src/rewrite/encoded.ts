@@ -3,7 +3,7 @@
 // build encodes each table object once. Tables are values during a build (passes make new objects,
 // never change one), and the memo is emptied when a build starts, so a caller that changes a table
 // between two builds gets fresh bytes.
-import { decodeTable, encodeTable, type AcpiTable } from '../tables/registry.js';
+import { decodeTable, decodedFrom, encodeTable, type AcpiTable } from '../tables/registry.js';
 
 let bytes = new WeakMap<AcpiTable, Uint8Array>();
 let decoded = new WeakMap<AcpiTable, AcpiTable>();
@@ -14,9 +14,12 @@ export function newBuild(): void {
   decoded = new WeakMap();
 }
 
-/** A table read from `bytes` (a host entry: encodeTable gives its bytes back, faults and all) needs
- * no encoding, and reads back as itself. */
-export function known(t: AcpiTable, b: Uint8Array): void {
+/** A table object decodeTable made (a host table, untouched) needs no encoding: encodeTable gives
+ * its input bytes back, faults and all, and it reads back as itself. One a caller built or changed
+ * is a new object, and is encoded. */
+export function known(t: AcpiTable): void {
+  const b = decodedFrom(t);
+  if (!b) return;
   bytes.set(t, b);
   decoded.set(t, t);
 }

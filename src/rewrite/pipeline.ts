@@ -108,7 +108,7 @@ export interface BuildResult {
 
 export function runPipeline(host: TableSet, opts: BuildOptions): BuildResult {
   newBuild(); // each table is encoded once per build, and afresh in the next
-  for (const e of allEntries(host)) known(e.table, e.bytes); // the host's are encoded already
+  for (const e of allEntries(host)) known(e.table); // the host's tables, as read, are encoded already
   if (opts.relocate === 'none') needAddresses(host);
   const passes = selectPasses(opts);
   const start = initialSet(host);

@@ -218,6 +218,13 @@ function frame(b: Uint8Array, findings: Finding[]): { signature: string; length:
 }
 
 /** Decode one table (or the RSDP). Never throws on bad bytes: problems come back as findings. */
+/** The bytes each table object decodeTable made was read from (a table is a value: passes make new
+ * objects, so a table found here still encodes to exactly these bytes). */
+const readFromBytes = new WeakMap<AcpiTable, Uint8Array>();
+
+/** The bytes `table` was decoded from, when decodeTable made this very object. */
+export const decodedFrom = (table: AcpiTable): Uint8Array | undefined => readFromBytes.get(table);
+
 export function decodeTable(bytes: Uint8Array): DecodeResult {
   const findings: Finding[] = [];
   const f = frame(bytes, findings);
@@ -232,6 +239,7 @@ export function decodeTable(bytes: Uint8Array): DecodeResult {
     const want = checksumOf(buf, leaf.span ?? f.length, leaf.offset);
     if (buf[leaf.offset] !== want) (table.faults ??= {})[leaf.path] = (buf[leaf.offset] - want) & 0xff;
   }
+  readFromBytes.set(table, buf);
   return { table, length: f.length, findings };
 }
 

@@ -1,13 +1,13 @@
 // The CLI in a pipeline: "-" reads standard input, and a reader that quits early ends the command
 // quietly (no EPIPE stack trace, exit 0).
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { run } from '../../cli/run.js';
 import { readTables } from '../../src/io/read.js';
 import { findTable } from '../../src/model/tableset.js';
-import { ROOT, SAMPLES, tmp } from '../helpers.js';
+import { BIN, BUILT, ROOT, SAMPLES, tmp } from '../helpers.js';
 
 const TEXT = join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt');
 async function withStdin(stdin: Uint8Array, ...argv: string[]) {
@@ -50,9 +50,8 @@ describe('"-" is standard input', () => {
   });
 });
 
-const BIN = join(ROOT, 'dist', 'dom0-acpi.mjs');
 describe('a closed pipe', () => {
-  it.skipIf(!existsSync(BIN))('dump | head: exit 0 and nothing on stderr (needs the bundle: npm run build)', () => {
+  it.skipIf(!BUILT)('dump | head: exit 0 and nothing on stderr (needs the bundle: npm run build)', () => {
     const errFile = join(tmp('epipe-'), 'err.txt');
     for (const args of [
       'dump samples/server-128cpu/acpidump.txt',

@@ -13,7 +13,7 @@ import { writeElfCore, elf32Header, elf32Phdr } from '../../src/io/elf.js';
 import { bufferSource, fileSource, memoryOf, rawImage, type Segment, type Source } from '../../src/io/memory.js';
 import { encodeNode, make } from '../../src/layout/codec.js';
 import { allEntries, type TableSet } from '../../src/model/tableset.js';
-import { cli, ROOT, SAMPLES, tmp } from '../helpers.js';
+import { BUILT, cli, DIST_SRC, SAMPLES, tmp } from '../helpers.js';
 
 const SAMPLE = join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt');
 
@@ -405,12 +405,10 @@ describe('chunks of a capture', () => {
     },
   );
 
-  it.skipIf(!existsSync(join(ROOT, 'dist', 'src', 'io', 'memory.js')))(
-    'the read-ahead thread works whatever the process runs as (an ES module given with -e), and is left out under --jitless',
-    () => {
-      const { f, bytes, segments } = twoSegments();
-      const script = `
-      import { fileSource, memoryOf } from ${JSON.stringify(join(ROOT, 'dist', 'src', 'io', 'memory.js'))};
+  it.skipIf(!BUILT)('the read-ahead thread works whatever the process runs as (an ES module given with -e), and is left out under --jitless', () => {
+    const { f, bytes, segments } = twoSegments();
+    const script = `
+      import { fileSource, memoryOf } from ${JSON.stringify(join(DIST_SRC, 'io', 'memory.js'))};
       const file = fileSource(${JSON.stringify(f)});
       let ownReads = 0;
       const source = { ...file, read: (into, offset) => (ownReads++, file.read(into, offset)) };
@@ -419,18 +417,17 @@ describe('chunks of a capture', () => {
       for (const c of memoryOf(source, segments, 'test').chunks(64, { size: 4096, readAhead: true })) text += Buffer.from(c.bytes.subarray(0, c.own)).toString('hex');
       source.close();
       console.log(JSON.stringify({ text, ownReads }));`;
-      const whole = Buffer.from(bytes).toString('hex');
-      for (const [flags, threaded] of [
-        [[], true],
-        [['--jitless'], false],
-      ] as const) {
-        const r = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
-        expect(r.stderr.replace(/^Warning: disabling flag --expose_wasm.*\n/m, '')).toBe(''); // node's own notice under --jitless
-        expect(r.status).toBe(0);
-        const { text, ownReads } = JSON.parse(r.stdout) as { text: string; ownReads: number };
-        expect(text).toBe(whole);
-        expect(ownReads === 0).toBe(threaded);
-      }
-    },
-  );
+    const whole = Buffer.from(bytes).toString('hex');
+    for (const [flags, threaded] of [
+      [[], true],
+      [['--jitless'], false],
+    ] as const) {
+      const r = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+      expect(r.stderr.replace(/^Warning: disabling flag --expose_wasm.*\n/m, '')).toBe(''); // node's own notice under --jitless
+      expect(r.status).toBe(0);
+      const { text, ownReads } = JSON.parse(r.stdout) as { text: string; ownReads: number };
+      expect(text).toBe(whole);
+      expect(ownReads === 0).toBe(threaded);
+    }
+  });
 });

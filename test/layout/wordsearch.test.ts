@@ -3,11 +3,10 @@
 // one plain reading of "the first multiple of 8 at or after `from` where the word sits".
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fastWordSearch, findWord, searchBuffer } from '../../src/layout/wordsearch.js';
-import { ROOT, SAMPLES, tmp } from '../helpers.js';
+import { BUILT, DIST_SRC, SAMPLES, tmp } from '../helpers.js';
 
 function reference(hay: Uint8Array, word: Uint8Array, from: number): number {
   for (let at = Math.ceil(Math.max(0, from) / 8) * 8; at + 8 <= hay.length; at += 8) if (word.every((b, i) => hay[at + i] === b)) return at;
@@ -95,13 +94,13 @@ describe('findWord', () => {
   });
 });
 
-describe.skipIf(!existsSync(join(ROOT, 'dist', 'src', 'io', 'read.js')))('without WebAssembly (node --jitless)', () => {
+describe.skipIf(!BUILT)('without WebAssembly (node --jitless)', () => {
   it('the scan of an image takes the JavaScript path and finds the same tables', () => {
     const img = join(tmp('jitless-'), 'memory.img');
     const script = `
-      import { readTables } from ${JSON.stringify(join(ROOT, 'dist', 'src', 'io', 'read.js'))};
-      import { writeImage } from ${JSON.stringify(join(ROOT, 'dist', 'src', 'io', 'image.js'))};
-      import { fastWordSearch } from ${JSON.stringify(join(ROOT, 'dist', 'src', 'layout', 'wordsearch.js'))};
+      import { readTables } from ${JSON.stringify(join(DIST_SRC, 'io', 'read.js'))};
+      import { writeImage } from ${JSON.stringify(join(DIST_SRC, 'io', 'image.js'))};
+      import { fastWordSearch } from ${JSON.stringify(join(DIST_SRC, 'layout', 'wordsearch.js'))};
       import { writeFileSync } from 'node:fs';
       const { set } = readTables(${JSON.stringify(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt'))});
       const { image, base } = writeImage(set);

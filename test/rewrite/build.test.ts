@@ -8,7 +8,7 @@ import { buildDom0 } from '../../src/rewrite/build.js';
 import { DEFAULTS, type BuildOptions } from '../../src/rewrite/types.js';
 import { decodeTable } from '../../src/tables/registry.js';
 import { SBSA_MEMORY, MORELLO_MEMORY } from './memory-args.js';
-import { cli, CORPUS, HAVE_CORPUS, HAVE_DTC, ROOT, SAMPLES, tmp, offsetIn } from '../helpers.js';
+import { BIN, BUILT, cli, CORPUS, HAVE_CORPUS, HAVE_DTC, ROOT, SAMPLES, tmp, offsetIn } from '../helpers.js';
 import { checkOutput } from './referees.js';
 
 const sample = (name: string) => join(SAMPLES, name, 'acpidump.txt');
@@ -415,11 +415,11 @@ describe('outputs', () => {
     expect((await cli('build', sample('qemu-virt-gicv3'), '-o', dir, '--force')).code).toBe(0);
   });
 
-  it.skipIf(!existsSync(join(ROOT, 'dist/dom0-acpi.cjs')))('killing a build mid-run leaves no output folder, or a complete one', async () => {
+  it.skipIf(!BUILT)('killing a build mid-run leaves no output folder, or a complete one', async () => {
     for (const delay of [5, 30, 60, 90, 120, 160, 220, 300]) {
       const parent = tmp('kill-');
       const dir = join(parent, 'out');
-      const child = spawn(process.execPath, [join(ROOT, 'dist/dom0-acpi.cjs'), 'build', sample('server-128cpu'), '-o', dir], { stdio: 'ignore' });
+      const child = spawn(process.execPath, [BIN, 'build', sample('server-128cpu'), '-o', dir], { stdio: 'ignore' });
       const closed = new Promise((r) => child.on('close', r));
       await new Promise((r) => setTimeout(r, delay));
       child.kill('SIGKILL');
