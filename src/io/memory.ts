@@ -207,25 +207,31 @@ function readAhead(
   if (!ring) return undefined;
   return (function* () {
     const control = new Int32Array(new SharedArrayBuffer(4 * 4));
-    // loaded here, not at start-up: node:worker_threads costs some 2 ms of every run that reads no capture
-    const { Worker } = createRequire(process.execPath)('node:worker_threads') as typeof import('node:worker_threads');
-    const worker = new Worker(READER, {
-      eval: true,
-      execArgv: [], // the thread's code is CommonJS whatever flags this process runs with (--input-type=module)
-      stdout: true,
-      stderr: true,
-      workerData: {
-        fd,
-        segments: segments.map((s) => [s.fileOffset, s.fileSize]),
-        size,
-        overlap,
-        stride,
-        slots: SLOTS,
-        ring: ring.bytes.buffer,
-        control: control.buffer,
-      },
-    });
-    worker.unref();
+    let worker: { terminate(): Promise<number> } | undefined;
+    try {
+      // loaded here, not at start-up: node:worker_threads costs some 2 ms of every run that reads no capture
+      const { Worker } = createRequire(process.execPath)('node:worker_threads') as typeof import('node:worker_threads');
+      const w = new Worker(READER, {
+        eval: true,
+        execArgv: [], // the thread's code is CommonJS whatever flags this process runs with (--input-type=module)
+        stdout: true,
+        stderr: true,
+        workerData: {
+          fd,
+          segments: segments.map((s) => [s.fileOffset, s.fileSize]),
+          size,
+          overlap,
+          stride,
+          slots: SLOTS,
+          ring: ring.bytes.buffer,
+          control: control.buffer,
+        },
+      });
+      w.unref();
+      worker = w;
+    } catch {
+      Atomics.store(control, 3, 2); // no thread (a resource limit, an embedding without workers): read alone
+    }
     let alone: Uint8Array | undefined; // the caller's own buffer, once the thread is out of the picture
     try {
       let i = 0;
@@ -254,7 +260,7 @@ function readAhead(
       // stopped early (the RSDP found) or done: the thread ends at its next look at control[2]
       Atomics.store(control, 2, 1);
       Atomics.notify(control, 1);
-      void worker.terminate();
+      void worker?.terminate();
     }
   })();
 }

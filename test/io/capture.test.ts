@@ -405,6 +405,25 @@ describe('chunks of a capture', () => {
     },
   );
 
+  it('a thread that fails (here: a file descriptor it cannot read) leaves the caller reading alone: the same chunks', () => {
+    const { f, segments } = twoSegments();
+    const file = fileSource(f);
+    let ownReads = 0;
+    const walk = (source: Source, readAhead: boolean) => {
+      const out: string[] = [];
+      for (const c of memoryOf(source, segments, 'test').chunks(64, { size: 4096, readAhead })) out.push(Buffer.from(c.bytes).toString('hex'));
+      return out;
+    };
+    try {
+      const direct = walk(file, false);
+      const broken: Source = { ...file, fd: 2 ** 30, read: (into, offset) => (ownReads++, file.read(into, offset)) };
+      expect(walk(broken, true)).toEqual(direct);
+      expect(ownReads).toBe(direct.length); // every chunk, by the caller
+    } finally {
+      file.close();
+    }
+  });
+
   it.skipIf(!BUILT)('the read-ahead thread works whatever the process runs as (an ES module given with -e), and is left out under --jitless', () => {
     const { f, bytes, segments } = twoSegments();
     const script = `
