@@ -232,7 +232,7 @@ function readAhead(
     } catch {
       Atomics.store(control, 3, 2); // no thread (a resource limit, an embedding without workers): read alone
     }
-    let alone: Uint8Array | undefined; // the caller's own buffer, once the thread is out of the picture
+    let alone: { bytes: Uint8Array; release(): void } | undefined; // the caller's own buffer, once the thread is out of the picture
     try {
       let i = 0;
       for (const [seg, at, n] of planOf(segments, size, overlap)) {
@@ -242,13 +242,13 @@ function readAhead(
             const state = Atomics.load(control, 3);
             if (state === 2 || (state === 0 && Date.now() - started > START_TIMEOUT_MS)) {
               Atomics.store(control, 2, 1);
-              alone = searchBuffer(size + overlap).bytes;
+              alone = searchBuffer(size + overlap);
               break;
             }
             Atomics.wait(control, 0, filled, 200);
           }
         }
-        const slot = alone ?? ring.bytes.subarray((i % SLOTS) * stride);
+        const slot = alone?.bytes ?? ring.bytes.subarray((i % SLOTS) * stride);
         const bytes = slot.subarray(0, n);
         if (alone) direct(seg, at, bytes);
         yield { addr: seg.start + BigInt(at), bytes, own: Math.min(size, n) };
@@ -261,6 +261,7 @@ function readAhead(
       Atomics.store(control, 2, 1);
       Atomics.notify(control, 1);
       void worker?.terminate();
+      alone?.release();
     }
   })();
 }
