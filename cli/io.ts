@@ -1,6 +1,6 @@
 // What commands print through, so tests can capture it; where a command's exit code goes; and the
 // one mapping of the library's refusals to the CLI's (exit 2, the input named).
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { BuildError } from '../src/rewrite/types.js';
 export interface Io {
   out(s: string): void;
@@ -12,13 +12,52 @@ export interface Io {
 }
 
 export function processIo(): Io {
+  // Windows consoles take text through the stream (UTF-16 for the console), not as bytes
+  const win = process.platform === 'win32';
+  if (win)
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
   return {
-    out: (s) => void process.stdout.write(s),
-    err: (s) => void process.stderr.write(s),
-    tty: Boolean(process.stdout.isTTY),
+    out: win ? (s) => void process.stdout.write(s) : writer(1),
+    err: win ? (s) => void process.stderr.write(s) : writer(2),
+    // asked only by the commands that colour or choose a default by it: process.stdout is a stream
+    // whose modules (streams, net) cost a few ms of start-up
+    get tty() {
+      return Boolean(process.stdout.isTTY);
+    },
     stdin: () => readFileSync(0),
   };
 }
+
+/**
+ * Writes to standard output (1) or error (2) whole and at once, with fs.writeSync rather than
+ * through process.stdout (the same as Node does for files and, on Linux, pipes and terminals; the
+ * streams it would load cost a few ms of every run). A reader that closed the pipe (`dump … |
+ * head`): the command ends quietly with exit 0, as Unix tools do; any other failure (a full disk)
+ * is the command's error, exit 2. A stderr that cannot be written drops the message (there is
+ * nowhere left to say so). A descriptor that a parent left non-blocking and that is full is
+ * waited on.
+ */
+function writer(fd: 1 | 2): (s: string) => void {
+  return (s) => {
+    let b = Buffer.from(s);
+    while (b.length) {
+      try {
+        b = b.subarray(writeSync(fd, b));
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN') Atomics.wait(pause, 0, 0, 1);
+        else if (fd === 2)
+          return; // nowhere left to say it
+        else if (code === 'EPIPE') process.exit(0);
+        else throw new CliError(`cannot write to standard output: ${(e as Error).message}`);
+      }
+    }
+  };
+}
+const pause = new Int32Array(new SharedArrayBuffer(4));
 
 export class CliError extends Error {
   constructor(

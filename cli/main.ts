@@ -1,11 +1,7 @@
-// The process around run(): a reader that quits early (`dump … | head`) closes the pipe, and the
-// command ends quietly, as Unix tools do; the exit code is set, never forced.
+// The process around run(): the exit code is set, never forced (a reader that quits early, `dump …
+// | head`, is met where the output is written: processIo in io.ts).
 import { run } from './run.js';
 
 export async function main(argv: string[]): Promise<void> {
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
-  });
   process.exitCode = await run(argv);
 }

@@ -1,7 +1,7 @@
 // The CLI in a pipeline: "-" reads standard input, and a reader that quits early ends the command
 // quietly (no EPIPE stack trace, exit 0).
 import { describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { run } from '../../cli/run.js';
@@ -66,6 +66,16 @@ describe('a closed pipe', () => {
       expect(status, args).toBe('0');
       expect(err.join('\n').trim(), args).toBe('');
     }
+  });
+
+  it.skipIf(!BUILT || !existsSync('/dev/full'))('output to a full device: exit 2 and one error line naming why, not a stack trace', () => {
+    const r = spawnSync(process.execPath, [BIN, 'dump', 'samples/server-128cpu/acpidump.txt'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', openSync('/dev/full', 'w'), 'pipe'],
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('dom0-acpi: error: cannot write to standard output: ENOSPC: no space left on device, write\n');
   });
 });
 
