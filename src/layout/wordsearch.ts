@@ -48,51 +48,33 @@ function kernel(shared: boolean): Uint8Array<ArrayBuffer> {
   const TURN = 16 * LANES;
   const plus = (n: number) => [...get(P), ...i32(n), ...add];
   const compares = Array.from({ length: LANES }, (_, k) => [...get(P), ...v128Load(16 * k), ...get(V), ...v64Eq, ...(k ? vOr : [])]).flat();
+  /** A loop over `step`-byte blocks from P: leaves (to after it) when P + step passes E, else runs
+   * `test` on the block at P and moves P on. */
+  const steps = (step: number, test: number[]) => [
+    ...block,
+    ...loop,
+    ...plus(step),
+    ...get(E),
+    ...gtU,
+    ...brIf,
+    1,
+    ...test,
+    ...plus(step),
+    ...set(P),
+    ...br,
+    0,
+    ...end,
+    ...end,
+  ];
   const body = [
     ...[1, 1, 0x7b], // one local of type v128
     ...get(W),
     ...splat,
     ...set(V),
-    // whole turns: leave the loop at the end, or when a turn holds the word somewhere
-    ...block,
-    ...loop,
-    ...plus(TURN),
-    ...get(E),
-    ...gtU,
-    ...brIf,
-    1,
-    ...compares,
-    ...anyTrue,
-    ...brIf,
-    1,
-    ...plus(TURN),
-    ...set(P),
-    ...br,
-    0,
-    ...end,
-    ...end,
+    // whole turns, leaving the loop early when a turn holds the word somewhere
+    ...steps(TURN, [...compares, ...anyTrue, ...brIf, 1]),
     // one word at a time: the turn that holds it, or the last words before the end
-    ...block,
-    ...loop,
-    ...plus(8),
-    ...get(E),
-    ...gtU,
-    ...brIf,
-    1,
-    ...get(P),
-    ...i64Load,
-    ...get(W),
-    ...i64Eq,
-    ...ifEmpty,
-    ...get(P),
-    ...ret,
-    ...end,
-    ...plus(8),
-    ...set(P),
-    ...br,
-    0,
-    ...end,
-    ...end,
+    ...steps(8, [...get(P), ...i64Load, ...get(W), ...i64Eq, ...ifEmpty, ...get(P), ...ret, ...end]),
     ...i32(-1),
     ...end,
   ];
@@ -168,7 +150,7 @@ export function findWord(hay: Uint8Array, word: Uint8Array, from = 0): number {
   if (start + 8 > hay.length) return -1;
   const run = kernels.get(hay.buffer);
   if (run) {
-    const at = run(hay.byteOffset + start, hay.byteOffset + hay.length, readU64(word));
+    const at = run(hay.byteOffset + start, hay.byteOffset + hay.length, asI64(word));
     return at < 0 ? -1 : at - hay.byteOffset;
   }
   const asDouble = new Float64Array(Uint8Array.from(word.subarray(0, 8)).buffer)[0];
@@ -183,11 +165,8 @@ export function findWord(hay: Uint8Array, word: Uint8Array, from = 0): number {
   return -1;
 }
 
-const readU64 = (b: Uint8Array): bigint => {
-  let v = 0n;
-  for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
-  return BigInt.asIntN(64, v);
-};
+/** The word as the loop's i64 parameter (little-endian, signed). */
+const asI64 = (b: Uint8Array): bigint => Buffer.from(b.buffer, b.byteOffset, 8).readBigInt64LE(0);
 
 /** Whether searchBuffer hands out WebAssembly memory here (false under node --jitless, say). */
 export const fastWordSearch = (): boolean => kernelModule(false) !== null;

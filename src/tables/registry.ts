@@ -217,7 +217,6 @@ function frame(b: Uint8Array, findings: Finding[]): { signature: string; length:
   return { signature, length, revision };
 }
 
-/** Decode one table (or the RSDP). Never throws on bad bytes: problems come back as findings. */
 /** The bytes each table object decodeTable made was read from (a table is a value: passes make new
  * objects, so a table found here still encodes to exactly these bytes). */
 const readFromBytes = new WeakMap<AcpiTable, Uint8Array>();
@@ -225,6 +224,7 @@ const readFromBytes = new WeakMap<AcpiTable, Uint8Array>();
 /** The bytes `table` was decoded from, when decodeTable made this very object. */
 export const decodedFrom = (table: AcpiTable): Uint8Array | undefined => readFromBytes.get(table);
 
+/** Decode one table (or the RSDP). Never throws on bad bytes: problems come back as findings. */
 export function decodeTable(bytes: Uint8Array): DecodeResult {
   const findings: Finding[] = [];
   const f = frame(bytes, findings);
