@@ -8,6 +8,7 @@ import { formatFinding } from '../src/layout/diagnostics.js';
 import type { TableEntry, TableSet } from '../src/model/tableset.js';
 import { allEntries } from '../src/model/tableset.js';
 import { CliError, type Io, report } from './io.js';
+import { leftBeside } from '../src/io/output.js';
 
 export function parseAddress(s: string, what: string): bigint {
   const t = s.trim().replace(/_/g, '');
@@ -60,7 +61,12 @@ export function readInput(path: string, o: InputOpts, io: Io): ReadResult {
   try {
     return readTables(path, opts);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code) throw new CliError(`${path}: ${fsProblem(e)}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    const left = code === 'ENOENT' ? leftBeside(path) : undefined;
+    // a run killed between moving its old output aside and the new one in left both beside the path
+    if (left)
+      throw new CliError(`${path}: no such file or folder; a dom0-acpi run that was killed left this output whole at ${left}: run it again to put it in place`);
+    if (code) throw new CliError(`${path}: ${fsProblem(e)}`);
     throw e;
   }
 }

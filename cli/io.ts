@@ -4,6 +4,8 @@ import { readFileSync, writeSync } from 'node:fs';
 import { BuildError } from '../src/rewrite/types.js';
 export interface Io {
   out(s: string): void;
+  /** binary output to standard output (an image to a pipe, `-o -`) */
+  outBytes?(b: Uint8Array): void;
   err(s: string): void;
   /** stdout is a terminal (colour allowed unless NO_COLOR) */
   tty: boolean;
@@ -21,6 +23,7 @@ export function processIo(): Io {
     });
   return {
     out: win ? (s) => void process.stdout.write(s) : writer(1),
+    outBytes: win ? (b) => void process.stdout.write(b) : writer(1),
     err: win ? (s) => void process.stderr.write(s) : writer(2),
     // asked only by the commands that colour or choose a default by it: process.stdout is a stream
     // whose modules (streams, net) cost a few ms of start-up
@@ -40,9 +43,9 @@ export function processIo(): Io {
  * nowhere left to say so). A descriptor that a parent left non-blocking and that is full is
  * waited on.
  */
-function writer(fd: 1 | 2): (s: string) => void {
+function writer(fd: 1 | 2): (s: string | Uint8Array) => void {
   return (s) => {
-    let b = Buffer.from(s);
+    let b = typeof s === 'string' ? Buffer.from(s) : Buffer.from(s.buffer, s.byteOffset, s.byteLength);
     while (b.length) {
       try {
         b = b.subarray(writeSync(fd, b));
@@ -93,4 +96,18 @@ export function refusing<T>(input: string, f: () => T): T {
     if (e instanceof BuildError) throw new CliError(`${input}: ${e.message}`);
     throw e;
   }
+}
+
+/** Where a command's file output goes: a path, or standard output for "-" (text always; binary
+ * only when standard output is not a terminal). */
+export function writeOut(io: Io, output: string, data: string | Uint8Array, write: () => void): void {
+  if (output !== '-') return write();
+  if (typeof data === 'string') return io.out(data);
+  if (io.tty || !io.outBytes) throw new CliError('-o -: binary output to a terminal: redirect standard output to a file or a pipe, or give -o FILE');
+  io.outBytes(data);
+}
+
+/** The write options of a command's output: --force, and the paths it read (kept apart from the output). */
+export function outputOptions(o: { force?: boolean }, ...read: (string | undefined)[]): { force?: boolean; inputs: string[] } {
+  return { force: o.force, inputs: read.filter((p): p is string => p !== undefined) };
 }

@@ -9,8 +9,21 @@
 // - the CLI exits 0, 1 or 2 with no internal error, no stack trace and the input unchanged.
 // Shared by the short seeded run in `npm test` and the long `npm run fuzz`.
 import fc from 'fast-check';
-import { existsSync, readdirSync, readFileSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { join, resolve, dirname } from 'node:path';
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  mkdtempSync,
+  writeFileSync,
+  rmSync,
+  mkdirSync,
+  symlinkSync,
+  lstatSync,
+  readlinkSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
+import { join, resolve, dirname, relative, sep } from 'node:path';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -261,6 +274,153 @@ export async function checkCli(dir: string, input: Buffer, argv: (file: string, 
   return code === 2 ? 'refused' : code === 1 ? 'finding' : 'ok';
 }
 
+// ---------------------------------------------------------------- outputs never touch what the tool did not write
+
+/** The commands that write, each with the kind of output it makes. */
+const WRITERS = {
+  build: { folder: true, argv: (i: string, o: string) => ['build', i, '-o', o] },
+  extract: { folder: true, argv: (i: string, o: string) => ['extract', i, '-o', o] },
+  'convert-binaries': { folder: true, argv: (i: string, o: string) => ['convert', i, '--to', 'binaries', '-o', o] },
+  'convert-text': { folder: false, argv: (i: string, o: string) => ['convert', i, '--to', 'text', '-o', o] },
+  'convert-image': { folder: false, argv: (i: string, o: string) => ['convert', i, '--to', 'image', '-o', o] },
+  'check-fix': { folder: false, argv: (i: string, o: string) => ['check', i, '--fix', '-o', o] },
+} as const;
+type Writer = keyof typeof WRITERS;
+
+/** Where the output goes, relative to the world's root (links: to the firmware folder, to a previous output). */
+const OUTPUTS = [
+  '.',
+  'fw',
+  'fw/out',
+  'fw/host.txt',
+  'fw/notes.md',
+  'fw/.git',
+  'fw/sub/deeper',
+  '..',
+  'new',
+  'prev',
+  'link-fw',
+  'link-prev',
+  'link-fw/out',
+  'empty',
+] as const;
+const INPUTS = ['fw/host.txt', 'fw', 'link-fw/host.txt', 'link-fw'] as const;
+const CWDS = ['', 'fw', 'empty', 'fw/sub'] as const;
+
+export const outputCase = fc.record({
+  cmd: fc.constantFrom(...(Object.keys(WRITERS) as Writer[])),
+  input: fc.constantFrom(...INPUTS),
+  output: fc.constantFrom(...OUTPUTS),
+  cwd: fc.constantFrom(...CWDS),
+  force: fc.boolean(),
+});
+
+/** Every entry under a folder (files by content, links by target, folders by name), by relative path. */
+function entries(dir: string, skip?: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const n of readdirSync(d)) {
+      const p = join(d, n);
+      if (p === skip) continue;
+      const st = lstatSync(p);
+      const rel = relative(dir, p);
+      if (st.isSymbolicLink()) out.set(rel, `link ${readlinkSync(p)}`);
+      else if (st.isDirectory()) {
+        out.set(rel, 'folder');
+        walk(p);
+      } else out.set(rel, readFileSync(p).toString('hex'));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Whether the layout is one the tool must accept, by the rules alone (not the tool's code): the
+ * output neither is, holds, nor lies inside a path read, a folder output neither is nor holds the
+ * current folder, and an existing output is empty, or a previous output of this very kind with --force. */
+function allowed(world: string, c: { cmd: Writer; input: string; output: string; cwd: string; force: boolean }): boolean {
+  // the real path of the part that exists, the rest appended
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return join(real(dirname(p)), p.slice(dirname(p).length + 1));
+    }
+  };
+  const inside = (a: string, b: string) => a.startsWith(b + sep);
+  const out = real(resolve(world, c.cwd, c.output));
+  const input = realpathSync(join(world, c.input));
+  // a folder given as input reads the one acpidump text in it
+  const read = statSync(input).isDirectory() ? [input, join(input, 'host.txt')] : [input];
+  for (const r of read) if (out === r || inside(r, out) || (statSync(r).isDirectory() && inside(out, r))) return false;
+  const cwd = realpathSync(join(world, c.cwd));
+  const folder = WRITERS[c.cmd].folder;
+  if (folder && (out === cwd || inside(cwd, out))) return false;
+  const given = resolve(world, c.cwd, c.output);
+  if (!existsSync(given)) return lstatSync(given, { throwIfNoEntry: false }) === undefined;
+  const st = lstatSync(given);
+  if (!folder && st.isSymbolicLink()) return false;
+  const isDir = statSync(given).isDirectory();
+  if (folder !== isDir) return false;
+  if (folder && !readdirSync(given).length) return true;
+  return c.force && out === realpathSync(join(world, 'prev'));
+}
+
+/** One layout: a firmware folder (the acpidump text, notes, a git repository), a previous output of
+ * the same command, links to both, an empty folder; the command run from `cwd`. No file the tool did
+ * not write may change, and the exit code is 2 exactly when the layout is refused. */
+export async function checkOutputs(
+  dir: string,
+  text: Uint8Array,
+  c: { cmd: Writer; input: string; output: string; cwd: string; force: boolean },
+): Promise<Outcome> {
+  const world = mkdtempSync(join(dir, 'world-'));
+  try {
+    mkdirSync(join(world, 'fw', '.git'), { recursive: true });
+    mkdirSync(join(world, 'fw', 'sub'));
+    mkdirSync(join(world, 'empty'));
+    writeFileSync(join(world, 'fw', 'host.txt'), text);
+    writeFileSync(join(world, 'fw', 'notes.md'), 'bring-up notes\n');
+    writeFileSync(join(world, 'fw', '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    symlinkSync(join(world, 'fw'), join(world, 'link-fw'));
+    symlinkSync(join(world, 'prev'), join(world, 'link-prev'));
+    const w = WRITERS[c.cmd];
+    const quiet = { out: () => {}, err: () => {}, tty: false };
+    if ((await run(w.argv(join(world, 'fw', 'host.txt'), join(world, 'prev')), quiet)) === 2) throw new Violation(`${c.cmd} could not make a first output`, c);
+    const prev = join(world, 'prev');
+    // the tool's files: the previous output (a folder, or the file and the record beside it)
+    const ours = (rel: string) => rel === 'prev' || rel.startsWith(`prev${sep}`) || rel === '.dom0-acpi-files.json';
+    const before = [...entries(dirname(world))].filter(([rel]) => rel.startsWith(relative(dirname(world), world)));
+    const expectOk = allowed(world, c);
+    let err = '';
+    const cwd = process.cwd();
+    process.chdir(join(world, c.cwd));
+    let code: number;
+    try {
+      code = await run([...w.argv(join(world, c.input), c.output), ...(c.force ? ['--force'] : [])], {
+        out: () => {},
+        err: (s) => void (err += s),
+        tty: false,
+      });
+    } finally {
+      process.chdir(cwd);
+    }
+    const after = entries(dirname(world));
+    const base = relative(dirname(world), world);
+    for (const [rel, v] of before) {
+      const inWorld = relative(base, rel);
+      if (ours(inWorld) && code !== 2) continue; // replacing our own output is the point
+      if (after.get(rel) !== v) throw new Violation(`${rel} changed (exit ${code}): ${err.split('\n')[0]}`, { ...c, prev: existsSync(prev) });
+    }
+    if (code === 2 && expectOk) throw new Violation(`refused a layout the rules allow: ${err.split('\n')[0]}`, c);
+    if (code !== 2 && !expectOk) throw new Violation(`exit ${code} on a layout the rules refuse`, c);
+    if (/internal error|\n\s+at /.test(err)) throw new Violation(`internal error: ${err.split('\n')[0]}`, c);
+    return code === 2 ? 'refused' : 'ok';
+  } finally {
+    rmSync(world, { recursive: true, force: true });
+  }
+}
+
 // ---------------------------------------------------------------- the properties
 
 export interface Tally {
@@ -297,6 +457,7 @@ export function properties(dir: string, t: Tally) {
   const seeds = seedTables(sets);
   const parsed = sets.map((s) => readTables(Buffer.from(s.text), { name: s.name }).set);
   const table = tableCase(seeds);
+  const samples = sets.filter((s) => s.name.startsWith('samples/'));
   return [
     {
       name: 'tables: decode, round trip, dump, JSON, check, diff',
@@ -416,6 +577,14 @@ export function properties(dir: string, t: Tally) {
           note(t, `cli ${cmd}`, await checkCli(dir, input, argv), b.length, () => `${where}${hex(b)}`);
         },
       ),
+    },
+    {
+      name: 'outputs: for any layout of inputs, outputs, links and current folder, no file the tool did not write changes, and the exit code says so',
+      share: 0.05,
+      // the samples: every command can write each of them (they carry table addresses)
+      prop: fc.asyncProperty(outputCase, fc.nat({ max: Math.max(0, samples.length - 1) }), async (c, si) => {
+        note(t, 'outputs', await checkOutputs(dir, samples[si].text, c), 0, () => `${samples[si].name} ${JSON.stringify(c)}`);
+      }),
     },
   ];
 }

@@ -6,7 +6,7 @@ import { writeBuildOutput } from '../../src/io/build-output.js';
 import { type BuildOptions, type Range, DEFAULTS } from '../../src/rewrite/types.js';
 import { PASSES } from '../../src/rewrite/pipeline.js';
 import { hex, formatFinding } from '../../src/layout/diagnostics.js';
-import { CliError, refusing, type Io, report } from '../io.js';
+import { CliError, refusing, type Io, report, outputOptions } from '../io.js';
 import { addFormatOption, formatOf, type FormatOpts } from '../format.js';
 import { addInputOptions, loadSet, parseAddress, collect, type InputOpts } from '../input.js';
 
@@ -74,7 +74,7 @@ export function registerBuild(program: Command, io: Io): void {
         .command('build')
         .description('build the dom0 ACPI table set, EFI system table and memory map, and minimal device tree')
         .argument('<input>', 'host firmware tables (acpidump text, a memory image or an ELF core; binaries with --relocate all)')
-        .requiredOption('-o, --output <dir>', 'output folder (must be empty unless --force)')
+        .requiredOption('-o, --output <dir>', 'output folder: new, empty, or a previous output of dom0-acpi with --force')
         .option('--vcpus <n>', 'dom0 vCPUs (default: the enabled host GICCs, at most 128; 8 on GICv2)')
         .option('--host-mpidrs', 'design profile: keep the host MPIDRs in the GICCs (for a hypervisor that gives dom0 the host MPIDRs; not Xen)')
         .addOption(
@@ -100,14 +100,14 @@ export function registerBuild(program: Command, io: Io): void {
         .addOption(new Option('--relocate <mode>', 'all: place every table, reused ones too, in the new region').choices(['none', 'all']).default('none'))
         .option('--skip <pass>', `leave a pass out (repeatable): ${Object.keys(PASSES).join(', ')}`, collect)
         .option('--only <pass>', 'run only these passes (repeatable)', collect)
-        .option('--force', 'replace a non-empty output folder'),
+        .option('--force', 'replace a previous output of dom0-acpi in that folder (and nothing else)'),
       ['text', 'json'],
     ),
   ).action((input: string, o: BuildCliOpts) => {
     const opts = buildOptions(o);
     const host = loadSet(input, o, io);
     const out = refusing(input, () => buildDom0(host, opts));
-    writeBuildOutput(o.output, out, { force: o.force });
+    writeBuildOutput(o.output, out, outputOptions(o, input, host.origin));
     for (const w of out.warnings) report(io, w.severity === 'info' ? 'note' : 'warning', `${formatFinding(w)} [${w.code}]`);
     if (formatOf(o) === 'json') {
       io.out(JSON.stringify(out.manifest, null, 2) + '\n');

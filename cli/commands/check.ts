@@ -10,9 +10,9 @@ import { tableKeys } from '../../src/diff/set.js';
 import { allEntries, type TableSet } from '../../src/model/tableset.js';
 import type { Severity } from '../../src/layout/diagnostics.js';
 import { fixChecksums, writeFixed } from '../../src/io/fix.js';
-import { CliError, type Io, type Exit, report } from '../io.js';
+import { CliError, type Io, type Exit, report, outputOptions } from '../io.js';
 import { addFormatOption, formatOf, colourFor, type FormatOpts } from '../format.js';
-import { addInputOptions, readOptions, readInput, type InputOpts } from '../input.js';
+import { addInputOptions, readInput, type InputOpts } from '../input.js';
 
 interface CheckOpts extends InputOpts, FormatOpts<'text' | 'json' | 'jsonl' | 'junit' | 'github'> {
   dom0?: boolean;
@@ -36,7 +36,7 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
         .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(['error', 'warning', 'info']).default('error'))
         .option('--fix', 'write the input with corrected checksums to -o (never in place)')
         .option('-o, --output <path>', 'where --fix writes (same form as the input)')
-        .option('--force', 'replace an existing --fix output'),
+        .option('--force', 'replace a previous output of dom0-acpi at that path (and nothing else)'),
       ['text', 'json', 'jsonl', 'junit', 'github'],
     ),
   ).action((given: string[], o: CheckOpts) => {
@@ -44,6 +44,7 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
     if (!o.fix && o.output) throw new CliError('-o is only for --fix');
     if (given.filter((i) => i === '-').length > 1) throw new CliError('standard input (-) can be only one of the inputs');
     if (o.fix && given[0] === '-') throw new CliError('--fix writes the input in its own form: give a file or folder, not standard input');
+    if (o.fix && o.output === '-') throw new CliError('--fix -o -: standard output carries the report: give a file or folder for the corrected input');
     // a folder of inputs (a fleet's acpidump files) stands for each of them; --fix reads its one input as it is
     const { inputs, skipped } = o.fix ? { inputs: given, skipped: [] } : expandInputs(given);
     if (skipped.length)
@@ -89,7 +90,7 @@ function fix(input: string, set: TableSet, o: CheckOpts, io: Io): void {
     return;
   }
   const { fixed, set: good } = fixChecksums(set);
-  writeFixed(input, good, o.output!, { force: o.force, imageBase: readOptions(o).imageBase });
+  writeFixed(input, good, o.output!, outputOptions(o));
   report(
     io,
     'note',

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { tableFileNames } from '../../src/model/tableset.js';
 import { writeFolderAtomic } from '../../src/io/output.js';
-import type { Io } from '../io.js';
+import { type Io, outputOptions } from '../io.js';
 import { addInputOptions, loadSet, selectTables, collect, type InputOpts } from '../input.js';
 
 interface ExtractOpts extends InputOpts {
@@ -17,15 +17,15 @@ export function registerExtract(program: Command, io: Io): void {
       .command('extract')
       .description('write every table of the input as a binary file (acpixtract -a names: facp.dat, ssdt1.dat, rsdp.dat)')
       .argument('<input>', 'acpidump text (or any other input)')
-      .requiredOption('-o, --output <dir>', 'output folder (created; must be empty unless --force)')
+      .requiredOption('-o, --output <dir>', 'output folder: new, empty, or a previous output of dom0-acpi with --force')
       .option('-t, --table <sig>', 'only this table (repeatable)', collect)
-      .option('--force', 'replace a non-empty output folder'),
+      .option('--force', 'replace a previous output of dom0-acpi in that folder (and nothing else)'),
   ).action((input: string, o: ExtractOpts) => {
     const set = loadSet(input, o, io);
     const entries = selectTables(set, o.table);
     const names = tableFileNames(set);
     const files = new Map(entries.map((e) => [names.get(e)!, e.bytes] as const));
-    writeFolderAtomic(o.output, files, { force: o.force });
+    writeFolderAtomic(o.output, files, outputOptions(o, input, set.origin));
     for (const e of entries) io.out(`  ${e.table.signature.padEnd(4)} - ${String(e.bytes.length).padStart(7)} bytes - ${names.get(e)}\n`);
     io.out(`${entries.length} table(s) written to ${o.output}\n`);
   });

@@ -7,7 +7,7 @@ import type { Dom0Output } from '../rewrite/build.js';
 import { tableFileNames, allEntries, setOf, type ReadResult, type TableEntry, type TableSet } from '../model/tableset.js';
 import type { Finding } from '../layout/diagnostics.js';
 import { formatAcpidumpSet } from './acpidump.js';
-import { writeFolderAtomic } from './output.js';
+import { writeFolderAtomic, type WriteOptions } from './output.js';
 import { entryFrom } from './entry.js';
 
 export const MANIFEST = 'manifest.json';
@@ -23,7 +23,8 @@ export function buildOutputFiles(out: Dom0Output): Map<string, Uint8Array | stri
   return files;
 }
 
-export function writeBuildOutput(dir: string, out: Dom0Output, opts: { force?: boolean } = {}): void {
+/** Write a build's output folder; `opts.inputs` are the paths the build read (the output is kept apart from them). */
+export function writeBuildOutput(dir: string, out: Dom0Output, opts: WriteOptions = {}): void {
   writeFolderAtomic(dir, buildOutputFiles(out), opts);
 }
 

@@ -1,11 +1,11 @@
 // check --fix: the input with every checksum made right (tables and both RSDP checksums), written
 // in the input's own form to a new location, atomically. The input itself is never touched.
-import { readFileSync } from 'node:fs';
+import { closeSync, copyFileSync, openSync, writeSync } from 'node:fs';
 import { relative, resolve, basename } from 'node:path';
 import { encodeTable, withoutFaults, hasChecksumFault } from '../tables/registry.js';
 import { allEntries, tableFileNames, type TableEntry, type TableSet } from '../model/tableset.js';
 import { formatAcpidumpSet } from './acpidump.js';
-import { writeFileAtomic, writeFolderAtomic } from './output.js';
+import { OutputError, writeFileAtomic, writeFolderAtomic, type WriteOptions } from './output.js';
 
 export interface FixResult {
   fixed: TableEntry[];
@@ -25,30 +25,45 @@ export function fixChecksums(set: TableSet): FixResult {
   return { fixed, set: { ...set, rsdp: set.rsdp && fix(set.rsdp), tables: set.tables.map(fix) } };
 }
 
-export function writeFixed(input: string, set: TableSet, out: string, opts: { force?: boolean; imageBase?: bigint } = {}): void {
+/** Write `set` (read from `input`) in the input's form to `out`; the input is one of the paths the
+ * output must keep apart from. A memory capture is copied and patched where its tables are, never
+ * read whole. */
+export function writeFixed(input: string, set: TableSet, out: string, opts: WriteOptions = {}): void {
+  const o = { ...opts, inputs: [input, set.origin, ...(opts.inputs ?? [])] };
   switch (set.kind) {
     case 'acpidump':
-      writeFileAtomic(out, formatAcpidumpSet(set), opts);
+      writeFileAtomic(out, formatAcpidumpSet(set), o);
       return;
     case 'table':
-      writeFileAtomic(out, allEntries(set)[0].bytes, opts);
+      writeFileAtomic(out, allEntries(set)[0].bytes, o);
       return;
     case 'image': {
-      const img = new Uint8Array(readFileSync(input));
-      const base = opts.imageBase ?? 0n;
-      for (const e of allEntries(set)) img.set(e.bytes, Number(e.address! - base));
-      writeFileAtomic(out, img, opts);
+      const lost = allEntries(set).find((e) => e.fileOffset === undefined);
+      if (lost) throw new OutputError(out, `${out}: ${lost.table.signature} at ${lost.source} is not in the capture's file bytes: nothing to patch`);
+      writeFileAtomic(
+        out,
+        (tmp) => {
+          copyFileSync(input, tmp);
+          const fd = openSync(tmp, 'r+');
+          try {
+            for (const e of allEntries(set)) writeSync(fd, e.bytes, 0, e.bytes.length, e.fileOffset!);
+          } finally {
+            closeSync(fd);
+          }
+        },
+        o,
+      );
       return;
     }
     case 'binaries': {
       // keep the input's file names (and its dynamic/ folder)
       const files = new Map(allEntries(set).map((e) => [relative(resolve(input), resolve(e.source)) || basename(e.source), e.bytes] as const));
-      writeFolderAtomic(out, files, opts);
+      writeFolderAtomic(out, files, o);
       return;
     }
     case 'build': {
       const names = tableFileNames(set);
-      writeFolderAtomic(out, new Map(allEntries(set).map((e) => [names.get(e)!, e.bytes] as const)), opts);
+      writeFolderAtomic(out, new Map(allEntries(set).map((e) => [names.get(e)!, e.bytes] as const)), o);
       return;
     }
   }

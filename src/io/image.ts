@@ -92,8 +92,10 @@ export function readImage(mem: Memory, file: string, rsdpAddr?: bigint): ReadRes
     const bytes = tableAt(addr, via, table, pointerAt);
     if (!bytes) return undefined;
     const e = entryFrom(bytes, `${file}@${hex(addr)}`, addr, findings);
-    if (e) entries.push(e);
-    return e;
+    if (!e) return undefined;
+    const at = offsetOf(mem, addr, e.bytes.length);
+    entries.push(at === undefined ? e : { ...e, fileOffset: at });
+    return entries[entries.length - 1];
   };
 
   // every pointer a table declares leads to the next ones (RSDP → XSDT → entries, FADT → DSDT/FACS);
@@ -115,10 +117,12 @@ export function readImage(mem: Memory, file: string, rsdpAddr?: bigint): ReadRes
   return { set: { ...setOf(file, 'image', entries), memory }, findings };
 }
 
-/** Where a physical address is in the capture's file (finding offsets name bytes of the input). */
-function offsetOf(mem: Memory, addr: bigint): number | undefined {
+/** Where a physical address is in the capture's file (finding offsets name bytes of the input);
+ * with a length, only when all of those bytes are in the file (not in a segment's zero tail). */
+function offsetOf(mem: Memory, addr: bigint, length = 1): number | undefined {
   const s = mem.segments.find((x) => addr >= x.start && addr < x.start + x.size);
-  return s ? s.fileOffset + Number(addr - s.start) : undefined;
+  if (!s || addr - s.start + BigInt(length) > BigInt(s.fileSize)) return undefined;
+  return s.fileOffset + Number(addr - s.start);
 }
 
 /** Largest image we are willing to write: a set whose tables are spread further apart is refused. */

@@ -29,6 +29,8 @@ export interface TableEntry {
   address?: bigint;
   /** where it came from: a file, or file:line for acpidump text */
   source: string;
+  /** a memory capture's: the byte offset of the table in the capture's file (check --fix writes there) */
+  fileOffset?: number;
 }
 
 export interface TableSet {

@@ -220,7 +220,7 @@ describe('extract', () => {
     const r = await cli('extract', input, '-o', ours);
     expect(r.code).toBe(0);
     const files = readdirSync(theirs).sort();
-    expect(readdirSync(ours).sort()).toEqual(files);
+    expect(readdirSync(ours).sort()).toEqual(['.dom0-acpi-files.json', ...files]);
     expect(files.length).toBe(9);
     for (const f of files) expect(readFileSync(join(ours, f)).equals(readFileSync(join(theirs, f)))).toBe(true);
   });
@@ -230,9 +230,9 @@ describe('extract', () => {
     expect((await cli('extract', SAMPLE, '-o', out)).code).toBe(0);
     const again = await cli('extract', SAMPLE, '-o', out);
     expect(again.code).toBe(2);
-    expect(again.err).toMatch(/exists and is not empty \(use --force/);
+    expect(again.err).toMatch(/exists and is not empty \(--force replaces a previous output of dom0-acpi\)/);
     expect((await cli('extract', SAMPLE, '-o', out, '--force', '--table', 'FACP')).code).toBe(0);
-    expect(readdirSync(out)).toEqual(['facp.dat']);
+    expect(readdirSync(out).sort()).toEqual(['.dom0-acpi-files.json', 'facp.dat']);
     const bad = join(tmp('extract-'), 'never');
     expect((await cli('extract', join(SAMPLES, 'no-such.txt'), '-o', bad)).code).toBe(2);
     expect(existsSync(bad)).toBe(false);
@@ -243,7 +243,7 @@ describe('convert', () => {
   it('text → binaries → text gives back the same tables; text → image → text gives back the text', async () => {
     const d = tmp('convert-');
     expect((await cli('convert', SAMPLE, '--to', 'binaries', '-o', join(d, 'bin'))).code).toBe(0);
-    expect(readdirSync(join(d, 'bin')).sort()).toEqual(['apic.dat', 'dsdt.dat', 'facp.dat', 'gtdt.dat', 'rsdp.dat', 'spcr.dat', 'xsdt.dat']);
+    expect(readdirSync(join(d, 'bin')).sort()).toEqual(['.dom0-acpi-files.json', 'apic.dat', 'dsdt.dat', 'facp.dat', 'gtdt.dat', 'rsdp.dat', 'spcr.dat', 'xsdt.dat']);
     const img = join(d, 'mem.img');
     const r = await cli('convert', SAMPLE, '--to', 'image', '-o', img);
     expect(r.code).toBe(0);

@@ -376,6 +376,7 @@ describe('outputs', () => {
     const b = await build(sample('server-128cpu'), '--bootargs', 'console=hvc0', '--stao-path', '\\_SB.COM0');
     expect(files(a)).toEqual(files(b));
     expect(Object.keys(files(a)).sort()).toEqual([
+      '.dom0-acpi-files.json',
       'acpi.img',
       'acpidump.txt',
       'dom0.dtb',
@@ -411,7 +412,7 @@ describe('outputs', () => {
     const dir = await build(sample('qemu-virt-gicv3'));
     const r = await cli('build', sample('qemu-virt-gicv3'), '-o', dir);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/exists and is not empty \(use --force/);
+    expect(r.err).toMatch(/exists and is not empty \(--force replaces a previous output of dom0-acpi\)/);
     expect((await cli('build', sample('qemu-virt-gicv3'), '-o', dir, '--force')).code).toBe(0);
   });
 
@@ -424,7 +425,7 @@ describe('outputs', () => {
       await new Promise((r) => setTimeout(r, delay));
       child.kill('SIGKILL');
       await closed;
-      if (existsSync(dir)) expect(readdirSync(dir).sort()).toEqual(['acpi.img', 'acpidump.txt', 'dom0.dtb', 'manifest.json', 'tables']);
+      if (existsSync(dir)) expect(readdirSync(dir).sort()).toEqual(['.dom0-acpi-files.json', 'acpi.img', 'acpidump.txt', 'dom0.dtb', 'manifest.json', 'tables']);
       expect(readdirSync(parent).filter((f) => !f.startsWith('.'))).toEqual(existsSync(dir) ? ['out'] : []);
     }
   });
