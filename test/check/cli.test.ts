@@ -6,6 +6,8 @@ import { readTables } from '../../src/io/read.js';
 import { checkTables } from '../../src/check/index.js';
 import { diffTables } from '../../src/diff/set.js';
 import { checksumOf } from '../../src/layout/codec.js';
+import { writeImage } from '../../src/io/image.js';
+import { writeElfCore } from '../../src/io/elf.js';
 import { cli, corpusBlobs, sampleBlobs, CORPUS, HAVE_CORPUS, HAVE_IASL, SAMPLES, tmp } from '../helpers.js';
 
 const SAMPLE = join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt');
@@ -333,5 +335,30 @@ describe('check --fix on a memory image', () => {
     expect(readFileSync(img).toString('hex')).toBe(before);
     expect((await cli('check', out, '--image-base', '0x7c430000')).code).toBe(0);
     expect(readFileSync(out).length).toBe(b.length);
+  });
+
+  it('an ELF core: the tables are patched at their file offsets, not at their physical addresses', async () => {
+    const d = tmp('fixelf-');
+    const { set } = readTables(SAMPLE);
+    const { image, base } = writeImage(set);
+    const gtdt = set.tables.find((e) => e.table.signature === 'GTDT')!;
+    image[Number(gtdt.address! - base) + 9] ^= 0x10;
+    const half = 0x800;
+    const core = join(d, 'vm.core');
+    writeFileSync(
+      core,
+      writeElfCore([
+        { paddr: base, bytes: image.subarray(0, half) },
+        { paddr: base + BigInt(half), bytes: image.subarray(half), zeroTail: 0x1000 },
+      ]),
+    );
+    const before = readFileSync(core).toString('hex');
+    const out = join(d, 'fixed.core');
+    const r = await cli('check', core, '--fix', '-o', out);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/1 checksum\(s\) corrected \(GTDT\)/);
+    expect(readFileSync(core).toString('hex')).toBe(before);
+    expect(readFileSync(out).length).toBe(readFileSync(core).length);
+    expect((await cli('check', out)).code).toBe(0);
   });
 });
