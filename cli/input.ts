@@ -21,6 +21,7 @@ export function parseAddress(s: string, what: string): bigint {
 
 export function addInputOptions(cmd: Command): Command {
   return cmd
+    .option('--exclude <file>', 'leave this file of a folder input out (repeatable): one of two MADTs, a stray table', collect)
     .option('--image-base <addr>', 'the input is a raw memory image whose first byte is at this physical address')
     .option('--rsdp <addr>', 'physical address of the RSDP in the image or core (default: scan every 8-byte boundary, in bounded chunks)');
 }
@@ -28,12 +29,14 @@ export function addInputOptions(cmd: Command): Command {
 export interface InputOpts {
   imageBase?: string;
   rsdp?: string;
+  exclude?: string[];
 }
 
 export function readOptions(o: InputOpts): ReadOptions {
   return {
     imageBase: o.imageBase === undefined ? undefined : parseAddress(o.imageBase, '--image-base'),
     rsdp: o.rsdp === undefined ? undefined : parseAddress(o.rsdp, '--rsdp'),
+    exclude: o.exclude,
   };
 }
 

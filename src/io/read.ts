@@ -2,7 +2,7 @@
 // the bytes, never from a file name. Problems are findings (with file, table and offset); only a
 // path that cannot be read at all throws.
 import { readFileSync, readdirSync, statSync, existsSync, openSync, readSync, closeSync } from 'node:fs';
-import { join, dirname, basename } from 'node:path';
+import { join, dirname, basename, resolve } from 'node:path';
 import { FDT_MAGIC } from '../fdt/format.js';
 import { entryFrom } from './entry.js';
 import { type Finding, hex } from '../layout/diagnostics.js';
@@ -21,6 +21,8 @@ export interface ReadOptions {
   rsdp?: bigint;
   /** name to use for a buffer input in messages */
   name?: string;
+  /** files of a folder input to leave out (a path, or a bare file name) */
+  exclude?: readonly string[];
 }
 
 const makeSet = (origin: string, kind: InputKind, entries: TableEntry[]): TableSet => setOf(origin, kind, entries);
@@ -80,7 +82,7 @@ function folderEntries(dir: string): { table: string[]; text: string[]; other: s
   return out;
 }
 
-function readFolder(dir: string): ReadResult {
+function readFolder(dir: string, exclude: readonly string[] = []): ReadResult {
   const findings: Finding[] = [];
   const { table: tables, text: texts, other: others, dirs } = folderEntries(dir);
   // sysfs: dynamic/ holds tables loaded at run time (after the firmware's); data/ holds non-table blobs
@@ -93,6 +95,12 @@ function readFolder(dir: string): ReadResult {
   }
   const note = (code: string, severity: Finding['severity'], message: string) => findings.push({ code, severity, table: '', path: '', message, file: dir });
   const list = (ps: string[]) => ps.map((p) => basename(p)).join(', ');
+  // --exclude: each names a file of the folder (a typo must not pass silently)
+  const excluded = (p: string) => exclude.some((x) => resolve(x) === resolve(p) || x === basename(p));
+  for (const x of exclude)
+    if (![...tables, ...texts, ...others].some((p) => resolve(x) === resolve(p) || x === basename(p)))
+      note('INPUT_EXCLUDE', 'error', `--exclude ${x}: no such file in this folder`);
+  for (const list of [tables, texts, others]) list.splice(0, list.length, ...list.filter((p) => !excluded(p)));
   if (others.length) note('INPUT_NOT_TABLE', 'warning', `skipped ${others.length} file(s) that are neither ACPI tables nor acpidump text: ${list(others)}`);
   // acpidump text carries the tables' addresses, which binary tables lack: one text file wins
   if (texts.length === 1) {
@@ -178,18 +186,27 @@ export function readFdtFile(path: string): Uint8Array | undefined {
 
 /** Read any supported input: folder, acpidump text, single table, memory image, ELF core, build output. */
 export function readTables(input: string | Uint8Array, opts: ReadOptions = {}): ReadResult {
-  if (typeof input !== 'string') return readSource(bufferSource(input), opts.name ?? '<buffer>', opts);
+  if (typeof input !== 'string')
+    return opts.exclude?.length
+      ? noExclusion(opts.name ?? '<buffer>', 'this input is one buffer')
+      : readSource(bufferSource(input), opts.name ?? '<buffer>', opts);
   const st = statSync(input); // a path that cannot be read throws Node's error, with its code (ENOENT, EACCES, …)
   if (st.isDirectory()) {
-    if (existsSync(join(input, MANIFEST))) return readBuildOutput(input);
-    return readFolder(input);
+    if (existsSync(join(input, MANIFEST))) return opts.exclude?.length ? noExclusion(input, 'a build output is read as a whole') : readBuildOutput(input);
+    return readFolder(input, opts.exclude);
   }
+  if (opts.exclude?.length) return noExclusion(input, 'this input is one file');
   const source = fileSource(input);
   try {
     return readSource(source, input, opts);
   } finally {
     source.close();
   }
+}
+
+function noExclusion(file: string, why: string): ReadResult {
+  const message = `--exclude leaves files of a folder of tables out; ${why}`;
+  return { set: makeSet(file, 'table', []), findings: [{ code: 'INPUT_EXCLUDE', severity: 'error', table: '', path: '', message, file }] };
 }
 
 /** A file larger than this that is neither text, a core nor given --image-base is not a table. */

@@ -55,7 +55,7 @@ export const BUILD_CODES = {
   },
   BUILD_XSDT_REPEAT: {
     severity: 'warning',
-    summary: 'the XSDT lists a second table of a signature dom0 must see once; the repeat is dropped',
+    summary: 'the input holds a second table of a signature dom0 must see once; the one the XSDT lists first is kept, the others are left out',
     source: 'ACPICA AcpiGetTable() takes the first; docs/consumers.md §6.3, X3',
   },
   BUILD_REUSED_CHECKSUM: {

@@ -1,11 +1,11 @@
 // The build pipeline: host TableSet → dom0 set, image, device tree and change logs. Each pass
 // declares its stage and what it follows (types.ts PassDef); the pipeline orders a profile from
 // those, runs the `tables` passes, lays the region out (addresses), then runs the `placed` ones.
-import { allEntries, missingAddresses, type TableSet } from '../model/tableset.js';
+import { allEntries, missingAddresses, type TableSet, type TableEntry } from '../model/tableset.js';
 import { known, newBuild } from './encoded.js';
 import { writeFdt } from '../fdt/writer.js';
 import { type BuildOptions, type Dom0Set, type Dom0Table, type PassDef, type PlacedSet, type Profile, BuildError, DEFAULTS } from './types.js';
-import type { AcpiTable } from '../tables/registry.js';
+import { defOf, type AcpiTable } from '../tables/registry.js';
 import { fadtPass } from './fadt.js';
 import { gtdtPass } from './gtdt.js';
 import { madtPass } from './madt.js';
@@ -85,6 +85,22 @@ export function initialSet(host: TableSet): Dom0Set {
   return { host, tables, warnings: [] };
 }
 
+/** dom0 sees one table of each signature declared `once`. When the input holds more, the host XSDT
+ * picks one (its first entry: the xsdt pass leaves the others out); with no XSDT to pick (binary
+ * tables, --relocate all on a set without one, --skip xsdt), the build is refused naming the files. */
+function oneOfEach(start: Dom0Set, xsdtPicks: boolean): void {
+  const xsdt = xsdtPicks ? start.tables.find((t) => t.id === 'XSDT') : undefined;
+  const listed = new Set((xsdt?.table.items ?? []).map((it) => BigInt(it.fields.address as bigint)));
+  const bySig = new Map<string, TableEntry[]>();
+  for (const e of start.host.tables) if (defOf(e.table).once) bySig.set(e.table.signature, [...(bySig.get(e.table.signature) ?? []), e]);
+  for (const [sig, es] of bySig) {
+    if (es.length < 2 || es.some((e) => e.address !== undefined && listed.has(e.address))) continue;
+    throw new BuildError(
+      `the input holds ${es.length} ${sig} tables (${es.map((e) => e.source).join(', ')}) and no XSDT entry picks one: dom0 must see one ${sig}; leave the others out with --exclude FILE`,
+    );
+  }
+}
+
 function needAddresses(host: TableSet): void {
   const missing = [...(host.rsdp ? [host.rsdp] : []), ...host.tables].filter((e) => e.address === undefined).map((e) => e.table.signature);
   if (!host.rsdp) missing.unshift('RSDP');
@@ -112,6 +128,7 @@ export function runPipeline(host: TableSet, opts: BuildOptions): BuildResult {
   if (opts.relocate === 'none') needAddresses(host);
   const passes = selectPasses(opts);
   const start = initialSet(host);
+  oneOfEach(start, passes.includes('xsdt'));
   const steps: Step[] = [];
   let set: Dom0Set = start;
   if (opts.relocate === 'all') {

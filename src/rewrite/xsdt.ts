@@ -3,14 +3,11 @@
 // now name the new tables and the rest keep their host tables; the STAO is appended. Without a
 // host XSDT (--relocate all on an input without one) the XSDT lists every table in input order.
 import { make, EMPTY, type Node } from '../layout/codec.js';
-import type { AcpiTable } from '../tables/registry.js';
+import { defOf, type AcpiTable } from '../tables/registry.js';
 import { hex } from '../layout/diagnostics.js';
 import { xsdt } from '../tables/rsdt.js';
 import { type Pass, type PassDef, type Ref, type Dom0Table, BuildError, tableById, withTable, warn } from './types.js';
 import { headerOf } from './fields.js';
-
-/** Signatures dom0 must see once (the first entry wins, as Xen's in-place replacement does). */
-const ONCE = new Set(['FACP', 'APIC', 'GTDT', 'STAO']);
 
 /** Tables that are reached some other way than through the XSDT. */
 const NOT_IN_XSDT = new Set(['RSDP', 'RSDT', 'XSDT', 'DSDT', 'FACS']);
@@ -30,19 +27,22 @@ const run: Pass = (set) => {
     for (const t of set.tables) if (t.hostAddress !== undefined && !byAddress.has(t.hostAddress)) byAddress.set(t.hostAddress, t);
     items = [];
     const seen = new Set<string>();
+    const repeats = new Set<string>();
     (base.items ?? []).forEach((it, i) => {
       const addr = BigInt(it.fields.address as bigint);
       const target = byAddress.get(addr);
       const sig = target?.table.signature;
-      if (sig && ONCE.has(sig) && seen.has(sig)) {
+      // a signature dom0 must see once: the first entry wins, as Xen's in-place replacement does
+      if (sig && defOf(target!.table).once && seen.has(sig)) {
         // docs/consumers.md X3: Linux reads the first FACP for its checks and the last for acpi_gbl_FADT
         next = warn(
           next,
           'BUILD_XSDT_REPEAT',
           'XSDT',
           `XSDT.entry[${i}].address`,
-          `XSDT entry ${i} is a second ${sig} (${target!.id} at ${hex(addr)}); dom0 must see one, so it is dropped`,
+          `XSDT entry ${i} is a second ${sig} (${target!.id} at ${hex(addr)}); dom0 must see one, so the entry and the table are left out`,
         );
+        repeats.add(target!.id);
         return;
       }
       if (sig) seen.add(sig);
@@ -57,6 +57,20 @@ const run: Pass = (set) => {
         );
       items.push({ fields: { address: addr }, tail: EMPTY });
     });
+    // the other tables of a signature dom0 sees once (a repeat, one the XSDT does not list) are left out of the set
+    const listed = new Set(refs.map((r) => r.to));
+    const chosen = new Set(next.tables.filter((t) => listed.has(t.id)).map((t) => t.table.signature));
+    for (const t of next.tables.filter((x) => defOf(x.table).once && !listed.has(x.id) && chosen.has(x.table.signature))) {
+      next = { ...next, tables: next.tables.filter((x) => x !== t) };
+      if (!repeats.has(t.id))
+        next = warn(
+          next,
+          'BUILD_XSDT_REPEAT',
+          t.id,
+          t.table.signature,
+          `${t.id}: the XSDT does not list it but lists another ${t.table.signature}; dom0 must see one, so this one is left out`,
+        );
+    }
   } else {
     const fadt = tableById(set, 'FACP');
     if (!host && !fadt) throw new BuildError('no XSDT and no FADT in the input: nothing to build the XSDT header from');

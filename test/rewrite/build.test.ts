@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync, existsSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, statSync, writeFileSync, renameSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { readTables } from '../../src/io/read.js';
@@ -425,7 +425,8 @@ describe('outputs', () => {
       await new Promise((r) => setTimeout(r, delay));
       child.kill('SIGKILL');
       await closed;
-      if (existsSync(dir)) expect(readdirSync(dir).sort()).toEqual(['.dom0-acpi-files.json', 'acpi.img', 'acpidump.txt', 'dom0.dtb', 'manifest.json', 'tables']);
+      if (existsSync(dir))
+        expect(readdirSync(dir).sort()).toEqual(['.dom0-acpi-files.json', 'acpi.img', 'acpidump.txt', 'dom0.dtb', 'manifest.json', 'tables']);
       expect(readdirSync(parent).filter((f) => !f.startsWith('.'))).toEqual(existsSync(dir) ? ['out'] : []);
     }
   });
@@ -444,6 +445,41 @@ describe('cross-table invariants the passes enforce', () => {
     const sigs = x.table.items!.map((i) => [...out.tables.tables].find((e) => e.address === i.fields.address)?.table.signature);
     expect(sigs).toEqual(['FACP', 'APIC', 'GTDT', 'SPCR', 'STAO']);
     expect(out.warnings.map((w) => w.code)).toContain('BUILD_XSDT_REPEAT');
+    // the repeat is left out of the set too: dom0's tables/ and acpidump.txt hold one FADT
+    expect(out.tables.tables.filter((e) => e.table.signature === 'FACP').length).toBe(1);
+  });
+
+  it('two MADTs in a folder of binary tables: refused naming both files; --exclude picks one', async () => {
+    const d = tmp('twomadt-');
+    const bins = join(d, 'qcom');
+    expect((await cli('convert', sample('qemu-virt-gicv3'), '--to', 'binaries', '-o', bins)).code).toBe(0);
+    renameSync(join(bins, 'apic.dat'), join(bins, 'APIC.aml'));
+    copyFileSync(join(bins, 'APIC.aml'), join(bins, 'APIC.4Cores.aml'));
+    const r = await cli('build', bins, '-o', join(d, 'out'), '--relocate', 'all');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(
+      `dom0-acpi: error: ${bins}: the input holds 2 APIC tables (${join(bins, 'APIC.4Cores.aml')}, ${join(bins, 'APIC.aml')}) and no XSDT entry picks one: dom0 must see one APIC; leave the others out with --exclude FILE\n`,
+    );
+    expect(existsSync(join(d, 'out'))).toBe(false);
+    const ok = await cli('build', bins, '-o', join(d, 'out'), '--relocate', 'all', '--exclude', 'APIC.4Cores.aml');
+    expect(ok.code).toBe(0);
+    expect(readdirSync(join(d, 'out', 'tables')).filter((f) => f.startsWith('apic'))).toEqual(['apic.dat']);
+    const check = await cli('check', '--dom0', join(d, 'out'));
+    expect(check.out).not.toMatch(/DUPLICATE_TABLE/);
+    expect(check.code).toBe(0);
+    // a typo in --exclude is an error, not a silent no-op
+    const typo = await cli('build', bins, '-o', join(d, 'out2'), '--relocate', 'all', '--exclude', 'APIC.4cores.aml');
+    expect(typo.err).toMatch(/--exclude APIC\.4cores\.aml: no such file in this folder/);
+    expect(typo.code).toBe(2);
+  });
+
+  it('a second MADT the XSDT does not list is left out of the dom0 set, with a warning', () => {
+    const h = host(sample('qemu-virt-gicv3'));
+    const apic = findTable(h, 'APIC')!;
+    const twice: TableSet = { ...h, tables: [...h.tables, { ...apic, address: 0x7c430f00n, source: 'apic-4cores' }] };
+    const out = buildDom0(twice, opts());
+    expect(out.tables.tables.filter((e) => e.table.signature === 'APIC').length).toBe(1);
+    expect(out.warnings.find((w) => w.code === 'BUILD_XSDT_REPEAT')?.message).toMatch(/APIC#1: the XSDT does not list it but lists another APIC/);
   });
 
   it('X1/X2: the GICC length always matches the output FADT revision, whatever the host had', () => {
