@@ -82,13 +82,10 @@ export function registerBuild(program: Command, io: Io): void {
             .choices(['design', 'xen'])
             .default('design'),
         )
-        .option(
-          '--base <addr>',
-          'guest-physical address of the new region (default: the top of the lowest free RAM the host describes; 0x38000000 when it describes none)',
-        )
+        .option('--base <addr>', 'guest-physical address of the new region (default: the top of the lowest free piece of dom0 RAM, derived or given)')
         .option(
           '--mem <base:size>',
-          'a dom0 RAM bank for the EFI memory map (repeatable; default: the host RAM the SRAT or image describes, less what its tables use; 0x40000000:0x20000000 when none)',
+          'a dom0 RAM bank for the EFI memory map (repeatable; default: the host RAM the SRAT or capture describes, less what its tables use; 0x40000000:0x20000000 when none)',
           collect,
         )
         .option('--acpi-region <base:size>', 'a host ACPI region for the EFI memory map (repeatable; default: page spans of the reused tables)', collect)
@@ -142,6 +139,8 @@ function summary(input: string, dir: string, opts: BuildOptions, out: ReturnType
       .join(' ') + (banks.length > 4 ? ` … (${banks.length} banks)` : '');
   if (mem.source === 'defaults' && (mem.base_derived || mem.mem_derived)) {
     lines.push(`  RAM       ${shown} (defaults: the input describes no memory; give --mem and --base for this host)`);
+  } else if (mem.source === 'options') {
+    lines.push(`  RAM       ${shown} (given with --mem${mem.base_derived ? '; the region at the top of its lowest piece clear of the host' : ''})`);
   } else {
     const how = [mem.base_derived ? 'region' : '', mem.mem_derived ? 'RAM banks' : ''].filter(Boolean).join(' and ');
     lines.push(

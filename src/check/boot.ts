@@ -13,6 +13,7 @@ import {
   EFI_CONFIG_ENTRY_SIZE,
   EFI_PAGE_SIZE,
   EFI_SYSTEM_TABLE_SIGNATURE,
+  MIN_DOM0_RAM,
   systemTable,
   configEntry,
   memoryDescriptor,
@@ -137,6 +138,15 @@ export function checkBoot(c: CheckContext): void {
       break;
     }
   }
+  const ram = ranges.filter((r) => r.type === EFI_CONVENTIONAL_MEMORY).reduce((n, r) => n + (r.hi - r.lo), 0n);
+  if (ram < MIN_DOM0_RAM)
+    c.reportFile(
+      'DOM0_MMAP_RAM',
+      imgFile,
+      'EFI.memory_map',
+      `the memory map gives dom0 ${ram >> 10n} KiB of Conventional RAM: an arm64 kernel needs at least ${MIN_DOM0_RAM >> 20n} MiB (give the build --mem)`,
+      off(start),
+    );
   const reached = new Set<TableEntry>(c.set.rsdp ? [c.set.rsdp] : []);
   for (const l of resolveLinks(c.set)) if (l.to && !l.from.startsWith('RSDP.rsdt')) reached.add(l.to);
   for (const e of reached) {

@@ -185,6 +185,12 @@ const GENERIC: Record<string, CodeInfo> = {
     source: 'Linux efi_init(), __efi_memmap_init(); docs/consumers.md §7.2',
     dom0: true,
   },
+  DOM0_MMAP_RAM: {
+    severity: 'error',
+    summary: 'the EFI memory map gives dom0 less Conventional RAM than an arm64 kernel needs (64 MiB): under Xen it is all the RAM Linux sees',
+    source: 'Linux drivers/firmware/efi/efi-init.c reserve_regions(); docs/consumers.md §7.2',
+    dom0: true,
+  },
   DOM0_MMAP_COVERAGE: {
     severity: 'error',
     summary: 'a table dom0 reaches is not inside exactly one ACPIReclaim descriptor, or lies in Conventional RAM',

@@ -17,6 +17,10 @@ export const EFI_CONVENTIONAL_MEMORY = 7;
 export const EFI_ACPI_RECLAIM_MEMORY = 9;
 export const EFI_MEMORY_WB = 0x8n;
 export const EFI_PAGE_SIZE = 4096n;
+/** The least Conventional RAM dom0 can boot in: the EFI map is the only RAM Linux sees under Xen
+ * (efi-init.c reserve_regions() removes all memory first), and an arm64 kernel image with its
+ * initramfs and early allocations (a distribution's is some 30-60 MiB) needs this much to come up. */
+export const MIN_DOM0_RAM = 64n << 20n;
 
 /** 8868e871-e4f1-11d3-bc22-0080c73c8881, in memory order */
 export const ACPI_20_TABLE_GUID = Uint8Array.of(0x71, 0xe8, 0x68, 0x88, 0xf1, 0xe4, 0xd3, 0x11, 0xbc, 0x22, 0x00, 0x80, 0xc7, 0x3c, 0x88, 0x81);

@@ -58,6 +58,11 @@ export const BUILD_CODES = {
     summary: 'the input holds a second table of a signature dom0 must see once; the one the XSDT lists first is kept, the others are left out',
     source: 'ACPICA AcpiGetTable() takes the first; docs/consumers.md §6.3, X3',
   },
+  BUILD_RAM_SMALL: {
+    severity: 'warning',
+    summary: "the --mem banks given hold less RAM than dom0's kernel needs (64 MiB): Linux under Xen sees only the EFI map's RAM and does not come up",
+    source: 'Linux drivers/firmware/efi/efi-init.c reserve_regions(); docs/consumers.md §7.2',
+  },
   BUILD_REUSED_CHECKSUM: {
     severity: 'warning',
     summary: 'a host table reused in place (--relocate none) has a wrong checksum: Linux only warns',

@@ -9,10 +9,11 @@ import {
   EFI_MEMORY_WB,
   EFI_PAGE_SIZE,
   systemTableCrc,
+  MIN_DOM0_RAM,
   type MemoryRange,
 } from '../efi/tables.js';
 import { hex } from '../layout/diagnostics.js';
-import { type PlacedPass, type PassDef, BuildError } from './types.js';
+import { type PlacedPass, type PassDef, BuildError, warn } from './types.js';
 import { EFI_SYSTAB_ID } from './layout.js';
 
 const run: PlacedPass = (set) => {
@@ -25,6 +26,17 @@ const run: PlacedPass = (set) => {
     ...set.acpiRegions.map((r) => ({ type: EFI_ACPI_RECLAIM_MEMORY, physicalStart: r.base, pages: pages(r.size), attribute: EFI_MEMORY_WB })),
     { type: EFI_ACPI_RECLAIM_MEMORY, physicalStart: set.region.base, pages: pages(set.region.size), attribute: EFI_MEMORY_WB },
   ];
+  const ram = set.memory.mem.reduce((n, m) => n + m.size, 0n);
+  const next =
+    ram < MIN_DOM0_RAM
+      ? warn(
+          set,
+          'BUILD_RAM_SMALL',
+          'EFI',
+          'EFI.memory_map',
+          `dom0's RAM is ${ram >> 10n} KiB in ${set.memory.mem.length} bank(s): an arm64 kernel needs at least ${MIN_DOM0_RAM >> 20n} MiB`,
+        )
+      : set;
   const systab = buildSystemTable(at, rsdp);
   const mmapBytes = buildMemoryMap(entries);
   const changes = [
@@ -40,7 +52,7 @@ const run: PlacedPass = (set) => {
       },
     })),
   ];
-  return { set: { ...set, efi: { systab, mmap: entries, mmapBytes } }, changes };
+  return { set: { ...next, efi: { systab, mmap: entries, mmapBytes } }, changes };
 };
 
 export const efiPass: PassDef = {

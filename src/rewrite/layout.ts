@@ -122,15 +122,15 @@ export function layoutRegion(set: Dom0Set, opts: BuildOptions, withEfi: boolean)
       );
     }
   }
-  for (const m of memory.mem) {
-    if (overlaps(region, m)) throw new BuildError(`${R} overlaps ${M(m)}`);
-    for (const a of acpiRegions) if (overlaps(m, a)) throw new BuildError(`${M(m)} overlaps the host ACPI region ${show(a)}`);
-  }
+  // given banks are named as given (the region may have been carved out of one)
+  const banks = opts.mem ?? memory.mem;
+  for (const m of memory.mem) if (overlaps(region, m)) throw new BuildError(`${R} overlaps ${M(m)}`);
+  for (const m of banks) for (const a of acpiRegions) if (overlaps(m, a)) throw new BuildError(`${M(m)} overlaps the host ACPI region ${show(a)}`);
   for (const a of acpiRegions) if (overlaps(region, a)) throw new BuildError(`${R} overlaps the host ACPI region ${show(a)}`);
   // nothing dom0 is given may overlap what the host tables describe (GIC, UARTs, ECAM, SMMUs, PCC, …)
   for (const h of [...hostRanges(set.host), ...(set.tables.some((t) => t.origin === 'reused') ? hostTableRanges(set.host) : [])]) {
     if (overlaps(region, h)) throw new BuildError(`${R} overlaps ${h.what} at ${show(h)}`);
-    for (const m of memory.mem) if (overlaps(m, h)) throw new BuildError(`${M(m)} overlaps ${h.what} at ${show(h)}`);
+    for (const m of banks) if (overlaps(m, h)) throw new BuildError(`${M(m)} overlaps ${h.what} at ${show(h)}`);
   }
 
   const tables = set.tables.map((t) => ({ ...t, table: resolve(t, addresses) }));

@@ -1,15 +1,16 @@
 // Where dom0's RAM and the new region go when --mem / --base are not given: from what the host
 // tables say. RAM is the SRAT's enabled memory ranges (or, for a memory image, the range the capture
 // covers); everything any host table describes — GIC frames, UARTs, ECAM, SMMUs, PCC, error
-// regions — and the host ACPI regions are carved out; the region goes at the top of the lowest
-// piece of RAM that holds it (as Xen puts dom0's ACPI page in dom0's memory), and the rest are the
-// RAM banks. Pure.
+// regions — the host tables, the host ACPI regions and the ACPI area around them are carved out;
+// the region goes at the top of the lowest piece of RAM that holds it (as Xen puts dom0's ACPI page
+// in dom0's memory), and the rest are the RAM banks. Pure.
 import type { TableSet } from '../model/tableset.js';
 import { allEntries } from '../model/tableset.js';
 import type { HostRange, RamRange } from '../model/rules.js';
 import { defOf } from '../tables/registry.js';
-import { EFI_PAGE_SIZE } from '../efi/tables.js';
-import { type BuildOptions, type Range, DEFAULTS } from './types.js';
+import { EFI_PAGE_SIZE, MIN_DOM0_RAM } from '../efi/tables.js';
+import { hex } from '../layout/diagnostics.js';
+import { type BuildOptions, type Range, BuildError, DEFAULTS } from './types.js';
 
 export type MemorySource = 'options' | 'SRAT' | 'image' | 'defaults';
 
@@ -80,29 +81,63 @@ export function subtract(ram: Range[], holes: Range[]): Range[] {
   return out;
 }
 
+/** The host's ACPI area: from the page of the lowest host table to the end of the page of the
+ * highest. The gaps between tables there are firmware memory, never RAM (a capture of that area
+ * alone must not make them dom0's RAM). */
+export function hostAcpiArea(host: TableSet): Range[] {
+  const placed = hostTableRanges(host);
+  if (!placed.length) return [];
+  const lo = placed.reduce((m, r) => (r.base < m ? r.base : m), placed[0].base);
+  const hi = placed.reduce((m, r) => (end(r) > m ? end(r) : m), 0n);
+  return [{ base: alignDown(lo), size: alignUp(hi) - alignDown(lo) }];
+}
+
+const total = (rs: Range[]) => rs.reduce((n, r) => n + r.size, 0n);
+const mib = (n: bigint) => (n >= 1n << 20n ? `${n >> 20n} MiB` : `${n >> 10n} KiB`);
+
 /**
- * The region base and the RAM banks: the options' when given, else derived. `regionSize(n)` is the
- * region's size with n RAM banks in the EFI memory map.
+ * The region base and the RAM banks. The RAM is the --mem banks when given, else the host's RAM
+ * less everything the host tables describe, the tables and the ACPI area, else (a host that
+ * describes no RAM) QEMU virt's defaults. Without --base the region goes at the top of the lowest
+ * piece of that RAM that holds it, clear of the host's ranges, and the banks are the RAM less the
+ * region (Xen puts dom0's ACPI page inside dom0's memory, typed ACPIReclaim). `regionSize(n)` is the
+ * region's size with n RAM banks in the EFI memory map. Host RAM too small for a kernel is refused,
+ * naming --mem; given banks that small are the caller's choice (the build warns, check reports it).
  */
 export function placeMemory(host: TableSet, opts: Pick<BuildOptions, 'base' | 'mem'>, acpiRegions: Range[], regionSize: (banks: number) => bigint): Placement {
-  const { source, ram } = hostRam(host);
-  const holes = [...hostRanges(host), ...hostTableRanges(host), ...acpiRegions];
+  const { source: hostSource, ram } = hostRam(host);
+  const holes = [...hostRanges(host), ...hostTableRanges(host), ...acpiRegions, ...hostAcpiArea(host)];
   const free = subtract(ram, holes);
-  const mem = opts.mem ?? (free.length ? free : DEFAULTS.mem);
   const derived = { base: opts.base === undefined, mem: opts.mem === undefined };
-  const from: MemorySource = !derived.base && !derived.mem ? 'options' : free.length ? source : 'defaults';
+  const source: MemorySource = opts.mem ? 'options' : ram.length ? hostSource : 'defaults';
+  if (source !== 'options' && source !== 'defaults' && total(free) < MIN_DOM0_RAM) {
+    const what = hostSource === 'image' ? 'the memory capture covers' : 'the SRAT describes';
+    throw new BuildError(
+      `the RAM ${what}, less the host tables, the host ACPI area and everything the tables describe, is ${mib(total(free))}` +
+        `${
+          free.length
+            ? ` (${free
+                .slice(0, 3)
+                .map((r) => `${hex(r.base)}+${hex(r.size)}`)
+                .join(', ')}${free.length > 3 ? ', …' : ''})`
+            : ''
+        }` +
+        `: too little for dom0's kernel (at least ${mib(MIN_DOM0_RAM)}); give dom0's RAM with --mem BASE:SIZE`,
+    );
+  }
+  const pool = opts.mem ?? (source === 'defaults' ? DEFAULTS.mem : free);
   if (opts.base !== undefined) {
     // a given region comes out of derived RAM banks (one more bank at most, if it splits one)
-    const banks = opts.mem || !free.length ? mem : subtract(mem, [{ base: opts.base, size: regionSize(mem.length + 1) }]);
-    return { base: opts.base, mem: banks, derived, source: from, ram };
+    const banks = opts.mem ? pool : subtract(pool, [{ base: opts.base, size: regionSize(pool.length + 1) }]);
+    return { base: opts.base, mem: banks, derived, source, ram };
   }
-  if (!free.length) return { base: DEFAULTS.base, mem, derived, source: 'defaults', ram };
-  // the region at the top of the lowest piece of RAM that holds it, outside any given --mem bank
-  const size = regionSize(mem.length);
-  const candidates = opts.mem ? subtract(free, opts.mem) : free;
-  const piece = candidates.find((p) => p.size >= size);
-  if (!piece) return { base: DEFAULTS.base, mem, derived, source: 'defaults', ram };
+  // the region at the top of the lowest piece of RAM that holds it, clear of what the host describes
+  const size = regionSize(pool.length);
+  const piece = subtract(pool, holes).find((p) => p.size >= size);
+  if (!piece)
+    throw new BuildError(
+      `no piece of dom0's RAM (${pool.map((r) => `${hex(r.base)}+${hex(r.size)}`).join(', ')}${derived.mem ? `, ${source === 'defaults' ? 'the default' : `from the ${source}`}` : ''}) holds the new region of ${mib(size)} clear of the host's tables and devices: give --base`,
+    );
   const base = alignDown(end(piece) - size);
-  const banks = opts.mem ? mem : subtract(mem, [{ base, size }]);
-  return { base, mem: banks, derived, source: from, ram };
+  return { base, mem: subtract(pool, [{ base, size }]), derived, source, ram };
 }

@@ -23,7 +23,7 @@ export interface BuildOptions {
   vcpus?: number;
   /** design profile: keep the host MPIDRs in the kept GICCs instead of Xen's vCPU MPIDRs */
   hostMpidrs?: boolean;
-  /** guest-physical address of the new region; default: derived from the host's memory (rewrite/memory.ts) */
+  /** guest-physical address of the new region; default: derived from dom0's RAM (rewrite/memory.ts) */
   base?: bigint;
   /** dom0 RAM banks (EFI map Conventional entries); default: derived from the host's memory */
   mem?: Range[];
@@ -42,8 +42,8 @@ export interface BuildOptions {
   only?: string[];
 }
 
+/** For an input that describes no RAM: QEMU virt's (its RAM starts at 1 GiB; 512 MiB, the region at its top). */
 export const DEFAULTS = {
-  base: 0x38000000n,
   mem: [{ base: 0x40000000n, size: 0x20000000n }] as Range[],
   xenVersion: '4.20',
 };

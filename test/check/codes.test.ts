@@ -516,10 +516,17 @@ const cases: Case[] = [
       {
         code: 'DOM0_MMAP',
         path: 'EFI.memory_map',
+        // the region's descriptor (the third) grown down over the last page of the RAM bank
         run: img((b, _s, m) => {
-          b.writeBigUInt64LE(0x5ffff000n, m + 40 + 8);
-          b.writeBigUInt64LE((0x7c431000n - 0x5ffff000n) / 4096n, m + 40 + 24);
+          b.writeBigUInt64LE(0x5fffe000n, m + 80 + 8);
+          b.writeBigUInt64LE(2n, m + 80 + 24);
         }),
+      },
+      {
+        code: 'DOM0_MMAP_RAM',
+        path: 'EFI.memory_map',
+        // the RAM bank (the first descriptor) cut to 16 pages
+        run: img((b, _s, m) => b.writeBigUInt64LE(16n, m + 24)),
       },
     ];
   })(),

@@ -243,7 +243,16 @@ describe('convert', () => {
   it('text → binaries → text gives back the same tables; text → image → text gives back the text', async () => {
     const d = tmp('convert-');
     expect((await cli('convert', SAMPLE, '--to', 'binaries', '-o', join(d, 'bin'))).code).toBe(0);
-    expect(readdirSync(join(d, 'bin')).sort()).toEqual(['.dom0-acpi-files.json', 'apic.dat', 'dsdt.dat', 'facp.dat', 'gtdt.dat', 'rsdp.dat', 'spcr.dat', 'xsdt.dat']);
+    expect(readdirSync(join(d, 'bin')).sort()).toEqual([
+      '.dom0-acpi-files.json',
+      'apic.dat',
+      'dsdt.dat',
+      'facp.dat',
+      'gtdt.dat',
+      'rsdp.dat',
+      'spcr.dat',
+      'xsdt.dat',
+    ]);
     const img = join(d, 'mem.img');
     const r = await cli('convert', SAMPLE, '--to', 'image', '-o', img);
     expect(r.code).toBe(0);

@@ -12,9 +12,11 @@ import { BIN, BUILT, cli, CORPUS, HAVE_CORPUS, HAVE_DTC, ROOT, SAMPLES, tmp, off
 import { checkOutput } from './referees.js';
 
 const sample = (name: string) => join(SAMPLES, name, 'acpidump.txt');
+/** the region these tests place explicitly (below QEMU virt's RAM) */
+const BASE = 0x38000000n;
 const opts = (o: Partial<BuildOptions> = {}): BuildOptions => ({
   profile: 'design',
-  base: DEFAULTS.base,
+  base: BASE,
   mem: DEFAULTS.mem,
   staoPaths: [],
   xenVersion: '4.20',
@@ -266,7 +268,7 @@ describe('exact bytes of each pass', () => {
       const addrs = x.table.items!.map((i) => i.fields.address as bigint);
       const sigAt = (a: bigint) => [...(out.tables.rsdp ? [out.tables.rsdp] : []), ...out.tables.tables].find((e) => e.address === a)?.table.signature;
       expect(addrs.map(sigAt)).toEqual(['FACP', 'APIC', 'GTDT', 'SPCR', 'STAO']);
-      for (const s of replaced) expect(built(out, s).address! >= DEFAULTS.base).toBe(true);
+      for (const s of replaced) expect(built(out, s).address! >= BASE).toBe(true);
       expect(built(out, 'SPCR').address).toBe(findTable(h, 'SPCR')!.address);
       const r = built(out, 'RSDP').bytes;
       expect(r.subarray(0, 20).reduce((a, v) => a + v, 0) & 0xff).toBe(0);
@@ -316,7 +318,9 @@ describe('refusals: what cannot work is refused with a clear message', () => {
   });
   it('regions that overlap', async () => {
     await refused(S, ['--base', '0x7C430000'], /the new region 0x7C430000-0x7C431000 \(--base\) overlaps the host (DSDT|SPCR)/);
-    await refused(S, ['--base', '0x40000000'], /overlaps the --mem bank 0x40000000-0x60000000/);
+    await refused(S, ['--base', '0x40000000', '--mem', '0x40000000:0x20000000'], /overlaps the --mem bank 0x40000000-0x60000000/);
+    // a region given inside derived or default RAM is carved out of it instead
+    expect((await cli('build', S, '-o', join(tmp(), 'o'), '--base', '0x40000000')).code).toBe(0);
     await refused(S, ['--mem', '0x7C000000:0x1000000'], /the --mem bank 0x7C000000-0x7D000000 overlaps the host ACPI region 0x7C430000-0x7C431000/);
     await refused(S, ['--acpi-region', '0x10000000:0x1000'], /the host DSDT at .* is not inside any --acpi-region/);
     await refused(S, ['--mem', '0x40000800:0x1000'], /--mem: "0x40000800:0x1000" must be 4 KiB aligned/);
@@ -393,7 +397,7 @@ describe('outputs', () => {
     const { set, findings } = readTables(dir);
     expect(findings).toEqual([]);
     expect(set.kind).toBe('build');
-    expect(set.rsdp!.address).toBe(0x38000398n);
+    expect(set.rsdp!.address).toBe(0x5ffff398n);
     expect(findTable(set, 'DSDT')!.address).toBe(0x7c430100n);
     const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     expect(m.changes.map((c: { pass: string }) => c.pass)).toEqual(['fadt', 'gtdt', 'madt', 'stao', 'xsdt', 'rsdp', 'efi', 'dt', 'checksums']);

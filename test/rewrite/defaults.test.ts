@@ -11,6 +11,8 @@ import { checkTables } from '../../src/check/index.js';
 import { vcpuMpidr } from '../../src/model/gic.js';
 import { hostRanges, hostTableRanges } from '../../src/rewrite/memory.js';
 import { hex } from '../../src/layout/diagnostics.js';
+import { writeImage } from '../../src/io/image.js';
+import { writeElfCore } from '../../src/io/elf.js';
 import { decodeTable, encodeTable, type AcpiTable } from '../../src/tables/registry.js';
 import { make } from '../../src/layout/codec.js';
 import { bert as bertDef } from '../../src/tables/errors.js';
@@ -120,7 +122,7 @@ describe("vCPU count like Xen's: the enabled host GICCs, capped at 128 (8 on GIC
 
   it('library options are partial, with the documented defaults', () => {
     const out = buildDom0(readTables(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt')).set, { profile: 'xen' });
-    expect(out.manifest).toMatchObject({ profile: 'xen', options: { base: '0x38000000', vcpus: 4 } });
+    expect(out.manifest).toMatchObject({ profile: 'xen', options: { base: '0x5FFFF000', vcpus: 4 } });
   });
 });
 
@@ -229,23 +231,63 @@ describe('memory layout from the host, not from QEMU', () => {
     );
   });
 
-  it("no memory described: today's defaults, and the summary says so", async () => {
+  it("no memory described: QEMU virt's RAM, the region at its top (not in the PCIe window below it), and the summary says so", async () => {
     const out = buildDom0(readTables(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt')).set, {});
-    expect(out.region.base).toBe(0x38000000n);
+    expect(out.region).toEqual({ base: 0x5ffff000n, size: 0x1000n });
     expect(out.manifest.memory).toMatchObject({ source: 'defaults', derived: true });
     const r = await cli('build', join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt'), '-o', join(tmp(), 'o'));
-    expect(r.out).toMatch(/^ {2}RAM {7}0x40000000\+0x20000000 \(defaults: the input describes no memory; give --mem and --base for this host\)$/m);
+    expect(r.out).toMatch(/^ {2}region {4}0x5FFFF000-0x60000000 /m);
+    expect(r.out).toMatch(/^ {2}RAM {7}0x40000000\+0x1FFFF000 \(defaults: the input describes no memory; give --mem and --base for this host\)$/m);
   });
 
-  it('a memory image: the RAM it captures, less the tables in it', async () => {
-    const d = tmp('image-');
-    const img = join(d, 'mem.img');
-    expect((await cli('convert', join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt'), '--to', 'image', '--out-base', '0x7c000000', '-o', img)).code).toBe(0);
-    const host = readTables(img, { imageBase: 0x7c000000n }).set;
-    const out = buildDom0(host, {});
+  it('--mem on a host without SRAT: the summary says the RAM was given, and the region comes from it', async () => {
+    const q = join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt');
+    const out = buildDom0(readTables(q).set, { mem: [{ base: 0x80000000n, size: 0x80000000n }] });
+    expect(out.region).toEqual({ base: 0xfffff000n, size: 0x1000n });
+    expect(out.manifest.memory).toMatchObject({ source: 'options' });
+    expect((out.manifest.options as { mem: unknown[] }).mem).toEqual([{ base: '0x80000000', size: '0x7FFFF000' }]);
+    const r = await cli('build', q, '-o', join(tmp(), 'o'), '--mem', '0x80000000:0x80000000');
+    expect(r.out).toMatch(/^ {2}RAM {7}0x80000000\+0x7FFFF000 \(given with --mem; the region at the top of its lowest piece clear of the host\)$/m);
+  });
+
+  it('a memory capture: the RAM it covers, less the tables and the ACPI area around them', () => {
+    const { set } = readTables(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt'));
+    const { image, base } = writeImage(set);
+    // 128 MiB of RAM (no file bytes: a zero tail) below the firmware's tables, then their pages
+    const core = writeElfCore([
+      { paddr: 0x74000000n, bytes: new Uint8Array(0), zeroTail: 0x8000000 },
+      { paddr: base, bytes: image },
+    ]);
+    const out = buildDom0(readTables(core, { name: 'vm.core' }).set, {});
     expect(out.manifest.memory).toMatchObject({ source: 'image', derived: true });
-    expect(out.region.base + out.region.size).toBe(0x7c430000n); // right below the firmware's tables
-    expect((out.manifest.options as { mem: unknown[] }).mem).toEqual([{ base: '0x7C000000', size: hex(out.region.base - 0x7c000000n) }]);
+    expect(out.region.base + out.region.size).toBe(0x7c000000n); // at the top of the lowest RAM
+    expect((out.manifest.options as { mem: unknown[] }).mem).toEqual([{ base: '0x74000000', size: hex(out.region.base - 0x74000000n) }]);
+  });
+
+  it('a capture of the ACPI area alone is no RAM: refused, naming --mem; check --dom0 reports such a map', async () => {
+    const q = join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt');
+    const { set } = readTables(q);
+    const { image, base } = writeImage(set);
+    // a 1 MiB window around the tables, as a raw image and as an ELF core
+    const window = new Uint8Array(0x100000);
+    window.set(image, 0x40000);
+    const d = tmp('window-');
+    writeFileSync(join(d, 'window.img'), window);
+    writeFileSync(join(d, 'window.core'), writeElfCore([{ paddr: base - 0x40000n, bytes: window }]));
+    for (const args of [[join(d, 'window.img'), '--image-base', hex(base - 0x40000n)], [join(d, 'window.core')]]) {
+      const r = await cli('build', ...args, '-o', join(d, 'out'));
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(
+        /^dom0-acpi: error: .*: the RAM the memory capture covers, less the host tables, the host ACPI area and everything the tables describe, is 1020 KiB \(0x7C3F0000\+0x40000, 0x7C431000\+0xBF000\): too little for dom0's kernel \(at least 64 MiB\); give dom0's RAM with --mem BASE:SIZE\n$/,
+      );
+    }
+    // given that small, the build warns, and check --dom0 of the output is an error
+    const small = await cli('build', q, '-o', join(d, 'small'), '--mem', '0x40000000:0x100000', '--bootargs', 'console=hvc0');
+    expect(small.code).toBe(0);
+    expect(small.err).toMatch(/warning: EFI: dom0's RAM is 1020 KiB in 1 bank\(s\): an arm64 kernel needs at least 64 MiB \[BUILD_RAM_SMALL\]/);
+    const c = await cli('check', '--dom0', join(d, 'small'));
+    expect(c.code).toBe(1);
+    expect(c.out).toMatch(/^error DOM0_MMAP_RAM: .*the memory map gives dom0 1020 KiB of Conventional RAM/m);
   });
 
   describe('refused, with one line naming both ranges, whatever the source', () => {

@@ -119,6 +119,12 @@ const cases: Case[] = [
     opts: QUIET,
   },
   {
+    code: 'BUILD_RAM_SMALL',
+    path: 'EFI.memory_map',
+    set: () => qemu,
+    opts: { ...QUIET, mem: [{ base: 0x40000000n, size: 0x100000n }] },
+  },
+  {
     code: 'BUILD_REUSED_CHECKSUM',
     path: 'DSDT.header.checksum',
     set: () =>
