@@ -23,6 +23,18 @@ const GENERIC: Record<string, CodeInfo> = {
     source: 'dom0-acpi inputs (README)',
     whole: true,
   },
+  INPUT_DISASSEMBLY: {
+    severity: 'error',
+    summary: "a file of iasl's disassembly (iasl -d output) given as an input: it is not acpidump text; its tables are the binaries it was made from",
+    source: 'dom0-acpi inputs (README)',
+    whole: true,
+  },
+  INPUT_EXCLUDE: {
+    severity: 'error',
+    summary: '--exclude names a file the folder input does not hold, or is given for an input that is not a folder of tables',
+    source: 'dom0-acpi inputs (README)',
+    whole: true,
+  },
   INPUT_TEXT_OFFSET: { severity: 'error', summary: 'an acpidump hex line out of sequence', source: 'acpidump format' },
   INPUT_EMPTY_BLOCK: { severity: 'warning', summary: 'an acpidump header line without hex lines', source: 'acpidump format', whole: true },
   INPUT_MANIFEST: {

@@ -43,11 +43,18 @@ function lineEnds(b: Uint8Array): { end(from: number): number; next: number } {
  * the reader reads them) */
 export function looksLikeAcpidump(data: Uint8Array): boolean {
   const head = data.subarray(0, 8192);
-  if (head.includes(0)) return false;
+  if (head.includes(0) || looksLikeDisassembly(head)) return false;
   const ends = lineEnds(head);
   const scratch = new Uint8Array(16);
   for (let from = 0; from < head.length; from = ends.next) if (hexLine(head, from, ends.end(from), scratch, 0)) return true;
   return false;
+}
+
+/** iasl's disassembly (`iasl -d`: a .dsl file): its banner comment names ACPICA's disassembler. Its
+ * "Raw Table Data" hex lines look like acpidump's, but it is not acpidump text. */
+export function looksLikeDisassembly(data: Uint8Array): boolean {
+  const head = Buffer.from(data.buffer, data.byteOffset, Math.min(data.length, 1024)).toString('latin1');
+  return /^\s*\/\*/.test(head) && /Intel ACPI Component Architecture|AML\/ASL\+? Disassembler/.test(head);
 }
 
 function parseAddress(s: string | undefined): bigint | undefined {

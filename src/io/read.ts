@@ -7,7 +7,7 @@ import { FDT_MAGIC } from '../fdt/format.js';
 import { entryFrom } from './entry.js';
 import { type Finding, hex } from '../layout/diagnostics.js';
 import { type TableEntry, type TableSet, type ReadResult, type InputKind, setOf } from '../model/tableset.js';
-import { looksLikeAcpidump, parseAcpidump } from './acpidump.js';
+import { looksLikeAcpidump, looksLikeDisassembly, parseAcpidump } from './acpidump.js';
 import { isRsdp, isValidSignature, latin1 } from '../tables/registry.js';
 import { readImage } from './image.js';
 import { bufferSource, fileSource, rawImage, type Source } from './memory.js';
@@ -58,7 +58,8 @@ function head(path: string, n = 8192): Uint8Array {
  * the RSDP signature, or with a signature whose declared length is the file's size, or with an
  * upper-case signature (A-Z, 0-9, _: a table whose length may lie, which decoding then reports);
  * acpidump text; or something else (passwd, a README, a firmware blob). */
-function sniff(bytes: Uint8Array, size: number): 'table' | 'text' | 'other' {
+function sniff(bytes: Uint8Array, size: number): 'table' | 'text' | 'dsl' | 'other' {
+  if (looksLikeDisassembly(bytes)) return 'dsl';
   if (looksLikeAcpidump(bytes)) return 'text'; // before the RSDP test: acpidump text can begin "RSD PTR @ …"
   if (isRsdp(bytes)) return 'table';
   if (bytes.length >= 8 && isValidSignature(bytes)) {
@@ -69,8 +70,8 @@ function sniff(bytes: Uint8Array, size: number): 'table' | 'text' | 'other' {
 }
 
 /** A folder's entries (hidden ones left out), in natural order: files by what their bytes are, and subfolders. */
-function folderEntries(dir: string): { table: string[]; text: string[]; other: string[]; dirs: string[] } {
-  const out = { table: [] as string[], text: [] as string[], other: [] as string[], dirs: [] as string[] };
+function folderEntries(dir: string): { table: string[]; text: string[]; dsl: string[]; other: string[]; dirs: string[] } {
+  const out = { table: [] as string[], text: [] as string[], dsl: [] as string[], other: [] as string[], dirs: [] as string[] };
   for (const name of readdirSync(dir)
     .filter((n) => !n.startsWith('.'))
     .sort(natural)) {
@@ -84,13 +85,14 @@ function folderEntries(dir: string): { table: string[]; text: string[]; other: s
 
 function readFolder(dir: string, exclude: readonly string[] = []): ReadResult {
   const findings: Finding[] = [];
-  const { table: tables, text: texts, other: others, dirs } = folderEntries(dir);
+  const { table: tables, text: texts, dsl, other: others, dirs } = folderEntries(dir);
   // sysfs: dynamic/ holds tables loaded at run time (after the firmware's); data/ holds non-table blobs
   const dynamic = join(dir, 'dynamic');
   if (dirs.includes(dynamic)) {
     const d = folderEntries(dynamic);
     tables.push(...d.table);
     texts.push(...d.text);
+    dsl.push(...d.dsl);
     others.push(...d.other);
   }
   const note = (code: string, severity: Finding['severity'], message: string) => findings.push({ code, severity, table: '', path: '', message, file: dir });
@@ -98,9 +100,11 @@ function readFolder(dir: string, exclude: readonly string[] = []): ReadResult {
   // --exclude: each names a file of the folder (a typo must not pass silently)
   const excluded = (p: string) => exclude.some((x) => resolve(x) === resolve(p) || x === basename(p));
   for (const x of exclude)
-    if (![...tables, ...texts, ...others].some((p) => resolve(x) === resolve(p) || x === basename(p)))
+    if (![...tables, ...texts, ...dsl, ...others].some((p) => resolve(x) === resolve(p) || x === basename(p)))
       note('INPUT_EXCLUDE', 'error', `--exclude ${x}: no such file in this folder`);
-  for (const list of [tables, texts, others]) list.splice(0, list.length, ...list.filter((p) => !excluded(p)));
+  for (const list of [tables, texts, dsl, others]) list.splice(0, list.length, ...list.filter((p) => !excluded(p)));
+  // iasl's disassembly beside the tables it was made from: a text for people, not an input
+  if (dsl.length) note('INPUT_SOURCE', 'info', `not read: ${list(dsl)} (iasl disassembly, not acpidump text)`);
   if (others.length) note('INPUT_NOT_TABLE', 'warning', `skipped ${others.length} file(s) that are neither ACPI tables nor acpidump text: ${list(others)}`);
   // acpidump text carries the tables' addresses, which binary tables lack: one text file wins
   if (texts.length === 1) {
@@ -144,11 +148,11 @@ export function expandInputs(paths: string[]): { inputs: string[]; skipped: stri
       st = undefined; // reading it reports what is wrong
     }
     if (!st?.isDirectory() || existsSync(join(p, MANIFEST)) || depth > 8) return void inputs.push(p);
-    const { table: tables, text: texts, other: others, dirs } = folderEntries(p);
+    const { table: tables, text: texts, dsl, other: others, dirs } = folderEntries(p);
     // binary tables, or one acpidump text alone: this folder is one table set
     if (tables.length || (texts.length <= 1 && !dirs.length)) return void inputs.push(p);
     for (const t of texts) inputs.push(t);
-    skipped.push(...others);
+    skipped.push(...dsl, ...others);
     for (const d of dirs) visit(d, depth + 1);
   };
   for (const p of paths) visit(p, 0);
@@ -232,6 +236,11 @@ function readSource(source: Source, file: string, opts: ReadOptions): ReadResult
   // acpidump text is unmistakable (no NUL bytes, hex-dump lines), so --image-base only makes
   // binary files images: `diff mem.img acpidump.txt --image-base …` compares the two
   if (looksLikeAcpidump(head)) return readAcpidumpText(whole(), file);
+  if (looksLikeDisassembly(head))
+    return problem(
+      'INPUT_DISASSEMBLY',
+      "iasl's disassembly (iasl -d output), not acpidump text or a table: give the binary table it was made from (or compile it back with iasl)",
+    );
   if (isElf(head)) {
     let core;
     try {

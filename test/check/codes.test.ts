@@ -20,6 +20,23 @@ import type { TableSet, TableEntry } from '../../src/model/tableset.js';
 import type { Finding } from '../../src/layout/diagnostics.js';
 import { cli, SAMPLES, tmp } from '../helpers.js';
 
+/** The start of what \`iasl -d apic.dat\` writes: its banner, then (further down) the raw bytes as hex lines. */
+const IASL_DSL = [
+  '/*',
+  ' * Intel ACPI Component Architecture',
+  ' * AML/ASL+ Disassembler version 20200925 (64-bit version)',
+  ' * Copyright (c) 2000 - 2020 Intel Corporation',
+  ' *',
+  ' * ACPI Data Table [APIC]',
+  ' */',
+  '',
+  '[000h 0000   4]                    Signature : "APIC"    [Multiple APIC Description Table (MADT)]',
+  '',
+  'Raw Table Data: Length 424 (0x1A8)',
+  '',
+  '    0000: 41 50 49 43 A8 01 00 00 04 65 42 4F 43 48 53 20  // APIC.....eBOCHS ',
+  '',
+].join('\n');
 const SAMPLE = join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt');
 const covered = new Set<string>();
 
@@ -567,6 +584,17 @@ const cases: Case[] = [
     return [
       { code: 'INPUT_NO_TABLES', path: '', run: read(file('junk.txt', '    0000: 41 42\nno headers here\n')) },
       { code: 'INPUT_EMPTY', path: '', run: read(file('empty.dat', '')) },
+      { code: 'INPUT_DISASSEMBLY', path: '', run: read(file('apic.dsl', IASL_DSL)) },
+      {
+        code: 'INPUT_EXCLUDE',
+        path: '',
+        run: () => {
+          const d = join(dir, 'exclude');
+          mkdirSync(d);
+          writeFileSync(join(d, 'facp.dat'), table('FACP'));
+          return readTables(d, { exclude: ['fadt.dat'] }).findings;
+        },
+      },
       {
         code: 'INPUT_NOT_TABLE',
         path: '',

@@ -162,6 +162,38 @@ describe('folders judged by content', () => {
       expect.objectContaining({ code: 'INPUT_NO_TABLES', message: expect.stringMatching(/\(a\.txt, b\.txt\) and no binary tables: name the one to read/) }),
     ]);
   });
+
+  it("iasl's disassembly beside acpidump -b binaries is not acpidump text: the binaries are read", () => {
+    const d = tmp('dsl-');
+    const sample = readTables(SAMPLE).set;
+    for (const e of sample.tables) writeFileSync(join(d, `${e.table.signature.toLowerCase()}.dat`), e.bytes);
+    const apic = sample.tables.find((e) => e.table.signature === 'APIC')!.bytes;
+    // what iasl -d apic.dat writes: a banner, the fields, then the raw bytes as hex lines like acpidump's
+    const hexLines = [];
+    for (let o = 0; o < apic.length; o += 16)
+      hexLines.push(
+        `    ${o.toString(16).toUpperCase().padStart(4, '0')}: ${[...apic.subarray(o, o + 16)].map((b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ')}`,
+      );
+    const dsl = [
+      '/*',
+      ' * Intel ACPI Component Architecture',
+      ' * AML/ASL+ Disassembler version 20200925 (64-bit version)',
+      ' */',
+      '',
+      'Raw Table Data: Length 424 (0x1A8)',
+      '',
+      ...hexLines,
+      '',
+    ];
+    writeFileSync(join(d, 'apic.dsl'), dsl.join('\n'));
+    const { set, findings } = readTables(d);
+    expect(set.kind).toBe('binaries');
+    expect(set.tables.length).toBe(6);
+    expect(findings).toEqual([
+      expect.objectContaining({ code: 'INPUT_SOURCE', severity: 'info', message: 'not read: apic.dsl (iasl disassembly, not acpidump text)' }),
+    ]);
+    expect(readTables(join(d, 'apic.dsl')).findings).toEqual([expect.objectContaining({ code: 'INPUT_DISASSEMBLY', severity: 'error' })]);
+  });
 });
 
 describe('memory images', () => {
