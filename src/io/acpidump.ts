@@ -179,7 +179,8 @@ export function formatBlock(name: string, address: bigint | undefined, bytes: Ui
       hx += HEX_CELL[bytes[i]];
       tx += TEXT_CELL[bytes[i]];
     }
-    out += `    ${at.toString(16).toUpperCase().padStart(4, '0')}:${hx.padEnd(48)}  ${tx}\n`;
+    // acpidump's "%8.4X: ": at least four digits, right-aligned in eight columns
+    out += `${at.toString(16).toUpperCase().padStart(4, '0').padStart(8)}:${hx.padEnd(48)}  ${tx}\n`;
   }
   return out + '\n';
 }

@@ -3,11 +3,13 @@
 // hex lines, headers, junk, CR/LF mixes and near-misses (fast-check).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAcpidump } from '../../src/io/acpidump.js';
+import { execFileSync } from 'node:child_process';
+import { parseAcpidump, formatBlock } from '../../src/io/acpidump.js';
 import { hex } from '../../src/layout/diagnostics.js';
-import { sampleDirs } from '../helpers.js';
+import { checksumOf } from '../../src/layout/codec.js';
+import { HAVE_ACPIXTRACT, sampleDirs, tmp } from '../helpers.js';
 
 const HEADER = /^\s*([A-Za-z0-9_!$]{4}|RSD PTR)\s*(?:@(.*))?$/;
 const HEXLINE = /^\s*([0-9A-Fa-f]{4,8}):((?: [0-9A-Fa-f]{2}){1,16})(?=\s|$)/;
@@ -119,5 +121,37 @@ describe('acpidump parsing, byte-wise', () => {
       }),
       { numRuns: 1500 },
     );
+  });
+});
+
+describe('tables of 64 KiB and more', () => {
+  // a 180 KB DSDT is common on servers: offsets from 0x10000 have five digits, in acpidump's "%8.4X: "
+  const big = Buffer.alloc(0x2c000 + 5);
+  big.write('SSDT', 0, 'latin1');
+  big.writeUInt32LE(big.length, 4);
+  big[8] = 2;
+  big.write('DOM0AC', 10, 'latin1');
+  big.write('BIGTABLE', 16, 'latin1');
+  for (let i = 36; i < big.length; i++) big[i] = (i * 7) & 0xff;
+  big[9] = checksumOf(big, big.length, 9);
+
+  it('are written with the offset right-aligned in eight columns, as acpidump writes them, and read back byte for byte', () => {
+    const text = formatBlock('SSDT', 0x7c000000n, big);
+    const lines = text.split('\n');
+    expect(lines[1].startsWith('    0000: 53 53 44 54')).toBe(true);
+    expect(lines.find((l) => l.includes('FFF0:'))).toMatch(/^ {4}FFF0: /);
+    expect(lines.find((l) => l.includes('10000:'))).toMatch(/^ {3}10000: /);
+    expect(lines.every((l) => l === '' || l.startsWith('SSDT @') || /^ {3}[ 0-9A-F]{5}: /.test(l))).toBe(true);
+    const { blocks, findings } = parseAcpidump(Buffer.from(text), 'big.txt');
+    expect(findings).toEqual([]);
+    expect(Buffer.from(blocks[0].bytes).equals(big)).toBe(true);
+    expect(formatBlock('SSDT', 0x7c000000n, blocks[0].bytes)).toBe(text);
+  });
+
+  it.skipIf(!HAVE_ACPIXTRACT)('acpixtract reads the text back to the same bytes', () => {
+    const d = tmp('bigtext-');
+    writeFileSync(join(d, 'big.txt'), formatBlock('SSDT', 0x7c000000n, big));
+    execFileSync('acpixtract', ['-a', 'big.txt'], { cwd: d, stdio: 'ignore' });
+    expect(readFileSync(join(d, 'ssdt.dat')).equals(big)).toBe(true);
   });
 });
