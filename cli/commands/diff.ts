@@ -1,7 +1,7 @@
 // dom0-acpi diff A B: field-level differences between two table sets. Exit 0 same, 1 different,
 // 2 trouble (like diff(1)).
 import type { Command } from 'commander';
-import { diffTables } from '../../src/diff/set.js';
+import { diffTables, missingTables } from '../../src/diff/set.js';
 import { renderDiffText, renderDiffJson } from '../../src/render/diff.js';
 import { CliError, type Io, type Exit } from '../io.js';
 import { addFormatOption, formatOf, colourFor, type FormatOpts } from '../format.js';
@@ -33,6 +33,8 @@ export function registerDiff(program: Command, io: Io, exit: Exit): void {
     if (a === '-' && b === '-') throw new CliError('standard input (-) can be only one of the two inputs');
     const sa = loadSet(a, o, io);
     const sb = loadSet(b, o, io);
+    const missing = missingTables(sa, sb, o.table ?? []);
+    if (missing.length) throw new CliError(`-t ${missing.join(', ')}: neither ${sa.origin} nor ${sb.origin} has ${missing.length > 1 ? 'these tables' : 'this table'}`);
     const changes = diffTables(sa, sb, { ignore: ignore as ('derived' | 'addresses')[], tables: o.table });
     if (formatOf(o) === 'json') io.out(JSON.stringify(renderDiffJson(a, b, changes), null, 2) + '\n');
     else io.out(renderDiffText(a, b, changes, colourFor(io)));

@@ -55,6 +55,22 @@ export function addressChange(key: string, a: bigint | undefined, b: bigint | un
   return a !== undefined && b !== undefined && a !== b ? [{ path: `${key}.@address`, kind: 'changed', old: hex(a), new: hex(b), pointer: true }] : [];
 }
 
+/** Whether a table key is one of the tables asked for (a signature, or a key such as SSDT[CPUS]). */
+export function selectedKey(key: string, tables: readonly string[] | undefined): boolean {
+  if (!tables) return true;
+  const k = key.toUpperCase();
+  return tables.some((t) => {
+    const w = t.toUpperCase();
+    return k === w || k.startsWith(`${w}[`) || k.startsWith(`${w}#`);
+  });
+}
+
+/** The tables asked for that neither set has (a typo must not make a diff pass). */
+export function missingTables(a: TableSet, b: TableSet, tables: readonly string[]): string[] {
+  const keys = [...tableKeys(allEntries(a)).values(), ...tableKeys(allEntries(b)).values()];
+  return tables.filter((t) => !keys.some((k) => selectedKey(k, [t])));
+}
+
 export function diffTables(a: TableSet, b: TableSet, opts: DiffOptions = {}): Change[] {
   const ea = allEntries(a);
   const eb = allEntries(b);
@@ -66,9 +82,7 @@ export function diffTables(a: TableSet, b: TableSet, opts: DiffOptions = {}): Ch
   const ctx = ra && rb ? { a: ra, b: rb } : {};
   const byKey = new Map<string, TableEntry>();
   for (const e of eb) byKey.set(kb.get(e)!, e);
-  const want = opts.tables?.map((t) => t.toUpperCase());
-  const selected = (key: string) =>
-    !want || want.some((w) => key.toUpperCase() === w || key.toUpperCase().startsWith(`${w}[`) || key.toUpperCase().startsWith(`${w}#`));
+  const selected = (key: string) => selectedKey(key, opts.tables);
   const out: Change[] = [];
   for (const x of ea) {
     const key = ka.get(x)!;

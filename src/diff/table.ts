@@ -2,7 +2,7 @@
 // MADT GICCs are matched by MPIDR (a trim shows as removed CPUs, not shifted fields), other
 // subtables by type and ordinal, records by index; flag fields are compared bit by bit.
 import type { Field, Fields, Layout, Value } from '../layout/schema.js';
-import { type ContainerDef, type Node, type PartDef, partValue, itemDef, itemSegment, derivationOf } from '../layout/codec.js';
+import { type ContainerDef, type ItemKey, type Node, type PartDef, partValue, itemDef, itemSegment, derivationOf } from '../layout/codec.js';
 import { padName } from '../layout/describe.js';
 import { defOf, type AcpiTable } from '../tables/registry.js';
 import { jsonValue, type Json } from '../layout/values.js';
@@ -21,8 +21,11 @@ export interface Change {
   pointer?: boolean;
   /** an added or removed item: the names of its fields that hold addresses (for --ignore addresses) */
   pointerFields?: string[];
-  /** old and new as dump shows them (hex numbers, ids as text, references by the item they name) */
+  /** old and new as dump shows them (hex numbers, ids as text, references by the item they name;
+   * long byte strings by their size) */
   text?: { old?: string; new?: string };
+  /** more to say in text (where two long byte strings first differ) */
+  note?: string;
 }
 
 /** Names the table at a physical address (signature, "#n" for a repeat), for keying root-table entries. */
@@ -91,12 +94,11 @@ function scalarChanges(f: Field, a: Value, b: Value, p: string, isDerived: boole
   return out;
 }
 
-/** The pairing key an item declares (GICC: mpidr=0x100), if it has every field the key names. */
-function declaredKey(d: ContainerDef, it: Node): string | undefined {
-  if (!d.key) return undefined;
-  if (typeof d.key === 'function') return d.key(it);
+/** The key text one of an item's declared keys gives it (GICC: mpidr=0x100), if it has every field the key names. */
+function keyText(k: ItemKey, it: Node, list: readonly Node[]): string | undefined {
+  if (typeof k === 'function') return k(it, list);
   const parts: string[] = [];
-  for (const [label, name] of Object.entries(d.key)) {
+  for (const [label, name] of Object.entries(k)) {
     const v = it.fields[name];
     if (v === undefined) return undefined;
     parts.push(`${label}=${typeof v === 'number' || typeof v === 'bigint' ? `0x${v.toString(16)}` : String(jsonValue(v))}`);
@@ -104,45 +106,89 @@ function declaredKey(d: ContainerDef, it: Node): string | undefined {
   return parts.join(',');
 }
 
-/** Keys that pair the items of a list part across two versions. */
-function keyed(part: PartDef, items: Node[], resolve?: Resolver): Map<string, { node: Node; def: ContainerDef }> {
-  const out = new Map<string, { node: Node; def: ContainerDef }>();
+/** Whether a key names every item of `def` in the list, each differently. */
+function unique(k: ItemKey, def: ContainerDef, part: PartDef, list: readonly Node[]): boolean {
+  const seen = new Set<string>();
+  for (const it of list) {
+    if (itemDef(part, it) !== def) continue;
+    const t = keyText(k, it, list);
+    if (t === undefined || seen.has(t)) return false;
+    seen.add(t);
+  }
+  return true;
+}
+
+type Keyed = Map<string, { node: Node; def: ContainerDef }>;
+
+/** Keys that pair the items of a list part across two versions (either side may be empty): each
+ * item definition's first declared key that is unique on both sides; a repeated key gets "#2", "#3"… */
+export function pairKeys(part: PartDef, a: readonly Node[], b: readonly Node[], ra?: Resolver, rb?: Resolver): [Keyed, Keyed] {
+  const chosen = new Map<ContainerDef, ItemKey | undefined>();
+  const keyOf = (d: ContainerDef): ItemKey | undefined => {
+    if (!chosen.has(d)) {
+      const ks = d.key === undefined ? [] : Array.isArray(d.key) ? (d.key as readonly ItemKey[]) : [d.key as ItemKey];
+      chosen.set(d, ks.length > 1 ? (ks.find((k) => unique(k, d, part, a) && unique(k, d, part, b)) ?? ks[ks.length - 1]) : ks[0]);
+    }
+    return chosen.get(d);
+  };
+  return [keyed(part, a, keyOf, ra), keyed(part, b, keyOf, rb)];
+}
+
+function keyed(part: PartDef, items: readonly Node[], keyOf: (d: ContainerDef) => ItemKey | undefined, resolve?: Resolver): Keyed {
+  const out: Keyed = new Map();
   const ordinals = new Map<string, number>();
   const next = (seg: string) => {
     const n = ordinals.get(seg) ?? 0;
     ordinals.set(seg, n + 1);
     return n;
   };
-  for (const it of items) {
+  const repeats = new Map<string, number>();
+  items.forEach((it, i) => {
     const d = itemDef(part, it);
     const seg = itemSegment(part, it);
-    const own = declaredKey(d, it);
+    const k = keyOf(d);
+    const own = k === undefined ? undefined : keyText(k, it, items);
     let key: string;
     const addr = it.fields.address;
-    if (part.pairBy === 'index') key = `${seg}[${items.indexOf(it)}]`;
+    if (part.pairBy === 'index') key = `${seg}[${i}]`;
     else if (own !== undefined) key = `${seg}[${own}]`;
     else if (part.kind === 'records' && resolve && d.layout.fields[0]?.pointer && addr !== undefined) {
       // root-table entries pair by the table they point to (XSDT.entry[FACP]), not by position
       const a = BigInt(addr as number | bigint);
       key = `${seg}[${resolve(a) ?? `@0x${a.toString(16)}`}]`;
     } else key = `${seg}[${next(seg)}]`;
-    // two entries with one key (a duplicate MPIDR, two pointers to one table) keep both
-    while (out.has(key)) key += "'";
-    out.set(key, { node: it, def: d });
-  }
+    // two items with one key (a duplicate MPIDR, two pointers to one table) keep both
+    const n = (repeats.get(key) ?? 0) + 1;
+    repeats.set(key, n);
+    out.set(n > 1 ? `${key}#${n}` : key, { node: it, def: d });
+  });
   return out;
 }
 
-function diffBytes(a: Uint8Array | undefined, b: Uint8Array | undefined, p: string, out: Change[]): void {
+/** Byte strings longer than this are shown in text by their size and where they first differ. */
+const LONG_BYTES = 32;
+
+/** A change of raw bytes. Long ones read in text as sizes and the first difference (the JSON keeps
+ * the bytes); `at` is where they start in the table, when known; AML points at iasl -d. */
+function diffBytes(a: Uint8Array | undefined, b: Uint8Array | undefined, p: string, out: Change[], at?: number, aml = false): void {
   const x = a ?? new Uint8Array(0);
   const y = b ?? new Uint8Array(0);
-  if (!same(x, y))
-    out.push({
-      path: p,
-      kind: x.length && !y.length ? 'removed' : !x.length ? 'added' : 'changed',
-      old: x.length ? jsonValue(x) : undefined,
-      new: y.length ? jsonValue(y) : undefined,
-    });
+  if (same(x, y)) return;
+  const c: Change = {
+    path: p,
+    kind: x.length && !y.length ? 'removed' : !x.length ? 'added' : 'changed',
+    old: x.length ? jsonValue(x) : undefined,
+    new: y.length ? jsonValue(y) : undefined,
+  };
+  if (Math.max(x.length, y.length) > LONG_BYTES) {
+    let i = 0;
+    while (i < x.length && i < y.length && x[i] === y[i]) i++;
+    const where = `0x${i.toString(16).toUpperCase()}${at === undefined ? '' : ` (table offset 0x${(at + i).toString(16).toUpperCase()})`}`;
+    c.text = { old: x.length ? `${x.length} bytes` : undefined, new: y.length ? `${y.length} bytes` : undefined };
+    const notes = [x.length && y.length ? `first difference at byte ${where}` : '', aml ? 'AML: compare with iasl -d' : ''].filter(Boolean);
+    if (notes.length) c.note = notes.join('; ');
+  }
+  out.push(c);
 }
 
 function diffList<T>(xs: T[], ys: T[], path: (i: number) => string, eq: (x: T, y: T) => boolean, json: (x: T) => Json, out: Change[]): void {
@@ -162,8 +208,7 @@ export function diffNode(def: ContainerDef, a: Node, b: Node, path: string, out:
     switch (part.kind) {
       case 'records':
       case 'subtables': {
-        const ka = keyed(part, (va as Node[] | undefined) ?? [], ctx.a);
-        const kb = keyed(part, (vb as Node[] | undefined) ?? [], ctx.b);
+        const [ka, kb] = pairKeys(part, (va as Node[] | undefined) ?? [], (vb as Node[] | undefined) ?? [], ctx.a, ctx.b);
         const pointers = (d: ContainerDef) => {
           const names = d.layout.fields.filter((f) => f.pointer).map((f) => f.name);
           return names.length ? { pointerFields: names } : {};
@@ -217,7 +262,10 @@ export function diffNode(def: ContainerDef, a: Node, b: Node, path: string, out:
       }
     }
   }
-  diffBytes(a.tail, b.tail, `${path}.tail`, out);
+  // a table's tail ends it: where it starts follows from the table's declared length
+  const length = (n: Node) => Number((n.fields.header as { length?: number } | undefined)?.length ?? NaN) - (n.tail?.length ?? 0);
+  const start = length(a) === length(b) && Number.isInteger(length(a)) ? length(a) : undefined;
+  diffBytes(a.tail, b.tail, `${path}.tail`, out, start, def.tailIsAml);
   return out;
 }
 
@@ -230,18 +278,24 @@ export function diffTable(a: AcpiTable | undefined, b: AcpiTable | undefined, pa
   if (!b) return [{ path: p, kind: 'removed' }];
   const da = defOf(a);
   if (da !== defOf(b)) return [{ path: p, kind: 'changed', old: jsonValue(a.fields), new: jsonValue(b.fields) }];
-  return diffNode(da, a, b, p, [], { ...ctx, refsA: targetKeys(da, a, p, ctx.a), refsB: targetKeys(da, b, p, ctx.b) });
+  const [refsA, refsB] = targetKeys(da, a, b, p, ctx);
+  return diffNode(da, a, b, p, [], { ...ctx, refsA, refsB });
 }
 
-/** For each reference-target part of a table: item offset (Node.at) → the item's diff path. */
-function targetKeys(def: ContainerDef, t: Node, path: string, resolve?: Resolver): Map<string, Map<number, string>> | undefined {
+type Targets = Map<string, Map<number, string>> | undefined;
+
+/** For each reference-target part of a table, per side: item offset (Node.at) → the item's diff path. */
+function targetKeys(def: ContainerDef, a: Node, b: Node, path: string, ctx: DiffContext): [Targets, Targets] {
   const parts = (def.parts ?? []).filter((p) => p.target);
-  if (!parts.length) return undefined;
-  const out = new Map<string, Map<number, string>>();
+  if (!parts.length) return [undefined, undefined];
+  const out: [Map<string, Map<number, string>>, Map<string, Map<number, string>>] = [new Map(), new Map()];
   for (const part of parts) {
-    const m = new Map<number, string>();
-    for (const [k, x] of keyed(part, (partValue(t, part) as Node[] | undefined) ?? [], resolve)) if (x.node.at !== undefined) m.set(x.node.at, `${path}.${k}`);
-    out.set(part.key, m);
+    const keys = pairKeys(part, (partValue(a, part) as Node[] | undefined) ?? [], (partValue(b, part) as Node[] | undefined) ?? [], ctx.a, ctx.b);
+    keys.forEach((k, side) => {
+      const m = new Map<number, string>();
+      for (const [key, x] of k) if (x.node.at !== undefined) m.set(x.node.at, `${path}.${key}`);
+      out[side].set(part.key, m);
+    });
   }
   return out;
 }

@@ -46,6 +46,8 @@ export interface ContainerDef<L extends Layout = Layout> {
   parts?: PartDef[];
   /** how dump labels the bytes after the parts (default "Trailing bytes") */
   tailLabel?: string;
+  /** the bytes after the parts are AML (DSDT, SSDT): diff summarises them and points at iasl -d */
+  tailIsAml?: boolean;
   /** as a record: number the labels of its fields like iasl ("ACPI Table Address   3") */
   indexLabels?: boolean;
   /** the field (path) holding this container's revision: tables default to header.revision; an
@@ -53,14 +55,19 @@ export interface ContainerDef<L extends Layout = Layout> {
   revision?: string;
   /** size of a subtable whose family has no length field (HEST error sources), from its bytes */
   sizeAt?: (buf: Uint8Array, at: number) => number;
-  /** how diff pairs this item across two versions, by fields: { mpidr: 'arm_mpidr' } pairs GICCs
-   * as gicc[mpidr=0x100]; or a function giving the key text (undefined: pair by ordinal); without
-   * it items pair by type and ordinal */
-  key?: Record<string, string> | ((n: Node) => string | undefined);
+  /** how diff pairs this item across two versions (without it: by type and ordinal). A key names
+   * fields — { mpidr: 'arm_mpidr' } pairs GICCs as gicc[mpidr=0x100] — or is a function of the
+   * item and the list it is in, giving the key text (undefined: pair by ordinal). Several keys, in
+   * order of preference: diff takes the first that names every such item on both sides uniquely,
+   * else the last. */
+  key?: ItemKey | readonly ItemKey[];
   /** layouts a later revision of this item has (its own revision field): the last whose
    * minRevision the item's revision reaches replaces this one */
   variants?: { minRevision: number; def: ContainerDef }[];
 }
+
+/** One way of pairing items in diff (ContainerDef.key). */
+export type ItemKey = Record<string, string> | ((n: Node, list: readonly Node[]) => string | undefined);
 
 /** The definition that applies to an item of revision `revision` (see ContainerDef.variants). */
 export function variantFor<D extends ContainerDef>(def: D, revision: number | undefined): D {

@@ -39,8 +39,19 @@ export function renderDiffText(a: string, b: string, changes: Change[], colour: 
       for (const [k, v] of fields) out.push(paint(colour, COLOUR[c.kind], `      ${k}: ${show(v)}`));
       continue;
     }
-    const detail = c.kind === 'changed' ? `${c.text?.old ?? show(c.old)} → ${c.text?.new ?? show(c.new)}` : c.kind === 'added' ? show(c.new) : show(c.old);
-    out.push(paint(colour, COLOUR[c.kind], `  ${SIGN[c.kind]} ${field}${detail ? `: ${detail}` : ''}${tags.length ? ` (${tags.join(', ')})` : ''}`));
+    const detail =
+      c.kind === 'changed'
+        ? `${c.text?.old ?? show(c.old)} → ${c.text?.new ?? show(c.new)}`
+        : c.kind === 'added'
+          ? (c.text?.new ?? show(c.new))
+          : (c.text?.old ?? show(c.old));
+    out.push(
+      paint(
+        colour,
+        COLOUR[c.kind],
+        `  ${SIGN[c.kind]} ${field}${detail ? `: ${detail}` : ''}${c.note ? `; ${c.note}` : ''}${tags.length ? ` (${tags.join(', ')})` : ''}`,
+      ),
+    );
   }
   out.push(`${changes.length} change(s)`);
   return out.join('\n') + '\n';

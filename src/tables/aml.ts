@@ -10,6 +10,7 @@ const amlTable = (sig: string, label: string, tableKey?: TableDef['tableKey']) =
     label,
     minLength: 36,
     tailLabel: 'AML definition block (not decoded)',
+    tailIsAml: true,
     layout: layout(sig.toLowerCase(), [headerField()]),
     tableKey,
   }) satisfies TableDef;

@@ -1,7 +1,7 @@
 // MADT ("APIC"), ACPI 6.5 §5.2.12: GICC (76/80/82 bytes: ACPI 5.1 / 6.0-6.3 / 6.5; longer ones keep
 // their extra bytes raw), GICD, GIC MSI frame, GICR, GIC ITS. Any other subtable type is kept raw.
 import { layout, u8, u16, u32, u64, bytes, type Bit } from '../layout/schema.js';
-import { type ContainerDef, type SubtableFamily, type Node, fieldsOf } from '../layout/codec.js';
+import { type ContainerDef, type SubtableFamily, type Node, type ItemKey, fieldsOf } from '../layout/codec.js';
 import { type RuleContext, type TableRule, type HostRange, type TableDef, rule } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { vcpuMpidr } from '../model/gic.js';
@@ -60,7 +60,8 @@ const GICC_FLAGS: Bit[] = [
 export const gicc = {
   name: 'gicc',
   label: 'Generic Interrupt Controller',
-  key: { mpidr: 'arm_mpidr' },
+  // by UID when both sides' UIDs are unique (a build rewrites MPIDRs and keeps UIDs), else by MPIDR
+  key: [{ uid: 'uid' }, { mpidr: 'arm_mpidr' }] as readonly ItemKey[],
   minLength: GICC_LEN_V5,
   layout: layout('gicc', [
     typeField(),

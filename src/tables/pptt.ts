@@ -36,11 +36,39 @@ const privateResource = {
   layout: layout('pptt_private_resource', [u32('reference', 'Private Resource', { ref: 'items' })]),
 } satisfies TableDef;
 
+/** Each processor node's place in the topology: its ordinal among the processor nodes under the same
+ * parent, from the root down ("0/1/3": the first package's second cluster's fourth core). The IDs of
+ * packages and clusters are often all 0, so they cannot pair nodes; a node in a parent cycle has no
+ * place (it pairs by ordinal). Worked out once per list. */
+function topology(list: readonly Node[]): Map<Node, string> {
+  const procs = list.filter((n) => n.fields.type === 0);
+  const byAt = new Map(procs.filter((n) => n.at !== undefined).map((n) => [n.at!, n] as const));
+  const children = new Map<Node | undefined, Node[]>();
+  for (const n of procs) {
+    const parent = Number(n.fields.parent ?? 0) === 0 ? undefined : byAt.get(Number(n.fields.parent));
+    children.set(parent, [...(children.get(parent) ?? []), n]);
+  }
+  const out = new Map<Node, string>();
+  const walk = (parent: Node | undefined, prefix: string) =>
+    (children.get(parent) ?? []).forEach((n, i) => {
+      if (out.has(n)) return;
+      out.set(n, `${prefix}${i}`);
+      walk(n, `${prefix}${i}/`);
+    });
+  walk(undefined, '');
+  return out;
+}
+const places = new WeakMap<readonly Node[], Map<Node, string>>();
+const placeIn = (n: Node, list: readonly Node[]): string | undefined => {
+  if (!places.has(list)) places.set(list, topology(list));
+  return places.get(list)!.get(n);
+};
+
 export const ppttProcessor = {
   name: 'processor',
   label: 'Processor Hierarchy Node',
   minLength: 20,
-  key: { id: 'acpi_processor_id' },
+  key: placeIn,
   layout: layout('pptt_processor', [
     typeField(),
     lengthField(),

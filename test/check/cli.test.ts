@@ -221,7 +221,7 @@ describe('diff', () => {
     }
   });
 
-  it('a trim shows as removed CPUs by MPIDR, not shifted fields', () => {
+  it('a trim shows as removed CPUs by UID (unique on both sides), not shifted fields', () => {
     const out = join(tmp('trim-'), 'o');
     return cli('build', join(SAMPLES, 'server-128cpu', 'acpidump.txt'), '-o', out, '--vcpus', '2', '--host-mpidrs').then(() => {
       const changes = diffTables(readTables(join(SAMPLES, 'server-128cpu', 'acpidump.txt')).set, readTables(out).set, {
@@ -230,14 +230,14 @@ describe('diff', () => {
       });
       // the VGIC maintenance interrupt is Xen's, so the kept GICCs lose it
       expect(changes.map((c) => `${c.kind} ${c.path}`)).toEqual([
-        'changed APIC.gicc[mpidr=0x0].vgic_interrupt',
-        'changed APIC.gicc[mpidr=0x100].vgic_interrupt',
-        ...Array.from({ length: 126 }, (_, i) => `removed APIC.gicc[mpidr=0x${((i + 2) << 8).toString(16)}]`),
+        'changed APIC.gicc[uid=0x0].vgic_interrupt',
+        'changed APIC.gicc[uid=0x1].vgic_interrupt',
+        ...Array.from({ length: 126 }, (_, i) => `removed APIC.gicc[uid=0x${(i + 2).toString(16)}]`),
       ]);
     });
   });
 
-  it('vCPU MPIDRs show as the host CPU removed and the vCPU added (GICCs pair by MPIDR)', () => {
+  it("vCPU MPIDRs show as each kept CPU's MPIDR change (GICCs pair by UID), and by MPIDR when UIDs repeat", () => {
     const out = join(tmp('trim-'), 'o');
     return cli('build', join(SAMPLES, 'server-128cpu', 'acpidump.txt'), '-o', out, '--vcpus', '2').then(() => {
       const changes = diffTables(readTables(join(SAMPLES, 'server-128cpu', 'acpidump.txt')).set, readTables(out).set, {
@@ -245,10 +245,18 @@ describe('diff', () => {
         ignore: ['derived', 'addresses'],
       });
       expect(changes.map((c) => `${c.kind} ${c.path}`)).toEqual([
-        'changed APIC.gicc[mpidr=0x0].vgic_interrupt',
-        ...Array.from({ length: 127 }, (_, i) => `removed APIC.gicc[mpidr=0x${((i + 1) << 8).toString(16)}]`),
-        'added APIC.gicc[mpidr=0x1]',
+        'changed APIC.gicc[uid=0x0].vgic_interrupt',
+        'changed APIC.gicc[uid=0x1].vgic_interrupt',
+        'changed APIC.gicc[uid=0x1].arm_mpidr',
+        ...Array.from({ length: 126 }, (_, i) => `removed APIC.gicc[uid=0x${(i + 2).toString(16)}]`),
       ]);
+      // a side whose UIDs repeat: every GICC pairs by MPIDR instead
+      const host = readTables(join(SAMPLES, 'server-128cpu', 'acpidump.txt')).set;
+      const apic = host.tables.find((e) => e.table.signature === 'APIC')!;
+      const items = apic.table.items!.map((n) => (n.fields.type === 0x0b ? { ...n, fields: { ...n.fields, uid: 7 } } : n));
+      const same = { ...host, tables: host.tables.map((e) => (e === apic ? { ...e, table: { ...e.table, items } } : e)) };
+      const byMpidr = diffTables(host, same, { tables: ['APIC'] });
+      expect(byMpidr.slice(0, 2).map((c) => `${c.kind} ${c.path}`)).toEqual(['changed APIC.gicc[mpidr=0x0].uid', 'changed APIC.gicc[mpidr=0x100].uid']);
     });
   });
 

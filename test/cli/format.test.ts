@@ -47,11 +47,11 @@ describe('diff text: an added or removed item', () => {
   it('lists its fields one per line, not a JSON blob; --json keeps the object', async () => {
     const text = await cli('diff', S, S2);
     const lines = text.out.split('\n');
-    const at = lines.indexOf('  + gicc[mpidr=0x4]:');
+    const at = lines.indexOf('  + gicc[uid=0x4]:');
     expect(at).toBeGreaterThan(0);
     expect(lines.slice(at + 1, at + 3)).toEqual(['      type: 11', '      length: 80']);
-    expect(lines.some((l) => l.startsWith('  + gicc[mpidr=0x4]: {'))).toBe(false);
+    expect(lines.some((l) => l.startsWith('  + gicc[uid=0x4]: {'))).toBe(false);
     const json = JSON.parse((await cli('diff', S, S2, '--json')).out);
-    expect(json.changes.find((c: { path: string }) => c.path.endsWith('gicc[mpidr=0x4]')).new).toMatchObject({ type: 11, length: 80 });
+    expect(json.changes.find((c: { path: string }) => c.path.endsWith('gicc[uid=0x4]')).new).toMatchObject({ type: 11, length: 80 });
   });
 });
