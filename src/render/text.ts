@@ -27,12 +27,14 @@ export function guidText(b: Uint8Array): string {
   return `${h(0, 4, true)}-${h(4, 6, true)}-${h(6, 8, true)}-${h(8, 10, false)}-${h(10, 16, false)}`;
 }
 
+/** A string as iasl prints it, between double quotes and otherwise as it is ("\_SB.URT2"); only
+ * what is not printable ASCII is shown as \xNN. */
 export function quote(s: string): string {
   return (
     '"' +
     Array.from(s, (c) => {
       const n = c.charCodeAt(0);
-      return n >= 0x20 && n < 0x7f && c !== '"' && c !== '\\' ? c : `\\x${n.toString(16).padStart(2, '0')}`;
+      return n >= 0x20 && n < 0x7f ? c : `\\x${n.toString(16).padStart(2, '0')}`;
     }).join('') +
     '"'
   );

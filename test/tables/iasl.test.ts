@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { corpusBlobs, sampleBlobs, HAVE_IASL, tmp } from '../helpers.js';
 import { compareAll, templateBlobs, SIGS, iaslComplaints } from './iasl-compare.js';
 import { decodeTable, encodeTable } from '../../src/tables/registry.js';
+import { dumpTableText } from '../../src/render/text.js';
 
 describe.skipIf(!HAVE_IASL)('dump agrees with iasl -d', () => {
   const templates = HAVE_IASL ? templateBlobs() : [];
@@ -57,5 +58,25 @@ describe.skipIf(!HAVE_IASL)('iasl -d on the samples', () => {
     const out = execFileSync('iasl', ['-d', 't.dat'], { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
     expect(iaslComplaints(out, problems)).toEqual([]);
     expect(iaslComplaints(readFileSync(join(dir, 't.dsl'), 'utf8'), problems)).toEqual([]);
+  });
+});
+
+describe.skipIf(!HAVE_IASL)('strings in the text dump read as iasl prints them', () => {
+  // namepaths begin with a backslash (DBG2 namepaths, IORT device names): iasl prints it as it is
+  it.each([
+    ['server-128cpu DBG2', sampleBlobs().find((b) => b.name === 'server-128cpu:DBG2')],
+    ['honeycomb IORT', corpusBlobs().find((b) => b.name.startsWith('honeycomb-lx2160a') && b.name.endsWith(':IORT'))],
+  ])('%s', (_n, blob) => {
+    if (!blob) return; // the corpus is absent
+    const dir = tmp('iasl-strings-');
+    writeFileSync(join(dir, 't.dat'), blob.bytes);
+    execFileSync('iasl', ['-d', 't.dat'], { cwd: dir, stdio: 'ignore' });
+    const theirs = readFileSync(join(dir, 't.dsl'), 'utf8');
+    const value = (l: string) => l.slice(l.indexOf(' : ') + 3).trim();
+    const strings = dumpTableText({ table: decodeTable(blob.bytes).table!, bytes: blob.bytes, source: 't.dat' })
+      .split('\n')
+      .filter((l) => /^\[[0-9A-F]+h .*: "/.test(l) && l.includes('\\'));
+    expect(strings.length).toBeGreaterThan(0);
+    for (const l of strings) expect(theirs).toContain(`${l.slice(0, l.indexOf(' : '))} : ${value(l)}`);
   });
 });
