@@ -93,7 +93,7 @@ export function refusing<T>(input: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
-    if (e instanceof BuildError) throw new CliError(`${input}: ${e.message}`);
+    if (e instanceof BuildError) throw new CliError(input ? `${input}: ${e.message}` : e.message);
     throw e;
   }
 }

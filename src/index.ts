@@ -1,6 +1,9 @@
 // Public library API.
 export { decodeTable, encodeTable, withoutFaults, defFor, describeSignature, type AcpiTable, type DecodeResult } from './tables/registry.js';
 export { readTables, type ReadOptions } from './io/read.js';
+export { writeBuildOutput } from './io/build-output.js';
+export { fixChecksums, writeFixed } from './io/fix.js';
+export { OutputError, type WriteOptions } from './io/output.js';
 export { formatAcpidumpSet, formatBlock, parseAcpidump } from './io/acpidump.js';
 export { writeImage, scanForRsdp } from './io/image.js';
 export { findTable, allEntries, resolveLinks, rootTable, tableFileNames, type TableSet, type TableEntry, type Link, type InputKind } from './model/tableset.js';

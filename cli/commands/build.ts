@@ -7,6 +7,7 @@ import { type BuildOptions, type Range, DEFAULTS } from '../../src/rewrite/types
 import { PASSES } from '../../src/rewrite/pipeline.js';
 import { hex, formatFinding } from '../../src/layout/diagnostics.js';
 import { CliError, refusing, type Io, report, outputOptions } from '../io.js';
+import { checkOptions } from '../../src/rewrite/options.js';
 import { addFormatOption, formatOf, type FormatOpts } from '../format.js';
 import { addInputOptions, loadSet, parseAddress, collect, type InputOpts } from '../input.js';
 
@@ -29,15 +30,30 @@ interface BuildCliOpts extends InputOpts, FormatOpts<'text' | 'json'> {
   force?: boolean;
 }
 
-/** BASE:SIZE; page-aligned when it feeds the EFI memory map. */
-export function parseRange(s: string, what: string, pageAligned: boolean): Range {
+/** BASE:SIZE (what may be given is checked with the other options, by checkOptions). */
+export function parseRange(s: string, what: string): Range {
   const m = /^([^:]+):([^:]+)$/.exec(s);
   if (!m) throw new CliError(`${what}: "${s}" is not BASE:SIZE`);
-  const r = { base: parseAddress(m[1], what), size: parseAddress(m[2], what) };
-  if (r.size === 0n) throw new CliError(`${what}: "${s}" has size 0`);
-  if (pageAligned && (r.base % 4096n || r.size % 4096n)) throw new CliError(`${what}: "${s}" must be 4 KiB aligned in base and size (EFI memory map pages)`);
-  return r;
+  return { base: parseAddress(m[1], what), size: parseAddress(m[2], what) };
 }
+
+/** Each build option as its flag, for refusals. */
+const FLAGS: Record<keyof BuildOptions, string> = {
+  profile: '--profile',
+  vcpus: '--vcpus',
+  hostMpidrs: '--host-mpidrs',
+  base: '--base',
+  mem: '--mem',
+  acpiRegions: '--acpi-region',
+  bootargs: '--bootargs',
+  initrd: '--initrd',
+  staoPaths: '--stao-path',
+  xenVersion: '--xen-version',
+  its: '--its',
+  relocate: '--relocate',
+  skip: '--skip',
+  only: '--only',
+};
 
 export function buildOptions(o: BuildCliOpts): BuildOptions {
   let vcpus: number | undefined;
@@ -45,17 +61,15 @@ export function buildOptions(o: BuildCliOpts): BuildOptions {
     if (!/^\d+$/.test(o.vcpus)) throw new CliError(`--vcpus: "${o.vcpus}" is not a number`);
     vcpus = Number(o.vcpus);
   }
-  const initrd = o.initrd === undefined ? undefined : parseRange(o.initrd, '--initrd', false);
-  if (o.xenVersion !== undefined && !/^[0-9A-Za-z._+-]+$/.test(o.xenVersion)) throw new CliError(`--xen-version: "${o.xenVersion}" is not a version string`);
+  const initrd = o.initrd === undefined ? undefined : parseRange(o.initrd, '--initrd');
   const base = o.base === undefined ? undefined : parseAddress(o.base, '--base');
-  if (base !== undefined && base % 4096n) throw new CliError(`--base ${hex(base)} must be 4 KiB aligned`);
-  return {
+  const opts: BuildOptions = {
     profile: o.profile,
     vcpus,
     hostMpidrs: Boolean(o.hostMpidrs),
     base,
-    mem: o.mem?.length ? o.mem.map((m) => parseRange(m, '--mem', true)) : undefined,
-    acpiRegions: o.acpiRegion?.length ? o.acpiRegion.map((m) => parseRange(m, '--acpi-region', true)) : undefined,
+    mem: o.mem?.length ? o.mem.map((m) => parseRange(m, '--mem')) : undefined,
+    acpiRegions: o.acpiRegion?.length ? o.acpiRegion.map((m) => parseRange(m, '--acpi-region')) : undefined,
     bootargs: o.bootargs,
     initrd: initrd && { start: initrd.base, size: initrd.size },
     staoPaths: o.staoPath ?? [],
@@ -65,6 +79,9 @@ export function buildOptions(o: BuildCliOpts): BuildOptions {
     skip: o.skip ?? [],
     only: o.only,
   };
+  // the library's own check, naming flags: refused before the input is read
+  refusing('', () => checkOptions(opts, (field) => FLAGS[field]));
+  return opts;
 }
 
 export function registerBuild(program: Command, io: Io): void {

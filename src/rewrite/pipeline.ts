@@ -18,6 +18,7 @@ import { checksumsPass } from './checksums.js';
 import { relocatePass } from './relocate.js';
 import { layoutRegion } from './layout.js';
 import { changeLogs, type PassLog, type Step } from './changelog.js';
+import { checkOptions } from './options.js';
 import { regionImage } from './region.js';
 
 export type { PassLog };
@@ -123,6 +124,7 @@ export interface BuildResult {
 }
 
 export function runPipeline(host: TableSet, opts: BuildOptions): BuildResult {
+  checkOptions(opts);
   newBuild(); // each table is encoded once per build, and afresh in the next
   for (const e of allEntries(host)) known(e.table); // the host's tables, as read, are encoded already
   if (opts.relocate === 'none') needAddresses(host);

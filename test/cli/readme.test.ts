@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeTable } from '../../src/tables/registry.js';
-import { cli, CORPUS, HAVE_CORPUS, ROOT, SAMPLES, tmp } from '../helpers.js';
+import { spawnSync } from 'node:child_process';
+import { BUILT, cli, CORPUS, HAVE_CORPUS, ROOT, SAMPLES, tmp } from '../helpers.js';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
@@ -168,6 +169,33 @@ describe('README examples run as written', () => {
     expect(made.table!.items?.length).toBe(4);
     expect(made.table!.items?.[3].fields).toMatchObject({ type: 0x0b, uid: 99, arm_mpidr: 0x10000n });
     expect(mod.out.dtb?.length).toBeGreaterThan(0);
+    expect(readFileSync(join(work, 'dom0.dtb')).equals(Buffer.from(mod.out.dtb!))).toBe(true);
+    expect(existsSync(join(work, 'out', 'manifest.json'))).toBe(true);
+  });
+
+  it.skipIf(!BUILT)('the library example type-checks with tsc --strict against the published declarations', () => {
+    const ts = all.find((b) => b.lang === 'ts' && b.lines.some((l) => l.includes("from 'dom0-acpi'")))!;
+    const work = tmp('readme-tsc-');
+    // installed as a user installs it: the package by its name, its types from package.json
+    mkdirSync(join(work, 'node_modules'));
+    symlinkSync(ROOT, join(work, 'node_modules', 'dom0-acpi'));
+    writeFileSync(join(work, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(join(work, 'example.ts'), ts.lines.join('\n') + '\n');
+    const config = {
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        module: 'nodenext',
+        target: 'es2022',
+        skipLibCheck: true,
+        typeRoots: [join(ROOT, 'node_modules', '@types')],
+      },
+      files: ['example.ts'],
+    };
+    writeFileSync(join(work, 'tsconfig.json'), JSON.stringify(config));
+    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', work], { encoding: 'utf8' });
+    expect(`${r.stdout}${r.stderr}`).toBe('');
+    expect(r.status).toBe(0);
   });
 
   it('every npm command names a script package.json has', () => {

@@ -323,7 +323,7 @@ describe('refusals: what cannot work is refused with a clear message', () => {
     expect((await cli('build', S, '-o', join(tmp(), 'o'), '--base', '0x40000000')).code).toBe(0);
     await refused(S, ['--mem', '0x7C000000:0x1000000'], /the --mem bank 0x7C000000-0x7D000000 overlaps the host ACPI region 0x7C430000-0x7C431000/);
     await refused(S, ['--acpi-region', '0x10000000:0x1000'], /the host DSDT at .* is not inside any --acpi-region/);
-    await refused(S, ['--mem', '0x40000800:0x1000'], /--mem: "0x40000800:0x1000" must be 4 KiB aligned/);
+    await refused(S, ['--mem', '0x40000800:0x1000'], /error: --mem: 0x40000800:0x1000 must be 4 KiB aligned in base and size/);
   });
   it('inputs that lack what a dom0 needs', async () => {
     const bins = join(tmp('bins-'), 'b');

@@ -7,6 +7,7 @@ import { generate, HOSTS, QEMU_512, type HostSpec } from '../../samples/generate
 import { readTables } from '../../src/io/read.js';
 import { findTable, type TableSet } from '../../src/model/tableset.js';
 import { buildDom0 } from '../../src/rewrite/build.js';
+import { BuildError } from '../../src/rewrite/types.js';
 import { checkTables } from '../../src/check/index.js';
 import { vcpuMpidr } from '../../src/model/gic.js';
 import { hostRanges, hostTableRanges } from '../../src/rewrite/memory.js';
@@ -118,6 +119,34 @@ describe("vCPU count like Xen's: the enabled host GICCs, capped at 128 (8 on GIC
       expect(r.code).toBe(2);
       expect(r.err).toMatch(/--vcpus 9 is above 8 \(GICv2 has 8 CPU interfaces\)/);
     }
+  });
+
+  it('the library checks options as the CLI does, naming the option (no map at 0x5, no "Cannot mix BigInt")', async () => {
+    const set = readTables(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt')).set;
+    const refused = (o: object) => {
+      try {
+        buildDom0(set, o as Parameters<typeof buildDom0>[1]);
+      } catch (e) {
+        expect(e).toBeInstanceOf(BuildError);
+        return (e as Error).message;
+      }
+      throw new Error('built');
+    };
+    expect(refused({ base: 5n })).toBe('base: 0x5 must be 4 KiB aligned');
+    expect(refused({ mem: [{ base: 0x40000001n, size: 0x1000n }] })).toBe(
+      'mem[0]: 0x40000001:0x1000 must be 4 KiB aligned in base and size (EFI memory map pages)',
+    );
+    expect(refused({ base: 5 })).toBe('base: 5 is a number: addresses and sizes are bigints (5n)');
+    expect(refused({ mem: [{ base: 0x40000000n, size: 0n }] })).toBe('mem[0]: 0x40000000:0x0 has size 0');
+    expect(refused({ acpiRegions: [{ base: 0xfffffffffffff000n, size: 0x2000n }] })).toBe(
+      'acpiRegions[0]: 0xFFFFFFFFFFFFF000:0x2000 runs past the 64-bit address space',
+    );
+    expect(refused({ vcpus: 2.5 })).toBe('vcpus: 2.5 is not a whole number of vCPUs');
+    expect(refused({ profile: 'Xen' })).toBe('profile: "Xen" is not one of design, xen');
+    expect(refused({ vcpu: 2 })).toMatch(/^unknown option vcpu \(options: profile, vcpus,/);
+    // the CLI: the same check, naming the flags, before the input is read
+    const r = await cli('build', join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt'), '-o', join(tmp(), 'o'), '--base', '0x1001');
+    expect(r.err).toBe('dom0-acpi: error: --base: 0x1001 must be 4 KiB aligned\n');
   });
 
   it('library options are partial, with the documented defaults', () => {
