@@ -40,8 +40,11 @@ export function readOptions(o: InputOpts): ReadOptions {
   };
 }
 
-/** The name standard input goes by in messages. */
+/** The name standard input goes by in every message, summary line and report. */
 export const STDIN = '<stdin>';
+
+/** An input as messages and reports name it: the path as typed, standard input as <stdin>. */
+export const inputName = (path: string): string => (path === '-' ? STDIN : path);
 
 /** Read an input: a path, or "-" for standard input (acpidump text, a table or an image, by content). */
 export function readInput(path: string, o: InputOpts, io: Io): ReadResult {

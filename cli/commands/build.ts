@@ -9,7 +9,7 @@ import { hex, formatFinding } from '../../src/layout/diagnostics.js';
 import { CliError, refusing, type Io, report, outputOptions } from '../io.js';
 import { checkOptions } from '../../src/rewrite/options.js';
 import { addFormatOption, formatOf, type FormatOpts } from '../format.js';
-import { addInputOptions, loadSet, parseAddress, collect, type InputOpts } from '../input.js';
+import { addInputOptions, loadSet, parseAddress, collect, inputName, type InputOpts } from '../input.js';
 
 interface BuildCliOpts extends InputOpts, FormatOpts<'text' | 'json'> {
   output: string;
@@ -120,14 +120,14 @@ export function registerBuild(program: Command, io: Io): void {
   ).action((input: string, o: BuildCliOpts) => {
     const opts = buildOptions(o);
     const host = loadSet(input, o, io);
-    const out = refusing(input, () => buildDom0(host, opts));
+    const out = refusing(inputName(input), () => buildDom0(host, opts));
     writeBuildOutput(o.output, out, outputOptions(o, input, host.origin));
     for (const w of out.warnings) report(io, w.severity === 'info' ? 'note' : 'warning', `${formatFinding(w)} [${w.code}]`);
     if (formatOf(o) === 'json') {
       io.out(JSON.stringify(out.manifest, null, 2) + '\n');
       return;
     }
-    io.out(summary(input, o.output, opts, out));
+    io.out(summary(inputName(input), o.output, opts, out));
   });
 }
 

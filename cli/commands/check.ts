@@ -12,7 +12,7 @@ import type { Severity } from '../../src/layout/diagnostics.js';
 import { fixChecksums, writeFixed } from '../../src/io/fix.js';
 import { CliError, type Io, type Exit, report, outputOptions } from '../io.js';
 import { addFormatOption, formatOf, colourFor, type FormatOpts } from '../format.js';
-import { addInputOptions, readInput, type InputOpts } from '../input.js';
+import { addInputOptions, readInput, inputName, type InputOpts } from '../input.js';
 
 interface CheckOpts extends InputOpts, FormatOpts<'text' | 'json' | 'jsonl' | 'junit' | 'github'> {
   dom0?: boolean;
@@ -67,7 +67,7 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
         continue;
       }
       const { set, findings } = read;
-      const r: InputReport = { input, tables: [...tableKeys(allEntries(set)).values()], findings: [...findings, ...checkTables(set, { dom0: o.dom0 })] };
+      const r: InputReport = { input: inputName(input), tables: [...tableKeys(allEntries(set)).values()], findings: [...findings, ...checkTables(set, { dom0: o.dom0 })] };
       if (r.findings.some((f) => atLeast(f, o.failOn))) worst = Math.max(worst, 1);
       if (format === 'text') io.out(renderText([r], o.failOn, colour));
       else if (format === 'jsonl') io.out(JSON.stringify(inputJson(r, o.failOn)) + '\n');

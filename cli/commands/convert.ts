@@ -11,7 +11,7 @@ import { refusing, type Io, report, outputOptions, writeOut } from '../io.js';
 
 /** where an image of a set without addresses starts unless --out-base says otherwise */
 const RELOCATE_BASE = 0x80000000n;
-import { addInputOptions, loadSet, parseAddress, type InputOpts } from '../input.js';
+import { addInputOptions, loadSet, parseAddress, inputName, type InputOpts } from '../input.js';
 
 interface ConvertOpts extends InputOpts {
   to: 'text' | 'binaries' | 'image';
@@ -51,7 +51,7 @@ export function registerConvert(program: Command, io: Io): void {
       } else {
         // no addresses: lay every table out from --out-base, with an XSDT and RSDP pointing at them
         base = outBase ?? RELOCATE_BASE;
-        const r = refusing(input, () => runPasses(set, ['xsdt', 'rsdp'], { relocate: 'all', base, mem: [] }));
+        const r = refusing(inputName(input), () => runPasses(set, ['xsdt', 'rsdp'], { relocate: 'all', base, mem: [] }));
         image = r.image;
         rsdp = r.set.addresses!.get('RSDP')!;
         report(io, 'note', `the input has no table addresses; every table was placed from ${hex(base)} with a new XSDT and RSDP`);

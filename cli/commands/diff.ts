@@ -5,7 +5,7 @@ import { diffTables, missingTables } from '../../src/diff/set.js';
 import { renderDiffText, renderDiffJson } from '../../src/render/diff.js';
 import { CliError, type Io, type Exit } from '../io.js';
 import { addFormatOption, formatOf, colourFor, type FormatOpts } from '../format.js';
-import { addInputOptions, loadSet, collect, type InputOpts } from '../input.js';
+import { addInputOptions, loadSet, collect, inputName, type InputOpts } from '../input.js';
 
 interface DiffOpts extends InputOpts, FormatOpts<'text' | 'json'> {
   table?: string[];
@@ -36,8 +36,9 @@ export function registerDiff(program: Command, io: Io, exit: Exit): void {
     const missing = missingTables(sa, sb, o.table ?? []);
     if (missing.length) throw new CliError(`-t ${missing.join(', ')}: neither ${sa.origin} nor ${sb.origin} has ${missing.length > 1 ? 'these tables' : 'this table'}`);
     const changes = diffTables(sa, sb, { ignore: ignore as ('derived' | 'addresses')[], tables: o.table });
-    if (formatOf(o) === 'json') io.out(JSON.stringify(renderDiffJson(a, b, changes), null, 2) + '\n');
-    else io.out(renderDiffText(a, b, changes, colourFor(io)));
+    const [na, nb] = [inputName(a), inputName(b)];
+    if (formatOf(o) === 'json') io.out(JSON.stringify(renderDiffJson(na, nb, changes), null, 2) + '\n');
+    else io.out(renderDiffText(na, nb, changes, colourFor(io)));
     exit.code = changes.length ? 1 : 0;
   });
 }

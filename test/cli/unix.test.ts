@@ -10,6 +10,7 @@ import { findTable } from '../../src/model/tableset.js';
 import { BIN, BUILT, ROOT, SAMPLES, tmp } from '../helpers.js';
 
 const TEXT = join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt');
+const SERVER = join(SAMPLES, 'server-128cpu', 'acpidump.txt');
 async function withStdin(stdin: Uint8Array, ...argv: string[]) {
   let out = '';
   let err = '';
@@ -33,12 +34,22 @@ describe('"-" is standard input', () => {
     expect(JSON.parse(r.out).tables.map((t: { signature: string }) => t.signature)).toEqual(['FACP']);
   });
 
-  it('check and diff take "-" beside a file; the input is named as typed', async () => {
+  it('check, diff and build take "-" beside a file; standard input is named <stdin> in every message, summary and report', async () => {
     const c = await withStdin(text, 'check', '-');
     expect(c.code).toBe(0);
-    expect(c.out).toMatch(/^-: 7 table\(s\), 0 error\(s\)/m);
-    const d = await withStdin(text, 'diff', '-', TEXT);
-    expect(d.code).toBe(0);
+    expect(c.out).toMatch(/^<stdin>: 7 table\(s\), 0 error\(s\)/m);
+    const junit = await withStdin(text, 'check', '-', '--format', 'junit');
+    expect(junit.out).toMatch(/<testsuite name="&lt;stdin&gt;"/);
+    expect(junit.out).not.toMatch(/name="-"/);
+    expect(JSON.parse((await withStdin(text, 'check', '-', '--json')).out).inputs[0].input).toBe('<stdin>');
+    const d = await withStdin(text, 'diff', '-', SERVER, '-t', 'FACP');
+    expect(d.out.split('\n')[0]).toBe('--- <stdin>');
+    expect(JSON.parse((await withStdin(text, 'diff', TEXT, '-', '--json')).out).b).toBe('<stdin>');
+    const b = await withStdin(text, 'build', '-', '-o', join(tmp('stdin-build-'), 'out'), '--bootargs', 'console=hvc0');
+    expect(b.out.split('\n')[0]).toMatch(/^dom0 ACPI set \(design profile\) from <stdin> → /);
+    const refused = await withStdin(text, 'build', '-', '-o', join(tmp('stdin-build-'), 'out'), '--vcpus', '9');
+    expect(refused.err).toMatch(/^dom0-acpi: error: <stdin>: --vcpus 9 is above 4/);
+    expect(`${c.out}${c.err}${d.out}${d.err}${b.out}${b.err}${refused.err}`).not.toMatch(/(^|\s)-:/m);
   });
 
   it('"-" twice, or --fix of standard input, is refused with exit 2', async () => {
