@@ -67,7 +67,11 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
         continue;
       }
       const { set, findings } = read;
-      const r: InputReport = { input: inputName(input), tables: [...tableKeys(allEntries(set)).values()], findings: [...findings, ...checkTables(set, { dom0: o.dom0 })] };
+      const r: InputReport = {
+        input: inputName(input),
+        tables: [...tableKeys(allEntries(set)).values()],
+        findings: [...findings, ...checkTables(set, { dom0: o.dom0 })],
+      };
       if (r.findings.some((f) => atLeast(f, o.failOn))) worst = Math.max(worst, 1);
       if (format === 'text') io.out(renderText([r], o.failOn, colour));
       else if (format === 'jsonl') io.out(JSON.stringify(inputJson(r, o.failOn)) + '\n');

@@ -34,7 +34,8 @@ export function registerDiff(program: Command, io: Io, exit: Exit): void {
     const sa = loadSet(a, o, io);
     const sb = loadSet(b, o, io);
     const missing = missingTables(sa, sb, o.table ?? []);
-    if (missing.length) throw new CliError(`-t ${missing.join(', ')}: neither ${sa.origin} nor ${sb.origin} has ${missing.length > 1 ? 'these tables' : 'this table'}`);
+    if (missing.length)
+      throw new CliError(`-t ${missing.join(', ')}: neither ${sa.origin} nor ${sb.origin} has ${missing.length > 1 ? 'these tables' : 'this table'}`);
     const changes = diffTables(sa, sb, { ignore: ignore as ('derived' | 'addresses')[], tables: o.table });
     const [na, nb] = [inputName(a), inputName(b)];
     if (formatOf(o) === 'json') io.out(JSON.stringify(renderDiffJson(na, nb, changes), null, 2) + '\n');
