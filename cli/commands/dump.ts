@@ -1,6 +1,6 @@
 // dom0-acpi dump INPUT: every decoded field, iasl -d style, or as JSON, or one line per table.
 import type { Command } from 'commander';
-import { dumpTableText } from '../../src/render/text.js';
+import { dumpTableText, dumpEfiText } from '../../src/render/text.js';
 import { setJson } from '../../src/render/json.js';
 import { summaryLines } from '../../src/render/summary.js';
 import { CliError, type Io, type Exit, report } from '../io.js';
@@ -71,13 +71,19 @@ function dumpOne(input: string, o: DumpOpts, format: 'text' | 'json' | 'jsonl' |
   const { set, errors } = loadSetAndErrors(input, o, io);
   // like iasl -d, a fault need not hide what comes before it: on a terminal, or with --partial
   if (errors.length && !(o.partial ?? io.tty)) throw new CliError(errors.join('\n'));
-  let entries = set.tables.length || set.rsdp ? selectTables(set, errors.length ? undefined : o.table) : [];
-  if (errors.length && o.table?.length) entries = entries.filter((e) => o.table!.some((t) => t.toUpperCase() === e.table.signature.toUpperCase()));
-  if (!entries.length) {
+  // -t EFI selects the EFI structures (a build output's, Xen's EFI blobs)
+  const efiAsked = o.table?.some((t) => t.toUpperCase() === 'EFI');
+  const sigs = o.table?.filter((t) => t.toUpperCase() !== 'EFI');
+  if (efiAsked && !set.efi?.length) throw new CliError(`${set.origin}: no EFI system table, configuration table or memory map in the input`);
+  let entries = (set.tables.length || set.rsdp) && !(efiAsked && !sigs?.length) ? selectTables(set, errors.length ? undefined : sigs) : [];
+  if (errors.length && sigs?.length) entries = entries.filter((e) => sigs.some((t) => t.toUpperCase() === e.table.signature.toUpperCase()));
+  const efi = !o.table?.length || efiAsked ? (set.efi ?? []) : [];
+  const view = { ...set, efi };
+  if (!entries.length && !efi.length) {
     // nothing decoded (or nothing selected decoded): only the errors
-  } else if (format === 'json') io.out(JSON.stringify(setJson(set, entries), null, 2) + '\n');
-  else if (format === 'jsonl') io.out(JSON.stringify(setJson(set, entries)) + '\n');
-  else if (format === 'summary') io.out(summaryLines(set, entries).join('\n') + '\n');
-  else io.out(entries.map(dumpTableText).join('\n'));
+  } else if (format === 'json') io.out(JSON.stringify(setJson(view, entries), null, 2) + '\n');
+  else if (format === 'jsonl') io.out(JSON.stringify(setJson(view, entries)) + '\n');
+  else if (format === 'summary') io.out(summaryLines(view, entries).join('\n') + '\n');
+  else io.out([...entries.map(dumpTableText), ...efi.map(dumpEfiText)].join('\n'));
   if (errors.length) throw new CliError(errors.join('\n'));
 }

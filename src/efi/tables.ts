@@ -1,7 +1,9 @@
 // EFI system table, configuration table and memory descriptors as dom0 receives them from Xen
 // (UEFI 2.x; docs/consumers.md §7). Declared with the same layout engine as the ACPI tables.
-import { layout, ascii, bytes, u32, u64 } from '../layout/schema.js';
-import { type ContainerDef, EMPTY, encodeNode, decodeNode, fieldAt } from '../layout/codec.js';
+import { layout, ascii, bytes, u32, u64, type Bit } from '../layout/schema.js';
+import { type ContainerDef, type Node, EMPTY, encodeNode, decodeNode, fieldAt, readUint } from '../layout/codec.js';
+import type { Finding } from '../layout/diagnostics.js';
+import { guidText } from '../layout/values.js';
 
 export const EFI_SYSTEM_TABLE_SIGNATURE = 'IBI SYST';
 /** 2.50, as Xen reports it */
@@ -28,6 +30,7 @@ export const ACPI_20_TABLE_GUID = Uint8Array.of(0x71, 0xe8, 0x68, 0x88, 0xf1, 0x
 export const systemTable = {
   name: 'EFI_SYSTAB',
   label: 'EFI System Table',
+  tailLabel: "Vendor string and configuration table (Xen's blob)",
   layout: layout('efi_systab', [
     ascii('signature', 'Signature', 8),
     u32('revision', 'Revision'),
@@ -51,23 +54,130 @@ export const systemTable = {
 } satisfies ContainerDef;
 
 export const configEntry = {
-  name: 'EFI_CONFIG',
+  name: 'entry',
   label: 'EFI Configuration Table entry',
-  layout: layout('efi_config', [bytes('vendor_guid', 'Vendor GUID', 16), u64('vendor_table', 'Vendor Table')]),
+  layout: layout('efi_config', [bytes('vendor_guid', 'Vendor GUID', 16, { show: 'guid' }), u64('vendor_table', 'Vendor Table')]),
 } satisfies ContainerDef;
 
+/** EFI_MEMORY_TYPE (UEFI 2.10 §7.2.1). */
+const MEMORY_TYPES: Record<number, string> = {
+  0: 'Reserved',
+  1: 'LoaderCode',
+  2: 'LoaderData',
+  3: 'BootServicesCode',
+  4: 'BootServicesData',
+  5: 'RuntimeServicesCode',
+  6: 'RuntimeServicesData',
+  7: 'Conventional',
+  8: 'Unusable',
+  9: 'ACPIReclaim',
+  10: 'ACPIMemoryNVS',
+  11: 'MemoryMappedIO',
+  12: 'MemoryMappedIOPortSpace',
+  13: 'PalCode',
+  14: 'Persistent',
+  15: 'Unaccepted',
+};
+
+/** A memory type's name ("Conventional"), or its number. */
+export const memoryTypeName = (t: number): string => MEMORY_TYPES[t] ?? `type ${t}`;
+
+/** The memory attribute bits (UEFI 2.10 §7.2.3). */
+const MEMORY_ATTRIBUTES: Bit[] = [
+  { name: 'uc', label: 'Uncacheable (UC)', bit: 0 },
+  { name: 'wc', label: 'Write Combining (WC)', bit: 1 },
+  { name: 'wt', label: 'Write Through (WT)', bit: 2 },
+  { name: 'wb', label: 'Write Back (WB)', bit: 3 },
+  { name: 'uce', label: 'Uncacheable, exported (UCE)', bit: 4 },
+  { name: 'wp', label: 'Write Protected (WP)', bit: 12 },
+  { name: 'rp', label: 'Read Protected (RP)', bit: 13 },
+  { name: 'xp', label: 'Execute Protected (XP)', bit: 14 },
+  { name: 'nv', label: 'Non-volatile (NV)', bit: 15 },
+  { name: 'more_reliable', label: 'More Reliable', bit: 16 },
+  { name: 'ro', label: 'Read Only (RO)', bit: 17 },
+  { name: 'sp', label: 'Specific Purpose (SP)', bit: 18 },
+  { name: 'cpu_crypto', label: 'CPU Crypto', bit: 19 },
+  { name: 'runtime', label: 'Runtime', bit: 63 },
+];
+
 export const memoryDescriptor = {
-  name: 'EFI_MEMORY_DESCRIPTOR',
+  name: 'descriptor',
   label: 'EFI Memory Descriptor',
   layout: layout('efi_memory_descriptor', [
-    u32('type', 'Type'),
+    u32('type', 'Type', { enum: MEMORY_TYPES }),
     u32('pad', 'Padding'),
     u64('physical_start', 'Physical Start'),
     u64('virtual_start', 'Virtual Start'),
     u64('number_of_pages', 'Number of Pages'),
-    u64('attribute', 'Attribute'),
+    u64('attribute', 'Attribute', { bits: MEMORY_ATTRIBUTES }),
   ]),
 } satisfies ContainerDef;
+
+/** The configuration table: entries one after another (as many as the system table counts). */
+export const configTable = {
+  name: 'EFI_CONFIG',
+  label: 'EFI Configuration Table',
+  layout: layout('efi_config_table', []),
+  parts: [{ key: 'items', label: 'Entries', kind: 'records', record: configEntry }],
+} satisfies ContainerDef;
+
+/** The memory map: 40-byte version 1 descriptors one after another. */
+export const memoryMap = {
+  name: 'EFI_MMAP',
+  label: 'EFI Memory Map',
+  layout: layout('efi_memory_map', []),
+  parts: [{ key: 'items', label: 'Descriptors', kind: 'records', record: memoryDescriptor }],
+} satisfies ContainerDef;
+
+/** The EFI structures dom0 is handed besides the ACPI tables, as dump shows them. */
+export const EFI_PARTS = {
+  'system-table': systemTable as ContainerDef,
+  'configuration-table': configTable as ContainerDef,
+  'memory-map': memoryMap as ContainerDef,
+} as const;
+export type EfiKind = keyof typeof EFI_PARTS;
+
+/** Configuration table GUIDs a firmware or Xen hands over, by their bytes in memory order. */
+const KNOWN_CONFIG_GUIDS = new Map<string, string>([
+  [Buffer.from(ACPI_20_TABLE_GUID).toString('hex'), 'ACPI 2.0'],
+  ['302d9deb882dd3119a160090273fc14d', 'ACPI 1.0'],
+  ['312d9deb882dd3119a160090273fc14d', 'SMBIOS'],
+  ['4415fdf294972c4a992ee5bbcf20e394', 'SMBIOS 3'],
+  ['d521b6b19cf1a541830bd9152c69aae0', 'device tree'],
+]);
+
+/** What a configuration table GUID names ("ACPI 2.0"), or the GUID. */
+export function guidName(g: Uint8Array): string {
+  return KNOWN_CONFIG_GUIDS.get(Buffer.from(g).toString('hex')) ?? guidText(g);
+}
+
+/** Which EFI structure a blob is, by its content, or undefined: a system table by its signature; a
+ * configuration table when its first entry names a GUID firmware hands over; a memory map when
+ * every 40-byte descriptor has a known type, a page-aligned start, pages, no wrap past 2^64 and a
+ * cacheability attribute (nothing else of that size looks so). */
+export function efiKindOf(b: Uint8Array): EfiKind | undefined {
+  if (b.length >= EFI_SYSTAB_SIZE && Buffer.from(b.buffer, b.byteOffset, 8).toString('latin1') === EFI_SYSTEM_TABLE_SIGNATURE) return 'system-table';
+  if (b.length && b.length % EFI_CONFIG_ENTRY_SIZE === 0 && KNOWN_CONFIG_GUIDS.has(Buffer.from(b.subarray(0, 16)).toString('hex')))
+    return 'configuration-table';
+  if (!b.length || b.length % EFI_MEMORY_DESC_SIZE) return undefined;
+  const v = Buffer.from(b.buffer, b.byteOffset, b.length);
+  for (let at = 0; at < b.length; at += EFI_MEMORY_DESC_SIZE) {
+    const start = v.readBigUInt64LE(at + 8);
+    const pages = v.readBigUInt64LE(at + 24);
+    if (readUint(b, at, 4) > 15 || start % EFI_PAGE_SIZE || pages === 0n || start + pages * EFI_PAGE_SIZE > 1n << 64n) return undefined;
+    if ((v.readBigUInt64LE(at + 32) & 0x1fn) === 0n) return undefined;
+  }
+  return 'memory-map';
+}
+
+/** A blob decoded as the EFI structure it is: the system table its fixed 120 bytes (the rest kept
+ * as its tail), the others their whole entries (a part entry kept as the tail). */
+export function decodeEfiPart(kind: EfiKind, b: Uint8Array): { node: Node; findings: Finding[] } {
+  const def = EFI_PARTS[kind];
+  const findings: Finding[] = [];
+  const node = decodeNode(def, { buf: b, revision: 0, table: def.name, findings }, 0, b.length, def.name);
+  return { node, findings };
+}
 
 /** The offset of a field inside a declared EFI structure. */
 export const efiOffset = (def: ContainerDef, field: string): number => fieldAt(def.layout, field)!.offset;

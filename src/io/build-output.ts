@@ -4,7 +4,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dom0Output } from '../rewrite/build.js';
-import { tableFileNames, allEntries, setOf, type ReadResult, type TableEntry, type TableSet } from '../model/tableset.js';
+import { tableFileNames, allEntries, setOf, type ReadResult, type TableEntry, type TableSet, type EfiPart } from '../model/tableset.js';
+import { readFdt, findNode, propNumber } from '../fdt/reader.js';
+import { UEFI_PROPS } from '../fdt/dom0.js';
+import { EFI_SYSTAB_SIZE, EFI_CONFIG_ENTRY_SIZE, systemTable } from '../efi/tables.js';
+import { readAt } from '../layout/codec.js';
+import { hex } from '../layout/diagnostics.js';
 import type { Finding } from '../layout/diagnostics.js';
 import { formatAcpidumpSet } from './acpidump.js';
 import { writeFolderAtomic, type WriteOptions } from './output.js';
@@ -69,8 +74,43 @@ export function readBuildOutput(dir: string): ReadResult {
   if (existsSync(img) && typeof base === 'string' && /^0x[0-9a-f]+$/i.test(base)) {
     Object.assign(boot, { image: { base: BigInt(base), bytes: new Uint8Array(readFileSync(img)) }, imageFile: img });
   }
-  return {
-    set: setOf(dir, 'build', entries, boot),
-    findings,
+  const set = setOf(dir, 'build', entries, boot);
+  const efi = efiPartsOf(boot);
+  return { set: efi.length ? { ...set, efi } : set, findings };
+}
+
+/** The EFI system table, configuration table and memory map in a build's region image, where its
+ * device tree says they are (each only when it lies wholly in the image). */
+export function efiPartsOf(boot: NonNullable<TableSet['boot']>): EfiPart[] {
+  const img = boot.image;
+  if (!boot.dtb || !img) return [];
+  let uefi;
+  try {
+    uefi = findNode(readFdt(boot.dtb), '/hypervisor/uefi');
+  } catch {
+    return []; // check --dom0 says what is wrong with the tree
+  }
+  const prop = (name: string) => {
+    const v = uefi?.props.find((p) => p.name === name)?.value;
+    return v && (v.length === 4 || v.length === 8) ? propNumber(v) : undefined;
   };
+  const out: EfiPart[] = [];
+  const take = (kind: EfiPart['kind'], at: bigint | undefined, size: bigint) => {
+    if (at === undefined || at < img.base || at + size > img.base + BigInt(img.bytes.length) || size <= 0n) return undefined;
+    const bytes = img.bytes.subarray(Number(at - img.base), Number(at - img.base + size));
+    out.push({ kind, bytes, address: at, source: `${boot.imageFile}@${hex(at)}` });
+    return bytes;
+  };
+  const systab = prop(UEFI_PROPS[0]);
+  const st =
+    systab !== undefined && systab >= img.base && systab + BigInt(EFI_SYSTAB_SIZE) <= img.base + BigInt(img.bytes.length)
+      ? readAt(systemTable, img.bytes, Number(systab - img.base))
+      : undefined;
+  if (st) {
+    take('system-table', systab, BigInt(Math.max(EFI_SYSTAB_SIZE, st.header_size)));
+    if (st.number_of_table_entries <= 64n) take('configuration-table', st.configuration_table, st.number_of_table_entries * BigInt(EFI_CONFIG_ENTRY_SIZE));
+  }
+  const size = prop(UEFI_PROPS[2]);
+  if (size !== undefined) take('memory-map', prop(UEFI_PROPS[1]), size);
+  return out;
 }

@@ -18,15 +18,18 @@ export function scanForRsdp(img: Uint8Array): number[] {
 const SCAN_OVERLAP = 64;
 
 /** The first RSDP with valid checksums, scanning every segment of a capture in order (8-byte
- * boundaries, as the declaration says), or undefined. Reads the capture in bounded chunks. */
-export function scanMemoryForRsdp(mem: Memory): bigint | undefined {
+ * boundaries, as the declaration says), or undefined; and the signatures passed over on the way
+ * (the first few), with what is wrong with each. Reads the capture in bounded chunks. */
+export function scanMemoryForRsdp(mem: Memory): { at?: bigint; rejected: { at: bigint; fault: string }[] } {
+  const rejected: { at: bigint; fault: string }[] = [];
   for (const c of mem.chunks(SCAN_OVERLAP)) {
-    const hit = rootPointer()
-      .find(c.bytes)
-      .find((at) => at < c.own);
-    if (hit !== undefined) return c.addr + BigInt(hit);
+    for (const hit of rootPointer().scan(c.bytes)) {
+      if (hit.at >= c.own) continue;
+      if (!hit.fault) return { at: c.addr + BigInt(hit.at), rejected };
+      if (rejected.length < 3) rejected.push({ at: c.addr + BigInt(hit.at), fault: hit.fault });
+    }
   }
-  return undefined;
+  return { rejected };
 }
 
 /** Read the tables of a memory capture (a raw image or an ELF core): the RSDP (given, or found by
@@ -53,13 +56,21 @@ export function readImage(mem: Memory, file: string, rsdpAddr?: bigint): ReadRes
     }
     rsdp = rsdpAddr;
   } else {
-    const hit = scanMemoryForRsdp(mem);
-    if (hit === undefined) {
+    const { at, rejected } = scanMemoryForRsdp(mem);
+    if (at === undefined) {
       const size = mem.segments.reduce((n, s) => n + s.size, 0n);
-      err('IMAGE_NO_RSDP', '', '', `no RSDP with valid checksums on any 8-byte boundary of ${mem.where} (${size} bytes); give --rsdp`);
+      // a signature whose checksum fails is worth naming: Xen 4.17 writes its dom0 RSDP with a wrong 20-byte checksum
+      const near = rejected.map((r) => `${hex(r.at)}${mem.segments.length === 1 ? ` (+${hex(r.at - mem.segments[0].start)})` : ''}: ${r.fault}`);
+      err(
+        'IMAGE_NO_RSDP',
+        '',
+        '',
+        `no RSDP with valid checksums on any 8-byte boundary of ${mem.where} (${size} bytes)` +
+          (near.length ? `; "RSD PTR " found at ${near.join('; ')} — give --rsdp ${hex(rejected[0].at)} to read through it anyway` : '; give --rsdp'),
+      );
       return { set, findings };
     }
-    rsdp = hit;
+    rsdp = at;
   }
 
   /** The table at a physical address, read by its declared length, or a finding. */

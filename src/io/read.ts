@@ -6,7 +6,8 @@ import { join, dirname, basename, resolve } from 'node:path';
 import { FDT_MAGIC } from '../fdt/format.js';
 import { entryFrom } from './entry.js';
 import { type Finding, hex } from '../layout/diagnostics.js';
-import { type TableEntry, type TableSet, type ReadResult, type InputKind, setOf } from '../model/tableset.js';
+import { type TableEntry, type TableSet, type ReadResult, type InputKind, type EfiPart, setOf } from '../model/tableset.js';
+import { efiKindOf } from '../efi/tables.js';
 import { looksLikeAcpidump, looksLikeDisassembly, parseAcpidump } from './acpidump.js';
 import { isRsdp, isValidSignature, latin1 } from '../tables/registry.js';
 import { readImage } from './image.js';
@@ -54,24 +55,40 @@ function head(path: string, n = 8192): Uint8Array {
   }
 }
 
+/** Where the next table starts when a blob goes on with another table or an RSDP after the one
+ * that starts it — right after it, or past zero padding to the next 8-byte boundary (Xen's dom0
+ * page) — else undefined: such a blob is a memory image read as one table. */
+function nextTableAt(bytes: Uint8Array, declared: number): number | undefined {
+  const starts = (at: number) => bytes.length - at >= 8 && (isRsdp(bytes.subarray(at)) || /^[A-Z0-9_]{4}$/.test(latin1(bytes, at, at + 4)));
+  const aligned = (declared + 7) & ~7;
+  if (starts(declared)) return declared;
+  return starts(aligned) && bytes.subarray(declared, aligned).every((b) => b === 0) ? aligned : undefined;
+}
+
 /** What a file in a folder is, by its bytes (never by its name): an ACPI table when it starts with
  * the RSDP signature, or with a signature whose declared length is the file's size, or with an
- * upper-case signature (A-Z, 0-9, _: a table whose length may lie, which decoding then reports);
- * acpidump text; or something else (passwd, a README, a firmware blob). */
-function sniff(bytes: Uint8Array, size: number): 'table' | 'text' | 'dsl' | 'other' {
+ * upper-case signature (A-Z, 0-9, _: a table whose length may lie, which decoding then reports) —
+ * unless another table follows it (a memory image); acpidump text; iasl's disassembly; an EFI
+ * structure; a device tree; or something else (passwd, a README, a firmware blob). */
+function sniff(bytes: Uint8Array, size: number): 'table' | 'text' | 'dsl' | 'efi' | 'image' | 'dtb' | 'other' {
   if (looksLikeDisassembly(bytes)) return 'dsl';
   if (looksLikeAcpidump(bytes)) return 'text'; // before the RSDP test: acpidump text can begin "RSD PTR @ …"
   if (isRsdp(bytes)) return 'table';
   if (bytes.length >= 8 && isValidSignature(bytes)) {
     const declared = Buffer.from(bytes.buffer, bytes.byteOffset, 8).readUInt32LE(4);
+    if (declared < size && nextTableAt(bytes, declared) !== undefined) return 'image';
     if (declared === size || /^[A-Z0-9_]{4}$/.test(latin1(bytes, 0, 4))) return 'table';
   }
+  if (bytes.length === size && efiKindOf(bytes)) return 'efi';
+  if (bytes.length >= 4 && Buffer.from(bytes.buffer, bytes.byteOffset, 4).readUInt32BE(0) === FDT_MAGIC) return 'dtb';
   return 'other';
 }
 
 /** A folder's entries (hidden ones left out), in natural order: files by what their bytes are, and subfolders. */
-function folderEntries(dir: string): { table: string[]; text: string[]; dsl: string[]; other: string[]; dirs: string[] } {
-  const out = { table: [] as string[], text: [] as string[], dsl: [] as string[], other: [] as string[], dirs: [] as string[] };
+type Sniffed = ReturnType<typeof sniff>;
+
+function folderEntries(dir: string): Record<Sniffed | 'dirs', string[]> {
+  const out: Record<Sniffed | 'dirs', string[]> = { table: [], text: [], dsl: [], efi: [], image: [], dtb: [], other: [], dirs: [] };
   for (const name of readdirSync(dir)
     .filter((n) => !n.startsWith('.'))
     .sort(natural)) {
@@ -85,7 +102,7 @@ function folderEntries(dir: string): { table: string[]; text: string[]; dsl: str
 
 function readFolder(dir: string, exclude: readonly string[] = []): ReadResult {
   const findings: Finding[] = [];
-  const { table: tables, text: texts, dsl, other: others, dirs } = folderEntries(dir);
+  const { table: tables, text: texts, dsl, efi, image, dtb, other: others, dirs } = folderEntries(dir);
   // sysfs: dynamic/ holds tables loaded at run time (after the firmware's); data/ holds non-table blobs
   const dynamic = join(dir, 'dynamic');
   if (dirs.includes(dynamic)) {
@@ -93,18 +110,27 @@ function readFolder(dir: string, exclude: readonly string[] = []): ReadResult {
     tables.push(...d.table);
     texts.push(...d.text);
     dsl.push(...d.dsl);
+    efi.push(...d.efi);
+    image.push(...d.image);
+    dtb.push(...d.dtb);
     others.push(...d.other);
   }
   const note = (code: string, severity: Finding['severity'], message: string) => findings.push({ code, severity, table: '', path: '', message, file: dir });
   const list = (ps: string[]) => ps.map((p) => basename(p)).join(', ');
   // --exclude: each names a file of the folder (a typo must not pass silently)
   const excluded = (p: string) => exclude.some((x) => resolve(x) === resolve(p) || x === basename(p));
+  const lists = [tables, texts, dsl, efi, image, dtb, others];
   for (const x of exclude)
-    if (![...tables, ...texts, ...dsl, ...others].some((p) => resolve(x) === resolve(p) || x === basename(p)))
+    if (!lists.flat().some((p) => resolve(x) === resolve(p) || x === basename(p)))
       note('INPUT_EXCLUDE', 'error', `--exclude ${x}: no such file in this folder`);
-  for (const list of [tables, texts, dsl, others]) list.splice(0, list.length, ...list.filter((p) => !excluded(p)));
-  // iasl's disassembly beside the tables it was made from: a text for people, not an input
-  if (dsl.length) note('INPUT_SOURCE', 'info', `not read: ${list(dsl)} (iasl disassembly, not acpidump text)`);
+  for (const l of lists) l.splice(0, l.length, ...l.filter((p) => !excluded(p)));
+  // what is known but not read with the tables: each named with how to read it
+  const unread = [
+    ...dsl.map((p) => `${basename(p)} (iasl disassembly, not acpidump text)`),
+    ...image.map((p) => `${basename(p)} (a memory image, tables one after another: read it alone with --image-base ADDR)`),
+    ...dtb.map((p) => `${basename(p)} (a device tree: dump it alone)`),
+  ];
+  if (unread.length) note('INPUT_SOURCE', 'info', `not read: ${unread.join(', ')}`);
   if (others.length) note('INPUT_NOT_TABLE', 'warning', `skipped ${others.length} file(s) that are neither ACPI tables nor acpidump text: ${list(others)}`);
   // acpidump text carries the tables' addresses, which binary tables lack: one text file wins
   if (texts.length === 1) {
@@ -130,7 +156,8 @@ function readFolder(dir: string, exclude: readonly string[] = []): ReadResult {
     if (e) entries.push(e);
   }
   if (!tables.length) note('INPUT_NO_TABLES', 'error', 'no ACPI tables and no acpidump text in this folder');
-  return { set: makeSet(dir, 'binaries', entries), findings };
+  const set = makeSet(dir, 'binaries', entries);
+  return { set: efi.length ? { ...set, efi: efi.map((p) => efiPart(readFileSync(p), p)) } : set, findings };
 }
 
 /** The table sets behind command-line inputs, for the commands that take many (check, dump
@@ -148,11 +175,11 @@ export function expandInputs(paths: string[]): { inputs: string[]; skipped: stri
       st = undefined; // reading it reports what is wrong
     }
     if (!st?.isDirectory() || existsSync(join(p, MANIFEST)) || depth > 8) return void inputs.push(p);
-    const { table: tables, text: texts, dsl, other: others, dirs } = folderEntries(p);
+    const { table: tables, text: texts, dsl, efi, image, dtb, other: others, dirs } = folderEntries(p);
     // binary tables, or one acpidump text alone: this folder is one table set
     if (tables.length || (texts.length <= 1 && !dirs.length)) return void inputs.push(p);
     for (const t of texts) inputs.push(t);
-    skipped.push(...dsl, ...others);
+    skipped.push(...dsl, ...efi, ...image, ...dtb, ...others);
     for (const d of dirs) visit(d, depth + 1);
   };
   for (const p of paths) visit(p, 0);
@@ -269,22 +296,29 @@ function readSource(source: Source, file: string, opts: ReadOptions): ReadResult
   return readBlob(whole(), file);
 }
 
-/** One table (or the RSDP) in a file of its own. */
+/** An EFI structure read from a file of its own. */
+const efiPart = (bytes: Uint8Array, source: string): EfiPart => ({ kind: efiKindOf(bytes)!, bytes, source });
+
+/** One table (or the RSDP), or one EFI structure, in a file of its own. */
 function readBlob(data: Uint8Array, file: string): ReadResult {
   const findings: Finding[] = [];
   if (data.length === 0) {
     findings.push({ code: 'INPUT_EMPTY', severity: 'error', table: '', path: '', message: 'empty file', file });
     return { set: makeSet(file, 'table', []), findings };
   }
+  const efi = efiKindOf(data);
+  if (efi === 'system-table' || (efi && !isValidSignature(data))) return { set: { ...makeSet(file, 'table', []), efi: [efiPart(data, file)] }, findings };
   const e = entryFrom(data, file, undefined, findings);
   // what the file may be instead: binary bytes may be a memory image; text is not acpidump text
   const hint = data.subarray(0, 4096).includes(0) ? 'for a memory image give --image-base' : 'a text file, but not acpidump text';
   for (const f of findings) if (f.code === 'DECODE_SIGNATURE') f.message += ` (${hint})`;
   // a table followed by more tables (or an RSDP) is a memory image read as one table
-  const after = e ? data.subarray(e.bytes.length) : undefined;
-  if (after && after.length >= 8 && (isRsdp(after) || /^[A-Z0-9_]{4}$/.test(latin1(after, 0, 4))))
+  const declared = data.length >= 8 ? Buffer.from(data.buffer, data.byteOffset, 8).readUInt32LE(4) : 0;
+  const next = declared < data.length ? nextTableAt(data, declared) : undefined;
+  if (next !== undefined) {
     for (const f of findings)
       if (f.code === 'DECODE_TRAILING_DATA')
-        f.message += ` (the bytes after it start "${latin1(after, 0, 4)}", like another table: for a memory image give --image-base)`;
+        f.message += ` (the bytes after it start "${latin1(data, next, next + 4)}", like another table: a memory image; give --image-base ADDR, the address of its first byte)`;
+  }
   return { set: makeSet(file, 'table', e ? [e] : []), findings };
 }

@@ -20,3 +20,12 @@ export function jsonValue(v: Value): Json {
   }
   return v;
 }
+
+/** A GUID as text: the first three groups little-endian, as UEFI and iasl print them. */
+export function guidText(b: Uint8Array): string {
+  const h = (from: number, to: number, rev: boolean) => {
+    const s = Array.from(b.subarray(from, to), (x) => x.toString(16).padStart(2, '0'));
+    return (rev ? s.reverse() : s).join('');
+  };
+  return `${h(0, 4, true)}-${h(4, 6, true)}-${h(6, 8, true)}-${h(8, 10, false)}-${h(10, 16, false)}`;
+}

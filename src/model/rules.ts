@@ -115,6 +115,8 @@ export interface RootPointer {
   signature: string;
   /** offsets where a valid one starts (aligned, checksums holding), in image order */
   find(img: Uint8Array): number[];
+  /** every aligned offset carrying its signature, in image order, with what is wrong there if anything */
+  scan(img: Uint8Array): { at: number; fault?: string }[];
   /** its length at `at` (the bytes there carry its signature), as far as the image holds it */
   lengthAt(img: Uint8Array, at: number): number;
 }

@@ -3,6 +3,7 @@
 import { defOf, type AcpiTable } from '../tables/registry.js';
 import type { PointerDef } from './rules.js';
 import type { Finding } from '../layout/diagnostics.js';
+import type { EfiKind } from '../efi/tables.js';
 
 export type InputKind = 'binaries' | 'acpidump' | 'table' | 'image' | 'build';
 
@@ -44,6 +45,17 @@ export interface TableSet {
   memory?: { base: bigint; size: bigint }[];
   /** what a build output folder holds besides tables (check --dom0 follows the DT → EFI → RSDP chain) */
   boot?: { dtb?: Uint8Array; image?: { base: bigint; bytes: Uint8Array }; dtbFile?: string; imageFile?: string };
+  /** the EFI structures the input holds besides its tables (a build output's, Xen's EFI blobs, such a file alone) */
+  efi?: EfiPart[];
+}
+
+/** An EFI system table, configuration table or memory map, as read. */
+export interface EfiPart {
+  kind: EfiKind;
+  bytes: Uint8Array;
+  /** physical address, when the input says (a build output) */
+  address?: bigint;
+  source: string;
 }
 
 export function findTable(set: TableSet, signature: string, instance = 0): TableEntry | undefined {

@@ -3,9 +3,10 @@
 import type { Value } from '../layout/schema.js';
 import type { ContainerDef, Node } from '../layout/codec.js';
 import { partsOf, itemDef, itemSegment } from '../layout/codec.js';
-import { leaves, padName } from '../layout/describe.js';
+import { leaves, padName, describeNode, type Entry } from '../layout/describe.js';
+import { EFI_PARTS, decodeEfiPart } from '../efi/tables.js';
 import { defOf, describeSignature, describeTable } from '../tables/registry.js';
-import type { TableEntry, TableSet } from '../model/tableset.js';
+import type { TableEntry, TableSet, EfiPart } from '../model/tableset.js';
 import { hexBytes, jsonValue, type Json } from '../layout/values.js';
 
 export type { Json };
@@ -55,16 +56,29 @@ export function tableJson(e: TableEntry): Record<string, Json> {
     source: e.source,
     faults: t.faults ? (jsonValue(t.faults as unknown as Value) as Json) : null,
     values: nodeJson(def, t),
-    fields: [...leaves(describeTable(t))].map((l) => ({
-      path: l.path,
-      offset: l.offset,
-      width: l.width,
-      label: l.label,
-      value: l.kind === 'row' ? l.cells : jsonValue(l.value),
-    })),
+    fields: fieldList(describeTable(t)),
   };
 }
 
-export function setJson(set: TableSet, entries: TableEntry[]): Record<string, Json> {
-  return { origin: set.origin, input: set.kind, tables: entries.map(tableJson) };
+/** The flat field list of a dump: path, offset, width, label, value. */
+const fieldList = (entries: Entry[]): Json[] =>
+  [...leaves(entries)].map((l) => ({ path: l.path, offset: l.offset, width: l.width, label: l.label, value: l.kind === 'row' ? l.cells : jsonValue(l.value) }));
+
+/** One EFI structure as JSON: where it was, its values and its flat field list, as a table's. */
+export function efiJson(p: EfiPart): Record<string, Json> {
+  const def = EFI_PARTS[p.kind];
+  const { node } = decodeEfiPart(p.kind, p.bytes);
+  return {
+    kind: p.kind,
+    description: def.label,
+    address: p.address === undefined ? null : '0x' + p.address.toString(16).toUpperCase(),
+    length: p.bytes.length,
+    source: p.source,
+    values: nodeJson(def, node),
+    fields: fieldList(describeNode(def, node, 0, def.name, 0)),
+  };
+}
+
+export function setJson(set: TableSet, entries: TableEntry[], efi: EfiPart[] = set.efi ?? []): Record<string, Json> {
+  return { origin: set.origin, input: set.kind, tables: entries.map(tableJson), ...(efi.length ? { efi: efi.map(efiJson) } : {}) };
 }

@@ -1,8 +1,9 @@
 // dump's text form, in the spirit of `iasl -d`: "[offset decimal width]   Label : value", flags
 // decoded bit by bit below their field, GAS and subtables as indented groups.
-import type { Entry, FieldEntry } from '../layout/describe.js';
+import { describeNode, type Entry, type FieldEntry } from '../layout/describe.js';
 import { describeSignature, describeTable } from '../tables/registry.js';
-import type { TableEntry } from '../model/tableset.js';
+import type { TableEntry, EfiPart } from '../model/tableset.js';
+import { EFI_PARTS, decodeEfiPart } from '../efi/tables.js';
 import { checksumOf } from '../layout/codec.js';
 import { hex } from '../layout/diagnostics.js';
 
@@ -17,15 +18,6 @@ function prefix(offset: number, width: number): string {
 const pad = (label: string) => (label.length >= LABEL_WIDTH ? ` ${label}` : label.padStart(LABEL_WIDTH));
 const line = (offset: number, width: number, label: string, value: string) => `${prefix(offset, width)}${pad(label)} : ${value}`;
 const bitLine = (label: string, value: string) => `${' '.repeat(15)}${pad(label)} : ${value}`;
-
-/** A GUID as text: the first three groups little-endian, as UEFI and iasl print them. */
-export function guidText(b: Uint8Array): string {
-  const h = (from: number, to: number, rev: boolean) => {
-    const s = Array.from(b.subarray(from, to), (x) => x.toString(16).padStart(2, '0'));
-    return (rev ? s.reverse() : s).join('');
-  };
-  return `${h(0, 4, true)}-${h(4, 6, true)}-${h(6, 8, true)}-${h(8, 10, false)}-${h(10, 16, false)}`;
-}
 
 /** A string as iasl prints it, between double quotes and otherwise as it is ("\_SB.URT2"); only
  * what is not printable ASCII is shown as \xNN. */
@@ -42,7 +34,7 @@ export function quote(s: string): string {
 
 export { u64Text } from '../tables/common.js';
 import { u64Text } from '../tables/common.js';
-import { hexBytes } from '../layout/values.js';
+import { guidText, hexBytes } from '../layout/values.js';
 
 export function formatScalar(f: FieldEntry): string {
   const v = f.value;
@@ -148,6 +140,20 @@ export function dumpTableText(e: TableEntry): string {
     return `     /* Incorrect checksum, should be ${want.toString(16).toUpperCase().padStart(2, '0')} */`;
   };
   render(entries, out, faultNote);
+  return (
+    out
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd() + '\n'
+  );
+}
+
+/** One EFI structure (system table, configuration table, memory map), dumped as a table is. */
+export function dumpEfiText(p: EfiPart): string {
+  const def = EFI_PARTS[p.kind];
+  const { node } = decodeEfiPart(p.kind, p.bytes);
+  const out = [`/* ${def.label} @ ${p.address === undefined ? 'unknown address' : hex(p.address, 16)}, ${p.bytes.length} bytes, from ${p.source} */`, ''];
+  render(describeNode(def, node, 0, def.name, 0), out, () => '');
   return (
     out
       .join('\n')

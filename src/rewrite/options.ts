@@ -41,7 +41,8 @@ export function checkOptions(o: BuildOptions, name: OptionName = fieldName): voi
     if (!choices.includes(o[field] as string)) bad(field, `${shown(o[field])} is not one of ${choices.join(', ')}`);
   };
   const bigint = (field: keyof BuildOptions, v: unknown, index?: number): bigint => {
-    if (typeof v !== 'bigint') return bad(field, `${shown(v)} is a ${typeof v}: addresses and sizes are bigints (${typeof v === 'number' ? `${v}n` : '0x1000n'})`, index);
+    if (typeof v !== 'bigint')
+      return bad(field, `${shown(v)} is a ${typeof v}: addresses and sizes are bigints (${typeof v === 'number' ? `${v}n` : '0x1000n'})`, index);
     if (v < 0n || v >= LIMIT) return bad(field, `${shown(v)} is outside the 64-bit address space`, index);
     return v;
   };
@@ -81,5 +82,6 @@ export function checkOptions(o: BuildOptions, name: OptionName = fieldName): voi
     const list = o[field];
     if (list !== undefined && (!Array.isArray(list) || list.some((p) => typeof p !== 'string'))) bad(field, 'give a list of pass names');
   }
-  for (const field of ['its', 'hostMpidrs'] as const) if (o[field] !== undefined && typeof o[field] !== 'boolean') bad(field, `${shown(o[field])} is not true or false`);
+  for (const field of ['its', 'hostMpidrs'] as const)
+    if (o[field] !== undefined && typeof o[field] !== 'boolean') bad(field, `${shown(o[field])} is not true or false`);
 }

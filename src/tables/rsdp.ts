@@ -20,22 +20,23 @@ const readU32 = (b: Uint8Array, at: number) => (b[at] | (b[at + 1] << 8) | (b[at
 
 /** In memory: on any 8-byte boundary (edk2 aligns it to 8; the 16-byte rule is only the legacy BIOS
  * area's), with the 20-byte checksum and, from revision 2, the declared length and extended one. */
+/** What keeps the signature at `at` from being an RSDP, or undefined when it is one. */
+function faultAt(img: Uint8Array, at: number): string | undefined {
+  if (at + RSDP_V1_SIZE > img.length) return 'it runs past the end';
+  if (checksumOf(img.subarray(at), RSDP_V1_SIZE, -1) !== 0) return 'its 20-byte checksum fails';
+  if (img[at + 15] >= 2) {
+    if (at + RSDP_V2_SIZE > img.length) return 'it runs past the end';
+    const len = readU32(img, at + 20);
+    if (len < RSDP_V2_SIZE || at + len > img.length) return `its length ${len} is wrong`;
+    if (checksumOf(img.subarray(at), len, -1) !== 0) return 'its extended checksum fails';
+  }
+  return undefined;
+}
+
 const rootPointer: RootPointer = {
   signature: RSDP_SIGNATURE,
-  find(img) {
-    const hits: number[] = [];
-    for (const at of signatureAt8(img)) {
-      if (at + RSDP_V1_SIZE > img.length) continue;
-      if (checksumOf(img.subarray(at), RSDP_V1_SIZE, -1) !== 0) continue;
-      if (img[at + 15] >= 2) {
-        if (at + RSDP_V2_SIZE > img.length) continue;
-        const len = readU32(img, at + 20);
-        if (len < RSDP_V2_SIZE || at + len > img.length || checksumOf(img.subarray(at), len, -1) !== 0) continue;
-      }
-      hits.push(at);
-    }
-    return hits;
-  },
+  find: (img) => [...signatureAt8(img)].filter((at) => faultAt(img, at) === undefined),
+  scan: (img) => [...signatureAt8(img)].map((at) => ({ at, fault: faultAt(img, at) })),
   lengthAt: (img, at) => (img[at + 15] >= 2 && at + 24 <= img.length ? readU32(img, at + 20) : RSDP_V1_SIZE),
 };
 

@@ -97,7 +97,7 @@ describe("a build's acpi.img given as the input", () => {
     expect((await cli('build', TEXT, '-o', out)).code).toBe(0);
     const r = await cli('dump', join(out, 'acpi.img'), '--summary');
     expect(r.code).toBe(0);
-    expect(r.out.split('\n')[0]).toBe(`${out}: build, 8 table(s)`);
+    expect(r.out.split('\n')[0]).toBe(`${out}: build, 8 table(s), 3 EFI structure(s)`);
     expect(r.err).toMatch(/^dom0-acpi: note: .*acpi\.img is a build's region image \(at 0x5FFFF000, holding only the new tables\).*--image-base 0x5FFFF000/m);
     // with --image-base, the image alone (its pointers to reused host tables lead outside it)
     const alone = await cli('dump', join(out, 'acpi.img'), '--image-base', '0x5FFFF000');
@@ -250,6 +250,8 @@ describe('an image read without --image-base', () => {
     const r = await cli('dump', f, '--summary');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/more bytes|after the table/);
-    expect(r.err).toMatch(/the bytes after it start "[A-Z]{4}", like another table: for a memory image give --image-base\)\n$/);
+    expect(r.err).toMatch(
+      /the bytes after it start "[A-Z]{4}", like another table: a memory image; give --image-base ADDR, the address of its first byte\)\n$/,
+    );
   });
 });

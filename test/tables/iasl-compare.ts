@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { decodeTable, decodedSignatures } from '../../src/tables/registry.js';
 import { tableJson, type Json } from '../../src/render/json.js';
-import { guidText } from '../../src/render/text.js';
+import { guidText } from '../../src/layout/values.js';
 import { tmp, type Blob } from '../helpers.js';
 
 /** Tables iasl 20200925 does not know: decoded from their specifications and tested by exact bytes
