@@ -11,10 +11,10 @@ import { allEntries, type TableSet } from '../../src/model/tableset.js';
 import type { Severity } from '../../src/layout/diagnostics.js';
 import { fixChecksums, writeFixed } from '../../src/io/fix.js';
 import { CliError, type Io, type Exit, report, outputOptions } from '../io.js';
-import { addFormatOption, formatOf, colourFor, type FormatOpts } from '../format.js';
+import { addFormatOption, addColourOption, formatOf, colourFor, type FormatOpts, type ColourOpts } from '../format.js';
 import { addInputOptions, readInput, inputName, type InputOpts } from '../input.js';
 
-interface CheckOpts extends InputOpts, FormatOpts<'text' | 'json' | 'jsonl' | 'junit' | 'github'> {
+interface CheckOpts extends InputOpts, ColourOpts, FormatOpts<'text' | 'json' | 'jsonl' | 'junit' | 'github'> {
   dom0?: boolean;
   failOn: Severity;
   fix?: boolean;
@@ -24,20 +24,22 @@ interface CheckOpts extends InputOpts, FormatOpts<'text' | 'json' | 'jsonl' | 'j
 
 export function registerCheck(program: Command, io: Io, exit: Exit): void {
   addInputOptions(
-    addFormatOption(
-      program
-        .command('check')
-        .description('check checksums, lengths, structure and (--dom0) what a Xen dom0 Linux enforces; for CI')
-        .argument(
-          '<inputs...>',
-          'table sets in any input form (a build output folder adds its DT and EFI tables), or folders of them (a fleet of acpidump files)',
-        )
-        .option('--dom0', 'add the dom0 consumer rules (docs/consumers.md X1-X12) and, on a build output, the DT → EFI → RSDP chain')
-        .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(['error', 'warning', 'info']).default('error'))
-        .option('--fix', 'write the input with corrected checksums to -o (never in place)')
-        .option('-o, --output <path>', 'where --fix writes (same form as the input)')
-        .option('--force', 'replace a previous output of dom0-acpi at that path (and nothing else)'),
-      ['text', 'json', 'jsonl', 'junit', 'github'],
+    addColourOption(
+      addFormatOption(
+        program
+          .command('check')
+          .description('check checksums, lengths, structure and (--dom0) what a Xen dom0 Linux enforces; for CI')
+          .argument(
+            '<inputs...>',
+            'table sets in any input form (a build output folder adds its DT and EFI tables), or folders of them (a fleet of acpidump files)',
+          )
+          .option('--dom0', 'add the dom0 consumer rules (docs/consumers.md X1-X12) and, on a build output, the DT → EFI → RSDP chain')
+          .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(['error', 'warning', 'info']).default('error'))
+          .option('--fix', 'write the input with corrected checksums to -o (never in place)')
+          .option('-o, --output <path>', 'where --fix writes (same form as the input)')
+          .option('--force', 'replace a previous output of dom0-acpi at that path (and nothing else)'),
+        ['text', 'json', 'jsonl', 'junit', 'github'],
+      ),
     ),
   ).action((given: string[], o: CheckOpts) => {
     if (o.fix && (!o.output || given.length !== 1)) throw new CliError('--fix needs exactly one input and -o OUT');
@@ -50,7 +52,7 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
     if (skipped.length)
       report(io, 'warning', `skipped ${skipped.length} file(s) in folders of inputs that are neither tables nor acpidump text: ${listed(skipped)}`);
     const format = formatOf(o);
-    const colour = colourFor(io);
+    const colour = colourFor(io, o);
     // text, jsonl and github stream: each input is read, checked, printed and dropped in turn;
     // json and junit are one document, printed at the end
     const whole: InputReport[] = [];

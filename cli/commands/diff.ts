@@ -4,25 +4,27 @@ import type { Command } from 'commander';
 import { diffTables, missingTables } from '../../src/diff/set.js';
 import { renderDiffText, renderDiffJson } from '../../src/render/diff.js';
 import { CliError, type Io, type Exit } from '../io.js';
-import { addFormatOption, formatOf, colourFor, type FormatOpts } from '../format.js';
+import { addFormatOption, addColourOption, formatOf, colourFor, type FormatOpts, type ColourOpts } from '../format.js';
 import { addInputOptions, loadSet, collect, inputName, type InputOpts } from '../input.js';
 
-interface DiffOpts extends InputOpts, FormatOpts<'text' | 'json'> {
+interface DiffOpts extends InputOpts, ColourOpts, FormatOpts<'text' | 'json'> {
   table?: string[];
   ignore?: string;
 }
 
 export function registerDiff(program: Command, io: Io, exit: Exit): void {
   addInputOptions(
-    addFormatOption(
-      program
-        .command('diff')
-        .description('field-level diff of two table sets (GICCs by MPIDR, XSDT entries by the table they point to)')
-        .argument('<a>', 'the old table set (any input form)')
-        .argument('<b>', 'the new table set (any input form)')
-        .option('-t, --table <sig>', 'only this table (repeatable)', collect)
-        .option('--ignore <what>', 'hide derived fields and/or table addresses and pointers: derived, addresses, or derived,addresses'),
-      ['text', 'json'],
+    addColourOption(
+      addFormatOption(
+        program
+          .command('diff')
+          .description('field-level diff of two table sets (items by their declared keys: GICCs by UID or MPIDR; XSDT entries by the table they point to)')
+          .argument('<a>', 'the old table set (any input form)')
+          .argument('<b>', 'the new table set (any input form)')
+          .option('-t, --table <sig>', 'only this table (repeatable)', collect)
+          .option('--ignore <what>', 'hide derived fields and/or table addresses and pointers: derived, addresses, or derived,addresses'),
+        ['text', 'json'],
+      ),
     ),
   ).action((a: string, b: string, o: DiffOpts) => {
     const ignore = (o.ignore ?? '')
@@ -39,7 +41,7 @@ export function registerDiff(program: Command, io: Io, exit: Exit): void {
     const changes = diffTables(sa, sb, { ignore: ignore as ('derived' | 'addresses')[], tables: o.table });
     const [na, nb] = [inputName(a), inputName(b)];
     if (formatOf(o) === 'json') io.out(JSON.stringify(renderDiffJson(na, nb, changes), null, 2) + '\n');
-    else io.out(renderDiffText(na, nb, changes, colourFor(io)));
+    else io.out(renderDiffText(na, nb, changes, colourFor(io, o)));
     exit.code = changes.length ? 1 : 0;
   });
 }

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { cli, SAMPLES } from '../helpers.js';
+import { colourFor } from '../../cli/format.js';
 
 const S = join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt');
 const S2 = join(SAMPLES, 'gicv2-8cpu', 'acpidump.txt');
@@ -53,5 +54,32 @@ describe('diff text: an added or removed item', () => {
     expect(lines.some((l) => l.startsWith('  + gicc[uid=0x4]: {'))).toBe(false);
     const json = JSON.parse((await cli('diff', S, S2, '--json')).out);
     expect(json.changes.find((c: { path: string }) => c.path.endsWith('gicc[uid=0x4]')).new).toMatchObject({ type: 11, length: 80 });
+  });
+});
+
+describe('colour: --color, FORCE_COLOR, NO_COLOR, a terminal', () => {
+  const io = (tty: boolean) => ({ out: () => {}, err: () => {}, tty });
+  it('decides in that order', () => {
+    expect(colourFor(io(false), { color: 'always' }, {})).toBe(true);
+    expect(colourFor(io(true), { color: 'never' }, { FORCE_COLOR: '1' })).toBe(false);
+    expect(colourFor(io(false), { color: 'auto' }, { FORCE_COLOR: '1' })).toBe(true);
+    expect(colourFor(io(false), {}, { FORCE_COLOR: '' })).toBe(true);
+    expect(colourFor(io(true), {}, { FORCE_COLOR: '0' })).toBe(false);
+    expect(colourFor(io(true), {}, { FORCE_COLOR: 'false' })).toBe(false);
+    expect(colourFor(io(true), {}, { FORCE_COLOR: '3', NO_COLOR: '1' })).toBe(true);
+    expect(colourFor(io(true), {}, { NO_COLOR: '1' })).toBe(false);
+    expect(colourFor(io(true), {}, {})).toBe(true);
+    expect(colourFor(io(false), {}, {})).toBe(false);
+  });
+
+  it('CI logs can be coloured: diff and check --color always write ANSI colour to a pipe; never, none on a terminal', async () => {
+    const diff = await cli('diff', S, S2, '--color', 'always');
+    expect(diff.out).toMatch(/\x1b\[3\dm/);
+    const check = await cli('check', '--dom0', S, '--color', 'always');
+    expect(check.out).toMatch(/\x1b\[3\dm/);
+    const plain = await cli('diff', S, S2);
+    expect(plain.out).not.toMatch(/\x1b\[/);
+    const bad = await cli('diff', S, S2, '--color', 'sometimes');
+    expect(bad.code).toBe(2);
   });
 });
