@@ -114,5 +114,18 @@ describe.skipIf(!BUILT)('the packed tarball', () => {
       { cwd: root, encoding: 'utf8' },
     );
     expect(Number(out.trim())).toBeGreaterThan(4);
+    // require() of the ES module: what engines' 20.19 is for
+    const required = execFileSync(
+      process.execPath,
+      ['-e', `const { readTables } = require('${join(root, pkg.main)}'); console.log(readTables('samples/qemu-virt-gicv3/acpidump.txt').set.tables.length);`],
+      { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    expect(Number(required.trim())).toBeGreaterThan(4);
+  });
+
+  it('engines states the real floor: 20.19, where require() of an ES module needs no flag', () => {
+    expect(pkg.engines.node).toBe('>=20.19');
+    const [major, minor] = process.versions.node.split('.').map(Number);
+    expect(major > 20 || minor >= 19).toBe(true); // the tests run where the floor holds
   });
 });
