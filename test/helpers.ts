@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { run } from '../cli/run.js';
 import { parseAcpidump } from '../src/io/acpidump.js';
-import { describeTable, type AcpiTable } from '../src/tables/registry.js';
+import { describeTable, decodeTable, encodeTable, type AcpiTable } from '../src/tables/registry.js';
+import type { TableSet } from '../src/model/tableset.js';
 import { entryAt } from '../src/layout/describe.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -90,4 +91,16 @@ export function offsetIn(table: AcpiTable, path: string): number {
   const at = entryAt(describeTable(table), path)?.offset;
   if (at === undefined) throw new Error(`no field ${path} in ${table.signature}`);
   return at;
+}
+
+/** The set with one table rewritten through its decoded form (re-encoded, so derived fields follow). */
+export function editTable(set: TableSet, sig: string, f: (t: AcpiTable) => AcpiTable): TableSet {
+  return {
+    ...set,
+    tables: set.tables.map((e) => {
+      if (e.table.signature !== sig) return e;
+      const bytes = encodeTable(f(e.table));
+      return { ...e, table: decodeTable(bytes).table!, bytes };
+    }),
+  };
 }

@@ -6,24 +6,14 @@ import { join } from 'node:path';
 import { readTables } from '../../src/io/read.js';
 import { diffTables } from '../../src/diff/set.js';
 import { renderDiffText } from '../../src/render/diff.js';
-import { decodeTable, encodeTable, type AcpiTable } from '../../src/tables/registry.js';
 import type { TableSet } from '../../src/model/tableset.js';
 import type { Node } from '../../src/layout/codec.js';
-import { cli, SAMPLES } from '../helpers.js';
+import { cli, editTable, SAMPLES } from '../helpers.js';
 
 const SERVER = join(SAMPLES, 'server-128cpu', 'acpidump.txt');
 const QEMU = join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt');
 
-function edit(set: TableSet, sig: string, f: (t: AcpiTable) => AcpiTable): TableSet {
-  return {
-    ...set,
-    tables: set.tables.map((e) => {
-      if (e.table.signature !== sig) return e;
-      const bytes = encodeTable(f(e.table));
-      return { ...e, table: decodeTable(bytes).table!, bytes };
-    }),
-  };
-}
+const edit = editTable;
 
 describe('diff -t', () => {
   it('a signature neither side has is refused (a typo cannot pass a CI step); one side having it is a diff', async () => {

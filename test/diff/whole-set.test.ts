@@ -4,24 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { readTables } from '../../src/io/read.js';
 import { diffTables } from '../../src/diff/set.js';
-import { decodeTable, encodeTable, type AcpiTable } from '../../src/tables/registry.js';
-import type { TableSet } from '../../src/model/tableset.js';
+import type { AcpiTable } from '../../src/tables/registry.js';
 import type { Node } from '../../src/layout/codec.js';
-import { SAMPLES } from '../helpers.js';
+import { editTable, SAMPLES } from '../helpers.js';
 
 const server = () => readTables(join(SAMPLES, 'server-128cpu', 'acpidump.txt')).set;
 
-/** The set with one table rewritten through its decoded form (re-encoded, so derived fields follow). */
-function edit(set: TableSet, sig: string, f: (t: AcpiTable) => AcpiTable): TableSet {
-  return {
-    ...set,
-    tables: set.tables.map((e) => {
-      if (e.table.signature !== sig) return e;
-      const bytes = encodeTable(f(e.table));
-      return { ...e, table: decodeTable(bytes).table!, bytes };
-    }),
-  };
-}
+const edit = editTable;
 const withItem = (t: AcpiTable, pick: (n: Node) => boolean, change: (n: Node) => Node): AcpiTable => {
   let done = false;
   return { ...t, items: t.items!.map((n) => (!done && pick(n) ? ((done = true), change(n)) : n)) };
