@@ -102,19 +102,14 @@ function folderEntries(dir: string): Record<Sniffed | 'dirs', string[]> {
 
 function readFolder(dir: string, exclude: readonly string[] = []): ReadResult {
   const findings: Finding[] = [];
-  const { table: tables, text: texts, dsl, efi, image, dtb, other: others, dirs } = folderEntries(dir);
+  const found = folderEntries(dir);
   // sysfs: dynamic/ holds tables loaded at run time (after the firmware's); data/ holds non-table blobs
   const dynamic = join(dir, 'dynamic');
-  if (dirs.includes(dynamic)) {
+  if (found.dirs.includes(dynamic)) {
     const d = folderEntries(dynamic);
-    tables.push(...d.table);
-    texts.push(...d.text);
-    dsl.push(...d.dsl);
-    efi.push(...d.efi);
-    image.push(...d.image);
-    dtb.push(...d.dtb);
-    others.push(...d.other);
+    for (const k of Object.keys(d) as (keyof typeof d)[]) if (k !== 'dirs') found[k].push(...d[k]);
   }
+  const { table: tables, text: texts, dsl, efi, image, dtb, other: others } = found;
   const note = (code: string, severity: Finding['severity'], message: string) => findings.push({ code, severity, table: '', path: '', message, file: dir });
   const list = (ps: string[]) => ps.map((p) => basename(p)).join(', ');
   // --exclude: each names a file of the folder (a typo must not pass silently)
