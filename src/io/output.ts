@@ -198,15 +198,16 @@ function legacyRecord(dir: string): Hashes | undefined {
   }
 }
 
-/** Whether a file's content is what the record says dom0-acpi wrote (any content for a legacy record). */
-function recorded(hashes: Set<string> | undefined, path: string): boolean {
-  return hashes !== undefined && (hashes.size === 0 || hashes.has(hashFile(path)));
+/** Whether a file's content is what the record says dom0-acpi wrote (any content for a legacy
+ * record, or when only the names are asked about). */
+function recorded(hashes: Set<string> | undefined, path: string, namesOnly = false): boolean {
+  return hashes !== undefined && (namesOnly || hashes.size === 0 || hashes.has(hashFile(path)));
 }
 
 /** The first entry of a folder (relative path, in sorted order) that dom0-acpi did not write, or
  * undefined when everything in it is a previous output of dom0-acpi. Nothing is followed: a
  * symbolic link is never ours. A subfolder with a record of its own is judged by it. */
-export function foreignEntry(dir: string, record = readRecord(dir) ?? legacyRecord(dir), prefix = ''): string | undefined {
+export function foreignEntry(dir: string, record = readRecord(dir) ?? legacyRecord(dir), prefix = '', namesOnly = false): string | undefined {
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
     const rel = prefix + name;
@@ -216,9 +217,9 @@ export function foreignEntry(dir: string, record = readRecord(dir) ?? legacyReco
     const st = lstatSync(p);
     if (st.isDirectory()) {
       const own = existsSync(join(p, RECORD)) && ![...(record?.keys() ?? [])].some((k) => k.startsWith(`${rel}/`));
-      const bad = own ? foreignEntry(p) : foreignEntry(p, record, `${rel}/`);
+      const bad = own ? foreignEntry(p, undefined, '', namesOnly) : foreignEntry(p, record, `${rel}/`, namesOnly);
       if (bad !== undefined) return own ? `${rel}/${bad}` : bad;
-    } else if (!st.isFile() || !recorded(record?.get(rel), p)) return rel;
+    } else if (!st.isFile() || !recorded(record?.get(rel), p, namesOnly)) return rel;
   }
   return undefined;
 }
@@ -289,7 +290,9 @@ function recoverFolder(target: string, step: (s: string) => void): void {
       renameSync(back, target);
     }
   }
-  for (const p of [...l.new, ...l.old]) if (existsSync(p) && foreignEntry(p) === undefined) rmSync(p, { recursive: true, force: true });
+  // a killed run's new folder may hold a file cut short: its record (written first) names it
+  for (const p of [...l.new, ...l.old])
+    if (existsSync(p) && foreignEntry(p, readRecord(p), '', true) === undefined) rmSync(p, { recursive: true, force: true });
   for (const p of l.tmp) if (lstatSync(p, { throwIfNoEntry: false })?.isFile()) rmSync(p, { force: true });
 }
 

@@ -2,7 +2,7 @@
 // --force replaces a previous output of dom0-acpi and nothing else; and a run killed at any step
 // of a write leaves the old output or the new one, whole, and the next run finishes cleanly.
 import { describe, expect, it } from 'vitest';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, readlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, readlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { writeFileAtomic, writeFolderAtomic, leftBeside, RECORD } from '../../src/io/output.js';
@@ -296,6 +296,20 @@ describe.skipIf(!BUILT)('a write killed at any step (SIGKILL) leaves the old out
       expect(killedAt).toBeGreaterThanOrEqual(4);
     });
   }
+
+  it('a folder a killed run left with a file cut short (its record names it) is cleared by the next run', () => {
+    const parent = tmp('killcut-');
+    const out = join(parent, 'out');
+    writeFolderAtomic(out, OLD);
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!; // a process that is gone
+    const left = join(parent, `.out.dom0-acpi-new-${dead}`);
+    mkdirSync(join(left, 'sub'), { recursive: true });
+    copyFileSync(join(out, RECORD), join(left, RECORD));
+    writeFileSync(join(left, 'a.txt'), 'new'); // cut short: not the content the record names
+    writeFolderAtomic(out, NEW, { force: true });
+    expect(readdirSync(parent).sort()).toEqual(['out']);
+    expect(withoutRecord(snapshot(out))).toEqual(tree(NEW));
+  });
 
   it('the real command, killed at random moments while replacing its output, never loses a file', async () => {
     const parent = tmp('killcli-');
