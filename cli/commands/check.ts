@@ -12,10 +12,17 @@ import type { Severity } from '../../src/layout/diagnostics.js';
 import { fixChecksums, writeFixed } from '../../src/io/fix.js';
 import { CliError, type Io, type Exit, report, outputOptions } from '../io.js';
 import { addFormatOption, addColourOption, formatOf, colourFor, type FormatOpts, type ColourOpts } from '../format.js';
-import { addInputOptions, readInput, inputName, type InputOpts } from '../input.js';
+import { addInputOptions, readInput, inputName, collect, fsProblem, type InputOpts } from '../input.js';
+import { readFileSync } from 'node:fs';
+import { parseIgnore, ignored, parseBaseline, BaselineMatcher, baselineOf, type Baseline } from '../../src/check/baseline.js';
+import { writeFileAtomic } from '../../src/io/output.js';
+import type { Json } from '../../src/layout/values.js';
 
 interface CheckOpts extends InputOpts, ColourOpts, FormatOpts<'text' | 'json' | 'jsonl' | 'junit' | 'github'> {
   dom0?: boolean;
+  ignore?: string[];
+  baseline?: string;
+  writeBaseline?: string;
   failOn: Severity;
   fix?: boolean;
   output?: string;
@@ -37,7 +44,10 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
           .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(['error', 'warning', 'info']).default('error'))
           .option('--fix', 'write the input with corrected checksums to -o (never in place)')
           .option('-o, --output <path>', 'where --fix writes (same form as the input)')
-          .option('--force', 'replace a previous output of dom0-acpi at that path (and nothing else)'),
+          .option('--force', 'replace a previous output of dom0-acpi at that path (and nothing else)')
+          .option('--ignore <code[@sig]>', 'leave out findings of this code (in this table only, with @SIG); repeatable', collect)
+          .option('--baseline <file>', 'findings recorded in this file are shown but do not fail; entries that no longer occur are reported')
+          .option('--write-baseline <file>', 'record the findings at or above --fail-on in this file (a baseline), and exit 0'),
         ['text', 'json', 'jsonl', 'junit', 'github'],
       ),
     ),
@@ -53,6 +63,9 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
       report(io, 'warning', `skipped ${skipped.length} file(s) in folders of inputs that are neither tables nor acpidump text: ${listed(skipped)}`);
     const format = formatOf(o);
     const colour = colourFor(io, o);
+    const ignores = (o.ignore ?? []).map((s) => failing(() => parseIgnore(s)));
+    const baseline = o.baseline === undefined ? undefined : new BaselineMatcher(readBaseline(o.baseline));
+    const accepted: InputReport[] = [];
     // text, jsonl and github stream: each input is read, checked, printed and dropped in turn;
     // json and junit are one document, printed at the end
     const whole: InputReport[] = [];
@@ -69,11 +82,11 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
         continue;
       }
       const { set, findings } = read;
-      const r: InputReport = {
-        input: inputName(input),
-        tables: [...tableKeys(allEntries(set)).values()],
-        findings: [...findings, ...checkTables(set, { dom0: o.dom0 })],
-      };
+      const all = [...findings, ...checkTables(set, { dom0: o.dom0 })].filter((f) => !ignored(f, ignores));
+      const name = inputName(input);
+      if (o.writeBaseline) accepted.push({ input: name, tables: [], findings: all.filter((f) => atLeast(f, o.failOn)) });
+      const known = o.writeBaseline ? all.map((f) => (atLeast(f, o.failOn) ? { ...f, baselined: true } : f)) : (baseline?.mark(name, all) ?? all);
+      const r: InputReport = { input: name, tables: [...tableKeys(allEntries(set)).values()], findings: known };
       if (r.findings.some((f) => atLeast(f, o.failOn))) worst = Math.max(worst, 1);
       if (format === 'text') io.out(renderText([r], o.failOn, colour));
       else if (format === 'jsonl') io.out(JSON.stringify(inputJson(r, o.failOn)) + '\n');
@@ -81,10 +94,43 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
       else whole.push(r);
       if (o.fix) fix(input, set, o, io); // its notes go to stderr, the report to stdout
     }
-    if (format === 'json') io.out(JSON.stringify(renderJson(whole, o.failOn), null, 2) + '\n');
+    const stale = baseline?.stale(inputs.map(inputName)) ?? [];
+    if (stale.length)
+      report(
+        io,
+        'note',
+        `--baseline: ${stale.length} recorded finding(s) no longer occur (fixed? remove them from ${o.baseline}): ${listed(stale.map((e) => `${e.code} at ${e.path || e.table || '(input)'}${e.input ? ` in ${e.input}` : ''}`))}`,
+      );
+    if (format === 'json') io.out(JSON.stringify({ ...renderJson(whole, o.failOn), ...(o.baseline ? { stale_baseline: stale as unknown as Json } : {}) }, null, 2) + '\n');
     else if (format === 'junit') io.out(renderJunit(whole, o.failOn));
+    if (o.writeBaseline) {
+      const b = baselineOf(accepted);
+      writeFileAtomic(o.writeBaseline, JSON.stringify(b, null, 2) + '\n', { inputs, replaces: (c) => !(parseBaseline(Buffer.from(c).toString('utf8')) instanceof Error) });
+      report(io, 'note', `--write-baseline: ${b.findings.length} finding(s) recorded in ${o.writeBaseline}`);
+    }
     exit.code = worst;
   });
+}
+
+/** A library refusal (a bad --ignore) as the CLI's. */
+function failing<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+}
+
+function readBaseline(path: string): Baseline {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new CliError(`--baseline ${path}: ${fsProblem(e)}`);
+  }
+  const b = parseBaseline(text);
+  if (b instanceof Error) throw new CliError(`--baseline ${path}: ${b.message}`);
+  return b;
 }
 
 const listed = (ps: string[]) => (ps.length <= 5 ? ps.join(', ') : `${ps.slice(0, 5).join(', ')} and ${ps.length - 5} more`);

@@ -29,7 +29,9 @@ export function checkChecksums(c: CheckContext): void {
     if (h?.checksum === undefined) continue;
     const b = e.bytes;
     if (checksumOf(b, b.length, -1) !== 0) {
-      c.report('CHECKSUM', e, `${e.table.signature}.header.checksum`, `checksum ${hex(b[9], 2)} should be ${hex(checksumOf(b, b.length, 9), 2)}`);
+      // firmware build tools often leave 0 for the installer to fill in: say so (the bytes still fail)
+      const placeholder = b[9] === 0 ? ' (a stored 0x00 looks like a placeholder the firmware fills in at install time)' : '';
+      c.report('CHECKSUM', e, `${e.table.signature}.header.checksum`, `checksum ${hex(b[9], 2)} should be ${hex(checksumOf(b, b.length, 9), 2)}${placeholder}`);
     }
   }
 }
@@ -103,7 +105,7 @@ export function checkDuplicates(c: CheckContext): void {
         'DUPLICATE_TABLE',
         e,
         `${sig}.header.signature`,
-        `${set.tables.filter((x) => x.table.signature === sig).length} ${sig} tables in the input; dom0 must see one`,
+        `${set.tables.filter((x) => x.table.signature === sig).length} ${sig} tables in the input; ${c.dom0 ? 'dom0 must see one' : 'an OS expects one (Linux uses the first for some checks and the last for others)'}`,
         0,
       );
   }

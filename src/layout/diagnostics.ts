@@ -16,6 +16,8 @@ export interface Finding {
   message: string;
   /** input file (or file:line for acpidump text) */
   file?: string;
+  /** check --baseline accepts it: shown, but it does not fail */
+  baselined?: boolean;
 }
 
 export const hex = (n: number | bigint, width = 0): string => '0x' + n.toString(16).toUpperCase().padStart(width, '0');

@@ -1,5 +1,6 @@
 // check output formats: text (coloured when asked), JSON, JUnit XML (one testsuite per input, one
-// testcase per table), GitHub workflow commands. Pure: strings in, strings out.
+// testcase per table with at most one <failure>), GitHub workflow commands. A finding the baseline
+// accepts is shown as such and never fails. Pure: strings in, strings out.
 import { type Finding, type Severity, formatFinding } from '../layout/diagnostics.js';
 import type { Json } from '../layout/values.js';
 import { paint, type Colour } from './colour.js';
@@ -12,7 +13,9 @@ export interface InputReport {
 }
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
-export const atLeast = (f: Finding, level: Severity) => RANK[f.severity] >= RANK[level];
+/** Whether a finding makes check fail at this level (one the baseline accepts never does). */
+export const atLeast = (f: Finding, level: Severity) => !f.baselined && RANK[f.severity] >= RANK[level];
+const marked = (f: Finding) => (f.baselined ? ' (in the baseline)' : '');
 
 export function counts(fs: Finding[]): Record<Severity, number> {
   return {
@@ -25,7 +28,8 @@ export function counts(fs: Finding[]): Record<Severity, number> {
 export function summaryLine(r: InputReport, failOn: Severity): string {
   const c = counts(r.findings);
   const failed = r.findings.some((f) => atLeast(f, failOn));
-  return `${r.input}: ${r.tables.length} table(s), ${c.error} error(s), ${c.warning} warning(s), ${c.info} info — ${failed ? 'FAIL' : 'ok'}`;
+  const known = r.findings.filter((f) => f.baselined).length;
+  return `${r.input}: ${r.tables.length} table(s), ${c.error} error(s), ${c.warning} warning(s), ${c.info} info${known ? ` (${known} in the baseline)` : ''} — ${failed ? 'FAIL' : 'ok'}`;
 }
 
 const COLOURS: Record<Severity, Colour> = { error: 'red', warning: 'yellow', info: 'cyan' };
@@ -35,7 +39,7 @@ export function renderText(reports: InputReport[], failOn: Severity, colour: boo
   for (const r of reports) {
     for (const f of r.findings) {
       const sev = paint(colour, COLOURS[f.severity], f.severity);
-      out.push(`${sev} ${f.code}: ${formatFinding({ ...f, file: f.file ?? r.input })}${f.path ? ` [${f.path}]` : ''}`);
+      out.push(`${sev}${marked(f)} ${f.code}: ${formatFinding({ ...f, file: f.file ?? r.input })}${f.path ? ` [${f.path}]` : ''}`);
     }
     out.push(summaryLine(r, failOn));
   }
@@ -57,6 +61,7 @@ export function inputJson(r: InputReport, failOn: Severity): Record<string, Json
       offset: f.offset ?? null,
       message: f.message,
       file: f.file ?? null,
+      baselined: f.baselined === true,
     })),
   };
 }
@@ -86,16 +91,16 @@ export function renderJunit(reports: InputReport[], failOn: Severity): string {
       const fs = r.findings.filter((f) => caseOf(r, f) === name);
       const failing = fs.filter((f) => atLeast(f, failOn));
       const others = fs.filter((f) => !atLeast(f, failOn));
+      const line = (f: Finding) => `${f.severity}${marked(f)} ${f.code}: ${formatFinding({ ...f, file: f.file ?? r.input })}${f.path ? ` [${f.path}]` : ''}`;
+      // one <failure> per testcase (reporters show only one): its message names every failing code
+      const codes = [...new Set(failing.map((f) => f.code))];
       const body = [
-        ...failing.map(
-          (f) =>
-            `      <failure type="${xml(f.code)}" message="${xml(f.message)}">${xml(formatFinding({ ...f, file: f.file ?? r.input }))}${f.path ? xml(` [${f.path}]`) : ''}</failure>`,
-        ),
-        ...(others.length
+        ...(failing.length
           ? [
-              `      <system-out>${xml(others.map((f) => `${f.severity} ${f.code}: ${formatFinding({ ...f, file: f.file ?? r.input })}`).join('\n'))}</system-out>`,
+              `      <failure type="${xml(codes[0])}" message="${xml(failing.length === 1 ? failing[0].message : `${failing.length} findings: ${codes.join(', ')}`)}">${xml(failing.map(line).join('\n'))}</failure>`,
             ]
           : []),
+        ...(others.length ? [`      <system-out>${xml(others.map(line).join('\n'))}</system-out>`] : []),
       ];
       const open = `    <testcase classname="${xml(r.input)}" name="${xml(name)}"`;
       return body.length ? `${open}>\n${body.join('\n')}\n    </testcase>` : `${open}/>`;
@@ -123,7 +128,8 @@ export function renderGithub(reports: InputReport[]): string {
       const where = [f.table, f.offset !== undefined ? `offset 0x${f.offset.toString(16).toUpperCase()}` : '', f.path ? `[${f.path}]` : '']
         .filter(Boolean)
         .join(' ');
-      out.push(`::${GH_LEVEL[f.severity]} ${props.join(',')}::${ghData(`${where ? `${where}: ` : ''}${f.message}`)}`);
+      // a finding the baseline accepts is a notice, so a pull request shows only what is new
+      out.push(`::${f.baselined ? 'notice' : GH_LEVEL[f.severity]} ${props.join(',')}::${ghData(`${where ? `${where}: ` : ''}${f.message}${marked(f)}`)}`);
     }
   }
   return out.length ? out.join('\n') + '\n' : '';

@@ -1,0 +1,96 @@
+// What a CI pipeline accepts: --ignore CODE[@SIG] drops a code (in one table, or everywhere), and a
+// baseline file records known findings (input, code, table, field path) so that they no longer fail
+// while new ones do; entries that no longer occur are stale. Pure: the CLI reads and writes the file.
+import type { Finding } from '../layout/diagnostics.js';
+import { CODES } from './catalog.js';
+
+export const BASELINE_FORMAT = 'dom0-acpi check baseline v1';
+
+/** One accepted finding. Without `input` it is accepted in every input. */
+export interface BaselineEntry {
+  input?: string;
+  code: string;
+  table: string;
+  path: string;
+}
+
+export interface Baseline {
+  format: typeof BASELINE_FORMAT;
+  findings: BaselineEntry[];
+}
+
+export interface Ignore {
+  code: string;
+  table?: string;
+}
+
+/** "CODE" or "CODE@SIG", the code checked against the catalogue (a typo must not hide nothing). */
+export function parseIgnore(spec: string): Ignore {
+  const [code, table, extra] = spec.split('@');
+  if (extra !== undefined || !code) throw new Error(`--ignore ${spec}: give CODE or CODE@SIG`);
+  if (!(code in CODES)) {
+    const near = Object.keys(CODES).filter((c) => c.split('_')[0] === code.split('_')[0]);
+    throw new Error(`--ignore ${spec}: no finding code ${code}${near.length ? ` (codes like it: ${near.slice(0, 6).join(', ')})` : ''}`);
+  }
+  return table ? { code, table: table.toUpperCase() } : { code };
+}
+
+export const ignored = (f: Finding, ignores: readonly Ignore[]): boolean =>
+  ignores.some((i) => i.code === f.code && (i.table === undefined || i.table === f.table.toUpperCase()));
+
+/** A baseline file's text, or an Error saying what is wrong with it. */
+export function parseBaseline(text: string): Baseline | Error {
+  let b: unknown;
+  try {
+    b = JSON.parse(text);
+  } catch (e) {
+    return new Error(`not JSON (${(e as Error).message})`);
+  }
+  const o = b as Partial<Baseline>;
+  if (o?.format !== BASELINE_FORMAT || !Array.isArray(o.findings)) return new Error(`not a dom0-acpi baseline (it has no "format": "${BASELINE_FORMAT}")`);
+  for (const e of o.findings)
+    if (typeof e?.code !== 'string' || typeof e.table !== 'string' || typeof e.path !== 'string' || (e.input !== undefined && typeof e.input !== 'string'))
+      return new Error(`an entry ${JSON.stringify(e)} lacks code, table or path`);
+  return o as Baseline;
+}
+
+const keyOf = (e: BaselineEntry) => `${e.code}\u0000${e.table}\u0000${e.path}`;
+
+/** Marks the findings of one input that the baseline accepts; remembers which entries were met. */
+export class BaselineMatcher {
+  private readonly met = new Set<BaselineEntry>();
+
+  constructor(readonly baseline: Baseline) {}
+
+  /** The findings with `baselined` set on those the baseline records for this input. */
+  mark(input: string, findings: Finding[]): Finding[] {
+    const byKey = new Map<string, BaselineEntry[]>();
+    for (const e of this.baseline.findings) if (e.input === undefined || e.input === input) byKey.set(keyOf(e), [...(byKey.get(keyOf(e)) ?? []), e]);
+    return findings.map((f) => {
+      const entries = byKey.get(keyOf(f));
+      if (!entries) return f;
+      for (const e of entries) this.met.add(e);
+      return { ...f, baselined: true };
+    });
+  }
+
+  /** Entries no input met: fixed since, or recorded for an input not checked this time (those of
+   * inputs that were checked are the stale ones). */
+  stale(checked: readonly string[]): BaselineEntry[] {
+    return this.baseline.findings.filter((e) => !this.met.has(e) && (e.input === undefined || checked.includes(e.input)));
+  }
+}
+
+/** A baseline accepting these findings (each input's, at or above the level that fails). */
+export function baselineOf(reports: { input: string; findings: Finding[] }[]): Baseline {
+  const seen = new Set<string>();
+  const findings: BaselineEntry[] = [];
+  for (const r of reports)
+    for (const f of r.findings) {
+      const e = { input: r.input, code: f.code, table: f.table, path: f.path };
+      const k = `${r.input}\u0000${keyOf(e)}`;
+      if (!seen.has(k)) findings.push(e);
+      seen.add(k);
+    }
+  return { format: BASELINE_FORMAT, findings };
+}
