@@ -101,11 +101,15 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
         'note',
         `--baseline: ${stale.length} recorded finding(s) no longer occur (fixed? remove them from ${o.baseline}): ${listed(stale.map((e) => `${e.code} at ${e.path || e.table || '(input)'}${e.input ? ` in ${e.input}` : ''}`))}`,
       );
-    if (format === 'json') io.out(JSON.stringify({ ...renderJson(whole, o.failOn), ...(o.baseline ? { stale_baseline: stale as unknown as Json } : {}) }, null, 2) + '\n');
+    if (format === 'json')
+      io.out(JSON.stringify({ ...renderJson(whole, o.failOn), ...(o.baseline ? { stale_baseline: stale as unknown as Json } : {}) }, null, 2) + '\n');
     else if (format === 'junit') io.out(renderJunit(whole, o.failOn));
     if (o.writeBaseline) {
       const b = baselineOf(accepted);
-      writeFileAtomic(o.writeBaseline, JSON.stringify(b, null, 2) + '\n', { inputs, replaces: (c) => !(parseBaseline(Buffer.from(c).toString('utf8')) instanceof Error) });
+      writeFileAtomic(o.writeBaseline, JSON.stringify(b, null, 2) + '\n', {
+        inputs,
+        replaces: (c) => !(parseBaseline(Buffer.from(c).toString('utf8')) instanceof Error),
+      });
       report(io, 'note', `--write-baseline: ${b.findings.length} finding(s) recorded in ${o.writeBaseline}`);
     }
     exit.code = worst;
