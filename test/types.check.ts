@@ -4,7 +4,7 @@ import { fieldsOf, make, type Node } from '../src/layout/codec.js';
 import { gicc, gicd } from '../src/tables/madt.js';
 import { fadt } from '../src/tables/fadt.js';
 import { sratMemory } from '../src/tables/srat.js';
-import { rule } from '../src/model/rules.js';
+import { rule, spec } from '../src/model/rules.js';
 
 declare const n: Node;
 const g = fieldsOf(gicc, n);
@@ -27,7 +27,7 @@ export const bad2 = make(gicc, { arm_mpidr: 0x100 });
 
 // a rule reports only the codes it declares: a typo in a finding code is a compile error
 export const typedRule = rule({
-  codes: { MCFG_EXAMPLE: { severity: 'error', summary: 'an example', source: 'here' } },
+  codes: { MCFG_EXAMPLE: { summary: 'an example', consumers: [spec('an example', 'here')] } },
   run(c) {
     c.report('MCFG_EXAMPLE', 'MCFG', 'declared: fine');
     // @ts-expect-error a code this rule does not declare

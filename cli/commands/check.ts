@@ -3,7 +3,7 @@
 // here); 2: trouble (an input that cannot be read at all, bad options, refused output).
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { checkTables } from '../../src/check/index.js';
+import { checkTables, catalogued, CODES } from '../../src/check/index.js';
 import { renderText, renderJson, renderJunit, renderGithub, inputJson, atLeast, type InputReport } from '../../src/render/findings.js';
 import { expandInputs } from '../../src/io/read.js';
 import { tableKeys } from '../../src/diff/set.js';
@@ -82,14 +82,14 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
         continue;
       }
       const { set, findings } = read;
-      const all = [...findings, ...checkTables(set, { dom0: o.dom0 })].filter((f) => !ignored(f, ignores));
+      const all = [...catalogued(findings), ...checkTables(set, { dom0: o.dom0 })].filter((f) => !ignored(f, ignores));
       const name = inputName(input);
       if (o.writeBaseline) accepted.push({ input: name, tables: [], findings: all.filter((f) => atLeast(f, o.failOn)) });
       const known = o.writeBaseline ? all.map((f) => (atLeast(f, o.failOn) ? { ...f, baselined: true } : f)) : (baseline?.mark(name, all) ?? all);
       const r: InputReport = { input: name, tables: [...tableKeys(allEntries(set)).values()], findings: known };
       if (r.findings.some((f) => atLeast(f, o.failOn))) worst = Math.max(worst, 1);
       if (format === 'text') io.out(renderText([r], o.failOn, colour));
-      else if (format === 'jsonl') io.out(JSON.stringify(inputJson(r, o.failOn)) + '\n');
+      else if (format === 'jsonl') io.out(JSON.stringify(inputJson(r, o.failOn, consumersOf)) + '\n');
       else if (format === 'github') io.out(renderGithub([r]));
       else whole.push(r);
       if (o.fix) fix(input, set, o, io); // its notes go to stderr, the report to stdout
@@ -102,7 +102,9 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
         `--baseline: ${stale.length} recorded finding(s) no longer occur (fixed? remove them from ${o.baseline}): ${listed(stale.map((e) => `${e.code} at ${e.path || e.table || '(input)'}${e.input ? ` in ${e.input}` : ''}`))}`,
       );
     if (format === 'json')
-      io.out(JSON.stringify({ ...renderJson(whole, o.failOn), ...(o.baseline ? { stale_baseline: stale as unknown as Json } : {}) }, null, 2) + '\n');
+      io.out(
+        JSON.stringify({ ...renderJson(whole, o.failOn, consumersOf), ...(o.baseline ? { stale_baseline: stale as unknown as Json } : {}) }, null, 2) + '\n',
+      );
     else if (format === 'junit') io.out(renderJunit(whole, o.failOn));
     if (o.writeBaseline) {
       const b = baselineOf(accepted);
@@ -136,6 +138,9 @@ function readBaseline(path: string): Baseline {
   if (b instanceof Error) throw new CliError(`--baseline ${path}: ${b.message}`);
   return b;
 }
+
+/** Each finding's consumers in JSON: who reads those bytes and what each does (the catalogue). */
+const consumersOf = (code: string) => CODES[code]?.consumers as unknown as Json | undefined;
 
 const listed = (ps: string[]) => (ps.length <= 5 ? ps.join(', ') : `${ps.slice(0, 5).join(', ')} and ${ps.length - 5} more`);
 

@@ -1,7 +1,8 @@
 // Every finding code `check` can report: severity, what it means, where the rule comes from.
 // docs/checks.md is checked against this list by a test, and each code has a test that injects
 // exactly its fault.
-import type { CodeInfo } from '../model/rules.js';
+import { type CodeInfo, severityFrom, tool, linux, xen, acpica, spec } from '../model/rules.js';
+import type { Severity } from '../layout/diagnostics.js';
 import { decodedSignatures, defFor } from '../tables/registry.js';
 
 export type { CodeInfo };
@@ -9,204 +10,344 @@ export type { CodeInfo };
 /** Codes of the generic checks and of reading and decoding; each table's rules add theirs below. */
 const GENERIC: Record<string, CodeInfo> = {
   // reading and decoding (also what every command reports; check lists them like any other finding)
-  INPUT_NO_TABLES: { severity: 'error', summary: 'the input holds no tables', source: 'dom0-acpi inputs (README)', whole: true },
-  INPUT_EMPTY: { severity: 'error', summary: 'an empty file', source: 'dom0-acpi inputs (README)', whole: true },
+  INPUT_NO_TABLES: { summary: 'the input holds no tables', consumers: [tool('unreadable', 'nothing to check, dump or build')], whole: true },
+  INPUT_EMPTY: { summary: 'an empty file', consumers: [tool('unreadable', 'nothing to read')], whole: true },
   INPUT_NOT_TABLE: {
-    severity: 'warning',
     summary: 'files in a folder input that are neither ACPI tables nor acpidump text, skipped (one finding lists them)',
-    source: 'dom0-acpi inputs (README)',
+    consumers: [tool('skipped', 'the files are left out of the set')],
     whole: true,
   },
   INPUT_SOURCE: {
-    severity: 'info',
     summary: 'a folder holding both acpidump text and binary tables: which one was read (text, which has addresses, when there is one)',
-    source: 'dom0-acpi inputs (README)',
+    consumers: [tool('note', 'which files made the set')],
     whole: true,
   },
   INPUT_DISASSEMBLY: {
-    severity: 'error',
     summary: "a file of iasl's disassembly (iasl -d output) given as an input: it is not acpidump text; its tables are the binaries it was made from",
-    source: 'dom0-acpi inputs (README)',
+    consumers: [tool('unreadable', 'a text for people, not tables')],
     whole: true,
   },
   INPUT_EXCLUDE: {
-    severity: 'error',
     summary: '--exclude names a file the folder input does not hold, or is given for an input that is not a folder of tables',
-    source: 'dom0-acpi inputs (README)',
+    consumers: [tool('unreadable', 'the option names nothing to leave out')],
     whole: true,
   },
-  INPUT_TEXT_OFFSET: { severity: 'error', summary: 'an acpidump hex line out of sequence', source: 'acpidump format' },
-  INPUT_EMPTY_BLOCK: { severity: 'warning', summary: 'an acpidump header line without hex lines', source: 'acpidump format', whole: true },
+  INPUT_TEXT_OFFSET: {
+    summary: 'an acpidump hex line out of sequence',
+    consumers: [
+      tool('unreadable', 'the bytes of that table cannot be placed'),
+      acpica('all', 'function-lost', 'acpixtract stops at the line', 'source/tools/acpixtract axutils.c AxConvertLine()'),
+    ],
+  },
+  INPUT_EMPTY_BLOCK: { summary: 'an acpidump header line without hex lines', consumers: [tool('skipped', 'the block is left out')], whole: true },
   INPUT_MANIFEST: {
-    severity: 'error',
     summary: 'a build output folder whose manifest.json is unreadable or lists missing files',
-    source: 'dom0-acpi build output',
+    consumers: [tool('unreadable', 'the build output cannot be read back')],
     whole: true,
   },
   IMAGE_NO_RSDP: {
-    severity: 'error',
     summary: 'no RSDP with valid checksums on any 8-byte boundary of a memory image',
-    source: 'ACPI 6.5 §5.2.5.1; dom0-acpi inputs (README)',
+    consumers: [tool('unreadable', 'nothing leads to the tables (give --rsdp)')],
     whole: true,
   },
   IMAGE_FORMAT: {
-    severity: 'error',
     summary: 'a memory capture that cannot be read: a malformed or truncated ELF core, an ELF that is not a little-endian core, a kdump-compressed dump',
-    source: 'ELF (System V ABI); makedumpfile',
+    consumers: [tool('unreadable', 'the capture cannot be read')],
   },
   INPUT_TOO_LARGE: {
-    severity: 'error',
     summary: 'a file over 64 MiB that is neither acpidump text nor an ELF core, read without --image-base',
-    source: 'dom0-acpi inputs (README)',
+    consumers: [tool('unreadable', 'no table is that large (give --image-base for a memory image)')],
     whole: true,
   },
-  IMAGE_RSDP_OUTSIDE: { severity: 'error', summary: '--rsdp lies outside the memory image', source: 'dom0-acpi inputs (README)', whole: true },
-  IMAGE_RSDP_SIGNATURE: { severity: 'error', summary: 'no "RSD PTR " signature at --rsdp', source: 'ACPI 6.5 §5.2.5.3' },
-  IMAGE_POINTER_OUTSIDE: { severity: 'error', summary: 'a pointer leads outside the memory image', source: 'dom0-acpi inputs (README)' },
-  IMAGE_TABLE_OUTSIDE: { severity: 'error', summary: 'a table in the image runs past its end', source: 'dom0-acpi inputs (README)' },
-  DECODE_TRUNCATED: { severity: 'error', summary: 'fewer bytes than the declared length', source: 'ACPI 6.5 §5.2.6' },
-  DECODE_TRAILING_DATA: { severity: 'error', summary: 'more bytes than the declared length', source: 'ACPI 6.5 §5.2.6' },
-  DECODE_LENGTH: { severity: 'error', summary: 'a declared length below the header size', source: 'ACPI 6.5 §5.2.6' },
-  DECODE_SIGNATURE: { severity: 'error', summary: 'a signature that is not 4 printable ASCII characters without spaces', source: 'ACPICA AcpiUtValidNameseg' },
+  IMAGE_RSDP_OUTSIDE: { summary: '--rsdp lies outside the memory image', consumers: [tool('unreadable', 'the option points nowhere')], whole: true },
+  IMAGE_RSDP_SIGNATURE: { summary: 'no "RSD PTR " signature at --rsdp', consumers: [tool('unreadable', 'the option points at no RSDP')] },
+  IMAGE_POINTER_OUTSIDE: {
+    summary: 'a pointer leads outside the memory image',
+    consumers: [tool('unreadable', 'the capture does not hold the table the pointer names')],
+  },
+  IMAGE_TABLE_OUTSIDE: { summary: 'a table in the image runs past its end', consumers: [tool('unreadable', 'the capture holds only part of the table')] },
+  DECODE_TRUNCATED: {
+    summary: 'fewer bytes than the declared length',
+    consumers: [tool('unreadable', 'the input holds only part of the table (a consumer maps the declared length and reads what follows it)')],
+  },
+  DECODE_TRAILING_DATA: {
+    summary: 'more bytes than the declared length',
+    consumers: [tool('unreadable', 'the file is not one table (a memory image, or tables one after another)')],
+  },
+  DECODE_LENGTH: {
+    summary: 'a declared length below the header size',
+    consumers: [
+      acpica(
+        'all',
+        'function-lost',
+        'the table is not installed ("Invalid table length")',
+        'tbdata.c AcpiTbVerifyTempTable(), tbinstal.c AcpiTbInstallStandardTable()',
+      ),
+    ],
+  },
+  DECODE_SIGNATURE: {
+    summary: 'a signature that is not 4 printable ASCII characters without spaces',
+    consumers: [
+      acpica('all', 'function-lost', 'the table is not installed ("Table has invalid signature")', 'tbdata.c AcpiTbVerifyTempTable() → AcpiUtValidNameseg()'),
+    ],
+  },
   DECODE_TOO_SHORT: {
-    severity: 'error',
     summary: 'a table shorter than its minimum (FADT 116, MADT 44, GTDT 80, SPCR 80, STAO 37)',
-    source: 'ACPI 6.5 §5.2.9, §5.2.12, §5.2.25',
+    consumers: [
+      linux(
+        'all',
+        'function-lost',
+        'the fields past the end are read from what follows the table, or the table is refused',
+        'acpi_parse_madt(), acpi_gtdt_init(), acpi_parse_spcr(); ACPICA tbfadt.c AcpiTbCreateLocalFadt() zero-fills a short FADT',
+      ),
+    ],
   },
   DECODE_SUBTABLE_LENGTH_ZERO: {
-    severity: 'error',
     summary: 'a subtable of length 0 (Linux: "Invalid zero length"; the walk stops)',
-    source: 'Linux drivers/acpi/tables.c acpi_parse_entries_array(); docs/consumers.md X12',
+    consumers: [
+      linux(
+        'all',
+        'function-lost',
+        'the MADT walk stops there: the CPUs, GIC parts and ITSes after it are lost',
+        'drivers/acpi/tables.c acpi_parse_entries_array()',
+      ),
+      xen('4.17+', 'function-lost', 'the same walk stops there', 'xen/drivers/acpi/tables.c acpi_parse_entries()'),
+    ],
   },
   DECODE_SUBTABLE_TOO_SHORT: {
-    severity: 'error',
     summary: "a subtable shorter than its header or its type's minimum (GICC 76)",
-    source: 'Linux BAD_MADT_ENTRY / BAD_MADT_GICC_ENTRY; docs/consumers.md X12',
+    consumers: [
+      linux(
+        'all',
+        'function-lost',
+        'the handler refuses it (BAD_MADT_ENTRY) and the walk stops',
+        'arch/arm64/kernel/smp.c acpi_parse_gic_cpu_interface(); drivers/acpi/tables.c acpi_parse_entries_array()',
+      ),
+      xen('4.17+', 'panic', 'a GICD or GICC that is too short panics GIC init (XH8, XH10)', 'xen/arch/arm/gic-v2.c, gic-v3.c BAD_MADT_ENTRY'),
+    ],
   },
   DECODE_SUBTABLE_OVERRUN: {
-    severity: 'error',
     summary: 'a subtable running past the end of the table',
-    source: 'Linux acpi_parse_entries_array(); docs/consumers.md X12',
+    consumers: [
+      linux(
+        'all',
+        'function-lost',
+        'the handler refuses an entry past the table end (BAD_MADT_ENTRY), and the walk stops',
+        'drivers/acpi/tables.c acpi_parse_entries_array()',
+      ),
+    ],
   },
   DECODE_COUNT_OVERRUN: {
-    severity: 'error',
     summary: 'a count promising more entries than fit (GTDT timers, GT Block frames)',
-    source: 'Linux drivers/acpi/arm64/gtdt.c; docs/consumers.md G1, G7',
+    consumers: [
+      linux(
+        '4.12+',
+        'function-lost',
+        'the platform timers past the table end are refused: GT blocks and the SBSA watchdog are lost',
+        'drivers/acpi/arm64/gtdt.c acpi_gtdt_init(), platform_timer_valid()',
+      ),
+    ],
   },
   DECODE_BODY_OFFSET: {
-    severity: 'error',
     summary: 'an offset pointing outside the space after the fixed fields (GTDT platform timers, GT Block frames, SPCR namespace string)',
-    source: 'Linux gtdt.c; docs/consumers.md X6',
+    consumers: [linux('4.12+', 'function-lost', 'the platform timers (GT blocks, SBSA watchdog) are not found', 'drivers/acpi/arm64/gtdt.c acpi_gtdt_init()')],
   },
-  DECODE_BODY_SIZE: { severity: 'error', summary: 'a size running past the end (SPCR namespace string)', source: 'SPCR 1.10' },
+  DECODE_BODY_SIZE: {
+    summary: 'a size running past the end (SPCR namespace string)',
+    consumers: [linux('all', 'ignored', 'the SPCR namespace string is not read', 'drivers/acpi/spcr.c acpi_parse_spcr()')],
+  },
   DECODE_OFFSET_INSIDE: {
-    severity: 'warning',
     summary:
       'an offset pointing back inside the fixed fields (a revision 3 GTDT whose PlatformTimerOffset predates its virtual EL2 fields): the list is read right after them, as ACPICA does',
-    source: 'ACPICA AcpiDmDumpGtdt',
+    consumers: [acpica('all', 'workaround', 'the list is read right after the fixed fields', 'dmtbdump2.c AcpiDmDumpGtdt()')],
   },
   DECODE_REVISION_LAYOUT: {
-    severity: 'warning',
     summary: "a table read with an older revision's layout than it declares (a revision 3 GTDT whose platform timers start at 0x60)",
-    source: 'ACPI 6.3 / 6.4 §5.2.24; ACPICA AcpiDmDumpGtdt',
+    consumers: [acpica('all', 'workaround', "the table is read with the older revision's layout", 'dmtbdump2.c AcpiDmDumpGtdt()')],
   },
   DECODE_TRAILING_BYTES: {
-    severity: 'warning',
     summary: 'bytes after the last subtable, too few for a subtable',
-    source: 'Linux acpi_parse_entries_array() stops when < 3 bytes remain',
+    consumers: [linux('all', 'ignored', 'the walk stops when fewer bytes than a subtable header remain', 'drivers/acpi/tables.c acpi_parse_entries_array()')],
   },
 
   // structure (always)
-  CHECKSUM: { severity: 'error', summary: 'the table bytes do not sum to zero', source: 'ACPI 6.5 §5.2.6; ACPICA AcpiUtVerifyChecksum (Linux only warns)' },
+  CHECKSUM: {
+    summary: 'the table bytes do not sum to zero',
+    consumers: [
+      acpica('all', 'fw-bug-logged', '"Incorrect checksum in table"; the table is used (ACPI_CHECKSUM_ABORT is FALSE)', 'utcksum.c AcpiUtVerifyChecksum()'),
+      xen('4.17+', 'fw-bug-logged', 'the same warning; the table is used', 'xen/drivers/acpi/tables/tbutils.c acpi_tb_verify_checksum()'),
+    ],
+  },
   RSDP_XSDT_UNRESOLVED: {
-    severity: 'error',
     summary: 'the RSDP points at an XSDT (or RSDT) address where the input has no table, or at another kind of table',
-    source: 'ACPICA AcpiTbParseRootTable; docs/consumers.md X4',
+    consumers: [
+      linux(
+        'all',
+        'acpi-disabled',
+        'no root table: acpi_table_init() fails and ACPI stays off',
+        'ACPICA tbutils.c AcpiTbParseRootTable(); arch/arm64/kernel/acpi.c acpi_boot_table_init()',
+      ),
+      xen(
+        '4.17+',
+        'panic',
+        'ACPI off, then the empty device tree panics (XH2)',
+        'xen/drivers/acpi/tables/tbutils.c; xen/arch/arm/acpi/boot.c acpi_boot_table_init()',
+      ),
+    ],
   },
   XSDT_ENTRY_UNRESOLVED: {
-    severity: 'error',
     summary: 'an XSDT/RSDT entry points where the input has no table, or at a DSDT, FACS or root table',
-    source: 'ACPICA AcpiTbInstallStandardTable; docs/consumers.md X4',
+    consumers: [
+      acpica(
+        'all',
+        'fw-bug-logged',
+        'the entry is not installed (its header does not map to a valid table)',
+        'tbinstal.c AcpiTbInstallStandardTable(), tbdata.c AcpiTbVerifyTempTable()',
+      ),
+    ],
   },
   FADT_DSDT_UNRESOLVED: {
-    severity: 'error',
     summary: 'the FADT points at a DSDT (or FACS) address where the input has no table, or at another kind of table',
-    source: 'ACPICA AcpiTbParseFadt; docs/consumers.md X4',
+    consumers: [
+      linux(
+        'all',
+        'function-lost',
+        'no DSDT: the namespace does not load ("No DSDT"), so no device is enumerated from it',
+        'ACPICA tbfadt.c AcpiTbParseFadt(), tbxfload.c AcpiTbLoadNamespace()',
+      ),
+    ],
   },
-  TABLE_OVERLAP: { severity: 'error', summary: 'two tables whose bytes overlap in memory', source: 'ACPI 6.5 §5.2; docs/consumers.md X4' },
+  TABLE_OVERLAP: {
+    summary: 'two tables whose bytes overlap in memory',
+    consumers: [spec("each table occupies its own bytes (the later one overwrites the earlier one's tail)", 'ACPI 6.5 §5.2')],
+  },
   DUPLICATE_TABLE: {
-    severity: 'error',
     summary: 'more than one FACP, APIC, GTDT or STAO (in the XSDT when addresses are known)',
-    source: 'docs/consumers.md §6.3, X3',
+    consumers: [
+      linux(
+        'all',
+        'ignored',
+        'the first is used for some checks and the last for others (the FADT: sanity checks read the first, acpi_gbl_FADT the last); the others of a kind are not read',
+        'arch/arm64/kernel/acpi.c acpi_fadt_sanity_check(); ACPICA tbutils.c AcpiTbParseRootTable()',
+      ),
+    ],
   },
 
   // what a Xen dom0 Linux enforces (--dom0)
-  DOM0_NO_TABLE: { severity: 'error', summary: 'an RSDP, XSDT, FACP or APIC is missing', source: 'docs/consumers.md §0', dom0: true, whole: true },
+  DOM0_NO_TABLE: {
+    summary: 'an RSDP, XSDT, FACP or APIC is missing',
+    consumers: [
+      linux(
+        'all',
+        'acpi-disabled',
+        'no ACPI boot: no root table, no FADT, or no GIC and CPUs',
+        'arch/arm64/kernel/acpi.c acpi_boot_table_init(); smp.c acpi_parse_and_init_cpus()',
+      ),
+    ],
+    dom0: true,
+    whole: true,
+  },
   DOM0_NO_ADDRESSES: {
-    severity: 'error',
     summary: 'the input has no table addresses, so the links dom0 follows cannot be checked',
-    source: 'docs/consumers.md X4',
+    consumers: [tool('unreadable', 'the pointers between tables cannot be followed')],
     dom0: true,
     whole: true,
   },
   DOM0_DT_INVALID: {
-    severity: 'error',
     summary: 'dom0.dtb is not a valid FDT (Linux: "Invalid device tree blob")',
-    source: 'Linux fixmap_remap_fdt(); docs/consumers.md §5.1',
+    consumers: [
+      linux(
+        'all',
+        'hang',
+        '"Invalid device tree blob" and the CPU spins',
+        'arch/arm64/kernel/setup.c setup_machine_fdt(); arch/arm64/mm/mmu.c fixmap_remap_fdt()',
+      ),
+    ],
     dom0: true,
   },
   DOM0_DT_NODE: {
-    severity: 'error',
     summary: 'a depth-1 DT node other than chosen and hypervisor: Linux boots with DT, not ACPI',
-    source: 'Linux dt_scan_depth1_nodes(); docs/consumers.md X10',
+    consumers: [
+      linux('all', 'acpi-disabled', 'the device tree is used and ACPI ignored', 'arch/arm64/kernel/acpi.c dt_scan_depth1_nodes(), acpi_boot_table_init()'),
+    ],
     dom0: true,
   },
   DOM0_DT_COMPATIBLE: {
-    severity: 'error',
     summary: '/hypervisor compatible does not start with "xen,xen-<ver>" and contain "xen,xen"',
-    source: 'Linux xen_early_init(); docs/consumers.md §5.1, X10',
+    consumers: [
+      linux(
+        'all',
+        'function-lost',
+        'Xen is not detected: no event channels, grant tables or hvc console',
+        'arch/arm/xen/enlighten.c xen_early_init(), fdt_find_hyper_node()',
+      ),
+    ],
     dom0: true,
   },
   DOM0_DT_UEFI: {
-    severity: 'error',
     summary: '/hypervisor/uefi or one of its five properties is missing or not 4/8 bytes',
-    source: 'Linux efi_get_fdt_params(); docs/consumers.md §5.2',
+    consumers: [linux('5.7+', 'acpi-disabled', 'no EFI, so no RSDP: ACPI stays off', 'drivers/firmware/efi/fdtparams.c efi_get_fdt_params()')],
     dom0: true,
   },
   DOM0_EFI_SYSTAB: {
-    severity: 'error',
     summary: 'the EFI system table the DT names is not in the image or has no "IBI SYST" signature',
-    source: 'Linux efi_systab_check_header(); docs/consumers.md §7.1',
+    consumers: [
+      linux(
+        'all',
+        'acpi-disabled',
+        '"System table signature incorrect": no EFI, so no RSDP',
+        'drivers/firmware/efi/efi.c efi_systab_check_header(); efi-init.c uefi_init()',
+      ),
+    ],
     dom0: true,
   },
   DOM0_EFI_CRC: {
-    severity: 'warning',
     summary: 'the EFI system table CRC-32 does not verify (Linux does not check it)',
-    source: 'UEFI 2.x; docs/consumers.md §7.1',
+    consumers: [
+      linux('all', 'ignored', 'the CRC-32 is not checked', 'drivers/firmware/efi/efi.c efi_systab_check_header()'),
+      spec('the header CRC covers HeaderSize bytes', 'UEFI 2.10 §4.2'),
+    ],
     dom0: true,
   },
   DOM0_EFI_CONFIG: {
-    severity: 'error',
     summary: 'no ACPI 2.0 configuration table entry pointing at the RSDP',
-    source: 'Linux efi_config_parse_tables(); docs/consumers.md §0, X4',
+    consumers: [
+      linux(
+        'all',
+        'acpi-disabled',
+        'no RSDP (arm64 has no memory scan): ACPI stays off',
+        'drivers/firmware/efi/efi.c efi_config_parse_tables(); drivers/acpi/osl.c acpi_os_get_root_pointer()',
+      ),
+    ],
     dom0: true,
   },
   DOM0_MMAP: {
-    severity: 'error',
     summary: 'EFI memory map descriptor size/version/total size wrong or outside the image',
-    source: 'Linux efi_init(), __efi_memmap_init(); docs/consumers.md §7.2',
+    consumers: [
+      linux(
+        'all',
+        'panic',
+        'no memory map: no RAM is known ("Failed to … EFI memory map")',
+        'drivers/firmware/efi/efi-init.c efi_init(); memmap.c __efi_memmap_init()',
+      ),
+    ],
     dom0: true,
   },
   DOM0_MMAP_RAM: {
-    severity: 'error',
     summary: 'the EFI memory map gives dom0 less Conventional RAM than an arm64 kernel needs (64 MiB): under Xen it is all the RAM Linux sees',
-    source: 'Linux drivers/firmware/efi/efi-init.c reserve_regions(); docs/consumers.md §7.2',
+    consumers: [
+      linux(
+        'all',
+        'panic',
+        'too little memory for the kernel and its early allocations',
+        'drivers/firmware/efi/efi-init.c reserve_regions(); arch/arm64/mm/init.c arm64_memblock_init()',
+      ),
+    ],
     dom0: true,
   },
   DOM0_MMAP_COVERAGE: {
-    severity: 'error',
     summary: 'a table dom0 reaches is not inside exactly one ACPIReclaim descriptor, or lies in Conventional RAM',
-    source: 'Linux arm64 acpi_os_ioremap(); docs/consumers.md §7.3, X4',
+    consumers: [linux('all', 'function-lost', 'the table cannot be mapped, or its memory is handed out as RAM', 'arch/arm64/kernel/acpi.c acpi_os_ioremap()')],
     dom0: true,
   },
 };
@@ -225,6 +366,8 @@ for (const sig of decodedSignatures()) {
 
 export type Code = keyof typeof CODES;
 
-export function severityOf(code: string): CodeInfo['severity'] {
-  return CODES[code]?.severity ?? 'error';
+/** A code's severity, from what its consumers do (severityFrom); an unknown code is an error. */
+export function severityOf(code: string): Severity {
+  const info = CODES[code];
+  return info ? severityFrom(info.consumers) : 'error';
 }

@@ -1,5 +1,6 @@
 // docs/checks.md, generated from the catalogue (npm run docs; a test keeps the file in step).
-import { CODES } from './catalog.js';
+import { CODES, severityOf } from './catalog.js';
+import { consumerText } from '../model/rules.js';
 
 const GROUPS: [string, (code: string) => boolean][] = [
   ['Reading and decoding', (c) => /^(INPUT|IMAGE|DECODE)_/.test(c)],
@@ -10,8 +11,12 @@ const GROUPS: [string, (code: string) => boolean][] = [
 export function checksMarkdown(): string {
   let out = `# check findings
 
-Every code \`dom0-acpi check\` reports, with its severity and the rule's source. Codes are stable: CI
-configurations may match on them. \`--fail-on\` (default \`error\`) decides which severities make the
+Every code \`dom0-acpi check\` reports, with who reads those bytes and what each consumer does with
+them — which Linux, Xen, ACPICA (or this tool, for what it cannot read), its versions, the effect and
+where in its source. The severity follows from the effects, never from taste: **error** when a named
+consumer fails (panics, hangs, disables ACPI, loses a CPU or a function such as PCI MSIs), **warning**
+when it logs, works around, ignores or skips, **info** when only the spec is broken. \`--format json\`
+carries the consumers of every finding. Codes are stable: CI configurations may match on them. \`--fail-on\` (default \`error\`) decides which severities make the
 exit code 1. Paths use the same vocabulary as \`dump --json\` (\`APIC.gicc[3].flags\`); offsets are
 byte offsets inside the table (or inside the memory image, dom0.dtb or acpi.img for the image and
 boot-chain codes). The codes marked *(no offset)* are about the input as a whole — a table the set
@@ -31,10 +36,11 @@ This file is generated from \`src/check/catalog.ts\` by \`npm run docs\`.
 `;
   for (const [title, f] of GROUPS) {
     const dom0 = title.includes('--dom0');
-    out += `\n## ${title}\n\n| code | severity | what it means | source |${dom0 ? ' on a host set |' : ''}\n|---|---|---|---|${dom0 ? '---|' : ''}\n`;
+    out += `\n## ${title}\n\n| code | severity | what it means | who reads it, and what it does |${dom0 ? ' on a host set |' : ''}\n|---|---|---|---|${dom0 ? '---|' : ''}\n`;
     for (const [c, i] of Object.entries(CODES)) {
       if (!f(c)) continue;
-      out += `| \`${c}\` | ${i.severity} | ${i.summary.replace(/\|/g, '\\|')}${i.whole ? ' *(no offset)*' : ''} | ${i.source} |`;
+      const who = i.consumers.map((x) => consumerText(x).replace(/\|/g, '\\|')).join('<br>');
+      out += `| \`${c}\` | ${severityOf(c)} | ${i.summary.replace(/\|/g, '\\|')}${i.whole ? ' *(no offset)*' : ''} | ${who} |`;
       out += dom0 ? ` ${i.buildFixes ? `info: ${i.buildFixes.replace(/\|/g, '\\|')}` : ''} |\n` : '\n';
     }
   }

@@ -5,6 +5,7 @@ import type { TableSet } from '../model/tableset.js';
 import type { Finding } from '../layout/diagnostics.js';
 import { defOf, decodedSignatures, defFor } from '../tables/registry.js';
 import { CheckContext } from './context.js';
+import { CODES, severityOf } from './catalog.js';
 import { checkChecksums, checkLinks, checkDuplicates, checkOverlaps, checkRequired, checkFields } from './structure.js';
 import { checkBoot } from './boot.js';
 
@@ -30,6 +31,12 @@ export function checkTables(set: TableSet, opts: CheckOptions = {}): Finding[] {
     checkBoot(c);
   }
   return c.findings;
+}
+
+/** Findings from reading the input, with the severity their catalogued consumers give them (a
+ * decoder says what it could not decode; what that means is the consumers'). */
+export function catalogued(findings: Finding[]): Finding[] {
+  return findings.map((f) => (f.code in CODES ? { ...f, severity: severityOf(f.code) } : f));
 }
 
 export { CODES } from './catalog.js';

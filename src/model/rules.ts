@@ -5,10 +5,96 @@ import type { Severity } from '../layout/diagnostics.js';
 import type { TableEntry, TableSet, Link } from './tableset.js';
 import type { ContainerDef, Node } from '../layout/codec.js';
 
+/** Who reads the bytes a finding is about. `dom0-acpi` is this tool itself: what it cannot read
+ * (an input) or what it tells the user it did. */
+export type ConsumerName = 'Linux' | 'Xen' | 'ACPICA' | 'EDK2' | 'spec' | 'dom0-acpi';
+
+/** What a consumer does with those bytes. The first six are failures (the consumer, or a function
+ * of it, does not work), the next four are survivable; the last three change nothing: only the
+ * spec is broken, the consumer reads them to no effect (an entry for a CPU dom0 does not have), or
+ * a note of what this tool did. */
+export type Effect =
+  | 'panic'
+  | 'hang'
+  | 'acpi-disabled'
+  | 'cpu-lost'
+  | 'function-lost'
+  | 'unreadable'
+  | 'fw-bug-logged'
+  | 'workaround'
+  | 'ignored'
+  | 'skipped'
+  | 'spec-only'
+  | 'unused'
+  | 'note';
+
+const FAILS: ReadonlySet<Effect> = new Set(['panic', 'hang', 'acpi-disabled', 'cpu-lost', 'function-lost', 'unreadable']);
+const SURVIVES: ReadonlySet<Effect> = new Set(['fw-bug-logged', 'workaround', 'ignored', 'skipped']);
+
+/** One consumer's verdict on a finding's bytes, with where in its source it is reached. */
+export interface Consumer {
+  who: ConsumerName;
+  /** which versions: "all", "5.18+", "4.17-4.22", "4.2-4.20" */
+  versions: string;
+  effect: Effect;
+  /** the consequence in a few words ("no secondary CPUs", "PCI devices get no MSIs") */
+  what: string;
+  /** file and function (or the spec's section) */
+  where: string;
+}
+
+/** Severity follows from the consumers: error when one fails, warning when one logs, works around,
+ * ignores or skips, info when only the spec (or a note of this tool's) speaks. */
+export function severityFrom(consumers: readonly Consumer[]): Severity {
+  if (consumers.some((c) => FAILS.has(c.effect))) return 'error';
+  if (consumers.some((c) => SURVIVES.has(c.effect))) return 'warning';
+  return 'info';
+}
+
+const EFFECT_WORDS: Record<Effect, string> = {
+  panic: 'panics',
+  hang: 'hangs',
+  'acpi-disabled': 'ACPI disabled',
+  'cpu-lost': 'CPU lost',
+  'function-lost': 'function lost',
+  unreadable: 'cannot read it',
+  'fw-bug-logged': 'logs it',
+  workaround: 'works around it',
+  ignored: 'ignores it',
+  skipped: 'skips it',
+  'spec-only': 'only the spec',
+  unused: 'no effect',
+  note: 'note',
+};
+
+/** "Linux 4.12+ (function lost): the platform timers … — drivers/acpi/arm64/gtdt.c acpi_gtdt_init()" */
+export function consumerText(c: Consumer): string {
+  const who = c.who === 'spec' ? 'spec' : `${c.who}${c.versions === 'all' ? '' : ` ${c.versions}`}`;
+  return `${who} (${EFFECT_WORDS[c.effect]}): ${c.what} — ${c.where}`;
+}
+
+const consumer =
+  (who: ConsumerName) =>
+  (versions: string, effect: Effect, what: string, where: string): Consumer => ({ who, versions, effect, what, where });
+export const linux = consumer('Linux');
+export const xen = consumer('Xen');
+export const acpica = consumer('ACPICA');
+export const edk2 = consumer('EDK2');
+/** Only the spec says so: no consumer's code reaches these bytes. */
+export const spec = (what: string, where: string): Consumer => ({ who: 'spec', versions: 'all', effect: 'spec-only', what, where });
+/** This tool: an input it cannot read (or skips, or a note of what it did). */
+export const tool = (effect: 'unreadable' | 'skipped' | 'note', what: string): Consumer => ({
+  who: 'dom0-acpi',
+  versions: 'all',
+  effect,
+  what,
+  where: 'dom0-acpi inputs (README)',
+});
+
 export interface CodeInfo {
-  severity: Severity;
   summary: string;
-  source: string;
+  /** who reads these bytes, and what each does with them: the severity follows (severityFrom) */
+  consumers: readonly Consumer[];
   /** reported only with --dom0 */
   dom0?: boolean;
   /** what `build` does about it: on a host set (not a dom0 set) the finding is then info */

@@ -46,8 +46,12 @@ export function renderText(reports: InputReport[], failOn: Severity, colour: boo
   return out.join('\n') + '\n';
 }
 
-/** One input's report as JSON: an element of --format json's "inputs", a line of --format jsonl. */
-export function inputJson(r: InputReport, failOn: Severity): Record<string, Json> {
+/** What the catalogue says of a code's consumers, as JSON (the CLI passes check's catalogue). */
+export type ConsumersOf = (code: string) => Json | undefined;
+
+/** One input's report as JSON: an element of --format json's "inputs", a line of --format jsonl.
+ * Each finding carries the consumers of its code when `consumersOf` is given. */
+export function inputJson(r: InputReport, failOn: Severity, consumersOf?: ConsumersOf): Record<string, Json> {
   return {
     input: r.input,
     tables: r.tables,
@@ -62,12 +66,13 @@ export function inputJson(r: InputReport, failOn: Severity): Record<string, Json
       message: f.message,
       file: f.file ?? null,
       baselined: f.baselined === true,
+      ...(consumersOf ? { consumers: consumersOf(f.code) ?? [] } : {}),
     })),
   };
 }
 
-export function renderJson(reports: InputReport[], failOn: Severity): Record<string, Json> {
-  return { fail_on: failOn, inputs: reports.map((r) => inputJson(r, failOn)) };
+export function renderJson(reports: InputReport[], failOn: Severity, consumersOf?: ConsumersOf): Record<string, Json> {
+  return { fail_on: failOn, inputs: reports.map((r) => inputJson(r, failOn, consumersOf)) };
 }
 
 const xml = (s: string) =>

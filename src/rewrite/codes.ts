@@ -2,7 +2,14 @@
 // the output may not behave as the user expects; info: a choice made for them, printed as a note),
 // what it means and where the rule comes from. docs/checks.md lists them (npm run docs) and
 // test/rewrite/warnings.test.ts produces each one from exactly its cause.
-import type { CodeInfo } from '../model/rules.js';
+import type { Severity } from '../layout/diagnostics.js';
+
+/** A code of the build's: its severity (warning: the output may not behave as expected; info: a choice made for the user), meaning and source. */
+export interface BuildCodeInfo {
+  severity: Severity;
+  summary: string;
+  source: string;
+}
 
 export const BUILD_CODES = {
   BUILD_EL2_TIMER_MASKED: {
@@ -68,6 +75,6 @@ export const BUILD_CODES = {
     summary: 'a host table reused in place (--relocate none) has a wrong checksum: Linux only warns',
     source: 'Linux drivers/acpi/acpica/tbprint.c "Incorrect checksum"',
   },
-} as const satisfies Record<string, CodeInfo>;
+} as const satisfies Record<string, BuildCodeInfo>;
 
 export type BuildCode = keyof typeof BUILD_CODES;

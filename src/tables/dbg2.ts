@@ -3,7 +3,7 @@
 // their sizes at AddressSizeOffset — its namespace string and optional OEM data, all by offset.
 import { layout, u8, u16, u32 } from '../layout/schema.js';
 import type { ContainerDef, SubtableFamily, Node } from '../layout/codec.js';
-import { type TableRule, type TableDef, rule } from '../model/rules.js';
+import { type TableRule, type TableDef, rule, spec } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField, gasField, gasRange } from './common.js';
 
@@ -11,9 +11,8 @@ const rules: TableRule[] = [
   rule({
     codes: {
       DBG2_NAMEPATH: {
-        severity: 'warning',
         summary: 'a debug device without a namespace string ("." when it has none)',
-        source: 'Microsoft DBG2 specification, Table 3',
+        consumers: [spec('a device without a namespace path names "."', 'Microsoft DBG2 specification, Table 3')],
       },
     },
     run(c) {

@@ -2,7 +2,7 @@
 // chosen by length (a field exists when it fits), the revision is only reported on.
 import { layout, u8, u16, u32, u64, type Bit, type Fields } from '../layout/schema.js';
 import { fieldsOf } from '../layout/codec.js';
-import { type TableRule, type TableDef, rule } from '../model/rules.js';
+import { type TableRule, type TableDef, rule, linux, xen, acpica } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { u64Text } from './common.js';
 import { headerField, gasField } from './common.js';
@@ -66,6 +66,8 @@ const ARM_BOOT_FLAGS: Bit[] = [
 export const FADT_V1_SIZE = 116;
 export const FADT_V5_SIZE = 268;
 export const FADT_V6_SIZE = 276;
+/** the Arm boot flags end at byte 131 (offset 129, 2 bytes): a FADT shorter than that has none */
+const ARM_BOOT_FLAGS_END = 131;
 
 export const fadtLayout = layout('fadt', [
   headerField(),
@@ -132,14 +134,41 @@ const rules: TableRule[] = [
   rule({
     codes: {
       FADT_REVISION_LENGTH: {
-        severity: 'error',
-        summary: 'FADT revision and length disagree (5 ⇒ 268 bytes, ≥ 6 ⇒ 276)',
-        source: 'ACPICA tbfadt.c; docs/consumers.md F5, F6, X2',
+        summary: 'a FADT shorter than its revision implies (5 ⇒ 268 bytes, ≥ 6 ⇒ 276): the missing fields read as 0',
+        consumers: [
+          acpica(
+            'all',
+            'workaround',
+            'copies min(length, 276) bytes into a zeroed local FADT: the missing fields read as 0, silently',
+            'tbfadt.c AcpiTbCreateLocalFadt()',
+          ),
+        ],
+      },
+      FADT_NO_BOOT_FLAGS: {
+        summary: 'a FADT too short to hold the Arm boot flags (under 132 bytes): PSCI reads as absent',
+        consumers: [
+          linux(
+            'all',
+            'cpu-lost',
+            'acpi_gbl_FADT.arm_boot_flags is 0: no PSCI, so no secondary CPU starts (and, below 5.1, ACPI is disabled)',
+            'ACPICA tbfadt.c AcpiTbCreateLocalFadt(); arch/arm64/kernel/acpi.c acpi_psci_present(), acpi_fadt_sanity_check()',
+          ),
+        ],
+      },
+      FADT_LONGER: {
+        summary: 'a FADT longer than its revision needs: the bytes past it are not read (over 276, ACPICA says it truncates)',
+        consumers: [
+          acpica(
+            'all',
+            'ignored',
+            'reads min(length, 276) bytes; over 276 it logs "is longer than ACPI 6.1 (FADT version 6) length, truncating"',
+            'tbfadt.c AcpiTbCreateLocalFadt()',
+          ),
+        ],
       },
       FADT_DSDT_MISMATCH: {
-        severity: 'warning',
         summary: 'FADT Dsdt and XDsdt both set and different (ACPICA uses XDsdt)',
-        source: 'ACPICA AcpiTbSelectAddress; docs/consumers.md F8',
+        consumers: [acpica('all', 'workaround', 'warns "32/64X DSDT address mismatch in FADT" and uses XDsdt', 'tbfadt.c AcpiTbSelectAddress()')],
       },
     },
     run(c) {
@@ -147,11 +176,23 @@ const rules: TableRule[] = [
       const rev = Number((f.header as Fields).revision);
       const len = c.entry.bytes.length;
       const want = rev >= 6 ? FADT_V6_SIZE : rev === 5 ? FADT_V5_SIZE : undefined;
-      if (want !== undefined && len !== want)
+      if (len < ARM_BOOT_FLAGS_END)
+        c.report(
+          'FADT_NO_BOOT_FLAGS',
+          'FACP.header.length',
+          `the FADT is ${len} bytes, too short for the Arm boot flags (bytes 129-130): ACPICA reads them as 0, so Linux sees no PSCI and starts no secondary CPU`,
+        );
+      else if (want !== undefined && len < want)
         c.report(
           'FADT_REVISION_LENGTH',
           'FACP.header.length',
-          `revision ${rev} FADT is ${len} bytes; revision ${rev >= 6 ? '6+' : 5} means ${want} (ACPICA reads min(length, 276) and zero-fills the rest)`,
+          `revision ${rev} FADT is ${len} bytes; revision ${rev >= 6 ? '6+' : 5} means ${want}: ACPICA zero-fills the fields from byte ${len} on`,
+        );
+      if (want !== undefined && len > want)
+        c.report(
+          'FADT_LONGER',
+          'FACP.header.length',
+          `revision ${rev} FADT is ${len} bytes; revision ${rev >= 6 ? '6+' : 5} needs ${want}${len > FADT_V6_SIZE ? ': ACPICA logs that it truncates to 276' : ': the bytes past it are not read'}`,
         );
       if ('x_dsdt' in f && c.set.tables.some((e) => e.address !== undefined)) {
         const x = big(f.x_dsdt);
@@ -165,28 +206,47 @@ const rules: TableRule[] = [
     dom0: true,
     codes: {
       DOM0_FADT_REVISION: {
-        severity: 'error',
         summary: 'FADT older than 5.1 (Linux: ACPI disabled, or "assuming 5.1" with boot flags)',
-        source: 'Linux arch/arm64/kernel/acpi.c acpi_fadt_sanity_check(); docs/consumers.md F1',
+        consumers: [
+          linux(
+            'all',
+            'acpi-disabled',
+            'ACPI is disabled when the Arm boot flags are 0; with flags set it logs an error and assumes 5.1',
+            'arch/arm64/kernel/acpi.c acpi_fadt_sanity_check()',
+          ),
+        ],
         dom0: true,
       },
       DOM0_HW_REDUCED: {
-        severity: 'error',
         summary: 'FADT HW_REDUCED flag clear: Linux disables ACPI',
-        source: 'Linux acpi_fadt_sanity_check(); docs/consumers.md F2',
+        consumers: [
+          linux('all', 'acpi-disabled', '"FADT not ACPI hardware reduced compliant": ACPI is disabled', 'arch/arm64/kernel/acpi.c acpi_fadt_sanity_check()'),
+        ],
         dom0: true,
       },
       DOM0_PSCI: {
-        severity: 'error',
         summary: 'FADT without PSCI_COMPLIANT: no secondary CPUs',
-        source: 'Linux psci_acpi_init(); docs/consumers.md F3',
+        consumers: [
+          linux(
+            'all',
+            'cpu-lost',
+            'no PSCI: the parking protocol, whose fields Xen zeroes, so no secondary CPU starts',
+            'drivers/firmware/psci/psci.c psci_acpi_init(); arch/arm64/kernel/acpi.c acpi_psci_present()',
+          ),
+        ],
         dom0: true,
         buildFixes: 'the fadt pass sets PSCI_COMPLIANT | PSCI_USE_HVC',
       },
       DOM0_PSCI_HVC: {
-        severity: 'warning',
         summary: 'FADT PSCI conduit is SMC; Xen gives dom0 PSCI_USE_HVC',
-        source: 'Xen acpi_create_fadt(); docs/consumers.md F3',
+        consumers: [
+          xen(
+            '4.17+',
+            'ignored',
+            'dom0 calls PSCI over SMC; Xen answers it as over HVC, and its own FADT for dom0 says HVC',
+            'xen/arch/arm/vsmc.c do_trap_smc(), vsmccc_handle_call(); xen/arch/arm/acpi/domain_build.c acpi_create_fadt()',
+          ),
+        ],
         dom0: true,
         buildFixes: 'the fadt pass sets PSCI_USE_HVC',
       },

@@ -2,7 +2,7 @@
 // revision as ACPICA decides). Platform timers (GT Block with its frames, SBSA watchdog) are read
 // at PlatformTimerOffset; bytes between the fixed fields and that offset are kept.
 import { layout, u8, u16, u32, u64, bytes, type Bit, type Gate, type Fields } from '../layout/schema.js';
-import { type TableRule, type TableDef, rule } from '../model/rules.js';
+import { type TableRule, type TableDef, rule, linux, acpica } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
 import { headerField, TIMER_FLAG_BITS, rangeAt } from './common.js';
@@ -109,9 +109,16 @@ const rules: TableRule[] = [
   rule({
     codes: {
       GTDT_REVISION_LENGTH: {
-        severity: 'error',
         summary: 'GTDT shorter than its revision implies (rev 2 ⇒ 96, rev ≥ 3 ⇒ 104)',
-        source: 'ACPICA AcpiDmDumpGtdt; docs/consumers.md G5, X6',
+        consumers: [
+          linux(
+            'all',
+            'ignored',
+            'mainline reads no virtual EL2 timer (only VHE hosts would use it); the fields a short table lacks are not read',
+            'drivers/acpi/arm64/gtdt.c acpi_gtdt_init(), acpi_gtdt_map_ppi()',
+          ),
+          acpica('all', 'workaround', 'the disassembler reads the table with the layout it has room for', 'dmtbdump2.c AcpiDmDumpGtdt()'),
+        ],
       },
     },
     run(c) {
@@ -126,15 +133,27 @@ const rules: TableRule[] = [
     dom0: true,
     codes: {
       DOM0_GTDT_VIRT_PPI: {
-        severity: 'error',
         summary: 'GTDT virtual EL1 timer GSIV is not a PPI (16-31): dom0 has no timer',
-        source: 'Linux arch_timer_select_ppi(); docs/consumers.md G2, X7',
+        consumers: [
+          linux(
+            'all',
+            'hang',
+            '"No interrupt available, giving up": no arch timer, the boot does not go on',
+            'drivers/clocksource/arm_arch_timer.c arch_timer_select_ppi(), arch_timer_acpi_init()',
+          ),
+        ],
         dom0: true,
       },
       DOM0_GTDT_EL2_ZERO: {
-        severity: 'warning',
         summary: 'GTDT EL2 timer GSIV 0: "[Firmware Bug]: Illegal GSI0" on Linux ≥ 5.18, IPI0 broken on 5.10-5.17 without the fix',
-        source: 'docs/consumers.md G4, X7',
+        consumers: [
+          linux(
+            '5.18+',
+            'fw-bug-logged',
+            '"[Firmware Bug]: Illegal GSI0 translation request": the EL2 timer, which dom0 at EL1 never uses, is not mapped (5.10-5.17 kernels without the 2022 stable fix reconfigure IPI0 instead)',
+            'drivers/irqchip/irq-gic-v3.c gic_irq_domain_translate(); drivers/acpi/arm64/gtdt.c map_gt_gsi()',
+          ),
+        ],
         dom0: true,
       },
     },

@@ -4,7 +4,7 @@
 // type (and its bank count).
 import { layout, u8, u16, u24, u32, u64, bytes, struct, type Bit, type Field } from '../layout/schema.js';
 import { type ContainerDef, type SubtableFamily, segmentName } from '../layout/codec.js';
-import { type TableRule, type TableDef, rule } from '../model/rules.js';
+import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
 import { headerField, gasField, gasRange } from './common.js';
 import { itemPaths } from './topology-rules.js';
 
@@ -193,9 +193,15 @@ const rules: TableRule[] = [
   rule({
     codes: {
       HEST_SOURCE_ID: {
-        severity: 'error',
         summary: 'two error sources with one source ID',
-        source: 'ACPI 6.5 §18.3.2; Linux ghes/hest (sources are looked up by ID)',
+        consumers: [
+          linux(
+            'all',
+            'function-lost',
+            'GHES platform devices are named by source ID: the second one cannot be added, and its errors are not reported',
+            'drivers/acpi/apei/hest.c hest_ghes_dev_register()',
+          ),
+        ],
       },
     },
     run(c) {

@@ -3,7 +3,7 @@
 // memory side cache information (with SMBIOS handles). Structures: type u16, length u32.
 import { layout, u16, u32, u64, u8 } from '../layout/schema.js';
 import { type ContainerDef, type SubtableFamily, type Node, segmentName } from '../layout/codec.js';
-import { type TableRule, type TableDef, rule } from '../model/rules.js';
+import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
 import { headerField } from './common.js';
 import { sratDomains, itemPaths } from './topology-rules.js';
 
@@ -114,7 +114,17 @@ export const hmatFamily: SubtableFamily = {
 const rules: TableRule[] = [
   rule({
     codes: {
-      HMAT_DOMAIN: { severity: 'warning', summary: 'a proximity domain the SRAT does not declare', source: 'ACPI 6.5 §5.2.28; Linux drivers/acpi/numa/hmat.c' },
+      HMAT_DOMAIN: {
+        summary: 'a proximity domain the SRAT does not declare',
+        consumers: [
+          linux(
+            'all',
+            'ignored',
+            'entries for a proximity domain no SRAT entry declares are not used',
+            'drivers/acpi/numa/hmat.c hmat_parse_proximity_domain(), hmat_parse_locality()',
+          ),
+        ],
+      },
     },
     run(c) {
       const domains = sratDomains(c);

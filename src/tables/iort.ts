@@ -6,7 +6,7 @@
 // from the table start: references, re-derived at encode.
 import { layout, u8, u16, u24, u32, u64, struct, type Bit, type Field } from '../layout/schema.js';
 import { type ContainerDef, type Node, type PartDef, type SubtableFamily, segmentName } from '../layout/codec.js';
-import { type RuleContext, type TableRule, type HostRange, type TableDef, rule } from '../model/rules.js';
+import { type RuleContext, type TableRule, type HostRange, type TableDef, rule, linux, xen } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField, rangeAt } from './common.js';
 import { itemPaths } from './topology-rules.js';
@@ -275,16 +275,50 @@ const rules: TableRule[] = [
   rule({
     codes: {
       IORT_REFERENCE: {
-        severity: 'error',
         summary: 'an output or node reference that does not land on a node',
-        source: 'Arm DEN 0049 §3.2.1; Linux iort_node_map_id()',
+        consumers: [
+          linux(
+            'all',
+            'function-lost',
+            'the mapping walk takes the bytes there for a node: the devices behind it find no SMMU or MSI domain',
+            'drivers/acpi/arm64/iort.c iort_node_map_id(), iort_node_get_id()',
+          ),
+        ],
       },
       IORT_ID_OVERLAP: {
-        severity: 'error',
-        summary: 'two ID mappings of one node whose input ranges overlap',
-        source: 'Arm DEN 0049 §3.4; Linux iort_id_map()',
+        summary: 'two ID mappings of one node whose input ranges overlap by more than one ID',
+        consumers: [
+          linux(
+            '5.5+',
+            'function-lost',
+            'FW_BUG "conflicting mapping for input ID"; the later mapping is disregarded for the shared IDs, whose devices reach the first one\'s output (the wrong SMMU stream or ITS)',
+            'drivers/acpi/arm64/iort.c iort_id_map(), iort_node_map_id()',
+          ),
+        ],
       },
-      IORT_SMMU_BASE: { severity: 'error', summary: 'two SMMU nodes with one base address', source: 'Arm DEN 0049 §3.1.1.4-5' },
+      IORT_ID_OVERLAP_END: {
+        summary:
+          'two ID mappings of one node that share one ID, the last of one range and the first of the next (Number of IDs taken as a count, not the count minus one: QEMU 7.2)',
+        consumers: [
+          linux(
+            '5.5+',
+            'workaround',
+            'FW_BUG "conflicting mapping for input ID …, applying workaround": the mapping that starts at the shared ID takes it',
+            'drivers/acpi/arm64/iort.c iort_id_map()',
+          ),
+        ],
+      },
+      IORT_SMMU_BASE: {
+        summary: 'two SMMU nodes with one base address',
+        consumers: [
+          linux(
+            'all',
+            'function-lost',
+            'the second SMMU cannot claim its registers: the devices behind it lose their IOMMU',
+            'drivers/acpi/arm64/iort.c iort_add_platform_device(); drivers/iommu/arm/arm-smmu-v3 probe',
+          ),
+        ],
+      },
     },
     run(c) {
       const items = c.entry.table.items ?? [];
@@ -309,12 +343,14 @@ const rules: TableRule[] = [
         }));
         for (const a of ranges) {
           const b = ranges.find((x) => x.j < a.j && !x.single && !a.single && x.lo <= a.hi && a.lo <= x.hi);
-          if (b)
-            c.report(
-              'IORT_ID_OVERLAP',
-              `${p}.mapping[${a.j}].input_base`,
-              `input IDs ${hex(a.lo)}-${hex(a.hi)} overlap mapping ${b.j}'s ${hex(b.lo)}-${hex(b.hi)}`,
-            );
+          if (!b) continue;
+          // the one ID where one range ends and the other starts: Linux's workaround for "count" IDs
+          const oneId = (a.lo === b.hi && a.lo > b.lo) || (b.lo === a.hi && b.lo > a.lo);
+          c.report(
+            oneId ? 'IORT_ID_OVERLAP_END' : 'IORT_ID_OVERLAP',
+            `${p}.mapping[${a.j}].input_base`,
+            `input IDs ${hex(a.lo)}-${hex(a.hi)} overlap mapping ${b.j}'s ${hex(b.lo)}-${hex(b.hi)}${oneId ? ' in one ID (Number of IDs is the count minus one)' : ''}`,
+          );
         }
         if (n.fields.type === IORT_SMMU || n.fields.type === IORT_SMMU_V3) {
           const base = BigInt(n.fields.base_address as bigint);
@@ -327,15 +363,33 @@ const rules: TableRule[] = [
   rule({
     codes: {
       IORT_ITS_UNKNOWN: {
-        severity: 'error',
         summary: 'an ITS group naming an identifier the MADT has no GIC ITS (or GICv2m MSI frame) entry for',
-        source: 'Arm DEN 0049 §3.1.1.1; Linux iort_find_its_base(), gicv2m_acpi_init()',
+        consumers: [
+          linux(
+            'all',
+            'function-lost',
+            'no MSI domain for the devices behind that ITS group: their PCI MSIs fail (INTx only)',
+            'drivers/acpi/arm64/iort.c iort_find_its_base(), iort_get_device_domain()',
+          ),
+        ],
       },
       DOM0_IORT_ITS: {
-        severity: 'warning',
         summary:
           "IORT ITS groups name ITSes (or GICv2m frames) dom0's MADT lacks: dom0's PCI devices get no MSIs (the xen profile copies ITS entries only with --its)",
-        source: 'Linux iort_find_its_base(); Xen gicv3_its_make_hwdom_madt()',
+        consumers: [
+          linux(
+            'all',
+            'function-lost',
+            "dom0's PCI devices behind those ITS groups get no MSIs (INTx only)",
+            'drivers/acpi/arm64/iort.c iort_get_device_domain()',
+          ),
+          xen(
+            '4.17+',
+            'function-lost',
+            "dom0's MADT has GIC ITS entries only when Xen is built with HAS_ITS (XH35), and never a GICv2m frame (XH36)",
+            'xen/arch/arm/gic-v3-its.c gicv3_its_make_hwdom_madt()',
+          ),
+        ],
         dom0: true,
       },
     },
@@ -363,9 +417,16 @@ const rules: TableRule[] = [
     dom0: true,
     codes: {
       DOM0_IORT_SMMU: {
-        severity: 'info',
-        summary: 'SMMU nodes dom0 would probe although the hypervisor owns the SMMUs',
-        source: 'Linux arm-smmu-v3 ACPI probing; Xen keeps the SMMUs',
+        summary:
+          "SMMU nodes dom0's Linux probes and drives: right under upstream Xen (which drives no SMMU under ACPI), wrong under a hypervisor that drives them itself",
+        consumers: [
+          xen(
+            '4.17+',
+            'unused',
+            "drives no SMMU under ACPI (XH33): dom0's driver takes them; a hypervisor that drives them itself must hide them",
+            'xen/drivers/passthrough/arm/iommu.c iommu_hardware_setup()',
+          ),
+        ],
         dom0: true,
       },
     },
@@ -376,7 +437,7 @@ const rules: TableRule[] = [
       c.report(
         'DOM0_IORT_SMMU',
         paths.get(smmus[0])!,
-        `${smmus.length} SMMU node(s) (first at ${hex(BigInt(smmus[0].fields.base_address as bigint))}): dom0's SMMU driver probes them although Xen owns the SMMUs; Xen 4.17 hides none of this from dom0's IORT`,
+        `${smmus.length} SMMU node(s) (first at ${hex(BigInt(smmus[0].fields.base_address as bigint))}): dom0's SMMU driver probes them; upstream Xen drives no SMMU under ACPI and passes the IORT on unchanged, but a hypervisor that drives them must hide them from dom0`,
       );
     },
   }),

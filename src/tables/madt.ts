@@ -2,7 +2,7 @@
 // their extra bytes raw), GICD, GIC MSI frame, GICR, GIC ITS. Any other subtable type is kept raw.
 import { layout, u8, u16, u32, u64, bytes, type Bit } from '../layout/schema.js';
 import { type ContainerDef, type SubtableFamily, type Node, type ItemKey, fieldsOf } from '../layout/codec.js';
-import { type RuleContext, type TableRule, type HostRange, type TableDef, rule } from '../model/rules.js';
+import { type RuleContext, type TableRule, type HostRange, type TableDef, rule, linux, xen, spec } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { vcpuMpidr } from '../model/gic.js';
 import { headerField, rangeAt } from './common.js';
@@ -205,9 +205,16 @@ const structureRules: TableRule[] = [
   rule({
     codes: {
       MADT_GICD_COUNT: {
-        severity: 'error',
         summary: 'not exactly one GICD',
-        source: 'Linux irq-gic-v3.c acpi_validate_gic_table(); docs/consumers.md §2.4, X9',
+        consumers: [
+          linux(
+            'all',
+            'panic',
+            'without a GICD no interrupt controller is probed (a second one is not probed)',
+            'drivers/irqchip/irq-gic-v3.c gic_acpi_init(), irq-gic.c gic_v2_acpi_init() via acpi_probe_device_table()',
+          ),
+          xen('4.17+', 'panic', '"No valid GICD entries exists" (XH6)', 'xen/arch/arm/gic.c gic_acpi_preinit()'),
+        ],
       },
     },
     run(c) {
@@ -219,14 +226,27 @@ const structureRules: TableRule[] = [
   rule({
     codes: {
       MADT_DUPLICATE_MPIDR: {
-        severity: 'error',
         summary: 'two GICCs with one MPIDR (Linux skips the second: "duplicate CPU MPIDR")',
-        source: 'Linux arch/arm64/kernel/smp.c acpi_map_gic_cpu_interface(); docs/consumers.md §2.3',
+        consumers: [
+          linux('all', 'cpu-lost', '"duplicate CPU MPIDR … in MADT": the second CPU is skipped', 'arch/arm64/kernel/smp.c acpi_map_gic_cpu_interface()'),
+          xen(
+            '4.17+',
+            'cpu-lost',
+            '"Firmware bug, duplicate CPU MPIDR": the later one is ignored (XH20)',
+            'xen/arch/arm/acpi/boot.c acpi_map_gic_cpu_interface()',
+          ),
+        ],
       },
       MADT_DUPLICATE_UID: {
-        severity: 'error',
         summary: 'two GICCs with one processor UID',
-        source: 'Linux drivers/acpi/processor_core.c; docs/consumers.md X8',
+        consumers: [
+          linux(
+            'all',
+            'function-lost',
+            'a processor UID names the first GICC with it: the other CPU gets no processor device (idle and performance states)',
+            'drivers/acpi/processor_core.c map_gicc_mpidr(), acpi_get_phys_id()',
+          ),
+        ],
       },
     },
     run(c) {
@@ -248,14 +268,28 @@ const structureRules: TableRule[] = [
   rule({
     codes: {
       GICC_LENGTH_FADT_REVISION: {
-        severity: 'warning',
         summary: 'GICC length is not 76 (FADT rev < 6) or 80 (rev ≥ 6): Xen and Linux 4.2-4.20 reject it',
-        source: 'Linux/Xen BAD_MADT_GICC_ENTRY; docs/consumers.md §2.2, X1',
+        consumers: [
+          xen(
+            '4.17+',
+            'panic',
+            'BAD_MADT_GICC_ENTRY accepts 76 (FADT < 6) or 80 only: the walk aborts, then GIC init panics (XH10)',
+            'xen/arch/arm/include/asm/acpi.h BAD_MADT_GICC_ENTRY; xen/arch/arm/gic-v3.c, gic-v2.c',
+          ),
+          linux('4.2-4.20', 'cpu-lost', 'the same strict check: the walk stops at that GICC', 'arch/arm64/include/asm/acpi.h BAD_MADT_GICC_ENTRY'),
+        ],
       },
       DOM0_GICC_LENGTH: {
-        severity: 'error',
-        summary: 'GICC length is not 76 (FADT rev < 6) or 80 (rev ≥ 6); with --dom0 this replaces GICC_LENGTH_FADT_REVISION',
-        source: 'Xen/Linux 4.2-4.20 BAD_MADT_GICC_ENTRY; docs/consumers.md X1',
+        summary:
+          "GICC length is not 76 (FADT rev < 6) or 80 (rev ≥ 6), as dom0's Linux sees it; on a dom0 set it replaces GICC_LENGTH_FADT_REVISION (Xen does not boot from dom0's tables)",
+        consumers: [
+          linux(
+            '4.2-4.20',
+            'cpu-lost',
+            'BAD_MADT_GICC_ENTRY refuses the GICC: the walk stops and its CPUs are lost (later Linux accepts any length from 76)',
+            'arch/arm64/include/asm/acpi.h BAD_MADT_GICC_ENTRY; arch/arm64/kernel/smp.c',
+          ),
+        ],
         dom0: true,
         buildFixes: 'the madt pass sizes every GICC from the output FADT revision',
       },
@@ -268,11 +302,11 @@ const structureRules: TableRule[] = [
       const bad = firstOf(giccs(c), (g) => Number(g.fields.length) !== want);
       if (!bad) return;
       const [g, i, n] = bad;
-      c.report(
-        c.dom0 ? 'DOM0_GICC_LENGTH' : 'GICC_LENGTH_FADT_REVISION',
-        `APIC.gicc[${i}].length`,
-        `${n} GICC(s) are not ${want} bytes (GICC ${i}: ${Number(g.fields.length)}); with FADT revision ${rev}, Xen and Linux 4.2-4.20 accept only ${want}`,
-      );
+      const what = `${n} GICC(s) are not ${want} bytes (GICC ${i}: ${Number(g.fields.length)}); with FADT revision ${rev}`;
+      // the host's: Xen boots from it and panics (--dom0 never hides or lowers that); dom0's view is its own code
+      if (c.hostSet || !c.dom0)
+        c.report('GICC_LENGTH_FADT_REVISION', `APIC.gicc[${i}].length`, `${what}, Xen (every version) and Linux 4.2-4.20 accept only ${want}`);
+      if (c.dom0) c.report('DOM0_GICC_LENGTH', `APIC.gicc[${i}].length`, `${what}, dom0's Linux 4.2-4.20 accepts only ${want}`);
     },
   }),
 ];
@@ -282,30 +316,36 @@ const dom0Rules: TableRule[] = [
     dom0: true,
     codes: {
       DOM0_MPIDR_INVALID: {
-        severity: 'error',
         summary: 'a GICC MPIDR with bits outside Aff3..Aff0 (Linux: "skipping CPU entry with invalid MPIDR")',
-        source: 'Linux acpi_map_gic_cpu_interface(); docs/consumers.md §2.3, X8',
+        consumers: [linux('all', 'cpu-lost', '"skipping CPU entry with invalid MPIDR"', 'arch/arm64/kernel/smp.c acpi_map_gic_cpu_interface()')],
         dom0: true,
         buildFixes: "the madt pass gives every GICC its vCPU's MPIDR",
       },
       DOM0_GICC_DISABLED: {
-        severity: 'warning',
         summary: 'a GICC without the Enabled flag: dom0 skips that vCPU',
-        source: 'docs/consumers.md §2.3, X8',
+        consumers: [
+          linux('all', 'cpu-lost', 'a disabled GICC is not started: that vCPU Xen made is never used', 'arch/arm64/kernel/smp.c acpi_map_gic_cpu_interface()'),
+        ],
         dom0: true,
         buildFixes: 'the madt pass keeps enabled GICCs only',
       },
       DOM0_NO_BOOT_CPU: {
-        severity: 'error',
         summary: 'no GICC with vCPU 0\'s MPIDR 0 ("missing boot CPU MPIDR, not enabling secondaries")',
-        source: 'Linux smp.c; docs/consumers.md X8',
+        consumers: [linux('all', 'cpu-lost', '"missing boot CPU MPIDR, not enabling secondaries"', 'arch/arm64/kernel/smp.c acpi_parse_and_init_cpus()')],
         dom0: true,
         buildFixes: "the madt pass gives every GICC its vCPU's MPIDR",
       },
       DOM0_MPIDR_NOT_VCPU: {
-        severity: 'error',
         summary: "GICC i's MPIDR is not vCPU i's under Xen ((i & 0xF) | (i >> 4) << 8): its CPU never comes up",
-        source: 'Xen vcpuid_to_vaffinity(); docs/consumers.md §2.3, X8',
+        consumers: [
+          xen(
+            '4.17+',
+            'cpu-lost',
+            'PSCI CPU_ON reaches vCPUs by their MPIDR: one no vCPU has is refused',
+            'xen/arch/arm/vpsci.c do_common_cpu_on(); xen/arch/arm/include/asm/domain.h vcpuid_to_vaffinity()',
+          ),
+          linux('all', 'cpu-lost', '"failed to boot" that CPU', 'arch/arm64/kernel/smp.c __cpu_up()'),
+        ],
         dom0: true,
         buildFixes: "the madt pass gives every GICC its vCPU's MPIDR",
       },
@@ -348,28 +388,50 @@ const dom0Rules: TableRule[] = [
     dom0: true,
     codes: {
       DOM0_GICD_VERSION: {
-        severity: 'error',
         summary: 'GICD version out of range or contradicting the MADT (v2 with GICR subtables, v3 with only GICv2-style GICCs)',
-        source: 'Linux irq-gic-v3.c / irq-gic.c ACPI probing; docs/consumers.md §2.4',
+        consumers: [
+          linux(
+            'all',
+            'panic',
+            'no GIC driver matches: no interrupt controller',
+            'drivers/irqchip/irq-gic-v3.c acpi_validate_gic_table(), irq-gic.c gic_validate_dist()',
+          ),
+        ],
         dom0: true,
       },
       DOM0_GICR_MIXED: {
-        severity: 'error',
         summary: 'GICR subtables and GICC GICR base addresses both present',
-        source: 'ACPI 6.5 §5.2.12.14; docs/consumers.md §2.4, X9',
+        consumers: [
+          linux(
+            'all',
+            'ignored',
+            'GICR subtables are used and the GICC GICR bases ignored',
+            'drivers/irqchip/irq-gic-v3.c gic_acpi_count_gicr_regions(), gic_acpi_init()',
+          ),
+          spec('the two forms are exclusive', 'ACPI 6.5 §5.2.12.14'),
+        ],
         dom0: true,
         buildFixes: 'the madt pass clears the GICC GICR bases when GICR subtables exist',
       },
       DOM0_GICR_MISSING: {
-        severity: 'error',
         summary: 'GICv3 without GICR subtables and an enabled GICC with GICR base 0: GICv3 not probed',
-        source: 'Linux gic_acpi_match_gicc(); docs/consumers.md X9',
+        consumers: [
+          linux(
+            'all',
+            'panic',
+            'an enabled GICC without a GICR base: the GICv3 driver is not probed, no interrupt controller',
+            'drivers/irqchip/irq-gic-v3.c gic_acpi_match_gicc()',
+          ),
+          xen('4.17+', 'panic', '"No valid GICR entries exists" (XH12)', 'xen/arch/arm/gic-v3.c gic_acpi_get_madt_redistributor_num()'),
+        ],
         dom0: true,
       },
       DOM0_GICV2_BASES: {
-        severity: 'error',
         summary: 'GICv2 GICCs with different CPU-interface base addresses',
-        source: 'Linux irq-gic.c gic_acpi_parse_madt_cpu(); docs/consumers.md X9',
+        consumers: [
+          linux('all', 'panic', 'GICCs with different CPU-interface bases: the GICv2 probe fails', 'drivers/irqchip/irq-gic.c gic_acpi_parse_madt_cpu()'),
+          xen('4.17+', 'panic', '"GICC entries are not same in MADT table" (XH14)', 'xen/arch/arm/gic-v2.c gic_acpi_parse_madt_cpu()'),
+        ],
         dom0: true,
       },
     },

@@ -2,7 +2,7 @@
 // ECAM window (base, segment, start and end bus).
 import { layout, u8, u16, u32, u64 } from '../layout/schema.js';
 import type { Node } from '../layout/codec.js';
-import { type TableRule, type TableDef, rule } from '../model/rules.js';
+import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
 
@@ -16,8 +16,28 @@ const rules: TableRule[] = [
   rule({
     codes: {
       // reported by the `valid` rule of allocation.end_bus
-      MCFG_BUS_RANGE: { severity: 'error', summary: 'an allocation whose start bus is above its end bus', source: 'PCI Firmware 3.3 §4.1.2' },
-      MCFG_OVERLAP: { severity: 'error', summary: 'two ECAM windows overlap', source: 'PCI Firmware 3.3 §4.1.2; Linux pci_mmcfg_check_reserved()' },
+      MCFG_BUS_RANGE: {
+        summary: 'an allocation whose start bus is above its end bus',
+        consumers: [
+          linux(
+            'all',
+            'function-lost',
+            'no bus falls in the window: the segment has no ECAM, so no PCI config space',
+            'drivers/acpi/pci_mcfg.c pci_mcfg_lookup()',
+          ),
+        ],
+      },
+      MCFG_OVERLAP: {
+        summary: 'two ECAM windows overlap',
+        consumers: [
+          linux(
+            'all',
+            'function-lost',
+            'two segments share config space: accesses to one reach the other',
+            'drivers/acpi/pci_mcfg.c pci_mcfg_lookup(); drivers/pci/ecam.c pci_ecam_create()',
+          ),
+        ],
+      },
     },
     run(c) {
       const items = c.entry.table.items ?? [];

@@ -3,7 +3,7 @@
 // (performance record pointers) and TPM2 (revision 3 and 4 layouts, start-method parameters).
 import { layout, u8, u16, u24, u32, u64, bytes } from '../layout/schema.js';
 import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
-import { type TableRule, type TableDef, rule } from '../model/rules.js';
+import { type TableRule, type TableDef, rule, linux, spec } from '../model/rules.js';
 import { headerField, gasField } from './common.js';
 
 export const sdei = {
@@ -191,9 +191,16 @@ const tpm2Rules: TableRule[] = [
   rule({
     codes: {
       TPM2_LENGTH: {
-        severity: 'warning',
         summary: 'a revision 4 TPM2 that is not 52, 64 or 76 bytes (without or with the start-method parameters and the log area)',
-        source: 'TCG ACPI Specification 1.3, Table 7',
+        consumers: [
+          linux(
+            'all',
+            'ignored',
+            'the fields the table holds are read (a table too short for its start method is refused)',
+            'drivers/char/tpm/tpm_crb.c crb_acpi_add()',
+          ),
+          spec('a revision 4 TPM2 is 52, 64 or 76 bytes', 'TCG ACPI Specification 1.3, Table 7'),
+        ],
       },
     },
     run(c) {

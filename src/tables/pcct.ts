@@ -4,7 +4,7 @@
 // is the subspace ID other tables name.
 import { layout, u8, u16, u32, u48, u64, type Field } from '../layout/schema.js';
 import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
-import { type TableRule, type TableDef, rule } from '../model/rules.js';
+import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField, gasField, rangeAt } from './common.js';
 
@@ -91,9 +91,15 @@ const rules: TableRule[] = [
   rule({
     codes: {
       PCCT_SUBSPACE_LENGTH: {
-        severity: 'error',
         summary: "a subspace whose length is not its type's (62, 62, 90, 164, 164 for types 0-4)",
-        source: 'ACPI 6.5 §14.1; Linux pcc_parse_subspace_irq()/acpi_pcc_probe()',
+        consumers: [
+          linux(
+            'all',
+            'function-lost',
+            "the subspace is read with its type's layout: a shorter one reads past its end, and its channel misbehaves",
+            'drivers/mailbox/pcc.c acpi_pcc_probe(), pcc_parse_subspace_irq()',
+          ),
+        ],
       },
     },
     run(c) {

@@ -4,7 +4,7 @@
 // encode so nodes may be inserted or removed.
 import { layout, u8, u16, u32, u64, type Bit } from '../layout/schema.js';
 import { type ContainerDef, type SubtableFamily, type Node, segmentName } from '../layout/codec.js';
-import { type TableRule, type TableDef, rule } from '../model/rules.js';
+import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
 import { enabledUids, itemPaths } from './topology-rules.js';
@@ -166,15 +166,23 @@ const rules: TableRule[] = [
   rule({
     codes: {
       PPTT_PARENT: {
-        severity: 'error',
         summary: 'a processor node whose parent is not a processor node',
-        source: 'ACPI 6.5 §5.2.30.1; Linux drivers/acpi/pptt.c',
+        consumers: [
+          linux(
+            'all',
+            'function-lost',
+            'the parent is read as a processor node: package and cluster IDs, and the scheduler topology built on them, are wrong',
+            'drivers/acpi/pptt.c fetch_pptt_node(), topology_get_acpi_cpu_tag()',
+          ),
+        ],
       },
-      PPTT_CYCLE: { severity: 'error', summary: 'following parents from a processor node comes back to it', source: 'ACPI 6.5 §5.2.30.1 (a tree)' },
+      PPTT_CYCLE: {
+        summary: 'following parents from a processor node comes back to it',
+        consumers: [linux('all', 'hang', 'the walk up the parents never ends', 'drivers/acpi/pptt.c acpi_count_levels(), acpi_find_cache_level()')],
+      },
       PPTT_RESOURCE: {
-        severity: 'error',
         summary: 'a private resource that is not a cache or ID structure',
-        source: 'ACPI 6.5 §5.2.30.1; Linux acpi_find_cache_level()',
+        consumers: [linux('all', 'ignored', 'a private resource that is not a cache is passed over', 'drivers/acpi/pptt.c acpi_find_cache_level()')],
       },
     },
     run(c) {
@@ -216,9 +224,15 @@ const rules: TableRule[] = [
   rule({
     codes: {
       PPTT_GICC_LEAF: {
-        severity: 'warning',
         summary: 'an enabled GICC whose processor UID has no leaf processor node in the PPTT, or several',
-        source: 'ACPI 6.5 §5.2.30.1; Linux acpi_find_processor_node()',
+        consumers: [
+          linux(
+            'all',
+            'fw-bug-logged',
+            '"PPTT table found, but unable to locate core": that CPU gets no cache or topology information (with several leaves, the first is used)',
+            'drivers/acpi/pptt.c acpi_find_processor_node(), acpi_pptt_warn_missing()',
+          ),
+        ],
       },
     },
     run(c) {
@@ -240,9 +254,8 @@ const rules: TableRule[] = [
     dom0: true,
     codes: {
       DOM0_PPTT_UID: {
-        severity: 'info',
         summary: "PPTT leaf processor nodes for UIDs dom0's MADT has no enabled GICC for: Linux finds no CPU for them and ignores them",
-        source: 'Linux drivers/acpi/pptt.c (looked up by CPU UID)',
+        consumers: [linux('all', 'unused', 'leaves for CPUs dom0 does not have are never looked up', 'drivers/acpi/pptt.c acpi_find_processor_node()')],
         dom0: true,
       },
     },

@@ -2,7 +2,7 @@
 // XsdtAddress and the extended checksum (36 bytes). The 20-byte checksum is derived first.
 import { layout, ascii, u8, u32, u64, bytes } from '../layout/schema.js';
 import { checksumOf } from '../layout/codec.js';
-import { type TableRule, type TableDef, type RootPointer, rule } from '../model/rules.js';
+import { type TableRule, type TableDef, type RootPointer, rule, linux, xen, acpica, spec } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { findWord } from '../layout/wordsearch.js';
 
@@ -45,10 +45,43 @@ const ext = { when: (g: { revision: number }) => g.revision >= 2 };
 const rules: TableRule[] = [
   rule({
     codes: {
-      RSDP_CHECKSUM: { severity: 'error', summary: 'RSDP bytes 0-19 do not sum to zero', source: 'ACPI 6.5 §5.2.5.3; ACPICA AcpiTbValidateRsdp' },
-      RSDP_EXT_CHECKSUM: { severity: 'error', summary: 'RSDP bytes 0-35 do not sum to zero', source: 'ACPI 6.5 §5.2.5.3; ACPICA AcpiTbValidateRsdp' },
-      RSDP_LENGTH: { severity: 'error', summary: 'a revision 2 RSDP whose Length is not 36', source: 'ACPI 6.5 §5.2.5.3; docs/consumers.md X11' },
-      RSDP_REVISION: { severity: 'warning', summary: 'an RSDP revision other than 0 or 2', source: 'ACPI 6.5 §5.2.5.3' },
+      RSDP_CHECKSUM: {
+        summary: 'RSDP bytes 0-19 do not sum to zero',
+        consumers: [
+          linux(
+            'all',
+            'ignored',
+            'arm64 finds the RSDP through EFI and never checks it',
+            'drivers/acpi/osl.c acpi_os_get_root_pointer(); ACPICA tbutils.c AcpiTbParseRootTable()',
+          ),
+          xen('4.17+', 'ignored', 'the RSDP checksum is never validated', 'xen/drivers/acpi/tables/tbutils.c acpi_tb_parse_root_table()'),
+        ],
+      },
+      RSDP_EXT_CHECKSUM: {
+        summary: 'RSDP bytes 0-35 do not sum to zero',
+        consumers: [
+          linux(
+            'all',
+            'ignored',
+            'arm64 finds the RSDP through EFI and never checks it',
+            'drivers/acpi/osl.c acpi_os_get_root_pointer(); ACPICA tbutils.c AcpiTbParseRootTable()',
+          ),
+          xen('4.17+', 'ignored', 'the RSDP checksum is never validated', 'xen/drivers/acpi/tables/tbutils.c acpi_tb_parse_root_table()'),
+        ],
+      },
+      RSDP_LENGTH: {
+        summary: 'a revision 2 RSDP whose Length is not 36',
+        consumers: [
+          acpica('all', 'ignored', 'the RSDP is read as its 36-byte structure; Length is not consulted', 'tbutils.c AcpiTbParseRootTable()'),
+          spec('a revision 2 RSDP is 36 bytes', 'ACPI 6.5 §5.2.5.3'),
+        ],
+      },
+      RSDP_REVISION: {
+        summary: 'an RSDP revision other than 0 or 2',
+        consumers: [
+          acpica('all', 'workaround', 'revision 2 or more with an XSDT address selects the XSDT, anything else the RSDT', 'tbutils.c AcpiTbParseRootTable()'),
+        ],
+      },
     },
     run(c) {
       const b = c.entry.bytes;
@@ -78,9 +111,15 @@ const rules: TableRule[] = [
     dom0: true,
     codes: {
       DOM0_RSDP_REVISION: {
-        severity: 'error',
         summary: 'RSDP revision is not 2 or XsdtAddress is 0: Linux would use the RSDT',
-        source: 'ACPICA AcpiTbParseRootTable; docs/consumers.md §6.1, X11',
+        consumers: [
+          linux(
+            'all',
+            'acpi-disabled',
+            "the RSDT is used, which holds none of dom0's tables (Xen builds only an XSDT): no FADT or MADT, ACPI off",
+            'ACPICA tbutils.c AcpiTbParseRootTable(); arch/arm64/kernel/acpi.c acpi_boot_table_init()',
+          ),
+        ],
         dom0: true,
       },
     },

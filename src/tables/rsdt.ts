@@ -1,7 +1,7 @@
 // RSDT and XSDT, ACPI 6.5 §5.2.7 / §5.2.8: the header followed by 32- or 64-bit table addresses.
 // Bytes that do not make a whole entry are kept as trailing bytes.
 import { layout, u32, u64 } from '../layout/schema.js';
-import { type TableDef, rule } from '../model/rules.js';
+import { type TableDef, rule, linux, acpica } from '../model/rules.js';
 import type { TableRule } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
@@ -10,13 +10,22 @@ import { headerField } from './common.js';
 const MAX_TABLES = 128;
 
 const NULL_ENTRY = {
-  XSDT_ENTRY_NULL: { severity: 'warning', summary: 'a NULL XSDT/RSDT entry (ACPICA skips it)', source: 'ACPICA AcpiTbParseRootTable' },
+  XSDT_ENTRY_NULL: {
+    summary: 'a NULL XSDT/RSDT entry (ACPICA skips it)',
+    consumers: [acpica('all', 'ignored', 'a NULL entry is skipped', 'tbutils.c AcpiTbParseRootTable()')],
+  },
 } as const;
 const TOO_MANY = {
   DOM0_XSDT_TOO_MANY: {
-    severity: 'error',
     summary: "more than 128 tables: Linux's early root table list holds 128",
-    source: 'Linux drivers/acpi/tables.c ACPI_MAX_TABLES; docs/consumers.md §6.2',
+    consumers: [
+      linux(
+        'all',
+        'function-lost',
+        'the early table list holds 128: the tables past it are not found early (the MADT, GTDT or SPCR among them)',
+        'drivers/acpi/tables.c acpi_table_init() with ACPI_MAX_TABLES',
+      ),
+    ],
     dom0: true,
   },
 } as const;

@@ -1,7 +1,7 @@
 // SLIT, ACPI 6.5 §5.2.17: the number of localities (u64), then the N × N matrix of relative
 // distances, one byte each (10 on the diagonal, 255 for unreachable).
 import { layout, u64 } from '../layout/schema.js';
-import { type TableRule, type TableDef, rule } from '../model/rules.js';
+import { type TableRule, type TableDef, rule, linux, spec } from '../model/rules.js';
 import { headerField } from './common.js';
 import { sratDomains } from './topology-rules.js';
 
@@ -12,14 +12,27 @@ const rules: TableRule[] = [
   rule({
     codes: {
       SLIT_DISTANCE: {
-        severity: 'error',
         summary: 'a distance to itself other than 10, or to another locality of 10 or less ("SLIT table looks invalid. Not used.")',
-        source: 'ACPI 6.5 §5.2.17; Linux drivers/acpi/numa/srat.c slit_valid()',
+        consumers: [
+          linux(
+            'all',
+            'function-lost',
+            '"SLIT table looks invalid. Not used.": NUMA distances fall back to the defaults',
+            'drivers/acpi/numa/srat.c slit_valid(), acpi_parse_slit()',
+          ),
+        ],
       },
       SLIT_LOCALITIES: {
-        severity: 'warning',
         summary: 'the number of localities differs from the proximity domains the SRAT declares',
-        source: 'ACPI 6.5 §5.2.17',
+        consumers: [
+          linux(
+            'all',
+            'ignored',
+            'distances are taken for the localities the SLIT has; other nodes get the default distance',
+            'drivers/acpi/numa/srat.c acpi_numa_slit_init()',
+          ),
+          spec('the SLIT has a row per proximity domain', 'ACPI 6.5 §5.2.17'),
+        ],
       },
     },
     run(c) {

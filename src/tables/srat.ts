@@ -2,7 +2,7 @@
 // initiator affinity structures, each type + 1-byte length. Unknown types are kept raw.
 import { layout, u8, u16, u24, u32, u64, bytes, type Bit } from '../layout/schema.js';
 import { type ContainerDef, type SubtableFamily, type Node, segmentName } from '../layout/codec.js';
-import { type TableRule, type TableDef, rule } from '../model/rules.js';
+import { type TableRule, type TableDef, rule, linux, spec } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
 import { enabledUids, itemPaths, rangesOverlap, showRange } from './topology-rules.js';
@@ -155,14 +155,31 @@ const rules: TableRule[] = [
   rule({
     codes: {
       SRAT_GICC_UID: {
-        severity: 'warning',
         summary: 'a GICC affinity entry for a processor UID the MADT has no GICC for',
-        source: 'ACPI 6.5 §5.2.16.4; Linux acpi_numa_gicc_affinity_init()',
+        consumers: [
+          linux(
+            'all',
+            'ignored',
+            'the entry names no CPU Linux has: its node is recorded for a processor that never appears',
+            'drivers/acpi/numa/srat.c acpi_numa_gicc_affinity_init()',
+          ),
+          spec('every GICC affinity UID names a processor', 'ACPI 6.5 §5.2.16.4'),
+        ],
       },
       SRAT_MEMORY_OVERLAP: {
-        severity: 'error',
-        summary: 'two enabled memory affinity ranges overlap',
-        source: 'ACPI 6.5 §5.2.16.2; Linux numa_add_memblk() "overlaps with"',
+        summary: 'two enabled memory affinity ranges of different proximity domains overlap',
+        consumers: [
+          linux(
+            'all',
+            'function-lost',
+            '"… overlaps with …": NUMA initialisation fails and the machine runs as one node',
+            'mm/numa_memblks.c numa_cleanup_meminfo() (arch/x86 and drivers/base/arch_numa.c before 6.12)',
+          ),
+        ],
+      },
+      SRAT_MEMORY_OVERLAP_SAME_NODE: {
+        summary: 'two enabled memory affinity ranges of one proximity domain overlap (QEMU describes NVDIMM memory so)',
+        consumers: [linux('all', 'workaround', 'warns and merges them: overlaps within one node are allowed', 'mm/numa_memblks.c numa_cleanup_meminfo()')],
       },
     },
     run(c) {
@@ -182,8 +199,9 @@ const rules: TableRule[] = [
       for (let i = 0; i < mem.length; i++) {
         for (let j = 0; j < i; j++) {
           if (rangesOverlap(range(mem[i]), range(mem[j]))) {
+            const same = Number(mem[i].fields.proximity_domain) === Number(mem[j].fields.proximity_domain);
             c.report(
-              'SRAT_MEMORY_OVERLAP',
+              same ? 'SRAT_MEMORY_OVERLAP_SAME_NODE' : 'SRAT_MEMORY_OVERLAP',
               `${paths.get(mem[i])}.base_address`,
               `memory range ${showRange(range(mem[i]))} overlaps ${showRange(range(mem[j]))} (${paths.get(mem[j])})`,
             );
@@ -196,9 +214,10 @@ const rules: TableRule[] = [
     dom0: true,
     codes: {
       DOM0_SRAT_UID: {
-        severity: 'info',
         summary: "SRAT GICC affinity entries for UIDs dom0's MADT has no enabled GICC for: Linux records a node for a CPU that never comes up (harmless)",
-        source: 'Linux acpi_numa_gicc_affinity_init()',
+        consumers: [
+          linux('all', 'unused', 'a node is recorded for a CPU that never comes up (harmless)', 'drivers/acpi/numa/srat.c acpi_numa_gicc_affinity_init()'),
+        ],
         dom0: true,
       },
     },

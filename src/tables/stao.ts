@@ -1,7 +1,7 @@
 // STAO, "ACPI Specification for Status Override Table" (LINARO-0002 v0.3), revision 1:
 // a UART byte followed by NUL-terminated ACPI paths up to the table length.
 import { layout, u8, type Fields } from '../layout/schema.js';
-import { type TableRule, type TableDef, rule } from '../model/rules.js';
+import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
 
@@ -22,15 +22,20 @@ const rules: TableRule[] = [
     dom0: true,
     codes: {
       DOM0_STAO_NO_SPCR: {
-        severity: 'warning',
         summary: 'STAO ignores the UART but there is no SPCR: Linux warns and hides nothing (Xen sets the flag whatever the host has)',
-        source: 'Linux drivers/acpi/scan.c acpi_scan_init(); docs/consumers.md X5',
+        consumers: [linux('all', 'ignored', 'warns and hides nothing', 'drivers/acpi/scan.c acpi_scan_init()')],
         dom0: true,
       },
       DOM0_STAO_UART_NOT_FOUND: {
-        severity: 'warning',
         summary: 'no memory resource in the DSDT/SSDTs starts at the SPCR UART address, so no device is hidden',
-        source: 'Linux acpi_device_should_be_hidden(); docs/consumers.md X5',
+        consumers: [
+          linux(
+            'all',
+            'ignored',
+            'no device matches the SPCR address, so none is hidden: dom0 probes a UART Xen denies it',
+            'drivers/acpi/scan.c acpi_device_should_be_hidden()',
+          ),
+        ],
         dom0: true,
       },
     },

@@ -9,8 +9,11 @@ import { checksumOf, make, EMPTY, variantFor, declaredFields, type Node, type Co
 import { hmat as hmatDef, hmatFamily } from '../../src/tables/hmat.js';
 import { tpm2 as tpm2Base } from '../../src/tables/misc.js';
 
+/** The last input ID of an IORT ID mapping (Number of IDs is the count minus one). */
+const lastId = (m: Node) => Number(m.fields.input_base) + Number(m.fields.id_count);
 const tpm2Def: ContainerDef = variantFor(tpm2Base, 4);
-import { checkTables, CODES } from '../../src/check/index.js';
+import { checkTables, catalogued, CODES } from '../../src/check/index.js';
+import { severityOf } from '../../src/check/catalog.js';
 import { checksMarkdown } from '../../src/check/docs.js';
 import { buildCodesMarkdown } from '../../src/rewrite/docs.js';
 import { readFdt } from '../../src/fdt/reader.js';
@@ -84,7 +87,7 @@ function drop(set: TableSet, sig: string): TableSet {
   const s = { ...set, tables: set.tables.filter((e) => e !== gone) };
   return edit(s, 'XSDT', (t) => items(t, (its) => its.filter((i) => i.fields.address !== gone.address)));
 }
-const check = (set: TableSet, dom0 = false, extra: Finding[] = []) => [...extra, ...checkTables(set, { dom0 })];
+const check = (set: TableSet, dom0 = false, extra: Finding[] = []) => [...catalogued(extra), ...checkTables(set, { dom0 })];
 
 const host: TableSet = readTables(SAMPLE).set;
 let xen: TableSet; // xen-profile build output of the sample: clean under --dom0
@@ -218,6 +221,32 @@ const cases: Case[] = [
         return x;
       });
       return check(r.set, false, r.findings);
+    },
+  },
+  {
+    code: 'FADT_NO_BOOT_FLAGS',
+    path: 'FACP.header.length',
+    offset: 4,
+    run: () => {
+      const r = editBytes(host, 'FACP', (b) => {
+        const x = Buffer.from(b.subarray(0, 120));
+        x.writeUInt32LE(120, 4);
+        return x;
+      });
+      return check(r.set, false, r.findings);
+    },
+  },
+  {
+    code: 'FADT_LONGER',
+    path: 'FACP.header.length',
+    offset: 4,
+    run: () => {
+      const r = editBytes(host, 'FACP', (b) => {
+        const x = Buffer.concat([b, Buffer.alloc(8)]);
+        x.writeUInt32LE(x.length, 4);
+        return x;
+      });
+      return check(unplaced(r.set), false, r.findings); // grown, it would run into the next table
     },
   },
   {
@@ -557,10 +586,11 @@ const cases: Case[] = [
       writeFileSync(p, data);
       return p;
     };
+    // what check reports of reading: the findings with their catalogued severities
     const read =
       (p: string, o = {}) =>
       () =>
-        readTables(p, o).findings;
+        catalogued(readTables(p, o).findings);
     const table = (sig: string) => Buffer.from(host.tables.find((e) => e.table.signature === sig)!.bytes);
     const server = readTables(join(SAMPLES, 'server-128cpu', 'acpidump.txt')).set.tables.find((e) => e.table.signature === 'GTDT')!.bytes;
     const patch = (b: Uint8Array, f: (x: Buffer) => void, fix = true) => {
@@ -912,7 +942,24 @@ const cases: Case[] = [
           ),
       },
       {
+        // node 1's range moved onto node 0's first: NUMA initialisation fails
         code: 'SRAT_MEMORY_OVERLAP',
+        path: 'SRAT.memory[2].base_address',
+        run: () =>
+          check(
+            edit(server, 'SRAT', (t) =>
+              item(
+                t,
+                (x) => x.fields.type === 1,
+                2,
+                (x) => setFields(x, { base_address: 0x80001000n }),
+              ),
+            ),
+          ),
+      },
+      {
+        // node 0's second range onto its first (QEMU's NVDIMM layout): Linux merges them
+        code: 'SRAT_MEMORY_OVERLAP_SAME_NODE',
         path: 'SRAT.memory[1].base_address',
         run: () =>
           check(
@@ -1031,6 +1078,31 @@ const cases: Case[] = [
           ),
       },
       {
+        code: 'IORT_ID_OVERLAP_END',
+        path: 'IORT.root_complex[0].mapping[1].input_base',
+        run: () =>
+          check(
+            unplaced(
+              edit(server, 'IORT', (t) =>
+                item(
+                  t,
+                  (x) => x.fields.type === 2,
+                  0,
+                  (x) => ({
+                    ...x,
+                    parts: {
+                      mappings: [
+                        ...(x.parts!.mappings as Node[]),
+                        setFields((x.parts!.mappings as Node[])[0], { input_base: lastId((x.parts!.mappings as Node[])[0]) }),
+                      ],
+                    },
+                  }),
+                ),
+              ),
+            ),
+          ),
+      },
+      {
         code: 'IORT_SMMU_BASE',
         path: 'IORT.smmu_v3[1].base_address',
         run: () =>
@@ -1104,13 +1176,35 @@ const cases: Case[] = [
   })(),
 ];
 
+describe('each code names its consumers', () => {
+  it('who, which versions, what effect, what happens and where in its source; the severity follows from them', () => {
+    for (const [code, info] of Object.entries(CODES)) {
+      expect(info.consumers.length, code).toBeGreaterThan(0);
+      for (const c of info.consumers) {
+        expect(c.versions, code).toMatch(/\S/);
+        expect(c.what.length, code).toBeGreaterThan(8);
+        expect(c.where.length, code).toBeGreaterThan(4);
+      }
+      const failing = info.consumers.some((c) => ['panic', 'hang', 'acpi-disabled', 'cpu-lost', 'function-lost', 'unreadable'].includes(c.effect));
+      const surviving = info.consumers.some((c) => ['fw-bug-logged', 'workaround', 'ignored', 'skipped'].includes(c.effect));
+      expect(severityOf(code), code).toBe(failing ? 'error' : surviving ? 'warning' : 'info');
+      // what only --dom0 reports is about dom0's Linux (or Xen giving dom0 its tables), or this tool
+      if (info.dom0)
+        expect(
+          info.consumers.some((c) => ['Linux', 'Xen', 'dom0-acpi'].includes(c.who)),
+          code,
+        ).toBe(true);
+    }
+  });
+});
+
 describe('each code, from exactly its fault', () => {
   it.each(cases.map((c) => [c.code, c] as const))('%s', async (code, c) => {
     const found = await c.run();
     covered.add(code);
     expect(found.length).toBeGreaterThan(0);
     expect([...new Set(found.map((f) => f.code))]).toEqual([code]);
-    expect(found[0].severity).toBe(CODES[code].severity);
+    expect(found[0].severity).toBe(severityOf(code));
     if (c.path !== undefined) expect(found[0].path).toBe(c.path);
     if (c.offset !== undefined) expect(found[0].offset).toBe(c.offset);
     // every finding about bytes says where they are; only the catalogue's `whole` codes have none

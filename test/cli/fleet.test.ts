@@ -19,7 +19,7 @@ function fleet(broken = false): string {
   copyFileSync(join(SAMPLES, 'server-128cpu', 'acpidump.txt'), join(d, 'rack', 'host5', 'acpidump.txt'));
   writeFileSync(join(d, 'README.md'), '# the fleet\n');
   if (broken) {
-    // a FACP checksum off by one: a finding (exit 1), not trouble
+    // a FACP checksum off by one: a finding (a warning: exit 1 under --fail-on warning), not trouble
     const text = readFileSync(SAMPLE, 'latin1').replace(
       /(FACP @ [^\n]*\n {4}0000: 46 41 43 50 14 01 00 00 06 )([0-9A-F]{2})/,
       (_, a: string, c: string) => a + ((parseInt(c, 16) + 1) & 0xff).toString(16).toUpperCase().padStart(2, '0'),
@@ -53,7 +53,7 @@ describe('check over a fleet', () => {
 
   it('jsonl: one object per line per input; the worst outcome is the exit code (1 for a finding, 2 for an unreadable input)', async () => {
     const d = fleet(true);
-    const r = await cli('check', d, join(d, 'missing.txt'), '--format', 'jsonl');
+    const r = await cli('check', d, join(d, 'missing.txt'), '--format', 'jsonl', '--fail-on', 'warning');
     expect(r.code).toBe(2);
     const objs = r.out
       .trim()
@@ -63,7 +63,7 @@ describe('check over a fleet', () => {
     expect(objs.filter((o) => o.failed).map((o) => o.input.slice(d.length + 1))).toEqual(['host9.txt']);
     expect(objs.find((o) => o.failed)!.findings.map((f) => f.code)).toContain('CHECKSUM');
     expect(r.err).toMatch(/dom0-acpi: error: .*missing\.txt: no such file or folder/);
-    const one = await cli('check', d, '--format', 'jsonl');
+    const one = await cli('check', d, '--format', 'jsonl', '--fail-on', 'warning');
     expect(one.code).toBe(1);
   });
 
@@ -74,7 +74,7 @@ describe('check over a fleet', () => {
     const junit = (await cli('check', d, '--format', 'junit')).out;
     expect(junit.match(/<testsuite /g)).toHaveLength(6);
     const gh = await cli('check', d, '--format', 'github');
-    expect(gh.out).toMatch(/^::error file=.*host9\.txt,line=\d+,title=CHECKSUM FACP::/m);
+    expect(gh.out).toMatch(/^::warning file=.*host9\.txt,line=\d+,title=CHECKSUM FACP::/m);
   });
 });
 
