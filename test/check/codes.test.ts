@@ -1176,6 +1176,17 @@ const cases: Case[] = [
   })(),
 ];
 
+describe('--dom0 never hides or lowers a host finding', () => {
+  it("an 82-byte GICC on a host: GICC_LENGTH_FADT_REVISION stays an error (Xen panics on the host) beside dom0's info", () => {
+    const bad = edit(host, 'APIC', (t) => items(gicc(t, 0, { trbe_interrupt: 0 }), (its) => its.filter((s) => s.fields.arm_mpidr !== 3n)));
+    const plain = check(bad).map((f) => `${f.severity} ${f.code}`);
+    const dom0 = check(bad, true).map((f) => `${f.severity} ${f.code}`);
+    expect(plain).toContain('error GICC_LENGTH_FADT_REVISION');
+    expect(dom0).toContain('error GICC_LENGTH_FADT_REVISION');
+    expect(dom0).toContain('info DOM0_GICC_LENGTH'); // the build fixes it for dom0
+  });
+});
+
 describe('each code names its consumers', () => {
   it('who, which versions, what effect, what happens and where in its source; the severity follows from them', () => {
     for (const [code, info] of Object.entries(CODES)) {
