@@ -162,6 +162,26 @@ export function ppttLeaves(t: Node): Node[] {
   return proc.filter((n) => n.at === undefined || !parents.has(n.at));
 }
 
+/** The cycles the processor nodes' parent pointers make, each once, as the walk from the first node
+ * in the table that reaches it goes round it. */
+function parentCycles(items: Node[], at: Map<number, Node>): Node[][] {
+  const state = new Map<Node, 'open' | 'done'>();
+  const out: Node[][] = [];
+  for (const start of items) {
+    if (start.fields.type !== PPTT_PROCESSOR || state.has(start)) continue;
+    const path: Node[] = [];
+    let q: Node | undefined = start;
+    while (q && q.fields.type === PPTT_PROCESSOR && !state.has(q)) {
+      state.set(q, 'open');
+      path.push(q);
+      q = at.get(Number(q.fields.parent));
+    }
+    if (q && state.get(q) === 'open') out.push(path.slice(path.indexOf(q)));
+    for (const x of path) state.set(x, 'done');
+  }
+  return out;
+}
+
 const rules: TableRule[] = [
   rule({
     codes: {
@@ -189,6 +209,17 @@ const rules: TableRule[] = [
       const items = c.entry.table.items ?? [];
       const at = new Map(items.filter((n) => n.at !== undefined).map((n) => [n.at!, n]));
       const paths = itemPaths(c.entry, (n) => segmentName(ppttFamily, Number(n.fields.type)));
+      // each cycle once, at the parent pointer that closes it (not once per node that leads into it):
+      // firmware lists parents before their children, so the pointer forward to a later node is the
+      // one that turned the tree into a loop (else the last of the loop)
+      for (const loop of parentCycles(items, at)) {
+        const closer = loop.find((x) => Number(x.fields.parent) > (x.at ?? 0)) ?? loop[loop.length - 1];
+        c.report(
+          'PPTT_CYCLE',
+          `${paths.get(closer)}.parent`,
+          `following parents goes round ${loop.map((x) => paths.get(x)).join(' → ')} → ${paths.get(loop[0])}: Linux's walk up the topology never ends`,
+        );
+      }
       for (const n of items) {
         if (n.fields.type !== PPTT_PROCESSOR) continue;
         const p = paths.get(n)!;
@@ -199,14 +230,6 @@ const rules: TableRule[] = [
             `${p}.parent`,
             `parent ${hex(parent)} is ${at.has(parent) ? `a ${PPTT_TYPES[Number(at.get(parent)!.fields.type)] ?? 'non-processor'} structure` : 'no node start'}, not a processor node`,
           );
-        }
-        const seen = new Set<Node>([n]);
-        for (let q = at.get(parent); q && q.fields.type === PPTT_PROCESSOR; q = at.get(Number(q.fields.parent))) {
-          if (seen.has(q)) {
-            c.report('PPTT_CYCLE', `${p}.parent`, `following parents from ${p} comes back to ${paths.get(q)}`);
-            break;
-          }
-          seen.add(q);
         }
         ((n.parts?.resources as Node[] | undefined) ?? []).forEach((r, i) => {
           const to = at.get(Number(r.fields.reference));
