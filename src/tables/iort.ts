@@ -441,7 +441,135 @@ const rules: TableRule[] = [
       );
     },
   }),
+  rule({
+    codes: {
+      IORT_MAPPING_CYCLE: {
+        summary: 'an ID mapping walk that comes back to a node with the same ID (a self-loop, RC → SMMU → RC): it never reaches an ITS group',
+        consumers: [
+          linux(
+            'all',
+            'hang',
+            'the walk follows output references while there is a node, with no bound: the first MSI or IOMMU lookup for such a device never returns',
+            'drivers/acpi/arm64/iort.c iort_node_map_id()',
+          ),
+        ],
+      },
+      IORT_MAPPING_INTO_ENDPOINT: {
+        summary: 'an ID mapping whose output is a root complex or named component (mappings lead to SMMUs and ITS groups)',
+        consumers: [
+          linux(
+            'all',
+            'function-lost',
+            "the walk applies that node's own mappings to the ID again: the device's stream and MSI IDs come out wrong",
+            'drivers/acpi/arm64/iort.c iort_node_map_id()',
+          ),
+        ],
+      },
+      IORT_ITS_GROUP_EMPTY: {
+        summary: 'an ITS group with no ITS identifier',
+        consumers: [
+          linux(
+            'all',
+            'function-lost',
+            'the devices mapped to it find no ITS: no MSI domain, no PCI MSIs',
+            'drivers/acpi/arm64/iort.c iort_get_device_domain(), iort_pmsi_get_dev_id()',
+          ),
+        ],
+      },
+      IORT_SMMU_ID_INDEX: {
+        summary: 'an SMMUv3 with an interrupt left to MSIs (a GSIV of 0) whose DeviceID mapping index is past its mapping count',
+        consumers: [
+          linux(
+            '4.13+',
+            'function-lost',
+            'FW_BUG "ID mapping index overflows valid mappings": the SMMU gets no MSI domain, so its event, PRI or GERROR interrupts are lost',
+            'drivers/acpi/arm64/iort.c iort_get_id_mapping_index()',
+          ),
+        ],
+      },
+    },
+    run(c) {
+      const items = c.entry.table.items ?? [];
+      const at = new Map(items.filter((n) => n.at !== undefined).map((n) => [n.at!, n]));
+      const paths = nodePaths(c);
+      const closing = new Set<string>();
+      for (const n of items) {
+        const p = paths.get(n)!;
+        mappingsOf(n).forEach((m, j) => {
+          const to = at.get(Number(m.fields.output_reference));
+          const endpoint = to && (to.fields.type === IORT_ROOT_COMPLEX || to.fields.type === IORT_NAMED_COMPONENT) && to !== n;
+          if (endpoint)
+            c.report(
+              'IORT_MAPPING_INTO_ENDPOINT',
+              `${p}.mapping[${j}].output_reference`,
+              `mapping ${j} leads into ${paths.get(to)}, an endpoint, not an SMMU or ITS group`,
+            );
+          // walk the range's first ID from here as Linux does: a node met again with the same ID loops forever
+          const loop = mappingLoop(n, Number(m.fields.input_base), j, at);
+          if (!loop) return;
+          // once per loop, at the mapping that closes it: the one leading into an endpoint (mappings
+          // lead to SMMUs and ITS groups), else the last hop
+          const target = (h: { node: Node; index: number }) => at.get(Number(mappingsOf(h.node)[h.index].fields.output_reference));
+          const into = loop.hops.find((h) => {
+            const t = target(h);
+            return t?.fields.type === IORT_ROOT_COMPLEX || t?.fields.type === IORT_NAMED_COMPONENT;
+          });
+          const closer = into ?? loop.hops[loop.hops.length - 1];
+          const where = `${paths.get(closer.node)}.mapping[${closer.index}]`;
+          if (closing.has(where)) return;
+          closing.add(where);
+          c.report(
+            'IORT_MAPPING_CYCLE',
+            `${where}.output_reference`,
+            `ID ${hex(loop.id)} goes round ${loop.hops.map((h) => paths.get(h.node)).join(' → ')} → ${paths.get(loop.hops[0].node)}: Linux's mapping walk never ends`,
+          );
+        });
+        if (n.fields.type === IORT_ITS_GROUP && itsIds(n).length === 0) c.report('IORT_ITS_GROUP_EMPTY', `${p}.its_count`, 'the ITS group names no ITS');
+        if (n.fields.type === IORT_SMMU_V3) {
+          const gsivs = ['event_gsiv', 'pri_gsiv', 'gerr_gsiv', 'sync_gsiv'].map((f) => Number(n.fields[f] ?? 0));
+          const index = Number(n.fields.id_mapping_index ?? 0);
+          if (gsivs.some((g) => g === 0) && index >= mappingsOf(n).length)
+            c.report(
+              'IORT_SMMU_ID_INDEX',
+              `${p}.id_mapping_index`,
+              `DeviceID mapping index ${index} is past the ${mappingsOf(n).length} mapping(s), and interrupts without a GSIV are left to MSIs`,
+            );
+        }
+      }
+    },
+  }),
 ];
+
+/** The loop an ID starting at `id` through mapping `first` of `start` falls into, walked as Linux
+ * maps IDs (each node's first mapping holding the ID, a single mapping whatever the ID): the hops
+ * round it (node and mapping index) and the ID that comes back; undefined when the walk reaches an
+ * ITS group or a node with no mapping for the ID. Bounded by the node count. */
+function mappingLoop(start: Node, id: number, first: number, at: Map<number, Node>): { hops: { node: Node; index: number }[]; id: number } | undefined {
+  const visits: { node: Node; id: number; index: number }[] = [];
+  let node: Node | undefined = start;
+  let cur = id;
+  let pick: number | undefined = first;
+  for (let step = 0; node && step <= at.size + 1; step++) {
+    if (node.fields.type === IORT_ITS_GROUP) return undefined;
+    const maps = mappingsOf(node);
+    const j: number =
+      pick ??
+      maps.findIndex(
+        (m) => (Number(m.fields.flags) & 1) !== 0 || (cur >= Number(m.fields.input_base) && cur <= Number(m.fields.input_base) + Number(m.fields.id_count)),
+      );
+    pick = undefined;
+    if (j < 0 || j >= maps.length) return undefined;
+    const m = maps[j];
+    const out = (Number(m.fields.flags) & 1) !== 0 ? Number(m.fields.output_base) : Number(m.fields.output_base) + (cur - Number(m.fields.input_base));
+    visits.push({ node, id: cur, index: j });
+    const next = at.get(Number(m.fields.output_reference));
+    const back = visits.findIndex((v) => v.node === next && v.id === out);
+    if (back >= 0) return { hops: visits.slice(back).map((v) => ({ node: v.node, index: v.index })), id: out };
+    node = next;
+    cur = out;
+  }
+  return undefined;
+}
 
 /** One line of IORT topology: node counts by type, and each root complex's path to its ITS. */
 function iortSummary(t: Node): string {

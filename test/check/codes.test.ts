@@ -1102,6 +1102,75 @@ const cases: Case[] = [
             ),
           ),
       },
+      ...((): Case[] => {
+        // the server's IORT: RC0 → SMMUv3 0 → ITS group 0, every mapping IDs 0-0xFFFF
+        const iortOf = (set: TableSet) => set.tables.find((e) => e.table.signature === 'IORT')!.table;
+        const nodeAt = (type: number, n: number) => iortOf(server).items!.filter((x) => x.fields.type === type)[n].at!;
+        const mapping = (type: number, n: number, patch: Record<string, unknown>) =>
+          check(
+            edit(server, 'IORT', (t) =>
+              item(
+                t,
+                (x) => x.fields.type === type,
+                n,
+                (x) => ({ ...x, parts: { ...x.parts, mappings: (x.parts!.mappings as Node[]).map((m, j) => (j === 0 ? setFields(m, patch) : m)) } }),
+              ),
+            ),
+          );
+        return [
+          {
+            // a self-loop: the root complex's mapping leads back to itself with the same IDs
+            code: 'IORT_MAPPING_CYCLE',
+            path: 'IORT.root_complex[0].mapping[0].output_reference',
+            run: () => mapping(2, 0, { output_reference: nodeAt(2, 0) }),
+          },
+          {
+            // RC → SMMU → RC: the SMMU maps back into the root complex, which maps to the SMMU again
+            code: 'IORT_MAPPING_CYCLE',
+            path: 'IORT.smmu_v3[0].mapping[0].output_reference',
+            run: () => {
+              const found = mapping(4, 0, { output_reference: nodeAt(2, 0) });
+              return found.filter((f) => f.code !== 'IORT_MAPPING_INTO_ENDPOINT'); // the other root cause it also is
+            },
+          },
+          {
+            // into a root complex, with IDs it does not map: no loop, but an endpoint is no translation
+            code: 'IORT_MAPPING_INTO_ENDPOINT',
+            path: 'IORT.smmu_v3[0].mapping[0].output_reference',
+            run: () => mapping(4, 0, { output_reference: nodeAt(2, 1), output_base: 0x70000000 }),
+          },
+          {
+            code: 'IORT_ITS_GROUP_EMPTY',
+            path: 'IORT.its_group[0].its_count',
+            run: () =>
+              check(
+                edit(server, 'IORT', (t) =>
+                  item(
+                    t,
+                    (x) => x.fields.type === 0,
+                    0,
+                    (x) => ({ ...x, parts: { ...x.parts, identifiers: [] } }),
+                  ),
+                ),
+              ),
+          },
+          {
+            code: 'IORT_SMMU_ID_INDEX',
+            path: 'IORT.smmu_v3[0].id_mapping_index',
+            run: () =>
+              check(
+                edit(server, 'IORT', (t) =>
+                  item(
+                    t,
+                    (x) => x.fields.type === 4,
+                    0,
+                    (x) => setFields(x, { event_gsiv: 0, id_mapping_index: 1 }),
+                  ),
+                ),
+              ),
+          },
+        ];
+      })(),
       {
         code: 'IORT_SMMU_BASE',
         path: 'IORT.smmu_v3[1].base_address',
