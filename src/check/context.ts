@@ -31,6 +31,16 @@ export class CheckContext {
     return m.get(path);
   }
 
+  /** Where a finding about `path` is: the field's offset; for a field the table is too short to
+   * hold, its nearest enclosing entry's, else the table's length field (which leaves it out). */
+  private placeOf(e: TableEntry, path: string): number | undefined {
+    for (let p = path; p.includes('.'); p = p.slice(0, p.lastIndexOf('.'))) {
+      const at = this.offsetOf(e, p);
+      if (at !== undefined) return at;
+    }
+    return this.offsetOf(e, `${e.table.signature}.header.length`) ?? 0;
+  }
+
   report(code: string, e: TableEntry | undefined, path: string, message: string, offset?: number): void {
     const fixes = this.hostSet ? CODES[code]?.buildFixes : undefined;
     this.findings.push({
@@ -38,7 +48,7 @@ export class CheckContext {
       severity: fixes ? 'info' : severityOf(code),
       table: e?.table.signature ?? '',
       path,
-      offset: offset ?? (e ? this.offsetOf(e, path) : undefined),
+      offset: offset ?? (e && !CODES[code]?.whole ? this.placeOf(e, path) : undefined),
       message: fixes ? `${message} — the build fixes this: ${fixes}` : message,
       file: e?.source,
     });

@@ -414,7 +414,10 @@ function decodeParts(def: ContainerDef, node: Node, ctx: DecodeCtx, start: numbe
       }
     }
     const errors = errorsIn(ctx);
-    const after = decodePart(part, node, ctx, from, to, countOf(part, fields), path, start);
+    // a count that promises more than fits is the count field's fault: findings point at it
+    const countField: CountField | undefined =
+      typeof part.count === 'string' ? { path: () => `${pathOf(path)}.${part.count}`, at: start + offsetOfField(def.layout, part.count as string) } : undefined;
+    const after = decodePart(part, node, ctx, from, to, countOf(part, fields), path, start, countField);
     if (after === undefined) return pos; // nothing decoded: the rest stays raw
     if (partValue(node, part) === undefined) continue; // an empty raw part: nothing there
     if (from > pos) (node.pads ??= {})[part.key] = copy(ctx.buf, pos, from);
@@ -434,6 +437,12 @@ function offsetOfField(l: Layout, name: string): number {
   return l.offsets[l.fields.findIndex((f) => f.name === name)];
 }
 
+/** Where a part's count field is (path and byte offset), for the findings about a count that overruns. */
+interface CountField {
+  path: LazyPath;
+  at: number;
+}
+
 /** Decode one part in [from, to); returns where it ended, or undefined when it could not be read. */
 function decodePart(
   part: PartDef,
@@ -444,12 +453,13 @@ function decodePart(
   count: number | undefined,
   path: LazyPath,
   start: number,
+  countField?: CountField,
 ): number | undefined {
   switch (part.kind) {
     case 'records':
-      return decodeRecords(part, node, ctx, from, to, count, path);
+      return decodeRecords(part, node, ctx, from, to, count, path, countField);
     case 'subtables':
-      return walkSubtables(part, node, ctx, from, to, count, path);
+      return walkSubtables(part, node, ctx, from, to, count, path, countField);
     case 'strings':
       return decodeStrings(node, ctx, from, to);
     case 'string': {
@@ -471,8 +481,8 @@ function decodePart(
         fail(
           ctx,
           'DECODE_COUNT_OVERRUN',
-          path,
-          from,
+          countField?.path ?? path,
+          countField?.at ?? from,
           `a ${rows} × ${cols} ${part.label} of ${part.width}-byte cells needs ${hex(rows * cols * part.width)} bytes but only ${hex(to - from)} remain`,
         );
         return undefined;
@@ -497,12 +507,19 @@ function decodeRecords(
   to: number,
   count: number | undefined,
   path: LazyPath,
+  countField?: CountField,
 ): number {
   const rec = part.record;
   const size = rec.layout.size;
   let n = count ?? Math.floor((to - from) / size);
   if (from + n * size > to) {
-    fail(ctx, 'DECODE_COUNT_OVERRUN', path, from, `${n} ${rec.label} entries of ${size} bytes need ${hex(n * size)} bytes but only ${hex(to - from)} remain`);
+    fail(
+      ctx,
+      'DECODE_COUNT_OVERRUN',
+      countField?.path ?? path,
+      countField?.at ?? from,
+      `${n} ${rec.label} entries of ${size} bytes need ${hex(n * size)} bytes but only ${hex(to - from)} remain`,
+    );
     n = Math.floor((to - from) / size);
   }
   const items: Node[] = new Array(n);
@@ -546,6 +563,7 @@ function walkSubtables(
   to: number,
   count: number | undefined,
   path: LazyPath,
+  countField?: CountField,
 ): number {
   const fam = part.family;
   const items: Node[] = [];
@@ -568,7 +586,13 @@ function walkSubtables(
     const idx = items.length;
     if (to - pos < fam.headerSize) {
       if (count !== undefined) {
-        fail(ctx, 'DECODE_COUNT_OVERRUN', path, pos, `${count} subtables declared, only ${idx} fit before the end at ${hex(to)}`);
+        fail(
+          ctx,
+          'DECODE_COUNT_OVERRUN',
+          countField?.path ?? path,
+          countField?.at ?? pos,
+          `${count} subtables declared, only ${idx} fit before the end at ${hex(to)}`,
+        );
       } else {
         fail(ctx, 'DECODE_TRAILING_BYTES', path, pos, `${to - pos} byte(s) after the last subtable, too few for a subtable header`, 'warning');
       }

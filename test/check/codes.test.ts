@@ -788,9 +788,10 @@ const cases: Case[] = [
         ),
       },
       {
+        // at the count field that promises too much, not where the entries run out
         code: 'DECODE_COUNT_OVERRUN',
-        path: 'GTDT',
-        offset: 232,
+        path: 'GTDT.platform_timer_count',
+        offset: 88,
         run: read(
           file(
             'count.dat',

@@ -116,7 +116,7 @@ describe('malformed input: one clear line naming file, table and offset, exit 2'
     [
       'GTDT count past the subtables',
       () => writeTable(d, 'gtcount.dat', setU32(sampleTable('GTDT', SERVER), 88, 3)),
-      /gtcount\.dat: GTDT: offset 0xE8: 3 subtables declared, only 2 fit before the end at 0xE8/,
+      /gtcount\.dat: GTDT: offset 0x58: 3 subtables declared, only 2 fit before the end at 0xE8/,
     ],
     [
       'platform timer offset outside the table',
@@ -131,7 +131,7 @@ describe('malformed input: one clear line naming file, table and offset, exit 2'
     [
       'GT Block frame count past its length',
       () => writeTable(d, 'gtframes.dat', setU32(sampleTable('GTDT', SERVER), 104 + 12, 5)),
-      /gtframes\.dat: GTDT: offset 0x7C: 5 Generic Timer Block Timer entries of 40 bytes need 0xC8 bytes but only 0x50 remain/,
+      /gtframes\.dat: GTDT: offset 0x74: 5 Generic Timer Block Timer entries of 40 bytes need 0xC8 bytes but only 0x50 remain/,
     ],
     [
       'GICC shorter than 76 bytes',
