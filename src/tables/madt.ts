@@ -201,7 +201,75 @@ function firstOf<T>(xs: T[], bad: (x: T) => boolean): [T, number, number] | unde
 
 const giccs = (c: RuleContext) => (c.entry.table.items ?? []).filter((s) => s.fields.type === MADT_GICC);
 
+/** An interrupt a per-CPU device (SPE, TRBE) takes as a PPI: INTIDs 16-31, or 1056-1119 (GICv3.1 extended PPIs). */
+const isPpi = (v: number) => (v >= 16 && v <= 31) || (v >= 1056 && v <= 1119);
+
 const structureRules: TableRule[] = [
+  rule({
+    codes: {
+      MADT_PERCPU_IRQ_MIXED: {
+        summary: 'the enabled GICCs give different SPE or TRBE interrupts (Linux supports these devices on homogeneous machines only)',
+        consumers: [
+          linux(
+            '6.1+',
+            'function-lost',
+            '"must be homogeneous": the SPE (or TRBE) device is not registered, and the feature is lost',
+            'drivers/perf/arm_pmu_acpi.c arm_acpi_register_pmu_device()',
+          ),
+        ],
+      },
+      MADT_PERCPU_IRQ_NOT_PPI: {
+        summary: 'the SPE or TRBE interrupt is not a PPI (16-31, or an extended PPI 1056-1119)',
+        consumers: [
+          linux(
+            '6.1+',
+            'function-lost',
+            'the driver expects a per-CPU interrupt and refuses the device ("expected PPI but got SPI")',
+            'drivers/perf/arm_spe_pmu.c arm_spe_pmu_irq_probe(); drivers/hwtracing/coresight/coresight-trbe.c arm_trbe_probe_irq()',
+          ),
+        ],
+      },
+      MADT_GICC_REVISION: {
+        summary: 'an 82-byte GICC (with a TRBE interrupt) in a MADT older than revision 6, which defines it',
+        consumers: [spec('the 82-byte GICC, with its TRBE interrupt, is MADT revision 6 (ACPI 6.5)', 'ACPI 6.5 §5.2.12.14')],
+      },
+    },
+    run(c) {
+      const enabled = giccs(c).filter((g) => Number(g.fields.flags) & GICC_ENABLED);
+      const all = giccs(c);
+      for (const [field, name] of [
+        ['spe_interrupt', 'SPE'],
+        ['trbe_interrupt', 'TRBE'],
+      ] as const) {
+        const have = enabled.filter((g) => g.fields[field] !== undefined);
+        if (!have.some((g) => Number(g.fields[field]) !== 0)) continue;
+        const first = Number(have[0].fields[field]);
+        const odd = have.find((g) => Number(g.fields[field]) !== first);
+        if (odd) {
+          c.report(
+            'MADT_PERCPU_IRQ_MIXED',
+            `APIC.gicc[${all.indexOf(odd)}].${field}`,
+            `${name} interrupt ${Number(odd.fields[field])} here, ${first} on GICC ${all.indexOf(have[0])}: Linux registers no ${name} device`,
+          );
+          continue;
+        }
+        if (!isPpi(first))
+          c.report(
+            'MADT_PERCPU_IRQ_NOT_PPI',
+            `APIC.gicc[${all.indexOf(have[0])}].${field}`,
+            `${name} interrupt ${first} is not a PPI: the ${name} driver refuses it`,
+          );
+      }
+      const rev = Number((c.entry.table.fields.header as { revision?: number } | undefined)?.revision ?? 0);
+      const long = all.findIndex((g) => Number(g.fields.length) >= 82);
+      if (rev < 6 && long >= 0)
+        c.report(
+          'MADT_GICC_REVISION',
+          `APIC.gicc[${long}].length`,
+          `GICC ${long} is ${Number(all[long].fields.length)} bytes in a revision ${rev} MADT: the 82-byte GICC is revision 6's`,
+        );
+    },
+  }),
   rule({
     codes: {
       MADT_GICD_COUNT: {

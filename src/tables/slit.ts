@@ -34,6 +34,17 @@ const rules: TableRule[] = [
           spec('the SLIT has a row per proximity domain', 'ACPI 6.5 §5.2.17'),
         ],
       },
+      SLIT_DOMAIN_ROW: {
+        summary: 'a proximity domain the SRAT declares that has no SLIT row (its number is the row; the count alone can match)',
+        consumers: [
+          linux(
+            'all',
+            'workaround',
+            "its node gets the default distances (10 to itself, 20 to every other), not the firmware's",
+            'drivers/acpi/numa/srat.c acpi_numa_slit_init()',
+          ),
+        ],
+      },
     },
     run(c) {
       const m = (c.entry.table.parts?.distance as number[][] | undefined) ?? [];
@@ -53,6 +64,14 @@ const rules: TableRule[] = [
       const domains = sratDomains(c);
       if (domains && domains.size !== m.length)
         c.report('SLIT_LOCALITIES', 'SLIT.locality_count', `${m.length} localities, the SRAT declares ${domains.size} proximity domain(s)`);
+      // the SLIT's row i is proximity domain i: a domain numbered past the rows has no distances
+      const rowless = [...(domains ?? [])].filter((d) => d >= m.length).sort((a, b) => a - b);
+      if (rowless.length)
+        c.report(
+          'SLIT_DOMAIN_ROW',
+          'SLIT.locality_count',
+          `proximity domain${rowless.length > 1 ? 's' : ''} ${rowless.join(', ')} of the SRAT ha${rowless.length > 1 ? 've' : 's'} no row among the ${m.length} localities: Linux gives ${rowless.length > 1 ? 'them' : 'it'} default distances`,
+        );
     },
   }),
 ];

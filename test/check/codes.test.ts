@@ -75,6 +75,8 @@ function editBytes(set: TableSet, sig: string, f: (b: Buffer) => Buffer, fix = t
   return { set: { ...set, rsdp: set.rsdp && one(set.rsdp), tables: set.tables.map(one) }, findings };
 }
 const fields = (t: AcpiTable, patch: Record<string, unknown>): AcpiTable => ({ ...t, fields: { ...t.fields, ...patch } as AcpiTable['fields'] });
+/** The table at header revision 6 (a MADT whose 82-byte GICCs are its revision's). */
+const rev6 = (t: AcpiTable): AcpiTable => fields(t, { header: { ...(t.fields.header as object), revision: 6 } });
 const items = (t: AcpiTable, f: (items: NonNullable<AcpiTable['items']>) => AcpiTable['items']): AcpiTable => ({ ...t, items: f(t.items ?? []) });
 const gicc = (t: AcpiTable, i: number, patch: Record<string, unknown>) =>
   items(t, (its) => {
@@ -253,7 +255,23 @@ const cases: Case[] = [
     code: 'GICC_LENGTH_FADT_REVISION',
     path: 'APIC.gicc[0].length',
     offset: 69,
-    run: () => check(edit(host, 'APIC', (t) => items(gicc(t, 0, { trbe_interrupt: 0 }), (its) => its.filter((s) => s.fields.arm_mpidr !== 3n)))),
+    run: () => check(edit(host, 'APIC', (t) => rev6(items(gicc(t, 0, { trbe_interrupt: 0 }), (its) => its.filter((s) => s.fields.arm_mpidr !== 3n))))),
+  },
+  {
+    // an 82-byte GICC in the sample's revision 4 MADT (its length is right for nobody, too)
+    code: 'MADT_GICC_REVISION',
+    path: 'APIC.gicc[0].length',
+    run: () => check(unplaced(edit(host, 'APIC', (t) => gicc(t, 0, { trbe_interrupt: 0 })))).filter((f) => f.code !== 'GICC_LENGTH_FADT_REVISION'),
+  },
+  {
+    code: 'MADT_PERCPU_IRQ_MIXED',
+    path: 'APIC.gicc[1].spe_interrupt',
+    run: () => check(edit(host, 'APIC', (t) => gicc(gicc(t, 0, { spe_interrupt: 21 }), 1, { spe_interrupt: 22 }))),
+  },
+  {
+    code: 'MADT_PERCPU_IRQ_NOT_PPI',
+    path: 'APIC.gicc[0].spe_interrupt',
+    run: () => check(edit(host, 'APIC', (t) => [0, 1, 2, 3].reduce((x, i) => gicc(x, i, { spe_interrupt: 40 }), t))),
   },
   {
     code: 'GTDT_REVISION_LENGTH',
@@ -391,7 +409,7 @@ const cases: Case[] = [
     offset: 69,
     run: () =>
       check(
-        edit(xen, 'APIC', (t) => gicc(t, 0, { trbe_interrupt: 0 })),
+        edit(xen, 'APIC', (t) => rev6(gicc(t, 0, { trbe_interrupt: 0 }))),
         true,
       ),
   },
@@ -1013,6 +1031,19 @@ const cases: Case[] = [
                 },
               })),
             ),
+          ),
+      },
+      {
+        // the second node renumbered 2: two domains, two rows, but row 2 does not exist
+        code: 'SLIT_DOMAIN_ROW',
+        path: 'SLIT.locality_count',
+        offset: 36,
+        run: () =>
+          check(
+            edit(server, 'SRAT', (t) => ({
+              ...t,
+              items: t.items!.map((x) => (Number(x.fields.proximity_domain) === 1 ? setFields(x, { proximity_domain: 2 }) : x)),
+            })),
           ),
       },
       { code: 'HMAT_DOMAIN', path: 'HMAT.proximity[0].memory_pd', run: () => check(add(server, { signature: 'HMAT', ...hmat })) },
