@@ -278,7 +278,7 @@ export const HOSTS: HostSpec[] = [
     its: [0x100100040000n, 0x100100060000n, 0x100100080000n, 0x1001000a0000n],
     speInterrupt: 21,
     gtdt: { revision: 3, platformTimers: true },
-    uart: { type: 0x0f, base: 0x12600000, gsiv: 98 },
+    uart: { type: 0x0e, base: 0x12600000, gsiv: 98 },
     server: {
       sockets: 2,
       coresPerSocket: 64,

@@ -23,5 +23,6 @@ export { type BuildOptions, type Profile, type Range, type PassDef, type PlacedS
 export { writeFdt, FdtWriter, type FdtNode } from './fdt/writer.js';
 export { diffTable, diffNode, type Change } from './diff/table.js';
 export { checkTables, CODES, type CheckOptions } from './check/index.js';
+export { XEN_RELEASES, NEWEST_XEN, type XenRelease } from './model/xen.js';
 export { diffTables, tableKeys, type DiffOptions } from './diff/set.js';
 export { readFdt, findNode } from './fdt/reader.js';

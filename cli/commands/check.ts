@@ -1,4 +1,5 @@
-// dom0-acpi check INPUT...: checksums, structure and (--dom0) the Xen dom0 consumer rules, for CI.
+// dom0-acpi check INPUT...: checksums, structure, (--dom0) the Xen dom0 consumer rules and
+// (--xen-host [VERSION]) what that Xen release's boot code does with a host's tables, for CI.
 // Exit 0: nothing at or above --fail-on; 1: findings at or above it (malformed tables are findings
 // here); 2: trouble (an input that cannot be read at all, bad options, refused output).
 import type { Command } from 'commander';
@@ -17,9 +18,11 @@ import { readFileSync } from 'node:fs';
 import { parseIgnore, ignored, parseBaseline, BaselineMatcher, baselineOf, type Baseline } from '../../src/check/baseline.js';
 import { writeFileAtomic } from '../../src/io/output.js';
 import type { Json } from '../../src/layout/values.js';
+import { XEN_RELEASES, NEWEST_XEN, isXenRelease, type XenRelease } from '../../src/model/xen.js';
 
 interface CheckOpts extends InputOpts, ColourOpts, FormatOpts<'text' | 'json' | 'jsonl' | 'junit' | 'github'> {
   dom0?: boolean;
+  xenHost?: string | true;
   ignore?: string[];
   baseline?: string;
   writeBaseline?: string;
@@ -35,12 +38,17 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
       addFormatOption(
         program
           .command('check')
-          .description('check checksums, lengths, structure and (--dom0) what a Xen dom0 Linux enforces; for CI')
+          .description("check checksums, lengths, structure, (--dom0) what a Xen dom0 Linux enforces and (--xen-host) what Xen's boot code does; for CI")
+          // optional to commander, required below: "--xen-host INPUT" hands the input to the option first
           .argument(
-            '<inputs...>',
+            '[inputs...]',
             'table sets in any input form (a build output folder adds its DT and EFI tables), or folders of them (a fleet of acpidump files)',
           )
           .option('--dom0', 'add the dom0 consumer rules (docs/consumers.md X1-X12) and, on a build output, the DT → EFI → RSDP chain')
+          .option(
+            '--xen-host [version]',
+            `add what Xen's own boot code does with a host's tables (XEN_HOST_*; docs/xen-host.md), for that release: ${XEN_RELEASES.join(', ')} (default ${NEWEST_XEN})`,
+          )
           .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(['error', 'warning', 'info']).default('error'))
           .option('--fix', 'write the input with corrected checksums to -o (never in place)')
           .option('-o, --output <path>', 'where --fix writes (same form as the input)')
@@ -52,6 +60,10 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
       ),
     ),
   ).action((given: string[], o: CheckOpts) => {
+    // commander gives an optional value the next word: "--xen-host acpidump.txt" is the newest release and an input
+    if (typeof o.xenHost === 'string' && !VERSION.test(o.xenHost.trim())) [given, o.xenHost] = [[o.xenHost, ...given], true];
+    if (!given.length) throw new CliError("missing required argument 'inputs'");
+    const xenHost = o.xenHost === undefined ? undefined : o.xenHost === true ? NEWEST_XEN : xenRelease(o.xenHost);
     if (o.fix && (!o.output || given.length !== 1)) throw new CliError('--fix needs exactly one input and -o OUT');
     if (!o.fix && o.output) throw new CliError('-o is only for --fix');
     if (given.filter((i) => i === '-').length > 1) throw new CliError('standard input (-) can be only one of the inputs');
@@ -82,7 +94,7 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
         continue;
       }
       const { set, findings } = read;
-      const all = [...catalogued(findings), ...checkTables(set, { dom0: o.dom0 })].filter((f) => !ignored(f, ignores));
+      const all = [...catalogued(findings), ...checkTables(set, { dom0: o.dom0, xenHost })].filter((f) => !ignored(f, ignores));
       const name = inputName(input);
       if (o.writeBaseline) accepted.push({ input: name, tables: [], findings: all.filter((f) => atLeast(f, o.failOn)) });
       const known = o.writeBaseline ? all.map((f) => (atLeast(f, o.failOn) ? { ...f, baselined: true } : f)) : (baseline?.mark(name, all) ?? all);
@@ -116,6 +128,14 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
     }
     exit.code = worst;
   });
+}
+
+/** --xen-host's release: one this tool has read Xen's source for ("4.22", also "4.22.1" or "RELEASE-4.22.0"). */
+const VERSION = /^(?:RELEASE-)?(\d+\.\d+)(?:\.\d+)?$/;
+function xenRelease(v: string): XenRelease {
+  const m = VERSION.exec(v.trim());
+  if (m && isXenRelease(m[1])) return m[1];
+  throw new CliError(`--xen-host ${v}: a Xen release from ${XEN_RELEASES[0]} to ${NEWEST_XEN} is needed (${XEN_RELEASES.join(', ')})`);
 }
 
 /** A library refusal (a bad --ignore) as the CLI's. */

@@ -350,6 +350,13 @@ const GENERIC: Record<string, CodeInfo> = {
     consumers: [linux('all', 'function-lost', 'the table cannot be mapped, or its memory is handed out as RAM', 'arch/arm64/kernel/acpi.c acpi_os_ioremap()')],
     dom0: true,
   },
+  // --xen-host on a set that is not a host's
+  XEN_HOST_NOT_HOST: {
+    summary: "--xen-host on a dom0 set (a build output, or a set with an STAO): Xen boots from the host's tables, so no XEN_HOST rule applies",
+    consumers: [tool('note', 'the Xen host rules are left out for this input')],
+    whole: true,
+    xenHost: true,
+  },
 };
 
 /** Every code: the generic ones, then each decoded table's, in registry order. */

@@ -6,7 +6,8 @@ import type { Finding } from '../layout/diagnostics.js';
 import type { RuleContext } from '../model/rules.js';
 import { everyEntry } from '../layout/describe.js';
 import { describeTable, defOf } from '../tables/registry.js';
-import { severityOf, CODES } from './catalog.js';
+import { severityOf, CODES, type CodeInfo } from './catalog.js';
+import { releasesIn, releasesText, type XenRelease } from '../model/xen.js';
 
 export class CheckContext {
   readonly findings: Finding[] = [];
@@ -17,6 +18,8 @@ export class CheckContext {
   constructor(
     readonly set: TableSet,
     readonly dom0 = false,
+    /** --xen-host: the release the host is judged for */
+    readonly xen?: XenRelease,
   ) {
     this.hostSet = isHostSet(set);
   }
@@ -42,14 +45,22 @@ export class CheckContext {
   }
 
   report(code: string, e: TableEntry | undefined, path: string, message: string, offset?: number): void {
-    const fixes = this.hostSet ? CODES[code]?.buildFixes : undefined;
+    const info = CODES[code];
+    const fixes = this.hostSet ? info?.buildFixes : undefined;
+    let said = fixes ? `${message} — the build fixes this: ${fixes}` : message;
+    // Xen's verdict holds for the releases its consumer names: none of them the one asked for, no finding
+    const releases = info?.xenHost ? xenReleasesOf(info) : [];
+    if (releases.length) {
+      if (!this.xen || !releases.includes(this.xen)) return;
+      said = `${said} (${releasesText(releases)})`;
+    }
     this.findings.push({
       code,
       severity: fixes ? 'info' : severityOf(code),
       table: e?.table.signature ?? '',
       path,
-      offset: offset ?? (e && !CODES[code]?.whole ? this.placeOf(e, path) : undefined),
-      message: fixes ? `${message} — the build fixes this: ${fixes}` : message,
+      offset: offset ?? (e && !info?.whole ? this.placeOf(e, path) : undefined),
+      message: said,
       file: e?.source,
     });
   }
@@ -73,6 +84,7 @@ export class CheckContext {
       set: this.set,
       entry,
       dom0: this.dom0,
+      xen: this.xen,
       hostSet: this.hostSet,
       report: (code, path, message, offset, other) => this.report(code, other ?? entry, path, message, offset),
       offsetOf: (path, other) => this.offsetOf(other ?? entry, path),
@@ -90,3 +102,9 @@ export function isHostSet(set: TableSet): boolean {
 
 export const num = (v: unknown): number => Number(v ?? 0);
 export const big = (v: unknown): bigint => (typeof v === 'bigint' ? v : BigInt((v as number | undefined) ?? 0));
+
+/** The Xen releases a XEN_HOST code's verdict holds for: its Xen consumers' versions. */
+export function xenReleasesOf(info: CodeInfo): XenRelease[] {
+  const rs = new Set(info.consumers.filter((c) => c.who === 'Xen').flatMap((c) => releasesIn(c.versions)));
+  return [...rs].sort();
+}

@@ -4,8 +4,9 @@ import { consumerText } from '../model/rules.js';
 
 const GROUPS: [string, (code: string) => boolean][] = [
   ['Reading and decoding', (c) => /^(INPUT|IMAGE|DECODE)_/.test(c)],
-  ['Structure (always)', (c) => !/^(INPUT|IMAGE|DECODE|DOM0)_/.test(c)],
+  ['Structure (always)', (c) => !/^(INPUT|IMAGE|DECODE|DOM0|XEN_HOST)_/.test(c)],
   ['Xen dom0 consumer rules (--dom0)', (c) => c.startsWith('DOM0_')],
+  ['Xen host rules (--xen-host [VERSION])', (c) => c.startsWith('XEN_HOST_')],
 ];
 
 export function checksMarkdown(): string {
@@ -15,7 +16,9 @@ Every code \`dom0-acpi check\` reports, with who reads those bytes and what each
 them — which Linux, Xen, ACPICA (or this tool, for what it cannot read), its versions, the effect and
 where in its source. The severity follows from the effects, never from taste: **error** when a named
 consumer fails (panics, hangs, disables ACPI, loses a CPU or a function such as PCI MSIs), **warning**
-when it logs, works around, ignores or skips, **info** when only the spec is broken. \`--format json\`
+when it logs, works around, ignores or skips, **info** when only the spec is broken, or when the
+bytes are right and the consumer does not support what they describe (a limit of that consumer or
+of its default build, such as a default Xen's 128 CPUs). \`--format json\`
 carries the consumers of every finding. Codes are stable: CI configurations may match on them. \`--fail-on\` (default \`error\`) decides which severities make the
 exit code 1. Paths use the same vocabulary as \`dump --json\` (\`APIC.gicc[3].flags\`); offsets are
 byte offsets inside the table (or inside the memory image, dom0.dtb or acpi.img for the image and
@@ -30,7 +33,15 @@ cannot be read at all (a missing path), bad options and refused output.
 hypervisor makes one) are checked as what dom0 sees. Any other set is a host's, which \`build\`
 rewrites before dom0 sees it: a finding the build fixes (the codes with an entry under "on a host
 set") is then reported as \`info\` with "the build fixes this", and the rest as usual — they are
-what dom0 inherits unchanged (GTDT, SPCR, DSDT, IORT, …).
+what dom0 inherits unchanged (GTDT, SPCR, DSDT, IORT, …). \`--dom0\` never hides or lowers a
+finding about the host itself.
+
+**Xen on the host.** With \`--xen-host [VERSION]\` (4.17 to 4.22; the newest when no version is
+given), a host set is also judged as that Xen release's own boot code judges it: the \`XEN_HOST_*\`
+codes, each naming the releases it holds for (a code that does not hold for the release asked for
+is not reported). docs/xen-host.md maps them to the 42 conditions read from Xen's source, and says
+which conditions no table can show. On a dom0 set \`--xen-host\` reports only
+\`XEN_HOST_NOT_HOST\`: Xen boots from the host's tables, not from what it gives dom0.
 
 This file is generated from \`src/check/catalog.ts\` by \`npm run docs\`.
 `;

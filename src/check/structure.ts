@@ -4,8 +4,9 @@
 // declaration and run from checkTables.
 import { checksumOf, declaredFields } from '../layout/codec.js';
 import { hex } from '../layout/diagnostics.js';
-import { resolveLinks, findTable, missingAddresses } from '../model/tableset.js';
-import { defOf, defFor, describeTable } from '../tables/registry.js';
+import { resolveLinks, findTable, missingAddresses, rootTable } from '../model/tableset.js';
+import { defOf, defFor, describeTable, decodedSignatures } from '../tables/registry.js';
+import { CODES } from './catalog.js';
 import { leaves } from '../layout/describe.js';
 import type { CheckContext } from './context.js';
 
@@ -121,5 +122,27 @@ export function checkRequired(c: CheckContext, required: string[]): void {
   if (![c.set.rsdp, ...c.set.tables].some((e) => e?.address !== undefined)) {
     const { why, give } = missingAddresses(c.set.kind);
     c.report('DOM0_NO_ADDRESSES', undefined, '', `the input has no table addresses (${why}): give ${give}, or a build output`);
+  }
+}
+
+/** --xen-host: the tables Xen's boot code needs, looked for where Xen looks, in the root table's
+ * entries (in the input, when it has no addresses). Without a root table nothing can be said. */
+export function checkXenRequired(c: CheckContext): void {
+  const root = rootTable(c.set);
+  if (!root) return;
+  const placed = c.set.tables.some((e) => e.address !== undefined);
+  const listed = new Set(
+    placed
+      ? resolveLinks(c.set)
+          .filter((l) => l.source === root && l.pointer.part !== undefined && l.to)
+          .map((l) => l.to!.table.signature)
+      : c.set.tables.map((e) => e.table.signature),
+  );
+  const sig = root.table.signature;
+  for (const s of decodedSignatures()) {
+    const code = defFor(s).xenHostRequired;
+    if (!code || listed.has(s)) continue;
+    const what = CODES[code].consumers.find((x) => x.who === 'Xen')?.what;
+    c.report(code, root, `${sig}.header.length`, `the ${sig} lists no ${s}${what ? `: ${what}` : ''}`);
   }
 }

@@ -221,6 +221,17 @@ export function fieldAt(l: Layout, path: string): { offset: number; width: numbe
   return undefined;
 }
 
+/** A field of a declaration read straight from the bytes of one at `at`, or undefined when it
+ * would end past `end`: what a consumer reading through a struct pointer sees, whatever length
+ * the bytes declare (Xen's MADT walkers do this). */
+export function rawField(def: ContainerDef, buf: Uint8Array, at: number, field: string, end = buf.length): bigint | undefined {
+  const f = fieldAt(def.layout, field);
+  if (!f || at + f.offset + f.width > end) return undefined;
+  let v = 0n;
+  for (let i = f.width - 1; i >= 0; i--) v = (v << 8n) | BigInt(buf[at + f.offset + i]);
+  return v;
+}
+
 /** Where a container's revision byte is: its declared field, else the ACPI header's. */
 export function revisionAt(def: ContainerDef): number | undefined {
   if (def.revision) return fieldAt(def.layout, def.revision)?.offset;

@@ -4,15 +4,18 @@
 import type { Severity } from '../layout/diagnostics.js';
 import type { TableEntry, TableSet, Link } from './tableset.js';
 import type { ContainerDef, Node } from '../layout/codec.js';
+import type { XenRelease } from './xen.js';
 
 /** Who reads the bytes a finding is about. `dom0-acpi` is this tool itself: what it cannot read
  * (an input) or what it tells the user it did. */
 export type ConsumerName = 'Linux' | 'Xen' | 'ACPICA' | 'EDK2' | 'spec' | 'dom0-acpi';
 
 /** What a consumer does with those bytes. The first six are failures (the consumer, or a function
- * of it, does not work), the next four are survivable; the last three change nothing: only the
- * spec is broken, the consumer reads them to no effect (an entry for a CPU dom0 does not have), or
- * a note of what this tool did. */
+ * of it, does not work), the next four are survivable; the last four change nothing about the
+ * bytes: only the spec is broken, the consumer reads them to no effect (an entry for a CPU dom0
+ * does not have), the bytes are right and the consumer does not support what they describe (a
+ * limit of that consumer or of its default build, such as Xen's 128 CPUs), or a note of what this
+ * tool did. */
 export type Effect =
   | 'panic'
   | 'hang'
@@ -26,6 +29,7 @@ export type Effect =
   | 'skipped'
   | 'spec-only'
   | 'unused'
+  | 'unsupported'
   | 'note';
 
 const FAILS: ReadonlySet<Effect> = new Set(['panic', 'hang', 'acpi-disabled', 'cpu-lost', 'function-lost', 'unreadable']);
@@ -44,7 +48,8 @@ export interface Consumer {
 }
 
 /** Severity follows from the consumers: error when one fails, warning when one logs, works around,
- * ignores or skips, info when only the spec (or a note of this tool's) speaks. */
+ * ignores or skips, info when only the spec speaks, the consumer does not support what right bytes
+ * describe, or this tool notes what it did. */
 export function severityFrom(consumers: readonly Consumer[]): Severity {
   if (consumers.some((c) => FAILS.has(c.effect))) return 'error';
   if (consumers.some((c) => SURVIVES.has(c.effect))) return 'warning';
@@ -64,6 +69,7 @@ const EFFECT_WORDS: Record<Effect, string> = {
   skipped: 'skips it',
   'spec-only': 'only the spec',
   unused: 'no effect',
+  unsupported: 'not supported',
   note: 'note',
 };
 
@@ -97,6 +103,9 @@ export interface CodeInfo {
   consumers: readonly Consumer[];
   /** reported only with --dom0 */
   dom0?: boolean;
+  /** reported only with --xen-host: what Xen's own boot code does with a host's tables (its Xen
+   * consumer's versions say which releases; a finding names them) */
+  xenHost?: true;
   /** what `build` does about it: on a host set (not a dom0 set) the finding is then info */
   buildFixes?: string;
   /** about the input as a whole (a missing table, an option): the finding has no byte offset */
@@ -109,6 +118,8 @@ export interface RuleContext<C extends string = string> {
   entry: TableEntry;
   /** --dom0 was given */
   dom0: boolean;
+  /** --xen-host was given: the Xen release the host is judged for */
+  xen?: XenRelease;
   /** a host set, which `build` rewrites (not a build output or a set with an STAO) */
   hostSet: boolean;
   /** a finding about `entry` (or another table) at a field path; the offset is looked up from the path when not given */
@@ -125,6 +136,8 @@ export interface TableRule<C extends string = string> {
   codes: Record<C, CodeInfo>;
   /** runs only with --dom0 */
   dom0?: boolean;
+  /** runs only with --xen-host, on a host set */
+  xenHost?: boolean;
   run?(c: RuleContext<C>): void;
 }
 
@@ -182,6 +195,8 @@ export interface TableDef extends ContainerDef {
   hypervisorMade?: boolean;
   /** dom0 cannot boot without this table (RSDP, XSDT, FADT, MADT: DOM0_NO_TABLE); a string says why */
   dom0Required?: boolean | string;
+  /** the finding (one of this table's XEN_HOST codes) when a host's root table does not list it */
+  xenHostRequired?: string;
   /** the root pointer (RSDP): found in memory by its own rules, kept apart from the tables of a set */
   rootPointer?: RootPointer;
   /** the address ranges a table describes (GIC frames, UARTs, ECAM, SMMUs, PCC, error regions) */

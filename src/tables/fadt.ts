@@ -271,6 +271,90 @@ const rules: TableRule[] = [
   }),
 ];
 
+const XEN_PSCI = 'xen/arch/arm/psci.c psci_init(); xen/arch/arm/acpi/boot.c acpi_map_gic_cpu_interface()';
+
+/** What Xen's own boot code does with a host's FADT (--xen-host; docs/xen-host.md XH3, XH4, XH21, XH22). */
+const xenHostRules: TableRule[] = [
+  rule({
+    xenHost: true,
+    codes: {
+      XEN_HOST_NO_FADT: {
+        summary: 'the root table lists no FADT',
+        consumers: [
+          xen(
+            '4.17+',
+            'acpi-disabled',
+            '"FADT not found": ACPI is disabled, and the empty device tree then panics before the console is up (XH3)',
+            'xen/arch/arm/acpi/boot.c acpi_boot_table_init(); xen/arch/arm/time.c',
+          ),
+        ],
+        xenHost: true,
+      },
+      XEN_HOST_FADT_REVISION: {
+        summary: 'a FADT older than 5.1 (revision below 5, or 5 with minor revision 0)',
+        consumers: [
+          xen(
+            '4.17+',
+            'acpi-disabled',
+            '"Unsupported FADT revision": ACPI is disabled, and the empty device tree then panics before the console is up (XH4)',
+            'xen/arch/arm/acpi/boot.c acpi_parse_fadt(), acpi_boot_table_init()',
+          ),
+        ],
+        xenHost: true,
+      },
+      XEN_HOST_PSCI: {
+        summary: 'the Arm boot flags lack PSCI_COMPLIANT: under ACPI PSCI is the only way Xen starts CPUs, resets and powers off',
+        consumers: [
+          xen(
+            '4.17+',
+            'cpu-lost',
+            '"PSCI not present, skipping CPU": one CPU runs; reset and power-off do nothing (XH21)',
+            `${XEN_PSCI}; xen/arch/arm/shutdown.c`,
+          ),
+        ],
+        xenHost: true,
+      },
+      XEN_HOST_PSCI_HVC: {
+        summary: 'the Arm boot flags say PSCI over HVC: Xen, running at EL2, calls PSCI over SMC only',
+        consumers: [
+          xen(
+            '4.17+',
+            'cpu-lost',
+            '"PSCI conduit must be SMC, but is HVC": one CPU runs; reset and power-off do nothing (XH22)',
+            `${XEN_PSCI}; xen/arch/arm/arm64/smpboot.c`,
+          ),
+        ],
+        xenHost: true,
+      },
+    },
+    run(c) {
+      const f = c.entry.table.fields;
+      const rev = Number((f.header as Fields).revision);
+      // Xen reads ACPICA's copy of the FADT: a field past the table's length reads as 0
+      const minor = Number(f.minor_revision ?? 0);
+      const arm = Number(f.arm_boot_flags ?? 0);
+      if (rev < 5 || (rev === 5 && minor === 0))
+        c.report(
+          'XEN_HOST_FADT_REVISION',
+          'FACP.header.revision',
+          `FADT ${rev}.${minor}: "Unsupported FADT revision ${rev}.${minor}, should be 6.0+, will disable ACPI"; Xen then panics before its console is up`,
+        );
+      if (!(arm & ARM_PSCI_COMPLIANT))
+        c.report(
+          'XEN_HOST_PSCI',
+          'FACP.arm_boot_flags',
+          `the Arm boot flags are ${hex(arm, 4)}, without PSCI_COMPLIANT: Xen starts no secondary CPU, and cannot reset or power off`,
+        );
+      else if (arm & ARM_PSCI_USE_HVC)
+        c.report(
+          'XEN_HOST_PSCI_HVC',
+          'FACP.arm_boot_flags',
+          `the Arm boot flags are ${hex(arm, 4)}, PSCI over HVC: Xen calls PSCI over SMC only, so it starts no secondary CPU and cannot reset or power off`,
+        );
+    },
+  }),
+];
+
 export const fadt = {
   name: 'FACP',
   label: 'Fixed ACPI Description Table (FADT)',
@@ -278,12 +362,13 @@ export const fadt = {
   minLength: FADT_V1_SIZE,
   once: true,
   dom0Required: true,
+  xenHostRequired: 'XEN_HOST_NO_FADT',
   // each pointer once, its 64-bit field first (ACPICA's acpi_fadt_info)
   pointers: [
     { field: 'x_dsdt', narrow: 'dsdt', to: ['DSDT'], code: 'FADT_DSDT_UNRESOLVED' },
     { field: 'x_facs', narrow: 'facs', to: ['FACS'], code: 'FADT_DSDT_UNRESOLVED' },
   ],
-  rules,
+  rules: [...rules, ...xenHostRules],
   summary: (e) => {
     const f = fieldsOf({ layout: fadtLayout }, e.table);
     const parts = [`rev ${f.header.revision}${'minor_revision' in f ? `.${f.minor_revision}` : ''}`];

@@ -2,7 +2,7 @@
 // revision as ACPICA decides). Platform timers (GT Block with its frames, SBSA watchdog) are read
 // at PlatformTimerOffset; bytes between the fixed fields and that offset are kept.
 import { layout, u8, u16, u32, u64, bytes, type Bit, type Gate, type Fields } from '../layout/schema.js';
-import { type TableRule, type TableDef, rule, linux, acpica } from '../model/rules.js';
+import { type TableRule, type TableDef, rule, linux, acpica, xen } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
 import { headerField, TIMER_FLAG_BITS, rangeAt } from './common.js';
@@ -177,9 +177,90 @@ const rules: TableRule[] = [
   }),
 ];
 
+const XEN_VTIMER = 'xen/arch/arm/vtimer.c vcpu_vtimer_init() via vgic_reserve_virq(); xen/arch/arm/time.c arch_timer_acpi_init()';
+const TIMERS: [string, string][] = [
+  ['non_secure_el1_interrupt', 'non-secure EL1'],
+  ['virtual_timer_interrupt', 'virtual'],
+];
+
+/** What Xen's own boot code does with a host's GTDT (--xen-host; docs/xen-host.md XH24-XH27). */
+const xenHostRules: TableRule[] = [
+  rule({
+    xenHost: true,
+    codes: {
+      XEN_HOST_NO_GTDT: {
+        summary: 'the root table lists no GTDT',
+        consumers: [
+          xen(
+            '4.17+',
+            'panic',
+            'every timer GSIV stays 0: creating dom0 hits BUG() reserving interrupt 0, an SGI (XH24)',
+            `xen/arch/arm/time.c preinit_acpi_xen_time(); ${XEN_VTIMER}`,
+          ),
+        ],
+        xenHost: true,
+      },
+      XEN_HOST_TIMER_GSIV: {
+        summary: 'the non-secure EL1 or virtual timer GSIV is an SGI (below 16), or the two are equal',
+        consumers: [xen('4.17+', 'panic', 'BUG() while creating dom0: the GSIV cannot be reserved for its vCPUs (XH25)', XEN_VTIMER)],
+        xenHost: true,
+      },
+      XEN_HOST_TIMER_SECURE: {
+        summary: 'the secure EL1 timer GSIV is an SGI (below 16; 0 when the secure timer is not exposed) or equals another timer GSIV',
+        consumers: [xen('4.17', 'panic', 'BUG() while creating dom0: 4.17 also reserves the secure timer interrupt (fixed in 4.18) (XH26)', XEN_VTIMER)],
+        xenHost: true,
+      },
+      XEN_HOST_TIMER_EDGE: {
+        summary: 'the EL2, virtual or non-secure EL1 timer is described as edge triggered',
+        consumers: [
+          xen(
+            '4.17+',
+            'fw-bug-logged',
+            '"WARNING: hypervisor-timer IRQn is not level triggered" (or virtual-, NS-physical-) (XH27)',
+            'xen/arch/arm/time.c check_timer_irq_cfg()',
+          ),
+        ],
+        xenHost: true,
+      },
+    },
+    run(c) {
+      const f = c.entry.table.fields;
+      const gsiv = (name: string) => Number(f[name] ?? 0);
+      const [el1, virt] = TIMERS.map(([name]) => gsiv(name));
+      const low = TIMERS.find(([name]) => gsiv(name) < 16);
+      if (low) c.report('XEN_HOST_TIMER_GSIV', `GTDT.${low[0]}`, `the ${low[1]} timer GSIV is ${gsiv(low[0])}, an SGI: Xen hits BUG() reserving it for dom0`);
+      else if (el1 === virt)
+        c.report(
+          'XEN_HOST_TIMER_GSIV',
+          'GTDT.virtual_timer_interrupt',
+          `the virtual timer GSIV ${virt} is the non-secure EL1 timer's too: Xen hits BUG() reserving it twice for dom0`,
+        );
+      const secure = gsiv('secure_el1_interrupt');
+      if (secure < 16 || secure === el1 || secure === virt)
+        c.report(
+          'XEN_HOST_TIMER_SECURE',
+          'GTDT.secure_el1_interrupt',
+          `the secure EL1 timer GSIV is ${secure}${secure < 16 ? ', an SGI' : ", another timer's too"}: Xen 4.17 hits BUG() reserving it for dom0`,
+        );
+      for (const [name, flags, what] of [
+        ['non_secure_el2_interrupt', 'non_secure_el2_flags', 'EL2 (hypervisor)'],
+        ['virtual_timer_interrupt', 'virtual_timer_flags', 'virtual'],
+        ['non_secure_el1_interrupt', 'non_secure_el1_flags', 'non-secure EL1'],
+      ])
+        if (Number(f[flags] ?? 0) & 1)
+          c.report(
+            'XEN_HOST_TIMER_EDGE',
+            `GTDT.${flags}`,
+            `the ${what} timer (GSIV ${gsiv(name)}) is described as edge triggered: Xen warns that it is not level triggered`,
+          );
+    },
+  }),
+];
+
 export const gtdt = {
   once: true,
-  rules,
+  rules: [...rules, ...xenHostRules],
+  xenHostRequired: 'XEN_HOST_NO_GTDT',
   regions: (t) => [
     ...rangeAt(t.fields.counter_block_address, 0x1000n, 'GTDT.counter_block_address (CNTControlBase)'),
     ...rangeAt(t.fields.counter_read_block_address, 0x1000n, 'GTDT.counter_read_block_address (CNTReadBase)'),

@@ -442,6 +442,32 @@ const rules: TableRule[] = [
     },
   }),
   rule({
+    xenHost: true,
+    codes: {
+      XEN_HOST_IOMMU: {
+        summary: 'SMMU nodes: Xen probes no IOMMU under ACPI (it has no IORT parser; its SMMU drivers are device-tree only)',
+        consumers: [
+          xen(
+            '4.17+',
+            'unsupported',
+            '"I/O virtualisation disabled": no device passthrough, and DMA is not confined (with iommu=force or required: panic) (XH33)',
+            'xen/drivers/passthrough/arm/iommu.c iommu_hardware_setup(); xen/drivers/passthrough/iommu.c iommu_setup()',
+          ),
+        ],
+        xenHost: true,
+      },
+    },
+    run(c) {
+      const smmus = (c.entry.table.items ?? []).filter((n) => n.fields.type === IORT_SMMU || n.fields.type === IORT_SMMU_V3);
+      if (!smmus.length) return;
+      c.report(
+        'XEN_HOST_IOMMU',
+        nodePaths(c).get(smmus[0])!,
+        `${smmus.length} SMMU node(s): Xen probes no IOMMU under ACPI, so no passthrough and no DMA isolation (iommu=force or required panics)`,
+      );
+    },
+  }),
+  rule({
     codes: {
       IORT_MAPPING_CYCLE: {
         summary: 'an ID mapping walk that comes back to a node with the same ID (a self-loop, RC → SMMU → RC): it never reaches an ITS group',

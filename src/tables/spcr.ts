@@ -1,40 +1,123 @@
 // SPCR, Microsoft "Serial Port Console Redirection Table" 1.10: rev 1-2 (80 bytes), rev 3 (byte 76
 // becomes the UART clock), rev 4 (precise baud rate and an ACPI namespace string at an offset).
-import type { TableDef } from '../model/rules.js';
+import { type TableDef, type TableRule, rule, xen } from '../model/rules.js';
 import { layout, u8, u16, u32, bytes, type Fields } from '../layout/schema.js';
 import { hex } from '../layout/diagnostics.js';
-import { headerField, gasField, gasRange } from './common.js';
+import { headerField, gasField, gasRange, ACCESS_WIDTHS } from './common.js';
 
+/** Interface types are DBG2's serial port subtypes (Microsoft DBG2 table 3; ACPICA's ACPI_DBG2_*):
+ * 0x07 is reserved. */
 export const SPCR_INTERFACE_TYPES: Record<number, string> = {
   0x00: '16550 compatible',
-  0x01: '16450 compatible',
+  0x01: '16550 subset (DBGP revision 1)',
   0x02: 'MAX311xE SPI UART',
   0x03: 'ARM PL011 UART',
-  0x05: 'MSM8x60',
-  0x06: 'Nvidia 16550',
-  0x07: 'TI OMAP',
-  0x09: 'APM88xxxx',
-  0x0a: 'MSM8974',
-  0x0b: 'SAM5250',
-  0x0c: 'Intel USIF',
-  0x0d: 'i.MX 6',
-  0x0e: 'ARM SBSA (2.x only) Generic UART',
-  0x0f: 'ARM SBSA Generic UART',
-  0x10: 'ARM DCC',
-  0x11: 'BCM2835',
-  0x12: 'SDM845 (1.8432 MHz clock)',
-  0x13: '16550 compatible (GAS parameters)',
-  0x14: 'SDM845 (7.372 MHz clock)',
-  0x15: 'Intel LPSS',
-  0x16: 'RISC-V SBI console',
+  0x04: 'MSM8x60',
+  0x05: 'Nvidia 16550',
+  0x06: 'TI OMAP',
+  0x08: 'APM88xxxx',
+  0x09: 'MSM8974',
+  0x0a: 'SAM5250',
+  0x0b: 'Intel USIF',
+  0x0c: 'i.MX 6',
+  0x0d: 'ARM SBSA (2.x only) Generic UART, 32-bit accesses',
+  0x0e: 'ARM SBSA Generic UART',
+  0x0f: 'ARM DCC',
+  0x10: 'BCM2835',
+  0x11: 'SDM845 (1.8432 MHz clock)',
+  0x12: '16550 compatible (GAS parameters)',
+  0x13: 'SDM845 (7.372 MHz clock)',
+  0x14: 'Intel LPSS',
+  0x15: 'RISC-V SBI console',
 };
 
 const rev4 = { when: (g: { revision: number }) => g.revision >= 4 };
+
+/** The interface types Xen drives (its ACPI UART drivers' class types): 16550, PL011, the two SBSA UARTs. */
+const XEN_UARTS = new Set([0x00, 0x03, 0x0d, 0x0e]);
+const XEN_16550 = 'xen/drivers/char/ns16550.c ns16550_acpi_uart_init(), ns_read_reg()';
+
+/** What Xen's own boot code does with a host's SPCR (--xen-host; docs/xen-host.md XH29-XH32). */
+const xenHostRules: TableRule[] = [
+  rule({
+    xenHost: true,
+    codes: {
+      XEN_HOST_NO_SPCR: {
+        summary: 'the root table lists no SPCR',
+        consumers: [
+          xen(
+            '4.17+',
+            'function-lost',
+            '"Unable to get spcr table": Xen has no serial console (XH29)',
+            'xen/drivers/char/uart-init.c acpi_uart_init() (arm-uart.c before 4.20)',
+          ),
+        ],
+        xenHost: true,
+      },
+      XEN_HOST_SPCR_TYPE: {
+        summary: 'an SPCR interface type Xen has no driver for (it drives 16550 0x00, PL011 0x03 and the SBSA UARTs 0x0D, 0x0E)',
+        consumers: [
+          xen(
+            '4.17+',
+            'function-lost',
+            '"Unable to initialize acpi uart": no console for Xen, and the UART is still withheld from dom0 (its MMIO denied, STAO UART ignore) (XH30)',
+            'xen/drivers/char/uart-init.c acpi_uart_init(); xen/arch/arm/acpi/domain_build.c acpi_iomem_deny_access()',
+          ),
+        ],
+        xenHost: true,
+      },
+      XEN_HOST_SPCR_16550: {
+        summary: 'a 16550 SPCR whose register block is not in system memory, or at address 0',
+        consumers: [xen('4.17+', 'function-lost', '"Address space type is not mmio" or "Console redirection is disabled": no console (XH31)', XEN_16550)],
+        xenHost: true,
+      },
+      XEN_HOST_SPCR_ACCESS: {
+        summary: 'a 16550 SPCR whose access size code is neither 1 nor 4: Xen takes the code for the register width in bytes, and only 1 and 4 make accesses',
+        consumers: [xen('4.17+', 'function-lost', 'every register read returns 0xFF and every write is dropped: a silent console (XH32)', XEN_16550)],
+        xenHost: true,
+      },
+    },
+    run(c) {
+      const f = c.entry.table.fields;
+      const type = Number(f.interface_type ?? 0);
+      if (!XEN_UARTS.has(type)) {
+        c.report(
+          'XEN_HOST_SPCR_TYPE',
+          'SPCR.interface_type',
+          `interface type ${hex(type, 2)} (${SPCR_INTERFACE_TYPES[type] ?? 'unknown'}): Xen has no driver for it, so no console, and dom0 does not get the UART either`,
+        );
+        return;
+      }
+      if (type !== 0x00) return;
+      const port = f.serial_port as Fields;
+      const space = Number(port.space_id ?? 0);
+      if (space !== 0 || BigInt((port.address as bigint | undefined) ?? 0n) === 0n) {
+        c.report(
+          'XEN_HOST_SPCR_16550',
+          space !== 0 ? 'SPCR.serial_port.space_id' : 'SPCR.serial_port.address',
+          space !== 0
+            ? `the 16550 is in address space ${space}: "ns16550: Address space type is not mmio", no console`
+            : 'the 16550 is at address 0: "Console redirection is disabled", no console',
+        );
+        return;
+      }
+      const width = Number(port.access_width ?? 0);
+      if (width !== 1 && width !== 4)
+        c.report(
+          'XEN_HOST_SPCR_ACCESS',
+          'SPCR.serial_port.access_width',
+          `access size code ${width}${ACCESS_WIDTHS[width] ? ` (${ACCESS_WIDTHS[width]})` : ''}: Xen uses the code as the register width in bytes, and makes accesses only for 1 and 4, so its console reads 0xFF and writes nothing`,
+        );
+    },
+  }),
+];
 
 export const spcr = {
   name: 'SPCR',
   label: 'Serial Port Console Redirection Table',
   minLength: 80,
+  rules: xenHostRules,
+  xenHostRequired: 'XEN_HOST_NO_SPCR',
   regions: (t) => gasRange(t.fields.serial_port, 'SPCR.serial_port (console UART)', 0x1000n),
   summary: (e) => {
     const f = e.table.fields;
