@@ -21,7 +21,7 @@ import {
 } from '../efi/tables.js';
 import { hex } from '../layout/diagnostics.js';
 import { readAt } from '../layout/codec.js';
-import { resolveLinks, type TableEntry } from '../model/tableset.js';
+import type { TableEntry } from '../model/tableset.js';
 import type { CheckContext } from './context.js';
 
 export function checkBoot(c: CheckContext): void {
@@ -148,7 +148,7 @@ export function checkBoot(c: CheckContext): void {
       off(start),
     );
   const reached = new Set<TableEntry>(c.set.rsdp ? [c.set.rsdp] : []);
-  for (const l of resolveLinks(c.set)) if (l.to && !l.from.startsWith('RSDP.rsdt')) reached.add(l.to);
+  for (const l of c.resolved) if (l.to && !l.from.startsWith('RSDP.rsdt')) reached.add(l.to);
   for (const e of reached) {
     if (e.address === undefined) continue;
     const lo = e.address;

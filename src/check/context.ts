@@ -1,7 +1,7 @@
 // What every check gets: the set, a finding builder that fills severity from the catalog (and
 // turns what the build fixes into info on a host set), and field offsets looked up through the
 // same describer dump uses (so paths and offsets agree). It is the RuleContext table rules see.
-import type { TableEntry, TableSet } from '../model/tableset.js';
+import { resolveLinks, type TableEntry, type TableSet, type Link } from '../model/tableset.js';
 import type { Finding } from '../layout/diagnostics.js';
 import type { RuleContext } from '../model/rules.js';
 import { everyEntry } from '../layout/describe.js';
@@ -12,6 +12,7 @@ import { releasesIn, releasesText, type XenRelease } from '../model/xen.js';
 export class CheckContext {
   readonly findings: Finding[] = [];
   private readonly described = new Map<TableEntry, Map<string, number>>();
+  private links?: Link[];
   /** a host set (not a build output, no table only a hypervisor makes): dom0 findings the build fixes are info */
   readonly hostSet: boolean;
 
@@ -22,6 +23,11 @@ export class CheckContext {
     readonly xen?: XenRelease,
   ) {
     this.hostSet = isHostSet(set);
+  }
+
+  /** Every pointer of the set and where it lands (resolveLinks), worked out once per check. */
+  get resolved(): Link[] {
+    return (this.links ??= resolveLinks(this.set));
   }
 
   /** Absolute offset of a field path (as dump names it) inside a table, if it exists. */

@@ -4,7 +4,7 @@
 // declaration and run from checkTables.
 import { checksumOf, declaredFields } from '../layout/codec.js';
 import { hex } from '../layout/diagnostics.js';
-import { resolveLinks, findTable, missingAddresses, rootTable } from '../model/tableset.js';
+import { findTable, missingAddresses, rootTable } from '../model/tableset.js';
 import { defOf, defFor, describeTable, decodedSignatures } from '../tables/registry.js';
 import { CODES } from './catalog.js';
 import { leaves } from '../layout/describe.js';
@@ -41,7 +41,7 @@ export function checkChecksums(c: CheckContext): void {
  * kind its declaration allows. */
 export function checkLinks(c: CheckContext): void {
   if (!c.set.tables.some((e) => e.address !== undefined)) return;
-  for (const l of resolveLinks(c.set)) {
+  for (const l of c.resolved) {
     const p = l.pointer;
     if (!l.to) {
       const f = l.source.table.fields;
@@ -79,7 +79,7 @@ export function checkOverlaps(c: CheckContext): void {
 export function checkDuplicates(c: CheckContext): void {
   const set = c.set;
   const once = (sig: string | undefined) => sig !== undefined && set.tables.some((e) => e.table.signature === sig && defOf(e.table).once);
-  const links = resolveLinks(set).filter((l) => l.pointer.part !== undefined && l.to);
+  const links = c.resolved.filter((l) => l.pointer.part !== undefined && l.to);
   if (links.length) {
     const seen = new Map<string, string>();
     for (const l of links) {
@@ -133,9 +133,7 @@ export function checkXenRequired(c: CheckContext): void {
   const placed = c.set.tables.some((e) => e.address !== undefined);
   const listed = new Set(
     placed
-      ? resolveLinks(c.set)
-          .filter((l) => l.source === root && l.pointer.part !== undefined && l.to)
-          .map((l) => l.to!.table.signature)
+      ? c.resolved.filter((l) => l.source === root && l.pointer.part !== undefined && l.to).map((l) => l.to!.table.signature)
       : c.set.tables.map((e) => e.table.signature),
   );
   const sig = root.table.signature;
