@@ -226,7 +226,7 @@ export function fieldAt(l: Layout, path: string): { offset: number; width: numbe
  * the bytes declare (Xen's MADT walkers do this). */
 export function rawField(def: ContainerDef, buf: Uint8Array, at: number, field: string, end = buf.length): bigint | undefined {
   const f = fieldAt(def.layout, field);
-  if (!f || at + f.offset + f.width > end) return undefined;
+  if (!f || at < 0 || at + f.offset + f.width > Math.min(end, buf.length)) return undefined;
   let v = 0n;
   for (let i = f.width - 1; i >= 0; i--) v = (v << 8n) | BigInt(buf[at + f.offset + i]);
   return v;
@@ -552,12 +552,18 @@ export function subtableDef(fam: SubtableFamily, type: number, fields?: Fields):
 }
 
 export function segmentName(fam: SubtableFamily, type: number): string {
+  if (type === SHORT) return 'short_subtable';
   return fam.types.has(type) ? fam.types.get(type)!.name : `type_${hex(type, 2)}`;
 }
 
-/** The type of a subtable from its fields (untyped families: 0). */
+/** The type of a subtable shorter than its type's minimum: walked past by its length, as Linux's
+ * walkers do, and kept whole as raw bytes (no fields, so no rule reads it as its type). */
+export const SHORT = -1;
+
+/** The type of a subtable from its fields (untyped families: 0; a short one: SHORT). */
 export function typeOf(fam: SubtableFamily, n: Node): number {
-  return fam.typeWidth === 0 ? 0 : Number(n.fields.type);
+  if (fam.typeWidth === 0) return 0;
+  return n.fields.type === undefined ? SHORT : Number(n.fields.type);
 }
 
 /** The definition of a decoded or built subtable. */
@@ -621,11 +627,28 @@ function walkSubtables(
     if (len === 0) [code, problem] = ['DECODE_SUBTABLE_LENGTH_ZERO', fam.lengthWidth === undefined ? 'has a type whose size is unknown' : 'has length 0'];
     else if (len < fam.headerSize) problem = `has length ${len}, shorter than its ${fam.headerSize}-byte header`;
     else if (pos + len > to) [code, problem] = ['DECODE_SUBTABLE_OVERRUN', `has length ${len} and runs past the end at ${hex(to)}`];
-    // like Linux's walker, stop at a subtable below its minimum too: what follows stays raw (lossless)
-    else if (def.minLength !== undefined && len < def.minLength) problem = `has length ${len}, below the minimum ${def.minLength}`;
     if (problem) {
+      // Linux's walkers stop here too: what follows stays raw (lossless)
       fail(ctx, code, () => `${current()}.length`, pos, `subtable ${idx} (${def.label}, type ${hex(type, 2)}) ${problem}`);
       break;
+    }
+    if (def.minLength !== undefined && len < def.minLength && fam.lengthWidth !== undefined) {
+      // below its type's minimum: Linux's walkers go on by the length (the type's handler refuses
+      // it), so the walk does too; it is kept whole as raw bytes, with no fields a rule could read
+      const short = items.filter((it) => it.fields.type === undefined).length;
+      const ty = type;
+      fail(
+        ctx,
+        'DECODE_SUBTABLE_TOO_SHORT',
+        () => `${pathOf(path)}.short_subtable[${short}].length`,
+        pos + fam.lengthOffset!,
+        `subtable ${idx} (${def.label}, type ${hex(ty, 2)}) has length ${len}, below the minimum ${def.minLength}; the walk goes on past it by its length`,
+      );
+      const item: Node = { fields: {}, tail: copy(buf, pos, pos + len) };
+      if (part.target) item.at = pos;
+      items.push(item);
+      pos += len;
+      continue;
     }
     // a run of same-type, same-length subtables that are exactly their fixed fields (no parts, no
     // extra bytes) decodes in one call; each was checked like the first

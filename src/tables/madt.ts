@@ -798,11 +798,12 @@ const xenHostRules: TableRule[] = [
             break mismatch;
           }
         }
-      if (v3 && f(gicc, first, 'base_address') === 0n && f(gicc, first, 'gicv_base_address') !== 0n)
+      const gicv = f(gicc, first, 'gicv_base_address') ?? 0n;
+      if (v3 && f(gicc, first, 'base_address') === 0n && gicv !== 0n)
         c.report(
           'XEN_HOST_VGICV2',
           `APIC.gicc[${first.index}].base_address`,
-          `GICC ${first.index} gives a GICV base (${hex(f(gicc, first, 'gicv_base_address')!)}) but CPU interface base 0: Xen offers guests no GICv2-compatible vGIC`,
+          `GICC ${first.index} gives a GICV base (${hex(gicv)}) but CPU interface base 0: Xen offers guests no GICv2-compatible vGIC`,
           at(gicc, first, 'base_address'),
         );
       // the distributor base is the last GICD's (each one's callback overwrites it), the rest the first GICC's

@@ -89,7 +89,9 @@ const xenHostRules: TableRule[] = [
         return;
       }
       if (type !== 0x00) return;
-      const port = f.serial_port as Fields;
+      // a SPCR too short for its register block: the decode finding says so
+      const port = f.serial_port as Fields | undefined;
+      if (!port) return;
       const space = Number(port.space_id ?? 0);
       if (space !== 0 || BigInt((port.address as bigint | undefined) ?? 0n) === 0n) {
         c.report(

@@ -26,6 +26,30 @@ describe('one root cause, one finding', () => {
   });
 });
 
+describe('the MADT walk goes on past a bad subtable, by its length, as Linux walks it', () => {
+  it('a GICC cut short before the ITSes: the decode finding, no knock-on IORT findings (the ITSes are found)', async () => {
+    const { decodeTable } = await import('../../src/tables/registry.js');
+    const { catalogued } = await import('../../src/check/index.js');
+    const { checksumOf } = await import('../../src/layout/codec.js');
+    const s = server();
+    const madt = s.tables.find((e) => e.table.signature === 'APIC')!;
+    // GICC 5 (after the GICD at 44) cut to 40 bytes; every subtable after it moved up
+    const at = 68 + 5 * 80;
+    const b = Buffer.concat([madt.bytes.subarray(0, at + 40), madt.bytes.subarray(at + 80)]);
+    b.writeUInt32LE(b.length, 4);
+    b[at + 1] = 40;
+    b[9] = checksumOf(b, b.length, 9);
+    const r = decodeTable(b);
+    const set = { ...s, tables: s.tables.map((e) => (e === madt ? { ...e, table: r.table!, bytes: new Uint8Array(b) } : e)) };
+    expect(r.table!.items!.filter((x) => x.fields.type === 0x0f)).toHaveLength(4);
+    const found = [...catalogued(r.findings), ...checkTables(set)];
+    expect(found.filter((f) => f.table === 'IORT')).toEqual([]);
+    expect(found[0]).toMatchObject({ code: 'DECODE_SUBTABLE_TOO_SHORT', path: 'APIC.short_subtable[0].length', offset: at + 1 });
+    // what Linux then lacks is that one CPU: its SRAT and PPTT entries name a UID no GICC has
+    expect([...new Set(found.map((f) => f.code))].sort()).toEqual(['DECODE_SUBTABLE_TOO_SHORT', 'SRAT_GICC_UID']);
+  });
+});
+
 describe('every finding about bytes says where they are', () => {
   it('a rule about a field the table is too short to hold points at the length that leaves it out', async () => {
     const { decodeTable } = await import('../../src/tables/registry.js');

@@ -134,12 +134,15 @@ describe('malformed input: one clear line naming file, table and offset, exit 2'
       /gtframes\.dat: GTDT: offset 0x74: 5 Generic Timer Block Timer entries of 40 bytes need 0xC8 bytes but only 0x50 remain/,
     ],
     [
-      'GICC shorter than 76 bytes',
+      'GICC shorter than 76 bytes (cut to 40, the rest moved up: the walk goes on past it)',
       () => {
         const b = sampleTable('APIC');
-        return writeTable(d, 'gicc40.dat', setU8(b, sampleAt('APIC', 'gicc[0].length'), 40));
+        const at = sampleAt('APIC', 'gicc[0].length') - 1;
+        const cut = Buffer.concat([b.subarray(0, at + 40), b.subarray(at + 80)]);
+        cut.writeUInt32LE(cut.length, 4);
+        return writeTable(d, 'gicc40.dat', setU8(cut, at + 1, 40));
       },
-      /gicc40\.dat: APIC: offset 0x44: subtable 1 \(Generic Interrupt Controller, type 0x0B\) has length 40, below the minimum 76/,
+      /gicc40\.dat: APIC: offset 0x45: subtable 1 \(Generic Interrupt Controller, type 0x0B\) has length 40, below the minimum 76; the walk goes on past it by its length/,
     ],
     [
       'non-printable signature',
