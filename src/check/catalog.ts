@@ -115,12 +115,13 @@ const GENERIC: Record<string, CodeInfo> = {
     ],
   },
   DECODE_SUBTABLE_TOO_SHORT: {
-    summary: "a subtable shorter than its header or its type's minimum (GICC 76)",
+    summary:
+      "a subtable shorter than its header (the walk stops there) or its type's minimum (GICC 76: the walk goes on past it by its length, as Linux's does, and dump shows it as short_subtable raw bytes)",
     consumers: [
       linux(
         'all',
         'function-lost',
-        'the handler refuses it (BAD_MADT_ENTRY) and the walk stops',
+        "the handler refuses it (BAD_MADT_ENTRY) and that walk handles no later entry of its kind (a short GICC: it and every later CPU are not started); the walk goes on by length, so other kinds' walks (the ITSes) still find theirs",
         'arch/arm64/kernel/smp.c acpi_parse_gic_cpu_interface(); drivers/acpi/tables.c acpi_parse_entries_array()',
       ),
       xen('4.17+', 'panic', 'a GICD or GICC that is too short panics GIC init (XH8, XH10)', 'xen/arch/arm/gic-v2.c, gic-v3.c BAD_MADT_ENTRY'),
