@@ -372,8 +372,6 @@ for (const sig of decodedSignatures()) {
   }
 }
 
-export type Code = keyof typeof CODES;
-
 /** A code's severity, from what its consumers do (severityFrom); an unknown code is an error. */
 export function severityOf(code: string): Severity {
   const info = CODES[code];

@@ -45,7 +45,7 @@ export function readImage(mem: Memory, file: string, rsdpAddr?: bigint): ReadRes
 
   let rsdp: bigint;
   if (rsdpAddr !== undefined) {
-    const head = mem.read(rsdpAddr, 20);
+    const head = mem.read(rsdpAddr, root.signature.length);
     if (!head) {
       err('IMAGE_RSDP_OUTSIDE', 'RSDP', 'RSDP', `--rsdp ${hex(rsdpAddr)} is outside ${mem.where}`);
       return { set, findings };

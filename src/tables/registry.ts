@@ -100,30 +100,8 @@ export function defFor(signature: string): TableDef {
 
 /** Long description for a signature, as dump prints it next to the signature. */
 export function describeSignature(signature: string): string | undefined {
-  const d = defs.get(signature);
-  if (d) return d.label;
-  return KNOWN_NAMES[signature];
+  return defs.get(signature)?.label;
 }
-
-const KNOWN_NAMES: Record<string, string> = {
-  IORT: 'IO Remapping Table',
-  MCFG: 'Memory Mapped Configuration Table',
-  PPTT: 'Processor Properties Topology Table',
-  DBG2: 'Debug Port Table type 2',
-  BGRT: 'Boot Graphics Resource Table',
-  SRAT: 'System Resource Affinity Table',
-  SLIT: 'System Locality Distance Information Table',
-  HMAT: 'Heterogeneous Memory Attributes Table',
-  PCCT: 'Platform Communications Channel Table',
-  SDEI: 'Software Delegated Exception Interface Table',
-  HEST: 'Hardware Error Source Table',
-  BERT: 'Boot Error Record Table',
-  EINJ: 'Error Injection Table',
-  ERST: 'Error Record Serialization Table',
-  APMT: 'Arm Performance Monitoring Unit Table',
-  AEST: 'Arm Error Source Table',
-  TPM2: 'Trusted Platform Module 2 Table',
-};
 
 /** A signature is four printable, non-space ASCII characters. */
 export function isValidSignature(b: Uint8Array): boolean {
@@ -195,7 +173,9 @@ function frame(b: Uint8Array, findings: Finding[]): { signature: string; length:
   }
   const signature = latin1(b, 0, 4);
   const length = readUint(b, 4, 4);
-  const min = defFor(signature) === facs ? 64 : ACPI_HEADER_SIZE;
+  // a table with the standard header needs at least the header; one without (the FACS) its declared minimum
+  const def = defFor(signature);
+  const min = def.layout.fields[0]?.name === 'header' ? ACPI_HEADER_SIZE : (def.minLength ?? ACPI_HEADER_SIZE);
   if (length < min) {
     err('DECODE_LENGTH', signature, 4, `declared length ${length} is below the ${min}-byte minimum`);
     return undefined;
@@ -212,7 +192,7 @@ function frame(b: Uint8Array, findings: Finding[]): { signature: string; length:
       `declared length ${length} (${hex(length)}) but the data has ${b.length} bytes (${b.length - length} after the table)`,
     );
   }
-  const at = revisionAt(defFor(signature));
+  const at = revisionAt(def);
   const revision = at !== undefined && at < length ? b[at] : 0;
   return { signature, length, revision };
 }

@@ -1,7 +1,7 @@
 // RSDP, ACPI 6.5 §5.2.5.3: revision 0 is the 20-byte ACPI 1.0 structure; revision 2 adds Length,
 // XsdtAddress and the extended checksum (36 bytes). The 20-byte checksum is derived first.
 import { layout, ascii, u8, u32, u64, bytes } from '../layout/schema.js';
-import { checksumOf } from '../layout/codec.js';
+import { checksumOf, fieldAt, readUint } from '../layout/codec.js';
 import { type TableRule, type TableDef, type RootPointer, rule, linux, xen, acpica, spec } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { findWord } from '../layout/wordsearch.js';
@@ -12,11 +12,27 @@ export const RSDP_V2_SIZE = 36;
 
 const SIG = Buffer.from(RSDP_SIGNATURE, 'latin1');
 
+const ext = { when: (g: { revision: number }) => g.revision >= 2 };
+const rsdpLayout = layout('rsdp', [
+  ascii('signature', 'Signature', 8),
+  u8('checksum', 'Checksum', { derive: 'checksum', span: RSDP_V1_SIZE }),
+  ascii('oem_id', 'Oem ID', 6),
+  u8('revision', 'Revision'),
+  u32('rsdt_address', 'RSDT Address', { pointer: true }),
+  u32('length', 'Length', { ...ext, derive: 'length' }),
+  u64('xsdt_address', 'XSDT Address', { ...ext, pointer: true }),
+  u8('extended_checksum', 'Extended Checksum', { ...ext, derive: 'checksum' }),
+  bytes('reserved', 'Reserved', 3, ext),
+]);
+/** Where the fields the scan and the checksum rules read are, from the layout. */
+const [REVISION_AT, LENGTH_AT, CHECKSUM_AT, EXT_CHECKSUM_AT] = ['revision', 'length', 'checksum', 'extended_checksum'].map(
+  (n) => fieldAt(rsdpLayout, n)!.offset,
+);
+
 /** Offsets of the signature on 8-byte boundaries of `img` (a SIMD search on the scan's buffers). */
 function* signatureAt8(img: Uint8Array): Generator<number> {
   for (let at = findWord(img, SIG); at >= 0; at = findWord(img, SIG, at + 8)) yield at;
 }
-const readU32 = (b: Uint8Array, at: number) => (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
 
 /** In memory: on any 8-byte boundary (edk2 aligns it to 8; the 16-byte rule is only the legacy BIOS
  * area's), with the 20-byte checksum and, from revision 2, the declared length and extended one. */
@@ -24,9 +40,9 @@ const readU32 = (b: Uint8Array, at: number) => (b[at] | (b[at + 1] << 8) | (b[at
 function faultAt(img: Uint8Array, at: number): string | undefined {
   if (at + RSDP_V1_SIZE > img.length) return 'it runs past the end';
   if (checksumOf(img.subarray(at), RSDP_V1_SIZE, -1) !== 0) return 'its 20-byte checksum fails';
-  if (img[at + 15] >= 2) {
+  if (img[at + REVISION_AT] >= 2) {
     if (at + RSDP_V2_SIZE > img.length) return 'it runs past the end';
-    const len = readU32(img, at + 20);
+    const len = readUint(img, at + LENGTH_AT, 4);
     if (len < RSDP_V2_SIZE || at + len > img.length) return `its length ${len} is wrong`;
     if (checksumOf(img.subarray(at), len, -1) !== 0) return 'its extended checksum fails';
   }
@@ -37,10 +53,8 @@ const rootPointer: RootPointer = {
   signature: RSDP_SIGNATURE,
   find: (img) => [...signatureAt8(img)].filter((at) => faultAt(img, at) === undefined),
   scan: (img) => [...signatureAt8(img)].map((at) => ({ at, fault: faultAt(img, at) })),
-  lengthAt: (img, at) => (img[at + 15] >= 2 && at + 24 <= img.length ? readU32(img, at + 20) : RSDP_V1_SIZE),
+  lengthAt: (img, at) => (img[at + REVISION_AT] >= 2 && at + LENGTH_AT + 4 <= img.length ? readUint(img, at + LENGTH_AT, 4) : RSDP_V1_SIZE),
 };
-
-const ext = { when: (g: { revision: number }) => g.revision >= 2 };
 
 /** Who reads an RSDP checksum: nobody on arm64 (the RSDP comes through EFI). */
 const UNCHECKED = [
@@ -85,7 +99,7 @@ const rules: TableRule[] = [
         c.report(
           'RSDP_CHECKSUM',
           'RSDP.checksum',
-          `bytes 0-19 sum to ${hex((256 - checksumOf(b, RSDP_V1_SIZE, -1)) & 0xff)}; checksum ${hex(b[8], 2)} should be ${hex(checksumOf(b, RSDP_V1_SIZE, 8), 2)}`,
+          `bytes 0-19 sum to ${hex((256 - checksumOf(b, RSDP_V1_SIZE, -1)) & 0xff)}; checksum ${hex(b[CHECKSUM_AT], 2)} should be ${hex(checksumOf(b, RSDP_V1_SIZE, CHECKSUM_AT), 2)}`,
         );
       }
       const rev = Number(f.revision);
@@ -94,7 +108,7 @@ const rules: TableRule[] = [
           c.report(
             'RSDP_EXT_CHECKSUM',
             'RSDP.extended_checksum',
-            `bytes 0-${b.length - 1} do not sum to 0; extended checksum ${hex(b[32], 2)} should be ${hex(checksumOf(b, b.length, 32), 2)}`,
+            `bytes 0-${b.length - 1} do not sum to 0; extended checksum ${hex(b[EXT_CHECKSUM_AT], 2)} should be ${hex(checksumOf(b, b.length, EXT_CHECKSUM_AT), 2)}`,
           );
         }
         if (Number(f.length) !== RSDP_V2_SIZE) c.report('RSDP_LENGTH', 'RSDP.length', `Length is ${Number(f.length)}; a revision ${rev} RSDP is 36 bytes`);
@@ -147,15 +161,5 @@ export const rsdp = {
     return `rev ${f.revision}, RSDT ${hex(Number(f.rsdt_address ?? 0))}${'xsdt_address' in f ? `, XSDT ${hex(f.xsdt_address as bigint)}` : ''}`;
   },
   minLength: RSDP_V1_SIZE,
-  layout: layout('rsdp', [
-    ascii('signature', 'Signature', 8),
-    u8('checksum', 'Checksum', { derive: 'checksum', span: RSDP_V1_SIZE }),
-    ascii('oem_id', 'Oem ID', 6),
-    u8('revision', 'Revision'),
-    u32('rsdt_address', 'RSDT Address', { pointer: true }),
-    u32('length', 'Length', { ...ext, derive: 'length' }),
-    u64('xsdt_address', 'XSDT Address', { ...ext, pointer: true }),
-    u8('extended_checksum', 'Extended Checksum', { ...ext, derive: 'checksum' }),
-    bytes('reserved', 'Reserved', 3, ext),
-  ]),
+  layout: rsdpLayout,
 } satisfies TableDef;

@@ -268,4 +268,18 @@ describe('older and checksum-less layouts', () => {
     expect(t.faults).toBeUndefined();
     expect(Buffer.from(encodeTable(t)).equals(b)).toBe(true);
   });
+
+  it('the least declared length: 36 with the standard header, the declared minimum without it (FACS 64)', () => {
+    const facs = Buffer.alloc(48);
+    facs.write('FACS', 0, 'latin1');
+    facs.writeUInt32LE(48, 4);
+    expect(decodeTable(facs).findings.map((f) => f.message)).toEqual(['declared length 48 is below the 64-byte minimum']);
+    const apic = Buffer.alloc(40);
+    apic.write('APIC', 0, 'latin1');
+    apic.writeUInt32LE(40, 4);
+    apic[9] = checksumOf(apic, 40, 9);
+    const r = decodeTable(apic);
+    expect(r.table?.signature).toBe('APIC'); // read, and its shortness is a finding of its own
+    expect(r.findings.map((f) => f.code)).toEqual(['DECODE_TOO_SHORT']);
+  });
 });
