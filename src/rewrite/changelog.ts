@@ -38,7 +38,8 @@ function tableChanges(
     const b = before.tables.find((x) => x.id === t.id);
     if (b && b.table === t.table && b.refs === t.refs && b.origin === t.origin) continue;
     const key = keyOf(t.id);
-    if (b && t.origin !== 'reused') out.push(...addressChange(key, b.hostAddress, addresses.get(t.id)));
+    // the move is the step's that takes the table from its host place (once, not again in each later step)
+    if (b?.origin === 'reused' && t.origin !== 'reused') out.push(...addressChange(key, b.hostAddress, addresses.get(t.id)));
     // a table still as the host had it points at host addresses; a built one at dom0's
     const ctx = { a: b?.origin === 'reused' ? resolvers.host : resolvers.dom0, b: t.origin === 'reused' ? resolvers.host : resolvers.dom0 };
     out.push(...diffTable(normalized(b && resolveSnapshot(b, addresses)), normalized(resolveSnapshot(t, addresses)), key, ctx).map((c) => presented(c)!));

@@ -225,6 +225,16 @@ describe('diff', () => {
     }
   });
 
+  it("--relocate all: each table's move is logged once, by the step that moves it (not again by each pass after)", async () => {
+    const out = join(tmp('moves-'), 'out');
+    expect((await cli('build', join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt'), '-o', out, '--relocate', 'all')).code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    const moves = manifest.changes.flatMap((p: { pass: string; changes: { path: string }[] }) =>
+      p.changes.filter((c) => c.path.endsWith('.@address')).map((c) => `${p.pass} ${c.path}`),
+    );
+    expect(moves.sort()).toEqual(['RSDP', 'DSDT', 'FACP', 'APIC', 'GTDT', 'SPCR', 'XSDT'].map((s) => `relocate ${s}.@address`).sort());
+  });
+
   it('a trim shows as removed CPUs by UID (unique on both sides), not shifted fields', () => {
     const out = join(tmp('trim-'), 'o');
     return cli('build', join(SAMPLES, 'server-128cpu', 'acpidump.txt'), '-o', out, '--vcpus', '2', '--host-mpidrs').then(() => {
