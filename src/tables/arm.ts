@@ -1,6 +1,5 @@
 // Arm tables iasl 20200925 does not know, from their specifications: APMT (Arm DEN0117, PMU
-// nodes), VIOT (ACPI 6.5 §5.2.32, virtual I/O translation: PCI ranges and MMIO endpoints behind
-// virtio-iommu devices, output nodes as references) and AEST (Arm DEN0085 1.0: error nodes with
+// nodes) and AEST (Arm DEN0085 1.0: error nodes with
 // their node-specific data, interface and interrupts, each part at its own offset; a revision 2
 // table's interface beyond its header is kept raw).
 import type { TableDef } from '../model/rules.js';
@@ -59,70 +58,6 @@ export const apmt = {
   minLength: 36,
   layout: layout('apmt', [headerField()]),
   parts: [{ key: 'items', label: 'PMU Nodes', kind: 'subtables', family: apmtFamily }],
-} satisfies TableDef;
-
-// ---------------------------------------------------------------- VIOT
-
-export const VIOT_TYPES: Record<number, string> = { 1: 'PCI Range', 2: 'MMIO Endpoint', 3: 'virtio-iommu PCI', 4: 'virtio-iommu MMIO' };
-const viotHead = (): Field[] => [u8('type', 'Node Type', { enum: VIOT_TYPES }), u8('reserved', 'Reserved'), u16('length', 'Length', { derive: 'length' })];
-const viotNode = (name: string, label: string, fields: Field[], key?: Record<string, string>): ContainerDef => {
-  const l = layout(`viot_${name}`, [...viotHead(), ...fields]);
-  return { name, label, minLength: l.size, layout: l, key };
-};
-
-const viotFamily: SubtableFamily = {
-  lengthOffset: 2,
-  lengthWidth: 2,
-  headerSize: 4,
-  types: new Map<number, ContainerDef>([
-    [
-      1,
-      viotNode(
-        'pci_range',
-        'PCI Range',
-        [
-          u32('endpoint_start', 'Endpoint Start'),
-          u16('segment_start', 'PCI Segment Start'),
-          u16('segment_end', 'PCI Segment End'),
-          u16('bdf_start', 'PCI BDF Start'),
-          u16('bdf_end', 'PCI BDF End'),
-          u16('output_node', 'Output Node', { ref: 'items' }),
-          bytes('reserved2', 'Reserved', 6),
-        ],
-        { endpoint: 'endpoint_start' },
-      ),
-    ],
-    [
-      2,
-      viotNode(
-        'mmio',
-        'MMIO Endpoint',
-        [
-          u32('endpoint', 'Endpoint ID'),
-          u64('base_address', 'Base Address'),
-          u16('output_node', 'Output Node', { ref: 'items' }),
-          bytes('reserved2', 'Reserved', 6),
-        ],
-        { endpoint: 'endpoint' },
-      ),
-    ],
-    [
-      3,
-      viotNode('virtio_iommu_pci', 'virtio-iommu PCI', [u16('segment', 'PCI Segment'), u16('bdf', 'PCI BDF'), bytes('reserved2', 'Reserved', 8)], {
-        bdf: 'bdf',
-      }),
-    ],
-    [4, viotNode('virtio_iommu_mmio', 'virtio-iommu MMIO', [bytes('reserved2', 'Reserved', 4), u64('base_address', 'Base Address')], { base: 'base_address' })],
-  ]),
-  unknown: { name: 'node', label: 'Unknown Node', tailLabel: 'Node data (not decoded)', layout: layout('viot_unknown', viotHead()) },
-};
-
-export const viot = {
-  name: 'VIOT',
-  label: 'Virtual I/O Translation Table',
-  minLength: 48,
-  layout: layout('viot', [headerField(), u16('node_count', 'Node Count'), u16('node_offset', 'Node Offset'), bytes('reserved', 'Reserved', 8)]),
-  parts: [{ key: 'items', label: 'Nodes', kind: 'subtables', family: viotFamily, count: 'node_count', offset: 'node_offset', target: true }],
 } satisfies TableDef;
 
 // ---------------------------------------------------------------- AEST

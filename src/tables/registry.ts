@@ -27,7 +27,8 @@ import { sdei, bgrt, spmi, wdat, pdtt, fpdt, tpm2 } from './misc.js';
 import { pcct } from './pcct.js';
 import { csrt } from './csrt.js';
 import { nfit } from './nfit.js';
-import { apmt, viot, aest } from './arm.js';
+import { apmt, aest } from './arm.js';
+import { viot } from './viot.js';
 import { dsdt, ssdt } from './aml.js';
 
 export interface AcpiTable extends Node {
