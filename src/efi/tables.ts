@@ -1,8 +1,8 @@
 // EFI system table, configuration table and memory descriptors as dom0 receives them from Xen
 // (UEFI 2.x; docs/consumers.md §7). Declared with the same layout engine as the ACPI tables.
-import { layout, ascii, bytes, u32, u64, type Bit } from '../layout/schema.js';
+import { layout, ascii, bytes, u32, u64, type Bit, type FieldsOf } from '../layout/schema.js';
 import { type ContainerDef, type Node, EMPTY, encodeNode, decodeNode, fieldAt, readUint } from '../layout/codec.js';
-import type { Finding } from '../layout/diagnostics.js';
+import { type Finding, hex } from '../layout/diagnostics.js';
 import { guidText } from '../layout/values.js';
 
 export const EFI_SYSTEM_TABLE_SIGNATURE = 'IBI SYST';
@@ -221,25 +221,24 @@ export function buildSystemTable(at: bigint, rsdp: bigint): Uint8Array {
   });
 }
 
-export interface MemoryRange {
-  type: number;
-  physicalStart: bigint;
-  pages: bigint;
-  attribute: bigint;
-}
+/** One range of the memory map the build writes: a descriptor's own fields (its padding and
+ * virtual start are 0). */
+export type MemoryRange = Pick<FieldsOf<typeof memoryDescriptor.layout>, 'type' | 'physical_start' | 'number_of_pages' | 'attribute'>;
 
 export function buildMemoryMap(entries: MemoryRange[]): Uint8Array {
   const out = new Uint8Array(entries.length * EFI_MEMORY_DESC_SIZE);
-  entries.forEach((e, i) => {
-    out.set(
-      encodeNode(memoryDescriptor, {
-        fields: { type: e.type, pad: 0, physical_start: e.physicalStart, virtual_start: 0n, number_of_pages: e.pages, attribute: e.attribute },
-        tail: EMPTY,
-      }),
-      i * EFI_MEMORY_DESC_SIZE,
-    );
-  });
+  entries.forEach((e, i) => out.set(encodeNode(memoryDescriptor, { fields: { ...e, pad: 0, virtual_start: 0n }, tail: EMPTY }), i * EFI_MEMORY_DESC_SIZE));
   return out;
+}
+
+/** A range as the build's manifest and change log show it. */
+export function memoryRangeJson(e: MemoryRange): { type: string; start: string; pages: number; attribute: string } {
+  return {
+    type: e.type === EFI_CONVENTIONAL_MEMORY ? 'Conventional' : 'ACPIReclaim',
+    start: hex(e.physical_start),
+    pages: Number(e.number_of_pages),
+    attribute: hex(e.attribute),
+  };
 }
 
 /** CRC-32 of a system table blob with its CRC field taken as zero (to verify one). */

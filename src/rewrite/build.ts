@@ -6,7 +6,7 @@ import type { TableSet, TableEntry } from '../model/tableset.js';
 import { tableFileNames, setOf } from '../model/tableset.js';
 import { hex, type Finding } from '../layout/diagnostics.js';
 import type { Json } from '../layout/values.js';
-import { EFI_MEMORY_DESC_SIZE, EFI_MEMORY_DESC_VERSION, systemTableCrc, EFI_CONVENTIONAL_MEMORY } from '../efi/tables.js';
+import { EFI_MEMORY_DESC_SIZE, EFI_MEMORY_DESC_VERSION, systemTableCrc, memoryRangeJson } from '../efi/tables.js';
 import { type BuildOptions, type Dom0Table, type Range, BuildError } from './types.js';
 import { runPipeline, defaultOptions, type PassLog } from './pipeline.js';
 import { EFI_SYSTAB_ID, EFI_MMAP_ID } from './layout.js';
@@ -108,12 +108,7 @@ function build(host: TableSet, opts: BuildOptions): Dom0Output {
             size: efi.mmapBytes.length,
             descriptor_size: EFI_MEMORY_DESC_SIZE,
             descriptor_version: EFI_MEMORY_DESC_VERSION,
-            entries: efi.mmap.map((m) => ({
-              type: m.type === EFI_CONVENTIONAL_MEMORY ? 'Conventional' : 'ACPIReclaim',
-              start: hex(m.physicalStart),
-              pages: Number(m.pages),
-              attribute: hex(m.attribute),
-            })),
+            entries: efi.mmap.map(memoryRangeJson),
           },
         }
       : null,

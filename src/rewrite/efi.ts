@@ -11,6 +11,7 @@ import {
   systemTableCrc,
   MIN_DOM0_RAM,
   type MemoryRange,
+  memoryRangeJson,
 } from '../efi/tables.js';
 import { hex } from '../layout/diagnostics.js';
 import { type PlacedPass, type PassDef, BuildError, warn } from './types.js';
@@ -22,9 +23,9 @@ const run: PlacedPass = (set) => {
   if (at === undefined || rsdp === undefined) throw new BuildError('the efi pass needs an RSDP to point at (the rsdp pass, or one in the input)');
   const pages = (size: bigint) => size / EFI_PAGE_SIZE;
   const entries: MemoryRange[] = [
-    ...set.memory.mem.map((m) => ({ type: EFI_CONVENTIONAL_MEMORY, physicalStart: m.base, pages: pages(m.size), attribute: EFI_MEMORY_WB })),
-    ...set.acpiRegions.map((r) => ({ type: EFI_ACPI_RECLAIM_MEMORY, physicalStart: r.base, pages: pages(r.size), attribute: EFI_MEMORY_WB })),
-    { type: EFI_ACPI_RECLAIM_MEMORY, physicalStart: set.region.base, pages: pages(set.region.size), attribute: EFI_MEMORY_WB },
+    ...set.memory.mem.map((m) => ({ type: EFI_CONVENTIONAL_MEMORY, physical_start: m.base, number_of_pages: pages(m.size), attribute: EFI_MEMORY_WB })),
+    ...set.acpiRegions.map((r) => ({ type: EFI_ACPI_RECLAIM_MEMORY, physical_start: r.base, number_of_pages: pages(r.size), attribute: EFI_MEMORY_WB })),
+    { type: EFI_ACPI_RECLAIM_MEMORY, physical_start: set.region.base, number_of_pages: pages(set.region.size), attribute: EFI_MEMORY_WB },
   ];
   const ram = set.memory.mem.reduce((n, m) => n + m.size, 0n);
   const next =
@@ -41,16 +42,7 @@ const run: PlacedPass = (set) => {
   const mmapBytes = buildMemoryMap(entries);
   const changes = [
     { path: 'EFI.system_table', kind: 'added' as const, new: { address: hex(at), size: systab.length, crc32: hex(systemTableCrc(systab)), rsdp: hex(rsdp) } },
-    ...entries.map((e, i) => ({
-      path: `EFI.memory_map[${i}]`,
-      kind: 'added' as const,
-      new: {
-        type: e.type === EFI_CONVENTIONAL_MEMORY ? 'Conventional' : 'ACPIReclaim',
-        start: hex(e.physicalStart),
-        pages: Number(e.pages),
-        attribute: hex(e.attribute),
-      },
-    })),
+    ...entries.map((e, i) => ({ path: `EFI.memory_map[${i}]`, kind: 'added' as const, new: memoryRangeJson(e) })),
   ];
   return { set: { ...next, efi: { systab, mmap: entries, mmapBytes } }, changes };
 };

@@ -64,14 +64,14 @@ describe('the engine derives HeaderSize and the CRC-32', () => {
 describe('EFI memory map', () => {
   it('one 40-byte descriptor per range, read back field by field', () => {
     const ranges = [
-      { type: EFI_CONVENTIONAL_MEMORY, physicalStart: 0x40000000n, pages: 0x20000n, attribute: EFI_MEMORY_WB },
-      { type: EFI_ACPI_RECLAIM_MEMORY, physicalStart: 0x38000000n, pages: 1n, attribute: EFI_MEMORY_WB },
+      { type: EFI_CONVENTIONAL_MEMORY, physical_start: 0x40000000n, number_of_pages: 0x20000n, attribute: EFI_MEMORY_WB },
+      { type: EFI_ACPI_RECLAIM_MEMORY, physical_start: 0x38000000n, number_of_pages: 1n, attribute: EFI_MEMORY_WB },
     ];
     const map = buildMemoryMap(ranges);
     expect(map.length).toBe(2 * EFI_MEMORY_DESC_SIZE);
     const back = ranges.map((_, i) => readAt(memoryDescriptor, map, i * EFI_MEMORY_DESC_SIZE));
     expect(back.map((d) => [d.type, d.physical_start, d.number_of_pages, d.attribute])).toEqual(
-      ranges.map((r) => [r.type, r.physicalStart, r.pages, r.attribute]),
+      ranges.map((r) => [r.type, r.physical_start, r.number_of_pages, r.attribute]),
     );
   });
 });
