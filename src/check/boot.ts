@@ -1,6 +1,7 @@
 // For a build output: the chain dom0 follows from x0 — DT /hypervisor/uefi → EFI system table →
 // ACPI 2.0 configuration entry → RSDP — and the EFI memory map that must cover every table.
 import { readFdt, findNode, propNumber, propStrings, FdtReadError } from '../fdt/reader.js';
+import type { FdtProp } from '../fdt/writer.js';
 import { UEFI_PROPS } from '../fdt/dom0.js';
 import {
   systemTableCrc,
@@ -27,13 +28,33 @@ import type { CheckContext } from './context.js';
 export function checkBoot(c: CheckContext): void {
   const boot = c.set.boot;
   if (!boot?.dtb) return;
-  const dtFile = boot.dtbFile;
+  const uefi = checkDt(c, boot.dtb, boot.dtbFile);
+  const img = boot.image;
+  if (!uefi || !img) return;
+  const image: Image = { ...img, file: boot.imageFile };
+  checkSystemTable(c, image, propNumber(uefi(UEFI_PROPS[0])!.value));
+  const ranges = memoryMap(c, image, uefi, boot.dtbFile);
+  if (ranges) checkCoverage(c, ranges);
+}
+
+/** The image the build wrote, placed at its base. */
+interface Image {
+  base: bigint;
+  bytes: Uint8Array;
+  file?: string;
+}
+const inImage = (img: Image, a: bigint, n: number) => a >= img.base && a + BigInt(n) <= img.base + BigInt(img.bytes.length);
+const offIn = (img: Image, a: bigint) => Number(a - img.base);
+
+/** dom0.dtb: only /chosen and /hypervisor, Xen's compatible, the five /hypervisor/uefi properties.
+ * Gives the uefi properties when they are all there. */
+function checkDt(c: CheckContext, dtb: Uint8Array, dtFile: string | undefined): ((name: string) => FdtProp | undefined) | undefined {
   let root;
   try {
-    root = readFdt(boot.dtb);
+    root = readFdt(dtb);
   } catch (e) {
     c.reportFile('DOM0_DT_INVALID', dtFile, 'DT', (e as Error).message, e instanceof FdtReadError ? e.offset : undefined);
-    return;
+    return undefined;
   }
   for (const n of root.children) {
     if (n.name !== 'chosen' && n.name !== 'hypervisor')
@@ -54,99 +75,104 @@ export function checkBoot(c: CheckContext): void {
   const uefi = findNode(root, '/hypervisor/uefi');
   const prop = (name: string) => uefi?.props.find((p) => p.name === name);
   const bad = UEFI_PROPS.filter((n) => ![4, 8].includes(prop(n)?.value.length ?? 0));
-  if (bad.length) {
-    c.reportFile(
-      'DOM0_DT_UEFI',
-      dtFile,
-      `DT./hypervisor/uefi.${bad[0]}`,
-      `${uefi ? `missing or not 4/8 bytes: ${bad.join(', ')}` : 'no /hypervisor/uefi node'}: Linux finds no EFI, so no ACPI`,
-      prop(bad[0])?.offset ?? uefi?.offset ?? hyp?.offset ?? root.offset,
-    );
-    return;
-  }
-  const img = boot.image;
-  if (!img) return;
-  const imgFile = boot.imageFile;
-  const inImage = (a: bigint, n: number) => a >= img.base && a + BigInt(n) <= img.base + BigInt(img.bytes.length);
-  const off = (a: bigint) => Number(a - img.base);
-  const systab = propNumber(prop(UEFI_PROPS[0])!.value);
-  const st = inImage(systab, EFI_SYSTAB_SIZE) ? readAt(systemTable, img.bytes, off(systab)) : undefined;
+  if (!bad.length) return prop;
+  c.reportFile(
+    'DOM0_DT_UEFI',
+    dtFile,
+    `DT./hypervisor/uefi.${bad[0]}`,
+    `${uefi ? `missing or not 4/8 bytes: ${bad.join(', ')}` : 'no /hypervisor/uefi node'}: Linux finds no EFI, so no ACPI`,
+    prop(bad[0])?.offset ?? uefi?.offset ?? hyp?.offset ?? root.offset,
+  );
+  return undefined;
+}
+
+/** The EFI system table at `systab`: its signature, its CRC-32, and an ACPI 2.0 entry at the RSDP. */
+function checkSystemTable(c: CheckContext, img: Image, systab: bigint): void {
+  const st = inImage(img, systab, EFI_SYSTAB_SIZE) ? readAt(systemTable, img.bytes, offIn(img, systab)) : undefined;
   if (!st || st.signature !== EFI_SYSTEM_TABLE_SIGNATURE) {
     c.reportFile(
       'DOM0_EFI_SYSTAB',
-      imgFile,
+      img.file,
       'EFI.system_table',
       `no EFI system table ("${EFI_SYSTEM_TABLE_SIGNATURE}") at ${hex(systab)} in the image`,
-      inImage(systab, 8) ? off(systab) : undefined,
+      inImage(img, systab, 8) ? offIn(img, systab) : undefined,
     );
-  } else {
-    const blob = img.bytes.subarray(off(systab));
-    if (!inImage(systab, st.header_size) || systemTableCrc(blob) !== st.crc32) {
-      c.reportFile(
-        'DOM0_EFI_CRC',
-        imgFile,
-        'EFI.system_table.crc32',
-        `CRC-32 ${hex(st.crc32)} does not verify over ${st.header_size} bytes`,
-        off(systab) + efiOffset(systemTable, 'crc32'),
-      );
-    }
-    const n = st.number_of_table_entries;
-    const cfg = st.configuration_table;
-    const rsdp = c.set.rsdp?.address;
-    let found = false;
-    for (let i = 0n; i < n && i < 64n && inImage(cfg + i * BigInt(EFI_CONFIG_ENTRY_SIZE), EFI_CONFIG_ENTRY_SIZE); i++) {
-      const e = readAt(configEntry, img.bytes, off(cfg + i * BigInt(EFI_CONFIG_ENTRY_SIZE)));
-      if (Buffer.from(e.vendor_guid).equals(Buffer.from(ACPI_20_TABLE_GUID)) && e.vendor_table === rsdp) found = true;
-    }
-    if (!found)
-      c.reportFile(
-        'DOM0_EFI_CONFIG',
-        imgFile,
-        'EFI.configuration_table',
-        `no ACPI 2.0 configuration entry points at the RSDP${rsdp === undefined ? '' : ` (${hex(rsdp)})`}`,
-        off(systab) + efiOffset(systemTable, 'configuration_table'),
-      );
+    return;
   }
-  const start = propNumber(prop(UEFI_PROPS[1])!.value);
-  const size = Number(propNumber(prop(UEFI_PROPS[2])!.value));
-  const dsize = Number(propNumber(prop(UEFI_PROPS[3])!.value));
-  const dver = Number(propNumber(prop(UEFI_PROPS[4])!.value));
-  if (dsize !== EFI_MEMORY_DESC_SIZE || dver !== EFI_MEMORY_DESC_VERSION || size % EFI_MEMORY_DESC_SIZE || !inImage(start, size)) {
+  const at = offIn(img, systab);
+  if (!inImage(img, systab, st.header_size) || systemTableCrc(img.bytes.subarray(at)) !== st.crc32) {
+    c.reportFile(
+      'DOM0_EFI_CRC',
+      img.file,
+      'EFI.system_table.crc32',
+      `CRC-32 ${hex(st.crc32)} does not verify over ${st.header_size} bytes`,
+      at + efiOffset(systemTable, 'crc32'),
+    );
+  }
+  const rsdp = c.set.rsdp?.address;
+  const entryAt = (i: bigint) => st.configuration_table + i * BigInt(EFI_CONFIG_ENTRY_SIZE);
+  let found = false;
+  for (let i = 0n; i < st.number_of_table_entries && i < 64n && inImage(img, entryAt(i), EFI_CONFIG_ENTRY_SIZE); i++) {
+    const e = readAt(configEntry, img.bytes, offIn(img, entryAt(i)));
+    if (Buffer.from(e.vendor_guid).equals(Buffer.from(ACPI_20_TABLE_GUID)) && e.vendor_table === rsdp) found = true;
+  }
+  if (!found)
+    c.reportFile(
+      'DOM0_EFI_CONFIG',
+      img.file,
+      'EFI.configuration_table',
+      `no ACPI 2.0 configuration entry points at the RSDP${rsdp === undefined ? '' : ` (${hex(rsdp)})`}`,
+      at + efiOffset(systemTable, 'configuration_table'),
+    );
+}
+
+interface Range {
+  type: number;
+  lo: bigint;
+  hi: bigint;
+}
+
+/** The EFI memory map the DT points at: 40-byte version 1 descriptors inside the image, none
+ * overlapping, enough Conventional RAM for a kernel. Gives its ranges when it can be read. */
+function memoryMap(c: CheckContext, img: Image, uefi: (name: string) => FdtProp | undefined, dtFile: string | undefined): Range[] | undefined {
+  const value = (i: number) => propNumber(uefi(UEFI_PROPS[i])!.value);
+  const start = value(1);
+  const [size, dsize, dver] = [2, 3, 4].map((i) => Number(value(i)));
+  if (dsize !== EFI_MEMORY_DESC_SIZE || dver !== EFI_MEMORY_DESC_VERSION || size % EFI_MEMORY_DESC_SIZE || !inImage(img, start, size)) {
     c.reportFile(
       'DOM0_MMAP',
       dtFile,
       `DT./hypervisor/uefi.${UEFI_PROPS[1]}`,
       `memory map ${hex(start)} + ${size} bytes, descriptor size ${dsize}, version ${dver}: expected 40-byte version 1 descriptors inside the image`,
-      prop(UEFI_PROPS[1])?.offset,
+      uefi(UEFI_PROPS[1])?.offset,
     );
-    return;
+    return undefined;
   }
+  const at = offIn(img, start);
   const ranges = Array.from({ length: size / EFI_MEMORY_DESC_SIZE }, (_, i) => {
-    const d = readAt(memoryDescriptor, img.bytes, off(start) + i * EFI_MEMORY_DESC_SIZE);
+    const d = readAt(memoryDescriptor, img.bytes, at + i * EFI_MEMORY_DESC_SIZE);
     return { type: d.type, lo: d.physical_start, hi: d.physical_start + d.number_of_pages * EFI_PAGE_SIZE };
   });
   const sorted = [...ranges].sort((a, b) => (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
-  for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i].lo < sorted[i - 1].hi) {
-      c.reportFile(
-        'DOM0_MMAP',
-        imgFile,
-        'EFI.memory_map',
-        `descriptors overlap: ${hex(sorted[i - 1].lo)}-${hex(sorted[i - 1].hi)} and ${hex(sorted[i].lo)}-${hex(sorted[i].hi)}`,
-        off(start),
-      );
-      break;
-    }
+  const overlap = sorted.findIndex((r, i) => i > 0 && r.lo < sorted[i - 1].hi);
+  if (overlap > 0) {
+    const [p, q] = [sorted[overlap - 1], sorted[overlap]];
+    c.reportFile('DOM0_MMAP', img.file, 'EFI.memory_map', `descriptors overlap: ${hex(p.lo)}-${hex(p.hi)} and ${hex(q.lo)}-${hex(q.hi)}`, at);
   }
   const ram = ranges.filter((r) => r.type === EFI_CONVENTIONAL_MEMORY).reduce((n, r) => n + (r.hi - r.lo), 0n);
   if (ram < MIN_DOM0_RAM)
     c.reportFile(
       'DOM0_MMAP_RAM',
-      imgFile,
+      img.file,
       'EFI.memory_map',
       `the memory map gives dom0 ${ram >> 10n} KiB of Conventional RAM: an arm64 kernel needs at least ${MIN_DOM0_RAM >> 20n} MiB (give the build --mem)`,
-      off(start),
+      at,
     );
+  return ranges;
+}
+
+/** Every table dom0 reaches lies in exactly one ACPIReclaim range and in no Conventional one. */
+function checkCoverage(c: CheckContext, ranges: Range[]): void {
   const reached = new Set<TableEntry>(c.set.rsdp ? [c.set.rsdp] : []);
   for (const l of c.resolved) if (l.to && !l.from.startsWith('RSDP.rsdt')) reached.add(l.to);
   for (const e of reached) {
