@@ -132,12 +132,7 @@ export function registerBuild(program: Command, io: Io): void {
 }
 
 function summary(input: string, dir: string, opts: BuildOptions, out: ReturnType<typeof buildDom0>): string {
-  const m = out.manifest as {
-    tables: { signature: string; address: string | null; length: number; origin: string }[];
-    options: { vcpus: number };
-    efi: { system_table: { address: string }; memory_map: { address: string; entries: unknown[] } } | null;
-    dt: { size: number } | null;
-  };
+  const m = out.manifest;
   const by = (o: string) => m.tables.filter((t) => t.origin === o).map((t) => `${t.signature}@${t.address}`);
   const lines = [
     `dom0 ACPI set (${opts.profile} profile) from ${input} → ${dir}/`,
@@ -147,8 +142,8 @@ function summary(input: string, dir: string, opts: BuildOptions, out: ReturnType
   if (by('relocated').length) lines.push(`  relocated ${by('relocated').join(' ')}`);
   if (by('reused').length) lines.push(`  reused    ${by('reused').join(' ')}`);
   lines.push(`  vCPUs     ${m.options.vcpus}`);
-  const mem = out.manifest.memory as { source: string; base_derived: boolean; mem_derived: boolean };
-  const banks = (out.manifest.options as { mem: { base: string; size: string }[] }).mem;
+  const mem = m.memory;
+  const banks = m.options.mem;
   const shown =
     banks
       .slice(0, 4)

@@ -3,7 +3,7 @@
 // addresses the manifest records), so diff and check work on results.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Dom0Output } from '../rewrite/build.js';
+import type { Dom0Output, Manifest } from '../rewrite/build.js';
 import { tableFileNames, allEntries, setOf, type ReadResult, type TableEntry, type TableSet, type EfiPart } from '../model/tableset.js';
 import { readFdt, findNode, propNumber } from '../fdt/reader.js';
 import { UEFI_PROPS } from '../fdt/dom0.js';
@@ -33,16 +33,6 @@ export function writeBuildOutput(dir: string, out: Dom0Output, opts: WriteOption
   writeFolderAtomic(dir, buildOutputFiles(out), opts);
 }
 
-interface ManifestRegion {
-  base?: string;
-}
-
-interface ManifestTable {
-  signature: string;
-  file: string;
-  address: string | null;
-}
-
 export function readBuildOutput(dir: string): ReadResult {
   const findings: Finding[] = [];
   const file = join(dir, MANIFEST);
@@ -50,7 +40,8 @@ export function readBuildOutput(dir: string): ReadResult {
     findings.push({ code: 'INPUT_MANIFEST', severity: 'error', table: '', path: '', message, file });
     return { set: { origin: dir, kind: 'build', tables: [] }, findings };
   };
-  let manifest: { tables?: ManifestTable[]; region?: ManifestRegion };
+  // what a manifest holds, as far as it can be trusted: anything of the file may be missing or wrong
+  let manifest: Partial<Pick<Manifest, 'tables' | 'region'>>;
   try {
     manifest = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {

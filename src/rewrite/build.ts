@@ -15,19 +15,69 @@ import { dtProperties } from './dt.js';
 
 export const MANIFEST_FORMAT = 'dom0-acpi build manifest v1';
 
+/** A range as the manifest writes it. */
+export interface ManifestRange {
+  base: string;
+  size: string;
+}
+
+/** One table of the output, as manifest.json lists it (and a reader of the folder finds it). */
+export interface ManifestTable {
+  signature: string;
+  /** tables/<name>.dat */
+  file: string;
+  address: string | null;
+  length: number;
+  checksum: number;
+  checksum_ok: boolean;
+  origin: Dom0Table['origin'];
+}
+
+/** manifest.json: what the build wrote and why (docs/design.md describes each field). */
+export interface Manifest {
+  format: string;
+  profile: BuildOptions['profile'];
+  passes: string[];
+  options: {
+    vcpus: number | null;
+    vcpus_given: boolean;
+    host_mpidrs: boolean;
+    base: string;
+    mem: ManifestRange[];
+    acpi_regions: ManifestRange[];
+    acpi_regions_given: boolean;
+    bootargs: string | null;
+    initrd: { start: string; size: string } | null;
+    stao_paths: string[];
+    xen_version: string;
+    its: boolean;
+    relocate: BuildOptions['relocate'];
+  };
+  region: ManifestRange & { file: string };
+  memory: { source: string; derived: boolean; base_derived: boolean; mem_derived: boolean; host_ram: ManifestRange[] };
+  tables: ManifestTable[];
+  efi: {
+    system_table: { address: string; size: number; crc32: string; acpi20_rsdp: string };
+    memory_map: { address: string; size: number; descriptor_size: number; descriptor_version: number; entries: ReturnType<typeof memoryRangeJson>[] };
+  } | null;
+  dt: { file: string; size: number; properties: Record<string, Json> } | null;
+  changes: { pass: string; changes: Json }[];
+  warnings: { code: string; severity: string; table: string; path: string; message: string }[];
+}
+
 export interface Dom0Output {
   /** every table dom0 sees (RSDP first), with its final address */
   tables: TableSet;
   origins: Map<TableEntry, Dom0Table['origin']>;
   image: Uint8Array;
   dtb?: Uint8Array;
-  manifest: Record<string, Json>;
+  manifest: Manifest;
   log: PassLog[];
   warnings: Finding[];
   region: Range;
 }
 
-const range = (r: Range) => ({ base: hex(r.base), size: hex(r.size) });
+const range = (r: Range): ManifestRange => ({ base: hex(r.base), size: hex(r.size) });
 
 /** Options not given take their documented defaults (defaultOptions()). */
 export function buildDom0(host: TableSet, options: Partial<BuildOptions> = {}): Dom0Output {
@@ -59,7 +109,7 @@ function build(host: TableSet, opts: BuildOptions): Dom0Output {
   const madt = set.tables.find((t) => t.id === 'APIC');
   const gic = madt ? gicInfo(madt.table.items ?? []) : undefined;
   const efi = set.efi;
-  const manifest: Record<string, Json> = {
+  const manifest: Manifest = {
     format: MANIFEST_FORMAT,
     profile: opts.profile,
     passes: r.passes,
