@@ -28,9 +28,31 @@ export default tseslint.config(
   },
   layer(['src/layout/**'], ABOVE_ENGINE, 'the engine (src/layout) knows no table, set or command'),
   layer(['src/model/**'], ['check', 'rewrite', 'diff', 'render', 'io'], "the model is below the commands' code"),
+  layer(
+    ['src/tables/**'],
+    ['check', 'rewrite', 'diff', 'render', 'io', 'efi', 'fdt'],
+    'a table declaration knows the engine and the model only; the commands read it',
+  ),
   layer(['src/check/**'], ['rewrite', 'diff', 'render', 'io'], 'check does not depend on the build, diff or the renderers', [PARTICULAR_TABLES]),
   layer(['src/diff/**'], ['render', 'check', 'rewrite', 'io'], 'diff does not depend on the renderers or the other commands', [PARTICULAR_TABLES]),
   layer(['src/render/**'], ['check', 'rewrite', 'io'], 'the renderers turn results into text; they compute nothing of the commands', [PARTICULAR_TABLES]),
   layer(['src/io/**'], ['check', 'diff', 'render'], 'reading and writing do not depend on the commands', [PARTICULAR_TABLES]),
   layer(['src/efi/**', 'src/fdt/**'], ['check', 'rewrite', 'diff', 'render', 'io'], 'EFI and FDT structures are below the commands', [PARTICULAR_TABLES]),
+  // the CLI is the top: it may use any layer, but reads tables through the registry like generic code
+  {
+    files: ['cli/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src/tables/*', '!**/src/tables/registry.js'],
+              message: "the CLI reads tables through the registry (defOf, defFor, decodedSignatures), not by importing a table's file",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -2,7 +2,9 @@
 // runs on it (each with its finding codes), the pointers it holds to other tables, and whether it
 // may appear only once. Types only; the tables declare them, check and the readers walk them.
 import type { Severity } from '../layout/diagnostics.js';
-import type { TableEntry, TableSet, Link } from './tableset.js';
+import type { TableEntry, TableSet, Link, PointerDef } from './set.js';
+
+export type { PointerDef } from './set.js';
 import type { ContainerDef, Node } from '../layout/codec.js';
 import type { XenRelease } from './xen.js';
 
@@ -160,24 +162,6 @@ export interface RamRange {
   base: bigint;
   size: bigint;
   what: string;
-}
-
-/** A pointer a table holds to another table (ACPICA's acpi_fadt_info does this for the FADT). */
-export interface PointerDef {
-  /** the field holding the address (a 64-bit one when a 32-bit twin exists) */
-  field: string;
-  /** the 32-bit twin, used when the 64-bit field is absent or 0 */
-  narrow?: string;
-  /** the records of this part each hold the pointer in `field` (XSDT/RSDT entries) */
-  part?: string;
-  /** the signatures it may land on (any table but `notTo` when absent) */
-  to?: string[];
-  notTo?: string[];
-  /** the finding when it lands nowhere or on the wrong table */
-  code: string;
-  /** reported only when this other pointer field of the same table is absent or 0 (the RSDP's RSDT
-   * pointer matters only without an XSDT) */
-  onlyWithout?: string;
 }
 
 /** A table's declaration: the engine's container (bytes, parts, revisions, keys) and the facts

@@ -1,11 +1,9 @@
 // A table set: the tables of one machine (or one build output), with their physical addresses
 // when the input had them, and the pointers between them resolved.
-import { defOf, type AcpiTable } from '../tables/registry.js';
-import type { PointerDef } from './rules.js';
-import type { Finding } from '../layout/diagnostics.js';
-import type { EfiKind } from '../efi/tables.js';
+import { defOf } from '../tables/registry.js';
+import type { AcpiTable, InputKind, TableEntry, TableSet, Link, PointerDef } from './set.js';
 
-export type InputKind = 'binaries' | 'acpidump' | 'table' | 'image' | 'build';
+export type { AcpiTable, InputKind, TableEntry, TableSet, EfiPart, Link, ReadResult } from './set.js';
 
 /** Why an input of this kind lacks table addresses, and where they come from instead: the words
  * of every "no addresses" message (acpidump text may have them at 0; binary tables never do). */
@@ -20,42 +18,6 @@ export function missingAddresses(kind: InputKind): { why: string; give: string }
     default:
       return { why: 'the input does not give them', give: 'acpidump text or a memory image' };
   }
-}
-
-export interface TableEntry {
-  table: AcpiTable;
-  /** the bytes as read; encodeTable(table) gives them back */
-  bytes: Uint8Array;
-  /** physical address, when the input says (acpidump text, memory image, build output) */
-  address?: bigint;
-  /** where it came from: a file, or file:line for acpidump text */
-  source: string;
-  /** a memory capture's: the byte offset of the table in the capture's file (check --fix writes there) */
-  fileOffset?: number;
-}
-
-export interface TableSet {
-  /** the input path (or "<buffer>") */
-  origin: string;
-  kind: InputKind;
-  rsdp?: TableEntry;
-  /** every table except the RSDP, in input order */
-  tables: TableEntry[];
-  /** the physical ranges a memory capture covers (the RAM it shows: an image's span, a core's segments) */
-  memory?: { base: bigint; size: bigint }[];
-  /** what a build output folder holds besides tables (check --dom0 follows the DT → EFI → RSDP chain) */
-  boot?: { dtb?: Uint8Array; image?: { base: bigint; bytes: Uint8Array }; dtbFile?: string; imageFile?: string };
-  /** the EFI structures the input holds besides its tables (a build output's, Xen's EFI blobs, such a file alone) */
-  efi?: EfiPart[];
-}
-
-/** An EFI system table, configuration table or memory map, as read. */
-export interface EfiPart {
-  kind: EfiKind;
-  bytes: Uint8Array;
-  /** physical address, when the input says (a build output) */
-  address?: bigint;
-  source: string;
 }
 
 export function findTable(set: TableSet, signature: string, instance = 0): TableEntry | undefined {
@@ -91,17 +53,6 @@ export function tableFileNames(set: TableSet): Map<TableEntry, string> {
     names.set(e, `${safeName(sig)}${total.get(sig)! > 1 ? n : ''}.dat`);
   }
   return names;
-}
-
-export interface Link {
-  /** field path of the pointer: XSDT.entry[2].address, FACP.x_dsdt, RSDP.xsdt_address */
-  from: string;
-  address: bigint;
-  /** the table found at that address, if any */
-  to?: TableEntry;
-  /** the table holding the pointer, and the declaration of the pointer */
-  source: TableEntry;
-  pointer: PointerDef;
 }
 
 const num = (v: unknown): bigint => (typeof v === 'bigint' ? v : BigInt((v as number | undefined) ?? 0));
@@ -150,5 +101,3 @@ export function rootTable(set: TableSet): TableEntry | undefined {
     findTable(set, 'RSDT')
   );
 }
-
-export type ReadResult = { set: TableSet; findings: Finding[] };

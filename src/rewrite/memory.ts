@@ -10,20 +10,7 @@ import type { HostRange, RamRange } from '../model/rules.js';
 import { defOf } from '../tables/registry.js';
 import { EFI_PAGE_SIZE, MIN_DOM0_RAM } from '../efi/tables.js';
 import { hex } from '../layout/diagnostics.js';
-import { type BuildOptions, type Range, BuildError, DEFAULTS } from './types.js';
-
-export type MemorySource = 'options' | 'SRAT' | 'image' | 'defaults';
-
-export interface Placement {
-  base: bigint;
-  mem: Range[];
-  /** which of the two were derived rather than given */
-  derived: { base: boolean; mem: boolean };
-  /** where the RAM picture came from */
-  source: MemorySource;
-  /** the RAM the host describes (empty when it describes none) */
-  ram: Range[];
-}
+import { type BuildOptions, type Range, type MemorySource, type Placement, BuildError, DEFAULTS } from './types.js';
 
 const LIMIT = 1n << 64n;
 const end = (r: Range) => r.base + r.size;

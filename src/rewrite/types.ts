@@ -8,7 +8,6 @@ import type { Change } from '../diff/table.js';
 import type { Finding } from '../layout/diagnostics.js';
 import type { FdtNode } from '../fdt/writer.js';
 import type { MemoryRange } from '../efi/tables.js';
-import type { Placement } from './memory.js';
 
 export type Profile = 'design' | 'xen';
 
@@ -137,4 +136,19 @@ export function withTable<S extends Dom0Set>(set: S, t: Dom0Table): S {
 /** A warning or a note (the catalogue decides which) about the input or a choice the build made. */
 export function warn<S extends Dom0Set>(set: S, code: BuildCode, table: string, path: string, message: string): S {
   return { ...set, warnings: [...set.warnings, { code, severity: BUILD_CODES[code].severity, table, path, message }] };
+}
+
+/** Where dom0's RAM picture came from: the options, the host's SRAT, a memory image, or the defaults. */
+export type MemorySource = 'options' | 'SRAT' | 'image' | 'defaults';
+
+/** Where the region goes and what RAM dom0 is given (memory.ts placeMemory works it out). */
+export interface Placement {
+  base: bigint;
+  mem: Range[];
+  /** which of the two were derived rather than given */
+  derived: { base: boolean; mem: boolean };
+  /** where the RAM picture came from */
+  source: MemorySource;
+  /** the RAM the host describes (empty when it describes none) */
+  ram: Range[];
 }

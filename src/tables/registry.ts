@@ -2,7 +2,7 @@
 // comes from the bytes. Unknown signatures decode as a header plus opaque body.
 import type { TableDef, RootPointer } from '../model/rules.js';
 import { layout } from '../layout/schema.js';
-import { type Node, type DecodeCtx, decodeNode, encodeRoot, derivedLeaves, checksumOf, readUint, revisionAt, revisionOf, variantFor } from '../layout/codec.js';
+import { type DecodeCtx, decodeNode, encodeRoot, derivedLeaves, checksumOf, readUint, revisionAt, revisionOf, variantFor } from '../layout/codec.js';
 import { type Finding, hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
 import { describeNode, type Entry } from '../layout/describe.js';
@@ -31,10 +31,9 @@ import { apmt, aest } from './arm.js';
 import { viot } from './viot.js';
 import { dsdt, ssdt } from './aml.js';
 
-export interface AcpiTable extends Node {
-  /** "FACP", "APIC", …; the RSDP is "RSDP" */
-  signature: string;
-}
+import type { AcpiTable } from '../model/set.js';
+
+export type { AcpiTable } from '../model/set.js';
 
 export const ACPI_HEADER_SIZE = 36;
 

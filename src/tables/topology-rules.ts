@@ -3,7 +3,7 @@
 // declaration (pptt.ts, srat.ts, slit.ts, hmat.ts), run by check like any table rule.
 import type { Node } from '../layout/codec.js';
 import type { RuleContext, TableRule } from '../model/rules.js';
-import type { TableEntry } from '../model/tableset.js';
+import type { TableEntry } from '../model/set.js';
 import { hex } from '../layout/diagnostics.js';
 import { gicInfo } from './madt.js';
 
