@@ -8,10 +8,32 @@ import { entryFrom } from './entry.js';
 import { latin1, describeTable, rootPointer } from '../tables/registry.js';
 import { entryAt } from '../layout/describe.js';
 import type { Memory } from './memory.js';
+import { findWord } from './wordsearch.js';
 
-/** Offsets of root pointer (RSDP) candidates whose checksums hold, as the declaration finds them. */
+/** Every offset of `img` on the root pointer's boundary where its signature sits, with what keeps
+ * it from being one (undefined: a valid root pointer), in image order. */
+export function rootCandidates(img: Uint8Array): { at: number; fault?: string }[] {
+  const root = rootPointer();
+  const sig = Buffer.from(root.signature, 'latin1');
+  const out: { at: number; fault?: string }[] = [];
+  // an 8-byte signature on 8-byte boundaries: the word search (SIMD on the scan's own buffers)
+  const next =
+    sig.length === 8 && root.align === 8
+      ? (from: number) => findWord(img, sig, from)
+      : (from: number) => {
+          const b = Buffer.from(img.buffer, img.byteOffset, img.length);
+          for (let at = b.indexOf(sig, from); at >= 0; at = b.indexOf(sig, at + 1)) if (at % root.align === 0) return at;
+          return -1;
+        };
+  for (let at = next(0); at >= 0; at = next(at + root.align)) out.push({ at, fault: root.fault(img, at) });
+  return out;
+}
+
+/** Offsets of root pointer (RSDP) candidates whose checksums hold. */
 export function scanForRsdp(img: Uint8Array): number[] {
-  return rootPointer().find(img);
+  return rootCandidates(img)
+    .filter((c) => c.fault === undefined)
+    .map((c) => c.at);
 }
 
 /** Overlap between chunks: a revision 2 RSDP (36 bytes) that starts in one chunk is whole in it. */
@@ -23,7 +45,7 @@ const SCAN_OVERLAP = 64;
 export function scanMemoryForRsdp(mem: Memory): { at?: bigint; rejected: { at: bigint; fault: string }[] } {
   const rejected: { at: bigint; fault: string }[] = [];
   for (const c of mem.chunks(SCAN_OVERLAP)) {
-    for (const hit of rootPointer().scan(c.bytes)) {
+    for (const hit of rootCandidates(c.bytes)) {
       if (hit.at >= c.own) continue;
       if (!hit.fault) return { at: c.addr + BigInt(hit.at), rejected };
       if (rejected.length < 3) rejected.push({ at: c.addr + BigInt(hit.at), fault: hit.fault });

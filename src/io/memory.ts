@@ -5,7 +5,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { hex } from '../layout/diagnostics.js';
 import { createRequire } from 'node:module';
-import { searchBuffer } from '../layout/wordsearch.js';
+import { searchBuffer } from './wordsearch.js';
 
 /** Where a capture's bytes come from: positioned reads of a file, or a buffer. */
 export interface Source {
@@ -154,18 +154,31 @@ const SLOTS = 3;
 // reads at full speed) with the planned chunks, in order. control[0] counts chunks filled,
 // control[1] chunks the caller is done with, control[2] asks the thread to stop, control[3] is the
 // thread's state: 0 not started, 1 running, 2 failed (the caller then reads the rest itself).
-const READER = `
-const { workerData: w } = require('node:worker_threads');
-const { readSync } = require('node:fs');
-const control = new Int32Array(w.control);
-const ring = new Uint8Array(w.ring);
-Atomics.store(control, 3, 1);
-(() => {
+/** What the read-ahead thread is given. */
+interface ReaderData {
+  fd: number;
+  segments: [fileOffset: number, fileSize: number][];
+  size: number;
+  overlap: number;
+  stride: number;
+  slots: number;
+  ring: ArrayBufferLike;
+  control: ArrayBufferLike;
+}
+
+/** The read-ahead thread's code. It runs in the thread as the source of this function (compiled and
+ * linted with the rest): it must use nothing but its argument and `require`. */
+function readerThread(w: ReaderData): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the thread is CommonJS code evaluated from this function's text
+  const { readSync } = require('node:fs') as typeof import('node:fs');
+  const control = new Int32Array(w.control);
+  const ring = new Uint8Array(w.ring);
+  Atomics.store(control, 3, 1);
   try {
     let i = 0;
     for (const [fileOffset, fileSize] of w.segments)
       for (let at = 0; at < fileSize; at += w.size, i++) {
-        for (let done; (done = Atomics.load(control, 1)) + w.slots <= i; ) {
+        for (let done; (done = Atomics.load(control, 1)) + w.slots <= i;) {
           if (Atomics.load(control, 2) !== 0) return;
           Atomics.wait(control, 1, done);
         }
@@ -186,7 +199,8 @@ Atomics.store(control, 3, 1);
     Atomics.store(control, 3, 2);
     Atomics.notify(control, 0);
   }
-})();`;
+}
+const READER = `(${readerThread.toString()})(require('node:worker_threads').workerData);`;
 
 /** How long the caller waits for the thread to start before reading without it. */
 const START_TIMEOUT_MS = 5000;
@@ -225,7 +239,7 @@ function readAhead(
           slots: SLOTS,
           ring: ring.bytes.buffer,
           control: control.buffer,
-        },
+        } satisfies ReaderData,
       });
       w.unref();
       worker = w;

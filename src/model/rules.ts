@@ -195,13 +195,14 @@ export interface TableDef extends ContainerDef {
   summary?: (e: TableEntry, set: TableSet, links: Link[]) => string;
 }
 
-/** How the root pointer is found in a memory image and how long it is where it is. */
+/** What a root pointer is, for the readers that look for it in memory (io/image.ts scans): its
+ * signature, the boundary it sits on, what keeps a candidate from being one, and its length. */
 export interface RootPointer {
   signature: string;
-  /** offsets where a valid one starts (aligned, checksums holding), in image order */
-  find(img: Uint8Array): number[];
-  /** every aligned offset carrying its signature, in image order, with what is wrong there if anything */
-  scan(img: Uint8Array): { at: number; fault?: string }[];
+  /** the boundary it is placed on (the scan looks at multiples of it) */
+  align: number;
+  /** what is wrong with the candidate at `at` (its signature is there), or undefined for a valid one */
+  fault(img: Uint8Array, at: number): string | undefined;
   /** its length at `at` (the bytes there carry its signature), as far as the image holds it */
   lengthAt(img: Uint8Array, at: number): number;
 }

@@ -4,13 +4,10 @@ import { layout, ascii, u8, u32, u64, bytes } from '../layout/schema.js';
 import { checksumOf, fieldAt, readUint } from '../layout/codec.js';
 import { type TableRule, type TableDef, type RootPointer, rule, linux, xen, acpica, spec } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
-import { findWord } from '../layout/wordsearch.js';
 
 export const RSDP_SIGNATURE = 'RSD PTR ';
 export const RSDP_V1_SIZE = 20;
 export const RSDP_V2_SIZE = 36;
-
-const SIG = Buffer.from(RSDP_SIGNATURE, 'latin1');
 
 const ext = { when: (g: { revision: number }) => g.revision >= 2 };
 const rsdpLayout = layout('rsdp', [
@@ -29,11 +26,6 @@ const [REVISION_AT, LENGTH_AT, CHECKSUM_AT, EXT_CHECKSUM_AT] = ['revision', 'len
   (n) => fieldAt(rsdpLayout, n)!.offset,
 );
 
-/** Offsets of the signature on 8-byte boundaries of `img` (a SIMD search on the scan's buffers). */
-function* signatureAt8(img: Uint8Array): Generator<number> {
-  for (let at = findWord(img, SIG); at >= 0; at = findWord(img, SIG, at + 8)) yield at;
-}
-
 /** In memory: on any 8-byte boundary (edk2 aligns it to 8; the 16-byte rule is only the legacy BIOS
  * area's), with the 20-byte checksum and, from revision 2, the declared length and extended one. */
 /** What keeps the signature at `at` from being an RSDP, or undefined when it is one. */
@@ -51,8 +43,8 @@ function faultAt(img: Uint8Array, at: number): string | undefined {
 
 const rootPointer: RootPointer = {
   signature: RSDP_SIGNATURE,
-  find: (img) => [...signatureAt8(img)].filter((at) => faultAt(img, at) === undefined),
-  scan: (img) => [...signatureAt8(img)].map((at) => ({ at, fault: faultAt(img, at) })),
+  align: 8,
+  fault: faultAt,
   lengthAt: (img, at) => (img[at + REVISION_AT] >= 2 && at + LENGTH_AT + 4 <= img.length ? readUint(img, at + LENGTH_AT, 4) : RSDP_V1_SIZE),
 };
 

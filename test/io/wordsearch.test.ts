@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { fastWordSearch, findWord, searchBuffer } from '../../src/layout/wordsearch.js';
+import { fastWordSearch, findWord, searchBuffer } from '../../src/io/wordsearch.js';
 import { BUILT, DIST_SRC, SAMPLES, tmp } from '../helpers.js';
 
 function reference(hay: Uint8Array, word: Uint8Array, from: number): number {
@@ -100,7 +100,7 @@ describe.skipIf(!BUILT)('without WebAssembly (node --jitless)', () => {
     const script = `
       import { readTables } from ${JSON.stringify(join(DIST_SRC, 'io', 'read.js'))};
       import { writeImage } from ${JSON.stringify(join(DIST_SRC, 'io', 'image.js'))};
-      import { fastWordSearch } from ${JSON.stringify(join(DIST_SRC, 'layout', 'wordsearch.js'))};
+      import { fastWordSearch } from ${JSON.stringify(join(DIST_SRC, 'io', 'wordsearch.js'))};
       import { writeFileSync } from 'node:fs';
       const { set } = readTables(${JSON.stringify(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt'))});
       const { image, base } = writeImage(set);
