@@ -1,6 +1,7 @@
 // Type-level checks, compiled by `npm run typecheck` (part of `npm test`): field access typed from
 // the declarations, so a renamed or mistyped field is a compile error, not a run-time surprise.
-import { fieldsOf, make, type Node } from '../src/layout/codec.js';
+import { fieldsOf, make, container, fieldPath, hasField, withFields, rawField, type Node } from '../src/layout/codec.js';
+import { layout, u32, u64 } from '../src/layout/schema.js';
 import { gicc, gicd } from '../src/tables/madt.js';
 import { fadt } from '../src/tables/fadt.js';
 import { sratMemory } from '../src/tables/srat.js';
@@ -34,3 +35,27 @@ export const typedRule = rule({
     c.report('MCFG_EXAMPEL', 'MCFG', 'a typo');
   },
 });
+
+// every name of a field is typed: diff keys, paths, presence tests, updates, raw reads
+export const keyed = container({
+  name: 'k',
+  label: 'K',
+  layout: layout('k', [u32('uid', 'UID'), u64('mpidr', 'MPIDR')]),
+  key: [{ uid: 'uid' }, { m: 'mpidr' }],
+});
+// @ts-expect-error a key naming a field the layout lacks
+export const badKey = container({ name: 'k', label: 'K', layout: layout('k', [u32('uid', 'UID')]), key: { m: 'mpidr' } });
+export const path: string = fieldPath('APIC.gicc[0]', gicc, 'arm_mpidr');
+// @ts-expect-error a path to a field the GICC lacks
+export const badPath = fieldPath('APIC.gicc[0]', gicc, 'mpidr');
+export const has: boolean = hasField(gicc, n, 'trbe_interrupt');
+// @ts-expect-error a presence test of a field the GICC lacks
+export const badHas = hasField(gicc, n, 'trbe');
+export const updated: Node = withFields(gicc, n, { arm_mpidr: 0x100n, uid: 1 });
+// @ts-expect-error an update of a field the GICC lacks
+export const badUpdate = withFields(gicc, n, { mpidr: 0x100n });
+// @ts-expect-error an update with the wrong type (a u64 is a bigint)
+export const badValue = withFields(gicc, n, { arm_mpidr: 0x100 });
+export const raw: bigint | undefined = rawField(gicc, new Uint8Array(80), 0, 'arm_mpidr');
+// @ts-expect-error a raw read of a field the GICC lacks
+export const badRaw = rawField(gicc, new Uint8Array(80), 0, 'mpidr');

@@ -60,14 +60,28 @@ export interface ContainerDef<L extends Layout = Layout> {
    * item and the list it is in, giving the key text (undefined: pair by ordinal). Several keys, in
    * order of preference: diff takes the first that names every such item on both sides uniquely,
    * else the last. */
-  key?: ItemKey | readonly ItemKey[];
+  key?: ItemKey<FieldName<L>> | readonly ItemKey<FieldName<L>>[];
   /** layouts a later revision of this item has (its own revision field): the last whose
    * minRevision the item's revision reaches replaces this one */
   variants?: { minRevision: number; def: ContainerDef }[];
 }
 
-/** One way of pairing items in diff (ContainerDef.key). */
-export type ItemKey = Record<string, string> | ((n: Node, list: readonly Node[]) => string | undefined);
+/** One way of pairing items in diff (ContainerDef.key): named fields of the item, or a function. */
+export type ItemKey<N extends string = string> = Record<string, N> | ((n: Node, list: readonly Node[]) => string | undefined);
+
+/** The names of a layout's fields (any string for an untyped layout). */
+export type FieldName<L> = keyof FieldsOf<L> & string;
+
+/**
+ * A declaration whose field names are checked against its own layout: `container({ layout:
+ * layout(…, [u64('arm_mpidr', …)]), key: { mpidr: 'arm_mpidr' } })` — a key naming a field the
+ * layout lacks is a compile error (with `satisfies ContainerDef` alone the layout's type is lost).
+ */
+export function container<L extends Layout, D extends ContainerDef<L>>(
+  d: D & { layout: L; key?: ItemKey<FieldName<L>> | readonly ItemKey<FieldName<L>>[] },
+): D {
+  return d;
+}
 
 /** The definition that applies to an item of revision `revision` (see ContainerDef.variants). */
 export function variantFor<D extends ContainerDef>(def: D, revision: number | undefined): D {
@@ -224,7 +238,7 @@ export function fieldAt(l: Layout, path: string): { offset: number; width: numbe
 /** A field of a declaration read straight from the bytes of one at `at`, or undefined when it
  * would end past `end`: what a consumer reading through a struct pointer sees, whatever length
  * the bytes declare (Xen's MADT walkers do this). */
-export function rawField(def: ContainerDef, buf: Uint8Array, at: number, field: string, end = buf.length): bigint | undefined {
+export function rawField<L extends Layout>(def: ContainerDef<L>, buf: Uint8Array, at: number, field: FieldName<L>, end = buf.length): bigint | undefined {
   const f = fieldAt(def.layout, field);
   if (!f || at < 0 || at + f.offset + f.width > Math.min(end, buf.length)) return undefined;
   let v = 0n;
@@ -935,6 +949,23 @@ export function itemSegment(part: PartDef, it: Node): string {
  * renamed field is a compile error wherever it is read this way. */
 export function fieldsOf<L extends Layout>(_def: { layout: L }, n: Node): FieldsOf<L> {
   return n.fields as FieldsOf<L>;
+}
+
+/** The path of a declared field of an item, `${at}.${name}`: a name the declaration lacks is a
+ * compile error, so renaming a field points at every finding path that names it. */
+export function fieldPath<L extends Layout>(at: string, _def: { layout: L }, name: FieldName<L>): string {
+  return `${at}.${name}`;
+}
+
+/** Whether a node holds a declared field (one past its length, or gated out, is absent). */
+export function hasField<L extends Layout>(_def: { layout: L }, n: Node, name: FieldName<L>): boolean {
+  return name in n.fields;
+}
+
+/** The node with some of its declared fields changed: an undeclared name, or a value of the wrong
+ * type, is a compile error (a spread of the untyped field bag would take anything). */
+export function withFields<L extends Layout>(_def: { layout: L }, n: Node, patch: Partial<FieldsOf<L>>): Node {
+  return { ...n, fields: { ...n.fields, ...(patch as Fields) } };
 }
 
 /** Zero values for fields [from, to) of a layout (nested structs filled in full). */

@@ -6,8 +6,8 @@
 //      virtual MPIDRs, then the host redistributor regions that cover N vCPUs, then (--its) the ITSes.
 // Both: every GICC is 76 bytes if the output FADT revision is < 6, else 80 (docs/consumers.md X1);
 //       N defaults to the enabled host GICCs, capped at Xen's dom0 vCPU limit.
-import type { Fields } from '../layout/schema.js';
-import { EMPTY, type Node, fieldsOf, make } from '../layout/codec.js';
+import type { Fields, FieldsOf } from '../layout/schema.js';
+import { EMPTY, type Node, fieldsOf, fieldPath, make, withFields } from '../layout/codec.js';
 import {
   gicc as giccDef,
   gicr as gicrDef,
@@ -39,7 +39,15 @@ export function normalizeGicc(g: Node, length: number): Node {
 /** The fields of a kept host GICC that dom0 cannot use under Xen: the GICv2 virtualization
  * interfaces and their maintenance interrupt (Xen owns them), the parking protocol (dom0 brings its
  * CPUs up with PSCI over HVC). */
-const HYPERVISOR_ONLY: Fields = { parking_version: 0, parked_address: 0n, gicv_base_address: 0n, gich_base_address: 0n, vgic_interrupt: 0 };
+/** Some of a GICC's declared fields (a typed patch: a renamed field is a compile error here). */
+type GiccFields = Partial<FieldsOf<typeof giccDef.layout>>;
+const HYPERVISOR_ONLY: GiccFields = {
+  parking_version: 0,
+  parked_address: 0n,
+  gicv_base_address: 0n,
+  gich_base_address: 0n,
+  vgic_interrupt: 0,
+};
 
 /** How many vCPUs: --vcpus, checked against the limits; else the enabled host GICCs, capped like
  * Xen caps dom0_max_vcpus (with a note when the cap applies). */
@@ -103,7 +111,7 @@ const run: Pass = (set, opts) => {
           next,
           'BUILD_MPIDR_NOT_VIRTUAL',
           'APIC',
-          `APIC.gicc[${moved}].arm_mpidr`,
+          fieldPath(`APIC.gicc[${moved}]`, giccDef, 'arm_mpidr'),
           `--host-mpidrs: the kept host GICC ${moved} has MPIDR ${hex(fieldsOf(giccDef, kept[moved]).arm_mpidr)}, but Xen gives vCPU ${moved} MPIDR ${hex(vcpuMpidr(moved))}: ` +
             'under Xen, dom0 would not bring up its secondary CPUs (docs/consumers.md X8); leave --host-mpidrs out for a hypervisor that numbers vCPUs as Xen does',
         );
@@ -117,33 +125,34 @@ const run: Pass = (set, opts) => {
       if (t === MADT_GICC) {
         const i = vcpuOf.get(s);
         if (i === undefined) return [];
-        const g = sized(s);
-        const fields: Fields = { ...g.fields, ...HYPERVISOR_ONLY };
-        if (!hostMpidrs) fields.arm_mpidr = vcpuMpidr(i);
-        if (!perCpuGicr) fields.gicr_base_address = 0n;
-        return [{ ...g, fields }];
+        const patch: GiccFields = { ...HYPERVISOR_ONLY };
+        if (!hostMpidrs) patch.arm_mpidr = vcpuMpidr(i);
+        if (!perCpuGicr) patch.gicr_base_address = 0n;
+        return [withFields(giccDef, sized(s), patch)];
       }
       return [MADT_GICD, MADT_GICR, MADT_ITS, MADT_MSI_FRAME].includes(t) ? [s] : [];
     });
   } else {
     if (!gic.giccs.length) throw new BuildError('the MADT has no GICC entry to make the dom0 GICCs from');
     const template = normalizeGicc(gic.giccs[0], giccLength);
-    const giccs: Node[] = Array.from({ length: n }, (_, i) => ({
-      fields: {
-        ...template.fields,
-        cpu_interface_number: i,
-        uid: i,
-        flags: GICC_ENABLED,
-        arm_mpidr: vcpuMpidr(i),
-        parking_version: 0,
-        performance_interrupt: 0,
-        gicv_base_address: 0n,
-        gich_base_address: 0n,
-        gicr_base_address: 0n,
-        vgic_interrupt: 0,
-      },
-      tail: EMPTY,
-    }));
+    const giccs: Node[] = Array.from({ length: n }, (_, i) =>
+      withFields(
+        giccDef,
+        { fields: template.fields, tail: EMPTY },
+        {
+          cpu_interface_number: i,
+          uid: i,
+          flags: GICC_ENABLED,
+          arm_mpidr: vcpuMpidr(i),
+          parking_version: 0,
+          performance_interrupt: 0,
+          gicv_base_address: 0n,
+          gich_base_address: 0n,
+          gicr_base_address: 0n,
+          vgic_interrupt: 0,
+        },
+      ),
+    );
     out = [gic.gicd, ...giccs];
     if (gic.version === 3) {
       const regions = redistributorRegions(gic);

@@ -4,14 +4,14 @@
 // table's interface beyond its header is kept raw).
 import type { TableDef } from '../model/rules.js';
 import { layout, u8, u16, u24, u32, u64, bytes, type Field } from '../layout/schema.js';
-import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
+import { container, type ContainerDef, type SubtableFamily } from '../layout/codec.js';
 import { headerField } from './common.js';
 
 // ---------------------------------------------------------------- APMT
 
 export const APMT_TYPES: Record<number, string> = { 0: 'Memory Controller', 1: 'SMMU', 2: 'PCIe Root Complex', 3: 'ACPI Device', 4: 'CPU Cache' };
 
-const apmtNode = {
+const apmtNode = container({
   name: 'node',
   label: 'PMU Node',
   minLength: 56,
@@ -42,7 +42,7 @@ const apmtNode = {
     u32('processor_affinity', 'Processor Affinity'),
     u32('implementation_id', 'Implementation ID'),
   ]),
-} satisfies TableDef;
+}) satisfies TableDef;
 const apmtFamily: SubtableFamily = {
   typeWidth: 0,
   lengthOffset: 0,

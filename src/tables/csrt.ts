@@ -3,7 +3,7 @@
 // descriptors (length, type, subtype, UID, then resource-specific bytes).
 import type { TableDef } from '../model/rules.js';
 import { layout, u8, u16, u32 } from '../layout/schema.js';
-import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
+import { container, type ContainerDef, type SubtableFamily } from '../layout/codec.js';
 import { headerField } from './common.js';
 
 const sharedInfo = {
@@ -25,14 +25,14 @@ const sharedInfo = {
   ]),
 } satisfies TableDef;
 
-const descriptor = {
+const descriptor = container({
   name: 'descriptor',
   label: 'Resource Descriptor',
   minLength: 12,
   key: { type: 'type', subtype: 'subtype', uid: 'uid' },
   layout: layout('csrt_descriptor', [u32('length', 'Length', { derive: 'length' }), u16('type', 'Type'), u16('subtype', 'Subtype'), u32('uid', 'UID')]),
   parts: [{ key: 'info', label: 'ResourceInfo', kind: 'raw' }],
-} satisfies TableDef;
+}) satisfies TableDef;
 const descriptors: SubtableFamily = {
   typeWidth: 0,
   lengthOffset: 0,
@@ -42,7 +42,7 @@ const descriptors: SubtableFamily = {
   unknown: descriptor,
 };
 
-const group = {
+const group = container({
   name: 'group',
   label: 'Resource Group',
   minLength: 28,
@@ -61,7 +61,7 @@ const group = {
     { key: 'shared_info', label: 'Shared Info', kind: 'records', record: sharedInfo, size: 'shared_info_length' },
     { key: 'descriptors', label: 'Resource Descriptors', kind: 'subtables', family: descriptors },
   ],
-} satisfies TableDef;
+}) satisfies TableDef;
 const groups: SubtableFamily = {
   typeWidth: 0,
   lengthOffset: 0,

@@ -2,7 +2,7 @@
 // bandwidth information (initiator and target domain lists and the entries matrix between them),
 // memory side cache information (with SMBIOS handles). Structures: type u16, length u32.
 import { layout, u16, u32, u64, u8 } from '../layout/schema.js';
-import { type ContainerDef, type SubtableFamily, type Node, segmentName } from '../layout/codec.js';
+import { container, type ContainerDef, type SubtableFamily, type Node, segmentName } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
 import { headerField } from './common.js';
 import { sratDomains, itemPaths } from './topology-rules.js';
@@ -16,7 +16,7 @@ export const HMAT_TYPES: Record<number, string> = {
 const head = () => [u16('type', 'Structure Type', { enum: HMAT_TYPES }), u16('reserved', 'Reserved'), u32('length', 'Length', { derive: 'length' as const })];
 const u32Record = (name: string, label: string): ContainerDef => ({ name, label, layout: layout(`hmat_${name}`, [u32('domain', label)]) });
 
-const attributes = {
+const attributes = container({
   name: 'proximity',
   label: 'Memory Proximity Domain Attributes',
   minLength: 40,
@@ -31,7 +31,7 @@ const attributes = {
     u64('reserved3', 'Reserved3'),
     u64('reserved4', 'Reserved4'),
   ]),
-} satisfies TableDef;
+}) satisfies TableDef;
 
 const locality = {
   name: 'locality',

@@ -5,7 +5,7 @@
 // at MappingOffset. Output references and PMCG node references point at nodes by their offset
 // from the table start: references, re-derived at encode.
 import { layout, u8, u16, u24, u32, u64, struct, type Bit, type Field } from '../layout/schema.js';
-import { type ContainerDef, type Node, type PartDef, type SubtableFamily, segmentName } from '../layout/codec.js';
+import { container, type ContainerDef, type Node, type PartDef, type SubtableFamily, segmentName, fieldsOf, fieldPath } from '../layout/codec.js';
 import { type RuleContext, type TableRule, type HostRange, type TableDef, rule, linux, xen } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField, rangeAt } from './common.js';
@@ -30,7 +30,7 @@ export const IORT_RMR = 6;
 
 const SINGLE: Bit[] = [{ name: 'single_mapping', label: 'Single Mapping', bit: 0 }];
 
-export const idMapping = {
+export const idMapping = container({
   name: 'mapping',
   label: 'ID Mapping',
   key: { input: 'input_base' },
@@ -41,7 +41,7 @@ export const idMapping = {
     u32('output_reference', 'Output Reference', { ref: 'items' }),
     u32('flags', 'Flags', { bits: SINGLE }),
   ]),
-} satisfies TableDef;
+}) satisfies TableDef;
 
 const memoryAccess = layout('iort_memory_access', [
   u32('cache_coherency', 'Cache Coherency'),
@@ -209,12 +209,12 @@ const pmcg = node('pmcg', 'PMCG', 40, [
   u64('page1_base_address', 'Page 1 Base Address'),
 ]);
 
-const rmrRange = {
+const rmrRange = container({
   name: 'range',
   label: 'Memory Range',
   key: { base: 'base_address' },
   layout: layout('iort_rmr_range', [u64('base_address', 'Base Address'), u64('length', 'Length'), u32('reserved', 'Reserved')]),
-} satisfies TableDef;
+}) satisfies TableDef;
 const rmr = node(
   'rmr',
   'RMR',
@@ -332,8 +332,12 @@ const rules: TableRule[] = [
         }
         const maps = mappingsOf(n);
         maps.forEach((m, j) => {
-          if (!starts.has(Number(m.fields.output_reference)))
-            c.report('IORT_REFERENCE', `${p}.mapping[${j}].output_reference`, `output reference ${hex(Number(m.fields.output_reference))} is no node start`);
+          if (!starts.has(Number(fieldsOf(idMapping, m).output_reference)))
+            c.report(
+              'IORT_REFERENCE',
+              fieldPath(`${p}.mapping[${j}]`, idMapping, 'output_reference'),
+              `output reference ${hex(Number(fieldsOf(idMapping, m).output_reference))} is no node start`,
+            );
         });
         const ranges = maps.map((m, j) => ({
           j,
@@ -522,12 +526,12 @@ const rules: TableRule[] = [
       for (const n of items) {
         const p = paths.get(n)!;
         mappingsOf(n).forEach((m, j) => {
-          const to = at.get(Number(m.fields.output_reference));
+          const to = at.get(Number(fieldsOf(idMapping, m).output_reference));
           const endpoint = to && (to.fields.type === IORT_ROOT_COMPLEX || to.fields.type === IORT_NAMED_COMPONENT) && to !== n;
           if (endpoint)
             c.report(
               'IORT_MAPPING_INTO_ENDPOINT',
-              `${p}.mapping[${j}].output_reference`,
+              fieldPath(`${p}.mapping[${j}]`, idMapping, 'output_reference'),
               `mapping ${j} leads into ${paths.get(to)}, an endpoint, not an SMMU or ITS group`,
             );
           // walk the range's first ID from here as Linux does: a node met again with the same ID loops forever
@@ -535,7 +539,7 @@ const rules: TableRule[] = [
           if (!loop) return;
           // once per loop, at the mapping that closes it: the one leading into an endpoint (mappings
           // lead to SMMUs and ITS groups), else the last hop
-          const target = (h: { node: Node; index: number }) => at.get(Number(mappingsOf(h.node)[h.index].fields.output_reference));
+          const target = (h: { node: Node; index: number }) => at.get(Number(fieldsOf(idMapping, mappingsOf(h.node)[h.index]).output_reference));
           const into = loop.hops.find((h) => {
             const t = target(h);
             return t?.fields.type === IORT_ROOT_COMPLEX || t?.fields.type === IORT_NAMED_COMPONENT;
@@ -546,7 +550,7 @@ const rules: TableRule[] = [
           closing.add(where);
           c.report(
             'IORT_MAPPING_CYCLE',
-            `${where}.output_reference`,
+            fieldPath(where, idMapping, 'output_reference'),
             `ID ${hex(loop.id)} goes round ${loop.hops.map((h) => paths.get(h.node)).join(' → ')} → ${paths.get(loop.hops[0].node)}: Linux's mapping walk never ends`,
           );
         });
@@ -588,7 +592,7 @@ function mappingLoop(start: Node, id: number, first: number, at: Map<number, Nod
     const m = maps[j];
     const out = (Number(m.fields.flags) & 1) !== 0 ? Number(m.fields.output_base) : Number(m.fields.output_base) + (cur - Number(m.fields.input_base));
     visits.push({ node, id: cur, index: j });
-    const next = at.get(Number(m.fields.output_reference));
+    const next = at.get(Number(fieldsOf(idMapping, m).output_reference));
     const back = visits.findIndex((v) => v.node === next && v.id === out);
     if (back >= 0) return { hops: visits.slice(back).map((v) => ({ node: v.node, index: v.index })), id: out };
     node = next;
@@ -615,9 +619,9 @@ function iortSummary(t: Node): string {
       const path = [name(rc)];
       const seen = new Set<Node>([rc]);
       for (
-        let n: Node | undefined = byAt.get(Number(mappingsOf(rc)[0]?.fields.output_reference));
+        let n: Node | undefined = byAt.get(Number(mappingsOf(rc)[0] && fieldsOf(idMapping, mappingsOf(rc)[0]).output_reference));
         n && !seen.has(n);
-        n = byAt.get(Number(mappingsOf(n)[0]?.fields.output_reference))
+        n = byAt.get(Number(mappingsOf(n)[0] && fieldsOf(idMapping, mappingsOf(n)[0]).output_reference))
       ) {
         seen.add(n);
         path.push(name(n));

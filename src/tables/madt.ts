@@ -1,7 +1,18 @@
 // MADT ("APIC"), ACPI 6.5 §5.2.12: GICC (76/80/82 bytes: ACPI 5.1 / 6.0-6.3 / 6.5; longer ones keep
 // their extra bytes raw), GICD, GIC MSI frame, GICR, GIC ITS. Any other subtable type is kept raw.
-import { layout, u8, u16, u32, u64, bytes, type Bit } from '../layout/schema.js';
-import { type ContainerDef, type SubtableFamily, type Node, type ItemKey, fieldsOf, fieldAt, rawField } from '../layout/codec.js';
+import { layout, u8, u16, u32, u64, bytes, type Bit, type Layout } from '../layout/schema.js';
+import {
+  container,
+  type ContainerDef,
+  type SubtableFamily,
+  type Node,
+  type FieldName,
+  fieldsOf,
+  fieldAt,
+  rawField,
+  fieldPath,
+  hasField,
+} from '../layout/codec.js';
 import { XEN_NR_CPUS } from '../model/xen.js';
 import { type RuleContext, type TableRule, type HostRange, type TableDef, rule, linux, xen, spec } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
@@ -58,11 +69,11 @@ const GICC_FLAGS: Bit[] = [
   { name: 'gicr_non_coherent', label: 'GICR Non-Coherent', bit: 4, minRevision: 7 },
 ];
 
-export const gicc = {
+export const gicc = container({
   name: 'gicc',
   label: 'Generic Interrupt Controller',
   // by UID when both sides' UIDs are unique (a build rewrites MPIDRs and keeps UIDs), else by MPIDR
-  key: [{ uid: 'uid' }, { mpidr: 'arm_mpidr' }] as readonly ItemKey[],
+  key: [{ uid: 'uid' }, { mpidr: 'arm_mpidr' }],
   minLength: GICC_LEN_V5,
   layout: layout('gicc', [
     typeField(),
@@ -85,7 +96,7 @@ export const gicc = {
     u16('spe_interrupt', 'SPE Overflow Interrupt'),
     u16('trbe_interrupt', 'TRBE Interrupt'),
   ]),
-} satisfies TableDef;
+}) satisfies TableDef;
 
 export const GICD_VERSIONS: Record<number, string> = { 0: 'probe', 1: 'GICv1', 2: 'GICv2', 3: 'GICv3', 4: 'GICv4' };
 
@@ -323,9 +334,9 @@ const structureRules: TableRule[] = [
       const uids = new Map<number, number>();
       giccs(c).forEach((g, i) => {
         const p = `APIC.gicc[${i}]`;
-        if ('arm_mpidr' in g.fields) {
+        if (hasField(gicc, g, 'arm_mpidr')) {
           const m = mpidrOf(g);
-          if (mpidrs.has(m)) c.report('MADT_DUPLICATE_MPIDR', `${p}.arm_mpidr`, `GICC ${i} repeats MPIDR ${hex(m)} of GICC ${mpidrs.get(m)}`);
+          if (mpidrs.has(m)) c.report('MADT_DUPLICATE_MPIDR', fieldPath(p, gicc, 'arm_mpidr'), `GICC ${i} repeats MPIDR ${hex(m)} of GICC ${mpidrs.get(m)}`);
           else mpidrs.set(m, i);
         }
         const u = Number(fieldsOf(gicc, g).uid);
@@ -425,7 +436,7 @@ const dom0Rules: TableRule[] = [
       if (hit)
         c.report(
           'DOM0_MPIDR_INVALID',
-          `APIC.gicc[${hit[1]}].arm_mpidr`,
+          fieldPath(`APIC.gicc[${hit[1]}]`, gicc, 'arm_mpidr'),
           `${hit[2]} GICC(s) with MPIDR bits outside Aff3..Aff0 (GICC ${hit[1]}: ${hex(mpidrOf(hit[0]))}); Linux skips them`,
         );
       hit = firstOf(all, (g) => !enabledGicc(g));
@@ -447,7 +458,7 @@ const dom0Rules: TableRule[] = [
         const i = all.indexOf(hit[0]);
         c.report(
           'DOM0_MPIDR_NOT_VCPU',
-          `APIC.gicc[${i}].arm_mpidr`,
+          fieldPath(`APIC.gicc[${i}]`, gicc, 'arm_mpidr'),
           `${hit[2]} enabled GICC(s) carry an MPIDR none of the ${enabled.length} vCPUs has under Xen (GICC ${i}: ${hex(mpidrOf(hit[0]))}; vCPU k is (k & 0xF) | (k >> 4) << 8): PSCI CPU_ON for it reaches no vCPU`,
         );
       }
@@ -712,8 +723,15 @@ const xenHostRules: TableRule[] = [
         c.report('XEN_HOST_NO_GICD', 'APIC', 'no GIC Distributor subtable: "No valid GICD entries exists"', 44);
         return;
       }
-      const f = (def: ContainerDef, s: Walked, name: string) => rawField(def, b, s.at, name);
-      const at = (def: ContainerDef, s: Walked, name: string) => s.at + fieldAt(def.layout, name)!.offset;
+      const f = <L extends Layout>(def: ContainerDef<L>, s: Walked, name: FieldName<L>) => rawField(def, b, s.at, name);
+      const at = <L extends Layout>(def: ContainerDef<L>, s: Walked, name: FieldName<L>) => s.at + fieldAt(def.layout, name)!.offset;
+      /** A field of a walked subtable as a finding names it: value, dump's path, offset. */
+      const probe = <L extends Layout>(def: ContainerDef<L>, s: Walked, name: FieldName<L>, what: string) => ({
+        value: f(def, s, name),
+        path: fieldPath(`APIC.${def.name}[${s.index}]`, def, name),
+        offset: at(def, s, name),
+        what,
+      });
       // every GICD's callback checks its length; the first's version picks the driver
       const shortGicd = gicds.find((s) => s.length < 24 || s.at + 24 > b.length);
       if (shortGicd) {
@@ -779,53 +797,54 @@ const xenHostRules: TableRule[] = [
         );
       const first = good[0];
       if (!first) return;
-      const same: [string, string][] = [
+      const same: [FieldName<typeof gicc.layout>, string][] = [
         ['base_address', 'CPU interface base'],
         ['gicv_base_address', 'GICV base'],
         ['vgic_interrupt', 'maintenance interrupt'],
-        ...(v3 ? [] : ([['gich_base_address', 'GICH base']] as [string, string][])),
+        ...(v3 ? [] : [['gich_base_address', 'GICH base'] as [FieldName<typeof gicc.layout>, string]]),
       ];
       mismatch: for (const s of good.slice(1))
         for (const [name, what] of same) {
-          const [x, y] = [f(gicc, s, name), f(gicc, first, name)];
-          if (x !== y) {
+          const [x, y] = [probe(gicc, s, name, what), f(gicc, first, name)];
+          if (x.value !== y) {
             c.report(
               'XEN_HOST_GICC_MISMATCH',
-              `APIC.gicc[${s.index}].${name}`,
-              `GICC ${s.index}'s ${what} is ${hex(x ?? 0n)}, GICC ${first.index}'s ${hex(y ?? 0n)}: "GICC entries are not same in MADT table"`,
-              at(gicc, s, name),
+              x.path,
+              `GICC ${s.index}'s ${what} is ${hex(x.value ?? 0n)}, GICC ${first.index}'s ${hex(y ?? 0n)}: "GICC entries are not same in MADT table"`,
+              x.offset,
             );
             break mismatch;
           }
         }
       const gicv = f(gicc, first, 'gicv_base_address') ?? 0n;
-      if (v3 && f(gicc, first, 'base_address') === 0n && gicv !== 0n)
+      const cpu = probe(gicc, first, 'base_address', 'CPU interface base');
+      if (v3 && cpu.value === 0n && gicv !== 0n)
         c.report(
           'XEN_HOST_VGICV2',
-          `APIC.gicc[${first.index}].base_address`,
+          cpu.path,
           `GICC ${first.index} gives a GICV base (${hex(gicv)}) but CPU interface base 0: Xen offers guests no GICv2-compatible vGIC`,
-          at(gicc, first, 'base_address'),
+          cpu.offset,
         );
       // the distributor base is the last GICD's (each one's callback overwrites it), the rest the first GICC's
       const last = gicds[gicds.length - 1];
-      const aligned: [ContainerDef, Walked, string, string][] = v3
-        ? [[gicd, last, 'base_address', 'GICD base']]
-        : [
-            [gicd, last, 'base_address', 'GICD base'],
-            [gicc, first, 'base_address', 'GICC base'],
-            [gicc, first, 'gich_base_address', 'GICH base'],
-            [gicc, first, 'gicv_base_address', 'GICV base'],
-          ];
-      const odd = aligned.find(([def, s, name]) => ((f(def, s, name) ?? 0n) & PAGE_MASK) !== 0n);
-      if (odd) {
-        const [def, s, name, what] = odd;
+      const aligned = [
+        probe(gicd, last, 'base_address', 'GICD base'),
+        ...(v3
+          ? []
+          : [
+              probe(gicc, first, 'base_address', 'GICC base'),
+              probe(gicc, first, 'gich_base_address', 'GICH base'),
+              probe(gicc, first, 'gicv_base_address', 'GICV base'),
+            ]),
+      ];
+      const odd = aligned.find((x) => ((x.value ?? 0n) & PAGE_MASK) !== 0n);
+      if (odd)
         c.report(
           'XEN_HOST_GIC_ALIGN',
-          `APIC.${def === gicd ? 'gicd' : 'gicc'}[${s.index}].${name}`,
-          `the ${what} ${hex(f(def, s, name)!)} is not 4 KiB aligned: ${v3 ? '"Found unaligned distributor address"' : '"GICv2 interfaces not page aligned"'}`,
-          at(def, s, name),
+          odd.path,
+          `the ${odd.what} ${hex(odd.value!)} is not 4 KiB aligned: ${v3 ? '"Found unaligned distributor address"' : '"GICv2 interfaces not page aligned"'}`,
+          odd.offset,
         );
-      }
     },
   }),
   rule({
@@ -869,8 +888,8 @@ const xenHostRules: TableRule[] = [
       const all = subs.filter((s) => s.type === MADT_GICC);
       const stop = fadt ? all.findIndex((s) => s.length !== want || s.at + GICC_LEN_V6 > b.length) : -1;
       const giccs = stop < 0 ? all : all.slice(0, stop);
-      const f = (s: Walked, name: string) => rawField(gicc, b, s.at, name) ?? 0n;
-      const at = (s: Walked, name: string) => s.at + fieldAt(gicc.layout, name)!.offset;
+      const f = (s: Walked, name: FieldName<typeof gicc.layout>) => rawField(gicc, b, s.at, name) ?? 0n;
+      const at = (s: Walked, name: FieldName<typeof gicc.layout>) => s.at + fieldAt(gicc.layout, name)!.offset;
       const enabled = giccs.filter((s) => (f(s, 'flags') & BigInt(GICC_ENABLED)) !== 0n);
       if (!enabled.length && giccs.length) {
         c.report(
@@ -908,7 +927,7 @@ const xenHostRules: TableRule[] = [
         if (twin) {
           c.report(
             'XEN_HOST_MPIDR_DUPLICATE',
-            `APIC.gicc[${s.index}].arm_mpidr`,
+            fieldPath(`APIC.gicc[${s.index}]`, gicc, 'arm_mpidr'),
             `GICC ${s.index}'s MPIDR ${hex(mpidr)} is GICC ${twin.index}'s${f(twin, 'arm_mpidr') === mpidr ? '' : ` (${hex(f(twin, 'arm_mpidr'))}) once Xen masks it to ${hex(masked)}`}: "Firmware bug, duplicate CPU MPIDR", that CPU is ignored`,
             at(s, 'arm_mpidr'),
           );

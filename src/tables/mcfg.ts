@@ -1,7 +1,7 @@
 // MCFG, PCI Firmware Specification 3.3 §4.1.2: 8 reserved bytes, then one 16-byte allocation per
 // ECAM window (base, segment, start and end bus).
 import { layout, u8, u16, u32, u64 } from '../layout/schema.js';
-import type { Node } from '../layout/codec.js';
+import { container, type Node } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
@@ -56,7 +56,7 @@ const rules: TableRule[] = [
   }),
 ];
 
-export const mcfgAllocation = {
+export const mcfgAllocation = container({
   name: 'allocation',
   label: 'Configuration Space Allocation',
   key: { segment: 'segment', bus: 'start_bus' },
@@ -72,7 +72,7 @@ export const mcfgAllocation = {
     }),
     u32('reserved', 'Reserved'),
   ]),
-} satisfies TableDef;
+}) satisfies TableDef;
 
 export const mcfg = {
   name: 'MCFG',

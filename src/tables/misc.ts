@@ -2,7 +2,7 @@
 // graphics), SPMI (IPMI), WDAT (watchdog instructions), PDTT (platform debug triggers), FPDT
 // (performance record pointers) and TPM2 (revision 3 and 4 layouts, start-method parameters).
 import { layout, u8, u16, u24, u32, u64, bytes } from '../layout/schema.js';
-import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
+import { container, type ContainerDef, type SubtableFamily } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux, spec } from '../model/rules.js';
 import { headerField, gasField } from './common.js';
 
@@ -96,7 +96,7 @@ export const wdat = {
   parts: [{ key: 'items', label: 'Entries', kind: 'records', record: wdatEntry, count: 'entry_count' }],
 } satisfies TableDef;
 
-const trigger = {
+const trigger = container({
   name: 'trigger',
   label: 'Trigger',
   key: { subchannel: 'subchannel_id' },
@@ -110,7 +110,7 @@ const trigger = {
       ],
     }),
   ]),
-} satisfies TableDef;
+}) satisfies TableDef;
 
 export const pdtt = {
   name: 'PDTT',

@@ -1,7 +1,7 @@
 // SRAT, ACPI 6.5 §5.2.16: processor (local APIC/SAPIC, x2APIC, GICC), memory, GIC ITS and generic
 // initiator affinity structures, each type + 1-byte length. Unknown types are kept raw.
 import { layout, u8, u16, u24, u32, u64, bytes, type Bit } from '../layout/schema.js';
-import { type ContainerDef, type SubtableFamily, type Node, segmentName } from '../layout/codec.js';
+import { container, type ContainerDef, type SubtableFamily, type Node, segmentName } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux, spec } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
@@ -26,7 +26,7 @@ const typeField = () => u8('type', 'Subtable Type', { enum: SRAT_TYPES });
 const lengthField = () => u8('length', 'Length', { derive: 'length' });
 const ENABLED: Bit[] = [{ name: 'enabled', label: 'Enabled', bit: 0 }];
 
-const cpuApic = {
+const cpuApic = container({
   name: 'apic',
   label: 'Processor Local APIC/SAPIC Affinity',
   minLength: 16,
@@ -41,9 +41,9 @@ const cpuApic = {
     u24('proximity_domain_hi', 'Proximity Domain High(24)'),
     u32('clock_domain', 'Clock Domain'),
   ]),
-} satisfies TableDef;
+}) satisfies TableDef;
 
-export const sratMemory = {
+export const sratMemory = container({
   name: 'memory',
   label: 'Memory Affinity',
   minLength: 40,
@@ -65,9 +65,9 @@ export const sratMemory = {
     }),
     u64('reserved3', 'Reserved3'),
   ]),
-} satisfies TableDef;
+}) satisfies TableDef;
 
-const x2apic = {
+const x2apic = container({
   name: 'x2apic',
   label: 'Processor Local x2APIC Affinity',
   minLength: 24,
@@ -82,9 +82,9 @@ const x2apic = {
     u32('clock_domain', 'Clock Domain'),
     u32('reserved2', 'Reserved2'),
   ]),
-} satisfies TableDef;
+}) satisfies TableDef;
 
-export const sratGicc = {
+export const sratGicc = container({
   name: 'gicc',
   label: 'GICC Affinity',
   minLength: 18,
@@ -97,17 +97,17 @@ export const sratGicc = {
     u32('flags', 'Flags', { bits: ENABLED }),
     u32('clock_domain', 'Clock Domain'),
   ]),
-} satisfies TableDef;
+}) satisfies TableDef;
 
-export const sratIts = {
+export const sratIts = container({
   name: 'its',
   label: 'GIC ITS Affinity',
   minLength: 12,
   key: { its: 'its_id' },
   layout: layout('srat_its', [typeField(), lengthField(), u32('proximity_domain', 'Proximity Domain'), u16('reserved', 'Reserved'), u32('its_id', 'ITS ID')]),
-} satisfies TableDef;
+}) satisfies TableDef;
 
-const genericInitiator = {
+const genericInitiator = container({
   name: 'generic_initiator',
   label: 'Generic Initiator Affinity',
   minLength: 32,
@@ -122,7 +122,7 @@ const genericInitiator = {
     u32('flags', 'Flags', { bits: ENABLED }),
     u32('reserved2', 'Reserved2'),
   ]),
-} satisfies TableDef;
+}) satisfies TableDef;
 
 export const sratFamily: SubtableFamily = {
   lengthOffset: 1,
