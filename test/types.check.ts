@@ -59,3 +59,7 @@ export const badValue = withFields(gicc, n, { arm_mpidr: 0x100 });
 export const raw: bigint | undefined = rawField(gicc, new Uint8Array(80), 0, 'arm_mpidr');
 // @ts-expect-error a raw read of a field the GICC lacks
 export const badRaw = rawField(gicc, new Uint8Array(80), 0, 'mpidr');
+// a path into a struct field is typed too
+export const nested: string = fieldPath('FACP', fadt, 'header.revision');
+// @ts-expect-error a path into the header to a field it lacks
+export const badNested = fieldPath('FACP', fadt, 'header.revison');

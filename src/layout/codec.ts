@@ -72,6 +72,15 @@ export type ItemKey<N extends string = string> = Record<string, N> | ((n: Node, 
 /** The names of a layout's fields (any string for an untyped layout). */
 export type FieldName<L> = keyof FieldsOf<L> & string;
 
+/** A field's path in a layout: its name, or a struct's name, a dot and a path in the struct
+ * ("header.revision", "serial_port.address"); any string for an untyped layout. */
+export type FieldPath<L> = L extends Layout<infer F> ? (string extends F[number]['name'] ? string : PathOf<F[number]>) : string;
+type PathOf<F> = F extends { name: infer N extends string; kind: 'struct'; struct: infer S }
+  ? N | `${N}.${FieldPath<S>}`
+  : F extends { name: infer N extends string }
+    ? N
+    : never;
+
 /**
  * A declaration whose field names are checked against its own layout: `container({ layout:
  * layout(…, [u64('arm_mpidr', …)]), key: { mpidr: 'arm_mpidr' } })` — a key naming a field the
@@ -953,9 +962,16 @@ export function fieldsOf<L extends Layout>(_def: { layout: L }, n: Node): Fields
 
 /** The path of a declared field of an item, `${at}.${name}`: a name the declaration lacks is a
  * compile error, so renaming a field points at every finding path that names it. */
-export function fieldPath<L extends Layout>(at: string, _def: { layout: L }, name: FieldName<L>): string {
+export function fieldPath<L extends Layout>(at: string, _def: { layout: L }, name: FieldPath<L> | FieldName<L>): string {
   return `${at}.${name}`;
 }
+
+/** The paths of a table's own fields, `${signature}.${path}`, typed from its layout:
+ * `const at = tablePath('FACP', fadtLayout); at('header.revision')`. */
+export const tablePath =
+  <L extends Layout>(signature: string, _layout: L) =>
+  (path: FieldPath<L>): string =>
+    `${signature}.${path}`;
 
 /** Whether a node holds a declared field (one past its length, or gated out, is absent). */
 export function hasField<L extends Layout>(_def: { layout: L }, n: Node, name: FieldName<L>): boolean {

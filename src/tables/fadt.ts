@@ -1,7 +1,7 @@
 // FADT ("FACP"), ACPI 6.5 §5.2.9. Every length from 116 (ACPI 1.0) to 276 (ACPI 6.x): the layout is
 // chosen by length (a field exists when it fits), the revision is only reported on.
-import { layout, u8, u16, u32, u64, type Bit, type Fields } from '../layout/schema.js';
-import { fieldsOf } from '../layout/codec.js';
+import { layout, u8, u16, u32, u64, type Bit } from '../layout/schema.js';
+import { fieldsOf, hasField, tablePath } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux, xen, acpica } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { u64Text } from './common.js';
@@ -128,6 +128,9 @@ export const fadtLayout = layout('fadt', [
   u64('hypervisor_id', 'Hypervisor ID', { show: 'ascii64' }),
 ]);
 
+/** Paths of the FADT's own fields, typed from its layout. */
+const at = tablePath('FACP', fadtLayout);
+
 const big = (v: unknown): bigint => BigInt((v as number | bigint | undefined) ?? 0);
 
 const rules: TableRule[] = [
@@ -172,33 +175,33 @@ const rules: TableRule[] = [
       },
     },
     run(c) {
-      const f = c.entry.table.fields;
-      const rev = Number((f.header as Fields).revision);
+      const f = fieldsOf({ layout: fadtLayout }, c.entry.table);
+      const rev = Number(f.header.revision);
       const len = c.entry.bytes.length;
       const want = rev >= 6 ? FADT_V6_SIZE : rev === 5 ? FADT_V5_SIZE : undefined;
       if (len < ARM_BOOT_FLAGS_END)
         c.report(
           'FADT_NO_BOOT_FLAGS',
-          'FACP.header.length',
+          at('header.length'),
           `the FADT is ${len} bytes, too short for the Arm boot flags (bytes 129-130): ACPICA reads them as 0, so Linux sees no PSCI and starts no secondary CPU`,
         );
       else if (want !== undefined && len < want)
         c.report(
           'FADT_REVISION_LENGTH',
-          'FACP.header.length',
+          at('header.length'),
           `revision ${rev} FADT is ${len} bytes; revision ${rev >= 6 ? '6+' : 5} means ${want}: ACPICA zero-fills the fields from byte ${len} on`,
         );
       if (want !== undefined && len > want)
         c.report(
           'FADT_LONGER',
-          'FACP.header.length',
+          at('header.length'),
           `revision ${rev} FADT is ${len} bytes; revision ${rev >= 6 ? '6+' : 5} needs ${want}${len > FADT_V6_SIZE ? ': ACPICA logs that it truncates to 276' : ': the bytes past it are not read'}`,
         );
-      if ('x_dsdt' in f && c.set.tables.some((e) => e.address !== undefined)) {
+      if (hasField({ layout: fadtLayout }, c.entry.table, 'x_dsdt') && c.set.tables.some((e) => e.address !== undefined)) {
         const x = big(f.x_dsdt);
         const d = big(f.dsdt);
         if (x !== 0n && d !== 0n && x !== d)
-          c.report('FADT_DSDT_MISMATCH', 'FACP.dsdt', `Dsdt ${hex(d)} and XDsdt ${hex(x)} differ; ACPICA warns "32/64X DSDT address mismatch" and uses XDsdt`);
+          c.report('FADT_DSDT_MISMATCH', at('dsdt'), `Dsdt ${hex(d)} and XDsdt ${hex(x)} differ; ACPICA warns "32/64X DSDT address mismatch" and uses XDsdt`);
       }
     },
   }),
@@ -252,21 +255,21 @@ const rules: TableRule[] = [
       },
     },
     run(c) {
-      const f = c.entry.table.fields;
-      const rev = Number((f.header as Fields).revision);
-      const minor = 'minor_revision' in f ? Number(f.minor_revision) : 0;
+      const f = fieldsOf({ layout: fadtLayout }, c.entry.table);
+      const rev = Number(f.header.revision);
+      const minor = hasField({ layout: fadtLayout }, c.entry.table, 'minor_revision') ? Number(f.minor_revision) : 0;
       const arm = Number(f.arm_boot_flags ?? 0);
       if (rev < 5 || (rev === 5 && minor < 1))
         c.report(
           'DOM0_FADT_REVISION',
-          'FACP.header.revision',
+          at('header.revision'),
           `FADT ${rev}.${minor} is older than 5.1: Linux ${arm ? 'assumes 5.1 with an error' : 'disables ACPI'}`,
         );
       if (!(Number(f.flags ?? 0) & FADT_HW_REDUCED))
-        c.report('DOM0_HW_REDUCED', 'FACP.flags', 'HW_REDUCED (bit 20) is clear: "FADT not ACPI hardware reduced compliant", ACPI disabled');
+        c.report('DOM0_HW_REDUCED', at('flags'), 'HW_REDUCED (bit 20) is clear: "FADT not ACPI hardware reduced compliant", ACPI disabled');
       if (!(arm & ARM_PSCI_COMPLIANT))
-        c.report('DOM0_PSCI', 'FACP.arm_boot_flags', 'PSCI_COMPLIANT is clear: Linux falls back to the parking protocol, which Xen zeroes: no secondary CPUs');
-      else if (!(arm & ARM_PSCI_USE_HVC)) c.report('DOM0_PSCI_HVC', 'FACP.arm_boot_flags', 'PSCI conduit is SMC; Xen gives dom0 PSCI_USE_HVC (0x3)');
+        c.report('DOM0_PSCI', at('arm_boot_flags'), 'PSCI_COMPLIANT is clear: Linux falls back to the parking protocol, which Xen zeroes: no secondary CPUs');
+      else if (!(arm & ARM_PSCI_USE_HVC)) c.report('DOM0_PSCI_HVC', at('arm_boot_flags'), 'PSCI conduit is SMC; Xen gives dom0 PSCI_USE_HVC (0x3)');
     },
   }),
 ];
@@ -328,27 +331,27 @@ const xenHostRules: TableRule[] = [
       },
     },
     run(c) {
-      const f = c.entry.table.fields;
-      const rev = Number((f.header as Fields).revision);
+      const f = fieldsOf({ layout: fadtLayout }, c.entry.table);
+      const rev = Number(f.header.revision);
       // Xen reads ACPICA's copy of the FADT: a field past the table's length reads as 0
       const minor = Number(f.minor_revision ?? 0);
       const arm = Number(f.arm_boot_flags ?? 0);
       if (rev < 5 || (rev === 5 && minor === 0))
         c.report(
           'XEN_HOST_FADT_REVISION',
-          'FACP.header.revision',
+          at('header.revision'),
           `FADT ${rev}.${minor}: "Unsupported FADT revision ${rev}.${minor}, should be 6.0+, will disable ACPI"; Xen then panics before its console is up`,
         );
       if (!(arm & ARM_PSCI_COMPLIANT))
         c.report(
           'XEN_HOST_PSCI',
-          'FACP.arm_boot_flags',
+          at('arm_boot_flags'),
           `the Arm boot flags are ${hex(arm, 4)}, without PSCI_COMPLIANT: Xen starts no secondary CPU, and cannot reset or power off`,
         );
       else if (arm & ARM_PSCI_USE_HVC)
         c.report(
           'XEN_HOST_PSCI_HVC',
-          'FACP.arm_boot_flags',
+          at('arm_boot_flags'),
           `the Arm boot flags are ${hex(arm, 4)}, PSCI over HVC: Xen calls PSCI over SMC only, so it starts no secondary CPU and cannot reset or power off`,
         );
     },
@@ -371,13 +374,13 @@ export const fadt = {
   rules: [...rules, ...xenHostRules],
   summary: (e) => {
     const f = fieldsOf({ layout: fadtLayout }, e.table);
-    const parts = [`rev ${f.header.revision}${'minor_revision' in f ? `.${f.minor_revision}` : ''}`];
+    const parts = [`rev ${f.header.revision}${hasField({ layout: fadtLayout }, e.table, 'minor_revision') ? `.${f.minor_revision}` : ''}`];
     parts.push(Number(f.flags ?? 0) & FADT_HW_REDUCED ? 'HW-reduced' : 'not HW-reduced');
-    if ('arm_boot_flags' in f) {
+    if (hasField({ layout: fadtLayout }, e.table, 'arm_boot_flags')) {
       const a = Number(f.arm_boot_flags);
       parts.push(a & 1 ? (a & 2 ? 'PSCI/HVC' : 'PSCI/SMC') : 'no PSCI');
     }
-    if ('hypervisor_id' in f && f.hypervisor_id !== 0n) parts.push(`hypervisor "${u64Text(f.hypervisor_id)}"`);
+    if (hasField({ layout: fadtLayout }, e.table, 'hypervisor_id') && f.hypervisor_id !== 0n) parts.push(`hypervisor "${u64Text(f.hypervisor_id)}"`);
     return parts.join(', ');
   },
 } satisfies TableDef;
