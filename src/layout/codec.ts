@@ -83,14 +83,23 @@ type PathOf<F> = F extends { name: infer N extends string; kind: 'struct'; struc
 
 /**
  * A declaration whose field names are checked against its own layout: `container({ layout:
- * layout(…, [u64('arm_mpidr', …)]), key: { mpidr: 'arm_mpidr' } })` — a key naming a field the
- * layout lacks is a compile error (with `satisfies ContainerDef` alone the layout's type is lost).
+ * layout(…, [u64('arm_mpidr', …)]), key: { mpidr: 'arm_mpidr' } })` — a key, or a part's offset,
+ * count or size field, naming a field the layout lacks is a compile error (with `satisfies
+ * ContainerDef` alone the layout's type is lost).
  */
 export function container<L extends Layout, D extends ContainerDef<L>>(
-  d: D & { layout: L; key?: ItemKey<FieldName<L>> | readonly ItemKey<FieldName<L>>[] },
+  d: D & { layout: L; key?: ItemKey<FieldName<L>> | readonly ItemKey<FieldName<L>>[]; parts?: readonly PartFields<FieldName<L>>[] },
 ): D {
   return d;
 }
+
+/** A part whose offset, count, size and columns fields are named from the container's layout. */
+type PartFields<N extends string> = PartDef & {
+  offset?: N;
+  count?: N | ((f: Fields) => number);
+  size?: N;
+  cols?: N | ((f: Fields) => number);
+};
 
 /** The definition that applies to an item of revision `revision` (see ContainerDef.variants). */
 export function variantFor<D extends ContainerDef>(def: D, revision: number | undefined): D {
@@ -228,8 +237,8 @@ export function derivedLeaves(l: Layout): Leaf[] {
 }
 
 /** Absolute offset and width of a field path ("header.revision") in a layout. */
-export function fieldAt(l: Layout, path: string): { offset: number; width: number } | undefined {
-  let lay = l;
+export function fieldAt<L extends Layout>(l: L, path: FieldPath<L> | FieldName<L>): { offset: number; width: number } | undefined {
+  let lay: Layout = l;
   let base = 0;
   const names = path.split('.');
   for (let j = 0; j < names.length; j++) {

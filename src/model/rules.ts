@@ -5,7 +5,8 @@ import type { Severity } from '../layout/diagnostics.js';
 import type { TableEntry, TableSet, Link, PointerDef } from './set.js';
 
 export type { PointerDef } from './set.js';
-import type { ContainerDef, Node } from '../layout/codec.js';
+import type { ContainerDef, Node, ItemKey, FieldName, PartDef } from '../layout/codec.js';
+import type { Layout, Fields } from '../layout/schema.js';
 import type { XenRelease } from './xen.js';
 
 /** Who reads the bytes a finding is about. `dom0-acpi` is this tool itself: what it cannot read
@@ -166,7 +167,7 @@ export interface RamRange {
 
 /** A table's declaration: the engine's container (bytes, parts, revisions, keys) and the facts
  * about the table in a set that check, the readers, the build and dump --summary read generically. */
-export interface TableDef extends ContainerDef {
+export interface TableDef<L extends Layout = Layout> extends ContainerDef<L> {
   /** a later revision's declaration is a table's declaration too */
   variants?: { minRevision: number; def: TableDef }[];
   /** a table's checks, each with the finding codes it reports (check runs them generically) */
@@ -205,4 +206,16 @@ export interface RootPointer {
   fault(img: Uint8Array, at: number): string | undefined;
   /** its length at `at` (the bytes there carry its signature), as far as the image holds it */
   lengthAt(img: Uint8Array, at: number): number;
+}
+
+/** A table's declaration with its field names checked against its own layout (as codec's
+ * container() does for items): keys and parts' offset, count and size fields. */
+export function table<L extends Layout, D extends TableDef<L>>(
+  d: D & {
+    layout: L;
+    key?: ItemKey<FieldName<L>> | readonly ItemKey<FieldName<L>>[];
+    parts?: readonly (PartDef & { offset?: FieldName<L>; count?: FieldName<L> | ((f: Fields) => number); size?: FieldName<L> })[];
+  },
+): D {
+  return d;
 }

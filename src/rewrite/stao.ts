@@ -1,10 +1,13 @@
 // stao: a new STAO (LINARO-0002 v0.3, revision 1) telling dom0 to ignore the SPCR UART. The header
 // OEM fields are copied from the host MADT, as Xen does; the design profile adds --stao-path names.
-import { make } from '../layout/codec.js';
+import { make, fieldPath } from '../layout/codec.js';
 import { stao } from '../tables/stao.js';
 import type { AcpiTable } from '../tables/registry.js';
 import { type Pass, type PassDef, BuildError, tableById, withTable, warn } from './types.js';
 import { headerOf } from './fields.js';
+
+/** Where the STAO's UART flag is, as findings name it. */
+const STAO_UART = fieldPath('STAO', stao, 'ignore_uart');
 
 const run: Pass = (set, opts) => {
   const madt = tableById(set, 'APIC');
@@ -27,7 +30,7 @@ const run: Pass = (set, opts) => {
       next,
       'BUILD_STAO_NO_SPCR',
       'STAO',
-      'STAO.ignore_uart',
+      STAO_UART,
       'STAO asks dom0 to ignore the SPCR UART but the input has no SPCR: Linux warns "STAO table present, but SPCR is missing" and hides nothing (docs/consumers.md X5)',
     );
   } else if (noSpcr) {
@@ -35,7 +38,7 @@ const run: Pass = (set, opts) => {
       next,
       'BUILD_STAO_UART_ZERO',
       'STAO',
-      'STAO.ignore_uart',
+      STAO_UART,
       'the input has no SPCR, so there is no UART for dom0 to ignore: STAO UART = 0 (Xen sets 1, and Linux then warns "STAO table present, but SPCR is missing")',
     );
   }

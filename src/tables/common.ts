@@ -1,6 +1,6 @@
 // Pieces shared by many tables: the 36-byte ACPI header (ACPI 6.5 §5.2.6) and the
 // Generic Address Structure (§5.2.3.2).
-import { layout, ascii, u8, u32, u64, struct, type Bit, type FieldOptions } from '../layout/schema.js';
+import { layout, ascii, u8, u32, u64, struct, type Bit, type FieldOptions, type FieldsOf } from '../layout/schema.js';
 import type { HostRange } from '../model/rules.js';
 
 export const acpiHeader = layout('header', [
@@ -75,7 +75,7 @@ export function rangeAt(address: unknown, size: bigint, what: string): HostRange
 
 /** The range a Generic Address Structure addresses in system memory (space 0), `size` bytes or its width. */
 export function gasRange(g: unknown, what: string, size?: bigint): HostRange[] {
-  const f = g as { space_id?: number; address?: bigint; bit_width?: number } | undefined;
+  const f = g as Partial<FieldsOf<typeof gas>> | undefined;
   if (!f || Number(f.space_id) !== 0) return [];
   return rangeAt(f.address, size ?? BigInt(Math.max(1, Math.ceil(Number(f.bit_width ?? 0) / 8))), what);
 }

@@ -2,8 +2,8 @@
 // register count shared by its two arrays — Generic Address Structures at BaseAddressOffset and
 // their sizes at AddressSizeOffset — its namespace string and optional OEM data, all by offset.
 import { layout, u8, u16, u32 } from '../layout/schema.js';
-import type { ContainerDef, SubtableFamily, Node } from '../layout/codec.js';
-import { type TableRule, type TableDef, rule, spec } from '../model/rules.js';
+import { container, type ContainerDef, type SubtableFamily, type Node } from '../layout/codec.js';
+import { type TableRule, type TableDef, rule, spec, table } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField, gasField, gasRange } from './common.js';
 
@@ -35,7 +35,7 @@ const addressSize = {
   layout: layout('dbg2_address_size', [u32('size', 'Address Size')]),
 } satisfies TableDef;
 
-export const dbg2Device = {
+export const dbg2Device = container({
   name: 'device',
   label: 'Debug Device Information',
   minLength: 22,
@@ -61,7 +61,7 @@ export const dbg2Device = {
     { key: 'namepath', label: 'Namepath', kind: 'string', size: 'namepath_length', offset: 'namepath_offset' },
     { key: 'oem_data', label: 'OEM Data', kind: 'raw', size: 'oem_data_length', offset: 'oem_data_offset' },
   ],
-} satisfies TableDef;
+}) satisfies TableDef;
 
 const dbg2Family: SubtableFamily = {
   typeWidth: 0,
@@ -72,7 +72,7 @@ const dbg2Family: SubtableFamily = {
   unknown: dbg2Device,
 };
 
-export const dbg2 = {
+export const dbg2 = table({
   name: 'DBG2',
   label: 'Debug Port Table type 2',
   minLength: 44,
@@ -93,4 +93,4 @@ export const dbg2 = {
           `port ${hex(Number(n.fields.port_type))}/${hex(Number(n.fields.port_subtype))}${typeof n.parts?.namepath === 'string' ? ` ${n.parts.namepath}` : ''}`,
       )
       .join(', '),
-} satisfies TableDef;
+}) satisfies TableDef;

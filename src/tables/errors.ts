@@ -3,15 +3,20 @@
 // that each act on a register described by a Generic Address Structure.
 import type { TableDef } from '../model/rules.js';
 import { layout, u8, u24, u32, u64, type Field } from '../layout/schema.js';
-import type { ContainerDef, Node } from '../layout/codec.js';
+import { fieldsOf, type ContainerDef, type Node } from '../layout/codec.js';
 import { headerField, gasField, gasRange, rangeAt } from './common.js';
+
+export const bertLayout = layout('bert', [headerField(), u32('region_length', 'Boot Error Region Length'), u64('region_address', 'Boot Error Region Address')]);
 
 export const bert = {
   name: 'BERT',
   label: 'Boot Error Record Table',
   minLength: 48,
-  layout: layout('bert', [headerField(), u32('region_length', 'Boot Error Region Length'), u64('region_address', 'Boot Error Region Address')]),
-  regions: (t) => rangeAt(t.fields.region_address, BigInt(Number(t.fields.region_length ?? 0)), 'BERT boot error region'),
+  layout: bertLayout,
+  regions: (t) => {
+    const f = fieldsOf({ layout: bertLayout }, t);
+    return rangeAt(f.region_address, BigInt(f.region_length ?? 0), 'BERT boot error region');
+  },
 } satisfies TableDef;
 
 export const EINJ_ACTIONS: Record<number, string> = {

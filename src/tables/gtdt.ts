@@ -1,10 +1,10 @@
 // GTDT, ACPI 6.5 §5.2.25: rev 1 (80 bytes), rev 2 (96), rev 3 (104: virtual EL2 timer, present by
 // revision as ACPICA decides). Platform timers (GT Block with its frames, SBSA watchdog) are read
 // at PlatformTimerOffset; bytes between the fixed fields and that offset are kept.
-import { layout, u8, u16, u32, u64, bytes, type Bit, type Gate, type Fields } from '../layout/schema.js';
-import { type TableRule, type TableDef, rule, linux, acpica, xen } from '../model/rules.js';
+import { layout, u8, u16, u32, u64, bytes, type Bit, type Gate } from '../layout/schema.js';
+import { type TableRule, type TableDef, rule, linux, acpica, xen, table } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
-import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
+import { container, fieldsOf, hasField, type ContainerDef, type SubtableFamily, type FieldName, type FieldPath } from '../layout/codec.js';
 import { headerField, TIMER_FLAG_BITS, rangeAt } from './common.js';
 
 export const GTDT_TYPES: Record<number, string> = { 0: 'Generic Timer Block', 1: 'Generic Watchdog Timer' };
@@ -53,7 +53,7 @@ export const gtTimer = {
 const typeField = () => u8('type', 'Subtable Type', { enum: GTDT_TYPES });
 const lengthField = () => u16('length', 'Length', { derive: 'length' });
 
-export const gtBlock = {
+export const gtBlock = container({
   name: 'gt_block',
   label: 'Generic Timer Block',
   minLength: 20,
@@ -66,7 +66,7 @@ export const gtBlock = {
     u32('timer_offset', 'Timer Offset'),
   ]),
   parts: [{ key: 'items', label: 'Timers', kind: 'records', record: gtTimer, count: 'timer_count', offset: 'timer_offset' }],
-} satisfies TableDef;
+}) satisfies TableDef;
 
 export const watchdog = {
   name: 'watchdog',
@@ -122,11 +122,11 @@ const rules: TableRule[] = [
       },
     },
     run(c) {
-      const rev = Number((c.entry.table.fields.header as Fields).revision);
+      const rev = fieldsOf(GTDT, c.entry.table).header.revision;
       const len = c.entry.bytes.length;
       const want = rev >= 3 ? GTDT_V3_SIZE : rev === 2 ? GTDT_V2_SIZE : undefined;
       if (want !== undefined && len < want)
-        c.report('GTDT_REVISION_LENGTH', 'GTDT.header.length', `revision ${rev} GTDT is ${len} bytes; revision ${rev >= 3 ? '3' : '2'} needs at least ${want}`);
+        c.report('GTDT_REVISION_LENGTH', at('header.length'), `revision ${rev} GTDT is ${len} bytes; revision ${rev >= 3 ? '3' : '2'} needs at least ${want}`);
     },
   }),
   rule({
@@ -158,18 +158,18 @@ const rules: TableRule[] = [
       },
     },
     run(c) {
-      const f = c.entry.table.fields;
+      const f = fieldsOf(GTDT, c.entry.table);
       const v = Number(f.virtual_timer_interrupt ?? 0);
       if (v < 16 || v > 31)
         c.report(
           'DOM0_GTDT_VIRT_PPI',
-          'GTDT.virtual_timer_interrupt',
+          at('virtual_timer_interrupt'),
           `virtual EL1 timer GSIV ${v} is not a PPI (16-31): dom0's arch timer cannot get its interrupt`,
         );
-      if ('non_secure_el2_interrupt' in f && Number(f.non_secure_el2_interrupt) === 0) {
+      if (hasField(GTDT, c.entry.table, 'non_secure_el2_interrupt') && Number(f.non_secure_el2_interrupt) === 0) {
         c.report(
           'DOM0_GTDT_EL2_ZERO',
-          'GTDT.non_secure_el2_interrupt',
+          at('non_secure_el2_interrupt'),
           'EL2 timer GSIV 0: Linux >= 5.18 logs "[Firmware Bug]: Illegal GSI0 translation request"; 5.10-5.17 without the stable fix reconfigure IPI0',
         );
       }
@@ -178,7 +178,16 @@ const rules: TableRule[] = [
 ];
 
 const XEN_VTIMER = 'xen/arch/arm/vtimer.c vcpu_vtimer_init() via vgic_reserve_virq(); xen/arch/arm/time.c arch_timer_acpi_init()';
-const TIMERS: [string, string][] = [
+/** The GTDT's own fields, read and named through its layout (the declaration is below). */
+const GTDT = {
+  get layout() {
+    return gtdtLayout;
+  },
+};
+const at = (path: FieldPath<typeof gtdtLayout>) => `GTDT.${path}`;
+type GtdtField = FieldName<typeof gtdtLayout>;
+
+const TIMERS: [GtdtField, string][] = [
   ['non_secure_el1_interrupt', 'non-secure EL1'],
   ['virtual_timer_interrupt', 'virtual'],
 ];
@@ -224,81 +233,86 @@ const xenHostRules: TableRule[] = [
       },
     },
     run(c) {
-      const f = c.entry.table.fields;
-      const gsiv = (name: string) => Number(f[name] ?? 0);
+      const f = fieldsOf(GTDT, c.entry.table);
+      const gsiv = (name: GtdtField) => Number(f[name] ?? 0);
       const [el1, virt] = TIMERS.map(([name]) => gsiv(name));
       const low = TIMERS.find(([name]) => gsiv(name) < 16);
-      if (low) c.report('XEN_HOST_TIMER_GSIV', `GTDT.${low[0]}`, `the ${low[1]} timer GSIV is ${gsiv(low[0])}, an SGI: Xen hits BUG() reserving it for dom0`);
+      if (low) c.report('XEN_HOST_TIMER_GSIV', at(low[0]), `the ${low[1]} timer GSIV is ${gsiv(low[0])}, an SGI: Xen hits BUG() reserving it for dom0`);
       else if (el1 === virt)
         c.report(
           'XEN_HOST_TIMER_GSIV',
-          'GTDT.virtual_timer_interrupt',
+          at('virtual_timer_interrupt'),
           `the virtual timer GSIV ${virt} is the non-secure EL1 timer's too: Xen hits BUG() reserving it twice for dom0`,
         );
       const secure = gsiv('secure_el1_interrupt');
       if (secure < 16 || secure === el1 || secure === virt)
         c.report(
           'XEN_HOST_TIMER_SECURE',
-          'GTDT.secure_el1_interrupt',
+          at('secure_el1_interrupt'),
           `the secure EL1 timer GSIV is ${secure}${secure < 16 ? ', an SGI' : ", another timer's too"}: Xen 4.17 hits BUG() reserving it for dom0`,
         );
       for (const [name, flags, what] of [
         ['non_secure_el2_interrupt', 'non_secure_el2_flags', 'EL2 (hypervisor)'],
         ['virtual_timer_interrupt', 'virtual_timer_flags', 'virtual'],
         ['non_secure_el1_interrupt', 'non_secure_el1_flags', 'non-secure EL1'],
-      ])
+      ] satisfies [GtdtField, GtdtField, string][])
         if (Number(f[flags] ?? 0) & 1)
           c.report(
             'XEN_HOST_TIMER_EDGE',
-            `GTDT.${flags}`,
+            at(flags),
             `the ${what} timer (GSIV ${gsiv(name)}) is described as edge triggered: Xen warns that it is not level triggered`,
           );
     },
   }),
 ];
 
-export const gtdt = {
+export const gtdtLayout = layout('gtdt', [
+  headerField(),
+  u64('counter_block_address', 'Counter Block Address'),
+  u32('reserved', 'Reserved'),
+  u32('secure_el1_interrupt', 'Secure EL1 Interrupt'),
+  u32('secure_el1_flags', 'EL1 Flags', { bits: TIMER_FLAG_BITS }),
+  u32('non_secure_el1_interrupt', 'Non-Secure EL1 Interrupt'),
+  u32('non_secure_el1_flags', 'NEL1 Flags', { bits: TIMER_FLAG_BITS }),
+  u32('virtual_timer_interrupt', 'Virtual Timer Interrupt'),
+  u32('virtual_timer_flags', 'VT Flags', { bits: TIMER_FLAG_BITS }),
+  u32('non_secure_el2_interrupt', 'Non-Secure EL2 Interrupt'),
+  u32('non_secure_el2_flags', 'NEL2 Flags', { bits: TIMER_FLAG_BITS }),
+  u64('counter_read_block_address', 'Counter Read Block Address'),
+  u32('platform_timer_count', 'Platform Timer Count'),
+  u32('platform_timer_offset', 'Platform Timer Offset'),
+  u32('virtual_el2_timer_gsiv', 'Virtual EL2 Timer GSIV', rev3),
+  u32('virtual_el2_timer_flags', 'Virtual EL2 Timer Flags', { ...rev3, bits: TIMER_FLAG_BITS }),
+]);
+
+export const gtdt = table({
   once: true,
   rules: [...rules, ...xenHostRules],
   xenHostRequired: 'XEN_HOST_NO_GTDT',
-  regions: (t) => [
-    ...rangeAt(t.fields.counter_block_address, 0x1000n, 'GTDT.counter_block_address (CNTControlBase)'),
-    ...rangeAt(t.fields.counter_read_block_address, 0x1000n, 'GTDT.counter_read_block_address (CNTReadBase)'),
-    ...(t.items ?? []).flatMap((b, i) => [
-      ...rangeAt(b.fields.block_address, 0x1000n, `GTDT platform timer ${i} (CNTCTLBase)`),
-      ...rangeAt(b.fields.refresh_frame_address, 0x1000n, `GTDT platform timer ${i} (watchdog refresh frame)`),
-      ...rangeAt(b.fields.control_frame_address, 0x1000n, `GTDT platform timer ${i} (watchdog control frame)`),
-      ...(b.items ?? []).flatMap((f, j) => [
-        ...rangeAt(f.fields.base_address, 0x1000n, `GTDT platform timer ${i} frame ${j} (CNTBaseN)`),
-        ...rangeAt(f.fields.el0_base_address, 0x1000n, `GTDT platform timer ${i} frame ${j} (CNTEL0BaseN)`),
+  regions: (t) => {
+    const f = fieldsOf(GTDT, t);
+    return [
+      ...rangeAt(f.counter_block_address, 0x1000n, 'GTDT.counter_block_address (CNTControlBase)'),
+      ...rangeAt(f.counter_read_block_address, 0x1000n, 'GTDT.counter_read_block_address (CNTReadBase)'),
+      ...(t.items ?? []).flatMap((b, i) => [
+        ...rangeAt(fieldsOf(gtBlock, b).block_address, 0x1000n, `GTDT platform timer ${i} (CNTCTLBase)`),
+        ...rangeAt(fieldsOf(watchdog, b).refresh_frame_address, 0x1000n, `GTDT platform timer ${i} (watchdog refresh frame)`),
+        ...rangeAt(fieldsOf(watchdog, b).control_frame_address, 0x1000n, `GTDT platform timer ${i} (watchdog control frame)`),
+        ...(b.items ?? []).flatMap((x, j) => [
+          ...rangeAt(fieldsOf(gtTimer, x).base_address, 0x1000n, `GTDT platform timer ${i} frame ${j} (CNTBaseN)`),
+          ...rangeAt(fieldsOf(gtTimer, x).el0_base_address, 0x1000n, `GTDT platform timer ${i} frame ${j} (CNTEL0BaseN)`),
+        ]),
       ]),
-    ]),
-  ],
+    ];
+  },
   summary: (e) => {
-    const f = e.table.fields;
-    return `rev ${(f.header as Fields).revision}, virt EL1 GSIV ${Number(f.virtual_timer_interrupt ?? 0)}, EL2 GSIV ${Number(f.non_secure_el2_interrupt ?? 0)}, ${e.table.items?.length ?? 0} platform timer(s)`;
+    const f = fieldsOf(GTDT, e.table);
+    return `rev ${f.header.revision}, virt EL1 GSIV ${Number(f.virtual_timer_interrupt ?? 0)}, EL2 GSIV ${Number(f.non_secure_el2_interrupt ?? 0)}, ${e.table.items?.length ?? 0} platform timer(s)`;
   },
   name: 'GTDT',
   label: 'Generic Timer Description Table',
   minLength: GTDT_V1_SIZE,
-  layout: layout('gtdt', [
-    headerField(),
-    u64('counter_block_address', 'Counter Block Address'),
-    u32('reserved', 'Reserved'),
-    u32('secure_el1_interrupt', 'Secure EL1 Interrupt'),
-    u32('secure_el1_flags', 'EL1 Flags', { bits: TIMER_FLAG_BITS }),
-    u32('non_secure_el1_interrupt', 'Non-Secure EL1 Interrupt'),
-    u32('non_secure_el1_flags', 'NEL1 Flags', { bits: TIMER_FLAG_BITS }),
-    u32('virtual_timer_interrupt', 'Virtual Timer Interrupt'),
-    u32('virtual_timer_flags', 'VT Flags', { bits: TIMER_FLAG_BITS }),
-    u32('non_secure_el2_interrupt', 'Non-Secure EL2 Interrupt'),
-    u32('non_secure_el2_flags', 'NEL2 Flags', { bits: TIMER_FLAG_BITS }),
-    u64('counter_read_block_address', 'Counter Read Block Address'),
-    u32('platform_timer_count', 'Platform Timer Count'),
-    u32('platform_timer_offset', 'Platform Timer Offset'),
-    u32('virtual_el2_timer_gsiv', 'Virtual EL2 Timer GSIV', rev3),
-    u32('virtual_el2_timer_flags', 'Virtual EL2 Timer Flags', { ...rev3, bits: TIMER_FLAG_BITS }),
-  ]),
+  layout: gtdtLayout,
   parts: [
     {
       key: 'items',
@@ -310,4 +324,4 @@ export const gtdt = {
       offsetInsideFixed: 'after',
     },
   ],
-} satisfies TableDef;
+}) satisfies TableDef;

@@ -3,8 +3,8 @@
 // structures), IA-32 deferred machine check. No length field: each type's size follows from the
 // type (and its bank count).
 import { layout, u8, u16, u24, u32, u64, bytes, struct, type Bit, type Field } from '../layout/schema.js';
-import { type ContainerDef, type SubtableFamily, segmentName } from '../layout/codec.js';
-import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
+import { type ContainerDef, type SubtableFamily, type ItemKey, type FieldName, segmentName, fieldsOf, fieldPath, hasField } from '../layout/codec.js';
+import { type TableRule, type TableDef, rule, linux, table } from '../model/rules.js';
 import { headerField, gasField, gasRange } from './common.js';
 import { itemPaths } from './topology-rules.js';
 
@@ -50,7 +50,10 @@ const notify = layout('hest_notify', [
 ]);
 const notifyField = (): Field => struct('notify', 'Notify', notify, { title: 'Hardware Error Notification Structure' });
 
-const head = (): Field[] => [u16('type', 'Subtable Type', { enum: HEST_TYPES }), u16('source_id', 'Source Id')];
+/** What every error source starts with: its type and source ID (read through this layout). */
+const sourceHead = layout('hest_source', [u16('type', 'Subtable Type', { enum: HEST_TYPES }), u16('source_id', 'Source Id')]);
+const SOURCE = { layout: sourceHead };
+const head = (): Field[] => [...sourceHead.fields];
 const MC_FLAGS: Bit[] = [
   { name: 'firmware_first', label: 'Firmware First', bit: 0 },
   { name: 'ghes_assist', label: 'GHES Assist', bit: 2 },
@@ -81,7 +84,7 @@ function source(name: string, label: string, fields: Field[], withBanks = false)
     name,
     label,
     minLength: l.size,
-    key: { source: 'source_id' },
+    key: { source: 'source_id' } satisfies ItemKey<FieldName<typeof sourceHead>>,
     layout: l,
     sizeAt: (buf, at) => l.size + (withBanks && at + banksAt < buf.length ? buf[at + banksAt] * BANK_SIZE : 0),
     parts: withBanks ? [{ key: 'banks', label: 'Error Banks', kind: 'records', record: bank, count: 'bank_count' }] : undefined,
@@ -208,16 +211,16 @@ const rules: TableRule[] = [
       const seen = new Map<number, string>();
       const paths = itemPaths(c.entry, (n) => segmentName(hestFamily, Number(n.fields.type)));
       for (const n of c.entry.table.items ?? []) {
-        if (n.fields.source_id === undefined) continue;
-        const id = Number(n.fields.source_id);
-        if (seen.has(id)) c.report('HEST_SOURCE_ID', `${paths.get(n)}.source_id`, `source ID ${id} is ${seen.get(id)}'s too`);
+        if (!hasField(SOURCE, n, 'source_id')) continue;
+        const id = fieldsOf(SOURCE, n).source_id;
+        if (seen.has(id)) c.report('HEST_SOURCE_ID', fieldPath(paths.get(n)!, SOURCE, 'source_id'), `source ID ${id} is ${seen.get(id)}'s too`);
         else seen.set(id, paths.get(n)!);
       }
     },
   }),
 ];
 
-export const hest = {
+export const hest = table({
   rules,
   regions: (t) =>
     (t.items ?? []).flatMap((n, i) => [
@@ -237,4 +240,4 @@ export const hest = {
   minLength: 40,
   layout: layout('hest', [headerField(), u32('error_source_count', 'Error Source Count')]),
   parts: [{ key: 'items', label: 'Error Sources', kind: 'subtables', family: hestFamily, count: 'error_source_count' }],
-} satisfies TableDef;
+}) satisfies TableDef;

@@ -2,7 +2,7 @@
 // bandwidth information (initiator and target domain lists and the entries matrix between them),
 // memory side cache information (with SMBIOS handles). Structures: type u16, length u32.
 import { layout, u16, u32, u64, u8 } from '../layout/schema.js';
-import { container, type ContainerDef, type SubtableFamily, type Node, segmentName } from '../layout/codec.js';
+import { container, type ContainerDef, type SubtableFamily, type Node, segmentName, fieldsOf, fieldPath } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
 import { headerField } from './common.js';
 import { sratDomains, itemPaths } from './topology-rules.js';
@@ -33,7 +33,7 @@ const attributes = container({
   ]),
 }) satisfies TableDef;
 
-const locality = {
+const locality = container({
   name: 'locality',
   label: 'System Locality Latency and Bandwidth Information',
   minLength: 32,
@@ -64,9 +64,9 @@ const locality = {
     },
     { key: 'entry', label: 'Entry', kind: 'matrix', width: 2, count: (f) => Number(f.initiator_count ?? 0), cols: 'target_count', perCell: true },
   ],
-} satisfies TableDef;
+}) satisfies TableDef;
 
-const cache = {
+const cache = container({
   name: 'cache',
   label: 'Memory Side Cache Information',
   minLength: 32,
@@ -96,7 +96,7 @@ const cache = {
       count: 'smbios_handle_count',
     },
   ],
-} satisfies TableDef;
+}) satisfies TableDef;
 
 export const hmatFamily: SubtableFamily = {
   typeWidth: 2,
@@ -134,7 +134,7 @@ const rules: TableRule[] = [
         const p = paths.get(n)!;
         const named: [string, number][] = [];
         if (n.fields.memory_pd !== undefined) named.push([`${p}.memory_pd`, Number(n.fields.memory_pd)]);
-        if (n.fields.type === 0 && Number(n.fields.flags) & 1) named.push([`${p}.initiator_pd`, Number(n.fields.initiator_pd)]);
+        if (n.fields.type === 0 && Number(n.fields.flags) & 1) named.push([fieldPath(p, attributes, 'initiator_pd'), fieldsOf(attributes, n).initiator_pd]);
         ((n.parts?.initiators as Node[] | undefined) ?? []).forEach((x, i) => named.push([`${p}.initiator[${i}].domain`, Number(x.fields.domain)]));
         ((n.parts?.targets as Node[] | undefined) ?? []).forEach((x, i) => named.push([`${p}.target[${i}].domain`, Number(x.fields.domain)]));
         const bad = named.find(([, d]) => !domains.has(d));

@@ -4,12 +4,23 @@
 // (ITS identifiers, the device name, SMMU interrupt arrays, RMR memory ranges) and its ID mappings
 // at MappingOffset. Output references and PMCG node references point at nodes by their offset
 // from the table start: references, re-derived at encode.
-import { layout, u8, u16, u24, u32, u64, struct, type Bit, type Field } from '../layout/schema.js';
-import { container, type ContainerDef, type Node, type PartDef, type SubtableFamily, segmentName, fieldsOf, fieldPath } from '../layout/codec.js';
-import { type RuleContext, type TableRule, type HostRange, type TableDef, rule, linux, xen } from '../model/rules.js';
+import { layout, u8, u16, u24, u32, u64, struct, type Bit, type Field, type Fields, type Layout } from '../layout/schema.js';
+import {
+  container,
+  type ContainerDef,
+  type Node,
+  type PartDef,
+  type SubtableFamily,
+  type FieldName,
+  segmentName,
+  fieldsOf,
+  fieldPath,
+} from '../layout/codec.js';
+import { type RuleContext, type TableRule, type HostRange, type TableDef, rule, linux, xen, table } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField, rangeAt } from './common.js';
 import { itemPaths } from './topology-rules.js';
+import { MADT_ITS, MADT_MSI_FRAME, its as itsDef, msiFrame } from './madt.js';
 
 export const IORT_TYPES: Record<number, string> = {
   0: 'ITS Group',
@@ -64,16 +75,17 @@ const memoryAccess = layout('iort_memory_access', [
 const memoryProperties = () => struct('memory_properties', 'Memory Properties', memoryAccess, { title: 'IORT Memory Access Properties' });
 
 /** The 16-byte header every node starts with. Identifier is node revision 3's (earlier: Reserved). */
-const header = (): Field[] => [
-  u8('type', 'Type', { enum: IORT_TYPES }),
-  u16('length', 'Length', { derive: 'length' }),
-  u8('revision', 'Revision'),
-  u32('identifier', 'Identifier', { labelFor: (g) => (g.revision >= 3 ? 'Identifier' : 'Reserved') }),
-  u32('mapping_count', 'Mapping Count'),
-  u32('mapping_offset', 'Mapping Offset'),
-];
+const header = () =>
+  [
+    u8('type', 'Type', { enum: IORT_TYPES }),
+    u16('length', 'Length', { derive: 'length' }),
+    u8('revision', 'Revision'),
+    u32('identifier', 'Identifier', { labelFor: (g) => (g.revision >= 3 ? 'Identifier' : 'Reserved') }),
+    u32('mapping_count', 'Mapping Count'),
+    u32('mapping_offset', 'Mapping Offset'),
+  ] as const;
 
-const mappings: PartDef = { key: 'mappings', label: 'ID Mappings', kind: 'records', record: idMapping, count: 'mapping_count', offset: 'mapping_offset' };
+const mappings: NodePart<[]> = { key: 'mappings', label: 'ID Mappings', kind: 'records', record: idMapping, count: 'mapping_count', offset: 'mapping_offset' };
 
 const u32Record = (name: string, label: string): ContainerDef => ({ name, label, layout: layout(`iort_${name}`, [u32('value', label)]) });
 const u64Record = (name: string, label: string): ContainerDef => ({ name, label, layout: layout(`iort_${name}`, [u64('value', label)]) });
@@ -82,14 +94,18 @@ const u64Record = (name: string, label: string): ContainerDef => ({ name, label,
 const nodeKey = (n: Node): string | undefined =>
   Number(n.fields.revision) >= 3 && n.fields.identifier !== undefined ? `id=0x${Number(n.fields.identifier).toString(16)}` : undefined;
 
-const node = (name: string, label: string, minLength: number, fields: Field[], parts: PartDef[] = [mappings]): ContainerDef => ({
+/** A node's declaration: the header, then its own fields (their names kept in its type). */
+type NodeField<F extends readonly Field[]> = FieldName<Layout<readonly [...ReturnType<typeof header>, ...F]>>;
+/** A part of a node, its offset, count and size fields named from the node's own fields. */
+type NodePart<F extends readonly Field[]> = PartDef & { offset?: NodeField<F>; count?: NodeField<F> | ((f: Fields) => number); size?: NodeField<F> };
+const node = <const F extends readonly Field[]>(name: string, label: string, minLength: number, fields: F, parts: readonly NodePart<F>[] = [mappings]) => ({
   name,
   label,
   minLength,
   revision: 'revision',
   key: nodeKey,
   layout: layout(`iort_${name}`, [...header(), ...fields]),
-  parts,
+  parts: parts as PartDef[],
 });
 
 const itsGroup = node(
@@ -254,8 +270,6 @@ export const iortFamily: SubtableFamily = {
   },
 };
 
-const MADT_ITS = 0x0f;
-const MADT_MSI_FRAME = 0x0d;
 const nodePaths = (c: RuleContext) => itemPaths(c.entry, (n) => segmentName(iortFamily, Number(n.fields.type)));
 const mappingsOf = (n: Node) => (n.parts?.mappings as Node[] | undefined) ?? [];
 const itsIds = (n: Node) => ((n.parts?.identifiers as Node[] | undefined) ?? []).map((x) => Number(x.fields.value));
@@ -266,8 +280,8 @@ const madtIts = (c: RuleContext) => {
   if (!madt) return undefined;
   const items = madt.table.items ?? [];
   return new Set([
-    ...items.filter((s) => s.fields.type === MADT_ITS).map((s) => Number(s.fields.translation_id)),
-    ...items.filter((s) => s.fields.type === MADT_MSI_FRAME).map((s) => Number(s.fields.msi_frame_id)),
+    ...items.filter((s) => s.fields.type === MADT_ITS).map((s) => fieldsOf(itsDef, s).translation_id),
+    ...items.filter((s) => s.fields.type === MADT_MSI_FRAME).map((s) => fieldsOf(msiFrame, s).msi_frame_id),
   ]);
 };
 
@@ -327,8 +341,9 @@ const rules: TableRule[] = [
       const smmuBases = new Map<bigint, string>();
       for (const n of items) {
         const p = paths.get(n)!;
-        if (n.fields.type === IORT_PMCG && Number(n.fields.node_reference) !== 0 && !starts.has(Number(n.fields.node_reference))) {
-          c.report('IORT_REFERENCE', `${p}.node_reference`, `node reference ${hex(Number(n.fields.node_reference))} is no node start`);
+        const ref = fieldsOf(pmcg, n).node_reference;
+        if (n.fields.type === IORT_PMCG && ref !== 0 && !starts.has(ref)) {
+          c.report('IORT_REFERENCE', fieldPath(p, pmcg, 'node_reference'), `node reference ${hex(ref)} is no node start`);
         }
         const maps = mappingsOf(n);
         maps.forEach((m, j) => {
@@ -342,8 +357,8 @@ const rules: TableRule[] = [
         const ranges = maps.map((m, j) => ({
           j,
           single: (Number(m.fields.flags) & 1) !== 0,
-          lo: Number(m.fields.input_base),
-          hi: Number(m.fields.input_base) + Number(m.fields.id_count),
+          lo: fieldsOf(idMapping, m).input_base,
+          hi: fieldsOf(idMapping, m).input_base + fieldsOf(idMapping, m).id_count,
         }));
         for (const a of ranges) {
           const b = ranges.find((x) => x.j < a.j && !x.single && !a.single && x.lo <= a.hi && a.lo <= x.hi);
@@ -352,7 +367,7 @@ const rules: TableRule[] = [
           const oneId = (a.lo === b.hi && a.lo > b.lo) || (b.lo === a.hi && b.lo > a.lo);
           c.report(
             oneId ? 'IORT_ID_OVERLAP_END' : 'IORT_ID_OVERLAP',
-            `${p}.mapping[${a.j}].input_base`,
+            fieldPath(`${p}.mapping[${a.j}]`, idMapping, 'input_base'),
             `input IDs ${hex(a.lo)}-${hex(a.hi)} overlap mapping ${b.j}'s ${hex(b.lo)}-${hex(b.hi)}${oneId ? ' in one ID (Number of IDs is the count minus one)' : ''}`,
           );
         }
@@ -535,7 +550,7 @@ const rules: TableRule[] = [
               `mapping ${j} leads into ${paths.get(to)}, an endpoint, not an SMMU or ITS group`,
             );
           // walk the range's first ID from here as Linux does: a node met again with the same ID loops forever
-          const loop = mappingLoop(n, Number(m.fields.input_base), j, at);
+          const loop = mappingLoop(n, fieldsOf(idMapping, m).input_base, j, at);
           if (!loop) return;
           // once per loop, at the mapping that closes it: the one leading into an endpoint (mappings
           // lead to SMMUs and ITS groups), else the last hop
@@ -557,11 +572,11 @@ const rules: TableRule[] = [
         if (n.fields.type === IORT_ITS_GROUP && itsIds(n).length === 0) c.report('IORT_ITS_GROUP_EMPTY', `${p}.its_count`, 'the ITS group names no ITS');
         if (n.fields.type === IORT_SMMU_V3) {
           const gsivs = ['event_gsiv', 'pri_gsiv', 'gerr_gsiv', 'sync_gsiv'].map((f) => Number(n.fields[f] ?? 0));
-          const index = Number(n.fields.id_mapping_index ?? 0);
+          const index = fieldsOf(smmuV3, n).id_mapping_index ?? 0;
           if (gsivs.some((g) => g === 0) && index >= mappingsOf(n).length)
             c.report(
               'IORT_SMMU_ID_INDEX',
-              `${p}.id_mapping_index`,
+              fieldPath(p, smmuV3, 'id_mapping_index'),
               `DeviceID mapping index ${index} is past the ${mappingsOf(n).length} mapping(s), and interrupts without a GSIV are left to MSIs`,
             );
         }
@@ -584,13 +599,15 @@ function mappingLoop(start: Node, id: number, first: number, at: Map<number, Nod
     const maps = mappingsOf(node);
     const j: number =
       pick ??
-      maps.findIndex(
-        (m) => (Number(m.fields.flags) & 1) !== 0 || (cur >= Number(m.fields.input_base) && cur <= Number(m.fields.input_base) + Number(m.fields.id_count)),
-      );
+      maps.findIndex((m) => {
+        const f = fieldsOf(idMapping, m);
+        return (f.flags & 1) !== 0 || (cur >= f.input_base && cur <= f.input_base + f.id_count);
+      });
     pick = undefined;
     if (j < 0 || j >= maps.length) return undefined;
     const m = maps[j];
-    const out = (Number(m.fields.flags) & 1) !== 0 ? Number(m.fields.output_base) : Number(m.fields.output_base) + (cur - Number(m.fields.input_base));
+    const f = fieldsOf(idMapping, m);
+    const out = (f.flags & 1) !== 0 ? f.output_base : f.output_base + (cur - f.input_base);
     visits.push({ node, id: cur, index: j });
     const next = at.get(Number(fieldsOf(idMapping, m).output_reference));
     const back = visits.findIndex((v) => v.node === next && v.id === out);
@@ -632,7 +649,7 @@ function iortSummary(t: Node): string {
   return [[...counts].map(([k, v]) => `${v} ${k}`).join(', '), ...chains].filter(Boolean).join('; ');
 }
 
-export const iort = {
+export const iort = table({
   rules,
   regions: (t) => {
     const out: HostRange[] = [];
@@ -645,8 +662,8 @@ export const iort = {
       else if (type === IORT_SMMU)
         out.push(...rangeAt(n.fields.base_address, BigInt((n.fields.span as bigint | undefined) ?? 0x10000n), `IORT.smmu[${i}] (SMMU)`));
       else if (type === IORT_PMCG) {
-        out.push(...rangeAt(n.fields.page0_base_address, 0x1000n, `IORT.pmcg[${i}].page0_base_address (PMCG)`));
-        out.push(...rangeAt(n.fields.page1_base_address, 0x1000n, `IORT.pmcg[${i}].page1_base_address (PMCG)`));
+        out.push(...rangeAt(fieldsOf(pmcg, n).page0_base_address, 0x1000n, `${fieldPath(`IORT.pmcg[${i}]`, pmcg, 'page0_base_address')} (PMCG)`));
+        out.push(...rangeAt(fieldsOf(pmcg, n).page1_base_address, 0x1000n, `${fieldPath(`IORT.pmcg[${i}]`, pmcg, 'page1_base_address')} (PMCG)`));
       }
     }
     return out;
@@ -668,4 +685,4 @@ export const iort = {
       padLabel: 'Optional Padding',
     },
   ],
-} satisfies TableDef;
+}) satisfies TableDef;

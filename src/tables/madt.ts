@@ -540,14 +540,14 @@ const dom0Rules: TableRule[] = [
         if (info.gicrs.length && hit)
           c.report(
             'DOM0_GICR_MIXED',
-            `APIC.gicc[${hit[1]}].gicr_base_address`,
+            fieldPath(`APIC.gicc[${hit[1]}]`, gicc, 'gicr_base_address'),
             `GICR subtables and ${hit[2]} GICC GICR base address(es) (GICC ${hit[1]}: ${hex(gicrBase(hit[0]))}); they must be mutually exclusive`,
           );
         const missing = firstOf(all, (g) => enabledGicc(g) && gicrBase(g) === 0n);
         if (!info.gicrs.length && missing)
           c.report(
             'DOM0_GICR_MISSING',
-            `APIC.gicc[${missing[1]}].gicr_base_address`,
+            fieldPath(`APIC.gicc[${missing[1]}]`, gicc, 'gicr_base_address'),
             `no GICR subtable and ${missing[2]} enabled GICC(s) with GICR base 0: the GICv3 driver is not probed`,
           );
       } else {
@@ -782,7 +782,7 @@ const xenHostRules: TableRule[] = [
         if (zero)
           c.report(
             'XEN_HOST_NO_GICR',
-            `APIC.gicc[${zero.index}].gicr_base_address`,
+            fieldPath(`APIC.gicc[${zero.index}]`, gicc, 'gicr_base_address'),
             `no GICR subtable, and GICC ${zero.index} has GICR base 0: "GICv3: No valid GICR entries exists"`,
             at(gicc, zero, 'gicr_base_address'),
           );
@@ -1004,7 +1004,7 @@ const xenHostRules: TableRule[] = [
         const gsiv = rawField(gicc, b, pmu.at, 'performance_interrupt')!;
         c.report(
           'XEN_HOST_PMU',
-          `APIC.gicc[${pmu.index}].performance_interrupt`,
+          fieldPath(`APIC.gicc[${pmu.index}]`, gicc, 'performance_interrupt'),
           `GICC ${pmu.index} gives PMU interrupt ${gsiv}: dom0's GICCs carry none, so dom0 has no PMU`,
           pmu.at + fieldAt(gicc.layout, 'performance_interrupt')!.offset,
         );
@@ -1048,16 +1048,19 @@ export const madt = {
       const type = Number(s.fields.type);
       const i = seg.get(type) ?? 0;
       seg.set(type, i + 1);
-      const f = s.fields;
-      if (type === MADT_GICD) out.push(...rangeAt(f.base_address, GICD_SIZE, `APIC.gicd[${i}] (GICD)`));
-      else if (type === MADT_GICR) out.push(...rangeAt(f.base_address, BigInt(Number(f.length_region)), `APIC.gicr[${i}] (GICR region)`));
-      else if (type === MADT_ITS) out.push(...rangeAt(f.base_address, ITS_SIZE, `APIC.its[${i}] (GIC ITS)`));
-      else if (type === MADT_MSI_FRAME) out.push(...rangeAt(f.base_address, 0x1000n, `APIC.msi_frame[${i}] (GICv2m frame)`));
+      if (type === MADT_GICD) out.push(...rangeAt(fieldsOf(gicd, s).base_address, GICD_SIZE, `APIC.gicd[${i}] (GICD)`));
+      else if (type === MADT_GICR) {
+        const f = fieldsOf(gicr, s);
+        out.push(...rangeAt(f.base_address, BigInt(f.length_region ?? 0), `APIC.gicr[${i}] (GICR region)`));
+      } else if (type === MADT_ITS) out.push(...rangeAt(fieldsOf(its, s).base_address, ITS_SIZE, `APIC.its[${i}] (GIC ITS)`));
+      else if (type === MADT_MSI_FRAME) out.push(...rangeAt(fieldsOf(msiFrame, s).base_address, 0x1000n, `APIC.msi_frame[${i}] (GICv2m frame)`));
       else if (type === MADT_GICC) {
-        out.push(...rangeAt(f.base_address, GICC_SIZE, `APIC.gicc[${i}].base_address (GIC CPU interface)`));
-        out.push(...rangeAt(f.gicv_base_address, GICC_SIZE, `APIC.gicc[${i}].gicv_base_address (GICV)`));
-        out.push(...rangeAt(f.gich_base_address, GICC_SIZE, `APIC.gicc[${i}].gich_base_address (GICH)`));
-        if (!info.gicrs.length) out.push(...rangeAt(f.gicr_base_address, GICR_FRAMES, `APIC.gicc[${i}].gicr_base_address (GICR)`));
+        const f = fieldsOf(gicc, s);
+        const at = (name: FieldName<typeof gicc.layout>) => fieldPath(`APIC.gicc[${i}]`, gicc, name);
+        out.push(...rangeAt(f.base_address, GICC_SIZE, `${at('base_address')} (GIC CPU interface)`));
+        out.push(...rangeAt(f.gicv_base_address, GICC_SIZE, `${at('gicv_base_address')} (GICV)`));
+        out.push(...rangeAt(f.gich_base_address, GICC_SIZE, `${at('gich_base_address')} (GICH)`));
+        if (!info.gicrs.length) out.push(...rangeAt(f.gicr_base_address, GICR_FRAMES, `${at('gicr_base_address')} (GICR)`));
       }
     }
     return out;

@@ -69,7 +69,7 @@ const wdatEntry = {
   ]),
 } satisfies TableDef;
 
-export const wdat = {
+export const wdat = container({
   name: 'WDAT',
   label: 'Watchdog Action Table',
   minLength: 68,
@@ -94,7 +94,7 @@ export const wdat = {
     u32('entry_count', 'Watchdog Entry Count'),
   ]),
   parts: [{ key: 'items', label: 'Entries', kind: 'records', record: wdatEntry, count: 'entry_count' }],
-} satisfies TableDef;
+}) satisfies TableDef;
 
 const trigger = container({
   name: 'trigger',
@@ -112,13 +112,13 @@ const trigger = container({
   ]),
 }) satisfies TableDef;
 
-export const pdtt = {
+export const pdtt = container({
   name: 'PDTT',
   label: 'Platform Debug Trigger Table',
   minLength: 44,
   layout: layout('pdtt', [headerField(), u8('trigger_count', 'Trigger Count'), u24('reserved', 'Reserved'), u32('array_offset', 'Array Offset')]),
   parts: [{ key: 'items', label: 'Triggers', kind: 'records', record: trigger, count: 'trigger_count', offset: 'array_offset' }],
-} satisfies TableDef;
+}) satisfies TableDef;
 
 const FPDT_TYPES: Record<number, string> = { 0: 'Firmware Basic Boot Performance Record', 1: 'S3 Performance Table Record' };
 const fpdtHead = () => [u16('type', 'Subtable Type', { enum: FPDT_TYPES }), u8('length', 'Length', { derive: 'length' as const }), u8('revision', 'Revision')];

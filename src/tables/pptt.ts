@@ -3,7 +3,7 @@
 // next-level caches are offsets of other nodes from the table start: references, re-derived at
 // encode so nodes may be inserted or removed.
 import { layout, u8, u16, u32, u64, type Bit } from '../layout/schema.js';
-import { type ContainerDef, type SubtableFamily, type Node, segmentName } from '../layout/codec.js';
+import { container, type ContainerDef, type SubtableFamily, type Node, segmentName } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
@@ -64,7 +64,7 @@ const placeIn = (n: Node, list: readonly Node[]): string | undefined => {
   return places.get(list)!.get(n);
 };
 
-export const ppttProcessor = {
+export const ppttProcessor = container({
   name: 'processor',
   label: 'Processor Hierarchy Node',
   minLength: 20,
@@ -79,7 +79,7 @@ export const ppttProcessor = {
     u32('private_resource_count', 'Private Resource Number'),
   ]),
   parts: [{ key: 'resources', label: 'Private Resources', kind: 'records', record: privateResource, count: 'private_resource_count' }],
-} satisfies TableDef;
+}) satisfies TableDef;
 
 const rev3 = { when: (g: { revision: number }) => g.revision >= 3 };
 

@@ -22,7 +22,7 @@ const rsdpLayout = layout('rsdp', [
   bytes('reserved', 'Reserved', 3, ext),
 ]);
 /** Where the fields the scan and the checksum rules read are, from the layout. */
-const [REVISION_AT, LENGTH_AT, CHECKSUM_AT, EXT_CHECKSUM_AT] = ['revision', 'length', 'checksum', 'extended_checksum'].map(
+const [REVISION_AT, LENGTH_AT, CHECKSUM_AT, EXT_CHECKSUM_AT] = (['revision', 'length', 'checksum', 'extended_checksum'] as const).map(
   (n) => fieldAt(rsdpLayout, n)!.offset,
 );
 

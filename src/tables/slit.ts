@@ -1,7 +1,7 @@
 // SLIT, ACPI 6.5 §5.2.17: the number of localities (u64), then the N × N matrix of relative
 // distances, one byte each (10 on the diagonal, 255 for unreachable).
 import { layout, u64 } from '../layout/schema.js';
-import { type TableRule, type TableDef, rule, linux, spec } from '../model/rules.js';
+import { type TableRule, type TableDef, rule, linux, spec, table } from '../model/rules.js';
 import { headerField } from './common.js';
 import { sratDomains } from './topology-rules.js';
 
@@ -76,12 +76,14 @@ const rules: TableRule[] = [
   }),
 ];
 
-export const slit = {
+export const slitLayout = layout('slit', [headerField(), u64('locality_count', 'Localities')]);
+
+export const slit = table({
   name: 'SLIT',
   label: 'System Locality Information Table',
   minLength: 44,
   rules,
   summary: (e) => `${(e.table.parts?.distance as number[][] | undefined)?.length ?? 0} localities`,
-  layout: layout('slit', [headerField(), u64('locality_count', 'Localities')]),
+  layout: slitLayout,
   parts: [{ key: 'distance', label: 'Locality', kind: 'matrix', width: 1, count: 'locality_count', cols: 'locality_count' }],
-} satisfies TableDef;
+}) satisfies TableDef;

@@ -1,6 +1,8 @@
 // STAO, "ACPI Specification for Status Override Table" (LINARO-0002 v0.3), revision 1:
 // a UART byte followed by NUL-terminated ACPI paths up to the table length.
-import { layout, u8, type Fields } from '../layout/schema.js';
+import { layout, u8 } from '../layout/schema.js';
+import { fieldsOf, tablePath } from '../layout/codec.js';
+import { spcrLayout } from './spcr.js';
 import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
@@ -40,23 +42,23 @@ const rules: TableRule[] = [
       },
     },
     run(c) {
-      if (Number(c.entry.table.fields.ignore_uart ?? 0) === 0) return;
+      if (Number(fieldsOf({ layout: staoLayout }, c.entry.table).ignore_uart ?? 0) === 0) return;
       const spcr = c.find('SPCR');
       if (!spcr) {
         c.report(
           'DOM0_STAO_NO_SPCR',
-          'STAO.ignore_uart',
+          tablePath('STAO', staoLayout)('ignore_uart'),
           'STAO asks dom0 to ignore the SPCR UART but there is no SPCR: Linux warns "STAO table present, but SPCR is missing" and hides nothing',
         );
         return;
       }
       const aml = [...c.all('DSDT'), ...c.all('SSDT')];
       if (!aml.length) return;
-      const addr = BigInt(((spcr.table.fields.serial_port as Fields | undefined)?.address as bigint | undefined) ?? 0n);
+      const addr = BigInt(fieldsOf({ layout: spcrLayout }, spcr.table).serial_port?.address ?? 0n);
       if (!aml.some((e) => memoryBases(e.bytes).has(addr))) {
         c.report(
           'DOM0_STAO_UART_NOT_FOUND',
-          'SPCR.serial_port.address',
+          tablePath('SPCR', spcrLayout)('serial_port.address'),
           `no memory resource in the DSDT/SSDTs starts at the SPCR UART address ${hex(addr)}: the STAO hides no device`,
           undefined,
           spcr,
@@ -68,6 +70,8 @@ const rules: TableRule[] = [
 
 export const STAO_SIZE = 37;
 
+export const staoLayout = layout('stao', [headerField(), u8('ignore_uart', 'Ignore UART')]);
+
 export const stao = {
   name: 'STAO',
   label: 'Status Override Table',
@@ -76,6 +80,6 @@ export const stao = {
   hypervisorMade: true,
   rules,
   summary: (e) => `ignore UART ${Number(e.table.fields.ignore_uart ?? 0)}, ${e.table.strings?.length ?? 0} name(s)`,
-  layout: layout('stao', [headerField(), u8('ignore_uart', 'Ignore UART')]),
+  layout: staoLayout,
   parts: [{ key: 'names', label: 'Namepath', kind: 'strings' }],
 } satisfies TableDef;

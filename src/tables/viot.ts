@@ -2,7 +2,7 @@
 // and MMIO endpoints behind virtio-iommu devices, with output nodes as references.
 import type { TableDef } from '../model/rules.js';
 import { layout, u8, u16, u32, u64, bytes, type Field } from '../layout/schema.js';
-import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
+import { container, type ContainerDef, type SubtableFamily } from '../layout/codec.js';
 import { headerField } from './common.js';
 
 export const VIOT_TYPES: Record<number, string> = { 1: 'PCI Range', 2: 'MMIO Endpoint', 3: 'virtio-iommu PCI', 4: 'virtio-iommu MMIO' };
@@ -59,10 +59,10 @@ const viotFamily: SubtableFamily = {
   unknown: { name: 'node', label: 'Unknown Node', tailLabel: 'Node data (not decoded)', layout: layout('viot_unknown', viotHead()) },
 };
 
-export const viot = {
+export const viot = container({
   name: 'VIOT',
   label: 'Virtual I/O Translation Table',
   minLength: 48,
   layout: layout('viot', [headerField(), u16('node_count', 'Node Count'), u16('node_offset', 'Node Offset'), bytes('reserved', 'Reserved', 8)]),
   parts: [{ key: 'items', label: 'Nodes', kind: 'subtables', family: viotFamily, count: 'node_count', offset: 'node_offset', target: true }],
-} satisfies TableDef;
+}) satisfies TableDef;
