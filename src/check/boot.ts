@@ -174,7 +174,8 @@ function memoryMap(c: CheckContext, img: Image, uefi: (name: string) => FdtProp 
 /** Every table dom0 reaches lies in exactly one ACPIReclaim range and in no Conventional one. */
 function checkCoverage(c: CheckContext, ranges: Range[]): void {
   const reached = new Set<TableEntry>(c.set.rsdp ? [c.set.rsdp] : []);
-  for (const l of c.resolved) if (l.to && !l.from.startsWith('RSDP.rsdt')) reached.add(l.to);
+  // the root pointer's RSDT address counts only without an XSDT (its declaration says so): dom0 reaches tables through the XSDT
+  for (const l of c.resolved) if (l.to && !(l.source === c.set.rsdp && l.pointer.onlyWithout)) reached.add(l.to);
   for (const e of reached) {
     if (e.address === undefined) continue;
     const lo = e.address;

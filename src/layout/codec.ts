@@ -43,7 +43,7 @@ export interface ContainerDef<L extends Layout = Layout> {
   layout: L;
   /** a container shorter than this is malformed (GICC: 76) */
   minLength?: number;
-  parts?: PartDef[];
+  parts?: readonly PartDef[];
   /** how dump labels the bytes after the parts (default "Trailing bytes") */
   tailLabel?: string;
   /** the bytes after the parts are AML (DSDT, SSDT): diff summarises them and points at iasl -d */
@@ -87,14 +87,18 @@ type PathOf<F> = F extends { name: infer N extends string; kind: 'struct'; struc
  * count or size field, naming a field the layout lacks is a compile error (with `satisfies
  * ContainerDef` alone the layout's type is lost).
  */
-export function container<L extends Layout, D extends ContainerDef<L>>(
-  d: D & { layout: L; key?: ItemKey<FieldName<L>> | readonly ItemKey<FieldName<L>>[]; parts?: readonly PartFields<FieldName<L>>[] },
-): D {
+export function container<L extends Layout, D extends ContainerDef<L>>(d: D & { layout: L } & NamedFrom<L>): D {
   return d;
 }
 
+/** A declaration's diff keys and parts, with the fields they name typed from the layout `L`. */
+export interface NamedFrom<L extends Layout> {
+  key?: ItemKey<FieldName<L>> | readonly ItemKey<FieldName<L>>[];
+  parts?: readonly PartFields<FieldName<L>>[];
+}
+
 /** A part whose offset, count, size and columns fields are named from the container's layout. */
-type PartFields<N extends string> = PartDef & {
+export type PartFields<N extends string> = PartDef & {
   offset?: N;
   count?: N | ((f: Fields) => number);
   size?: N;
@@ -336,12 +340,17 @@ function fail(ctx: DecodeCtx, code: string, path: LazyPath, offset: number, mess
 
 const errorsIn = (ctx: DecodeCtx) => ctx.findings.reduce((n, f) => n + (f.severity === 'error' ? 1 : 0), 0);
 
+/** A gate naming a field its container does not declare: a fault of the declaration, not of the
+ * bytes (gates are callbacks, so tsc cannot see the name; the first decode of the table throws). */
+const undeclaredRead = (l: Layout, name: string) => new Error(`layout ${l.name}: a gate reads "${name}", which it does not declare`);
+
 /** A gate for `def` at `start`: its own revision when it declares one, earlier fields readable. */
 function gateFor(def: ContainerDef, ctx: DecodeCtx, start: number, length: number): Gate {
   const l = def.layout;
   const read = (name: string) => {
     const i = l.fields.findIndex((f) => f.name === name);
-    if (i < 0 || l.offsets[i + 1] > length || l.fields[i].size > 6) return 0;
+    if (i < 0) throw undeclaredRead(l, name);
+    if (l.offsets[i + 1] > length || l.fields[i].size > 6) return 0;
     return readUint(ctx.buf, start + l.offsets[i], l.fields[i].size);
   };
   let revision = ctx.revision;
@@ -406,7 +415,11 @@ function partPresent(part: PartDef, fields: Fields, gate: Gate): boolean {
 function decodeParts(def: ContainerDef, node: Node, ctx: DecodeCtx, start: number, fixedEnd: number, end: number, path: LazyPath): number {
   const parts = def.parts!;
   const fields = node.fields;
-  const gate: Gate = { length: end - start, revision: ctx.revision, read: (n) => num(fields[n]) };
+  const declared = (n: string) => {
+    if (!def.layout.fields.some((f) => f.name === n)) throw undeclaredRead(def.layout, n);
+    return num(fields[n]);
+  };
+  const gate: Gate = { length: end - start, revision: ctx.revision, read: declared };
   const present = parts.map((p) => partPresent(p, fields, gate));
   const startOf = (i: number) => start + num(fields[parts[i].offset!]);
   let pos = fixedEnd;
@@ -969,6 +982,11 @@ export function fieldsOf<L extends Layout>(_def: { layout: L }, n: Node): Fields
   return n.fields as FieldsOf<L>;
 }
 
+/** A field bag typed from a definition (a field rule's view of its sibling fields). */
+export function fieldsIn<L extends Layout>(_def: { layout: L }, f: Fields): FieldsOf<L> {
+  return f as FieldsOf<L>;
+}
+
 /** The path of a declared field of an item, `${at}.${name}`: a name the declaration lacks is a
  * compile error, so renaming a field points at every finding path that names it. */
 export function fieldPath<L extends Layout>(at: string, _def: { layout: L }, name: FieldPath<L> | FieldName<L>): string {
@@ -1022,7 +1040,7 @@ export function zeroFields(l: Layout, from = 0, to = l.fields.length): Fields {
  * derived ones right after; zero where not given, nested structs completed. Lengths, counts,
  * offsets and checksums are derived when it is encoded, so no caller writes them. */
 export function make<L extends Layout>(
-  def: { layout: L; parts?: PartDef[]; minLength?: number },
+  def: { layout: L; parts?: readonly PartDef[]; minLength?: number },
   fields: Partial<FieldsOf<L>>,
   rest: Omit<Partial<Node>, 'fields'> = {},
 ): Node {

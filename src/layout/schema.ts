@@ -17,7 +17,8 @@ export interface Gate {
   /** revision of the nearest container that declares one (its own byte, e.g. an IORT node's),
    * else of the table (header byte 8; RSDP byte 15; FACS byte 32) */
   revision: number;
-  /** the value of an earlier top-level field of the same container (0 when it is absent) */
+  /** the value of an earlier top-level field of the same container (0 when it is absent; a name the
+   * container does not declare throws, so a renamed field fails the first decode) */
   read?: (name: string) => number;
   /** an unsigned little-endian value at `at` bytes from the container start (0 past its end) */
   peek?: (at: number, width: 1 | 2 | 4) => number;

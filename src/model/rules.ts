@@ -5,8 +5,8 @@ import type { Severity } from '../layout/diagnostics.js';
 import type { TableEntry, TableSet, Link, PointerDef } from './set.js';
 
 export type { PointerDef } from './set.js';
-import type { ContainerDef, Node, ItemKey, FieldName, PartDef } from '../layout/codec.js';
-import type { Layout, Fields } from '../layout/schema.js';
+import type { ContainerDef, Node, FieldName, NamedFrom } from '../layout/codec.js';
+import type { Layout } from '../layout/schema.js';
 import type { XenRelease } from './xen.js';
 
 /** Who reads the bytes a finding is about. `dom0-acpi` is this tool itself: what it cannot read
@@ -173,7 +173,7 @@ export interface TableDef<L extends Layout = Layout> extends ContainerDef<L> {
   /** a table's checks, each with the finding codes it reports (check runs them generically) */
   rules?: TableRule[];
   /** a table's pointers to other tables (links, relocation, image reading follow them) */
-  pointers?: PointerDef[];
+  pointers?: readonly PointerDef[];
   /** a table dom0 must see at most once (docs/consumers.md X3) */
   once?: boolean;
   /** only a hypervisor makes this table (STAO): a set holding it is a dom0 set, not a host's */
@@ -211,11 +211,10 @@ export interface RootPointer {
 /** A table's declaration with its field names checked against its own layout (as codec's
  * container() does for items): keys and parts' offset, count and size fields. */
 export function table<L extends Layout, D extends TableDef<L>>(
-  d: D & {
-    layout: L;
-    key?: ItemKey<FieldName<L>> | readonly ItemKey<FieldName<L>>[];
-    parts?: readonly (PartDef & { offset?: FieldName<L>; count?: FieldName<L> | ((f: Fields) => number); size?: FieldName<L> })[];
-  },
+  d: D & { layout: L } & NamedFrom<L> & {
+      /** a table's own pointer fields are its layout's; a part's (XSDT entries) its records' */
+      pointers?: readonly (PointerDef & ({ part: string } | { part?: undefined; field: FieldName<L>; narrow?: FieldName<L>; onlyWithout?: FieldName<L> }))[];
+    },
 ): D {
   return d;
 }

@@ -96,8 +96,7 @@ export function setOf(origin: string, kind: InputKind, entries: TableEntry[], bo
 export function rootTable(set: TableSet): TableEntry | undefined {
   const links = resolveLinks(set);
   return (
-    (links.find((l) => l.from === 'RSDP.xsdt_address') ?? links.find((l) => l.from === 'RSDP.rsdt_address'))?.to ??
-    findTable(set, 'XSDT') ??
-    findTable(set, 'RSDT')
+    // the root pointer's declared pointers in order (XSDT before RSDT); a zero one is no link
+    links.find((l) => l.source === set.rsdp)?.to ?? findTable(set, 'XSDT') ?? findTable(set, 'RSDT')
   );
 }

@@ -8,6 +8,8 @@ import { EFI_MEMORY_DESC_SIZE, EFI_MEMORY_DESC_VERSION } from '../efi/tables.js'
 import { hex } from '../layout/diagnostics.js';
 import { type PlacedPass, type PassDef, type PlacedSet, BuildError, tableById, warn } from './types.js';
 import { EFI_SYSTAB_ID, EFI_MMAP_ID } from './layout.js';
+import { fieldsOf } from '../layout/codec.js';
+import { stao } from '../tables/stao.js';
 
 /** Every property of the tree as `diff` and the manifest show it ("/chosen.bootargs"): strings as
  * text (a list for several), 8-byte cells as hex addresses, 4-byte cells as numbers. */
@@ -46,7 +48,8 @@ const run: PlacedPass = (set, opts) => {
   });
   const changes = treeChanges(tree);
   let next: PlacedSet = { ...set, dt: tree };
-  if (Number(tableById(set, 'STAO')?.table.fields.ignore_uart ?? 0) !== 0 && !/(^|\s)console=hvc0(\s|$)/.test(opts.bootargs ?? '')) {
+  const staoTable = tableById(set, 'STAO')?.table;
+  if (staoTable && Number(fieldsOf(stao, staoTable).ignore_uart ?? 0) !== 0 && !/(^|\s)console=hvc0(\s|$)/.test(opts.bootargs ?? '')) {
     next = warn(
       next,
       'BUILD_NO_HVC_CONSOLE',

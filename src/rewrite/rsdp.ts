@@ -1,9 +1,9 @@
 // rsdp: a copy of the host RSDP pointing at the new XSDT. Both checksums are derived at encode,
 // the 20-byte one first (Xen 4.17 instead corrects the 36-byte sum through byte 8; not reproduced).
-import { make } from '../layout/codec.js';
+import { make, withFields } from '../layout/codec.js';
 import { rsdp } from '../tables/rsdp.js';
 import type { AcpiTable } from '../tables/registry.js';
-import { type Pass, type PassDef, BuildError, tableById, withTable } from './types.js';
+import { type Pass, type PassDef, BuildError, fieldRef, tableById, withTable } from './types.js';
 import { headerOf } from './fields.js';
 
 const run: Pass = (set) => {
@@ -11,7 +11,7 @@ const run: Pass = (set) => {
   let table: AcpiTable;
   if (host) {
     if (Number(host.table.fields.revision) < 2) throw new BuildError('the host RSDP is revision 0 (ACPI 1.0): it has no XSDT address for dom0');
-    table = { ...host.table, fields: { ...host.table.fields, xsdt_address: 0n } };
+    table = { ...host.table, ...withFields(rsdp, host.table, { xsdt_address: 0n }) };
   } else {
     const xsdt = tableById(set, 'XSDT');
     if (!xsdt) throw new BuildError('no RSDP and no XSDT to build one for');
@@ -20,7 +20,7 @@ const run: Pass = (set) => {
       ...make(rsdp, { signature: 'RSD PTR ', oem_id: headerOf(xsdt.table.fields).oem_id as string, revision: 2, reserved: new Uint8Array(3) }),
     };
   }
-  const next = withTable(set, { id: 'RSDP', table, origin: 'new', hostAddress: host?.hostAddress, refs: [{ at: 'xsdt_address', to: 'XSDT' }] });
+  const next = withTable(set, { id: 'RSDP', table, origin: 'new', hostAddress: host?.hostAddress, refs: [fieldRef(rsdp, 'xsdt_address', 'XSDT')] });
   return { set: next, changes: [] };
 };
 

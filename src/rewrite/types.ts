@@ -8,6 +8,8 @@ import type { Change } from '../diff/table.js';
 import type { Finding } from '../layout/diagnostics.js';
 import type { FdtNode } from '../fdt/writer.js';
 import type { MemoryRange } from '../efi/tables.js';
+import type { FieldName } from '../layout/codec.js';
+import type { Layout } from '../layout/schema.js';
 
 export type Profile = 'design' | 'xen';
 
@@ -56,6 +58,10 @@ export interface Ref {
   at: number | string;
   to: string;
 }
+
+/** A reference from a declared pointer field of a table (`fieldRef(rsdp, 'xsdt_address', 'XSDT')`):
+ * a name the declaration lacks is a compile error. */
+export const fieldRef = <L extends Layout>(_def: { layout: L }, at: FieldName<L>, to: string): Ref => ({ at, to });
 
 export interface Dom0Table {
   /** "FACP", "APIC", "STAO", "XSDT", "RSDP", or a host table's signature (+ "#n" for repeats) */

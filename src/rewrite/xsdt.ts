@@ -2,10 +2,11 @@
 // reference to the table found at that host address, so the FACP/APIC/GTDT entries (first match)
 // now name the new tables and the rest keep their host tables; the STAO is appended. Without a
 // host XSDT (--relocate all on an input without one) the XSDT lists every table in input order.
-import { make, EMPTY, type Node } from '../layout/codec.js';
+import { make, fieldPath, fieldsOf, EMPTY, type Node } from '../layout/codec.js';
+import type { FieldsOf } from '../layout/schema.js';
 import { defOf, type AcpiTable } from '../tables/registry.js';
 import { hex } from '../layout/diagnostics.js';
-import { xsdt } from '../tables/rsdt.js';
+import { xsdt, xsdtEntry } from '../tables/rsdt.js';
 import { type Pass, type PassDef, type Ref, type Dom0Table, BuildError, tableById, withTable, warn } from './types.js';
 import { headerOf } from './fields.js';
 
@@ -29,7 +30,7 @@ const run: Pass = (set) => {
     const seen = new Set<string>();
     const repeats = new Set<string>();
     (base.items ?? []).forEach((it, i) => {
-      const addr = BigInt(it.fields.address as bigint);
+      const addr = BigInt(fieldsOf(xsdtEntry, it).address);
       const target = byAddress.get(addr);
       const sig = target?.table.signature;
       // a signature dom0 must see once: the first entry wins, as Xen's in-place replacement does
@@ -39,7 +40,7 @@ const run: Pass = (set) => {
           next,
           'BUILD_XSDT_REPEAT',
           'XSDT',
-          `XSDT.entry[${i}].address`,
+          fieldPath(`XSDT.entry[${i}]`, xsdtEntry, 'address'),
           `XSDT entry ${i} is a second ${sig} (${target!.id} at ${hex(addr)}); dom0 must see one, so the entry and the table are left out`,
         );
         repeats.add(target!.id);
@@ -52,10 +53,11 @@ const run: Pass = (set) => {
           next,
           'BUILD_XSDT_DANGLING',
           'XSDT',
-          `XSDT.entry[${i}].address`,
+          fieldPath(`XSDT.entry[${i}]`, xsdtEntry, 'address'),
           `XSDT entry ${i} points at ${hex(addr)}, where the input has no table; it is kept as it is`,
         );
-      items.push({ fields: { address: addr }, tail: EMPTY });
+      const entry: FieldsOf<typeof xsdtEntry.layout> = { address: addr };
+      items.push({ fields: entry, tail: EMPTY });
     });
     // the other tables of a signature dom0 sees once (a repeat, one the XSDT does not list) are left out of the set
     const listed = new Set(refs.map((r) => r.to));

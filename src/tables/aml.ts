@@ -1,8 +1,9 @@
 // DSDT and SSDT, ACPI 6.5 §5.2.11: the header decoded, the AML definition block kept raw. SSDTs
 // pair in diff by their OEM table ID (a firmware may reorder them).
 import type { TableDef } from '../model/rules.js';
-import { layout } from '../layout/schema.js';
-import { headerField } from './common.js';
+import { layout, type FieldsOf } from '../layout/schema.js';
+import { fieldsOf } from '../layout/codec.js';
+import { acpiHeader, headerField } from './common.js';
 
 const amlTable = (sig: string, label: string, tableKey?: TableDef['tableKey']) =>
   ({
@@ -16,7 +17,7 @@ const amlTable = (sig: string, label: string, tableKey?: TableDef['tableKey']) =
   }) satisfies TableDef;
 
 export const dsdt = amlTable('DSDT', 'Differentiated System Description Table');
-export const ssdt = amlTable('SSDT', 'Secondary System Description Table', (t) => {
-  const id = String((t.fields.header as { oem_table_id?: string } | undefined)?.oem_table_id ?? '').replace(/[\0 ]+$/, '');
-  return `SSDT[${id}]`;
+export const ssdt = amlTable('SSDT', 'Secondary System Description Table', (t): string => {
+  const header: Partial<FieldsOf<typeof acpiHeader>> | undefined = fieldsOf(dsdt, t).header;
+  return `SSDT[${String(header?.oem_table_id ?? '').replace(/[\0 ]+$/, '')}]`;
 });

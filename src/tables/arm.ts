@@ -152,39 +152,41 @@ const specificFamily = (type: number): SubtableFamily => ({
   unknown: specific[type],
 });
 
-const aestHead = (): Field[] => [
-  u8('type', 'Node Type', { enum: AEST_TYPES }),
-  u16('length', 'Length', { derive: 'length' }),
-  u8('reserved', 'Reserved'),
-  u32('specific_offset', 'Node Specific Data Offset'),
-  u32('interface_offset', 'Node Interface Offset'),
-  u32('interrupt_offset', 'Node Interrupt Array Offset'),
-  u32('interrupt_count', 'Node Interrupt Count'),
-  u64('timestamp_rate', 'Timestamp Rate'),
-  u64('reserved1', 'Reserved'),
-  u64('error_injection_rate', 'Error Injection Countdown Rate'),
-];
+const aestHead = () =>
+  [
+    u8('type', 'Node Type', { enum: AEST_TYPES }),
+    u16('length', 'Length', { derive: 'length' }),
+    u8('reserved', 'Reserved'),
+    u32('specific_offset', 'Node Specific Data Offset'),
+    u32('interface_offset', 'Node Interface Offset'),
+    u32('interrupt_offset', 'Node Interrupt Array Offset'),
+    u32('interrupt_count', 'Node Interrupt Count'),
+    u64('timestamp_rate', 'Timestamp Rate'),
+    u64('reserved1', 'Reserved'),
+    u64('error_injection_rate', 'Error Injection Countdown Rate'),
+  ] as const;
 
-const aestNode = (type: number): ContainerDef => ({
-  name: specific[type].name,
-  label: `${AEST_TYPES[type]} Error Node`,
-  minLength: 44,
-  layout: layout(`aest_${specific[type].name}_node`, aestHead()),
-  parts: [
-    { key: 'data', label: 'Node Specific Data', kind: 'subtables', family: specificFamily(type), count: () => 1, offset: 'specific_offset' },
-    {
-      key: 'interface',
-      label: 'Node Interface',
-      kind: 'records',
-      record: nodeInterface,
-      count: () => 1,
-      offset: 'interface_offset',
-      when: (g) => g.revision < 2,
-    },
-    { key: 'interface_raw', label: 'Node Interface (revision 2, not decoded)', kind: 'raw', offset: 'interface_offset', when: (g) => g.revision >= 2 },
-    { key: 'interrupts', label: 'Node Interrupts', kind: 'records', record: nodeInterrupt, count: 'interrupt_count', offset: 'interrupt_offset' },
-  ],
-});
+const aestNode = (type: number): ContainerDef =>
+  container({
+    name: specific[type].name,
+    label: `${AEST_TYPES[type]} Error Node`,
+    minLength: 44,
+    layout: layout(`aest_${specific[type].name}_node`, aestHead()),
+    parts: [
+      { key: 'data', label: 'Node Specific Data', kind: 'subtables', family: specificFamily(type), count: () => 1, offset: 'specific_offset' },
+      {
+        key: 'interface',
+        label: 'Node Interface',
+        kind: 'records',
+        record: nodeInterface,
+        count: () => 1,
+        offset: 'interface_offset',
+        when: (g) => g.revision < 2,
+      },
+      { key: 'interface_raw', label: 'Node Interface (revision 2, not decoded)', kind: 'raw', offset: 'interface_offset', when: (g) => g.revision >= 2 },
+      { key: 'interrupts', label: 'Node Interrupts', kind: 'records', record: nodeInterrupt, count: 'interrupt_count', offset: 'interrupt_offset' },
+    ],
+  });
 
 const aestFamily: SubtableFamily = {
   lengthOffset: 1,

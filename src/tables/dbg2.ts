@@ -2,7 +2,7 @@
 // register count shared by its two arrays — Generic Address Structures at BaseAddressOffset and
 // their sizes at AddressSizeOffset — its namespace string and optional OEM data, all by offset.
 import { layout, u8, u16, u32 } from '../layout/schema.js';
-import { container, type ContainerDef, type SubtableFamily, type Node } from '../layout/codec.js';
+import { container, fieldPath, type ContainerDef, type SubtableFamily, type Node } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, spec, table } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField, gasField, gasRange } from './common.js';
@@ -18,7 +18,7 @@ const rules: TableRule[] = [
     run(c) {
       (c.entry.table.items ?? []).forEach((n, i) => {
         if (typeof n.parts?.namepath !== 'string' || !n.parts.namepath.length)
-          c.report('DBG2_NAMEPATH', `DBG2.device[${i}].namepath_length`, `device ${i} has no namespace string`);
+          c.report('DBG2_NAMEPATH', fieldPath(`DBG2.device[${i}]`, dbg2Device, 'namepath_length'), `device ${i} has no namespace string`);
       });
     },
   }),

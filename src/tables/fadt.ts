@@ -2,7 +2,7 @@
 // chosen by length (a field exists when it fits), the revision is only reported on.
 import { layout, u8, u16, u32, u64, type Bit } from '../layout/schema.js';
 import { fieldsOf, hasField, tablePath } from '../layout/codec.js';
-import { type TableRule, type TableDef, rule, linux, xen, acpica } from '../model/rules.js';
+import { type TableRule, type TableDef, rule, linux, xen, acpica, table } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { u64Text } from './common.js';
 import { headerField, gasField } from './common.js';
@@ -358,7 +358,7 @@ const xenHostRules: TableRule[] = [
   }),
 ];
 
-export const fadt = {
+export const fadt = table({
   name: 'FACP',
   label: 'Fixed ACPI Description Table (FADT)',
   layout: fadtLayout,
@@ -383,4 +383,4 @@ export const fadt = {
     if (hasField({ layout: fadtLayout }, e.table, 'hypervisor_id') && f.hypervisor_id !== 0n) parts.push(`hypervisor "${u64Text(f.hypervisor_id)}"`);
     return parts.join(', ');
   },
-} satisfies TableDef;
+}) satisfies TableDef;

@@ -2,10 +2,11 @@
 // bandwidth information (initiator and target domain lists and the entries matrix between them),
 // memory side cache information (with SMBIOS handles). Structures: type u16, length u32.
 import { layout, u16, u32, u64, u8 } from '../layout/schema.js';
-import { container, type ContainerDef, type SubtableFamily, type Node, segmentName, fieldsOf, fieldPath } from '../layout/codec.js';
+import { container, type ContainerDef, type SubtableFamily, type Node, segmentName, fieldsOf, fieldPath, hasField } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
 import { headerField } from './common.js';
-import { sratDomains, itemPaths } from './topology-rules.js';
+import { itemPaths } from './topology-rules.js';
+import { sratDomains } from './srat.js';
 
 export const HMAT_TYPES: Record<number, string> = {
   0: 'Memory Proximity Domain Attributes',
@@ -133,7 +134,8 @@ const rules: TableRule[] = [
       for (const n of c.entry.table.items ?? []) {
         const p = paths.get(n)!;
         const named: [string, number][] = [];
-        if (n.fields.memory_pd !== undefined) named.push([`${p}.memory_pd`, Number(n.fields.memory_pd)]);
+        if (n.fields.type === 0 && hasField(attributes, n, 'memory_pd')) named.push([fieldPath(p, attributes, 'memory_pd'), fieldsOf(attributes, n).memory_pd]);
+        if (n.fields.type === 2 && hasField(cache, n, 'memory_pd')) named.push([fieldPath(p, cache, 'memory_pd'), fieldsOf(cache, n).memory_pd]);
         if (n.fields.type === 0 && Number(n.fields.flags) & 1) named.push([fieldPath(p, attributes, 'initiator_pd'), fieldsOf(attributes, n).initiator_pd]);
         ((n.parts?.initiators as Node[] | undefined) ?? []).forEach((x, i) => named.push([`${p}.initiator[${i}].domain`, Number(x.fields.domain)]));
         ((n.parts?.targets as Node[] | undefined) ?? []).forEach((x, i) => named.push([`${p}.target[${i}].domain`, Number(x.fields.domain)]));

@@ -4,12 +4,12 @@
 // (ITS identifiers, the device name, SMMU interrupt arrays, RMR memory ranges) and its ID mappings
 // at MappingOffset. Output references and PMCG node references point at nodes by their offset
 // from the table start: references, re-derived at encode.
-import { layout, u8, u16, u24, u32, u64, struct, type Bit, type Field, type Fields, type Layout } from '../layout/schema.js';
+import { layout, u8, u16, u24, u32, u64, struct, type Bit, type Field, type Layout } from '../layout/schema.js';
 import {
   container,
   type ContainerDef,
   type Node,
-  type PartDef,
+  type PartFields,
   type SubtableFamily,
   type FieldName,
   segmentName,
@@ -97,7 +97,7 @@ const nodeKey = (n: Node): string | undefined =>
 /** A node's declaration: the header, then its own fields (their names kept in its type). */
 type NodeField<F extends readonly Field[]> = FieldName<Layout<readonly [...ReturnType<typeof header>, ...F]>>;
 /** A part of a node, its offset, count and size fields named from the node's own fields. */
-type NodePart<F extends readonly Field[]> = PartDef & { offset?: NodeField<F>; count?: NodeField<F> | ((f: Fields) => number); size?: NodeField<F> };
+type NodePart<F extends readonly Field[]> = PartFields<NodeField<F>>;
 const node = <const F extends readonly Field[]>(name: string, label: string, minLength: number, fields: F, parts: readonly NodePart<F>[] = [mappings]) => ({
   name,
   label,
@@ -105,7 +105,7 @@ const node = <const F extends readonly Field[]>(name: string, label: string, min
   revision: 'revision',
   key: nodeKey,
   layout: layout(`iort_${name}`, [...header(), ...fields]),
-  parts: parts as PartDef[],
+  parts,
 });
 
 const itsGroup = node(
@@ -372,8 +372,10 @@ const rules: TableRule[] = [
           );
         }
         if (n.fields.type === IORT_SMMU || n.fields.type === IORT_SMMU_V3) {
-          const base = BigInt(n.fields.base_address as bigint);
-          if (smmuBases.has(base)) c.report('IORT_SMMU_BASE', `${p}.base_address`, `SMMU base ${hex(base)} is ${smmuBases.get(base)}'s too`);
+          const v3 = n.fields.type === IORT_SMMU_V3;
+          const base = v3 ? fieldsOf(smmuV3, n).base_address : fieldsOf(smmu, n).base_address;
+          const at = v3 ? fieldPath(p, smmuV3, 'base_address') : fieldPath(p, smmu, 'base_address');
+          if (smmuBases.has(base)) c.report('IORT_SMMU_BASE', at, `SMMU base ${hex(base)} is ${smmuBases.get(base)}'s too`);
           else smmuBases.set(base, p);
         }
       }
@@ -569,10 +571,12 @@ const rules: TableRule[] = [
             `ID ${hex(loop.id)} goes round ${loop.hops.map((h) => paths.get(h.node)).join(' → ')} → ${paths.get(loop.hops[0].node)}: Linux's mapping walk never ends`,
           );
         });
-        if (n.fields.type === IORT_ITS_GROUP && itsIds(n).length === 0) c.report('IORT_ITS_GROUP_EMPTY', `${p}.its_count`, 'the ITS group names no ITS');
+        if (n.fields.type === IORT_ITS_GROUP && itsIds(n).length === 0)
+          c.report('IORT_ITS_GROUP_EMPTY', fieldPath(p, itsGroup, 'its_count'), 'the ITS group names no ITS');
         if (n.fields.type === IORT_SMMU_V3) {
-          const gsivs = ['event_gsiv', 'pri_gsiv', 'gerr_gsiv', 'sync_gsiv'].map((f) => Number(n.fields[f] ?? 0));
-          const index = fieldsOf(smmuV3, n).id_mapping_index ?? 0;
+          const f = fieldsOf(smmuV3, n);
+          const gsivs = [f.event_gsiv, f.pri_gsiv, f.gerr_gsiv, f.sync_gsiv].map((g) => Number(g ?? 0));
+          const index = f.id_mapping_index ?? 0;
           if (gsivs.some((g) => g === 0) && index >= mappingsOf(n).length)
             c.report(
               'IORT_SMMU_ID_INDEX',

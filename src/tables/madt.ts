@@ -7,6 +7,7 @@ import {
   type SubtableFamily,
   type Node,
   type FieldName,
+  type FieldPath,
   fieldsOf,
   fieldAt,
   rawField,
@@ -211,6 +212,9 @@ function firstOf<T>(xs: T[], bad: (x: T) => boolean): [T, number, number] | unde
   return hits.length ? [hits[0][0], hits[0][1], hits.length] : undefined;
 }
 
+/** The path of a field of the MADT's `i`th subtable of a kind, "APIC.gicc[3].flags", typed from its declaration. */
+const itemPath = <L extends Layout>(def: { name: string; layout: L }, i: number, name: FieldPath<L>) => fieldPath(`APIC.${def.name}[${i}]`, def, name);
+
 const giccs = (c: RuleContext) => (c.entry.table.items ?? []).filter((s) => s.fields.type === MADT_GICC);
 
 /** An interrupt a per-CPU device (SPE, TRBE) takes as a PPI: INTIDs 16-31, or 1056-1119 (GICv3.1 extended PPIs). */
@@ -252,23 +256,24 @@ const structureRules: TableRule[] = [
       for (const [field, name] of [
         ['spe_interrupt', 'SPE'],
         ['trbe_interrupt', 'TRBE'],
-      ] as const) {
-        const have = enabled.filter((g) => g.fields[field] !== undefined);
-        if (!have.some((g) => Number(g.fields[field]) !== 0)) continue;
-        const first = Number(have[0].fields[field]);
-        const odd = have.find((g) => Number(g.fields[field]) !== first);
+      ] as const satisfies readonly (readonly [FieldName<typeof gicc.layout>, string])[]) {
+        const irq = (g: Node): number | undefined => fieldsOf(gicc, g)[field];
+        const have = enabled.filter((g) => irq(g) !== undefined);
+        if (!have.some((g) => Number(irq(g)) !== 0)) continue;
+        const first = Number(irq(have[0]));
+        const odd = have.find((g) => Number(irq(g)) !== first);
         if (odd) {
           c.report(
             'MADT_PERCPU_IRQ_MIXED',
-            `APIC.gicc[${all.indexOf(odd)}].${field}`,
-            `${name} interrupt ${Number(odd.fields[field])} here, ${first} on GICC ${all.indexOf(have[0])}: Linux registers no ${name} device`,
+            itemPath(gicc, all.indexOf(odd), field),
+            `${name} interrupt ${Number(irq(odd))} here, ${first} on GICC ${all.indexOf(have[0])}: Linux registers no ${name} device`,
           );
           continue;
         }
         if (!isPpi(first))
           c.report(
             'MADT_PERCPU_IRQ_NOT_PPI',
-            `APIC.gicc[${all.indexOf(have[0])}].${field}`,
+            itemPath(gicc, all.indexOf(have[0]), field),
             `${name} interrupt ${first} is not a PPI: the ${name} driver refuses it`,
           );
       }
@@ -277,7 +282,7 @@ const structureRules: TableRule[] = [
       if (rev < 6 && long >= 0)
         c.report(
           'MADT_GICC_REVISION',
-          `APIC.gicc[${long}].length`,
+          itemPath(gicc, long, 'length'),
           `GICC ${long} is ${Number(all[long].fields.length)} bytes in a revision ${rev} MADT: the 82-byte GICC is revision 6's`,
         );
     },
@@ -340,7 +345,7 @@ const structureRules: TableRule[] = [
           else mpidrs.set(m, i);
         }
         const u = Number(fieldsOf(gicc, g).uid);
-        if (uids.has(u)) c.report('MADT_DUPLICATE_UID', `${p}.uid`, `GICC ${i} repeats processor UID ${u} of GICC ${uids.get(u)}`);
+        if (uids.has(u)) c.report('MADT_DUPLICATE_UID', fieldPath(p, gicc, 'uid'), `GICC ${i} repeats processor UID ${u} of GICC ${uids.get(u)}`);
         else uids.set(u, i);
       });
     },
@@ -385,8 +390,8 @@ const structureRules: TableRule[] = [
       const what = `${n} GICC(s) are not ${want} bytes (GICC ${i}: ${Number(g.fields.length)}); with FADT revision ${rev}`;
       // the host's: Xen boots from it and panics (--dom0 never hides or lowers that); dom0's view is its own code
       if (c.hostSet || !c.dom0)
-        c.report('GICC_LENGTH_FADT_REVISION', `APIC.gicc[${i}].length`, `${what}, Xen (every version) and Linux 4.2-4.20 accept only ${want}`);
-      if (c.dom0) c.report('DOM0_GICC_LENGTH', `APIC.gicc[${i}].length`, `${what}, dom0's Linux 4.2-4.20 accepts only ${want}`);
+        c.report('GICC_LENGTH_FADT_REVISION', itemPath(gicc, i, 'length'), `${what}, Xen (every version) and Linux 4.2-4.20 accept only ${want}`);
+      if (c.dom0) c.report('DOM0_GICC_LENGTH', itemPath(gicc, i, 'length'), `${what}, dom0's Linux 4.2-4.20 accepts only ${want}`);
     },
   }),
 ];
@@ -436,14 +441,14 @@ const dom0Rules: TableRule[] = [
       if (hit)
         c.report(
           'DOM0_MPIDR_INVALID',
-          fieldPath(`APIC.gicc[${hit[1]}]`, gicc, 'arm_mpidr'),
+          itemPath(gicc, hit[1], 'arm_mpidr'),
           `${hit[2]} GICC(s) with MPIDR bits outside Aff3..Aff0 (GICC ${hit[1]}: ${hex(mpidrOf(hit[0]))}); Linux skips them`,
         );
       hit = firstOf(all, (g) => !enabledGicc(g));
       if (hit)
         c.report(
           'DOM0_GICC_DISABLED',
-          `APIC.gicc[${hit[1]}].flags`,
+          itemPath(gicc, hit[1], 'flags'),
           `${hit[2]} GICC(s) without the Enabled flag (GICC ${hit[1]}); dom0 does not start those vCPUs`,
         );
       // Xen gives dom0 one vCPU per enabled GICC, vCPU k with MPIDR vaffinity(k). Linux skips invalid
@@ -458,7 +463,7 @@ const dom0Rules: TableRule[] = [
         const i = all.indexOf(hit[0]);
         c.report(
           'DOM0_MPIDR_NOT_VCPU',
-          fieldPath(`APIC.gicc[${i}]`, gicc, 'arm_mpidr'),
+          itemPath(gicc, i, 'arm_mpidr'),
           `${hit[2]} enabled GICC(s) carry an MPIDR none of the ${enabled.length} vCPUs has under Xen (GICC ${i}: ${hex(mpidrOf(hit[0]))}; vCPU k is (k & 0xF) | (k >> 4) << 8): PSCI CPU_ON for it reaches no vCPU`,
         );
       }
@@ -531,7 +536,7 @@ const dom0Rules: TableRule[] = [
       ) {
         c.report(
           'DOM0_GICD_VERSION',
-          'APIC.gicd[0].version',
+          itemPath(gicd, 0, 'version'),
           `GICD version ${version} does not match the MADT (${info.gicrs.length} GICR subtable(s)); the GIC driver would probe the wrong version or none`,
         );
       }
@@ -540,14 +545,14 @@ const dom0Rules: TableRule[] = [
         if (info.gicrs.length && hit)
           c.report(
             'DOM0_GICR_MIXED',
-            fieldPath(`APIC.gicc[${hit[1]}]`, gicc, 'gicr_base_address'),
+            itemPath(gicc, hit[1], 'gicr_base_address'),
             `GICR subtables and ${hit[2]} GICC GICR base address(es) (GICC ${hit[1]}: ${hex(gicrBase(hit[0]))}); they must be mutually exclusive`,
           );
         const missing = firstOf(all, (g) => enabledGicc(g) && gicrBase(g) === 0n);
         if (!info.gicrs.length && missing)
           c.report(
             'DOM0_GICR_MISSING',
-            fieldPath(`APIC.gicc[${missing[1]}]`, gicc, 'gicr_base_address'),
+            itemPath(gicc, missing[1], 'gicr_base_address'),
             `no GICR subtable and ${missing[2]} enabled GICC(s) with GICR base 0: the GICv3 driver is not probed`,
           );
       } else {
@@ -557,7 +562,7 @@ const dom0Rules: TableRule[] = [
           const i = all.findIndex((g) => base(g) !== bases[0]);
           c.report(
             'DOM0_GICV2_BASES',
-            `APIC.gicc[${i}].base_address`,
+            itemPath(gicc, i, 'base_address'),
             `GICv2 GICCs carry ${bases.length} CPU-interface bases (${bases.map((b) => hex(b)).join(', ')}); Linux requires one`,
           );
         }
@@ -737,7 +742,7 @@ const xenHostRules: TableRule[] = [
       if (shortGicd) {
         c.report(
           'XEN_HOST_GICD_LENGTH',
-          `APIC.gicd[${shortGicd.index}].length`,
+          itemPath(gicd, shortGicd.index, 'length'),
           `GICD ${shortGicd.index} is ${shortGicd.length} bytes: Xen's GIC driver needs 24`,
           shortGicd.at + 1,
         );
@@ -747,7 +752,7 @@ const xenHostRules: TableRule[] = [
       if (version < 2 || version > 4) {
         c.report(
           'XEN_HOST_GIC_VERSION',
-          'APIC.gicd[0].version',
+          itemPath(gicd, 0, 'version'),
           `the first GICD says version ${version}${version === 0 ? ' ("probe the hardware")' : ''}: Xen picks its GIC driver by this byte and knows only 2, 3 and 4`,
           at(gicd, gicds[0], 'version'),
         );
@@ -767,7 +772,7 @@ const xenHostRules: TableRule[] = [
           const n = giccs.filter((g) => g.length !== want || g.at + GICC_LEN_V6 > b.length).length;
           c.report(
             'XEN_HOST_GICC_LENGTH',
-            `APIC.gicc[${s.index}].length`,
+            itemPath(gicc, s.index, 'length'),
             s.length === want
               ? `GICC ${s.index} is the last subtable and Xen reads ${GICC_LEN_V6} bytes from it, past the end of the MADT: Xen panics at GIC init`
               : `${n} GICC(s) are not ${want} bytes (GICC ${s.index}: ${s.length}) under FADT revision ${rev}: Xen accepts exactly ${want}, and panics at GIC init`,
@@ -782,7 +787,7 @@ const xenHostRules: TableRule[] = [
         if (zero)
           c.report(
             'XEN_HOST_NO_GICR',
-            fieldPath(`APIC.gicc[${zero.index}]`, gicc, 'gicr_base_address'),
+            itemPath(gicc, zero.index, 'gicr_base_address'),
             `no GICR subtable, and GICC ${zero.index} has GICR base 0: "GICv3: No valid GICR entries exists"`,
             at(gicc, zero, 'gicr_base_address'),
           );
@@ -791,7 +796,7 @@ const xenHostRules: TableRule[] = [
       if (shortGicr)
         c.report(
           'XEN_HOST_GICR_LENGTH',
-          `APIC.gicr[${shortGicr.index}].length`,
+          itemPath(gicr, shortGicr.index, 'length'),
           `GICR ${shortGicr.index} is ${shortGicr.length} bytes: Xen needs 16`,
           shortGicr.at + 1,
         );
@@ -894,7 +899,7 @@ const xenHostRules: TableRule[] = [
       if (!enabled.length && giccs.length) {
         c.report(
           'XEN_HOST_NO_BOOT_CPU',
-          'APIC.gicc[0].flags',
+          itemPath(gicc, 0, 'flags'),
           `none of the ${giccs.length} GICC(s) is enabled: "MADT missing boot CPU MPIDR", one CPU runs`,
           at(giccs[0], 'flags'),
         );
@@ -905,7 +910,7 @@ const xenHostRules: TableRule[] = [
       if (capable)
         c.report(
           'XEN_HOST_ONLINE_CAPABLE',
-          `APIC.gicc[${capable.index}].flags`,
+          itemPath(gicc, capable.index, 'flags'),
           `GICC ${capable.index} is Online Capable, not enabled: Xen skips it as disabled and never uses that CPU`,
           at(capable, 'flags'),
         );
@@ -917,7 +922,7 @@ const xenHostRules: TableRule[] = [
         if (used >= XEN_NR_CPUS) {
           c.report(
             'XEN_HOST_NR_CPUS',
-            `APIC.gicc[${s.index}].flags`,
+            itemPath(gicc, s.index, 'flags'),
             `${enabled.length} enabled GICCs: a default Xen (NR_CPUS ${XEN_NR_CPUS}) ignores GICC ${s.index} and the ${enabled.length - enabled.indexOf(s) - 1} after it, and gives dom0 at most ${XEN_NR_CPUS} vCPUs (if the boot CPU is among them, no secondary starts)`,
             at(s, 'flags'),
           );
@@ -927,7 +932,7 @@ const xenHostRules: TableRule[] = [
         if (twin) {
           c.report(
             'XEN_HOST_MPIDR_DUPLICATE',
-            fieldPath(`APIC.gicc[${s.index}]`, gicc, 'arm_mpidr'),
+            itemPath(gicc, s.index, 'arm_mpidr'),
             `GICC ${s.index}'s MPIDR ${hex(mpidr)} is GICC ${twin.index}'s${f(twin, 'arm_mpidr') === mpidr ? '' : ` (${hex(f(twin, 'arm_mpidr'))}) once Xen masks it to ${hex(masked)}`}: "Firmware bug, duplicate CPU MPIDR", that CPU is ignored`,
             at(s, 'arm_mpidr'),
           );
@@ -1004,7 +1009,7 @@ const xenHostRules: TableRule[] = [
         const gsiv = rawField(gicc, b, pmu.at, 'performance_interrupt')!;
         c.report(
           'XEN_HOST_PMU',
-          fieldPath(`APIC.gicc[${pmu.index}]`, gicc, 'performance_interrupt'),
+          itemPath(gicc, pmu.index, 'performance_interrupt'),
           `GICC ${pmu.index} gives PMU interrupt ${gsiv}: dom0's GICCs carry none, so dom0 has no PMU`,
           pmu.at + fieldAt(gicc.layout, 'performance_interrupt')!.offset,
         );
@@ -1056,7 +1061,7 @@ export const madt = {
       else if (type === MADT_MSI_FRAME) out.push(...rangeAt(fieldsOf(msiFrame, s).base_address, 0x1000n, `APIC.msi_frame[${i}] (GICv2m frame)`));
       else if (type === MADT_GICC) {
         const f = fieldsOf(gicc, s);
-        const at = (name: FieldName<typeof gicc.layout>) => fieldPath(`APIC.gicc[${i}]`, gicc, name);
+        const at = (name: FieldName<typeof gicc.layout>) => itemPath(gicc, i, name);
         out.push(...rangeAt(f.base_address, GICC_SIZE, `${at('base_address')} (GIC CPU interface)`));
         out.push(...rangeAt(f.gicv_base_address, GICC_SIZE, `${at('gicv_base_address')} (GICV)`));
         out.push(...rangeAt(f.gich_base_address, GICC_SIZE, `${at('gich_base_address')} (GICH)`));

@@ -1,15 +1,15 @@
 // MCFG, PCI Firmware Specification 3.3 §4.1.2: 8 reserved bytes, then one 16-byte allocation per
 // ECAM window (base, segment, start and end bus).
 import { layout, u8, u16, u32, u64 } from '../layout/schema.js';
-import { container, type Node } from '../layout/codec.js';
+import { container, fieldPath, fieldsIn, fieldsOf, type Node } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
 
 /** The ECAM window an allocation describes: 1 MiB per bus from StartBus to EndBus. */
 export function ecamWindow(n: Node): [bigint, bigint] {
-  const base = BigInt(n.fields.base_address as bigint);
-  return [base + (BigInt(Number(n.fields.start_bus)) << 20n), base + ((BigInt(Number(n.fields.end_bus)) + 1n) << 20n)];
+  const f = fieldsOf(mcfgAllocation, n);
+  return [f.base_address + (BigInt(f.start_bus) << 20n), f.base_address + ((BigInt(f.end_bus) + 1n) << 20n)];
 }
 
 const rules: TableRule[] = [
@@ -47,7 +47,7 @@ const rules: TableRule[] = [
           if (a[0] < b[1] && b[0] < a[1])
             c.report(
               'MCFG_OVERLAP',
-              `MCFG.allocation[${i}].base_address`,
+              fieldPath(`MCFG.allocation[${i}]`, mcfgAllocation, 'base_address'),
               `ECAM window ${hex(a[0])}-${hex(a[1])} overlaps allocation ${j}'s ${hex(b[0])}-${hex(b[1])}`,
             );
         }
@@ -67,7 +67,10 @@ export const mcfgAllocation = container({
     u8('end_bus', 'End Bus Number', {
       valid: {
         code: 'MCFG_BUS_RANGE',
-        test: (end, n) => (Number(n.start_bus) > Number(end) ? `bus range ${Number(n.start_bus)}-${Number(end)} is empty` : undefined),
+        test: (end, n): string | undefined => {
+          const start = Number(fieldsIn(mcfgAllocation, n).start_bus);
+          return start > Number(end) ? `bus range ${start}-${Number(end)} is empty` : undefined;
+        },
       },
     }),
     u32('reserved', 'Reserved'),

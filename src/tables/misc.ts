@@ -2,7 +2,7 @@
 // graphics), SPMI (IPMI), WDAT (watchdog instructions), PDTT (platform debug triggers), FPDT
 // (performance record pointers) and TPM2 (revision 3 and 4 layouts, start-method parameters).
 import { layout, u8, u16, u24, u32, u64, bytes } from '../layout/schema.js';
-import { container, type ContainerDef, type SubtableFamily } from '../layout/codec.js';
+import { container, fieldsOf, tablePath, type ContainerDef, type SubtableFamily } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux, spec } from '../model/rules.js';
 import { headerField, gasField } from './common.js';
 
@@ -205,8 +205,8 @@ const tpm2Rules: TableRule[] = [
     },
     run(c) {
       const len = c.entry.bytes.length;
-      if (Number((c.entry.table.fields.header as { revision?: number }).revision) >= 4 && ![52, 64, 76].includes(len)) {
-        c.report('TPM2_LENGTH', 'TPM2.header.length', `${len} bytes; a revision 4 TPM2 is 52, 64 or 76`);
+      if (fieldsOf(tpm2v4, c.entry.table).header.revision >= 4 && ![52, 64, 76].includes(len)) {
+        c.report('TPM2_LENGTH', tablePath('TPM2', tpm2v4.layout)('header.length'), `${len} bytes; a revision 4 TPM2 is 52, 64 or 76`);
       }
     },
   }),

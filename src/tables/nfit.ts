@@ -3,8 +3,8 @@
 // control regions, block data windows, flush hint addresses, platform capabilities. Structures:
 // type u16, length u16.
 import type { TableDef } from '../model/rules.js';
-import { layout, u8, u16, u24, u32, u48, u64, bytes, type Field } from '../layout/schema.js';
-import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
+import { layout, u8, u16, u24, u32, u48, u64, bytes, type Field, type Layout } from '../layout/schema.js';
+import type { ContainerDef, NamedFrom, SubtableFamily } from '../layout/codec.js';
 import { headerField } from './common.js';
 
 export const NFIT_TYPES: Record<number, string> = {
@@ -18,8 +18,14 @@ export const NFIT_TYPES: Record<number, string> = {
   7: 'Platform Capabilities',
 };
 
-const head = (): Field[] => [u16('type', 'Subtable Type', { enum: NFIT_TYPES }), u16('length', 'Length', { derive: 'length' })];
-const structure = (name: string, label: string, fields: Field[], extra: Partial<ContainerDef> = {}): ContainerDef => {
+const head = () => [u16('type', 'Subtable Type', { enum: NFIT_TYPES }), u16('length', 'Length', { derive: 'length' })] as const;
+/** A structure: the common head, then its own fields; its keys and parts name those (typed). */
+const structure = <const F extends readonly Field[]>(
+  name: string,
+  label: string,
+  fields: F,
+  extra: NamedFrom<Layout<readonly [...ReturnType<typeof head>, ...F]>> = {},
+): ContainerDef => {
   const l = layout(`nfit_${name}`, [...head(), ...fields]);
   return { name, label, minLength: l.size, layout: l, ...extra };
 };

@@ -3,7 +3,7 @@
 // next-level caches are offsets of other nodes from the table start: references, re-derived at
 // encode so nodes may be inserted or removed.
 import { layout, u8, u16, u32, u64, type Bit } from '../layout/schema.js';
-import { container, type ContainerDef, type SubtableFamily, type Node, segmentName } from '../layout/codec.js';
+import { container, fieldPath, fieldsOf, type ContainerDef, type SubtableFamily, type Node, segmentName } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
@@ -223,11 +223,11 @@ const rules: TableRule[] = [
       for (const n of items) {
         if (n.fields.type !== PPTT_PROCESSOR) continue;
         const p = paths.get(n)!;
-        const parent = Number(n.fields.parent);
+        const parent = fieldsOf(ppttProcessor, n).parent;
         if (parent !== 0 && at.get(parent)?.fields.type !== PPTT_PROCESSOR) {
           c.report(
             'PPTT_PARENT',
-            `${p}.parent`,
+            fieldPath(p, ppttProcessor, 'parent'),
             `parent ${hex(parent)} is ${at.has(parent) ? `a ${PPTT_TYPES[Number(at.get(parent)!.fields.type)] ?? 'non-processor'} structure` : 'no node start'}, not a processor node`,
           );
         }
@@ -262,7 +262,10 @@ const rules: TableRule[] = [
       const uids = enabledUids(c);
       if (!uids) return;
       const leaves = new Map<number, number>();
-      for (const n of ppttLeaves(c.entry.table)) leaves.set(Number(n.fields.acpi_processor_id), (leaves.get(Number(n.fields.acpi_processor_id)) ?? 0) + 1);
+      for (const n of ppttLeaves(c.entry.table)) {
+        const uid = fieldsOf(ppttProcessor, n).acpi_processor_id;
+        leaves.set(uid, (leaves.get(uid) ?? 0) + 1);
+      }
       const bad = [...uids].filter((u) => leaves.get(u) !== 1);
       if (bad.length)
         c.report(
@@ -285,12 +288,14 @@ const rules: TableRule[] = [
     run(c) {
       const uids = enabledUids(c);
       if (!uids || c.hostSet) return;
-      const extra = ppttLeaves(c.entry.table).filter((n) => !uids.has(Number(n.fields.acpi_processor_id)));
+      const extra = ppttLeaves(c.entry.table)
+        .map((n) => fieldsOf(ppttProcessor, n).acpi_processor_id)
+        .filter((uid) => !uids.has(uid));
       if (extra.length)
         c.report(
           'DOM0_PPTT_UID',
           'PPTT',
-          `${extra.length} leaf processor node(s) for UIDs dom0 has no vCPU for (UID ${Number(extra[0].fields.acpi_processor_id)}): Linux ignores them (topology is read for present CPUs only)`,
+          `${extra.length} leaf processor node(s) for UIDs dom0 has no vCPU for (UID ${extra[0]}): Linux ignores them (topology is read for present CPUs only)`,
           36,
         );
     },

@@ -1,8 +1,8 @@
 // RSDP, ACPI 6.5 §5.2.5.3: revision 0 is the 20-byte ACPI 1.0 structure; revision 2 adds Length,
 // XsdtAddress and the extended checksum (36 bytes). The 20-byte checksum is derived first.
-import { layout, ascii, u8, u32, u64, bytes } from '../layout/schema.js';
-import { checksumOf, fieldAt, readUint } from '../layout/codec.js';
-import { type TableRule, type TableDef, type RootPointer, rule, linux, xen, acpica, spec } from '../model/rules.js';
+import { layout, ascii, u8, u32, u64, bytes, type FieldsOf } from '../layout/schema.js';
+import { checksumOf, fieldAt, fieldsOf, readUint, tablePath, type FieldName, type Node } from '../layout/codec.js';
+import { type TableRule, type TableDef, type RootPointer, rule, linux, xen, acpica, spec, table } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 
 export const RSDP_SIGNATURE = 'RSD PTR ';
@@ -22,13 +22,16 @@ const rsdpLayout = layout('rsdp', [
   bytes('reserved', 'Reserved', 3, ext),
 ]);
 /** Where the fields the scan and the checksum rules read are, from the layout. */
-const [REVISION_AT, LENGTH_AT, CHECKSUM_AT, EXT_CHECKSUM_AT] = (['revision', 'length', 'checksum', 'extended_checksum'] as const).map(
-  (n) => fieldAt(rsdpLayout, n)!.offset,
-);
+const [REVISION_AT, LENGTH_AT, CHECKSUM_AT, EXT_CHECKSUM_AT] = (
+  ['revision', 'length', 'checksum', 'extended_checksum'] as const satisfies readonly FieldName<typeof rsdpLayout>[]
+).map((n) => fieldAt(rsdpLayout, n)!.offset);
+const at = tablePath('RSDP', rsdpLayout);
+/** The fields a revision 0 RSDP lacks are absent. */
+const fieldsOfRsdp = (n: Node): Partial<FieldsOf<typeof rsdpLayout>> => fieldsOf({ layout: rsdpLayout }, n);
 
-/** In memory: on any 8-byte boundary (edk2 aligns it to 8; the 16-byte rule is only the legacy BIOS
+/** What keeps the signature at `at` from being an RSDP, or undefined when it is one. In memory it
+ * sits on any 8-byte boundary (edk2 aligns it to 8; the 16-byte rule is only the legacy BIOS
  * area's), with the 20-byte checksum and, from revision 2, the declared length and extended one. */
-/** What keeps the signature at `at` from being an RSDP, or undefined when it is one. */
 function faultAt(img: Uint8Array, at: number): string | undefined {
   if (at + RSDP_V1_SIZE > img.length) return 'it runs past the end';
   if (checksumOf(img.subarray(at), RSDP_V1_SIZE, -1) !== 0) return 'its 20-byte checksum fails';
@@ -86,11 +89,11 @@ const rules: TableRule[] = [
     },
     run(c) {
       const b = c.entry.bytes;
-      const f = c.entry.table.fields;
+      const f = fieldsOfRsdp(c.entry.table);
       if (checksumOf(b, RSDP_V1_SIZE, -1) !== 0) {
         c.report(
           'RSDP_CHECKSUM',
-          'RSDP.checksum',
+          at('checksum'),
           `bytes 0-19 sum to ${hex((256 - checksumOf(b, RSDP_V1_SIZE, -1)) & 0xff)}; checksum ${hex(b[CHECKSUM_AT], 2)} should be ${hex(checksumOf(b, RSDP_V1_SIZE, CHECKSUM_AT), 2)}`,
         );
       }
@@ -99,13 +102,13 @@ const rules: TableRule[] = [
         if (checksumOf(b, b.length, -1) !== 0) {
           c.report(
             'RSDP_EXT_CHECKSUM',
-            'RSDP.extended_checksum',
+            at('extended_checksum'),
             `bytes 0-${b.length - 1} do not sum to 0; extended checksum ${hex(b[EXT_CHECKSUM_AT], 2)} should be ${hex(checksumOf(b, b.length, EXT_CHECKSUM_AT), 2)}`,
           );
         }
-        if (Number(f.length) !== RSDP_V2_SIZE) c.report('RSDP_LENGTH', 'RSDP.length', `Length is ${Number(f.length)}; a revision ${rev} RSDP is 36 bytes`);
+        if (Number(f.length) !== RSDP_V2_SIZE) c.report('RSDP_LENGTH', at('length'), `Length is ${Number(f.length)}; a revision ${rev} RSDP is 36 bytes`);
       }
-      if (rev !== 0 && rev !== 2) c.report('RSDP_REVISION', 'RSDP.revision', `revision ${rev}: ACPI defines 0 (1.0) and 2 (2.0 and later)`);
+      if (rev !== 0 && rev !== 2) c.report('RSDP_REVISION', at('revision'), `revision ${rev}: ACPI defines 0 (1.0) and 2 (2.0 and later)`);
     },
   }),
   rule({
@@ -125,19 +128,19 @@ const rules: TableRule[] = [
       },
     },
     run(c) {
-      const f = c.entry.table.fields;
-      const x = BigInt((f.xsdt_address as bigint | undefined) ?? 0n);
+      const f = fieldsOfRsdp(c.entry.table);
+      const x = f.xsdt_address ?? 0n;
       if (Number(f.revision) < 2 || x === 0n)
         c.report(
           'DOM0_RSDP_REVISION',
-          'RSDP.revision',
+          at('revision'),
           `revision ${Number(f.revision)}, XsdtAddress ${hex(x)}: Linux takes the XSDT only from a revision 2 RSDP with an XSDT address`,
         );
     },
   }),
 ];
 
-export const rsdp = {
+export const rsdp = table({
   name: 'RSDP',
   label: 'Root System Description Pointer',
   revision: 'revision',
@@ -149,9 +152,9 @@ export const rsdp = {
   ],
   rules,
   summary: (e) => {
-    const f = e.table.fields;
-    return `rev ${f.revision}, RSDT ${hex(Number(f.rsdt_address ?? 0))}${'xsdt_address' in f ? `, XSDT ${hex(f.xsdt_address as bigint)}` : ''}`;
+    const f = fieldsOfRsdp(e.table);
+    return `rev ${f.revision}, RSDT ${hex(f.rsdt_address ?? 0)}${f.xsdt_address !== undefined ? `, XSDT ${hex(f.xsdt_address)}` : ''}`;
   },
   minLength: RSDP_V1_SIZE,
   layout: rsdpLayout,
-} satisfies TableDef;
+}) satisfies TableDef;

@@ -2,7 +2,7 @@
 // Bytes that do not make a whole entry are kept as trailing bytes.
 import { layout, u32, u64 } from '../layout/schema.js';
 import { type TableDef, rule, linux, acpica, xen } from '../model/rules.js';
-import type { Node } from '../layout/codec.js';
+import { container, fieldPath, fieldsOf, type Node } from '../layout/codec.js';
 import { gicInfo } from './madt.js';
 import { XEN_NR_CPUS } from '../model/xen.js';
 import type { TableRule } from '../model/rules.js';
@@ -74,8 +74,8 @@ const rules = (sig: string): TableRule[] => [
     run(c) {
       if (!c.set.tables.some((e) => e.address !== undefined)) return;
       (c.entry.table.items ?? []).forEach((it, i) => {
-        if (BigInt((it.fields.address as number | bigint | undefined) ?? 0) === 0n)
-          c.report('XSDT_ENTRY_NULL', `${sig}.entry[${i}].address`, `entry ${i} is NULL; ACPICA skips it`);
+        if (BigInt(fieldsOf(xsdtEntry, it).address ?? 0) === 0n)
+          c.report('XSDT_ENTRY_NULL', fieldPath(`${sig}.entry[${i}]`, xsdtEntry, 'address'), `entry ${i} is NULL; ACPICA skips it`);
       });
     },
   }),
@@ -104,7 +104,18 @@ const rules = (sig: string): TableRule[] => [
   }),
 ];
 
-const rootTable = (sig: string, label: string, width: 4 | 8): TableDef => ({
+/** An entry of a root table: one table's address, 4 bytes wide in the RSDT and 8 in the XSDT. */
+const rootEntry = <W extends 4 | 8>(sig: string, width: W) =>
+  container({
+    name: 'entry',
+    label: 'ACPI Table Address',
+    indexLabels: true,
+    layout: layout(`${sig.toLowerCase()}_entry`, [(width === 4 ? u32 : u64)('address', 'ACPI Table Address', { pointer: true })]),
+  });
+export const rsdtEntry = rootEntry('RSDT', 4);
+export const xsdtEntry = rootEntry('XSDT', 8);
+
+const rootTable = (sig: string, label: string, entry: typeof xsdtEntry): TableDef => ({
   name: sig,
   label,
   minLength: 36,
@@ -125,15 +136,10 @@ const rootTable = (sig: string, label: string, width: 4 | 8): TableDef => ({
       key: 'items',
       label: 'Entries',
       kind: 'records',
-      record: {
-        name: 'entry',
-        label: 'ACPI Table Address',
-        indexLabels: true,
-        layout: layout(`${sig.toLowerCase()}_entry`, [(width === 4 ? u32 : u64)('address', 'ACPI Table Address', { pointer: true })]),
-      },
+      record: entry,
     },
   ],
 });
 
-export const rsdt = rootTable('RSDT', 'Root System Description Table', 4);
-export const xsdt = rootTable('XSDT', 'Extended System Description Table', 8);
+export const rsdt = rootTable('RSDT', 'Root System Description Table', rsdtEntry);
+export const xsdt = rootTable('XSDT', 'Extended System Description Table', xsdtEntry);

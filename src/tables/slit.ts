@@ -1,9 +1,10 @@
 // SLIT, ACPI 6.5 §5.2.17: the number of localities (u64), then the N × N matrix of relative
 // distances, one byte each (10 on the diagonal, 255 for unreachable).
 import { layout, u64 } from '../layout/schema.js';
+import { tablePath } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux, spec, table } from '../model/rules.js';
 import { headerField } from './common.js';
-import { sratDomains } from './topology-rules.js';
+import { sratDomains } from './srat.js';
 
 /** Linux's LOCAL_DISTANCE: a node's distance to itself. */
 const LOCAL = 10;
@@ -63,13 +64,13 @@ const rules: TableRule[] = [
       }
       const domains = sratDomains(c);
       if (domains && domains.size !== m.length)
-        c.report('SLIT_LOCALITIES', 'SLIT.locality_count', `${m.length} localities, the SRAT declares ${domains.size} proximity domain(s)`);
+        c.report('SLIT_LOCALITIES', at('locality_count'), `${m.length} localities, the SRAT declares ${domains.size} proximity domain(s)`);
       // the SLIT's row i is proximity domain i: a domain numbered past the rows has no distances
       const rowless = [...(domains ?? [])].filter((d) => d >= m.length).sort((a, b) => a - b);
       if (rowless.length)
         c.report(
           'SLIT_DOMAIN_ROW',
-          'SLIT.locality_count',
+          at('locality_count'),
           `proximity domain${rowless.length > 1 ? 's' : ''} ${rowless.join(', ')} of the SRAT ha${rowless.length > 1 ? 've' : 's'} no row among the ${m.length} localities: Linux gives ${rowless.length > 1 ? 'them' : 'it'} default distances`,
         );
     },
@@ -77,6 +78,7 @@ const rules: TableRule[] = [
 ];
 
 export const slitLayout = layout('slit', [headerField(), u64('locality_count', 'Localities')]);
+const at = tablePath('SLIT', slitLayout);
 
 export const slit = table({
   name: 'SLIT',

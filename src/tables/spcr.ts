@@ -1,7 +1,8 @@
 // SPCR, Microsoft "Serial Port Console Redirection Table" 1.10: rev 1-2 (80 bytes), rev 3 (byte 76
 // becomes the UART clock), rev 4 (precise baud rate and an ACPI namespace string at an offset).
 import { type TableDef, type TableRule, rule, xen, table } from '../model/rules.js';
-import { layout, u8, u16, u32, bytes, type Fields } from '../layout/schema.js';
+import { layout, u8, u16, u32, bytes, type FieldsOf } from '../layout/schema.js';
+import { fieldsOf, tablePath } from '../layout/codec.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField, gasField, gasRange, ACCESS_WIDTHS } from './common.js';
 
@@ -78,25 +79,25 @@ const xenHostRules: TableRule[] = [
       },
     },
     run(c) {
-      const f = c.entry.table.fields;
+      const f: Partial<FieldsOf<typeof spcrLayout>> = fieldsOf({ layout: spcrLayout }, c.entry.table);
       const type = Number(f.interface_type ?? 0);
       if (!XEN_UARTS.has(type)) {
         c.report(
           'XEN_HOST_SPCR_TYPE',
-          'SPCR.interface_type',
+          at('interface_type'),
           `interface type ${hex(type, 2)} (${SPCR_INTERFACE_TYPES[type] ?? 'unknown'}): Xen has no driver for it, so no console, and dom0 does not get the UART either`,
         );
         return;
       }
       if (type !== 0x00) return;
       // a SPCR too short for its register block: the decode finding says so
-      const port = f.serial_port as Fields | undefined;
+      const port = f.serial_port;
       if (!port) return;
       const space = Number(port.space_id ?? 0);
-      if (space !== 0 || BigInt((port.address as bigint | undefined) ?? 0n) === 0n) {
+      if (space !== 0 || BigInt(port.address ?? 0n) === 0n) {
         c.report(
           'XEN_HOST_SPCR_16550',
-          space !== 0 ? 'SPCR.serial_port.space_id' : 'SPCR.serial_port.address',
+          at(space !== 0 ? 'serial_port.space_id' : 'serial_port.address'),
           space !== 0
             ? `the 16550 is in address space ${space}: "ns16550: Address space type is not mmio", no console`
             : 'the 16550 is at address 0: "Console redirection is disabled", no console',
@@ -107,7 +108,7 @@ const xenHostRules: TableRule[] = [
       if (width !== 1 && width !== 4)
         c.report(
           'XEN_HOST_SPCR_ACCESS',
-          'SPCR.serial_port.access_width',
+          at('serial_port.access_width'),
           `access size code ${width}${ACCESS_WIDTHS[width] ? ` (${ACCESS_WIDTHS[width]})` : ''}: Xen uses the code as the register width in bytes, and makes accesses only for 1 and 4, so its console reads 0xFF and writes nothing`,
         );
     },
@@ -149,18 +150,20 @@ export const spcrLayout = layout('spcr', [
   u16('namespace_string_offset', 'NameSpace String Offset', rev4),
 ]);
 
+const at = tablePath('SPCR', spcrLayout);
+
 export const spcr = table({
   name: 'SPCR',
   label: 'Serial Port Console Redirection Table',
   minLength: 80,
   rules: xenHostRules,
   xenHostRequired: 'XEN_HOST_NO_SPCR',
-  regions: (t) => gasRange(t.fields.serial_port, 'SPCR.serial_port (console UART)', 0x1000n),
+  regions: (t) => gasRange(fieldsOf({ layout: spcrLayout }, t).serial_port, `${at('serial_port')} (console UART)`, 0x1000n),
   summary: (e) => {
-    const f = e.table.fields;
-    const port = f.serial_port as Fields | undefined;
+    const f: Partial<FieldsOf<typeof spcrLayout>> = fieldsOf({ layout: spcrLayout }, e.table);
+    const port = f.serial_port;
     const it = Number(f.interface_type ?? 0);
-    return `rev ${(f.header as Fields).revision}, ${SPCR_INTERFACE_TYPES[it] ?? `type ${hex(it)}`} @ ${port ? hex(port.address as bigint) : '?'}, GSIV ${Number(f.interrupt ?? 0)}`;
+    return `rev ${f.header?.revision}, ${SPCR_INTERFACE_TYPES[it] ?? `type ${hex(it)}`} @ ${port ? hex(port.address) : '?'}, GSIV ${Number(f.interrupt ?? 0)}`;
   },
   layout: spcrLayout,
   parts: [{ key: 'namespace_string', label: 'NameSpace String', kind: 'strings', size: 'namespace_string_length', offset: 'namespace_string_offset' }],

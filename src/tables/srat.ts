@@ -1,8 +1,8 @@
 // SRAT, ACPI 6.5 §5.2.16: processor (local APIC/SAPIC, x2APIC, GICC), memory, GIC ITS and generic
 // initiator affinity structures, each type + 1-byte length. Unknown types are kept raw.
 import { layout, u8, u16, u24, u32, u64, bytes, type Bit } from '../layout/schema.js';
-import { container, type ContainerDef, type SubtableFamily, type Node, segmentName } from '../layout/codec.js';
-import { type TableRule, type TableDef, rule, linux, spec } from '../model/rules.js';
+import { container, fieldPath, fieldsOf, type ContainerDef, type SubtableFamily, type Node, segmentName } from '../layout/codec.js';
+import { type TableRule, type TableDef, type RuleContext, rule, linux, spec } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
 import { enabledUids, itemPaths, rangesOverlap, showRange } from './topology-rules.js';
@@ -144,6 +144,34 @@ export const sratFamily: SubtableFamily = {
   },
 };
 
+/** The proximity domain a subtable assigns, by its type (the APIC one splits it in two fields). */
+const DOMAIN_OF = new Map<number, (n: Node) => number | undefined>([
+  [
+    0,
+    (n) => {
+      const f = fieldsOf(cpuApic, n);
+      return f.proximity_domain_lo === undefined ? undefined : f.proximity_domain_lo | ((f.proximity_domain_hi ?? 0) << 8);
+    },
+  ],
+  [SRAT_MEMORY, (n) => fieldsOf(sratMemory, n).proximity_domain],
+  [2, (n) => fieldsOf(x2apic, n).proximity_domain],
+  [SRAT_GICC, (n) => fieldsOf(sratGicc, n).proximity_domain],
+  [SRAT_ITS, (n) => fieldsOf(sratIts, n).proximity_domain],
+  [5, (n) => fieldsOf(genericInitiator, n).proximity_domain],
+]);
+
+/** The proximity domains SRAT declares (undefined without an SRAT). */
+export function sratDomains(c: RuleContext): Set<number> | undefined {
+  const srat = c.find('SRAT');
+  if (!srat) return undefined;
+  const out = new Set<number>();
+  for (const it of srat.table.items ?? []) {
+    const d = DOMAIN_OF.get(Number(it.fields.type))?.(it);
+    if (d !== undefined) out.add(d);
+  }
+  return out;
+}
+
 const ENABLED_BIT = 1;
 const enabled = (n: Node) => (Number(n.fields.flags ?? 0) & ENABLED_BIT) !== 0;
 const range = (n: Node): [bigint, bigint] => [
@@ -187,13 +215,13 @@ const rules: TableRule[] = [
       const paths = itemPaths(c.entry, (n) => segmentName(sratFamily, Number(n.fields.type)));
       const madt = c.find('APIC');
       const uids = madt ? new Set((madt.table.items ?? []).filter((s) => s.fields.type === 0x0b).map((g) => Number(g.fields.uid))) : undefined;
-      const unknown = uids ? items.filter((n) => n.fields.type === SRAT_GICC && enabled(n) && !uids.has(Number(n.fields.acpi_processor_uid))) : [];
+      const unknown = uids ? items.filter((n) => n.fields.type === SRAT_GICC && enabled(n) && !uids.has(fieldsOf(sratGicc, n).acpi_processor_uid)) : [];
       // a dom0 set's MADT is trimmed to the vCPUs: DOM0_SRAT_UID speaks about that (with --dom0)
       if (unknown.length && c.hostSet)
         c.report(
           'SRAT_GICC_UID',
-          `${paths.get(unknown[0])}.acpi_processor_uid`,
-          `${unknown.length} GICC affinity entr(ies) for UIDs the MADT lacks (UID ${Number(unknown[0].fields.acpi_processor_uid)})`,
+          fieldPath(`${paths.get(unknown[0])}`, sratGicc, 'acpi_processor_uid'),
+          `${unknown.length} GICC affinity entr(ies) for UIDs the MADT lacks (UID ${fieldsOf(sratGicc, unknown[0]).acpi_processor_uid})`,
         );
       const mem = items.filter((n) => n.fields.type === SRAT_MEMORY && enabled(n) && n.fields.address_length !== undefined);
       for (let i = 0; i < mem.length; i++) {
@@ -225,12 +253,12 @@ const rules: TableRule[] = [
       const uids = enabledUids(c);
       if (!uids || c.hostSet) return;
       const paths = itemPaths(c.entry, (n) => segmentName(sratFamily, Number(n.fields.type)));
-      const extra = (c.entry.table.items ?? []).filter((n) => n.fields.type === SRAT_GICC && enabled(n) && !uids.has(Number(n.fields.acpi_processor_uid)));
+      const extra = (c.entry.table.items ?? []).filter((n) => n.fields.type === SRAT_GICC && enabled(n) && !uids.has(fieldsOf(sratGicc, n).acpi_processor_uid));
       if (extra.length)
         c.report(
           'DOM0_SRAT_UID',
-          `${paths.get(extra[0])}.acpi_processor_uid`,
-          `${extra.length} GICC affinity entr(ies) for UIDs dom0 has no vCPU for (UID ${Number(extra[0].fields.acpi_processor_uid)}): Linux maps a node for CPUs that never come up`,
+          fieldPath(`${paths.get(extra[0])}`, sratGicc, 'acpi_processor_uid'),
+          `${extra.length} GICC affinity entr(ies) for UIDs dom0 has no vCPU for (UID ${fieldsOf(sratGicc, extra[0]).acpi_processor_uid}): Linux maps a node for CPUs that never come up`,
         );
     },
   }),

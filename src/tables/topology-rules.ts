@@ -14,18 +14,6 @@ export function enabledUids(c: RuleContext): Set<number> | undefined {
   return new Set(gicInfo(madt.table.items ?? []).enabled.map((g) => Number(g.fields.uid)));
 }
 
-/** The proximity domains SRAT declares (undefined without an SRAT). */
-export function sratDomains(c: RuleContext): Set<number> | undefined {
-  const srat = c.find('SRAT');
-  if (!srat) return undefined;
-  const out = new Set<number>();
-  for (const it of srat.table.items ?? []) {
-    if (it.fields.proximity_domain !== undefined) out.add(Number(it.fields.proximity_domain));
-    else if (it.fields.proximity_domain_lo !== undefined) out.add(Number(it.fields.proximity_domain_lo) | (Number(it.fields.proximity_domain_hi ?? 0) << 8));
-  }
-  return out;
-}
-
 /** Path segment and ordinal of each item of a table's main list, as dump names them. */
 export function itemPaths(e: TableEntry, segment: (n: Node) => string): Map<Node, string> {
   const seen = new Map<string, number>();

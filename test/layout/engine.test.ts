@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { decodeTable, encodeTable, withoutFaults, type AcpiTable } from '../../src/tables/registry.js';
 import { readTables } from '../../src/io/read.js';
 import { findTable } from '../../src/model/tableset.js';
-import { checksumOf, EMPTY, type Node } from '../../src/layout/codec.js';
+import { checksumOf, container, readAt, EMPTY, type Node } from '../../src/layout/codec.js';
+import { layout, u8, u32 } from '../../src/layout/schema.js';
 import { describeNode, leaves } from '../../src/layout/describe.js';
 import { madt } from '../../src/tables/madt.js';
 import { generate, HOSTS } from '../../samples/generate.js';
@@ -281,5 +282,25 @@ describe('older and checksum-less layouts', () => {
     const r = decodeTable(apic);
     expect(r.table?.signature).toBe('APIC'); // read, and its shortness is a finding of its own
     expect(r.findings.map((f) => f.code)).toEqual(['DECODE_TOO_SHORT']);
+  });
+});
+
+describe('gates read declared fields only', () => {
+  // a gate is a callback, so tsc cannot check the name it reads: decode does, at the first table
+  const gated = (name: string) =>
+    container({
+      name: 'gated',
+      label: 'Gated',
+      layout: layout('gated', [u8('kind', 'Kind'), u32('extra', 'Extra', { when: (g) => g.read?.(name) === 1 })]),
+    });
+  const bytes = new Uint8Array([1, 2, 0, 0, 0]);
+
+  it('reads an earlier field by its name', () => {
+    expect(readAt(gated('kind'), bytes)).toEqual({ kind: 1, extra: 2 });
+    expect(readAt(gated('kind'), new Uint8Array([0, 2, 0, 0, 0]))).toEqual({ kind: 0 });
+  });
+
+  it('throws on a name the layout does not declare (a renamed field), instead of reading 0', () => {
+    expect(() => readAt(gated('kind_renamed'), bytes)).toThrow(/layout gated: a gate reads "kind_renamed", which it does not declare/);
   });
 });
