@@ -107,3 +107,24 @@ describe('layers', () => {
     expect(await lint('cli/commands/probe.ts', "import { defFor } from '../../src/tables/registry.js';\nexport const x = defFor;\n")).toEqual([]);
   });
 });
+
+describe('the engine in parts', () => {
+  it('no module of src/ or cli/ is over 600 lines', () => {
+    const long = [...files(SRC), ...files(join(ROOT, 'cli'))]
+      .map((f) => [relative(ROOT, f), readFileSync(f, 'utf8').split('\n').length] as const)
+      .filter(([, n]) => n > 600);
+    expect(long).toEqual([]);
+  });
+
+  it('each part kind is one module of src/layout/parts, and only the dispatch table names them', () => {
+    const kinds = ['records', 'subtables', 'strings', 'string', 'raw', 'matrix'];
+    for (const k of kinds) expect(readFileSync(join(SRC, 'layout', 'parts', `${k}.ts`), 'utf8')).toMatch(new RegExp(`PartKind<PartOf<'${k}'>>`));
+    const index = readFileSync(join(SRC, 'layout', 'parts', 'index.ts'), 'utf8');
+    for (const k of kinds) expect(index).toContain(`from './${k}.js'`);
+    // nothing else asks a part what kind it is: it asks the kind's module (kindOf)
+    const asking = [...files(SRC), ...files(join(ROOT, 'cli'))]
+      .filter((f) => !f.includes(join('layout', 'parts')))
+      .filter((f) => /\bpart\.kind\b|\.kind === '(records|subtables|strings|matrix)'|case '(records|subtables|strings|matrix)'/.test(readFileSync(f, 'utf8')));
+    expect(asking.map((f) => relative(ROOT, f))).toEqual(['src/layout/node.ts']);
+  });
+});

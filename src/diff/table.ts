@@ -2,7 +2,18 @@
 // MADT GICCs are matched by MPIDR (a trim shows as removed CPUs, not shifted fields), other
 // subtables by type and ordinal, records by index; flag fields are compared bit by bit.
 import type { Field, Fields, Layout, Value } from '../layout/schema.js';
-import { type ContainerDef, type ItemKey, type Node, type PartDef, partValue, itemDef, itemSegment, derivationOf } from '../layout/codec.js';
+import {
+  type ContainerDef,
+  type DiffOps,
+  type ItemKey,
+  type Node,
+  type PartDef,
+  partValue,
+  itemDef,
+  itemSegment,
+  derivationOf,
+  kindOf,
+} from '../layout/codec.js';
 import { padName } from '../layout/describe.js';
 import { defOf, type AcpiTable } from '../tables/registry.js';
 import { jsonValue, type Json } from '../layout/values.js';
@@ -152,7 +163,7 @@ function keyed(part: PartDef, items: readonly Node[], keyOf: (d: ContainerDef) =
     const addr = it.fields.address;
     if (part.pairBy === 'index') key = `${seg}[${i}]`;
     else if (own !== undefined) key = `${seg}[${own}]`;
-    else if (part.kind === 'records' && resolve && d.layout.fields[0]?.pointer && addr !== undefined) {
+    else if (resolve && d.layout.fields[0]?.pointer && addr !== undefined) {
       // root-table entries pair by the table they point to (XSDT.entry[FACP]), not by position
       const a = BigInt(addr as number | bigint);
       key = `${seg}[${resolve(a) ?? `@0x${a.toString(16)}`}]`;
@@ -203,12 +214,9 @@ export function diffNode(def: ContainerDef, a: Node, b: Node, path: string, out:
   diffFields(def.layout, a.fields, b.fields, path, out, def, ctx);
   for (const part of def.parts ?? []) {
     diffBytes(a.pads?.[part.key], b.pads?.[part.key], `${path}.${padName(def, part)}`, out);
-    const va = partValue(a, part);
-    const vb = partValue(b, part);
-    switch (part.kind) {
-      case 'records':
-      case 'subtables': {
-        const [ka, kb] = pairKeys(part, (va as Node[] | undefined) ?? [], (vb as Node[] | undefined) ?? [], ctx.a, ctx.b);
+    const ops: DiffOps = {
+      items(xs, ys) {
+        const [ka, kb] = pairKeys(part, xs, ys, ctx.a, ctx.b);
         const pointers = (d: ContainerDef) => {
           const names = d.layout.fields.filter((f) => f.pointer).map((f) => f.name);
           return names.length ? { pointerFields: names } : {};
@@ -219,48 +227,22 @@ export function diffNode(def: ContainerDef, a: Node, b: Node, path: string, out:
           else diffNode(x.def, x.node, y.node, `${path}.${k}`, out, ctx);
         }
         for (const [k, y] of kb) if (!ka.has(k)) out.push({ path: `${path}.${k}`, kind: 'added', new: jsonValue(y.node.fields), ...pointers(y.def) });
-        break;
-      }
-      case 'strings':
+      },
+      list: (at, xs, ys) =>
         diffList(
-          a.strings ?? [],
-          b.strings ?? [],
-          (i) => `${path}.${part.key}[${i}]`,
+          [...xs],
+          [...ys],
+          (i) => `${at}[${i}]`,
           (x, y) => x === y,
           (x) => x,
           out,
-        );
-        if ((a.unterminated ?? '') !== (b.unterminated ?? ''))
-          out.push({ path: `${path}.${part.key}_unterminated`, kind: 'changed', old: a.unterminated ?? null, new: b.unterminated ?? null });
-        break;
-      case 'string':
-        if (va !== vb)
-          out.push({
-            path: `${path}.${part.key}`,
-            kind: va === undefined ? 'added' : vb === undefined ? 'removed' : 'changed',
-            old: (va as string | undefined) ?? undefined,
-            new: (vb as string | undefined) ?? undefined,
-          });
-        break;
-      case 'raw':
-        diffBytes(va as Uint8Array | undefined, vb as Uint8Array | undefined, `${path}.${part.key}`, out);
-        break;
-      case 'matrix': {
-        const ma = (va as number[][] | undefined) ?? [];
-        const mb = (vb as number[][] | undefined) ?? [];
-        for (let r = 0; r < Math.max(ma.length, mb.length); r++) {
-          diffList(
-            ma[r] ?? [],
-            mb[r] ?? [],
-            (c) => `${path}.${part.key}[${r}][${c}]`,
-            (x, y) => x === y,
-            (x) => x,
-            out,
-          );
-        }
-        break;
-      }
-    }
+        ),
+      value(at, x, y) {
+        if (x !== y) out.push({ path: at, kind: x === undefined ? 'added' : y === undefined ? 'removed' : 'changed', old: x, new: y });
+      },
+      bytes: (at, x, y) => diffBytes(x, y, at, out),
+    };
+    kindOf(part).diff(part, { node: a, value: partValue(a, part) }, { node: b, value: partValue(b, part) }, path, ops);
   }
   // a table's tail ends it: where it starts follows from the table's declared length
   const length = (n: Node) => Number((n.fields.header as { length?: number } | undefined)?.length ?? NaN) - (n.tail?.length ?? 0);

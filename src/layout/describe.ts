@@ -2,61 +2,11 @@
 // offset, width and label. dump (text and JSON), check and diff all read tables through it, so
 // they share one path vocabulary: FACP.arm_boot_flags, APIC.gicc[3].flags, GTDT.gt_block[0].timer[1].
 import { type Field, type Value, labelOf } from './schema.js';
-import {
-  type ContainerDef,
-  type Node,
-  type PartDef,
-  presentPrefix,
-  nodeSize,
-  partsOf,
-  itemDef,
-  itemSegment,
-  itemSize,
-  revisionOf,
-  derivationOf,
-} from './codec.js';
+import { type ContainerDef, type Node, type PartDef, presentPrefix, nodeSize, partsOf, kindOf, revisionOf, derivationOf } from './codec.js';
 
-interface Base {
-  path: string;
-  offset: number;
-  width: number;
-  label: string;
-}
-export interface FieldEntry extends Base {
-  kind: 'field';
-  field: Field;
-  value: Value;
-  /** revision of the enclosing table (bits and labels depend on it) */
-  revision: number;
-  /** length, checksum, or a part's count/offset/size: follows from the rest */
-  derived: boolean;
-  /** the fields of the record it belongs to (a field rule reads its neighbours) */
-  node: Record<string, Value>;
-}
-export interface GroupEntry extends Base {
-  kind: 'group';
-  role: 'struct' | 'subtable' | 'record';
-  children: Entry[];
-  /** a struct's title (dump prints it as the value of the struct's line) */
-  title?: string;
-}
-export interface RawEntry extends Base {
-  kind: 'raw';
-  role: 'gap' | 'tail' | 'data';
-  value: Uint8Array;
-}
-/** A matrix row (SLIT distances, HMAT entries): cells of cellWidth bytes. */
-export interface RowEntry extends Base {
-  kind: 'row';
-  cells: number[];
-  cellWidth: number;
-}
-export interface StringEntry extends Base {
-  kind: 'string';
-  value: string;
-  terminated: boolean;
-}
-export type Entry = FieldEntry | GroupEntry | RawEntry | StringEntry | RowEntry;
+import type { FieldEntry, RawEntry, RowEntry, StringEntry, Entry } from './entry.js';
+
+export type { FieldEntry, GroupEntry, RawEntry, RowEntry, StringEntry, Entry } from './entry.js';
 
 function describeFields(
   fields: readonly Field[],
@@ -125,83 +75,7 @@ export function describeNode(def: ContainerDef, node: Node, base: number, path: 
         label: part.padLabel ?? 'Reserved (before the list)',
         value: p.pad,
       });
-    at = base + p.at;
-    switch (part.kind) {
-      case 'records':
-      case 'subtables': {
-        const ordinals = new Map<string, number>();
-        for (const it of p.value as Node[]) {
-          const d = itemDef(part, it);
-          const seg = itemSegment(part, it);
-          const ord = ordinals.get(seg) ?? 0;
-          ordinals.set(seg, ord + 1);
-          const ip = `${path}.${seg}[${ord}]`;
-          const size = itemSize(part, it);
-          let children = describeNode(d, it, at, ip, revision);
-          if (d.indexLabels) children = children.map((c) => ({ ...c, label: `${c.label} ${String(ord).padStart(3)}` }));
-          out.push({ kind: 'group', role: part.kind === 'records' ? 'record' : 'subtable', path: ip, offset: at, width: size, label: d.label, children });
-          at += size;
-        }
-        break;
-      }
-      case 'strings':
-        (node.strings ?? []).forEach((s, i) => {
-          out.push({ kind: 'string', path: `${path}.${part.key}[${i}]`, offset: at, width: s.length + 1, label: part.label, value: s, terminated: true });
-          at += s.length + 1;
-        });
-        if (node.unterminated) {
-          const i = node.strings?.length ?? 0;
-          out.push({
-            kind: 'string',
-            path: `${path}.${part.key}[${i}]`,
-            offset: at,
-            width: node.unterminated.length,
-            label: part.label,
-            value: node.unterminated,
-            terminated: false,
-          });
-        }
-        break;
-      case 'string':
-        out.push({ kind: 'string', path: `${path}.${part.key}`, offset: at, width: p.size, label: part.label, value: p.value as string, terminated: true });
-        break;
-      case 'raw':
-        out.push({ kind: 'raw', role: 'data', path: `${path}.${part.key}`, offset: at, width: p.size, label: part.label, value: p.value as Uint8Array });
-        break;
-      case 'matrix': {
-        const m = p.value as number[][];
-        m.forEach((row, r) => {
-          if (part.perCell) {
-            // one line per cell, as iasl prints HMAT entries
-            row.forEach((c, j) => {
-              out.push({
-                kind: 'row',
-                path: `${path}.${part.key}[${r}][${j}]`,
-                offset: at,
-                width: part.width,
-                label: part.label,
-                cells: [c],
-                cellWidth: part.width,
-              });
-              at += part.width;
-            });
-            return;
-          }
-          const w = row.length * part.width;
-          out.push({
-            kind: 'row',
-            path: `${path}.${part.key}[${r}]`,
-            offset: at,
-            width: w,
-            label: `${part.label} ${String(r).padStart(3)}`,
-            cells: row,
-            cellWidth: part.width,
-          });
-          at += w;
-        });
-        break;
-      }
-    }
+    out.push(...kindOf(part).describe(part, p.value, node, { at: base + p.at, size: p.size, path, revision, describeNode, nodeSize }));
     at = base + p.at + p.size;
   }
   if (node.tail.length) {

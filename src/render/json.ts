@@ -2,7 +2,7 @@
 // width, label, value). u64 values are hex strings ("0x…"), raw bytes upper-case hex.
 import type { Value } from '../layout/schema.js';
 import type { ContainerDef, Node } from '../layout/codec.js';
-import { partsOf, itemDef, itemSegment } from '../layout/codec.js';
+import { partsOf, kindOf } from '../layout/codec.js';
 import { leaves, padName, describeNode, type Entry } from '../layout/describe.js';
 import { EFI_PARTS, decodeEfiPart } from '../efi/tables.js';
 import { defOf, describeSignature, describeTable } from '../tables/registry.js';
@@ -16,30 +16,7 @@ function nodeJson(def: ContainerDef, node: Node): Record<string, Json> {
   for (const p of partsOf(def, node)) {
     const part = p.part;
     if (p.pad) o[padName(def, part)] = hexBytes(p.pad);
-    switch (part.kind) {
-      case 'records':
-        o[`${part.record.name}s`] = (p.value as Node[]).map((it) => nodeJson(part.record, it));
-        break;
-      case 'subtables':
-        o[part.key === 'items' ? 'subtables' : part.key] = (p.value as Node[]).map((it) => ({
-          kind: itemSegment(part, it),
-          ...nodeJson(itemDef(part, it), it),
-        }));
-        break;
-      case 'strings':
-        o[part.key] = node.strings ?? [];
-        if (node.unterminated) o[`${part.key}_unterminated`] = node.unterminated;
-        break;
-      case 'string':
-        o[part.key] = p.value as string;
-        break;
-      case 'raw':
-        o[part.key] = hexBytes(p.value as Uint8Array);
-        break;
-      case 'matrix':
-        o[part.key] = p.value as number[][];
-        break;
-    }
+    for (const [k, v] of kindOf(part).json(part, p.value, node, nodeJson)) o[k] = v;
   }
   if (node.tail.length) o.tail = hexBytes(node.tail);
   return o;
