@@ -111,6 +111,57 @@ function restructureDecode(b: Uint8Array): unknown {
   return { header, subtables };
 }
 
+/** The floor any decoder is measured against: a hand-written DataView walk of the same MADT that
+ * reads the header and every 80-byte GICC field into an object (u64s as bigints, as ours), and
+ * copies every other subtable's bytes. It checks nothing and keeps nothing else. */
+function handDecode(b: Uint8Array): unknown {
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const ascii = (at: number, n: number) => String.fromCharCode(...b.subarray(at, at + n));
+  const length = v.getUint32(4, true);
+  const header = {
+    signature: ascii(0, 4),
+    length,
+    revision: b[8],
+    checksum: b[9],
+    oem_id: ascii(10, 6),
+    oem_table_id: ascii(16, 8),
+    oem_revision: v.getUint32(24, true),
+    asl_compiler_id: ascii(28, 4),
+    asl_compiler_revision: v.getUint32(32, true),
+  };
+  const fields = { header, local_apic_address: v.getUint32(36, true), flags: v.getUint32(40, true) };
+  const subtables: unknown[] = [];
+  for (let at = 44; at + 2 <= length;) {
+    const type = b[at];
+    const len = b[at + 1];
+    if (len < 2) break;
+    if (type === 0x0b && len === 80)
+      subtables.push({
+        type,
+        length: len,
+        reserved: v.getUint16(at + 2, true),
+        cpu_interface_number: v.getUint32(at + 4, true),
+        uid: v.getUint32(at + 8, true),
+        flags: v.getUint32(at + 12, true),
+        parking_version: v.getUint32(at + 16, true),
+        performance_interrupt: v.getUint32(at + 20, true),
+        parked_address: v.getBigUint64(at + 24, true),
+        base_address: v.getBigUint64(at + 32, true),
+        gicv_base_address: v.getBigUint64(at + 40, true),
+        gich_base_address: v.getBigUint64(at + 48, true),
+        vgic_interrupt: v.getUint32(at + 56, true),
+        gicr_base_address: v.getBigUint64(at + 60, true),
+        arm_mpidr: v.getBigUint64(at + 68, true),
+        efficiency_class: b[at + 76],
+        reserved2: b[at + 77],
+        spe_interrupt: v.getUint16(at + 78, true),
+      });
+    else subtables.push({ type, length: len, raw: b.slice(at, at + len) });
+    at += len;
+  }
+  return { fields, subtables };
+}
+
 const mb = (bytes: number, perSec: number) => (bytes * perSec) / 1e6;
 const fmt = (x: number) => x.toFixed(1).padStart(9);
 
@@ -249,11 +300,28 @@ function fleet(dir: string, bin: string): void {
 function decoding(): void {
   const madt = bigMadt(1024);
   const decoded = decodeTable(madt).table!;
-  const ours = rate(() => decodeTable(madt));
+  // ours and the hand walk in turns (21 rounds of 100 decodes each, the median round), before the
+  // rest: the ratio is what the target is about
+  const [oursMs, handMs] = sideBySide(
+    [
+      () => {
+        for (let i = 0; i < 100; i++) decodeTable(madt);
+      },
+      () => {
+        for (let i = 0; i < 100; i++) handDecode(madt);
+      },
+    ],
+    21,
+  );
+  const ours = 100_000 / oursMs;
+  const hand = 100_000 / handMs;
   const theirs = rate(() => restructureDecode(madt));
   const enc = rate(() => encodeTable(decoded));
   console.log(`MADT with 1024 GICCs: ${madt.length} bytes`);
-  console.log(`  decode (binary-parser, via our layouts) ${fmt(mb(madt.length, ours))} MB/s  ${fmt(ours)} tables/s`);
+  console.log(`  decode (hand DataView walk, no checks)  ${fmt(mb(madt.length, hand))} MB/s  ${fmt(hand)} tables/s`);
+  console.log(
+    `  decode (binary-parser, via our layouts) ${fmt(mb(madt.length, ours))} MB/s  ${fmt(ours)} tables/s   ours/hand = ${(ours / hand).toFixed(2)}x (target >= 0.3x)`,
+  );
   console.log(
     `  decode (restructure alone)              ${fmt(mb(madt.length, theirs))} MB/s  ${fmt(theirs)} tables/s   ours/restructure = ${(ours / theirs).toFixed(2)}x`,
   );

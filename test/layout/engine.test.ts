@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeTable, encodeTable, withoutFaults, type AcpiTable } from '../../src/tables/registry.js';
@@ -302,5 +303,37 @@ describe('gates read declared fields only', () => {
 
   it('throws on a name the layout does not declare (a renamed field), instead of reading 0', () => {
     expect(() => readAt(gated('kind_renamed'), bytes)).toThrow(/layout gated: a gate reads "kind_renamed", which it does not declare/);
+  });
+});
+
+describe('checksumOf', () => {
+  // the word-at-a-time sum must equal the byte-at-a-time one for every alignment, length, end and skip
+  const bytewise = (b: Uint8Array, end: number, skip: number) => {
+    const n = Math.min(end, b.length);
+    let s = 0;
+    for (let i = 0; i < n; i++) s += b[i];
+    if (skip >= 0 && skip < n) s -= b[skip];
+    return (256 - (s & 0xff)) & 0xff;
+  };
+  it('equals the byte-by-byte sum at any offset, length, end and skipped byte', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 0, maxLength: 2000 }),
+        fc.nat(7),
+        fc.integer({ min: 0, max: 2100 }),
+        fc.integer({ min: -1, max: 2100 }),
+        (bytes, shift, end, skip) => {
+          const b = new Uint8Array(bytes.length + shift).subarray(shift);
+          b.set(bytes);
+          expect(checksumOf(b, end, skip)).toBe(bytewise(b, end, skip));
+        },
+      ),
+    );
+  });
+  it('holds where a 16-bit lane would overflow (long runs of 0xff)', () => {
+    for (const n of [255, 256, 257, 512, 1024, 65_536, 100_003]) {
+      const b = new Uint8Array(n + 1).fill(0xff).subarray(1);
+      expect(checksumOf(b, n, -1)).toBe(bytewise(b, n, -1));
+    }
   });
 });
