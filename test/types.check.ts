@@ -1,8 +1,9 @@
 // Type-level checks, compiled by `npm run typecheck` (part of `npm test`): field access typed from
 // the declarations, so a renamed or mistyped field is a compile error, not a run-time surprise.
-import { fieldsOf, make, container, fieldPath, hasField, withFields, rawField, type Node } from '../src/layout/codec.js';
+import { fieldsOf, make, container, fieldPath, hasField, withFields, rawField, itemOf, type Node } from '../src/layout/codec.js';
 import { layout, u32, u64 } from '../src/layout/schema.js';
-import { gicc, gicd } from '../src/tables/madt.js';
+import { gicc, gicd, madtFamily, MADT_GICC, MADT_ITS } from '../src/tables/madt.js';
+import { rsdp } from '../src/tables/rsdp.js';
 import { fadt } from '../src/tables/fadt.js';
 import { sratMemory } from '../src/tables/srat.js';
 import { rule, spec } from '../src/model/rules.js';
@@ -63,3 +64,23 @@ export const badRaw = rawField(gicc, new Uint8Array(80), 0, 'mpidr');
 export const nested: string = fieldPath('FACP', fadt, 'header.revision');
 // @ts-expect-error a path into the header to a field it lacks
 export const badNested = fieldPath('FACP', fadt, 'header.revison');
+
+// a field a gate may leave out is optional: the RSDP's XSDT address is revision 2's
+const r = fieldsOf(rsdp, n);
+export const rsdtAddress: number = r.rsdt_address;
+// @ts-expect-error absent from a revision 0 RSDP: a bigint | undefined
+export const xsdtAddress: bigint = r.xsdt_address;
+export const xsdtOrZero: bigint = r.xsdt_address ?? 0n;
+
+// a typed family's items are a union discriminated by the type byte
+const it = itemOf(madtFamily, n);
+if (it?.type === MADT_GICC) {
+  const m: bigint = it.fields.arm_mpidr;
+  void m;
+}
+if (it?.type === MADT_ITS) {
+  const id: number = it.fields.translation_id;
+  // @ts-expect-error an ITS has no MPIDR
+  void it.fields.arm_mpidr;
+  void id;
+}

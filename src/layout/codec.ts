@@ -10,7 +10,8 @@
 // through it, with the typed access below — a node's fields, paths and updates typed from its
 // declaration.
 import type { Fields, FieldsOf, Field, Layout } from './schema.js';
-import { EMPTY, linksOf, type ContainerDef, type FieldName, type FieldPath, type Node, type PartDef } from './node.js';
+import { hex } from './diagnostics.js';
+import { EMPTY, linksOf, readableAs, type ContainerDef, type FieldName, type FieldPath, type Node, type PartDef } from './node.js';
 import { decodeNode } from './decode.js';
 import { kindOf } from './parts/index.js';
 
@@ -23,8 +24,11 @@ export type { DiffOps, PartKind } from './parts/kind.js';
 // ---------------------------------------------------------------- typed access and construction
 
 /** A node's fields, typed from its definition: `fieldsOf(gicc, n).arm_mpidr` is a bigint, and a
- * renamed field is a compile error wherever it is read this way. */
-export function fieldsOf<L extends Layout>(_def: { layout: L }, n: Node): FieldsOf<L> {
+ * renamed field is a compile error wherever it is read this way. Checked, not cast: a subtable
+ * whose type byte selects another declaration of its family throws (a rule reading an ITS as a
+ * GICC is a fault of the rule, found by the first test that runs it). */
+export function fieldsOf<L extends Layout>(def: { layout: L }, n: Node): FieldsOf<L> {
+  if (!readableAs(def, n)) throw new Error(`a subtable of type ${hex(Number(n.fields.type), 2)} read as ${def.layout.name}`);
   return n.fields as FieldsOf<L>;
 }
 

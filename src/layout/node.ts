@@ -158,6 +158,42 @@ export interface SubtableFamily {
   unknown: ContainerDef;
 }
 
+/** The type bytes that select each declaration in the families declared with family(). */
+const TYPES_OF = new WeakMap<ContainerDef, Set<number>>();
+
+/** A family whose types are declared by their type byte. Its items are a discriminated union
+ * (ItemOf, narrowed by `type`), and fieldsOf refuses a node whose type selects another declaration. */
+export type TypedFamily<T extends Record<number, ContainerDef>> = SubtableFamily & { byType: T };
+
+export function family<const T extends Record<number, ContainerDef>>(f: Omit<SubtableFamily, 'types'> & { byType: T }): TypedFamily<T> {
+  const types = new Map<number, ContainerDef>(Object.entries(f.byType).map(([k, d]) => [Number(k), d]));
+  for (const [t, d] of types) {
+    let set = TYPES_OF.get(d);
+    if (!set) TYPES_OF.set(d, (set = new Set()));
+    set.add(t);
+  }
+  return { ...f, types };
+}
+
+/** One item of a typed family, by its type byte: `if (it.type === MADT_GICC) it.fields.arm_mpidr`. */
+export type ItemOf<F> =
+  F extends TypedFamily<infer T> ? { [K in keyof T & number]: { type: K; fields: FieldsOf<T[K]['layout']>; node: Node } }[keyof T & number] : never;
+
+/** The item as its family declares it: undefined for a type the family does not know, or one too
+ * short for its type (kept raw). */
+export function itemOf<F extends TypedFamily<Record<number, ContainerDef>>>(fam: F, n: Node): ItemOf<F> | undefined {
+  const type = n.fields.type;
+  if (type === undefined || !fam.types.has(Number(type))) return undefined;
+  return { type: Number(type), fields: n.fields, node: n } as ItemOf<F>;
+}
+
+/** Whether a node may be read as `def`: a subtable whose type byte selects another declaration
+ * may not (a family declared with family() says which types select which). */
+export function readableAs(def: ContainerDef | { layout: Layout }, n: Node): boolean {
+  const types = TYPES_OF.get(def as ContainerDef);
+  return !types || n.fields.type === undefined || types.has(Number(n.fields.type));
+}
+
 export const EMPTY = new Uint8Array(0);
 
 // ---------------------------------------------------------------- parts: where values live, which fields they drive

@@ -110,31 +110,65 @@ type ValueFor<F> = F extends { kind: 'u64' }
           : Fields
         : number;
 
+/** A field present only when its `when` gate holds (a revision's field): optional in FieldsOf, as
+ * a decoded node may lack it. A type-level mark; no such property exists at run time. */
+declare const GATED: unique symbol;
+export interface Gated {
+  readonly [GATED]: true;
+}
+/** Options with a gate: the field they make is marked Gated. */
+type GateOptions = FieldOptions & { when: (g: Gate) => boolean };
+
 /** The decoded fields of a layout, typed from its declaration (a layout built from an untyped field
- * list gives the untyped bag). */
-export type FieldsOf<L> = L extends Layout<infer F> ? (string extends F[number]['name'] ? Fields : { [X in F[number] as X['name']]: ValueFor<X> }) : Fields;
+ * list gives the untyped bag); a gated field is optional. */
+export type FieldsOf<L> =
+  L extends Layout<infer F>
+    ? string extends F[number]['name']
+      ? Fields
+      : { [X in F[number] as X extends Gated ? never : X['name']]: ValueFor<X> } & { [X in F[number] as X extends Gated ? X['name'] : never]?: ValueFor<X> }
+    : Fields;
 
 function field<N extends string, K extends Kind>(kind: K, size: number, name: N, label: string, opts: FieldOptions = {}): Field<N, K> {
   return { ...opts, name, label, kind, size };
 }
 
-export const u8 = <N extends string>(name: N, label: string, opts?: FieldOptions) => field('u8', 1, name, label, opts);
-export const u16 = <N extends string>(name: N, label: string, opts?: FieldOptions) => field('u16', 2, name, label, opts);
-export const u24 = <N extends string>(name: N, label: string, opts?: FieldOptions) => field('u24', 3, name, label, opts);
-export const u32 = <N extends string>(name: N, label: string, opts?: FieldOptions) => field('u32', 4, name, label, opts);
-export const u48 = <N extends string>(name: N, label: string, opts?: FieldOptions) => field('u48', 6, name, label, opts);
-export const u64 = <N extends string>(name: N, label: string, opts?: FieldOptions) => field('u64', 8, name, label, opts);
+/** The builder of a fixed-size kind: `u32('name', 'Label', { … })`, marked Gated when given `when`. */
+function sized<K extends Kind>(kind: K, size: number) {
+  function build<N extends string>(name: N, label: string, opts: GateOptions): Field<N, K> & Gated;
+  function build<N extends string>(name: N, label: string, opts?: FieldOptions): Field<N, K>;
+  function build<N extends string>(name: N, label: string, opts?: FieldOptions): Field<N, K> {
+    return field(kind, size, name, label, opts);
+  }
+  return build;
+}
+/** The builder of a kind whose size the declaration gives: `bytes('name', 'Label', 6, { … })`. */
+function widthOf<K extends Kind>(kind: K) {
+  function build<N extends string>(name: N, label: string, size: number, opts: GateOptions): Field<N, K> & Gated;
+  function build<N extends string>(name: N, label: string, size: number, opts?: FieldOptions): Field<N, K>;
+  function build<N extends string>(name: N, label: string, size: number, opts?: FieldOptions): Field<N, K> {
+    return field(kind, size, name, label, opts);
+  }
+  return build;
+}
+
+export const u8 = sized('u8', 1);
+export const u16 = sized('u16', 2);
+export const u24 = sized('u24', 3);
+export const u32 = sized('u32', 4);
+export const u48 = sized('u48', 6);
+export const u64 = sized('u64', 8);
 /** A big-endian u32 (device tree structures). Not derivable: lengths, counts and checksums the
  * engine derives are little-endian, as ACPI and UEFI write them. */
-export const u32be = <N extends string>(name: N, label: string, opts?: Omit<FieldOptions, 'derive'>) => field('u32be', 4, name, label, opts);
+export const u32be = <N extends string>(name: N, label: string, opts?: Omit<FieldOptions, 'derive' | 'when'>) => field('u32be', 4, name, label, opts);
 /** Raw bytes kept as they are (reserved areas, opaque blobs). */
-export const bytes = <N extends string>(name: N, label: string, size: number, opts?: FieldOptions) => field('bytes', size, name, label, opts);
+export const bytes = widthOf('bytes');
 /** Fixed-width text (signatures, OEM ids), decoded as latin1 so every byte survives. */
-export const ascii = <N extends string>(name: N, label: string, size: number, opts?: FieldOptions) => field('ascii', size, name, label, opts);
-export const struct = <N extends string, L extends Layout>(name: N, label: string, layout: L, opts?: FieldOptions): Field<N, 'struct'> & { struct: L } => ({
-  ...field('struct', layout.size, name, label, opts),
-  struct: layout,
-});
+export const ascii = widthOf('ascii');
+export function struct<N extends string, L extends Layout>(name: N, label: string, layout: L, opts: GateOptions): Field<N, 'struct'> & { struct: L } & Gated;
+export function struct<N extends string, L extends Layout>(name: N, label: string, layout: L, opts?: FieldOptions): Field<N, 'struct'> & { struct: L };
+export function struct<N extends string, L extends Layout>(name: N, label: string, layout: L, opts?: FieldOptions): Field<N, 'struct'> & { struct: L } {
+  return { ...field('struct', layout.size, name, label, opts), struct: layout };
+}
 
 export function layout<const F extends readonly Field[]>(name: string, fields: F): Layout<F> {
   const offsets: number[] = [];

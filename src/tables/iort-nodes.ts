@@ -2,7 +2,7 @@
 // components, root complexes, SMMUv1/v2, SMMUv3, PMCGs and RMRs, each with its own revision byte
 // (the layouts it selects are declared as variants), its node data and its ID mappings.
 import { layout, u8, u16, u24, u32, u64, struct, type Bit, type Field, type Layout } from '../layout/schema.js';
-import { container, type ContainerDef, type Node, type PartFields, type SubtableFamily, type FieldName, segmentName } from '../layout/codec.js';
+import { container, family, type ContainerDef, type Node, type PartFields, type FieldName, segmentName } from '../layout/codec.js';
 import { type RuleContext, type TableDef } from '../model/rules.js';
 import { itemPaths } from './topology-rules.js';
 
@@ -79,7 +79,7 @@ const nodeKey = (n: Node): string | undefined =>
   Number(n.fields.revision) >= 3 && n.fields.identifier !== undefined ? `id=0x${Number(n.fields.identifier).toString(16)}` : undefined;
 
 /** A node's declaration: the header, then its own fields (their names kept in its type). */
-type NodeField<F extends readonly Field[]> = FieldName<Layout<readonly [...ReturnType<typeof header>, ...F]>>;
+type NodeField<F extends readonly Field[]> = FieldName<Layout<ReturnType<typeof header>>> | FieldName<Layout<F>>;
 /** A part of a node, its offset, count and size fields named from the node's own fields. */
 type NodePart<F extends readonly Field[]> = PartFields<NodeField<F>>;
 const node = <const F extends readonly Field[]>(name: string, label: string, minLength: number, fields: F, parts: readonly NodePart<F>[] = [mappings]) => ({
@@ -233,26 +233,26 @@ export const rmr = node(
   [mappings, { key: 'ranges', label: 'Memory Ranges', kind: 'records', record: rmrRange, count: 'range_count', offset: 'range_offset' }],
 );
 
-export const iortFamily: SubtableFamily = {
+export const iortFamily = family({
   lengthOffset: 1,
   lengthWidth: 2,
   headerSize: 16,
-  types: new Map<number, ContainerDef>([
-    [IORT_ITS_GROUP, itsGroup],
-    [IORT_NAMED_COMPONENT, namedComponent],
-    [IORT_ROOT_COMPLEX, rootComplex],
-    [IORT_SMMU, smmu],
-    [IORT_SMMU_V3, smmuV3],
-    [IORT_PMCG, pmcg],
-    [IORT_RMR, rmr],
-  ]),
+  byType: {
+    [IORT_ITS_GROUP]: itsGroup,
+    [IORT_NAMED_COMPONENT]: namedComponent,
+    [IORT_ROOT_COMPLEX]: rootComplex,
+    [IORT_SMMU]: smmu,
+    [IORT_SMMU_V3]: smmuV3,
+    [IORT_PMCG]: pmcg,
+    [IORT_RMR]: rmr,
+  },
   unknown: {
     name: 'node',
     label: 'Unknown Node',
     tailLabel: 'Node data (not decoded)',
     layout: layout('iort_unknown', [u8('type', 'Type', { enum: IORT_TYPES }), u16('length', 'Length', { derive: 'length' })]),
   },
-};
+});
 
 export const nodePaths = (c: RuleContext) => itemPaths(c.entry, (n) => segmentName(iortFamily, Number(n.fields.type)));
 export const mappingsOf = (n: Node) => (n.parts?.mappings as Node[] | undefined) ?? [];

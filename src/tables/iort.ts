@@ -5,7 +5,7 @@
 // at MappingOffset. Output references and PMCG node references point at nodes by their offset
 // from the table start: references, re-derived at encode.
 import { layout, u32 } from '../layout/schema.js';
-import { type Node, fieldsOf, fieldPath } from '../layout/codec.js';
+import { type Node, fieldsOf, fieldPath, itemOf } from '../layout/codec.js';
 import { type RuleContext, type TableRule, type HostRange, type TableDef, rule, linux, xen, table } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField, rangeAt } from './common.js';
@@ -99,9 +99,9 @@ const rules: TableRule[] = [
       const smmuBases = new Map<bigint, string>();
       for (const n of items) {
         const p = paths.get(n)!;
-        const ref = fieldsOf(pmcg, n).node_reference;
-        if (n.fields.type === IORT_PMCG && ref !== 0 && !starts.has(ref)) {
-          c.report('IORT_REFERENCE', fieldPath(p, pmcg, 'node_reference'), `node reference ${hex(ref)} is no node start`);
+        const it = itemOf(iortFamily, n);
+        if (it?.type === IORT_PMCG && it.fields.node_reference !== 0 && !starts.has(it.fields.node_reference)) {
+          c.report('IORT_REFERENCE', fieldPath(p, pmcg, 'node_reference'), `node reference ${hex(it.fields.node_reference)} is no node start`);
         }
         const maps = mappingsOf(n);
         maps.forEach((m, j) => {
@@ -129,10 +129,9 @@ const rules: TableRule[] = [
             `input IDs ${hex(a.lo)}-${hex(a.hi)} overlap mapping ${b.j}'s ${hex(b.lo)}-${hex(b.hi)}${oneId ? ' in one ID (Number of IDs is the count minus one)' : ''}`,
           );
         }
-        if (n.fields.type === IORT_SMMU || n.fields.type === IORT_SMMU_V3) {
-          const v3 = n.fields.type === IORT_SMMU_V3;
-          const base = v3 ? fieldsOf(smmuV3, n).base_address : fieldsOf(smmu, n).base_address;
-          const at = v3 ? fieldPath(p, smmuV3, 'base_address') : fieldPath(p, smmu, 'base_address');
+        if (it?.type === IORT_SMMU || it?.type === IORT_SMMU_V3) {
+          const base = it.fields.base_address;
+          const at = it.type === IORT_SMMU_V3 ? fieldPath(p, smmuV3, 'base_address') : fieldPath(p, smmu, 'base_address');
           if (smmuBases.has(base)) c.report('IORT_SMMU_BASE', at, `SMMU base ${hex(base)} is ${smmuBases.get(base)}'s too`);
           else smmuBases.set(base, p);
         }

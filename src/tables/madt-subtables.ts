@@ -3,7 +3,7 @@
 // extra bytes raw), GICD, GIC MSI frame, GICR, GIC ITS; any other type is kept raw. Also what the
 // rules share: the GIC a MADT describes, and typed paths into its subtables.
 import { layout, u8, u16, u32, u64, bytes, type Bit, type Layout } from '../layout/schema.js';
-import { container, type ContainerDef, type SubtableFamily, type Node, type FieldPath, fieldsOf, fieldPath } from '../layout/codec.js';
+import { container, family, type Node, type FieldPath, fieldsOf, fieldPath } from '../layout/codec.js';
 import { type RuleContext, type TableDef } from '../model/rules.js';
 
 export const MADT_TYPES: Record<number, string> = {
@@ -147,24 +147,18 @@ export const its = {
   ]),
 } satisfies TableDef;
 
-export const madtFamily: SubtableFamily = {
+export const madtFamily = family({
   lengthOffset: 1,
   lengthWidth: 1,
   headerSize: 2,
-  types: new Map<number, ContainerDef>([
-    [MADT_GICC, gicc],
-    [MADT_GICD, gicd],
-    [MADT_MSI_FRAME, msiFrame],
-    [MADT_GICR, gicr],
-    [MADT_ITS, its],
-  ]),
+  byType: { [MADT_GICC]: gicc, [MADT_GICD]: gicd, [MADT_MSI_FRAME]: msiFrame, [MADT_GICR]: gicr, [MADT_ITS]: its },
   unknown: {
     name: 'subtable',
     label: 'Unknown Subtable',
     tailLabel: 'Subtable data (not decoded)',
     layout: layout('madt_unknown', [typeField(), lengthField()]),
   },
-};
+});
 
 export interface GicInfo {
   version: 2 | 3;

@@ -1,7 +1,7 @@
 // MADT ("APIC"), ACPI 6.5 §5.2.12: GICC (76/80/82 bytes: ACPI 5.1 / 6.0-6.3 / 6.5; longer ones keep
 // their extra bytes raw), GICD, GIC MSI frame, GICR, GIC ITS. Any other subtable type is kept raw.
 import { layout, u32 } from '../layout/schema.js';
-import { type Node, type FieldName, fieldsOf, fieldPath, hasField } from '../layout/codec.js';
+import { type Node, type FieldName, fieldsOf, fieldPath, hasField, itemOf } from '../layout/codec.js';
 import { type TableRule, type HostRange, type TableDef, rule, linux, xen, spec } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { vcpuMpidr } from '../model/gic.js';
@@ -17,9 +17,6 @@ import {
   GICC_LEN_V6,
   gicc,
   gicd,
-  gicr,
-  its,
-  msiFrame,
   madtFamily,
   gicInfo,
   MPIDR_HWID_MASK,
@@ -415,17 +412,17 @@ export const madt = {
     const out: HostRange[] = [];
     const seg = new Map<number, number>();
     for (const s of t.items ?? []) {
-      const type = Number(s.fields.type);
-      const i = seg.get(type) ?? 0;
-      seg.set(type, i + 1);
-      if (type === MADT_GICD) out.push(...rangeAt(fieldsOf(gicd, s).base_address, GICD_SIZE, `APIC.gicd[${i}] (GICD)`));
-      else if (type === MADT_GICR) {
-        const f = fieldsOf(gicr, s);
-        out.push(...rangeAt(f.base_address, BigInt(f.length_region ?? 0), `APIC.gicr[${i}] (GICR region)`));
-      } else if (type === MADT_ITS) out.push(...rangeAt(fieldsOf(its, s).base_address, ITS_SIZE, `APIC.its[${i}] (GIC ITS)`));
-      else if (type === MADT_MSI_FRAME) out.push(...rangeAt(fieldsOf(msiFrame, s).base_address, 0x1000n, `APIC.msi_frame[${i}] (GICv2m frame)`));
-      else if (type === MADT_GICC) {
-        const f = fieldsOf(gicc, s);
+      const it = itemOf(madtFamily, s);
+      if (!it) continue;
+      const i = seg.get(it.type) ?? 0;
+      seg.set(it.type, i + 1);
+      // the item's type narrows its fields: it.fields is a GICD's after `it.type === MADT_GICD`
+      if (it.type === MADT_GICD) out.push(...rangeAt(it.fields.base_address, GICD_SIZE, `APIC.gicd[${i}] (GICD)`));
+      else if (it.type === MADT_GICR) out.push(...rangeAt(it.fields.base_address, BigInt(it.fields.length_region ?? 0), `APIC.gicr[${i}] (GICR region)`));
+      else if (it.type === MADT_ITS) out.push(...rangeAt(it.fields.base_address, ITS_SIZE, `APIC.its[${i}] (GIC ITS)`));
+      else if (it.type === MADT_MSI_FRAME) out.push(...rangeAt(it.fields.base_address, 0x1000n, `APIC.msi_frame[${i}] (GICv2m frame)`));
+      else if (it.type === MADT_GICC) {
+        const f = it.fields;
         const at = (name: FieldName<typeof gicc.layout>) => itemPath(gicc, i, name);
         out.push(...rangeAt(f.base_address, GICC_SIZE, `${at('base_address')} (GIC CPU interface)`));
         out.push(...rangeAt(f.gicv_base_address, GICC_SIZE, `${at('gicv_base_address')} (GICV)`));

@@ -27,7 +27,7 @@ const interruptFlags = () =>
   });
 const channel = (lengthWidth: 4 | 8): Field[] => [
   u64('base_address', 'Base Address'),
-  (lengthWidth === 8 ? u64 : u32)('address_length', 'Address Length'),
+  lengthWidth === 8 ? u64('address_length', 'Address Length') : u32('address_length', 'Address Length'),
   gasField('doorbell_register', 'Doorbell Register'),
   u64('preserve_mask', 'Preserve Mask'),
   u64('write_mask', 'Write Mask'),

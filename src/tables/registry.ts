@@ -175,6 +175,17 @@ function frame(b: Uint8Array, findings: Finding[]): { signature: string; length:
   const length = readUint(b, 4, 4);
   // a table with the standard header needs at least the header; one without (the FACS) its declared minimum
   const def = defFor(signature);
+  if (def.rootPointer) {
+    // "RSDP" names the root pointer, whose bytes start "RSD PTR ": a table that calls itself RSDP
+    // could not be told apart from it in a set, a dump or a path
+    err(
+      'DECODE_SIGNATURE',
+      signature,
+      0,
+      `signature "${signature}" is the name of the root pointer, whose bytes start "${def.rootPointer.signature}"; these do not: not a table this tool can tell apart from it`,
+    );
+    return undefined;
+  }
   const min = def.layout.fields[0]?.name === 'header' ? ACPI_HEADER_SIZE : (def.minLength ?? ACPI_HEADER_SIZE);
   if (length < min) {
     err('DECODE_LENGTH', signature, 4, `declared length ${length} is below the ${min}-byte minimum`);

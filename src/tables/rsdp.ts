@@ -1,6 +1,6 @@
 // RSDP, ACPI 6.5 §5.2.5.3: revision 0 is the 20-byte ACPI 1.0 structure; revision 2 adds Length,
 // XsdtAddress and the extended checksum (36 bytes). The 20-byte checksum is derived first.
-import { layout, ascii, u8, u32, u64, bytes, type FieldsOf } from '../layout/schema.js';
+import { layout, ascii, u8, u32, u64, bytes } from '../layout/schema.js';
 import { checksumOf, fieldAt, fieldsOf, readUint, tablePath, type FieldName, type Node } from '../layout/codec.js';
 import { type TableRule, type TableDef, type RootPointer, rule, linux, xen, acpica, spec, table } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
@@ -26,8 +26,8 @@ const [REVISION_AT, LENGTH_AT, CHECKSUM_AT, EXT_CHECKSUM_AT] = (
   ['revision', 'length', 'checksum', 'extended_checksum'] as const satisfies readonly FieldName<typeof rsdpLayout>[]
 ).map((n) => fieldAt(rsdpLayout, n)!.offset);
 const at = tablePath('RSDP', rsdpLayout);
-/** The fields a revision 0 RSDP lacks are absent. */
-const fieldsOfRsdp = (n: Node): Partial<FieldsOf<typeof rsdpLayout>> => fieldsOf({ layout: rsdpLayout }, n);
+/** The fields a revision 0 RSDP lacks are absent (gated by revision: optional in the type). */
+const fieldsOfRsdp = (n: Node) => fieldsOf({ layout: rsdpLayout }, n);
 
 /** What keeps the signature at `at` from being an RSDP, or undefined when it is one. In memory it
  * sits on any 8-byte boundary (edk2 aligns it to 8; the 16-byte rule is only the legacy BIOS

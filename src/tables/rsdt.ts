@@ -110,7 +110,9 @@ const rootEntry = <W extends 4 | 8>(sig: string, width: W) =>
     name: 'entry',
     label: 'ACPI Table Address',
     indexLabels: true,
-    layout: layout(`${sig.toLowerCase()}_entry`, [(width === 4 ? u32 : u64)('address', 'ACPI Table Address', { pointer: true })]),
+    layout: layout(`${sig.toLowerCase()}_entry`, [
+      width === 4 ? u32('address', 'ACPI Table Address', { pointer: true }) : u64('address', 'ACPI Table Address', { pointer: true }),
+    ]),
   });
 export const rsdtEntry = rootEntry('RSDT', 4);
 export const xsdtEntry = rootEntry('XSDT', 8);

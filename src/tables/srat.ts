@@ -1,7 +1,7 @@
 // SRAT, ACPI 6.5 §5.2.16: processor (local APIC/SAPIC, x2APIC, GICC), memory, GIC ITS and generic
 // initiator affinity structures, each type + 1-byte length. Unknown types are kept raw.
 import { layout, u8, u16, u24, u32, u64, bytes, type Bit } from '../layout/schema.js';
-import { container, fieldPath, fieldsOf, type ContainerDef, type SubtableFamily, type Node, segmentName } from '../layout/codec.js';
+import { container, family, fieldPath, fieldsOf, itemOf, type Node, segmentName } from '../layout/codec.js';
 import { type TableRule, type TableDef, type RuleContext, rule, linux, spec } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
@@ -124,41 +124,38 @@ const genericInitiator = container({
   ]),
 }) satisfies TableDef;
 
-export const sratFamily: SubtableFamily = {
+export const SRAT_APIC = 0;
+export const SRAT_X2APIC = 2;
+export const SRAT_GENERIC_INITIATOR = 5;
+
+export const sratFamily = family({
   lengthOffset: 1,
   lengthWidth: 1,
   headerSize: 2,
-  types: new Map<number, ContainerDef>([
-    [0, cpuApic],
-    [SRAT_MEMORY, sratMemory],
-    [2, x2apic],
-    [SRAT_GICC, sratGicc],
-    [SRAT_ITS, sratIts],
-    [5, genericInitiator],
-  ]),
+  byType: {
+    [SRAT_APIC]: cpuApic,
+    [SRAT_MEMORY]: sratMemory,
+    [SRAT_X2APIC]: x2apic,
+    [SRAT_GICC]: sratGicc,
+    [SRAT_ITS]: sratIts,
+    [SRAT_GENERIC_INITIATOR]: genericInitiator,
+  },
   unknown: {
     name: 'subtable',
     label: 'Unknown Subtable',
     tailLabel: 'Subtable data (not decoded)',
     layout: layout('srat_unknown', [typeField(), lengthField()]),
   },
-};
+});
 
-/** The proximity domain a subtable assigns, by its type (the APIC one splits it in two fields). */
-const DOMAIN_OF = new Map<number, (n: Node) => number | undefined>([
-  [
-    0,
-    (n) => {
-      const f = fieldsOf(cpuApic, n);
-      return f.proximity_domain_lo === undefined ? undefined : f.proximity_domain_lo | ((f.proximity_domain_hi ?? 0) << 8);
-    },
-  ],
-  [SRAT_MEMORY, (n) => fieldsOf(sratMemory, n).proximity_domain],
-  [2, (n) => fieldsOf(x2apic, n).proximity_domain],
-  [SRAT_GICC, (n) => fieldsOf(sratGicc, n).proximity_domain],
-  [SRAT_ITS, (n) => fieldsOf(sratIts, n).proximity_domain],
-  [5, (n) => fieldsOf(genericInitiator, n).proximity_domain],
-]);
+/** The proximity domain a subtable assigns (the APIC one splits it in two fields); undefined for
+ * a type SRAT does not define, or one too short for its type. */
+function domainOf(n: Node): number | undefined {
+  const it = itemOf(sratFamily, n);
+  if (!it) return undefined;
+  if (it.type === SRAT_APIC) return it.fields.proximity_domain_lo | (it.fields.proximity_domain_hi << 8);
+  return it.fields.proximity_domain;
+}
 
 /** The proximity domains SRAT declares (undefined without an SRAT). */
 export function sratDomains(c: RuleContext): Set<number> | undefined {
@@ -166,7 +163,7 @@ export function sratDomains(c: RuleContext): Set<number> | undefined {
   if (!srat) return undefined;
   const out = new Set<number>();
   for (const it of srat.table.items ?? []) {
-    const d = DOMAIN_OF.get(Number(it.fields.type))?.(it);
+    const d = domainOf(it);
     if (d !== undefined) out.add(d);
   }
   return out;

@@ -337,3 +337,16 @@ describe('checksumOf', () => {
     }
   });
 });
+
+describe('a table that calls itself RSDP', () => {
+  it("is refused with DECODE_SIGNATURE, not decoded with the root pointer's layout (a fuzz case: it re-encoded as something else)", () => {
+    // 36 bytes: "RSDP", length 36, a header otherwise ordinary
+    const b = Buffer.alloc(36);
+    b.write('RSDP', 0, 'latin1');
+    b.writeUInt32LE(36, 4);
+    b[8] = 1;
+    const r = decodeTable(b);
+    expect(r.table).toBeUndefined();
+    expect(r.findings).toMatchObject([{ code: 'DECODE_SIGNATURE', offset: 0, message: expect.stringMatching(/name of the root pointer.*"RSD PTR "/) }]);
+  });
+});
