@@ -4,7 +4,7 @@
 // table's interface beyond its header is kept raw).
 import type { TableDef } from '../model/rules.js';
 import { layout, u8, u16, u24, u32, u64, bytes, type Field } from '../layout/schema.js';
-import { container, type ContainerDef, type SubtableFamily } from '../layout/codec.js';
+import { family, container, type ContainerDef, type SubtableFamily } from '../layout/codec.js';
 import { headerField } from './common.js';
 
 // ---------------------------------------------------------------- APMT
@@ -43,14 +43,14 @@ const apmtNode = container({
     u32('implementation_id', 'Implementation ID'),
   ]),
 }) satisfies TableDef;
-const apmtFamily: SubtableFamily = {
+const apmtFamily = family({
   typeWidth: 0,
   lengthOffset: 0,
   lengthWidth: 2,
   headerSize: 4,
-  types: new Map<number, ContainerDef>([[0, apmtNode]]),
+  byType: { [0]: apmtNode },
   unknown: apmtNode,
-};
+});
 
 export const apmt = {
   name: 'APMT',

@@ -3,7 +3,7 @@
 // descriptors (length, type, subtype, UID, then resource-specific bytes).
 import type { TableDef } from '../model/rules.js';
 import { layout, u8, u16, u32 } from '../layout/schema.js';
-import { container, type ContainerDef, type SubtableFamily } from '../layout/codec.js';
+import { family, container } from '../layout/codec.js';
 import { headerField } from './common.js';
 
 const sharedInfo = {
@@ -33,14 +33,14 @@ const descriptor = container({
   layout: layout('csrt_descriptor', [u32('length', 'Length', { derive: 'length' }), u16('type', 'Type'), u16('subtype', 'Subtype'), u32('uid', 'UID')]),
   parts: [{ key: 'info', label: 'ResourceInfo', kind: 'raw' }],
 }) satisfies TableDef;
-const descriptors: SubtableFamily = {
+const descriptors = family({
   typeWidth: 0,
   lengthOffset: 0,
   lengthWidth: 4,
   headerSize: 12,
-  types: new Map<number, ContainerDef>([[0, descriptor]]),
+  byType: { [0]: descriptor },
   unknown: descriptor,
-};
+});
 
 const group = container({
   name: 'group',
@@ -62,14 +62,14 @@ const group = container({
     { key: 'descriptors', label: 'Resource Descriptors', kind: 'subtables', family: descriptors },
   ],
 }) satisfies TableDef;
-const groups: SubtableFamily = {
+const groups = family({
   typeWidth: 0,
   lengthOffset: 0,
   lengthWidth: 4,
   headerSize: 28,
-  types: new Map<number, ContainerDef>([[0, group]]),
+  byType: { [0]: group },
   unknown: group,
-};
+});
 
 export const csrt = {
   name: 'CSRT',

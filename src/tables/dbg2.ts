@@ -2,7 +2,7 @@
 // register count shared by its two arrays — Generic Address Structures at BaseAddressOffset and
 // their sizes at AddressSizeOffset — its namespace string and optional OEM data, all by offset.
 import { layout, u8, u16, u32 } from '../layout/schema.js';
-import { container, fieldPath, type ContainerDef, type SubtableFamily, type Node } from '../layout/codec.js';
+import { family, container, fieldPath, type Node } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, spec, table } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField, gasField, gasRange } from './common.js';
@@ -63,14 +63,14 @@ export const dbg2Device = container({
   ],
 }) satisfies TableDef;
 
-const dbg2Family: SubtableFamily = {
+const dbg2Family = family({
   typeWidth: 0,
   lengthOffset: 1,
   lengthWidth: 2,
   headerSize: 3,
-  types: new Map<number, ContainerDef>([[0, dbg2Device]]),
+  byType: { [0]: dbg2Device },
   unknown: dbg2Device,
-};
+});
 
 export const dbg2 = table({
   name: 'DBG2',

@@ -4,7 +4,7 @@
 import { layout, u8, u16, u32, u64, bytes, type Bit, type Gate } from '../layout/schema.js';
 import { type TableRule, type TableDef, rule, linux, acpica, xen, table } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
-import { container, fieldsOf, hasField, type ContainerDef, type SubtableFamily, type FieldName, type FieldPath } from '../layout/codec.js';
+import { family, container, fieldsOf, hasField, itemOf, type FieldName, type FieldPath } from '../layout/codec.js';
 import { headerField, TIMER_FLAG_BITS, rangeAt } from './common.js';
 
 export const GTDT_TYPES: Record<number, string> = { 0: 'Generic Timer Block', 1: 'Generic Watchdog Timer' };
@@ -85,21 +85,22 @@ export const watchdog = {
   ]),
 } satisfies TableDef;
 
-export const gtdtFamily: SubtableFamily = {
+/** Platform timer types (GTDT revision 2+). */
+export const GTDT_GT_BLOCK = 0;
+export const GTDT_WATCHDOG = 1;
+
+export const gtdtFamily = family({
   lengthOffset: 1,
   lengthWidth: 2,
   headerSize: 3,
-  types: new Map<number, ContainerDef>([
-    [0, gtBlock],
-    [1, watchdog],
-  ]),
+  byType: { [GTDT_GT_BLOCK]: gtBlock, [GTDT_WATCHDOG]: watchdog },
   unknown: {
     name: 'subtable',
     label: 'Unknown Platform Timer',
     tailLabel: 'Subtable data (not decoded)',
     layout: layout('gtdt_unknown', [typeField(), lengthField()]),
   },
-};
+});
 
 export const GTDT_V1_SIZE = 80;
 export const GTDT_V2_SIZE = 96;
@@ -294,15 +295,22 @@ export const gtdt = table({
     return [
       ...rangeAt(f.counter_block_address, 0x1000n, 'GTDT.counter_block_address (CNTControlBase)'),
       ...rangeAt(f.counter_read_block_address, 0x1000n, 'GTDT.counter_read_block_address (CNTReadBase)'),
-      ...(t.items ?? []).flatMap((b, i) => [
-        ...rangeAt(fieldsOf(gtBlock, b).block_address, 0x1000n, `GTDT platform timer ${i} (CNTCTLBase)`),
-        ...rangeAt(fieldsOf(watchdog, b).refresh_frame_address, 0x1000n, `GTDT platform timer ${i} (watchdog refresh frame)`),
-        ...rangeAt(fieldsOf(watchdog, b).control_frame_address, 0x1000n, `GTDT platform timer ${i} (watchdog control frame)`),
-        ...(b.items ?? []).flatMap((x, j) => [
-          ...rangeAt(fieldsOf(gtTimer, x).base_address, 0x1000n, `GTDT platform timer ${i} frame ${j} (CNTBaseN)`),
-          ...rangeAt(fieldsOf(gtTimer, x).el0_base_address, 0x1000n, `GTDT platform timer ${i} frame ${j} (CNTEL0BaseN)`),
-        ]),
-      ]),
+      ...(t.items ?? []).flatMap((b, i) => {
+        const it = itemOf(gtdtFamily, b);
+        if (it?.type === GTDT_WATCHDOG)
+          return [
+            ...rangeAt(it.fields.refresh_frame_address, 0x1000n, `GTDT platform timer ${i} (watchdog refresh frame)`),
+            ...rangeAt(it.fields.control_frame_address, 0x1000n, `GTDT platform timer ${i} (watchdog control frame)`),
+          ];
+        if (it?.type !== GTDT_GT_BLOCK) return [];
+        return [
+          ...rangeAt(it.fields.block_address, 0x1000n, `GTDT platform timer ${i} (CNTCTLBase)`),
+          ...(b.items ?? []).flatMap((x, j) => [
+            ...rangeAt(fieldsOf(gtTimer, x).base_address, 0x1000n, `GTDT platform timer ${i} frame ${j} (CNTBaseN)`),
+            ...rangeAt(fieldsOf(gtTimer, x).el0_base_address, 0x1000n, `GTDT platform timer ${i} frame ${j} (CNTEL0BaseN)`),
+          ]),
+        ];
+      }),
     ];
   },
   summary: (e) => {

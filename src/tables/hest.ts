@@ -3,7 +3,7 @@
 // structures), IA-32 deferred machine check. No length field: each type's size follows from the
 // type (and its bank count).
 import { layout, u8, u16, u24, u32, u64, bytes, struct, type Bit, type Field } from '../layout/schema.js';
-import { type ContainerDef, type SubtableFamily, type ItemKey, type FieldName, segmentName, fieldsOf, fieldPath, hasField } from '../layout/codec.js';
+import { family, type ContainerDef, type ItemKey, type FieldName, segmentName, fieldsOf, fieldPath, hasField } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux, table } from '../model/rules.js';
 import { headerField, gasField, gasRange } from './common.js';
 import { itemPaths } from './topology-rules.js';
@@ -175,22 +175,22 @@ const ghesV2 = source('ghes_v2', 'Generic Hardware Error Source V2', [
   u64('read_ack_write', 'Read Ack Write'),
 ]);
 
-export const hestFamily: SubtableFamily = {
+export const hestFamily = family({
   typeWidth: 2,
   headerSize: 4,
-  types: new Map<number, ContainerDef>([
-    [0, machineCheck],
-    [1, correctedMc('corrected_machine_check', 'IA-32 Corrected Machine Check')],
-    [2, nmi],
-    [6, aerRoot],
-    [7, aerEndpoint],
-    [8, aerBridge],
-    [HEST_GHES, ghes],
-    [HEST_GHES_V2, ghesV2],
-    [11, correctedMc('deferred_machine_check', 'IA-32 Deferred Machine Check')],
-  ]),
+  byType: {
+    [0]: machineCheck,
+    [1]: correctedMc('corrected_machine_check', 'IA-32 Corrected Machine Check'),
+    [2]: nmi,
+    [6]: aerRoot,
+    [7]: aerEndpoint,
+    [8]: aerBridge,
+    [HEST_GHES]: ghes,
+    [HEST_GHES_V2]: ghesV2,
+    [11]: correctedMc('deferred_machine_check', 'IA-32 Deferred Machine Check'),
+  },
   unknown: { name: 'source', label: 'Unknown Error Source', layout: layout('hest_unknown', head()) },
-};
+});
 
 const rules: TableRule[] = [
   rule({

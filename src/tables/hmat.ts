@@ -2,7 +2,7 @@
 // bandwidth information (initiator and target domain lists and the entries matrix between them),
 // memory side cache information (with SMBIOS handles). Structures: type u16, length u32.
 import { layout, u16, u32, u64, u8 } from '../layout/schema.js';
-import { container, type ContainerDef, type SubtableFamily, type Node, segmentName, fieldsOf, fieldPath, hasField } from '../layout/codec.js';
+import { family, container, type ContainerDef, type Node, segmentName, fieldsOf, fieldPath, hasField } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
 import { headerField } from './common.js';
 import { itemPaths } from './topology-rules.js';
@@ -99,18 +99,14 @@ const cache = container({
   ],
 }) satisfies TableDef;
 
-export const hmatFamily: SubtableFamily = {
+export const hmatFamily = family({
   typeWidth: 2,
   lengthOffset: 4,
   lengthWidth: 4,
   headerSize: 8,
-  types: new Map<number, ContainerDef>([
-    [0, attributes],
-    [1, locality],
-    [2, cache],
-  ]),
+  byType: { [0]: attributes, [1]: locality, [2]: cache },
   unknown: { name: 'structure', label: 'Unknown Structure', tailLabel: 'Structure data (not decoded)', layout: layout('hmat_unknown', head()) },
-};
+});
 
 const rules: TableRule[] = [
   rule({

@@ -2,7 +2,7 @@
 // graphics), SPMI (IPMI), WDAT (watchdog instructions), PDTT (platform debug triggers), FPDT
 // (performance record pointers) and TPM2 (revision 3 and 4 layouts, start-method parameters).
 import { layout, u8, u16, u24, u32, u64, bytes } from '../layout/schema.js';
-import { container, fieldsOf, tablePath, type ContainerDef, type SubtableFamily } from '../layout/codec.js';
+import { family, container, fieldsOf, tablePath, type ContainerDef } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux, spec } from '../model/rules.js';
 import { headerField, gasField } from './common.js';
 
@@ -128,17 +128,17 @@ const fpdtRecord = (name: string, label: string, addressLabel: string): Containe
   minLength: 16,
   layout: layout(`fpdt_${name}`, [...fpdtHead(), u32('reserved', 'Reserved'), u64('address', addressLabel)]),
 });
-const fpdtFamily: SubtableFamily = {
+const fpdtFamily = family({
   typeWidth: 2,
   lengthOffset: 2,
   lengthWidth: 1,
   headerSize: 4,
-  types: new Map<number, ContainerDef>([
-    [0, fpdtRecord('boot', 'Firmware Basic Boot Performance Record', 'FPDT Boot Record Address')],
-    [1, fpdtRecord('s3', 'S3 Performance Table Record', 'S3PT Record Address')],
-  ]),
+  byType: {
+    [0]: fpdtRecord('boot', 'Firmware Basic Boot Performance Record', 'FPDT Boot Record Address'),
+    [1]: fpdtRecord('s3', 'S3 Performance Table Record', 'S3PT Record Address'),
+  },
   unknown: { name: 'record', label: 'Unknown Record', tailLabel: 'Record data (not decoded)', layout: layout('fpdt_unknown', fpdtHead()) },
-};
+});
 
 export const fpdt = {
   name: 'FPDT',

@@ -4,7 +4,7 @@
 // type u16, length u16.
 import type { TableDef } from '../model/rules.js';
 import { layout, u8, u16, u24, u32, u48, u64, bytes, type Field, type Layout } from '../layout/schema.js';
-import type { ContainerDef, NamedFrom, SubtableFamily } from '../layout/codec.js';
+import { family, type ContainerDef, type NamedFrom } from '../layout/codec.js';
 import { headerField } from './common.js';
 
 export const NFIT_TYPES: Record<number, string> = {
@@ -165,23 +165,14 @@ const capabilities = structure('capabilities', 'Platform Capabilities', [
   u32('reserved2', 'Reserved'),
 ]);
 
-export const nfitFamily: SubtableFamily = {
+export const nfitFamily = family({
   typeWidth: 2,
   lengthOffset: 2,
   lengthWidth: 2,
   headerSize: 4,
-  types: new Map<number, ContainerDef>([
-    [0, spa],
-    [1, memoryMap],
-    [2, interleave],
-    [3, smbios],
-    [4, control],
-    [5, dataRegion],
-    [6, flushHint],
-    [7, capabilities],
-  ]),
+  byType: { [0]: spa, [1]: memoryMap, [2]: interleave, [3]: smbios, [4]: control, [5]: dataRegion, [6]: flushHint, [7]: capabilities },
   unknown: { name: 'structure', label: 'Unknown Structure', tailLabel: 'Structure data (not decoded)', layout: layout('nfit_unknown', head()) },
-};
+});
 
 export const nfit = {
   name: 'NFIT',

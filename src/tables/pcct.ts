@@ -3,7 +3,7 @@
 // ACPI 6.4) and later are kept raw. Subspaces pair in diff by their index in the list: that index
 // is the subspace ID other tables name.
 import { layout, u8, u16, u32, u48, u64, type Field } from '../layout/schema.js';
-import type { ContainerDef, SubtableFamily } from '../layout/codec.js';
+import { family, type ContainerDef } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField, gasField, rangeAt } from './common.js';
@@ -73,19 +73,19 @@ const extended = (name: string, label: string) =>
     u64('error_status_mask', 'Error Status Mask'),
   ]);
 
-export const pcctFamily: SubtableFamily = {
+export const pcctFamily = family({
   lengthOffset: 1,
   lengthWidth: 1,
   headerSize: 2,
-  types: new Map<number, ContainerDef>([
-    [0, generic],
-    [1, reduced('reduced', 'HW-Reduced Comm Subspace', false)],
-    [2, reduced('reduced2', 'HW-Reduced Comm Subspace Type2', true)],
-    [3, extended('master', 'Extended PCC Master Subspace')],
-    [4, extended('slave', 'Extended PCC Slave Subspace')],
-  ]),
+  byType: {
+    [0]: generic,
+    [1]: reduced('reduced', 'HW-Reduced Comm Subspace', false),
+    [2]: reduced('reduced2', 'HW-Reduced Comm Subspace Type2', true),
+    [3]: extended('master', 'Extended PCC Master Subspace'),
+    [4]: extended('slave', 'Extended PCC Slave Subspace'),
+  },
   unknown: { name: 'subspace', label: 'Unknown Subspace', tailLabel: 'Subspace data (not decoded)', layout: layout('pcct_unknown', head()) },
-};
+});
 
 const rules: TableRule[] = [
   rule({

@@ -3,7 +3,7 @@
 // next-level caches are offsets of other nodes from the table start: references, re-derived at
 // encode so nodes may be inserted or removed.
 import { layout, u8, u16, u32, u64, type Bit } from '../layout/schema.js';
-import { container, fieldPath, fieldsOf, type ContainerDef, type SubtableFamily, type Node, segmentName } from '../layout/codec.js';
+import { family, container, fieldPath, fieldsOf, type Node, segmentName } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
@@ -136,22 +136,18 @@ export const ppttId = {
   ]),
 } satisfies TableDef;
 
-export const ppttFamily: SubtableFamily = {
+export const ppttFamily = family({
   lengthOffset: 1,
   lengthWidth: 1,
   headerSize: 2,
-  types: new Map<number, ContainerDef>([
-    [PPTT_PROCESSOR, ppttProcessor],
-    [PPTT_CACHE, ppttCache],
-    [PPTT_ID, ppttId],
-  ]),
+  byType: { [PPTT_PROCESSOR]: ppttProcessor, [PPTT_CACHE]: ppttCache, [PPTT_ID]: ppttId },
   unknown: {
     name: 'subtable',
     label: 'Unknown Subtable',
     tailLabel: 'Subtable data (not decoded)',
     layout: layout('pptt_unknown', [typeField(), lengthField()]),
   },
-};
+});
 
 /** The leaf processor nodes: flagged so from revision 2 (ACPI 6.3); before it, those no node
  * names as its parent (as Linux's acpi_pptt_leaf_node() decides). */
