@@ -218,6 +218,26 @@ const GENERIC: Record<string, CodeInfo> = {
       ),
     ],
   },
+  REGION_CONFLICT: {
+    summary: 'two regions the tables name overlap where Linux drivers request both as their own (ECAM, SMMU, PMCG)',
+    consumers: [
+      linux(
+        'all',
+        'function-lost',
+        'the second driver to request the bytes fails its probe with -EBUSY ("can\'t claim ECAM area … address conflict"): that PCI segment, SMMU or PMU is lost',
+        'drivers/pci/ecam.c pci_ecam_create(); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c arm_smmu_device_probe(); drivers/perf/arm_smmuv3_pmu.c smmu_pmu_probe(); kernel/resource.c request_resource_conflict()',
+      ),
+    ],
+  },
+  REGION_OVERLAP: {
+    summary: 'two regions the tables name overlap (MMIO frames, UARTs, PCC memory, SRAT RAM, the tables), where no driver claims both',
+    consumers: [
+      spec(
+        'each device, memory range and table has its own addresses; Linux maps such regions (ioremap) without claiming them, so both descriptions are used and their accesses reach the same bytes',
+        'ACPI 6.5 §5.2',
+      ),
+    ],
+  },
   TABLE_OVERLAP: {
     summary: 'two tables whose bytes overlap in memory',
     consumers: [spec("each table occupies its own bytes (the later one overwrites the earlier one's tail)", 'ACPI 6.5 §5.2')],

@@ -10,6 +10,7 @@ import { CODES, severityOf } from './catalog.js';
 import { checkChecksums, checkLinks, checkDuplicates, checkOverlaps, checkRequired, checkFields, checkXenRequired } from './structure.js';
 import { isXenRelease, XEN_RELEASES, type XenRelease } from '../model/xen.js';
 import { checkBoot } from './boot.js';
+import { checkRegions } from './regions.js';
 
 export interface CheckOptions {
   dom0?: boolean;
@@ -26,6 +27,7 @@ export function checkTables(set: TableSet, opts: CheckOptions = {}): Finding[] {
   checkChecksums(c);
   checkLinks(c);
   checkOverlaps(c);
+  checkRegions(c);
   checkDuplicates(c);
   checkFields(c);
   for (const e of [...(set.rsdp ? [set.rsdp] : []), ...set.tables]) {

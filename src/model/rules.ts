@@ -156,6 +156,19 @@ export interface HostRange {
   size: bigint;
   /** what it is, by field path: "APIC.gicd[0] (GICD)", "SPCR.serial_port (UART)" */
   what: string;
+  /** the parts of it a Linux driver requests as its own resource (request_resource,
+   * devm_ioremap_resource): a second request of any of those bytes fails that driver's probe.
+   * Without it, Linux maps the region (ioremap) without claiming it. */
+  claims?: { base: bigint; size: bigint; by: string }[];
+  /** the kind of device it is, when other tables describe the same one by design (the SPCR's
+   * console UART is often the DBG2's debug port): two of one kind at one base are one device */
+  device?: string;
+  /** memory the firmware shares with the OS (PCC shared memory, error status blocks, mailbox
+   * registers), which lies in RAM: held against device registers only */
+  memory?: true;
+  /** why no consumer reaches the device at these addresses (a GICv3's GICC CPU interface base:
+   * the CPU interface is reached through system registers): kept out of the build, not an overlap */
+  unused?: string;
 }
 
 /** RAM a table describes (SRAT memory affinity). */

@@ -15,7 +15,7 @@ export const bert = {
   layout: bertLayout,
   regions: (t) => {
     const f = fieldsOf({ layout: bertLayout }, t);
-    return rangeAt(f.region_address, BigInt(f.region_length ?? 0), 'BERT boot error region');
+    return rangeAt(f.region_address, BigInt(f.region_length ?? 0), 'BERT boot error region').map((r) => ({ ...r, memory: true as const }));
   },
 } satisfies TableDef;
 
@@ -101,7 +101,9 @@ const entriesTable = (sig: string, label: string, fields: Field[], entry: Contai
   minLength: 36 + fields.reduce((n, f) => n + f.size, 0),
   layout: layout(sig.toLowerCase(), [headerField(), ...fields]),
   parts: [{ key: 'items', label: 'Entries', kind: 'records', record: entry, count: 'entry_count' }],
-  regions: (t: Node) => (t.items ?? []).flatMap((e, i) => gasRange(e.fields.register, `${sig}.entry[${i}].register`)),
+  // the action registers are the firmware's mailbox, usually in memory it reserves
+  regions: (t: Node) =>
+    (t.items ?? []).flatMap((e, i) => gasRange(e.fields.register, `${sig}.entry[${i}].register`)).map((r) => ({ ...r, memory: true as const })),
 });
 
 export const einj = entriesTable(

@@ -410,6 +410,12 @@ function iortSummary(t: Node): string {
   return [[...counts].map(([k, v]) => `${v} ${k}`).join(', '), ...chains].filter(Boolean).join('; ');
 }
 
+/** SMMUv3: two 64 KiB register pages, of which the driver requests the architected 0xE00 bytes
+ * each (drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c: ARM_SMMU_REG_SZ, arm_smmu_ioremap()). */
+const SMMU_V3_PAGE = 0x10000n;
+const SMMU_V3_REGS = 0xe00n;
+const SMMU_V3_PROBE = 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c arm_smmu_device_probe()';
+
 export const iort = table({
   rules,
   regions: (t) => {
@@ -419,12 +425,23 @@ export const iort = table({
       const type = Number(n.fields.type);
       const i = seg.get(type) ?? 0;
       seg.set(type, i + 1);
-      if (type === IORT_SMMU_V3) out.push(...rangeAt(n.fields.base_address, 0x20000n, `IORT.smmu_v3[${i}] (SMMUv3)`));
-      else if (type === IORT_SMMU)
-        out.push(...rangeAt(n.fields.base_address, BigInt((n.fields.span as bigint | undefined) ?? 0x10000n), `IORT.smmu[${i}] (SMMU)`));
-      else if (type === IORT_PMCG) {
-        out.push(...rangeAt(fieldsOf(pmcg, n).page0_base_address, 0x1000n, `${fieldPath(`IORT.pmcg[${i}]`, pmcg, 'page0_base_address')} (PMCG)`));
-        out.push(...rangeAt(fieldsOf(pmcg, n).page1_base_address, 0x1000n, `${fieldPath(`IORT.pmcg[${i}]`, pmcg, 'page1_base_address')} (PMCG)`));
+      const it = itemOf(iortFamily, n);
+      if (it?.type === IORT_SMMU_V3) {
+        // the driver requests only the architected registers of pages 0 and 1 (0xE00 bytes each),
+        // leaving the IMPLEMENTATION DEFINED rest to PMCGs that may live there
+        const base = it.fields.base_address;
+        const claims = [0n, SMMU_V3_PAGE].map((page) => ({ base: base + page, size: SMMU_V3_REGS, by: SMMU_V3_PROBE }));
+        out.push(...rangeAt(base, 2n * SMMU_V3_PAGE, `IORT.smmu_v3[${i}] (SMMUv3)`).map((r) => ({ ...r, claims })));
+      } else if (it?.type === IORT_SMMU) {
+        const span = BigInt(it.fields.span ?? 0x10000n);
+        const claims = [{ base: it.fields.base_address, size: span, by: 'drivers/iommu/arm/arm-smmu/arm-smmu.c arm_smmu_device_probe()' }];
+        out.push(...rangeAt(it.fields.base_address, span, `IORT.smmu[${i}] (SMMU)`).map((r) => ({ ...r, claims })));
+      } else if (it?.type === IORT_PMCG) {
+        // page 0 is requested by the PMU driver; page 1 only when the counters are relocated there (hardware)
+        const page0 = it.fields.page0_base_address;
+        const claims = [{ base: page0, size: 0x1000n, by: 'drivers/perf/arm_smmuv3_pmu.c smmu_pmu_probe()' }];
+        out.push(...rangeAt(page0, 0x1000n, `${fieldPath(`IORT.pmcg[${i}]`, pmcg, 'page0_base_address')} (PMCG)`).map((r) => ({ ...r, claims })));
+        out.push(...rangeAt(it.fields.page1_base_address, 0x1000n, `${fieldPath(`IORT.pmcg[${i}]`, pmcg, 'page1_base_address')} (PMCG)`));
       }
     }
     return out;

@@ -86,7 +86,10 @@ export const mcfg = {
   regions: (t) =>
     (t.items ?? []).map((n, i) => {
       const [lo, hi] = ecamWindow(n);
-      return { base: lo, size: hi > lo ? hi - lo : 0n, what: `MCFG.allocation[${i}] (ECAM, segment ${Number(n.fields.segment)})` };
+      const size = hi > lo ? hi - lo : 0n;
+      // the host bridge requests its ECAM window: a conflict fails it ("can't claim ECAM area")
+      const claims = [{ base: lo, size, by: 'drivers/pci/ecam.c pci_ecam_create() (the PCI host bridge)' }];
+      return { base: lo, size, what: `MCFG.allocation[${i}] (ECAM, segment ${Number(n.fields.segment)})`, claims };
     }),
   summary: (e) =>
     (e.table.items ?? [])

@@ -120,7 +120,12 @@ export const pcct = {
   rules,
   regions: (t) =>
     (t.items ?? []).flatMap((n, i) =>
-      rangeAt(n.fields.base_address, BigInt((n.fields.address_length as bigint | number | undefined) ?? 0), `PCCT subspace ${i} (PCC shared memory)`),
+      rangeAt(n.fields.base_address, BigInt((n.fields.address_length as bigint | number | undefined) ?? 0), `PCCT subspace ${i} (PCC shared memory)`).map(
+        (r) => ({
+          ...r,
+          memory: true as const,
+        }),
+      ),
     ),
   summary: (e) =>
     (e.table.items ?? [])

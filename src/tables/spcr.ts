@@ -158,7 +158,8 @@ export const spcr = table({
   minLength: 80,
   rules: xenHostRules,
   xenHostRequired: 'XEN_HOST_NO_SPCR',
-  regions: (t) => gasRange(fieldsOf({ layout: spcrLayout }, t).serial_port, `${at('serial_port')} (console UART)`, 0x1000n),
+  regions: (t) =>
+    gasRange(fieldsOf({ layout: spcrLayout }, t).serial_port, `${at('serial_port')} (console UART)`, 0x1000n).map((r) => ({ ...r, device: 'serial port' })),
   summary: (e) => {
     const f: Partial<FieldsOf<typeof spcrLayout>> = fieldsOf({ layout: spcrLayout }, e.table);
     const port = f.serial_port;

@@ -1212,6 +1212,29 @@ const cases: Case[] = [
         ];
       })(),
       {
+        // a PMCG placed inside its SMMU's architected registers: both drivers request those bytes
+        code: 'REGION_CONFLICT',
+        path: 'IORT.pmcg[0].page0_base_address',
+        run: () =>
+          check(
+            edit(server, 'IORT', (t) =>
+              item(
+                t,
+                (x) => x.fields.type === 5,
+                0,
+                (x) => setFields(x, { page0_base_address: 0x100040000100n }),
+              ),
+            ),
+          ),
+      },
+      {
+        // the console UART placed on the GICD: two devices at one address, neither claimed
+        code: 'REGION_OVERLAP',
+        path: 'SPCR.serial_port',
+        offset: 40,
+        run: () => check(edit(server, 'SPCR', (t) => fields(t, { serial_port: { ...(t.fields.serial_port as object), address: 0x100100000000n } }))),
+      },
+      {
         code: 'IORT_SMMU_BASE',
         path: 'IORT.smmu_v3[1].base_address',
         run: () =>

@@ -1,0 +1,78 @@
+// Regions the tables name that overlap: every MMIO region a declaration lists (GIC frames, ECAM
+// windows, SMMUs and PMCGs, UARTs, PCC shared memory, error registers, …), the RAM the SRAT
+// assigns to nodes, and the tables' own bytes. Two regions a Linux driver each requests as its
+// resource cannot both be had: the second request fails its driver's probe (REGION_CONFLICT). Any
+// other overlap is two descriptions of one address range that Linux maps without claiming it
+// (REGION_OVERLAP). Regions of one kind (the same field of items of one type: the banked GICv2 CPU
+// interface every GICC names, two ECAM windows) are left to that table's own rules.
+import { defOf } from '../tables/registry.js';
+import type { TableEntry } from '../model/set.js';
+import type { HostRange } from '../model/rules.js';
+import { hex } from '../layout/diagnostics.js';
+import type { CheckContext } from './context.js';
+
+interface Placed {
+  r: HostRange;
+  entry: TableEntry;
+  /** device registers, RAM, or a table's bytes: RAM and tables are held only against devices
+   * (tables live in RAM; the SRAT's own rules compare its ranges) */
+  space: 'mmio' | 'ram' | 'table';
+}
+
+const show = (r: { base: bigint; size: bigint }) => `${hex(r.base)}-${hex(r.base + r.size)}`;
+const overlap = (a: { base: bigint; size: bigint }, b: { base: bigint; size: bigint }) => a.base < b.base + b.size && b.base < a.base + a.size;
+
+/** A region's field path (the leading path of its description when it names one, else its
+ * table), and its kind: the path without item indices. Worked out only for overlapping pairs. */
+function pathOf(p: Placed): { path: string; kind: string } {
+  const sig = p.entry.table.signature;
+  const head = p.r.what.split(' ')[0];
+  const path = head.startsWith(`${sig}.`) ? head : sig;
+  return { path, kind: path === sig ? `${path} ${p.r.what}` : path.replace(/\[\d+\]/g, '[]') };
+}
+
+/** Every region of the set: the declared MMIO, SRAT's RAM and, where addresses are known, the tables. */
+function regionsOf(c: CheckContext): Placed[] {
+  const out: Placed[] = [];
+  for (const e of [...(c.set.rsdp ? [c.set.rsdp] : []), ...c.set.tables]) {
+    const def = defOf(e.table);
+    for (const r of def.regions?.(e.table) ?? []) if (r.size > 0n && !r.unused) out.push({ r, entry: e, space: r.memory ? 'ram' : 'mmio' });
+    for (const r of def.ram?.(e.table) ?? []) if (r.size > 0n) out.push({ r: { ...r, what: `${r.what} (RAM)` }, entry: e, space: 'ram' });
+    if (e.address !== undefined)
+      out.push({ r: { base: e.address, size: BigInt(e.bytes.length), what: `the ${e.table.signature} table` }, entry: e, space: 'table' });
+  }
+  return out.sort((a, b) => (a.r.base < b.r.base ? -1 : a.r.base > b.r.base ? 1 : 0));
+}
+
+export function checkRegions(c: CheckContext): void {
+  const all = regionsOf(c);
+  const seen = new Set<string>();
+  // a sweep by base: each region against the earlier ones still open at its base
+  const open: Placed[] = [];
+  for (const pb of all) {
+    const b = pb.r;
+    for (let i = open.length - 1; i >= 0; i--) if (open[i].r.base + open[i].r.size <= b.base) open.splice(i, 1);
+    // every region still open overlaps this one
+    for (const pa of open) {
+      const a = pa.r;
+      if (pa.space !== 'mmio' && pb.space !== 'mmio') continue;
+      if (a.device !== undefined && a.device === b.device && a.base === b.base) continue; // one device, two tables
+      const [at, bt] = [pathOf(pa), pathOf(pb)];
+      if (at.kind === bt.kind) continue;
+      const key = `${at.path}|${bt.path}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const clash = (a.claims ?? []).flatMap((x) => (b.claims ?? []).filter((y) => overlap(x, y)).map((y) => [x, y] as const))[0];
+      const other = `${pa.entry === pb.entry ? '' : `${pa.entry.table.signature}'s `}${a.what} at ${show(a)}`;
+      if (clash)
+        c.report(
+          'REGION_CONFLICT',
+          pb.entry,
+          bt.path,
+          `${b.what} at ${show(b)} overlaps ${other}, and Linux requests both as a driver's own: ${clash[1].by} (${show(clash[1])}) and ${clash[0].by} (${show(clash[0])}); whichever probes second fails with -EBUSY`,
+        );
+      else c.report('REGION_OVERLAP', pb.entry, bt.path, `${b.what} at ${show(b)} overlaps ${other}`);
+    }
+    open.push(pb);
+  }
+}
