@@ -17,7 +17,10 @@ export const wrong = g.arm_mpidr_typo;
 // @ts-expect-error the MPIDR is a u64: a bigint, not a number
 export const notNumber: number = g.arm_mpidr;
 export const version: number = fieldsOf(gicd, n).version;
-export const hv: bigint = fieldsOf(fadt, n).hypervisor_id;
+// a FADT older than 6.0 ends before its hypervisor ID: optional, as its minLength says
+export const hv: bigint | undefined = fieldsOf(fadt, n).hypervisor_id;
+// @ts-expect-error possibly absent
+export const hvPresent: bigint = fieldsOf(fadt, n).hypervisor_id;
 export const oem: string = fieldsOf(fadt, n).header.oem_id;
 export const base: bigint = fieldsOf(sratMemory, n).base_address;
 // make() takes only declared fields, with their types

@@ -53,6 +53,10 @@ export interface FieldOptions {
   span?: number;
   /** presence predicate beyond "fits in the container" (e.g. GTDT rev >= 3) */
   when?: (gate: Gate) => boolean;
+  /** past the container's minLength: a shorter container that is still well formed ends before
+   * it (a FADT of an older revision, a 76-byte GICC). Optional in FieldsOf, as a `when` field is;
+   * test/layout/declare-once.test.ts holds the mark to the minLength. */
+  optional?: true;
   /** when `when` fails although the field fits: why the container was read with an older
    * revision's layout, reported as a DECODE_REVISION_LAYOUT warning (undefined: no fallback) */
   fallback?: (gate: Gate) => string | undefined;
@@ -116,8 +120,8 @@ declare const GATED: unique symbol;
 export interface Gated {
   readonly [GATED]: true;
 }
-/** Options with a gate: the field they make is marked Gated. */
-type GateOptions = FieldOptions & { when: (g: Gate) => boolean };
+/** Options with a gate, or past the minimum length: the field they make is marked Gated. */
+type GateOptions = FieldOptions & ({ when: (g: Gate) => boolean } | { optional: true });
 
 /** The decoded fields of a layout, typed from its declaration (a layout built from an untyped field
  * list gives the untyped bag); a gated field is optional. */

@@ -19,7 +19,7 @@ const run: Pass = (set, opts) => {
   if (!hasField(FADT, old, 'arm_boot_flags')) {
     throw new BuildError(`the FADT is ${headerOf(old.fields).length} bytes: too short to carry ARM boot flags (ACPI 5.1 FADTs are 268)`);
   }
-  let table = withFields(FADT, old, { arm_boot_flags: fieldsOf(FADT, old).arm_boot_flags | ARM_PSCI_COMPLIANT | ARM_PSCI_USE_HVC });
+  let table = withFields(FADT, old, { arm_boot_flags: (fieldsOf(FADT, old).arm_boot_flags ?? 0) | ARM_PSCI_COMPLIANT | ARM_PSCI_USE_HVC });
   if (opts.profile === 'design') {
     const present = fadtLayout.fields.findIndex((f) => !(f.name in table.fields));
     // a partial field at the end of a short FADT is replaced by the grown fields

@@ -1,6 +1,6 @@
 // Pieces shared by many tables: the 36-byte ACPI header (ACPI 6.5 §5.2.6) and the
 // Generic Address Structure (§5.2.3.2).
-import { layout, ascii, u8, u32, u64, struct, type Bit, type FieldOptions, type FieldsOf } from '../layout/schema.js';
+import { layout, ascii, u8, u32, u64, struct, type Bit, type Field, type FieldOptions, type FieldsOf, type Gated } from '../layout/schema.js';
 import type { HostRange } from '../model/rules.js';
 
 export const acpiHeader = layout('header', [
@@ -50,8 +50,15 @@ export const gas = layout('gas', [
   u64('address', 'Address'),
 ]);
 
-export const gasField = <N extends string>(name: N, label: string, opts?: FieldOptions) =>
-  struct(name, label, gas, { title: 'Generic Address Structure', ...opts });
+export function gasField<N extends string>(
+  name: N,
+  label: string,
+  opts: FieldOptions & { optional: true },
+): Field<N, 'struct'> & { struct: typeof gas } & Gated;
+export function gasField<N extends string>(name: N, label: string, opts?: FieldOptions): Field<N, 'struct'> & { struct: typeof gas };
+export function gasField<N extends string>(name: N, label: string, opts?: FieldOptions): Field<N, 'struct'> & { struct: typeof gas } {
+  return struct(name, label, gas, { title: 'Generic Address Structure', ...opts });
+}
 
 /** Arch-timer interrupt flags (GTDT timers). */
 export const TIMER_FLAG_BITS: Bit[] = [

@@ -109,23 +109,23 @@ export const fadtLayout = layout('fadt', [
   u16('boot_flags', 'Boot Flags', { bits: BOOT_FLAGS }),
   u8('reserved', 'Reserved'),
   u32('flags', 'Flags', { bits: FLAGS }),
-  gasField('reset_register', 'Reset Register'),
-  u8('reset_value', 'Value to cause reset'),
-  u16('arm_boot_flags', 'ARM Flags', { bits: ARM_BOOT_FLAGS }),
-  u8('minor_revision', 'FADT Minor Revision'),
-  u64('x_facs', 'FACS Address', { pointer: true }),
-  u64('x_dsdt', 'DSDT Address', { pointer: true }),
-  gasField('x_pm1a_event_block', 'PM1A Event Block'),
-  gasField('x_pm1b_event_block', 'PM1B Event Block'),
-  gasField('x_pm1a_control_block', 'PM1A Control Block'),
-  gasField('x_pm1b_control_block', 'PM1B Control Block'),
-  gasField('x_pm2_control_block', 'PM2 Control Block'),
-  gasField('x_pm_timer_block', 'PM Timer Block'),
-  gasField('x_gpe0_block', 'GPE0 Block'),
-  gasField('x_gpe1_block', 'GPE1 Block'),
-  gasField('sleep_control', 'Sleep Control Register'),
-  gasField('sleep_status', 'Sleep Status Register'),
-  u64('hypervisor_id', 'Hypervisor ID', { show: 'ascii64' }),
+  gasField('reset_register', 'Reset Register', { optional: true }),
+  u8('reset_value', 'Value to cause reset', { optional: true }),
+  u16('arm_boot_flags', 'ARM Flags', { optional: true, bits: ARM_BOOT_FLAGS }),
+  u8('minor_revision', 'FADT Minor Revision', { optional: true }),
+  u64('x_facs', 'FACS Address', { optional: true, pointer: true }),
+  u64('x_dsdt', 'DSDT Address', { optional: true, pointer: true }),
+  gasField('x_pm1a_event_block', 'PM1A Event Block', { optional: true }),
+  gasField('x_pm1b_event_block', 'PM1B Event Block', { optional: true }),
+  gasField('x_pm1a_control_block', 'PM1A Control Block', { optional: true }),
+  gasField('x_pm1b_control_block', 'PM1B Control Block', { optional: true }),
+  gasField('x_pm2_control_block', 'PM2 Control Block', { optional: true }),
+  gasField('x_pm_timer_block', 'PM Timer Block', { optional: true }),
+  gasField('x_gpe0_block', 'GPE0 Block', { optional: true }),
+  gasField('x_gpe1_block', 'GPE1 Block', { optional: true }),
+  gasField('sleep_control', 'Sleep Control Register', { optional: true }),
+  gasField('sleep_status', 'Sleep Status Register', { optional: true }),
+  u64('hypervisor_id', 'Hypervisor ID', { optional: true, show: 'ascii64' }),
 ]);
 
 /** Paths of the FADT's own fields, typed from its layout. */
@@ -380,7 +380,7 @@ export const fadt = table({
       const a = Number(f.arm_boot_flags);
       parts.push(a & 1 ? (a & 2 ? 'PSCI/HVC' : 'PSCI/SMC') : 'no PSCI');
     }
-    if (hasField({ layout: fadtLayout }, e.table, 'hypervisor_id') && f.hypervisor_id !== 0n) parts.push(`hypervisor "${u64Text(f.hypervisor_id)}"`);
+    if (f.hypervisor_id !== undefined && f.hypervisor_id !== 0n) parts.push(`hypervisor "${u64Text(f.hypervisor_id)}"`);
     return parts.join(', ');
   },
 }) satisfies TableDef;

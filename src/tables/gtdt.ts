@@ -279,9 +279,9 @@ export const gtdtLayout = layout('gtdt', [
   u32('virtual_timer_flags', 'VT Flags', { bits: TIMER_FLAG_BITS }),
   u32('non_secure_el2_interrupt', 'Non-Secure EL2 Interrupt'),
   u32('non_secure_el2_flags', 'NEL2 Flags', { bits: TIMER_FLAG_BITS }),
-  u64('counter_read_block_address', 'Counter Read Block Address'),
-  u32('platform_timer_count', 'Platform Timer Count'),
-  u32('platform_timer_offset', 'Platform Timer Offset'),
+  u64('counter_read_block_address', 'Counter Read Block Address', { optional: true }),
+  u32('platform_timer_count', 'Platform Timer Count', { optional: true }),
+  u32('platform_timer_offset', 'Platform Timer Offset', { optional: true }),
   u32('virtual_el2_timer_gsiv', 'Virtual EL2 Timer GSIV', rev3),
   u32('virtual_el2_timer_flags', 'Virtual EL2 Timer Flags', { ...rev3, bits: TIMER_FLAG_BITS }),
 ]);

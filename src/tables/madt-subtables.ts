@@ -78,10 +78,10 @@ export const gicc = container({
     u32('vgic_interrupt', 'Virtual GIC Interrupt'),
     u64('gicr_base_address', 'Redistributor Base Address'),
     u64('arm_mpidr', 'ARM MPIDR'),
-    u8('efficiency_class', 'Efficiency Class'),
-    u8('reserved2', 'Reserved'),
-    u16('spe_interrupt', 'SPE Overflow Interrupt'),
-    u16('trbe_interrupt', 'TRBE Interrupt'),
+    u8('efficiency_class', 'Efficiency Class', { optional: true }),
+    u8('reserved2', 'Reserved', { optional: true }),
+    u16('spe_interrupt', 'SPE Overflow Interrupt', { optional: true }),
+    u16('trbe_interrupt', 'TRBE Interrupt', { optional: true }),
   ]),
 }) satisfies TableDef;
 

@@ -3,7 +3,8 @@
 // field; every generic reader picks it up.
 import { describe, expect, it } from 'vitest';
 import { layout, u8, u16, u32, u64 } from '../../src/layout/schema.js';
-import { type ContainerDef, decodeNode, encodeRoot, fieldsOf, make } from '../../src/layout/codec.js';
+import { type ContainerDef, decodeNode, encodeRoot, fieldsOf, kindOf, make } from '../../src/layout/codec.js';
+import { decodedSignatures, defFor } from '../../src/tables/registry.js';
 import { describeNode, leaves } from '../../src/layout/describe.js';
 import { diffNode } from '../../src/diff/table.js';
 import { headerField } from '../../src/tables/common.js';
@@ -82,5 +83,29 @@ describe('a field added to a declaration reaches every generic reader', () => {
   it('typed access: fieldsOf gives it its type', () => {
     const n: number = fieldsOf(withNuma, node.items![0]).numa_node;
     expect(n).toBe(3);
+  });
+});
+
+describe('a field a short container may lack is marked, and only such a field', () => {
+  // `optional` is what the type system knows of presence by length: it must say what minLength says
+  it('every declaration: optional exactly for the fields past its minLength (gated ones aside)', () => {
+    const seen = new Set<ContainerDef>();
+    const wrong: string[] = [];
+    const visit = (d: ContainerDef) => {
+      if (seen.has(d)) return;
+      seen.add(d);
+      const l = d.layout;
+      const min = d.minLength ?? l.size;
+      l.fields.forEach((f, i) => {
+        const past = l.offsets[i + 1] > min && !f.when;
+        if (past !== (f.optional === true))
+          wrong.push(`${d.name}.${f.name}: ${past ? 'past' : 'within'} minLength ${min}, ${f.optional ? '' : 'not '}marked optional`);
+      });
+      for (const p of d.parts ?? []) kindOf(p).nested?.(p).forEach(visit);
+      (d.variants ?? []).forEach((v) => visit(v.def));
+    };
+    for (const sig of decodedSignatures()) visit(defFor(sig));
+    expect(wrong).toEqual([]);
+    expect(seen.size).toBeGreaterThan(100);
   });
 });
