@@ -17,6 +17,8 @@ interface Placed {
   /** device registers, RAM, or a table's bytes: RAM and tables are held only against devices
    * (tables live in RAM; the SRAT's own rules compare its ranges) */
   space: 'mmio' | 'ram' | 'table';
+  /** its path and kind, worked out the first time it overlaps another */
+  named?: { path: string; kind: string };
 }
 
 const show = (r: { base: bigint; size: bigint }) => `${hex(r.base)}-${hex(r.base + r.size)}`;
@@ -25,10 +27,11 @@ const overlap = (a: { base: bigint; size: bigint }, b: { base: bigint; size: big
 /** A region's field path (the leading path of its description when it names one, else its
  * table), and its kind: the path without item indices. Worked out only for overlapping pairs. */
 function pathOf(p: Placed): { path: string; kind: string } {
+  if (p.named) return p.named;
   const sig = p.entry.table.signature;
   const head = p.r.what.split(' ')[0];
   const path = head.startsWith(`${sig}.`) ? head : sig;
-  return { path, kind: path === sig ? `${path} ${p.r.what}` : path.replace(/\[\d+\]/g, '[]') };
+  return (p.named = { path, kind: path === sig ? `${path} ${p.r.what}` : path.replace(/\[\d+\]/g, '[]') });
 }
 
 /** Every region of the set: the declared MMIO, SRAT's RAM and, where addresses are known, the tables. */
@@ -73,6 +76,8 @@ export function checkRegions(c: CheckContext): void {
         );
       else c.report('REGION_OVERLAP', pb.entry, bt.path, `${b.what} at ${show(b)} overlaps ${other}`);
     }
-    open.push(pb);
+    // a region the same as one still open (every GICC naming the banked GICV frame) adds nothing
+    // to the sweep: whatever overlaps it overlaps that one, and is reported once
+    if (!open.some((pa) => pa.r.base === b.base && pa.r.size === b.size && pa.space === pb.space && pathOf(pa).kind === pathOf(pb).kind)) open.push(pb);
   }
 }

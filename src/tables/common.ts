@@ -75,9 +75,10 @@ export function u64Text(v: bigint): string {
 }
 
 /** A range at `address` of `size` bytes, unless the address is 0 or all ones (none). */
-export function rangeAt(address: unknown, size: bigint, what: string): HostRange[] {
-  const a = BigInt((address as bigint | number | undefined) ?? 0);
-  return a === 0n || a === 0xffffffffffffffffn ? [] : [{ base: a, size, what }];
+export function rangeAt(address: unknown, size: bigint, what: string | (() => string)): HostRange[] {
+  if (address === undefined || address === 0 || address === 0n) return []; // most GICC frames of a GICv3
+  const a = BigInt(address as bigint | number);
+  return a === 0xffffffffffffffffn ? [] : [{ base: a, size, what: typeof what === 'string' ? what : what() }];
 }
 
 /** The range a Generic Address Structure addresses in system memory (space 0), `size` bytes or its width. */

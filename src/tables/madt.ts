@@ -427,10 +427,10 @@ export const madt = {
         // a GICv3 CPU interface and its hypervisor control are system registers: Linux's GICv3
         // driver maps neither base (drivers/irqchip/irq-gic-v3.c reads only GICV and GICR from GICCs)
         const v3 = info.version === 3 ? { unused: 'a GICv3 CPU interface is reached through system registers' } : {};
-        out.push(...rangeAt(f.base_address, GICC_SIZE, `${at('base_address')} (GIC CPU interface)`).map((r) => ({ ...r, ...v3 })));
-        out.push(...rangeAt(f.gicv_base_address, GICC_SIZE, `${at('gicv_base_address')} (GICV)`));
-        out.push(...rangeAt(f.gich_base_address, GICC_SIZE, `${at('gich_base_address')} (GICH)`).map((r) => ({ ...r, ...v3 })));
-        if (!info.gicrs.length) out.push(...rangeAt(f.gicr_base_address, GICR_FRAMES, `${at('gicr_base_address')} (GICR)`));
+        out.push(...rangeAt(f.base_address, GICC_SIZE, () => `${at('base_address')} (GIC CPU interface)`).map((r) => ({ ...r, ...v3 })));
+        out.push(...rangeAt(f.gicv_base_address, GICC_SIZE, () => `${at('gicv_base_address')} (GICV)`));
+        out.push(...rangeAt(f.gich_base_address, GICC_SIZE, () => `${at('gich_base_address')} (GICH)`).map((r) => ({ ...r, ...v3 })));
+        if (!info.gicrs.length) out.push(...rangeAt(f.gicr_base_address, GICR_FRAMES, () => `${at('gicr_base_address')} (GICR)`));
       }
     }
     return out;
