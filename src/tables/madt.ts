@@ -411,6 +411,9 @@ export const madt = {
     const info = gicInfo(t.items ?? []);
     const out: HostRange[] = [];
     const seg = new Map<number, number>();
+    // a GICv3 CPU interface and its hypervisor control are system registers: Linux's GICv3
+    // driver maps neither base (drivers/irqchip/irq-gic-v3.c reads only GICV and GICR from GICCs)
+    const v3 = info.version === 3 ? { unused: 'a GICv3 CPU interface is reached through system registers' } : {};
     for (const s of t.items ?? []) {
       const it = itemOf(madtFamily, s);
       if (!it) continue;
@@ -424,9 +427,6 @@ export const madt = {
       else if (it.type === MADT_GICC) {
         const f = it.fields;
         const at = (name: FieldName<typeof gicc.layout>) => itemPath(gicc, i, name);
-        // a GICv3 CPU interface and its hypervisor control are system registers: Linux's GICv3
-        // driver maps neither base (drivers/irqchip/irq-gic-v3.c reads only GICV and GICR from GICCs)
-        const v3 = info.version === 3 ? { unused: 'a GICv3 CPU interface is reached through system registers' } : {};
         out.push(...rangeAt(f.base_address, GICC_SIZE, () => `${at('base_address')} (GIC CPU interface)`).map((r) => ({ ...r, ...v3 })));
         out.push(...rangeAt(f.gicv_base_address, GICC_SIZE, () => `${at('gicv_base_address')} (GICV)`));
         out.push(...rangeAt(f.gich_base_address, GICC_SIZE, () => `${at('gich_base_address')} (GICH)`).map((r) => ({ ...r, ...v3 })));
