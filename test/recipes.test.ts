@@ -1,7 +1,8 @@
 // CONTRIBUTING's recipes, followed as written in a scratch copy of src/ and cli/: "Adding a table"
-// (one declaration file and two registry lines) with "Adding a check code" (a rule in that file).
-// The copy is type-checked and compiled, and the new table is read, dumped, checked and written
-// back through the generic code without another change. The tree is not touched.
+// (one declaration file and two registry lines) with "Adding a check code" (a rule in that file),
+// and "Adding a pass" (one file, added to PASSES and a profile). The copy is type-checked and
+// compiled; the new table is read, dumped, checked and written back through the generic code, and
+// the new pass runs in its place in a build, its change log derived. The tree is not touched.
 import { describe, expect, it } from 'vitest';
 import { cpSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,6 +53,17 @@ export const agdi = table({
 }) satisfies TableDef;
 `;
 
+/** "Adding a pass": dom0 does not get the host's AGDI (the dump-and-reset it signals is for the
+ * whole machine: the hypervisor's to ask for). It drops a table, so it comes before xsdt. */
+const AGDI_PASS = `// agdi: the host's AGDI left out of dom0's tables: the diagnostic dump and reset it signals
+// concerns the whole machine, which is the hypervisor's to ask for.
+import type { Pass, PassDef } from './types.js';
+
+const run: Pass = (set) => ({ set: { ...set, tables: set.tables.filter((t) => t.table.signature !== 'AGDI') }, changes: [] });
+
+export const agdiPass: PassDef = { name: 'agdi', stage: 'tables', summary: "the host's AGDI left out of dom0's tables", before: ['xsdt'], run };
+`;
+
 /** What the compiled copy is asked: read, dump, check and write back an AGDI through the generic code. */
 const PROBE = `
 import { readTables } from './src/io/read.js';
@@ -60,6 +72,10 @@ import { checkTables } from './src/check/index.js';
 import { dumpTableText } from './src/render/text.js';
 import { allEntries } from './src/model/tableset.js';
 import { checksumOf } from './src/layout/codec.js';
+import { buildDom0, type Dom0Output } from './src/rewrite/build.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 const b = Buffer.alloc(48);
 b.write('AGDI', 0, 'latin1');
 b.writeUInt32LE(48, 4);
@@ -76,11 +92,35 @@ console.log(JSON.stringify({
   roundTrip: Buffer.from(encodeTable(d)).equals(b),
   dump: dumpTableText(e),
   findings: checkTables(readTables(b).set).map((f) => ({ code: f.code, offset: f.offset, severity: f.severity })),
+  build: built(b),
 }));
+
+/** A build of a binary folder (the sample's tables, no addresses) with the AGDI beside them. */
+function built(agdi: Uint8Array) {
+  const dir = mkdtempSync(join(tmpdir(), 'recipe-in-'));
+  for (const e of allEntries(readTables(process.argv[2]).set)) if (!['RSDP', 'XSDT'].includes(e.table.signature)) writeFileSync(join(dir, e.table.signature + '.dat'), e.bytes);
+  writeFileSync(join(dir, 'AGDI.dat'), agdi);
+  const sigs = (o: Dom0Output) => allEntries(o.tables).map((e) => e.table.signature);
+  const host = readTables(dir).set;
+  const withPass = buildDom0(host, { profile: 'design', relocate: 'all' });
+  const without = buildDom0(host, { profile: 'design', relocate: 'all', skip: ['agdi'] });
+  const xsdtSigs = (o: Dom0Output) => {
+    const at = new Map(allEntries(o.tables).map((e) => [e.address, e.table.signature]));
+    return (o.tables.tables.find((e) => e.table.signature === 'XSDT')!.table.items ?? []).map((it) => at.get(it.fields.address as bigint));
+  };
+  return {
+    order: withPass.log.map((l) => l.pass),
+    tables: sigs(withPass),
+    listed: xsdtSigs(withPass),
+    log: withPass.log.find((l) => l.pass === 'agdi')?.changes.map((c) => c.path + ' ' + c.kind),
+    withoutTables: sigs(without),
+    withoutListed: xsdtSigs(without),
+  };
+}
 `;
 
 describe('CONTRIBUTING recipes, followed in a copy', () => {
-  it('Adding a table (one file, two registry lines) with a check code: read, dump, check and write back', () => {
+  it('Adding a table (one file, two registry lines) with a check code, and a pass: read, dump, check, write back, build', () => {
     const dir = tmp('recipe-');
     cpSync(join(ROOT, 'src'), join(dir, 'src'), { recursive: true });
     cpSync(join(ROOT, 'cli'), join(dir, 'cli'), { recursive: true });
@@ -97,6 +137,18 @@ describe('CONTRIBUTING recipes, followed in a copy', () => {
       text
         .replace("import { dsdt, ssdt } from './aml.js';", "import { dsdt, ssdt } from './aml.js';\nimport { agdi } from './agdi.js';")
         .replace("  ['SSDT', ssdt],\n", "  ['SSDT', ssdt],\n  ['AGDI', agdi],\n"),
+    );
+    // "Adding a pass": the file, then PASSES and the design profile in pipeline.ts
+    writeFileSync(join(dir, 'src', 'rewrite', 'agdi.ts'), AGDI_PASS);
+    const pipeline = join(dir, 'src', 'rewrite', 'pipeline.ts');
+    const ptext = readFileSync(pipeline, 'utf8');
+    expect(ptext).toContain('[fadtPass, gtdtPass, madtPass, staoPass, xsdtPass, rsdpPass, efiPass, dtPass, checksumsPass]');
+    writeFileSync(
+      pipeline,
+      ptext
+        .replace("import { staoPass } from './stao.js';", "import { staoPass } from './stao.js';\nimport { agdiPass } from './agdi.js';")
+        .replace('[fadtPass, gtdtPass, madtPass, staoPass, xsdtPass,', '[fadtPass, gtdtPass, madtPass, staoPass, agdiPass, xsdtPass,')
+        .replace("design: ['fadt', 'gtdt', 'madt', 'stao', 'xsdt',", "design: ['fadt', 'gtdt', 'madt', 'stao', 'xsdt', 'agdi',"),
     );
     writeFileSync(join(dir, 'probe.ts'), PROBE);
     const config = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8'));
@@ -115,7 +167,11 @@ describe('CONTRIBUTING recipes, followed in a copy', () => {
     });
     expect(tsc.stdout + tsc.stderr).toBe('');
     writeFileSync(join(dir, 'out', 'package.json'), JSON.stringify({ type: 'module' }));
-    const run = spawnSync(process.execPath, [join(dir, 'out', 'probe.js')], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, [join(dir, 'out', 'probe.js'), join(ROOT, 'samples', 'qemu-virt-gicv3', 'acpidump.txt')], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.stderr).toBe('');
     const got = JSON.parse(run.stdout);
     expect(got.description).toBe('Arm Generic Diagnostic Dump and Reset Interface');
@@ -126,5 +182,14 @@ describe('CONTRIBUTING recipes, followed in a copy', () => {
     expect(got.dump).toMatch(/\[02Ch 0044 \s*4\]\s+GSIV : 0000002A/);
     // check runs the table's own rule, at the field's offset; the severity follows from its consumer
     expect(got.findings).toContainEqual({ code: 'AGDI_SDEI_EVENT', offset: 40, severity: 'info' });
+    // the pass, listed after xsdt in the profile, runs before it (its declaration says so): dom0's
+    // set and XSDT lack the AGDI, and its change log says it was removed
+    expect(got.build.order.indexOf('agdi')).toBeLessThan(got.build.order.indexOf('xsdt'));
+    expect(got.build.tables).not.toContain('AGDI');
+    expect(got.build.listed).not.toContain('AGDI');
+    expect(got.build.log).toEqual(['AGDI removed']);
+    // skipped, the AGDI is dom0's and listed
+    expect(got.build.withoutTables).toContain('AGDI');
+    expect(got.build.withoutListed).toContain('AGDI');
   });
 });

@@ -37,7 +37,8 @@ export const PROFILES: Record<Profile, string[]> = {
 
 /**
  * The chosen passes in an order their declarations allow: every `tables` pass before every `placed`
- * one, each after the chosen passes it names in `after` and `needs`. A pass whose `needs` is not
+ * one, each after the chosen passes it names in `after` and `needs` and those that name it in
+ * `before`. A pass whose `needs` is not
  * chosen, or declarations that order passes in a cycle, are refused.
  */
 export function orderPasses(chosen: string[], passes: Record<string, PassDef> = PASSES): string[] {
@@ -50,6 +51,7 @@ export function orderPasses(chosen: string[], passes: Record<string, PassDef> = 
       ...(passes[n].after ?? []),
       ...(passes[n].needs ?? []),
       ...(passes[n].stage === 'placed' ? chosen.filter((x) => passes[x].stage === 'tables') : []),
+      ...chosen.filter((x) => passes[x].before?.includes(n)),
     ].filter((x) => chosen.includes(x));
   const out: string[] = [];
   const open: string[] = [];

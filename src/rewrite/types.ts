@@ -113,6 +113,8 @@ export type PassDef = {
   /** one line for --help and docs */
   summary: string;
   after?: string[];
+  /** passes that must follow it when they run (a pass that adds or drops tables comes before xsdt) */
+  before?: string[];
   needs?: string[];
 } & ({ stage: 'tables'; run: Pass } | { stage: 'placed'; run: PlacedPass });
 

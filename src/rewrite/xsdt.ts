@@ -48,6 +48,8 @@ const run: Pass = (set) => {
       }
       if (sig) seen.add(sig);
       if (target) refs.push({ at: items.length, to: target.id });
+      // a host table a pass left out of dom0's set: its entry goes too
+      else if (set.host.tables.some((e) => e.address === addr)) return;
       else if (addr !== 0n)
         next = warn(
           next,

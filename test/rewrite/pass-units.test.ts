@@ -121,3 +121,15 @@ describe('placed passes, one by one', () => {
     expect(r.set.warnings.map((w) => w.code)).toEqual(['BUILD_REUSED_CHECKSUM']);
   });
 });
+
+describe('xsdt after a pass that drops a table', () => {
+  it("leaves the dropped table's entry out, without calling it dangling", () => {
+    const s = start();
+    const dropped: Dom0Set = { ...s, tables: s.tables.filter((t) => t.table.signature !== 'GTDT') };
+    const r = runTables('xsdt', dropped);
+    const xsdt = tableById(r.set, 'XSDT')!;
+    expect(xsdt.refs?.map((x) => x.to)).not.toContain('GTDT');
+    expect((xsdt.table.items ?? []).length).toBe((tableById(s, 'XSDT')!.table.items ?? []).length - 1);
+    expect(r.set.warnings.map((w) => w.code)).not.toContain('BUILD_XSDT_DANGLING');
+  });
+});

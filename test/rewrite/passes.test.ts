@@ -34,6 +34,13 @@ describe('the pass graph', () => {
     expect(order.indexOf('iort')).toBeLessThan(order.indexOf('efi'));
   });
 
+  it('a pass that must precede another says so with before, wherever the profile lists it', () => {
+    const drop = noop('drop', { before: ['xsdt'] });
+    const order = orderPasses([...DESIGN, 'drop'], { ...PASSES, drop });
+    expect(order.indexOf('drop')).toBeLessThan(order.indexOf('xsdt'));
+    expect(() => orderPasses(['a', 'b'], { a: noop('a', { before: ['b'] }), b: noop('b', { before: ['a'] }) })).toThrow(/cycle/);
+  });
+
   it('unknown passes, missing needs and cycles are refused', () => {
     expect(() => orderPasses(['nope'])).toThrow(/unknown pass "nope"/);
     expect(() => orderPasses(['a'], { a: noop('a', { needs: ['b'] }), b: noop('b') })).toThrow('the a pass needs the b pass');
