@@ -1,6 +1,7 @@
 // CONTRIBUTING's recipes, followed as written in a scratch copy of src/ and cli/: "Adding a table"
 // (one declaration file and two registry lines) with "Adding a check code" (a rule in that file),
-// and "Adding a pass" (one file, added to PASSES and a profile). The copy is type-checked and
+// "Adding a pass" (one file, added to PASSES and a profile) and "Adding an output format" (a
+// renderer, a choice, the line that prints it). The copy is type-checked and
 // compiled; the new table is read, dumped, checked and written back through the generic code, and
 // the new pass runs in its place in a build, its change log derived. The tree is not touched.
 import { describe, expect, it } from 'vitest';
@@ -73,6 +74,7 @@ import { dumpTableText } from './src/render/text.js';
 import { allEntries } from './src/model/tableset.js';
 import { checksumOf } from './src/layout/codec.js';
 import { buildDom0, type Dom0Output } from './src/rewrite/build.js';
+import { run } from './cli/run.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,7 +95,15 @@ console.log(JSON.stringify({
   dump: dumpTableText(e),
   findings: checkTables(readTables(b).set).map((f) => ({ code: f.code, offset: f.offset, severity: f.severity })),
   build: built(b),
+  tsv: await tsv(),
 }));
+
+/** "Adding an output format": check --format tsv, through the CLI's own runner. */
+async function tsv() {
+  const out: string[] = [];
+  const code = await run(['check', process.argv[2], '--dom0', '--format', 'tsv'], { out: (s) => out.push(s), err: () => {}, tty: false });
+  return { code, text: out.join('') };
+}
 
 /** A build of a binary folder (the sample's tables, no addresses) with the AGDI beside them. */
 function built(agdi: Uint8Array) {
@@ -120,7 +130,7 @@ function built(agdi: Uint8Array) {
 `;
 
 describe('CONTRIBUTING recipes, followed in a copy', () => {
-  it('Adding a table (one file, two registry lines) with a check code, and a pass: read, dump, check, write back, build', () => {
+  it('Adding a table (one file, two registry lines) with a check code, a pass and an output format: read, dump, check, write back, build, print', () => {
     const dir = tmp('recipe-');
     cpSync(join(ROOT, 'src'), join(dir, 'src'), { recursive: true });
     cpSync(join(ROOT, 'cli'), join(dir, 'cli'), { recursive: true });
@@ -149,6 +159,31 @@ describe('CONTRIBUTING recipes, followed in a copy', () => {
         .replace("import { staoPass } from './stao.js';", "import { staoPass } from './stao.js';\nimport { agdiPass } from './agdi.js';")
         .replace('[fadtPass, gtdtPass, madtPass, staoPass, xsdtPass,', '[fadtPass, gtdtPass, madtPass, staoPass, agdiPass, xsdtPass,')
         .replace("design: ['fadt', 'gtdt', 'madt', 'stao', 'xsdt',", "design: ['fadt', 'gtdt', 'madt', 'stao', 'xsdt', 'agdi',"),
+    );
+    // "Adding an output format": the renderer in src/render/findings.ts, the choice and the line
+    // that prints it in cli/commands/check.ts
+    const findings = join(dir, 'src', 'render', 'findings.ts');
+    writeFileSync(
+      findings,
+      readFileSync(findings, 'utf8') +
+        "\n/** One line per finding: input, code, severity, table, offset, path, message (tab-separated). */\nexport function renderTsv(reports: InputReport[]): string {\n  return reports.flatMap((r) => r.findings.map((f) => [r.input, f.code, f.severity, f.table, f.offset ?? '', f.path, f.message].join('\\t') + '\\n')).join('');\n}\n",
+    );
+    const check = join(dir, 'cli', 'commands', 'check.ts');
+    const ctext = readFileSync(check, 'utf8');
+    expect(ctext).toContain("const FORMATS = ['text', 'json', 'jsonl', 'junit', 'github'] as const;");
+    expect(ctext).toContain("else if (format === 'github') io.out(renderGithub([r]));");
+    writeFileSync(
+      check,
+      ctext
+        .replace(
+          "const FORMATS = ['text', 'json', 'jsonl', 'junit', 'github'] as const;",
+          "const FORMATS = ['text', 'json', 'jsonl', 'junit', 'github', 'tsv'] as const;",
+        )
+        .replace(
+          "else if (format === 'github') io.out(renderGithub([r]));",
+          "else if (format === 'github') io.out(renderGithub([r]));\n      else if (format === 'tsv') io.out(renderTsv([r]));",
+        )
+        .replace(/import \{([^}]*)renderGithub([^}]*)\} from '(\.\.\/\.\.\/src\/render\/findings\.js)';/, "import {$1renderGithub, renderTsv$2} from '$3';"),
     );
     writeFileSync(join(dir, 'probe.ts'), PROBE);
     const config = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8'));
@@ -188,6 +223,9 @@ describe('CONTRIBUTING recipes, followed in a copy', () => {
     expect(got.build.tables).not.toContain('AGDI');
     expect(got.build.listed).not.toContain('AGDI');
     expect(got.build.log).toEqual(['AGDI removed']);
+    // the new format: one tab-separated line per finding, exit code as for any format
+    expect(got.tsv.code).toBe(0);
+    expect(got.tsv.text).toMatch(/^\S+acpidump\.txt\tDOM0_PSCI_HVC\tinfo\tFACP\t129\tFACP\.arm_boot_flags\tPSCI conduit is SMC/m);
     // skipped, the AGDI is dom0's and listed
     expect(got.build.withoutTables).toContain('AGDI');
     expect(got.build.withoutListed).toContain('AGDI');

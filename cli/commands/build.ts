@@ -11,7 +11,10 @@ import { checkOptions } from '../../src/rewrite/options.js';
 import { addFormatOption, formatOf, type FormatOpts } from '../format.js';
 import { addInputOptions, loadSet, parseAddress, collect, inputName, type InputOpts } from '../input.js';
 
-interface BuildCliOpts extends InputOpts, FormatOpts<'text' | 'json'> {
+/** The --format choices, the first the default (the options' type follows from it). */
+const FORMATS = ['text', 'json'] as const;
+
+interface BuildCliOpts extends InputOpts, FormatOpts<(typeof FORMATS)[number]> {
   output: string;
   vcpus?: string;
   hostMpidrs?: boolean;
@@ -115,7 +118,7 @@ export function registerBuild(program: Command, io: Io): void {
         .option('--skip <pass>', `leave a pass out (repeatable): ${Object.keys(PASSES).join(', ')}`, collect)
         .option('--only <pass>', 'run only these passes (repeatable)', collect)
         .option('--force', 'replace a previous output of dom0-acpi in that folder (and nothing else)'),
-      ['text', 'json'],
+      FORMATS,
     ),
   ).action((input: string, o: BuildCliOpts) => {
     const opts = buildOptions(o);

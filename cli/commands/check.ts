@@ -20,7 +20,10 @@ import { writeFileAtomic } from '../../src/io/output.js';
 import type { Json } from '../../src/layout/values.js';
 import { XEN_RELEASES, NEWEST_XEN, isXenRelease, type XenRelease } from '../../src/model/xen.js';
 
-interface CheckOpts extends InputOpts, ColourOpts, FormatOpts<'text' | 'json' | 'jsonl' | 'junit' | 'github'> {
+/** The --format choices, the first the default (the options' type follows from it). */
+const FORMATS = ['text', 'json', 'jsonl', 'junit', 'github'] as const;
+
+interface CheckOpts extends InputOpts, ColourOpts, FormatOpts<(typeof FORMATS)[number]> {
   dom0?: boolean;
   xenHost?: string | true;
   ignore?: string[];
@@ -56,7 +59,7 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
           .option('--ignore <code[@sig]>', 'leave out findings of this code (in this table only, with @SIG); repeatable', collect)
           .option('--baseline <file>', 'findings recorded in this file are shown but do not fail; entries that no longer occur are reported')
           .option('--write-baseline <file>', 'record the findings at or above --fail-on in this file (a baseline), and exit 0'),
-        ['text', 'json', 'jsonl', 'junit', 'github'],
+        FORMATS,
       ),
     ),
   ).action((given: string[], o: CheckOpts) => {

@@ -7,7 +7,10 @@ import { CliError, type Io, type Exit } from '../io.js';
 import { addFormatOption, addColourOption, formatOf, colourFor, type FormatOpts, type ColourOpts } from '../format.js';
 import { addInputOptions, loadSet, collect, inputName, type InputOpts } from '../input.js';
 
-interface DiffOpts extends InputOpts, ColourOpts, FormatOpts<'text' | 'json'> {
+/** The --format choices, the first the default (the options' type follows from it). */
+const FORMATS = ['text', 'json'] as const;
+
+interface DiffOpts extends InputOpts, ColourOpts, FormatOpts<(typeof FORMATS)[number]> {
   table?: string[];
   ignore?: string;
 }
@@ -23,7 +26,7 @@ export function registerDiff(program: Command, io: Io, exit: Exit): void {
           .argument('<b>', 'the new table set (any input form)')
           .option('-t, --table <sig>', 'only this table (repeatable)', collect)
           .option('--ignore <what>', 'hide derived fields and/or table addresses and pointers: derived, addresses, or derived,addresses'),
-        ['text', 'json'],
+        FORMATS,
       ),
     ),
   ).action((a: string, b: string, o: DiffOpts) => {

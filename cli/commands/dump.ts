@@ -11,7 +11,10 @@ import { hex } from '../../src/layout/diagnostics.js';
 import { addFormatOption, formatOf, type FormatOpts } from '../format.js';
 import { addInputOptions, loadSetAndErrors, selectTables, collect, type InputOpts } from '../input.js';
 
-interface DumpOpts extends InputOpts, FormatOpts<'text' | 'json' | 'jsonl' | 'summary'> {
+/** The --format choices, the first the default (the options' type follows from it). */
+const FORMATS = ['text', 'json', 'jsonl', 'summary'] as const;
+
+interface DumpOpts extends InputOpts, FormatOpts<(typeof FORMATS)[number]> {
   table?: string[];
   summary?: boolean;
   partial?: boolean;
@@ -30,7 +33,7 @@ export function registerDump(program: Command, io: Io, exit: Exit): void {
           'folder of binary tables, acpidump text, a single table, a memory image (--image-base) or an ELF core (dump-guest-memory, vmcore); several (or folders of them) with --summary or --format jsonl',
         )
         .option('-t, --table <sig>', 'only this table (repeatable; RSDP for the RSDP)', collect),
-      ['text', 'json', 'jsonl', 'summary'],
+      FORMATS,
     )
       .option('--summary', 'same as --format summary')
       .option('--partial', 'on malformed input, print what decodes (each table up to its fault) before the error lines; exit 2 still (default on a terminal)')
