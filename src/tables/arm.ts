@@ -188,18 +188,19 @@ const aestNode = (type: number): ContainerDef =>
     ],
   });
 
-const aestFamily: SubtableFamily = {
+// the node types come from the table of node-specific data: one declaration each, by its type byte
+const aestFamily = family({
   lengthOffset: 1,
   lengthWidth: 2,
   headerSize: 44,
-  types: new Map<number, ContainerDef>(Object.keys(specific).map((t) => [Number(t), aestNode(Number(t))])),
+  byType: Object.fromEntries(Object.keys(specific).map((t) => [Number(t), aestNode(Number(t))])) as Record<number, ContainerDef>,
   unknown: {
     name: 'node',
     label: 'Unknown Error Node',
     tailLabel: 'Node data (not decoded)',
     layout: layout('aest_unknown', [u8('type', 'Node Type', { enum: AEST_TYPES }), u16('length', 'Length', { derive: 'length' })]),
   },
-};
+});
 
 export const aest = {
   name: 'AEST',

@@ -3,7 +3,7 @@
 // structures), IA-32 deferred machine check. No length field: each type's size follows from the
 // type (and its bank count).
 import { layout, u8, u16, u24, u32, u64, bytes, struct, type Bit, type Field } from '../layout/schema.js';
-import { family, type ContainerDef, type ItemKey, type FieldName, segmentName, fieldsOf, fieldPath, hasField } from '../layout/codec.js';
+import { family, type ContainerDef, type PartDef, type ItemKey, type FieldName, segmentName, fieldsOf, fieldPath, hasField } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux, table } from '../model/rules.js';
 import { headerField, gasField, gasRange } from './common.js';
 import { itemPaths } from './topology-rules.js';
@@ -53,7 +53,7 @@ const notifyField = (): Field => struct('notify', 'Notify', notify, { title: 'Ha
 /** What every error source starts with: its type and source ID (read through this layout). */
 const sourceHead = layout('hest_source', [u16('type', 'Subtable Type', { enum: HEST_TYPES }), u16('source_id', 'Source Id')]);
 const SOURCE = { layout: sourceHead };
-const head = (): Field[] => [...sourceHead.fields];
+const head = () => [...sourceHead.fields] as const;
 const MC_FLAGS: Bit[] = [
   { name: 'firmware_first', label: 'Firmware First', bit: 0 },
   { name: 'ghes_assist', label: 'GHES Assist', bit: 2 },
@@ -77,7 +77,8 @@ const bank = {
 const BANK_SIZE = 28;
 
 /** An error source whose size is its fixed fields, plus its banks when it has a bank count. */
-function source(name: string, label: string, fields: Field[], withBanks = false): ContainerDef {
+/** An error source: the common head, then its own fields (their names kept in its type). */
+function source<const F extends readonly Field[]>(name: string, label: string, fields: F, withBanks = false) {
   const l = layout(`hest_${name}`, [...head(), ...fields]);
   const banksAt = withBanks ? l.offsets[l.fields.findIndex((f) => f.name === 'bank_count')] : -1;
   return {
@@ -86,12 +87,14 @@ function source(name: string, label: string, fields: Field[], withBanks = false)
     minLength: l.size,
     key: { source: 'source_id' } satisfies ItemKey<FieldName<typeof sourceHead>>,
     layout: l,
-    sizeAt: (buf, at) => l.size + (withBanks && at + banksAt < buf.length ? buf[at + banksAt] * BANK_SIZE : 0),
-    parts: withBanks ? [{ key: 'banks', label: 'Error Banks', kind: 'records', record: bank, count: 'bank_count' }] : undefined,
-  };
+    sizeAt: (buf: Uint8Array, at: number) => l.size + (withBanks && at + banksAt < buf.length ? buf[at + banksAt] * BANK_SIZE : 0),
+    parts: withBanks
+      ? ([{ key: 'banks', label: 'Error Banks', kind: 'records', record: bank, count: 'bank_count' }] as const satisfies readonly PartDef[])
+      : undefined,
+  } satisfies ContainerDef;
 }
 
-const common = (): Field[] => [u32('records_to_preallocate', 'Records To Preallocate'), u32('max_sections_per_record', 'Max Sections Per Record')];
+const common = () => [u32('records_to_preallocate', 'Records To Preallocate'), u32('max_sections_per_record', 'Max Sections Per Record')] as const;
 
 const machineCheck = source(
   'machine_check',
@@ -127,26 +130,27 @@ const correctedMc = (name: string, label: string) =>
 
 const nmi = source('nmi', 'IA-32 Non-Maskable Interrupt', [u32('reserved', 'Reserved'), ...common(), u32('max_raw_data_length', 'Max Raw Data Length')]);
 
-const aer = (): Field[] => [
-  u16('reserved1', 'Reserved'),
-  u8('flags', 'Flags', {
-    bits: [
-      { name: 'firmware_first', label: 'Firmware First', bit: 0 },
-      { name: 'global', label: 'Global', bit: 1 },
-    ],
-  }),
-  u8('enabled', 'Enabled'),
-  ...common(),
-  u32('bus', 'Bus'),
-  u16('device', 'Device'),
-  u16('function', 'Function'),
-  u16('device_control', 'DeviceControl'),
-  u16('reserved2', 'Reserved'),
-  u32('uncorrectable_mask', 'Uncorrectable Mask'),
-  u32('uncorrectable_severity', 'Uncorrectable Severity'),
-  u32('correctable_mask', 'Correctable Mask'),
-  u32('advanced_capabilities', 'Advanced Capabilities'),
-];
+const aer = () =>
+  [
+    u16('reserved1', 'Reserved'),
+    u8('flags', 'Flags', {
+      bits: [
+        { name: 'firmware_first', label: 'Firmware First', bit: 0 },
+        { name: 'global', label: 'Global', bit: 1 },
+      ],
+    }),
+    u8('enabled', 'Enabled'),
+    ...common(),
+    u32('bus', 'Bus'),
+    u16('device', 'Device'),
+    u16('function', 'Function'),
+    u16('device_control', 'DeviceControl'),
+    u16('reserved2', 'Reserved'),
+    u32('uncorrectable_mask', 'Uncorrectable Mask'),
+    u32('uncorrectable_severity', 'Uncorrectable Severity'),
+    u32('correctable_mask', 'Correctable Mask'),
+    u32('advanced_capabilities', 'Advanced Capabilities'),
+  ] as const;
 
 const aerRoot = source('aer_root', 'PCI Express Root Port AER', [...aer(), u32('root_error_command', 'Root Error Command')]);
 const aerEndpoint = source('aer_endpoint', 'PCI Express AER (AER Endpoint)', aer());
@@ -157,16 +161,17 @@ const aerBridge = source('aer_bridge', 'PCI Express/PCI-X Bridge AER', [
   u32('advanced_capabilities2', '2nd Advanced Capabilities'),
 ]);
 
-const ghesFields = (): Field[] => [
-  u16('related_source_id', 'Related Source Id'),
-  u8('reserved', 'Reserved'),
-  u8('enabled', 'Enabled'),
-  ...common(),
-  u32('max_raw_data_length', 'Max Raw Data Length'),
-  gasField('error_status_address', 'Error Status Address'),
-  notifyField(),
-  u32('error_block_length', 'Error Status Block Length'),
-];
+const ghesFields = () =>
+  [
+    u16('related_source_id', 'Related Source Id'),
+    u8('reserved', 'Reserved'),
+    u8('enabled', 'Enabled'),
+    ...common(),
+    u32('max_raw_data_length', 'Max Raw Data Length'),
+    gasField('error_status_address', 'Error Status Address'),
+    notifyField(),
+    u32('error_block_length', 'Error Status Block Length'),
+  ] as const;
 const ghes = source('ghes', 'Generic Hardware Error Source', ghesFields());
 const ghesV2 = source('ghes_v2', 'Generic Hardware Error Source V2', [
   ...ghesFields(),

@@ -111,12 +111,13 @@ export const namedComponent = node(
   ],
 );
 
-const rcFields = (): Field[] => [
-  memoryProperties(),
-  u32('ats_attribute', 'ATS Attribute'),
-  u32('pci_segment', 'PCI Segment Number'),
-  u8('memory_address_limit', 'Memory Size Limit'),
-];
+const rcFields = () =>
+  [
+    memoryProperties(),
+    u32('ats_attribute', 'ATS Attribute'),
+    u32('pci_segment', 'PCI Segment Number'),
+    u8('memory_address_limit', 'Memory Size Limit'),
+  ] as const;
 export const rootComplex = {
   ...node('root_complex', 'Root Complex', 36, [...rcFields(), u24('reserved', 'Reserved')]),
   // node revision 4 (IORT E.d) names the first two reserved bytes: the PASID width the RC supports

@@ -17,7 +17,7 @@ export const PCCT_TYPES: Record<number, string> = {
   5: 'HW Registers based Comm Subspace',
 };
 
-const head = (): Field[] => [u8('type', 'Subtable Type', { enum: PCCT_TYPES }), u8('length', 'Length', { derive: 'length' })];
+const head = () => [u8('type', 'Subtable Type', { enum: PCCT_TYPES }), u8('length', 'Length', { derive: 'length' })] as const;
 const interruptFlags = () =>
   u8('flags', 'Flags', {
     bits: [
@@ -25,15 +25,16 @@ const interruptFlags = () =>
       { name: 'mode', label: 'Mode', bit: 1 },
     ],
   });
-const channel = (lengthWidth: 4 | 8): Field[] => [
-  u64('base_address', 'Base Address'),
-  lengthWidth === 8 ? u64('address_length', 'Address Length') : u32('address_length', 'Address Length'),
-  gasField('doorbell_register', 'Doorbell Register'),
-  u64('preserve_mask', 'Preserve Mask'),
-  u64('write_mask', 'Write Mask'),
-  u32('latency', 'Command Latency'),
-  u32('max_access_rate', 'Maximum Access Rate'),
-];
+const channel = (lengthWidth: 4 | 8) =>
+  [
+    u64('base_address', 'Base Address'),
+    lengthWidth === 8 ? u64('address_length', 'Address Length') : u32('address_length', 'Address Length'),
+    gasField('doorbell_register', 'Doorbell Register'),
+    u64('preserve_mask', 'Preserve Mask'),
+    u64('write_mask', 'Write Mask'),
+    u32('latency', 'Command Latency'),
+    u32('max_access_rate', 'Maximum Access Rate'),
+  ] as const;
 const subspace = (name: string, label: string, fields: Field[]): ContainerDef => {
   const l = layout(`pcct_${name}`, [...head(), ...fields]);
   return { name, label, minLength: l.size, layout: l };

@@ -2,7 +2,7 @@
 // and MMIO endpoints behind virtio-iommu devices, with output nodes as references.
 import type { TableDef } from '../model/rules.js';
 import { layout, u8, u16, u32, u64, bytes, type Field, type Layout } from '../layout/schema.js';
-import { container, type ContainerDef, type NamedFrom, type SubtableFamily } from '../layout/codec.js';
+import { container, family, type NamedFrom } from '../layout/codec.js';
 import { headerField } from './common.js';
 
 export const VIOT_TYPES: Record<number, string> = { 1: 'PCI Range', 2: 'MMIO Endpoint', 3: 'virtio-iommu PCI', 4: 'virtio-iommu MMIO' };
@@ -13,57 +13,48 @@ const viotNode = <const F extends readonly Field[]>(
   label: string,
   fields: F,
   key: NamedFrom<Layout<readonly [...ReturnType<typeof viotHead>, ...F]>>['key'],
-): ContainerDef => {
+) => {
   const l = layout(`viot_${name}`, [...viotHead(), ...fields]);
   return container({ name, label, minLength: l.size, layout: l, key });
 };
 
-const viotFamily: SubtableFamily = {
+const viotFamily = family({
   lengthOffset: 2,
   lengthWidth: 2,
   headerSize: 4,
-  types: new Map<number, ContainerDef>([
-    [
-      1,
-      viotNode(
-        'pci_range',
-        'PCI Range',
-        [
-          u32('endpoint_start', 'Endpoint Start'),
-          u16('segment_start', 'PCI Segment Start'),
-          u16('segment_end', 'PCI Segment End'),
-          u16('bdf_start', 'PCI BDF Start'),
-          u16('bdf_end', 'PCI BDF End'),
-          u16('output_node', 'Output Node', { ref: 'items' }),
-          bytes('reserved2', 'Reserved', 6),
-        ],
-        { endpoint: 'endpoint_start' },
-      ),
-    ],
-    [
-      2,
-      viotNode(
-        'mmio',
-        'MMIO Endpoint',
-        [
-          u32('endpoint', 'Endpoint ID'),
-          u64('base_address', 'Base Address'),
-          u16('output_node', 'Output Node', { ref: 'items' }),
-          bytes('reserved2', 'Reserved', 6),
-        ],
-        { endpoint: 'endpoint' },
-      ),
-    ],
-    [
-      3,
-      viotNode('virtio_iommu_pci', 'virtio-iommu PCI', [u16('segment', 'PCI Segment'), u16('bdf', 'PCI BDF'), bytes('reserved2', 'Reserved', 8)], {
-        bdf: 'bdf',
-      }),
-    ],
-    [4, viotNode('virtio_iommu_mmio', 'virtio-iommu MMIO', [bytes('reserved2', 'Reserved', 4), u64('base_address', 'Base Address')], { base: 'base_address' })],
-  ]),
+  byType: {
+    1: viotNode(
+      'pci_range',
+      'PCI Range',
+      [
+        u32('endpoint_start', 'Endpoint Start'),
+        u16('segment_start', 'PCI Segment Start'),
+        u16('segment_end', 'PCI Segment End'),
+        u16('bdf_start', 'PCI BDF Start'),
+        u16('bdf_end', 'PCI BDF End'),
+        u16('output_node', 'Output Node', { ref: 'items' }),
+        bytes('reserved2', 'Reserved', 6),
+      ],
+      { endpoint: 'endpoint_start' },
+    ),
+    2: viotNode(
+      'mmio',
+      'MMIO Endpoint',
+      [
+        u32('endpoint', 'Endpoint ID'),
+        u64('base_address', 'Base Address'),
+        u16('output_node', 'Output Node', { ref: 'items' }),
+        bytes('reserved2', 'Reserved', 6),
+      ],
+      { endpoint: 'endpoint' },
+    ),
+    3: viotNode('virtio_iommu_pci', 'virtio-iommu PCI', [u16('segment', 'PCI Segment'), u16('bdf', 'PCI BDF'), bytes('reserved2', 'Reserved', 8)], {
+      bdf: 'bdf',
+    }),
+    4: viotNode('virtio_iommu_mmio', 'virtio-iommu MMIO', [bytes('reserved2', 'Reserved', 4), u64('base_address', 'Base Address')], { base: 'base_address' }),
+  },
   unknown: { name: 'node', label: 'Unknown Node', tailLabel: 'Node data (not decoded)', layout: layout('viot_unknown', viotHead()) },
-};
+});
 
 export const viot = container({
   name: 'VIOT',
