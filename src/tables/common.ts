@@ -75,15 +75,21 @@ export function u64Text(v: bigint): string {
 }
 
 /** A range at `address` of `size` bytes, unless the address is 0 or all ones (none). */
-export function rangeAt(address: unknown, size: bigint, what: string | (() => string)): HostRange[] {
+/** What a region is besides where: who claims it, which device, memory or unused (HostRange). */
+export type RangeFacts = Omit<HostRange, 'base' | 'size' | 'what'>;
+
+/** The serial port kind, which the SPCR and the DBG2 may both describe (HostRange.device). */
+export const SERIAL_PORT = 'serial port';
+
+export function rangeAt(address: unknown, size: bigint, what: string | (() => string), facts: RangeFacts = {}): HostRange[] {
   if (address === undefined || address === 0 || address === 0n) return []; // most GICC frames of a GICv3
   const a = BigInt(address as bigint | number);
-  return a === 0xffffffffffffffffn ? [] : [{ base: a, size, what: typeof what === 'string' ? what : what() }];
+  return a === 0xffffffffffffffffn ? [] : [{ base: a, size, what: typeof what === 'string' ? what : what(), ...facts }];
 }
 
 /** The range a Generic Address Structure addresses in system memory (space 0), `size` bytes or its width. */
-export function gasRange(g: unknown, what: string, size?: bigint): HostRange[] {
+export function gasRange(g: unknown, what: string, size?: bigint, facts: RangeFacts = {}): HostRange[] {
   const f = g as Partial<FieldsOf<typeof gas>> | undefined;
   if (!f || Number(f.space_id) !== 0) return [];
-  return rangeAt(f.address, size ?? BigInt(Math.max(1, Math.ceil(Number(f.bit_width ?? 0) / 8))), what);
+  return rangeAt(f.address, size ?? BigInt(Math.max(1, Math.ceil(Number(f.bit_width ?? 0) / 8))), what, facts);
 }

@@ -5,7 +5,7 @@ import { layout, u8, u16, u32 } from '../layout/schema.js';
 import { family, container, fieldPath, fieldsOf, type Node } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, spec, table } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
-import { headerField, gasField, gasRange } from './common.js';
+import { headerField, gasField, gasRange, SERIAL_PORT } from './common.js';
 
 /** DBG2 port type of a serial port (Microsoft DBG2 specification, Table 3). */
 const DBG2_SERIAL = 0x8000;
@@ -86,11 +86,9 @@ export const dbg2 = table({
     (t.items ?? []).flatMap((d, i) => {
       const sizes = (d.parts?.sizes as Node[] | undefined) ?? [];
       // a serial debug port (type 0x8000) is often the SPCR's console UART too
-      const device = fieldsOf(dbg2Device, d).port_type === DBG2_SERIAL ? 'serial port' : undefined;
+      const device = fieldsOf(dbg2Device, d).port_type === DBG2_SERIAL ? SERIAL_PORT : undefined;
       return ((d.parts?.registers as Node[] | undefined) ?? []).flatMap((r, j) =>
-        gasRange(r.fields.address, `DBG2.device[${i}].register[${j}] (debug port)`, BigInt(Number(sizes[j]?.fields.size ?? 0x1000)) || 0x1000n).map((x) =>
-          device ? { ...x, device } : x,
-        ),
+        gasRange(r.fields.address, `DBG2.device[${i}].register[${j}] (debug port)`, BigInt(Number(sizes[j]?.fields.size ?? 0x1000)) || 0x1000n, { device }),
       );
     }),
   summary: (e) =>

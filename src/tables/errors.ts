@@ -15,7 +15,7 @@ export const bert = {
   layout: bertLayout,
   regions: (t) => {
     const f = fieldsOf({ layout: bertLayout }, t);
-    return rangeAt(f.region_address, BigInt(f.region_length ?? 0), 'BERT boot error region').map((r) => ({ ...r, memory: true as const }));
+    return rangeAt(f.region_address, BigInt(f.region_length ?? 0), 'BERT boot error region', { memory: true });
   },
 } satisfies TableDef;
 
@@ -102,8 +102,7 @@ const entriesTable = (sig: string, label: string, fields: Field[], entry: Contai
   layout: layout(sig.toLowerCase(), [headerField(), ...fields]),
   parts: [{ key: 'items', label: 'Entries', kind: 'records', record: entry, count: 'entry_count' }],
   // the action registers are the firmware's mailbox, usually in memory it reserves
-  regions: (t: Node) =>
-    (t.items ?? []).flatMap((e, i) => gasRange(e.fields.register, `${sig}.entry[${i}].register`)).map((r) => ({ ...r, memory: true as const })),
+  regions: (t: Node) => (t.items ?? []).flatMap((e, i) => gasRange(e.fields.register, `${sig}.entry[${i}].register`, undefined, { memory: true })),
 });
 
 export const einj = entriesTable(

@@ -228,12 +228,10 @@ const rules: TableRule[] = [
 export const hest = table({
   rules,
   regions: (t) =>
-    (t.items ?? [])
-      .flatMap((n, i) => [
-        ...gasRange(n.fields.error_status_address, `HEST source ${i} error status address`),
-        ...gasRange(n.fields.read_ack_register, `HEST source ${i} read ack register`),
-      ])
-      .map((r) => ({ ...r, memory: true as const })),
+    (t.items ?? []).flatMap((n, i) => [
+      ...gasRange(n.fields.error_status_address, `HEST source ${i} error status address`, undefined, { memory: true }),
+      ...gasRange(n.fields.read_ack_register, `HEST source ${i} read ack register`, undefined, { memory: true }),
+    ]),
   summary: (e) => {
     const counts = new Map<string, number>();
     for (const n of e.table.items ?? []) {

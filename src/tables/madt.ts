@@ -427,9 +427,9 @@ export const madt = {
       else if (it.type === MADT_GICC) {
         const f = it.fields;
         const at = (name: FieldName<typeof gicc.layout>) => itemPath(gicc, i, name);
-        out.push(...rangeAt(f.base_address, GICC_SIZE, () => `${at('base_address')} (GIC CPU interface)`).map((r) => ({ ...r, ...v3 })));
+        out.push(...rangeAt(f.base_address, GICC_SIZE, () => `${at('base_address')} (GIC CPU interface)`, v3));
         out.push(...rangeAt(f.gicv_base_address, GICC_SIZE, () => `${at('gicv_base_address')} (GICV)`));
-        out.push(...rangeAt(f.gich_base_address, GICC_SIZE, () => `${at('gich_base_address')} (GICH)`).map((r) => ({ ...r, ...v3 })));
+        out.push(...rangeAt(f.gich_base_address, GICC_SIZE, () => `${at('gich_base_address')} (GICH)`, v3));
         if (!info.gicrs.length) out.push(...rangeAt(f.gicr_base_address, GICR_FRAMES, () => `${at('gicr_base_address')} (GICR)`));
       }
     }

@@ -121,12 +121,9 @@ export const pcct = {
   rules,
   regions: (t) =>
     (t.items ?? []).flatMap((n, i) =>
-      rangeAt(n.fields.base_address, BigInt((n.fields.address_length as bigint | number | undefined) ?? 0), `PCCT subspace ${i} (PCC shared memory)`).map(
-        (r) => ({
-          ...r,
-          memory: true as const,
-        }),
-      ),
+      rangeAt(n.fields.base_address, BigInt((n.fields.address_length as bigint | number | undefined) ?? 0), `PCCT subspace ${i} (PCC shared memory)`, {
+        memory: true,
+      }),
     ),
   summary: (e) =>
     (e.table.items ?? [])

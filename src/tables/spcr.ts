@@ -4,7 +4,7 @@ import { type TableDef, type TableRule, rule, xen, table } from '../model/rules.
 import { layout, u8, u16, u32, bytes, type FieldsOf } from '../layout/schema.js';
 import { fieldsOf, tablePath } from '../layout/codec.js';
 import { hex } from '../layout/diagnostics.js';
-import { headerField, gasField, gasRange, ACCESS_WIDTHS } from './common.js';
+import { headerField, gasField, gasRange, ACCESS_WIDTHS, SERIAL_PORT } from './common.js';
 
 /** Interface types are DBG2's serial port subtypes (Microsoft DBG2 table 3; ACPICA's ACPI_DBG2_*):
  * 0x07 is reserved. */
@@ -158,8 +158,7 @@ export const spcr = table({
   minLength: 80,
   rules: xenHostRules,
   xenHostRequired: 'XEN_HOST_NO_SPCR',
-  regions: (t) =>
-    gasRange(fieldsOf({ layout: spcrLayout }, t).serial_port, `${at('serial_port')} (console UART)`, 0x1000n).map((r) => ({ ...r, device: 'serial port' })),
+  regions: (t) => gasRange(fieldsOf({ layout: spcrLayout }, t).serial_port, `${at('serial_port')} (console UART)`, 0x1000n, { device: SERIAL_PORT }),
   summary: (e) => {
     const f: Partial<FieldsOf<typeof spcrLayout>> = fieldsOf({ layout: spcrLayout }, e.table);
     const port = f.serial_port;
