@@ -10,6 +10,7 @@ import { registerBuild } from './commands/build.js';
 import { registerCheck } from './commands/check.js';
 import { registerDiff } from './commands/diff.js';
 import { registerCompletion } from './commands/completion.js';
+import { registerReport } from './commands/report.js';
 import { OutputError } from '../src/io/output.js';
 
 export function makeProgram(io: Io, exit: Exit): Command {
@@ -37,6 +38,7 @@ refused output). Finding codes: docs/checks.md.`,
   registerBuild(program, io);
   registerDiff(program, io, exit);
   registerCheck(program, io, exit);
+  registerReport(program, io);
   registerCompletion(program, io);
   return program;
 }

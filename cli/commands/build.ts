@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { buildDom0 } from '../../src/rewrite/build.js';
-import { writeBuildOutput } from '../../src/io/build-output.js';
+import { writeBuildOutput, builtSet, REPORT } from '../../src/io/build-output.js';
+import { makeReport } from '../report.js';
 import { type BuildOptions, type Range, DEFAULTS } from '../../src/rewrite/types.js';
 import { PASSES } from '../../src/rewrite/pipeline.js';
 import { hex, formatFinding } from '../../src/layout/diagnostics.js';
@@ -120,11 +121,20 @@ export function registerBuild(program: Command, io: Io): void {
         .option('--force', 'replace a previous output of dom0-acpi in that folder (and nothing else)'),
       FORMATS,
     ),
-  ).action((input: string, o: BuildCliOpts) => {
+  ).action(async (input: string, o: BuildCliOpts) => {
     const opts = buildOptions(o);
     const host = loadSet(input, o, io);
     const out = refusing(inputName(input), () => buildDom0(host, opts));
-    writeBuildOutput(o.output, out, outputOptions(o, input, host.origin));
+    // the report: the host beside the dom0 set, checked as check and check --dom0 would, and their
+    // diff; named by what they are, not where they are (identical inputs, identical outputs)
+    const html = await makeReport(
+      [
+        { name: inputName(input), set: host, read: [] },
+        { name: 'the dom0 set', set: builtSet('', out), read: [], dom0: true },
+      ],
+      { checked: `check (the host), check --dom0 (the dom0 set)` },
+    );
+    writeBuildOutput(o.output, out, outputOptions(o, input, host.origin), html);
     for (const w of out.warnings) report(io, w.severity === 'info' ? 'note' : 'warning', `${formatFinding(w)} [${w.code}]`);
     if (formatOf(o) === 'json') {
       io.out(JSON.stringify(out.manifest, null, 2) + '\n');
@@ -167,6 +177,7 @@ function summary(input: string, dir: string, opts: BuildOptions, out: ReturnType
       `  EFI       system table @ ${m.efi.system_table.address}, memory map @ ${m.efi.memory_map.address} (${m.efi.memory_map.entries.length} entries)`,
     );
   if (m.dt) lines.push(`  DT        dom0.dtb (${m.dt.size} bytes)`);
+  lines.push(`  report    ${REPORT} (the host beside the dom0 set)`);
   const warned = out.warnings.filter((w) => w.severity !== 'info').length;
   const noted = out.warnings.length - warned;
   if (out.warnings.length) lines.push(`  ${[warned ? `${warned} warning(s)` : '', noted ? `${noted} note(s)` : ''].filter(Boolean).join(', ')}, above`);

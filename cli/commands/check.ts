@@ -48,10 +48,7 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
             'table sets in any input form (a build output folder adds its DT and EFI tables), or folders of them (a fleet of acpidump files)',
           )
           .option('--dom0', 'add the dom0 consumer rules (docs/consumers.md X1-X12) and, on a build output, the DT → EFI → RSDP chain')
-          .option(
-            '--xen-host [version]',
-            `add what Xen's own boot code does with a host's tables (XEN_HOST_*; docs/xen-host.md), for that release: ${XEN_RELEASES.join(', ')} (default ${NEWEST_XEN})`,
-          )
+          .option('--xen-host [version]', XEN_HOST_HELP)
           .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(['error', 'warning', 'info']).default('error'))
           .option('--fix', 'write the input with corrected checksums to -o (never in place)')
           .option('-o, --output <path>', 'where --fix writes (same form as the input)')
@@ -63,10 +60,9 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
       ),
     ),
   ).action((given: string[], o: CheckOpts) => {
-    // commander gives an optional value the next word: "--xen-host acpidump.txt" is the newest release and an input
-    if (typeof o.xenHost === 'string' && !VERSION.test(o.xenHost.trim())) [given, o.xenHost] = [[o.xenHost, ...given], true];
+    let xenHost: XenRelease | undefined;
+    [given, xenHost] = xenHostOption(given, o.xenHost);
     if (!given.length) throw new CliError("missing required argument 'inputs'");
-    const xenHost = o.xenHost === undefined ? undefined : o.xenHost === true ? NEWEST_XEN : xenRelease(o.xenHost);
     if (o.fix && (!o.output || given.length !== 1)) throw new CliError('--fix needs exactly one input and -o OUT');
     if (!o.fix && o.output) throw new CliError('-o is only for --fix');
     if (given.filter((i) => i === '-').length > 1) throw new CliError('standard input (-) can be only one of the inputs');
@@ -135,6 +131,16 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
 
 /** --xen-host's release: one this tool has read Xen's source for ("4.22", also "4.22.1" or "RELEASE-4.22.0"). */
 const VERSION = /^(?:RELEASE-)?(\d+\.\d+)(?:\.\d+)?$/;
+
+/** The inputs and the release of an optional-valued --xen-host: commander gives it the next word,
+ * so "--xen-host acpidump.txt" is the newest release and an input. */
+export function xenHostOption(given: string[], v: string | true | undefined): [string[], XenRelease | undefined] {
+  if (typeof v === 'string' && !VERSION.test(v.trim())) return [[v, ...given], NEWEST_XEN];
+  return [given, v === undefined ? undefined : v === true ? NEWEST_XEN : xenRelease(v)];
+}
+
+/** The --xen-host option's help. */
+export const XEN_HOST_HELP = `add what Xen's own boot code does with a host's tables (XEN_HOST_*; docs/xen-host.md), for that release: ${XEN_RELEASES.join(', ')} (default ${NEWEST_XEN})`;
 function xenRelease(v: string): XenRelease {
   const m = VERSION.exec(v.trim());
   if (m && isXenRelease(m[1])) return m[1];

@@ -37,6 +37,14 @@ export interface Change {
   text?: { old?: string; new?: string };
   /** more to say in text (where two long byte strings first differ) */
   note?: string;
+  /** where it is in each side's table: the field's byte offset, else its item's (the report links both) */
+  at?: Sides;
+}
+
+/** A byte offset in the old and in the new table. */
+export interface Sides {
+  old?: number;
+  new?: number;
 }
 
 /** Names the table at a physical address (signature, "#n" for a repeat), for keying root-table entries. */
@@ -63,17 +71,33 @@ function shown(f: Field, v: Value): string {
   return '0x' + v.toString(16).toUpperCase();
 }
 
-function diffFields(l: Layout, a: Fields, b: Fields, path: string, out: Change[], def?: ContainerDef, ctx: DiffContext = {}): void {
-  for (const f of l.fields) {
+/** The offsets of a layout's field k on both sides, from where the record starts on each; a field
+ * after one a revision or length gates is placed at its record's start (its offset varies). */
+function fieldAt(l: Layout, k: number, base: Sides): Sides {
+  const firstGated = l.gated ? l.fields.findIndex((f) => f.when !== undefined) : -1;
+  const off = firstGated >= 0 && k > firstGated ? 0 : l.offsets[k];
+  return { old: base.old === undefined ? undefined : base.old + off, new: base.new === undefined ? undefined : base.new + off };
+}
+
+function diffFields(l: Layout, a: Fields, b: Fields, path: string, out: Change[], def?: ContainerDef, ctx: DiffContext = {}, base: Sides = {}): void {
+  l.fields.forEach((f, k) => {
+    const from = out.length;
+    diffField(f, a, b, path, out, def, ctx, fieldAt(l, k, base));
+    for (let i = from; i < out.length; i++) out[i].at ??= fieldAt(l, k, base);
+  });
+}
+
+function diffField(f: Field, a: Fields, b: Fields, path: string, out: Change[], def: ContainerDef | undefined, ctx: DiffContext, at: Sides): void {
+  {
     const p = `${path}.${f.name}`;
     const inA = f.name in a;
     const inB = f.name in b;
-    if (!inA && !inB) continue;
+    if (!inA && !inB) return;
     if (!inA || !inB) {
       out.push(inA ? { path: p, kind: 'removed', old: jsonValue(a[f.name]) } : { path: p, kind: 'added', new: jsonValue(b[f.name]) });
-      continue;
+      return;
     }
-    if (f.kind === 'struct') diffFields(f.struct!, a[f.name] as Fields, b[f.name] as Fields, p, out, undefined, ctx);
+    if (f.kind === 'struct') diffFields(f.struct!, a[f.name] as Fields, b[f.name] as Fields, p, out, undefined, ctx, at);
     else if (f.ref) {
       // a reference compares by the item it names, not by where that item happens to be
       const ta = ctx.refsA?.get(f.ref)?.get(Number(a[f.name]));
@@ -210,8 +234,17 @@ function diffList<T>(xs: T[], ys: T[], path: (i: number) => string, eq: (x: T, y
   }
 }
 
-export function diffNode(def: ContainerDef, a: Node, b: Node, path: string, out: Change[] = [], ctx: DiffContext = {}): Change[] {
-  diffFields(def.layout, a.fields, b.fields, path, out, def, ctx);
+export function diffNode(
+  def: ContainerDef,
+  a: Node,
+  b: Node,
+  path: string,
+  out: Change[] = [],
+  ctx: DiffContext = {},
+  base: Sides = { old: a.at, new: b.at },
+): Change[] {
+  const first = out.length;
+  diffFields(def.layout, a.fields, b.fields, path, out, def, ctx, base);
   for (const part of def.parts ?? []) {
     diffBytes(a.pads?.[part.key], b.pads?.[part.key], `${path}.${padName(def, part)}`, out);
     const ops: DiffOps = {
@@ -223,10 +256,11 @@ export function diffNode(def: ContainerDef, a: Node, b: Node, path: string, out:
         };
         for (const [k, x] of ka) {
           const y = kb.get(k);
-          if (!y) out.push({ path: `${path}.${k}`, kind: 'removed', old: jsonValue(x.node.fields), ...pointers(x.def) });
+          if (!y) out.push({ path: `${path}.${k}`, kind: 'removed', old: jsonValue(x.node.fields), ...pointers(x.def), at: { old: x.node.at } });
           else diffNode(x.def, x.node, y.node, `${path}.${k}`, out, ctx);
         }
-        for (const [k, y] of kb) if (!ka.has(k)) out.push({ path: `${path}.${k}`, kind: 'added', new: jsonValue(y.node.fields), ...pointers(y.def) });
+        for (const [k, y] of kb)
+          if (!ka.has(k)) out.push({ path: `${path}.${k}`, kind: 'added', new: jsonValue(y.node.fields), ...pointers(y.def), at: { new: y.node.at } });
       },
       list: (at, xs, ys) =>
         diffList(
@@ -248,6 +282,8 @@ export function diffNode(def: ContainerDef, a: Node, b: Node, path: string, out:
   const length = (n: Node) => Number((n.fields.header as { length?: number } | undefined)?.length ?? NaN) - (n.tail?.length ?? 0);
   const start = length(a) === length(b) && Number.isInteger(length(a)) ? length(a) : undefined;
   diffBytes(a.tail, b.tail, `${path}.tail`, out, start, def.tailIsAml);
+  // what no field places (a list part's values, raw bytes) is placed at its node
+  for (let i = first; i < out.length; i++) out[i].at ??= start !== undefined && out[i].path === `${path}.tail` ? { old: start, new: start } : base;
   return out;
 }
 
@@ -261,7 +297,7 @@ export function diffTable(a: AcpiTable | undefined, b: AcpiTable | undefined, pa
   const da = defOf(a);
   if (da !== defOf(b)) return [{ path: p, kind: 'changed', old: jsonValue(a.fields), new: jsonValue(b.fields) }];
   const [refsA, refsB] = targetKeys(da, a, b, p, ctx);
-  return diffNode(da, a, b, p, [], { ...ctx, refsA, refsB });
+  return diffNode(da, a, b, p, [], { ...ctx, refsA, refsB }, { old: 0, new: 0 });
 }
 
 type Targets = Map<string, Map<number, string>> | undefined;

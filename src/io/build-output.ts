@@ -12,12 +12,14 @@ import { readAt } from '../layout/codec.js';
 import { hex } from '../layout/diagnostics.js';
 import type { Finding } from '../layout/diagnostics.js';
 import { formatAcpidumpSet } from './acpidump.js';
-import { writeFolderAtomic, type WriteOptions } from './output.js';
+import { writeFolderAtomic, REPORT, type WriteOptions } from './output.js';
 import { entryFrom } from './entry.js';
 
 export const MANIFEST = 'manifest.json';
 
-export function buildOutputFiles(out: Dom0Output): Map<string, Uint8Array | string> {
+export { REPORT };
+
+export function buildOutputFiles(out: Dom0Output, report?: string): Map<string, Uint8Array | string> {
   const files = new Map<string, Uint8Array | string>();
   const names = tableFileNames(out.tables);
   for (const e of allEntries(out.tables)) files.set(`tables/${names.get(e)}`, e.bytes);
@@ -25,12 +27,22 @@ export function buildOutputFiles(out: Dom0Output): Map<string, Uint8Array | stri
   if (out.dtb) files.set('dom0.dtb', out.dtb);
   files.set('acpidump.txt', formatAcpidumpSet(out.tables));
   files.set(MANIFEST, JSON.stringify(out.manifest, null, 2) + '\n');
+  if (report !== undefined) files.set(REPORT, report);
   return files;
 }
 
 /** Write a build's output folder; `opts.inputs` are the paths the build read (the output is kept apart from them). */
-export function writeBuildOutput(dir: string, out: Dom0Output, opts: WriteOptions = {}): void {
-  writeFolderAtomic(dir, buildOutputFiles(out), opts);
+export function writeBuildOutput(dir: string, out: Dom0Output, opts: WriteOptions = {}, report?: string): void {
+  writeFolderAtomic(dir, buildOutputFiles(out, report), opts);
+}
+
+/** The set a build made, as reading its output folder back gives it: the tables, the device tree,
+ * the region image and the EFI structures in it. */
+export function builtSet(dir: string, out: Dom0Output): TableSet {
+  const boot: NonNullable<TableSet['boot']> = { image: { base: out.region.base, bytes: out.image }, imageFile: join(dir, 'acpi.img') };
+  if (out.dtb) Object.assign(boot, { dtb: out.dtb, dtbFile: join(dir, 'dom0.dtb') });
+  const efi = efiPartsOf(boot);
+  return { ...out.tables, origin: dir || '.', kind: 'build', boot, ...(efi.length ? { efi } : {}) };
 }
 
 export function readBuildOutput(dir: string): ReadResult {

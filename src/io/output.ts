@@ -45,6 +45,8 @@ export class OutputError extends Error {
 export const RECORD = '.dom0-acpi-files.json';
 /** The manifest of a build output: outputs written before records existed are recognised by it. */
 const LEGACY_MANIFEST = 'manifest.json';
+/** The report a build writes beside its manifest. */
+export const REPORT = 'report.html';
 
 export interface WriteOptions {
   /** replace a previous output of dom0-acpi at the path (never anything else) */
@@ -194,7 +196,7 @@ function legacyRecord(dir: string): Hashes | undefined {
   try {
     const m = JSON.parse(readFileSync(join(dir, LEGACY_MANIFEST), 'utf8')) as { tables?: { file?: unknown }[]; region?: { file?: unknown } };
     if (!Array.isArray(m.tables)) return undefined;
-    const names = [LEGACY_MANIFEST, 'acpidump.txt', 'dom0.dtb', 'acpi.img', ...m.tables.map((t) => t?.file), m.region?.file];
+    const names = [LEGACY_MANIFEST, 'acpidump.txt', 'dom0.dtb', 'acpi.img', REPORT, ...m.tables.map((t) => t?.file), m.region?.file];
     return new Map(names.filter((n): n is string => typeof n === 'string').map((n) => [n, new Set<string>()]));
   } catch {
     return undefined;

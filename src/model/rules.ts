@@ -8,6 +8,7 @@ export type { PointerDef } from './set.js';
 import type { ContainerDef, Node, FieldName, NamedFrom } from '../layout/codec.js';
 import type { Layout } from '../layout/schema.js';
 import type { XenRelease } from './xen.js';
+import type { Picture } from './picture.js';
 
 /** Who reads the bytes a finding is about. `dom0-acpi` is this tool itself: what it cannot read
  * (an input) or what it tells the user it did. */
@@ -207,6 +208,8 @@ export interface TableDef<L extends Layout = Layout> extends ContainerDef<L> {
   tableKey?: (t: Node) => string;
   /** the facts `dump --summary` shows for a table of this signature */
   summary?: (e: TableEntry, set: TableSet, links: Link[]) => string;
+  /** what `report` draws of the table (the IORT's graph, the PPTT's tree, …) */
+  pictures?: (e: TableEntry) => Picture[];
 }
 
 /** What a root pointer is, for the readers that look for it in memory (io/image.ts scans): its

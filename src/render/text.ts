@@ -54,10 +54,19 @@ export function formatScalar(f: FieldEntry): string {
   return s;
 }
 
-function renderField(f: FieldEntry, out: string[], faultNote: (f: FieldEntry) => string): void {
+/** A line of a dump, with the field it shows (the report links to it by path or offset). */
+export interface DumpLine {
+  text: string;
+  path?: string;
+  offset?: number;
+}
+const at = (e: { path: string; offset: number }, text: string): DumpLine => ({ text, path: e.path, offset: e.offset });
+const plain = (text: string): DumpLine => ({ text });
+
+function renderField(f: FieldEntry, out: DumpLine[], faultNote: (f: FieldEntry) => string): void {
   const bits = f.field.bits;
   const label = bits ? `${f.label} (decoded below)` : f.label;
-  out.push(line(f.offset, f.width, label, formatScalar(f) + faultNote(f)));
+  out.push(at(f, line(f.offset, f.width, label, formatScalar(f) + faultNote(f))));
   if (!bits) return;
   const v = BigInt(f.value as number | bigint);
   let known = 0n;
@@ -66,24 +75,25 @@ function renderField(f: FieldEntry, out: string[], faultNote: (f: FieldEntry) =>
     const mask = ((1n << width) - 1n) << BigInt(b.bit);
     known |= mask;
     if (b.minRevision !== undefined && f.revision < b.minRevision) continue;
-    out.push(bitLine(b.label, ((v & mask) >> BigInt(b.bit)).toString(16).toUpperCase()));
+    out.push({ text: bitLine(b.label, ((v & mask) >> BigInt(b.bit)).toString(16).toUpperCase()), path: `${f.path}.${b.name}`, offset: f.offset });
   }
   const unknown = v & ~known;
-  if (unknown) out.push(bitLine('Undefined bits', hex(unknown)));
+  if (unknown) out.push(at(f, bitLine('Undefined bits', hex(unknown))));
 }
 
-function renderRaw(offset: number, label: string, b: Uint8Array, out: string[]): void {
+function renderRaw(e: { path: string; offset: number }, label: string, b: Uint8Array, out: DumpLine[]): void {
+  const offset = e.offset;
   if (b.length <= 8) {
-    out.push(line(offset, b.length, label, hexBytes(b)));
+    out.push(at(e, line(offset, b.length, label, hexBytes(b))));
     return;
   }
-  out.push(line(offset, b.length, label, `${b.length} bytes`));
-  for (let at = 0; at < b.length; at += 16) {
-    out.push(`    ${(offset + at).toString(16).toUpperCase().padStart(4, '0')}: ${hexBytes(b.subarray(at, at + 16), ' ')}`);
+  out.push(at(e, line(offset, b.length, label, `${b.length} bytes`)));
+  for (let i = 0; i < b.length; i += 16) {
+    out.push({ text: `    ${(offset + i).toString(16).toUpperCase().padStart(4, '0')}: ${hexBytes(b.subarray(i, i + 16), ' ')}`, offset: offset + i });
   }
 }
 
-function render(entries: Entry[], out: string[], faultNote: (f: FieldEntry) => string): void {
+function render(entries: Entry[], out: DumpLine[], faultNote: (f: FieldEntry) => string): void {
   for (const e of entries) {
     switch (e.kind) {
       case 'field':
@@ -91,31 +101,34 @@ function render(entries: Entry[], out: string[], faultNote: (f: FieldEntry) => s
         break;
       case 'group':
         // a blank line before each subtable and multi-field record, not between one-field entries (XSDT)
-        if (e.role !== 'struct' && e.children.length > 1) out.push('');
-        if (e.label && e.role === 'struct') out.push(line(e.offset, e.width, e.label, e.title ? `[${e.title}]` : ''));
+        if (e.role !== 'struct' && e.children.length > 1) out.push(plain(''));
+        if (e.label && e.role === 'struct') out.push(at(e, line(e.offset, e.width, e.label, e.title ? `[${e.title}]` : '')));
         render(e.children, out, faultNote);
-        if (e.role === 'struct') out.push(''); // after a GAS, and after the table header
+        if (e.role === 'struct') out.push(plain('')); // after a GAS, and after the table header
         break;
       case 'raw':
-        renderRaw(e.offset, e.label, e.value, out);
+        renderRaw(e, e.label, e.value, out);
         break;
       case 'string':
-        out.push(line(e.offset, e.width, e.label, quote(e.value) + (e.terminated ? '' : ' (no NUL terminator)')));
+        out.push(at(e, line(e.offset, e.width, e.label, quote(e.value) + (e.terminated ? '' : ' (no NUL terminator)'))));
         break;
       case 'row':
         out.push(
-          line(
-            e.offset,
-            e.width,
-            e.label,
-            e.cells
-              .map((c) =>
-                c
-                  .toString(16)
-                  .toUpperCase()
-                  .padStart(e.cellWidth * 2, '0'),
-              )
-              .join(' '),
+          at(
+            e,
+            line(
+              e.offset,
+              e.width,
+              e.label,
+              e.cells
+                .map((c) =>
+                  c
+                    .toString(16)
+                    .toUpperCase()
+                    .padStart(e.cellWidth * 2, '0'),
+                )
+                .join(' '),
+            ),
           ),
         );
         break;
@@ -123,14 +136,26 @@ function render(entries: Entry[], out: string[], faultNote: (f: FieldEntry) => s
   }
 }
 
-/** The whole dump of one table, with a heading comment naming where it came from. */
-export function dumpTableText(e: TableEntry): string {
+/** Lines as a dump prints them: never two blank lines in a row, none at the end. */
+function tidy(lines: DumpLine[]): DumpLine[] {
+  const out: DumpLine[] = [];
+  for (const l of lines) if (l.text || out[out.length - 1]?.text) out.push(l);
+  while (out.length && !out[out.length - 1].text) out.pop();
+  return out;
+}
+
+const joined = (lines: DumpLine[]) => lines.map((l) => l.text).join('\n') + '\n';
+
+/** The whole dump of one table, line by line, with a heading comment naming where it came from. */
+export function dumpTableLines(e: TableEntry): DumpLine[] {
   const t = e.table;
   const entries = describeTable(t);
   const desc = describeSignature(t.signature);
   const out = [
-    `/* ${t.signature}${desc ? ` (${desc})` : ''} @ ${e.address === undefined ? 'unknown address' : hex(e.address, 16)}, ${e.bytes.length} bytes, from ${e.source} */`,
-    '',
+    plain(
+      `/* ${t.signature}${desc ? ` (${desc})` : ''} @ ${e.address === undefined ? 'unknown address' : hex(e.address, 16)}, ${e.bytes.length} bytes, from ${e.source} */`,
+    ),
+    plain(''),
   ];
   const faultNote = (f: FieldEntry) => {
     if (f.field.derive !== 'checksum') return '';
@@ -140,24 +165,22 @@ export function dumpTableText(e: TableEntry): string {
     return `     /* Incorrect checksum, should be ${want.toString(16).toUpperCase().padStart(2, '0')} */`;
   };
   render(entries, out, faultNote);
-  return (
-    out
-      .join('\n')
-      .replace(/\n{3,}/g, '\n\n')
-      .trimEnd() + '\n'
-  );
+  return tidy(out);
 }
 
+/** The whole dump of one table, with a heading comment naming where it came from. */
+export const dumpTableText = (e: TableEntry): string => joined(dumpTableLines(e));
+
 /** One EFI structure (system table, configuration table, memory map), dumped as a table is. */
-export function dumpEfiText(p: EfiPart): string {
+export function dumpEfiLines(p: EfiPart): DumpLine[] {
   const def = EFI_PARTS[p.kind];
   const { node } = decodeEfiPart(p.kind, p.bytes);
-  const out = [`/* ${def.label} @ ${p.address === undefined ? 'unknown address' : hex(p.address, 16)}, ${p.bytes.length} bytes, from ${p.source} */`, ''];
+  const out = [
+    plain(`/* ${def.label} @ ${p.address === undefined ? 'unknown address' : hex(p.address, 16)}, ${p.bytes.length} bytes, from ${p.source} */`),
+    plain(''),
+  ];
   render(describeNode(def, node, 0, def.name, 0), out, () => '');
-  return (
-    out
-      .join('\n')
-      .replace(/\n{3,}/g, '\n\n')
-      .trimEnd() + '\n'
-  );
+  return tidy(out);
 }
+
+export const dumpEfiText = (p: EfiPart): string => joined(dumpEfiLines(p));

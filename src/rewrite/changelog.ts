@@ -24,6 +24,12 @@ export interface Step {
 
 const normalized = (t: AcpiTable | undefined): AcpiTable | undefined => (t ? reread(t) : undefined);
 
+/** A change as the manifest logs it: by path and values (where it sits in the bytes is the report's). */
+function logged(c: Change): Change {
+  const { at: _at, ...rest } = presented(c)!;
+  return rest;
+}
+
 /** Changes of the tables a step touched, with addresses resolved and derived fields as encoded, in
  * the vocabulary of `diff` (the same keys and resolvers), so a diff of input and output lists them. */
 function tableChanges(
@@ -42,7 +48,7 @@ function tableChanges(
     if (b?.origin === 'reused' && t.origin !== 'reused') out.push(...addressChange(key, b.hostAddress, addresses.get(t.id)));
     // a table still as the host had it points at host addresses; a built one at dom0's
     const ctx = { a: b?.origin === 'reused' ? resolvers.host : resolvers.dom0, b: t.origin === 'reused' ? resolvers.host : resolvers.dom0 };
-    out.push(...diffTable(normalized(b && resolveSnapshot(b, addresses)), normalized(resolveSnapshot(t, addresses)), key, ctx).map((c) => presented(c)!));
+    out.push(...diffTable(normalized(b && resolveSnapshot(b, addresses)), normalized(resolveSnapshot(t, addresses)), key, ctx).map(logged));
   }
   for (const b of before.tables) if (!after.tables.some((t) => t.id === b.id)) out.push({ path: keyOf(b.id), kind: 'removed' });
   return out;

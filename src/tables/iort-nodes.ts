@@ -4,6 +4,7 @@
 import { layout, u8, u16, u24, u32, u64, struct, type Bit, type Field, type Layout } from '../layout/schema.js';
 import { container, family, type ContainerDef, type Node, type PartFields, type FieldName, segmentName } from '../layout/codec.js';
 import { type RuleContext, type TableDef } from '../model/rules.js';
+import type { TableEntry } from '../model/set.js';
 import { itemPaths } from './topology-rules.js';
 
 export const IORT_TYPES: Record<number, string> = {
@@ -255,6 +256,7 @@ export const iortFamily = family({
   },
 });
 
-export const nodePaths = (c: RuleContext) => itemPaths(c.entry, (n) => segmentName(iortFamily, Number(n.fields.type)));
+export const nodePathsOf = (e: TableEntry) => itemPaths(e, (n) => segmentName(iortFamily, Number(n.fields.type)));
+export const nodePaths = (c: RuleContext) => nodePathsOf(c.entry);
 export const mappingsOf = (n: Node) => (n.parts?.mappings as Node[] | undefined) ?? [];
 export const itsIds = (n: Node) => ((n.parts?.identifiers as Node[] | undefined) ?? []).map((x) => Number(x.fields.value));

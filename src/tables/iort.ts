@@ -30,6 +30,7 @@ import {
 } from './iort-nodes.js';
 
 export * from './iort-nodes.js';
+import { iortPictures } from './iort-picture.js';
 
 /** What an ITS group's identifiers name in the MADT: GIC ITS translation IDs, or on GICv2 the
  * GICv2m MSI frame IDs (Linux registers both as IORT MSI domains). Undefined without a MADT. */
@@ -447,6 +448,7 @@ export const iort = table({
     return out;
   },
   summary: (e) => iortSummary(e.table),
+  pictures: iortPictures,
   name: 'IORT',
   label: 'IO Remapping Table',
   minLength: 48,

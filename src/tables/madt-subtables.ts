@@ -41,6 +41,8 @@ export const MADT_GICR = 0x0e;
 export const MADT_ITS = 0x0f;
 
 export const GICC_ENABLED = 0x1;
+/** the GICC flag (MADT revision 6 and later) of a CPU the OS may bring online later */
+export const GICC_ONLINE_CAPABLE = 0x8;
 /** GICC lengths: ACPI 5.1, 6.0-6.3 (6.5 adds TRBE: 82) */
 export const GICC_LEN_V5 = 76;
 export const GICC_LEN_V6 = 80;

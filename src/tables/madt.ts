@@ -5,7 +5,7 @@ import { type Node, type FieldName, fieldsOf, fieldPath, hasField, itemOf } from
 import { type TableRule, type HostRange, type TableDef, rule, linux, xen, spec } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { vcpuMpidr } from '../model/gic.js';
-import { headerField, rangeAt } from './common.js';
+import { headerField, rangeAt, tableRevision } from './common.js';
 import {
   MADT_GICC,
   MADT_GICD,
@@ -13,6 +13,7 @@ import {
   MADT_ITS,
   MADT_MSI_FRAME,
   GICC_ENABLED,
+  GICC_ONLINE_CAPABLE,
   GICC_LEN_V5,
   GICC_LEN_V6,
   gicc,
@@ -434,6 +435,18 @@ export const madt = {
       }
     }
     return out;
+  },
+  pictures: (e) => {
+    const cpus = (e.table.items ?? [])
+      .filter((s) => s.fields.type === MADT_GICC)
+      .map((s, i) => {
+        const f = fieldsOf(gicc, s);
+        const state = f.flags & GICC_ENABLED ? 'enabled' : f.flags & GICC_ONLINE_CAPABLE && tableRevision(e.table) >= 6 ? 'online-capable' : 'disabled';
+        return { mpidr: f.arm_mpidr, uid: f.uid, state, path: `APIC.gicc[${i}]` } as const;
+      });
+    if (!cpus.length) return [];
+    const on = cpus.filter((c) => c.state === 'enabled').length;
+    return [{ section: 'topology', kind: 'cpus', title: `MADT: ${cpus.length} GICC(s) by MPIDR affinity, ${on} enabled`, cpus }];
   },
   summary: (e) => {
     const items = e.table.items ?? [];

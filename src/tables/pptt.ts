@@ -7,6 +7,8 @@ import { family, container, fieldPath, fieldsOf, type Node, segmentName } from '
 import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
+import type { TableEntry } from '../model/set.js';
+import type { TreePicture } from '../model/picture.js';
 import { enabledUids, itemPaths } from './topology-rules.js';
 
 export const PPTT_TYPES: Record<number, string> = { 0: 'Processor Hierarchy Node', 1: 'Cache Type', 2: 'ID' };
@@ -298,8 +300,50 @@ const rules: TableRule[] = [
   }),
 ];
 
+const kib = (n: number) => (n >= 1 << 20 && n % (1 << 20) === 0 ? `${n >> 20} MiB` : n >= 1024 && n % 1024 === 0 ? `${n >> 10} KiB` : `${n} B`);
+const CACHE_KINDS = ['data', 'instruction', 'unified', 'unified'];
+
+/** A cache node as a chip: its size and type, then each next level it leads to. */
+function cacheChip(n: Node, byAt: Map<number, Node>): string {
+  const out: string[] = [];
+  const seen = new Set<Node>();
+  for (let c: Node | undefined = n; c && c.fields.type === PPTT_CACHE && !seen.has(c); c = byAt.get(fieldsOf(ppttCache, c).next_level)) {
+    seen.add(c);
+    const f = fieldsOf(ppttCache, c);
+    const size = f.flags & 1 ? kib(f.size) : 'size ?';
+    out.push(f.flags & 0x10 ? `${size} ${CACHE_KINDS[(f.attributes >> 2) & 3]}` : size);
+  }
+  return out.join(' → ');
+}
+
+/** The processor hierarchy as a tree (packages, clusters, cores, threads), private caches as chips. */
+function ppttPictures(e: TableEntry): TreePicture[] {
+  const items = e.table.items ?? [];
+  const byAt = new Map(items.filter((n) => n.at !== undefined).map((n) => [n.at!, n] as const));
+  const procs = items.filter((n) => n.fields.type === PPTT_PROCESSOR && n.at !== undefined);
+  if (!procs.length) return [];
+  const leaves = new Set(ppttLeaves(e.table));
+  const paths = itemPaths(e, (n) => segmentName(ppttFamily, Number(n.fields.type)));
+  const threadParents = new Set(procs.filter((n) => Number(n.fields.flags) & PPTT_THREAD).map((n) => Number(n.fields.parent)));
+  const nodes = procs.map((n) => {
+    const f = fieldsOf(ppttProcessor, n);
+    const kind =
+      f.flags & PPTT_PHYSICAL_PACKAGE ? 'package' : f.flags & PPTT_THREAD ? 'thread' : leaves.has(n) || threadParents.has(n.at!) ? 'core' : 'cluster';
+    const id = f.flags & PPTT_ID_VALID || leaves.has(n) ? ` ${f.acpi_processor_id}` : '';
+    const label = leaves.has(n) ? `${kind === 'thread' ? 'Thread' : 'CPU'}${id}` : `${kind[0].toUpperCase()}${kind.slice(1)}${id}`;
+    const chips = ((n.parts?.resources as Node[] | undefined) ?? [])
+      .map((r) => byAt.get(Number(r.fields.reference)))
+      .filter((r) => r !== undefined)
+      .map((r) => cacheChip(r, byAt));
+    const parent = byAt.has(f.parent) && f.parent !== n.at ? f.parent : undefined;
+    return { at: n.at!, parent, kind, label, chips, path: paths.get(n)! };
+  });
+  return [{ section: 'topology', kind: 'tree', title: `PPTT: ${pptt.summary(e)}`, nodes }];
+}
+
 export const pptt = {
   rules,
+  pictures: (e) => ppttPictures(e),
   summary: (e) => {
     const items = e.table.items ?? [];
     const proc = items.filter((n) => n.fields.type === PPTT_PROCESSOR);

@@ -86,6 +86,21 @@ export const slit = table({
   minLength: 44,
   rules,
   summary: (e) => `${(e.table.parts?.distance as number[][] | undefined)?.length ?? 0} localities`,
+  pictures: (e) => {
+    const rows = (e.table.parts?.distance as number[][] | undefined) ?? [];
+    if (!rows.length) return [];
+    const labels = rows.map((_, i) => String(i));
+    return [
+      {
+        section: 'topology',
+        kind: 'matrix',
+        title: `SLIT: distances between ${rows.length} localities`,
+        labels,
+        rows,
+        paths: rows.map((_, i) => `SLIT.distance[${i}]`),
+      },
+    ];
+  },
   layout: slitLayout,
   parts: [{ key: 'distance', label: 'Locality', kind: 'matrix', width: 1, count: 'locality_count', cols: 'locality_count' }],
 }) satisfies TableDef;

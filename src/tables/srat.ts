@@ -5,6 +5,8 @@ import { container, family, fieldPath, fieldsOf, itemOf, type Node, segmentName 
 import { type TableRule, type TableDef, type RuleContext, rule, linux, spec } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
+import type { TableEntry } from '../model/set.js';
+import type { DomainsPicture } from '../model/picture.js';
 import { enabledUids, itemPaths, rangesOverlap, showRange } from './topology-rules.js';
 
 export const SRAT_TYPES: Record<number, string> = {
@@ -273,8 +275,28 @@ export function sratMemoryRanges(t: Node): { domain: number; base: bigint; size:
     }));
 }
 
+/** What each proximity domain holds: RAM, CPUs (by processor UID), ITSes, other initiators. */
+function sratPictures(e: TableEntry): DomainsPicture[] {
+  const paths = itemPaths(e, (n) => segmentName(sratFamily, Number(n.fields.type)));
+  const domains = new Map<number, DomainsPicture['domains'][number]>();
+  const d = (n: number) => domains.get(n) ?? (domains.set(n, { domain: n, memory: [], cpus: [], its: [], other: [] }), domains.get(n)!);
+  for (const n of e.table.items ?? []) {
+    const it = itemOf(sratFamily, n);
+    if (!it || !enabled(n)) continue;
+    if (it.type === SRAT_MEMORY)
+      d(it.fields.proximity_domain).memory.push({ base: it.fields.base_address, size: it.fields.address_length, path: paths.get(n)! });
+    else if (it.type === SRAT_GICC) d(it.fields.proximity_domain).cpus.push(it.fields.acpi_processor_uid);
+    else if (it.type === SRAT_ITS) d(it.fields.proximity_domain).its.push(it.fields.its_id);
+    else if (n.fields.proximity_domain !== undefined) d(Number(n.fields.proximity_domain)).other.push(paths.get(n)!);
+  }
+  if (!domains.size) return [];
+  const list = [...domains.values()].sort((a, b) => a.domain - b.domain);
+  return [{ section: 'topology', kind: 'domains', title: `SRAT: ${list.length} proximity domain(s)`, domains: list }];
+}
+
 export const srat = {
   rules,
+  pictures: (e) => sratPictures(e),
   ram: (t) =>
     sratMemoryRanges(t)
       .filter((r) => r.enabled && r.size > 0n)

@@ -386,6 +386,7 @@ describe('outputs', () => {
       'acpidump.txt',
       'dom0.dtb',
       'manifest.json',
+      'report.html',
       ...['apic', 'dbg2', 'dsdt', 'facp', 'gtdt', 'hest', 'iort', 'mcfg', 'pcct', 'pptt', 'rsdp', 'slit', 'spcr', 'srat', 'stao', 'xsdt'].map(
         (t) => `tables/${t}.dat`,
       ),

@@ -1,0 +1,60 @@
+// What a table declares to be drawn in `report` (src/render/report draws each kind generically): the
+// IORT as a graph, the PPTT as a tree, the MADT's CPUs on an affinity grid, the SRAT's proximity
+// domains, the SLIT as a heat map. Types only, below the table declarations that return them.
+
+/** The report section a picture belongs in. */
+export type PictureSection = 'iort' | 'topology';
+
+interface PictureBase {
+  section: PictureSection;
+  /** the heading over it: "IORT: 12 nodes, 2 ITS groups" */
+  title: string;
+}
+
+/** A directed graph, laid out by Graphviz when the report is made: every node is an item of the
+ * table (its byte offset is its identity), every edge a reference with what it carries. */
+export interface GraphPicture extends PictureBase {
+  kind: 'graph';
+  nodes: {
+    /** byte offset of the item in its table (what references point at) */
+    at: number;
+    /** what kind of node it is, the same text for all of one kind (legend and colour) */
+    kind: string;
+    /** its lines of text: name first, then facts */
+    lines: string[];
+    /** its field path (the dump line a click opens) */
+    path: string;
+  }[];
+  edges: { from: number; to: number; label: string; path: string }[];
+  /** node kinds from left to right (those earlier point at later ones) */
+  ranks: string[];
+}
+
+/** A tree of the table's items (parents by reference); a node's resources read as chips. */
+export interface TreePicture extends PictureBase {
+  kind: 'tree';
+  nodes: { at: number; parent?: number; kind: string; label: string; chips: string[]; path: string }[];
+}
+
+/** CPUs placed by affinity (MPIDR Aff3.Aff2.Aff1 a row, Aff0 a column). */
+export interface CpuGridPicture extends PictureBase {
+  kind: 'cpus';
+  cpus: { mpidr: bigint; uid: number; state: 'enabled' | 'online-capable' | 'disabled'; path: string }[];
+}
+
+/** Proximity domains: what each holds. */
+export interface DomainsPicture extends PictureBase {
+  kind: 'domains';
+  domains: { domain: number; memory: { base: bigint; size: bigint; path: string }[]; cpus: number[]; its: number[]; other: string[] }[];
+}
+
+/** A square matrix of small numbers (SLIT distances), drawn as a heat map. */
+export interface MatrixPicture extends PictureBase {
+  kind: 'matrix';
+  labels: string[];
+  rows: number[][];
+  /** each row's field path */
+  paths: string[];
+}
+
+export type Picture = GraphPicture | TreePicture | CpuGridPicture | DomainsPicture | MatrixPicture;

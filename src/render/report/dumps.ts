@@ -1,0 +1,159 @@
+// #tables: each input's RSDP → XSDT → tables tree (FADT → DSDT/FACS), every table opening into its
+// dump as `dump` prints it; and the links into those dumps. A picture, finding or diff line asks for
+// a field (by path, else byte offset) and gets the id of the dump line showing it; only lines asked
+// for carry an id, so a 512-CPU MADT's dump costs its text and little more.
+import type { Finding } from '../../layout/diagnostics.js';
+import { hex } from '../../layout/diagnostics.js';
+import type { EfiPart, TableEntry, TableSet } from '../../model/set.js';
+import { allEntries, resolveLinks } from '../../model/tableset.js';
+import { describeSignature, hasChecksumFault, tableRevision } from '../../tables/registry.js';
+import { EFI_PARTS } from '../../efi/tables.js';
+import { tableKeys } from '../../diff/set.js';
+import { dumpEfiLines, dumpTableLines, type DumpLine } from '../text.js';
+import { esc } from './html.js';
+
+/** One input of the report. */
+export interface Side {
+  /** the input as given */
+  name: string;
+  set: TableSet;
+  /** check's findings on it */
+  findings: Finding[];
+}
+
+interface Dumped {
+  id: string;
+  /** the table's key (a signature; SSDT[…] and #n for repeats); an EFI part's structure name */
+  key: string;
+  entry?: TableEntry;
+  efi?: EfiPart;
+  lines: DumpLine[];
+  byPath: Map<string, number>;
+  /** line index by byte offset, the first line at each offset, in offset order */
+  offsets: [number, number][];
+  /** lines a link points at */
+  targets: Set<number>;
+}
+
+/** Every prefix of a field path that names a field or an item ("A.b[2].c" → "A", "A.b", "A.b[2]"). */
+function prefixes(path: string): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < path.length; i++) if (path[i] === '.' || path[i] === '[') out.push(path.slice(0, i));
+  return out;
+}
+
+function dumped(id: string, key: string, lines: DumpLine[], what: { entry?: TableEntry; efi?: EfiPart }): Dumped {
+  const byPath = new Map<string, number>();
+  const first = new Map<number, number>();
+  lines.forEach((l, i) => {
+    if (l.offset !== undefined && !first.has(l.offset)) first.set(l.offset, i);
+    if (l.path === undefined) return;
+    if (!byPath.has(l.path)) byPath.set(l.path, i);
+    for (const p of prefixes(l.path)) if (!byPath.has(p)) byPath.set(p, i);
+  });
+  return { id, key, ...what, lines, byPath, offsets: [...first].sort((a, b) => a[0] - b[0]), targets: new Set() };
+}
+
+/** The dumps of every side, and links into them. */
+export class Dumps {
+  private readonly tables: Dumped[][];
+
+  constructor(readonly sides: Side[]) {
+    this.tables = sides.map((s, i) => {
+      const entries = allEntries(s.set);
+      const keys = tableKeys(entries);
+      const out = entries.map((e, k) => dumped(`s${i}-t${k}`, keys.get(e)!, dumpTableLines(e), { entry: e }));
+      (s.set.efi ?? []).forEach((p, k) => out.push(dumped(`s${i}-e${k}`, EFI_PARTS[p.kind].name, dumpEfiLines(p), { efi: p })));
+      return out;
+    });
+  }
+
+  /** The table of a side with this key, or this signature (the one read from `file` when several are). */
+  private find(side: number, table: string, file?: string): Dumped | undefined {
+    const all = this.tables[side] ?? [];
+    const byKey = all.find((d) => d.key === table);
+    if (byKey) return byKey;
+    const bySig = all.filter((d) => d.entry?.table.signature === table);
+    return bySig.find((d) => d.entry?.source === file) ?? bySig[0];
+  }
+
+  /** The key of the table a diff path starts with ("SSDT[CPUS].…" → "SSDT[CPUS]"), on either side. */
+  keyOf(path: string): string | undefined {
+    let best: string | undefined;
+    for (const side of this.tables)
+      for (const d of side) if ((path === d.key || path.startsWith(`${d.key}.`)) && d.key.length > (best?.length ?? 0)) best = d.key;
+    return best;
+  }
+
+  /** A link (#id) to the dump line showing a field: by path, else by the byte offset (the line at
+   * it, or the last before it), else the table; undefined when the side has no such table. */
+  link(side: number, table: string, where: { path?: string; offset?: number; file?: string }): string | undefined {
+    const d = this.find(side, table, where.file);
+    if (!d) return undefined;
+    let line = where.path ? d.byPath.get(where.path) : undefined;
+    if (line === undefined && where.offset !== undefined) {
+      let lo = 0;
+      let hi = d.offsets.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (d.offsets[mid][0] <= where.offset) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      if (hi >= 0) line = d.offsets[hi][1];
+    }
+    if (line === undefined) return `#${d.id}`;
+    d.targets.add(line);
+    return `#${d.id}-L${line}`;
+  }
+
+  /** #tables for one side: the tree from the RSDP, the tables nothing points at after it. */
+  render(side: number): string {
+    const set = this.sides[side].set;
+    const mine = this.tables[side];
+    const byEntry = new Map(mine.filter((d) => d.entry).map((d) => [d.entry!, d] as const));
+    const children = new Map<TableEntry, { from: string; to: TableEntry }[]>();
+    for (const l of resolveLinks(set)) if (l.to) children.set(l.source, [...(children.get(l.source) ?? []), { from: l.from, to: l.to }]);
+    const shown = new Set<TableEntry>();
+    const item = (e: TableEntry, via?: string): string => {
+      const d = byEntry.get(e)!;
+      if (shown.has(e))
+        return `<li data-sig="${esc(e.table.signature)}"><a href="#${d.id}">${esc(d.key)}</a> <span class="muted">(above${via ? `, also via ${esc(via)}` : ''})</span></li>`;
+      shown.add(e);
+      const kids = (children.get(e) ?? []).map((c) => item(c.to, c.from)).join('');
+      return `<li data-sig="${esc(e.table.signature)}">${this.table(d, via)}${kids ? `<ul>${kids}</ul>` : ''}</li>`;
+    };
+    const root = set.rsdp ?? undefined;
+    const tree = root ? item(root) : '';
+    const rest = allEntries(set).filter((e) => !shown.has(e));
+    const efi = mine.filter((d) => d.efi);
+    const parts = [
+      `<h3>${esc(this.sides[side].name)}</h3>`,
+      `<p class="muted">${allEntries(set).length} table(s)${set.efi?.length ? `, ${set.efi.length} EFI structure(s)` : ''}; each opens into its dump.</p>`,
+      tree ? `<div class="tree"><ul>${tree}</ul></div>` : '',
+      rest.length
+        ? `<h3>${root ? 'Not reached from the RSDP' : 'Tables (the input gives no RSDP)'}</h3><div class="tree"><ul>${rest.map((e) => item(e)).join('')}</ul></div>`
+        : '',
+      efi.length ? `<h3>EFI structures</h3><div class="tree"><ul>${efi.map((d) => `<li data-sig="EFI">${this.table(d)}</li>`).join('')}</ul></div>` : '',
+    ];
+    return parts.join('');
+  }
+
+  private table(d: Dumped, via?: string): string {
+    const facts: string[] = [];
+    let name: string;
+    if (d.entry) {
+      const e = d.entry;
+      const desc = describeSignature(e.table.signature);
+      name = `${d.key}${desc ? ` — ${desc}` : ''}`;
+      facts.push(e.address === undefined ? 'no address' : `@${hex(e.address)}`, `${e.bytes.length} bytes`, `revision ${tableRevision(e.table)}`);
+      facts.push(hasChecksumFault(e.table) ? '<span class="bad">checksum wrong</span>' : '<span class="ok">checksum ok</span>');
+    } else {
+      const p = d.efi!;
+      name = EFI_PARTS[p.kind].label;
+      facts.push(p.address === undefined ? 'no address' : `@${hex(p.address)}`, `${p.bytes.length} bytes`);
+    }
+    if (via) facts.push(`<span class="muted">via ${esc(via)}</span>`);
+    const body = d.lines.map((l, i) => (d.targets.has(i) ? `<span id="${d.id}-L${i}">${esc(l.text)}</span>` : esc(l.text))).join('\n');
+    return `<details id="${d.id}"><summary><b>${esc(name)}</b> · ${facts.map((f) => (f.startsWith('<') ? f : esc(f))).join(' · ')}</summary><pre>${body}</pre></details>`;
+  }
+}

@@ -1,0 +1,65 @@
+// What `report` draws of an IORT: every node, and every ID mapping as an edge from the node that
+// maps to the node it names, labelled with the IDs it carries (a PMCG's edge is its node reference).
+import { itemOf, fieldsOf, type Node } from '../layout/codec.js';
+import { hex } from '../layout/diagnostics.js';
+import type { TableEntry } from '../model/set.js';
+import type { GraphPicture } from '../model/picture.js';
+import { IORT_TYPES, idMapping, iortFamily, itsIds, mappingsOf, nodePathsOf } from './iort-nodes.js';
+import { IORT_ITS_GROUP, IORT_NAMED_COMPONENT, IORT_ROOT_COMPLEX, IORT_SMMU, IORT_SMMU_V3, IORT_PMCG, IORT_RMR } from './iort-nodes.js';
+
+/** Left to right: what maps to what (devices, then translation, then the ITS). */
+const RANKS = ['Root Complex', 'Named Component', 'RMR', 'PMCG', 'SMMUv1/v2', 'SMMUv3', 'ITS Group'];
+
+/** An ID range as a mapping declares it (ID Count is the number of IDs less one). */
+const range = (base: number, count: number) => (count === 0 ? hex(base) : `${hex(base)}-${hex(base + count)}`);
+
+function lines(n: Node): string[] {
+  const it = itemOf(iortFamily, n);
+  const id = Number(n.fields.revision) >= 3 && n.fields.identifier !== undefined ? [`identifier ${hex(Number(n.fields.identifier))}`] : [];
+  const at = `@${hex(n.at ?? 0)}`;
+  switch (it?.type) {
+    case IORT_ITS_GROUP:
+      return [`ITS group ${at}`, `ITS ID${itsIds(n).length === 1 ? '' : 's'} ${itsIds(n).join(', ') || 'none'}`, ...id];
+    case IORT_NAMED_COMPONENT:
+      return [`${String(n.parts?.device_name ?? '') || 'named component'} ${at}`, ...id];
+    case IORT_ROOT_COMPLEX:
+      return [`Root complex ${at}`, `PCI segment ${it.fields.pci_segment}`, ...id];
+    case IORT_SMMU:
+      return [`SMMUv1/v2 ${at}`, `base ${hex(it.fields.base_address)}`, ...id];
+    case IORT_SMMU_V3:
+      return [`SMMUv3 ${at}`, `base ${hex(it.fields.base_address)}`, ...id];
+    case IORT_PMCG:
+      return [`PMCG ${at}`, `page 0 ${hex(it.fields.page0_base_address)}`, ...id];
+    case IORT_RMR:
+      return [`RMR ${at}`, `${(n.parts?.ranges as Node[] | undefined)?.length ?? 0} memory range(s)`, ...id];
+    default:
+      return [`node type ${Number(n.fields.type)} ${at}`];
+  }
+}
+
+export function iortPictures(e: TableEntry): GraphPicture[] {
+  const items = e.table.items ?? [];
+  const paths = nodePathsOf(e);
+  const placed = new Set(items.map((n) => n.at));
+  const nodes: GraphPicture['nodes'] = items
+    .filter((n) => n.at !== undefined)
+    .map((n) => ({ at: n.at!, kind: IORT_TYPES[Number(n.fields.type)] ?? 'Unknown', lines: lines(n), path: paths.get(n)! }));
+  const edges: GraphPicture['edges'] = [];
+  for (const n of items) {
+    if (n.at === undefined) continue;
+    mappingsOf(n).forEach((m, i) => {
+      const f = fieldsOf(idMapping, m);
+      if (!placed.has(f.output_reference)) return; // a dangling reference: check reports it
+      const single = (f.flags & 1) !== 0;
+      const label = single ? `single → ${hex(f.output_base)}` : `${range(f.input_base, f.id_count)} → ${range(f.output_base, f.id_count)}`;
+      edges.push({ from: n.at!, to: f.output_reference, label, path: `${paths.get(n)}.mapping[${i}]` });
+    });
+    const it = itemOf(iortFamily, n);
+    if (it?.type === IORT_PMCG && placed.has(it.fields.node_reference))
+      edges.push({ from: n.at, to: it.fields.node_reference, label: 'counts for', path: `${paths.get(n)}.node_reference` });
+  }
+  const groups = items.filter((n) => n.fields.type === IORT_ITS_GROUP).length;
+  return [
+    { section: 'iort', kind: 'graph', title: `IORT: ${nodes.length} node(s), ${groups} ITS group(s), ${edges.length} mapping(s)`, nodes, edges, ranks: RANKS },
+  ];
+}
