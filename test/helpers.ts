@@ -32,6 +32,11 @@ export const DIST_SRC = join(ROOT, 'dist', 'src');
 export const BUILT = [BIN, join(ROOT, 'dist', 'bundle.cjs'), join(DIST_SRC, 'index.js')].every((f) => existsSync(f));
 if (!BUILT && CI) throw new Error('CI=true but dist/ is not built (npm ci runs the build)');
 
+/** Debian's Chromium, which the browser tests drive through playwright-core (.ci/run installs it). */
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+export const HAVE_CHROMIUM = existsSync(CHROMIUM);
+if (!HAVE_CHROMIUM && CI) throw new Error(`CI=true but Chromium is not installed at ${CHROMIUM} (.ci/run installs it)`);
+
 export const HAVE_IASL = has('iasl');
 export const HAVE_ACPIXTRACT = has('acpixtract');
 export const HAVE_DTC = has('dtc', '--version');

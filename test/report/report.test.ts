@@ -6,21 +6,10 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { CORPUS, HAVE_CORPUS, SAMPLES, cli, tmp } from '../helpers.js';
 import { readTables } from '../../src/io/read.js';
-import { findTable, allEntries } from '../../src/model/tableset.js';
+import { allEntries } from '../../src/model/tableset.js';
+import { SECTIONS, linksOf, iortNodes } from './common.js';
 import { encodeTable } from '../../src/tables/registry.js';
 
-export const SECTIONS = ['tables', 'address-map', 'iort', 'topology', 'findings', 'diff'];
-
-/** The ids of a page, and the targets of its in-page links. */
-export function linksOf(html: string): { ids: Set<string>; hrefs: string[] } {
-  return {
-    ids: new Set([...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1])),
-    hrefs: [...html.matchAll(/\shref="#([^"]*)"/g)].map((m) => m[1]),
-  };
-}
-
-/** How many nodes the input's IORT has (0 without one). */
-export const iortNodes = (input: string) => findTable(readTables(input).set, 'IORT')?.table.items?.length ?? 0;
 
 async function report(...args: string[]): Promise<string> {
   const out = join(tmp('report-'), 'r.html');

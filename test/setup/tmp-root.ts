@@ -13,6 +13,8 @@ export default function setup(): () => void {
   const corpus = resolve(ROOT, '../shared/corpus');
   if (!existsSync(corpus)) console.warn(`corpus not found at ${corpus}: corpus tests are skipped`);
   if (!existsSync(join(ROOT, 'dist', 'dom0-acpi.cjs'))) console.warn('tests of the built command and library are skipped: dist/ is not built (npm run build)');
+  const chromium = process.env.CHROMIUM ?? '/usr/bin/chromium';
+  if (!existsSync(chromium)) console.warn(`Chromium not found at ${chromium}: the report's browser tests are skipped (apt-get install chromium)`);
   const root = mkdtempSync(join(tmpdir(), 'dom0-acpi-tests-'));
   process.env.DOM0_ACPI_TEST_TMP = root;
   process.env.DOM0_ACPI_CACHE = join(root, 'v8cache');
