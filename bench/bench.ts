@@ -18,7 +18,7 @@ import { randomFillSync } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as r from 'restructure';
 import { decodeTable, encodeTable, type AcpiTable } from '../src/tables/registry.js';
 import { readTables } from '../src/io/read.js';
@@ -415,9 +415,11 @@ function startup(dir: string, bin: string): void {
     spawned([bin, '--version']),
     spawned([bin, 'build', server, '-o', join(dir, 'o'), '--force', '--bootargs', 'console=hvc0']),
     spawned([bin, 'build', host512, '-o', join(dir, 'o512'), '--force', '--bootargs', 'console=hvc0']),
+    spawned([bin, 'build', server, '-o', join(dir, 'o'), '--force', '--bootargs', 'console=hvc0', '--no-report']),
+    spawned([bin, 'build', host512, '-o', join(dir, 'o512'), '--force', '--bootargs', 'console=hvc0', '--no-report']),
   ];
   for (const run of runs) run(); // writes each command's code cache
-  const [empty, help, build, build512] = sideBySide(runs, 21);
+  const [empty, help, build, build512, bare, bare512] = sideBySide(runs, 21);
   console.log('CLI wall time (median of 21 runs, taken in turns):');
   console.log(`  node -e 0                          ${fmt(empty)} ms   1.00x`);
   console.log(`  dom0-acpi --version                ${fmt(help)} ms   ${(help / empty).toFixed(2)}x  (loading the tool)`);
@@ -425,10 +427,64 @@ function startup(dir: string, bin: string): void {
   console.log(
     `  dom0-acpi build, 512-CPU QEMU host ${fmt(build512)} ms   ${(build512 / empty).toFixed(2)}x  (tool's own work: ${fmt(build512 - empty)} ms, of which loading ${fmt(help - empty)} ms)`,
   );
+  console.log(`  … with --no-report, 128-CPU sample ${fmt(bare)} ms   ${(bare / empty).toFixed(2)}x`);
+  console.log(`  … with --no-report, 512-CPU host   ${fmt(bare512)} ms   ${(bare512 / empty).toFixed(2)}x`);
+}
+
+/** The report of a 512-CPU host beside dump --format json of the same input: its size, the time to
+ * make it (CLI wall time, in turns), and the time Chromium takes to load each from a file:// URL. */
+async function reporting(dir: string, bin: string): Promise<void> {
+  const host = join(dir, 'qemu-virt-512cpu.txt');
+  writeFileSync(host, generate(QEMU_512));
+  const json = join(dir, 'dump.json');
+  const html = join(dir, 'report.html');
+  const dump = () => {
+    const r = spawnSync(process.execPath, [bin, 'dump', host, '--format', 'json'], { maxBuffer: 1 << 30 });
+    if (r.status !== 0) throw new Error('dump failed');
+    writeFileSync(json, r.stdout);
+  };
+  const report = spawned([bin, 'report', host, '-o', html, '--force']);
+  dump();
+  report();
+  const [dumpMs, reportMs] = sideBySide([dump, report], 11);
+  const [jsonBytes, htmlBytes] = [readFileSync(json).length, readFileSync(html).length];
+  console.log('report of a 512-CPU QEMU host, beside dump --format json of it (median of 11, in turns):');
+  console.log(
+    `  size    json ${(jsonBytes / 1e6).toFixed(2)} MB, report ${(htmlBytes / 1e6).toFixed(2)} MB   ${(htmlBytes / jsonBytes).toFixed(2)}x   (goal: ≤ 5 MB)`,
+  );
+  console.log(`  make    dump ${fmt(dumpMs)} ms, report ${fmt(reportMs)} ms   ${(reportMs / dumpMs).toFixed(2)}x   (goal: ≤ 1 s)`);
+  const chromium = process.env.CHROMIUM ?? '/usr/bin/chromium';
+  if (!existsSync(chromium)) {
+    console.log(`  load    skipped: no Chromium at ${chromium}`);
+    return;
+  }
+  const { chromium: driver } = await import('playwright-core');
+  const browser = await driver.launch({ executablePath: chromium, args: ['--no-sandbox'] });
+  try {
+    const load = async (file: string) => {
+      const page = await browser.newPage();
+      const t0 = process.hrtime.bigint();
+      await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      await page.close();
+      return ms;
+    };
+    const times: [number[], number[]] = [[], []];
+    await load(json);
+    await load(html);
+    for (let i = 0; i < 7; i++) {
+      times[0].push(await load(json));
+      times[1].push(await load(html));
+    }
+    const [jsonMs, htmlMs] = times.map((t) => t.sort((a, b) => a - b)[3]);
+    console.log(`  load    json ${fmt(jsonMs)} ms, report ${fmt(htmlMs)} ms   ${(htmlMs / jsonMs).toFixed(2)}x   (goal: ≤ 2 s; Chromium ${browser.version()})`);
+  } finally {
+    await browser.close();
+  }
 }
 
 // npm run bench [-- section …]: every section, or the ones named
-const SECTIONS: Record<string, (dir: string, bin: string) => void> = {
+const SECTIONS: Record<string, (dir: string, bin: string) => void | Promise<void>> = {
   decode: decoding,
   check: checking,
   diff: diffing,
@@ -436,6 +492,7 @@ const SECTIONS: Record<string, (dir: string, bin: string) => void> = {
   fleet,
   captures,
   startup,
+  report: reporting,
 };
 const wanted = process.argv.slice(2);
 for (const w of wanted) if (!(w in SECTIONS)) throw new Error(`no bench section "${w}" (sections: ${Object.keys(SECTIONS).join(', ')})`);
@@ -443,7 +500,7 @@ const dir = mkdtempSync(join(tmpdir(), 'dom0-acpi-bench-'));
 try {
   for (const [name, run] of Object.entries(SECTIONS))
     if (!wanted.length || wanted.includes(name)) {
-      run(dir, join(ROOT, 'dist/dom0-acpi.cjs'));
+      await run(dir, join(ROOT, 'dist/dom0-acpi.cjs'));
       console.log('');
     }
 } finally {

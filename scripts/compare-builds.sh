@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds every sample and corpus set (both profiles) with REV and with the working tree, and compares
 # the outputs file by file: the tables, acpi.img and dom0.dtb must be byte-identical; manifest.json
-# differences are listed (they are the documented log and code changes, see CHANGELOG.md).
+# differences are listed (they are the documented log and code changes, see CHANGELOG.md), and so
+# are report.html's (the record of what was written, .dom0-acpi-files.json, follows both).
 # Usage: scripts/compare-builds.sh REV   (run from the repository; needs ../shared/corpus for the corpus sets)
 set -euo pipefail
 rev=${1:?usage: scripts/compare-builds.sh REV}
@@ -17,7 +18,8 @@ oldbin="$work/old/dist/dom0-acpi.cjs"; [ -f "$work/old/dist/dom0-acpi.mjs" ] && 
 inputs=()
 for d in "$root"/samples/*/; do [ -f "$d/acpidump.txt" ] && inputs+=("$d/acpidump.txt"); done
 for f in "$root"/../shared/corpus/*/acpidump.txt; do [ -f "$f" ] && inputs+=("$f"); done
-same=0 differ=0 notes=0
+same=0 differ=0 notes=0 reports=0
+keep=(-x manifest.json -x report.html -x .dom0-acpi-files.json)
 for input in "${inputs[@]}"; do
   name=$(basename "$(dirname "$input")")
   extra=()
@@ -31,14 +33,15 @@ for input in "${inputs[@]}"; do
       if [ -e "$work/old-$name-$profile.refused" ] && [ -e "$work/new-$name-$profile.refused" ]; then same=$((same + 1)); else echo "DIFFER $name $profile: refused on one side only"; differ=$((differ + 1)); fi
       continue
     fi
-    if diff -r -q -x manifest.json "$work/old-$name-$profile" "$work/new-$name-$profile" >/dev/null; then
+    if diff -r -q "${keep[@]}" "$work/old-$name-$profile" "$work/new-$name-$profile" >/dev/null; then
       same=$((same + 1))
       cmp -s "$work/old-$name-$profile/manifest.json" "$work/new-$name-$profile/manifest.json" || notes=$((notes + 1))
+      cmp -s "$work/old-$name-$profile/report.html" "$work/new-$name-$profile/report.html" 2>/dev/null || reports=$((reports + 1))
     else
-      echo "DIFFER $name $profile:"; diff -r -q -x manifest.json "$work/old-$name-$profile" "$work/new-$name-$profile" || true
+      echo "DIFFER $name $profile:"; diff -r -q "${keep[@]}" "$work/old-$name-$profile" "$work/new-$name-$profile" || true
       differ=$((differ + 1))
     fi
   done
 done
-echo "$same build(s) byte-identical (tables, acpi.img, dom0.dtb), $differ differ; $notes manifest(s) changed"
+echo "$same build(s) byte-identical (tables, acpi.img, dom0.dtb), $differ differ; $notes manifest(s) changed, $reports report(s) changed"
 [ "$differ" -eq 0 ]

@@ -32,6 +32,7 @@ interface BuildCliOpts extends InputOpts, FormatOpts<(typeof FORMATS)[number]> {
   skip?: string[];
   only?: string[];
   force?: boolean;
+  report: boolean;
 }
 
 /** BASE:SIZE (what may be given is checked with the other options, by checkOptions). */
@@ -118,7 +119,8 @@ export function registerBuild(program: Command, io: Io): void {
         .addOption(new Option('--relocate <mode>', 'all: place every table, reused ones too, in the new region').choices(['none', 'all']).default('none'))
         .option('--skip <pass>', `leave a pass out (repeatable): ${Object.keys(PASSES).join(', ')}`, collect)
         .option('--only <pass>', 'run only these passes (repeatable)', collect)
-        .option('--force', 'replace a previous output of dom0-acpi in that folder (and nothing else)'),
+        .option('--force', 'replace a previous output of dom0-acpi in that folder (and nothing else)')
+        .option('--no-report', 'leave report.html out (it costs a few hundred ms: docs/report.md)'),
       FORMATS,
     ),
   ).action(async (input: string, o: BuildCliOpts) => {
@@ -127,24 +129,26 @@ export function registerBuild(program: Command, io: Io): void {
     const out = refusing(inputName(input), () => buildDom0(host, opts));
     // the report: the host beside the dom0 set, checked as check and check --dom0 would, and their
     // diff; named by what they are, not where they are (identical inputs, identical outputs)
-    const html = await makeReport(
-      [
-        { name: inputName(input), set: host, read: [] },
-        { name: 'the dom0 set', set: builtSet('', out), read: [], dom0: true },
-      ],
-      { checked: `check (the host), check --dom0 (the dom0 set)` },
-    );
+    const html = o.report
+      ? await makeReport(
+          [
+            { name: inputName(input), set: host, read: [] },
+            { name: 'the dom0 set', set: builtSet('', out), read: [], dom0: true },
+          ],
+          { checked: `check (the host), check --dom0 (the dom0 set)` },
+        )
+      : undefined;
     writeBuildOutput(o.output, out, outputOptions(o, input, host.origin), html);
     for (const w of out.warnings) report(io, w.severity === 'info' ? 'note' : 'warning', `${formatFinding(w)} [${w.code}]`);
     if (formatOf(o) === 'json') {
       io.out(JSON.stringify(out.manifest, null, 2) + '\n');
       return;
     }
-    io.out(summary(inputName(input), o.output, opts, out));
+    io.out(summary(inputName(input), o.output, opts, out, html !== undefined));
   });
 }
 
-function summary(input: string, dir: string, opts: BuildOptions, out: ReturnType<typeof buildDom0>): string {
+function summary(input: string, dir: string, opts: BuildOptions, out: ReturnType<typeof buildDom0>, report: boolean): string {
   const m = out.manifest;
   const by = (o: string) => m.tables.filter((t) => t.origin === o).map((t) => `${t.signature}@${t.address}`);
   const lines = [
@@ -177,7 +181,7 @@ function summary(input: string, dir: string, opts: BuildOptions, out: ReturnType
       `  EFI       system table @ ${m.efi.system_table.address}, memory map @ ${m.efi.memory_map.address} (${m.efi.memory_map.entries.length} entries)`,
     );
   if (m.dt) lines.push(`  DT        dom0.dtb (${m.dt.size} bytes)`);
-  lines.push(`  report    ${REPORT} (the host beside the dom0 set)`);
+  if (report) lines.push(`  report    ${REPORT} (the host beside the dom0 set)`);
   const warned = out.warnings.filter((w) => w.severity !== 'info').length;
   const noted = out.warnings.length - warned;
   if (out.warnings.length) lines.push(`  ${[warned ? `${warned} warning(s)` : '', noted ? `${noted} note(s)` : ''].filter(Boolean).join(', ')}, above`);

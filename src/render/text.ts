@@ -2,7 +2,7 @@
 // decoded bit by bit below their field, GAS and subtables as indented groups.
 import { describeNode, type Entry, type FieldEntry } from '../layout/describe.js';
 import { describeSignature, describeTable } from '../tables/registry.js';
-import type { TableEntry, EfiPart } from '../model/tableset.js';
+import type { TableEntry, EfiPart, AcpiTable } from '../model/tableset.js';
 import { EFI_PARTS, decodeEfiPart } from '../efi/tables.js';
 import { checksumOf } from '../layout/codec.js';
 import { hex } from '../layout/diagnostics.js';
@@ -59,6 +59,8 @@ export interface DumpLine {
   text: string;
   path?: string;
   offset?: number;
+  /** the items (subtables, records) whose first line this is */
+  starts?: string[];
 }
 const at = (e: { path: string; offset: number }, text: string): DumpLine => ({ text, path: e.path, offset: e.offset });
 const plain = (text: string): DumpLine => ({ text });
@@ -103,7 +105,12 @@ function render(entries: Entry[], out: DumpLine[], faultNote: (f: FieldEntry) =>
         // a blank line before each subtable and multi-field record, not between one-field entries (XSDT)
         if (e.role !== 'struct' && e.children.length > 1) out.push(plain(''));
         if (e.label && e.role === 'struct') out.push(at(e, line(e.offset, e.width, e.label, e.title ? `[${e.title}]` : '')));
-        render(e.children, out, faultNote);
+        {
+          const first = out.length;
+          render(e.children, out, faultNote);
+          const head = out.slice(first).find((l) => l.text);
+          if (head && e.role !== 'struct') (head.starts ??= []).push(e.path);
+        }
         if (e.role === 'struct') out.push(plain('')); // after a GAS, and after the table header
         break;
       case 'raw':
@@ -146,17 +153,14 @@ function tidy(lines: DumpLine[]): DumpLine[] {
 
 const joined = (lines: DumpLine[]) => lines.map((l) => l.text).join('\n') + '\n';
 
-/** The whole dump of one table, line by line, with a heading comment naming where it came from. */
-export function dumpTableLines(e: TableEntry): DumpLine[] {
+/** A table's dump below its heading, made once per decoded table (a report shows a table the host
+ * and dom0 share on both sides). */
+const bodies = new WeakMap<AcpiTable, DumpLine[]>();
+function tableBody(e: TableEntry): DumpLine[] {
   const t = e.table;
-  const entries = describeTable(t);
-  const desc = describeSignature(t.signature);
-  const out = [
-    plain(
-      `/* ${t.signature}${desc ? ` (${desc})` : ''} @ ${e.address === undefined ? 'unknown address' : hex(e.address, 16)}, ${e.bytes.length} bytes, from ${e.source} */`,
-    ),
-    plain(''),
-  ];
+  const known = bodies.get(t);
+  if (known) return known;
+  const out: DumpLine[] = [];
   const faultNote = (f: FieldEntry) => {
     if (f.field.derive !== 'checksum') return '';
     const rel = f.path.slice(t.signature.length + 1);
@@ -164,8 +168,17 @@ export function dumpTableLines(e: TableEntry): DumpLine[] {
     const want = checksumOf(e.bytes, f.field.span ?? e.bytes.length, f.offset);
     return `     /* Incorrect checksum, should be ${want.toString(16).toUpperCase().padStart(2, '0')} */`;
   };
-  render(entries, out, faultNote);
-  return tidy(out);
+  render(describeTable(t), out, faultNote);
+  bodies.set(t, out);
+  return out;
+}
+
+/** The whole dump of one table, line by line, with a heading comment naming where it came from. */
+export function dumpTableLines(e: TableEntry): DumpLine[] {
+  const t = e.table;
+  const desc = describeSignature(t.signature);
+  const heading = `/* ${t.signature}${desc ? ` (${desc})` : ''} @ ${e.address === undefined ? 'unknown address' : hex(e.address, 16)}, ${e.bytes.length} bytes, from ${e.source} */`;
+  return tidy([plain(heading), plain(''), ...tableBody(e)]);
 }
 
 /** The whole dump of one table, with a heading comment naming where it came from. */

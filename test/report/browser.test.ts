@@ -131,7 +131,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the report in Chromium', () => {
     expect((await cli('build', host, '-o', out, '--bootargs', 'console=hvc0')).code).toBe(0);
     const { page, errors } = await open(join(out, 'report.html'));
     expect(await page.locator('#iort svg.graph').count()).toBe(2); // the host's IORT beside dom0's
-    const row = page.locator('#diff tr.changed').filter({ has: page.locator('a', { hasText: 'new' }) }).first();
+    const row = page
+      .locator('#diff tr.changed')
+      .filter({ has: page.locator('a', { hasText: 'new' }) })
+      .first();
     for (const side of ['old', 'new']) {
       const a = row.locator('a', { hasText: side });
       const target = (await a.getAttribute('href'))!.slice(1);

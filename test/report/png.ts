@@ -42,7 +42,13 @@ export function decodePng(png: Uint8Array): Pixels {
       const up = prev[i];
       const ul = i >= channels ? prev[i - channels] : 0;
       const p = left + up - ul;
-      const pred = [0, left, up, (left + up) >> 1, Math.abs(p - left) <= Math.abs(p - up) && Math.abs(p - left) <= Math.abs(p - ul) ? left : Math.abs(p - up) <= Math.abs(p - ul) ? up : ul][filter];
+      const pred = [
+        0,
+        left,
+        up,
+        (left + up) >> 1,
+        Math.abs(p - left) <= Math.abs(p - up) && Math.abs(p - left) <= Math.abs(p - ul) ? left : Math.abs(p - up) <= Math.abs(p - ul) ? up : ul,
+      ][filter];
       cur[i] = (line[i] + pred) & 0xff;
     }
     for (let x = 0; x < width; x++) {

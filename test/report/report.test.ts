@@ -10,7 +10,6 @@ import { allEntries } from '../../src/model/tableset.js';
 import { SECTIONS, linksOf, iortNodes } from './common.js';
 import { encodeTable } from '../../src/tables/registry.js';
 
-
 async function report(...args: string[]): Promise<string> {
   const out = join(tmp('report-'), 'r.html');
   const r = await cli('report', ...args, '-o', out);

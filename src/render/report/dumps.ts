@@ -35,21 +35,13 @@ interface Dumped {
   targets: Set<number>;
 }
 
-/** Every prefix of a field path that names a field or an item ("A.b[2].c" → "A", "A.b", "A.b[2]"). */
-function prefixes(path: string): string[] {
-  const out: string[] = [];
-  for (let i = 1; i < path.length; i++) if (path[i] === '.' || path[i] === '[') out.push(path.slice(0, i));
-  return out;
-}
-
 function dumped(id: string, key: string, lines: DumpLine[], what: { entry?: TableEntry; efi?: EfiPart }): Dumped {
   const byPath = new Map<string, number>();
   const first = new Map<number, number>();
   lines.forEach((l, i) => {
     if (l.offset !== undefined && !first.has(l.offset)) first.set(l.offset, i);
-    if (l.path === undefined) return;
-    if (!byPath.has(l.path)) byPath.set(l.path, i);
-    for (const p of prefixes(l.path)) if (!byPath.has(p)) byPath.set(p, i);
+    if (l.path !== undefined && !byPath.has(l.path)) byPath.set(l.path, i);
+    for (const p of l.starts ?? []) if (!byPath.has(p)) byPath.set(p, i);
   });
   return { id, key, ...what, lines, byPath, offsets: [...first].sort((a, b) => a[0] - b[0]), targets: new Set() };
 }
@@ -85,8 +77,9 @@ export class Dumps {
     return best;
   }
 
-  /** A link (#id) to the dump line showing a field: by path, else by the byte offset (the line at
-   * it, or the last before it), else the table; undefined when the side has no such table. */
+  /** A link (#id) to the dump line showing a field, or an item's first line: by path, else by the
+   * byte offset (the line at it, or the last before it), else the table; undefined when the side
+   * has no such table. A struct's path (a GAS) finds its first field by offset. */
   link(side: number, table: string, where: { path?: string; offset?: number; file?: string }): string | undefined {
     const d = this.find(side, table, where.file);
     if (!d) return undefined;

@@ -4,6 +4,7 @@
 import type { Severity } from '../../layout/diagnostics.js';
 import type { Change } from '../../diff/table.js';
 import type { Picture, PictureSection } from '../../model/picture.js';
+import type { AcpiTable, TableEntry } from '../../model/set.js';
 import { allEntries } from '../../model/tableset.js';
 import { defOf } from '../../tables/registry.js';
 import { Dumps, type Side } from './dumps.js';
@@ -35,10 +36,21 @@ const NAV: [string, string][] = [
   ['diff', 'Diff'],
 ];
 
+/** What a table declares to be drawn, worked out once per decoded table (a table the host and
+ * dom0 share is drawn on both sides from one result). */
+const declared = new WeakMap<AcpiTable, Picture[]>();
+function picturesOfEntry(e: TableEntry): Picture[] {
+  let p = declared.get(e.table);
+  if (!p) declared.set(e.table, (p = defOf(e.table).pictures?.(e) ?? []));
+  return p;
+}
+
 /** The pictures the tables of one side declare for a section. */
 function picturesOf(d: Dumps, side: number, where: PictureSection): { sig: string; file: string; p: Picture }[] {
   return allEntries(d.sides[side].set).flatMap((e) =>
-    (defOf(e.table).pictures?.(e) ?? []).filter((p) => p.section === where).map((p) => ({ sig: e.table.signature, file: e.source, p })),
+    picturesOfEntry(e)
+      .filter((p) => p.section === where)
+      .map((p) => ({ sig: e.table.signature, file: e.source, p })),
   );
 }
 

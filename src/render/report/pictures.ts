@@ -18,14 +18,20 @@ export function drawTree(p: TreePicture, link: Linker): string {
     kids.set(parent, [...(kids.get(parent) ?? []), n]);
   }
   const drawn = new Set<number>();
-  const box = (n: TreePicture['nodes'][number]): string => {
+  const chip = (c: string) => `<span class="chip" title="cache">${esc(c)}</span>`;
+  const box = (n: TreePicture['nodes'][number], shared = false): string => {
     if (drawn.has(n.at)) return '';
     drawn.add(n.at);
-    const chips = n.chips.map((c) => `<span class="chip" title="cache">${esc(c)}</span>`).join('');
-    const inner = (kids.get(n.at) ?? []).map(box).join('');
+    // children that are all leaves with the same caches (the usual core): the caches once, here
+    const children = kids.get(n.at) ?? [];
+    const same = children.length > 1 && children.every((k) => !kids.has(k.at) && k.chips.join('|') === children[0].chips.join('|') && k.chips.length > 0);
+    const chips = (shared ? [] : n.chips.map(chip))
+      .concat(same ? [`<span class="muted">each ${esc(children[0].kind)}:</span> ${children[0].chips.map(chip).join('')}`] : [])
+      .join('');
+    const inner = children.map((k) => box(k, same)).join('');
     return `<div class="box ${esc(n.kind)}"><div class="head">${a(link(n.path), esc(n.label))} ${chips}</div>${inner ? `<div class="kids">${inner}</div>` : ''}</div>`;
   };
-  const body = (kids.get(undefined) ?? []).map(box).join('');
+  const body = (kids.get(undefined) ?? []).map((n) => box(n)).join('');
   const lost = p.nodes.filter((n) => !drawn.has(n.at));
   const kinds = [...new Set(p.nodes.map((n) => n.kind))];
   return (
