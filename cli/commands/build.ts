@@ -28,6 +28,7 @@ interface BuildCliOpts extends InputOpts, FormatOpts<(typeof FORMATS)[number]> {
   staoPath?: string[];
   xenVersion: string;
   its?: boolean;
+  hideSmmu?: boolean;
   relocate: 'none' | 'all';
   skip?: string[];
   only?: string[];
@@ -55,6 +56,7 @@ const FLAGS: Record<keyof BuildOptions, string> = {
   staoPaths: '--stao-path',
   xenVersion: '--xen-version',
   its: '--its',
+  hideSmmu: '--hide-smmu',
   relocate: '--relocate',
   skip: '--skip',
   only: '--only',
@@ -80,6 +82,7 @@ export function buildOptions(o: BuildCliOpts): BuildOptions {
     staoPaths: o.staoPath ?? [],
     xenVersion: o.xenVersion,
     its: Boolean(o.its),
+    hideSmmu: Boolean(o.hideSmmu),
     relocate: o.relocate,
     skip: o.skip ?? [],
     only: o.only,
@@ -116,6 +119,10 @@ export function registerBuild(program: Command, io: Io): void {
         .option('--stao-path <path>', 'an ACPI namespace path for the STAO name list (repeatable; design profile)', collect)
         .option('--xen-version <ver>', 'version in the /hypervisor compatible string', DEFAULTS.xenVersion)
         .option('--its', 'copy the host ITS entries into the xen-profile MADT (Xen built with HAS_ITS)')
+        .option(
+          '--hide-smmu',
+          "design profile: leave the SMMUs the hypervisor drives out of dom0's IORT, each device's ID mappings composed straight to its ITS groups",
+        )
         .addOption(new Option('--relocate <mode>', 'all: place every table, reused ones too, in the new region').choices(['none', 'all']).default('none'))
         .option('--skip <pass>', `leave a pass out (repeatable): ${Object.keys(PASSES).join(', ')}`, collect)
         .option('--only <pass>', 'run only these passes (repeatable)', collect)

@@ -51,6 +51,7 @@ export interface Manifest {
     stao_paths: string[];
     xen_version: string;
     its: boolean;
+    hide_smmu: boolean;
     relocate: BuildOptions['relocate'];
   };
   region: ManifestRange & { file: string };
@@ -126,6 +127,7 @@ function build(host: TableSet, opts: BuildOptions): Dom0Output {
       stao_paths: opts.staoPaths,
       xen_version: opts.xenVersion,
       its: opts.its,
+      hide_smmu: opts.hideSmmu === true,
       relocate: opts.relocate,
     },
     region: { ...range(set.region), file: 'acpi.img' },

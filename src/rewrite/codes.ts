@@ -20,6 +20,20 @@ export const BUILD_CODES = {
   },
   BUILD_GTDT_SHORT: { severity: 'warning', summary: 'the GTDT is too short to hold the EL2 timer fields: nothing to mask', source: 'ACPI 6.5 §5.2.25' },
   BUILD_NO_GTDT: { severity: 'warning', summary: 'the input has no GTDT: the gtdt pass had nothing to mask', source: 'docs/consumers.md §3' },
+  BUILD_NO_IORT: { severity: 'warning', summary: '--hide-smmu, but the input has no IORT: there is no SMMU to hide', source: 'IORT (Arm DEN 0049)' },
+  BUILD_NO_SMMU: { severity: 'info', summary: '--hide-smmu, but the IORT has no SMMU node: it is passed on as it is', source: 'IORT (Arm DEN 0049)' },
+  BUILD_IORT_UNROUTED: {
+    severity: 'info',
+    summary:
+      '--hide-smmu: a device sends IDs to an SMMU that maps them to no ITS group (stream IDs for translation only, no MSIs): the host gives them no MSI route, and dom0 sees no mapping for them',
+    source: 'Linux drivers/acpi/arm64/iort.c iort_node_map_id()',
+  },
+  BUILD_IORT_RMR_DROPPED: {
+    severity: 'info',
+    summary:
+      '--hide-smmu left out an RMR node tied to a hidden SMMU: the hypervisor driving that SMMU must keep its reserved ranges mapped for the devices (dom0 no longer sees them)',
+    source: 'IORT E.c RMR node; Linux drivers/acpi/arm64/iort.c iort_get_rmrs()',
+  },
   BUILD_VCPUS_CAPPED: {
     severity: 'info',
     summary: 'the host has more enabled CPUs than Xen gives dom0 (128, or 8 on GICv2): the MADT keeps that many',

@@ -69,8 +69,9 @@ function plan(set: Dom0Set, withEfi: boolean, banks: number, acpiRegions: Range[
     const t = set.tables.find((x) => x.id === id && x.origin !== 'reused');
     if (t) placed.push({ id, size: sizeOf(t.table) });
   }
+  // a table a pass made anew or moved that the fixed order does not name (--hide-smmu's IORT)
   for (const t of set.tables) {
-    if (t.origin === 'relocated' && !REGION_ORDER.includes(t.id)) placed.push({ id: t.id, size: sizeOf(t.table) });
+    if (t.origin !== 'reused' && !REGION_ORDER.includes(t.id)) placed.push({ id: t.id, size: sizeOf(t.table) });
   }
   if (withEfi) {
     placed.push({ id: EFI_SYSTAB_ID, size: BigInt(EFI_SYSTAB_BLOB) });

@@ -24,6 +24,7 @@ const KNOWN = new Set<string>([
   'staoPaths',
   'xenVersion',
   'its',
+  'hideSmmu',
   'relocate',
   'skip',
   'only',
@@ -82,6 +83,8 @@ export function checkOptions(o: BuildOptions, name: OptionName = fieldName): voi
     const list = o[field];
     if (list !== undefined && (!Array.isArray(list) || list.some((p) => typeof p !== 'string'))) bad(field, 'give a list of pass names');
   }
-  for (const field of ['its', 'hostMpidrs'] as const)
+  for (const field of ['its', 'hostMpidrs', 'hideSmmu'] as const)
     if (o[field] !== undefined && typeof o[field] !== 'boolean') bad(field, `${shown(o[field])} is not true or false`);
+  if (o.hideSmmu && o.profile === 'xen')
+    bad('hideSmmu', 'is for the design profile: Xen passes the host IORT on to dom0 unchanged (acpi_map_other_tables()), SMMUs included');
 }

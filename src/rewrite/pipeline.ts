@@ -8,6 +8,7 @@ import { type BuildOptions, type Dom0Set, type Dom0Table, type PassDef, type Pla
 import { defOf, type AcpiTable } from '../tables/registry.js';
 import { fadtPass } from './fadt.js';
 import { gtdtPass } from './gtdt.js';
+import { iortPass } from './iort.js';
 import { madtPass } from './madt.js';
 import { staoPass } from './stao.js';
 import { xsdtPass } from './xsdt.js';
@@ -26,10 +27,11 @@ export { regionImage };
 
 /** Every pass a profile may name, by name. */
 export const PASSES: Record<string, PassDef> = Object.fromEntries(
-  [fadtPass, gtdtPass, madtPass, staoPass, xsdtPass, rsdpPass, efiPass, dtPass, checksumsPass].map((p) => [p.name, p]),
+  [fadtPass, gtdtPass, madtPass, iortPass, staoPass, xsdtPass, rsdpPass, efiPass, dtPass, checksumsPass].map((p) => [p.name, p]),
 );
 
-/** The passes of each profile (the order comes from the passes' declarations). */
+/** The passes of each profile (the order comes from the passes' declarations); an option adds its
+ * pass to the design profile (OPTION_PASSES). */
 export const PROFILES: Record<Profile, string[]> = {
   design: ['fadt', 'gtdt', 'madt', 'stao', 'xsdt', 'rsdp', 'efi', 'dt', 'checksums'],
   xen: ['fadt', 'madt', 'stao', 'xsdt', 'rsdp', 'efi', 'dt', 'checksums'],
@@ -67,11 +69,15 @@ export function orderPasses(chosen: string[], passes: Record<string, PassDef> = 
   return out;
 }
 
-export function selectPasses(opts: Pick<BuildOptions, 'profile' | 'skip' | 'only'>): string[] {
+/** Passes an option adds to the design profile. */
+const OPTION_PASSES: { option: 'hideSmmu'; pass: string }[] = [{ option: 'hideSmmu', pass: 'iort' }];
+
+export function selectPasses(opts: Pick<BuildOptions, 'profile' | 'skip' | 'only' | 'hideSmmu'>): string[] {
   for (const p of [...opts.skip, ...(opts.only ?? [])]) {
     if (!(p in PASSES)) throw new BuildError(`unknown pass "${p}" (passes: ${Object.keys(PASSES).join(', ')})`);
   }
-  return orderPasses(PROFILES[opts.profile].filter((p) => !opts.skip.includes(p) && (!opts.only || opts.only.includes(p))));
+  const profile = [...PROFILES[opts.profile], ...(opts.profile === 'design' ? OPTION_PASSES.filter((o) => opts[o.option]).map((o) => o.pass) : [])];
+  return orderPasses(profile.filter((p) => !opts.skip.includes(p) && (!opts.only || opts.only.includes(p))));
 }
 
 /** The host set as dom0 would see it untouched: every table reused at its host address. */

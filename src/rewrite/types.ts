@@ -37,6 +37,9 @@ export interface BuildOptions {
   xenVersion: string;
   /** copy the host ITS entries into the xen-profile MADT (Xen built with HAS_ITS) */
   its: boolean;
+  /** design profile: leave the SMMUs (and their PMCGs and RMRs) out of dom0's IORT, device mappings
+   * composed straight to the ITS groups (a hypervisor that drives the SMMUs itself) */
+  hideSmmu?: boolean;
   /** place every table, reused ones too, in the new region with fresh addresses */
   relocate: 'none' | 'all';
   skip: string[];

@@ -216,7 +216,7 @@ const rules: TableRule[] = [
       c.report(
         'DOM0_IORT_SMMU',
         paths.get(smmus[0])!,
-        `${smmus.length} SMMU node(s) (first at ${hex(BigInt(smmus[0].fields.base_address as bigint))}): dom0's SMMU driver probes them; upstream Xen drives no SMMU under ACPI and passes the IORT on unchanged, but a hypervisor that drives them must hide them from dom0`,
+        `${smmus.length} SMMU node(s) (first at ${hex(BigInt(smmus[0].fields.base_address as bigint))}): dom0's SMMU driver probes them; upstream Xen drives no SMMU under ACPI and passes the IORT on unchanged, but a hypervisor that drives them must hide them from dom0 (build --hide-smmu composes each device's mappings straight to its ITS groups)`,
       );
     },
   }),

@@ -1,0 +1,243 @@
+// iort (design, --hide-smmu): dom0's IORT without the SMMUs the hypervisor drives. Every root
+// complex's and named component's ID mapping is followed through the SMMUs to the ITS groups, the
+// way Linux's walk (drivers/acpi/arm64/iort.c iort_node_map_id()) follows it, and written as
+// mappings straight to the ITS groups: a range splits where the SMMU's mappings split, each piece
+// keeping its own ITS group. SMMUv1/v2 and SMMUv3 nodes go, with the PMCGs that count for them and
+// the RMRs tied to them (a note: the hypervisor must honour those reserved ranges). Offsets and
+// references are re-derived when the table is encoded.
+import { type Pass, type PassDef, BuildError, tableById, withTable, warn } from './types.js';
+import { fieldsOf, itemOf, withFields, make, type Node } from '../layout/codec.js';
+import { hex } from '../layout/diagnostics.js';
+import {
+  IORT_TYPES,
+  IORT_ITS_GROUP,
+  IORT_NAMED_COMPONENT,
+  IORT_ROOT_COMPLEX,
+  IORT_SMMU,
+  IORT_SMMU_V3,
+  IORT_PMCG,
+  IORT_RMR,
+  idMapping,
+  iortFamily,
+  itsIds,
+  mappingsOf,
+} from '../tables/iort.js';
+import { MADT_ITS, madtFamily } from '../tables/madt-subtables.js';
+
+type Mapping = ReturnType<typeof fieldsOf<typeof idMapping.layout>>;
+const SINGLE = 1;
+
+/** A node as a message names it: its type and offset. */
+const named = (n: Node) => `${IORT_TYPES[Number(n.fields.type)] ?? `type ${Number(n.fields.type)}`} node at offset ${hex(n.at ?? 0)}`;
+const ids = (a: number, b: number) => (a === b ? `ID ${hex(a)}` : `IDs ${hex(a)}-${hex(b)}`);
+
+/** The mapping of a node Linux never uses to translate others' IDs: an SMMUv3's own (its MSIs'), by
+ * the rules of iort_get_id_mapping_index() (node revision 1+; before revision 5 only when not every
+ * interrupt is a GSIV, from 5 when DeviceID Valid is set; inside the list). */
+function ownMapping(n: Node): number | undefined {
+  const it = itemOf(iortFamily, n);
+  if (it?.type !== IORT_SMMU_V3 || it.fields.revision < 1) return undefined;
+  const f = it.fields;
+  if (f.revision < 5 ? f.event_gsiv && f.pri_gsiv && f.gerr_gsiv && f.sync_gsiv : !(f.flags & (1 << 4))) return undefined;
+  return f.id_mapping_index < mappingsOf(n).length ? f.id_mapping_index : undefined;
+}
+
+/** Linux honours a single mapping on these nodes (iort_id_map()); on others it matches nothing. */
+const singleHonoured = (n: Node) => [IORT_NAMED_COMPONENT, IORT_ROOT_COMPLEX, IORT_SMMU_V3, IORT_PMCG].includes(Number(n.fields.type));
+
+/** The mapping Linux takes for an ID entering a node: the first in order that holds it (a single
+ * mapping holds any), except that a match at the last ID of a multi-ID range yields to a later
+ * range starting there (the off-by-one workaround). */
+function pick(n: Node, id: number): Mapping | undefined {
+  const own = ownMapping(n);
+  let yielded: Mapping | undefined;
+  for (const [i, m] of mappingsOf(n).entries()) {
+    if (i === own) continue;
+    const f = fieldsOf(idMapping, m);
+    if (f.flags & SINGLE) {
+      if (singleHonoured(n)) return f;
+      continue;
+    }
+    if (id < f.input_base || id > f.input_base + f.id_count) continue;
+    if (yielded) {
+      if (id === f.input_base) return f;
+      continue;
+    }
+    if (f.id_count > 0 && id === f.input_base + f.id_count) yielded = f;
+    else return f;
+  }
+  return yielded;
+}
+
+/** A run of IDs entering a node, where they end: an ITS group and the ID there (of the run's first;
+ * one ID for all when a single mapping collapsed them). */
+interface Piece {
+  from: number;
+  to: number;
+  group: number;
+  out: number;
+  single: boolean;
+}
+
+/** IDs an SMMU sends to no ITS group: they had no MSI route on the host, and get none in dom0. */
+interface Unrouted {
+  device: Node;
+  smmu: Node;
+  from: number;
+  to: number;
+}
+
+/** Where IDs lo..hi entering node n end, piece by piece, following Linux's walk. IDs that no
+ * mapping of an SMMU holds are recorded in `lost` (the host routes them nowhere either); at the
+ * device node (`seen` empty) they are simply not mapped, as before. */
+function follow(n: Node, lo: number, hi: number, byAt: Map<number, Node>, seen: Node[], lost: Unrouted[]): Piece[] {
+  const type = Number(n.fields.type);
+  if (type === IORT_ITS_GROUP) return [{ from: lo, to: hi, group: n.at!, out: lo, single: false }];
+  if (seen.includes(n)) throw new BuildError(`--hide-smmu: the IORT's mappings run in a cycle: ${[...seen, n].map(named).join(' → ')}`);
+  // every ID where the chosen mapping may change starts a run: ends of ranges stand alone (the workaround)
+  const cuts = new Set([lo, hi + 1]);
+  for (const m of mappingsOf(n)) {
+    const f = fieldsOf(idMapping, m);
+    if (f.flags & SINGLE) continue;
+    for (const c of [f.input_base, f.input_base + f.id_count, f.input_base + f.id_count + 1]) if (c > lo && c <= hi) cuts.add(c);
+  }
+  const points = [...cuts].sort((a, b) => a - b);
+  const out: Piece[] = [];
+  for (let k = 0; k + 1 < points.length; k++) {
+    const [a, b] = [points[k], points[k + 1] - 1];
+    const m = pick(n, a);
+    if (!m) {
+      const last = lost[lost.length - 1];
+      if (seen.length && last?.smmu === n && last.device === seen[0] && last.to + 1 === a) last.to = b;
+      else if (seen.length) lost.push({ device: seen[0], smmu: n, from: a, to: b });
+      continue;
+    }
+    const next = byAt.get(m.output_reference);
+    const range = m.flags & SINGLE ? `the single mapping to ID ${hex(m.output_base)}` : `${ids(m.input_base, m.input_base + m.id_count)}`;
+    if (!next) throw new BuildError(`--hide-smmu: the ${named(n)} maps ${range} to offset ${hex(m.output_reference)}, where no node is`);
+    if (![IORT_ITS_GROUP, IORT_SMMU, IORT_SMMU_V3].includes(Number(next.fields.type)))
+      throw new BuildError(`--hide-smmu: the ${named(n)} maps ${range} to the ${named(next)}, which is not an ITS group: the mapping has no ITS output`);
+    const single = (m.flags & SINGLE) !== 0;
+    const start = single ? m.output_base : m.output_base + (a - m.input_base);
+    for (const p of follow(next, start, single ? start : start + (b - a), byAt, [...seen, n], lost)) {
+      if (single || p.single)
+        out.push({ from: single ? a : a + (p.from - start), to: single ? b : a + (p.to - start), group: p.group, out: p.out, single: true });
+      else out.push({ from: a + (p.from - start), to: a + (p.to - start), group: p.group, out: p.out, single: false });
+    }
+  }
+  // runs that continue each other (the same ITS group, IDs and outputs in step) are one
+  const merged: Piece[] = [];
+  for (const p of out) {
+    const last = merged[merged.length - 1];
+    if (last && !last.single && !p.single && last.group === p.group && last.to + 1 === p.from && last.out + (p.from - last.from) === p.out) last.to = p.to;
+    else merged.push({ ...p });
+  }
+  return merged;
+}
+
+/** A device node's mappings, composed through the SMMUs to the ITS groups: a single mapping stays
+ * one (its ID followed through), in its place; the ranges are replaced, where the first of them
+ * was, by the runs Linux's walk gives every ID they hold, each straight to its ITS group. */
+function composed(n: Node, byAt: Map<number, Node>, lost: Unrouted[]): Node[] {
+  const maps = mappingsOf(n);
+  const ranged = maps.map((m) => fieldsOf(idMapping, m)).filter((f) => !(f.flags & SINGLE));
+  const out: Node[] = [];
+  maps.forEach((m, i) => {
+    const f = fieldsOf(idMapping, m);
+    if (f.flags & SINGLE) {
+      const target = byAt.get(f.output_reference);
+      if (!target) throw new BuildError(`--hide-smmu: the ${named(n)} maps to offset ${hex(f.output_reference)}, where no node is`);
+      const [p] = follow(target, f.output_base, f.output_base, byAt, [n], lost);
+      if (p) out.push(withFields(idMapping, m, { output_base: p.out, output_reference: p.group }));
+      return;
+    }
+    if (maps.findIndex((x) => !(fieldsOf(idMapping, x).flags & SINGLE)) !== i) return; // the ranges go in once, here
+    const lo = Math.min(...ranged.map((r) => r.input_base));
+    const hi = Math.max(...ranged.map((r) => r.input_base + r.id_count));
+    for (const p of follow(n, lo, hi, byAt, [], lost)) {
+      if (p.single)
+        throw new BuildError(
+          `--hide-smmu: ${ids(p.from, p.to)} of the ${named(n)} reach a single mapping (all to ID ${hex(p.out)}); a mapping of this node cannot say that without catching every other ID`,
+        );
+      const flags = pick(n, p.from)!.flags & ~SINGLE;
+      out.push(make(idMapping, { input_base: p.from, id_count: p.to - p.from, output_base: p.out, output_reference: p.group, flags }));
+    }
+  });
+  return out;
+}
+
+const run: Pass = (set, opts) => {
+  if (!opts.hideSmmu) return { set, changes: [] };
+  const host = tableById(set, 'IORT');
+  if (!host) return { set: warn(set, 'BUILD_NO_IORT', 'IORT', 'IORT', '--hide-smmu: the input has no IORT, so there is no SMMU to hide'), changes: [] };
+  const items = host.table.items ?? [];
+  const byAt = new Map(items.filter((n) => n.at !== undefined).map((n) => [n.at!, n] as const));
+  const smmus = new Set(items.filter((n) => [IORT_SMMU, IORT_SMMU_V3].includes(Number(n.fields.type))));
+  if (!smmus.size) return { set: warn(set, 'BUILD_NO_SMMU', 'IORT', 'IORT', '--hide-smmu: the IORT has no SMMU node: it is passed on as it is'), changes: [] };
+  let next = set;
+  const dropped = new Set(smmus);
+  for (const n of items) {
+    const it = itemOf(iortFamily, n);
+    if (it?.type === IORT_PMCG && smmus.has(byAt.get(it.fields.node_reference)!)) dropped.add(n);
+    if (it?.type === IORT_RMR && mappingsOf(n).some((m) => smmus.has(byAt.get(fieldsOf(idMapping, m).output_reference)!))) {
+      dropped.add(n);
+      const ranges = (n.parts?.ranges as Node[] | undefined) ?? [];
+      next = warn(
+        next,
+        'BUILD_IORT_RMR_DROPPED',
+        'IORT',
+        'IORT',
+        `--hide-smmu: the RMR node at offset ${hex(n.at ?? 0)} (${ranges.length} reserved range(s)) is tied to a hidden SMMU and is left out: the hypervisor driving that SMMU must keep those ranges mapped for the devices`,
+      );
+    }
+  }
+  const lost: Unrouted[] = [];
+  const kept = items
+    .filter((n) => !dropped.has(n))
+    .map((n) =>
+      [IORT_ROOT_COMPLEX, IORT_NAMED_COMPONENT].includes(Number(n.fields.type)) ? { ...n, parts: { ...n.parts, mappings: composed(n, byAt, lost) } } : n,
+    );
+  for (const device of [...new Set(lost.map((l) => l.device))]) {
+    const mine = lost.filter((l) => l.device === device);
+    next = warn(
+      next,
+      'BUILD_IORT_UNROUTED',
+      'IORT',
+      'IORT',
+      `--hide-smmu: the ${named(device)} sends ${mine.map((l) => ids(l.from, l.to)).join(', ')} to the ${named(mine[0].smmu)}, which sends them to no ITS group: they have no MSI route on the host, and dom0's IORT does not map them`,
+    );
+  }
+  // nothing left may point at a node that went
+  for (const n of kept) {
+    const refs = [
+      ...mappingsOf(n).map((m) => fieldsOf(idMapping, m).output_reference),
+      ...(n.fields.type === IORT_PMCG ? [Number(n.fields.node_reference)] : []),
+    ];
+    const gone = refs.map((r) => byAt.get(r)).find((t) => t && dropped.has(t));
+    if (gone) throw new BuildError(`--hide-smmu: the ${named(n)} still refers to the ${named(gone)}, which is hidden: it cannot be composed`);
+  }
+  // every ITS group the devices now reach names ITSes dom0's MADT has (Linux: iort_find_domain_token())
+  const madtIts = new Set(
+    (tableById(next, 'APIC')?.table.items ?? []).flatMap((s) => {
+      const it = itemOf(madtFamily, s);
+      return it?.type === MADT_ITS ? [it.fields.translation_id] : [];
+    }),
+  );
+  for (const g of kept.filter((n) => n.fields.type === IORT_ITS_GROUP)) {
+    const missing = itsIds(g).filter((id) => !madtIts.has(id));
+    if (missing.length)
+      throw new BuildError(
+        `--hide-smmu: the ITS group at offset ${hex(g.at ?? 0)} names ITS ID ${missing.join(', ')}, which dom0's MADT does not have: the devices mapped to it would get no MSIs`,
+      );
+  }
+  return { set: withTable(next, { ...host, table: { ...host.table, items: kept }, origin: 'new' }), changes: [] };
+};
+
+export const iortPass: PassDef = {
+  name: 'iort',
+  stage: 'tables',
+  summary: 'design, --hide-smmu: SMMUs (and their PMCGs and RMRs) left out, device mappings composed straight to the ITS groups',
+  after: ['madt'],
+  before: ['xsdt'],
+  run,
+};
