@@ -14,6 +14,7 @@ import type { Finding } from '../layout/diagnostics.js';
 import { formatAcpidumpSet } from './acpidump.js';
 import { writeFolderAtomic, REPORT, type WriteOptions } from './output.js';
 import { entryFrom } from './entry.js';
+import { decodeTable } from '../tables/registry.js';
 
 export const MANIFEST = 'manifest.json';
 
@@ -36,13 +37,16 @@ export function writeBuildOutput(dir: string, out: Dom0Output, opts: WriteOption
   writeFolderAtomic(dir, buildOutputFiles(out, report), opts);
 }
 
-/** The set a build made, as reading its output folder back gives it: the tables, the device tree,
- * the region image and the EFI structures in it. */
+/** The set a build made, as reading its output folder back gives it: the tables (each the table its
+ * bytes decode to, at the offsets they hold; a reused host table is the host's own), the device
+ * tree, the region image and the EFI structures in it. */
 export function builtSet(dir: string, out: Dom0Output): TableSet {
+  const decoded = (e: TableEntry): TableEntry => (out.origins.get(e) === 'reused' ? e : { ...e, table: decodeTable(e.bytes).table ?? e.table });
+  const tables = { ...out.tables, rsdp: out.tables.rsdp && decoded(out.tables.rsdp), tables: out.tables.tables.map(decoded) };
   const boot: NonNullable<TableSet['boot']> = { image: { base: out.region.base, bytes: out.image }, imageFile: join(dir, 'acpi.img') };
   if (out.dtb) Object.assign(boot, { dtb: out.dtb, dtbFile: join(dir, 'dom0.dtb') });
   const efi = efiPartsOf(boot);
-  return { ...out.tables, origin: dir || '.', kind: 'build', boot, ...(efi.length ? { efi } : {}) };
+  return { ...tables, origin: dir || '.', kind: 'build', boot, ...(efi.length ? { efi } : {}) };
 }
 
 export function readBuildOutput(dir: string): ReadResult {

@@ -209,10 +209,8 @@ const run: Pass = (set, opts) => {
   }
   // nothing left may point at a node that went
   for (const n of kept) {
-    const refs = [
-      ...mappingsOf(n).map((m) => fieldsOf(idMapping, m).output_reference),
-      ...(n.fields.type === IORT_PMCG ? [Number(n.fields.node_reference)] : []),
-    ];
+    const it = itemOf(iortFamily, n);
+    const refs = [...mappingsOf(n).map((m) => fieldsOf(idMapping, m).output_reference), ...(it?.type === IORT_PMCG ? [it.fields.node_reference] : [])];
     const gone = refs.map((r) => byAt.get(r)).find((t) => t && dropped.has(t));
     if (gone) throw new BuildError(`--hide-smmu: the ${named(n)} still refers to the ${named(gone)}, which is hidden: it cannot be composed`);
   }

@@ -13,6 +13,8 @@ import type { BuildOptions } from '../../src/rewrite/types.js';
 import { decodeTable, encodeTable, withoutFaults, type AcpiTable } from '../../src/tables/registry.js';
 import { checksumOf } from '../../src/layout/codec.js';
 import { generate, HOSTS } from '../../samples/generate.js';
+import { make, variantFor, type Node } from '../../src/layout/codec.js';
+import { idMapping, iortFamily, IORT_RMR, IORT_SMMU_V3 } from '../../src/tables/iort.js';
 import { cli, SAMPLES, tmp } from '../helpers.js';
 
 const host = (name: string): TableSet => readTables(join(SAMPLES, name, 'acpidump.txt')).set;
@@ -58,6 +60,35 @@ function listed(set: TableSet, address: bigint, extra: TableEntry[] = []): Table
   const withEntry = edit(set, 'XSDT', (t) => ({ ...t, items: [...t.items!, { ...t.items![0], fields: { address } }] }));
   return { ...withEntry, tables: [...withEntry.tables, ...extra] };
 }
+
+/** The server sample with an IORT that has no SMMU (its root complexes map to the ITS groups). */
+function noSmmu(): TableSet {
+  return edit(host('server-128cpu'), 'IORT', (t) => {
+    const groups = t.items!.filter((n) => n.fields.type === 0);
+    const rcs = t.items!.filter((n) => n.fields.type === 2);
+    const direct = rcs.map((rc, k) => ({
+      ...rc,
+      parts: { ...rc.parts, mappings: [make(idMapping, { input_base: 0, id_count: 0xffff, output_base: 0, output_reference: groups[k].at! })] },
+    }));
+    return { ...t, items: [...groups, ...direct] };
+  });
+}
+const smmus = (t: AcpiTable) => t.items!.filter((n) => n.fields.type === IORT_SMMU_V3);
+const narrowed = (n: Node): Node => ({
+  ...n,
+  parts: { ...n.parts, mappings: (n.parts!.mappings as Node[]).map((m) => ({ ...m, fields: { ...m.fields, id_count: 0x7fff } })) },
+});
+const rmr = (smmu: number): Node =>
+  make(
+    variantFor(iortFamily.types.get(IORT_RMR)!, 3),
+    { type: IORT_RMR, revision: 3, identifier: 0x400, flags: 0 },
+    {
+      parts: {
+        mappings: [make(idMapping, { input_base: 0, id_count: 0, output_base: 0x10, output_reference: smmu, flags: 1 })],
+        ranges: [{ fields: { base_address: 0x80000000n, length: 0x10000n, reserved: 0 }, tail: new Uint8Array() }],
+      },
+    },
+  );
 
 interface Case {
   code: BuildCode;
@@ -123,6 +154,28 @@ const cases: Case[] = [
     path: 'EFI.memory_map',
     set: () => qemu,
     opts: { ...QUIET, mem: [{ base: 0x40000000n, size: 0x100000n }] },
+  },
+  { code: 'BUILD_NO_IORT', path: 'IORT', set: () => qemu, opts: { ...QUIET, hideSmmu: true } },
+  {
+    code: 'BUILD_NO_SMMU',
+    path: 'IORT',
+    // the two-socket server's IORT without its SMMUs and PMCG: root complexes straight to the ITS groups
+    set: noSmmu,
+    opts: { ...QUIET, hideSmmu: true },
+  },
+  {
+    code: 'BUILD_IORT_UNROUTED',
+    path: 'IORT',
+    // the first SMMU sends only stream IDs 0-0x7FFF on to its ITS group
+    set: () => edit(host('server-128cpu'), 'IORT', (t) => ({ ...t, items: t.items!.map((n) => (n === smmus(t)[0] ? narrowed(n) : n)) })),
+    opts: { ...QUIET, hideSmmu: true },
+  },
+  {
+    code: 'BUILD_IORT_RMR_DROPPED',
+    path: 'IORT',
+    // an RMR whose stream ID the first SMMU translates: a reserved range the hypervisor must honour
+    set: () => edit(host('server-128cpu'), 'IORT', (t) => ({ ...t, items: [...t.items!, rmr(smmus(t)[0].at!)] })),
+    opts: { ...QUIET, hideSmmu: true },
   },
   {
     code: 'BUILD_REUSED_CHECKSUM',
