@@ -155,6 +155,7 @@ export const optionsCase: fc.Arbitrary<Partial<BuildOptions>> = fc.record(
     relocate: fc.constantFrom('none' as const, 'all' as const),
     its: fc.boolean(),
     hostMpidrs: fc.boolean(),
+    hideSmmu: fc.boolean(),
     skip: fc.subarray(['fadt', 'gtdt', 'madt', 'stao', 'xsdt', 'rsdp', 'efi', 'dt', 'checksums']),
   },
   { requiredKeys: ['profile', 'relocate', 'skip'] },
@@ -287,6 +288,7 @@ const WRITERS = {
   'convert-text': { folder: false, argv: (i: string, o: string) => ['convert', i, '--to', 'text', '-o', o] },
   'convert-image': { folder: false, argv: (i: string, o: string) => ['convert', i, '--to', 'image', '-o', o] },
   'check-fix': { folder: false, argv: (i: string, o: string) => ['check', i, '--fix', '-o', o] },
+  report: { folder: false, argv: (i: string, o: string) => ['report', i, '-o', o] },
 } as const;
 type Writer = keyof typeof WRITERS;
 
@@ -560,7 +562,7 @@ export function properties(dir: string, t: Tally) {
       prop: fc.asyncProperty(
         table,
         fc.option(fc.tuple(fc.nat({ max: Math.max(0, sets.length - 1) }), fc.nat()), { freq: 2 }),
-        fc.constantFrom('dump', 'dump-json', 'check', 'check-fix', 'diff', 'build', 'build-xen', 'convert', 'extract'),
+        fc.constantFrom('dump', 'dump-json', 'check', 'check-fix', 'diff', 'build', 'build-xen', 'build-hide-smmu', 'report', 'convert', 'extract'),
         async (c, inSet, cmd) => {
           const b = mutate(seeds[c.seed].bytes, c.edits, c.fixLength, c.fixChecksum);
           const input = inSet ? mutatedSet(sets[inSet[0]].text, inSet[1], b).textInput : b;
@@ -573,6 +575,8 @@ export function properties(dir: string, t: Tally) {
               diff: ['diff', f, f],
               build: ['build', f, '-o', out, '--relocate', 'all'],
               'build-xen': ['build', f, '-o', out, '--relocate', 'all', '--profile', 'xen'],
+              'build-hide-smmu': ['build', f, '-o', out, '--relocate', 'all', '--hide-smmu'],
+              report: ['report', f, f, '-o', out],
               convert: ['convert', f, '--to', 'text', '-o', out],
               extract: ['extract', f, '-o', out],
             })[cmd]!;
