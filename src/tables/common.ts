@@ -18,8 +18,8 @@ export const acpiHeader = layout('header', [
 /** The header as the first field of a table layout; dump prints its fields without a heading. */
 export const headerField = () => struct('header', '', acpiHeader);
 
-/** A decoded table's revision (its header's). */
-export const tableRevision = (t: { fields: Record<string, unknown> }): number => Number((t.fields.header as { revision?: number } | undefined)?.revision ?? 0);
+/** A decoded table's header revision (the registry's tableRevision() knows where each table keeps its revision). */
+export const headerRevision = (t: { fields: Record<string, unknown> }): number => Number((t.fields.header as { revision?: number } | undefined)?.revision ?? 0);
 
 export const SPACE_IDS: Record<number, string> = {
   0x00: 'SystemMemory',

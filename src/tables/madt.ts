@@ -5,7 +5,7 @@ import { type Node, type FieldName, fieldsOf, fieldPath, hasField, itemOf } from
 import { type TableRule, type HostRange, type TableDef, rule, linux, xen, spec } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { vcpuMpidr } from '../model/gic.js';
-import { headerField, rangeAt, tableRevision } from './common.js';
+import { headerField, rangeAt, headerRevision } from './common.js';
 import {
   MADT_GICC,
   MADT_GICD,
@@ -441,7 +441,7 @@ export const madt = {
       .filter((s) => s.fields.type === MADT_GICC)
       .map((s, i) => {
         const f = fieldsOf(gicc, s);
-        const state = f.flags & GICC_ENABLED ? 'enabled' : f.flags & GICC_ONLINE_CAPABLE && tableRevision(e.table) >= 6 ? 'online-capable' : 'disabled';
+        const state = f.flags & GICC_ENABLED ? 'enabled' : f.flags & GICC_ONLINE_CAPABLE && headerRevision(e.table) >= 6 ? 'online-capable' : 'disabled';
         return { mpidr: f.arm_mpidr, uid: f.uid, state, path: `APIC.gicc[${i}]` } as const;
       });
     if (!cpus.length) return [];

@@ -30,6 +30,8 @@ interface Band {
   kind: string;
   faded?: string;
   device?: string;
+  /** firmware memory in RAM (PCC, error status blocks): held against devices only, as check does */
+  memory?: boolean;
   lane?: number;
   overlaps?: boolean;
 }
@@ -74,6 +76,7 @@ function bands(side: number, dumps: Dumps, colours: Colours): Band[] {
         kind: what.replace(/\[\d+\]/g, '[]'),
         faded: r.unused,
         device: r.device,
+        memory: r.memory,
       });
     }
     for (const r of def.ram?.(e.table) ?? [])
@@ -164,8 +167,8 @@ const clash = (a: Band, b: Band) =>
   !b.faded &&
   a.kind !== b.kind &&
   !(a.device !== undefined && a.device === b.device && a.base === b.base) &&
-  !(a.label.includes('(firmware memory)') && b.column !== 'MMIO') &&
-  !(b.label.includes('(firmware memory)') && a.column !== 'MMIO');
+  !(a.memory && b.column !== 'MMIO') &&
+  !(b.memory && a.column !== 'MMIO');
 
 const AXIS = 132;
 const LANE = 210;
