@@ -7,7 +7,7 @@
 // interface every GICC names, two ECAM windows) are left to that table's own rules.
 import { defOf } from '../tables/registry.js';
 import type { TableEntry } from '../model/set.js';
-import type { HostRange } from '../model/rules.js';
+import { regionPath, type HostRange } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import type { CheckContext } from './context.js';
 
@@ -29,8 +29,7 @@ const overlap = (a: { base: bigint; size: bigint }, b: { base: bigint; size: big
 function pathOf(p: Placed): { path: string; kind: string } {
   if (p.named) return p.named;
   const sig = p.entry.table.signature;
-  const head = p.r.what.split(' ')[0];
-  const path = head.startsWith(`${sig}.`) ? head : sig;
+  const path = regionPath(p.r.what, sig) ?? sig;
   return (p.named = { path, kind: path === sig ? `${path} ${p.r.what}` : path.replace(/\[\d+\]/g, '[]') });
 }
 

@@ -4,6 +4,7 @@
 import { type Finding, type Severity, formatFinding } from '../layout/diagnostics.js';
 import type { Json } from '../layout/values.js';
 import { paint, type Colour } from './colour.js';
+import { escapeMarkup } from './markup.js';
 
 export interface InputReport {
   input: string;
@@ -75,13 +76,8 @@ export function renderJson(reports: InputReport[], failOn: Severity, consumersOf
   return { fail_on: failOn, inputs: reports.map((r) => inputJson(r, failOn, consumersOf)) };
 }
 
-const xml = (s: string) =>
-  s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, '');
+/** Text for XML 1.0, which cannot hold most control characters even escaped: they are dropped. */
+const xml = (s: string) => escapeMarkup(s).replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, '');
 
 /** The testcase a finding belongs to: its table, or "(input)" for findings about the input itself. */
 function caseOf(r: InputReport, f: Finding): string {

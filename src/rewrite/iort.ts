@@ -8,6 +8,7 @@
 import { type Pass, type PassDef, BuildError, tableById, withTable, warn } from './types.js';
 import { fieldsOf, itemOf, withFields, make, type Node } from '../layout/codec.js';
 import { hex } from '../layout/diagnostics.js';
+import type { FieldsOf } from '../layout/schema.js';
 import {
   IORT_TYPES,
   IORT_ITS_GROUP,
@@ -24,7 +25,7 @@ import {
 } from '../tables/iort.js';
 import { MADT_ITS, madtFamily } from '../tables/madt-subtables.js';
 
-type Mapping = ReturnType<typeof fieldsOf<typeof idMapping.layout>>;
+type Mapping = FieldsOf<typeof idMapping.layout>;
 const SINGLE = 1;
 
 /** A node as a message names it: its type and offset. */

@@ -9,6 +9,7 @@ import { hex } from '../../layout/diagnostics.js';
 import type { TableEntry } from '../../model/set.js';
 import { allEntries } from '../../model/tableset.js';
 import { defOf } from '../../tables/registry.js';
+import { regionPath } from '../../model/rules.js';
 import { decodeEfiPart, memoryTypeName, EFI_PAGE_SIZE } from '../../efi/tables.js';
 import { Colours, esc, ink, legend } from './html.js';
 import type { Dumps } from './dumps.js';
@@ -57,10 +58,7 @@ function bands(side: number, dumps: Dumps, colours: Colours): Band[] {
   const add = (b: Omit<Band, 'count' | 'kind'> & { kind?: string }) => {
     if (b.end > b.base) out.push({ count: 1, ...b, kind: b.kind ?? b.label });
   };
-  const link = (e: TableEntry, what: string) => {
-    const head = what.split(' ')[0];
-    return dumps.link(side, e.table.signature, head.startsWith(`${e.table.signature}.`) ? { path: head, file: e.source } : { file: e.source });
-  };
+  const link = (e: TableEntry, what: string) => dumps.link(side, e.table.signature, { path: regionPath(what, e.table.signature), file: e.source });
   for (const e of allEntries(set)) {
     const def = defOf(e.table);
     const sig = e.table.signature;

@@ -1,10 +1,10 @@
 // The report's HTML: escaping, the palette (Okabe and Ito's eight colours, told apart with every
 // common colour-vision deficiency), the page's style and its script. The pictures are drawn when the
 // report is made; the script only opens what a link points into, filters and highlights.
+import { escapeMarkup } from '../markup.js';
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-/** Text or an attribute value, escaped for HTML and SVG. */
-export const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ENTITIES[c]);
+/** Text or a (double-quoted) attribute value, escaped for HTML and SVG. */
+export const esc = escapeMarkup;
 
 /** Okabe & Ito (2008), "Color Universal Design": distinguishable under protanopia, deuteranopia and tritanopia. */
 export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'] as const;
