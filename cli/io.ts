@@ -2,6 +2,7 @@
 // one mapping of the library's refusals to the CLI's (exit 2, the input named).
 import { readFileSync, writeSync } from 'node:fs';
 import { BuildError } from '../src/rewrite/types.js';
+import { Refusal } from '../src/layout/diagnostics.js';
 export interface Io {
   out(s: string): void;
   /** binary output to standard output (an image to a pipe, `-o -`) */
@@ -62,7 +63,7 @@ function writer(fd: 1 | 2): (s: string | Uint8Array) => void {
 }
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
-export class CliError extends Error {
+export class CliError extends Refusal {
   constructor(
     message: string,
     readonly exitCode = 2,

@@ -1,5 +1,6 @@
 // The CLI as a function: run(argv, io) returns the exit code. Commands never call process.exit();
-// main.ts only sets process.exitCode. Exit codes: 0 ok, 1 "different"/"findings" (diff, check), 2 trouble.
+// main.ts only sets process.exitCode. Exit codes: 0 ok, 1 "different"/"findings" (diff, check), 2 trouble
+// the tool recognised (a Refusal: the input, an option, a path), 70 a bug of dom0-acpi's own (EX_SOFTWARE).
 import { Command, CommanderError } from 'commander';
 import { VERSION } from './version.js';
 import { CliError, type Io, type Exit, processIo, report, PROG } from './io.js';
@@ -11,12 +12,13 @@ import { registerCheck } from './commands/check.js';
 import { registerDiff } from './commands/diff.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerReport } from './commands/report.js';
-import { OutputError } from '../src/io/output.js';
+import { Refusal } from '../src/layout/diagnostics.js';
 
 export function makeProgram(io: Io, exit: Exit): Command {
   const program = new Command('dom0-acpi')
     .description('Arm64 ACPI tables for Xen dom0: read, dump, convert, build, diff and check firmware table sets')
     .version(VERSION)
+    .option('--debug', 'on an internal error (a bug of dom0-acpi), print its stack trace (also DOM0_ACPI_DEBUG=1)')
     .exitOverride()
     .configureOutput({
       writeOut: io.out,
@@ -30,7 +32,8 @@ export function makeProgram(io: Io, exit: Exit): Command {
       `
 Exit codes: 0 success (diff: same; check: nothing at or above --fail-on), 1 diff: different /
 check: findings, 2 trouble (malformed input outside check, unreadable input, bad options,
-refused output). Finding codes: docs/checks.md.`,
+refused output), 70 internal error (a bug in dom0-acpi: please report it with the input). Finding
+codes: docs/checks.md.`,
     );
   registerDump(program, io, exit);
   registerExtract(program, io);
@@ -50,17 +53,23 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     return exit.code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof CliError) {
+    if (e instanceof Refusal) {
       if (e.message) report(io, 'error', e.message);
-      return e.exitCode;
+      return e instanceof CliError ? e.exitCode : 2;
     }
-    if (e instanceof OutputError) {
-      report(io, 'error', e.message);
-      return 2;
-    }
-    // a TypeError and its kind are our bugs, not the input's: say so (the fuzzer looks for it)
-    const bug = e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError || e instanceof SyntaxError;
-    report(io, 'error', `${bug ? `internal error (${(e as Error).name}): ` : ''}${(e as Error).message ?? String(e)}`);
-    return 2;
+    return internalError(e, io, argv.includes('--debug') || process.env.DOM0_ACPI_DEBUG === '1');
   }
+}
+
+/** Exit code of an internal error: sysexits' EX_SOFTWARE. */
+export const INTERNAL_ERROR = 70;
+
+/** Anything thrown that is not a Refusal is a bug of ours, whatever the input held: said as one,
+ * never as a fault of the input (the fuzzer and the tests look for this line). */
+function internalError(e: unknown, io: Io, debug: boolean): number {
+  const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  report(io, 'error', `internal error: ${what.split('\n')[0]} (a bug in dom0-acpi; please report it with this input)`);
+  if (debug && e instanceof Error && e.stack) io.err(e.stack + '\n');
+  else report(io, 'note', 'run with --debug (or DOM0_ACPI_DEBUG=1) for the stack trace');
+  return INTERNAL_ERROR;
 }

@@ -1,7 +1,7 @@
 // What a CI pipeline accepts: --ignore CODE[@SIG] drops a code (in one table, or everywhere), and a
 // baseline file records known findings (input, code, table, field path) so that they no longer fail
 // while new ones do; entries that no longer occur are stale. Pure: the CLI reads and writes the file.
-import type { Finding } from '../layout/diagnostics.js';
+import { type Finding, Refusal } from '../layout/diagnostics.js';
 import { CODES } from './catalog.js';
 
 export const BASELINE_FORMAT = 'dom0-acpi check baseline v1';
@@ -27,10 +27,10 @@ export interface Ignore {
 /** "CODE" or "CODE@SIG", the code checked against the catalogue (a typo must not hide nothing). */
 export function parseIgnore(spec: string): Ignore {
   const [code, table, extra] = spec.split('@');
-  if (extra !== undefined || !code) throw new Error(`--ignore ${spec}: give CODE or CODE@SIG`);
+  if (extra !== undefined || !code) throw new Refusal(`--ignore ${spec}: give CODE or CODE@SIG`);
   if (!(code in CODES)) {
     const near = Object.keys(CODES).filter((c) => c.split('_')[0] === code.split('_')[0]);
-    throw new Error(`--ignore ${spec}: no finding code ${code}${near.length ? ` (codes like it: ${near.slice(0, 6).join(', ')})` : ''}`);
+    throw new Refusal(`--ignore ${spec}: no finding code ${code}${near.length ? ` (codes like it: ${near.slice(0, 6).join(', ')})` : ''}`);
   }
   return table ? { code, table: table.toUpperCase() } : { code };
 }

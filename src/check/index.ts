@@ -3,7 +3,7 @@
 // EFI → RSDP chain, and with --xen-host what a named Xen release's own boot code does with a host's
 // tables. Pure: no I/O.
 import type { TableSet } from '../model/tableset.js';
-import type { Finding } from '../layout/diagnostics.js';
+import { type Finding, Refusal } from '../layout/diagnostics.js';
 import { defOf, decodedSignatures, defFor } from '../tables/registry.js';
 import { CheckContext } from './context.js';
 import { CODES, severityOf } from './catalog.js';
@@ -20,7 +20,7 @@ export interface CheckOptions {
 
 export function checkTables(set: TableSet, opts: CheckOptions = {}): Finding[] {
   if (opts.xenHost !== undefined && !isXenRelease(opts.xenHost))
-    throw new Error(`xenHost: "${String(opts.xenHost)}" is not a Xen release this tool knows (${XEN_RELEASES.join(', ')})`);
+    throw new Refusal(`xenHost: "${String(opts.xenHost)}" is not a Xen release this tool knows (${XEN_RELEASES.join(', ')})`);
   const c = new CheckContext(set, opts.dom0 === true, opts.xenHost);
   // Xen boots from a host's tables; a dom0 set (a build output, an STAO) is what it gives dom0
   const xenHost = opts.xenHost !== undefined && c.hostSet;

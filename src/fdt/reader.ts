@@ -1,9 +1,10 @@
 // Reading a flattened device tree back (to check a build's dom0.dtb): header checks as
 // fdt_check_header() does them, then the structure block into FdtNodes. Bounded by the blob size.
 import type { FdtNode } from './writer.js';
+import { Refusal } from '../layout/diagnostics.js';
 import { FDT_MAGIC, FDT_HEADER_SIZE, FDT_BEGIN_NODE, FDT_END_NODE, FDT_PROP, FDT_NOP, FDT_END, readHeader, headerOffset } from './format.js';
 
-export class FdtReadError extends Error {
+export class FdtReadError extends Refusal {
   constructor(
     message: string,
     readonly offset: number,

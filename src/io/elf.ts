@@ -5,7 +5,7 @@
 // and written with encodeNode (the writer makes the small cores the tests and the bench use).
 import { layout, bytes, u16, u32, u64 } from '../layout/schema.js';
 import { type ContainerDef, readAt, encodeNode, make } from '../layout/codec.js';
-import { hex } from '../layout/diagnostics.js';
+import { hex, Refusal } from '../layout/diagnostics.js';
 import { memoryOf, type Memory, type Segment, type Source } from './memory.js';
 
 export const ELF_MAGIC = Uint8Array.of(0x7f, 0x45, 0x4c, 0x46);
@@ -96,7 +96,7 @@ export function isElf(head: Uint8Array): boolean {
 }
 
 /** An ELF file that cannot be read as a core: the message says why (and where). */
-export class ElfError extends Error {
+export class ElfError extends Refusal {
   constructor(
     message: string,
     readonly offset?: number,

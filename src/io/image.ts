@@ -1,7 +1,7 @@
 // Raw physical-memory images: find the RSDP (every 8-byte boundary: edk2 places it 8-byte aligned;
 // the 16-byte rule is only the legacy BIOS area's), then read every table through the pointers.
 // Every access is bounds-checked against the image; nothing is read twice, so loops end.
-import { type Finding, hex } from '../layout/diagnostics.js';
+import { type Finding, hex, Refusal } from '../layout/diagnostics.js';
 import { type ReadResult, type TableEntry, type TableSet, pointersOf, setOf } from '../model/tableset.js';
 import { readUint } from '../layout/codec.js';
 import { entryFrom } from './entry.js';
@@ -169,19 +169,19 @@ export function writeImage(set: TableSet, base?: bigint): { image: Uint8Array; b
   const all = set.rsdp ? [set.rsdp, ...set.tables] : set.tables;
   const missing = all.filter((e) => e.address === undefined).map((e) => e.table.signature);
   if (missing.length) {
-    throw new Error(`no address for ${missing.join(', ')}: an image needs every table's address (acpidump text or an image as input)`);
+    throw new Refusal(`no address for ${missing.join(', ')}: an image needs every table's address (acpidump text or an image as input)`);
   }
-  if (!set.rsdp) throw new Error('no RSDP in the input: nothing in an image would point at the tables');
+  if (!set.rsdp) throw new Refusal('no RSDP in the input: nothing in an image would point at the tables');
   const lo = all.reduce((m, e) => (e.address! < m ? e.address! : m), all[0].address!);
   const hi = all.reduce((m, e) => (e.address! + BigInt(e.bytes.length) > m ? e.address! + BigInt(e.bytes.length) : m), 0n);
   const b = base ?? lo & ~0xfffn;
-  if (b > lo) throw new Error(`--image-base ${hex(b)} is above the lowest table address ${hex(lo)}`);
-  if (hi - b > MAX_IMAGE_SPAN) throw new Error(`the tables span ${hex(hi - b)} bytes from ${hex(b)}, more than the ${hex(MAX_IMAGE_SPAN)} an image may hold`);
+  if (b > lo) throw new Refusal(`--image-base ${hex(b)} is above the lowest table address ${hex(lo)}`);
+  if (hi - b > MAX_IMAGE_SPAN) throw new Refusal(`the tables span ${hex(hi - b)} bytes from ${hex(b)}, more than the ${hex(MAX_IMAGE_SPAN)} an image may hold`);
   const sorted = [...all].sort((x, y) => (x.address! < y.address! ? -1 : 1));
   for (let i = 1; i < sorted.length; i++) {
     const prev = sorted[i - 1];
     if (prev.address! + BigInt(prev.bytes.length) > sorted[i].address!) {
-      throw new Error(
+      throw new Refusal(
         `${prev.table.signature} at ${hex(prev.address!)} (${prev.bytes.length} bytes) overlaps ${sorted[i].table.signature} at ${hex(sorted[i].address!)}`,
       );
     }

@@ -29,9 +29,10 @@ import {
 } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, dirname, join, resolve, sep } from 'node:path';
+import { Refusal } from '../layout/diagnostics.js';
 
 /** An output that cannot or may not be written; the message names the path as the user gave it. */
-export class OutputError extends Error {
+export class OutputError extends Refusal {
   constructor(
     readonly path: string,
     why: string,

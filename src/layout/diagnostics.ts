@@ -20,6 +20,17 @@ export interface Finding {
   baselined?: boolean;
 }
 
+/** A fault the tool recognises and can say in words: in the input's bytes, in the options, in a
+ * path or on the file system (a full disk). Every error the tool means to give a user is one of
+ * these (or a subclass); anything else that is thrown is a bug of dom0-acpi's own, and the CLI says
+ * so ("internal error", exit 70) instead of blaming the input. */
+export class Refusal extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Refusal';
+  }
+}
+
 export const hex = (n: number | bigint, width = 0): string => '0x' + n.toString(16).toUpperCase().padStart(width, '0');
 
 /** One line, in the form the CLI prints: `file: SIG: offset 0x2c: message`. */

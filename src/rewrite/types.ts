@@ -5,7 +5,7 @@ import { BUILD_CODES, type BuildCode } from './codes.js';
 import type { AcpiTable } from '../tables/registry.js';
 import type { TableSet } from '../model/tableset.js';
 import type { Change } from '../diff/table.js';
-import type { Finding } from '../layout/diagnostics.js';
+import { type Finding, Refusal } from '../layout/diagnostics.js';
 import type { FdtNode } from '../fdt/writer.js';
 import type { MemoryRange } from '../efi/tables.js';
 import type { FieldName } from '../layout/codec.js';
@@ -121,7 +121,8 @@ export type PassDef = {
   needs?: string[];
 } & ({ stage: 'tables'; run: Pass } | { stage: 'placed'; run: PlacedPass });
 
-export class BuildError extends Error {
+/** What cannot be built from this input with these options, said in words (a Refusal: never a bug). */
+export class BuildError extends Refusal {
   constructor(message: string) {
     super(message);
     this.name = 'BuildError';

@@ -432,7 +432,7 @@ describe('outputs', () => {
       child.kill('SIGKILL');
       await closed;
       if (existsSync(dir))
-        expect(readdirSync(dir).sort()).toEqual(['.dom0-acpi-files.json', 'acpi.img', 'acpidump.txt', 'dom0.dtb', 'manifest.json', 'tables']);
+        expect(readdirSync(dir).sort()).toEqual(['.dom0-acpi-files.json', 'acpi.img', 'acpidump.txt', 'dom0.dtb', 'manifest.json', 'report.html', 'tables']);
       expect(readdirSync(parent).filter((f) => !f.startsWith('.'))).toEqual(existsSync(dir) ? ['out'] : []);
     }
   });
