@@ -3,6 +3,7 @@
 import { readFileSync, writeSync } from 'node:fs';
 import { BuildError } from '../src/rewrite/types.js';
 import { Refusal } from '../src/layout/diagnostics.js';
+import type { WriteOptions } from '../src/io/output.js';
 export interface Io {
   out(s: string): void;
   /** binary output to standard output (an image to a pipe, `-o -`) */
@@ -109,6 +110,6 @@ export function writeOut(io: Io, output: string, data: string | Uint8Array, writ
 }
 
 /** The write options of a command's output: --force, and the paths it read (kept apart from the output). */
-export function outputOptions(o: { force?: boolean }, ...read: (string | undefined)[]): { force?: boolean; inputs: string[] } {
-  return { force: o.force, inputs: read.filter((p): p is string => p !== undefined) };
+export function outputOptions(io: Io, o: { force?: boolean }, ...read: (string | undefined)[]): WriteOptions {
+  return { force: o.force, inputs: read.filter((p): p is string => p !== undefined), warn: (m) => report(io, 'warning', m) };
 }

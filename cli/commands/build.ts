@@ -145,7 +145,7 @@ export function registerBuild(program: Command, io: Io): void {
           { checked: `check (the host), check --dom0 (the dom0 set)` },
         )
       : undefined;
-    writeBuildOutput(o.output, out, outputOptions(o, input, host.origin), html);
+    writeBuildOutput(o.output, out, outputOptions(io, o, input, host.origin), html);
     for (const w of out.warnings) report(io, w.severity === 'info' ? 'note' : 'warning', `${formatFinding(w)} [${w.code}]`);
     if (formatOf(o) === 'json') {
       io.out(JSON.stringify(out.manifest, null, 2) + '\n');

@@ -147,7 +147,6 @@ function xenRelease(v: string): XenRelease {
   throw new CliError(`--xen-host ${v}: a Xen release from ${XEN_RELEASES[0]} to ${NEWEST_XEN} is needed (${XEN_RELEASES.join(', ')})`);
 }
 
-
 function readBaseline(path: string): Baseline {
   let text: string;
   try {
@@ -172,7 +171,7 @@ function fix(input: string, set: TableSet, o: CheckOpts, io: Io): void {
     return;
   }
   const { fixed, set: good } = fixChecksums(set);
-  writeFixed(input, good, o.output!, outputOptions(o));
+  writeFixed(input, good, o.output!, outputOptions(io, o));
   report(
     io,
     'note',

@@ -32,7 +32,7 @@ export function registerConvert(program: Command, io: Io): void {
       .option('--force', 'replace a previous output of dom0-acpi at that path (and nothing else)'),
   ).action((input: string, o: ConvertOpts) => {
     const set = loadSet(input, o, io);
-    const wo = outputOptions(o, input, set.origin);
+    const wo = outputOptions(io, o, input, set.origin);
     if (o.to === 'text') {
       const text = formatAcpidumpSet(set);
       writeOut(io, o.output, text, () => writeFileAtomic(o.output, text, wo));

@@ -25,7 +25,7 @@ export function registerExtract(program: Command, io: Io): void {
     const entries = selectTables(set, o.table);
     const names = tableFileNames(set);
     const files = new Map(entries.map((e) => [names.get(e)!, e.bytes] as const));
-    writeFolderAtomic(o.output, files, outputOptions(o, input, set.origin));
+    writeFolderAtomic(o.output, files, outputOptions(io, o, input, set.origin));
     for (const e of entries) io.out(`  ${e.table.signature.padEnd(4)} - ${String(e.bytes.length).padStart(7)} bytes - ${names.get(e)}\n`);
     io.out(`${entries.length} table(s) written to ${o.output}\n`);
   });

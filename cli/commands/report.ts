@@ -38,6 +38,6 @@ export function registerReport(program: Command, io: Io): void {
       ['check', o.dom0 ? '--dom0' : '', xenHost ? `--xen-host ${xenHost}` : ''].filter(Boolean).join(' ') +
       (sources.some((s) => s.dom0 && !o.dom0) ? ' (--dom0 on build outputs)' : '');
     const html = await makeReport(sources, { xenHost, checked });
-    writeOut(io, o.output, html, () => writeFileAtomic(o.output, html, outputOptions(o, ...inputs.filter((i) => i !== '-'))));
+    writeOut(io, o.output, html, () => writeFileAtomic(o.output, html, outputOptions(io, o, ...inputs.filter((i) => i !== '-'))));
   });
 }

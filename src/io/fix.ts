@@ -1,6 +1,6 @@
 // check --fix: the input with every checksum made right (tables and both RSDP checksums), written
 // in the input's own form to a new location, atomically. The input itself is never touched.
-import { closeSync, copyFileSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { relative, resolve, basename } from 'node:path';
 import { encodeTable, withoutFaults, hasChecksumFault } from '../tables/registry.js';
 import { allEntries, tableFileNames, type TableEntry, type TableSet } from '../model/tableset.js';
@@ -42,14 +42,9 @@ export function writeFixed(input: string, set: TableSet, out: string, opts: Writ
       if (lost) throw new OutputError(out, `${out}: ${lost.table.signature} at ${lost.source} is not in the capture's file bytes: nothing to patch`);
       writeFileAtomic(
         out,
-        (tmp) => {
-          copyFileSync(input, tmp);
-          const fd = openSync(tmp, 'r+');
-          try {
-            for (const e of allEntries(set)) writeSync(fd, e.bytes, 0, e.bytes.length, e.fileOffset!);
-          } finally {
-            closeSync(fd);
-          }
+        (fd) => {
+          copyInto(input, fd);
+          for (const e of allEntries(set)) writeSync(fd, e.bytes, 0, e.bytes.length, e.fileOffset!);
         },
         o,
       );
@@ -66,5 +61,23 @@ export function writeFixed(input: string, set: TableSet, out: string, opts: Writ
       writeFolderAtomic(out, new Map(allEntries(set).map((e) => [names.get(e)!, e.bytes] as const)), o);
       return;
     }
+  }
+}
+
+/** The input's bytes into an open file, 1 MiB at a time (a capture may be gigabytes). Chunks of
+ * zeros are not written: the file is sized first, so they stay holes and a sparse core stays sparse. */
+function copyInto(input: string, fd: number): void {
+  const from = openSync(input, 'r');
+  try {
+    ftruncateSync(fd, fstatSync(from).size);
+    const buf = Buffer.allocUnsafe(1 << 20);
+    const zeros = Buffer.alloc(buf.length);
+    for (let n, at = 0; (n = readSync(from, buf, 0, buf.length, at)) > 0; at += n) {
+      const chunk = buf.subarray(0, n);
+      if (chunk.equals(zeros.subarray(0, n))) continue;
+      for (let done = 0; done < n;) done += writeSync(fd, chunk, done, n - done, at + done);
+    }
+  } finally {
+    closeSync(from);
   }
 }
