@@ -13,7 +13,7 @@
 import { readFileSync, statSync, mkdirSync, writeFileSync, renameSync, readdirSync, rmSync, realpathSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { homedir } from 'node:os';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import vm from 'node:vm';
@@ -51,15 +51,18 @@ void mod.exports.main!(process.argv.slice(2)).then(saveCache);
 /** Keep the code the command compiled, for the next run. */
 function saveCache(): void {
   if (!cacheFile || !dir || (cachedData && !script.cachedDataRejected)) return;
+  // a fresh name, created exclusively: never written through a link planted in a shared cache folder
+  const tmp = `${cacheFile}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
   try {
     mkdirSync(dir, { recursive: true });
-    const tmp = `${cacheFile}.${process.pid}.tmp`;
-    writeFileSync(tmp, Buffer.concat([header, script.createCachedData()]));
+    writeFileSync(tmp, Buffer.concat([header, script.createCachedData()]), { flag: 'wx', mode: 0o600 });
     renameSync(tmp, cacheFile);
     // this install's caches of an older bundle or another Node version are dead; others' are theirs
     for (const f of readdirSync(dir))
       if (f.startsWith(`${install}-`) && f.endsWith('.v8cache') && !f.startsWith(`${key}-`)) rmSync(join(dir, f), { force: true });
-  } catch {
-    // a read-only home, a full disk: run without a cache
+  } catch (e) {
+    // a read-only home, a full disk: run without a cache, and leave no part of one (a name that was
+    // there already, EEXIST, is not ours)
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') rmSync(tmp, { force: true });
   }
 }

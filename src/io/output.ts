@@ -1,4 +1,4 @@
-// Writing outputs so that nothing is ever lost (docs/outputs.md):
+// Writing outputs so that nothing is ever lost (README "Nothing is lost"):
 // - an output never is, holds or lies inside an input (compared by device and inode, so a hard link,
 //   a bind mount or another spelling is no way around it), and a folder output never is or holds the
 //   current folder;
