@@ -342,7 +342,8 @@ function entries(dir: string, skip?: string): Map<string, string> {
 
 /** Whether the layout is one the tool must accept, by the rules alone (not the tool's code): the
  * output neither is, holds, nor lies inside a path read, a folder output neither is nor holds the
- * current folder, and an existing output is empty, or a previous output of this very kind with --force. */
+ * current folder, and an existing output is an empty folder, a previous output folder of this very
+ * kind with --force, or (a single file, the user's to name) any regular file with --force. */
 function allowed(world: string, c: { cmd: Writer; input: string; output: string; cwd: string; force: boolean }): boolean {
   // the real path of the part that exists, the rest appended
   const real = (p: string): string => {
@@ -368,7 +369,7 @@ function allowed(world: string, c: { cmd: Writer; input: string; output: string;
   const isDir = statSync(given).isDirectory();
   if (folder !== isDir) return false;
   if (folder && !readdirSync(given).length) return true;
-  return c.force && out === realpathSync(join(world, 'prev'));
+  return c.force && (!folder || out === realpathSync(join(world, 'prev')));
 }
 
 /** One layout: a firmware folder (the acpidump text, notes, a git repository), a previous output of
@@ -393,8 +394,9 @@ export async function checkOutputs(
     const quiet = { out: () => {}, err: () => {}, tty: false };
     if ((await run(w.argv(join(world, 'fw', 'host.txt'), join(world, 'prev')), quiet)) === 2) throw new Violation(`${c.cmd} could not make a first output`, c);
     const prev = join(world, 'prev');
-    // the tool's files: the previous output (a folder, or the file and the record beside it)
-    const ours = (rel: string) => rel === 'prev' || rel.startsWith(`prev${sep}`) || rel === '.dom0-acpi-files.json';
+    // the tool's files: the previous output; and a single file the user named with --force is theirs to replace
+    const named = !w.folder && c.force ? relative(world, resolve(world, c.cwd, c.output)) : undefined;
+    const ours = (rel: string) => rel === 'prev' || rel.startsWith(`prev${sep}`) || rel === named;
     const before = [...entries(dirname(world))].filter(([rel]) => rel.startsWith(relative(dirname(world), world)));
     const expectOk = allowed(world, c);
     let err = '';

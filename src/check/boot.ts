@@ -53,7 +53,8 @@ function checkDt(c: CheckContext, dtb: Uint8Array, dtFile: string | undefined): 
   try {
     root = readFdt(dtb);
   } catch (e) {
-    c.reportFile('DOM0_DT_INVALID', dtFile, 'DT', (e as Error).message, e instanceof FdtReadError ? e.offset : undefined);
+    if (!(e instanceof FdtReadError)) throw e; // a bug of ours is not a fault of the tree
+    c.reportFile('DOM0_DT_INVALID', dtFile, 'DT', e.message, e.offset);
     return undefined;
   }
   for (const n of root.children) {

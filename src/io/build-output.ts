@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dom0Output, Manifest } from '../rewrite/build.js';
 import { tableFileNames, allEntries, setOf, type ReadResult, type TableEntry, type TableSet, type EfiPart } from '../model/tableset.js';
-import { readFdt, findNode, propNumber } from '../fdt/reader.js';
+import { readFdt, findNode, propNumber, FdtReadError } from '../fdt/reader.js';
 import { UEFI_PROPS } from '../fdt/dom0.js';
 import { EFI_SYSTAB_SIZE, EFI_CONFIG_ENTRY_SIZE, systemTable } from '../efi/tables.js';
 import { readAt } from '../layout/codec.js';
@@ -94,7 +94,8 @@ export function efiPartsOf(boot: NonNullable<TableSet['boot']>): EfiPart[] {
   let uefi;
   try {
     uefi = findNode(readFdt(boot.dtb), '/hypervisor/uefi');
-  } catch {
+  } catch (e) {
+    if (!(e instanceof FdtReadError)) throw e;
     return []; // check --dom0 says what is wrong with the tree
   }
   const prop = (name: string) => {
