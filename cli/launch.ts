@@ -63,6 +63,11 @@ function saveCache(): void {
   } catch (e) {
     // a read-only home, a full disk: run without a cache, and leave no part of one (a name that was
     // there already, EEXIST, is not ours)
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') rmSync(tmp, { force: true });
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // nothing was made there (a path through a file)
+      }
   }
 }

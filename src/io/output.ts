@@ -31,38 +31,20 @@ import {
   mkdtempSync,
   openSync,
   readFileSync,
-  readSync,
   readdirSync,
-  realpathSync,
   renameSync,
-  rmSync,
   rmdirSync,
-  statSync,
   unlinkSync,
   writeSync,
   type Stats,
 } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
-import { basename, dirname, join, resolve, sep } from 'node:path';
-import { Refusal } from '../layout/diagnostics.js';
+import { basename, dirname, join, resolve } from 'node:path';
+import { OutputError, failed, inParent, keepApart, parentOf, realish, within } from './output-paths.js';
+import { RECORD, clearOurs, foreignEntry, legacyRecord, readRecord, recordText, sha256, whole, type Hashes } from './output-record.js';
 
-/** An output that cannot or may not be written; the message names the path as the user gave it. */
-export class OutputError extends Refusal {
-  constructor(
-    readonly path: string,
-    why: string,
-  ) {
-    super(why);
-    this.name = 'OutputError';
-  }
-}
-
-/** The record of what dom0-acpi wrote into a folder output. */
-export const RECORD = '.dom0-acpi-files.json';
-/** The manifest of a build output: outputs written before records existed are recognised by it. */
-const LEGACY_MANIFEST = 'manifest.json';
-/** The report a build writes beside its manifest. */
-export const REPORT = 'report.html';
+export { OutputError, realish } from './output-paths.js';
+export { RECORD, REPORT, foreignEntry } from './output-record.js';
 
 export interface WriteOptions {
   /** replace a previous output (a folder: of dom0-acpi, and nothing else; a file: the file named) */
@@ -81,170 +63,7 @@ export interface WriteOptions {
 /** Bytes, text, or a function that writes the file through the descriptor it is given (a large copy). */
 export type FileData = Uint8Array | string | ((fd: number) => void);
 
-// ---------------------------------------------------------------- failures in words
-
-const WORDS: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'read-only file system',
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'disk quota exceeded',
-  ENOTDIR: 'a part of the path is not a folder',
-  ENAMETOOLONG: 'a name in the path is longer than the file system allows',
-  ELOOP: 'too many levels of symbolic links',
-  EBUSY: 'the path is in use (a mount point?)',
-  EXDEV: 'the path crosses file systems',
-  EIO: 'input/output error',
-  EMLINK: 'too many entries in the folder',
-  ENOENT: 'no such file or folder',
-  ENOTEMPTY: 'another process wrote that folder meanwhile',
-};
-
-/** Node's words for an error without its code, call and path ("ENOENT: no such file, open '/x'"). */
-const bareMessage = (e: NodeJS.ErrnoException) => /^[A-Z0-9]+: (.*?)(?:, \w+(?: '.*)?)?$/.exec(e.message)?.[1] ?? e.message;
-
-/** Why a path cannot be written, looked for along it: the first part that is missing, a link to
- * nothing, or not a folder (`shown` is how the user spelled `abs`). */
-function pathProblem(shown: string, abs: string): string | undefined {
-  // each folder on the way, with the user's spelling of it while there is one
-  const chain: [string, string][] = [];
-  for (let p = dirname(abs), s: string | undefined = dirname(shown); ; p = dirname(p)) {
-    chain.unshift([p, s ?? p]);
-    if (dirname(p) === p) break;
-    s = s === undefined || s === '.' || dirname(s) === s ? undefined : dirname(s);
-  }
-  for (const [p, s] of chain) {
-    const l = lstatSync(p, { throwIfNoEntry: false });
-    if (!l) return undefined; // missing: mkdir -p makes it
-    const st = statSync(p, { throwIfNoEntry: false });
-    if (!st) return `${s} is a symbolic link to nothing`;
-    if (!st.isDirectory()) return `${s} is not a folder`;
-  }
-  return undefined;
-}
-
-/** A file-system failure while writing `shown` (the path as the user gave it), as one line naming it
- * (never an internal temporary name), or the error itself when it is not the file system's. */
-function failed(shown: string, abs: string, e: unknown): Error {
-  if (e instanceof Refusal) return e;
-  const err = e as NodeJS.ErrnoException;
-  if (typeof err?.code !== 'string' || !/^E[A-Z0-9]+$/.test(err.code)) return e as Error; // not the file system's: a bug
-  const where = pathProblem(shown, abs);
-  if (where) return new OutputError(shown, `${shown}: cannot write: ${where}`);
-  return new OutputError(shown, `${shown}: cannot write: ${WORDS[err.code] ?? bareMessage(err)}`);
-}
-
-/** Runs a step that makes something in the folder holding the output: a refusal there names that
- * folder (the output is made beside its old self and renamed into place). */
-function inParent<T>(shown: string, parentShown: string, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
-      throw new OutputError(
-        shown,
-        `${shown}: cannot write: ${WORDS[code]} in ${parentShown}, the folder that holds it (the new output is made there and renamed into place)`,
-      );
-    // a folder that is there but makes no new entries (/proc, /sys)
-    if (code === 'ENOENT' && statSync(parentShown, { throwIfNoEntry: false })?.isDirectory())
-      throw new OutputError(shown, `${shown}: cannot write: ${parentShown} does not take new files`);
-    throw e;
-  }
-}
-
-/** The folder holding `shown`, spelled as the user would: "." for a bare name. */
-const parentOf = (shown: string) => dirname(shown.replace(/[/\\]+$/, '') || '.');
-
-/** The process umask, read without changing it for longer than the call. */
-function currentUmask(): number {
-  try {
-    const m = process.umask(0);
-    process.umask(m);
-    return m;
-  } catch {
-    return 0o022; // worker threads cannot read it: the common default
-  }
-}
-
 const uid = () => (typeof process.getuid === 'function' ? process.getuid() : -1);
-
-// ---------------------------------------------------------------- paths
-
-/** The real path of p, for the part of it that exists (symbolic links resolved), with the rest appended. */
-export function realish(p: string): string {
-  const abs = resolve(p);
-  let head = abs;
-  const rest: string[] = [];
-  for (;;) {
-    try {
-      return join(realpathSync.native(head), ...rest);
-    } catch {
-      const up = dirname(head);
-      if (up === head) return abs;
-      rest.unshift(basename(head));
-      head = up;
-    }
-  }
-}
-
-const within = (inner: string, outer: string) => inner.startsWith(outer.endsWith(sep) ? outer : outer + sep);
-
-type Identity = { dev: number; ino: number };
-const identity = (p: string): Identity | undefined => {
-  const st = statSync(p, { throwIfNoEntry: false });
-  return st && { dev: st.dev, ino: st.ino };
-};
-const same = (a: Identity | undefined, b: Identity | undefined) => a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino;
-
-/** The identities of a path's folders, from its nearest existing one up to the root. */
-function ancestors(real: string): Identity[] {
-  const out: Identity[] = [];
-  for (let p = real; ; p = dirname(p)) {
-    const id = identity(p);
-    if (id) out.push(id);
-    if (dirname(p) === p) return out;
-  }
-}
-
-/** Refuses an output that is an input, holds one, or lies inside an input folder (and, for a folder
- * output, one that is or holds the current folder: a shell would be left in a removed folder). Paths
- * are compared by device and inode as well as by their real spelling: a hard link to an input, or an
- * input folder reached through a bind mount, is still that input. */
-function keepApart(shown: string, real: string, inputs: readonly string[], folder: boolean): void {
-  const out = identity(real);
-  const outUp = ancestors(dirname(real));
-  const refuse = (why: string) => {
-    throw new OutputError(shown, `${shown}: ${why}: give an output apart from the inputs`);
-  };
-  for (const input of inputs) {
-    if (input === '-' || input.startsWith('<')) continue; // standard input, a buffer
-    let inReal: string;
-    let st: Stats;
-    try {
-      inReal = realpathSync.native(input);
-      st = statSync(inReal);
-    } catch {
-      continue; // an input that does not exist was not read
-    }
-    if (!st.isFile() && !st.isDirectory()) continue; // a pipe or a device: read once, nothing to overwrite
-    const what = st.isDirectory() ? 'input folder' : 'input';
-    const inId = { dev: st.dev, ino: st.ino };
-    if (real === inReal || same(out, inId)) refuse(`the output is the ${what} ${input}`);
-    if (within(inReal, real) || (out && ancestors(dirname(inReal)).some((a) => same(a, out)))) refuse(`the output folder holds the ${what} ${input}`);
-    if (st.isDirectory() && (within(real, inReal) || outUp.some((a) => same(a, inId)))) refuse(`the output lies inside the input folder ${input}`);
-  }
-  if (folder) {
-    const cwd = realish(process.cwd());
-    const cwdId = identity(cwd);
-    const is = real === cwd || same(out, cwdId);
-    if (is || within(cwd, real) || (out && ancestors(dirname(cwd)).some((a) => same(a, out))))
-      throw new OutputError(
-        shown,
-        `${shown}: the output folder ${is ? 'is' : 'holds'} the current folder: give a folder of its own (it is replaced as a whole)`,
-      );
-  }
-}
 
 // ---------------------------------------------------------------- temporary names
 
@@ -316,126 +135,6 @@ function leftovers(target: string): Record<Kind, string[]> {
     if (kind === 'tmp' ? st.isFile() : st.isDirectory() && (st.mode & 0o077) === 0) out[kind].push(p);
   }
   return out;
-}
-
-// ---------------------------------------------------------------- records
-
-type Hashes = Map<string, Set<string>>;
-
-const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
-
-/** SHA-256 of a file, read in chunks (a copied memory image may be large). */
-function hashFile(path: string): string {
-  const h = createHash('sha256');
-  const fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
-  try {
-    const buf = Buffer.allocUnsafe(1 << 20);
-    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) h.update(buf.subarray(0, n));
-  } finally {
-    closeSync(fd);
-  }
-  return h.digest('hex');
-}
-
-/** The record in a folder: each file dom0-acpi wrote (a relative '/'-separated name) → its SHA-256.
- * Undefined when there is none or it is not ours. */
-function readRecord(dir: string): Hashes | undefined {
-  try {
-    const r = JSON.parse(readFileSync(join(dir, RECORD), 'utf8')) as { written_by?: unknown; files?: Record<string, unknown> };
-    if (r.written_by !== 'dom0-acpi' || typeof r.files !== 'object' || !r.files) return undefined;
-    const out: Hashes = new Map();
-    for (const [name, v] of Object.entries(r.files)) {
-      const list = (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
-      out.set(name, new Set(list));
-    }
-    return out;
-  } catch {
-    return undefined;
-  }
-}
-
-function recordText(files: Hashes): string {
-  const sorted = [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const obj = Object.fromEntries(sorted.map(([n, hs]) => [n, hs.size === 1 ? [...hs][0] : [...hs]]));
-  return (
-    JSON.stringify(
-      { written_by: 'dom0-acpi', about: 'the files dom0-acpi wrote here (SHA-256); --force replaces these and nothing else', files: obj },
-      null,
-      2,
-    ) + '\n'
-  );
-}
-
-/** A build output of a version that wrote no record: recognised by its manifest (names, no hashes). */
-function legacyRecord(dir: string): Hashes | undefined {
-  try {
-    const m = JSON.parse(readFileSync(join(dir, LEGACY_MANIFEST), 'utf8')) as { tables?: { file?: unknown }[]; region?: { file?: unknown } };
-    if (!Array.isArray(m.tables)) return undefined;
-    const names = [LEGACY_MANIFEST, 'acpidump.txt', 'dom0.dtb', 'acpi.img', REPORT, ...m.tables.map((t) => t?.file), m.region?.file];
-    return new Map(names.filter((n): n is string => typeof n === 'string').map((n) => [n, new Set<string>()]));
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether a file's content is what the record says dom0-acpi wrote (any content for a legacy
- * record, or when only the names are asked about). */
-function recorded(hashes: Set<string> | undefined, path: string, namesOnly = false): boolean {
-  return hashes !== undefined && (namesOnly || hashes.size === 0 || hashes.has(hashFile(path)));
-}
-
-/** The first entry of a folder (relative path, in sorted order) that dom0-acpi did not write, or
- * undefined when everything in it is a previous output of dom0-acpi. Nothing is followed: a
- * symbolic link is never ours. A subfolder with a record of its own is judged by it. */
-export function foreignEntry(dir: string, record = readRecord(dir) ?? legacyRecord(dir), prefix = '', namesOnly = false): string | undefined {
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    const rel = prefix + name;
-    if (rel === RECORD) continue;
-    const st = lstatSync(p);
-    if (st.isDirectory()) {
-      const own = lstatSync(join(p, RECORD), { throwIfNoEntry: false })?.isFile() && ![...(record?.keys() ?? [])].some((k) => k.startsWith(`${rel}/`));
-      const bad = own ? foreignEntry(p, undefined, '', namesOnly) : foreignEntry(p, record, `${rel}/`, namesOnly);
-      if (bad !== undefined) return own ? `${rel}/${bad}` : bad;
-    } else if (!st.isFile() || !recorded(record?.get(rel), p, namesOnly)) return rel;
-  }
-  return undefined;
-}
-
-/** A folder output is whole when every file its record names is there with that content, and nothing else. */
-function whole(dir: string): boolean {
-  const r = readRecord(dir);
-  if (!r) return false;
-  try {
-    return [...r].every(([name, hs]) => lstatSync(join(dir, name)).isFile() && recorded(hs, join(dir, name))) && foreignEntry(dir, r) === undefined;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Removes from `dir` the files `record` names with the content it names (what dom0-acpi wrote), and
- * the folders that leaves empty; returns what is left (relative paths): nothing else is deleted.
- * `namesOnly`: a file the record names goes whatever its content (a killed run's new folder: its
- * record, written first, names a file it cut short).
- * A subfolder with a record of its own is cleared by that record.
- */
-function clearOurs(dir: string, record: Hashes | undefined, namesOnly = false, prefix = ''): string[] {
-  const left: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    const rel = prefix + name;
-    const st = lstatSync(p);
-    if (st.isDirectory()) {
-      const own = lstatSync(join(p, RECORD), { throwIfNoEntry: false })?.isFile() && ![...(record?.keys() ?? [])].some((k) => k.startsWith(`${rel}/`));
-      const rest = own ? clearOurs(p, readRecord(p), namesOnly).map((r) => `${rel}/${r}`) : clearOurs(p, record, namesOnly, `${rel}/`);
-      if (rest.length) left.push(...rest);
-      else rmdirSync(p);
-    } else if (rel !== RECORD && st.isFile() && recorded(record?.get(rel), p, namesOnly)) unlinkSync(p);
-    else if (rel !== RECORD) left.push(rel);
-  }
-  if (!prefix && !left.length) rmSync(join(dir, RECORD), { force: true });
-  return left;
 }
 
 // ---------------------------------------------------------------- leftovers of killed runs
@@ -736,6 +435,3 @@ function placeNew(tmp: string, target: string, shown: string): void {
   }
   unlinkSync(tmp);
 }
-
-/** The mode bits a new folder gets from mkdir here: 0777 less the umask (tests compare with it). */
-export const defaultFolderMode = () => 0o777 & ~currentUmask();

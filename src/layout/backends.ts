@@ -4,6 +4,7 @@
 import { Parser } from 'binary-parser';
 import * as r from 'restructure';
 import type { Field, Fields, Layout } from './schema.js';
+import { Refusal } from './diagnostics.js';
 
 const latin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1');
 
@@ -231,9 +232,50 @@ export const encoderFor = perLayout<Encoder>((l, k) => {
     struct,
     size,
     encode: (values) => {
+      checkValues(l, k, values);
       const out = new Uint8Array(size);
       struct.encode(new r.EncodeStream(out), values);
       return out;
     },
   };
 });
+
+/** A value a caller gave that its field cannot hold (a string for a number, 300 in a u8, NaN, a
+ * byte array of the wrong length): the encoder would write something else, silently. */
+export class EncodeError extends Refusal {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EncodeError';
+  }
+}
+
+/** Refuses, naming the field, any of the first k values its field cannot hold as given. */
+function checkValues(l: Layout, k: number, values: Fields, path = l.name): void {
+  for (let i = 0; i < k; i++) {
+    const f = l.fields[i];
+    const v = values[f.name];
+    if (v === undefined) continue; // zero, or derived when the rest is encoded
+    const fault = valueFault(f, v);
+    if (fault) throw new EncodeError(`${path}.${f.name}: ${shown(v)} ${fault}`);
+    if (f.kind === 'struct') checkValues(f.struct!, f.struct!.fields.length, v as Fields, `${path}.${f.name}`);
+  }
+}
+
+function valueFault(f: Field, v: unknown): string | undefined {
+  switch (f.kind) {
+    case 'bytes':
+      return v instanceof Uint8Array ? (v.length === f.size ? undefined : `is ${v.length} bytes; the field has ${f.size}`) : `is not bytes`;
+    case 'ascii':
+      return typeof v !== 'string' ? 'is not text' : v.length > f.size || /[^\x00-\xff]/.test(v) ? `is not ${f.size} latin1 characters or fewer` : undefined;
+    case 'struct':
+      return typeof v === 'object' && v !== null && !(v instanceof Uint8Array) ? undefined : 'is not a structure';
+    default: {
+      const bits = BigInt(f.kind === 'u32be' ? 32 : f.size * 8);
+      const n = typeof v === 'bigint' ? v : typeof v === 'number' && Number.isSafeInteger(v) ? BigInt(v) : undefined;
+      return n === undefined || n < 0n || n >> bits !== 0n ? `is not an unsigned ${bits}-bit integer` : undefined;
+    }
+  }
+}
+
+const shown = (v: unknown) =>
+  typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? `${v.length} bytes` : typeof v === 'string' ? JSON.stringify(v) : String(v);

@@ -3,7 +3,7 @@
 // the parts, lengths, checksums and CRC-32s — and references between items follow where the items
 // landed. Also the sizes and placements the readers (describe, JSON, diff) need, without encoding.
 import { crc32 } from 'crc';
-import { encoderFor } from './backends.js';
+import { encoderFor, EncodeError } from './backends.js';
 import type { Fields, Layout } from './schema.js';
 import {
   checksumOf,
@@ -26,7 +26,7 @@ export function presentPrefix(l: Layout, fields: Fields, where: string): number 
   while (k < l.fields.length && l.fields[k].name in fields) k++;
   for (let i = k + 1; i < l.fields.length; i++) {
     if (l.fields[i].name in fields) {
-      throw new Error(`${where}: field ${l.fields[i].name} is set but ${l.fields[k].name} before it is not`);
+      throw new EncodeError(`${where}: field ${l.fields[i].name} is set but ${l.fields[k].name} before it is not`);
     }
   }
   return k;

@@ -4,10 +4,10 @@ import { hasChecksumFault, checksumAt } from '../tables/registry.js';
 import { encoded } from './encoded.js';
 import type { TableSet, TableEntry } from '../model/tableset.js';
 import { tableFileNames, setOf } from '../model/tableset.js';
-import { hex, type Finding } from '../layout/diagnostics.js';
+import { hex, Refusal, type Finding } from '../layout/diagnostics.js';
 import type { Json } from '../layout/values.js';
 import { EFI_MEMORY_DESC_SIZE, EFI_MEMORY_DESC_VERSION, systemTableCrc, memoryRangeJson } from '../efi/tables.js';
-import type { BuildOptions, Dom0Table, Range } from './types.js';
+import { type BuildOptions, type Dom0Table, type Range, BuildError } from './types.js';
 import { runPipeline, defaultOptions, type PassLog } from './pipeline.js';
 import { EFI_SYSTAB_ID, EFI_MMAP_ID } from './layout.js';
 import { gicInfo } from '../tables/madt.js';
@@ -81,10 +81,16 @@ export interface Dom0Output {
 const range = (r: Range): ManifestRange => ({ base: hex(r.base), size: hex(r.size) });
 
 /** Options not given take their documented defaults (defaultOptions()). */
-/** What cannot be built is a BuildError naming why; anything else thrown is a bug of ours and comes
- * out unchanged (never dressed as a fault of the input). */
+/** What cannot be built is a BuildError naming why (a fault the engine recognises in what it was
+ * given — a caller-made table whose field cannot hold its value — is one too); anything else thrown
+ * is a bug of ours and comes out unchanged, never dressed as a fault of the input. */
 export function buildDom0(host: TableSet, options: Partial<BuildOptions> = {}): Dom0Output {
-  return build(host, { ...defaultOptions(), ...options });
+  try {
+    return build(host, { ...defaultOptions(), ...options });
+  } catch (e) {
+    if (e instanceof Refusal && !(e instanceof BuildError)) throw new BuildError(e.message);
+    throw e;
+  }
 }
 
 function build(host: TableSet, opts: BuildOptions): Dom0Output {

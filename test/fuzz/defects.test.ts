@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { readTables } from '../../src/io/read.js';
 import { buildDom0 } from '../../src/rewrite/build.js';
 import { BuildError } from '../../src/rewrite/types.js';
-import { decodeTable } from '../../src/tables/registry.js';
+import { decodeTable, encodeTable } from '../../src/tables/registry.js';
+import { Refusal } from '../../src/layout/diagnostics.js';
 import { checksumOf } from '../../src/layout/codec.js';
 import { cli, SAMPLES, tmp } from '../helpers.js';
 
@@ -88,6 +89,28 @@ describe('defect 3: buildDom0 throws only BuildError', () => {
       ),
     };
     expect(() => buildDom0(broken, {})).toThrow(BuildError);
+  });
+});
+
+describe('a value a field cannot hold is refused naming the field, never written as something else', () => {
+  it.each([
+    ['NaN', Number.NaN],
+    ['2^32 in a u32', 2 ** 32],
+    ['a negative number', -1],
+    ['a string for a number', '7'],
+  ])('%s: an EncodeError (a Refusal) naming the field', (_what, value) => {
+    const set = readTables(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt')).set;
+    const madt = set.tables.find((e) => e.table.signature === 'APIC')!.table;
+    const gicc = madt.items!.find((i) => i.fields.type === 0x0b)!;
+    const table = { ...madt, items: madt.items!.map((i) => (i === gicc ? { ...i, fields: { ...i.fields, uid: value as never } } : i)) };
+    let thrown: unknown;
+    try {
+      encodeTable(table);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(Refusal);
+    expect((thrown as Error).message).toMatch(/\.uid: .* is not an unsigned 32-bit integer$/);
   });
 });
 

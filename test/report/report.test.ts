@@ -112,7 +112,7 @@ describe('report', () => {
     expect(html).toContain('&lt;b&gt;&quot;x');
   });
 
-  it('refuses what it cannot do, exit 2, and writes nothing over a file it did not write', async () => {
+  it('refuses what it cannot do, exit 2; an existing file only with --force', async () => {
     const a = join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt');
     const dir = tmp('report-e-');
     expect((await cli('report', a, a, a, '-o', join(dir, 'r.html'))).code).toBe(2);
@@ -123,9 +123,10 @@ describe('report', () => {
     const r = await cli('report', a, '-o', mine);
     expect(r.code).toBe(2);
     expect(r.err).toContain('exists');
-    expect((await cli('report', a, '-o', mine, '--force')).code).toBe(2);
     expect(readFileSync(mine, 'utf8')).toBe('my notes');
-    // a report it wrote is replaced with --force
+    // the file named with -o is the user's to replace: --force does
+    expect((await cli('report', a, '-o', mine, '--force')).code).toBe(0);
+    expect(readFileSync(mine, 'utf8')).toMatch(/^<!DOCTYPE html>/);
     expect((await cli('report', a, '-o', join(dir, 'r.html'))).code).toBe(0);
     expect((await cli('report', a, '-o', join(dir, 'r.html'), '--force')).code).toBe(0);
     // standard output
