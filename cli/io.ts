@@ -1,6 +1,6 @@
 // What commands print through, so tests can capture it; where a command's exit code goes; and the
 // one mapping of the library's refusals to the CLI's (exit 2, the input named).
-import { readFileSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
 import { BuildError } from '../src/rewrite/types.js';
 import { Refusal } from '../src/layout/diagnostics.js';
 export interface Io {
@@ -10,8 +10,9 @@ export interface Io {
   err(s: string): void;
   /** stdout is a terminal (colour allowed unless NO_COLOR) */
   tty: boolean;
-  /** all of standard input (an input given as "-") */
-  stdin?: () => Uint8Array;
+  /** standard input (an input given as "-"): the descriptor it is read from, once, in bounded
+   * memory (the process's, 0), or its bytes (tests) */
+  stdin?: number | (() => Uint8Array);
 }
 
 export function processIo(): Io {
@@ -31,7 +32,7 @@ export function processIo(): Io {
     get tty() {
       return Boolean(process.stdout.isTTY);
     },
-    stdin: () => readFileSync(0),
+    stdin: 0,
   };
 }
 
