@@ -4,8 +4,9 @@ import type { Command } from 'commander';
 import { statSync, openSync, closeSync } from 'node:fs';
 import { hex } from '../src/layout/diagnostics.js';
 import { readTables, buildImageOf, takeStream, type ReadOptions, type Taken } from '../src/io/read.js';
+import { shown } from '../src/render/escape.js';
 import type { ReadResult } from '../src/model/tableset.js';
-import { formatFinding } from '../src/layout/diagnostics.js';
+import { formatFinding, type Finding } from '../src/layout/diagnostics.js';
 import type { TableEntry, TableSet } from '../src/model/tableset.js';
 import { allEntries } from '../src/model/tableset.js';
 import { CliError, type Io, report } from './io.js';
@@ -129,11 +130,13 @@ export function fsProblem(e: unknown): string {
   }
 }
 
-/** Read the input; warnings and notes go to stderr, errors come back (each one line). */
+/** Read the input; warnings and notes go to stderr, errors come back (each one line: what a
+ * finding quotes is shown as escapes, so a CR or LF in a firmware string cannot split it). */
 export function loadSetAndErrors(path: string, o: InputOpts, io: Io, stream?: Taken): { set: TableSet; errors: string[] } {
   const { set, findings } = readInput(path, o, io, stream);
-  for (const f of findings) if (f.severity !== 'error') report(io, f.severity === 'warning' ? 'warning' : 'note', formatFinding(f));
-  return { set, errors: findings.filter((f) => f.severity === 'error').map(formatFinding) };
+  const line = (f: Finding) => shown(formatFinding(f));
+  for (const f of findings) if (f.severity !== 'error') report(io, f.severity === 'warning' ? 'warning' : 'note', line(f));
+  return { set, errors: findings.filter((f) => f.severity === 'error').map(line) };
 }
 
 /** Read the input; any error ends the command with exit 2. */

@@ -3,6 +3,7 @@
 import { writeSync } from 'node:fs';
 import { BuildError } from '../src/rewrite/types.js';
 import { Refusal } from '../src/layout/diagnostics.js';
+import { shown } from '../src/render/escape.js';
 export interface Io {
   out(s: string): void;
   /** binary output to standard output (an image to a pipe, `-o -`) */
@@ -78,9 +79,11 @@ export class CliError extends Refusal {
 export type Level = 'error' | 'warning' | 'note';
 
 /** The one shape of every message on stderr: "dom0-acpi: LEVEL: text", each line of a
- * several-line message prefixed alike (so `grep 'dom0-acpi: error'` finds every one). */
+ * several-line message prefixed alike (so `grep 'dom0-acpi: error'` finds every one). What a line
+ * quotes (a file name, a firmware string) shows its control and bidirectional characters as
+ * escapes: nothing in a message acts on the terminal or splits its line. */
 export function report(io: Io, level: Level, message: string): void {
-  for (const line of message.replace(/\n+$/, '').split('\n')) io.err(`${PROG}: ${level}: ${line}\n`);
+  for (const line of message.replace(/\n+$/, '').split('\n')) io.err(`${PROG}: ${level}: ${shown(line)}\n`);
 }
 
 export const PROG = 'dom0-acpi';

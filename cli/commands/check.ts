@@ -19,6 +19,7 @@ import { parseIgnore, ignored, parseBaseline, BaselineMatcher, baselineOf, type 
 import { writeFileAtomic } from '../../src/io/output.js';
 import type { Json } from '../../src/layout/values.js';
 import { XEN_RELEASES, NEWEST_XEN, isXenRelease, type XenRelease } from '../../src/model/xen.js';
+import { jsonText } from '../../src/render/escape.js';
 
 /** The --format choices, the first the default (the options' type follows from it). */
 const FORMATS = ['text', 'json', 'jsonl', 'junit', 'github'] as const;
@@ -101,7 +102,7 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
       const r: InputReport = { input: name, tables: [...tableKeys(allEntries(set)).values()], findings: known };
       if (r.findings.some((f) => atLeast(f, o.failOn))) worst = Math.max(worst, 1);
       if (format === 'text') io.out(renderText([r], o.failOn, colour));
-      else if (format === 'jsonl') io.out(JSON.stringify(inputJson(r, o.failOn, consumersOf)) + '\n');
+      else if (format === 'jsonl') io.out(jsonText(inputJson(r, o.failOn, consumersOf)) + '\n');
       else if (format === 'github') io.out(renderGithub([r]));
       else whole.push(r);
       if (o.fix) fix(input, set, o, io); // its notes go to stderr, the report to stdout
@@ -114,9 +115,7 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
         `--baseline: ${stale.length} recorded finding(s) no longer occur (fixed? remove them from ${o.baseline}): ${listed(stale.map((e) => `${e.code} at ${e.path || e.table || '(input)'}${e.input ? ` in ${e.input}` : ''}`))}`,
       );
     if (format === 'json')
-      io.out(
-        JSON.stringify({ ...renderJson(whole, o.failOn, consumersOf), ...(o.baseline ? { stale_baseline: stale as unknown as Json } : {}) }, null, 2) + '\n',
-      );
+      io.out(jsonText({ ...renderJson(whole, o.failOn, consumersOf), ...(o.baseline ? { stale_baseline: stale as unknown as Json } : {}) }, 2) + '\n');
     else if (format === 'junit') io.out(renderJunit(whole, o.failOn));
     if (o.writeBaseline) {
       const b = baselineOf(accepted);

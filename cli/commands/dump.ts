@@ -10,6 +10,7 @@ import { renderDts } from '../../src/render/dts.js';
 import { hex, Refusal } from '../../src/layout/diagnostics.js';
 import { addFormatOption, formatOf, type FormatOpts } from '../format.js';
 import { addInputOptions, loadSetAndErrors, selectTables, collect, streamed, type InputOpts } from '../input.js';
+import { jsonText } from '../../src/render/escape.js';
 
 /** The --format choices, the first the default (the options' type follows from it). */
 const FORMATS = ['text', 'json', 'jsonl', 'summary'] as const;
@@ -86,8 +87,8 @@ function dumpOne(input: string, o: DumpOpts, format: 'text' | 'json' | 'jsonl' |
   const view = { ...set, efi };
   if (!entries.length && !efi.length) {
     // nothing decoded (or nothing selected decoded): only the errors
-  } else if (format === 'json') io.out(JSON.stringify(setJson(view, entries), null, 2) + '\n');
-  else if (format === 'jsonl') io.out(JSON.stringify(setJson(view, entries)) + '\n');
+  } else if (format === 'json') io.out(jsonText(setJson(view, entries), 2) + '\n');
+  else if (format === 'jsonl') io.out(jsonText(setJson(view, entries)) + '\n');
   else if (format === 'summary') io.out(summaryLines(view, entries).join('\n') + '\n');
   else io.out([...entries.map(dumpTableText), ...efi.map(dumpEfiText)].join('\n'));
   if (errors.length) throw new CliError(errors.join('\n'));
