@@ -8,10 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { readTables } from '../../src/io/read.js';
 import { writeElfCore, MAX_PROGRAM_HEADERS } from '../../src/io/elf.js';
 import { writeImage } from '../../src/io/image.js';
-import { MAX_JSON, MAX_TABLE, MAX_TEXT, sizeText } from '../../src/io/bounded.js';
+import { MAX_JSON, MAX_STREAM, MAX_TABLE, MAX_TEXT, sizeText } from '../../src/io/bounded.js';
 import { checksumOf } from '../../src/layout/codec.js';
 import { findTable } from '../../src/model/tableset.js';
-import { BIN, BUILT, SAMPLES, cli, tmp } from '../helpers.js';
+import { BIN, BUILT, ROOT, SAMPLES, cli, tmp } from '../helpers.js';
 
 const TEXT = join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt');
 
@@ -202,5 +202,18 @@ describe.skipIf(!BUILT)('the RSDP scan keeps bounded memory however many bad can
       /^dom0-acpi: error: .*mem\.img: no RSDP with valid checksums on any 8-byte boundary of the image 0x0\.\.0x40000000 \(1073741824 bytes\); "RSD PTR " found at 0x20000000 \(\+0x20000000\): its 20-byte checksum fails; 0x20000008 \(\+0x20000008\): its 20-byte checksum fails; 0x20000010 \(\+0x20000010\): its 20-byte checksum fails — give --rsdp 0x20000000 to read through it anyway\n$/,
     );
     expect(r.status).toBe(2);
+  });
+});
+
+describe('the limits are the ones the README states', () => {
+  it('each limit in the code is the one in the Inputs section', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(readme).toContain(
+      `up to a limit their first 8 KiB decide: ${sizeText(MAX_TEXT)} of acpidump text, ${sizeText(MAX_STREAM)} of a capture (an ELF core, or anything given \`--image-base\` or \`--rsdp\`), ${sizeText(MAX_TABLE)} of anything else (a table)`,
+    );
+    expect(readme).toContain(`a table ${sizeText(MAX_TABLE)} (a table file,`);
+    expect(readme).toContain(`acpidump text ${sizeText(MAX_TEXT)} (real acpidump text`);
+    expect(readme).toContain(`a \`--baseline\` file or a build's \`manifest.json\` ${sizeText(MAX_JSON)}`);
+    expect(readme).toContain(`read 4,096 at a time, ${MAX_PROGRAM_HEADERS.toLocaleString('en')} at most`);
   });
 });

@@ -84,10 +84,6 @@ describe('character devices are streams too', () => {
     expect(r.code).toBe(2);
     expect(r.err).toBe('dom0-acpi: error: /dev/null: empty file\n');
   });
-
-  it('the limits are the documented ones', () => {
-    expect([MAX_TABLE, MAX_TEXT, MAX_STREAM].map(sizeText)).toEqual(['64 MiB', '256 MiB', '256 MiB']);
-  });
 });
 
 describe.skipIf(!BUILT)('the command on streams (needs the bundle: npm run build)', () => {
