@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { statSync, openSync, closeSync } from 'node:fs';
 import { hex } from '../src/layout/diagnostics.js';
-import { readTables, buildImageOf, takeStream, type ReadOptions, type Taken } from '../src/io/read.js';
+import { readTables, readTaken, buildImageOf, takeStream, type ReadOptions, type Taken } from '../src/io/read.js';
 import { shown } from '../src/render/escape.js';
 import type { ReadResult } from '../src/model/tableset.js';
 import { formatFinding, type Finding } from '../src/layout/diagnostics.js';
@@ -66,7 +66,7 @@ export function isStream(path: string): boolean {
 export function streamed(path: string, o: InputOpts, io: Io): Taken | undefined {
   if (path === '-') {
     if (io.stdin === undefined) throw new CliError('-: no standard input to read');
-    return typeof io.stdin === 'number' ? takeStream(io.stdin, STDIN, readOptions(o)) : { bytes: io.stdin() };
+    return typeof io.stdin === 'number' ? takeStream(io.stdin, STDIN, readOptions(o)) : { bytes: new Uint8Array(io.stdin()) };
   }
   if (!isStream(path)) return undefined;
   let fd;
@@ -87,7 +87,7 @@ export function streamed(path: string, o: InputOpts, io: Io): Taken | undefined 
  * looks for a device tree in them first). */
 export function readInput(path: string, o: InputOpts, io: Io, stream = streamed(path, o, io)): ReadResult {
   const opts = readOptions(o);
-  if (stream) return stream.refused ?? readTables(stream.bytes, { ...opts, name: inputName(path) });
+  if (stream) return readTaken(stream, inputName(path), opts);
   const image = opts.imageBase === undefined && opts.rsdp === undefined ? buildImageOf(path) : undefined;
   if (image) {
     // the region image holds only the tables the build made; the reused ones stay at host addresses

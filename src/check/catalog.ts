@@ -56,7 +56,7 @@ const GENERIC: Record<string, CodeInfo> = {
   },
   INPUT_TOO_LARGE: {
     summary:
-      'an input past what is read whole: a file or table file over 64 MiB that is neither acpidump text nor an ELF core, read without --image-base; acpidump text over 256 MiB; a stream (standard input, a pipe, /dev/fd/N) past its limit',
+      'an input past what is read whole: a file or table file over 64 MiB that is neither acpidump text nor an ELF core, read without --image-base; acpidump text over 64 MiB; a stream (standard input, a pipe, /dev/fd/N) past its limit',
     consumers: [tool('unreadable', 'no table is that large (give --image-base for a memory image, and a capture as a file)')],
     whole: true,
   },

@@ -264,7 +264,7 @@ export function readTables(input: string | Uint8Array, opts: ReadOptions = {}): 
     } finally {
       closeSync(fd);
     }
-    return taken.refused ?? readSource(bufferSource(taken.bytes, true), input, opts);
+    return readTaken(taken, input, opts);
   }
   const source = fileSource(input);
   try {
@@ -306,6 +306,11 @@ export function takeStream(fd: number, name: string, opts: ReadOptions = {}): Ta
   if (got.over) return { refused: { set: makeSet(name, 'table', []), findings: [tooLarge(name, what)] } };
   return { bytes: got.bytes };
 }
+
+/** What a stream held, read as readTables reads a file (its bytes are the reader's to keep: no
+ * copy is made of them); or the finding that refused it. */
+export const readTaken = (taken: Taken, name: string, opts: ReadOptions = {}): ReadResult =>
+  taken.refused ?? readSource(bufferSource(taken.bytes, true), name, opts);
 
 const tooLarge = (file: string, message: string): Finding => ({ code: 'INPUT_TOO_LARGE', severity: 'error', table: '', path: '', message, file });
 

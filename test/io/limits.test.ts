@@ -128,7 +128,7 @@ describe('acpidump text is read up to its limit', () => {
       expect.objectContaining({
         code: 'INPUT_TOO_LARGE',
         file: join(d, 'acpidump.txt'),
-        message: `acpidump text of ${2 ** 30} bytes, more than the 256 MiB read (real acpidump text is at most tens of MiB)`,
+        message: `acpidump text of ${2 ** 30} bytes, more than the ${sizeText(MAX_TEXT)} read (real acpidump text is at most tens of MiB)`,
       }),
     ]);
   });
