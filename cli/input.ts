@@ -64,21 +64,21 @@ export function isStream(path: string): boolean {
  * once, whole, up to the limit its first bytes call for; or the finding that refuses it. Undefined
  * for a file or a folder, which are read by path (as often as needed). */
 export function streamed(path: string, o: InputOpts, io: Io): Taken | undefined {
-  if (path === '-') {
-    if (io.stdin === undefined) throw new CliError('-: no standard input to read');
-    return typeof io.stdin === 'number' ? takeStream(io.stdin, STDIN, readOptions(o)) : { bytes: new Uint8Array(io.stdin()) };
-  }
-  if (!isStream(path)) return undefined;
-  let fd;
+  const opts = readOptions(o);
+  const name = inputName(path);
+  if (path === '-' && io.stdin === undefined) throw new CliError('-: no standard input to read');
+  if (path === '-' && typeof io.stdin === 'function') return { bytes: new Uint8Array(io.stdin()) };
+  if (path !== '-' && !isStream(path)) return undefined;
+  let fd: number | undefined;
   try {
-    fd = openSync(path, 'r');
+    fd = path === '-' ? (io.stdin as number) : openSync(path, 'r');
+    return takeStream(fd, name, opts);
   } catch (e) {
-    throw new CliError(`${path}: ${fsProblem(e)}`);
-  }
-  try {
-    return takeStream(fd, path, readOptions(o));
+    // a stream that cannot be opened or read (EACCES, EIO): said in words, naming it
+    if ((e as NodeJS.ErrnoException).code) throw new CliError(`${name}: ${fsProblem(e)}`);
+    throw e;
   } finally {
-    closeSync(fd);
+    if (fd !== undefined && path !== '-') closeSync(fd);
   }
 }
 
