@@ -1,10 +1,12 @@
 // Shared by every command: the input options, address parsing, and loading a table set with its
 // problems printed as one line each (errors make the command exit 2).
 import type { Command } from 'commander';
+import { statSync, openSync, closeSync } from 'node:fs';
 import { hex } from '../src/layout/diagnostics.js';
-import { readTables, buildImageOf, type ReadOptions } from '../src/io/read.js';
+import { readTables, readTaken, buildImageOf, takeStream, type ReadOptions, type Taken } from '../src/io/read.js';
+import { shown } from '../src/render/escape.js';
 import type { ReadResult } from '../src/model/tableset.js';
-import { formatFinding } from '../src/layout/diagnostics.js';
+import { formatFinding, type Finding } from '../src/layout/diagnostics.js';
 import type { TableEntry, TableSet } from '../src/model/tableset.js';
 import { allEntries } from '../src/model/tableset.js';
 import { CliError, type Io, report } from './io.js';
@@ -46,13 +48,46 @@ export const STDIN = '<stdin>';
 /** An input as messages and reports name it: the path as typed, standard input as <stdin>. */
 export const inputName = (path: string): string => (path === '-' ? STDIN : path);
 
-/** Read an input: a path, or "-" for standard input (acpidump text, a table or an image, by content). */
-export function readInput(path: string, o: InputOpts, io: Io): ReadResult {
-  if (path === '-') {
-    if (!io.stdin) throw new CliError('-: no standard input to read');
-    return readTables(Buffer.from(io.stdin()), { ...readOptions(o), name: STDIN });
+/** Whether a path is a stream: anything that is neither a regular file nor a folder (a FIFO, a
+ * shell's /dev/fd/N from <(…), a character device), and "-". A stream can be read only once. */
+export function isStream(path: string): boolean {
+  if (path === '-') return true;
+  try {
+    const st = statSync(path);
+    return !st.isFile() && !st.isDirectory();
+  } catch {
+    return false; // reading it says what is wrong with the path
   }
+}
+
+/** A stream input's bytes (standard input for "-", or a FIFO, /dev/fd/N, a character device), read
+ * once, whole, up to the limit its first bytes call for; or the finding that refuses it. Undefined
+ * for a file or a folder, which are read by path (as often as needed). */
+export function streamed(path: string, o: InputOpts, io: Io): Taken | undefined {
   const opts = readOptions(o);
+  const name = inputName(path);
+  if (path === '-' && io.stdin === undefined) throw new CliError('-: no standard input to read');
+  if (path === '-' && typeof io.stdin === 'function') return { bytes: new Uint8Array(io.stdin()) };
+  if (path !== '-' && !isStream(path)) return undefined;
+  let fd: number | undefined;
+  try {
+    fd = path === '-' ? (io.stdin as number) : openSync(path, 'r');
+    return takeStream(fd, name, opts);
+  } catch (e) {
+    // a stream that cannot be opened or read (EACCES, EIO): said in words, naming it
+    if ((e as NodeJS.ErrnoException).code) throw new CliError(`${name}: ${fsProblem(e)}`);
+    throw e;
+  } finally {
+    if (fd !== undefined && path !== '-') closeSync(fd);
+  }
+}
+
+/** Read an input: a path, or "-" for standard input (acpidump text, a table or an image, by
+ * content). A stream is read once: `stream` is its bytes when the caller has them already (dump
+ * looks for a device tree in them first). */
+export function readInput(path: string, o: InputOpts, io: Io, stream = streamed(path, o, io)): ReadResult {
+  const opts = readOptions(o);
+  if (stream) return readTaken(stream, inputName(path), opts);
   const image = opts.imageBase === undefined && opts.rsdp === undefined ? buildImageOf(path) : undefined;
   if (image) {
     // the region image holds only the tables the build made; the reused ones stay at host addresses
@@ -95,11 +130,13 @@ export function fsProblem(e: unknown): string {
   }
 }
 
-/** Read the input; warnings and notes go to stderr, errors come back (each one line). */
-export function loadSetAndErrors(path: string, o: InputOpts, io: Io): { set: TableSet; errors: string[] } {
-  const { set, findings } = readInput(path, o, io);
-  for (const f of findings) if (f.severity !== 'error') report(io, f.severity === 'warning' ? 'warning' : 'note', formatFinding(f));
-  return { set, errors: findings.filter((f) => f.severity === 'error').map(formatFinding) };
+/** Read the input; warnings and notes go to stderr, errors come back (each one line: what a
+ * finding quotes is shown as escapes, so a CR or LF in a firmware string cannot split it). */
+export function loadSetAndErrors(path: string, o: InputOpts, io: Io, stream?: Taken): { set: TableSet; errors: string[] } {
+  const { set, findings } = readInput(path, o, io, stream);
+  const line = (f: Finding) => shown(formatFinding(f));
+  for (const f of findings) if (f.severity !== 'error') report(io, f.severity === 'warning' ? 'warning' : 'note', line(f));
+  return { set, errors: findings.filter((f) => f.severity === 'error').map(line) };
 }
 
 /** Read the input; any error ends the command with exit 2. */

@@ -1,9 +1,10 @@
 // What commands print through, so tests can capture it; where a command's exit code goes; and the
 // one mapping of the library's refusals to the CLI's (exit 2, the input named).
-import { readFileSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
 import { BuildError } from '../src/rewrite/types.js';
 import { Refusal } from '../src/layout/diagnostics.js';
 import type { WriteOptions } from '../src/io/output.js';
+import { shown } from '../src/render/escape.js';
 export interface Io {
   out(s: string): void;
   /** binary output to standard output (an image to a pipe, `-o -`) */
@@ -11,8 +12,9 @@ export interface Io {
   err(s: string): void;
   /** stdout is a terminal (colour allowed unless NO_COLOR) */
   tty: boolean;
-  /** all of standard input (an input given as "-") */
-  stdin?: () => Uint8Array;
+  /** standard input (an input given as "-"): the descriptor it is read from, once, in bounded
+   * memory (the process's, 0), or its bytes (tests) */
+  stdin?: number | (() => Uint8Array);
 }
 
 export function processIo(): Io {
@@ -32,7 +34,7 @@ export function processIo(): Io {
     get tty() {
       return Boolean(process.stdout.isTTY);
     },
-    stdin: () => readFileSync(0),
+    stdin: 0,
   };
 }
 
@@ -78,9 +80,11 @@ export class CliError extends Refusal {
 export type Level = 'error' | 'warning' | 'note';
 
 /** The one shape of every message on stderr: "dom0-acpi: LEVEL: text", each line of a
- * several-line message prefixed alike (so `grep 'dom0-acpi: error'` finds every one). */
+ * several-line message prefixed alike (so `grep 'dom0-acpi: error'` finds every one). What a line
+ * quotes (a file name, a firmware string) shows its control and bidirectional characters as
+ * escapes: nothing in a message acts on the terminal or splits its line. */
 export function report(io: Io, level: Level, message: string): void {
-  for (const line of message.replace(/\n+$/, '').split('\n')) io.err(`${PROG}: ${level}: ${line}\n`);
+  for (const line of message.replace(/\n+$/, '').split('\n')) io.err(`${PROG}: ${level}: ${shown(line)}\n`);
 }
 
 export const PROG = 'dom0-acpi';

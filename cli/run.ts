@@ -13,6 +13,7 @@ import { registerDiff } from './commands/diff.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerReport } from './commands/report.js';
 import { Refusal } from '../src/layout/diagnostics.js';
+import { shown } from '../src/render/escape.js';
 
 export function makeProgram(io: Io, exit: Exit): Command {
   const program = new Command('dom0-acpi')
@@ -23,8 +24,9 @@ export function makeProgram(io: Io, exit: Exit): Command {
     .configureOutput({
       writeOut: io.out,
       writeErr: io.err,
-      // commander's own messages already begin "error: "
-      outputError: (s, write) => write(s.startsWith('error: ') ? `${PROG}: ${s}` : s),
+      // commander's own messages already begin "error: "; what they quote of the command line is
+      // shown as escapes, as in every message
+      outputError: (s, write) => write((s.startsWith('error: ') ? `${PROG}: ${s}` : s).split('\n').map(shown).join('\n')),
     })
     .showHelpAfterError('(run dom0-acpi help <command> for its options)')
     .addHelpText(

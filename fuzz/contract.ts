@@ -6,7 +6,13 @@
 // - buildDom0, with mutated tables and arbitrary options (u64 addresses, vCPU counts, banks,
 //   profiles, relocation, skipped passes), throws nothing but BuildError;
 // - check --fix (in process) writes a corrected copy or says why not, never touching the input;
-// - the CLI exits 0, 1 or 2 with no internal error, no stack trace and the input unchanged.
+// - the CLI exits 0, 1 or 2 with no internal error, no stack trace and the input unchanged; each
+//   message is one line of the one shape, and nothing it prints (or its report holds) is a raw
+//   control or bidirectional character;
+// - the hostile inputs of issue 27 (HOSTILE: a FIFO, /dev/zero, text notes in a table folder,
+//   counts and lengths that claim GiBs in sparse files, a --baseline of 3 GB or /dev/zero, a
+//   million bad RSDP candidates, OEM IDs holding escape sequences, a file name holding U+202E),
+//   each given to every command, are read or refused in one line naming the file and the limit.
 // Shared by the short seeded run in `npm test` and the long `npm run fuzz`.
 import { XEN_RELEASES } from '../src/model/xen.js';
 import fc from 'fast-check';
@@ -23,10 +29,14 @@ import {
   readlinkSync,
   realpathSync,
   statSync,
+  openSync,
+  writeSync,
+  closeSync,
+  truncateSync,
 } from 'node:fs';
-import { join, resolve, dirname, relative, sep } from 'node:path';
+import { join, resolve, dirname, relative, sep, basename } from 'node:path';
 import { tmpdir } from 'node:os';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { decodeTable, encodeTable, decodedSignatures } from '../src/tables/registry.js';
 import { readTables } from '../src/io/read.js';
@@ -260,22 +270,314 @@ export function checkFix(dir: string, input: Buffer): Outcome {
 
 const TIMEOUT_MS = 10_000;
 
-/** The CLI: exit 0/1/2, no internal error or stack trace, input unchanged, in time. */
+/** What no output may hold raw (issue 27 §3): C0 controls but LF and tab, DEL, C1, the line and
+ * paragraph separators and the bidirectional formatting characters. Every output shows them as
+ * escapes (src/render/escape.ts); colour is off, as it is off a terminal. */
+const RAW = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+/** One run of the CLI held to the contract: exit 0, 1 or 2; no internal error or stack trace; each
+ * message on stderr one line of the one shape; nothing printed (or written to `page`: report's
+ * HTML) that a terminal or a browser would act on; done in time. Returns
+ * what it printed, for the caller's own expectations. */
+async function runHeld(argv: string[], page?: string): Promise<{ code: number; out: string; err: string; page: string }> {
+  let out = '';
+  let err = '';
+  const t0 = Date.now();
+  const code = await run(argv, { out: (s) => void (out += s), err: (s) => void (err += s), tty: false });
+  const ms = Date.now() - t0;
+  const written = page !== undefined && existsSync(page) && statSync(page).isFile() ? readFileSync(page, 'utf8') : '';
+  const shown = argv.join(' ');
+  if (![0, 1, 2].includes(code)) throw new Violation(`exit ${code}`, shown);
+  if (/internal error|\n\s+at |TypeError|RangeError|ReferenceError/.test(err))
+    throw new Violation(`the CLI printed an internal error: ${err.split('\n')[0]}`, shown);
+  const odd = err.split('\n').find((l, i, all) => (l || i < all.length - 1) && !/^dom0-acpi: (error|warning|note): |^\(run dom0-acpi help/.test(l));
+  if (odd !== undefined) throw new Violation(`a message on stderr that is not one line of the one shape: ${JSON.stringify(odd)}`, shown);
+  for (const [what, text] of [
+    ['stdout', out],
+    ['stderr', err],
+    ['the file written', written],
+  ])
+    if (RAW.test(text)) throw new Violation(`${what} holds a raw control or bidirectional character: ${JSON.stringify(RAW.exec(text)![0])}`, shown);
+  if (ms > TIMEOUT_MS) throw new Violation(`the CLI took ${ms} ms`, shown);
+  return { code, out, err, page: written };
+}
+
+const outcomeOf = (code: number): Outcome => (code === 2 ? 'refused' : code === 1 ? 'finding' : 'ok');
+
+/** The CLI: exit 0/1/2, no internal error or stack trace, one-line messages, no raw control
+ * character in any output, input unchanged, in time. */
 export async function checkCli(dir: string, input: Buffer, argv: (file: string, out: string) => string[]): Promise<Outcome> {
   const p = join(dir, 'in.dat');
   writeFileSync(p, input);
-  let err = '';
-  const t0 = Date.now();
-  const out = join(dir, `out-${t0}-${Math.random().toString(36).slice(2)}`);
-  const code = await run(argv(p, out), { out: () => {}, err: (s) => void (err += s), tty: false });
-  const ms = Date.now() - t0;
-  rmSync(out, { recursive: true, force: true });
-  if (![0, 1, 2].includes(code)) throw new Violation(`exit ${code}`, argv(p, out).join(' '));
-  if (/internal error|\n\s+at |TypeError|RangeError|ReferenceError/.test(err))
-    throw new Violation(`the CLI printed an internal error: ${err.split('\n')[0]}`, input.toString('hex'));
-  if (!readFileSync(p).equals(input)) throw new Violation('the CLI modified its input', argv(p, out).join(' '));
-  if (ms > TIMEOUT_MS) throw new Violation(`the CLI took ${ms} ms`, argv(p, out).join(' '));
-  return code === 2 ? 'refused' : code === 1 ? 'finding' : 'ok';
+  const out = join(dir, `out-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+  try {
+    const args = argv(p, out);
+    const { code } = await runHeld(args, args[0] === 'report' ? out : undefined);
+    if (!readFileSync(p).equals(input)) throw new Violation('the CLI modified its input', argv(p, out).join(' '));
+    return outcomeOf(code);
+  } catch (e) {
+    if (e instanceof Violation) throw new Violation(e.message, { argv: argv(p, out).join(' '), input: input.toString('hex') });
+    throw e;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------- hostile inputs (issue 27 §2, §3)
+
+/** The inputs a tester built to break the readers, each with what the tool must say of it. Each is
+ * made once per run (large ones sparse: a few KiB on disk), except a FIFO, which is read only once
+ * and made for each case. */
+interface Hostile {
+  /** the input path (and options) for a command; `fresh` inputs are made anew for each run */
+  make(dir: string): { input: string; options?: string[]; done?: () => void };
+  fresh?: boolean;
+  /** what stdout, stderr or the written file must hold (the message naming the limit; the escaped
+   * string), given the command: a RegExp for every command */
+  says?: RegExp | ((cmd: HostileCommand) => RegExp | undefined);
+  /** the commands it is given to (default: every one) */
+  commands?: readonly HostileCommand[];
+  /** it is a stream or a device: its bytes are not compared after the run */
+  stream?: boolean;
+}
+
+const HOSTILE_COMMANDS = ['dump', 'dump-summary', 'dump-json', 'check', 'check-github', 'check-junit', 'diff', 'report', 'build'] as const;
+type HostileCommand = (typeof HOSTILE_COMMANDS)[number];
+
+/** A sparse file: `size` bytes holding `parts` and zeros elsewhere. */
+function sparseFile(path: string, size: number, ...parts: [number, Uint8Array][]): string {
+  writeFileSync(path, '');
+  for (const [at, b] of parts) {
+    const fd = openSync(path, 'r+');
+    writeSync(fd, b, 0, b.length, at);
+    closeSync(fd);
+  }
+  truncateSync(path, size);
+  return path;
+}
+
+/** An ELF64 core whose program header count is PN_XNUM and sh_info (at 0x80) says `count`. */
+function elfClaiming(count: number): Buffer {
+  const h = Buffer.alloc(0xc0);
+  h.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1], 0);
+  h.writeUInt16LE(4, 16);
+  h.writeUInt16LE(183, 18);
+  h.writeUInt32LE(1, 20);
+  h.writeBigUInt64LE(0xc0n, 32);
+  h.writeBigUInt64LE(0x80n, 40);
+  h.writeUInt16LE(64, 52);
+  h.writeUInt16LE(56, 54);
+  h.writeUInt16LE(0xffff, 56);
+  h.writeUInt16LE(64, 58);
+  h.writeUInt16LE(1, 60);
+  h.writeUInt32LE(count, 0x80 + 44);
+  return h;
+}
+
+/** RSDP → XSDT → a table declaring `length`, at 0x80000000. */
+function imageDeclaring(length: number): Buffer {
+  const b = Buffer.alloc(0x200);
+  b.write('RSD PTR ', 0, 'latin1');
+  b.write('HOSTIL', 9, 'latin1');
+  b[15] = 2;
+  b.writeUInt32LE(36, 20);
+  b.writeBigUInt64LE(0x80000100n, 24);
+  b[8] = checksumOf(b, 20, 8);
+  b[32] = checksumOf(b, 36, 32);
+  b.write('XSDT', 0x100, 'latin1');
+  b.writeUInt32LE(44, 0x104);
+  b[0x108] = 1;
+  b.writeBigUInt64LE(0x80000180n, 0x100 + 36);
+  b[0x109] = checksumOf(b.subarray(0x100, 0x100 + 44), 44, 9);
+  b.write('SSDT', 0x180, 'latin1');
+  b.writeUInt32LE(length, 0x184);
+  return b;
+}
+
+const SAMPLE_TEXT = () => join(ROOT, 'samples', 'qemu-virt-gicv3', 'acpidump.txt');
+
+/** A folder of the sample's binary tables and `extra` files. */
+function tableFolder(dir: string, name: string, extra: Record<string, string | Uint8Array>): string {
+  const d = join(dir, name);
+  mkdirSync(d, { recursive: true });
+  for (const e of readTables(SAMPLE_TEXT()).set.tables) writeFileSync(join(d, `${e.table.signature.toLowerCase()}.dat`), e.bytes);
+  for (const [n, v] of Object.entries(extra)) writeFileSync(join(d, n), v);
+  return d;
+}
+
+/** The sample with OEM IDs that hold an escape sequence, a CR, an LF and a C1 CSI. */
+function hostileStrings(): string {
+  const { set } = readTables(SAMPLE_TEXT());
+  const tables = set.tables.map((e) => {
+    const id = e.table.signature === 'FACP' ? '\x1b[31m\r' : e.table.signature === 'GTDT' ? 'A\r\n\x9b2J' : undefined;
+    if (id === undefined) return e;
+    const table = { ...e.table, fields: { ...e.table.fields, header: { ...(e.table.fields.header as object), oem_id: id } } } as typeof e.table;
+    return { ...e, table, bytes: encodeTable(table) };
+  });
+  return formatAcpidumpSet({ ...set, tables });
+}
+
+const HAVE_MKFIFO = spawnSync('mkfifo', ['--version'], { stdio: 'ignore' }).status === 0;
+
+/** A FIFO a writer process fills from `from` once the command opens it. */
+function fifoOf(dir: string, from: string): { input: string; done: () => void } {
+  const input = join(mkdtempSync(join(dir, 'fifo-')), 'tables.fifo');
+  spawnSync('mkfifo', [input]);
+  const writer = spawn('sh', ['-c', 'cat "$1" > "$2" 2>/dev/null', 'sh', from, input], { stdio: 'ignore' });
+  writer.unref();
+  return {
+    input,
+    done: () => {
+      writer.kill();
+      rmSync(dirname(input), { recursive: true, force: true });
+    },
+  };
+}
+
+export const HOSTILE: Record<string, Hostile> = {
+  'text notes in a table folder (NOTES, "TODO fix the GTDT")': {
+    make: (dir) => ({ input: tableFolder(dir, 'notes', { NOTES: 'NOTES\nremember the GTDT\n', TODO: 'TODO fix the GTDT\n' }), options: ['--relocate', 'all'] }),
+    says: /skipped 2 file\(s\) that are neither ACPI tables nor acpidump text: NOTES, TODO/,
+  },
+  'acpidump text whose addresses are all 0, beside binary tables': {
+    make: (dir) => {
+      const { set } = readTables(SAMPLE_TEXT());
+      const text = formatAcpidumpSet({ tables: set.tables.map((e) => ({ ...e, address: undefined })) });
+      return { input: tableFolder(dir, 'zero-addresses', { 'acpidump.txt': text }), options: ['--relocate', 'all'] };
+    },
+    says: /acpidump text, though its table addresses are all 0 or missing/,
+    commands: ['dump', 'dump-summary', 'check', 'check-junit', 'build'],
+  },
+  'an ELF core claiming 0xFFFFFFFF program headers, as large as they claim (sparse)': {
+    make: (dir) => ({ input: sparseFile(join(dir, 'phnum-max.elf'), 0xc0 + 0xffffffff * 56, [0, elfClaiming(0xffffffff)]) }),
+    says: /4294967295 program headers, more than the 1048576 read/,
+  },
+  'an ELF core claiming 30,000,000 program headers (sparse 1.6 GiB)': {
+    make: (dir) => ({ input: sparseFile(join(dir, 'phnum-30m.elf'), 0xc0 + 30_000_000 * 56, [0, elfClaiming(30_000_000)]) }),
+    says: /30000000 program headers, more than the 1048576 read/,
+  },
+  'a table length of 0xFFFFFFFF in an 8 GiB image (sparse)': {
+    make: (dir) => ({ input: sparseFile(join(dir, 'len-max.img'), 2 ** 33, [0, imageDeclaring(0xffffffff)]), options: ['--image-base', '0x80000000'] }),
+    says: /declares length 4294967295, more than the 64 MiB a table may have/,
+  },
+  'a table length of 0x7FFFF000 in a 4 GiB image (sparse)': {
+    make: (dir) => ({ input: sparseFile(join(dir, 'len-2g.img'), 2 ** 32, [0, imageDeclaring(0x7ffff000)]), options: ['--image-base', '0x80000000'] }),
+    says: /declares length 2147479552, more than the 64 MiB a table may have/,
+  },
+  'acpidump text of 1 GiB (sparse after 16 KiB of text)': {
+    make: (dir) => ({
+      input: sparseFile(join(dir, 'huge.txt'), 2 ** 30, [0, readFileSync(join(ROOT, 'samples', 'server-128cpu', 'acpidump.txt')).subarray(0, 16 << 10)]),
+    }),
+    says: /acpidump text of 1073741824 bytes, more than the 64 MiB read/,
+  },
+  'a stray 3 GiB file in a table folder (sparse)': {
+    make: (dir) => {
+      const d = tableFolder(dir, 'stray', {});
+      sparseFile(join(d, 'DATA.bin'), 3 * 2 ** 30, [0, Buffer.from('DATA\x00\x10\x00\x00')]);
+      return { input: d, options: ['--relocate', 'all'] };
+    },
+    says: /DATA\.bin \(3221225472 bytes, more than the 64 MiB a table may have\)/,
+  },
+  'a --baseline of 3 GB (sparse)': {
+    make: (dir) => ({ input: SAMPLE_TEXT(), options: ['--baseline', sparseFile(join(dir, 'baseline.json'), 3e9, [0, Buffer.from('{"format": ')])] }),
+    says: /--baseline .*baseline\.json: more than 64 MiB, the most read/,
+    commands: ['check', 'check-github', 'check-junit'],
+  },
+  'a --baseline of /dev/zero': {
+    make: () => ({ input: SAMPLE_TEXT(), options: ['--baseline', '/dev/zero'] }),
+    says: /--baseline \/dev\/zero: more than 64 MiB, the most read/,
+    commands: ['check'],
+  },
+  'an image of 1 M bad "RSD PTR " candidates': {
+    make: (dir) => {
+      const b = Buffer.alloc(8 << 20);
+      for (let at = 0; at < b.length; at += 8) b.write('RSD PTR ', at, 'latin1');
+      const input = join(dir, 'candidates.img');
+      if (!existsSync(input)) writeFileSync(input, b);
+      return { input, options: ['--image-base', '0'] };
+    },
+    says: /no RSDP with valid checksums .* found at 0x0 \(\+0x0\): its 20-byte checksum fails; 0x8 \(\+0x8\): its 20-byte checksum fails; 0x10 /,
+  },
+  '/dev/zero as the input': {
+    make: () => ({ input: '/dev/zero' }),
+    says: /\/dev\/zero[\s\S]*more than 64 MiB on a stream/,
+    stream: true,
+  },
+  'acpidump text on a FIFO': {
+    make: (dir) => (HAVE_MKFIFO ? fifoOf(dir, SAMPLE_TEXT()) : { input: SAMPLE_TEXT() }),
+    fresh: true,
+    stream: true,
+    // github prints findings only, and there are none
+    says: (cmd) => (HAVE_MKFIFO && cmd !== 'check-github' ? /tables\.fifo/ : undefined),
+  },
+  'OEM IDs holding an escape sequence, CR, LF and a C1 control': {
+    make: (dir) => {
+      const input = join(dir, 'hostile-strings.txt');
+      writeFileSync(input, hostileStrings());
+      return { input };
+    },
+    // what shows an OEM ID shows it escaped (JSON in its own escapes); the rest must not print it raw
+    says: (cmd) => (cmd === 'dump-json' ? /"\\u001b\[31m\\r"/ : ['dump', 'dump-summary', 'diff', 'report'].includes(cmd) ? /\\x1b\[31m\\x0d/ : undefined),
+  },
+  'a file name holding U+202E': {
+    make: (dir) => {
+      const input = join(dir, 'host\u202etxt.dump');
+      writeFileSync(input, readFileSync(SAMPLE_TEXT()));
+      return { input };
+    },
+    says: (cmd) => (cmd === 'check-github' ? undefined : /host\\u202etxt\.dump/),
+  },
+};
+
+/** The hostile inputs made so far, by folder and name (each is made once per run, but a FIFO). */
+const madeOnce = new Map<string, ReturnType<Hostile['make']>>();
+
+/** One hostile input given to one command: the contract, and what the tool must say of it. */
+export async function checkHostile(dir: string, name: string, cmd: HostileCommand): Promise<Outcome> {
+  const h = HOSTILE[name];
+  const made = (h.fresh ? undefined : madeOnce.get(`${dir}\0${name}`)) ?? h.make(dir);
+  if (!h.fresh) madeOnce.set(`${dir}\0${name}`, made);
+  const { input, options = [] } = made;
+  const out = join(dir, `hostile-out-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+  const argv = {
+    dump: ['dump', input],
+    'dump-summary': ['dump', input, '--summary'],
+    'dump-json': ['dump', input, '--json'],
+    check: ['check', input],
+    'check-github': ['check', input, '--format', 'github'],
+    'check-junit': ['check', input, '--format', 'junit'],
+    diff: ['diff', input, SAMPLE_TEXT()],
+    report: ['report', input, '-o', out],
+    build: ['build', input, '-o', out],
+  }[cmd];
+  // options only where they mean something: --baseline is check's, --relocate build's
+  const wanted = options.filter((o, i) => {
+    const flag = o.startsWith('--') ? o : options[i - 1];
+    return flag === '--image-base' || (flag === '--baseline' && cmd.startsWith('check')) || (flag === '--relocate' && cmd === 'build');
+  });
+  const before = h.stream ? undefined : fingerprint(input);
+  try {
+    const r = await runHeld([...argv, ...wanted], cmd === 'report' ? out : undefined);
+    if (before !== undefined && fingerprint(input) !== before) throw new Violation('the CLI modified its input', argv.join(' '));
+    const says = typeof h.says === 'function' ? h.says(cmd) : h.says;
+    if (says && !says.test(`${r.out}${r.err}${r.page}`))
+      throw new Violation(`${cmd} did not say ${says}: ${(r.err || r.out).split('\n')[0]}`, [...argv, ...wanted].join(' '));
+    return outcomeOf(r.code);
+  } finally {
+    made.done?.();
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/** A file or folder as it stands: its size and modification time (a sparse file of GiBs is not
+ * read to compare it), each entry of a folder. */
+function fingerprint(p: string): string {
+  const st = statSync(p);
+  if (!st.isDirectory()) return `${st.size}@${st.mtimeMs}`;
+  return readdirSync(p)
+    .sort()
+    .map((n) => `${n}:${fingerprint(join(p, n))}`)
+    .join(',');
 }
 
 // ---------------------------------------------------------------- outputs never touch what the tool did not write
@@ -397,7 +699,9 @@ export async function checkOutputs(
     // the tool's files: the previous output; and a single file the user named with --force is theirs to replace
     const named = !w.folder && c.force ? relative(world, resolve(world, c.cwd, c.output)) : undefined;
     const ours = (rel: string) => rel === 'prev' || rel.startsWith(`prev${sep}`) || rel === named;
-    const before = [...entries(dirname(world))].filter(([rel]) => rel.startsWith(relative(dirname(world), world)));
+    // the world's own entries (not the rest of the run's folder, which holds other properties' inputs:
+    // FIFOs, sparse files of GiBs)
+    const before = entries(world);
     const expectOk = allowed(world, c);
     let err = '';
     const cwd = process.cwd();
@@ -412,12 +716,11 @@ export async function checkOutputs(
     } finally {
       process.chdir(cwd);
     }
-    const after = entries(dirname(world));
-    const base = relative(dirname(world), world);
+    const after = existsSync(world) ? entries(world) : new Map<string, string>();
     for (const [rel, v] of before) {
-      const inWorld = relative(base, rel);
-      if (ours(inWorld) && code !== 2) continue; // replacing our own output is the point
-      if (after.get(rel) !== v) throw new Violation(`${rel} changed (exit ${code}): ${err.split('\n')[0]}`, { ...c, prev: existsSync(prev) });
+      if (ours(rel) && code !== 2) continue; // replacing our own output is the point
+      if (after.get(rel) !== v)
+        throw new Violation(`${join(basename(world), rel)} changed (exit ${code}): ${err.split('\n')[0]}`, { ...c, prev: existsSync(prev) });
     }
     if (code === 2 && expectOk) throw new Violation(`refused a layout the rules allow: ${err.split('\n')[0]}`, c);
     if (code !== 2 && !expectOk) throw new Violation(`exit ${code} on a layout the rules refuse`, c);
@@ -586,6 +889,15 @@ export function properties(dir: string, t: Tally) {
           note(t, `cli ${cmd}`, await checkCli(dir, input, argv), b.length, () => `${where}${hex(b)}`);
         },
       ),
+    },
+    {
+      name: 'hostile inputs (issue 27): streams, text notes, counts and lengths that claim GiBs, escapes and bidi names, each given to every command: the contract, bounded memory, and the one line naming the limit',
+      share: 0.01,
+      prop: fc.asyncProperty(fc.constantFrom(...Object.keys(HOSTILE)), fc.constantFrom(...HOSTILE_COMMANDS), async (name, cmd) => {
+        const h = HOSTILE[name];
+        if (h.commands && !h.commands.includes(cmd)) return;
+        note(t, `hostile ${cmd}`, await checkHostile(dir, name, cmd), 0, () => name);
+      }),
     },
     {
       name: 'outputs: for any layout of inputs, outputs, links and current folder, no file the tool did not write changes, and the exit code says so',

@@ -11,6 +11,7 @@ import { CliError, refusing, type Io, report, outputOptions } from '../io.js';
 import { checkOptions } from '../../src/rewrite/options.js';
 import { addFormatOption, formatOf, type FormatOpts } from '../format.js';
 import { addInputOptions, loadSet, parseAddress, collect, inputName, type InputOpts } from '../input.js';
+import { jsonText, shown } from '../../src/render/escape.js';
 
 /** The --format choices, the first the default (the options' type follows from it). */
 const FORMATS = ['text', 'json'] as const;
@@ -148,7 +149,7 @@ export function registerBuild(program: Command, io: Io): void {
     writeBuildOutput(o.output, out, outputOptions(io, o, input, host.origin), html);
     for (const w of out.warnings) report(io, w.severity === 'info' ? 'note' : 'warning', `${formatFinding(w)} [${w.code}]`);
     if (formatOf(o) === 'json') {
-      io.out(JSON.stringify(out.manifest, null, 2) + '\n');
+      io.out(jsonText(out.manifest, 2) + '\n');
       return;
     }
     io.out(summary(inputName(input), o.output, opts, out, html !== undefined));
@@ -168,19 +169,19 @@ function summary(input: string, dir: string, opts: BuildOptions, out: ReturnType
   lines.push(`  vCPUs     ${m.options.vcpus}`);
   const mem = m.memory;
   const banks = m.options.mem;
-  const shown =
+  const banksText =
     banks
       .slice(0, 4)
       .map((b) => `${b.base}+${b.size}`)
       .join(' ') + (banks.length > 4 ? ` … (${banks.length} banks)` : '');
   if (mem.source === 'defaults' && (mem.base_derived || mem.mem_derived)) {
-    lines.push(`  RAM       ${shown} (defaults: the input describes no memory; give --mem and --base for this host)`);
+    lines.push(`  RAM       ${banksText} (defaults: the input describes no memory; give --mem and --base for this host)`);
   } else if (mem.source === 'options') {
-    lines.push(`  RAM       ${shown} (given with --mem${mem.base_derived ? '; the region at the top of its lowest piece clear of the host' : ''})`);
+    lines.push(`  RAM       ${banksText} (given with --mem${mem.base_derived ? '; the region at the top of its lowest piece clear of the host' : ''})`);
   } else {
     const how = [mem.base_derived ? 'region' : '', mem.mem_derived ? 'RAM banks' : ''].filter(Boolean).join(' and ');
     lines.push(
-      `  RAM       ${shown}${how ? ` (${how} derived from the ${mem.source === 'image' ? 'memory image' : mem.source}, clear of everything the host tables describe)` : ''}`,
+      `  RAM       ${banksText}${how ? ` (${how} derived from the ${mem.source === 'image' ? 'memory image' : mem.source}, clear of everything the host tables describe)` : ''}`,
     );
   }
   if (m.efi)
@@ -192,5 +193,5 @@ function summary(input: string, dir: string, opts: BuildOptions, out: ReturnType
   const warned = out.warnings.filter((w) => w.severity !== 'info').length;
   const noted = out.warnings.length - warned;
   if (out.warnings.length) lines.push(`  ${[warned ? `${warned} warning(s)` : '', noted ? `${noted} note(s)` : ''].filter(Boolean).join(', ')}, above`);
-  return lines.join('\n') + '\n';
+  return lines.map(shown).join('\n') + '\n';
 }

@@ -13,12 +13,13 @@ import type { Severity } from '../../src/layout/diagnostics.js';
 import { fixChecksums, writeFixed } from '../../src/io/fix.js';
 import { CliError, type Io, type Exit, report, outputOptions } from '../io.js';
 import { addFormatOption, addColourOption, formatOf, colourFor, type FormatOpts, type ColourOpts } from '../format.js';
-import { addInputOptions, readInput, inputName, collect, fsProblem, type InputOpts } from '../input.js';
-import { readFileSync } from 'node:fs';
+import { addInputOptions, readInput, inputName, collect, fsProblem, isStream, type InputOpts } from '../input.js';
+import { MAX_JSON, readBounded, sizeText } from '../../src/io/bounded.js';
 import { parseIgnore, ignored, parseBaseline, BaselineMatcher, baselineOf, type Baseline } from '../../src/check/baseline.js';
 import { writeFileAtomic } from '../../src/io/output.js';
 import type { Json } from '../../src/layout/values.js';
 import { XEN_RELEASES, NEWEST_XEN, isXenRelease, type XenRelease } from '../../src/model/xen.js';
+import { jsonText } from '../../src/render/escape.js';
 
 /** The --format choices, the first the default (the options' type follows from it). */
 const FORMATS = ['text', 'json', 'jsonl', 'junit', 'github'] as const;
@@ -67,6 +68,7 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
     if (!o.fix && o.output) throw new CliError('-o is only for --fix');
     if (given.filter((i) => i === '-').length > 1) throw new CliError('standard input (-) can be only one of the inputs');
     if (o.fix && given[0] === '-') throw new CliError('--fix writes the input in its own form: give a file or folder, not standard input');
+    if (o.fix && isStream(given[0])) throw new CliError(`--fix writes the input in its own form: give a file or folder, not a stream (${given[0]})`);
     if (o.fix && o.output === '-') throw new CliError('--fix -o -: standard output carries the report: give a file or folder for the corrected input');
     // a folder of inputs (a fleet's acpidump files) stands for each of them; --fix reads its one input as it is
     const { inputs, skipped } = o.fix ? { inputs: given, skipped: [] } : expandInputs(given);
@@ -100,7 +102,7 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
       const r: InputReport = { input: name, tables: [...tableKeys(allEntries(set)).values()], findings: known };
       if (r.findings.some((f) => atLeast(f, o.failOn))) worst = Math.max(worst, 1);
       if (format === 'text') io.out(renderText([r], o.failOn, colour));
-      else if (format === 'jsonl') io.out(JSON.stringify(inputJson(r, o.failOn, consumersOf)) + '\n');
+      else if (format === 'jsonl') io.out(jsonText(inputJson(r, o.failOn, consumersOf)) + '\n');
       else if (format === 'github') io.out(renderGithub([r]));
       else whole.push(r);
       if (o.fix) fix(input, set, o, io); // its notes go to stderr, the report to stdout
@@ -113,9 +115,7 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
         `--baseline: ${stale.length} recorded finding(s) no longer occur (fixed? remove them from ${o.baseline}): ${listed(stale.map((e) => `${e.code} at ${e.path || e.table || '(input)'}${e.input ? ` in ${e.input}` : ''}`))}`,
       );
     if (format === 'json')
-      io.out(
-        JSON.stringify({ ...renderJson(whole, o.failOn, consumersOf), ...(o.baseline ? { stale_baseline: stale as unknown as Json } : {}) }, null, 2) + '\n',
-      );
+      io.out(jsonText({ ...renderJson(whole, o.failOn, consumersOf), ...(o.baseline ? { stale_baseline: stale as unknown as Json } : {}) }, 2) + '\n');
     else if (format === 'junit') io.out(renderJunit(whole, o.failOn));
     if (o.writeBaseline) {
       const b = baselineOf(accepted);
@@ -147,14 +147,17 @@ function xenRelease(v: string): XenRelease {
   throw new CliError(`--xen-host ${v}: a Xen release from ${XEN_RELEASES[0]} to ${NEWEST_XEN} is needed (${XEN_RELEASES.join(', ')})`);
 }
 
+/** The --baseline file, read whole up to MAX_JSON (a FIFO or /dev/zero in its place is refused
+ * there, not read for ever). */
 function readBaseline(path: string): Baseline {
-  let text: string;
+  let got;
   try {
-    text = readFileSync(path, 'utf8');
+    got = readBounded(path, MAX_JSON);
   } catch (e) {
     throw new CliError(`--baseline ${path}: ${fsProblem(e)}`);
   }
-  const b = parseBaseline(text);
+  if (got.over) throw new CliError(`--baseline ${path}: more than ${sizeText(got.over.limit)}, the most read (a baseline is a small JSON document)`);
+  const b = parseBaseline(Buffer.from(got.bytes).toString('utf8'));
   if (b instanceof Error) throw new CliError(`--baseline ${path}: ${b.message}`);
   return b;
 }

@@ -12,6 +12,7 @@ import { refusing, type Io, report, outputOptions, writeOut } from '../io.js';
 /** where an image of a set without addresses starts unless --out-base says otherwise */
 const RELOCATE_BASE = 0x80000000n;
 import { addInputOptions, loadSet, parseAddress, inputName, type InputOpts } from '../input.js';
+import { shown } from '../../src/render/escape.js';
 
 interface ConvertOpts extends InputOpts {
   to: 'text' | 'binaries' | 'image';
@@ -60,8 +61,8 @@ export function registerConvert(program: Command, io: Io): void {
       writeOut(io, o.output, image, () => writeFileAtomic(o.output, image, wo));
       // the image itself is standard output with -o -: what it is goes to stderr
       if (o.output === '-') report(io, 'note', said);
-      else io.out(`${said}\n`);
+      else io.out(`${shown(said)}\n`);
     }
-    if (o.output !== '-') io.out(`${allEntries(set).length} table(s) written to ${o.output}\n`);
+    if (o.output !== '-') io.out(shown(`${allEntries(set).length} table(s) written to ${o.output}`) + '\n');
   });
 }

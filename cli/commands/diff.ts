@@ -6,6 +6,7 @@ import { renderDiffText, renderDiffJson } from '../../src/render/diff.js';
 import { CliError, type Io, type Exit } from '../io.js';
 import { addFormatOption, addColourOption, formatOf, colourFor, type FormatOpts, type ColourOpts } from '../format.js';
 import { addInputOptions, loadSet, collect, inputName, type InputOpts } from '../input.js';
+import { jsonText } from '../../src/render/escape.js';
 
 /** The --format choices, the first the default (the options' type follows from it). */
 const FORMATS = ['text', 'json'] as const;
@@ -43,7 +44,7 @@ export function registerDiff(program: Command, io: Io, exit: Exit): void {
       throw new CliError(`-t ${missing.join(', ')}: neither ${sa.origin} nor ${sb.origin} has ${missing.length > 1 ? 'these tables' : 'this table'}`);
     const changes = diffTables(sa, sb, { ignore: ignore as ('derived' | 'addresses')[], tables: o.table });
     const [na, nb] = [inputName(a), inputName(b)];
-    if (formatOf(o) === 'json') io.out(JSON.stringify(renderDiffJson(na, nb, changes), null, 2) + '\n');
+    if (formatOf(o) === 'json') io.out(jsonText(renderDiffJson(na, nb, changes), 2) + '\n');
     else io.out(renderDiffText(na, nb, changes, colourFor(io, o)));
     exit.code = changes.length ? 1 : 0;
   });

@@ -5,11 +5,12 @@ import { setJson } from '../../src/render/json.js';
 import { summaryLines } from '../../src/render/summary.js';
 import { CliError, type Io, type Exit, report } from '../io.js';
 import { readFdt, readReservations, FdtReadError } from '../../src/fdt/reader.js';
-import { readFdtFile, expandInputs } from '../../src/io/read.js';
+import { readFdtFile, expandInputs, isFdt } from '../../src/io/read.js';
 import { renderDts } from '../../src/render/dts.js';
-import { hex } from '../../src/layout/diagnostics.js';
+import { hex, Refusal } from '../../src/layout/diagnostics.js';
 import { addFormatOption, formatOf, type FormatOpts } from '../format.js';
-import { addInputOptions, loadSetAndErrors, selectTables, collect, type InputOpts } from '../input.js';
+import { addInputOptions, loadSetAndErrors, selectTables, collect, streamed, type InputOpts } from '../input.js';
+import { jsonText } from '../../src/render/escape.js';
 
 /** The --format choices, the first the default (the options' type follows from it). */
 const FORMATS = ['text', 'json', 'jsonl', 'summary'] as const;
@@ -50,7 +51,7 @@ export function registerDump(program: Command, io: Io, exit: Exit): void {
       try {
         dumpOne(input, o, format, io);
       } catch (e) {
-        if (!(e instanceof CliError)) throw e;
+        if (!(e instanceof Refusal)) throw e;
         report(io, 'error', e.message);
         exit.code = 2;
       }
@@ -60,8 +61,10 @@ export function registerDump(program: Command, io: Io, exit: Exit): void {
 
 /** Dump one input in `format`; a fault is a CliError (after what decodes, with --partial). */
 function dumpOne(input: string, o: DumpOpts, format: 'text' | 'json' | 'jsonl' | 'summary', io: Io): void {
-  // a flattened device tree (dom0.dtb) is printed as DTS source, as dtc -I dtb -O dts does
-  const fdt = input === '-' ? undefined : readFdtFile(input); // standard input is read once, as tables
+  // a flattened device tree (dom0.dtb) is printed as DTS source, as dtc -I dtb -O dts does; a
+  // stream (standard input, <(…)) is read once, and its bytes looked at for one
+  const stream = streamed(input, o, io);
+  const fdt = stream ? (stream.bytes && isFdt(stream.bytes) ? stream.bytes : undefined) : readFdtFile(input);
   if (fdt) {
     try {
       io.out(renderDts(readFdt(fdt), readReservations(fdt)));
@@ -71,7 +74,7 @@ function dumpOne(input: string, o: DumpOpts, format: 'text' | 'json' | 'jsonl' |
     }
     return;
   }
-  const { set, errors } = loadSetAndErrors(input, o, io);
+  const { set, errors } = loadSetAndErrors(input, o, io, stream);
   // like iasl -d, a fault need not hide what comes before it: on a terminal, or with --partial
   if (errors.length && !(o.partial ?? io.tty)) throw new CliError(errors.join('\n'));
   // -t EFI selects the EFI structures (a build output's, Xen's EFI blobs)
@@ -84,8 +87,8 @@ function dumpOne(input: string, o: DumpOpts, format: 'text' | 'json' | 'jsonl' |
   const view = { ...set, efi };
   if (!entries.length && !efi.length) {
     // nothing decoded (or nothing selected decoded): only the errors
-  } else if (format === 'json') io.out(JSON.stringify(setJson(view, entries), null, 2) + '\n');
-  else if (format === 'jsonl') io.out(JSON.stringify(setJson(view, entries)) + '\n');
+  } else if (format === 'json') io.out(jsonText(setJson(view, entries), 2) + '\n');
+  else if (format === 'jsonl') io.out(jsonText(setJson(view, entries)) + '\n');
   else if (format === 'summary') io.out(summaryLines(view, entries).join('\n') + '\n');
   else io.out([...entries.map(dumpTableText), ...efi.map(dumpEfiText)].join('\n'));
   if (errors.length) throw new CliError(errors.join('\n'));

@@ -4,6 +4,7 @@ import { tableFileNames } from '../../src/model/tableset.js';
 import { writeFolderAtomic } from '../../src/io/output.js';
 import { type Io, outputOptions } from '../io.js';
 import { addInputOptions, loadSet, selectTables, collect, type InputOpts } from '../input.js';
+import { shown } from '../../src/render/escape.js';
 
 interface ExtractOpts extends InputOpts {
   output: string;
@@ -26,7 +27,7 @@ export function registerExtract(program: Command, io: Io): void {
     const names = tableFileNames(set);
     const files = new Map(entries.map((e) => [names.get(e)!, e.bytes] as const));
     writeFolderAtomic(o.output, files, outputOptions(io, o, input, set.origin));
-    for (const e of entries) io.out(`  ${e.table.signature.padEnd(4)} - ${String(e.bytes.length).padStart(7)} bytes - ${names.get(e)}\n`);
-    io.out(`${entries.length} table(s) written to ${o.output}\n`);
+    for (const e of entries) io.out(shown(`  ${e.table.signature.padEnd(4)} - ${String(e.bytes.length).padStart(7)} bytes - ${names.get(e)}`) + '\n');
+    io.out(shown(`${entries.length} table(s) written to ${o.output}`) + '\n');
   });
 }

@@ -55,8 +55,9 @@ const GENERIC: Record<string, CodeInfo> = {
     consumers: [tool('unreadable', 'the capture cannot be read')],
   },
   INPUT_TOO_LARGE: {
-    summary: 'a file over 64 MiB that is neither acpidump text nor an ELF core, read without --image-base',
-    consumers: [tool('unreadable', 'no table is that large (give --image-base for a memory image)')],
+    summary:
+      'an input past what is read whole: a file or table file over 64 MiB that is neither acpidump text nor an ELF core, read without --image-base; acpidump text over 64 MiB; a stream (standard input, a pipe, /dev/fd/N) past its limit',
+    consumers: [tool('unreadable', 'no table is that large (give --image-base for a memory image, and a capture as a file)')],
     whole: true,
   },
   IMAGE_RSDP_OUTSIDE: { summary: '--rsdp lies outside the memory image', consumers: [tool('unreadable', 'the option points nowhere')], whole: true },
@@ -66,6 +67,10 @@ const GENERIC: Record<string, CodeInfo> = {
     consumers: [tool('unreadable', 'the capture does not hold the table the pointer names')],
   },
   IMAGE_TABLE_OUTSIDE: { summary: 'a table in the image runs past its end', consumers: [tool('unreadable', 'the capture holds only part of the table')] },
+  IMAGE_TABLE_TOO_LARGE: {
+    summary: 'a table in a memory capture declares a length over 64 MiB (no real table comes near)',
+    consumers: [tool('unreadable', 'the table is not read: its length field is wrong, or the pointer leads to something else')],
+  },
   DECODE_TRUNCATED: {
     summary: 'fewer bytes than the declared length',
     consumers: [tool('unreadable', 'the input holds only part of the table (a consumer maps the declared length and reads what follows it)')],

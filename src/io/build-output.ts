@@ -1,7 +1,7 @@
 // The output folder of `build`: tables/*.dat (acpixtract names), acpi.img, dom0.dtb, acpidump.txt
 // and manifest.json, written atomically; and reading such a folder back as a TableSet (with the
 // addresses the manifest records), so diff and check work on results.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dom0Output, Manifest } from '../rewrite/build.js';
 import { tableFileNames, allEntries, setOf, type ReadResult, type TableEntry, type TableSet, type EfiPart } from '../model/tableset.js';
@@ -15,6 +15,8 @@ import { formatAcpidumpSet } from './acpidump.js';
 import { writeFolderAtomic, REPORT, type WriteOptions } from './output.js';
 import { entryFrom } from './entry.js';
 import { decodeTable } from '../tables/registry.js';
+import { MAX_JSON, MAX_TABLE, readBounded, sizeText } from './bounded.js';
+import { MAX_IMAGE_SPAN } from './image.js';
 
 export const MANIFEST = 'manifest.json';
 
@@ -56,10 +58,14 @@ export function readBuildOutput(dir: string): ReadResult {
     findings.push({ code: 'INPUT_MANIFEST', severity: 'error', table: '', path: '', message, file });
     return { set: { origin: dir, kind: 'build', tables: [] }, findings };
   };
+  // each file whole, up to what the build writes (a FIFO or /dev/zero in its place is not waited on for ever)
+  const whole = (p: string, limit: number): Uint8Array | string => readBounded(p, limit).bytes ?? `${p} is larger than the ${sizeText(limit)} a build writes`;
   // what a manifest holds, as far as it can be trusted: anything of the file may be missing or wrong
   let manifest: Partial<Pick<Manifest, 'tables' | 'region'>>;
+  const text = whole(file, MAX_JSON);
+  if (typeof text === 'string') return fail(text);
   try {
-    manifest = JSON.parse(readFileSync(file, 'utf8'));
+    manifest = JSON.parse(Buffer.from(text).toString('utf8'));
   } catch (e) {
     return fail(`not valid JSON (${(e as Error).message})`);
   }
@@ -70,16 +76,24 @@ export function readBuildOutput(dir: string): ReadResult {
     const p = join(dir, t.file);
     if (!existsSync(p)) return fail(`${t.file} is listed but missing`);
     const address = typeof t.address === 'string' && /^0x[0-9a-f]+$/i.test(t.address) ? BigInt(t.address) : undefined;
-    const e = entryFrom(readFileSync(p), p, address, findings);
+    const bytes = whole(p, MAX_TABLE);
+    if (typeof bytes === 'string') return fail(bytes);
+    const e = entryFrom(bytes, p, address, findings);
     if (e) entries.push(e);
   }
   const boot: NonNullable<TableSet['boot']> = {};
   const dtb = join(dir, 'dom0.dtb');
-  if (existsSync(dtb)) Object.assign(boot, { dtb: new Uint8Array(readFileSync(dtb)), dtbFile: dtb });
+  if (existsSync(dtb)) {
+    const bytes = whole(dtb, MAX_TABLE);
+    if (typeof bytes === 'string') return fail(bytes);
+    Object.assign(boot, { dtb: bytes, dtbFile: dtb });
+  }
   const img = join(dir, 'acpi.img');
   const base = manifest.region?.base;
   if (existsSync(img) && typeof base === 'string' && /^0x[0-9a-f]+$/i.test(base)) {
-    Object.assign(boot, { image: { base: BigInt(base), bytes: new Uint8Array(readFileSync(img)) }, imageFile: img });
+    const bytes = whole(img, Number(MAX_IMAGE_SPAN));
+    if (typeof bytes === 'string') return fail(bytes);
+    Object.assign(boot, { image: { base: BigInt(base), bytes }, imageFile: img });
   }
   const set = setOf(dir, 'build', entries, boot);
   const efi = efiPartsOf(boot);

@@ -91,6 +91,16 @@ export const elf32Phdr = {
 /** sh_info of section header 0 (ELF64 offset 44, ELF32 offset 28): the program header count under PN_XNUM */
 const SH_INFO_AT = { 64: 44, 32: 28 } as const;
 
+/** The most program headers a core is read with. A core has one per memory range: QEMU's a few,
+ * /proc/vmcore's one per System RAM range, makedumpfile -E's one per run of kept pages (some
+ * hundred thousand on a large, fragmented server). Each segment kept costs some 220 bytes of
+ * memory (a core of 2^20 segments is read in 284 MB RSS), so the limit keeps a hostile count
+ * (PN_XNUM allows 2^32) to a bounded read. */
+export const MAX_PROGRAM_HEADERS = 1 << 20;
+
+/** Program headers are read this many at a time (at 56 bytes each, 224 KiB), never all at once. */
+const PHDR_BATCH = 4096;
+
 export function isElf(head: Uint8Array): boolean {
   return head.length >= 4 && ELF_MAGIC.every((b, i) => head[i] === b);
 }
@@ -126,30 +136,40 @@ export function elfSegments(source: Source): Segment[] {
   if (h.e_phentsize !== phdr.layout.size)
     throw new ElfError(`program headers of ${h.e_phentsize} bytes; ELF${bits} has ${phdr.layout.size}`, bits === 64 ? 54 : 42);
   let count = h.e_phnum;
+  let countAt = bits === 64 ? 56 : 44;
   if (count === PN_XNUM) {
     const shoff = Number(h.e_shoff);
-    count = readAt({ name: 'sh_info', label: 'sh_info', layout: layout('sh_info', [u32('v', 'sh_info')]) }, read(shoff + SH_INFO_AT[bits], 4)).v;
+    countAt = shoff + SH_INFO_AT[bits];
+    count = readAt({ name: 'sh_info', label: 'sh_info', layout: layout('sh_info', [u32('v', 'sh_info')]) }, read(countAt, 4)).v;
   }
   const phoff = Number(h.e_phoff);
-  if (!Number.isSafeInteger(phoff) || phoff + count * phdr.layout.size > source.size)
+  const entry = phdr.layout.size;
+  // both checked before anything is read: the file's real size, then the limit
+  if (!Number.isSafeInteger(phoff) || phoff + count * entry > source.size)
     throw new ElfError(`${count} program headers at ${hex(h.e_phoff)} run past the end of the file (${hex(source.size)})`, bits === 64 ? 32 : 28);
-  const table = read(phoff, count * phdr.layout.size);
+  if (count > MAX_PROGRAM_HEADERS)
+    throw new ElfError(`${count} program headers, more than the ${MAX_PROGRAM_HEADERS} read (a core has one per memory range)`, countAt);
   const segments: Segment[] = [];
-  for (let i = 0; i < count; i++) {
-    const p = bits === 64 ? readAt(elf64Phdr, table, i * phdr.layout.size) : readAt(elf32Phdr, table, i * phdr.layout.size);
-    if (p.p_type !== PT_LOAD || big(p.p_memsz) === 0n) continue;
-    const at = phoff + i * phdr.layout.size;
-    const start = big(p.p_paddr);
-    const size = big(p.p_memsz);
-    const fileSize = big(p.p_filesz);
-    if (start + size > 1n << 64n) throw new ElfError(`PT_LOAD ${i} at ${hex(start)} (${hex(size)} bytes) runs past the 64-bit address space`, at);
-    if (fileSize > size) throw new ElfError(`PT_LOAD ${i} has file size ${hex(fileSize)} above its memory size ${hex(size)}`, at);
-    if (big(p.p_offset) + fileSize > big(source.size))
-      throw new ElfError(
-        `PT_LOAD ${i} (${hex(start)}) needs file bytes ${hex(p.p_offset)}..${hex(big(p.p_offset) + fileSize)}, past the end of the file (${hex(source.size)}): a truncated core`,
-        at,
-      );
-    segments.push({ start, size, fileOffset: Number(p.p_offset), fileSize: Number(fileSize) });
+  for (let first = 0; first < count; first += PHDR_BATCH) {
+    const n = Math.min(PHDR_BATCH, count - first);
+    const table = read(phoff + first * entry, n * entry);
+    for (let k = 0; k < n; k++) {
+      const i = first + k;
+      const p = bits === 64 ? readAt(elf64Phdr, table, k * entry) : readAt(elf32Phdr, table, k * entry);
+      if (p.p_type !== PT_LOAD || big(p.p_memsz) === 0n) continue;
+      const at = phoff + i * entry;
+      const start = big(p.p_paddr);
+      const size = big(p.p_memsz);
+      const fileSize = big(p.p_filesz);
+      if (start + size > 1n << 64n) throw new ElfError(`PT_LOAD ${i} at ${hex(start)} (${hex(size)} bytes) runs past the 64-bit address space`, at);
+      if (fileSize > size) throw new ElfError(`PT_LOAD ${i} has file size ${hex(fileSize)} above its memory size ${hex(size)}`, at);
+      if (big(p.p_offset) + fileSize > big(source.size))
+        throw new ElfError(
+          `PT_LOAD ${i} (${hex(start)}) needs file bytes ${hex(p.p_offset)}..${hex(big(p.p_offset) + fileSize)}, past the end of the file (${hex(source.size)}): a truncated core`,
+          at,
+        );
+      segments.push({ start, size, fileOffset: Number(p.p_offset), fileSize: Number(fileSize) });
+    }
   }
   if (!segments.length) throw new ElfError('an ELF core without PT_LOAD segments holds no memory', bits === 64 ? 56 : 44);
   const sorted = [...segments].sort((a, b) => (a.start < b.start ? -1 : 1));

@@ -9,13 +9,14 @@ import { latin1, describeTable, rootPointer } from '../tables/registry.js';
 import { entryAt } from '../layout/describe.js';
 import type { Memory } from './memory.js';
 import { findWord } from './wordsearch.js';
+import { MAX_TABLE, sizeText } from './bounded.js';
 
-/** Every offset of `img` on the root pointer's boundary where its signature sits, with what keeps
- * it from being one (undefined: a valid root pointer), in image order. */
-export function rootCandidates(img: Uint8Array): { at: number; fault?: string }[] {
+/** Calls `visit` with each offset of `img` on the root pointer's boundary where its signature
+ * sits, in image order, while it returns true. Nothing is gathered: a capture may hold millions
+ * of candidates (a page of "RSD PTR " repeated holds 512). */
+function eachCandidate(img: Uint8Array, visit: (at: number) => boolean): void {
   const root = rootPointer();
   const sig = Buffer.from(root.signature, 'latin1');
-  const out: { at: number; fault?: string }[] = [];
   // an 8-byte signature on 8-byte boundaries: the word search (SIMD on the scan's own buffers)
   const next =
     sig.length === 8 && root.align === 8
@@ -25,7 +26,15 @@ export function rootCandidates(img: Uint8Array): { at: number; fault?: string }[
           for (let at = b.indexOf(sig, from); at >= 0; at = b.indexOf(sig, at + 1)) if (at % root.align === 0) return at;
           return -1;
         };
-  for (let at = next(0); at >= 0; at = next(at + root.align)) out.push({ at, fault: root.fault(img, at) });
+  for (let at = next(0); at >= 0 && visit(at); at = next(at + root.align));
+}
+
+/** Every offset of `img` on the root pointer's boundary where its signature sits, with what keeps
+ * it from being one (undefined: a valid root pointer), in image order. */
+export function rootCandidates(img: Uint8Array): { at: number; fault?: string }[] {
+  const root = rootPointer();
+  const out: { at: number; fault?: string }[] = [];
+  eachCandidate(img, (at) => out.push({ at, fault: root.fault(img, at) }) > 0);
   return out;
 }
 
@@ -39,17 +48,26 @@ export function scanForRsdp(img: Uint8Array): number[] {
 /** Overlap between chunks: a revision 2 RSDP (36 bytes) that starts in one chunk is whole in it. */
 const SCAN_OVERLAP = 64;
 
+/** How many of the signatures passed over are named (with what is wrong with each). */
+const REJECTED_KEPT = 3;
+
 /** The first RSDP with valid checksums, scanning every segment of a capture in order (8-byte
  * boundaries, as the declaration says), or undefined; and the signatures passed over on the way
- * (the first few), with what is wrong with each. Reads the capture in bounded chunks. */
+ * (the first few), with what is wrong with each. Reads the capture in bounded chunks, and keeps
+ * nothing per candidate beyond the first few rejected: memory stays bounded whatever the count. */
 export function scanMemoryForRsdp(mem: Memory): { at?: bigint; rejected: { at: bigint; fault: string }[] } {
+  const root = rootPointer();
   const rejected: { at: bigint; fault: string }[] = [];
   for (const c of mem.chunks(SCAN_OVERLAP)) {
-    for (const hit of rootCandidates(c.bytes)) {
-      if (hit.at >= c.own) continue;
-      if (!hit.fault) return { at: c.addr + BigInt(hit.at), rejected };
-      if (rejected.length < 3) rejected.push({ at: c.addr + BigInt(hit.at), fault: hit.fault });
-    }
+    let found: number | undefined;
+    eachCandidate(c.bytes, (at) => {
+      if (at >= c.own) return false; // in the overlap: the next chunk sees it
+      const fault = root.fault(c.bytes, at);
+      if (!fault) found = at;
+      else if (rejected.length < REJECTED_KEPT) rejected.push({ at: c.addr + BigInt(at), fault });
+      return found === undefined;
+    });
+    if (found !== undefined) return { at: c.addr + BigInt(found), rejected };
   }
   return { rejected };
 }
@@ -104,6 +122,17 @@ export function readImage(mem: Memory, file: string, rsdpAddr?: bigint): ReadRes
       return undefined;
     }
     const len = latin1(head, 0, 8) === root.signature ? root.lengthAt(head, 0) : readUint(head, 4, 4);
+    // checked before anything is allocated: a length field may claim 4 GiB
+    if (len > MAX_TABLE) {
+      err(
+        'IMAGE_TABLE_TOO_LARGE',
+        table,
+        via,
+        `the table at ${hex(addr)} (reached through ${via}) declares length ${len}, more than the ${sizeText(MAX_TABLE)} a table may have: not read`,
+        offsetOf(mem, addr),
+      );
+      return undefined;
+    }
     const bytes = len >= 8 ? mem.read(addr, len) : undefined;
     if (!bytes) {
       err(
@@ -120,7 +149,7 @@ export function readImage(mem: Memory, file: string, rsdpAddr?: bigint): ReadRes
 
   const seen = new Set<bigint>();
   const load = (addr: bigint, via: string, table: string, pointerAt: () => number | undefined): TableEntry | undefined => {
-    if (addr === 0n || seen.has(addr)) return undefined;
+    if (seen.has(addr)) return undefined;
     seen.add(addr);
     const bytes = tableAt(addr, via, table, pointerAt);
     if (!bytes) return undefined;
@@ -138,7 +167,7 @@ export function readImage(mem: Memory, file: string, rsdpAddr?: bigint): ReadRes
     if (!e) return;
     for (const p of pointersOf(e.table)) {
       const other = p.pointer.onlyWithout;
-      if (other && BigInt((e.table.fields[other] as bigint | number | undefined) ?? 0) !== 0n) continue;
+      if (p.address === 0n || (other && BigInt((e.table.fields[other] as bigint | number | undefined) ?? 0) !== 0n)) continue; // a null pointer, or a shadowed one
       const pointerAt = () => {
         const at = entryAt(describeTable(e.table), p.from)?.offset;
         return at === undefined ? undefined : offsetOf(mem, e.address! + BigInt(at));

@@ -14,12 +14,17 @@ export interface Source {
   readonly size: number;
   /** the file descriptor of a file source (a read-ahead thread reads through it) */
   readonly fd?: number;
+  /** all the bytes, when the source owns them (a stream's, read once): read whole without a copy */
+  readonly bytes?: Uint8Array;
   close(): void;
 }
 
-export function bufferSource(b: Uint8Array): Source {
+/** A buffer as a source; `owned` when nothing else holds it (a stream's bytes), so a reader that
+ * reads it whole may keep it instead of a copy. */
+export function bufferSource(b: Uint8Array, owned = false): Source {
   return {
     size: b.length,
+    bytes: owned ? b : undefined,
     read(into, offset) {
       const n = Math.max(0, Math.min(into.length, b.length - offset));
       into.set(b.subarray(offset, offset + n));

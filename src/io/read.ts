@@ -5,8 +5,8 @@ import { readFileSync, readdirSync, statSync, existsSync, openSync, readSync, cl
 import { join, dirname, basename, resolve } from 'node:path';
 import { FDT_MAGIC } from '../fdt/format.js';
 import { entryFrom } from './entry.js';
-import { type Finding, hex } from '../layout/diagnostics.js';
-import { type TableEntry, type TableSet, type ReadResult, type InputKind, type EfiPart, setOf } from '../model/tableset.js';
+import { type Finding, hex, Refusal } from '../layout/diagnostics.js';
+import { type TableEntry, type TableSet, type ReadResult, type InputKind, type EfiPart, setOf, allEntries } from '../model/tableset.js';
 import { efiKindOf } from '../efi/tables.js';
 import { looksLikeAcpidump, looksLikeDisassembly, parseAcpidump } from './acpidump.js';
 import { isRsdp, isValidSignature, latin1 } from '../tables/registry.js';
@@ -14,6 +14,7 @@ import { readImage } from './image.js';
 import { bufferSource, fileSource, rawImage, type Source } from './memory.js';
 import { isElf, elfCore, ElfError } from './elf.js';
 import { readBuildOutput, MANIFEST } from './build-output.js';
+import { MAX_JSON, MAX_STREAM, MAX_TABLE, MAX_TEXT, readBounded, readStream, sizeText } from './bounded.js';
 
 export interface ReadOptions {
   /** physical address of byte 0 of a memory image; makes a file input an image */
@@ -65,22 +66,38 @@ function nextTableAt(bytes: Uint8Array, declared: number): number | undefined {
   return starts(aligned) && bytes.subarray(declared, aligned).every((b) => b === 0) ? aligned : undefined;
 }
 
+/** Printable text in lines: at least one line end, and no byte below 0x20 but tab, CR and LF, and no
+ * DEL (bytes from 0x80 are allowed: UTF-8 text). A table's header always holds a control byte or a
+ * NUL, unless its length field claims 512 MiB or more. */
+function isPlainText(head: Uint8Array): boolean {
+  let lines = false;
+  for (const b of head) {
+    if (b === 0x0a || b === 0x0d) lines = true;
+    else if ((b < 0x20 && b !== 0x09) || b === 0x7f) return false;
+  }
+  return lines;
+}
+
 /** What a file in a folder is, by its bytes (never by its name): an ACPI table when it starts with
  * the RSDP signature, or with a signature whose declared length is the file's size, or with an
  * upper-case signature (A-Z, 0-9, _: a table whose length may lie, which decoding then reports) —
- * unless another table follows it (a memory image); acpidump text; iasl's disassembly; an EFI
- * structure; a device tree; or something else (passwd, a README, a firmware blob). */
-function sniff(bytes: Uint8Array, size: number): 'table' | 'text' | 'dsl' | 'efi' | 'image' | 'dtb' | 'other' {
+ * unless another table follows it (a memory image), it is printable text in lines whose length
+ * field is not its size (NOTES, "TODO fix the GTDT": other), or it is larger than any table
+ * (large: never read); acpidump text; iasl's disassembly; an EFI structure; a device tree; or
+ * something else (passwd, a README, a firmware blob). */
+function sniff(bytes: Uint8Array, size: number): 'table' | 'large' | 'text' | 'dsl' | 'efi' | 'image' | 'dtb' | 'other' {
   if (looksLikeDisassembly(bytes)) return 'dsl';
   if (looksLikeAcpidump(bytes)) return 'text'; // before the RSDP test: acpidump text can begin "RSD PTR @ …"
-  if (isRsdp(bytes)) return 'table';
+  const table = size > MAX_TABLE ? 'large' : 'table';
+  if (isRsdp(bytes)) return table;
   if (bytes.length >= 8 && isValidSignature(bytes)) {
     const declared = Buffer.from(bytes.buffer, bytes.byteOffset, 8).readUInt32LE(4);
     if (declared < size && nextTableAt(bytes, declared) !== undefined) return 'image';
-    if (declared === size || /^[A-Z0-9_]{4}$/.test(latin1(bytes, 0, 4))) return 'table';
+    if (declared !== size && isPlainText(bytes)) return 'other';
+    if (declared === size || /^[A-Z0-9_]{4}$/.test(latin1(bytes, 0, 4))) return table;
   }
   if (bytes.length === size && efiKindOf(bytes)) return 'efi';
-  if (bytes.length >= 4 && Buffer.from(bytes.buffer, bytes.byteOffset, 4).readUInt32BE(0) === FDT_MAGIC) return 'dtb';
+  if (isFdt(bytes)) return 'dtb';
   return 'other';
 }
 
@@ -88,7 +105,7 @@ function sniff(bytes: Uint8Array, size: number): 'table' | 'text' | 'dsl' | 'efi
 type Sniffed = ReturnType<typeof sniff>;
 
 function folderEntries(dir: string): Record<Sniffed | 'dirs', string[]> {
-  const out: Record<Sniffed | 'dirs', string[]> = { table: [], text: [], dsl: [], efi: [], image: [], dtb: [], other: [], dirs: [] };
+  const out: Record<Sniffed | 'dirs', string[]> = { table: [], large: [], text: [], dsl: [], efi: [], image: [], dtb: [], other: [], dirs: [] };
   for (const name of readdirSync(dir)
     .filter((n) => !n.startsWith('.'))
     .sort(natural)) {
@@ -109,12 +126,12 @@ function readFolder(dir: string, exclude: readonly string[] = []): ReadResult {
     const d = folderEntries(dynamic);
     for (const k of Object.keys(d) as (keyof typeof d)[]) if (k !== 'dirs') found[k].push(...d[k]);
   }
-  const { table: tables, text: texts, dsl, efi, image, dtb, other: others } = found;
+  const { table: tables, large, text: texts, dsl, efi, image, dtb, other: others } = found;
   const note = (code: string, severity: Finding['severity'], message: string) => findings.push({ code, severity, table: '', path: '', message, file: dir });
   const list = (ps: string[]) => ps.map((p) => basename(p)).join(', ');
   // --exclude: each names a file of the folder (a typo must not pass silently)
   const excluded = (p: string) => exclude.some((x) => resolve(x) === resolve(p) || x === basename(p));
-  const lists = [tables, texts, dsl, efi, image, dtb, others];
+  const lists = [tables, large, texts, dsl, efi, image, dtb, others];
   for (const x of exclude)
     if (!lists.flat().some((p) => resolve(x) === resolve(p) || x === basename(p)))
       note('INPUT_EXCLUDE', 'error', `--exclude ${x}: no such file in this folder`);
@@ -126,16 +143,24 @@ function readFolder(dir: string, exclude: readonly string[] = []): ReadResult {
     ...dtb.map((p) => `${basename(p)} (a device tree: dump it alone)`),
   ];
   if (unread.length) note('INPUT_SOURCE', 'info', `not read: ${unread.join(', ')}`);
-  if (others.length) note('INPUT_NOT_TABLE', 'warning', `skipped ${others.length} file(s) that are neither ACPI tables nor acpidump text: ${list(others)}`);
+  // a file larger than any table is never read whole: named with its size and the limit
+  const skipped = [
+    ...others.map((p) => basename(p)),
+    ...large.map((p) => `${basename(p)} (${statSync(p).size} bytes, more than the ${sizeText(MAX_TABLE)} a table may have)`),
+  ];
+  if (skipped.length)
+    note('INPUT_NOT_TABLE', 'warning', `skipped ${skipped.length} file(s) that are neither ACPI tables nor acpidump text: ${skipped.join(', ')}`);
   // acpidump text carries the tables' addresses, which binary tables lack: one text file wins
   if (texts.length === 1) {
+    const r = readTextFile(texts[0]);
+    // say what the text holds: a dump whose addresses are all 0 or missing has none
+    const addressed = allEntries(r.set).some((e) => e.address !== undefined);
     if (tables.length)
       note(
         'INPUT_SOURCE',
         'info',
-        `read ${basename(texts[0])} (acpidump text, with table addresses); ${tables.length} binary table file(s) beside it not read`,
+        `read ${basename(texts[0])} (acpidump text, ${addressed ? 'with table addresses' : 'though its table addresses are all 0 or missing'}); ${tables.length} binary table file(s) beside it not read`,
       );
-    const r = readAcpidumpText(readFileSync(texts[0]), texts[0]);
     return { set: r.set, findings: [...findings, ...r.findings] };
   }
   if (texts.length > 1) {
@@ -147,7 +172,9 @@ function readFolder(dir: string, exclude: readonly string[] = []): ReadResult {
   }
   const entries: TableEntry[] = [];
   for (const p of tables) {
-    const e = entryFrom(readFileSync(p), p, undefined, findings);
+    const got = readBounded(p, MAX_TABLE); // sniffed by its size; bounded should it have grown since
+    if (got.over) findings.push(tooLarge(p, `more than the ${sizeText(MAX_TABLE)} a table may have`));
+    const e = got.bytes && entryFrom(got.bytes, p, undefined, findings);
     if (e) entries.push(e);
   }
   if (!tables.length) note('INPUT_NO_TABLES', 'error', 'no ACPI tables and no acpidump text in this folder');
@@ -170,11 +197,11 @@ export function expandInputs(paths: string[]): { inputs: string[]; skipped: stri
       st = undefined; // reading it reports what is wrong
     }
     if (!st?.isDirectory() || existsSync(join(p, MANIFEST)) || depth > 8) return void inputs.push(p);
-    const { table: tables, text: texts, dsl, efi, image, dtb, other: others, dirs } = folderEntries(p);
+    const { table: tables, large, text: texts, dsl, efi, image, dtb, other: others, dirs } = folderEntries(p);
     // binary tables, or one acpidump text alone: this folder is one table set
     if (tables.length || (texts.length <= 1 && !dirs.length)) return void inputs.push(p);
     for (const t of texts) inputs.push(t);
-    skipped.push(...dsl, ...efi, ...image, ...dtb, ...others);
+    skipped.push(...dsl, ...efi, ...image, ...dtb, ...others, ...large);
     for (const d of dirs) visit(d, depth + 1);
   };
   for (const p of paths) visit(p, 0);
@@ -187,8 +214,10 @@ export function buildImageOf(path: string): { dir: string; base: bigint } | unde
   const dir = dirname(path);
   const manifest = join(dir, MANIFEST);
   try {
-    if (!statSync(path).isFile() || !existsSync(manifest)) return undefined;
-    const region = (JSON.parse(readFileSync(manifest, 'utf8')) as { region?: { base?: string; file?: string } }).region;
+    if (!statSync(path).isFile() || !statSync(manifest, { throwIfNoEntry: false })?.isFile()) return undefined;
+    const text = readBounded(manifest, MAX_JSON).bytes;
+    if (!text) return undefined; // no manifest of ours is that large: read the file as it is
+    const region = (JSON.parse(Buffer.from(text).toString('utf8')) as { region?: { base?: string; file?: string } }).region;
     if (region?.file !== basename(path) || typeof region.base !== 'string' || !/^0x[0-9a-f]+$/i.test(region.base)) return undefined;
     return { dir, base: BigInt(region.base) };
   } catch {
@@ -196,21 +225,26 @@ export function buildImageOf(path: string): { dir: string; base: bigint } | unde
   }
 }
 
-/** A file's bytes when it is a flattened device tree (by its magic), else undefined. */
+/** Whether bytes start with a flattened device tree's magic. */
+export const isFdt = (b: Uint8Array): boolean => b.length >= 4 && Buffer.from(b.buffer, b.byteOffset, 4).readUInt32BE(0) === FDT_MAGIC;
+
+/** A regular file's bytes when it is a flattened device tree (by its magic), else undefined; one
+ * larger than any table (a device tree is some KiB; Linux takes at most 2 MiB) is refused. */
 export function readFdtFile(path: string): Uint8Array | undefined {
+  let bytes;
   try {
-    if (!statSync(path).isFile()) return undefined;
-    const head = Buffer.alloc(4);
-    const fd = openSync(path, 'r');
-    const n = readSync(fd, head, 0, 4, 0);
-    closeSync(fd);
-    return n === 4 && head.readUInt32BE(0) === FDT_MAGIC ? readFileSync(path) : undefined;
+    if (!statSync(path).isFile() || !isFdt(head(path, 4))) return undefined;
+    bytes = readBounded(path, MAX_TABLE).bytes;
   } catch {
     return undefined; // the table reader reports what is wrong with the path
   }
+  if (!bytes) throw new Refusal(`${path}: a device tree of more than ${sizeText(MAX_TABLE)}: not read (a device tree is some KiB)`);
+  return bytes;
 }
 
-/** Read any supported input: folder, acpidump text, single table, memory image, ELF core, build output. */
+/** Read any supported input: folder, acpidump text, single table, memory image, ELF core, build
+ * output; a path that is neither a file nor a folder (a FIFO, a shell's /dev/fd/N, a character
+ * device) is a stream, read once (takeStream). */
 export function readTables(input: string | Uint8Array, opts: ReadOptions = {}): ReadResult {
   if (typeof input !== 'string')
     return opts.exclude?.length
@@ -221,7 +255,17 @@ export function readTables(input: string | Uint8Array, opts: ReadOptions = {}): 
     if (existsSync(join(input, MANIFEST))) return opts.exclude?.length ? noExclusion(input, 'a build output is read as a whole') : readBuildOutput(input);
     return readFolder(input, opts.exclude);
   }
-  if (opts.exclude?.length) return noExclusion(input, 'this input is one file');
+  if (opts.exclude?.length) return noExclusion(input, st.isFile() ? 'this input is one file' : 'this input is one stream');
+  if (!st.isFile()) {
+    const fd = openSync(input, 'r');
+    let taken: Taken;
+    try {
+      taken = takeStream(fd, input, opts);
+    } finally {
+      closeSync(fd);
+    }
+    return readTaken(taken, input, opts);
+  }
   const source = fileSource(input);
   try {
     return readSource(source, input, opts);
@@ -235,8 +279,53 @@ function noExclusion(file: string, why: string): ReadResult {
   return { set: makeSet(file, 'table', []), findings: [{ code: 'INPUT_EXCLUDE', severity: 'error', table: '', path: '', message, file }] };
 }
 
-/** A file larger than this that is neither text, a core nor given --image-base is not a table. */
-export const MAX_TABLE_FILE = 64 << 20;
+/** A stream's bytes, read once; or, when it passed its limit, the finding that says so. */
+export type Taken = { bytes: Uint8Array; refused?: undefined } | { bytes?: undefined; refused: ReadResult };
+
+/**
+ * A stream (standard input, a pipe, a FIFO, /dev/fd/N, a character device), read once, whole, in
+ * bounded memory: it cannot be read twice or at an offset, so its bytes are taken in and every
+ * reader (the device-tree test, readTables) reads them. The limit follows its first bytes:
+ * acpidump text MAX_TEXT; an ELF core, or anything given --image-base or --rsdp, MAX_STREAM;
+ * anything else is a table, MAX_TABLE. A stream past its limit is not read further (/dev/zero).
+ */
+export function takeStream(fd: number, name: string, opts: ReadOptions = {}): Taken {
+  let what = '';
+  const got = readStream(fd, (head) => {
+    if (looksLikeAcpidump(head)) {
+      what = `acpidump text of more than ${sizeText(MAX_TEXT)}, the most read (real acpidump text is at most tens of MiB)`;
+      return MAX_TEXT;
+    }
+    if (isElf(head) || opts.imageBase !== undefined || opts.rsdp !== undefined) {
+      what = `a memory capture on a stream passing ${sizeText(MAX_STREAM)}, the most a stream is read to (it is held in memory whole): give the capture as a file, which is read in chunks`;
+      return MAX_STREAM;
+    }
+    what = `more than ${sizeText(MAX_TABLE)} on a stream, and neither acpidump text nor an ELF core: no table is that large (for a memory image give --image-base, and the image as a file)`;
+    return MAX_TABLE;
+  });
+  if (got.over) return { refused: { set: makeSet(name, 'table', []), findings: [tooLarge(name, what)] } };
+  return { bytes: got.bytes };
+}
+
+/** What a stream held, read as readTables reads a file (its bytes are the reader's to keep: no
+ * copy is made of them); or the finding that refused it. */
+export const readTaken = (taken: Taken, name: string, opts: ReadOptions = {}): ReadResult =>
+  taken.refused ?? readSource(bufferSource(taken.bytes, true), name, opts);
+
+const tooLarge = (file: string, message: string): Finding => ({ code: 'INPUT_TOO_LARGE', severity: 'error', table: '', path: '', message, file });
+
+/** acpidump text in a file of its own, read whole up to MAX_TEXT. */
+function readTextFile(path: string): ReadResult {
+  const got = readBounded(path, MAX_TEXT);
+  if (got.over)
+    return {
+      set: makeSet(path, 'acpidump', []),
+      findings: [
+        tooLarge(path, `acpidump text of ${statSync(path).size} bytes, more than the ${sizeText(MAX_TEXT)} read (real acpidump text is at most tens of MiB)`),
+      ],
+    };
+  return readAcpidumpText(got.bytes, path);
+}
 
 /** The signature of a kdump-compressed dump (makedumpfile, dump-guest-memory -z/-l/-s). */
 const KDUMP_SIGNATURE = 'KDUMP   ';
@@ -247,6 +336,7 @@ function readSource(source: Source, file: string, opts: ReadOptions): ReadResult
   const head = new Uint8Array(Math.min(8192, source.size));
   source.read(head, 0);
   const whole = () => {
+    if (source.bytes) return source.bytes; // a stream's bytes, read once already
     const b = new Uint8Array(source.size);
     source.read(b, 0);
     return b;
@@ -257,7 +347,14 @@ function readSource(source: Source, file: string, opts: ReadOptions): ReadResult
   });
   // acpidump text is unmistakable (no NUL bytes, hex-dump lines), so --image-base only makes
   // binary files images: `diff mem.img acpidump.txt --image-base …` compares the two
-  if (looksLikeAcpidump(head)) return readAcpidumpText(whole(), file);
+  if (looksLikeAcpidump(head)) {
+    if (source.size > MAX_TEXT)
+      return problem(
+        'INPUT_TOO_LARGE',
+        `acpidump text of ${source.size} bytes, more than the ${sizeText(MAX_TEXT)} read (real acpidump text is at most tens of MiB)`,
+      );
+    return readAcpidumpText(whole(), file);
+  }
   if (looksLikeDisassembly(head))
     return problem(
       'INPUT_DISASSEMBLY',
@@ -286,8 +383,11 @@ function readSource(source: Source, file: string, opts: ReadOptions): ReadResult
       return problem('IMAGE_FORMAT', `the image's ${source.size} bytes at --image-base ${hex(base)} run past the 64-bit address space`);
     return readImage(rawImage(source, base), file, opts.rsdp);
   }
-  if (source.size > MAX_TABLE_FILE)
-    return problem('INPUT_TOO_LARGE', `${source.size} bytes is no ACPI table: for a memory image give --image-base (an ELF core needs none)`);
+  if (source.size > MAX_TABLE)
+    return problem(
+      'INPUT_TOO_LARGE',
+      `${source.size} bytes, more than the ${sizeText(MAX_TABLE)} a table may have: for a memory image give --image-base (an ELF core needs none)`,
+    );
   return readBlob(whole(), file);
 }
 

@@ -1,7 +1,12 @@
 // diff output: text grouped by table (coloured when asked), or JSON.
 import type { Change } from '../diff/table.js';
 import type { Json } from '../layout/values.js';
-import { paint, type Colour } from './colour.js';
+import { paint as painted, type Colour } from './colour.js';
+import { shown } from './escape.js';
+
+/** A line painted: what it quotes (firmware strings, file names) shown as escapes first, so a CR,
+ * an LF or an escape sequence in an OEM ID can neither split the line nor act on the terminal. */
+const paint = (on: boolean, colour: Colour, text: string): string => painted(on, colour, shown(text));
 
 const show = (v: Json | undefined): string => (v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
 const SIGN = { added: '+', removed: '-', changed: '~' } as const;
@@ -15,8 +20,8 @@ function flatten(o: { [k: string]: Json }, prefix = ''): [string, Json][] {
 }
 
 export function renderDiffText(a: string, b: string, changes: Change[], colour: boolean): string {
-  if (!changes.length) return `${a} and ${b}: no differences\n`;
-  const out = [`--- ${a}`, `+++ ${b}`];
+  if (!changes.length) return `${shown(a)} and ${shown(b)}: no differences\n`;
+  const out = [`--- ${shown(a)}`, `+++ ${shown(b)}`];
   let table = '';
   for (const c of changes) {
     const [t, ...rest] = c.path.split('.');
@@ -27,7 +32,7 @@ export function renderDiffText(a: string, b: string, changes: Change[], colour: 
       continue;
     }
     if (t !== table) {
-      out.push(t);
+      out.push(shown(t));
       table = t;
     }
     const tags = [c.derived ? 'derived' : '', c.pointer ? 'address' : ''].filter(Boolean);

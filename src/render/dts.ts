@@ -2,6 +2,7 @@
 // strings, cells or bytes by the same rule, a blank line before each child node, tabs for indent.
 import type { FdtNode } from '../fdt/writer.js';
 import { propStrings } from '../fdt/reader.js';
+import { shown } from './escape.js';
 
 const ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r', 0x22: '\\"', 0x5c: '\\\\' };
 
@@ -32,8 +33,8 @@ export function renderDts(root: FdtNode, reservations: [bigint, bigint][] = []):
   for (const [a, s] of reservations) out += `/memreserve/\t0x${a.toString(16).padStart(16, '0')} 0x${s.toString(16).padStart(16, '0')};\n`;
   const node = (n: FdtNode, depth: number) => {
     const ind = '\t'.repeat(depth);
-    out += `${ind}${depth === 0 ? '/' : n.name} {\n`;
-    for (const p of n.props) out += `${ind}\t${p.name}${value(p.value)};\n`;
+    out += `${ind}${depth === 0 ? '/' : shown(n.name)} {\n`;
+    for (const p of n.props) out += `${ind}\t${shown(p.name)}${value(p.value)};\n`;
     for (const c of n.children) {
       out += '\n';
       node(c, depth + 1);

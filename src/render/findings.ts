@@ -5,6 +5,7 @@ import { type Finding, type Severity, formatFinding } from '../layout/diagnostic
 import type { Json } from '../layout/values.js';
 import { paint, type Colour } from './colour.js';
 import { escapeMarkup } from './markup.js';
+import { shown } from './escape.js';
 
 export interface InputReport {
   input: string;
@@ -30,18 +31,22 @@ export function summaryLine(r: InputReport, failOn: Severity): string {
   const c = counts(r.findings);
   const failed = r.findings.some((f) => atLeast(f, failOn));
   const known = r.findings.filter((f) => f.baselined).length;
-  return `${r.input}: ${r.tables.length} table(s), ${c.error} error(s), ${c.warning} warning(s), ${c.info} info${known ? ` (${known} in the baseline)` : ''} — ${failed ? 'FAIL' : 'ok'}`;
+  return shown(
+    `${r.input}: ${r.tables.length} table(s), ${c.error} error(s), ${c.warning} warning(s), ${c.info} info${known ? ` (${known} in the baseline)` : ''} — ${failed ? 'FAIL' : 'ok'}`,
+  );
 }
 
 const COLOURS: Record<Severity, Colour> = { error: 'red', warning: 'yellow', info: 'cyan' };
 
+/** A finding as one line of text after its severity: what it quotes (file names, firmware strings)
+ * shown as escapes, so a CR or an escape sequence cannot split or colour the report. */
+const findingLine = (r: InputReport, f: Finding): string =>
+  shown(`${marked(f)} ${f.code}: ${formatFinding({ ...f, file: f.file ?? r.input })}${f.path ? ` [${f.path}]` : ''}`);
+
 export function renderText(reports: InputReport[], failOn: Severity, colour: boolean): string {
   const out: string[] = [];
   for (const r of reports) {
-    for (const f of r.findings) {
-      const sev = paint(colour, COLOURS[f.severity], f.severity);
-      out.push(`${sev}${marked(f)} ${f.code}: ${formatFinding({ ...f, file: f.file ?? r.input })}${f.path ? ` [${f.path}]` : ''}`);
-    }
+    for (const f of r.findings) out.push(`${paint(colour, COLOURS[f.severity], f.severity)}${findingLine(r, f)}`);
     out.push(summaryLine(r, failOn));
   }
   return out.join('\n') + '\n';
@@ -76,8 +81,8 @@ export function renderJson(reports: InputReport[], failOn: Severity, consumersOf
   return { fail_on: failOn, inputs: reports.map((r) => inputJson(r, failOn, consumersOf)) };
 }
 
-/** Text for XML 1.0, which cannot hold most control characters even escaped: they are dropped. */
-const xml = (s: string) => escapeMarkup(s).replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, '');
+/** One line of text for XML (control characters shown as escapes: XML 1.0 cannot hold them). */
+const xml = escapeMarkup;
 
 /** The testcase a finding belongs to: its table, or "(input)" for findings about the input itself. */
 function caseOf(r: InputReport, f: Finding): string {
@@ -92,16 +97,16 @@ export function renderJunit(reports: InputReport[], failOn: Severity): string {
       const fs = r.findings.filter((f) => caseOf(r, f) === name);
       const failing = fs.filter((f) => atLeast(f, failOn));
       const others = fs.filter((f) => !atLeast(f, failOn));
-      const line = (f: Finding) => `${f.severity}${marked(f)} ${f.code}: ${formatFinding({ ...f, file: f.file ?? r.input })}${f.path ? ` [${f.path}]` : ''}`;
+      const lines = (fs: Finding[]) => fs.map((f) => xml(`${f.severity}${findingLine(r, f)}`)).join('\n');
       // one <failure> per testcase (reporters show only one): its message names every failing code
       const codes = [...new Set(failing.map((f) => f.code))];
       const body = [
         ...(failing.length
           ? [
-              `      <failure type="${xml(codes[0])}" message="${xml(failing.length === 1 ? failing[0].message : `${failing.length} findings: ${codes.join(', ')}`)}">${xml(failing.map(line).join('\n'))}</failure>`,
+              `      <failure type="${xml(codes[0])}" message="${xml(failing.length === 1 ? failing[0].message : `${failing.length} findings: ${codes.join(', ')}`)}">${lines(failing)}</failure>`,
             ]
           : []),
-        ...(others.length ? [`      <system-out>${xml(others.map(line).join('\n'))}</system-out>`] : []),
+        ...(others.length ? [`      <system-out>${lines(others)}</system-out>`] : []),
       ];
       const open = `    <testcase classname="${xml(r.input)}" name="${xml(name)}"`;
       return body.length ? `${open}>\n${body.join('\n')}\n    </testcase>` : `${open}/>`;
@@ -114,8 +119,9 @@ export function renderJunit(reports: InputReport[], failOn: Severity): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="dom0-acpi check" tests="${tests}" failures="${failures}" errors="0">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
-// GitHub workflow commands: data escapes % CR LF; properties also : and ,
-const ghData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+// GitHub workflow commands: data escapes % CR LF; properties also : and ,. What a finding quotes is
+// shown first (an escape sequence would colour the log, a CR or LF split the annotation).
+const ghData = (s: string) => shown(s).replace(/%/g, '%25');
 const ghProp = (s: string) => ghData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 const GH_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
 

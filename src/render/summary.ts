@@ -5,21 +5,25 @@ import { type TableEntry, type TableSet, type EfiPart, resolveLinks } from '../m
 import { decodeEfiPart, systemTableCrc, guidName, memoryTypeName } from '../efi/tables.js';
 import { hasChecksumFault, defOf } from '../tables/registry.js';
 import { hex } from '../layout/diagnostics.js';
+import { shown } from './escape.js';
+import { quote } from './text.js';
 
+/** One line per table (and EFI structure) after a line naming the input; what a line quotes (an
+ * OEM ID, a device name, the file name) is shown as escapes. */
 export function summaryLines(set: TableSet, entries: TableEntry[]): string[] {
   const links = resolveLinks(set);
   const lines = entries.map((e) => {
     const t = e.table;
     const h = (t.fields.header as Fields | undefined) ?? t.fields;
     const addr = e.address === undefined ? '-'.padEnd(18) : hex(e.address, 16);
-    const oem = typeof h.oem_id === 'string' ? `"${h.oem_id}"` : '';
+    const oem = typeof h.oem_id === 'string' ? quote(h.oem_id) : ''; // as dump shows it
     const ck = hasChecksumFault(t) ? 'CHECKSUM BAD' : 'checksum ok';
     return `${t.signature.padEnd(4)}  ${addr}  ${String(e.bytes.length).padStart(6)} B  ${oem.padEnd(8)}  ${ck}  ${defOf(t).summary?.(e, set, links) ?? ''}`.trimEnd();
   });
   const efi = (set.efi ?? []).map(
     (p) => `EFI   ${p.address === undefined ? '-'.padEnd(18) : hex(p.address, 16)}  ${String(p.bytes.length).padStart(6)} B  ${efiFacts(p)}`,
   );
-  return [`${set.origin}: ${set.kind}, ${entries.length} table(s)${efi.length ? `, ${efi.length} EFI structure(s)` : ''}`, ...lines, ...efi];
+  return [`${set.origin}: ${set.kind}, ${entries.length} table(s)${efi.length ? `, ${efi.length} EFI structure(s)` : ''}`, ...lines, ...efi].map(shown);
 }
 
 const range = (start: bigint, size: bigint) => `${hex(start)}+${hex(size)}`;

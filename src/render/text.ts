@@ -6,6 +6,7 @@ import type { TableEntry, EfiPart, AcpiTable } from '../model/tableset.js';
 import { EFI_PARTS, decodeEfiPart } from '../efi/tables.js';
 import { checksumOf } from '../layout/codec.js';
 import { hex } from '../layout/diagnostics.js';
+import { shown } from './escape.js';
 
 const LABEL_WIDTH = 29;
 
@@ -177,7 +178,7 @@ function tableBody(e: TableEntry): DumpLine[] {
 export function dumpTableLines(e: TableEntry): DumpLine[] {
   const t = e.table;
   const desc = describeSignature(t.signature);
-  const heading = `/* ${t.signature}${desc ? ` (${desc})` : ''} @ ${e.address === undefined ? 'unknown address' : hex(e.address, 16)}, ${e.bytes.length} bytes, from ${e.source} */`;
+  const heading = `/* ${t.signature}${desc ? ` (${desc})` : ''} @ ${e.address === undefined ? 'unknown address' : hex(e.address, 16)}, ${e.bytes.length} bytes, from ${shown(e.source)} */`;
   return tidy([plain(heading), plain(''), ...tableBody(e)]);
 }
 
@@ -189,7 +190,7 @@ export function dumpEfiLines(p: EfiPart): DumpLine[] {
   const def = EFI_PARTS[p.kind];
   const { node } = decodeEfiPart(p.kind, p.bytes);
   const out = [
-    plain(`/* ${def.label} @ ${p.address === undefined ? 'unknown address' : hex(p.address, 16)}, ${p.bytes.length} bytes, from ${p.source} */`),
+    plain(`/* ${def.label} @ ${p.address === undefined ? 'unknown address' : hex(p.address, 16)}, ${p.bytes.length} bytes, from ${shown(p.source)} */`),
     plain(''),
   ];
   render(describeNode(def, node, 0, def.name, 0), out, () => '');

@@ -716,6 +716,22 @@ const cases: Case[] = [
         },
       },
       {
+        code: 'IMAGE_TABLE_TOO_LARGE',
+        path: 'RSDP.xsdt_address',
+        offset: 0x550,
+        run: () => {
+          // an XSDT whose length claims 4 GiB - 1, in an image that holds it (a sparse file of 8 GiB
+          // would): refused by the limit, before anything is allocated
+          const img = new Uint8Array(0x600);
+          img.set(host.rsdp!.bytes, 0x18);
+          img.set(
+            patch(table('XSDT'), (x) => x.writeUInt32LE(0xffffffff, 4), false),
+            0x550,
+          );
+          return readTables(Buffer.from(img), { imageBase: 0x7c430000n }).findings;
+        },
+      },
+      {
         code: 'IMAGE_TABLE_OUTSIDE',
         path: 'RSDP.xsdt_address',
         run: () => {

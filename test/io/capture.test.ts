@@ -259,7 +259,7 @@ describe('raw images of any size', () => {
     expect(findings).toEqual([
       expect.objectContaining({
         code: 'INPUT_TOO_LARGE',
-        message: expect.stringMatching(/^3221225472 bytes is no ACPI table: for a memory image give --image-base/),
+        message: expect.stringMatching(/^3221225472 bytes, more than the 64 MiB a table may have: for a memory image give --image-base/),
       }),
     ]);
     rmSync(f);

@@ -132,6 +132,48 @@ describe('folders judged by content', () => {
     expect(findings.map((f) => f.code)).toEqual(['DECODE_TRUNCATED']);
   });
 
+  it('text files whose first word is four capital letters (NOTES, "TODO fix the GTDT") are notes, not broken tables', () => {
+    const d = tmp('notes-');
+    const sample = readTables(SAMPLE).set;
+    for (const e of sample.tables) writeFileSync(join(d, `${e.table.signature.toLowerCase()}.dat`), e.bytes);
+    writeFileSync(join(d, 'NOTES'), 'NOTES\nremember the GTDT\n');
+    writeFileSync(join(d, 'TODO'), 'TODO fix the GTDT\r\n');
+    writeFileSync(join(d, 'README'), 'READ ME: firmware 1.2 \u2014 tables from the BMC\n'); // UTF-8 text is text too
+    const { set, findings } = readTables(d);
+    expect(set.tables.map((e) => e.table.signature).sort()).toEqual(sample.tables.map((e) => e.table.signature).sort());
+    expect(findings).toEqual([
+      expect.objectContaining({
+        code: 'INPUT_NOT_TABLE',
+        severity: 'warning',
+        message: 'skipped 3 file(s) that are neither ACPI tables nor acpidump text: NOTES, README, TODO',
+      }),
+    ]);
+    // a table whose bytes happen to be text has a length that says so: a control byte or a NUL
+    // remains in any real header, and a header of text claims half a GiB or more
+    const facp = Buffer.from(sample.tables.find((e) => e.table.signature === 'FACP')!.bytes);
+    writeFileSync(join(d, 'short.dat'), facp.subarray(0, 100));
+    expect(readTables(d).findings.map((f) => f.code)).toEqual(['INPUT_NOT_TABLE', 'DECODE_TRUNCATED']);
+  });
+
+  it('the note on acpidump text read instead of the binaries says "with table addresses" only when it has some', () => {
+    const d = tmp('zero-addresses-');
+    const sample = readTables(SAMPLE).set;
+    for (const e of sample.tables) writeFileSync(join(d, `${e.table.signature.toLowerCase()}.dat`), e.bytes);
+    // acpidump text whose addresses are all 0 (acpidump -b output turned back into text, some BMC dumps)
+    writeFileSync(join(d, 'acpidump.txt'), formatAcpidumpSet({ tables: sample.tables.map((e) => ({ ...e, address: undefined })) }));
+    expect(readFileSync(join(d, 'acpidump.txt'), 'latin1')).toMatch(/^DSDT @ 0x0000000000000000$/m);
+    expect(readTables(d).findings).toEqual([
+      expect.objectContaining({
+        code: 'INPUT_SOURCE',
+        message: 'read acpidump.txt (acpidump text, though its table addresses are all 0 or missing); 6 binary table file(s) beside it not read',
+      }),
+    ]);
+    copyFileSync(SAMPLE, join(d, 'acpidump.txt'));
+    expect(readTables(d).findings).toEqual([
+      expect.objectContaining({ message: 'read acpidump.txt (acpidump text, with table addresses); 6 binary table file(s) beside it not read' }),
+    ]);
+  });
+
   it('a folder with binary tables and one acpidump text reads the text (it has addresses) and says so', () => {
     const d = tmp('both-');
     const sample = readTables(SAMPLE).set;
