@@ -147,7 +147,6 @@ function xenRelease(v: string): XenRelease {
   throw new CliError(`--xen-host ${v}: a Xen release from ${XEN_RELEASES[0]} to ${NEWEST_XEN} is needed (${XEN_RELEASES.join(', ')})`);
 }
 
-
 function readBaseline(path: string): Baseline {
   let text: string;
   try {
