@@ -153,8 +153,8 @@ function composed(n: Node, byAt: Map<number, Node>, lost: Unrouted[]): Node[] {
       return;
     }
     if (maps.findIndex((x) => !(fieldsOf(idMapping, x).flags & SINGLE)) !== i) return; // the ranges go in once, here
-    const lo = Math.min(...ranged.map((r) => r.input_base));
-    const hi = Math.max(...ranged.map((r) => r.input_base + r.id_count));
+    const lo = ranged.reduce((x, r) => Math.min(x, r.input_base), Infinity);
+    const hi = ranged.reduce((x, r) => Math.max(x, r.input_base + r.id_count), -Infinity);
     for (const p of follow(n, lo, hi, byAt, [], lost)) {
       if (p.single)
         throw new BuildError(

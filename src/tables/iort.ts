@@ -421,6 +421,7 @@ export const iort = table({
   rules,
   regions: (t) => {
     const out: HostRange[] = [];
+    const add = (rs: HostRange[]) => rs.forEach((r) => out.push(r));
     const seg = new Map<number, number>();
     for (const n of t.items ?? []) {
       const type = Number(n.fields.type);
@@ -432,17 +433,17 @@ export const iort = table({
         // leaving the IMPLEMENTATION DEFINED rest to PMCGs that may live there
         const base = it.fields.base_address;
         const claims = [0n, SMMU_V3_PAGE].map((page) => ({ base: base + page, size: SMMU_V3_REGS, by: SMMU_V3_PROBE }));
-        out.push(...rangeAt(base, 2n * SMMU_V3_PAGE, `IORT.smmu_v3[${i}] (SMMUv3)`, { claims }));
+        add(rangeAt(base, 2n * SMMU_V3_PAGE, `IORT.smmu_v3[${i}] (SMMUv3)`, { claims }));
       } else if (it?.type === IORT_SMMU) {
         const span = BigInt(it.fields.span ?? 0x10000n);
         const claims = [{ base: it.fields.base_address, size: span, by: 'drivers/iommu/arm/arm-smmu/arm-smmu.c arm_smmu_device_probe()' }];
-        out.push(...rangeAt(it.fields.base_address, span, `IORT.smmu[${i}] (SMMU)`, { claims }));
+        add(rangeAt(it.fields.base_address, span, `IORT.smmu[${i}] (SMMU)`, { claims }));
       } else if (it?.type === IORT_PMCG) {
         // page 0 is requested by the PMU driver; page 1 only when the counters are relocated there (hardware)
         const page0 = it.fields.page0_base_address;
         const claims = [{ base: page0, size: 0x1000n, by: 'drivers/perf/arm_smmuv3_pmu.c smmu_pmu_probe()' }];
-        out.push(...rangeAt(page0, 0x1000n, `${fieldPath(`IORT.pmcg[${i}]`, pmcg, 'page0_base_address')} (PMCG)`, { claims }));
-        out.push(...rangeAt(it.fields.page1_base_address, 0x1000n, `${fieldPath(`IORT.pmcg[${i}]`, pmcg, 'page1_base_address')} (PMCG)`));
+        add(rangeAt(page0, 0x1000n, `${fieldPath(`IORT.pmcg[${i}]`, pmcg, 'page0_base_address')} (PMCG)`, { claims }));
+        add(rangeAt(it.fields.page1_base_address, 0x1000n, `${fieldPath(`IORT.pmcg[${i}]`, pmcg, 'page1_base_address')} (PMCG)`));
       }
     }
     return out;

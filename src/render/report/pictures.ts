@@ -112,9 +112,13 @@ export function drawDomains(p: DomainsPicture, link: Linker): string {
 const BLUES = ['#f7fbff', '#deebf7', '#c6dbef', '#9ecae1', '#6baed6', '#4292c6', '#2171b5', '#08519c', '#08306b'];
 
 export function drawMatrix(p: MatrixPicture, link: Linker): string {
-  const values = p.rows.flat();
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const r of p.rows)
+    for (const v of r) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
   const shade = (v: number) => BLUES[hi === lo ? 0 : Math.round(((v - lo) / (hi - lo)) * (BLUES.length - 1))];
   const head = `<tr><th scope="col">from \\ to</th>${p.labels.map((l) => `<th scope="col">${esc(l)}</th>`).join('')}</tr>`;
   const body = p.rows
