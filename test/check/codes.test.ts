@@ -1257,6 +1257,24 @@ const cases: Case[] = [
         run: () => check(edit(server, 'SPCR', (t) => fields(t, { serial_port: { ...(t.fields.serial_port as object), address: 0x100100000000n } }))),
       },
       {
+        // the first SMMU's mapping leads into the second SMMU instead of its ITS group
+        code: 'IORT_SMMU_CHAIN',
+        path: 'IORT.smmu_v3[0].mapping[0].output_reference',
+        run: () => {
+          const smmu1 = server.tables.find((e) => e.table.signature === 'IORT')!.table.items!.filter((x) => x.fields.type === 4)[1].at!;
+          return check(
+            edit(server, 'IORT', (t) =>
+              item(
+                t,
+                (x) => x.fields.type === 4,
+                0,
+                (x) => ({ ...x, parts: { ...x.parts, mappings: (x.parts!.mappings as Node[]).map((m) => setFields(m, { output_reference: smmu1 })) } }),
+              ),
+            ),
+          );
+        },
+      },
+      {
         code: 'IORT_SMMU_BASE',
         path: 'IORT.smmu_v3[1].base_address',
         run: () =>
