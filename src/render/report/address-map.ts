@@ -190,27 +190,37 @@ export function addressMap(side: number, dumps: Dumps, colours: Colours): string
     open.push(b);
   }
   for (const [a, b] of pairs) a.overlaps = b.overlaps = true;
-  // lanes inside each column: a band takes the first lane free at its base
-  const lanes = new Map<Column, bigint[]>();
+  // lanes inside each column: a band takes the first lane free at its base (the lowest-numbered
+  // lane whose last band ended at or before it), found through two heaps rather than a scan of
+  // every lane: the lanes in use by where they end, the free ones by number
+  const lanes = new Map<Column, { count: number; busy: Heap<{ end: bigint; lane: number }>; free: Heap<number> }>();
   for (const b of byBase) {
-    const ends = lanes.get(b.column) ?? [];
-    let lane = ends.findIndex((e) => e <= b.base);
-    if (lane < 0) lane = ends.push(0n) - 1;
-    ends[lane] = b.end;
+    let c = lanes.get(b.column);
+    if (!c) lanes.set(b.column, (c = { count: 0, busy: new Heap((x, y) => x.end < y.end), free: new Heap((x, y) => x < y) }));
+    while (c.busy.size && c.busy.peek()!.end <= b.base) c.free.push(c.busy.pop()!.lane);
+    const lane = c.free.size ? c.free.pop()! : c.count++;
+    c.busy.push({ end: b.end, lane });
     b.lane = lane;
-    lanes.set(b.column, ends);
   }
   const columns = COLUMNS.filter((c) => lanes.has(c));
   const x0 = new Map<Column, number>();
-  const laneWidth = (c: Column) => (lanes.get(c)!.length > 1 ? LANE * 0.75 : LANE);
+  const laneWidth = (c: Column) => (lanes.get(c)!.count > 1 ? LANE * 0.75 : LANE);
   let x = AXIS;
   for (const c of columns) {
     x0.set(c, x);
-    x += lanes.get(c)!.length * laneWidth(c) + 10;
+    x += lanes.get(c)!.count * laneWidth(c) + 10;
   }
   const width = x + 10;
   // the broken axis: a mark at every start and end
   const marks = [...new Set(list.flatMap((b) => [b.base, b.end]))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // how many bands cover the stretch from each mark to the next: one sweep over where bands start and end
+  const markAt = new Map(marks.map((m, i) => [m, i] as const));
+  const covering = new Int32Array(marks.length + 1);
+  for (const b of list) {
+    covering[markAt.get(b.base)!]++;
+    covering[markAt.get(b.end)!]--;
+  }
+  for (let i = 1; i < marks.length; i++) covering[i] += covering[i - 1];
   const ys = new Map<bigint, number>();
   let y = 28;
   const axis: string[] = [];
@@ -226,8 +236,7 @@ export function addressMap(side: number, dumps: Dumps, colours: Colours): string
     if (i === marks.length - 1) break;
     const from = marks[i];
     const to = marks[i + 1];
-    const covered = list.some((b) => b.base <= from && b.end >= to);
-    if (covered) y += stretch(to - from);
+    if (covering[i] > 0) y += stretch(to - from);
     else if (to - from < SMALL_GAP) y += 4;
     else {
       axis.push(
@@ -278,3 +287,44 @@ const name = (b: Band) => `${b.link ? `<a href="${esc(b.link)}">${esc(b.label)}<
 
 /** The legend of every colour the maps used. */
 export const addressLegend = (colours: Colours) => legend([...colours.entries(), ['ACPI table bytes', '#999999']]);
+
+/** A binary heap: the least element by `less` at the top. */
+class Heap<T> {
+  private readonly xs: T[] = [];
+  constructor(private readonly less: (a: T, b: T) => boolean) {}
+  get size(): number {
+    return this.xs.length;
+  }
+  peek(): T | undefined {
+    return this.xs[0];
+  }
+  push(x: T): void {
+    const xs = this.xs;
+    let i = xs.push(x) - 1;
+    while (i > 0) {
+      const up = (i - 1) >> 1;
+      if (!this.less(xs[i], xs[up])) break;
+      [xs[i], xs[up]] = [xs[up], xs[i]];
+      i = up;
+    }
+  }
+  pop(): T | undefined {
+    const xs = this.xs;
+    const top = xs[0];
+    const last = xs.pop();
+    if (xs.length && last !== undefined) {
+      xs[0] = last;
+      for (let i = 0; ;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < xs.length && this.less(xs[l], xs[m])) m = l;
+        if (r < xs.length && this.less(xs[r], xs[m])) m = r;
+        if (m === i) break;
+        [xs[i], xs[m]] = [xs[m], xs[i]];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
