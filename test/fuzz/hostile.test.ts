@@ -60,7 +60,7 @@ const EXPECT: Record<string, (r: Run, f: HostileFiles) => void> = {
     expect(r.code).toBe(0);
     const page = html(f);
     // the tree nests 64 levels and lists the rest; the finding links to its field
-    holds(page, '2936 node(s) more than 64 levels below a root, not drawn');
+    holds(page, '2936 node(s) deeper than the first 64 levels, not drawn');
     // package 0 and the chain's first 63 nodes (64 levels), package 0's 63 other CPUs, package 1 and its 64
     expect(count(page, /<div class="box /g)).toBe(64 + 63 + 65);
     holds(page, 'data-finding="PPTT_DEPTH"');

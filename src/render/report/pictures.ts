@@ -77,7 +77,7 @@ export function drawTree(p: TreePicture, link: Linker): string {
   return (
     `<div class="topology-tree" role="tree" aria-label="${esc(p.title)}">${out.join('')}</div>` +
     (lost.length ? `<p class="bad">${lost.length} node(s) in a parent cycle: ${listed(lost)}</p>` : '') +
-    (deep.length ? `<p class="bad">${deep.length} node(s) more than ${TREE_DEPTH} levels below a root, not drawn: ${listed(deep)}</p>` : '') +
+    (deep.length ? `<p class="bad">${deep.length} node(s) deeper than the first ${TREE_DEPTH} levels, not drawn: ${listed(deep)}</p>` : '') +
     `<p class="muted">Boxes: ${kinds.map(esc).join(', ')}; chips are private caches (size and type, then the next level).</p>`
   );
 }
