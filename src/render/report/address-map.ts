@@ -12,6 +12,7 @@ import { defOf } from '../../tables/registry.js';
 import { regionPath } from '../../model/rules.js';
 import { decodeEfiPart, memoryTypeName, EFI_PAGE_SIZE } from '../../efi/tables.js';
 import { Colours, esc, ink, legend } from './html.js';
+import { Heap } from '../../layout/heap.js';
 import type { Dumps } from './dumps.js';
 
 type Column = 'RAM' | 'EFI map' | 'tables' | 'MMIO';
@@ -180,15 +181,45 @@ const stretch = (n: bigint) => Math.min(64, Math.max(14, Math.round(6 + 2.4 * Ma
 export function addressMap(side: number, dumps: Dumps, colours: Colours): string {
   const list = bands(side, dumps, colours);
   if (!list.length) return '<p class="muted">The input names no address: binary tables carry none, and no region or RAM is declared.</p>';
-  // overlaps, by a sweep over the bands sorted by base
+  // overlaps, by a sweep over the bands sorted by base: each against those still open at its base
+  // that may clash with it (other kinds; a device on one side; a faded band never), the open ones
+  // held by what decides that and closed by a heap, so nested bands of one kind cost no scan
   const byBase = [...list].sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
   const pairs: [Band, Band][] = [];
-  const open: Band[] = [];
-  for (const b of byBase) {
-    for (let i = open.length - 1; i >= 0; i--) if (open[i].end <= b.base) open.splice(i, 1);
-    for (const a of open) if (clash(a, b)) pairs.push([a, b]);
-    open.push(b);
-  }
+  type Group = { mmio: boolean; memory: boolean; kind: string; open: Open[]; live: number };
+  type Open = { band: Band; i: number; group: Group; closed?: boolean };
+  const groups = new Map<string, Group>();
+  const active = new Set<Group>();
+  const closing = new Heap<Open>((x, y) => x.band.end < y.band.end);
+  byBase.forEach((b, i) => {
+    while (closing.size && closing.peek()!.band.end <= b.base) {
+      const o = closing.pop()!;
+      o.closed = true;
+      if (--o.group.live === 0) {
+        o.group.open.length = 0;
+        active.delete(o.group);
+      }
+    }
+    if (b.faded) return;
+    const mmio = b.column === 'MMIO';
+    const memory = b.memory === true;
+    const others: Open[] = [];
+    for (const g of active) {
+      if (g.kind === b.kind || !(g.mmio || mmio) || (g.memory && !mmio) || (memory && !g.mmio)) continue;
+      g.open = g.open.filter((o) => !o.closed);
+      for (const o of g.open) others.push(o);
+    }
+    others.sort((x, y) => x.i - y.i);
+    for (const { band: a } of others) if (clash(a, b)) pairs.push([a, b]);
+    const key = `${mmio}|${memory}|${b.kind}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { mmio, memory, kind: b.kind, open: [], live: 0 }));
+    const o: Open = { band: b, i, group: g };
+    g.open.push(o);
+    g.live++;
+    active.add(g);
+    closing.push(o);
+  });
   for (const [a, b] of pairs) a.overlaps = b.overlaps = true;
   // lanes inside each column: a band takes the first lane free at its base (the lowest-numbered
   // lane whose last band ended at or before it), found through two heaps rather than a scan of
@@ -287,44 +318,3 @@ const name = (b: Band) => `${b.link ? `<a href="${esc(b.link)}">${esc(b.label)}<
 
 /** The legend of every colour the maps used. */
 export const addressLegend = (colours: Colours) => legend([...colours.entries(), ['ACPI table bytes', '#999999']]);
-
-/** A binary heap: the least element by `less` at the top. */
-class Heap<T> {
-  private readonly xs: T[] = [];
-  constructor(private readonly less: (a: T, b: T) => boolean) {}
-  get size(): number {
-    return this.xs.length;
-  }
-  peek(): T | undefined {
-    return this.xs[0];
-  }
-  push(x: T): void {
-    const xs = this.xs;
-    let i = xs.push(x) - 1;
-    while (i > 0) {
-      const up = (i - 1) >> 1;
-      if (!this.less(xs[i], xs[up])) break;
-      [xs[i], xs[up]] = [xs[up], xs[i]];
-      i = up;
-    }
-  }
-  pop(): T | undefined {
-    const xs = this.xs;
-    const top = xs[0];
-    const last = xs.pop();
-    if (xs.length && last !== undefined) {
-      xs[0] = last;
-      for (let i = 0; ;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < xs.length && this.less(xs[l], xs[m])) m = l;
-        if (r < xs.length && this.less(xs[r], xs[m])) m = r;
-        if (m === i) break;
-        [xs[i], xs[m]] = [xs[m], xs[i]];
-        i = m;
-      }
-    }
-    return top;
-  }
-}
