@@ -17,6 +17,7 @@ import { findTable, type TableSet } from '../src/model/tableset.js';
 import { idMapping, iortFamily, IORT_ITS_GROUP, IORT_ROOT_COMPLEX, IORT_SMMU_V3 } from '../src/tables/iort.js';
 import { ppttProcessor, PPTT_PROCESSOR, PPTT_PHYSICAL_PACKAGE, PPTT_LEAF } from '../src/tables/pptt.js';
 import { BASELINE_FORMAT, type Baseline } from '../src/check/baseline.js';
+import { MADT_GICR } from '../src/tables/madt.js';
 
 function root(): string {
   let d = dirname(fileURLToPath(import.meta.url));
@@ -52,6 +53,24 @@ export function madtWithTinySubtables(n: number): Uint8Array {
   for (let i = 0; i < n; i++) {
     b[base.length + 2 * i] = 0x80;
     b[base.length + 2 * i + 1] = 2;
+  }
+  b.writeUInt32LE(b.length, 4);
+  b[9] = checksumOf(b, b.length, 9);
+  return b;
+}
+
+/** The sample's MADT followed by `n` GICR subtables at one base, each region 64 KiB longer than the
+ * one before (so each holds all before it): thousands of nested regions of one kind. */
+export function madtNestedGicrs(n: number): Uint8Array {
+  const base = findTable(baseSet(), 'APIC')!.bytes;
+  const b = Buffer.alloc(base.length + 16 * n);
+  b.set(base);
+  for (let i = 0; i < n; i++) {
+    const at = base.length + 16 * i;
+    b[at] = MADT_GICR;
+    b[at + 1] = 16;
+    b.writeBigUInt64LE(0x200000000000n, at + 4);
+    b.writeUInt32LE(0x10000 * (i + 1), at + 12);
   }
   b.writeUInt32LE(b.length, 4);
   b[9] = checksumOf(b, b.length, 9);
@@ -213,6 +232,15 @@ export const HOSTILE: Hostile[] = [
       'check --dom0': (f) => ['check', '--dom0', f.input],
       diff: (f) => ['diff', f.input, f.input],
       'build --no-report': (f) => ['build', f.input, '-o', f.out, '--no-report'],
+    },
+  },
+  {
+    name: 'MADT of 40,000 nested GICR regions',
+    item: 'super-linear',
+    write: (dir) => ({ input: file(dir, 'gicr.txt', replaced('APIC', madtNestedGicrs(40_000))) }),
+    commands: {
+      check: (f) => ['check', f.input],
+      report: (f) => ['report', f.input, '-o', f.out],
     },
   },
   {

@@ -51,6 +51,15 @@ const EXPECT: Record<string, (r: Run, f: HostileFiles) => void> = {
     expect(r.code).toBe(0);
     expect(existsSync(join(f.out, 'manifest.json'))).toBe(true);
   },
+  'MADT of 40,000 nested GICR regions: check': (r) => {
+    expect(r.code).toBe(0);
+    holds(r.out, '15 table(s), 0 error(s), 0 warning(s), 0 info');
+  },
+  'MADT of 40,000 nested GICR regions: report': (r, f) => {
+    expect(r.code).toBe(0);
+    // each of the 40,000 a band of the address map (the sample's own two are one band, "APIC.gicr[] ×2")
+    expect(count(html(f), /aria-label="APIC\.gicr\[\d+\] \(GICR region\)/g)).toBe(40_000);
+  },
   'PPTT parent chain 3,000 deep: check': (r) => {
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/^error PPTT_DEPTH: .*: 1 CPU leaf node\(s\) more than 255 levels below their package \(PPTT\.processor\[2999\] .*: 2999 levels\)/m);
