@@ -39,6 +39,25 @@ export default tseslint.config(
   layer(['src/render/**'], ['check', 'rewrite', 'io'], 'the renderers turn results into text; they compute nothing of the commands', [PARTICULAR_TABLES]),
   layer(['src/io/**'], ['check', 'diff', 'render'], 'reading and writing do not depend on the commands', [PARTICULAR_TABLES]),
   layer(['src/efi/**', 'src/fdt/**'], ['check', 'rewrite', 'diff', 'render', 'io'], 'EFI and FDT structures are below the commands', [PARTICULAR_TABLES]),
+  // an array spread into a call's arguments puts every element on the stack: a list from the input
+  // (130,000 MADT subtables, a million SLIT cells) overflows it, an internal error (issue 27 §3)
+  {
+    files: ['src/**', 'cli/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          'CallExpression[callee.property.name=/^(push|unshift|splice|concat)$/] > SpreadElement',
+          "CallExpression[callee.object.name='Math'] > SpreadElement",
+          "CallExpression[callee.property.name='fromCharCode'] > SpreadElement",
+          "CallExpression[callee.property.name='apply']",
+        ].map((selector) => ({
+          selector,
+          message: 'no array spread into a call: append with a loop, fold with reduce (the array may be as long as the input)',
+        })),
+      ],
+    },
+  },
   // the CLI is the top: it may use any layer, but reads tables through the registry like generic code
   {
     files: ['cli/**'],

@@ -13,6 +13,9 @@
 //   counts and lengths that claim GiBs in sparse files, a --baseline of 3 GB or /dev/zero, a
 //   million bad RSDP candidates, OEM IDs holding escape sequences, a file name holding U+202E),
 //   each given to every command, are read or refused in one line naming the file and the limit.
+// - so does the installed command, in a process of its own, on inputs at a scale no firmware has
+//   (fuzz/hostile.ts: 130,000 subtables, a 3,000-deep PPTT, 9,000 IORT mappings, 4,000 SMMUs in
+//   series, 10,000 core segments, a baseline of 60,000 entries), each command within 10 s.
 // Shared by the short seeded run in `npm test` and the long `npm run fuzz`.
 import { XEN_RELEASES } from '../src/model/xen.js';
 import fc from 'fast-check';
@@ -578,6 +581,29 @@ function fingerprint(p: string): string {
     .sort()
     .map((n) => `${n}:${fingerprint(join(p, n))}`)
     .join(',');
+}
+
+/** The installed command, as a user runs it. */
+export const BIN = join(ROOT, 'dist', 'dom0-acpi.cjs');
+
+/** The installed command (dist/dom0-acpi.cjs) in a process of its own, with the stack a user's run
+ * has (not a test runner's): exit 0/1/2, no internal error or stack trace, the inputs unchanged, in
+ * time. A run four times over the time is stopped. */
+export function checkInstalled(argv: string[], inputs: string[]): { code: number; out: string; err: string; ms: number } {
+  const before = inputs.map((p) => readFileSync(p));
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, [BIN, ...argv], { encoding: 'utf8', maxBuffer: 1 << 30, timeout: 4 * TIMEOUT_MS });
+  const ms = Date.now() - t0;
+  const line = argv.join(' ');
+  if (r.error) throw new Violation(`${line}: ${r.error.message} after ${ms} ms`, line);
+  if (![0, 1, 2].includes(r.status ?? -1)) throw new Violation(`exit ${r.status ?? r.signal}: ${r.stderr.split('\n')[0]}`, line);
+  if (/internal error|\n\s+at |TypeError|RangeError|ReferenceError/.test(r.stderr))
+    throw new Violation(`the CLI printed an internal error: ${r.stderr.split('\n')[0]}`, line);
+  inputs.forEach((p, i) => {
+    if (!readFileSync(p).equals(before[i])) throw new Violation(`the CLI modified its input ${p}`, line);
+  });
+  if (ms > TIMEOUT_MS) throw new Violation(`the CLI took ${ms} ms`, line);
+  return { code: r.status!, out: r.stdout, err: r.stderr, ms };
 }
 
 // ---------------------------------------------------------------- outputs never touch what the tool did not write

@@ -1,11 +1,13 @@
 // npm run fuzz -- --cases N [--seed S] [--report docs/fuzz.md]: the long run of the contract's
 // properties (fuzz/contract.ts), N cases shared out by weight; prints cases/s, the outcome classes
-// and the smallest input of each, and any violation with fast-check's shrunk counterexample.
+// and the smallest input of each, and any violation with fast-check's shrunk counterexample; then
+// every command on every hostile input at scale (fuzz/hostile.ts) once, as the installed command.
 import fc from 'fast-check';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { properties, newTally, type Tally } from './contract.js';
+import { properties, newTally, checkInstalled, type Tally } from './contract.js';
+import { HOSTILE } from './hostile.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -36,6 +38,27 @@ async function main(): Promise<number> {
       violations++;
       say(`  counterexample (shrunk ${r.numShrinks} times): ${fc.stringify(r.counterexample)}`);
       say(`  ${String((r.errorInstance as Error | undefined)?.message ?? r.errorInstance)}`);
+    }
+  }
+  say('');
+  say(
+    'Hostile inputs at scale (fuzz/hostile.ts, issue 27 §3), each command once as the installed command, held to the contract (exit 0/1/2, no internal error, input unchanged, 10 s):',
+  );
+  for (const h of HOSTILE) {
+    const files = h.write(dir);
+    for (const [cmd, argv] of Object.entries(h.commands)) {
+      const f = { ...files, out: join(dir, `hostile-out-${cmd.replace(/\W+/g, '-')}`) };
+      try {
+        const r = checkInstalled(
+          argv(f),
+          [f.input, f.baseline].filter((p) => p !== undefined),
+        );
+        say(`- ${h.name} (${h.item}): ${cmd}: exit ${r.code} in ${(r.ms / 1000).toFixed(1)} s`);
+      } catch (e) {
+        violations++;
+        say(`- ${h.name} (${h.item}): ${cmd} — VIOLATION: ${(e as Error).message}`);
+      }
+      rmSync(f.out, { recursive: true, force: true });
     }
   }
   const secs = (Date.now() - t0) / 1000;

@@ -56,19 +56,33 @@ export function parseBaseline(text: string): Baseline | Error {
 
 const keyOf = (e: BaselineEntry) => `${e.code}\u0000${e.table}\u0000${e.path}`;
 
-/** Marks the findings of one input that the baseline accepts; remembers which entries were met. */
+/** Marks the findings of one input that the baseline accepts; remembers which entries were met.
+ * Entries are grouped once by input and key, so a baseline of many entries (or many copies of one)
+ * costs one look per finding, and a group is met once whatever the number of findings in it. */
 export class BaselineMatcher {
-  private readonly met = new Set<BaselineEntry>();
+  /** input ('' for entries of every input) → key → the entries recording it */
+  private readonly groups = new Map<string, Map<string, BaselineEntry[]>>();
+  private readonly met = new Set<BaselineEntry[]>();
 
-  constructor(readonly baseline: Baseline) {}
+  constructor(readonly baseline: Baseline) {
+    for (const e of baseline.findings) {
+      const input = e.input === undefined ? '' : `=${e.input}`;
+      let byKey = this.groups.get(input);
+      if (!byKey) this.groups.set(input, (byKey = new Map()));
+      const list = byKey.get(keyOf(e));
+      if (list) list.push(e);
+      else byKey.set(keyOf(e), [e]);
+    }
+  }
 
   /** The findings with `baselined` set on those the baseline records for this input. */
   mark(input: string, findings: Finding[]): Finding[] {
-    const byKey = new Map<string, BaselineEntry[]>();
-    for (const e of this.baseline.findings) if (e.input === undefined || e.input === input) byKey.set(keyOf(e), [...(byKey.get(keyOf(e)) ?? []), e]);
+    const mine = this.groups.get(`=${input}`);
+    const everyInput = this.groups.get('');
     return findings.map((f) => {
-      const entries = byKey.get(keyOf(f));
-      if (!entries) return f;
+      const k = keyOf(f);
+      const entries = [mine?.get(k), everyInput?.get(k)].filter((x) => x !== undefined);
+      if (!entries.length) return f;
       for (const e of entries) this.met.add(e);
       return { ...f, baselined: true };
     });
@@ -77,7 +91,13 @@ export class BaselineMatcher {
   /** Entries no input met: fixed since, or recorded for an input not checked this time (those of
    * inputs that were checked are the stale ones). */
   stale(checked: readonly string[]): BaselineEntry[] {
-    return this.baseline.findings.filter((e) => !this.met.has(e) && (e.input === undefined || checked.includes(e.input)));
+    const inputs = new Set(checked);
+    const out: BaselineEntry[] = [];
+    for (const [input, byKey] of this.groups)
+      if (input === '' || inputs.has(input.slice(1))) for (const list of byKey.values()) if (!this.met.has(list)) for (const e of list) out.push(e);
+    // in the file's order
+    const order = new Map(this.baseline.findings.map((e, i) => [e, i] as const));
+    return out.sort((a, b) => order.get(a)! - order.get(b)!);
   }
 }
 

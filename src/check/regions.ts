@@ -10,6 +10,7 @@ import type { TableEntry } from '../model/set.js';
 import { regionPath, type HostRange } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import type { CheckContext } from './context.js';
+import { Heap } from '../layout/heap.js';
 
 interface Placed {
   r: HostRange;
@@ -46,21 +47,85 @@ function regionsOf(c: CheckContext): Placed[] {
   return out.sort((a, b) => (a.r.base < b.r.base ? -1 : a.r.base > b.r.base ? 1 : 0));
 }
 
+/** A region the sweep has met and not yet passed, with its place in the sweep. */
+interface Open {
+  p: Placed;
+  i: number;
+  end: bigint;
+  group?: Group;
+  closed?: boolean;
+}
+/** The open regions of one kind, and whether they are devices' (RAM and tables are held only against devices). */
+interface Group {
+  mmio: boolean;
+  kind: string;
+  open: Open[];
+  live: number;
+  /** how many open regions of the group have each base, size and space (an identical one adds nothing) */
+  same: Map<string, number>;
+}
+const shape = (p: Placed) => `${p.r.base}:${p.r.size}:${p.space}`;
+
 export function checkRegions(c: CheckContext): void {
   const all = regionsOf(c);
   const seen = new Set<string>();
-  // a sweep by base: each region against the earlier ones still open at its base
-  const open: Placed[] = [];
-  for (const pb of all) {
+  // a sweep by base: each region against the earlier ones still open at its base. The open ones are
+  // held by kind (a region is compared only with other kinds, RAM and tables only with devices), with
+  // a heap to close them by end, so thousands of nested regions of one kind (GICR regions growing
+  // from one base) cost no scan per region; a region's kind is worked out when it meets another
+  const closing = new Heap<Open>((x, y) => x.end < y.end);
+  const groups = new Map<string, Group>();
+  const active = new Set<Group>();
+  let live = 0;
+  let unnamed: Open | undefined; // opened when no other region was open
+  const file = (o: Open) => {
+    const { kind } = pathOf(o.p);
+    const mmio = o.p.space === 'mmio';
+    const key = `${mmio}|${kind}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { mmio, kind, open: [], live: 0, same: new Map() }));
+    o.group = g;
+    g.open.push(o);
+    g.live++;
+    g.same.set(shape(o.p), (g.same.get(shape(o.p)) ?? 0) + 1);
+    active.add(g);
+  };
+  all.forEach((pb, i) => {
     const b = pb.r;
-    for (let i = open.length - 1; i >= 0; i--) if (open[i].r.base + open[i].r.size <= b.base) open.splice(i, 1);
-    // every region still open overlaps this one
-    for (const pa of open) {
+    while (closing.size && closing.peek()!.end <= b.base) {
+      const o = closing.pop()!;
+      o.closed = true;
+      live--;
+      const g = o.group;
+      if (!g) continue;
+      g.same.set(shape(o.p), g.same.get(shape(o.p))! - 1);
+      if (--g.live === 0) {
+        g.open.length = 0;
+        active.delete(g);
+      }
+    }
+    const mine: Open = { p: pb, i, end: b.base + b.size };
+    if (live === 0) {
+      unnamed = mine;
+      closing.push(mine);
+      live++;
+      return;
+    }
+    if (unnamed && !unnamed.closed) file(unnamed);
+    unnamed = undefined;
+    const bt = pathOf(pb);
+    // every region still open overlaps this one: those of other kinds, in the order they opened
+    const others: Open[] = [];
+    for (const g of active) {
+      if (g.kind === bt.kind || (!g.mmio && pb.space !== 'mmio')) continue;
+      g.open = g.open.filter((o) => !o.closed);
+      for (const o of g.open) others.push(o);
+    }
+    others.sort((x, y) => x.i - y.i);
+    for (const { p: pa } of others) {
       const a = pa.r;
-      if (pa.space !== 'mmio' && pb.space !== 'mmio') continue;
       if (a.device !== undefined && a.device === b.device && a.base === b.base) continue; // one device, two tables
-      const [at, bt] = [pathOf(pa), pathOf(pb)];
-      if (at.kind === bt.kind) continue;
+      const at = pathOf(pa);
       const key = `${at.path}|${bt.path}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -77,6 +142,9 @@ export function checkRegions(c: CheckContext): void {
     }
     // a region the same as one still open (every GICC naming the banked GICV frame) adds nothing
     // to the sweep: whatever overlaps it overlaps that one, and is reported once
-    if (!open.some((pa) => pa.r.base === b.base && pa.r.size === b.size && pa.space === pb.space && pathOf(pa).kind === pathOf(pb).kind)) open.push(pb);
-  }
+    if (groups.get(`${pb.space === 'mmio'}|${bt.kind}`)?.same.get(shape(pb))) return;
+    file(mine);
+    closing.push(mine);
+    live++;
+  });
 }

@@ -92,8 +92,8 @@ export function diffTables(a: TableSet, b: TableSet, opts: DiffOptions = {}): Ch
       out.push({ path: key, kind: 'removed' });
       continue;
     }
-    out.push(...addressChange(key, x.address, y.address));
-    out.push(...diffTable(x.table, y.table, key, ctx));
+    for (const c of addressChange(key, x.address, y.address)) out.push(c);
+    for (const c of diffTable(x.table, y.table, key, ctx)) out.push(c);
   }
   const keysA = new Set(ka.values());
   for (const y of eb) {

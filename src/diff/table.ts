@@ -107,7 +107,7 @@ function diffField(f: Field, a: Fields, b: Fields, path: string, out: Change[], 
       if (ka !== kb || (ta === undefined && tb === undefined && !same(a[f.name], b[f.name]))) {
         out.push({ path: p, kind: 'changed', old: jsonValue(a[f.name]), new: jsonValue(b[f.name]), text: { old: ka, new: kb } });
       }
-    } else if (!same(a[f.name], b[f.name])) out.push(...scalarChanges(f, a[f.name], b[f.name], p, derivationOf(def, f) !== undefined));
+    } else if (!same(a[f.name], b[f.name])) for (const c of scalarChanges(f, a[f.name], b[f.name], p, derivationOf(def, f) !== undefined)) out.push(c);
   }
 }
 

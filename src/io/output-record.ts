@@ -120,7 +120,7 @@ export function clearOurs(dir: string, record: Hashes | undefined, namesOnly = f
     if (st.isDirectory()) {
       const own = lstatSync(join(p, RECORD), { throwIfNoEntry: false })?.isFile() && ![...(record?.keys() ?? [])].some((k) => k.startsWith(`${rel}/`));
       const rest = own ? clearOurs(p, readRecord(p), namesOnly).map((r) => `${rel}/${r}`) : clearOurs(p, record, namesOnly, `${rel}/`);
-      if (rest.length) left.push(...rest);
+      if (rest.length) for (const r of rest) left.push(r);
       else rmdirSync(p);
     } else if (rel !== RECORD && st.isFile() && recorded(record?.get(rel), p, namesOnly)) unlinkSync(p);
     else if (rel !== RECORD) left.push(rel);

@@ -124,7 +124,7 @@ function readFolder(dir: string, exclude: readonly string[] = []): ReadResult {
   const dynamic = join(dir, 'dynamic');
   if (found.dirs.includes(dynamic)) {
     const d = folderEntries(dynamic);
-    for (const k of Object.keys(d) as (keyof typeof d)[]) if (k !== 'dirs') found[k].push(...d[k]);
+    for (const k of Object.keys(d) as (keyof typeof d)[]) if (k !== 'dirs') for (const p of d[k]) found[k].push(p);
   }
   const { table: tables, large, text: texts, dsl, efi, image, dtb, other: others } = found;
   const note = (code: string, severity: Finding['severity'], message: string) => findings.push({ code, severity, table: '', path: '', message, file: dir });
@@ -135,7 +135,11 @@ function readFolder(dir: string, exclude: readonly string[] = []): ReadResult {
   for (const x of exclude)
     if (!lists.flat().some((p) => resolve(x) === resolve(p) || x === basename(p)))
       note('INPUT_EXCLUDE', 'error', `--exclude ${x}: no such file in this folder`);
-  for (const l of lists) l.splice(0, l.length, ...l.filter((p) => !excluded(p)));
+  for (const l of lists) {
+    const kept = l.filter((p) => !excluded(p));
+    l.length = 0;
+    for (const p of kept) l.push(p);
+  }
   // what is known but not read with the tables: each named with how to read it
   const unread = [
     ...dsl.map((p) => `${basename(p)} (iasl disassembly, not acpidump text)`),
@@ -201,7 +205,7 @@ export function expandInputs(paths: string[]): { inputs: string[]; skipped: stri
     // binary tables, or one acpidump text alone: this folder is one table set
     if (tables.length || (texts.length <= 1 && !dirs.length)) return void inputs.push(p);
     for (const t of texts) inputs.push(t);
-    skipped.push(...dsl, ...efi, ...image, ...dtb, ...others, ...large);
+    for (const l of [dsl, efi, image, dtb, others, large]) for (const f of l) skipped.push(f);
     for (const d of dirs) visit(d, depth + 1);
   };
   for (const p of paths) visit(p, 0);

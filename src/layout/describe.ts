@@ -75,7 +75,7 @@ export function describeNode(def: ContainerDef, node: Node, base: number, path: 
         label: part.padLabel ?? 'Reserved (before the list)',
         value: p.pad,
       });
-    out.push(...kindOf(part).describe(part, p.value, node, { at: base + p.at, size: p.size, path, revision, describeNode, nodeSize }));
+    for (const e of kindOf(part).describe(part, p.value, node, { at: base + p.at, size: p.size, path, revision, describeNode, nodeSize })) out.push(e);
     at = base + p.at + p.size;
   }
   if (node.tail.length) {

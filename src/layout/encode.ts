@@ -89,7 +89,7 @@ export function encodeNode(def: ContainerDef, node: Node, ectx: EncodeCtx = {}):
     }
     const bytes = kindOf(part).encode(part, value, node, ectx, encodeNode);
     const n = bytes.reduce((s, b) => s + b.length, 0);
-    chunks.push(...bytes);
+    for (const b of bytes) chunks.push(b);
     placed.set(part, { at, bytes: n, value });
     at += n;
   }

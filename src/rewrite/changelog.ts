@@ -40,17 +40,19 @@ function tableChanges(
   keyOf: (id: string) => string,
 ): Change[] {
   const out: Change[] = [];
+  const was = new Map(before.tables.map((x) => [x.id, x] as const));
+  const now = new Set(after.tables.map((t) => t.id));
   for (const t of after.tables) {
-    const b = before.tables.find((x) => x.id === t.id);
+    const b = was.get(t.id);
     if (b && b.table === t.table && b.refs === t.refs && b.origin === t.origin) continue;
     const key = keyOf(t.id);
     // the move is the step's that takes the table from its host place (once, not again in each later step)
-    if (b?.origin === 'reused' && t.origin !== 'reused') out.push(...addressChange(key, b.hostAddress, addresses.get(t.id)));
+    if (b?.origin === 'reused' && t.origin !== 'reused') for (const c of addressChange(key, b.hostAddress, addresses.get(t.id))) out.push(c);
     // a table still as the host had it points at host addresses; a built one at dom0's
     const ctx = { a: b?.origin === 'reused' ? resolvers.host : resolvers.dom0, b: t.origin === 'reused' ? resolvers.host : resolvers.dom0 };
-    out.push(...diffTable(normalized(b && resolveSnapshot(b, addresses)), normalized(resolveSnapshot(t, addresses)), key, ctx).map(logged));
+    for (const c of diffTable(normalized(b && resolveSnapshot(b, addresses)), normalized(resolveSnapshot(t, addresses)), key, ctx)) out.push(logged(c));
   }
-  for (const b of before.tables) if (!after.tables.some((t) => t.id === b.id)) out.push({ path: keyOf(b.id), kind: 'removed' });
+  for (const b of before.tables) if (!now.has(b.id)) out.push({ path: keyOf(b.id), kind: 'removed' });
   return out;
 }
 

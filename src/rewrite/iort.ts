@@ -23,6 +23,7 @@ import {
   itsIds,
   mappingsOf,
 } from '../tables/iort.js';
+import { FirstHolding, firstAbove } from '../tables/id-index.js';
 import { MADT_ITS, madtFamily } from '../tables/madt-subtables.js';
 
 type Mapping = FieldsOf<typeof idMapping.layout>;
@@ -46,28 +47,64 @@ function ownMapping(n: Node): number | undefined {
 /** Linux honours a single mapping on these nodes (iort_id_map()); on others it matches nothing. */
 const singleHonoured = (n: Node) => [IORT_NAMED_COMPONENT, IORT_ROOT_COMPLEX, IORT_SMMU_V3, IORT_PMCG].includes(Number(n.fields.type));
 
-/** The mapping Linux takes for an ID entering a node: the first in order that holds it (a single
- * mapping holds any), except that a match at the last ID of a multi-ID range yields to a later
- * range starting there (the off-by-one workaround). */
-function pick(n: Node, id: number): Mapping | undefined {
-  const own = ownMapping(n);
-  let yielded: Mapping | undefined;
-  for (const [i, m] of mappingsOf(n).entries()) {
-    if (i === own) continue;
-    const f = fieldsOf(idMapping, m);
-    if (f.flags & SINGLE) {
-      if (singleHonoured(n)) return f;
-      continue;
-    }
-    if (id < f.input_base || id > f.input_base + f.id_count) continue;
-    if (yielded) {
-      if (id === f.input_base) return f;
-      continue;
-    }
-    if (f.id_count > 0 && id === f.input_base + f.id_count) yielded = f;
-    else return f;
+/** One node's mappings indexed for Linux's choice (built once per node, each question in O(log m)). */
+class Choices {
+  private readonly maps: Mapping[];
+  /** the single mappings Linux honours on this node, by index (its own mapping left out) */
+  private readonly singles: number[] = [];
+  private readonly holding: FirstHolding;
+  /** the ranges starting at each ID, by index */
+  private readonly startsAt = new Map<number, number[]>();
+  /** every ID where the mapping Linux chooses may change (ends of ranges stand alone: the workaround), sorted */
+  readonly cuts: number[];
+
+  constructor(n: Node) {
+    const own = ownMapping(n);
+    this.maps = mappingsOf(n).map((m) => fieldsOf(idMapping, m));
+    const ranges = this.maps.map((f, i) => (i === own || f.flags & SINGLE ? undefined : { lo: f.input_base, hi: f.input_base + f.id_count }));
+    this.holding = new FirstHolding(ranges);
+    const cuts = new Set<number>();
+    this.maps.forEach((f, i) => {
+      if (f.flags & SINGLE) {
+        if (i !== own && singleHonoured(n)) this.singles.push(i);
+        return;
+      }
+      cuts
+        .add(f.input_base)
+        .add(f.input_base + f.id_count)
+        .add(f.input_base + f.id_count + 1);
+      if (i === own) return;
+      const list = this.startsAt.get(f.input_base);
+      if (list) list.push(i);
+      else this.startsAt.set(f.input_base, [i]);
+    });
+    this.cuts = [...cuts].sort((a, b) => a - b);
   }
-  return yielded;
+
+  /** The mapping Linux takes for an ID entering the node (iort_node_map_id(), iort_id_map()): the
+   * first in order that holds it (a single mapping holds any), except that a match at the last ID of
+   * a multi-ID range yields to the next mapping that is single or a range starting there (the
+   * off-by-one workaround); its own mapping never. */
+  pick(id: number): Mapping | undefined {
+    const first = Math.min(this.singles[0] ?? Infinity, this.holding.at(id) ?? Infinity);
+    if (!Number.isFinite(first)) return undefined;
+    const f = this.maps[first];
+    if (f.flags & SINGLE || f.id_count === 0 || id !== f.input_base + f.id_count) return f;
+    const starts = this.startsAt.get(id) ?? [];
+    const later = Math.min(this.singles[firstAbove(this.singles, first)] ?? Infinity, starts[firstAbove(starts, first)] ?? Infinity);
+    return Number.isFinite(later) ? this.maps[later] : f;
+  }
+}
+
+/** Each node's Choices, made when first asked for. */
+class Nodes {
+  private readonly choices = new Map<Node, Choices>();
+  constructor(readonly byAt: Map<number, Node>) {}
+  of(n: Node): Choices {
+    let c = this.choices.get(n);
+    if (!c) this.choices.set(n, (c = new Choices(n)));
+    return c;
+  }
 }
 
 /** A run of IDs entering a node, where they end: an ITS group and the ID there (of the run's first;
@@ -88,79 +125,114 @@ interface Unrouted {
   to: number;
 }
 
-/** Where IDs lo..hi entering node n end, piece by piece, following Linux's walk. IDs that no
- * mapping of an SMMU holds are recorded in `lost` (the host routes them nowhere either); at the
- * device node (`seen` empty) they are simply not mapped, as before. */
-function follow(n: Node, lo: number, hi: number, byAt: Map<number, Node>, seen: Node[], lost: Unrouted[]): Piece[] {
-  const type = Number(n.fields.type);
-  if (type === IORT_ITS_GROUP) return [{ from: lo, to: hi, group: n.at!, out: lo, single: false }];
-  if (seen.includes(n)) throw new BuildError(`--hide-smmu: the IORT's mappings run in a cycle: ${[...seen, n].map(named).join(' → ')}`);
-  // every ID where the chosen mapping may change starts a run: ends of ranges stand alone (the workaround)
-  const cuts = new Set([lo, hi + 1]);
-  for (const m of mappingsOf(n)) {
-    const f = fieldsOf(idMapping, m);
-    if (f.flags & SINGLE) continue;
-    for (const c of [f.input_base, f.input_base + f.id_count, f.input_base + f.id_count + 1]) if (c > lo && c <= hi) cuts.add(c);
+/** One node of a walk in progress: the IDs entering it cut into runs, the run it is at, what the
+ * runs so far came to, and the run whose IDs the node above it is following. */
+interface Frame {
+  n: Node;
+  points: number[];
+  k: number;
+  out: Piece[];
+  waiting?: { a: number; b: number; single: boolean; start: number };
+}
+
+/** Runs that continue each other (the same ITS group, IDs and outputs in step) as one. */
+function merged(out: Piece[]): Piece[] {
+  const m: Piece[] = [];
+  for (const p of out) {
+    const last = m[m.length - 1];
+    if (last && !last.single && !p.single && last.group === p.group && last.to + 1 === p.from && last.out + (p.from - last.from) === p.out) last.to = p.to;
+    else m.push({ ...p });
   }
-  const points = [...cuts].sort((a, b) => a - b);
-  const out: Piece[] = [];
-  for (let k = 0; k + 1 < points.length; k++) {
-    const [a, b] = [points[k], points[k + 1] - 1];
-    const m = pick(n, a);
-    if (!m) {
-      const last = lost[lost.length - 1];
-      if (seen.length && last?.smmu === n && last.device === seen[0] && last.to + 1 === a) last.to = b;
-      else if (seen.length) lost.push({ device: seen[0], smmu: n, from: a, to: b });
+  return m;
+}
+
+/** Where IDs lo..hi entering node `start` end, piece by piece, following Linux's walk with an
+ * explicit stack (a chain of SMMUs may be as long as the table). `from` are the nodes before it (the
+ * device, when `start` is what its single mapping names). IDs that no mapping of an SMMU holds are
+ * recorded in `lost` (the host routes them nowhere either); at the device node they are simply not
+ * mapped, as before. */
+function follow(start: Node, lo: number, hi: number, nodes: Nodes, from: readonly Node[], lost: Unrouted[]): Piece[] {
+  const frames: Frame[] = [];
+  const onPath = new Set<Node>(from);
+  const enter = (n: Node, a: number, b: number): Piece[] | undefined => {
+    if (Number(n.fields.type) === IORT_ITS_GROUP) return [{ from: a, to: b, group: n.at!, out: a, single: false }];
+    if (onPath.has(n))
+      throw new BuildError(`--hide-smmu: the IORT's mappings run in a cycle: ${[...from, ...frames.map((f) => f.n), n].map(named).join(' → ')}`);
+    onPath.add(n);
+    const cuts = nodes.of(n).cuts;
+    const inside = cuts.slice(firstAbove(cuts, a), firstAbove(cuts, b));
+    frames.push({ n, points: [a, ...inside, b + 1], k: 0, out: [] });
+    return undefined;
+  };
+  let done = enter(start, lo, hi);
+  while (frames.length) {
+    const f = frames[frames.length - 1];
+    if (done && f.waiting) {
+      const { a, b, single, start: s } = f.waiting;
+      for (const p of done) {
+        if (single || p.single) f.out.push({ from: single ? a : a + (p.from - s), to: single ? b : a + (p.to - s), group: p.group, out: p.out, single: true });
+        else f.out.push({ from: a + (p.from - s), to: a + (p.to - s), group: p.group, out: p.out, single: false });
+      }
+      f.waiting = undefined;
+    }
+    done = undefined;
+    if (f.k + 1 >= f.points.length) {
+      frames.pop();
+      onPath.delete(f.n);
+      done = merged(f.out);
       continue;
     }
-    const next = byAt.get(m.output_reference);
-    const range = m.flags & SINGLE ? `the single mapping to ID ${hex(m.output_base)}` : `${ids(m.input_base, m.input_base + m.id_count)}`;
-    if (!next) throw new BuildError(`--hide-smmu: the ${named(n)} maps ${range} to offset ${hex(m.output_reference)}, where no node is`);
-    if (![IORT_ITS_GROUP, IORT_SMMU, IORT_SMMU_V3].includes(Number(next.fields.type)))
-      throw new BuildError(`--hide-smmu: the ${named(n)} maps ${range} to the ${named(next)}, which is not an ITS group: the mapping has no ITS output`);
-    const single = (m.flags & SINGLE) !== 0;
-    const start = single ? m.output_base : m.output_base + (a - m.input_base);
-    for (const p of follow(next, start, single ? start : start + (b - a), byAt, [...seen, n], lost)) {
-      if (single || p.single)
-        out.push({ from: single ? a : a + (p.from - start), to: single ? b : a + (p.to - start), group: p.group, out: p.out, single: true });
-      else out.push({ from: a + (p.from - start), to: a + (p.to - start), group: p.group, out: p.out, single: false });
+    const [a, b] = [f.points[f.k], f.points[f.k + 1] - 1];
+    f.k++;
+    const m = nodes.of(f.n).pick(a);
+    if (!m) {
+      // the nodes before this one: none at the device itself
+      const before = from.length + frames.length - 1;
+      const device = from[0] ?? frames[0].n;
+      const last = lost[lost.length - 1];
+      if (before && last?.smmu === f.n && last.device === device && last.to + 1 === a) last.to = b;
+      else if (before) lost.push({ device, smmu: f.n, from: a, to: b });
+      continue;
     }
+    const next = nodes.byAt.get(m.output_reference);
+    const range = m.flags & SINGLE ? `the single mapping to ID ${hex(m.output_base)}` : `${ids(m.input_base, m.input_base + m.id_count)}`;
+    if (!next) throw new BuildError(`--hide-smmu: the ${named(f.n)} maps ${range} to offset ${hex(m.output_reference)}, where no node is`);
+    if (![IORT_ITS_GROUP, IORT_SMMU, IORT_SMMU_V3].includes(Number(next.fields.type)))
+      throw new BuildError(`--hide-smmu: the ${named(f.n)} maps ${range} to the ${named(next)}, which is not an ITS group: the mapping has no ITS output`);
+    const single = (m.flags & SINGLE) !== 0;
+    const s = single ? m.output_base : m.output_base + (a - m.input_base);
+    f.waiting = { a, b, single, start: s };
+    done = enter(next, s, single ? s : s + (b - a));
   }
-  // runs that continue each other (the same ITS group, IDs and outputs in step) are one
-  const merged: Piece[] = [];
-  for (const p of out) {
-    const last = merged[merged.length - 1];
-    if (last && !last.single && !p.single && last.group === p.group && last.to + 1 === p.from && last.out + (p.from - last.from) === p.out) last.to = p.to;
-    else merged.push({ ...p });
-  }
-  return merged;
+  return done!;
 }
 
 /** A device node's mappings, composed through the SMMUs to the ITS groups: a single mapping stays
  * one (its ID followed through), in its place; the ranges are replaced, where the first of them
  * was, by the runs Linux's walk gives every ID they hold, each straight to its ITS group. */
-function composed(n: Node, byAt: Map<number, Node>, lost: Unrouted[]): Node[] {
+function composed(n: Node, nodes: Nodes, lost: Unrouted[]): Node[] {
   const maps = mappingsOf(n);
   const ranged = maps.map((m) => fieldsOf(idMapping, m)).filter((f) => !(f.flags & SINGLE));
+  const firstRange = maps.findIndex((x) => !(fieldsOf(idMapping, x).flags & SINGLE));
   const out: Node[] = [];
   maps.forEach((m, i) => {
     const f = fieldsOf(idMapping, m);
     if (f.flags & SINGLE) {
-      const target = byAt.get(f.output_reference);
+      const target = nodes.byAt.get(f.output_reference);
       if (!target) throw new BuildError(`--hide-smmu: the ${named(n)} maps to offset ${hex(f.output_reference)}, where no node is`);
-      const [p] = follow(target, f.output_base, f.output_base, byAt, [n], lost);
+      const [p] = follow(target, f.output_base, f.output_base, nodes, [n], lost);
       if (p) out.push(withFields(idMapping, m, { output_base: p.out, output_reference: p.group }));
       return;
     }
-    if (maps.findIndex((x) => !(fieldsOf(idMapping, x).flags & SINGLE)) !== i) return; // the ranges go in once, here
-    const lo = Math.min(...ranged.map((r) => r.input_base));
-    const hi = Math.max(...ranged.map((r) => r.input_base + r.id_count));
-    for (const p of follow(n, lo, hi, byAt, [], lost)) {
+    if (i !== firstRange) return; // the ranges go in once, here
+    const lo = ranged.reduce((x, r) => Math.min(x, r.input_base), Infinity);
+    const hi = ranged.reduce((x, r) => Math.max(x, r.input_base + r.id_count), -Infinity);
+    for (const p of follow(n, lo, hi, nodes, [], lost)) {
       if (p.single)
         throw new BuildError(
           `--hide-smmu: ${ids(p.from, p.to)} of the ${named(n)} reach a single mapping (all to ID ${hex(p.out)}); a mapping of this node cannot say that without catching every other ID`,
         );
-      const flags = pick(n, p.from)!.flags & ~SINGLE;
+      const flags = nodes.of(n).pick(p.from)!.flags & ~SINGLE;
       out.push(make(idMapping, { input_base: p.from, id_count: p.to - p.from, output_base: p.out, output_reference: p.group, flags }));
     }
   });
@@ -193,10 +265,11 @@ const run: Pass = (set, opts) => {
     }
   }
   const lost: Unrouted[] = [];
+  const nodes = new Nodes(byAt);
   const kept = items
     .filter((n) => !dropped.has(n))
     .map((n) =>
-      [IORT_ROOT_COMPLEX, IORT_NAMED_COMPONENT].includes(Number(n.fields.type)) ? { ...n, parts: { ...n.parts, mappings: composed(n, byAt, lost) } } : n,
+      [IORT_ROOT_COMPLEX, IORT_NAMED_COMPONENT].includes(Number(n.fields.type)) ? { ...n, parts: { ...n.parts, mappings: composed(n, nodes, lost) } } : n,
     );
   for (const device of [...new Set(lost.map((l) => l.device))]) {
     const mine = lost.filter((l) => l.device === device);

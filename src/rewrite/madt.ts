@@ -165,7 +165,7 @@ const run: Pass = (set, opts) => {
       if (covered < BigInt(n)) {
         next = warn(next, 'BUILD_GICR_SHORT', 'APIC', 'APIC.gicr', `the host redistributor regions hold ${covered} redistributors, fewer than the ${n} vCPUs`);
       }
-      if (opts.its) out.push(...items.filter((s) => s.fields.type === MADT_ITS));
+      if (opts.its) for (const s of items) if (s.fields.type === MADT_ITS) out.push(s);
     }
   }
   const table = { ...old, items: out };

@@ -19,11 +19,13 @@ const run: Pass = (set) => {
     for (const { to, field: x, narrow } of defOf(fadt.table).pointers!.filter((p) => p.narrow && p.to?.length === 1)) {
       const sig = to![0];
       const y = narrow!;
+      // a FADT too short for either field has no such pointer: nothing to follow, nothing to write
+      if (!(x in fields) && !(y in fields)) continue;
       if (!tables.some((t) => t.id === sig)) {
         // the input lacks it: a host address would point at nothing once the tables move
         if (BigInt((fields[x] as bigint | undefined) ?? 0n) !== 0n || Number(fields[y] ?? 0) !== 0) {
           if (x in fields) fields[x] = 0n;
-          fields[y] = 0;
+          if (y in fields) fields[y] = 0;
           next = warn(
             next,
             'BUILD_POINTER_MISSING',

@@ -31,6 +31,8 @@ import {
 
 export * from './iort-nodes.js';
 import { iortPictures } from './iort-picture.js';
+import { components, earlierOverlaps } from './id-index.js';
+import { IdWalk, idRange, shortChain, type Loop } from './iort-walk.js';
 
 /** What an ITS group's identifiers name in the MADT: GIC ITS translation IDs, or on GICv2 the
  * GICv2m MSI frame IDs (Linux registers both as IORT MSI domains). Undefined without a MADT. */
@@ -113,15 +115,11 @@ const rules: TableRule[] = [
               `output reference ${hex(Number(fieldsOf(idMapping, m).output_reference))} is no node start`,
             );
         });
-        const ranges = maps.map((m, j) => ({
-          j,
-          single: (Number(m.fields.flags) & 1) !== 0,
-          lo: fieldsOf(idMapping, m).input_base,
-          hi: fieldsOf(idMapping, m).input_base + fieldsOf(idMapping, m).id_count,
-        }));
-        for (const a of ranges) {
-          const b = ranges.find((x) => x.j < a.j && !x.single && !a.single && x.lo <= a.hi && a.lo <= x.hi);
-          if (!b) continue;
+        const ranges = maps.map((m) => idRange(m));
+        earlierOverlaps(ranges).forEach((k, j) => {
+          if (k === undefined) return;
+          const a = { ...ranges[j]!, j };
+          const b = { ...ranges[k]!, j: k };
           // the one ID where one range ends and the other starts: Linux's workaround for "count" IDs
           const oneId = (a.lo === b.hi && a.lo > b.lo) || (b.lo === a.hi && b.lo > a.lo);
           c.report(
@@ -129,7 +127,7 @@ const rules: TableRule[] = [
             fieldPath(`${p}.mapping[${a.j}]`, idMapping, 'input_base'),
             `input IDs ${hex(a.lo)}-${hex(a.hi)} overlap mapping ${b.j}'s ${hex(b.lo)}-${hex(b.hi)}${oneId ? ' in one ID (Number of IDs is the count minus one)' : ''}`,
           );
-        }
+        });
         if (it?.type === IORT_SMMU || it?.type === IORT_SMMU_V3) {
           const base = it.fields.base_address;
           const at = it.type === IORT_SMMU_V3 ? fieldPath(p, smmuV3, 'base_address') : fieldPath(p, smmu, 'base_address');
@@ -297,7 +295,9 @@ const rules: TableRule[] = [
       const items = c.entry.table.items ?? [];
       const at = new Map(items.filter((n) => n.at !== undefined).map((n) => [n.at!, n]));
       const paths = nodePaths(c);
+      const walk = new IdWalk(items, at);
       const closing = new Set<string>();
+      const reported = new Set<Loop>();
       for (const n of items) {
         const p = paths.get(n)!;
         mappingsOf(n).forEach((m, j) => {
@@ -310,23 +310,28 @@ const rules: TableRule[] = [
               `mapping ${j} leads into ${paths.get(to)}, an endpoint, not an SMMU or ITS group`,
             );
           // walk the range's first ID from here as Linux does: a node met again with the same ID loops forever
-          const loop = mappingLoop(n, fieldsOf(idMapping, m).input_base, j, at);
-          if (!loop) return;
+          const found = walk.loopFrom(n, j);
+          if (!found || reported.has(found.loop)) return;
+          reported.add(found.loop);
+          // the loop as this walk went round it, from where it came in
+          const states = found.loop.states;
+          const hops = [...states.slice(found.entry), ...states.slice(0, found.entry)];
           // once per loop, at the mapping that closes it: the one leading into an endpoint (mappings
           // lead to SMMUs and ITS groups), else the last hop
           const target = (h: { node: Node; index: number }) => at.get(Number(fieldsOf(idMapping, mappingsOf(h.node)[h.index]).output_reference));
-          const into = loop.hops.find((h) => {
+          const into = hops.find((h) => {
             const t = target(h);
             return t?.fields.type === IORT_ROOT_COMPLEX || t?.fields.type === IORT_NAMED_COMPONENT;
           });
-          const closer = into ?? loop.hops[loop.hops.length - 1];
+          const closer = into ?? hops[hops.length - 1];
           const where = `${paths.get(closer.node)}.mapping[${closer.index}]`;
           if (closing.has(where)) return;
           closing.add(where);
+          const round = [...hops, hops[0]].map((h) => paths.get(h.node)!);
           c.report(
             'IORT_MAPPING_CYCLE',
             fieldPath(where, idMapping, 'output_reference'),
-            `ID ${hex(loop.id)} goes round ${loop.hops.map((h) => paths.get(h.node)).join(' → ')} → ${paths.get(loop.hops[0].node)}: Linux's mapping walk never ends`,
+            `ID ${hex(hops[0].id)} goes round ${shortChain(round)}: Linux's mapping walk never ends`,
           );
         });
         if (n.fields.type === IORT_ITS_GROUP && itsIds(n).length === 0)
@@ -345,40 +350,50 @@ const rules: TableRule[] = [
       }
     },
   }),
+  rule({
+    codes: {
+      IORT_SMMU_CHAIN: {
+        summary: 'an SMMU whose ID mappings lead into another SMMU (SMMUs in series): a device is attached to one SMMU only',
+        consumers: [
+          linux(
+            '4.10+',
+            'function-lost',
+            "a device is attached to the first SMMU its IDs reach and to no other (the IOMMU walk stops there): the SMMUs after it never get its streams, which stay at the entry the driver starts every stream from (abort, in 6.12), so the device's DMA through them fails",
+            'drivers/acpi/arm64/iort.c iort_iommu_configure_id(), iort_node_map_id(); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c arm_smmu_init_initial_stes()',
+          ),
+        ],
+      },
+    },
+    run(c) {
+      const items = c.entry.table.items ?? [];
+      const at = new Map(items.filter((n) => n.at !== undefined).map((n) => [n.at!, n]));
+      const isSmmu = (n: Node | undefined): n is Node => n?.fields.type === IORT_SMMU || n?.fields.type === IORT_SMMU_V3;
+      const smmus = items.filter(isSmmu);
+      const into = (n: Node) => mappingsOf(n).flatMap((m) => [at.get(Number(fieldsOf(idMapping, m).output_reference))].filter(isSmmu));
+      const feeding = smmus.filter((n) => into(n).length);
+      if (!feeding.length) return;
+      // the longest series, each component of SMMUs (a loop of them counts once per SMMU) after those it leads to
+      const longest = new Map<Node, number>();
+      for (const comp of components(smmus, into)) {
+        const inside = new Set(comp);
+        let below = 0;
+        for (const n of comp) for (const t of into(n)) if (!inside.has(t)) below = Math.max(below, longest.get(t) ?? 0);
+        for (const n of comp) longest.set(n, comp.length + below);
+      }
+      const first = feeding[0];
+      const j = mappingsOf(first).findIndex((m) => isSmmu(at.get(Number(fieldsOf(idMapping, m).output_reference))));
+      const to = at.get(Number(fieldsOf(idMapping, mappingsOf(first)[j]).output_reference))!;
+      const paths = nodePaths(c);
+      let series = 0;
+      for (const n of feeding) series = Math.max(series, longest.get(n)!);
+      c.report(
+        'IORT_SMMU_CHAIN',
+        fieldPath(`${paths.get(first)}.mapping[${j}]`, idMapping, 'output_reference'),
+        `${paths.get(first)} maps IDs into ${paths.get(to)}: ${feeding.length} SMMU node(s) lead into another SMMU, up to ${series} SMMUs in series; Linux attaches each device to the first SMMU on its path only`,
+      );
+    },
+  }),
 ];
-
-/** The loop an ID starting at `id` through mapping `first` of `start` falls into, walked as Linux
- * maps IDs (each node's first mapping holding the ID, a single mapping whatever the ID): the hops
- * round it (node and mapping index) and the ID that comes back; undefined when the walk reaches an
- * ITS group or a node with no mapping for the ID. Bounded by the node count. */
-function mappingLoop(start: Node, id: number, first: number, at: Map<number, Node>): { hops: { node: Node; index: number }[]; id: number } | undefined {
-  const visits: { node: Node; id: number; index: number }[] = [];
-  let node: Node | undefined = start;
-  let cur = id;
-  let pick: number | undefined = first;
-  for (let step = 0; node && step <= at.size + 1; step++) {
-    if (node.fields.type === IORT_ITS_GROUP) return undefined;
-    const maps = mappingsOf(node);
-    const j: number =
-      pick ??
-      maps.findIndex((m) => {
-        const f = fieldsOf(idMapping, m);
-        return (f.flags & 1) !== 0 || (cur >= f.input_base && cur <= f.input_base + f.id_count);
-      });
-    pick = undefined;
-    if (j < 0 || j >= maps.length) return undefined;
-    const m = maps[j];
-    const f = fieldsOf(idMapping, m);
-    const out = (f.flags & 1) !== 0 ? f.output_base : f.output_base + (cur - f.input_base);
-    visits.push({ node, id: cur, index: j });
-    const next = at.get(Number(fieldsOf(idMapping, m).output_reference));
-    const back = visits.findIndex((v) => v.node === next && v.id === out);
-    if (back >= 0) return { hops: visits.slice(back).map((v) => ({ node: v.node, index: v.index })), id: out };
-    node = next;
-    cur = out;
-  }
-  return undefined;
-}
 
 /** One line of IORT topology: node counts by type, and each root complex's path to its ITS. */
 function iortSummary(t: Node): string {
@@ -402,6 +417,11 @@ function iortSummary(t: Node): string {
         n && !seen.has(n);
         n = byAt.get(Number(mappingsOf(n)[0] && fieldsOf(idMapping, mappingsOf(n)[0]).output_reference))
       ) {
+        // a real path is RC → SMMU → ITS: a longer one is cut short (check reports SMMUs in series)
+        if (path.length === 8) {
+          path.push('…');
+          break;
+        }
         seen.add(n);
         path.push(name(n));
         if (n.fields.type === IORT_ITS_GROUP) break;
@@ -421,6 +441,7 @@ export const iort = table({
   rules,
   regions: (t) => {
     const out: HostRange[] = [];
+    const add = (rs: HostRange[]) => rs.forEach((r) => out.push(r));
     const seg = new Map<number, number>();
     for (const n of t.items ?? []) {
       const type = Number(n.fields.type);
@@ -432,17 +453,17 @@ export const iort = table({
         // leaving the IMPLEMENTATION DEFINED rest to PMCGs that may live there
         const base = it.fields.base_address;
         const claims = [0n, SMMU_V3_PAGE].map((page) => ({ base: base + page, size: SMMU_V3_REGS, by: SMMU_V3_PROBE }));
-        out.push(...rangeAt(base, 2n * SMMU_V3_PAGE, `IORT.smmu_v3[${i}] (SMMUv3)`, { claims }));
+        add(rangeAt(base, 2n * SMMU_V3_PAGE, `IORT.smmu_v3[${i}] (SMMUv3)`, { claims }));
       } else if (it?.type === IORT_SMMU) {
         const span = BigInt(it.fields.span ?? 0x10000n);
         const claims = [{ base: it.fields.base_address, size: span, by: 'drivers/iommu/arm/arm-smmu/arm-smmu.c arm_smmu_device_probe()' }];
-        out.push(...rangeAt(it.fields.base_address, span, `IORT.smmu[${i}] (SMMU)`, { claims }));
+        add(rangeAt(it.fields.base_address, span, `IORT.smmu[${i}] (SMMU)`, { claims }));
       } else if (it?.type === IORT_PMCG) {
         // page 0 is requested by the PMU driver; page 1 only when the counters are relocated there (hardware)
         const page0 = it.fields.page0_base_address;
         const claims = [{ base: page0, size: 0x1000n, by: 'drivers/perf/arm_smmuv3_pmu.c smmu_pmu_probe()' }];
-        out.push(...rangeAt(page0, 0x1000n, `${fieldPath(`IORT.pmcg[${i}]`, pmcg, 'page0_base_address')} (PMCG)`, { claims }));
-        out.push(...rangeAt(it.fields.page1_base_address, 0x1000n, `${fieldPath(`IORT.pmcg[${i}]`, pmcg, 'page1_base_address')} (PMCG)`));
+        add(rangeAt(page0, 0x1000n, `${fieldPath(`IORT.pmcg[${i}]`, pmcg, 'page0_base_address')} (PMCG)`, { claims }));
+        add(rangeAt(it.fields.page1_base_address, 0x1000n, `${fieldPath(`IORT.pmcg[${i}]`, pmcg, 'page1_base_address')} (PMCG)`));
       }
     }
     return out;

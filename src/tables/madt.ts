@@ -411,6 +411,7 @@ export const madt = {
   regions: (t) => {
     const info = gicInfo(t.items ?? []);
     const out: HostRange[] = [];
+    const add = (rs: HostRange[]) => rs.forEach((r) => out.push(r));
     const seg = new Map<number, number>();
     // a GICv3 CPU interface and its hypervisor control are system registers: Linux's GICv3
     // driver maps neither base (drivers/irqchip/irq-gic-v3.c reads only GICV and GICR from GICCs)
@@ -421,17 +422,17 @@ export const madt = {
       const i = seg.get(it.type) ?? 0;
       seg.set(it.type, i + 1);
       // the item's type narrows its fields: it.fields is a GICD's after `it.type === MADT_GICD`
-      if (it.type === MADT_GICD) out.push(...rangeAt(it.fields.base_address, GICD_SIZE, `APIC.gicd[${i}] (GICD)`));
-      else if (it.type === MADT_GICR) out.push(...rangeAt(it.fields.base_address, BigInt(it.fields.length_region ?? 0), `APIC.gicr[${i}] (GICR region)`));
-      else if (it.type === MADT_ITS) out.push(...rangeAt(it.fields.base_address, ITS_SIZE, `APIC.its[${i}] (GIC ITS)`));
-      else if (it.type === MADT_MSI_FRAME) out.push(...rangeAt(it.fields.base_address, 0x1000n, `APIC.msi_frame[${i}] (GICv2m frame)`));
+      if (it.type === MADT_GICD) add(rangeAt(it.fields.base_address, GICD_SIZE, `APIC.gicd[${i}] (GICD)`));
+      else if (it.type === MADT_GICR) add(rangeAt(it.fields.base_address, BigInt(it.fields.length_region ?? 0), `APIC.gicr[${i}] (GICR region)`));
+      else if (it.type === MADT_ITS) add(rangeAt(it.fields.base_address, ITS_SIZE, `APIC.its[${i}] (GIC ITS)`));
+      else if (it.type === MADT_MSI_FRAME) add(rangeAt(it.fields.base_address, 0x1000n, `APIC.msi_frame[${i}] (GICv2m frame)`));
       else if (it.type === MADT_GICC) {
         const f = it.fields;
         const at = (name: FieldName<typeof gicc.layout>) => itemPath(gicc, i, name);
-        out.push(...rangeAt(f.base_address, GICC_SIZE, () => `${at('base_address')} (GIC CPU interface)`, v3));
-        out.push(...rangeAt(f.gicv_base_address, GICC_SIZE, () => `${at('gicv_base_address')} (GICV)`));
-        out.push(...rangeAt(f.gich_base_address, GICC_SIZE, () => `${at('gich_base_address')} (GICH)`, v3));
-        if (!info.gicrs.length) out.push(...rangeAt(f.gicr_base_address, GICR_FRAMES, () => `${at('gicr_base_address')} (GICR)`));
+        add(rangeAt(f.base_address, GICC_SIZE, () => `${at('base_address')} (GIC CPU interface)`, v3));
+        add(rangeAt(f.gicv_base_address, GICC_SIZE, () => `${at('gicv_base_address')} (GICV)`));
+        add(rangeAt(f.gich_base_address, GICC_SIZE, () => `${at('gich_base_address')} (GICH)`, v3));
+        if (!info.gicrs.length) add(rangeAt(f.gicr_base_address, GICR_FRAMES, () => `${at('gicr_base_address')} (GICR)`));
       }
     }
     return out;

@@ -38,26 +38,35 @@ const privateResource = {
   layout: layout('pptt_private_resource', [u32('reference', 'Private Resource', { ref: 'items' })]),
 } satisfies TableDef;
 
+/** How many levels Linux climbs from a CPU's leaf looking for its package before it gives up and
+ * takes the node it reached (drivers/acpi/pptt.c PPTT_ABORT_PACKAGE): deeper, no consumer follows. */
+export const PPTT_PACKAGE_LEVELS = 255;
+
 /** Each processor node's place in the topology: its ordinal among the processor nodes under the same
  * parent, from the root down ("0/1/3": the first package's second cluster's fourth core). The IDs of
- * packages and clusters are often all 0, so they cannot pair nodes; a node in a parent cycle has no
- * place (it pairs by ordinal). Worked out once per list. */
+ * packages and clusters are often all 0, so they cannot pair nodes; a node in a parent cycle, or more
+ * than PPTT_PACKAGE_LEVELS below a root (its place would be as long as the chain), has no place (it
+ * pairs by ordinal). Worked out once per list, with an explicit stack. */
 function topology(list: readonly Node[]): Map<Node, string> {
   const procs = list.filter((n) => n.fields.type === 0);
   const byAt = new Map(procs.filter((n) => n.at !== undefined).map((n) => [n.at!, n] as const));
   const children = new Map<Node | undefined, Node[]>();
   for (const n of procs) {
     const parent = Number(n.fields.parent ?? 0) === 0 ? undefined : byAt.get(Number(n.fields.parent));
-    children.set(parent, [...(children.get(parent) ?? []), n]);
+    const kids = children.get(parent);
+    if (kids) kids.push(n);
+    else children.set(parent, [n]);
   }
   const out = new Map<Node, string>();
-  const walk = (parent: Node | undefined, prefix: string) =>
+  const stack: { parent: Node | undefined; prefix: string; depth: number }[] = [{ parent: undefined, prefix: '', depth: 0 }];
+  while (stack.length) {
+    const { parent, prefix, depth } = stack.pop()!;
     (children.get(parent) ?? []).forEach((n, i) => {
       if (out.has(n)) return;
       out.set(n, `${prefix}${i}`);
-      walk(n, `${prefix}${i}/`);
+      if (depth < PPTT_PACKAGE_LEVELS) stack.push({ parent: n, prefix: `${prefix}${i}/`, depth: depth + 1 });
     });
-  walk(undefined, '');
+  }
   return out;
 }
 const places = new WeakMap<readonly Node[], Map<Node, string>>();
@@ -180,6 +189,39 @@ function parentCycles(items: Node[], at: Map<number, Node>): Node[][] {
   return out;
 }
 
+/** How many parents up from each processor node Linux's package search goes to stop (at the first
+ * node flagged a physical package, itself included, else at the root: a node whose parent is no
+ * processor node), worked out once for every node, each walked once; undefined for a node in a
+ * parent cycle or leading into one (PPTT_CYCLE's). */
+function packageLevels(items: Node[], at: Map<number, Node>): Map<Node, number | undefined> {
+  const out = new Map<Node, number | undefined>();
+  for (const start of items) {
+    if (start.fields.type !== PPTT_PROCESSOR || out.has(start)) continue;
+    const path: Node[] = [];
+    const onPath = new Set<Node>();
+    let q = start;
+    let above: number | undefined; // the levels of the node above the last one on the path
+    for (;;) {
+      if (out.has(q) || onPath.has(q)) {
+        above = out.get(q);
+        break;
+      }
+      const f = fieldsOf(ppttProcessor, q);
+      const parent = at.get(f.parent);
+      if (f.flags & PPTT_PHYSICAL_PACKAGE || f.parent === 0 || parent?.fields.type !== PPTT_PROCESSOR) {
+        out.set(q, 0);
+        above = 0;
+        break;
+      }
+      path.push(q);
+      onPath.add(q);
+      q = parent;
+    }
+    for (let i = path.length - 1, d = 1; i >= 0; i--, d++) out.set(path[i], above === undefined ? undefined : above + d);
+  }
+  return out;
+}
+
 const rules: TableRule[] = [
   rule({
     codes: {
@@ -272,6 +314,40 @@ const rules: TableRule[] = [
           `${bad.length} enabled GICC UID(s) without exactly one leaf processor node (UID ${bad[0]}: ${leaves.get(bad[0]) ?? 0}); Linux then falls back to a flat topology for those CPUs`,
           36,
         );
+    },
+  }),
+  rule({
+    codes: {
+      PPTT_DEPTH: {
+        summary: `a CPU's leaf processor node more than ${PPTT_PACKAGE_LEVELS} parents below its physical package (or its root, with no package above it)`,
+        consumers: [
+          linux(
+            'all',
+            'function-lost',
+            `the search for the CPU's package climbs at most ${PPTT_PACKAGE_LEVELS} levels (PPTT_ABORT_PACKAGE) and takes the node it stopped at for the package: the CPU's package ID, and the scheduler topology built on it, are wrong`,
+            'drivers/acpi/pptt.c acpi_find_processor_tag(), find_acpi_cpu_topology_package()',
+          ),
+        ],
+      },
+    },
+    run(c) {
+      const items = c.entry.table.items ?? [];
+      const at = new Map(items.filter((n) => n.at !== undefined).map((n) => [n.at!, n]));
+      const levels = packageLevels(items, at);
+      // the leaves Linux looks up: those of the MADT's enabled CPUs (every leaf without a MADT)
+      const uids = enabledUids(c);
+      const deep = ppttLeaves(c.entry.table).filter(
+        (n) => (levels.get(n) ?? 0) > PPTT_PACKAGE_LEVELS && (!uids || uids.has(fieldsOf(ppttProcessor, n).acpi_processor_id)),
+      );
+      if (!deep.length) return;
+      const paths = itemPaths(c.entry, (n) => segmentName(ppttFamily, Number(n.fields.type)));
+      let stop = deep[0];
+      for (let i = 0; i < PPTT_PACKAGE_LEVELS; i++) stop = at.get(fieldsOf(ppttProcessor, stop).parent)!;
+      c.report(
+        'PPTT_DEPTH',
+        fieldPath(paths.get(deep[0])!, ppttProcessor, 'parent'),
+        `${deep.length} CPU leaf node(s) more than ${PPTT_PACKAGE_LEVELS} levels below their package (${paths.get(deep[0])} (ACPI processor ID ${fieldsOf(ppttProcessor, deep[0]).acpi_processor_id}): ${levels.get(deep[0])} levels): Linux's package search stops at ${paths.get(stop)} and takes it for the package`,
+      );
     },
   }),
   rule({

@@ -8,6 +8,7 @@ import { decodeTable, encodeTable, withoutFaults, decodedSignatures, defFor, typ
 import { checksumOf, make, EMPTY, variantFor, declaredFields, type Node, type ContainerDef } from '../../src/layout/codec.js';
 import { hmat as hmatDef, hmatFamily } from '../../src/tables/hmat.js';
 import { tpm2 as tpm2Base } from '../../src/tables/misc.js';
+import { ppttProcessor } from '../../src/tables/pptt.js';
 
 /** The last input ID of an IORT ID mapping (Number of IDs is the count minus one). */
 const lastId = (m: Node) => Number(m.fields.input_base) + Number(m.fields.id_count);
@@ -955,6 +956,27 @@ const cases: Case[] = [
         run: () => check(edit(server, 'PPTT', (t) => item(t, PROC, 0, (x) => setFields(x, { parent: atOf(PROC, 1) })))),
       },
       {
+        // 256 clusters between package 0 and its first core: the core is 257 parents below its package
+        code: 'PPTT_DEPTH',
+        path: 'PPTT.processor[257].parent',
+        run: () =>
+          check(
+            unplaced(
+              edit(server, 'PPTT', (t) => {
+                const pkg = atOf(PROC, 0);
+                const chain = Array.from({ length: 256 }, (_x, i) => ({
+                  ...make(ppttProcessor, { type: 0, flags: 0, parent: i === 0 ? pkg : 1_000_000 + i - 1, acpi_processor_id: 0 }),
+                  at: 1_000_000 + i,
+                }));
+                const core = t.items!.filter(PROC)[1];
+                const items = t.items!.map((x) => (x === core ? setFields(x, { parent: 1_000_255 }) : x));
+                items.splice(items.indexOf(t.items!.filter(PROC)[0]) + 1, 0, ...chain);
+                return { ...t, items };
+              }),
+            ),
+          ),
+      },
+      {
         code: 'PPTT_RESOURCE',
         path: 'PPTT.processor[1].private_resource[0].reference',
         run: () =>
@@ -1249,6 +1271,24 @@ const cases: Case[] = [
         path: 'SPCR.serial_port',
         offset: 40,
         run: () => check(edit(server, 'SPCR', (t) => fields(t, { serial_port: { ...(t.fields.serial_port as object), address: 0x100100000000n } }))),
+      },
+      {
+        // the first SMMU's mapping leads into the second SMMU instead of its ITS group
+        code: 'IORT_SMMU_CHAIN',
+        path: 'IORT.smmu_v3[0].mapping[0].output_reference',
+        run: () => {
+          const smmu1 = server.tables.find((e) => e.table.signature === 'IORT')!.table.items!.filter((x) => x.fields.type === 4)[1].at!;
+          return check(
+            edit(server, 'IORT', (t) =>
+              item(
+                t,
+                (x) => x.fields.type === 4,
+                0,
+                (x) => ({ ...x, parts: { ...x.parts, mappings: (x.parts!.mappings as Node[]).map((m) => setFields(m, { output_reference: smmu1 })) } }),
+              ),
+            ),
+          );
+        },
       },
       {
         code: 'IORT_SMMU_BASE',

@@ -79,9 +79,8 @@ describe('defect 3: buildDom0 throws only BuildError', () => {
     expect(out.warnings.map((w) => w.code)).toContain('BUILD_GTDT_SHORT');
   });
 
-  it('anything else the engine refuses comes out as a BuildError', () => {
+  it("a caller-built table whose field cannot hold its value: a BuildError naming the field (the encoder's recognised refusal)", () => {
     const set = readTables(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt')).set;
-    // a caller-built table whose field holds what no encoder can write
     const broken = {
       ...set,
       tables: set.tables.map((e) =>
@@ -89,6 +88,7 @@ describe('defect 3: buildDom0 throws only BuildError', () => {
       ),
     };
     expect(() => buildDom0(broken, {})).toThrow(BuildError);
+    expect(() => buildDom0(broken, {})).toThrow(/FADT\.hypervisor_id: "not a number" is not an unsigned 64-bit integer/);
   });
 });
 
@@ -138,5 +138,23 @@ describe('defect 4: every address stays inside 64 bits, and inside its field', (
     expect(() => buildDom0({ ...set, tables }, { relocate: 'all', base: 0x100000000n, only: ['xsdt', 'rsdp'] })).toThrow(
       /FACP\.dsdt is a 32-bit pointer and cannot hold 0x1[0-9A-F]{8}, where the DSDT was placed: give a --base below 4 GiB/,
     );
+  });
+});
+
+describe('defect 5: --relocate all with a FADT too short to hold its DSDT pointer (a 100,000-case run, seed 1363948322)', () => {
+  it.each([37, 40])('a FADT cut to %i bytes: built, the pointer it cannot hold not written (it was an internal error)', (len) => {
+    const set = readTables(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt')).set;
+    const tables = set.tables.map((e) => {
+      if (e.table.signature !== 'FACP') return e;
+      const b = Buffer.from(e.bytes.subarray(0, len));
+      b.writeUInt32LE(len, 4);
+      b[9] = checksumOf(b, len, 9);
+      return { ...e, bytes: new Uint8Array(b), table: decodeTable(b).table! };
+    });
+    // the xen profile without its fadt pass keeps the FADT as short as it came, with no DSDT pointer
+    const out = buildDom0({ ...set, tables }, { relocate: 'all', profile: 'xen', skip: ['fadt', 'madt', 'stao', 'rsdp', 'efi', 'dt'] });
+    expect(out.tables.tables.find((e) => e.table.signature === 'FACP')!.bytes.length).toBe(len);
+    // the design profile's fadt pass refuses it, as the input's fault
+    expect(() => buildDom0({ ...set, tables }, { relocate: 'all' })).toThrow(/too short to carry ARM boot flags/);
   });
 });

@@ -12,6 +12,7 @@ import { defOf } from '../../tables/registry.js';
 import { regionPath } from '../../model/rules.js';
 import { decodeEfiPart, memoryTypeName, EFI_PAGE_SIZE } from '../../efi/tables.js';
 import { Colours, esc, ink, legend } from './html.js';
+import { Heap } from '../../layout/heap.js';
 import type { Dumps } from './dumps.js';
 
 type Column = 'RAM' | 'EFI map' | 'tables' | 'MMIO';
@@ -180,37 +181,77 @@ const stretch = (n: bigint) => Math.min(64, Math.max(14, Math.round(6 + 2.4 * Ma
 export function addressMap(side: number, dumps: Dumps, colours: Colours): string {
   const list = bands(side, dumps, colours);
   if (!list.length) return '<p class="muted">The input names no address: binary tables carry none, and no region or RAM is declared.</p>';
-  // overlaps, by a sweep over the bands sorted by base
+  // overlaps, by a sweep over the bands sorted by base: each against those still open at its base
+  // that may clash with it (other kinds; a device on one side; a faded band never), the open ones
+  // held by what decides that and closed by a heap, so nested bands of one kind cost no scan
   const byBase = [...list].sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
   const pairs: [Band, Band][] = [];
-  const open: Band[] = [];
-  for (const b of byBase) {
-    for (let i = open.length - 1; i >= 0; i--) if (open[i].end <= b.base) open.splice(i, 1);
-    for (const a of open) if (clash(a, b)) pairs.push([a, b]);
-    open.push(b);
-  }
+  type Group = { mmio: boolean; memory: boolean; kind: string; open: Open[]; live: number };
+  type Open = { band: Band; i: number; group: Group; closed?: boolean };
+  const groups = new Map<string, Group>();
+  const active = new Set<Group>();
+  const closing = new Heap<Open>((x, y) => x.band.end < y.band.end);
+  byBase.forEach((b, i) => {
+    while (closing.size && closing.peek()!.band.end <= b.base) {
+      const o = closing.pop()!;
+      o.closed = true;
+      if (--o.group.live === 0) {
+        o.group.open.length = 0;
+        active.delete(o.group);
+      }
+    }
+    if (b.faded) return;
+    const mmio = b.column === 'MMIO';
+    const memory = b.memory === true;
+    const others: Open[] = [];
+    for (const g of active) {
+      if (g.kind === b.kind || !(g.mmio || mmio) || (g.memory && !mmio) || (memory && !g.mmio)) continue;
+      g.open = g.open.filter((o) => !o.closed);
+      for (const o of g.open) others.push(o);
+    }
+    others.sort((x, y) => x.i - y.i);
+    for (const { band: a } of others) if (clash(a, b)) pairs.push([a, b]);
+    const key = `${mmio}|${memory}|${b.kind}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { mmio, memory, kind: b.kind, open: [], live: 0 }));
+    const o: Open = { band: b, i, group: g };
+    g.open.push(o);
+    g.live++;
+    active.add(g);
+    closing.push(o);
+  });
   for (const [a, b] of pairs) a.overlaps = b.overlaps = true;
-  // lanes inside each column: a band takes the first lane free at its base
-  const lanes = new Map<Column, bigint[]>();
+  // lanes inside each column: a band takes the first lane free at its base (the lowest-numbered
+  // lane whose last band ended at or before it), found through two heaps rather than a scan of
+  // every lane: the lanes in use by where they end, the free ones by number
+  const lanes = new Map<Column, { count: number; busy: Heap<{ end: bigint; lane: number }>; free: Heap<number> }>();
   for (const b of byBase) {
-    const ends = lanes.get(b.column) ?? [];
-    let lane = ends.findIndex((e) => e <= b.base);
-    if (lane < 0) lane = ends.push(0n) - 1;
-    ends[lane] = b.end;
+    let c = lanes.get(b.column);
+    if (!c) lanes.set(b.column, (c = { count: 0, busy: new Heap((x, y) => x.end < y.end), free: new Heap((x, y) => x < y) }));
+    while (c.busy.size && c.busy.peek()!.end <= b.base) c.free.push(c.busy.pop()!.lane);
+    const lane = c.free.size ? c.free.pop()! : c.count++;
+    c.busy.push({ end: b.end, lane });
     b.lane = lane;
-    lanes.set(b.column, ends);
   }
   const columns = COLUMNS.filter((c) => lanes.has(c));
   const x0 = new Map<Column, number>();
-  const laneWidth = (c: Column) => (lanes.get(c)!.length > 1 ? LANE * 0.75 : LANE);
+  const laneWidth = (c: Column) => (lanes.get(c)!.count > 1 ? LANE * 0.75 : LANE);
   let x = AXIS;
   for (const c of columns) {
     x0.set(c, x);
-    x += lanes.get(c)!.length * laneWidth(c) + 10;
+    x += lanes.get(c)!.count * laneWidth(c) + 10;
   }
   const width = x + 10;
   // the broken axis: a mark at every start and end
   const marks = [...new Set(list.flatMap((b) => [b.base, b.end]))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // how many bands cover the stretch from each mark to the next: one sweep over where bands start and end
+  const markAt = new Map(marks.map((m, i) => [m, i] as const));
+  const covering = new Int32Array(marks.length + 1);
+  for (const b of list) {
+    covering[markAt.get(b.base)!]++;
+    covering[markAt.get(b.end)!]--;
+  }
+  for (let i = 1; i < marks.length; i++) covering[i] += covering[i - 1];
   const ys = new Map<bigint, number>();
   let y = 28;
   const axis: string[] = [];
@@ -226,8 +267,7 @@ export function addressMap(side: number, dumps: Dumps, colours: Colours): string
     if (i === marks.length - 1) break;
     const from = marks[i];
     const to = marks[i + 1];
-    const covered = list.some((b) => b.base <= from && b.end >= to);
-    if (covered) y += stretch(to - from);
+    if (covering[i] > 0) y += stretch(to - from);
     else if (to - from < SMALL_GAP) y += 4;
     else {
       axis.push(

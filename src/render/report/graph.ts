@@ -17,6 +17,29 @@ interface Laid {
   edges?: { tail: number; head: number; pos?: string; lp?: string; label?: string; id?: string }[];
 }
 
+/** Parallel edges (one node's mappings to one other node) are drawn as one edge, whose label names
+ * the first few: Graphviz lays out a labelled edge as a node of its own, and thousands of them
+ * between two nodes take it minutes (issue 27 §3), where one edge per pair of nodes keeps the layout
+ * as large as the graph. */
+const LABELLED = 3;
+
+/** The picture's edges, one per pair of nodes in the order each pair first comes; each with the
+ * lines of its label and the edge (its field path) each line names. */
+function bundles(p: GraphPicture): { from: number; to: number; lines: { text: string; path: string }[] }[] {
+  const out = new Map<string, { from: number; to: number; edges: GraphPicture['edges'] }>();
+  for (const e of p.edges) {
+    const key = `${e.from}>${e.to}`;
+    const b = out.get(key);
+    if (b) b.edges.push(e);
+    else out.set(key, { from: e.from, to: e.to, edges: [e] });
+  }
+  return [...out.values()].map(({ from, to, edges }) => {
+    const lines = edges.slice(0, LABELLED).map((e) => ({ text: e.label, path: e.path }));
+    if (edges.length > LABELLED) lines.push({ text: `+ ${edges.length - LABELLED} more (${edges.length} in all)`, path: edges[LABELLED].path });
+    return { from, to, lines };
+  });
+}
+
 const dotString = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 const pt = (s: string) => s.split(',').map(Number) as [number, number];
 
@@ -33,7 +56,8 @@ export function drawGraph(p: GraphPicture, layout: GraphLayout, attribute: strin
     const same = p.nodes.filter((n) => n.kind === kind);
     if (same.length > 1) lines.push(`{rank=same;${same.map((n) => `n${n.at}`).join(';')}}`);
   }
-  p.edges.forEach((e, i) => lines.push(`n${e.from}->n${e.to}[label=${dotString(e.label)},id="e${i}"];`));
+  const drawn = bundles(p);
+  drawn.forEach((e, i) => lines.push(`n${e.from}->n${e.to}[label=${dotString(e.lines.map((l) => l.text).join('\n'))},id="e${i}"];`));
   lines.push('}');
   const g = JSON.parse(layout.renderString(lines.join('\n'), { format: 'json0' })) as Laid;
   const [, , W, H] = g.bb.split(',').map(Number);
@@ -65,7 +89,7 @@ export function drawGraph(p: GraphPicture, layout: GraphLayout, attribute: strin
   }
   for (const e of g.edges ?? []) {
     const i = Number(e.id?.slice(1));
-    const d = p.edges[i];
+    const d = drawn[i];
     if (!d || !e.pos) continue;
     const tokens = e.pos.split(' ');
     const end = tokens.find((t) => t.startsWith('e,'));
@@ -83,9 +107,12 @@ export function drawGraph(p: GraphPicture, layout: GraphLayout, attribute: strin
     );
     if (e.lp) {
       const [lx, ly] = pt(e.lp);
-      const href = link(d.path);
-      const label = `<text x="${X(lx)}" y="${Y(ly - 3)}" text-anchor="middle" font-size="9" class="edge-label">${esc(d.label)}</text>`;
-      out.push(href ? `<a href="${esc(href)}" aria-label="${esc(`${d.label}: open the mapping`)}">${label}</a>` : label);
+      d.lines.forEach((l, k) => {
+        const href = link(l.path);
+        const y = H - ly + pad + 3 + (k - (d.lines.length - 1) / 2) * 11;
+        const label = `<text x="${X(lx)}" y="${y.toFixed(1)}" text-anchor="middle" font-size="9" class="edge-label">${esc(l.text)}</text>`;
+        out.push(href ? `<a href="${esc(href)}" aria-label="${esc(`${l.text}: open the mapping`)}">${label}</a>` : label);
+      });
     }
   }
   const w = W + 2 * pad;

@@ -9,34 +9,75 @@ export type Linker = (path: string) => string | undefined;
 
 const a = (href: string | undefined, text: string) => (href ? `<a href="${esc(href)}">${text}</a>` : text);
 
-/** Nested boxes, roots first; a node in a parent cycle (never reached from a root) is listed apart. */
+/** Boxes nested deeper than this are not drawn inside their parents (two elements a level, well
+ * inside the 512 a browser's HTML parser nests before it flattens the rest); a real topology has
+ * six levels at most (package, die, cluster, core, thread). */
+export const TREE_DEPTH = 64;
+
+/** Nested boxes, roots first, built with an explicit stack (a parent chain may be as long as the
+ * table); a node in a parent cycle (never reached from a root), or deeper than TREE_DEPTH, is listed apart. */
 export function drawTree(p: TreePicture, link: Linker): string {
+  type TreeNode = TreePicture['nodes'][number];
   const byAt = new Set(p.nodes.map((n) => n.at));
-  const kids = new Map<number | undefined, TreePicture['nodes']>();
+  const kids = new Map<number | undefined, TreeNode[]>();
   for (const n of p.nodes) {
     const parent = n.parent !== undefined && byAt.has(n.parent) ? n.parent : undefined;
-    kids.set(parent, [...(kids.get(parent) ?? []), n]);
+    const list = kids.get(parent);
+    if (list) list.push(n);
+    else kids.set(parent, [n]);
   }
   const drawn = new Set<number>();
+  const deep: TreeNode[] = [];
   const chip = (c: string) => `<span class="chip" title="cache">${esc(c)}</span>`;
-  const box = (n: TreePicture['nodes'][number], shared = false): string => {
-    if (drawn.has(n.at)) return '';
+  const chipsOf = (n: TreeNode) => n.chips.join('|');
+  const out: string[] = [];
+  // an open box to draw (with its depth, and whether its parent shows its caches) or a close tag to write
+  type Step = { node: TreeNode; shared: boolean; depth: number } | string;
+  const stack: Step[] = (kids.get(undefined) ?? []).map((node) => ({ node, shared: false, depth: 0 })).reverse();
+  while (stack.length) {
+    const s = stack.pop()!;
+    if (typeof s === 'string') {
+      out.push(s);
+      continue;
+    }
+    const n = s.node;
+    if (drawn.has(n.at)) continue;
     drawn.add(n.at);
     // children that are all leaves with the same caches (the usual core): the caches once, here
     const children = kids.get(n.at) ?? [];
-    const same = children.length > 1 && children.every((k) => !kids.has(k.at) && k.chips.join('|') === children[0].chips.join('|') && k.chips.length > 0);
-    const chips = (shared ? [] : n.chips.map(chip))
+    const same = children.length > 1 && children.every((k) => !kids.has(k.at) && chipsOf(k) === chipsOf(children[0]) && k.chips.length > 0);
+    const chips = (s.shared ? [] : n.chips.map(chip))
       .concat(same ? [`<span class="muted">each ${esc(children[0].kind)}:</span> ${children[0].chips.map(chip).join('')}`] : [])
       .join('');
-    const inner = children.map((k) => box(k, same)).join('');
-    return `<div class="box ${esc(n.kind)}"><div class="head">${a(link(n.path), esc(n.label))} ${chips}</div>${inner ? `<div class="kids">${inner}</div>` : ''}</div>`;
-  };
-  const body = (kids.get(undefined) ?? []).map((n) => box(n)).join('');
-  const lost = p.nodes.filter((n) => !drawn.has(n.at));
+    out.push(`<div class="box ${esc(n.kind)}"><div class="head">${a(link(n.path), esc(n.label))} ${chips}</div>`);
+    if (!children.length || s.depth + 1 >= TREE_DEPTH) {
+      for (const k of children) deep.push(k);
+      out.push('</div>');
+      continue;
+    }
+    out.push('<div class="kids">');
+    stack.push('</div></div>');
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i], shared: same, depth: s.depth + 1 });
+  }
+  // what is below a node too deep to draw is not drawn either
+  const apart = new Set(deep.map((n) => n.at));
+  for (let i = 0; i < deep.length; i++)
+    for (const k of kids.get(deep[i].at) ?? [])
+      if (!drawn.has(k.at) && !apart.has(k.at)) {
+        apart.add(k.at);
+        deep.push(k);
+      }
+  const lost = p.nodes.filter((n) => !drawn.has(n.at) && !apart.has(n.at));
   const kinds = [...new Set(p.nodes.map((n) => n.kind))];
+  const listed = (ns: TreeNode[]) =>
+    ns
+      .slice(0, 20)
+      .map((n) => a(link(n.path), esc(n.label)))
+      .join(', ') + (ns.length > 20 ? ` and ${ns.length - 20} more` : '');
   return (
-    `<div class="topology-tree" role="tree" aria-label="${esc(p.title)}">${body}</div>` +
-    (lost.length ? `<p class="bad">${lost.length} node(s) in a parent cycle: ${lost.map((n) => a(link(n.path), esc(n.label))).join(', ')}</p>` : '') +
+    `<div class="topology-tree" role="tree" aria-label="${esc(p.title)}">${out.join('')}</div>` +
+    (lost.length ? `<p class="bad">${lost.length} node(s) in a parent cycle: ${listed(lost)}</p>` : '') +
+    (deep.length ? `<p class="bad">${deep.length} node(s) deeper than the first ${TREE_DEPTH} levels, not drawn: ${listed(deep)}</p>` : '') +
     `<p class="muted">Boxes: ${kinds.map(esc).join(', ')}; chips are private caches (size and type, then the next level).</p>`
   );
 }
@@ -112,9 +153,13 @@ export function drawDomains(p: DomainsPicture, link: Linker): string {
 const BLUES = ['#f7fbff', '#deebf7', '#c6dbef', '#9ecae1', '#6baed6', '#4292c6', '#2171b5', '#08519c', '#08306b'];
 
 export function drawMatrix(p: MatrixPicture, link: Linker): string {
-  const values = p.rows.flat();
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const r of p.rows)
+    for (const v of r) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
   const shade = (v: number) => BLUES[hi === lo ? 0 : Math.round(((v - lo) / (hi - lo)) * (BLUES.length - 1))];
   const head = `<tr><th scope="col">from \\ to</th>${p.labels.map((l) => `<th scope="col">${esc(l)}</th>`).join('')}</tr>`;
   const body = p.rows

@@ -1,0 +1,133 @@
+// The IORT's ID walk as the check rules follow it (iort.ts): (node, ID) states walked as Linux maps
+// IDs, each state once, whatever the number of mappings whose walks reach it; and how a long walk
+// reads in a message.
+import { fieldsOf, type Node } from '../layout/codec.js';
+import { IORT_ITS_GROUP, idMapping, mappingsOf } from './iort-nodes.js';
+import { FirstHolding, components, type IdRange } from './id-index.js';
+
+/** A mapping's input IDs; a single mapping holds no range (it takes any ID). */
+export const idRange = (m: Node): IdRange | undefined => {
+  const f = fieldsOf(idMapping, m);
+  return f.flags & 1 ? undefined : { lo: f.input_base, hi: f.input_base + f.id_count };
+};
+
+/** Node names along a walk, the middle left out when it is long: "A → B → … (3,990 more) → Z". */
+export function shortChain(names: string[]): string {
+  if (names.length <= 12) return names.join(' → ');
+  return [...names.slice(0, 8), `… (${names.length - 11} more)`, ...names.slice(-3)].join(' → ');
+}
+
+/** One loop of the ID walk: the (node, ID) states round it, each with the mapping it takes. */
+export interface Loop {
+  states: { node: Node; id: number; index: number }[];
+}
+/** Where a walk from a state ends: nowhere to loop (an ITS group, no mapping for the ID, no node),
+ * or a loop, come into at its `entry`th state. */
+type Outcome = 'ends' | { loop: Loop; entry: number };
+
+/**
+ * The ID walk as Linux maps IDs (each node's first mapping holding the ID, a single mapping whatever
+ * the ID; drivers/acpi/arm64/iort.c iort_node_map_id()), over (node, ID) states, each state walked
+ * once whatever the number of walks that reach it. A node whose mappings lead to no cycle of nodes
+ * ends every walk at once, so an IORT without a cycle costs one look per mapping.
+ */
+export class IdWalk {
+  private readonly memo = new Map<Node, Map<number, Outcome>>();
+  private readonly index = new Map<Node, { single?: number; holding: FirstHolding }>();
+  /** the nodes from which the mappings lead into a cycle of nodes (a self-loop included) */
+  private readonly cyclic = new Set<Node>();
+
+  constructor(
+    items: readonly Node[],
+    private readonly at: Map<number, Node>,
+  ) {
+    const next = (n: Node) =>
+      n.fields.type === IORT_ITS_GROUP ? [] : mappingsOf(n).flatMap((m) => at.get(Number(fieldsOf(idMapping, m).output_reference)) ?? []);
+    // components come after every component they reach: whether each reaches a cycle is known in one pass
+    for (const c of components(items, next)) {
+      const loops = c.length > 1 || next(c[0]).includes(c[0]);
+      if (loops || c.some((n) => next(n).some((t) => this.cyclic.has(t)))) for (const n of c) this.cyclic.add(n);
+    }
+  }
+
+  /** The mapping the walk takes for `id` entering `n`: the first that holds it, or a single one. */
+  private pick(n: Node, id: number): number | undefined {
+    let ix = this.index.get(n);
+    if (!ix) {
+      const maps = mappingsOf(n);
+      const single = maps.findIndex((m) => fieldsOf(idMapping, m).flags & 1);
+      this.index.set(n, (ix = { single: single < 0 ? undefined : single, holding: new FirstHolding(maps.map(idRange)) }));
+    }
+    const j = Math.min(ix.single ?? Infinity, ix.holding.at(id) ?? Infinity);
+    return Number.isFinite(j) ? j : undefined;
+  }
+
+  /** The next state from `id` entering `n` through mapping j. */
+  private through(n: Node, id: number, j: number): { node: Node; id: number } | undefined {
+    const f = fieldsOf(idMapping, mappingsOf(n)[j]);
+    const node = this.at.get(Number(f.output_reference));
+    return node && { node, id: f.flags & 1 ? f.output_base : f.output_base + (id - f.input_base) };
+  }
+
+  private known(n: Node, id: number): Outcome | undefined {
+    return this.memo.get(n)?.get(id);
+  }
+
+  private remember(n: Node, id: number, o: Outcome): void {
+    let m = this.memo.get(n);
+    if (!m) this.memo.set(n, (m = new Map()));
+    m.set(id, o);
+  }
+
+  /** Where the walk from `id` entering `n` goes: followed until a state already known, a state met
+   * again on this walk (a new loop) or the end, and every state on the way remembered. */
+  private resolve(n: Node, id: number): Outcome {
+    const path: { node: Node; id: number; index: number }[] = [];
+    const onPath = new Map<Node, Map<number, number>>();
+    let cur: { node: Node; id: number } | undefined = { node: n, id };
+    let outcome: Outcome = 'ends';
+    let cycleFrom = -1;
+    while (cur) {
+      const k = this.known(cur.node, cur.id);
+      if (k !== undefined) {
+        outcome = k;
+        break;
+      }
+      const back = onPath.get(cur.node)?.get(cur.id);
+      if (back !== undefined) {
+        cycleFrom = back;
+        break;
+      }
+      const j: number | undefined = cur.node.fields.type === IORT_ITS_GROUP || !this.cyclic.has(cur.node) ? undefined : this.pick(cur.node, cur.id);
+      path.push({ ...cur, index: j ?? -1 });
+      let seen = onPath.get(cur.node);
+      if (!seen) onPath.set(cur.node, (seen = new Map()));
+      seen.set(cur.id, path.length - 1);
+      cur = j === undefined ? undefined : this.through(cur.node, cur.id, j);
+    }
+    if (cycleFrom >= 0) {
+      const loop: Loop = { states: path.slice(cycleFrom) };
+      loop.states.forEach((s, i) => this.remember(s.node, s.id, { loop, entry: i }));
+      outcome = { loop, entry: 0 };
+      path.length = cycleFrom;
+    }
+    for (const s of path) this.remember(s.node, s.id, outcome);
+    return this.known(n, id)!;
+  }
+
+  /** The loop the first ID of mapping j of `n` falls into, walked as Linux maps it, with where the
+   * walk comes into it; undefined when the walk ends. */
+  loopFrom(n: Node, j: number): { loop: Loop; entry: number } | undefined {
+    if (n.fields.type === IORT_ITS_GROUP || !this.cyclic.has(n)) return undefined;
+    const id = fieldsOf(idMapping, mappingsOf(n)[j]).input_base;
+    let o: Outcome;
+    if (this.pick(n, id) === j) o = this.resolve(n, id);
+    else {
+      // an earlier mapping takes this ID (an overlap, reported as such): the walk through mapping j
+      // itself starts one hop on
+      const s = this.through(n, id, j);
+      o = s ? this.resolve(s.node, s.id) : 'ends';
+    }
+    return o === 'ends' ? undefined : o;
+  }
+}
