@@ -201,7 +201,8 @@ export interface ArrayDecoder {
 export interface Encoder {
   struct: r.Struct;
   size: number;
-  encode(values: Fields): Uint8Array;
+  /** `where` names the container in a refusal (its label) */
+  encode(values: Fields, where?: string): Uint8Array;
 }
 
 /** A builder memoised per (layout, number of present fields): each backend is generated once. */
@@ -231,8 +232,8 @@ export const encoderFor = perLayout<Encoder>((l, k) => {
   return {
     struct,
     size,
-    encode: (values) => {
-      checkValues(l, k, values);
+    encode: (values, where = l.name) => {
+      checkValues(l, k, values, where);
       const out = new Uint8Array(size);
       struct.encode(new r.EncodeStream(out), values);
       return out;
@@ -250,14 +251,14 @@ export class EncodeError extends Refusal {
 }
 
 /** Refuses, naming the field, any of the first k values its field cannot hold as given. */
-function checkValues(l: Layout, k: number, values: Fields, path = l.name): void {
+function checkValues(l: Layout, k: number, values: Fields, where: string, prefix = ''): void {
   for (let i = 0; i < k; i++) {
     const f = l.fields[i];
     const v = values[f.name];
     if (v === undefined) continue; // zero, or derived when the rest is encoded
     const fault = valueFault(f, v);
-    if (fault) throw new EncodeError(`${path}.${f.name}: ${shown(v)} ${fault}`);
-    if (f.kind === 'struct') checkValues(f.struct!, f.struct!.fields.length, v as Fields, `${path}.${f.name}`);
+    if (fault) throw new EncodeError(`${where}: field ${prefix}${f.name}: ${shown(v)} ${fault}`);
+    if (f.kind === 'struct') checkValues(f.struct!, f.struct!.fields.length, v as Fields, where, `${prefix}${f.name}.`);
   }
 }
 

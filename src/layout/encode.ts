@@ -77,7 +77,7 @@ function mapRefs(l: Layout, fields: Fields, ectx: EncodeCtx): Fields {
 export function encodeNode(def: ContainerDef, node: Node, ectx: EncodeCtx = {}): Uint8Array {
   const l = def.layout;
   const k = presentPrefix(l, node.fields, def.label);
-  const fixed = encoderFor(l, k).encode(mapRefs(l, node.fields, ectx));
+  const fixed = encoderFor(l, k).encode(mapRefs(l, node.fields, ectx), def.label);
   const chunks: Uint8Array[] = [fixed];
   const placed = new Map<PartDef, { at: number; bytes: number; value: PartValue }>();
   let at = fixed.length;

@@ -88,7 +88,7 @@ describe('defect 3: buildDom0 throws only BuildError', () => {
       ),
     };
     expect(() => buildDom0(broken, {})).toThrow(BuildError);
-    expect(() => buildDom0(broken, {})).toThrow(/FADT\.hypervisor_id: "not a number" is not an unsigned 64-bit integer/);
+    expect(() => buildDom0(broken, {})).toThrow(/\(FADT\): field hypervisor_id: "not a number" is not an unsigned 64-bit integer/);
   });
 });
 
@@ -110,7 +110,7 @@ describe('a value a field cannot hold is refused naming the field, never written
       thrown = e;
     }
     expect(thrown).toBeInstanceOf(Refusal);
-    expect((thrown as Error).message).toMatch(/\.uid: .* is not an unsigned 32-bit integer$/);
+    expect((thrown as Error).message).toMatch(/: field uid: .* is not an unsigned 32-bit integer$/);
   });
 });
 
