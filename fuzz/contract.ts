@@ -359,26 +359,27 @@ function sparseFile(path: string, size: number, ...parts: [number, Uint8Array][]
   return path;
 }
 
-/** An ELF64 core whose program header count is PN_XNUM and sh_info (at 0x80) says `count`. */
-function elfClaiming(count: number): Buffer {
+/** An ELF64 core header whose program header count is PN_XNUM, the real count (`count`) in section
+ * header 0's sh_info at 0x80; the program headers would start at 0xC0. */
+export function elfClaiming(count: number): Buffer {
   const h = Buffer.alloc(0xc0);
   h.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1], 0);
-  h.writeUInt16LE(4, 16);
+  h.writeUInt16LE(4, 16); // ET_CORE
   h.writeUInt16LE(183, 18);
   h.writeUInt32LE(1, 20);
-  h.writeBigUInt64LE(0xc0n, 32);
-  h.writeBigUInt64LE(0x80n, 40);
+  h.writeBigUInt64LE(0xc0n, 32); // e_phoff
+  h.writeBigUInt64LE(0x80n, 40); // e_shoff
   h.writeUInt16LE(64, 52);
   h.writeUInt16LE(56, 54);
-  h.writeUInt16LE(0xffff, 56);
+  h.writeUInt16LE(0xffff, 56); // PN_XNUM
   h.writeUInt16LE(64, 58);
   h.writeUInt16LE(1, 60);
   h.writeUInt32LE(count, 0x80 + 44);
   return h;
 }
 
-/** RSDP → XSDT → a table declaring `length`, at 0x80000000. */
-function imageDeclaring(length: number): Buffer {
+/** RSDP → XSDT → one table whose header declares `length`, at 0x80000000 (image offsets 0, 0x100, 0x180). */
+export function imageDeclaring(length: number): Buffer {
   const b = Buffer.alloc(0x200);
   b.write('RSD PTR ', 0, 'latin1');
   b.write('HOSTIL', 9, 'latin1');

@@ -9,9 +9,9 @@ import { readTables } from '../../src/io/read.js';
 import { writeElfCore, MAX_PROGRAM_HEADERS } from '../../src/io/elf.js';
 import { writeImage } from '../../src/io/image.js';
 import { MAX_JSON, MAX_STREAM, MAX_TABLE, MAX_TEXT, sizeText } from '../../src/io/bounded.js';
-import { checksumOf } from '../../src/layout/codec.js';
 import { findTable } from '../../src/model/tableset.js';
 import { BIN, BUILT, ROOT, SAMPLES, cli, tmp } from '../helpers.js';
+import { elfClaiming, imageDeclaring } from '../../fuzz/contract.js';
 
 const TEXT = join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt');
 
@@ -25,45 +25,6 @@ function sparse(path: string, size: number, ...parts: [number, Uint8Array][]): s
     closeSync(fd);
   }
   return path;
-}
-
-/** An ELF64 core header whose program header count is PN_XNUM, the real count (`count`) in section
- * header 0's sh_info at 0x80; the program headers would start at 0xC0. */
-function elfClaiming(count: number): Buffer {
-  const h = Buffer.alloc(0xc0);
-  h.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1], 0);
-  h.writeUInt16LE(4, 16); // ET_CORE
-  h.writeUInt16LE(183, 18);
-  h.writeUInt32LE(1, 20);
-  h.writeBigUInt64LE(0xc0n, 32); // e_phoff
-  h.writeBigUInt64LE(0x80n, 40); // e_shoff
-  h.writeUInt16LE(64, 52);
-  h.writeUInt16LE(56, 54);
-  h.writeUInt16LE(0xffff, 56); // PN_XNUM
-  h.writeUInt16LE(64, 58);
-  h.writeUInt16LE(1, 60);
-  h.writeUInt32LE(count, 0x80 + 44);
-  return h;
-}
-
-/** RSDP → XSDT → one table whose header declares `length`, at 0x80000000 (image offsets 0, 0x100, 0x180). */
-function imageDeclaring(length: number): Buffer {
-  const b = Buffer.alloc(0x200);
-  b.write('RSD PTR ', 0, 'latin1');
-  b.write('HOSTIL', 9, 'latin1');
-  b[15] = 2;
-  b.writeUInt32LE(36, 20);
-  b.writeBigUInt64LE(0x80000100n, 24);
-  b[8] = checksumOf(b, 20, 8);
-  b[32] = checksumOf(b, 36, 32);
-  b.write('XSDT', 0x100, 'latin1');
-  b.writeUInt32LE(44, 0x104);
-  b[0x108] = 1;
-  b.writeBigUInt64LE(0x80000180n, 0x100 + 36);
-  b[0x109] = checksumOf(b.subarray(0x100, 0x100 + 44), 44, 9);
-  b.write('SSDT', 0x180, 'latin1');
-  b.writeUInt32LE(length, 0x184);
-  return b;
 }
 
 describe('ELF cores: the program-header count is checked against the file and a limit before anything is allocated', () => {
