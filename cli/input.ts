@@ -11,6 +11,7 @@ import type { TableEntry, TableSet } from '../src/model/tableset.js';
 import { allEntries } from '../src/model/tableset.js';
 import { CliError, type Io, report } from './io.js';
 import { leftBeside } from '../src/io/output.js';
+import { PathError, fsWords, isFsError } from '../src/io/fs-words.js';
 
 export function parseAddress(s: string, what: string): bigint {
   const t = s.trim().replace(/_/g, '');
@@ -75,7 +76,7 @@ export function streamed(path: string, o: InputOpts, io: Io): Taken | undefined 
     return takeStream(fd, name, opts);
   } catch (e) {
     // a stream that cannot be opened or read (EACCES, EIO): said in words, naming it
-    if ((e as NodeJS.ErrnoException).code) throw new CliError(`${name}: ${fsProblem(e)}`);
+    if (isFsError(e)) throw new CliError(`${name}: ${fsWords(e)}`);
     throw e;
   } finally {
     if (fd !== undefined && path !== '-') closeSync(fd);
@@ -102,31 +103,11 @@ export function readInput(path: string, o: InputOpts, io: Io, stream = streamed(
   try {
     return readTables(path, opts);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const left = code === 'ENOENT' ? leftBeside(path) : undefined;
     // a run killed between moving its old output aside and the new one in left both beside the path
+    const left = e instanceof PathError && e.code === 'ENOENT' ? leftBeside(path) : undefined;
     if (left)
-      throw new CliError(`${path}: no such file or folder; a dom0-acpi run that was killed left this output whole at ${left}: run it again to put it in place`);
-    if (code) throw new CliError(`${path}: ${fsProblem(e)}`);
+      throw new CliError(`${path}: no such file or folder; a dom0-acpi run that was killed left this output whole at ${left}: run it again to write it anew`);
     throw e;
-  }
-}
-
-/** What a failed file-system call means, in words (not Node's "ENOENT: … open '…'"). */
-export function fsProblem(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  switch (err.code) {
-    case 'ENOENT':
-      return 'no such file or folder';
-    case 'EACCES':
-    case 'EPERM':
-      return `permission denied${err.path ? ` (${err.path})` : ''}`;
-    case 'EISDIR':
-      return 'is a folder where a file was expected';
-    case 'ENOTDIR':
-      return 'a part of the path is not a folder';
-    default:
-      return err.message;
   }
 }
 
@@ -142,7 +123,7 @@ export function loadSetAndErrors(path: string, o: InputOpts, io: Io, stream?: Ta
 /** Read the input; any error ends the command with exit 2. */
 export function loadSet(path: string, o: InputOpts, io: Io): TableSet {
   const { set, errors } = loadSetAndErrors(path, o, io);
-  if (errors.length) throw new CliError(errors.join('\n'));
+  if (errors.length) throw new CliError(errors);
   return set;
 }
 

@@ -4,6 +4,7 @@ import { writeSync } from 'node:fs';
 import { BuildError } from '../src/rewrite/types.js';
 import { Refusal } from '../src/layout/diagnostics.js';
 import type { WriteOptions } from '../src/io/output.js';
+import { fsWords, isFsError } from '../src/io/fs-words.js';
 import { shown } from '../src/render/escape.js';
 export interface Io {
   out(s: string): void;
@@ -59,19 +60,24 @@ function writer(fd: 1 | 2): (s: string | Uint8Array) => void {
         else if (fd === 2)
           return; // nowhere left to say it
         else if (code === 'EPIPE') process.exit(0);
-        else throw new CliError(`cannot write to standard output: ${(e as Error).message}`);
+        else if (isFsError(e)) throw new CliError(`cannot write to standard output: ${fsWords(e)}`);
+        else throw e;
       }
     }
   };
 }
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
+/** A refusal of the CLI's: one message, or several (one error per line: the faults of an input). */
 export class CliError extends Refusal {
+  readonly lines: readonly string[];
   constructor(
-    message: string,
+    message: string | readonly string[],
     readonly exitCode = 2,
   ) {
-    super(message);
+    const lines = typeof message === 'string' ? [message] : message;
+    super(lines.join('\n'));
+    this.lines = lines;
     this.name = 'CliError';
   }
 }
@@ -79,12 +85,13 @@ export class CliError extends Refusal {
 /** What a message on stderr is. */
 export type Level = 'error' | 'warning' | 'note';
 
-/** The one shape of every message on stderr: "dom0-acpi: LEVEL: text", each line of a
- * several-line message prefixed alike (so `grep 'dom0-acpi: error'` finds every one). What a line
+/** The one shape of every message on stderr: "dom0-acpi: LEVEL: text", one line each (so `grep
+ * 'dom0-acpi: error'` finds every one); several messages are given as a list. What a message
  * quotes (a file name, a firmware string) shows its control and bidirectional characters as
- * escapes: nothing in a message acts on the terminal or splits its line. */
-export function report(io: Io, level: Level, message: string): void {
-  for (const line of message.replace(/\n+$/, '').split('\n')) io.err(`${PROG}: ${level}: ${shown(line)}\n`);
+ * escapes, a line feed in a file name included: nothing in a message acts on the terminal or splits
+ * its line. */
+export function report(io: Io, level: Level, message: string | readonly string[]): void {
+  for (const line of typeof message === 'string' ? [message] : message) io.err(`${PROG}: ${level}: ${shown(line.replace(/\n+$/, ''))}\n`);
 }
 
 export const PROG = 'dom0-acpi';

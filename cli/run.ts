@@ -24,9 +24,17 @@ export function makeProgram(io: Io, exit: Exit): Command {
     .configureOutput({
       writeOut: io.out,
       writeErr: io.err,
-      // commander's own messages already begin "error: "; what they quote of the command line is
-      // shown as escapes, as in every message
-      outputError: (s, write) => write((s.startsWith('error: ') ? `${PROG}: ${s}` : s).split('\n').map(shown).join('\n')),
+      // commander's own messages begin "error: ": each line gets the one shape (a later line, a hint
+      // such as "(Did you mean …?)", is a note), and what they quote of the command line is shown as
+      // escapes, as in every message
+      outputError: (s, write) =>
+        write(
+          s
+            .replace(/\n+$/, '')
+            .split('\n')
+            .map((l, i) => `${PROG}: ${i === 0 ? '' : 'note: '}${shown(l)}\n`)
+            .join(''),
+        ),
     })
     .showHelpAfterError('(run dom0-acpi help <command> for its options)')
     .addHelpText(
@@ -56,7 +64,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof Refusal) {
-      if (e.message) report(io, 'error', e.message);
+      if (e.message) report(io, 'error', e instanceof CliError ? e.lines : e.message);
       return e instanceof CliError ? e.exitCode : 2;
     }
     return internalError(e, io, argv.includes('--debug') || process.env.DOM0_ACPI_DEBUG === '1');
@@ -70,8 +78,9 @@ export const INTERNAL_ERROR = 70;
  * never as a fault of the input (the fuzzer and the tests look for this line). */
 function internalError(e: unknown, io: Io, debug: boolean): number {
   const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  report(io, 'error', `internal error: ${what.split('\n')[0]} (a bug in dom0-acpi; please report it with this input)`);
-  if (debug && e instanceof Error && e.stack) io.err(e.stack + '\n');
+  report(io, 'error', `internal error: ${what} (a bug in dom0-acpi; please report it with this input)`);
+  // the stack quotes the message (which may quote a file name or a firmware string): escaped too
+  if (debug && e instanceof Error && e.stack) io.err(e.stack.split('\n').map(shown).join('\n') + '\n');
   else report(io, 'note', 'run with --debug (or DOM0_ACPI_DEBUG=1) for the stack trace');
   return INTERNAL_ERROR;
 }

@@ -1,6 +1,7 @@
 // Public library API.
 export { decodeTable, encodeTable, withoutFaults, defFor, describeSignature, type AcpiTable, type DecodeResult } from './tables/registry.js';
 export { readTables, type ReadOptions } from './io/read.js';
+export { PathError } from './io/fs-words.js';
 export { writeBuildOutput } from './io/build-output.js';
 export { fixChecksums, writeFixed } from './io/fix.js';
 export { OutputError, type WriteOptions } from './io/output.js';
@@ -10,6 +11,7 @@ export { ElfError } from './io/elf.js';
 export { findTable, allEntries, resolveLinks, rootTable, tableFileNames, type TableSet, type TableEntry, type Link, type InputKind } from './model/tableset.js';
 export { type Finding, type Severity, formatFinding, Refusal } from './layout/diagnostics.js';
 export { fieldsOf, make, type Node, type ContainerDef, type PartDef, type SubtableFamily } from './layout/codec.js';
+export { EncodeError } from './layout/backends.js';
 export type { Fields, FieldsOf, Value, Layout, Field } from './layout/schema.js';
 export type { TableRule, RuleContext, PointerDef, CodeInfo } from './model/rules.js';
 export { madt, gicc, gicd, gicInfo } from './tables/madt.js';

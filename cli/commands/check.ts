@@ -13,7 +13,9 @@ import type { Severity } from '../../src/layout/diagnostics.js';
 import { fixChecksums, writeFixed } from '../../src/io/fix.js';
 import { CliError, type Io, type Exit, report, outputOptions } from '../io.js';
 import { addFormatOption, addColourOption, formatOf, colourFor, type FormatOpts, type ColourOpts } from '../format.js';
-import { addInputOptions, readInput, inputName, collect, fsProblem, isStream, type InputOpts } from '../input.js';
+import { addInputOptions, readInput, inputName, collect, isStream, type InputOpts } from '../input.js';
+import { fsWords, isFsError } from '../../src/io/fs-words.js';
+import { Refusal } from '../../src/layout/diagnostics.js';
 import { MAX_JSON, readBounded, sizeText } from '../../src/io/bounded.js';
 import { parseIgnore, ignored, parseBaseline, BaselineMatcher, baselineOf, type Baseline } from '../../src/check/baseline.js';
 import { writeFileAtomic } from '../../src/io/output.js';
@@ -89,8 +91,8 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
         read = readInput(input, o, io);
       } catch (e) {
         // an input that cannot be read at all: said on stderr, the others still checked, exit 2
-        if (!(e instanceof CliError)) throw e;
-        report(io, 'error', e.message);
+        if (!(e instanceof Refusal)) throw e;
+        report(io, 'error', e instanceof CliError ? e.lines : e.message);
         worst = 2;
         continue;
       }
@@ -154,7 +156,8 @@ function readBaseline(path: string): Baseline {
   try {
     got = readBounded(path, MAX_JSON);
   } catch (e) {
-    throw new CliError(`--baseline ${path}: ${fsProblem(e)}`);
+    if (!isFsError(e)) throw e;
+    throw new CliError(`--baseline ${path}: ${fsWords(e)}`);
   }
   if (got.over) throw new CliError(`--baseline ${path}: more than ${sizeText(got.over.limit)}, the most read (a baseline is a small JSON document)`);
   const b = parseBaseline(Buffer.from(got.bytes).toString('utf8'));

@@ -52,7 +52,7 @@ export function registerDump(program: Command, io: Io, exit: Exit): void {
         dumpOne(input, o, format, io);
       } catch (e) {
         if (!(e instanceof Refusal)) throw e;
-        report(io, 'error', e.message);
+        report(io, 'error', e instanceof CliError ? e.lines : e.message);
         exit.code = 2;
       }
     }
@@ -76,7 +76,7 @@ function dumpOne(input: string, o: DumpOpts, format: 'text' | 'json' | 'jsonl' |
   }
   const { set, errors } = loadSetAndErrors(input, o, io, stream);
   // like iasl -d, a fault need not hide what comes before it: on a terminal, or with --partial
-  if (errors.length && !(o.partial ?? io.tty)) throw new CliError(errors.join('\n'));
+  if (errors.length && !(o.partial ?? io.tty)) throw new CliError(errors);
   // -t EFI selects the EFI structures (a build output's, Xen's EFI blobs)
   const efiAsked = o.table?.some((t) => t.toUpperCase() === 'EFI');
   const sigs = o.table?.filter((t) => t.toUpperCase() !== 'EFI');
@@ -91,5 +91,5 @@ function dumpOne(input: string, o: DumpOpts, format: 'text' | 'json' | 'jsonl' |
   else if (format === 'jsonl') io.out(jsonText(setJson(view, entries)) + '\n');
   else if (format === 'summary') io.out(summaryLines(view, entries).join('\n') + '\n');
   else io.out([...entries.map(dumpTableText), ...efi.map(dumpEfiText)].join('\n'));
-  if (errors.length) throw new CliError(errors.join('\n'));
+  if (errors.length) throw new CliError(errors);
 }

@@ -4,6 +4,7 @@
 import { lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { Refusal } from '../layout/diagnostics.js';
+import { fsWords, isFsError } from './fs-words.js';
 
 /** An output that cannot or may not be written; the message names the path as the user gave it. */
 export class OutputError extends Refusal {
@@ -17,26 +18,6 @@ export class OutputError extends Refusal {
 }
 
 // ---------------------------------------------------------------- failures in words
-
-const WORDS: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'read-only file system',
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'disk quota exceeded',
-  ENOTDIR: 'a part of the path is not a folder',
-  ENAMETOOLONG: 'a name in the path is longer than the file system allows',
-  ELOOP: 'too many levels of symbolic links',
-  EBUSY: 'the path is in use (a mount point?)',
-  EXDEV: 'the path crosses file systems',
-  EIO: 'input/output error',
-  EMLINK: 'too many entries in the folder',
-  ENOENT: 'no such file or folder',
-  ENOTEMPTY: 'another process wrote that folder meanwhile',
-};
-
-/** Node's words for an error without its code, call and path ("ENOENT: no such file, open '/x'"). */
-const bareMessage = (e: NodeJS.ErrnoException) => /^[A-Z0-9]+: (.*?)(?:, \w+(?: '.*)?)?$/.exec(e.message)?.[1] ?? e.message;
 
 /** Why a path cannot be written, looked for along it: the first part that is missing, a link to
  * nothing, or not a folder (`shown` is how the user spelled `abs`). */
@@ -62,11 +43,10 @@ function pathProblem(shown: string, abs: string): string | undefined {
  * (never an internal temporary name), or the error itself when it is not the file system's. */
 export function failed(shown: string, abs: string, e: unknown): Error {
   if (e instanceof Refusal) return e;
-  const err = e as NodeJS.ErrnoException;
-  if (typeof err?.code !== 'string' || !/^E[A-Z0-9]+$/.test(err.code)) return e as Error; // not the file system's: a bug
+  if (!isFsError(e)) return e as Error; // not the file system's: a bug
   const where = pathProblem(shown, abs);
   if (where) return new OutputError(shown, `${shown}: cannot write: ${where}`);
-  return new OutputError(shown, `${shown}: cannot write: ${WORDS[err.code] ?? bareMessage(err)}`);
+  return new OutputError(shown, `${shown}: cannot write: ${fsWords(e)}`);
 }
 
 /** Runs a step that makes something in the folder holding the output: a refusal there names that
@@ -79,7 +59,7 @@ export function inParent<T>(shown: string, parentShown: string, f: () => T): T {
     if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
       throw new OutputError(
         shown,
-        `${shown}: cannot write: ${WORDS[code]} in ${parentShown}, the folder that holds it (the new output is made there and renamed into place)`,
+        `${shown}: cannot write: ${fsWords(e as NodeJS.ErrnoException)} in ${parentShown}, the folder that holds it (the new output is made there and renamed into place)`,
       );
     // a folder that is there but makes no new entries (/proc, /sys)
     if (code === 'ENOENT' && statSync(parentShown, { throwIfNoEntry: false })?.isDirectory())
@@ -140,7 +120,7 @@ export function keepApart(shown: string, real: string, inputs: readonly string[]
     throw new OutputError(shown, `${shown}: ${why}: give an output apart from the inputs`);
   };
   for (const input of inputs) {
-    if (input === '-' || input.startsWith('<')) continue; // standard input, a buffer
+    if (input === '-') continue; // standard input (a buffer's name, <stdin>, names no file and is passed over below)
     let inReal: string;
     let st: Stats;
     try {

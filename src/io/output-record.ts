@@ -1,8 +1,9 @@
 // The record a folder output keeps of what dom0-acpi wrote into it (`.dom0-acpi-files.json`: each
 // file's name and SHA-256): --force deletes only what it names, with the content it names.
-import { closeSync, constants, lstatSync, openSync, readFileSync, readSync, readdirSync, rmSync, rmdirSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { MAX_JSON } from './bounded.js';
 
 /** The record of what dom0-acpi wrote into a folder output. */
 export const RECORD = '.dom0-acpi-files.json';
@@ -28,11 +29,32 @@ export function hashFile(path: string): string {
   return h.digest('hex');
 }
 
+/** A small regular file's text, or undefined: never through a link, never a FIFO or device (opened
+ * without blocking, and judged by its descriptor), never more than MAX_JSON. */
+function readSmall(path: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  } catch {
+    return undefined;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > MAX_JSON) return undefined;
+    const b = Buffer.alloc(st.size);
+    let n = 0;
+    for (let k; n < b.length && (k = readSync(fd, b, n, b.length - n, n)) > 0;) n += k;
+    return b.subarray(0, n).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The record in a folder: each file dom0-acpi wrote (a relative '/'-separated name) → its SHA-256.
  * Undefined when there is none or it is not ours. */
 export function readRecord(dir: string): Hashes | undefined {
   try {
-    const r = JSON.parse(readFileSync(join(dir, RECORD), 'utf8')) as { written_by?: unknown; files?: Record<string, unknown> };
+    const r = JSON.parse(readSmall(join(dir, RECORD)) ?? '') as { written_by?: unknown; files?: Record<string, unknown> };
     if (r.written_by !== 'dom0-acpi' || typeof r.files !== 'object' || !r.files) return undefined;
     const out: Hashes = new Map();
     for (const [name, v] of Object.entries(r.files)) {
@@ -60,7 +82,7 @@ export function recordText(files: Hashes): string {
 /** A build output of a version that wrote no record: recognised by its manifest (names, no hashes). */
 export function legacyRecord(dir: string): Hashes | undefined {
   try {
-    const m = JSON.parse(readFileSync(join(dir, LEGACY_MANIFEST), 'utf8')) as { tables?: { file?: unknown }[]; region?: { file?: unknown } };
+    const m = JSON.parse(readSmall(join(dir, LEGACY_MANIFEST)) ?? '') as { tables?: { file?: unknown }[]; region?: { file?: unknown } };
     if (!Array.isArray(m.tables)) return undefined;
     const names = [LEGACY_MANIFEST, 'acpidump.txt', 'dom0.dtb', 'acpi.img', REPORT, ...m.tables.map((t) => t?.file), m.region?.file];
     return new Map(names.filter((n): n is string => typeof n === 'string').map((n) => [n, new Set<string>()]));
@@ -75,20 +97,30 @@ export function recorded(hashes: Set<string> | undefined, path: string, namesOnl
   return hashes !== undefined && (namesOnly || hashes.size === 0 || hashes.has(hashFile(path)));
 }
 
+/** What a subfolder of an output is: one the record names files in ("ours"), one with a record of its
+ * own ("own": judged by that), or anything else ("foreign": a folder another hand made, empty or not). */
+function folderKind(p: string, rel: string, record: Hashes | undefined): 'ours' | 'own' | 'foreign' {
+  const under = [...(record?.keys() ?? [])].some((k) => k.startsWith(`${rel}/`));
+  if (under) return 'ours';
+  return lstatSync(join(p, RECORD), { throwIfNoEntry: false })?.isFile() ? 'own' : 'foreign';
+}
+
 /** The first entry of a folder (relative path, in sorted order) that dom0-acpi did not write, or
  * undefined when everything in it is a previous output of dom0-acpi. Nothing is followed: a
- * symbolic link is never ours. A subfolder with a record of its own is judged by it. */
-export function foreignEntry(dir: string, record = readRecord(dir) ?? legacyRecord(dir), prefix = '', namesOnly = false): string | undefined {
+ * symbolic link is never ours, nor is a folder the record names nothing in. A subfolder with a
+ * record of its own is judged by it. */
+export function foreignEntry(dir: string, record = readRecord(dir) ?? legacyRecord(dir), prefix = ''): string | undefined {
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
     const rel = prefix + name;
-    if (rel === RECORD) continue;
     const st = lstatSync(p);
+    if (rel === RECORD && st.isFile()) continue;
     if (st.isDirectory()) {
-      const own = lstatSync(join(p, RECORD), { throwIfNoEntry: false })?.isFile() && ![...(record?.keys() ?? [])].some((k) => k.startsWith(`${rel}/`));
-      const bad = own ? foreignEntry(p, undefined, '', namesOnly) : foreignEntry(p, record, `${rel}/`, namesOnly);
-      if (bad !== undefined) return own ? `${rel}/${bad}` : bad;
-    } else if (!st.isFile() || !recorded(record?.get(rel), p, namesOnly)) return rel;
+      const kind = folderKind(p, rel, record);
+      if (kind === 'foreign') return rel;
+      const bad = kind === 'own' ? foreignEntry(p, readRecord(p)) : foreignEntry(p, record, `${rel}/`);
+      if (bad !== undefined) return kind === 'own' ? `${rel}/${bad}` : bad;
+    } else if (!st.isFile() || !recorded(record?.get(rel), p)) return rel;
   }
   return undefined;
 }
@@ -106,10 +138,10 @@ export function whole(dir: string): boolean {
 
 /**
  * Removes from `dir` the files `record` names with the content it names (what dom0-acpi wrote), and
- * the folders that leaves empty; returns what is left (relative paths): nothing else is deleted.
- * `namesOnly`: a file the record names goes whatever its content (a killed run's new folder: its
- * record, written first, names a file it cut short).
- * A subfolder with a record of its own is cleared by that record.
+ * the folders of ours that leaves empty; returns what is left (relative paths; a folder the record
+ * names nothing in is one entry, whole): nothing else is deleted. `namesOnly`: a file the record
+ * names goes whatever its content (a killed run's new folder: its record, written first, names a
+ * file it cut short). A subfolder with a record of its own is cleared by that record.
  */
 export function clearOurs(dir: string, record: Hashes | undefined, namesOnly = false, prefix = ''): string[] {
   const left: string[] = [];
@@ -117,14 +149,16 @@ export function clearOurs(dir: string, record: Hashes | undefined, namesOnly = f
     const p = join(dir, name);
     const rel = prefix + name;
     const st = lstatSync(p);
+    if (rel === RECORD && st.isFile()) continue;
     if (st.isDirectory()) {
-      const own = lstatSync(join(p, RECORD), { throwIfNoEntry: false })?.isFile() && ![...(record?.keys() ?? [])].some((k) => k.startsWith(`${rel}/`));
-      const rest = own ? clearOurs(p, readRecord(p), namesOnly).map((r) => `${rel}/${r}`) : clearOurs(p, record, namesOnly, `${rel}/`);
-      if (rest.length) for (const r of rest) left.push(r);
-      else rmdirSync(p);
-    } else if (rel !== RECORD && st.isFile() && recorded(record?.get(rel), p, namesOnly)) unlinkSync(p);
-    else if (rel !== RECORD) left.push(rel);
+      const kind = folderKind(p, rel, record);
+      const rest =
+        kind === 'foreign' ? [''] : kind === 'own' ? clearOurs(p, readRecord(p), namesOnly).map((r) => `/${r}`) : clearOurs(p, record, namesOnly, `${rel}/`);
+      if (!rest.length) rmdirSync(p);
+      else for (const r of rest) left.push(kind === 'ours' ? r : `${rel}${r}`);
+    } else if (st.isFile() && recorded(record?.get(rel), p, namesOnly)) unlinkSync(p);
+    else left.push(rel);
   }
-  if (!prefix && !left.length) rmSync(join(dir, RECORD), { force: true });
+  if (!prefix && !left.length && lstatSync(join(dir, RECORD), { throwIfNoEntry: false })?.isFile()) unlinkSync(join(dir, RECORD));
   return left;
 }

@@ -17,6 +17,7 @@
 //   instant with both whole beside it; the next write (or a reader's hint) finds them, puts the
 //   newest whole one back and removes what the killed run wrote, and nothing else.
 import {
+  accessSync,
   chmodSync,
   chownSync,
   closeSync,
@@ -33,6 +34,7 @@ import {
   readFileSync,
   readdirSync,
   renameSync,
+  rmSync,
   rmdirSync,
   unlinkSync,
   writeSync,
@@ -40,7 +42,9 @@ import {
 } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
+import { hostname } from 'node:os';
 import { OutputError, failed, inParent, keepApart, parentOf, realish, within } from './output-paths.js';
+import { fsWords, isFsError } from './fs-words.js';
 import { RECORD, clearOurs, foreignEntry, legacyRecord, readRecord, recordText, sha256, whole, type Hashes } from './output-record.js';
 
 export { OutputError, realish } from './output-paths.js';
@@ -78,23 +82,30 @@ function stem(target: string): string {
     .replace(/\uFFFD+$/, '')}~${createHash('sha256').update(name).digest('hex').slice(0, 12)}`;
 }
 
+/** This machine, in temporary names: a pid says whether a run is alive only on the machine (the
+ * pid namespace) that ran it, so a run on another machine or container sharing the folder is never
+ * taken for a dead one. */
+const HOST = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+
 type Kind = 'new' | 'old' | 'tmp';
-/** The prefix of a temporary name for `target`: the pid says whose it is; a random part follows. */
-const prefixOf = (target: string, kind: Kind, pid = process.pid) => join(dirname(target), `.${stem(target)}.dom0-acpi-${kind}-${pid}-`);
-const TEMP = /^\.(.+)\.dom0-acpi-(new|old|tmp)-(\d+)-[0-9A-Za-z]{6,}$/;
+/** The prefix of a temporary name for `target`: the machine and pid say whose it is; a random part follows. */
+export const tempPrefix = (target: string, kind: Kind, pid = process.pid) => join(dirname(target), `.${stem(target)}.dom0-acpi-${kind}-${HOST}-${pid}-`);
+const TEMP = /^\.(.+)\.dom0-acpi-(new|old|tmp)-([0-9a-f]{8})-(\d+)-[0-9A-Za-z]{6,}$/;
 
 /** A private folder beside `target` (0700, a fresh unpredictable name: mkdtemp), holding one entry. */
-const holder = (target: string, kind: 'new' | 'old') => mkdtempSync(prefixOf(target, kind));
+const holder = (target: string, kind: 'new' | 'old') => mkdtempSync(tempPrefix(target, kind));
 /** The one entry of a holder: the output folder it holds. */
 const HELD = 'output';
 
 const O_NEW = constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | (constants.O_NOFOLLOW ?? 0);
 
+const randomPart = () => randomBytes(9).toString('base64url').replace(/[-_]/g, 'x');
+
 /** A new file beside `target` with an unpredictable name, created exclusively (never a file or link
  * that was there): its path and descriptor. */
 function tempFile(target: string, mode: number): { path: string; fd: number } {
   for (let i = 0; ; i++) {
-    const path = prefixOf(target, 'tmp') + randomBytes(9).toString('base64url').replace(/[-_]/g, 'x');
+    const path = tempPrefix(target, 'tmp') + randomPart();
     try {
       return { path, fd: openSync(path, O_NEW, mode) };
     } catch (e) {
@@ -104,7 +115,7 @@ function tempFile(target: string, mode: number): { path: string; fd: number } {
 }
 
 function alive(pid: number): boolean {
-  if (pid === process.pid) return false; // a leftover of an earlier process that had our pid
+  if (pid === process.pid) return false; // a leftover of an earlier process that had our pid (writes here are synchronous)
   try {
     process.kill(pid, 0);
     return true;
@@ -113,9 +124,9 @@ function alive(pid: number): boolean {
   }
 }
 
-/** What killed runs of ours left beside `target`: temporary names for it, of a process that is gone,
- * owned by this user (nothing another user made is ever adopted or removed), a holder being a real
- * folder and a temporary file a regular file. */
+/** What killed runs of ours left beside `target`: temporary names for it, made on this machine by a
+ * process that is gone, owned by this user (nothing another user made is ever touched), a holder
+ * being a private real folder and a temporary file a regular file. */
 function leftovers(target: string): Record<Kind, string[]> {
   const out: Record<Kind, string[]> = { new: [], old: [], tmp: [] };
   let names: string[];
@@ -127,7 +138,7 @@ function leftovers(target: string): Record<Kind, string[]> {
   const me = uid();
   for (const n of names) {
     const m = TEMP.exec(n);
-    if (!m || m[1] !== stem(target) || alive(Number(m[3]))) continue;
+    if (!m || m[1] !== stem(target) || m[3] !== HOST || alive(Number(m[4]))) continue;
     const p = join(dirname(target), n);
     const st = lstatSync(p, { throwIfNoEntry: false });
     if (!st || (me >= 0 && st.uid !== me)) continue;
@@ -148,31 +159,45 @@ export function leftBeside(path: string): string | undefined {
   return [...l.new, ...l.old].map((h) => join(h, HELD)).find(whole);
 }
 
-/** What killed runs left beside a folder target is put right: if the target is missing, the newest
- * whole output (the new one, else the old one) goes back in place; then what those runs wrote is
- * removed from their holders. Anything else in a holder stays, and is named in a warning. */
-function recoverFolder(target: string, step: (s: string) => void, warn: (m: string) => void): void {
+/** What killed runs left beside a target goes: what they wrote (a new folder's files by its record's
+ * names, an old one's by their content) and their temporary files. An old folder that also holds
+ * what another hand wrote is kept, whole, under a name of its own beside the target, and named. A
+ * leftover that cannot be cleared is named too; it never stops this write. (The output itself is
+ * not put back: this run writes it anew.) */
+function clearLeftovers(target: string, shown: string, warn: (m: string) => void): void {
   const l = leftovers(target);
-  if (!lstatSync(target, { throwIfNoEntry: false })) {
-    const back = [...l.new, ...l.old].find((h) => whole(join(h, HELD)));
-    if (back) {
-      step('recover');
-      renameSync(join(back, HELD), target);
-    }
-  }
   for (const h of [...l.new, ...l.old]) {
-    const held = join(h, HELD);
-    if (lstatSync(held, { throwIfNoEntry: false })?.isDirectory()) {
-      const rest = clearOurs(held, readRecord(held) ?? legacyRecord(held), l.new.includes(h));
-      if (rest.length) {
-        warn(`a killed run of dom0-acpi left ${rest.length} file(s) it did not write in ${held} (kept): ${rest.slice(0, 5).join(', ')}`);
-        continue;
+    try {
+      const held = join(h, HELD);
+      if (lstatSync(held, { throwIfNoEntry: false })?.isDirectory()) {
+        const rest = clearOurs(held, readRecord(held) ?? legacyRecord(held), l.new.includes(h));
+        if (rest.length) {
+          const kept = keepAside(held, target);
+          warn(`a killed run of dom0-acpi left ${shown}'s old output holding ${rest.length} file(s) it did not write: kept, in ${kept}: ${listed(rest)}`);
+        } else rmdirSync(held);
       }
-      rmdirSync(held);
+      rmdirSync(h);
+    } catch (e) {
+      if (!isFsError(e)) throw e;
+      warn(`a killed run of dom0-acpi left ${h}, which could not be removed (${fsWords(e)}): remove it by hand`);
     }
-    if (readdirSync(h).length === 0) rmdirSync(h);
   }
   for (const t of l.tmp) unlinkSync(t);
+}
+
+/** Moves a folder to a visible name of its own beside `target` ("out.kept-1a2b3c"), never over
+ * anything: the name returned. */
+function keepAside(folder: string, target: string): string {
+  for (let i = 0; ; i++) {
+    const name = `${target}.kept-${randomPart().slice(0, 6)}`;
+    if (!lstatSync(name, { throwIfNoEntry: false }))
+      try {
+        renameSync(folder, name); // fails over a folder that is not empty; the name was free a moment ago
+        return name;
+      } catch (e) {
+        if (i >= 16 || !isFsError(e) || (e.code !== 'ENOTEMPTY' && e.code !== 'EEXIST' && e.code !== 'ENOTDIR')) throw e;
+      }
+  }
 }
 
 // ---------------------------------------------------------------- folders
@@ -186,7 +211,7 @@ export function writeFolderAtomic(dir: string, files: Map<string, Uint8Array | s
   try {
     const target = realish(dir);
     keepApart(dir, target, opts.inputs ?? [], true);
-    recoverFolder(target, step, warn);
+    clearLeftovers(target, dir, warn);
     const st = lstatSync(target, { throwIfNoEntry: false });
     if (st) {
       if (!st.isDirectory())
@@ -197,13 +222,36 @@ export function writeFolderAtomic(dir: string, files: Map<string, Uint8Array | s
         if (bad !== undefined)
           throw new OutputError(
             dir,
-            `${join(dir, bad)} was not written by dom0-acpi: --force replaces a previous output of dom0-acpi and nothing else (move that file, or give another folder)`,
+            `${join(dir, bad)} was not written by dom0-acpi: --force replaces a previous output of dom0-acpi and nothing else (move it, or give another folder)`,
           );
       }
+      replaceable(dir, target);
     }
     writeFolder(dir, target, st, files, step, warn);
   } catch (e) {
     throw failed(dir, abs, e);
+  }
+}
+
+/** An existing output folder can be replaced only when it, and every folder in it, can be written:
+ * it is moved aside whole (a folder moved to another parent needs its own write permission) and
+ * what it holds is removed. Said before anything is done. */
+function replaceable(shown: string, target: string): void {
+  const dirs = [''];
+  for (let rel; (rel = dirs.pop()) !== undefined;) {
+    const p = join(target, rel);
+    try {
+      accessSync(p, constants.W_OK);
+    } catch (e) {
+      if (!isFsError(e) || (e.code !== 'EACCES' && e.code !== 'EPERM' && e.code !== 'EROFS')) throw e;
+      const mode = (lstatSync(p).mode & 0o7777).toString(8).padStart(4, '0');
+      const what = rel ? `${join(shown, rel)}, a folder in it,` : 'it';
+      throw new OutputError(
+        shown,
+        `${shown}: cannot replace it: ${what} cannot be written (${fsWords(e)}, mode ${mode}): make it writable, or give another folder`,
+      );
+    }
+    for (const d of readdirSync(p, { withFileTypes: true })) if (d.isDirectory()) dirs.push(join(rel, d.name));
   }
 }
 
@@ -221,8 +269,10 @@ function writeFolder(
   const fresh = join(box, HELD);
   let placed = false;
   try {
-    // made as mkdir makes a folder there (umask, the parent's default ACL), then given the old one's
-    mkdirSync(fresh, st ? 0o700 : 0o777);
+    // made as mkdir makes a folder there (umask, the parent's default ACL); one replacing an old
+    // folder gets its owner, group and (once in place: a folder moved needs its own write
+    // permission) its mode and ACLs
+    mkdirSync(fresh, st ? (st.mode | 0o700) & 0o7777 : 0o777);
     const record: Hashes = new Map();
     for (const [name, data] of files) record.set(name, new Set([sha256(data)]));
     // the record first: a killed run's folder is then known by it, whole or not
@@ -242,26 +292,43 @@ function writeFolder(
       rmdirSync(box);
       return;
     }
-    step("give it the old folder's owner, mode and ACLs");
-    keepAttributes(target, st, fresh, warn, shown);
+    step("give it the old folder's owner and group");
+    const attributes = oldAttributes(target, st, fresh, warn, shown);
     step('move the old folder aside');
     const aside = inParent(shown, parentOf(shown), () => holder(target, 'old'));
     const old = join(aside, HELD);
-    renameSync(target, old);
+    try {
+      renameSync(target, old);
+    } catch (e) {
+      rmdirSync(aside);
+      throw e;
+    }
     step('move the new folder in');
     try {
       renameSync(fresh, target);
     } catch (e) {
-      renameSync(old, target); // the old one back: the path never stays empty for a failure of ours
+      putBack(old, target, shown, warn); // the path never stays empty for a failure of ours
       rmdirSync(aside);
       throw e;
     }
     placed = true;
     rmdirSync(box);
+    step("give it the old folder's mode and ACLs");
+    attributes(target);
     step('remove the old folder');
     retire(shown, target, old, aside, warn);
   } finally {
-    if (!placed) removeTree(box);
+    if (!placed) removeOwn(box);
+  }
+}
+
+/** The old output back in its place when the new one could not go there (something else took the
+ * path meanwhile: then the old one is kept under a name of its own, and named). */
+function putBack(old: string, target: string, shown: string, warn: (m: string) => void): void {
+  try {
+    renameSync(old, target);
+  } catch {
+    warn(`${shown} was taken by another process while dom0-acpi worked: its old output is kept in ${keepAside(old, target)}`);
   }
 }
 
@@ -279,22 +346,23 @@ function writeAll(fd: number, b: Uint8Array): void {
   for (let at = 0; at < b.length;) at += writeSync(fd, b, at, b.length - at);
 }
 
-/** Removes a tree this run made (a holder it owns: nothing else can be inside it). */
-function removeTree(p: string): void {
-  const st = lstatSync(p, { throwIfNoEntry: false });
-  if (!st) return;
-  if (st.isDirectory()) {
-    for (const n of readdirSync(p)) removeTree(join(p, n));
-    rmdirSync(p);
-  } else unlinkSync(p);
+/** Removes a tree this run made (a private holder: nothing else can be in it), as far as it can:
+ * a failure here never hides the one that brought the run here. */
+function removeOwn(p: string): void {
+  try {
+    rmSync(p, { recursive: true, force: true });
+  } catch {
+    // a holder of ours that could not go: the next run's clearLeftovers names it
+  }
 }
 
 /**
  * The folder replaced keeps what it was given: its owner and group (as far as this user may give
- * them), its mode (set-group-ID and sticky bits included) and its access and default ACLs (through
- * getfacl/setfacl, when the old folder has any beyond its mode: Node reads no extended attributes).
+ * them) now; its mode (set-group-ID and sticky bits included) and its access and default ACLs
+ * (through getfacl/setfacl, when the old folder has any beyond its mode: Node reads no extended
+ * attributes) by the function returned, once the new folder is in place.
  */
-function keepAttributes(target: string, st: Stats, fresh: string, warn: (m: string) => void, shown: string): void {
+function oldAttributes(target: string, st: Stats, fresh: string, warn: (m: string) => void, shown: string): (placed: string) => void {
   const now = lstatSync(fresh);
   const give = (u: number, g: number, what: string) => {
     if (u === -1 && g === -1) return;
@@ -306,53 +374,67 @@ function keepAttributes(target: string, st: Stats, fresh: string, warn: (m: stri
   };
   give(now.uid === st.uid ? -1 : st.uid, -1, `owner (uid ${st.uid})`);
   give(-1, now.gid === st.gid ? -1 : st.gid, `group (gid ${st.gid})`);
-  chmodSync(fresh, st.mode & 0o7777);
   // loaded here, not at start-up: the CLI bundle stubs child_process out of every other run (scripts/bundle.mjs)
   const { spawnSync } = process.getBuiltinModule('node:child_process');
   const acl = spawnSync('getfacl', ['--absolute-names', '--omit-header', '--skip-base', '--', target], { encoding: 'utf8' });
-  if (acl.error || acl.status !== 0 || !acl.stdout.trim()) return; // no getfacl (then nothing set ACLs here), or none beyond the mode
-  const set = spawnSync('setfacl', ['--set-file=-', '--', fresh], { input: acl.stdout, encoding: 'utf8' });
-  if (set.error || set.status !== 0)
-    warn(`${shown}: the old folder's ACLs could not be given to the new one (setfacl: ${(set.stderr || String(set.error)).trim()})`);
+  // no getfacl (then nothing set ACLs here), or none beyond the mode
+  const acls = acl.error || acl.status !== 0 || !acl.stdout.trim() ? undefined : acl.stdout;
+  return (placed) => {
+    chmodSync(placed, st.mode & 0o7777);
+    if (!acls) return;
+    const set = spawnSync('setfacl', ['--set-file=-', '--', placed], { input: acls, encoding: 'utf8' });
+    if (set.error || set.status !== 0) warn(`${shown}: the old folder's ACLs could not be given to the new one (setfacl failed): it has its mode only`);
+  };
 }
 
 /**
  * The old folder, set aside in its holder: what its record names is removed; anything else (a file
- * another process wrote while this run worked) goes into the new folder at the same place when that
- * place is free, else stays in the holder, which is then left where it is. Either way it is named.
+ * or folder another hand wrote there while this run worked) goes into the new folder at the same
+ * place when that place is free and its folder there is a real one, and is named. What cannot is
+ * kept with the old folder, moved whole to a name of its own beside the target, and named. A
+ * failure here comes after the new output is in place: it is said, and the write stands.
  */
 function retire(shown: string, target: string, old: string, aside: string, warn: (m: string) => void): void {
-  const record = readRecord(old) ?? legacyRecord(old);
-  const moved: string[] = [];
-  for (const rel of clearOurs(old, record)) {
-    const from = join(old, rel);
-    const to = join(target, rel);
-    try {
-      mkdirSync(dirname(to), { recursive: true });
-      if (lstatSync(to, { throwIfNoEntry: false })) continue; // its place is taken: it stays
-      if (lstatSync(from).isDirectory()) renameSync(from, to);
-      else {
-        linkSync(from, to); // never over a file: fails when the name is taken meanwhile
-        unlinkSync(from);
-      }
-      moved.push(rel);
-    } catch {
-      // it stays where it is, and is named below
+  try {
+    const record = readRecord(old) ?? legacyRecord(old);
+    const moved: string[] = [];
+    for (const rel of clearOurs(old, record)) if (joinNew(join(old, rel), target, rel)) moved.push(rel);
+    if (moved.length) warn(`${moved.length} file(s) dom0-acpi did not write appeared in ${shown} while it ran: kept, in the new ${shown}: ${listed(moved)}`);
+    // again: the folders the moves emptied go, and so does the record when nothing else is left
+    const still = clearOurs(old, record);
+    if (!still.length) {
+      rmdirSync(old);
+      rmdirSync(aside);
+      return;
     }
+    const kept = keepAside(old, target);
+    rmdirSync(aside);
+    warn(
+      `${still.length} file(s) dom0-acpi did not write were in the old ${shown} and their places in the new one are taken: kept, with the old output, in ${kept}: ${listed(still)}`,
+    );
+  } catch (e) {
+    if (!isFsError(e)) throw e;
+    warn(`${shown} is written; its old output could not be removed (${fsWords(e)}): it is left in ${aside}`);
   }
-  if (moved.length) warn(`${moved.length} file(s) dom0-acpi did not write appeared in ${shown} while it ran: kept, in the new ${shown}: ${listed(moved)}`);
-  // again: the folders the moves emptied go, and so does the record when nothing else is left
-  const still = clearOurs(old, record);
-  if (!still.length && tryRmdir(old) && tryRmdir(aside)) return;
-  warn(`file(s) dom0-acpi did not write were in the old ${shown} and could not join the new one (their places are taken): kept, in ${old}: ${listed(still)}`);
 }
 
-function tryRmdir(p: string): boolean {
+/** Puts an entry of the old folder at the same place in the new one: only where that place is free
+ * and the folder holding it there is a real folder of the new output (never through a link, never
+ * over anything); whether it moved. */
+function joinNew(from: string, target: string, rel: string): boolean {
+  const to = join(target, rel);
+  const up = lstatSync(dirname(to), { throwIfNoEntry: false });
+  if (!up?.isDirectory() || lstatSync(to, { throwIfNoEntry: false })) return false;
   try {
-    rmdirSync(p);
+    if (lstatSync(from).isDirectory()) renameSync(from, to);
+    else {
+      linkSync(from, to); // never over a file: fails when the name is taken meanwhile
+      unlinkSync(from);
+    }
     return true;
-  } catch {
-    return false; // something arrived in it meanwhile: it stays
+  } catch (e) {
+    if (!isFsError(e)) throw e;
+    return false; // it stays, and is named with the rest
   }
 }
 
@@ -361,7 +443,7 @@ const listed = (names: string[]) => names.slice(0, 5).join(', ') + (names.length
 // ---------------------------------------------------------------- single files
 
 /** Write one file atomically: a temporary file beside it (created exclusively, unpredictable name),
- * then a rename (with --force) or a hard link that cannot replace anything (without). */
+ * then a rename (replacing a file) or a hard link that cannot replace anything (a new name). */
 export function writeFileAtomic(path: string, data: FileData, opts: WriteOptions = {}): void {
   const step = opts.onStep ?? (() => {});
   if (path === '-') throw new OutputError(path, '-: "-" stands for standard output here, not a file: give a file name');
@@ -374,16 +456,7 @@ export function writeFileAtomic(path: string, data: FileData, opts: WriteOptions
     const target = join(folder, basename(abs));
     keepApart(path, target, opts.inputs ?? [], false);
     const st = lstatSync(target, { throwIfNoEntry: false });
-    if (st) {
-      if (st.isDirectory()) throw new OutputError(path, `${path} is a folder: give a file name for this output`);
-      if (st.isSymbolicLink()) throw new OutputError(path, `${path} is a symbolic link: give the path of the file itself`);
-      if (!st.isFile()) throw new OutputError(path, `${path} is not a regular file: give a file name (or - for standard output)`);
-      const known = opts.replaces && st.size < 64 << 20 && opts.replaces(readFileSync(target));
-      if (!opts.force && !known) throw new OutputError(path, `${path} exists (--force replaces it)`);
-      const dir = lstatSync(folder);
-      if (dir.mode & 0o1000 && st.uid !== uid() && dir.uid !== uid() && uid() !== 0)
-        throw new OutputError(path, `${path}: cannot replace it: it belongs to another user, in a folder where only a file's owner may replace it`);
-    }
+    if (st) replacing(path, target, folder, st, opts);
     mkdirSync(folder, { recursive: true });
     for (const t of leftovers(target).tmp) unlinkSync(t);
     step('write the new file');
@@ -398,12 +471,43 @@ export function writeFileAtomic(path: string, data: FileData, opts: WriteOptions
       closeSync(made.fd);
     }
     step('move the new file in');
-    if (st) renameSync(tmp, target);
-    else placeNew(tmp, target, path);
+    if (st) {
+      // without --force (a file it knows, a baseline), only that very file: not one put there meanwhile
+      const now = lstatSync(target, { throwIfNoEntry: false });
+      if (!opts.force && (!now || now.dev !== st.dev || now.ino !== st.ino || now.mtimeMs !== st.mtimeMs || now.size !== st.size))
+        throw new OutputError(path, `${path} changed while dom0-acpi worked: not replaced (--force replaces it)`);
+      renameSync(tmp, target);
+    } else placeNew(tmp, target, path);
     tmp = undefined;
   } catch (e) {
     if (tmp) unlinkSync(tmp);
     throw failed(path, abs, e);
+  }
+}
+
+/** An existing file at a single file's path may be replaced: a regular file, and with --force (or
+ * one `replaces` knows: read without following a link or blocking on a FIFO), and not another
+ * user's in a sticky folder. */
+function replacing(path: string, target: string, folder: string, st: Stats, opts: WriteOptions): void {
+  if (st.isDirectory()) throw new OutputError(path, `${path} is a folder: give a file name for this output`);
+  if (st.isSymbolicLink()) throw new OutputError(path, `${path} is a symbolic link: give the path of the file itself`);
+  if (!st.isFile()) throw new OutputError(path, `${path} is not a regular file: give a file name (or - for standard output)`);
+  if (!opts.force) {
+    const content = opts.replaces && st.size < 64 << 20 ? readRegular(target) : undefined;
+    if (!content || !opts.replaces!(content)) throw new OutputError(path, `${path} exists (--force replaces it)`);
+  }
+  const dir = lstatSync(folder);
+  if (dir.mode & 0o1000 && st.uid !== uid() && dir.uid !== uid() && uid() !== 0)
+    throw new OutputError(path, `${path}: cannot replace it: it belongs to another user, in a folder where only a file's owner may replace it`);
+}
+
+/** A regular file's bytes, read through a descriptor that follows no link and does not wait on a FIFO. */
+function readRegular(path: string): Uint8Array | undefined {
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  try {
+    return fstatSync(fd).isFile() ? readFileSync(fd) : undefined;
+  } finally {
+    closeSync(fd);
   }
 }
 

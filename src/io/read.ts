@@ -14,6 +14,7 @@ import { readImage } from './image.js';
 import { bufferSource, fileSource, rawImage, type Source } from './memory.js';
 import { isElf, elfCore, ElfError } from './elf.js';
 import { readBuildOutput, MANIFEST } from './build-output.js';
+import { PathError, fsWords, isFsError } from './fs-words.js';
 import { MAX_JSON, MAX_STREAM, MAX_TABLE, MAX_TEXT, readBounded, readStream, sizeText } from './bounded.js';
 
 export interface ReadOptions {
@@ -254,7 +255,18 @@ export function readTables(input: string | Uint8Array, opts: ReadOptions = {}): 
     return opts.exclude?.length
       ? noExclusion(opts.name ?? '<buffer>', 'this input is one buffer')
       : readSource(bufferSource(input), opts.name ?? '<buffer>', opts);
-  const st = statSync(input); // a path that cannot be read throws Node's error, with its code (ENOENT, EACCES, …)
+  try {
+    return readPath(input, opts);
+  } catch (e) {
+    // a path (or a file of a folder) that cannot be read at all: a refusal naming it, in words
+    if (!isFsError(e)) throw e;
+    const at = e.path && resolve(e.path) !== resolve(input) ? ` (${e.path})` : '';
+    throw new PathError(input, e.code!, `${fsWords(e)}${at}`);
+  }
+}
+
+function readPath(input: string, opts: ReadOptions): ReadResult {
+  const st = statSync(input);
   if (st.isDirectory()) {
     if (existsSync(join(input, MANIFEST))) return opts.exclude?.length ? noExclusion(input, 'a build output is read as a whole') : readBuildOutput(input);
     return readFolder(input, opts.exclude);

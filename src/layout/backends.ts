@@ -257,7 +257,7 @@ function checkValues(l: Layout, k: number, values: Fields, where: string, prefix
     const v = values[f.name];
     if (v === undefined) continue; // zero, or derived when the rest is encoded
     const fault = valueFault(f, v);
-    if (fault) throw new EncodeError(`${where}: field ${prefix}${f.name}: ${shown(v)} ${fault}`);
+    if (fault) throw new EncodeError(`${where}: field ${prefix}${f.name}: ${valueText(v)} ${fault}`);
     if (f.kind === 'struct') checkValues(f.struct!, f.struct!.fields.length, v as Fields, where, `${prefix}${f.name}.`);
   }
 }
@@ -278,5 +278,5 @@ function valueFault(f: Field, v: unknown): string | undefined {
   }
 }
 
-const shown = (v: unknown) =>
+const valueText = (v: unknown) =>
   typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? `${v.length} bytes` : typeof v === 'string' ? JSON.stringify(v) : String(v);

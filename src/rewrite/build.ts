@@ -1,10 +1,11 @@
 // buildDom0(hostSet, options) → { tables, image, dtb, manifest }: the pipeline plus the manifest that
 // describes the result (no timestamps or paths: identical inputs give identical output).
-import { hasChecksumFault, checksumAt } from '../tables/registry.js';
+import { hasChecksumFault, checksumAt, decodedFrom, encodeTable } from '../tables/registry.js';
+import { EncodeError } from '../layout/backends.js';
 import { encoded } from './encoded.js';
 import type { TableSet, TableEntry } from '../model/tableset.js';
-import { tableFileNames, setOf } from '../model/tableset.js';
-import { hex, Refusal, type Finding } from '../layout/diagnostics.js';
+import { tableFileNames, setOf, allEntries } from '../model/tableset.js';
+import { hex, type Finding } from '../layout/diagnostics.js';
 import type { Json } from '../layout/values.js';
 import { EFI_MEMORY_DESC_SIZE, EFI_MEMORY_DESC_VERSION, systemTableCrc, memoryRangeJson } from '../efi/tables.js';
 import { type BuildOptions, type Dom0Table, type Range, BuildError } from './types.js';
@@ -81,15 +82,23 @@ export interface Dom0Output {
 const range = (r: Range): ManifestRange => ({ base: hex(r.base), size: hex(r.size) });
 
 /** Options not given take their documented defaults (defaultOptions()). */
-/** What cannot be built is a BuildError naming why (a fault the engine recognises in what it was
- * given — a caller-made table whose field cannot hold its value — is one too); anything else thrown
- * is a bug of ours and comes out unchanged, never dressed as a fault of the input. */
+/** What cannot be built is a BuildError naming why: a caller-made input table whose field cannot
+ * hold its value is one, found before the build starts. Anything else thrown — an encoder's refusal
+ * of a table a pass made included — is a bug of ours and comes out unchanged, never dressed as a
+ * fault of the input. */
 export function buildDom0(host: TableSet, options: Partial<BuildOptions> = {}): Dom0Output {
+  for (const e of allEntries(host)) if (!decodedFrom(e.table)) writable(e);
+  return build(host, { ...defaultOptions(), ...options });
+}
+
+/** A table the caller made (not one decodeTable read from bytes, which encode back to them) can be
+ * written: each field holds what its kind can. */
+function writable(e: TableEntry): void {
   try {
-    return build(host, { ...defaultOptions(), ...options });
-  } catch (e) {
-    if (e instanceof Refusal && !(e instanceof BuildError)) throw new BuildError(e.message);
-    throw e;
+    encodeTable(e.table);
+  } catch (x) {
+    if (x instanceof EncodeError) throw new BuildError(`${e.table.signature} (${e.source}): ${x.message}`);
+    throw x;
   }
 }
 

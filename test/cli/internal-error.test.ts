@@ -12,6 +12,7 @@ import { readTables } from '../../src/io/read.js';
 import { BuildError } from '../../src/rewrite/types.js';
 import { Refusal } from '../../src/layout/diagnostics.js';
 import type { TableRule } from '../../src/model/rules.js';
+import { PathError, isFsError } from '../../src/io/fs-words.js';
 
 const HOST = join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt');
 const INTERNAL = /^dom0-acpi: error: internal error: TypeError: injected fault \(a bug in dom0-acpi; please report it with this input\)\n/;
@@ -84,5 +85,31 @@ describe('an exception in our own code is an internal error (exit 70)', () => {
     const r = await cli('build', HOST, '-o', join(tmp('bug-'), 'out'), '--vcpus', '0');
     expect(r.code).toBe(2);
     expect(r.err).not.toMatch(/internal error/);
+  });
+});
+
+describe("the file system's errors are the user's; Node's own are ours", () => {
+  it('readTables on a path it cannot read throws a PathError (a Refusal) with the system code, in words', () => {
+    const missing = join(tmp('nothing-'), 'no-such.txt');
+    let thrown: unknown;
+    try {
+      readTables(missing);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(PathError);
+    expect(thrown).toMatchObject({ code: 'ENOENT', message: `${missing}: no such file or folder` });
+  });
+
+  it('an errno code is the operating system’s; an ERR_ code (a Buffer read past its end) is not', () => {
+    expect(isFsError(Object.assign(new Error('x'), { code: 'ENOENT' }))).toBe(true);
+    let nodes: unknown;
+    try {
+      Buffer.alloc(4).readUInt32LE(8);
+    } catch (e) {
+      nodes = e;
+    }
+    expect((nodes as NodeJS.ErrnoException).code).toBe('ERR_OUT_OF_RANGE');
+    expect(isFsError(nodes)).toBe(false);
   });
 });

@@ -86,7 +86,7 @@ describe('a closed pipe', () => {
       stdio: ['ignore', openSync('/dev/full', 'w'), 'pipe'],
     });
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('dom0-acpi: error: cannot write to standard output: ENOSPC: no space left on device, write\n');
+    expect(r.stderr).toBe('dom0-acpi: error: cannot write to standard output: no space left on the device\n');
   });
 });
 

@@ -15,6 +15,7 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
@@ -86,7 +87,7 @@ describe('--force while another process writes into the output folder', () => {
     expect(readFileSync(join(out, 'late.log'), 'utf8')).toBe('written meanwhile\n');
     expect(readFileSync(join(out, 'cache', 'x'), 'utf8')).toBe('x\n');
     expect(warnings).toEqual([
-      expect.stringMatching(/^2 file\(s\) dom0-acpi did not write appeared in .*out while it ran: kept, in the new .*out: cache\/x, late\.log$/),
+      expect.stringMatching(/^2 file\(s\) dom0-acpi did not write appeared in .*out while it ran: kept, in the new .*out: cache, late\.log$/),
     ]);
     expect(readdirSync(join(out, '..'))).toEqual(['out']);
   });
@@ -103,7 +104,8 @@ describe('--force while another process writes into the output folder', () => {
     });
     expect(readFileSync(join(out, 'a.txt'), 'utf8')).toBe('new a\n');
     expect(warnings).toHaveLength(1);
-    const kept = /kept, in (\S+): a\.txt$/.exec(warnings[0])![1];
+    const kept = /kept, with the old output, in (\S+): a\.txt$/.exec(warnings[0])![1];
+    expect(kept).toBe(`${realpathSync(out)}.kept-${kept.slice(-6)}`); // a visible name beside it, not a temporary one
     expect(readFileSync(join(kept, 'a.txt'), 'utf8')).toBe('edited meanwhile\n');
     // the next run leaves what it did not write where it is
     writeFolderAtomic(out, new Map([['a.txt', 'next\n']]), { force: true });
@@ -246,7 +248,7 @@ describe('temporary names: unpredictable, created exclusively, never followed or
     writeFileAtomic(join(d, 'x.txt'), 'a', { onStep });
     writeFileAtomic(join(d, 'x.txt'), 'b', { onStep, force: true });
     expect(seen).toHaveLength(2);
-    for (const n of seen) expect(n).toMatch(new RegExp(`^\\.x\\.txt\\.dom0-acpi-tmp-${process.pid}-[0-9A-Za-z]{12}$`));
+    for (const n of seen) expect(n).toMatch(new RegExp(`^\\.x\\.txt\\.dom0-acpi-tmp-[0-9a-f]{8}-${process.pid}-[0-9A-Za-z]{12}$`));
     expect(seen[0]).not.toBe(seen[1]);
   });
 
@@ -349,5 +351,119 @@ describe("the file system's refusals, in one line naming the path given", () => 
         oneLine(r.err);
       }
     });
+  });
+});
+
+describe('what cannot be replaced is said before anything is done; a write that stands is not called a failure', () => {
+  it.skipIf(!BUILT || !ROOT_USER)('an old output folder that is read-only (0555), or holds a read-only folder: refused up front, nothing left behind', () => {
+    const parent = sharedFolder(0o777);
+    const out = join(parent, 'out');
+    expect(asUser(NOBODY, 'build', HOST, '-o', out, '--no-report').code).toBe(0);
+    for (const [ro, what] of [
+      [out, 'it'],
+      [join(out, 'tables'), `${join(out, 'tables')}, a folder in it,`],
+    ] as const) {
+      chmodSync(ro, 0o555);
+      const r = asUser(NOBODY, 'build', HOST, '-o', out, '--force', '--no-report');
+      expect(r.code).toBe(2);
+      expect(r.err).toBe(
+        `dom0-acpi: error: ${out}: cannot replace it: ${what} cannot be written (permission denied, mode 0555): make it writable, or give another folder\n`,
+      );
+      expect(readdirSync(parent)).toEqual(['out']); // no holder, no temporary folder
+      chmodSync(ro, 0o755);
+      // made writable again, the next run goes through
+      expect(asUser(NOBODY, 'build', HOST, '-o', out, '--force', '--no-report').code).toBe(0);
+      expect(readdirSync(parent)).toEqual(['out']);
+    }
+  });
+
+  it('a folder another hand made in an old output, empty or not, is theirs: refused at the check, kept when it appears during the run', () => {
+    const out = join(tmp('dirs-'), 'out');
+    writeFolderAtomic(out, new Map([['tables/a.dat', 'a']]));
+    mkdirSync(join(out, 'empty-but-mine'));
+    expect(() => writeFolderAtomic(out, new Map([['tables/a.dat', 'b']]), { force: true })).toThrow(/empty-but-mine was not written by dom0-acpi/);
+    rmSync(join(out, 'empty-but-mine'), { recursive: true });
+    const warnings: string[] = [];
+    writeFolderAtomic(out, new Map([['tables/a.dat', 'b']]), {
+      force: true,
+      warn: (m) => warnings.push(m),
+      onStep: (s) => s === 'move the old folder aside' && mkdirSync(join(out, 'made-meanwhile')),
+    });
+    expect(lstatSync(join(out, 'made-meanwhile')).isDirectory()).toBe(true);
+    expect(warnings).toEqual([expect.stringMatching(/kept, in the new .*: made-meanwhile$/)]);
+  });
+
+  it('a link planted in the new folder before the old one is cleared is not written through: the file stays with the old output', () => {
+    const parent = tmp('plant-new-');
+    const out = join(parent, 'out');
+    const victim = join(parent, 'victim');
+    mkdirSync(victim);
+    writeFolderAtomic(out, new Map([['tables/a.dat', 'a']]));
+    const warnings: string[] = [];
+    writeFolderAtomic(out, new Map([['tables/a.dat', 'b']]), {
+      force: true,
+      warn: (m) => warnings.push(m),
+      onStep: (s) => {
+        if (s === 'move the old folder aside') writeFileSync(join(out, 'tables', 'mine.txt'), 'mine\n');
+        if (s === 'remove the old folder') {
+          rmSync(join(out, 'tables'), { recursive: true });
+          symlinkSync(victim, join(out, 'tables'));
+        }
+      },
+    });
+    expect(readdirSync(victim)).toEqual([]);
+    const kept = /kept, with the old output, in (\S+): tables\/mine\.txt$/.exec(warnings.at(-1)!)![1];
+    expect(readFileSync(join(kept, 'tables', 'mine.txt'), 'utf8')).toBe('mine\n');
+  });
+
+  it('a baseline replaced by another process while --write-baseline worked is not overwritten without --force', () => {
+    const d = tmp('baseline-race-');
+    const b = join(d, 'base.json');
+    writeFileSync(b, '{"old": true}\n');
+    const replaces = () => true; // the file is one this write knows (a baseline)
+    expect(() =>
+      writeFileAtomic(b, '{"new": true}\n', {
+        replaces,
+        onStep: (s) => {
+          if (s === 'move the new file in') {
+            rmSync(b);
+            writeFileSync(b, '{"theirs": true}\n');
+          }
+        },
+      }),
+    ).toThrow(/base\.json changed while dom0-acpi worked: not replaced \(--force replaces it\)/);
+    expect(readFileSync(b, 'utf8')).toBe('{"theirs": true}\n');
+    expect(readdirSync(d)).toEqual(['base.json']);
+  });
+
+  it('a FIFO named like the record in an old output is not ours, and is never waited on', () => {
+    const out = join(tmp('fifo-record-'), 'out');
+    writeFolderAtomic(out, new Map([['a.txt', 'a']]));
+    rmSync(join(out, RECORD));
+    expect(spawnSync('mkfifo', [join(out, RECORD)]).status).toBe(0);
+    expect(() => writeFolderAtomic(out, new Map([['a.txt', 'b']]), { force: true })).toThrow(/was not written by dom0-acpi/);
+    expect(lstatSync(join(out, RECORD)).isFIFO()).toBe(true);
+  });
+
+  it('an input named "<x.txt" is an input like any other', async () => {
+    const d = tmp('angle-');
+    const was = process.cwd();
+    process.chdir(d);
+    try {
+      writeFileSync('<x.txt', readFileSync(HOST));
+      const r = await cli('convert', '<x.txt', '--to', 'text', '-o', '<x.txt', '--force');
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/the output is the input <x\.txt/);
+      expect(readFileSync('<x.txt')).toEqual(readFileSync(HOST));
+    } finally {
+      process.chdir(was);
+    }
+  });
+
+  it('a line feed in a path does not split a message: one line each, escaped', async () => {
+    const r = await cli('dump', join(tmp('lf-'), 'no\nsuch'));
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(r.err).toMatch(/no\\x0asuch: no such file or folder\n$/);
   });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, readlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileAtomic, writeFolderAtomic, leftBeside, RECORD } from '../../src/io/output.js';
+import { writeFileAtomic, writeFolderAtomic, leftBeside, tempPrefix, RECORD } from '../../src/io/output.js';
 import { BIN, BUILT, DIST_SRC, SAMPLES, cli, tmp } from '../helpers.js';
 
 const HOST = join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt');
@@ -126,7 +126,7 @@ describe('--force replaces a previous output of dom0-acpi and nothing else', () 
     const r = await cli('build', HOST, '-o', out, '--force');
     expect(r.code).toBe(2);
     expect(r.err).toBe(
-      `dom0-acpi: error: ${join(out, 'tables/my-notes.txt')} was not written by dom0-acpi: --force replaces a previous output of dom0-acpi and nothing else (move that file, or give another folder)\n`,
+      `dom0-acpi: error: ${join(out, 'tables/my-notes.txt')} was not written by dom0-acpi: --force replaces a previous output of dom0-acpi and nothing else (move it, or give another folder)\n`,
     );
     expect(snapshot(d)).toEqual(before);
   });
@@ -304,7 +304,7 @@ describe.skipIf(!BUILT)('a write killed at any step (SIGKILL) leaves the old out
     const out = join(parent, 'out');
     writeFolderAtomic(out, OLD);
     const dead = spawnSync(process.execPath, ['-e', '0']).pid!; // a process that is gone
-    const box = join(parent, `.out.dom0-acpi-new-${dead}-Ab3dE9`);
+    const box = tempPrefix(out, 'new', dead) + 'Ab3dE9';
     mkdirSync(box, { mode: 0o700 });
     const left = join(box, 'output');
     mkdirSync(join(left, 'sub'), { recursive: true });
