@@ -12,7 +12,7 @@ export { findTable, allEntries, resolveLinks, rootTable, tableFileNames, type Ta
 export { type Finding, type Severity, formatFinding, Refusal } from './layout/diagnostics.js';
 export { fieldsOf, make, type Node, type ContainerDef, type PartDef, type SubtableFamily } from './layout/codec.js';
 export { EncodeError } from './layout/backends.js';
-export type { Fields, FieldsOf, Value, Layout, Field } from './layout/schema.js';
+export type { Fields, FieldsOf, Value, Layout, Field, ValueNames } from './layout/schema.js';
 export type { TableRule, RuleContext, PointerDef, CodeInfo } from './model/rules.js';
 export { madt, gicc, gicd, gicInfo } from './tables/madt.js';
 export { fadt } from './tables/fadt.js';

@@ -1,6 +1,6 @@
 // EFI system table, configuration table and memory descriptors as dom0 receives them from Xen
 // (UEFI 2.x; docs/consumers.md §7). Declared with the same layout engine as the ACPI tables.
-import { layout, ascii, bytes, u32, u64, type Bit, type FieldsOf } from '../layout/schema.js';
+import { layout, ascii, bytes, u32, u64, type Bit, type FieldsOf, valueNames } from '../layout/schema.js';
 import { type ContainerDef, type Node, EMPTY, encodeNode, decodeNode, fieldAt, readUint } from '../layout/codec.js';
 import { type Finding, hex } from '../layout/diagnostics.js';
 import { guidText } from '../layout/values.js';
@@ -60,27 +60,30 @@ export const configEntry = {
 } satisfies ContainerDef;
 
 /** EFI_MEMORY_TYPE (UEFI 2.10 §7.2.1). */
-const MEMORY_TYPES: Record<number, string> = {
-  0: 'Reserved',
-  1: 'LoaderCode',
-  2: 'LoaderData',
-  3: 'BootServicesCode',
-  4: 'BootServicesData',
-  5: 'RuntimeServicesCode',
-  6: 'RuntimeServicesData',
-  7: 'Conventional',
-  8: 'Unusable',
-  9: 'ACPIReclaim',
-  10: 'ACPIMemoryNVS',
-  11: 'MemoryMappedIO',
-  12: 'MemoryMappedIOPortSpace',
-  13: 'PalCode',
-  14: 'Persistent',
-  15: 'Unaccepted',
-};
+const MEMORY_TYPES = valueNames(
+  {
+    0: 'Reserved',
+    1: 'LoaderCode',
+    2: 'LoaderData',
+    3: 'BootServicesCode',
+    4: 'BootServicesData',
+    5: 'RuntimeServicesCode',
+    6: 'RuntimeServicesData',
+    7: 'Conventional',
+    8: 'Unusable',
+    9: 'ACPIReclaim',
+    10: 'ACPIMemoryNVS',
+    11: 'MemoryMappedIO',
+    12: 'MemoryMappedIOPortSpace',
+    13: 'PalCode',
+    14: 'Persistent',
+    15: 'Unaccepted',
+  },
+  'Unknown Memory Type',
+);
 
 /** A memory type's name ("Conventional"), or its number. */
-export const memoryTypeName = (t: number): string => MEMORY_TYPES[t] ?? `type ${t}`;
+export const memoryTypeName = (t: number): string => MEMORY_TYPES.names[t] ?? `type ${t}`;
 
 /** The memory attribute bits (UEFI 2.10 §7.2.3). */
 const MEMORY_ATTRIBUTES: Bit[] = [

@@ -45,9 +45,31 @@ export interface Bit {
  * `span` bytes) with the field itself zero, as the UEFI table header's CRC32 is. */
 export type Derive = 'length' | 'checksum' | 'crc32' | 'count' | 'offset' | 'size';
 
+/**
+ * The names dump prints after a field's value ("00 [SystemMemory]"): iasl's name array for the
+ * field, and the text iasl prints for a value the array does not name (each of its arrays ends with
+ * its own: "Unknown Subtable Type", "Unknown Width Encoding"), or a function of the value where that
+ * text depends on it (a Space ID: "UserDefinedRegion" from 0x80, else "InvalidSpaceId").
+ */
+export interface ValueNames {
+  readonly names: Readonly<Record<number, string>>;
+  readonly other: string | ((value: number) => string);
+}
+export const valueNames = (names: Readonly<Record<number, string>>, other: ValueNames['other']): ValueNames => ({ names, other });
+/** The name dump prints for a value: its own, else the declaration's text for values it does not name. */
+export function nameOf(e: ValueNames, value: number): string {
+  return Object.hasOwn(e.names, value) ? e.names[value] : typeof e.other === 'string' ? e.other : e.other(value);
+}
+
 export interface FieldOptions {
   bits?: Bit[];
-  enum?: Record<number, string>;
+  /** the label of the field's own dump line when it has bits and iasl's is not "<label> (decoded
+   * below)": "Flags (Decoded Below)" (PCCT, PDTT), "Flags" (NFIT) */
+  flagsLabel?: string;
+  enum?: ValueNames;
+  /** a zero says that the optional part this field places or sizes is absent: dump adds iasl's
+   * "[Optional field not present]" (DBG2 OEM data) */
+  describesOptional?: true;
   derive?: Derive;
   /** with derive: 'checksum', the number of leading bytes covered (RSDP: 20) */
   span?: number;
@@ -62,8 +84,11 @@ export interface FieldOptions {
   fallback?: (gate: Gate) => string | undefined;
   /** label that depends on the table revision (SPCR byte 76: Reserved before rev 3) */
   labelFor?: (gate: Gate) => string;
-  /** how dump shows the value: hex (default), ascii for u64 ids, a GUID for 16 bytes */
-  show?: 'hex' | 'ascii64' | 'guid';
+  /** how dump shows the value: hex (default); `ascii64`: a u64 id (diff adds the text its bytes
+   * spell); `guid`: 16 bytes as a GUID; `number`: bytes as the little-endian number they make (iasl's
+   * UINT24/UINT56; other bytes are shown as iasl shows a buffer, "01 02 03"); `signature`: a table
+   * signature, followed by the table's description as iasl prints it */
+  show?: 'hex' | 'ascii64' | 'guid' | 'number' | 'signature';
   /** the physical address of another table (diff --ignore addresses hides changes to it) */
   pointer?: boolean;
   /** a struct's title, shown by dump in place of a value ("Generic Address Structure") */

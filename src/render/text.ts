@@ -1,11 +1,13 @@
 // dump's text form, in the spirit of `iasl -d`: "[offset decimal width]   Label : value", flags
 // decoded bit by bit below their field, GAS and subtables as indented groups.
-import { describeNode, type Entry, type FieldEntry } from '../layout/describe.js';
+import { describeNode, type Entry, type FieldEntry, type RawEntry, type RowEntry } from '../layout/describe.js';
+import { nameOf } from '../layout/schema.js';
 import { describeSignature, describeTable } from '../tables/registry.js';
 import type { TableEntry, EfiPart, AcpiTable } from '../model/tableset.js';
 import { EFI_PARTS, decodeEfiPart } from '../efi/tables.js';
 import { checksumOf } from '../layout/codec.js';
 import { hex } from '../layout/diagnostics.js';
+import { guidText, hexBytes } from '../layout/values.js';
 import { shown } from './escape.js';
 
 const LABEL_WIDTH = 29;
@@ -18,7 +20,19 @@ function prefix(offset: number, width: number): string {
 
 const pad = (label: string) => (label.length >= LABEL_WIDTH ? ` ${label}` : label.padStart(LABEL_WIDTH));
 const line = (offset: number, width: number, label: string, value: string) => `${prefix(offset, width)}${pad(label)} : ${value}`;
-const bitLine = (label: string, value: string) => `${' '.repeat(15)}${pad(label)} : ${value}`;
+/** A flag's line below its field, its label right-aligned to the field labels' end (iasl's "%44s"). */
+const bitLine = (label: string, value: string) => `${label.padStart(15 + LABEL_WIDTH)} : ${value}`;
+/** Where a value's continuation lines start: under the first value (iasl's "%44s   "). */
+const GO_ON = ' '.repeat(15 + LABEL_WIDTH + 3);
+
+/** Bytes as iasl prints a buffer: space-separated, and past 16 bytes a backslash, then lines of 16
+ * indented by four, each but the last ending in a backslash. */
+function bufferLines(b: Uint8Array): string[] {
+  if (b.length <= 16) return [hexBytes(b, ' ')];
+  const out = ['\\'];
+  for (let i = 0; i < b.length; i += 16) out.push(`    ${hexBytes(b.subarray(i, i + 16), ' ')}${i + 16 < b.length ? ' \\' : ''}`);
+  return out;
+}
 
 /** A string as iasl prints it, between double quotes and otherwise as it is ("\_SB.URT2"); only
  * what is not printable ASCII is shown as \xNN. */
@@ -33,26 +47,28 @@ export function quote(s: string): string {
   );
 }
 
-export { u64Text } from '../tables/common.js';
-import { u64Text } from '../tables/common.js';
-import { guidText, hexBytes } from '../layout/values.js';
-
-export function formatScalar(f: FieldEntry): string {
+/** A field's value as dump prints it: its first line and, for a long buffer, the lines that go on. */
+function valueLines(f: FieldEntry): string[] {
   const v = f.value;
   const field = f.field;
-  if (field.kind === 'ascii') return quote(v as string);
-  if (field.kind === 'bytes') return field.show === 'guid' && (v as Uint8Array).length === 16 ? guidText(v as Uint8Array) : hexBytes(v as Uint8Array);
+  if (field.kind === 'ascii') {
+    const desc = field.show === 'signature' ? describeSignature(v as string) : undefined;
+    return [quote(v as string) + (desc ? `    [${desc}]` : '')];
+  }
+  if (field.kind === 'bytes') {
+    const b = v as Uint8Array;
+    if (field.show === 'guid' && b.length === 16) return [guidText(b).toUpperCase()];
+    if (field.show === 'number') return [hexBytes(b.slice().reverse())];
+    return bufferLines(b);
+  }
   const n = v as number | bigint;
   let s = n
     .toString(16)
     .toUpperCase()
     .padStart(field.size * 2, '0');
-  if (field.enum) {
-    const name = field.enum[Number(n)];
-    s += name ? ` [${name}]` : ' [Unknown]';
-  }
-  if (field.show === 'ascii64' && n !== 0n) s += ` ${quote(u64Text(n as bigint))}`;
-  return s;
+  if (field.enum) s += ` [${nameOf(field.enum, Number(n))}]`;
+  if (field.describesOptional && BigInt(n) === 0n) s += ' [Optional field not present]';
+  return [s];
 }
 
 /** A line of a dump, with the field it shows (the report links to it by path or offset). */
@@ -68,8 +84,10 @@ const plain = (text: string): DumpLine => ({ text });
 
 function renderField(f: FieldEntry, out: DumpLine[], faultNote: (f: FieldEntry) => string): void {
   const bits = f.field.bits;
-  const label = bits ? `${f.label} (decoded below)` : f.label;
-  out.push(at(f, line(f.offset, f.width, label, formatScalar(f) + faultNote(f))));
+  const label = bits ? (f.field.flagsLabel ?? `${f.label} (decoded below)`) : f.label;
+  const [first, ...more] = valueLines(f);
+  out.push(at(f, line(f.offset, f.width, label, first + faultNote(f))));
+  for (const m of more) out.push(at(f, m));
   if (!bits) return;
   const v = BigInt(f.value as number | bigint);
   let known = 0n;
@@ -78,14 +96,27 @@ function renderField(f: FieldEntry, out: DumpLine[], faultNote: (f: FieldEntry) 
     const mask = ((1n << width) - 1n) << BigInt(b.bit);
     known |= mask;
     if (b.minRevision !== undefined && f.revision < b.minRevision) continue;
-    out.push({ text: bitLine(b.label, ((v & mask) >> BigInt(b.bit)).toString(16).toUpperCase()), path: `${f.path}.${b.name}`, offset: f.offset });
+    // a flag of n bits shows n/4 hex digits, as iasl's FLAGS16_16 shows four
+    const shown = ((v & mask) >> BigInt(b.bit))
+      .toString(16)
+      .toUpperCase()
+      .padStart(Math.ceil(Number(width) / 4), '0');
+    out.push({ text: bitLine(b.label, shown), path: `${f.path}.${b.name}`, offset: f.offset });
   }
   const unknown = v & ~known;
   if (unknown) out.push(at(f, bitLine('Undefined bits', hex(unknown))));
 }
 
-function renderRaw(e: { path: string; offset: number }, label: string, b: Uint8Array, out: DumpLine[]): void {
-  const offset = e.offset;
+function renderRaw(e: RawEntry, out: DumpLine[]): void {
+  const { offset, label, value: b } = e;
+  if (e.role !== 'tail') {
+    // a declared part or the bytes before one (DBG2 OEM data, an IORT node's padding): iasl prints
+    // it as a buffer field
+    const [first, ...more] = bufferLines(b);
+    out.push(at(e, line(offset, b.length, label, first)));
+    for (const m of more) out.push(at(e, m));
+    return;
+  }
   if (b.length <= 8) {
     out.push(at(e, line(offset, b.length, label, hexBytes(b))));
     return;
@@ -93,6 +124,20 @@ function renderRaw(e: { path: string; offset: number }, label: string, b: Uint8A
   out.push(at(e, line(offset, b.length, label, `${b.length} bytes`)));
   for (let i = 0; i < b.length; i += 16) {
     out.push({ text: `    ${(offset + i).toString(16).toUpperCase().padStart(4, '0')}: ${hexBytes(b.subarray(i, i + 16), ' ')}`, offset: offset + i });
+  }
+}
+
+/** A matrix row, its cells in hex: past 16 cells a backslash and the rest under the first (iasl's SLIT). */
+function renderRow(e: RowEntry, out: DumpLine[]): void {
+  const cells = e.cells.map((c) =>
+    c
+      .toString(16)
+      .toUpperCase()
+      .padStart(e.cellWidth * 2, '0'),
+  );
+  for (let i = 0; i < cells.length; i += 16) {
+    const text = cells.slice(i, i + 16).join(' ') + (i + 16 < cells.length ? ' \\' : '');
+    out.push(at(e, i === 0 ? line(e.offset, e.width, e.label, text) : GO_ON + text));
   }
 }
 
@@ -115,30 +160,13 @@ function render(entries: Entry[], out: DumpLine[], faultNote: (f: FieldEntry) =>
         if (e.role === 'struct') out.push(plain('')); // after a GAS, and after the table header
         break;
       case 'raw':
-        renderRaw(e, e.label, e.value, out);
+        renderRaw(e, out);
         break;
       case 'string':
         out.push(at(e, line(e.offset, e.width, e.label, quote(e.value) + (e.terminated ? '' : ' (no NUL terminator)'))));
         break;
       case 'row':
-        out.push(
-          at(
-            e,
-            line(
-              e.offset,
-              e.width,
-              e.label,
-              e.cells
-                .map((c) =>
-                  c
-                    .toString(16)
-                    .toUpperCase()
-                    .padStart(e.cellWidth * 2, '0'),
-                )
-                .join(' '),
-            ),
-          ),
-        );
+        renderRow(e, out);
         break;
     }
   }

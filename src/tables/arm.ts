@@ -3,13 +3,13 @@
 // their node-specific data, interface and interrupts, each part at its own offset; a revision 2
 // table's interface beyond its header is kept raw).
 import type { TableDef } from '../model/rules.js';
-import { layout, u8, u16, u24, u32, u64, bytes, type Field } from '../layout/schema.js';
+import { layout, u8, u16, u24, u32, u64, bytes, type Field, valueNames } from '../layout/schema.js';
 import { family, container, type ContainerDef, type SubtableFamily } from '../layout/codec.js';
 import { headerField } from './common.js';
 
 // ---------------------------------------------------------------- APMT
 
-export const APMT_TYPES: Record<number, string> = { 0: 'Memory Controller', 1: 'SMMU', 2: 'PCIe Root Complex', 3: 'ACPI Device', 4: 'CPU Cache' };
+export const APMT_TYPES = valueNames({ 0: 'Memory Controller', 1: 'SMMU', 2: 'PCIe Root Complex', 3: 'ACPI Device', 4: 'CPU Cache' }, 'Unknown Node Type');
 
 const apmtNode = container({
   name: 'node',
@@ -62,8 +62,8 @@ export const apmt = {
 
 // ---------------------------------------------------------------- AEST
 
-export const AEST_TYPES: Record<number, string> = { 0: 'Processor', 1: 'Memory', 2: 'SMMU', 3: 'Vendor Defined', 4: 'GIC', 5: 'PCIe', 6: 'Proxy' };
-const AEST_RESOURCE_TYPES: Record<number, string> = { 0: 'Cache', 1: 'TLB', 2: 'Generic' };
+export const AEST_TYPES = valueNames({ 0: 'Processor', 1: 'Memory', 2: 'SMMU', 3: 'Vendor Defined', 4: 'GIC', 5: 'PCIe', 6: 'Proxy' }, 'Unknown Node Type');
+const AEST_RESOURCE_TYPES = valueNames({ 0: 'Cache', 1: 'TLB', 2: 'Generic' }, 'Unknown Resource Type');
 
 /** The processor node's specific data: 16 bytes, then its resource substructure (cache and TLB:
  * 8 bytes, generic: 4). */
@@ -110,7 +110,9 @@ const nodeInterface = {
   name: 'interface',
   label: 'Node Interface',
   layout: layout('aest_interface', [
-    u8('type', 'Interface Type', { enum: { 0: 'System Register', 1: 'Memory Mapped', 2: 'Single Record Memory Mapped' } }),
+    u8('type', 'Interface Type', {
+      enum: valueNames({ 0: 'System Register', 1: 'Memory Mapped', 2: 'Single Record Memory Mapped' }, 'Unknown Interface Type'),
+    }),
     u24('reserved', 'Reserved'),
     u32('flags', 'Flags', {
       bits: [
@@ -136,7 +138,7 @@ const nodeInterrupt = {
   name: 'interrupt',
   label: 'Node Interrupt',
   layout: layout('aest_interrupt', [
-    u8('type', 'Interrupt Type', { enum: { 0: 'Fault Handling', 1: 'Error Recovery' } }),
+    u8('type', 'Interrupt Type', { enum: valueNames({ 0: 'Fault Handling', 1: 'Error Recovery' }, 'Unknown Interrupt Type') }),
     u16('reserved', 'Reserved'),
     u8('flags', 'Flags', { bits: [{ name: 'level', label: 'Mode', bit: 0 }] }),
     u32('gsiv', 'GSIV'),
@@ -169,7 +171,7 @@ const aestHead = () =>
 const aestNode = (type: number): ContainerDef =>
   container({
     name: specific[type].name,
-    label: `${AEST_TYPES[type]} Error Node`,
+    label: `${AEST_TYPES.names[type]} Error Node`,
     minLength: 44,
     layout: layout(`aest_${specific[type].name}_node`, aestHead()),
     parts: [

@@ -1,10 +1,10 @@
 // Pieces shared by many tables: the 36-byte ACPI header (ACPI 6.5 §5.2.6) and the
 // Generic Address Structure (§5.2.3.2).
-import { layout, ascii, u8, u32, u64, struct, type Bit, type Field, type FieldOptions, type FieldsOf, type Gated } from '../layout/schema.js';
+import { layout, ascii, u8, u32, u64, struct, valueNames, type Bit, type Field, type FieldOptions, type FieldsOf, type Gated } from '../layout/schema.js';
 import type { HostRange } from '../model/rules.js';
 
 export const acpiHeader = layout('header', [
-  ascii('signature', 'Signature', 4),
+  ascii('signature', 'Signature', 4, { show: 'signature' }),
   u32('length', 'Table Length', { derive: 'length' }),
   u8('revision', 'Revision'),
   u8('checksum', 'Checksum', { derive: 'checksum' }),
@@ -21,29 +21,37 @@ export const headerField = () => struct('header', '', acpiHeader);
 /** A decoded table's header revision (the registry's tableRevision() knows where each table keeps its revision). */
 export const headerRevision = (t: { fields: Record<string, unknown> }): number => Number((t.fields.header as { revision?: number } | undefined)?.revision ?? 0);
 
-export const SPACE_IDS: Record<number, string> = {
-  0x00: 'SystemMemory',
-  0x01: 'SystemIO',
-  0x02: 'PCI_Config',
-  0x03: 'EmbeddedControl',
-  0x04: 'SMBus',
-  0x05: 'SystemCMOS',
-  0x06: 'PciBarTarget',
-  0x07: 'IPMI',
-  0x08: 'GeneralPurposeIo',
-  0x09: 'GenericSerialBus',
-  0x0a: 'PCC',
-  0x0b: 'PlatformRtMechanism',
-  0x7f: 'FunctionalFixedHW',
-};
+/** Address space IDs as ACPICA's AcpiUtGetRegionName() names them (iasl prints its names). */
+export const SPACE_IDS = valueNames(
+  {
+    0x00: 'SystemMemory',
+    0x01: 'SystemIO',
+    0x02: 'PCI_Config',
+    0x03: 'EmbeddedControl',
+    0x04: 'SMBus',
+    0x05: 'SystemCMOS',
+    0x06: 'PCIBARTarget',
+    0x07: 'IPMI',
+    0x08: 'GeneralPurposeIo',
+    0x09: 'GenericSerialBus',
+    0x0a: 'PCC',
+    0x0b: 'PlatformRtMechanism',
+    0x7e: 'DataTable',
+    0x7f: 'FunctionalFixedHW',
+  },
+  (v) => (v >= 0x80 ? 'UserDefinedRegion' : 'InvalidSpaceId'),
+);
 
-export const ACCESS_WIDTHS: Record<number, string> = {
-  0: 'Undefined/Legacy',
-  1: 'Byte Access:8',
-  2: 'Word Access:16',
-  3: 'DWord Access:32',
-  4: 'QWord Access:64',
-};
+export const ACCESS_WIDTHS = valueNames(
+  {
+    0: 'Undefined/Legacy',
+    1: 'Byte Access:8',
+    2: 'Word Access:16',
+    3: 'DWord Access:32',
+    4: 'QWord Access:64',
+  },
+  'Unknown Width Encoding',
+);
 
 export const gas = layout('gas', [
   u8('space_id', 'Space ID', { enum: SPACE_IDS }),

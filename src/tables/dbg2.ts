@@ -50,8 +50,8 @@ export const dbg2Device = container({
     u8('register_count', 'Register Count'),
     u16('namepath_length', 'Namepath Length'),
     u16('namepath_offset', 'Namepath Offset'),
-    u16('oem_data_length', 'OEM Data Length'),
-    u16('oem_data_offset', 'OEM Data Offset'),
+    u16('oem_data_length', 'OEM Data Length', { describesOptional: true }),
+    u16('oem_data_offset', 'OEM Data Offset', { describesOptional: true }),
     u16('port_type', 'Port Type'),
     u16('port_subtype', 'Port Subtype'),
     u16('reserved', 'Reserved'),
@@ -77,7 +77,7 @@ const dbg2Family = family({
 
 export const dbg2 = table({
   name: 'DBG2',
-  label: 'Debug Port Table type 2',
+  label: 'Debug Port table type 2',
   minLength: 44,
   layout: layout('dbg2', [headerField(), u32('info_offset', 'Info Offset'), u32('info_count', 'Info Count')]),
   parts: [{ key: 'items', label: 'Devices', kind: 'subtables', family: dbg2Family, count: 'info_count', offset: 'info_offset' }],

@@ -21,7 +21,7 @@ export const facs = {
     }),
     u64('x_firmware_waking_vector', '64 Firmware Waking Vector'),
     u8('version', 'Version'),
-    bytes('reserved', 'Reserved', 3),
+    bytes('reserved', 'Reserved', 3, { show: 'number' }),
     u32('ospm_flags', 'OspmFlags', { bits: [{ name: 'wake_64bit_required', label: '64-bit Wake Env Required (V2)', bit: 0 }] }),
   ]),
   tailLabel: 'Reserved',

@@ -1,23 +1,26 @@
 // FADT ("FACP"), ACPI 6.5 §5.2.9. Every length from 116 (ACPI 1.0) to 276 (ACPI 6.x): the layout is
 // chosen by length (a field exists when it fits), the revision is only reported on.
-import { layout, u8, u16, u32, u64, type Bit } from '../layout/schema.js';
+import { layout, u8, u16, u32, u64, type Bit, valueNames } from '../layout/schema.js';
 import { fieldsOf, hasField, tablePath } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux, xen, acpica, table } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { u64Text } from './common.js';
 import { headerField, gasField } from './common.js';
 
-export const PM_PROFILES: Record<number, string> = {
-  0: 'Unspecified',
-  1: 'Desktop',
-  2: 'Mobile',
-  3: 'Workstation',
-  4: 'Enterprise Server',
-  5: 'SOHO Server',
-  6: 'Appliance PC',
-  7: 'Performance Server',
-  8: 'Tablet',
-};
+export const PM_PROFILES = valueNames(
+  {
+    0: 'Unspecified',
+    1: 'Desktop',
+    2: 'Mobile',
+    3: 'Workstation',
+    4: 'Enterprise Server',
+    5: 'SOHO Server',
+    6: 'Appliance PC',
+    7: 'Performance Server',
+    8: 'Tablet',
+  },
+  'Unknown Profile Type',
+);
 
 const BOOT_FLAGS: Bit[] = [
   { name: 'legacy_devices', label: 'Legacy Devices Supported (V2)', bit: 0 },

@@ -1,13 +1,13 @@
 // GTDT, ACPI 6.5 §5.2.25: rev 1 (80 bytes), rev 2 (96), rev 3 (104: virtual EL2 timer, present by
 // revision as ACPICA decides). Platform timers (GT Block with its frames, SBSA watchdog) are read
 // at PlatformTimerOffset; bytes between the fixed fields and that offset are kept.
-import { layout, u8, u16, u32, u64, bytes, type Bit, type Gate } from '../layout/schema.js';
+import { layout, u8, u16, u32, u64, bytes, type Bit, type Gate, valueNames } from '../layout/schema.js';
 import { type TableRule, type TableDef, rule, linux, acpica, xen, table } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { family, container, fieldsOf, hasField, itemOf, type FieldName, type FieldPath } from '../layout/codec.js';
 import { headerField, TIMER_FLAG_BITS, rangeAt } from './common.js';
 
-export const GTDT_TYPES: Record<number, string> = { 0: 'Generic Timer Block', 1: 'Generic Watchdog Timer' };
+export const GTDT_TYPES = valueNames({ 0: 'Generic Timer Block', 1: 'Generic Watchdog Timer' }, 'Unknown Subtable Type');
 
 /** Platform timers placed where the virtual EL2 timer would be (ACPI 6.3 firmware, iasl's own
  * template): the GTDT is read with the revision 2 layout. */
@@ -34,7 +34,7 @@ export const gtTimer = {
   label: 'Generic Timer Block Timer',
   layout: layout('gt_timer', [
     u8('frame_number', 'Frame Number'),
-    bytes('reserved', 'Reserved', 3),
+    bytes('reserved', 'Reserved', 3, { show: 'number' }),
     u64('base_address', 'Base Address'),
     u64('el0_base_address', 'EL0 Base Address'),
     u32('timer_interrupt', 'Timer Interrupt'),
@@ -283,7 +283,7 @@ export const gtdtLayout = layout('gtdt', [
   u32('platform_timer_count', 'Platform Timer Count', { optional: true }),
   u32('platform_timer_offset', 'Platform Timer Offset', { optional: true }),
   u32('virtual_el2_timer_gsiv', 'Virtual EL2 Timer GSIV', rev3),
-  u32('virtual_el2_timer_flags', 'Virtual EL2 Timer Flags', { ...rev3, bits: TIMER_FLAG_BITS }),
+  u32('virtual_el2_timer_flags', 'Virtual EL2 Timer Flags', { ...rev3, flagsLabel: 'Virtual EL2 Timer Flags', bits: TIMER_FLAG_BITS }),
 ]);
 
 export const gtdt = table({

@@ -2,40 +2,46 @@
 // check, NMI, PCIe root port / endpoint / bridge AER, GHES and GHESv2 (with their notification
 // structures), IA-32 deferred machine check. No length field: each type's size follows from the
 // type (and its bank count).
-import { layout, u8, u16, u24, u32, u64, bytes, struct, type Bit, type Field } from '../layout/schema.js';
+import { layout, u8, u16, u24, u32, u64, bytes, struct, type Bit, type Field, valueNames } from '../layout/schema.js';
 import { family, type ContainerDef, type PartDef, type ItemKey, type FieldName, segmentName, fieldsOf, fieldPath, hasField } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux, table } from '../model/rules.js';
 import { headerField, gasField, gasRange } from './common.js';
 import { itemPaths } from './topology-rules.js';
 
-export const HEST_TYPES: Record<number, string> = {
-  0: 'IA-32 Machine Check Exception',
-  1: 'IA-32 Corrected Machine Check',
-  2: 'IA-32 Non-Maskable Interrupt',
-  6: 'PCI Express Root Port AER',
-  7: 'PCI Express AER (AER Endpoint)',
-  8: 'PCI Express/PCI-X Bridge AER',
-  9: 'Generic Hardware Error Source',
-  10: 'Generic Hardware Error Source V2',
-  11: 'IA-32 Deferred Machine Check',
-};
+export const HEST_TYPES = valueNames(
+  {
+    0: 'IA-32 Machine Check Exception',
+    1: 'IA-32 Corrected Machine Check',
+    2: 'IA-32 Non-Maskable Interrupt',
+    6: 'PCI Express Root Port AER',
+    7: 'PCI Express AER (AER Endpoint)',
+    8: 'PCI Express/PCI-X Bridge AER',
+    9: 'Generic Hardware Error Source',
+    10: 'Generic Hardware Error Source V2',
+    11: 'IA-32 Deferred Machine Check',
+  },
+  'Unknown Subtable Type',
+);
 export const HEST_GHES = 9;
 export const HEST_GHES_V2 = 10;
 
-export const HEST_NOTIFY_TYPES: Record<number, string> = {
-  0: 'Polled',
-  1: 'External Interrupt',
-  2: 'Local Interrupt',
-  3: 'SCI',
-  4: 'NMI',
-  5: 'CMCI',
-  6: 'MCE',
-  7: 'GPIO',
-  8: 'SEA',
-  9: 'SEI',
-  10: 'GSIV',
-  11: 'Software Delegated Exception',
-};
+export const HEST_NOTIFY_TYPES = valueNames(
+  {
+    0: 'Polled',
+    1: 'External Interrupt',
+    2: 'Local Interrupt',
+    3: 'SCI',
+    4: 'NMI',
+    5: 'CMCI',
+    6: 'MCE',
+    7: 'GPIO',
+    8: 'SEA',
+    9: 'SEI',
+    10: 'GSIV',
+    11: 'Software Delegated Exception',
+  },
+  'Unknown Notify Type',
+);
 
 const notify = layout('hest_notify', [
   u8('type', 'Notify Type', { enum: HEST_NOTIFY_TYPES }),
@@ -107,7 +113,7 @@ const machineCheck = source(
     u64('global_capability_data', 'Global Capability Data'),
     u64('global_control_data', 'Global Control Data'),
     u8('bank_count', 'Num Hardware Banks'),
-    bytes('reserved2', 'Reserved2', 7),
+    bytes('reserved2', 'Reserved2', 7, { show: 'number' }),
   ],
   true,
 );
@@ -235,7 +241,7 @@ export const hest = table({
   summary: (e) => {
     const counts = new Map<string, number>();
     for (const n of e.table.items ?? []) {
-      const k = HEST_TYPES[Number(n.fields.type)] ?? `type ${n.fields.type}`;
+      const k = HEST_TYPES.names[Number(n.fields.type)] ?? `type ${n.fields.type}`;
       counts.set(k, (counts.get(k) ?? 0) + 1);
     }
     return [...counts].map(([k, v]) => `${v} ${k}`).join(', ') || 'no error sources';

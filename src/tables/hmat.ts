@@ -1,18 +1,21 @@
 // HMAT, ACPI 6.5 §5.2.28: memory proximity domain attributes, system locality latency and
 // bandwidth information (initiator and target domain lists and the entries matrix between them),
 // memory side cache information (with SMBIOS handles). Structures: type u16, length u32.
-import { layout, u16, u32, u64, u8 } from '../layout/schema.js';
+import { layout, u16, u32, u64, u8, valueNames } from '../layout/schema.js';
 import { family, container, type ContainerDef, type Node, segmentName, fieldsOf, fieldPath, hasField } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
 import { headerField } from './common.js';
 import { itemPaths } from './topology-rules.js';
 import { sratDomains } from './srat.js';
 
-export const HMAT_TYPES: Record<number, string> = {
-  0: 'Memory Proximity Domain Attributes',
-  1: 'System Locality Latency and Bandwidth Information',
-  2: 'Memory Side Cache Information',
-};
+export const HMAT_TYPES = valueNames(
+  {
+    0: 'Memory Proximity Domain Attributes',
+    1: 'System Locality Latency and Bandwidth Information',
+    2: 'Memory Side Cache Information',
+  },
+  'Unknown Structure Type',
+);
 
 const head = () => [u16('type', 'Structure Type', { enum: HMAT_TYPES }), u16('reserved', 'Reserved'), u32('length', 'Length', { derive: 'length' as const })];
 const u32Record = (name: string, label: string): ContainerDef => ({ name, label, layout: layout(`hmat_${name}`, [u32('domain', label)]) });

@@ -62,7 +62,7 @@ const memoryProperties = () => struct('memory_properties', 'Memory Properties', 
 /** The 16-byte header every node starts with. Identifier is node revision 3's (earlier: Reserved). */
 const header = () =>
   [
-    u8('type', 'Type', { enum: IORT_TYPES }),
+    u8('type', 'Type'),
     u16('length', 'Length', { derive: 'length' }),
     u8('revision', 'Revision'),
     u32('identifier', 'Identifier', { labelFor: (g) => (g.revision >= 3 ? 'Identifier' : 'Reserved') }),
@@ -252,7 +252,7 @@ export const iortFamily = family({
     name: 'node',
     label: 'Unknown Node',
     tailLabel: 'Node data (not decoded)',
-    layout: layout('iort_unknown', [u8('type', 'Type', { enum: IORT_TYPES }), u16('length', 'Length', { derive: 'length' })]),
+    layout: layout('iort_unknown', [u8('type', 'Type'), u16('length', 'Length', { derive: 'length' })]),
   },
 });
 

@@ -1,38 +1,42 @@
 // The MADT's subtables, ACPI 6.5 §5.2.12 (the table and its rules are in madt.ts, Xen's own boot
 // checks in madt-xen.ts): GICC (76/80/82 bytes: ACPI 5.1 / 6.0-6.3 / 6.5; longer ones keep their
-// extra bytes raw), GICD, GIC MSI frame, GICR, GIC ITS; any other type is kept raw. Also what the
-// rules share: the GIC a MADT describes, and typed paths into its subtables.
-import { layout, u8, u16, u32, u64, bytes, type Bit, type Layout } from '../layout/schema.js';
+// extra bytes raw), GICD, GIC MSI frame, GICR, GIC ITS, and the x86/Itanium types 0-10 as iasl reads
+// them; any other type is kept raw. Also what the rules share: the GIC a MADT describes, and typed
+// paths into its subtables.
+import { layout, u8, u16, u24, u32, u64, bytes, type Bit, type Field, type Layout, valueNames } from '../layout/schema.js';
 import { container, family, type Node, type FieldPath, fieldsOf, fieldPath } from '../layout/codec.js';
 import { type RuleContext, type TableDef } from '../model/rules.js';
 
-export const MADT_TYPES: Record<number, string> = {
-  0x00: 'Processor Local APIC',
-  0x01: 'I/O APIC',
-  0x02: 'Interrupt Source Override',
-  0x03: 'NMI Source',
-  0x04: 'Local APIC NMI',
-  0x05: 'Local APIC Address Override',
-  0x06: 'I/O SAPIC',
-  0x07: 'Local SAPIC',
-  0x08: 'Platform Interrupt Sources',
-  0x09: 'Processor Local x2APIC',
-  0x0a: 'Local x2APIC NMI',
-  0x0b: 'Generic Interrupt Controller',
-  0x0c: 'Generic Interrupt Distributor',
-  0x0d: 'Generic MSI Frame',
-  0x0e: 'Generic Interrupt Redistributor',
-  0x0f: 'Generic Interrupt Translator',
-  0x10: 'Multiprocessor Wakeup',
-  0x11: 'CORE Programmable Interrupt Controller',
-  0x12: 'Legacy I/O Programmable Interrupt Controller',
-  0x13: 'HyperTransport Programmable Interrupt Controller',
-  0x14: 'Extend I/O Programmable Interrupt Controller',
-  0x15: 'MSI Programmable Interrupt Controller',
-  0x16: 'Bridge I/O Programmable Interrupt Controller',
-  0x17: 'Low Pin Count Programmable Interrupt Controller',
-  0x18: 'RISC-V Hart Local Interrupt Controller',
-};
+export const MADT_TYPES = valueNames(
+  {
+    0x00: 'Processor Local APIC',
+    0x01: 'I/O APIC',
+    0x02: 'Interrupt Source Override',
+    0x03: 'NMI Source',
+    0x04: 'Local APIC NMI',
+    0x05: 'Local APIC Address Override',
+    0x06: 'I/O SAPIC',
+    0x07: 'Local SAPIC',
+    0x08: 'Platform Interrupt Sources',
+    0x09: 'Processor Local x2APIC',
+    0x0a: 'Local x2APIC NMI',
+    0x0b: 'Generic Interrupt Controller',
+    0x0c: 'Generic Interrupt Distributor',
+    0x0d: 'Generic MSI Frame',
+    0x0e: 'Generic Interrupt Redistributor',
+    0x0f: 'Generic Interrupt Translator',
+    0x10: 'Multiprocessor Wakeup',
+    0x11: 'CORE Programmable Interrupt Controller',
+    0x12: 'Legacy I/O Programmable Interrupt Controller',
+    0x13: 'HyperTransport Programmable Interrupt Controller',
+    0x14: 'Extend I/O Programmable Interrupt Controller',
+    0x15: 'MSI Programmable Interrupt Controller',
+    0x16: 'Bridge I/O Programmable Interrupt Controller',
+    0x17: 'Low Pin Count Programmable Interrupt Controller',
+    0x18: 'RISC-V Hart Local Interrupt Controller',
+  },
+  'Unknown Subtable Type',
+);
 
 export const MADT_GICC = 0x0b;
 export const MADT_GICD = 0x0c;
@@ -87,8 +91,6 @@ export const gicc = container({
   ]),
 }) satisfies TableDef;
 
-export const GICD_VERSIONS: Record<number, string> = { 0: 'probe', 1: 'GICv1', 2: 'GICv2', 3: 'GICv3', 4: 'GICv4' };
-
 export const gicd = {
   name: 'gicd',
   label: 'Generic Interrupt Distributor',
@@ -100,8 +102,8 @@ export const gicd = {
     u32('gic_id', 'Local GIC Hardware ID'),
     u64('base_address', 'Base Address'),
     u32('global_irq_base', 'Interrupt Base'),
-    u8('version', 'Version', { enum: GICD_VERSIONS }),
-    bytes('reserved2', 'Reserved', 3),
+    u8('version', 'Version'),
+    bytes('reserved2', 'Reserved', 3, { show: 'number' }),
   ]),
 } satisfies TableDef;
 
@@ -149,11 +151,80 @@ export const its = {
   ]),
 } satisfies TableDef;
 
+// The x86 and Itanium interrupt controllers (§5.2.12.2-12). An Arm MADT has none, but a table
+// may carry them (iasl's own template does): read as iasl reads them. Their 16-bit MPS INTI flags
+// keep polarity in bits 0-1 and the trigger mode in bits 2-3.
+const INTI_FLAGS: Bit[] = [
+  { name: 'polarity', label: 'Polarity', bit: 0, width: 2 },
+  { name: 'trigger_mode', label: 'Trigger Mode', bit: 2, width: 2 },
+];
+const ENABLED: Bit = { name: 'enabled', label: 'Processor Enabled', bit: 0 };
+const x86 = <const F extends readonly Field[]>(type: number, name: string, fields: F, parts?: TableDef['parts']) =>
+  ({ name, label: MADT_TYPES.names[type], layout: layout(name, [typeField(), lengthField(), ...fields]), parts }) satisfies TableDef;
+
+const x86Subtables = {
+  [0x00]: x86(0x00, 'local_apic', [
+    u8('processor_id', 'Processor ID'),
+    u8('apic_id', 'Local Apic ID'),
+    u32('flags', 'Flags', { bits: [ENABLED, { name: 'online_capable', label: 'Runtime Online Capable', bit: 1 }] }),
+  ]),
+  [0x01]: x86(0x01, 'io_apic', [u8('io_apic_id', 'I/O Apic ID'), u8('reserved', 'Reserved'), u32('address', 'Address'), u32('global_irq_base', 'Interrupt')]),
+  [0x02]: x86(0x02, 'interrupt_override', [
+    u8('bus', 'Bus'),
+    u8('source_irq', 'Source'),
+    u32('global_irq', 'Interrupt'),
+    u16('flags', 'Flags', { bits: INTI_FLAGS }),
+  ]),
+  [0x03]: x86(0x03, 'nmi_source', [u16('flags', 'Flags', { bits: INTI_FLAGS }), u32('global_irq', 'Interrupt')]),
+  [0x04]: x86(0x04, 'local_apic_nmi', [u8('processor_id', 'Processor ID'), u16('flags', 'Flags', { bits: INTI_FLAGS }), u8('lint', 'Interrupt Input LINT')]),
+  [0x05]: x86(0x05, 'local_apic_override', [u16('reserved', 'Reserved'), u64('address', 'APIC Address')]),
+  [0x06]: x86(0x06, 'io_sapic', [
+    u8('io_sapic_id', 'I/O Sapic ID'),
+    u8('reserved', 'Reserved'),
+    u32('global_irq_base', 'Interrupt Base'),
+    u64('address', 'Address'),
+  ]),
+  [0x07]: x86(
+    0x07,
+    'local_sapic',
+    [
+      u8('processor_id', 'Processor ID'),
+      u8('sapic_id', 'Local Sapic ID'),
+      u8('sapic_eid', 'Local Sapic EID'),
+      u24('reserved', 'Reserved'),
+      u32('flags', 'Flags', { bits: [ENABLED] }),
+      u32('uid', 'Processor UID'),
+    ],
+    [{ key: 'uid_string', label: 'Processor UID String', kind: 'string' }],
+  ),
+  [0x08]: x86(0x08, 'interrupt_source', [
+    u16('flags', 'Flags', { bits: INTI_FLAGS }),
+    u8('interrupt_type', 'InterruptType'),
+    u8('processor_id', 'Processor ID'),
+    u8('processor_eid', 'Processor EID'),
+    u8('io_sapic_vector', 'I/O Sapic Vector'),
+    u32('global_irq', 'Interrupt'),
+    u32('source_flags', 'Flags', { bits: [{ name: 'cpei_override', label: 'CPEI Override', bit: 0 }] }),
+  ]),
+  [0x09]: x86(0x09, 'local_x2apic', [
+    u16('reserved', 'Reserved'),
+    u32('x2apic_id', 'Processor x2Apic ID'),
+    u32('flags', 'Flags', { bits: [ENABLED] }),
+    u32('uid', 'Processor UID'),
+  ]),
+  [0x0a]: x86(0x0a, 'local_x2apic_nmi', [
+    u16('flags', 'Flags', { bits: INTI_FLAGS }),
+    u32('uid', 'Processor UID'),
+    u8('lint', 'Interrupt Input LINT'),
+    u24('reserved', 'Reserved'),
+  ]),
+};
+
 export const madtFamily = family({
   lengthOffset: 1,
   lengthWidth: 1,
   headerSize: 2,
-  byType: { [MADT_GICC]: gicc, [MADT_GICD]: gicd, [MADT_MSI_FRAME]: msiFrame, [MADT_GICR]: gicr, [MADT_ITS]: its },
+  byType: { ...x86Subtables, [MADT_GICC]: gicc, [MADT_GICD]: gicd, [MADT_MSI_FRAME]: msiFrame, [MADT_GICR]: gicr, [MADT_ITS]: its },
   unknown: {
     name: 'subtable',
     label: 'Unknown Subtable',

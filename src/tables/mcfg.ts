@@ -79,7 +79,7 @@ export const mcfgAllocation = container({
 
 export const mcfg = {
   name: 'MCFG',
-  label: 'Memory Mapped Configuration Table',
+  label: 'Memory Mapped Configuration table',
   minLength: 44,
   layout: layout('mcfg', [headerField(), u64('reserved', 'Reserved')]),
   rules,

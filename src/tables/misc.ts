@@ -1,7 +1,7 @@
 // Smaller tables an Arm server ships, as iasl decodes them: SDEI (header only), BGRT (boot
 // graphics), SPMI (IPMI), WDAT (watchdog instructions), PDTT (platform debug triggers), FPDT
 // (performance record pointers) and TPM2 (revision 3 and 4 layouts, start-method parameters).
-import { layout, u8, u16, u24, u32, u64, bytes } from '../layout/schema.js';
+import { layout, u8, u16, u24, u32, u64, bytes, valueNames } from '../layout/schema.js';
 import { family, container, fieldsOf, tablePath, type ContainerDef } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux, spec } from '../model/rules.js';
 import { headerField, gasField } from './common.js';
@@ -35,7 +35,7 @@ export const bgrt = {
 
 export const spmi = {
   name: 'SPMI',
-  label: 'Server Platform Management Interface Table',
+  label: 'Server Platform Management Interface table',
   minLength: 65,
   layout: layout('spmi', [
     headerField(),
@@ -103,6 +103,7 @@ const trigger = container({
   layout: layout('pdtt_trigger', [
     u8('subchannel_id', 'Subchannel Id'),
     u8('flags', 'Flags', {
+      flagsLabel: 'Flags (Decoded Below)',
       bits: [
         { name: 'runtime', label: 'Runtime Trigger', bit: 0 },
         { name: 'wait', label: 'Wait for Completion', bit: 1 },
@@ -120,8 +121,7 @@ export const pdtt = container({
   parts: [{ key: 'items', label: 'Triggers', kind: 'records', record: trigger, count: 'trigger_count', offset: 'array_offset' }],
 }) satisfies TableDef;
 
-const FPDT_TYPES: Record<number, string> = { 0: 'Firmware Basic Boot Performance Record', 1: 'S3 Performance Table Record' };
-const fpdtHead = () => [u16('type', 'Subtable Type', { enum: FPDT_TYPES }), u8('length', 'Length', { derive: 'length' as const }), u8('revision', 'Revision')];
+const fpdtHead = () => [u16('type', 'Subtable Type'), u8('length', 'Length', { derive: 'length' as const }), u8('revision', 'Revision')];
 const fpdtRecord = (name: string, label: string, addressLabel: string): ContainerDef => ({
   name,
   label,
@@ -148,27 +148,30 @@ export const fpdt = {
   parts: [{ key: 'items', label: 'Records', kind: 'subtables', family: fpdtFamily }],
 } satisfies TableDef;
 
-export const TPM2_START_METHODS: Record<number, string> = {
-  0: 'Illegal Start Method value',
-  1: 'Reserved',
-  2: 'ACPI Start Method',
-  3: 'Reserved',
-  4: 'Reserved',
-  5: 'Reserved',
-  6: 'Memory Mapped I/O',
-  7: 'Command Response Buffer',
-  8: 'Command Response Buffer with ACPI Start Method',
-  9: 'Reserved',
-  10: 'Reserved',
-  11: 'Command Response Buffer with ARM SMC',
-};
+export const TPM2_START_METHODS = valueNames(
+  {
+    0: 'Illegal Start Method value',
+    1: 'Reserved',
+    2: 'ACPI Start Method',
+    3: 'Reserved',
+    4: 'Reserved',
+    5: 'Reserved',
+    6: 'Memory Mapped I/O',
+    7: 'Command Response Buffer',
+    8: 'Command Response Buffer with ACPI Start Method',
+    9: 'Reserved',
+    10: 'Reserved',
+    11: 'Command Response Buffer with ARM SMC',
+  },
+  'Unknown Subtable Type',
+);
 const TPM2_ARM_SMC = 11;
 
 /** TPM2 revision 4 (TCG ACPI 1.2+): the start-method parameters, the optional log area, and for
  * the Arm SMC start method its parameters after them (where ACPICA reads them). */
 const tpm2v4 = {
   name: 'TPM2',
-  label: 'Trusted Platform Module hardware interface Table',
+  label: 'Trusted Platform Module hardware interface table',
   minLength: 52,
   layout: layout('tpm2', [
     headerField(),
@@ -215,7 +218,7 @@ const tpm2Rules: TableRule[] = [
 /** TPM2 revision 3 (TCG 1.2 era): no platform class, a 4-byte trailer for the ACPI start method. */
 export const tpm2 = {
   name: 'TPM2',
-  label: 'Trusted Platform Module hardware interface Table',
+  label: 'Trusted Platform Module hardware interface table',
   minLength: 52,
   layout: layout('tpm2_rev3', [
     headerField(),

@@ -3,20 +3,23 @@
 // control regions, block data windows, flush hint addresses, platform capabilities. Structures:
 // type u16, length u16.
 import type { TableDef } from '../model/rules.js';
-import { layout, u8, u16, u24, u32, u48, u64, bytes, type Field, type Layout } from '../layout/schema.js';
+import { layout, u8, u16, u24, u32, u48, u64, bytes, type Field, type Layout, valueNames } from '../layout/schema.js';
 import { family, type ContainerDef, type NamedFrom } from '../layout/codec.js';
 import { headerField } from './common.js';
 
-export const NFIT_TYPES: Record<number, string> = {
-  0: 'System Physical Address Range',
-  1: 'Memory Range Map',
-  2: 'Interleave Info',
-  3: 'SMBIOS Information',
-  4: 'NVDIMM Control Region',
-  5: 'NVDIMM Block Data Region',
-  6: 'Flush Hint Address',
-  7: 'Platform Capabilities',
-};
+export const NFIT_TYPES = valueNames(
+  {
+    0: 'System Physical Address Range',
+    1: 'Memory Range Map',
+    2: 'Interleave Info',
+    3: 'SMBIOS Information',
+    4: 'NVDIMM Control Region',
+    5: 'NVDIMM Block Data Window Region',
+    6: 'Flush Hint Address',
+    7: 'Platform Capabilities',
+  },
+  'Unknown Subtable Type',
+);
 
 const head = () => [u16('type', 'Subtable Type', { enum: NFIT_TYPES }), u16('length', 'Length', { derive: 'length' })] as const;
 /** A structure: the common head, then its own fields; its keys and parts name those (typed). */
@@ -66,6 +69,7 @@ const memoryMap = structure(
     u16('interleave_index', 'Interleave Index'),
     u16('interleave_ways', 'Interleave Ways'),
     u16('flags', 'Flags', {
+      flagsLabel: 'Flags',
       bits: [
         { name: 'save_failed', label: 'Save to device failed', bit: 0 },
         { name: 'restore_failed', label: 'Restore from device failed', bit: 1 },
@@ -121,7 +125,7 @@ const control = structure(
     u64('command_size', 'Command Size', { optional: true }),
     u64('status_offset', 'Status Offset', { optional: true }),
     u64('status_size', 'Status Size', { optional: true }),
-    u16('flags', 'Flags', { optional: true, bits: [{ name: 'buffered', label: 'Windows buffered', bit: 0 }] }),
+    u16('flags', 'Flags', { optional: true, flagsLabel: 'Flags', bits: [{ name: 'buffered', label: 'Windows buffered', bit: 0 }] }),
     u48('reserved1', 'Reserved1', { optional: true }),
   ],
   { key: { region: 'region_index' } },
@@ -130,7 +134,7 @@ control.minLength = 32; // without block windows the structure ends after Code (
 
 const dataRegion = structure(
   'data_region',
-  'NVDIMM Block Data Region',
+  'NVDIMM Block Data Window Region',
   [
     u16('region_index', 'Region Index'),
     u16('window_count', 'Window Count'),

@@ -2,24 +2,28 @@
 // (1, 2: with a platform ACK register), extended master/slave (3, 4). Type 5 (HW registers based,
 // ACPI 6.4) and later are kept raw. Subspaces pair in diff by their index in the list: that index
 // is the subspace ID other tables name.
-import { layout, u8, u16, u32, u48, u64, type Field } from '../layout/schema.js';
+import { layout, u8, u16, u32, u48, u64, type Field, valueNames } from '../layout/schema.js';
 import { family, type ContainerDef } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField, gasField, rangeAt } from './common.js';
 
-export const PCCT_TYPES: Record<number, string> = {
-  0: 'Generic Communications Subspace',
-  1: 'HW-Reduced Comm Subspace',
-  2: 'HW-Reduced Comm Subspace Type2',
-  3: 'Extended PCC Master Subspace',
-  4: 'Extended PCC Slave Subspace',
-  5: 'HW Registers based Comm Subspace',
-};
+export const PCCT_TYPES = valueNames(
+  {
+    0: 'Generic Communications Subspace',
+    1: 'HW-Reduced Comm Subspace',
+    2: 'HW-Reduced Comm Subspace Type2',
+    3: 'Extended PCC Master Subspace',
+    4: 'Extended PCC Slave Subspace',
+    5: 'HW Registers based Comm Subspace',
+  },
+  'Unknown Subtable Type',
+);
 
 const head = () => [u8('type', 'Subtable Type', { enum: PCCT_TYPES }), u8('length', 'Length', { derive: 'length' })] as const;
 const interruptFlags = () =>
   u8('flags', 'Flags', {
+    flagsLabel: 'Flags (Decoded Below)',
     bits: [
       { name: 'polarity', label: 'Polarity', bit: 0 },
       { name: 'mode', label: 'Mode', bit: 1 },

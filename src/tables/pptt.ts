@@ -2,7 +2,7 @@
 // structures (revision 3 adds the cache ID) and ID structures. Parents, private resources and
 // next-level caches are offsets of other nodes from the table start: references, re-derived at
 // encode so nodes may be inserted or removed.
-import { layout, u8, u16, u32, u64, type Bit } from '../layout/schema.js';
+import { layout, u8, u16, u32, u64, type Bit, valueNames } from '../layout/schema.js';
 import { family, container, fieldPath, fieldsOf, type Node, segmentName } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
@@ -11,7 +11,7 @@ import type { TableEntry } from '../model/set.js';
 import type { TreePicture } from '../model/picture.js';
 import { enabledUids, itemPaths } from './topology-rules.js';
 
-export const PPTT_TYPES: Record<number, string> = { 0: 'Processor Hierarchy Node', 1: 'Cache Type', 2: 'ID' };
+export const PPTT_TYPES = valueNames({ 0: 'Processor Hierarchy Node', 1: 'Cache Type', 2: 'ID' }, 'Unknown Subtable Type');
 export const PPTT_PROCESSOR = 0;
 export const PPTT_CACHE = 1;
 export const PPTT_ID = 2;
@@ -119,6 +119,7 @@ export const ppttCache = {
     u32('sets', 'Number of Sets'),
     u8('associativity', 'Associativity'),
     u8('attributes', 'Attributes', {
+      flagsLabel: 'Attributes',
       bits: [
         { name: 'allocation', label: 'Allocation Type', bit: 0, width: 2 },
         { name: 'cache_type', label: 'Cache Type', bit: 2, width: 2 },
@@ -268,7 +269,7 @@ const rules: TableRule[] = [
           c.report(
             'PPTT_PARENT',
             fieldPath(p, ppttProcessor, 'parent'),
-            `parent ${hex(parent)} is ${at.has(parent) ? `a ${PPTT_TYPES[Number(at.get(parent)!.fields.type)] ?? 'non-processor'} structure` : 'no node start'}, not a processor node`,
+            `parent ${hex(parent)} is ${at.has(parent) ? `a ${PPTT_TYPES.names[Number(at.get(parent)!.fields.type)] ?? 'non-processor'} structure` : 'no node start'}, not a processor node`,
           );
         }
         ((n.parts?.resources as Node[] | undefined) ?? []).forEach((r, i) => {

@@ -19,7 +19,7 @@ const rsdpLayout = layout('rsdp', [
   u32('length', 'Length', { ...ext, derive: 'length' }),
   u64('xsdt_address', 'XSDT Address', { ...ext, pointer: true }),
   u8('extended_checksum', 'Extended Checksum', { ...ext, derive: 'checksum' }),
-  bytes('reserved', 'Reserved', 3, ext),
+  bytes('reserved', 'Reserved', 3, { ...ext, show: 'number' }),
 ]);
 /** Where the fields the scan and the checksum rules read are, from the layout. */
 const [REVISION_AT, LENGTH_AT, CHECKSUM_AT, EXT_CHECKSUM_AT] = (

@@ -109,7 +109,7 @@ const xenHostRules: TableRule[] = [
         c.report(
           'XEN_HOST_SPCR_ACCESS',
           at('serial_port.access_width'),
-          `access size code ${width}${ACCESS_WIDTHS[width] ? ` (${ACCESS_WIDTHS[width]})` : ''}: Xen uses the code as the register width in bytes, and makes accesses only for 1 and 4, so its console reads 0xFF and writes nothing`,
+          `access size code ${width}${ACCESS_WIDTHS.names[width] ? ` (${ACCESS_WIDTHS.names[width]})` : ''}: Xen uses the code as the register width in bytes, and makes accesses only for 1 and 4, so its console reads 0xFF and writes nothing`,
         );
     },
   }),
@@ -117,10 +117,11 @@ const xenHostRules: TableRule[] = [
 
 export const spcrLayout = layout('spcr', [
   headerField(),
-  u8('interface_type', 'Interface Type', { enum: SPCR_INTERFACE_TYPES }),
-  bytes('reserved', 'Reserved', 3),
+  u8('interface_type', 'Interface Type'),
+  bytes('reserved', 'Reserved', 3, { show: 'number' }),
   gasField('serial_port', 'Serial Port Register'),
   u8('interrupt_type', 'Interrupt Type', {
+    flagsLabel: 'Interrupt Type',
     bits: [
       { name: 'pcat', label: 'PC-AT compatible IRQ', bit: 0 },
       { name: 'io_apic', label: 'I/O APIC', bit: 1 },
@@ -131,11 +132,11 @@ export const spcrLayout = layout('spcr', [
   }),
   u8('pc_interrupt', 'PCAT-compatible IRQ'),
   u32('interrupt', 'Interrupt'),
-  u8('baud_rate', 'Baud Rate', { enum: { 0: 'as is', 3: '9600', 4: '19200', 6: '57600', 7: '115200' } }),
+  u8('baud_rate', 'Baud Rate'),
   u8('parity', 'Parity'),
   u8('stop_bits', 'Stop Bits'),
   u8('flow_control', 'Flow Control'),
-  u8('terminal_type', 'Terminal Type', { enum: { 0: 'VT100', 1: 'VT100+', 2: 'VT-UTF8', 3: 'ANSI' } }),
+  u8('terminal_type', 'Terminal Type'),
   u8('language', 'Language'),
   u16('pci_device_id', 'PCI Device ID'),
   u16('pci_vendor_id', 'PCI Vendor ID'),
@@ -154,7 +155,7 @@ const at = tablePath('SPCR', spcrLayout);
 
 export const spcr = table({
   name: 'SPCR',
-  label: 'Serial Port Console Redirection Table',
+  label: 'Serial Port Console Redirection table',
   minLength: 80,
   rules: xenHostRules,
   xenHostRequired: 'XEN_HOST_NO_SPCR',

@@ -1,6 +1,6 @@
 // SRAT, ACPI 6.5 §5.2.16: processor (local APIC/SAPIC, x2APIC, GICC), memory, GIC ITS and generic
 // initiator affinity structures, each type + 1-byte length. Unknown types are kept raw.
-import { layout, u8, u16, u24, u32, u64, bytes, type Bit } from '../layout/schema.js';
+import { layout, u8, u16, u24, u32, u64, bytes, type Bit, valueNames } from '../layout/schema.js';
 import { container, family, fieldPath, fieldsOf, itemOf, type Node, segmentName } from '../layout/codec.js';
 import { type TableRule, type TableDef, type RuleContext, rule, linux, spec } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
@@ -9,16 +9,19 @@ import type { TableEntry } from '../model/set.js';
 import type { DomainsPicture } from '../model/picture.js';
 import { enabledUids, itemPaths, rangesOverlap, showRange } from './topology-rules.js';
 
-export const SRAT_TYPES: Record<number, string> = {
-  0: 'Processor Local APIC/SAPIC Affinity',
-  1: 'Memory Affinity',
-  2: 'Processor Local x2APIC Affinity',
-  3: 'GICC Affinity',
-  4: 'GIC ITS Affinity',
-  5: 'Generic Initiator Affinity',
-  6: 'Generic Port Affinity',
-  7: 'RINTC Affinity',
-};
+export const SRAT_TYPES = valueNames(
+  {
+    0: 'Processor Local APIC/SAPIC Affinity',
+    1: 'Memory Affinity',
+    2: 'Processor Local x2APIC Affinity',
+    3: 'GICC Affinity',
+    4: 'GIC ITS Affinity',
+    5: 'Generic Initiator Affinity',
+    6: 'Generic Port Affinity',
+    7: 'RINTC Affinity',
+  },
+  'Unknown Subtable Type',
+);
 
 export const SRAT_MEMORY = 1;
 export const SRAT_GICC = 3;

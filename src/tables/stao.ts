@@ -74,7 +74,7 @@ export const staoLayout = layout('stao', [headerField(), u8('ignore_uart', 'Igno
 
 export const stao = {
   name: 'STAO',
-  label: 'Status Override Table',
+  label: 'Status Override table',
   minLength: STAO_SIZE,
   once: true,
   hypervisorMade: true,

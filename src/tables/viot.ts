@@ -1,11 +1,11 @@
 // VIOT, ACPI 6.5 §5.2.32 (iasl 20200925 does not know it): virtual I/O translation, the PCI ranges
 // and MMIO endpoints behind virtio-iommu devices, with output nodes as references.
 import type { TableDef } from '../model/rules.js';
-import { layout, u8, u16, u32, u64, bytes, type Field, type Layout } from '../layout/schema.js';
+import { layout, u8, u16, u32, u64, bytes, type Field, type Layout, valueNames } from '../layout/schema.js';
 import { container, family, type NamedFrom } from '../layout/codec.js';
 import { headerField } from './common.js';
 
-export const VIOT_TYPES: Record<number, string> = { 1: 'PCI Range', 2: 'MMIO Endpoint', 3: 'virtio-iommu PCI', 4: 'virtio-iommu MMIO' };
+export const VIOT_TYPES = valueNames({ 1: 'PCI Range', 2: 'MMIO Endpoint', 3: 'virtio-iommu PCI', 4: 'virtio-iommu MMIO' }, 'Unknown Node Type');
 const viotHead = () => [u8('type', 'Node Type', { enum: VIOT_TYPES }), u8('reserved', 'Reserved'), u16('length', 'Length', { derive: 'length' })] as const;
 /** A node: the common head, then its own fields; the diff key names fields of those (typed). */
 const viotNode = <const F extends readonly Field[]>(

@@ -24,7 +24,7 @@ describe('dump shows the EFI structures', () => {
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/^\/\* EFI System Table @ 0x000000005FFFF3C0, 152 bytes, from .*acpi\.img@0x5FFFF3C0 \*\/$/m);
     expect(text.out).toMatch(/^\[000h 0000   8\]                    Signature : "IBI SYST"$/m);
-    expect(text.out).toMatch(/^\[000h 0000  16\]                  Vendor GUID : 8868e871-e4f1-11d3-bc22-0080c73c8881$/m);
+    expect(text.out).toMatch(/^\[000h 0000  16\]                  Vendor GUID : 8868E871-E4F1-11D3-BC22-0080C73C8881$/m);
     expect(text.out).toMatch(/^\[000h 0000   4\]                         Type : 00000007 \[Conventional\]$/m);
     expect(text.out.indexOf('/* EFI System Table')).toBeGreaterThan(text.out.indexOf('/* SPCR'));
     const summary = (await cli('dump', out, '--summary')).out.split('\n');

@@ -122,15 +122,20 @@ function sameLabel(ours: string, iasl: string): boolean {
   return a === b || b === 'reserved';
 }
 
-export function compareAll(blobs: Blob[]) {
+/** The tables iasl can referee among `blobs` (SIGS), each with what `iasl -d` prints of it (one run). */
+export function disassembled(blobs: Blob[]): (Blob & { dsl: string })[] {
   const dir = tmp('iasl-');
   const picked = blobs
     .map((b, i) => ({ ...b, file: `t${String(i).padStart(4, '0')}` }))
     .filter((b) => SIGS.has(Buffer.from(b.bytes.subarray(0, 4)).toString('latin1')));
   for (const b of picked) writeFileSync(join(dir, `${b.file}.dat`), b.bytes);
-  execFileSync('iasl', ['-d', ...picked.map((b) => `${b.file}.dat`)], { cwd: dir, stdio: 'pipe' });
-  return picked.map((b) => {
-    const dsl = readFileSync(join(dir, `${b.file}.dsl`), 'utf8');
+  if (picked.length) execFileSync('iasl', ['-d', ...picked.map((b) => `${b.file}.dat`)], { cwd: dir, stdio: 'pipe' });
+  return picked.map(({ name, bytes, file }) => ({ name, bytes, dsl: readFileSync(join(dir, `${file}.dsl`), 'utf8') }));
+}
+
+export function compareAll(blobs: Blob[]) {
+  return disassembled(blobs).map((b) => {
+    const dsl = b.dsl;
     const iasl = parseDsl(dsl);
     const json = tableJson({ table: decodeTable(b.bytes).table!, bytes: b.bytes, source: b.name });
     const fields = json.fields as { path: string; offset: number; width: number; label: string; value: Json }[];
@@ -156,4 +161,106 @@ export function compareAll(blobs: Blob[]) {
  * "Error" (HEST's "Error Source Count"). */
 export function iaslComplaints(text: string, pattern = /incorrect checksum|invalid|length mismatch|too (long|short)|\berror\b|\bwarning\b/i): string[] {
   return text.split('\n').filter((l) => !/^\[[0-9A-F]+h /.test(l) && !/^\s+[^:]+ : /.test(l) && pattern.test(l));
+}
+
+/**
+ * iasl 20200925's field lines our text dump does not print, each for a reason. `line` matches
+ * iasl's line; `at` matches the path of a field, part or trailing bytes of ours that covers the
+ * offset iasl's line gives.
+ */
+export const IASL_LINE_QUIRKS: { sig: string; line?: RegExp; at?: RegExp; why: string }[] = [
+  { sig: 'SPCR', line: /^\[04Ch 0076   1\] +Reserved : /, why: 'iasl prints the Language byte (63) with the offset of byte 76, as "Reserved"' },
+  {
+    sig: 'IORT',
+    at: /^IORT\.\w+\[\d+\]\.identifier$/,
+    why: 'iasl predates IORT node revision 3 (IORT E.b): it prints the node Identifier as Reserved, we name it as the spec does',
+  },
+  {
+    sig: 'APIC',
+    at: /^APIC\.gicr\[\d+\]\.flags$/,
+    why: 'iasl predates the GICR Flags byte (ACPI 6.6): it prints bytes 2-3 as one 16-bit Reserved, we print the Flags and a Reserved byte',
+  },
+  {
+    sig: 'IORT',
+    at: /^IORT\.named_component\[\d+\]\.mappings_gap$/,
+    why: "iasl sizes a named component's padding as if the ID mappings ended the node: when bytes follow them, its Padding runs over the mappings",
+  },
+  {
+    sig: 'IORT',
+    at: /^IORT\.root_complex\[\d+\]\.pasid_capabilities$/,
+    why: "iasl predates the root complex's PASID Capabilities (node revision 4): it prints them inside a 3-byte Reserved",
+  },
+  { sig: 'NFIT', line: /\] +Line Offset : /, why: "iasl prints an interleave structure's line offsets 4 bytes late" },
+  { sig: 'NFIT', line: /^\[008h 0008 +\d+\] +SMBIOS Table Entries : /, why: 'iasl prints the SMBIOS entries with their offset inside the structure' },
+  {
+    sig: 'TPM2',
+    line: /\] +Start Method : [0-9A-F]{2} \[/,
+    why: 'iasl prints only the low byte of the 4-byte Start Method (ACPI_DMT_TPM2 uses the 1-byte format); we print all four',
+  },
+  {
+    sig: 'HEST',
+    at: /^HEST\.tail$/,
+    why: "iasl walks error sources to the table's end whatever Error Source Count says (its own template counts 4 of 9); Linux's hest_parse() and we read the count, the rest is trailing bytes",
+  },
+];
+
+/** iasl's field lines in a .dsl, trailing spaces trimmed: "[024h 0036   1]  Interface Type : 03" and
+ * the indented bit lines below a flags field ("     Processor Enabled : 1"). A value that goes on
+ * over several lines (a raw buffer ends each with a backslash) counts as its first line. */
+export function iaslFieldLines(dsl: string): string[] {
+  return dsl
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => /^\[[0-9A-F]+h \d+ +[0-9A-F]*h?\d*\] .* : /.test(l) || /^ {8,}\S.* : /.test(l));
+}
+
+/**
+ * Which lines of `theirs` appear, in the same order, among `ours`: the lines of a shortest edit
+ * script's common subsequence (Myers' O((N+M)D) diff), as a line-by-line comparison of the two
+ * listings finds them.
+ */
+export function commonLines(theirs: readonly string[], ours: readonly string[]): boolean[] {
+  const n = theirs.length;
+  const m = ours.length;
+  const max = n + m;
+  const v = new Int32Array(2 * max + 3);
+  const mid = max + 1;
+  // the furthest x on each diagonal k = x - y before step d, for k in [-d, d]
+  const trace: Int32Array[] = [];
+  let done = false;
+  for (let d = 0; d <= max && !done; d++) {
+    trace.push(v.slice(mid - d, mid + d + 1));
+    for (let k = -d; k <= d; k += 2) {
+      let x = k === -d || (k !== d && v[mid + k - 1] < v[mid + k + 1]) ? v[mid + k + 1] : v[mid + k - 1] + 1;
+      let y = x - k;
+      while (x < n && y < m && theirs[x] === ours[y]) {
+        x++;
+        y++;
+      }
+      v[mid + k] = x;
+      if (x >= n && y >= m) {
+        done = true;
+        break;
+      }
+    }
+  }
+  const found = new Array<boolean>(n).fill(false);
+  let [x, y] = [n, m];
+  for (let d = trace.length - 1; d > 0; d--) {
+    const before = trace[d];
+    const at = (k: number) => before[k + d];
+    const k = x - y;
+    const from = k === -d || (k !== d && at(k - 1) < at(k + 1)) ? k + 1 : k - 1;
+    const [px, py] = [at(from), at(from) - from];
+    while (x > px && y > py) {
+      found[--x] = true;
+      y--;
+    }
+    [x, y] = [px, py];
+  }
+  while (x > 0 && y > 0) {
+    found[--x] = true;
+    y--;
+  }
+  return found;
 }
