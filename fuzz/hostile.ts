@@ -180,6 +180,14 @@ export function iortSmmuChain(depth: number): Uint8Array {
   return iortOf(items);
 }
 
+/** A 216-byte IORT: an ITS group no mapping reaches, one SMMUv3 whose one mapping leads back into
+ * itself one ID up (input base 0, `count` IDs, output base 1), and a root complex whose IDs all
+ * enter it at 0. Linux's walk goes round the SMMU once per ID until the ID leaves the mapping (with
+ * 0xFFFFFFFF IDs the u32 ID wraps inside it, and the walk never ends). */
+export function iortShiftingSelfLoop(count: number): Uint8Array {
+  return iortOf([itsGroup(1), smmuV3(2, 0x100, [mapping(0, count, 1, 2)]), rootComplex(0x200, 0, [mapping(0, 0xffff, 0, 2)])]);
+}
+
 /** The base set in memory, as an ELF core of `n` PT_LOAD segments: the tables in the first, and
  * n − 1 more of 4 KiB of RAM each (no file bytes: memory past a segment's file size is zero), one
  * every 64 KiB below them. */
@@ -280,6 +288,16 @@ export const HOSTILE: Hostile[] = [
       check: (f) => ['check', f.input],
       report: (f) => ['report', f.input, '-o', f.out],
       'build --hide-smmu': (f) => ['build', f.input, '-o', f.out, '--hide-smmu', '--no-report'],
+    },
+  },
+  {
+    name: 'IORT SMMU mapping 0xFFFFFFFF IDs into itself, one up',
+    item: 'super-linear',
+    write: (dir) => ({ input: file(dir, 'selfloop.txt', replaced('IORT', iortShiftingSelfLoop(0xffffffff))) }),
+    commands: {
+      check: (f) => ['check', f.input],
+      report: (f) => ['report', f.input, '-o', f.out],
+      build: (f) => ['build', f.input, '-o', f.out],
     },
   },
   {

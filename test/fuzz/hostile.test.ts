@@ -117,6 +117,21 @@ const EXPECT: Record<string, (r: Run, f: HostileFiles) => void> = {
     expect(dom0Iort(f).items!.length).toBe(2);
     expect(rcMappings(f)).toEqual([[expect.objectContaining({ input_base: 0, id_count: 0xffff, output_base: 0 })]]);
   },
+  'IORT SMMU mapping 0xFFFFFFFF IDs into itself, one up: check': (r) => {
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(
+      /^error IORT_MAPPING_CYCLE: .*ID 0x0 goes round IORT\.smmu_v3\[0\] → IORT\.smmu_v3\[0\] and comes back as ID 0x1: Linux's walk goes round again, until the ID leaves the mappings \[IORT\.smmu_v3\[0\]\.mapping\[0\]\.output_reference\]$/m,
+    );
+    expect(count(r.out, /^error IORT_MAPPING_CYCLE: /gm)).toBe(1);
+  },
+  'IORT SMMU mapping 0xFFFFFFFF IDs into itself, one up: report': (r, f) => {
+    expect(r.code).toBe(0);
+    holds(html(f), 'data-finding="IORT_MAPPING_CYCLE"');
+  },
+  'IORT SMMU mapping 0xFFFFFFFF IDs into itself, one up: build': (r, f) => {
+    expect(r.code).toBe(0);
+    holds(html({ ...f, out: join(f.out, 'report.html') }), 'data-finding="IORT_MAPPING_CYCLE"');
+  },
   'ELF core of 10,000 segments: report': (r, f) => {
     expect(r.code).toBe(0);
     expect(count(html(f), /memory the capture holds: /g)).toBe(10_000);
