@@ -17,7 +17,7 @@ import { findTable, type TableSet } from '../src/model/tableset.js';
 import { idMapping, iortFamily, IORT_ITS_GROUP, IORT_ROOT_COMPLEX, IORT_SMMU_V3 } from '../src/tables/iort.js';
 import { ppttProcessor, PPTT_PROCESSOR, PPTT_PHYSICAL_PACKAGE, PPTT_LEAF } from '../src/tables/pptt.js';
 import { BASELINE_FORMAT, type Baseline } from '../src/check/baseline.js';
-import { MADT_GICR } from '../src/tables/madt.js';
+import { MADT_GICR, MADT_MSI_FRAME } from '../src/tables/madt.js';
 
 function root(): string {
   let d = dirname(fileURLToPath(import.meta.url));
@@ -71,6 +71,32 @@ export function madtNestedGicrs(n: number): Uint8Array {
     b[at + 1] = 16;
     b.writeBigUInt64LE(0x200000000000n, at + 4);
     b.writeUInt32LE(0x10000 * (i + 1), at + 12);
+  }
+  b.writeUInt32LE(b.length, 4);
+  b[9] = checksumOf(b, b.length, 9);
+  return b;
+}
+
+/** The sample's MADT followed by `n` GICR subtables at one base, each region 64 KiB longer than the
+ * one before (as madtNestedGicrs), and `n` GICv2m MSI frames 16 bytes apart from that base: each
+ * frame (4 KiB) lies inside every GICR region, so the two kinds overlap n² times. */
+export function madtGicrsAndMsiFrames(n: number): Uint8Array {
+  const base = findTable(baseSet(), 'APIC')!.bytes;
+  const b = Buffer.alloc(base.length + 16 * n + 24 * n);
+  b.set(base);
+  for (let i = 0; i < n; i++) {
+    const at = base.length + 16 * i;
+    b[at] = MADT_GICR;
+    b[at + 1] = 16;
+    b.writeBigUInt64LE(0x200000000000n, at + 4);
+    b.writeUInt32LE(0x10000 * (i + 1), at + 12);
+  }
+  for (let i = 0; i < n; i++) {
+    const at = base.length + 16 * n + 24 * i;
+    b[at] = MADT_MSI_FRAME;
+    b[at + 1] = 24;
+    b.writeUInt32LE(i, at + 4);
+    b.writeBigUInt64LE(0x200000000000n + BigInt(i) * 0x10n, at + 8);
   }
   b.writeUInt32LE(b.length, 4);
   b[9] = checksumOf(b, b.length, 9);
@@ -246,6 +272,15 @@ export const HOSTILE: Hostile[] = [
     name: 'MADT of 40,000 nested GICR regions',
     item: 'super-linear',
     write: (dir) => ({ input: file(dir, 'gicr.txt', replaced('APIC', madtNestedGicrs(40_000))) }),
+    commands: {
+      check: (f) => ['check', f.input],
+      report: (f) => ['report', f.input, '-o', f.out],
+    },
+  },
+  {
+    name: 'MADT of 4,000 nested GICR regions and 4,000 MSI frames inside them',
+    item: 'super-linear',
+    write: (dir) => ({ input: file(dir, 'gicr-msi.txt', replaced('APIC', madtGicrsAndMsiFrames(4000))) }),
     commands: {
       check: (f) => ['check', f.input],
       report: (f) => ['report', f.input, '-o', f.out],
