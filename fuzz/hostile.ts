@@ -214,6 +214,24 @@ export function iortShiftingSelfLoop(count: number): Uint8Array {
   return iortOf([itsGroup(1), smmuV3(2, 0x100, [mapping(0, count, 1, 2)]), rootComplex(0x200, 0, [mapping(0, 0xffff, 0, 2)])]);
 }
 
+/** An IORT whose SMMUv3 maps `m` single IDs, each on its own (ID j to 2j: no two continue each
+ * other), to the ITS group, and whose root complex maps `m` ranges of `m` IDs each onto those same
+ * `m` SMMU IDs. Composed through the SMMU (--hide-smmu), the root complex would need m² mappings
+ * (m = 400, a 16 KB IORT: 160,000, 3.2 MB), far past what its 16-bit node length can hold. */
+export function iortComposedSquare(m: number): Uint8Array {
+  const smmu = smmuV3(
+    2,
+    0x100,
+    Array.from({ length: m }, (_x, j) => mapping(j, 0, 2 * j, 1)),
+  );
+  const rc = rootComplex(
+    0x200,
+    0,
+    Array.from({ length: m }, (_x, k) => mapping(k * m, m - 1, 0, 2)),
+  );
+  return iortOf([itsGroup(1), smmu, rc]);
+}
+
 /** The base set in memory, as an ELF core of `n` PT_LOAD segments: the tables in the first, and
  * n − 1 more of 4 KiB of RAM each (no file bytes: memory past a segment's file size is zero), one
  * every 64 KiB below them. */
@@ -333,6 +351,14 @@ export const HOSTILE: Hostile[] = [
       check: (f) => ['check', f.input],
       report: (f) => ['report', f.input, '-o', f.out],
       build: (f) => ['build', f.input, '-o', f.out],
+    },
+  },
+  {
+    name: 'IORT of 400 ranges onto 400 one-ID SMMU mappings',
+    item: 'super-linear',
+    write: (dir) => ({ input: file(dir, 'square.txt', replaced('IORT', iortComposedSquare(400))) }),
+    commands: {
+      'build --hide-smmu': (f) => ['build', f.input, '-o', f.out, '--hide-smmu', '--no-report'],
     },
   },
   {

@@ -8,7 +8,8 @@ import { buildDom0 } from '../../src/rewrite/build.js';
 import { BuildError } from '../../src/rewrite/types.js';
 import { decodeTable, encodeTable } from '../../src/tables/registry.js';
 import { Refusal } from '../../src/layout/diagnostics.js';
-import { checksumOf } from '../../src/layout/codec.js';
+import { checksumOf, type Node } from '../../src/layout/codec.js';
+import { EncodeError } from '../../src/layout/backends.js';
 import { cli, SAMPLES, tmp } from '../helpers.js';
 
 /** 256 bytes at 0x1000: RSDP → XSDT (0x1040) → a FACP (0x1080) of `fadtLength` bytes. */
@@ -111,6 +112,38 @@ describe('a value a field cannot hold is refused naming the field, never written
     }
     expect(thrown).toBeInstanceOf(Refusal);
     expect((thrown as Error).message).toMatch(/: field uid: .* is not an unsigned 32-bit integer$/);
+  });
+});
+
+describe('a derived length, count or offset its field cannot hold is refused naming the field, never written wrapped', () => {
+  it('an IORT root complex of 4,000 mappings (80,036 bytes; its 16-bit length would read 14,500): an EncodeError', () => {
+    const set = readTables(join(SAMPLES, 'server-128cpu', 'acpidump.txt')).set;
+    const iort = set.tables.find((e) => e.table.signature === 'IORT')!.table;
+    const rc = iort.items!.find((n) => n.fields.type === 2)!;
+    const one = (rc.parts!.mappings as Node[])[0];
+    const many = Array.from({ length: 4000 }, (_x, i) => ({ ...one, fields: { ...one.fields, input_base: i, id_count: 0, output_base: i } }));
+    const table = { ...iort, items: iort.items!.map((n) => (n === rc ? { ...n, parts: { ...n.parts, mappings: many } } : n)) };
+    let thrown: unknown;
+    try {
+      encodeTable(table);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(EncodeError);
+    expect(thrown).toBeInstanceOf(Refusal);
+    expect((thrown as Error).message).toBe('Root Complex: field length: the length 80036 does not fit its 16 bits');
+  });
+
+  it('3,000 mappings fit: encoded, and decoded back whole', () => {
+    const set = readTables(join(SAMPLES, 'server-128cpu', 'acpidump.txt')).set;
+    const iort = set.tables.find((e) => e.table.signature === 'IORT')!.table;
+    const rc = iort.items!.find((n) => n.fields.type === 2)!;
+    const one = (rc.parts!.mappings as Node[])[0];
+    const many = Array.from({ length: 3000 }, (_x, i) => ({ ...one, fields: { ...one.fields, input_base: i, id_count: 0, output_base: i } }));
+    const bytes = encodeTable({ ...iort, items: iort.items!.map((n) => (n === rc ? { ...n, parts: { ...n.parts, mappings: many } } : n)) });
+    const back = decodeTable(bytes);
+    expect(back.findings).toEqual([]);
+    expect((back.table!.items!.find((n) => n.fields.type === 2)!.parts!.mappings as Node[]).length).toBe(3000);
   });
 });
 

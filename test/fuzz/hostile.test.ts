@@ -147,6 +147,14 @@ const EXPECT: Record<string, (r: Run, f: HostileFiles) => void> = {
     expect(r.code).toBe(0);
     holds(html({ ...f, out: join(f.out, 'report.html') }), 'data-finding="IORT_MAPPING_CYCLE"');
   },
+  'IORT of 400 ranges onto 400 one-ID SMMU mappings: build --hide-smmu': (r, f) => {
+    // composed, the root complex would need 160,000 mappings (3.2 MB, its 16-bit length wrapped before)
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      /--hide-smmu: the Root Complex node at offset 0x[0-9A-F]+ would need more than 3274 ID mappings straight to the ITS groups \(its ranges split where the SMMUs split them\), and its 16-bit length holds no more: it cannot be composed\n$/,
+    );
+    expect(existsSync(f.out)).toBe(false);
+  },
   'ELF core of 10,000 segments: report': (r, f) => {
     expect(r.code).toBe(0);
     expect(count(html(f), /memory the capture holds: /g)).toBe(10_000);
