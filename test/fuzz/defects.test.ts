@@ -115,6 +115,38 @@ describe('a value a field cannot hold is refused naming the field, never written
   });
 });
 
+describe('bytes and text a field cannot hold are refused before the encoder writes them (its own length checks are gone)', () => {
+  const madtOf = () => readTables(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt')).set.tables.find((e) => e.table.signature === 'APIC')!.table;
+  const refusal = (f: () => unknown): Error => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(EncodeError);
+      return e as Error;
+    }
+    throw new Error('no refusal');
+  };
+
+  it('two bytes for a three-byte reserved field', () => {
+    const madt = madtOf();
+    const gicd = madt.items!.find((i) => i.fields.type === 0x0c)!;
+    const table = { ...madt, items: madt.items!.map((i) => (i === gicd ? { ...i, fields: { ...i.fields, reserved2: new Uint8Array(2) } } : i)) };
+    expect(refusal(() => encodeTable(table)).message).toBe("Generic Interrupt Distributor: field reserved2: 2 bytes is not the field's 3");
+  });
+
+  it('seven characters for a six-character OEM ID, and one outside latin1', () => {
+    const madt = madtOf();
+    const header = madt.fields.header as Record<string, unknown>;
+    for (const [oem, fault] of [
+      ['SEVENCH', 'is not 6 latin1 characters or fewer'],
+      ['OEM\u2603', 'is not 6 latin1 characters or fewer'],
+    ])
+      expect(refusal(() => encodeTable({ ...madt, fields: { ...madt.fields, header: { ...header, oem_id: oem } } })).message).toMatch(
+        new RegExp(`: field header\\.oem_id: ".*" ${fault}$`),
+      );
+  });
+});
+
 describe('a derived length, count or offset its field cannot hold is refused naming the field, never written wrapped', () => {
   it('an IORT root complex of 4,000 mappings (80,036 bytes; its 16-bit length would read 14,500): an EncodeError', () => {
     const set = readTables(join(SAMPLES, 'server-128cpu', 'acpidump.txt')).set;
