@@ -39,6 +39,7 @@ import {
   ppttChain,
   iortManyMappings,
   iortSmmuChain,
+  iortComposedSquare,
   elfManySegments,
   repeatedBaseline,
 } from '../fuzz/hostile.js';
@@ -521,13 +522,13 @@ function scaling(dir: string, bin: string): void {
       argv: (i, o) => ['report', i, '-o', o, '--force'],
     },
     {
-      what: 'check, MADT of n GICR regions around as many MSI frames',
+      what: 'check, MADT of n GICRs and as many MSI frames',
       n: 1000,
       make: (n) => replaced('APIC', madtGicrsAndMsiFrames(n)),
       argv: (i) => ['check', i],
     },
     {
-      what: 'report, MADT of n GICR regions around as many MSI frames',
+      what: 'report, MADT of n GICRs and as many MSI frames',
       n: 1000,
       make: (n) => replaced('APIC', madtGicrsAndMsiFrames(n)),
       argv: (i, o) => ['report', i, '-o', o, '--force'],
@@ -542,6 +543,13 @@ function scaling(dir: string, bin: string): void {
       n: 1000,
       make: (n) => replaced('IORT', iortSmmuChain(n)),
       argv: (i, o) => ['build', i, '-o', o, '--force', '--hide-smmu', '--no-report'],
+    },
+    {
+      what: 'build --hide-smmu, IORT of n ranges on as many SMMU IDs',
+      n: 100,
+      make: (n) => replaced('IORT', iortComposedSquare(n)),
+      argv: (i, o) => ['build', i, '-o', o, '--force', '--hide-smmu', '--no-report'],
+      ok: [2], // refused: n² mappings do not fit the root complex
     },
     { what: 'report, ELF core of n segments', n: 2500, make: (n) => elfManySegments(n), argv: (i, o) => ['report', i, '-o', o, '--force'] },
     {
