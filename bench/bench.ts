@@ -35,9 +35,11 @@ import {
   replaced,
   madtWithTinySubtables,
   madtNestedGicrs,
+  madtGicrsAndMsiFrames,
   ppttChain,
   iortManyMappings,
   iortSmmuChain,
+  iortComposedSquare,
   elfManySegments,
   repeatedBaseline,
 } from '../fuzz/hostile.js';
@@ -519,6 +521,18 @@ function scaling(dir: string, bin: string): void {
       make: (n) => replaced('APIC', madtNestedGicrs(n)),
       argv: (i, o) => ['report', i, '-o', o, '--force'],
     },
+    {
+      what: 'check, MADT of n GICRs and as many MSI frames',
+      n: 1000,
+      make: (n) => replaced('APIC', madtGicrsAndMsiFrames(n)),
+      argv: (i) => ['check', i],
+    },
+    {
+      what: 'report, MADT of n GICRs and as many MSI frames',
+      n: 1000,
+      make: (n) => replaced('APIC', madtGicrsAndMsiFrames(n)),
+      argv: (i, o) => ['report', i, '-o', o, '--force'],
+    },
     { what: 'report, PPTT parent chain n deep', n: 750, make: (n) => replaced('PPTT', ppttChain(n)), argv: (i, o) => ['report', i, '-o', o, '--force'] },
     { what: 'diff, PPTT parent chain n deep', n: 750, make: (n) => replaced('PPTT', ppttChain(n)), argv: (i) => ['diff', i, i] },
     { what: 'report, IORT of n ID mappings', n: 2250, make: (n) => replaced('IORT', iortManyMappings(n)), argv: (i, o) => ['report', i, '-o', o, '--force'] },
@@ -529,6 +543,13 @@ function scaling(dir: string, bin: string): void {
       n: 1000,
       make: (n) => replaced('IORT', iortSmmuChain(n)),
       argv: (i, o) => ['build', i, '-o', o, '--force', '--hide-smmu', '--no-report'],
+    },
+    {
+      what: 'build --hide-smmu, IORT of n ranges on as many SMMU IDs',
+      n: 100,
+      make: (n) => replaced('IORT', iortComposedSquare(n)),
+      argv: (i, o) => ['build', i, '-o', o, '--force', '--hide-smmu', '--no-report'],
+      ok: [2], // refused: n² mappings do not fit the root complex
     },
     { what: 'report, ELF core of n segments', n: 2500, make: (n) => elfManySegments(n), argv: (i, o) => ['report', i, '-o', o, '--force'] },
     {

@@ -17,7 +17,7 @@ import { findTable, type TableSet } from '../src/model/tableset.js';
 import { idMapping, iortFamily, IORT_ITS_GROUP, IORT_ROOT_COMPLEX, IORT_SMMU_V3 } from '../src/tables/iort.js';
 import { ppttProcessor, PPTT_PROCESSOR, PPTT_PHYSICAL_PACKAGE, PPTT_LEAF } from '../src/tables/pptt.js';
 import { BASELINE_FORMAT, type Baseline } from '../src/check/baseline.js';
-import { MADT_GICR } from '../src/tables/madt.js';
+import { MADT_GICR, MADT_MSI_FRAME } from '../src/tables/madt.js';
 
 function root(): string {
   let d = dirname(fileURLToPath(import.meta.url));
@@ -71,6 +71,32 @@ export function madtNestedGicrs(n: number): Uint8Array {
     b[at + 1] = 16;
     b.writeBigUInt64LE(0x200000000000n, at + 4);
     b.writeUInt32LE(0x10000 * (i + 1), at + 12);
+  }
+  b.writeUInt32LE(b.length, 4);
+  b[9] = checksumOf(b, b.length, 9);
+  return b;
+}
+
+/** The sample's MADT followed by `n` GICR subtables at one base, each region 64 KiB longer than the
+ * one before (as madtNestedGicrs), and `n` GICv2m MSI frames 16 bytes apart from that base: each
+ * frame (4 KiB) lies inside every GICR region, so the two kinds overlap n² times. */
+export function madtGicrsAndMsiFrames(n: number): Uint8Array {
+  const base = findTable(baseSet(), 'APIC')!.bytes;
+  const b = Buffer.alloc(base.length + 16 * n + 24 * n);
+  b.set(base);
+  for (let i = 0; i < n; i++) {
+    const at = base.length + 16 * i;
+    b[at] = MADT_GICR;
+    b[at + 1] = 16;
+    b.writeBigUInt64LE(0x200000000000n, at + 4);
+    b.writeUInt32LE(0x10000 * (i + 1), at + 12);
+  }
+  for (let i = 0; i < n; i++) {
+    const at = base.length + 16 * n + 24 * i;
+    b[at] = MADT_MSI_FRAME;
+    b[at + 1] = 24;
+    b.writeUInt32LE(i, at + 4);
+    b.writeBigUInt64LE(0x200000000000n + BigInt(i) * 0x10n, at + 8);
   }
   b.writeUInt32LE(b.length, 4);
   b[9] = checksumOf(b, b.length, 9);
@@ -180,6 +206,32 @@ export function iortSmmuChain(depth: number): Uint8Array {
   return iortOf(items);
 }
 
+/** A 216-byte IORT: an ITS group no mapping reaches, one SMMUv3 whose one mapping leads back into
+ * itself one ID up (input base 0, `count` IDs, output base 1), and a root complex whose IDs all
+ * enter it at 0. Linux's walk goes round the SMMU once per ID until the ID leaves the mapping (with
+ * 0xFFFFFFFF IDs the u32 ID wraps inside it, and the walk never ends). */
+export function iortShiftingSelfLoop(count: number): Uint8Array {
+  return iortOf([itsGroup(1), smmuV3(2, 0x100, [mapping(0, count, 1, 2)]), rootComplex(0x200, 0, [mapping(0, 0xffff, 0, 2)])]);
+}
+
+/** An IORT whose SMMUv3 maps `m` single IDs, each on its own (ID j to 2j: no two continue each
+ * other), to the ITS group, and whose root complex maps `m` ranges of `m` IDs each onto those same
+ * `m` SMMU IDs. Composed through the SMMU (--hide-smmu), the root complex would need m² mappings
+ * (m = 400, a 16 KB IORT: 160,000, 3.2 MB), far past what its 16-bit node length can hold. */
+export function iortComposedSquare(m: number): Uint8Array {
+  const smmu = smmuV3(
+    2,
+    0x100,
+    Array.from({ length: m }, (_x, j) => mapping(j, 0, 2 * j, 1)),
+  );
+  const rc = rootComplex(
+    0x200,
+    0,
+    Array.from({ length: m }, (_x, k) => mapping(k * m, m - 1, 0, 2)),
+  );
+  return iortOf([itsGroup(1), smmu, rc]);
+}
+
 /** The base set in memory, as an ELF core of `n` PT_LOAD segments: the tables in the first, and
  * n − 1 more of 4 KiB of RAM each (no file bytes: memory past a segment's file size is zero), one
  * every 64 KiB below them. */
@@ -244,6 +296,15 @@ export const HOSTILE: Hostile[] = [
     },
   },
   {
+    name: 'MADT of 4,000 nested GICR regions and 4,000 MSI frames inside them',
+    item: 'super-linear',
+    write: (dir) => ({ input: file(dir, 'gicr-msi.txt', replaced('APIC', madtGicrsAndMsiFrames(4000))) }),
+    commands: {
+      check: (f) => ['check', f.input],
+      report: (f) => ['report', f.input, '-o', f.out],
+    },
+  },
+  {
     name: 'PPTT parent chain 3,000 deep',
     item: 'recursion',
     write: (dir) => ({ input: file(dir, 'pptt.txt', replaced('PPTT', ppttChain(3000))) }),
@@ -279,6 +340,24 @@ export const HOSTILE: Hostile[] = [
     commands: {
       check: (f) => ['check', f.input],
       report: (f) => ['report', f.input, '-o', f.out],
+      'build --hide-smmu': (f) => ['build', f.input, '-o', f.out, '--hide-smmu', '--no-report'],
+    },
+  },
+  {
+    name: 'IORT SMMU mapping 0xFFFFFFFF IDs into itself, one up',
+    item: 'super-linear',
+    write: (dir) => ({ input: file(dir, 'selfloop.txt', replaced('IORT', iortShiftingSelfLoop(0xffffffff))) }),
+    commands: {
+      check: (f) => ['check', f.input],
+      report: (f) => ['report', f.input, '-o', f.out],
+      build: (f) => ['build', f.input, '-o', f.out],
+    },
+  },
+  {
+    name: 'IORT of 400 ranges onto 400 one-ID SMMU mappings',
+    item: 'super-linear',
+    write: (dir) => ({ input: file(dir, 'square.txt', replaced('IORT', iortComposedSquare(400))) }),
+    commands: {
       'build --hide-smmu': (f) => ['build', f.input, '-o', f.out, '--hide-smmu', '--no-report'],
     },
   },

@@ -4,13 +4,15 @@
 // resource cannot both be had: the second request fails its driver's probe (REGION_CONFLICT). Any
 // other overlap is two descriptions of one address range that Linux maps without claiming it
 // (REGION_OVERLAP). Regions of one kind (the same field of items of one type: the banked GICv2 CPU
-// interface every GICC names, two ECAM windows) are left to that table's own rules.
+// interface every GICC names, two ECAM windows) are left to that table's own rules. A region is
+// reported against the first three it overlaps (in address order), the last of those findings
+// counting the rest: n GICR regions nested around n MSI frames give 3n findings, not n² (issue 27 §3).
 import { defOf } from '../tables/registry.js';
 import type { TableEntry } from '../model/set.js';
 import { regionPath, type HostRange } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import type { CheckContext } from './context.js';
-import { Heap } from '../layout/heap.js';
+import { sweepOverlaps } from '../layout/sweep.js';
 
 interface Placed {
   r: HostRange;
@@ -47,104 +49,59 @@ function regionsOf(c: CheckContext): Placed[] {
   return out.sort((a, b) => (a.r.base < b.r.base ? -1 : a.r.base > b.r.base ? 1 : 0));
 }
 
-/** A region the sweep has met and not yet passed, with its place in the sweep. */
-interface Open {
-  p: Placed;
-  i: number;
-  end: bigint;
-  group?: Group;
-  closed?: boolean;
-}
-/** The open regions of one kind, and whether they are devices' (RAM and tables are held only against devices). */
-interface Group {
-  mmio: boolean;
-  kind: string;
-  open: Open[];
-  live: number;
-  /** how many open regions of the group have each base, size and space (an identical one adds nothing) */
-  same: Map<string, number>;
-}
-const shape = (p: Placed) => `${p.r.base}:${p.r.size}:${p.space}`;
+/** How many of the regions a region overlaps are reported, each pair a finding; the last of them
+ * counts the rest ("… and 997 more regions overlap it"). */
+export const REGIONS_NAMED = 3;
+/** How many open regions a region looks at for those it reports (a pair of paths already reported is
+ * passed over: two regions of one item against one region), so that its cost stays bounded. */
+const LOOKED_AT = 32;
 
 export function checkRegions(c: CheckContext): void {
-  const all = regionsOf(c);
   const seen = new Set<string>();
-  // a sweep by base: each region against the earlier ones still open at its base. The open ones are
-  // held by kind (a region is compared only with other kinds, RAM and tables only with devices), with
-  // a heap to close them by end, so thousands of nested regions of one kind (GICR regions growing
-  // from one base) cost no scan per region; a region's kind is worked out when it meets another
-  const closing = new Heap<Open>((x, y) => x.end < y.end);
-  const groups = new Map<string, Group>();
-  const active = new Set<Group>();
-  let live = 0;
-  let unnamed: Open | undefined; // opened when no other region was open
-  const file = (o: Open) => {
-    const { kind } = pathOf(o.p);
-    const mmio = o.p.space === 'mmio';
-    const key = `${mmio}|${kind}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { mmio, kind, open: [], live: 0, same: new Map() }));
-    o.group = g;
-    g.open.push(o);
-    g.live++;
-    g.same.set(shape(o.p), (g.same.get(shape(o.p)) ?? 0) + 1);
-    active.add(g);
-  };
-  all.forEach((pb, i) => {
-    const b = pb.r;
-    while (closing.size && closing.peek()!.end <= b.base) {
-      const o = closing.pop()!;
-      o.closed = true;
-      live--;
-      const g = o.group;
-      if (!g) continue;
-      g.same.set(shape(o.p), g.same.get(shape(o.p))! - 1);
-      if (--g.live === 0) {
-        g.open.length = 0;
-        active.delete(g);
-      }
-    }
-    const mine: Open = { p: pb, i, end: b.base + b.size };
-    if (live === 0) {
-      unnamed = mine;
-      closing.push(mine);
-      live++;
-      return;
-    }
-    if (unnamed && !unnamed.closed) file(unnamed);
-    unnamed = undefined;
-    const bt = pathOf(pb);
-    // every region still open overlaps this one: those of other kinds, in the order they opened
-    const others: Open[] = [];
-    for (const g of active) {
-      if (g.kind === bt.kind || (!g.mmio && pb.space !== 'mmio')) continue;
-      g.open = g.open.filter((o) => !o.closed);
-      for (const o of g.open) others.push(o);
-    }
-    others.sort((x, y) => x.i - y.i);
-    for (const { p: pa } of others) {
-      const a = pa.r;
-      if (a.device !== undefined && a.device === b.device && a.base === b.base) continue; // one device, two tables
-      const at = pathOf(pa);
-      const key = `${at.path}|${bt.path}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const clash = (a.claims ?? []).flatMap((x) => (b.claims ?? []).filter((y) => overlap(x, y)).map((y) => [x, y] as const))[0];
-      const other = `${pa.entry === pb.entry ? '' : `${pa.entry.table.signature}'s `}${a.what} at ${show(a)}`;
-      if (clash)
-        c.report(
-          'REGION_CONFLICT',
-          pb.entry,
-          bt.path,
-          `${b.what} at ${show(b)} overlaps ${other}, and Linux requests both as a driver's own: ${clash[1].by} (${show(clash[1])}) and ${clash[0].by} (${show(clash[0])}); whichever probes second fails with -EBUSY`,
+  // a sweep by base (src/layout/sweep.ts): each region against the earlier ones still open at its
+  // base, those of other kinds (RAM and tables only against devices), in the order they opened; a
+  // region's path and kind are worked out when it meets another. Each region is reported against
+  // the first three it overlaps, the last finding counting the rest
+  sweepOverlaps(
+    regionsOf(c),
+    {
+      base: (p) => p.r.base,
+      end: (p) => p.r.base + p.r.size,
+      group: (p) => `${p.space === 'mmio'}|${pathOf(p).kind}`,
+      meets: (p, g) => pathOf(p).kind !== pathOf(g).kind && (g.space === 'mmio' || p.space === 'mmio'),
+      twin: (p) => (p.r.device === undefined ? undefined : `${p.r.device}@${p.r.base}`), // one device, two tables
+      // a region the same as one still open (every GICC naming the banked GICV frame) adds nothing
+      shape: (p) => `${p.r.base}:${p.r.size}:${p.space}`,
+    },
+    (pb, others, count) => {
+      const b = pb.r;
+      const bt = pathOf(pb);
+      const pairs: { code: 'REGION_CONFLICT' | 'REGION_OVERLAP'; message: string }[] = [];
+      let looked = 0;
+      for (const pa of others) {
+        if (pairs.length === REGIONS_NAMED || looked === LOOKED_AT) break;
+        looked++;
+        const a = pa.r;
+        const key = `${pathOf(pa).path}|${bt.path}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const clash = (a.claims ?? []).flatMap((x) => (b.claims ?? []).filter((y) => overlap(x, y)).map((y) => [x, y] as const))[0];
+        const other = `${pa.entry === pb.entry ? '' : `${pa.entry.table.signature}'s `}${a.what} at ${show(a)}`;
+        pairs.push(
+          clash
+            ? {
+                code: 'REGION_CONFLICT',
+                message: `${b.what} at ${show(b)} overlaps ${other}, and Linux requests both as a driver's own: ${clash[1].by} (${show(clash[1])}) and ${clash[0].by} (${show(clash[0])}); whichever probes second fails with -EBUSY`,
+              }
+            : { code: 'REGION_OVERLAP', message: `${b.what} at ${show(b)} overlaps ${other}` },
         );
-      else c.report('REGION_OVERLAP', pb.entry, bt.path, `${b.what} at ${show(b)} overlaps ${other}`);
-    }
-    // a region the same as one still open (every GICC naming the banked GICV frame) adds nothing
-    // to the sweep: whatever overlaps it overlaps that one, and is reported once
-    if (groups.get(`${pb.space === 'mmio'}|${bt.kind}`)?.same.get(shape(pb))) return;
-    file(mine);
-    closing.push(mine);
-    live++;
-  });
+      }
+      const more = count - looked;
+      if (!pairs.length && more > 0) pairs.push({ code: 'REGION_OVERLAP', message: `${b.what} at ${show(b)} overlaps regions reported with it before` });
+      pairs.forEach((p, i) => {
+        const rest = i === pairs.length - 1 && more > 0 ? `; … and ${more} more region${more === 1 ? '' : 's'} overlap it (not listed)` : '';
+        c.report(p.code, pb.entry, bt.path, p.message + rest);
+      });
+    },
+  );
 }

@@ -123,27 +123,24 @@ const U48: r.Type = {
   },
 };
 
-/** Exactly `n` bytes written as given: reserved bytes are never zeroed behind the caller's back. */
-function rawBytes(n: number, name: string): r.Type {
+/** Exactly `n` bytes written as given: reserved bytes are never zeroed behind the caller's back.
+ * (Only an encoder's encode() reaches it, after checkValues refused any value but n bytes.) */
+function rawBytes(n: number): r.Type {
   return {
     size: () => n,
     decode: (s) => s.readBuffer(n),
-    encode: (s, v) => {
-      const b = (v as Uint8Array | undefined) ?? new Uint8Array(n);
-      if (b.length !== n) throw new RangeError(`field ${name}: ${b.length} bytes given, the layout has ${n}`);
-      s.writeBuffer(b);
-    },
+    encode: (s, v) => s.writeBuffer((v as Uint8Array | undefined) ?? new Uint8Array(n)),
   };
 }
 
-/** Fixed-width latin1 text, NUL-padded when shorter; longer is a caller error. */
-function latin1Text(n: number, name: string): r.Type {
+/** Fixed-width latin1 text, NUL-padded when shorter. (Only an encoder's encode() reaches it, after
+ * checkValues refused text longer than n or outside latin1.) */
+function latin1Text(n: number): r.Type {
   return {
     size: () => n,
     decode: (s) => latin1(s.readBuffer(n)),
     encode: (s, v) => {
       const str = (v as string | undefined) ?? '';
-      if (str.length > n) throw new RangeError(`field ${name}: "${str}" is longer than ${n} bytes`);
       const out = new Uint8Array(n);
       for (let i = 0; i < str.length; i++) out[i] = str.charCodeAt(i) & 0xff;
       s.writeBuffer(out);
@@ -178,10 +175,10 @@ function structFor(l: Layout, k: number): r.Struct {
         spec[f.name] = U48;
         break;
       case 'bytes':
-        spec[f.name] = rawBytes(f.size, f.name);
+        spec[f.name] = rawBytes(f.size);
         break;
       case 'ascii':
-        spec[f.name] = latin1Text(f.size, f.name);
+        spec[f.name] = latin1Text(f.size);
         break;
       case 'struct':
         spec[f.name] = encoderFor(f.struct!, f.struct!.fields.length).struct;
@@ -265,7 +262,7 @@ function checkValues(l: Layout, k: number, values: Fields, where: string, prefix
 function valueFault(f: Field, v: unknown): string | undefined {
   switch (f.kind) {
     case 'bytes':
-      return v instanceof Uint8Array ? (v.length === f.size ? undefined : `is ${v.length} bytes; the field has ${f.size}`) : `is not bytes`;
+      return v instanceof Uint8Array ? (v.length === f.size ? undefined : `is not the field's ${f.size}`) : `is not bytes`;
     case 'ascii':
       return typeof v !== 'string' ? 'is not text' : v.length > f.size || /[^\x00-\xff]/.test(v) ? `is not ${f.size} latin1 characters or fewer` : undefined;
     case 'struct':

@@ -85,25 +85,42 @@ export function renderJson(reports: InputReport[], failOn: Severity, consumersOf
 const xml = escapeMarkup;
 
 /** The testcase a finding belongs to: its table, or "(input)" for findings about the input itself. */
-function caseOf(r: InputReport, f: Finding): string {
-  return f.table && r.tables.includes(f.table) ? f.table : f.table || '(input)';
-}
+const caseOf = (f: Finding): string => f.table || '(input)';
 
 export function renderJunit(reports: InputReport[], failOn: Severity): string {
+  let tests = 0;
+  let failures = 0;
   const suites = reports.map((r) => {
+    // the findings by testcase, grouped once (in order); the testcases: the tables, then any other
+    // case a finding names, in the order they first come
+    const byCase = new Map<string, Finding[]>();
+    for (const f of r.findings) {
+      const fs = byCase.get(caseOf(f));
+      if (fs) fs.push(f);
+      else byCase.set(caseOf(f), [f]);
+    }
     const names = [...r.tables];
-    for (const f of r.findings) if (!names.includes(caseOf(r, f))) names.push(caseOf(r, f));
+    const known = new Set(names);
+    for (const name of byCase.keys()) {
+      if (known.has(name)) continue;
+      known.add(name);
+      names.push(name);
+    }
+    const failingIn = new Map([...byCase].map(([name, fs]) => [name, fs.filter((f) => atLeast(f, failOn))] as const));
+    const failing = (name: string) => failingIn.get(name) ?? [];
+    tests += known.size;
+    for (const bad of failingIn.values()) if (bad.length) failures++;
     const cases = names.map((name) => {
-      const fs = r.findings.filter((f) => caseOf(r, f) === name);
-      const failing = fs.filter((f) => atLeast(f, failOn));
+      const fs = byCase.get(name) ?? [];
+      const bad = failing(name);
       const others = fs.filter((f) => !atLeast(f, failOn));
       const lines = (fs: Finding[]) => fs.map((f) => xml(`${f.severity}${findingLine(r, f)}`)).join('\n');
       // one <failure> per testcase (reporters show only one): its message names every failing code
-      const codes = [...new Set(failing.map((f) => f.code))];
+      const codes = [...new Set(bad.map((f) => f.code))];
       const body = [
-        ...(failing.length
+        ...(bad.length
           ? [
-              `      <failure type="${xml(codes[0])}" message="${xml(failing.length === 1 ? failing[0].message : `${failing.length} findings: ${codes.join(', ')}`)}">${lines(failing)}</failure>`,
+              `      <failure type="${xml(codes[0])}" message="${xml(bad.length === 1 ? bad[0].message : `${bad.length} findings: ${codes.join(', ')}`)}">${lines(bad)}</failure>`,
             ]
           : []),
         ...(others.length ? [`      <system-out>${lines(others)}</system-out>`] : []),
@@ -111,11 +128,9 @@ export function renderJunit(reports: InputReport[], failOn: Severity): string {
       const open = `    <testcase classname="${xml(r.input)}" name="${xml(name)}"`;
       return body.length ? `${open}>\n${body.join('\n')}\n    </testcase>` : `${open}/>`;
     });
-    const failures = names.filter((n) => r.findings.some((f) => caseOf(r, f) === n && atLeast(f, failOn))).length;
-    return `  <testsuite name="${xml(r.input)}" tests="${names.length}" failures="${failures}" errors="0" skipped="0">\n${cases.join('\n')}\n  </testsuite>`;
+    const failed = names.filter((n) => failing(n).length).length;
+    return `  <testsuite name="${xml(r.input)}" tests="${names.length}" failures="${failed}" errors="0" skipped="0">\n${cases.join('\n')}\n  </testsuite>`;
   });
-  const tests = reports.reduce((n, r) => n + new Set([...r.tables, ...r.findings.map((f) => caseOf(r, f))]).size, 0);
-  const failures = reports.reduce((n, r) => n + new Set(r.findings.filter((f) => atLeast(f, failOn)).map((f) => caseOf(r, f))).size, 0);
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="dom0-acpi check" tests="${tests}" failures="${failures}" errors="0">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 

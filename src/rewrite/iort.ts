@@ -6,7 +6,7 @@
 // the RMRs tied to them (a note: the hypervisor must honour those reserved ranges). Offsets and
 // references are re-derived when the table is encoded.
 import { type Pass, type PassDef, BuildError, tableById, withTable, warn } from './types.js';
-import { fieldsOf, itemOf, withFields, make, type Node } from '../layout/codec.js';
+import { defOfItem, derivedLeaves, fieldsOf, itemOf, nodeSize, withFields, make, type Node } from '../layout/codec.js';
 import { hex } from '../layout/diagnostics.js';
 import type { FieldsOf } from '../layout/schema.js';
 import {
@@ -135,23 +135,23 @@ interface Frame {
   waiting?: { a: number; b: number; single: boolean; start: number };
 }
 
-/** Runs that continue each other (the same ITS group, IDs and outputs in step) as one. */
-function merged(out: Piece[]): Piece[] {
-  const m: Piece[] = [];
-  for (const p of out) {
-    const last = m[m.length - 1];
-    if (last && !last.single && !p.single && last.group === p.group && last.to + 1 === p.from && last.out + (p.from - last.from) === p.out) last.to = p.to;
-    else m.push({ ...p });
-  }
-  return m;
+/** Adds a run to a node's runs, as one with the last when they continue each other (the same ITS
+ * group, IDs and outputs in step). */
+function append(out: Piece[], p: Piece): void {
+  const last = out[out.length - 1];
+  if (last && !last.single && !p.single && last.group === p.group && last.to + 1 === p.from && last.out + (p.from - last.from) === p.out) last.to = p.to;
+  else out.push(p);
 }
 
 /** Where IDs lo..hi entering node `start` end, piece by piece, following Linux's walk with an
  * explicit stack (a chain of SMMUs may be as long as the table). `from` are the nodes before it (the
  * device, when `start` is what its single mapping names). IDs that no mapping of an SMMU holds are
  * recorded in `lost` (the host routes them nowhere either); at the device node they are simply not
- * mapped, as before. */
-function follow(start: Node, lo: number, hi: number, nodes: Nodes, from: readonly Node[], lost: Unrouted[]): Piece[] {
+ * mapped, as before. At most `room` pieces may come out: `over` is called (and throws) as soon as
+ * more are certain, before they are all worked out. A node's pieces reach the node before it one
+ * for one, but for the first, which may continue that node's last: so a node d deep on the stack
+ * with more than room + d pieces means more than `room` at the start. */
+function follow(start: Node, lo: number, hi: number, nodes: Nodes, from: readonly Node[], lost: Unrouted[], room = Infinity, over?: () => never): Piece[] {
   const frames: Frame[] = [];
   const onPath = new Set<Node>(from);
   const enter = (n: Node, a: number, b: number): Piece[] | undefined => {
@@ -170,8 +170,10 @@ function follow(start: Node, lo: number, hi: number, nodes: Nodes, from: readonl
     if (done && f.waiting) {
       const { a, b, single, start: s } = f.waiting;
       for (const p of done) {
-        if (single || p.single) f.out.push({ from: single ? a : a + (p.from - s), to: single ? b : a + (p.to - s), group: p.group, out: p.out, single: true });
-        else f.out.push({ from: a + (p.from - s), to: a + (p.to - s), group: p.group, out: p.out, single: false });
+        if (single || p.single)
+          append(f.out, { from: single ? a : a + (p.from - s), to: single ? b : a + (p.to - s), group: p.group, out: p.out, single: true });
+        else append(f.out, { from: a + (p.from - s), to: a + (p.to - s), group: p.group, out: p.out, single: false });
+        if (f.out.length > room + frames.length - 1) over!();
       }
       f.waiting = undefined;
     }
@@ -179,7 +181,7 @@ function follow(start: Node, lo: number, hi: number, nodes: Nodes, from: readonl
     if (f.k + 1 >= f.points.length) {
       frames.pop();
       onPath.delete(f.n);
-      done = merged(f.out);
+      done = f.out;
       continue;
     }
     const [a, b] = [f.points[f.k], f.points[f.k + 1] - 1];
@@ -207,12 +209,34 @@ function follow(start: Node, lo: number, hi: number, nodes: Nodes, from: readonl
   return done!;
 }
 
+/** The width of a node's length field, in bits (16 for every IORT node). */
+function lengthBits(n: Node): number {
+  return 8 * (derivedLeaves(defOfItem(iortFamily, n).layout).find((l) => l.derive === 'length')?.width ?? 4);
+}
+
+/** How many ID mappings a node can hold: what its length field leaves after the rest of it. */
+function mappingRoom(n: Node): number {
+  const bare = nodeSize(defOfItem(iortFamily, n), { ...n, parts: { ...n.parts, mappings: [] } });
+  return Math.floor((2 ** lengthBits(n) - 1 - bare) / idMapping.layout.size);
+}
+
 /** A device node's mappings, composed through the SMMUs to the ITS groups: a single mapping stays
  * one (its ID followed through), in its place; the ranges are replaced, where the first of them
  * was, by the runs Linux's walk gives every ID they hold, each straight to its ITS group. */
 function composed(n: Node, nodes: Nodes, lost: Unrouted[]): Node[] {
   const maps = mappingsOf(n);
   const ranged = maps.map((m) => fieldsOf(idMapping, m)).filter((f) => !(f.flags & SINGLE));
+  // the node's length field bounds its mappings: the ranges' runs are counted as they come, and
+  // refused as soon as more are certain than fit beside the single mappings before them, before
+  // they are all worked out (m ranges each split m ways by an SMMU are m² runs). (A single mapping
+  // after a range of several IDs takes its last ID, as Linux's off-by-one workaround has it, and
+  // that is refused below; after one-ID ranges, which never split, the node keeps its count.)
+  const room = mappingRoom(n);
+  const over = (): never => {
+    throw new BuildError(
+      `--hide-smmu: the ${named(n)} would need more than ${room} ID mappings straight to the ITS groups (its ranges split where the SMMUs split them), and its ${lengthBits(n)}-bit length holds no more: it cannot be composed`,
+    );
+  };
   const firstRange = maps.findIndex((x) => !(fieldsOf(idMapping, x).flags & SINGLE));
   const out: Node[] = [];
   maps.forEach((m, i) => {
@@ -227,7 +251,7 @@ function composed(n: Node, nodes: Nodes, lost: Unrouted[]): Node[] {
     if (i !== firstRange) return; // the ranges go in once, here
     const lo = ranged.reduce((x, r) => Math.min(x, r.input_base), Infinity);
     const hi = ranged.reduce((x, r) => Math.max(x, r.input_base + r.id_count), -Infinity);
-    for (const p of follow(n, lo, hi, nodes, [], lost)) {
+    for (const p of follow(n, lo, hi, nodes, [], lost, room - out.length, over)) {
       if (p.single)
         throw new BuildError(
           `--hide-smmu: ${ids(p.from, p.to)} of the ${named(n)} reach a single mapping (all to ID ${hex(p.out)}); a mapping of this node cannot say that without catching every other ID`,

@@ -17,25 +17,37 @@ export function shortChain(names: string[]): string {
   return [...names.slice(0, 8), `… (${names.length - 11} more)`, ...names.slice(-3)].join(' → ');
 }
 
-/** One loop of the ID walk: the (node, ID) states round it, each with the mapping it takes. */
+/** One loop of the ID walk: the (node, ID) states from the node the walk came back to, each with
+ * the mapping it takes, and the ID it came back with (the first state's own: a walk that never ends). */
 export interface Loop {
   states: { node: Node; id: number; index: number }[];
+  back: number;
 }
 /** Where a walk from a state ends: nowhere to loop (an ITS group, no mapping for the ID, no node),
- * or a loop, come into at its `entry`th state. */
-type Outcome = 'ends' | { loop: Loop; entry: number };
+ * or round a loop. */
+type Outcome = 'ends' | Loop;
 
 /**
  * The ID walk as Linux maps IDs (each node's first mapping holding the ID, a single mapping whatever
- * the ID; drivers/acpi/arm64/iort.c iort_node_map_id()), over (node, ID) states, each state walked
- * once whatever the number of walks that reach it. A node whose mappings lead to no cycle of nodes
- * ends every walk at once, so an IORT without a cycle costs one look per mapping.
+ * the ID; drivers/acpi/arm64/iort.c iort_node_map_id()), over (node, ID) states. A walk that comes
+ * back to a node it passed, with any ID, has gone round a loop of nodes: Linux goes round it again,
+ * until the ID leaves the mappings (one round per ID step: 2^32 of them for a mapping that shifts
+ * every ID by one), or for ever when the ID repeats. So no walk is longer than the node count.
+ *
+ * What a walk from a state comes to is remembered, and a later walk that reaches the state takes it
+ * from there: a loop, always (that walk goes round it too, unless it comes back to a node of its own
+ * first); an end, only when the later walk enters the state's strongly connected component of nodes
+ * there (a walk never comes back to a component it left, so only nodes of that one could be met
+ * again). A node whose mappings lead to no cycle of nodes ends every walk at once, so an IORT
+ * without a cycle costs one look per mapping.
  */
 export class IdWalk {
   private readonly memo = new Map<Node, Map<number, Outcome>>();
   private readonly index = new Map<Node, { single?: number; holding: FirstHolding }>();
   /** the nodes from which the mappings lead into a cycle of nodes (a self-loop included) */
   private readonly cyclic = new Set<Node>();
+  /** each node's strongly connected component */
+  private readonly component = new Map<Node, number>();
 
   constructor(
     items: readonly Node[],
@@ -44,10 +56,11 @@ export class IdWalk {
     const next = (n: Node) =>
       n.fields.type === IORT_ITS_GROUP ? [] : mappingsOf(n).flatMap((m) => at.get(Number(fieldsOf(idMapping, m).output_reference)) ?? []);
     // components come after every component they reach: whether each reaches a cycle is known in one pass
-    for (const c of components(items, next)) {
+    components(items, next).forEach((c, k) => {
+      for (const n of c) this.component.set(n, k);
       const loops = c.length > 1 || next(c[0]).includes(c[0]);
       if (loops || c.some((n) => next(n).some((t) => this.cyclic.has(t)))) for (const n of c) this.cyclic.add(n);
-    }
+    });
   }
 
   /** The mapping the walk takes for `id` entering `n`: the first that holds it, or a single one. */
@@ -62,11 +75,11 @@ export class IdWalk {
     return Number.isFinite(j) ? j : undefined;
   }
 
-  /** The next state from `id` entering `n` through mapping j. */
+  /** The next state from `id` entering `n` through mapping j (IDs are u32, as Linux computes them). */
   private through(n: Node, id: number, j: number): { node: Node; id: number } | undefined {
     const f = fieldsOf(idMapping, mappingsOf(n)[j]);
     const node = this.at.get(Number(f.output_reference));
-    return node && { node, id: f.flags & 1 ? f.output_base : f.output_base + (id - f.input_base) };
+    return node && { node, id: f.flags & 1 ? f.output_base : (f.output_base + (id - f.input_base)) >>> 0 };
   }
 
   private known(n: Node, id: number): Outcome | undefined {
@@ -79,45 +92,42 @@ export class IdWalk {
     m.set(id, o);
   }
 
-  /** Where the walk from `id` entering `n` goes: followed until a state already known, a state met
-   * again on this walk (a new loop) or the end, and every state on the way remembered. */
+  /** Where the walk from `id` entering `n` goes: followed until a state whose outcome it may take
+   * (see the class), a node met again on this walk (a new loop; looked for first) or the end. The states it passed are
+   * remembered with what a walk from each of them comes to: all of them when it ends or takes a
+   * known outcome; when it comes back to a node, those up to that node's first visit (from a later
+   * one the walk would pass the node it came back to, and go on elsewhere), or all when it came back
+   * with the same ID (each state of the loop then comes round again). */
   private resolve(n: Node, id: number): Outcome {
     const path: { node: Node; id: number; index: number }[] = [];
-    const onPath = new Map<Node, Map<number, number>>();
+    const onPath = new Map<Node, number>();
     let cur: { node: Node; id: number } | undefined = { node: n, id };
     let outcome: Outcome = 'ends';
-    let cycleFrom = -1;
+    let kept = -1;
     while (cur) {
+      const back = onPath.get(cur.node);
+      if (back !== undefined) {
+        outcome = { states: path.slice(back), back: cur.id };
+        if (cur.id !== path[back].id) kept = back + 1;
+        break;
+      }
       const k = this.known(cur.node, cur.id);
-      if (k !== undefined) {
+      if (k !== undefined && (k !== 'ends' || !path.length || this.component.get(path[path.length - 1].node) !== this.component.get(cur.node))) {
         outcome = k;
         break;
       }
-      const back = onPath.get(cur.node)?.get(cur.id);
-      if (back !== undefined) {
-        cycleFrom = back;
-        break;
-      }
       const j: number | undefined = cur.node.fields.type === IORT_ITS_GROUP || !this.cyclic.has(cur.node) ? undefined : this.pick(cur.node, cur.id);
+      onPath.set(cur.node, path.length);
       path.push({ ...cur, index: j ?? -1 });
-      let seen = onPath.get(cur.node);
-      if (!seen) onPath.set(cur.node, (seen = new Map()));
-      seen.set(cur.id, path.length - 1);
       cur = j === undefined ? undefined : this.through(cur.node, cur.id, j);
     }
-    if (cycleFrom >= 0) {
-      const loop: Loop = { states: path.slice(cycleFrom) };
-      loop.states.forEach((s, i) => this.remember(s.node, s.id, { loop, entry: i }));
-      outcome = { loop, entry: 0 };
-      path.length = cycleFrom;
-    }
-    for (const s of path) this.remember(s.node, s.id, outcome);
-    return this.known(n, id)!;
+    for (let i = 0; i < (kept < 0 ? path.length : kept); i++) this.remember(path[i].node, path[i].id, outcome);
+    return outcome;
   }
 
-  /** The loop the first ID of mapping j of `n` falls into, walked as Linux maps it, with where the
-   * walk comes into it; undefined when the walk ends. */
-  loopFrom(n: Node, j: number): { loop: Loop; entry: number } | undefined {
+  /** The loop the walk of the first ID of mapping j of `n` goes round, walked as Linux maps it;
+   * undefined when the walk ends. */
+  loopFrom(n: Node, j: number): Loop | undefined {
     if (n.fields.type === IORT_ITS_GROUP || !this.cyclic.has(n)) return undefined;
     const id = fieldsOf(idMapping, mappingsOf(n)[j]).input_base;
     let o: Outcome;

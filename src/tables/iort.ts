@@ -247,13 +247,14 @@ const rules: TableRule[] = [
   rule({
     codes: {
       IORT_MAPPING_CYCLE: {
-        summary: 'an ID mapping walk that comes back to a node with the same ID (a self-loop, RC → SMMU → RC): it never reaches an ITS group',
+        summary:
+          'an ID mapping walk that comes back to a node it passed, with any ID (a self-loop, RC → SMMU → RC): it goes round instead of reaching an ITS group',
         consumers: [
           linux(
             'all',
             'hang',
-            'the walk follows output references while there is a node, with no bound: the first MSI or IOMMU lookup for such a device never returns',
-            'drivers/acpi/arm64/iort.c iort_node_map_id()',
+            "the walk follows output references while there is a node, with no bound: it goes round the loop again, applying the same mappings, until the ID leaves them (one round per ID step, so a mapping that shifts IDs by one over millions of IDs is an effective hang, and the device's IDs come out wrong), or for ever when the ID repeats (a u32 ID wrapping inside the mapping included): the first MSI or IOMMU lookup for such a device never returns",
+            'drivers/acpi/arm64/iort.c iort_node_map_id(), iort_id_map()',
           ),
         ],
       },
@@ -309,15 +310,13 @@ const rules: TableRule[] = [
               fieldPath(`${p}.mapping[${j}]`, idMapping, 'output_reference'),
               `mapping ${j} leads into ${paths.get(to)}, an endpoint, not an SMMU or ITS group`,
             );
-          // walk the range's first ID from here as Linux does: a node met again with the same ID loops forever
-          const found = walk.loopFrom(n, j);
-          if (!found || reported.has(found.loop)) return;
-          reported.add(found.loop);
-          // the loop as this walk went round it, from where it came in
-          const states = found.loop.states;
-          const hops = [...states.slice(found.entry), ...states.slice(0, found.entry)];
+          // walk the range's first ID from here as Linux does: a node met again (with any ID) is a loop
+          const loop = walk.loopFrom(n, j);
+          if (!loop || reported.has(loop)) return;
+          reported.add(loop);
           // once per loop, at the mapping that closes it: the one leading into an endpoint (mappings
-          // lead to SMMUs and ITS groups), else the last hop
+          // lead to SMMUs and ITS groups), else the one leading back to the node the walk came back to
+          const hops = loop.states;
           const target = (h: { node: Node; index: number }) => at.get(Number(fieldsOf(idMapping, mappingsOf(h.node)[h.index]).output_reference));
           const into = hops.find((h) => {
             const t = target(h);
@@ -328,10 +327,13 @@ const rules: TableRule[] = [
           if (closing.has(where)) return;
           closing.add(where);
           const round = [...hops, hops[0]].map((h) => paths.get(h.node)!);
+          const id = hops[0].id;
           c.report(
             'IORT_MAPPING_CYCLE',
             fieldPath(where, idMapping, 'output_reference'),
-            `ID ${hex(hops[0].id)} goes round ${shortChain(round)}: Linux's mapping walk never ends`,
+            loop.back === id
+              ? `ID ${hex(id)} goes round ${shortChain(round)}: Linux's mapping walk never ends`
+              : `ID ${hex(id)} goes round ${shortChain(round)} and comes back as ID ${hex(loop.back)}: Linux's walk goes round again, until the ID leaves the mappings`,
           );
         });
         if (n.fields.type === IORT_ITS_GROUP && itsIds(n).length === 0)

@@ -1212,6 +1212,20 @@ const cases: Case[] = [
             },
           },
           {
+            // a shifting self-loop: the SMMU's mapping leads back into itself one ID up, so no (node, ID)
+            // repeats; Linux goes round once per ID until the ID leaves the mapping (65,536 rounds here)
+            code: 'IORT_MAPPING_CYCLE',
+            path: 'IORT.smmu_v3[0].mapping[0].output_reference',
+            run: () => {
+              const found = mapping(4, 0, { output_reference: nodeAt(4, 0), output_base: 1 });
+              const cycles = found.filter((f) => f.code === 'IORT_MAPPING_CYCLE');
+              expect(cycles.map((f) => f.message)).toEqual([
+                "ID 0x0 goes round IORT.smmu_v3[0] → IORT.smmu_v3[0] and comes back as ID 0x1: Linux's walk goes round again, until the ID leaves the mappings",
+              ]);
+              return found.filter((f) => f.code !== 'IORT_SMMU_CHAIN'); // a loop of SMMUs is SMMUs in series too
+            },
+          },
+          {
             // into a root complex, with IDs it does not map: no loop, but an endpoint is no translation
             code: 'IORT_MAPPING_INTO_ENDPOINT',
             path: 'IORT.smmu_v3[0].mapping[0].output_reference',

@@ -6,6 +6,7 @@ import { readTables } from '../../src/io/read.js';
 import { checkTables } from '../../src/check/index.js';
 import type { Node } from '../../src/layout/codec.js';
 import { editTable, SAMPLES } from '../helpers.js';
+import { madtGicrsAndMsiFrames, replaced } from '../../fuzz/hostile.js';
 
 const server = () => readTables(join(SAMPLES, 'server-128cpu', 'acpidump.txt')).set;
 
@@ -63,5 +64,30 @@ describe('every finding about bytes says where they are', () => {
     expect(found.map((f) => f.code)).toEqual(expect.arrayContaining(['DOM0_HW_REDUCED', 'DOM0_PSCI']));
     for (const f of found) expect(f.offset, f.code).toBeTypeOf('number');
     expect(found.find((f) => f.code === 'DOM0_HW_REDUCED')!.offset).toBe(4);
+  });
+});
+
+describe('a region that overlaps many others is reported against the first three (issue 27 §3)', () => {
+  const overlaps = (n: number) => checkTables(readTables(replaced('APIC', madtGicrsAndMsiFrames(n))).set).filter((f) => f.code === 'REGION_OVERLAP');
+  const gicr = (i: number) => `APIC.gicr[${i}] (GICR region) at 0x200000000000-0x${(0x200000000000 + 0x10000 * (i - 1)).toString(16).toUpperCase()}`;
+
+  it('each MSI frame inside five GICR regions: three findings, the third counting the two more', () => {
+    const found = overlaps(5);
+    expect(found.length).toBe(5 * 3);
+    expect(found.filter((f) => f.path === 'APIC.msi_frame[0]').map((f) => f.message)).toEqual([
+      `APIC.msi_frame[0] (GICv2m frame) at 0x200000000000-0x200000001000 overlaps ${gicr(2)}`,
+      `APIC.msi_frame[0] (GICv2m frame) at 0x200000000000-0x200000001000 overlaps ${gicr(3)}`,
+      `APIC.msi_frame[0] (GICv2m frame) at 0x200000000000-0x200000001000 overlaps ${gicr(4)}; … and 2 more regions overlap it (not listed)`,
+    ]);
+  });
+
+  it('each inside two: a finding for every pair, as ever', () => {
+    const found = overlaps(2);
+    expect(found.map((f) => f.message)).toEqual([
+      `APIC.msi_frame[0] (GICv2m frame) at 0x200000000000-0x200000001000 overlaps ${gicr(2)}`,
+      `APIC.msi_frame[0] (GICv2m frame) at 0x200000000000-0x200000001000 overlaps ${gicr(3)}`,
+      `APIC.msi_frame[1] (GICv2m frame) at 0x200000000010-0x200000001010 overlaps ${gicr(2)}`,
+      `APIC.msi_frame[1] (GICv2m frame) at 0x200000000010-0x200000001010 overlaps ${gicr(3)}`,
+    ]);
   });
 });

@@ -8,7 +8,8 @@ import { buildDom0 } from '../../src/rewrite/build.js';
 import { BuildError } from '../../src/rewrite/types.js';
 import { decodeTable, encodeTable } from '../../src/tables/registry.js';
 import { Refusal } from '../../src/layout/diagnostics.js';
-import { checksumOf } from '../../src/layout/codec.js';
+import { checksumOf, type Node } from '../../src/layout/codec.js';
+import { EncodeError } from '../../src/layout/backends.js';
 import { cli, SAMPLES, tmp } from '../helpers.js';
 
 /** 256 bytes at 0x1000: RSDP → XSDT (0x1040) → a FACP (0x1080) of `fadtLength` bytes. */
@@ -111,6 +112,70 @@ describe('a value a field cannot hold is refused naming the field, never written
     }
     expect(thrown).toBeInstanceOf(Refusal);
     expect((thrown as Error).message).toMatch(/: field uid: .* is not an unsigned 32-bit integer$/);
+  });
+});
+
+describe('bytes and text a field cannot hold are refused before the encoder writes them (its own length checks are gone)', () => {
+  const madtOf = () => readTables(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt')).set.tables.find((e) => e.table.signature === 'APIC')!.table;
+  const refusal = (f: () => unknown): Error => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(EncodeError);
+      return e as Error;
+    }
+    throw new Error('no refusal');
+  };
+
+  it('two bytes for a three-byte reserved field', () => {
+    const madt = madtOf();
+    const gicd = madt.items!.find((i) => i.fields.type === 0x0c)!;
+    const table = { ...madt, items: madt.items!.map((i) => (i === gicd ? { ...i, fields: { ...i.fields, reserved2: new Uint8Array(2) } } : i)) };
+    expect(refusal(() => encodeTable(table)).message).toBe("Generic Interrupt Distributor: field reserved2: 2 bytes is not the field's 3");
+  });
+
+  it('seven characters for a six-character OEM ID, and one outside latin1', () => {
+    const madt = madtOf();
+    const header = madt.fields.header as Record<string, unknown>;
+    for (const [oem, fault] of [
+      ['SEVENCH', 'is not 6 latin1 characters or fewer'],
+      ['OEM\u2603', 'is not 6 latin1 characters or fewer'],
+    ])
+      expect(refusal(() => encodeTable({ ...madt, fields: { ...madt.fields, header: { ...header, oem_id: oem } } })).message).toMatch(
+        new RegExp(`: field header\\.oem_id: ".*" ${fault}$`),
+      );
+  });
+});
+
+describe('a derived length, count or offset its field cannot hold is refused naming the field, never written wrapped', () => {
+  it('an IORT root complex of 4,000 mappings (80,036 bytes; its 16-bit length would read 14,500): an EncodeError', () => {
+    const set = readTables(join(SAMPLES, 'server-128cpu', 'acpidump.txt')).set;
+    const iort = set.tables.find((e) => e.table.signature === 'IORT')!.table;
+    const rc = iort.items!.find((n) => n.fields.type === 2)!;
+    const one = (rc.parts!.mappings as Node[])[0];
+    const many = Array.from({ length: 4000 }, (_x, i) => ({ ...one, fields: { ...one.fields, input_base: i, id_count: 0, output_base: i } }));
+    const table = { ...iort, items: iort.items!.map((n) => (n === rc ? { ...n, parts: { ...n.parts, mappings: many } } : n)) };
+    let thrown: unknown;
+    try {
+      encodeTable(table);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(EncodeError);
+    expect(thrown).toBeInstanceOf(Refusal);
+    expect((thrown as Error).message).toBe('Root Complex: field length: the length 80036 does not fit its 16 bits');
+  });
+
+  it('3,000 mappings fit: encoded, and decoded back whole', () => {
+    const set = readTables(join(SAMPLES, 'server-128cpu', 'acpidump.txt')).set;
+    const iort = set.tables.find((e) => e.table.signature === 'IORT')!.table;
+    const rc = iort.items!.find((n) => n.fields.type === 2)!;
+    const one = (rc.parts!.mappings as Node[])[0];
+    const many = Array.from({ length: 3000 }, (_x, i) => ({ ...one, fields: { ...one.fields, input_base: i, id_count: 0, output_base: i } }));
+    const bytes = encodeTable({ ...iort, items: iort.items!.map((n) => (n === rc ? { ...n, parts: { ...n.parts, mappings: many } } : n)) });
+    const back = decodeTable(bytes);
+    expect(back.findings).toEqual([]);
+    expect((back.table!.items!.find((n) => n.fields.type === 2)!.parts!.mappings as Node[]).length).toBe(3000);
   });
 });
 

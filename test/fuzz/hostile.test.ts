@@ -60,6 +60,21 @@ const EXPECT: Record<string, (r: Run, f: HostileFiles) => void> = {
     // each of the 40,000 a band of the address map (the sample's own two are one band, "APIC.gicr[] ×2")
     expect(count(html(f), /aria-label="APIC\.gicr\[\d+\] \(GICR region\)/g)).toBe(40_000);
   },
+  'MADT of 4,000 nested GICR regions and 4,000 MSI frames inside them: check': (r) => {
+    expect(r.code).toBe(0);
+    // each frame lies in all 4,000 GICR regions: reported against the first three, the rest counted
+    holds(r.out, '15 table(s), 0 error(s), 0 warning(s), 12000 info');
+    expect(r.out).toMatch(
+      /^info REGION_OVERLAP: .*APIC\.msi_frame\[3999\] \(GICv2m frame\) at 0x20000000F9F0-0x2000000109F0 overlaps APIC\.gicr\[4\] \(GICR region\) at 0x200000000000-0x200000030000; … and 3997 more regions overlap it \(not listed\) \[APIC\.msi_frame\[3999\]\]$/m,
+    );
+  },
+  'MADT of 4,000 nested GICR regions and 4,000 MSI frames inside them: report': (r, f) => {
+    expect(r.code).toBe(0);
+    const page = html(f);
+    holds(page, '<b>16000000 overlap(s)</b> (hatched)');
+    expect(count(page, /aria-label="[^"]*; overlaps another region"/g)).toBe(8000);
+    expect(count(page, /<li>… and 3997 more regions overlap /g)).toBe(12); // the list's first 50 lines: 12 frames' four
+  },
   'PPTT parent chain 3,000 deep: check': (r) => {
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/^error PPTT_DEPTH: .*: 1 CPU leaf node\(s\) more than 255 levels below their package \(PPTT\.processor\[2999\] .*: 2999 levels\)/m);
@@ -116,6 +131,29 @@ const EXPECT: Record<string, (r: Run, f: HostileFiles) => void> = {
     // every ID through 4,000 SMMUs, unchanged, to the ITS group: the root complex maps straight there
     expect(dom0Iort(f).items!.length).toBe(2);
     expect(rcMappings(f)).toEqual([[expect.objectContaining({ input_base: 0, id_count: 0xffff, output_base: 0 })]]);
+  },
+  'IORT SMMU mapping 0xFFFFFFFF IDs into itself, one up: check': (r) => {
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(
+      /^error IORT_MAPPING_CYCLE: .*ID 0x0 goes round IORT\.smmu_v3\[0\] → IORT\.smmu_v3\[0\] and comes back as ID 0x1: Linux's walk goes round again, until the ID leaves the mappings \[IORT\.smmu_v3\[0\]\.mapping\[0\]\.output_reference\]$/m,
+    );
+    expect(count(r.out, /^error IORT_MAPPING_CYCLE: /gm)).toBe(1);
+  },
+  'IORT SMMU mapping 0xFFFFFFFF IDs into itself, one up: report': (r, f) => {
+    expect(r.code).toBe(0);
+    holds(html(f), 'data-finding="IORT_MAPPING_CYCLE"');
+  },
+  'IORT SMMU mapping 0xFFFFFFFF IDs into itself, one up: build': (r, f) => {
+    expect(r.code).toBe(0);
+    holds(html({ ...f, out: join(f.out, 'report.html') }), 'data-finding="IORT_MAPPING_CYCLE"');
+  },
+  'IORT of 400 ranges onto 400 one-ID SMMU mappings: build --hide-smmu': (r, f) => {
+    // composed, the root complex would need 160,000 mappings (3.2 MB, its 16-bit length wrapped before)
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      /--hide-smmu: the Root Complex node at offset 0x[0-9A-F]+ would need more than 3274 ID mappings straight to the ITS groups \(its ranges split where the SMMUs split them\), and its 16-bit length holds no more: it cannot be composed\n$/,
+    );
+    expect(existsSync(f.out)).toBe(false);
   },
   'ELF core of 10,000 segments: report': (r, f) => {
     expect(r.code).toBe(0);

@@ -292,6 +292,39 @@ describe('--hide-smmu', () => {
     expect(() => hide(server(), { profile: 'xen' })).toThrow(/hideSmmu: is for the design profile/);
   });
 
+  it('refuses, naming the node, a composition its 16-bit length cannot hold, before working out every run; one that fits is written whole', () => {
+    // the SMMU maps k single IDs on their own (j to 2j: no two continue each other); the root complex
+    // maps r ranges of k IDs onto them: composed, r × k mappings
+    const smmu = (k: number) =>
+      smmuV3(
+        0x100,
+        Array.from({ length: k }, (_x, j) => map(j, 0, 2 * j, 0x30)),
+      );
+    const square = (r: number, k: number) =>
+      withIort([
+        group(0x30, [0]),
+        smmu(k),
+        rc(
+          0x200,
+          0,
+          Array.from({ length: r }, (_x, i) => map(i * k, k - 1, 0, 0x100)),
+        ),
+      ]);
+    const refusal =
+      /^--hide-smmu: the Root Complex node at offset 0x\w+ would need more than 3274 ID mappings straight to the ITS groups \(its ranges split where the SMMUs split them\), and its 16-bit length holds no more: it cannot be composed$/;
+    // 400 × 400 = 160,000 mappings (3.2 MB, written with a wrapped length before): refused while the runs are counted
+    expect(() => hide(square(400, 400))).toThrow(BuildError);
+    expect(() => hide(square(400, 400))).toThrow(refusal);
+    // as many as the node's length holds (65,535 bytes less the node's own 40, in 20-byte mappings): 3274 = 2 × 1637
+    const fits = (set: TableSet) => {
+      const dom0 = iortOf(hide(set).tables);
+      expect((dom0.table.items!.find((n) => n.fields.type === IORT_ROOT_COMPLEX)!.parts!.mappings as Node[]).length).toBe(3274);
+      expect(sameEnds(iortOf(set).bytes, dom0.bytes)).toBeGreaterThan(3000);
+    };
+    fits(square(2, 1637));
+    expect(() => hide(square(5, 655))).toThrow(refusal); // 3275
+  });
+
   it('SMMUv1/v2 nodes go too; a set without an SMMU or an IORT gets a note and its IORT unchanged', () => {
     const v2 = at(
       make(

@@ -13,6 +13,7 @@ import { regionPath } from '../../model/rules.js';
 import { decodeEfiPart, memoryTypeName, EFI_PAGE_SIZE } from '../../efi/tables.js';
 import { Colours, esc, ink, legend } from './html.js';
 import { Heap } from '../../layout/heap.js';
+import { sweepOverlaps } from '../../layout/sweep.js';
 import type { Dumps } from './dumps.js';
 
 type Column = 'RAM' | 'EFI map' | 'tables' | 'MMIO';
@@ -156,18 +157,11 @@ function fold(list: Band[]): Band[] {
   return out;
 }
 
-/** Two bands that describe one address range for different reasons a reader must look at: a device
- * against anything of another kind (two tables naming one UART are one device). */
-const clash = (a: Band, b: Band) =>
-  a.base < b.end &&
-  b.base < a.end &&
-  (a.column === 'MMIO' || b.column === 'MMIO') &&
-  !a.faded &&
-  !b.faded &&
-  a.kind !== b.kind &&
-  !(a.device !== undefined && a.device === b.device && a.base === b.base) &&
-  !(a.memory && b.column !== 'MMIO') &&
-  !(b.memory && a.column !== 'MMIO');
+/** Whether two bands that overlap describe one address range for different reasons a reader must
+ * look at: a device against anything of another kind; firmware memory (in RAM) against devices
+ * only. (A faded band never clashes, nor two tables naming one device at one base: see overlapsOf.) */
+const mayClash = (a: Band, b: Band) =>
+  a.kind !== b.kind && (a.column === 'MMIO' || b.column === 'MMIO') && !(a.memory && b.column !== 'MMIO') && !(b.memory && a.column !== 'MMIO');
 
 const AXIS = 132;
 const LANE = 210;
@@ -178,52 +172,43 @@ const GAP_H = 18;
 /** The height of a stretch of the axis: at least a line of text, growing with log2 of its size. */
 const stretch = (n: bigint) => Math.min(64, Math.max(14, Math.round(6 + 2.4 * Math.log2(Math.max(1, Number(n) / 4096)))));
 
-export function addressMap(side: number, dumps: Dumps, colours: Colours): string {
-  const list = bands(side, dumps, colours);
-  if (!list.length) return '<p class="muted">The input names no address: binary tables carry none, and no region or RAM is declared.</p>';
-  // overlaps, by a sweep over the bands sorted by base: each against those still open at its base
-  // that may clash with it (other kinds; a device on one side; a faded band never), the open ones
-  // held by what decides that and closed by a heap, so nested bands of one kind cost no scan
-  const byBase = [...list].sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
-  const pairs: [Band, Band][] = [];
-  type Group = { mmio: boolean; memory: boolean; kind: string; open: Open[]; live: number };
-  type Open = { band: Band; i: number; group: Group; closed?: boolean };
-  const groups = new Map<string, Group>();
-  const active = new Set<Group>();
-  const closing = new Heap<Open>((x, y) => x.band.end < y.band.end);
-  byBase.forEach((b, i) => {
-    while (closing.size && closing.peek()!.band.end <= b.base) {
-      const o = closing.pop()!;
-      o.closed = true;
-      if (--o.group.live === 0) {
-        o.group.open.length = 0;
-        active.delete(o.group);
-      }
-    }
-    if (b.faded) return;
-    const mmio = b.column === 'MMIO';
-    const memory = b.memory === true;
-    const others: Open[] = [];
-    for (const g of active) {
-      if (g.kind === b.kind || !(g.mmio || mmio) || (g.memory && !mmio) || (memory && !g.mmio)) continue;
-      g.open = g.open.filter((o) => !o.closed);
-      for (const o of g.open) others.push(o);
-    }
-    others.sort((x, y) => x.i - y.i);
-    for (const { band: a } of others) if (clash(a, b)) pairs.push([a, b]);
-    const key = `${mmio}|${memory}|${b.kind}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { mmio, memory, kind: b.kind, open: [], live: 0 }));
-    const o: Open = { band: b, i, group: g };
-    g.open.push(o);
-    g.live++;
-    active.add(g);
-    closing.push(o);
-  });
-  for (const [a, b] of pairs) a.overlaps = b.overlaps = true;
-  // lanes inside each column: a band takes the first lane free at its base (the lowest-numbered
-  // lane whose last band ended at or before it), found through two heaps rather than a scan of
-  // every lane: the lanes in use by where they end, the free ones by number
+/** How many of the bands a band overlaps the list names; a line counts the rest. */
+const BANDS_NAMED = 3;
+/** How many lines the overlap list shows. */
+const LINES_SHOWN = 50;
+
+/** Bands that overlap others they must be read against (mayClash; never a faded one, nor a twin: one
+ * device two tables name at one base), by a sweep over the bands in order of base
+ * (src/layout/sweep.ts): each against those still open at its base, the first three of them named
+ * and the rest counted, so the list grows with the bands, not their pairs. Marks every such band,
+ * on either side of a pair, as overlapping. */
+function overlapsOf(byBase: Band[]): { lines: { band: Band; others: Band[]; more: number }[]; total: number } {
+  const lines: { band: Band; others: Band[]; more: number }[] = [];
+  let total = 0;
+  const met = sweepOverlaps(
+    byBase.filter((b) => !b.faded),
+    {
+      base: (b) => b.base,
+      end: (b) => b.end,
+      group: (b) => `${b.column === 'MMIO'}|${b.memory === true}|${b.kind}`,
+      meets: (b, g) => mayClash(g, b),
+      twin: (b) => (b.device === undefined ? undefined : `${b.device}@${b.base}`), // one device, two tables
+    },
+    (band, others, count) => {
+      total += count;
+      const named: Band[] = [];
+      for (const a of others) if (named.push(a) === BANDS_NAMED) break;
+      lines.push({ band, others: named, more: count - named.length });
+    },
+  );
+  for (const b of met) b.overlaps = true;
+  return { lines, total };
+}
+
+/** Each band's lane inside its column: the first lane free at its base (the lowest-numbered lane
+ * whose last band ended at or before it), found through two heaps rather than a scan of every lane:
+ * the lanes in use by where they end, the free ones by number. The number of lanes per column. */
+function placeLanes(byBase: Band[]): Map<Column, number> {
   const lanes = new Map<Column, { count: number; busy: Heap<{ end: bigint; lane: number }>; free: Heap<number> }>();
   for (const b of byBase) {
     let c = lanes.get(b.column);
@@ -233,16 +218,12 @@ export function addressMap(side: number, dumps: Dumps, colours: Colours): string
     c.busy.push({ end: b.end, lane });
     b.lane = lane;
   }
-  const columns = COLUMNS.filter((c) => lanes.has(c));
-  const x0 = new Map<Column, number>();
-  const laneWidth = (c: Column) => (lanes.get(c)!.count > 1 ? LANE * 0.75 : LANE);
-  let x = AXIS;
-  for (const c of columns) {
-    x0.set(c, x);
-    x += lanes.get(c)!.count * laneWidth(c) + 10;
-  }
-  const width = x + 10;
-  // the broken axis: a mark at every start and end
+  return new Map([...lanes].map(([c, l]) => [c, l.count]));
+}
+
+/** The broken axis: a mark at every start and end, each stretch between two marks as high as its
+ * size calls for when a band covers it, a short break when none does. Where each mark is drawn. */
+function axisOf(list: Band[], width: number): { ys: Map<bigint, number>; axis: string[]; height: number } {
   const marks = [...new Set(list.flatMap((b) => [b.base, b.end]))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   // how many bands cover the stretch from each mark to the next: one sweep over where bands start and end
   const markAt = new Map(marks.map((m, i) => [m, i] as const));
@@ -276,36 +257,58 @@ export function addressMap(side: number, dumps: Dumps, colours: Colours): string
       y += GAP_H;
     }
   }
-  const height = y + 10;
+  return { ys, axis, height: y + 10 };
+}
+
+/** One band's box, its label inside when it fits, its full description as its title. */
+function rectOf(b: Band, top: number, h: number, left: number, w: number): string {
+  const text = `${b.label}: ${hex(b.base)}-${hex(b.end - 1n)} (${size(b.end - b.base)})${b.faded ? `; not mapped: ${b.faded}` : ''}${b.overlaps ? '; overlaps another region' : ''}`;
+  const chars = Math.floor((w - 6) / 5.6);
+  const short = brief(b.label);
+  const shown = short.length > chars ? `${short.slice(0, Math.max(0, chars - 1))}…` : short;
+  const body =
+    `<rect x="${left}" y="${top}" width="${w}" height="${h}" fill="${b.colour}" fill-opacity="${b.faded ? 0.25 : 0.85}" stroke="${b.overlaps ? '#D55E00' : '#333'}" stroke-width="${b.overlaps ? 2.5 : 0.6}"${b.faded ? ' stroke-dasharray="4 2"' : ''}/>` +
+    (b.overlaps ? `<rect x="${left}" y="${top}" width="${w}" height="${h}" fill="url(#hatch)"/>` : '') +
+    (h >= 12 && chars > 3 ? `<text x="${left + 3}" y="${top + Math.min(h / 2 + 3, 12)}" fill="${b.faded ? '#000' : ink(b.colour)}">${esc(shown)}</text>` : '');
+  const title = `<title>${esc(text)}</title>`;
+  return b.link ? `<a href="${esc(b.link)}" aria-label="${esc(text)}">${title}${body}</a>` : `<g>${title}${body}</g>`;
+}
+
+/** The list under the map: each pair, the earlier band first, a band's rest counted after its last. */
+function overlapList({ lines, total }: ReturnType<typeof overlapsOf>): string {
+  if (!lines.length) return '<p class="muted">No two regions of different kinds overlap.</p>';
+  const items = lines.flatMap(({ band, others, more }) => [
+    ...others.map((a) => `<li>${name(a)} overlaps ${name(band)}</li>`),
+    ...(more ? [`<li>… and ${more} more region${more === 1 ? '' : 's'} overlap ${name(band)}</li>`] : []),
+  ]);
+  return `<p><b>${total} overlap(s)</b> (hatched):</p><ul>${items.slice(0, LINES_SHOWN).join('')}</ul>`;
+}
+
+export function addressMap(side: number, dumps: Dumps, colours: Colours): string {
+  const list = bands(side, dumps, colours);
+  if (!list.length) return '<p class="muted">The input names no address: binary tables carry none, and no region or RAM is declared.</p>';
+  const byBase = [...list].sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
+  const overlaps = overlapsOf(byBase);
+  const lanes = placeLanes(byBase);
+  const columns = COLUMNS.filter((c) => lanes.has(c));
+  const x0 = new Map<Column, number>();
+  const laneWidth = (c: Column) => (lanes.get(c)! > 1 ? LANE * 0.75 : LANE);
+  let x = AXIS;
+  for (const c of columns) {
+    x0.set(c, x);
+    x += lanes.get(c)! * laneWidth(c) + 10;
+  }
+  const width = x + 10;
+  const { ys, axis, height } = axisOf(list, width);
   const rects = byBase.map((b) => {
     const top = ys.get(b.base)!;
-    const h = Math.max(3, ys.get(b.end)! - top);
-    const w = laneWidth(b.column) - 4;
-    const left = x0.get(b.column)! + b.lane! * laneWidth(b.column);
-    const text = `${b.label}: ${hex(b.base)}-${hex(b.end - 1n)} (${size(b.end - b.base)})${b.faded ? `; not mapped: ${b.faded}` : ''}${b.overlaps ? '; overlaps another region' : ''}`;
-    const chars = Math.floor((w - 6) / 5.6);
-    const short = brief(b.label);
-    const shown = short.length > chars ? `${short.slice(0, Math.max(0, chars - 1))}…` : short;
-    const body =
-      `<rect x="${left}" y="${top}" width="${w}" height="${h}" fill="${b.colour}" fill-opacity="${b.faded ? 0.25 : 0.85}" stroke="${b.overlaps ? '#D55E00' : '#333'}" stroke-width="${b.overlaps ? 2.5 : 0.6}"${b.faded ? ' stroke-dasharray="4 2"' : ''}/>` +
-      (b.overlaps ? `<rect x="${left}" y="${top}" width="${w}" height="${h}" fill="url(#hatch)"/>` : '') +
-      (h >= 12 && chars > 3
-        ? `<text x="${left + 3}" y="${top + Math.min(h / 2 + 3, 12)}" fill="${b.faded ? '#000' : ink(b.colour)}">${esc(shown)}</text>`
-        : '');
-    const title = `<title>${esc(text)}</title>`;
-    return b.link ? `<a href="${esc(b.link)}" aria-label="${esc(text)}">${title}${body}</a>` : `<g>${title}${body}</g>`;
+    return rectOf(b, top, Math.max(3, ys.get(b.end)! - top), x0.get(b.column)! + b.lane! * laneWidth(b.column), laneWidth(b.column) - 4);
   });
   const heads = columns.map((c) => `<text x="${x0.get(c)}" y="16" font-weight="bold">${c === 'MMIO' ? 'MMIO (by the table naming it)' : c}</text>`);
   const svg = `<svg class="address-map" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="physical address map of ${esc(dumps.sides[side].name)}">
 <defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#D55E00" stroke-width="2"/></pattern></defs>
 ${heads.join('')}${axis.join('')}${rects.join('\n')}</svg>`;
-  const overlapList = pairs.length
-    ? `<p><b>${pairs.length} overlap(s)</b> (hatched):</p><ul>${pairs
-        .slice(0, 50)
-        .map(([a, b]) => `<li>${name(a)} overlaps ${name(b)}</li>`)
-        .join('')}</ul>`
-    : '<p class="muted">No two regions of different kinds overlap.</p>';
-  return `<h3>${esc(dumps.sides[side].name)}</h3><figure>${svg}</figure>${overlapList}`;
+  return `<h3>${esc(dumps.sides[side].name)}</h3><figure>${svg}</figure>${overlapList(overlaps)}`;
 }
 
 /** A band's label for its box: what it is first ("GICR region · APIC.gicr[0]"), the path after. */
