@@ -23,87 +23,31 @@ import {
   itsIds,
   mappingsOf,
 } from '../tables/iort.js';
-import { FirstHolding, firstAbove } from '../tables/id-index.js';
+import { firstAbove } from '../tables/id-index.js';
+import { MappingChoice, idRange } from '../tables/iort-walk.js';
 import { MADT_ITS, madtFamily } from '../tables/madt-subtables.js';
 
 type Mapping = FieldsOf<typeof idMapping.layout>;
 const SINGLE = 1;
+const U32_MAX = 0xffff_ffff;
 
 /** A node as a message names it: its type and offset. */
 const named = (n: Node) => `${IORT_TYPES[Number(n.fields.type)] ?? `type ${Number(n.fields.type)}`} node at offset ${hex(n.at ?? 0)}`;
 const ids = (a: number, b: number) => (a === b ? `ID ${hex(a)}` : `IDs ${hex(a)}-${hex(b)}`);
 
-/** The mapping of a node Linux never uses to translate others' IDs: an SMMUv3's own (its MSIs'), by
- * the rules of iort_get_id_mapping_index() (node revision 1+; before revision 5 only when not every
- * interrupt is a GSIV, from 5 when DeviceID Valid is set; inside the list). */
-function ownMapping(n: Node): number | undefined {
-  const it = itemOf(iortFamily, n);
-  if (it?.type !== IORT_SMMU_V3 || it.fields.revision < 1) return undefined;
-  const f = it.fields;
-  if (f.revision < 5 ? f.event_gsiv && f.pri_gsiv && f.gerr_gsiv && f.sync_gsiv : !(f.flags & (1 << 4))) return undefined;
-  return f.id_mapping_index < mappingsOf(n).length ? f.id_mapping_index : undefined;
-}
-
-/** Linux honours a single mapping on these nodes (iort_id_map()); on others it matches nothing. */
-const singleHonoured = (n: Node) => [IORT_NAMED_COMPONENT, IORT_ROOT_COMPLEX, IORT_SMMU_V3, IORT_PMCG].includes(Number(n.fields.type));
-
-/** One node's mappings indexed for Linux's choice (built once per node, each question in O(log m)). */
-class Choices {
-  private readonly maps: Mapping[];
-  /** the single mappings Linux honours on this node, by index (its own mapping left out) */
-  private readonly singles: number[] = [];
-  private readonly holding: FirstHolding;
-  /** the ranges starting at each ID, by index */
-  private readonly startsAt = new Map<number, number[]>();
-  /** every ID where the mapping Linux chooses may change (ends of ranges stand alone: the workaround), sorted */
-  readonly cuts: number[];
-
-  constructor(n: Node) {
-    const own = ownMapping(n);
-    this.maps = mappingsOf(n).map((m) => fieldsOf(idMapping, m));
-    const ranges = this.maps.map((f, i) => (i === own || f.flags & SINGLE ? undefined : { lo: f.input_base, hi: f.input_base + f.id_count }));
-    this.holding = new FirstHolding(ranges);
-    const cuts = new Set<number>();
-    this.maps.forEach((f, i) => {
-      if (f.flags & SINGLE) {
-        if (i !== own && singleHonoured(n)) this.singles.push(i);
-        return;
-      }
-      cuts
-        .add(f.input_base)
-        .add(f.input_base + f.id_count)
-        .add(f.input_base + f.id_count + 1);
-      if (i === own) return;
-      const list = this.startsAt.get(f.input_base);
-      if (list) list.push(i);
-      else this.startsAt.set(f.input_base, [i]);
-    });
-    this.cuts = [...cuts].sort((a, b) => a - b);
-  }
-
-  /** The mapping Linux takes for an ID entering the node (iort_node_map_id(), iort_id_map()): the
-   * first in order that holds it (a single mapping holds any), except that a match at the last ID of
-   * a multi-ID range yields to the next mapping that is single or a range starting there (the
-   * off-by-one workaround); its own mapping never. */
-  pick(id: number): Mapping | undefined {
-    const first = Math.min(this.singles[0] ?? Infinity, this.holding.at(id) ?? Infinity);
-    if (!Number.isFinite(first)) return undefined;
-    const f = this.maps[first];
-    if (f.flags & SINGLE || f.id_count === 0 || id !== f.input_base + f.id_count) return f;
-    const starts = this.startsAt.get(id) ?? [];
-    const later = Math.min(this.singles[firstAbove(this.singles, first)] ?? Infinity, starts[firstAbove(starts, first)] ?? Infinity);
-    return Number.isFinite(later) ? this.maps[later] : f;
-  }
-}
-
-/** Each node's Choices, made when first asked for. */
+/** Each node's MappingChoice, made when first asked for. */
 class Nodes {
-  private readonly choices = new Map<Node, Choices>();
+  private readonly choices = new Map<Node, MappingChoice>();
   constructor(readonly byAt: Map<number, Node>) {}
-  of(n: Node): Choices {
+  of(n: Node): MappingChoice {
     let c = this.choices.get(n);
-    if (!c) this.choices.set(n, (c = new Choices(n)));
+    if (!c) this.choices.set(n, (c = new MappingChoice(n)));
     return c;
+  }
+  /** The mapping Linux takes for `id` entering `n`. */
+  pick(n: Node, id: number): Mapping | undefined {
+    const j = this.of(n).pick(id);
+    return j === undefined ? undefined : fieldsOf(idMapping, mappingsOf(n)[j]);
   }
 }
 
@@ -186,7 +130,7 @@ function follow(start: Node, lo: number, hi: number, nodes: Nodes, from: readonl
     }
     const [a, b] = [f.points[f.k], f.points[f.k + 1] - 1];
     f.k++;
-    const m = nodes.of(f.n).pick(a);
+    const m = nodes.pick(f.n, a);
     if (!m) {
       // the nodes before this one: none at the device itself
       const before = from.length + frames.length - 1;
@@ -202,9 +146,13 @@ function follow(start: Node, lo: number, hi: number, nodes: Nodes, from: readonl
     if (![IORT_ITS_GROUP, IORT_SMMU, IORT_SMMU_V3].includes(Number(next.fields.type)))
       throw new BuildError(`--hide-smmu: the ${named(f.n)} maps ${range} to the ${named(next)}, which is not an ITS group: the mapping has no ITS output`);
     const single = (m.flags & SINGLE) !== 0;
-    const s = single ? m.output_base : m.output_base + (a - m.input_base);
-    f.waiting = { a, b, single, start: s };
-    done = enter(next, s, single ? s : s + (b - a));
+    // Linux computes the output ID in 32 bits: a run whose outputs pass 0xFFFFFFFF goes on from 0,
+    // so it is cut there and the rest taken as the next run
+    const s = single ? m.output_base : (m.output_base + (a - m.input_base)) >>> 0;
+    const end = single ? b : Math.min(b, a + (U32_MAX - s));
+    if (end < b) f.points.splice(f.k, 0, end + 1);
+    f.waiting = { a, b: end, single, start: s };
+    done = enter(next, s, single ? s : s + (end - a));
   }
   return done!;
 }
@@ -225,7 +173,8 @@ function mappingRoom(n: Node): number {
  * was, by the runs Linux's walk gives every ID they hold, each straight to its ITS group. */
 function composed(n: Node, nodes: Nodes, lost: Unrouted[]): Node[] {
   const maps = mappingsOf(n);
-  const ranged = maps.map((m) => fieldsOf(idMapping, m)).filter((f) => !(f.flags & SINGLE));
+  // the ranges Linux can match (one whose last ID passes 2^32 matches none, and goes)
+  const ranged = maps.filter((m) => idRange(m)).map((m) => fieldsOf(idMapping, m));
   // the node's length field bounds its mappings: the ranges' runs are counted as they come, and
   // refused as soon as more are certain than fit beside the single mappings before them, before
   // they are all worked out (m ranges each split m ways by an SMMU are m² runs). (A single mapping
@@ -237,7 +186,7 @@ function composed(n: Node, nodes: Nodes, lost: Unrouted[]): Node[] {
       `--hide-smmu: the ${named(n)} would need more than ${room} ID mappings straight to the ITS groups (its ranges split where the SMMUs split them), and its ${lengthBits(n)}-bit length holds no more: it cannot be composed`,
     );
   };
-  const firstRange = maps.findIndex((x) => !(fieldsOf(idMapping, x).flags & SINGLE));
+  const firstRange = maps.findIndex((x) => idRange(x));
   const out: Node[] = [];
   maps.forEach((m, i) => {
     const f = fieldsOf(idMapping, m);
@@ -256,7 +205,7 @@ function composed(n: Node, nodes: Nodes, lost: Unrouted[]): Node[] {
         throw new BuildError(
           `--hide-smmu: ${ids(p.from, p.to)} of the ${named(n)} reach a single mapping (all to ID ${hex(p.out)}); a mapping of this node cannot say that without catching every other ID`,
         );
-      const flags = nodes.of(n).pick(p.from)!.flags & ~SINGLE;
+      const flags = nodes.pick(n, p.from)!.flags & ~SINGLE;
       out.push(make(idMapping, { input_base: p.from, id_count: p.to - p.from, output_base: p.out, output_reference: p.group, flags }));
     }
   });

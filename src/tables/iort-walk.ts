@@ -1,15 +1,106 @@
-// The IORT's ID walk as the check rules follow it (iort.ts): (node, ID) states walked as Linux maps
-// IDs, each state once, whatever the number of mappings whose walks reach it; and how a long walk
-// reads in a message.
-import { fieldsOf, type Node } from '../layout/codec.js';
-import { IORT_ITS_GROUP, idMapping, mappingsOf } from './iort-nodes.js';
-import { FirstHolding, components, type IdRange } from './id-index.js';
+// The IORT's ID walk as Linux maps IDs (drivers/acpi/arm64/iort.c iort_node_map_id(), iort_id_map()):
+// which mapping of a node takes an ID (MappingChoice, shared by the check rules and --hide-smmu's
+// composition), and the (node, ID) states walked by the check rules (IdWalk), each state once,
+// whatever the number of mappings whose walks reach it; and how a long walk reads in a message.
+import { fieldsOf, itemOf, type Node } from '../layout/codec.js';
+import { IORT_ITS_GROUP, IORT_NAMED_COMPONENT, IORT_ROOT_COMPLEX, IORT_SMMU_V3, idMapping, iortFamily, mappingsOf } from './iort-nodes.js';
+import { FirstHolding, components, firstAbove, type IdRange } from './id-index.js';
 
-/** A mapping's input IDs; a single mapping holds no range (it takes any ID). */
+const SINGLE = 1;
+const U32_MAX = 0xffff_ffff;
+
+/** A mapping's input IDs as Linux matches them: none for a single mapping (it takes any ID where it
+ * is honoured), and none for a range whose last ID passes 2^32 (Linux adds base and count in 32
+ * bits: the sum wraps below the base, and no ID is both at least the base and at most the sum). */
 export const idRange = (m: Node): IdRange | undefined => {
   const f = fieldsOf(idMapping, m);
-  return f.flags & 1 ? undefined : { lo: f.input_base, hi: f.input_base + f.id_count };
+  return f.flags & SINGLE || f.input_base + f.id_count > U32_MAX ? undefined : { lo: f.input_base, hi: f.input_base + f.id_count };
 };
+
+/** A range mapping whose last ID passes 2^32 (which Linux matches no ID of). */
+export const wrapsPast32 = (m: Node): boolean => {
+  const f = fieldsOf(idMapping, m);
+  return !(f.flags & SINGLE) && f.input_base + f.id_count > U32_MAX;
+};
+
+/** Whether Linux takes a single mapping of this node for any ID: only on named components and root
+ * complexes; elsewhere it logs FW_BUG "SINGLE MAPPING flag not allowed for node type" and skips it
+ * (iort_id_map(), every Linux with IORT support). */
+export const singleHonoured = (n: Node): boolean => n.fields.type === IORT_NAMED_COMPONENT || n.fields.type === IORT_ROOT_COMPLEX;
+
+/** The mapping of a node Linux never uses to translate others' IDs: an SMMUv3's own (its MSIs'), by
+ * the rules of iort_get_id_mapping_index() (node revision 1+; before revision 5 only when not every
+ * interrupt is a GSIV, from 5 when DeviceID Valid is set; inside the list). */
+export function ownMapping(n: Node): number | undefined {
+  const it = itemOf(iortFamily, n);
+  if (it?.type !== IORT_SMMU_V3 || it.fields.revision < 1) return undefined;
+  const f = it.fields;
+  if (f.revision < 5 ? f.event_gsiv && f.pri_gsiv && f.gerr_gsiv && f.sync_gsiv : !(f.flags & (1 << 4))) return undefined;
+  return f.id_mapping_index < mappingsOf(n).length ? f.id_mapping_index : undefined;
+}
+
+/** One node's mappings indexed for Linux's choice (built once per node, each question in O(log m)). */
+export class MappingChoice {
+  private readonly maps: { input_base: number; id_count: number; flags: number }[];
+  /** the single mappings Linux honours on this node, by index (its own mapping left out) */
+  private readonly singles: number[] = [];
+  private readonly holding: FirstHolding;
+  /** which mappings Linux can take for some ID */
+  private readonly taken: boolean[];
+  /** the ranges starting at each ID, by index */
+  private readonly startsAt = new Map<number, number[]>();
+  /** every ID where the mapping Linux chooses may change (ends of ranges stand alone: the workaround), sorted */
+  readonly cuts: number[];
+
+  constructor(n: Node) {
+    const own = ownMapping(n);
+    const all = mappingsOf(n);
+    this.maps = all.map((m) => fieldsOf(idMapping, m));
+    const ranges = all.map((m, i) => (i === own ? undefined : idRange(m)));
+    this.taken = ranges.map((r) => r !== undefined);
+    this.holding = new FirstHolding(ranges);
+    const cuts = new Set<number>();
+    const honoured = singleHonoured(n);
+    this.maps.forEach((f, i) => {
+      if (i === own) return;
+      if (f.flags & SINGLE) {
+        if (honoured) this.singles.push(i);
+        this.taken[i] = honoured;
+        return;
+      }
+      const r = ranges[i];
+      if (!r) return;
+      cuts
+        .add(r.lo)
+        .add(r.hi)
+        .add(r.hi + 1);
+      const list = this.startsAt.get(r.lo);
+      if (list) list.push(i);
+      else this.startsAt.set(r.lo, [i]);
+    });
+    this.cuts = [...cuts].sort((a, b) => a - b);
+  }
+
+  /** Whether Linux ever takes mapping i for an ID: not its own, not a single one where singles are
+   * skipped, not a range past 2^32. */
+  usable(i: number): boolean {
+    return this.taken[i];
+  }
+
+  /** The index of the mapping Linux takes for an ID entering the node (iort_node_map_id(),
+   * iort_id_map()): the first in order that holds it (a single mapping, where honoured, holds any),
+   * except that a match at the last ID of a multi-ID range yields to the next mapping that is single
+   * or a range starting there (the off-by-one workaround); its own mapping never. */
+  pick(id: number): number | undefined {
+    const first = Math.min(this.singles[0] ?? Infinity, this.holding.at(id) ?? Infinity);
+    if (!Number.isFinite(first)) return undefined;
+    const f = this.maps[first];
+    if (f.flags & SINGLE || f.id_count === 0 || id !== f.input_base + f.id_count) return first;
+    const starts = this.startsAt.get(id) ?? [];
+    const later = Math.min(this.singles[firstAbove(this.singles, first)] ?? Infinity, starts[firstAbove(starts, first)] ?? Infinity);
+    return Number.isFinite(later) ? later : first;
+  }
+}
 
 /** Node names along a walk, the middle left out when it is long: "A → B → … (3,990 more) → Z". */
 export function shortChain(names: string[]): string {
@@ -43,7 +134,7 @@ type Outcome = 'ends' | Loop;
  */
 export class IdWalk {
   private readonly memo = new Map<Node, Map<number, Outcome>>();
-  private readonly index = new Map<Node, { single?: number; holding: FirstHolding }>();
+  private readonly choice = new Map<Node, MappingChoice>();
   /** the nodes from which the mappings lead into a cycle of nodes (a self-loop included) */
   private readonly cyclic = new Set<Node>();
   /** each node's strongly connected component */
@@ -63,23 +154,23 @@ export class IdWalk {
     });
   }
 
-  /** The mapping the walk takes for `id` entering `n`: the first that holds it, or a single one. */
+  /** How Linux chooses among `n`'s mappings. */
+  private choiceOf(n: Node): MappingChoice {
+    let c = this.choice.get(n);
+    if (!c) this.choice.set(n, (c = new MappingChoice(n)));
+    return c;
+  }
+
+  /** The mapping the walk takes for `id` entering `n`, as Linux chooses it. */
   private pick(n: Node, id: number): number | undefined {
-    let ix = this.index.get(n);
-    if (!ix) {
-      const maps = mappingsOf(n);
-      const single = maps.findIndex((m) => fieldsOf(idMapping, m).flags & 1);
-      this.index.set(n, (ix = { single: single < 0 ? undefined : single, holding: new FirstHolding(maps.map(idRange)) }));
-    }
-    const j = Math.min(ix.single ?? Infinity, ix.holding.at(id) ?? Infinity);
-    return Number.isFinite(j) ? j : undefined;
+    return this.choiceOf(n).pick(id);
   }
 
   /** The next state from `id` entering `n` through mapping j (IDs are u32, as Linux computes them). */
   private through(n: Node, id: number, j: number): { node: Node; id: number } | undefined {
     const f = fieldsOf(idMapping, mappingsOf(n)[j]);
     const node = this.at.get(Number(f.output_reference));
-    return node && { node, id: f.flags & 1 ? f.output_base : (f.output_base + (id - f.input_base)) >>> 0 };
+    return node && { node, id: f.flags & SINGLE ? f.output_base : (f.output_base + (id - f.input_base)) >>> 0 };
   }
 
   private known(n: Node, id: number): Outcome | undefined {
@@ -128,7 +219,7 @@ export class IdWalk {
   /** The loop the walk of the first ID of mapping j of `n` goes round, walked as Linux maps it;
    * undefined when the walk ends. */
   loopFrom(n: Node, j: number): Loop | undefined {
-    if (n.fields.type === IORT_ITS_GROUP || !this.cyclic.has(n)) return undefined;
+    if (n.fields.type === IORT_ITS_GROUP || !this.cyclic.has(n) || !this.choiceOf(n).usable(j)) return undefined;
     const id = fieldsOf(idMapping, mappingsOf(n)[j]).input_base;
     let o: Outcome;
     if (this.pick(n, id) === j) o = this.resolve(n, id);

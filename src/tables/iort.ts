@@ -32,7 +32,7 @@ import {
 export * from './iort-nodes.js';
 import { iortPictures } from './iort-picture.js';
 import { components, earlierOverlaps } from './id-index.js';
-import { IdWalk, idRange, shortChain, type Loop } from './iort-walk.js';
+import { IdWalk, idRange, ownMapping, shortChain, singleHonoured, wrapsPast32, type Loop } from './iort-walk.js';
 
 /** What an ITS group's identifiers name in the MADT: GIC ITS translation IDs, or on GICv2 the
  * GICv2m MSI frame IDs (Linux registers both as IORT MSI domains). Undefined without a MADT. */
@@ -83,6 +83,28 @@ const rules: TableRule[] = [
           ),
         ],
       },
+      IORT_ID_RANGE_WRAP: {
+        summary: 'an ID mapping whose input range runs past 0xFFFFFFFF (Input base + Number of IDs over 32 bits)',
+        consumers: [
+          linux(
+            'all',
+            'function-lost',
+            'the 32-bit sum of base and count wraps below the base, so the mapping matches no ID: the devices whose IDs it holds get no SMMU stream or MSI DeviceID from it',
+            'drivers/acpi/arm64/iort.c iort_id_map()',
+          ),
+        ],
+      },
+      IORT_SINGLE_SKIPPED: {
+        summary: 'a single mapping on an SMMU node that devices map into, other than the SMMUv3 DeviceID mapping: the walk through the SMMU never takes it',
+        consumers: [
+          linux(
+            'all',
+            'ignored',
+            'FW_BUG "SINGLE MAPPING flag not allowed for node type", and the mapping is skipped: stream IDs that no other mapping of the SMMU holds reach no ITS (no MSIs)',
+            'drivers/acpi/arm64/iort.c iort_id_map(), iort_node_map_id()',
+          ),
+        ],
+      },
       IORT_SMMU_BASE: {
         summary: 'two SMMU nodes with one base address',
         consumers: [
@@ -100,6 +122,8 @@ const rules: TableRule[] = [
       const starts = new Set(items.map((n) => n.at).filter((a) => a !== undefined));
       const paths = nodePaths(c);
       const smmuBases = new Map<bigint, string>();
+      // the nodes some mapping leads into: a walk reaches them
+      const entered = new Set(items.flatMap((n) => mappingsOf(n).map((m) => Number(fieldsOf(idMapping, m).output_reference))));
       for (const n of items) {
         const p = paths.get(n)!;
         const it = itemOf(iortFamily, n);
@@ -113,6 +137,23 @@ const rules: TableRule[] = [
               'IORT_REFERENCE',
               fieldPath(`${p}.mapping[${j}]`, idMapping, 'output_reference'),
               `output reference ${hex(Number(fieldsOf(idMapping, m).output_reference))} is no node start`,
+            );
+        });
+        const own = ownMapping(n);
+        const walked = (n.fields.type === IORT_SMMU || n.fields.type === IORT_SMMU_V3) && n.at !== undefined && entered.has(n.at);
+        maps.forEach((m, j) => {
+          const f = fieldsOf(idMapping, m);
+          if (wrapsPast32(m))
+            c.report(
+              'IORT_ID_RANGE_WRAP',
+              fieldPath(`${p}.mapping[${j}]`, idMapping, 'id_count'),
+              `input IDs ${hex(f.input_base)} + ${hex(f.id_count)} run past 0xFFFFFFFF: Linux's 32-bit sum wraps to ${hex((f.input_base + f.id_count) >>> 0)}, below the base, and the mapping matches no ID`,
+            );
+          if (walked && f.flags & 1 && j !== own && !singleHonoured(n))
+            c.report(
+              'IORT_SINGLE_SKIPPED',
+              fieldPath(`${p}.mapping[${j}]`, idMapping, 'flags'),
+              `single mapping ${j} (to ID ${hex(f.output_base)}) on an SMMU that devices map into, and not its DeviceID mapping${n.fields.type === IORT_SMMU_V3 ? ' (the ID Mapping Index names another, or the node revision or interrupts leave it unused)' : ''}: Linux's walk skips it`,
             );
         });
         const ranges = maps.map((m) => idRange(m));

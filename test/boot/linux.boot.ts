@@ -5,10 +5,22 @@
 // the guest says: the CPUs online are --vcpus, the STAO hides the SPCR UART, the SMMU is probed
 // only when the IORT keeps it, the RNG's MSI-X interrupts go through the ITS and are counted, its
 // DMA works, and no firmware-bug line appears but the GSI0 one the design GTDT costs.
+//
+// QEMU's IORT maps every ID one to one, so it cannot tell a correct --hide-smmu composition from one
+// that repoints the root complex at the ITS. So the host's IORT is also edited: the root complex
+// shifts requester IDs up on the way to the SMMU, the SMMU shifts them back down on the way to two
+// ITS groups (split at the RNG's requester ID), composing to the requester ID QEMU's ITS receives
+// as the DeviceID. Only a correct composition keeps the RNG's MSIs; the control, where the SMMU
+// does not shift back, shows that a wrong DeviceID loses them on this machine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, tmp } from '../helpers.js';
+import { readTables } from '../../src/io/read.js';
+import { formatAcpidumpSet } from '../../src/io/acpidump.js';
+import { make, type Node } from '../../src/layout/codec.js';
+import { idMapping, mappingsOf, IORT_ITS_GROUP, IORT_ROOT_COMPLEX, IORT_SMMU_V3 } from '../../src/tables/iort.js';
+import { findTable } from '../../src/model/tableset.js';
+import { cli, editTable, tmp } from '../helpers.js';
 import { bootDom0, bootHost, prepare, RAM, type Assets, type Said } from './machine.js';
 
 const VCPUS = 2;
@@ -21,11 +33,59 @@ const assets = prepared as Assets;
 
 let host: Said;
 
-/** Builds the dom0 set from the host's memory and boots it. */
+/** How far the edited IORT's root complex shifts the IDs it sends the SMMU. */
+const SHIFT = 0x3000;
+/** The RNG's requester ID (bus 0, device 1): the SMMU's second ITS group starts there. */
+const RNG_RID = 0x8;
+
+/**
+ * The host's tables with its IORT edited (written as acpidump text): the root complex's mapping into
+ * the SMMU shifts IDs up by SHIFT; the SMMU's one mapping becomes two, below and from RNG_RID, to two
+ * ITS groups naming the one ITS, shifting back down when `undo` (else passing the shifted IDs on).
+ */
+function editedHost(name: string, undo: boolean): string {
+  const set = readTables(core).set;
+  const iort = findTable(set, 'IORT')!.table;
+  const items = iort.items!;
+  const smmu = items.find((n) => n.fields.type === IORT_SMMU_V3)!;
+  const group = items.find((n) => n.fields.type === IORT_ITS_GROUP)!;
+  expect(mappingsOf(smmu).length, 'QEMU’s SMMUv3 node has one ID mapping').toBe(1);
+  const second: Node = { ...group, at: 0xf000 };
+  const map = (input_base: number, id_count: number, output_base: number, output_reference: number) =>
+    make(idMapping, { input_base, id_count, output_base, output_reference, flags: 0 });
+  const back = undo ? 0 : SHIFT;
+  const edited = editTable(set, 'IORT', (t) => ({
+    ...t,
+    items: [
+      ...items.map((n) => {
+        if (n.fields.type === IORT_SMMU_V3)
+          return {
+            ...n,
+            parts: { ...n.parts, mappings: [map(SHIFT, RNG_RID - 1, back, group.at!), map(SHIFT + RNG_RID, 0xffff - RNG_RID, RNG_RID + back, 0xf000)] },
+          };
+        if (n.fields.type !== IORT_ROOT_COMPLEX) return n;
+        const maps = mappingsOf(n).map((m) =>
+          Number(m.fields.output_reference) === smmu.at ? { ...m, fields: { ...m.fields, output_base: Number(m.fields.output_base) + SHIFT } } : m,
+        );
+        return { ...n, parts: { ...n.parts, mappings: maps } };
+      }),
+      second,
+    ],
+  }));
+  const file = join(work, `${name}.txt`);
+  writeFileSync(file, formatAcpidumpSet(edited));
+  return file;
+}
+
+/** Builds the dom0 set from the host's memory (or `input`) and boots it. */
 async function dom0(name: string, ...flags: string[]): Promise<Said> {
+  return dom0From(core, name, ...flags);
+}
+
+async function dom0From(input: string, name: string, ...flags: string[]): Promise<Said> {
   const out = join(work, name);
   const mem = `0x${RAM.base.toString(16)}:0x${RAM.size.toString(16)}`;
-  const r = await cli('build', core, '-o', out, '--relocate', 'all', '--mem', mem, '--vcpus', String(VCPUS), '--no-report', ...flags);
+  const r = await cli('build', input, '-o', out, '--relocate', 'all', '--mem', mem, '--vcpus', String(VCPUS), '--no-report', ...flags);
   expect(r.code, r.err).toBe(0);
   // the output passes the tool's own dom0 check before Linux sees it
   const c = await cli('check', '--dom0', out);
@@ -79,5 +139,30 @@ describe.skipIf(skip !== undefined)('Linux boots the tool’s output (QEMU virt,
     const s = await dom0('hidden', '--hide-smmu');
     dom0Basics(s);
     expect(one(s, 'iommus') ?? '').toBe('');
+  }, 240_000);
+
+  it('--hide-smmu on a host IORT whose root complex and SMMU each shift IDs, over two ITS groups: MSI-X still through the ITS', async () => {
+    const s = await dom0From(editedHost('shifted', true), 'shifted', '--hide-smmu');
+    dom0Basics(s);
+    expect(one(s, 'iommus') ?? '').toBe('');
+    // the composition: the RNG's requester ID straight to the second ITS group, as the ID QEMU's ITS receives
+    const dom0 = readTables(join(work, 'shifted')).set;
+    const rc = findTable(dom0, 'IORT')!.table.items!.find((n) => n.fields.type === IORT_ROOT_COMPLEX)!;
+    const rng = mappingsOf(rc)
+      .map((m) => m.fields)
+      .find((f) => Number(f.input_base) <= RNG_RID && RNG_RID <= Number(f.input_base) + Number(f.id_count))!;
+    expect(Number(rng.output_base) + (RNG_RID - Number(rng.input_base))).toBe(RNG_RID);
+    expect(findTable(dom0, 'IORT')!.table.items!.filter((n) => n.fields.type === IORT_ITS_GROUP).length).toBe(2);
+  }, 240_000);
+
+  it('the control: an SMMU that does not shift back composes to a DeviceID QEMU’s ITS never receives, and the RNG gets no MSI', async () => {
+    const s = await dom0From(editedHost('unshifted', false), 'unshifted', '--hide-smmu');
+    expect(one(s, 'mode'), s.log.slice(-3000)).toBe('dom0');
+    expect(Number(one(s, 'hwrng_bytes'))).toBe(0);
+    const rng = irqs(s).filter((i) => i.name.endsWith('-input'));
+    expect(
+      rng.every((i) => i.total === 0),
+      rng.map((i) => i.line).join('\n'),
+    ).toBe(true);
   }, 240_000);
 });

@@ -1247,6 +1247,33 @@ const cases: Case[] = [
               ),
           },
           {
+            // the root complex's range runs past 0xFFFFFFFF: Linux's u32 sum wraps, nothing matches
+            code: 'IORT_ID_RANGE_WRAP',
+            path: 'IORT.root_complex[0].mapping[0].id_count',
+            run: () => mapping(2, 0, { input_base: 0xffff8000 }),
+          },
+          {
+            // a single mapping on the SMMU after its stream IDs' range, not its DeviceID mapping
+            code: 'IORT_SINGLE_SKIPPED',
+            path: 'IORT.smmu_v3[0].mapping[1].flags',
+            run: () =>
+              check(
+                unplaced(
+                  edit(server, 'IORT', (t) =>
+                    item(
+                      t,
+                      (x) => x.fields.type === 4,
+                      0,
+                      (x) => {
+                        const maps = x.parts!.mappings as Node[];
+                        return { ...x, parts: { ...x.parts, mappings: [...maps, setFields(maps[0], { flags: 1, output_base: 0x9000, id_count: 0 })] } };
+                      },
+                    ),
+                  ),
+                ),
+              ),
+          },
+          {
             code: 'IORT_SMMU_ID_INDEX',
             path: 'IORT.smmu_v3[0].id_mapping_index',
             run: () =>

@@ -90,14 +90,17 @@ function walk(nodes: Map<number, Raw>, start: number, id: number): string {
       if (i === n.own) continue;
       const m = n.maps[i];
       if (m.single) {
-        if ([1, 2, 4, 5].includes(n.type)) found = { out: m.outBase, ref: m.ref };
+        // honoured on named components and root complexes only; elsewhere skipped (FW_BUG)
+        if (n.type === 1 || n.type === 2) found = { out: m.outBase, ref: m.ref };
         continue;
       }
-      if (id < m.inBase || id > m.inBase + m.count) continue;
-      const hit = { out: m.outBase + (id - m.inBase), ref: m.ref };
+      // base + count and the output are u32 sums: a range past 2^32 matches nothing
+      const last = (m.inBase + m.count) >>> 0;
+      if (id < m.inBase || id > last) continue;
+      const hit = { out: (m.outBase + (id - m.inBase)) >>> 0, ref: m.ref };
       if (atEnd) {
         if (id === m.inBase) found = hit;
-      } else if (m.count > 0 && id === m.inBase + m.count) atEnd = hit;
+      } else if (m.count > 0 && id === last) atEnd = hit;
       else found = hit;
     }
     const next = found ?? atEnd;
@@ -107,7 +110,8 @@ function walk(nodes: Map<number, Raw>, start: number, id: number): string {
   return 'loop';
 }
 
-/** Every device node's every mapped ID, walked in the host's IORT and in dom0's: they must agree. */
+/** Every device node's every mapped ID, walked in the host's IORT and in dom0's: they must agree,
+ * and an ID the host routes nowhere is routed nowhere in dom0 (no route the host lacks). */
 function sameEnds(host: Uint8Array, dom0: Uint8Array): number {
   const h = nodesOf(host);
   const d = nodesOf(dom0);
@@ -118,11 +122,12 @@ function sameEnds(host: Uint8Array, dom0: Uint8Array): number {
     const there = dk.get(n.key);
     expect(there, `${n.key} is in dom0's IORT`).toBeDefined();
     const probe = new Set<number>();
-    for (const m of n.maps) for (let id = m.inBase; id <= m.inBase + (m.single ? 0 : m.count); id++) probe.add(id);
+    for (const m of n.maps) for (let id = m.inBase; id <= Math.min(0xffffffff, m.inBase + (m.single ? 0 : m.count)); id++) probe.add(id);
     for (const id of probe) {
       const want = walk(h, at, id);
-      if (want.startsWith('unmapped')) continue; // an ID the host sends nowhere is no loss
-      expect(walk(d, there!, id), `${n.key} ID 0x${id.toString(16)}`).toBe(want);
+      const got = walk(d, there!, id);
+      if (want.startsWith('unmapped')) expect(got, `${n.key} ID 0x${id.toString(16)}: unrouted on the host`).toMatch(/^unmapped/);
+      else expect(got, `${n.key} ID 0x${id.toString(16)}`).toBe(want);
       checked++;
     }
   }
@@ -269,7 +274,67 @@ describe('--hide-smmu', () => {
     expect(note.message).toMatch(
       /Root Complex node at offset 0x\w+ sends IDs 0x800-0xFFF to the SMMUv3 node at offset 0x\w+, which sends them to no ITS group/,
     );
-    expect(sameEnds(iortOf(gap).bytes, iortOf(out.tables).bytes)).toBe(0x800);
+    // all 0x1000 walked: 0x800 to the same ITS ID, 0x800 unrouted in both
+    expect(sameEnds(iortOf(gap).bytes, iortOf(out.tables).bytes)).toBe(0x1000);
+  });
+
+  it('a single mapping on an SMMU is skipped, as Linux skips it (iort_id_map(): honoured on named components and root complexes only)', () => {
+    // an SMMUv3 whose own MSI mapping is not excluded by the DeviceID index rule (revision 5, DeviceID
+    // Valid clear): its single mapping is first, then the stream IDs' range
+    const host = withIort([
+      group(0x30, [0]),
+      smmuV3(0x100, [map(0, 0, 0x9000, 0x30, 1), map(0, 0xffff, 0x10000, 0x30)]),
+      rc(0x200, 0, [map(0, 0xfff, 0, 0x100)]),
+      at(
+        make(
+          nodeDef(IORT_NAMED_COMPONENT, 4),
+          { type: IORT_NAMED_COMPONENT, revision: 4, identifier: 0x300, memory_address_limit: 48 },
+          { parts: { device_name: '\\_SB.DMA0', mappings: [map(0, 0, 0x810, 0x100, 1)] } },
+        ),
+        0x300,
+      ),
+    ]);
+    const out = hide(host);
+    const dom0 = iortOf(out.tables).table;
+    const mapsOf = (type: number) => (dom0.items!.find((n) => n.fields.type === type)!.parts!.mappings as Node[]).map((m) => m.fields);
+    // the root complex's IDs follow the range (before: refused, the single mapping catching them all)
+    expect(mapsOf(IORT_ROOT_COMPLEX).map((f) => [f.input_base, f.id_count, f.output_base])).toEqual([[0, 0xfff, 0x10000]]);
+    // the named component gets its stream ID's DeviceID, not the SMMU's own (0x9000)
+    expect(mapsOf(IORT_NAMED_COMPONENT).map((f) => [f.output_base, f.flags])).toEqual([[0x10810, 1]]);
+    expect(sameEnds(iortOf(host).bytes, iortOf(out.tables).bytes)).toBe(0x1000 + 1);
+  });
+
+  it('IDs are u32 as Linux computes them: a range past 2^32 matches nothing; an output past 0xFFFFFFFF goes on from 0', () => {
+    // the SMMU's second range runs past 2^32 (base + count wraps below the base): Linux matches no ID
+    // of it, so stream IDs 0xFFFFFF00 up have no route on the host, and get none in dom0
+    const wrapIn = withIort([
+      group(0x30, [0]),
+      smmuV3(0x100, [map(0, 0xff, 0x100, 0x30), map(0xffffff00, 0x1ff, 0, 0x30)]),
+      rc(0x200, 0, [map(0, 0xff, 0, 0x100), map(0x100, 0xff, 0xffffff00, 0x100)]),
+    ]);
+    const a = hide(wrapIn);
+    const rcA = (iortOf(a.tables).table.items!.find((n) => n.fields.type === IORT_ROOT_COMPLEX)!.parts!.mappings as Node[]).map((m) => m.fields);
+    expect(rcA.map((f) => [f.input_base, f.id_count, f.output_base])).toEqual([[0, 0xff, 0x100]]);
+    expect(a.warnings.find((w) => w.code === 'BUILD_IORT_UNROUTED')!.message).toMatch(/sends IDs 0xFFFFFF00-0xFFFFFFFF to the SMMUv3/);
+    expect(sameEnds(iortOf(wrapIn).bytes, iortOf(a.tables).bytes)).toBe(0x200);
+    // a root complex range past 2^32 is gone too (Linux never takes it)
+    const wrapRc = withIort([
+      group(0x30, [0]),
+      smmuV3(0x100, [map(0, 0xffff, 0, 0x30)]),
+      rc(0x200, 0, [map(0, 0xff, 0, 0x100), map(0xffffff80, 0xff, 0x80, 0x100)]),
+    ]);
+    const b = hide(wrapRc);
+    expect((iortOf(b.tables).table.items!.find((n) => n.fields.type === IORT_ROOT_COMPLEX)!.parts!.mappings as Node[]).length).toBe(1);
+    expect(sameEnds(iortOf(wrapRc).bytes, iortOf(b.tables).bytes)).toBe(0x100 + 0x80);
+    // outputs past 0xFFFFFFFF wrap in Linux's sum: the run is cut where they do
+    const wrapOut = withIort([group(0x30, [0]), smmuV3(0x100, [map(0, 0xffff, 0xfffffff0, 0x30)]), rc(0x200, 0, [map(0, 0xff, 0, 0x100)])]);
+    const c = hide(wrapOut);
+    const rcC = (iortOf(c.tables).table.items!.find((n) => n.fields.type === IORT_ROOT_COMPLEX)!.parts!.mappings as Node[]).map((m) => m.fields);
+    expect(rcC.map((f) => [f.input_base, f.id_count, f.output_base])).toEqual([
+      [0, 0xf, 0xfffffff0],
+      [0x10, 0xef, 0],
+    ]);
+    expect(sameEnds(iortOf(wrapOut).bytes, iortOf(c.tables).bytes)).toBe(0x100);
   });
 
   it('refuses what cannot be composed, naming the node and the IDs: an SMMU range with no ITS output, a cycle, an ITS the MADT lacks, the xen profile', () => {

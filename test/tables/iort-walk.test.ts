@@ -1,12 +1,13 @@
 // The IORT ID walk IORT_MAPPING_CYCLE follows (src/tables/iort-walk.ts), held to the plain walk it
 // stands for, on random small IORT graphs: from each mapping's first ID, Linux's choice at each node
-// (the first mapping holding the ID, or a single one), IDs as u32, until an ITS group, no mapping, no
+// (iort_id_map()'s: single mappings only on root complexes and named components, ranges in u32,
+// the off-by-one workaround), IDs as u32, until an ITS group, no mapping, no
 // node, or a node met again with any ID. Its memo of what each state comes to must never change that
 // answer, whatever the order the walks come in.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { fieldsOf, make, type Node } from '../../src/layout/codec.js';
-import { idMapping, mappingsOf, IORT_ITS_GROUP, IORT_ROOT_COMPLEX, IORT_SMMU_V3 } from '../../src/tables/iort-nodes.js';
+import { idMapping, mappingsOf, IORT_ITS_GROUP, IORT_NAMED_COMPONENT, IORT_ROOT_COMPLEX, IORT_SMMU_V3 } from '../../src/tables/iort-nodes.js';
 import { IdWalk } from '../../src/tables/iort-walk.js';
 
 interface Spec {
@@ -29,11 +30,36 @@ function nodesOf(specs: Spec[]): { items: Node[]; at: Map<number, Node> } {
   return { items, at: new Map(items.map((n) => [n.at!, n])) };
 }
 
-/** Linux's choice for `id` entering n: the first mapping holding it, or a single one. */
-const pick = (n: Node, id: number) =>
-  mappingsOf(n)
-    .map((m) => fieldsOf(idMapping, m))
-    .findIndex((f) => f.flags & 1 || (f.input_base <= id && id <= f.input_base + f.id_count));
+/** Linux's choice for `id` entering n, mapping by mapping as iort_node_map_id() and iort_id_map()
+ * make it: a single mapping takes any ID on a root complex or named component and is skipped
+ * elsewhere; a range holds base..base + count in u32 (past 2^32 it holds nothing); a match at a
+ * range's last ID yields to a later single mapping or range starting there (the off-by-one
+ * workaround). -1: none. */
+const pick = (n: Node, id: number) => {
+  const honoured = n.fields.type === IORT_ROOT_COMPLEX || n.fields.type === IORT_NAMED_COMPONENT;
+  const maps = mappingsOf(n).map((m) => fieldsOf(idMapping, m));
+  let atEnd = -1;
+  for (let k = 0; k < maps.length; k++) {
+    const f = maps[k];
+    if (f.flags & 1) {
+      if (honoured) return k;
+      continue;
+    }
+    const last = (f.input_base + f.id_count) >>> 0;
+    if (id < f.input_base || id > last) continue;
+    if (atEnd >= 0) {
+      if (id === f.input_base) return k;
+    } else if (f.id_count > 0 && id === last) atEnd = k;
+    else return k;
+  }
+  return atEnd;
+};
+
+/** Whether Linux ever takes mapping j of n: not a skipped single mapping, not a range past 2^32. */
+const usable = (n: Node, j: number) => {
+  const f = fieldsOf(idMapping, mappingsOf(n)[j]);
+  return f.flags & 1 ? n.fields.type === IORT_ROOT_COMPLEX || n.fields.type === IORT_NAMED_COMPONENT : f.input_base + f.id_count <= 0xffffffff;
+};
 
 /** The plain walk of the first ID of mapping j of n: whether it comes back to a node. Where an earlier
  * mapping takes that ID (an overlap), the walk through mapping j starts at the node it leads to. */
@@ -42,6 +68,7 @@ function plainLoops(at: Map<number, Node>, n: Node, j: number): boolean {
     const f = fieldsOf(idMapping, mappingsOf(node)[k]);
     return { node: at.get(f.output_reference), id: f.flags & 1 ? f.output_base : (f.output_base + (id - f.input_base)) >>> 0 };
   };
+  if (!usable(n, j)) return false;
   let id = fieldsOf(idMapping, mappingsOf(n)[j]).input_base;
   let cur: Node | undefined = n;
   if (pick(n, id) !== j) ({ node: cur, id } = step(n, id, j));
@@ -59,10 +86,10 @@ function plainLoops(at: Map<number, Node>, n: Node, j: number): boolean {
 
 const spec = (nodes: number) =>
   fc.record({
-    type: fc.constantFrom(IORT_ITS_GROUP, IORT_SMMU_V3, IORT_SMMU_V3, IORT_ROOT_COMPLEX),
+    type: fc.constantFrom(IORT_ITS_GROUP, IORT_SMMU_V3, IORT_SMMU_V3, IORT_ROOT_COMPLEX, IORT_NAMED_COMPONENT),
     maps: fc.array(
       fc.record({
-        input: fc.integer({ min: 0, max: 8 }),
+        input: fc.oneof(fc.integer({ min: 0, max: 8 }), fc.constant(0xfffffffe)),
         count: fc.integer({ min: 0, max: 4 }),
         output: fc.integer({ min: 0, max: 8 }),
         to: fc.integer({ min: 0, max: nodes }), // `nodes` is no node
