@@ -29,3 +29,4 @@ export { checkTables, CODES, type CheckOptions } from './check/index.js';
 export { XEN_RELEASES, NEWEST_XEN, type XenRelease } from './model/xen.js';
 export { diffTables, tableKeys, type DiffOptions } from './diff/set.js';
 export { readFdt, findNode, FdtReadError } from './fdt/reader.js';
+export { readAml, encodeTerms, AML_START, type AmlInput, type AmlSet, type AmlBlock, type AmlObject, type AmlValue } from './aml/index.js';

@@ -1,0 +1,51 @@
+// A set's definition blocks read together: each DSDT and SSDT decoded into its term tree, method
+// calls resolved across all of them, and the namespace they declare.
+//
+// Reading a call needs its method's argument count, and a method may be declared after a call to
+// it, or in another table. So, as iasl's disassembler does, the blocks are read twice where it
+// matters: first in order, each Method and External adding its count as it is read; then each
+// block with a name read before what it names was known is read again with every count known.
+import { arityOf, decodeBlock, type AmlIssue, type Arity, type DecodedBlock } from './decode.js';
+import { buildNamespace, type AmlObject } from './namespace.js';
+import type { Term } from './tree.js';
+
+/** One DSDT or SSDT: what to call it, its bytes (the whole table: AML from byte 36), its revision. */
+export interface AmlInput {
+  table: string;
+  bytes: Uint8Array;
+  revision: number;
+}
+
+export interface AmlBlock {
+  table: string;
+  terms: Term[];
+  issues: AmlIssue[];
+}
+
+export interface AmlSet {
+  blocks: AmlBlock[];
+  namespace: AmlObject[];
+  /** how many blocks were read a second time (calls read before their method was known) */
+  reread: number;
+}
+
+/** The AML of a definition block starts after the 36-byte table header. */
+export const AML_START = 36;
+
+export function readAml(inputs: readonly AmlInput[]): AmlSet {
+  const arity: Arity = new Map();
+  const first: DecodedBlock[] = inputs.map((t) => decodeBlock(t.bytes, AML_START, Math.max(AML_START, t.bytes.length), arity));
+  let reread = 0;
+  const decoded = first.map((d, i) => {
+    if (d.lookups.every((l) => arityOf(arity, l.scope, l.name) === l.argc)) return d;
+    reread++;
+    return decodeBlock(inputs[i].bytes, AML_START, Math.max(AML_START, inputs[i].bytes.length), arity);
+  });
+  const blocks = decoded.map((d, i) => ({ table: inputs[i].table, terms: d.terms, issues: d.issues }));
+  const namespace = buildNamespace(blocks.map((b, i) => ({ table: b.table, terms: b.terms, revision: inputs[i].revision })));
+  return { blocks, namespace, reread };
+}
+
+export { encodeTerms } from './encode.js';
+export type { AmlObject, AmlValue } from './namespace.js';
+export type { Term, AmlName } from './tree.js';

@@ -1,0 +1,72 @@
+// The AML term tree: what a definition block holds, term by term, with every choice of encoding the
+// bytes made kept (PkgLength widths, name forms, integer prefixes), so that encoding the tree gives
+// back the bytes it was read from.
+
+/** A NameString (ACPI 6.5 §20.2.2) as written: `\` or a number of `^`, then its segments in one of
+ * the four forms (one NameSeg, DualNamePrefix, MultiNamePrefix with its count, NullName). */
+export interface AmlName {
+  root: boolean;
+  parents: number;
+  segs: string[];
+  form: 'seg' | 'dual' | 'multi' | 'null';
+}
+
+/** A PkgLength as written: how many bytes it took (1-4); `reserved` keeps bits 4-5 of a multi-byte
+ * lead byte, which should be 0. */
+export interface PkgLen {
+  width: number;
+  reserved?: number;
+}
+
+/** One element of a field list (§20.2.5.2 FieldElement). `bits`: the PkgLength's value. */
+export type FieldElement =
+  | { t: 'named'; at: number; name: string; bits: number; pkg: PkgLen }
+  | { t: 'reserved'; at: number; bits: number; pkg: PkgLen }
+  | { t: 'access'; at: number; type: number; attrib: number }
+  | { t: 'extaccess'; at: number; type: number; attrib: number; length: number }
+  | { t: 'connect'; at: number; target: Term }
+  /** bytes of the list that could not be read as elements */
+  | { t: 'raw'; at: number; bytes: Uint8Array };
+
+/** One argument of a term, as its opcode's grammar lists it. */
+export type Arg =
+  | { t: 'name'; v: AmlName }
+  | { t: 'int'; v: number | bigint }
+  | { t: 'string'; v: string }
+  | { t: 'term'; v: Term }
+  | { t: 'terms'; v: Term[] }
+  | { t: 'bytes'; v: Uint8Array }
+  | { t: 'fields'; v: FieldElement[] };
+
+/**
+ * A term: an opcode of OPCODES (or NAME_REF, CALL, NULL_NAME, RAW), where it starts in the
+ * definition block, its PkgLength when it has one, and its arguments in grammar order. A CALL has
+ * the name as its first argument and the call's arguments after it; a RAW holds the bytes (as its
+ * one 'bytes' argument) of a stretch that could not be read as terms.
+ */
+export interface Term {
+  code: number;
+  at: number;
+  pkg?: PkgLen;
+  args: Arg[];
+}
+
+/** A name as ASL writes it: `\_SB.PCI0`, `^^FOO`, `ABCD`; NullName is the empty string. */
+export function nameText(n: AmlName): string {
+  return (n.root ? '\\' : '^'.repeat(n.parents)) + n.segs.map(trimSeg).join('.');
+}
+
+/** A NameSeg without the trailing underscores ASL leaves out (`_SB_` → `_SB`, `____` → `_`). */
+export const trimSeg = (s: string): string => s.replace(/(.)_+$/, '$1');
+
+/** The segments of an absolute path, from the root. */
+export type Path = readonly string[];
+
+/** An absolute path as ASL writes it: `\`, `\_SB_.PCI0` (the segments as stored: 4 characters). */
+export const pathText = (p: Path): string => '\\' + p.join('.');
+
+/** Where a name leads from scope `scope`, before any search (prefixes and segments applied). */
+export function resolveFrom(scope: Path, n: AmlName): Path {
+  if (n.root) return n.segs;
+  return [...scope.slice(0, Math.max(0, scope.length - n.parents)), ...n.segs];
+}

@@ -1,0 +1,190 @@
+// The AML decoder (src/aml): every DSDT and SSDT we have read into a term tree that encodes back to
+// the same bytes; the namespace it builds held to what `iasl -d`'s ASL declares (paths, kinds,
+// method argument counts, where a declaration is conditional, Name values); calls resolved across
+// blocks and before their method; and hostile blocks read without a trace, a hang or deep recursion.
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readAml, encodeTerms, type AmlObject } from '../../src/aml/index.js';
+import { CALL, RAW } from '../../src/aml/opcodes.js';
+import type { Term } from '../../src/aml/tree.js';
+import { readTables } from '../../src/io/read.js';
+import { CORPUS, HAVE_CORPUS, SAMPLES } from '../helpers.js';
+import { HAVE_IASL, declaredBy, iaslAsl } from './iasl-asl.js';
+
+/** Every DSDT and SSDT of the corpus and the samples: a name and the table's bytes. */
+function amlTables(): { name: string; bytes: Uint8Array }[] {
+  const out: { name: string; bytes: Uint8Array }[] = [];
+  const fromSet = (label: string, input: string) => {
+    for (const e of readTables(input).set.tables)
+      if (e.table.signature === 'DSDT' || e.table.signature === 'SSDT') out.push({ name: `${label} ${e.table.signature}`, bytes: e.bytes });
+  };
+  for (const s of readdirSync(SAMPLES)) if (existsSync(join(SAMPLES, s, 'acpidump.txt'))) fromSet(`samples/${s}`, join(SAMPLES, s, 'acpidump.txt'));
+  if (HAVE_CORPUS) {
+    for (const d of readdirSync(CORPUS)) {
+      if (existsSync(join(CORPUS, d, 'acpidump.txt'))) fromSet(d, join(CORPUS, d, 'acpidump.txt'));
+    }
+    const q = join(CORPUS, 'qualcomm-aml');
+    for (const f of readdirSync(q).filter((x) => x.endsWith('.aml'))) out.push({ name: `qualcomm-aml/${f}`, bytes: new Uint8Array(readFileSync(join(q, f))) });
+  }
+  return out;
+}
+
+const one = (bytes: Uint8Array, table = 'T') => readAml([{ table, bytes, revision: bytes[8] }]);
+
+/** A table header (36 bytes) before `aml`, as iasl would write one (checksum not needed here). */
+function block(aml: number[] | Uint8Array, sig = 'SSDT'): Uint8Array {
+  const b = new Uint8Array(36 + aml.length);
+  b.set([...sig].map((c) => c.charCodeAt(0)));
+  new DataView(b.buffer).setUint32(4, b.length, true);
+  b[8] = 2;
+  b.set(aml, 36);
+  return b;
+}
+
+/** Every term of a tree, depth first, without recursion. */
+function allTerms(roots: readonly Term[]): Term[] {
+  const out: Term[] = [];
+  const stack = [...roots].reverse();
+  while (stack.length) {
+    const t = stack.pop()!;
+    out.push(t);
+    const kids: Term[] = [];
+    for (const a of t.args) {
+      if (a.t === 'term') kids.push(a.v);
+      else if (a.t === 'terms') kids.push(...a.v);
+    }
+    stack.push(...kids.reverse());
+  }
+  return out;
+}
+
+/** Compiles ASL with iasl (no optimisation: -oa) to its AML table. */
+function compile(asl: string): Uint8Array {
+  const dir = mkdtempSync(join(tmpdir(), 'dom0-acpi-asl-'));
+  try {
+    writeFileSync(join(dir, 't.asl'), asl);
+    const r = spawnSync('iasl', ['-oa', '-p', join(dir, 'o'), join(dir, 't.asl')], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stdout + r.stderr);
+    return new Uint8Array(readFileSync(join(dir, 'o.aml')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A Name's value as iasl prints it, as a number or a string to compare. */
+function iaslValue(v: string, ones: bigint): bigint | string {
+  // iasl escapes a string's backslashes, quotes and unprintable bytes (\\, \", \xNN, \n …)
+  const ESC: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v' };
+  if (v.startsWith('"'))
+    return v
+      .slice(1, -1)
+      .replace(/\\(x[0-9A-Fa-f]{1,2}|.)/g, (_m, e: string) => (e[0] === 'x' && e.length > 1 ? String.fromCharCode(parseInt(e.slice(1), 16)) : (ESC[e] ?? e)));
+  return v === 'Zero' ? 0n : v === 'One' ? 1n : v === 'Ones' ? ones : BigInt(v);
+}
+
+const label = (o: { path: string; kind: string; args?: number; conditional?: boolean }) =>
+  `${o.path} ${o.kind}${o.kind === 'Method' ? `(${o.args})` : ''}${o.conditional ? ' (conditional)' : ''}`;
+
+describe('AML decoder', () => {
+  const tables = amlTables();
+
+  it('reads every DSDT and SSDT of the corpus and the samples into a tree that encodes back to its bytes', () => {
+    expect(tables.length).toBeGreaterThanOrEqual(HAVE_CORPUS ? 17 : 4);
+    for (const { name, bytes } of tables) {
+      const set = one(bytes);
+      const [b] = set.blocks;
+      expect(b.issues, name).toEqual([]);
+      expect(
+        allTerms(b.terms).some((t) => t.code === RAW),
+        name,
+      ).toBe(false);
+      expect(Buffer.from(encodeTerms(b.terms)).equals(Buffer.from(bytes.subarray(36))), name).toBe(true);
+    }
+  });
+
+  it.skipIf(!HAVE_IASL)('builds the namespace iasl -d’s ASL declares: paths, kinds, argument counts, conditions, Name values', () => {
+    let objects = 0;
+    for (const { name, bytes } of tables) {
+      const ns = one(bytes).namespace.filter((o) => o.kind !== 'External' && o.kind !== 'Scope');
+      const theirs = declaredBy(iaslAsl(bytes));
+      expect(ns.map(label).sort(), name).toEqual(theirs.map(label).sort());
+      const ones = bytes[8] < 2 ? 0xffffffffn : 0xffffffffffffffffn;
+      const ourValue = (o: AmlObject) => (o.value?.type === 'integer' || o.value?.type === 'string' ? o.value.value : undefined);
+      const byPath = new Map(ns.filter((o) => o.kind === 'Name').map((o) => [o.path, o]));
+      for (const d of theirs.filter((x) => x.value !== undefined)) expect(ourValue(byPath.get(d.path)!), `${name} ${d.path}`).toBe(iaslValue(d.value!, ones));
+      objects += ns.length;
+    }
+    expect(objects).toBeGreaterThan(HAVE_CORPUS ? 4000 : 10);
+  });
+
+  it.skipIf(!HAVE_IASL)('reads a call by its method’s argument count: declared later, in another table, by an External, or recursively', () => {
+    const dsdt = compile(`DefinitionBlock ("", "DSDT", 2, "DOM0AC", "CALLS", 1) {
+      Method (FRST, 0) { Return (LATE (1, 2)) }
+      Method (LATE, 2) { Return (Arg0 + Arg1) }
+      Method (SELF, 1) { If (Arg0) { Return (SELF (Arg0 - 1)) } Return (Zero) }
+      Scope (_SB) { Device (DEV0) { Method (_STA) { Return (\\LATE (3, 4)) } } }
+    }`);
+    const ssdt = compile(`DefinitionBlock ("", "SSDT", 2, "DOM0AC", "OTHER", 1) {
+      External (\\LATE, MethodObj)
+      External (\\_SB.DEV0.XTRN, MethodObj)
+      Method (USE1, 0) { Return (LATE (5, 6)) }
+    }`);
+    const set = readAml([
+      { table: 'DSDT', bytes: dsdt, revision: 2 },
+      { table: 'SSDT', bytes: ssdt, revision: 2 },
+    ]);
+    const calls = set.blocks.map((b) => allTerms(b.terms).filter((t) => t.code === CALL));
+    // each call carries its arguments: LATE's two, SELF's one
+    const shape = (t: Term) => `${t.args[0].t === 'name' ? t.args[0].v.segs.join('.') : ''}/${t.args.length - 1}`;
+    expect(calls[0].map(shape)).toEqual(['LATE/2', 'SELF/1', 'LATE/2']);
+    // the SSDT's External says MethodObj without a count: the DSDT's declaration gives it
+    expect(calls[1].map(shape)).toEqual(['LATE/2']);
+    expect(set.reread).toBe(1); // the DSDT, whose first call comes before LATE
+    expect(set.blocks.flatMap((b) => b.issues)).toEqual([]);
+    for (const [i, b] of set.blocks.entries()) expect(Buffer.from(encodeTerms(b.terms)).equals(Buffer.from([dsdt, ssdt][i].subarray(36)))).toBe(true);
+  });
+
+  it('hostile blocks: each fault an issue at its byte, the rest of the table still read, the bytes kept', () => {
+    // Scope (\) { Name (AAAA, 1); <unknown 0x5B 0xFF>; … } Name (BBBB, 2)
+    const unknown = block([0x10, 0x0e, 0x5c, 0x00, 0x08, 0x41, 0x41, 0x41, 0x41, 0x01, 0x5b, 0xff, 0x00, 0x00, 0x00, 0x08, 0x42, 0x42, 0x42, 0x42, 0x0a, 0x02]);
+    let set = one(unknown);
+    expect(set.blocks[0].issues).toEqual([{ at: 36 + 10, message: 'unknown opcode 0x5B 0xFF' }]);
+    expect(set.namespace.map((o) => o.path)).toEqual(['\\AAAA', '\\BBBB']);
+    expect(Buffer.from(encodeTerms(set.blocks[0].terms)).equals(Buffer.from(unknown.subarray(36)))).toBe(true);
+    // a PkgLength past the end of the table
+    const past = block([0x08, 0x41, 0x41, 0x41, 0x41, 0x01, 0x10, 0x3f, 0x5c]);
+    set = one(past);
+    expect(set.blocks[0].issues).toEqual([{ at: 36 + 7, message: 'PkgLength 0x3F runs past the end of the table' }]);
+    expect(set.namespace.map((o) => o.path)).toEqual(['\\AAAA']);
+    expect(Buffer.from(encodeTerms(set.blocks[0].terms)).equals(Buffer.from(past.subarray(36)))).toBe(true);
+    // a name path that never ends: MultiNamePrefix with 255 segments in a 10-byte table tail
+    const endless = block([0x08, 0x2f, 0xff, 0x41, 0x41, 0x41, 0x41, 0x42, 0x42, 0x42]);
+    set = one(endless);
+    expect(set.blocks[0].issues).toEqual([{ at: 36 + 7, message: 'a name segment runs past the end of the table' }]);
+    expect(Buffer.from(encodeTerms(set.blocks[0].terms)).equals(Buffer.from(endless.subarray(36)))).toBe(true);
+    // a string with no NUL
+    const str = block([0x08, 0x41, 0x41, 0x41, 0x41, 0x0d, 0x41, 0x42]);
+    expect(one(str).blocks[0].issues).toEqual([{ at: 36 + 6, message: 'a string with no NUL before the end of the table' }]);
+  });
+
+  it('nesting 10,000 deep: read, built and written with explicit stacks', () => {
+    // Scope (\) { If (One) { If (One) { … Name (DEEP, 1) … } } }, each If with a 4-byte PkgLength
+    const depth = 10_000;
+    const inner = [0x08, 0x44, 0x45, 0x45, 0x50, 0x01];
+    const parts: number[][] = [];
+    let size = inner.length;
+    for (let i = 0; i < depth; i++) {
+      size += 1 + 4 + 1; // If, PkgLength, One
+      parts.push([0xa0, 0xc0 | ((size - 1) & 0x0f), ((size - 1) >> 4) & 0xff, ((size - 1) >> 12) & 0xff, ((size - 1) >> 20) & 0xff, 0x01]);
+    }
+    const aml = [...parts.reverse().flat(), ...inner];
+    const bytes = block(aml);
+    const set = one(bytes);
+    expect(set.blocks[0].issues).toEqual([]);
+    expect(set.namespace.map((o) => [o.path, o.conditional])).toEqual([['\\DEEP', true]]);
+    expect(Buffer.from(encodeTerms(set.blocks[0].terms)).equals(Buffer.from(bytes.subarray(36)))).toBe(true);
+  });
+});
