@@ -1,6 +1,7 @@
 // dom0-acpi dump INPUT: every decoded field, iasl -d style, or as JSON, or one line per table.
 import type { Command } from 'commander';
 import { dumpTableText, dumpEfiText } from '../../src/render/text.js';
+import { setAml } from '../../src/aml/set.js';
 import { setJson } from '../../src/render/json.js';
 import { summaryLines } from '../../src/render/summary.js';
 import { CliError, type Io, type Exit, report } from '../io.js';
@@ -90,6 +91,10 @@ function dumpOne(input: string, o: DumpOpts, format: 'text' | 'json' | 'jsonl' |
   } else if (format === 'json') io.out(jsonText(setJson(view, entries), 2) + '\n');
   else if (format === 'jsonl') io.out(jsonText(setJson(view, entries)) + '\n');
   else if (format === 'summary') io.out(summaryLines(view, entries).join('\n') + '\n');
-  else io.out([...entries.map(dumpTableText), ...efi.map(dumpEfiText)].join('\n'));
+  else {
+    // DSDT and SSDTs are read together: a call in one to a method of another needs its argument count
+    const aml = setAml(set);
+    io.out([...entries.map((e) => dumpTableText(e, aml.blocks.get(e))), ...efi.map(dumpEfiText)].join('\n'));
+  }
   if (errors.length) throw new CliError(errors);
 }

@@ -9,6 +9,8 @@ import { checksumOf } from '../layout/codec.js';
 import { hex } from '../layout/diagnostics.js';
 import { guidText, hexBytes } from '../layout/values.js';
 import { shown } from './escape.js';
+import { blockHeader, holdsAml, setAml, tableAsl } from '../aml/set.js';
+import type { AmlBlock } from '../aml/index.js';
 
 const LABEL_WIDTH = 29;
 
@@ -185,10 +187,15 @@ const joined = (lines: DumpLine[]) => lines.map((l) => l.text).join('\n') + '\n'
 /** A table's dump below its heading, made once per decoded table (a report shows a table the host
  * and dom0 share on both sides). */
 const bodies = new WeakMap<AcpiTable, DumpLine[]>();
-function tableBody(e: TableEntry): DumpLine[] {
+function tableBody(e: TableEntry, block?: AmlBlock): DumpLine[] {
   const t = e.table;
   const known = bodies.get(t);
   if (known) return known;
+  if (holdsAml(e)) {
+    const lines = amlBody(e, block);
+    bodies.set(t, lines);
+    return lines;
+  }
   const out: DumpLine[] = [];
   const faultNote = (f: FieldEntry) => {
     if (f.field.derive !== 'checksum') return '';
@@ -202,16 +209,52 @@ function tableBody(e: TableEntry): DumpLine[] {
   return out;
 }
 
-/** The whole dump of one table, line by line, with a heading comment naming where it came from. */
-export function dumpTableLines(e: TableEntry): DumpLine[] {
+/** A DSDT or SSDT as `iasl -d` prints it: its header in a comment, what could not be read named
+ * in comments at its offsets, then its ASL (which iasl compiles back to the same AML). */
+function amlBody(e: TableEntry, block?: AmlBlock): DumpLine[] {
+  const b = e.bytes;
+  const h = blockHeader(b);
+  const u32 = (o: number) => (b.length >= o + 4 ? new DataView(b.buffer, b.byteOffset, b.length).getUint32(o, true) : 0);
+  const n = (v: number, digits: number) => `0x${v.toString(16).toUpperCase().padStart(digits, '0')}`;
+  const want = checksumOf(b, b.length, 9);
+  const issues = (block ?? setAml({ tables: [e] }).blocks.get(e))?.issues ?? [];
+  const head = [
+    '/*',
+    ' * Original Table Header:',
+    ` *     Signature        ${quote(h.signature)}`,
+    ` *     Length           ${n(u32(4), 8)} (${u32(4)})`,
+    ` *     Revision         ${n(h.revision, 2)}${h.revision < 2 ? ' **** 32-bit table (V1), no 64-bit math support' : ''}`,
+    ` *     Checksum         ${n(b[9] ?? 0, 2)}${want !== b[9] ? ` **** Incorrect checksum, should be ${n(want, 2)}` : ''}`,
+    ` *     OEM ID           ${quote(h.oemId)}`,
+    ` *     OEM Table ID     ${quote(h.oemTableId)}`,
+    ` *     OEM Revision     ${n(h.oemRevision, 8)} (${h.oemRevision})`,
+    ` *     Compiler ID      ${quote(Buffer.from(b.subarray(28, 32)).toString('latin1'))}`,
+    ` *     Compiler Version ${n(u32(32), 8)} (${u32(32)})`,
+    ...issues.map((i) => ` * AML at ${n(i.at, 4)}: ${shown(i.message)}`),
+    ' */',
+  ].map(plain);
+  const asl = tableAsl(e, block ?? setAml({ tables: [e] }).blocks.get(e));
+  return [
+    ...head,
+    ...asl
+      .replace(/\n$/, '')
+      .split('\n')
+      .map((text) => plain(shown(text))),
+  ];
+}
+
+/** The whole dump of one table, line by line, with a heading comment naming where it came from.
+ * `block`: a DSDT's or SSDT's term tree read with the rest of its set (its calls resolved across
+ * tables); without it, the table is read on its own. */
+export function dumpTableLines(e: TableEntry, block?: AmlBlock): DumpLine[] {
   const t = e.table;
   const desc = describeSignature(t.signature);
   const heading = `/* ${t.signature}${desc ? ` (${desc})` : ''} @ ${e.address === undefined ? 'unknown address' : hex(e.address, 16)}, ${e.bytes.length} bytes, from ${shown(e.source)} */`;
-  return tidy([plain(heading), plain(''), ...tableBody(e)]);
+  return tidy([plain(heading), plain(''), ...tableBody(e, block)]);
 }
 
 /** The whole dump of one table, with a heading comment naming where it came from. */
-export const dumpTableText = (e: TableEntry): string => joined(dumpTableLines(e));
+export const dumpTableText = (e: TableEntry, block?: AmlBlock): string => joined(dumpTableLines(e, block));
 
 /** One EFI structure (system table, configuration table, memory map), dumped as a table is. */
 export function dumpEfiLines(p: EfiPart): DumpLine[] {

@@ -1,0 +1,263 @@
+// A definition block printed as ASL, laid out as `iasl -d` lays it out (a DefinitionBlock, nested
+// scopes with braces on lines of their own, four-space indents), with every term written so that
+// iasl compiles it back to the same bytes wherever the encoding is one iasl itself writes: integers
+// keep their width (0x0F, 0x000F, …), Zero/One/Ones stay keywords, names keep their path, reserved
+// field bits are written as `, n`, and a byte the grammar gives a keyword (a region's space, a
+// field's flags, a method's flags, an External's type, a Match operator) is written as that keyword.
+// Terms are written in ASL 1.0 form (`Add (A, B, C)`); the walk uses an explicit stack.
+import { BY_CODE, CALL, NAME_REF, NULL_NAME, RAW, type ArgKind } from './opcodes.js';
+import { nameText, type Arg, type FieldElement, type Term } from './tree.js';
+
+const hexN = (v: number | bigint, digits: number) => '0x' + BigInt(v).toString(16).toUpperCase().padStart(digits, '0');
+const WIDTH: Partial<Record<ArgKind, number>> = { byte: 2, word: 4, dword: 8, qword: 16 };
+
+/** ACPI 6.5 §19.6.100 OperationRegion RegionSpace keywords. */
+const SPACES: Record<number, string> = {
+  0: 'SystemMemory',
+  1: 'SystemIO',
+  2: 'PCI_Config',
+  3: 'EmbeddedControl',
+  4: 'SMBus',
+  5: 'SystemCMOS',
+  6: 'PciBarTarget',
+  7: 'IPMI',
+  8: 'GeneralPurposeIo',
+  9: 'GenericSerialBus',
+  10: 'PCC',
+  0x7f: 'FFixedHW',
+};
+/** §19.6.45 External ObjectType keywords. */
+const OBJECT_TYPES = [
+  'UnknownObj',
+  'IntObj',
+  'StrObj',
+  'BuffObj',
+  'PkgObj',
+  'FieldUnitObj',
+  'DeviceObj',
+  'EventObj',
+  'MethodObj',
+  'MutexObj',
+  'OpRegionObj',
+  'PowerResObj',
+  'ProcessorObj',
+  'ThermalZoneObj',
+  'BuffFieldObj',
+  'DDBHandleObj',
+];
+const MATCH = ['MTR', 'MEQ', 'MLE', 'MLT', 'MGE', 'MGT'];
+const ACCESS = ['AnyAcc', 'ByteAcc', 'WordAcc', 'DWordAcc', 'QWordAcc', 'BufferAcc'];
+const UPDATE = ['Preserve', 'WriteAsOnes', 'WriteAsZeros'];
+/** AccessAs attributes (§19.6.2): the plain ones by value, the ones with a length by value. */
+const ATTRIB: Record<number, string> = {
+  0x02: 'AttribQuick',
+  0x04: 'AttribSendReceive',
+  0x06: 'AttribByte',
+  0x08: 'AttribWord',
+  0x0a: 'AttribBlock',
+  0x0c: 'AttribProcessCall',
+  0x0d: 'AttribBlockProcessCall',
+};
+const EXT_ATTRIB: Record<number, string> = { 0x0b: 'AttribBytes', 0x0e: 'AttribRawBytes', 0x0f: 'AttribRawProcessBytes' };
+
+/** A field's flags byte as its three keywords, or undefined when a keyword cannot say it. */
+function fieldFlags(v: number): string | undefined {
+  const [a, l, u] = [v & 0x0f, (v >> 4) & 1, (v >> 5) & 3];
+  if (v & 0x80 || a >= ACCESS.length || u >= UPDATE.length) return undefined;
+  return `${ACCESS[a]}, ${l ? 'Lock' : 'NoLock'}, ${UPDATE[u]}`;
+}
+
+/** A string as ASL writes it: quotes and backslashes escaped, other bytes outside printable ASCII as \xNN. */
+export function aslString(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.charCodeAt(0);
+    if (ch === '"' || ch === '\\') out += '\\' + ch;
+    else if (c < 0x20 || c > 0x7e) out += '\\x' + c.toString(16).toUpperCase().padStart(2, '0');
+    else out += ch;
+  }
+  return out + '"';
+}
+
+/** What the walk writes: text, a term (in a statement or in an expression), or a field list. */
+type Item =
+  | string
+  | { term: Term; indent: number; statement: boolean }
+  | { fields: FieldElement[]; indent: number }
+  /** a statement of a TermList: `last` in its list, `next` the one after it */
+  | { stmt: Term; indent: number; last: boolean; next?: Term };
+
+const pad = (n: number) => '    '.repeat(n);
+
+/** The bytes of a buffer as iasl lists them: eight a line, with commas. */
+function byteLines(bytes: Uint8Array, indent: number): string {
+  const lines: string[] = [];
+  for (let i = 0; i < bytes.length; i += 8) {
+    const row = Array.from(bytes.subarray(i, i + 8), (x) => hexN(x, 2));
+    lines.push(pad(indent) + row.join(', ') + (i + 8 < bytes.length ? ',' : ''));
+  }
+  return lines.join('\n');
+}
+
+/** The keyword a byte argument stands for (by the opcode's ASL name and the argument's index). */
+function keyword(asl: string, i: number, v: number, args: Arg[]): string | undefined {
+  if (asl === 'OperationRegion' && i === 1) return SPACES[v] ?? hexN(v, 2);
+  if (asl === 'External' && i === 1) return OBJECT_TYPES[v];
+  if (asl === 'External' && i === 2) return '';
+  if (asl === 'Match' && (i === 1 || i === 3)) return MATCH[v];
+  if (asl === 'Method' && i === 1) return `${v & 7}, ${v & 8 ? 'Serialized' : 'NotSerialized'}${v >> 4 ? `, ${v >> 4}` : ''}`;
+  if ((asl === 'Field' && i === 1) || (asl === 'IndexField' && i === 2) || (asl === 'BankField' && i === 3)) return fieldFlags(v);
+  void args;
+  return undefined;
+}
+
+/** The text and the terms a term's ASL is made of, in order. */
+function expand(t: Term, indent: number): Item[] {
+  const items: Item[] = [];
+  const expr = (x: Term): Item => ({ term: x, indent, statement: false });
+  if (t.code === NAME_REF) return [t.args[0].t === 'name' ? nameText(t.args[0].v) || '\\' : ''];
+  if (t.code === NULL_NAME) return [''];
+  if (t.code === RAW) {
+    const bytes = t.args[0].t === 'bytes' ? t.args[0].v : new Uint8Array();
+    return [
+      `/* ${bytes.length} bytes that are no AML terms: ${Array.from(bytes.subarray(0, 16), (x) => hexN(x, 2)).join(' ')}${bytes.length > 16 ? ' …' : ''} */`,
+    ];
+  }
+  if (t.code === CALL) {
+    items.push(t.args[0].t === 'name' ? nameText(t.args[0].v) : '', ' (');
+    t.args.slice(1).forEach((a, i) => {
+      if (i) items.push(', ');
+      if (a.t === 'term') items.push(expr(a.v));
+    });
+    items.push(')');
+    return items;
+  }
+  const def = BY_CODE.get(t.code)!;
+  const grammar = def.args.filter((k) => k !== 'pkg');
+  const a0 = t.args[0];
+  switch (def.asl) {
+    case 'BytePrefix':
+    case 'WordPrefix':
+    case 'DWordPrefix':
+    case 'QWordPrefix':
+      return [a0.t === 'int' ? hexN(a0.v, WIDTH[grammar[0]]!) : ''];
+    case 'StringPrefix':
+      return [a0.t === 'string' ? aslString(a0.v) : '""'];
+    case 'Buffer': {
+      const bytes = t.args[1]?.t === 'bytes' ? t.args[1].v : new Uint8Array();
+      items.push('Buffer (', a0.t === 'term' ? expr(a0.v) : '', ')');
+      items.push(bytes.length ? `\n${pad(indent)}{\n${byteLines(bytes, indent + 1)}\n${pad(indent)}}` : ' {}');
+      return items;
+    }
+    case 'Package':
+    case 'VarPackage': {
+      const list = t.args[1]?.t === 'terms' ? t.args[1].v : [];
+      items.push('Package (', a0.t === 'int' ? hexN(a0.v, 2) : a0.t === 'term' ? expr(a0.v) : '', ')');
+      if (!list.length) return [...items, ' {}'];
+      items.push(`\n${pad(indent)}{\n`);
+      list.forEach((e, i) => items.push(pad(indent + 1), { term: e, indent: indent + 1, statement: false }, i + 1 < list.length ? ',\n' : '\n'));
+      items.push(`${pad(indent)}}`);
+      return items;
+    }
+  }
+  if (!grammar.length) return [def.asl];
+  const shown = t.args
+    .map((a, i) => ({ a, i, kind: grammar[i] }))
+    .filter(({ kind }) => kind !== 'terms' && kind !== 'fields' && kind !== 'elements' && kind !== 'bytes');
+  items.push(def.asl, ' (');
+  let first = true;
+  for (const { a, i, kind } of shown) {
+    const k = a.t === 'int' ? keyword(def.asl, i, Number(a.v), t.args) : undefined;
+    if (k === '') continue; // said by the keyword before it
+    if (!first) items.push(', ');
+    first = false;
+    if (k !== undefined) items.push(k);
+    else if (a.t === 'int') items.push(hexN(a.v, WIDTH[kind] ?? 2));
+    else if (a.t === 'name') items.push(nameText(a.v) || '\\');
+    else if (a.t === 'string') items.push(aslString(a.v));
+    else if (a.t === 'term') items.push(expr(a.v));
+  }
+  items.push(')');
+  return items;
+}
+
+/** A statement: its ASL, then its block (TermList or field list) when it has one, its statements
+ * left to the walk. */
+function statement(t: Term, indent: number, last: boolean, next?: Term): Item[] {
+  const items: Item[] = [pad(indent), ...(BY_CODE.get(t.code)?.asl === 'Else' ? ['Else'] : expand(t, indent))];
+  const body = BY_CODE.get(t.code)?.args.includes('terms') ? t.args.find((a) => a.t === 'terms') : undefined;
+  const fields = t.args.find((a) => a.t === 'fields');
+  if (body?.t === 'terms' || fields?.t === 'fields') {
+    items.push(`\n${pad(indent)}{\n`);
+    if (body?.t === 'terms') body.v.forEach((c, i) => items.push({ stmt: c, indent: indent + 1, last: i + 1 === body.v.length, next: body.v[i + 1] }));
+    if (fields?.t === 'fields') items.push({ fields: fields.v, indent: indent + 1 });
+    items.push(`${pad(indent)}}\n`);
+    // a blank line after a block, as iasl leaves one (not between an If and its Else)
+    if (!last && !(next && BY_CODE.get(next.code)?.asl === 'Else')) items.push('\n');
+  } else items.push('\n');
+  return items;
+}
+
+/** A field list's elements, one a line. */
+function fieldLines(list: FieldElement[], indent: number): Item[] {
+  const items: Item[] = [];
+  list.forEach((e, i) => {
+    const sep = i + 1 < list.length ? ',\n' : '\n';
+    items.push(pad(indent));
+    switch (e.t) {
+      case 'named':
+        items.push(`${e.name.replace(/(.)_+$/, '$1')}, ${e.bits}`);
+        break;
+      case 'reserved':
+        items.push(`, ${e.bits}`);
+        break;
+      case 'access': {
+        const kind = e.type >> 6;
+        const attr = kind ? `${EXT_ATTRIB[[0, 0x0b, 0x0e, 0x0f][kind]]} (${hexN(e.attrib, 2)})` : (ATTRIB[e.attrib] ?? hexN(e.attrib, 2));
+        items.push(`AccessAs (${ACCESS[e.type & 0x0f] ?? hexN(e.type, 2)}, ${attr})`);
+        break;
+      }
+      case 'extaccess':
+        items.push(`AccessAs (${ACCESS[e.type & 0x0f] ?? hexN(e.type, 2)}, ${EXT_ATTRIB[e.attrib] ?? hexN(e.attrib, 2)} (${hexN(e.length, 2)}))`);
+        break;
+      case 'connect':
+        items.push('Connection (', { term: e.target, indent, statement: false }, ')');
+        break;
+      case 'raw':
+        items.push(`/* ${e.bytes.length} bytes that are no field list elements */`);
+        break;
+    }
+    items.push(sep);
+  });
+  return items;
+}
+
+/** The header fields DefinitionBlock names. */
+export interface BlockHeader {
+  signature: string;
+  revision: number;
+  oemId: string;
+  oemTableId: string;
+  oemRevision: number;
+}
+
+/** A definition block's ASL. */
+export function printAsl(header: BlockHeader, terms: readonly Term[]): string {
+  const out: string[] = [
+    `DefinitionBlock ("", ${aslString(header.signature)}, ${header.revision}, ${aslString(header.oemId)}, ${aslString(header.oemTableId)}, ${hexN(header.oemRevision, 8)})\n{\n`,
+  ];
+  const stack: Item[] = [];
+  for (let i = terms.length - 1; i >= 0; i--) stack.push({ stmt: terms[i], indent: 1, last: i + 1 === terms.length, next: terms[i + 1] });
+  while (stack.length) {
+    const it = stack.pop()!;
+    if (typeof it === 'string') {
+      out.push(it);
+      continue;
+    }
+    const items =
+      'stmt' in it ? statement(it.stmt, it.indent, it.last, it.next) : 'fields' in it ? fieldLines(it.fields, it.indent) : expand(it.term, it.indent);
+    for (let k = items.length - 1; k >= 0; k--) stack.push(items[k]);
+  }
+  out.push('}\n');
+  return out.join('');
+}

@@ -1,0 +1,49 @@
+// The definition blocks of a table set read together (calls resolve across the DSDT and every SSDT),
+// once per set: each table entry's term tree, and the namespace.
+import { defFor } from '../tables/registry.js';
+import type { TableEntry, TableSet } from '../model/tableset.js';
+import { printAsl, type BlockHeader } from './asl.js';
+import { readAml, type AmlBlock, type AmlSet } from './index.js';
+
+export interface SetAml {
+  aml: AmlSet;
+  /** each DSDT's and SSDT's block */
+  blocks: Map<TableEntry, AmlBlock>;
+}
+
+/** Whether a table holds a definition block (DSDT, SSDT: their declarations say so). */
+export const holdsAml = (e: TableEntry): boolean => defFor(e.table.signature).tailIsAml === true;
+
+/** What the table's header calls it: "DSDT", "SSDT[TABLEID]" (several SSDTs told apart). */
+const labelOf = (e: TableEntry) => {
+  const id = Buffer.from(e.bytes.subarray(16, 24))
+    .toString('latin1')
+    .replace(/[\0 ]+$/, '');
+  return e.table.signature === 'DSDT' ? 'DSDT' : `${e.table.signature}[${id}]`;
+};
+
+const cache = new WeakMap<readonly TableEntry[], SetAml>();
+
+/** The set's definition blocks, read together (made once per set). */
+export function setAml(set: Pick<TableSet, 'tables'>): SetAml {
+  const known = cache.get(set.tables);
+  if (known) return known;
+  const entries = set.tables.filter(holdsAml);
+  const aml = readAml(entries.map((e) => ({ table: labelOf(e), bytes: e.bytes, revision: e.bytes[8] ?? 0 })));
+  const out = { aml, blocks: new Map(entries.map((e, i) => [e, aml.blocks[i]])) };
+  cache.set(set.tables, out);
+  return out;
+}
+
+/** The header fields a DefinitionBlock names, from a table's bytes. */
+export function blockHeader(bytes: Uint8Array): BlockHeader {
+  const s = (o: number, n: number) => Buffer.from(bytes.subarray(o, o + n)).toString('latin1');
+  const u32 = bytes.length >= 28 ? new DataView(bytes.buffer, bytes.byteOffset, bytes.length).getUint32(24, true) : 0;
+  return { signature: s(0, 4), revision: bytes[8] ?? 0, oemId: s(10, 6), oemTableId: s(16, 8), oemRevision: u32 };
+}
+
+/** A DSDT's or SSDT's ASL, its calls read with the set's other blocks when `block` is given. */
+export function tableAsl(e: TableEntry, block?: AmlBlock): string {
+  const b = block ?? readAml([{ table: labelOf(e), bytes: e.bytes, revision: e.bytes[8] ?? 0 }]).blocks[0];
+  return printAsl(blockHeader(e.bytes), b.terms);
+}
