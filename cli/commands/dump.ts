@@ -11,7 +11,8 @@ import { renderDts } from '../../src/render/dts.js';
 import { hex, Refusal } from '../../src/layout/diagnostics.js';
 import { addFormatOption, formatOf, type FormatOpts } from '../format.js';
 import { addInputOptions, loadSetAndErrors, selectTables, collect, streamed, type InputOpts } from '../input.js';
-import { jsonText } from '../../src/render/escape.js';
+import { jsonText, shown } from '../../src/render/escape.js';
+import { namespaceLines } from '../../src/aml/view.js';
 
 /** The --format choices, the first the default (the options' type follows from it). */
 const FORMATS = ['text', 'json', 'jsonl', 'summary'] as const;
@@ -19,6 +20,7 @@ const FORMATS = ['text', 'json', 'jsonl', 'summary'] as const;
 interface DumpOpts extends InputOpts, FormatOpts<(typeof FORMATS)[number]> {
   table?: string[];
   summary?: boolean;
+  namespace?: boolean;
   partial?: boolean;
 }
 
@@ -38,6 +40,7 @@ export function registerDump(program: Command, io: Io, exit: Exit): void {
       FORMATS,
     )
       .option('--summary', 'same as --format summary')
+      .option('--namespace', 'the objects the DSDT and SSDTs declare, one a line: path, kind, value, the table and offset that declared it')
       .option('--partial', 'on malformed input, print what decodes (each table up to its fault) before the error lines; exit 2 still (default on a terminal)')
       .option('--no-partial', 'on malformed input, print only the error lines'),
   ).action((given: string[], o: DumpOpts) => {
@@ -88,6 +91,16 @@ function dumpOne(input: string, o: DumpOpts, format: 'text' | 'json' | 'jsonl' |
   const view = { ...set, efi };
   if (!entries.length && !efi.length) {
     // nothing decoded (or nothing selected decoded): only the errors
+  } else if (o.namespace) {
+    // the namespace of the selected DSDT/SSDTs (all of them by default), read together
+    const aml = setAml(set);
+    const tables = new Set(entries.flatMap((e) => aml.blocks.get(e)?.table ?? []));
+    if (!tables.size) throw new CliError(`${set.origin}: no DSDT or SSDT${sigs?.length ? ' among the tables selected' : ''}: no namespace to list`);
+    io.out(
+      namespaceLines(aml.aml.namespace.filter((x) => tables.has(x.table)))
+        .map(shown)
+        .join('\n') + '\n',
+    );
   } else if (format === 'json') io.out(jsonText(setJson(view, entries), 2) + '\n');
   else if (format === 'jsonl') io.out(jsonText(setJson(view, entries)) + '\n');
   else if (format === 'summary') io.out(summaryLines(view, entries).join('\n') + '\n');

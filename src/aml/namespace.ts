@@ -54,8 +54,12 @@ const ASL = (t: Term) =>
 /** A name as it reads where it was written (a reference in a package keeps its spelling). */
 const spelled = (n: AmlName) => (n.root ? '\\' : '^'.repeat(n.parents)) + n.segs.map(trimSeg).join('.');
 
+/** How deep a value's packages may nest before the rest is left as an expression (no firmware
+ * nests packages more than a few levels; a hostile block may nest thousands). */
+export const VALUE_DEPTH = 32;
+
 /** The constant a term is, when it is one. `ones`: what Ones is in this table (32 or 64 bits). */
-export function constantOf(t: Term, ones: bigint): AmlValue {
+export function constantOf(t: Term, ones: bigint, depth = 0): AmlValue {
   const a0 = t.args[0];
   switch (ASL(t)) {
     case 'Zero':
@@ -72,18 +76,21 @@ export function constantOf(t: Term, ones: bigint): AmlValue {
     case 'StringPrefix':
       return { type: 'string', value: a0.t === 'string' ? a0.v : '' };
     case 'Buffer': {
-      const size = a0.t === 'term' ? constantOf(a0.v, ones) : undefined;
+      const size = a0.t === 'term' && depth < VALUE_DEPTH ? constantOf(a0.v, ones, depth + 1) : undefined;
       const bytes = t.args[1]?.t === 'bytes' ? t.args[1].v : new Uint8Array();
       return { type: 'buffer', size: size?.type === 'integer' ? Number(size.value) : undefined, bytes };
     }
     case 'Package':
     case 'VarPackage': {
-      const count = a0.t === 'int' ? Number(a0.v) : a0.t === 'term' ? constantOf(a0.v, ones) : undefined;
+      if (depth >= VALUE_DEPTH) return { type: 'expression', op: `${ASL(t)} nested more than ${VALUE_DEPTH} deep` };
+      const count = a0.t === 'int' ? Number(a0.v) : a0.t === 'term' && depth < VALUE_DEPTH ? constantOf(a0.v, ones, depth + 1) : undefined;
       const list = t.args[1]?.t === 'terms' ? t.args[1].v : [];
       return {
         type: 'package',
         count: typeof count === 'number' ? count : count?.type === 'integer' ? Number(count.value) : undefined,
-        elements: list.map((e) => (e.code === NAME_REF && e.args[0].t === 'name' ? { type: 'reference', name: spelled(e.args[0].v) } : constantOf(e, ones))),
+        elements: list.map((e) =>
+          e.code === NAME_REF && e.args[0].t === 'name' ? { type: 'reference', name: spelled(e.args[0].v) } : constantOf(e, ones, depth + 1),
+        ),
       };
     }
     default:

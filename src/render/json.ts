@@ -1,5 +1,7 @@
 // dump --json: per table, the decoded values as nested JSON and the flat field list (path, offset,
 // width, label, value). u64 values are hex strings ("0x…"), raw bytes upper-case hex.
+import { setAml } from '../aml/set.js';
+import { objectJson, termsJson } from '../aml/view.js';
 import type { Value } from '../layout/schema.js';
 import type { ContainerDef, Node } from '../layout/codec.js';
 import { partsOf, kindOf } from '../layout/codec.js';
@@ -57,5 +59,20 @@ export function efiJson(p: EfiPart): Record<string, Json> {
 }
 
 export function setJson(set: TableSet, entries: TableEntry[], efi: EfiPart[] = set.efi ?? []): Record<string, Json> {
-  return { origin: set.origin, input: set.kind, tables: entries.map(tableJson), ...(efi.length ? { efi: efi.map(efiJson) } : {}) };
+  const aml = setAml(set);
+  const tables = entries.map((e) => {
+    const j = tableJson(e);
+    const block = aml.blocks.get(e);
+    if (!block) return j;
+    // a DSDT's or SSDT's AML: what it declares, the term tree (flat, each term naming its parent), the faults
+    return {
+      ...j,
+      aml: {
+        issues: block.issues.map((i) => ({ offset: i.at, message: i.message })),
+        namespace: aml.aml.namespace.filter((o) => o.table === block.table).map(objectJson),
+        terms: termsJson(block),
+      },
+    };
+  });
+  return { origin: set.origin, input: set.kind, tables, ...(efi.length ? { efi: efi.map(efiJson) } : {}) };
 }

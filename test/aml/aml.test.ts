@@ -182,6 +182,36 @@ describe('AML decoder', () => {
     expect(sameAml(compile(r.out), dsdt.bytes)).toBe(true);
   });
 
+  it('the CLI: dump --namespace lists each object; --format json gives the namespace and a flat term tree; --summary counts by kind', async () => {
+    const input = join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt');
+    const ns = await cli('dump', '--namespace', input);
+    expect(ns.code, ns.err).toBe(0);
+    expect(ns.out).toMatch(/^\\_SB\.C000\._HID +Name +"ACPI0007" +\[DSDT\+0x[0-9A-F]+\]$/m);
+    const set = readTables(input).set;
+    const dsdt = set.tables.find((e) => e.table.signature === 'DSDT')!;
+    const objects = one(dsdt.bytes, 'DSDT').namespace;
+    expect(ns.out.trimEnd().split('\n')).toHaveLength(objects.length);
+    const j = JSON.parse((await cli('dump', '--format', 'json', input, '-t', 'DSDT')).out) as {
+      tables: {
+        aml: {
+          namespace: { path: string; kind: string; offset: number; value?: { type: string; value: string } }[];
+          terms: { op: string; parent: number | null }[];
+        };
+      }[];
+    };
+    const aml = j.tables[0].aml;
+    expect(aml.namespace.map((o) => o.path)).toEqual(objects.map((o) => o.path));
+    expect(aml.namespace.find((o) => o.path === '\\_SB.C000._UID')!.value).toEqual({ type: 'integer', value: '0x0' });
+    // every term but the top ones names an earlier term as its parent
+    expect(aml.terms.every((t, i) => t.parent === null || (t.parent >= 0 && t.parent < i))).toBe(true);
+    expect(aml.terms.filter((t) => t.op === 'Device')).toHaveLength(objects.filter((o) => o.kind === 'Device').length);
+    const sum = await cli('dump', '--summary', input);
+    expect(sum.out).toMatch(new RegExp(`^DSDT .* ${objects.length} object\\(s\\): .*Device`, 'm'));
+    const none = await cli('dump', '--namespace', input, '-t', 'APIC');
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/no DSDT or SSDT among the tables selected/);
+  });
+
   it('hostile blocks: each fault an issue at its byte, the rest of the table still read, the bytes kept', () => {
     // Scope (\) { Name (AAAA, 1); <unknown 0x5B 0xFF>; … } Name (BBBB, 2)
     const unknown = block([0x10, 0x0e, 0x5c, 0x00, 0x08, 0x41, 0x41, 0x41, 0x41, 0x01, 0x5b, 0xff, 0x00, 0x00, 0x00, 0x08, 0x42, 0x42, 0x42, 0x42, 0x0a, 0x02]);
