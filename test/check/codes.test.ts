@@ -956,6 +956,13 @@ const cases: Case[] = [
         run: () => check(edit(server, 'PPTT', (t) => item(t, PROC, 0, (x) => setFields(x, { parent: atOf(PROC, 1) })))),
       },
       {
+        // the shared cache's next level edited to a core's private cache: 84 → 36 → 84 → …
+        code: 'PPTT_CACHE_CYCLE',
+        path: 'PPTT.cache[0].next_level',
+        offset: 36 + 8,
+        run: () => check(edit(server, 'PPTT', (t) => item(t, CACHE, 0, (x) => setFields(x, { next_level: atOf(CACHE, 1) })))),
+      },
+      {
         // 256 clusters between package 0 and its first core: the core is 257 parents below its package
         code: 'PPTT_DEPTH',
         path: 'PPTT.processor[257].parent',
@@ -1104,6 +1111,44 @@ const cases: Case[] = [
                 () => true,
                 0,
                 (x) => setFields(x, { start_bus: 10, end_bus: 5 }),
+              ),
+            ),
+          ),
+      },
+      {
+        // 5 is no code the SPCR defines (19200 is 4, 57600 is 6)
+        code: 'SPCR_BAUD_RATE',
+        path: 'SPCR.baud_rate',
+        offset: 58,
+        run: () => check(edit(server, 'SPCR', (t) => fields(t, { baud_rate: 5 }))),
+      },
+      {
+        // the MCFG has segments 0 and 1
+        code: 'IORT_RC_NO_MCFG',
+        path: 'IORT.root_complex[1].pci_segment',
+        run: () =>
+          check(
+            edit(server, 'IORT', (t) =>
+              item(
+                t,
+                (x) => x.fields.type === 2,
+                1,
+                (x) => setFields(x, { pci_segment: 7 }),
+              ),
+            ),
+          ),
+      },
+      {
+        code: 'IORT_RC_DMA_LIMIT',
+        path: 'IORT.root_complex[0].memory_address_limit',
+        run: () =>
+          check(
+            edit(server, 'IORT', (t) =>
+              item(
+                t,
+                (x) => x.fields.type === 2,
+                0,
+                (x) => setFields(x, { memory_address_limit: 0 }),
               ),
             ),
           ),
