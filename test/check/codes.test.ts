@@ -336,10 +336,26 @@ const cases: Case[] = [
   },
   { code: 'DOM0_NO_TABLE', path: 'APIC', run: () => check(drop(xen, 'APIC'), true) },
   {
-    code: 'DOM0_NO_ADDRESSES',
+    code: 'INPUT_NO_ADDRESSES',
     path: '',
     run: () =>
       check({ ...xen, boot: undefined, rsdp: { ...xen.rsdp!, address: undefined }, tables: xen.tables.map((e) => ({ ...e, address: undefined })) }, true),
+  },
+  {
+    // what a copy of a booted dom0's /sys/firmware/acpi/tables holds: no RSDP, no XSDT, no addresses
+    code: 'INPUT_NO_ROOT',
+    path: '',
+    run: () =>
+      check(
+        {
+          ...xen,
+          kind: 'binaries',
+          boot: undefined,
+          rsdp: undefined,
+          tables: xen.tables.filter((e) => e.table.signature !== 'XSDT').map((e) => ({ ...e, address: undefined })),
+        },
+        true,
+      ),
   },
   {
     code: 'DOM0_RSDP_REVISION',
