@@ -45,6 +45,12 @@ const GENERIC: Record<string, CodeInfo> = {
     consumers: [tool('unreadable', 'the build output cannot be read back')],
     whole: true,
   },
+  INPUT_RAM_DEFAULTS: {
+    summary:
+      "a build output whose manifest says dom0's RAM was placed by QEMU virt's map (BUILD_RAM_DEFAULTS): the host described no RAM and has another memory map, so dom0's EFI memory map may name RAM the host does not have",
+    consumers: [tool('skipped', "the build had no RAM description of this host and gave dom0 QEMU virt's (give build --mem and --base)")],
+    whole: true,
+  },
   IMAGE_NO_RSDP: {
     summary: 'no RSDP with valid checksums on any 8-byte boundary of a memory image',
     consumers: [tool('unreadable', 'nothing leads to the tables (give --rsdp)')],
