@@ -91,7 +91,9 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
     const colour = colourFor(io, o);
     const ignoreSpecs = o.ignore ?? [];
     const ignores = ignoreSpecs.map((s) => parseIgnore(s));
-    const used = new Set<Ignore>();
+    // an ignore is known by what it leaves out (the same one given twice is one)
+    const used = new Set<string>();
+    const ignoreKey = (i: Ignore) => `${i.code}@${i.table ?? ''}`;
     const baseline = o.baseline === undefined ? undefined : openBaseline(o.baseline, io);
     // an input as a baseline names it: its path from the baseline file's folder
     const keyFor = (file: string | undefined) => (file === undefined ? inputName : baselineKey(file));
@@ -116,7 +118,7 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
       const { set, findings } = read;
       const all = [...catalogued(findings), ...checkTables(set, { dom0: o.dom0, xenHost })].filter((f) => {
         const by = ignoredBy(f, ignores);
-        if (by) used.add(by);
+        if (by) used.add(ignoreKey(by));
         return !by;
       });
       const name = inputName(input);
@@ -133,7 +135,8 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
       if (o.fix) fix(input, set, o, io); // its notes go to stderr, the report to stdout
     }
     ignoreSpecs.forEach((spec, i) => {
-      if (!used.has(ignores[i])) report(io, 'note', `--ignore ${spec} matched no finding${inputs.length > 1 ? ` in the ${inputs.length} inputs` : ''}`);
+      if (!used.has(ignoreKey(ignores[i])))
+        report(io, 'note', `--ignore ${spec} matched no finding${inputs.length > 1 ? ` in the ${inputs.length} inputs` : ''}`);
     });
     const keys = inputs.map(readKey);
     const unchecked = baseline?.matcher.unchecked(keys) ?? [];

@@ -90,11 +90,24 @@ describe('check for CI', () => {
     const path = await cli('check', f, '--ignore', 'CHECKSUM@APIC.header');
     expect(path.code).toBe(2);
     expect(path.err).toMatch(/--ignore CHECKSUM@APIC\.header: "APIC\.header" is not a table signature/);
-    const none = await cli('check', f, '--fail-on', 'warning', '--ignore', 'CHECKSUM@FACP', '--ignore', 'CHECKSUM@apic', '--ignore', 'DOM0_PSCI');
+    const none = await cli(
+      'check',
+      f,
+      '--fail-on',
+      'warning',
+      '--ignore',
+      'CHECKSUM@FACP',
+      '--ignore',
+      'CHECKSUM@apic',
+      '--ignore',
+      'CHECKSUM@APIC',
+      '--ignore',
+      'DOM0_PSCI',
+    );
     expect(none.code).toBe(0);
     expect(none.err).toMatch(/note: --ignore CHECKSUM@FACP matched no finding$/m);
     expect(none.err).toMatch(/note: --ignore DOM0_PSCI matched no finding$/m);
-    expect(none.err).not.toMatch(/CHECKSUM@apic/);
+    expect(none.err).not.toMatch(/CHECKSUM@apic|CHECKSUM@APIC/); // the same ignore given twice matched
   });
 
   it('a baseline meets its input however it is spelled and from any working folder; a v1 baseline is still read', async () => {
