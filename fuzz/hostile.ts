@@ -187,12 +187,13 @@ function iortOf(items: Node[]): Uint8Array {
 const PER_NODE = 3000;
 
 /** An IORT with `n` single-ID mappings in all: root complexes of up to 3,000 mappings each (one
- * per PCI requester ID), every one to the one SMMUv3, which maps all IDs to the one ITS group. */
+ * per PCI requester ID), every one to the one SMMUv3, which maps all IDs to the one ITS group. The
+ * root complexes take turns at the base set's two PCI segments (its MCFG has ECAM for 0 and 1). */
 export function iortManyMappings(n: number): Uint8Array {
   const items: Node[] = [itsGroup(1), smmuV3(2, 0x100, [mapping(0, 0xffff, 0, 1)])];
   for (let k = 0, left = n; left > 0; k++, left -= PER_NODE) {
     const maps = Array.from({ length: Math.min(PER_NODE, left) }, (_x, i) => mapping(i, 0, (k << 12) + i, 2));
-    items.push(rootComplex(0x200 + k, k, maps));
+    items.push(rootComplex(0x200 + k, k % 2, maps));
   }
   return iortOf(items);
 }

@@ -13,11 +13,22 @@ import type { Severity } from '../../src/layout/diagnostics.js';
 import { fixChecksums, writeFixed } from '../../src/io/fix.js';
 import { CliError, type Io, type Exit, report, outputOptions } from '../io.js';
 import { addFormatOption, addColourOption, formatOf, colourFor, type FormatOpts, type ColourOpts } from '../format.js';
-import { addInputOptions, readInput, inputName, collect, isStream, type InputOpts } from '../input.js';
+import { addInputOptions, readInput, inputName, collect, isStream, STDIN, type InputOpts } from '../input.js';
 import { fsWords, isFsError } from '../../src/io/fs-words.js';
 import { Refusal } from '../../src/layout/diagnostics.js';
 import { MAX_JSON, readBounded, sizeText } from '../../src/io/bounded.js';
-import { parseIgnore, ignored, parseBaseline, BaselineMatcher, baselineOf, type Baseline } from '../../src/check/baseline.js';
+import {
+  parseIgnore,
+  ignoredBy,
+  parseBaseline,
+  BaselineMatcher,
+  baselineOf,
+  BASELINE_FORMAT_V1,
+  type Baseline,
+  type Ignore,
+} from '../../src/check/baseline.js';
+import { realpathSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { writeFileAtomic } from '../../src/io/output.js';
 import type { Json } from '../../src/layout/values.js';
 import { XEN_RELEASES, NEWEST_XEN, isXenRelease, type XenRelease } from '../../src/model/xen.js';
@@ -78,8 +89,16 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
       report(io, 'warning', `skipped ${skipped.length} file(s) in folders of inputs that are neither tables nor acpidump text: ${listed(skipped)}`);
     const format = formatOf(o);
     const colour = colourFor(io, o);
-    const ignores = (o.ignore ?? []).map((s) => parseIgnore(s));
-    const baseline = o.baseline === undefined ? undefined : new BaselineMatcher(readBaseline(o.baseline));
+    const ignoreSpecs = o.ignore ?? [];
+    const ignores = ignoreSpecs.map((s) => parseIgnore(s));
+    // an ignore is known by what it leaves out (the same one given twice is one)
+    const used = new Set<string>();
+    const ignoreKey = (i: Ignore) => `${i.code}@${i.table ?? ''}`;
+    const baseline = o.baseline === undefined ? undefined : openBaseline(o.baseline, io);
+    // an input as a baseline names it: its path from the baseline file's folder
+    const keyFor = (file: string | undefined) => (file === undefined ? inputName : baselineKey(file));
+    const readKey = keyFor(o.baseline);
+    const writeKey = keyFor(o.writeBaseline);
     const accepted: InputReport[] = [];
     // text, jsonl and github stream: each input is read, checked, printed and dropped in turn;
     // json and junit are one document, printed at the end
@@ -97,10 +116,16 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
         continue;
       }
       const { set, findings } = read;
-      const all = [...catalogued(findings), ...checkTables(set, { dom0: o.dom0, xenHost })].filter((f) => !ignored(f, ignores));
+      const all = [...catalogued(findings), ...checkTables(set, { dom0: o.dom0, xenHost })].filter((f) => {
+        const by = ignoredBy(f, ignores);
+        if (by) used.add(ignoreKey(by));
+        return !by;
+      });
       const name = inputName(input);
-      if (o.writeBaseline) accepted.push({ input: name, tables: [], findings: all.filter((f) => atLeast(f, o.failOn)) });
-      const known = o.writeBaseline ? all.map((f) => (atLeast(f, o.failOn) ? { ...f, baselined: true } : f)) : (baseline?.mark(name, all) ?? all);
+      if (o.writeBaseline) accepted.push({ input: writeKey(input), tables: [], findings: all.filter((f) => atLeast(f, o.failOn)) });
+      const known = o.writeBaseline
+        ? all.map((f) => (atLeast(f, o.failOn) ? { ...f, baselined: true } : f))
+        : (baseline?.matcher.mark(readKey(input), all) ?? all);
       const r: InputReport = { input: name, tables: [...tableKeys(allEntries(set)).values()], findings: known };
       if (r.findings.some((f) => atLeast(f, o.failOn))) worst = Math.max(worst, 1);
       if (format === 'text') io.out(renderText([r], o.failOn, colour));
@@ -109,7 +134,19 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
       else whole.push(r);
       if (o.fix) fix(input, set, o, io); // its notes go to stderr, the report to stdout
     }
-    const stale = baseline?.stale(inputs.map(inputName)) ?? [];
+    ignoreSpecs.forEach((spec, i) => {
+      if (!used.has(ignoreKey(ignores[i])))
+        report(io, 'note', `--ignore ${spec} matched no finding${inputs.length > 1 ? ` in the ${inputs.length} inputs` : ''}`);
+    });
+    const keys = inputs.map(readKey);
+    const unchecked = baseline?.matcher.unchecked(keys) ?? [];
+    if (unchecked.length)
+      report(
+        io,
+        'warning',
+        `--baseline: ${unchecked.length === baseline!.matcher.inputs().length ? 'it names none of the inputs given' : `it names ${unchecked.length} input(s) not given`} (${listed(unchecked)}, as paths from ${o.baseline}'s folder): their recorded findings were not applied`,
+      );
+    const stale = baseline?.matcher.stale(keys) ?? [];
     if (stale.length)
       report(
         io,
@@ -147,6 +184,34 @@ function xenRelease(v: string): XenRelease {
   const m = VERSION.exec(v.trim());
   if (m && isXenRelease(m[1])) return m[1];
   throw new CliError(`--xen-host ${v}: a Xen release from ${XEN_RELEASES[0]} to ${NEWEST_XEN} is needed (${XEN_RELEASES.join(', ')})`);
+}
+
+/** The key an input has in a baseline at `file`: its path from the baseline's folder ('/'-separated,
+ * symbolic links resolved where the path exists), so "work", "./work", "work/", its absolute path
+ * and the same input from another working folder are one input. Standard input is itself. */
+function baselineKey(file: string): (input: string) => string {
+  const real = (p: string) => {
+    try {
+      return realpathSync(resolve(p));
+    } catch {
+      return resolve(p); // not there (yet): as written
+    }
+  };
+  const from = real(dirname(resolve(file)));
+  return (input) => (input === '-' || input === STDIN ? STDIN : relative(from, real(input)).split(sep).join('/') || '.');
+}
+
+/** The --baseline file and its matcher; a v1 file (inputs as they were typed) is read as typed
+ * from the current folder, with a note. */
+function openBaseline(path: string, io: Io): { baseline: Baseline; matcher: BaselineMatcher } {
+  const baseline = readBaseline(path);
+  if (baseline.format !== BASELINE_FORMAT_V1) return { baseline, matcher: new BaselineMatcher(baseline) };
+  report(
+    io,
+    'note',
+    `--baseline ${path}: a v1 baseline, whose inputs are paths as they were typed: read from the current folder (--write-baseline writes v2, which names inputs by their path from the baseline's folder)`,
+  );
+  return { baseline, matcher: new BaselineMatcher(baseline, baselineKey(path)) };
 }
 
 /** The --baseline file, read whole up to MAX_JSON (a FIFO or /dev/zero in its place is refused

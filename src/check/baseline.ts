@@ -1,10 +1,18 @@
 // What a CI pipeline accepts: --ignore CODE[@SIG] drops a code (in one table, or everywhere), and a
 // baseline file records known findings (input, code, table, field path) so that they no longer fail
-// while new ones do; entries that no longer occur are stale. Pure: the CLI reads and writes the file.
+// while new ones do; entries that no longer occur are stale. An entry names its input by the path
+// from the baseline file's folder to it (v2), so every spelling of that input, from any working
+// folder, meets it; a v1 baseline named inputs as they were typed. Pure: the CLI reads and writes
+// the file, and turns the paths it is given into those keys.
 import { type Finding, Refusal } from '../layout/diagnostics.js';
 import { CODES } from './catalog.js';
+import { decodedSignatures, describeSignature } from '../tables/registry.js';
 
-export const BASELINE_FORMAT = 'dom0-acpi check baseline v1';
+export const BASELINE_FORMAT = 'dom0-acpi check baseline v2';
+/** The first format: each entry's input as it was typed on the command line that wrote it. */
+export const BASELINE_FORMAT_V1 = 'dom0-acpi check baseline v1';
+/** What a v2 file says its inputs are relative to. */
+export const BASELINE_INPUTS = 'paths from the folder of this file';
 
 /** One accepted finding. Without `input` it is accepted in every input. */
 export interface BaselineEntry {
@@ -15,7 +23,9 @@ export interface BaselineEntry {
 }
 
 export interface Baseline {
-  format: typeof BASELINE_FORMAT;
+  format: typeof BASELINE_FORMAT | typeof BASELINE_FORMAT_V1;
+  /** v2: what `input` is relative to */
+  inputs?: typeof BASELINE_INPUTS;
   findings: BaselineEntry[];
 }
 
@@ -24,7 +34,18 @@ export interface Ignore {
   table?: string;
 }
 
-/** "CODE" or "CODE@SIG", the code checked against the catalogue (a typo must not hide nothing). */
+/** The signatures a table's long name gives under another name ("MADT" → "APIC", from "Multiple
+ * APIC Description Table (MADT)"): the name people say, which is not the signature. */
+const ALIASES: ReadonlyMap<string, string> = new Map(
+  decodedSignatures().flatMap((sig) => {
+    const m = /\(([A-Z0-9]{4})\)$/.exec(describeSignature(sig) ?? '');
+    return m && m[1] !== sig ? [[m[1], sig] as const] : [];
+  }),
+);
+
+/** "CODE" or "CODE@SIG", the code checked against the catalogue and SIG against what a signature
+ * is (a typo must not hide nothing): four printable characters, and not the other name of a table
+ * whose signature differs (MADT for APIC). */
 export function parseIgnore(spec: string): Ignore {
   const [code, table, extra] = spec.split('@');
   if (extra !== undefined || !code) throw new Refusal(`--ignore ${spec}: give CODE or CODE@SIG`);
@@ -32,11 +53,20 @@ export function parseIgnore(spec: string): Ignore {
     const near = Object.keys(CODES).filter((c) => c.split('_')[0] === code.split('_')[0]);
     throw new Refusal(`--ignore ${spec}: no finding code ${code}${near.length ? ` (codes like it: ${near.slice(0, 6).join(', ')})` : ''}`);
   }
-  return table ? { code, table: table.toUpperCase() } : { code };
+  if (table === undefined) return { code };
+  const sig = table.toUpperCase();
+  if (!/^[\x21-\x7e]{4}$/.test(sig))
+    throw new Refusal(`--ignore ${spec}: "${table}" is not a table signature (four characters, as a table's first bytes: APIC, FACP, IORT)`);
+  const alias = ALIASES.get(sig);
+  if (alias) throw new Refusal(`--ignore ${spec}: ${sig} is not a signature: that table's signature is ${alias} (give ${code}@${alias})`);
+  return { code, table: sig };
 }
 
-export const ignored = (f: Finding, ignores: readonly Ignore[]): boolean =>
-  ignores.some((i) => i.code === f.code && (i.table === undefined || i.table === f.table.toUpperCase()));
+/** The --ignore a finding falls under (the first given), if any. */
+export const ignoredBy = (f: Finding, ignores: readonly Ignore[]): Ignore | undefined =>
+  ignores.find((i) => i.code === f.code && (i.table === undefined || i.table === f.table.toUpperCase()));
+
+export const ignored = (f: Finding, ignores: readonly Ignore[]): boolean => ignoredBy(f, ignores) !== undefined;
 
 /** A baseline file's text, or an Error saying what is wrong with it. */
 export function parseBaseline(text: string): Baseline | Error {
@@ -47,7 +77,8 @@ export function parseBaseline(text: string): Baseline | Error {
     return new Error(`not JSON (${(e as Error).message})`);
   }
   const o = b as Partial<Baseline>;
-  if (o?.format !== BASELINE_FORMAT || !Array.isArray(o.findings)) return new Error(`not a dom0-acpi baseline (it has no "format": "${BASELINE_FORMAT}")`);
+  if ((o?.format !== BASELINE_FORMAT && o?.format !== BASELINE_FORMAT_V1) || !Array.isArray(o.findings))
+    return new Error(`not a dom0-acpi baseline (it has no "format": "${BASELINE_FORMAT}")`);
   for (const e of o.findings)
     if (typeof e?.code !== 'string' || typeof e.table !== 'string' || typeof e.path !== 'string' || (e.input !== undefined && typeof e.input !== 'string'))
       return new Error(`an entry ${JSON.stringify(e)} lacks code, table or path`);
@@ -64,9 +95,14 @@ export class BaselineMatcher {
   private readonly groups = new Map<string, Map<string, BaselineEntry[]>>();
   private readonly met = new Set<BaselineEntry[]>();
 
-  constructor(readonly baseline: Baseline) {
+  /** `inputKey` turns an entry's recorded input into the key `mark` and `stale` are given (a v1
+   * entry's typed path into its path from the baseline's folder; v2 entries are keys already). */
+  constructor(
+    readonly baseline: Baseline,
+    inputKey: (recorded: string) => string = (x) => x,
+  ) {
     for (const e of baseline.findings) {
-      const input = e.input === undefined ? '' : `=${e.input}`;
+      const input = e.input === undefined ? '' : `=${inputKey(e.input)}`;
       let byKey = this.groups.get(input);
       if (!byKey) this.groups.set(input, (byKey = new Map()));
       const list = byKey.get(keyOf(e));
@@ -88,6 +124,18 @@ export class BaselineMatcher {
     });
   }
 
+  /** The inputs the baseline records entries for (keys, in the file's order). */
+  inputs(): string[] {
+    return [...this.groups.keys()].filter((k) => k !== '').map((k) => k.slice(1));
+  }
+
+  /** The inputs the baseline records entries for that are none of these (keys, in the file's
+   * order): their entries met no finding this time. */
+  unchecked(checked: readonly string[]): string[] {
+    const inputs = new Set(checked);
+    return [...this.groups.keys()].filter((k) => k !== '' && !inputs.has(k.slice(1))).map((k) => k.slice(1));
+  }
+
   /** Entries no input met: fixed since, or recorded for an input not checked this time (those of
    * inputs that were checked are the stale ones). */
   stale(checked: readonly string[]): BaselineEntry[] {
@@ -101,7 +149,8 @@ export class BaselineMatcher {
   }
 }
 
-/** A baseline accepting these findings (each input's, at or above the level that fails). */
+/** A baseline accepting these findings (each input's, at or above the level that fails); each
+ * report's input is its key (its path from the baseline's folder). */
 export function baselineOf(reports: { input: string; findings: Finding[] }[]): Baseline {
   const seen = new Set<string>();
   const findings: BaselineEntry[] = [];
@@ -112,5 +161,5 @@ export function baselineOf(reports: { input: string; findings: Finding[] }[]): B
       if (!seen.has(k)) findings.push(e);
       seen.add(k);
     }
-  return { format: BASELINE_FORMAT, findings };
+  return { format: BASELINE_FORMAT, inputs: BASELINE_INPUTS, findings };
 }

@@ -45,6 +45,12 @@ const GENERIC: Record<string, CodeInfo> = {
     consumers: [tool('unreadable', 'the build output cannot be read back')],
     whole: true,
   },
+  INPUT_RAM_DEFAULTS: {
+    summary:
+      "a build output whose manifest says dom0's RAM was placed by QEMU virt's map (BUILD_RAM_DEFAULTS): the host described no RAM and has another memory map, so dom0's EFI memory map may name RAM the host does not have",
+    consumers: [tool('skipped', "the build had no RAM description of this host and gave dom0 QEMU virt's (give build --mem and --base)")],
+    whole: true,
+  },
   IMAGE_NO_RSDP: {
     summary: 'no RSDP with valid checksums on any 8-byte boundary of a memory image',
     consumers: [tool('unreadable', 'nothing leads to the tables (give --rsdp)')],
@@ -273,9 +279,16 @@ const GENERIC: Record<string, CodeInfo> = {
     dom0: true,
     whole: true,
   },
-  DOM0_NO_ADDRESSES: {
-    summary: 'the input has no table addresses, so the links dom0 follows cannot be checked',
-    consumers: [tool('unreadable', 'the pointers between tables cannot be followed')],
+  INPUT_NO_ADDRESSES: {
+    summary: 'with --dom0: the input form gives no table addresses (binary tables, acpidump text without them), so the links dom0 follows are not checked',
+    consumers: [tool('note', 'the pointers between tables are not followed; the rules that need them are left out')],
+    dom0: true,
+    whole: true,
+  },
+  INPUT_NO_ROOT: {
+    summary:
+      'with --dom0: the input form has neither table addresses nor the RSDP and XSDT (a copy of /sys/firmware/acpi/tables): their absence is not a finding, and the rules about them and the links from them are left out',
+    consumers: [tool('note', 'the RSDP and XSDT are not checked: the input form does not carry them')],
     dom0: true,
     whole: true,
   },

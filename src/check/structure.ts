@@ -114,16 +114,40 @@ export function checkDuplicates(c: CheckContext): void {
 
 /** dom0 cannot boot without the tables declared required (RSDP, XSDT, FADT, MADT). */
 export function checkRequired(c: CheckContext, required: string[]): void {
+  const placed = [c.set.rsdp, ...c.set.tables].some((e) => e?.address !== undefined);
+  // a form without addresses and without the tables that hold them (a copy of
+  // /sys/firmware/acpi/tables lists neither the RSDP nor the XSDT): their absence is the form's
+  const rootless = !placed && !decodedSignatures().some((sig) => holdsAddresses(sig) && findTable(c.set, sig));
+  const unlisted: string[] = [];
   for (const sig of required) {
     if (findTable(c.set, sig)) continue;
+    if (rootless && holdsAddresses(sig)) {
+      unlisted.push(sig);
+      continue;
+    }
     const why = defFor(sig).dom0Required;
     c.report('DOM0_NO_TABLE', undefined, sig, `no ${sig}${typeof why === 'string' ? `: ${why}` : ' in the input'}`);
   }
-  if (![c.set.rsdp, ...c.set.tables].some((e) => e?.address !== undefined)) {
-    const { why, give } = missingAddresses(c.set.kind);
-    c.report('DOM0_NO_ADDRESSES', undefined, '', `the input has no table addresses (${why}): give ${give}, or a build output`);
-  }
+  const { why, give } = missingAddresses(c.set.kind);
+  if (unlisted.length)
+    c.report(
+      'INPUT_NO_ROOT',
+      undefined,
+      '',
+      `the input has no ${unlisted.join(' or ')} and no table addresses (${why}; a copy of /sys/firmware/acpi/tables lists neither): the links from them are not checked; give ${give}, or a build output`,
+    );
+  else if (!placed)
+    c.report(
+      'INPUT_NO_ADDRESSES',
+      undefined,
+      '',
+      `the input has no table addresses (${why}): the links dom0 follows are not checked; give ${give}, or a build output`,
+    );
 }
+
+/** The root pointer and the tables made of other tables' addresses (XSDT, RSDT): what an input
+ * form without addresses may lack as a whole. */
+const holdsAddresses = (sig: string): boolean => defFor(sig).rootPointer !== undefined || (defFor(sig).pointers ?? []).some((p) => p.part !== undefined);
 
 /** --xen-host: the tables Xen's boot code needs, looked for where Xen looks, in the root table's
  * entries (in the input, when it has no addresses). Without a root table nothing can be said. */

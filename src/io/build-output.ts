@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dom0Output, Manifest } from '../rewrite/build.js';
+import type { BuildCode } from '../rewrite/codes.js';
 import { tableFileNames, allEntries, setOf, type ReadResult, type TableEntry, type TableSet, type EfiPart } from '../model/tableset.js';
 import { readFdt, findNode, propNumber, FdtReadError } from '../fdt/reader.js';
 import { UEFI_PROPS } from '../fdt/dom0.js';
@@ -19,6 +20,7 @@ import { MAX_JSON, MAX_TABLE, readBounded, sizeText } from './bounded.js';
 import { MAX_IMAGE_SPAN } from './image.js';
 
 export const MANIFEST = 'manifest.json';
+const RAM_DEFAULTS: BuildCode = 'BUILD_RAM_DEFAULTS';
 
 export { REPORT };
 
@@ -61,7 +63,7 @@ export function readBuildOutput(dir: string): ReadResult {
   // each file whole, up to what the build writes (a FIFO or /dev/zero in its place is not waited on for ever)
   const whole = (p: string, limit: number): Uint8Array | string => readBounded(p, limit).bytes ?? `${p} is larger than the ${sizeText(limit)} a build writes`;
   // what a manifest holds, as far as it can be trusted: anything of the file may be missing or wrong
-  let manifest: Partial<Pick<Manifest, 'tables' | 'region'>>;
+  let manifest: Partial<Pick<Manifest, 'tables' | 'region' | 'warnings'>>;
   const text = whole(file, MAX_JSON);
   if (typeof text === 'string') return fail(text);
   try {
@@ -95,6 +97,17 @@ export function readBuildOutput(dir: string): ReadResult {
     if (typeof bytes === 'string') return fail(bytes);
     Object.assign(boot, { image: { base: BigInt(base), bytes }, imageFile: img });
   }
+  // what the build placed by guesswork stays said when its output is read back (check lists it)
+  const guessed = Array.isArray(manifest.warnings) ? manifest.warnings.find((w) => w?.code === RAM_DEFAULTS) : undefined;
+  if (guessed)
+    findings.push({
+      code: 'INPUT_RAM_DEFAULTS',
+      severity: 'warning',
+      table: '',
+      path: '',
+      message: `the build placed dom0's RAM by QEMU virt's map (${RAM_DEFAULTS}): ${typeof guessed.message === 'string' ? guessed.message : 'the host describes no RAM'}`,
+      file,
+    });
   const set = setOf(dir, 'build', entries, boot);
   const efi = efiPartsOf(boot);
   return { set: efi.length ? { ...set, efi } : set, findings };

@@ -79,6 +79,12 @@ export const BUILD_CODES = {
     summary: 'the input holds a second table of a signature dom0 must see once; the one the XSDT lists first is kept, the others are left out',
     source: 'ACPICA AcpiGetTable() takes the first; docs/consumers.md §6.3, X3',
   },
+  BUILD_RAM_DEFAULTS: {
+    severity: 'warning',
+    summary:
+      "the host describes no RAM (no SRAT, not a memory capture) and does not have QEMU virt's memory map (its GIC distributor is elsewhere): dom0's RAM and region were placed by QEMU virt's map (0x40000000, 512 MiB), which this host may not have",
+    source: 'QEMU hw/arm/virt.c base_memmap (VIRT_MEM, VIRT_GIC_DIST); Linux under Xen takes the EFI map as all its RAM (docs/consumers.md §7.2)',
+  },
   BUILD_RAM_SMALL: {
     severity: 'warning',
     summary: "the --mem banks given hold less RAM than dom0's kernel needs (64 MiB): Linux under Xen sees only the EFI map's RAM and does not come up",

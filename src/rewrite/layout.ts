@@ -5,9 +5,9 @@
 import type { AcpiTable } from '../tables/registry.js';
 import { encoded } from './encoded.js';
 import { hex } from '../layout/diagnostics.js';
-import { type BuildOptions, type Dom0Set, type Dom0Table, type PlacedSet, type Range, BuildError } from './types.js';
+import { type BuildOptions, type Dom0Set, type Dom0Table, type PlacedSet, type Range, BuildError, DEFAULTS, warn } from './types.js';
 import { EFI_SYSTAB_SIZE, EFI_CONFIG_ENTRY_SIZE, EFI_MEMORY_DESC_SIZE, FIRMWARE_VENDOR, EFI_PAGE_SIZE } from '../efi/tables.js';
-import { placeMemory, hostRanges, hostTableRanges } from './memory.js';
+import { placeMemory, hostRanges, hostTableRanges, qemuVirtMap } from './memory.js';
 
 export const REGION_ORDER = ['FACP', 'APIC', 'GTDT', 'STAO', 'XSDT', 'RSDP'];
 export const EFI_SYSTAB_ID = 'EFI_SYSTAB';
@@ -135,7 +135,15 @@ export function layoutRegion(set: Dom0Set, opts: BuildOptions, withEfi: boolean)
   }
 
   const tables = set.tables.map((t) => ({ ...t, table: resolve(t, addresses) }));
-  return { ...set, tables, addresses, region, acpiRegions, memory };
+  const placed: PlacedSet = { ...set, tables, addresses, region, acpiRegions, memory };
+  if (memory.source !== 'defaults' || !(memory.derived.mem || memory.derived.base) || qemuVirtMap(set.host)) return placed;
+  return warn(
+    placed,
+    'BUILD_RAM_DEFAULTS',
+    '',
+    'memory',
+    `the input describes no RAM (no SRAT, not a memory capture) and its GIC distributor is not at QEMU virt's ${hex(DEFAULTS.qemuGicd)}: dom0's RAM ${DEFAULTS.mem.map(show).join(', ')} and the region at ${hex(region.base)} are QEMU virt's map${memory.derived.base ? '' : ' (the region as given)'}, which this host may not have; give --mem and --base for it`,
+  );
 }
 
 /** Apply resolved addresses to a table snapshot (used to show pass changes with real addresses). */

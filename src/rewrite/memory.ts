@@ -5,11 +5,13 @@
 // the region goes at the top of the lowest piece of RAM that holds it (as Xen puts dom0's ACPI page
 // in dom0's memory), and the rest are the RAM banks. Pure.
 import type { TableSet } from '../model/tableset.js';
-import { allEntries } from '../model/tableset.js';
+import { allEntries, findTable } from '../model/tableset.js';
 import type { HostRange, RamRange } from '../model/rules.js';
 import { defOf } from '../tables/registry.js';
 import { EFI_PAGE_SIZE, MIN_DOM0_RAM } from '../efi/tables.js';
 import { hex } from '../layout/diagnostics.js';
+import { fieldsOf } from '../layout/codec.js';
+import { MADT_GICD, gicd } from '../tables/madt-subtables.js';
 import { type BuildOptions, type Range, type MemorySource, type Placement, BuildError, DEFAULTS } from './types.js';
 
 const LIMIT = 1n << 64n;
@@ -77,6 +79,14 @@ export function hostAcpiArea(host: TableSet): Range[] {
   const lo = placed.reduce((m, r) => (r.base < m ? r.base : m), placed[0].base);
   const hi = placed.reduce((m, r) => (end(r) > m ? end(r) : m), 0n);
   return [{ base: alignDown(lo), size: alignUp(hi) - alignDown(lo) }];
+}
+
+/** Whether the host has QEMU virt's memory map, which the RAM defaults are: its GIC distributor
+ * where QEMU virt puts it. */
+export function qemuVirtMap(host: TableSet): boolean {
+  const madt = findTable(host, 'APIC');
+  const dist = (madt?.table.items ?? []).find((s) => s.fields.type === MADT_GICD);
+  return dist !== undefined && fieldsOf(gicd, dist).base_address === DEFAULTS.qemuGicd;
 }
 
 const total = (rs: Range[]) => rs.reduce((n, r) => n + r.size, 0n);

@@ -46,9 +46,12 @@ export interface BuildOptions {
   only?: string[];
 }
 
-/** For an input that describes no RAM: QEMU virt's (its RAM starts at 1 GiB; 512 MiB, the region at its top). */
+/** For an input that describes no RAM: QEMU virt's (its RAM starts at 1 GiB; 512 MiB, the region at
+ * its top). `qemuGicd` is where QEMU virt puts its GIC distributor (hw/arm/virt.c VIRT_GIC_DIST): a
+ * host whose distributor is elsewhere has another memory map, so the defaults are only a guess. */
 export const DEFAULTS = {
   mem: [{ base: 0x40000000n, size: 0x20000000n }] as Range[],
+  qemuGicd: 0x08000000n,
   xenVersion: '4.20',
 };
 

@@ -10,6 +10,7 @@ import { type RuleContext, type TableRule, type HostRange, type TableDef, rule, 
 import { hex } from '../layout/diagnostics.js';
 import { headerField, rangeAt } from './common.js';
 import { MADT_ITS, MADT_MSI_FRAME, its as itsDef, msiFrame } from './madt.js';
+import { mcfgAllocation } from './mcfg.js';
 import {
   IORT_TYPES,
   IORT_ITS_GROUP,
@@ -19,6 +20,7 @@ import {
   IORT_SMMU_V3,
   IORT_PMCG,
   idMapping,
+  rootComplex,
   itsGroup,
   smmu,
   smmuV3,
@@ -46,7 +48,61 @@ const madtIts = (c: RuleContext) => {
   ]);
 };
 
+const IORT_DMA = 'drivers/acpi/arm64/iort.c rc_dma_get_range(); drivers/acpi/arm64/dma.c acpi_arch_dma_setup()';
+
+/** What the root complex nodes say about their PCI segments: each segment's ECAM (MCFG) and the
+ * DMA address limit of its devices. */
+const rootComplexRule = rule({
+  codes: {
+    IORT_RC_NO_MCFG: {
+      summary: 'a root complex node whose PCI segment has no MCFG allocation (checked when the set holds an MCFG)',
+      consumers: [
+        linux(
+          'all',
+          'function-lost',
+          'the host bridge of that segment finds no ECAM window ("ECAM region not found") unless its _CBA or a platform quirk names one: the segment\'s PCI devices are not enumerated and the root complex node maps none',
+          'drivers/acpi/pci_mcfg.c pci_mcfg_lookup(); pci_acpi_setup_ecam_mapping() (arch/arm64/kernel/pci.c in 6.1, drivers/pci/pci-acpi.c in 6.12); drivers/acpi/arm64/iort.c iort_match_node_callback()',
+        ),
+      ],
+    },
+    IORT_RC_DMA_LIMIT: {
+      summary: 'a root complex node (revision 1 or later) whose Memory Address Size Limit is 0',
+      consumers: [
+        linux(
+          '6.1+',
+          'fw-bug-logged',
+          'FW_BUG "Root complex missing memory address limit" for every PCI device: the limit is not applied, so the devices\' DMA masks stay as their drivers set them (the zone-DMA sizing skips a 0 limit)',
+          `${IORT_DMA}; iort.c acpi_iort_dma_get_max_cpu_address()`,
+        ),
+      ],
+    },
+  },
+  run(c) {
+    const mcfg = c.find('MCFG');
+    const segments = mcfg && new Set((mcfg.table.items ?? []).map((a) => fieldsOf(mcfgAllocation, a).segment));
+    const paths = nodePaths(c);
+    for (const n of c.entry.table.items ?? []) {
+      if (n.fields.type !== IORT_ROOT_COMPLEX) continue;
+      const f = fieldsOf(rootComplex, n);
+      const p = paths.get(n)!;
+      if (segments && !segments.has(f.pci_segment))
+        c.report(
+          'IORT_RC_NO_MCFG',
+          fieldPath(p, rootComplex, 'pci_segment'),
+          `PCI segment ${f.pci_segment} has no MCFG allocation (the MCFG has ${segments.size ? `segment(s) ${[...segments].join(', ')}` : 'none'}): Linux finds no ECAM for that segment's host bridge`,
+        );
+      if (f.revision >= 1 && f.memory_address_limit === 0)
+        c.report(
+          'IORT_RC_DMA_LIMIT',
+          fieldPath(p, rootComplex, 'memory_address_limit'),
+          `node revision ${f.revision} with a Memory Address Size Limit of 0: Linux logs "Root complex missing memory address limit" for each PCI device and applies no DMA limit`,
+        );
+    }
+  },
+});
+
 const rules: TableRule[] = [
+  rootComplexRule,
   rule({
     codes: {
       IORT_REFERENCE: {

@@ -3,7 +3,7 @@
 // next-level caches are offsets of other nodes from the table start: references, re-derived at
 // encode so nodes may be inserted or removed.
 import { layout, u8, u16, u32, u64, type Bit, valueNames } from '../layout/schema.js';
-import { family, container, fieldPath, fieldsOf, type Node, segmentName } from '../layout/codec.js';
+import { family, container, fieldPath, fieldsOf, rawField, type Node, segmentName } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
@@ -223,6 +223,65 @@ function packageLevels(items: Node[], at: Map<number, Node>): Map<Node, number |
   return out;
 }
 
+/** How many parents each processor node has above it (a node in or above a parent cycle: none),
+ * each node walked once. */
+function processorDepths(items: Node[], at: Map<number, Node>): Map<Node, number | undefined> {
+  const out = new Map<Node, number | undefined>();
+  for (const start of items) {
+    if (start.fields.type !== PPTT_PROCESSOR || out.has(start)) continue;
+    const path: Node[] = [];
+    const onPath = new Set<Node>();
+    let q: Node | undefined = start;
+    let above: number | undefined = -1; // the depth of the node above the path's last one
+    while (q && q.fields.type === PPTT_PROCESSOR) {
+      if (out.has(q) || onPath.has(q)) {
+        above = out.get(q);
+        break;
+      }
+      path.push(q);
+      onPath.add(q);
+      q = at.get(fieldsOf(ppttProcessor, q).parent);
+    }
+    for (let i = path.length - 1, d = 1; i >= 0; i--, d++) out.set(path[i], above === undefined ? undefined : above + d);
+  }
+  return out;
+}
+
+/** Linux's fetch_pptt_subtable(): the offset of the subtable a reference names, or undefined where
+ * Linux finds none (below the 2-byte subtable header, a length of 0, past the table's end). It does
+ * not look at the type: whatever is there is read as the kind the caller expects. */
+function fetched(b: Uint8Array, length: number, ref: number): number | undefined {
+  if (ref < 2 || ref + 2 > length || b[ref + 1] === 0 || ref + b[ref + 1] > length) return undefined;
+  return ref;
+}
+
+/** The loops Linux's cache walk (acpi_pptt_walk_cache()) goes round: from each private resource of a
+ * processor node that is a cache structure, it reads the Next Level of Cache of whatever each
+ * reference lands on (bytes 8-11, a processor node's Parent) until a reference names nothing, with
+ * no bound. Each loop once, as the offsets of the structures on it; one visit per structure. */
+function cacheLoops(t: Node, b: Uint8Array): number[][] {
+  const length = Math.min(b.length, Number((t.fields.header as { length?: number } | undefined)?.length ?? b.length));
+  const state = new Map<number, 'open' | 'done'>();
+  const out: number[][] = [];
+  for (const n of t.items ?? []) {
+    if (n.fields.type !== PPTT_PROCESSOR) continue;
+    for (const r of (n.parts?.resources as Node[] | undefined) ?? []) {
+      let q = fetched(b, length, Number(r.fields.reference));
+      if (q === undefined || b[q] !== PPTT_CACHE) continue;
+      const path: number[] = [];
+      while (q !== undefined && !state.has(q)) {
+        state.set(q, 'open');
+        path.push(q);
+        const next: bigint | undefined = rawField(ppttCache, b, q, 'next_level', length);
+        q = next === undefined ? undefined : fetched(b, length, Number(next));
+      }
+      if (q !== undefined && state.get(q) === 'open') out.push(path.slice(path.indexOf(q)));
+      for (const x of path) state.set(x, 'done');
+    }
+  }
+  return out;
+}
+
 const rules: TableRule[] = [
   rule({
     codes: {
@@ -282,6 +341,58 @@ const rules: TableRule[] = [
             );
           }
         });
+      }
+    },
+  }),
+  rule({
+    codes: {
+      PPTT_CACHE_CYCLE: {
+        summary: "following the Next Level of Cache references from a processor node's private cache comes back to a cache already passed",
+        consumers: [
+          linux(
+            '4.16+',
+            'hang',
+            'the walk down the cache levels has no bound: it goes round the loop for ever while the boot CPU sets up cache information, so the boot hangs',
+            'drivers/acpi/pptt.c acpi_pptt_walk_cache() (from acpi_get_cache_info(), cache_setup_acpi())',
+          ),
+        ],
+      },
+    },
+    run(c) {
+      const items = c.entry.table.items ?? [];
+      const at = new Map(items.filter((n) => n.at !== undefined).map((n) => [n.at!, n]));
+      const paths = itemPaths(c.entry, (n) => segmentName(ppttFamily, Number(n.fields.type)));
+      const name = (x: number) => paths.get(at.get(x)!) ?? `the bytes at ${hex(x)}`;
+      const loops = cacheLoops(c.entry.table, c.entry.bytes);
+      if (!loops.length) return;
+      // how far below its root each structure's deepest owner (a processor node listing it) is
+      const depths = processorDepths(items, at);
+      const owners = new Map<number, number>();
+      for (const n of items)
+        for (const r of (n.parts?.resources as Node[] | undefined) ?? []) {
+          const ref = Number(r.fields.reference);
+          owners.set(ref, Math.max(owners.get(ref) ?? -1, depths.get(n) ?? -1));
+        }
+      for (const loop of loops) {
+        // a loop of processor nodes alone is their parents' (PPTT_CYCLE's)
+        if (loop.every((x) => at.get(x)?.fields.type === PPTT_PROCESSOR)) continue;
+        // cache levels lead away from the CPU, toward the root: the reference to a structure a
+        // processor node further down lists as its own is the one that closed the chain (else the
+        // last of the loop as walked)
+        const closer = loop.find((x, i) => (owners.get(loop[(i + 1) % loop.length]) ?? -1) > (owners.get(x) ?? -1)) ?? loop[loop.length - 1];
+        const node = at.get(closer);
+        const path =
+          node?.fields.type === PPTT_CACHE
+            ? fieldPath(paths.get(node)!, ppttCache, 'next_level')
+            : node
+              ? fieldPath(paths.get(node)!, ppttProcessor, 'parent')
+              : 'PPTT';
+        c.report(
+          'PPTT_CACHE_CYCLE',
+          path,
+          `following next-level caches goes round ${loop.map(name).join(' → ')} → ${name(loop[0])}: Linux's cache walk never ends and the boot hangs`,
+          node ? undefined : closer + 8,
+        );
       }
     },
   }),

@@ -1,8 +1,8 @@
 // SPCR, Microsoft "Serial Port Console Redirection Table" 1.10: rev 1-2 (80 bytes), rev 3 (byte 76
 // becomes the UART clock), rev 4 (precise baud rate and an ACPI namespace string at an offset).
-import { type TableDef, type TableRule, rule, xen, table } from '../model/rules.js';
+import { type TableDef, type TableRule, rule, xen, linux, table } from '../model/rules.js';
 import { layout, u8, u16, u32, bytes, type FieldsOf } from '../layout/schema.js';
-import { fieldsOf, tablePath } from '../layout/codec.js';
+import { fieldsOf, fieldsIn, tablePath } from '../layout/codec.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField, gasField, gasRange, ACCESS_WIDTHS, SERIAL_PORT } from './common.js';
 
@@ -115,6 +115,32 @@ const xenHostRules: TableRule[] = [
   }),
 ];
 
+/** The Configured Baud Rate codes the SPCR defines (0: as the firmware left it). */
+export const SPCR_BAUD_RATES: Record<number, string> = { 0: 'as is', 3: '9600', 4: '19200', 6: '57600', 7: '115200' };
+
+const baudRule = rule({
+  codes: {
+    // reported by the `valid` rule of baud_rate
+    SPCR_BAUD_RATE: {
+      summary: 'a Configured Baud Rate code the SPCR does not define (it defines 0 "as is", 3, 4, 6 and 7)',
+      consumers: [
+        linux(
+          'all',
+          'function-lost',
+          'acpi_parse_spcr() gives up without a message: no earlycon and no preferred console from the SPCR, so the serial console is silent unless console= names it (kernels with precise baud rate support, 6.12 among them, first use a non-zero Precise Baud Rate of a revision 4 SPCR instead)',
+          'drivers/acpi/spcr.c acpi_parse_spcr()',
+        ),
+        xen(
+          '4.17+',
+          'unused',
+          'Xen never reads the code: its UART keeps the line settings the firmware left (BAUD_AUTO)',
+          'xen/drivers/char/ns16550.c ns16550_acpi_uart_init(); xen/drivers/char/pl011.c pl011_acpi_uart_init()',
+        ),
+      ],
+    },
+  },
+});
+
 export const spcrLayout = layout('spcr', [
   headerField(),
   u8('interface_type', 'Interface Type'),
@@ -132,7 +158,19 @@ export const spcrLayout = layout('spcr', [
   }),
   u8('pc_interrupt', 'PCAT-compatible IRQ'),
   u32('interrupt', 'Interrupt'),
-  u8('baud_rate', 'Baud Rate'),
+  u8('baud_rate', 'Baud Rate', {
+    valid: {
+      code: 'SPCR_BAUD_RATE',
+      test: (v, n): string | undefined => {
+        if (Number(v) in SPCR_BAUD_RATES) return undefined;
+        const f: Partial<FieldsOf<typeof spcrLayout>> = fieldsIn({ layout: spcrLayout }, n);
+        const precise = Number(f.precise_baudrate ?? 0);
+        return `baud rate code ${Number(v)} is none the SPCR defines (${Object.entries(SPCR_BAUD_RATES)
+          .map(([k, r]) => `${k}: ${r}`)
+          .join(', ')}): Linux sets up no console from the SPCR${precise ? ` (kernels that read the Precise Baud Rate use its ${precise} instead)` : ''}`;
+      },
+    },
+  }),
   u8('parity', 'Parity'),
   u8('stop_bits', 'Stop Bits'),
   u8('flow_control', 'Flow Control'),
@@ -157,7 +195,7 @@ export const spcr = table({
   name: 'SPCR',
   label: 'Serial Port Console Redirection table',
   minLength: 80,
-  rules: xenHostRules,
+  rules: [baudRule, ...xenHostRules],
   xenHostRequired: 'XEN_HOST_NO_SPCR',
   regions: (t) => gasRange(fieldsOf({ layout: spcrLayout }, t).serial_port, `${at('serial_port')} (console UART)`, 0x1000n, { device: SERIAL_PORT }),
   summary: (e) => {

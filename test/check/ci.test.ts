@@ -3,9 +3,10 @@
 // named), JUnit with one <failure> per testcase, a checksum placeholder named as such, and
 // messages that speak of dom0 only under --dom0.
 import { describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { cli, SAMPLES, tmp } from '../helpers.js';
+import { readFileSync, writeFileSync, cpSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { cli, BIN, SAMPLES, tmp } from '../helpers.js';
 
 const SAMPLE = join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt');
 
@@ -44,8 +45,9 @@ describe('check for CI', () => {
     expect(w.code).toBe(0);
     expect(w.err).toMatch(/--write-baseline: 1 finding\(s\) recorded in/);
     expect(JSON.parse(readFileSync(base, 'utf8'))).toEqual({
-      format: 'dom0-acpi check baseline v1',
-      findings: [{ input: f, code: 'CHECKSUM', table: 'APIC', path: 'APIC.header.checksum' }],
+      format: 'dom0-acpi check baseline v2',
+      inputs: 'paths from the folder of this file',
+      findings: [{ input: 'fw.txt', code: 'CHECKSUM', table: 'APIC', path: 'APIC.header.checksum' }],
     });
     const known = await cli('check', f, '--fail-on', 'warning', '--baseline', base);
     expect(known.code).toBe(0);
@@ -64,13 +66,92 @@ describe('check for CI', () => {
     const stale = await cli('check', SAMPLE, '--baseline', base, '--json');
     expect(stale.code).toBe(0);
     expect(JSON.parse(stale.out).stale_baseline).toEqual([]); // recorded for another input
+    expect(stale.err).toMatch(
+      /warning: --baseline: it names none of the inputs given \(fw\.txt, as paths from .*baseline\.json's folder\): their recorded findings were not applied/,
+    );
     const sameInput = await cli('check', f, '--baseline', join(d, 'b2.json'));
     expect(sameInput.code).toBe(2); // a missing baseline file is trouble
     writeFileSync(f, readFileSync(SAMPLE));
     const gone = await cli('check', f, '--baseline', base, '--json');
     expect(gone.code).toBe(0);
-    expect(JSON.parse(gone.out).stale_baseline).toEqual([{ input: f, code: 'CHECKSUM', table: 'APIC', path: 'APIC.header.checksum' }]);
+    expect(JSON.parse(gone.out).stale_baseline).toEqual([{ input: 'fw.txt', code: 'CHECKSUM', table: 'APIC', path: 'APIC.header.checksum' }]);
     expect(gone.err).toMatch(/--baseline: 1 recorded finding\(s\) no longer occur .*: CHECKSUM at APIC\.header\.checksum in /);
+  });
+
+  it('--ignore CODE@SIG refuses a SIG that is no signature (a table name, a field path); an ignore that matches nothing is said', async () => {
+    const d = tmp('ci-');
+    const f = join(d, 'fw.txt');
+    writeFileSync(f, withByte('APIC', 9, 0x00));
+    const madt = await cli('check', f, '--ignore', 'CHECKSUM@MADT');
+    expect(madt.code).toBe(2);
+    expect(madt.err).toMatch(/--ignore CHECKSUM@MADT: MADT is not a signature: that table's signature is APIC \(give CHECKSUM@APIC\)/);
+    const fadt = await cli('check', f, '--ignore', 'CHECKSUM@fadt');
+    expect(fadt.err).toMatch(/FADT is not a signature: that table's signature is FACP/);
+    const path = await cli('check', f, '--ignore', 'CHECKSUM@APIC.header');
+    expect(path.code).toBe(2);
+    expect(path.err).toMatch(/--ignore CHECKSUM@APIC\.header: "APIC\.header" is not a table signature/);
+    const none = await cli(
+      'check',
+      f,
+      '--fail-on',
+      'warning',
+      '--ignore',
+      'CHECKSUM@FACP',
+      '--ignore',
+      'CHECKSUM@apic',
+      '--ignore',
+      'CHECKSUM@APIC',
+      '--ignore',
+      'DOM0_PSCI',
+    );
+    expect(none.code).toBe(0);
+    expect(none.err).toMatch(/note: --ignore CHECKSUM@FACP matched no finding$/m);
+    expect(none.err).toMatch(/note: --ignore DOM0_PSCI matched no finding$/m);
+    expect(none.err).not.toMatch(/CHECKSUM@apic|CHECKSUM@APIC/); // the same ignore given twice matched
+  });
+
+  it('a baseline meets its input however it is spelled and from any working folder; a v1 baseline is still read', async () => {
+    const d = tmp('ci-');
+    // a folder of binaries with a bad MADT checksum, the baseline beside it
+    const work = join(d, 'work');
+    expect((await cli('convert', SAMPLE, '--to', 'binaries', '-o', work)).code).toBe(0);
+    const apic = readFileSync(join(work, 'apic.dat'));
+    apic[9] ^= 0x33;
+    writeFileSync(join(work, 'apic.dat'), apic);
+    const base = join(d, 'ci', 'baseline.json');
+    cpSync(SAMPLE, join(d, 'ci', 'unused.txt')); // the folder exists
+    expect((await cli('check', work, '--fail-on', 'warning', '--write-baseline', base)).code).toBe(0);
+    expect(JSON.parse(readFileSync(base, 'utf8')).findings[0]).toEqual({ input: '../work', code: 'CHECKSUM', table: 'APIC', path: 'APIC.header.checksum' });
+    const rel = relative(process.cwd(), work);
+    for (const spelling of [work, `${work}/`, rel, `./${rel}`, `${rel}/`, join(d, 'ci', '..', 'work')]) {
+      const r = await cli('check', spelling, '--fail-on', 'warning', '--baseline', base);
+      expect([spelling, r.code, r.err]).toEqual([spelling, 0, '']);
+    }
+    // the whole tree moved, checked from inside it with the installed command
+    const moved = join(tmp('ci-'), 'elsewhere');
+    cpSync(d, moved, { recursive: true });
+    const there = spawnSync(process.execPath, [BIN, 'check', 'work', '--fail-on', 'warning', '--baseline', 'ci/baseline.json'], {
+      cwd: moved,
+      encoding: 'utf8',
+    });
+    expect([there.status, there.stderr]).toEqual([0, '']);
+    expect(there.stdout).toMatch(/\(1 in the baseline\) — ok$/m);
+    // a v1 baseline (inputs as typed, from the folder it was written in) is read from the current folder
+    const v1 = join(d, 'ci', 'v1.json');
+    writeFileSync(
+      v1,
+      JSON.stringify({
+        format: 'dom0-acpi check baseline v1',
+        findings: [{ input: `./${rel}/`, code: 'CHECKSUM', table: 'APIC', path: 'APIC.header.checksum' }],
+      }),
+    );
+    const old = await cli('check', work, '--fail-on', 'warning', '--baseline', v1);
+    expect(old.code).toBe(0);
+    expect(old.err).toMatch(/note: --baseline .*v1\.json: a v1 baseline, whose inputs are paths as they were typed: read from the current folder/);
+    expect(old.err).not.toMatch(/warning/);
+    // rewritten, it is v2
+    expect((await cli('check', work, '--fail-on', 'warning', '--write-baseline', v1)).code).toBe(0);
+    expect(JSON.parse(readFileSync(v1, 'utf8')).format).toBe('dom0-acpi check baseline v2');
   });
 
   it('--write-baseline replaces a baseline, never another file; a bad baseline is trouble', async () => {

@@ -336,10 +336,26 @@ const cases: Case[] = [
   },
   { code: 'DOM0_NO_TABLE', path: 'APIC', run: () => check(drop(xen, 'APIC'), true) },
   {
-    code: 'DOM0_NO_ADDRESSES',
+    code: 'INPUT_NO_ADDRESSES',
     path: '',
     run: () =>
       check({ ...xen, boot: undefined, rsdp: { ...xen.rsdp!, address: undefined }, tables: xen.tables.map((e) => ({ ...e, address: undefined })) }, true),
+  },
+  {
+    // what a copy of a booted dom0's /sys/firmware/acpi/tables holds: no RSDP, no XSDT, no addresses
+    code: 'INPUT_NO_ROOT',
+    path: '',
+    run: () =>
+      check(
+        {
+          ...xen,
+          kind: 'binaries',
+          boot: undefined,
+          rsdp: undefined,
+          tables: xen.tables.filter((e) => e.table.signature !== 'XSDT').map((e) => ({ ...e, address: undefined })),
+        },
+        true,
+      ),
   },
   {
     code: 'DOM0_RSDP_REVISION',
@@ -688,6 +704,16 @@ const cases: Case[] = [
           return readTables(d).findings;
         },
       },
+      {
+        // the ACPI 5.1 sample has no SRAT and its GIC distributor where the Arm FVP has it
+        code: 'INPUT_RAM_DEFAULTS',
+        path: '',
+        run: async () => {
+          const d = join(dir, 'guessed');
+          expect((await cli('build', join(SAMPLES, 'acpi51-gicv3', 'acpidump.txt'), '--profile', 'xen', '--bootargs', 'console=hvc0', '-o', d)).code).toBe(0);
+          return catalogued(readTables(d).findings);
+        },
+      },
       { code: 'IMAGE_NO_RSDP', path: '', run: read(file('zero.img', new Uint8Array(4096)), { imageBase: 0n }) },
       {
         code: 'IMAGE_FORMAT',
@@ -956,6 +982,13 @@ const cases: Case[] = [
         run: () => check(edit(server, 'PPTT', (t) => item(t, PROC, 0, (x) => setFields(x, { parent: atOf(PROC, 1) })))),
       },
       {
+        // the shared cache's next level edited to a core's private cache: 84 → 36 → 84 → …
+        code: 'PPTT_CACHE_CYCLE',
+        path: 'PPTT.cache[0].next_level',
+        offset: 36 + 8,
+        run: () => check(edit(server, 'PPTT', (t) => item(t, CACHE, 0, (x) => setFields(x, { next_level: atOf(CACHE, 1) })))),
+      },
+      {
         // 256 clusters between package 0 and its first core: the core is 257 parents below its package
         code: 'PPTT_DEPTH',
         path: 'PPTT.processor[257].parent',
@@ -1104,6 +1137,44 @@ const cases: Case[] = [
                 () => true,
                 0,
                 (x) => setFields(x, { start_bus: 10, end_bus: 5 }),
+              ),
+            ),
+          ),
+      },
+      {
+        // 5 is no code the SPCR defines (19200 is 4, 57600 is 6)
+        code: 'SPCR_BAUD_RATE',
+        path: 'SPCR.baud_rate',
+        offset: 58,
+        run: () => check(edit(server, 'SPCR', (t) => fields(t, { baud_rate: 5 }))),
+      },
+      {
+        // the MCFG has segments 0 and 1
+        code: 'IORT_RC_NO_MCFG',
+        path: 'IORT.root_complex[1].pci_segment',
+        run: () =>
+          check(
+            edit(server, 'IORT', (t) =>
+              item(
+                t,
+                (x) => x.fields.type === 2,
+                1,
+                (x) => setFields(x, { pci_segment: 7 }),
+              ),
+            ),
+          ),
+      },
+      {
+        code: 'IORT_RC_DMA_LIMIT',
+        path: 'IORT.root_complex[0].memory_address_limit',
+        run: () =>
+          check(
+            edit(server, 'IORT', (t) =>
+              item(
+                t,
+                (x) => x.fields.type === 2,
+                0,
+                (x) => setFields(x, { memory_address_limit: 0 }),
               ),
             ),
           ),

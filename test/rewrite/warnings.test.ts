@@ -150,6 +150,17 @@ const cases: Case[] = [
     opts: QUIET,
   },
   {
+    // the GIC distributor where the Arm FVP has it: not QEMU virt's map, and no SRAT says where RAM is
+    code: 'BUILD_RAM_DEFAULTS',
+    path: 'memory',
+    set: () =>
+      edit(qemu, 'APIC', (t) => ({
+        ...t,
+        items: t.items!.map((s) => (s.fields.type === 0x0c ? { ...s, fields: { ...s.fields, base_address: 0x2c010000n } } : s)),
+      })),
+    opts: QUIET,
+  },
+  {
     code: 'BUILD_RAM_SMALL',
     path: 'EFI.memory_map',
     set: () => qemu,
@@ -209,6 +220,22 @@ describe('each build code, from exactly its cause', () => {
 });
 
 describe('the CLI prints them as warning: and note: lines', () => {
+  it("QEMU virt's RAM map on a host without an SRAT and with another map: a warning in the summary, the manifest and the JSON", async () => {
+    const d = tmp('warn-');
+    const input = join(SAMPLES, 'acpi51-gicv3', 'acpidump.txt'); // an FVP-like map: GICD at 0x2C010000
+    const r = await cli('build', input, '--skip', 'gtdt', '--bootargs', 'console=hvc0', '-o', join(d, 'out'));
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/^dom0-acpi: warning: the input describes no RAM .* QEMU virt's 0x8000000: .* \[BUILD_RAM_DEFAULTS\]$/m);
+    expect(r.out).toMatch(/^ {2}1 warning\(s\), above$/m);
+    const manifest = JSON.parse(readFileSync(join(d, 'out', 'manifest.json'), 'utf8'));
+    expect(manifest.warnings.map((w: { code: string }) => w.code)).toEqual(['BUILD_RAM_DEFAULTS']);
+    const json = await cli('build', input, '--skip', 'gtdt', '--bootargs', 'console=hvc0', '-o', join(d, 'json'), '--format', 'json');
+    expect(JSON.parse(json.out).warnings.map((w: { code: string }) => w.code)).toEqual(['BUILD_RAM_DEFAULTS']);
+    // QEMU virt itself: its own map, no warning
+    const virt = await cli('build', join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt'), '--skip', 'gtdt', '--bootargs', 'console=hvc0', '-o', join(d, 'virt'));
+    expect(virt.err).toBe('');
+  });
+
   it('a warning and a note, each on its own line ending in its code, exit 0', async () => {
     const d = tmp('warn-');
     const input = join(d, 'nospcr.txt');
