@@ -209,6 +209,9 @@ describe('the default build passes check --dom0 on every sample, corpus set and 
         const findings = JSON.parse(c.out).inputs[0].findings as { code: string; severity: string; path: string }[];
         const codes = (severity: string) => [...new Set(findings.filter((f) => f.severity === severity).map((f) => f.code))].sort();
         const want = costs(profile, host);
+        // a host with no SRAT and another map than QEMU virt's gets QEMU virt's RAM, which the build
+        // says (BUILD_RAM_DEFAULTS) and check of its output repeats (the acpi51-gicv3 sample)
+        if (b.err.includes('BUILD_RAM_DEFAULTS')) want.warnings.push('INPUT_RAM_DEFAULTS');
         expect(codes('error'), input).toEqual([...new Set([...want.errors, ...inheritedOf(host, 'error')])].sort());
         expect(codes('warning'), input).toEqual([...new Set([...want.warnings, ...inheritedOf(host, 'warning')])].sort());
         expect(
