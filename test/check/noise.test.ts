@@ -61,9 +61,9 @@ describe('every finding about bytes says where they are', () => {
     const table = decodeTable(short).table!;
     const set = { ...s, tables: s.tables.map((e) => (e === facp ? { ...e, table, bytes: short } : e)) };
     const found = checkTables(set, { dom0: true }).filter((f) => f.table === 'FACP');
-    expect(found.map((f) => f.code)).toEqual(expect.arrayContaining(['DOM0_HW_REDUCED', 'DOM0_PSCI']));
+    expect(found.map((f) => f.code)).toEqual(expect.arrayContaining(['FADT_HW_REDUCED', 'DOM0_PSCI']));
     for (const f of found) expect(f.offset, f.code).toBeTypeOf('number');
-    expect(found.find((f) => f.code === 'DOM0_HW_REDUCED')!.offset).toBe(4);
+    expect(found.find((f) => f.code === 'FADT_HW_REDUCED')!.offset).toBe(4);
   });
 });
 
