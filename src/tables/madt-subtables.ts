@@ -92,17 +92,22 @@ export const gicc = container({
   ]),
 }) satisfies TableDef;
 
+/** the MADT revision of the 82-byte GICC (ACPI 6.5), whose bytes 80-81 are the TRBE interrupt */
+export const MADT_REVISION_TRBE = 6;
 /** The MADT revision that defines each per-CPU field placed in what an older GICC calls reserved
  * (ACPI 6.3, MADT revision 5: the SPE overflow interrupt in bytes 78-79; ACPI 6.5, revision 6: the
  * TRBE interrupt in bytes 80-81). Below it those bytes are no field: an 82-byte GICC rebuilt from
  * iasl's disassembly of an 80-byte one holds the next subtable's header there (`0B 50`). Linux reads
  * them by GICC length alone (arm_pmu_acpi.c ACPI_MADT_GICC_SPE/_TRBE); the rules read them only
  * where the table's revision defines them, and MADT_GICC_REVISION says when the length outruns it. */
-export const GICC_FIELD_REVISION = { spe_interrupt: 5, trbe_interrupt: 6 } as const satisfies Partial<Record<FieldName<typeof gicc.layout>, number>>;
+export const GICC_PER_CPU = [
+  { field: 'spe_interrupt', name: 'SPE', revision: 5 },
+  { field: 'trbe_interrupt', name: 'TRBE', revision: MADT_REVISION_TRBE },
+] as const satisfies readonly { field: FieldName<typeof gicc.layout>; name: string; revision: number }[];
 
 /** A per-CPU GICC field, when the GICC holds it and the MADT's revision defines it. */
-export function giccPerCpu(madtRevision: number, g: Node, field: keyof typeof GICC_FIELD_REVISION): number | undefined {
-  return madtRevision >= GICC_FIELD_REVISION[field] ? fieldsOf(gicc, g)[field] : undefined;
+export function giccPerCpu(madtRevision: number, g: Node, p: (typeof GICC_PER_CPU)[number]): number | undefined {
+  return madtRevision >= p.revision ? fieldsOf(gicc, g)[p.field] : undefined;
 }
 
 export const gicd = {

@@ -27,7 +27,8 @@ import {
   giccs,
   isPpi,
   giccPerCpu,
-  GICC_FIELD_REVISION,
+  GICC_PER_CPU,
+  MADT_REVISION_TRBE,
   gicr,
   invalidMpidr,
   redistributorRegions,
@@ -72,11 +73,9 @@ const structureRules: TableRule[] = [
       const enabled = giccs(c).filter((g) => Number(g.fields.flags) & GICC_ENABLED);
       const all = giccs(c);
       const rev = headerRevision(c.entry.table);
-      for (const [field, name] of [
-        ['spe_interrupt', 'SPE'],
-        ['trbe_interrupt', 'TRBE'],
-      ] as const) {
-        const irq = (g: Node): number | undefined => giccPerCpu(rev, g, field);
+      for (const p of GICC_PER_CPU) {
+        const [field, name] = [p.field, p.name];
+        const irq = (g: Node): number | undefined => giccPerCpu(rev, g, p);
         const have = enabled.filter((g) => irq(g) !== undefined);
         if (!have.some((g) => Number(irq(g)) !== 0)) continue;
         const first = Number(irq(have[0]));
@@ -97,7 +96,7 @@ const structureRules: TableRule[] = [
           );
       }
       const long = all.findIndex((g) => Number(g.fields.length) >= 82);
-      if (rev < GICC_FIELD_REVISION.trbe_interrupt && long >= 0) {
+      if (rev < MADT_REVISION_TRBE && long >= 0) {
         const bytes = fieldsOf(gicc, all[long]).trbe_interrupt;
         c.report(
           'MADT_GICC_REVISION',
