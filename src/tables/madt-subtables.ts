@@ -283,7 +283,8 @@ export const invalidMpidr = (g: Node) => (mpidrOf(g) & ~MPIDR_HWID_MASK) !== 0n;
 /** The redistributor regions Linux's GICv3 driver maps: the GICR subtables when there are any, else
  * one region per enabled GICC at its GICR base (gic_acpi_collect_gicr_base()). */
 export function redistributorRegions(gic: GicInfo): { base: bigint; size: bigint; item: Node }[] {
-  if (gic.gicrs.length) return gic.gicrs.map((g) => ({ base: fieldsOf(gicr, g).base_address, size: BigInt(fieldsOf(gicr, g).length_region), item: g }));
+  if (gic.gicrs.length)
+    return gic.gicrs.map((g) => ({ base: BigInt(fieldsOf(gicr, g).base_address ?? 0n), size: BigInt(fieldsOf(gicr, g).length_region ?? 0), item: g }));
   return gic.enabled.map((g) => ({ base: BigInt(fieldsOf(gicc, g).gicr_base_address ?? 0n), size: GICR_SIZE, item: g }));
 }
 

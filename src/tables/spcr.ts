@@ -163,9 +163,11 @@ export const spcr = table({
   rules: xenHostRules,
   xenHostRequired: 'XEN_HOST_NO_SPCR',
   regions: (t) => {
-    const f = fieldsOf({ layout: spcrLayout }, t);
+    // a table cut short of its fixed fields (decoded with faults) may lack the port: Partial
+    const f: Partial<FieldsOf<typeof spcrLayout>> = fieldsOf({ layout: spcrLayout }, t);
     // a PL011 or SBSA UART's ACPI device (ARMH0011, ARMHB000) requests its registers when it probes
-    const claims = SBSA_UART_DRIVEN.has(Number(f.interface_type)) ? [{ base: BigInt(f.serial_port.address), size: 0x1000n, by: PL011_PROBE }] : undefined;
+    const claims =
+      f.serial_port && SBSA_UART_DRIVEN.has(Number(f.interface_type)) ? [{ base: BigInt(f.serial_port.address), size: 0x1000n, by: PL011_PROBE }] : undefined;
     return gasRange(f.serial_port, `${at('serial_port')} (console UART)`, 0x1000n, { device: SERIAL_PORT, ...(claims && { claims }) });
   },
   summary: (e) => {
