@@ -67,6 +67,22 @@ describe('every finding about bytes says where they are', () => {
   });
 });
 
+describe('a table cut short of what a region needs', () => {
+  it('an SPCR ending inside its serial port (41 and 44 bytes): no region, no claim, no throw', async () => {
+    const { decodeTable } = await import('../../src/tables/registry.js');
+    const { checksumOf } = await import('../../src/layout/codec.js');
+    const s = server();
+    const spcr = s.tables.find((e) => e.table.signature === 'SPCR')!;
+    for (const n of [41, 44]) {
+      const b = Buffer.from(spcr.bytes.subarray(0, n));
+      b.writeUInt32LE(n, 4);
+      b[9] = checksumOf(b, b.length, 9);
+      const set = { ...s, tables: s.tables.map((e) => (e === spcr ? { ...e, table: decodeTable(b).table!, bytes: new Uint8Array(b) } : e)) };
+      expect(() => checkTables(set), `${n} bytes`).not.toThrow();
+    }
+  });
+});
+
 describe('a region that overlaps many others is reported against the first three (issue 27 §3)', () => {
   const overlaps = (n: number) => checkTables(readTables(replaced('APIC', madtGicrsAndMsiFrames(n))).set).filter((f) => f.code === 'REGION_OVERLAP');
   const gicr = (i: number) => `APIC.gicr[${i}] (GICR region) at 0x200000000000-0x${(0x200000000000 + 0x10000 * (i - 1)).toString(16).toUpperCase()}`;
