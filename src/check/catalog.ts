@@ -230,13 +230,25 @@ const GENERIC: Record<string, CodeInfo> = {
     ],
   },
   REGION_CONFLICT: {
-    summary: 'two regions the tables name overlap where Linux drivers request both as their own (ECAM, SMMU, PMCG)',
+    summary: 'two regions the tables name overlap where Linux drivers request both as their own (ECAM, SMMU, PMCG, a PL011 or SBSA console UART)',
     consumers: [
       linux(
         'all',
         'function-lost',
         'the second driver to request the bytes fails its probe with -EBUSY ("can\'t claim ECAM area … address conflict"): that PCI segment, SMMU or PMU is lost',
         'drivers/pci/ecam.c pci_ecam_create(); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c arm_smmu_device_probe(); drivers/perf/arm_smmuv3_pmu.c smmu_pmu_probe(); kernel/resource.c request_resource_conflict()',
+      ),
+    ],
+  },
+  REGION_GIC_CLAIMED: {
+    summary:
+      "a region overlapping the GICD or a GICR range, which Linux's GICv3 driver requests before any device probes: the ECAM's PCI segment, the SMMU, PMCG or console UART there is lost; a redistributor range over the distributor leaves the GIC without it",
+    consumers: [
+      linux(
+        '5.19+',
+        'function-lost',
+        'the GIC driver requests the GICD (64 KiB) and every GICR range as it comes up; a device that requests any of those bytes later fails with -EBUSY ("can\'t claim ECAM area … address conflict with GICD"): that PCI segment, SMMU, PMU or console is lost; a GICR request over the GICD fails ("GICR region … has overlapping address"), and the frames read there are the distributor\'s',
+        'drivers/irqchip/irq-gic-v3.c gic_acpi_init(), gic_request_region(); drivers/pci/ecam.c pci_ecam_create(); kernel/resource.c __request_region()',
       ),
     ],
   },

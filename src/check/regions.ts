@@ -56,6 +56,18 @@ export const REGIONS_NAMED = 3;
  * passed over: two regions of one item against one region), so that its cost stays bounded. */
 const LOOKED_AT = 32;
 
+type Claim = NonNullable<HostRange['claims']>[number];
+
+/** What becomes of two requests of the same bytes when one is made as the interrupt controller
+ * comes up: the later device's fails; when both are (a redistributor over the distributor), the
+ * second one's frames are the first one's registers. */
+function claimedFirst(x: Claim, y: Claim): string {
+  if (x.early && y.early)
+    return `Linux's GIC driver requests both (${show(x)}, ${show(y)}): the second request fails ("has overlapping address"), and the redistributor frames read there are the distributor's registers`;
+  const [gic, dev] = x.early ? [x, y] : [y, x];
+  return `${gic.by} requests ${show(gic)} before any device probes, so ${dev.by} fails to request ${show(dev)} (-EBUSY) and that device is lost`;
+}
+
 export function checkRegions(c: CheckContext): void {
   const seen = new Set<string>();
   // a sweep by base (src/layout/sweep.ts): each region against the earlier ones still open at its
@@ -76,7 +88,7 @@ export function checkRegions(c: CheckContext): void {
     (pb, others, count) => {
       const b = pb.r;
       const bt = pathOf(pb);
-      const pairs: { code: 'REGION_CONFLICT' | 'REGION_OVERLAP'; message: string }[] = [];
+      const pairs: { code: 'REGION_CONFLICT' | 'REGION_GIC_CLAIMED' | 'REGION_OVERLAP'; message: string; at?: Placed }[] = [];
       let looked = 0;
       for (const pa of others) {
         if (pairs.length === REGIONS_NAMED || looked === LOOKED_AT) break;
@@ -87,20 +99,27 @@ export function checkRegions(c: CheckContext): void {
         seen.add(key);
         const clash = (a.claims ?? []).flatMap((x) => (b.claims ?? []).filter((y) => overlap(x, y)).map((y) => [x, y] as const))[0];
         const other = `${pa.entry === pb.entry ? '' : `${pa.entry.table.signature}'s `}${a.what} at ${show(a)}`;
-        pairs.push(
-          clash
-            ? {
-                code: 'REGION_CONFLICT',
-                message: `${b.what} at ${show(b)} overlaps ${other}, and Linux requests both as a driver's own: ${clash[1].by} (${show(clash[1])}) and ${clash[0].by} (${show(clash[0])}); whichever probes second fails with -EBUSY`,
-              }
-            : { code: 'REGION_OVERLAP', message: `${b.what} at ${show(b)} overlaps ${other}` },
-        );
+        if (clash && (clash[0].early || clash[1].early)) {
+          // said where the device that loses is (the GIC's own pair: where the later region is)
+          const [at, them] = clash[0].early && !clash[1].early ? [pb, pa] : clash[1].early && !clash[0].early ? [pa, pb] : [pb, pa];
+          const whose = `${them.entry === at.entry ? '' : `${them.entry.table.signature}'s `}${them.r.what} at ${show(them.r)}`;
+          pairs.push({ code: 'REGION_GIC_CLAIMED', message: `${at.r.what} at ${show(at.r)} overlaps ${whose}: ${claimedFirst(clash[0], clash[1])}`, at });
+        } else
+          pairs.push(
+            clash
+              ? {
+                  code: 'REGION_CONFLICT',
+                  message: `${b.what} at ${show(b)} overlaps ${other}, and Linux requests both as a driver's own: ${clash[1].by} (${show(clash[1])}) and ${clash[0].by} (${show(clash[0])}); whichever probes second fails with -EBUSY`,
+                }
+              : { code: 'REGION_OVERLAP', message: `${b.what} at ${show(b)} overlaps ${other}` },
+          );
       }
       const more = count - looked;
       if (!pairs.length && more > 0) pairs.push({ code: 'REGION_OVERLAP', message: `${b.what} at ${show(b)} overlaps regions reported with it before` });
       pairs.forEach((p, i) => {
         const rest = i === pairs.length - 1 && more > 0 ? `; … and ${more} more region${more === 1 ? '' : 's'} overlap it (not listed)` : '';
-        c.report(p.code, pb.entry, bt.path, p.message + rest);
+        const at = p.at ?? pb;
+        c.report(p.code, at.entry, pathOf(at).path, p.message + rest);
       });
     },
   );

@@ -139,7 +139,12 @@ export type PartDef = PartBase &
     | { kind: 'records'; record: ContainerDef }
     | { kind: 'subtables'; family: SubtableFamily }
     | { kind: 'strings' }
-    | { kind: 'string' }
+    | {
+        kind: 'string';
+        /** the code a string without its NUL is reported with, when its table declares what that
+         * means to whom (DBG2's namepath: DBG2_NAMEPATH); by default DECODE_BODY_SIZE */
+        unterminated?: string;
+      }
     | { kind: 'raw' }
     | { kind: 'matrix'; width: 1 | 2 | 4; cols: string | ((f: Fields) => number); perCell?: boolean }
   );

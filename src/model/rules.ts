@@ -160,7 +160,14 @@ export interface HostRange {
   /** the parts of it a Linux driver requests as its own resource (request_resource,
    * devm_ioremap_resource): a second request of any of those bytes fails that driver's probe.
    * Without it, Linux maps the region (ioremap) without claiming it. */
-  claims?: { base: bigint; size: bigint; by: string }[];
+  claims?: {
+    base: bigint;
+    size: bigint;
+    by: string;
+    /** requested while the interrupt controller comes up (Linux's GICv3 driver, 5.19+), before
+     * any device probes: a device requesting any of these bytes later always loses */
+    early?: true;
+  }[];
   /** the kind of device it is, when other tables describe the same one by design (the SPCR's
    * console UART is often the DBG2's debug port): two of one kind at one base are one device */
   device?: string;

@@ -21,6 +21,7 @@ import {
   GICC_ENABLED,
   GICC_LEN_V5,
   GICC_LEN_V6,
+  redistributorRegions,
 } from '../tables/madt.js';
 import { hex } from '../layout/diagnostics.js';
 import { vcpuLimit, vcpuMpidr, GICR_SIZE } from '../model/gic.js';
@@ -172,12 +173,6 @@ const run: Pass = (set, opts) => {
   next = withTable(next, { ...host, table, origin: 'new' });
   return { set: next, changes: [] };
 };
-
-/** The host's redistributor regions: GICR entries, or one 128 KiB region per enabled GICC's GICR base. */
-function redistributorRegions(gic: GicInfo): { base: bigint; size: bigint }[] {
-  if (gic.gicrs.length) return gic.gicrs.map((g) => ({ base: fieldsOf(gicrDef, g).base_address, size: BigInt(fieldsOf(gicrDef, g).length_region) }));
-  return gic.enabled.map((g) => ({ base: fieldsOf(giccDef, g).gicr_base_address, size: GICR_SIZE }));
-}
 
 export const madtPass: PassDef = {
   name: 'madt',

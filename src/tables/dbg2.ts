@@ -14,12 +14,19 @@ const rules: TableRule[] = [
   rule({
     codes: {
       DBG2_NAMEPATH: {
-        summary: 'a debug device without a namespace string ("." when it has none)',
-        consumers: [spec('a device without a namespace path names "."', 'Microsoft DBG2 specification, Table 3')],
+        summary: 'a debug device without a namespace string ("." when it has none), or one without its NUL terminator',
+        consumers: [
+          spec(
+            'a device without a namespace path names "."; the string ends with a NUL (neither Linux nor Xen reads the DBG2)',
+            'Microsoft DBG2 specification, Table 3',
+          ),
+        ],
       },
     },
     run(c) {
       (c.entry.table.items ?? []).forEach((n, i) => {
+        // a namepath the decoder could not read (no NUL, past the end) was reported as it read it
+        if (typeof n.parts?.namepath !== 'string' && fieldsOf(dbg2Device, n).namepath_length > 0) return;
         if (typeof n.parts?.namepath !== 'string' || !n.parts.namepath.length)
           c.report('DBG2_NAMEPATH', fieldPath(`DBG2.device[${i}]`, dbg2Device, 'namepath_length'), `device ${i} has no namespace string`);
       });
@@ -61,7 +68,7 @@ export const dbg2Device = container({
   parts: [
     { key: 'registers', label: 'Base Address Registers', kind: 'records', record: register, count: 'register_count', offset: 'base_address_offset' },
     { key: 'sizes', label: 'Address Sizes', kind: 'records', record: addressSize, count: 'register_count', offset: 'address_size_offset' },
-    { key: 'namepath', label: 'Namepath', kind: 'string', size: 'namepath_length', offset: 'namepath_offset' },
+    { key: 'namepath', label: 'Namepath', kind: 'string', size: 'namepath_length', offset: 'namepath_offset', unterminated: 'DBG2_NAMEPATH' },
     { key: 'oem_data', label: 'OEM Data', kind: 'raw', size: 'oem_data_length', offset: 'oem_data_offset' },
   ],
 }) satisfies TableDef;

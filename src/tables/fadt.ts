@@ -2,7 +2,7 @@
 // chosen by length (a field exists when it fits), the revision is only reported on.
 import { layout, u8, u16, u32, u64, type Bit, valueNames } from '../layout/schema.js';
 import { fieldsOf, hasField, tablePath } from '../layout/codec.js';
-import { type TableRule, type TableDef, rule, linux, xen, acpica, table } from '../model/rules.js';
+import { type TableRule, type TableDef, rule, linux, xen, acpica, spec, table } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { u64Text } from './common.js';
 import { headerField, gasField } from './common.js';
@@ -162,12 +162,24 @@ const rules: TableRule[] = [
         ],
       },
       FADT_LONGER: {
-        summary: 'a FADT longer than its revision needs: the bytes past it are not read (over 276, ACPICA says it truncates)',
+        summary: "a FADT longer than its revision needs, up to 276 bytes: ACPICA copies the extra bytes with the rest (read as the later revision's fields)",
         consumers: [
           acpica(
             'all',
-            'ignored',
-            'reads min(length, 276) bytes; over 276 it logs "is longer than ACPI 6.1 (FADT version 6) length, truncating"',
+            'unused',
+            "copies min(length, 276) bytes into its zeroed local FADT: the bytes past the revision's length are copied too, as the fields a later revision puts there",
+            'tbfadt.c AcpiTbCreateLocalFadt()',
+          ),
+          spec('the revision says the length (5: 268 bytes, 6 and later: 276)', 'ACPI 6.5 §5.2.9'),
+        ],
+      },
+      FADT_TOO_LONG: {
+        summary: 'a FADT longer than 276 bytes (ACPI 6.x): ACPICA warns and truncates it',
+        consumers: [
+          acpica(
+            'all',
+            'fw-bug-logged',
+            '"FADT (revision n) is longer than ACPI 6.1 (FADT version 6) length, truncating": the bytes past 276 are not read',
             'tbfadt.c AcpiTbCreateLocalFadt()',
           ),
         ],
@@ -194,11 +206,17 @@ const rules: TableRule[] = [
           at('header.length'),
           `revision ${rev} FADT is ${len} bytes; revision ${rev >= 6 ? '6+' : 5} means ${want}: ACPICA zero-fills the fields from byte ${len} on`,
         );
-      if (want !== undefined && len > want)
+      if (len > FADT_V6_SIZE)
+        c.report(
+          'FADT_TOO_LONG',
+          at('header.length'),
+          `revision ${rev} FADT is ${len} bytes: ACPICA warns that it is longer than ACPI 6.1's and copies only the first ${FADT_V6_SIZE}`,
+        );
+      else if (want !== undefined && len > want)
         c.report(
           'FADT_LONGER',
           at('header.length'),
-          `revision ${rev} FADT is ${len} bytes; revision ${rev >= 6 ? '6+' : 5} needs ${want}${len > FADT_V6_SIZE ? ': ACPICA logs that it truncates to 276' : ': the bytes past it are not read'}`,
+          `revision ${rev} FADT is ${len} bytes; revision 5 means ${want}: ACPICA copies all ${len} (up to ${FADT_V6_SIZE}), so bytes ${want}-${len - 1} are read as revision 6's fields`,
         );
       if (hasField({ layout: fadtLayout }, c.entry.table, 'x_dsdt') && c.set.tables.some((e) => e.address !== undefined)) {
         const x = big(f.x_dsdt);
@@ -209,24 +227,54 @@ const rules: TableRule[] = [
     },
   }),
   rule({
+    codes: {
+      FADT_HW_REDUCED: {
+        summary: 'FADT HW_REDUCED flag clear: Linux disables ACPI (with --dom0 on a dom0 set, DOM0_HW_REDUCED)',
+        consumers: [
+          linux('all', 'acpi-disabled', '"FADT not ACPI hardware reduced compliant": ACPI is disabled', 'arch/arm64/kernel/acpi.c acpi_fadt_sanity_check()'),
+        ],
+      },
+      DOM0_HW_REDUCED: {
+        summary: "FADT HW_REDUCED flag clear in dom0's FADT: dom0's Linux disables ACPI (on a host set, FADT_HW_REDUCED says it: Xen copies the flags)",
+        consumers: [
+          linux('all', 'acpi-disabled', '"FADT not ACPI hardware reduced compliant": ACPI is disabled', 'arch/arm64/kernel/acpi.c acpi_fadt_sanity_check()'),
+        ],
+        dom0: true,
+      },
+    },
+    run(c) {
+      const f = fieldsOf({ layout: fadtLayout }, c.entry.table);
+      if (Number(f.flags ?? 0) & FADT_HW_REDUCED) return;
+      // one root cause, one finding: the host's flag is what dom0 inherits (the build copies it)
+      if (c.dom0 && !c.hostSet)
+        c.report('DOM0_HW_REDUCED', at('flags'), 'HW_REDUCED (bit 20) is clear: "FADT not ACPI hardware reduced compliant", dom0\'s Linux disables ACPI');
+      else c.report('FADT_HW_REDUCED', at('flags'), 'HW_REDUCED (bit 20) is clear: "FADT not ACPI hardware reduced compliant", Linux disables ACPI');
+    },
+  }),
+  rule({
     dom0: true,
     codes: {
       DOM0_FADT_REVISION: {
-        summary: 'FADT older than 5.1 (Linux: ACPI disabled, or "assuming 5.1" with boot flags)',
+        summary: 'FADT older than 5.1 with Arm boot flags 0: Linux disables ACPI',
         consumers: [
           linux(
             'all',
             'acpi-disabled',
-            'ACPI is disabled when the Arm boot flags are 0; with flags set it logs an error and assumes 5.1',
-            'arch/arm64/kernel/acpi.c acpi_fadt_sanity_check()',
+            '"Unsupported FADT revision": with Arm boot flags 0 ACPI is disabled (unless acpi=force)',
+            'arch/arm64/kernel/acpi.c acpi_fadt_sanity_check(), acpi_boot_table_init()',
           ),
         ],
         dom0: true,
       },
-      DOM0_HW_REDUCED: {
-        summary: 'FADT HW_REDUCED flag clear: Linux disables ACPI',
+      DOM0_FADT_REVISION_ASSUMED: {
+        summary: 'FADT older than 5.1 with Arm boot flags set: Linux logs it and assumes 5.1',
         consumers: [
-          linux('all', 'acpi-disabled', '"FADT not ACPI hardware reduced compliant": ACPI is disabled', 'arch/arm64/kernel/acpi.c acpi_fadt_sanity_check()'),
+          linux(
+            '5.2+',
+            'fw-bug-logged',
+            '"[Firmware Bug]: Unsupported FADT revision", then "FADT has ARM boot flags set, assuming 5.1": ACPI is used (before 5.2, and stable kernels without commit 2af22f3ec3ca, ACPI is disabled)',
+            'arch/arm64/kernel/acpi.c acpi_fadt_sanity_check()',
+          ),
         ],
         dom0: true,
       },
@@ -262,14 +310,17 @@ const rules: TableRule[] = [
       const rev = Number(f.header.revision);
       const minor = hasField({ layout: fadtLayout }, c.entry.table, 'minor_revision') ? Number(f.minor_revision) : 0;
       const arm = Number(f.arm_boot_flags ?? 0);
-      if (rev < 5 || (rev === 5 && minor < 1))
+      if ((rev < 5 || (rev === 5 && minor < 1)) && arm)
         c.report(
-          'DOM0_FADT_REVISION',
+          'DOM0_FADT_REVISION_ASSUMED',
           at('header.revision'),
-          `FADT ${rev}.${minor} is older than 5.1: Linux ${arm ? 'assumes 5.1 with an error' : 'disables ACPI'}`,
+          `FADT ${rev}.${minor} is older than 5.1, and its Arm boot flags are ${hex(arm, 4)}: Linux logs "assuming 5.1" and goes on`,
         );
-      if (!(Number(f.flags ?? 0) & FADT_HW_REDUCED))
-        c.report('DOM0_HW_REDUCED', at('flags'), 'HW_REDUCED (bit 20) is clear: "FADT not ACPI hardware reduced compliant", ACPI disabled');
+      else if (rev < 5 || (rev === 5 && minor < 1)) {
+        // ACPI is off: what PSCI would do is moot (one root cause, one finding)
+        c.report('DOM0_FADT_REVISION', at('header.revision'), `FADT ${rev}.${minor} is older than 5.1, and its Arm boot flags are 0: Linux disables ACPI`);
+        return;
+      }
       if (!(arm & ARM_PSCI_COMPLIANT))
         c.report('DOM0_PSCI', at('arm_boot_flags'), 'PSCI_COMPLIANT is clear: Linux falls back to the parking protocol, which Xen zeroes: no secondary CPUs');
       else if (!(arm & ARM_PSCI_USE_HVC)) c.report('DOM0_PSCI_HVC', at('arm_boot_flags'), 'PSCI conduit is SMC; Xen gives dom0 PSCI_USE_HVC (0x3)');

@@ -4,8 +4,9 @@
 // them; any other type is kept raw. Also what the rules share: the GIC a MADT describes, and typed
 // paths into its subtables.
 import { layout, u8, u16, u24, u32, u64, bytes, type Bit, type Field, type Layout, valueNames } from '../layout/schema.js';
-import { container, family, type Node, type FieldPath, fieldsOf, fieldPath } from '../layout/codec.js';
+import { container, family, type Node, type FieldPath, type FieldName, fieldsOf, fieldPath } from '../layout/codec.js';
 import { type RuleContext, type TableDef } from '../model/rules.js';
+import { GICR_SIZE } from '../model/gic.js';
 
 export const MADT_TYPES = valueNames(
   {
@@ -90,6 +91,24 @@ export const gicc = container({
     u16('trbe_interrupt', 'TRBE Interrupt', { optional: true }),
   ]),
 }) satisfies TableDef;
+
+/** the MADT revision of the 82-byte GICC (ACPI 6.5), whose bytes 80-81 are the TRBE interrupt */
+export const MADT_REVISION_TRBE = 6;
+/** The MADT revision that defines each per-CPU field placed in what an older GICC calls reserved
+ * (ACPI 6.3, MADT revision 5: the SPE overflow interrupt in bytes 78-79; ACPI 6.5, revision 6: the
+ * TRBE interrupt in bytes 80-81). Below it those bytes are no field: an 82-byte GICC rebuilt from
+ * iasl's disassembly of an 80-byte one holds the next subtable's header there (`0B 50`). Linux reads
+ * them by GICC length alone (arm_pmu_acpi.c ACPI_MADT_GICC_SPE/_TRBE); the rules read them only
+ * where the table's revision defines them, and MADT_GICC_REVISION says when the length outruns it. */
+export const GICC_PER_CPU = [
+  { field: 'spe_interrupt', name: 'SPE', revision: 5 },
+  { field: 'trbe_interrupt', name: 'TRBE', revision: MADT_REVISION_TRBE },
+] as const satisfies readonly { field: FieldName<typeof gicc.layout>; name: string; revision: number }[];
+
+/** A per-CPU GICC field, when the GICC holds it and the MADT's revision defines it. */
+export function giccPerCpu(madtRevision: number, g: Node, p: (typeof GICC_PER_CPU)[number]): number | undefined {
+  return madtRevision >= p.revision ? fieldsOf(gicc, g)[p.field] : undefined;
+}
 
 export const gicd = {
   name: 'gicd',
@@ -258,6 +277,20 @@ export function gicInfo(items: Node[]): GicInfo {
 export const MPIDR_HWID_MASK = 0xff00ffffffn;
 export const mpidrOf = (g: Node): bigint => BigInt(fieldsOf(gicc, g).arm_mpidr ?? 0n);
 export const enabledGicc = (g: Node) => (Number(fieldsOf(gicc, g).flags) & GICC_ENABLED) !== 0;
+/** An MPIDR with bits outside Aff3..Aff0: Linux skips that CPU ("skipping CPU entry with invalid MPIDR"). */
+export const invalidMpidr = (g: Node) => (mpidrOf(g) & ~MPIDR_HWID_MASK) !== 0n;
+
+/** The redistributor regions Linux's GICv3 driver maps: the GICR subtables when there are any, else
+ * one region per enabled GICC at its GICR base (gic_acpi_collect_gicr_base()). */
+export function redistributorRegions(gic: GicInfo): { base: bigint; size: bigint; item: Node }[] {
+  if (gic.gicrs.length)
+    return gic.gicrs.map((g) => ({ base: BigInt(fieldsOf(gicr, g).base_address ?? 0n), size: BigInt(fieldsOf(gicr, g).length_region ?? 0), item: g }));
+  return gic.enabled.map((g) => ({ base: BigInt(fieldsOf(gicc, g).gicr_base_address ?? 0n), size: GICR_SIZE, item: g }));
+}
+
+/** How many redistributors regions hold at least: one per RD_base + SGI_base pair (128 KiB; a
+ * GICv4 redistributor with virtual LPIs takes 256 KiB, so fewer fit). */
+export const redistributorsIn = (regions: { size: bigint }[]): bigint => regions.reduce((n, r) => n + r.size / GICR_SIZE, 0n);
 
 /** The first of xs that is bad, its index and how many are. */
 export function firstOf<T>(xs: T[], bad: (x: T) => boolean): [T, number, number] | undefined {

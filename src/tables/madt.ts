@@ -20,13 +20,19 @@ import {
   gicd,
   madtFamily,
   gicInfo,
-  MPIDR_HWID_MASK,
   mpidrOf,
   enabledGicc,
   firstOf,
   itemPath,
   giccs,
   isPpi,
+  giccPerCpu,
+  GICC_PER_CPU,
+  MADT_REVISION_TRBE,
+  gicr,
+  invalidMpidr,
+  redistributorRegions,
+  redistributorsIn,
 } from './madt-subtables.js';
 import { xenHostRules } from './madt-xen.js';
 
@@ -36,23 +42,24 @@ const structureRules: TableRule[] = [
   rule({
     codes: {
       MADT_PERCPU_IRQ_MIXED: {
-        summary: 'the enabled GICCs give different SPE or TRBE interrupts (Linux supports these devices on homogeneous machines only)',
+        summary:
+          'the enabled GICCs give different SPE (MADT revision 5+) or TRBE (revision 6+) interrupts: Linux supports these devices on homogeneous machines only',
         consumers: [
           linux(
-            '6.1+',
-            'function-lost',
-            '"must be homogeneous": the SPE (or TRBE) device is not registered, and the feature is lost',
-            'drivers/perf/arm_pmu_acpi.c arm_acpi_register_pmu_device()',
+            '5.3+',
+            'skipped',
+            '"must be homogeneous", then "Unable to register device": no SPE device (TRBE from 6.6 on) is registered, so that profiling or trace unit is not used; the rest boots as usual',
+            'drivers/perf/arm_pmu_acpi.c arm_acpi_register_pmu_device() (arm_spe_acpi_register_device() before 6.6)',
           ),
         ],
       },
       MADT_PERCPU_IRQ_NOT_PPI: {
-        summary: 'the SPE or TRBE interrupt is not a PPI (16-31, or an extended PPI 1056-1119)',
+        summary: 'the SPE (MADT revision 5+) or TRBE (revision 6+) interrupt is not a PPI (16-31, or an extended PPI 1056-1119)',
         consumers: [
           linux(
-            '6.1+',
-            'function-lost',
-            'the driver expects a per-CPU interrupt and refuses the device ("expected PPI but got SPI")',
+            '5.3+',
+            'skipped',
+            'the device is registered, and its driver refuses a shared interrupt ("expected PPI but got SPI"; TRBE, from 6.6: "IRQ … is not a PPI"): that profiling or trace unit is not used',
             'drivers/perf/arm_spe_pmu.c arm_spe_pmu_irq_probe(); drivers/hwtracing/coresight/coresight-trbe.c arm_trbe_probe_irq()',
           ),
         ],
@@ -65,11 +72,10 @@ const structureRules: TableRule[] = [
     run(c) {
       const enabled = giccs(c).filter((g) => Number(g.fields.flags) & GICC_ENABLED);
       const all = giccs(c);
-      for (const [field, name] of [
-        ['spe_interrupt', 'SPE'],
-        ['trbe_interrupt', 'TRBE'],
-      ] as const satisfies readonly (readonly [FieldName<typeof gicc.layout>, string])[]) {
-        const irq = (g: Node): number | undefined => fieldsOf(gicc, g)[field];
+      const rev = headerRevision(c.entry.table);
+      for (const p of GICC_PER_CPU) {
+        const [field, name] = [p.field, p.name];
+        const irq = (g: Node): number | undefined => giccPerCpu(rev, g, p);
         const have = enabled.filter((g) => irq(g) !== undefined);
         if (!have.some((g) => Number(irq(g)) !== 0)) continue;
         const first = Number(irq(have[0]));
@@ -89,14 +95,15 @@ const structureRules: TableRule[] = [
             `${name} interrupt ${first} is not a PPI: the ${name} driver refuses it`,
           );
       }
-      const rev = Number((c.entry.table.fields.header as { revision?: number } | undefined)?.revision ?? 0);
       const long = all.findIndex((g) => Number(g.fields.length) >= 82);
-      if (rev < 6 && long >= 0)
+      if (rev < MADT_REVISION_TRBE && long >= 0) {
+        const bytes = fieldsOf(gicc, all[long]).trbe_interrupt;
         c.report(
           'MADT_GICC_REVISION',
           itemPath(gicc, long, 'length'),
-          `GICC ${long} is ${Number(all[long].fields.length)} bytes in a revision ${rev} MADT: the 82-byte GICC is revision 6's`,
+          `GICC ${long} is ${Number(all[long].fields.length)} bytes in a revision ${rev} MADT: the 82-byte GICC is revision 6's, so bytes 80-81${bytes ? ` (${hex(bytes)})` : ''} are no TRBE interrupt here`,
         );
+      }
     },
   }),
   rule({
@@ -134,6 +141,12 @@ const structureRules: TableRule[] = [
           ),
         ],
       },
+      MADT_MPIDR_INVALID: {
+        summary: 'a GICC MPIDR with bits outside Aff3..Aff0 (with --dom0 on a dom0 set, DOM0_MPIDR_INVALID)',
+        consumers: [
+          linux('all', 'cpu-lost', '"skipping CPU entry with invalid MPIDR": that CPU is not started', 'arch/arm64/kernel/smp.c acpi_map_gic_cpu_interface()'),
+        ],
+      },
       MADT_DUPLICATE_UID: {
         summary: 'two GICCs with one processor UID',
         consumers: [
@@ -147,6 +160,14 @@ const structureRules: TableRule[] = [
       },
     },
     run(c) {
+      // the host's Linux skips such CPUs (dom0's view, with --dom0, is DOM0_MPIDR_INVALID)
+      const invalid = c.hostSet || !c.dom0 ? firstOf(giccs(c), invalidMpidr) : undefined;
+      if (invalid)
+        c.report(
+          'MADT_MPIDR_INVALID',
+          itemPath(gicc, invalid[1], 'arm_mpidr'),
+          `${invalid[2]} GICC(s) with MPIDR bits outside Aff3..Aff0 (GICC ${invalid[1]}: ${hex(mpidrOf(invalid[0]))}): Linux skips those CPUs`,
+        );
       const mpidrs = new Map<bigint, number>();
       const uids = new Map<number, number>();
       giccs(c).forEach((g, i) => {
@@ -165,15 +186,15 @@ const structureRules: TableRule[] = [
   rule({
     codes: {
       GICC_LENGTH_FADT_REVISION: {
-        summary: 'GICC length is not 76 (FADT rev < 6) or 80 (rev ≥ 6): Xen and Linux 4.2-4.20 reject it',
+        summary:
+          'GICC length is not 76 (FADT rev < 6) or 80 (rev ≥ 6): Linux 4.2-4.20 stop at it (with --xen-host, XEN_HOST_GICC_LENGTH says what Xen does instead)',
         consumers: [
-          xen(
-            '4.17+',
-            'panic',
-            'BAD_MADT_GICC_ENTRY accepts 76 (FADT < 6) or 80 only: the walk aborts, then GIC init panics (XH10)',
-            'xen/arch/arm/include/asm/acpi.h BAD_MADT_GICC_ENTRY; xen/arch/arm/gic-v3.c, gic-v2.c',
+          linux(
+            '4.2-4.20',
+            'cpu-lost',
+            'BAD_MADT_GICC_ENTRY accepts only that length: the walk stops at that GICC, and its CPU and every later one are not started (5.0+ accept any length from 76)',
+            'arch/arm64/include/asm/acpi.h BAD_MADT_GICC_ENTRY; arch/arm64/kernel/smp.c acpi_parse_gic_cpu_interface()',
           ),
-          linux('4.2-4.20', 'cpu-lost', 'the same strict check: the walk stops at that GICC', 'arch/arm64/include/asm/acpi.h BAD_MADT_GICC_ENTRY'),
         ],
       },
       DOM0_GICC_LENGTH: {
@@ -200,10 +221,72 @@ const structureRules: TableRule[] = [
       if (!bad) return;
       const [g, i, n] = bad;
       const what = `${n} GICC(s) are not ${want} bytes (GICC ${i}: ${Number(g.fields.length)}); with FADT revision ${rev}`;
-      // the host's: Xen boots from it and panics (--dom0 never hides or lowers that); dom0's view is its own code
-      if (c.hostSet || !c.dom0)
-        c.report('GICC_LENGTH_FADT_REVISION', itemPath(gicc, i, 'length'), `${what}, Xen (every version) and Linux 4.2-4.20 accept only ${want}`);
+      // the host's Linux (--dom0 never hides or lowers that; dom0's view is its own code); under
+      // --xen-host the one root cause is XEN_HOST_GICC_LENGTH, which says what Xen does
+      if ((c.hostSet || !c.dom0) && !(c.xen && c.hostSet))
+        c.report('GICC_LENGTH_FADT_REVISION', itemPath(gicc, i, 'length'), `${what}, Linux 4.2-4.20 accept only ${want} and start no CPU from it on`);
       if (c.dom0) c.report('DOM0_GICC_LENGTH', itemPath(gicc, i, 'length'), `${what}, dom0's Linux 4.2-4.20 accepts only ${want}`);
+    },
+  }),
+];
+
+const REDIST = 'drivers/irqchip/irq-gic-v3.c gic_iterate_rdists(), gic_populate_rdist()';
+
+const redistributorRules: TableRule[] = [
+  rule({
+    codes: {
+      MADT_GICR_SHORT: {
+        summary: 'GICv3: the GICR subtables span fewer redistributors (128 KiB each) than there are enabled GICCs',
+        consumers: [
+          linux(
+            'all',
+            'panic',
+            'looking for a CPU\'s redistributor, the walk steps frame by frame until one says it is the last, past the region mapped for the subtable: a fault while that CPU\'s GIC comes up (if the frames do end there, "CPU… has no re-distributor!" and that CPU takes no interrupts)',
+            REDIST,
+          ),
+        ],
+      },
+      MADT_GICR_SHARED: {
+        summary: 'GICv3 without GICR subtables: two enabled GICCs give one GICR base address',
+        consumers: [
+          linux(
+            'all',
+            'cpu-lost',
+            'one of the two CPUs finds its redistributor in no region ("GICR region … has overlapping address", then "CPU… has no re-distributor!"): it takes no interrupts',
+            `drivers/irqchip/irq-gic-v3.c gic_acpi_parse_madt_gicc(), gic_request_region(); ${REDIST}`,
+          ),
+        ],
+      },
+    },
+    run(c) {
+      const gic = gicInfo(c.entry.table.items ?? []);
+      if (gic.version !== 3) return;
+      const regions = redistributorRegions(gic);
+      const all = giccs(c);
+      if (gic.gicrs.length) {
+        const held = redistributorsIn(regions);
+        if (held < BigInt(gic.enabled.length))
+          c.report(
+            'MADT_GICR_SHORT',
+            itemPath(gicr, gic.gicrs.length - 1, 'length_region'),
+            `the ${gic.gicrs.length} GICR subtable(s) span ${held} redistributor(s) of 128 KiB, fewer than the ${gic.enabled.length} enabled GICCs: Linux walks past the mapped region looking for the others`,
+          );
+        return;
+      }
+      const seen = new Map<bigint, Node>();
+      for (const r of regions) {
+        const twin = seen.get(r.base);
+        if (r.base !== 0n && twin) {
+          const i = all.indexOf(r.item);
+          c.report(
+            'MADT_GICR_SHARED',
+            itemPath(gicc, i, 'gicr_base_address'),
+            `GICC ${i} gives GICR base ${hex(r.base)}, as GICC ${all.indexOf(twin)} does: one of the two CPUs finds no redistributor`,
+          );
+          return;
+        }
+        seen.set(r.base, r.item);
+      }
     },
   }),
 ];
@@ -249,7 +332,7 @@ const dom0Rules: TableRule[] = [
     },
     run(c) {
       const all = giccs(c);
-      let hit = firstOf(all, (g) => (mpidrOf(g) & ~MPIDR_HWID_MASK) !== 0n);
+      let hit = firstOf(all, invalidMpidr);
       if (hit)
         c.report(
           'DOM0_MPIDR_INVALID',
@@ -266,7 +349,7 @@ const dom0Rules: TableRule[] = [
       // Xen gives dom0 one vCPU per enabled GICC, vCPU k with MPIDR vaffinity(k). Linux skips invalid
       // MPIDRs before anything else, so the rules below look at the valid ones only.
       const enabled = all.filter(enabledGicc);
-      const on = enabled.filter((g) => (mpidrOf(g) & ~MPIDR_HWID_MASK) === 0n);
+      const on = enabled.filter((g) => !invalidMpidr(g));
       const boot = on.some((g) => mpidrOf(g) === 0n);
       if (!boot) c.report('DOM0_NO_BOOT_CPU', 'APIC.gicc', 'no enabled GICC has MPIDR 0, vCPU 0\'s: "missing boot CPU MPIDR, not enabling secondaries"', 44);
       const vcpus = new Set(enabled.map((_g, k) => vcpuMpidr(k)));
@@ -368,7 +451,7 @@ const dom0Rules: TableRule[] = [
             `no GICR subtable and ${missing[2]} enabled GICC(s) with GICR base 0: the GICv3 driver is not probed`,
           );
       } else {
-        const on = all.filter(enabledGicc).filter((g) => (mpidrOf(g) & ~MPIDR_HWID_MASK) === 0n);
+        const on = all.filter(enabledGicc).filter((g) => !invalidMpidr(g));
         const bases = [...new Set(on.map(base))];
         if (bases.length > 1) {
           const i = all.findIndex((g) => base(g) !== bases[0]);
@@ -384,6 +467,7 @@ const dom0Rules: TableRule[] = [
 ];
 
 const GICD_SIZE = 0x10000n;
+const GIC_REQUEST = "drivers/irqchip/irq-gic-v3.c gic_acpi_init(), gic_request_region() (Linux's GIC driver)";
 const GICC_SIZE = 0x2000n;
 const GICR_FRAMES = 0x20000n;
 const ITS_SIZE = 0x20000n;
@@ -406,7 +490,7 @@ export const madt = {
     u32('flags', 'Flags', { bits: [{ name: 'pcat_compat', label: 'PC-AT Compatibility', bit: 0 }] }),
   ]),
   parts: [{ key: 'items', label: 'Subtables', kind: 'subtables', family: madtFamily }],
-  rules: [...structureRules, ...dom0Rules, ...xenHostRules],
+  rules: [...structureRules, ...redistributorRules, ...dom0Rules, ...xenHostRules],
   xenHostRequired: 'XEN_HOST_NO_MADT',
   regions: (t) => {
     const info = gicInfo(t.items ?? []);
@@ -416,15 +500,21 @@ export const madt = {
     // a GICv3 CPU interface and its hypervisor control are system registers: Linux's GICv3
     // driver maps neither base (drivers/irqchip/irq-gic-v3.c reads only GICV and GICR from GICCs)
     const v3 = info.version === 3 ? { unused: 'a GICv3 CPU interface is reached through system registers' } : {};
+    // Linux's GICv3 driver requests the distributor and the redistributors of enabled CPUs at
+    // interrupt-controller init (5.19+); its GICv2 driver maps without requesting
+    const claimed = (base: bigint | undefined, size: bigint) =>
+      info.version === 3 && base ? { claims: [{ base: BigInt(base), size, by: GIC_REQUEST, early: true as const }] } : {};
     for (const s of t.items ?? []) {
       const it = itemOf(madtFamily, s);
       if (!it) continue;
       const i = seg.get(it.type) ?? 0;
       seg.set(it.type, i + 1);
       // the item's type narrows its fields: it.fields is a GICD's after `it.type === MADT_GICD`
-      if (it.type === MADT_GICD) add(rangeAt(it.fields.base_address, GICD_SIZE, `APIC.gicd[${i}] (GICD)`));
-      else if (it.type === MADT_GICR) add(rangeAt(it.fields.base_address, BigInt(it.fields.length_region ?? 0), `APIC.gicr[${i}] (GICR region)`));
-      else if (it.type === MADT_ITS) add(rangeAt(it.fields.base_address, ITS_SIZE, `APIC.its[${i}] (GIC ITS)`));
+      if (it.type === MADT_GICD) add(rangeAt(it.fields.base_address, GICD_SIZE, `APIC.gicd[${i}] (GICD)`, claimed(it.fields.base_address, GICD_SIZE)));
+      else if (it.type === MADT_GICR) {
+        const size = BigInt(it.fields.length_region ?? 0);
+        add(rangeAt(it.fields.base_address, size, `APIC.gicr[${i}] (GICR region)`, claimed(it.fields.base_address, size)));
+      } else if (it.type === MADT_ITS) add(rangeAt(it.fields.base_address, ITS_SIZE, `APIC.its[${i}] (GIC ITS)`));
       else if (it.type === MADT_MSI_FRAME) add(rangeAt(it.fields.base_address, 0x1000n, `APIC.msi_frame[${i}] (GICv2m frame)`));
       else if (it.type === MADT_GICC) {
         const f = it.fields;
@@ -432,7 +522,15 @@ export const madt = {
         add(rangeAt(f.base_address, GICC_SIZE, () => `${at('base_address')} (GIC CPU interface)`, v3));
         add(rangeAt(f.gicv_base_address, GICC_SIZE, () => `${at('gicv_base_address')} (GICV)`));
         add(rangeAt(f.gich_base_address, GICC_SIZE, () => `${at('gich_base_address')} (GICH)`, v3));
-        if (!info.gicrs.length) add(rangeAt(f.gicr_base_address, GICR_FRAMES, () => `${at('gicr_base_address')} (GICR)`));
+        if (!info.gicrs.length)
+          add(
+            rangeAt(
+              f.gicr_base_address,
+              GICR_FRAMES,
+              () => `${at('gicr_base_address')} (GICR)`,
+              f.flags & GICC_ENABLED ? claimed(f.gicr_base_address, GICR_FRAMES) : {},
+            ),
+          );
       }
     }
     return out;

@@ -36,6 +36,9 @@ const rev4 = { when: (g: { revision: number }) => g.revision >= 4 };
 
 /** The interface types Xen drives (its ACPI UART drivers' class types): 16550, PL011, the two SBSA UARTs. */
 const XEN_UARTS = new Set([0x00, 0x03, 0x0d, 0x0e]);
+/** The interface types Linux's PL011/SBSA driver takes (sbsa_uart_probe() for ARMH0011, ARMHB000). */
+const SBSA_UART_DRIVEN = new Set([0x03, 0x0d, 0x0e]);
+const PL011_PROBE = 'drivers/tty/serial/amba-pl011.c sbsa_uart_probe(), pl011_setup_port() (the console UART)';
 const XEN_16550 = 'xen/drivers/char/ns16550.c ns16550_acpi_uart_init(), ns_read_reg()';
 
 /** What Xen's own boot code does with a host's SPCR (--xen-host; docs/xen-host.md XH29-XH32). */
@@ -197,7 +200,14 @@ export const spcr = table({
   minLength: 80,
   rules: [baudRule, ...xenHostRules],
   xenHostRequired: 'XEN_HOST_NO_SPCR',
-  regions: (t) => gasRange(fieldsOf({ layout: spcrLayout }, t).serial_port, `${at('serial_port')} (console UART)`, 0x1000n, { device: SERIAL_PORT }),
+  regions: (t) => {
+    // a table cut short of its fixed fields (decoded with faults) may lack the port: Partial
+    const f: Partial<FieldsOf<typeof spcrLayout>> = fieldsOf({ layout: spcrLayout }, t);
+    // a PL011 or SBSA UART's ACPI device (ARMH0011, ARMHB000) requests its registers when it probes
+    const claims =
+      f.serial_port && SBSA_UART_DRIVEN.has(Number(f.interface_type)) ? [{ base: BigInt(f.serial_port.address), size: 0x1000n, by: PL011_PROBE }] : undefined;
+    return gasRange(f.serial_port, `${at('serial_port')} (console UART)`, 0x1000n, { device: SERIAL_PORT, ...(claims && { claims }) });
+  },
   summary: (e) => {
     const f: Partial<FieldsOf<typeof spcrLayout>> = fieldsOf({ layout: spcrLayout }, e.table);
     const port = f.serial_port;

@@ -176,6 +176,11 @@ export function sratDomains(c: RuleContext): Set<number> | undefined {
 
 const ENABLED_BIT = 1;
 const enabled = (n: Node) => (Number(n.fields.flags ?? 0) & ENABLED_BIT) !== 0;
+/** Hot Pluggable (a window for memory added later) or Non-Volatile (NVDIMM): what the SRAT itself
+ * says of a range that is not RAM at boot. Linux moves a range that overlaps no RAM aside with the
+ * reserved ranges before it looks for overlaps (numa_cleanup_meminfo()). */
+const OUTSIDE_RAM_BITS = 0x6;
+const outsideRam = (n: Node) => (Number(fieldsOf(sratMemory, n).flags) & OUTSIDE_RAM_BITS) !== 0;
 const range = (n: Node): [bigint, bigint] => [
   BigInt(n.fields.base_address as bigint),
   BigInt(n.fields.base_address as bigint) + BigInt(n.fields.address_length as bigint),
@@ -197,7 +202,7 @@ const rules: TableRule[] = [
         ],
       },
       SRAT_MEMORY_OVERLAP: {
-        summary: 'two enabled memory affinity ranges of different proximity domains overlap',
+        summary: 'two enabled memory affinity ranges of different proximity domains overlap, both RAM (neither hot-pluggable nor non-volatile)',
         consumers: [
           linux(
             'all',
@@ -208,8 +213,21 @@ const rules: TableRule[] = [
         ],
       },
       SRAT_MEMORY_OVERLAP_SAME_NODE: {
-        summary: 'two enabled memory affinity ranges of one proximity domain overlap (QEMU describes NVDIMM memory so)',
+        summary: 'two enabled memory affinity ranges of one proximity domain overlap, both RAM (neither hot-pluggable nor non-volatile)',
         consumers: [linux('all', 'workaround', 'warns and merges them: overlaps within one node are allowed', 'mm/numa_memblks.c numa_cleanup_meminfo()')],
+      },
+      SRAT_MEMORY_OVERLAP_OUTSIDE_RAM: {
+        summary:
+          'two enabled memory affinity ranges overlap, one of them hot-pluggable or non-volatile (a hot-plug window, an NVDIMM: not RAM at boot; QEMU describes NVDIMMs so)',
+        consumers: [
+          linux(
+            'all',
+            'unused',
+            'a range that overlaps no RAM is moved aside with the reserved ranges before overlaps are looked for: nothing is logged, and NUMA comes up as described',
+            'mm/numa_memblks.c numa_cleanup_meminfo() (drivers/base/arch_numa.c before 6.12)',
+          ),
+          spec('each proximity domain range is described once', 'ACPI 6.5 §5.2.16.2'),
+        ],
       },
     },
     run(c) {
@@ -230,10 +248,11 @@ const rules: TableRule[] = [
         for (let j = 0; j < i; j++) {
           if (rangesOverlap(range(mem[i]), range(mem[j]))) {
             const same = Number(mem[i].fields.proximity_domain) === Number(mem[j].fields.proximity_domain);
+            const aside = [mem[i], mem[j]].find(outsideRam);
             c.report(
-              same ? 'SRAT_MEMORY_OVERLAP_SAME_NODE' : 'SRAT_MEMORY_OVERLAP',
+              aside ? 'SRAT_MEMORY_OVERLAP_OUTSIDE_RAM' : same ? 'SRAT_MEMORY_OVERLAP_SAME_NODE' : 'SRAT_MEMORY_OVERLAP',
               `${paths.get(mem[i])}.base_address`,
-              `memory range ${showRange(range(mem[i]))} overlaps ${showRange(range(mem[j]))} (${paths.get(mem[j])})`,
+              `memory range ${showRange(range(mem[i]))} overlaps ${showRange(range(mem[j]))} (${paths.get(mem[j])})${aside ? `; ${paths.get(aside)} is ${Number(fieldsOf(sratMemory, aside).flags) & 0x4 ? 'non-volatile' : 'hot-pluggable'}, not RAM at boot: Linux sets it aside without a word` : ''}`,
             );
           }
         }

@@ -79,6 +79,8 @@ function editBytes(set: TableSet, sig: string, f: (b: Buffer) => Buffer, fix = t
 const fields = (t: AcpiTable, patch: Record<string, unknown>): AcpiTable => ({ ...t, fields: { ...t.fields, ...patch } as AcpiTable['fields'] });
 /** The table at header revision 6 (a MADT whose 82-byte GICCs are its revision's). */
 const rev6 = (t: AcpiTable): AcpiTable => fields(t, { header: { ...(t.fields.header as object), revision: 6 } });
+/** The table at header revision 5 (a MADT whose GICCs' SPE interrupt is its revision's). */
+const rev5 = (t: AcpiTable): AcpiTable => fields(t, { header: { ...(t.fields.header as object), revision: 5 } });
 const items = (t: AcpiTable, f: (items: NonNullable<AcpiTable['items']>) => AcpiTable['items']): AcpiTable => ({ ...t, items: f(t.items ?? []) });
 const gicc = (t: AcpiTable, i: number, patch: Record<string, unknown>) =>
   items(t, (its) => {
@@ -94,6 +96,7 @@ function drop(set: TableSet, sig: string): TableSet {
 const check = (set: TableSet, dom0 = false, extra: Finding[] = []) => [...catalogued(extra), ...checkTables(set, { dom0 })];
 
 const host: TableSet = readTables(SAMPLE).set;
+const acpi51: TableSet = readTables(join(SAMPLES, 'acpi51-gicv3', 'acpidump.txt')).set; // FADT 5.1 (268 bytes), 76-byte GICCs
 let xen: TableSet; // xen-profile build output of the sample: clean under --dom0
 let xen51: TableSet; // of the ACPI 5.1 sample
 let xenV2: TableSet; // of the GICv2 sample
@@ -241,7 +244,21 @@ const cases: Case[] = [
     },
   },
   {
+    // a revision 5.1 FADT of 276 bytes: ACPICA copies them all (info)
     code: 'FADT_LONGER',
+    path: 'FACP.header.length',
+    offset: 4,
+    run: () => {
+      const r = editBytes(acpi51, 'FACP', (b) => {
+        const x = Buffer.concat([b, Buffer.alloc(8)]);
+        x.writeUInt32LE(x.length, 4);
+        return x;
+      });
+      return check(unplaced(r.set), false, r.findings);
+    },
+  },
+  {
+    code: 'FADT_TOO_LONG',
     path: 'FACP.header.length',
     offset: 4,
     run: () => {
@@ -266,14 +283,56 @@ const cases: Case[] = [
     run: () => check(unplaced(edit(host, 'APIC', (t) => gicc(t, 0, { trbe_interrupt: 0 })))).filter((f) => f.code !== 'GICC_LENGTH_FADT_REVISION'),
   },
   {
+    // the SPE interrupt is MADT revision 5's (ACPI 6.3)
     code: 'MADT_PERCPU_IRQ_MIXED',
     path: 'APIC.gicc[1].spe_interrupt',
-    run: () => check(edit(host, 'APIC', (t) => gicc(gicc(t, 0, { spe_interrupt: 21 }), 1, { spe_interrupt: 22 }))),
+    run: () => check(edit(host, 'APIC', (t) => rev5(gicc(gicc(t, 0, { spe_interrupt: 21 }), 1, { spe_interrupt: 22 })))),
   },
   {
     code: 'MADT_PERCPU_IRQ_NOT_PPI',
     path: 'APIC.gicc[0].spe_interrupt',
-    run: () => check(edit(host, 'APIC', (t) => [0, 1, 2, 3].reduce((x, i) => gicc(x, i, { spe_interrupt: 40 }), t))),
+    run: () => check(edit(host, 'APIC', (t) => rev5([0, 1, 2, 3].reduce((x, i) => gicc(x, i, { spe_interrupt: 40 }), t)))),
+  },
+  {
+    code: 'MADT_MPIDR_INVALID',
+    path: 'APIC.gicc[1].arm_mpidr',
+    offset: 44 + 24 + 80 + 68,
+    run: () => check(edit(host, 'APIC', (t) => gicc(t, 1, { arm_mpidr: 0x80000001n }))),
+  },
+  {
+    // the sample's one GICR subtable cut to one redistributor (128 KiB) for its 4 enabled CPUs
+    code: 'MADT_GICR_SHORT',
+    path: 'APIC.gicr[0].length_region',
+    offset: 388 + 12,
+    run: () =>
+      check(
+        edit(host, 'APIC', (t) =>
+          item(
+            t,
+            (x) => x.fields.type === 0x0e,
+            0,
+            (x) => setFields(x, { length_region: 0x20000 }),
+          ),
+        ),
+      ),
+  },
+  {
+    // no GICR subtable: each GICC gives its redistributor, and GICC 2 repeats GICC 1's
+    code: 'MADT_GICR_SHARED',
+    path: 'APIC.gicc[2].gicr_base_address',
+    offset: 44 + 24 + 2 * 80 + 60,
+    run: () =>
+      check(
+        unplaced(
+          edit(host, 'APIC', (t) =>
+            items(t, (its) =>
+              its
+                .filter((x) => x.fields.type !== 0x0e)
+                .map((x, k) => (x.fields.type === 0x0b ? setFields(x, { gicr_base_address: 0x80a0000n + 0x20000n * BigInt(Math.min(k - 1, 1)) }) : x)),
+            ),
+          ),
+        ),
+      ),
   },
   {
     code: 'GTDT_REVISION_LENGTH',
@@ -382,7 +441,19 @@ const cases: Case[] = [
     },
   },
   {
+    // 5.0 with no Arm boot flags: ACPI is disabled (and what PSCI would do is moot)
     code: 'DOM0_FADT_REVISION',
+    path: 'FACP.header.revision',
+    offset: 8,
+    run: () =>
+      check(
+        edit(xen51, 'FACP', (t) => fields(t, { minor_revision: 0, arm_boot_flags: 0 })),
+        true,
+      ),
+  },
+  {
+    // 5.0 with the Arm boot flags set: Linux assumes 5.1
+    code: 'DOM0_FADT_REVISION_ASSUMED',
     path: 'FACP.header.revision',
     offset: 8,
     run: () =>
@@ -391,6 +462,7 @@ const cases: Case[] = [
         true,
       ),
   },
+  { code: 'FADT_HW_REDUCED', path: 'FACP.flags', offset: 112, run: () => check(edit(host, 'FACP', (t) => fields(t, { flags: 0 }))) },
   {
     code: 'DOM0_HW_REDUCED',
     path: 'FACP.flags',
@@ -1056,7 +1128,23 @@ const cases: Case[] = [
           ),
       },
       {
-        // node 0's second range onto its first (QEMU's NVDIMM layout): Linux merges them
+        // node 1's range moved onto node 0's first, and flagged hot-pluggable: a hot-plug window, not RAM at boot
+        code: 'SRAT_MEMORY_OVERLAP_OUTSIDE_RAM',
+        path: 'SRAT.memory[2].base_address',
+        run: () =>
+          check(
+            edit(server, 'SRAT', (t) =>
+              item(
+                t,
+                (x) => x.fields.type === 1,
+                2,
+                (x) => setFields(x, { base_address: 0x80001000n, flags: Number(x.fields.flags) | 0x2 }),
+              ),
+            ),
+          ),
+      },
+      {
+        // node 0's second range onto its first, both RAM: Linux warns and merges them
         code: 'SRAT_MEMORY_OVERLAP_SAME_NODE',
         path: 'SRAT.memory[1].base_address',
         run: () =>
@@ -1378,8 +1466,15 @@ const cases: Case[] = [
           ),
       },
       {
-        // the console UART placed on the GICD: two devices at one address, neither claimed
+        // the console UART placed on an ITS: two devices at one address, the ITS not claimed
         code: 'REGION_OVERLAP',
+        path: 'SPCR.serial_port',
+        offset: 40,
+        run: () => check(edit(server, 'SPCR', (t) => fields(t, { serial_port: { ...(t.fields.serial_port as object), address: 0x100100040000n } }))),
+      },
+      {
+        // the console UART placed on the GICD, which Linux's GIC driver requests first
+        code: 'REGION_GIC_CLAIMED',
         path: 'SPCR.serial_port',
         offset: 40,
         run: () => check(edit(server, 'SPCR', (t) => fields(t, { serial_port: { ...(t.fields.serial_port as object), address: 0x100100000000n } }))),
@@ -1689,13 +1784,138 @@ cases.push(
 );
 
 describe('--dom0 never hides or lowers a host finding', () => {
-  it("an 82-byte GICC on a host: GICC_LENGTH_FADT_REVISION stays an error (Xen panics on the host) beside dom0's info", () => {
+  it("an 82-byte GICC on a host: GICC_LENGTH_FADT_REVISION stays an error (the host's Linux 4.2-4.20) beside dom0's info", () => {
     const bad = edit(host, 'APIC', (t) => items(gicc(t, 0, { trbe_interrupt: 0 }), (its) => its.filter((s) => s.fields.arm_mpidr !== 3n)));
     const plain = check(bad).map((f) => `${f.severity} ${f.code}`);
     const dom0 = check(bad, true).map((f) => `${f.severity} ${f.code}`);
     expect(plain).toContain('error GICC_LENGTH_FADT_REVISION');
     expect(dom0).toContain('error GICC_LENGTH_FADT_REVISION');
     expect(dom0).toContain('info DOM0_GICC_LENGTH'); // the build fixes it for dom0
+  });
+});
+
+describe('issue 28 §1: each verdict as its consumer gives it', () => {
+  const codes = (fs: Finding[]) => fs.map((f) => `${f.severity} ${f.code}`);
+  // 82-byte GICCs rebuilt from iasl's disassembly of 80-byte ones: bytes 80-81 are the next
+  // subtable's header (0B 50), and the last GICC's are the GICR's (0E 10)
+  const padded = (rev: (t: AcpiTable) => AcpiTable) =>
+    check(unplaced(edit(host, 'APIC', (t) => rev([0, 1, 2, 3].reduce((x, i) => gicc(x, i, { trbe_interrupt: i < 3 ? 0x500b : 0x100e }), t)))));
+
+  it('bytes 80-81 of a GICC are no TRBE interrupt below MADT revision 6: only the spec info, no per-CPU finding', () => {
+    const found = codes(padded(rev5));
+    expect(found).toContain('info MADT_GICC_REVISION');
+    expect(found.filter((c) => c.includes('PERCPU'))).toEqual([]);
+    // at revision 6 they are the TRBE interrupts, and Linux (6.6+) warns and registers no TRBE device
+    expect(codes(padded(rev6))).toContain('warning MADT_PERCPU_IRQ_MIXED');
+  });
+
+  it('the SPE interrupt is read from MADT revision 5 on (the sample MADT is revision 4)', () => {
+    const mixed = (rev: (t: AcpiTable) => AcpiTable) =>
+      check(edit(host, 'APIC', (t) => rev(gicc(gicc(t, 0, { spe_interrupt: 21 }), 1, { spe_interrupt: 22 }))));
+    expect(mixed((t) => t)).toEqual([]);
+    expect(codes(mixed(rev5))).toEqual(['warning MADT_PERCPU_IRQ_MIXED']);
+    expect(CODES.MADT_PERCPU_IRQ_MIXED.consumers.map((c) => c.versions)).toEqual(['5.3+']);
+  });
+
+  it('a revision 5.1 FADT of 276 bytes is info (ACPICA copies up to 276); past 276 ACPICA warns', () => {
+    expect(severityOf('FADT_LONGER')).toBe('info');
+    expect(severityOf('FADT_TOO_LONG')).toBe('warning');
+  });
+
+  it('a FADT older than 5.1: a warning when the Arm boot flags are set, an error only when they are 0', () => {
+    expect(
+      codes(
+        check(
+          edit(xen51, 'FACP', (t) => fields(t, { minor_revision: 0 })),
+          true,
+        ),
+      ),
+    ).toEqual(['warning DOM0_FADT_REVISION_ASSUMED']);
+    expect(
+      codes(
+        check(
+          edit(xen51, 'FACP', (t) => fields(t, { minor_revision: 0, arm_boot_flags: 0 })),
+          true,
+        ),
+      ),
+    ).toEqual(['error DOM0_FADT_REVISION']);
+  });
+
+  it('an SRAT overlap with a non-volatile (NVDIMM) range in one node is info: Linux sets the range aside without a word', () => {
+    const nv = edit(server, 'SRAT', (t) =>
+      item(
+        t,
+        (x) => x.fields.type === 1,
+        1,
+        (x) => setFields(x, { base_address: 0x80001000n, flags: Number(x.fields.flags) | 0x4 }),
+      ),
+    );
+    expect(codes(check(nv))).toEqual(['info SRAT_MEMORY_OVERLAP_OUTSIDE_RAM']);
+    expect(check(nv)[0].message).toMatch(/SRAT.memory\[1\] is non-volatile/);
+  });
+
+  it('a DBG2 namepath without its NUL: one finding, spec only', () => {
+    const r = editBytes(server, 'DBG2', (b) => {
+      const dev = b.readUInt32LE(36);
+      const [len, at] = [b.readUInt16LE(dev + 4), b.readUInt16LE(dev + 6)];
+      b[dev + at + len - 1] = 0x41;
+      return b;
+    });
+    const found = check(r.set, false, r.findings);
+    expect(codes(found)).toEqual(['info DBG2_NAMEPATH']);
+    expect(found[0]).toMatchObject({ path: 'DBG2.device[0].namepath' });
+  });
+
+  it('an 82-byte GICC under FADT revision 6: plain check says what Linux does, --xen-host what Xen does, once', () => {
+    const bad = edit(host, 'APIC', (t) => rev6(items(gicc(t, 0, { trbe_interrupt: 0 }), (its) => its.filter((x) => x.fields.arm_mpidr !== 3n))));
+    const plain = check(bad);
+    expect(codes(plain)).toEqual(['error GICC_LENGTH_FADT_REVISION']);
+    expect(CODES.GICC_LENGTH_FADT_REVISION.consumers.map((c) => c.who)).toEqual(['Linux']);
+    const xenHost = checkTables(bad, { xenHost: '4.22' });
+    expect(xenHost.map((f) => f.code).filter((c) => c.includes('GICC_LENGTH'))).toEqual(['XEN_HOST_GICC_LENGTH']);
+  });
+
+  it("regions Linux's GICv3 driver requests first: an ECAM, a redistributor range over the GICD; one finding a pair", () => {
+    const ecam = check(
+      unplaced(
+        edit(server, 'MCFG', (t) =>
+          item(
+            t,
+            () => true,
+            1,
+            (x) => setFields(x, { base_address: 0x100100000000n - 0xf0000n, start_bus: 0, end_bus: 0 }),
+          ),
+        ),
+      ),
+    );
+    expect(codes(ecam)).toEqual(['error REGION_GIC_CLAIMED']);
+    expect(ecam[0].message).toMatch(/MCFG.allocation\[1\] \(ECAM, segment 1\).*APIC.gicd\[0\] \(GICD\).*pci_ecam_create\(\).* fails to request/);
+    const gicr = check(
+      edit(server, 'APIC', (t) =>
+        item(
+          t,
+          (x) => x.fields.type === 0x0e,
+          1,
+          (x) => setFields(x, { base_address: 0x1000ffff0000n, length_region: 0x20000 }),
+        ),
+      ),
+    );
+    expect(codes(gicr)).toEqual(['error REGION_GIC_CLAIMED']);
+    expect(gicr[0].message).toMatch(/the redistributor frames read there are the distributor's registers/);
+    // Linux's GICv2 driver maps its frames without requesting them
+    const v2 = readTables(join(SAMPLES, 'gicv2-8cpu', 'acpidump.txt')).set;
+    const gicd = v2.tables.find((e) => e.table.signature === 'APIC')!.table.items!.find((x) => x.fields.type === 0x0c)!.fields.base_address as bigint;
+    const uart = check(edit(v2, 'SPCR', (t) => fields(t, { serial_port: { ...(t.fields.serial_port as object), address: gicd } })));
+    expect(codes(uart)).toEqual(['info REGION_OVERLAP']);
+  });
+
+  it('host rules the dom0 side knew: plain check reports them; --dom0 on a host set keeps the host finding beside the info of what the build fixes', () => {
+    const mpidr = edit(host, 'APIC', (t) => gicc(t, 1, { arm_mpidr: 0x80000001n }));
+    expect(codes(check(mpidr))).toEqual(['error MADT_MPIDR_INVALID']);
+    expect(codes(check(mpidr, true))).toEqual(expect.arrayContaining(['error MADT_MPIDR_INVALID', 'info DOM0_MPIDR_INVALID']));
+    const hw = edit(host, 'FACP', (t) => fields(t, { flags: 0 }));
+    expect(codes(check(hw))).toEqual(['error FADT_HW_REDUCED']);
+    expect(codes(check(hw, true)).filter((c) => c.includes('HW_REDUCED'))).toEqual(['error FADT_HW_REDUCED']); // one root cause: dom0 inherits it
   });
 });
 

@@ -8,7 +8,13 @@ export const string: PartKind<PartOf<'string'>> = {
   decode(part, { node, ctx, from, to, path, start }) {
     const nul = ctx.buf.subarray(from, to).indexOf(0);
     if (nul < 0) {
-      fail(ctx, 'DECODE_BODY_SIZE', () => `${pathOf(path)}.${part.key}`, from, `${part.label} has no NUL terminator before ${hex(to - start)}`);
+      fail(
+        ctx,
+        part.unterminated ?? 'DECODE_BODY_SIZE',
+        () => `${pathOf(path)}.${part.key}`,
+        from,
+        `${part.label} has no NUL terminator before ${hex(to - start)}`,
+      );
       return undefined;
     }
     setPart(node, part, Buffer.from(ctx.buf.buffer, ctx.buf.byteOffset + from, nul).toString('latin1'));
