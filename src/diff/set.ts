@@ -7,6 +7,7 @@ import { allEntries } from '../model/tableset.js';
 import { hex } from '../layout/diagnostics.js';
 import type { Json } from '../layout/values.js';
 import { diffTable, type Change, type Resolver } from './table.js';
+import { diffAml } from './aml.js';
 
 /** Pairing key of a table: its signature, or SSDT[oem table id] for SSDTs. */
 export function tableKey(t: AcpiTable): string {
@@ -84,6 +85,7 @@ export function diffTables(a: TableSet, b: TableSet, opts: DiffOptions = {}): Ch
   for (const e of eb) byKey.set(kb.get(e)!, e);
   const selected = (key: string) => selectedKey(key, opts.tables);
   const out: Change[] = [];
+  const amlBytes: Change[] = [];
   for (const x of ea) {
     const key = ka.get(x)!;
     if (!selected(key)) continue;
@@ -93,12 +95,29 @@ export function diffTables(a: TableSet, b: TableSet, opts: DiffOptions = {}): Ch
       continue;
     }
     for (const c of addressChange(key, x.address, y.address)) out.push(c);
-    for (const c of diffTable(x.table, y.table, key, ctx)) out.push(c);
+    for (const c of diffTable(x.table, y.table, key, ctx)) {
+      // an AML body's bytes: summed up here, said object by object below
+      if (defOf(x.table).tailIsAml && c.path === `${key}.tail`) amlBytes.push(c);
+      else out.push(c);
+    }
   }
   const keysA = new Set(ka.values());
   for (const y of eb) {
     const key = kb.get(y)!;
     if (selected(key) && !keysA.has(key)) out.push({ path: key, kind: 'added' });
   }
+  // the DSDT's and SSDTs' AML by what it declares, objects paired by namespace path across the set
+  const aml = diffAml(a, b, selected);
+  for (const c of amlBytes)
+    out.push({
+      ...c,
+      note: [
+        c.note?.replace(/(^|; )AML: compare with iasl -d$/, ''),
+        aml.length ? 'the AML changes by namespace path follow' : 'the AML differs where nothing is declared (scope-level code, method-local objects)',
+      ]
+        .filter(Boolean)
+        .join('; '),
+    });
+  for (const c of aml) out.push(c);
   return out.flatMap((c) => presented(c, opts.ignore) ?? []);
 }

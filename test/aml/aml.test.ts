@@ -212,6 +212,42 @@ describe('AML decoder', () => {
     expect(none.err).toMatch(/no DSDT or SSDT among the tables selected/);
   });
 
+  it.skipIf(!HAVE_IASL)('diff pairs the objects by namespace path across the set: values, method bodies, added, removed, moved to an SSDT', async () => {
+    const dsdt = (seg: string, body: string, dev: string, extra: string) =>
+      compile(`DefinitionBlock ("", "DSDT", 2, "DOM0AC", "DIFF", 1) {
+        Scope (\\_SB) {
+          Device (PCI0) { Name (_SEG, ${seg}) Method (_OSC, 4) { ${body} Return (Arg3) } }
+          Device (${dev}) { Name (_HID, "ARMH0011") }
+          ${extra}
+        }
+      }`);
+    const dir = mkdtempSync(join(tmpdir(), 'dom0-acpi-amldiff-'));
+    try {
+      writeFileSync(join(dir, 'a.dat'), dsdt('Zero', 'Store (Arg0, Local0)', 'URT0', 'Name (MOVD, 0x05)'));
+      const b = join(dir, 'b');
+      spawnSync('mkdir', [b]);
+      writeFileSync(join(b, 'dsdt.dat'), dsdt('One', 'Store (Arg1, Local0)', 'URT1', ''));
+      writeFileSync(join(b, 'ssdt.dat'), compile('DefinitionBlock ("", "SSDT", 2, "DOM0AC", "MOVED", 1) { Scope (\\_SB) { Name (MOVD, 0x05) } }'));
+      const r = await cli('diff', '--json', join(dir, 'a.dat'), b);
+      const changes = (JSON.parse(r.out) as { changes: { path: string; kind: string; old?: unknown; new?: unknown; note?: string }[] }).changes;
+      const by = (path: string) => changes.filter((c) => c.path === path);
+      expect(by('DSDT.\\_SB.PCI0._SEG')).toEqual([
+        expect.objectContaining({ kind: 'changed', old: { type: 'integer', value: '0x0' }, new: { type: 'integer', value: '0x1' } }),
+      ]);
+      expect(by('DSDT.\\_SB.PCI0._OSC.body')[0].note).toMatch(
+        /^method body, first difference at a name \/ a name|^method body, first difference at Arg0 \/ Arg1/,
+      );
+      expect(by('DSDT.\\_SB.URT0').map((c) => c.kind)).toEqual(['removed']);
+      expect(by('DSDT.\\_SB.URT0._HID').map((c) => c.kind)).toEqual(['removed']);
+      expect(by('DSDT.\\_SB.URT1').map((c) => c.kind)).toEqual(['added']);
+      expect(by('SSDT[MOVED].\\_SB.MOVD.@table')).toEqual([expect.objectContaining({ old: 'DSDT', new: 'SSDT[MOVED]' })]);
+      // nothing else about MOVD: it is the same object
+      expect(changes.filter((c) => c.path.includes('MOVD'))).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('hostile blocks: each fault an issue at its byte, the rest of the table still read, the bytes kept', () => {
     // Scope (\) { Name (AAAA, 1); <unknown 0x5B 0xFF>; … } Name (BBBB, 2)
     const unknown = block([0x10, 0x0e, 0x5c, 0x00, 0x08, 0x41, 0x41, 0x41, 0x41, 0x01, 0x5b, 0xff, 0x00, 0x00, 0x00, 0x08, 0x42, 0x42, 0x42, 0x42, 0x0a, 0x02]);

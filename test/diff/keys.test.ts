@@ -61,7 +61,7 @@ describe('repeated keys', () => {
 });
 
 describe('long byte strings', () => {
-  it('an AML body reads as its sizes and where it first differs, pointing at iasl -d; the JSON keeps the bytes', () => {
+  it('an AML body reads as its sizes and where it first differs, then object by object; the JSON keeps the bytes', () => {
     const a = readTables(QEMU).set;
     const dsdt = a.tables.find((e) => e.table.signature === 'DSDT')!;
     const tail = Buffer.from(dsdt.table.tail!);
@@ -69,19 +69,20 @@ describe('long byte strings', () => {
     const grown = Buffer.concat([tail, Buffer.from([0xa3, 0xa3])]);
     const b = edit(a, 'DSDT', (t) => ({ ...t, tail: grown }));
     const changes = diffTables(a, b, { ignore: ['derived'] });
-    expect(changes).toHaveLength(1);
     expect(changes[0]).toMatchObject({
       path: 'DSDT.tail',
       kind: 'changed',
       text: { old: `${tail.length} bytes`, new: `${grown.length} bytes` },
-      note: 'first difference at byte 0x40 (table offset 0x64); AML: compare with iasl -d',
+      note: 'first difference at byte 0x40 (table offset 0x64); the AML changes by namespace path follow',
     });
     expect(changes[0].new).toBe(grown.toString('hex').toUpperCase());
+    // the flipped byte is in a name: what the old table declared there is gone, what the new one does is added
+    expect(changes.length).toBeGreaterThan(1);
+    expect(changes.slice(1).every((c) => c.path.startsWith('DSDT.\\'))).toBe(true);
     const same = edit(a, 'DSDT', (t) => ({ ...t, tail }));
     const text = renderDiffText('a', 'b', diffTables(a, same, { ignore: ['derived'] }), false);
     expect(text.split('\n')[3]).toBe(
-      `  ~ tail: ${tail.length} bytes → ${tail.length} bytes; first difference at byte 0x40 (table offset 0x64); AML: compare with iasl -d`,
+      `  ~ tail: ${tail.length} bytes → ${tail.length} bytes; first difference at byte 0x40 (table offset 0x64); the AML changes by namespace path follow`,
     );
-    expect(text.length).toBeLessThan(200);
   });
 });
