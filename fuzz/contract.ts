@@ -57,6 +57,11 @@ import { checksumOf } from '../src/layout/codec.js';
 import { allEntries, type TableSet, type TableEntry } from '../src/model/tableset.js';
 import { specBlobs, type Blob } from '../samples/spec-tables.js';
 import { run } from '../cli/run.js';
+import { readAml, encodeTerms } from '../src/aml/index.js';
+import { printAsl } from '../src/aml/asl.js';
+import { blockHeader } from '../src/aml/set.js';
+import { namespaceLines, objectJson, termsJson } from '../src/aml/view.js';
+import { diffAml } from '../src/diff/aml.js';
 
 /** Find the project root from this file (src or dist). */
 function root(): string {
@@ -100,6 +105,80 @@ export function seedTables(sets = seedSets()): Blob[] {
     rmSync(dir, { recursive: true, force: true });
   }
   return [...out, ...specBlobs()];
+}
+
+/** Every DSDT and SSDT to mutate as AML: the seed sets', the Qualcomm device DSDTs of the corpus,
+ * and iasl's DSDT and SSDT templates (when iasl is installed). */
+export function seedAml(seeds: Blob[]): Blob[] {
+  const out = seeds.filter((b) => /^(DSDT|SSDT)$/.test(Buffer.from(b.bytes.subarray(0, 4)).toString('latin1')) && b.bytes.length > 36);
+  const q = join(CORPUS, 'qualcomm-aml');
+  if (existsSync(q)) for (const f of readdirSync(q).filter((n) => n.endsWith('.aml'))) out.push({ name: `qualcomm-aml/${f}`, bytes: readFileSync(join(q, f)) });
+  // the device DSDTs of 200-400 KB are read whole in the tests; a case here is one edit in a table,
+  // which a smaller one shows as well at a hundredth of the time
+  return out.filter((b) => b.bytes.length <= 32 * 1024);
+}
+
+/** An AML edit: a term's worth of bytes put in (an opcode of the grammar, a name prefix, a
+ * PkgLength lead byte claiming much), or a byte changed, anywhere in the definition block. */
+export const amlCase = (seeds: Blob[]) =>
+  fc.record({
+    seed: fc.nat({ max: Math.max(0, seeds.length - 1) }),
+    edits: fc.array(
+      fc.record({
+        at: fc.nat(),
+        insert: fc.boolean(),
+        bytes: fc.oneof(
+          fc.constantFrom(
+            [0x5b],
+            [0x5b, 0x82],
+            [0x10, 0xff],
+            [0x14, 0x3f],
+            [0xa0, 0xc0, 0xff, 0xff, 0xff],
+            [0x2f, 0xff],
+            [0x5c],
+            [0x5e, 0x5e],
+            [0x0d],
+            [0x12, 0x05, 0xff],
+            [0x15],
+            [0x00],
+          ),
+          fc.uint8Array({ minLength: 1, maxLength: 4 }),
+        ),
+      }),
+      { minLength: 1, maxLength: 3 },
+    ),
+  });
+
+/** AML edits applied to a table's definition block (the header kept). */
+export function mutateAml(bytes: Uint8Array, edits: { at: number; insert: boolean; bytes: Uint8Array | readonly number[] }[]): Buffer {
+  let b = Buffer.from(bytes);
+  for (const e of edits) {
+    const at = 36 + (e.at % Math.max(1, b.length - 35));
+    const x = Buffer.from(e.bytes);
+    b = e.insert ? Buffer.concat([b.subarray(0, at), x, b.subarray(at)]) : Buffer.concat([b.subarray(0, at), x, b.subarray(Math.min(b.length, at + x.length))]);
+  }
+  b.writeUInt32LE(b.length, 4);
+  return b;
+}
+
+/** The AML contract: read, encoded back to the same bytes, printed as ASL, its namespace and term
+ * tree as JSON, and diffed against itself, without a throw; faults are issues at offsets inside it. */
+export function checkAml(b: Buffer): Outcome {
+  const set = readAml([
+    { table: 'DSDT', bytes: b, revision: b[8] },
+    { table: 'SSDT', bytes: b, revision: b[8] },
+  ]);
+  for (const blk of set.blocks) {
+    if (!Buffer.from(encodeTerms(blk.terms)).equals(b.subarray(36))) throw new Violation('AML decode → encode is not the input', b.toString('hex'));
+    for (const i of blk.issues) if (i.at < 36 || i.at > b.length) throw new Violation(`AML issue at ${i.at}, outside the table`, b.toString('hex'));
+    printAsl(blockHeader(b), blk.terms);
+    JSON.stringify(termsJson(blk));
+  }
+  namespaceLines(set.namespace);
+  JSON.stringify(set.namespace.map(objectJson));
+  const e: TableEntry = { table: { signature: 'DSDT', fields: {} } as TableEntry['table'], bytes: b, source: 'fuzz', address: 0x1000n };
+  diffAml({ origin: 'a', kind: 'table', tables: [e] }, { origin: 'b', kind: 'table', tables: [e] }, () => true);
+  return set.blocks.some((x) => x.issues.length) ? 'finding' : 'ok';
 }
 
 // ---------------------------------------------------------------- mutations
@@ -794,14 +873,24 @@ export function properties(dir: string, t: Tally) {
   const seeds = seedTables(sets);
   const parsed = sets.map((s) => readTables(Buffer.from(s.text), { name: s.name }).set);
   const table = tableCase(seeds);
+  const amlSeeds = seedAml(seeds);
+  const aml = amlCase(amlSeeds);
   const samples = sets.filter((s) => s.name.startsWith('samples/'));
   return [
     {
       name: 'tables: decode, round trip, dump, JSON, check, diff',
-      share: 0.5,
+      share: 0.4,
       prop: fc.property(table, (c) => {
         const b = mutate(seeds[c.seed].bytes, c.edits, c.fixLength, c.fixChecksum);
         note(t, 'tables', checkTable(b), b.length, () => `${seeds[c.seed].name} ← ${hex(b)}`);
+      }),
+    },
+    {
+      name: 'AML: a mutated DSDT/SSDT read, encoded back byte for byte, printed as ASL, its namespace and tree as JSON, diffed',
+      share: 0.1,
+      prop: fc.property(aml, (c) => {
+        const b = mutateAml(amlSeeds[c.seed].bytes, c.edits);
+        note(t, 'aml', checkAml(b), b.length, () => `${amlSeeds[c.seed].name} ← ${hex(b)}`);
       }),
     },
     {
