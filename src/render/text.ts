@@ -207,7 +207,8 @@ export function dumpTableLines(e: TableEntry): DumpLine[] {
   const t = e.table;
   const desc = describeSignature(t.signature);
   const heading = `/* ${t.signature}${desc ? ` (${desc})` : ''} @ ${e.address === undefined ? 'unknown address' : hex(e.address, 16)}, ${e.bytes.length} bytes, from ${shown(e.source)} */`;
-  return tidy([plain(heading), plain(''), ...tableBody(e)]);
+  // the heading says where the table is: a diff's "SIG.@address" (the table moved) links to it
+  return tidy([{ text: heading, path: `${t.signature}.@address` }, plain(''), ...tableBody(e)]);
 }
 
 /** The whole dump of one table, with a heading comment naming where it came from. */

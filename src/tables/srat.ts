@@ -267,10 +267,12 @@ const rules: TableRule[] = [
 ];
 
 /** Memory ranges by proximity domain, from a decoded SRAT (the build derives dom0 RAM from them). */
-export function sratMemoryRanges(t: Node): { domain: number; base: bigint; size: bigint; enabled: boolean }[] {
+export function sratMemoryRanges(t: Node): { domain: number; base: bigint; size: bigint; enabled: boolean; path: string }[] {
+  const paths = itemPaths({ table: { signature: 'SRAT', items: t.items } }, (n) => segmentName(sratFamily, Number(n.fields.type)));
   return (t.items ?? [])
     .filter((n) => n.fields.type === SRAT_MEMORY && n.fields.address_length !== undefined)
     .map((n) => ({
+      path: paths.get(n)!,
       domain: Number(n.fields.proximity_domain),
       base: BigInt(n.fields.base_address as bigint),
       size: BigInt(n.fields.address_length as bigint),
@@ -303,7 +305,7 @@ export const srat = {
   ram: (t) =>
     sratMemoryRanges(t)
       .filter((r) => r.enabled && r.size > 0n)
-      .map((r, i) => ({ base: r.base, size: r.size, what: `SRAT memory range ${i} (node ${r.domain})` })),
+      .map((r) => ({ base: r.base, size: r.size, what: `${r.path}.base_address (RAM, node ${r.domain})` })),
   summary: (e) => {
     const items = e.table.items ?? [];
     const domains = new Map<number, { cpus: number; mem: bigint }>();

@@ -95,7 +95,7 @@ function bands(side: number, dumps: Dumps, colours: Colours): Band[] {
         label: sig,
         column: 'tables',
         colour: '#999999',
-        link: dumps.link(side, sig, { file: e.source, offset: 0 }),
+        link: dumps.link(side, sig, { file: e.source, path: `${sig}.@address` }),
         kind: 'table',
       });
   }

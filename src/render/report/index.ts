@@ -111,16 +111,17 @@ function diffSection(d: Dumps, changes: Change[] | undefined): string {
   const rows = changes.map((c) => {
     const key = d.keyOf(c.path) ?? c.path.split('.')[0];
     const whole = c.path === key;
-    const side = (i: 0 | 1, offset: number | undefined) => {
+    // each side's line by the change's path there (items numbered as dump numbers them), else its offset
+    const side = (i: 0 | 1, path: string | undefined, offset: number | undefined) => {
       const has = i === 0 ? c.kind !== 'added' : c.kind !== 'removed';
       if (!has) return '';
-      const href = d.link(i, key, whole ? {} : { offset: offset ?? 0 });
+      const href = d.link(i, key, whole ? {} : { path, offset: offset ?? 0 });
       return href ? `<a href="${esc(href)}">${i === 0 ? 'old' : 'new'}</a>` : '';
     };
     const old = c.text?.old ?? shown(c.old);
     const now = c.text?.new ?? shown(c.new);
     const tags = [c.derived ? 'derived' : '', c.pointer ? 'address' : '', c.note ?? ''].filter(Boolean).join('; ');
-    return `<tr class="${c.kind}"><td class="sign" aria-label="${c.kind}">${SIGN[c.kind]}</td><td><code>${esc(c.path)}</code>${tags ? ` <span class="muted">(${esc(tags)})</span>` : ''}</td><td class="old">${esc(whole && c.kind === 'removed' ? 'table removed' : old.slice(0, 300))}</td><td class="new">${esc(whole && c.kind === 'added' ? 'table added' : now.slice(0, 300))}</td><td>${[side(0, c.at?.old), side(1, c.at?.new)].filter(Boolean).join(' ')}</td></tr>`;
+    return `<tr class="${c.kind}"><td class="sign" aria-label="${c.kind}">${SIGN[c.kind]}</td><td><code>${esc(c.path)}</code>${tags ? ` <span class="muted">(${esc(tags)})</span>` : ''}</td><td class="old">${esc(whole && c.kind === 'removed' ? 'table removed' : old.slice(0, 300))}</td><td class="new">${esc(whole && c.kind === 'added' ? 'table added' : now.slice(0, 300))}</td><td>${[side(0, c.seat?.old, c.at?.old), side(1, c.seat?.new, c.at?.new)].filter(Boolean).join(' ')}</td></tr>`;
   });
   return (
     `<p>${changes.length} change(s) from <b>${esc(d.sides[0].name)}</b> to <b>${esc(d.sides[1].name)}</b>; items pair by their declared keys (GICCs by MPIDR), so a trimmed MADT shows removed CPUs.</p>` +
