@@ -59,6 +59,7 @@ pre{font:12px/1.35 ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;marg
 pre span{display:inline-block;min-width:100%}
 :target,.hit{background:#ffe9a8!important;outline:2px solid #E69F00}
 svg text{font:10px sans-serif}
+svg.address-map text{font-size:11px}
 figure{margin:8px 0}
 svg.graph,svg.address-map,svg.cpu-grid{max-width:100%;height:auto}
 .tree ul{list-style:none;margin:0;padding-left:18px;border-left:1px dotted var(--line)}

@@ -152,7 +152,7 @@ export function renderReport(r: ReportInput, layout?: GraphLayout): string {
   const regionColours = new Colours();
   const nodeColours = new Colours();
   // the dumps last: the other sections ask for the lines they link to
-  const map = each((i) => addressMap(i, d, regionColours));
+  const map = addressMap(d, regionColours);
   const iort = each((i) => drawPictures(d, i, 'iort', layout, nodeColours, 'The input has no IORT.'));
   const topology = each((i) => drawPictures(d, i, 'topology', layout, nodeColours, 'The input has no PPTT, GICC, SRAT or SLIT to draw.'));
   const findings = findingsSection(d, r.checked);
