@@ -135,6 +135,21 @@ describe('report', () => {
     expect(out.out.startsWith('<!DOCTYPE html>')).toBe(true);
   });
 
+  it.skipIf(!HAVE_CORPUS)('an added or removed item is a compact summary of its fields, not raw JSON', async () => {
+    const smmu = join(CORPUS, 'qemu-virt-gicv3-ras-smmuv3-smp4', 'acpidump.txt');
+    const html = await report(smmu, join(CORPUS, 'qemu-virt-gicv3-smp4', 'acpidump.txt'));
+    const diff = html.slice(html.indexOf('<section id="diff"'), html.indexOf('</section>', html.indexOf('<section id="diff"')));
+    const row =
+      /<tr class="removed"><td class="sign" aria-label="removed">−<\/td><td><code>IORT\.smmu_v3\[id=0x1\]<\/code><\/td><td class="old">([^<]*)<\/td>/.exec(
+        diff,
+      );
+    expect(row, 'the removed SMMUv3 node').not.toBeNull();
+    expect(row![1]).not.toMatch(/[{}"[\]]|&quot;/); // no JSON
+    expect(row![1]).toContain('base_address 0x9050000');
+    expect(row![1]).toMatch(/\+\d+ more fields$/);
+    expect(row![1].length).toBeLessThan(200);
+  });
+
   describe('the address map', () => {
     const sample = join(SAMPLES, 'server-128cpu', 'acpidump.txt');
     /** The sample's tables as binary files, one of them edited. */

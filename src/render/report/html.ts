@@ -67,9 +67,12 @@ svg.graph,svg.address-map,svg.cpu-grid{max-width:100%;height:auto}
 details>summary{cursor:pointer}
 .bad{color:var(--err);font-weight:600}
 .ok{color:var(--add)}
-.legend{list-style:none;padding:0;margin:6px 0;display:flex;flex-wrap:wrap;gap:4px 14px;font-size:12px}
+.legend{list-style:none;padding:0;margin:6px 0;display:flex;flex-wrap:wrap;gap:4px 14px;font-size:11.5px}
 .swatch{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px;border:1px solid #0006}
-table.grid{border-collapse:collapse;font-size:13px}
+table.grid{border-collapse:collapse;font-size:13px;max-width:100%}
+table.grid td{overflow-wrap:anywhere}
+table.diff{width:100%;table-layout:fixed}
+.diff col.sign{width:2em}.diff col.path{width:34%}.diff col.dump{width:7em}
 table.grid th,table.grid td{border:1px solid var(--line);padding:2px 6px;text-align:left;vertical-align:top}
 table.grid td.num{text-align:right;font-variant-numeric:tabular-nums}
 .sev{font-weight:600;white-space:nowrap}
@@ -86,7 +89,9 @@ table.grid td.num{text-align:right;font-variant-numeric:tabular-nums}
 g.node{cursor:pointer}
 g.node:hover rect,g.node:focus rect,g.node.hit rect{stroke-width:3px}
 path.edge.hit{stroke-width:3px;stroke:#D55E00}
-@media print{nav,.filters{display:none}.sides.n2{grid-template-columns:1fr 1fr}section{break-inside:avoid-page}pre{white-space:pre-wrap}a{color:inherit;text-decoration:none}}
+@media print{nav,.filters{display:none}.sides.n2{grid-template-columns:1fr 1fr}pre{white-space:pre-wrap}a{color:inherit;text-decoration:none}
+h2,h3,h4,.legend{break-after:avoid-page}figure,tr,li{break-inside:avoid-page}
+svg.address-map,svg.graph,svg.cpu-grid{width:auto;height:auto;max-height:calc(100vh - 120px)}}
 `;
 
 // Follows a link to a dump line (opening the table it is in), highlights the IORT edges of the node

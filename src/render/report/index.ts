@@ -3,6 +3,7 @@
 // pictures are drawn here, when the report is made, so the page reads without its script.
 import type { Severity } from '../../layout/diagnostics.js';
 import type { Change } from '../../diff/table.js';
+import type { Json } from '../../layout/values.js';
 import type { Picture, PictureSection } from '../../model/picture.js';
 import type { AcpiTable, TableEntry } from '../../model/set.js';
 import { allEntries } from '../../model/tableset.js';
@@ -105,6 +106,32 @@ function findingsSection(d: Dumps, checked: string): string {
 const SIGN = { added: '+', removed: '−', changed: '~' } as const;
 const shown = (v: unknown) => (v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
 
+/** How many of an added or removed item's fields its summary names. */
+const ITEM_FIELDS = 6;
+const num = (v: Json) => (typeof v === 'number' ? `0x${v.toString(16).toUpperCase()}` : typeof v === 'string' ? v : String(v));
+
+/** An added or removed item in a line: its first fields by name (an address for a GAS, a count for
+ * a list), leaving out what follows from the rest (lengths, offsets) and reserved bytes; the rest
+ * counted. The whole item is its dump's, a link away. */
+function itemSummary(v: Json | undefined): string {
+  if (v === undefined || v === null || typeof v !== 'object' || Array.isArray(v)) return shown(v).slice(0, 300);
+  const named: string[] = [];
+  let rest = 0;
+  for (const [k, x] of Object.entries(v)) {
+    if (/^reserved|^length$|_offset$/.test(k)) continue;
+    const text = Array.isArray(x)
+      ? `${x.length} item${x.length === 1 ? '' : 's'}`
+      : x !== null && typeof x === 'object'
+        ? 'address' in x
+          ? num(x.address)
+          : `${Object.keys(x).length} fields`
+        : num(x);
+    if (named.length < ITEM_FIELDS) named.push(`${k} ${text}`);
+    else rest++;
+  }
+  return named.join(' · ') + (rest ? ` · +${rest} more field${rest === 1 ? '' : 's'}` : '');
+}
+
 function diffSection(d: Dumps, changes: Change[] | undefined): string {
   if (d.sides.length < 2 || !changes) return '<p class="muted">Give two inputs (or build, which compares the host with its dom0 set) for a diff.</p>';
   if (!changes.length) return `<p class="ok">${esc(d.sides[0].name)} and ${esc(d.sides[1].name)}: no differences.</p>`;
@@ -118,8 +145,8 @@ function diffSection(d: Dumps, changes: Change[] | undefined): string {
       const href = d.link(i, key, whole ? {} : { path, offset: offset ?? 0 });
       return href ? `<a href="${esc(href)}">${i === 0 ? 'old' : 'new'}</a>` : '';
     };
-    const old = c.text?.old ?? shown(c.old);
-    const now = c.text?.new ?? shown(c.new);
+    const old = c.text?.old ?? (c.kind === 'removed' ? itemSummary(c.old) : shown(c.old));
+    const now = c.text?.new ?? (c.kind === 'added' ? itemSummary(c.new) : shown(c.new));
     const tags = [c.derived ? 'derived' : '', c.pointer ? 'address' : '', c.note ?? ''].filter(Boolean).join('; ');
     return `<tr class="${c.kind}"><td class="sign" aria-label="${c.kind}">${SIGN[c.kind]}</td><td><code>${esc(c.path)}</code>${tags ? ` <span class="muted">(${esc(tags)})</span>` : ''}</td><td class="old">${esc(whole && c.kind === 'removed' ? 'table removed' : old.slice(0, 300))}</td><td class="new">${esc(whole && c.kind === 'added' ? 'table added' : now.slice(0, 300))}</td><td>${[side(0, c.seat?.old, c.at?.old), side(1, c.seat?.new, c.at?.new)].filter(Boolean).join(' ')}</td></tr>`;
   });
@@ -130,7 +157,7 @@ function diffSection(d: Dumps, changes: Change[] | undefined): string {
       ['− removed', '#D55E00'],
       ['~ changed', '#0072B2'],
     ]) +
-    `<table class="grid diff"><thead><tr><th></th><th>Field</th><th>Old</th><th>New</th><th>Dump</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+    `<table class="grid diff"><colgroup><col class="sign"><col class="path"><col><col><col class="dump"></colgroup><thead><tr><th></th><th>Field</th><th>Old</th><th>New</th><th>Dump</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
   );
 }
 
