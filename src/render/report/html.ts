@@ -94,22 +94,31 @@ h2,h3,h4,.legend{break-after:avoid-page}figure,tr,li{break-inside:avoid-page}
 svg.address-map,svg.graph,svg.cpu-grid{width:auto;height:auto;max-height:calc(100vh - 120px)}}
 `;
 
-// Follows a link to a dump line (opening the table it is in), highlights the IORT edges of the node
-// under the pointer, and filters findings by severity and tables by name. Nothing is drawn here.
+// Follows a link to a dump line (opening the table it is in; Back returns to the link, focused),
+// highlights the IORT edges of the node under the pointer or the keyboard focus (listened for on the
+// document: an SVG element with focus listeners of its own becomes a Tab stop of its own in
+// Chromium), and filters findings by severity and tables by name. Nothing is drawn here.
 const SCRIPT = `
 (()=>{
 const open=(el)=>{for(let p=el;p;p=p.parentElement)if(p.tagName==='DETAILS')p.open=true;};
-const go=(id,push)=>{const el=document.getElementById(id);if(!el)return false;open(el);
+const go=(id)=>{const el=document.getElementById(id);if(!el)return false;open(el);
  document.querySelectorAll('.hit').forEach(e=>e.classList.remove('hit'));el.classList.add('hit');
- el.scrollIntoView({block:'center'});if(push)history.pushState(null,'','#'+id);return true;};
+ el.scrollIntoView({block:'center'});return true;};
+history.scrollRestoration='manual';
+const links=()=>[...document.querySelectorAll('a[href^="#"]')];
 document.addEventListener('click',e=>{const a=e.target.closest&&e.target.closest('a[href^="#"]');
- if(!a)return;const id=decodeURIComponent(a.getAttribute('href').slice(1));if(go(id,true))e.preventDefault();});
-addEventListener('hashchange',()=>go(decodeURIComponent(location.hash.slice(1)),false));
-if(location.hash)go(decodeURIComponent(location.hash.slice(1)),false);
-document.querySelectorAll('svg.graph').forEach(svg=>{
- const mark=(n,on)=>{const at=n.getAttribute('data-at');svg.querySelectorAll('path.edge').forEach(p=>{
-  if(p.getAttribute('data-from')===at||p.getAttribute('data-to')===at)p.classList.toggle('hit',on);});};
- svg.querySelectorAll('g.node').forEach(n=>{for(const [ev,on] of [['mouseenter',1],['mouseleave',0],['focusin',1],['focusout',0]])n.addEventListener(ev,()=>mark(n,!!on));});});
+ if(!a)return;const id=decodeURIComponent(a.getAttribute('href').slice(1));if(!document.getElementById(id))return;
+ e.preventDefault();history.replaceState({back:links().indexOf(a)},'',location.href);history.pushState(null,'','#'+encodeURIComponent(id));go(id);});
+addEventListener('popstate',e=>{const a=e.state&&links()[e.state.back];
+ if(a){document.querySelectorAll('.hit').forEach(x=>x.classList.remove('hit'));open(a);a.focus({preventScroll:true});a.scrollIntoView({block:'center'});}
+ else if(location.hash)go(decodeURIComponent(location.hash.slice(1)));});
+if(location.hash)go(decodeURIComponent(location.hash.slice(1)));
+const node=(e)=>e.target.closest&&e.target.closest('svg.graph g.node');
+const mark=(n,on)=>{const at=n.getAttribute('data-at');n.closest('svg').querySelectorAll('path.edge').forEach(p=>{
+ if(p.getAttribute('data-from')===at||p.getAttribute('data-to')===at)p.classList.toggle('hit',on);});};
+document.querySelectorAll('svg.graph g.node').forEach(n=>{n.addEventListener('mouseenter',()=>mark(n,true));n.addEventListener('mouseleave',()=>mark(n,false));});
+document.addEventListener('focusin',e=>{const n=node(e);if(n)mark(n,true);});
+document.addEventListener('focusout',e=>{const n=node(e);if(n)mark(n,false);});
 const sev=document.querySelectorAll('#findings input[data-sev]');
 sev.forEach(c=>c.addEventListener('change',()=>{const show=new Set([...sev].filter(x=>x.checked).map(x=>x.getAttribute('data-sev')));
  document.querySelectorAll('#findings tr[data-sev]').forEach(r=>r.hidden=!show.has(r.getAttribute('data-sev')));}));
