@@ -393,6 +393,49 @@ function cacheChip(n: Node, byAt: Map<number, Node>): string {
   return out.join(' → ');
 }
 
+/** What each processor node is, as Linux 6.12 reads the hierarchy (drivers/acpi/pptt.c): a package
+ * by its flag; a thread by its flag; a core, a leaf that is no thread or the parent of threads; a
+ * cluster, the node directly above a core (find_acpi_cpu_topology_cluster(): the leaf's parent, a
+ * thread's grandparent), unless that node is the package (Linux's cluster is then the package
+ * itself, no level of its own); any other node (a die, a level above the packages) is a group. */
+export type PpttRole = 'package' | 'cluster' | 'core' | 'thread' | 'group';
+export function ppttRoles(t: Node): Map<Node, PpttRole> {
+  const procs = (t.items ?? []).filter((n) => n.fields.type === PPTT_PROCESSOR);
+  const byAt = new Map(procs.filter((n) => n.at !== undefined).map((n) => [n.at!, n] as const));
+  const leaves = new Set(ppttLeaves(t));
+  const flags = (n: Node) => Number(n.fields.flags);
+  const parentOf = (n: Node) => {
+    const p = byAt.get(Number(n.fields.parent));
+    return p === n ? undefined : p;
+  };
+  const cores = new Set<Node>();
+  for (const n of leaves)
+    if (!(flags(n) & PPTT_THREAD)) cores.add(n);
+    else {
+      const p = parentOf(n);
+      if (p) cores.add(p);
+    }
+  const clusters = new Set<Node>();
+  for (const c of cores) {
+    const p = parentOf(c);
+    if (p && !cores.has(p) && !(flags(p) & PPTT_PHYSICAL_PACKAGE)) clusters.add(p);
+  }
+  return new Map(
+    procs.map((n) => [
+      n,
+      flags(n) & PPTT_PHYSICAL_PACKAGE
+        ? 'package'
+        : leaves.has(n) && flags(n) & PPTT_THREAD
+          ? 'thread'
+          : cores.has(n)
+            ? 'core'
+            : clusters.has(n)
+              ? 'cluster'
+              : 'group',
+    ]),
+  );
+}
+
 /** The processor hierarchy as a tree (packages, clusters, cores, threads), private caches as chips. */
 function ppttPictures(e: TableEntry): TreePicture[] {
   const items = e.table.items ?? [];
@@ -400,12 +443,11 @@ function ppttPictures(e: TableEntry): TreePicture[] {
   const procs = items.filter((n) => n.fields.type === PPTT_PROCESSOR && n.at !== undefined);
   if (!procs.length) return [];
   const leaves = new Set(ppttLeaves(e.table));
+  const roles = ppttRoles(e.table);
   const paths = itemPaths(e, (n) => segmentName(ppttFamily, Number(n.fields.type)));
-  const threadParents = new Set(procs.filter((n) => Number(n.fields.flags) & PPTT_THREAD).map((n) => Number(n.fields.parent)));
   const nodes = procs.map((n) => {
     const f = fieldsOf(ppttProcessor, n);
-    const kind =
-      f.flags & PPTT_PHYSICAL_PACKAGE ? 'package' : f.flags & PPTT_THREAD ? 'thread' : leaves.has(n) || threadParents.has(n.at!) ? 'core' : 'cluster';
+    const kind = roles.get(n)!;
     const id = f.flags & PPTT_ID_VALID || leaves.has(n) ? ` ${f.acpi_processor_id}` : '';
     const label = leaves.has(n) ? `${kind === 'thread' ? 'Thread' : 'CPU'}${id}` : `${kind[0].toUpperCase()}${kind.slice(1)}${id}`;
     const chips = ((n.parts?.resources as Node[] | undefined) ?? [])
@@ -423,15 +465,11 @@ export const pptt = {
   pictures: (e) => ppttPictures(e),
   summary: (e) => {
     const items = e.table.items ?? [];
-    const proc = items.filter((n) => n.fields.type === PPTT_PROCESSOR);
-    const pkgs = proc.filter((n) => Number(n.fields.flags) & PPTT_PHYSICAL_PACKAGE).length;
-    const threads = proc.filter((n) => Number(n.fields.flags) & PPTT_THREAD);
-    const leaves = ppttLeaves(e.table).length;
-    const threadParents = new Set(threads.map((n) => Number(n.fields.parent)));
-    const cores = leaves - threads.length + threadParents.size;
-    const clusters = Math.max(0, proc.length - pkgs - leaves - threadParents.size);
-    const caches = items.filter((n) => n.fields.type === PPTT_CACHE).length;
-    return `${pkgs} package(s), ${clusters} cluster(s), ${cores} core(s)${threads.length ? `, ${threads.length} thread(s)` : ''}, ${caches} cache(s)`;
+    const count = new Map<PpttRole, number>();
+    for (const r of ppttRoles(e.table).values()) count.set(r, (count.get(r) ?? 0) + 1);
+    const n = (r: PpttRole) => count.get(r) ?? 0;
+    const caches = items.filter((x) => x.fields.type === PPTT_CACHE).length;
+    return `${n('package')} package(s), ${n('cluster')} cluster(s), ${n('core')} core(s)${n('thread') ? `, ${n('thread')} thread(s)` : ''}${n('group') ? `, ${n('group')} other level(s)` : ''}, ${caches} cache(s)`;
   },
   name: 'PPTT',
   label: 'Processor Properties Topology Table',

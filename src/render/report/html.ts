@@ -80,7 +80,7 @@ table.grid td.num{text-align:right;font-variant-numeric:tabular-nums}
 .filters{margin:6px 0;display:flex;gap:12px;flex-wrap:wrap;align-items:center}
 .box{border:1px solid #888;border-radius:3px;padding:2px 4px;margin:2px;display:inline-flex;flex-direction:column;vertical-align:top;background:#fff}
 .box>.kids{display:flex;flex-wrap:wrap}
-.box.package{background:#e8f1f8}.box.cluster{background:#fdf3e1}.box.core{background:#e6f5ef}.box.thread{background:#f7eaf2}
+.box.package{background:#e8f1f8}.box.group{background:#eee}.box.cluster{background:#fdf3e1}.box.core{background:#e6f5ef}.box.thread{background:#f7eaf2}
 .box .head{font-size:12px;white-space:nowrap}
 .chip{display:inline-block;font-size:10px;border:1px solid #999;border-radius:8px;padding:0 4px;margin:1px;background:#fff}
 .diff td.sign{font-weight:700;text-align:center}
