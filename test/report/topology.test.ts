@@ -67,4 +67,17 @@ describe('#topology', () => {
     const html = topology(await report(SERVER));
     expect(html).toContain('PPTT: 2 package(s), 0 cluster(s), 128 core(s)');
   });
+
+  it("lays a server's GICC grid out in columns: 128 CPUs of one Aff0 each are blocks of 16 rows side by side, not one column of 128", async () => {
+    const html = topology(await report(SERVER));
+    const svg = /<svg class="cpu-grid"[^>]* width="(\d+)" height="(\d+)"[\s\S]*?<\/svg>/.exec(html)!;
+    const cells = [...svg[0].matchAll(/<rect x="(\d+)" y="(\d+)"/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
+    expect(cells).toHaveLength(128);
+    expect(new Set(cells.map((c) => c.y)).size).toBe(16);
+    expect(new Set(cells.map((c) => c.x)).size).toBe(8);
+    expect(Number(svg[1])).toBeLessThanOrEqual(1100);
+    expect(Number(svg[2])).toBeLessThan(400);
+    // each block names its rows: every CPU's row is labelled
+    expect(svg[0].match(/text-anchor="end">0\.0\.\d+</g)).toHaveLength(128);
+  });
 });

@@ -85,7 +85,14 @@ export function drawTree(p: TreePicture, link: Linker): string {
 const STATE = { enabled: '#009E73', 'online-capable': '#56B4E9', disabled: '#ffffff' } as const;
 const aff = (m: bigint, n: number) => Number((n === 3 ? m >> 32n : m >> BigInt(8 * n)) & 0xffn);
 
-/** GICCs on a grid: a row per Aff3.Aff2.Aff1, a column per Aff0 in use. */
+/** The widest a CPU grid is drawn (the page is 1240 px wide at 1280), and the fewest rows a block
+ * of it has before another block is begun beside it. */
+const GRID_WIDTH = 1100;
+const BLOCK_ROWS = 16;
+
+/** GICCs on a grid: a row per Aff3.Aff2.Aff1, a column per Aff0 in use. A server's many rows (128
+ * CPUs, one per Aff1 each) are laid out in blocks side by side, each with its own headings, so the
+ * grid reads as columns rather than one column of 128 rows. */
 export function drawCpus(p: CpuGridPicture, link: Linker): string {
   const rowKey = (m: bigint) => `${aff(m, 3)}.${aff(m, 2)}.${aff(m, 1)}`;
   const rows = [...new Set(p.cpus.map((c) => rowKey(c.mpidr)))].sort((x, y) => {
@@ -95,23 +102,30 @@ export function drawCpus(p: CpuGridPicture, link: Linker): string {
   const cols = [...new Set(p.cpus.map((c) => aff(c.mpidr, 0)))].sort((x, y) => x - y);
   const cell = cols.length > 48 ? 10 : 16;
   const left = 70;
-  const top = 26;
-  const W = left + cols.length * cell + 10;
-  const H = top + rows.length * cell + 10;
+  const top = 40;
+  const blockW = left + cols.length * cell + 16;
+  const blocks = Math.max(1, Math.min(Math.floor(GRID_WIDTH / blockW), Math.ceil(rows.length / BLOCK_ROWS)));
+  const perBlock = Math.ceil(rows.length / blocks);
+  const W = blocks * blockW;
+  const H = top + perBlock * cell + 10;
   const out: string[] = [`<text x="4" y="12" font-weight="bold">Aff3.Aff2.Aff1 ↓  Aff0 →</text>`];
   const every = Math.max(1, Math.ceil(cols.length / 16));
-  cols.forEach((c, i) => {
-    if (i % every === 0) out.push(`<text x="${left + i * cell + cell / 2}" y="${top - 3}" text-anchor="middle">${c}</text>`);
-  });
+  for (let k = 0; k < blocks; k++)
+    cols.forEach((c, i) => {
+      if (i % every === 0) out.push(`<text x="${k * blockW + left + i * cell + cell / 2}" y="${top - 3}" text-anchor="middle">${c}</text>`);
+    });
+  const labelEvery = Math.max(1, Math.ceil(perBlock / 64));
   rows.forEach((r, i) => {
-    if (rows.length <= 64 || i % Math.ceil(rows.length / 64) === 0)
-      out.push(`<text x="${left - 4}" y="${top + i * cell + cell - 4}" text-anchor="end">${r}</text>`);
+    const k = Math.floor(i / perBlock);
+    const j = i % perBlock;
+    if (j % labelEvery === 0) out.push(`<text x="${k * blockW + left - 4}" y="${top + j * cell + cell - 4}" text-anchor="end">${r}</text>`);
   });
   const rowOf = new Map(rows.map((r, i) => [r, i]));
   const colOf = new Map(cols.map((c, i) => [c, i]));
   for (const c of p.cpus) {
-    const x = left + colOf.get(aff(c.mpidr, 0))! * cell;
-    const y = top + rowOf.get(rowKey(c.mpidr))! * cell;
+    const i = rowOf.get(rowKey(c.mpidr))!;
+    const x = Math.floor(i / perBlock) * blockW + left + colOf.get(aff(c.mpidr, 0))! * cell;
+    const y = top + (i % perBlock) * cell;
     const title = `UID ${c.uid}, MPIDR ${hex(c.mpidr)}, ${c.state}`;
     const rect = `<rect x="${x}" y="${y}" width="${cell - 2}" height="${cell - 2}" fill="${STATE[c.state]}" stroke="#333" stroke-width="0.6"${c.state === 'disabled' ? ' stroke-dasharray="2 1"' : ''}><title>${esc(title)}</title></rect>`;
     const href = link(c.path);
