@@ -8,7 +8,7 @@ import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
 import type { TableEntry } from '../model/set.js';
-import type { TreePicture } from '../model/picture.js';
+import type { PerCpuPicture, TreePicture } from '../model/picture.js';
 import { enabledUids, itemPaths } from './topology-rules.js';
 
 export const PPTT_TYPES = valueNames({ 0: 'Processor Hierarchy Node', 1: 'Cache Type', 2: 'ID' }, 'Unknown Subtable Type');
@@ -437,7 +437,7 @@ export function ppttRoles(t: Node): Map<Node, PpttRole> {
 }
 
 /** The processor hierarchy as a tree (packages, clusters, cores, threads), private caches as chips. */
-function ppttPictures(e: TableEntry): TreePicture[] {
+function ppttPictures(e: TableEntry): (TreePicture | PerCpuPicture)[] {
   const items = e.table.items ?? [];
   const byAt = new Map(items.filter((n) => n.at !== undefined).map((n) => [n.at!, n] as const));
   const procs = items.filter((n) => n.fields.type === PPTT_PROCESSOR && n.at !== undefined);
@@ -457,8 +457,40 @@ function ppttPictures(e: TableEntry): TreePicture[] {
     const parent = byAt.has(f.parent) && f.parent !== n.at ? f.parent : undefined;
     return { at: n.at!, parent, kind, label, chips, path: paths.get(n)! };
   });
-  return [{ section: 'topology', kind: 'tree', title: `PPTT: ${pptt.summary(e)}`, nodes }];
+  // each CPU (leaf): its place from the top ("Package 0 / Cluster / CPU 5") and every cache it has,
+  // its own and those of the levels above it
+  const labelOf = new Map(nodes.map((x) => [x.at, x.label] as const));
+  const cachesOf = (n: Node) =>
+    ((n.parts?.resources as Node[] | undefined) ?? []).map((r) => byAt.get(Number(r.fields.reference))).filter((r) => r?.fields.type === PPTT_CACHE) as Node[];
+  const cpus = [...leaves]
+    .filter((n) => n.at !== undefined)
+    .map((n) => {
+      const place: string[] = [];
+      const caches: string[] = [];
+      const seen = new Set<number>();
+      // a cache a lower one leads to (an L2's next level, the package's L3) is named once
+      const reached = new Set<Node>();
+      for (let at: number | undefined = n.at!; at !== undefined && byAt.has(at) && !seen.has(at) && seen.size < PLACE_DEPTH;) {
+        seen.add(at);
+        place.unshift(labelOf.get(at) ?? '?');
+        for (const c of cachesOf(byAt.get(at)!)) {
+          if (reached.has(c)) continue;
+          caches.push(cacheChip(c, byAt));
+          for (let x: Node | undefined = c; x && x.fields.type === PPTT_CACHE && !reached.has(x); x = byAt.get(Number(x.fields.next_level))) reached.add(x);
+        }
+        const p: number = Number(byAt.get(at)!.fields.parent);
+        at = p === at ? undefined : p;
+      }
+      return { uid: Number(n.fields.acpi_processor_id), cells: [place.join(' / '), caches.join(' · ') || '—'], path: paths.get(n)! };
+    });
+  return [
+    { section: 'topology', kind: 'tree', title: `PPTT: ${pptt.summary(e)}`, nodes },
+    { section: 'topology', kind: 'per-cpu', title: 'PPTT', columns: ['PPTT place', 'caches'], rank: 1, cpus },
+  ];
 }
+
+/** How many levels up a CPU's place is named (a real topology has six; a parent chain may be as long as the table). */
+const PLACE_DEPTH = 16;
 
 export const pptt = {
   rules,

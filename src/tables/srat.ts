@@ -6,7 +6,7 @@ import { type TableRule, type TableDef, type RuleContext, rule, linux, spec } fr
 import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
 import type { TableEntry } from '../model/set.js';
-import type { DomainsPicture } from '../model/picture.js';
+import type { DomainsPicture, PerCpuPicture } from '../model/picture.js';
 import { enabledUids, itemPaths, rangesOverlap, showRange } from './topology-rules.js';
 
 export const SRAT_TYPES = valueNames(
@@ -281,7 +281,7 @@ export function sratMemoryRanges(t: Node): { domain: number; base: bigint; size:
 }
 
 /** What each proximity domain holds: RAM, CPUs (by processor UID), ITSes, other initiators. */
-function sratPictures(e: TableEntry): DomainsPicture[] {
+function sratPictures(e: TableEntry): (DomainsPicture | PerCpuPicture)[] {
   const paths = itemPaths(e, (n) => segmentName(sratFamily, Number(n.fields.type)));
   const domains = new Map<number, DomainsPicture['domains'][number]>();
   const d = (n: number) => domains.get(n) ?? (domains.set(n, { domain: n, memory: [], cpus: [], its: [], other: [] }), domains.get(n)!);
@@ -296,7 +296,15 @@ function sratPictures(e: TableEntry): DomainsPicture[] {
   }
   if (!domains.size) return [];
   const list = [...domains.values()].sort((a, b) => a.domain - b.domain);
-  return [{ section: 'topology', kind: 'domains', title: `SRAT: ${list.length} proximity domain(s)`, domains: list }];
+  const cpus: PerCpuPicture['cpus'] = [];
+  for (const n of e.table.items ?? []) {
+    const it = itemOf(sratFamily, n);
+    if (it?.type === SRAT_GICC && enabled(n)) cpus.push({ uid: it.fields.acpi_processor_uid, cells: [`${it.fields.proximity_domain}`], path: paths.get(n)! });
+  }
+  return [
+    { section: 'topology', kind: 'domains', title: `SRAT: ${list.length} proximity domain(s)`, domains: list },
+    ...(cpus.length ? [{ section: 'topology' as const, kind: 'per-cpu' as const, title: 'SRAT GICC affinity', columns: ['SRAT node'], rank: 2, cpus }] : []),
+  ];
 }
 
 export const srat = {

@@ -271,4 +271,38 @@ describe.skipIf(!HAVE_CHROMIUM)('the report in Chromium', () => {
     expect(errors).toEqual([]);
     await page.context().close();
   });
+
+  it('a search across every table: the lines that hold a value, and Enter on one opens its table at that line', async () => {
+    const { page, errors } = await open(await made(join(SAMPLES, 'server-128cpu', 'acpidump.txt')));
+    await tabTo(page, '#search');
+    await page.keyboard.type('12600000'); // the console UART: the SPCR's and the DBG2's
+    await page.keyboard.press('Enter');
+    const results = page.locator('#search-results button');
+    await results.first().waitFor();
+    expect(await results.allInnerTexts()).toEqual([
+      expect.stringMatching(/^SPCR: .*Address : 0000000012600000$/),
+      expect.stringMatching(/^DBG2: .*Address : 0000000012600000$/),
+    ]);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab'); // the second line found: the DBG2's
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toMatch(/^DBG2: /);
+    await page.keyboard.press('Enter');
+    const hit = await page.evaluate(() => {
+      const s = getSelection()!;
+      const box = s.getRangeAt(0).getBoundingClientRect();
+      return {
+        text: s.toString(),
+        top: box.top,
+        table: s.anchorNode!.parentElement!.closest('details')!.querySelector('summary b')!.textContent,
+        open: s.anchorNode!.parentElement!.closest('details')!.open,
+      };
+    });
+    expect(hit.text).toContain('Address : 0000000012600000');
+    expect(hit.table).toMatch(/^DBG2/);
+    expect(hit.open).toBe(true);
+    expect(hit.top).toBeGreaterThan(0);
+    expect(hit.top).toBeLessThan(900);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
 });

@@ -80,4 +80,18 @@ describe('#topology', () => {
     // each block names its rows: every CPU's row is labelled
     expect(svg[0].match(/text-anchor="end">0\.0\.\d+</g)).toHaveLength(128);
   });
+
+  it('one row per CPU joins what the tables say of it: MPIDR (MADT), place and caches (PPTT), node (SRAT), each linked to its item', async () => {
+    const html = topology(await report(SERVER));
+    const table = /<table class="grid per-cpu">[\s\S]*?<\/table>/.exec(html)![0];
+    expect(table).toMatch(
+      /<tr><th scope="col">UID<\/th><th scope="col">MPIDR<\/th><th scope="col">GICC<\/th><th scope="col">PPTT place<\/th><th scope="col">caches<\/th><th scope="col">SRAT node<\/th><\/tr>/,
+    );
+    expect(table.match(/<tr data-uid=/g)).toHaveLength(128);
+    const row = /<tr data-uid="70">(.*?)<\/tr>/.exec(table)![1];
+    const cells = [...row.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((m) => m[1].replace(/<[^>]+>/g, ''));
+    // the second socket's seventh CPU: MPIDR Aff1 70 (the sample's layout), under package 1, node 1
+    expect(cells).toEqual(['70', '0x4600', 'enabled', 'Package / CPU 70', '1 MiB unified → 32 MiB unified', '1']);
+    expect([...row.matchAll(/<a href="#(s0-t\d+-L\d+)">/g)]).toHaveLength(3); // MADT, PPTT and SRAT items
+  });
 });

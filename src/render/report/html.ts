@@ -44,6 +44,7 @@ const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg);margin:0}
 header{padding:12px 20px;border-bottom:1px solid var(--line)}
 header h1{font-size:20px;margin:0 0 4px}
+.search{margin-top:6px}#search-results ul{list-style:none;margin:4px 0;padding:0}#search-results button{font:12px/1.35 ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;background:none;border:0;padding:1px 4px;text-align:left;cursor:pointer;white-space:pre-wrap;overflow-wrap:anywhere}#search-results button:hover{background:var(--panel)}
 nav ul{list-style:none;margin:6px 0 0;padding:0;display:flex;flex-wrap:wrap;gap:4px 14px}
 main{padding:0 20px 40px}
 section{margin-top:28px}
@@ -72,6 +73,7 @@ details>summary{cursor:pointer}
 table.grid{border-collapse:collapse;font-size:13px;max-width:100%}
 table.grid td{overflow-wrap:anywhere}
 table.diff{width:100%;table-layout:fixed}
+.scroll{max-height:420px;overflow:auto}
 .diff col.sign{width:2em}.diff col.path{width:34%}.diff col.dump{width:7em}
 table.grid th,table.grid td{border:1px solid var(--line);padding:2px 6px;text-align:left;vertical-align:top}
 table.grid td.num{text-align:right;font-variant-numeric:tabular-nums}
@@ -89,7 +91,7 @@ table.grid td.num{text-align:right;font-variant-numeric:tabular-nums}
 g.node{cursor:pointer}
 g.node:hover rect,g.node:focus rect,g.node.hit rect{stroke-width:3px}
 path.edge.hit{stroke-width:3px;stroke:#D55E00}
-@media print{nav,.filters{display:none}.sides.n2{grid-template-columns:1fr 1fr}pre{white-space:pre-wrap}a{color:inherit;text-decoration:none}
+@media print{nav,.filters,.search{display:none}.scroll{max-height:none;overflow:visible}.sides.n2{grid-template-columns:1fr 1fr}pre{white-space:pre-wrap}a{color:inherit;text-decoration:none}
 h2,h3,h4,.legend{break-after:avoid-page}figure,tr,li{break-inside:avoid-page}
 svg.address-map,svg.graph,svg.cpu-grid{width:auto;height:auto;max-height:calc(100vh - 120px)}}
 `;
@@ -122,6 +124,24 @@ document.addEventListener('focusout',e=>{const n=node(e);if(n)mark(n,false);});
 const sev=document.querySelectorAll('#findings input[data-sev]');
 sev.forEach(c=>c.addEventListener('change',()=>{const show=new Set([...sev].filter(x=>x.checked).map(x=>x.getAttribute('data-sev')));
  document.querySelectorAll('#findings tr[data-sev]').forEach(r=>r.hidden=!show.has(r.getAttribute('data-sev')));}));
+const sq=document.getElementById('search'),found=document.getElementById('search-results');
+const hits=[];let timer;sq.closest('.search').hidden=false;
+const find=()=>{const t=sq.value.trim().toLowerCase();hits.length=0;found.replaceChildren();if(t.length<2)return;
+ const ul=document.createElement('ul');let n=0,more=0;
+ for(const d of document.querySelectorAll('#tables details[id]')){const pre=d.querySelector('pre');if(!pre)continue;
+  const text=pre.textContent,low=text.toLowerCase(),name=d.querySelector('summary b').textContent.split(' ')[0],side=d.closest('.sides>div')?.querySelector('h3')?.textContent;
+  for(let i=low.indexOf(t);i>=0;){const s=text.lastIndexOf('\\n',i)+1;let e=text.indexOf('\\n',i);if(e<0)e=text.length;
+   if(n<200){const li=document.createElement('li'),b=document.createElement('button');b.type='button';b.dataset.hit=String(hits.length);
+    b.textContent=(document.querySelectorAll('.sides.n2').length&&side?side+' · ':'')+name+': '+text.slice(s,e).trim();hits.push({d,s,e});li.append(b);ul.append(li);n++;}else more++;
+   i=low.indexOf(t,e);}}
+ const p=document.createElement('p');p.textContent=n?n+(more?' of '+(n+more):'')+' line(s) in the tables\\u2019 dumps; Enter on one opens it':'No line of any table holds it';found.append(p);if(n)found.append(ul);};
+sq.addEventListener('input',()=>{clearTimeout(timer);timer=setTimeout(find,120);});
+sq.addEventListener('keydown',e=>{if(e.key==='Enter'){clearTimeout(timer);find();}});
+const rangeIn=(root,s,e)=>{const w=document.createTreeWalker(root,NodeFilter.SHOW_TEXT);const r=document.createRange();let at=0,n;
+ while((n=w.nextNode())){const len=n.data.length;if(at<=s&&s<=at+len)r.setStart(n,s-at);if(at<=e&&e<=at+len){r.setEnd(n,e-at);break;}at+=len;}return r;};
+found.addEventListener('click',e=>{const b=e.target.closest('button[data-hit]');if(!b)return;const h=hits[Number(b.dataset.hit)];
+ open(h.d);const r=rangeIn(h.d.querySelector('pre'),h.s,h.e);const sel=getSelection();sel.removeAllRanges();sel.addRange(r);
+ const box=r.getBoundingClientRect();scrollBy(0,box.top-innerHeight/2);});
 const q=document.getElementById('table-filter');
 if(q)q.addEventListener('input',()=>{const t=q.value.trim().toUpperCase();
  document.querySelectorAll('#tables li[data-sig]').forEach(li=>li.hidden=!!t&&!li.getAttribute('data-sig').includes(t));});
@@ -134,7 +154,8 @@ export function page(title: string, subtitle: string, nav: [string, string][], b
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(title)}</title><style>${STYLE}</style></head>
 <body><header><h1>${esc(title)}</h1><div class="muted">${esc(subtitle)}</div>
-<nav aria-label="sections"><ul>${nav.map(([id, name]) => `<li><a href="#${id}">${esc(name)}</a></li>`).join('')}</ul></nav></header>
+<nav aria-label="sections"><ul>${nav.map(([id, name]) => `<li><a href="#${id}">${esc(name)}</a></li>`).join('')}</ul></nav>
+<div class="search" role="search" hidden><label>Search every table <input id="search" type="search" size="28" placeholder="a field, a value: GICR, 12600000" aria-describedby="search-results"></label><div id="search-results" class="scroll" aria-live="polite"></div></div></header>
 <main>${body}</main><script>${SCRIPT}</script></body></html>
 `;
 }

@@ -4,14 +4,14 @@
 import type { Severity } from '../../layout/diagnostics.js';
 import type { Change } from '../../diff/table.js';
 import type { Json } from '../../layout/values.js';
-import type { Picture, PictureSection } from '../../model/picture.js';
+import type { PerCpuPicture, Picture, PictureSection } from '../../model/picture.js';
 import type { AcpiTable, TableEntry } from '../../model/set.js';
 import { allEntries } from '../../model/tableset.js';
 import { defOf } from '../../tables/registry.js';
 import { Dumps, type Side } from './dumps.js';
 import { addressMap, addressLegend } from './address-map.js';
 import { drawGraph, type GraphLayout } from './graph.js';
-import { drawCpus, drawDomains, drawMatrix, drawTree } from './pictures.js';
+import { drawCpus, drawDomains, drawMatrix, drawPerCpu, drawTree } from './pictures.js';
 import { Colours, esc, legend, page, section, sides } from './html.js';
 
 export type { Side } from './dumps.js';
@@ -55,11 +55,14 @@ function picturesOf(d: Dumps, side: number, where: PictureSection): { sig: strin
   );
 }
 
-/** Pictures in one order whatever the tables' order: graphs, trees, CPU grids, domains, matrices. */
-const ORDER: Picture['kind'][] = ['graph', 'tree', 'cpus', 'domains', 'matrix'];
+/** Pictures in one order whatever the tables' order: the CPUs joined, graphs, trees, CPU grids, domains, matrices. */
+const ORDER: Picture['kind'][] = ['per-cpu', 'graph', 'tree', 'cpus', 'domains', 'matrix'];
 
 function drawPictures(d: Dumps, side: number, where: PictureSection, layout: GraphLayout | undefined, colours: Colours, none: string): string {
-  const list = picturesOf(d, side, where).sort((x, y) => ORDER.indexOf(x.p.kind) - ORDER.indexOf(y.p.kind));
+  const all = picturesOf(d, side, where).sort((x, y) => ORDER.indexOf(x.p.kind) - ORDER.indexOf(y.p.kind));
+  const perCpu = all.filter((x): x is typeof x & { p: PerCpuPicture } => x.p.kind === 'per-cpu').sort((x, y) => x.p.rank - y.p.rank);
+  const list = all.filter((x) => x.p.kind !== 'per-cpu');
+  const joined = perCpu.length ? drawPerCpu(perCpu.map(({ sig, file, p }) => ({ p, link: (path: string) => d.link(side, sig, { path, file }) }))) : '';
   const body = list.map(({ sig, file, p }) => {
     const link = (path: string) => d.link(side, sig, { path, file });
     const drawn =
@@ -71,10 +74,12 @@ function drawPictures(d: Dumps, side: number, where: PictureSection, layout: Gra
             ? drawCpus(p, link)
             : p.kind === 'domains'
               ? drawDomains(p, link)
-              : drawMatrix(p, link);
+              : p.kind === 'matrix'
+                ? drawMatrix(p, link)
+                : '';
     return `<h4>${esc(p.title)}</h4>${drawn}`;
   });
-  return `<h3>${esc(d.sides[side].name)}</h3>${body.join('') || `<p class="muted">${esc(none)}</p>`}`;
+  return `<h3>${esc(d.sides[side].name)}</h3>${joined + body.join('') || `<p class="muted">${esc(none)}</p>`}`;
 }
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

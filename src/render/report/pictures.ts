@@ -1,7 +1,7 @@
 // The declared pictures that need no layout engine: a tree as nested boxes (the PPTT), CPUs on an
 // affinity grid (the MADT's GICCs), proximity domains as a table (the SRAT), a matrix as a heat map
 // (the SLIT). Each element links to the dump line of the item it draws.
-import type { CpuGridPicture, DomainsPicture, MatrixPicture, TreePicture } from '../../model/picture.js';
+import type { CpuGridPicture, DomainsPicture, MatrixPicture, PerCpuPicture, TreePicture } from '../../model/picture.js';
 import { hex } from '../../layout/diagnostics.js';
 import { esc, ink, legend } from './html.js';
 
@@ -183,4 +183,35 @@ export function drawMatrix(p: MatrixPicture, link: Linker): string {
     )
     .join('');
   return `<table class="grid heat">${head}${body}</table><p class="muted">Darker is farther (${lo} to ${hi}).</p>`;
+}
+
+/** How many CPUs the joined table shows (a MADT of 130,000 GICCs is input too). */
+const CPU_ROWS = 1024;
+
+/** One row per CPU, by ACPI processor UID: each table's columns side by side (the MADT's MPIDR, the
+ * PPTT's place and caches, the SRAT's node), each cell linked to the item that says it; a CPU a
+ * table does not name has a dash there. */
+export function drawPerCpu(tables: { p: PerCpuPicture; link: Linker }[]): string {
+  const uids = new Map<number, number>();
+  const byUid = tables.map(({ p }) => {
+    const m = new Map<number, PerCpuPicture['cpus'][number]>();
+    for (const c of p.cpus) {
+      if (!m.has(c.uid)) m.set(c.uid, c);
+      uids.set(c.uid, (uids.get(c.uid) ?? 0) + 1);
+    }
+    return m;
+  });
+  const order = [...uids.keys()].sort((x, y) => x - y);
+  const head = `<tr><th scope="col">UID</th>${tables.flatMap(({ p }) => p.columns.map((c) => `<th scope="col">${esc(c)}</th>`)).join('')}</tr>`;
+  const rows = order.slice(0, CPU_ROWS).map((uid) => {
+    const cells = tables.flatMap(({ p, link }, k) => {
+      const c = byUid[k].get(uid);
+      if (!c) return p.columns.map(() => '<td class="muted">—</td>');
+      const href = link(c.path);
+      return c.cells.map((t, i) => `<td>${i === 0 ? a(href, esc(t)) : esc(t)}</td>`);
+    });
+    return `<tr data-uid="${uid}"><td class="num">${uid}</td>${cells.join('')}</tr>`;
+  });
+  const more = order.length > CPU_ROWS ? `<p class="muted">… and ${order.length - CPU_ROWS} more CPUs (in the dumps).</p>` : '';
+  return `<h4>One row per CPU: ${order.length} by UID, from ${tables.map(({ p }) => esc(p.title)).join(', ')}</h4><div class="scroll"><table class="grid per-cpu"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div>${more}`;
 }
