@@ -167,14 +167,7 @@ function diffSection(d: Dumps, changes: Change[] | undefined): string {
 }
 
 /** Whether a report of these inputs draws a graph (and so needs Graphviz loaded). */
-export const needsLayout = (list: Side[]): boolean =>
-  list.some((s) =>
-    allEntries(s.set).some((e) =>
-      defOf(e.table)
-        .pictures?.(e)
-        .some((p) => p.kind === 'graph'),
-    ),
-  );
+export const needsLayout = (list: Side[]): boolean => list.some((s) => allEntries(s.set).some((e) => picturesOfEntry(e).some((p) => p.kind === 'graph')));
 
 /** The report as one HTML document; `layout` is Graphviz, when needsLayout() says a graph is drawn. */
 export function renderReport(r: ReportInput, layout?: GraphLayout): string {
