@@ -28,50 +28,61 @@ interface Dumped {
   entry?: TableEntry;
   efi?: EfiPart;
   lines: DumpLine[];
-  /** where each path and offset is: worked out when a link first points into the table */
-  index?: Index;
+  /** the first line of each item (APIC.gicc[3]) and list element, and of each field outside every
+   * item: worked out when a link first names a path in the table */
+  byPath?: Map<string, number>;
+  /** each byte offset a line starts at, in order, and the first line at it: worked out when a link
+   * first names an offset */
+  offsets?: { at: Int32Array; line: Int32Array };
   /** lines a link points at */
   targets: Set<number>;
 }
 
-interface Index {
-  /** the first line of each item (APIC.gicc[3]) and list element, and of each field outside every item */
-  byPath: Map<string, number>;
-  /** line index by byte offset, the first line at each offset, in offset order */
-  offsets: [number, number][];
+function pathsOf(d: Dumped): Map<string, number> {
+  if (d.byPath) return d.byPath;
+  const byPath = new Map<string, number>();
+  const lines = d.lines;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (l.starts) for (const p of l.starts) if (!byPath.has(p)) byPath.set(p, i);
+    // a field outside every item, and an element of a list (SLIT.row[2]); a field of an item is found from the item's line
+    const p = l.path;
+    if (p !== undefined && (p.charCodeAt(p.length - 1) === 93 || !p.includes('[')) && !byPath.has(p)) byPath.set(p, i);
+  }
+  return (d.byPath = byPath);
 }
 
-function indexOf(d: Dumped): Index {
-  if (d.index) return d.index;
-  const byPath = new Map<string, number>();
-  const offsets: [number, number][] = [];
+function offsetsOf(d: Dumped): { at: Int32Array; line: Int32Array } {
+  if (d.offsets) return d.offsets;
+  const pairs: number[] = [];
   let last = -1;
   let sorted = true;
   d.lines.forEach((l, i) => {
     if (l.offset !== undefined && l.offset !== last) {
       if (l.offset < last) sorted = false;
       last = l.offset;
-      offsets.push([l.offset, i]);
+      pairs.push(l.offset, i);
     }
-    if (l.starts) for (const p of l.starts) if (!byPath.has(p)) byPath.set(p, i);
-    // a field outside every item, and an element of a list (SLIT.row[2]); a field of an item is found from the item's line
-    const p = l.path;
-    if (p !== undefined && (p.endsWith(']') || !p.includes('[')) && !byPath.has(p)) byPath.set(p, i);
   });
-  if (!sorted) {
-    // lines out of offset order (a table's parts placed by their offsets): the first at each offset
-    offsets.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    let k = 0;
-    for (const o of offsets) if (!k || offsets[k - 1][0] !== o[0]) offsets[k++] = o;
-    offsets.length = k;
-  }
-  return (d.index = { byPath, offsets });
+  let order = Array.from({ length: pairs.length / 2 }, (_x, k) => k);
+  // lines out of offset order (a table's parts placed by their offsets): the first at each offset
+  if (!sorted)
+    order = order
+      .sort((x, y) => pairs[2 * x] - pairs[2 * y] || pairs[2 * x + 1] - pairs[2 * y + 1])
+      .filter((k, j, all) => !j || pairs[2 * all[j - 1]] !== pairs[2 * k]);
+  const at = new Int32Array(order.length);
+  const line = new Int32Array(order.length);
+  order.forEach((k, j) => {
+    at[j] = pairs[2 * k];
+    line[j] = pairs[2 * k + 1];
+  });
+  return (d.offsets = { at, line });
 }
 
 /** The line of a field: by the index, else from the first line of the innermost item the path is
  * in (APIC.gicc[3] for APIC.gicc[3].flags.enabled), reading on while the lines are that item's. */
 function lineOf(d: Dumped, path: string): number | undefined {
-  const { byPath } = indexOf(d);
+  const byPath = pathsOf(d);
   const known = byPath.get(path);
   if (known !== undefined) return known;
   for (let cut = path.lastIndexOf(']'); cut > 0; cut = path.lastIndexOf(']', cut - 1)) {
@@ -133,17 +144,17 @@ export class Dumps {
   link(side: number, table: string, where: { path?: string; offset?: number; file?: string }): string | undefined {
     const d = this.find(side, table, where.file);
     if (!d) return undefined;
-    const { offsets } = indexOf(d);
     let line = where.path ? lineOf(d, where.path) : undefined;
     if (line === undefined && where.offset !== undefined) {
+      const { at, line: first } = offsetsOf(d);
       let lo = 0;
-      let hi = offsets.length - 1;
+      let hi = at.length - 1;
       while (lo <= hi) {
         const mid = (lo + hi) >> 1;
-        if (offsets[mid][0] <= where.offset) lo = mid + 1;
+        if (at[mid] <= where.offset) lo = mid + 1;
         else hi = mid - 1;
       }
-      if (hi >= 0) line = offsets[hi][1];
+      if (hi >= 0) line = first[hi];
     }
     if (line === undefined) return `#${d.id}`;
     d.targets.add(line);
