@@ -476,12 +476,13 @@ function ppttPictures(e: TableEntry): (TreePicture | PerCpuPicture)[] {
         for (const c of cachesOf(byAt.get(at)!)) {
           if (reached.has(c)) continue;
           caches.push(cacheChip(c, byAt));
-          for (let x: Node | undefined = c; x && x.fields.type === PPTT_CACHE && !reached.has(x); x = byAt.get(Number(x.fields.next_level))) reached.add(x);
+          for (let x: Node | undefined = c; x && x.fields.type === PPTT_CACHE && !reached.has(x); x = byAt.get(fieldsOf(ppttCache, x).next_level))
+            reached.add(x);
         }
         const p: number = Number(byAt.get(at)!.fields.parent);
         at = p === at ? undefined : p;
       }
-      return { uid: Number(n.fields.acpi_processor_id), cells: [place.join(' / '), caches.join(' · ') || '—'], path: paths.get(n)! };
+      return { uid: fieldsOf(ppttProcessor, n).acpi_processor_id, cells: [place.join(' / '), caches.join(' · ') || '—'], path: paths.get(n)! };
     });
   return [
     { section: 'topology', kind: 'tree', title: `PPTT: ${pptt.summary(e)}`, nodes },

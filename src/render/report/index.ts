@@ -61,7 +61,7 @@ const ORDER: Picture['kind'][] = ['per-cpu', 'graph', 'tree', 'cpus', 'domains',
 function drawPictures(d: Dumps, side: number, where: PictureSection, layout: GraphLayout | undefined, colours: Colours, none: string): string {
   const all = picturesOf(d, side, where).sort((x, y) => ORDER.indexOf(x.p.kind) - ORDER.indexOf(y.p.kind));
   const perCpu = all.filter((x): x is typeof x & { p: PerCpuPicture } => x.p.kind === 'per-cpu').sort((x, y) => x.p.rank - y.p.rank);
-  const list = all.filter((x) => x.p.kind !== 'per-cpu');
+  const list = all.filter((x): x is typeof x & { p: Exclude<Picture, PerCpuPicture> } => x.p.kind !== 'per-cpu');
   const joined = perCpu.length ? drawPerCpu(perCpu.map(({ sig, file, p }) => ({ p, link: (path: string) => d.link(side, sig, { path, file }) }))) : '';
   const body = list.map(({ sig, file, p }) => {
     const link = (path: string) => d.link(side, sig, { path, file });
@@ -74,9 +74,7 @@ function drawPictures(d: Dumps, side: number, where: PictureSection, layout: Gra
             ? drawCpus(p, link)
             : p.kind === 'domains'
               ? drawDomains(p, link)
-              : p.kind === 'matrix'
-                ? drawMatrix(p, link)
-                : '';
+              : drawMatrix(p, link);
     return `<h4>${esc(p.title)}</h4>${drawn}`;
   });
   return `<h3>${esc(d.sides[side].name)}</h3>${joined + body.join('') || `<p class="muted">${esc(none)}</p>`}`;
