@@ -192,16 +192,17 @@ const CPU_ROWS = 1024;
  * PPTT's place and caches, the SRAT's node), each cell linked to the item that says it; a CPU a
  * table does not name has a dash there. */
 export function drawPerCpu(tables: { p: PerCpuPicture; link: Linker }[]): string {
-  const uids = new Map<number, number>();
+  const uids = new Set<number>();
+  // a UID two items of one table name (a duplicate the MADT's rules report) shows the first
   const byUid = tables.map(({ p }) => {
     const m = new Map<number, PerCpuPicture['cpus'][number]>();
     for (const c of p.cpus) {
       if (!m.has(c.uid)) m.set(c.uid, c);
-      uids.set(c.uid, (uids.get(c.uid) ?? 0) + 1);
+      uids.add(c.uid);
     }
     return m;
   });
-  const order = [...uids.keys()].sort((x, y) => x - y);
+  const order = [...uids].sort((x, y) => x - y);
   const head = `<tr><th scope="col">UID</th>${tables.flatMap(({ p }) => p.columns.map((c) => `<th scope="col">${esc(c)}</th>`)).join('')}</tr>`;
   const rows = order.slice(0, CPU_ROWS).map((uid) => {
     const cells = tables.flatMap(({ p, link }, k) => {
