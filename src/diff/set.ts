@@ -94,7 +94,9 @@ export function diffTables(a: TableSet, b: TableSet, opts: DiffOptions = {}): Ch
       out.push({ path: key, kind: 'removed' });
       continue;
     }
-    for (const c of addressChange(key, x.address, y.address)) out.push(c);
+    // on each side, the dump's heading line names the address ("SIG.@address")
+    const seat = { old: `${x.table.signature}.@address`, new: `${y.table.signature}.@address` };
+    for (const c of addressChange(key, x.address, y.address)) out.push({ ...c, seat });
     for (const c of diffTable(x.table, y.table, key, ctx)) {
       // an AML body's bytes: summed up here, said object by object below
       if (defOf(x.table).tailIsAml && c.path === `${key}.tail`) amlBytes.push(c);

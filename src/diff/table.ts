@@ -39,6 +39,9 @@ export interface Change {
   note?: string;
   /** where it is in each side's table: the field's byte offset, else its item's (the report links both) */
   at?: Sides;
+  /** its path on each side as dump names it (items numbered per segment, "APIC.gicc[3].flags", where
+   * `path` pairs them by key, "APIC.gicc[mpidr=0x100].flags"): the report links each side's line */
+  seat?: { old?: string; new?: string };
 }
 
 /** A byte offset in the old and in the new table. */
@@ -153,7 +156,8 @@ function unique(k: ItemKey, def: ContainerDef, part: PartDef, list: readonly Nod
   return true;
 }
 
-type Keyed = Map<string, { node: Node; def: ContainerDef }>;
+/** Each item by its pairing key: the item, its declaration, and its path segment as dump numbers it ("gicc[3]"). */
+type Keyed = Map<string, { node: Node; def: ContainerDef; seat: string }>;
 
 /** Keys that pair the items of a list part across two versions (either side may be empty): each
  * item definition's first declared key that is unique on both sides; a repeated key gets "#2", "#3"… */
@@ -178,9 +182,12 @@ function keyed(part: PartDef, items: readonly Node[], keyOf: (d: ContainerDef) =
     return n;
   };
   const repeats = new Map<string, number>();
+  const dumped = new Map<string, number>();
   items.forEach((it, i) => {
     const d = itemDef(part, it);
     const seg = itemSegment(part, it);
+    const ord = dumped.get(seg) ?? 0;
+    dumped.set(seg, ord + 1);
     const k = keyOf(d);
     const own = k === undefined ? undefined : keyText(k, it, items);
     let key: string;
@@ -195,7 +202,7 @@ function keyed(part: PartDef, items: readonly Node[], keyOf: (d: ContainerDef) =
     // two items with one key (a duplicate MPIDR, two pointers to one table) keep both
     const n = (repeats.get(key) ?? 0) + 1;
     repeats.set(key, n);
-    out.set(n > 1 ? `${key}#${n}` : key, { node: it, def: d });
+    out.set(n > 1 ? `${key}#${n}` : key, { node: it, def: d, seat: `${seg}[${ord}]` });
   });
   return out;
 }
@@ -242,6 +249,7 @@ export function diffNode(
   out: Change[] = [],
   ctx: DiffContext = {},
   base: Sides = { old: a.at, new: b.at },
+  seat: { old: string; new: string } = { old: path, new: path },
 ): Change[] {
   const first = out.length;
   diffFields(def.layout, a.fields, b.fields, path, out, def, ctx, base);
@@ -256,11 +264,27 @@ export function diffNode(
         };
         for (const [k, x] of ka) {
           const y = kb.get(k);
-          if (!y) out.push({ path: `${path}.${k}`, kind: 'removed', old: jsonValue(x.node.fields), ...pointers(x.def), at: { old: x.node.at } });
-          else diffNode(x.def, x.node, y.node, `${path}.${k}`, out, ctx);
+          if (!y)
+            out.push({
+              path: `${path}.${k}`,
+              kind: 'removed',
+              old: jsonValue(x.node.fields),
+              ...pointers(x.def),
+              at: { old: x.node.at },
+              seat: { old: `${seat.old}.${x.seat}` },
+            });
+          else diffNode(x.def, x.node, y.node, `${path}.${k}`, out, ctx, undefined, { old: `${seat.old}.${x.seat}`, new: `${seat.new}.${y.seat}` });
         }
         for (const [k, y] of kb)
-          if (!ka.has(k)) out.push({ path: `${path}.${k}`, kind: 'added', new: jsonValue(y.node.fields), ...pointers(y.def), at: { new: y.node.at } });
+          if (!ka.has(k))
+            out.push({
+              path: `${path}.${k}`,
+              kind: 'added',
+              new: jsonValue(y.node.fields),
+              ...pointers(y.def),
+              at: { new: y.node.at },
+              seat: { new: `${seat.new}.${y.seat}` },
+            });
       },
       list: (at, xs, ys) =>
         diffList(
@@ -283,7 +307,15 @@ export function diffNode(
   const start = length(a) === length(b) && Number.isInteger(length(a)) ? length(a) : undefined;
   diffBytes(a.tail, b.tail, `${path}.tail`, out, start, def.tailIsAml);
   // what no field places (a list part's values, raw bytes) is placed at its node
-  for (let i = first; i < out.length; i++) out[i].at ??= start !== undefined && out[i].path === `${path}.tail` ? { old: start, new: start } : base;
+  for (let i = first; i < out.length; i++) {
+    const c = out[i];
+    c.at ??= start !== undefined && c.path === `${path}.tail` ? { old: start, new: start } : base;
+    // a change inside this node, under a path that pairs items by key: the same field under each side's own path
+    if (!c.seat && c.path.startsWith(path)) {
+      const rest = c.path.slice(path.length);
+      c.seat = { ...(c.kind !== 'added' ? { old: seat.old + rest } : {}), ...(c.kind !== 'removed' ? { new: seat.new + rest } : {}) };
+    }
+  }
   return out;
 }
 
@@ -297,7 +329,7 @@ export function diffTable(a: AcpiTable | undefined, b: AcpiTable | undefined, pa
   const da = defOf(a);
   if (da !== defOf(b)) return [{ path: p, kind: 'changed', old: jsonValue(a.fields), new: jsonValue(b.fields) }];
   const [refsA, refsB] = targetKeys(da, a, b, p, ctx);
-  return diffNode(da, a, b, p, [], { ...ctx, refsA, refsB }, { old: 0, new: 0 });
+  return diffNode(da, a, b, p, [], { ...ctx, refsA, refsB }, { old: 0, new: 0 }, { old: sig, new: sig });
 }
 
 type Targets = Map<string, Map<number, string>> | undefined;

@@ -4,9 +4,15 @@ import type { Value } from './schema.js';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
+/** Each byte's two upper-case hex digits. */
+const HEX = Array.from({ length: 256 }, (_x, i) => i.toString(16).toUpperCase().padStart(2, '0'));
+
 /** Bytes as upper-case hex, with an optional separator. */
 export function hexBytes(b: Uint8Array, sep = ''): string {
-  return Array.from(b, (x) => x.toString(16).toUpperCase().padStart(2, '0')).join(sep);
+  if (!b.length) return '';
+  let s = HEX[b[0]];
+  for (let i = 1; i < b.length; i++) s += sep + HEX[b[i]];
+  return s;
 }
 
 /** A decoded value as JSON: u64 as "0x…", bytes as hex, structs as objects. */

@@ -1,6 +1,6 @@
 // What a table declares to be drawn in `report` (src/render/report draws each kind generically): the
 // IORT as a graph, the PPTT as a tree, the MADT's CPUs on an affinity grid, the SRAT's proximity
-// domains, the SLIT as a heat map. Types only, below the table declarations that return them.
+// domains, the SLIT as a heat map, and what each table says of each CPU (joined by UID). Types only, below the table declarations that return them.
 
 /** The report section a picture belongs in. */
 export type PictureSection = 'iort' | 'topology';
@@ -57,4 +57,16 @@ export interface MatrixPicture extends PictureBase {
   paths: string[];
 }
 
-export type Picture = GraphPicture | TreePicture | CpuGridPicture | DomainsPicture | MatrixPicture;
+/** What one table says of each processor, by its ACPI processor UID (the MADT's MPIDR, the PPTT's
+ * place and caches, the SRAT's node): the report joins every table's into one row per CPU. */
+export interface PerCpuPicture extends PictureBase {
+  kind: 'per-cpu';
+  /** the columns this table gives, in order */
+  columns: string[];
+  /** where its columns go in the row, lower first (the MADT's MPIDR 0, the PPTT's place 1, the SRAT's node 2) */
+  rank: number;
+  /** each CPU's cells, one per column, and the field path of the item that says so */
+  cpus: { uid: number; cells: string[]; path: string }[];
+}
+
+export type Picture = GraphPicture | TreePicture | CpuGridPicture | DomainsPicture | MatrixPicture | PerCpuPicture;

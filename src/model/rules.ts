@@ -179,9 +179,9 @@ export interface HostRange {
   unused?: string;
 }
 
-/** The field path a region's description opens with ("APIC.gicd[0] (GICD)" → APIC.gicd[0]), or
- * undefined when it names none ("GTDT platform timer 0 (CNTCTLBase)"): check reports an overlap
- * there, and the report links the region to that dump line. */
+/** The field path a region's description opens with ("APIC.gicd[0] (GICD)" → APIC.gicd[0]): check
+ * reports an overlap there, and the report links the region to that dump line. Every declared
+ * region opens with one (test/report/links.test.ts holds the report to it); undefined otherwise. */
 export function regionPath(what: string, signature: string): string | undefined {
   const head = what.split(' ')[0];
   return head.startsWith(`${signature}.`) ? head : undefined;

@@ -65,5 +65,5 @@ export function renderDiffText(a: string, b: string, changes: Change[], colour: 
 /** The diff as JSON: each change by path and values, as the build's manifest logs changes (where a
  * change sits in each table's bytes, `at`, is the report's). */
 export function renderDiffJson(a: string, b: string, changes: Change[]): Record<string, Json> {
-  return { a, b, same: changes.length === 0, changes: changes.map(({ at: _at, ...c }) => c) as unknown as Json };
+  return { a, b, same: changes.length === 0, changes: changes.map(({ at: _at, seat: _seat, ...c }) => c) as unknown as Json };
 }

@@ -1,7 +1,7 @@
 // dump's text form, in the spirit of `iasl -d`: "[offset decimal width]   Label : value", flags
 // decoded bit by bit below their field, GAS and subtables as indented groups.
 import { describeNode, type Entry, type FieldEntry, type RawEntry, type RowEntry } from '../layout/describe.js';
-import { nameOf } from '../layout/schema.js';
+import { nameOf, type Bit } from '../layout/schema.js';
 import { describeSignature, describeTable } from '../tables/registry.js';
 import type { TableEntry, EfiPart, AcpiTable } from '../model/tableset.js';
 import { EFI_PARTS, decodeEfiPart } from '../efi/tables.js';
@@ -87,10 +87,38 @@ const plain = (text: string): DumpLine => ({ text });
 function renderField(f: FieldEntry, out: DumpLine[], faultNote: (f: FieldEntry) => string): void {
   const bits = f.field.bits;
   const label = bits ? (f.field.flagsLabel ?? `${f.label} (decoded below)`) : f.label;
-  const [first, ...more] = valueLines(f);
-  out.push(at(f, line(f.offset, f.width, label, first + faultNote(f))));
-  for (const m of more) out.push(at(f, m));
+  const values = valueLines(f);
+  out.push(at(f, line(f.offset, f.width, label, values[0] + faultNote(f))));
+  for (let i = 1; i < values.length; i++) out.push(at(f, values[i]));
   if (!bits) return;
+  // a flag of n bits shows n/4 hex digits, as iasl's FLAGS16_16 shows four
+  const flag = (b: Bit, value: number | bigint) =>
+    out.push({
+      text: bitLine(
+        b.label,
+        value
+          .toString(16)
+          .toUpperCase()
+          .padStart(Math.ceil((b.width ?? 1) / 4), '0'),
+      ),
+      path: `${f.path}.${b.name}`,
+      offset: f.offset,
+    });
+  if (typeof f.value === 'number' && f.field.size <= 4) {
+    // up to 32 bits (nearly every flags field): in numbers, not BigInts
+    const v = f.value;
+    let known = 0;
+    for (const b of bits) {
+      const width = b.width ?? 1;
+      const ones = width >= 32 ? 0xffffffff : (1 << width) - 1;
+      known = (known | (ones << b.bit)) >>> 0;
+      if (b.minRevision !== undefined && f.revision < b.minRevision) continue;
+      flag(b, ((v >>> b.bit) & ones) >>> 0);
+    }
+    const unknown = (v & ~known) >>> 0;
+    if (unknown) out.push(at(f, bitLine('Undefined bits', hex(unknown))));
+    return;
+  }
   const v = BigInt(f.value as number | bigint);
   let known = 0n;
   for (const b of bits) {
@@ -98,12 +126,7 @@ function renderField(f: FieldEntry, out: DumpLine[], faultNote: (f: FieldEntry) 
     const mask = ((1n << width) - 1n) << BigInt(b.bit);
     known |= mask;
     if (b.minRevision !== undefined && f.revision < b.minRevision) continue;
-    // a flag of n bits shows n/4 hex digits, as iasl's FLAGS16_16 shows four
-    const shown = ((v & mask) >> BigInt(b.bit))
-      .toString(16)
-      .toUpperCase()
-      .padStart(Math.ceil(Number(width) / 4), '0');
-    out.push({ text: bitLine(b.label, shown), path: `${f.path}.${b.name}`, offset: f.offset });
+    flag(b, (v & mask) >> BigInt(b.bit));
   }
   const unknown = v & ~known;
   if (unknown) out.push(at(f, bitLine('Undefined bits', hex(unknown))));
@@ -250,7 +273,8 @@ export function dumpTableLines(e: TableEntry, block?: AmlBlock): DumpLine[] {
   const t = e.table;
   const desc = describeSignature(t.signature);
   const heading = `/* ${t.signature}${desc ? ` (${desc})` : ''} @ ${e.address === undefined ? 'unknown address' : hex(e.address, 16)}, ${e.bytes.length} bytes, from ${shown(e.source)} */`;
-  return tidy([plain(heading), plain(''), ...tableBody(e, block)]);
+  // the heading says where the table is: a diff's "SIG.@address" (the table moved) links to it
+  return tidy([{ text: heading, path: `${t.signature}.@address` }, plain(''), ...tableBody(e, block)]);
 }
 
 /** The whole dump of one table, with a heading comment naming where it came from. */

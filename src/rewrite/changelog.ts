@@ -26,7 +26,7 @@ const normalized = (t: AcpiTable | undefined): AcpiTable | undefined => (t ? rer
 
 /** A change as the manifest logs it: by path and values (where it sits in the bytes is the report's). */
 function logged(c: Change): Change {
-  const { at: _at, ...rest } = presented(c)!;
+  const { at: _at, seat: _seat, ...rest } = presented(c)!;
   return rest;
 }
 

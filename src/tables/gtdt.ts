@@ -4,7 +4,8 @@
 import { layout, u8, u16, u32, u64, bytes, type Bit, type Gate, valueNames } from '../layout/schema.js';
 import { type TableRule, type TableDef, rule, linux, acpica, xen, table } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
-import { family, container, fieldsOf, hasField, itemOf, type FieldName, type FieldPath } from '../layout/codec.js';
+import { family, container, fieldsOf, hasField, itemOf, segmentName, type FieldName, type FieldPath } from '../layout/codec.js';
+import { itemPaths } from './topology-rules.js';
 import { headerField, TIMER_FLAG_BITS, rangeAt } from './common.js';
 
 export const GTDT_TYPES = valueNames({ 0: 'Generic Timer Block', 1: 'Generic Watchdog Timer' }, 'Unknown Subtable Type');
@@ -292,22 +293,24 @@ export const gtdt = table({
   xenHostRequired: 'XEN_HOST_NO_GTDT',
   regions: (t) => {
     const f = fieldsOf(GTDT, t);
+    const paths = itemPaths({ table: { signature: 'GTDT', items: t.items } }, (n) => segmentName(gtdtFamily, Number(n.fields.type)));
     return [
       ...rangeAt(f.counter_block_address, 0x1000n, 'GTDT.counter_block_address (CNTControlBase)'),
       ...rangeAt(f.counter_read_block_address, 0x1000n, 'GTDT.counter_read_block_address (CNTReadBase)'),
-      ...(t.items ?? []).flatMap((b, i) => {
+      ...(t.items ?? []).flatMap((b) => {
         const it = itemOf(gtdtFamily, b);
+        const p = paths.get(b);
         if (it?.type === GTDT_WATCHDOG)
           return [
-            ...rangeAt(it.fields.refresh_frame_address, 0x1000n, `GTDT platform timer ${i} (watchdog refresh frame)`),
-            ...rangeAt(it.fields.control_frame_address, 0x1000n, `GTDT platform timer ${i} (watchdog control frame)`),
+            ...rangeAt(it.fields.refresh_frame_address, 0x1000n, `${p}.refresh_frame_address (watchdog refresh frame)`),
+            ...rangeAt(it.fields.control_frame_address, 0x1000n, `${p}.control_frame_address (watchdog control frame)`),
           ];
         if (it?.type !== GTDT_GT_BLOCK) return [];
         return [
-          ...rangeAt(it.fields.block_address, 0x1000n, `GTDT platform timer ${i} (CNTCTLBase)`),
+          ...rangeAt(it.fields.block_address, 0x1000n, `${p}.block_address (CNTCTLBase)`),
           ...(b.items ?? []).flatMap((x, j) => [
-            ...rangeAt(fieldsOf(gtTimer, x).base_address, 0x1000n, `GTDT platform timer ${i} frame ${j} (CNTBaseN)`),
-            ...rangeAt(fieldsOf(gtTimer, x).el0_base_address, 0x1000n, `GTDT platform timer ${i} frame ${j} (CNTEL0BaseN)`),
+            ...rangeAt(fieldsOf(gtTimer, x).base_address, 0x1000n, `${p}.timer[${j}].base_address (CNTBaseN)`),
+            ...rangeAt(fieldsOf(gtTimer, x).el0_base_address, 0x1000n, `${p}.timer[${j}].el0_base_address (CNTEL0BaseN)`),
           ]),
         ];
       }),

@@ -233,11 +233,13 @@ const rules: TableRule[] = [
 
 export const hest = table({
   rules,
-  regions: (t) =>
-    (t.items ?? []).flatMap((n, i) => [
-      ...gasRange(n.fields.error_status_address, `HEST source ${i} error status address`, undefined, { memory: true }),
-      ...gasRange(n.fields.read_ack_register, `HEST source ${i} read ack register`, undefined, { memory: true }),
-    ]),
+  regions: (t) => {
+    const paths = itemPaths({ table: { signature: 'HEST', items: t.items } }, (n) => segmentName(hestFamily, Number(n.fields.type)));
+    return (t.items ?? []).flatMap((n) => [
+      ...gasRange(n.fields.error_status_address, `${paths.get(n)}.error_status_address (error status address)`, undefined, { memory: true }),
+      ...gasRange(n.fields.read_ack_register, `${paths.get(n)}.read_ack_register (read ack register)`, undefined, { memory: true }),
+    ]);
+  },
   summary: (e) => {
     const counts = new Map<string, number>();
     for (const n of e.table.items ?? []) {

@@ -545,7 +545,17 @@ export const madt = {
       });
     if (!cpus.length) return [];
     const on = cpus.filter((c) => c.state === 'enabled').length;
-    return [{ section: 'topology', kind: 'cpus', title: `MADT: ${cpus.length} GICC(s) by MPIDR affinity, ${on} enabled`, cpus }];
+    return [
+      { section: 'topology', kind: 'cpus', title: `MADT: ${cpus.length} GICC(s) by MPIDR affinity, ${on} enabled`, cpus },
+      {
+        section: 'topology',
+        kind: 'per-cpu',
+        title: 'MADT GICC',
+        columns: ['MPIDR', 'GICC'],
+        rank: 0,
+        cpus: cpus.map((c) => ({ uid: c.uid, cells: [hex(c.mpidr), c.state], path: c.path })),
+      },
+    ];
   },
   summary: (e) => {
     const items = e.table.items ?? [];

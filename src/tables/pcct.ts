@@ -3,7 +3,8 @@
 // ACPI 6.4) and later are kept raw. Subspaces pair in diff by their index in the list: that index
 // is the subspace ID other tables name.
 import { layout, u8, u16, u32, u48, u64, type Field, valueNames } from '../layout/schema.js';
-import { family, type ContainerDef } from '../layout/codec.js';
+import { family, segmentName, type ContainerDef } from '../layout/codec.js';
+import { itemPaths } from './topology-rules.js';
 import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField, gasField, rangeAt } from './common.js';
@@ -123,12 +124,19 @@ const rules: TableRule[] = [
 
 export const pcct = {
   rules,
-  regions: (t) =>
-    (t.items ?? []).flatMap((n, i) =>
-      rangeAt(n.fields.base_address, BigInt((n.fields.address_length as bigint | number | undefined) ?? 0), `PCCT subspace ${i} (PCC shared memory)`, {
-        memory: true,
-      }),
-    ),
+  regions: (t) => {
+    const paths = itemPaths({ table: { signature: 'PCCT', items: t.items } }, (n) => segmentName(pcctFamily, Number(n.fields.type)));
+    return (t.items ?? []).flatMap((n, i) =>
+      rangeAt(
+        n.fields.base_address,
+        BigInt((n.fields.address_length as bigint | number | undefined) ?? 0),
+        `${paths.get(n)}.base_address (PCC shared memory, subspace ${i})`,
+        {
+          memory: true,
+        },
+      ),
+    );
+  },
   summary: (e) =>
     (e.table.items ?? [])
       .map((n, i) => `#${i} type ${Number(n.fields.type)}${n.fields.base_address !== undefined ? ` @ ${hex(BigInt(n.fields.base_address as bigint))}` : ''}`)

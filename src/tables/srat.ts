@@ -6,7 +6,7 @@ import { type TableRule, type TableDef, type RuleContext, rule, linux, spec } fr
 import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
 import type { TableEntry } from '../model/set.js';
-import type { DomainsPicture } from '../model/picture.js';
+import type { DomainsPicture, PerCpuPicture } from '../model/picture.js';
 import { enabledUids, itemPaths, rangesOverlap, showRange } from './topology-rules.js';
 
 export const SRAT_TYPES = valueNames(
@@ -286,10 +286,12 @@ const rules: TableRule[] = [
 ];
 
 /** Memory ranges by proximity domain, from a decoded SRAT (the build derives dom0 RAM from them). */
-export function sratMemoryRanges(t: Node): { domain: number; base: bigint; size: bigint; enabled: boolean }[] {
+export function sratMemoryRanges(t: Node): { domain: number; base: bigint; size: bigint; enabled: boolean; path: string }[] {
+  const paths = itemPaths({ table: { signature: 'SRAT', items: t.items } }, (n) => segmentName(sratFamily, Number(n.fields.type)));
   return (t.items ?? [])
     .filter((n) => n.fields.type === SRAT_MEMORY && n.fields.address_length !== undefined)
     .map((n) => ({
+      path: paths.get(n)!,
       domain: Number(n.fields.proximity_domain),
       base: BigInt(n.fields.base_address as bigint),
       size: BigInt(n.fields.address_length as bigint),
@@ -298,7 +300,7 @@ export function sratMemoryRanges(t: Node): { domain: number; base: bigint; size:
 }
 
 /** What each proximity domain holds: RAM, CPUs (by processor UID), ITSes, other initiators. */
-function sratPictures(e: TableEntry): DomainsPicture[] {
+function sratPictures(e: TableEntry): (DomainsPicture | PerCpuPicture)[] {
   const paths = itemPaths(e, (n) => segmentName(sratFamily, Number(n.fields.type)));
   const domains = new Map<number, DomainsPicture['domains'][number]>();
   const d = (n: number) => domains.get(n) ?? (domains.set(n, { domain: n, memory: [], cpus: [], its: [], other: [] }), domains.get(n)!);
@@ -313,7 +315,15 @@ function sratPictures(e: TableEntry): DomainsPicture[] {
   }
   if (!domains.size) return [];
   const list = [...domains.values()].sort((a, b) => a.domain - b.domain);
-  return [{ section: 'topology', kind: 'domains', title: `SRAT: ${list.length} proximity domain(s)`, domains: list }];
+  const cpus: PerCpuPicture['cpus'] = [];
+  for (const n of e.table.items ?? []) {
+    const it = itemOf(sratFamily, n);
+    if (it?.type === SRAT_GICC && enabled(n)) cpus.push({ uid: it.fields.acpi_processor_uid, cells: [`${it.fields.proximity_domain}`], path: paths.get(n)! });
+  }
+  return [
+    { section: 'topology', kind: 'domains', title: `SRAT: ${list.length} proximity domain(s)`, domains: list },
+    ...(cpus.length ? [{ section: 'topology' as const, kind: 'per-cpu' as const, title: 'SRAT GICC affinity', columns: ['SRAT node'], rank: 2, cpus }] : []),
+  ];
 }
 
 export const srat = {
@@ -322,7 +332,7 @@ export const srat = {
   ram: (t) =>
     sratMemoryRanges(t)
       .filter((r) => r.enabled && r.size > 0n)
-      .map((r, i) => ({ base: r.base, size: r.size, what: `SRAT memory range ${i} (node ${r.domain})` })),
+      .map((r) => ({ base: r.base, size: r.size, what: `${r.path}.base_address (RAM, node ${r.domain})` })),
   summary: (e) => {
     const items = e.table.items ?? [];
     const domains = new Map<number, { cpus: number; mem: bigint }>();

@@ -15,7 +15,7 @@ export function enabledUids(c: RuleContext): Set<number> | undefined {
 }
 
 /** Path segment and ordinal of each item of a table's main list, as dump names them. */
-export function itemPaths(e: TableEntry, segment: (n: Node) => string): Map<Node, string> {
+export function itemPaths(e: { table: Pick<TableEntry['table'], 'signature' | 'items'> }, segment: (n: Node) => string): Map<Node, string> {
   const seen = new Map<string, number>();
   const out = new Map<Node, string>();
   for (const it of e.table.items ?? []) {

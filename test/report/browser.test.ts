@@ -5,6 +5,7 @@
 // hides the navigation; a screenshot is not blank.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { inflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -144,6 +145,163 @@ describe.skipIf(!HAVE_CHROMIUM)('the report in Chromium', () => {
     await page.emulateMedia({ media: 'print' });
     expect(await page.isVisible('nav')).toBe(false);
     expect((await page.pdf()).length).toBeGreaterThan(10_000);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  /** Presses Tab, as a person does, until the focus is on an element matching `selector` (at most `limit` times); how many presses it took. */
+  async function tabTo(page: Page, selector: string, limit = 2000): Promise<number> {
+    for (let i = 1; i <= limit; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return i;
+    }
+    throw new Error(`${limit} presses of Tab never reached ${selector}`);
+  }
+  const focused = (page: Page) =>
+    page.evaluate(() => {
+      const a = document.activeElement!;
+      return { node: a.closest('[data-iort-node]')?.getAttribute('data-iort-node') ?? null, tag: a.tagName.toLowerCase(), href: a.getAttribute('href') };
+    });
+
+  it('Tab from the top of the page: each IORT node is one Tab stop, and Enter on it opens its dump line', async () => {
+    const input = join(SAMPLES, 'server-128cpu', 'acpidump.txt');
+    const { page, errors } = await open(await made(input));
+    await tabTo(page, '[data-iort-node] *');
+    // every node of the graph, in turn, one Tab each: the link it is
+    const nodes = await page.locator('#iort [data-iort-node]').count();
+    const stops: { node: string | null; tag: string }[] = [await focused(page)];
+    while (stops.length < nodes + 12) {
+      await page.keyboard.press('Tab');
+      const f = await focused(page);
+      if (f.node === null) break;
+      stops.push(f);
+    }
+    const onNodes = stops.filter((f) => f.tag === 'a' && f.node !== null);
+    expect(
+      stops.filter((f) => f.tag !== 'a'),
+      'a Tab stop that is not a link',
+    ).toEqual([]);
+    expect(new Set(onNodes.map((f) => f.node)).size).toBe(onNodes.length); // no node twice
+    expect(onNodes.length).toBe(nodes);
+    // back to the first node, with the keyboard, and Enter
+    await page.keyboard.press('Shift+Tab'); // (off the last node's edge labels or the graph)
+    const first = page.locator('#iort [data-iort-node] a').first();
+    await first.focus();
+    const target = (await first.getAttribute('href'))!.slice(1);
+    await page.keyboard.press('Enter');
+    expect(await inView(page, `[id="${target}"]`)).toBe(true);
+    expect(await page.getAttribute(`[id="${target}"]`, 'class')).toContain('hit');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('Back after following a finding returns to the finding, focused and in view', async () => {
+    const dir = tmp('browser-back-');
+    mkdirSync(join(dir, 't'));
+    const { readTables } = await import('../../src/io/read.js');
+    const { allEntries } = await import('../../src/model/tableset.js');
+    for (const e of allEntries(readTables(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt')).set)) {
+      const b = Buffer.from(e.bytes);
+      if (e.table.signature === 'APIC') b[9] ^= 0x55; // a wrong checksum: a finding
+      writeFileSync(join(dir, 't', `${e.table.signature.toLowerCase()}.dat`), b);
+    }
+    const { page, errors } = await open(await made(join(dir, 't')));
+    await tabTo(page, '#findings a[data-finding]');
+    const finding = await page.evaluate(() => document.activeElement!.getAttribute('href'));
+    await page.keyboard.press('Enter');
+    expect(await inView(page, `[id="${finding!.slice(1)}"]`)).toBe(true);
+    expect(await inView(page, '#findings a[data-finding]')).toBe(false);
+    await page.goBack();
+    await page.waitForFunction(() => document.activeElement?.matches('#findings a[data-finding]'));
+    expect(await inView(page, '#findings a[data-finding]')).toBe(true);
+    // and Forward goes to the field again
+    await page.goForward();
+    await page.waitForFunction((id) => document.getElementById(id)?.classList.contains('hit'), finding!.slice(1));
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  /** The font size of each text run on each page of a PDF (Chromium writes one content stream per page, "/F4 17 Tf" per run). */
+  function pdfPages(pdf: Buffer): number[][] {
+    const text = pdf.toString('latin1');
+    const pages: number[][] = [];
+    for (const m of text.matchAll(/stream\r?\n/g)) {
+      const from = m.index + m[0].length;
+      let body: string;
+      try {
+        body = inflateSync(pdf.subarray(from, text.indexOf('endstream', from))).toString('latin1');
+      } catch {
+        continue;
+      }
+      if (/^[\d.]+ 0 0 -[\d.]+ 0 \d+ cm/.test(body)) pages.push([...body.matchAll(/\/F\d+ ([\d.]+) Tf/g)].map((x) => Number(x[1])));
+    }
+    return pages;
+  }
+
+  it.each([
+    ['a build (host and dom0)', 'build'],
+    ['a diff of two corpus sets', 'diff'],
+    ['the 128-CPU server sample', 'one'],
+  ])('%s at 1280 px: map text ≥ 11 px, no sideways scroll; printed, no page holds only a heading', async (_name, kind) => {
+    let file: string;
+    if (kind === 'build') {
+      const out = join(tmp('browser-w-'), 'o');
+      expect((await cli('build', join(SAMPLES, 'server-128cpu', 'acpidump.txt'), '-o', out, '--bootargs', 'console=hvc0')).code).toBe(0);
+      file = join(out, 'report.html');
+    } else if (kind === 'one') file = await made(join(SAMPLES, 'server-128cpu', 'acpidump.txt'));
+    else if (HAVE_CORPUS)
+      file = await made(join(CORPUS, 'qemu-virt-gicv3-ras-smmuv3-smp4', 'acpidump.txt'), join(CORPUS, 'qemu-virt-gicv3-smp4', 'acpidump.txt'));
+    else return;
+    const { page, errors } = await open(file);
+    // every text of the address map as drawn: its font size times the SVG's scale on screen
+    const sizes = await page.$$eval('#address-map svg.address-map text', (ts) =>
+      ts.map((t) => parseFloat(getComputedStyle(t).fontSize) * (t as SVGGraphicsElement).getScreenCTM()!.a),
+    );
+    expect(sizes.length).toBeGreaterThan(50);
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(11);
+    expect(await page.locator('#address-map svg.address-map').count()).toBe(1); // one axis, whatever the inputs
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
+    // printed: a page whose every text run is a heading's (h2, h3) or a legend's holds nothing else
+    const style = await page.evaluate(() => ['h2', 'h3', '.legend'].map((s) => parseFloat(getComputedStyle(document.querySelector(s)!).fontSize)));
+    await page.emulateMedia({ media: 'print' });
+    const pages = pdfPages(await page.pdf());
+    expect(pages.length).toBeGreaterThan(2);
+    const bare = pages.map((runs, i) => ({ i, runs })).filter(({ runs }) => runs.length && runs.every((r) => style.includes(r)));
+    expect(bare.map(({ i, runs }) => `page ${i + 1}: ${runs.join(', ')}`)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('a search across every table: the lines that hold a value, and Enter on one opens its table at that line', async () => {
+    const { page, errors } = await open(await made(join(SAMPLES, 'server-128cpu', 'acpidump.txt')));
+    await tabTo(page, '#search');
+    await page.keyboard.type('12600000'); // the console UART: the SPCR's and the DBG2's
+    await page.keyboard.press('Enter');
+    const results = page.locator('#search-results button');
+    await results.first().waitFor();
+    expect(await results.allInnerTexts()).toEqual([
+      expect.stringMatching(/^SPCR: .*Address : 0000000012600000$/),
+      expect.stringMatching(/^DBG2: .*Address : 0000000012600000$/),
+    ]);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab'); // the second line found: the DBG2's
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toMatch(/^DBG2: /);
+    await page.keyboard.press('Enter');
+    const hit = await page.evaluate(() => {
+      const s = getSelection()!;
+      const box = s.getRangeAt(0).getBoundingClientRect();
+      return {
+        text: s.toString(),
+        top: box.top,
+        table: s.anchorNode!.parentElement!.closest('details')!.querySelector('summary b')!.textContent,
+        open: s.anchorNode!.parentElement!.closest('details')!.open,
+      };
+    });
+    expect(hit.text).toContain('Address : 0000000012600000');
+    expect(hit.table).toMatch(/^DBG2/);
+    expect(hit.open).toBe(true);
+    expect(hit.top).toBeGreaterThan(0);
+    expect(hit.top).toBeLessThan(900);
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -8,7 +8,7 @@ import { CORPUS, HAVE_CORPUS, SAMPLES, cli, tmp } from '../helpers.js';
 import { readTables } from '../../src/io/read.js';
 import { allEntries } from '../../src/model/tableset.js';
 import { SECTIONS, linksOf, iortNodes } from './common.js';
-import { encodeTable } from '../../src/tables/registry.js';
+import { encodeTable, type AcpiTable } from '../../src/tables/registry.js';
 
 async function report(...args: string[]): Promise<string> {
   const out = join(tmp('report-'), 'r.html');
@@ -133,5 +133,94 @@ describe('report', () => {
     const out = await cli('report', a, '-o', '-');
     expect(out.code).toBe(0);
     expect(out.out.startsWith('<!DOCTYPE html>')).toBe(true);
+  });
+
+  it.skipIf(!HAVE_CORPUS)('an added or removed item is a compact summary of its fields, not raw JSON', async () => {
+    const smmu = join(CORPUS, 'qemu-virt-gicv3-ras-smmuv3-smp4', 'acpidump.txt');
+    const html = await report(smmu, join(CORPUS, 'qemu-virt-gicv3-smp4', 'acpidump.txt'));
+    const diff = html.slice(html.indexOf('<section id="diff"'), html.indexOf('</section>', html.indexOf('<section id="diff"')));
+    const row =
+      /<tr class="removed"><td class="sign" aria-label="removed">−<\/td><td><code>IORT\.smmu_v3\[id=0x1\]<\/code><\/td><td class="old">([^<]*)<\/td>/.exec(
+        diff,
+      );
+    expect(row, 'the removed SMMUv3 node').not.toBeNull();
+    expect(row![1]).not.toMatch(/[{}"[\]]|&quot;/); // no JSON
+    expect(row![1]).toContain('base_address 0x9050000');
+    expect(row![1]).toMatch(/\+\d+ more fields$/);
+    expect(row![1].length).toBeLessThan(200);
+  });
+
+  describe('the address map', () => {
+    const sample = join(SAMPLES, 'server-128cpu', 'acpidump.txt');
+    /** The sample's tables as binary files, one of them edited. */
+    function edited(sig: string, edit: (t: AcpiTable) => AcpiTable): string {
+      const dir = join(tmp('report-m-'), 't');
+      mkdirSync(dir);
+      for (const e of allEntries(readTables(sample).set))
+        writeFileSync(join(dir, `${e.table.signature.toLowerCase()}.dat`), e.table.signature === sig ? encodeTable(edit(e.table)) : e.bytes);
+      return dir;
+    }
+    const mapOf = (html: string) => html.slice(html.indexOf('<section id="address-map"'), html.indexOf('<section id="iort"'));
+    /** The axis labels (y → address), and each region's box: its start and the y of its top. */
+    function drawn(map: string): { labels: Map<number, string>; boxes: { start: string; y: number; side: number }[] } {
+      const labels = new Map(
+        [...map.matchAll(/<text x="[\d.]+" y="([\d.]+)" text-anchor="end">(0x[0-9A-F]+)<\/text>/g)].map((m) => [Number(m[1]), m[2]] as const),
+      );
+      const boxes: { start: string; y: number; side: number }[] = [];
+      for (const g of map.matchAll(/<g data-side="(\d)">([\s\S]*?)<\/g>\n?(?=<g data-side|<\/svg>)/g))
+        for (const m of g[2].matchAll(/<title>[^<]*?: (0x[0-9A-F]+)-0x[0-9A-F]+ \([^<]*<\/title><rect x="[\d.]+" y="([\d.]+)"/g))
+          boxes.push({ start: m[1], y: Number(m[2]), side: Number(g[1]) });
+      return { labels, boxes };
+    }
+
+    it.each([sample, ...(HAVE_CORPUS ? [join(CORPUS, 'honeycomb-lx2160a', 'acpidump.txt')] : [])])(
+      '%s: every region shows its own start on the axis, also after a gap under 64 KiB',
+      async (input) => {
+        const { labels, boxes } = drawn(mapOf(await report(input)));
+        expect(boxes.length).toBeGreaterThan(20);
+        const unlabelled = boxes.filter((b) => labels.get(b.y + 4) !== b.start);
+        expect(unlabelled.map((b) => `${b.start} at y ${b.y}`)).toEqual([]);
+      },
+    );
+
+    it("two inputs: one SVG, one axis (an address is at one height on both sides), each side's start labelled", async () => {
+      const out = join(tmp('report-ax-'), 'o');
+      expect((await cli('build', sample, '-o', out, '--bootargs', 'console=hvc0', '--no-report')).code).toBe(0);
+      const map = mapOf(await report(sample, out));
+      expect(map.match(/<svg class="address-map"/g)).toHaveLength(1);
+      const { labels, boxes } = drawn(map);
+      const host = new Map(boxes.filter((b) => b.side === 0).map((b) => [b.start, b.y]));
+      const both = boxes.filter((b) => b.side === 1 && host.has(b.start));
+      expect(both.length).toBeGreaterThan(10); // the GIC, UART, ECAM… are where they were
+      for (const b of both) expect(b.y, b.start).toBe(host.get(b.start));
+      expect(boxes.filter((b) => labels.get(b.y + 4) !== b.start)).toEqual([]);
+      const width = Number(/<svg class="address-map"[^>]* width="(\d+)"/.exec(map)![1]);
+      expect(width).toBeLessThanOrEqual(1200); // drawn at its own size at 1280 px: its 11 px text stays 11 px
+    });
+
+    it("lists the overlaps check finds, and only those: firmware memory in firmware memory is none; a UART on the GICD is check's one", async () => {
+      // the PCC subspace's shared memory over the HEST's error status block: check holds firmware
+      // memory against devices only, and finds nothing here
+      const pcc = edited('PCCT', (t) => ({ ...t, items: t.items!.map((n, i) => (i ? n : { ...n, fields: { ...n.fields, base_address: 0xfa7f0000n } })) }));
+      const quiet = await cli('check', pcc, '--format', 'json');
+      expect(quiet.out).not.toContain('REGION_');
+      const map = mapOf(await report(pcc));
+      expect(map).toContain('check finds no two regions that overlap');
+      expect(map).not.toContain('url(#hatch)"/>');
+      // the console UART moved onto the distributor: check's REGION_ findings are the list, both hatched
+      const gicd = (readTables(sample).set.tables.find((e) => e.table.signature === 'APIC')!.table.items ?? []).find((n) => n.fields.type === 0xc)!;
+      const uart = edited('SPCR', (t) => ({
+        ...t,
+        fields: { ...t.fields, serial_port: { ...(t.fields.serial_port as object), address: BigInt(gicd.fields.base_address as bigint) } },
+      }));
+      const found = JSON.parse((await cli('check', uart, '--format', 'json')).out).inputs[0].findings.filter((f: { code: string }) =>
+        f.code.startsWith('REGION_'),
+      );
+      expect(found.length).toBeGreaterThan(0);
+      const loud = mapOf(await report(uart));
+      expect(loud).toContain(`<b>${found.length} overlap(s)</b>`);
+      expect(loud.match(/<li><span class="sev/g)).toHaveLength(found.length);
+      expect(loud.match(/fill="url\(#hatch\)"/g)).toHaveLength(2); // the UART and the GICD
+    });
   });
 });

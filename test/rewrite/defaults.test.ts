@@ -353,8 +353,8 @@ describe('memory layout from the host, not from QEMU', () => {
       refuse(server(), { base: 0x3fff00000000n }, /overlaps MCFG\.allocation\[0\] \(ECAM, segment 0\) at 0x3FFF00000000-0x3FFF10000000/);
       refuse(server(), { base: 0x100040000000n }, /overlaps IORT\.smmu_v3\[0\] \(SMMUv3\) at 0x100040000000-0x100040020000/);
       refuse(server(), { base: 0x100040020000n }, /overlaps IORT\.pmcg\[0\]\.page0_base_address \(PMCG\)/);
-      refuse(server(), { base: 0xfa800000n }, /overlaps PCCT subspace 0 \(PCC shared memory\) at 0xFA800000-0xFA801000/);
-      refuse(server(), { base: 0xfa7f0000n }, /overlaps HEST source 0 error status address at 0xFA7F0000-0xFA7F0008/);
+      refuse(server(), { base: 0xfa800000n }, /overlaps PCCT\.reduced2\[0\]\.base_address \(PCC shared memory, subspace 0\) at 0xFA800000-0xFA801000/);
+      refuse(server(), { base: 0xfa7f0000n }, /overlaps HEST\.ghes_v2\[0\]\.error_status_address \(error status address\) at 0xFA7F0000-0xFA7F0008/);
       const bert: AcpiTable = {
         signature: 'BERT',
         ...make(bertDef, {

@@ -1,19 +1,21 @@
-// #address-map: the physical address space as the tables describe it, one SVG per input. A 48-bit
-// space is mostly empty, so the scale is broken: every address where a region starts or ends is a
-// mark on the axis, each stretch between two marks gets a height that grows with the logarithm of
-// its size (a 4 KiB UART and a 256 GiB ECAM window both read), and a stretch no region covers is
-// drawn as a short break saying how much is left out. Columns: RAM by node (and what a capture
-// holds), the EFI memory map and dom0's region (a build output), the tables' own bytes, and every
-// MMIO region a declaration names, coloured by the table naming it. Overlaps are hatched.
+// #address-map: the physical address space as the tables describe it. A 48-bit space is mostly
+// empty, so the scale is broken: every address where a region starts or ends is a mark on the axis,
+// each stretch between two marks gets a height that grows with the logarithm of its size (a 4 KiB
+// UART and a 256 GiB ECAM window both read), and a stretch no region covers is drawn as a short break
+// saying how much is left out. Every region's start is labelled on the axis. Two inputs (a diff, a
+// build's host and dom0) share one SVG and one axis, side by side, so an address is at one height in
+// both. Columns: RAM by node (and what a capture holds), the EFI memory map and dom0's region (a build
+// output), the tables' own bytes, and every MMIO region a declaration names, coloured by the table
+// naming it. Overlaps are check's (its REGION_ findings on that input), hatched and listed.
 import { hex } from '../../layout/diagnostics.js';
 import type { TableEntry } from '../../model/set.js';
 import { allEntries } from '../../model/tableset.js';
 import { defOf } from '../../tables/registry.js';
 import { regionPath } from '../../model/rules.js';
 import { decodeEfiPart, memoryTypeName, EFI_PAGE_SIZE } from '../../efi/tables.js';
-import { Colours, esc, ink, legend } from './html.js';
+import { Colours, esc, ink, legend, sides } from './html.js';
 import { Heap } from '../../layout/heap.js';
-import { sweepOverlaps } from '../../layout/sweep.js';
+import type { Finding } from '../../layout/diagnostics.js';
 import type { Dumps } from './dumps.js';
 
 type Column = 'RAM' | 'EFI map' | 'tables' | 'MMIO';
@@ -32,9 +34,8 @@ interface Band {
   /** the same field of items of one type ("APIC.gicc[].gicr_base_address (GICR)"), for folding */
   kind: string;
   faded?: string;
-  device?: string;
-  /** firmware memory in RAM (PCC, error status blocks): held against devices only, as check does */
-  memory?: boolean;
+  /** the field paths of the regions folded into it, as check names them in its findings */
+  paths: string[];
   lane?: number;
   overlaps?: boolean;
 }
@@ -57,8 +58,9 @@ const size = (n: bigint) => {
 function bands(side: number, dumps: Dumps, colours: Colours): Band[] {
   const set = dumps.sides[side].set;
   const out: Band[] = [];
-  const add = (b: Omit<Band, 'count' | 'kind'> & { kind?: string }) => {
-    if (b.end > b.base) out.push({ count: 1, ...b, kind: b.kind ?? b.label });
+  const add = (b: Omit<Band, 'count' | 'kind' | 'paths'> & { kind?: string; path?: string }) => {
+    const { path, ...rest } = b;
+    if (b.end > b.base) out.push({ count: 1, ...rest, kind: b.kind ?? b.label, paths: path ? [path] : [] });
   };
   const link = (e: TableEntry, what: string) => dumps.link(side, e.table.signature, { path: regionPath(what, e.table.signature), file: e.source });
   for (const e of allEntries(set)) {
@@ -75,8 +77,7 @@ function bands(side: number, dumps: Dumps, colours: Colours): Band[] {
         link: link(e, what),
         kind: what.replace(/\[\d+\]/g, '[]'),
         faded: r.unused,
-        device: r.device,
-        memory: r.memory,
+        path: regionPath(what, sig),
       });
     }
     for (const r of def.ram?.(e.table) ?? [])
@@ -87,6 +88,7 @@ function bands(side: number, dumps: Dumps, colours: Colours): Band[] {
         column: 'RAM',
         colour: colours.of(`RAM ${/node \d+/.exec(r.what)?.[0] ?? ''}`.trim()),
         link: link(e, r.what),
+        path: regionPath(r.what, sig),
       });
     if (e.address !== undefined)
       add({
@@ -95,8 +97,9 @@ function bands(side: number, dumps: Dumps, colours: Colours): Band[] {
         label: sig,
         column: 'tables',
         colour: '#999999',
-        link: dumps.link(side, sig, { file: e.source, offset: 0 }),
+        link: dumps.link(side, sig, { file: e.source, path: `${sig}.@address` }),
         kind: 'table',
+        path: sig,
       });
   }
   for (const m of set.memory ?? [])
@@ -147,6 +150,7 @@ function fold(list: Band[]): Band[] {
     if (last && (same || next)) {
       last.end = b.end;
       last.count++;
+      for (const p of b.paths) last.paths.push(p);
       continue;
     }
     const mine = { ...b };
@@ -157,52 +161,24 @@ function fold(list: Band[]): Band[] {
   return out;
 }
 
-/** Whether two bands that overlap describe one address range for different reasons a reader must
- * look at: a device against anything of another kind; firmware memory (in RAM) against devices
- * only. (A faded band never clashes, nor two tables naming one device at one base: see overlapsOf.) */
-const mayClash = (a: Band, b: Band) =>
-  a.kind !== b.kind && (a.column === 'MMIO' || b.column === 'MMIO') && !(a.memory && b.column !== 'MMIO') && !(b.memory && a.column !== 'MMIO');
+/** The table a finding's other region belongs to, as check words it ("overlaps IORT's IORT.smmu_v3[0]
+ * (SMMUv3) at …", "overlaps the MCFG table at …"), and that region's path. */
+const OTHER = /overlaps (?:(?:[A-Z0-9_]{4})'s )?(?:the ([A-Z0-9_]{4}) table|(\S+))/;
 
-const AXIS = 132;
-const LANE = 210;
-/** an undescribed stretch smaller than this is a thin space, not a labelled break */
-const SMALL_GAP = 0x10000n;
-const GAP_H = 18;
-
-/** The height of a stretch of the axis: at least a line of text, growing with log2 of its size. */
-const stretch = (n: bigint) => Math.min(64, Math.max(14, Math.round(6 + 2.4 * Math.log2(Math.max(1, Number(n) / 4096)))));
-
-/** How many of the bands a band overlaps the list names; a line counts the rest. */
-const BANDS_NAMED = 3;
-/** How many lines the overlap list shows. */
-const LINES_SHOWN = 50;
-
-/** Bands that overlap others they must be read against (mayClash; never a faded one, nor a twin: one
- * device two tables name at one base), by a sweep over the bands in order of base
- * (src/layout/sweep.ts): each against those still open at its base, the first three of them named
- * and the rest counted, so the list grows with the bands, not their pairs. Marks every such band,
- * on either side of a pair, as overlapping. */
-function overlapsOf(byBase: Band[]): { lines: { band: Band; others: Band[]; more: number }[]; total: number } {
-  const lines: { band: Band; others: Band[]; more: number }[] = [];
-  let total = 0;
-  const met = sweepOverlaps(
-    byBase.filter((b) => !b.faded),
-    {
-      base: (b) => b.base,
-      end: (b) => b.end,
-      group: (b) => `${b.column === 'MMIO'}|${b.memory === true}|${b.kind}`,
-      meets: (b, g) => mayClash(g, b),
-      twin: (b) => (b.device === undefined ? undefined : `${b.device}@${b.base}`), // one device, two tables
-    },
-    (band, others, count) => {
-      total += count;
-      const named: Band[] = [];
-      for (const a of others) if (named.push(a) === BANDS_NAMED) break;
-      lines.push({ band, others: named, more: count - named.length });
-    },
-  );
-  for (const b of met) b.overlaps = true;
-  return { lines, total };
+/** Overlaps as check finds them (src/check/regions.ts, the one rule: its REGION_ findings on this
+ * input, which it words as "<region> at … overlaps <other> at …"): each finding's two regions are
+ * hatched, and the findings are the list under the map. */
+function overlapsOf(list: Band[], findings: Finding[]): Finding[] {
+  const mine = findings.filter((f) => f.code.startsWith('REGION_'));
+  if (!mine.length) return mine;
+  const named = new Set<string>();
+  for (const f of mine) {
+    named.add(f.path);
+    const m = OTHER.exec(f.message);
+    if (m) named.add(m[1] ?? m[2]);
+  }
+  for (const b of list) if (b.paths.some((p) => named.has(p))) b.overlaps = true;
+  return mine;
 }
 
 /** Each band's lane inside its column: the first lane free at its base (the lowest-numbered lane
@@ -221,10 +197,35 @@ function placeLanes(byBase: Band[]): Map<Column, number> {
   return new Map([...lanes].map(([c, l]) => [c, l.count]));
 }
 
-/** The broken axis: a mark at every start and end, each stretch between two marks as high as its
- * size calls for when a band covers it, a short break when none does. Where each mark is drawn. */
+/** The axis labels' width; the widest map at 1280 px wide (the page's 1240 px less a scroll bar):
+ * drawn at its own size there, its text stays 11 px. */
+const AXIS = 112;
+const WIDTH = 1200;
+const LANE_MAX = 210;
+const LANE_MIN = 36;
+const TABLE_LANE = 60;
+/** the width of a character of its 11 px text (html.ts's style) */
+const CHAR = 6.4;
+/** the least distance between two labels on the axis */
+const LABEL_H = 13;
+/** an undescribed stretch smaller than this is a thin space, not a labelled break */
+const SMALL_GAP = 0x10000n;
+const GAP_H = 18;
+const TOP = 44;
+
+/** The height of a stretch of the axis: at least a line of text, growing with log2 of its size. */
+const stretch = (n: bigint) => Math.min(64, Math.max(15, Math.round(6 + 2.4 * Math.log2(Math.max(1, Number(n) / 4096)))));
+
+/** How many of check's overlap findings the list under a map shows. */
+const LINES_SHOWN = 50;
+
+/** The broken axis of every band drawn (both inputs' on one axis): a mark at every start and end,
+ * each stretch between two marks as high as its size calls for when a band covers it, a short
+ * break when none does. Every start is labelled: a start closer to the last label than a line of
+ * text is moved down to make room (an end is labelled only where there is room). */
 function axisOf(list: Band[], width: number): { ys: Map<bigint, number>; axis: string[]; height: number } {
   const marks = [...new Set(list.flatMap((b) => [b.base, b.end]))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const starts = new Set(list.map((b) => b.base));
   // how many bands cover the stretch from each mark to the next: one sweep over where bands start and end
   const markAt = new Map(marks.map((m, i) => [m, i] as const));
   const covering = new Int32Array(marks.length + 1);
@@ -234,14 +235,15 @@ function axisOf(list: Band[], width: number): { ys: Map<bigint, number>; axis: s
   }
   for (let i = 1; i < marks.length; i++) covering[i] += covering[i - 1];
   const ys = new Map<bigint, number>();
-  let y = 28;
+  let y = TOP;
   const axis: string[] = [];
   let lastLabel = -100;
   for (let i = 0; i < marks.length; i++) {
+    if (starts.has(marks[i]) && y - lastLabel < LABEL_H) y = lastLabel + LABEL_H;
     ys.set(marks[i], y);
-    if (y - lastLabel >= 11) {
+    if (y - lastLabel >= LABEL_H) {
       axis.push(
-        `<text x="${AXIS - 6}" y="${y + 3}" text-anchor="end">${hex(marks[i])}</text><line x1="${AXIS - 3}" x2="${width}" y1="${y}" y2="${y}" stroke="#ddd"/>`,
+        `<text x="${AXIS - 6}" y="${y + 4}" text-anchor="end">${hex(marks[i])}</text><line x1="${AXIS - 3}" x2="${width}" y1="${y}" y2="${y}" stroke="#ddd"/>`,
       );
       lastLabel = y;
     }
@@ -252,7 +254,7 @@ function axisOf(list: Band[], width: number): { ys: Map<bigint, number>; axis: s
     else if (to - from < SMALL_GAP) y += 4;
     else {
       axis.push(
-        `<path d="M${AXIS - 10} ${y + 5} l6 -3 l6 6 l6 -6 l6 6 l6 -3" fill="none" stroke="#888"/><text x="${AXIS + 40}" y="${y + GAP_H / 2 + 3}" class="gap" fill="#666">${size(to - from)} not described</text>`,
+        `<path d="M${AXIS - 10} ${y + 5} l6 -3 l6 6 l6 -6 l6 6 l6 -3" fill="none" stroke="#888"/><text x="${AXIS + 40}" y="${y + GAP_H / 2 + 4}" class="gap" fill="#666">${size(to - from)} not described</text>`,
       );
       y += GAP_H;
     }
@@ -263,52 +265,87 @@ function axisOf(list: Band[], width: number): { ys: Map<bigint, number>; axis: s
 /** One band's box, its label inside when it fits, its full description as its title. */
 function rectOf(b: Band, top: number, h: number, left: number, w: number): string {
   const text = `${b.label}: ${hex(b.base)}-${hex(b.end - 1n)} (${size(b.end - b.base)})${b.faded ? `; not mapped: ${b.faded}` : ''}${b.overlaps ? '; overlaps another region' : ''}`;
-  const chars = Math.floor((w - 6) / 5.6);
+  const chars = Math.floor((w - 6) / CHAR);
   const short = brief(b.label);
   const shown = short.length > chars ? `${short.slice(0, Math.max(0, chars - 1))}…` : short;
   const body =
     `<rect x="${left}" y="${top}" width="${w}" height="${h}" fill="${b.colour}" fill-opacity="${b.faded ? 0.25 : 0.85}" stroke="${b.overlaps ? '#D55E00' : '#333'}" stroke-width="${b.overlaps ? 2.5 : 0.6}"${b.faded ? ' stroke-dasharray="4 2"' : ''}/>` +
     (b.overlaps ? `<rect x="${left}" y="${top}" width="${w}" height="${h}" fill="url(#hatch)"/>` : '') +
-    (h >= 12 && chars > 3 ? `<text x="${left + 3}" y="${top + Math.min(h / 2 + 3, 12)}" fill="${b.faded ? '#000' : ink(b.colour)}">${esc(shown)}</text>` : '');
+    (h >= 13 && chars > 3 ? `<text x="${left + 3}" y="${top + Math.min(h / 2 + 4, 12)}" fill="${b.faded ? '#000' : ink(b.colour)}">${esc(shown)}</text>` : '');
   const title = `<title>${esc(text)}</title>`;
   return b.link ? `<a href="${esc(b.link)}" aria-label="${esc(text)}">${title}${body}</a>` : `<g>${title}${body}</g>`;
 }
 
-/** The list under the map: each pair, the earlier band first, a band's rest counted after its last. */
-function overlapList({ lines, total }: ReturnType<typeof overlapsOf>): string {
-  if (!lines.length) return '<p class="muted">No two regions of different kinds overlap.</p>';
-  const items = lines.flatMap(({ band, others, more }) => [
-    ...others.map((a) => `<li>${name(a)} overlaps ${name(band)}</li>`),
-    ...(more ? [`<li>… and ${more} more region${more === 1 ? '' : 's'} overlap ${name(band)}</li>`] : []),
-  ]);
-  return `<p><b>${total} overlap(s)</b> (hatched):</p><ul>${items.slice(0, LINES_SHOWN).join('')}</ul>`;
+/** The list under a map: check's overlap findings, each linked to its region's line. */
+function overlapList(side: number, dumps: Dumps, found: Finding[]): string {
+  if (!found.length) return '<p class="muted">check finds no two regions that overlap.</p>';
+  const items = found.slice(0, LINES_SHOWN).map((f) => {
+    const href = dumps.link(side, f.table, { path: f.path, offset: f.offset, file: f.file });
+    return `<li><span class="sev sev-${f.severity}">${f.severity}</span> <code>${esc(f.code)}</code> ${href ? `<a href="${esc(href)}">${esc(f.path)}</a>` : esc(f.path)}: ${esc(f.message)}</li>`;
+  });
+  const rest = found.length > LINES_SHOWN ? `<li>… and ${found.length - LINES_SHOWN} more (under Findings)</li>` : '';
+  return `<p><b>${found.length} overlap(s)</b> as <code>check</code> finds them (hatched):</p><ul class="overlaps">${items.join('')}${rest}</ul>`;
 }
 
-export function addressMap(side: number, dumps: Dumps, colours: Colours): string {
-  const list = bands(side, dumps, colours);
-  if (!list.length) return '<p class="muted">The input names no address: binary tables carry none, and no region or RAM is declared.</p>';
-  const byBase = [...list].sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
-  const overlaps = overlapsOf(byBase);
-  const lanes = placeLanes(byBase);
-  const columns = COLUMNS.filter((c) => lanes.has(c));
-  const x0 = new Map<Column, number>();
-  const laneWidth = (c: Column) => (lanes.get(c)! > 1 ? LANE * 0.75 : LANE);
-  let x = AXIS;
-  for (const c of columns) {
-    x0.set(c, x);
-    x += lanes.get(c)! * laneWidth(c) + 10;
-  }
-  const width = x + 10;
-  const { ys, axis, height } = axisOf(list, width);
-  const rects = byBase.map((b) => {
-    const top = ys.get(b.base)!;
-    return rectOf(b, top, Math.max(3, ys.get(b.end)! - top), x0.get(b.column)! + b.lane! * laneWidth(b.column), laneWidth(b.column) - 4);
+/** The address maps of every input: one SVG, one axis, the inputs' columns side by side; under it
+ * each input's overlaps. */
+export function addressMap(dumps: Dumps, colours: Colours): string {
+  const n = dumps.sides.length;
+  const per = dumps.sides.map((_, side) => {
+    const list = bands(side, dumps, colours);
+    const byBase = [...list].sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
+    const found = overlapsOf(list, dumps.sides[side].findings);
+    const lanes = placeLanes(byBase);
+    return { list: byBase, found, lanes, columns: COLUMNS.filter((c) => lanes.has(c)) };
   });
-  const heads = columns.map((c) => `<text x="${x0.get(c)}" y="16" font-weight="bold">${c === 'MMIO' ? 'MMIO (by the table naming it)' : c}</text>`);
-  const svg = `<svg class="address-map" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="physical address map of ${esc(dumps.sides[side].name)}">
+  const all = per.flatMap((p) => p.list);
+  const lists = sides(per.map((p, side) => `<div><h3>${esc(dumps.sides[side].name)}</h3>${p.list.length ? overlapList(side, dumps, p.found) : ''}</div>`));
+  if (!all.length) return '<p class="muted">The input names no address: binary tables carry none, and no region or RAM is declared.</p>';
+  // the tables' lanes hold a signature; every other lane is as wide as fits WIDTH
+  const count = (c: Column | undefined) =>
+    per.reduce((t, p) => t + [...p.lanes].reduce((x, [k, y]) => x + (c === undefined ? (k === 'tables' ? 0 : y) : k === c ? y : 0), 0), 0);
+  const gaps = per.reduce((t, p) => t + p.columns.length * 8, 0) + (n - 1) * 24;
+  const free = WIDTH - AXIS - 10 - gaps - count('tables') * TABLE_LANE;
+  const wide = Math.max(LANE_MIN, Math.min(LANE_MAX, Math.floor(free / Math.max(1, count(undefined)))));
+  const laneOf = (c: Column) => (c === 'tables' ? TABLE_LANE : wide);
+  const x0 = per.map(() => new Map<Column, number>());
+  const heads: string[] = [];
+  let x = AXIS;
+  per.forEach((p, side) => {
+    if (side) {
+      x += 16;
+      heads.push(`<line x1="${x - 8}" x2="${x - 8}" y1="4" y2="100%" stroke="#888" stroke-dasharray="3 3"/>`);
+    }
+    const from = x;
+    for (const c of p.columns) {
+      x0[side].set(c, x);
+      const w = p.lanes.get(c)! * laneOf(c);
+      const head = c === 'MMIO' && w > 200 ? 'MMIO (by the table naming it)' : c;
+      heads.push(
+        `<text x="${x}" y="${TOP - 10}" font-weight="bold">${esc(head.length * CHAR > w ? `${head.slice(0, Math.max(1, Math.floor(w / CHAR) - 1))}…` : head)}</text>`,
+      );
+      x += w + 8;
+    }
+    if (n > 1) {
+      const name = dumps.sides[side].name;
+      const room = Math.floor((x - from) / CHAR);
+      heads.push(`<text x="${from}" y="14" font-weight="bold">${esc(name.length > room ? `${name.slice(0, Math.max(1, room - 1))}…` : name)}</text>`);
+    }
+  });
+  const width = x + 10;
+  const { ys, axis, height } = axisOf(all, width);
+  const groups = per.map((p, side) => {
+    const rects = p.list.map((b) => {
+      const top = ys.get(b.base)!;
+      return rectOf(b, top, Math.max(3, ys.get(b.end)! - top), x0[side].get(b.column)! + b.lane! * laneOf(b.column), laneOf(b.column) - 4);
+    });
+    return `<g data-side="${side}">${rects.join('\n')}</g>`;
+  });
+  const names = dumps.sides.map((s) => s.name).join(' and ');
+  const svg = `<svg class="address-map" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="physical address map of ${esc(names)}${n > 1 ? ', on one axis' : ''}">
 <defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#D55E00" stroke-width="2"/></pattern></defs>
-${heads.join('')}${axis.join('')}${rects.join('\n')}</svg>`;
-  return `<h3>${esc(dumps.sides[side].name)}</h3><figure>${svg}</figure>${overlapList(overlaps)}`;
+${heads.join('')}${axis.join('')}${groups.join('\n')}</svg>`;
+  return `<figure>${svg}</figure>${lists}`;
 }
 
 /** A band's label for its box: what it is first ("GICR region · APIC.gicr[0]"), the path after. */
@@ -316,8 +353,6 @@ function brief(label: string): string {
   const m = /^(\S+) \((.+)\)( ×\d+)?$/.exec(label);
   return m ? `${m[2]}${m[3] ?? ''} · ${m[1]}` : label;
 }
-
-const name = (b: Band) => `${b.link ? `<a href="${esc(b.link)}">${esc(b.label)}</a>` : esc(b.label)} (${hex(b.base)}-${hex(b.end - 1n)})`;
 
 /** The legend of every colour the maps used. */
 export const addressLegend = (colours: Colours) => legend([...colours.entries(), ['ACPI table bytes', '#999999']]);

@@ -28,23 +28,84 @@ interface Dumped {
   entry?: TableEntry;
   efi?: EfiPart;
   lines: DumpLine[];
-  byPath: Map<string, number>;
-  /** line index by byte offset, the first line at each offset, in offset order */
-  offsets: [number, number][];
+  /** the first line of each item (APIC.gicc[3]) and list element, and of each field outside every
+   * item: worked out when a link first names a path in the table */
+  byPath?: Map<string, number>;
+  /** each byte offset a line starts at, in order, and the first line at it: worked out when a link
+   * first names an offset */
+  offsets?: { at: Int32Array; line: Int32Array };
   /** lines a link points at */
   targets: Set<number>;
 }
 
-function dumped(id: string, key: string, lines: DumpLine[], what: { entry?: TableEntry; efi?: EfiPart }): Dumped {
+function pathsOf(d: Dumped): Map<string, number> {
+  if (d.byPath) return d.byPath;
   const byPath = new Map<string, number>();
-  const first = new Map<number, number>();
-  lines.forEach((l, i) => {
-    if (l.offset !== undefined && !first.has(l.offset)) first.set(l.offset, i);
-    if (l.path !== undefined && !byPath.has(l.path)) byPath.set(l.path, i);
-    for (const p of l.starts ?? []) if (!byPath.has(p)) byPath.set(p, i);
-  });
-  return { id, key, ...what, lines, byPath, offsets: [...first].sort((a, b) => a[0] - b[0]), targets: new Set() };
+  const lines = d.lines;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (l.starts) for (const p of l.starts) if (!byPath.has(p)) byPath.set(p, i);
+    // a field outside every item, and an element of a list (SLIT.row[2]); a field of an item is found from the item's line
+    const p = l.path;
+    if (p !== undefined && (p.charCodeAt(p.length - 1) === 93 || !p.includes('[')) && !byPath.has(p)) byPath.set(p, i);
+  }
+  return (d.byPath = byPath);
 }
+
+function offsetsOf(d: Dumped): { at: Int32Array; line: Int32Array } {
+  if (d.offsets) return d.offsets;
+  const pairs: number[] = [];
+  let last = -1;
+  let sorted = true;
+  d.lines.forEach((l, i) => {
+    if (l.offset !== undefined && l.offset !== last) {
+      if (l.offset < last) sorted = false;
+      last = l.offset;
+      pairs.push(l.offset, i);
+    }
+  });
+  let order = Array.from({ length: pairs.length / 2 }, (_x, k) => k);
+  // lines out of offset order (a table's parts placed by their offsets): the first at each offset
+  if (!sorted)
+    order = order
+      .sort((x, y) => pairs[2 * x] - pairs[2 * y] || pairs[2 * x + 1] - pairs[2 * y + 1])
+      .filter((k, j, all) => !j || pairs[2 * all[j - 1]] !== pairs[2 * k]);
+  const at = new Int32Array(order.length);
+  const line = new Int32Array(order.length);
+  order.forEach((k, j) => {
+    at[j] = pairs[2 * k];
+    line[j] = pairs[2 * k + 1];
+  });
+  return (d.offsets = { at, line });
+}
+
+/** The line of a field: by the index, else from the first line of the innermost item the path is
+ * in (APIC.gicc[3] for APIC.gicc[3].flags.enabled), reading on while the lines are that item's. */
+function lineOf(d: Dumped, path: string): number | undefined {
+  const byPath = pathsOf(d);
+  const known = byPath.get(path);
+  if (known !== undefined) return known;
+  for (let cut = path.lastIndexOf(']'); cut > 0; cut = path.lastIndexOf(']', cut - 1)) {
+    const item = path.slice(0, cut + 1);
+    const from = byPath.get(item);
+    if (from === undefined) continue;
+    for (let i = from; i < d.lines.length; i++) {
+      const p = d.lines[i].path;
+      if (p === path) return i;
+      if (p !== undefined && p !== item && !p.startsWith(`${item}.`)) return undefined;
+    }
+    return undefined;
+  }
+  return undefined;
+}
+
+const dumped = (id: string, key: string, lines: DumpLine[], what: { entry?: TableEntry; efi?: EfiPart }): Dumped => ({
+  id,
+  key,
+  ...what,
+  lines,
+  targets: new Set(),
+});
 
 /** The dumps of every side, and links into them. */
 export class Dumps {
@@ -83,16 +144,17 @@ export class Dumps {
   link(side: number, table: string, where: { path?: string; offset?: number; file?: string }): string | undefined {
     const d = this.find(side, table, where.file);
     if (!d) return undefined;
-    let line = where.path ? d.byPath.get(where.path) : undefined;
+    let line = where.path ? lineOf(d, where.path) : undefined;
     if (line === undefined && where.offset !== undefined) {
+      const { at, line: first } = offsetsOf(d);
       let lo = 0;
-      let hi = d.offsets.length - 1;
+      let hi = at.length - 1;
       while (lo <= hi) {
         const mid = (lo + hi) >> 1;
-        if (d.offsets[mid][0] <= where.offset) lo = mid + 1;
+        if (at[mid] <= where.offset) lo = mid + 1;
         else hi = mid - 1;
       }
-      if (hi >= 0) line = d.offsets[hi][1];
+      if (hi >= 0) line = first[hi];
     }
     if (line === undefined) return `#${d.id}`;
     d.targets.add(line);
@@ -146,7 +208,21 @@ export class Dumps {
       facts.push(p.address === undefined ? 'no address' : `@${hex(p.address)}`, `${p.bytes.length} bytes`);
     }
     if (via) facts.push(`<span class="muted">via ${esc(via)}</span>`);
-    const body = d.lines.map((l, i) => (d.targets.has(i) ? `<span id="${d.id}-L${i}">${esc(l.text)}</span>` : esc(l.text))).join('\n');
+    // each line escaped on its own (a line end inside one is shown, not obeyed: markup.ts)
+    const run = (from: number, to: number) => {
+      let s = esc(d.lines[from].text);
+      for (let i = from + 1; i < to; i++) s += `\n${esc(d.lines[i].text)}`;
+      return s;
+    };
+    const parts: string[] = [];
+    let at = 0;
+    for (const i of [...d.targets].sort((x, y) => x - y)) {
+      if (i > at) parts.push(run(at, i));
+      parts.push(`<span id="${d.id}-L${i}">${esc(d.lines[i].text)}</span>`);
+      at = i + 1;
+    }
+    if (at < d.lines.length) parts.push(run(at, d.lines.length));
+    const body = parts.join('\n');
     return `<details id="${d.id}"><summary><b>${esc(name)}</b> · ${facts.map((f) => (f.startsWith('<') ? f : esc(f))).join(' · ')}</summary><pre>${body}</pre></details>`;
   }
 }

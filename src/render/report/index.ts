@@ -3,14 +3,15 @@
 // pictures are drawn here, when the report is made, so the page reads without its script.
 import type { Severity } from '../../layout/diagnostics.js';
 import type { Change } from '../../diff/table.js';
-import type { Picture, PictureSection } from '../../model/picture.js';
+import type { Json } from '../../layout/values.js';
+import type { PerCpuPicture, Picture, PictureSection } from '../../model/picture.js';
 import type { AcpiTable, TableEntry } from '../../model/set.js';
 import { allEntries } from '../../model/tableset.js';
 import { defOf } from '../../tables/registry.js';
 import { Dumps, type Side } from './dumps.js';
 import { addressMap, addressLegend } from './address-map.js';
 import { drawGraph, type GraphLayout } from './graph.js';
-import { drawCpus, drawDomains, drawMatrix, drawTree } from './pictures.js';
+import { drawCpus, drawDomains, drawMatrix, drawPerCpu, drawTree } from './pictures.js';
 import { Colours, esc, legend, page, section, sides } from './html.js';
 
 export type { Side } from './dumps.js';
@@ -54,11 +55,14 @@ function picturesOf(d: Dumps, side: number, where: PictureSection): { sig: strin
   );
 }
 
-/** Pictures in one order whatever the tables' order: graphs, trees, CPU grids, domains, matrices. */
-const ORDER: Picture['kind'][] = ['graph', 'tree', 'cpus', 'domains', 'matrix'];
+/** Pictures in one order whatever the tables' order: the CPUs joined, graphs, trees, CPU grids, domains, matrices. */
+const ORDER: Picture['kind'][] = ['per-cpu', 'graph', 'tree', 'cpus', 'domains', 'matrix'];
 
 function drawPictures(d: Dumps, side: number, where: PictureSection, layout: GraphLayout | undefined, colours: Colours, none: string): string {
-  const list = picturesOf(d, side, where).sort((x, y) => ORDER.indexOf(x.p.kind) - ORDER.indexOf(y.p.kind));
+  const all = picturesOf(d, side, where).sort((x, y) => ORDER.indexOf(x.p.kind) - ORDER.indexOf(y.p.kind));
+  const perCpu = all.filter((x): x is typeof x & { p: PerCpuPicture } => x.p.kind === 'per-cpu').sort((x, y) => x.p.rank - y.p.rank);
+  const list = all.filter((x): x is typeof x & { p: Exclude<Picture, PerCpuPicture> } => x.p.kind !== 'per-cpu');
+  const joined = perCpu.length ? drawPerCpu(perCpu.map(({ sig, file, p }) => ({ p, link: (path: string) => d.link(side, sig, { path, file }) }))) : '';
   const body = list.map(({ sig, file, p }) => {
     const link = (path: string) => d.link(side, sig, { path, file });
     const drawn =
@@ -73,7 +77,7 @@ function drawPictures(d: Dumps, side: number, where: PictureSection, layout: Gra
               : drawMatrix(p, link);
     return `<h4>${esc(p.title)}</h4>${drawn}`;
   });
-  return `<h3>${esc(d.sides[side].name)}</h3>${body.join('') || `<p class="muted">${esc(none)}</p>`}`;
+  return `<h3>${esc(d.sides[side].name)}</h3>${joined + body.join('') || `<p class="muted">${esc(none)}</p>`}`;
 }
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -105,22 +109,49 @@ function findingsSection(d: Dumps, checked: string): string {
 const SIGN = { added: '+', removed: '−', changed: '~' } as const;
 const shown = (v: unknown) => (v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
 
+/** How many of an added or removed item's fields its summary names. */
+const ITEM_FIELDS = 6;
+const num = (v: Json) => (typeof v === 'number' ? `0x${v.toString(16).toUpperCase()}` : typeof v === 'string' ? v : String(v));
+
+/** An added or removed item in a line: its first fields by name (an address for a GAS, a count for
+ * a list), leaving out what follows from the rest (lengths, offsets) and reserved bytes; the rest
+ * counted. The whole item is its dump's, a link away. */
+function itemSummary(v: Json | undefined): string {
+  if (v === undefined || v === null || typeof v !== 'object' || Array.isArray(v)) return shown(v).slice(0, 300);
+  const named: string[] = [];
+  let rest = 0;
+  for (const [k, x] of Object.entries(v)) {
+    if (/^reserved|^length$|_offset$/.test(k)) continue;
+    const text = Array.isArray(x)
+      ? `${x.length} item${x.length === 1 ? '' : 's'}`
+      : x !== null && typeof x === 'object'
+        ? 'address' in x
+          ? num(x.address)
+          : `${Object.keys(x).length} fields`
+        : num(x);
+    if (named.length < ITEM_FIELDS) named.push(`${k} ${text}`);
+    else rest++;
+  }
+  return named.join(' · ') + (rest ? ` · +${rest} more field${rest === 1 ? '' : 's'}` : '');
+}
+
 function diffSection(d: Dumps, changes: Change[] | undefined): string {
   if (d.sides.length < 2 || !changes) return '<p class="muted">Give two inputs (or build, which compares the host with its dom0 set) for a diff.</p>';
   if (!changes.length) return `<p class="ok">${esc(d.sides[0].name)} and ${esc(d.sides[1].name)}: no differences.</p>`;
   const rows = changes.map((c) => {
     const key = d.keyOf(c.path) ?? c.path.split('.')[0];
     const whole = c.path === key;
-    const side = (i: 0 | 1, offset: number | undefined) => {
+    // each side's line by the change's path there (items numbered as dump numbers them), else its offset
+    const side = (i: 0 | 1, path: string | undefined, offset: number | undefined) => {
       const has = i === 0 ? c.kind !== 'added' : c.kind !== 'removed';
       if (!has) return '';
-      const href = d.link(i, key, whole ? {} : { offset: offset ?? 0 });
+      const href = d.link(i, key, whole ? {} : { path, offset: offset ?? 0 });
       return href ? `<a href="${esc(href)}">${i === 0 ? 'old' : 'new'}</a>` : '';
     };
-    const old = c.text?.old ?? shown(c.old);
-    const now = c.text?.new ?? shown(c.new);
+    const old = c.text?.old ?? (c.kind === 'removed' ? itemSummary(c.old) : shown(c.old));
+    const now = c.text?.new ?? (c.kind === 'added' ? itemSummary(c.new) : shown(c.new));
     const tags = [c.derived ? 'derived' : '', c.pointer ? 'address' : '', c.note ?? ''].filter(Boolean).join('; ');
-    return `<tr class="${c.kind}"><td class="sign" aria-label="${c.kind}">${SIGN[c.kind]}</td><td><code>${esc(c.path)}</code>${tags ? ` <span class="muted">(${esc(tags)})</span>` : ''}</td><td class="old">${esc(whole && c.kind === 'removed' ? 'table removed' : old.slice(0, 300))}</td><td class="new">${esc(whole && c.kind === 'added' ? 'table added' : now.slice(0, 300))}</td><td>${[side(0, c.at?.old), side(1, c.at?.new)].filter(Boolean).join(' ')}</td></tr>`;
+    return `<tr class="${c.kind}"><td class="sign" aria-label="${c.kind}">${SIGN[c.kind]}</td><td><code>${esc(c.path)}</code>${tags ? ` <span class="muted">(${esc(tags)})</span>` : ''}</td><td class="old">${esc(whole && c.kind === 'removed' ? 'table removed' : old.slice(0, 300))}</td><td class="new">${esc(whole && c.kind === 'added' ? 'table added' : now.slice(0, 300))}</td><td>${[side(0, c.seat?.old, c.at?.old), side(1, c.seat?.new, c.at?.new)].filter(Boolean).join(' ')}</td></tr>`;
   });
   return (
     `<p>${changes.length} change(s) from <b>${esc(d.sides[0].name)}</b> to <b>${esc(d.sides[1].name)}</b>; items pair by their declared keys (GICCs by MPIDR), so a trimmed MADT shows removed CPUs.</p>` +
@@ -129,19 +160,12 @@ function diffSection(d: Dumps, changes: Change[] | undefined): string {
       ['− removed', '#D55E00'],
       ['~ changed', '#0072B2'],
     ]) +
-    `<table class="grid diff"><thead><tr><th></th><th>Field</th><th>Old</th><th>New</th><th>Dump</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+    `<table class="grid diff"><colgroup><col class="sign"><col class="path"><col><col><col class="dump"></colgroup><thead><tr><th></th><th>Field</th><th>Old</th><th>New</th><th>Dump</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
   );
 }
 
 /** Whether a report of these inputs draws a graph (and so needs Graphviz loaded). */
-export const needsLayout = (list: Side[]): boolean =>
-  list.some((s) =>
-    allEntries(s.set).some((e) =>
-      defOf(e.table)
-        .pictures?.(e)
-        .some((p) => p.kind === 'graph'),
-    ),
-  );
+export const needsLayout = (list: Side[]): boolean => list.some((s) => allEntries(s.set).some((e) => picturesOfEntry(e).some((p) => p.kind === 'graph')));
 
 /** The report as one HTML document; `layout` is Graphviz, when needsLayout() says a graph is drawn. */
 export function renderReport(r: ReportInput, layout?: GraphLayout): string {
@@ -151,7 +175,7 @@ export function renderReport(r: ReportInput, layout?: GraphLayout): string {
   const regionColours = new Colours();
   const nodeColours = new Colours();
   // the dumps last: the other sections ask for the lines they link to
-  const map = each((i) => addressMap(i, d, regionColours));
+  const map = addressMap(d, regionColours);
   const iort = each((i) => drawPictures(d, i, 'iort', layout, nodeColours, 'The input has no IORT.'));
   const topology = each((i) => drawPictures(d, i, 'topology', layout, nodeColours, 'The input has no PPTT, GICC, SRAT or SLIT to draw.'));
   const findings = findingsSection(d, r.checked);

@@ -1,7 +1,7 @@
 // The declared pictures that need no layout engine: a tree as nested boxes (the PPTT), CPUs on an
 // affinity grid (the MADT's GICCs), proximity domains as a table (the SRAT), a matrix as a heat map
 // (the SLIT). Each element links to the dump line of the item it draws.
-import type { CpuGridPicture, DomainsPicture, MatrixPicture, TreePicture } from '../../model/picture.js';
+import type { CpuGridPicture, DomainsPicture, MatrixPicture, PerCpuPicture, TreePicture } from '../../model/picture.js';
 import { hex } from '../../layout/diagnostics.js';
 import { esc, ink, legend } from './html.js';
 
@@ -85,7 +85,14 @@ export function drawTree(p: TreePicture, link: Linker): string {
 const STATE = { enabled: '#009E73', 'online-capable': '#56B4E9', disabled: '#ffffff' } as const;
 const aff = (m: bigint, n: number) => Number((n === 3 ? m >> 32n : m >> BigInt(8 * n)) & 0xffn);
 
-/** GICCs on a grid: a row per Aff3.Aff2.Aff1, a column per Aff0 in use. */
+/** The widest a CPU grid is drawn (the page is 1240 px wide at 1280), and the fewest rows a block
+ * of it has before another block is begun beside it. */
+const GRID_WIDTH = 1100;
+const BLOCK_ROWS = 16;
+
+/** GICCs on a grid: a row per Aff3.Aff2.Aff1, a column per Aff0 in use. A server's many rows (128
+ * CPUs, one per Aff1 each) are laid out in blocks side by side, each with its own headings, so the
+ * grid reads as columns rather than one column of 128 rows. */
 export function drawCpus(p: CpuGridPicture, link: Linker): string {
   const rowKey = (m: bigint) => `${aff(m, 3)}.${aff(m, 2)}.${aff(m, 1)}`;
   const rows = [...new Set(p.cpus.map((c) => rowKey(c.mpidr)))].sort((x, y) => {
@@ -95,23 +102,30 @@ export function drawCpus(p: CpuGridPicture, link: Linker): string {
   const cols = [...new Set(p.cpus.map((c) => aff(c.mpidr, 0)))].sort((x, y) => x - y);
   const cell = cols.length > 48 ? 10 : 16;
   const left = 70;
-  const top = 26;
-  const W = left + cols.length * cell + 10;
-  const H = top + rows.length * cell + 10;
+  const top = 40;
+  const blockW = left + cols.length * cell + 16;
+  const blocks = Math.max(1, Math.min(Math.floor(GRID_WIDTH / blockW), Math.ceil(rows.length / BLOCK_ROWS)));
+  const perBlock = Math.ceil(rows.length / blocks);
+  const W = blocks * blockW;
+  const H = top + perBlock * cell + 10;
   const out: string[] = [`<text x="4" y="12" font-weight="bold">Aff3.Aff2.Aff1 ↓  Aff0 →</text>`];
   const every = Math.max(1, Math.ceil(cols.length / 16));
-  cols.forEach((c, i) => {
-    if (i % every === 0) out.push(`<text x="${left + i * cell + cell / 2}" y="${top - 3}" text-anchor="middle">${c}</text>`);
-  });
+  for (let k = 0; k < blocks; k++)
+    cols.forEach((c, i) => {
+      if (i % every === 0) out.push(`<text x="${k * blockW + left + i * cell + cell / 2}" y="${top - 3}" text-anchor="middle">${c}</text>`);
+    });
+  const labelEvery = Math.max(1, Math.ceil(perBlock / 64));
   rows.forEach((r, i) => {
-    if (rows.length <= 64 || i % Math.ceil(rows.length / 64) === 0)
-      out.push(`<text x="${left - 4}" y="${top + i * cell + cell - 4}" text-anchor="end">${r}</text>`);
+    const k = Math.floor(i / perBlock);
+    const j = i % perBlock;
+    if (j % labelEvery === 0) out.push(`<text x="${k * blockW + left - 4}" y="${top + j * cell + cell - 4}" text-anchor="end">${r}</text>`);
   });
   const rowOf = new Map(rows.map((r, i) => [r, i]));
   const colOf = new Map(cols.map((c, i) => [c, i]));
   for (const c of p.cpus) {
-    const x = left + colOf.get(aff(c.mpidr, 0))! * cell;
-    const y = top + rowOf.get(rowKey(c.mpidr))! * cell;
+    const i = rowOf.get(rowKey(c.mpidr))!;
+    const x = Math.floor(i / perBlock) * blockW + left + colOf.get(aff(c.mpidr, 0))! * cell;
+    const y = top + (i % perBlock) * cell;
     const title = `UID ${c.uid}, MPIDR ${hex(c.mpidr)}, ${c.state}`;
     const rect = `<rect x="${x}" y="${y}" width="${cell - 2}" height="${cell - 2}" fill="${STATE[c.state]}" stroke="#333" stroke-width="0.6"${c.state === 'disabled' ? ' stroke-dasharray="2 1"' : ''}><title>${esc(title)}</title></rect>`;
     const href = link(c.path);
@@ -169,4 +183,36 @@ export function drawMatrix(p: MatrixPicture, link: Linker): string {
     )
     .join('');
   return `<table class="grid heat">${head}${body}</table><p class="muted">Darker is farther (${lo} to ${hi}).</p>`;
+}
+
+/** How many CPUs the joined table shows (a MADT of 130,000 GICCs is input too). */
+const CPU_ROWS = 1024;
+
+/** One row per CPU, by ACPI processor UID: each table's columns side by side (the MADT's MPIDR, the
+ * PPTT's place and caches, the SRAT's node), each cell linked to the item that says it; a CPU a
+ * table does not name has a dash there. */
+export function drawPerCpu(tables: { p: PerCpuPicture; link: Linker }[]): string {
+  const uids = new Set<number>();
+  // a UID two items of one table name (a duplicate the MADT's rules report) shows the first
+  const byUid = tables.map(({ p }) => {
+    const m = new Map<number, PerCpuPicture['cpus'][number]>();
+    for (const c of p.cpus) {
+      if (!m.has(c.uid)) m.set(c.uid, c);
+      uids.add(c.uid);
+    }
+    return m;
+  });
+  const order = [...uids].sort((x, y) => x - y);
+  const head = `<tr><th scope="col">UID</th>${tables.flatMap(({ p }) => p.columns.map((c) => `<th scope="col">${esc(c)}</th>`)).join('')}</tr>`;
+  const rows = order.slice(0, CPU_ROWS).map((uid) => {
+    const cells = tables.flatMap(({ p, link }, k) => {
+      const c = byUid[k].get(uid);
+      if (!c) return p.columns.map(() => '<td class="muted">—</td>');
+      const href = link(c.path);
+      return c.cells.map((t, i) => `<td>${i === 0 ? a(href, esc(t)) : esc(t)}</td>`);
+    });
+    return `<tr data-uid="${uid}"><td class="num">${uid}</td>${cells.join('')}</tr>`;
+  });
+  const more = order.length > CPU_ROWS ? `<p class="muted">… and ${order.length - CPU_ROWS} more CPUs (in the dumps).</p>` : '';
+  return `<h4>One row per CPU: ${order.length} by UID, from ${tables.map(({ p }) => esc(p.title)).join(', ')}</h4><div class="scroll"><table class="grid per-cpu"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div>${more}`;
 }
