@@ -104,6 +104,9 @@ interface DescDef {
   exact?: boolean;
   /** the descriptor's other fields that pick this declaration (address resource type, serial bus type) */
   when?: Readonly<Record<string, number>>;
+  /** the lowest values of fields the macro takes (iasl's *Space macros take the vendor types 0xC0-0xFF
+   * only, aslrestype2*.c: a Word memory range or a DWord bus number range has no macro) */
+  atLeast?: Readonly<Record<string, number>>;
   fields: readonly FieldDef[];
   part?: Part;
   /** the macro's arguments, line by line as iasl -d breaks them */
@@ -246,6 +249,7 @@ function addressDescs(prefix: 'Word' | 'DWord' | 'QWord' | 'Extended', tag: numb
     tag,
     large: true,
     size,
+    atLeast: { resourceType: 0xc0 },
     fields: [...base, f('typeSpecificFlags', 5, 1)],
     ...(part ? { part } : {}),
     lines: [['resourceType', 'usage', 'decode', 'minFixed', 'maxFixed', 'typeSpecificFlags'], ...rows.map((r) => [r]), [...src, 'name']],
@@ -919,6 +923,7 @@ function writeDescriptor(def: DescDef, fields: Record<string, ResourceFieldValue
  * keyword, strings are printable and not empty, and the parts the macro needs are there. */
 function sayable(def: DescDef, fields: Record<string, ResourceFieldValue>): boolean {
   for (const fd of def.fields) if (fd.kw && !fd.hex && fd.kw[Number(fields[fd.name])] === undefined) return false;
+  for (const [name, min] of Object.entries(def.atLeast ?? {})) if (Number(fields[name]) < min) return false;
   for (const name of ['source', 'label']) if (name in fields && typeof fields[name] !== 'string') return false;
   const part = def.part;
   if (part?.t === 'placed' || part?.t === 'serial') {
@@ -1009,7 +1014,13 @@ function macroText(def: DescDef, fields: Record<string, ResourceFieldValue>, ind
       out += `${argText(def, fields, r.row, inner)},`.padEnd(20) + `// ${r.comment}\n`;
       return;
     }
-    const text = (line as string[]).map((a) => argText(def, fields, a, inner)).join(', ');
+    // vendor data after other arguments goes on a line of its own, as iasl -d puts it
+    const text = (line as string[])
+      .map((a, k) => {
+        const t = argText(def, fields, a, inner);
+        return k === 0 ? t : a === 'vendorData' ? (t ? `,\n${pad(inner)}${t}` : ',') : `, ${t}`;
+      })
+      .join('');
     out += text + (last ? ')' : i === 0 && !line.length ? '\n' : ',\n');
   });
   switch (def.list) {
