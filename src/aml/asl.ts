@@ -6,6 +6,7 @@
 // field's flags, a method's flags, an External's type, a Match operator) is written as that keyword.
 // Terms are written in ASL 1.0 form (`Add (A, B, C)`); the walk uses an explicit stack.
 import { BY_CODE, CALL, NAME_REF, NULL_NAME, RAW, type ArgKind } from './opcodes.js';
+import { connectionAsl, templateAsl } from './resources.js';
 import { nameText, type Arg, type FieldElement, type Term } from './tree.js';
 
 const hexN = (v: number | bigint, digits: number) => '0x' + BigInt(v).toString(16).toUpperCase().padStart(digits, '0');
@@ -99,6 +100,19 @@ function byteLines(bytes: Uint8Array, indent: number): string {
   return lines.join('\n');
 }
 
+/** Whether a Buffer's size is what iasl writes for a ResourceTemplate or a Connection's macro: the
+ * count of its bytes, as the narrowest integer prefix that holds it (aslopcodes.c
+ * OpcSetOptimalIntegerSize; the count is above 1, so never Zero or One). */
+function compiledSize(t: Term): boolean {
+  if (BY_CODE.get(t.code)?.asl !== 'Buffer') return false;
+  const [size, bytes] = t.args;
+  if (size?.t !== 'term' || bytes?.t !== 'bytes') return false;
+  const n = bytes.v.length;
+  const want = n <= 0xff ? 'BytePrefix' : n <= 0xffff ? 'WordPrefix' : 'DWordPrefix';
+  const v = size.v.args[0];
+  return BY_CODE.get(size.v.code)?.asl === want && v?.t === 'int' && Number(v.v) === n;
+}
+
 /** The keyword a byte argument stands for (by the opcode's ASL name and the argument's index). */
 function keyword(asl: string, i: number, v: number, args: Arg[]): string | undefined {
   if (asl === 'OperationRegion' && i === 1) return SPACES[v] ?? hexN(v, 2);
@@ -145,6 +159,8 @@ function expand(t: Term, indent: number): Item[] {
       return [a0.t === 'string' ? aslString(a0.v) : '""'];
     case 'Buffer': {
       const bytes = t.args[1]?.t === 'bytes' ? t.args[1].v : new Uint8Array();
+      const template = compiledSize(t) ? templateAsl(bytes, indent + 1) : undefined;
+      if (template !== undefined) return [`ResourceTemplate ()\n${pad(indent)}{\n${template}${pad(indent)}}`];
       items.push('Buffer (', a0.t === 'term' ? expr(a0.v) : '', ')');
       items.push(bytes.length ? `\n${pad(indent)}{\n${byteLines(bytes, indent + 1)}\n${pad(indent)}}` : ' {}');
       return items;
@@ -220,9 +236,14 @@ function fieldLines(list: FieldElement[], indent: number): Item[] {
       case 'extaccess':
         items.push(`AccessAs (${ACCESS[e.type & 0x0f] ?? hexN(e.type, 2)}, ${EXT_ATTRIB[e.attrib] ?? hexN(e.attrib, 2)} (${hexN(e.length, 2)}))`);
         break;
-      case 'connect':
-        items.push('Connection (', { term: e.target, indent, statement: false }, ')');
+      case 'connect': {
+        // a buffer iasl writes from a resource macro is printed as that macro
+        const b = e.target.args[1];
+        const macro = compiledSize(e.target) && b?.t === 'bytes' ? connectionAsl(b.v, indent + 1) : undefined;
+        if (macro !== undefined) items.push(`Connection (\n${pad(indent + 1)}${macro}\n${pad(indent)})`);
+        else items.push('Connection (', { term: e.target, indent, statement: false }, ')');
         break;
+      }
       case 'raw':
         items.push(`/* ${e.bytes.length} bytes that are no field list elements */`);
         break;

@@ -4,13 +4,16 @@
 // constant value. Objects declared under If/Else/While at scope level are in it, marked
 // conditional; objects declared inside a method body are the method's own, and are not.
 import { BY_CODE, CALL, NAME_REF, OBJECT_TYPE_METHOD, RAW, type ObjectKind } from './opcodes.js';
+import { decodeResourceTemplate, type ResourceTemplate } from './resources.js';
 import { resolveFrom, trimSeg, type AmlName, type Path, type Term } from './tree.js';
 
 /** A constant value, as a Name holds it. */
 export type AmlValue =
   | { type: 'integer'; value: bigint }
   | { type: 'string'; value: string }
-  | { type: 'buffer'; size: number | undefined; bytes: Uint8Array }
+  /** `resources`: the descriptors, when the bytes are a resource template (ACPI 6.5 §6.4) and the
+   * declared size is their count, as iasl -d reads one */
+  | { type: 'buffer'; size: number | undefined; bytes: Uint8Array; resources?: ResourceTemplate }
   | { type: 'package'; count: number | undefined; elements: AmlValue[] }
   /** a name in a package: a reference to the object it names */
   | { type: 'reference'; name: string }
@@ -78,7 +81,9 @@ export function constantOf(t: Term, ones: bigint, depth = 0): AmlValue {
     case 'Buffer': {
       const size = a0.t === 'term' && depth < VALUE_DEPTH ? constantOf(a0.v, ones, depth + 1) : undefined;
       const bytes = t.args[1]?.t === 'bytes' ? t.args[1].v : new Uint8Array();
-      return { type: 'buffer', size: size?.type === 'integer' ? Number(size.value) : undefined, bytes };
+      const n = size?.type === 'integer' ? Number(size.value) : undefined;
+      const resources = n === bytes.length ? decodeResourceTemplate(bytes) : undefined;
+      return { type: 'buffer', size: n, bytes, ...(resources ? { resources } : {}) };
     }
     case 'Package':
     case 'VarPackage': {
