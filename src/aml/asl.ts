@@ -86,7 +86,9 @@ type Item =
   | { term: Term; indent: number; statement: boolean }
   | { fields: FieldElement[]; indent: number }
   /** a statement of a TermList: `last` in its list, `next` the one after it */
-  | { stmt: Term; indent: number; last: boolean; next?: Term };
+  | { stmt: Term; indent: number; last: boolean; next?: Term }
+  /** the line being written shows what starts at this table offset */
+  | { mark: number };
 
 const pad = (n: number) => '    '.repeat(n);
 
@@ -200,7 +202,7 @@ function expand(t: Term, indent: number): Item[] {
 /** A statement: its ASL, then its block (TermList or field list) when it has one, its statements
  * left to the walk. */
 function statement(t: Term, indent: number, last: boolean, next?: Term): Item[] {
-  const items: Item[] = [pad(indent), ...(BY_CODE.get(t.code)?.asl === 'Else' ? ['Else'] : expand(t, indent))];
+  const items: Item[] = [{ mark: t.at }, pad(indent), ...(BY_CODE.get(t.code)?.asl === 'Else' ? ['Else'] : expand(t, indent))];
   const body = BY_CODE.get(t.code)?.args.includes('terms') ? t.args.find((a) => a.t === 'terms') : undefined;
   const fields = t.args.find((a) => a.t === 'fields');
   if (body?.t === 'terms' || fields?.t === 'fields') {
@@ -219,7 +221,7 @@ function fieldLines(list: FieldElement[], indent: number): Item[] {
   const items: Item[] = [];
   list.forEach((e, i) => {
     const sep = i + 1 < list.length ? ',\n' : '\n';
-    items.push(pad(indent));
+    items.push({ mark: e.at }, pad(indent));
     switch (e.t) {
       case 'named':
         items.push(`${e.name.replace(/(.)_+$/, '$1')}, ${e.bits}`);
@@ -262,17 +264,24 @@ export interface BlockHeader {
   oemRevision: number;
 }
 
-/** A definition block's ASL. */
-export function printAsl(header: BlockHeader, terms: readonly Term[]): string {
+/** A definition block's ASL. `marks`, when given, gets the table offset each statement's and field
+ * element's first line shows, by line number (0: the DefinitionBlock line). */
+export function printAsl(header: BlockHeader, terms: readonly Term[], marks?: Map<number, number>): string {
   const out: string[] = [
     `DefinitionBlock ("", ${aslString(header.signature)}, ${header.revision}, ${aslString(header.oemId)}, ${aslString(header.oemTableId)}, ${hexN(header.oemRevision, 8)})\n{\n`,
   ];
+  let line = 2;
   const stack: Item[] = [];
   for (let i = terms.length - 1; i >= 0; i--) stack.push({ stmt: terms[i], indent: 1, last: i + 1 === terms.length, next: terms[i + 1] });
   while (stack.length) {
     const it = stack.pop()!;
     if (typeof it === 'string') {
       out.push(it);
+      for (let k = it.indexOf('\n'); k >= 0; k = it.indexOf('\n', k + 1)) line++;
+      continue;
+    }
+    if ('mark' in it) {
+      if (marks && !marks.has(line)) marks.set(line, it.mark);
       continue;
     }
     const items =

@@ -4,6 +4,7 @@ import { defFor } from '../tables/registry.js';
 import type { TableEntry, TableSet } from '../model/tableset.js';
 import { printAsl, type BlockHeader } from './asl.js';
 import { readAml, type AmlBlock, type AmlSet } from './index.js';
+import { buildNamespace, type AmlObject } from './namespace.js';
 
 export interface SetAml {
   aml: AmlSet;
@@ -42,8 +43,14 @@ export function blockHeader(bytes: Uint8Array): BlockHeader {
   return { signature: s(0, 4), revision: bytes[8] ?? 0, oemId: s(10, 6), oemTableId: s(16, 8), oemRevision: u32 };
 }
 
-/** A DSDT's or SSDT's ASL, its calls read with the set's other blocks when `block` is given. */
-export function tableAsl(e: TableEntry, block?: AmlBlock): string {
+/** A DSDT's or SSDT's ASL, its calls read with the set's other blocks when `block` is given;
+ * `marks` gets the table offset each line shows (see printAsl). */
+export function tableAsl(e: TableEntry, block?: AmlBlock, marks?: Map<number, number>): string {
   const b = block ?? readAml([{ table: labelOf(e), bytes: e.bytes, revision: e.bytes[8] ?? 0 }]).blocks[0];
-  return printAsl(blockHeader(e.bytes), b.terms);
+  return printAsl(blockHeader(e.bytes), b.terms, marks);
+}
+
+/** What a block declares, by the table offset of the declaring term (or field element). */
+export function declaredAt(block: AmlBlock, revision: number): Map<number, AmlObject> {
+  return new Map(buildNamespace([{ table: block.table, terms: block.terms, revision }]).map((o) => [o.offset, o]));
 }

@@ -7,6 +7,8 @@ import { nameText, type Term } from './tree.js';
 import type { AmlObject, AmlValue } from './namespace.js';
 import type { AmlBlock } from './index.js';
 import { aslString } from './asl.js';
+import { setAml } from './set.js';
+import type { TableEntry, TableSet } from '../model/tableset.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -170,4 +172,15 @@ export function kindCounts(objects: readonly AmlObject[]): string {
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .map(([k, c]) => `${c} ${k}`)
     .join(', ');
+}
+
+/** dump --summary's facts for a DSDT or SSDT: what its block declares (read with the set's other
+ * blocks), by kind, and its first AML fault. */
+export function amlSummary(e: TableEntry, set: Pick<TableSet, 'tables'>): string {
+  const { aml, blocks } = setAml(set);
+  const block = blocks.get(e);
+  if (!block) return '';
+  const objects = aml.namespace.filter((o) => o.table === block.table);
+  const faults = block.issues.length ? `; ${block.issues.length} AML fault(s), first at ${hex(block.issues[0].at)}: ${block.issues[0].message}` : '';
+  return `${objects.length} object(s): ${kindCounts(objects)}${faults}`;
 }

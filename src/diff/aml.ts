@@ -13,6 +13,9 @@ import type { TableSet } from '../model/tableset.js';
 import type { Change } from './table.js';
 import type { Json } from '../layout/values.js';
 
+/** The path of an object's line in its table's dump ("SSDT.\\_SB.CPU0": the dump names lines by signature). */
+const lineOf = (o: AmlObject) => `${o.table.replace(/\[.*$/, '')}.${o.path}`;
+
 const hex = (n: number) => `0x${n.toString(16).toUpperCase()}`;
 
 /** What an object is, beside its value: its kind and the facts of its kind that are not children. */
@@ -105,15 +108,16 @@ export function diffAml(a: TableSet, b: TableSet, selected: (key: string) => boo
   for (const [path, x] of na) {
     const y = nb.get(path);
     if (!y) {
-      out.push({ path: `${x.table}.${path}`, kind: 'removed', old: whole(x), at: { old: x.offset } });
+      out.push({ path: `${x.table}.${path}`, kind: 'removed', old: whole(x), at: { old: x.offset }, seat: { old: lineOf(x) } });
       continue;
     }
     const p = `${y.table}.${path}`;
     const at = { old: x.offset, new: y.offset };
-    if (x.table !== y.table) out.push({ path: `${p}.@table`, kind: 'changed', old: x.table, new: y.table, at });
-    if (!same(shape(x), shape(y))) out.push({ path: p, kind: 'changed', old: shape(x), new: shape(y), at });
+    const seat = { old: lineOf(x), new: lineOf(y) };
+    if (x.table !== y.table) out.push({ path: `${p}.@table`, kind: 'changed', old: x.table, new: y.table, at, seat });
+    if (!same(shape(x), shape(y))) out.push({ path: p, kind: 'changed', old: shape(x), new: shape(y), at, seat });
     if (x.value && y.value && !same(valueJson(x.value), valueJson(y.value)))
-      out.push({ path: p, kind: 'changed', old: valueJson(x.value), new: valueJson(y.value), text: { old: valueText(x.value), new: valueText(y.value) }, at });
+      out.push({ path: p, kind: 'changed', old: valueJson(x.value), new: valueJson(y.value), text: { old: valueText(x.value), new: valueText(y.value) }, at, seat });
     if (x.kind === 'Method' && y.kind === 'Method' && x.term && y.term) {
       const [bx, by] = [encodeTerms(bodyOf(x.term)), encodeTerms(bodyOf(y.term))];
       if (!sameBytes(bx, by)) {
@@ -135,6 +139,6 @@ export function diffAml(a: TableSet, b: TableSet, selected: (key: string) => boo
       }
     }
   }
-  for (const [path, y] of nb) if (!na.has(path)) out.push({ path: `${y.table}.${path}`, kind: 'added', new: whole(y), at: { new: y.offset } });
+  for (const [path, y] of nb) if (!na.has(path)) out.push({ path: `${y.table}.${path}`, kind: 'added', new: whole(y), at: { new: y.offset }, seat: { new: lineOf(y) } });
   return out;
 }

@@ -7,6 +7,7 @@ import { hasChecksumFault, defOf } from '../tables/registry.js';
 import { hex } from '../layout/diagnostics.js';
 import { shown } from './escape.js';
 import { quote } from './text.js';
+import { amlSummary } from '../aml/view.js';
 
 /** One line per table (and EFI structure) after a line naming the input; what a line quotes (an
  * OEM ID, a device name, the file name) is shown as escapes. */
@@ -18,7 +19,7 @@ export function summaryLines(set: TableSet, entries: TableEntry[]): string[] {
     const addr = e.address === undefined ? '-'.padEnd(18) : hex(e.address, 16);
     const oem = typeof h.oem_id === 'string' ? quote(h.oem_id) : ''; // as dump shows it
     const ck = hasChecksumFault(t) ? 'CHECKSUM BAD' : 'checksum ok';
-    return `${t.signature.padEnd(4)}  ${addr}  ${String(e.bytes.length).padStart(6)} B  ${oem.padEnd(8)}  ${ck}  ${defOf(t).summary?.(e, set, links) ?? ''}`.trimEnd();
+    return `${t.signature.padEnd(4)}  ${addr}  ${String(e.bytes.length).padStart(6)} B  ${oem.padEnd(8)}  ${ck}  ${defOf(t).summary?.(e, set, links) ?? (defOf(t).tailIsAml ? amlSummary(e, set) : '')}`.trimEnd();
   });
   const efi = (set.efi ?? []).map(
     (p) => `EFI   ${p.address === undefined ? '-'.padEnd(18) : hex(p.address, 16)}  ${String(p.bytes.length).padStart(6)} B  ${efiFacts(p)}`,

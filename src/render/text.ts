@@ -9,7 +9,9 @@ import { checksumOf } from '../layout/codec.js';
 import { hex } from '../layout/diagnostics.js';
 import { guidText, hexBytes } from '../layout/values.js';
 import { shown } from './escape.js';
-import { blockHeader, holdsAml, setAml, tableAsl } from '../aml/set.js';
+import { acpiHeader } from '../tables/common.js';
+import type { FieldsOf } from '../layout/schema.js';
+import { blockHeader, declaredAt, holdsAml, setAml, tableAsl } from '../aml/set.js';
 import type { AmlBlock } from '../aml/index.js';
 
 const LABEL_WIDTH = 29;
@@ -240,7 +242,21 @@ function amlBody(e: TableEntry, block?: AmlBlock): DumpLine[] {
   const u32 = (o: number) => (b.length >= o + 4 ? new DataView(b.buffer, b.byteOffset, b.length).getUint32(o, true) : 0);
   const n = (v: number, digits: number) => `0x${v.toString(16).toUpperCase().padStart(digits, '0')}`;
   const want = checksumOf(b, b.length, 9);
-  const issues = (block ?? setAml({ tables: [e] }).blocks.get(e))?.issues ?? [];
+  const blk = block ?? setAml({ tables: [e] }).blocks.get(e)!;
+  const issues = blk.issues;
+  const sig = e.table.signature;
+  // the header's lines name its fields, as the other tables' dumps do (a diff links to them)
+  const HEADER: (keyof FieldsOf<typeof acpiHeader>)[] = [
+    'signature',
+    'length',
+    'revision',
+    'checksum',
+    'oem_id',
+    'oem_table_id',
+    'oem_revision',
+    'asl_compiler_id',
+    'asl_compiler_revision',
+  ];
   const head = [
     '/*',
     ' * Original Table Header:',
@@ -255,15 +271,23 @@ function amlBody(e: TableEntry, block?: AmlBlock): DumpLine[] {
     ` *     Compiler Version ${n(u32(32), 8)} (${u32(32)})`,
     ...issues.map((i) => ` * AML at ${n(i.at, 4)}: ${shown(i.message)}`),
     ' */',
-  ].map(plain);
-  const asl = tableAsl(e, block ?? setAml({ tables: [e] }).blocks.get(e));
-  return [
-    ...head,
-    ...asl
-      .replace(/\n$/, '')
-      .split('\n')
-      .map((text) => plain(shown(text))),
-  ];
+  ].map((text, i): DumpLine =>
+    i >= 2 && i < 2 + HEADER.length ? { text, path: `${sig}.header.${HEADER[i - 2]}`, offset: [0, 4, 8, 9, 10, 16, 24, 28, 32][i - 2] } : plain(text),
+  );
+  // each statement's line shows its term's offset, a declaration's also the object's path (a diff
+  // of the namespace links to it); the DefinitionBlock line stands for the whole AML body
+  const marks = new Map<number, number>();
+  const asl = tableAsl(e, blk, marks);
+  const declared = declaredAt(blk, h.revision);
+  const lines = asl
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((text, i): DumpLine => {
+      const at = i === 0 ? 36 : marks.get(i);
+      const o = at === undefined ? undefined : declared.get(at);
+      return { text: shown(text), ...(at !== undefined ? { offset: at } : {}), ...(i === 0 ? { path: `${sig}.tail` } : o ? { path: `${sig}.${o.path}` } : {}) };
+    });
+  return [...head, ...lines];
 }
 
 /** The whole dump of one table, line by line, with a heading comment naming where it came from.

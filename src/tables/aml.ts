@@ -4,9 +4,6 @@ import type { TableDef } from '../model/rules.js';
 import { layout, type FieldsOf } from '../layout/schema.js';
 import { fieldsOf } from '../layout/codec.js';
 import { acpiHeader, headerField } from './common.js';
-import { hex } from '../layout/diagnostics.js';
-import { setAml } from '../aml/set.js';
-import { kindCounts } from '../aml/view.js';
 
 const amlTable = (sig: string, label: string, tableKey?: TableDef['tableKey']) =>
   ({
@@ -17,15 +14,6 @@ const amlTable = (sig: string, label: string, tableKey?: TableDef['tableKey']) =
     tailIsAml: true,
     layout: layout(sig.toLowerCase(), [headerField()]),
     tableKey,
-    // what the block declares (read with the set's other blocks), and any fault in its AML
-    summary: (e, set) => {
-      const { aml, blocks } = setAml(set);
-      const block = blocks.get(e);
-      if (!block) return '';
-      const objects = aml.namespace.filter((o) => o.table === block.table);
-      const faults = block.issues.length ? `; ${block.issues.length} AML fault(s), first at ${hex(block.issues[0].at)}: ${block.issues[0].message}` : '';
-      return `${objects.length} object(s): ${kindCounts(objects)}${faults}`;
-    },
   }) satisfies TableDef;
 
 export const dsdt = amlTable('DSDT', 'Differentiated System Description Table');

@@ -3,6 +3,7 @@
 // composition), and the (node, ID) states walked by the check rules (IdWalk), each state once,
 // whatever the number of mappings whose walks reach it; and how a long walk reads in a message.
 import { fieldsOf, itemOf, type Node } from '../layout/codec.js';
+import type { FieldsOf } from '../layout/schema.js';
 import { IORT_ITS_GROUP, IORT_NAMED_COMPONENT, IORT_ROOT_COMPLEX, IORT_SMMU_V3, idMapping, iortFamily, mappingsOf } from './iort-nodes.js';
 import { FirstHolding, components, firstAbove, type IdRange } from './id-index.js';
 
@@ -41,7 +42,7 @@ export function ownMapping(n: Node): number | undefined {
 
 /** One node's mappings indexed for Linux's choice (built once per node, each question in O(log m)). */
 export class MappingChoice {
-  private readonly maps: { input_base: number; id_count: number; flags: number }[];
+  private readonly maps: FieldsOf<typeof idMapping.layout>[];
   /** the single mappings Linux honours on this node, by index (its own mapping left out) */
   private readonly singles: number[] = [];
   private readonly holding: FirstHolding;

@@ -2,173 +2,27 @@
 // structures (revision 3 adds the cache ID) and ID structures. Parents, private resources and
 // next-level caches are offsets of other nodes from the table start: references, re-derived at
 // encode so nodes may be inserted or removed.
-import { layout, u8, u16, u32, u64, type Bit, valueNames } from '../layout/schema.js';
-import { family, container, fieldPath, fieldsOf, rawField, type Node, segmentName } from '../layout/codec.js';
+import { layout } from '../layout/schema.js';
+import { fieldPath, fieldsOf, rawField, type Node, segmentName } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
-import type { TableEntry } from '../model/set.js';
-import type { PerCpuPicture, TreePicture } from '../model/picture.js';
 import { enabledUids, itemPaths } from './topology-rules.js';
-
-export const PPTT_TYPES = valueNames({ 0: 'Processor Hierarchy Node', 1: 'Cache Type', 2: 'ID' }, 'Unknown Subtable Type');
-export const PPTT_PROCESSOR = 0;
-export const PPTT_CACHE = 1;
-export const PPTT_ID = 2;
-
-export const PPTT_PHYSICAL_PACKAGE = 1 << 0;
-export const PPTT_ID_VALID = 1 << 1;
-export const PPTT_THREAD = 1 << 2;
-export const PPTT_LEAF = 1 << 3;
-
-const typeField = () => u8('type', 'Subtable Type', { enum: PPTT_TYPES });
-const lengthField = () => u8('length', 'Length', { derive: 'length' });
-
-const PROCESSOR_FLAGS: Bit[] = [
-  { name: 'physical_package', label: 'Physical package', bit: 0 },
-  { name: 'id_valid', label: 'ACPI Processor ID valid', bit: 1 },
-  { name: 'thread', label: 'Processor is a thread', bit: 2 },
-  { name: 'leaf', label: 'Node is a leaf', bit: 3 },
-  { name: 'identical', label: 'Identical Implementation', bit: 4 },
-];
-
-const privateResource = {
-  name: 'private_resource',
-  label: 'Private Resource',
-  layout: layout('pptt_private_resource', [u32('reference', 'Private Resource', { ref: 'items' })]),
-} satisfies TableDef;
-
-/** How many levels Linux climbs from a CPU's leaf looking for its package before it gives up and
- * takes the node it reached (drivers/acpi/pptt.c PPTT_ABORT_PACKAGE): deeper, no consumer follows. */
-export const PPTT_PACKAGE_LEVELS = 255;
-
-/** Each processor node's place in the topology: its ordinal among the processor nodes under the same
- * parent, from the root down ("0/1/3": the first package's second cluster's fourth core). The IDs of
- * packages and clusters are often all 0, so they cannot pair nodes; a node in a parent cycle, or more
- * than PPTT_PACKAGE_LEVELS below a root (its place would be as long as the chain), has no place (it
- * pairs by ordinal). Worked out once per list, with an explicit stack. */
-function topology(list: readonly Node[]): Map<Node, string> {
-  const procs = list.filter((n) => n.fields.type === 0);
-  const byAt = new Map(procs.filter((n) => n.at !== undefined).map((n) => [n.at!, n] as const));
-  const children = new Map<Node | undefined, Node[]>();
-  for (const n of procs) {
-    const parent = Number(n.fields.parent ?? 0) === 0 ? undefined : byAt.get(Number(n.fields.parent));
-    const kids = children.get(parent);
-    if (kids) kids.push(n);
-    else children.set(parent, [n]);
-  }
-  const out = new Map<Node, string>();
-  const stack: { parent: Node | undefined; prefix: string; depth: number }[] = [{ parent: undefined, prefix: '', depth: 0 }];
-  while (stack.length) {
-    const { parent, prefix, depth } = stack.pop()!;
-    (children.get(parent) ?? []).forEach((n, i) => {
-      if (out.has(n)) return;
-      out.set(n, `${prefix}${i}`);
-      if (depth < PPTT_PACKAGE_LEVELS) stack.push({ parent: n, prefix: `${prefix}${i}/`, depth: depth + 1 });
-    });
-  }
-  return out;
-}
-const places = new WeakMap<readonly Node[], Map<Node, string>>();
-const placeIn = (n: Node, list: readonly Node[]): string | undefined => {
-  if (!places.has(list)) places.set(list, topology(list));
-  return places.get(list)!.get(n);
-};
-
-export const ppttProcessor = container({
-  name: 'processor',
-  label: 'Processor Hierarchy Node',
-  minLength: 20,
-  key: placeIn,
-  layout: layout('pptt_processor', [
-    typeField(),
-    lengthField(),
-    u16('reserved', 'Reserved'),
-    u32('flags', 'Flags', { bits: PROCESSOR_FLAGS }),
-    u32('parent', 'Parent', { ref: 'items' }),
-    u32('acpi_processor_id', 'ACPI Processor ID'),
-    u32('private_resource_count', 'Private Resource Number'),
-  ]),
-  parts: [{ key: 'resources', label: 'Private Resources', kind: 'records', record: privateResource, count: 'private_resource_count' }],
-}) satisfies TableDef;
-
-const rev3 = { when: (g: { revision: number }) => g.revision >= 3 };
-
-export const ppttCache = {
-  name: 'cache',
-  label: 'Cache Type',
-  minLength: 24,
-  layout: layout('pptt_cache', [
-    typeField(),
-    lengthField(),
-    u16('reserved', 'Reserved'),
-    u32('flags', 'Flags', {
-      bits: [
-        { name: 'size_valid', label: 'Size valid', bit: 0 },
-        { name: 'sets_valid', label: 'Number of Sets valid', bit: 1 },
-        { name: 'associativity_valid', label: 'Associativity valid', bit: 2 },
-        { name: 'allocation_valid', label: 'Allocation Type valid', bit: 3 },
-        { name: 'type_valid', label: 'Cache Type valid', bit: 4 },
-        { name: 'write_policy_valid', label: 'Write Policy valid', bit: 5 },
-        { name: 'line_size_valid', label: 'Line Size valid', bit: 6 },
-        { name: 'cache_id_valid', label: 'Cache ID valid', bit: 7, minRevision: 3 },
-      ],
-    }),
-    u32('next_level', 'Next Level of Cache', { ref: 'items' }),
-    u32('size', 'Size'),
-    u32('sets', 'Number of Sets'),
-    u8('associativity', 'Associativity'),
-    u8('attributes', 'Attributes', {
-      flagsLabel: 'Attributes',
-      bits: [
-        { name: 'allocation', label: 'Allocation Type', bit: 0, width: 2 },
-        { name: 'cache_type', label: 'Cache Type', bit: 2, width: 2 },
-        { name: 'write_policy', label: 'Write Policy', bit: 4 },
-      ],
-    }),
-    u16('line_size', 'Line Size'),
-    u32('cache_id', 'Cache ID', rev3),
-  ]),
-} satisfies TableDef;
-
-export const ppttId = {
-  name: 'id',
-  label: 'ID',
-  minLength: 30,
-  layout: layout('pptt_id', [
-    typeField(),
-    lengthField(),
-    u16('reserved', 'Reserved'),
-    u32('vendor_id', 'Vendor ID'),
-    u64('level1_id', 'Level1 ID'),
-    u64('level2_id', 'Level2 ID'),
-    u16('major_revision', 'Major revision'),
-    u16('minor_revision', 'Minor revision'),
-    u16('spin_revision', 'Spin revision'),
-  ]),
-} satisfies TableDef;
-
-export const ppttFamily = family({
-  lengthOffset: 1,
-  lengthWidth: 1,
-  headerSize: 2,
-  byType: { [PPTT_PROCESSOR]: ppttProcessor, [PPTT_CACHE]: ppttCache, [PPTT_ID]: ppttId },
-  unknown: {
-    name: 'subtable',
-    label: 'Unknown Subtable',
-    tailLabel: 'Subtable data (not decoded)',
-    layout: layout('pptt_unknown', [typeField(), lengthField()]),
-  },
-});
-
-/** The leaf processor nodes: flagged so from revision 2 (ACPI 6.3); before it, those no node
- * names as its parent (as Linux's acpi_pptt_leaf_node() decides). */
-export function ppttLeaves(t: Node): Node[] {
-  const proc = (t.items ?? []).filter((n) => n.fields.type === PPTT_PROCESSOR);
-  if (Number((t.fields.header as { revision?: number } | undefined)?.revision ?? 0) >= 2) return proc.filter((n) => Number(n.fields.flags) & PPTT_LEAF);
-  const parents = new Set(proc.map((n) => Number(n.fields.parent)));
-  return proc.filter((n) => n.at === undefined || !parents.has(n.at));
-}
+import {
+  PPTT_TYPES,
+  PPTT_PROCESSOR,
+  PPTT_CACHE,
+  PPTT_ID,
+  PPTT_PHYSICAL_PACKAGE,
+  PPTT_PACKAGE_LEVELS,
+  ppttProcessor,
+  ppttCache,
+  ppttFamily,
+  ppttLeaves,
+} from './pptt-nodes.js';
+import { ppttPictures, ppttSummary } from './pptt-picture.js';
+export * from './pptt-nodes.js';
+export { ppttRoles, type PpttRole } from './pptt-picture.js';
 
 /** The cycles the processor nodes' parent pointers make, each once, as the walk from the first node
  * in the table that reaches it goes round it. */
@@ -488,133 +342,10 @@ const rules: TableRule[] = [
   }),
 ];
 
-const kib = (n: number) => (n >= 1 << 20 && n % (1 << 20) === 0 ? `${n >> 20} MiB` : n >= 1024 && n % 1024 === 0 ? `${n >> 10} KiB` : `${n} B`);
-const CACHE_KINDS = ['data', 'instruction', 'unified', 'unified'];
-
-/** A cache node as a chip: its size and type, then each next level it leads to. */
-function cacheChip(n: Node, byAt: Map<number, Node>): string {
-  const out: string[] = [];
-  const seen = new Set<Node>();
-  for (let c: Node | undefined = n; c && c.fields.type === PPTT_CACHE && !seen.has(c); c = byAt.get(fieldsOf(ppttCache, c).next_level)) {
-    seen.add(c);
-    const f = fieldsOf(ppttCache, c);
-    const size = f.flags & 1 ? kib(f.size) : 'size ?';
-    out.push(f.flags & 0x10 ? `${size} ${CACHE_KINDS[(f.attributes >> 2) & 3]}` : size);
-  }
-  return out.join(' → ');
-}
-
-/** What each processor node is, as Linux 6.12 reads the hierarchy (drivers/acpi/pptt.c): a package
- * by its flag; a thread by its flag; a core, a leaf that is no thread or the parent of threads; a
- * cluster, the node directly above a core (find_acpi_cpu_topology_cluster(): the leaf's parent, a
- * thread's grandparent), unless that node is the package (Linux's cluster is then the package
- * itself, no level of its own); any other node (a die, a level above the packages) is a group. */
-export type PpttRole = 'package' | 'cluster' | 'core' | 'thread' | 'group';
-export function ppttRoles(t: Node): Map<Node, PpttRole> {
-  const procs = (t.items ?? []).filter((n) => n.fields.type === PPTT_PROCESSOR);
-  const byAt = new Map(procs.filter((n) => n.at !== undefined).map((n) => [n.at!, n] as const));
-  const leaves = new Set(ppttLeaves(t));
-  const flags = (n: Node) => Number(n.fields.flags);
-  const parentOf = (n: Node) => {
-    const p = byAt.get(Number(n.fields.parent));
-    return p === n ? undefined : p;
-  };
-  const cores = new Set<Node>();
-  for (const n of leaves)
-    if (!(flags(n) & PPTT_THREAD)) cores.add(n);
-    else {
-      const p = parentOf(n);
-      if (p) cores.add(p);
-    }
-  const clusters = new Set<Node>();
-  for (const c of cores) {
-    const p = parentOf(c);
-    if (p && !cores.has(p) && !(flags(p) & PPTT_PHYSICAL_PACKAGE)) clusters.add(p);
-  }
-  return new Map(
-    procs.map((n) => [
-      n,
-      flags(n) & PPTT_PHYSICAL_PACKAGE
-        ? 'package'
-        : leaves.has(n) && flags(n) & PPTT_THREAD
-          ? 'thread'
-          : cores.has(n)
-            ? 'core'
-            : clusters.has(n)
-              ? 'cluster'
-              : 'group',
-    ]),
-  );
-}
-
-/** The processor hierarchy as a tree (packages, clusters, cores, threads), private caches as chips. */
-function ppttPictures(e: TableEntry): (TreePicture | PerCpuPicture)[] {
-  const items = e.table.items ?? [];
-  const byAt = new Map(items.filter((n) => n.at !== undefined).map((n) => [n.at!, n] as const));
-  const procs = items.filter((n) => n.fields.type === PPTT_PROCESSOR && n.at !== undefined);
-  if (!procs.length) return [];
-  const leaves = new Set(ppttLeaves(e.table));
-  const roles = ppttRoles(e.table);
-  const paths = itemPaths(e, (n) => segmentName(ppttFamily, Number(n.fields.type)));
-  const nodes = procs.map((n) => {
-    const f = fieldsOf(ppttProcessor, n);
-    const kind = roles.get(n)!;
-    const id = f.flags & PPTT_ID_VALID || leaves.has(n) ? ` ${f.acpi_processor_id}` : '';
-    const label = leaves.has(n) ? `${kind === 'thread' ? 'Thread' : 'CPU'}${id}` : `${kind[0].toUpperCase()}${kind.slice(1)}${id}`;
-    const chips = ((n.parts?.resources as Node[] | undefined) ?? [])
-      .map((r) => byAt.get(Number(r.fields.reference)))
-      .filter((r) => r !== undefined)
-      .map((r) => cacheChip(r, byAt));
-    const parent = byAt.has(f.parent) && f.parent !== n.at ? f.parent : undefined;
-    return { at: n.at!, parent, kind, label, chips, path: paths.get(n)! };
-  });
-  // each CPU (leaf): its place from the top ("Package 0 / Cluster / CPU 5") and every cache it has,
-  // its own and those of the levels above it
-  const labelOf = new Map(nodes.map((x) => [x.at, x.label] as const));
-  const cachesOf = (n: Node) =>
-    ((n.parts?.resources as Node[] | undefined) ?? []).map((r) => byAt.get(Number(r.fields.reference))).filter((r) => r?.fields.type === PPTT_CACHE) as Node[];
-  const cpus = [...leaves]
-    .filter((n) => n.at !== undefined)
-    .map((n) => {
-      const place: string[] = [];
-      const caches: string[] = [];
-      const seen = new Set<number>();
-      // a cache a lower one leads to (an L2's next level, the package's L3) is named once
-      const reached = new Set<Node>();
-      for (let at: number | undefined = n.at!; at !== undefined && byAt.has(at) && !seen.has(at) && seen.size < PLACE_DEPTH;) {
-        seen.add(at);
-        place.unshift(labelOf.get(at) ?? '?');
-        for (const c of cachesOf(byAt.get(at)!)) {
-          if (reached.has(c)) continue;
-          caches.push(cacheChip(c, byAt));
-          for (let x: Node | undefined = c; x && x.fields.type === PPTT_CACHE && !reached.has(x); x = byAt.get(fieldsOf(ppttCache, x).next_level))
-            reached.add(x);
-        }
-        const p: number = Number(byAt.get(at)!.fields.parent);
-        at = p === at ? undefined : p;
-      }
-      return { uid: fieldsOf(ppttProcessor, n).acpi_processor_id, cells: [place.join(' / '), caches.join(' · ') || '—'], path: paths.get(n)! };
-    });
-  return [
-    { section: 'topology', kind: 'tree', title: `PPTT: ${pptt.summary(e)}`, nodes },
-    { section: 'topology', kind: 'per-cpu', title: 'PPTT', columns: ['PPTT place', 'caches'], rank: 1, cpus },
-  ];
-}
-
-/** How many levels up a CPU's place is named (a real topology has six; a parent chain may be as long as the table). */
-const PLACE_DEPTH = 16;
-
 export const pptt = {
   rules,
   pictures: (e) => ppttPictures(e),
-  summary: (e) => {
-    const items = e.table.items ?? [];
-    const count = new Map<PpttRole, number>();
-    for (const r of ppttRoles(e.table).values()) count.set(r, (count.get(r) ?? 0) + 1);
-    const n = (r: PpttRole) => count.get(r) ?? 0;
-    const caches = items.filter((x) => x.fields.type === PPTT_CACHE).length;
-    return `${n('package')} package(s), ${n('cluster')} cluster(s), ${n('core')} core(s)${n('thread') ? `, ${n('thread')} thread(s)` : ''}${n('group') ? `, ${n('group')} other level(s)` : ''}, ${caches} cache(s)`;
-  },
+  summary: (e) => ppttSummary(e),
   name: 'PPTT',
   label: 'Processor Properties Topology Table',
   minLength: 36,

@@ -275,16 +275,19 @@ describe.skipIf(!HAVE_CHROMIUM)('the report in Chromium', () => {
   it('a search across every table: the lines that hold a value, and Enter on one opens its table at that line', async () => {
     const { page, errors } = await open(await made(join(SAMPLES, 'server-128cpu', 'acpidump.txt')));
     await tabTo(page, '#search');
-    await page.keyboard.type('12600000'); // the console UART: the SPCR's and the DBG2's
+    await page.keyboard.type('12600000'); // the console UART: the DSDT's, the SPCR's and the DBG2's
     await page.keyboard.press('Enter');
     const results = page.locator('#search-results button');
     await results.first().waitFor();
     expect(await results.allInnerTexts()).toEqual([
+      // the UART's _CRS in the DSDT's ASL, then the two tables that name it
+      expect.stringMatching(/^DSDT: 0x12600000, +\/\/ Address Base$/),
       expect.stringMatching(/^SPCR: .*Address : 0000000012600000$/),
       expect.stringMatching(/^DBG2: .*Address : 0000000012600000$/),
     ]);
     await page.keyboard.press('Tab');
-    await page.keyboard.press('Tab'); // the second line found: the DBG2's
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab'); // the third line found: the DBG2's
     expect(await page.evaluate(() => document.activeElement?.textContent)).toMatch(/^DBG2: /);
     await page.keyboard.press('Enter');
     const hit = await page.evaluate(() => {
