@@ -117,7 +117,15 @@ export function diffAml(a: TableSet, b: TableSet, selected: (key: string) => boo
     if (x.table !== y.table) out.push({ path: `${p}.@table`, kind: 'changed', old: x.table, new: y.table, at, seat });
     if (!same(shape(x), shape(y))) out.push({ path: p, kind: 'changed', old: shape(x), new: shape(y), at, seat });
     if (x.value && y.value && !same(valueJson(x.value), valueJson(y.value)))
-      out.push({ path: p, kind: 'changed', old: valueJson(x.value), new: valueJson(y.value), text: { old: valueText(x.value), new: valueText(y.value) }, at, seat });
+      out.push({
+        path: p,
+        kind: 'changed',
+        old: valueJson(x.value),
+        new: valueJson(y.value),
+        text: { old: valueText(x.value), new: valueText(y.value) },
+        at,
+        seat,
+      });
     if (x.kind === 'Method' && y.kind === 'Method' && x.term && y.term) {
       const [bx, by] = [encodeTerms(bodyOf(x.term)), encodeTerms(bodyOf(y.term))];
       if (!sameBytes(bx, by)) {
@@ -139,6 +147,7 @@ export function diffAml(a: TableSet, b: TableSet, selected: (key: string) => boo
       }
     }
   }
-  for (const [path, y] of nb) if (!na.has(path)) out.push({ path: `${y.table}.${path}`, kind: 'added', new: whole(y), at: { new: y.offset }, seat: { new: lineOf(y) } });
+  for (const [path, y] of nb)
+    if (!na.has(path)) out.push({ path: `${y.table}.${path}`, kind: 'added', new: whole(y), at: { new: y.offset }, seat: { new: lineOf(y) } });
   return out;
 }
