@@ -28,6 +28,7 @@ import { allEntries, findTable } from '../src/model/tableset.js';
 import { EMPTY, type Node } from '../src/layout/codec.js';
 import { checkTables } from '../src/check/index.js';
 import { diffTables } from '../src/diff/set.js';
+import { readAml } from '../src/aml/index.js';
 import { runPasses } from '../src/rewrite/pipeline.js';
 import { U64 as u64 } from '../src/layout/backends.js';
 import {
@@ -575,6 +576,80 @@ function scaling(dir: string, bin: string): void {
 }
 
 // npm run bench [-- section …]: every section, or the ones named
+/** ASL for a DSDT of about `kib` KiB, as a server's is made: devices with _HID, _UID, _STA and a
+ * _CRS of memory and an interrupt (1,296 to a scope: four-character names from base-36 indexes). */
+function serverAsl(kib: number): string {
+  const devices = Math.round((kib * 1024) / 84);
+  const b36 = (n: number) => n.toString(36).toUpperCase().padStart(3, '0');
+  const device = (i: number) => `    Device (D${b36(i % 1296)}) {
+      Name (_HID, "ARMH${(i % 10000).toString().padStart(4, '0')}")
+      Name (_UID, ${i})
+      Method (_STA, 0, NotSerialized) { If (LEqual (\\FLAG, ${i & 0xff})) { Return (Zero) } Return (0x0F) }
+      Name (_CRS, ResourceTemplate () { Memory32Fixed (ReadWrite, 0x${(0x10000000 + i * 0x1000).toString(16)}, 0x1000) Interrupt (ResourceConsumer, Level, ActiveHigh, Exclusive) { ${32 + (i % 900)} } })
+    }`;
+  const scopes: string[] = [];
+  for (let s = 0; s * 1296 < devices; s++) {
+    const list = Array.from({ length: Math.min(1296, devices - s * 1296) }, (_x, k) => device(s * 1296 + k));
+    scopes.push(`  Scope (\\_SB) { Device (S${b36(s)}) {\n${list.join('\n')}\n  } }`);
+  }
+  return `DefinitionBlock ("", "DSDT", 2, "DOM0AC", "BENCH", 1) {\n  Name (FLAG, 1)\n${scopes.join('\n')}\n}\n`;
+}
+
+/** The AML targets of issue 29: dump of a server-sized DSDT (180 KiB) as a whole process beside
+ * iasl -d of the same table, in turns; the library's decode + namespace in MB/s; and the peak RSS
+ * of decoding a 2 MiB SSDT in a process of its own. */
+function aml(dir: string, bin: string): void {
+  if (spawnSync('iasl', ['-v'], { stdio: 'ignore' }).error !== undefined) {
+    console.log('AML: iasl not installed: no table to measure on, and no side-by-side figure');
+    return;
+  }
+  const compile = (name: string, asl: string) => {
+    writeFileSync(join(dir, `${name}.asl`), asl);
+    spawnSync('iasl', ['-p', join(dir, name), join(dir, `${name}.asl`)], { stdio: 'ignore' });
+    return new Uint8Array(readFileSync(join(dir, `${name}.aml`)));
+  };
+  const dsdt = compile('dsdt180', serverAsl(180));
+  const file = join(dir, 'dsdt180.dat');
+  writeFileSync(file, dsdt);
+  const work = mkdtempSync(join(dir, 'iasl-'));
+  writeFileSync(join(work, 't.dat'), dsdt);
+  const runs = [
+    spawned(['-e', '0']),
+    () => {
+      const r = spawnSync('iasl', ['-d', 't.dat'], { cwd: work, stdio: 'ignore' });
+      if (r.status !== 0) throw new Error('iasl -d failed');
+    },
+    spawned([bin, 'dump', file]),
+  ];
+  for (const run of runs) run();
+  const [empty, iasl, dump] = sideBySide(runs, 11);
+  console.log(`AML: dump of a ${(dsdt.length / 1024).toFixed(0)} KiB DSDT (generated; median of 11 runs, in turns):`);
+  console.log(`  node -e 0            ${fmt(empty)} ms`);
+  console.log(`  iasl -d              ${fmt(iasl)} ms   1.00x`);
+  console.log(`  dom0-acpi dump       ${fmt(dump)} ms   ${(dump / iasl).toFixed(2)}x  (target: at most 2.5x)`);
+  const q = join(ROOT, '../shared/corpus/qualcomm-aml/Samsung-a52q-DSDT.aml');
+  for (const [what, bytes] of [
+    [`the generated ${(dsdt.length / 1024).toFixed(0)} KiB DSDT`, dsdt] as const,
+    ...(existsSync(q) ? [['the corpus Samsung a52q DSDT (215 KiB)', new Uint8Array(readFileSync(q))] as const] : []),
+  ]) {
+    const perSec = rate(() => readAml([{ table: 'DSDT', bytes, revision: bytes[8] }]));
+    console.log(`  decode + namespace, ${what}: ${fmt((perSec * bytes.length) / 1e6)} MB/s (target: at least 30)`);
+  }
+  // a 2 MiB SSDT decoded in a process of its own: its peak RSS beside an empty node's
+  const big = compile('ssdt2m', serverAsl(2048).replace('"DSDT"', '"SSDT"'));
+  writeFileSync(join(dir, 'ssdt2m.dat'), big);
+  const rss = (code: string) => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' });
+    return Number(r.stdout.trim()) / 1024;
+  };
+  const index = pathToFileURL(join(ROOT, 'dist/src/aml/index.js')).href;
+  const base = rss('console.log(process.resourceUsage().maxRSS)');
+  const peak = rss(
+    `import { readFileSync } from 'node:fs'; import { readAml } from '${index}'; const b = new Uint8Array(readFileSync(${JSON.stringify(join(dir, 'ssdt2m.dat'))})); const s = readAml([{ table: 'SSDT', bytes: b, revision: 2 }]); if (!s.namespace.length) throw new Error('empty'); console.log(process.resourceUsage().maxRSS)`,
+  );
+  console.log(`  decoding a ${(big.length / 1048576).toFixed(1)} MiB SSDT: peak RSS ${fmt(peak)} MB (node alone ${fmt(base)} MB; target: under 100 MB)`);
+}
+
 const SECTIONS: Record<string, (dir: string, bin: string) => void | Promise<void>> = {
   decode: decoding,
   check: checking,
@@ -585,6 +660,7 @@ const SECTIONS: Record<string, (dir: string, bin: string) => void | Promise<void
   startup,
   report: reporting,
   scale: scaling,
+  aml,
 };
 const wanted = process.argv.slice(2);
 for (const w of wanted) if (!(w in SECTIONS)) throw new Error(`no bench section "${w}" (sections: ${Object.keys(SECTIONS).join(', ')})`);

@@ -5,8 +5,8 @@
 // callee's argument count (ACPI 6.5 §20.2.5.4 MethodInvocation). Names resolve as ACPI's search
 // rules have it (§5.3: a lone NameSeg is looked for in the scope and each scope above it) against
 // `arity`, which the caller shares across the DSDT and every SSDT of a set: it is filled as Method
-// and External declarations are read, so only a call read before its method's declaration can be
-// read wrong, and the caller reads those blocks again (readAml in index.ts).
+// and External declarations are read, and the caller fills it from every block's declarations
+// before it reads any block whole (readAml in index.ts).
 //
 // Bytes that break the grammar (an unknown opcode, a PkgLength past its package, a name or a string
 // cut off) end the list being read: the rest of that list, to its package's end, is kept as one RAW
@@ -40,35 +40,32 @@ export interface AmlIssue {
  * object of any other kind. */
 export type Arity = Map<string, number>;
 
-/** A name read where a call could be, the scope it was read in, and what it was read as. */
-export interface Lookup {
-  scope: Path;
-  name: AmlName;
-  argc: number | undefined;
-}
-
 export interface DecodedBlock {
   terms: Term[];
   issues: AmlIssue[];
-  lookups: Lookup[];
 }
 
 export const pathKey = (p: Path): string => p.join('.');
 
-/** The argument count of the method a name leads to from `scope`, or undefined when it leads to
- * no method (ACPI 6.5 §5.3: a single NameSeg without prefix is searched for upwards). */
-export function arityOf(arity: Arity, scope: Path, n: AmlName): number | undefined {
+/** The argument count of the method a name leads to from the scope whose key is `scopeKey` (its
+ * segments joined by '.'), or undefined when it leads to no method (ACPI 6.5 §5.3: a single NameSeg
+ * without prefix is searched for upwards). */
+export function arityOf(arity: Arity, scope: Path, n: AmlName, scopeKey = pathKey(scope)): number | undefined {
   if (n.form === 'null') return undefined;
   if (n.root || n.parents || n.segs.length !== 1) {
     const a = arity.get(pathKey(resolveFrom(scope, n)));
     return a !== undefined && a >= 0 ? a : undefined;
   }
-  for (let d = scope.length; d >= 0; d--) {
-    const a = arity.get(pathKey([...scope.slice(0, d), n.segs[0]]));
+  const seg = n.segs[0];
+  for (let k = scopeKey; ; k = k.slice(0, Math.max(0, k.lastIndexOf('.')))) {
+    const a = arity.get(k ? `${k}.${seg}` : seg);
     if (a !== undefined) return a >= 0 ? a : undefined;
+    if (!k) return undefined;
   }
-  return undefined;
 }
+
+/** The grammar of a call with n arguments (shared: one array per count). */
+const CALLS: readonly ArgKind[][] = Array.from({ length: 8 }, (_x, n) => Array<ArgKind>(n).fill('term'));
 
 const LEAD = (c: number) => (c >= 0x41 && c <= 0x5a) || c === 0x5f;
 const NAME_CHAR = (c: number) => LEAD(c) || (c >= 0x30 && c <= 0x39);
@@ -117,14 +114,15 @@ type Frame = TermFrame | ListFrame | FieldFrame;
 /**
  * Reads the terms of `b` from `from` to `to` (table offsets; a DSDT's or SSDT's AML starts at 36),
  * resolving calls against `arity` and adding the block's own Method and External declarations to it
- * as they are read.
+ * as they are read. `declarationsOnly`: method bodies are passed over by their PkgLength (what they
+ * declare is their own), for a first read that only fills `arity`.
  */
-export function decodeBlock(b: Uint8Array, from: number, to: number, arity: Arity): DecodedBlock {
+export function decodeBlock(b: Uint8Array, from: number, to: number, arity: Arity, declarationsOnly = false): DecodedBlock {
   const issues: AmlIssue[] = [];
-  const lookups: Lookup[] = [];
   const terms: Term[] = [];
   const stack: Frame[] = [{ k: 'list', out: terms, end: to, elements: false, start: from, local: false }];
   const scopes: Path[] = [[]];
+  const scopeKeys: string[] = [''];
   let pos = from;
   let done: Term | undefined;
 
@@ -133,10 +131,14 @@ export function decodeBlock(b: Uint8Array, from: number, to: number, arity: Arit
   };
   const u = (n: number, limit: number, what: string): number | bigint => {
     need(n, limit, what);
-    let v = 0n;
-    for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[pos + i]);
+    const at = pos;
     pos += n;
-    return n < 8 ? Number(v) : v;
+    if (n === 1) return b[at];
+    if (n === 2) return b[at] | (b[at + 1] << 8);
+    const lo = (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16)) + b[at + 3] * 0x1000000;
+    if (n === 4) return lo;
+    const hi = (b[at + 4] | (b[at + 5] << 8) | (b[at + 6] << 16)) + b[at + 7] * 0x1000000;
+    return (BigInt(hi) << 32n) | BigInt(lo);
   };
   const pkgLen = (limit: number): { value: number; pkg: PkgLen } => {
     need(1, limit, 'a PkgLength');
@@ -205,12 +207,11 @@ export function decodeBlock(b: Uint8Array, from: number, to: number, arity: Arit
     if (startsName(c)) {
       const n = name(limit);
       if (kind === 'term' || kind === 'target') {
-        const argc = arityOf(arity, scope(), n);
-        lookups.push({ scope: scope(), name: n, argc });
+        const argc = arityOf(arity, scope(), n, scopeKeys[scopeKeys.length - 1]);
         if (argc !== undefined) {
           const term: Term = { code: CALL, at, args: [{ t: 'name', v: n }] };
           if (!argc) return term;
-          stack.push({ k: 'term', term, grammar: Array<ArgKind>(argc).fill('term'), i: 0, limit, scoped: false, local: local() });
+          stack.push({ k: 'term', term, grammar: CALLS[argc] ?? Array<ArgKind>(argc).fill('term'), i: 0, limit, scoped: false, local: local() });
           return undefined;
         }
       }
@@ -279,7 +280,10 @@ export function decodeBlock(b: Uint8Array, from: number, to: number, arity: Arit
       }
       if (f.i === f.grammar.length) {
         stack.pop();
-        if (f.scoped) scopes.pop();
+        if (f.scoped) {
+          scopes.pop();
+          scopeKeys.pop();
+        }
         if (f.def?.declares?.kind !== 'Method') declare(f, scope());
         done = f.term;
         continue;
@@ -305,7 +309,9 @@ export function decodeBlock(b: Uint8Array, from: number, to: number, arity: Arit
           const n = name(f.limit);
           args.push({ t: 'name', v: n });
           if (f.def?.scope && !f.scoped) {
-            scopes.push(resolveFrom(scope(), n));
+            const p = resolveFrom(scope(), n);
+            scopes.push(p);
+            scopeKeys.push(pathKey(p));
             f.scoped = true;
           }
           break;
@@ -316,6 +322,11 @@ export function decodeBlock(b: Uint8Array, from: number, to: number, arity: Arit
             // the flags say the argument count: known before the body, for calls inside it (recursion)
             declare(f, scopes[scopes.length - 2]);
             f.local = true;
+            if (declarationsOnly) {
+              // the body declares only the method's own objects: passed over
+              pos = f.limit;
+              f.i = f.grammar.length;
+            }
           }
           break;
         case 'word':
@@ -332,8 +343,7 @@ export function decodeBlock(b: Uint8Array, from: number, to: number, arity: Arit
           while (e < f.limit && b[e] !== 0) e++;
           if (e >= f.limit)
             throw new Stop(pos, `a string with no NUL before ${f.limit === to ? 'the end of the table' : `the end of its package (${hex(f.limit)})`}`);
-          let s = '';
-          for (let i = pos; i < e; i++) s += String.fromCharCode(b[i]);
+          const s = Buffer.from(b.buffer, b.byteOffset + pos, e - pos).toString('latin1');
           args.push({ t: 'string', v: s });
           pos = e + 1;
           break;
@@ -353,7 +363,7 @@ export function decodeBlock(b: Uint8Array, from: number, to: number, arity: Arit
           break;
         }
         case 'bytes':
-          args.push({ t: 'bytes', v: b.slice(pos, f.limit) });
+          args.push({ t: 'bytes', v: b.subarray(pos, f.limit) });
           pos = f.limit;
           break;
         case 'fields': {
@@ -369,7 +379,10 @@ export function decodeBlock(b: Uint8Array, from: number, to: number, arity: Arit
       // the list (or field list) being read keeps the rest of its bytes as they are
       while (stack[stack.length - 1].k === 'term') {
         const t = stack.pop() as TermFrame;
-        if (t.scoped) scopes.pop();
+        if (t.scoped) {
+          scopes.pop();
+          scopeKeys.pop();
+        }
       }
       const l = stack[stack.length - 1] as ListFrame | FieldFrame;
       const bytes = b.slice(l.start, l.end);
@@ -379,7 +392,7 @@ export function decodeBlock(b: Uint8Array, from: number, to: number, arity: Arit
       done = undefined;
     }
   }
-  return { terms, issues, lookups };
+  return { terms, issues };
 
   /** One field list element at pos (a Connect to a buffer pushes the buffer's frame). */
   function fieldElement(f: FieldFrame): FieldElement[] {

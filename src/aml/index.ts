@@ -2,10 +2,10 @@
 // calls resolved across all of them, and the namespace they declare.
 //
 // Reading a call needs its method's argument count, and a method may be declared after a call to
-// it, or in another table. So, as iasl's disassembler does, the blocks are read twice where it
-// matters: first in order, each Method and External adding its count as it is read; then each
-// block with a name read before what it names was known is read again with every count known.
-import { arityOf, decodeBlock, type AmlIssue, type Arity, type DecodedBlock } from './decode.js';
+// it, or in another table. So, as iasl's disassembler does, the blocks are read twice: first for
+// their declarations only (each Method and External adding its count; method bodies, most of the
+// AML, passed over by their PkgLength), then whole, every count known.
+import { decodeBlock, type AmlIssue, type Arity, type DecodedBlock } from './decode.js';
 import { buildNamespace, type AmlObject } from './namespace.js';
 import type { Term } from './tree.js';
 
@@ -25,8 +25,6 @@ export interface AmlBlock {
 export interface AmlSet {
   blocks: AmlBlock[];
   namespace: AmlObject[];
-  /** how many blocks were read a second time (calls read before their method was known) */
-  reread: number;
 }
 
 /** The AML of a definition block starts after the 36-byte table header. */
@@ -34,16 +32,14 @@ export const AML_START = 36;
 
 export function readAml(inputs: readonly AmlInput[]): AmlSet {
   const arity: Arity = new Map();
-  const first: DecodedBlock[] = inputs.map((t) => decodeBlock(t.bytes, AML_START, Math.max(AML_START, t.bytes.length), arity));
-  let reread = 0;
-  const decoded = first.map((d, i) => {
-    if (d.lookups.every((l) => arityOf(arity, l.scope, l.name) === l.argc)) return d;
-    reread++;
-    return decodeBlock(inputs[i].bytes, AML_START, Math.max(AML_START, inputs[i].bytes.length), arity);
-  });
+  const end = (t: AmlInput) => Math.max(AML_START, t.bytes.length);
+  // first every block's declarations (method bodies passed over), then each block whole, every
+  // method's argument count known
+  for (const t of inputs) decodeBlock(t.bytes, AML_START, end(t), arity, true);
+  const decoded: DecodedBlock[] = inputs.map((t) => decodeBlock(t.bytes, AML_START, end(t), arity));
   const blocks = decoded.map((d, i) => ({ table: inputs[i].table, terms: d.terms, issues: d.issues }));
   const namespace = buildNamespace(blocks.map((b, i) => ({ table: b.table, terms: b.terms, revision: inputs[i].revision })));
-  return { blocks, namespace, reread };
+  return { blocks, namespace };
 }
 
 export { encodeTerms } from './encode.js';
