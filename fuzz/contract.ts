@@ -57,7 +57,7 @@ import { checksumOf } from '../src/layout/codec.js';
 import { allEntries, type TableSet, type TableEntry } from '../src/model/tableset.js';
 import { specBlobs, type Blob } from '../samples/spec-tables.js';
 import { run } from '../cli/run.js';
-import { readAml, encodeTerms } from '../src/aml/index.js';
+import { readAml, encodeTerms, blockIssues } from '../src/aml/index.js';
 import { printAsl } from '../src/aml/asl.js';
 import { blockHeader } from '../src/aml/set.js';
 import { namespaceLines, objectJson, termsJson } from '../src/aml/view.js';
@@ -170,7 +170,7 @@ export function checkAml(b: Buffer): Outcome {
   ]);
   for (const blk of set.blocks) {
     if (!Buffer.from(encodeTerms(blk.terms)).equals(b.subarray(36))) throw new Violation('AML decode → encode is not the input', b.toString('hex'));
-    for (const i of blk.issues) if (i.at < 36 || i.at > b.length) throw new Violation(`AML issue at ${i.at}, outside the table`, b.toString('hex'));
+    for (const i of blockIssues(blk)) if (i.at < 36 || i.at > b.length) throw new Violation(`AML issue at ${i.at}, outside the table`, b.toString('hex'));
     printAsl(blockHeader(b), blk.terms);
     JSON.stringify(termsJson(blk));
   }
@@ -178,7 +178,7 @@ export function checkAml(b: Buffer): Outcome {
   JSON.stringify(set.namespace.map(objectJson));
   const e: TableEntry = { table: { signature: 'DSDT', fields: {} } as TableEntry['table'], bytes: b, source: 'fuzz', address: 0x1000n };
   diffAml({ origin: 'a', kind: 'table', tables: [e] }, { origin: 'b', kind: 'table', tables: [e] }, () => true);
-  return set.blocks.some((x) => x.issues.length) ? 'finding' : 'ok';
+  return set.blocks.some((x) => blockIssues(x).length) ? 'finding' : 'ok';
 }
 
 // ---------------------------------------------------------------- mutations

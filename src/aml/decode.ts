@@ -28,7 +28,7 @@ import {
   type ArgKind,
   type OpDef,
 } from './opcodes.js';
-import { resolveFrom, type AmlName, type FieldElement, type Path, type PkgLen, type Term } from './tree.js';
+import { resolveFrom, type AmlName, type Arg, type FieldElement, type Path, type PkgLen, type Term } from './tree.js';
 
 /** Something wrong in the bytes, at a table offset. */
 export interface AmlIssue {
@@ -47,6 +47,26 @@ export interface DecodedBlock {
 
 export const pathKey = (p: Path): string => p.join('.');
 
+/** Where a method body is read: its method's scope, and the block's issues it adds to. */
+export interface MethodBody {
+  scope: Path;
+  issues: AmlIssue[];
+}
+
+/** A method's body (its TermList argument) read from b[from, to) when first asked for, with the
+ * argument counts `arity` then holds (readAml fills it from every block first). Its faults join
+ * the block's issues then. */
+function lazyBody(b: Uint8Array, from: number, to: number, arity: Arity, at: MethodBody): Arg {
+  let terms: Term[] | undefined;
+  return {
+    t: 'terms',
+    get v(): Term[] {
+      terms ??= decodeBlock(b, from, to, arity, 'lazy', at).terms;
+      return terms;
+    },
+  };
+}
+
 /** The argument count of the method a name leads to from the scope whose key is `scopeKey` (its
  * segments joined by '.'), or undefined when it leads to no method (ACPI 6.5 §5.3: a single NameSeg
  * without prefix is searched for upwards). */
@@ -62,6 +82,13 @@ export function arityOf(arity: Arity, scope: Path, n: AmlName, scopeKey = pathKe
     if (a !== undefined) return a >= 0 ? a : undefined;
     if (!k) return undefined;
   }
+}
+
+/** The key of where a name leads from the scope whose key is `scopeKey` (its path `scope`): a lone
+ * NameSeg is joined to the key as it is, anything else resolved segment by segment. */
+function keyFrom(scope: Path, scopeKey: string, n: AmlName): string {
+  if (n.form === 'seg' && !n.root && !n.parents) return scopeKey ? `${scopeKey}.${n.segs[0]}` : n.segs[0];
+  return pathKey(resolveFrom(scope, n));
 }
 
 /** The grammar of a call with n arguments (shared: one array per count). */
@@ -91,6 +118,8 @@ interface TermFrame {
   scoped: boolean;
   /** inside a method body (declarations there are the method's own) */
   local: boolean;
+  /** a method's: whether it was itself inside a method body */
+  local0?: boolean;
 }
 interface ListFrame {
   k: 'list';
@@ -117,17 +146,27 @@ type Frame = TermFrame | ListFrame | FieldFrame;
  * as they are read. `declarationsOnly`: method bodies are passed over by their PkgLength (what they
  * declare is their own), for a first read that only fills `arity`.
  */
-export function decodeBlock(b: Uint8Array, from: number, to: number, arity: Arity, declarationsOnly = false): DecodedBlock {
-  const issues: AmlIssue[] = [];
+export function decodeBlock(
+  b: Uint8Array,
+  from: number,
+  to: number,
+  arity: Arity,
+  mode: 'whole' | 'declarations' | 'lazy' = 'whole',
+  at?: MethodBody,
+): DecodedBlock {
+  const declarationsOnly = mode === 'declarations';
+  /** where the table ends (a method body read later ends at its package's end) */
+  const tableEnd = at ? -1 : to;
+  const issues: AmlIssue[] = at?.issues ?? [];
   const terms: Term[] = [];
-  const stack: Frame[] = [{ k: 'list', out: terms, end: to, elements: false, start: from, local: false }];
-  const scopes: Path[] = [[]];
-  const scopeKeys: string[] = [''];
+  const stack: Frame[] = [{ k: 'list', out: terms, end: to, elements: false, start: from, local: at !== undefined }];
+  const scopes: Path[] = [at?.scope ?? []];
+  const scopeKeys: string[] = [pathKey(at?.scope ?? [])];
   let pos = from;
   let done: Term | undefined;
 
   const need = (n: number, limit: number, what: string) => {
-    if (pos + n > limit) throw new Stop(pos, `${what} runs past ${limit === to ? 'the end of the table' : `the end of its package (${hex(limit)})`}`);
+    if (pos + n > limit) throw new Stop(pos, `${what} runs past ${limit === tableEnd ? 'the end of the table' : `the end of its package (${hex(limit)})`}`);
   };
   const u = (n: number, limit: number, what: string): number | bigint => {
     need(n, limit, what);
@@ -233,12 +272,12 @@ export function decodeBlock(b: Uint8Array, from: number, to: number, arity: Arit
 
   /** Declarations the calls after them need: a method's argument count, an External's; any other
    * object by its path (a name found there first is no call). `where`: the scope the name is in. */
-  const declare = (f: TermFrame, where: Path) => {
+  const declare = (f: TermFrame, where: Path, whereKey: string) => {
     const d = f.def?.declares;
     if (!d || f.local || d.kind === 'Scope') return;
     const a = f.term.args[d.arg];
     if (a?.t !== 'name') return;
-    const key = pathKey(resolveFrom(where, a.v));
+    const key = keyFrom(where, whereKey, a.v);
     if (d.kind === 'Method') {
       const flags = f.term.args[1];
       if (flags?.t === 'int') arity.set(key, Number(flags.v) & 7);
@@ -284,7 +323,7 @@ export function decodeBlock(b: Uint8Array, from: number, to: number, arity: Arit
           scopes.pop();
           scopeKeys.pop();
         }
-        if (f.def?.declares?.kind !== 'Method') declare(f, scope());
+        if (f.def?.declares?.kind !== 'Method') declare(f, scope(), scopeKeys[scopeKeys.length - 1]);
         done = f.term;
         continue;
       }
@@ -298,7 +337,7 @@ export function decodeBlock(b: Uint8Array, from: number, to: number, arity: Arit
           if (end > f.limit)
             throw new Stop(
               start,
-              `PkgLength ${hex(value)} runs past ${f.limit === to ? 'the end of the table' : `the end of the enclosing package (${hex(f.limit)})`}`,
+              `PkgLength ${hex(value)} runs past ${f.limit === tableEnd ? 'the end of the table' : `the end of the enclosing package (${hex(f.limit)})`}`,
             );
           if (end < pos) throw new Stop(start, `PkgLength ${hex(value)} is shorter than the PkgLength itself`);
           f.term.pkg = pkg;
@@ -309,9 +348,9 @@ export function decodeBlock(b: Uint8Array, from: number, to: number, arity: Arit
           const n = name(f.limit);
           args.push({ t: 'name', v: n });
           if (f.def?.scope && !f.scoped) {
-            const p = resolveFrom(scope(), n);
-            scopes.push(p);
-            scopeKeys.push(pathKey(p));
+            const key = keyFrom(scope(), scopeKeys[scopeKeys.length - 1], n);
+            scopes.push(resolveFrom(scope(), n));
+            scopeKeys.push(key);
             f.scoped = true;
           }
           break;
@@ -320,10 +359,16 @@ export function decodeBlock(b: Uint8Array, from: number, to: number, arity: Arit
           args.push({ t: 'int', v: u(1, f.limit, 'a byte') });
           if (f.def?.declares?.kind === 'Method') {
             // the flags say the argument count: known before the body, for calls inside it (recursion)
-            declare(f, scopes[scopes.length - 2]);
+            declare(f, scopes[scopes.length - 2], scopeKeys[scopeKeys.length - 2]);
+            f.local0 = f.local;
             f.local = true;
             if (declarationsOnly) {
               // the body declares only the method's own objects: passed over
+              pos = f.limit;
+              f.i = f.grammar.length;
+            } else if (mode === 'lazy' && !f.local0) {
+              // the body is read when first asked for (the namespace never asks)
+              args.push(lazyBody(b, pos, f.limit, arity, { scope: scope(), issues }));
               pos = f.limit;
               f.i = f.grammar.length;
             }
@@ -342,7 +387,7 @@ export function decodeBlock(b: Uint8Array, from: number, to: number, arity: Arit
           let e = pos;
           while (e < f.limit && b[e] !== 0) e++;
           if (e >= f.limit)
-            throw new Stop(pos, `a string with no NUL before ${f.limit === to ? 'the end of the table' : `the end of its package (${hex(f.limit)})`}`);
+            throw new Stop(pos, `a string with no NUL before ${f.limit === tableEnd ? 'the end of the table' : `the end of its package (${hex(f.limit)})`}`);
           const s = Buffer.from(b.buffer, b.byteOffset + pos, e - pos).toString('latin1');
           args.push({ t: 'string', v: s });
           pos = e + 1;
@@ -426,7 +471,8 @@ export function decodeBlock(b: Uint8Array, from: number, to: number, arity: Arit
     if (!LEAD(c)) throw new Stop(at, `byte ${hex(c)} where a field list element starts`);
     const s = seg(f.end);
     const { value, pkg } = pkgLen(f.end);
-    const key = pathKey([...scope(), s]);
+    const k = scopeKeys[scopeKeys.length - 1];
+    const key = k ? `${k}.${s}` : s;
     if (!f.local && !arity.has(key)) arity.set(key, -1);
     return [{ t: 'named', at, name: s, bits: value, pkg }];
   }

@@ -4,7 +4,8 @@
 // Reading a call needs its method's argument count, and a method may be declared after a call to
 // it, or in another table. So, as iasl's disassembler does, the blocks are read twice: first for
 // their declarations only (each Method and External adding its count; method bodies, most of the
-// AML, passed over by their PkgLength), then whole, every count known.
+// AML, passed over by their PkgLength), then whole, every count known — but for the method bodies,
+// which are read when first asked for (the namespace never asks; printing, encoding and diffing do).
 import { decodeBlock, type AmlIssue, type Arity, type DecodedBlock } from './decode.js';
 import { buildNamespace, type AmlObject } from './namespace.js';
 import type { Term } from './tree.js';
@@ -35,11 +36,25 @@ export function readAml(inputs: readonly AmlInput[]): AmlSet {
   const end = (t: AmlInput) => Math.max(AML_START, t.bytes.length);
   // first every block's declarations (method bodies passed over), then each block whole, every
   // method's argument count known
-  for (const t of inputs) decodeBlock(t.bytes, AML_START, end(t), arity, true);
-  const decoded: DecodedBlock[] = inputs.map((t) => decodeBlock(t.bytes, AML_START, end(t), arity));
+  for (const t of inputs) decodeBlock(t.bytes, AML_START, end(t), arity, 'declarations');
+  const decoded: DecodedBlock[] = inputs.map((t) => decodeBlock(t.bytes, AML_START, end(t), arity, 'lazy'));
   const blocks = decoded.map((d, i) => ({ table: inputs[i].table, terms: d.terms, issues: d.issues }));
   const namespace = buildNamespace(blocks.map((b, i) => ({ table: b.table, terms: b.terms, revision: inputs[i].revision })));
   return { blocks, namespace };
+}
+
+/** Every fault of a block, its method bodies read first (they are read when first asked for), in
+ * the order of their offsets. */
+export function blockIssues(block: AmlBlock): AmlIssue[] {
+  const stack: Term[] = [...block.terms];
+  while (stack.length) {
+    const t = stack.pop()!;
+    for (const a of t.args) {
+      if (a.t === 'term') stack.push(a.v);
+      else if (a.t === 'terms') for (const x of a.v) stack.push(x);
+    }
+  }
+  return [...block.issues].sort((a, b) => a.at - b.at);
 }
 
 export { encodeTerms } from './encode.js';

@@ -82,8 +82,18 @@ export function constantOf(t: Term, ones: bigint, depth = 0): AmlValue {
       const size = a0.t === 'term' && depth < VALUE_DEPTH ? constantOf(a0.v, ones, depth + 1) : undefined;
       const bytes = t.args[1]?.t === 'bytes' ? t.args[1].v : new Uint8Array();
       const n = size?.type === 'integer' ? Number(size.value) : undefined;
-      const resources = n === bytes.length ? decodeResourceTemplate(bytes) : undefined;
-      return { type: 'buffer', size: n, bytes, ...(resources ? { resources } : {}) };
+      // the descriptors are read when first asked for (the namespace of a server's DSDT holds
+      // thousands of _CRS templates that most uses never look into)
+      let resources: ResourceTemplate | undefined | null = null;
+      return {
+        type: 'buffer',
+        size: n,
+        bytes,
+        get resources(): ResourceTemplate | undefined {
+          if (resources === null) resources = n === bytes.length ? decodeResourceTemplate(bytes) : undefined;
+          return resources;
+        },
+      };
     }
     case 'Package':
     case 'VarPackage': {

@@ -5,7 +5,7 @@
 import { BY_CODE, CALL, NAME_REF, NULL_NAME, RAW } from './opcodes.js';
 import { nameText, type Term } from './tree.js';
 import type { AmlObject, AmlValue } from './namespace.js';
-import type { AmlBlock } from './index.js';
+import { blockIssues, type AmlBlock } from './index.js';
 import { aslString } from './asl.js';
 import { setAml } from './set.js';
 import type { TableEntry, TableSet } from '../model/tableset.js';
@@ -181,6 +181,7 @@ export function amlSummary(e: TableEntry, set: Pick<TableSet, 'tables'>): string
   const block = blocks.get(e);
   if (!block) return '';
   const objects = aml.namespace.filter((o) => o.table === block.table);
-  const faults = block.issues.length ? `; ${block.issues.length} AML fault(s), first at ${hex(block.issues[0].at)}: ${block.issues[0].message}` : '';
+  const issues = blockIssues(block);
+  const faults = issues.length ? `; ${issues.length} AML fault(s), first at ${hex(issues[0].at)}: ${issues[0].message}` : '';
   return `${objects.length} object(s): ${kindCounts(objects)}${faults}`;
 }

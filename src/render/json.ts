@@ -2,6 +2,7 @@
 // width, label, value). u64 values are hex strings ("0x…"), raw bytes upper-case hex.
 import { setAml } from '../aml/set.js';
 import { objectJson, termsJson } from '../aml/view.js';
+import { blockIssues } from '../aml/index.js';
 import type { Value } from '../layout/schema.js';
 import type { ContainerDef, Node } from '../layout/codec.js';
 import { partsOf, kindOf } from '../layout/codec.js';
@@ -68,7 +69,7 @@ export function setJson(set: TableSet, entries: TableEntry[], efi: EfiPart[] = s
     return {
       ...j,
       aml: {
-        issues: block.issues.map((i) => ({ offset: i.at, message: i.message })),
+        issues: blockIssues(block).map((i) => ({ offset: i.at, message: i.message })),
         namespace: aml.aml.namespace.filter((o) => o.table === block.table).map(objectJson),
         terms: termsJson(block),
       },

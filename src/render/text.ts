@@ -12,7 +12,7 @@ import { shown } from './escape.js';
 import { acpiHeader } from '../tables/common.js';
 import type { FieldsOf } from '../layout/schema.js';
 import { blockHeader, declaredAt, holdsAml, setAml, tableAsl } from '../aml/set.js';
-import type { AmlBlock } from '../aml/index.js';
+import { blockIssues, type AmlBlock } from '../aml/index.js';
 
 const LABEL_WIDTH = 29;
 
@@ -243,7 +243,7 @@ function amlBody(e: TableEntry, block?: AmlBlock): DumpLine[] {
   const n = (v: number, digits: number) => `0x${v.toString(16).toUpperCase().padStart(digits, '0')}`;
   const want = checksumOf(b, b.length, 9);
   const blk = block ?? setAml({ tables: [e] }).blocks.get(e)!;
-  const issues = blk.issues;
+  const issues = blockIssues(blk);
   const sig = e.table.signature;
   // the header's lines name its fields, as the other tables' dumps do (a diff links to them)
   const HEADER: (keyof FieldsOf<typeof acpiHeader>)[] = [

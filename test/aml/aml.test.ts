@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readAml, encodeTerms, type AmlObject } from '../../src/aml/index.js';
+import { readAml, encodeTerms, blockIssues, type AmlObject } from '../../src/aml/index.js';
 import { CALL, RAW } from '../../src/aml/opcodes.js';
 import type { Term } from '../../src/aml/tree.js';
 import { readTables } from '../../src/io/read.js';
@@ -110,7 +110,7 @@ describe('AML decoder', () => {
     for (const { name, bytes } of tables) {
       const set = one(bytes);
       const [b] = set.blocks;
-      expect(b.issues, name).toEqual([]);
+      expect(blockIssues(b), name).toEqual([]);
       expect(
         allTerms(b.terms).some((t) => t.code === RAW),
         name,
@@ -156,7 +156,7 @@ describe('AML decoder', () => {
     expect(calls[0].map(shape)).toEqual(['LATE/2', 'SELF/1', 'LATE/2']);
     // the SSDT's External says MethodObj without a count: the DSDT's declaration gives it
     expect(calls[1].map(shape)).toEqual(['LATE/2']);
-    expect(set.blocks.flatMap((b) => b.issues)).toEqual([]);
+    expect(set.blocks.flatMap((b) => blockIssues(b))).toEqual([]);
     for (const [i, b] of set.blocks.entries()) expect(Buffer.from(encodeTerms(b.terms)).equals(Buffer.from([dsdt, ssdt][i].subarray(36)))).toBe(true);
   });
 
@@ -251,23 +251,31 @@ describe('AML decoder', () => {
     // Scope (\) { Name (AAAA, 1); <unknown 0x5B 0xFF>; … } Name (BBBB, 2)
     const unknown = block([0x10, 0x0e, 0x5c, 0x00, 0x08, 0x41, 0x41, 0x41, 0x41, 0x01, 0x5b, 0xff, 0x00, 0x00, 0x00, 0x08, 0x42, 0x42, 0x42, 0x42, 0x0a, 0x02]);
     let set = one(unknown);
-    expect(set.blocks[0].issues).toEqual([{ at: 36 + 10, message: 'unknown opcode 0x5B 0xFF' }]);
+    expect(blockIssues(set.blocks[0])).toEqual([{ at: 36 + 10, message: 'unknown opcode 0x5B 0xFF' }]);
     expect(set.namespace.map((o) => o.path)).toEqual(['\\AAAA', '\\BBBB']);
     expect(Buffer.from(encodeTerms(set.blocks[0].terms)).equals(Buffer.from(unknown.subarray(36)))).toBe(true);
     // a PkgLength past the end of the table
     const past = block([0x08, 0x41, 0x41, 0x41, 0x41, 0x01, 0x10, 0x3f, 0x5c]);
     set = one(past);
-    expect(set.blocks[0].issues).toEqual([{ at: 36 + 7, message: 'PkgLength 0x3F runs past the end of the table' }]);
+    expect(blockIssues(set.blocks[0])).toEqual([{ at: 36 + 7, message: 'PkgLength 0x3F runs past the end of the table' }]);
     expect(set.namespace.map((o) => o.path)).toEqual(['\\AAAA']);
     expect(Buffer.from(encodeTerms(set.blocks[0].terms)).equals(Buffer.from(past.subarray(36)))).toBe(true);
     // a name path that never ends: MultiNamePrefix with 255 segments in a 10-byte table tail
     const endless = block([0x08, 0x2f, 0xff, 0x41, 0x41, 0x41, 0x41, 0x42, 0x42, 0x42]);
     set = one(endless);
-    expect(set.blocks[0].issues).toEqual([{ at: 36 + 7, message: 'a name segment runs past the end of the table' }]);
+    expect(blockIssues(set.blocks[0])).toEqual([{ at: 36 + 7, message: 'a name segment runs past the end of the table' }]);
     expect(Buffer.from(encodeTerms(set.blocks[0].terms)).equals(Buffer.from(endless.subarray(36)))).toBe(true);
+    // an unknown opcode inside a method body: the namespace is built without reading the body; the
+    // fault is found, at its offset, when the body is read (printing, encoding, blockIssues)
+    const inBody = block([0x14, 0x0a, 0x4d, 0x54, 0x48, 0x44, 0x00, 0xa4, 0x01, 0x5b, 0xfe, 0x00, 0x08, 0x41, 0x41, 0x41, 0x41, 0x01]);
+    set = one(inBody);
+    expect(set.namespace.map((o) => o.path)).toEqual(['\\MTHD', '\\AAAA']);
+    expect(set.blocks[0].issues).toEqual([]);
+    expect(blockIssues(set.blocks[0])).toEqual([{ at: 36 + 9, message: 'unknown opcode 0x5B 0xFE' }]);
+    expect(Buffer.from(encodeTerms(set.blocks[0].terms)).equals(Buffer.from(inBody.subarray(36)))).toBe(true);
     // a string with no NUL
     const str = block([0x08, 0x41, 0x41, 0x41, 0x41, 0x0d, 0x41, 0x42]);
-    expect(one(str).blocks[0].issues).toEqual([{ at: 36 + 6, message: 'a string with no NUL before the end of the table' }]);
+    expect(blockIssues(one(str).blocks[0])).toEqual([{ at: 36 + 6, message: 'a string with no NUL before the end of the table' }]);
   });
 
   it('nesting 10,000 deep: read, built and written with explicit stacks', () => {
@@ -283,7 +291,7 @@ describe('AML decoder', () => {
     const aml = [...parts.reverse().flat(), ...inner];
     const bytes = block(aml);
     const set = one(bytes);
-    expect(set.blocks[0].issues).toEqual([]);
+    expect(blockIssues(set.blocks[0])).toEqual([]);
     expect(set.namespace.map((o) => [o.path, o.conditional])).toEqual([['\\DEEP', true]]);
     expect(Buffer.from(encodeTerms(set.blocks[0].terms)).equals(Buffer.from(bytes.subarray(36)))).toBe(true);
   });
