@@ -7,26 +7,12 @@
 // Terms are written in ASL 1.0 form (`Add (A, B, C)`); the walk uses an explicit stack.
 import { BY_CODE, CALL, NAME_REF, NULL_NAME, RAW, type ArgKind } from './opcodes.js';
 import { connectionAsl, templateAsl } from './resources.js';
+import { SPACE } from './resource-kinds.js';
 import { nameText, type Arg, type FieldElement, type Term } from './tree.js';
 
 const hexN = (v: number | bigint, digits: number) => '0x' + BigInt(v).toString(16).toUpperCase().padStart(digits, '0');
 const WIDTH: Partial<Record<ArgKind, number>> = { byte: 2, word: 4, dword: 8, qword: 16 };
 
-/** ACPI 6.5 §19.6.100 OperationRegion RegionSpace keywords. */
-const SPACES: Record<number, string> = {
-  0: 'SystemMemory',
-  1: 'SystemIO',
-  2: 'PCI_Config',
-  3: 'EmbeddedControl',
-  4: 'SMBus',
-  5: 'SystemCMOS',
-  6: 'PciBarTarget',
-  7: 'IPMI',
-  8: 'GeneralPurposeIo',
-  9: 'GenericSerialBus',
-  10: 'PCC',
-  0x7f: 'FFixedHW',
-};
 /** §19.6.45 External ObjectType keywords. */
 const OBJECT_TYPES = [
   'UnknownObj',
@@ -117,7 +103,7 @@ function compiledSize(t: Term): boolean {
 
 /** The keyword a byte argument stands for (by the opcode's ASL name and the argument's index). */
 function keyword(asl: string, i: number, v: number, args: Arg[]): string | undefined {
-  if (asl === 'OperationRegion' && i === 1) return SPACES[v] ?? hexN(v, 2);
+  if (asl === 'OperationRegion' && i === 1) return SPACE[v] ?? hexN(v, 2);
   if (asl === 'External' && i === 1) return OBJECT_TYPES[v];
   if (asl === 'External' && i === 2) return '';
   if (asl === 'Match' && (i === 1 || i === 3)) return MATCH[v];

@@ -8,7 +8,7 @@
 // which are read when first asked for (the namespace never asks; printing, encoding and diffing do).
 import { decodeBlock, type AmlIssue, type Arity, type DecodedBlock } from './decode.js';
 import { buildNamespace, type AmlObject } from './namespace.js';
-import type { Term } from './tree.js';
+import { termsInOrder, type Term } from './tree.js';
 
 /** One DSDT or SSDT: what to call it, its bytes (the whole table: AML from byte 36), its revision. */
 export interface AmlInput {
@@ -46,14 +46,7 @@ export function readAml(inputs: readonly AmlInput[]): AmlSet {
 /** Every fault of a block, its method bodies read first (they are read when first asked for), in
  * the order of their offsets. */
 export function blockIssues(block: AmlBlock): AmlIssue[] {
-  const stack: Term[] = [...block.terms];
-  while (stack.length) {
-    const t = stack.pop()!;
-    for (const a of t.args) {
-      if (a.t === 'term') stack.push(a.v);
-      else if (a.t === 'terms') for (const x of a.v) stack.push(x);
-    }
-  }
+  termsInOrder(block.terms);
   return [...block.issues].sort((a, b) => a.at - b.at);
 }
 

@@ -127,7 +127,8 @@ export const POLARITY: Kw = { 0: 'ActiveHigh', 1: 'ActiveLow', 2: 'ActiveBoth' }
 export const PULL: Kw = { 0: 'PullDefault', 1: 'PullUp', 2: 'PullDown', 3: 'PullNone' };
 export const IO_RESTRICT: Kw = { 0: 'IoRestrictionNone', 1: 'IoRestrictionInputOnly', 2: 'IoRestrictionOutputOnly', 3: 'IoRestrictionNoneAndPreserve' };
 export const INITIATED: Kw = { 0: 'ControllerInitiated', 1: 'DeviceInitiated' };
-/** ACPI 6.5 §6.4.3.7 Generic Register address spaces, as the Register macro names them */
+/** ACPI 6.5 §6.4.3.7 Generic Register address spaces, as the Register macro names them; the same
+ * keywords as an OperationRegion's RegionSpace (§19.6.100) */
 export const SPACE: Kw = {
   0: 'SystemMemory',
   1: 'SystemIO',

@@ -70,3 +70,20 @@ export function resolveFrom(scope: Path, n: AmlName): Path {
   if (n.root) return n.segs;
   return [...scope.slice(0, Math.max(0, scope.length - n.parents)), ...n.segs];
 }
+
+/** Every term of a tree, in document order (an explicit stack: a tree may be thousands deep). */
+export function termsInOrder(roots: readonly Term[]): Term[] {
+  const out: Term[] = [];
+  const stack = [...roots].reverse();
+  while (stack.length) {
+    const t = stack.pop()!;
+    out.push(t);
+    const kids: Term[] = [];
+    for (const a of t.args) {
+      if (a.t === 'term') kids.push(a.v);
+      else if (a.t === 'terms') for (const k of a.v) kids.push(k);
+    }
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  }
+  return out;
+}

@@ -6,7 +6,7 @@
 import { setAml } from '../aml/set.js';
 import { encodeTerms } from '../aml/encode.js';
 import { BY_CODE, CALL, NAME_REF, NULL_NAME, RAW } from '../aml/opcodes.js';
-import { nameText, type Term } from '../aml/tree.js';
+import { nameText, termsInOrder, type Term } from '../aml/tree.js';
 import { valueJson, valueText } from '../aml/view.js';
 import type { AmlObject } from '../aml/namespace.js';
 import type { TableSet } from '../model/tableset.js';
@@ -61,23 +61,6 @@ function own(t: Term): string {
   return `${op}(${args.join(',')})`;
 }
 
-/** The terms of a tree in document order (without recursion). */
-function flat(roots: readonly Term[]): Term[] {
-  const out: Term[] = [];
-  const stack = [...roots].reverse();
-  while (stack.length) {
-    const t = stack.pop()!;
-    out.push(t);
-    const kids: Term[] = [];
-    for (const a of t.args) {
-      if (a.t === 'term') kids.push(a.v);
-      else if (a.t === 'terms') for (const k of a.v) kids.push(k);
-    }
-    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
-  }
-  return out;
-}
-
 /** The body of a method's term (its TermList). */
 const bodyOf = (t: Term) => {
   const a = t.args.find((x) => x.t === 'terms');
@@ -129,7 +112,7 @@ export function diffAml(a: TableSet, b: TableSet, selected: (key: string) => boo
     if (x.kind === 'Method' && y.kind === 'Method' && x.term && y.term) {
       const [bx, by] = [encodeTerms(bodyOf(x.term)), encodeTerms(bodyOf(y.term))];
       if (!sameBytes(bx, by)) {
-        const [fx, fy] = [flat(bodyOf(x.term)), flat(bodyOf(y.term))];
+        const [fx, fy] = [termsInOrder(bodyOf(x.term)), termsInOrder(bodyOf(y.term))];
         let i = 0;
         while (i < fx.length && i < fy.length && own(fx[i]) === own(fy[i])) i++;
         const op = (t: Term | undefined) =>
