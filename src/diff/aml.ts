@@ -9,6 +9,7 @@ import { BY_CODE, CALL, NAME_REF, NULL_NAME, RAW } from '../aml/opcodes.js';
 import { nameText, termsInOrder, type Term } from '../aml/tree.js';
 import { valueJson, valueText } from '../aml/view.js';
 import type { AmlObject } from '../aml/namespace.js';
+import type { ResourceFieldValue, ResourceTemplate } from '../aml/resources.js';
 import type { TableSet } from '../model/tableset.js';
 import type { Change } from './table.js';
 import type { Json } from '../layout/values.js';
@@ -80,6 +81,36 @@ function byPath(objects: readonly AmlObject[]): Map<string, AmlObject> {
   return out;
 }
 
+/** A descriptor field's value as JSON and as dump shows it (integers in hex). */
+function fieldJson(v: ResourceFieldValue): Json {
+  if (typeof v === 'number' || typeof v === 'bigint') return `0x${v.toString(16).toUpperCase()}`;
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('hex').toUpperCase();
+  return Array.isArray(v) ? v.map((n) => `0x${n.toString(16).toUpperCase()}`) : v;
+}
+
+/**
+ * Two resource templates field by field (`\_SB.URT0._CRS[0].base: 0x9000000 → 0x9010000`), when
+ * their descriptors pair one for one by kind; a descriptor added or removed at the end is one
+ * change. Undefined when they do not pair (the value is then said whole).
+ */
+function descriptorChanges(p: string, a: ResourceTemplate, b: ResourceTemplate): Change[] | undefined {
+  const n = Math.min(a.descriptors.length, b.descriptors.length);
+  for (let i = 0; i < n; i++) if (a.descriptors[i].type !== b.descriptors[i].type) return undefined;
+  const out: Change[] = [];
+  for (let i = 0; i < n; i++) {
+    const [x, y] = [a.descriptors[i], b.descriptors[i]];
+    for (const k of new Set([...Object.keys(x.fields), ...Object.keys(y.fields)])) {
+      const [vx, vy] = [x.fields[k], y.fields[k]];
+      const [jx, jy] = [vx === undefined ? undefined : fieldJson(vx), vy === undefined ? undefined : fieldJson(vy)];
+      if (same(jx ?? null, jy ?? null)) continue;
+      out.push({ path: `${p}[${i}].${k}`, kind: jx === undefined ? 'added' : jy === undefined ? 'removed' : 'changed', old: jx, new: jy });
+    }
+  }
+  for (let i = n; i < a.descriptors.length; i++) out.push({ path: `${p}[${i}]`, kind: 'removed', old: a.descriptors[i].type });
+  for (let i = n; i < b.descriptors.length; i++) out.push({ path: `${p}[${i}]`, kind: 'added', new: b.descriptors[i].type });
+  return out;
+}
+
 /**
  * The changes between the AML of two sets, by namespace path; `tables`: the table keys selected
  * (SSDT[ID] keys are the namespace's table names). Paths read `KEY.\PATH`, KEY the table that
@@ -99,16 +130,22 @@ export function diffAml(a: TableSet, b: TableSet, selected: (key: string) => boo
     const seat = { old: lineOf(x), new: lineOf(y) };
     if (x.table !== y.table) out.push({ path: `${p}.@table`, kind: 'changed', old: x.table, new: y.table, at, seat });
     if (!same(shape(x), shape(y))) out.push({ path: p, kind: 'changed', old: shape(x), new: shape(y), at, seat });
-    if (x.value && y.value && !same(valueJson(x.value), valueJson(y.value)))
-      out.push({
-        path: p,
-        kind: 'changed',
-        old: valueJson(x.value),
-        new: valueJson(y.value),
-        text: { old: valueText(x.value), new: valueText(y.value) },
-        at,
-        seat,
-      });
+    if (x.value && y.value && !same(valueJson(x.value), valueJson(y.value))) {
+      const rx = x.value.type === 'buffer' ? x.value.resources : undefined;
+      const ry = y.value.type === 'buffer' ? y.value.resources : undefined;
+      const fields = rx && ry ? descriptorChanges(p, rx, ry) : undefined;
+      if (fields) for (const c of fields) out.push({ ...c, at, seat });
+      else
+        out.push({
+          path: p,
+          kind: 'changed',
+          old: valueJson(x.value),
+          new: valueJson(y.value),
+          text: { old: valueText(x.value), new: valueText(y.value) },
+          at,
+          seat,
+        });
+    }
     if (x.kind === 'Method' && y.kind === 'Method' && x.term && y.term) {
       const [bx, by] = [encodeTerms(bodyOf(x.term)), encodeTerms(bodyOf(y.term))];
       if (!sameBytes(bx, by)) {

@@ -212,10 +212,11 @@ describe('AML decoder', () => {
   });
 
   it.skipIf(!HAVE_IASL)('diff pairs the objects by namespace path across the set: values, method bodies, added, removed, moved to an SSDT', async () => {
-    const dsdt = (seg: string, body: string, dev: string, extra: string) =>
+    const dsdt = (seg: string, body: string, dev: string, extra: string, base = '0x09000000') =>
       compile(`DefinitionBlock ("", "DSDT", 2, "DOM0AC", "DIFF", 1) {
         Scope (\\_SB) {
           Device (PCI0) { Name (_SEG, ${seg}) Method (_OSC, 4) { ${body} Return (Arg3) } }
+          Device (COM0) { Name (_CRS, ResourceTemplate () { Memory32Fixed (ReadWrite, ${base}, 0x1000) Interrupt (ResourceConsumer, Level, ActiveHigh, Exclusive) { 33 } }) }
           Device (${dev}) { Name (_HID, "ARMH0011") }
           ${extra}
         }
@@ -225,7 +226,7 @@ describe('AML decoder', () => {
       writeFileSync(join(dir, 'a.dat'), dsdt('Zero', 'Store (Arg0, Local0)', 'URT0', 'Name (MOVD, 0x05)'));
       const b = join(dir, 'b');
       spawnSync('mkdir', [b]);
-      writeFileSync(join(b, 'dsdt.dat'), dsdt('One', 'Store (Arg1, Local0)', 'URT1', ''));
+      writeFileSync(join(b, 'dsdt.dat'), dsdt('One', 'Store (Arg1, Local0)', 'URT1', '', '0x09010000'));
       writeFileSync(join(b, 'ssdt.dat'), compile('DefinitionBlock ("", "SSDT", 2, "DOM0AC", "MOVED", 1) { Scope (\\_SB) { Name (MOVD, 0x05) } }'));
       const r = await cli('diff', '--json', join(dir, 'a.dat'), b);
       const changes = (JSON.parse(r.out) as { changes: { path: string; kind: string; old?: unknown; new?: unknown; note?: string }[] }).changes;
@@ -236,6 +237,10 @@ describe('AML decoder', () => {
       expect(by('DSDT.\\_SB.PCI0._OSC.body')[0].note).toMatch(
         /^method body, first difference at a name \/ a name|^method body, first difference at Arg0 \/ Arg1/,
       );
+      // a resource template field by field: only the base moved
+      expect(changes.filter((c) => c.path.includes('COM0'))).toEqual([
+        expect.objectContaining({ path: 'DSDT.\\_SB.COM0._CRS[0].base', kind: 'changed', old: '0x9000000', new: '0x9010000' }),
+      ]);
       expect(by('DSDT.\\_SB.URT0').map((c) => c.kind)).toEqual(['removed']);
       expect(by('DSDT.\\_SB.URT0._HID').map((c) => c.kind)).toEqual(['removed']);
       expect(by('DSDT.\\_SB.URT1').map((c) => c.kind)).toEqual(['added']);
