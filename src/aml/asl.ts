@@ -4,7 +4,9 @@
 // keep their width (0x0F, 0x000F, …), Zero/One/Ones stay keywords, names keep their path, reserved
 // field bits are written as `, n`, and a byte the grammar gives a keyword (a region's space, a
 // field's flags, a method's flags, an External's type, a Match operator) is written as that keyword.
-// Terms are written in ASL 1.0 form (`Add (A, B, C)`); the walk uses an explicit stack.
+// Method bodies use ASL 2.0 operators (`Local0 = (Arg0 + One)`, `(A && B)`, `X++`, `BUF [I]`) where
+// they compile back to the same opcodes, ASL 1.0 calls elsewhere (iasl folds `x = op` into op's
+// target, so a Store of such an operator stays `Store (...)`); the walk uses an explicit stack.
 import { BY_CODE, CALL, NAME_REF, NULL_NAME, RAW, type ArgKind } from './opcodes.js';
 import { connectionAsl, templateAsl } from './resources.js';
 import { SPACE } from './resource-kinds.js';
@@ -113,10 +115,74 @@ function keyword(asl: string, i: number, v: number, args: Arg[]): string | undef
   return undefined;
 }
 
-/** The text and the terms a term's ASL is made of, in order. */
-function expand(t: Term, indent: number): Item[] {
+/** ASL 2.0 operators (ACPI 6.5 §19.2.4) for the opcodes that have one: binary ones with a Target
+ * last, and the logical ones without. */
+const BINARY: Readonly<Record<string, string>> = {
+  Add: '+',
+  Subtract: '-',
+  Multiply: '*',
+  Mod: '%',
+  And: '&',
+  Or: '|',
+  XOr: '^',
+  ShiftLeft: '<<',
+  ShiftRight: '>>',
+};
+const LOGICAL: Readonly<Record<string, string>> = { LAnd: '&&', LOr: '||', LEqual: '==', LGreater: '>', LLess: '<' };
+/** LNot of a comparison, as one operator (iasl writes both opcodes for it). */
+const NEGATED: Readonly<Record<string, string>> = { LEqual: '!=', LGreater: '<=', LLess: '>=' };
+
+const aslOf = (t: Term) => BY_CODE.get(t.code)?.asl;
+const termArg = (t: Term, i: number) => {
+  const a = t.args[i];
+  return a?.t === 'term' ? a.v : undefined;
+};
+/** Whether an opcode's last argument is a Target (Add, ToInteger, Index, …): iasl folds `x = op`
+ * into that target, so such a term is only written `x = …` when it has that target itself. */
+const hasTarget = (t: Term) => BY_CODE.get(t.code)?.args.at(-1) === 'result';
+const nullTarget = (t: Term) => termArg(t, t.args.length - 1)?.code === NULL_NAME;
+
+/**
+ * A term in ASL 2.0 form where that form compiles back to the same opcodes (iasl -oa), else
+ * undefined: in an expression, `(a + b)` for a binary operator without a target, `!a`, `(a != b)`,
+ * `a [i]`; as a statement, `t = (a + b)` for one with a target, `x = y` for a Store of anything but
+ * an operator with a target slot (iasl would fold the store into it), `x++`, `x--`.
+ */
+function operatorForm(t: Term, statement: boolean, expr: (x: Term) => Item): Item[] | undefined {
+  const asl = aslOf(t);
+  if (!asl) return undefined;
+  const [a, b] = [termArg(t, 0), termArg(t, 1)];
+  if (BINARY[asl] && a && b) {
+    const target = termArg(t, 2);
+    if (!target) return undefined;
+    if (target.code === NULL_NAME) return statement ? undefined : ['(', expr(a), ` ${BINARY[asl]} `, expr(b), ')'];
+    return statement ? [expr(target), ' = (', expr(a), ` ${BINARY[asl]} `, expr(b), ')'] : undefined;
+  }
+  if (statement) {
+    if (asl === 'Store' && a && b && !hasTarget(a) && a.code !== NULL_NAME) return [expr(b), ' = ', expr(a)];
+    if ((asl === 'Increment' || asl === 'Decrement') && a && a.code !== NULL_NAME) return [expr(a), asl === 'Increment' ? '++' : '--'];
+    return undefined;
+  }
+  if (LOGICAL[asl] && a && b) return ['(', expr(a), ` ${LOGICAL[asl]} `, expr(b), ')'];
+  if (asl === 'LNot' && a) {
+    const inner = aslOf(a);
+    const [x, y] = [termArg(a, 0), termArg(a, 1)];
+    if (inner && NEGATED[inner] && x && y) return ['(', expr(x), ` ${NEGATED[inner]} `, expr(y), ')'];
+    return ['!', expr(a)];
+  }
+  if (asl === 'Not' && a && nullTarget(t)) return ['~', expr(a)];
+  if (asl === 'Index' && a && b && nullTarget(t) && (a.code === NAME_REF || aslOf(a)?.startsWith('Local') || aslOf(a)?.startsWith('Arg')))
+    return [expr(a), ' [', expr(b), ']'];
+  return undefined;
+}
+
+/** The text and the terms a term's ASL is made of, in order (`statement`: it stands alone in a
+ * TermList, where an operator with a target reads as an assignment). */
+function expand(t: Term, indent: number, statement = false): Item[] {
   const items: Item[] = [];
   const expr = (x: Term): Item => ({ term: x, indent, statement: false });
+  const op = operatorForm(t, statement, expr);
+  if (op) return op;
   if (t.code === NAME_REF) return [t.args[0].t === 'name' ? nameText(t.args[0].v) || '\\' : ''];
   if (t.code === NULL_NAME) return [''];
   if (t.code === RAW) {
@@ -188,7 +254,7 @@ function expand(t: Term, indent: number): Item[] {
 /** A statement: its ASL, then its block (TermList or field list) when it has one, its statements
  * left to the walk. */
 function statement(t: Term, indent: number, last: boolean, next?: Term): Item[] {
-  const items: Item[] = [{ mark: t.at }, pad(indent), ...(BY_CODE.get(t.code)?.asl === 'Else' ? ['Else'] : expand(t, indent))];
+  const items: Item[] = [{ mark: t.at }, pad(indent), ...(BY_CODE.get(t.code)?.asl === 'Else' ? ['Else'] : expand(t, indent, true))];
   const body = BY_CODE.get(t.code)?.args.includes('terms') ? t.args.find((a) => a.t === 'terms') : undefined;
   const fields = t.args.find((a) => a.t === 'fields');
   if (body?.t === 'terms' || fields?.t === 'fields') {

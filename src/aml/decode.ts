@@ -395,8 +395,9 @@ export function decodeBlock(
         }
         case 'term':
         case 'target':
+        case 'result':
         case 'simple': {
-          const t = begin(kind, f.limit);
+          const t = begin(kind === 'result' ? 'target' : kind, f.limit);
           if (t) args.push({ t: 'term', v: t });
           break;
         }

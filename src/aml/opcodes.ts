@@ -23,6 +23,9 @@ export type ArgKind =
   | 'target'
   /** SimpleName: a 0x00 byte is NullName; a name is never a call */
   | 'simple'
+  /** Target where the operator stores its result (ACPICA's ARGP_TARGET, read as 'target'): an ASL 2.0
+   * assignment `x = (a + b)` compiles into this slot */
+  | 'result'
   /** TermList: terms to the package end */
   | 'terms'
   /** PackageElementList: terms (a name is a reference, never a call) to the package end */
@@ -69,7 +72,7 @@ const EXT = 0x5b00;
 const op = (code: number, asl: string, args: ArgKind[] = [], more: Partial<OpDef> = {}): OpDef => ({ code, asl, args, ...more });
 const decl = (kind: ObjectKind, arg = 0, scope = false): Partial<OpDef> => ({ declares: { kind, arg }, ...(scope ? { scope: true } : {}) });
 /** TermArg, TermArg, Target: Add(a, b, r) and its kin */
-const BINARY: ArgKind[] = ['term', 'term', 'target'];
+const BINARY: ArgKind[] = ['term', 'term', 'result'];
 
 /** Every opcode of ACPI 6.5 §20.2 (the name prefixes, digits and letters excepted: they start names). */
 export const OPCODES: readonly OpDef[] = [
@@ -132,14 +135,14 @@ export const OPCODES: readonly OpDef[] = [
   op(0x7b, 'And', BINARY),
   op(0x73, 'Concatenate', BINARY),
   op(0x84, 'ConcatenateResTemplate', BINARY),
-  op(EXT | 0x12, 'CondRefOf', ['simple', 'target']),
+  op(EXT | 0x12, 'CondRefOf', ['simple', 'result']),
   op(0x9d, 'CopyObject', ['term', 'simple']),
   op(0x76, 'Decrement', ['target']),
   op(0x83, 'DerefOf', ['target']),
-  op(0x78, 'Divide', ['term', 'term', 'target', 'target']),
-  op(0x81, 'FindSetLeftBit', ['term', 'target']),
-  op(0x82, 'FindSetRightBit', ['term', 'target']),
-  op(EXT | 0x28, 'FromBCD', ['term', 'target']),
+  op(0x78, 'Divide', ['term', 'term', 'result', 'result']),
+  op(0x81, 'FindSetLeftBit', ['term', 'result']),
+  op(0x82, 'FindSetRightBit', ['term', 'result']),
+  op(EXT | 0x28, 'FromBCD', ['term', 'result']),
   op(0x75, 'Increment', ['target']),
   op(0x88, 'Index', BINARY),
   op(0x90, 'LAnd', ['term', 'term']),
@@ -151,12 +154,12 @@ export const OPCODES: readonly OpDef[] = [
   op(EXT | 0x1f, 'LoadTable', ['term', 'term', 'term', 'term', 'term', 'term']),
   op(0x91, 'LOr', ['term', 'term']),
   op(0x89, 'Match', ['term', 'byte', 'term', 'byte', 'term', 'term']),
-  op(0x9e, 'Mid', ['term', 'term', 'term', 'target']),
+  op(0x9e, 'Mid', ['term', 'term', 'term', 'result']),
   op(0x85, 'Mod', BINARY),
   op(0x77, 'Multiply', BINARY),
   op(0x7c, 'NAnd', BINARY),
   op(0x7e, 'NOr', BINARY),
-  op(0x80, 'Not', ['term', 'target']),
+  op(0x80, 'Not', ['term', 'result']),
   op(0x8e, 'ObjectType', ['simple']),
   op(0x7d, 'Or', BINARY),
   op(0x71, 'RefOf', ['simple']),
@@ -166,13 +169,13 @@ export const OPCODES: readonly OpDef[] = [
   op(0x70, 'Store', ['term', 'target']),
   op(0x74, 'Subtract', BINARY),
   op(EXT | 0x33, 'Timer'),
-  op(EXT | 0x29, 'ToBCD', ['term', 'target']),
+  op(EXT | 0x29, 'ToBCD', ['term', 'result']),
   op(EXT | 0x2a, 'Unload', ['target']),
-  op(0x96, 'ToBuffer', ['term', 'target']),
-  op(0x97, 'ToDecimalString', ['term', 'target']),
-  op(0x98, 'ToHexString', ['term', 'target']),
-  op(0x99, 'ToInteger', ['term', 'target']),
-  op(0x9c, 'ToString', ['term', 'term', 'target']),
+  op(0x96, 'ToBuffer', ['term', 'result']),
+  op(0x97, 'ToDecimalString', ['term', 'result']),
+  op(0x98, 'ToHexString', ['term', 'result']),
+  op(0x99, 'ToInteger', ['term', 'result']),
+  op(0x9c, 'ToString', ['term', 'term', 'result']),
   op(EXT | 0x25, 'Wait', ['target', 'term']),
   op(0x7f, 'XOr', BINARY),
   // §20.2.6 miscellaneous objects

@@ -172,6 +172,41 @@ describe('AML decoder', () => {
     expect(exact).toBeGreaterThanOrEqual(HAVE_CORPUS ? 9 : 4);
   });
 
+  it.skipIf(!HAVE_IASL)('method bodies in ASL 2.0 operators where they compile back to the same opcodes, ASL 1.0 where iasl would fold a store', () => {
+    const aml = compile(`DefinitionBlock ("", "SSDT", 2, "DOM0AC", "OPS", 1) {
+      Name (BUF0, Buffer (4) {})
+      Method (M1, 2) {
+        Add (Arg0, One, Local0)
+        Store (Add (Arg0, One), Local1)
+        Store (Arg1, Local2)
+        If (LAnd (LEqual (Arg0, One), LNot (LEqual (Arg1, Zero)))) { Increment (Local0) }
+        If (LOr (LNot (LLess (Arg0, 2)), LGreater (Arg1, 3))) { Decrement (Local0) }
+        Store (Index (BUF0, One), Local4)
+        Store (DerefOf (Index (BUF0, One)), Local5)
+        ShiftLeft (Arg0, 2, Local6)
+        Store (Not (Arg0), Local7)
+        Return (Or (Local0, Local1))
+      }
+    }`);
+    const asl = tableAsl(entryOf(aml));
+    for (const line of [
+      'Local0 = (Arg0 + One)',
+      'Store ((Arg0 + One), Local1)', // Local1 = (Arg0 + One) would compile to Add (Arg0, One, Local1)
+      'Local2 = Arg1',
+      'If (((Arg0 == One) && (Arg1 != Zero)))',
+      'Local0++',
+      'If (((Arg0 >= 0x02) || (Arg1 > 0x03)))',
+      'Local0--',
+      'Store (BUF0 [One], Local4)',
+      'Local5 = DerefOf (BUF0 [One])',
+      'Local6 = (Arg0 << 0x02)',
+      'Store (~Arg0, Local7)',
+      'Return ((Local0 | Local1))',
+    ])
+      expect(asl).toContain(line);
+    expect(sameAml(compile(asl), aml)).toBe(true);
+  });
+
   it.skipIf(!HAVE_IASL)('the CLI: dump -t DSDT prints ASL that iasl compiles to the table', async () => {
     const input = join(SAMPLES, 'server-128cpu', 'acpidump.txt');
     const r = await cli('dump', input, '-t', 'DSDT');
