@@ -3,7 +3,9 @@
 import { defFor } from '../tables/registry.js';
 import type { TableEntry, TableSet } from '../model/tableset.js';
 import { printAsl, type BlockHeader } from './asl.js';
-import { readAml, type AmlBlock, type AmlSet } from './index.js';
+import { blockIssues, readAml, type AmlBlock, type AmlSet } from './index.js';
+import { kindCounts } from './view.js';
+import { hex } from '../layout/diagnostics.js';
 import { buildNamespace, type AmlObject } from './namespace.js';
 
 export interface SetAml {
@@ -53,4 +55,16 @@ export function tableAsl(e: TableEntry, block?: AmlBlock, marks?: Map<number, nu
 /** What a block declares, by the table offset of the declaring term (or field element). */
 export function declaredAt(block: AmlBlock, revision: number): Map<number, AmlObject> {
   return new Map(buildNamespace([{ table: block.table, terms: block.terms, revision }]).map((o) => [o.offset, o]));
+}
+
+/** dump --summary's facts for a DSDT or SSDT: what its block declares (read with the set's other
+ * blocks), by kind, and its first AML fault. */
+export function amlSummary(e: TableEntry, set: Pick<TableSet, 'tables'>): string {
+  const { aml, blocks } = setAml(set);
+  const block = blocks.get(e);
+  if (!block) return '';
+  const objects = aml.namespace.filter((o) => o.table === block.table);
+  const issues = blockIssues(block);
+  const faults = issues.length ? `; ${issues.length} AML fault(s), first at ${hex(issues[0].at)}: ${issues[0].message}` : '';
+  return `${objects.length} object(s): ${kindCounts(objects)}${faults}`;
 }

@@ -4,11 +4,11 @@
 // shallow JSON document.
 import { BY_CODE, CALL, NAME_REF, NULL_NAME, RAW } from './opcodes.js';
 import { nameText, type Term } from './tree.js';
-import type { AmlObject, AmlValue } from './namespace.js';
-import { blockIssues, type AmlBlock } from './index.js';
+import { pathString, type AmlObject, type AmlValue } from './namespace.js';
+import type { ResourceTemplate } from './resources.js';
+import type { NamespacePicture } from '../model/picture.js';
+import type { AmlBlock } from './index.js';
 import { aslString } from './asl.js';
-import { setAml } from './set.js';
-import type { TableEntry, TableSet } from '../model/tableset.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -174,14 +174,58 @@ export function kindCounts(objects: readonly AmlObject[]): string {
     .join(', ');
 }
 
-/** dump --summary's facts for a DSDT or SSDT: what its block declares (read with the set's other
- * blocks), by kind, and its first AML fault. */
-export function amlSummary(e: TableEntry, set: Pick<TableSet, 'tables'>): string {
-  const { aml, blocks } = setAml(set);
-  const block = blocks.get(e);
-  if (!block) return '';
-  const objects = aml.namespace.filter((o) => o.table === block.table);
-  const issues = blockIssues(block);
-  const faults = issues.length ? `; ${issues.length} AML fault(s), first at ${hex(issues[0].at)}: ${issues[0].message}` : '';
-  return `${objects.length} object(s): ${kindCounts(objects)}${faults}`;
+/** A resource template in a few words: each descriptor's kind and its address or interrupts. */
+export function templateText(t: ResourceTemplate): string {
+  return t.descriptors
+    .map((d) => {
+      const f = d.fields;
+      const n = (k: string) => (typeof f[k] === 'number' || typeof f[k] === 'bigint' ? hex(f[k] as number | bigint) : undefined);
+      if (Array.isArray(f.interrupts)) return `${d.type} ${f.interrupts.join(', ')}`;
+      const base = n('base') ?? n('min');
+      const len = n('length');
+      return base !== undefined ? `${d.type} ${base}${len !== undefined ? `+${len}` : ''}` : d.type;
+    })
+    .join(' · ');
+}
+
+/** The names a device's line shows inline (and its children then leave out). */
+const INLINE = ['_HID', '_CID', '_UID', '_ADR', '_CRS'];
+
+/**
+ * A block's namespace as a collapsible tree for the report: the objects in tree order (by path,
+ * children after their parent, siblings in declaration order), a device with its identity and
+ * resources inline. Each names its dump line (`SIG.\PATH`).
+ */
+export function namespacePicture(sig: string, title: string, objects: readonly AmlObject[]): NamespacePicture {
+  const kids = new Map<string, AmlObject[]>();
+  const byPath = new Map(objects.map((o) => [o.path, o]));
+  const parentOf = (o: AmlObject) => pathString(o.segs.slice(0, -1));
+  for (const o of objects) {
+    const p = o.segs.length > 1 && byPath.has(parentOf(o)) ? parentOf(o) : '';
+    const list = kids.get(p);
+    if (list) list.push(o);
+    else kids.set(p, [o]);
+  }
+  const inlineOf = (o: AmlObject) =>
+    (kids.get(o.path) ?? [])
+      .filter((k) => k.kind === 'Name' && INLINE.includes(k.segs[k.segs.length - 1].replace(/_+$/, '')) && k.value)
+      .map((k) => {
+        const v = k.value!;
+        const r = v.type === 'buffer' ? v.resources : undefined;
+        return `${k.segs[k.segs.length - 1].replace(/(.)_+$/, '$1')} ${r ? templateText(r) : valueText(v, 40)}`;
+      });
+  const out: NamespacePicture['objects'] = [];
+  const seen = new Set<AmlObject>();
+  const stack: { o: AmlObject; depth: number }[] = [...(kids.get('') ?? [])].reverse().map((o) => ({ o, depth: 0 }));
+  while (stack.length) {
+    const { o, depth } = stack.pop()!;
+    if (seen.has(o)) continue;
+    seen.add(o);
+    const device = o.kind === 'Device' || o.kind === 'Processor' || o.kind === 'ThermalZone' || o.kind === 'PowerResource';
+    const facts = device ? inlineOf(o).join('; ') : o.value ? valueText(o.value, 60) : o.kind === 'Method' ? `${o.args} argument(s)` : '';
+    out.push({ depth, name: o.segs.length ? o.segs[o.segs.length - 1].replace(/(.)_+$/, '$1') : '\\', kind: o.kind, facts, path: `${sig}.${o.path}` });
+    const children = (kids.get(o.path) ?? []).filter((k) => !(device && k.kind === 'Name' && INLINE.includes(k.segs[k.segs.length - 1].replace(/_+$/, ''))));
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ o: children[i], depth: depth + 1 });
+  }
+  return { section: 'namespace', kind: 'namespace', title, objects: out };
 }

@@ -3,7 +3,7 @@
 // domains, the SLIT as a heat map, and what each table says of each CPU (joined by UID). Types only, below the table declarations that return them.
 
 /** The report section a picture belongs in. */
-export type PictureSection = 'iort' | 'topology';
+export type PictureSection = 'iort' | 'topology' | 'namespace';
 
 interface PictureBase {
   section: PictureSection;
@@ -69,4 +69,12 @@ export interface PerCpuPicture extends PictureBase {
   cpus: { uid: number; cells: string[]; path: string }[];
 }
 
-export type Picture = GraphPicture | TreePicture | CpuGridPicture | DomainsPicture | MatrixPicture | PerCpuPicture;
+/** A namespace (what a DSDT or SSDT declares) as a collapsible tree: objects in tree order, each
+ * with its depth, what it is in a few words (a device with its _HID, _UID and _CRS), and the
+ * dump line that declares it. */
+export interface NamespacePicture extends PictureBase {
+  kind: 'namespace';
+  objects: { depth: number; name: string; kind: string; facts: string; path: string }[];
+}
+
+export type Picture = GraphPicture | TreePicture | CpuGridPicture | DomainsPicture | MatrixPicture | PerCpuPicture | NamespacePicture;

@@ -7,7 +7,7 @@ import { hasChecksumFault, defOf } from '../tables/registry.js';
 import { hex } from '../layout/diagnostics.js';
 import { shown } from './escape.js';
 import { quote } from './text.js';
-import { amlSummary } from '../aml/view.js';
+import { amlSummary } from '../aml/set.js';
 
 /** One line per table (and EFI structure) after a line naming the input; what a line quotes (an
  * OEM ID, a device name, the file name) is shown as escapes. */

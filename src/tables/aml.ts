@@ -4,6 +4,8 @@ import type { TableDef } from '../model/rules.js';
 import { layout, type FieldsOf } from '../layout/schema.js';
 import { fieldsOf } from '../layout/codec.js';
 import { acpiHeader, headerField } from './common.js';
+import { readAml } from '../aml/index.js';
+import { kindCounts, namespacePicture } from '../aml/view.js';
 
 const amlTable = (sig: string, label: string, tableKey?: TableDef['tableKey']) =>
   ({
@@ -14,6 +16,16 @@ const amlTable = (sig: string, label: string, tableKey?: TableDef['tableKey']) =
     tailIsAml: true,
     layout: layout(sig.toLowerCase(), [headerField()]),
     tableKey,
+    // what the block declares, as a collapsible tree (report's #namespace)
+    pictures: (e) => {
+      const id = Buffer.from(e.bytes.subarray(16, 24))
+        .toString('latin1')
+        .replace(/[\0 ]+$/, '');
+      const { namespace } = readAml([{ table: sig, bytes: e.bytes, revision: e.bytes[8] ?? 0 }]);
+      const shown = namespace.filter((o) => o.kind !== 'External');
+      if (!shown.length) return [];
+      return [namespacePicture(sig, `${sig}${sig === 'SSDT' ? ` ${id}` : ''}: ${shown.length} object(s): ${kindCounts(shown)}`, shown)];
+    },
   }) satisfies TableDef;
 
 export const dsdt = amlTable('DSDT', 'Differentiated System Description Table');

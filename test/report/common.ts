@@ -2,7 +2,7 @@
 import { readTables } from '../../src/io/read.js';
 import { findTable } from '../../src/model/tableset.js';
 
-export const SECTIONS = ['tables', 'address-map', 'iort', 'topology', 'findings', 'diff'];
+export const SECTIONS = ['tables', 'address-map', 'iort', 'topology', 'namespace', 'findings', 'diff'];
 
 /** The ids of a page, and the targets of its in-page links. */
 export function linksOf(html: string): { ids: Set<string>; hrefs: string[] } {

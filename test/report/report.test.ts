@@ -46,6 +46,21 @@ describe('report', () => {
     expect(html.match(/<details id="s0-t\d+"/g)?.length).toBe(allEntries(readTables(input).set).length);
   });
 
+  it('#namespace: what the DSDT declares as collapsible levels, a device with its _HID, _UID and _CRS inline, each name linking to the line that declares it', async () => {
+    const html = await report(join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt'));
+    const ns = html.slice(html.indexOf('<section id="namespace"'), html.indexOf('</section>', html.indexOf('<section id="namespace"')));
+    expect(ns).toContain('<h4>DSDT: 17 object(s): 11 Name, 5 Device, 1 Scope</h4>');
+    const com0 = /<li><a href="#([^"]+)">COM0<\/a> <span class="muted">Device<\/span> ([^<]*)<\/li>/.exec(ns)!;
+    expect(com0[2]).toBe('_HID &quot;ARMH0011&quot;; _UID 0x0; _CRS Memory32Fixed 0x9000000+0x1000 · Interrupt 33');
+    // the link lands on the dump line that declares the device
+    const line = new RegExp(`id="${com0[1]}"[^>]*>([^<]*)<`).exec(html)!;
+    expect(line[1]).toMatch(/^ +Device \(COM0\)$/);
+    // _SB opens a level, open at first, and holds the five devices
+    expect(ns).toMatch(
+      /<li><details open><summary><a href="#[^"]+">_SB<\/a> <span class="muted">Scope<\/span><\/summary><ul>(<li>.*?<\/li>){5}<\/ul><\/details><\/li>/,
+    );
+  });
+
   it('two inputs: both sides, and the diff links each change to its field on both sides', async () => {
     const a = join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt');
     const out = tmp('report-b-');

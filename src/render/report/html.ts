@@ -85,6 +85,7 @@ table.grid td.num{text-align:right;font-variant-numeric:tabular-nums}
 .box.package{background:#e8f1f8}.box.group{background:#eee}.box.cluster{background:#fdf3e1}.box.core{background:#e6f5ef}.box.thread{background:#f7eaf2}
 .box .head{font-size:12px;white-space:nowrap}
 .chip{display:inline-block;font-size:10px;border:1px solid #999;border-radius:8px;padding:0 4px;margin:1px;background:#fff}
+.namespace ul{list-style:none;margin:0;padding-left:1.2em}.namespace>ul{padding-left:0}.namespace summary{cursor:pointer}.namespace li,.namespace summary{font:12px/1.5 ui-monospace,monospace}
 .diff td.sign{font-weight:700;text-align:center}
 .diff tr.added td.sign{color:var(--add)}.diff tr.removed td.sign{color:var(--del)}.diff tr.changed td.sign{color:var(--chg)}
 .diff td.old{color:var(--del)}.diff td.new{color:var(--add)}

@@ -11,7 +11,7 @@ import { defOf } from '../../tables/registry.js';
 import { Dumps, type Side } from './dumps.js';
 import { addressMap, addressLegend } from './address-map.js';
 import { drawGraph, type GraphLayout } from './graph.js';
-import { drawCpus, drawDomains, drawMatrix, drawPerCpu, drawTree } from './pictures.js';
+import { drawCpus, drawDomains, drawMatrix, drawNamespace, drawPerCpu, drawTree } from './pictures.js';
 import { Colours, esc, legend, page, section, sides } from './html.js';
 
 export type { Side } from './dumps.js';
@@ -33,6 +33,7 @@ const NAV: [string, string][] = [
   ['address-map', 'Address map'],
   ['iort', 'IORT'],
   ['topology', 'Topology'],
+  ['namespace', 'Namespace'],
   ['findings', 'Findings'],
   ['diff', 'Diff'],
 ];
@@ -56,7 +57,7 @@ function picturesOf(d: Dumps, side: number, where: PictureSection): { sig: strin
 }
 
 /** Pictures in one order whatever the tables' order: the CPUs joined, graphs, trees, CPU grids, domains, matrices. */
-const ORDER: Picture['kind'][] = ['per-cpu', 'graph', 'tree', 'cpus', 'domains', 'matrix'];
+const ORDER: Picture['kind'][] = ['per-cpu', 'graph', 'tree', 'cpus', 'domains', 'matrix', 'namespace'];
 
 function drawPictures(d: Dumps, side: number, where: PictureSection, layout: GraphLayout | undefined, colours: Colours, none: string): string {
   const all = picturesOf(d, side, where).sort((x, y) => ORDER.indexOf(x.p.kind) - ORDER.indexOf(y.p.kind));
@@ -74,7 +75,9 @@ function drawPictures(d: Dumps, side: number, where: PictureSection, layout: Gra
             ? drawCpus(p, link)
             : p.kind === 'domains'
               ? drawDomains(p, link)
-              : drawMatrix(p, link);
+              : p.kind === 'namespace'
+                ? drawNamespace(p, link)
+                : drawMatrix(p, link);
     return `<h4>${esc(p.title)}</h4>${drawn}`;
   });
   return `<h3>${esc(d.sides[side].name)}</h3>${joined + body.join('') || `<p class="muted">${esc(none)}</p>`}`;
@@ -178,6 +181,7 @@ export function renderReport(r: ReportInput, layout?: GraphLayout): string {
   const map = addressMap(d, regionColours);
   const iort = each((i) => drawPictures(d, i, 'iort', layout, nodeColours, 'The input has no IORT.'));
   const topology = each((i) => drawPictures(d, i, 'topology', layout, nodeColours, 'The input has no PPTT, GICC, SRAT or SLIT to draw.'));
+  const namespace = each((i) => drawPictures(d, i, 'namespace', layout, nodeColours, 'The input has no DSDT or SSDT.'));
   const findings = findingsSection(d, r.checked);
   const diff = diffSection(d, r.changes);
   const tables = `<div class="filters"><label>Show tables whose signature holds <input id="table-filter" type="search" size="8" aria-label="filter tables by signature"></label></div>${each((i) => d.render(i))}`;
@@ -186,6 +190,7 @@ export function renderReport(r: ReportInput, layout?: GraphLayout): string {
     section('address-map', 'Address map', `${addressLegend(regionColours)}${map}`),
     section('iort', 'IORT: who maps IDs to whom', `${nodeColours.entries().length ? legend(nodeColours.entries()) : ''}${iort}`),
     section('topology', 'Topology', topology),
+    section('namespace', 'Namespace: what the DSDT and SSDTs declare', namespace),
     section('findings', 'Findings', findings),
     section('diff', 'Diff', diff),
   ].join('\n');

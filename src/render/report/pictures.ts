@@ -1,7 +1,8 @@
 // The declared pictures that need no layout engine: a tree as nested boxes (the PPTT), CPUs on an
 // affinity grid (the MADT's GICCs), proximity domains as a table (the SRAT), a matrix as a heat map
-// (the SLIT). Each element links to the dump line of the item it draws.
-import type { CpuGridPicture, DomainsPicture, MatrixPicture, PerCpuPicture, TreePicture } from '../../model/picture.js';
+// (the SLIT), a namespace as collapsible levels (the DSDT's and SSDTs'). Each element links to the
+// dump line of the item it draws.
+import type { CpuGridPicture, DomainsPicture, MatrixPicture, NamespacePicture, PerCpuPicture, TreePicture } from '../../model/picture.js';
 import { hex } from '../../layout/diagnostics.js';
 import { esc, ink, legend } from './html.js';
 
@@ -215,4 +216,28 @@ export function drawPerCpu(tables: { p: PerCpuPicture; link: Linker }[]): string
   });
   const more = order.length > CPU_ROWS ? `<p class="muted">… and ${order.length - CPU_ROWS} more CPUs (in the dumps).</p>` : '';
   return `<h4>One row per CPU: ${order.length} by UID, from ${tables.map(({ p }) => esc(p.title)).join(', ')}</h4><div class="scroll"><table class="grid per-cpu"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div>${more}`;
+}
+
+/** A namespace as nested <details> (collapsible without script): an object with children opens a
+ * level, the top two levels open at first; each name links to the dump line that declares it.
+ * Levels past TREE_DEPTH are shown flat under the last one drawn (the HTML parser's own limit). */
+export function drawNamespace(p: NamespacePicture, link: Linker): string {
+  const out: string[] = ['<div class="namespace"><ul>'];
+  let open = 0; // <details> levels open
+  p.objects.forEach((o, i) => {
+    const depth = Math.min(o.depth, TREE_DEPTH);
+    while (open > depth) {
+      out.push('</ul></details></li>');
+      open--;
+    }
+    const line = `${a(link(o.path), esc(o.name))} <span class="muted">${esc(o.kind)}</span>${o.facts ? ` ${esc(o.facts)}` : ''}`;
+    const next = p.objects[i + 1];
+    if (next && Math.min(next.depth, TREE_DEPTH) > depth) {
+      out.push(`<li><details${depth < 2 ? ' open' : ''}><summary>${line}</summary><ul>`);
+      open++;
+    } else out.push(`<li>${line}</li>`);
+  });
+  while (open-- > 0) out.push('</ul></details></li>');
+  out.push('</ul></div>');
+  return out.join('');
 }
