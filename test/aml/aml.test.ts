@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readAml, encodeTerms, blockIssues, type AmlObject } from '../../src/aml/index.js';
 import { CALL, RAW } from '../../src/aml/opcodes.js';
-import type { Term } from '../../src/aml/tree.js';
+import { termsInOrder, type Term } from '../../src/aml/tree.js';
 import { readTables } from '../../src/io/read.js';
 import { CORPUS, HAVE_CORPUS, SAMPLES, cli } from '../helpers.js';
 import { tableAsl } from '../../src/aml/set.js';
@@ -47,23 +47,6 @@ function block(aml: number[] | Uint8Array, sig = 'SSDT'): Uint8Array {
   b[8] = 2;
   b.set(aml, 36);
   return b;
-}
-
-/** Every term of a tree, depth first, without recursion. */
-function allTerms(roots: readonly Term[]): Term[] {
-  const out: Term[] = [];
-  const stack = [...roots].reverse();
-  while (stack.length) {
-    const t = stack.pop()!;
-    out.push(t);
-    const kids: Term[] = [];
-    for (const a of t.args) {
-      if (a.t === 'term') kids.push(a.v);
-      else if (a.t === 'terms') kids.push(...a.v);
-    }
-    stack.push(...kids.reverse());
-  }
-  return out;
 }
 
 /** Compiles ASL with iasl (no optimisation: -oa) to its AML table; `force`: past semantic errors
@@ -112,7 +95,7 @@ describe('AML decoder', () => {
       const [b] = set.blocks;
       expect(blockIssues(b), name).toEqual([]);
       expect(
-        allTerms(b.terms).some((t) => t.code === RAW),
+        termsInOrder(b.terms).some((t) => t.code === RAW),
         name,
       ).toBe(false);
       expect(Buffer.from(encodeTerms(b.terms)).equals(Buffer.from(bytes.subarray(36))), name).toBe(true);
@@ -150,7 +133,7 @@ describe('AML decoder', () => {
       { table: 'DSDT', bytes: dsdt, revision: 2 },
       { table: 'SSDT', bytes: ssdt, revision: 2 },
     ]);
-    const calls = set.blocks.map((b) => allTerms(b.terms).filter((t) => t.code === CALL));
+    const calls = set.blocks.map((b) => termsInOrder(b.terms).filter((t) => t.code === CALL));
     // each call carries its arguments: LATE's two, SELF's one
     const shape = (t: Term) => `${t.args[0].t === 'name' ? t.args[0].v.segs.join('.') : ''}/${t.args.length - 1}`;
     expect(calls[0].map(shape)).toEqual(['LATE/2', 'SELF/1', 'LATE/2']);
