@@ -28,7 +28,7 @@ import {
   type ArgKind,
   type OpDef,
 } from './opcodes.js';
-import { resolveFrom, type AmlName, type Arg, type FieldElement, type Path, type PkgLen, type Term } from './tree.js';
+import { nameText, resolveFrom, trimSeg, type AmlName, type Arg, type FieldElement, type Path, type PkgLen, type Term } from './tree.js';
 
 /** Something wrong in the bytes, at a table offset. */
 export interface AmlIssue {
@@ -287,6 +287,16 @@ export function decodeBlock(
     } else if (!arity.has(key)) arity.set(key, -1);
   };
 
+  /** What was being read when a fault stopped it, for its message: the innermost call's method
+   * and argument count, and the object whose scope it is in (`\_SB.PCI0._OSC`). */
+  const reading = (): string => {
+    const call = [...stack].reverse().find((x): x is TermFrame => x.k === 'term' && x.term.code === CALL);
+    const n = call?.term.args[0];
+    const what = n?.t === 'name' ? `the ${call!.grammar.length} argument(s) of a call to ${nameText(n.v)}` : '';
+    const where = scope().length ? `\\${scope().map(trimSeg).join('.')}` : '';
+    return what || where ? ` (reading ${[what, where ? `in ${where}` : ''].filter(Boolean).join(' ')})` : '';
+  };
+
   while (stack.length) {
     const f = stack[stack.length - 1];
     try {
@@ -421,7 +431,7 @@ export function decodeBlock(
       }
     } catch (e) {
       if (!(e instanceof Stop)) throw e;
-      issues.push({ at: e.at, message: e.message });
+      issues.push({ at: e.at, message: `${e.message}${reading()}` });
       // the list (or field list) being read keeps the rest of its bytes as they are
       while (stack[stack.length - 1].k === 'term') {
         const t = stack.pop() as TermFrame;

@@ -294,8 +294,21 @@ describe('AML decoder', () => {
     set = one(inBody);
     expect(set.namespace.map((o) => o.path)).toEqual(['\\MTHD', '\\AAAA']);
     expect(set.blocks[0].issues).toEqual([]);
-    expect(blockIssues(set.blocks[0])).toEqual([{ at: 36 + 9, message: 'unknown opcode 0x5B 0xFE' }]);
+    expect(blockIssues(set.blocks[0])).toEqual([{ at: 36 + 9, message: 'unknown opcode 0x5B 0xFE (reading in \\MTHD)' }]);
     expect(Buffer.from(encodeTerms(set.blocks[0].terms)).equals(Buffer.from(inBody.subarray(36)))).toBe(true);
+    // a call with fewer arguments than its method takes, cut off by the end of its scope: the issue
+    // names the call and where it is
+    const shortCall = block([
+      ...[0x14, 0x08, 0x46, 0x4f, 0x4f, 0x5f, 0x03, 0xa4, 0x00],
+      ...[0x10, 0x0a, 0x5f, 0x53, 0x42, 0x5f, 0x46, 0x4f, 0x4f, 0x5f, 0x01],
+      ...[0x08, 0x41, 0x41, 0x41, 0x41, 0x01],
+    ]);
+    set = one(shortCall);
+    expect(blockIssues(set.blocks[0])).toEqual([
+      { at: 56, message: 'a term runs past the end of its package (0x38) (reading the 3 argument(s) of a call to FOO in \\_SB)' },
+    ]);
+    expect(set.namespace.map((o) => o.path)).toEqual(['\\_SB', '\\FOO', '\\AAAA']);
+    expect(Buffer.from(encodeTerms(set.blocks[0].terms)).equals(Buffer.from(shortCall.subarray(36)))).toBe(true);
     // a string with no NUL
     const str = block([0x08, 0x41, 0x41, 0x41, 0x41, 0x0d, 0x41, 0x42]);
     expect(blockIssues(one(str).blocks[0])).toEqual([{ at: 36 + 6, message: 'a string with no NUL before the end of the table' }]);
