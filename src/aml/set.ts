@@ -1,6 +1,6 @@
 // The definition blocks of a table set read together (calls resolve across the DSDT and every SSDT),
 // once per set: each table entry's term tree, and the namespace.
-import { defFor } from '../tables/registry.js';
+import { defFor, tableKey } from '../tables/registry.js';
 import type { TableEntry, TableSet } from '../model/tableset.js';
 import { printAsl, type BlockHeader } from './asl.js';
 import { blockIssues, readAml, type AmlBlock, type AmlSet } from './index.js';
@@ -17,13 +17,8 @@ export interface SetAml {
 /** Whether a table holds a definition block (DSDT, SSDT: their declarations say so). */
 export const holdsAml = (e: TableEntry): boolean => defFor(e.table.signature).tailIsAml === true;
 
-/** What the table's header calls it: "DSDT", "SSDT[TABLEID]" (several SSDTs told apart). */
-const labelOf = (e: TableEntry) => {
-  const id = Buffer.from(e.bytes.subarray(16, 24))
-    .toString('latin1')
-    .replace(/[\0 ]+$/, '');
-  return e.table.signature === 'DSDT' ? 'DSDT' : `${e.table.signature}[${id}]`;
-};
+/** What a block is called in the namespace: its table's key among the set's ("DSDT", "SSDT[CPUS]"). */
+const labelOf = (e: TableEntry) => tableKey(e.table);
 
 const cache = new WeakMap<readonly TableEntry[], SetAml>();
 

@@ -1,7 +1,7 @@
 // Structural diff of two table sets. Tables pair by signature (SSDTs by OEM table id, then order);
 // inside them diffTable pairs MADT GICCs by MPIDR and root-table entries by the table they point
 // to. A table that moved shows as a change of its "@address" (a pointer change).
-import { defOf, type AcpiTable } from '../tables/registry.js';
+import { defOf, tableKey, type AcpiTable } from '../tables/registry.js';
 import type { TableSet, TableEntry } from '../model/tableset.js';
 import { allEntries } from '../model/tableset.js';
 import { hex } from '../layout/diagnostics.js';
@@ -9,10 +9,7 @@ import type { Json } from '../layout/values.js';
 import { diffTable, type Change, type Resolver } from './table.js';
 import { diffAml } from './aml.js';
 
-/** Pairing key of a table: its signature, or SSDT[oem table id] for SSDTs. */
-export function tableKey(t: AcpiTable): string {
-  return defOf(t).tableKey?.(t) ?? t.signature;
-}
+export { tableKey };
 
 /** Keys for a list of tables, in order; a repeated key gets "#2", "#3"… */
 export function tableKeys<T extends { table: AcpiTable }>(list: T[]): Map<T, string> {

@@ -18,13 +18,10 @@ const amlTable = (sig: string, label: string, tableKey?: TableDef['tableKey']) =
     tableKey,
     // what the block declares, as a collapsible tree (report's #namespace)
     pictures: (e) => {
-      const id = Buffer.from(e.bytes.subarray(16, 24))
-        .toString('latin1')
-        .replace(/[\0 ]+$/, '');
       const { namespace } = readAml([{ table: sig, bytes: e.bytes, revision: e.bytes[8] ?? 0 }]);
       const shown = namespace.filter((o) => o.kind !== 'External');
       if (!shown.length) return [];
-      return [namespacePicture(sig, `${sig}${sig === 'SSDT' ? ` ${id}` : ''}: ${shown.length} object(s): ${kindCounts(shown)}`, shown)];
+      return [namespacePicture(sig, `${tableKey?.(e.table) ?? sig}: ${shown.length} object(s): ${kindCounts(shown)}`, shown)];
     },
   }) satisfies TableDef;
 

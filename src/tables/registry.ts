@@ -246,6 +246,12 @@ export function defOf(table: AcpiTable): TableDef {
   return def.variants ? variantFor(def, revisionOf(def, table.fields)) : def;
 }
 
+/** What a table is called among the tables of a set: its signature, or what its declaration makes
+ * of it (SSDT[OEM table id]: several SSDTs told apart). */
+export function tableKey(t: AcpiTable): string {
+  return defOf(t).tableKey?.(t) ?? t.signature;
+}
+
 /** Every field of a table with its path, offset, width and label (what dump, check and the
  * comparator read). */
 export function describeTable(table: AcpiTable): Entry[] {

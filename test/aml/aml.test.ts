@@ -14,6 +14,7 @@ import { readTables } from '../../src/io/read.js';
 import { CORPUS, HAVE_CORPUS, SAMPLES, cli } from '../helpers.js';
 import { tableAsl } from '../../src/aml/set.js';
 import type { TableEntry } from '../../src/model/tableset.js';
+import { decodeTable } from '../../src/tables/registry.js';
 import { HAVE_IASL, declaredBy, iaslAsl } from './iasl-asl.js';
 
 /** Every DSDT and SSDT of the corpus and the samples: a name and the table's bytes. */
@@ -35,7 +36,7 @@ function amlTables(): { name: string; bytes: Uint8Array }[] {
 }
 
 /** A table entry holding `bytes` (what the ASL printer needs of one). */
-const entryOf = (bytes: Uint8Array) => ({ table: { signature: String.fromCharCode(...bytes.subarray(0, 4)) }, bytes }) as TableEntry;
+const entryOf = (bytes: Uint8Array): TableEntry => ({ table: decodeTable(bytes).table!, bytes, source: 'test' });
 
 const one = (bytes: Uint8Array, table = 'T') => readAml([{ table, bytes, revision: bytes[8] }]);
 

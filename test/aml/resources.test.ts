@@ -12,6 +12,7 @@ import { connectionAsl, decodeResourceTemplate, templateAsl, type ResourceTempla
 import { tableAsl } from '../../src/aml/set.js';
 import { readTables } from '../../src/io/read.js';
 import type { TableEntry } from '../../src/model/tableset.js';
+import { decodeTable } from '../../src/tables/registry.js';
 import { CORPUS, HAVE_CORPUS, SAMPLES } from '../helpers.js';
 import { HAVE_IASL, iaslAsl } from './iasl-asl.js';
 
@@ -28,7 +29,7 @@ function compile(asl: string): Uint8Array {
   }
 }
 
-const entryOf = (bytes: Uint8Array) => ({ table: { signature: String.fromCharCode(...bytes.subarray(0, 4)) }, bytes }) as TableEntry;
+const entryOf = (bytes: Uint8Array): TableEntry => ({ table: decodeTable(bytes).table!, bytes, source: 'test' });
 const sameAml = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.from(a.subarray(36)).equals(Buffer.from(b.subarray(36)));
 const ns = (bytes: Uint8Array) => readAml([{ table: 'SSDT', bytes, revision: bytes[8] }]).namespace;
 const templateOf = (objects: AmlObject[], path: string): ResourceTemplate | undefined => {
