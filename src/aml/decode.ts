@@ -143,8 +143,9 @@ type Frame = TermFrame | ListFrame | FieldFrame;
 /**
  * Reads the terms of `b` from `from` to `to` (table offsets; a DSDT's or SSDT's AML starts at 36),
  * resolving calls against `arity` and adding the block's own Method and External declarations to it
- * as they are read. `declarationsOnly`: method bodies are passed over by their PkgLength (what they
- * declare is their own), for a first read that only fills `arity`.
+ * as they are read. `mode`: 'declarations' passes method bodies over by their PkgLength (what they
+ * declare is their own), for a first read that only fills `arity`; 'lazy' leaves them to be read
+ * when first asked for; `at`: where a method body read so is (its scope, the block's issues).
  */
 export function decodeBlock(
   b: Uint8Array,
@@ -154,130 +155,179 @@ export function decodeBlock(
   mode: 'whole' | 'declarations' | 'lazy' = 'whole',
   at?: MethodBody,
 ): DecodedBlock {
-  const declarationsOnly = mode === 'declarations';
-  /** where the table ends (a method body read later ends at its package's end) */
-  const tableEnd = at ? -1 : to;
-  const issues: AmlIssue[] = at?.issues ?? [];
-  const terms: Term[] = [];
-  const stack: Frame[] = [{ k: 'list', out: terms, end: to, elements: false, start: from, local: at !== undefined }];
-  const scopes: Path[] = [at?.scope ?? []];
-  const scopeKeys: string[] = [pathKey(at?.scope ?? [])];
-  let pos = from;
-  let done: Term | undefined;
+  return new BlockReader(b, from, to, arity, mode, at).run();
+}
 
-  const need = (n: number, limit: number, what: string) => {
-    if (pos + n > limit) throw new Stop(pos, `${what} runs past ${limit === tableEnd ? 'the end of the table' : `the end of its package (${hex(limit)})`}`);
-  };
-  const u = (n: number, limit: number, what: string): number | bigint => {
-    need(n, limit, what);
-    const at = pos;
-    pos += n;
+/** One read of a definition block (or a method body): the bytes, the position, the frames being
+ * read and the scopes they opened. */
+class BlockReader {
+  /** where the table ends (a method body read later ends at its package's end) */
+  private readonly tableEnd: number;
+  private readonly issues: AmlIssue[];
+  private readonly terms: Term[] = [];
+  private readonly stack: Frame[];
+  private readonly scopes: Path[];
+  private readonly scopeKeys: string[];
+  private pos: number;
+  /** a term just finished, to be given to the frame below it */
+  private done: Term | undefined;
+
+  constructor(
+    private readonly b: Uint8Array,
+    from: number,
+    to: number,
+    private readonly arity: Arity,
+    private readonly mode: 'whole' | 'declarations' | 'lazy',
+    at: MethodBody | undefined,
+  ) {
+    this.tableEnd = at ? -1 : to;
+    this.issues = at?.issues ?? [];
+    this.stack = [{ k: 'list', out: this.terms, end: to, elements: false, start: from, local: at !== undefined }];
+    this.scopes = [at?.scope ?? []];
+    this.scopeKeys = [pathKey(at?.scope ?? [])];
+    this.pos = from;
+  }
+
+  run(): DecodedBlock {
+    const stack = this.stack;
+    while (stack.length) {
+      const f = stack[stack.length - 1];
+      try {
+        if (this.done) this.give(f, this.done);
+        else if (f.k === 'list') this.listStep(f);
+        else if (f.k === 'fields') this.fieldsStep(f);
+        else if (f.i === f.grammar.length) this.finish(f);
+        else this.argStep(f);
+      } catch (e) {
+        if (!(e instanceof Stop)) throw e;
+        this.recover(e);
+      }
+    }
+    return { terms: this.terms, issues: this.issues };
+  }
+
+  // ---- the bytes
+
+  /** Where `limit` is, in a message. */
+  private end(limit: number, enclosing = false): string {
+    return limit === this.tableEnd ? 'the end of the table' : `the end of ${enclosing ? 'the enclosing' : 'its'} package (${hex(limit)})`;
+  }
+
+  private need(n: number, limit: number, what: string): void {
+    if (this.pos + n > limit) throw new Stop(this.pos, `${what} runs past ${this.end(limit)}`);
+  }
+
+  /** A little-endian integer of n bytes (a bigint for 8). */
+  private u(n: number, limit: number, what: string): number | bigint {
+    this.need(n, limit, what);
+    const b = this.b;
+    const at = this.pos;
+    this.pos += n;
     if (n === 1) return b[at];
     if (n === 2) return b[at] | (b[at + 1] << 8);
     const lo = (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16)) + b[at + 3] * 0x1000000;
     if (n === 4) return lo;
     const hi = (b[at + 4] | (b[at + 5] << 8) | (b[at + 6] << 16)) + b[at + 7] * 0x1000000;
     return (BigInt(hi) << 32n) | BigInt(lo);
-  };
-  const pkgLen = (limit: number): { value: number; pkg: PkgLen } => {
-    need(1, limit, 'a PkgLength');
-    const lead = b[pos];
+  }
+
+  private pkgLen(limit: number): { value: number; pkg: PkgLen } {
+    this.need(1, limit, 'a PkgLength');
+    const b = this.b;
+    const lead = b[this.pos];
     const extra = lead >> 6;
-    need(1 + extra, limit, 'a PkgLength');
+    this.need(1 + extra, limit, 'a PkgLength');
     let value = extra ? lead & 0x0f : lead & 0x3f;
-    for (let i = 0; i < extra; i++) value += b[pos + 1 + i] * 2 ** (4 + 8 * i);
+    for (let i = 0; i < extra; i++) value += b[this.pos + 1 + i] * 2 ** (4 + 8 * i);
     const reserved = extra ? (lead >> 4) & 3 : 0;
-    pos += 1 + extra;
+    this.pos += 1 + extra;
     return { value, pkg: reserved ? { width: 1 + extra, reserved } : { width: 1 + extra } };
-  };
-  const seg = (limit: number): string => {
-    need(4, limit, 'a name segment');
-    const s = String.fromCharCode(b[pos], b[pos + 1], b[pos + 2], b[pos + 3]);
-    if (!LEAD(b[pos]) || !NAME_CHAR(b[pos + 1]) || !NAME_CHAR(b[pos + 2]) || !NAME_CHAR(b[pos + 3]))
-      issues.push({ at: pos, message: `name segment ${JSON.stringify(s)} has characters a NameSeg cannot hold (A-Z, 0-9, _; not a digit first)` });
-    pos += 4;
+  }
+
+  private seg(limit: number): string {
+    this.need(4, limit, 'a name segment');
+    const [b, p] = [this.b, this.pos];
+    const s = String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3]);
+    if (!LEAD(b[p]) || !NAME_CHAR(b[p + 1]) || !NAME_CHAR(b[p + 2]) || !NAME_CHAR(b[p + 3]))
+      this.issues.push({ at: p, message: `name segment ${JSON.stringify(s)} has characters a NameSeg cannot hold (A-Z, 0-9, _; not a digit first)` });
+    this.pos += 4;
     return s;
-  };
-  const name = (limit: number): AmlName => {
-    need(1, limit, 'a name');
+  }
+
+  private name(limit: number): AmlName {
+    this.need(1, limit, 'a name');
+    const b = this.b;
     let root = false;
     let parents = 0;
-    if (b[pos] === 0x5c) {
+    if (b[this.pos] === 0x5c) {
       root = true;
-      pos++;
+      this.pos++;
     } else
-      while (pos < limit && b[pos] === 0x5e) {
+      while (this.pos < limit && b[this.pos] === 0x5e) {
         parents++;
-        pos++;
+        this.pos++;
       }
-    need(1, limit, 'a name');
-    const c = b[pos];
+    this.need(1, limit, 'a name');
+    const c = b[this.pos];
     if (c === 0x00) {
-      pos++;
+      this.pos++;
       return { root, parents, segs: [], form: 'null' };
     }
     if (c === 0x2e) {
-      pos++;
-      return { root, parents, segs: [seg(limit), seg(limit)], form: 'dual' };
+      this.pos++;
+      return { root, parents, segs: [this.seg(limit), this.seg(limit)], form: 'dual' };
     }
     if (c === 0x2f) {
-      pos++;
-      need(1, limit, 'a name');
-      const count = b[pos++];
+      this.pos++;
+      this.need(1, limit, 'a name');
+      const count = b[this.pos++];
       const segs: string[] = [];
-      for (let i = 0; i < count; i++) segs.push(seg(limit));
+      for (let i = 0; i < count; i++) segs.push(this.seg(limit));
       return { root, parents, segs, form: 'multi' };
     }
-    if (!LEAD(c)) throw new Stop(pos, `byte ${hex(c)} where a name segment starts (A-Z or _)`);
-    return { root, parents, segs: [seg(limit)], form: 'seg' };
-  };
-  const scope = () => scopes[scopes.length - 1];
-  const local = () => stack[stack.length - 1].local;
+    if (!LEAD(c)) throw new Stop(this.pos, `byte ${hex(c)} where a name segment starts (A-Z or _)`);
+    return { root, parents, segs: [this.seg(limit)], form: 'seg' };
+  }
 
-  /** Starts a term at pos: a finished leaf, or undefined with its frame pushed. */
-  const begin = (kind: 'term' | 'target' | 'simple' | 'element', limit: number): Term | undefined => {
-    need(1, limit, 'a term');
-    const at = pos;
-    const c = b[pos];
-    if (c === 0 && (kind === 'target' || kind === 'simple')) {
-      pos++;
-      return { code: NULL_NAME, at, args: [] };
-    }
-    if (startsName(c)) {
-      const n = name(limit);
-      if (kind === 'term' || kind === 'target') {
-        const argc = arityOf(arity, scope(), n, scopeKeys[scopeKeys.length - 1]);
-        if (argc !== undefined) {
-          const term: Term = { code: CALL, at, args: [{ t: 'name', v: n }] };
-          if (!argc) return term;
-          stack.push({ k: 'term', term, grammar: CALLS[argc] ?? Array<ArgKind>(argc).fill('term'), i: 0, limit, scoped: false, local: local() });
-          return undefined;
-        }
-      }
-      return { code: NAME_REF, at, args: [{ t: 'name', v: n }] };
-    }
-    let code = c;
-    if (c === EXT_PREFIX) {
-      need(2, limit, 'an extended opcode');
-      code = 0x5b00 | b[pos + 1];
-    }
-    const def = BY_CODE.get(code);
-    if (!def) throw new Stop(at, `unknown opcode ${code > 0xff ? `0x5B ${hex(code & 0xff)}` : hex(code)}`);
-    pos += code > 0xff ? 2 : 1;
-    const term: Term = { code, at, args: [] };
-    if (!def.args.length) return term;
-    stack.push({ k: 'term', term, def, grammar: def.args, i: 0, limit, scoped: false, local: local() });
-    return undefined;
-  };
+  private string(limit: number): string {
+    const b = this.b;
+    let e = this.pos;
+    while (e < limit && b[e] !== 0) e++;
+    if (e >= limit) throw new Stop(this.pos, `a string with no NUL before ${this.end(limit)}`);
+    const s = Buffer.from(b.buffer, b.byteOffset + this.pos, e - this.pos).toString('latin1');
+    this.pos = e + 1;
+    return s;
+  }
+
+  // ---- scopes and declarations
+
+  private scope(): Path {
+    return this.scopes[this.scopes.length - 1];
+  }
+
+  private scopeKey(up = 0): string {
+    return this.scopeKeys[this.scopeKeys.length - 1 - up];
+  }
+
+  private local(): boolean {
+    return this.stack[this.stack.length - 1].local;
+  }
+
+  private closeScope(f: TermFrame): void {
+    if (!f.scoped) return;
+    this.scopes.pop();
+    this.scopeKeys.pop();
+  }
 
   /** Declarations the calls after them need: a method's argument count, an External's; any other
    * object by its path (a name found there first is no call). `where`: the scope the name is in. */
-  const declare = (f: TermFrame, where: Path, whereKey: string) => {
+  private declare(f: TermFrame, where: Path, whereKey: string): void {
     const d = f.def?.declares;
     if (!d || f.local || d.kind === 'Scope') return;
     const a = f.term.args[d.arg];
     if (a?.t !== 'name') return;
     const key = keyFrom(where, whereKey, a.v);
+    const arity = this.arity;
     if (d.kind === 'Method') {
       const flags = f.term.args[1];
       if (flags?.t === 'int') arity.set(key, Number(flags.v) & 7);
@@ -285,206 +335,232 @@ export function decodeBlock(
       const [, type, count] = f.term.args;
       if (!arity.has(key) && type?.t === 'int' && count?.t === 'int') arity.set(key, Number(type.v) === OBJECT_TYPE_METHOD ? Number(count.v) : -1);
     } else if (!arity.has(key)) arity.set(key, -1);
-  };
+  }
 
-  /** What was being read when a fault stopped it, for its message: the innermost call's method
-   * and argument count, and the object whose scope it is in (`\_SB.PCI0._OSC`). */
-  const reading = (): string => {
-    const call = [...stack].reverse().find((x): x is TermFrame => x.k === 'term' && x.term.code === CALL);
-    const n = call?.term.args[0];
-    const what = n?.t === 'name' ? `the ${call!.grammar.length} argument(s) of a call to ${nameText(n.v)}` : '';
-    const where = scope().length ? `\\${scope().map(trimSeg).join('.')}` : '';
-    return what || where ? ` (reading ${[what, where ? `in ${where}` : ''].filter(Boolean).join(' ')})` : '';
-  };
+  // ---- terms
 
-  while (stack.length) {
-    const f = stack[stack.length - 1];
-    try {
-      if (done) {
-        const t = done;
-        done = undefined;
-        if (f.k === 'term') f.term.args.push({ t: 'term', v: t });
-        else if (f.k === 'list') f.out.push(t);
-        else f.out.push({ t: 'connect', at: f.start, target: t });
-        continue;
-      }
-      if (f.k === 'list') {
-        if (pos >= f.end) {
-          stack.pop();
-          continue;
-        }
-        f.start = pos;
-        const t = begin(f.elements ? 'element' : 'term', f.end);
-        if (t) f.out.push(t);
-        continue;
-      }
-      if (f.k === 'fields') {
-        if (pos >= f.end) {
-          stack.pop();
-          continue;
-        }
-        f.start = pos;
-        for (const e of fieldElement(f)) f.out.push(e);
-        continue;
-      }
-      if (f.i === f.grammar.length) {
-        stack.pop();
-        if (f.scoped) {
-          scopes.pop();
-          scopeKeys.pop();
-        }
-        if (f.def?.declares?.kind !== 'Method') declare(f, scope(), scopeKeys[scopeKeys.length - 1]);
-        done = f.term;
-        continue;
-      }
-      const kind = f.grammar[f.i++];
-      const args = f.term.args;
-      switch (kind) {
-        case 'pkg': {
-          const start = pos;
-          const { value, pkg } = pkgLen(f.limit);
-          const end = start + value;
-          if (end > f.limit)
-            throw new Stop(
-              start,
-              `PkgLength ${hex(value)} runs past ${f.limit === tableEnd ? 'the end of the table' : `the end of the enclosing package (${hex(f.limit)})`}`,
-            );
-          if (end < pos) throw new Stop(start, `PkgLength ${hex(value)} is shorter than the PkgLength itself`);
-          f.term.pkg = pkg;
-          f.limit = end;
-          break;
-        }
-        case 'name': {
-          const n = name(f.limit);
-          args.push({ t: 'name', v: n });
-          if (f.def?.scope && !f.scoped) {
-            const key = keyFrom(scope(), scopeKeys[scopeKeys.length - 1], n);
-            scopes.push(resolveFrom(scope(), n));
-            scopeKeys.push(key);
-            f.scoped = true;
-          }
-          break;
-        }
-        case 'byte':
-          args.push({ t: 'int', v: u(1, f.limit, 'a byte') });
-          if (f.def?.declares?.kind === 'Method') {
-            // the flags say the argument count: known before the body, for calls inside it (recursion)
-            declare(f, scopes[scopes.length - 2], scopeKeys[scopeKeys.length - 2]);
-            f.local0 = f.local;
-            f.local = true;
-            if (declarationsOnly) {
-              // the body declares only the method's own objects: passed over
-              pos = f.limit;
-              f.i = f.grammar.length;
-            } else if (mode === 'lazy' && !f.local0) {
-              // the body is read when first asked for (the namespace never asks)
-              args.push(lazyBody(b, pos, f.limit, arity, { scope: scope(), issues }));
-              pos = f.limit;
-              f.i = f.grammar.length;
-            }
-          }
-          break;
-        case 'word':
-          args.push({ t: 'int', v: u(2, f.limit, 'a word') });
-          break;
-        case 'dword':
-          args.push({ t: 'int', v: u(4, f.limit, 'a dword') });
-          break;
-        case 'qword':
-          args.push({ t: 'int', v: u(8, f.limit, 'a qword') });
-          break;
-        case 'string': {
-          let e = pos;
-          while (e < f.limit && b[e] !== 0) e++;
-          if (e >= f.limit)
-            throw new Stop(pos, `a string with no NUL before ${f.limit === tableEnd ? 'the end of the table' : `the end of its package (${hex(f.limit)})`}`);
-          const s = Buffer.from(b.buffer, b.byteOffset + pos, e - pos).toString('latin1');
-          args.push({ t: 'string', v: s });
-          pos = e + 1;
-          break;
-        }
-        case 'term':
-        case 'target':
-        case 'result':
-        case 'simple': {
-          const t = begin(kind === 'result' ? 'target' : kind, f.limit);
-          if (t) args.push({ t: 'term', v: t });
-          break;
-        }
-        case 'terms':
-        case 'elements': {
-          const out: Term[] = [];
-          args.push({ t: 'terms', v: out });
-          stack.push({ k: 'list', out, end: f.limit, elements: kind === 'elements', start: pos, local: f.local });
-          break;
-        }
-        case 'bytes':
-          args.push({ t: 'bytes', v: b.subarray(pos, f.limit) });
-          pos = f.limit;
-          break;
-        case 'fields': {
-          const out: FieldElement[] = [];
-          args.push({ t: 'fields', v: out });
-          stack.push({ k: 'fields', out, end: f.limit, start: pos, local: f.local });
-          break;
+  /** Starts a term at pos: a finished leaf, or undefined with its frame pushed. */
+  private begin(kind: 'term' | 'target' | 'simple' | 'element', limit: number): Term | undefined {
+    this.need(1, limit, 'a term');
+    const b = this.b;
+    const at = this.pos;
+    const c = b[at];
+    if (c === 0 && (kind === 'target' || kind === 'simple')) {
+      this.pos++;
+      return { code: NULL_NAME, at, args: [] };
+    }
+    if (startsName(c)) {
+      const n = this.name(limit);
+      if (kind === 'term' || kind === 'target') {
+        const argc = arityOf(this.arity, this.scope(), n, this.scopeKey());
+        if (argc !== undefined) {
+          const term: Term = { code: CALL, at, args: [{ t: 'name', v: n }] };
+          if (!argc) return term;
+          this.stack.push({ k: 'term', term, grammar: CALLS[argc] ?? Array<ArgKind>(argc).fill('term'), i: 0, limit, scoped: false, local: this.local() });
+          return undefined;
         }
       }
-    } catch (e) {
-      if (!(e instanceof Stop)) throw e;
-      issues.push({ at: e.at, message: `${e.message}${reading()}` });
-      // the list (or field list) being read keeps the rest of its bytes as they are
-      while (stack[stack.length - 1].k === 'term') {
-        const t = stack.pop() as TermFrame;
-        if (t.scoped) {
-          scopes.pop();
-          scopeKeys.pop();
-        }
+      return { code: NAME_REF, at, args: [{ t: 'name', v: n }] };
+    }
+    let code = c;
+    if (c === EXT_PREFIX) {
+      this.need(2, limit, 'an extended opcode');
+      code = 0x5b00 | b[at + 1];
+    }
+    const def = BY_CODE.get(code);
+    if (!def) throw new Stop(at, `unknown opcode ${code > 0xff ? `0x5B ${hex(code & 0xff)}` : hex(code)}`);
+    this.pos += code > 0xff ? 2 : 1;
+    const term: Term = { code, at, args: [] };
+    if (!def.args.length) return term;
+    this.stack.push({ k: 'term', term, def, grammar: def.args, i: 0, limit, scoped: false, local: this.local() });
+    return undefined;
+  }
+
+  /** A finished term goes to the frame below it: an argument, a list item, a Connect's buffer. */
+  private give(f: Frame, t: Term): void {
+    this.done = undefined;
+    if (f.k === 'term') f.term.args.push({ t: 'term', v: t });
+    else if (f.k === 'list') f.out.push(t);
+    else f.out.push({ t: 'connect', at: f.start, target: t });
+  }
+
+  private listStep(f: ListFrame): void {
+    if (this.pos >= f.end) {
+      this.stack.pop();
+      return;
+    }
+    f.start = this.pos;
+    const t = this.begin(f.elements ? 'element' : 'term', f.end);
+    if (t) f.out.push(t);
+  }
+
+  private fieldsStep(f: FieldFrame): void {
+    if (this.pos >= f.end) {
+      this.stack.pop();
+      return;
+    }
+    f.start = this.pos;
+    for (const e of this.fieldElement(f)) f.out.push(e);
+  }
+
+  /** A term whose grammar is read: its scope closes, what it declares is known, it is done. */
+  private finish(f: TermFrame): void {
+    this.stack.pop();
+    this.closeScope(f);
+    if (f.def?.declares?.kind !== 'Method') this.declare(f, this.scope(), this.scopeKey());
+    this.done = f.term;
+  }
+
+  /** The next argument of a term, as its grammar says. */
+  private argStep(f: TermFrame): void {
+    const kind = f.grammar[f.i++];
+    const args = f.term.args;
+    switch (kind) {
+      case 'pkg': {
+        const start = this.pos;
+        const { value, pkg } = this.pkgLen(f.limit);
+        const end = start + value;
+        if (end > f.limit) throw new Stop(start, `PkgLength ${hex(value)} runs past ${this.end(f.limit, true)}`);
+        if (end < this.pos) throw new Stop(start, `PkgLength ${hex(value)} is shorter than the PkgLength itself`);
+        f.term.pkg = pkg;
+        f.limit = end;
+        return;
       }
-      const l = stack[stack.length - 1] as ListFrame | FieldFrame;
-      const bytes = b.slice(l.start, l.end);
-      if (l.k === 'list') l.out.push({ code: RAW, at: l.start, args: [{ t: 'bytes', v: bytes }] });
-      else l.out.push({ t: 'raw', at: l.start, bytes });
-      pos = l.end;
-      done = undefined;
+      case 'name': {
+        const n = this.name(f.limit);
+        args.push({ t: 'name', v: n });
+        if (f.def?.scope && !f.scoped) {
+          const key = keyFrom(this.scope(), this.scopeKey(), n);
+          this.scopes.push(resolveFrom(this.scope(), n));
+          this.scopeKeys.push(key);
+          f.scoped = true;
+        }
+        return;
+      }
+      case 'byte':
+        args.push({ t: 'int', v: this.u(1, f.limit, 'a byte') });
+        if (f.def?.declares?.kind === 'Method') this.methodBody(f);
+        return;
+      case 'word':
+        args.push({ t: 'int', v: this.u(2, f.limit, 'a word') });
+        return;
+      case 'dword':
+        args.push({ t: 'int', v: this.u(4, f.limit, 'a dword') });
+        return;
+      case 'qword':
+        args.push({ t: 'int', v: this.u(8, f.limit, 'a qword') });
+        return;
+      case 'string':
+        args.push({ t: 'string', v: this.string(f.limit) });
+        return;
+      case 'term':
+      case 'target':
+      case 'result':
+      case 'simple': {
+        const t = this.begin(kind === 'result' ? 'target' : kind, f.limit);
+        if (t) args.push({ t: 'term', v: t });
+        return;
+      }
+      case 'terms':
+      case 'elements': {
+        const out: Term[] = [];
+        args.push({ t: 'terms', v: out });
+        this.stack.push({ k: 'list', out, end: f.limit, elements: kind === 'elements', start: this.pos, local: f.local });
+        return;
+      }
+      case 'bytes':
+        args.push({ t: 'bytes', v: this.b.subarray(this.pos, f.limit) });
+        this.pos = f.limit;
+        return;
+      case 'fields': {
+        const out: FieldElement[] = [];
+        args.push({ t: 'fields', v: out });
+        this.stack.push({ k: 'fields', out, end: f.limit, start: this.pos, local: f.local });
+        return;
+      }
     }
   }
-  return { terms, issues };
+
+  /** A method's flags are read: its argument count is known before its body (for calls inside it:
+   * recursion); the body is read now, passed over, or left to be read when asked for, by the mode. */
+  private methodBody(f: TermFrame): void {
+    this.declare(f, this.scopes[this.scopes.length - 2], this.scopeKey(1));
+    f.local0 = f.local;
+    f.local = true;
+    if (this.mode === 'declarations') {
+      // the body declares only the method's own objects: passed over
+      this.pos = f.limit;
+      f.i = f.grammar.length;
+    } else if (this.mode === 'lazy' && !f.local0) {
+      // the body is read when first asked for (the namespace never asks)
+      f.term.args.push(lazyBody(this.b, this.pos, f.limit, this.arity, { scope: this.scope(), issues: this.issues }));
+      this.pos = f.limit;
+      f.i = f.grammar.length;
+    }
+  }
 
   /** One field list element at pos (a Connect to a buffer pushes the buffer's frame). */
-  function fieldElement(f: FieldFrame): FieldElement[] {
-    const at = pos;
-    const c = b[pos];
+  private fieldElement(f: FieldFrame): FieldElement[] {
+    const b = this.b;
+    const at = this.pos;
+    const c = b[at];
     if (c === FIELD_RESERVED) {
-      pos++;
-      const { value, pkg } = pkgLen(f.end);
+      this.pos++;
+      const { value, pkg } = this.pkgLen(f.end);
       return [{ t: 'reserved', at, bits: value, pkg }];
     }
     if (c === FIELD_ACCESS) {
-      need(3, f.end, 'an AccessField');
-      pos += 3;
+      this.need(3, f.end, 'an AccessField');
+      this.pos += 3;
       return [{ t: 'access', at, type: b[at + 1], attrib: b[at + 2] }];
     }
     if (c === FIELD_EXT_ACCESS) {
-      need(4, f.end, 'an ExtendedAccessField');
-      pos += 4;
+      this.need(4, f.end, 'an ExtendedAccessField');
+      this.pos += 4;
       return [{ t: 'extaccess', at, type: b[at + 1], attrib: b[at + 2], length: b[at + 3] }];
     }
     if (c === FIELD_CONNECT) {
-      pos++;
-      need(1, f.end, 'a ConnectField');
-      if (b[pos] === 0x11) {
-        const t = begin('term', f.end);
+      this.pos++;
+      this.need(1, f.end, 'a ConnectField');
+      if (b[this.pos] === 0x11) {
+        const t = this.begin('term', f.end);
         return t ? [{ t: 'connect', at, target: t }] : [];
       }
-      const n = name(f.end);
+      const n = this.name(f.end);
       return [{ t: 'connect', at, target: { code: NAME_REF, at: at + 1, args: [{ t: 'name', v: n }] } }];
     }
     if (!LEAD(c)) throw new Stop(at, `byte ${hex(c)} where a field list element starts`);
-    const s = seg(f.end);
-    const { value, pkg } = pkgLen(f.end);
-    const k = scopeKeys[scopeKeys.length - 1];
+    const s = this.seg(f.end);
+    const { value, pkg } = this.pkgLen(f.end);
+    const k = this.scopeKey();
     const key = k ? `${k}.${s}` : s;
-    if (!f.local && !arity.has(key)) arity.set(key, -1);
+    if (!f.local && !this.arity.has(key)) this.arity.set(key, -1);
     return [{ t: 'named', at, name: s, bits: value, pkg }];
+  }
+
+  // ---- faults
+
+  /** A fault: an issue naming what was being read; the list (or field list) being read keeps the
+   * rest of its bytes as they are, and reading goes on after it. */
+  private recover(e: Stop): void {
+    this.issues.push({ at: e.at, message: `${e.message}${this.reading()}` });
+    const stack = this.stack;
+    while (stack[stack.length - 1].k === 'term') this.closeScope(stack.pop() as TermFrame);
+    const l = stack[stack.length - 1] as ListFrame | FieldFrame;
+    const bytes = this.b.slice(l.start, l.end);
+    if (l.k === 'list') l.out.push({ code: RAW, at: l.start, args: [{ t: 'bytes', v: bytes }] });
+    else l.out.push({ t: 'raw', at: l.start, bytes });
+    this.pos = l.end;
+    this.done = undefined;
+  }
+
+  /** What was being read when a fault stopped it, for its message: the innermost call's method
+   * and argument count, and the object whose scope it is in (`\_SB.PCI0._OSC`). */
+  private reading(): string {
+    const call = [...this.stack].reverse().find((x): x is TermFrame => x.k === 'term' && x.term.code === CALL);
+    const n = call?.term.args[0];
+    const what = n?.t === 'name' ? `the ${call!.grammar.length} argument(s) of a call to ${nameText(n.v)}` : '';
+    const where = this.scope().length ? `\\${this.scope().map(trimSeg).join('.')}` : '';
+    return what || where ? ` (reading ${[what, where ? `in ${where}` : ''].filter(Boolean).join(' ')})` : '';
   }
 }
