@@ -8,7 +8,7 @@ import { tableFileNames, setOf, allEntries } from '../model/tableset.js';
 import { hex, type Finding } from '../layout/diagnostics.js';
 import type { Json } from '../layout/values.js';
 import { EFI_MEMORY_DESC_SIZE, EFI_MEMORY_DESC_VERSION, systemTableCrc, memoryRangeJson } from '../efi/tables.js';
-import { type BuildOptions, type Dom0Table, type Range, BuildError } from './types.js';
+import { type BuildOptions, type Dom0Table, type PlacedSet, type Range, BuildError } from './types.js';
 import { runPipeline, defaultOptions, type PassLog } from './pipeline.js';
 import { EFI_SYSTAB_ID, EFI_MMAP_ID } from './layout.js';
 import { gicInfo } from '../tables/madt.js';
@@ -102,6 +102,47 @@ function writable(e: TableEntry): void {
   }
 }
 
+/** The options a build ran with, as the manifest records them (the vCPUs as the MADT has them). */
+function manifestOptions(set: PlacedSet, opts: BuildOptions): Manifest['options'] {
+  const madt = set.tables.find((t) => t.id === 'APIC');
+  const gic = madt ? gicInfo(madt.table.items ?? []) : undefined;
+  return {
+    vcpus: gic?.enabled.length ?? null,
+    vcpus_given: opts.vcpus !== undefined,
+    host_mpidrs: opts.hostMpidrs === true,
+    base: hex(set.region.base),
+    mem: set.memory.mem.map(range),
+    acpi_regions: (set.acpiRegions ?? []).map(range),
+    acpi_regions_given: opts.acpiRegions !== undefined,
+    bootargs: opts.bootargs ?? null,
+    initrd: opts.initrd ? { start: hex(opts.initrd.start), size: hex(opts.initrd.size) } : null,
+    stao_paths: opts.staoPaths,
+    xen_version: opts.xenVersion,
+    its: opts.its,
+    hide_smmu: opts.hideSmmu === true,
+    relocate: opts.relocate,
+  };
+}
+
+/** Where the EFI system table and memory map went, as the manifest records them. */
+function manifestEfi(efi: NonNullable<PlacedSet['efi']>, addr: Map<string, bigint>): NonNullable<Manifest['efi']> {
+  return {
+    system_table: {
+      address: hex(addr.get(EFI_SYSTAB_ID)!),
+      size: efi.systab.length,
+      crc32: hex(systemTableCrc(efi.systab)),
+      acpi20_rsdp: hex(addr.get('RSDP')!),
+    },
+    memory_map: {
+      address: hex(addr.get(EFI_MMAP_ID)!),
+      size: efi.mmapBytes.length,
+      descriptor_size: EFI_MEMORY_DESC_SIZE,
+      descriptor_version: EFI_MEMORY_DESC_VERSION,
+      entries: efi.mmap.map(memoryRangeJson),
+    },
+  };
+}
+
 function build(host: TableSet, opts: BuildOptions): Dom0Output {
   const r = runPipeline(host, opts);
   const set = r.set;
@@ -118,29 +159,12 @@ function build(host: TableSet, opts: BuildOptions): Dom0Output {
   const tables: TableSet = setOf('dom0', 'build', entries);
   const origins = new Map(entries.map((e, i) => [e, ordered[i].origin] as const));
   const names = tableFileNames(tables);
-  const madt = set.tables.find((t) => t.id === 'APIC');
-  const gic = madt ? gicInfo(madt.table.items ?? []) : undefined;
   const efi = set.efi;
   const manifest: Manifest = {
     format: MANIFEST_FORMAT,
     profile: opts.profile,
     passes: r.passes,
-    options: {
-      vcpus: gic?.enabled.length ?? null,
-      vcpus_given: opts.vcpus !== undefined,
-      host_mpidrs: opts.hostMpidrs === true,
-      base: hex(set.region.base),
-      mem: set.memory.mem.map(range),
-      acpi_regions: (set.acpiRegions ?? []).map(range),
-      acpi_regions_given: opts.acpiRegions !== undefined,
-      bootargs: opts.bootargs ?? null,
-      initrd: opts.initrd ? { start: hex(opts.initrd.start), size: hex(opts.initrd.size) } : null,
-      stao_paths: opts.staoPaths,
-      xen_version: opts.xenVersion,
-      its: opts.its,
-      hide_smmu: opts.hideSmmu === true,
-      relocate: opts.relocate,
-    },
+    options: manifestOptions(set, opts),
     region: { ...range(set.region), file: 'acpi.img' },
     memory: {
       source: set.memory.source,
@@ -158,23 +182,7 @@ function build(host: TableSet, opts: BuildOptions): Dom0Output {
       checksum_ok: !hasChecksumFault(e.table),
       origin: origins.get(e)!,
     })),
-    efi: efi
-      ? {
-          system_table: {
-            address: hex(addr.get(EFI_SYSTAB_ID)!),
-            size: efi.systab.length,
-            crc32: hex(systemTableCrc(efi.systab)),
-            acpi20_rsdp: hex(addr.get('RSDP')!),
-          },
-          memory_map: {
-            address: hex(addr.get(EFI_MMAP_ID)!),
-            size: efi.mmapBytes.length,
-            descriptor_size: EFI_MEMORY_DESC_SIZE,
-            descriptor_version: EFI_MEMORY_DESC_VERSION,
-            entries: efi.mmap.map(memoryRangeJson),
-          },
-        }
-      : null,
+    efi: efi ? manifestEfi(efi, addr) : null,
     dt:
       r.dtb && set.dt
         ? {
