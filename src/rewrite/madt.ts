@@ -80,6 +80,84 @@ function vcpuCount(set: Dom0Set, opts: Pick<BuildOptions, 'vcpus' | 'profile'>, 
   };
 }
 
+/** The design profile's entries: the first n enabled host GICCs (their hypervisor-only fields
+ * cleared, MPIDRs virtual unless --host-mpidrs), with the host's GICD, GICRs, ITSes and MSI frames. */
+function designItems(set: Dom0Set, opts: BuildOptions, gic: GicInfo, items: Node[], n: number, sized: (g: Node) => Node): { set: Dom0Set; items: Node[] } {
+  let next = set;
+  const kept = gic.enabled.slice(0, n);
+  const hostMpidrs = opts.hostMpidrs === true;
+  if (hostMpidrs) {
+    const moved = kept.findIndex((g, i) => fieldsOf(giccDef, g).arm_mpidr !== vcpuMpidr(i));
+    if (moved >= 0) {
+      next = warn(
+        next,
+        'BUILD_MPIDR_NOT_VIRTUAL',
+        'APIC',
+        fieldPath(`APIC.gicc[${moved}]`, giccDef, 'arm_mpidr'),
+        `--host-mpidrs: the kept host GICC ${moved} has MPIDR ${hex(fieldsOf(giccDef, kept[moved]).arm_mpidr)}, but Xen gives vCPU ${moved} MPIDR ${hex(vcpuMpidr(moved))}: ` +
+          'under Xen, dom0 would not bring up its secondary CPUs (docs/consumers.md X8); leave --host-mpidrs out for a hypervisor that numbers vCPUs as Xen does',
+      );
+    }
+  }
+  // GICR subtables and per-CPU GICR bases are mutually exclusive (X9): with subtables, the bases go
+  const perCpuGicr = gic.gicrs.length === 0;
+  const vcpuOf = new Map(kept.map((g, i) => [g, i]));
+  const out = items.flatMap((s) => {
+    const t = Number(s.fields.type);
+    if (t === MADT_GICC) {
+      const i = vcpuOf.get(s);
+      if (i === undefined) return [];
+      const patch: GiccFields = { ...HYPERVISOR_ONLY };
+      if (!hostMpidrs) patch.arm_mpidr = vcpuMpidr(i);
+      if (!perCpuGicr) patch.gicr_base_address = 0n;
+      return [withFields(giccDef, sized(s), patch)];
+    }
+    return [MADT_GICD, MADT_GICR, MADT_ITS, MADT_MSI_FRAME].includes(t) ? [s] : [];
+  });
+  return { set: next, items: out };
+}
+
+/** The xen profile's entries, as Xen writes them: the GICD, n GICCs made from the first host GICC
+ * with virtual MPIDRs, on GICv3 the host's redistributor regions enough for n, and the ITSes with --its. */
+function xenItems(set: Dom0Set, opts: BuildOptions, gic: GicInfo, items: Node[], n: number, giccLength: number): { set: Dom0Set; items: Node[] } {
+  let next = set;
+  if (!gic.giccs.length) throw new BuildError('the MADT has no GICC entry to make the dom0 GICCs from');
+  const template = normalizeGicc(gic.giccs[0], giccLength);
+  const giccs: Node[] = Array.from({ length: n }, (_, i) =>
+    withFields(
+      giccDef,
+      { fields: template.fields, tail: EMPTY },
+      {
+        cpu_interface_number: i,
+        uid: i,
+        flags: GICC_ENABLED,
+        arm_mpidr: vcpuMpidr(i),
+        parking_version: 0,
+        performance_interrupt: 0,
+        gicv_base_address: 0n,
+        gich_base_address: 0n,
+        gicr_base_address: 0n,
+        vgic_interrupt: 0,
+      },
+    ),
+  );
+  const out = [gic.gicd!, ...giccs];
+  if (gic.version === 3) {
+    const regions = redistributorRegions(gic);
+    let covered = 0n;
+    for (const r of regions) {
+      out.push(make(gicrDef, { type: MADT_GICR, base_address: r.base, length_region: Number(r.size) }));
+      covered += r.size / GICR_SIZE;
+      if (covered >= BigInt(n)) break;
+    }
+    if (covered < BigInt(n)) {
+      next = warn(next, 'BUILD_GICR_SHORT', 'APIC', 'APIC.gicr', `the host redistributor regions hold ${covered} redistributors, fewer than the ${n} vCPUs`);
+    }
+    if (opts.its) for (const s of items) if (s.fields.type === MADT_ITS) out.push(s);
+  }
+  return { set: next, items: out };
+}
+
 const run: Pass = (set, opts) => {
   const host = tableById(set, 'APIC');
   if (!host) throw new BuildError('no MADT (APIC) in the input');
@@ -101,74 +179,9 @@ const run: Pass = (set, opts) => {
   const n = counted.n;
   let next = counted.set;
   const sized = (g: Node) => (g.fields.length === giccLength && !g.tail.length ? g : normalizeGicc(g, giccLength));
-  let out: Node[];
-  if (opts.profile === 'design') {
-    const kept = gic.enabled.slice(0, n);
-    const hostMpidrs = opts.hostMpidrs === true;
-    if (hostMpidrs) {
-      const moved = kept.findIndex((g, i) => fieldsOf(giccDef, g).arm_mpidr !== vcpuMpidr(i));
-      if (moved >= 0) {
-        next = warn(
-          next,
-          'BUILD_MPIDR_NOT_VIRTUAL',
-          'APIC',
-          fieldPath(`APIC.gicc[${moved}]`, giccDef, 'arm_mpidr'),
-          `--host-mpidrs: the kept host GICC ${moved} has MPIDR ${hex(fieldsOf(giccDef, kept[moved]).arm_mpidr)}, but Xen gives vCPU ${moved} MPIDR ${hex(vcpuMpidr(moved))}: ` +
-            'under Xen, dom0 would not bring up its secondary CPUs (docs/consumers.md X8); leave --host-mpidrs out for a hypervisor that numbers vCPUs as Xen does',
-        );
-      }
-    }
-    // GICR subtables and per-CPU GICR bases are mutually exclusive (X9): with subtables, the bases go
-    const perCpuGicr = gic.gicrs.length === 0;
-    const vcpuOf = new Map(kept.map((g, i) => [g, i]));
-    out = items.flatMap((s) => {
-      const t = Number(s.fields.type);
-      if (t === MADT_GICC) {
-        const i = vcpuOf.get(s);
-        if (i === undefined) return [];
-        const patch: GiccFields = { ...HYPERVISOR_ONLY };
-        if (!hostMpidrs) patch.arm_mpidr = vcpuMpidr(i);
-        if (!perCpuGicr) patch.gicr_base_address = 0n;
-        return [withFields(giccDef, sized(s), patch)];
-      }
-      return [MADT_GICD, MADT_GICR, MADT_ITS, MADT_MSI_FRAME].includes(t) ? [s] : [];
-    });
-  } else {
-    if (!gic.giccs.length) throw new BuildError('the MADT has no GICC entry to make the dom0 GICCs from');
-    const template = normalizeGicc(gic.giccs[0], giccLength);
-    const giccs: Node[] = Array.from({ length: n }, (_, i) =>
-      withFields(
-        giccDef,
-        { fields: template.fields, tail: EMPTY },
-        {
-          cpu_interface_number: i,
-          uid: i,
-          flags: GICC_ENABLED,
-          arm_mpidr: vcpuMpidr(i),
-          parking_version: 0,
-          performance_interrupt: 0,
-          gicv_base_address: 0n,
-          gich_base_address: 0n,
-          gicr_base_address: 0n,
-          vgic_interrupt: 0,
-        },
-      ),
-    );
-    out = [gic.gicd, ...giccs];
-    if (gic.version === 3) {
-      const regions = redistributorRegions(gic);
-      let covered = 0n;
-      for (const r of regions) {
-        out.push(make(gicrDef, { type: MADT_GICR, base_address: r.base, length_region: Number(r.size) }));
-        covered += r.size / GICR_SIZE;
-        if (covered >= BigInt(n)) break;
-      }
-      if (covered < BigInt(n)) {
-        next = warn(next, 'BUILD_GICR_SHORT', 'APIC', 'APIC.gicr', `the host redistributor regions hold ${covered} redistributors, fewer than the ${n} vCPUs`);
-      }
-      if (opts.its) for (const s of items) if (s.fields.type === MADT_ITS) out.push(s);
-    }
-  }
+  const made = opts.profile === 'design' ? designItems(next, opts, gic, items, n, sized) : xenItems(next, opts, gic, items, n, giccLength);
+  next = made.set;
+  const out = made.items;
   const table = { ...old, items: out };
   next = withTable(next, { ...host, table, origin: 'new' });
   return { set: next, changes: [] };
