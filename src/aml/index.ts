@@ -43,6 +43,17 @@ export function readAml(inputs: readonly AmlInput[]): AmlSet {
   return { blocks, namespace };
 }
 
+const alone = new WeakMap<object, AmlSet>();
+
+/** One table's block read on its own (its calls resolved within it), once per decoded table: the
+ * report's namespace picture and a dump without the rest of its set share it. `key`: the decoded
+ * table the bytes are of. */
+export function readAmlTable(key: object, input: AmlInput): AmlSet {
+  let set = alone.get(key);
+  if (!set) alone.set(key, (set = readAml([input])));
+  return set;
+}
+
 /** Every fault of a block, its method bodies read first (they are read when first asked for), in
  * the order of their offsets. */
 export function blockIssues(block: AmlBlock): AmlIssue[] {

@@ -3,7 +3,7 @@
 import { defFor, tableKey } from '../tables/registry.js';
 import type { TableEntry, TableSet } from '../model/tableset.js';
 import { printAsl, type BlockHeader } from './asl.js';
-import { blockIssues, readAml, type AmlBlock, type AmlSet } from './index.js';
+import { blockIssues, readAml, readAmlTable, type AmlBlock, type AmlSet } from './index.js';
 import { kindCounts } from './view.js';
 import { hex } from '../layout/diagnostics.js';
 import { buildNamespace, type AmlObject } from './namespace.js';
@@ -33,6 +33,9 @@ export function setAml(set: Pick<TableSet, 'tables'>): SetAml {
   return out;
 }
 
+/** A DSDT's or SSDT's block read on its own (once per decoded table). */
+export const aloneBlock = (e: TableEntry): AmlBlock => readAmlTable(e.table, { table: labelOf(e), bytes: e.bytes, revision: e.bytes[8] ?? 0 }).blocks[0];
+
 /** The header fields a DefinitionBlock names, from a table's bytes. */
 export function blockHeader(bytes: Uint8Array): BlockHeader {
   const s = (o: number, n: number) => Buffer.from(bytes.subarray(o, o + n)).toString('latin1');
@@ -43,7 +46,7 @@ export function blockHeader(bytes: Uint8Array): BlockHeader {
 /** A DSDT's or SSDT's ASL, its calls read with the set's other blocks when `block` is given;
  * `marks` gets the table offset each line shows (see printAsl). */
 export function tableAsl(e: TableEntry, block?: AmlBlock, marks?: Map<number, number>): string {
-  const b = block ?? readAml([{ table: labelOf(e), bytes: e.bytes, revision: e.bytes[8] ?? 0 }]).blocks[0];
+  const b = block ?? aloneBlock(e);
   return printAsl(blockHeader(e.bytes), b.terms, marks);
 }
 

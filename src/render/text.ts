@@ -11,7 +11,7 @@ import { guidText, hexBytes } from '../layout/values.js';
 import { shown } from './escape.js';
 import { acpiHeader } from '../tables/common.js';
 import type { FieldsOf } from '../layout/schema.js';
-import { blockHeader, declaredAt, holdsAml, setAml, tableAsl } from '../aml/set.js';
+import { aloneBlock, blockHeader, declaredAt, holdsAml, tableAsl } from '../aml/set.js';
 import { blockIssues, type AmlBlock } from '../aml/index.js';
 
 const LABEL_WIDTH = 29;
@@ -242,7 +242,7 @@ function amlBody(e: TableEntry, block?: AmlBlock): DumpLine[] {
   const u32 = (o: number) => (b.length >= o + 4 ? new DataView(b.buffer, b.byteOffset, b.length).getUint32(o, true) : 0);
   const n = (v: number, digits: number) => `0x${v.toString(16).toUpperCase().padStart(digits, '0')}`;
   const want = checksumOf(b, b.length, 9);
-  const blk = block ?? setAml({ tables: [e] }).blocks.get(e)!;
+  const blk = block ?? aloneBlock(e);
   const issues = blockIssues(blk);
   const sig = e.table.signature;
   // the header's lines name its fields, as the other tables' dumps do (a diff links to them)

@@ -4,7 +4,7 @@ import type { TableDef } from '../model/rules.js';
 import { layout, type FieldsOf } from '../layout/schema.js';
 import { fieldsOf } from '../layout/codec.js';
 import { acpiHeader, headerField } from './common.js';
-import { readAml } from '../aml/index.js';
+import { readAmlTable } from '../aml/index.js';
 import { kindCounts, namespacePicture } from '../aml/view.js';
 
 const amlTable = (sig: string, label: string, tableKey?: TableDef['tableKey']) =>
@@ -18,7 +18,7 @@ const amlTable = (sig: string, label: string, tableKey?: TableDef['tableKey']) =
     tableKey,
     // what the block declares, as a collapsible tree (report's #namespace)
     pictures: (e) => {
-      const { namespace } = readAml([{ table: sig, bytes: e.bytes, revision: e.bytes[8] ?? 0 }]);
+      const { namespace } = readAmlTable(e.table, { table: tableKey?.(e.table) ?? sig, bytes: e.bytes, revision: e.bytes[8] ?? 0 });
       const shown = namespace.filter((o) => o.kind !== 'External');
       if (!shown.length) return [];
       return [namespacePicture(sig, `${tableKey?.(e.table) ?? sig}: ${shown.length} object(s): ${kindCounts(shown)}`, shown)];
