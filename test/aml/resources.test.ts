@@ -359,8 +359,8 @@ describe('resource templates', () => {
       expect(macros(tableAsl(entryOf(bytes))), name).toBe(macros(iaslAsl(bytes)));
     }
     // the Names' templates (those in method bodies are no namespace objects)
-    expect(templates).toBeGreaterThan(HAVE_CORPUS ? 800 : 4);
-    expect(descriptors).toBeGreaterThan(HAVE_CORPUS ? 1000 : 8);
+    expect(templates).toBeGreaterThanOrEqual(HAVE_CORPUS ? 800 : 4);
+    expect(descriptors).toBeGreaterThanOrEqual(HAVE_CORPUS ? 1000 : 8);
   });
 
   it('malformed templates stay buffers: a bad length, no End Tag, cut short, bytes after the End Tag, an unknown type', () => {
