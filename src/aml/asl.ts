@@ -10,9 +10,9 @@
 import { BY_CODE, CALL, NAME_REF, NULL_NAME, RAW, type ArgKind } from './opcodes.js';
 import { connectionAsl, templateAsl } from './resources.js';
 import { SPACE } from './resource-kinds.js';
+import { hexN, pad } from './text.js';
 import { nameText, type Arg, type FieldElement, type Term } from './tree.js';
 
-const hexN = (v: number | bigint, digits: number) => '0x' + BigInt(v).toString(16).toUpperCase().padStart(digits, '0');
 const WIDTH: Partial<Record<ArgKind, number>> = { byte: 2, word: 4, dword: 8, qword: 16 };
 
 /** §19.6.45 External ObjectType keywords. */
@@ -71,14 +71,13 @@ export function aslString(s: string): string {
 /** What the walk writes: text, a term (in a statement or in an expression), or a field list. */
 type Item =
   | string
-  | { term: Term; indent: number; statement: boolean }
-  | { fields: FieldElement[]; indent: number }
+  | { k: typeof TERM; term: Term; indent: number }
+  | { k: typeof FIELDS; fields: FieldElement[]; indent: number }
   /** a statement of a TermList: `last` in its list, `next` the one after it */
-  | { stmt: Term; indent: number; last: boolean; next?: Term }
+  | { k: typeof STMT; stmt: Term; indent: number; last: boolean; next: Term | undefined }
   /** the line being written shows what starts at this table offset */
-  | { mark: number };
-
-const pad = (n: number) => '    '.repeat(n);
+  | { k: typeof MARK; mark: number };
+const [TERM, FIELDS, STMT, MARK] = [0, 1, 2, 3] as const;
 
 /** The bytes of a buffer as iasl lists them: eight a line, with commas. */
 function byteLines(bytes: Uint8Array, indent: number): string {
@@ -149,7 +148,7 @@ const nullTarget = (t: Term) => termArg(t, t.args.length - 1)?.code === NULL_NAM
  * an operator with a target slot (iasl would fold the store into it), `x++`, `x--`.
  */
 function operatorForm(t: Term, statement: boolean, expr: (x: Term) => Item): Item[] | undefined {
-  const asl = aslOf(t);
+  const asl = OPERATORS.get(t.code);
   if (!asl) return undefined;
   const [a, b] = [termArg(t, 0), termArg(t, 1)];
   if (BINARY[asl] && a && b) {
@@ -176,15 +175,46 @@ function operatorForm(t: Term, statement: boolean, expr: (x: Term) => Item): Ite
   return undefined;
 }
 
+/** The opcodes operatorForm may write as an operator, with their ASL names. */
+const OPERATORS: ReadonlyMap<number, string> = new Map(
+  [...BY_CODE.values()]
+    .filter((d) => BINARY[d.asl] || LOGICAL[d.asl] || ['Store', 'Increment', 'Decrement', 'LNot', 'Not', 'Index'].includes(d.asl))
+    .map((d) => [d.code, d.asl]),
+);
+
+/** Each opcode's arguments (its PkgLength left out: no argument of the term). */
+const ARGS: ReadonlyMap<number, readonly ArgKind[]> = new Map([...BY_CODE.values()].map((d) => [d.code, d.args.filter((k) => k !== 'pkg')]));
+
+/** The ASL of a term that holds no other term (a name, an integer, a string, Zero, Local0, …),
+ * or undefined for one that does. */
+function leafText(t: Term): string | undefined {
+  if (t.code === NAME_REF) return t.args[0].t === 'name' ? nameText(t.args[0].v) || '\\' : '';
+  if (t.code === NULL_NAME) return '';
+  const def = BY_CODE.get(t.code);
+  if (!def) return undefined;
+  if (!def.args.length) return def.asl;
+  const a0 = t.args[0];
+  switch (def.asl) {
+    case 'BytePrefix':
+    case 'WordPrefix':
+    case 'DWordPrefix':
+    case 'QWordPrefix':
+      return a0.t === 'int' ? hexN(a0.v, WIDTH[def.args[0]]!) : '';
+    case 'StringPrefix':
+      return a0.t === 'string' ? aslString(a0.v) : '""';
+  }
+  return undefined;
+}
+
 /** The text and the terms a term's ASL is made of, in order (`statement`: it stands alone in a
  * TermList, where an operator with a target reads as an assignment). */
 function expand(t: Term, indent: number, statement = false): Item[] {
+  const leaf = leafText(t);
+  if (leaf !== undefined) return [leaf];
   const items: Item[] = [];
-  const expr = (x: Term): Item => ({ term: x, indent, statement: false });
+  const expr = (x: Term): Item => leafText(x) ?? { k: TERM, term: x, indent };
   const op = operatorForm(t, statement, expr);
   if (op) return op;
-  if (t.code === NAME_REF) return [t.args[0].t === 'name' ? nameText(t.args[0].v) || '\\' : ''];
-  if (t.code === NULL_NAME) return [''];
   if (t.code === RAW) {
     const bytes = t.args[0].t === 'bytes' ? t.args[0].v : new Uint8Array();
     return [
@@ -201,16 +231,9 @@ function expand(t: Term, indent: number, statement = false): Item[] {
     return items;
   }
   const def = BY_CODE.get(t.code)!;
-  const grammar = def.args.filter((k) => k !== 'pkg');
+  const grammar = ARGS.get(t.code)!;
   const a0 = t.args[0];
   switch (def.asl) {
-    case 'BytePrefix':
-    case 'WordPrefix':
-    case 'DWordPrefix':
-    case 'QWordPrefix':
-      return [a0.t === 'int' ? hexN(a0.v, WIDTH[grammar[0]]!) : ''];
-    case 'StringPrefix':
-      return [a0.t === 'string' ? aslString(a0.v) : '""'];
     case 'Buffer': {
       const bytes = t.args[1]?.t === 'bytes' ? t.args[1].v : new Uint8Array();
       const template = compiledSize(t) ? templateAsl(bytes, indent + 1) : undefined;
@@ -225,18 +248,17 @@ function expand(t: Term, indent: number, statement = false): Item[] {
       items.push('Package (', a0.t === 'int' ? hexN(a0.v, 2) : a0.t === 'term' ? expr(a0.v) : '', ')');
       if (!list.length) return [...items, ' {}'];
       items.push(`\n${pad(indent)}{\n`);
-      list.forEach((e, i) => items.push(pad(indent + 1), { term: e, indent: indent + 1, statement: false }, i + 1 < list.length ? ',\n' : '\n'));
+      list.forEach((e, i) => items.push(pad(indent + 1), leafText(e) ?? { k: TERM, term: e, indent: indent + 1 }, i + 1 < list.length ? ',\n' : '\n'));
       items.push(`${pad(indent)}}`);
       return items;
     }
   }
-  if (!grammar.length) return [def.asl];
-  const shown = t.args
-    .map((a, i) => ({ a, i, kind: grammar[i] }))
-    .filter(({ kind }) => kind !== 'terms' && kind !== 'fields' && kind !== 'elements' && kind !== 'bytes');
   items.push(def.asl, ' (');
   let first = true;
-  for (const { a, i, kind } of shown) {
+  for (let i = 0; i < t.args.length; i++) {
+    const [a, kind] = [t.args[i], grammar[i]];
+    // the lists are no arguments ASL writes in the parentheses
+    if (kind === 'terms' || kind === 'fields' || kind === 'elements' || kind === 'bytes') continue;
     const k = a.t === 'int' ? keyword(def.asl, i, Number(a.v), t.args) : undefined;
     if (k === '') continue; // said by the keyword before it
     if (!first) items.push(', ');
@@ -254,13 +276,18 @@ function expand(t: Term, indent: number, statement = false): Item[] {
 /** A statement: its ASL, then its block (TermList or field list) when it has one, its statements
  * left to the walk. */
 function statement(t: Term, indent: number, last: boolean, next?: Term): Item[] {
-  const items: Item[] = [{ mark: t.at }, pad(indent), ...(BY_CODE.get(t.code)?.asl === 'Else' ? ['Else'] : expand(t, indent, true))];
-  const body = BY_CODE.get(t.code)?.args.includes('terms') ? t.args.find((a) => a.t === 'terms') : undefined;
-  const fields = t.args.find((a) => a.t === 'fields');
-  if (body?.t === 'terms' || fields?.t === 'fields') {
+  const def = BY_CODE.get(t.code);
+  const items: Item[] = [{ k: MARK, mark: t.at }, pad(indent)];
+  if (def?.asl === 'Else') items.push('Else');
+  else for (const x of expand(t, indent, true)) items.push(x);
+  // a TermList or a field list is the last argument
+  const tail = def?.args.length ? t.args[t.args.length - 1] : undefined;
+  const body = tail?.t === 'terms' && def!.args.includes('terms') ? tail.v : undefined;
+  const fields = tail?.t === 'fields' ? tail.v : undefined;
+  if (body || fields) {
     items.push(`\n${pad(indent)}{\n`);
-    if (body?.t === 'terms') body.v.forEach((c, i) => items.push({ stmt: c, indent: indent + 1, last: i + 1 === body.v.length, next: body.v[i + 1] }));
-    if (fields?.t === 'fields') items.push({ fields: fields.v, indent: indent + 1 });
+    if (body) for (let i = 0; i < body.length; i++) items.push({ k: STMT, stmt: body[i], indent: indent + 1, last: i + 1 === body.length, next: body[i + 1] });
+    if (fields) items.push({ k: FIELDS, fields, indent: indent + 1 });
     items.push(`${pad(indent)}}\n`);
     // a blank line after a block, as iasl leaves one (not between an If and its Else)
     if (!last && !(next && BY_CODE.get(next.code)?.asl === 'Else')) items.push('\n');
@@ -273,7 +300,7 @@ function fieldLines(list: FieldElement[], indent: number): Item[] {
   const items: Item[] = [];
   list.forEach((e, i) => {
     const sep = i + 1 < list.length ? ',\n' : '\n';
-    items.push({ mark: e.at }, pad(indent));
+    items.push({ k: MARK, mark: e.at }, pad(indent));
     switch (e.t) {
       case 'named':
         items.push(`${e.name.replace(/(.)_+$/, '$1')}, ${e.bits}`);
@@ -295,7 +322,7 @@ function fieldLines(list: FieldElement[], indent: number): Item[] {
         const b = e.target.args[1];
         const macro = compiledSize(e.target) && b?.t === 'bytes' ? connectionAsl(b.v, indent + 1) : undefined;
         if (macro !== undefined) items.push(`Connection (\n${pad(indent + 1)}${macro}\n${pad(indent)})`);
-        else items.push('Connection (', { term: e.target, indent, statement: false }, ')');
+        else items.push('Connection (', { k: TERM, term: e.target, indent }, ')');
         break;
       }
       case 'raw':
@@ -316,30 +343,39 @@ export interface BlockHeader {
   oemRevision: number;
 }
 
-/** A definition block's ASL. `marks`, when given, gets the table offset each statement's and field
- * element's first line shows, by line number (0: the DefinitionBlock line). */
-export function printAsl(header: BlockHeader, terms: readonly Term[], marks?: Map<number, number>): string {
-  const out: string[] = [
+/** A definition block's ASL, line by line. `marks`, when given, gets the table offset each
+ * statement's and field element's first line shows, by line index (0: the DefinitionBlock line). */
+export function aslLines(header: BlockHeader, terms: readonly Term[], marks?: Map<number, number>): string[] {
+  const lines: string[] = [];
+  let cur = '';
+  const write = (text: string) => {
+    let from = 0;
+    for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', from)) {
+      lines.push(cur + text.slice(from, k));
+      cur = '';
+      from = k + 1;
+    }
+    cur += from ? text.slice(from) : text;
+  };
+  write(
     `DefinitionBlock ("", ${aslString(header.signature)}, ${header.revision}, ${aslString(header.oemId)}, ${aslString(header.oemTableId)}, ${hexN(header.oemRevision, 8)})\n{\n`,
-  ];
-  let line = 2;
+  );
   const stack: Item[] = [];
-  for (let i = terms.length - 1; i >= 0; i--) stack.push({ stmt: terms[i], indent: 1, last: i + 1 === terms.length, next: terms[i + 1] });
+  for (let i = terms.length - 1; i >= 0; i--) stack.push({ k: STMT, stmt: terms[i], indent: 1, last: i + 1 === terms.length, next: terms[i + 1] });
   while (stack.length) {
     const it = stack.pop()!;
-    if (typeof it === 'string') {
-      out.push(it);
-      for (let k = it.indexOf('\n'); k >= 0; k = it.indexOf('\n', k + 1)) line++;
-      continue;
+    if (typeof it === 'string') write(it);
+    else if (it.k === MARK) {
+      if (marks && !marks.has(lines.length)) marks.set(lines.length, it.mark);
+    } else {
+      const items =
+        it.k === STMT ? statement(it.stmt, it.indent, it.last, it.next) : it.k === FIELDS ? fieldLines(it.fields, it.indent) : expand(it.term, it.indent);
+      for (let k = items.length - 1; k >= 0; k--) stack.push(items[k]);
     }
-    if ('mark' in it) {
-      if (marks && !marks.has(line)) marks.set(line, it.mark);
-      continue;
-    }
-    const items =
-      'stmt' in it ? statement(it.stmt, it.indent, it.last, it.next) : 'fields' in it ? fieldLines(it.fields, it.indent) : expand(it.term, it.indent);
-    for (let k = items.length - 1; k >= 0; k--) stack.push(items[k]);
   }
-  out.push('}\n');
-  return out.join('');
+  lines.push(cur + '}');
+  return lines;
 }
+
+/** A definition block's ASL (see aslLines). */
+export const printAsl = (header: BlockHeader, terms: readonly Term[], marks?: Map<number, number>): string => aslLines(header, terms, marks).join('\n') + '\n';

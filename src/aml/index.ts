@@ -1,14 +1,19 @@
-// A set's definition blocks read together: each DSDT and SSDT decoded into its term tree, method
-// calls resolved across all of them, and the namespace they declare.
+// A set's definition blocks read together: each DSDT's and SSDT's declarations, method calls
+// resolved across all of them, the namespace they declare, and each block's term tree.
 //
 // Reading a call needs its method's argument count, and a method may be declared after a call to
 // it, or in another table. So, as iasl's disassembler does, the blocks are read twice: first for
-// their declarations only (each Method and External adding its count; method bodies, most of the
-// AML, passed over by their PkgLength), then whole, every count known — but for the method bodies,
-// which are read when first asked for (the namespace never asks; printing, encoding and diffing do).
-import { decodeBlock, type AmlIssue, type Arity, type DecodedBlock } from './decode.js';
-import { buildNamespace, type AmlObject } from './namespace.js';
-import { termsInOrder, type Term } from './tree.js';
+// their declarations (declarations.ts: the namespace and every Method's and External's count; method
+// bodies, most of the AML, passed over by their PkgLength), and a block whose scope-level calls
+// read otherwise once every count is known is read again; then whole, into its term tree (decode.ts)
+// — when the tree is first asked for (printing, encoding, diffing), and each method's body when it
+// is (the namespace never asks).
+import { decodeBlock, readPending, type DecodedBlock } from './decode.js';
+import { readDeclarations, stale } from './declarations.js';
+import { joinNamespace, type AmlObject, type BlockSource } from './namespace.js';
+import type { Term } from './tree.js';
+import type { AmlIssue } from './cursor.js';
+import { Names } from './names.js';
 
 /** One DSDT or SSDT: what to call it, its bytes (the whole table: AML from byte 36), its revision. */
 export interface AmlInput {
@@ -17,10 +22,39 @@ export interface AmlInput {
   revision: number;
 }
 
-export interface AmlBlock {
-  table: string;
-  terms: Term[];
-  issues: AmlIssue[];
+/** One definition block: what it declares, and its term tree and faults, read when first asked for. */
+export class AmlBlock {
+  private read: DecodedBlock | undefined = undefined;
+
+  constructor(
+    private readonly src: BlockSource,
+    /** what the block declares, in order (every Scope and External among them) */
+    readonly objects: readonly AmlObject[],
+  ) {}
+
+  /** what the caller of readAml named the block */
+  get table(): string {
+    return this.src.table;
+  }
+
+  /** its terms; a method's body is read when first asked for */
+  get terms(): Term[] {
+    const { bytes, names } = this.src;
+    this.read ??= decodeBlock(bytes, AML_START, Math.max(AML_START, bytes.length), names, 'lazy');
+    return this.read.terms;
+  }
+
+  /** what could not be read, so far: the method bodies read (blockIssues reads them all) */
+  get issues(): AmlIssue[] {
+    void this.terms;
+    return this.read!.issues;
+  }
+
+  /** Reads every method body not read yet. */
+  readAll(): void {
+    void this.terms;
+    readPending(this.read!.pending);
+  }
 }
 
 export interface AmlSet {
@@ -32,15 +66,15 @@ export interface AmlSet {
 export const AML_START = 36;
 
 export function readAml(inputs: readonly AmlInput[]): AmlSet {
-  const arity: Arity = new Map();
-  const end = (t: AmlInput) => Math.max(AML_START, t.bytes.length);
-  // first every block's declarations (method bodies passed over), then each block whole, every
-  // method's argument count known
-  for (const t of inputs) decodeBlock(t.bytes, AML_START, end(t), arity, 'declarations');
-  const decoded: DecodedBlock[] = inputs.map((t) => decodeBlock(t.bytes, AML_START, end(t), arity, 'lazy'));
-  const blocks = decoded.map((d, i) => ({ table: inputs[i].table, terms: d.terms, issues: d.issues }));
-  const namespace = buildNamespace(blocks.map((b, i) => ({ table: b.table, terms: b.terms, revision: inputs[i].revision })));
-  return { blocks, namespace };
+  const names = new Names();
+  const sources: BlockSource[] = inputs.map((t) => ({ table: t.table, bytes: t.bytes, revision: t.revision, names }));
+  const read = (s: BlockSource) => readDeclarations(s, AML_START, Math.max(AML_START, s.bytes.length));
+  // every block's declarations; then again, a block whose calls at scope level would read
+  // otherwise with every method known
+  const first = sources.map(read);
+  const declarations = first.map((d, i) => (stale(d, names) ? read(sources[i]) : d));
+  const blocks = sources.map((s, i) => new AmlBlock(s, declarations[i].objects));
+  return { blocks, namespace: joinNamespace(declarations.map((d) => d.objects)) };
 }
 
 const alone = new WeakMap<object, AmlSet>();
@@ -57,10 +91,11 @@ export function readAmlTable(key: object, input: AmlInput): AmlSet {
 /** Every fault of a block, its method bodies read first (they are read when first asked for), in
  * the order of their offsets. */
 export function blockIssues(block: AmlBlock): AmlIssue[] {
-  termsInOrder(block.terms);
+  block.readAll();
   return [...block.issues].sort((a, b) => a.at - b.at);
 }
 
 export { encodeTerms } from './encode.js';
-export type { AmlObject, AmlValue } from './namespace.js';
+export type { AmlValue } from './namespace.js';
+export { AmlObject } from './namespace.js';
 export type { Term, AmlName } from './tree.js';

@@ -1,11 +1,13 @@
-// The namespace a set's definition blocks declare, built from their term trees without executing
-// anything: each object's absolute path, kind, the table and byte offset that declared it, a
+// The namespace a set's definition blocks declare, as their declarations reader finds it, nothing
+// executed: each object's absolute path, kind, the table and byte offset that declared it, a
 // method's argument count and flags, a region's space and constant offset and length, and a Name's
 // constant value. Objects declared under If/Else/While at scope level are in it, marked
 // conditional; objects declared inside a method body are the method's own, and are not.
 import { BY_CODE, CALL, NAME_REF, OBJECT_TYPE_METHOD, RAW, type ObjectKind } from './opcodes.js';
+import { decodeBlock } from './decode.js';
+import type { Names } from './names.js';
 import { decodeResourceTemplate, type ResourceTemplate } from './resources.js';
-import { resolveFrom, trimSeg, type AmlName, type Path, type Term } from './tree.js';
+import { trimSeg, type AmlName, type Path, type Term } from './tree.js';
 
 /** A constant value, as a Name holds it. */
 export type AmlValue =
@@ -22,30 +24,126 @@ export type AmlValue =
 
 export type NamespaceKind = ObjectKind | 'FieldUnit';
 
-export interface AmlObject {
-  /** its absolute path as ASL writes it (`\_SB.PCI0._HID`) */
-  path: string;
-  /** its segments from the root, as stored (four characters each) */
-  segs: Path;
-  kind: NamespaceKind;
-  /** the table that declared it (as the caller names it) and the declaring term's table offset */
+/** The block an object was declared in: what it is called, its bytes, its revision, and the
+ * names its calls were read with (shared by the set's blocks). */
+export interface BlockSource {
   table: string;
-  offset: number;
-  conditional?: true;
-  /** Method: argument count, SerializeRule and SyncLevel */
-  args?: number;
-  serialized?: boolean;
-  syncLevel?: number;
-  /** External: the object type it declares and, for a method, its argument count */
-  objectType?: number;
-  /** Name */
-  value?: AmlValue;
-  /** OperationRegion: its space, and offset and length where they are constants */
-  space?: number;
-  regionOffset?: bigint;
-  regionLength?: bigint;
-  /** the declaring term */
-  term?: Term;
+  bytes: Uint8Array;
+  /** the table header's revision: below 2, integers are 32 bits (ACPI 6.5 §5.2.11.1) */
+  revision: number;
+  names: Names;
+}
+
+/**
+ * One object of the namespace. Its path, and what needs its declaring term read (a Name's value, a
+ * region's offset and length, the term itself), are worked out when first asked for: the namespace
+ * of a server's DSDT holds tens of thousands of objects most uses never look into.
+ */
+export class AmlObject {
+  /** what was worked out when first asked for */
+  private known: { path?: string; term?: { term: Term | undefined }; value?: { value: AmlValue | undefined } } | undefined = undefined;
+
+  constructor(
+    /** its node among the set's names */
+    readonly node: number,
+    readonly kind: NamespaceKind,
+    /** the declaring term's table offset (a field unit's: its element's), where the term ends, and
+     * the node of the scope it is in */
+    readonly offset: number,
+    private readonly termEnd: number,
+    private readonly scope: number,
+    private readonly src: BlockSource,
+    /** bit 16: declared under If/Else/While; bits 0-7, 8-15: a Method's flags byte, an External's
+     * object type and argument count, an OperationRegion's space */
+    private readonly facts: number,
+  ) {}
+
+  /** whether it is declared under If/Else/While at scope level (there only when the condition holds) */
+  get conditional(): true | undefined {
+    return this.facts & 0x10000 ? true : undefined;
+  }
+
+  /** Method: argument count, SerializeRule and SyncLevel (External: a method's argument count) */
+  get args(): number | undefined {
+    const a = this.facts & 0xff;
+    return this.kind === 'Method' ? a & 7 : this.kind === 'External' && a === OBJECT_TYPE_METHOD ? (this.facts >> 8) & 0xff : undefined;
+  }
+
+  get serialized(): boolean | undefined {
+    return this.kind === 'Method' ? (this.facts & 8) !== 0 : undefined;
+  }
+
+  get syncLevel(): number | undefined {
+    return this.kind === 'Method' ? (this.facts & 0xff) >> 4 : undefined;
+  }
+
+  /** External: the object type it declares */
+  get objectType(): number | undefined {
+    return this.kind === 'External' ? this.facts & 0xff : undefined;
+  }
+
+  /** OperationRegion: its space */
+  get space(): number | undefined {
+    return this.kind === 'OperationRegion' ? this.facts & 0xff : undefined;
+  }
+
+  /** the table that declared it (as the caller of readAml names it) */
+  get table(): string {
+    return this.src.table;
+  }
+
+  /** its segments from the root, as stored */
+  get segs(): Path {
+    return this.src.names.segments(this.node);
+  }
+
+  /** its absolute path as ASL writes it (`\_SB.PCI0._HID`) */
+  get path(): string {
+    const k = (this.known ??= {});
+    return (k.path ??= pathString(this.segs));
+  }
+
+  /** the declaring term, read on its own (a field unit has none of its own) */
+  get term(): Term | undefined {
+    const k = (this.known ??= {});
+    if (!k.term) {
+      const { bytes, names } = this.src;
+      const terms =
+        this.termEnd > this.offset ? decodeBlock(bytes, this.offset, this.termEnd, names, 'lazy', { scope: this.scope, issues: [], pending: [] }).terms : [];
+      k.term = { term: terms[0] };
+    }
+    return k.term.term;
+  }
+
+  /** a Name's constant value */
+  get value(): AmlValue | undefined {
+    const k = (this.known ??= {});
+    if (!k.value) {
+      const v = this.kind === 'Name' ? this.term?.args[1] : undefined;
+      k.value = { value: v?.t === 'term' ? constantOf(v.v, this.ones()) : undefined };
+    }
+    return k.value.value;
+  }
+
+  /** an OperationRegion's offset and length, where they are constants */
+  get regionOffset(): bigint | undefined {
+    return this.regionArg(2);
+  }
+
+  get regionLength(): bigint | undefined {
+    return this.regionArg(3);
+  }
+
+  private regionArg(i: number): bigint | undefined {
+    if (this.kind !== 'OperationRegion') return undefined;
+    const x = this.term?.args[i];
+    const c = x?.t === 'term' ? constantOf(x.v, this.ones()) : undefined;
+    return c?.type === 'integer' ? c.value : undefined;
+  }
+
+  private ones(): bigint {
+    return this.src.revision < 2 ? 0xffffffffn : 0xffffffffffffffffn;
+  }
 }
 
 /** An absolute path as ASL writes it. */
@@ -113,95 +211,25 @@ export function constantOf(t: Term, ones: bigint, depth = 0): AmlValue {
   }
 }
 
-/** One definition block to put in the namespace: its terms, what to call it, its revision. */
-export interface Block {
-  table: string;
-  terms: readonly Term[];
-  /** the table header's revision: below 2, integers are 32 bits (ACPI 6.5 §5.2.11.1) */
-  revision: number;
-}
-
 /**
- * The objects the blocks declare, in the order they are declared (block by block). A Scope whose
- * target no block declares (the predefined `\_SB`, `\_GPE`, …) is in it as kind Scope, once; an
- * External whose object a block declares is left out.
+ * The namespace of a set's blocks from what each declares, in declaration order (block by block).
+ * A Scope whose target no block declares (the predefined `\_SB`, `\_GPE`, …) is in it as kind
+ * Scope, once, first; the other Scopes are left out, as is an External whose object a block
+ * declares.
  */
-export function buildNamespace(blocks: readonly Block[]): AmlObject[] {
+export function joinNamespace(blocks: readonly (readonly AmlObject[])[]): AmlObject[] {
+  let nodes = 0;
+  for (const rows of blocks) for (const o of rows) nodes = Math.max(nodes, o.node + 1);
+  // for each node: 1, declared by an object that is no Scope or External; 2, a Scope listed
+  const marks = new Uint8Array(nodes);
+  for (const rows of blocks) for (const o of rows) if (o.kind !== 'External' && o.kind !== 'Scope') marks[o.node] = 1;
   const out: AmlObject[] = [];
-  const scopes: AmlObject[] = [];
-  for (const blk of blocks) {
-    const ones = blk.revision < 2 ? 0xffffffffn : 0xffffffffffffffffn;
-    const stack: { terms: readonly Term[]; i: number; scope: Path; conditional: boolean }[] = [{ terms: blk.terms, i: 0, scope: [], conditional: false }];
-    while (stack.length) {
-      const f = stack[stack.length - 1];
-      if (f.i >= f.terms.length) {
-        stack.pop();
-        continue;
+  for (const rows of blocks)
+    for (const o of rows)
+      if (o.kind === 'Scope' && o.node && !marks[o.node]) {
+        marks[o.node] = 2;
+        out.push(o);
       }
-      const t = f.terms[f.i++];
-      const def = BY_CODE.get(t.code);
-      if (!def) continue;
-      const add = (segs: Path, kind: NamespaceKind, more: Partial<AmlObject> = {}) => {
-        const o: AmlObject = {
-          path: pathString(segs),
-          segs,
-          kind,
-          table: blk.table,
-          offset: t.at,
-          ...(f.conditional ? { conditional: true } : {}),
-          term: t,
-          ...more,
-        };
-        (kind === 'Scope' ? scopes : out).push(o);
-        return o;
-      };
-      const body = t.args.find((a) => a.t === 'terms');
-      if (def.declares) {
-        const a = t.args[def.declares.arg];
-        if (a?.t !== 'name') continue;
-        const segs = resolveFrom(f.scope, a.v);
-        const kind = def.declares.kind;
-        const int = (i: number) => {
-          const x = t.args[i];
-          return x?.t === 'int' ? Number(x.v) : 0;
-        };
-        if (kind === 'Method') {
-          const flags = int(1);
-          add(segs, kind, { args: flags & 7, serialized: (flags & 8) !== 0, syncLevel: flags >> 4 });
-          continue; // its body declares the method's own objects
-        }
-        if (kind === 'Name') {
-          const v = t.args[1];
-          add(segs, kind, v?.t === 'term' ? { value: constantOf(v.v, ones) } : {});
-        } else if (kind === 'External') {
-          add(segs, kind, { objectType: int(1), ...(int(1) === OBJECT_TYPE_METHOD ? { args: int(2) } : {}) });
-        } else if (kind === 'OperationRegion') {
-          const num = (x: (typeof t.args)[number] | undefined) => {
-            const c = x?.t === 'term' ? constantOf(x.v, ones) : undefined;
-            return c?.type === 'integer' ? c.value : undefined;
-          };
-          const [o, l] = [num(t.args[2]), num(t.args[3])];
-          add(segs, kind, { space: int(1), ...(o !== undefined ? { regionOffset: o } : {}), ...(l !== undefined ? { regionLength: l } : {}) });
-        } else add(segs, kind);
-        if (def.scope && body?.t === 'terms') stack.push({ terms: body.v, i: 0, scope: segs, conditional: f.conditional });
-        continue;
-      }
-      const fields = t.args.find((a) => a.t === 'fields');
-      if (fields?.t === 'fields') {
-        for (const e of fields.v) if (e.t === 'named') add([...f.scope, e.name], 'FieldUnit', { offset: e.at });
-        continue;
-      }
-      // If, Else, While at scope level: what they declare is there only when the condition holds
-      if (def.args[0] === 'pkg' && body?.t === 'terms') stack.push({ terms: body.v, i: 0, scope: f.scope, conditional: true });
-    }
-  }
-  const declared = new Set(out.filter((o) => o.kind !== 'External').map((o) => o.segs.join('.')));
-  const seen = new Set<string>();
-  const predefined = scopes.filter((s) => {
-    const k = s.segs.join('.');
-    if (declared.has(k) || seen.has(k) || !s.segs.length) return false;
-    seen.add(k);
-    return true;
-  });
-  return [...predefined, ...out.filter((o) => o.kind !== 'External' || !declared.has(o.segs.join('.')))];
+  for (const rows of blocks) for (const o of rows) if (o.kind !== 'Scope' && (o.kind !== 'External' || marks[o.node] !== 1)) out.push(o);
+  return out;
 }

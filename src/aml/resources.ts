@@ -21,15 +21,22 @@
 
 import { LABEL, PINS, SOURCE, type DescDef, type FieldDef, type ResourceDescriptor, type ResourceFieldValue, type ResourceTemplate } from './resource-kinds.js';
 import { DESCRIPTORS, END_TYPE, LARGE_FIXED, LARGE_MIN, SMALL_LENGTHS } from './resource-descriptors.js';
+import { hexN, pad } from './text.js';
 export type { ResourceDescriptor, ResourceFieldValue, ResourceTemplate } from './resource-kinds.js';
 
 // ---------------------------------------------------------------------------------------------
 // Reading
 
+/** A little-endian integer of `size` bytes: a number below 8 bytes, a bigint for 8. */
 const le = (b: Uint8Array, at: number, size: number): number | bigint => {
-  let v = 0n;
-  for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[at + i] ?? 0);
-  return size < 8 ? Number(v) : v;
+  if (size >= 8) {
+    let v = 0n;
+    for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[at + i] ?? 0);
+    return v;
+  }
+  let v = 0;
+  for (let i = size - 1; i >= 0; i--) v = v * 256 + (b[at + i] ?? 0);
+  return v;
 };
 
 /** A NUL-terminated string of printable ASCII filling exactly [from, to), or undefined. */
@@ -52,13 +59,17 @@ function defFor(d: Uint8Array, tag: number, large: boolean): DescDef | undefined
     if (def.tag !== tag || def.large !== large) continue;
     if (def.exact && d.length !== def.size) continue;
     if (d.length < def.size) continue;
-    const ok = Object.entries(def.when ?? {}).every(([name, v]) => {
-      const fd = def.fields.find((x) => x.name === name)!;
-      return readField(d, fd) === v;
-    });
-    if (ok) return def;
+    if (!def.when || Object.entries(def.when).every(([name, v]) => readField(d, fieldOf(def, name)) === v)) return def;
   }
   return undefined;
+}
+
+const fieldMaps = new WeakMap<DescDef, Map<string, FieldDef>>();
+/** A declaration's field by name. */
+function fieldOf(def: DescDef, name: string): FieldDef {
+  let m = fieldMaps.get(def);
+  if (!m) fieldMaps.set(def, (m = new Map(def.fields.map((f) => [f.name, f]))));
+  return m.get(name)!;
 }
 
 function readField(d: Uint8Array, fd: FieldDef): number | bigint {
@@ -187,6 +198,10 @@ export function decodeResourceTemplate(bytes: Uint8Array): ResourceTemplate | un
 // Writing back as iasl's resource compiler does
 
 function putField(d: Uint8Array, fd: FieldDef, value: number | bigint): void {
+  if (fd.size <= 4 && fd.shift === undefined && typeof value === 'number') {
+    for (let i = 0; i < fd.size; i++) d[fd.at + i] = Math.floor(value / 2 ** (8 * i)) & 0xff;
+    return;
+  }
   let v = BigInt(value);
   if (fd.shift !== undefined) {
     v = (v & ((1n << BigInt(fd.bits!)) - 1n)) << BigInt(fd.shift);
@@ -294,9 +309,6 @@ function printable(b: Uint8Array, w: Walk): boolean {
 // ---------------------------------------------------------------------------------------------
 // Printing
 
-const hexN = (v: number | bigint, digits: number) => '0x' + BigInt(v).toString(16).toUpperCase().padStart(digits, '0');
-const pad = (n: number) => '    '.repeat(n);
-
 /** A string as ASL writes it (backslashes and quotes escaped; the strings here are printable). */
 const aslStr = (s: string) => '"' + s.replace(/[\\"]/g, (c) => '\\' + c) + '"';
 
@@ -322,7 +334,7 @@ function argText(def: DescDef, fields: Record<string, ResourceFieldValue>, name:
   }
   const v = fields[name];
   if (typeof v === 'string') return aslStr(v);
-  const fd = def.fields.find((x) => x.name === name)!;
+  const fd = fieldOf(def, name);
   const kw = fd.kw?.[Number(v)];
   if (kw !== undefined) return kw;
   return hexN(v as number | bigint, fd.size * 2);

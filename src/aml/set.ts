@@ -2,11 +2,11 @@
 // once per set: each table entry's term tree, and the namespace.
 import { defFor, tableKey } from '../tables/registry.js';
 import type { TableEntry, TableSet } from '../model/tableset.js';
-import { printAsl, type BlockHeader } from './asl.js';
+import { aslLines, type BlockHeader } from './asl.js';
 import { blockIssues, readAml, readAmlTable, type AmlBlock, type AmlSet } from './index.js';
 import { kindCounts } from './view.js';
 import { hex } from '../layout/diagnostics.js';
-import { buildNamespace, type AmlObject } from './namespace.js';
+import { joinNamespace, type AmlObject } from './namespace.js';
 
 export interface SetAml {
   aml: AmlSet;
@@ -43,16 +43,20 @@ export function blockHeader(bytes: Uint8Array): BlockHeader {
   return { signature: s(0, 4), revision: bytes[8] ?? 0, oemId: s(10, 6), oemTableId: s(16, 8), oemRevision: u32 };
 }
 
-/** A DSDT's or SSDT's ASL, its calls read with the set's other blocks when `block` is given;
- * `marks` gets the table offset each line shows (see printAsl). */
-export function tableAsl(e: TableEntry, block?: AmlBlock, marks?: Map<number, number>): string {
+/** A DSDT's or SSDT's ASL, line by line, its calls read with the set's other blocks when `block`
+ * is given; `marks` gets the table offset each line shows (see aslLines). */
+export function tableAslLines(e: TableEntry, block?: AmlBlock, marks?: Map<number, number>): string[] {
   const b = block ?? aloneBlock(e);
-  return printAsl(blockHeader(e.bytes), b.terms, marks);
+  return aslLines(blockHeader(e.bytes), b.terms, marks);
 }
 
-/** What a block declares, by the table offset of the declaring term (or field element). */
-export function declaredAt(block: AmlBlock, revision: number): Map<number, AmlObject> {
-  return new Map(buildNamespace([{ table: block.table, terms: block.terms, revision }]).map((o) => [o.offset, o]));
+/** A DSDT's or SSDT's ASL (see tableAslLines). */
+export const tableAsl = (e: TableEntry, block?: AmlBlock): string => tableAslLines(e, block).join('\n') + '\n';
+
+/** What a block declares, by the table offset of the declaring term (or field element), as its
+ * namespace read on its own has it. */
+export function declaredAt(block: AmlBlock): Map<number, AmlObject> {
+  return new Map(joinNamespace([block.objects]).map((o) => [o.offset, o]));
 }
 
 /** dump --summary's facts for a DSDT or SSDT: what its block declares (read with the set's other

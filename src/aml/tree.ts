@@ -57,19 +57,17 @@ export function nameText(n: AmlName): string {
 }
 
 /** A NameSeg without the trailing underscores ASL leaves out (`_SB_` → `_SB`, `____` → `_`). */
-export const trimSeg = (s: string): string => s.replace(/(.)_+$/, '$1');
+export function trimSeg(s: string): string {
+  let n = s.length;
+  while (n > 1 && s.charCodeAt(n - 1) === 0x5f) n--;
+  return n === s.length ? s : s.slice(0, n);
+}
 
 /** The segments of an absolute path, from the root. */
 export type Path = readonly string[];
 
 /** An absolute path as ASL writes it: `\`, `\_SB_.PCI0` (the segments as stored: 4 characters). */
 export const pathText = (p: Path): string => '\\' + p.join('.');
-
-/** Where a name leads from scope `scope`, before any search (prefixes and segments applied). */
-export function resolveFrom(scope: Path, n: AmlName): Path {
-  if (n.root) return n.segs;
-  return [...scope.slice(0, Math.max(0, scope.length - n.parents)), ...n.segs];
-}
 
 /** Every term of a tree, in document order (an explicit stack: a tree may be thousands deep). */
 export function termsInOrder(roots: readonly Term[]): Term[] {

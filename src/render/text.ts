@@ -11,7 +11,7 @@ import { guidText, hexBytes } from '../layout/values.js';
 import { shown } from './escape.js';
 import { acpiHeader } from '../tables/common.js';
 import type { FieldsOf } from '../layout/schema.js';
-import { aloneBlock, blockHeader, declaredAt, holdsAml, tableAsl } from '../aml/set.js';
+import { aloneBlock, blockHeader, declaredAt, holdsAml, tableAslLines } from '../aml/set.js';
 import { blockIssues, type AmlBlock } from '../aml/index.js';
 
 const LABEL_WIDTH = 29;
@@ -277,17 +277,20 @@ function amlBody(e: TableEntry, block?: AmlBlock): DumpLine[] {
   // each statement's line shows its term's offset, a declaration's also the object's path (a diff
   // of the namespace links to it); the DefinitionBlock line stands for the whole AML body
   const marks = new Map<number, number>();
-  const asl = tableAsl(e, blk, marks);
-  const declared = declaredAt(blk, h.revision);
-  const lines = asl
-    .replace(/\n$/, '')
-    .split('\n')
-    .map((text, i): DumpLine => {
-      const at = i === 0 ? 36 : marks.get(i);
-      const o = at === undefined ? undefined : declared.get(at);
-      return { text: shown(text), ...(at !== undefined ? { offset: at } : {}), ...(i === 0 ? { path: `${sig}.tail` } : o ? { path: `${sig}.${o.path}` } : {}) };
-    });
-  return [...head, ...lines];
+  const asl = tableAslLines(e, blk, marks);
+  const declared = declaredAt(blk);
+  const lines = head;
+  for (let i = 0; i < asl.length; i++) {
+    const text = shown(asl[i]);
+    const at = i === 0 ? 36 : marks.get(i);
+    if (at === undefined) {
+      lines.push({ text });
+      continue;
+    }
+    const o = declared.get(at);
+    lines.push(i === 0 ? { text, offset: at, path: `${sig}.tail` } : o ? { text, offset: at, path: `${sig}.${o.path}` } : { text, offset: at });
+  }
+  return lines;
 }
 
 /** The whole dump of one table, line by line, with a heading comment naming where it came from.
