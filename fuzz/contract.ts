@@ -62,6 +62,7 @@ import { printAsl } from '../src/aml/asl.js';
 import { blockHeader } from '../src/aml/set.js';
 import { namespaceLines, objectJson, termsJson } from '../src/aml/view.js';
 import { diffAml } from '../src/diff/aml.js';
+import { readNamespace, treeNamespace } from './aml-namespace.js';
 
 /** Find the project root from this file (src or dist). */
 function root(): string {
@@ -174,6 +175,8 @@ export function checkAml(b: Buffer): Outcome {
     printAsl(blockHeader(b), blk.terms);
     JSON.stringify(termsJson(blk));
   }
+  const [read, tree] = [readNamespace(set), treeNamespace(set)];
+  if (read.join('\n') !== tree.join('\n')) throw new Violation(`AML namespace read without the tree is not the one the tree declares (${read.length} objects, the tree's ${tree.length})`, b.toString('hex'));
   namespaceLines(set.namespace);
   JSON.stringify(set.namespace.map(objectJson));
   const e: TableEntry = { table: { signature: 'DSDT', fields: {} } as TableEntry['table'], bytes: b, source: 'fuzz', address: 0x1000n };
@@ -886,7 +889,7 @@ export function properties(dir: string, t: Tally) {
       }),
     },
     {
-      name: 'AML: a mutated DSDT/SSDT read, encoded back byte for byte, printed as ASL, its namespace and tree as JSON, diffed',
+      name: 'AML: a mutated DSDT/SSDT read, encoded back byte for byte, printed as ASL, its namespace held to the one its tree declares, namespace and tree as JSON, diffed',
       share: 0.1,
       prop: fc.property(aml, (c) => {
         const b = mutateAml(amlSeeds[c.seed].bytes, c.edits);

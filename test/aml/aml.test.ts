@@ -16,6 +16,7 @@ import { tableAsl } from '../../src/aml/set.js';
 import type { TableEntry } from '../../src/model/tableset.js';
 import { decodeTable } from '../../src/tables/registry.js';
 import { HAVE_IASL, declaredBy, iaslAsl } from './iasl-asl.js';
+import { readNamespace, treeNamespace } from '../../fuzz/aml-namespace.js';
 
 /** Every DSDT and SSDT of the corpus and the samples: a name and the table's bytes. */
 function amlTables(): { name: string; bytes: Uint8Array }[] {
@@ -101,6 +102,37 @@ describe('AML decoder', () => {
       ).toBe(false);
       expect(Buffer.from(encodeTerms(b.terms)).equals(Buffer.from(bytes.subarray(36))), name).toBe(true);
     }
+  });
+
+  it('reads the namespace without the term tree as the tree declares it: every table, and each cut short or with a byte changed', () => {
+    // a fixed sequence of changes (a linear congruential generator): each table cut at 20 places,
+    // and 100 bytes of it set to what breaks the grammar most (an unknown opcode, a PkgLength's
+    // lead byte, a name prefix, Zero)
+    let seed = 12345;
+    const next = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+    let sets = 0;
+    for (const { name, bytes } of tables) {
+      const variants: Uint8Array[] = [bytes];
+      for (let k = 0; k < 20 && bytes.length > 37; k++) {
+        const cut = bytes.slice(0, 37 + next(bytes.length - 37));
+        new DataView(cut.buffer).setUint32(4, cut.length, true);
+        variants.push(cut);
+      }
+      for (let k = 0; k < 100 && bytes.length > 37; k++) {
+        const b = bytes.slice();
+        b[36 + next(bytes.length - 36)] = [0x02, 0xff, 0x4f, 0x5c, 0x2f, 0x00, 0x14, 0x10][next(8)];
+        variants.push(b);
+      }
+      for (const v of variants) {
+        const set = readAml([
+          { table: 'DSDT', bytes: v, revision: v[8] },
+          { table: 'SSDT', bytes, revision: bytes[8] },
+        ]);
+        expect(readNamespace(set), name).toEqual(treeNamespace(set));
+        sets++;
+      }
+    }
+    expect(sets).toBeGreaterThan(HAVE_CORPUS ? 1000 : 10);
   });
 
   it.skipIf(!HAVE_IASL)('builds the namespace iasl -d’s ASL declares: paths, kinds, argument counts, conditions, Name values', () => {
@@ -312,7 +344,21 @@ describe('AML decoder', () => {
     expect(Buffer.from(encodeTerms(set.blocks[0].terms)).equals(Buffer.from(shortCall.subarray(36)))).toBe(true);
     // a string with no NUL
     const str = block([0x08, 0x41, 0x41, 0x41, 0x41, 0x0d, 0x41, 0x42]);
-    expect(blockIssues(one(str).blocks[0])).toEqual([{ at: 36 + 6, message: 'a string with no NUL before the end of the table' }]);
+    expect(blockIssues(one(str).blocks[0])).toEqual([{ at: 36 + 6, message: 'a string with no NUL before the end of the table' }]);    // a Processor whose package ends before its ProcessorID: it declares nothing (the term reader
+    // keeps it as bytes), nor does what follows it in its list; the object before it stays
+    const shortCpu = block([
+      ...[0x10, 0x17, 0x5c, 0x00],
+      ...[0x08, 0x41, 0x41, 0x41, 0x41, 0x01],
+      ...[0x5b, 0x83, 0x05, 0x43, 0x50, 0x55, 0x30, 0x00, 0x08, 0x42, 0x42, 0x42, 0x42, 0x01],
+    ]);
+    set = one(shortCpu);
+    expect(blockIssues(set.blocks[0])).toEqual([{ at: 36 + 17, message: 'a byte runs past the end of its package (0x35) (reading in \\CPU0)' }]);
+    expect(set.namespace.map((o) => o.path)).toEqual(['\\AAAA']);
+    // a field list cut inside an element: the units before it are declared
+    const shortField = block([0x5b, 0x81, 0x0e, 0x52, 0x45, 0x47, 0x30, 0x01, 0x46, 0x4c, 0x44, 0x30, 0x08, 0x46, 0x4c, 0x44, 0x31]);
+    set = one(shortField);
+    expect(set.namespace.map((o) => o.path)).toEqual(['\\FLD0']);
+    for (const b of [unknown, past, endless, inBody, shortCall, str, shortCpu, shortField]) expect(readNamespace(one(b))).toEqual(treeNamespace(one(b)));
   });
 
   it('nesting 10,000 deep: read, built and written with explicit stacks', () => {
