@@ -45,7 +45,8 @@ export function treeNamespace(set: AmlSet): string[] {
       const fields = t.args.find((a) => a.t === 'fields');
       if (fields?.t === 'fields') {
         for (const e of fields.v)
-          if (e.t === 'named') objects.push({ key: [...f.scope, e.name].join('.'), kind: 'FieldUnit', text: line([...f.scope, e.name], 'FieldUnit', e.at, f.conditional) });
+          if (e.t === 'named')
+            objects.push({ key: [...f.scope, e.name].join('.'), kind: 'FieldUnit', text: line([...f.scope, e.name], 'FieldUnit', e.at, f.conditional) });
         continue;
       }
       // If, Else, While: what they declare is there only when the condition holds

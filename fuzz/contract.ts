@@ -176,7 +176,11 @@ export function checkAml(b: Buffer): Outcome {
     JSON.stringify(termsJson(blk));
   }
   const [read, tree] = [readNamespace(set), treeNamespace(set)];
-  if (read.join('\n') !== tree.join('\n')) throw new Violation(`AML namespace read without the tree is not the one the tree declares (${read.length} objects, the tree's ${tree.length})`, b.toString('hex'));
+  if (read.join('\n') !== tree.join('\n'))
+    throw new Violation(
+      `AML namespace read without the tree is not the one the tree declares (${read.length} objects, the tree's ${tree.length})`,
+      b.toString('hex'),
+    );
   namespaceLines(set.namespace);
   JSON.stringify(set.namespace.map(objectJson));
   const e: TableEntry = { table: { signature: 'DSDT', fields: {} } as TableEntry['table'], bytes: b, source: 'fuzz', address: 0x1000n };

@@ -125,6 +125,18 @@ export class AmlObject {
     return k.value.value;
   }
 
+  /** a Method's result when its body is one Return of a constant (as firmware often writes `_STA`) */
+  get returns(): AmlValue | undefined {
+    if (this.kind !== 'Method') return undefined;
+    const body = this.term?.args.find((a) => a.t === 'terms');
+    if (body?.t !== 'terms' || body.v.length !== 1) return undefined;
+    const [ret] = body.v;
+    const x = ret.args[0];
+    if (BY_CODE.get(ret.code)?.asl !== 'Return' || x?.t !== 'term') return undefined;
+    const v = constantOf(x.v, this.ones());
+    return v.type === 'expression' ? undefined : v;
+  }
+
   /** an OperationRegion's offset and length, where they are constants */
   get regionOffset(): bigint | undefined {
     return this.regionArg(2);

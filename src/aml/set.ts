@@ -3,16 +3,13 @@
 import { defFor, tableKey } from '../tables/registry.js';
 import type { TableEntry, TableSet } from '../model/tableset.js';
 import { aslLines, type BlockHeader } from './asl.js';
-import { blockIssues, readAml, readAmlTable, type AmlBlock, type AmlSet } from './index.js';
+import { blockIssues, readAml, readAmlTable, type AmlBlock } from './index.js';
 import { kindCounts } from './view.js';
 import { hex } from '../layout/diagnostics.js';
 import { joinNamespace, type AmlObject } from './namespace.js';
 
-export interface SetAml {
-  aml: AmlSet;
-  /** each DSDT's and SSDT's block */
-  blocks: Map<TableEntry, AmlBlock>;
-}
+import type { SetAml } from '../model/rules.js';
+export type { SetAml };
 
 /** Whether a table holds a definition block (DSDT, SSDT: their declarations say so). */
 export const holdsAml = (e: TableEntry): boolean => defFor(e.table.signature).tailIsAml === true;

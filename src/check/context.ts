@@ -8,6 +8,7 @@ import { everyEntry } from '../layout/describe.js';
 import { describeTable, defOf } from '../tables/registry.js';
 import { severityOf, CODES, type CodeInfo } from './catalog.js';
 import { releasesIn, releasesText, type XenRelease } from '../model/xen.js';
+import { setAml } from '../aml/set.js';
 
 export class CheckContext {
   readonly findings: Finding[] = [];
@@ -96,6 +97,7 @@ export class CheckContext {
       offsetOf: (path, other) => this.offsetOf(other ?? entry, path),
       find: (sig) => this.find(sig),
       all: (sig) => this.all(sig),
+      aml: () => setAml(this.set),
     };
   }
 }

@@ -9,6 +9,7 @@ import type { ContainerDef, Node, FieldName, NamedFrom } from '../layout/codec.j
 import type { Layout } from '../layout/schema.js';
 import type { XenRelease } from './xen.js';
 import type { Picture } from './picture.js';
+import type { AmlBlock, AmlSet } from '../aml/index.js';
 
 /** Who reads the bytes a finding is about. `dom0-acpi` is this tool itself: what it cannot read
  * (an input) or what it tells the user it did. */
@@ -132,6 +133,15 @@ export interface RuleContext<C extends string = string> {
   offsetOf(path: string, entry?: TableEntry): number | undefined;
   find(signature: string): TableEntry | undefined;
   all(signature: string): TableEntry[];
+  /** the set's definition blocks read together (once per set): the namespace, and each DSDT's and
+   * SSDT's block by its table entry */
+  aml(): SetAml;
+}
+
+/** A set's AML as the checks see it. */
+export interface SetAml {
+  aml: AmlSet;
+  blocks: ReadonlyMap<TableEntry, AmlBlock>;
 }
 
 /** One check a table declares: the codes it may report and the function that looks (none when

@@ -6,6 +6,7 @@ import { fieldsOf } from '../layout/codec.js';
 import { acpiHeader, headerField } from './common.js';
 import { readAmlTable } from '../aml/index.js';
 import { kindCounts, namespacePicture } from '../aml/view.js';
+import { amlJoinRules } from './aml-joins.js';
 
 const amlTable = (sig: string, label: string, tableKey?: TableDef['tableKey']) =>
   ({
@@ -25,7 +26,8 @@ const amlTable = (sig: string, label: string, tableKey?: TableDef['tableKey']) =
     },
   }) satisfies TableDef;
 
-export const dsdt = amlTable('DSDT', 'Differentiated System Description Table');
+// the checks that join the namespace to the other tables run once per set, on the DSDT
+export const dsdt = { ...amlTable('DSDT', 'Differentiated System Description Table'), rules: amlJoinRules } satisfies TableDef;
 export const ssdt = amlTable('SSDT', 'Secondary System Description Table', (t): string => {
   const header: Partial<FieldsOf<typeof acpiHeader>> | undefined = fieldsOf(dsdt, t).header;
   return `SSDT[${String(header?.oem_table_id ?? '').replace(/[\0 ]+$/, '')}]`;

@@ -3,20 +3,50 @@
 import { layout, u8 } from '../layout/schema.js';
 import { fieldsOf, tablePath } from '../layout/codec.js';
 import { spcrLayout } from './spcr.js';
-import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
+import { type RuleContext, type TableRule, type TableDef, rule, linux, tool } from '../model/rules.js';
+import { namespaceOf, oneMachine, reportAt } from './aml-joins.js';
+import type { AmlDevice } from '../aml/devices.js';
+import type { ResourceDescriptor } from '../aml/resources.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
 
-/** Resource descriptors whose start address may equal the SPCR UART base (Memory32Fixed, DWord/QWord Memory). */
-function memoryBases(aml: Uint8Array): Set<bigint> {
-  const b = Buffer.from(aml.buffer, aml.byteOffset, aml.length);
-  const out = new Set<bigint>();
-  for (let i = 36; i + 3 < b.length; i++) {
-    if (b[i] === 0x86 && b[i + 1] === 0x09 && b[i + 2] === 0 && i + 12 <= b.length) out.add(BigInt(b.readUInt32LE(i + 4)));
-    else if (b[i] === 0x87 && b[i + 2] === 0 && b[i + 3] === 0 && i + 14 <= b.length) out.add(BigInt(b.readUInt32LE(i + 10)));
-    else if (b[i] === 0x8a && b[i + 2] === 0 && b[i + 3] === 0 && i + 22 <= b.length) out.add(b.readBigUInt64LE(i + 14));
-  }
-  return out;
+/** The memory range Linux reads from a descriptor to find the STAO's UART: Memory24 (its base in
+ * 256-byte units), Memory32 and Memory32Fixed only (drivers/acpi/resource.c acpi_dev_resource_memory()). */
+function linuxMemoryBase(d: ResourceDescriptor): bigint | undefined {
+  const f = d.fields;
+  if (d.type === 'Memory24') return BigInt(f.min as number) << 8n;
+  if (d.type === 'Memory32') return BigInt(f.min as number);
+  if (d.type === 'Memory32Fixed') return BigInt(f.base as number);
+  return undefined;
+}
+
+/** Every memory range a descriptor may start at (the address descriptors besides), for saying why
+ * Linux does not find a device that has the address. */
+function anyMemoryBase(d: ResourceDescriptor): bigint | undefined {
+  if (/^(DWord|QWord|Extended)Memory$/.test(d.type)) return BigInt(d.fields.min as number | bigint);
+  return linuxMemoryBase(d);
+}
+
+/** How the devices of the namespace stand to the SPCR UART address: the one Linux hides (the first
+ * memory range it reads of a present device's _CRS starts there), else one that has the address
+ * elsewhere in its _CRS, and the devices whose _CRS is out of reach. */
+function uartDevices(c: RuleContext, addr: bigint) {
+  const devices = namespaceOf(c).devices.filter((d) => !d.absent);
+  const firstBase = (d: AmlDevice) => {
+    if (d.crs?.is !== 'constant') return undefined;
+    for (const x of d.crs.value.descriptors) {
+      const b = linuxMemoryBase(x);
+      if (b !== undefined) return b;
+    }
+    return undefined;
+  };
+  const hidden = devices.find((d) => firstBase(d) === addr);
+  const elsewhere = devices
+    .filter((d) => d.crs?.is === 'constant')
+    .map((d) => ({ d, x: d.crs?.is === 'constant' ? d.crs.value.descriptors.find((x) => anyMemoryBase(x) === addr) : undefined }))
+    .find((m) => m.x);
+  const computed = devices.filter((d) => d.crs?.is === 'computed');
+  return { hidden, elsewhere, computed };
 }
 
 const rules: TableRule[] = [
@@ -29,15 +59,21 @@ const rules: TableRule[] = [
         dom0: true,
       },
       DOM0_STAO_UART_NOT_FOUND: {
-        summary: 'no memory resource in the DSDT/SSDTs starts at the SPCR UART address, so no device is hidden',
+        summary:
+          "no present device's _CRS has its first Memory24, Memory32 or Memory32Fixed range start at the SPCR UART address (Linux reads no other), so no device is hidden",
         consumers: [
           linux(
             'all',
             'ignored',
             'no device matches the SPCR address, so none is hidden: dom0 probes a UART Xen denies it',
-            'drivers/acpi/scan.c acpi_device_should_be_hidden()',
+            'drivers/acpi/scan.c acpi_device_should_be_hidden(); drivers/acpi/resource.c acpi_dev_resource_memory()',
           ),
         ],
+        dom0: true,
+      },
+      AML_CRS_COMPUTED: {
+        summary: "a device whose _CRS a method computes, where a check needs its resources (the STAO's UART): its resources are out of reach, and not guessed",
+        consumers: [tool('note', 'the device is left out of the check that needed its resources')],
         dom0: true,
       },
     },
@@ -52,18 +88,32 @@ const rules: TableRule[] = [
         );
         return;
       }
-      const aml = [...c.all('DSDT'), ...c.all('SSDT')];
-      if (!aml.length) return;
+      if (!oneMachine(c)) return;
       const addr = BigInt(fieldsOf({ layout: spcrLayout }, spcr.table).serial_port?.address ?? 0n);
-      if (!aml.some((e) => memoryBases(e.bytes).has(addr))) {
-        c.report(
-          'DOM0_STAO_UART_NOT_FOUND',
-          tablePath('SPCR', spcrLayout)('serial_port.address'),
-          `no memory resource in the DSDT/SSDTs starts at the SPCR UART address ${hex(addr)}: the STAO hides no device`,
-          undefined,
-          spcr,
-        );
+      const { hidden, elsewhere, computed } = uartDevices(c, addr);
+      if (hidden) return;
+      if (computed.length && !elsewhere) {
+        const ns = namespaceOf(c);
+        for (const d of computed)
+          reportAt(
+            c,
+            ns,
+            'AML_CRS_COMPUTED',
+            d.crs!.object,
+            `${d.path}._CRS is computed by a method: whether it is the SPCR UART at ${hex(addr)}, which the STAO hides, is out of reach`,
+          );
+        return;
       }
+      const why = elsewhere
+        ? `${elsewhere.d.path} has it in a ${elsewhere.x!.type} descriptor, but Linux reads only the first Memory24, Memory32 or Memory32Fixed range of a _CRS`
+        : 'no memory resource of a present device in the DSDT/SSDTs starts there';
+      c.report(
+        'DOM0_STAO_UART_NOT_FOUND',
+        tablePath('SPCR', spcrLayout)('serial_port.address'),
+        `the SPCR UART is at ${hex(addr)}: ${why}, so the STAO hides no device`,
+        undefined,
+        spcr,
+      );
     },
   }),
 ];

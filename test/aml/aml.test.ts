@@ -344,7 +344,7 @@ describe('AML decoder', () => {
     expect(Buffer.from(encodeTerms(set.blocks[0].terms)).equals(Buffer.from(shortCall.subarray(36)))).toBe(true);
     // a string with no NUL
     const str = block([0x08, 0x41, 0x41, 0x41, 0x41, 0x0d, 0x41, 0x42]);
-    expect(blockIssues(one(str).blocks[0])).toEqual([{ at: 36 + 6, message: 'a string with no NUL before the end of the table' }]);    // a Processor whose package ends before its ProcessorID: it declares nothing (the term reader
+    expect(blockIssues(one(str).blocks[0])).toEqual([{ at: 36 + 6, message: 'a string with no NUL before the end of the table' }]); // a Processor whose package ends before its ProcessorID: it declares nothing (the term reader
     // keeps it as bytes), nor does what follows it in its list; the object before it stays
     const shortCpu = block([
       ...[0x10, 0x17, 0x5c, 0x00],

@@ -9,6 +9,7 @@ import { checksumOf, make, EMPTY, variantFor, declaredFields, type Node, type Co
 import { hmat as hmatDef, hmatFamily } from '../../src/tables/hmat.js';
 import { tpm2 as tpm2Base } from '../../src/tables/misc.js';
 import { ppttProcessor } from '../../src/tables/pptt.js';
+import { iortFamily, idMapping, IORT_NAMED_COMPONENT } from '../../src/tables/iort.js';
 
 /** The last input ID of an IORT ID mapping (Number of IDs is the count minus one). */
 const lastId = (m: Node) => Number(m.fields.input_base) + Number(m.fields.id_count);
@@ -167,6 +168,42 @@ describe('clean sets have no findings', () => {
     expect(check(serverXen, true).map((f) => f.code)).toEqual(['DOM0_IORT_SMMU']);
   });
 });
+
+/** The server's IORT with a named component naming `name` (its one ID mapped to the first ITS group). */
+const namedComponent = (name: string) =>
+  edit(unplaced(server), 'IORT', (t) => {
+    const its = t.items!.find((x) => x.fields.type === 0)!;
+    const nc = make(
+      variantFor(iortFamily.types.get(IORT_NAMED_COMPONENT)!, 4),
+      {
+        type: IORT_NAMED_COMPONENT,
+        revision: 4,
+        identifier: 0x400,
+        node_flags: 0,
+        memory_properties: { cache_coherency: 1, hints: 0, reserved: 0, memory_flags: 3 },
+        memory_address_limit: 48,
+      },
+      { parts: { device_name: name, mappings: [make(idMapping, { input_base: 0, id_count: 0, output_base: 0x5000, output_reference: its.at, flags: 1 })] } },
+    );
+    return { ...t, items: [...t.items!, nc] };
+  });
+/** A DSDT with `aml` (terms) after its own, its length and checksum made right. */
+const dsdtWith = (set: TableSet, aml: number[]) =>
+  editBytes(set, 'DSDT', (b) => {
+    const out = Buffer.concat([b, Buffer.from(aml)]);
+    out.writeUInt32LE(out.length, 4);
+    return out;
+  });
+/** A NameString for \_SB_.XXXX (RootChar, DualNamePrefix, two segments). */
+const sbName = (seg: string) => [0x5c, 0x2e, ...Buffer.from('_SB_'), ...Buffer.from(seg)];
+/** The sample's DSDT with the processor device whose _UID is `from` given `to` instead. */
+const cpuUid = (set: TableSet, from: number, to: number) =>
+  editBytes(set, 'DSDT', (b) => {
+    const at = b.indexOf(Buffer.from([0x08, ...Buffer.from('_UID'), 0x0a, from]));
+    if (at < 0) throw new Error(`no _UID ${from}`);
+    b[at + 6] = to;
+    return b;
+  });
 
 const cases: Case[] = [
   // structure
@@ -347,6 +384,36 @@ const cases: Case[] = [
     run: () => check(edit(host, 'APIC', (t) => gicc(t, 2, { arm_mpidr: 1n }))),
   },
   { code: 'MADT_DUPLICATE_UID', path: 'APIC.gicc[3].uid', offset: 44 + 24 + 3 * 80 + 8, run: () => check(edit(host, 'APIC', (t) => gicc(t, 3, { uid: 0 }))) },
+  // the namespace joined to the tables
+  { code: 'AML_CPU_NO_DEVICE', path: 'APIC.gicc[3].uid', offset: 44 + 24 + 3 * 80 + 8, run: () => check(edit(host, 'APIC', (t) => gicc(t, 3, { uid: 9 }))) },
+  {
+    // C003's _UID made 2, as C002's is (and GICC 3, whose UID no device has now, disabled)
+    code: 'AML_CPU_UID_DUPLICATE',
+    path: 'DSDT.\\_SB.C003',
+    run: () => check(edit(cpuUid(host, 3, 2).set, 'APIC', (t) => gicc(t, 3, { flags: 0 }))),
+  },
+  { code: 'AML_IORT_NAMED_COMPONENT', path: 'IORT.named_component[0].device_name', run: () => check(namedComponent('\\_SB.COM0')) },
+  {
+    code: 'AML_NAME_EXTERNAL',
+    path: 'IORT.named_component[0].device_name',
+    // External (\_SB.EXT0, DeviceObj)
+    run: () => check(dsdtWith(namedComponent('\\_SB_.EXT0'), [0x15, ...sbName('EXT0'), 0x06, 0x00]).set),
+  },
+  {
+    code: 'AML_DBG2_NAMEPATH',
+    path: 'DBG2.device[0].namepath',
+    run: () =>
+      check(
+        edit(server, 'DBG2', (t) =>
+          item(
+            t,
+            () => true,
+            0,
+            (x) => ({ ...x, parts: { ...x.parts, namepath: 'COM0' } }),
+          ),
+        ),
+      ),
+  },
   {
     code: 'MADT_GICD_COUNT',
     path: 'APIC.gicd',
@@ -513,6 +580,20 @@ const cases: Case[] = [
         edit(xen, 'SPCR', (t) => fields(t, { serial_port: { ...(t.fields.serial_port as object), address: 0x9100000n } })),
         true,
       ),
+  },
+  {
+    // the UART's _CRS renamed, and a device whose _CRS a method computes: Method (\_SB.DEV1._CRS) { Return (Buffer …) }
+    code: 'AML_CRS_COMPUTED',
+    path: 'DSDT.\\_SB.DEV1._CRS',
+    run: () => {
+      const renamed = editBytes(xen, 'DSDT', (b) => {
+        const at = b.indexOf(Buffer.from('_CRS'), b.indexOf(Buffer.from('ARMH0011')));
+        b.write('_CRX', at, 'latin1');
+        return b;
+      }).set;
+      const device = [0x5b, 0x82, 0x17, ...sbName('DEV1'), 0x14, 0x0b, ...Buffer.from('_CRS'), 0x00, 0xa4, 0x11, 0x03, 0x01, 0x79];
+      return check(dsdtWith(renamed, device).set, true);
+    },
   },
   {
     code: 'DOM0_GTDT_VIRT_PPI',
