@@ -4,7 +4,7 @@
 // is read only when its body is one Return of a constant (as firmware writes `_STA` often); any
 // other method leaves the value out of reach, and the checks say so rather than guess.
 import type { AmlObject, AmlValue } from './namespace.js';
-import type { ResourceTemplate } from './resources.js';
+import type { ResourceDescriptor, ResourceTemplate } from './resources.js';
 import { trimSeg } from './tree.js';
 
 /** What a device's object holds: a constant (a Name's, or one a method returns), or something
@@ -126,3 +126,41 @@ export const hasId = (d: AmlDevice, ...ids: string[]): boolean =>
 
 /** A device's path as ASL writes it, from a path as a table writes one (`\_SB_.PCI0`, `\_SB.PCI0`). */
 export const aslPath = (p: string): string => (p.startsWith('\\') ? '\\' : '') + p.replace(/^\\/, '').split('.').map(trimSeg).join('.');
+
+/** The width of an address space descriptor's numbers, by its tag (ACPI 6.5 §6.4.3.5: QWord,
+ * DWord, Word; the Extended one's are 8 bytes, after a revision and a reserved byte). */
+const ADDRESS_WIDTH: Readonly<Record<number, number>> = { 0x8a: 8, 0x87: 4, 0x88: 2, 0x8b: 8 };
+
+/** An address space descriptor's resource type (0 memory, 1 I/O, 2 bus numbers), minimum and
+ * length, whatever macro writes it (a DWord bus number range has none: it is read from its bytes). */
+export function addressRange(d: ResourceDescriptor): { type: number; min: bigint; length: bigint } | undefined {
+  const f = d.fields;
+  if (typeof f.resourceType === 'number' && f.min !== undefined && f.length !== undefined)
+    return { type: f.resourceType, min: BigInt(f.min as number | bigint), length: BigInt(f.length as number | bigint) };
+  const tag = typeof f.tag === 'number' ? f.tag : undefined;
+  const w = tag === undefined ? undefined : ADDRESS_WIDTH[tag];
+  if (w === undefined || !(f.data instanceof Uint8Array)) return undefined;
+  // after the 3-byte header: type, flags, type flags (and for Extended a revision and a reserved
+  // byte), then granularity, minimum, maximum, translation and length
+  const at = tag === 0x8b ? 5 : 3;
+  const num = (k: number) => {
+    let v = 0n;
+    for (let i = w - 1; i >= 0; i--) v = (v << 8n) | BigInt(f.data instanceof Uint8Array ? (f.data[at + k * w + i] ?? 0) : 0);
+    return v;
+  };
+  if (f.data.length < at + 5 * w) return undefined;
+  return { type: f.data[0], min: num(1), length: num(4) };
+}
+
+/** A PCI host bridge's bus range as Linux reads it: the last bus number range of its _CRS with a
+ * length, else _BBN (or 0) to 0xFF (drivers/acpi/pci_root.c try_get_root_bridge_busnr(),
+ * acpi_pci_root_add()). */
+export function busRange(d: AmlDevice): { start: number; end: number; fromCrs: boolean } | undefined {
+  if (d.crs?.is === 'computed' || d.bbn?.is === 'computed') return undefined;
+  let range: { start: number; end: number; fromCrs: boolean } | undefined;
+  for (const x of d.crs?.is === 'constant' ? d.crs.value.descriptors : []) {
+    const r = addressRange(x);
+    if (r && r.type === 2 && r.length > 0n) range = { start: Number(r.min), end: Number(r.min + r.length - 1n), fromCrs: true };
+  }
+  return range ?? { start: d.bbn?.is === 'constant' ? Number(d.bbn.value) : 0, end: 0xff, fromCrs: false };
+}

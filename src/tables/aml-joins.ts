@@ -4,11 +4,12 @@
 // DSDT) and read only constants: a value a method computes is out of reach, and said to be.
 import { type RuleContext, type TableRule, rule, linux, spec, tool } from '../model/rules.js';
 import { fieldPath, fieldsOf } from '../layout/codec.js';
-import { devicesOf, hasId, type AmlDevice } from '../aml/devices.js';
+import { busRange, devicesOf, hasId, type AmlDevice } from '../aml/devices.js';
 import type { AmlObject } from '../aml/namespace.js';
 import type { TableEntry } from '../model/set.js';
 import { GICC_ENABLED, gicc, MADT_GICC } from './madt-subtables.js';
-import { IORT_NAMED_COMPONENT, nodePathsOf } from './iort-nodes.js';
+import { IORT_NAMED_COMPONENT, IORT_ROOT_COMPLEX, nodePathsOf } from './iort-nodes.js';
+import { mcfgAllocation } from './mcfg.js';
 
 /** The processor devices Linux binds (ACPI 6.5 §8.4: a Device with _HID or _CID ACPI0007, or a
  * Processor object) and the name it gives the ones declared with `Processor`. */
@@ -207,4 +208,120 @@ function fullPathHint(ns: Joined, name: string): string {
   return full !== name && ns.byFullPath.has(full) ? ` (${full} is: Linux compares the full pathname, each segment four characters)` : '';
 }
 
-export const amlJoinRules: TableRule[] = [processorRule, pathRule];
+/** PCI host bridges (PCI Firmware Specification 3.3 §4.1.5: PNP0A08, PCI Express; PNP0A03, PCI). */
+const HOST_BRIDGE = ['PNP0A08', 'PNP0A03'];
+
+const PCI_ROOT = 'drivers/acpi/pci_root.c acpi_pci_root_add(); drivers/pci/pci-acpi.c pci_acpi_setup_ecam_mapping(); drivers/acpi/pci_mcfg.c pci_mcfg_lookup()';
+
+const pciRule = rule({
+  codes: {
+    AML_PCI_NO_ECAM: {
+      summary:
+        'a present PCI host bridge whose segment (_SEG, else 0) and bus range (its _CRS bus numbers, else _BBN to 0xFF) no MCFG allocation covers, and which has no _CBA',
+      consumers: [linux('all', 'function-lost', '"ECAM region not found": the root bridge gets no config space, and nothing behind it is found', PCI_ROOT)],
+    },
+    AML_PCI_NO_IORT: {
+      summary: 'a present PCI host bridge whose segment no IORT root complex names (checked when the set holds an IORT)',
+      consumers: [
+        linux(
+          'all',
+          'function-lost',
+          'no IORT node matches the segment: its devices get no MSI domain (legacy INTx only) and no SMMU',
+          'drivers/acpi/arm64/iort.c iort_match_node_callback(), iort_get_device_domain()',
+        ),
+      ],
+    },
+    AML_PCI_SEGMENT_NO_BRIDGE: {
+      summary:
+        'a PCI segment the MCFG (an allocation) or the IORT (a root complex) describes whose buses no present PCI host bridge has, said once per segment (checked when the namespace declares host bridges, each with a constant _SEG and bus range)',
+      consumers: [
+        linux(
+          'all',
+          'unused',
+          'no root bridge looks the allocation or the node up: it is never used',
+          'drivers/acpi/pci_mcfg.c pci_mcfg_lookup(); drivers/acpi/arm64/iort.c iort_match_node_callback()',
+        ),
+      ],
+    },
+  },
+  run(c) {
+    if (!oneMachine(c)) return;
+    const ns = namespaceOf(c);
+    const bridges = ns.devices.filter((d) => !d.absent && hasId(d, ...HOST_BRIDGE));
+    // a bridge whose segment or buses a method computes is out of reach: the joins are then partial
+    const known = bridges.flatMap((d) => {
+      const bus = busRange(d);
+      const seg = d.seg === undefined ? 0n : d.seg.is === 'constant' ? d.seg.value & 0xffffn : undefined;
+      return bus && seg !== undefined ? [{ d, seg: Number(seg), bus }] : [];
+    });
+    // an allocation or a root complex without a bridge is said only of a namespace that describes
+    // PCI (a DSDT without host bridges may leave PCI to an SSDT the input lacks), whose bridges are
+    // all known
+    const complete = bridges.length > 0 && known.length === bridges.length;
+    const mcfg = c.find('MCFG');
+    const allocations = (mcfg?.table.items ?? []).map((n, i) => ({ i, f: fieldsOf(mcfgAllocation, n) }));
+    for (const b of known) {
+      if (!mcfg || kids(ns, b.d).has('_CBA')) continue;
+      const covered = allocations.some(({ f }) => Number(f.segment) === b.seg && Number(f.start_bus) <= b.bus.start && Number(f.end_bus) >= b.bus.end);
+      if (!covered)
+        reportAt(
+          c,
+          ns,
+          'AML_PCI_NO_ECAM',
+          b.d.object,
+          `${b.d.path} is PCI segment ${b.seg}, buses ${b.bus.start}-${b.bus.end}${b.bus.fromCrs ? '' : ' (no bus range in its _CRS)'}: no MCFG allocation covers them, so Linux finds no ECAM for it`,
+        );
+    }
+    for (const iort of c.all('IORT')) {
+      const segments = new Set((iort.table.items ?? []).filter((n) => n.fields.type === IORT_ROOT_COMPLEX).map((n) => Number(n.fields.pci_segment)));
+      for (const b of known)
+        if (!segments.has(b.seg))
+          reportAt(
+            c,
+            ns,
+            'AML_PCI_NO_IORT',
+            b.d.object,
+            `${b.d.path} is PCI segment ${b.seg}, which no IORT root complex names: its devices get no MSI and no SMMU`,
+          );
+    }
+    if (!complete) return;
+    // the segments the tables describe and no bridge has: at the first allocation, else root complex
+    const bridged = (seg: number, start = 0, end = 0xff) => known.some((b) => b.seg === seg && b.bus.start <= end && start <= b.bus.end);
+    const said = new Set<number>();
+    for (const { i, f } of allocations) {
+      const seg = Number(f.segment);
+      if (said.has(seg) || bridged(seg, Number(f.start_bus), Number(f.end_bus))) continue;
+      said.add(seg);
+      c.report(
+        'AML_PCI_SEGMENT_NO_BRIDGE',
+        fieldPath(`MCFG.allocation[${i}]`, mcfgAllocation, 'segment'),
+        `MCFG allocation ${i} (segment ${seg}, buses ${Number(f.start_bus)}-${Number(f.end_bus)}) is the ECAM of no host bridge in the namespace`,
+        undefined,
+        mcfg,
+      );
+    }
+    for (const iort of c.all('IORT'))
+      for (const [n, path] of nodePathsOf(iort)) {
+        const seg = Number(n.fields.pci_segment);
+        if (n.fields.type !== IORT_ROOT_COMPLEX || said.has(seg) || bridged(seg)) continue;
+        said.add(seg);
+        c.report(
+          'AML_PCI_SEGMENT_NO_BRIDGE',
+          `${path}.pci_segment`,
+          `the root complex of PCI segment ${seg} has no host bridge in the namespace`,
+          undefined,
+          iort,
+        );
+      }
+  },
+});
+
+/** The objects directly below a device, by name segment. */
+function kids(ns: Joined, d: AmlDevice): Set<string> {
+  const prefix = d.fullPath + '.';
+  const out = new Set<string>();
+  for (const p of ns.byFullPath.keys()) if (p.startsWith(prefix) && !p.slice(prefix.length).includes('.')) out.add(p.slice(prefix.length));
+  return out;
+}
+
+export const amlJoinRules: TableRule[] = [processorRule, pathRule, pciRule];

@@ -10,6 +10,7 @@ import { hmat as hmatDef, hmatFamily } from '../../src/tables/hmat.js';
 import { tpm2 as tpm2Base } from '../../src/tables/misc.js';
 import { ppttProcessor } from '../../src/tables/pptt.js';
 import { iortFamily, idMapping, IORT_NAMED_COMPONENT } from '../../src/tables/iort.js';
+import { mcfgAllocation } from '../../src/tables/mcfg.js';
 
 /** The last input ID of an IORT ID mapping (Number of IDs is the count minus one). */
 const lastId = (m: Node) => Number(m.fields.input_base) + Number(m.fields.id_count);
@@ -164,6 +165,8 @@ describe('clean sets have no findings', () => {
   it('the host samples (structure) and the xen-profile builds (--dom0)', () => {
     expect(check(host)).toEqual([]);
     expect(check(server)).toEqual([]);
+    // with host bridges for the segments its MCFG and IORT describe
+    expect(check(withBridges(server))).toEqual([]);
     for (const s of [xen, xen51, xenV2]) expect(check(s, true)).toEqual([]);
     expect(check(serverXen, true).map((f) => f.code)).toEqual(['DOM0_IORT_SMMU']);
   });
@@ -204,6 +207,28 @@ const cpuUid = (set: TableSet, from: number, to: number) =>
     b[at + 6] = to;
     return b;
   });
+
+/** AML for a PCI Express host bridge \\_SB_.<seg>: _HID EisaId ("PNP0A08"), _SEG and a _CRS with a
+ * WordBusNumber range of buses `start`-`end` (ResourceProducer, MinFixed, MaxFixed). */
+function hostBridge(name: string, seg: number, start = 0, end = 0xff): number[] {
+  const le16 = (v: number) => [v & 0xff, v >> 8];
+  const busRange = [0x88, 0x0d, 0x00, 0x02, 0x0c, 0x00, ...le16(0), ...le16(start), ...le16(end), ...le16(0), ...le16(end - start + 1)];
+  const template = [...busRange, 0x79, 0x00];
+  const crs = [0x08, ...Buffer.from('_CRS'), 0x11, 3 + template.length, 0x0a, template.length, ...template];
+  const body = [...sbName(name), 0x08, ...Buffer.from('_HID'), 0x0c, 0x41, 0xd0, 0x0a, 0x08, 0x08, ...Buffer.from('_SEG'), 0x0a, seg, ...crs];
+  return [0x5b, 0x82, body.length + 1, ...body];
+}
+/** The server with PCI host bridges PCI0 (segment 0) and PCI1 (segment 1), as its MCFG and IORT have them, plus `more`. */
+const withBridges = (set: TableSet, ...more: number[][]) => dsdtWith(unplaced(set), [...hostBridge('PCI0', 0), ...hostBridge('PCI1', 1), ...more.flat()]).set;
+/** The server's MCFG with an allocation more. */
+const extraAllocation = (set: TableSet, seg: number) =>
+  edit(unplaced(set), 'MCFG', (t) => ({
+    ...t,
+    items: [
+      ...t.items!,
+      make(mcfgAllocation, { base_address: 0x4000000000n + BigInt(seg) * 0x10000000n, segment: seg, start_bus: 0, end_bus: 0xff, reserved: 0 }),
+    ],
+  }));
 
 const cases: Case[] = [
   // structure
@@ -399,6 +424,39 @@ const cases: Case[] = [
     // External (\_SB.EXT0, DeviceObj)
     run: () => check(dsdtWith(namedComponent('\\_SB_.EXT0'), [0x15, ...sbName('EXT0'), 0x06, 0x00]).set),
   },
+  {
+    // MCFG allocation 1 ends at bus 0x7F: PCI1's buses 0-255 are not all covered
+    code: 'AML_PCI_NO_ECAM',
+    path: 'DSDT.\\_SB.PCI1',
+    run: () =>
+      check(
+        edit(withBridges(server), 'MCFG', (t) =>
+          item(
+            t,
+            () => true,
+            1,
+            (x) => setFields(x, { end_bus: 0x7f }),
+          ),
+        ),
+      ),
+  },
+  {
+    // root complex 1 made segment 0's too: segment 1 has none
+    code: 'AML_PCI_NO_IORT',
+    path: 'DSDT.\\_SB.PCI1',
+    run: () =>
+      check(
+        edit(withBridges(server), 'IORT', (t) =>
+          item(
+            t,
+            (x) => x.fields.type === 2,
+            1,
+            (x) => setFields(x, { pci_segment: 0 }),
+          ),
+        ),
+      ),
+  },
+  { code: 'AML_PCI_SEGMENT_NO_BRIDGE', path: 'MCFG.allocation[2].segment', run: () => check(withBridges(extraAllocation(server, 2))) },
   {
     code: 'AML_DBG2_NAMEPATH',
     path: 'DBG2.device[0].namepath',
