@@ -41,7 +41,7 @@ function regionsOf(c: CheckContext): Placed[] {
   const out: Placed[] = [];
   for (const e of [...(c.set.rsdp ? [c.set.rsdp] : []), ...c.set.tables]) {
     const def = defOf(e.table);
-    for (const r of def.regions?.(e.table) ?? []) if (r.size > 0n && !r.unused) out.push({ r, entry: e, space: r.memory ? 'ram' : 'mmio' });
+    for (const r of def.regions?.(e.table, e) ?? []) if (r.size > 0n && !r.unused) out.push({ r, entry: e, space: r.memory ? 'ram' : 'mmio' });
     for (const r of def.ram?.(e.table) ?? []) if (r.size > 0n) out.push({ r: { ...r, what: `${r.what} (RAM)` }, entry: e, space: 'ram' });
     if (e.address !== undefined)
       out.push({ r: { base: e.address, size: BigInt(e.bytes.length), what: `the ${e.table.signature} table` }, entry: e, space: 'table' });
@@ -119,7 +119,7 @@ export function checkRegions(c: CheckContext): void {
       pairs.forEach((p, i) => {
         const rest = i === pairs.length - 1 && more > 0 ? `; … and ${more} more region${more === 1 ? '' : 's'} overlap it (not listed)` : '';
         const at = p.at ?? pb;
-        c.report(p.code, at.entry, pathOf(at).path, p.message + rest);
+        c.report(p.code, at.entry, pathOf(at).path, p.message + rest, at.r.offset);
       });
     },
   );

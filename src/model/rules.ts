@@ -184,6 +184,9 @@ export interface HostRange {
   /** memory the firmware shares with the OS (PCC shared memory, error status blocks, mailbox
    * registers), which lies in RAM: held against device registers only */
   memory?: true;
+  /** where in its table the region is described, when its path does not lead there (a _CRS
+   * descriptor of an AML device) */
+  offset?: number;
   /** why no consumer reaches the device at these addresses (a GICv3's GICC CPU interface base:
    * the CPU interface is reached through system registers): kept out of the build, not an overlap */
   unused?: string;
@@ -224,7 +227,7 @@ export interface TableDef<L extends Layout = Layout> extends ContainerDef<L> {
   /** the root pointer (RSDP): found in memory by its own rules, kept apart from the tables of a set */
   rootPointer?: RootPointer;
   /** the address ranges a table describes (GIC frames, UARTs, ECAM, SMMUs, PCC, error regions) */
-  regions?: (t: Node) => HostRange[];
+  regions?: (t: Node, e: TableEntry) => HostRange[];
   /** the RAM a table describes (SRAT memory affinity) */
   ram?: (t: Node) => RamRange[];
   /** what relocation does with it: "drop" a table whose narrow pointers cannot follow the move (RSDT) */

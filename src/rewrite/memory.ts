@@ -22,7 +22,7 @@ const alignDown = (v: bigint) => v & ~(EFI_PAGE_SIZE - 1n);
 /** Every address range the host tables describe (their declarations say which). */
 export function hostRanges(host: TableSet): HostRange[] {
   return allEntries(host)
-    .flatMap((e) => defOf(e.table).regions?.(e.table) ?? [])
+    .flatMap((e) => defOf(e.table).regions?.(e.table, e) ?? [])
     .filter((r) => r.size > 0n);
 }
 

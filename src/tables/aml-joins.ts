@@ -2,7 +2,7 @@
 // processors and the processor devices Linux binds to them, the device paths IORT named components
 // and DBG2 devices name, and the UART the SPCR and STAO point at. They run once per set (on the
 // DSDT) and read only constants: a value a method computes is out of reach, and said to be.
-import { type RuleContext, type TableRule, rule, linux, spec, tool } from '../model/rules.js';
+import { type HostRange, type RuleContext, type TableRule, rule, linux, spec, tool } from '../model/rules.js';
 import { fieldPath, fieldsOf } from '../layout/codec.js';
 import { busRange, devicesOf, hasId, type AmlDevice } from '../aml/devices.js';
 import type { AmlObject } from '../aml/namespace.js';
@@ -10,6 +10,8 @@ import type { TableEntry } from '../model/set.js';
 import { GICC_ENABLED, gicc, MADT_GICC } from './madt-subtables.js';
 import { IORT_NAMED_COMPONENT, IORT_ROOT_COMPLEX, nodePathsOf } from './iort-nodes.js';
 import { mcfgAllocation } from './mcfg.js';
+import { SERIAL_PORT } from './common.js';
+import type { AmlSet } from '../aml/index.js';
 
 /** The processor devices Linux binds (ACPI 6.5 §8.4: a Device with _HID or _CID ACPI0007, or a
  * Processor object) and the name it gives the ones declared with `Processor`. */
@@ -325,3 +327,49 @@ function kids(ns: Joined, d: AmlDevice): Set<string> {
 }
 
 export const amlJoinRules: TableRule[] = [processorRule, pathRule, pciRule];
+
+/** Devices whose _CRS is no device's registers: motherboard resources (PNP0C01, PNP0C02: ranges the
+ * firmware reserves, an ECAM window among them, which Linux reserves late and lets others share,
+ * drivers/pnp/system.c) and PCI host bridges, whose memory ranges are windows for the devices
+ * behind them. */
+const NOT_REGISTERS = ['PNP0C01', 'PNP0C02', ...HOST_BRIDGE];
+/** The UARTs other tables describe too (the SPCR's console, the DBG2's debug port): PL011 and the
+ * SBSA generic UART (drivers/tty/serial/amba-pl011.c), 16550s (8250_pnp.c, 8250_dw.c). */
+const UART_IDS = ['ARMH0011', 'ARMHB000', 'PNP0500', 'PNP0501', 'APMC0D08', 'HISI0031'];
+/** The memory descriptors (ACPI 6.5 §6.4.3) and where a range starts in each. */
+const MEMORY = new Set(['Memory24', 'Memory32', 'Memory32Fixed', 'DWordMemory', 'QWordMemory', 'ExtendedMemory']);
+
+/**
+ * The MMIO of a DSDT's or SSDT's devices (`set`: its block read, on its own), for the region sweep
+ * and the address map: each constant memory range of a present device's _CRS that it consumes, at
+ * its descriptor's offset, claimed as the device's driver requests it (devm_ioremap_resource() on
+ * the ACPI platform device's resources). A Memory24's base and length count 256-byte units.
+ */
+export function deviceRegions(e: TableEntry, set: AmlSet): HostRange[] {
+  const sig = e.table.signature;
+  const out: HostRange[] = [];
+  for (const d of devicesOf(set.namespace)) {
+    if (d.absent || d.crs?.is !== 'constant' || hasId(d, ...NOT_REGISTERS)) continue;
+    const v = d.crs.object.kind === 'Name' ? d.crs.object.value : d.crs.object.returns;
+    const at = v?.type === 'buffer' ? v.bytes.byteOffset - e.bytes.byteOffset : undefined;
+    d.crs.value.descriptors.forEach((x, k) => {
+      if (!MEMORY.has(x.type)) return;
+      const f = x.fields;
+      // a producer's range (bit 0 of an address descriptor's flags clear) is a window, not registers
+      if (f.usage !== undefined && Number(f.usage) === 0) return;
+      const unit = x.type === 'Memory24' ? 256n : 1n;
+      const base = BigInt((f.base ?? f.min) as number | bigint) * unit;
+      const size = BigInt(f.length as number | bigint) * unit;
+      if (size <= 0n) return;
+      out.push({
+        base,
+        size,
+        what: `${sig}.${d.path}._CRS (descriptor ${k}: ${x.type})`,
+        ...(at !== undefined ? { offset: at + x.offset } : {}),
+        claims: [{ base, size, by: `the driver of ${d.path} (devm_ioremap_resource() of its _CRS memory)` }],
+        ...(hasId(d, ...UART_IDS) ? { device: SERIAL_PORT } : {}),
+      });
+    });
+  }
+  return out;
+}

@@ -6,7 +6,7 @@ import { fieldsOf } from '../layout/codec.js';
 import { acpiHeader, headerField } from './common.js';
 import { readAmlTable } from '../aml/index.js';
 import { kindCounts, namespacePicture } from '../aml/view.js';
-import { amlJoinRules } from './aml-joins.js';
+import { amlJoinRules, deviceRegions } from './aml-joins.js';
 
 const amlTable = (sig: string, label: string, tableKey?: TableDef['tableKey']) =>
   ({
@@ -17,6 +17,8 @@ const amlTable = (sig: string, label: string, tableKey?: TableDef['tableKey']) =
     tailIsAml: true,
     layout: layout(sig.toLowerCase(), [headerField()]),
     tableKey,
+    // its devices' MMIO, for the region sweep and the address map
+    regions: (t, e) => deviceRegions(e, readAmlTable(t, { table: tableKey?.(t) ?? sig, bytes: e.bytes, revision: e.bytes[8] ?? 0 })),
     // what the block declares, as a collapsible tree (report's #namespace)
     pictures: (e) => {
       const { namespace } = readAmlTable(e.table, { table: tableKey?.(e.table) ?? sig, bytes: e.bytes, revision: e.bytes[8] ?? 0 });

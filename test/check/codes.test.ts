@@ -2014,6 +2014,25 @@ describe('issue 28 §1: each verdict as its consumer gives it', () => {
     expect(xenHost.map((f) => f.code).filter((c) => c.includes('GICC_LENGTH'))).toEqual(['XEN_HOST_GICC_LENGTH']);
   });
 
+  it('a DSDT device’s _CRS memory joins the sweep: over the GICD it is lost, found at its descriptor; the SPCR’s UART device is the SPCR’s UART', () => {
+    // Device (\\_SB.DEVG) { Name (_HID, "ACME0001"); Name (_CRS, ResourceTemplate () { Memory32Fixed (ReadWrite, GICD, 0x10000) }) }
+    const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
+    const template = [0x86, 0x09, 0x00, 0x01, ...le32(0x08000000), ...le32(0x10000), 0x79, 0x00];
+    const body = [
+      ...sbName('DEVG'),
+      ...[0x08, ...Buffer.from('_HID'), 0x0d, ...Buffer.from('ACME0001'), 0x00],
+      ...[0x08, ...Buffer.from('_CRS'), 0x11, 3 + template.length, 0x0a, template.length, ...template],
+    ];
+    const { set } = dsdtWith(unplaced(host), [0x5b, 0x82, body.length + 1, ...body]);
+    const found = check(set);
+    expect(codes(found)).toEqual(['error REGION_GIC_CLAIMED']);
+    const dsdt = set.tables.find((e) => e.table.signature === 'DSDT')!;
+    expect(found[0]).toMatchObject({ path: 'DSDT.\\_SB.DEVG._CRS', offset: Buffer.from(dsdt.bytes).lastIndexOf(Buffer.from([0x86, 0x09, 0x00, 0x01])) });
+    expect(found[0].message).toMatch(/the driver of \\_SB.DEVG/);
+    // the host sample's UART device is where its SPCR says: one device, no finding (check(host) is clean)
+    expect(check(host)).toEqual([]);
+  });
+
   it("regions Linux's GICv3 driver requests first: an ECAM, a redistributor range over the GICD; one finding a pair", () => {
     const ecam = check(
       unplaced(

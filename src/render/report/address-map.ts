@@ -66,7 +66,7 @@ function bands(side: number, dumps: Dumps, colours: Colours): Band[] {
   for (const e of allEntries(set)) {
     const def = defOf(e.table);
     const sig = e.table.signature;
-    for (const r of def.regions?.(e.table) ?? []) {
+    for (const r of def.regions?.(e.table, e) ?? []) {
       const what = r.what;
       add({
         base: r.base,
