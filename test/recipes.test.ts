@@ -152,12 +152,12 @@ describe('CONTRIBUTING recipes, followed in a copy', () => {
     writeFileSync(join(dir, 'src', 'rewrite', 'agdi.ts'), AGDI_PASS);
     const pipeline = join(dir, 'src', 'rewrite', 'pipeline.ts');
     const ptext = readFileSync(pipeline, 'utf8');
-    expect(ptext).toContain('[fadtPass, gtdtPass, madtPass, iortPass, staoPass, xsdtPass, rsdpPass, efiPass, dtPass, checksumsPass]');
+    expect(ptext).toContain('[fadtPass, gtdtPass, madtPass, iortPass, devicesPass, staoPass, xsdtPass, rsdpPass, efiPass, dtPass, checksumsPass]');
     writeFileSync(
       pipeline,
       ptext
         .replace("import { staoPass } from './stao.js';", "import { staoPass } from './stao.js';\nimport { agdiPass } from './agdi.js';")
-        .replace('[fadtPass, gtdtPass, madtPass, iortPass, staoPass, xsdtPass,', '[fadtPass, gtdtPass, madtPass, iortPass, staoPass, agdiPass, xsdtPass,')
+        .replace('[fadtPass, gtdtPass, madtPass, iortPass, devicesPass, staoPass, xsdtPass,', '[fadtPass, gtdtPass, madtPass, iortPass, devicesPass, staoPass, agdiPass, xsdtPass,')
         .replace("design: ['fadt', 'gtdt', 'madt', 'stao', 'xsdt',", "design: ['fadt', 'gtdt', 'madt', 'stao', 'xsdt', 'agdi',"),
     );
     // "Adding an output format": the renderer in src/render/findings.ts, the choice and the line

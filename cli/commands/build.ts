@@ -30,6 +30,7 @@ interface BuildCliOpts extends InputOpts, FormatOpts<(typeof FORMATS)[number]> {
   xenVersion: string;
   its?: boolean;
   hideSmmu?: boolean;
+  hideDevice?: string[];
   relocate: 'none' | 'all';
   skip?: string[];
   only?: string[];
@@ -58,6 +59,7 @@ const FLAGS: Record<keyof BuildOptions, string> = {
   xenVersion: '--xen-version',
   its: '--its',
   hideSmmu: '--hide-smmu',
+  hideDevices: '--hide-device',
   relocate: '--relocate',
   skip: '--skip',
   only: '--only',
@@ -84,6 +86,7 @@ export function buildOptions(o: BuildCliOpts): BuildOptions {
     xenVersion: o.xenVersion,
     its: Boolean(o.its),
     hideSmmu: Boolean(o.hideSmmu),
+    hideDevices: o.hideDevice ?? [],
     relocate: o.relocate,
     skip: o.skip ?? [],
     only: o.only,
@@ -123,6 +126,11 @@ export function registerBuild(program: Command, io: Io): void {
         .option(
           '--hide-smmu',
           "design profile: leave the SMMUs the hypervisor drives out of dom0's IORT, each device's ID mappings composed straight to its ITS groups",
+        )
+        .option(
+          '--hide-device <path>',
+          "design profile: a device of the DSDT/SSDTs the hypervisor owns (\\_SB.XXXX), made absent in dom0's: its _STA returns Zero (repeatable)",
+          collect,
         )
         .addOption(new Option('--relocate <mode>', 'all: place every table, reused ones too, in the new region').choices(['none', 'all']).default('none'))
         .option('--skip <pass>', `leave a pass out (repeatable): ${Object.keys(PASSES).join(', ')}`, collect)

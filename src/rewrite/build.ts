@@ -53,6 +53,7 @@ export interface Manifest {
     xen_version: string;
     its: boolean;
     hide_smmu: boolean;
+    hide_devices: string[];
     relocate: BuildOptions['relocate'];
   };
   region: ManifestRange & { file: string };
@@ -120,6 +121,7 @@ function manifestOptions(set: PlacedSet, opts: BuildOptions): Manifest['options'
     xen_version: opts.xenVersion,
     its: opts.its,
     hide_smmu: opts.hideSmmu === true,
+    hide_devices: opts.hideDevices ?? [],
     relocate: opts.relocate,
   };
 }

@@ -25,6 +25,7 @@ const KNOWN = new Set<string>([
   'xenVersion',
   'its',
   'hideSmmu',
+  'hideDevices',
   'relocate',
   'skip',
   'only',
@@ -85,6 +86,14 @@ export function checkOptions(o: BuildOptions, name: OptionName = fieldName): voi
   }
   for (const field of ['its', 'hostMpidrs', 'hideSmmu'] as const)
     if (o[field] !== undefined && typeof o[field] !== 'boolean') bad(field, `${shown(o[field])} is not true or false`);
+  if (o.hideDevices !== undefined) {
+    if (!Array.isArray(o.hideDevices)) bad('hideDevices', 'give a list of ACPI paths');
+    o.hideDevices.forEach((p, i) => {
+      if (typeof p !== 'string' || !/^\\[A-Z_][A-Z0-9_]{0,3}(\.[A-Z_][A-Z0-9_]{0,3})*$/.test(p))
+        bad('hideDevices', `${shown(p)} is not a full ACPI path like \\_SB.FWCF`, i);
+    });
+    if (o.hideDevices.length && o.profile === 'xen') bad('hideDevices', "is for the design profile: Xen passes the host's DSDT and SSDTs on to dom0 unchanged");
+  }
   if (o.hideSmmu && o.profile === 'xen')
     bad('hideSmmu', 'is for the design profile: Xen passes the host IORT on to dom0 unchanged (acpi_map_other_tables()), SMMUs included');
 }

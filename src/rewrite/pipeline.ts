@@ -11,6 +11,7 @@ import { gtdtPass } from './gtdt.js';
 import { iortPass } from './iort.js';
 import { madtPass } from './madt.js';
 import { staoPass } from './stao.js';
+import { devicesPass } from './devices.js';
 import { xsdtPass } from './xsdt.js';
 import { rsdpPass } from './rsdp.js';
 import { efiPass } from './efi.js';
@@ -27,7 +28,7 @@ export { regionImage };
 
 /** Every pass a profile may name, by name. */
 export const PASSES: Record<string, PassDef> = Object.fromEntries(
-  [fadtPass, gtdtPass, madtPass, iortPass, staoPass, xsdtPass, rsdpPass, efiPass, dtPass, checksumsPass].map((p) => [p.name, p]),
+  [fadtPass, gtdtPass, madtPass, iortPass, devicesPass, staoPass, xsdtPass, rsdpPass, efiPass, dtPass, checksumsPass].map((p) => [p.name, p]),
 );
 
 /** The passes of each profile (the order comes from the passes' declarations); an option adds its
@@ -69,14 +70,19 @@ export function orderPasses(chosen: string[], passes: Record<string, PassDef> = 
   return out;
 }
 
-/** Passes an option adds to the design profile. */
-const OPTION_PASSES: { option: 'hideSmmu'; pass: string }[] = [{ option: 'hideSmmu', pass: 'iort' }];
+type PassOptions = Pick<BuildOptions, 'profile' | 'skip' | 'only' | 'hideSmmu' | 'hideDevices'>;
 
-export function selectPasses(opts: Pick<BuildOptions, 'profile' | 'skip' | 'only' | 'hideSmmu'>): string[] {
+/** Passes an option adds to the design profile. */
+const OPTION_PASSES: { given: (o: PassOptions) => boolean; pass: string }[] = [
+  { given: (o) => o.hideSmmu === true, pass: 'iort' },
+  { given: (o) => (o.hideDevices?.length ?? 0) > 0, pass: 'devices' },
+];
+
+export function selectPasses(opts: PassOptions): string[] {
   for (const p of [...opts.skip, ...(opts.only ?? [])]) {
     if (!(p in PASSES)) throw new BuildError(`unknown pass "${p}" (passes: ${Object.keys(PASSES).join(', ')})`);
   }
-  const profile = [...PROFILES[opts.profile], ...(opts.profile === 'design' ? OPTION_PASSES.filter((o) => opts[o.option]).map((o) => o.pass) : [])];
+  const profile = [...PROFILES[opts.profile], ...(opts.profile === 'design' ? OPTION_PASSES.filter((o) => o.given(opts)).map((o) => o.pass) : [])];
   return orderPasses(profile.filter((p) => !opts.skip.includes(p) && (!opts.only || opts.only.includes(p))));
 }
 

@@ -2,7 +2,21 @@
 // host address; the pointers tables declare to tables outside the XSDT (the FADT's DSDT and FACS)
 // follow the move as references. Runs first, before the profile's passes.
 import { defOf } from '../tables/registry.js';
-import { type Pass, type PassDef, type Dom0Set, warn } from './types.js';
+import { type Pass, type PassDef, type Dom0Set, type Dom0Table, type Ref, warn } from './types.js';
+
+/** The references that make a table's declared pointers to `sig` outside the XSDT (the FADT's DSDT
+ * and FACS, each a 64-bit field and a 32-bit one) follow that table wherever the layout puts it: the
+ * 64-bit one when the table has it, the 32-bit one when it is set or the only one. */
+export function followRefs(t: Dom0Table, sig: string): Ref[] {
+  const fields = t.table.fields;
+  const out: Ref[] = [];
+  for (const { to, field: x, narrow } of defOf(t.table).pointers ?? []) {
+    if (!narrow || to?.length !== 1 || to[0] !== sig || (!(x in fields) && !(narrow in fields))) continue;
+    if (x in fields) out.push({ at: x, to: sig });
+    if (Number(fields[narrow] ?? 0) !== 0 || !(x in fields)) out.push({ at: narrow, to: sig });
+  }
+  return out;
+}
 
 /** --relocate all: every host table moves into the new region; the FADT's DSDT/FACS pointers follow. */
 const run: Pass = (set) => {
@@ -34,11 +48,10 @@ const run: Pass = (set) => {
             `the ${owner} points at a ${sig} the input does not have; with --relocate all the pointer is set to 0`,
           );
         }
-        continue;
       }
-      if (x in fields) refs.push({ at: x, to: sig });
-      if (Number(fields[y] ?? 0) !== 0 || !(x in fields)) refs.push({ at: y, to: sig });
     }
+    for (const sig of new Set(defOf(fadt.table).pointers!.flatMap((p) => (p.narrow && p.to?.length === 1 ? p.to : []))))
+      if (tables.some((t) => t.id === sig)) for (const r of followRefs({ ...fadt, table: { ...fadt.table, fields } }, sig)) refs.push(r);
     next.tables[tables.indexOf(fadt)] = { ...fadt, table: { ...fadt.table, fields }, refs };
   }
   return { set: next, changes: [] };

@@ -40,6 +40,9 @@ export interface BuildOptions {
   /** design profile: leave the SMMUs (and their PMCGs and RMRs) out of dom0's IORT, device mappings
    * composed straight to the ITS groups (a hypervisor that drives the SMMUs itself) */
   hideSmmu?: boolean;
+  /** design profile: devices of the DSDT/SSDTs (ACPI paths, `\\_SB.FWCF`) the hypervisor owns, made
+   * absent in dom0's (their _STA returns Zero) */
+  hideDevices?: string[];
   /** place every table, reused ones too, in the new region with fresh addresses */
   relocate: 'none' | 'all';
   skip: string[];

@@ -49,7 +49,54 @@ function uartDevices(c: RuleContext, addr: bigint) {
   return { hidden, elsewhere, computed };
 }
 
+/** The STAO's name list, as the decoder read it. */
+const staoNames = (c: RuleContext): string[] => ((c.entry.table.strings as unknown[] | undefined) ?? []).filter((x): x is string => typeof x === 'string');
+
+const nameListRule = rule({
+  dom0: true,
+  codes: {
+    DOM0_STAO_NAME_IGNORED: {
+      summary:
+        "a device the STAO's name list names that the DSDT/SSDTs still declare present: Linux ignores the name list, so dom0 enumerates it (build --hide-device makes it absent)",
+      consumers: [
+        linux(
+          'all',
+          'ignored',
+          '"STAO Name List not yet supported": the device is enumerated and dom0 binds a driver to it',
+          'drivers/acpi/scan.c acpi_scan_init()',
+        ),
+      ],
+      dom0: true,
+    },
+  },
+  run(c) {
+    if (!oneMachine(c)) return;
+    const ns = namespaceOf(c);
+    // the SPCR UART, which the STAO's flag hides the way Linux does, is hidden whatever the list says
+    const spcr = c.find('SPCR');
+    const ignored = Number(fieldsOf({ layout: staoLayout }, c.entry.table).ignore_uart ?? 0) !== 0;
+    const uart = spcr && ignored ? uartDevices(c, BigInt(fieldsOf({ layout: spcrLayout }, spcr.table).serial_port?.address ?? 0n)).hidden : undefined;
+    staoNames(c).forEach((name, i) => {
+      const full =
+        '\\' +
+        name
+          .replace(/^\\/, '')
+          .split('.')
+          .map((x) => x.padEnd(4, '_'))
+          .join('.');
+      const d = ns.devices.find((x) => x.fullPath === full);
+      if (d && !d.absent && d !== uart)
+        c.report(
+          'DOM0_STAO_NAME_IGNORED',
+          `STAO.names[${i}]`,
+          `the STAO names ${name}, but Linux ignores the name list and ${d.path} is present in the DSDT/SSDTs: dom0 enumerates it (build --hide-device ${d.path} makes it absent)`,
+        );
+    });
+  },
+});
+
 const rules: TableRule[] = [
+  nameListRule,
   rule({
     dom0: true,
     codes: {

@@ -21,6 +21,10 @@ say "hwrng_bytes=$(timeout 15 head -c 64 /dev/hwrng 2>/dev/null | wc -c)"
 grep virtio /proc/interrupts | while read l; do say "irq $l"; done
 dmesg | grep -i "firmware bug" | while read l; do say "fwbug $l"; done
 dmesg | grep "in SPCR table will be hidden" | while read l; do say "spcr $l"; done
+# each ACPI device Linux made an object for: its path and _STA ("-": none), and the platform
+# devices the scan created (the ones a driver can bind)
+for d in /sys/bus/acpi/devices/*; do [ -e $d/path ] && say "acpi $(cat $d/path) $(cat $d/status 2>/dev/null || echo -)"; done
+say "platform $(ls /sys/bus/platform/devices | tr '\n' ' ')"
 say "done"
 if [ "$mode" = host ]; then sleep 600; fi
 poweroff -f

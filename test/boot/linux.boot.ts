@@ -32,6 +32,8 @@ if (skip) console.warn(`Linux boot tests skipped: ${skip}`);
 const assets = prepared as Assets;
 
 let host: Said;
+/** the plain design build's boot, which --hide-device's is compared with */
+let design: Said;
 
 /** How far the edited IORT's root complex shifts the IDs it sends the SMMU. */
 const SHIFT = 0x3000;
@@ -102,6 +104,11 @@ const irqs = (s: Said) =>
     return { line: l, total: counts.slice(0, -1).reduce((n, c) => n + Number(c), 0), its: /ITS/.test(l), name: cols[cols.length - 1] };
   });
 
+/** The ACPI devices Linux made objects for, by path: their _STA ("-": none). */
+const acpiDevices = (s: Said) => new Map((s.facts.get('acpi') ?? []).map((l) => l.split(' ') as [string, string]));
+/** The platform devices the ACPI scan created. */
+const platform = (s: Said) => (one(s, 'platform') ?? '').split(' ').filter(Boolean);
+
 /** What every dom0 boot must show. */
 function dom0Basics(s: Said): void {
   expect(one(s, 'mode'), s.log.slice(-3000)).toBe('dom0');
@@ -130,9 +137,27 @@ describe.skipIf(skip !== undefined)('Linux boots the tool’s output (QEMU virt,
   });
 
   it('the design build: vCPUs, the UART hidden, the SMMU probed, MSI-X through the ITS, DMA', async () => {
-    const s = await dom0('design');
+    const s = (design = await dom0('design'));
     dom0Basics(s);
     expect(one(s, 'iommus')).toMatch(/smmu3\./);
+  }, 240_000);
+
+  it('--hide-device: fw_cfg (a constant _STA, changed in place) and a virtio-mmio transport (no _STA, one inserted) are not enumerated; every other device is as before', async () => {
+    const s = await dom0('hide-device', '--hide-device', '\\_SB.FWCF', '--hide-device', '\\_SB.VR00');
+    dom0Basics(s);
+    const [was, now] = [acpiDevices(design), acpiDevices(s)];
+    expect(was.get('\\_SB_.FWCF'), [...was].join('\n')).toBe('11');
+    expect(was.get('\\_SB_.VR00')).toBe('-');
+    expect(now.get('\\_SB_.FWCF')).toBe('0');
+    expect(now.get('\\_SB_.VR00')).toBe('0');
+    for (const [path, sta] of was) if (path !== '\\_SB_.FWCF' && path !== '\\_SB_.VR00') expect(now.get(path), path).toBe(sta);
+    // no platform device for either, so no driver binds them; the other transports are still there
+    const [before, after] = [platform(design), platform(s)];
+    expect(before).toEqual(expect.arrayContaining(['QEMU0002:00', 'LNRO0005:00', 'LNRO0005:01']));
+    expect(after).not.toContain('QEMU0002:00');
+    expect(after).not.toContain('LNRO0005:00');
+    expect(after).toContain('LNRO0005:01');
+    expect(after.length).toBe(before.length - 2);
   }, 240_000);
 
   it('--hide-smmu: no SMMU probed, MSI-X still through the ITS, DMA still works', async () => {
