@@ -255,6 +255,8 @@ export const optionsCase: fc.Arbitrary<Partial<BuildOptions>> = fc.record(
     its: fc.boolean(),
     hostMpidrs: fc.boolean(),
     hideSmmu: fc.boolean(),
+    // devices the seed sets declare (QEMU's, the samples' processors and UARTs), and paths that are not
+    hideDevices: fc.subarray(['\\_SB.FWCF', '\\_SB.VR00', '\\_SB.PCI0', '\\_SB.COM0', '\\_SB.C000', '\\_SB.NONE', '\\_SB.COM0._HID', '_SB.X']),
     skip: fc.subarray(['fadt', 'gtdt', 'madt', 'stao', 'xsdt', 'rsdp', 'efi', 'dt', 'checksums']),
   },
   { requiredKeys: ['profile', 'relocate', 'skip'] },
