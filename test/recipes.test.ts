@@ -157,7 +157,10 @@ describe('CONTRIBUTING recipes, followed in a copy', () => {
       pipeline,
       ptext
         .replace("import { staoPass } from './stao.js';", "import { staoPass } from './stao.js';\nimport { agdiPass } from './agdi.js';")
-        .replace('[fadtPass, gtdtPass, madtPass, iortPass, devicesPass, staoPass, xsdtPass,', '[fadtPass, gtdtPass, madtPass, iortPass, devicesPass, staoPass, agdiPass, xsdtPass,')
+        .replace(
+          '[fadtPass, gtdtPass, madtPass, iortPass, devicesPass, staoPass, xsdtPass,',
+          '[fadtPass, gtdtPass, madtPass, iortPass, devicesPass, staoPass, agdiPass, xsdtPass,',
+        )
         .replace("design: ['fadt', 'gtdt', 'madt', 'stao', 'xsdt',", "design: ['fadt', 'gtdt', 'madt', 'stao', 'xsdt', 'agdi',"),
     );
     // "Adding an output format": the renderer in src/render/findings.ts, the choice and the line
