@@ -131,25 +131,39 @@ export const aslPath = (p: string): string => (p.startsWith('\\') ? '\\' : '') +
  * DWord, Word; the Extended one's are 8 bytes, after a revision and a reserved byte). */
 const ADDRESS_WIDTH: Readonly<Record<number, number>> = { 0x8a: 8, 0x87: 4, 0x88: 2, 0x8b: 8 };
 
-/** An address space descriptor's resource type (0 memory, 1 I/O, 2 bus numbers), minimum and
- * length, whatever macro writes it (a DWord bus number range has none: it is read from its bytes). */
-export function addressRange(d: ResourceDescriptor): { type: number; min: bigint; length: bigint } | undefined {
+/** An address space descriptor's resource type (0 memory, 1 I/O, 2 bus numbers), whether it is
+ * produced (a bridge's window: bit 0 of its flags clear) or consumed, and its minimum, translation
+ * offset and length, whatever macro writes it (a DWord bus number range has none: it is read from
+ * its bytes). */
+export function addressRange(d: ResourceDescriptor): { type: number; producer: boolean; min: bigint; translation: bigint; length: bigint } | undefined {
   const f = d.fields;
+  const big = (v: unknown) => BigInt(v as number | bigint);
   if (typeof f.resourceType === 'number' && f.min !== undefined && f.length !== undefined)
-    return { type: f.resourceType, min: BigInt(f.min as number | bigint), length: BigInt(f.length as number | bigint) };
+    return { type: f.resourceType, producer: Number(f.usage) === 0, min: big(f.min), translation: big(f.translation ?? 0), length: big(f.length) };
   const tag = typeof f.tag === 'number' ? f.tag : undefined;
   const w = tag === undefined ? undefined : ADDRESS_WIDTH[tag];
-  if (w === undefined || !(f.data instanceof Uint8Array)) return undefined;
+  const data = f.data;
+  if (w === undefined || !(data instanceof Uint8Array)) return undefined;
   // after the 3-byte header: type, flags, type flags (and for Extended a revision and a reserved
   // byte), then granularity, minimum, maximum, translation and length
   const at = tag === 0x8b ? 5 : 3;
   const num = (k: number) => {
     let v = 0n;
-    for (let i = w - 1; i >= 0; i--) v = (v << 8n) | BigInt(f.data instanceof Uint8Array ? (f.data[at + k * w + i] ?? 0) : 0);
+    for (let i = w - 1; i >= 0; i--) v = (v << 8n) | BigInt(data[at + k * w + i] ?? 0);
     return v;
   };
-  if (f.data.length < at + 5 * w) return undefined;
-  return { type: f.data[0], min: num(1), length: num(4) };
+  if (data.length < at + 5 * w) return undefined;
+  return { type: data[0], producer: (data[1] & 1) === 0, min: num(1), translation: num(3), length: num(4) };
+}
+
+/** A host bridge's memory windows as Linux takes them: the memory ranges its _CRS produces, in the
+ * CPU's address space (its minimum plus its translation offset). */
+export function memoryWindows(d: AmlDevice): { base: bigint; size: bigint; index: number }[] {
+  if (d.crs?.is !== 'constant') return [];
+  return d.crs.value.descriptors.flatMap((x, index) => {
+    const r = addressRange(x);
+    return r && r.type === 0 && r.producer && r.length > 0n ? [{ base: (r.min + r.translation) & ((1n << 64n) - 1n), size: r.length, index }] : [];
+  });
 }
 
 /** A PCI host bridge's bus range as Linux reads it: the last bus number range of its _CRS with a

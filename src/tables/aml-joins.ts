@@ -4,7 +4,8 @@
 // DSDT) and read only constants: a value a method computes is out of reach, and said to be.
 import { type HostRange, type RuleContext, type TableRule, rule, linux, spec, tool } from '../model/rules.js';
 import { fieldPath, fieldsOf } from '../layout/codec.js';
-import { busRange, devicesOf, hasId, type AmlDevice } from '../aml/devices.js';
+import { hex } from '../layout/diagnostics.js';
+import { busRange, devicesOf, hasId, memoryWindows, type AmlDevice } from '../aml/devices.js';
 import type { AmlObject } from '../aml/namespace.js';
 import type { TableEntry } from '../model/set.js';
 import { GICC_ENABLED, gicc, MADT_GICC } from './madt-subtables.js';
@@ -233,6 +234,18 @@ const pciRule = rule({
         ),
       ],
     },
+    AML_PCI_WINDOW_CONFLICT: {
+      summary:
+        "a present PCI host bridge's memory window (its _CRS, in the CPU's addresses) that overlaps a window of a bridge before it or an ECAM window without holding it or lying in it",
+      consumers: [
+        linux(
+          'all',
+          'function-lost',
+          '"ignoring host bridge window … (conflicts with …)": the window is dropped, and no device behind the bridge is given addresses in it',
+          'drivers/acpi/pci_root.c pci_acpi_root_add_resources(), acpi_pci_root_create()',
+        ),
+      ],
+    },
     AML_PCI_SEGMENT_NO_BRIDGE: {
       summary:
         'a PCI segment the MCFG (an allocation) or the IORT (a root complex) describes whose buses no present PCI host bridge has, said once per segment (checked when the namespace declares host bridges, each with a constant _SEG and bus range)',
@@ -261,7 +274,7 @@ const pciRule = rule({
     // all known
     const complete = bridges.length > 0 && known.length === bridges.length;
     const mcfg = c.find('MCFG');
-    const allocations = (mcfg?.table.items ?? []).map((n, i) => ({ i, f: fieldsOf(mcfgAllocation, n) }));
+    const allocations = allocationsOf(mcfg);
     for (const b of known) {
       if (!mcfg || kids(ns, b.d).has('_CBA')) continue;
       const covered = allocations.some(({ f }) => Number(f.segment) === b.seg && Number(f.start_bus) <= b.bus.start && Number(f.end_bus) >= b.bus.end);
@@ -274,6 +287,7 @@ const pciRule = rule({
           `${b.d.path} is PCI segment ${b.seg}, buses ${b.bus.start}-${b.bus.end}${b.bus.fromCrs ? '' : ' (no bus range in its _CRS)'}: no MCFG allocation covers them, so Linux finds no ECAM for it`,
         );
     }
+    windowConflicts(c, ns, known, allocations);
     for (const iort of c.all('IORT')) {
       const segments = new Set((iort.table.items ?? []).filter((n) => n.fields.type === IORT_ROOT_COMPLEX).map((n) => Number(n.fields.pci_segment)));
       for (const b of known)
@@ -317,6 +331,57 @@ const pciRule = rule({
       }
   },
 });
+
+/** The MCFG's allocations with their indexes (none without an MCFG). */
+const allocationsOf = (mcfg: TableEntry | undefined) => (mcfg?.table.items ?? []).map((n, i) => ({ i, f: fieldsOf(mcfgAllocation, n) }));
+
+/** Two ranges that overlap with neither holding the other: what Linux's resource tree refuses. */
+const partial = (a: { base: bigint; size: bigint }, b: { base: bigint; size: bigint }) => {
+  const [ae, be] = [a.base + a.size, b.base + b.size];
+  return a.base < be && b.base < ae && !(a.base <= b.base && be <= ae) && !(b.base <= a.base && ae <= be);
+};
+
+/** Host bridge windows Linux drops: it sets bridges up in namespace order, each one's ECAM area
+ * requested first, then its windows inserted, a window that overlaps a range already there without
+ * holding it or lying in it ignored (pci_acpi_root_add_resources()). */
+function windowConflicts(
+  c: RuleContext,
+  ns: Joined,
+  known: { d: AmlDevice; seg: number; bus: { start: number; end: number } }[],
+  allocations: ReturnType<typeof allocationsOf>,
+): void {
+  // what is in the resource tree: ECAM areas and windows, by the bridge they are of (a bridge's own
+  // overlapping windows are merged first: acpi_pci_root_validate_resources())
+  const placed: { base: bigint; size: bigint; what: string; of: AmlDevice; ecam: boolean }[] = [];
+  const show = (r: { base: bigint; size: bigint }) => `${hex(r.base)}-${hex(r.base + r.size - 1n)}`;
+  for (const b of known) {
+    const a = allocations.find(({ f }) => Number(f.segment) === b.seg && Number(f.start_bus) <= b.bus.start && Number(f.end_bus) >= b.bus.end);
+    if (a) {
+      const base = BigInt(a.f.base_address) + (BigInt(b.bus.start) << 20n);
+      placed.push({
+        base,
+        size: BigInt(b.bus.end - b.bus.start + 1) << 20n,
+        what: `the ECAM area of ${b.d.path} (MCFG allocation ${a.i})`,
+        of: b.d,
+        ecam: true,
+      });
+    }
+    for (const w of memoryWindows(b.d)) {
+      const clash = placed.find((p) => (p.of !== b.d || p.ecam) && partial(p, w));
+      if (!clash) {
+        placed.push({ ...w, what: `${b.d.path}'s window ${show(w)}`, of: b.d, ecam: false });
+        continue;
+      }
+      reportAt(
+        c,
+        ns,
+        'AML_PCI_WINDOW_CONFLICT',
+        b.d.crs!.object,
+        `${b.d.path}'s memory window ${show(w)} (_CRS descriptor ${w.index}) overlaps ${clash.what}: Linux ignores the window, and no device behind the bridge gets addresses in it`,
+      );
+    }
+  }
+}
 
 /** The objects directly below a device, by name segment. */
 function kids(ns: Joined, d: AmlDevice): Set<string> {

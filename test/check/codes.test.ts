@@ -11,6 +11,7 @@ import { tpm2 as tpm2Base } from '../../src/tables/misc.js';
 import { ppttProcessor } from '../../src/tables/pptt.js';
 import { iortFamily, idMapping, IORT_NAMED_COMPONENT } from '../../src/tables/iort.js';
 import { mcfgAllocation } from '../../src/tables/mcfg.js';
+import { pkgLength } from '../../samples/aml.js';
 
 /** The last input ID of an IORT ID mapping (Number of IDs is the count minus one). */
 const lastId = (m: Node) => Number(m.fields.input_base) + Number(m.fields.id_count);
@@ -211,13 +212,18 @@ const cpuUid = (set: TableSet, from: number, to: number) =>
 
 /** AML for a PCI Express host bridge \\_SB_.<seg>: _HID EisaId ("PNP0A08"), _SEG and a _CRS with a
  * WordBusNumber range of buses `start`-`end` (ResourceProducer, MinFixed, MaxFixed). */
-function hostBridge(name: string, seg: number, start = 0, end = 0xff): number[] {
+function hostBridge(name: string, seg: number, start = 0, end = 0xff, window?: [number, number]): number[] {
   const le16 = (v: number) => [v & 0xff, v >> 8];
+  const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
   const busRange = [0x88, 0x0d, 0x00, 0x02, 0x0c, 0x00, ...le16(0), ...le16(start), ...le16(end), ...le16(0), ...le16(end - start + 1)];
-  const template = [...busRange, 0x79, 0x00];
+  // DWordMemory (ResourceProducer, PosDecode, MinFixed, MaxFixed, NonCacheable, ReadWrite)
+  const memory = window
+    ? [0x87, 0x17, 0x00, 0x00, 0x0c, 0x01, ...le32(0), ...le32(window[0]), ...le32(window[0] + window[1] - 1), ...le32(0), ...le32(window[1])]
+    : [];
+  const template = [...busRange, ...memory, 0x79, 0x00];
   const crs = [0x08, ...Buffer.from('_CRS'), 0x11, 3 + template.length, 0x0a, template.length, ...template];
   const body = [...sbName(name), 0x08, ...Buffer.from('_HID'), 0x0c, 0x41, 0xd0, 0x0a, 0x08, 0x08, ...Buffer.from('_SEG'), 0x0a, seg, ...crs];
-  return [0x5b, 0x82, body.length + 1, ...body];
+  return [0x5b, 0x82, ...pkgLength(body.length), ...body];
 }
 /** The server with PCI host bridges PCI0 (segment 0) and PCI1 (segment 1), as its MCFG and IORT have them, plus `more`. */
 const withBridges = (set: TableSet, ...more: number[][]) => dsdtWith(unplaced(set), [...hostBridge('PCI0', 0), ...hostBridge('PCI1', 1), ...more.flat()]).set;
@@ -455,6 +461,16 @@ const cases: Case[] = [
             (x) => setFields(x, { pci_segment: 0 }),
           ),
         ),
+      ),
+  },
+  {
+    // PCI1's window 0x18000000-0x27FFFFFF half over PCI0's 0x10000000-0x1FFFFFFF
+    code: 'AML_PCI_WINDOW_CONFLICT',
+    path: 'DSDT.\\_SB.PCI1._CRS',
+    run: () =>
+      check(
+        dsdtWith(unplaced(server), [...hostBridge('PCI0', 0, 0, 0xff, [0x10000000, 0x10000000]), ...hostBridge('PCI1', 1, 0, 0xff, [0x18000000, 0x10000000])])
+          .set,
       ),
   },
   { code: 'AML_PCI_SEGMENT_NO_BRIDGE', path: 'MCFG.allocation[2].segment', run: () => check(withBridges(extraAllocation(server, 2))) },
