@@ -12,6 +12,8 @@ import { ppttProcessor } from '../../src/tables/pptt.js';
 import { iortFamily, idMapping, IORT_NAMED_COMPONENT } from '../../src/tables/iort.js';
 import { mcfgAllocation } from '../../src/tables/mcfg.js';
 import { pkgLength } from '../../samples/aml.js';
+import { readAml } from '../../src/aml/index.js';
+import { devicesOf } from '../../src/aml/devices.js';
 
 /** The last input ID of an IORT ID mapping (Number of IDs is the count minus one). */
 const lastId = (m: Node) => Number(m.fields.input_base) + Number(m.fields.id_count);
@@ -2099,6 +2101,100 @@ describe('issue 28 §1: each verdict as its consumer gives it', () => {
     const hw = edit(host, 'FACP', (t) => fields(t, { flags: 0 }));
     expect(codes(check(hw))).toEqual(['error FADT_HW_REDUCED']);
     expect(codes(check(hw, true)).filter((c) => c.includes('HW_REDUCED'))).toEqual(['error FADT_HW_REDUCED']); // one root cause: dom0 inherits it
+  });
+});
+
+describe('issue 30: the namespace joined to the tables stays right on what real firmware does', () => {
+  const codes = (fs: Finding[]) => fs.map((f) => `${f.severity} ${f.code} ${f.path}`);
+  /** Name (_STA, Zero) */
+  const absent = [0x08, ...Buffer.from('_STA'), 0x00];
+  /** a device \_SB_.<name> with _HID `hid` and a _CRS of `template` (descriptors, End Tag added), and `more` */
+  function device(name: string, hid: string, template: number[], ...more: number[][]): number[] {
+    const t = [...template, 0x79, 0x00];
+    const crs = [0x08, ...Buffer.from('_CRS'), 0x11, ...pkgLength(2 + t.length), 0x0a, t.length, ...t];
+    const body = [...sbName(name), 0x08, ...Buffer.from('_HID'), 0x0d, ...Buffer.from(hid), 0x00, ...crs, ...more.flat()];
+    return [0x5b, 0x82, ...pkgLength(body.length), ...body];
+  }
+  const le = (v: bigint, n: number) => Array.from({ length: n }, (_x, i) => Number((v >> BigInt(8 * i)) & 0xffn));
+  /** QWordMemory (ResourceConsumer when `consumer`) of base/length */
+  const qword = (base: bigint, length: bigint, consumer = true) => [
+    0x8a,
+    0x2b,
+    0x00,
+    0x00,
+    consumer ? 0x0d : 0x0c,
+    0x01,
+    ...le(0n, 8),
+    ...le(base, 8),
+    ...le(base + length - 1n, 8),
+    ...le(0n, 8),
+    ...le(length, 8),
+  ];
+
+  it('a host bridge whose _STA is 0 is absent: no ECAM or IORT needed, its windows overlap nothing (the Altra has 8)', () => {
+    // a bridge of segment 7, disabled, its window over PCI0's
+    const body = (() => {
+      const b = hostBridge('PCI7', 7, 0, 0xff, [0x10000000, 0x10000000]);
+      // its body: everything after the Device opcode and PkgLength, with Name (_STA, Zero) added
+      const inner = b.slice(2 + pkgLength(b.length - 3).length);
+      const more = [...inner, ...absent];
+      return [0x5b, 0x82, ...pkgLength(more.length), ...more];
+    })();
+    const set = dsdtWith(unplaced(server), [...hostBridge('PCI0', 0, 0, 0xff, [0x10000000, 0x10000000]), ...hostBridge('PCI1', 1), ...body]).set;
+    expect(codes(check(set))).toEqual([]);
+    // it is read, and absent (not a fault that hid it)
+    const dsdt = set.tables.find((e) => e.table.signature === 'DSDT')!.bytes;
+    const pci7 = devicesOf(readAml([{ table: 'DSDT', bytes: dsdt, revision: dsdt[8] }]).namespace).find((d) => d.path === '\\_SB.PCI7');
+    expect(pci7).toMatchObject({ absent: true, seg: { is: 'constant', value: 7n } });
+  });
+
+  it('an ECAM window reserved by a motherboard-resources device (PNP0C02) is normal; another device over it is found', () => {
+    const ecam = 0x3fff00000000n;
+    const res = device('RES0', 'PNP0C02', qword(ecam, 0x10000000n));
+    expect(codes(check(withBridges(server, res)))).toEqual([]);
+    const over = device('DEV0', 'ACME0001', qword(ecam + 0x100000n, 0x1000n));
+    // both are requested as their own: the ECAM by pci_ecam_create(), the device's registers by its driver
+    expect(codes(check(withBridges(server, over)))).toEqual(['error REGION_CONFLICT DSDT.\\_SB.DEV0._CRS']);
+  });
+
+  it('processor devices no GICC names are skipped, as Linux skips them (the Altra declares 224)', () => {
+    const cpu = (n: string, uid: number) => {
+      const body = [
+        ...sbName(n),
+        0x08,
+        ...Buffer.from('_HID'),
+        0x0d,
+        ...Buffer.from('ACPI0007'),
+        0x00,
+        0x08,
+        ...Buffer.from('_UID'),
+        0x0b,
+        uid & 0xff,
+        uid >> 8,
+      ];
+      return [0x5b, 0x82, ...pkgLength(body.length), ...body];
+    };
+    expect(codes(check(dsdtWith(unplaced(server), [...cpu('CX00', 0x1000), ...cpu('CX01', 0x1001)]).set))).toEqual([]);
+  });
+
+  it('a UART whose registers are a QWordMemory at the SPCR address is not hidden by Linux: named as such', () => {
+    const set = dsdtWith(
+      editBytes(xen, 'DSDT', (b) => {
+        // the UART device's _CRS renamed: the QWordMemory one below is the only device at the address
+        b.write('_CRX', b.indexOf(Buffer.from('_CRS'), b.indexOf(Buffer.from('ARMH0011'))), 'latin1');
+        return b;
+      }).set,
+      device('URT1', 'ARMH0011', qword(0x09000000n, 0x1000n)),
+    ).set;
+    const found = check(set, true);
+    expect(codes(found)).toEqual(['warning DOM0_STAO_UART_NOT_FOUND SPCR.serial_port.address']);
+    expect(found[0].message).toMatch(/\\_SB.URT1 has it in a QWordMemory descriptor, but Linux reads only the first Memory24, Memory32 or Memory32Fixed range/);
+  });
+
+  it('an IORT named component written without the trailing underscores is no match for Linux’s strcmp; the message names the full path', () => {
+    const found = check(dsdtWith(namedComponent('\\_SB.ETH0'), device('ETH0', 'ACME0002', [])).set);
+    expect(codes(found)).toEqual(['error AML_IORT_NAMED_COMPONENT IORT.named_component[0].device_name']);
+    expect(found[0].message).toMatch(/\(\\_SB_.ETH0 is: Linux compares the full pathname/);
   });
 });
 
