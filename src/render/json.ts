@@ -8,7 +8,7 @@ import type { ContainerDef, Node } from '../layout/codec.js';
 import { partsOf, kindOf } from '../layout/codec.js';
 import { leaves, padName, describeNode, type Entry } from '../layout/describe.js';
 import { EFI_PARTS, decodeEfiPart } from '../efi/tables.js';
-import { defOf, describeSignature, describeTable } from '../tables/registry.js';
+import { defOf, describeSignature, describeTable, pciSegments, type PciSegment } from '../tables/registry.js';
 import type { TableEntry, TableSet, EfiPart } from '../model/tableset.js';
 import { hexBytes, jsonValue, type Json } from '../layout/values.js';
 
@@ -75,5 +75,34 @@ export function setJson(set: TableSet, entries: TableEntry[], efi: EfiPart[] = s
       },
     };
   });
-  return { origin: set.origin, input: set.kind, tables, ...(efi.length ? { efi: efi.map(efiJson) } : {}) };
+  const chosen = { ...set, tables: entries };
+  const segments = pciSegments(chosen, setAml(chosen));
+  return {
+    origin: set.origin,
+    input: set.kind,
+    tables,
+    ...(efi.length ? { efi: efi.map(efiJson) } : {}),
+    ...(segments.length ? { pciSegments: segments.map(segmentJson) } : {}),
+  };
+}
+
+/** A PCI segment as JSON: addresses and ID ranges as hex ("0x0-0xFF"), each part by its field or
+ * dump path. */
+function segmentJson(s: PciSegment): Record<string, Json> {
+  const h = (v: bigint | number) => '0x' + v.toString(16).toUpperCase();
+  const span = ([a, b]: [number, number] | [bigint, bigint]) => `${h(a)}-${h(b)}`;
+  return {
+    segment: s.segment,
+    ecam: s.ecam.map((e) => ({ path: e.path, base: h(e.base), buses: span([e.startBus, e.endBus]) })),
+    bridges: s.bridges.map((b) => ({ path: b.path, buses: span([b.startBus, b.endBus]), windows: b.windows.map((w) => span([w.base, w.base + w.size - 1n])) })),
+    rootComplexes: s.rootComplexes.map((rc) => ({
+      path: rc.path,
+      routes: rc.routes.map((r) => ({
+        rids: span(r.rids),
+        ...(r.smmu ? { smmu: { path: r.smmu.path, streamIds: span(r.smmu.streamIds) } } : {}),
+        ...(r.its ? { its: { path: r.its.path, deviceIds: span(r.its.deviceIds) } } : {}),
+      })),
+      ...(rc.unreadable !== undefined ? { unreadable: rc.unreadable } : {}),
+    })),
+  };
 }

@@ -34,6 +34,8 @@ import { dsdt, ssdt } from './aml.js';
 import type { AcpiTable } from '../model/set.js';
 
 export type { AcpiTable } from '../model/set.js';
+/** A view of a whole set that joins its tables: the PCI segments, end to end. */
+export { pciSegments, type PciSegment, type PciRoute } from './pci-segments.js';
 
 export const ACPI_HEADER_SIZE = 36;
 

@@ -13,6 +13,7 @@ import { addressMap, addressLegend } from './address-map.js';
 import { drawGraph, type GraphLayout } from './graph.js';
 import { drawCpus, drawDomains, drawMatrix, drawNamespace, drawPerCpu, drawTree } from './pictures.js';
 import { Colours, esc, legend, page, section, sides } from './html.js';
+import { segmentsTable } from './segments.js';
 
 export type { Side } from './dumps.js';
 export type { GraphLayout } from './graph.js';
@@ -179,7 +180,7 @@ export function renderReport(r: ReportInput, layout?: GraphLayout): string {
   const nodeColours = new Colours();
   // the dumps last: the other sections ask for the lines they link to
   const map = addressMap(d, regionColours);
-  const iort = each((i) => drawPictures(d, i, 'iort', layout, nodeColours, 'The input has no IORT.'));
+  const iort = each((i) => drawPictures(d, i, 'iort', layout, nodeColours, 'The input has no IORT.') + segmentsTable(d, i));
   const topology = each((i) => drawPictures(d, i, 'topology', layout, nodeColours, 'The input has no PPTT, GICC, SRAT or SLIT to draw.'));
   const namespace = each((i) => drawPictures(d, i, 'namespace', layout, nodeColours, 'The input has no DSDT or SSDT.'));
   const findings = findingsSection(d, r.checked);
@@ -188,7 +189,7 @@ export function renderReport(r: ReportInput, layout?: GraphLayout): string {
   const body = [
     section('tables', 'Tables', tables),
     section('address-map', 'Address map', `${addressLegend(regionColours)}${map}`),
-    section('iort', 'IORT: who maps IDs to whom', `${nodeColours.entries().length ? legend(nodeColours.entries()) : ''}${iort}`),
+    section('iort', 'IORT: who maps IDs to whom, and the PCI segments', `${nodeColours.entries().length ? legend(nodeColours.entries()) : ''}${iort}`),
     section('topology', 'Topology', topology),
     section('namespace', 'Namespace: what the DSDT and SSDTs declare', namespace),
     section('findings', 'Findings', findings),
