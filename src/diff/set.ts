@@ -8,6 +8,7 @@ import { hex } from '../layout/diagnostics.js';
 import type { Json } from '../layout/values.js';
 import { diffTable, type Change, type Resolver } from './table.js';
 import { diffAml } from './aml.js';
+import { diffSegments } from './segments.js';
 
 export { tableKey };
 
@@ -118,5 +119,7 @@ export function diffTables(a: TableSet, b: TableSet, opts: DiffOptions = {}): Ch
         .join('; '),
     });
   for (const c of aml) out.push(c);
+  // each PCI segment's requester IDs, composed through the SMMUs to the ITS groups
+  for (const c of diffSegments(a, b, selected)) out.push(c);
   return out.flatMap((c) => presented(c, opts.ignore) ?? []);
 }

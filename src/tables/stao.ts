@@ -3,7 +3,7 @@
 import { layout, u8 } from '../layout/schema.js';
 import { fieldsOf, tablePath } from '../layout/codec.js';
 import { spcrLayout } from './spcr.js';
-import { type RuleContext, type TableRule, type TableDef, rule, linux, tool } from '../model/rules.js';
+import { type RuleContext, type TableRule, type TableDef, rule, linux, spec, tool } from '../model/rules.js';
 import { namespaceOf, oneMachine, reportAt } from './aml-joins.js';
 import type { AmlDevice } from '../aml/devices.js';
 import type { ResourceDescriptor } from '../aml/resources.js';
@@ -68,6 +68,19 @@ const nameListRule = rule({
       ],
       dom0: true,
     },
+    AML_STAO_NAMEPATH: {
+      summary: "a name in the STAO's name list that is no object of the DSDT/SSDTs",
+      consumers: [
+        linux(
+          'all',
+          'unused',
+          'the name list is not read ("STAO Name List not yet supported"): a wrong name changes nothing',
+          'drivers/acpi/scan.c acpi_scan_init()',
+        ),
+        spec('each name is the full path of a device to hide', 'STAO specification (LINARO-0002 v0.3): Name List'),
+      ],
+      dom0: true,
+    },
   },
   run(c) {
     if (!oneMachine(c)) return;
@@ -85,6 +98,7 @@ const nameListRule = rule({
           .map((x) => x.padEnd(4, '_'))
           .join('.');
       const d = ns.devices.find((x) => x.fullPath === full);
+      if (!ns.byFullPath.has(full)) c.report('AML_STAO_NAMEPATH', `STAO.names[${i}]`, `the STAO names ${name}, which is no object of the DSDT/SSDTs`);
       if (d && !d.absent && d !== uart)
         c.report(
           'DOM0_STAO_NAME_IGNORED',

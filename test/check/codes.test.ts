@@ -657,6 +657,13 @@ const cases: Case[] = [
     run: () => check(buildDom0(host, { profile: 'design', staoPaths: ['\\_SB.C000'], skip: ['gtdt'], bootargs: 'console=hvc0' }).tables, true),
   },
   {
+    // a design build whose STAO names no object
+    code: 'AML_STAO_NAMEPATH',
+    path: 'STAO.names[0]',
+    offset: 37,
+    run: () => check(buildDom0(host, { profile: 'design', staoPaths: ['\\_SB.NONE'], skip: ['gtdt'], bootargs: 'console=hvc0' }).tables, true),
+  },
+  {
     code: 'DOM0_STAO_UART_NOT_FOUND',
     path: 'SPCR.serial_port.address',
     offset: 44,

@@ -1,5 +1,6 @@
 // diff across a whole server table set: items pair by their declared keys, so a firmware update
-// that changes one field in four tables shows exactly those four fields.
+// that changes one field in four tables shows exactly those four fields (and, for the IORT's, the
+// PCI segment whose requester IDs it reroutes).
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { readTables } from '../../src/io/read.js';
@@ -56,7 +57,13 @@ describe('diff of two server sets', () => {
       ['PPTT.cache[0].size', '0x2000000', '0x4000000'],
       ['SRAT.memory[base=0x880000000].address_length', '0x1F80000000', '0x3F80000000'],
       ['PCCT.reduced2[2].base_address', '0xFA802000', '0xFA900000'],
+      // and what the IORT's change does: segment 1's requester IDs past 0x7FFF now end nowhere
+      ['IORT.pci_segment[1].routes', undefined, undefined],
     ]);
+    expect(changes.at(-1)).toMatchObject({
+      old: 'RIDs 0x0-0xFFFF via smmu_v3[1] StreamIDs 0x0-0xFFFF to its_group[1] DeviceIDs 0x10000-0x1FFFF',
+      new: 'RIDs 0x0-0x7FFF via smmu_v3[1] StreamIDs 0x0-0x7FFF to its_group[1] DeviceIDs 0x10000-0x17FFF',
+    });
   });
 
   it('inserting an IORT node moves every node after it, and changes no output reference', () => {

@@ -56,16 +56,20 @@ function diffLinks(html: string, line: ReturnType<typeof linesOf>): { links: num
       const l = line(id);
       // a method's body (AML): the line of the first term that differs, any ASL line of the table
       const body = path.endsWith('.body');
+      // a PCI segment's composed routes: the line of the root complex they start from
+      const segment = /^IORT\.pci_segment\[\d+\]\.routes$/.test(path);
       const ok = whole
         ? l === 'table'
         : l !== undefined &&
           l !== 'table' &&
           (body
             ? l.offset !== undefined && l.offset >= 36
-            : shows(
-                l,
-                path.replace(/^[^.]+/, (k) => k.replace(/[[#].*$/, '')),
-              ));
+            : segment
+              ? shows(l, 'IORT.root_complex[0]')
+              : shows(
+                  l,
+                  path.replace(/^[^.]+/, (k) => k.replace(/[[#].*$/, '')),
+                ));
       // a changed value: the line shows it (its hex digits, as dump pads them)
       const value = /^0x([0-9A-F]{3,})$/.exec(row[2].match(new RegExp(`<td class="${side}">([^<]*)</td>`))?.[1] ?? '')?.[1];
       if (!ok || (value && l !== 'table' && !l!.text.includes(value)))

@@ -11,7 +11,9 @@ import { setAml } from '../../src/aml/set.js';
 import type { TableSet } from '../../src/model/tableset.js';
 
 const pciSegments = (set: TableSet) => segmentsOf(set, setAml(set));
-import { CORPUS, HAVE_CORPUS, SAMPLES, cli } from '../helpers.js';
+import { CORPUS, HAVE_CORPUS, SAMPLES, cli, editTable } from '../helpers.js';
+import { diffTables } from '../../src/diff/set.js';
+import type { Node } from '../../src/layout/codec.js';
 
 const SERVER = join(SAMPLES, 'server-128cpu', 'acpidump.txt');
 
@@ -69,6 +71,31 @@ describe('PCI segments', () => {
       { rids: [0, 255], smmu: { path: 'IORT.smmu_v3[0]', streamIds: [0, 255] }, its: { path: 'IORT.its_group[0]', deviceIds: [0, 255] } },
       { rids: [256, 65535], its: { path: 'IORT.its_group[0]', deviceIds: [256, 65535] } },
     ]);
+  });
+
+  it('diff keys the routes by segment: --hide-smmu changes each segment’s path, never where an ID ends; a remapped ID is said', () => {
+    const host = readTables(SERVER).set;
+    const dom0 = buildDom0(host, { profile: 'design', hideSmmu: true }).tables;
+    const routes = diffTables(host, dom0).filter((c) => /^IORT\.pci_segment\[/.test(c.path));
+    expect(routes.map((c) => c.path)).toEqual(['IORT.pci_segment[0].routes', 'IORT.pci_segment[1].routes']);
+    expect(routes[1]).toMatchObject({
+      old: 'RIDs 0x0-0xFFFF via smmu_v3[1] StreamIDs 0x0-0xFFFF to its_group[1] DeviceIDs 0x10000-0x1FFFF',
+      new: 'RIDs 0x0-0xFFFF to its_group[1] DeviceIDs 0x10000-0x1FFFF',
+      note: 'every requester ID still ends at the same ITS group and DeviceID',
+      seat: { old: 'IORT.root_complex[1]', new: 'IORT.root_complex[1]' },
+    });
+    // an SMMU that sends segment 1's IDs elsewhere: the route changes, and no note says all is as before
+    const shifted = editTable(host, 'IORT', (t) => ({
+      ...t,
+      items: t.items!.map((n) =>
+        n.fields.type === 4 && n.fields.identifier === 0x101
+          ? { ...n, parts: { ...n.parts, mappings: (n.parts!.mappings as Node[]).map((m) => ({ ...m, fields: { ...m.fields, output_base: 0x20000 } })) } }
+          : n,
+      ),
+    }));
+    const moved = diffTables(host, shifted).find((c) => c.path === 'IORT.pci_segment[1].routes')!;
+    expect(moved.new).toBe('RIDs 0x0-0xFFFF via smmu_v3[1] StreamIDs 0x0-0xFFFF to its_group[1] DeviceIDs 0x20000-0x2FFFF');
+    expect(moved.note).toBeUndefined();
   });
 
   it('dump --format json carries each segment', async () => {
