@@ -49,6 +49,12 @@ export const BUILD_CODES = {
     summary: 'the host redistributor regions hold fewer redistributors than dom0 has vCPUs',
     source: 'Linux drivers/irqchip/irq-gic-v3.c gic_populate_rdist()',
   },
+  BUILD_STAO_NAME_KEPT: {
+    severity: 'warning',
+    summary:
+      "a --stao-path name the build cannot make absent in dom0's DSDT/SSDTs (no such device, or one the tables need): Linux ignores the STAO's name list, so dom0 still enumerates it if it is there",
+    source: 'Linux drivers/acpi/scan.c acpi_scan_init() ("STAO Name List not yet supported")',
+  },
   BUILD_STAO_NO_SPCR: {
     severity: 'warning',
     summary: 'the STAO asks dom0 to ignore the SPCR UART (xen profile, as Xen does) but the input has no SPCR: Linux warns and hides nothing',

@@ -1,12 +1,12 @@
-// devices (design, --hide-device): dom0's DSDT and SSDTs with the devices the hypervisor owns made
-// absent, so that dom0 binds no driver to them. Linux enumerates no device whose _STA says neither
+// devices (design, --hide-device, and the STAO's --stao-path names, which Linux does not read): dom0's
+// DSDT and SSDTs with the devices the hypervisor owns made absent, so that dom0 binds no driver to them. Linux enumerates no device whose _STA says neither
 // present nor functioning, nor anything below it (drivers/acpi/scan.c acpi_bus_attach(),
 // acpi_device_is_present()). A constant _STA is changed in place to Zero; a method _STA, or a missing
 // one, becomes Name (_STA, Zero) — the block's term tree is edited and written back, every
 // enclosing PkgLength derived again. Refused, naming the path: a path that is no device, a PCI host
 // bridge or a processor (the tables need them), and a device another table still points at (the
 // SPCR's or DBG2's UART, an IORT named component).
-import { readAml, encodeTerms, type AmlBlock } from '../aml/index.js';
+import { readAml, encodeTerms, type AmlBlock, type AmlSet } from '../aml/index.js';
 import { devicesOf, hasId, type AmlDevice } from '../aml/devices.js';
 import { BY_CODE } from '../aml/opcodes.js';
 import type { Arg, Term } from '../aml/tree.js';
@@ -14,7 +14,7 @@ import { encodeTable, type AcpiTable } from '../tables/registry.js';
 import { fieldsOf } from '../layout/codec.js';
 import { spcrLayout } from '../tables/spcr.js';
 import { IORT_NAMED_COMPONENT } from '../tables/iort-nodes.js';
-import { type Pass, type PassDef, type Dom0Table, BuildError, withTable } from './types.js';
+import { type Pass, type PassDef, type Dom0Table, BuildError, withTable, warn } from './types.js';
 import { followRefs } from './relocate.js';
 
 /** What Linux's namespace walk needs of an ID to take a device for a PCI host bridge or a CPU. */
@@ -81,9 +81,26 @@ function neededBy(set: Parameters<Pass>[0], d: AmlDevice): string | undefined {
   return undefined;
 }
 
+/** Where a path leads among the blocks' devices, or why it is not to be hidden. */
+type Target = { device: AmlDevice } | { refused: string };
+
+function targetOf(set: Parameters<Pass>[0], aml: AmlSet, devices: AmlDevice[], p: string): Target {
+  const full = fullPath(p);
+  const d = devices.find((x) => x.fullPath === full);
+  if (!d) {
+    const o = aml.namespace.find((x) => '\\' + x.segs.join('.') === full);
+    return { refused: o ? `it is a ${o.kind}, not a device` : 'no object of the DSDT/SSDTs has that path' };
+  }
+  const why = neededBy(set, d);
+  return why ? { refused: why } : { device: d };
+}
+
 const run: Pass = (set, opts) => {
-  const paths = opts.hideDevices ?? [];
-  if (!paths.length) return { set, changes: [] };
+  // what --hide-device names, and (design) every STAO name: Linux ignores the STAO's list, so a
+  // device it names is hidden from dom0 only by its _STA
+  const asked = opts.hideDevices ?? [];
+  const stao = opts.profile === 'design' ? opts.staoPaths.filter((p) => !asked.includes(p)) : [];
+  if (!asked.length && !stao.length) return { set, changes: [] };
   const tables = set.tables.filter((t) => t.table.signature === 'DSDT' || t.table.signature === 'SSDT');
   const aml = readAml(
     tables.map((t) => {
@@ -92,20 +109,32 @@ const run: Pass = (set, opts) => {
     }),
   );
   const devices = devicesOf(aml.namespace);
+  let next = set;
+  const targets: AmlDevice[] = [];
+  for (const p of asked) {
+    const t = targetOf(set, aml, devices, p);
+    if ('refused' in t) throw new BuildError(`--hide-device ${p}: ${t.refused}`);
+    targets.push(t.device);
+  }
+  for (const p of stao) {
+    const t = targetOf(set, aml, devices, p);
+    if ('device' in t) targets.push(t.device);
+    // the SPCR UART is hidden by the STAO's flag, the way Linux hides it: nothing to say
+    else if (!t.refused.startsWith('the SPCR'))
+      next = warn(
+        next,
+        'BUILD_STAO_NAME_KEPT',
+        'STAO',
+        'STAO',
+        `--stao-path ${p}: ${t.refused}, so it is not made absent in dom0's DSDT/SSDTs (Linux ignores the STAO's name list)`,
+      );
+  }
   const edited = new Set<number>();
-  for (const p of paths) {
-    const full = fullPath(p);
-    const d = devices.find((x) => x.fullPath === full);
-    if (!d) {
-      const o = aml.namespace.find((x) => '\\' + x.segs.join('.') === full);
-      throw new BuildError(`--hide-device ${p}: ${o ? `it is a ${o.kind}, not a device` : 'no object of the DSDT/SSDTs has that path'}`);
-    }
-    const why = neededBy(set, d);
-    if (why) throw new BuildError(`--hide-device ${p}: ${why}`);
+  for (const d of targets) {
     const i = tables.findIndex((t) => t.id === d.object.table);
     const term = deviceTerm(aml.blocks[i], d.object.offset);
     const body = term?.args[term.args.length - 1];
-    if (!term || body?.t !== 'terms') throw new BuildError(`--hide-device ${p}: its Device term was not read (the AML around it could not be)`);
+    if (!term || body?.t !== 'terms') throw new BuildError(`--hide-device ${d.path}: its Device term was not read (the AML around it could not be)`);
     const list = body.v;
     const k = list.findIndex((x) => declared(x) === '_STA');
     const kids =
@@ -113,7 +142,6 @@ const run: Pass = (set, opts) => {
     term.args[term.args.length - 1] = { t: 'terms', v: kids };
     edited.add(i);
   }
-  let next = set;
   for (const i of edited) {
     const t: Dom0Table = tables[i];
     const table: AcpiTable = { ...t.table, tail: new Uint8Array(encodeTerms(aml.blocks[i].terms)) };
@@ -130,7 +158,7 @@ const run: Pass = (set, opts) => {
 export const devicesPass: PassDef = {
   name: 'devices',
   stage: 'tables',
-  summary: "--hide-device: the devices the hypervisor owns made absent in dom0's DSDT/SSDTs (_STA Zero)",
+  summary: "--hide-device (and the design STAO's --stao-path names): the devices the hypervisor owns made absent in dom0's DSDT/SSDTs (_STA Zero)",
   before: ['xsdt'],
   run,
 };

@@ -70,12 +70,12 @@ export function orderPasses(chosen: string[], passes: Record<string, PassDef> = 
   return out;
 }
 
-type PassOptions = Pick<BuildOptions, 'profile' | 'skip' | 'only' | 'hideSmmu' | 'hideDevices'>;
+type PassOptions = Pick<BuildOptions, 'profile' | 'skip' | 'only' | 'hideSmmu' | 'hideDevices'> & { staoPaths?: string[] };
 
 /** Passes an option adds to the design profile. */
 const OPTION_PASSES: { given: (o: PassOptions) => boolean; pass: string }[] = [
   { given: (o) => o.hideSmmu === true, pass: 'iort' },
-  { given: (o) => (o.hideDevices?.length ?? 0) > 0, pass: 'devices' },
+  { given: (o) => (o.hideDevices?.length ?? 0) > 0 || (o.staoPaths?.length ?? 0) > 0, pass: 'devices' },
 ];
 
 export function selectPasses(opts: PassOptions): string[] {

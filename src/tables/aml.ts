@@ -7,6 +7,7 @@ import { acpiHeader, headerField } from './common.js';
 import { readAmlTable } from '../aml/index.js';
 import { kindCounts, namespacePicture } from '../aml/view.js';
 import { amlJoinRules, deviceRegions } from './aml-joins.js';
+import { staoUartRule } from './stao.js';
 
 const amlTable = (sig: string, label: string, tableKey?: TableDef['tableKey']) =>
   ({
@@ -29,7 +30,7 @@ const amlTable = (sig: string, label: string, tableKey?: TableDef['tableKey']) =
   }) satisfies TableDef;
 
 // the checks that join the namespace to the other tables run once per set, on the DSDT
-export const dsdt = { ...amlTable('DSDT', 'Differentiated System Description Table'), rules: amlJoinRules } satisfies TableDef;
+export const dsdt = { ...amlTable('DSDT', 'Differentiated System Description Table'), rules: [...amlJoinRules, staoUartRule] } satisfies TableDef;
 export const ssdt = amlTable('SSDT', 'Secondary System Description Table', (t): string => {
   const header: Partial<FieldsOf<typeof acpiHeader>> | undefined = fieldsOf(dsdt, t).header;
   return `SSDT[${String(header?.oem_table_id ?? '').replace(/[\0 ]+$/, '')}]`;

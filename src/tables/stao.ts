@@ -109,6 +109,66 @@ const nameListRule = rule({
   },
 });
 
+/**
+ * The UART the STAO hides, found as Linux finds it: run once per set (on the DSDT), for a set with an
+ * STAO asking to ignore the UART, and for a host set, whose dom0 gets such an STAO from the build.
+ */
+export const staoUartRule = rule({
+  dom0: true,
+  codes: {
+    DOM0_STAO_UART_NOT_FOUND: {
+      summary:
+        "no present device's _CRS has its first Memory24, Memory32 or Memory32Fixed range start at the SPCR UART address (Linux reads no other), so no device is hidden (on a host set: by the STAO the build adds)",
+      consumers: [
+        linux(
+          'all',
+          'ignored',
+          'no device matches the SPCR address, so none is hidden: dom0 probes a UART Xen denies it',
+          'drivers/acpi/scan.c acpi_device_should_be_hidden(); drivers/acpi/resource.c acpi_dev_resource_memory()',
+        ),
+      ],
+      dom0: true,
+    },
+    AML_CRS_COMPUTED: {
+      summary: "a device whose _CRS a method computes, where a check needs its resources (the STAO's UART): its resources are out of reach, and not guessed",
+      consumers: [tool('note', 'the device is left out of the check that needed its resources')],
+      dom0: true,
+    },
+  },
+  run(c) {
+    const spcr = c.find('SPCR');
+    const stao = c.find('STAO');
+    if (!spcr || !oneMachine(c)) return;
+    if (stao ? Number(fieldsOf({ layout: staoLayout }, stao.table).ignore_uart ?? 0) === 0 : !c.hostSet) return;
+    const whose = stao ? 'the STAO' : 'the STAO the build adds';
+    const addr = BigInt(fieldsOf({ layout: spcrLayout }, spcr.table).serial_port?.address ?? 0n);
+    const { hidden, elsewhere, computed } = uartDevices(c, addr);
+    if (hidden) return;
+    if (computed.length && !elsewhere) {
+      const ns = namespaceOf(c);
+      for (const d of computed)
+        reportAt(
+          c,
+          ns,
+          'AML_CRS_COMPUTED',
+          d.crs!.object,
+          `${d.path}._CRS is computed by a method: whether it is the SPCR UART at ${hex(addr)}, which ${whose} hides, is out of reach`,
+        );
+      return;
+    }
+    const why = elsewhere
+      ? `${elsewhere.d.path} has it in a ${elsewhere.x!.type} descriptor, but Linux reads only the first Memory24, Memory32 or Memory32Fixed range of a _CRS`
+      : 'no memory resource of a present device in the DSDT/SSDTs starts there';
+    c.report(
+      'DOM0_STAO_UART_NOT_FOUND',
+      tablePath('SPCR', spcrLayout)('serial_port.address'),
+      `the SPCR UART is at ${hex(addr)}: ${why}, so ${whose} hides no device`,
+      undefined,
+      spcr,
+    );
+  },
+});
+
 const rules: TableRule[] = [
   nameListRule,
   rule({
@@ -119,61 +179,13 @@ const rules: TableRule[] = [
         consumers: [linux('all', 'ignored', 'warns and hides nothing', 'drivers/acpi/scan.c acpi_scan_init()')],
         dom0: true,
       },
-      DOM0_STAO_UART_NOT_FOUND: {
-        summary:
-          "no present device's _CRS has its first Memory24, Memory32 or Memory32Fixed range start at the SPCR UART address (Linux reads no other), so no device is hidden",
-        consumers: [
-          linux(
-            'all',
-            'ignored',
-            'no device matches the SPCR address, so none is hidden: dom0 probes a UART Xen denies it',
-            'drivers/acpi/scan.c acpi_device_should_be_hidden(); drivers/acpi/resource.c acpi_dev_resource_memory()',
-          ),
-        ],
-        dom0: true,
-      },
-      AML_CRS_COMPUTED: {
-        summary: "a device whose _CRS a method computes, where a check needs its resources (the STAO's UART): its resources are out of reach, and not guessed",
-        consumers: [tool('note', 'the device is left out of the check that needed its resources')],
-        dom0: true,
-      },
     },
     run(c) {
-      if (Number(fieldsOf({ layout: staoLayout }, c.entry.table).ignore_uart ?? 0) === 0) return;
-      const spcr = c.find('SPCR');
-      if (!spcr) {
-        c.report(
-          'DOM0_STAO_NO_SPCR',
-          tablePath('STAO', staoLayout)('ignore_uart'),
-          'STAO asks dom0 to ignore the SPCR UART but there is no SPCR: Linux warns "STAO table present, but SPCR is missing" and hides nothing',
-        );
-        return;
-      }
-      if (!oneMachine(c)) return;
-      const addr = BigInt(fieldsOf({ layout: spcrLayout }, spcr.table).serial_port?.address ?? 0n);
-      const { hidden, elsewhere, computed } = uartDevices(c, addr);
-      if (hidden) return;
-      if (computed.length && !elsewhere) {
-        const ns = namespaceOf(c);
-        for (const d of computed)
-          reportAt(
-            c,
-            ns,
-            'AML_CRS_COMPUTED',
-            d.crs!.object,
-            `${d.path}._CRS is computed by a method: whether it is the SPCR UART at ${hex(addr)}, which the STAO hides, is out of reach`,
-          );
-        return;
-      }
-      const why = elsewhere
-        ? `${elsewhere.d.path} has it in a ${elsewhere.x!.type} descriptor, but Linux reads only the first Memory24, Memory32 or Memory32Fixed range of a _CRS`
-        : 'no memory resource of a present device in the DSDT/SSDTs starts there';
+      if (Number(fieldsOf({ layout: staoLayout }, c.entry.table).ignore_uart ?? 0) === 0 || c.find('SPCR')) return;
       c.report(
-        'DOM0_STAO_UART_NOT_FOUND',
-        tablePath('SPCR', spcrLayout)('serial_port.address'),
-        `the SPCR UART is at ${hex(addr)}: ${why}, so the STAO hides no device`,
-        undefined,
-        spcr,
+        'DOM0_STAO_NO_SPCR',
+        tablePath('STAO', staoLayout)('ignore_uart'),
+        'STAO asks dom0 to ignore the SPCR UART but there is no SPCR: Linux warns "STAO table present, but SPCR is missing" and hides nothing',
       );
     },
   }),

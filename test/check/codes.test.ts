@@ -2198,6 +2198,19 @@ describe('issue 30: the namespace joined to the tables stays right on what real 
     expect(found[0].message).toMatch(/\\_SB.URT1 has it in a QWordMemory descriptor, but Linux reads only the first Memory24, Memory32 or Memory32Fixed range/);
   });
 
+  it('on a host set, --dom0 looks for the UART the STAO the build adds will hide', () => {
+    const renamed = editBytes(host, 'DSDT', (b) => {
+      b.write('_CRX', b.indexOf(Buffer.from('_CRS'), b.indexOf(Buffer.from('ARMH0011'))), 'latin1');
+      return b;
+    }).set;
+    // (and the host FADT's PSCI conduit, which the build fixes: info)
+    const found = check(renamed, true).filter((f) => f.code !== 'DOM0_PSCI_HVC');
+    expect(codes(found)).toEqual(['warning DOM0_STAO_UART_NOT_FOUND SPCR.serial_port.address']);
+    expect(found[0].message).toMatch(/so the STAO the build adds hides no device/);
+    // without --dom0, nothing: the host's Linux hides no UART
+    expect(check(renamed)).toEqual([]);
+  });
+
   it('an IORT named component written without the trailing underscores is no match for Linux’s strcmp; the message names the full path', () => {
     const found = check(dsdtWith(namedComponent('\\_SB.ETH0'), device('ETH0', 'ACME0002', [])).set);
     expect(codes(found)).toEqual(['error AML_IORT_NAMED_COMPONENT IORT.named_component[0].device_name']);

@@ -101,6 +101,14 @@ describe('build --hide-device', () => {
     }
   });
 
+  it('a device the STAO names (--stao-path) is made absent too: Linux ignores the name list; the SPCR UART, which the STAO’s flag hides, is left as it is', () => {
+    const staoOut = buildDom0(host(), { profile: 'design', staoPaths: ['\\_SB.FWCF', '\\_SB.COM0'] });
+    const s = status(dsdtOf(staoOut.tables));
+    expect(s.get('\\_SB.FWCF')!.absent).toBe(true);
+    expect(s.get('\\_SB.COM0')!.absent).toBe(false);
+    expect(staoOut.warnings.map((w) => w.code)).not.toContain('BUILD_STAO_NAME_KEPT');
+  });
+
   it('refuses, naming the path: no such object, an object that is no device, a processor, the SPCR UART, the xen profile, a malformed path', () => {
     const refused = (paths: string[], profile: 'design' | 'xen' = 'design') => {
       try {

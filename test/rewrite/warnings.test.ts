@@ -134,6 +134,8 @@ const cases: Case[] = [
   },
   { code: 'BUILD_STAO_NO_SPCR', path: 'STAO.ignore_uart', set: () => drop(qemu, 'SPCR'), opts: { ...QUIET, profile: 'xen' } },
   { code: 'BUILD_STAO_UART_ZERO', path: 'STAO.ignore_uart', set: () => drop(qemu, 'SPCR'), opts: QUIET },
+  // a --stao-path name that is a processor: the tables need it, so it stays present (Linux ignores the STAO's list)
+  { code: 'BUILD_STAO_NAME_KEPT', path: 'STAO', set: () => qemu, opts: { ...QUIET, staoPaths: ['\\_SB.C000'] } },
   { code: 'BUILD_NO_HVC_CONSOLE', path: 'DT./chosen.bootargs', set: () => qemu, opts: { skip: ['gtdt'] } },
   {
     code: 'BUILD_POINTER_MISSING',
