@@ -140,7 +140,7 @@ describe.skipIf(skip !== undefined)('Linux boots the tool’s output (QEMU virt,
     const s = (design = await dom0('design'));
     dom0Basics(s);
     expect(one(s, 'iommus')).toMatch(/smmu3\./);
-  }, 240_000);
+  }, 400_000);
 
   it('--hide-device: fw_cfg (a constant _STA, changed in place) and a virtio-mmio transport (no _STA, one inserted) are not enumerated; every other device is as before', async () => {
     const s = await dom0('hide-device', '--hide-device', '\\_SB.FWCF', '--hide-device', '\\_SB.VR00');
@@ -158,13 +158,13 @@ describe.skipIf(skip !== undefined)('Linux boots the tool’s output (QEMU virt,
     expect(after).not.toContain('LNRO0005:00');
     expect(after).toContain('LNRO0005:01');
     expect(after.length).toBe(before.length - 2);
-  }, 240_000);
+  }, 400_000);
 
   it('--hide-smmu: no SMMU probed, MSI-X still through the ITS, DMA still works', async () => {
     const s = await dom0('hidden', '--hide-smmu');
     dom0Basics(s);
     expect(one(s, 'iommus') ?? '').toBe('');
-  }, 240_000);
+  }, 400_000);
 
   it('--hide-smmu on a host IORT whose root complex and SMMU each shift IDs, over two ITS groups: MSI-X still through the ITS', async () => {
     const s = await dom0From(editedHost('shifted', true), 'shifted', '--hide-smmu');
@@ -178,7 +178,7 @@ describe.skipIf(skip !== undefined)('Linux boots the tool’s output (QEMU virt,
       .find((f) => Number(f.input_base) <= RNG_RID && RNG_RID <= Number(f.input_base) + Number(f.id_count))!;
     expect(Number(rng.output_base) + (RNG_RID - Number(rng.input_base))).toBe(RNG_RID);
     expect(findTable(dom0, 'IORT')!.table.items!.filter((n) => n.fields.type === IORT_ITS_GROUP).length).toBe(2);
-  }, 240_000);
+  }, 400_000);
 
   it('the control: an SMMU that does not shift back composes to a DeviceID QEMU’s ITS never receives, and the RNG gets no MSI', async () => {
     const s = await dom0From(editedHost('unshifted', false), 'unshifted', '--hide-smmu');
@@ -189,5 +189,5 @@ describe.skipIf(skip !== undefined)('Linux boots the tool’s output (QEMU virt,
       rng.every((i) => i.total === 0),
       rng.map((i) => i.line).join('\n'),
     ).toBe(true);
-  }, 240_000);
+  }, 400_000);
 });
