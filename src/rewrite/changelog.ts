@@ -2,7 +2,9 @@
 // resolved, derived fields as the encoder writes them) in `diff`'s vocabulary — the same keys and
 // resolvers, so a diff of input and output lists the same changes — plus what the step added
 // outside the tables (EFI, DT).
-import type { AcpiTable } from '../tables/registry.js';
+import { defOf, encodeTable, type AcpiTable } from '../tables/registry.js';
+import type { TableSet } from '../model/tableset.js';
+import { diffAml } from '../diff/aml.js';
 import { reread } from './encoded.js';
 import { diffTable, type Change, type Resolver } from '../diff/table.js';
 import { tableKeys, resolverFor, addressChange, presented } from '../diff/set.js';
@@ -53,6 +55,14 @@ function tableChanges(
     for (const c of diffTable(normalized(b && resolveSnapshot(b, addresses)), normalized(resolveSnapshot(t, addresses)), key, ctx)) out.push(logged(c));
   }
   for (const b of before.tables) if (!now.has(b.id)) out.push({ path: keyOf(b.id), kind: 'removed' });
+  // a DSDT's or SSDT's AML, by namespace path as diff says it (each device --hide-device made absent)
+  const aml = (set: Dom0Set): TableSet => ({
+    origin: 'build',
+    kind: 'build',
+    tables: set.tables.filter((t) => defOf(t.table).tailIsAml).map((t) => ({ table: t.table, bytes: encodeTable(t.table), source: t.id })),
+  });
+  const amlChanged = after.tables.some((t) => defOf(t.table).tailIsAml && was.get(t.id)?.table !== t.table);
+  if (amlChanged) for (const c of diffAml(aml(before), aml(after), () => true)) out.push(logged(c));
   return out;
 }
 

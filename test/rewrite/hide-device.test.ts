@@ -76,6 +76,15 @@ describe('build --hide-device', () => {
     expect(ns.indexOf('\\_SB.VR00._STA')).toBe(ns.indexOf('\\_SB.VR00') + 1);
   });
 
+  it('the change log names each device, by namespace path as diff names it', () => {
+    const log = out.log.find((p) => p.pass === 'devices')!.changes.filter((c) => c.path.includes('._STA'));
+    expect(log.map((c) => [c.path, c.kind])).toEqual([
+      ['DSDT.\\_SB.FWCF._STA', 'changed'],
+      ['DSDT.\\_SB.MSTA._STA', 'changed'],
+      ['DSDT.\\_SB.VR00._STA', 'added'],
+    ]);
+  });
+
   it('writes a table that reads back byte for byte, and the FADT follows the DSDT into the new region', () => {
     const set = readAml([{ table: 'DSDT', bytes: dsdt, revision: dsdt[8] }]);
     expect(Buffer.from(encodeTerms(set.blocks[0].terms)).equals(Buffer.from(dsdt.subarray(36)))).toBe(true);
