@@ -126,36 +126,42 @@ export interface DecodeResult {
   findings: Finding[];
 }
 
-/** Signature and declared length, checked against the bytes; the basis for every decode. */
-function frame(b: Uint8Array, findings: Finding[]): { signature: string; length: number; revision: number } | undefined {
-  const err = (code: string, table: string, offset: number, message: string) => findings.push({ code, severity: 'error', table, path: table, offset, message });
-  if (isRsdp(b)) {
-    if (b.length < RSDP_V1_SIZE) {
-      err('DECODE_TRUNCATED', 'RSDP', 0, `${b.length} bytes; an RSDP needs at least ${RSDP_V1_SIZE}`);
+type Framed = { signature: string; length: number; revision: number };
+type Err = (code: string, table: string, offset: number, message: string) => void;
+
+/** The root pointer's frame: 20 bytes at revision 0-1, its declared length (at least 36) from 2. */
+function rsdpFrame(b: Uint8Array, err: Err): Framed | undefined {
+  if (b.length < RSDP_V1_SIZE) {
+    err('DECODE_TRUNCATED', 'RSDP', 0, `${b.length} bytes; an RSDP needs at least ${RSDP_V1_SIZE}`);
+    return undefined;
+  }
+  const revision = b[15];
+  let length = RSDP_V1_SIZE;
+  if (revision >= 2) {
+    if (b.length < RSDP_V2_SIZE) {
+      err('DECODE_TRUNCATED', 'RSDP', 0, `revision ${revision} RSDP is ${b.length} bytes; it needs ${RSDP_V2_SIZE}`);
       return undefined;
     }
-    const revision = b[15];
-    let length = RSDP_V1_SIZE;
-    if (revision >= 2) {
-      if (b.length < RSDP_V2_SIZE) {
-        err('DECODE_TRUNCATED', 'RSDP', 0, `revision ${revision} RSDP is ${b.length} bytes; it needs ${RSDP_V2_SIZE}`);
-        return undefined;
-      }
-      length = readUint(b, 20, 4);
-      if (length < RSDP_V2_SIZE) {
-        err('DECODE_LENGTH', 'RSDP', 20, `declared length ${length} is below the ${RSDP_V2_SIZE} bytes of a revision ${revision} RSDP`);
-        return undefined;
-      }
-      if (b.length < length) {
-        err('DECODE_TRUNCATED', 'RSDP', 20, `declared length ${length} (${hex(length)}) but only ${b.length} bytes are present`);
-        return undefined;
-      }
+    length = readUint(b, 20, 4);
+    if (length < RSDP_V2_SIZE) {
+      err('DECODE_LENGTH', 'RSDP', 20, `declared length ${length} is below the ${RSDP_V2_SIZE} bytes of a revision ${revision} RSDP`);
+      return undefined;
     }
-    if (b.length > length) {
-      err('DECODE_TRAILING_DATA', 'RSDP', length, `revision ${revision} RSDP is ${length} bytes but the data has ${b.length} (${b.length - length} after it)`);
+    if (b.length < length) {
+      err('DECODE_TRUNCATED', 'RSDP', 20, `declared length ${length} (${hex(length)}) but only ${b.length} bytes are present`);
+      return undefined;
     }
-    return { signature: 'RSDP', length, revision };
   }
+  if (b.length > length) {
+    err('DECODE_TRAILING_DATA', 'RSDP', length, `revision ${revision} RSDP is ${length} bytes but the data has ${b.length} (${b.length - length} after it)`);
+  }
+  return { signature: 'RSDP', length, revision };
+}
+
+/** Signature and declared length, checked against the bytes; the basis for every decode. */
+function frame(b: Uint8Array, findings: Finding[]): Framed | undefined {
+  const err: Err = (code, table, offset, message) => findings.push({ code, severity: 'error', table, path: table, offset, message });
+  if (isRsdp(b)) return rsdpFrame(b, err);
   if (b.length < 8) {
     err('DECODE_TRUNCATED', '', 0, `${b.length} bytes: not an ACPI table (the header alone is ${ACPI_HEADER_SIZE} bytes)`);
     return undefined;
