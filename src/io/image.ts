@@ -72,29 +72,24 @@ export function scanMemoryForRsdp(mem: Memory): { at?: bigint; rejected: { at: b
   return { rejected };
 }
 
-/** Read the tables of a memory capture (a raw image or an ELF core): the RSDP (given, or found by
- * the scan), then every table through the pointers, each read at its address. */
-export function readImage(mem: Memory, file: string, rsdpAddr?: bigint): ReadResult {
-  const findings: Finding[] = [];
-  const entries: TableEntry[] = [];
-  const memory = mem.segments.map((s) => ({ base: s.start, size: s.size }));
-  const set: TableSet = { origin: file, kind: 'image', tables: [], memory };
-  const err = (code: string, table: string, path: string, message: string, offset?: number) =>
-    findings.push({ code, severity: 'error', table, path, message, file, offset });
-  const root = rootPointer();
+/** A finding about a capture: its code, table, path, message and file offset. */
+type ImageErr = (code: string, table: string, path: string, message: string, offset?: number) => void;
 
-  let rsdp: bigint;
+/** Where the capture's RSDP is: at --rsdp when given (its signature there checked), else where the
+ * scan finds one whose checksums hold; undefined, with a finding, when neither. */
+function rsdpOf(mem: Memory, rsdpAddr: bigint | undefined, err: ImageErr): bigint | undefined {
+  const root = rootPointer();
   if (rsdpAddr !== undefined) {
     const head = mem.read(rsdpAddr, root.signature.length);
     if (!head) {
       err('IMAGE_RSDP_OUTSIDE', 'RSDP', 'RSDP', `--rsdp ${hex(rsdpAddr)} is outside ${mem.where}`);
-      return { set, findings };
+      return undefined;
     }
     if (latin1(head, 0, 8) !== root.signature) {
       err('IMAGE_RSDP_SIGNATURE', 'RSDP', 'RSDP', `no "RSD PTR " signature at --rsdp ${hex(rsdpAddr)}`, offsetOf(mem, rsdpAddr));
-      return { set, findings };
+      return undefined;
     }
-    rsdp = rsdpAddr;
+    return rsdpAddr;
   } else {
     const { at, rejected } = scanMemoryForRsdp(mem);
     if (at === undefined) {
@@ -108,10 +103,24 @@ export function readImage(mem: Memory, file: string, rsdpAddr?: bigint): ReadRes
         `no RSDP with valid checksums on any 8-byte boundary of ${mem.where} (${size} bytes)` +
           (near.length ? `; "RSD PTR " found at ${near.join('; ')} — give --rsdp ${hex(rejected[0].at)} to read through it anyway` : '; give --rsdp'),
       );
-      return { set, findings };
+      return undefined;
     }
-    rsdp = at;
+    return at;
   }
+}
+
+/** Read the tables of a memory capture (a raw image or an ELF core): the RSDP (given, or found by
+ * the scan), then every table through the pointers, each read at its address. */
+export function readImage(mem: Memory, file: string, rsdpAddr?: bigint): ReadResult {
+  const findings: Finding[] = [];
+  const entries: TableEntry[] = [];
+  const memory = mem.segments.map((s) => ({ base: s.start, size: s.size }));
+  const set: TableSet = { origin: file, kind: 'image', tables: [], memory };
+  const err: ImageErr = (code, table, path, message, offset) => findings.push({ code, severity: 'error', table, path, message, file, offset });
+  const root = rootPointer();
+
+  const rsdp = rsdpOf(mem, rsdpAddr, err);
+  if (rsdp === undefined) return { set, findings };
 
   /** The table at a physical address, read by its declared length, or a finding. */
   // `pointerAt` gives the image offset of the pointer field itself (looked up only on failure)
