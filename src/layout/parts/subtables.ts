@@ -47,6 +47,26 @@ export function defOfItem(fam: SubtableFamily, n: Node): ContainerDef {
   return subtableDef(fam, typeOf(fam, n), n.fields);
 }
 
+/** What is wrong with a subtable's length, by the code that says it (no problem: undefined). */
+function lengthProblem(fam: SubtableFamily, len: number, pos: number, to: number): [string, string | undefined] {
+  if (len === 0) return ['DECODE_SUBTABLE_LENGTH_ZERO', fam.lengthWidth === undefined ? 'has a type whose size is unknown' : 'has length 0'];
+  if (len < fam.headerSize) return ['DECODE_SUBTABLE_TOO_SHORT', `has length ${len}, shorter than its ${fam.headerSize}-byte header`];
+  if (pos + len > to) return ['DECODE_SUBTABLE_OVERRUN', `has length ${len} and runs past the end at ${hex(to)}`];
+  return ['DECODE_SUBTABLE_TOO_SHORT', undefined];
+}
+
+/** The run of subtables from `pos` that are each `len` bytes of exactly the fixed fields of `def`
+ * (at most `room`, each further one accepted by `same`), decoded in one call; one at most when the
+ * fixed fields are not the whole subtable. */
+function runAt(ctx: DecodeArgs['ctx'], def: ContainerDef, pos: number, len: number, to: number, room: number, same: (at: number) => boolean) {
+  const l = def.layout;
+  const k = !l.gated && len >= l.size ? l.fields.length : presentCount(l, { length: len, revision: ctx.revision });
+  if (l.offsets[k] !== len) return [];
+  let run = 1;
+  for (let at = pos + len; run < room && at + len <= to && same(at); at += len) run++;
+  return run > 1 ? arrayDecoderFor(l, k).decode(ctx.buf.subarray(pos, pos + run * len)) : [];
+}
+
 /** The one guarded subtable walker: rejects length 0, shorter than the header, or past the end. */
 function walk(part: PartOf<'subtables'>, { node, ctx, from, to, count, path, countField, decodeNode }: DecodeArgs): number {
   const fam = part.family;
@@ -69,7 +89,8 @@ function walk(part: PartOf<'subtables'>, { node, ctx, from, to, count, path, cou
   while (count === undefined ? pos < to : items.length < count) {
     const idx = items.length;
     if (to - pos < fam.headerSize) {
-      if (count !== undefined) {
+      // no room for another header: fewer than the count said, or bytes left over
+      if (count !== undefined)
         fail(
           ctx,
           'DECODE_COUNT_OVERRUN',
@@ -77,9 +98,7 @@ function walk(part: PartOf<'subtables'>, { node, ctx, from, to, count, path, cou
           countField?.at ?? pos,
           `${count} subtables declared, only ${idx} fit before the end at ${hex(to)}`,
         );
-      } else {
-        fail(ctx, 'DECODE_TRAILING_BYTES', path, pos, `${to - pos} byte(s) after the last subtable, too few for a subtable header`, 'warning');
-      }
+      else fail(ctx, 'DECODE_TRAILING_BYTES', path, pos, `${to - pos} byte(s) after the last subtable, too few for a subtable header`, 'warning');
       break;
     }
     type = typeAt(pos);
@@ -89,55 +108,37 @@ function walk(part: PartOf<'subtables'>, { node, ctx, from, to, count, path, cou
       if (at !== undefined && pos + at < to) def = variantFor(def, buf[pos + at]);
     }
     const len = lengthAt(pos, def);
-    let problem: string | undefined;
-    let code = 'DECODE_SUBTABLE_TOO_SHORT';
-    if (len === 0) [code, problem] = ['DECODE_SUBTABLE_LENGTH_ZERO', fam.lengthWidth === undefined ? 'has a type whose size is unknown' : 'has length 0'];
-    else if (len < fam.headerSize) problem = `has length ${len}, shorter than its ${fam.headerSize}-byte header`;
-    else if (pos + len > to) [code, problem] = ['DECODE_SUBTABLE_OVERRUN', `has length ${len} and runs past the end at ${hex(to)}`];
+    const [code, problem] = lengthProblem(fam, len, pos, to);
     if (problem) {
       // Linux's walkers stop here too: what follows stays raw (lossless)
       fail(ctx, code, () => `${current()}.length`, pos, `subtable ${idx} (${def.label}, type ${hex(type, 2)}) ${problem}`);
       break;
     }
-    if (def.minLength !== undefined && len < def.minLength && fam.lengthWidth !== undefined) {
-      // below its type's minimum: Linux's walkers go on by the length (the type's handler refuses
-      // it), so the walk does too; it is kept whole as raw bytes, with no fields a rule could read
-      const short = items.filter((it) => it.fields.type === undefined).length;
+    // below its type's minimum: Linux's walkers go on by the length (the type's handler refuses
+    // it), so the walk does too; it is kept whole as raw bytes, with no fields a rule could read
+    const short = def.minLength !== undefined && len < def.minLength && fam.lengthWidth !== undefined;
+    if (short) {
+      const n = items.filter((it) => it.fields.type === undefined).length;
       const ty = type;
       fail(
         ctx,
         'DECODE_SUBTABLE_TOO_SHORT',
-        () => `${pathOf(path)}.short_subtable[${short}].length`,
+        () => `${pathOf(path)}.short_subtable[${n}].length`,
         pos + fam.lengthOffset!,
         `subtable ${idx} (${def.label}, type ${hex(ty, 2)}) has length ${len}, below the minimum ${def.minLength}; the walk goes on past it by its length`,
       );
-      const item: Node = { fields: {}, tail: copy(buf, pos, pos + len) };
-      if (part.target) item.at = pos;
-      items.push(item);
-      pos += len;
-      continue;
-    }
-    // a run of same-type, same-length subtables that are exactly their fixed fields (no parts, no
-    // extra bytes) decodes in one call; each was checked like the first
-    const l = def.layout;
-    if (!def.parts && !def.revision && !part.target && fam.lengthWidth !== undefined) {
-      const k = !l.gated && len >= l.size ? l.fields.length : presentCount(l, { length: len, revision: ctx.revision });
-      if (l.offsets[k] === len) {
-        let run = 1;
-        for (
-          let at = pos + len;
-          (count === undefined || items.length + run < count) && at + len <= to && typeAt(at) === type && lengthAt(at, def) === len;
-          at += len
-        )
-          run++;
-        if (run > 1) {
-          for (const fields of arrayDecoderFor(l, k).decode(buf.subarray(pos, pos + run * len))) items.push({ fields, tail: EMPTY });
-          pos += run * len;
-          continue;
-        }
+    } else if (!def.parts && !def.revision && !part.target && fam.lengthWidth !== undefined) {
+      // a run of same-type, same-length subtables that are exactly their fixed fields (no parts, no
+      // extra bytes) decodes in one call; each was checked like the first
+      const room = count === undefined ? Infinity : count - items.length;
+      const run = runAt(ctx, def, pos, len, to, room, (at) => typeAt(at) === type && lengthAt(at, def) === len);
+      if (run.length > 1) {
+        for (const fields of run) items.push({ fields, tail: EMPTY });
+        pos += run.length * len;
+        continue;
       }
     }
-    const item = decodeNode(def, ctx, pos, pos + len, current);
+    const item: Node = short ? { fields: {}, tail: copy(buf, pos, pos + len) } : decodeNode(def, ctx, pos, pos + len, current);
     if (part.target) item.at = pos;
     items.push(item);
     pos += len;
