@@ -5,7 +5,6 @@
 // other method leaves the value out of reach, and the checks say so rather than guess.
 import type { AmlObject, AmlValue } from './namespace.js';
 import type { ResourceDescriptor, ResourceTemplate } from './resources.js';
-import { trimSeg } from './tree.js';
 
 /** What a device's object holds: a constant (a Name's, or one a method returns), or something
  * out of reach ('computed': a method that does more, or a value of another type). */
@@ -124,8 +123,22 @@ function processorId(o: AmlObject): Known<bigint> | undefined {
 export const hasId = (d: AmlDevice, ...ids: string[]): boolean =>
   (d.hid?.is === 'constant' && ids.includes(d.hid.value)) || d.cids.some((c) => ids.includes(c));
 
-/** A device's path as ASL writes it, from a path as a table writes one (`\_SB_.PCI0`, `\_SB.PCI0`). */
-export const aslPath = (p: string): string => (p.startsWith('\\') ? '\\' : '') + p.replace(/^\\/, '').split('.').map(trimSeg).join('.');
+/** A path as ACPICA's full pathname writes it (`\\_SB_.FWCF`), from one a table or an option gives
+ * (`\\_SB.FWCF`): every segment four characters. A name without the root prefix is kept as it is. */
+export const fullPathOf = (p: string): string =>
+  p.startsWith('\\')
+    ? '\\' +
+      p
+        .slice(1)
+        .split('.')
+        .map((s) => s.padEnd(4, '_'))
+        .join('.')
+    : p;
+
+/** The IDs of a PCI host bridge (PCI Firmware Specification 3.3 §4.1.5: PCI Express, PCI) and of
+ * a processor device (ACPI 6.5 §8.4). */
+export const HOST_BRIDGE_IDS = ['PNP0A08', 'PNP0A03'];
+export const PROCESSOR_ID = 'ACPI0007';
 
 /** The width of an address space descriptor's numbers, by its tag (ACPI 6.5 §6.4.3.5: QWord,
  * DWord, Word; the Extended one's are 8 bytes, after a revision and a reserved byte). */

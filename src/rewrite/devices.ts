@@ -7,7 +7,7 @@
 // bridge or a processor (the tables need them), and a device another table still points at (the
 // SPCR's or DBG2's UART, an IORT named component).
 import { readAml, encodeTerms, type AmlBlock, type AmlSet } from '../aml/index.js';
-import { devicesOf, hasId, type AmlDevice } from '../aml/devices.js';
+import { HOST_BRIDGE_IDS, PROCESSOR_ID, devicesOf, fullPathOf, hasId, type AmlDevice } from '../aml/devices.js';
 import { BY_CODE } from '../aml/opcodes.js';
 import type { Arg, Term } from '../aml/tree.js';
 import { encodeTable, type AcpiTable } from '../tables/registry.js';
@@ -17,8 +17,8 @@ import { IORT_NAMED_COMPONENT } from '../tables/iort-nodes.js';
 import { type Pass, type PassDef, type Dom0Table, BuildError, withTable, warn } from './types.js';
 import { followRefs } from './relocate.js';
 
-/** What Linux's namespace walk needs of an ID to take a device for a PCI host bridge or a CPU. */
-const NEEDED = ['PNP0A08', 'PNP0A03', 'ACPI0007'];
+/** The devices the tables need: PCI host bridges and processors. */
+const NEEDED = [...HOST_BRIDGE_IDS, PROCESSOR_ID];
 
 const opByName = (asl: string) => [...BY_CODE.values()].find((d) => d.asl === asl)!.code;
 const NAME = opByName('Name');
@@ -33,15 +33,6 @@ const absentSta = (): Term => ({ code: NAME, at: -1, args: [seg('_STA'), { t: 't
 /** The name a Name or Method term declares, as stored. */
 const declared = (t: Term) =>
   (t.code === NAME || t.code === METHOD) && t.args[0]?.t === 'name' && t.args[0].v.form === 'seg' && !t.args[0].v.root ? t.args[0].v.segs[0] : undefined;
-
-/** A path as ACPICA's full pathname writes it (`\_SB_.FWCF`), from one as an option gives it. */
-const fullPath = (p: string) =>
-  '\\' +
-  p
-    .replace(/^\\/, '')
-    .split('.')
-    .map((s) => s.padEnd(4, '_'))
-    .join('.');
 
 /** The device's term in its block (found by the offset its namespace object names). */
 function deviceTerm(block: AmlBlock, offset: number): Term | undefined {
@@ -60,7 +51,7 @@ function deviceTerm(block: AmlBlock, offset: number): Term | undefined {
 
 /** Why the tables need the device, or undefined. */
 function neededBy(set: Parameters<Pass>[0], d: AmlDevice): string | undefined {
-  if (hasId(d, ...NEEDED)) return `it is a ${hasId(d, 'ACPI0007') ? 'processor' : 'PCI host bridge'}, which dom0 cannot run without`;
+  if (hasId(d, ...NEEDED)) return `it is a ${hasId(d, PROCESSOR_ID) ? 'processor' : 'PCI host bridge'}, which dom0 cannot run without`;
   const base = (() => {
     if (d.crs?.is !== 'constant') return undefined;
     const m = d.crs.value.descriptors.find((x) => x.fields.base !== undefined || x.fields.min !== undefined);
@@ -85,7 +76,7 @@ function neededBy(set: Parameters<Pass>[0], d: AmlDevice): string | undefined {
 type Target = { device: AmlDevice } | { refused: string };
 
 function targetOf(set: Parameters<Pass>[0], aml: AmlSet, devices: AmlDevice[], p: string): Target {
-  const full = fullPath(p);
+  const full = fullPathOf(p);
   const d = devices.find((x) => x.fullPath === full);
   if (!d) {
     const o = aml.namespace.find((x) => '\\' + x.segs.join('.') === full);

@@ -5,7 +5,7 @@
 import { type HostRange, type RuleContext, type TableRule, rule, linux, spec, tool } from '../model/rules.js';
 import { fieldPath, fieldsOf } from '../layout/codec.js';
 import { hex } from '../layout/diagnostics.js';
-import { busRange, devicesOf, hasId, memoryWindows, type AmlDevice } from '../aml/devices.js';
+import { HOST_BRIDGE_IDS, PROCESSOR_ID, busRange, devicesOf, fullPathOf, hasId, memoryWindows, type AmlDevice } from '../aml/devices.js';
 import type { AmlObject } from '../aml/namespace.js';
 import type { TableEntry } from '../model/set.js';
 import { GICC_ENABLED, gicc, MADT_GICC } from './madt-subtables.js';
@@ -13,10 +13,6 @@ import { IORT_NAMED_COMPONENT, IORT_ROOT_COMPLEX, nodePathsOf } from './iort-nod
 import { mcfgAllocation } from './mcfg.js';
 import { SERIAL_PORT } from './common.js';
 import type { AmlSet } from '../aml/index.js';
-
-/** The processor devices Linux binds (ACPI 6.5 §8.4: a Device with _HID or _CID ACPI0007, or a
- * Processor object) and the name it gives the ones declared with `Processor`. */
-const PROCESSOR_HID = 'ACPI0007';
 
 /** The namespace of the set as the joins read it: its devices, and where each object is. */
 export interface Joined {
@@ -89,7 +85,7 @@ const processorRule = rule({
     if (!oneMachine(c)) return;
     const madt = c.find('APIC');
     const ns = namespaceOf(c);
-    const cpus = ns.devices.filter((d) => !d.absent && (d.object.kind === 'Processor' || hasId(d, PROCESSOR_HID)));
+    const cpus = ns.devices.filter((d) => !d.absent && (d.object.kind === 'Processor' || hasId(d, PROCESSOR_ID)));
     const byUid = new Map<string, AmlDevice[]>();
     for (const d of cpus) {
       if (d.uid?.is !== 'constant') continue;
@@ -186,17 +182,6 @@ const pathRule = rule({
   },
 });
 
-/** A path as a table may write it (`\_SB.COM0`), with every segment padded to four characters. */
-const fullPathOf = (p: string) =>
-  p.startsWith('\\')
-    ? '\\' +
-      p
-        .slice(1)
-        .split('.')
-        .map((s) => s.padEnd(4, '_'))
-        .join('.')
-    : p;
-
 /** What a name that is no object is: a relative name (and the devices it could mean), or none. */
 function relativeHint(ns: Joined, name: string): string {
   if (name.startsWith('\\')) return 'which is no object of the namespace';
@@ -210,9 +195,6 @@ function fullPathHint(ns: Joined, name: string): string {
   const full = fullPathOf(name);
   return full !== name && ns.byFullPath.has(full) ? ` (${full} is: Linux compares the full pathname, each segment four characters)` : '';
 }
-
-/** PCI host bridges (PCI Firmware Specification 3.3 §4.1.5: PNP0A08, PCI Express; PNP0A03, PCI). */
-const HOST_BRIDGE = ['PNP0A08', 'PNP0A03'];
 
 const PCI_ROOT = 'drivers/acpi/pci_root.c acpi_pci_root_add(); drivers/pci/pci-acpi.c pci_acpi_setup_ecam_mapping(); drivers/acpi/pci_mcfg.c pci_mcfg_lookup()';
 
@@ -262,7 +244,7 @@ const pciRule = rule({
   run(c) {
     if (!oneMachine(c)) return;
     const ns = namespaceOf(c);
-    const bridges = ns.devices.filter((d) => !d.absent && hasId(d, ...HOST_BRIDGE));
+    const bridges = ns.devices.filter((d) => !d.absent && hasId(d, ...HOST_BRIDGE_IDS));
     // a bridge whose segment or buses a method computes is out of reach: the joins are then partial
     const known = bridges.flatMap((d) => {
       const bus = busRange(d);
@@ -397,7 +379,7 @@ export const amlJoinRules: TableRule[] = [processorRule, pathRule, pciRule];
  * firmware reserves, an ECAM window among them, which Linux reserves late and lets others share,
  * drivers/pnp/system.c) and PCI host bridges, whose memory ranges are windows for the devices
  * behind them. */
-const NOT_REGISTERS = ['PNP0C01', 'PNP0C02', ...HOST_BRIDGE];
+const NOT_REGISTERS = ['PNP0C01', 'PNP0C02', ...HOST_BRIDGE_IDS];
 /** The UARTs other tables describe too (the SPCR's console, the DBG2's debug port): PL011 and the
  * SBSA generic UART (drivers/tty/serial/amba-pl011.c), 16550s (8250_pnp.c, 8250_dw.c). */
 const UART_IDS = ['ARMH0011', 'ARMHB000', 'PNP0500', 'PNP0501', 'APMC0D08', 'HISI0031'];

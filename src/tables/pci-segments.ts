@@ -7,7 +7,7 @@ import { fieldsOf, type Node } from '../layout/codec.js';
 import type { FieldsOf } from '../layout/schema.js';
 import type { TableEntry, TableSet } from '../model/set.js';
 import type { SetAml } from '../model/rules.js';
-import { busRange, devicesOf, hasId, memoryWindows } from '../aml/devices.js';
+import { HOST_BRIDGE_IDS, busRange, devicesOf, hasId, memoryWindows } from '../aml/devices.js';
 import { mcfgAllocation } from './mcfg.js';
 import { IORT_ITS_GROUP, IORT_ROOT_COMPLEX, IORT_SMMU, IORT_SMMU_V3, nodePathsOf } from './iort-nodes.js';
 import { Nodes, follow, type Unrouted } from './iort-compose.js';
@@ -117,7 +117,7 @@ export function pciSegments(set: TableSet, aml: SetAml): PciSegment[] {
   if (set.tables.filter((e) => e.table.signature === 'DSDT').length === 1) {
     const { blocks } = aml;
     for (const d of devicesOf(aml.aml.namespace)) {
-      if (d.absent || !hasId(d, 'PNP0A08', 'PNP0A03')) continue;
+      if (d.absent || !hasId(d, ...HOST_BRIDGE_IDS)) continue;
       const bus = busRange(d);
       const seg = d.seg === undefined ? 0n : d.seg.is === 'constant' ? d.seg.value & 0xffffn : undefined;
       if (!bus || seg === undefined) continue;

@@ -5,7 +5,7 @@ import { fieldsOf, tablePath } from '../layout/codec.js';
 import { spcrLayout } from './spcr.js';
 import { type RuleContext, type TableRule, type TableDef, rule, linux, spec, tool } from '../model/rules.js';
 import { namespaceOf, oneMachine, reportAt } from './aml-joins.js';
-import type { AmlDevice } from '../aml/devices.js';
+import { fullPathOf, type AmlDevice } from '../aml/devices.js';
 import type { ResourceDescriptor } from '../aml/resources.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
@@ -90,13 +90,7 @@ const nameListRule = rule({
     const ignored = Number(fieldsOf({ layout: staoLayout }, c.entry.table).ignore_uart ?? 0) !== 0;
     const uart = spcr && ignored ? uartDevices(c, BigInt(fieldsOf({ layout: spcrLayout }, spcr.table).serial_port?.address ?? 0n)).hidden : undefined;
     staoNames(c).forEach((name, i) => {
-      const full =
-        '\\' +
-        name
-          .replace(/^\\/, '')
-          .split('.')
-          .map((x) => x.padEnd(4, '_'))
-          .join('.');
+      const full = fullPathOf(name);
       const d = ns.devices.find((x) => x.fullPath === full);
       if (!ns.byFullPath.has(full)) c.report('AML_STAO_NAMEPATH', `STAO.names[${i}]`, `the STAO names ${name}, which is no object of the DSDT/SSDTs`);
       if (d && !d.absent && d !== uart)
