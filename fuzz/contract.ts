@@ -163,16 +163,24 @@ export function mutateAml(bytes: Uint8Array, edits: { at: number; insert: boolea
 }
 
 /** The AML contract: read, encoded back to the same bytes, printed as ASL, its namespace and term
- * tree as JSON, and diffed against itself, without a throw; faults are issues at offsets inside it. */
+ * tree as JSON, and diffed against itself, without a throw; faults are issues at offsets inside it,
+ * and printing (each list read once, none kept) finds the ones reading the whole tree does, and
+ * prints what the whole tree prints. */
 export function checkAml(b: Buffer): Outcome {
   const set = readAml([
     { table: 'DSDT', bytes: b, revision: b[8] },
     { table: 'SSDT', bytes: b, revision: b[8] },
   ]);
   for (const blk of set.blocks) {
+    const streamed = blk.asl(blockHeader(b));
     if (!Buffer.from(encodeTerms(blk.terms)).equals(b.subarray(36))) throw new Violation('AML decode → encode is not the input', b.toString('hex'));
-    for (const i of blockIssues(blk)) if (i.at < 36 || i.at > b.length) throw new Violation(`AML issue at ${i.at}, outside the table`, b.toString('hex'));
-    printAsl(blockHeader(b), blk.terms);
+    const issues = blockIssues(blk);
+    for (const i of issues) if (i.at < 36 || i.at > b.length) throw new Violation(`AML issue at ${i.at}, outside the table`, b.toString('hex'));
+    if (JSON.stringify(streamed.issues) !== JSON.stringify(issues))
+      throw new Violation('AML faults found printing are not those of the whole tree', b.toString('hex'));
+    // encodeTerms has read every list, and kept it
+    if (printAsl(blockHeader(b), blk.terms) !== streamed.text + '\n')
+      throw new Violation('AML printed each list once is not the whole tree printed', b.toString('hex'));
     JSON.stringify(termsJson(blk));
   }
   const [read, tree] = [readNamespace(set), treeNamespace(set)];

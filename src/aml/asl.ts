@@ -6,12 +6,14 @@
 // field's flags, a method's flags, an External's type, a Match operator) is written as that keyword.
 // Method bodies use ASL 2.0 operators (`Local0 = (Arg0 + One)`, `(A && B)`, `X++`, `BUF [I]`) where
 // they compile back to the same opcodes, ASL 1.0 calls elsewhere (iasl folds `x = op` into op's
-// target, so a Store of such an operator stays `Store (...)`); the walk uses an explicit stack.
+// target, so a Store of such an operator stays `Store (...)`); the walk uses an explicit stack. A
+// TermList read when first asked for is read as the walk comes to it and not kept, so printing a
+// block holds only the lists it is in; the text goes to one sink (text.ts), not a string a line.
 import { BY_CODE, CALL, NAME_REF, NULL_NAME, RAW, type ArgKind } from './opcodes.js';
 import { connectionAsl, templateAsl } from './resources.js';
 import { SPACE } from './resource-kinds.js';
-import { hexN, pad } from './text.js';
-import { nameText, type Arg, type FieldElement, type Term } from './tree.js';
+import { hexN, pad, TextSink } from './text.js';
+import { faultsOnce, nameText, termsOnce, type AmlIssue, type Arg, type FieldElement, type Term } from './tree.js';
 
 const WIDTH: Partial<Record<ArgKind, number>> = { byte: 2, word: 4, dword: 8, qword: 16 };
 
@@ -56,8 +58,12 @@ function fieldFlags(v: number): string | undefined {
   return `${ACCESS[a]}, ${l ? 'Lock' : 'NoLock'}, ${UPDATE[u]}`;
 }
 
+/** A string of printable ASCII without quotes or backslashes: written as it is. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** A string as ASL writes it: quotes and backslashes escaped, other bytes outside printable ASCII as \xNN. */
 export function aslString(s: string): string {
+  if (PLAIN.test(s)) return '"' + s + '"';
   let out = '"';
   for (const ch of s) {
     const c = ch.charCodeAt(0);
@@ -68,16 +74,16 @@ export function aslString(s: string): string {
   return out + '"';
 }
 
-/** What the walk writes: text, a term (in a statement or in an expression), or a field list. */
+/** What the walk writes: text, a term (in an expression), a field list, or the statements of a
+ * TermList from the `i`th on. */
 type Item =
   | string
   | { k: typeof TERM; term: Term; indent: number }
   | { k: typeof FIELDS; fields: FieldElement[]; indent: number }
-  /** a statement of a TermList: `last` in its list, `next` the one after it */
-  | { k: typeof STMT; stmt: Term; indent: number; last: boolean; next: Term | undefined }
+  | { k: typeof LIST; list: Term[]; i: number; indent: number }
   /** the line being written shows what starts at this table offset */
   | { k: typeof MARK; mark: number };
-const [TERM, FIELDS, STMT, MARK] = [0, 1, 2, 3] as const;
+const [TERM, FIELDS, LIST, MARK] = [0, 1, 2, 3] as const;
 
 /** The bytes of a buffer as iasl lists them: eight a line, with commas. */
 function byteLines(bytes: Uint8Array, indent: number): string {
@@ -94,7 +100,8 @@ function byteLines(bytes: Uint8Array, indent: number): string {
  * OpcSetOptimalIntegerSize; the count is above 1, so never Zero or One). */
 function compiledSize(t: Term): boolean {
   if (BY_CODE.get(t.code)?.asl !== 'Buffer') return false;
-  const [size, bytes] = t.args;
+  const size = t.args[0];
+  const bytes = t.args[1];
   if (size?.t !== 'term' || bytes?.t !== 'bytes') return false;
   const n = bytes.v.length;
   const want = n <= 0xff ? 'BytePrefix' : n <= 0xffff ? 'WordPrefix' : 'DWordPrefix';
@@ -150,7 +157,8 @@ const nullTarget = (t: Term) => termArg(t, t.args.length - 1)?.code === NULL_NAM
 function operatorForm(t: Term, statement: boolean, expr: (x: Term) => Item): Item[] | undefined {
   const asl = OPERATORS.get(t.code);
   if (!asl) return undefined;
-  const [a, b] = [termArg(t, 0), termArg(t, 1)];
+  const a = termArg(t, 0);
+  const b = termArg(t, 1);
   if (BINARY[asl] && a && b) {
     const target = termArg(t, 2);
     if (!target) return undefined;
@@ -165,7 +173,8 @@ function operatorForm(t: Term, statement: boolean, expr: (x: Term) => Item): Ite
   if (LOGICAL[asl] && a && b) return ['(', expr(a), ` ${LOGICAL[asl]} `, expr(b), ')'];
   if (asl === 'LNot' && a) {
     const inner = aslOf(a);
-    const [x, y] = [termArg(a, 0), termArg(a, 1)];
+    const x = termArg(a, 0);
+    const y = termArg(a, 1);
     if (inner && NEGATED[inner] && x && y) return ['(', expr(x), ` ${NEGATED[inner]} `, expr(y), ')'];
     return ['!', expr(a)];
   }
@@ -208,7 +217,7 @@ function leafText(t: Term): string | undefined {
 
 /** The text and the terms a term's ASL is made of, in order (`statement`: it stands alone in a
  * TermList, where an operator with a target reads as an assignment). */
-function expand(t: Term, indent: number, statement = false): Item[] {
+function expand(t: Term, indent: number, issues: AmlIssue[], statement = false): Item[] {
   const leaf = leafText(t);
   if (leaf !== undefined) return [leaf];
   const items: Item[] = [];
@@ -223,10 +232,11 @@ function expand(t: Term, indent: number, statement = false): Item[] {
   }
   if (t.code === CALL) {
     items.push(t.args[0].t === 'name' ? nameText(t.args[0].v) : '', ' (');
-    t.args.slice(1).forEach((a, i) => {
-      if (i) items.push(', ');
+    for (let i = 1; i < t.args.length; i++) {
+      const a = t.args[i];
+      if (i > 1) items.push(', ');
       if (a.t === 'term') items.push(expr(a.v));
-    });
+    }
     items.push(')');
     return items;
   }
@@ -248,7 +258,10 @@ function expand(t: Term, indent: number, statement = false): Item[] {
       items.push('Package (', a0.t === 'int' ? hexN(a0.v, 2) : a0.t === 'term' ? expr(a0.v) : '', ')');
       if (!list.length) return [...items, ' {}'];
       items.push(`\n${pad(indent)}{\n`);
-      list.forEach((e, i) => items.push(pad(indent + 1), leafText(e) ?? { k: TERM, term: e, indent: indent + 1 }, i + 1 < list.length ? ',\n' : '\n'));
+      for (let i = 0; i < list.length; i++) {
+        const e = list[i];
+        items.push(pad(indent + 1), leafText(e) ?? { k: TERM, term: e, indent: indent + 1 }, i + 1 < list.length ? ',\n' : '\n');
+      }
       items.push(`${pad(indent)}}`);
       return items;
     }
@@ -256,8 +269,11 @@ function expand(t: Term, indent: number, statement = false): Item[] {
   items.push(def.asl, ' (');
   let first = true;
   for (let i = 0; i < t.args.length; i++) {
-    const [a, kind] = [t.args[i], grammar[i]];
-    // the lists are no arguments ASL writes in the parentheses
+    const a = t.args[i];
+    const kind = grammar[i];
+    // the lists are no arguments ASL writes in the parentheses; a TermList not printed (a Method
+    // that is an argument, never a statement) is read for its faults
+    if (kind === 'terms' && !statement && a.t === 'terms') faultsOnce(a, issues);
     if (kind === 'terms' || kind === 'fields' || kind === 'elements' || kind === 'bytes') continue;
     const k = a.t === 'int' ? keyword(def.asl, i, Number(a.v), t.args) : undefined;
     if (k === '') continue; // said by the keyword before it
@@ -273,26 +289,29 @@ function expand(t: Term, indent: number, statement = false): Item[] {
   return items;
 }
 
-/** A statement: its ASL, then its block (TermList or field list) when it has one, its statements
- * left to the walk. */
-function statement(t: Term, indent: number, last: boolean, next?: Term): Item[] {
+/** A statement, on the line being written: its ASL (the text before its first term written at
+ * once), then its block (TermList or field list) when it has one; what is left to write is pushed
+ * on the walk's stack. `next`: the statement after it in its list. */
+function statement(out: TextSink, stack: Item[], t: Term, indent: number, next: Term | undefined, issues: AmlIssue[]): void {
   const def = BY_CODE.get(t.code);
-  const items: Item[] = [{ k: MARK, mark: t.at }, pad(indent)];
-  if (def?.asl === 'Else') items.push('Else');
-  else for (const x of expand(t, indent, true)) items.push(x);
+  out.mark(t.at);
+  out.put(pad(indent));
+  const head = def?.asl === 'Else' ? ['Else'] : expand(t, indent, issues, true);
+  let h = 0;
+  while (h < head.length && typeof head[h] === 'string') out.put(head[h++] as string);
   // a TermList or a field list is the last argument
   const tail = def?.args.length ? t.args[t.args.length - 1] : undefined;
-  const body = tail?.t === 'terms' && def!.args.includes('terms') ? tail.v : undefined;
+  const body = tail?.t === 'terms' && def!.args.includes('terms') ? termsOnce(tail, issues) : undefined;
   const fields = tail?.t === 'fields' ? tail.v : undefined;
   if (body || fields) {
-    items.push(`\n${pad(indent)}{\n`);
-    if (body) for (let i = 0; i < body.length; i++) items.push({ k: STMT, stmt: body[i], indent: indent + 1, last: i + 1 === body.length, next: body[i + 1] });
-    if (fields) items.push({ k: FIELDS, fields, indent: indent + 1 });
-    items.push(`${pad(indent)}}\n`);
-    // a blank line after a block, as iasl leaves one (not between an If and its Else)
-    if (!last && !(next && BY_CODE.get(next.code)?.asl === 'Else')) items.push('\n');
-  } else items.push('\n');
-  return items;
+    // a blank line after a block, as iasl leaves one (not at the end of a list, nor between an If
+    // and its Else)
+    if (next && BY_CODE.get(next.code)?.asl !== 'Else') stack.push('\n');
+    stack.push(`${pad(indent)}}\n`);
+    stack.push(body ? { k: LIST, list: body, i: 0, indent: indent + 1 } : { k: FIELDS, fields: fields!, indent: indent + 1 });
+    stack.push(`\n${pad(indent)}{\n`);
+  } else stack.push('\n');
+  for (let k = head.length - 1; k >= h; k--) stack.push(head[k]);
 }
 
 /** A field list's elements, one a line. */
@@ -343,39 +362,46 @@ export interface BlockHeader {
   oemRevision: number;
 }
 
-/** A definition block's ASL, line by line. `marks`, when given, gets the table offset each
- * statement's and field element's first line shows, by line index (0: the DefinitionBlock line). */
-export function aslLines(header: BlockHeader, terms: readonly Term[], marks?: Map<number, number>): string[] {
-  const lines: string[] = [];
-  let cur = '';
-  const write = (text: string) => {
-    let from = 0;
-    for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', from)) {
-      lines.push(cur + text.slice(from, k));
-      cur = '';
-      from = k + 1;
-    }
-    cur += from ? text.slice(from) : text;
-  };
-  write(
-    `DefinitionBlock ("", ${aslString(header.signature)}, ${header.revision}, ${aslString(header.oemId)}, ${aslString(header.oemTableId)}, ${hexN(header.oemRevision, 8)})\n{\n`,
-  );
-  const stack: Item[] = [];
-  for (let i = terms.length - 1; i >= 0; i--) stack.push({ k: STMT, stmt: terms[i], indent: 1, last: i + 1 === terms.length, next: terms[i + 1] });
-  while (stack.length) {
-    const it = stack.pop()!;
-    if (typeof it === 'string') write(it);
-    else if (it.k === MARK) {
-      if (marks && !marks.has(lines.length)) marks.set(lines.length, it.mark);
-    } else {
-      const items =
-        it.k === STMT ? statement(it.stmt, it.indent, it.last, it.next) : it.k === FIELDS ? fieldLines(it.fields, it.indent) : expand(it.term, it.indent);
-      for (let k = items.length - 1; k >= 0; k--) stack.push(items[k]);
-    }
-  }
-  lines.push(cur + '}');
-  return lines;
+/** A definition block's ASL: the text (its lines end in '\n', but the last), where each line starts,
+ * and the table offset each statement's and field element's first line shows (-1 for the others;
+ * line 0 is the DefinitionBlock line). */
+export interface AslText {
+  text: string;
+  starts: Int32Array;
+  marks: Int32Array;
 }
 
-/** A definition block's ASL (see aslLines). */
-export const printAsl = (header: BlockHeader, terms: readonly Term[], marks?: Map<number, number>): string => aslLines(header, terms, marks).join('\n') + '\n';
+/** A definition block's ASL (see AslText). A TermList read when first asked for is read once and not
+ * kept, its faults given to `issues`. */
+export function aslText(header: BlockHeader, terms: Term[], issues: AmlIssue[] = []): AslText {
+  const out = new TextSink();
+  out.put(
+    `DefinitionBlock ("", ${aslString(header.signature)}, ${header.revision}, ${aslString(header.oemId)}, ${aslString(header.oemTableId)}, ${hexN(header.oemRevision, 8)})\n{\n`,
+  );
+  const stack: Item[] = [{ k: LIST, list: terms, i: 0, indent: 1 }];
+  while (stack.length) {
+    const it = stack[stack.length - 1];
+    if (typeof it === 'string') {
+      stack.pop();
+      out.put(it);
+    } else if (it.k === LIST) {
+      if (it.i === it.list.length) stack.pop();
+      else {
+        const t = it.list[it.i++];
+        statement(out, stack, t, it.indent, it.list[it.i], issues);
+      }
+    } else {
+      stack.pop();
+      if (it.k === MARK) out.mark(it.mark);
+      else {
+        const items = it.k === FIELDS ? fieldLines(it.fields, it.indent) : expand(it.term, it.indent, issues);
+        for (let k = items.length - 1; k >= 0; k--) stack.push(items[k]);
+      }
+    }
+  }
+  out.put('}');
+  return out.take();
+}
+
+/** A definition block's ASL, as text ending in a line end. */
+export const printAsl = (header: BlockHeader, terms: Term[]): string => aslText(header, terms).text + '\n';

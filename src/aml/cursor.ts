@@ -6,14 +6,10 @@
 // rules have it (§5.3: a lone NameSeg is looked for in the scope and each scope above it) against
 // the set's Names (names.ts), which the declarations reader (declarations.ts) fills from every block
 // before the term reader (decode.ts) reads any block whole.
-import type { AmlName, PkgLen } from './tree.js';
+import type { AmlIssue, AmlName, PkgLen } from './tree.js';
 import type { ArgKind } from './opcodes.js';
 
-/** Something wrong in the bytes, at a table offset. */
-export interface AmlIssue {
-  at: number;
-  message: string;
-}
+export type { AmlIssue };
 
 /** The grammar of a call with n arguments (one array per count). */
 export const callGrammar = (n: number): readonly ArgKind[] => CALLS[n] ?? Array<ArgKind>(n).fill('term');
@@ -26,7 +22,8 @@ export const hex = (n: number): string => `0x${n.toString(16).toUpperCase()}`;
 /** How a PkgLength whose lead byte is `lead` is written: its width, and bits 4-5 of a multi-byte
  * lead byte, which should be 0. */
 export function pkgForm(lead: number): PkgLen {
-  const [width, reserved] = [1 + (lead >> 6), lead >> 6 ? (lead >> 4) & 3 : 0];
+  const width = 1 + (lead >> 6);
+  const reserved = lead >> 6 ? (lead >> 4) & 3 : 0;
   return reserved ? { width, reserved } : PKG_FORMS[width];
 }
 /** The four plain forms, shared (a tree holds one per package) and never changed. */
@@ -106,7 +103,8 @@ export class AmlCursor {
 
   protected seg(limit: number): string {
     this.need(4, limit, 'a name segment');
-    const [b, p] = [this.b, this.pos];
+    const b = this.b;
+    const p = this.pos;
     const s = String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3]);
     if (!LEAD(b[p]) || !NAME_CHAR(b[p + 1]) || !NAME_CHAR(b[p + 2]) || !NAME_CHAR(b[p + 3]))
       this.issues.push({ at: p, message: `name segment ${JSON.stringify(s)} has characters a NameSeg cannot hold (A-Z, 0-9, _; not a digit first)` });

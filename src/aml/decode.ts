@@ -9,6 +9,10 @@
 // cut off) end the list being read: the rest of that list, to its package's end, is kept as one RAW
 // term, with an issue at the byte where reading stopped, and reading goes on after that package.
 // So the tree always encodes back to the bytes it was read from.
+//
+// Read 'lazy', every TermList (a Scope's, a Device's, a Method's, an If's body, …) is left to be
+// read when first asked for: a tree read so costs what its first level does, and a printer reading
+// each list once and not keeping it (once) holds only the lists it is in.
 import {
   BY_CODE,
   CALL,
@@ -26,39 +30,69 @@ import {
 } from './opcodes.js';
 import { AmlCursor, callGrammar, hex, LEAD, pkgForm, Stop, type AmlIssue } from './cursor.js';
 import type { Names } from './names.js';
-import { nameText, trimSeg, type Arg, type FieldElement, type Term } from './tree.js';
+import { nameText, trimSeg, type Arg, type FieldElement, type LazyTerms, type Term } from './tree.js';
 
 export interface DecodedBlock {
   terms: Term[];
   issues: AmlIssue[];
-  /** the method bodies left to be read when first asked for (readPending reads them all) */
-  pending: Arg[];
+  /** the TermLists left to be read when first asked for (pendingFaults reads them all) */
+  pending: LazyTerms[];
 }
 
-/** Where terms read on their own are: their scope's node, the block's issues they add to, and the
- * block's method bodies not read yet (those left so in them join it). */
-export interface MethodBody {
+/** Where a list read on its own is: its scope's node, the issues its faults go to, and the lists
+ * left to be read (those left so in it join them). */
+export interface ListContext {
   scope: number;
   issues: AmlIssue[];
-  pending: Arg[];
+  pending: LazyTerms[];
 }
 
-/** Every method body of a block read (those in bodies read so among them). */
-export function readPending(pending: readonly Arg[]): void {
-  for (let i = 0; i < pending.length; i++) void pending[i].v;
+/** The faults of every TermList of a block added to its issues, the lists not read yet not kept. */
+export function pendingFaults(pending: readonly LazyTerms[]): void {
+  for (let i = 0; i < pending.length; i++) pending[i].faults();
 }
 
-/** A method's body (its TermList argument) read from b[from, to) when first asked for. Its faults
- * join the block's issues then. */
-function lazyBody(b: Uint8Array, from: number, to: number, names: Names, at: MethodBody): Arg {
-  let terms: Term[] | undefined;
-  return {
-    t: 'terms',
-    get v(): Term[] {
-      terms ??= decodeBlock(b, from, to, names, 'lazy', at).terms;
-      return terms;
-    },
-  };
+/** A TermList argument, read from b[from, to) when first asked for (see LazyTerms). */
+class LazyBody implements LazyTerms {
+  readonly t = 'terms';
+  private kept: Term[] | undefined = undefined;
+  private counted = false;
+
+  constructor(
+    private readonly b: Uint8Array,
+    private readonly from: number,
+    private readonly to: number,
+    private readonly names: Names,
+    private readonly at: ListContext,
+  ) {}
+
+  get v(): Term[] {
+    this.kept ??= this.read('lazy');
+    return this.kept;
+  }
+
+  once(issues: AmlIssue[]): Term[] {
+    if (this.kept) return this.kept;
+    const at = this.at;
+    return decodeBlock(this.b, this.from, this.to, this.names, 'lazy', { scope: at.scope, issues, pending: [] }).terms;
+  }
+
+  faultsOnce(issues: AmlIssue[]): void {
+    if (this.kept) return;
+    const at = this.at;
+    decodeBlock(this.b, this.from, this.to, this.names, 'whole', { scope: at.scope, issues, pending: [] });
+  }
+
+  faults(): void {
+    if (!this.counted) this.read('whole');
+  }
+
+  private read(mode: 'whole' | 'lazy'): Term[] {
+    const at = this.at;
+    const issues = this.counted ? [] : at.issues;
+    this.counted = true;
+    return decodeBlock(this.b, this.from, this.to, this.names, mode, { scope: at.scope, issues, pending: at.pending }).terms;
+  }
 }
 
 interface TermFrame {
@@ -82,6 +116,8 @@ interface ListFrame {
   elements: boolean;
   /** where the item being read began */
   start: number;
+  /** how many lists were left to be read when it began (those after are in it) */
+  pendingAt: number;
 }
 interface FieldFrame {
   k: 'fields';
@@ -93,18 +129,18 @@ type Frame = TermFrame | ListFrame | FieldFrame;
 
 /**
  * Reads the terms of `b` from `from` to `to` (table offsets; a DSDT's or SSDT's AML starts at 36),
- * resolving calls against `names`. `mode`: 'lazy' leaves method bodies to be read when first asked
- * for; `at`: where terms read on their own are (their scope, the issues they add to), when they are
- * not a whole block.
+ * resolving calls against `names`. `mode`: 'lazy' leaves every TermList to be read when first asked
+ * for; `at`: where a list read on its own is (its scope, the issues it adds to), when it is not a
+ * whole block.
  */
-export function decodeBlock(b: Uint8Array, from: number, to: number, names: Names, mode: 'whole' | 'lazy' = 'whole', at?: MethodBody): DecodedBlock {
+export function decodeBlock(b: Uint8Array, from: number, to: number, names: Names, mode: 'whole' | 'lazy' = 'whole', at?: ListContext): DecodedBlock {
   return new BlockReader(b, from, to, names, mode, at).run();
 }
 
 /** The arguments of a term that has none (shared: a tree has thousands of Zeros and Locals). */
 const NO_ARGS = Object.freeze([]) as unknown as Arg[];
 
-/** One read of a definition block (or a method body): the bytes, the position, the frames being
+/** One read of a definition block (or a TermList): the bytes, the position, the frames being
  * read and the scopes they opened. */
 class BlockReader extends AmlCursor {
   private readonly terms: Term[] = [];
@@ -113,7 +149,7 @@ class BlockReader extends AmlCursor {
   private readonly scopes: number[];
   /** a term just finished, to be given to the frame below it */
   private done: Term | undefined;
-  private readonly pending: Arg[];
+  private readonly pending: LazyTerms[];
 
   constructor(
     b: Uint8Array,
@@ -121,12 +157,12 @@ class BlockReader extends AmlCursor {
     to: number,
     private readonly names: Names,
     private readonly mode: 'whole' | 'lazy',
-    at: MethodBody | undefined,
+    at: ListContext | undefined,
   ) {
     super(b, from, at ? -1 : to, at?.issues ?? []);
-    this.stack = [{ k: 'list', out: this.terms, end: to, elements: false, start: from }];
-    this.scopes = [at?.scope ?? 0];
     this.pending = at?.pending ?? [];
+    this.stack = [{ k: 'list', out: this.terms, end: to, elements: false, start: from, pendingAt: this.pending.length }];
+    this.scopes = [at?.scope ?? 0];
   }
 
   run(): DecodedBlock {
@@ -214,6 +250,7 @@ class BlockReader extends AmlCursor {
       return;
     }
     f.start = this.pos;
+    f.pendingAt = this.pending.length;
     const t = this.begin(f.elements ? 'element' : 'term', f.end);
     if (t) f.out.push(t);
   }
@@ -224,7 +261,8 @@ class BlockReader extends AmlCursor {
       return;
     }
     f.start = this.pos;
-    for (const e of this.fieldElement(f)) f.out.push(e);
+    const read = this.fieldElement(f);
+    for (let i = 0; i < read.length; i++) f.out.push(read[i]);
   }
 
   /** A term whose grammar is read: its scope closes, it is done. */
@@ -256,7 +294,6 @@ class BlockReader extends AmlCursor {
       }
       case 'byte':
         args[f.n++] = { t: 'int', v: this.u(1, f.limit, 'a byte') };
-        if (f.def?.declares?.kind === 'Method') this.methodBody(f);
         return;
       case 'word':
         args[f.n++] = { t: 'int', v: this.u(2, f.limit, 'a word') };
@@ -279,12 +316,18 @@ class BlockReader extends AmlCursor {
         return;
       }
       case 'terms':
-      case 'elements': {
-        const out: Term[] = [];
-        args[f.n++] = { t: 'terms', v: out };
-        this.stack.push({ k: 'list', out, end: f.limit, elements: kind === 'elements', start: this.pos });
+        if (this.mode === 'lazy') {
+          const body = new LazyBody(this.b, this.pos, f.limit, this.names, { scope: this.scope(), issues: this.issues, pending: this.pending });
+          args[f.n++] = body;
+          this.pending.push(body);
+          this.pos = f.limit;
+          return;
+        }
+        this.list(f, false);
         return;
-      }
+      case 'elements':
+        this.list(f, true);
+        return;
       case 'bytes':
         args[f.n++] = { t: 'bytes', v: this.b.subarray(this.pos, f.limit) };
         this.pos = f.limit;
@@ -298,14 +341,11 @@ class BlockReader extends AmlCursor {
     }
   }
 
-  /** A method's flags are read: in 'lazy' mode its body is left to be read when first asked for. */
-  private methodBody(f: TermFrame): void {
-    if (this.mode !== 'lazy') return;
-    const body = lazyBody(this.b, this.pos, f.limit, this.names, { scope: this.scope(), issues: this.issues, pending: this.pending });
-    f.term.args[f.n++] = body;
-    this.pending.push(body);
-    this.pos = f.limit;
-    f.i = f.grammar.length;
+  /** A TermList or a package's elements: its frame pushed. */
+  private list(f: TermFrame, elements: boolean): void {
+    const out: Term[] = [];
+    f.term.args[f.n++] = { t: 'terms', v: out };
+    this.stack.push({ k: 'list', out, end: f.limit, elements, start: this.pos, pendingAt: this.pending.length });
   }
 
   /** One field list element at pos (a Connect to a buffer pushes the buffer's frame). */
@@ -354,16 +394,32 @@ class BlockReader extends AmlCursor {
     while (stack[stack.length - 1].k === 'term') this.closeScope(stack.pop() as TermFrame);
     const l = stack[stack.length - 1] as ListFrame | FieldFrame;
     const bytes = this.b.slice(l.start, l.end);
-    if (l.k === 'list') l.out.push({ code: RAW, at: l.start, args: [{ t: 'bytes', v: bytes }] });
-    else l.out.push({ t: 'raw', at: l.start, bytes });
+    if (l.k === 'list') {
+      l.out.push({ code: RAW, at: l.start, args: [{ t: 'bytes', v: bytes }] });
+      this.orphans(l.pendingAt);
+    } else l.out.push({ t: 'raw', at: l.start, bytes });
     this.pos = l.end;
     this.done = undefined;
   }
 
+  /** The lists left to be read that a fault's RAW term has taken the place of (from the
+   * `from`th left): their faults are read now, as a whole read meets them before the fault. */
+  private orphans(from: number): void {
+    const pending = this.pending;
+    for (let i = from; i < pending.length; i++) pending[i].faultsOnce(this.issues);
+    pending.length = from;
+  }
+
   /** What was being read when a fault stopped it, for its message: the innermost call's method
-   * and argument count, and the object whose scope it is in (`\_SB.PCI0._OSC`). */
+   * and argument count (within the TermList being read: a list read on its own knows no other),
+   * and the object whose scope it is in (`\_SB.PCI0._OSC`). */
   private reading(): string {
-    const call = [...this.stack].reverse().find((x): x is TermFrame => x.k === 'term' && x.term.code === CALL);
+    let call: TermFrame | undefined;
+    for (let i = this.stack.length - 1; i >= 0 && !call; i--) {
+      const x = this.stack[i];
+      if (x.k === 'list' && !x.elements) break;
+      if (x.k === 'term' && x.term.code === CALL) call = x;
+    }
     const n = call?.term.args[0];
     const what = n?.t === 'name' ? `the ${call!.grammar.length} argument(s) of a call to ${nameText(n.v)}` : '';
     const where = this.scope() ? `\\${this.names.segments(this.scope()).map(trimSeg).join('.')}` : '';

@@ -6,12 +6,14 @@
 // their declarations (declarations.ts: the namespace and every Method's and External's count; method
 // bodies, most of the AML, passed over by their PkgLength), and a block whose scope-level calls
 // read otherwise once every count is known is read again; then whole, into its term tree (decode.ts)
-// — when the tree is first asked for (printing, encoding, diffing), and each method's body when it
-// is (the namespace never asks).
-import { decodeBlock, readPending, type DecodedBlock } from './decode.js';
+// — when the tree is first asked for (encoding, diffing), and each TermList (a scope's, a device's,
+// a method's body) when it is (the namespace never asks). Printing reads the tree for itself, each
+// list once as it comes to it, and keeps none of it.
+import { decodeBlock, pendingFaults, type DecodedBlock } from './decode.js';
 import { readDeclarations, stale } from './declarations.js';
 import { joinNamespace, type AmlObject, type BlockSource } from './namespace.js';
 import type { Term } from './tree.js';
+import { aslText, type AslText, type BlockHeader } from './asl.js';
 import type { AmlIssue } from './cursor.js';
 import { Names } from './names.js';
 
@@ -44,16 +46,25 @@ export class AmlBlock {
     return this.read.terms;
   }
 
-  /** what could not be read, so far: the method bodies read (blockIssues reads them all) */
+  /** what could not be read, so far: in the lists read and kept (blockIssues reads them all) */
   get issues(): AmlIssue[] {
     void this.terms;
     return this.read!.issues;
   }
 
-  /** Reads every method body not read yet. */
-  readAll(): void {
+  /** Reads every TermList not read yet for its faults, without keeping it. */
+  readFaults(): void {
     void this.terms;
-    readPending(this.read!.pending);
+    pendingFaults(this.read!.pending);
+  }
+
+  /** Its ASL, read for it and not kept (each TermList as the printer comes to it: the printer holds
+   * only the lists it is in), with every fault of the block found so, in offset order. */
+  asl(header: BlockHeader): AslText & { issues: AmlIssue[] } {
+    const { bytes, names } = this.src;
+    const top = decodeBlock(bytes, AML_START, Math.max(AML_START, bytes.length), names, 'lazy');
+    const text = aslText(header, top.terms, top.issues);
+    return { ...text, issues: top.issues.sort(inOrder) };
   }
 }
 
@@ -88,11 +99,15 @@ export function readAmlTable(key: object, input: AmlInput): AmlSet {
   return set;
 }
 
-/** Every fault of a block, its method bodies read first (they are read when first asked for), in
- * the order of their offsets. */
+/** Faults in the order of their offsets (two at one offset by their messages: the order reads
+ * found them in depends on which lists were read when). */
+const inOrder = (a: AmlIssue, b: AmlIssue) => a.at - b.at || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+
+/** Every fault of a block, its TermLists read first (they are read when first asked for; those not
+ * read yet are not kept), in the order of their offsets. */
 export function blockIssues(block: AmlBlock): AmlIssue[] {
-  block.readAll();
-  return [...block.issues].sort((a, b) => a.at - b.at);
+  block.readFaults();
+  return [...block.issues].sort(inOrder);
 }
 
 export { encodeTerms } from './encode.js';

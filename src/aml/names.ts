@@ -94,7 +94,8 @@ export class Names {
   /** Where a name leads from scope `scope`, its nodes made as needed. */
   resolve(scope: number, name: AmlName): number {
     let n = name.root ? 0 : this.up(scope, name.parents);
-    for (const s of name.segs) n = this.child(n, segNumber(s));
+    const segs = name.segs;
+    for (let i = 0; i < segs.length; i++) n = this.child(n, segNumber(segs[i]));
     return n;
   }
 
@@ -124,7 +125,8 @@ export class Names {
     if (name.form === 'null') return undefined;
     if (name.root || name.parents || name.segs.length !== 1) {
       let n = name.root ? 0 : this.up(scope, name.parents);
-      for (const s of name.segs) if ((n = this.find(n, segNumber(s))) < 0) return undefined;
+      const segs = name.segs;
+      for (let i = 0; i < segs.length; i++) if ((n = this.find(n, segNumber(segs[i]))) < 0) return undefined;
       const d = this.declared[n];
       return d >= 0 ? d : undefined;
     }

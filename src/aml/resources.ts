@@ -55,13 +55,24 @@ const bitsOf = (mask: number): number[] => Array.from({ length: 16 }, (_x, i) =>
 /** The declaration a descriptor is read by (its tag, its length for the small ones whose length
  * picks the macro, and its `when` fields), or undefined for one iasl has no macro for. */
 function defFor(d: Uint8Array, tag: number, large: boolean): DescDef | undefined {
-  for (const def of DESCRIPTORS) {
-    if (def.tag !== tag || def.large !== large) continue;
+  const defs = BY_TAG.get(large ? 0x100 | tag : tag) ?? [];
+  for (let i = 0; i < defs.length; i++) {
+    const { def, when } = defs[i];
     if (def.exact && d.length !== def.size) continue;
     if (d.length < def.size) continue;
-    if (!def.when || Object.entries(def.when).every(([name, v]) => readField(d, fieldOf(def, name)) === v)) return def;
+    if (when.every(([fd, v]) => readField(d, fd) === v)) return def;
   }
   return undefined;
+}
+
+/** The declarations by tag (0x100 set for a large one), in DESCRIPTORS' order, each with the field
+ * values its `when` asks for. */
+const BY_TAG = new Map<number, { def: DescDef; when: [FieldDef, number | bigint][] }[]>();
+for (const def of DESCRIPTORS) {
+  const key = def.large ? 0x100 | def.tag : def.tag;
+  if (!BY_TAG.has(key)) BY_TAG.set(key, []);
+  const when = Object.entries(def.when ?? {}).map(([name, v]): [FieldDef, number | bigint] => [def.fields.find((f) => f.name === name)!, v]);
+  BY_TAG.get(key)!.push({ def, when });
 }
 
 const fieldMaps = new WeakMap<DescDef, Map<string, FieldDef>>();
@@ -198,8 +209,13 @@ export function decodeResourceTemplate(bytes: Uint8Array): ResourceTemplate | un
 // Writing back as iasl's resource compiler does
 
 function putField(d: Uint8Array, fd: FieldDef, value: number | bigint): void {
-  if (fd.size <= 4 && fd.shift === undefined && typeof value === 'number') {
-    for (let i = 0; i < fd.size; i++) d[fd.at + i] = Math.floor(value / 2 ** (8 * i)) & 0xff;
+  if (fd.size <= 4 && typeof value === 'number') {
+    let v = value;
+    if (fd.shift !== undefined) {
+      const mask = fd.bits! >= 32 ? 0xffffffff : 2 ** fd.bits! - 1;
+      v = ((((v >>> 0) & mask) << fd.shift) | Number(le(d, fd.at, fd.size))) >>> 0;
+    }
+    for (let i = 0; i < fd.size; i++) d[fd.at + i] = Math.floor(v / 2 ** (8 * i)) & 0xff;
     return;
   }
   let v = BigInt(value);
@@ -265,8 +281,9 @@ function writeDescriptor(def: DescDef, fields: Record<string, ResourceFieldValue
  * keyword, strings are printable and not empty, and the parts the macro needs are there. */
 function sayable(def: DescDef, fields: Record<string, ResourceFieldValue>): boolean {
   for (const fd of def.fields) if (fd.kw && !fd.hex && fd.kw[Number(fields[fd.name])] === undefined) return false;
-  for (const [name, min] of Object.entries(def.atLeast ?? {})) if (Number(fields[name]) < min) return false;
-  for (const name of ['source', 'label']) if (name in fields && typeof fields[name] !== 'string') return false;
+  if (def.atLeast) for (const name in def.atLeast) if (Number(fields[name]) < def.atLeast[name]) return false;
+  if ('source' in fields && typeof fields.source !== 'string') return false;
+  if ('label' in fields && typeof fields.label !== 'string') return false;
   const part = def.part;
   if (part?.t === 'placed' || part?.t === 'serial') {
     // the macros' ResourceSource (and label) are required and written with their NUL
@@ -288,12 +305,13 @@ function sayable(def: DescDef, fields: Record<string, ResourceFieldValue>): bool
 function printable(b: Uint8Array, w: Walk): boolean {
   let inDependent = false;
   let sawEnd = false;
-  for (const [i, d] of w.descriptors.entries()) {
+  for (let i = 0; i < w.descriptors.length; i++) {
+    const d = w.descriptors[i];
     const def = w.defs[i];
     if (!def || !sayable(def, d.fields)) return false;
     const again = writeDescriptor(def, d.fields);
-    const orig = b.subarray(d.offset, d.offset + d.length);
-    if (again.length !== orig.length || again.some((x, k) => x !== orig[k])) return false;
+    if (again.length !== d.length) return false;
+    for (let k = 0; k < again.length; k++) if (again[k] !== b[d.offset + k]) return false;
     if (def.list === 'dependent') {
       if (sawEnd) return false;
       inDependent = true;
@@ -344,24 +362,23 @@ function argText(def: DescDef, fields: Record<string, ResourceFieldValue>, name:
 function macroText(def: DescDef, fields: Record<string, ResourceFieldValue>, indent: number): string {
   const inner = indent + 1;
   let out = `${def.macro} (`;
-  def.lines.forEach((line, i) => {
+  for (let i = 0; i < def.lines.length; i++) {
+    const line = def.lines[i];
     const last = i + 1 === def.lines.length;
     if (i) out += pad(inner);
-    const rows = line.filter((a): a is { row: string; comment: string } => typeof a !== 'string');
-    if (rows.length) {
-      const r = rows[0];
+    const r = line.find((a): a is { row: string; comment: string } => typeof a !== 'string');
+    if (r) {
       out += `${argText(def, fields, r.row, inner)},`.padEnd(20) + `// ${r.comment}\n`;
-      return;
+      continue;
     }
     // vendor data after other arguments goes on a line of its own, as iasl -d puts it
-    const text = (line as string[])
-      .map((a, k) => {
-        const t = argText(def, fields, a, inner);
-        return k === 0 ? t : a === 'vendorData' ? (t ? `,\n${pad(inner)}${t}` : ',') : `, ${t}`;
-      })
-      .join('');
-    out += text + (last ? ')' : i === 0 && !line.length ? '\n' : ',\n');
-  });
+    for (let k = 0; k < line.length; k++) {
+      const a = line[k] as string;
+      const t = argText(def, fields, a, inner);
+      out += k === 0 ? t : a === 'vendorData' ? (t ? `,\n${pad(inner)}${t}` : ',') : `, ${t}`;
+    }
+    out += last ? ')' : i === 0 && !line.length ? '\n' : ',\n';
+  }
   switch (def.list) {
     case 'irqs':
       out += `\n${pad(inner)}{${((fields.interrupts ?? fields.channels) as number[]).join(',')}}`;
@@ -389,7 +406,8 @@ export function templateAsl(bytes: Uint8Array, indent: number): string | undefin
   if (!w || w.end !== bytes.length - 2 || bytes[bytes.length - 1] !== 0 || !printable(bytes, w)) return undefined;
   let out = '';
   let dep = 0;
-  for (const [i, d] of w.descriptors.entries()) {
+  for (let i = 0; i < w.descriptors.length; i++) {
+    const d = w.descriptors[i];
     const def = w.defs[i]!;
     if (dep && (def.list === 'dependent' || def.macro === 'EndDependentFn')) {
       out += `${pad(indent)}}\n`;

@@ -2,7 +2,8 @@
 // once per set: each table entry's term tree, and the namespace.
 import { defFor, tableKey } from '../tables/registry.js';
 import type { TableEntry, TableSet } from '../model/tableset.js';
-import { aslLines, type BlockHeader } from './asl.js';
+import type { AslText, BlockHeader } from './asl.js';
+import type { AmlIssue } from './tree.js';
 import { blockIssues, readAml, readAmlTable, type AmlBlock } from './index.js';
 import { kindCounts } from './view.js';
 import { hex } from '../layout/diagnostics.js';
@@ -40,15 +41,13 @@ export function blockHeader(bytes: Uint8Array): BlockHeader {
   return { signature: s(0, 4), revision: bytes[8] ?? 0, oemId: s(10, 6), oemTableId: s(16, 8), oemRevision: u32 };
 }
 
-/** A DSDT's or SSDT's ASL, line by line, its calls read with the set's other blocks when `block`
- * is given; `marks` gets the table offset each line shows (see aslLines). */
-export function tableAslLines(e: TableEntry, block?: AmlBlock, marks?: Map<number, number>): string[] {
-  const b = block ?? aloneBlock(e);
-  return aslLines(blockHeader(e.bytes), b.terms, marks);
+/** A DSDT's or SSDT's ASL, its calls read with the set's other blocks when `block` is given. */
+export function tableAslText(e: TableEntry, block?: AmlBlock): AslText & { issues: AmlIssue[] } {
+  return (block ?? aloneBlock(e)).asl(blockHeader(e.bytes));
 }
 
-/** A DSDT's or SSDT's ASL (see tableAslLines). */
-export const tableAsl = (e: TableEntry, block?: AmlBlock): string => tableAslLines(e, block).join('\n') + '\n';
+/** A DSDT's or SSDT's ASL, as text ending in a line end (see tableAslText). */
+export const tableAsl = (e: TableEntry, block?: AmlBlock): string => tableAslText(e, block).text + '\n';
 
 /** What a block declares, by the table offset of the declaring term (or field element), as its
  * namespace read on its own has it. */

@@ -38,6 +38,35 @@ export type Arg =
   | { t: 'bytes'; v: Uint8Array }
   | { t: 'fields'; v: FieldElement[] };
 
+/** Something wrong in the bytes, at a table offset. */
+export interface AmlIssue {
+  at: number;
+  message: string;
+}
+
+/** A TermList read when first asked for (decode.ts): `v` reads it and keeps it, its faults joining
+ * its block's issues (once, whichever read comes first); `once(issues)` reads it without keeping
+ * it, its faults given to `issues` (a printer walks a tree once, and need not hold all of it);
+ * `faultsOnce(issues)` gives `issues` its faults and those of every list in it, keeping nothing;
+ * `faults()` adds those to the block's issues, unless a read has. */
+export interface LazyTerms {
+  readonly t: 'terms';
+  readonly v: Term[];
+  once(issues: AmlIssue[]): Term[];
+  faultsOnce(issues: AmlIssue[]): void;
+  faults(): void;
+}
+
+/** A TermList argument's terms, not kept where they are read when first asked for (their faults,
+ * then, given to `issues`). */
+export const termsOnce = (a: { t: 'terms'; v: Term[] }, issues: AmlIssue[]): Term[] => ('once' in a ? (a as LazyTerms).once(issues) : a.v);
+
+/** The faults of a TermList argument and of every list in it given to `issues`, where it is read
+ * when first asked for and has not been kept (a list read whole, or kept, has given them already). */
+export const faultsOnce = (a: { t: 'terms'; v: Term[] }, issues: AmlIssue[]): void => {
+  if ('once' in a) (a as LazyTerms).faultsOnce(issues);
+};
+
 /**
  * A term: an opcode of OPCODES (or NAME_REF, CALL, NULL_NAME, RAW), where it starts in the
  * definition block, its PkgLength when it has one, and its arguments in grammar order. A CALL has
@@ -53,6 +82,7 @@ export interface Term {
 
 /** A name as ASL writes it: `\_SB.PCI0`, `^^FOO`, `ABCD`; NullName is the empty string. */
 export function nameText(n: AmlName): string {
+  if (n.segs.length === 1 && !n.root && !n.parents) return trimSeg(n.segs[0]);
   return (n.root ? '\\' : '^'.repeat(n.parents)) + n.segs.map(trimSeg).join('.');
 }
 

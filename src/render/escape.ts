@@ -25,6 +25,11 @@ export const escapeChar = (c: string): string => {
  * shown as an escape (apply it to a line, not to text whose line ends are meant). */
 export const shown = (line: string): string => line.replace(UNSAFE, escapeChar);
 
+const UNSAFE_BUT_LF = new RegExp(`[${UNSAFE_CLASS.replace('\\x00-\\x1f', '\\x00-\\x09\\x0b-\\x1f')}]`, 'g');
+
+/** Lines of text output (their ends '\n') shown as `shown` shows each. */
+export const shownLines = (text: string): string => text.replace(UNSAFE_BUT_LF, escapeChar);
+
 /** JSON text (as JSON.stringify writes it, `indent` spaces deep) in which no character acts on a
  * terminal: the characters JSON.stringify leaves as they are can only stand inside strings, where
  * a \u escape reads back as the same character, so the value parsed is the same. */

@@ -8,11 +8,12 @@ import { EFI_PARTS, decodeEfiPart } from '../efi/tables.js';
 import { checksumOf } from '../layout/codec.js';
 import { hex } from '../layout/diagnostics.js';
 import { guidText, hexBytes } from '../layout/values.js';
-import { shown } from './escape.js';
+import { shown, shownLines } from './escape.js';
 import { acpiHeader } from '../tables/common.js';
 import type { FieldsOf } from '../layout/schema.js';
-import { aloneBlock, blockHeader, declaredAt, holdsAml, tableAslLines } from '../aml/set.js';
-import { blockIssues, type AmlBlock } from '../aml/index.js';
+import { aloneBlock, blockHeader, declaredAt, holdsAml, tableAslText } from '../aml/set.js';
+import { AML_START, type AmlBlock } from '../aml/index.js';
+import type { AslText } from '../aml/asl.js';
 
 const LABEL_WIDTH = 29;
 
@@ -234,16 +235,18 @@ function tableBody(e: TableEntry, block?: AmlBlock): DumpLine[] {
   return out;
 }
 
-/** A DSDT or SSDT as `iasl -d` prints it: its header in a comment, what could not be read named
- * in comments at its offsets, then its ASL (which iasl compiles back to the same AML). */
-function amlBody(e: TableEntry, block?: AmlBlock): DumpLine[] {
+/** A DSDT's or SSDT's dump: the comment its header is shown in (with what could not be read, at
+ * its offsets), then its ASL, which iasl compiles back to the same AML. The ASL is printed first:
+ * printing reads each TermList once, keeping none, and finds the faults as it does. */
+function amlParts(e: TableEntry, block?: AmlBlock): { head: DumpLine[]; asl: AslText } {
   const b = e.bytes;
   const h = blockHeader(b);
   const u32 = (o: number) => (b.length >= o + 4 ? new DataView(b.buffer, b.byteOffset, b.length).getUint32(o, true) : 0);
   const n = (v: number, digits: number) => `0x${v.toString(16).toUpperCase().padStart(digits, '0')}`;
   const want = checksumOf(b, b.length, 9);
   const blk = block ?? aloneBlock(e);
-  const issues = blockIssues(blk);
+  const asl = tableAslText(e, blk);
+  const issues = asl.issues;
   const sig = e.table.signature;
   // the header's lines name its fields, as the other tables' dumps do (a diff links to them)
   const HEADER: (keyof FieldsOf<typeof acpiHeader>)[] = [
@@ -274,21 +277,29 @@ function amlBody(e: TableEntry, block?: AmlBlock): DumpLine[] {
   ].map((text, i): DumpLine =>
     i >= 2 && i < 2 + HEADER.length ? { text, path: `${sig}.header.${HEADER[i - 2]}`, offset: [0, 4, 8, 9, 10, 16, 24, 28, 32][i - 2] } : plain(text),
   );
-  // each statement's line shows its term's offset, a declaration's also the object's path (a diff
-  // of the namespace links to it); the DefinitionBlock line stands for the whole AML body
-  const marks = new Map<number, number>();
-  const asl = tableAslLines(e, blk, marks);
-  const declared = declaredAt(blk);
+  return { head, asl };
+}
+
+/** A DSDT's or SSDT's dump below its heading, line by line: each statement's line shows its term's
+ * offset, a declaration's also the object's path (a diff of the namespace links to it); the
+ * DefinitionBlock line stands for the whole AML body. */
+function amlBody(e: TableEntry, block?: AmlBlock): DumpLine[] {
+  const { head, asl } = amlParts(e, block);
+  const sig = e.table.signature;
+  const declared = declaredAt(block ?? aloneBlock(e));
   const lines = head;
-  for (let i = 0; i < asl.length; i++) {
-    const text = shown(asl[i]);
-    const at = i === 0 ? 36 : marks.get(i);
-    if (at === undefined) {
-      lines.push({ text });
+  const { text, starts, marks } = asl;
+  for (let i = 0; i < starts.length; i++) {
+    const line = shown(text.slice(starts[i], i + 1 < starts.length ? starts[i + 1] - 1 : text.length));
+    const at = i === 0 ? AML_START : marks[i];
+    if (at < 0) {
+      lines.push({ text: line });
       continue;
     }
     const o = declared.get(at);
-    lines.push(i === 0 ? { text, offset: at, path: `${sig}.tail` } : o ? { text, offset: at, path: `${sig}.${o.path}` } : { text, offset: at });
+    lines.push(
+      i === 0 ? { text: line, offset: at, path: `${sig}.tail` } : o ? { text: line, offset: at, path: `${sig}.${o.path}` } : { text: line, offset: at },
+    );
   }
   return lines;
 }
@@ -297,15 +308,24 @@ function amlBody(e: TableEntry, block?: AmlBlock): DumpLine[] {
  * `block`: a DSDT's or SSDT's term tree read with the rest of its set (its calls resolved across
  * tables); without it, the table is read on its own. */
 export function dumpTableLines(e: TableEntry, block?: AmlBlock): DumpLine[] {
-  const t = e.table;
-  const desc = describeSignature(t.signature);
-  const heading = `/* ${t.signature}${desc ? ` (${desc})` : ''} @ ${e.address === undefined ? 'unknown address' : hex(e.address, 16)}, ${e.bytes.length} bytes, from ${shown(e.source)} */`;
   // the heading says where the table is: a diff's "SIG.@address" (the table moved) links to it
-  return tidy([{ text: heading, path: `${t.signature}.@address` }, plain(''), ...tableBody(e, block)]);
+  return tidy([{ text: heading(e), path: `${e.table.signature}.@address` }, plain(''), ...tableBody(e, block)]);
 }
 
-/** The whole dump of one table, with a heading comment naming where it came from. */
-export const dumpTableText = (e: TableEntry, block?: AmlBlock): string => joined(dumpTableLines(e, block));
+/** The comment a table's dump starts with: what it is, where, how long, from where. */
+function heading(e: TableEntry): string {
+  const sig = e.table.signature;
+  const desc = describeSignature(sig);
+  return `/* ${sig}${desc ? ` (${desc})` : ''} @ ${e.address === undefined ? 'unknown address' : hex(e.address, 16)}, ${e.bytes.length} bytes, from ${shown(e.source)} */`;
+}
+
+/** The whole dump of one table, with a heading comment naming where it came from. A DSDT's or
+ * SSDT's is the text of its lines (dumpTableLines) made without them: its ASL is tens of thousands. */
+export function dumpTableText(e: TableEntry, block?: AmlBlock): string {
+  if (!holdsAml(e) || bodies.has(e.table)) return joined(dumpTableLines(e, block));
+  const { head, asl } = amlParts(e, block);
+  return `${heading(e)}\n\n${joined(head)}${shownLines(asl.text)}\n`;
+}
 
 /** One EFI structure (system table, configuration table, memory map), dumped as a table is. */
 export function dumpEfiLines(p: EfiPart): DumpLine[] {

@@ -13,6 +13,8 @@ import { termsInOrder, type Term } from '../../src/aml/tree.js';
 import { readTables } from '../../src/io/read.js';
 import { CORPUS, HAVE_CORPUS, SAMPLES, cli } from '../helpers.js';
 import { tableAsl } from '../../src/aml/set.js';
+import { aslText } from '../../src/aml/asl.js';
+import { dumpTableLines, dumpTableText } from '../../src/render/text.js';
 import type { TableEntry } from '../../src/model/tableset.js';
 import { decodeTable } from '../../src/tables/registry.js';
 import { HAVE_IASL, declaredBy, iaslAsl } from './iasl-asl.js';
@@ -133,6 +135,48 @@ describe('AML decoder', () => {
       }
     }
     expect(sets).toBeGreaterThan(HAVE_CORPUS ? 1000 : 10);
+  });
+
+  it('prints each TermList as it comes to it, keeping none, as the whole tree prints, with the faults a whole read finds: every table, cut short or with a byte changed', () => {
+    let seed = 271828;
+    const next = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+    const header = { signature: 'DSDT', revision: 2, oemId: 'OEM', oemTableId: 'TABLE', oemRevision: 1 };
+    let printed = 0;
+    let faulty = 0;
+    for (const { name, bytes } of tables) {
+      const variants: Uint8Array[] = [bytes];
+      for (let k = 0; k < 4 && bytes.length > 37; k++) {
+        const cut = bytes.slice(0, 37 + next(bytes.length - 37));
+        new DataView(cut.buffer).setUint32(4, cut.length, true);
+        variants.push(cut);
+      }
+      for (let k = 0; k < 8 && bytes.length > 37; k++) {
+        const b = bytes.slice();
+        for (let j = 0; j < 3; j++) b[36 + next(bytes.length - 36)] = [0x02, 0xff, 0x4f, 0x5c, 0x2f, 0x00, 0x14, 0x10, 0xa0, 0xa1][next(10)];
+        variants.push(b);
+      }
+      for (const v of variants) {
+        const streamed = one(v).blocks[0].asl(header);
+        // the same block read whole and kept: every list read (termsInOrder reads each), then printed
+        const kept = one(v).blocks[0];
+        termsInOrder(kept.terms);
+        expect(streamed.text, name).toBe(aslText(header, kept.terms).text);
+        expect(streamed.issues, name).toEqual(blockIssues(kept));
+        // and a block whose lists are read only for their faults
+        expect(streamed.issues, name).toEqual(blockIssues(one(v).blocks[0]));
+        // the dump's text, made without its lines, is the text of its lines
+        const e = entryOf(v);
+        expect(dumpTableText(e), name).toBe(
+          dumpTableLines(e)
+            .map((l) => l.text)
+            .join('\n') + '\n',
+        );
+        printed++;
+        if (streamed.issues.length) faulty++;
+      }
+    }
+    expect(printed).toBeGreaterThan(HAVE_CORPUS ? 100 : 10);
+    expect(faulty).toBeGreaterThan(HAVE_CORPUS ? 50 : 5);
   });
 
   it.skipIf(!HAVE_IASL)('builds the namespace iasl -d’s ASL declares: paths, kinds, argument counts, conditions, Name values', () => {
