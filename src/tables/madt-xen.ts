@@ -3,7 +3,8 @@
 import { type Layout } from '../layout/schema.js';
 import { type ContainerDef, type FieldName, fieldAt, rawField, fieldPath } from '../layout/codec.js';
 import { XEN_NR_CPUS } from '../model/xen.js';
-import { type TableRule, rule, xen } from '../model/rules.js';
+import { type CodeInfo, type RuleContext, type TableRule, rule, xen } from '../model/rules.js';
+import { headerRevision } from './common.js';
 import { hex } from '../layout/diagnostics.js';
 import {
   MADT_GICC,
@@ -44,260 +45,306 @@ function xenWalk(b: Uint8Array): { subs: Walked[]; brokenAt?: number } {
   return { subs };
 }
 
+/** The codes of the rule that reads the MADT as Xen's GIC code does. */
+type GicCode = keyof typeof gicCodes;
+
+/** A field of a walked subtable as a finding names it: its value, dump's path, offset. */
+interface Probe {
+  value: bigint | number | undefined;
+  path: string;
+  offset: number;
+  what: string;
+}
+
+/** The MADT as Xen's walk found it, and how to read its subtables' fields. */
+class XenMadt<C extends string = GicCode> {
+  readonly b: Uint8Array;
+
+  constructor(
+    readonly c: RuleContext<C>,
+    readonly subs: Walked[],
+  ) {
+    this.b = c.entry.bytes;
+  }
+
+  of(type: number): Walked[] {
+    return this.subs.filter((s) => s.type === type);
+  }
+
+  field<L extends Layout>(def: ContainerDef<L>, s: Walked, name: FieldName<L>): bigint | number | undefined {
+    return rawField(def, this.b, s.at, name);
+  }
+
+  at<L extends Layout>(def: ContainerDef<L>, s: Walked, name: FieldName<L>): number {
+    return s.at + fieldAt(def.layout, name)!.offset;
+  }
+
+  probe<L extends Layout>(def: ContainerDef<L>, s: Walked, name: FieldName<L>, what: string): Probe {
+    return { value: this.field(def, s, name), path: fieldPath(`APIC.${def.name}[${s.index}]`, def, name), offset: this.at(def, s, name), what };
+  }
+}
+
+/** acpi_parse_entries(): the walk every MADT reader runs; a length under 2 fails them all. */
+function acpiParseEntries(c: RuleContext<GicCode>): XenMadt | undefined {
+  const b = c.entry.bytes;
+  const { subs, brokenAt } = xenWalk(b);
+  if (brokenAt === undefined) return new XenMadt(c, subs);
+  const message = `the subtable at ${hex(brokenAt)} has length ${b[brokenAt + 1]}: Xen's MADT walks stop there with an error, and find no GICD`;
+  c.report('XEN_HOST_MADT_WALK', 'APIC', message, brokenAt + 1);
+  return undefined;
+}
+
+/** gic_acpi_preinit(): a GICD must be there, each GICD's callback checks its length, and the
+ * first's version picks the driver. The version, or undefined when Xen stops here. */
+function gicAcpiPreinit(m: XenMadt): number | undefined {
+  const { c, b } = m;
+  const gicds = m.of(MADT_GICD);
+  if (!gicds.length) {
+    c.report('XEN_HOST_NO_GICD', 'APIC', 'no GIC Distributor subtable: "No valid GICD entries exists"', 44);
+    return undefined;
+  }
+  const short = gicds.find((s) => s.length < 24 || s.at + 24 > b.length);
+  if (short) {
+    const message = `GICD ${short.index} is ${short.length} bytes: Xen's GIC driver needs 24`;
+    c.report('XEN_HOST_GICD_LENGTH', itemPath(gicd, short.index, 'length'), message, short.at + 1);
+    if (short === gicds[0]) return undefined;
+  }
+  const version = Number(m.field(gicd, gicds[0], 'version') ?? 0);
+  if (version >= 2 && version <= 4) return version;
+  const said = `the first GICD says version ${version}${version === 0 ? ' ("probe the hardware")' : ''}`;
+  c.report(
+    'XEN_HOST_GIC_VERSION',
+    itemPath(gicd, 0, 'version'),
+    `${said}: Xen picks its GIC driver by this byte and knows only 2, 3 and 4`,
+    m.at(gicd, gicds[0], 'version'),
+  );
+  return undefined;
+}
+
+/** gic_acpi_parse_madt_cpu(): each GICC is BAD_MADT_GICC_ENTRY unless it is exactly the length
+ * the FADT's revision says (no FADT: nothing to compare with; XEN_HOST_NO_FADT says so). The GICCs
+ * Xen accepts: those before the first bad one. */
+function gicAcpiParseMadtCpu(m: XenMadt): Walked[] {
+  const { giccs, bad, want, rev } = xenGiccs(m);
+  if (bad === undefined) return giccs;
+  const s = m.of(MADT_GICC)[bad];
+  const n = m.of(MADT_GICC).filter((g) => !fits(m, g, want)).length;
+  m.c.report(
+    'XEN_HOST_GICC_LENGTH',
+    itemPath(gicc, s.index, 'length'),
+    s.length === want
+      ? `GICC ${s.index} is the last subtable and Xen reads ${GICC_LEN_V6} bytes from it, past the end of the MADT: Xen panics at GIC init`
+      : `${n} GICC(s) are not ${want} bytes (GICC ${s.index}: ${s.length}) under FADT revision ${rev}: Xen accepts exactly ${want}, and panics at GIC init`,
+    s.at + 1,
+  );
+  return giccs;
+}
+
+/** Whether BAD_MADT_GICC_ENTRY lets a GICC by: exactly `want` bytes, its 80 read inside the MADT. */
+const fits = <C extends string>(m: XenMadt<C>, g: Walked, want: number) => g.length === want && g.at + GICC_LEN_V6 <= m.b.length;
+
+/** The GICCs Xen's walks take: those before the first that BAD_MADT_GICC_ENTRY refuses (the
+ * length the FADT's revision says; no FADT, nothing to compare with: XEN_HOST_NO_FADT says so),
+ * and that one's index among the GICCs. */
+function xenGiccs<C extends string>(m: XenMadt<C>): { giccs: Walked[]; bad?: number; want: number; rev: number } {
+  const all = m.of(MADT_GICC);
+  const fadt = m.c.find('FACP');
+  const rev = fadt ? headerRevision(fadt.table) : 0;
+  const want = rev >= 6 ? GICC_LEN_V6 : GICC_LEN_V5;
+  const bad = fadt ? all.findIndex((g) => !fits(m, g, want)) : -1;
+  return bad < 0 ? { giccs: all, want, rev } : { giccs: all.slice(0, bad), bad, want, rev };
+}
+
+/** gic_acpi_parse_madt_cpu(), its comparison: every GICC's interface bases (and maintenance
+ * interrupt) must be the first's. */
+function sameAsFirstGicc(m: XenMadt, v3: boolean, giccs: Walked[]): void {
+  const first = giccs[0];
+  const same: [FieldName<typeof gicc.layout>, string][] = [
+    ['base_address', 'CPU interface base'],
+    ['gicv_base_address', 'GICV base'],
+    ['vgic_interrupt', 'maintenance interrupt'],
+  ];
+  if (!v3) same.push(['gich_base_address', 'GICH base']);
+  for (const s of giccs.slice(1))
+    for (const [name, what] of same) {
+      const x = m.probe(gicc, s, name, what);
+      const y = m.field(gicc, first, name);
+      if (x.value === y) continue;
+      const message = `GICC ${s.index}'s ${what} is ${hex(x.value ?? 0n)}, GICC ${first.index}'s ${hex(y ?? 0n)}: "GICC entries are not same in MADT table"`;
+      m.c.report('XEN_HOST_GICC_MISMATCH', x.path, message, x.offset);
+      return;
+    }
+}
+
+/** gicv3_acpi_init(): the redistributors, from GICR subtables or else each GICC's GICR base
+ * (gic_acpi_get_madt_cpu_num(), gic_acpi_parse_madt_redistributor()). */
+function gicv3AcpiInit(m: XenMadt): void {
+  const { c, b } = m;
+  const gicrs = m.of(MADT_GICR);
+  if (!gicrs.length) {
+    const zero = m.of(MADT_GICC).find((s) => m.field(gicc, s, 'gicr_base_address') === 0n);
+    if (zero) {
+      const message = `no GICR subtable, and GICC ${zero.index} has GICR base 0: "GICv3: No valid GICR entries exists"`;
+      c.report('XEN_HOST_NO_GICR', itemPath(gicc, zero.index, 'gicr_base_address'), message, m.at(gicc, zero, 'gicr_base_address'));
+    }
+  }
+  const short = gicrs.find((s) => s.length < 16 || s.at + 16 > b.length);
+  if (short)
+    c.report('XEN_HOST_GICR_LENGTH', itemPath(gicr, short.index, 'length'), `GICR ${short.index} is ${short.length} bytes: Xen needs 16`, short.at + 1);
+}
+
+/** gicv3_init_v2(): a GICV frame (a GICv2-compatible vGIC) needs the GICv2 CPU interface base too. */
+function gicv3InitV2(m: XenMadt, first: Walked): void {
+  const gicv = m.field(gicc, first, 'gicv_base_address') ?? 0n;
+  const cpu = m.probe(gicc, first, 'base_address', 'CPU interface base');
+  if (cpu.value !== 0n || gicv === 0n) return;
+  const message = `GICC ${first.index} gives a GICV base (${hex(gicv)}) but CPU interface base 0: Xen offers guests no GICv2-compatible vGIC`;
+  m.c.report('XEN_HOST_VGICV2', cpu.path, message, cpu.offset);
+}
+
+/** gicv3_ioremap_distributor(), gicv2_init(): the bases Xen maps must be 4 KiB aligned — the
+ * distributor's (the last GICD's: each one's callback overwrites it) and, for GICv2, the first
+ * GICC's interfaces. */
+function gicIoremap(m: XenMadt, v3: boolean, first: Walked): void {
+  const gicds = m.of(MADT_GICD);
+  const aligned = [m.probe(gicd, gicds[gicds.length - 1], 'base_address', 'GICD base')];
+  if (!v3)
+    aligned.push(
+      m.probe(gicc, first, 'base_address', 'GICC base'),
+      m.probe(gicc, first, 'gich_base_address', 'GICH base'),
+      m.probe(gicc, first, 'gicv_base_address', 'GICV base'),
+    );
+  const odd = aligned.find((x) => (BigInt(x.value ?? 0n) & PAGE_MASK) !== 0n);
+  if (!odd) return;
+  const said = v3 ? '"Found unaligned distributor address"' : '"GICv2 interfaces not page aligned"';
+  m.c.report('XEN_HOST_GIC_ALIGN', odd.path, `the ${odd.what} ${hex(odd.value!)} is not 4 KiB aligned: ${said}`, odd.offset);
+}
+
 const XEN_GIC_V3 = 'xen/arch/arm/gic-v3.c gicv3_acpi_init(), gic_acpi_parse_madt_cpu()';
 const XEN_GIC_V2 = 'xen/arch/arm/gic-v2.c gicv2_acpi_init(), gic_acpi_parse_madt_cpu()';
 const XEN_SMP = 'xen/arch/arm/acpi/boot.c acpi_map_gic_cpu_interface()';
 const PAGE_MASK = 0xfffn;
 
+/** What Xen's GIC code refuses in a host's MADT (one rule: each routine runs only if the one before let it). */
+const gicCodes = {
+  XEN_HOST_NO_MADT: {
+    summary: 'the root table lists no MADT',
+    consumers: [
+      xen(
+        '4.17+',
+        'panic',
+        '"ACPI: APIC not present", then "No valid GICD entries exists", before the console is up (XH5)',
+        'xen/drivers/acpi/tables.c acpi_table_get_entry_madt(); xen/arch/arm/gic.c gic_acpi_preinit()',
+      ),
+    ],
+    xenHost: true,
+  },
+  XEN_HOST_MADT_WALK: {
+    summary: 'a MADT subtable whose length is 0 or 1: every walk of the MADT fails',
+    consumers: [
+      xen(
+        '4.17+',
+        'panic',
+        '"Invalid length": every MADT walk returns an error, so no GICD is found ("No valid GICD entries exists") (XH6)',
+        'xen/drivers/acpi/tables.c acpi_parse_entries(); xen/arch/arm/gic.c gic_acpi_preinit()',
+      ),
+    ],
+    xenHost: true,
+  },
+  XEN_HOST_NO_GICD: {
+    summary: 'no GIC Distributor subtable',
+    consumers: [xen('4.17+', 'panic', '"No valid GICD entries exists", before the console is up (XH6)', 'xen/arch/arm/gic.c gic_acpi_preinit()')],
+    xenHost: true,
+  },
+  XEN_HOST_GIC_VERSION: {
+    summary: 'the first GICD says a GIC version other than 2, 3 or 4 (0, "probe the hardware", included)',
+    consumers: [
+      xen(
+        '4.17+',
+        'panic',
+        '"Unable to find compatible GIC in the ACPI table": the driver is chosen by this byte alone (XH7)',
+        'xen/arch/arm/gic.c gic_acpi_preinit(); acpi_device_init()',
+      ),
+    ],
+    xenHost: true,
+  },
+  XEN_HOST_GICD_LENGTH: {
+    summary: 'a GICD subtable shorter than 24 bytes',
+    consumers: [xen('4.17+', 'panic', '"No valid GICD entries exists" from the GIC driver (XH8)', `${XEN_GIC_V3}; ${XEN_GIC_V2}: BAD_MADT_ENTRY`)],
+    xenHost: true,
+  },
+  XEN_HOST_GIC_ALIGN: {
+    summary: 'GICv3: the GICD base is not 4 KiB aligned; GICv2: the GICD, GICC, GICH or GICV base is not',
+    consumers: [
+      xen(
+        '4.17+',
+        'panic',
+        '"Found unaligned distributor address" (GICv3) or "GICv2 interfaces not page aligned" (XH9)',
+        'xen/arch/arm/gic-v3.c gicv3_ioremap_distributor(); xen/arch/arm/gic-v2.c gicv2_init()',
+      ),
+    ],
+    xenHost: true,
+  },
+  XEN_HOST_GICC_LENGTH: {
+    summary: 'a GICC (enabled or not) that is not exactly 76 bytes under a FADT revision below 6, or 80 from 6 on, or a GICC whose 80 bytes run past the MADT',
+    consumers: [
+      xen(
+        '4.17+',
+        'panic',
+        'BAD_MADT_GICC_ENTRY: "Error parsing GIC CPU interface entry", then "No valid GICC (or GICR) entries exists" at GIC init (XH10, XH11)',
+        `xen/arch/arm/include/asm/acpi.h BAD_MADT_GICC_ENTRY; ${XEN_GIC_V3}`,
+      ),
+    ],
+    xenHost: true,
+  },
+  XEN_HOST_NO_GICR: {
+    summary: 'GICv3 without GICR subtables, and a GICC (enabled or not) with GICR base 0',
+    consumers: [xen('4.17+', 'panic', '"GICv3: No valid GICR entries exists" (XH12)', 'xen/arch/arm/gic-v3.c gicv3_acpi_init(), gic_acpi_get_madt_cpu_num()')],
+    xenHost: true,
+  },
+  XEN_HOST_GICR_LENGTH: {
+    summary: 'GICv3: a GICR subtable shorter than 16 bytes',
+    consumers: [
+      xen('4.17+', 'panic', '"GICv3: Can\'t get Redistributor entry" (XH13)', 'xen/arch/arm/gic-v3.c gic_acpi_parse_madt_redistributor(): BAD_MADT_ENTRY'),
+    ],
+    xenHost: true,
+  },
+  XEN_HOST_GICC_MISMATCH: {
+    summary: "a GICC (enabled or not) whose CPU interface base, GICV base or maintenance interrupt (GICv2: GICH base too) differs from the first GICC's",
+    consumers: [xen('4.17+', 'panic', '"GICC entries are not same in MADT table", then "No valid GICC entries exists" (XH14)', `${XEN_GIC_V3}; ${XEN_GIC_V2}`)],
+    xenHost: true,
+  },
+  XEN_HOST_VGICV2: {
+    summary: 'GICv3: the first GICC gives a GICV base (a virtual CPU interface for GICv2 guests) but no GICv2 CPU interface base',
+    consumers: [
+      xen(
+        '4.17+',
+        'ignored',
+        'Xen needs both bases for a GICv2-compatible vGIC: the GICV frame is not used, and guests configured with a GICv2 cannot be created (XH16)',
+        'xen/arch/arm/gic-v3.c gicv3_acpi_init(), gicv3_init_v2()',
+      ),
+    ],
+    xenHost: true,
+  },
+} satisfies Record<string, CodeInfo>;
+
 export const xenHostRules: TableRule[] = [
   rule({
     xenHost: true,
-    codes: {
-      XEN_HOST_NO_MADT: {
-        summary: 'the root table lists no MADT',
-        consumers: [
-          xen(
-            '4.17+',
-            'panic',
-            '"ACPI: APIC not present", then "No valid GICD entries exists", before the console is up (XH5)',
-            'xen/drivers/acpi/tables.c acpi_table_get_entry_madt(); xen/arch/arm/gic.c gic_acpi_preinit()',
-          ),
-        ],
-        xenHost: true,
-      },
-      XEN_HOST_MADT_WALK: {
-        summary: 'a MADT subtable whose length is 0 or 1: every walk of the MADT fails',
-        consumers: [
-          xen(
-            '4.17+',
-            'panic',
-            '"Invalid length": every MADT walk returns an error, so no GICD is found ("No valid GICD entries exists") (XH6)',
-            'xen/drivers/acpi/tables.c acpi_parse_entries(); xen/arch/arm/gic.c gic_acpi_preinit()',
-          ),
-        ],
-        xenHost: true,
-      },
-      XEN_HOST_NO_GICD: {
-        summary: 'no GIC Distributor subtable',
-        consumers: [xen('4.17+', 'panic', '"No valid GICD entries exists", before the console is up (XH6)', 'xen/arch/arm/gic.c gic_acpi_preinit()')],
-        xenHost: true,
-      },
-      XEN_HOST_GIC_VERSION: {
-        summary: 'the first GICD says a GIC version other than 2, 3 or 4 (0, "probe the hardware", included)',
-        consumers: [
-          xen(
-            '4.17+',
-            'panic',
-            '"Unable to find compatible GIC in the ACPI table": the driver is chosen by this byte alone (XH7)',
-            'xen/arch/arm/gic.c gic_acpi_preinit(); acpi_device_init()',
-          ),
-        ],
-        xenHost: true,
-      },
-      XEN_HOST_GICD_LENGTH: {
-        summary: 'a GICD subtable shorter than 24 bytes',
-        consumers: [xen('4.17+', 'panic', '"No valid GICD entries exists" from the GIC driver (XH8)', `${XEN_GIC_V3}; ${XEN_GIC_V2}: BAD_MADT_ENTRY`)],
-        xenHost: true,
-      },
-      XEN_HOST_GIC_ALIGN: {
-        summary: 'GICv3: the GICD base is not 4 KiB aligned; GICv2: the GICD, GICC, GICH or GICV base is not',
-        consumers: [
-          xen(
-            '4.17+',
-            'panic',
-            '"Found unaligned distributor address" (GICv3) or "GICv2 interfaces not page aligned" (XH9)',
-            'xen/arch/arm/gic-v3.c gicv3_ioremap_distributor(); xen/arch/arm/gic-v2.c gicv2_init()',
-          ),
-        ],
-        xenHost: true,
-      },
-      XEN_HOST_GICC_LENGTH: {
-        summary:
-          'a GICC (enabled or not) that is not exactly 76 bytes under a FADT revision below 6, or 80 from 6 on, or a GICC whose 80 bytes run past the MADT',
-        consumers: [
-          xen(
-            '4.17+',
-            'panic',
-            'BAD_MADT_GICC_ENTRY: "Error parsing GIC CPU interface entry", then "No valid GICC (or GICR) entries exists" at GIC init (XH10, XH11)',
-            `xen/arch/arm/include/asm/acpi.h BAD_MADT_GICC_ENTRY; ${XEN_GIC_V3}`,
-          ),
-        ],
-        xenHost: true,
-      },
-      XEN_HOST_NO_GICR: {
-        summary: 'GICv3 without GICR subtables, and a GICC (enabled or not) with GICR base 0',
-        consumers: [
-          xen('4.17+', 'panic', '"GICv3: No valid GICR entries exists" (XH12)', 'xen/arch/arm/gic-v3.c gicv3_acpi_init(), gic_acpi_get_madt_cpu_num()'),
-        ],
-        xenHost: true,
-      },
-      XEN_HOST_GICR_LENGTH: {
-        summary: 'GICv3: a GICR subtable shorter than 16 bytes',
-        consumers: [
-          xen('4.17+', 'panic', '"GICv3: Can\'t get Redistributor entry" (XH13)', 'xen/arch/arm/gic-v3.c gic_acpi_parse_madt_redistributor(): BAD_MADT_ENTRY'),
-        ],
-        xenHost: true,
-      },
-      XEN_HOST_GICC_MISMATCH: {
-        summary: "a GICC (enabled or not) whose CPU interface base, GICV base or maintenance interrupt (GICv2: GICH base too) differs from the first GICC's",
-        consumers: [
-          xen('4.17+', 'panic', '"GICC entries are not same in MADT table", then "No valid GICC entries exists" (XH14)', `${XEN_GIC_V3}; ${XEN_GIC_V2}`),
-        ],
-        xenHost: true,
-      },
-      XEN_HOST_VGICV2: {
-        summary: 'GICv3: the first GICC gives a GICV base (a virtual CPU interface for GICv2 guests) but no GICv2 CPU interface base',
-        consumers: [
-          xen(
-            '4.17+',
-            'ignored',
-            'Xen needs both bases for a GICv2-compatible vGIC: the GICV frame is not used, and guests configured with a GICv2 cannot be created (XH16)',
-            'xen/arch/arm/gic-v3.c gicv3_acpi_init(), gicv3_init_v2()',
-          ),
-        ],
-        xenHost: true,
-      },
-    },
+    codes: gicCodes,
     run(c) {
-      const b = c.entry.bytes;
-      const { subs, brokenAt } = xenWalk(b);
-      if (brokenAt !== undefined) {
-        c.report(
-          'XEN_HOST_MADT_WALK',
-          'APIC',
-          `the subtable at ${hex(brokenAt)} has length ${b[brokenAt + 1]}: Xen's MADT walks stop there with an error, and find no GICD`,
-          brokenAt + 1,
-        );
-        return;
-      }
-      const of = (t: number) => subs.filter((s) => s.type === t);
-      const gicds = of(MADT_GICD);
-      if (!gicds.length) {
-        c.report('XEN_HOST_NO_GICD', 'APIC', 'no GIC Distributor subtable: "No valid GICD entries exists"', 44);
-        return;
-      }
-      const f = <L extends Layout>(def: ContainerDef<L>, s: Walked, name: FieldName<L>) => rawField(def, b, s.at, name);
-      const at = <L extends Layout>(def: ContainerDef<L>, s: Walked, name: FieldName<L>) => s.at + fieldAt(def.layout, name)!.offset;
-      /** A field of a walked subtable as a finding names it: value, dump's path, offset. */
-      const probe = <L extends Layout>(def: ContainerDef<L>, s: Walked, name: FieldName<L>, what: string) => ({
-        value: f(def, s, name),
-        path: fieldPath(`APIC.${def.name}[${s.index}]`, def, name),
-        offset: at(def, s, name),
-        what,
-      });
-      // every GICD's callback checks its length; the first's version picks the driver
-      const shortGicd = gicds.find((s) => s.length < 24 || s.at + 24 > b.length);
-      if (shortGicd) {
-        c.report(
-          'XEN_HOST_GICD_LENGTH',
-          itemPath(gicd, shortGicd.index, 'length'),
-          `GICD ${shortGicd.index} is ${shortGicd.length} bytes: Xen's GIC driver needs 24`,
-          shortGicd.at + 1,
-        );
-        if (shortGicd === gicds[0]) return;
-      }
-      const version = Number(f(gicd, gicds[0], 'version') ?? 0);
-      if (version < 2 || version > 4) {
-        c.report(
-          'XEN_HOST_GIC_VERSION',
-          itemPath(gicd, 0, 'version'),
-          `the first GICD says version ${version}${version === 0 ? ' ("probe the hardware")' : ''}: Xen picks its GIC driver by this byte and knows only 2, 3 and 4`,
-          at(gicd, gicds[0], 'version'),
-        );
-        return;
-      }
+      const m = acpiParseEntries(c);
+      if (!m) return;
+      const version = gicAcpiPreinit(m);
+      if (version === undefined) return;
       const v3 = version >= 3;
-      // the GICC length Xen accepts follows the FADT revision: no FADT, nothing to compare with (XEN_HOST_NO_FADT says so)
-      const fadt = c.find('FACP');
-      const giccs = of(MADT_GICC);
-      let good = giccs;
-      if (fadt) {
-        const rev = Number(fadt.bytes[8] ?? 0);
-        const want = rev >= 6 ? GICC_LEN_V6 : GICC_LEN_V5;
-        const bad = giccs.findIndex((s) => s.length !== want || s.at + GICC_LEN_V6 > b.length);
-        if (bad >= 0) {
-          const s = giccs[bad];
-          const n = giccs.filter((g) => g.length !== want || g.at + GICC_LEN_V6 > b.length).length;
-          c.report(
-            'XEN_HOST_GICC_LENGTH',
-            itemPath(gicc, s.index, 'length'),
-            s.length === want
-              ? `GICC ${s.index} is the last subtable and Xen reads ${GICC_LEN_V6} bytes from it, past the end of the MADT: Xen panics at GIC init`
-              : `${n} GICC(s) are not ${want} bytes (GICC ${s.index}: ${s.length}) under FADT revision ${rev}: Xen accepts exactly ${want}, and panics at GIC init`,
-            s.at + 1,
-          );
-          good = giccs.slice(0, bad);
-        }
-      }
-      const gicrs = of(MADT_GICR);
-      if (v3 && !gicrs.length) {
-        const zero = giccs.find((s) => f(gicc, s, 'gicr_base_address') === 0n);
-        if (zero)
-          c.report(
-            'XEN_HOST_NO_GICR',
-            itemPath(gicc, zero.index, 'gicr_base_address'),
-            `no GICR subtable, and GICC ${zero.index} has GICR base 0: "GICv3: No valid GICR entries exists"`,
-            at(gicc, zero, 'gicr_base_address'),
-          );
-      }
-      const shortGicr = v3 ? gicrs.find((s) => s.length < 16 || s.at + 16 > b.length) : undefined;
-      if (shortGicr)
-        c.report(
-          'XEN_HOST_GICR_LENGTH',
-          itemPath(gicr, shortGicr.index, 'length'),
-          `GICR ${shortGicr.index} is ${shortGicr.length} bytes: Xen needs 16`,
-          shortGicr.at + 1,
-        );
-      const first = good[0];
+      const giccs = gicAcpiParseMadtCpu(m);
+      if (v3) gicv3AcpiInit(m);
+      const first = giccs[0];
       if (!first) return;
-      const same: [FieldName<typeof gicc.layout>, string][] = [
-        ['base_address', 'CPU interface base'],
-        ['gicv_base_address', 'GICV base'],
-        ['vgic_interrupt', 'maintenance interrupt'],
-        ...(v3 ? [] : [['gich_base_address', 'GICH base'] as [FieldName<typeof gicc.layout>, string]]),
-      ];
-      mismatch: for (const s of good.slice(1))
-        for (const [name, what] of same) {
-          const [x, y] = [probe(gicc, s, name, what), f(gicc, first, name)];
-          if (x.value !== y) {
-            c.report(
-              'XEN_HOST_GICC_MISMATCH',
-              x.path,
-              `GICC ${s.index}'s ${what} is ${hex(x.value ?? 0n)}, GICC ${first.index}'s ${hex(y ?? 0n)}: "GICC entries are not same in MADT table"`,
-              x.offset,
-            );
-            break mismatch;
-          }
-        }
-      const gicv = f(gicc, first, 'gicv_base_address') ?? 0n;
-      const cpu = probe(gicc, first, 'base_address', 'CPU interface base');
-      if (v3 && cpu.value === 0n && gicv !== 0n)
-        c.report(
-          'XEN_HOST_VGICV2',
-          cpu.path,
-          `GICC ${first.index} gives a GICV base (${hex(gicv)}) but CPU interface base 0: Xen offers guests no GICv2-compatible vGIC`,
-          cpu.offset,
-        );
-      // the distributor base is the last GICD's (each one's callback overwrites it), the rest the first GICC's
-      const last = gicds[gicds.length - 1];
-      const aligned = [
-        probe(gicd, last, 'base_address', 'GICD base'),
-        ...(v3
-          ? []
-          : [
-              probe(gicc, first, 'base_address', 'GICC base'),
-              probe(gicc, first, 'gich_base_address', 'GICH base'),
-              probe(gicc, first, 'gicv_base_address', 'GICV base'),
-            ]),
-      ];
-      const odd = aligned.find((x) => ((x.value ?? 0n) & PAGE_MASK) !== 0n);
-      if (odd)
-        c.report(
-          'XEN_HOST_GIC_ALIGN',
-          odd.path,
-          `the ${odd.what} ${hex(odd.value!)} is not 4 KiB aligned: ${v3 ? '"Found unaligned distributor address"' : '"GICv2 interfaces not page aligned"'}`,
-          odd.offset,
-        );
+      sameAsFirstGicc(m, v3, giccs);
+      if (v3) gicv3InitV2(m, first);
+      gicIoremap(m, v3, first);
     },
   }),
   rule({
@@ -333,16 +380,13 @@ export const xenHostRules: TableRule[] = [
     },
     run(c) {
       const b = c.entry.bytes;
-      const fadt = c.find('FACP');
-      const want = fadt && Number(fadt.bytes[8] ?? 0) >= 6 ? GICC_LEN_V6 : GICC_LEN_V5;
       const { subs, brokenAt } = xenWalk(b);
       if (brokenAt !== undefined) return;
       // the SMP walk stops at the first GICC BAD_MADT_GICC_ENTRY refuses (XEN_HOST_GICC_LENGTH)
-      const all = subs.filter((s) => s.type === MADT_GICC);
-      const stop = fadt ? all.findIndex((s) => s.length !== want || s.at + GICC_LEN_V6 > b.length) : -1;
-      const giccs = stop < 0 ? all : all.slice(0, stop);
-      const f = (s: Walked, name: FieldName<typeof gicc.layout>) => rawField(gicc, b, s.at, name) ?? 0n;
-      const at = (s: Walked, name: FieldName<typeof gicc.layout>) => s.at + fieldAt(gicc.layout, name)!.offset;
+      const m = new XenMadt(c, subs);
+      const { giccs } = xenGiccs(m);
+      const f = (s: Walked, name: FieldName<typeof gicc.layout>) => BigInt(m.field(gicc, s, name) ?? 0n);
+      const at = (s: Walked, name: FieldName<typeof gicc.layout>) => m.at(gicc, s, name);
       const enabled = giccs.filter((s) => (f(s, 'flags') & BigInt(GICC_ENABLED)) !== 0n);
       if (!enabled.length && giccs.length) {
         c.report(
@@ -353,8 +397,7 @@ export const xenHostRules: TableRule[] = [
         );
         return;
       }
-      const revision = Number(b[8] ?? 0);
-      const capable = revision >= 6 ? giccs.find((s) => (f(s, 'flags') & 0x9n) === 0x8n) : undefined;
+      const capable = headerRevision(c.entry.table) >= 6 ? giccs.find((s) => (f(s, 'flags') & 0x9n) === 0x8n) : undefined;
       if (capable)
         c.report(
           'XEN_HOST_ONLINE_CAPABLE',
