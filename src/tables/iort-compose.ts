@@ -7,7 +7,7 @@ import type { FieldsOf } from '../layout/schema.js';
 import { hex } from '../layout/diagnostics.js';
 import { IORT_TYPES, IORT_ITS_GROUP, IORT_SMMU, IORT_SMMU_V3, idMapping, mappingsOf } from './iort-nodes.js';
 import { firstAbove } from './id-index.js';
-import { MappingChoice } from './iort-walk.js';
+import { MappingChoice, idOut } from './iort-walk.js';
 
 type Mapping = FieldsOf<typeof idMapping.layout>;
 const SINGLE = 1;
@@ -142,7 +142,7 @@ export function follow(
     const single = (m.flags & SINGLE) !== 0;
     // Linux computes the output ID in 32 bits: a run whose outputs pass 0xFFFFFFFF goes on from 0,
     // so it is cut there and the rest taken as the next run
-    const s = single ? m.output_base : (m.output_base + (a - m.input_base)) >>> 0;
+    const s = idOut(m, a);
     const end = single ? b : Math.min(b, a + (U32_MAX - s));
     if (end < b) f.points.splice(f.k, 0, end + 1);
     f.waiting = { a, b: end, single, start: s };

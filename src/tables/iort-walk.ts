@@ -40,6 +40,46 @@ export function ownMapping(n: Node): number | undefined {
   return f.id_mapping_index < mappingsOf(n).length ? f.id_mapping_index : undefined;
 }
 
+/** Whether a node's first mapping has output reference 0: Linux's walk fails at such a node,
+ * whatever the ID (iort_node_map_id(): FW_BUG "ID map has NULL parent reference"). */
+export const nullParent = (n: Node): boolean => {
+  const first = mappingsOf(n)[0];
+  return first !== undefined && Number(fieldsOf(idMapping, first).output_reference) === 0;
+};
+
+/** The ID a mapping gives for `id`: its output base for a single mapping, else the output base plus
+ * the offset into the range, in 32 bits as Linux computes it (iort_id_map()). */
+export const idOut = (f: FieldsOf<typeof idMapping.layout>, id: number): number =>
+  f.flags & SINGLE ? f.output_base : (f.output_base + (id - f.input_base)) >>> 0;
+
+/** Where Linux's walk from `id` entering `n` stopped: the nodes it passed (n first), the ID it had
+ * there, and why it stopped — at a node `stop` accepts, where no mapping took the ID or a mapping
+ * named no node ('failed'), or having passed more nodes than the table has ('loops': it came back
+ * to a node, and Linux would go round until the ID leaves the mappings, or for ever). */
+export interface MapEnd {
+  path: Node[];
+  id: number;
+  end: 'stopped' | 'failed' | 'loops';
+}
+
+/** Linux's iort_node_map_id(): from `id` entering `n`, node by node, each taking the mapping
+ * MappingChoice picks and giving the ID that mapping gives, until a node of a type `stop` accepts.
+ * `choiceOf` gives each node's MappingChoice (made once per node by the caller). */
+export function iortMapId(n: Node, id: number, stop: (n: Node) => boolean, choiceOf: (n: Node) => MappingChoice, at: ReadonlyMap<number, Node>): MapEnd {
+  const path: Node[] = [];
+  for (let cur: Node | undefined = n; cur;) {
+    path.push(cur);
+    if (stop(cur)) return { path, id, end: 'stopped' };
+    if (path.length > at.size) return { path, id, end: 'loops' };
+    const j = choiceOf(cur).pick(id);
+    if (j === undefined) return { path, id, end: 'failed' };
+    const f = fieldsOf(idMapping, mappingsOf(cur)[j]);
+    id = idOut(f, id);
+    cur = at.get(Number(f.output_reference));
+  }
+  return { path, id, end: 'failed' };
+}
+
 /** One node's mappings indexed for Linux's choice (built once per node, each question in O(log m)). */
 export class MappingChoice {
   private readonly maps: FieldsOf<typeof idMapping.layout>[];
@@ -55,7 +95,9 @@ export class MappingChoice {
 
   constructor(n: Node) {
     const own = ownMapping(n);
-    const all = mappingsOf(n);
+    // a first mapping with output reference 0 fails every walk through the node: Linux checks it
+    // before any other ("ID map has NULL parent reference")
+    const all = nullParent(n) ? [] : mappingsOf(n);
     this.maps = all.map((m) => fieldsOf(idMapping, m));
     const ranges = all.map((m, i) => (i === own ? undefined : idRange(m)));
     this.taken = ranges.map((r) => r !== undefined);
@@ -83,9 +125,9 @@ export class MappingChoice {
   }
 
   /** Whether Linux ever takes mapping i for an ID: not its own, not a single one where singles are
-   * skipped, not a range past 2^32. */
+   * skipped, not a range past 2^32, none of a node whose first mapping's output reference is 0. */
   usable(i: number): boolean {
-    return this.taken[i];
+    return this.taken[i] === true;
   }
 
   /** The index of the mapping Linux takes for an ID entering the node (iort_node_map_id(),
@@ -171,7 +213,7 @@ export class IdWalk {
   private through(n: Node, id: number, j: number): { node: Node; id: number } | undefined {
     const f = fieldsOf(idMapping, mappingsOf(n)[j]);
     const node = this.at.get(Number(f.output_reference));
-    return node && { node, id: f.flags & SINGLE ? f.output_base : (f.output_base + (id - f.input_base)) >>> 0 };
+    return node && { node, id: idOut(f, id) };
   }
 
   private known(n: Node, id: number): Outcome | undefined {

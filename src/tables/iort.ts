@@ -34,7 +34,7 @@ import {
 export * from './iort-nodes.js';
 import { iortPictures } from './iort-picture.js';
 import { components, earlierOverlaps } from './id-index.js';
-import { IdWalk, idRange, ownMapping, shortChain, singleHonoured, wrapsPast32, type Loop } from './iort-walk.js';
+import { IdWalk, MappingChoice, idRange, iortMapId, ownMapping, shortChain, singleHonoured, wrapsPast32, type Loop } from './iort-walk.js';
 
 /** What an ITS group's identifiers name in the MADT: GIC ITS translation IDs, or on GICv2 the
  * GICv2m MSI frame IDs (Linux registers both as IORT MSI domains). Undefined without a MADT. */
@@ -494,39 +494,42 @@ const rules: TableRule[] = [
   }),
 ];
 
-/** One line of IORT topology: node counts by type, and each root complex's path to its ITS. */
+/** One line of IORT topology: node counts by type, and each root complex's paths to its ITS groups
+ * as Linux walks them (iortMapId): the first ID of each mapping Linux takes, walked; where a root
+ * complex has several paths, each with the IDs that take it (`RC0 0x0-0xFF → SMMUv3 → ITS0`). */
 function iortSummary(t: Node): string {
   const items = t.items ?? [];
   const byAt = new Map(items.filter((n) => n.at !== undefined).map((n) => [n.at!, n]));
   const counts = new Map<string, number>();
-  for (const n of items)
-    counts.set(
-      IORT_TYPES[Number(n.fields.type)] ?? `type ${n.fields.type}`,
-      (counts.get(IORT_TYPES[Number(n.fields.type)] ?? `type ${n.fields.type}`) ?? 0) + 1,
-    );
+  for (const n of items) {
+    const type = IORT_TYPES[Number(n.fields.type)] ?? `type ${n.fields.type}`;
+    counts.set(type, (counts.get(type) ?? 0) + 1);
+  }
   const name = (n: Node) =>
-    `${n.fields.type === IORT_ROOT_COMPLEX ? `RC${Number(n.fields.pci_segment)}` : n.fields.type === IORT_ITS_GROUP ? `ITS${itsIds(n).join('/')}` : (IORT_TYPES[Number(n.fields.type)] ?? '?')}`;
-  const chains = items
-    .filter((n) => n.fields.type === IORT_ROOT_COMPLEX)
-    .map((rc) => {
-      const path = [name(rc)];
-      const seen = new Set<Node>([rc]);
-      for (
-        let n: Node | undefined = byAt.get(Number(mappingsOf(rc)[0] && fieldsOf(idMapping, mappingsOf(rc)[0]).output_reference));
-        n && !seen.has(n);
-        n = byAt.get(Number(mappingsOf(n)[0] && fieldsOf(idMapping, mappingsOf(n)[0]).output_reference))
-      ) {
-        // a real path is RC → SMMU → ITS: a longer one is cut short (check reports SMMUs in series)
-        if (path.length === 8) {
-          path.push('…');
-          break;
-        }
-        seen.add(n);
-        path.push(name(n));
-        if (n.fields.type === IORT_ITS_GROUP) break;
-      }
-      return path.join(' → ');
+    n.fields.type === IORT_ROOT_COMPLEX
+      ? `RC${Number(n.fields.pci_segment)}`
+      : n.fields.type === IORT_ITS_GROUP
+        ? `ITS${itsIds(n).join('/')}`
+        : (IORT_TYPES[Number(n.fields.type)] ?? '?');
+  const choices = new Map<Node, MappingChoice>();
+  const choiceOf = (n: Node) => choices.get(n) ?? choices.set(n, new MappingChoice(n)).get(n)!;
+  const chains: string[] = [];
+  for (const rc of items.filter((n) => n.fields.type === IORT_ROOT_COMPLEX)) {
+    // each path after the root complex, with the ID ranges that take it
+    const paths = new Map<string, string[]>();
+    mappingsOf(rc).forEach((m, j) => {
+      if (!choiceOf(rc).usable(j)) return;
+      const f = fieldsOf(idMapping, m);
+      const { path, end } = iortMapId(rc, f.input_base, (n) => n.fields.type === IORT_ITS_GROUP, choiceOf, byAt);
+      // a real path is RC → SMMU → ITS: a longer one is cut short (check reports SMMUs in series)
+      const names = path.length > 8 ? [...path.slice(1, 8).map(name), '…'] : path.slice(1).map(name);
+      if (end === 'failed') names.push('nowhere');
+      const key = names.join(' → ');
+      const ids = f.flags & 1 ? 'any ID' : f.id_count ? `${hex(f.input_base)}-${hex(f.input_base + f.id_count)}` : hex(f.input_base);
+      paths.set(key, [...(paths.get(key) ?? []), ids]);
     });
+    for (const [key, ids] of paths) chains.push(`${name(rc)}${paths.size > 1 ? ` ${ids.join(',')}` : ''} → ${key}`);
+  }
   return [[...counts].map(([k, v]) => `${v} ${k}`).join(', '), ...chains].filter(Boolean).join('; ');
 }
 
