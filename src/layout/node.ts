@@ -209,6 +209,63 @@ export function partValue(node: Node, part: PartDef): PartValue | undefined {
   return node.parts?.[part.key];
 }
 
+/** The value a part of each kind holds: records and subtables their nodes, a names part its strings,
+ * a string part its text, a raw part its bytes, a matrix its rows. */
+export type ValueOfPart<P extends PartDef> = P extends { kind: 'records' | 'subtables' }
+  ? Node[]
+  : P extends { kind: 'strings' }
+    ? string[]
+    : P extends { kind: 'string' }
+      ? string
+      : P extends { kind: 'raw' }
+        ? Uint8Array
+        : P extends { kind: 'matrix' }
+          ? number[][]
+          : PartValue;
+
+/** A part of a node, typed by its declaration (undefined when the node does not hold it): table
+ * code reads parts this way or by partIn, never by a key of its own — a part's key is its
+ * declaration's to change. */
+export function partOf<P extends PartDef>(part: P, node: Node): ValueOfPart<P> | undefined {
+  return partValue(node, part) as ValueOfPart<P> | undefined;
+}
+
+/** The keys of the parts a container declares, where its declaration keeps them (a helper with a
+ * `const` parts parameter, as IORT's node()); never where they are plain strings: read those parts
+ * with partOf and the part's own declaration. */
+export type PartKey<D> = D extends { parts?: readonly (infer P)[] }
+  ? P extends { key: infer K extends string }
+    ? string extends K
+      ? never
+      : K
+    : never
+  : never;
+type PartNamed<D, K> = D extends { parts?: readonly (infer P)[] } ? Extract<P, { key: K }> : never;
+
+/** The part of `node` that its declaration `def` names `key`, typed by that part's kind: a key the
+ * declaration does not have is a compile error. */
+export function partIn<D extends ContainerDef, const K extends PartKey<D>>(
+  def: D,
+  key: K,
+  node: Node,
+): (PartNamed<D, K> extends PartDef ? ValueOfPart<PartNamed<D, K>> : PartValue) | undefined {
+  const part = def.parts?.find((p) => p.key === key);
+  if (!part) throw new Error(`internal error: ${def.name} declares no part "${key}"`);
+  return partValue(node, part) as (PartNamed<D, K> extends PartDef ? ValueOfPart<PartNamed<D, K>> : PartValue) | undefined;
+}
+
+/** The nodes a list part (records, subtables) holds; none for a part of another kind. */
+export function listOf(node: Node, part: PartDef): Node[] {
+  return part.kind === 'records' || part.kind === 'subtables' ? ((partValue(node, part) as Node[] | undefined) ?? []) : [];
+}
+
+/** A copy of a node with one part, by its declaration, replaced (a pass's way to change a part). */
+export function withPart<P extends PartDef>(node: Node, part: P, v: ValueOfPart<P>): Node {
+  const out: Node = { ...node, parts: node.parts && { ...node.parts } };
+  setPart(out, part, v as PartValue);
+  return out;
+}
+
 export function setPart(node: Node, part: PartDef, v: PartValue): void {
   if (part.key === 'items') node.items = v as Node[];
   else if (part.kind === 'strings') node.strings = v as string[];

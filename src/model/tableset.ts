@@ -1,6 +1,7 @@
 // A table set: the tables of one machine (or one build output), with their physical addresses
 // when the input had them, and the pointers between them resolved.
 import { defOf } from '../tables/registry.js';
+import { listOf } from '../layout/codec.js';
 import type { AcpiTable, InputKind, TableEntry, TableSet, Link, PointerDef } from './set.js';
 
 export type { AcpiTable, InputKind, TableEntry, TableSet, EfiPart, Link, ReadResult } from './set.js';
@@ -74,7 +75,8 @@ export function pointersOf(t: AcpiTable): { from: string; address: bigint; point
       if (address !== 0n) out.push({ from, address, pointer });
     };
     if (pointer.part) {
-      const items = (pointer.part === 'items' ? t.items : (t.parts?.[pointer.part] as { fields: Record<string, unknown> }[] | undefined)) ?? [];
+      const part = defOf(t).parts?.find((p) => p.key === pointer.part);
+      const items = part ? listOf(t, part) : [];
       items.forEach((it, i) => add(`${t.signature}.entry[${i}].${pointer.field}`, num(it.fields[pointer.field])));
       continue;
     }

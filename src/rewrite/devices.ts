@@ -11,11 +11,12 @@ import { HOST_BRIDGE_IDS, PROCESSOR_ID, devicesOf, fullPathOf, hasId, type AmlDe
 import { BY_CODE } from '../aml/opcodes.js';
 import type { Arg, Term } from '../aml/tree.js';
 import { encodeTable, type AcpiTable } from '../tables/registry.js';
-import { fieldsOf } from '../layout/codec.js';
+import { partIn, partOf, fieldsOf } from '../layout/codec.js';
 import { spcrLayout } from '../tables/spcr.js';
-import { IORT_NAMED_COMPONENT } from '../tables/iort-nodes.js';
+import { namedComponent, IORT_NAMED_COMPONENT } from '../tables/iort-nodes.js';
 import { type Pass, type PassDef, type Dom0Table, BuildError, withTable, warn } from './types.js';
 import { followRefs } from './relocate.js';
+import { dbg2Register, registersPart } from '../tables/dbg2.js';
 
 /** The devices the tables need: PCI host bridges and processors. */
 const NEEDED = [...HOST_BRIDGE_IDS, PROCESSOR_ID];
@@ -63,11 +64,11 @@ function neededBy(set: Parameters<Pass>[0], d: AmlDevice): string | undefined {
       return 'the SPCR names its registers (the STAO hides the SPCR UART from dom0 already)';
     if (sig === 'DBG2' && base !== undefined)
       for (const n of t.table.items ?? [])
-        for (const r of (n.parts?.registers as { fields: { address?: { address?: bigint } } }[] | undefined) ?? [])
-          if (BigInt(r.fields.address?.address ?? -1n) === base) return 'the DBG2 names its registers as a debug port';
+        for (const r of partOf(registersPart, n) ?? [])
+          if (BigInt(fieldsOf(dbg2Register, r).address.address) === base) return 'the DBG2 names its registers as a debug port';
     if (sig === 'IORT')
       for (const n of t.table.items ?? [])
-        if (n.fields.type === IORT_NAMED_COMPONENT && n.parts?.device_name === d.fullPath) return 'an IORT named component names it';
+        if (n.fields.type === IORT_NAMED_COMPONENT && partIn(namedComponent, 'device_name', n) === d.fullPath) return 'an IORT named component names it';
   }
   return undefined;
 }

@@ -24,6 +24,7 @@ import {
 import { idRange } from '../tables/iort-walk.js';
 import { Nodes, follow, ids, named, type Unrouted } from '../tables/iort-compose.js';
 import { MADT_ITS, madtFamily } from '../tables/madt-subtables.js';
+import { withMappings, rmrRangesOf } from '../tables/iort-nodes.js';
 
 const SINGLE = 1;
 
@@ -34,7 +35,7 @@ function lengthBits(n: Node): number {
 
 /** How many ID mappings a node can hold: what its length field leaves after the rest of it. */
 function mappingRoom(n: Node): number {
-  const bare = nodeSize(defOfItem(iortFamily, n), { ...n, parts: { ...n.parts, mappings: [] } });
+  const bare = nodeSize(defOfItem(iortFamily, n), withMappings(n, []));
   return Math.floor((2 ** lengthBits(n) - 1 - bare) / idMapping.layout.size);
 }
 
@@ -97,7 +98,7 @@ const run: Pass = (set, opts) => {
     if (it?.type === IORT_PMCG && smmus.has(byAt.get(it.fields.node_reference)!)) dropped.add(n);
     if (it?.type === IORT_RMR && mappingsOf(n).some((m) => smmus.has(byAt.get(fieldsOf(idMapping, m).output_reference)!))) {
       dropped.add(n);
-      const ranges = (n.parts?.ranges as Node[] | undefined) ?? [];
+      const ranges = rmrRangesOf(n);
       next = warn(
         next,
         'BUILD_IORT_RMR_DROPPED',
@@ -113,9 +114,7 @@ const run: Pass = (set, opts) => {
   });
   const kept = items
     .filter((n) => !dropped.has(n))
-    .map((n) =>
-      [IORT_ROOT_COMPLEX, IORT_NAMED_COMPONENT].includes(Number(n.fields.type)) ? { ...n, parts: { ...n.parts, mappings: composed(n, nodes, lost) } } : n,
-    );
+    .map((n) => ([IORT_ROOT_COMPLEX, IORT_NAMED_COMPONENT].includes(Number(n.fields.type)) ? withMappings(n, composed(n, nodes, lost)) : n));
   for (const device of [...new Set(lost.map((l) => l.device))]) {
     const mine = lost.filter((l) => l.device === device);
     next = warn(

@@ -3,16 +3,17 @@
 // and DBG2 devices name, and the UART the SPCR and STAO point at. They run once per set (on the
 // DSDT) and read only constants: a value a method computes is out of reach, and said to be.
 import { type HostRange, type RuleContext, type TableRule, rule, linux, spec, tool } from '../model/rules.js';
-import { fieldPath, fieldsOf } from '../layout/codec.js';
+import { partOf, partIn, fieldPath, fieldsOf } from '../layout/codec.js';
 import { hex } from '../layout/diagnostics.js';
 import { HOST_BRIDGE_IDS, PROCESSOR_ID, busRange, devicesOf, fullPathOf, hasId, memoryWindows, type AmlDevice } from '../aml/devices.js';
 import type { AmlObject } from '../aml/namespace.js';
 import type { TableEntry } from '../model/set.js';
 import { GICC_ENABLED, gicc, MADT_GICC } from './madt-subtables.js';
-import { IORT_NAMED_COMPONENT, IORT_ROOT_COMPLEX, nodePathsOf } from './iort-nodes.js';
+import { namedComponent, IORT_NAMED_COMPONENT, IORT_ROOT_COMPLEX, nodePathsOf } from './iort-nodes.js';
 import { mcfgAllocation } from './mcfg.js';
 import { SERIAL_PORT } from './common.js';
 import type { AmlSet } from '../aml/index.js';
+import { namepathPart } from './dbg2.js';
 
 /** The namespace of the set as the joins read it: its devices, and where each object is. */
 export interface Joined {
@@ -154,7 +155,7 @@ const pathRule = rule({
     for (const iort of c.all('IORT'))
       for (const [n, path] of nodePathsOf(iort)) {
         if (n.fields.type !== IORT_NAMED_COMPONENT) continue;
-        const name = typeof n.parts?.device_name === 'string' ? n.parts.device_name : undefined;
+        const name = partIn(namedComponent, 'device_name', n);
         if (name === undefined) continue;
         const o = ns.byFullPath.get(name);
         if (o && o.kind !== 'External') continue;
@@ -171,7 +172,7 @@ const pathRule = rule({
       }
     for (const dbg2 of c.all('DBG2'))
       (dbg2.table.items ?? []).forEach((n, i) => {
-        const name = typeof n.parts?.namepath === 'string' ? n.parts.namepath : undefined;
+        const name = partOf(namepathPart, n);
         if (!name || name === '.') return;
         const o = ns.byFullPath.get(fullPathOf(name));
         if (o && o.kind !== 'External') return;

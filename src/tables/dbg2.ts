@@ -2,7 +2,7 @@
 // register count shared by its two arrays — Generic Address Structures at BaseAddressOffset and
 // their sizes at AddressSizeOffset — its namespace string and optional OEM data, all by offset.
 import { layout, u8, u16, u32 } from '../layout/schema.js';
-import { family, container, fieldPath, fieldsOf, type Node } from '../layout/codec.js';
+import { partOf, family, container, fieldPath, fieldsOf, type FieldName, type PartFields } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, spec, table } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField, gasField, gasRange, SERIAL_PORT } from './common.js';
@@ -26,15 +26,15 @@ const rules: TableRule[] = [
     run(c) {
       (c.entry.table.items ?? []).forEach((n, i) => {
         // a namepath the decoder could not read (no NUL, past the end) was reported as it read it
-        if (typeof n.parts?.namepath !== 'string' && fieldsOf(dbg2Device, n).namepath_length > 0) return;
-        if (typeof n.parts?.namepath !== 'string' || !n.parts.namepath.length)
-          c.report('DBG2_NAMEPATH', fieldPath(`DBG2.device[${i}]`, dbg2Device, 'namepath_length'), `device ${i} has no namespace string`);
+        const namepath = partOf(namepathPart, n);
+        if (namepath === undefined && fieldsOf(dbg2Device, n).namepath_length > 0) return;
+        if (!namepath) c.report('DBG2_NAMEPATH', fieldPath(`DBG2.device[${i}]`, dbg2Device, 'namepath_length'), `device ${i} has no namespace string`);
       });
     },
   }),
 ];
 
-const register = {
+export const dbg2Register = {
   name: 'register',
   label: 'Base Address Register',
   layout: layout('dbg2_register', [gasField('address', 'Base Address Register')]),
@@ -45,32 +45,60 @@ const addressSize = {
   layout: layout('dbg2_address_size', [u32('size', 'Address Size')]),
 } satisfies TableDef;
 
+const deviceLayout = layout('dbg2_device', [
+  u8('revision', 'Revision'),
+  u16('length', 'Length', { derive: 'length' }),
+  u8('register_count', 'Register Count'),
+  u16('namepath_length', 'Namepath Length'),
+  u16('namepath_offset', 'Namepath Offset'),
+  u16('oem_data_length', 'OEM Data Length', { describesOptional: true }),
+  u16('oem_data_offset', 'OEM Data Offset', { describesOptional: true }),
+  u16('port_type', 'Port Type'),
+  u16('port_subtype', 'Port Subtype'),
+  u16('reserved', 'Reserved'),
+  u16('base_address_offset', 'Base Address Offset'),
+  u16('address_size_offset', 'Address Size Offset'),
+]);
+type DeviceField = FieldName<typeof deviceLayout>;
+
+/** A debug device's registers (Generic Address Structures), their sizes, and its namepath (ACPI 6.5
+ * §5.2.20: the device in the namespace): the parts other code reads, declared here once. */
+export const registersPart = {
+  key: 'registers',
+  label: 'Base Address Registers',
+  kind: 'records',
+  record: dbg2Register,
+  count: 'register_count',
+  offset: 'base_address_offset',
+} as const satisfies PartFields<DeviceField>;
+const sizesPart = {
+  key: 'sizes',
+  label: 'Address Sizes',
+  kind: 'records',
+  record: addressSize,
+  count: 'register_count',
+  offset: 'address_size_offset',
+} as const satisfies PartFields<DeviceField>;
+export const namepathPart = {
+  key: 'namepath',
+  label: 'Namepath',
+  kind: 'string',
+  size: 'namepath_length',
+  offset: 'namepath_offset',
+  unterminated: 'DBG2_NAMEPATH',
+} as const satisfies PartFields<DeviceField>;
+
 export const dbg2Device = container({
   name: 'device',
   label: 'Debug Device Information',
   minLength: 22,
   revision: 'revision',
-  key: (n) => (n.parts?.namepath !== undefined ? `name=${String(n.parts.namepath)}` : undefined),
-  layout: layout('dbg2_device', [
-    u8('revision', 'Revision'),
-    u16('length', 'Length', { derive: 'length' }),
-    u8('register_count', 'Register Count'),
-    u16('namepath_length', 'Namepath Length'),
-    u16('namepath_offset', 'Namepath Offset'),
-    u16('oem_data_length', 'OEM Data Length', { describesOptional: true }),
-    u16('oem_data_offset', 'OEM Data Offset', { describesOptional: true }),
-    u16('port_type', 'Port Type'),
-    u16('port_subtype', 'Port Subtype'),
-    u16('reserved', 'Reserved'),
-    u16('base_address_offset', 'Base Address Offset'),
-    u16('address_size_offset', 'Address Size Offset'),
-  ]),
-  parts: [
-    { key: 'registers', label: 'Base Address Registers', kind: 'records', record: register, count: 'register_count', offset: 'base_address_offset' },
-    { key: 'sizes', label: 'Address Sizes', kind: 'records', record: addressSize, count: 'register_count', offset: 'address_size_offset' },
-    { key: 'namepath', label: 'Namepath', kind: 'string', size: 'namepath_length', offset: 'namepath_offset', unterminated: 'DBG2_NAMEPATH' },
-    { key: 'oem_data', label: 'OEM Data', kind: 'raw', size: 'oem_data_length', offset: 'oem_data_offset' },
-  ],
+  key: (n) => {
+    const name = partOf(namepathPart, n);
+    return name !== undefined ? `name=${name}` : undefined;
+  },
+  layout: deviceLayout,
+  parts: [registersPart, sizesPart, namepathPart, { key: 'oem_data', label: 'OEM Data', kind: 'raw', size: 'oem_data_length', offset: 'oem_data_offset' }],
 }) satisfies TableDef;
 
 const dbg2Family = family({
@@ -91,10 +119,10 @@ export const dbg2 = table({
   rules,
   regions: (t) =>
     (t.items ?? []).flatMap((d, i) => {
-      const sizes = (d.parts?.sizes as Node[] | undefined) ?? [];
+      const sizes = partOf(sizesPart, d) ?? [];
       // a serial debug port (type 0x8000) is often the SPCR's console UART too
       const device = fieldsOf(dbg2Device, d).port_type === DBG2_SERIAL ? SERIAL_PORT : undefined;
-      return ((d.parts?.registers as Node[] | undefined) ?? []).flatMap((r, j) =>
+      return (partOf(registersPart, d) ?? []).flatMap((r, j) =>
         gasRange(r.fields.address, `DBG2.device[${i}].register[${j}] (debug port)`, BigInt(Number(sizes[j]?.fields.size ?? 0x1000)) || 0x1000n, { device }),
       );
     }),
@@ -102,7 +130,7 @@ export const dbg2 = table({
     (e.table.items ?? [])
       .map(
         (n) =>
-          `port ${hex(Number(n.fields.port_type))}/${hex(Number(n.fields.port_subtype))}${typeof n.parts?.namepath === 'string' ? ` ${n.parts.namepath}` : ''}`,
+          `port ${hex(Number(n.fields.port_type))}/${hex(Number(n.fields.port_subtype))}${partOf(namepathPart, n) !== undefined ? ` ${partOf(namepathPart, n)}` : ''}`,
       )
       .join(', '),
 }) satisfies TableDef;

@@ -2,7 +2,7 @@
 // bandwidth information (initiator and target domain lists and the entries matrix between them),
 // memory side cache information (with SMBIOS handles). Structures: type u16, length u32.
 import { layout, u16, u32, u64, u8, valueNames } from '../layout/schema.js';
-import { family, container, type ContainerDef, type Node, segmentName, fieldsOf, fieldPath, hasField } from '../layout/codec.js';
+import { partOf, family, container, type ContainerDef, type FieldName, type PartFields, segmentName, fieldsOf, fieldPath, hasField } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
 import { headerField } from './common.js';
 import { itemPaths } from './topology-rules.js';
@@ -37,35 +37,42 @@ const attributes = container({
   ]),
 }) satisfies TableDef;
 
+const localityLayout = layout('hmat_locality', [
+  ...head(),
+  u8('flags', 'Flags', { bits: [{ name: 'memory_hierarchy', label: 'Memory Hierarchy', bit: 0, width: 4 }] }),
+  u8('data_type', 'Data Type'),
+  u16('reserved1', 'Reserved1'),
+  u32('initiator_count', 'Initiator Proximity Domains #'),
+  u32('target_count', 'Target Proximity Domains #'),
+  u32('reserved2', 'Reserved2'),
+  u64('entry_base_unit', 'Entry Base Unit'),
+]);
+
+/** A locality structure's initiator and target proximity domains (the rows and columns of its
+ * matrix). */
+const initiators = {
+  key: 'initiators',
+  label: 'Initiator Proximity Domain List',
+  kind: 'records',
+  record: u32Record('initiator', 'Initiator Proximity Domain List'),
+  count: 'initiator_count',
+} as const satisfies PartFields<FieldName<typeof localityLayout>>;
+const targets = {
+  key: 'targets',
+  label: 'Target Proximity Domain List',
+  kind: 'records',
+  record: u32Record('target', 'Target Proximity Domain List'),
+  count: 'target_count',
+} as const satisfies PartFields<FieldName<typeof localityLayout>>;
+
 const locality = container({
   name: 'locality',
   label: 'System Locality Latency and Bandwidth Information',
   minLength: 32,
-  layout: layout('hmat_locality', [
-    ...head(),
-    u8('flags', 'Flags', { bits: [{ name: 'memory_hierarchy', label: 'Memory Hierarchy', bit: 0, width: 4 }] }),
-    u8('data_type', 'Data Type'),
-    u16('reserved1', 'Reserved1'),
-    u32('initiator_count', 'Initiator Proximity Domains #'),
-    u32('target_count', 'Target Proximity Domains #'),
-    u32('reserved2', 'Reserved2'),
-    u64('entry_base_unit', 'Entry Base Unit'),
-  ]),
+  layout: localityLayout,
   parts: [
-    {
-      key: 'initiators',
-      label: 'Initiator Proximity Domain List',
-      kind: 'records',
-      record: u32Record('initiator', 'Initiator Proximity Domain List'),
-      count: 'initiator_count',
-    },
-    {
-      key: 'targets',
-      label: 'Target Proximity Domain List',
-      kind: 'records',
-      record: u32Record('target', 'Target Proximity Domain List'),
-      count: 'target_count',
-    },
+    initiators,
+    targets,
     { key: 'entry', label: 'Entry', kind: 'matrix', width: 2, count: (f) => Number(f.initiator_count ?? 0), cols: 'target_count', perCell: true },
   ],
 }) satisfies TableDef;
@@ -136,8 +143,8 @@ const rules: TableRule[] = [
         if (n.fields.type === 0 && hasField(attributes, n, 'memory_pd')) named.push([fieldPath(p, attributes, 'memory_pd'), fieldsOf(attributes, n).memory_pd]);
         if (n.fields.type === 2 && hasField(cache, n, 'memory_pd')) named.push([fieldPath(p, cache, 'memory_pd'), fieldsOf(cache, n).memory_pd]);
         if (n.fields.type === 0 && Number(n.fields.flags) & 1) named.push([fieldPath(p, attributes, 'initiator_pd'), fieldsOf(attributes, n).initiator_pd]);
-        ((n.parts?.initiators as Node[] | undefined) ?? []).forEach((x, i) => named.push([`${p}.initiator[${i}].domain`, Number(x.fields.domain)]));
-        ((n.parts?.targets as Node[] | undefined) ?? []).forEach((x, i) => named.push([`${p}.target[${i}].domain`, Number(x.fields.domain)]));
+        (partOf(initiators, n) ?? []).forEach((x, i) => named.push([`${p}.initiator[${i}].domain`, Number(x.fields.domain)]));
+        (partOf(targets, n) ?? []).forEach((x, i) => named.push([`${p}.target[${i}].domain`, Number(x.fields.domain)]));
         const bad = named.find(([, d]) => !domains.has(d));
         if (bad)
           c.report('HMAT_DOMAIN', bad[0], `proximity domain ${bad[1]} is not in the SRAT (its domains: ${[...domains].sort((a, b) => a - b).join(', ')})`);

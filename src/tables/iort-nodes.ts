@@ -2,7 +2,7 @@
 // components, root complexes, SMMUv1/v2, SMMUv3, PMCGs and RMRs, each with its own revision byte
 // (the layouts it selects are declared as variants), its node data and its ID mappings.
 import { layout, u8, u16, u24, u32, u64, struct, type Bit, type Field, type Layout } from '../layout/schema.js';
-import { container, family, type ContainerDef, type Node, type PartFields, type FieldName, segmentName } from '../layout/codec.js';
+import { container, family, partIn, partOf, withPart, type ContainerDef, type Node, type PartFields, type FieldName, segmentName } from '../layout/codec.js';
 import { type RuleContext, type TableDef } from '../model/rules.js';
 import type { TableEntry } from '../model/set.js';
 import { itemPaths } from './topology-rules.js';
@@ -70,7 +70,14 @@ const header = () =>
     u32('mapping_offset', 'Mapping Offset'),
   ] as const;
 
-const mappings: NodePart<[]> = { key: 'mappings', label: 'ID Mappings', kind: 'records', record: idMapping, count: 'mapping_count', offset: 'mapping_offset' };
+const mappings = {
+  key: 'mappings',
+  label: 'ID Mappings',
+  kind: 'records',
+  record: idMapping,
+  count: 'mapping_count',
+  offset: 'mapping_offset',
+} as const satisfies NodePart<[]>;
 
 const u32Record = (name: string, label: string): ContainerDef => ({ name, label, layout: layout(`iort_${name}`, [u32('value', label)]) });
 const u64Record = (name: string, label: string): ContainerDef => ({ name, label, layout: layout(`iort_${name}`, [u64('value', label)]) });
@@ -83,7 +90,13 @@ const nodeKey = (n: Node): string | undefined =>
 type NodeField<F extends readonly Field[]> = FieldName<Layout<ReturnType<typeof header>>> | FieldName<Layout<F>>;
 /** A part of a node, its offset, count and size fields named from the node's own fields. */
 type NodePart<F extends readonly Field[]> = PartFields<NodeField<F>>;
-const node = <const F extends readonly Field[]>(name: string, label: string, minLength: number, fields: F, parts: readonly NodePart<F>[] = [mappings]) => ({
+const node = <const F extends readonly Field[], const P extends readonly NodePart<F>[] = readonly [typeof mappings]>(
+  name: string,
+  label: string,
+  minLength: number,
+  fields: F,
+  parts: P = [mappings] as unknown as P,
+) => ({
   name,
   label,
   minLength,
@@ -258,5 +271,9 @@ export const iortFamily = family({
 
 export const nodePathsOf = (e: TableEntry) => itemPaths(e, (n) => segmentName(iortFamily, Number(n.fields.type)));
 export const nodePaths = (c: RuleContext) => nodePathsOf(c.entry);
-export const mappingsOf = (n: Node) => (n.parts?.mappings as Node[] | undefined) ?? [];
-export const itsIds = (n: Node) => ((n.parts?.identifiers as Node[] | undefined) ?? []).map((x) => Number(x.fields.value));
+export const mappingsOf = (n: Node): Node[] => partOf(mappings, n) ?? [];
+/** A copy of a node with other ID mappings. */
+export const withMappings = (n: Node, list: Node[]): Node => withPart(n, mappings, list);
+export const itsIds = (n: Node): number[] => (partIn(itsGroup, 'identifiers', n) ?? []).map((x) => Number(x.fields.value));
+/** An RMR node's memory ranges. */
+export const rmrRangesOf = (n: Node): Node[] => partIn(rmr, 'ranges', n) ?? [];

@@ -1,10 +1,10 @@
 // What `report` draws of an IORT: every node, and every ID mapping as an edge from the node that
 // maps to the node it names, labelled with the IDs it carries (a PMCG's edge is its node reference).
-import { itemOf, fieldsOf, type Node } from '../layout/codec.js';
+import { partIn, itemOf, fieldsOf, type Node } from '../layout/codec.js';
 import { hex } from '../layout/diagnostics.js';
 import type { TableEntry } from '../model/set.js';
 import type { GraphPicture } from '../model/picture.js';
-import { IORT_TYPES, idMapping, iortFamily, itsIds, mappingsOf, nodePathsOf } from './iort-nodes.js';
+import { rmrRangesOf, namedComponent, IORT_TYPES, idMapping, iortFamily, itsIds, mappingsOf, nodePathsOf } from './iort-nodes.js';
 import { IORT_ITS_GROUP, IORT_NAMED_COMPONENT, IORT_ROOT_COMPLEX, IORT_SMMU, IORT_SMMU_V3, IORT_PMCG, IORT_RMR } from './iort-nodes.js';
 
 /** Left to right: what maps to what (devices, then translation, then the ITS). */
@@ -21,7 +21,7 @@ function lines(n: Node): string[] {
     case IORT_ITS_GROUP:
       return [`ITS group ${at}`, `ITS ID${itsIds(n).length === 1 ? '' : 's'} ${itsIds(n).join(', ') || 'none'}`, ...id];
     case IORT_NAMED_COMPONENT:
-      return [`${String(n.parts?.device_name ?? '') || 'named component'} ${at}`, ...id];
+      return [`${partIn(namedComponent, 'device_name', n) || 'named component'} ${at}`, ...id];
     case IORT_ROOT_COMPLEX:
       return [`Root complex ${at}`, `PCI segment ${it.fields.pci_segment}`, ...id];
     case IORT_SMMU:
@@ -31,7 +31,7 @@ function lines(n: Node): string[] {
     case IORT_PMCG:
       return [`PMCG ${at}`, `page 0 ${hex(it.fields.page0_base_address)}`, ...id];
     case IORT_RMR:
-      return [`RMR ${at}`, `${(n.parts?.ranges as Node[] | undefined)?.length ?? 0} memory range(s)`, ...id];
+      return [`RMR ${at}`, `${rmrRangesOf(n).length} memory range(s)`, ...id];
     default:
       return [`node type ${Number(n.fields.type)} ${at}`];
   }

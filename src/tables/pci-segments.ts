@@ -9,7 +9,7 @@ import type { TableEntry, TableSet } from '../model/set.js';
 import type { SetAml } from '../model/rules.js';
 import { HOST_BRIDGE_IDS, busRange, devicesOf, hasId, memoryWindows } from '../aml/devices.js';
 import { mcfgAllocation } from './mcfg.js';
-import { IORT_ITS_GROUP, IORT_ROOT_COMPLEX, IORT_SMMU, IORT_SMMU_V3, nodePathsOf } from './iort-nodes.js';
+import { mappingsOf, IORT_ITS_GROUP, IORT_ROOT_COMPLEX, IORT_SMMU, IORT_SMMU_V3, nodePathsOf } from './iort-nodes.js';
 import { Nodes, follow, type Unrouted } from './iort-compose.js';
 import { firstAbove } from './id-index.js';
 import { idRange } from './iort-walk.js';
@@ -34,7 +34,7 @@ class Stopped extends Error {}
 
 /** The routes of a root complex's ranges of requester IDs. */
 function routesOf(rc: Node, nodes: Nodes, paths: Map<Node, string>): PciRoute[] {
-  const ranges = ((rc.parts?.mappings as Node[] | undefined) ?? []).flatMap((m) => idRange(m) ?? []);
+  const ranges = mappingsOf(rc).flatMap((m) => idRange(m) ?? []);
   if (!ranges.length) return [];
   const lo = ranges.reduce((x, r) => Math.min(x, r.lo), Infinity);
   const hi = ranges.reduce((x, r) => Math.max(x, r.hi), -Infinity);

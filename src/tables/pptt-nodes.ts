@@ -2,7 +2,7 @@
 // resources), cache type structures (revision 3 adds the cache ID) and ID structures, and each
 // processor node's place in the topology (pptt.ts holds the table's rules, pptt-picture.ts its pictures).
 import { layout, u8, u16, u32, u64, type Bit, valueNames } from '../layout/schema.js';
-import { family, container, type Node } from '../layout/codec.js';
+import { family, container, type FieldName, type Node, type PartFields } from '../layout/codec.js';
 import { type TableDef } from '../model/rules.js';
 
 export const PPTT_TYPES = valueNames({ 0: 'Processor Hierarchy Node', 1: 'Cache Type', 2: 'ID' }, 'Unknown Subtable Type');
@@ -69,21 +69,32 @@ export const placeIn = (n: Node, list: readonly Node[]): string | undefined => {
   return places.get(list)!.get(n);
 };
 
+const processorLayout = layout('pptt_processor', [
+  typeField(),
+  lengthField(),
+  u16('reserved', 'Reserved'),
+  u32('flags', 'Flags', { bits: PROCESSOR_FLAGS }),
+  u32('parent', 'Parent', { ref: 'items' }),
+  u32('acpi_processor_id', 'ACPI Processor ID'),
+  u32('private_resource_count', 'Private Resource Number'),
+]);
+
+/** A processor hierarchy node's private resources: references to cache (and other) structures. */
+export const resourcesPart = {
+  key: 'resources',
+  label: 'Private Resources',
+  kind: 'records',
+  record: privateResource,
+  count: 'private_resource_count',
+} as const satisfies PartFields<FieldName<typeof processorLayout>>;
+
 export const ppttProcessor = container({
   name: 'processor',
   label: 'Processor Hierarchy Node',
   minLength: 20,
   key: placeIn,
-  layout: layout('pptt_processor', [
-    typeField(),
-    lengthField(),
-    u16('reserved', 'Reserved'),
-    u32('flags', 'Flags', { bits: PROCESSOR_FLAGS }),
-    u32('parent', 'Parent', { ref: 'items' }),
-    u32('acpi_processor_id', 'ACPI Processor ID'),
-    u32('private_resource_count', 'Private Resource Number'),
-  ]),
-  parts: [{ key: 'resources', label: 'Private Resources', kind: 'records', record: privateResource, count: 'private_resource_count' }],
+  layout: processorLayout,
+  parts: [resourcesPart],
 }) satisfies TableDef;
 
 export const rev3 = { when: (g: { revision: number }) => g.revision >= 3 };

@@ -1,6 +1,6 @@
 // The PPTT as pictures: the processor hierarchy as a tree (packages, clusters, cores, threads) with
 // private caches as chips, and each CPU's place and caches for the per-CPU table.
-import { fieldsOf, type Node, segmentName } from '../layout/codec.js';
+import { partOf, fieldsOf, type Node, segmentName } from '../layout/codec.js';
 import { type TableEntry } from '../model/set.js';
 import { type PerCpuPicture, type TreePicture } from '../model/picture.js';
 import { itemPaths } from './topology-rules.js';
@@ -14,6 +14,7 @@ import {
   ppttCache,
   ppttFamily,
   ppttLeaves,
+  resourcesPart,
 } from './pptt-nodes.js';
 
 export const kib = (n: number) => (n >= 1 << 20 && n % (1 << 20) === 0 ? `${n >> 20} MiB` : n >= 1024 && n % 1024 === 0 ? `${n >> 10} KiB` : `${n} B`);
@@ -89,7 +90,7 @@ export function ppttPictures(e: TableEntry): (TreePicture | PerCpuPicture)[] {
     const kind = roles.get(n)!;
     const id = f.flags & PPTT_ID_VALID || leaves.has(n) ? ` ${f.acpi_processor_id}` : '';
     const label = leaves.has(n) ? `${kind === 'thread' ? 'Thread' : 'CPU'}${id}` : `${kind[0].toUpperCase()}${kind.slice(1)}${id}`;
-    const chips = ((n.parts?.resources as Node[] | undefined) ?? [])
+    const chips = (partOf(resourcesPart, n) ?? [])
       .map((r) => byAt.get(Number(r.fields.reference)))
       .filter((r) => r !== undefined)
       .map((r) => cacheChip(r, byAt));
@@ -100,7 +101,7 @@ export function ppttPictures(e: TableEntry): (TreePicture | PerCpuPicture)[] {
   // its own and those of the levels above it
   const labelOf = new Map(nodes.map((x) => [x.at, x.label] as const));
   const cachesOf = (n: Node) =>
-    ((n.parts?.resources as Node[] | undefined) ?? []).map((r) => byAt.get(Number(r.fields.reference))).filter((r) => r?.fields.type === PPTT_CACHE) as Node[];
+    (partOf(resourcesPart, n) ?? []).map((r) => byAt.get(Number(r.fields.reference))).filter((r) => r?.fields.type === PPTT_CACHE) as Node[];
   const cpus = [...leaves]
     .filter((n) => n.at !== undefined)
     .map((n) => {

@@ -3,7 +3,7 @@
 // next-level caches are offsets of other nodes from the table start: references, re-derived at
 // encode so nodes may be inserted or removed.
 import { layout } from '../layout/schema.js';
-import { fieldPath, fieldsOf, rawField, type Node, segmentName } from '../layout/codec.js';
+import { partOf, fieldPath, fieldsOf, rawField, type Node, segmentName } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
@@ -19,6 +19,7 @@ import {
   ppttCache,
   ppttFamily,
   ppttLeaves,
+  resourcesPart,
 } from './pptt-nodes.js';
 import { ppttPictures, ppttSummary } from './pptt-picture.js';
 export * from './pptt-nodes.js';
@@ -119,7 +120,7 @@ function cacheLoops(t: Node, b: Uint8Array): number[][] {
   const out: number[][] = [];
   for (const n of t.items ?? []) {
     if (n.fields.type !== PPTT_PROCESSOR) continue;
-    for (const r of (n.parts?.resources as Node[] | undefined) ?? []) {
+    for (const r of partOf(resourcesPart, n) ?? []) {
       let q = fetched(b, length, Number(r.fields.reference));
       if (q === undefined || b[q] !== PPTT_CACHE) continue;
       const path: number[] = [];
@@ -185,7 +186,7 @@ const rules: TableRule[] = [
             `parent ${hex(parent)} is ${at.has(parent) ? `a ${PPTT_TYPES.names[Number(at.get(parent)!.fields.type)] ?? 'non-processor'} structure` : 'no node start'}, not a processor node`,
           );
         }
-        ((n.parts?.resources as Node[] | undefined) ?? []).forEach((r, i) => {
+        (partOf(resourcesPart, n) ?? []).forEach((r, i) => {
           const to = at.get(Number(r.fields.reference));
           if (to?.fields.type !== PPTT_CACHE && to?.fields.type !== PPTT_ID) {
             c.report(
@@ -223,7 +224,7 @@ const rules: TableRule[] = [
       const depths = processorDepths(items, at);
       const owners = new Map<number, number>();
       for (const n of items)
-        for (const r of (n.parts?.resources as Node[] | undefined) ?? []) {
+        for (const r of partOf(resourcesPart, n) ?? []) {
           const ref = Number(r.fields.reference);
           owners.set(ref, Math.max(owners.get(ref) ?? -1, depths.get(n) ?? -1));
         }

@@ -1,7 +1,7 @@
 // SLIT, ACPI 6.5 §5.2.17: the number of localities (u64), then the N × N matrix of relative
 // distances, one byte each (10 on the diagonal, 255 for unreachable).
 import { layout, u64 } from '../layout/schema.js';
-import { tablePath } from '../layout/codec.js';
+import { partOf, tablePath, type FieldName, type PartFields } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux, spec, table } from '../model/rules.js';
 import { headerField } from './common.js';
 import { sratDomains } from './srat.js';
@@ -48,7 +48,7 @@ const rules: TableRule[] = [
       },
     },
     run(c) {
-      const m = (c.entry.table.parts?.distance as number[][] | undefined) ?? [];
+      const m = partOf(distance, c.entry.table) ?? [];
       outer: for (let i = 0; i < m.length; i++) {
         for (let j = 0; j < m[i].length; j++) {
           const d = m[i][j];
@@ -80,14 +80,24 @@ const rules: TableRule[] = [
 export const slitLayout = layout('slit', [headerField(), u64('locality_count', 'Localities')]);
 const at = tablePath('SLIT', slitLayout);
 
+/** The matrix of relative distances, a row per locality. */
+const distance = {
+  key: 'distance',
+  label: 'Locality',
+  kind: 'matrix',
+  width: 1,
+  count: 'locality_count',
+  cols: 'locality_count',
+} as const satisfies PartFields<FieldName<typeof slitLayout>>;
+
 export const slit = table({
   name: 'SLIT',
   label: 'System Locality Information Table',
   minLength: 44,
   rules,
-  summary: (e) => `${(e.table.parts?.distance as number[][] | undefined)?.length ?? 0} localities`,
+  summary: (e) => `${(partOf(distance, e.table) ?? []).length} localities`,
   pictures: (e) => {
-    const rows = (e.table.parts?.distance as number[][] | undefined) ?? [];
+    const rows = partOf(distance, e.table) ?? [];
     if (!rows.length) return [];
     const labels = rows.map((_, i) => String(i));
     return [
@@ -102,5 +112,5 @@ export const slit = table({
     ];
   },
   layout: slitLayout,
-  parts: [{ key: 'distance', label: 'Locality', kind: 'matrix', width: 1, count: 'locality_count', cols: 'locality_count' }],
+  parts: [distance],
 }) satisfies TableDef;
