@@ -9,7 +9,7 @@ import { renderText, renderJson, renderJunit, renderGithub, inputJson, atLeast, 
 import { expandInputs } from '../../src/io/read.js';
 import { tableKeys } from '../../src/diff/set.js';
 import { allEntries, type TableSet } from '../../src/model/tableset.js';
-import type { Severity } from '../../src/layout/diagnostics.js';
+import type { Finding, Severity } from '../../src/layout/diagnostics.js';
 import { fixChecksums, writeFixed } from '../../src/io/fix.js';
 import { CliError, type Io, type Exit, report, outputOptions } from '../io.js';
 import { addFormatOption, addColourOption, formatOf, colourFor, type FormatOpts, type ColourOpts } from '../format.js';
@@ -50,7 +50,12 @@ interface CheckOpts extends InputOpts, ColourOpts, FormatOpts<(typeof FORMATS)[n
 }
 
 export function registerCheck(program: Command, io: Io, exit: Exit): void {
-  addInputOptions(
+  checkCommand(program).action((given: string[], o: CheckOpts) => runCheck(given, o, io, exit));
+}
+
+/** The check command and its options. */
+function checkCommand(program: Command): Command {
+  return addInputOptions(
     addColourOption(
       addFormatOption(
         program
@@ -73,99 +78,128 @@ export function registerCheck(program: Command, io: Io, exit: Exit): void {
         FORMATS,
       ),
     ),
-  ).action((given: string[], o: CheckOpts) => {
-    let xenHost: XenRelease | undefined;
-    [given, xenHost] = xenHostOption(given, o.xenHost);
-    if (!given.length) throw new CliError("missing required argument 'inputs'");
-    if (o.fix && (!o.output || given.length !== 1)) throw new CliError('--fix needs exactly one input and -o OUT');
-    if (!o.fix && o.output) throw new CliError('-o is only for --fix');
-    if (given.filter((i) => i === '-').length > 1) throw new CliError('standard input (-) can be only one of the inputs');
-    if (o.fix && given[0] === '-') throw new CliError('--fix writes the input in its own form: give a file or folder, not standard input');
-    if (o.fix && isStream(given[0])) throw new CliError(`--fix writes the input in its own form: give a file or folder, not a stream (${given[0]})`);
-    if (o.fix && o.output === '-') throw new CliError('--fix -o -: standard output carries the report: give a file or folder for the corrected input');
-    // a folder of inputs (a fleet's acpidump files) stands for each of them; --fix reads its one input as it is
-    const { inputs, skipped } = o.fix ? { inputs: given, skipped: [] } : expandInputs(given);
-    if (skipped.length)
-      report(io, 'warning', `skipped ${skipped.length} file(s) in folders of inputs that are neither tables nor acpidump text: ${listed(skipped)}`);
-    const format = formatOf(o);
-    const colour = colourFor(io, o);
-    const ignoreSpecs = o.ignore ?? [];
-    const ignores = ignoreSpecs.map((s) => parseIgnore(s));
+  );
+}
+
+/** The combinations of inputs and options check refuses before it reads anything. */
+function refuseArgs(given: string[], o: CheckOpts): void {
+  if (!given.length) throw new CliError("missing required argument 'inputs'");
+  if (o.fix && (!o.output || given.length !== 1)) throw new CliError('--fix needs exactly one input and -o OUT');
+  if (!o.fix && o.output) throw new CliError('-o is only for --fix');
+  if (given.filter((i) => i === '-').length > 1) throw new CliError('standard input (-) can be only one of the inputs');
+  if (o.fix && given[0] === '-') throw new CliError('--fix writes the input in its own form: give a file or folder, not standard input');
+  if (o.fix && isStream(given[0])) throw new CliError(`--fix writes the input in its own form: give a file or folder, not a stream (${given[0]})`);
+  if (o.fix && o.output === '-') throw new CliError('--fix -o -: standard output carries the report: give a file or folder for the corrected input');
+}
+
+/** The --ignore specifications, and which of them left a finding out. */
+class Ignores {
+  readonly list: Ignore[];
+  private readonly used = new Set<string>();
+
+  constructor(readonly specs: string[]) {
+    this.list = specs.map((s) => parseIgnore(s));
+  }
+
+  /** Whether a finding is left out (and the ignore that did it used). */
+  drops(f: Finding): boolean {
+    const by = ignoredBy(f, this.list);
     // an ignore is known by what it leaves out (the same one given twice is one)
-    const used = new Set<string>();
-    const ignoreKey = (i: Ignore) => `${i.code}@${i.table ?? ''}`;
-    const baseline = o.baseline === undefined ? undefined : openBaseline(o.baseline, io);
-    // an input as a baseline names it: its path from the baseline file's folder
-    const keyFor = (file: string | undefined) => (file === undefined ? inputName : baselineKey(file));
-    const readKey = keyFor(o.baseline);
-    const writeKey = keyFor(o.writeBaseline);
-    const accepted: InputReport[] = [];
-    // text, jsonl and github stream: each input is read, checked, printed and dropped in turn;
-    // json and junit are one document, printed at the end
-    const whole: InputReport[] = [];
-    let worst = 0;
-    for (const input of inputs) {
-      let read: ReturnType<typeof readInput>;
-      try {
-        read = readInput(input, o, io);
-      } catch (e) {
-        // an input that cannot be read at all: said on stderr, the others still checked, exit 2
-        if (!(e instanceof Refusal)) throw e;
-        report(io, 'error', e instanceof CliError ? e.lines : e.message);
-        worst = 2;
-        continue;
-      }
-      const { set, findings } = read;
-      const all = [...catalogued(findings), ...checkTables(set, { dom0: o.dom0, xenHost })].filter((f) => {
-        const by = ignoredBy(f, ignores);
-        if (by) used.add(ignoreKey(by));
-        return !by;
-      });
-      const name = inputName(input);
-      if (o.writeBaseline) accepted.push({ input: writeKey(input), tables: [], findings: all.filter((f) => atLeast(f, o.failOn)) });
-      const known = o.writeBaseline
-        ? all.map((f) => (atLeast(f, o.failOn) ? { ...f, baselined: true } : f))
-        : (baseline?.matcher.mark(readKey(input), all) ?? all);
-      const r: InputReport = { input: name, tables: [...tableKeys(allEntries(set)).values()], findings: known };
-      if (r.findings.some((f) => atLeast(f, o.failOn))) worst = Math.max(worst, 1);
-      if (format === 'text') io.out(renderText([r], o.failOn, colour));
-      else if (format === 'jsonl') io.out(jsonText(inputJson(r, o.failOn, consumersOf)) + '\n');
-      else if (format === 'github') io.out(renderGithub([r]));
-      else whole.push(r);
-      if (o.fix) fix(input, set, o, io); // its notes go to stderr, the report to stdout
-    }
-    ignoreSpecs.forEach((spec, i) => {
-      if (!used.has(ignoreKey(ignores[i])))
-        report(io, 'note', `--ignore ${spec} matched no finding${inputs.length > 1 ? ` in the ${inputs.length} inputs` : ''}`);
+    if (by) this.used.add(Ignores.key(by));
+    return by !== undefined;
+  }
+
+  /** A note for each --ignore that matched no finding. */
+  unused(io: Io, inputs: number): void {
+    this.specs.forEach((spec, i) => {
+      if (!this.used.has(Ignores.key(this.list[i]))) report(io, 'note', `--ignore ${spec} matched no finding${inputs > 1 ? ` in the ${inputs} inputs` : ''}`);
     });
-    const keys = inputs.map(readKey);
-    const unchecked = baseline?.matcher.unchecked(keys) ?? [];
-    if (unchecked.length)
-      report(
-        io,
-        'warning',
-        `--baseline: ${unchecked.length === baseline!.matcher.inputs().length ? 'it names none of the inputs given' : `it names ${unchecked.length} input(s) not given`} (${listed(unchecked)}, as paths from ${o.baseline}'s folder): their recorded findings were not applied`,
-      );
-    const stale = baseline?.matcher.stale(keys) ?? [];
-    if (stale.length)
-      report(
-        io,
-        'note',
-        `--baseline: ${stale.length} recorded finding(s) no longer occur (fixed? remove them from ${o.baseline}): ${listed(stale.map((e) => `${e.code} at ${e.path || e.table || '(input)'}${e.input ? ` in ${e.input}` : ''}`))}`,
-      );
-    if (format === 'json')
-      io.out(jsonText({ ...renderJson(whole, o.failOn, consumersOf), ...(o.baseline ? { stale_baseline: stale as unknown as Json } : {}) }, 2) + '\n');
-    else if (format === 'junit') io.out(renderJunit(whole, o.failOn));
-    if (o.writeBaseline) {
-      const b = baselineOf(accepted);
-      writeFileAtomic(o.writeBaseline, JSON.stringify(b, null, 2) + '\n', {
-        inputs,
-        replaces: (c) => !(parseBaseline(Buffer.from(c).toString('utf8')) instanceof Error),
-      });
-      report(io, 'note', `--write-baseline: ${b.findings.length} finding(s) recorded in ${o.writeBaseline}`);
+  }
+
+  private static key(i: Ignore): string {
+    return `${i.code}@${i.table ?? ''}`;
+  }
+}
+
+function runCheck(args: string[], o: CheckOpts, io: Io, exit: Exit): void {
+  const [given, xenHost] = xenHostOption(args, o.xenHost);
+  refuseArgs(given, o);
+  // a folder of inputs (a fleet's acpidump files) stands for each of them; --fix reads its one input as it is
+  const { inputs, skipped } = o.fix ? { inputs: given, skipped: [] } : expandInputs(given);
+  if (skipped.length)
+    report(io, 'warning', `skipped ${skipped.length} file(s) in folders of inputs that are neither tables nor acpidump text: ${listed(skipped)}`);
+  const format = formatOf(o);
+  const colour = colourFor(io, o);
+  const ignores = new Ignores(o.ignore ?? []);
+  const baseline = o.baseline === undefined ? undefined : openBaseline(o.baseline, io);
+  // an input as a baseline names it: its path from the baseline file's folder
+  const keyFor = (file: string | undefined) => (file === undefined ? inputName : baselineKey(file));
+  const readKey = keyFor(o.baseline);
+  const writeKey = keyFor(o.writeBaseline);
+  const accepted: InputReport[] = [];
+  // text, jsonl and github stream: each input is read, checked, printed and dropped in turn;
+  // json and junit are one document, printed at the end
+  const whole: InputReport[] = [];
+  let worst = 0;
+  for (const input of inputs) {
+    let read: ReturnType<typeof readInput>;
+    try {
+      read = readInput(input, o, io);
+    } catch (e) {
+      // an input that cannot be read at all: said on stderr, the others still checked, exit 2
+      if (!(e instanceof Refusal)) throw e;
+      report(io, 'error', e instanceof CliError ? e.lines : e.message);
+      worst = 2;
+      continue;
     }
-    exit.code = worst;
+    const { set, findings } = read;
+    const all = [...catalogued(findings), ...checkTables(set, { dom0: o.dom0, xenHost })].filter((f) => !ignores.drops(f));
+    if (o.writeBaseline) accepted.push({ input: writeKey(input), tables: [], findings: all.filter((f) => atLeast(f, o.failOn)) });
+    const known = o.writeBaseline
+      ? all.map((f) => (atLeast(f, o.failOn) ? { ...f, baselined: true } : f))
+      : (baseline?.matcher.mark(readKey(input), all) ?? all);
+    const r: InputReport = { input: inputName(input), tables: [...tableKeys(allEntries(set)).values()], findings: known };
+    if (r.findings.some((f) => atLeast(f, o.failOn))) worst = Math.max(worst, 1);
+    if (format === 'text') io.out(renderText([r], o.failOn, colour));
+    else if (format === 'jsonl') io.out(jsonText(inputJson(r, o.failOn, consumersOf)) + '\n');
+    else if (format === 'github') io.out(renderGithub([r]));
+    else whole.push(r);
+    if (o.fix) fix(input, set, o, io); // its notes go to stderr, the report to stdout
+  }
+  ignores.unused(io, inputs.length);
+  const stale = baselineNotes(baseline, inputs.map(readKey), o, io);
+  if (format === 'json')
+    io.out(jsonText({ ...renderJson(whole, o.failOn, consumersOf), ...(o.baseline ? { stale_baseline: stale as unknown as Json } : {}) }, 2) + '\n');
+  else if (format === 'junit') io.out(renderJunit(whole, o.failOn));
+  if (o.writeBaseline) writeBaseline(o.writeBaseline, accepted, inputs, io);
+  exit.code = worst;
+}
+
+/** What --baseline says after the inputs: inputs it names that were not given, and recorded
+ * findings that no longer occur (returned: JSON lists them too). */
+function baselineNotes(baseline: ReturnType<typeof openBaseline> | undefined, keys: string[], o: CheckOpts, io: Io) {
+  const unchecked = baseline?.matcher.unchecked(keys) ?? [];
+  if (unchecked.length) {
+    const which =
+      unchecked.length === baseline!.matcher.inputs().length ? 'it names none of the inputs given' : `it names ${unchecked.length} input(s) not given`;
+    report(io, 'warning', `--baseline: ${which} (${listed(unchecked)}, as paths from ${o.baseline}'s folder): their recorded findings were not applied`);
+  }
+  const stale = baseline?.matcher.stale(keys) ?? [];
+  if (stale.length) {
+    const entries = listed(stale.map((e) => `${e.code} at ${e.path || e.table || '(input)'}${e.input ? ` in ${e.input}` : ''}`));
+    report(io, 'note', `--baseline: ${stale.length} recorded finding(s) no longer occur (fixed? remove them from ${o.baseline}): ${entries}`);
+  }
+  return stale;
+}
+
+/** --write-baseline: the findings at or above --fail-on, recorded (replacing only a baseline). */
+function writeBaseline(path: string, accepted: InputReport[], inputs: string[], io: Io): void {
+  const b = baselineOf(accepted);
+  writeFileAtomic(path, JSON.stringify(b, null, 2) + '\n', {
+    inputs,
+    replaces: (c) => !(parseBaseline(Buffer.from(c).toString('utf8')) instanceof Error),
   });
+  report(io, 'note', `--write-baseline: ${b.findings.length} finding(s) recorded in ${path}`);
 }
 
 /** --xen-host's release: one this tool has read Xen's source for ("4.22", also "4.22.1" or "RELEASE-4.22.0"). */
