@@ -885,6 +885,114 @@ function tableName(entries: TableEntry[], which: number): string {
 }
 
 /** The properties, each with its share of the cases. */
+/** What the properties draw from: the seed sets and tables, and where they note outcomes. */
+interface Seeds {
+  dir: string;
+  t: Tally;
+  sets: ReturnType<typeof seedSets>;
+  seeds: ReturnType<typeof seedTables>;
+  parsed: TableSet[];
+  table: ReturnType<typeof tableCase>;
+}
+
+/** The build property: buildDom0 on a set, a table of it mutated or not, with arbitrary options. */
+function buildProperty(x: Seeds) {
+  const { t, sets, seeds, parsed, table } = x;
+  return {
+    name: 'build: buildDom0 with mutated tables and arbitrary options throws only BuildError',
+    share: 0.2,
+    prop: fc.property(fc.nat({ max: Math.max(0, parsed.length - 1) }), fc.nat(), table, optionsCase, fc.boolean(), (si, which, c, opts, mutateIt) => {
+      let set = parsed[si];
+      if (mutateIt) {
+        const b = mutate(seeds[c.seed].bytes, c.edits, c.fixLength, c.fixChecksum);
+        const r = decodeTable(b);
+        if (r.table && set.tables.length) {
+          const i = which % set.tables.length;
+          set = { ...set, tables: set.tables.map((e, k) => (k === i ? { ...e, table: r.table!, bytes: b.subarray(0, r.length) } : e)) };
+        }
+      }
+      note(
+        t,
+        'build',
+        checkBuild(set, opts),
+        mutateIt ? c.edits.length + 1 : 0,
+        () =>
+          `${sets[si].name}${mutateIt ? ` with ${seeds[c.seed].name} for ${tableName(parsed[si].tables, which)} ← ${hex(mutate(seeds[c.seed].bytes, c.edits, c.fixLength, c.fixChecksum))}` : ''} options ${JSON.stringify(opts, (_k, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v))}`,
+      );
+    }),
+  };
+}
+
+/** The captures property: an ELF core of a set with its headers mutated. */
+function capturesProperty(x: Seeds) {
+  const { t, parsed } = x;
+  return {
+    name: 'captures: an ELF core whose header and program headers are mutated reads to findings, never throws',
+    share: 0.05,
+    prop: fc.property(fc.nat({ max: Math.max(0, parsed.length - 1) }), fc.array(edit, { minLength: 1, maxLength: 4 }), (si, edits) => {
+      let core: Buffer | undefined;
+      try {
+        const w = writeImage(parsed[si]);
+        core = Buffer.from(writeElfCore([{ paddr: w.base, bytes: w.image, zeroTail: 0x1000 }]));
+      } catch {
+        return; // an address-less set makes no image
+      }
+      // edits land in the headers (64 + 56 bytes), the cut and grow anywhere
+      const head = mutate(
+        core.subarray(0, 120),
+        edits.filter((e) => e.kind === 'set'),
+        false,
+        false,
+      );
+      const tail = edits.some((e) => e.kind === 'cut')
+        ? core.subarray(120, 120 + ((edits.find((e) => e.kind === 'cut') as { at: number }).at % (core.length - 119)))
+        : core.subarray(120);
+      const b = Buffer.concat([head, tail]);
+      note(
+        t,
+        'captures',
+        readTables(b, { name: 'fuzz.elf' }).findings.some((f) => f.severity === 'error') ? 'finding' : 'ok',
+        b.length,
+        () => `${parsed[si].origin} core ← ${hex(b.subarray(0, 120))}`,
+      );
+    }),
+  };
+}
+
+/** The CLI property: every command on a mutated table, or a set holding one. */
+function cliProperty(x: Seeds) {
+  const { dir, t, sets, seeds, parsed, table } = x;
+  return {
+    name: 'the CLI: every command on a mutated table or a set holding one, exit 0/1/2, no internal error, input unchanged',
+    share: 0.05,
+    prop: fc.asyncProperty(
+      table,
+      fc.option(fc.tuple(fc.nat({ max: Math.max(0, sets.length - 1) }), fc.nat()), { freq: 2 }),
+      fc.constantFrom('dump', 'dump-json', 'check', 'check-fix', 'diff', 'build', 'build-xen', 'build-hide-smmu', 'report', 'convert', 'extract'),
+      async (c, inSet, cmd) => {
+        const b = mutate(seeds[c.seed].bytes, c.edits, c.fixLength, c.fixChecksum);
+        const input = inSet ? mutatedSet(sets[inSet[0]].text, inSet[1], b).textInput : b;
+        const argv = (f: string, out: string): string[] =>
+          ({
+            dump: ['dump', f],
+            'dump-json': ['dump', f, '--json'],
+            check: ['check', '--dom0', f],
+            'check-fix': ['check', f, '--fix', '-o', out],
+            diff: ['diff', f, f],
+            build: ['build', f, '-o', out, '--relocate', 'all'],
+            'build-xen': ['build', f, '-o', out, '--relocate', 'all', '--profile', 'xen'],
+            'build-hide-smmu': ['build', f, '-o', out, '--relocate', 'all', '--hide-smmu'],
+            report: ['report', f, f, '-o', out],
+            convert: ['convert', f, '--to', 'text', '-o', out],
+            extract: ['extract', f, '-o', out],
+          })[cmd]!;
+        const where = `${seeds[c.seed].name}${inSet ? ` in ${sets[inSet[0]].name} for ${tableName(allEntries(parsed[inSet[0]]), inSet[1])}` : ''} ← `;
+        note(t, `cli ${cmd}`, await checkCli(dir, input, argv), b.length, () => `${where}${hex(b)}`);
+      },
+    ),
+  };
+}
+
 export function properties(dir: string, t: Tally) {
   const sets = seedSets();
   const seeds = seedTables(sets);
@@ -893,6 +1001,7 @@ export function properties(dir: string, t: Tally) {
   const amlSeeds = seedAml(seeds);
   const aml = amlCase(amlSeeds);
   const samples = sets.filter((s) => s.name.startsWith('samples/'));
+  const x: Seeds = { dir, t, sets, seeds, parsed, table };
   return [
     {
       name: 'tables: decode, round trip, dump, JSON, check, diff',
@@ -925,60 +1034,8 @@ export function properties(dir: string, t: Tally) {
         );
       }),
     },
-    {
-      name: 'build: buildDom0 with mutated tables and arbitrary options throws only BuildError',
-      share: 0.2,
-      prop: fc.property(fc.nat({ max: Math.max(0, parsed.length - 1) }), fc.nat(), table, optionsCase, fc.boolean(), (si, which, c, opts, mutateIt) => {
-        let set = parsed[si];
-        if (mutateIt) {
-          const b = mutate(seeds[c.seed].bytes, c.edits, c.fixLength, c.fixChecksum);
-          const r = decodeTable(b);
-          if (r.table && set.tables.length) {
-            const i = which % set.tables.length;
-            set = { ...set, tables: set.tables.map((e, k) => (k === i ? { ...e, table: r.table!, bytes: b.subarray(0, r.length) } : e)) };
-          }
-        }
-        note(
-          t,
-          'build',
-          checkBuild(set, opts),
-          mutateIt ? c.edits.length + 1 : 0,
-          () =>
-            `${sets[si].name}${mutateIt ? ` with ${seeds[c.seed].name} for ${tableName(parsed[si].tables, which)} ← ${hex(mutate(seeds[c.seed].bytes, c.edits, c.fixLength, c.fixChecksum))}` : ''} options ${JSON.stringify(opts, (_k, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v))}`,
-        );
-      }),
-    },
-    {
-      name: 'captures: an ELF core whose header and program headers are mutated reads to findings, never throws',
-      share: 0.05,
-      prop: fc.property(fc.nat({ max: Math.max(0, parsed.length - 1) }), fc.array(edit, { minLength: 1, maxLength: 4 }), (si, edits) => {
-        let core: Buffer | undefined;
-        try {
-          const w = writeImage(parsed[si]);
-          core = Buffer.from(writeElfCore([{ paddr: w.base, bytes: w.image, zeroTail: 0x1000 }]));
-        } catch {
-          return; // an address-less set makes no image
-        }
-        // edits land in the headers (64 + 56 bytes), the cut and grow anywhere
-        const head = mutate(
-          core.subarray(0, 120),
-          edits.filter((e) => e.kind === 'set'),
-          false,
-          false,
-        );
-        const tail = edits.some((e) => e.kind === 'cut')
-          ? core.subarray(120, 120 + ((edits.find((e) => e.kind === 'cut') as { at: number }).at % (core.length - 119)))
-          : core.subarray(120);
-        const b = Buffer.concat([head, tail]);
-        note(
-          t,
-          'captures',
-          readTables(b, { name: 'fuzz.elf' }).findings.some((f) => f.severity === 'error') ? 'finding' : 'ok',
-          b.length,
-          () => `${parsed[si].origin} core ← ${hex(b.subarray(0, 120))}`,
-        );
-      }),
-    },
+    buildProperty(x),
+    capturesProperty(x),
     {
       name: 'check --fix: a corrected copy or nothing, the input untouched',
       share: 0.05,
@@ -994,35 +1051,7 @@ export function properties(dir: string, t: Tally) {
         );
       }),
     },
-    {
-      name: 'the CLI: every command on a mutated table or a set holding one, exit 0/1/2, no internal error, input unchanged',
-      share: 0.05,
-      prop: fc.asyncProperty(
-        table,
-        fc.option(fc.tuple(fc.nat({ max: Math.max(0, sets.length - 1) }), fc.nat()), { freq: 2 }),
-        fc.constantFrom('dump', 'dump-json', 'check', 'check-fix', 'diff', 'build', 'build-xen', 'build-hide-smmu', 'report', 'convert', 'extract'),
-        async (c, inSet, cmd) => {
-          const b = mutate(seeds[c.seed].bytes, c.edits, c.fixLength, c.fixChecksum);
-          const input = inSet ? mutatedSet(sets[inSet[0]].text, inSet[1], b).textInput : b;
-          const argv = (f: string, out: string): string[] =>
-            ({
-              dump: ['dump', f],
-              'dump-json': ['dump', f, '--json'],
-              check: ['check', '--dom0', f],
-              'check-fix': ['check', f, '--fix', '-o', out],
-              diff: ['diff', f, f],
-              build: ['build', f, '-o', out, '--relocate', 'all'],
-              'build-xen': ['build', f, '-o', out, '--relocate', 'all', '--profile', 'xen'],
-              'build-hide-smmu': ['build', f, '-o', out, '--relocate', 'all', '--hide-smmu'],
-              report: ['report', f, f, '-o', out],
-              convert: ['convert', f, '--to', 'text', '-o', out],
-              extract: ['extract', f, '-o', out],
-            })[cmd]!;
-          const where = `${seeds[c.seed].name}${inSet ? ` in ${sets[inSet[0]].name} for ${tableName(allEntries(parsed[inSet[0]]), inSet[1])}` : ''} ← `;
-          note(t, `cli ${cmd}`, await checkCli(dir, input, argv), b.length, () => `${where}${hex(b)}`);
-        },
-      ),
-    },
+    cliProperty(x),
     {
       name: 'hostile inputs (issue 27): streams, text notes, counts and lengths that claim GiBs, escapes and bidi names, each given to every command: the contract, bounded memory, and the one line naming the limit',
       share: 0.01,
