@@ -96,7 +96,8 @@ export function readInput(path: string, o: InputOpts, io: Io, stream = streamed(
     report(
       io,
       'note',
-      `${path} is a build's region image (at ${hex(base)}, holding only the new tables): reading the whole build output ${dir}; give --image-base ${hex(base)} to read the image alone`,
+      `${path} is a build's region image (at ${hex(base)}, holding only the new tables): reading the whole build output ${dir}; ` +
+        `give --image-base ${hex(base)} to read the image alone`,
     );
     return readTables(dir, opts);
   }

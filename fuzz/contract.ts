@@ -895,6 +895,10 @@ interface Seeds {
   table: ReturnType<typeof tableCase>;
 }
 
+/** Where a mutated table was put, as a violation names it: the seed, in which set, for which table. */
+const inSet = (x: Seeds, seed: number, si: number, which: number) =>
+  `${x.seeds[seed].name} in ${x.sets[si].name} for ${tableName(allEntries(x.parsed[si]), which)}`;
+
 /** The build property: buildDom0 on a set, a table of it mutated or not, with arbitrary options. */
 function buildProperty(x: Seeds) {
   const { t, sets, seeds, parsed, table } = x;
@@ -917,7 +921,12 @@ function buildProperty(x: Seeds) {
         checkBuild(set, opts),
         mutateIt ? c.edits.length + 1 : 0,
         () =>
-          `${sets[si].name}${mutateIt ? ` with ${seeds[c.seed].name} for ${tableName(parsed[si].tables, which)} ← ${hex(mutate(seeds[c.seed].bytes, c.edits, c.fixLength, c.fixChecksum))}` : ''} options ${JSON.stringify(opts, (_k, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v))}`,
+          `${sets[si].name}` +
+          (mutateIt
+            ? ` with ${seeds[c.seed].name} for ${tableName(parsed[si].tables, which)} ← ` +
+              hex(mutate(seeds[c.seed].bytes, c.edits, c.fixLength, c.fixChecksum))
+            : '') +
+          ` options ${JSON.stringify(opts, (_k, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v))}`,
       );
     }),
   };
@@ -1012,7 +1021,9 @@ export function properties(dir: string, t: Tally) {
       }),
     },
     {
-      name: 'AML: a mutated DSDT/SSDT read, encoded back byte for byte, printed as ASL, its namespace held to the one its tree declares, namespace and tree as JSON, diffed',
+      name:
+        'AML: a mutated DSDT/SSDT read, encoded back byte for byte, printed as ASL, its namespace held to the one its tree declares, ' +
+        'namespace and tree as JSON, diffed',
       share: 0.1,
       prop: fc.property(aml, (c) => {
         const b = mutateAml(amlSeeds[c.seed].bytes, c.edits);
@@ -1025,13 +1036,7 @@ export function properties(dir: string, t: Tally) {
       prop: fc.property(fc.nat({ max: Math.max(0, sets.length - 1) }), fc.nat(), table, (si, which, c) => {
         const b = mutate(seeds[c.seed].bytes, c.edits, c.fixLength, c.fixChecksum);
         const { textInput, image } = mutatedSet(sets[si].text, which, b);
-        note(
-          t,
-          'sets',
-          checkSetReads(textInput, image),
-          b.length,
-          () => `${seeds[c.seed].name} in ${sets[si].name} for ${tableName(allEntries(parsed[si]), which)} ← ${hex(b)}`,
-        );
+        note(t, 'sets', checkSetReads(textInput, image), b.length, () => `${inSet(x, c.seed, si, which)} ← ${hex(b)}`);
       }),
     },
     buildProperty(x),
@@ -1042,18 +1047,14 @@ export function properties(dir: string, t: Tally) {
       prop: fc.property(fc.nat({ max: Math.max(0, sets.length - 1) }), fc.nat(), table, (si, which, c) => {
         const b = mutate(seeds[c.seed].bytes, c.edits, c.fixLength, c.fixChecksum);
         const { textInput } = mutatedSet(sets[si].text, which, b);
-        note(
-          t,
-          'fix',
-          checkFix(dir, textInput),
-          b.length,
-          () => `${seeds[c.seed].name} in ${sets[si].name} for ${tableName(allEntries(parsed[si]), which)} ← ${hex(b)}`,
-        );
+        note(t, 'fix', checkFix(dir, textInput), b.length, () => `${inSet(x, c.seed, si, which)} ← ${hex(b)}`);
       }),
     },
     cliProperty(x),
     {
-      name: 'hostile inputs (issue 27): streams, text notes, counts and lengths that claim GiBs, escapes and bidi names, each given to every command: the contract, bounded memory, and the one line naming the limit',
+      name:
+        'hostile inputs (issue 27): streams, text notes, counts and lengths that claim GiBs, escapes and bidi names, each given to ' +
+        'every command: the contract, bounded memory, and the one line naming the limit',
       share: 0.01,
       prop: fc.asyncProperty(fc.constantFrom(...Object.keys(HOSTILE)), fc.constantFrom(...HOSTILE_COMMANDS), async (name, cmd) => {
         const h = HOSTILE[name];

@@ -42,7 +42,8 @@ async function main(): Promise<number> {
   }
   say('');
   say(
-    'Hostile inputs at scale (fuzz/hostile.ts, issue 27 §3), each command once as the installed command, held to the contract (exit 0/1/2, no internal error, input unchanged, 10 s):',
+    'Hostile inputs at scale (fuzz/hostile.ts, issue 27 §3), each command once as the installed command, held to the contract (exit 0/1/2, ' +
+      'no internal error, input unchanged, 10 s):',
   );
   for (const h of HOSTILE) {
     const files = h.write(dir);
@@ -77,7 +78,8 @@ async function main(): Promise<number> {
   if (report)
     writeFileSync(
       report,
-      `# Fuzz report\n\nMade by \`npm run fuzz -- --cases ${cases} --seed ${seed} --report ${report}\` on the 2-core development machine.\n\n\`\`\`\n${lines.join('\n')}\n\`\`\`\n`,
+      `# Fuzz report\n\nMade by \`npm run fuzz -- --cases ${cases} --seed ${seed} --report ${report}\` on the 2-core development ` +
+        `machine.\n\n\`\`\`\n${lines.join('\n')}\n\`\`\`\n`,
     );
   return violations ? 1 : 0;
 }

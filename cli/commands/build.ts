@@ -114,7 +114,8 @@ export function registerBuild(program: Command, io: Io): void {
         .option('--base <addr>', 'guest-physical address of the new region (default: the top of the lowest free piece of dom0 RAM, derived or given)')
         .option(
           '--mem <base:size>',
-          'a dom0 RAM bank for the EFI memory map (repeatable; default: the host RAM the SRAT or capture describes, less what its tables use; 0x40000000:0x20000000 when none)',
+          'a dom0 RAM bank for the EFI memory map (repeatable; default: the host RAM the SRAT or capture describes, less what its tables ' +
+            'use; 0x40000000:0x20000000 when none)',
           collect,
         )
         .option('--acpi-region <base:size>', 'a host ACPI region for the EFI memory map (repeatable; default: page spans of the reused tables)', collect)
@@ -189,7 +190,8 @@ function summary(input: string, dir: string, opts: BuildOptions, out: ReturnType
   } else {
     const how = [mem.base_derived ? 'region' : '', mem.mem_derived ? 'RAM banks' : ''].filter(Boolean).join(' and ');
     lines.push(
-      `  RAM       ${banksText}${how ? ` (${how} derived from the ${mem.source === 'image' ? 'memory image' : mem.source}, clear of everything the host tables describe)` : ''}`,
+      `  RAM       ${banksText}` +
+        `${how ? ` (${how} derived from the ${mem.source === 'image' ? 'memory image' : mem.source}, clear of everything the host tables describe)` : ''}`,
     );
   }
   if (m.efi)

@@ -213,7 +213,9 @@ export function xenHostOption(given: string[], v: string | true | undefined): [s
 }
 
 /** The --xen-host option's help. */
-export const XEN_HOST_HELP = `add what Xen's own boot code does with a host's tables (XEN_HOST_*; docs/xen-host.md), for that release: ${XEN_RELEASES.join(', ')} (default ${NEWEST_XEN})`;
+export const XEN_HOST_HELP =
+  `add what Xen's own boot code does with a host's tables (XEN_HOST_*; docs/xen-host.md), for that release: ` +
+  `${XEN_RELEASES.join(', ')} (default ${NEWEST_XEN})`;
 function xenRelease(v: string): XenRelease {
   const m = VERSION.exec(v.trim());
   if (m && isXenRelease(m[1])) return m[1];
@@ -243,7 +245,8 @@ function openBaseline(path: string, io: Io): { baseline: Baseline; matcher: Base
   report(
     io,
     'note',
-    `--baseline ${path}: a v1 baseline, whose inputs are paths as they were typed: read from the current folder (--write-baseline writes v2, which names inputs by their path from the baseline's folder)`,
+    `--baseline ${path}: a v1 baseline, whose inputs are paths as they were typed: read from the current folder (--write-baseline writes ` +
+      `v2, which names inputs by their path from the baseline's folder)`,
   );
   return { baseline, matcher: new BaselineMatcher(baseline, baselineKey(path)) };
 }

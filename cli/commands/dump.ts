@@ -30,11 +30,13 @@ export function registerDump(program: Command, io: Io, exit: Exit): void {
       program
         .command('dump')
         .description(
-          'print every decoded field of a table set ([offset width] Label : value), as JSON (nested values and the flat field list; u64 as hex strings), or one line per table',
+          'print every decoded field of a table set ([offset width] Label : value), as JSON (nested values and the flat field list; u64 as ' +
+            'hex strings), or one line per table',
         )
         .argument(
           '<inputs...>',
-          'folder of binary tables, acpidump text, a single table, a memory image (--image-base) or an ELF core (dump-guest-memory, vmcore); several (or folders of them) with --summary or --format jsonl',
+          'folder of binary tables, acpidump text, a single table, a memory image (--image-base) or an ELF core (dump-guest-memory, ' +
+            'vmcore); several (or folders of them) with --summary or --format jsonl',
         )
         .option('-t, --table <sig>', 'only this table (repeatable; RSDP for the RSDP)', collect),
       FORMATS,

@@ -19,7 +19,8 @@ export function registerReport(program: Command, io: Io): void {
     program
       .command('report')
       .description(
-        'one self-contained HTML page: the table tree with every dump, the physical address map, the IORT graph, the CPU topology, the findings and (two inputs) the diff',
+        'one self-contained HTML page: the table tree with every dump, the physical address map, the IORT graph, the CPU topology, the ' +
+          'findings and (two inputs) the diff',
       )
       .argument('<inputs...>', 'one table set in any input form, or two (the old and the new: a host and its dom0 build output)')
       .requiredOption('-o, --output <file>', 'the HTML file to write (- for standard output)')

@@ -376,7 +376,8 @@ export interface AslText {
 export function aslText(header: BlockHeader, terms: Term[], issues: AmlIssue[] = []): AslText {
   const out = new TextSink();
   out.put(
-    `DefinitionBlock ("", ${aslString(header.signature)}, ${header.revision}, ${aslString(header.oemId)}, ${aslString(header.oemTableId)}, ${hexN(header.oemRevision, 8)})\n{\n`,
+    `DefinitionBlock ("", ${aslString(header.signature)}, ${header.revision}, ${aslString(header.oemId)}, ${aslString(header.oemTableId)}, ` +
+      `${hexN(header.oemRevision, 8)})\n{\n`,
   );
   const stack: Item[] = [{ k: LIST, list: terms, i: 0, indent: 1 }];
   while (stack.length) {

@@ -82,7 +82,8 @@ export function namespaceLines(objects: readonly AmlObject[]): string[] {
       o.value !== undefined
         ? valueText(o.value)
         : o.kind === 'OperationRegion'
-          ? `space ${o.space}${o.regionOffset !== undefined ? ` @ ${hex(o.regionOffset)}` : ''}${o.regionLength !== undefined ? ` + ${hex(o.regionLength)}` : ''}`
+          ? `space ${o.space}${o.regionOffset !== undefined ? ` @ ${hex(o.regionOffset)}` : ''}` +
+            `${o.regionLength !== undefined ? ` + ${hex(o.regionLength)}` : ''}`
           : '';
     const where = `${o.table}+${hex(o.offset)}${o.conditional ? ', conditional' : ''}`;
     return `${o.path.padEnd(width)}  ${kindText(o).padEnd(14)}  ${what ? `${what}  ` : ''}[${where}]`;

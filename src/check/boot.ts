@@ -188,7 +188,9 @@ function checkCoverage(c: CheckContext, ranges: Range[]): void {
         'DOM0_MMAP_COVERAGE',
         e,
         `${e.table.signature}`,
-        `${e.table.signature} at ${hex(lo)}-${hex(hi)} is ${inRam ? 'in Conventional RAM' : holders.length ? 'in several ACPIReclaim descriptors' : 'in no ACPIReclaim descriptor'}: Linux's acpi_os_ioremap() refuses it`,
+        `${e.table.signature} at ${hex(lo)}-${hex(hi)} is ` +
+          `${inRam ? 'in Conventional RAM' : holders.length ? 'in several ACPIReclaim descriptors' : 'in no ACPIReclaim descriptor'}: ` +
+          `Linux's acpi_os_ioremap() refuses it`,
         0,
       );
     }

@@ -47,7 +47,8 @@ const GENERIC: Record<string, CodeInfo> = {
   },
   INPUT_RAM_DEFAULTS: {
     summary:
-      "a build output whose manifest says dom0's RAM was placed by QEMU virt's map (BUILD_RAM_DEFAULTS): the host described no RAM and has another memory map, so dom0's EFI memory map may name RAM the host does not have",
+      "a build output whose manifest says dom0's RAM was placed by QEMU virt's map (BUILD_RAM_DEFAULTS): the host described no RAM and has " +
+      "another memory map, so dom0's EFI memory map may name RAM the host does not have",
     consumers: [tool('skipped', "the build had no RAM description of this host and gave dom0 QEMU virt's (give build --mem and --base)")],
     whole: true,
   },
@@ -62,7 +63,8 @@ const GENERIC: Record<string, CodeInfo> = {
   },
   INPUT_TOO_LARGE: {
     summary:
-      'an input past what is read whole: a file or table file over 64 MiB that is neither acpidump text nor an ELF core, read without --image-base; acpidump text over 64 MiB; a stream (standard input, a pipe, /dev/fd/N) past its limit',
+      'an input past what is read whole: a file or table file over 64 MiB that is neither acpidump text nor an ELF core, read without ' +
+      '--image-base; acpidump text over 64 MiB; a stream (standard input, a pipe, /dev/fd/N) past its limit',
     consumers: [tool('unreadable', 'no table is that large (give --image-base for a memory image, and a capture as a file)')],
     whole: true,
   },
@@ -127,12 +129,14 @@ const GENERIC: Record<string, CodeInfo> = {
   },
   DECODE_SUBTABLE_TOO_SHORT: {
     summary:
-      "a subtable shorter than its header (the walk stops there) or its type's minimum (GICC 76: the walk goes on past it by its length, as Linux's does, and dump shows it as short_subtable raw bytes)",
+      "a subtable shorter than its header (the walk stops there) or its type's minimum (GICC 76: the walk goes on past it by its length, as " +
+      "Linux's does, and dump shows it as short_subtable raw bytes)",
     consumers: [
       linux(
         'all',
         'function-lost',
-        "the handler refuses it (BAD_MADT_ENTRY) and that walk handles no later entry of its kind (a short GICC: it and every later CPU are not started); the walk goes on by length, so other kinds' walks (the ITSes) still find theirs",
+        'the handler refuses it (BAD_MADT_ENTRY) and that walk handles no later entry of its kind (a short GICC: it and every later CPU are ' +
+          "not started); the walk goes on by length, so other kinds' walks (the ITSes) still find theirs",
         'arch/arm64/kernel/smp.c acpi_parse_gic_cpu_interface(); drivers/acpi/tables.c acpi_parse_entries_array()',
       ),
       xen('4.17+', 'panic', 'a GICD or GICC that is too short panics GIC init (XH8, XH10)', 'xen/arch/arm/gic-v2.c, gic-v3.c BAD_MADT_ENTRY'),
@@ -170,7 +174,8 @@ const GENERIC: Record<string, CodeInfo> = {
   },
   DECODE_OFFSET_INSIDE: {
     summary:
-      'an offset pointing back inside the fixed fields (a revision 3 GTDT whose PlatformTimerOffset predates its virtual EL2 fields): the list is read right after them, as ACPICA does',
+      'an offset pointing back inside the fixed fields (a revision 3 GTDT whose PlatformTimerOffset predates its virtual EL2 fields): the ' +
+      'list is read right after them, as ACPICA does',
     consumers: [acpica('all', 'workaround', 'the list is read right after the fixed fields', 'dmtbdump2.c AcpiDmDumpGtdt()')],
   },
   DECODE_REVISION_LAYOUT: {
@@ -235,19 +240,24 @@ const GENERIC: Record<string, CodeInfo> = {
       linux(
         'all',
         'function-lost',
-        'the second driver to request the bytes fails its probe with -EBUSY ("can\'t claim ECAM area … address conflict"): that PCI segment, SMMU or PMU is lost',
-        'drivers/pci/ecam.c pci_ecam_create(); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c arm_smmu_device_probe(); drivers/perf/arm_smmuv3_pmu.c smmu_pmu_probe(); kernel/resource.c request_resource_conflict()',
+        'the second driver to request the bytes fails its probe with -EBUSY ("can\'t claim ECAM area … address conflict"): that PCI ' +
+          'segment, SMMU or PMU is lost',
+        'drivers/pci/ecam.c pci_ecam_create(); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c arm_smmu_device_probe(); ' +
+          'drivers/perf/arm_smmuv3_pmu.c smmu_pmu_probe(); kernel/resource.c request_resource_conflict()',
       ),
     ],
   },
   REGION_GIC_CLAIMED: {
     summary:
-      "a region overlapping the GICD or a GICR range, which Linux's GICv3 driver requests before any device probes: the ECAM's PCI segment, the SMMU, PMCG or console UART there is lost; a redistributor range over the distributor leaves the GIC without it",
+      "a region overlapping the GICD or a GICR range, which Linux's GICv3 driver requests before any device probes: the ECAM's PCI segment, " +
+      'the SMMU, PMCG or console UART there is lost; a redistributor range over the distributor leaves the GIC without it',
     consumers: [
       linux(
         '5.19+',
         'function-lost',
-        'the GIC driver requests the GICD (64 KiB) and every GICR range as it comes up; a device that requests any of those bytes later fails with -EBUSY ("can\'t claim ECAM area … address conflict with GICD"): that PCI segment, SMMU, PMU or console is lost; a GICR request over the GICD fails ("GICR region … has overlapping address"), and the frames read there are the distributor\'s',
+        'the GIC driver requests the GICD (64 KiB) and every GICR range as it comes up; a device that requests any of those bytes later ' +
+          'fails with -EBUSY ("can\'t claim ECAM area … address conflict with GICD"): that PCI segment, SMMU, PMU or console is lost; a ' +
+          'GICR request over the GICD fails ("GICR region … has overlapping address"), and the frames read there are the distributor\'s',
         'drivers/irqchip/irq-gic-v3.c gic_acpi_init(), gic_request_region(); drivers/pci/ecam.c pci_ecam_create(); kernel/resource.c __request_region()',
       ),
     ],
@@ -256,7 +266,8 @@ const GENERIC: Record<string, CodeInfo> = {
     summary: 'two regions the tables name overlap (MMIO frames, UARTs, PCC memory, SRAT RAM, the tables), where no driver claims both',
     consumers: [
       spec(
-        'each device, memory range and table has its own addresses; Linux maps such regions (ioremap) without claiming them, so both descriptions are used and their accesses reach the same bytes',
+        'each device, memory range and table has its own addresses; Linux maps such regions (ioremap) without claiming them, so both ' +
+          'descriptions are used and their accesses reach the same bytes',
         'ACPI 6.5 §5.2',
       ),
     ],
@@ -271,7 +282,8 @@ const GENERIC: Record<string, CodeInfo> = {
       linux(
         'all',
         'ignored',
-        'the first is used for some checks and the last for others (the FADT: sanity checks read the first, acpi_gbl_FADT the last); the others of a kind are not read',
+        'the first is used for some checks and the last for others (the FADT: sanity checks read the first, acpi_gbl_FADT the last); the ' +
+          'others of a kind are not read',
         'arch/arm64/kernel/acpi.c acpi_fadt_sanity_check(); ACPICA tbutils.c AcpiTbParseRootTable()',
       ),
     ],
@@ -299,7 +311,8 @@ const GENERIC: Record<string, CodeInfo> = {
   },
   INPUT_NO_ROOT: {
     summary:
-      'with --dom0: the input form has neither table addresses nor the RSDP and XSDT (a copy of /sys/firmware/acpi/tables): their absence is not a finding, and the rules about them and the links from them are left out',
+      'with --dom0: the input form has neither table addresses nor the RSDP and XSDT (a copy of /sys/firmware/acpi/tables): their absence ' +
+      'is not a finding, and the rules about them and the links from them are left out',
     consumers: [tool('note', 'the RSDP and XSDT are not checked: the input form does not carry them')],
     dom0: true,
     whole: true,

@@ -19,8 +19,9 @@ consumer fails (panics, hangs, disables ACPI, loses a CPU or a function such as 
 when it logs, works around, ignores or skips, **info** when only the spec is broken, or when the
 bytes are right and the consumer does not support what they describe (a limit of that consumer or
 of its default build, such as a default Xen's 128 CPUs). \`--format json\`
-carries the consumers of every finding. Codes are stable: CI configurations may match on them. \`--fail-on\` (default \`error\`) decides which severities make the
-exit code 1. Paths use the same vocabulary as \`dump --json\` (\`APIC.gicc[3].flags\`); offsets are
+carries the consumers of every finding. Codes are stable: CI configurations may match on them.
+\`--fail-on\` (default \`error\`) decides which severities make the exit code 1. Paths use the
+same vocabulary as \`dump --json\` (\`APIC.gicc[3].flags\`); offsets are
 byte offsets inside the table (or inside the memory image, dom0.dtb or acpi.img for the image and
 boot-chain codes). The codes marked *(no offset)* are about the input as a whole — a table the set
 lacks, an empty input, an option — and carry no offset; every other finding does (a test holds
@@ -47,7 +48,9 @@ This file is generated from \`src/check/catalog.ts\` by \`npm run docs\`.
 `;
   for (const [title, f] of GROUPS) {
     const dom0 = title.includes('--dom0');
-    out += `\n## ${title}\n\n| code | severity | what it means | who reads it, and what it does |${dom0 ? ' on a host set |' : ''}\n|---|---|---|---|${dom0 ? '---|' : ''}\n`;
+    out +=
+      `\n## ${title}\n\n| code | severity | what it means | who reads it, and what it does ` +
+      `|${dom0 ? ' on a host set |' : ''}\n|---|---|---|---|${dom0 ? '---|' : ''}\n`;
     for (const [c, i] of Object.entries(CODES)) {
       if (!f(c)) continue;
       const who = i.consumers.map((x) => consumerText(x).replace(/\|/g, '\\|')).join('<br>');

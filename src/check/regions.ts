@@ -63,7 +63,10 @@ type Claim = NonNullable<HostRange['claims']>[number];
  * second one's frames are the first one's registers. */
 function claimedFirst(x: Claim, y: Claim): string {
   if (x.early && y.early)
-    return `Linux's GIC driver requests both (${show(x)}, ${show(y)}): the second request fails ("has overlapping address"), and the redistributor frames read there are the distributor's registers`;
+    return (
+      `Linux's GIC driver requests both (${show(x)}, ${show(y)}): the second request fails ("has overlapping address"), and the ` +
+      `redistributor frames read there are the distributor's registers`
+    );
   const [gic, dev] = x.early ? [x, y] : [y, x];
   return `${gic.by} requests ${show(gic)} before any device probes, so ${dev.by} fails to request ${show(dev)} (-EBUSY) and that device is lost`;
 }
@@ -109,7 +112,9 @@ export function checkRegions(c: CheckContext): void {
             clash
               ? {
                   code: 'REGION_CONFLICT',
-                  message: `${b.what} at ${show(b)} overlaps ${other}, and Linux requests both as a driver's own: ${clash[1].by} (${show(clash[1])}) and ${clash[0].by} (${show(clash[0])}); whichever probes second fails with -EBUSY`,
+                  message:
+                    `${b.what} at ${show(b)} overlaps ${other}, and Linux requests both as a driver's own: ${clash[1].by} ` +
+                    `(${show(clash[1])}) and ${clash[0].by} (${show(clash[0])}); whichever probes second fails with -EBUSY`,
                 }
               : { code: 'REGION_OVERLAP', message: `${b.what} at ${show(b)} overlaps ${other}` },
           );

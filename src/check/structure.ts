@@ -106,7 +106,8 @@ export function checkDuplicates(c: CheckContext): void {
         'DUPLICATE_TABLE',
         e,
         `${sig}.header.signature`,
-        `${set.tables.filter((x) => x.table.signature === sig).length} ${sig} tables in the input; ${c.dom0 ? 'dom0 must see one' : 'an OS expects one (Linux uses the first for some checks and the last for others)'}`,
+        `${set.tables.filter((x) => x.table.signature === sig).length} ${sig} tables in the input; ` +
+          `${c.dom0 ? 'dom0 must see one' : 'an OS expects one (Linux uses the first for some checks and the last for others)'}`,
         0,
       );
   }
@@ -134,7 +135,8 @@ export function checkRequired(c: CheckContext, required: string[]): void {
       'INPUT_NO_ROOT',
       undefined,
       '',
-      `the input has no ${unlisted.join(' or ')} and no table addresses (${why}; a copy of /sys/firmware/acpi/tables lists neither): the links from them are not checked; give ${give}, or a build output`,
+      `the input has no ${unlisted.join(' or ')} and no table addresses (${why}; a copy of /sys/firmware/acpi/tables lists neither): the ` +
+        `links from them are not checked; give ${give}, or a build output`,
     );
   else if (!placed)
     c.report(

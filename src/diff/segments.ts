@@ -16,7 +16,8 @@ const routesText = (routes: PciRoute[]) =>
   routes
     .map(
       (r) =>
-        `RIDs ${span(r.rids)}${r.smmu ? ` via ${r.smmu.path.replace(/^IORT\./, '')} StreamIDs ${span(r.smmu.streamIds)}` : ''} to ${r.its ? `${r.its.path.replace(/^IORT\./, '')} DeviceIDs ${span(r.its.deviceIds)}` : 'no ITS group'}`,
+        `RIDs ${span(r.rids)}${r.smmu ? ` via ${r.smmu.path.replace(/^IORT\./, '')} StreamIDs ${span(r.smmu.streamIds)}` : ''} to ` +
+        `${r.its ? `${r.its.path.replace(/^IORT\./, '')} DeviceIDs ${span(r.its.deviceIds)}` : 'no ITS group'}`,
     )
     .join('; ');
 

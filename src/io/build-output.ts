@@ -105,7 +105,9 @@ export function readBuildOutput(dir: string): ReadResult {
       severity: 'warning',
       table: '',
       path: '',
-      message: `the build placed dom0's RAM by QEMU virt's map (${RAM_DEFAULTS}): ${typeof guessed.message === 'string' ? guessed.message : 'the host describes no RAM'}`,
+      message:
+        `the build placed dom0's RAM by QEMU virt's map (${RAM_DEFAULTS}): ` +
+        `${typeof guessed.message === 'string' ? guessed.message : 'the host describes no RAM'}`,
       file,
     });
   const set = setOf(dir, 'build', entries, boot);

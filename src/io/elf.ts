@@ -165,7 +165,8 @@ export function elfSegments(source: Source): Segment[] {
       if (fileSize > size) throw new ElfError(`PT_LOAD ${i} has file size ${hex(fileSize)} above its memory size ${hex(size)}`, at);
       if (big(p.p_offset) + fileSize > big(source.size))
         throw new ElfError(
-          `PT_LOAD ${i} (${hex(start)}) needs file bytes ${hex(p.p_offset)}..${hex(big(p.p_offset) + fileSize)}, past the end of the file (${hex(source.size)}): a truncated core`,
+          `PT_LOAD ${i} (${hex(start)}) needs file bytes ${hex(p.p_offset)}..${hex(big(p.p_offset) + fileSize)}, past the end of the file ` +
+            `(${hex(source.size)}): a truncated core`,
           at,
         );
       segments.push({ start, size, fileOffset: Number(p.p_offset), fileSize: Number(fileSize) });

@@ -176,7 +176,8 @@ export function readImage(mem: Memory, file: string, rsdpAddr?: bigint): ReadRes
     if (!e) return;
     for (const p of pointersOf(e.table)) {
       const other = p.pointer.onlyWithout;
-      if (p.address === 0n || (other && BigInt((e.table.fields[other] as bigint | number | undefined) ?? 0) !== 0n)) continue; // a null pointer, or a shadowed one
+      // a null pointer, or a shadowed one
+      if (p.address === 0n || (other && BigInt((e.table.fields[other] as bigint | number | undefined) ?? 0) !== 0n)) continue;
       const pointerAt = () => {
         const at = entryAt(describeTable(e.table), p.from)?.offset;
         return at === undefined ? undefined : offsetOf(mem, e.address! + BigInt(at));

@@ -59,7 +59,8 @@ export function inParent<T>(shown: string, parentShown: string, f: () => T): T {
     if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
       throw new OutputError(
         shown,
-        `${shown}: cannot write: ${fsWords(e as NodeJS.ErrnoException)} in ${parentShown}, the folder that holds it (the new output is made there and renamed into place)`,
+        `${shown}: cannot write: ${fsWords(e as NodeJS.ErrnoException)} in ${parentShown}, the folder that holds it (the new output is made ` +
+          `there and renamed into place)`,
       );
     // a folder that is there but makes no new entries (/proc, /sys)
     if (code === 'ENOENT' && statSync(parentShown, { throwIfNoEntry: false })?.isDirectory())

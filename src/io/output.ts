@@ -222,7 +222,8 @@ export function writeFolderAtomic(dir: string, files: Map<string, Uint8Array | s
         if (bad !== undefined)
           throw new OutputError(
             dir,
-            `${join(dir, bad)} was not written by dom0-acpi: --force replaces a previous output of dom0-acpi and nothing else (move it, or give another folder)`,
+            `${join(dir, bad)} was not written by dom0-acpi: --force replaces a previous output of dom0-acpi and nothing else (move it, or ` +
+              `give another folder)`,
           );
       }
       replaceable(dir, target);
@@ -410,7 +411,8 @@ function retire(shown: string, target: string, old: string, aside: string, warn:
     const kept = keepAside(old, target);
     rmdirSync(aside);
     warn(
-      `${still.length} file(s) dom0-acpi did not write were in the old ${shown} and their places in the new one are taken: kept, with the old output, in ${kept}: ${listed(still)}`,
+      `${still.length} file(s) dom0-acpi did not write were in the old ${shown} and their places in the new one are taken: kept, with the ` +
+        `old output, in ${kept}: ${listed(still)}`,
     );
   } catch (e) {
     if (!isFsError(e)) throw e;

@@ -164,7 +164,9 @@ function readFolder(dir: string, exclude: readonly string[] = []): ReadResult {
       note(
         'INPUT_SOURCE',
         'info',
-        `read ${basename(texts[0])} (acpidump text, ${addressed ? 'with table addresses' : 'though its table addresses are all 0 or missing'}); ${tables.length} binary table file(s) beside it not read`,
+        `read ${basename(texts[0])} (acpidump text, ` +
+          `${addressed ? 'with table addresses' : 'though its table addresses are all 0 or missing'}); ${tables.length} binary table ` +
+          `file(s) beside it not read`,
       );
     return { set: r.set, findings: [...findings, ...r.findings] };
   }
@@ -313,10 +315,14 @@ export function takeStream(fd: number, name: string, opts: ReadOptions = {}): Ta
       return MAX_TEXT;
     }
     if (isElf(head) || opts.imageBase !== undefined || opts.rsdp !== undefined) {
-      what = `a memory capture on a stream passing ${sizeText(MAX_STREAM)}, the most a stream is read to (it is held in memory whole): give the capture as a file, which is read in chunks`;
+      what =
+        `a memory capture on a stream passing ${sizeText(MAX_STREAM)}, the most a stream is read to (it is held in memory whole): give ` +
+        `the capture as a file, which is read in chunks`;
       return MAX_STREAM;
     }
-    what = `more than ${sizeText(MAX_TABLE)} on a stream, and neither acpidump text nor an ELF core: no table is that large (for a memory image give --image-base, and the image as a file)`;
+    what =
+      `more than ${sizeText(MAX_TABLE)} on a stream, and neither acpidump text nor an ELF core: no table is that large (for a memory ` +
+      `image give --image-base, and the image as a file)`;
     return MAX_TABLE;
   });
   if (got.over) return { refused: { set: makeSet(name, 'table', []), findings: [tooLarge(name, what)] } };
@@ -389,7 +395,8 @@ function readSource(source: Source, file: string, opts: ReadOptions): ReadResult
   if (head.length >= 8 && latin1(head, 0, 8) === KDUMP_SIGNATURE)
     return problem(
       'IMAGE_FORMAT',
-      'a kdump-compressed dump (makedumpfile, dump-guest-memory -z/-l/-s) is not read: make an ELF core (dump-guest-memory without a compression option, virsh dump --memory-only --format=elf, makedumpfile -E)',
+      'a kdump-compressed dump (makedumpfile, dump-guest-memory -z/-l/-s) is not read: make an ELF core (dump-guest-memory without a ' +
+        'compression option, virsh dump --memory-only --format=elf, makedumpfile -E)',
       0,
     );
   if (opts.imageBase !== undefined || opts.rsdp !== undefined) {
@@ -429,7 +436,9 @@ function readBlob(data: Uint8Array, file: string): ReadResult {
   if (next !== undefined) {
     for (const f of findings)
       if (f.code === 'DECODE_TRAILING_DATA')
-        f.message += ` (the bytes after it start "${latin1(data, next, next + 4)}", like another table: a memory image; give --image-base ADDR, the address of its first byte)`;
+        f.message +=
+          ` (the bytes after it start "${latin1(data, next, next + 4)}", like another table: a memory image; give --image-base ` +
+          `ADDR, the address of its first byte)`;
   }
   return { set: makeSet(file, 'table', e ? [e] : []), findings };
 }

@@ -122,7 +122,8 @@ function decodeParts(def: ContainerDef, node: Node, ctx: DecodeCtx, start: numbe
           'DECODE_OFFSET_INSIDE',
           () => `${pathOf(path)}.${part.offset}`,
           start + offsetOfField(def.layout, part.offset!),
-          `${part.offset} ${hex(from - start)} points inside the fixed fields (they end at ${hex(fixedEnd - start)}); the ${part.label.toLowerCase()} are read right after them, as ACPICA does`,
+          `${part.offset} ${hex(from - start)} points inside the fixed fields (they end at ${hex(fixedEnd - start)}); the ` +
+            `${part.label.toLowerCase()} are read right after them, as ACPICA does`,
           'warning',
         );
         (node.faults ??= {})[part.offset] = node.fields[part.offset] as number;
@@ -135,7 +136,8 @@ function decodeParts(def: ContainerDef, node: Node, ctx: DecodeCtx, start: numbe
           'DECODE_BODY_OFFSET',
           () => `${pathOf(path)}.${part.offset}`,
           fieldAtOff,
-          `${part.offset} ${hex(from - start)} is outside the space after the ${pos === fixedEnd ? 'fixed fields' : 'previous part'} (${hex(pos - start)}..${hex(end - start)})`,
+          `${part.offset} ${hex(from - start)} is outside the space after the ${pos === fixedEnd ? 'fixed fields' : 'previous part'} ` +
+            `(${hex(pos - start)}..${hex(end - start)})`,
         );
         return pos;
       }

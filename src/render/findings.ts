@@ -32,7 +32,8 @@ export function summaryLine(r: InputReport, failOn: Severity): string {
   const failed = r.findings.some((f) => atLeast(f, failOn));
   const known = r.findings.filter((f) => f.baselined).length;
   return shown(
-    `${r.input}: ${r.tables.length} table(s), ${c.error} error(s), ${c.warning} warning(s), ${c.info} info${known ? ` (${known} in the baseline)` : ''} — ${failed ? 'FAIL' : 'ok'}`,
+    `${r.input}: ${r.tables.length} table(s), ${c.error} error(s), ${c.warning} warning(s), ${c.info} ` +
+      `info${known ? ` (${known} in the baseline)` : ''} — ${failed ? 'FAIL' : 'ok'}`,
   );
 }
 
@@ -120,7 +121,8 @@ export function renderJunit(reports: InputReport[], failOn: Severity): string {
       const body = [
         ...(bad.length
           ? [
-              `      <failure type="${xml(codes[0])}" message="${xml(bad.length === 1 ? bad[0].message : `${bad.length} findings: ${codes.join(', ')}`)}">${lines(bad)}</failure>`,
+              `      <failure type="${xml(codes[0])}" ` +
+                `message="${xml(bad.length === 1 ? bad[0].message : `${bad.length} findings: ${codes.join(', ')}`)}">${lines(bad)}</failure>`,
             ]
           : []),
         ...(others.length ? [`      <system-out>${lines(others)}</system-out>`] : []),
@@ -131,7 +133,10 @@ export function renderJunit(reports: InputReport[], failOn: Severity): string {
     const failed = names.filter((n) => failing(n).length).length;
     return `  <testsuite name="${xml(r.input)}" tests="${names.length}" failures="${failed}" errors="0" skipped="0">\n${cases.join('\n')}\n  </testsuite>`;
   });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="dom0-acpi check" tests="${tests}" failures="${failures}" errors="0">\n${suites.join('\n')}\n</testsuites>\n`;
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="dom0-acpi check" tests="${tests}" failures="${failures}" ` +
+    `errors="0">\n${suites.join('\n')}\n</testsuites>\n`
+  );
 }
 
 // GitHub workflow commands: data escapes % CR LF; properties also : and ,. What a finding quotes is

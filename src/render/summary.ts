@@ -19,7 +19,10 @@ export function summaryLines(set: TableSet, entries: TableEntry[]): string[] {
     const addr = e.address === undefined ? '-'.padEnd(18) : hex(e.address, 16);
     const oem = typeof h.oem_id === 'string' ? quote(h.oem_id) : ''; // as dump shows it
     const ck = hasChecksumFault(t) ? 'CHECKSUM BAD' : 'checksum ok';
-    return `${t.signature.padEnd(4)}  ${addr}  ${String(e.bytes.length).padStart(6)} B  ${oem.padEnd(8)}  ${ck}  ${defOf(t).summary?.(e, set, links) ?? (defOf(t).tailIsAml ? amlSummary(e, set) : '')}`.trimEnd();
+    return (
+      `${t.signature.padEnd(4)}  ${addr}  ${String(e.bytes.length).padStart(6)} B  ${oem.padEnd(8)}  ${ck}  ` +
+      `${defOf(t).summary?.(e, set, links) ?? (defOf(t).tailIsAml ? amlSummary(e, set) : '')}`.trimEnd()
+    );
   });
   const efi = (set.efi ?? []).map(
     (p) => `EFI   ${p.address === undefined ? '-'.padEnd(18) : hex(p.address, 16)}  ${String(p.bytes.length).padStart(6)} B  ${efiFacts(p)}`,
@@ -37,10 +40,17 @@ function efiFacts(p: EfiPart): string {
   switch (p.kind) {
     case 'system-table': {
       const rev = Number(f.revision ?? 0);
-      return `system table "${String(f.signature)}" rev ${rev >> 16}.${(rev & 0xffff).toString().padStart(2, '0')}, ${f.number_of_table_entries} configuration entr${f.number_of_table_entries === 1n ? 'y' : 'ies'} at ${hex(BigInt(f.configuration_table as bigint))}, CRC-32 ${systemTableCrc(p.bytes) === f.crc32 ? 'ok' : 'BAD'}`;
+      return (
+        `system table "${String(f.signature)}" rev ${rev >> 16}.${(rev & 0xffff).toString().padStart(2, '0')}, ` +
+        `${f.number_of_table_entries} configuration entr${f.number_of_table_entries === 1n ? 'y' : 'ies'} at ` +
+        `${hex(BigInt(f.configuration_table as bigint))}, CRC-32 ${systemTableCrc(p.bytes) === f.crc32 ? 'ok' : 'BAD'}`
+      );
     }
     case 'configuration-table':
-      return `configuration table: ${(node.items ?? []).map((e) => `${guidName(e.fields.vendor_guid as Uint8Array)} → ${hex(BigInt(e.fields.vendor_table as bigint))}`).join(', ')}`;
+      return (
+        `configuration table: ` +
+        `${(node.items ?? []).map((e) => `${guidName(e.fields.vendor_guid as Uint8Array)} → ${hex(BigInt(e.fields.vendor_table as bigint))}`).join(', ')}`
+      );
     case 'memory-map': {
       const ds = node.items ?? [];
       const shown = ds

@@ -316,7 +316,10 @@ export function dumpTableLines(e: TableEntry, block?: AmlBlock): DumpLine[] {
 function heading(e: TableEntry): string {
   const sig = e.table.signature;
   const desc = describeSignature(sig);
-  return `/* ${sig}${desc ? ` (${desc})` : ''} @ ${e.address === undefined ? 'unknown address' : hex(e.address, 16)}, ${e.bytes.length} bytes, from ${shown(e.source)} */`;
+  return (
+    `/* ${sig}${desc ? ` (${desc})` : ''} @ ${e.address === undefined ? 'unknown address' : hex(e.address, 16)}, ${e.bytes.length} ` +
+    `bytes, from ${shown(e.source)} */`
+  );
 }
 
 /** The whole dump of one table, with a heading comment naming where it came from. A DSDT's or

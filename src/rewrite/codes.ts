@@ -15,7 +15,8 @@ export const BUILD_CODES = {
   BUILD_EL2_TIMER_MASKED: {
     severity: 'warning',
     summary:
-      'the design GTDT masks the EL2 timers dom0 cannot use (GSIV and flags 0): Linux ≥ 5.18 logs a harmless FW_BUG line, 5.10–5.17 without the stable fix reconfigure IPI0; Xen keeps the host GTDT',
+      'the design GTDT masks the EL2 timers dom0 cannot use (GSIV and flags 0): Linux ≥ 5.18 logs a harmless FW_BUG line, 5.10–5.17 without ' +
+      'the stable fix reconfigure IPI0; Xen keeps the host GTDT',
     source: 'docs/consumers.md G4, X7',
   },
   BUILD_GTDT_SHORT: { severity: 'warning', summary: 'the GTDT is too short to hold the EL2 timer fields: nothing to mask', source: 'ACPI 6.5 §5.2.25' },
@@ -25,13 +26,15 @@ export const BUILD_CODES = {
   BUILD_IORT_UNROUTED: {
     severity: 'info',
     summary:
-      '--hide-smmu: a device sends IDs to an SMMU that maps them to no ITS group (stream IDs for translation only, no MSIs): the host gives them no MSI route, and dom0 sees no mapping for them',
+      '--hide-smmu: a device sends IDs to an SMMU that maps them to no ITS group (stream IDs for translation only, no MSIs): the host gives ' +
+      'them no MSI route, and dom0 sees no mapping for them',
     source: 'Linux drivers/acpi/arm64/iort.c iort_node_map_id()',
   },
   BUILD_IORT_RMR_DROPPED: {
     severity: 'info',
     summary:
-      '--hide-smmu left out an RMR node tied to a hidden SMMU: the hypervisor driving that SMMU must keep its reserved ranges mapped for the devices (dom0 no longer sees them)',
+      '--hide-smmu left out an RMR node tied to a hidden SMMU: the hypervisor driving that SMMU must keep its reserved ranges mapped for ' +
+      'the devices (dom0 no longer sees them)',
     source: 'IORT E.c RMR node; Linux drivers/acpi/arm64/iort.c iort_get_rmrs()',
   },
   BUILD_VCPUS_CAPPED: {
@@ -52,7 +55,8 @@ export const BUILD_CODES = {
   BUILD_STAO_NAME_KEPT: {
     severity: 'warning',
     summary:
-      "a --stao-path name the build cannot make absent in dom0's DSDT/SSDTs (no such device, or one the tables need): Linux ignores the STAO's name list, so dom0 still enumerates it if it is there",
+      "a --stao-path name the build cannot make absent in dom0's DSDT/SSDTs (no such device, or one the tables need): Linux ignores the " +
+      "STAO's name list, so dom0 still enumerates it if it is there",
     source: 'Linux drivers/acpi/scan.c acpi_scan_init() ("STAO Name List not yet supported")',
   },
   BUILD_STAO_NO_SPCR: {
@@ -88,7 +92,8 @@ export const BUILD_CODES = {
   BUILD_RAM_DEFAULTS: {
     severity: 'warning',
     summary:
-      "the host describes no RAM (no SRAT, not a memory capture) and does not have QEMU virt's memory map (its GIC distributor is elsewhere): dom0's RAM and region were placed by QEMU virt's map (0x40000000, 512 MiB), which this host may not have",
+      "the host describes no RAM (no SRAT, not a memory capture) and does not have QEMU virt's memory map (its GIC distributor is " +
+      "elsewhere): dom0's RAM and region were placed by QEMU virt's map (0x40000000, 512 MiB), which this host may not have",
     source: 'QEMU hw/arm/virt.c base_memmap (VIRT_MEM, VIRT_GIC_DIST); Linux under Xen takes the EFI map as all its RAM (docs/consumers.md §7.2)',
   },
   BUILD_RAM_SMALL: {

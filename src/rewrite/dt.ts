@@ -55,7 +55,8 @@ const run: PlacedPass = (set, opts) => {
       'BUILD_NO_HVC_CONSOLE',
       'STAO',
       'DT./chosen.bootargs',
-      'the STAO hides the SPCR UART from dom0 but the bootargs have no console=hvc0: dom0 keeps only the SPCR earlycon (Xen adds hvc only for domUs); add --bootargs "console=hvc0 ..."',
+      'the STAO hides the SPCR UART from dom0 but the bootargs have no console=hvc0: dom0 keeps only the SPCR earlycon (Xen adds hvc only ' +
+        'for domUs); add --bootargs "console=hvc0 ..."',
     );
   }
   return { set: next, changes };

@@ -36,7 +36,8 @@ const run: Pass = (set) => {
     'BUILD_EL2_TIMER_MASKED',
     'GTDT',
     at('non_secure_el2_interrupt'),
-    `EL2 timer GSIV ${fieldsOf(GTDT, old).non_secure_el2_interrupt} masked to 0: Linux >= 5.18 logs "[Firmware Bug]: Illegal GSI0 translation request" (harmless), ` +
+    `EL2 timer GSIV ${fieldsOf(GTDT, old).non_secure_el2_interrupt} masked to 0: Linux >= 5.18 logs "[Firmware Bug]: Illegal GSI0 ` +
+      `translation request" (harmless), ` +
       'and 5.10-5.17 kernels without the stable fix reconfigure IPI0; --skip gtdt (or --profile xen) keeps the host GTDT as Xen does',
   );
   return { set: next, changes: [] };

@@ -54,7 +54,8 @@ function composed(n: Node, nodes: Nodes, lost: Unrouted[]): Node[] {
   const room = mappingRoom(n);
   const over = (): never => {
     throw new BuildError(
-      `--hide-smmu: the ${named(n)} would need more than ${room} ID mappings straight to the ITS groups (its ranges split where the SMMUs split them), and its ${lengthBits(n)}-bit length holds no more: it cannot be composed`,
+      `--hide-smmu: the ${named(n)} would need more than ${room} ID mappings straight to the ITS groups (its ranges split where the SMMUs ` +
+        `split them), and its ${lengthBits(n)}-bit length holds no more: it cannot be composed`,
     );
   };
   const firstRange = maps.findIndex((x) => idRange(x));
@@ -74,7 +75,8 @@ function composed(n: Node, nodes: Nodes, lost: Unrouted[]): Node[] {
     for (const p of follow(n, lo, hi, nodes, [], lost, room - out.length, over)) {
       if (p.single)
         throw new BuildError(
-          `--hide-smmu: ${ids(p.from, p.to)} of the ${named(n)} reach a single mapping (all to ID ${hex(p.out)}); a mapping of this node cannot say that without catching every other ID`,
+          `--hide-smmu: ${ids(p.from, p.to)} of the ${named(n)} reach a single mapping (all to ID ${hex(p.out)}); a mapping of this node ` +
+            `cannot say that without catching every other ID`,
         );
       const flags = nodes.pick(n, p.from)!.flags & ~SINGLE;
       out.push(make(idMapping, { input_base: p.from, id_count: p.to - p.from, output_base: p.out, output_reference: p.group, flags }));
@@ -104,7 +106,8 @@ const run: Pass = (set, opts) => {
         'BUILD_IORT_RMR_DROPPED',
         'IORT',
         'IORT',
-        `--hide-smmu: the RMR node at offset ${hex(n.at ?? 0)} (${ranges.length} reserved range(s)) is tied to a hidden SMMU and is left out: the hypervisor driving that SMMU must keep those ranges mapped for the devices`,
+        `--hide-smmu: the RMR node at offset ${hex(n.at ?? 0)} (${ranges.length} reserved range(s)) is tied to a hidden SMMU and is left ` +
+          `out: the hypervisor driving that SMMU must keep those ranges mapped for the devices`,
       );
     }
   }
@@ -122,7 +125,8 @@ const run: Pass = (set, opts) => {
       'BUILD_IORT_UNROUTED',
       'IORT',
       'IORT',
-      `--hide-smmu: the ${named(device)} sends ${mine.map((l) => ids(l.from, l.to)).join(', ')} to the ${named(mine[0].smmu)}, which sends them to no ITS group: they have no MSI route on the host, and dom0's IORT does not map them`,
+      `--hide-smmu: the ${named(device)} sends ${mine.map((l) => ids(l.from, l.to)).join(', ')} to the ${named(mine[0].smmu)}, which sends ` +
+        `them to no ITS group: they have no MSI route on the host, and dom0's IORT does not map them`,
     );
   }
   // nothing left may point at a node that went
@@ -143,7 +147,8 @@ const run: Pass = (set, opts) => {
     const missing = itsIds(g).filter((id) => !madtIts.has(id));
     if (missing.length)
       throw new BuildError(
-        `--hide-smmu: the ITS group at offset ${hex(g.at ?? 0)} names ITS ID ${missing.join(', ')}, which dom0's MADT does not have: the devices mapped to it would get no MSIs`,
+        `--hide-smmu: the ITS group at offset ${hex(g.at ?? 0)} names ITS ID ${missing.join(', ')}, which dom0's MADT does not have: the ` +
+          `devices mapped to it would get no MSIs`,
       );
   }
   return { set: withTable(next, { ...host, table: { ...host.table, items: kept }, origin: 'new' }), changes: [] };

@@ -142,7 +142,9 @@ export function layoutRegion(set: Dom0Set, opts: BuildOptions, withEfi: boolean)
     'BUILD_RAM_DEFAULTS',
     '',
     'memory',
-    `the input describes no RAM (no SRAT, not a memory capture) and its GIC distributor is not at QEMU virt's ${hex(DEFAULTS.qemuGicd)}: dom0's RAM ${DEFAULTS.mem.map(show).join(', ')} and the region at ${hex(region.base)} are QEMU virt's map${memory.derived.base ? '' : ' (the region as given)'}, which this host may not have; give --mem and --base for it`,
+    `the input describes no RAM (no SRAT, not a memory capture) and its GIC distributor is not at QEMU virt's ${hex(DEFAULTS.qemuGicd)}: ` +
+      `dom0's RAM ${DEFAULTS.mem.map(show).join(', ')} and the region at ${hex(region.base)} are QEMU virt's ` +
+      `map${memory.derived.base ? '' : ' (the region as given)'}, which this host may not have; give --mem and --base for it`,
   );
 }
 

@@ -94,8 +94,10 @@ function designItems(set: Dom0Set, opts: BuildOptions, gic: GicInfo, items: Node
         'BUILD_MPIDR_NOT_VIRTUAL',
         'APIC',
         fieldPath(`APIC.gicc[${moved}]`, giccDef, 'arm_mpidr'),
-        `--host-mpidrs: the kept host GICC ${moved} has MPIDR ${hex(fieldsOf(giccDef, kept[moved]).arm_mpidr)}, but Xen gives vCPU ${moved} MPIDR ${hex(vcpuMpidr(moved))}: ` +
-          'under Xen, dom0 would not bring up its secondary CPUs (docs/consumers.md X8); leave --host-mpidrs out for a hypervisor that numbers vCPUs as Xen does',
+        `--host-mpidrs: the kept host GICC ${moved} has MPIDR ${hex(fieldsOf(giccDef, kept[moved]).arm_mpidr)}, but Xen gives vCPU ${moved} ` +
+          `MPIDR ${hex(vcpuMpidr(moved))}: ` +
+          'under Xen, dom0 would not bring up its secondary CPUs (docs/consumers.md X8); leave --host-mpidrs out for a hypervisor that ' +
+          'numbers vCPUs as Xen does',
       );
     }
   }

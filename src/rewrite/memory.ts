@@ -133,7 +133,9 @@ export function placeMemory(host: TableSet, opts: Pick<BuildOptions, 'base' | 'm
   const piece = subtract(pool, holes).find((p) => p.size >= size);
   if (!piece)
     throw new BuildError(
-      `no piece of dom0's RAM (${pool.map((r) => `${hex(r.base)}+${hex(r.size)}`).join(', ')}${derived.mem ? `, ${source === 'defaults' ? 'the default' : `from the ${source}`}` : ''}) holds the new region of ${mib(size)} clear of the host's tables and devices: give --base`,
+      `no piece of dom0's RAM (${pool.map((r) => `${hex(r.base)}+${hex(r.size)}`).join(', ')}` +
+        `${derived.mem ? `, ${source === 'defaults' ? 'the default' : `from the ${source}`}` : ''}) holds the new region of ${mib(size)} ` +
+        `clear of the host's tables and devices: give --base`,
     );
   const base = alignDown(end(piece) - size);
   return { base, mem: subtract(pool, [{ base, size }]), derived, source, ram };

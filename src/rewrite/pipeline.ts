@@ -111,7 +111,8 @@ function oneOfEach(start: Dom0Set, xsdtPicks: boolean): void {
   for (const [sig, es] of bySig) {
     if (es.length < 2 || es.some((e) => e.address !== undefined && listed.has(e.address))) continue;
     throw new BuildError(
-      `the input holds ${es.length} ${sig} tables (${es.map((e) => e.source).join(', ')}) and no XSDT entry picks one: dom0 must see one ${sig}; leave the others out with --exclude FILE`,
+      `the input holds ${es.length} ${sig} tables (${es.map((e) => e.source).join(', ')}) and no XSDT entry picks one: dom0 must see one ` +
+        `${sig}; leave the others out with --exclude FILE`,
     );
   }
 }

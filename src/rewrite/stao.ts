@@ -31,7 +31,8 @@ const run: Pass = (set, opts) => {
       'BUILD_STAO_NO_SPCR',
       'STAO',
       STAO_UART,
-      'STAO asks dom0 to ignore the SPCR UART but the input has no SPCR: Linux warns "STAO table present, but SPCR is missing" and hides nothing (docs/consumers.md X5)',
+      'STAO asks dom0 to ignore the SPCR UART but the input has no SPCR: Linux warns "STAO table present, but SPCR is missing" and hides ' +
+        'nothing (docs/consumers.md X5)',
     );
   } else if (noSpcr) {
     next = warn(
@@ -39,7 +40,8 @@ const run: Pass = (set, opts) => {
       'BUILD_STAO_UART_ZERO',
       'STAO',
       STAO_UART,
-      'the input has no SPCR, so there is no UART for dom0 to ignore: STAO UART = 0 (Xen sets 1, and Linux then warns "STAO table present, but SPCR is missing")',
+      'the input has no SPCR, so there is no UART for dom0 to ignore: STAO UART = 0 (Xen sets 1, and Linux then warns "STAO table present, ' +
+        'but SPCR is missing")',
     );
   }
   return { set: next, changes: [] };

@@ -60,7 +60,8 @@ const processorRule = rule({
   codes: {
     AML_CPU_NO_DEVICE: {
       summary:
-        "an enabled GICC whose processor UID no present processor device has (a Device with _HID or _CID ACPI0007 and that _UID, or a Processor object with that ProcessorID); checked when every processor device's ID is a constant",
+        'an enabled GICC whose processor UID no present processor device has (a Device with _HID or _CID ACPI0007 and that _UID, or a ' +
+        "Processor object with that ProcessorID); checked when every processor device's ID is a constant",
       consumers: [
         linux(
           'all',
@@ -126,7 +127,8 @@ const pathRule = rule({
   codes: {
     AML_IORT_NAMED_COMPONENT: {
       summary:
-        "an IORT named component whose device name is no device of the namespace, compared as Linux compares it: with ACPICA's full pathname (`\\_SB_.XXXX`, every segment four characters)",
+        "an IORT named component whose device name is no device of the namespace, compared as Linux compares it: with ACPICA's full " +
+        'pathname (`\\_SB_.XXXX`, every segment four characters)',
       consumers: [
         linux(
           'all',
@@ -203,7 +205,8 @@ const pciRule = rule({
   codes: {
     AML_PCI_NO_ECAM: {
       summary:
-        'a present PCI host bridge whose segment (_SEG, else 0) and bus range (its _CRS bus numbers, else _BBN to 0xFF) no MCFG allocation covers, and which has no _CBA',
+        'a present PCI host bridge whose segment (_SEG, else 0) and bus range (its _CRS bus numbers, else _BBN to 0xFF) no MCFG allocation ' +
+        'covers, and which has no _CBA',
       consumers: [linux('all', 'function-lost', '"ECAM region not found": the root bridge gets no config space, and nothing behind it is found', PCI_ROOT)],
     },
     AML_PCI_NO_IORT: {
@@ -219,7 +222,8 @@ const pciRule = rule({
     },
     AML_PCI_WINDOW_CONFLICT: {
       summary:
-        "a present PCI host bridge's memory window (its _CRS, in the CPU's addresses) that overlaps a window of a bridge before it or an ECAM window without holding it or lying in it",
+        "a present PCI host bridge's memory window (its _CRS, in the CPU's addresses) that overlaps a window of a bridge before it or an " +
+        'ECAM window without holding it or lying in it',
       consumers: [
         linux(
           'all',
@@ -231,7 +235,8 @@ const pciRule = rule({
     },
     AML_PCI_SEGMENT_NO_BRIDGE: {
       summary:
-        'a PCI segment the MCFG (an allocation) or the IORT (a root complex) describes whose buses no present PCI host bridge has, said once per segment (checked when the namespace declares host bridges, each with a constant _SEG and bus range)',
+        'a PCI segment the MCFG (an allocation) or the IORT (a root complex) describes whose buses no present PCI host bridge has, said ' +
+        'once per segment (checked when the namespace declares host bridges, each with a constant _SEG and bus range)',
       consumers: [
         linux(
           'all',
@@ -267,7 +272,8 @@ const pciRule = rule({
           ns,
           'AML_PCI_NO_ECAM',
           b.d.object,
-          `${b.d.path} is PCI segment ${b.seg}, buses ${b.bus.start}-${b.bus.end}${b.bus.fromCrs ? '' : ' (no bus range in its _CRS)'}: no MCFG allocation covers them, so Linux finds no ECAM for it`,
+          `${b.d.path} is PCI segment ${b.seg}, buses ${b.bus.start}-${b.bus.end}${b.bus.fromCrs ? '' : ' (no bus range in its _CRS)'}: no ` +
+            `MCFG allocation covers them, so Linux finds no ECAM for it`,
         );
     }
     windowConflicts(c, ns, known, allocations);
@@ -360,7 +366,8 @@ function windowConflicts(
         ns,
         'AML_PCI_WINDOW_CONFLICT',
         b.d.crs!.object,
-        `${b.d.path}'s memory window ${show(w)} (_CRS descriptor ${w.index}) overlaps ${clash.what}: Linux ignores the window, and no device behind the bridge gets addresses in it`,
+        `${b.d.path}'s memory window ${show(w)} (_CRS descriptor ${w.index}) overlaps ${clash.what}: Linux ignores the window, and no ` +
+          `device behind the bridge gets addresses in it`,
       );
     }
   }

@@ -130,7 +130,8 @@ export const dbg2 = table({
     (e.table.items ?? [])
       .map(
         (n) =>
-          `port ${hex(Number(n.fields.port_type))}/${hex(Number(n.fields.port_subtype))}${partOf(namepathPart, n) !== undefined ? ` ${partOf(namepathPart, n)}` : ''}`,
+          `port ${hex(Number(n.fields.port_type))}/${hex(Number(n.fields.port_subtype))}` +
+          `${partOf(namepathPart, n) !== undefined ? ` ${partOf(namepathPart, n)}` : ''}`,
       )
       .join(', '),
 }) satisfies TableDef;

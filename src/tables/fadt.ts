@@ -167,7 +167,8 @@ const rules: TableRule[] = [
           acpica(
             'all',
             'unused',
-            "copies min(length, 276) bytes into its zeroed local FADT: the bytes past the revision's length are copied too, as the fields a later revision puts there",
+            "copies min(length, 276) bytes into its zeroed local FADT: the bytes past the revision's length are copied too, as the fields a " +
+              'later revision puts there',
             'tbfadt.c AcpiTbCreateLocalFadt()',
           ),
           spec('the revision says the length (5: 268 bytes, 6 and later: 276)', 'ACPI 6.5 §5.2.9'),
@@ -198,7 +199,8 @@ const rules: TableRule[] = [
         c.report(
           'FADT_NO_BOOT_FLAGS',
           at('header.length'),
-          `the FADT is ${len} bytes, too short for the Arm boot flags (bytes 129-130): ACPICA reads them as 0, so Linux sees no PSCI and starts no secondary CPU`,
+          `the FADT is ${len} bytes, too short for the Arm boot flags (bytes 129-130): ACPICA reads them as 0, so Linux sees no PSCI and ` +
+            `starts no secondary CPU`,
         );
       else if (want !== undefined && len < want)
         c.report(
@@ -216,7 +218,8 @@ const rules: TableRule[] = [
         c.report(
           'FADT_LONGER',
           at('header.length'),
-          `revision ${rev} FADT is ${len} bytes; revision 5 means ${want}: ACPICA copies all ${len} (up to ${FADT_V6_SIZE}), so bytes ${want}-${len - 1} are read as revision 6's fields`,
+          `revision ${rev} FADT is ${len} bytes; revision 5 means ${want}: ACPICA copies all ${len} (up to ${FADT_V6_SIZE}), so bytes ` +
+            `${want}-${len - 1} are read as revision 6's fields`,
         );
       if (hasField({ layout: fadtLayout }, c.entry.table, 'x_dsdt') && c.set.tables.some((e) => e.address !== undefined)) {
         const x = big(f.x_dsdt);
@@ -272,7 +275,8 @@ const rules: TableRule[] = [
           linux(
             '5.2+',
             'fw-bug-logged',
-            '"[Firmware Bug]: Unsupported FADT revision", then "FADT has ARM boot flags set, assuming 5.1": ACPI is used (before 5.2, and stable kernels without commit 2af22f3ec3ca, ACPI is disabled)',
+            '"[Firmware Bug]: Unsupported FADT revision", then "FADT has ARM boot flags set, assuming 5.1": ACPI is used (before 5.2, and ' +
+              'stable kernels without commit 2af22f3ec3ca, ACPI is disabled)',
             'arch/arm64/kernel/acpi.c acpi_fadt_sanity_check()',
           ),
         ],

@@ -24,7 +24,8 @@ const rev3 = {
   when: (g: Gate) => g.revision >= 3 && !timersAt96(g),
   fallback: (g: Gate) =>
     g.revision >= 3 && timersAt96(g)
-      ? `revision ${g.revision} GTDT with platform timers at ${hex(g.read!('platform_timer_offset'))}: no virtual EL2 timer fields, read with the revision 2 layout`
+      ? `revision ${g.revision} GTDT with platform timers at ${hex(g.read!('platform_timer_offset'))}: no virtual EL2 timer fields, read ` +
+        `with the revision 2 layout`
       : undefined,
 };
 
@@ -152,7 +153,8 @@ const rules: TableRule[] = [
           linux(
             '5.18+',
             'fw-bug-logged',
-            '"[Firmware Bug]: Illegal GSI0 translation request": the EL2 timer, which dom0 at EL1 never uses, is not mapped (5.10-5.17 kernels without the 2022 stable fix reconfigure IPI0 instead)',
+            '"[Firmware Bug]: Illegal GSI0 translation request": the EL2 timer, which dom0 at EL1 never uses, is not mapped (5.10-5.17 ' +
+              'kernels without the 2022 stable fix reconfigure IPI0 instead)',
             'drivers/irqchip/irq-gic-v3.c gic_irq_domain_translate(); drivers/acpi/arm64/gtdt.c map_gt_gsi()',
           ),
         ],
@@ -318,7 +320,10 @@ export const gtdt = table({
   },
   summary: (e) => {
     const f = fieldsOf(GTDT, e.table);
-    return `rev ${f.header.revision}, virt EL1 GSIV ${Number(f.virtual_timer_interrupt ?? 0)}, EL2 GSIV ${Number(f.non_secure_el2_interrupt ?? 0)}, ${e.table.items?.length ?? 0} platform timer(s)`;
+    return (
+      `rev ${f.header.revision}, virt EL1 GSIV ${Number(f.virtual_timer_interrupt ?? 0)}, EL2 GSIV ` +
+      `${Number(f.non_secure_el2_interrupt ?? 0)}, ${e.table.items?.length ?? 0} platform timer(s)`
+    );
   },
   name: 'GTDT',
   label: 'Generic Timer Description Table',

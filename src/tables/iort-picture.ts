@@ -1,7 +1,9 @@
 // What `report` draws of an IORT: every node, and every ID mapping as an edge from the node that
-// maps to the node it names, labelled with the IDs it carries (a PMCG's edge is its node reference).
+// maps to the node it names, labelled with the IDs it carries (a PMCG's edge is its node reference);
+// and the line `dump --summary` gives it.
 import { partIn, itemOf, fieldsOf, type Node } from '../layout/codec.js';
 import { hex } from '../layout/diagnostics.js';
+import { MappingChoice, iortMapId } from './iort-walk.js';
 import type { TableEntry } from '../model/set.js';
 import type { GraphPicture } from '../model/picture.js';
 import { rmrRangesOf, namedComponent, IORT_TYPES, idMapping, iortFamily, itsIds, mappingsOf, nodePathsOf } from './iort-nodes.js';
@@ -62,4 +64,43 @@ export function iortPictures(e: TableEntry): GraphPicture[] {
   return [
     { section: 'iort', kind: 'graph', title: `IORT: ${nodes.length} node(s), ${groups} ITS group(s), ${edges.length} mapping(s)`, nodes, edges, ranks: RANKS },
   ];
+}
+
+/** One line of IORT topology: node counts by type, and each root complex's paths to its ITS groups
+ * as Linux walks them (iortMapId): the first ID of each mapping Linux takes, walked; where a root
+ * complex has several paths, each with the IDs that take it (`RC0 0x0-0xFF → SMMUv3 → ITS0`). */
+export function iortSummary(t: Node): string {
+  const items = t.items ?? [];
+  const byAt = new Map(items.filter((n) => n.at !== undefined).map((n) => [n.at!, n]));
+  const counts = new Map<string, number>();
+  for (const n of items) {
+    const type = IORT_TYPES[Number(n.fields.type)] ?? `type ${n.fields.type}`;
+    counts.set(type, (counts.get(type) ?? 0) + 1);
+  }
+  const name = (n: Node) =>
+    n.fields.type === IORT_ROOT_COMPLEX
+      ? `RC${Number(n.fields.pci_segment)}`
+      : n.fields.type === IORT_ITS_GROUP
+        ? `ITS${itsIds(n).join('/')}`
+        : (IORT_TYPES[Number(n.fields.type)] ?? '?');
+  const choices = new Map<Node, MappingChoice>();
+  const choiceOf = (n: Node) => choices.get(n) ?? choices.set(n, new MappingChoice(n)).get(n)!;
+  const chains: string[] = [];
+  for (const rc of items.filter((n) => n.fields.type === IORT_ROOT_COMPLEX)) {
+    // each path after the root complex, with the ID ranges that take it
+    const paths = new Map<string, string[]>();
+    mappingsOf(rc).forEach((m, j) => {
+      if (!choiceOf(rc).usable(j)) return;
+      const f = fieldsOf(idMapping, m);
+      const { path, end } = iortMapId(rc, f.input_base, (n) => n.fields.type === IORT_ITS_GROUP, choiceOf, byAt);
+      // a real path is RC → SMMU → ITS: a longer one is cut short (check reports SMMUs in series)
+      const names = path.length > 8 ? [...path.slice(1, 8).map(name), '…'] : path.slice(1).map(name);
+      if (end === 'failed') names.push('nowhere');
+      const key = names.join(' → ');
+      const ids = f.flags & 1 ? 'any ID' : f.id_count ? `${hex(f.input_base)}-${hex(f.input_base + f.id_count)}` : hex(f.input_base);
+      paths.set(key, [...(paths.get(key) ?? []), ids]);
+    });
+    for (const [key, ids] of paths) chains.push(`${name(rc)}${paths.size > 1 ? ` ${ids.join(',')}` : ''} → ${key}`);
+  }
+  return [[...counts].map(([k, v]) => `${v} ${k}`).join(', '), ...chains].filter(Boolean).join('; ');
 }

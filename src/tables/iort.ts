@@ -12,7 +12,6 @@ import { headerField, rangeAt } from './common.js';
 import { MADT_ITS, MADT_MSI_FRAME, its as itsDef, msiFrame } from './madt.js';
 import { mcfgAllocation } from './mcfg.js';
 import {
-  IORT_TYPES,
   IORT_ITS_GROUP,
   IORT_NAMED_COMPONENT,
   IORT_ROOT_COMPLEX,
@@ -32,9 +31,9 @@ import {
 } from './iort-nodes.js';
 
 export * from './iort-nodes.js';
-import { iortPictures } from './iort-picture.js';
+import { iortPictures, iortSummary } from './iort-picture.js';
 import { components, earlierOverlaps } from './id-index.js';
-import { IdWalk, MappingChoice, idRange, iortMapId, ownMapping, shortChain, singleHonoured, wrapsPast32, type Loop } from './iort-walk.js';
+import { IdWalk, idRange, ownMapping, shortChain, singleHonoured, wrapsPast32, type Loop } from './iort-walk.js';
 
 /** What an ITS group's identifiers name in the MADT: GIC ITS translation IDs, or on GICv2 the
  * GICv2m MSI frame IDs (Linux registers both as IORT MSI domains). Undefined without a MADT. */
@@ -60,8 +59,10 @@ const rootComplexRule = rule({
         linux(
           'all',
           'function-lost',
-          'the host bridge of that segment finds no ECAM window ("ECAM region not found") unless its _CBA or a platform quirk names one: the segment\'s PCI devices are not enumerated and the root complex node maps none',
-          'drivers/acpi/pci_mcfg.c pci_mcfg_lookup(); pci_acpi_setup_ecam_mapping() (arch/arm64/kernel/pci.c in 6.1, drivers/pci/pci-acpi.c in 6.12); drivers/acpi/arm64/iort.c iort_match_node_callback()',
+          'the host bridge of that segment finds no ECAM window ("ECAM region not found") unless its _CBA or a platform quirk names one: ' +
+            "the segment's PCI devices are not enumerated and the root complex node maps none",
+          'drivers/acpi/pci_mcfg.c pci_mcfg_lookup(); pci_acpi_setup_ecam_mapping() (arch/arm64/kernel/pci.c in 6.1, drivers/pci/pci-acpi.c ' +
+            'in 6.12); drivers/acpi/arm64/iort.c iort_match_node_callback()',
         ),
       ],
     },
@@ -71,7 +72,8 @@ const rootComplexRule = rule({
         linux(
           '6.1+',
           'fw-bug-logged',
-          'FW_BUG "Root complex missing memory address limit" for every PCI device: the limit is not applied, so the devices\' DMA masks stay as their drivers set them (the zone-DMA sizing skips a 0 limit)',
+          'FW_BUG "Root complex missing memory address limit" for every PCI device: the limit is not applied, so the devices\' DMA masks ' +
+            'stay as their drivers set them (the zone-DMA sizing skips a 0 limit)',
           `${IORT_DMA}; iort.c acpi_iort_dma_get_max_cpu_address()`,
         ),
       ],
@@ -89,13 +91,15 @@ const rootComplexRule = rule({
         c.report(
           'IORT_RC_NO_MCFG',
           fieldPath(p, rootComplex, 'pci_segment'),
-          `PCI segment ${f.pci_segment} has no MCFG allocation (the MCFG has ${segments.size ? `segment(s) ${[...segments].join(', ')}` : 'none'}): Linux finds no ECAM for that segment's host bridge`,
+          `PCI segment ${f.pci_segment} has no MCFG allocation (the MCFG has ` +
+            `${segments.size ? `segment(s) ${[...segments].join(', ')}` : 'none'}): Linux finds no ECAM for that segment's host bridge`,
         );
       if (f.revision >= 1 && f.memory_address_limit === 0)
         c.report(
           'IORT_RC_DMA_LIMIT',
           fieldPath(p, rootComplex, 'memory_address_limit'),
-          `node revision ${f.revision} with a Memory Address Size Limit of 0: Linux logs "Root complex missing memory address limit" for each PCI device and applies no DMA limit`,
+          `node revision ${f.revision} with a Memory Address Size Limit of 0: Linux logs "Root complex missing memory address limit" for ` +
+            `each PCI device and applies no DMA limit`,
         );
     }
   },
@@ -122,14 +126,16 @@ const rules: TableRule[] = [
           linux(
             '5.5+',
             'function-lost',
-            'FW_BUG "conflicting mapping for input ID"; the later mapping is disregarded for the shared IDs, whose devices reach the first one\'s output (the wrong SMMU stream or ITS)',
+            'FW_BUG "conflicting mapping for input ID"; the later mapping is disregarded for the shared IDs, whose devices reach the first ' +
+              "one's output (the wrong SMMU stream or ITS)",
             'drivers/acpi/arm64/iort.c iort_id_map(), iort_node_map_id()',
           ),
         ],
       },
       IORT_ID_OVERLAP_END: {
         summary:
-          'two ID mappings of one node that share one ID, the last of one range and the first of the next (Number of IDs taken as a count, not the count minus one: QEMU 7.2)',
+          'two ID mappings of one node that share one ID, the last of one range and the first of the next (Number of IDs taken as a count, ' +
+          'not the count minus one: QEMU 7.2)',
         consumers: [
           linux(
             '5.5+',
@@ -145,7 +151,8 @@ const rules: TableRule[] = [
           linux(
             'all',
             'function-lost',
-            'the 32-bit sum of base and count wraps below the base, so the mapping matches no ID: the devices whose IDs it holds get no SMMU stream or MSI DeviceID from it',
+            'the 32-bit sum of base and count wraps below the base, so the mapping matches no ID: the devices whose IDs it holds get no ' +
+              'SMMU stream or MSI DeviceID from it',
             'drivers/acpi/arm64/iort.c iort_id_map()',
           ),
         ],
@@ -156,7 +163,8 @@ const rules: TableRule[] = [
           linux(
             'all',
             'ignored',
-            'FW_BUG "SINGLE MAPPING flag not allowed for node type", and the mapping is skipped: stream IDs that no other mapping of the SMMU holds reach no ITS (no MSIs)',
+            'FW_BUG "SINGLE MAPPING flag not allowed for node type", and the mapping is skipped: stream IDs that no other mapping of the ' +
+              'SMMU holds reach no ITS (no MSIs)',
             'drivers/acpi/arm64/iort.c iort_id_map(), iort_node_map_id()',
           ),
         ],
@@ -203,13 +211,17 @@ const rules: TableRule[] = [
             c.report(
               'IORT_ID_RANGE_WRAP',
               fieldPath(`${p}.mapping[${j}]`, idMapping, 'id_count'),
-              `input IDs ${hex(f.input_base)} + ${hex(f.id_count)} run past 0xFFFFFFFF: Linux's 32-bit sum wraps to ${hex((f.input_base + f.id_count) >>> 0)}, below the base, and the mapping matches no ID`,
+              `input IDs ${hex(f.input_base)} + ${hex(f.id_count)} run past 0xFFFFFFFF: Linux's 32-bit sum wraps to ` +
+                `${hex((f.input_base + f.id_count) >>> 0)}, below the base, and the mapping matches no ID`,
             );
           if (walked && f.flags & 1 && j !== own && !singleHonoured(n))
             c.report(
               'IORT_SINGLE_SKIPPED',
               fieldPath(`${p}.mapping[${j}]`, idMapping, 'flags'),
-              `single mapping ${j} (to ID ${hex(f.output_base)}) on an SMMU that devices map into, and not its DeviceID mapping${n.fields.type === IORT_SMMU_V3 ? ' (the ID Mapping Index names another, or the node revision or interrupts leave it unused)' : ''}: Linux's walk skips it`,
+              `single mapping ${j} (to ID ${hex(f.output_base)}) on an SMMU that devices map into, and not its DeviceID ` +
+                `mapping${n.fields.type === IORT_SMMU_V3 ? ' (the ID Mapping Index names another, or the node revision or interrupts leave it unused)' : ''}` +
+                `: Linux's ` +
+                `walk skips it`,
             );
         });
         const ranges = maps.map((m) => idRange(m));
@@ -222,7 +234,8 @@ const rules: TableRule[] = [
           c.report(
             oneId ? 'IORT_ID_OVERLAP_END' : 'IORT_ID_OVERLAP',
             fieldPath(`${p}.mapping[${a.j}]`, idMapping, 'input_base'),
-            `input IDs ${hex(a.lo)}-${hex(a.hi)} overlap mapping ${b.j}'s ${hex(b.lo)}-${hex(b.hi)}${oneId ? ' in one ID (Number of IDs is the count minus one)' : ''}`,
+            `input IDs ${hex(a.lo)}-${hex(a.hi)} overlap mapping ${b.j}'s ` +
+              `${hex(b.lo)}-${hex(b.hi)}${oneId ? ' in one ID (Number of IDs is the count minus one)' : ''}`,
           );
         });
         if (it?.type === IORT_SMMU || it?.type === IORT_SMMU_V3) {
@@ -249,7 +262,8 @@ const rules: TableRule[] = [
       },
       DOM0_IORT_ITS: {
         summary:
-          "IORT ITS groups name ITSes (or GICv2m frames) dom0's MADT lacks: dom0's PCI devices get no MSIs (the xen profile copies ITS entries only with --its)",
+          "IORT ITS groups name ITSes (or GICv2m frames) dom0's MADT lacks: dom0's PCI devices get no MSIs (the xen profile copies ITS " +
+          'entries only with --its)',
         consumers: [
           linux(
             'all',
@@ -281,7 +295,8 @@ const rules: TableRule[] = [
           c.report(
             'DOM0_IORT_ITS',
             path,
-            `ITS identifier ${ids[missing]} has no GIC ITS or MSI frame entry in dom0's MADT: MSIs of the PCI devices behind it do not work (Linux falls back to INTx); the xen profile copies GIC ITS entries only with --its (Xen built with HAS_ITS), and no GICv2m frame`,
+            `ITS identifier ${ids[missing]} has no GIC ITS or MSI frame entry in dom0's MADT: MSIs of the PCI devices behind it do not work ` +
+              `(Linux falls back to INTx); the xen profile copies GIC ITS entries only with --its (Xen built with HAS_ITS), and no GICv2m frame`,
           );
         else c.report('IORT_ITS_UNKNOWN', path, `ITS identifier ${ids[missing]} has no GIC ITS entry in the MADT`);
       }
@@ -292,7 +307,8 @@ const rules: TableRule[] = [
     codes: {
       DOM0_IORT_SMMU: {
         summary:
-          "SMMU nodes dom0's Linux probes and drives: right under upstream Xen (which drives no SMMU under ACPI), wrong under a hypervisor that drives them itself",
+          "SMMU nodes dom0's Linux probes and drives: right under upstream Xen (which drives no SMMU under ACPI), wrong under a hypervisor " +
+          'that drives them itself',
         consumers: [
           xen(
             '4.17+',
@@ -311,7 +327,9 @@ const rules: TableRule[] = [
       c.report(
         'DOM0_IORT_SMMU',
         paths.get(smmus[0])!,
-        `${smmus.length} SMMU node(s) (first at ${hex(BigInt(smmus[0].fields.base_address as bigint))}): dom0's SMMU driver probes them; upstream Xen drives no SMMU under ACPI and passes the IORT on unchanged, but a hypervisor that drives them must hide them from dom0 (build --hide-smmu composes each device's mappings straight to its ITS groups)`,
+        `${smmus.length} SMMU node(s) (first at ${hex(BigInt(smmus[0].fields.base_address as bigint))}): dom0's SMMU driver probes them; ` +
+          `upstream Xen drives no SMMU under ACPI and passes the IORT on unchanged, but a hypervisor that drives them must hide them from ` +
+          `dom0 (build --hide-smmu composes each device's mappings straight to its ITS groups)`,
       );
     },
   }),
@@ -345,12 +363,16 @@ const rules: TableRule[] = [
     codes: {
       IORT_MAPPING_CYCLE: {
         summary:
-          'an ID mapping walk that comes back to a node it passed, with any ID (a self-loop, RC → SMMU → RC): it goes round instead of reaching an ITS group',
+          'an ID mapping walk that comes back to a node it passed, with any ID (a self-loop, RC → SMMU → RC): ' +
+          'it goes round instead of reaching an ITS group',
         consumers: [
           linux(
             'all',
             'hang',
-            "the walk follows output references while there is a node, with no bound: it goes round the loop again, applying the same mappings, until the ID leaves them (one round per ID step, so a mapping that shifts IDs by one over millions of IDs is an effective hang, and the device's IDs come out wrong), or for ever when the ID repeats (a u32 ID wrapping inside the mapping included): the first MSI or IOMMU lookup for such a device never returns",
+            'the walk follows output references while there is a node, with no bound: it goes round the loop again, applying the same ' +
+              'mappings, until the ID leaves them (one round per ID step, so a mapping that shifts IDs by one over millions of IDs is an ' +
+              "effective hang, and the device's IDs come out wrong), or for ever when the ID repeats (a u32 ID wrapping inside the " +
+              'mapping included): the first MSI or IOMMU lookup for such a device never returns',
             'drivers/acpi/arm64/iort.c iort_node_map_id(), iort_id_map()',
           ),
         ],
@@ -430,7 +452,8 @@ const rules: TableRule[] = [
             fieldPath(where, idMapping, 'output_reference'),
             loop.back === id
               ? `ID ${hex(id)} goes round ${shortChain(round)}: Linux's mapping walk never ends`
-              : `ID ${hex(id)} goes round ${shortChain(round)} and comes back as ID ${hex(loop.back)}: Linux's walk goes round again, until the ID leaves the mappings`,
+              : `ID ${hex(id)} goes round ${shortChain(round)} and comes back as ID ${hex(loop.back)}: Linux's walk goes round again, until ` +
+                  `the ID leaves the mappings`,
           );
         });
         if (n.fields.type === IORT_ITS_GROUP && itsIds(n).length === 0)
@@ -457,7 +480,8 @@ const rules: TableRule[] = [
           linux(
             '4.10+',
             'function-lost',
-            "a device is attached to the first SMMU its IDs reach and to no other (the IOMMU walk stops there): the SMMUs after it never get its streams, which stay at the entry the driver starts every stream from (abort, in 6.12), so the device's DMA through them fails",
+            'a device is attached to the first SMMU its IDs reach and to no other (the IOMMU walk stops there): the SMMUs after it never ' +
+              "get its streams, which stay at the entry the driver starts every stream from (abort, in 6.12), so the device's DMA through them fails",
             'drivers/acpi/arm64/iort.c iort_iommu_configure_id(), iort_node_map_id(); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c arm_smmu_init_initial_stes()',
           ),
         ],
@@ -488,50 +512,12 @@ const rules: TableRule[] = [
       c.report(
         'IORT_SMMU_CHAIN',
         fieldPath(`${paths.get(first)}.mapping[${j}]`, idMapping, 'output_reference'),
-        `${paths.get(first)} maps IDs into ${paths.get(to)}: ${feeding.length} SMMU node(s) lead into another SMMU, up to ${series} SMMUs in series; Linux attaches each device to the first SMMU on its path only`,
+        `${paths.get(first)} maps IDs into ${paths.get(to)}: ${feeding.length} SMMU node(s) lead into another SMMU, up to ${series} SMMUs ` +
+          `in series; Linux attaches each device to the first SMMU on its path only`,
       );
     },
   }),
 ];
-
-/** One line of IORT topology: node counts by type, and each root complex's paths to its ITS groups
- * as Linux walks them (iortMapId): the first ID of each mapping Linux takes, walked; where a root
- * complex has several paths, each with the IDs that take it (`RC0 0x0-0xFF → SMMUv3 → ITS0`). */
-function iortSummary(t: Node): string {
-  const items = t.items ?? [];
-  const byAt = new Map(items.filter((n) => n.at !== undefined).map((n) => [n.at!, n]));
-  const counts = new Map<string, number>();
-  for (const n of items) {
-    const type = IORT_TYPES[Number(n.fields.type)] ?? `type ${n.fields.type}`;
-    counts.set(type, (counts.get(type) ?? 0) + 1);
-  }
-  const name = (n: Node) =>
-    n.fields.type === IORT_ROOT_COMPLEX
-      ? `RC${Number(n.fields.pci_segment)}`
-      : n.fields.type === IORT_ITS_GROUP
-        ? `ITS${itsIds(n).join('/')}`
-        : (IORT_TYPES[Number(n.fields.type)] ?? '?');
-  const choices = new Map<Node, MappingChoice>();
-  const choiceOf = (n: Node) => choices.get(n) ?? choices.set(n, new MappingChoice(n)).get(n)!;
-  const chains: string[] = [];
-  for (const rc of items.filter((n) => n.fields.type === IORT_ROOT_COMPLEX)) {
-    // each path after the root complex, with the ID ranges that take it
-    const paths = new Map<string, string[]>();
-    mappingsOf(rc).forEach((m, j) => {
-      if (!choiceOf(rc).usable(j)) return;
-      const f = fieldsOf(idMapping, m);
-      const { path, end } = iortMapId(rc, f.input_base, (n) => n.fields.type === IORT_ITS_GROUP, choiceOf, byAt);
-      // a real path is RC → SMMU → ITS: a longer one is cut short (check reports SMMUs in series)
-      const names = path.length > 8 ? [...path.slice(1, 8).map(name), '…'] : path.slice(1).map(name);
-      if (end === 'failed') names.push('nowhere');
-      const key = names.join(' → ');
-      const ids = f.flags & 1 ? 'any ID' : f.id_count ? `${hex(f.input_base)}-${hex(f.input_base + f.id_count)}` : hex(f.input_base);
-      paths.set(key, [...(paths.get(key) ?? []), ids]);
-    });
-    for (const [key, ids] of paths) chains.push(`${name(rc)}${paths.size > 1 ? ` ${ids.join(',')}` : ''} → ${key}`);
-  }
-  return [[...counts].map(([k, v]) => `${v} ${k}`).join(', '), ...chains].filter(Boolean).join('; ');
-}
 
 /** SMMUv3: two 64 KiB register pages, of which the driver requests the architected 0xE00 bytes
  * each (drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c: ARM_SMMU_REG_SZ, arm_smmu_ioremap()). */

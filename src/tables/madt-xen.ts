@@ -414,7 +414,9 @@ export const xenHostRules: TableRule[] = [
           c.report(
             'XEN_HOST_NR_CPUS',
             itemPath(gicc, s.index, 'flags'),
-            `${enabled.length} enabled GICCs: a default Xen (NR_CPUS ${XEN_NR_CPUS}) ignores GICC ${s.index} and the ${enabled.length - enabled.indexOf(s) - 1} after it, and gives dom0 at most ${XEN_NR_CPUS} vCPUs (if the boot CPU is among them, no secondary starts)`,
+            `${enabled.length} enabled GICCs: a default Xen (NR_CPUS ${XEN_NR_CPUS}) ignores GICC ${s.index} and the ` +
+              `${enabled.length - enabled.indexOf(s) - 1} after it, and gives dom0 at most ${XEN_NR_CPUS} vCPUs (if the boot CPU is among ` +
+              `them, no secondary starts)`,
             at(s, 'flags'),
           );
           break;
@@ -424,7 +426,9 @@ export const xenHostRules: TableRule[] = [
           c.report(
             'XEN_HOST_MPIDR_DUPLICATE',
             itemPath(gicc, s.index, 'arm_mpidr'),
-            `GICC ${s.index}'s MPIDR ${hex(mpidr)} is GICC ${twin.index}'s${f(twin, 'arm_mpidr') === mpidr ? '' : ` (${hex(f(twin, 'arm_mpidr'))}) once Xen masks it to ${hex(masked)}`}: "Firmware bug, duplicate CPU MPIDR", that CPU is ignored`,
+            `GICC ${s.index}'s MPIDR ${hex(mpidr)} is GICC ${twin.index}` +
+              `'s${f(twin, 'arm_mpidr') === mpidr ? '' : ` (${hex(f(twin, 'arm_mpidr'))}) once Xen masks it to ${hex(masked)}`}: "Firmware ` +
+              `bug, duplicate CPU MPIDR", that CPU is ignored`,
             at(s, 'arm_mpidr'),
           );
           continue;
@@ -484,7 +488,8 @@ export const xenHostRules: TableRule[] = [
         c.report(
           'XEN_HOST_ITS',
           'APIC.its[0]',
-          `${subs.filter((s) => s.type === MADT_ITS).length} GIC ITS subtable(s): unless Xen is built with CONFIG_HAS_ITS, dom0 sees no ITS and its PCI devices get no MSIs through it`,
+          `${subs.filter((s) => s.type === MADT_ITS).length} GIC ITS subtable(s): unless Xen is built with CONFIG_HAS_ITS, dom0 sees no ITS ` +
+            `and its PCI devices get no MSIs through it`,
           its.at,
         );
       const frame = subs.find((s) => s.type === MADT_MSI_FRAME);

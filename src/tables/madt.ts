@@ -48,7 +48,8 @@ const structureRules: TableRule[] = [
           linux(
             '5.3+',
             'skipped',
-            '"must be homogeneous", then "Unable to register device": no SPE device (TRBE from 6.6 on) is registered, so that profiling or trace unit is not used; the rest boots as usual',
+            '"must be homogeneous", then "Unable to register device": no SPE device (TRBE from 6.6 on) is registered, so that profiling or ' +
+              'trace unit is not used; the rest boots as usual',
             'drivers/perf/arm_pmu_acpi.c arm_acpi_register_pmu_device() (arm_spe_acpi_register_device() before 6.6)',
           ),
         ],
@@ -59,7 +60,8 @@ const structureRules: TableRule[] = [
           linux(
             '5.3+',
             'skipped',
-            'the device is registered, and its driver refuses a shared interrupt ("expected PPI but got SPI"; TRBE, from 6.6: "IRQ … is not a PPI"): that profiling or trace unit is not used',
+            'the device is registered, and its driver refuses a shared interrupt ("expected PPI but got SPI"; TRBE, from 6.6: "IRQ … is not ' +
+              'a PPI"): that profiling or trace unit is not used',
             'drivers/perf/arm_spe_pmu.c arm_spe_pmu_irq_probe(); drivers/hwtracing/coresight/coresight-trbe.c arm_trbe_probe_irq()',
           ),
         ],
@@ -101,7 +103,8 @@ const structureRules: TableRule[] = [
         c.report(
           'MADT_GICC_REVISION',
           itemPath(gicc, long, 'length'),
-          `GICC ${long} is ${Number(all[long].fields.length)} bytes in a revision ${rev} MADT: the 82-byte GICC is revision 6's, so bytes 80-81${bytes ? ` (${hex(bytes)})` : ''} are no TRBE interrupt here`,
+          `GICC ${long} is ${Number(all[long].fields.length)} bytes in a revision ${rev} MADT: the 82-byte GICC is revision 6's, so bytes ` +
+            `80-81${bytes ? ` (${hex(bytes)})` : ''} are no TRBE interrupt here`,
         );
       }
     },
@@ -187,19 +190,22 @@ const structureRules: TableRule[] = [
     codes: {
       GICC_LENGTH_FADT_REVISION: {
         summary:
-          'GICC length is not 76 (FADT rev < 6) or 80 (rev ≥ 6): Linux 4.2-4.20 stop at it (with --xen-host, XEN_HOST_GICC_LENGTH says what Xen does instead)',
+          'GICC length is not 76 (FADT rev < 6) or 80 (rev ≥ 6): Linux 4.2-4.20 stop at it ' +
+          '(with --xen-host, XEN_HOST_GICC_LENGTH says what Xen does instead)',
         consumers: [
           linux(
             '4.2-4.20',
             'cpu-lost',
-            'BAD_MADT_GICC_ENTRY accepts only that length: the walk stops at that GICC, and its CPU and every later one are not started (5.0+ accept any length from 76)',
+            'BAD_MADT_GICC_ENTRY accepts only that length: the walk stops at that GICC, and its CPU and every later one are not started ' +
+              '(5.0+ accept any length from 76)',
             'arch/arm64/include/asm/acpi.h BAD_MADT_GICC_ENTRY; arch/arm64/kernel/smp.c acpi_parse_gic_cpu_interface()',
           ),
         ],
       },
       DOM0_GICC_LENGTH: {
         summary:
-          "GICC length is not 76 (FADT rev < 6) or 80 (rev ≥ 6), as dom0's Linux sees it; on a dom0 set it replaces GICC_LENGTH_FADT_REVISION (Xen does not boot from dom0's tables)",
+          "GICC length is not 76 (FADT rev < 6) or 80 (rev ≥ 6), as dom0's Linux sees it; on a dom0 set it replaces " +
+          "GICC_LENGTH_FADT_REVISION (Xen does not boot from dom0's tables)",
         consumers: [
           linux(
             '4.2-4.20',
@@ -241,7 +247,9 @@ const redistributorRules: TableRule[] = [
           linux(
             'all',
             'panic',
-            'looking for a CPU\'s redistributor, the walk steps frame by frame until one says it is the last, past the region mapped for the subtable: a fault while that CPU\'s GIC comes up (if the frames do end there, "CPU… has no re-distributor!" and that CPU takes no interrupts)',
+            "looking for a CPU's redistributor, the walk steps frame by frame until one says it is the last, past the region mapped for " +
+              'the subtable: a fault while that CPU\'s GIC comes up (if the frames do end there, "CPU… has no re-distributor!" and that CPU ' +
+              'takes no interrupts)',
             REDIST,
           ),
         ],
@@ -252,7 +260,8 @@ const redistributorRules: TableRule[] = [
           linux(
             'all',
             'cpu-lost',
-            'one of the two CPUs finds its redistributor in no region ("GICR region … has overlapping address", then "CPU… has no re-distributor!"): it takes no interrupts',
+            'one of the two CPUs finds its redistributor in no region ("GICR region … has overlapping address", then "CPU… has no ' +
+              're-distributor!"): it takes no interrupts',
             `drivers/irqchip/irq-gic-v3.c gic_acpi_parse_madt_gicc(), gic_request_region(); ${REDIST}`,
           ),
         ],
@@ -269,7 +278,8 @@ const redistributorRules: TableRule[] = [
           c.report(
             'MADT_GICR_SHORT',
             itemPath(gicr, gic.gicrs.length - 1, 'length_region'),
-            `the ${gic.gicrs.length} GICR subtable(s) span ${held} redistributor(s) of 128 KiB, fewer than the ${gic.enabled.length} enabled GICCs: Linux walks past the mapped region looking for the others`,
+            `the ${gic.gicrs.length} GICR subtable(s) span ${held} redistributor(s) of 128 KiB, fewer than the ${gic.enabled.length} ` +
+              `enabled GICCs: Linux walks past the mapped region looking for the others`,
           );
         return;
       }
@@ -359,7 +369,8 @@ const dom0Rules: TableRule[] = [
         c.report(
           'DOM0_MPIDR_NOT_VCPU',
           itemPath(gicc, i, 'arm_mpidr'),
-          `${hit[2]} enabled GICC(s) carry an MPIDR none of the ${enabled.length} vCPUs has under Xen (GICC ${i}: ${hex(mpidrOf(hit[0]))}; vCPU k is (k & 0xF) | (k >> 4) << 8): PSCI CPU_ON for it reaches no vCPU`,
+          `${hit[2]} enabled GICC(s) carry an MPIDR none of the ${enabled.length} vCPUs has under Xen (GICC ${i}: ${hex(mpidrOf(hit[0]))}; ` +
+            `vCPU k is (k & 0xF) | (k >> 4) << 8): PSCI CPU_ON for it reaches no vCPU`,
         );
       }
     },

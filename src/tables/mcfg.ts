@@ -95,7 +95,8 @@ export const mcfg = {
     (e.table.items ?? [])
       .map(
         (n) =>
-          `segment ${Number(n.fields.segment)} buses ${Number(n.fields.start_bus)}-${Number(n.fields.end_bus)} @ ${hex(BigInt(n.fields.base_address as bigint))}`,
+          `segment ${Number(n.fields.segment)} buses ${Number(n.fields.start_bus)}-${Number(n.fields.end_bus)} @ ` +
+          `${hex(BigInt(n.fields.base_address as bigint))}`,
       )
       .join('; '),
   parts: [{ key: 'items', label: 'Allocations', kind: 'records', record: mcfgAllocation }],

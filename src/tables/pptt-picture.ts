@@ -140,5 +140,8 @@ export function ppttSummary(e: TableEntry): string {
   for (const r of ppttRoles(e.table).values()) count.set(r, (count.get(r) ?? 0) + 1);
   const n = (r: PpttRole) => count.get(r) ?? 0;
   const caches = items.filter((x) => x.fields.type === PPTT_CACHE).length;
-  return `${n('package')} package(s), ${n('cluster')} cluster(s), ${n('core')} core(s)${n('thread') ? `, ${n('thread')} thread(s)` : ''}${n('group') ? `, ${n('group')} other level(s)` : ''}, ${caches} cache(s)`;
+  return (
+    `${n('package')} package(s), ${n('cluster')} cluster(s), ${n('core')} core(s)${n('thread') ? `, ${n('thread')} thread(s)` : ''}` +
+    `${n('group') ? `, ${n('group')} other level(s)` : ''}, ${caches} cache(s)`
+  );
 }

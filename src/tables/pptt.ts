@@ -183,7 +183,9 @@ const rules: TableRule[] = [
           c.report(
             'PPTT_PARENT',
             fieldPath(p, ppttProcessor, 'parent'),
-            `parent ${hex(parent)} is ${at.has(parent) ? `a ${PPTT_TYPES.names[Number(at.get(parent)!.fields.type)] ?? 'non-processor'} structure` : 'no node start'}, not a processor node`,
+            `parent ${hex(parent)} is ` +
+              `${at.has(parent) ? `a ${PPTT_TYPES.names[Number(at.get(parent)!.fields.type)] ?? 'non-processor'} structure` : 'no node start'}` +
+              `, not a processor node`,
           );
         }
         (partOf(resourcesPart, n) ?? []).forEach((r, i) => {
@@ -278,7 +280,8 @@ const rules: TableRule[] = [
         c.report(
           'PPTT_GICC_LEAF',
           'PPTT',
-          `${bad.length} enabled GICC UID(s) without exactly one leaf processor node (UID ${bad[0]}: ${leaves.get(bad[0]) ?? 0}); Linux then falls back to a flat topology for those CPUs`,
+          `${bad.length} enabled GICC UID(s) without exactly one leaf processor node (UID ${bad[0]}: ${leaves.get(bad[0]) ?? 0}); Linux ` +
+            `then falls back to a flat topology for those CPUs`,
           36,
         );
     },
@@ -291,7 +294,8 @@ const rules: TableRule[] = [
           linux(
             'all',
             'function-lost',
-            `the search for the CPU's package climbs at most ${PPTT_PACKAGE_LEVELS} levels (PPTT_ABORT_PACKAGE) and takes the node it stopped at for the package: the CPU's package ID, and the scheduler topology built on it, are wrong`,
+            `the search for the CPU's package climbs at most ${PPTT_PACKAGE_LEVELS} levels (PPTT_ABORT_PACKAGE) and takes the node it ` +
+              `stopped at for the package: the CPU's package ID, and the scheduler topology built on it, are wrong`,
             'drivers/acpi/pptt.c acpi_find_processor_tag(), find_acpi_cpu_topology_package()',
           ),
         ],
@@ -313,7 +317,9 @@ const rules: TableRule[] = [
       c.report(
         'PPTT_DEPTH',
         fieldPath(paths.get(deep[0])!, ppttProcessor, 'parent'),
-        `${deep.length} CPU leaf node(s) more than ${PPTT_PACKAGE_LEVELS} levels below their package (${paths.get(deep[0])} (ACPI processor ID ${fieldsOf(ppttProcessor, deep[0]).acpi_processor_id}): ${levels.get(deep[0])} levels): Linux's package search stops at ${paths.get(stop)} and takes it for the package`,
+        `${deep.length} CPU leaf node(s) more than ${PPTT_PACKAGE_LEVELS} levels below their package (${paths.get(deep[0])} (ACPI processor ` +
+          `ID ${fieldsOf(ppttProcessor, deep[0]).acpi_processor_id}): ${levels.get(deep[0])} levels): Linux's package search stops at ` +
+          `${paths.get(stop)} and takes it for the package`,
       );
     },
   }),

@@ -190,7 +190,8 @@ function frame(b: Uint8Array, findings: Finding[]): Framed | undefined {
       'DECODE_SIGNATURE',
       signature,
       0,
-      `signature "${signature}" is the name of the root pointer, whose bytes start "${def.rootPointer.signature}"; these do not: not a table this tool can tell apart from it`,
+      `signature "${signature}" is the name of the root pointer, whose bytes start "${def.rootPointer.signature}"; these do not: not a ` +
+        `table this tool can tell apart from it`,
     );
     return undefined;
   }

@@ -94,7 +94,8 @@ const rules: TableRule[] = [
         c.report(
           'RSDP_CHECKSUM',
           at('checksum'),
-          `bytes 0-19 sum to ${hex((256 - checksumOf(b, RSDP_V1_SIZE, -1)) & 0xff)}; checksum ${hex(b[CHECKSUM_AT], 2)} should be ${hex(checksumOf(b, RSDP_V1_SIZE, CHECKSUM_AT), 2)}`,
+          `bytes 0-19 sum to ${hex((256 - checksumOf(b, RSDP_V1_SIZE, -1)) & 0xff)}; checksum ${hex(b[CHECKSUM_AT], 2)} should be ` +
+            `${hex(checksumOf(b, RSDP_V1_SIZE, CHECKSUM_AT), 2)}`,
         );
       }
       const rev = Number(f.revision);
@@ -103,7 +104,8 @@ const rules: TableRule[] = [
           c.report(
             'RSDP_EXT_CHECKSUM',
             at('extended_checksum'),
-            `bytes 0-${b.length - 1} do not sum to 0; extended checksum ${hex(b[EXT_CHECKSUM_AT], 2)} should be ${hex(checksumOf(b, b.length, EXT_CHECKSUM_AT), 2)}`,
+            `bytes 0-${b.length - 1} do not sum to 0; extended checksum ${hex(b[EXT_CHECKSUM_AT], 2)} should be ` +
+              `${hex(checksumOf(b, b.length, EXT_CHECKSUM_AT), 2)}`,
           );
         }
         if (Number(f.length) !== RSDP_V2_SIZE) c.report('RSDP_LENGTH', at('length'), `Length is ${Number(f.length)}; a revision ${rev} RSDP is 36 bytes`);

@@ -89,7 +89,8 @@ const rules = (sig: string): TableRule[] => [
         c.report(
           'XEN_HOST_ACPI_AREA',
           `${sig}.header.length`,
-          `dom0's ACPI and EFI tables take at least ${bytes >> 10} KiB as Xen sizes them (this ${c.entry.bytes.length}-byte ${sig} among them): more than the ${XEN_GNTTAB_BYTES >> 10} KiB grant-table region, so Xen panics building dom0`,
+          `dom0's ACPI and EFI tables take at least ${bytes >> 10} KiB as Xen sizes them (this ${c.entry.bytes.length}-byte ${sig} among ` +
+            `them): more than the ${XEN_GNTTAB_BYTES >> 10} KiB grant-table region, so Xen panics building dom0`,
         );
     },
   }),

@@ -71,7 +71,8 @@ const rules: TableRule[] = [
         c.report(
           'SLIT_DOMAIN_ROW',
           at('locality_count'),
-          `proximity domain${rowless.length > 1 ? 's' : ''} ${rowless.join(', ')} of the SRAT ha${rowless.length > 1 ? 've' : 's'} no row among the ${m.length} localities: Linux gives ${rowless.length > 1 ? 'them' : 'it'} default distances`,
+          `proximity domain${rowless.length > 1 ? 's' : ''} ${rowless.join(', ')} of the SRAT ha${rowless.length > 1 ? 've' : 's'} no row ` +
+            `among the ${m.length} localities: Linux gives ${rowless.length > 1 ? 'them' : 'it'} default distances`,
         );
     },
   }),

@@ -88,7 +88,8 @@ const xenHostRules: TableRule[] = [
         c.report(
           'XEN_HOST_SPCR_TYPE',
           at('interface_type'),
-          `interface type ${hex(type, 2)} (${SPCR_INTERFACE_TYPES[type] ?? 'unknown'}): Xen has no driver for it, so no console, and dom0 does not get the UART either`,
+          `interface type ${hex(type, 2)} (${SPCR_INTERFACE_TYPES[type] ?? 'unknown'}): Xen has no driver for it, so no console, and dom0 ` +
+            `does not get the UART either`,
         );
         return;
       }
@@ -112,7 +113,8 @@ const xenHostRules: TableRule[] = [
         c.report(
           'XEN_HOST_SPCR_ACCESS',
           at('serial_port.access_width'),
-          `access size code ${width}${ACCESS_WIDTHS.names[width] ? ` (${ACCESS_WIDTHS.names[width]})` : ''}: Xen uses the code as the register width in bytes, and makes accesses only for 1 and 4, so its console reads 0xFF and writes nothing`,
+          `access size code ${width}${ACCESS_WIDTHS.names[width] ? ` (${ACCESS_WIDTHS.names[width]})` : ''}: Xen uses the code as the ` +
+            `register width in bytes, and makes accesses only for 1 and 4, so its console reads 0xFF and writes nothing`,
         );
     },
   }),
@@ -130,7 +132,9 @@ const baudRule = rule({
         linux(
           'all',
           'function-lost',
-          'acpi_parse_spcr() gives up without a message: no earlycon and no preferred console from the SPCR, so the serial console is silent unless console= names it (kernels with precise baud rate support, 6.12 among them, first use a non-zero Precise Baud Rate of a revision 4 SPCR instead)',
+          'acpi_parse_spcr() gives up without a message: no earlycon and no preferred console from the SPCR, so the serial console is ' +
+            'silent unless console= names it (kernels with precise baud rate support, 6.12 among them, first use a non-zero Precise Baud ' +
+            'Rate of a revision 4 SPCR instead)',
           'drivers/acpi/spcr.c acpi_parse_spcr()',
         ),
         xen(

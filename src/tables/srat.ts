@@ -218,12 +218,14 @@ const rules: TableRule[] = [
       },
       SRAT_MEMORY_OVERLAP_OUTSIDE_RAM: {
         summary:
-          'two enabled memory affinity ranges overlap, one of them hot-pluggable or non-volatile (a hot-plug window, an NVDIMM: not RAM at boot; QEMU describes NVDIMMs so)',
+          'two enabled memory affinity ranges overlap, one of them hot-pluggable or non-volatile (a hot-plug window, an NVDIMM: not RAM at ' +
+          'boot; QEMU describes NVDIMMs so)',
         consumers: [
           linux(
             'all',
             'unused',
-            'a range that overlaps no RAM is moved aside with the reserved ranges before overlaps are looked for: nothing is logged, and NUMA comes up as described',
+            'a range that overlaps no RAM is moved aside with the reserved ranges before overlaps are looked for: nothing is logged, and ' +
+              'NUMA comes up as described',
             'mm/numa_memblks.c numa_cleanup_meminfo() (drivers/base/arch_numa.c before 6.12)',
           ),
           spec('each proximity domain range is described once', 'ACPI 6.5 §5.2.16.2'),
@@ -252,7 +254,11 @@ const rules: TableRule[] = [
             c.report(
               aside ? 'SRAT_MEMORY_OVERLAP_OUTSIDE_RAM' : same ? 'SRAT_MEMORY_OVERLAP_SAME_NODE' : 'SRAT_MEMORY_OVERLAP',
               `${paths.get(mem[i])}.base_address`,
-              `memory range ${showRange(range(mem[i]))} overlaps ${showRange(range(mem[j]))} (${paths.get(mem[j])})${aside ? `; ${paths.get(aside)} is ${Number(fieldsOf(sratMemory, aside).flags) & 0x4 ? 'non-volatile' : 'hot-pluggable'}, not RAM at boot: Linux sets it aside without a word` : ''}`,
+              `memory range ${showRange(range(mem[i]))} overlaps ${showRange(range(mem[j]))} (${paths.get(mem[j])})` +
+                (aside
+                  ? `; ${paths.get(aside)} is ${Number(fieldsOf(sratMemory, aside).flags) & 0x4 ? 'non-volatile' : 'hot-pluggable'}, ` +
+                    'not RAM at boot: Linux sets it aside without a word'
+                  : ''),
             );
           }
         }
@@ -279,7 +285,8 @@ const rules: TableRule[] = [
         c.report(
           'DOM0_SRAT_UID',
           fieldPath(`${paths.get(extra[0])}`, sratGicc, 'acpi_processor_uid'),
-          `${extra.length} GICC affinity entr(ies) for UIDs dom0 has no vCPU for (UID ${fieldsOf(sratGicc, extra[0]).acpi_processor_uid}): Linux maps a node for CPUs that never come up`,
+          `${extra.length} GICC affinity entr(ies) for UIDs dom0 has no vCPU for (UID ${fieldsOf(sratGicc, extra[0]).acpi_processor_uid}): ` +
+            `Linux maps a node for CPUs that never come up`,
         );
     },
   }),

@@ -57,7 +57,8 @@ const nameListRule = rule({
   codes: {
     DOM0_STAO_NAME_IGNORED: {
       summary:
-        "a device the STAO's name list names that the DSDT/SSDTs still declare present: Linux ignores the name list, so dom0 enumerates it (build --hide-device makes it absent)",
+        "a device the STAO's name list names that the DSDT/SSDTs still declare present: Linux ignores the name list, so dom0 enumerates it " +
+        '(build --hide-device makes it absent)',
       consumers: [
         linux(
           'all',
@@ -97,7 +98,8 @@ const nameListRule = rule({
         c.report(
           'DOM0_STAO_NAME_IGNORED',
           `STAO.names[${i}]`,
-          `the STAO names ${name}, but Linux ignores the name list and ${d.path} is present in the DSDT/SSDTs: dom0 enumerates it (build --hide-device ${d.path} makes it absent)`,
+          `the STAO names ${name}, but Linux ignores the name list and ${d.path} is present in the DSDT/SSDTs: dom0 enumerates it (build ` +
+            `--hide-device ${d.path} makes it absent)`,
         );
     });
   },
@@ -112,7 +114,8 @@ export const staoUartRule = rule({
   codes: {
     DOM0_STAO_UART_NOT_FOUND: {
       summary:
-        "no present device's _CRS has its first Memory24, Memory32 or Memory32Fixed range start at the SPCR UART address (Linux reads no other), so no device is hidden (on a host set: by the STAO the build adds)",
+        "no present device's _CRS has its first Memory24, Memory32 or Memory32Fixed range start at the SPCR UART address (Linux reads no " +
+        'other), so no device is hidden (on a host set: by the STAO the build adds)',
       consumers: [
         linux(
           'all',

@@ -254,7 +254,8 @@ function axisOf(list: Band[], width: number): { ys: Map<bigint, number>; axis: s
     else if (to - from < SMALL_GAP) y += 4;
     else {
       axis.push(
-        `<path d="M${AXIS - 10} ${y + 5} l6 -3 l6 6 l6 -6 l6 6 l6 -3" fill="none" stroke="#888"/><text x="${AXIS + 40}" y="${y + GAP_H / 2 + 4}" class="gap" fill="#666">${size(to - from)} not described</text>`,
+        `<path d="M${AXIS - 10} ${y + 5} l6 -3 l6 6 l6 -6 l6 6 l6 -3" fill="none" stroke="#888"/><text x="${AXIS + 40}" ` +
+          `y="${y + GAP_H / 2 + 4}" class="gap" fill="#666">${size(to - from)} not described</text>`,
       );
       y += GAP_H;
     }
@@ -264,12 +265,15 @@ function axisOf(list: Band[], width: number): { ys: Map<bigint, number>; axis: s
 
 /** One band's box, its label inside when it fits, its full description as its title. */
 function rectOf(b: Band, top: number, h: number, left: number, w: number): string {
-  const text = `${b.label}: ${hex(b.base)}-${hex(b.end - 1n)} (${size(b.end - b.base)})${b.faded ? `; not mapped: ${b.faded}` : ''}${b.overlaps ? '; overlaps another region' : ''}`;
+  const text =
+    `${b.label}: ${hex(b.base)}-${hex(b.end - 1n)} (${size(b.end - b.base)})${b.faded ? `; not mapped: ${b.faded}` : ''}` +
+    `${b.overlaps ? '; overlaps another region' : ''}`;
   const chars = Math.floor((w - 6) / CHAR);
   const short = brief(b.label);
   const shown = short.length > chars ? `${short.slice(0, Math.max(0, chars - 1))}…` : short;
   const body =
-    `<rect x="${left}" y="${top}" width="${w}" height="${h}" fill="${b.colour}" fill-opacity="${b.faded ? 0.25 : 0.85}" stroke="${b.overlaps ? '#D55E00' : '#333'}" stroke-width="${b.overlaps ? 2.5 : 0.6}"${b.faded ? ' stroke-dasharray="4 2"' : ''}/>` +
+    `<rect x="${left}" y="${top}" width="${w}" height="${h}" fill="${b.colour}" fill-opacity="${b.faded ? 0.25 : 0.85}" ` +
+    `stroke="${b.overlaps ? '#D55E00' : '#333'}" stroke-width="${b.overlaps ? 2.5 : 0.6}"${b.faded ? ' stroke-dasharray="4 2"' : ''}/>` +
     (b.overlaps ? `<rect x="${left}" y="${top}" width="${w}" height="${h}" fill="url(#hatch)"/>` : '') +
     (h >= 13 && chars > 3 ? `<text x="${left + 3}" y="${top + Math.min(h / 2 + 4, 12)}" fill="${b.faded ? '#000' : ink(b.colour)}">${esc(shown)}</text>` : '');
   const title = `<title>${esc(text)}</title>`;
@@ -281,7 +285,10 @@ function overlapList(side: number, dumps: Dumps, found: Finding[]): string {
   if (!found.length) return '<p class="muted">check finds no two regions that overlap.</p>';
   const items = found.slice(0, LINES_SHOWN).map((f) => {
     const href = dumps.link(side, f.table, { path: f.path, offset: f.offset, file: f.file });
-    return `<li><span class="sev sev-${f.severity}">${f.severity}</span> <code>${esc(f.code)}</code> ${href ? `<a href="${esc(href)}">${esc(f.path)}</a>` : esc(f.path)}: ${esc(f.message)}</li>`;
+    return (
+      `<li><span class="sev sev-${f.severity}">${f.severity}</span> <code>${esc(f.code)}</code> ` +
+      `${href ? `<a href="${esc(href)}">${esc(f.path)}</a>` : esc(f.path)}: ${esc(f.message)}</li>`
+    );
   });
   const rest = found.length > LINES_SHOWN ? `<li>… and ${found.length - LINES_SHOWN} more (under Findings)</li>` : '';
   return `<p><b>${found.length} overlap(s)</b> as <code>check</code> finds them (hatched):</p><ul class="overlaps">${items.join('')}${rest}</ul>`;
@@ -322,7 +329,8 @@ export function addressMap(dumps: Dumps, colours: Colours): string {
       const w = p.lanes.get(c)! * laneOf(c);
       const head = c === 'MMIO' && w > 200 ? 'MMIO (by the table naming it)' : c;
       heads.push(
-        `<text x="${x}" y="${TOP - 10}" font-weight="bold">${esc(head.length * CHAR > w ? `${head.slice(0, Math.max(1, Math.floor(w / CHAR) - 1))}…` : head)}</text>`,
+        `<text x="${x}" y="${TOP - 10}" ` +
+          `font-weight="bold">${esc(head.length * CHAR > w ? `${head.slice(0, Math.max(1, Math.floor(w / CHAR) - 1))}…` : head)}</text>`,
       );
       x += w + 8;
     }
@@ -342,8 +350,10 @@ export function addressMap(dumps: Dumps, colours: Colours): string {
     return `<g data-side="${side}">${rects.join('\n')}</g>`;
   });
   const names = dumps.sides.map((s) => s.name).join(' and ');
-  const svg = `<svg class="address-map" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="physical address map of ${esc(names)}${n > 1 ? ', on one axis' : ''}">
-<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#D55E00" stroke-width="2"/></pattern></defs>
+  const svg = `<svg class="address-map" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"
+ role="img" aria-label="physical address map of ${esc(names)}${n > 1 ? ', on one axis' : ''}">
+<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+<line x1="0" y1="0" x2="0" y2="6" stroke="#D55E00" stroke-width="2"/></pattern></defs>
 ${heads.join('')}${axis.join('')}${groups.join('\n')}</svg>`;
   return `<figure>${svg}</figure>${lists}`;
 }

@@ -172,7 +172,10 @@ export class Dumps {
     const item = (e: TableEntry, via?: string): string => {
       const d = byEntry.get(e)!;
       if (shown.has(e))
-        return `<li data-sig="${esc(e.table.signature)}"><a href="#${d.id}">${esc(d.key)}</a> <span class="muted">(above${via ? `, also via ${esc(via)}` : ''})</span></li>`;
+        return (
+          `<li data-sig="${esc(e.table.signature)}"><a href="#${d.id}">${esc(d.key)}</a> <span ` +
+          `class="muted">(above${via ? `, also via ${esc(via)}` : ''})</span></li>`
+        );
       shown.add(e);
       const kids = (children.get(e) ?? []).map((c) => item(c.to, c.from)).join('');
       return `<li data-sig="${esc(e.table.signature)}">${this.table(d, via)}${kids ? `<ul>${kids}</ul>` : ''}</li>`;
@@ -186,7 +189,8 @@ export class Dumps {
       `<p class="muted">${allEntries(set).length} table(s)${set.efi?.length ? `, ${set.efi.length} EFI structure(s)` : ''}; each opens into its dump.</p>`,
       tree ? `<div class="tree"><ul>${tree}</ul></div>` : '',
       rest.length
-        ? `<h3>${root ? 'Not reached from the RSDP' : 'Tables (the input gives no RSDP)'}</h3><div class="tree"><ul>${rest.map((e) => item(e)).join('')}</ul></div>`
+        ? `<h3>${root ? 'Not reached from the RSDP' : 'Tables (the input gives no RSDP)'}</h3><div ` +
+          `class="tree"><ul>${rest.map((e) => item(e)).join('')}</ul></div>`
         : '',
       efi.length ? `<h3>EFI structures</h3><div class="tree"><ul>${efi.map((d) => `<li data-sig="EFI">${this.table(d)}</li>`).join('')}</ul></div>` : '',
     ];
@@ -223,6 +227,9 @@ export class Dumps {
     }
     if (at < d.lines.length) parts.push(run(at, d.lines.length));
     const body = parts.join('\n');
-    return `<details id="${d.id}"><summary><b>${esc(name)}</b> · ${facts.map((f) => (f.startsWith('<') ? f : esc(f))).join(' · ')}</summary><pre>${body}</pre></details>`;
+    return (
+      `<details id="${d.id}"><summary><b>${esc(name)}</b> · ` +
+      `${facts.map((f) => (f.startsWith('<') ? f : esc(f))).join(' · ')}</summary><pre>${body}</pre></details>`
+    );
   }
 }

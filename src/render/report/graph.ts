@@ -43,11 +43,9 @@ function bundles(p: GraphPicture): { from: number; to: number; lines: { text: st
 const dotString = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 const pt = (s: string) => s.split(',').map(Number) as [number, number];
 
-/**
- * The graph as SVG. `attribute` names the data attribute every node element carries (its offset:
- * data-iort-node="0x30"); `link` gives a node's or an edge's dump line.
- */
-export function drawGraph(p: GraphPicture, layout: GraphLayout, attribute: string, colours: Colours, link: (path: string) => string | undefined): string {
+/** The graph in Graphviz's language: a node per picture node, the kinds of `ranks` side by side,
+ * an edge per bundle of mappings (its id its index, for finding it in the layout). */
+function dotSource(p: GraphPicture, drawn: ReturnType<typeof bundles>): string {
   const lines = [
     'digraph{rankdir=LR;nodesep=0.25;ranksep=0.9;node[shape=box,fontname="Helvetica",fontsize=10,margin="0.12,0.06"];edge[fontname="Helvetica",fontsize=9];',
   ];
@@ -56,10 +54,18 @@ export function drawGraph(p: GraphPicture, layout: GraphLayout, attribute: strin
     const same = p.nodes.filter((n) => n.kind === kind);
     if (same.length > 1) lines.push(`{rank=same;${same.map((n) => `n${n.at}`).join(';')}}`);
   }
-  const drawn = bundles(p);
   drawn.forEach((e, i) => lines.push(`n${e.from}->n${e.to}[label=${dotString(e.lines.map((l) => l.text).join('\n'))},id="e${i}"];`));
   lines.push('}');
-  const g = JSON.parse(layout.renderString(lines.join('\n'), { format: 'json0' })) as Laid;
+  return lines.join('\n');
+}
+
+/**
+ * The graph as SVG. `attribute` names the data attribute every node element carries (its offset:
+ * data-iort-node="0x30"); `link` gives a node's or an edge's dump line.
+ */
+export function drawGraph(p: GraphPicture, layout: GraphLayout, attribute: string, colours: Colours, link: (path: string) => string | undefined): string {
+  const drawn = bundles(p);
+  const g = JSON.parse(layout.renderString(dotSource(p, drawn), { format: 'json0' })) as Laid;
   const [, , W, H] = g.bb.split(',').map(Number);
   const pad = 8;
   const X = (x: number) => (x + pad).toFixed(1);
@@ -78,14 +84,16 @@ export function drawGraph(p: GraphPicture, layout: GraphLayout, attribute: strin
     const text = n.lines
       .map(
         (l, i) =>
-          `<text x="${X(x)}" y="${(H - y + pad - ((n.lines.length - 1) * 12) / 2 + i * 12 + 3.5).toFixed(1)}" text-anchor="middle" fill="${ink(fill)}"${i ? '' : ' font-weight="bold"'}>${esc(l)}</text>`,
+          `<text x="${X(x)}" y="${(H - y + pad - ((n.lines.length - 1) * 12) / 2 + i * 12 + 3.5).toFixed(1)}" text-anchor="middle" ` +
+          `fill="${ink(fill)}"${i ? '' : ' font-weight="bold"'}>${esc(l)}</text>`,
       )
       .join('');
     const href = link(n.path);
-    const body = `<title>${esc(`${n.kind} at offset ${hex(n.at)}: ${n.lines.join(', ')}`)}</title><rect x="${X(x - w / 2)}" y="${Y(y + h / 2)}" width="${w.toFixed(1)}" height="${h.toFixed(1)}" rx="4" fill="${fill}" stroke="#222"/>${text}`;
-    out.push(
-      `<g class="node" ${attribute}="${hex(n.at)}" data-at="${n.at}">${href ? `<a href="${esc(href)}" aria-label="${esc(`${n.lines.join(', ')}: open its dump`)}">${body}</a>` : body}</g>`,
-    );
+    const body =
+      `<title>${esc(`${n.kind} at offset ${hex(n.at)}: ${n.lines.join(', ')}`)}</title><rect x="${X(x - w / 2)}" ` +
+      `y="${Y(y + h / 2)}" width="${w.toFixed(1)}" height="${h.toFixed(1)}" rx="4" fill="${fill}" stroke="#222"/>${text}`;
+    const linked = href ? `<a href="${esc(href)}" aria-label="${esc(`${n.lines.join(', ')}: open its dump`)}">${body}</a>` : body;
+    out.push(`<g class="node" ${attribute}="${hex(n.at)}" data-at="${n.at}">${linked}</g>`);
   }
   for (const e of g.edges ?? []) {
     const i = Number(e.id?.slice(1));
@@ -103,7 +111,8 @@ export function drawGraph(p: GraphPicture, layout: GraphLayout, attribute: strin
       path += ` L${X(ex)} ${Y(ey)}`;
     }
     out.unshift(
-      `<path class="edge" d="${path}" fill="none" stroke="#444" stroke-width="1.3" marker-end="url(#arrow)" data-from="${gvid.get(e.tail)}" data-to="${gvid.get(e.head)}"/>`,
+      `<path class="edge" d="${path}" fill="none" stroke="#444" stroke-width="1.3" marker-end="url(#arrow)" data-from="${gvid.get(e.tail)}" ` +
+        `data-to="${gvid.get(e.head)}"/>`,
     );
     if (e.lp) {
       const [lx, ly] = pt(e.lp);
@@ -117,7 +126,9 @@ export function drawGraph(p: GraphPicture, layout: GraphLayout, attribute: strin
   }
   const w = W + 2 * pad;
   const h = H + 2 * pad;
-  return `<svg class="graph" xmlns="http://www.w3.org/2000/svg" width="${w.toFixed(0)}" height="${h.toFixed(0)}" viewBox="0 0 ${w.toFixed(1)} ${h.toFixed(1)}" role="img" aria-label="${esc(p.title)}">
-<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="#444"/></marker></defs>
+  return `<svg class="graph" xmlns="http://www.w3.org/2000/svg" width="${w.toFixed(0)}" height="${h.toFixed(0)}"
+ viewBox="0 0 ${w.toFixed(1)} ${h.toFixed(1)}" role="img" aria-label="${esc(p.title)}">
+<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+<path d="M0 0L10 5L0 10z" fill="#444"/></marker></defs>
 ${out.join('\n')}</svg>`;
 }

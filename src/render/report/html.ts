@@ -44,7 +44,9 @@ const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg);margin:0}
 header{padding:12px 20px;border-bottom:1px solid var(--line)}
 header h1{font-size:20px;margin:0 0 4px}
-.search{margin-top:6px}#search-results ul{list-style:none;margin:4px 0;padding:0}#search-results button{font:12px/1.35 ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;background:none;border:0;padding:1px 4px;text-align:left;cursor:pointer;white-space:pre-wrap;overflow-wrap:anywhere}#search-results button:hover{background:var(--panel)}
+.search{margin-top:6px}#search-results ul{list-style:none;margin:4px 0;padding:0}
+#search-results button{font:12px/1.35 ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;background:none;border:0;padding:1px 4px;
+ text-align:left;cursor:pointer;white-space:pre-wrap;overflow-wrap:anywhere}#search-results button:hover{background:var(--panel)}
 nav ul{list-style:none;margin:6px 0 0;padding:0;display:flex;flex-wrap:wrap;gap:4px 14px}
 main{padding:0 20px 40px}
 section{margin-top:28px}
@@ -85,14 +87,16 @@ table.grid td.num{text-align:right;font-variant-numeric:tabular-nums}
 .box.package{background:#e8f1f8}.box.group{background:#eee}.box.cluster{background:#fdf3e1}.box.core{background:#e6f5ef}.box.thread{background:#f7eaf2}
 .box .head{font-size:12px;white-space:nowrap}
 .chip{display:inline-block;font-size:10px;border:1px solid #999;border-radius:8px;padding:0 4px;margin:1px;background:#fff}
-.namespace ul{list-style:none;margin:0;padding-left:1.2em}.namespace>ul{padding-left:0}.namespace summary{cursor:pointer}.namespace li,.namespace summary{font:12px/1.5 ui-monospace,monospace}
+.namespace ul{list-style:none;margin:0;padding-left:1.2em}.namespace>ul{padding-left:0}.namespace summary{cursor:pointer}
+.namespace li,.namespace summary{font:12px/1.5 ui-monospace,monospace}
 .diff td.sign{font-weight:700;text-align:center}
 .diff tr.added td.sign{color:var(--add)}.diff tr.removed td.sign{color:var(--del)}.diff tr.changed td.sign{color:var(--chg)}
 .diff td.old{color:var(--del)}.diff td.new{color:var(--add)}
 g.node{cursor:pointer}
 g.node:hover rect,g.node:focus rect,g.node.hit rect{stroke-width:3px}
 path.edge.hit{stroke-width:3px;stroke:#D55E00}
-@media print{nav,.filters,.search{display:none}.scroll{max-height:none;overflow:visible}.sides.n2{grid-template-columns:1fr 1fr}pre{white-space:pre-wrap}a{color:inherit;text-decoration:none}
+@media print{nav,.filters,.search{display:none}.scroll{max-height:none;overflow:visible}.sides.n2{grid-template-columns:1fr 1fr}
+pre{white-space:pre-wrap}a{color:inherit;text-decoration:none}
 h2,h3,h4,.legend{break-after:avoid-page}figure,tr,li{break-inside:avoid-page}
 svg.address-map,svg.graph,svg.cpu-grid{width:auto;height:auto;max-height:calc(100vh - 120px)}}
 `;
@@ -119,7 +123,8 @@ if(location.hash)go(decodeURIComponent(location.hash.slice(1)));
 const node=(e)=>e.target.closest&&e.target.closest('svg.graph g.node');
 const mark=(n,on)=>{const at=n.getAttribute('data-at');n.closest('svg').querySelectorAll('path.edge').forEach(p=>{
  if(p.getAttribute('data-from')===at||p.getAttribute('data-to')===at)p.classList.toggle('hit',on);});};
-document.querySelectorAll('svg.graph g.node').forEach(n=>{n.addEventListener('mouseenter',()=>mark(n,true));n.addEventListener('mouseleave',()=>mark(n,false));});
+document.querySelectorAll('svg.graph ' +
+  'g.node').forEach(n=>{n.addEventListener('mouseenter',()=>mark(n,true));n.addEventListener('mouseleave',()=>mark(n,false));});
 document.addEventListener('focusin',e=>{const n=node(e);if(n)mark(n,true);});
 document.addEventListener('focusout',e=>{const n=node(e);if(n)mark(n,false);});
 const sev=document.querySelectorAll('#findings input[data-sev]');
@@ -130,12 +135,15 @@ const hits=[];let timer;sq.closest('.search').hidden=false;
 const find=()=>{const t=sq.value.trim().toLowerCase();hits.length=0;found.replaceChildren();if(t.length<2)return;
  const ul=document.createElement('ul');let n=0,more=0;
  for(const d of document.querySelectorAll('#tables details[id]')){const pre=d.querySelector('pre');if(!pre)continue;
-  const text=pre.textContent,low=text.toLowerCase(),name=d.querySelector('summary b').textContent.split(' ')[0],side=d.closest('.sides>div')?.querySelector('h3')?.textContent;
+  const text=pre.textContent,low=text.toLowerCase(),name=d.querySelector('summary b').textContent.split(' ')[0],
+   side=d.closest('.sides>div')?.querySelector('h3')?.textContent;
   for(let i=low.indexOf(t);i>=0;){const s=text.lastIndexOf('\\n',i)+1;let e=text.indexOf('\\n',i);if(e<0)e=text.length;
    if(n<200){const li=document.createElement('li'),b=document.createElement('button');b.type='button';b.dataset.hit=String(hits.length);
-    b.textContent=(document.querySelectorAll('.sides.n2').length&&side?side+' · ':'')+name+': '+text.slice(s,e).trim();hits.push({d,s,e});li.append(b);ul.append(li);n++;}else more++;
+    b.textContent=(document.querySelectorAll('.sides.n2').length&&side?side+' · ':'')+name+': '+text.slice(s,e).trim();hits.push({d,s,e});
+    li.append(b);ul.append(li);n++;}else more++;
    i=low.indexOf(t,e);}}
- const p=document.createElement('p');p.textContent=n?n+(more?' of '+(n+more):'')+' line(s) in the tables\\u2019 dumps; Enter on one opens it':'No line of any table holds it';found.append(p);if(n)found.append(ul);};
+ const p=document.createElement('p');p.textContent=n?n+(more?' of '+(n+more):'')+' line(s) in the tables\\u2019 dumps; Enter on one opens ' +
+   'it':'No line of any table holds it';found.append(p);if(n)found.append(ul);};
 sq.addEventListener('input',()=>{clearTimeout(timer);timer=setTimeout(find,120);});
 sq.addEventListener('keydown',e=>{if(e.key==='Enter'){clearTimeout(timer);find();}});
 const rangeIn=(root,s,e)=>{const w=document.createTreeWalker(root,NodeFilter.SHOW_TEXT);const r=document.createRange();let at=0,n;
@@ -156,7 +164,8 @@ export function page(title: string, subtitle: string, nav: [string, string][], b
 <title>${esc(title)}</title><style>${STYLE}</style></head>
 <body><header><h1>${esc(title)}</h1><div class="muted">${esc(subtitle)}</div>
 <nav aria-label="sections"><ul>${nav.map(([id, name]) => `<li><a href="#${id}">${esc(name)}</a></li>`).join('')}</ul></nav>
-<div class="search" role="search" hidden><label>Search every table <input id="search" type="search" size="28" placeholder="a field, a value: GICR, 12600000" aria-describedby="search-results"></label><div id="search-results" class="scroll" aria-live="polite"></div></div></header>
+<div class="search" role="search" hidden><label>Search every table <input id="search" type="search" size="28" placeholder="a field, a " +
+  "value: GICR, 12600000" aria-describedby="search-results"></label><div id="search-results" class="scroll" aria-live="polite"></div></div></header>
 <main>${body}</main><script>${SCRIPT}</script></body></html>
 `;
 }

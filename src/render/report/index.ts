@@ -96,7 +96,11 @@ function findingsSection(d: Dumps, checked: string): string {
       const href = f.table ? d.link(side, f.table, { path: f.path || undefined, offset: f.offset, file: f.file }) : undefined;
       const where = f.path || f.table || f.file || '(input)';
       rows.push(
-        `<tr data-sev="${f.severity}">${d.sides.length > 1 ? `<td>${esc(s.name)}</td>` : ''}<td class="sev sev-${f.severity}">${f.severity}</td><td><code>${esc(f.code)}</code></td><td>${href ? `<a href="${esc(href)}" data-finding="${esc(f.code)}">${esc(where)}</a>` : esc(where)}${f.offset !== undefined ? ` <span class="muted">@0x${f.offset.toString(16).toUpperCase()}</span>` : ''}</td><td>${esc(f.message)}${f.baselined ? ' <span class="muted">(in the baseline)</span>' : ''}</td></tr>`,
+        `<tr data-sev="${f.severity}">${d.sides.length > 1 ? `<td>${esc(s.name)}</td>` : ''}<td class="sev sev-${f.severity}">${f.severity}` +
+          `</td><td><code>${esc(f.code)}` +
+          `</code></td><td>${href ? `<a href="${esc(href)}" data-finding="${esc(f.code)}">${esc(where)}</a>` : esc(where)}` +
+          `${f.offset !== undefined ? ` <span class="muted">@0x${f.offset.toString(16).toUpperCase()}</span>` : ''}` +
+          `</td><td>${esc(f.message)}${f.baselined ? ' <span class="muted">(in the baseline)</span>' : ''}</td></tr>`,
       );
     }
   });
@@ -155,16 +159,24 @@ function diffSection(d: Dumps, changes: Change[] | undefined): string {
     const old = c.text?.old ?? (c.kind === 'removed' ? itemSummary(c.old) : shown(c.old));
     const now = c.text?.new ?? (c.kind === 'added' ? itemSummary(c.new) : shown(c.new));
     const tags = [c.derived ? 'derived' : '', c.pointer ? 'address' : '', c.note ?? ''].filter(Boolean).join('; ');
-    return `<tr class="${c.kind}"><td class="sign" aria-label="${c.kind}">${SIGN[c.kind]}</td><td><code>${esc(c.path)}</code>${tags ? ` <span class="muted">(${esc(tags)})</span>` : ''}</td><td class="old">${esc(whole && c.kind === 'removed' ? 'table removed' : old.slice(0, 300))}</td><td class="new">${esc(whole && c.kind === 'added' ? 'table added' : now.slice(0, 300))}</td><td>${[side(0, c.seat?.old, c.at?.old), side(1, c.seat?.new, c.at?.new)].filter(Boolean).join(' ')}</td></tr>`;
+    return (
+      `<tr class="${c.kind}"><td class="sign" aria-label="${c.kind}">${SIGN[c.kind]}</td><td><code>${esc(c.path)}` +
+      `</code>${tags ? ` <span class="muted">(${esc(tags)})</span>` : ''}</td><td ` +
+      `class="old">${esc(whole && c.kind === 'removed' ? 'table removed' : old.slice(0, 300))}</td><td ` +
+      `class="new">${esc(whole && c.kind === 'added' ? 'table added' : now.slice(0, 300))}` +
+      `</td><td>${[side(0, c.seat?.old, c.at?.old), side(1, c.seat?.new, c.at?.new)].filter(Boolean).join(' ')}</td></tr>`
+    );
   });
   return (
-    `<p>${changes.length} change(s) from <b>${esc(d.sides[0].name)}</b> to <b>${esc(d.sides[1].name)}</b>; items pair by their declared keys (GICCs by MPIDR), so a trimmed MADT shows removed CPUs.</p>` +
+    `<p>${changes.length} change(s) from <b>${esc(d.sides[0].name)}</b> to <b>${esc(d.sides[1].name)}</b>; items pair by their declared ` +
+    `keys (GICCs by MPIDR), so a trimmed MADT shows removed CPUs.</p>` +
     legend([
       ['+ added', '#009E73'],
       ['− removed', '#D55E00'],
       ['~ changed', '#0072B2'],
     ]) +
-    `<table class="grid diff"><colgroup><col class="sign"><col class="path"><col><col><col class="dump"></colgroup><thead><tr><th></th><th>Field</th><th>Old</th><th>New</th><th>Dump</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+    `<table class="grid diff"><colgroup><col class="sign"><col class="path"><col><col><col ` +
+    `class="dump"></colgroup><thead><tr><th></th><th>Field</th><th>Old</th><th>New</th><th>Dump</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
   );
 }
 
@@ -185,7 +197,9 @@ export function renderReport(r: ReportInput, layout?: GraphLayout): string {
   const namespace = each((i) => drawPictures(d, i, 'namespace', layout, nodeColours, 'The input has no DSDT or SSDT.'));
   const findings = findingsSection(d, r.checked);
   const diff = diffSection(d, r.changes);
-  const tables = `<div class="filters"><label>Show tables whose signature holds <input id="table-filter" type="search" size="8" aria-label="filter tables by signature"></label></div>${each((i) => d.render(i))}`;
+  const tables =
+    `<div class="filters"><label>Show tables whose signature holds <input id="table-filter" type="search" size="8" ` +
+    `aria-label="filter tables by signature"></label></div>${each((i) => d.render(i))}`;
   const body = [
     section('tables', 'Tables', tables),
     section('address-map', 'Address map', `${addressLegend(regionColours)}${map}`),

@@ -128,11 +128,15 @@ export function drawCpus(p: CpuGridPicture, link: Linker): string {
     const x = Math.floor(i / perBlock) * blockW + left + colOf.get(aff(c.mpidr, 0))! * cell;
     const y = top + (i % perBlock) * cell;
     const title = `UID ${c.uid}, MPIDR ${hex(c.mpidr)}, ${c.state}`;
-    const rect = `<rect x="${x}" y="${y}" width="${cell - 2}" height="${cell - 2}" fill="${STATE[c.state]}" stroke="#333" stroke-width="0.6"${c.state === 'disabled' ? ' stroke-dasharray="2 1"' : ''}><title>${esc(title)}</title></rect>`;
+    const rect =
+      `<rect x="${x}" y="${y}" width="${cell - 2}" height="${cell - 2}" fill="${STATE[c.state]}" stroke="#333" ` +
+      `stroke-width="0.6"${c.state === 'disabled' ? ' stroke-dasharray="2 1"' : ''}><title>${esc(title)}</title></rect>`;
     const href = link(c.path);
     out.push(href ? `<a href="${esc(href)}" aria-label="${esc(title)}">${rect}</a>` : rect);
   }
-  const svg = `<svg class="cpu-grid" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(p.title)}">${out.join('')}</svg>`;
+  const svg =
+    `<svg class="cpu-grid" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" ` +
+    `aria-label="${esc(p.title)}">${out.join('')}</svg>`;
   return (
     svg +
     legend([
@@ -159,9 +163,15 @@ function ranges(ns: number[]): string {
 export function drawDomains(p: DomainsPicture, link: Linker): string {
   const rows = p.domains.map((d) => {
     const mem = d.memory.map((m) => a(link(m.path), `${hex(m.base)}-${hex(m.base + m.size - 1n)}`)).join('<br>');
-    return `<tr><td class="num">${d.domain}</td><td>${mem || '—'}</td><td>${d.cpus.length ? `${d.cpus.length}: UID ${ranges(d.cpus)}` : '—'}</td><td>${d.its.length ? ranges(d.its) : '—'}</td><td>${d.other.map((o) => a(link(o), esc(o))).join('<br>') || '—'}</td></tr>`;
+    return (
+      `<tr><td class="num">${d.domain}</td><td>${mem || '—'}</td><td>${d.cpus.length ? `${d.cpus.length}: UID ${ranges(d.cpus)}` : '—'}` +
+      `</td><td>${d.its.length ? ranges(d.its) : '—'}</td><td>${d.other.map((o) => a(link(o), esc(o))).join('<br>') || '—'}</td></tr>`
+    );
   });
-  return `<table class="grid"><thead><tr><th>Domain</th><th>RAM</th><th>CPUs (GICC affinity)</th><th>ITS IDs</th><th>Other initiators</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return (
+    `<table class="grid"><thead><tr><th>Domain</th><th>RAM</th><th>CPUs (GICC affinity)</th><th>ITS IDs</th><th>Other ` +
+    `initiators</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+  );
 }
 
 /** One hue, light to dark (ColorBrewer "Blues"): read alike with every colour-vision deficiency. */
@@ -180,7 +190,8 @@ export function drawMatrix(p: MatrixPicture, link: Linker): string {
   const body = p.rows
     .map(
       (r, i) =>
-        `<tr><th scope="row">${a(link(p.paths[i]), esc(p.labels[i]))}</th>${r.map((v) => `<td class="num" style="background:${shade(v)};color:${ink(shade(v))}">${v}</td>`).join('')}</tr>`,
+        `<tr><th scope="row">${a(link(p.paths[i]), esc(p.labels[i]))}` +
+        `</th>${r.map((v) => `<td class="num" style="background:${shade(v)};color:${ink(shade(v))}">${v}</td>`).join('')}</tr>`,
     )
     .join('');
   return `<table class="grid heat">${head}${body}</table><p class="muted">Darker is farther (${lo} to ${hi}).</p>`;
@@ -215,7 +226,10 @@ export function drawPerCpu(tables: { p: PerCpuPicture; link: Linker }[]): string
     return `<tr data-uid="${uid}"><td class="num">${uid}</td>${cells.join('')}</tr>`;
   });
   const more = order.length > CPU_ROWS ? `<p class="muted">… and ${order.length - CPU_ROWS} more CPUs (in the dumps).</p>` : '';
-  return `<h4>One row per CPU: ${order.length} by UID, from ${tables.map(({ p }) => esc(p.title)).join(', ')}</h4><div class="scroll"><table class="grid per-cpu"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div>${more}`;
+  return (
+    `<h4>One row per CPU: ${order.length} by UID, from ${tables.map(({ p }) => esc(p.title)).join(', ')}</h4><div ` +
+    `class="scroll"><table class="grid per-cpu"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div>${more}`
+  );
 }
 
 /** A namespace as nested <details> (collapsible without script): an object with children opens a

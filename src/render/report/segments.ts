@@ -29,7 +29,8 @@ export function segmentsTable(d: Dumps, side: number): string {
       s.bridges
         .map(
           (b) =>
-            `${linked(b.path)} buses ${span(b.startBus, b.endBus)}${b.windows.length ? `; windows ${b.windows.map((w) => span(w.base, w.base + w.size - 1n)).join(', ')}` : ''}`,
+            `${linked(b.path)} buses ${span(b.startBus, b.endBus)}` +
+            `${b.windows.length ? `; windows ${b.windows.map((w) => span(w.base, w.base + w.size - 1n)).join(', ')}` : ''}`,
         )
         .join('<br>') || '<span class="muted">none</span>';
     const routes =
@@ -38,14 +39,17 @@ export function segmentsTable(d: Dumps, side: number): string {
           if (rc.unreadable !== undefined) return `${linked(rc.path)}: ${esc(rc.unreadable)}`;
           const lines = rc.routes.map(
             (r) =>
-              `RIDs ${span(r.rids[0], r.rids[1])}${r.smmu ? ` → ${linked(r.smmu.path)} StreamIDs ${span(r.smmu.streamIds[0], r.smmu.streamIds[1])}` : ''} → ${
-                r.its ? `${linked(r.its.path)} DeviceIDs ${span(r.its.deviceIds[0], r.its.deviceIds[1])}` : 'no ITS group (no MSI)'
-              }`,
+              `RIDs ${span(r.rids[0], r.rids[1])}` +
+              (r.smmu ? ` → ${linked(r.smmu.path)} StreamIDs ${span(r.smmu.streamIds[0], r.smmu.streamIds[1])}` : '') +
+              ` → ${r.its ? `${linked(r.its.path)} DeviceIDs ${span(r.its.deviceIds[0], r.its.deviceIds[1])}` : 'no ITS group (no MSI)'}`,
           );
           return `${linked(rc.path)}<br>${lines.join('<br>')}`;
         })
         .join('<br>') || '<span class="muted">none</span>';
     return `<tr><td>${s.segment}</td><td>${ecam}</td><td>${bridges}</td><td>${routes}</td></tr>`;
   });
-  return `<h3>PCI segments</h3><table class="grid segments"><thead><tr><th>Segment</th><th>ECAM (MCFG)</th><th>Host bridges (DSDT/SSDT)</th><th>Requester IDs (IORT)</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return (
+    `<h3>PCI segments</h3><table class="grid segments"><thead><tr><th>Segment</th><th>ECAM (MCFG)</th><th>Host bridges ` +
+    `(DSDT/SSDT)</th><th>Requester IDs (IORT)</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+  );
 }
