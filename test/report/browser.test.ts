@@ -275,6 +275,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the report in Chromium', () => {
   it('a search across every table: the lines that hold a value, and Enter on one opens its table at that line', async () => {
     const { page, errors } = await open(await made(join(SAMPLES, 'server-128cpu', 'acpidump.txt')));
     await tabTo(page, '#search');
+    // the box as it is labelled and described (its attributes read whole)
+    expect(await page.locator('#search').getAttribute('placeholder')).toBe('a field, a value: GICR, 12600000');
+    expect(await page.locator('#search').getAttribute('aria-describedby')).toBe('search-results');
     await page.keyboard.type('12600000'); // the console UART: the DSDT's, the SPCR's and the DBG2's
     await page.keyboard.press('Enter');
     const results = page.locator('#search-results button');

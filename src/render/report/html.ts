@@ -123,8 +123,8 @@ if(location.hash)go(decodeURIComponent(location.hash.slice(1)));
 const node=(e)=>e.target.closest&&e.target.closest('svg.graph g.node');
 const mark=(n,on)=>{const at=n.getAttribute('data-at');n.closest('svg').querySelectorAll('path.edge').forEach(p=>{
  if(p.getAttribute('data-from')===at||p.getAttribute('data-to')===at)p.classList.toggle('hit',on);});};
-document.querySelectorAll('svg.graph ' +
-  'g.node').forEach(n=>{n.addEventListener('mouseenter',()=>mark(n,true));n.addEventListener('mouseleave',()=>mark(n,false));});
+document.querySelectorAll('svg.graph g.node').forEach(n=>{n.addEventListener('mouseenter',()=>mark(n,true));
+ n.addEventListener('mouseleave',()=>mark(n,false));});
 document.addEventListener('focusin',e=>{const n=node(e);if(n)mark(n,true);});
 document.addEventListener('focusout',e=>{const n=node(e);if(n)mark(n,false);});
 const sev=document.querySelectorAll('#findings input[data-sev]');
@@ -142,8 +142,9 @@ const find=()=>{const t=sq.value.trim().toLowerCase();hits.length=0;found.replac
     b.textContent=(document.querySelectorAll('.sides.n2').length&&side?side+' · ':'')+name+': '+text.slice(s,e).trim();hits.push({d,s,e});
     li.append(b);ul.append(li);n++;}else more++;
    i=low.indexOf(t,e);}}
- const p=document.createElement('p');p.textContent=n?n+(more?' of '+(n+more):'')+' line(s) in the tables\\u2019 dumps; Enter on one opens ' +
-   'it':'No line of any table holds it';found.append(p);if(n)found.append(ul);};
+ const p=document.createElement('p');
+ p.textContent=n?n+(more?' of '+(n+more):'')+' line(s) in the tables\\u2019 dumps; Enter on one opens it':'No line of any table holds it';
+ found.append(p);if(n)found.append(ul);};
 sq.addEventListener('input',()=>{clearTimeout(timer);timer=setTimeout(find,120);});
 sq.addEventListener('keydown',e=>{if(e.key==='Enter'){clearTimeout(timer);find();}});
 const rangeIn=(root,s,e)=>{const w=document.createTreeWalker(root,NodeFilter.SHOW_TEXT);const r=document.createRange();let at=0,n;
@@ -164,8 +165,9 @@ export function page(title: string, subtitle: string, nav: [string, string][], b
 <title>${esc(title)}</title><style>${STYLE}</style></head>
 <body><header><h1>${esc(title)}</h1><div class="muted">${esc(subtitle)}</div>
 <nav aria-label="sections"><ul>${nav.map(([id, name]) => `<li><a href="#${id}">${esc(name)}</a></li>`).join('')}</ul></nav>
-<div class="search" role="search" hidden><label>Search every table <input id="search" type="search" size="28" placeholder="a field, a " +
-  "value: GICR, 12600000" aria-describedby="search-results"></label><div id="search-results" class="scroll" aria-live="polite"></div></div></header>
+<div class="search" role="search" hidden><label>Search every table
+<input id="search" type="search" size="28" placeholder="a field, a value: GICR, 12600000" aria-describedby="search-results"></label>
+<div id="search-results" class="scroll" aria-live="polite"></div></div></header>
 <main>${body}</main><script>${SCRIPT}</script></body></html>
 `;
 }
