@@ -19,10 +19,8 @@ export function summaryLines(set: TableSet, entries: TableEntry[]): string[] {
     const addr = e.address === undefined ? '-'.padEnd(18) : hex(e.address, 16);
     const oem = typeof h.oem_id === 'string' ? quote(h.oem_id) : ''; // as dump shows it
     const ck = hasChecksumFault(t) ? 'CHECKSUM BAD' : 'checksum ok';
-    return (
-      `${t.signature.padEnd(4)}  ${addr}  ${String(e.bytes.length).padStart(6)} B  ${oem.padEnd(8)}  ${ck}  ` +
-      `${defOf(t).summary?.(e, set, links) ?? (defOf(t).tailIsAml ? amlSummary(e, set) : '')}`.trimEnd()
-    );
+    const facts = defOf(t).summary?.(e, set, links) ?? (defOf(t).tailIsAml ? amlSummary(e, set) : '');
+    return `${t.signature.padEnd(4)}  ${addr}  ${String(e.bytes.length).padStart(6)} B  ${oem.padEnd(8)}  ${ck}  ${facts}`.trimEnd();
   });
   const efi = (set.efi ?? []).map(
     (p) => `EFI   ${p.address === undefined ? '-'.padEnd(18) : hex(p.address, 16)}  ${String(p.bytes.length).padStart(6)} B  ${efiFacts(p)}`,

@@ -18,6 +18,19 @@ describe('summaryLines', () => {
     expect(line('DSDT')).toMatch(/^DSDT {2}0x000000007C430100 {5}218 B {2}"DOM0AC" {2}checksum ok {2}17 object\(s\): 11 Name, 5 Device, 1 Scope$/);
   });
 
+  it('no line ends in spaces, a table whose declaration names no facts included', () => {
+    // a table of a signature no declaration knows: a header, no facts
+    const oem = Buffer.alloc(36);
+    oem.write('OEMX', 0, 'latin1');
+    oem.writeUInt32LE(36, 4);
+    oem[8] = 1;
+    oem[9] = (0x100 - (oem.reduce((a, x) => a + x, 0) & 0xff)) & 0xff;
+    const { set: other } = readTables(oem, { name: 'oemx.dat' });
+    const all = [...lines, ...summaryLines(other, allEntries(other))];
+    expect(all.filter((l) => / $/.test(l))).toEqual([]);
+    expect(all.some((l) => /checksum ok$/.test(l))).toBe(true);
+  });
+
   it('the declared facts: XSDT entries by the tables they reach, the MADT GIC, the FADT PSCI conduit', () => {
     expect(line('XSDT')).toMatch(/4 entries: FACP APIC GTDT SPCR$/);
     expect(line('APIC')).toMatch(/4 GICC \(4 enabled, 80 bytes\), GICD v3, 1 GICR, 1 ITS$/);
