@@ -23,6 +23,6 @@ export const checksumsPass: PassDef = {
   name: 'checksums',
   stage: 'placed',
   summary: "every emitted table's checksums derived; a reused host table's wrong checksum warned about",
-  after: ['fadt', 'gtdt', 'madt', 'stao', 'xsdt', 'rsdp', 'efi', 'dt'],
+  last: true,
   run,
 };

@@ -40,5 +40,6 @@ export const fadtPass: PassDef = {
   name: 'fadt',
   stage: 'tables',
   summary: 'PSCI | HVC boot flags; design: HypervisorId "XenVMM" (the FADT grows to revision 6 when shorter)',
+  before: ['xsdt'],
   run,
 };

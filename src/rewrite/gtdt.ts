@@ -47,5 +47,6 @@ export const gtdtPass: PassDef = {
   name: 'gtdt',
   stage: 'tables',
   summary: 'design: the EL2 timers dom0 cannot use masked',
+  before: ['xsdt'],
   run,
 };

@@ -194,5 +194,6 @@ export const madtPass: PassDef = {
   stage: 'tables',
   summary: "GICCs for dom0's vCPUs (vCPU MPIDRs), GICR/ITS as the profile says; the GICC length follows the output FADT",
   after: ['fadt'],
+  before: ['xsdt'],
   run,
 };

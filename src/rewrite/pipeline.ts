@@ -26,9 +26,10 @@ import { regionImage } from './region.js';
 export type { PassLog };
 export { regionImage };
 
-/** Every pass a profile may name, by name. */
+/** Every pass a profile may name, by name, in the order that breaks ties between passes their
+ * declarations leave unordered (the change logs list passes in the order they ran). */
 export const PASSES: Record<string, PassDef> = Object.fromEntries(
-  [fadtPass, gtdtPass, madtPass, iortPass, devicesPass, staoPass, xsdtPass, rsdpPass, efiPass, dtPass, checksumsPass].map((p) => [p.name, p]),
+  [fadtPass, gtdtPass, madtPass, staoPass, iortPass, devicesPass, xsdtPass, rsdpPass, efiPass, dtPass, checksumsPass].map((p) => [p.name, p]),
 );
 
 /** The passes of each profile (the order comes from the passes' declarations); an option adds its
@@ -41,10 +42,12 @@ export const PROFILES: Record<Profile, string[]> = {
 /**
  * The chosen passes in an order their declarations allow: every `tables` pass before every `placed`
  * one, each after the chosen passes it names in `after` and `needs` and those that name it in
- * `before`. A pass whose `needs` is not
- * chosen, or declarations that order passes in a cycle, are refused.
+ * `before`, a `last` pass after every other. A pass whose `needs` is not chosen, or declarations
+ * that order passes in a cycle, are refused.
  */
-export function orderPasses(chosen: string[], passes: Record<string, PassDef> = PASSES): string[] {
+export function orderPasses(given: string[], passes: Record<string, PassDef> = PASSES): string[] {
+  const known = Object.keys(passes);
+  const chosen = [...given].sort((a, b) => known.indexOf(a) - known.indexOf(b));
   for (const n of chosen) {
     if (!passes[n]) throw new BuildError(`unknown pass "${n}" (passes: ${Object.keys(passes).join(', ')})`);
     for (const need of passes[n].needs ?? []) if (!chosen.includes(need)) throw new BuildError(`the ${n} pass needs the ${need} pass`);
@@ -55,6 +58,7 @@ export function orderPasses(chosen: string[], passes: Record<string, PassDef> = 
       ...(passes[n].needs ?? []),
       ...(passes[n].stage === 'placed' ? chosen.filter((x) => passes[x].stage === 'tables') : []),
       ...chosen.filter((x) => passes[x].before?.includes(n)),
+      ...(passes[n].last ? chosen.filter((x) => !passes[x].last) : []),
     ].filter((x) => chosen.includes(x));
   const out: string[] = [];
   const open: string[] = [];

@@ -51,5 +51,6 @@ export const staoPass: PassDef = {
   name: 'stao',
   stage: 'tables',
   summary: 'an STAO hiding the SPCR UART (and --stao-path devices)',
+  before: ['xsdt'],
   run,
 };

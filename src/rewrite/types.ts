@@ -115,16 +115,18 @@ export type Pass = (set: Dom0Set, opts: BuildOptions) => PassResult;
 export type PlacedPass = (set: PlacedSet, opts: BuildOptions) => PassResult<PlacedSet>;
 
 /** A build step, declared: its stage (`tables` before the layout gives addresses, `placed` after),
- * the passes it must follow when they run (`after`), and those it cannot run without (`needs`).
- * The pipeline orders and validates every profile from these. */
+ * the passes whose output it reads when they run (`after`), those that read its output (`before`:
+ * every pass that changes tables comes before xsdt, which lists them), those it cannot run without
+ * (`needs`), and whether it follows every other (`last`: checksums, derived from the bytes they
+ * all wrote). The pipeline orders and validates every profile from these. */
 export type PassDef = {
   name: string;
   /** one line for --help and docs */
   summary: string;
   after?: string[];
-  /** passes that must follow it when they run (a pass that adds or drops tables comes before xsdt) */
   before?: string[];
   needs?: string[];
+  last?: true;
 } & ({ stage: 'tables'; run: Pass } | { stage: 'placed'; run: PlacedPass });
 
 /** What cannot be built from this input with these options, said in words (a Refusal: never a bug). */

@@ -114,6 +114,5 @@ export const xsdtPass: PassDef = {
   name: 'xsdt',
   stage: 'tables',
   summary: "the XSDT listing the new tables in place of the host's, and the STAO",
-  after: ['fadt', 'gtdt', 'madt', 'stao'],
   run,
 };
