@@ -5,10 +5,11 @@
 import { checksumOf, declaredFields } from '../layout/codec.js';
 import { hex } from '../layout/diagnostics.js';
 import { findTable, missingAddresses, rootTable } from '../model/tableset.js';
-import { defOf, defFor, describeTable, decodedSignatures } from '../tables/registry.js';
+import { defOf, defFor, describeTable, decodedSignatures, reachedOtherwise } from '../tables/registry.js';
 import { CODES } from './catalog.js';
 import { leaves } from '../layout/describe.js';
 import type { CheckContext } from './context.js';
+import { headerOf, HEADER_CHECKSUM_AT } from '../tables/common.js';
 
 /** Every field rule a declaration carries (FieldOptions.valid), on every table that has one. */
 export function checkFields(c: CheckContext): void {
@@ -26,13 +27,18 @@ export function checkFields(c: CheckContext): void {
 /** Every table whose header carries a checksum sums to zero (the RSDP's two are its own rules). */
 export function checkChecksums(c: CheckContext): void {
   for (const e of c.set.tables) {
-    const h = e.table.fields.header as { checksum?: number } | undefined;
-    if (h?.checksum === undefined) continue;
+    if (headerOf(e.table)?.checksum === undefined) continue;
     const b = e.bytes;
+    const at = HEADER_CHECKSUM_AT;
     if (checksumOf(b, b.length, -1) !== 0) {
       // firmware build tools often leave 0 for the installer to fill in: say so (the bytes still fail)
-      const placeholder = b[9] === 0 ? ' (a stored 0x00 looks like a placeholder the firmware fills in at install time)' : '';
-      c.report('CHECKSUM', e, `${e.table.signature}.header.checksum`, `checksum ${hex(b[9], 2)} should be ${hex(checksumOf(b, b.length, 9), 2)}${placeholder}`);
+      const placeholder = b[at] === 0 ? ' (a stored 0x00 looks like a placeholder the firmware fills in at install time)' : '';
+      c.report(
+        'CHECKSUM',
+        e,
+        `${e.table.signature}.header.checksum`,
+        `checksum ${hex(b[at], 2)} should be ${hex(checksumOf(b, b.length, at), 2)}${placeholder}`,
+      );
     }
   }
 }
@@ -51,7 +57,8 @@ export function checkLinks(c: CheckContext): void {
     }
     const sig = l.to.table.signature;
     if (p.to && !p.to.includes(sig)) c.report(p.code, l.source, l.from, `${l.from} points at a ${sig}, not a ${p.to.join(' or ')}`);
-    else if (p.notTo?.includes(sig)) c.report(p.code, l.source, l.from, `${l.from} points at the ${sig}, which is reached another way and must not be listed`);
+    else if (p.listing && reachedOtherwise().has(sig))
+      c.report(p.code, l.source, l.from, `${l.from} points at the ${sig}, which is reached another way and must not be listed`);
   }
 }
 

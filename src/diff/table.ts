@@ -17,7 +17,7 @@ import {
 import { padName } from '../layout/describe.js';
 import { defOf, type AcpiTable } from '../tables/registry.js';
 import { jsonValue, type Json } from '../layout/values.js';
-import { u64Text } from '../tables/common.js';
+import { headerOf, u64Text } from '../tables/common.js';
 
 export type ChangeKind = 'changed' | 'added' | 'removed';
 
@@ -303,7 +303,7 @@ export function diffNode(
     kindOf(part).diff(part, { node: a, value: partValue(a, part) }, { node: b, value: partValue(b, part) }, path, ops);
   }
   // a table's tail ends it: where it starts follows from the table's declared length
-  const length = (n: Node) => Number((n.fields.header as { length?: number } | undefined)?.length ?? NaN) - (n.tail?.length ?? 0);
+  const length = (n: Node) => Number(headerOf(n)?.length ?? NaN) - (n.tail?.length ?? 0);
   const start = length(a) === length(b) && Number.isInteger(length(a)) ? length(a) : undefined;
   diffBytes(a.tail, b.tail, `${path}.tail`, out, start, def.tailIsAml);
   // what no field places (a list part's values, raw bytes) is placed at its node

@@ -68,9 +68,11 @@ export interface PointerDef {
   narrow?: string;
   /** the records of this part each hold the pointer in `field` (XSDT/RSDT entries) */
   part?: string;
-  /** the signatures it may land on (any table but `notTo` when absent) */
+  /** the signatures it may land on (any table when absent) */
   to?: string[];
-  notTo?: string[];
+  /** a list of tables (the XSDT's, the RSDT's entries): it may not name a table reached another way
+   * (the registry's reachedOtherwise: the root pointer, and what another pointer field names) */
+  listing?: true;
   /** the finding when it lands nowhere or on the wrong table */
   code: string;
   /** reported only when this other pointer field of the same table is absent or 0 (the RSDP's RSDT

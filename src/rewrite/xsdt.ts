@@ -4,14 +4,11 @@
 // host XSDT (--relocate all on an input without one) the XSDT lists every table in input order.
 import { make, fieldPath, fieldsOf, EMPTY, type Node } from '../layout/codec.js';
 import type { FieldsOf } from '../layout/schema.js';
-import { defOf, type AcpiTable } from '../tables/registry.js';
+import { defOf, reachedOtherwise, type AcpiTable } from '../tables/registry.js';
 import { hex } from '../layout/diagnostics.js';
 import { xsdt, xsdtEntry } from '../tables/rsdt.js';
 import { type Pass, type PassDef, type Ref, type Dom0Set, type Dom0Table, BuildError, tableById, withTable, warn } from './types.js';
 import { headerOf } from './fields.js';
-
-/** Tables that are reached some other way than through the XSDT. */
-const NOT_IN_XSDT = new Set(['RSDP', 'RSDT', 'XSDT', 'DSDT', 'FACS']);
 
 /** What the XSDT is built from: its header and fields, its entries, the references they become,
  * and the set as the entries left it (repeats dropped, warnings said). */
@@ -89,7 +86,7 @@ function listedAll(set: Dom0Set, host: Dom0Table | undefined): Entries {
   const base = host
     ? { ...host.table, tail: EMPTY }
     : { signature: 'XSDT', ...make(xsdt, { header: { ...headerOf(fadt!.table.fields), signature: 'XSDT', revision: 1 } as never }) };
-  const listed = set.tables.filter((t) => !NOT_IN_XSDT.has(t.table.signature) && t.id !== 'STAO');
+  const listed = set.tables.filter((t) => !reachedOtherwise().has(t.table.signature) && t.id !== 'STAO');
   const refs: Ref[] = listed.map((t, i) => ({ at: i, to: t.id }));
   return { next: set, base, items: listed.map(() => ({ fields: { address: 0n }, tail: EMPTY })), refs };
 }

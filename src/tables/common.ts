@@ -2,6 +2,7 @@
 // Generic Address Structure (§5.2.3.2).
 import { layout, ascii, u8, u32, u64, struct, valueNames, type Bit, type Field, type FieldOptions, type FieldsOf, type Gated } from '../layout/schema.js';
 import type { HostRange } from '../model/rules.js';
+import { fieldAt } from '../layout/node.js';
 
 export const acpiHeader = layout('header', [
   ascii('signature', 'Signature', 4, { show: 'signature' }),
@@ -18,8 +19,15 @@ export const acpiHeader = layout('header', [
 /** The header as the first field of a table layout; dump prints its fields without a heading. */
 export const headerField = () => struct('header', '', acpiHeader);
 
+/** A decoded table's header, typed by its declaration (undefined for a table without one: the RSDP). */
+export const headerOf = (t: { fields: Record<string, unknown> }): Partial<FieldsOf<typeof acpiHeader>> | undefined =>
+  t.fields.header as Partial<FieldsOf<typeof acpiHeader>> | undefined;
+
 /** A decoded table's header revision (the registry's tableRevision() knows where each table keeps its revision). */
-export const headerRevision = (t: { fields: Record<string, unknown> }): number => Number((t.fields.header as { revision?: number } | undefined)?.revision ?? 0);
+export const headerRevision = (t: { fields: Record<string, unknown> }): number => Number(headerOf(t)?.revision ?? 0);
+
+/** Where the header's checksum byte is in a table (the offset its declaration gives it). */
+export const HEADER_CHECKSUM_AT = fieldAt(acpiHeader, 'checksum')!.offset;
 
 /** Address space IDs as ACPICA's AcpiUtGetRegionName() names them (iasl prints its names). */
 export const SPACE_IDS = valueNames(

@@ -220,7 +220,7 @@ const structureRules: TableRule[] = [
     },
     run(c) {
       const fadt = c.find('FACP');
-      const rev = fadt ? Number((fadt.table.fields.header as { revision?: number } | undefined)?.revision ?? 0) : undefined;
+      const rev = fadt ? headerRevision(fadt.table) : undefined;
       if (rev === undefined) return;
       const want = rev >= 6 ? GICC_LEN_V6 : GICC_LEN_V5;
       const bad = firstOf(giccs(c), (g) => Number(g.fields.length) !== want);

@@ -4,6 +4,7 @@
 import { layout, u8, u16, u32, u64, type Bit, valueNames } from '../layout/schema.js';
 import { family, container, type FieldName, type Node, type PartFields } from '../layout/codec.js';
 import { type TableDef } from '../model/rules.js';
+import { headerRevision } from './common.js';
 
 export const PPTT_TYPES = valueNames({ 0: 'Processor Hierarchy Node', 1: 'Cache Type', 2: 'ID' }, 'Unknown Subtable Type');
 export const PPTT_PROCESSOR = 0;
@@ -170,7 +171,7 @@ export const ppttFamily = family({
  * names as its parent (as Linux's acpi_pptt_leaf_node() decides). */
 export function ppttLeaves(t: Node): Node[] {
   const proc = (t.items ?? []).filter((n) => n.fields.type === PPTT_PROCESSOR);
-  if (Number((t.fields.header as { revision?: number } | undefined)?.revision ?? 0) >= 2) return proc.filter((n) => Number(n.fields.flags) & PPTT_LEAF);
+  if (headerRevision(t) >= 2) return proc.filter((n) => Number(n.fields.flags) & PPTT_LEAF);
   const parents = new Set(proc.map((n) => Number(n.fields.parent)));
   return proc.filter((n) => n.at === undefined || !parents.has(n.at));
 }

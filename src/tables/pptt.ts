@@ -6,7 +6,7 @@ import { layout } from '../layout/schema.js';
 import { partOf, fieldPath, fieldsOf, rawField, type Node, segmentName } from '../layout/codec.js';
 import { type TableRule, type TableDef, rule, linux } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
-import { headerField } from './common.js';
+import { headerOf, headerField } from './common.js';
 import { enabledUids, itemPaths } from './topology-rules.js';
 import {
   PPTT_TYPES,
@@ -115,7 +115,7 @@ function fetched(b: Uint8Array, length: number, ref: number): number | undefined
  * reference lands on (bytes 8-11, a processor node's Parent) until a reference names nothing, with
  * no bound. Each loop once, as the offsets of the structures on it; one visit per structure. */
 function cacheLoops(t: Node, b: Uint8Array): number[][] {
-  const length = Math.min(b.length, Number((t.fields.header as { length?: number } | undefined)?.length ?? b.length));
+  const length = Math.min(b.length, Number(headerOf(t)?.length ?? b.length));
   const state = new Map<number, 'open' | 'done'>();
   const out: number[][] = [];
   for (const n of t.items ?? []) {

@@ -91,6 +91,20 @@ export function rootPointer(): RootPointer {
   throw new Error('no declaration has rootPointer');
 }
 
+let otherwise: ReadonlySet<string> | undefined;
+/** The tables reached other than through a list of tables: the root pointer (found by scanning),
+ * and every table another declaration's pointer field names (RSDP → XSDT, RSDT; FADT → DSDT, FACS).
+ * The XSDT lists none of them; a listing that names one is wrong. */
+export function reachedOtherwise(): ReadonlySet<string> {
+  if (otherwise) return otherwise;
+  const out = new Set<string>();
+  for (const [sig, d] of defs) {
+    if (d.rootPointer) out.add(sig);
+    for (const p of d.pointers ?? []) if (!p.part) for (const t of p.to ?? []) out.add(t);
+  }
+  return (otherwise = out);
+}
+
 /** Every signature decoded field by field (the RSDP as "RSDP"). */
 export function decodedSignatures(): string[] {
   return [...defs.keys()];

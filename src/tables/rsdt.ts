@@ -7,7 +7,7 @@ import { gicInfo } from './madt.js';
 import { XEN_NR_CPUS } from '../model/xen.js';
 import type { TableRule } from '../model/rules.js';
 import { hex } from '../layout/diagnostics.js';
-import { headerField } from './common.js';
+import { headerRevision, headerField } from './common.js';
 
 /** Linux's early root table list (ACPI_MAX_TABLES). */
 const MAX_TABLES = 128;
@@ -84,7 +84,7 @@ const rules = (sig: string): TableRule[] => [
     codes: XEN_AREA,
     run(c) {
       const fadt = c.find('FACP');
-      const bytes = xenAreaBytes(c.entry.bytes.length, c.find('APIC')?.table, fadt ? Number(fadt.bytes[8] ?? 0) : 6);
+      const bytes = xenAreaBytes(c.entry.bytes.length, c.find('APIC')?.table, fadt ? headerRevision(fadt.table) : 6);
       if (bytes > XEN_GNTTAB_BYTES)
         c.report(
           'XEN_HOST_ACPI_AREA',
@@ -126,7 +126,7 @@ const rootTable = (sig: string, label: string, entry: typeof xsdtEntry): TableDe
   dom0Required: sig === 'XSDT',
   relocation: sig === 'RSDT' ? 'drop' : undefined,
   // an entry may point at any table but those reached another way
-  pointers: [{ part: 'items', field: 'address', notTo: ['DSDT', 'FACS', 'RSDT', 'XSDT', 'RSDP'], code: 'XSDT_ENTRY_UNRESOLVED' }],
+  pointers: [{ part: 'items', field: 'address', listing: true, code: 'XSDT_ENTRY_UNRESOLVED' }],
   // Xen builds dom0's XSDT from the host's XSDT alone (rsdp->xsdt_physical_address)
   rules: rules(sig).filter((r) => !(r.dom0 || r.xenHost) || sig === 'XSDT'),
   summary: (e, _set, all) => {
