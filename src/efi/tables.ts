@@ -1,18 +1,15 @@
 // EFI system table, configuration table and memory descriptors as dom0 receives them from Xen
 // (UEFI 2.x; docs/consumers.md §7). Declared with the same layout engine as the ACPI tables.
 import { layout, ascii, bytes, u32, u64, type Bit, type FieldsOf, valueNames } from '../layout/schema.js';
-import { type ContainerDef, type Node, EMPTY, encodeNode, decodeNode, fieldAt, readUint } from '../layout/codec.js';
+import { type ContainerDef, type FieldName, type Node, EMPTY, encodeNode, decodeNode, fieldAt, rawField } from '../layout/codec.js';
 import { type Finding, hex } from '../layout/diagnostics.js';
 import { guidText } from '../layout/values.js';
 
 export const EFI_SYSTEM_TABLE_SIGNATURE = 'IBI SYST';
 /** 2.50, as Xen reports it */
 export const EFI_REVISION = (2 << 16) | 50;
-export const EFI_SYSTAB_SIZE = 120;
-export const EFI_CONFIG_ENTRY_SIZE = 24;
 /** The firmware vendor; the system table points at it written as UCS-2 with a NUL (ucs2()) */
 export const FIRMWARE_VENDOR = 'Xen';
-export const EFI_MEMORY_DESC_SIZE = 40;
 export const EFI_MEMORY_DESC_VERSION = 1;
 
 export const EFI_CONVENTIONAL_MEMORY = 7;
@@ -116,6 +113,12 @@ export const memoryDescriptor = {
   ]),
 } satisfies ContainerDef;
 
+/** The sizes of the fixed system table, a configuration table entry and a version 1 memory
+ * descriptor: their declarations'. */
+export const EFI_SYSTAB_SIZE = systemTable.layout.size;
+export const EFI_CONFIG_ENTRY_SIZE = configEntry.layout.size;
+export const EFI_MEMORY_DESC_SIZE = memoryDescriptor.layout.size;
+
 /** The configuration table: entries one after another (as many as the system table counts). */
 export const configTable = {
   name: 'EFI_CONFIG',
@@ -163,12 +166,12 @@ export function efiKindOf(b: Uint8Array): EfiKind | undefined {
   if (b.length && b.length % EFI_CONFIG_ENTRY_SIZE === 0 && KNOWN_CONFIG_GUIDS.has(Buffer.from(b.subarray(0, 16)).toString('hex')))
     return 'configuration-table';
   if (!b.length || b.length % EFI_MEMORY_DESC_SIZE) return undefined;
-  const v = Buffer.from(b.buffer, b.byteOffset, b.length);
+  const read = (at: number, name: FieldName<typeof memoryDescriptor.layout>) => BigInt(rawField(memoryDescriptor, b, at, name) ?? 0);
   for (let at = 0; at < b.length; at += EFI_MEMORY_DESC_SIZE) {
-    const start = v.readBigUInt64LE(at + 8);
-    const pages = v.readBigUInt64LE(at + 24);
-    if (readUint(b, at, 4) > 15 || start % EFI_PAGE_SIZE || pages === 0n || start + pages * EFI_PAGE_SIZE > 1n << 64n) return undefined;
-    if ((v.readBigUInt64LE(at + 32) & 0x1fn) === 0n) return undefined;
+    const start = read(at, 'physical_start');
+    const pages = read(at, 'number_of_pages');
+    if (read(at, 'type') > 15n || start % EFI_PAGE_SIZE || pages === 0n || start + pages * EFI_PAGE_SIZE > 1n << 64n) return undefined;
+    if ((read(at, 'attribute') & 0x1fn) === 0n) return undefined;
   }
   return 'memory-map';
 }

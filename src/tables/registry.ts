@@ -2,7 +2,7 @@
 // comes from the bytes. Unknown signatures decode as a header plus opaque body.
 import type { TableDef, RootPointer } from '../model/rules.js';
 import { layout } from '../layout/schema.js';
-import { type DecodeCtx, decodeNode, encodeRoot, derivedLeaves, checksumOf, readUint, revisionAt, revisionOf, variantFor } from '../layout/codec.js';
+import { type DecodeCtx, decodeNode, encodeRoot, derivedLeaves, checksumOf, fieldAt, readUint, revisionAt, revisionOf, variantFor } from '../layout/codec.js';
 import { type Finding, hex } from '../layout/diagnostics.js';
 import { headerField } from './common.js';
 import { describeNode, type Entry } from '../layout/describe.js';
@@ -143,26 +143,30 @@ export interface DecodeResult {
 type Framed = { signature: string; length: number; revision: number };
 type Err = (code: string, table: string, offset: number, message: string) => void;
 
+/** Where the root pointer keeps its revision and (from revision 2) its length: its declaration's. */
+const RSDP_REVISION_AT = fieldAt(rsdp.layout, 'revision')!.offset;
+const RSDP_LENGTH_AT = fieldAt(rsdp.layout, 'length')!.offset;
+
 /** The root pointer's frame: 20 bytes at revision 0-1, its declared length (at least 36) from 2. */
 function rsdpFrame(b: Uint8Array, err: Err): Framed | undefined {
   if (b.length < RSDP_V1_SIZE) {
     err('DECODE_TRUNCATED', 'RSDP', 0, `${b.length} bytes; an RSDP needs at least ${RSDP_V1_SIZE}`);
     return undefined;
   }
-  const revision = b[15];
+  const revision = b[RSDP_REVISION_AT];
   let length = RSDP_V1_SIZE;
   if (revision >= 2) {
     if (b.length < RSDP_V2_SIZE) {
       err('DECODE_TRUNCATED', 'RSDP', 0, `revision ${revision} RSDP is ${b.length} bytes; it needs ${RSDP_V2_SIZE}`);
       return undefined;
     }
-    length = readUint(b, 20, 4);
+    length = readUint(b, RSDP_LENGTH_AT, 4);
     if (length < RSDP_V2_SIZE) {
-      err('DECODE_LENGTH', 'RSDP', 20, `declared length ${length} is below the ${RSDP_V2_SIZE} bytes of a revision ${revision} RSDP`);
+      err('DECODE_LENGTH', 'RSDP', RSDP_LENGTH_AT, `declared length ${length} is below the ${RSDP_V2_SIZE} bytes of a revision ${revision} RSDP`);
       return undefined;
     }
     if (b.length < length) {
-      err('DECODE_TRUNCATED', 'RSDP', 20, `declared length ${length} (${hex(length)}) but only ${b.length} bytes are present`);
+      err('DECODE_TRUNCATED', 'RSDP', RSDP_LENGTH_AT, `declared length ${length} (${hex(length)}) but only ${b.length} bytes are present`);
       return undefined;
     }
   }
