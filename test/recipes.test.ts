@@ -152,14 +152,14 @@ describe('CONTRIBUTING recipes, followed in a copy', () => {
     writeFileSync(join(dir, 'src', 'rewrite', 'agdi.ts'), AGDI_PASS);
     const pipeline = join(dir, 'src', 'rewrite', 'pipeline.ts');
     const ptext = readFileSync(pipeline, 'utf8');
-    expect(ptext).toContain('[fadtPass, gtdtPass, madtPass, iortPass, devicesPass, staoPass, xsdtPass, rsdpPass, efiPass, dtPass, checksumsPass]');
+    expect(ptext).toContain('[fadtPass, gtdtPass, madtPass, staoPass, iortPass, devicesPass, xsdtPass, rsdpPass, efiPass, dtPass, checksumsPass]');
     writeFileSync(
       pipeline,
       ptext
         .replace("import { staoPass } from './stao.js';", "import { staoPass } from './stao.js';\nimport { agdiPass } from './agdi.js';")
         .replace(
-          '[fadtPass, gtdtPass, madtPass, iortPass, devicesPass, staoPass, xsdtPass,',
-          '[fadtPass, gtdtPass, madtPass, iortPass, devicesPass, staoPass, agdiPass, xsdtPass,',
+          '[fadtPass, gtdtPass, madtPass, staoPass, iortPass, devicesPass, xsdtPass,',
+          '[fadtPass, gtdtPass, madtPass, staoPass, iortPass, devicesPass, agdiPass, xsdtPass,',
         )
         .replace("design: ['fadt', 'gtdt', 'madt', 'stao', 'xsdt',", "design: ['fadt', 'gtdt', 'madt', 'stao', 'xsdt', 'agdi',"),
     );

@@ -38,6 +38,29 @@ function amlTables(): { name: string; bytes: Uint8Array }[] {
   return out;
 }
 
+/** Bytes that break the AML grammar most: an unknown opcode, PkgLength lead bytes, name prefixes,
+ * Zero, Method, Scope, If and Else. */
+const BREAKING = [0x02, 0xff, 0x4f, 0x5c, 0x2f, 0x00, 0x14, 0x10, 0xa0, 0xa1];
+
+/** A table, then copies of it cut short at `cuts` places (its length field following), then
+ * `changes` copies with `per` bytes of the AML each set to one of `values`: a fixed sequence, drawn
+ * from `next` (a seeded generator, n → 0..n-1). */
+function variantsOf(bytes: Uint8Array, next: (n: number) => number, o: { cuts: number; changes: number; per: number; values: number[] }): Uint8Array[] {
+  const out: Uint8Array[] = [bytes];
+  if (bytes.length <= 37) return out;
+  for (let k = 0; k < o.cuts; k++) {
+    const cut = bytes.slice(0, 37 + next(bytes.length - 37));
+    new DataView(cut.buffer).setUint32(4, cut.length, true);
+    out.push(cut);
+  }
+  for (let k = 0; k < o.changes; k++) {
+    const b = bytes.slice();
+    for (let j = 0; j < o.per; j++) b[36 + next(bytes.length - 36)] = o.values[next(o.values.length)];
+    out.push(b);
+  }
+  return out;
+}
+
 /** A table entry holding `bytes` (what the ASL printer needs of one). */
 const entryOf = (bytes: Uint8Array): TableEntry => ({ table: decodeTable(bytes).table!, bytes, source: 'test' });
 
@@ -114,18 +137,7 @@ describe('AML decoder', () => {
     const next = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
     let sets = 0;
     for (const { name, bytes } of tables) {
-      const variants: Uint8Array[] = [bytes];
-      for (let k = 0; k < 20 && bytes.length > 37; k++) {
-        const cut = bytes.slice(0, 37 + next(bytes.length - 37));
-        new DataView(cut.buffer).setUint32(4, cut.length, true);
-        variants.push(cut);
-      }
-      for (let k = 0; k < 100 && bytes.length > 37; k++) {
-        const b = bytes.slice();
-        b[36 + next(bytes.length - 36)] = [0x02, 0xff, 0x4f, 0x5c, 0x2f, 0x00, 0x14, 0x10][next(8)];
-        variants.push(b);
-      }
-      for (const v of variants) {
+      for (const v of variantsOf(bytes, next, { cuts: 20, changes: 100, per: 1, values: BREAKING.slice(0, 8) })) {
         const set = readAml([
           { table: 'DSDT', bytes: v, revision: v[8] },
           { table: 'SSDT', bytes, revision: bytes[8] },
@@ -144,18 +156,7 @@ describe('AML decoder', () => {
     let printed = 0;
     let faulty = 0;
     for (const { name, bytes } of tables) {
-      const variants: Uint8Array[] = [bytes];
-      for (let k = 0; k < 4 && bytes.length > 37; k++) {
-        const cut = bytes.slice(0, 37 + next(bytes.length - 37));
-        new DataView(cut.buffer).setUint32(4, cut.length, true);
-        variants.push(cut);
-      }
-      for (let k = 0; k < 8 && bytes.length > 37; k++) {
-        const b = bytes.slice();
-        for (let j = 0; j < 3; j++) b[36 + next(bytes.length - 36)] = [0x02, 0xff, 0x4f, 0x5c, 0x2f, 0x00, 0x14, 0x10, 0xa0, 0xa1][next(10)];
-        variants.push(b);
-      }
-      for (const v of variants) {
+      for (const v of variantsOf(bytes, next, { cuts: 4, changes: 8, per: 3, values: BREAKING })) {
         const streamed = one(v).blocks[0].asl(header);
         // the same block read whole and kept: every list read (termsInOrder reads each), then printed
         const kept = one(v).blocks[0];
