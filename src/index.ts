@@ -18,6 +18,7 @@ export { madt, gicc, gicd, gicInfo } from './tables/madt.js';
 export { fadt } from './tables/fadt.js';
 export { describeNode, leaves, type Entry } from './layout/describe.js';
 export { dumpTableText } from './render/text.js';
+export { makeReport, type ReportSource, type ReportOptions } from './report.js';
 export { tableJson, setJson } from './render/json.js';
 export { buildDom0, type Dom0Output } from './rewrite/build.js';
 export { BUILD_CODES, type BuildCode } from './rewrite/codes.js';

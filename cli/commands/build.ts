@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { buildDom0 } from '../../src/rewrite/build.js';
 import { writeBuildOutput, builtSet, REPORT } from '../../src/io/build-output.js';
-import { makeReport } from '../report.js';
+import { makeReport } from '../../src/report.js';
+import { VERSION } from '../version.js';
 import { type BuildOptions, type Range, DEFAULTS } from '../../src/rewrite/types.js';
 import { PASSES } from '../../src/rewrite/pipeline.js';
 import { hex, formatFinding } from '../../src/layout/diagnostics.js';
@@ -152,7 +153,7 @@ export function registerBuild(program: Command, io: Io): void {
             { name: inputName(input), set: host, read: [] },
             { name: 'the dom0 set', set: builtSet('', out), read: [], dom0: true },
           ],
-          { checked: `check (the host), check --dom0 (the dom0 set)` },
+          { checked: `check (the host), check --dom0 (the dom0 set)`, tool: `dom0-acpi ${VERSION}` },
         )
       : undefined;
     writeBuildOutput(o.output, out, outputOptions(io, o, input, host.origin), html);

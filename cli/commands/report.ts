@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { CliError, type Io, outputOptions, writeOut } from '../io.js';
 import { addInputOptions, readInput, inputName, type InputOpts } from '../input.js';
 import { xenHostOption, XEN_HOST_HELP } from './check.js';
-import { makeReport } from '../report.js';
+import { makeReport } from '../../src/report.js';
+import { VERSION } from '../version.js';
 import { writeFileAtomic } from '../../src/io/output.js';
 
 interface ReportOpts extends InputOpts {
@@ -38,7 +39,7 @@ export function registerReport(program: Command, io: Io): void {
     const checked =
       ['check', o.dom0 ? '--dom0' : '', xenHost ? `--xen-host ${xenHost}` : ''].filter(Boolean).join(' ') +
       (sources.some((s) => s.dom0 && !o.dom0) ? ' (--dom0 on build outputs)' : '');
-    const html = await makeReport(sources, { xenHost, checked });
+    const html = await makeReport(sources, { xenHost, checked, tool: `dom0-acpi ${VERSION}` });
     writeOut(io, o.output, html, () => writeFileAtomic(o.output, html, outputOptions(io, o, ...inputs.filter((i) => i !== '-'))));
   });
 }
