@@ -4,7 +4,7 @@
 // reached with the keyboard opens its dump line; the pictures are there without script; printing
 // hides the navigation; a screenshot is not blank.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -270,6 +270,46 @@ describe.skipIf(!HAVE_CHROMIUM)('the report in Chromium', () => {
     expect(bare.map(({ i, runs }) => `page ${i + 1}: ${runs.join(', ')}`)).toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();
+  });
+
+  it('the script’s filters and highlights: severities, tables by name, and a graph node’s edges under the pointer and the focus', async () => {
+    // the QEMU sample's tables with the MADT's checksum broken: a warning beside --dom0's info
+    const dir = tmp('browser-filters-');
+    expect((await cli('extract', join(SAMPLES, 'qemu-virt-gicv3', 'acpidump.txt'), '-o', join(dir, 'tables'))).code).toBe(0);
+    const apic = join(dir, 'tables', 'apic.dat');
+    const bytes = readFileSync(apic);
+    bytes[9] ^= 0xff;
+    writeFileSync(apic, bytes);
+    const { page, errors } = await open(await made('--dom0', join(dir, 'tables')));
+    const shown = (sev: string) => page.locator(`#findings tr[data-sev="${sev}"]:not([hidden])`).count();
+    expect(await shown('warning')).toBeGreaterThan(0);
+    expect(await shown('info')).toBeGreaterThan(0);
+    await page.locator('#findings input[data-sev="info"]').uncheck();
+    expect(await shown('info')).toBe(0);
+    expect(await shown('warning')).toBeGreaterThan(0);
+    await page.locator('#findings input[data-sev="info"]').check();
+    expect(await shown('info')).toBeGreaterThan(0);
+    await page.locator('#table-filter').fill('gtd');
+    expect(await page.locator('#tables li[data-sig]:not([hidden])').evaluateAll((li) => li.map((x) => x.getAttribute('data-sig')))).toEqual(['GTDT']);
+    await page.locator('#table-filter').fill('');
+    expect(await page.locator('#tables li[data-sig][hidden]').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.context().close();
+    // the server sample's IORT: a node under the pointer, then one with the focus, marks its edges
+    const server = await open(await made(join(SAMPLES, 'server-128cpu', 'acpidump.txt')));
+    const node = server.page.locator('#iort svg.graph g.node').first();
+    const at = await node.getAttribute('data-at');
+    const marked = () => server.page.locator('#iort path.edge.hit').evaluateAll((p) => p.map((x) => [x.getAttribute('data-from'), x.getAttribute('data-to')]));
+    await node.hover();
+    const edges = await marked();
+    expect(edges.length).toBeGreaterThan(0);
+    expect(edges.every(([from, to]) => from === at || to === at)).toBe(true);
+    await server.page.mouse.move(0, 0);
+    expect(await marked()).toEqual([]);
+    await server.page.locator('#iort [data-iort-node] a').first().focus();
+    expect((await marked()).length).toBeGreaterThan(0);
+    expect(server.errors).toEqual([]);
+    await server.page.context().close();
   });
 
   it('a search across every table: the lines that hold a value, and Enter on one opens its table at that line', async () => {

@@ -2,6 +2,7 @@
 // common colour-vision deficiency), the page's style and its script. The pictures are drawn when the
 // report is made; the script only opens what a link points into, filters and highlights.
 import { escapeMarkup } from '../markup.js';
+import { pageScript } from './page-script.js';
 
 /** Text or a (double-quoted) attribute value, escaped for HTML and SVG. */
 export const esc = escapeMarkup;
@@ -101,62 +102,8 @@ h2,h3,h4,.legend{break-after:avoid-page}figure,tr,li{break-inside:avoid-page}
 svg.address-map,svg.graph,svg.cpu-grid{width:auto;height:auto;max-height:calc(100vh - 120px)}}
 `;
 
-// Follows a link to a dump line (opening the table it is in; Back returns to the link, focused),
-// highlights the IORT edges of the node under the pointer or the keyboard focus (listened for on the
-// document: an SVG element with focus listeners of its own becomes a Tab stop of its own in
-// Chromium), and filters findings by severity and tables by name. Nothing is drawn here.
-const SCRIPT = `
-(()=>{
-const open=(el)=>{for(let p=el;p;p=p.parentElement)if(p.tagName==='DETAILS')p.open=true;};
-const go=(id)=>{const el=document.getElementById(id);if(!el)return false;open(el);
- document.querySelectorAll('.hit').forEach(e=>e.classList.remove('hit'));el.classList.add('hit');
- el.scrollIntoView({block:'center'});return true;};
-history.scrollRestoration='manual';
-const links=()=>[...document.querySelectorAll('a[href^="#"]')];
-document.addEventListener('click',e=>{const a=e.target.closest&&e.target.closest('a[href^="#"]');
- if(!a)return;const id=decodeURIComponent(a.getAttribute('href').slice(1));if(!document.getElementById(id))return;
- e.preventDefault();history.replaceState({back:links().indexOf(a)},'',location.href);history.pushState(null,'','#'+encodeURIComponent(id));go(id);});
-addEventListener('popstate',e=>{const a=e.state&&links()[e.state.back];
- if(a){document.querySelectorAll('.hit').forEach(x=>x.classList.remove('hit'));open(a);a.focus({preventScroll:true});a.scrollIntoView({block:'center'});}
- else if(location.hash)go(decodeURIComponent(location.hash.slice(1)));});
-if(location.hash)go(decodeURIComponent(location.hash.slice(1)));
-const node=(e)=>e.target.closest&&e.target.closest('svg.graph g.node');
-const mark=(n,on)=>{const at=n.getAttribute('data-at');n.closest('svg').querySelectorAll('path.edge').forEach(p=>{
- if(p.getAttribute('data-from')===at||p.getAttribute('data-to')===at)p.classList.toggle('hit',on);});};
-document.querySelectorAll('svg.graph g.node').forEach(n=>{n.addEventListener('mouseenter',()=>mark(n,true));
- n.addEventListener('mouseleave',()=>mark(n,false));});
-document.addEventListener('focusin',e=>{const n=node(e);if(n)mark(n,true);});
-document.addEventListener('focusout',e=>{const n=node(e);if(n)mark(n,false);});
-const sev=document.querySelectorAll('#findings input[data-sev]');
-sev.forEach(c=>c.addEventListener('change',()=>{const show=new Set([...sev].filter(x=>x.checked).map(x=>x.getAttribute('data-sev')));
- document.querySelectorAll('#findings tr[data-sev]').forEach(r=>r.hidden=!show.has(r.getAttribute('data-sev')));}));
-const sq=document.getElementById('search'),found=document.getElementById('search-results');
-const hits=[];let timer;sq.closest('.search').hidden=false;
-const find=()=>{const t=sq.value.trim().toLowerCase();hits.length=0;found.replaceChildren();if(t.length<2)return;
- const ul=document.createElement('ul');let n=0,more=0;
- for(const d of document.querySelectorAll('#tables details[id]')){const pre=d.querySelector('pre');if(!pre)continue;
-  const text=pre.textContent,low=text.toLowerCase(),name=d.querySelector('summary b').textContent.split(' ')[0],
-   side=d.closest('.sides>div')?.querySelector('h3')?.textContent;
-  for(let i=low.indexOf(t);i>=0;){const s=text.lastIndexOf('\\n',i)+1;let e=text.indexOf('\\n',i);if(e<0)e=text.length;
-   if(n<200){const li=document.createElement('li'),b=document.createElement('button');b.type='button';b.dataset.hit=String(hits.length);
-    b.textContent=(document.querySelectorAll('.sides.n2').length&&side?side+' · ':'')+name+': '+text.slice(s,e).trim();hits.push({d,s,e});
-    li.append(b);ul.append(li);n++;}else more++;
-   i=low.indexOf(t,e);}}
- const p=document.createElement('p');
- p.textContent=n?n+(more?' of '+(n+more):'')+' line(s) in the tables\\u2019 dumps; Enter on one opens it':'No line of any table holds it';
- found.append(p);if(n)found.append(ul);};
-sq.addEventListener('input',()=>{clearTimeout(timer);timer=setTimeout(find,120);});
-sq.addEventListener('keydown',e=>{if(e.key==='Enter'){clearTimeout(timer);find();}});
-const rangeIn=(root,s,e)=>{const w=document.createTreeWalker(root,NodeFilter.SHOW_TEXT);const r=document.createRange();let at=0,n;
- while((n=w.nextNode())){const len=n.data.length;if(at<=s&&s<=at+len)r.setStart(n,s-at);if(at<=e&&e<=at+len){r.setEnd(n,e-at);break;}at+=len;}return r;};
-found.addEventListener('click',e=>{const b=e.target.closest('button[data-hit]');if(!b)return;const h=hits[Number(b.dataset.hit)];
- open(h.d);const r=rangeIn(h.d.querySelector('pre'),h.s,h.e);const sel=getSelection();sel.removeAllRanges();sel.addRange(r);
- const box=r.getBoundingClientRect();scrollBy(0,box.top-innerHeight/2);});
-const q=document.getElementById('table-filter');
-if(q)q.addEventListener('input',()=>{const t=q.value.trim().toUpperCase();
- document.querySelectorAll('#tables li[data-sig]').forEach(li=>li.hidden=!!t&&!li.getAttribute('data-sig').includes(t));});
-})();
-`;
+/** The page's script (page-script.ts), its source made once. */
+const SCRIPT = pageScript();
 
 /** The whole page: one file, nothing fetched. */
 export function page(title: string, subtitle: string, nav: [string, string][], body: string): string {
