@@ -29,8 +29,14 @@ function distinctiveNames(): string[] {
 }
 
 /** The line with every string literal that holds whitespace blanked: prose (a message, a consumer's
- * own struct member in a citation) names no field of ours; a bare name in quotes is code. */
-const withoutProse = (line: string) => line.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`/g, (s) => (/\s/.test(s) ? ' ' : s));
+ * own struct member in a citation) names no field of ours; a bare name in quotes is code. The code
+ * inside a template literal's ${…} is kept: it reads fields too. */
+const withoutProse = (line: string): string =>
+  line.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`/g, (s) => {
+    if (!/\s/.test(s)) return s;
+    if (!s.startsWith('`')) return ' ';
+    return ' ' + [...s.matchAll(/\$\{([^}]*)\}/g)].map((m) => withoutProse(m[1])).join(' ') + ' ';
+  });
 
 /** Lines of code in src/ and cli/ that name one of the fields, as "file:line" → the name. Gates
  * (`g.read('name')` in a `when`) are callbacks tsc cannot check; decode throws on an undeclared

@@ -130,7 +130,7 @@ export const dbg2 = table({
     (e.table.items ?? [])
       .map(
         (n) =>
-          `port ${hex(Number(n.fields.port_type))}/${hex(Number(n.fields.port_subtype))}` +
+          `port ${hex(fieldsOf(dbg2Device, n).port_type)}/${hex(fieldsOf(dbg2Device, n).port_subtype)}` +
           `${partOf(namepathPart, n) !== undefined ? ` ${partOf(namepathPart, n)}` : ''}`,
       )
       .join(', '),

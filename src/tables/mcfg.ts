@@ -93,11 +93,10 @@ export const mcfg = {
     }),
   summary: (e) =>
     (e.table.items ?? [])
-      .map(
-        (n) =>
-          `segment ${Number(n.fields.segment)} buses ${Number(n.fields.start_bus)}-${Number(n.fields.end_bus)} @ ` +
-          `${hex(BigInt(n.fields.base_address as bigint))}`,
-      )
+      .map((n) => {
+        const f = fieldsOf(mcfgAllocation, n);
+        return `segment ${f.segment} buses ${f.start_bus}-${f.end_bus} @ ${hex(f.base_address)}`;
+      })
       .join('; '),
   parts: [{ key: 'items', label: 'Allocations', kind: 'records', record: mcfgAllocation }],
 } satisfies TableDef;

@@ -199,7 +199,7 @@ export const stao = {
   once: true,
   hypervisorMade: true,
   rules,
-  summary: (e) => `ignore UART ${Number(e.table.fields.ignore_uart ?? 0)}, ${e.table.strings?.length ?? 0} name(s)`,
+  summary: (e) => `ignore UART ${fieldsOf({ layout: staoLayout }, e.table).ignore_uart}, ${e.table.strings?.length ?? 0} name(s)`,
   layout: staoLayout,
   parts: [{ key: 'names', label: 'Namepath', kind: 'strings' }],
 } satisfies TableDef;
