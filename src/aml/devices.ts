@@ -27,6 +27,8 @@ export interface AmlDevice {
   sta?: Known<bigint>;
   /** _CRS: its descriptors when it is a constant resource template */
   crs?: Known<ResourceTemplate>;
+  /** the objects directly below it, by name segment as stored (`_CBA`, `COM0`) */
+  below: ReadonlyMap<string, AmlObject>;
   /** the device, or a device above it, has a constant _STA saying it is not present (bit 0) nor
    * functioning (bit 3): Linux enumerates neither it nor what is below it
    * (drivers/acpi/scan.c acpi_bus_attach(), acpi_device_is_present()) */
@@ -98,6 +100,7 @@ export function devicesOf(namespace: readonly AmlObject[]): AmlDevice[] {
       object: o,
       path: o.path,
       fullPath: '\\' + segs.join('.'),
+      below: kids,
       hid: known(kids.get('_HID'), idText),
       cids,
       uid,

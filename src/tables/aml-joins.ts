@@ -264,7 +264,7 @@ const pciRule = rule({
     const mcfg = c.find('MCFG');
     const allocations = allocationsOf(mcfg);
     for (const b of known) {
-      if (!mcfg || kids(ns, b.d).has('_CBA')) continue;
+      if (!mcfg || b.d.below.has('_CBA')) continue;
       const covered = allocations.some(({ f }) => Number(f.segment) === b.seg && Number(f.start_bus) <= b.bus.start && Number(f.end_bus) >= b.bus.end);
       if (!covered)
         reportAt(
@@ -371,14 +371,6 @@ function windowConflicts(
       );
     }
   }
-}
-
-/** The objects directly below a device, by name segment. */
-function kids(ns: Joined, d: AmlDevice): Set<string> {
-  const prefix = d.fullPath + '.';
-  const out = new Set<string>();
-  for (const p of ns.byFullPath.keys()) if (p.startsWith(prefix) && !p.slice(prefix.length).includes('.')) out.add(p.slice(prefix.length));
-  return out;
 }
 
 export const amlJoinRules: TableRule[] = [processorRule, pathRule, pciRule];

@@ -214,7 +214,7 @@ const cpuUid = (set: TableSet, from: number, to: number) =>
 
 /** AML for a PCI Express host bridge \\_SB_.<seg>: _HID EisaId ("PNP0A08"), _SEG and a _CRS with a
  * WordBusNumber range of buses `start`-`end` (ResourceProducer, MinFixed, MaxFixed). */
-function hostBridge(name: string, seg: number, start = 0, end = 0xff, window?: [number, number]): number[] {
+function hostBridge(name: string, seg: number, start = 0, end = 0xff, window?: [number, number], extra: number[] = []): number[] {
   const le16 = (v: number) => [v & 0xff, v >> 8];
   const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
   const busRange = [0x88, 0x0d, 0x00, 0x02, 0x0c, 0x00, ...le16(0), ...le16(start), ...le16(end), ...le16(0), ...le16(end - start + 1)];
@@ -224,7 +224,7 @@ function hostBridge(name: string, seg: number, start = 0, end = 0xff, window?: [
     : [];
   const template = [...busRange, ...memory, 0x79, 0x00];
   const crs = [0x08, ...Buffer.from('_CRS'), 0x11, 3 + template.length, 0x0a, template.length, ...template];
-  const body = [...sbName(name), 0x08, ...Buffer.from('_HID'), 0x0c, 0x41, 0xd0, 0x0a, 0x08, 0x08, ...Buffer.from('_SEG'), 0x0a, seg, ...crs];
+  const body = [...sbName(name), 0x08, ...Buffer.from('_HID'), 0x0c, 0x41, 0xd0, 0x0a, 0x08, 0x08, ...Buffer.from('_SEG'), 0x0a, seg, ...crs, ...extra];
   return [0x5b, 0x82, ...pkgLength(body.length), ...body];
 }
 /** The server with PCI host bridges PCI0 (segment 0) and PCI1 (segment 1), as its MCFG and IORT have them, plus `more`. */
@@ -2254,6 +2254,24 @@ describe('each code, from exactly its fault', () => {
       if (CODES[code].whole) expect(f.offset, `${code} is about the input as a whole`).toBeUndefined();
       else expect(f.offset, `${code} at ${f.path} has no offset`).toBeTypeOf('number');
     }
+  });
+
+  it('AML_PCI_NO_ECAM: a host bridge whose _CBA gives its ECAM needs no MCFG allocation (PCI Firmware 3.3 §4.1.3)', async () => {
+    const narrowed = (set: TableSet) =>
+      edit(set, 'MCFG', (t) =>
+        item(
+          t,
+          () => true,
+          1,
+          (x) => setFields(x, { end_bus: 0x7f }),
+        ),
+      );
+    // Name (_CBA, 0x0000004010000000) in PCI1
+    const cba = [0x08, ...Buffer.from('_CBA'), 0x0e, 0x00, 0x00, 0x00, 0x10, 0x40, 0x00, 0x00, 0x00];
+    const without = await check(narrowed(dsdtWith(unplaced(server), [...hostBridge('PCI0', 0), ...hostBridge('PCI1', 1)]).set));
+    const withCba = await check(narrowed(dsdtWith(unplaced(server), [...hostBridge('PCI0', 0), ...hostBridge('PCI1', 1, 0, 0xff, undefined, cba)]).set));
+    expect(without.map((f) => f.code)).toContain('AML_PCI_NO_ECAM');
+    expect(withCba.map((f) => f.code)).not.toContain('AML_PCI_NO_ECAM');
   });
 
   it('every field rule (FieldOptions.valid) of every declaration names a catalogued code', () => {
