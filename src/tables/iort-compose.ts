@@ -7,7 +7,7 @@ import type { FieldsOf } from '../layout/schema.js';
 import { hex } from '../layout/diagnostics.js';
 import { IORT_TYPES, IORT_ITS_GROUP, IORT_SMMU, IORT_SMMU_V3, idMapping, mappingsOf } from './iort-nodes.js';
 import { firstAbove } from './id-index.js';
-import { MappingChoice, idOut } from './iort-walk.js';
+import { choices, idOut, type MappingChoice } from './iort-walk.js';
 
 type Mapping = FieldsOf<typeof idMapping.layout>;
 const SINGLE = 1;
@@ -20,16 +20,11 @@ export const ids = (a: number, b: number): string => (a === b ? `ID ${hex(a)}` :
 /** Each node's MappingChoice, made when first asked for; `fail` says why a walk cannot go on (the
  * caller's words around the reason: a refusal of the build, a note in a view). */
 export class Nodes {
-  private readonly choices = new Map<Node, MappingChoice>();
+  readonly of: (n: Node) => MappingChoice = choices();
   constructor(
     readonly byAt: Map<number, Node>,
     readonly fail: (reason: string) => never,
   ) {}
-  of(n: Node): MappingChoice {
-    let c = this.choices.get(n);
-    if (!c) this.choices.set(n, (c = new MappingChoice(n)));
-    return c;
-  }
   /** The mapping Linux takes for `id` entering `n`. */
   pick(n: Node, id: number): Mapping | undefined {
     const j = this.of(n).pick(id);

@@ -3,7 +3,7 @@
 // and the line `dump --summary` gives it.
 import { partIn, itemOf, fieldsOf, type Node } from '../layout/codec.js';
 import { hex } from '../layout/diagnostics.js';
-import { MappingChoice, iortMapId } from './iort-walk.js';
+import { choices, iortMapId } from './iort-walk.js';
 import type { TableEntry } from '../model/set.js';
 import type { GraphPicture } from '../model/picture.js';
 import { rmrRangesOf, namedComponent, IORT_TYPES, idMapping, iortFamily, itsIds, mappingsOf, nodePathsOf } from './iort-nodes.js';
@@ -83,8 +83,7 @@ export function iortSummary(t: Node): string {
       : n.fields.type === IORT_ITS_GROUP
         ? `ITS${itsIds(n).join('/')}`
         : (IORT_TYPES[Number(n.fields.type)] ?? '?');
-  const choices = new Map<Node, MappingChoice>();
-  const choiceOf = (n: Node) => choices.get(n) ?? choices.set(n, new MappingChoice(n)).get(n)!;
+  const choiceOf = choices();
   const chains: string[] = [];
   for (const rc of items.filter((n) => n.fields.type === IORT_ROOT_COMPLEX)) {
     // each path after the root complex, with the ID ranges that take it

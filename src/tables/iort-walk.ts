@@ -80,6 +80,17 @@ export function iortMapId(n: Node, id: number, stop: (n: Node) => boolean, choic
   return { path, id, end: 'failed' };
 }
 
+/** Each node's MappingChoice, made when first asked for and kept for as long as the returned
+ * function is (one walk, one check, one view: a node's mappings do not change meanwhile). */
+export function choices(): (n: Node) => MappingChoice {
+  const made = new Map<Node, MappingChoice>();
+  return (n) => {
+    let c = made.get(n);
+    if (!c) made.set(n, (c = new MappingChoice(n)));
+    return c;
+  };
+}
+
 /** One node's mappings indexed for Linux's choice (built once per node, each question in O(log m)). */
 export class MappingChoice {
   private readonly maps: FieldsOf<typeof idMapping.layout>[];
@@ -177,7 +188,6 @@ type Outcome = 'ends' | Loop;
  */
 export class IdWalk {
   private readonly memo = new Map<Node, Map<number, Outcome>>();
-  private readonly choice = new Map<Node, MappingChoice>();
   /** the nodes from which the mappings lead into a cycle of nodes (a self-loop included) */
   private readonly cyclic = new Set<Node>();
   /** each node's strongly connected component */
@@ -198,11 +208,7 @@ export class IdWalk {
   }
 
   /** How Linux chooses among `n`'s mappings. */
-  private choiceOf(n: Node): MappingChoice {
-    let c = this.choice.get(n);
-    if (!c) this.choice.set(n, (c = new MappingChoice(n)));
-    return c;
-  }
+  private readonly choiceOf = choices();
 
   /** The mapping the walk takes for `id` entering `n`, as Linux chooses it. */
   private pick(n: Node, id: number): number | undefined {

@@ -12,7 +12,7 @@ import { mcfgAllocation } from './mcfg.js';
 import { mappingsOf, IORT_ITS_GROUP, IORT_ROOT_COMPLEX, IORT_SMMU, IORT_SMMU_V3, nodePathsOf } from './iort-nodes.js';
 import { Nodes, follow, type Unrouted } from './iort-compose.js';
 import { firstAbove } from './id-index.js';
-import { idRange } from './iort-walk.js';
+import { idOut, idRange } from './iort-walk.js';
 
 /** A run of a root complex's requester IDs, where it goes: through an SMMU (its StreamIDs) to an ITS
  * group (its DeviceIDs); no ITS group when the SMMU sends it to none. Ranges are first and last. */
@@ -47,7 +47,7 @@ function routesOf(rc: Node, nodes: Nodes, paths: Map<Node, string>): PciRoute[] 
     const next = m && nodes.byAt.get(m.output_reference);
     if (!m || !next) continue;
     const single = (m.flags & 1) !== 0;
-    const s = single ? m.output_base : (m.output_base + (a - m.input_base)) >>> 0;
+    const s = idOut(m, a);
     const e = single ? s : s + (b - a);
     const type = Number(next.fields.type);
     if (type === IORT_ITS_GROUP) {
