@@ -4,7 +4,8 @@ import type { FieldsOf } from '../layout/schema.js';
 import { fadtLayout, ARM_PSCI_COMPLIANT, ARM_PSCI_USE_HVC } from '../tables/fadt.js';
 import { EMPTY, fieldsOf, hasField, withFields } from '../layout/codec.js';
 import { type Pass, type PassDef, BuildError, tableById, withTable } from './types.js';
-import { zeroFields, headerOf } from './fields.js';
+import { zeroFields } from './fields.js';
+import { headerOf } from '../tables/common.js';
 
 /** "XenVMM\0\0" as the little-endian u64 the field holds: bytes 58 65 6E 56 4D 4D 00 00. */
 export const XEN_HYPERVISOR_ID = 0x00004d4d566e6558n;
@@ -17,7 +18,7 @@ const run: Pass = (set, opts) => {
   if (!host) throw new BuildError('no FADT (FACP) in the input');
   const old = host.table;
   if (!hasField(FADT, old, 'arm_boot_flags')) {
-    throw new BuildError(`the FADT is ${headerOf(old.fields).length} bytes: too short to carry ARM boot flags (ACPI 5.1 FADTs are 268)`);
+    throw new BuildError(`the FADT is ${headerOf(old)?.length} bytes: too short to carry ARM boot flags (ACPI 5.1 FADTs are 268)`);
   }
   let table = withFields(FADT, old, { arm_boot_flags: (fieldsOf(FADT, old).arm_boot_flags ?? 0) | ARM_PSCI_COMPLIANT | ARM_PSCI_USE_HVC });
   if (opts.profile === 'design') {

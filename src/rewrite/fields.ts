@@ -1,14 +1,12 @@
 // Helpers the passes share: zero values for fields a table grows, and the FADT revision the
 // output will have.
-import type { Fields } from '../layout/schema.js';
+import { headerRevision } from '../tables/common.js';
 export { zeroFields } from '../layout/codec.js';
 import type { Dom0Set } from './types.js';
 import { tableById } from './types.js';
 
-export const headerOf = (f: Fields): Fields => f.header as Fields;
-
 /** Revision of the FADT dom0 will see (the new one when the fadt pass ran, else the host's). */
 export function outputFadtRevision(set: Dom0Set): number {
   const t = tableById(set, 'FACP');
-  return t ? Number(headerOf(t.table.fields).revision) : 0;
+  return t ? headerRevision(t.table) : 0;
 }

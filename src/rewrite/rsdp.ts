@@ -4,7 +4,7 @@ import { make, withFields } from '../layout/codec.js';
 import { rsdp } from '../tables/rsdp.js';
 import type { AcpiTable } from '../tables/registry.js';
 import { type Pass, type PassDef, BuildError, fieldRef, tableById, withTable } from './types.js';
-import { headerOf } from './fields.js';
+import { headerOf } from '../tables/common.js';
 
 const run: Pass = (set) => {
   const host = tableById(set, 'RSDP');
@@ -17,7 +17,7 @@ const run: Pass = (set) => {
     if (!xsdt) throw new BuildError('no RSDP and no XSDT to build one for');
     table = {
       signature: 'RSDP',
-      ...make(rsdp, { signature: 'RSD PTR ', oem_id: headerOf(xsdt.table.fields).oem_id as string, revision: 2, reserved: new Uint8Array(3) }),
+      ...make(rsdp, { signature: 'RSD PTR ', oem_id: headerOf(xsdt.table)?.oem_id as string, revision: 2, reserved: new Uint8Array(3) }),
     };
   }
   const next = withTable(set, { id: 'RSDP', table, origin: 'new', hostAddress: host?.hostAddress, refs: [fieldRef(rsdp, 'xsdt_address', 'XSDT')] });

@@ -4,7 +4,7 @@ import { make, fieldPath } from '../layout/codec.js';
 import { stao } from '../tables/stao.js';
 import type { AcpiTable } from '../tables/registry.js';
 import { type Pass, type PassDef, BuildError, tableById, withTable, warn } from './types.js';
-import { headerOf } from './fields.js';
+import { headerOf } from '../tables/common.js';
 
 /** Where the STAO's UART flag is, as findings name it. */
 const STAO_UART = fieldPath('STAO', stao, 'ignore_uart');
@@ -12,7 +12,7 @@ const STAO_UART = fieldPath('STAO', stao, 'ignore_uart');
 const run: Pass = (set, opts) => {
   const madt = tableById(set, 'APIC');
   if (!madt) throw new BuildError('no MADT (APIC) in the input');
-  const h = headerOf(madt.table.fields);
+  const h = headerOf(madt.table);
   const names = opts.profile === 'design' ? opts.staoPaths : [];
   for (const n of names) {
     if (!/^\\[A-Z0-9_]{1,4}(\.[A-Z0-9_]{1,4})*$/.test(n)) throw new BuildError(`--stao-path "${n}" is not a full ACPI path like \\_SB.COM0`);

@@ -8,7 +8,7 @@ import { defOf, reachedOtherwise, type AcpiTable } from '../tables/registry.js';
 import { hex } from '../layout/diagnostics.js';
 import { xsdt, xsdtEntry } from '../tables/rsdt.js';
 import { type Pass, type PassDef, type Ref, type Dom0Set, type Dom0Table, BuildError, tableById, withTable, warn } from './types.js';
-import { headerOf } from './fields.js';
+import { headerOf } from '../tables/common.js';
 
 /** What the XSDT is built from: its header and fields, its entries, the references they become,
  * and the set as the entries left it (repeats dropped, warnings said). */
@@ -85,7 +85,7 @@ function listedAll(set: Dom0Set, host: Dom0Table | undefined): Entries {
   if (!host && !fadt) throw new BuildError('no XSDT and no FADT in the input: nothing to build the XSDT header from');
   const base = host
     ? { ...host.table, tail: EMPTY }
-    : { signature: 'XSDT', ...make(xsdt, { header: { ...headerOf(fadt!.table.fields), signature: 'XSDT', revision: 1 } as never }) };
+    : { signature: 'XSDT', ...make(xsdt, { header: { ...headerOf(fadt!.table), signature: 'XSDT', revision: 1 } as never }) };
   const listed = set.tables.filter((t) => !reachedOtherwise().has(t.table.signature) && t.id !== 'STAO');
   const refs: Ref[] = listed.map((t, i) => ({ at: i, to: t.id }));
   return { next: set, base, items: listed.map(() => ({ fields: { address: 0n }, tail: EMPTY })), refs };
