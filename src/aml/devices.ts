@@ -5,6 +5,7 @@
 // other method leaves the value out of reach, and the checks say so rather than guess.
 import type { AmlObject, AmlValue } from './namespace.js';
 import type { ResourceDescriptor, ResourceTemplate } from './resources.js';
+import { pathText } from './tree.js';
 
 /** What a device's object holds: a constant (a Name's, or one a method returns), or something
  * out of reach ('computed': a method that does more, or a value of another type). */
@@ -99,7 +100,7 @@ export function devicesOf(namespace: readonly AmlObject[]): AmlDevice[] {
     out.push({
       object: o,
       path: o.path,
-      fullPath: '\\' + segs.join('.'),
+      fullPath: pathText(segs),
       below: kids,
       hid: known(kids.get('_HID'), idText),
       cids,

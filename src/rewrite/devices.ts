@@ -9,7 +9,7 @@
 import { readAml, encodeTerms, type AmlBlock, type AmlSet } from '../aml/index.js';
 import { HOST_BRIDGE_IDS, PROCESSOR_ID, devicesOf, fullPathOf, hasId, type AmlDevice } from '../aml/devices.js';
 import { BY_CODE } from '../aml/opcodes.js';
-import type { Arg, Term } from '../aml/tree.js';
+import { pathText, type Arg, type Term } from '../aml/tree.js';
 import { encodeTable, type AcpiTable } from '../tables/registry.js';
 import { partIn, partOf, fieldsOf } from '../layout/codec.js';
 import { spcrLayout } from '../tables/spcr.js';
@@ -80,7 +80,7 @@ function targetOf(set: Parameters<Pass>[0], aml: AmlSet, devices: AmlDevice[], p
   const full = fullPathOf(p);
   const d = devices.find((x) => x.fullPath === full);
   if (!d) {
-    const o = aml.namespace.find((x) => '\\' + x.segs.join('.') === full);
+    const o = aml.namespace.find((x) => pathText(x.segs) === full);
     return { refused: o ? `it is a ${o.kind}, not a device` : 'no object of the DSDT/SSDTs has that path' };
   }
   const why = neededBy(set, d);

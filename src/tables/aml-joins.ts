@@ -14,6 +14,7 @@ import { mcfgAllocation } from './mcfg.js';
 import { SERIAL_PORT } from './common.js';
 import type { AmlSet } from '../aml/index.js';
 import { namepathPart } from './dbg2.js';
+import { pathText } from '../aml/tree.js';
 
 /** The namespace of the set as the joins read it: its devices, and where each object is. */
 export interface Joined {
@@ -34,7 +35,7 @@ export function namespaceOf(c: RuleContext): Joined {
   const { aml, blocks } = c.aml();
   const byLabel = new Map([...blocks].map(([e, b]) => [b.table, e]));
   const byFullPath = new Map<string, AmlObject>();
-  for (const o of aml.namespace) if (!byFullPath.has('\\' + o.segs.join('.'))) byFullPath.set('\\' + o.segs.join('.'), o);
+  for (const o of aml.namespace) if (!byFullPath.has(pathText(o.segs))) byFullPath.set(pathText(o.segs), o);
   const out: Joined = {
     devices: devicesOf(aml.namespace),
     byFullPath,
