@@ -11,6 +11,8 @@ const BEYOND_C0 = '\\x7f-\\x9f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e
 
 /** Every character an output shows as an escape, as a class body: C0 and the rest. */
 export const UNSAFE_CLASS = `\\x00-\\x1f${BEYOND_C0}`;
+/** The same but the line feed, which ends a line of text output rather than being quoted in it. */
+const UNSAFE_BUT_LF_CLASS = `\\x00-\\x09\\x0b-\\x1f${BEYOND_C0}`;
 
 const UNSAFE = new RegExp(`[${UNSAFE_CLASS}]`, 'g');
 const UNSAFE_IN_JSON = new RegExp(`[${BEYOND_C0}]`, 'g');
@@ -25,7 +27,7 @@ export const escapeChar = (c: string): string => {
  * shown as an escape (apply it to a line, not to text whose line ends are meant). */
 export const shown = (line: string): string => line.replace(UNSAFE, escapeChar);
 
-const UNSAFE_BUT_LF = new RegExp(`[${UNSAFE_CLASS.replace('\\x00-\\x1f', '\\x00-\\x09\\x0b-\\x1f')}]`, 'g');
+const UNSAFE_BUT_LF = new RegExp(`[${UNSAFE_BUT_LF_CLASS}]`, 'g');
 
 /** Lines of text output (their ends '\n') shown as `shown` shows each. */
 export const shownLines = (text: string): string => text.replace(UNSAFE_BUT_LF, escapeChar);

@@ -9,7 +9,8 @@ import { checksumOf } from '../layout/codec.js';
 import { hex } from '../layout/diagnostics.js';
 import { guidText, hexBytes } from '../layout/values.js';
 import { shown, shownLines } from './escape.js';
-import { acpiHeader } from '../tables/common.js';
+import { acpiHeader, HEADER_CHECKSUM_AT } from '../tables/common.js';
+import { hexN } from '../aml/text.js';
 import type { FieldsOf } from '../layout/schema.js';
 import { aloneBlock, blockHeader, declaredAt, holdsAml, tableAslText } from '../aml/set.js';
 import { AML_START, type AmlBlock } from '../aml/index.js';
@@ -242,8 +243,9 @@ function amlParts(e: TableEntry, block?: AmlBlock): { head: DumpLine[]; asl: Asl
   const b = e.bytes;
   const h = blockHeader(b);
   const u32 = (o: number) => (b.length >= o + 4 ? new DataView(b.buffer, b.byteOffset, b.length).getUint32(o, true) : 0);
-  const n = (v: number, digits: number) => `0x${v.toString(16).toUpperCase().padStart(digits, '0')}`;
-  const want = checksumOf(b, b.length, 9);
+  const n = hexN;
+  const at = HEADER_CHECKSUM_AT;
+  const want = checksumOf(b, b.length, at);
   const blk = block ?? aloneBlock(e);
   const asl = tableAslText(e, blk);
   const issues = asl.issues;
@@ -266,7 +268,7 @@ function amlParts(e: TableEntry, block?: AmlBlock): { head: DumpLine[]; asl: Asl
     ` *     Signature        ${quote(h.signature)}`,
     ` *     Length           ${n(u32(4), 8)} (${u32(4)})`,
     ` *     Revision         ${n(h.revision, 2)}${h.revision < 2 ? ' **** 32-bit table (V1), no 64-bit math support' : ''}`,
-    ` *     Checksum         ${n(b[9] ?? 0, 2)}${want !== b[9] ? ` **** Incorrect checksum, should be ${n(want, 2)}` : ''}`,
+    ` *     Checksum         ${n(b[at] ?? 0, 2)}${want !== b[at] ? ` **** Incorrect checksum, should be ${n(want, 2)}` : ''}`,
     ` *     OEM ID           ${quote(h.oemId)}`,
     ` *     OEM Table ID     ${quote(h.oemTableId)}`,
     ` *     OEM Revision     ${n(h.oemRevision, 8)} (${h.oemRevision})`,
