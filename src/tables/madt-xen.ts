@@ -71,8 +71,9 @@ class XenMadt<C extends string = GicCode> {
     return this.subs.filter((s) => s.type === type);
   }
 
-  field<L extends Layout>(def: ContainerDef<L>, s: Walked, name: FieldName<L>): bigint | number | undefined {
-    return rawField(def, this.b, s.at, name);
+  /** A field of a walked subtable (undefined past `end`, when given: the subtable's own end). */
+  field<L extends Layout>(def: ContainerDef<L>, s: Walked, name: FieldName<L>, end?: number): bigint | number | undefined {
+    return rawField(def, this.b, s.at, name, end);
   }
 
   at<L extends Layout>(def: ContainerDef<L>, s: Walked, name: FieldName<L>): number {
@@ -479,37 +480,33 @@ export const xenHostRules: TableRule[] = [
       },
     },
     run(c) {
-      const b = c.entry.bytes;
-      const { subs } = xenWalk(b);
-      const its = subs.find((s) => s.type === MADT_ITS);
-      const gicds = subs.filter((s) => s.type === MADT_GICD);
-      const v3 = gicds.length > 0 && Number(rawField(gicd, b, gicds[0].at, 'version') ?? 0) >= 3;
-      if (its && v3)
+      const m = new XenMadt(c, xenWalk(c.entry.bytes).subs);
+      const its = m.of(MADT_ITS);
+      const gicds = m.of(MADT_GICD);
+      const v3 = gicds.length > 0 && Number(m.field(gicd, gicds[0], 'version') ?? 0) >= 3;
+      if (its.length && v3)
         c.report(
           'XEN_HOST_ITS',
           'APIC.its[0]',
-          `${subs.filter((s) => s.type === MADT_ITS).length} GIC ITS subtable(s): unless Xen is built with CONFIG_HAS_ITS, dom0 sees no ITS ` +
-            `and its PCI devices get no MSIs through it`,
-          its.at,
+          `${its.length} GIC ITS subtable(s): unless Xen is built with CONFIG_HAS_ITS, dom0 sees no ITS ` + `and its PCI devices get no MSIs through it`,
+          its[0].at,
         );
-      const frame = subs.find((s) => s.type === MADT_MSI_FRAME);
-      if (frame)
+      const frames = m.of(MADT_MSI_FRAME);
+      if (frames.length)
         c.report(
           'XEN_HOST_MSI_FRAME',
           'APIC.msi_frame[0]',
-          `${subs.filter((s) => s.type === MADT_MSI_FRAME).length} GICv2m MSI frame(s): dom0's MADT gets none, so dom0's devices get no MSIs through them`,
-          frame.at,
+          `${frames.length} GICv2m MSI frame(s): dom0's MADT gets none, so dom0's devices get no MSIs through them`,
+          frames[0].at,
         );
-      const pmu = subs.find((s) => s.type === MADT_GICC && (rawField(gicc, b, s.at, 'performance_interrupt', s.at + s.length) ?? 0n) !== 0n);
-      if (pmu) {
-        const gsiv = rawField(gicc, b, pmu.at, 'performance_interrupt')!;
+      const pmu = m.of(MADT_GICC).find((s) => (m.field(gicc, s, 'performance_interrupt', s.at + s.length) ?? 0n) !== 0n);
+      if (pmu)
         c.report(
           'XEN_HOST_PMU',
           itemPath(gicc, pmu.index, 'performance_interrupt'),
-          `GICC ${pmu.index} gives PMU interrupt ${gsiv}: dom0's GICCs carry none, so dom0 has no PMU`,
-          pmu.at + fieldAt(gicc.layout, 'performance_interrupt')!.offset,
+          `GICC ${pmu.index} gives PMU interrupt ${m.field(gicc, pmu, 'performance_interrupt')}: dom0's GICCs carry none, so dom0 has no PMU`,
+          m.at(gicc, pmu, 'performance_interrupt'),
         );
-      }
     },
   }),
 ];
